@@ -1,0 +1,59 @@
+"""The ``planner`` command line: the same data as the window, scriptable.
+
+Exit codes: 0 success, 1 a refused action (one line on stderr), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from planner import __version__
+from planner.cli.common import cli
+from planner.domain.errors import PlannerError
+
+log = logging.getLogger("planner.cli")
+
+
+def _register() -> None:
+    from planner.cli import contacts, timeline  # noqa: F401  (commands attach to `cli`)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising."""
+    from planner.logs import setup_logging
+
+    _register()
+    try:
+        result = cli.main(args=argv, prog_name="planner", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:
+        exc.show()
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("planner: aborted", err=True)
+        return 1
+    except PlannerError as exc:
+        click.echo(f"planner: {exc}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("planner: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
+        return 0
+    except Exception as exc:  # a bug: log it with the traceback, show one line
+        path = setup_logging()
+        log.exception("unexpected error in planner %s %s", __version__, argv)
+        click.echo(
+            f"planner: unexpected error ({type(exc).__name__}: {exc}); details are in {path}",
+            err=True,
+        )
+        return 1

@@ -1,0 +1,95 @@
+"""The command group, the database option and output helpers shared by commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from planner import __version__
+from planner.domain.errors import InvalidInput
+from planner.domain.rings import parse_ring
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.option(
+    "--db",
+    "database",
+    metavar="DATABASE",
+    envvar="PLANNER_DB",
+    help="Database file (or later a postgresql:// URL). "
+    "Default: planner.db in your data folder, or $PLANNER_DB.",
+)
+@click.version_option(__version__, "--version", prog_name="planner", message="%(prog)s %(version)s")
+@click.pass_context
+def cli(ctx: click.Context, database: str | None) -> int | None:
+    """Mentorship Planner: your 3 / 12 / 72 rings, touchpoints and timeline.
+
+    With no command, opens the window on the database.
+    """
+    ctx.obj = {"database": database, "open": None}
+    ctx.call_on_close(lambda: _close(ctx))
+    if ctx.invoked_subcommand is None:
+        from planner.app import run_gui
+
+        return run_gui(database)
+    return None
+
+
+def _close(ctx: click.Context) -> None:
+    opened = (ctx.obj or {}).get("open")
+    if opened is not None:
+        opened.close()
+
+
+def open_db(ctx: click.Context):
+    """Open the database once per command, migrating it if needed."""
+    from planner.storage.database import open_database
+
+    root = ctx.find_root()
+    if root.obj["open"] is None:
+        root.obj["open"] = open_database(root.obj["database"])
+    return root.obj["open"]
+
+
+def with_db(func):
+    """Decorator: open the database before the command runs."""
+
+    @click.pass_context
+    def wrapper(ctx, *args, **kwargs):
+        open_db(ctx)
+        return func(*args, **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class RingType(click.ParamType):
+    name = "RING"
+
+    def __init__(self, allow_none: bool = True):
+        self.allow_none = allow_none
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_ring(value, allow_none=self.allow_none)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def short_time(moment) -> str:
+    if moment is None:
+        return "never"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,79 @@
+"""``planner log``, ``planner note`` and ``planner timeline``."""
+
+from __future__ import annotations
+
+import click
+
+from planner.cli.common import cli, emit_json, short_time, with_db
+from planner.domain.timeline import EntryType
+from planner.domain.when import parse_when
+from planner.services import contacts as people
+from planner.services import touchpoints as svc
+
+KIND_HELP = (
+    "coffee, im, sms, call, video, email, meal, in-person, event, collab, amplify, "
+    "other (aliases: skype→video, beer→meal, …)"
+)
+
+
+@cli.command("log")
+@click.argument("contact")
+@click.argument("kind", metavar="KIND")
+@click.option(
+    "--at",
+    "when",
+    metavar="WHEN",
+    help="When it happened: now (default), 'yesterday 14:00', '2 days ago', ISO 8601.",
+)
+@click.option("--minutes", type=click.IntRange(0, 1440), help="How long it took.")
+@click.option("--note", default="", help="What it was about (Markdown).")
+@with_db
+def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: str) -> None:
+    """Log a touchpoint with a person. KIND is one of: coffee, im, sms, call, video,
+    email, meal, in-person, event, collab, amplify, other."""
+    c = people.resolve_contact(contact)
+    at = parse_when(when) if when else None
+    tp = svc.log_touchpoint(c.id, kind, at=at, minutes=minutes, note=note)
+    click.echo(f"Logged {tp.kind} with {c.name} at {short_time(tp.at)}")
+
+
+@cli.command("note")
+@click.argument("contact")
+@click.argument("text")
+@click.option("--at", "when", metavar="WHEN", help="Date of the note (default now).")
+@with_db
+def note(contact: str, text: str, when: str | None) -> None:
+    """Add a dated note about a person (Markdown)."""
+    c = people.resolve_contact(contact)
+    at = parse_when(when) if when else None
+    n = svc.add_note(c.id, text, at=at)
+    click.echo(f"Noted for {c.name} at {short_time(n.at)}")
+
+
+@cli.command("timeline")
+@click.argument("contact", required=False)
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=20,
+    show_default=True,
+    help="How many entries, newest first.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_db
+def timeline(contact: str | None, limit: int, as_json: bool) -> None:
+    """Touchpoints, notes and ring moves, newest first (one person or everyone)."""
+    c = people.resolve_contact(contact) if contact else None
+    entries = svc.timeline(c.id if c else None, limit=limit)
+    if as_json:
+        emit_json([svc.entry_as_dict(e) for e in entries])
+        return
+    if not entries:
+        click.echo("Nothing yet. Log one with: planner log NAME coffee")
+        return
+    for e in entries:
+        what = e.kind if e.type is EntryType.TOUCHPOINT else e.type.value
+        minutes = f" ({e.minutes} min)" if e.minutes else ""
+        first_line = e.summary().splitlines()[0] if e.summary() else ""
+        who = "" if c else f"{e.contact}: "
+        click.echo(f"{short_time(e.at)}  {what:<10} {who}{first_line}{minutes}".rstrip())

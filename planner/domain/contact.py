@@ -1,0 +1,148 @@
+"""A person and the facts about them, as the rest of the app sees them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from planner.domain.errors import InvalidInput
+from planner.domain.rings import Ring
+
+MAX_NAME = 200
+MAX_FIELD = 500
+MAX_TEXT = 5_000_000  # a 1 MB note is fine; 5 MB is a refusal, not a hang
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A birthday whose year may be unknown (vCard ``--MM-DD``)."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            date(self.year or 2000, self.month, self.day)  # 2000 admits 29 Feb
+        except (ValueError, TypeError):
+            raise InvalidInput(f"not a real birthday: {self.month}/{self.day}") from None
+
+    def iso(self) -> str:
+        md = f"{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{md}" if self.year else f"--{md}"
+
+    @classmethod
+    def parse(cls, text: str) -> Birthday:
+        s = (text or "").strip()
+        m = re.fullmatch(r"(?:(\d{4})-?|--)(\d{2})-?(\d{2})", s)
+        if not m:
+            raise InvalidInput(f"birthday {text!r}: use YYYY-MM-DD, or --MM-DD without a year")
+        year = int(m.group(1)) if m.group(1) else None
+        return cls(int(m.group(2)), int(m.group(3)), year)
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    email: str = ""
+    phones: tuple[str, ...] = ()
+    handles: dict[str, str] = field(default_factory=dict)
+    channels: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    timezone: str = ""
+    birthday: Birthday | None = None
+    organization: str = ""
+    title: str = ""
+    notes: str = ""
+    ring: Ring | None = None
+    position: int | None = None
+    cadence_days: int | None = None
+    stage: str = "none"
+    last_touch: datetime | None = None
+    last_touch_kind: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def initials(self) -> str:
+        return initials(self.name)
+
+    @property
+    def preferred_channel(self) -> str:
+        return self.channels[0] if self.channels else ("email" if self.email else "")
+
+
+def initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-_.]+", name.strip()) if w and w[0].isalnum()]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()
+
+
+def clean_text(
+    value: str | None, what: str, limit: int = MAX_FIELD, multiline: bool = False
+) -> str:
+    """NFC-normalise and trim; refuse NUL/control characters and overlong input."""
+    text = unicodedata.normalize("NFC", value or "").strip()
+    if "\x00" in text:
+        raise InvalidInput(f"{what} contains a NUL character")
+    bad = _CONTROL.search(text if multiline else text.replace("\t", " "))
+    if bad or (not multiline and ("\n" in text or "\r" in text)):
+        raise InvalidInput(f"{what} contains a control character")
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is too long ({len(text)} characters; the limit is {limit})")
+    return text
+
+
+def clean_name(value: str | None) -> str:
+    name = clean_text(value, "the name", MAX_NAME)
+    if not name:
+        raise InvalidInput("a contact needs a name")
+    return name
+
+
+def clean_email(value: str | None) -> str:
+    email = clean_text(value, "the email")
+    if email and not _EMAIL.match(email):
+        raise InvalidInput(f"{email!r} does not look like an email address")
+    return email
+
+
+def clean_note(value: str | None) -> str:
+    return clean_text(value, "the note", MAX_TEXT, multiline=True)
+
+
+def clean_list(values, what: str) -> tuple[str, ...]:
+    """Trim, drop empties and duplicates (case-insensitive), keep order."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values or ():
+        item = clean_text(v, what)
+        if item and item.lower() not in seen:
+            seen.add(item.lower())
+            out.append(item)
+    return tuple(out)
+
+
+def clean_cadence(days: int | None) -> int | None:
+    if days is None:
+        return None
+    if not isinstance(days, int) or days < 1 or days > 3650:
+        raise InvalidInput(f"a cadence must be 1 to 3650 days, not {days}")
+    return days
+
+
+def normalised_name(name: str) -> str:
+    """For matching duplicates: case, accents and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(letters.split())

@@ -1,0 +1,101 @@
+"""Kinds of touchpoint, their labels, keyboard keys and the aliases people type."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from planner.domain.errors import InvalidInput
+
+
+class Kind(StrEnum):
+    COFFEE = "coffee"
+    IM = "im"
+    SMS = "sms"
+    CALL = "call"
+    VIDEO = "video"
+    EMAIL = "email"
+    MEAL = "meal"
+    IN_PERSON = "in-person"
+    EVENT = "event"
+    COLLAB = "collab"
+    AMPLIFY = "amplify"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS: dict[Kind, str] = {
+    Kind.COFFEE: "Coffee",
+    Kind.IM: "IM",
+    Kind.SMS: "SMS",
+    Kind.CALL: "Call",
+    Kind.VIDEO: "Video",
+    Kind.EMAIL: "Email",
+    Kind.MEAL: "Meal",
+    Kind.IN_PERSON: "In person",
+    Kind.EVENT: "Event",
+    Kind.COLLAB: "Collaboration",
+    Kind.AMPLIFY: "Amplify",
+    Kind.OTHER: "Other",
+}
+
+#: One key per common kind, shown in the menus (N is for a note, not a kind).
+KIND_KEYS: dict[Kind, str] = {
+    Kind.COFFEE: "C",
+    Kind.IM: "I",
+    Kind.SMS: "S",
+    Kind.CALL: "P",
+    Kind.VIDEO: "V",
+    Kind.EMAIL: "E",
+    Kind.MEAL: "M",
+}
+NOTE_KEY = "N"
+
+#: Private channels: where people are made successful.
+PRIVATE_CHANNELS = frozenset({Kind.IM, Kind.SMS, Kind.CALL, Kind.VIDEO, Kind.COFFEE, Kind.MEAL})
+
+_ALIASES: dict[str, Kind] = {
+    "skype": Kind.VIDEO,
+    "zoom": Kind.VIDEO,
+    "meet": Kind.VIDEO,
+    "facetime": Kind.VIDEO,
+    "teams": Kind.VIDEO,
+    "beer": Kind.MEAL,
+    "lunch": Kind.MEAL,
+    "dinner": Kind.MEAL,
+    "breakfast": Kind.MEAL,
+    "drinks": Kind.MEAL,
+    "text": Kind.SMS,
+    "phone": Kind.CALL,
+    "chat": Kind.IM,
+    "slack": Kind.IM,
+    "dm": Kind.IM,
+    "signal": Kind.IM,
+    "whatsapp": Kind.IM,
+    "mail": Kind.EMAIL,
+    "inperson": Kind.IN_PERSON,
+    "in_person": Kind.IN_PERSON,
+    "meeting": Kind.IN_PERSON,
+    "irl": Kind.IN_PERSON,
+    "conference": Kind.EVENT,
+    "meetup": Kind.EVENT,
+    "collaboration": Kind.COLLAB,
+    "pairing": Kind.COLLAB,
+    "retweet": Kind.AMPLIFY,
+    "share": Kind.AMPLIFY,
+    "boost": Kind.AMPLIFY,
+}
+
+
+def parse_kind(text: str) -> Kind:
+    word = (text or "").strip().lower().replace(" ", "-")
+    try:
+        return Kind(word)
+    except ValueError:
+        pass
+    if word in _ALIASES:
+        return _ALIASES[word]
+    names = ", ".join(k.value for k in Kind)
+    raise InvalidInput(f"unknown kind {text!r}: use one of {names}")

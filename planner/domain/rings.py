@@ -1,0 +1,139 @@
+"""The three rings of the pyramid and the rules for moving people between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from planner.domain.errors import InvalidInput, RingFull
+
+
+class Ring(StrEnum):
+    INNER = "inner"
+    MIDDLE = "middle"
+    OUTER = "outer"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def depth(self) -> int:
+        """0 for the inner ring, 2 for the outer one."""
+        return RING_ORDER.index(self)
+
+    def promoted(self) -> Ring | None:
+        return RING_ORDER[self.depth - 1] if self.depth > 0 else None
+
+    def demoted(self) -> Ring | None:
+        return RING_ORDER[self.depth + 1] if self.depth < len(RING_ORDER) - 1 else None
+
+
+RING_ORDER: tuple[Ring, ...] = (Ring.INNER, Ring.MIDDLE, Ring.OUTER)
+DEFAULT_CAPACITY: dict[Ring, int] = {Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72}
+DEFAULT_CADENCE_DAYS: dict[Ring, int] = {Ring.INNER: 3, Ring.MIDDLE: 14, Ring.OUTER: 42}
+
+_RING_ALIASES = {
+    "inner": Ring.INNER,
+    "i": Ring.INNER,
+    "3": Ring.INNER,
+    "core": Ring.INNER,
+    "middle": Ring.MIDDLE,
+    "m": Ring.MIDDLE,
+    "12": Ring.MIDDLE,
+    "outer": Ring.OUTER,
+    "o": Ring.OUTER,
+    "72": Ring.OUTER,
+}
+_NONE_WORDS = {"none", "unplaced", "-", "off", "network"}
+
+
+def parse_ring(text: str | None, allow_none: bool = True) -> Ring | None:
+    """Read a ring name as a person would type it; ``none`` means unplaced."""
+    word = (text or "").strip().lower()
+    if allow_none and word in _NONE_WORDS:
+        return None
+    try:
+        return _RING_ALIASES[word]
+    except KeyError:
+        choices = "inner, middle, outer" + (" or none" if allow_none else "")
+        raise InvalidInput(f"unknown ring {text!r}: use {choices}") from None
+
+
+def ring_label(ring: Ring | None) -> str:
+    return ring.label if ring else "Unplaced"
+
+
+@dataclass(frozen=True)
+class MovePlan:
+    """What a move will do: the mover's new place and, for a swap, the other's."""
+
+    contact_id: int
+    from_ring: Ring | None
+    to_ring: Ring | None
+    to_position: int | None
+    swap_with: int | None = None
+    swap_to_ring: Ring | None = None
+    swap_to_position: int | None = None
+
+
+def plan_move(
+    *,
+    contact_id: int,
+    from_ring: Ring | None,
+    from_position: int | None,
+    to_ring: Ring | None,
+    occupants: list[tuple[int, str]],
+    capacity: int,
+    swap_with: int | None = None,
+    to_position: int | None = None,
+) -> MovePlan:
+    """Decide a move into ``to_ring`` whose current ``occupants`` are (id, name) in order.
+
+    A full ring refuses a plain move and names who is there; a swap with
+    someone on that ring is allowed: they take the mover's old place.
+    """
+    occupant_ids = [cid for cid, _ in occupants if cid != contact_id]
+    if swap_with is not None:
+        if to_ring is None:
+            raise InvalidInput("a swap needs a ring: both people must end up placed")
+        if swap_with == contact_id:
+            raise InvalidInput("cannot swap a person with themselves")
+        if swap_with not in occupant_ids:
+            names = dict(occupants)
+            raise InvalidInput(
+                f"{names.get(swap_with, 'that person')} is not on the {to_ring.value} ring"
+            )
+        slot = [cid for cid, _ in occupants].index(swap_with)
+        return MovePlan(
+            contact_id,
+            from_ring,
+            to_ring,
+            slot,
+            swap_with=swap_with,
+            swap_to_ring=from_ring,
+            swap_to_position=from_position,
+        )
+    if to_ring is None:
+        return MovePlan(contact_id, from_ring, None, None)
+    if to_ring == from_ring:
+        last = max(len(occupant_ids), 0)
+        pos = last if to_position is None else max(0, min(to_position, last))
+        return MovePlan(contact_id, from_ring, to_ring, pos)
+    if len(occupant_ids) >= capacity:
+        who = ", ".join(name for cid, name in occupants if cid != contact_id)
+        raise RingFull(
+            f"the {to_ring.value} ring is full ({len(occupant_ids)}/{capacity}): {who}. "
+            "Swap with one of them or make room first",
+            to_ring.value,
+            [name for _, name in occupants],
+        )
+    last = len(occupant_ids)
+    pos = last if to_position is None else max(0, min(to_position, last))
+    return MovePlan(contact_id, from_ring, to_ring, pos)
+
+
+def validate_capacities(caps: dict[Ring, int]) -> None:
+    for ring, cap in caps.items():
+        if not isinstance(cap, int) or cap < 1 or cap > 1000:
+            raise InvalidInput(f"the {ring.value} ring's capacity must be 1 to 1000, not {cap}")

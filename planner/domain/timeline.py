@@ -1,0 +1,72 @@
+"""One line of a person's history: a touchpoint, a note, a ring move or a creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class EntryType(StrEnum):
+    TOUCHPOINT = "touchpoint"
+    NOTE = "note"
+    MOVE = "move"
+    CREATED = "created"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    type: EntryType
+    row_id: int
+    contact_id: int
+    contact: str
+    at: datetime  # aware, UTC
+    kind: str | None = None  # touchpoint kind; for moves "from->to"
+    text: str = ""
+    minutes: int | None = None
+    from_ring: str | None = None
+    to_ring: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.type.value}:{self.row_id}"
+
+    def summary(self) -> str:
+        if self.type is EntryType.MOVE:
+            return describe_move(self.from_ring, self.to_ring)
+        if self.type is EntryType.CREATED:
+            return "added to the network"
+        return self.text
+
+
+def describe_move(from_ring: str | None, to_ring: str | None) -> str:
+    if from_ring is None:
+        return f"placed on the {to_ring} ring"
+    if to_ring is None:
+        return f"taken off the {from_ring} ring"
+    if from_ring == to_ring:
+        return f"reordered on the {to_ring} ring"
+    return f"moved from {from_ring} to {to_ring}"
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: int
+    contact_id: int
+    kind: str
+    at: datetime
+    minutes: int | None = None
+    note: str = ""
+    author: str = ""
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    contact_id: int
+    at: datetime
+    text: str
+    author: str = ""
+    shared: bool = False
+    version: int = 1

@@ -1,0 +1,107 @@
+"""Reading times as people type them: "now", "yesterday 14:00", "3 days ago", ISO 8601.
+
+Naive input means local time; the result is always aware UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from planner.domain.errors import InvalidInput
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_UNITS = {
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "w": 604800,
+    "week": 604800,
+    "weeks": 604800,
+}
+_AGO = re.compile(r"^(\d+)\s*([a-z]+)\s+ago$")
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Naive = local wall time (DST-aware through the C library); aware = converted."""
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC)
+
+
+def _clock(text: str) -> time:
+    m = _CLOCK.match(text.strip())
+    if not m:
+        raise ValueError(text)
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(3):
+        if not 1 <= hour <= 12:
+            raise ValueError(text)
+        hour = hour % 12 + (12 if m.group(3) == "pm" else 0)
+    return time(hour, minute)
+
+
+def _on_day(day: date, rest: str, now: datetime) -> datetime:
+    if not rest:
+        # a bare day means "that day, at this time of day" (or noon for a date in the past)
+        clock = now.time().replace(microsecond=0) if day == now.date() else time(12, 0)
+    else:
+        clock = _clock(rest)
+    return datetime.combine(day, clock)
+
+
+def parse_when(text: str | None, now: datetime | None = None) -> datetime:
+    """Parse a moment; raise InvalidInput with a hint when it cannot be read."""
+    now_local = (now or local_now()).astimezone()
+    raw = (text or "").strip()
+    word = raw.lower()
+    try:
+        result = _parse(word, raw, now_local)
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            f"cannot read the time {text!r}: try 'now', 'yesterday 14:00', '2 days ago' "
+            "or 2026-11-16T09:30"
+        ) from None
+    if not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise InvalidInput(f"the time {text!r} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return as_utc(result)
+
+
+def _parse(word: str, raw: str, now: datetime) -> datetime:
+    if word in ("", "now"):
+        return now
+    m = _AGO.match(word)
+    if m and m.group(2) in _UNITS:
+        return now - timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])
+    head, _, rest = word.partition(" ")
+    naive_now = now.replace(tzinfo=None)
+    if head in ("today", "yesterday", "tomorrow"):
+        offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[head]
+        return _on_day(naive_now.date() + timedelta(days=offset), rest, naive_now)
+    days = [d for d in _WEEKDAYS if len(head) >= 3 and d.startswith(head)]
+    if days:
+        target = _WEEKDAYS.index(days[0])
+        back = (naive_now.weekday() - target) % 7 or 7
+        return _on_day(naive_now.date() - timedelta(days=back), rest, naive_now)
+    if re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", word):
+        return datetime.combine(naive_now.date(), _clock(word))
+    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
+    if len(raw) == 10 and parsed.tzinfo is None and parsed.time() == time(0, 0):
+        return datetime.combine(parsed.date(), time(12, 0))
+    return parsed

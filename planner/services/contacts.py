@@ -1,0 +1,191 @@
+"""Adding, editing, finding and removing people."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import UTC, datetime
+
+from planner.domain.contact import (
+    Birthday,
+    Contact,
+    clean_cadence,
+    clean_email,
+    clean_list,
+    clean_name,
+    clean_note,
+    clean_text,
+)
+from planner.domain.errors import Ambiguous, InvalidInput, NotFound
+from planner.domain.rings import Ring
+from planner.storage import contacts_repo as repo
+from planner.storage.models import ContactRow, db_proxy
+
+EDITABLE = (
+    "name",
+    "email",
+    "phones",
+    "handles",
+    "channels",
+    "tags",
+    "timezone",
+    "birthday",
+    "organization",
+    "title",
+    "notes",
+    "cadence_days",
+    "stage",
+)
+STAGES = ("none", "cultivating", "succeeded", "advocate")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def clean_fields(values: dict) -> dict:
+    """Validate and normalise editable fields; unknown keys are a programming error."""
+    out: dict = {}
+    for key, value in values.items():
+        if key not in EDITABLE:
+            raise TypeError(f"not an editable contact field: {key}")
+        if key == "name":
+            out[key] = clean_name(value)
+        elif key == "email":
+            out[key] = clean_email(value)
+        elif key in ("phones", "channels", "tags"):
+            out[key] = list(clean_list(value, key[:-1]))
+        elif key == "handles":
+            out[key] = {
+                clean_text(k, "a handle's service").lower(): clean_text(v, "a handle")
+                for k, v in (value or {}).items()
+                if clean_text(v, "a handle")
+            }
+        elif key == "birthday":
+            out[key] = _birthday_text(value)
+        elif key == "notes":
+            out[key] = clean_note(value)
+        elif key == "cadence_days":
+            out[key] = clean_cadence(value)
+        elif key == "stage":
+            if value not in STAGES:
+                raise InvalidInput(f"unknown stage {value!r}: use {', '.join(STAGES)}")
+            out[key] = value
+        else:
+            out[key] = clean_text(value, key)
+    return out
+
+
+def _birthday_text(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, Birthday):
+        return value.iso()
+    return Birthday.parse(str(value)).iso()
+
+
+def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:
+    """Create a person (optionally placed on a ring) in one transaction."""
+    from planner.services.placement import move_contact
+
+    data = clean_fields({"name": name, **values})
+    stamp = now()
+    with db_proxy.atomic():
+        row = ContactRow.create(created_at=stamp, updated_at=stamp, **data)
+        if ring is not None:
+            move_contact(row.id, ring)
+    return get_contact(row.id)
+
+
+def edit_contact(contact_id: int, **values) -> Contact:
+    data = clean_fields(values)
+    with db_proxy.atomic():
+        require(contact_id)
+        if data:
+            (
+                ContactRow.update(updated_at=now(), version=ContactRow.version + 1, **data)
+                .where(ContactRow.id == contact_id)
+                .execute()
+            )
+    return get_contact(contact_id)
+
+
+def remove_contact(contact_id: int) -> Contact:
+    """Move a person to the trash: unplaced, hidden, restorable with everything they had."""
+    from planner.services.placement import move_contact
+
+    with db_proxy.atomic():
+        contact = require(contact_id)
+        if contact.ring is not None:
+            move_contact(contact_id, None)
+        stamp = now()
+        (
+            ContactRow.update(deleted_at=stamp, updated_at=stamp, version=ContactRow.version + 1)
+            .where(ContactRow.id == contact_id)
+            .execute()
+        )
+    return contact
+
+
+def restore_contact(contact_id: int) -> Contact:
+    with db_proxy.atomic():
+        updated = (
+            ContactRow.update(deleted_at=None, updated_at=now(), version=ContactRow.version + 1)
+            .where(ContactRow.id == contact_id)
+            .execute()
+        )
+        if not updated:
+            raise NotFound(f"no contact with id {contact_id}")
+    return get_contact(contact_id)
+
+
+def get_contact(contact_id: int) -> Contact:
+    contact = repo.load_contact(contact_id)
+    if contact is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    return contact
+
+
+require = get_contact
+
+
+def list_contacts(ring: Ring | str | None = "all") -> list[Contact]:
+    """Everyone (``"all"``), the people on one ring, or the unplaced (``None``)."""
+    people = repo.load_contacts()
+    if ring == "all":
+        return people
+    return [c for c in people if c.ring == ring]
+
+
+def resolve_contact(text: str) -> Contact:
+    """Find a person by id (``42`` or ``#42``) or by a case-insensitive unique name."""
+    key = (text or "").strip()
+    if not key:
+        raise InvalidInput("name a contact (by name or id)")
+    digits = key[1:] if key.startswith("#") else key
+    if digits.isdigit():
+        found = repo.load_contact(int(digits))
+        if found is not None:
+            return found
+        if key.startswith("#"):
+            raise NotFound(f"no contact with id {digits}")
+    matches = repo.find_by_name(key)
+    if not matches:
+        raise NotFound(f"no contact named {key!r} (try 'planner contacts list')")
+    if len(matches) > 1:
+        listing = "; ".join(f"#{cid} {name}" for cid, name in matches)
+        raise Ambiguous(
+            f"{len(matches)} contacts match {key!r}: {listing}. Use an id or the full name", matches
+        )
+    return get_contact(matches[0][0])
+
+
+def contact_as_dict(contact: Contact) -> dict:
+    """The documented JSON shape of a contact."""
+    out = {f.name: getattr(contact, f.name) for f in fields(contact)}
+    out["ring"] = contact.ring.value if contact.ring else None
+    out["birthday"] = contact.birthday.iso() if contact.birthday else None
+    for key in ("last_touch", "created_at", "updated_at"):
+        out[key] = out[key].isoformat() if out[key] else None
+    for key in ("phones", "channels", "tags"):
+        out[key] = list(out[key])
+    return out

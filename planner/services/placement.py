@@ -1,0 +1,136 @@
+"""Moving people between rings: place, promote, demote, swap, reorder, unplace.
+
+Every move keeps a history row, and returns the before/after state so the
+window's undo stack can put the database back exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.domain.errors import InvalidInput
+from planner.domain.rings import MovePlan, Ring, plan_move
+from planner.services.contacts import now, require
+from planner.services.settings import capacities
+from planner.storage import contacts_repo as repo
+from planner.storage.models import RingMoveRow, db_proxy
+
+Snapshot = tuple[tuple[int, str, int], ...]
+
+
+@dataclass(frozen=True)
+class MoveOutcome:
+    plan: MovePlan
+    before: Snapshot
+    after: Snapshot
+    history: list[dict] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def move_contact(
+    contact_id: int, ring: Ring | None, *, swap_with: int | None = None, position: int | None = None
+) -> MoveOutcome:
+    """Put a person on ``ring`` (None = unplace), at ``position`` or at the end.
+
+    Into a full ring only as a swap: the other person takes the mover's old place.
+    """
+    with db_proxy.atomic():
+        contact = require(contact_id)
+        before = repo.placement_snapshot()
+        occupants = repo.ring_members(ring) if ring is not None else []
+        plan = plan_move(
+            contact_id=contact_id,
+            from_ring=contact.ring,
+            from_position=contact.position,
+            to_ring=ring,
+            occupants=occupants,
+            capacity=capacities()[ring] if ring is not None else 0,
+            swap_with=swap_with,
+            to_position=position,
+        )
+        history = _apply(plan)
+        after = repo.placement_snapshot()
+    return MoveOutcome(plan, before, after, history)
+
+
+def _apply(plan: MovePlan) -> list[dict]:
+    stamp = now()
+    history: list[dict] = []
+    if plan.swap_with is not None:
+        return _apply_swap(plan, stamp)
+    if plan.from_ring is not None:
+        old = [cid for cid, _ in repo.ring_members(plan.from_ring) if cid != plan.contact_id]
+        repo.remove_placement(plan.contact_id)
+        repo.write_ring_order(plan.from_ring, old)
+    if plan.to_ring is not None:
+        members = [cid for cid, _ in repo.ring_members(plan.to_ring) if cid != plan.contact_id]
+        members.insert(
+            plan.to_position if plan.to_position is not None else len(members), plan.contact_id
+        )
+        repo.write_ring_order(plan.to_ring, members)
+    if plan.from_ring != plan.to_ring:
+        history.append(repo.record_move(plan.contact_id, plan.from_ring, plan.to_ring, stamp))
+    return history
+
+
+def _apply_swap(plan: MovePlan, stamp) -> list[dict]:
+    assert plan.to_ring is not None and plan.swap_with is not None
+    mover, other = plan.contact_id, plan.swap_with
+    target = [cid for cid, _ in repo.ring_members(plan.to_ring)]
+    if plan.from_ring == plan.to_ring:
+        i, j = target.index(mover), target.index(other)
+        target[i], target[j] = other, mover
+        repo.write_ring_order(plan.to_ring, target)
+        return []  # a reorder, not a move between rings
+    slot = target.index(other)
+    repo.remove_placement(other)
+    if plan.from_ring is not None:
+        source = [cid for cid, _ in repo.ring_members(plan.from_ring)]
+        source[source.index(mover)] = other
+        repo.remove_placement(mover)
+        repo.write_ring_order(plan.from_ring, source)
+    target[slot] = mover
+    repo.write_ring_order(plan.to_ring, target)
+    return [
+        repo.record_move(mover, plan.from_ring, plan.to_ring, stamp),
+        repo.record_move(other, plan.to_ring, plan.from_ring, stamp),
+    ]
+
+
+def promote(contact_id: int) -> MoveOutcome:
+    contact = require(contact_id)
+    if contact.ring is None:
+        return move_contact(contact_id, Ring.OUTER)
+    target = contact.ring.promoted()
+    if target is None:
+        raise InvalidInput(f"{contact.name} is already on the inner ring")
+    return move_contact(contact_id, target)
+
+
+def demote(contact_id: int) -> MoveOutcome:
+    contact = require(contact_id)
+    if contact.ring is None:
+        raise InvalidInput(f"{contact.name} is not on a ring")
+    return move_contact(contact_id, contact.ring.demoted())
+
+
+def restore_state(
+    placements: Snapshot, remove_history: list[dict], add_history: list[dict]
+) -> None:
+    """Put rings and move history back to a recorded state (undo / redo)."""
+    with db_proxy.atomic():
+        repo.restore_placements(placements)
+        ids = [h["id"] for h in remove_history]
+        if ids:
+            RingMoveRow.delete().where(RingMoveRow.id.in_(ids)).execute()
+        if add_history:
+            RingMoveRow.insert_many(add_history).execute()
+
+
+def ring_fill() -> dict[Ring, tuple[int, int]]:
+    counts = repo.ring_counts()
+    caps = capacities()
+    return {ring: (counts.get(ring.value, 0), caps[ring]) for ring in Ring}

@@ -1,0 +1,1 @@
+"""Persistence: peewee models, opening databases, migrations, backups, repositories."""

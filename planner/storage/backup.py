@@ -1,0 +1,67 @@
+"""Consistent copies of a SQLite database through SQLite's online backup API."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def backups_folder(db_path: Path) -> Path:
+    return db_path.parent / "backups"
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (notes are sensitive)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
+def backup_to(source: sqlite3.Connection, dest: Path) -> Path:
+    """Copy a live connection's database to ``dest`` (owner-only), atomically."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    create_private_file(tmp)
+    target = sqlite3.connect(tmp)
+    try:
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def backup_file(db_path: Path, dest: Path) -> Path:
+    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return backup_to(source, dest)
+    finally:
+        source.close()
+
+
+def backup_name(db_path: Path, reason: str, when: datetime | None = None) -> Path:
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    return backups_folder(db_path) / f"{db_path.stem}-{stamp}-{reason}.db"
+
+
+def list_backups(db_path: Path) -> list[Path]:
+    folder = backups_folder(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name)
+
+
+def rotate(db_path: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` backups; return what was removed."""
+    backups = list_backups(db_path)
+    doomed = backups[: max(0, len(backups) - keep)]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed

@@ -1,0 +1,134 @@
+"""Opening a database: look before touching, then pragmas, then migrations."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+
+from planner.domain.errors import DatabaseProblem
+from planner.storage import migrations
+from planner.storage.backup import (
+    SQLITE_HEADER,
+    backup_file,
+    backup_name,
+    create_private_file,
+)
+from planner.storage.models import db_proxy
+from planner.storage.target import DatabaseTarget, resolve_target
+
+log = logging.getLogger(__name__)
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL: an acknowledged write survives power loss
+    "cache_size": -16000,
+}
+
+
+@dataclass
+class OpenDatabase:
+    target: DatabaseTarget
+    db: Database
+    schema_version: int
+
+    @property
+    def path(self) -> Path | None:
+        return self.target.path
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+
+
+def restore_hint(path: Path) -> str:
+    return f"restore a backup with: planner --db '{path}' restore BACKUP_FILE"
+
+
+def inspect_sqlite_file(path: Path) -> int | None:
+    """Return the planner schema version of an existing file (0 = empty database).
+
+    Reads without writing; refuses anything that is not ours, leaving it untouched.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a folder, not a database file")
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise DatabaseProblem(
+            f"{path} is not a Mentorship Planner database (it is not a SQLite file); "
+            "it was left untouched"
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if not tables:
+                return 0
+            if "planner_meta" not in tables:
+                raise DatabaseProblem(
+                    f"{path} is a SQLite database of another program, not a Mentorship Planner "
+                    "database; it was left untouched"
+                )
+            rows = dict(conn.execute("SELECT key, value FROM planner_meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(
+            f"{path} cannot be read ({exc}); it may be damaged. It was left untouched; "
+            + restore_hint(path)
+        ) from None
+    version = int(rows.get("schema_version", 0))
+    if version > migrations.LATEST:
+        raise DatabaseProblem(
+            f"{path} was made by a newer version of Mentorship Planner (schema {version}, "
+            f"this version knows up to {migrations.LATEST}); update the app to open it"
+        )
+    return version
+
+
+def connect_sqlite(path: Path) -> SqliteDatabase:
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
+
+
+def open_database(spec: str | None = None, *, migrate: bool = True) -> OpenDatabase:
+    """Open (creating if needed) the database ``spec`` names and bind the models to it."""
+    target = resolve_target(spec)
+    if target.kind != "sqlite":
+        raise DatabaseProblem(f"{target.display()}: team databases are not supported yet")
+    path = target.path
+    assert path is not None
+    existing = inspect_sqlite_file(path)
+    if existing is None and not path.exists():
+        try:
+            create_private_file(path)
+        except OSError as exc:
+            raise DatabaseProblem(f"cannot create the database {path}: {exc.strerror}") from None
+    db = connect_sqlite(path)
+    try:
+        db.connect()
+        db_proxy.initialize(db)
+        version = migrations.read_version(db)
+        if migrate and version < migrations.LATEST:
+            version = migrations.migrate(
+                db, version, backup=lambda v: _pre_migration_backup(path, v)
+            )
+            db.execute_sql(f"PRAGMA application_id = {migrations.SQLITE_APPLICATION_ID}")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DatabaseProblem(f"{path} cannot be opened ({exc}); " + restore_hint(path)) from None
+    return OpenDatabase(target, db, version)
+
+
+def _pre_migration_backup(path: Path, version: int) -> None:
+    dest = backup_name(path, f"pre-migration-v{version}")
+    backup_file(path, dest)
+    log.info("backed up %s to %s before migrating from schema %s", path, dest, version)

@@ -1,0 +1,60 @@
+"""Schema versions and the runner that upgrades a database, backing it up first.
+
+Each step is a function of the database; steps run in order inside one
+transaction, so a failed upgrade leaves the file as it was (SQLite and
+PostgreSQL both have transactional DDL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+
+from planner.storage import models as m
+
+APP_MARKER = "mentorship-planner"
+SQLITE_APPLICATION_ID = 0x4D50504C  # "MPPL", so `file` and we can tell our files apart
+
+
+def _v1(db: Database) -> None:
+    db.create_tables(m.ALL_MODELS_V1)
+
+
+#: version → step that brings a database from version-1 to version.
+STEPS: dict[int, Callable[[Database], None]] = {1: _v1}
+LATEST = max(STEPS)
+
+
+def read_version(db: Database) -> int:
+    if not db.table_exists(m.PlannerMeta._meta.table_name):
+        return 0
+    row = m.PlannerMeta.get_or_none(m.PlannerMeta.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def _write_version(version: int) -> None:
+    _put_meta("schema_version", str(version))
+
+
+def _put_meta(key: str, value: str) -> None:
+    (
+        m.PlannerMeta.insert(key=key, value=value)
+        .on_conflict(conflict_target=[m.PlannerMeta.key], update={m.PlannerMeta.value: value})
+        .execute()
+    )
+
+
+def migrate(db: Database, current: int, backup: Callable[[int], None] | None = None) -> int:
+    """Bring ``db`` from ``current`` to LATEST; call ``backup(current)`` first if it has data."""
+    if current >= LATEST:
+        return current
+    if current > 0 and backup is not None:
+        backup(current)
+    with db.atomic():
+        for version in range(current + 1, LATEST + 1):
+            STEPS[version](db)
+            if version == 1:
+                _put_meta("app", APP_MARKER)
+            _write_version(version)
+    return LATEST

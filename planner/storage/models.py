@@ -1,0 +1,136 @@
+"""The tables. Times are UTC; lists and maps are JSON text; nothing here knows Qt."""
+
+from __future__ import annotations
+
+from peewee import (
+    SQL,
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from planner.storage.fields import JSONField, UTCDateTimeField
+
+db_proxy = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db_proxy
+        legacy_table_names = False
+
+
+class PlannerMeta(BaseModel):
+    """Key/value facts about the database itself (schema version, app id)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class ContactRow(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=200)
+    email = CharField(default="")
+    phones = JSONField()
+    handles = JSONField(empty=dict)
+    channels = JSONField()
+    tags = JSONField()
+    timezone = CharField(default="")
+    birthday = CharField(default="")  # YYYY-MM-DD or --MM-DD
+    organization = CharField(default="")
+    title = CharField(default="")
+    notes = TextField(default="")
+    cadence_days = IntegerField(null=True)
+    stage = CharField(default="none")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    deleted_at = UTCDateTimeField(null=True, index=True)
+    version = IntegerField(default=1)
+
+    class Meta:
+        table_name = "contact"
+
+
+class PlacementRow(BaseModel):
+    """Where a contact sits: which ring and where around it. Absent = unplaced."""
+
+    contact = ForeignKeyField(ContactRow, on_delete="CASCADE", column_name="contact_id")
+    owner = CharField(default="")  # the planner user the rings belong to ("" = local)
+    ring = CharField()
+    position = IntegerField()
+
+    class Meta:
+        table_name = "placement"
+        indexes = ((("owner", "contact"), True), (("owner", "ring", "position"), False))
+
+
+class RingMoveRow(BaseModel):
+    id = AutoField()
+    contact = ForeignKeyField(ContactRow, on_delete="CASCADE", column_name="contact_id")
+    owner = CharField(default="")
+    from_ring = CharField(null=True)
+    to_ring = CharField(null=True)
+    at = UTCDateTimeField(index=True)
+
+    class Meta:
+        table_name = "ring_move"
+        indexes = ((("contact", "at"), False),)
+
+
+class TouchpointRow(BaseModel):
+    id = AutoField()
+    contact = ForeignKeyField(ContactRow, on_delete="CASCADE", column_name="contact_id")
+    kind = CharField()
+    at = UTCDateTimeField(index=True)
+    minutes = IntegerField(null=True)
+    note = TextField(default="")
+    author = CharField(default="")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    version = IntegerField(default=1)
+
+    class Meta:
+        table_name = "touchpoint"
+        indexes = ((("contact", "at"), False),)
+
+
+class NoteRow(BaseModel):
+    id = AutoField()
+    contact = ForeignKeyField(ContactRow, on_delete="CASCADE", column_name="contact_id")
+    at = UTCDateTimeField(index=True)
+    text = TextField()
+    author = CharField(default="")
+    shared = BooleanField(default=False)
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    version = IntegerField(default=1)
+
+    class Meta:
+        table_name = "note"
+        indexes = ((("contact", "at"), False),)
+
+
+class SettingRow(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "setting"
+
+
+ALL_MODELS_V1 = [
+    PlannerMeta,
+    ContactRow,
+    PlacementRow,
+    RingMoveRow,
+    TouchpointRow,
+    NoteRow,
+    SettingRow,
+]
+
+__all__ = ["SQL", "db_proxy"]

@@ -1,0 +1,69 @@
+"""The one place that decides what a database string means.
+
+``None`` → ``$PLANNER_DB`` → ``planner.db`` in the user data folder. A string
+starting with ``postgresql://`` (or ``postgres://``) is a team database; a
+``sqlite:///`` URL or anything else is a file path.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from planner import APP_ID
+
+ENV_VAR = "PLANNER_DB"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_ID, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / "planner.db"
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    kind: str  # "sqlite" or "postgresql"
+    path: Path | None = None
+    url: str | None = None
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "sqlite"
+
+    def display(self) -> str:
+        """What may be shown or logged: never a password."""
+        if self.path is not None:
+            return str(self.path)
+        return redact_url(self.url or "")
+
+
+def redact_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username}:***@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def resolve_target(spec: str | os.PathLike | None = None) -> DatabaseTarget:
+    if spec is None or str(spec).strip() == "":
+        spec = os.environ.get(ENV_VAR) or None
+    if spec is None:
+        return DatabaseTarget("sqlite", path=default_database_path())
+    text = str(spec).strip()
+    lowered = text.lower()
+    if lowered.startswith(("postgresql://", "postgres://")):
+        return DatabaseTarget("postgresql", url=text)
+    if lowered.startswith("sqlite:///"):
+        text = text[len("sqlite:///") - 1 :] if text[10:11] == "/" else text[len("sqlite:///") :]
+    return DatabaseTarget("sqlite", path=Path(text).expanduser().absolute())

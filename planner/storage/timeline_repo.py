@@ -1,0 +1,123 @@
+"""The merged history of touchpoints, notes, ring moves and creations, paged by time.
+
+Each source is read newest-first from the same cursor with the same limit, then
+merged: a page costs the same whether there are a thousand entries or a million.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime
+
+from planner.domain.timeline import EntryType, TimelineEntry
+from planner.storage.fields import to_utc
+from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow
+
+_ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2, EntryType.CREATED: 3}
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The last entry of the previous page; the next page holds strictly older ones."""
+
+    at: datetime
+    order: int
+    row_id: int
+
+
+def cursor_after(entry: TimelineEntry) -> Cursor:
+    return Cursor(entry.at, _ORDER[entry.type], entry.row_id)
+
+
+def _key(entry: TimelineEntry) -> tuple:
+    return (entry.at, _ORDER[entry.type], entry.row_id)
+
+
+def _older_than(cursor: Cursor, etype: EntryType, at_field, id_field):
+    """SQL condition for (at, type order, id) < cursor, for one source."""
+    order = _ORDER[etype]
+    if order < cursor.order:
+        return at_field <= cursor.at
+    if order > cursor.order:
+        return at_field < cursor.at
+    return (at_field < cursor.at) | ((at_field == cursor.at) & (id_field < cursor.row_id))
+
+
+def _source(etype: EntryType):
+    """(model, query, contact field, at field, row → entry) for one kind of entry."""
+    name = ContactRow.name
+    if etype is EntryType.TOUCHPOINT:
+        t = TouchpointRow
+        q = t.select(t.id, t.contact, name, t.at, t.kind, t.note, t.minutes).join(ContactRow)
+        return (
+            t,
+            q,
+            t.contact,
+            t.at,
+            lambda r: TimelineEntry(
+                etype, r[0], r[1], r[2], to_utc(r[3]), kind=r[4], text=r[5], minutes=r[6]
+            ),
+        )
+    if etype is EntryType.NOTE:
+        n = NoteRow
+        q = n.select(n.id, n.contact, name, n.at, n.text).join(ContactRow)
+        return (
+            n,
+            q,
+            n.contact,
+            n.at,
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind="note", text=r[4]),
+        )
+    if etype is EntryType.MOVE:
+        m = RingMoveRow
+        q = m.select(m.id, m.contact, name, m.at, m.from_ring, m.to_ring).join(ContactRow)
+        return (
+            m,
+            q,
+            m.contact,
+            m.at,
+            lambda r: TimelineEntry(
+                etype, r[0], r[1], r[2], to_utc(r[3]), kind="move", from_ring=r[4], to_ring=r[5]
+            ),
+        )
+    c = ContactRow
+    q = c.select(c.id, c.name, c.created_at)
+    return (
+        c,
+        q,
+        c.id,
+        c.created_at,
+        lambda r: TimelineEntry(etype, r[0], r[0], r[1], to_utc(r[2]), kind="created"),
+    )
+
+
+def read_page(
+    contact_id: int | None = None,
+    limit: int = 100,
+    cursor: Cursor | None = None,
+    kinds: set[str] | None = None,
+    contact_ids: set[int] | None = None,
+    types: set[EntryType] | None = None,
+) -> list[TimelineEntry]:
+    """Newest-first entries; ``kinds`` keeps only touchpoints of those kinds;
+    ``contact_ids`` restricts to a set of people (e.g. one ring)."""
+    wanted = set(types or EntryType)
+    if kinds is not None:
+        wanted &= {EntryType.TOUCHPOINT}
+    streams = []
+    for etype in sorted(wanted, key=_ORDER.get):
+        model, query, contact_field, at_field, build = _source(etype)
+        query = query.where(ContactRow.deleted_at.is_null())
+        if contact_id is not None:
+            query = query.where(contact_field == contact_id)
+        if contact_ids is not None:
+            query = query.where(contact_field.in_(sorted(contact_ids)))
+        if kinds is not None:
+            query = query.where(TouchpointRow.kind.in_(sorted(kinds)))
+        if cursor is not None:
+            query = query.where(_older_than(cursor, etype, at_field, model.id))
+        query = query.order_by(at_field.desc(), model.id.desc()).limit(limit)
+        streams.append([build(r) for r in query.tuples()])
+    merged = heapq.merge(*streams, key=_key, reverse=True)
+    return [entry for _, entry in zip(range(limit), merged, strict=False)]
