@@ -1,0 +1,66 @@
+"""The focus list as a Markdown checklist, grouped by ring, ready to paste.
+
+Names, notes, actions and addresses are user text: every character that
+could start emphasis, a link, inline HTML, code or a table cell is
+backslash-escaped, and line breaks become spaces, so a name cannot break the
+list or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.domain.focus import FocusItem, FocusList
+from planner.export.focus_common import (
+    day_text,
+    last_touch_text,
+    status_text,
+    title,
+)
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the
+# ones that can change meaning inside a list item.
+_SPECIAL = re.compile(r"([\\`*_\[\]{}<>()#+!|~&])")
+_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
+def escape(text: str) -> str:
+    """Make user text inert in Markdown: one line, special characters escaped."""
+    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", text or ""))
+
+
+def render(focus_list: FocusList, *, notes: bool = True) -> str:
+    """A title, the moment it was computed, then one checklist per non-empty ring.
+
+    ``notes=False`` leaves out the latest-note sub-bullets.
+    """
+    tz = focus_list.tz
+    lines = [f"# {title(focus_list)}", ""]
+    lines.append(
+        f"_{len(focus_list.items)} to reach, as of "
+        f"{day_text(focus_list.as_of, tz)} {focus_list.as_of.astimezone(tz):%H:%M}._"
+    )
+    if not focus_list.items:
+        lines += ["", "Nobody needs you this week."]
+    for ring, items in focus_list.by_ring().items():
+        if items:
+            lines += ["", f"## {ring.label}", ""]
+            for item in items:
+                lines += item_lines(item, focus_list, notes=notes)
+    return "\n".join(lines) + "\n"
+
+
+def item_lines(item: FocusItem, focus_list: FocusList, *, notes: bool = True) -> list[str]:
+    """``- [ ] **Name** — status, last touch … — action (address)`` and its note."""
+    tz = focus_list.tz
+    action = escape(item.action)
+    if item.address:
+        action += f" ({escape(item.address)})"
+    line = (
+        f"- [ ] **{escape(item.name)}** — {status_text(item, tz)}, "
+        f"{last_touch_text(item, tz)} — {action}"
+    )
+    out = [line]
+    if notes and item.note:
+        out.append(f"  - Note: {escape(item.note)}")
+    return out
