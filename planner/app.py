@@ -1,10 +1,58 @@
-"""The composition root: opens the database and builds the window (later issue)."""
+"""The composition root: opens the database, creates the document and the window."""
 
 from __future__ import annotations
 
-import click
+import logging
+import sys
+
+log = logging.getLogger(__name__)
+
+
+def build_main_window(database: str | None, *, watch: bool = True):
+    """The ready main window for a database path (or, later, URL).
+
+    A QApplication must exist. Raises PlannerError when the database cannot be used.
+    """
+    from planner.document.document import PlannerDocument
+    from planner.storage.database import open_database
+    from planner.ui.main_window import MainWindow
+
+    opened = open_database(database)
+    document = PlannerDocument(opened)
+    window = MainWindow(document)
+    document.setParent(window)
+    window.destroyed.connect(lambda *_: opened.close())
+    if watch:
+        document.start_watching()
+    return window
+
+
+def make_application(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    from planner import APP_ID, APP_NAME, __version__
+
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    app.setApplicationVersion(__version__)
+    return app
 
 
 def run_gui(database: str | None) -> int:
-    click.echo("The window arrives in the next release; meanwhile see: planner --help")
-    return 0
+    """``planner`` with no command: open the window, or say clearly why not."""
+    from planner.domain.errors import PlannerError
+    from planner.logs import setup_logging
+
+    setup_logging()
+    app = make_application()
+    try:
+        window = build_main_window(database)
+    except PlannerError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Mentorship Planner", str(exc))
+        raise
+    window.show()
+    return app.exec()

@@ -109,21 +109,25 @@ def edit_contact(contact_id: int, **values) -> Contact:
     return get_contact(contact_id)
 
 
-def remove_contact(contact_id: int) -> Contact:
-    """Move a person to the trash: unplaced, hidden, restorable with everything they had."""
+def remove_contact(contact_id: int) -> list[dict]:
+    """Move a person to the trash: unplaced, hidden, restorable with everything they had.
+
+    Returns the ring-move rows the removal wrote (an undo deletes them again).
+    """
     from planner.services.placement import move_contact
 
+    history: list[dict] = []
     with db_proxy.atomic():
         contact = require(contact_id)
         if contact.ring is not None:
-            move_contact(contact_id, None)
+            history = move_contact(contact_id, None).history
         stamp = now()
         (
             ContactRow.update(deleted_at=stamp, updated_at=stamp, version=ContactRow.version + 1)
             .where(ContactRow.id == contact_id)
             .execute()
         )
-    return contact
+    return history
 
 
 def restore_contact(contact_id: int) -> Contact:
@@ -189,3 +193,17 @@ def contact_as_dict(contact: Contact) -> dict:
     for key in ("phones", "channels", "tags"):
         out[key] = list(out[key])
     return out
+
+
+def purge_contact(contact_id: int, placements) -> None:
+    """Delete a person and all their rows for good (undo of an add), and put the
+    rings back to ``placements``."""
+    with db_proxy.atomic():
+        repo.hard_delete(contact_id)
+        repo.restore_placements(placements)
+
+
+def unpurge_contact(rows: dict, placements) -> None:
+    with db_proxy.atomic():
+        repo.load_dump(rows)
+        repo.restore_placements(placements)

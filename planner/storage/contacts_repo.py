@@ -181,3 +181,34 @@ def ring_counts(owner: str = OWNER) -> dict[str, int]:
         .group_by(PlacementRow.ring)
     )
     return dict(query.tuples())
+
+
+def dump_contact(contact_id: int) -> dict:
+    """Every row that belongs to a person, so it can be put back with the same ids."""
+    from planner.storage.models import NoteRow
+
+    def rows(model):
+        return [r.__data__.copy() for r in model.select().where(model.contact == contact_id)]
+
+    return {
+        "contact": ContactRow.get_by_id(contact_id).__data__.copy(),
+        "placements": rows(PlacementRow),
+        "moves": rows(RingMoveRow),
+        "touchpoints": rows(TouchpointRow),
+        "notes": rows(NoteRow),
+    }
+
+
+def load_dump(dump: dict) -> None:
+    from planner.storage.models import NoteRow
+
+    ContactRow.insert(**dump["contact"]).execute()
+    for model, key in ((PlacementRow, "placements"), (RingMoveRow, "moves"),
+                       (TouchpointRow, "touchpoints"), (NoteRow, "notes")):
+        if dump[key]:
+            model.insert_many(dump[key]).execute()
+
+
+def hard_delete(contact_id: int) -> None:
+    """Delete a person and (by cascade) everything of theirs."""
+    ContactRow.delete().where(ContactRow.id == contact_id).execute()

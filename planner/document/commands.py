@@ -1,0 +1,150 @@
+"""One QUndoCommand per user action. Each changes the data through services and
+refreshes the document; none touches a graphics item."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from planner.domain.rings import Ring
+from planner.services import contacts as contact_svc
+from planner.services import placement as placement_svc
+
+
+class DocumentCommand(QUndoCommand):
+    """``perform()`` does the action the first time; redo() after an undo replays it."""
+
+    def __init__(self, document, text: str):
+        super().__init__(text)
+        self.document = document
+        self._fresh = True
+
+    def perform(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self._fresh:  # perform() already ran when the command was pushed
+            self._fresh = False
+            return
+        self.replay()
+
+    def replay(self) -> None:
+        raise NotImplementedError
+
+
+class MoveCommand(DocumentCommand):
+    """A move, swap, reorder or unplace: one drag, one key press, one undo step."""
+
+    def __init__(self, document, contact_id: int, ring: Ring | None, position: int | None,
+                 swap_with: int | None):
+        contact = document.contact(contact_id)
+        name = contact.name if contact else f"#{contact_id}"
+        if swap_with is not None:
+            other = document.contact(swap_with)
+            text = f"Swap {name} and {other.name if other else swap_with}"
+        elif ring is None:
+            text = f"Unplace {name}"
+        elif contact is not None and contact.ring == ring:
+            text = f"Reorder {name}"
+        else:
+            text = f"Move {name} to {ring.value}"
+        super().__init__(document, text)
+        self.args = (contact_id, ring, position, swap_with)
+        self.outcome: placement_svc.MoveOutcome | None = None
+
+    def perform(self) -> None:
+        contact_id, ring, position, swap_with = self.args
+        self.outcome = placement_svc.move_contact(contact_id, ring, position=position,
+                                                  swap_with=swap_with)
+        self.document.refresh_placements()
+
+    def undo(self) -> None:
+        o = self.outcome
+        placement_svc.restore_state(o.before, remove_history=o.history, add_history=[])
+        self.document.refresh_placements()
+
+    def replay(self) -> None:
+        o = self.outcome
+        placement_svc.restore_state(o.after, remove_history=[], add_history=o.history)
+        self.document.refresh_placements()
+
+
+class AddContactCommand(DocumentCommand):
+    """Undo deletes the new person outright; redo puts back the very same rows."""
+
+    def __init__(self, document, name: str, ring: Ring | None, values: dict):
+        super().__init__(document, f"Add {name}")
+        self.name, self.ring, self.values = name, ring, values
+        self.contact_id: int | None = None
+        self.before = self.after = ()
+        self.rows: dict = {}
+
+    def perform(self) -> None:
+        self.before = placement_svc.repo.placement_snapshot()
+        contact = contact_svc.add_contact(self.name, ring=self.ring, **self.values)
+        self.contact_id = contact.id
+        self.after = placement_svc.repo.placement_snapshot()
+        self.rows = placement_svc.repo.dump_contact(contact.id)
+        self.document.reload()
+
+    def undo(self) -> None:
+        contact_svc.purge_contact(self.contact_id, self.before)
+        self.document.reload()
+
+    def replay(self) -> None:
+        contact_svc.unpurge_contact(self.rows, self.after)
+        self.document.reload()
+
+
+class EditContactCommand(DocumentCommand):
+    def __init__(self, document, contact_id: int, changes: dict):
+        contact = document.contact(contact_id)
+        super().__init__(document, f"Edit {contact.name if contact else contact_id}")
+        self.contact_id = contact_id
+        self.changes = changes
+        self.previous = {k: _field_value(contact, k) for k in changes} if contact else {}
+
+    def perform(self) -> None:
+        contact_svc.edit_contact(self.contact_id, **self.changes)
+        self.document.refresh_contacts([self.contact_id])
+
+    def undo(self) -> None:
+        contact_svc.edit_contact(self.contact_id, **self.previous)
+        self.document.refresh_contacts([self.contact_id])
+
+    def replay(self) -> None:
+        self.perform()
+
+
+class RemoveContactCommand(DocumentCommand):
+    """Removal sends a person to the trash; undo restores them to their old place."""
+
+    def __init__(self, document, contact_id: int):
+        contact = document.contact(contact_id)
+        super().__init__(document, f"Remove {contact.name if contact else contact_id}")
+        self.contact_id = contact_id
+        self.before = None
+        self.after = None
+        self.history: list[dict] = []
+
+    def perform(self) -> None:
+        self.before = placement_svc.repo.placement_snapshot()
+        self.history = contact_svc.remove_contact(self.contact_id)
+        self.after = placement_svc.repo.placement_snapshot()
+        self.document.reload()
+
+    def undo(self) -> None:
+        contact_svc.restore_contact(self.contact_id)
+        placement_svc.restore_state(self.before, remove_history=self.history, add_history=[])
+        self.document.reload()
+
+    def replay(self) -> None:
+        self.perform()
+
+
+def _field_value(contact, key: str):
+    value = getattr(contact, key)
+    if key == "birthday":
+        return value.iso() if value else ""
+    if isinstance(value, tuple):
+        return list(value)
+    return value

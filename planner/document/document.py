@@ -1,0 +1,159 @@
+"""PlannerDocument: what the views show, kept in memory, changed only through services.
+
+Views read the cached contacts and listen to precise signals; nothing in the
+UI runs SQL. Every user action is one service call (one transaction) wrapped
+in one undo command.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from planner.domain.contact import Contact
+from planner.domain.errors import PlannerError
+from planner.domain.rings import RING_ORDER, Ring
+from planner.services import contacts as contact_svc
+from planner.services import placement as placement_svc
+from planner.services import settings as settings_svc
+from planner.storage.database import OpenDatabase
+
+log = logging.getLogger(__name__)
+
+
+class PlannerDocument(QObject):
+    #: everything may have changed (first load, another program wrote)
+    reset = Signal()
+    #: these contacts' details or last touch changed (ids)
+    contacts_changed = Signal(list)
+    #: ring membership or order changed
+    placements_changed = Signal()
+    #: touchpoints/notes/moves were added, edited or removed (contact ids affected)
+    timeline_changed = Signal(list)
+    #: a short message for the status bar (refusals, confirmations)
+    message = Signal(str)
+    #: another program changed the database and the view was refreshed
+    external_change = Signal()
+
+    def __init__(self, database: OpenDatabase, parent: QObject | None = None):
+        super().__init__(parent)
+        self.database = database
+        self.undo_stack = QUndoStack(self)
+        self._contacts: dict[int, Contact] = {}
+        self._capacities: dict[Ring, int] = {}
+        self._cadences: dict[Ring, int] = {}
+        self._data_version = self._read_data_version()
+        self._watch = QTimer(self)
+        self._watch.setInterval(1000)
+        self._watch.timeout.connect(self.check_external_changes)
+        self.reload()
+
+    # -- reading -----------------------------------------------------------------
+    def reload(self) -> None:
+        self._contacts = {c.id: c for c in contact_svc.list_contacts()}
+        self._capacities = settings_svc.capacities()
+        self._cadences = settings_svc.cadences()
+        self.reset.emit()
+
+    def contacts(self) -> list[Contact]:
+        return list(self._contacts.values())
+
+    def contact(self, contact_id: int) -> Contact | None:
+        return self._contacts.get(contact_id)
+
+    def ring_members(self, ring: Ring) -> list[Contact]:
+        members = [c for c in self._contacts.values() if c.ring == ring]
+        return sorted(members, key=lambda c: (c.position or 0, c.id))
+
+    def capacity(self, ring: Ring) -> int:
+        return self._capacities[ring]
+
+    def cadence(self, ring: Ring) -> int:
+        return self._cadences[ring]
+
+    def fill(self) -> dict[Ring, tuple[int, int]]:
+        return {r: (len(self.ring_members(r)), self._capacities[r]) for r in RING_ORDER}
+
+    def is_full(self, ring: Ring) -> bool:
+        count, cap = self.fill()[ring]
+        return count >= cap
+
+    # -- refreshing after a change --------------------------------------------------
+    def refresh_contacts(self, ids: list[int]) -> None:
+        """Re-read these people (after a change of details or a touch)."""
+        fresh = {c.id: c for c in contact_svc.repo.load_contacts(ids)}
+        for cid in ids:
+            if cid in fresh:
+                self._contacts[cid] = fresh[cid]
+            else:
+                self._contacts.pop(cid, None)
+        self._data_version = self._read_data_version()
+        self.contacts_changed.emit(list(ids))
+
+    def refresh_placements(self) -> None:
+        """Re-read everyone's ring and position (after a move, swap or undo)."""
+        places = contact_svc.repo.placements()
+        changed = []
+        for cid, contact in self._contacts.items():
+            ring, pos = places.get(cid, (None, None))
+            new_ring = Ring(ring) if ring else None
+            if (contact.ring, contact.position) != (new_ring, pos):
+                self._contacts[cid] = _with_place(contact, new_ring, pos)
+                changed.append(cid)
+        self._data_version = self._read_data_version()
+        self.placements_changed.emit()
+        if changed:
+            self.contacts_changed.emit(changed)
+            self.timeline_changed.emit(changed)
+
+    # -- changing (through undo commands) ----------------------------------------------
+    def push(self, command) -> bool:
+        """Run a command's first step; push it only if the services accepted it."""
+        try:
+            command.perform()
+        except PlannerError as exc:
+            self.message.emit(str(exc))
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
+             swap_with: int | None = None) -> bool:
+        from planner.document.commands import MoveCommand
+
+        return self.push(MoveCommand(self, contact_id, ring, position, swap_with))
+
+    # -- other programs ----------------------------------------------------------------
+    def start_watching(self) -> None:
+        self._watch.start()
+
+    def _read_data_version(self) -> int:
+        try:
+            return self.database.db.execute_sql("PRAGMA data_version").fetchone()[0]
+        except Exception:  # pragma: no cover - a closed or broken connection
+            log.exception("cannot read data_version")
+            return -1
+
+    def check_external_changes(self) -> bool:
+        """Poll SQLite's data_version: it changes only when another connection commits."""
+        version = self._read_data_version()
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        self.undo_stack.clear()
+        self.reload()
+        self.external_change.emit()
+        self.message.emit("Updated with changes made by another program")
+        return True
+
+
+def _with_place(contact: Contact, ring: Ring | None, pos: int | None) -> Contact:
+    from dataclasses import replace
+
+    return replace(contact, ring=ring, position=pos)
+
+
+def move_service():
+    return placement_svc

@@ -1,0 +1,1 @@
+"""Widgets, the rings scene, Qt models and dialogs. Nothing here runs SQL."""

@@ -1,0 +1,79 @@
+"""Every action of the window, with its shortcut, in one place; menus are built from it."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenuBar
+
+Std = QKeySequence.StandardKey
+
+
+class Actions:
+    def __init__(self, window: QMainWindow, undo_stack):
+        def make(text: str, shortcut=None, tip: str = "") -> QAction:
+            action = QAction(text, window)
+            if shortcut is not None:
+                if isinstance(shortcut, list):
+                    action.setShortcuts(shortcut)
+                else:
+                    action.setShortcut(QKeySequence(shortcut))
+            if tip:
+                action.setStatusTip(tip)
+            window.addAction(action)
+            return action
+
+        self.add_contact = make("&Add Person…", "Ctrl+N", "Add someone to your network")
+        self.edit_contact = make("&Edit Person…", "Ctrl+E", "Edit the selected person")
+        self.remove_contact = make("&Remove Person", "Ctrl+Shift+Backspace",
+                                   "Move the selected person to the trash (undoable)")
+        self.quit = make("&Quit", Std.Quit)
+        self.undo = undo_stack.createUndoAction(window, "&Undo")
+        self.undo.setShortcuts([QKeySequence(Std.Undo)])
+        self.redo = undo_stack.createRedoAction(window, "&Redo")
+        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(Std.Redo)])
+        window.addAction(self.undo)
+        window.addAction(self.redo)
+        self.find = make("&Find Person", Std.Find, "Search the contact list")
+        self.promote = make("&Promote One Ring", "Ctrl+Up", "Move the selected person inwards")
+        self.demote = make("&Demote One Ring", "Ctrl+Down", "Move the selected person outwards")
+        self.unplace = make("&Unplace", "Delete", "Take the selected person off the rings")
+        self.zoom_in = make("Zoom &In", [QKeySequence("Ctrl+="), QKeySequence(Std.ZoomIn)])
+        self.zoom_out = make("Zoom &Out", [QKeySequence("Ctrl+-"), QKeySequence(Std.ZoomOut)])
+        self.zoom_fit = make("&Fit Rings", "Ctrl+0")
+        self.unplaced_only = make("Show &Unplaced Only", "Ctrl+U")
+        self.unplaced_only.setCheckable(True)
+        self.about = make("&About Mentorship Planner")
+        self.person_actions = [self.edit_contact, self.remove_contact, self.promote,
+                               self.demote, self.unplace]
+
+    def build_menus(self, menubar: QMenuBar) -> dict:
+        menus = {}
+        menus["file"] = file_menu = menubar.addMenu("&File")
+        file_menu.addAction(self.add_contact)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        menus["edit"] = edit = menubar.addMenu("&Edit")
+        edit.addAction(self.undo)
+        edit.addAction(self.redo)
+        edit.addSeparator()
+        edit.addAction(self.find)
+        menus["person"] = person = menubar.addMenu("&Person")
+        person.addAction(self.edit_contact)
+        person.addAction(self.remove_contact)
+        person.addSeparator()
+        person.addAction(self.promote)
+        person.addAction(self.demote)
+        person.addAction(self.unplace)
+        menus["view"] = view = menubar.addMenu("&View")
+        view.addAction(self.zoom_in)
+        view.addAction(self.zoom_out)
+        view.addAction(self.zoom_fit)
+        view.addSeparator()
+        view.addAction(self.unplaced_only)
+        menus["help"] = help_menu = menubar.addMenu("&Help")
+        help_menu.addAction(self.about)
+        return menus
+
+    def set_person_enabled(self, on: bool) -> None:
+        for action in self.person_actions:
+            action.setEnabled(on)

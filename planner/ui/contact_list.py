@@ -1,0 +1,116 @@
+"""The left panel: search box, "unplaced only" filter and the sortable contact table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.ui.contact_model import ContactFilterModel, ContactTableModel, Role
+
+
+class ContactListPanel(QWidget):
+    person_selected = Signal(object)  # contact id or None
+    person_activated = Signal(int)  # double-click / Enter
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("contactListPanel")
+        self.model = ContactTableModel(document, self)
+        self.proxy = ContactFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search people…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search contacts")
+        self.search.textChanged.connect(self.proxy.set_search)
+
+        self.unplaced_only = QCheckBox("Unplaced only", self)
+        self.unplaced_only.setAccessibleName("Show only unplaced contacts")
+        self.unplaced_only.toggled.connect(self.proxy.set_unplaced_only)
+
+        self.view = QTableView(self)
+        self.view.setAccessibleName("Contacts")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.activated.connect(self._activated)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
+        layout.addWidget(self.unplaced_only)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count_label)
+        self._update_count()
+
+    def _update_count(self, *args) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total} people" if shown != total
+                                 else f"{total} people")
+
+    def _current_changed(self, current, previous) -> None:
+        self.person_selected.emit(current.data(Role.CONTACT_ID) if current.isValid() else None)
+
+    def _activated(self, index) -> None:
+        cid = index.data(Role.CONTACT_ID)
+        if cid is not None:
+            self.person_activated.emit(cid)
+
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(Role.CONTACT_ID) if index.isValid() else None
+
+    def select_contact(self, contact_id: int | None) -> None:
+        """Follow a selection made elsewhere (the canvas) without echoing it back."""
+        if contact_id == self.selected_id():
+            return
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)
+        try:
+            row = self.model.row_of(contact_id) if contact_id is not None else None
+            if row is None:
+                self.view.clearSelection()
+                self.view.setCurrentIndex(self.proxy.index(-1, -1))
+                return
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.view.setCurrentIndex(index)
+                self.view.selectRow(index.row())
+                self.view.scrollTo(index)
+            else:
+                self.view.clearSelection()
+        finally:
+            selection.blockSignals(False)
+        self.view.viewport().update()

@@ -1,0 +1,153 @@
+"""The wider network as a Qt table model: everyone, their ring and last touch.
+
+``data()`` reads rows cached from the document; it never touches the database.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from planner.domain.contact import Contact
+from planner.ui.mime import CONTACT_MIME, encode_contact_ids
+
+
+class Role(IntEnum):
+    CONTACT_ID = Qt.ItemDataRole.UserRole + 1
+    SORT = Qt.ItemDataRole.UserRole + 2
+    SEARCH = Qt.ItemDataRole.UserRole + 3
+    PLACED = Qt.ItemDataRole.UserRole + 4
+
+
+COLUMNS = ("Name", "Ring", "Last touch")
+NAME, RING, LAST = range(3)
+
+
+def _last_touch_text(contact: Contact) -> str:
+    if contact.last_touch is None:
+        return "never"
+    return contact.last_touch.astimezone().strftime("%d %b %Y")
+
+
+class ContactTableModel(QAbstractTableModel):
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self._rows: list[Contact] = []
+        self._row_of: dict[int, int] = {}
+        document.reset.connect(self.reload)
+        document.contacts_changed.connect(self._contacts_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = sorted(self.document.contacts(), key=lambda c: (c.name.lower(), c.id))
+        self._row_of = {c.id: i for i, c in enumerate(self._rows)}
+        self.endResetModel()
+
+    def _contacts_changed(self, ids: list) -> None:
+        for cid in ids:
+            row = self._row_of.get(cid)
+            contact = self.document.contact(cid)
+            if row is None or contact is None:
+                self.reload()
+                return
+            self._rows[row] = contact
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def contact_at(self, row: int) -> Contact:
+        return self._rows[row]
+
+    def row_of(self, contact_id: int) -> int | None:
+        return self._row_of.get(contact_id)
+
+    # -- Qt model API -------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        c = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == NAME:
+                return c.name
+            if col == RING:
+                return c.ring.label if c.ring else "—"
+            return _last_touch_text(c)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{c.name}\n{c.email}" if c.email else c.name
+        if role == Role.CONTACT_ID:
+            return c.id
+        if role == Role.PLACED:
+            return c.ring is not None
+        if role == Role.SEARCH:
+            return " ".join((c.name, c.email, c.organization, " ".join(c.tags))).casefold()
+        if role == Role.SORT:
+            if col == NAME:
+                return c.name.casefold()
+            if col == RING:
+                return c.ring.depth if c.ring else 9
+            return c.last_touch.timestamp() if c.last_touch else 0.0
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled)
+
+    def mimeTypes(self) -> list[str]:
+        return [CONTACT_MIME]
+
+    def mimeData(self, indexes):
+        ids = []
+        for index in indexes:
+            cid = self.data(index, Role.CONTACT_ID)
+            if cid is not None and cid not in ids:
+                ids.append(cid)
+        return encode_contact_ids(ids)
+
+    def supportedDragActions(self):
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+
+class ContactFilterModel(QSortFilterProxyModel):
+    """Search (name, email, organisation, tags) and the "unplaced only" filter."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._needle = ""
+        self._unplaced_only = False
+        self.setSortRole(Role.SORT)
+        self.setDynamicSortFilter(True)
+
+    def set_search(self, text: str) -> None:
+        self._needle = text.strip().casefold()
+        self.invalidateRowsFilter()
+
+    def set_unplaced_only(self, on: bool) -> None:
+        self._unplaced_only = on
+        self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, row, parent) -> bool:
+        index = self.sourceModel().index(row, 0, parent)
+        if self._unplaced_only and index.data(Role.PLACED):
+            return False
+        return not self._needle or self._needle in (index.data(Role.SEARCH) or "")

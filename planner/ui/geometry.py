@@ -1,0 +1,40 @@
+"""Where rings and nodes sit on the canvas, and which ring owns a point.
+
+The inner ring owns the whole disc inside it; each other ring the band between
+it and the ring inside it; beyond the outer ring is outside (unplaced).
+"""
+
+from __future__ import annotations
+
+import math
+
+from planner.domain.rings import RING_ORDER, Ring
+
+RADIUS: dict[Ring, float] = {Ring.INNER: 120.0, Ring.MIDDLE: 250.0, Ring.OUTER: 400.0}
+NODE_RADIUS: dict[Ring, float] = {Ring.INNER: 27.0, Ring.MIDDLE: 21.0, Ring.OUTER: 14.0}
+MARGIN = 60.0
+SCENE_EXTENT = RADIUS[Ring.OUTER] + MARGIN
+
+
+def area_at(x: float, y: float) -> Ring | None:
+    """The ring whose area holds (x, y); None means outside every ring."""
+    r = math.hypot(x, y)
+    for ring in RING_ORDER:
+        if r <= RADIUS[ring]:
+            return ring
+    return None
+
+
+def slot(ring: Ring, index: int, count: int) -> tuple[float, float]:
+    """Spread ``count`` nodes evenly around ``ring``, the first at the top, clockwise."""
+    angle = -math.pi / 2 + 2 * math.pi * index / max(count, 1)
+    radius = RADIUS[ring]
+    return radius * math.cos(angle), radius * math.sin(angle)
+
+
+def index_at_angle(x: float, y: float, count: int) -> int:
+    """Where a node dropped at (x, y) goes among ``count`` others (0..count)."""
+    if count <= 0:
+        return 0
+    turn = (math.atan2(y, x) + math.pi / 2) % (2 * math.pi) / (2 * math.pi)
+    return max(0, min(count, math.ceil(turn * count - 1e-9)))

@@ -1,0 +1,194 @@
+"""The main window: lays out the panels and wires signals to actions. It decides nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
+
+from planner import APP_NAME, __version__
+from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
+from planner.ui.actions import Actions
+from planner.ui.contact_dialog import ContactDialog
+from planner.ui.contact_list import ContactListPanel
+from planner.ui.person_panel import PersonPanel
+from planner.ui.rings_scene import RingsScene
+from planner.ui.rings_view import RingsView
+from planner.ui.toast import Toast
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document, settings: QSettings | None = None):
+        super().__init__()
+        self.document = document
+        self.settings = settings or QSettings()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"{APP_NAME} — {document.database.target.display()}")
+        self.resize(1280, 820)
+
+        self.scene = RingsScene(document, self)
+        self.view = RingsView(self.scene, self)
+        self.contact_list = ContactListPanel(document, self)
+        self.person = PersonPanel(document, self)
+        self.toast = Toast(self.view)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.contact_list)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.person)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 680, 300])
+        self.setCentralWidget(self.splitter)
+
+        self.actions = Actions(self, document.undo_stack)
+        self.menus = self.actions.build_menus(self.menuBar())
+        self.fill_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.fill_label)
+        self._wire()
+        self._update_fill()
+        self.select(None)
+        self.restore_state()
+
+    # -- wiring -------------------------------------------------------------------------
+    def _wire(self) -> None:
+        a, d = self.actions, self.document
+        a.add_contact.triggered.connect(self.add_contact)
+        a.edit_contact.triggered.connect(lambda: self.edit_contact(self.current_id))
+        a.remove_contact.triggered.connect(self.remove_current)
+        a.quit.triggered.connect(self.close)
+        a.find.triggered.connect(self._focus_search)
+        a.promote.triggered.connect(lambda: self._step_ring(-1))
+        a.demote.triggered.connect(lambda: self._step_ring(+1))
+        a.unplace.triggered.connect(self._unplace_current)
+        a.zoom_in.triggered.connect(self.view.zoom_in)
+        a.zoom_out.triggered.connect(self.view.zoom_out)
+        a.zoom_fit.triggered.connect(self.view.fit)
+        a.unplaced_only.toggled.connect(self.contact_list.unplaced_only.setChecked)
+        self.contact_list.unplaced_only.toggled.connect(a.unplaced_only.setChecked)
+        a.about.triggered.connect(self.show_about)
+        self.scene.person_selected.connect(self.select)
+        self.contact_list.person_selected.connect(self.select)
+        self.contact_list.person_activated.connect(self.edit_contact)
+        self.view.open_person.connect(self._open_person)
+        self.person.edit_requested.connect(self.edit_contact)
+        d.message.connect(self.show_message)
+        d.placements_changed.connect(self._update_fill)
+        d.reset.connect(self._update_fill)
+        d.reset.connect(lambda: self.select(self.current_id))
+
+    # -- selection ------------------------------------------------------------------------
+    @property
+    def current_id(self) -> int | None:
+        return self.person.contact_id
+
+    def select(self, contact_id: int | None) -> None:
+        if contact_id is not None and self.document.contact(contact_id) is None:
+            contact_id = None
+        self.person.show_contact(contact_id)
+        self.scene.select_contact(contact_id)
+        self.contact_list.select_contact(contact_id)
+        self.actions.set_person_enabled(contact_id is not None)
+
+    def _open_person(self, contact_id: int) -> None:
+        self.select(contact_id)
+        self.person.setFocus()
+
+    def _focus_search(self) -> None:
+        self.contact_list.search.setFocus()
+        self.contact_list.search.selectAll()
+
+    # -- actions ----------------------------------------------------------------------------
+    def _step_ring(self, direction: int) -> None:
+        contact = self.document.contact(self.current_id) if self.current_id else None
+        if contact is None:
+            return
+        from planner.domain.rings import Ring
+
+        if contact.ring is None:
+            target = Ring.OUTER if direction < 0 else None
+            if target is None:
+                self.show_message(f"{contact.name} is not on a ring")
+                return
+        else:
+            target = contact.ring.promoted() if direction < 0 else contact.ring.demoted()
+            if target is None and direction < 0:
+                self.show_message(f"{contact.name} is already on the inner ring")
+                return
+        self.document.move(contact.id, target)
+        self.select(contact.id)
+
+    def _unplace_current(self) -> None:
+        contact = self.document.contact(self.current_id) if self.current_id else None
+        if contact is not None and contact.ring is not None:
+            self.document.move(contact.id, None)
+            self.select(contact.id)
+
+    def add_contact(self) -> ContactDialog:
+        dialog = ContactDialog(self)
+        dialog.accepted.connect(lambda: self._added(dialog))
+        dialog.open()
+        return dialog
+
+    def _added(self, dialog: ContactDialog) -> None:
+        values = dialog.values()
+        name = values.pop("name")
+        command = AddContactCommand(self.document, name, dialog.chosen_ring(), values)
+        if self.document.push(command):
+            self.select(command.contact_id)
+            self.show_message(f"Added {name}")
+
+    def edit_contact(self, contact_id: int | None) -> ContactDialog | None:
+        contact = self.document.contact(contact_id) if contact_id is not None else None
+        if contact is None:
+            return None
+        dialog = ContactDialog(self, contact)
+        dialog.accepted.connect(lambda: self._edited(dialog, contact.id))
+        dialog.open()
+        return dialog
+
+    def _edited(self, dialog: ContactDialog, contact_id: int) -> None:
+        changes = dialog.changed_values()
+        if changes:
+            self.document.push(EditContactCommand(self.document, contact_id, changes))
+
+    def remove_current(self) -> None:
+        contact_id = self.current_id
+        if contact_id is None:
+            return
+        name = self.document.contact(contact_id).name
+        if self.document.push(RemoveContactCommand(self.document, contact_id)):
+            self.select(None)
+            self.show_message(f"Removed {name} — Undo (Ctrl+Z) brings them back")
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+        self.toast.show_message(text)
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",
+                          f"<b>{APP_NAME}</b> {__version__}<br>"
+                          f"Database: {self.document.database.target.display()}", parent=self)
+        box.open()
+        return box
+
+    def _update_fill(self) -> None:
+        parts = [f"{ring.label} {count}/{cap}" for ring, (count, cap)
+                 in self.document.fill().items()]
+        self.fill_label.setText("   ".join(parts))
+
+    # -- state between runs -------------------------------------------------------------------
+    def restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:
+        self.save_state()
+        super().closeEvent(event)

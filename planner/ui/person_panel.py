@@ -1,0 +1,120 @@
+"""The right panel: the selected person's details and what you can do with them."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.contact import Contact
+
+
+def _fmt_time(moment) -> str:
+    return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "never"
+
+
+class PersonPanel(QWidget):
+    edit_requested = Signal(int)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("personPanel")
+        self.document = document
+        self.contact_id: int | None = None
+
+        self.title = QLabel(self)
+        self.title.setObjectName("personName")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("personRing")
+        self.placeholder = QLabel("Select someone on the rings or in the list.", self)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setObjectName("placeholder")
+
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
+                           ("handles", "Handles"), ("channels", "Prefers"), ("tags", "Tags"),
+                           ("org", "Works at"), ("timezone", "Time zone"),
+                           ("birthday", "Birthday"), ("cadence", "Cadence"), ("notes", "Notes")):
+            value = QLabel(self)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key] = value
+            self.form.addRow(label, value)
+
+        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button.clicked.connect(
+            lambda: self.contact_id is not None and self.edit_requested.emit(self.contact_id))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.placeholder)
+        layout.addLayout(self.form)
+        layout.addLayout(buttons)
+        self.extra = QVBoxLayout()  # later panels (quick log, timeline) go here
+        layout.addLayout(self.extra)
+        layout.addStretch(1)
+        document.contacts_changed.connect(self._maybe_refresh)
+        document.reset.connect(self.refresh)
+        self.show_contact(None)
+
+    def _maybe_refresh(self, ids: list) -> None:
+        if self.contact_id in ids:
+            self.refresh()
+
+    def show_contact(self, contact_id: int | None) -> None:
+        self.contact_id = contact_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        contact = self.document.contact(self.contact_id) if self.contact_id is not None else None
+        if contact is None:
+            self.contact_id = None
+        empty = contact is None
+        self.placeholder.setVisible(empty)
+        self.title.setVisible(not empty)
+        self.subtitle.setVisible(not empty)
+        self.edit_button.setEnabled(not empty)
+        for row in range(self.form.rowCount()):
+            self.form.setRowVisible(row, False)
+        if contact is not None:
+            self._fill(contact)
+
+    def _fill(self, c: Contact) -> None:
+        self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
+        ring = f"{c.ring.label} ring" if c.ring else "Not on a ring"
+        where = f" · {html.escape(c.title)}" if c.title else ""
+        self.subtitle.setText(f"{ring}{where}")
+        cadence = c.cadence_days or (self.document.cadence(c.ring) if c.ring else None)
+        values = {
+            "last": _fmt_time(c.last_touch) + (f" ({c.last_touch_kind})"
+                                               if c.last_touch_kind else ""),
+            "email": c.email, "phones": ", ".join(c.phones),
+            "handles": ", ".join(f"{k}: {v}" for k, v in c.handles.items()),
+            "channels": ", ".join(c.channels), "tags": ", ".join(c.tags),
+            "org": c.organization, "timezone": c.timezone,
+            "birthday": c.birthday.iso() if c.birthday else "",
+            "cadence": (f"every {cadence} days" + ("" if c.cadence_days else " (ring default)"))
+            if cadence else "",
+            "notes": c.notes,
+        }
+        for row, (key, label) in enumerate(self.fields.items()):
+            text = values[key]
+            label.setText(text)
+            self.form.setRowVisible(row, bool(text) or key == "last")

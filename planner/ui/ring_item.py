@@ -1,0 +1,99 @@
+"""A ring: its circle, the band it owns, and its fill label ("Inner 2/3")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from planner.domain.rings import RING_ORDER, Ring
+from planner.ui.geometry import NODE_RADIUS, RADIUS
+from planner.ui.palette import RING_COLORS
+
+
+class RingItem(QGraphicsItem):
+    def __init__(self, ring: Ring):
+        super().__init__()
+        self.ring = ring
+        self.count = 0
+        self.capacity = 1
+        self.highlighted = False
+        self.setZValue(-10 + ring.depth)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        r = RADIUS[ring]
+        self._rect = QRectF(-r - 4, -r - 34, 2 * r + 8, 2 * r + 38)
+
+    @property
+    def label(self) -> str:
+        return f"{self.ring.label} {self.count}/{self.capacity}"
+
+    @property
+    def state(self) -> str:
+        if self.count == 0:
+            return "empty"
+        if self.count > self.capacity:
+            return "over"
+        return "full" if self.count == self.capacity else "partial"
+
+    def set_fill(self, count: int, capacity: int) -> None:
+        if (count, capacity) != (self.count, self.capacity):
+            self.count, self.capacity = count, capacity
+            self.update()
+
+    def set_highlighted(self, on: bool) -> None:
+        if on != self.highlighted:
+            self.highlighted = on
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def _band(self) -> QPainterPath:
+        r = RADIUS[self.ring]
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), r, r)
+        index = RING_ORDER.index(self.ring)
+        if index > 0:
+            inner = RADIUS[RING_ORDER[index - 1]]
+            hole = QPainterPath()
+            hole.addEllipse(QPointF(0, 0), inner, inner)
+            path = path.subtracted(hole)
+        return path
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        color = QColor(RING_COLORS[self.ring])
+        state = self.state
+        band = QColor(color)
+        band.setAlpha({"empty": 10, "partial": 22, "full": 38, "over": 38}[state]
+                      + (40 if self.highlighted else 0))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillPath(self._band(), QBrush(band))
+        r = RADIUS[self.ring]
+        pen = QPen(QColor("#c0392b") if state == "over" else color)
+        pen.setWidthF({"empty": 1.5, "partial": 2.5, "full": 4.0, "over": 4.0}[state])
+        if state == "empty":
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QPointF(0, 0), r, r)
+        self._paint_label(painter, color, state)
+
+    def _paint_label(self, painter: QPainter, color: QColor, state: str) -> None:
+        font = QFont(painter.font())
+        font.setPointSizeF(11 if self.ring is Ring.OUTER else 10)
+        font.setBold(state in ("full", "over"))
+        painter.setFont(font)
+        text = self.label + ("  over capacity" if state == "over" else "")
+        metrics = painter.fontMetrics()
+        width = metrics.horizontalAdvance(text) + 14
+        r = RADIUS[self.ring]
+        # Inner: the empty centre; others: inside their band, just under the top node.
+        top = -10 if self.ring is Ring.INNER else -r + NODE_RADIUS[self.ring] + 12
+        box = QRectF(-width / 2, top, width, 20)
+        painter.setPen(Qt.PenStyle.NoPen)
+        fill = QColor("#c0392b") if state == "over" else color
+        fill.setAlpha(235)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(box, 9, 9)
+        painter.setPen(QColor("white"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

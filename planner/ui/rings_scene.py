@@ -1,0 +1,151 @@
+"""The rings canvas as a scene that mirrors the document.
+
+It turns gestures into intentions (move here, reorder, swap, unplace) and
+hands them to the document; when the document changes, nodes glide to their
+slots. A refused drop sends the node back to where it was.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtWidgets import QGraphicsScene
+
+from planner.domain.rings import RING_ORDER, Ring
+from planner.ui.geometry import SCENE_EXTENT, area_at, index_at_angle, slot
+from planner.ui.node_item import NodeItem
+from planner.ui.ring_item import RingItem
+
+
+class RingsScene(QGraphicsScene):
+    #: the user selected a person on the canvas (None = nobody)
+    person_selected = Signal(object)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.animate = True
+        self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT,
+                                 2 * SCENE_EXTENT))
+        self.rings = {ring: RingItem(ring) for ring in RING_ORDER}
+        for item in self.rings.values():
+            self.addItem(item)
+        self.nodes: dict[int, NodeItem] = {}
+        self._names_shown = False
+        document.reset.connect(self.sync)
+        document.placements_changed.connect(self.sync)
+        document.contacts_changed.connect(self._update_contacts)
+        self.selectionChanged.connect(self._selection_changed)
+        self.sync()
+
+    # -- mirroring the document ---------------------------------------------------------
+    def sync(self) -> None:
+        placed = {c.id: c for ring in RING_ORDER for c in self.document.ring_members(ring)}
+        for cid in list(self.nodes):
+            if cid not in placed:
+                node = self.nodes.pop(cid)
+                self.removeItem(node)
+        for ring in RING_ORDER:
+            members = self.document.ring_members(ring)
+            count, cap = len(members), self.document.capacity(ring)
+            self.rings[ring].set_fill(count, cap)
+            for index, contact in enumerate(members):
+                node = self.nodes.get(contact.id)
+                x, y = slot(ring, index, count)
+                if node is None:
+                    node = NodeItem(contact)
+                    node.released.connect(self._node_released)
+                    node.show_name(self._names_shown)
+                    node.setPos(x, y)
+                    self.addItem(node)
+                    self.nodes[contact.id] = node
+                    node.move_to_slot(QPointF(x, y), animate=False)
+                else:
+                    node.set_contact(contact)
+                    node.move_to_slot(QPointF(x, y), animate=self.animate)
+
+    def _update_contacts(self, ids: list) -> None:
+        for cid in ids:
+            node = self.nodes.get(cid)
+            contact = self.document.contact(cid)
+            if node is not None and contact is not None and contact.ring is not None:
+                node.set_contact(contact)
+
+    def show_names(self, on: bool) -> None:
+        if on != self._names_shown:
+            self._names_shown = on
+            for node in self.nodes.values():
+                node.show_name(on)
+
+    # -- selection ---------------------------------------------------------------------
+    def selected_id(self) -> int | None:
+        for item in self.selectedItems():
+            if isinstance(item, NodeItem):
+                return item.contact_id
+        return None
+
+    def select_contact(self, contact_id: int | None) -> None:
+        node = self.nodes.get(contact_id) if contact_id is not None else None
+        if node is not None and node.isSelected() and len(self.selectedItems()) == 1:
+            return
+        self.blockSignals(True)
+        self.clearSelection()
+        if node is not None:
+            node.setSelected(True)
+            node.setFocus()
+        self.blockSignals(False)
+        self.update()
+
+    def _selection_changed(self) -> None:
+        self.person_selected.emit(self.selected_id())
+
+    def ordered_nodes(self) -> list[NodeItem]:
+        """Nodes in keyboard order: inner ring first, clockwise from the top."""
+        return [self.nodes[c.id] for ring in RING_ORDER for c in self.document.ring_members(ring)
+                if c.id in self.nodes]
+
+    # -- drops -------------------------------------------------------------------------
+    def node_at(self, point: QPointF, exclude: int | None = None) -> NodeItem | None:
+        for item in self.items(point):
+            if isinstance(item, NodeItem) and item.contact_id != exclude:
+                return item
+        return None
+
+    def highlight_area(self, point: QPointF | None) -> None:
+        target = area_at(point.x(), point.y()) if point is not None else None
+        for ring, item in self.rings.items():
+            item.set_highlighted(point is not None and ring == target)
+
+    def drop_contact(self, contact_id: int, point: QPointF) -> bool:
+        """Place or move ``contact_id`` by where it was dropped; False if refused."""
+        self.highlight_area(None)
+        contact = self.document.contact(contact_id)
+        if contact is None:
+            return False
+        ring = area_at(point.x(), point.y())
+        if ring is None:
+            if contact.ring is None:
+                return False
+            return self.document.move(contact_id, None)
+        others = [c for c in self.document.ring_members(ring) if c.id != contact_id]
+        target = self.node_at(point, exclude=contact_id)
+        if contact.ring != ring and len(others) >= self.document.capacity(ring):
+            if target is not None and target.ring == ring:
+                return self.document.move(contact_id, ring, swap_with=target.contact_id)
+            names = ", ".join(c.name for c in others)
+            self.document.message.emit(
+                f"The {ring.value} ring is full ({len(others)}/{self.document.capacity(ring)}). "
+                f"Drop onto someone there to swap: {names}")
+            return False
+        position = index_at_angle(point.x(), point.y(), len(others))
+        if contact.ring == ring and position == contact.position:
+            return False
+        return self.document.move(contact_id, ring, position=position)
+
+    def _node_released(self, node: NodeItem, point: QPointF) -> None:
+        accepted = self.drop_contact(node.contact_id, point)
+        if not accepted and node.contact_id in self.nodes:
+            node.move_to_slot(node.slot_pos, animate=self.animate)
+
+    def ring_of(self, contact_id: int) -> Ring | None:
+        contact = self.document.contact(contact_id)
+        return contact.ring if contact else None

@@ -1,0 +1,152 @@
+"""The canvas widget: zoom, fit, keyboard paths and drops from the contact list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsView
+
+from planner.ui.mime import CONTACT_MIME, decode_contact_ids
+
+ZOOM_STEP = 1.2
+NAMES_AT_ZOOM = 1.35
+
+
+class RingsView(QGraphicsView):
+    #: Enter on a selected node: show that person
+    open_person = Signal(int)
+
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self._scene = scene  # keep a reference (a parentless scene would be freed)
+        self.setObjectName("ringsView")
+        self.setAccessibleName("Rings canvas")
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.zoom = 1.0  # relative to "fit"
+        self._fitted_scale = 1.0
+
+    # -- zoom ----------------------------------------------------------------------------
+    def fit(self) -> None:
+        """Ctrl+0: the three rings fill the view."""
+        self.resetTransform()
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted_scale = self.transform().m11()
+        self.zoom = 1.0
+        self._scene.show_names(self._fitted_scale >= NAMES_AT_ZOOM)
+
+    def zoom_by(self, factor: float) -> None:
+        new = max(0.5, min(6.0, self.zoom * factor))
+        if new == self.zoom:
+            return
+        self.scale(new / self.zoom, new / self.zoom)
+        self.zoom = new
+        self._scene.show_names(self.transform().m11() >= NAMES_AT_ZOOM)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.zoom == 1.0:
+            self.fit()
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.zoom_by(ZOOM_STEP ** steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # -- keyboard --------------------------------------------------------------------------
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab walks the people on the rings before leaving the canvas."""
+        nodes = self._scene.ordered_nodes()
+        current = self._scene.selected_id()
+        ids = [n.contact_id for n in nodes]
+        if not ids:
+            return super().focusNextPrevChild(forward)
+        if current in ids:
+            index = ids.index(current) + (1 if forward else -1)
+            if not 0 <= index < len(ids):
+                return super().focusNextPrevChild(forward)
+        else:
+            index = 0 if forward else len(ids) - 1
+        self.select_step_to(ids[index])
+        return True
+
+    def select_step_to(self, contact_id: int) -> None:
+        self._scene.select_contact(contact_id)
+        self._scene.person_selected.emit(contact_id)
+        node = self._scene.nodes.get(contact_id)
+        if node is not None:
+            self.ensureVisible(node)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        plain = not (mods & (Qt.KeyboardModifier.ControlModifier
+                             | Qt.KeyboardModifier.AltModifier))
+        if plain and key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up):
+            self._step(1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1)
+            return
+        if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            current = self._scene.selected_id()
+            if current is not None:
+                self.open_person.emit(current)
+                return
+        if event.matches(QKeySequence.StandardKey.ZoomIn) or (
+                mods & Qt.KeyboardModifier.ControlModifier and key == Qt.Key.Key_Equal):
+            self.zoom_in()
+            return
+        super().keyPressEvent(event)
+
+    def _step(self, delta: int) -> None:
+        ids = [n.contact_id for n in self._scene.ordered_nodes()]
+        if not ids:
+            return
+        current = self._scene.selected_id()
+        index = (ids.index(current) + delta) % len(ids) if current in ids else 0
+        self.select_step_to(ids[index])
+
+    # -- drops from the contact list ----------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(CONTACT_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(CONTACT_MIME):
+            self._scene.highlight_area(self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        self._scene.highlight_area(None)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(CONTACT_MIME):
+            event.ignore()
+            return
+        ids = decode_contact_ids(event.mimeData())
+        point = QPointF(self.mapToScene(event.position().toPoint()))
+        if ids and self._scene.drop_contact(ids[0], point):
+            event.acceptProposedAction()
+            self._scene.select_contact(ids[0])
+        else:
+            event.ignore()
+            self._scene.highlight_area(None)

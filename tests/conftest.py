@@ -1,0 +1,87 @@
+"""Every test runs with its own data folder, an offscreen Qt and an in-memory keyring.
+
+Nothing here touches the real user data folder or the real keychain.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
+
+
+def _isolate_dirs(root: Path) -> dict[str, str]:
+    env = {}
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        path = root / name.lower()
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    return env
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    """A private data/config folder per test, and no PLANNER_DB leaking in."""
+    root = tmp_path_factory.mktemp("home")
+    for key, value in _isolate_dirs(root).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    return root
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "planner.db"
+
+
+@pytest.fixture
+def opened(db_path):
+    """A fresh, migrated database bound to the models for the duration of a test."""
+    from planner.storage.database import open_database
+
+    handle = open_database(str(db_path))
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def memory_keyring():
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that use the Qt fixtures are marked ``gui``: ``-m 'not gui'`` runs the fast set."""
+    for item in items:
+        if {"qtbot", "qapp", "qtmodeltester"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
