@@ -77,3 +77,25 @@ def timeline(contact: str | None, limit: int, as_json: bool) -> None:
         first_line = e.summary().splitlines()[0] if e.summary() else ""
         who = "" if c else f"{e.contact}: "
         click.echo(f"{short_time(e.at)}  {what:<10} {who}{first_line}{minutes}".rstrip())
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_db
+def search(query: str, limit: int, as_json: bool) -> None:
+    """Find notes and touchpoints by words in them (accents and case ignored)."""
+    from planner.services import search as svc_search
+    from planner.storage.search_index import plain
+
+    hits = svc_search.search(query, limit)
+    if as_json:
+        emit_json([svc_search.hit_as_dict(h) for h in hits])
+        return
+    if not hits:
+        click.echo(f"Nothing found for {query!r}")
+        return
+    bold, reset = ("\x1b[1m", "\x1b[0m") if click.get_text_stream("stdout").isatty() else ("[", "]")
+    for h in hits:
+        click.echo(f"{short_time(h.at)}  {h.kind:<10} {h.contact}: {plain(h.snippet, bold, reset)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import fields
 from datetime import UTC, datetime
 
@@ -162,7 +163,7 @@ def list_contacts(ring: Ring | str | None = "all") -> list[Contact]:
 
 def resolve_contact(text: str) -> Contact:
     """Find a person by id (``42`` or ``#42``) or by a case-insensitive unique name."""
-    key = (text or "").strip()
+    key = unicodedata.normalize("NFC", text or "").strip()  # names are stored NFC
     if not key:
         raise InvalidInput("name a contact (by name or id)")
     digits = key[1:] if key.startswith("#") else key

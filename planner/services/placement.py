@@ -15,7 +15,8 @@ from planner.services.settings import capacities
 from planner.storage import contacts_repo as repo
 from planner.storage.models import RingMoveRow, db_proxy
 
-Snapshot = tuple[tuple[int, str, int], ...]
+#: (contact, ring, position, placement row id) for every placed person
+Snapshot = tuple[tuple[int, str, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class MoveOutcome:
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        """Did anyone's ring or position change (row ids do not count)?"""
+        return {row[:3] for row in self.before} != {row[:3] for row in self.after}
 
 
 def move_contact(

@@ -6,8 +6,15 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def sqlite_uri(path: Path, **params: str) -> str:
+    """A ``file:`` URI for ``path`` that survives '#', '?', '%' and spaces in the name."""
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"file:{quote(str(path))}" + (f"?{query}" if query else "")
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -39,7 +46,7 @@ def backup_to(source: sqlite3.Connection, dest: Path) -> Path:
 
 
 def backup_file(db_path: Path, dest: Path) -> Path:
-    source = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    source = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
     try:
         return backup_to(source, dest)
     finally:

@@ -138,8 +138,12 @@ def remove_placement(contact_id: int, owner: str = OWNER) -> None:
     )
 
 
-def placement_snapshot(owner: str = OWNER) -> tuple[tuple[int, str, int], ...]:
-    return tuple(sorted((cid, ring, pos) for cid, (ring, pos) in placements(owner).items()))
+def placement_snapshot(owner: str = OWNER) -> tuple[tuple[int, str, int, int], ...]:
+    """Every placement as (contact, ring, position, row id): restoring it is exact."""
+    query = PlacementRow.select(
+        PlacementRow.contact, PlacementRow.ring, PlacementRow.position, PlacementRow.id
+    ).where(PlacementRow.owner == owner)
+    return tuple(sorted(query.tuples()))
 
 
 def restore_placements(snapshot, owner: str = OWNER) -> None:
@@ -147,8 +151,8 @@ def restore_placements(snapshot, owner: str = OWNER) -> None:
     if snapshot:
         PlacementRow.insert_many(
             [
-                {"contact": cid, "owner": owner, "ring": ring, "position": pos}
-                for cid, ring, pos in snapshot
+                {"id": row_id, "contact": cid, "owner": owner, "ring": ring, "position": pos}
+                for cid, ring, pos, row_id in snapshot
             ]
         ).execute()
 

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
@@ -16,6 +17,7 @@ from planner.storage.backup import (
     backup_file,
     backup_name,
     create_private_file,
+    sqlite_uri,
 )
 from planner.storage.models import db_proxy
 from planner.storage.target import DatabaseTarget, resolve_target
@@ -66,7 +68,12 @@ def inspect_sqlite_file(path: Path) -> int | None:
             "it was left untouched"
         )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        params = {"mode": "ro"}
+        if not Path(f"{path}-wal").exists():
+            # Nobody has it open in WAL mode, so all of it is in the file: read it as
+            # immutable, which leaves no -wal/-shm beside a file that may not be ours.
+            params["immutable"] = "1"
+        conn = sqlite3.connect(sqlite_uri(path, **params), uri=True)
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -122,9 +129,13 @@ def open_database(spec: str | None = None, *, migrate: bool = True) -> OpenDatab
                 db, version, backup=lambda v: _pre_migration_backup(path, v)
             )
             db.execute_sql(f"PRAGMA application_id = {migrations.SQLITE_APPLICATION_ID}")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+        # peewee wraps sqlite3's errors in its own classes (not sqlite3 subclasses)
         db.close()
         raise DatabaseProblem(f"{path} cannot be opened ({exc}); " + restore_hint(path)) from None
+    except BaseException:
+        db.close()
+        raise
     return OpenDatabase(target, db, version)
 
 

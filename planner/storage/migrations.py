@@ -21,8 +21,15 @@ def _v1(db: Database) -> None:
     db.create_tables(m.ALL_MODELS_V1)
 
 
+def _v2(db: Database) -> None:
+    """Full-text search over notes and touchpoint notes."""
+    from planner.storage.search_index import create_search_index
+
+    create_search_index(db)
+
+
 #: version → step that brings a database from version-1 to version.
-STEPS: dict[int, Callable[[Database], None]] = {1: _v1}
+STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2}
 LATEST = max(STEPS)
 
 

@@ -65,5 +65,6 @@ def resolve_target(spec: str | os.PathLike | None = None) -> DatabaseTarget:
     if lowered.startswith(("postgresql://", "postgres://")):
         return DatabaseTarget("postgresql", url=text)
     if lowered.startswith("sqlite:///"):
-        text = text[len("sqlite:///") - 1 :] if text[10:11] == "/" else text[len("sqlite:///") :]
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy reads them
+        text = text[len("sqlite:///") :]
     return DatabaseTarget("sqlite", path=Path(text).expanduser().absolute())

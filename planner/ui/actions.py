@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
+from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
+from planner.ui.icons import kind_icon
+
 Std = QKeySequence.StandardKey
 
 
@@ -43,8 +46,21 @@ class Actions:
         self.unplaced_only = make("Show &Unplaced Only", "Ctrl+U")
         self.unplaced_only.setCheckable(True)
         self.about = make("&About Mentorship Planner")
+        #: one action per kind of touchpoint; the common ones have a single key
+        self.log_kind: dict[str, QAction] = {}
+        for kind in Kind:
+            action = make(f"Log {kind.label}…", KIND_KEYS.get(kind),
+                          f"Log a {kind.label.lower()} with the selected person")
+            action.setIcon(kind_icon(kind.value))
+            action.setData(kind.value)
+            self.log_kind[kind.value] = action
+        self.log_note = make("Write a &Note…", NOTE_KEY, "Add a dated note about the person")
+        self.log_note.setIcon(kind_icon("note"))
+        self.log_note.setData("note")
+        self.show_activity = make("All &Activity", "Ctrl+Shift+A", "Show everyone's timeline")
         self.person_actions = [self.edit_contact, self.remove_contact, self.promote,
-                               self.demote, self.unplace]
+                               self.demote, self.unplace, self.log_note,
+                               *self.log_kind.values()]
 
     def build_menus(self, menubar: QMenuBar) -> dict:
         menus = {}
@@ -64,15 +80,29 @@ class Actions:
         person.addAction(self.promote)
         person.addAction(self.demote)
         person.addAction(self.unplace)
+        menus["log"] = self.build_log_menu(menubar.addMenu("&Log"))
         menus["view"] = view = menubar.addMenu("&View")
         view.addAction(self.zoom_in)
         view.addAction(self.zoom_out)
         view.addAction(self.zoom_fit)
         view.addSeparator()
         view.addAction(self.unplaced_only)
+        view.addAction(self.show_activity)
         menus["help"] = help_menu = menubar.addMenu("&Help")
         help_menu.addAction(self.about)
         return menus
+
+    def build_log_menu(self, menu):
+        """Log menu (also the canvas's right-click menu): common kinds first."""
+        common = [k for k in Kind if k in KIND_KEYS]
+        for kind in common:
+            menu.addAction(self.log_kind[kind.value])
+        menu.addAction(self.log_note)
+        more = menu.addMenu("More")
+        for kind in Kind:
+            if kind not in KIND_KEYS:
+                more.addAction(self.log_kind[kind.value])
+        return menu
 
     def set_person_enabled(self, on: bool) -> None:
         for action in self.person_actions:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSplitter
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
 
 from planner import APP_NAME, __version__
 from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
 from planner.ui.actions import Actions
+from planner.ui.activity_panel import ActivityPanel
 from planner.ui.contact_dialog import ContactDialog
 from planner.ui.contact_list import ContactListPanel
+from planner.ui.history_controller import HistoryController
+from planner.ui.icons import app_icon
 from planner.ui.person_panel import PersonPanel
 from planner.ui.rings_scene import RingsScene
 from planner.ui.rings_view import RingsView
@@ -39,6 +42,15 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 680, 300])
         self.setCentralWidget(self.splitter)
 
+        self.activity = ActivityPanel(document, self)
+        self.activity_dock = QDockWidget("All activity", self)
+        self.activity_dock.setObjectName("activityDock")
+        self.activity_dock.setWidget(self.activity)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
+        self.resizeDocks([self.activity_dock], [220], Qt.Orientation.Vertical)
+        self.history = HistoryController(document, self)
+        self.setWindowIcon(app_icon())
+
         self.actions = Actions(self, document.undo_stack)
         self.menus = self.actions.build_menus(self.menuBar())
         self.fill_label = QLabel(self)
@@ -65,6 +77,15 @@ class MainWindow(QMainWindow):
         a.unplaced_only.toggled.connect(self.contact_list.unplaced_only.setChecked)
         self.contact_list.unplaced_only.toggled.connect(a.unplaced_only.setChecked)
         a.about.triggered.connect(self.show_about)
+        for kind, action in (*a.log_kind.items(), ("note", a.log_note)):
+            action.triggered.connect(lambda _=False, k=kind: self.history.log(self.current_id, k))
+        a.show_activity.triggered.connect(self._show_activity)
+        self.person.log_requested.connect(self.history.log)
+        for timeline in (self.person.timeline, self.activity.timeline):
+            timeline.edit_requested.connect(self.history.edit)
+            timeline.delete_requested.connect(self.history.delete)
+        self.activity.jump_requested.connect(self.jump_to_entry)
+        self.view.context_menu_requested.connect(self._node_menu)
         self.scene.person_selected.connect(self.select)
         self.contact_list.person_selected.connect(self.select)
         self.contact_list.person_activated.connect(self.edit_contact)
@@ -91,6 +112,36 @@ class MainWindow(QMainWindow):
     def _open_person(self, contact_id: int) -> None:
         self.select(contact_id)
         self.person.setFocus()
+
+    def _show_activity(self) -> None:
+        self.activity_dock.show()
+        self.activity_dock.raise_()
+        self.activity.focus_search()
+
+    def jump_to_entry(self, contact_id: int, entry_id: str) -> None:
+        """Show the person and select the entry in their timeline (a search result)."""
+        self.select(contact_id)
+        timeline = self.person.timeline
+        row = self.person.timeline_model.find_row(entry_id)
+        if row is not None:
+            index = self.person.timeline_model.index(row)
+            timeline.setCurrentIndex(index)
+            timeline.scrollTo(index)
+            timeline.setFocus()
+
+    def _node_menu(self, contact_id: int, global_pos) -> QMenu:
+        self.select(contact_id)
+        a = self.actions
+        menu = QMenu(self)
+        for action in a.log_kind.values():
+            menu.addAction(action)
+        menu.addAction(a.log_note)
+        menu.addSeparator()
+        for action in (a.edit_contact, a.promote, a.demote, a.unplace, a.remove_contact):
+            menu.addAction(action)
+        menu.popup(global_pos)
+        self._context_menu = menu
+        return menu
 
     def _focus_search(self) -> None:
         self.contact_list.search.setFocus()
@@ -183,10 +234,14 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+        docks = self.settings.value("window/state")
+        if isinstance(docks, QByteArray) and not docks.isEmpty():
+            self.restoreState(docks)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

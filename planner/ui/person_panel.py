@@ -4,25 +4,34 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.domain.contact import Contact
+from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
+from planner.ui.icons import kind_icon
+from planner.ui.timeline_model import TimelineModel
+from planner.ui.timeline_view import TimelineView
 
 
 def _fmt_time(moment) -> str:
     return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "never"
 
 
+QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
+
+
 class PersonPanel(QWidget):
     edit_requested = Signal(int)
+    log_requested = Signal(int, str)  # contact id, kind ("note" for a note)
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -67,20 +76,44 @@ class PersonPanel(QWidget):
         layout.addWidget(self.placeholder)
         layout.addLayout(self.form)
         layout.addLayout(buttons)
-        self.extra = QVBoxLayout()  # later panels (quick log, timeline) go here
-        layout.addLayout(self.extra)
-        layout.addStretch(1)
+        self.quick = QHBoxLayout()
+        self.quick_buttons: dict[str, QToolButton] = {}
+        for kind in QUICK_KINDS:
+            button = QToolButton(self)
+            button.setIcon(kind_icon(kind))
+            button.setIconSize(QSize(22, 22))
+            label = "Note" if kind == "note" else parse_kind(kind).label
+            key = NOTE_KEY if kind == "note" else KIND_KEYS.get(parse_kind(kind), "")
+            button.setToolTip(f"Log {label.lower()} ({key})" if key else f"Log {label}")
+            button.setAccessibleName(f"Log {label}")
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, k=kind: self._log(k))
+            self.quick_buttons[kind] = button
+            self.quick.addWidget(button)
+        self.quick.addStretch(1)
+        layout.addLayout(self.quick)
+        self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
+        self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
+        self.timeline.setObjectName("personTimeline")
+        layout.addWidget(self.timeline, 1)
         document.contacts_changed.connect(self._maybe_refresh)
         document.reset.connect(self.refresh)
         self.show_contact(None)
+
+    def _log(self, kind: str) -> None:
+        if self.contact_id is not None:
+            self.log_requested.emit(self.contact_id, kind)
 
     def _maybe_refresh(self, ids: list) -> None:
         if self.contact_id in ids:
             self.refresh()
 
     def show_contact(self, contact_id: int | None) -> None:
+        changed = contact_id != self.contact_id
         self.contact_id = contact_id
         self.refresh()
+        if changed or self.timeline_model.contact_id != contact_id:
+            self.timeline_model.set_contact(self.contact_id)
 
     def refresh(self) -> None:
         contact = self.document.contact(self.contact_id) if self.contact_id is not None else None
@@ -91,6 +124,8 @@ class PersonPanel(QWidget):
         self.title.setVisible(not empty)
         self.subtitle.setVisible(not empty)
         self.edit_button.setEnabled(not empty)
+        for button in self.quick_buttons.values():
+            button.setVisible(not empty)
         for row in range(self.form.rowCount()):
             self.form.setRowVisible(row, False)
         if contact is not None:

@@ -15,6 +15,8 @@ NAMES_AT_ZOOM = 1.35
 class RingsView(QGraphicsView):
     #: Enter on a selected node: show that person
     open_person = Signal(int)
+    #: right-click on a node: (contact id, global position) for the window's menu
+    context_menu_requested = Signal(int, object)
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -119,6 +121,15 @@ class RingsView(QGraphicsView):
         current = self._scene.selected_id()
         index = (ids.index(current) + delta) % len(ids) if current in ids else 0
         self.select_step_to(ids[index])
+
+    def contextMenuEvent(self, event) -> None:
+        node = self._scene.node_at(self.mapToScene(event.pos()))
+        if node is None:
+            super().contextMenuEvent(event)
+            return
+        self.select_step_to(node.contact_id)
+        self.context_menu_requested.emit(node.contact_id, event.globalPos())
+        event.accept()
 
     # -- drops from the contact list ----------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

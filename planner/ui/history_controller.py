@@ -1,0 +1,89 @@
+"""Opening the log dialog and turning its result into undoable commands."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from planner.document.log_commands import (
+    AddNoteCommand,
+    DeleteEntryCommand,
+    EditNoteCommand,
+    EditTouchpointCommand,
+    LogTouchpointCommand,
+)
+from planner.services import touchpoints as svc
+from planner.ui.log_dialog import NOTE, LogDialog
+
+
+class HistoryController(QObject):
+    def __init__(self, document, window):
+        super().__init__(window)
+        self.document = document
+        self.window = window
+        self.dialog: LogDialog | None = None
+
+    def log(self, contact_id: int | None, kind: str = "coffee") -> LogDialog | None:
+        """Open the log dialog for a person, preset to ``kind`` ("note" for a note)."""
+        contact = self.document.contact(contact_id) if contact_id is not None else None
+        if contact is None:
+            self.document.message.emit("Select a person first")
+            return None
+        dialog = LogDialog(self.window, contact.name, kind)
+        dialog.accepted.connect(lambda: self._logged(dialog, contact.id))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _logged(self, dialog: LogDialog, contact_id: int) -> None:
+        v = dialog.values()
+        if v["kind"] == NOTE:
+            command = AddNoteCommand(self.document, contact_id, v["note"], v["at"])
+        else:
+            command = LogTouchpointCommand(self.document, contact_id, v["kind"], v["at"],
+                                           v["minutes"], v["note"])
+        if self.document.push(command):
+            name = self.document.contact(contact_id).name
+            what = "note" if v["kind"] == NOTE else v["kind"]
+            self.document.message.emit(f"Logged {what} with {name}")
+
+    def edit(self, entry_id: str) -> LogDialog | None:
+        kind, _, raw = entry_id.partition(":")
+        row_id = int(raw)
+        if kind == "touchpoint":
+            tp = svc.get_touchpoint(row_id)
+            contact = self.document.contact(tp.contact_id)
+            dialog = LogDialog(self.window, contact.name if contact else "", tp.kind,
+                               when=tp.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                               minutes=tp.minutes, note=tp.note, editing=True)
+            dialog.kind.model().item(dialog.kind.findData(NOTE)).setEnabled(False)
+        elif kind == "note":
+            note = svc.get_note(row_id)
+            contact = self.document.contact(note.contact_id)
+            dialog = LogDialog(self.window, contact.name if contact else "", NOTE,
+                               when=note.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                               note=note.text, editing=True)
+            dialog.kind.setEnabled(False)
+        else:
+            return None
+        dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _edited(self, dialog: LogDialog, kind: str, row_id: int) -> None:
+        v = dialog.values()
+        if kind == "touchpoint":
+            changes = {"kind": v["kind"], "at": v["at"], "minutes": v["minutes"],
+                       "note": v["note"]}
+            self.document.push(EditTouchpointCommand(self.document, row_id, changes))
+        else:
+            self.document.push(EditNoteCommand(self.document, row_id, v["note"], v["at"]))
+
+    def delete(self, entry_id: str) -> bool:
+        kind, _, raw = entry_id.partition(":")
+        if kind not in ("touchpoint", "note"):
+            return False
+        ok = self.document.push(DeleteEntryCommand(self.document, kind, int(raw)))
+        if ok:
+            self.document.message.emit(f"Deleted the {kind} — Undo (Ctrl+Z) brings it back")
+        return ok
