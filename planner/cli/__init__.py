@@ -18,7 +18,7 @@ log = logging.getLogger("planner.cli")
 
 
 def _register() -> None:
-    from planner.cli import contacts, timeline  # noqa: F401  (commands attach to `cli`)
+    from planner.cli import contacts, focus, timeline  # noqa: F401  (commands attach to `cli`)
 
 
 def main(argv: list[str] | None = None) -> int:

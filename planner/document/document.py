@@ -48,6 +48,10 @@ class PlannerDocument(QObject):
         self._watch = QTimer(self)
         self._watch.setInterval(1000)
         self._watch.timeout.connect(self.check_external_changes)
+        # statuses move with the clock (on track → due soon → overdue): re-evaluate now and then
+        self._clock = QTimer(self)
+        self._clock.setInterval(5 * 60 * 1000)
+        self._clock.timeout.connect(lambda: self.contacts_changed.emit(list(self._contacts)))
         self.reload()
 
     # -- reading -----------------------------------------------------------------
@@ -72,6 +76,12 @@ class PlannerDocument(QObject):
 
     def cadence(self, ring: Ring) -> int:
         return self._cadences[ring]
+
+    def status_of(self, contact: Contact):
+        """Cadence status now (planner.domain.cadence.Status), None for the unplaced."""
+        from planner.services.focus import contact_status
+
+        return contact_status(contact, self._cadences)
 
     def fill(self) -> dict[Ring, tuple[int, int]]:
         return {r: (len(self.ring_members(r)), self._capacities[r]) for r in RING_ORDER}
@@ -128,6 +138,7 @@ class PlannerDocument(QObject):
     # -- other programs ----------------------------------------------------------------
     def start_watching(self) -> None:
         self._watch.start()
+        self._clock.start()
 
     def _read_data_version(self) -> int:
         try:

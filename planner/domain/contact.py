@@ -14,7 +14,9 @@ MAX_NAME = 200
 MAX_FIELD = 500
 MAX_TEXT = 5_000_000  # a 1 MB note is fine; 5 MB is a refusal, not a hang
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls (tab, LF and CR are judged separately); C1 includes NEL and CSI.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -96,7 +98,7 @@ def clean_text(
     if "\x00" in text:
         raise InvalidInput(f"{what} contains a NUL character")
     bad = _CONTROL.search(text if multiline else text.replace("\t", " "))
-    if bad or (not multiline and ("\n" in text or "\r" in text)):
+    if bad or (not multiline and any(brk in text for brk in _LINE_BREAKS)):
         raise InvalidInput(f"{what} contains a control character")
     if len(text) > limit:
         raise InvalidInput(f"{what} is too long ({len(text)} characters; the limit is {limit})")

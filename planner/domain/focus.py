@@ -379,7 +379,7 @@ def suggest_action(
 
     1. an uncelebrated win → celebrate it;  2. a done ask not yet thanked → thank;
     3. near ask-fatigue → give, don't ask;  4. a recent win → celebrate it;
-    5. never contacted → a first hello;  6. more than 2× cadence → coffee / video call;
+    5. never contacted → reach out;  6. more than 2× cadence → coffee / video call;
     7. by ring: inner quick check-in, middle catch-up, outer short note.
     """
     on = channel_phrase(channel)
@@ -393,7 +393,7 @@ def suggest_action(
     if _text(cand.recent_win):
         return f"Celebrate their recent win: {_text(cand.recent_win)}"
     if status is Status.NEVER:
-        return _join("Say a first hello", on) + ": introduce yourself and why you reached out"
+        return _join("Reach out", on) + ": nothing is logged with them yet"
     if score > LONG_OVERDUE:
         return "Propose a video call to reconnect" if remote else "Propose a coffee to reconnect"
     if cand.ring is Ring.INNER:

@@ -117,8 +117,10 @@ def plan_move(
     if to_ring is None:
         return MovePlan(contact_id, from_ring, None, None)
     if to_ring == from_ring:
-        last = max(len(occupant_ids), 0)
-        pos = last if to_position is None else max(0, min(to_position, last))
+        # a reorder; without a position the person stays where they are
+        last = len(occupant_ids)
+        wanted = from_position if to_position is None else to_position
+        pos = last if wanted is None else max(0, min(wanted, last))
         return MovePlan(contact_id, from_ring, to_ring, pos)
     if len(occupant_ids) >= capacity:
         who = ", ".join(name for cid, name in occupants if cid != contact_id)

@@ -56,10 +56,10 @@ def item_lines(item: FocusItem, focus_list: FocusList, *, notes: bool = True) ->
     action = escape(item.action)
     if item.address:
         action += f" ({escape(item.address)})"
-    line = (
-        f"- [ ] **{escape(item.name)}** — {status_text(item, tz)}, "
-        f"{last_touch_text(item, tz)} — {action}"
-    )
+    state = status_text(item, tz)
+    if item.last_touch is not None:
+        state += f", {last_touch_text(item, tz)}"
+    line = f"- [ ] **{escape(item.name)}** — {state} — {action}"
     out = [line]
     if notes and item.note:
         out.append(f"  - Note: {escape(item.note)}")

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import IntEnum
+from functools import cache
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -13,9 +15,12 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QColor, QPainter, QPixmap
 
+from planner.domain.cadence import urgency
 from planner.domain.contact import Contact
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
+from planner.ui.palette import STATUS_COLORS
 
 
 class Role(IntEnum):
@@ -25,8 +30,22 @@ class Role(IntEnum):
     PLACED = Qt.ItemDataRole.UserRole + 4
 
 
-COLUMNS = ("Name", "Ring", "Last touch")
-NAME, RING, LAST = range(3)
+COLUMNS = ("Name", "Ring", "Status", "Last touch")
+NAME, RING, STATUS, LAST = range(4)
+
+
+@cache
+def status_dot(color: str) -> QPixmap:
+    """A small filled circle in a status colour (cached: one per colour)."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return pixmap
 
 
 def _last_touch_text(contact: Contact) -> str:
@@ -90,7 +109,13 @@ class ContactTableModel(QAbstractTableModel):
                 return c.name
             if col == RING:
                 return c.ring.label if c.ring else "—"
+            if col == STATUS:
+                status = self.document.status_of(c)
+                return status.label if status else ""
             return _last_touch_text(c)
+        if role == Qt.ItemDataRole.DecorationRole and col == STATUS:
+            status = self.document.status_of(c)
+            return status_dot(STATUS_COLORS[status.value]) if status else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{c.name}\n{c.email}" if c.email else c.name
         if role == Role.CONTACT_ID:
@@ -104,8 +129,18 @@ class ContactTableModel(QAbstractTableModel):
                 return c.name.casefold()
             if col == RING:
                 return c.ring.depth if c.ring else 9
+            if col == STATUS:
+                return self._urgency(c)
             return c.last_touch.timestamp() if c.last_touch else 0.0
         return None
+
+    def _urgency(self, c: Contact) -> float:
+        """Most urgent sorts last ascending (first when sorted descending)."""
+        if c.ring is None:
+            return -1.0
+        days = c.cadence_days or self.document.cadence(c.ring)
+        value = urgency(c.last_touch, days, datetime.now(UTC))
+        return 1e9 if value == float("inf") else value
 
     def flags(self, index):
         if not index.isValid():

@@ -11,6 +11,7 @@ from planner.ui.actions import Actions
 from planner.ui.activity_panel import ActivityPanel
 from planner.ui.contact_dialog import ContactDialog
 from planner.ui.contact_list import ContactListPanel
+from planner.ui.focus_panel import FocusPanel
 from planner.ui.history_controller import HistoryController
 from planner.ui.icons import app_icon
 from planner.ui.person_panel import PersonPanel
@@ -39,7 +40,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.person)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 680, 300])
+        self.splitter.setSizes([380, 640, 330])
         self.setCentralWidget(self.splitter)
 
         self.activity = ActivityPanel(document, self)
@@ -47,7 +48,14 @@ class MainWindow(QMainWindow):
         self.activity_dock.setObjectName("activityDock")
         self.activity_dock.setWidget(self.activity)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
-        self.resizeDocks([self.activity_dock], [220], Qt.Orientation.Vertical)
+        self.focus = FocusPanel(document, self)
+        self.focus_dock = QDockWidget("This week", self)
+        self.focus_dock.setObjectName("focusDock")
+        self.focus_dock.setWidget(self.focus)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.focus_dock)
+        self.tabifyDockWidget(self.focus_dock, self.activity_dock)
+        self.focus_dock.raise_()
+        self.resizeDocks([self.focus_dock], [230], Qt.Orientation.Vertical)
         self.history = HistoryController(document, self)
         self.setWindowIcon(app_icon())
 
@@ -86,6 +94,9 @@ class MainWindow(QMainWindow):
             timeline.delete_requested.connect(self.history.delete)
         self.activity.jump_requested.connect(self.jump_to_entry)
         self.view.context_menu_requested.connect(self._node_menu)
+        self.focus.log_requested.connect(self._log_from_focus)
+        self.focus.person_selected.connect(self.select)
+        self.focus.message.connect(self.show_message)
         self.scene.person_selected.connect(self.select)
         self.contact_list.person_selected.connect(self.select)
         self.contact_list.person_activated.connect(self.edit_contact)
@@ -112,6 +123,21 @@ class MainWindow(QMainWindow):
     def _open_person(self, contact_id: int) -> None:
         self.select(contact_id)
         self.person.setFocus()
+
+    def _log_from_focus(self, contact_id: int) -> None:
+        """Ticking someone in "This week" logs a touch (they leave the list once logged)."""
+        self.select(contact_id)
+        contact = self.document.contact(contact_id)
+        kind = "coffee"
+        if contact is not None and contact.channels:
+            from planner.domain.errors import InvalidInput
+            from planner.domain.kinds import parse_kind
+
+            try:
+                kind = parse_kind(contact.channels[0]).value
+            except InvalidInput:
+                kind = "im"
+        self.history.log(contact_id, kind)
 
     def _show_activity(self) -> None:
         self.activity_dock.show()

@@ -57,6 +57,7 @@ class NodeItem(QGraphicsObject):
             self.prepareGeometryChange()
             self.ring = ring
             self.radius = NODE_RADIUS[ring]
+        self._contact = contact
         self._name = contact.name
         self._initials = contact.initials
         self._label.setText(contact.name)
@@ -66,9 +67,12 @@ class NodeItem(QGraphicsObject):
         self.update()
 
     def set_status(self, color: str, text: str) -> None:
-        self.halo_color = QColor(color)
-        self.status_text = text
-        self.update()
+        """The halo's colour and the status words in the tooltip."""
+        if QColor(color) != self.halo_color or text != self.status_text:
+            self.halo_color = QColor(color)
+            self.status_text = text
+            self.setToolTip(self._tooltip(self._contact))
+            self.update()
 
     def _tooltip(self, contact: Contact) -> str:
         last = contact.last_touch.astimezone().strftime("%a %d %b %Y") if contact.last_touch \

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from planner.domain.contact import Contact
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
 from planner.ui.icons import kind_icon
+from planner.ui.palette import STATUS_COLORS
 from planner.ui.timeline_model import TimelineModel
 from planner.ui.timeline_view import TimelineView
 
@@ -134,6 +135,10 @@ class PersonPanel(QWidget):
     def _fill(self, c: Contact) -> None:
         self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
         ring = f"{c.ring.label} ring" if c.ring else "Not on a ring"
+        status = self.document.status_of(c)
+        if status is not None:
+            color = STATUS_COLORS[status.value]
+            ring += f" · <span style='color:{color}'>●</span> {status.label}"
         where = f" · {html.escape(c.title)}" if c.title else ""
         self.subtitle.setText(f"{ring}{where}")
         cadence = c.cadence_days or (self.document.cadence(c.ring) if c.ring else None)

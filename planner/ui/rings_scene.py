@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsScene
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.geometry import SCENE_EXTENT, area_at, index_at_angle, slot
 from planner.ui.node_item import NodeItem
+from planner.ui.palette import NEUTRAL_HALO, STATUS_COLORS
 from planner.ui.ring_item import RingItem
 
 
@@ -62,6 +63,7 @@ class RingsScene(QGraphicsScene):
                 else:
                     node.set_contact(contact)
                     node.move_to_slot(QPointF(x, y), animate=self.animate)
+                self._show_status(node, contact)
 
     def _update_contacts(self, ids: list) -> None:
         for cid in ids:
@@ -69,6 +71,14 @@ class RingsScene(QGraphicsScene):
             contact = self.document.contact(cid)
             if node is not None and contact is not None and contact.ring is not None:
                 node.set_contact(contact)
+                self._show_status(node, contact)
+
+    def _show_status(self, node: NodeItem, contact) -> None:
+        status = self.document.status_of(contact)
+        if status is None:
+            node.set_status(NEUTRAL_HALO, "")
+        else:
+            node.set_status(STATUS_COLORS[status.value], status.label)
 
     def show_names(self, on: bool) -> None:
         if on != self._names_shown:

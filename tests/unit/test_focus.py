@@ -308,7 +308,7 @@ def test_action_priority_order():
 
 def test_action_never_contacted_is_a_first_hello_on_their_channel():
     text = action(touch=None, channels=("email",))
-    assert text.startswith("Say a first hello by email: introduce yourself")
+    assert text.startswith("Reach out by email: nothing is logged with them yet")
 
 
 def test_action_long_overdue_proposes_coffee_or_a_video_call():

@@ -109,7 +109,7 @@ def test_markdown_line_format(week):
         "- [ ] **Ada Lovelace** — overdue by 1 day, last touch Thu 12 Nov (Coffee) — "
         "Quick check-in on IM (@ada)\n  - Note: Shipping v2\n"
     ) in text
-    assert "- [ ] **Cy** — never contacted, no touch yet — Say a first hello by email" in text
+    assert "- [ ] **Cy** — never contacted — Reach out by email" in text
     assert len([ln for ln in text.splitlines() if ln.startswith("- [ ] ")]) == len(week.items)
     assert "Note:" not in render_focus(week, "md", notes=False)
 

@@ -1,0 +1,74 @@
+"""Importing people from vCard and CSV files, without touching the database.
+
+``parse_file`` is the one entry point the services need: it recognises the
+format from the content, reads it, and returns a :class:`ParseResult` for the
+import preview. Everything here is pure (no Qt, no peewee), so it can run in
+a worker thread and be tested on its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.domain.errors import InvalidInput
+from planner.importers.csv_formats import csv_columns, detect_format, parse_csv
+from planner.importers.csv_specs import MAPPING_FIELDS, guess_mapping
+from planner.importers.records import (
+    Cancelled,
+    ImportedContact,
+    ImportProblem,
+    ParseResult,
+    Progress,
+    ShouldCancel,
+)
+from planner.importers.vcard import parse_vcards
+
+MAX_FILE_BYTES = 200 * 1024 * 1024  # bigger than any address book; refuse, don't hang
+
+__all__ = [
+    "MAPPING_FIELDS",
+    "Cancelled",
+    "ImportProblem",
+    "ImportedContact",
+    "ParseResult",
+    "csv_columns",
+    "detect_format",
+    "guess_mapping",
+    "parse_csv",
+    "parse_file",
+    "parse_vcards",
+]
+
+
+def parse_file(
+    path_or_bytes: str | Path | bytes,
+    fmt: str = "auto",
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ParseResult:
+    """Read contacts from a file path or its bytes; ``fmt`` "auto" detects the format."""
+    data, filename = _read(path_or_bytes)
+    if fmt == "auto":
+        fmt = detect_format(data, filename)
+    if fmt == "vcard":
+        return parse_vcards(data, progress=progress, should_cancel=should_cancel)
+    return parse_csv(data, fmt, mapping, progress=progress, should_cancel=should_cancel)
+
+
+def _read(path_or_bytes: str | Path | bytes) -> tuple[bytes, str]:
+    if isinstance(path_or_bytes, bytes | bytearray | memoryview):
+        return bytes(path_or_bytes), ""
+    path = Path(path_or_bytes)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput(f"{path.name} is too large to be a contact export")
+        return path.read_bytes(), path.name
+    except IsADirectoryError:
+        raise InvalidInput(f"{path.name} is a folder, not a file") from None
+    except FileNotFoundError:
+        raise InvalidInput(f"{path} does not exist") from None
+    except PermissionError:
+        raise InvalidInput(f"{path.name} cannot be read (permission denied)") from None
+    except OSError as err:
+        raise InvalidInput(f"{path.name} cannot be read: {err.strerror or err}") from None

@@ -1,0 +1,194 @@
+"""Reading people from CSV exports: Google, Outlook, LinkedIn, or any CSV.
+
+The format is recognised from the header row (not the file name), because
+people rename exports. Each data row becomes one person or one entry in
+``ParseResult.invalid``; a bad value in a row (an email that is not one, a
+birthday nobody can read) costs that value only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planner.domain.errors import InvalidInput
+from planner.importers.csv_specs import (
+    URL_SERVICE,
+    Spec,
+    google_spec,
+    guess_mapping,
+    linkedin_spec,
+    mapping_spec,
+    outlook_spec,
+)
+from planner.importers.csv_table import Table, cell_value, read_table
+from planner.importers.draft import Draft
+from planner.importers.records import ImportProblem, ParseResult, Progress, ShouldCancel, Ticker
+from planner.importers.textfile import decode_bytes
+from planner.importers.values import social_handle, split_list
+
+CSV_FORMATS = ("google", "outlook", "linkedin", "csv")
+_SPECS = {"google": google_spec, "outlook": outlook_spec, "linkedin": linkedin_spec}
+_MANY = re.compile(r"\s*(?::::|[;,\n])\s*")
+_VCARD_START = re.compile(r"^\s*BEGIN\s*:\s*VCARD", re.IGNORECASE)
+
+
+def classify_header(cells: list[str]) -> str:
+    """The export a header row comes from: google, outlook, linkedin, or csv (any other)."""
+    cols = {c.strip().casefold() for c in cells}
+    if {"first name", "last name", "url", "connected on"} <= cols:
+        return "linkedin"
+    numbered = any(re.fullmatch(r"e-mail \d+ - value", c) for c in cols)
+    if numbered or "group membership" in cols or {"given name", "family name"} <= cols:
+        return "google"
+    if "labels" in cols and "first name" in cols:
+        return "google"
+    outlookish = {"mobile phone", "business phone", "job title", "e-mail display name"}
+    if "e-mail address" in cols or ({"first name", "last name"} <= cols and cols & outlookish):
+        return "outlook"
+    return "csv"
+
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    """The file's format (vcard, google, outlook, linkedin, csv); InvalidInput if unreadable."""
+    text = decode_bytes(data, fallback="cp1252")
+    if _VCARD_START.match(text):
+        return "vcard"
+    if filename.lower().endswith((".vcf", ".vcard")) and "BEGIN:VCARD" in text.upper():
+        return "vcard"
+    return classify_header(read_table(data, classify_header).header)
+
+
+def csv_columns(data: bytes) -> list[str]:
+    """The header of a CSV file, for the column-mapping step of an import."""
+    return read_table(data, classify_header).header
+
+
+def parse_csv(
+    data: bytes,
+    fmt: str = "auto",
+    mapping: dict[str, str] | None = None,
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ParseResult:
+    """Read every row; ``mapping`` (our field -> their column) overrides the format.
+
+    Without a mapping a generic CSV is read through :func:`guess_mapping`.
+    """
+    if fmt not in ("auto", *CSV_FORMATS):
+        raise ValueError(f"unknown CSV format {fmt!r}")
+    table = read_table(data, classify_header)
+    kind = classify_header(table.header) if fmt == "auto" else fmt
+    spec = _spec_for(kind, table, mapping)
+    if not table.rows:
+        raise InvalidInput("the CSV file has no contacts (it has only a header row)")
+    result = ParseResult(format=kind)
+    index = {h.casefold(): i for i, h in reversed(list(enumerate(table.header)))}
+    ticker = Ticker(len(table.rows), progress, should_cancel)
+    for done, (line, cells) in enumerate(table.rows):
+        ticker.step(done)
+        read_row(Row(line, cells, index), spec, kind, result)
+    ticker.finish(len(table.rows))
+    if not result.contacts:
+        raise InvalidInput(
+            "no contacts could be read from the CSV file: no row has a name or an email address"
+        )
+    return result
+
+
+def _spec_for(kind: str, table: Table, mapping: dict[str, str] | None) -> Spec:
+    if mapping is None and kind in _SPECS:
+        return _SPECS[kind](table.header)
+    spec = mapping_spec(mapping if mapping is not None else guess_mapping(table.header))
+    known = {h.casefold() for h in table.header}
+    columns = (
+        spec.name
+        + spec.first
+        + spec.last
+        + spec.emails
+        + spec.phones
+        + spec.organization
+        + spec.title
+        + spec.notes
+        + spec.tags
+        + spec.birthday
+        + [column for _, column in spec.handles]
+    )
+    for column in columns:
+        if column.casefold() not in known:
+            raise InvalidInput(f"the file has no column called {column!r}")
+    return spec
+
+
+class Row:
+    """One data row; cells are looked up by column name, case-insensitively."""
+
+    def __init__(self, line: int, cells: list[str], index: dict[str, int]):
+        self.line = line
+        self.cells = cells
+        self.index = index
+
+    def get(self, column: str) -> str:
+        position = self.index.get(column.casefold())
+        if position is None or position >= len(self.cells):
+            return ""
+        return cell_value(self.cells[position]).strip()
+
+    def first(self, columns: list[str]) -> tuple[str, str]:
+        """``(column, value)`` of the first non-empty column, else ``("", "")``."""
+        for column in columns:
+            value = self.get(column)
+            if value:
+                return column, value
+        return "", ""
+
+
+def read_row(row: Row, spec: Spec, kind: str, result: ParseResult) -> None:
+    """Turn one row into a contact, or into an entry in ``result.invalid``."""
+    where = f"line {row.line}"
+    draft = Draft(where, row.line, result.problems)
+    draft.set_full_name(row.first(spec.name)[1])
+    draft.set_name_parts([row.first(cols)[1] for cols in (spec.first, spec.middle, spec.last)])
+    for column in spec.emails:
+        preferred = any(row.get(t).startswith("*") for t in spec.preferred.get(column, ()))
+        for value in _MANY.split(row.get(column)):
+            draft.add_email(value, column, preferred)
+    for column in spec.phones:
+        for value in re.split(r"\s*(?::::|;|\n)\s*", row.get(column)):
+            draft.add_phone(value, column)
+    draft.set_organization(row.first(spec.organization)[1], "organization")
+    draft.set_title(row.first(spec.title)[1], "title")
+    column, value = row.first(spec.birthday)
+    if value:
+        draft.set_birthday(value, column)
+    _read_extras(row, spec, kind, draft)
+    contact = draft.finish()
+    if contact is None:
+        result.invalid.append(ImportProblem(where, "", "no name or email address"))
+    else:
+        result.contacts.append(contact)
+
+
+def _read_extras(row: Row, spec: Spec, kind: str, draft: Draft) -> None:
+    """Notes, tags and handles: the fields that can come from several columns."""
+    for column in spec.notes:
+        draft.add_note(row.get(column))
+    for column, template in spec.notes_from:
+        if row.get(column):
+            draft.add_note(template.format(row.get(column)))
+    for column in spec.tags:
+        draft.add_tags(_tags(row.get(column), google=kind == "google"))
+    for service, column in spec.handles:
+        value = row.get(column)
+        if value and service == URL_SERVICE:
+            service, value = social_handle(value) or ("website", value)
+        if value:
+            draft.add_handle(service, value, column)
+
+
+def _tags(cell: str, google: bool) -> list[str]:
+    """Google's system groups: "* myContacts" is everyone, "* starred" becomes "starred"."""
+    tags = split_list(cell)
+    if google:
+        tags = [t.removeprefix("* ") for t in tags if t.casefold() != "* mycontacts"]
+    return tags

@@ -1,0 +1,129 @@
+"""A person being assembled from one vCard or one CSV row.
+
+Both importers feed values into a :class:`Draft` property by property. A bad
+value costs only itself: it is recorded as an :class:`ImportProblem` (where,
+which field, why) and the rest of the person still arrives. Limits match the
+domain (``planner.domain.contact``) so the services never refuse an imported
+record that the preview showed as fine.
+"""
+
+from __future__ import annotations
+
+from planner.domain.contact import MAX_FIELD, MAX_NAME, MAX_TEXT
+from planner.importers import values
+from planner.importers.records import ImportedContact, ImportProblem
+
+
+class Draft:
+    """Collects one person's values and the problems met on the way."""
+
+    def __init__(self, source: str, line: int, problems: list[ImportProblem]):
+        self.source = source  # the whole card or row, for the preview
+        self.where = source  # the property being read; vCard narrows it to a line
+        self.line = line
+        self.problems = problems
+        self.full_name = ""
+        self.name_parts: list[str] = []
+        self.emails: list[tuple[bool, str]] = []
+        self.phones: list[tuple[bool, str]] = []
+        self.handles: dict[str, str] = {}
+        self.organization = ""
+        self.title = ""
+        self.birthday = None
+        self.notes: list[str] = []
+        self.tags: list[str] = []
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(ImportProblem(self.where, field, message))
+
+    def set_full_name(self, text: str) -> None:
+        self.full_name = self.full_name or values.one_line(text)
+
+    def set_name_parts(self, parts: list[str]) -> None:
+        if not self.name_parts:
+            self.name_parts = [p for p in (values.one_line(x) for x in parts) if p]
+
+    def add_email(self, text: str, field: str, preferred: bool = False) -> None:
+        try:
+            self.emails.append((not preferred, values.email_value(text)))
+        except ValueError as err:
+            if str(err) != "empty":
+                self.problem(field, f"left out: {err}")
+
+    def add_phone(self, text: str, field: str, preferred: bool = False) -> None:
+        try:
+            self.phones.append((not preferred, self._limited(values.phone_value(text))))
+        except ValueError as err:
+            if str(err) != "empty":
+                self.problem(field, f"left out: {err}")
+
+    def add_handle(self, service: str, text: str, field: str) -> None:
+        service = values.one_line(service).lower()
+        value = values.one_line(text)
+        if not service or not value or service in self.handles:
+            return
+        try:
+            self.handles[service] = self._limited(value)
+        except ValueError as err:
+            self.problem(field, f"left out: {err}")
+
+    def set_organization(self, text: str, field: str) -> None:
+        if not self.organization:
+            self.organization = self._clipped(values.one_line(text), field, MAX_FIELD)
+
+    def set_title(self, text: str, field: str) -> None:
+        if not self.title:
+            self.title = self._clipped(values.one_line(text), field, MAX_FIELD)
+
+    def set_birthday(self, text: str, field: str, omit_year: int | None = None) -> None:
+        if self.birthday is not None:
+            return
+        try:
+            self.birthday = values.birthday_value(text, omit_year)
+        except ValueError as err:
+            self.problem(field, f"left out: {err}")
+
+    def add_tags(self, tags: list[str]) -> None:
+        self.tags.extend(t for t in (values.one_line(x)[:MAX_FIELD] for x in tags) if t)
+
+    def add_note(self, text: str) -> None:
+        note = values.multi_line(text)
+        if note:
+            self.notes.append(note)
+
+    def finish(self) -> ImportedContact | None:
+        """The person, or None when there is nothing to call them by."""
+        emails = values.unique([e for _, e in sorted(self.emails, key=lambda p: p[0])])
+        name = (
+            self.full_name
+            or " ".join(self.name_parts)
+            or self.organization
+            or (emails[0] if emails else "")
+        )
+        if not name:
+            return None
+        return ImportedContact(
+            name=self._clipped(name, "name", MAX_NAME),
+            emails=emails,
+            phones=values.unique([p for _, p in sorted(self.phones, key=lambda p: p[0])]),
+            handles=dict(self.handles),
+            organization=self.organization,
+            title=self.title,
+            birthday=self.birthday,
+            notes=self._clipped("\n\n".join(self.notes), "notes", MAX_TEXT),
+            tags=values.unique(self.tags),
+            source=self.source,
+            line=self.line,
+        )
+
+    @staticmethod
+    def _limited(value: str) -> str:
+        if len(value) > MAX_FIELD:
+            raise ValueError(f"longer than {MAX_FIELD} characters")
+        return value
+
+    def _clipped(self, value: str, field: str, limit: int) -> str:
+        if len(value) <= limit:
+            return value
+        self.problem(field, f"shortened to the first {limit} characters")
+        return value[:limit].rstrip()

@@ -1,0 +1,166 @@
+"""Cleaning single values the way every contact export needs them cleaned.
+
+vCard and CSV importers share these so that a birthday, a phone number or a
+LinkedIn URL means the same thing whichever file it came from. Each function
+either returns a usable value or raises ``ValueError`` with a short reason
+that ends up in the import preview.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from urllib.parse import urlsplit
+
+from planner.domain.contact import Birthday, clean_email
+from planner.domain.errors import InvalidInput
+
+# C0 and C1 controls (as the domain refuses them) and undecodable bytes.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
+_SPACES = re.compile(r"\s+")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
+_NO_YEAR_MARKERS = {1604}  # Apple writes 1604 when the year is unknown
+_SOCIAL_SITES = {
+    "linkedin.com": "linkedin",
+    "github.com": "github",
+    "twitter.com": "twitter",
+    "x.com": "twitter",
+    "facebook.com": "facebook",
+    "instagram.com": "instagram",
+    "gitlab.com": "gitlab",
+}
+
+
+def one_line(text: str | None) -> str:
+    """NFC, no control characters, runs of whitespace (newlines too) as one space."""
+    text = unicodedata.normalize("NFC", text or "")
+    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+def multi_line(text: str | None) -> str:
+    """Like :func:`one_line` but keeps line breaks (for notes)."""
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def email_value(text: str) -> str:
+    """An email address without ``mailto:`` or angle brackets, or ValueError."""
+    value = one_line(text)
+    value = re.sub(r"^mailto:", "", value, flags=re.IGNORECASE).strip("<> ")
+    try:
+        value = clean_email(value)
+    except InvalidInput as err:
+        raise ValueError(str(err)) from None
+    if not value:
+        raise ValueError("empty")
+    return value
+
+
+def phone_value(text: str) -> str:
+    """A phone number as people write it; ``tel:`` URIs lose the scheme, keep the extension."""
+    value = one_line(text)
+    if value.lower().startswith("tel:"):
+        number, _, params = value[4:].partition(";")
+        ext = re.search(r"(?:^|;)ext=([^;]+)", params)
+        value = f"{number} ext. {ext.group(1)}" if ext else number
+    if not re.search(r"\d", value):
+        raise ValueError(f"{value!r} is not a phone number" if value else "empty")
+    return value
+
+
+def birthday_value(text: str, omit_year: int | None = None) -> Birthday | None:
+    """Read the date formats real exports use; None for the 'no date' markers.
+
+    Handles ISO (with or without dashes or a time), ``--MMDD`` / ``--MM-DD``
+    without a year, ``07 Dec 2025``, ``Dec 7, 1980``, ``3/22/1980`` (Outlook,
+    month first unless the first number cannot be a month) and ``22.03.1980``.
+    """
+    value = one_line(text)
+    if value in {"", "0/0/00", "00/00/0000", "0000-00-00", "--"}:
+        return None
+    year, month, day = _date_parts(value)
+    if year is not None and (year in _NO_YEAR_MARKERS or year == omit_year or year == 0):
+        year = None
+    try:
+        return Birthday(month, day, year)
+    except InvalidInput as err:
+        raise ValueError(str(err)) from None
+
+
+def _date_parts(value: str) -> tuple[int | None, int, int]:
+    v = value.split("T")[0].strip() if re.match(r"^[\d-]+T", value) else value
+    if m := re.fullmatch(r"(\d{4})-?(\d{1,2})-?(\d{1,2})", v):
+        return int(m[1]), int(m[2]), int(m[3])
+    if m := re.fullmatch(r"--(\d{2})-?(\d{2})", v):
+        return None, int(m[1]), int(m[2])
+    if m := re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", v):
+        return int(m[1]), int(m[2]), int(m[3])
+    if m := re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})\2(\d{2}|\d{4})", v):
+        first, second, year = int(m[1]), int(m[3]), _full_year(m[4])
+        if m[2] == "." or first > 12:
+            return year, second, first  # day first
+        return year, first, second
+    if m := re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]{3,})\.?,?[ -](\d{4})", v):
+        return int(m[3]), _month(m[2]), int(m[1])
+    if m := re.fullmatch(r"([A-Za-z]{3,})\.? (\d{1,2}),? (\d{4})", v):
+        return int(m[3]), _month(m[1]), int(m[2])
+    raise ValueError(f"{value!r} is not a date this importer understands")
+
+
+def _full_year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= date.today().year % 100 else 1900
+    return year
+
+
+def _month(name: str) -> int:
+    month = _MONTHS.get(name[:3].lower())
+    if month is None:
+        raise ValueError(f"{name!r} is not a month")
+    return month
+
+
+def social_handle(url: str) -> tuple[str, str] | None:
+    """``("linkedin", url)`` for a profile on a site we know, else None."""
+    value = one_line(url).replace("\\:", ":")
+    if not value:
+        return None
+    try:
+        host = urlsplit(value if "://" in value else f"https://{value}").hostname or ""
+    except ValueError:  # "http://[::1" and friends
+        return None
+    host = host.lower().removeprefix("www.")
+    for site, service in _SOCIAL_SITES.items():
+        if host == site or host.endswith("." + site):
+            return service, value
+    return None
+
+
+def split_list(text: str) -> list[str]:
+    """Split a tags/labels cell: Google's ``:::``, else ``;``, else commas."""
+    value = one_line(text)
+    for separator in (":::", ";", ","):
+        if separator in value:
+            return [part.strip() for part in value.split(separator) if part.strip()]
+    return [value] if value else []
+
+
+def unique(values: list[str]) -> list[str]:
+    """Drop duplicates case-insensitively, keeping the first spelling and order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out

@@ -1,0 +1,197 @@
+"""Reading people from vCard files (2.1, 3.0 and 4.0).
+
+Real exports are messy: Outlook writes 2.1 with quoted-printable soft line
+breaks and 8-bit charsets, Apple groups properties (``item1.TEL``) and embeds
+large photos, vCard 4.0 writes ``tel:`` URIs and ``--MMDD`` birthdays. The
+rule here is that one unreadable property costs that property (reported with
+its card and line), never the person, and never the whole file.
+"""
+
+from __future__ import annotations
+
+from planner.domain.errors import InvalidInput
+from planner.importers.draft import Draft
+from planner.importers.records import (
+    ImportProblem,
+    ParseResult,
+    Progress,
+    ShouldCancel,
+    Ticker,
+)
+from planner.importers.textfile import decode_bytes
+from planner.importers.values import social_handle, split_list
+from planner.importers.vcard_lines import (
+    Prop,
+    RawCard,
+    check_binary,
+    count_cards,
+    parse_property,
+    split_cards,
+    split_escaped,
+    unescape,
+)
+
+# Instant-messaging properties written by Apple, Evolution, KDE and Outlook.
+X_HANDLES = {
+    "X-TWITTER": "twitter",
+    "X-SKYPE": "skype",
+    "X-SKYPE-USERNAME": "skype",
+    "X-AIM": "aim",
+    "X-ICQ": "icq",
+    "X-JABBER": "jabber",
+    "X-MSN": "msn",
+    "X-YAHOO": "yahoo",
+    "X-GOOGLE-TALK": "gtalk",
+    "X-GTALK": "gtalk",
+    "X-QQ": "qq",
+    "X-GADUGADU": "gadugadu",
+    "X-MS-IMADDRESS": "im",
+    "X-LINKEDIN": "linkedin",
+    "X-GITHUB": "github",
+    "X-MASTODON": "mastodon",
+    "X-TELEGRAM": "telegram",
+}
+# IMPP URI schemes (RFC 4770 and common practice) when X-SERVICE-TYPE is absent.
+IMPP_SCHEMES = {
+    "xmpp": "xmpp",
+    "skype": "skype",
+    "aim": "aim",
+    "ymsgr": "yahoo",
+    "msnim": "msn",
+    "icq": "icq",
+    "sip": "sip",
+    "irc": "irc",
+    "gg": "gadugadu",
+    "qq": "qq",
+}
+BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+PLAIN_TYPES = {"pref", "home", "work", "internet", "other", "voice", "x-user"}
+
+
+def parse_vcards(
+    data: bytes,
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> ParseResult:
+    """Read every card in ``data``; ``InvalidInput`` if there is nothing to read.
+
+    ``progress(done, total)`` is called every 100 cards; ``should_cancel()``
+    returning True raises :class:`~planner.importers.records.Cancelled`.
+    """
+    text = decode_bytes(data, fallback="surrogateescape")
+    total = count_cards(text)
+    if not total:
+        raise InvalidInput("the file contains no vCards (no BEGIN:VCARD line)")
+    result = ParseResult(format="vcard")
+    ticker = Ticker(total, progress, should_cancel)
+    done = 0
+    for card in split_cards(text):
+        ticker.step(done)
+        read_card(card, result)
+        done += 1
+    ticker.finish(done)
+    if not result.contacts:
+        reason = str(result.invalid[0]) if result.invalid else "no card has a name"
+        raise InvalidInput(f"no contacts could be read from the vCard file ({reason})")
+    return result
+
+
+def read_card(card: RawCard, result: ParseResult) -> None:
+    """Turn one card into a contact, or into an entry in ``result.invalid``."""
+    source = f"card {card.number} (line {card.line})"
+    draft = Draft(source, card.line, result.problems)
+    for number, line in card.lines:
+        draft.where = f"card {card.number} (line {number})"
+        try:
+            apply_property(parse_property(line, number), draft)
+        except ValueError as err:
+            draft.problem(property_name(line), f"left out: {err}")
+    draft.where = source
+    contact = draft.finish()
+    if contact is None:
+        message = "no name, organisation or email address"
+        if not card.closed:
+            message = "cut short (no END:VCARD) before any name or email address"
+        result.invalid.append(ImportProblem(source, "", message))
+        return
+    if not card.closed:
+        draft.problem("END", "the card is cut short (no END:VCARD); imported what was there")
+    result.contacts.append(contact)
+
+
+def property_name(line: str) -> str:
+    """The name of a property we could not parse, for the problem report."""
+    head = line.split(":", 1)[0].split(";", 1)[0].strip()
+    name = head.rsplit(".", 1)[-1].upper()
+    return name[:40] if name.replace("-", "").isalnum() else "?"
+
+
+def apply_property(prop: Prop, draft: Draft) -> None:
+    """Route one property to the draft; unknown properties are ignored on purpose."""
+    name = prop.name
+    if name in BINARY:
+        check_binary(prop)
+    elif name == "FN":
+        draft.set_full_name(unescape(prop.value))
+    elif name == "N":
+        read_name(prop, draft)
+    elif name == "EMAIL":
+        draft.add_email(unescape(prop.value), name, prop.preferred)
+    elif name == "TEL":
+        draft.add_phone(unescape(prop.value), name, prop.preferred)
+    elif name == "ORG":
+        parts = [p.strip() for p in split_escaped(prop.value, ";") if p.strip()]
+        draft.set_organization(parts[0] if parts else "", name)
+    elif name == "TITLE":
+        draft.set_title(unescape(prop.value), name)
+    elif name == "BDAY":
+        omit = prop.param("X-APPLE-OMIT-YEAR")
+        draft.set_birthday(
+            unescape(prop.value), name, int(omit) if omit.isascii() and omit.isdigit() else None
+        )
+    elif name == "NOTE":
+        draft.add_note(unescape(prop.value))
+    elif name == "CATEGORIES":
+        draft.add_tags(split_escaped(prop.value, ","))
+    else:
+        read_handle(prop, draft)
+
+
+def read_name(prop: Prop, draft: Draft) -> None:
+    """N is family;given;additional;prefix;suffix; we show "given additional family"."""
+    parts = [*split_escaped(prop.value, ";"), "", "", ""]
+    family, given, additional = parts[0], parts[1], parts[2]
+    draft.set_name_parts([given, additional.replace(",", " "), family])
+
+
+def read_handle(prop: Prop, draft: Draft) -> None:
+    """URL, IMPP, X-SOCIALPROFILE and the X- messenger properties."""
+    name = prop.name
+    value = unescape(prop.value).strip()
+    if name == "URL":
+        found = social_handle(value)
+        service, value = found if found else ("website", value)
+        draft.add_handle(service, value, name)
+    elif name == "IMPP":
+        read_impp(prop, value, draft)
+    elif name == "X-SOCIALPROFILE":
+        kinds = [t for t in sorted(prop.types) if t not in PLAIN_TYPES]
+        found = social_handle(value)
+        service = kinds[0] if kinds else (found[0] if found else "social")
+        draft.add_handle(service, value.removeprefix("x-apple:"), name)
+    elif name in X_HANDLES:
+        for handle in split_list(value)[:1]:
+            draft.add_handle(X_HANDLES[name], handle, name)
+
+
+def read_impp(prop: Prop, value: str, draft: Draft) -> None:
+    """``IMPP;X-SERVICE-TYPE=Skype:skype:echo123``; without the parameter, the scheme says."""
+    scheme, colon, rest = value.partition(":")
+    scheme = scheme.lower()
+    if not colon:
+        scheme, rest = "", value  # no scheme at all: keep the whole value
+    elif scheme in IMPP_SCHEMES:
+        rest = rest.split("?", 1)[0]  # "skype:echo123?call" is the user echo123
+    service = prop.param("X-SERVICE-TYPE") or IMPP_SCHEMES.get(scheme, scheme or "im")
+    draft.add_handle(service, rest, "IMPP")

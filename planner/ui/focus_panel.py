@@ -1,0 +1,192 @@
+"""The "This week" panel: who needs you, with a week picker, export, copy and print."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.errors import InvalidInput
+from planner.domain.focus import IsoWeek, current_iso_week, local_zone
+from planner.ui.focus_model import CONTACT_ID_ROLE, FocusModel
+
+FILTERS = {
+    "md": "Markdown checklist (*.md)",
+    "csv": "CSV spreadsheet (*.csv)",
+    "html": "Printable page (*.html)",
+    "ics": "Calendar tasks (*.ics)",
+    "json": "JSON (*.json)",
+    "pdf": "PDF (*.pdf)",
+}
+
+
+class FocusPanel(QWidget):
+    log_requested = Signal(int)  # contact id
+    person_selected = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("focusPanel")
+        self.document = document
+        self.week: IsoWeek = current_iso_week(tz=local_zone())
+        self.model = FocusModel(self)
+        self.model.ticked.connect(self.log_requested)
+        self.view = QListView(self)
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("This week's focus list")
+        self.view.setWordWrap(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.activated.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
+        self.view.clicked.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
+        self.previous = QToolButton(self)
+        self.previous.setText("◀")
+        self.previous.setAccessibleName("Previous week")
+        self.next = QToolButton(self)
+        self.next.setText("▶")
+        self.next.setAccessibleName("Next week")
+        self.this_week = QPushButton("This week", self)
+        self.week_label = QLabel(self)
+        self.week_label.setObjectName("weekLabel")
+        self.export_button = QPushButton("Export…", self)
+        self.copy_button = QPushButton("Copy as Markdown", self)
+        self.print_button = QPushButton("Print…", self)
+        self.previous.clicked.connect(lambda: self.step_week(-1))
+        self.next.clicked.connect(lambda: self.step_week(+1))
+        self.this_week.clicked.connect(lambda: self.set_week(current_iso_week(tz=local_zone())))
+        self.export_button.clicked.connect(self.ask_export)
+        self.copy_button.clicked.connect(self.copy_markdown)
+        self.print_button.clicked.connect(self.ask_print)
+        bar = QHBoxLayout()
+        for widget in (self.previous, self.week_label, self.next, self.this_week):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        for widget in (self.export_button, self.copy_button, self.print_button):
+            bar.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        document.reset.connect(self.refresh)
+        document.timeline_changed.connect(self.refresh)
+        document.placements_changed.connect(self.refresh)
+        document.contacts_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- the list --------------------------------------------------------------------------
+    def focus_list(self, limit: int | None = None):
+        from planner.services.focus import focus_list
+
+        return focus_list(self.week.label, limit=limit, tz=local_zone())
+
+    def refresh(self, *args) -> None:
+        focus = self.focus_list()
+        self.model.set_focus(focus)
+        start = focus.week_start
+        end = focus.week_end
+        span = f"{start.day} {start:%b} – {end.day} {end:%b}"
+        self.week_label.setText(f"<b>Week {self.week.week}, {self.week.year}</b> · {span} · "
+                                f"{len(focus.items)} to reach")
+
+    def set_week(self, week: IsoWeek) -> None:
+        self.week = week
+        self.refresh()
+
+    def step_week(self, delta: int) -> None:
+        monday = self.week.monday + timedelta(weeks=delta)
+        iso = monday.isocalendar()
+        self.set_week(IsoWeek(iso.year, iso.week))
+
+    # -- out of the app --------------------------------------------------------------------------
+    def render(self, fmt: str) -> str:
+        from planner.export import render_focus
+
+        return render_focus(self.focus_list(), fmt)
+
+    def copy_markdown(self) -> str:
+        text = self.render("md")
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit("Copied this week's focus list as Markdown")
+        return text
+
+    def export_to(self, path: Path, fmt: str) -> Path:
+        """Write the list in ``fmt`` (md, csv, html, ics, json or pdf) to ``path``."""
+        path = Path(path)
+        if fmt == "pdf":
+            self.print_pdf(path)
+        else:
+            text = self.render(fmt)
+            try:
+                tmp = path.with_name(path.name + ".partial")
+                tmp.write_text(text, encoding="utf-8", newline="")
+                tmp.replace(path)
+            except OSError as exc:
+                raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+        self.message.emit(f"Exported {self.week.label} to {path}")
+        return path
+
+    def ask_export(self) -> QFileDialog:
+        dialog = QFileDialog(self, "Export the focus list")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilters(list(FILTERS.values()))
+        dialog.selectFile(f"focus-{self.week.label}.md")
+
+        def chosen(path: str) -> None:
+            fmt = next(k for k, v in FILTERS.items() if v == dialog.selectedNameFilter())
+            target = Path(path)
+            if target.suffix.lower() != f".{fmt}":
+                target = target.with_suffix(f".{fmt}")
+            try:
+                self.export_to(target, fmt)
+            except InvalidInput as exc:
+                self.message.emit(str(exc))
+
+        dialog.fileSelected.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def _document(self) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setHtml(self.render("html"))
+        return doc
+
+    def print_pdf(self, path: Path) -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        self._document().print_(printer)
+
+    def ask_print(self):
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the focus list (or save it as PDF)")
+        dialog.accepted.connect(lambda: self._document().print_(printer))
+        dialog.open()
+        self._printer = printer
+        return dialog
+
+    def select_contact(self, contact_id: int | None) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.items[row].contact_id == contact_id:
+                self.view.setCurrentIndex(self.model.index(row))
+                return
+        self.view.clearSelection()
+
+
+__all__ = ["FocusPanel", "Qt"]
