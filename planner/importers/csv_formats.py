@@ -28,7 +28,8 @@ from planner.importers.values import social_handle, split_list
 
 CSV_FORMATS = ("google", "outlook", "linkedin", "csv")
 _SPECS = {"google": google_spec, "outlook": outlook_spec, "linkedin": linkedin_spec}
-_MANY = re.compile(r"\s*(?::::|[;,\n])\s*")
+_EMAILS = re.compile(r"\s*(?::::|[;,\n])\s*")  # several addresses in one cell
+_PHONES = re.compile(r"\s*(?::::|;|\n)\s*")  # not commas: "+1 555 0100, ext 2" is one
 _VCARD_START = re.compile(r"^\s*BEGIN\s*:\s*VCARD", re.IGNORECASE)
 
 
@@ -151,10 +152,10 @@ def read_row(row: Row, spec: Spec, kind: str, result: ParseResult) -> None:
     draft.set_name_parts([row.first(cols)[1] for cols in (spec.first, spec.middle, spec.last)])
     for column in spec.emails:
         preferred = any(row.get(t).startswith("*") for t in spec.preferred.get(column, ()))
-        for value in _MANY.split(row.get(column)):
+        for value in _EMAILS.split(row.get(column)):
             draft.add_email(value, column, preferred)
     for column in spec.phones:
-        for value in re.split(r"\s*(?::::|;|\n)\s*", row.get(column)):
+        for value in _PHONES.split(row.get(column)):
             draft.add_phone(value, column)
     draft.set_organization(row.first(spec.organization)[1], "organization")
     draft.set_title(row.first(spec.title)[1], "title")

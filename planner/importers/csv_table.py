@@ -42,7 +42,7 @@ def read_table(data: bytes, known: Callable[[list[str]], str] | None = None) -> 
     delimiter = detect_delimiter(text)
     rows = list(_physical_rows(text, delimiter))
     if not rows:
-        raise InvalidInput("the CSV file has no rows")
+        raise InvalidInput("the CSV file has no contacts (it has no rows)")
     index = find_header(rows, known)
     header_line, header = rows[index]
     return Table([h.strip() for h in header], header_line, delimiter, rows[index + 1 :])

@@ -1,0 +1,463 @@
+"""vCard import: real exports, damaged cards, big files, and junk."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.domain.contact import (
+    Birthday,
+    clean_email,
+    clean_list,
+    clean_name,
+    clean_note,
+    clean_text,
+)
+from planner.domain.errors import InvalidInput
+from planner.importers import Cancelled, ParseResult, parse_file, parse_vcards
+
+VCARDS = Path(__file__).parents[3] / "shared" / "fixtures" / "vcard"
+
+
+def assert_storable(contact) -> None:
+    """What the services will check before saving: the preview must not promise more."""
+    clean_name(contact.name)
+    for value in contact.emails:
+        assert clean_email(value) == value
+    for value in (*contact.phones, *contact.handles.values(), contact.organization, contact.title):
+        assert clean_text(value, "a field") == value
+    assert clean_note(contact.notes) == contact.notes
+    assert list(clean_list(contact.tags, "a tag")) == contact.tags
+
+
+def read(name: str) -> ParseResult:
+    return parse_vcards((VCARDS / name).read_bytes())
+
+
+def only(result: ParseResult):
+    assert len(result.contacts) == 1, result.contacts
+    return result.contacts[0]
+
+
+def test_every_shared_fixture_has_its_own_test():
+    assert VCARDS.is_dir(), VCARDS  # /work/shared/fixtures/vcard beside the repository
+    assert {p.name for p in VCARDS.glob("*.vcf")} == {
+        "John_Doe_EVOLUTION.vcf",
+        "John_Doe_GMAIL.vcf",
+        "John_Doe_IPHONE.vcf",
+        "John_Doe_MAC_ADDRESS_BOOK.vcf",
+        "John_Doe_MS_OUTLOOK.vcf",
+        "fullcontact.vcf",
+        "gmail-list.vcf",
+        "gmail-single.vcf",
+        "outlook-2007.vcf",
+        "rfc2426-example.vcf",
+        "rfc6350-example.vcf",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in VCARDS.glob("*.vcf")))
+def test_every_fixture_contact_is_storable(name):
+    for contact in read(name).contacts:
+        assert_storable(contact)
+
+
+# --- every shared fixture, with what it really contains -------------------------------------
+
+
+def test_evolution_3_0_with_couchdb_params_and_folded_values():
+    john = only(read("John_Doe_EVOLUTION.vcf"))
+    assert john.name == "Mr. John Richter, James Doe Sr."
+    assert john.emails == ["john.doe@ibm.com"]  # folded mid-address: "john.\r\n doe@ibm.com"
+    assert john.phones == ["905-666-1234", "905-555-1234"]
+    assert john.handles == {"aim": "johnny5@aol.com", "website": "http://www.ibm.com"}
+    assert (john.organization, john.title) == ("IBM", "Money Counter")
+    assert john.birthday == Birthday(3, 22, 1980)
+    assert john.tags == ["VIP"]
+    assert john.notes.startswith("THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS")
+    assert 'CONTRIBUTORS "AS IS" AND' in john.notes  # folded between "A" and "S IS"
+    assert john.notes.endswith("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.")
+    assert "WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED" in john.notes
+
+
+def test_gmail_unescaped_comma_in_fn_keeps_the_whole_name():
+    # vobject's own text behaviour would cut this FN at the comma ("Mr. John Richter").
+    john = only(read("John_Doe_GMAIL.vcf"))
+    assert john.name == "Mr. John Richter, James Doe Sr."
+    assert john.emails == ["john.doe@ibm.com"]
+    assert john.phones == ["905-555-1234", "905-666-1234"]
+    assert john.handles == {"website": "http://www.ibm.com"}  # "http\://" unescaped
+    assert john.birthday == Birthday(3, 22, 1980)
+    assert john.notes.endswith("SUCH DAMAGE.\nFavotire Color: Blue")
+
+
+def test_iphone_export_with_cr_cr_lf_line_ends_groups_and_a_photo():
+    result = read("John_Doe_IPHONE.vcf")
+    john = only(result)
+    assert john.name == "Mr. John Richter James Doe Sr."
+    assert john.emails == ["john.doe@ibm.com"]  # item1.EMAIL
+    assert john.phones == [
+        "905-555-1234",
+        "905-666-1234",
+        "905-777-1234",
+        "905-888-1234",
+        "905-999-1234",
+        "905-111-1234",
+        "905-222-1234",  # the last is item2.TEL
+    ]
+    assert john.birthday == Birthday(6, 6, 2012)
+    assert result.problems == []  # the 40 kB photo is valid and simply ignored
+
+
+def test_mac_address_book_preferred_phone_first_and_lf_only_photo_lines():
+    result = read("John_Doe_MAC_ADDRESS_BOOK.vcf")
+    john = only(result)
+    assert john.name == "Mr. John Richter,James Doe Sr."
+    assert john.emails == ["john.doe@ibm.com"]
+    assert john.phones[:3] == ["905-777-1234", "905-666-1234", "905-555-1234"]
+    assert len(john.phones) == 7
+    assert john.organization == "IBM"
+    assert result.problems == []
+
+
+def test_outlook_2_1_keeps_the_note_past_its_commas():
+    john = only(read("John_Doe_MS_OUTLOOK.vcf"))
+    assert john.name == "Mr. John Richter James Doe Sr."
+    assert john.emails == ["john.doe@ibm.cm"]  # sic: the fixture's own typo
+    assert john.phones == ["(905) 555-1234", "(905) 666-1234"]
+    assert john.handles == {"website": "http://www.ibm.com", "im": "johny5@aol.com"}
+    assert john.birthday == Birthday(3, 22, 1980)  # 2.1 basic format 19800322
+    assert john.notes.startswith("THIS SOFTWARE IS PROVIDED BY GEORGE EL-HADDAD ''AS IS'' AND ANY")
+    assert john.notes.endswith("EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.")
+
+
+def test_outlook_2007_quoted_printable_note_and_base64_key_and_photo():
+    result = read("outlook-2007.vcf")
+    mike = only(result)
+    assert mike.name == "Mr. Michael Angstadt Jr."
+    assert mike.emails == ["mike.angstadt@gmail.com"]
+    assert mike.phones == ["(111) 555-1111", "(111) 555-2222", "(111) 555-4444", "(111) 555-3333"]
+    assert (mike.organization, mike.title) == ("TheCompany", "TheJobTitle")
+    assert mike.birthday == Birthday(3, 10, 1922)
+    assert mike.notes == (
+        "This is the NOTE field\n"
+        "I assume it encodes this text inside a NOTE vCard type.\n"
+        "But I'm not sure because there's text formatting going on here.\n"
+        "It does not preserve the formatting"
+    )
+    assert result.problems == []
+
+
+def test_fullcontact_4_0_many_emails_phones_and_impp_handles():
+    person = only(read("fullcontact.vcf"))
+    assert person.name == "Prefix FirstName MiddleName LastName Suffix"
+    assert person.emails == [
+        "home@example.com",
+        "work@example.com",
+        "school@example.com",
+        "other@example.com",
+        "custom@example.com",
+    ]
+    assert person.phones == [f"555-555-111{n}" for n in range(1, 10)]
+    assert person.handles["skype"] == "skype"
+    assert person.handles["gtalk"] == "gtalk"
+    assert person.handles["yahoo"] == "yahoo"
+    assert person.handles["website"] == "http://www.homepage.com"
+    assert (person.organization, person.title) == ("Organization1", "Title1")
+    assert person.birthday == Birthday(8, 1, 2016)
+    assert person.tags == ["Tag"]
+    assert person.notes == "Notes line 1\nNotes line 2"
+
+
+def test_gmail_list_three_cards_with_their_lines():
+    result = read("gmail-list.vcf")
+    assert [(c.name, c.emails, c.line) for c in result.contacts] == [
+        ("Arnold Smith", ["asmithk@gmail.com"], 1),
+        ("Chris Beatle", ["chrisy55d@yahoo.com"], 7),
+        ("Doug White", ["dwhite@gmail.com"], 13),
+    ]
+    assert result.contacts[1].source == "card 2 (line 7)"
+
+
+def test_gmail_single_grouped_tel_and_icq():
+    greg = only(read("gmail-single.vcf"))
+    assert greg.name == "Greg Dartmouth"
+    assert greg.emails == ["gdartmouth@hotmail.com"]
+    assert greg.phones == ["555 555 1111", "555 555 2222"]
+    assert greg.handles == {"icq": "123456789", "website": "http://TheProfile.com"}
+    assert greg.birthday == Birthday(9, 10, 1960)
+    assert greg.notes.splitlines()[0] == "This is GMail's note field."
+
+
+def test_rfc2426_example_lower_case_begin_and_no_n():
+    result = read("rfc2426-example.vcf")
+    frank, tim = result.contacts
+    assert frank.name == "Frank Dawson"
+    assert frank.emails == ["Frank_Dawson@Lotus.com", "fdawson@earthlink.net"]  # PREF first
+    assert frank.phones == ["+1-919-676-9515", "+1-919-676-9564"]
+    assert frank.organization == "Lotus Development Corporation"
+    assert tim.name == "Tim Howes"
+    assert tim.emails == ["howes@netscape.com"]
+    assert tim.phones == ["+1-415-937-3419", "+1-415-528-4164"]
+
+
+def test_rfc6350_example_tel_uris_and_birthday_without_year():
+    simon = only(read("rfc6350-example.vcf"))
+    assert simon.name == "Simon Perreault"
+    assert simon.emails == ["simon.perreault@viagenie.ca"]
+    assert simon.phones == ["+1-418-656-9254 ext. 102", "+1-418-262-6501"]
+    assert simon.birthday == Birthday(2, 3, None)
+    assert simon.organization == "Viagenie"
+
+
+# --- damaged cards: one bad property costs only that property -------------------------------
+
+DAMAGED = b"""BEGIN:VCARD\r
+VERSION:3.0\r
+FN:Grace Hopper\r
+PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRg!!notbase64\r
+ AAAA==\r
+EMAIL:grace@example.org\r
+PROFILE\r
+TEL:+1 555 0100\r
+END:VCARD\r
+BEGIN:VCARD\r
+VERSION:2.1\r
+N:Lovelace;Ada\r
+FN;ENCODING=QUOTED-PRINTABLE:Ada =ZZLovelace\r
+NOTE;ENCODING=QUOTED-PRINTABLE:first line=0D=0A=\r
+second line\r
+EMAIL;INTERNET:ada@example.org\r
+END:VCARD\r
+"""
+
+
+def test_damaged_properties_are_reported_with_card_and_line():
+    result = parse_vcards(DAMAGED)
+    grace, ada = result.contacts
+    assert (grace.name, grace.emails, grace.phones) == (
+        "Grace Hopper",
+        ["grace@example.org"],
+        ["+1 555 0100"],
+    )
+    assert ada.name == "Ada Lovelace"  # FN was damaged: the name comes from N
+    assert ada.emails == ["ada@example.org"]
+    assert ada.notes == "first line\nsecond line"
+    reported = [(p.where, p.field) for p in result.problems]
+    assert reported == [
+        ("card 1 (line 4)", "PHOTO"),
+        ("card 1 (line 7)", "PROFILE"),
+        ("card 2 (line 13)", "FN"),
+    ]
+    assert "base64" in result.problems[0].message
+    assert "=ZZ" in result.problems[2].message
+    assert result.invalid == []
+
+
+def test_profile_property_is_legal_and_costs_nothing():
+    card = b"BEGIN:VCARD\r\nVERSION:3.0\r\nPROFILE:VCARD\r\nFN:Anna\r\nEND:VCARD\r\n"
+    result = parse_vcards(card)
+    assert [c.name for c in result.contacts] == ["Anna"]
+    assert result.problems == []
+
+
+def test_bad_email_and_birthday_are_dropped_but_reported():
+    card = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo\r\nEMAIL:bo at example\r\n"
+        b"BDAY:sometime\r\nBDAY;VALUE=text:circa 1990\r\nEND:VCARD\r\n"
+    )
+    result = parse_vcards(card)
+    assert result.contacts[0].emails == []
+    assert result.contacts[0].birthday is None
+    assert [(p.where, p.field) for p in result.problems] == [
+        ("card 1 (line 4)", "EMAIL"),
+        ("card 1 (line 5)", "BDAY"),
+        ("card 1 (line 6)", "BDAY"),
+    ]
+
+
+def test_truncated_last_card_keeps_what_it_had():
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Whole\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut Short\r\nEMAIL:cut@example.org\r\nTEL:12"
+    )
+    result = parse_vcards(data)
+    assert [c.name for c in result.contacts] == ["Whole", "Cut Short"]
+    assert result.contacts[1].phones == ["12"]
+    assert [(p.where, p.field) for p in result.problems] == [("card 2 (line 5)", "END")]
+
+
+def test_card_without_name_or_email_is_invalid_not_fatal():
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:only@example.org\r\nEND:VCARD\r\n"
+    )
+    result = parse_vcards(data)
+    assert [c.name for c in result.contacts] == ["only@example.org"]
+    assert [p.where for p in result.invalid] == ["card 1 (line 1)"]
+
+
+def test_agent_card_inside_a_card_is_not_a_person():
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Boss\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\n"
+        b"FN:Assistant\r\nEND:VCARD\r\nEMAIL:boss@example.org\r\nEND:VCARD\r\n"
+    )
+    result = parse_vcards(data)
+    assert [(c.name, c.emails) for c in result.contacts] == [("Boss", ["boss@example.org"])]
+
+
+# --- encodings, versions and value formats --------------------------------------------------
+
+
+def test_2_1_charsets_latin1_bytes_and_quoted_printable_utf8():
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1:M\xfcller;J\xfcrgen\r\n"
+        b"ORG;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Caf=C3=A9 M=C3=BCller=\r\n"
+        b" & Co\r\nTITLE;CHARSET=ISO-8859-1;QUOTED-PRINTABLE:Gesch=E4ftsf=FChrer\r\n"
+        b"TEL;CELL;PREF:+49 151 0000\r\nTEL;WORK:+49 30 0000\r\nEND:VCARD\r\n"
+    )
+    person = only(parse_vcards(data))
+    assert person.name == "Jürgen Müller"
+    assert person.organization == "Café Müller & Co"
+    assert person.title == "Geschäftsführer"
+    assert person.phones == ["+49 151 0000", "+49 30 0000"]
+
+
+def test_utf16_with_bom_and_utf8_bom_and_non_ascii_names():
+    text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë Ñúñez 王小明\r\nEND:VCARD\r\n"
+    for data in (
+        codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+        codecs.BOM_UTF8 + text.encode("utf-8"),
+        text.encode("utf-16"),
+    ):
+        assert only(parse_vcards(data)).name == "Zoë Ñúñez 王小明"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("BDAY:--0412", Birthday(4, 12)),
+        ("BDAY:--04-12", Birthday(4, 12)),
+        ("BDAY;VALUE=text:--04-12", Birthday(4, 12)),
+        ("BDAY;VALUE=date:1604-04-12", Birthday(4, 12)),  # Apple's "year unknown"
+        ("BDAY;X-APPLE-OMIT-YEAR=1972:1972-04-12", Birthday(4, 12)),
+        ("BDAY:1990-04-12T00:00:00Z", Birthday(4, 12, 1990)),
+        ("BDAY:19900412", Birthday(4, 12, 1990)),
+    ],
+)
+def test_birthday_forms(value, expected):
+    card = f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:B\r\n{value}\r\nEND:VCARD\r\n".encode()
+    assert only(parse_vcards(card)).birthday == expected
+
+
+def test_handles_from_x_properties_impp_and_profile_urls():
+    card = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:H\r\nX-TWITTER:@hopper\r\n"
+        b"item1.URL:https\\://www.linkedin.com/in/hopper\r\nURL:https://github.com/hopper\r\n"
+        b"IMPP:skype:hopper.g?call\r\nX-SOCIALPROFILE;TYPE=mastodon:https://hachyderm.io/@h\r\n"
+        b"CATEGORIES:mentee,python\\, data,mentee\r\nEND:VCARD\r\n"
+    )
+    person = only(parse_vcards(card))
+    assert person.handles == {
+        "twitter": "@hopper",
+        "linkedin": "https://www.linkedin.com/in/hopper",
+        "github": "https://github.com/hopper",
+        "skype": "hopper.g",
+        "mastodon": "https://hachyderm.io/@h",
+    }
+    assert person.tags == ["mentee", "python, data"]
+
+
+def test_parse_file_dispatches_a_vcf_path(tmp_path):
+    path = tmp_path / "one.vcf"
+    path.write_bytes((VCARDS / "gmail-list.vcf").read_bytes())
+    assert len(parse_file(path).contacts) == 3
+    assert parse_file(path).format == "vcard"
+
+
+# --- a big file: progress and cancel ---------------------------------------------------------
+
+
+def many_cards(count: int) -> bytes:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Person{i};Test;;;\r\nFN:Test Person{i}\r\n"
+        "EMAIL;TYPE=INTERNET:p{i}@example.com\r\nTEL;TYPE=CELL:+44 20 7946 {i:04d}\r\n"
+        "ORG:Acme;R&D\r\nBDAY:--0412\r\nCATEGORIES:mentee,python\r\n"
+        "NOTE:Met at PyCon\\, talked about\\nmentoring\r\nEND:VCARD\r\n"
+    )
+    return "".join(card.format(i=i) for i in range(count)).encode()
+
+
+def test_ten_thousand_cards_report_progress():
+    calls = []
+    result = parse_vcards(many_cards(10_000), progress=lambda *args: calls.append(args))
+    assert len(result.contacts) == 10_000
+    assert result.contacts[-1].name == "Test Person9999"
+    assert result.contacts[-1].line == 9999 * 11 + 1
+    assert calls[0] == (0, 10_000) and calls[-1] == (10_000, 10_000)
+    assert len(calls) == 101
+
+
+def test_cancel_halfway_raises_cancelled():
+    seen = []
+    with pytest.raises(Cancelled):
+        parse_vcards(
+            many_cards(10_000),
+            progress=lambda done, total: seen.append(done),
+            should_cancel=lambda: bool(seen) and seen[-1] >= 5_000,
+        )
+    assert seen[-1] == 5_000
+
+
+# --- files that are not contacts at all -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"  \r\n\r\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not a text file"),
+        (bytes(range(256)) * 4, "not a text file"),
+        (b"\xff\xfeB\x00E\x00\x00\xd8", "cannot be decoded"),  # UTF-16 BOM, lone surrogate
+        ("BEGIN:VCARD\nFN:x\nEND:VCARD".encode("cp500"), "no vCards"),  # EBCDIC
+        (b"hello world\r\n", "no vCards"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555", "cut short"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nPHOTO;ENCODING=b:AAAA\r\nEND:VCARD\r\n", "no name"),
+    ],
+)
+def test_unreadable_files_raise_invalid_input_with_one_clear_line(data, words):
+    with pytest.raises(InvalidInput) as caught:
+        parse_vcards(data)
+    message = str(caught.value)
+    assert words in message and "\n" not in message
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_crash(data):
+    try:
+        result = parse_vcards(data)
+    except InvalidInput:
+        return
+    assert isinstance(result, ParseResult)
+    for contact in result.contacts:
+        assert_storable(contact)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(max_size=60), max_size=12), st.sampled_from(["2.1", "3.0", "4.0"]))
+def test_random_lines_inside_a_card_never_crash(lines, version):
+    body = "\r\n".join(lines)
+    data = f"BEGIN:VCARD\r\nVERSION:{version}\r\nFN:Kept\r\n{body}\r\nEND:VCARD\r\n"
+    try:
+        result = parse_vcards(data.encode("utf-8", "surrogatepass"))
+    except InvalidInput:
+        return
+    assert result.contacts
+    for contact in result.contacts:
+        assert_storable(contact)
