@@ -8,16 +8,17 @@ import sys
 log = logging.getLogger(__name__)
 
 
-def build_main_window(database: str | None, *, watch: bool = True):
+def build_main_window(database: str | None, *, watch: bool = True, reuse=None):
     """The ready main window for a database path (or, later, URL).
 
     A QApplication must exist. Raises PlannerError when the database cannot be used.
+    ``reuse`` passes an already opened database (the self-test's).
     """
     from planner.document.document import PlannerDocument
     from planner.storage.database import open_database
     from planner.ui.main_window import MainWindow
 
-    opened = open_database(database)
+    opened = reuse or open_database(database)
     document = PlannerDocument(opened)
     window = MainWindow(document)
     document.setParent(window)

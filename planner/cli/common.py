@@ -24,6 +24,14 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     "Default: planner.db in your data folder, or $PLANNER_DB.",
 )
 @click.version_option(__version__, "--version", prog_name="planner", message="%(prog)s %(version)s")
+@click.option(
+    "--self-test",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _self_test(ctx) if value else None,
+    help="Check that this installation works (offscreen) and exit.",
+)
 @click.pass_context
 def cli(ctx: click.Context, database: str | None) -> int | None:
     """Mentorship Planner: your 3 / 12 / 72 rings, touchpoints and timeline.
@@ -37,6 +45,12 @@ def cli(ctx: click.Context, database: str | None) -> int | None:
 
         return run_gui(database)
     return None
+
+
+def _self_test(ctx: click.Context) -> None:
+    from planner.selftest import run_self_test
+
+    ctx.exit(run_self_test())
 
 
 def _close(ctx: click.Context) -> None:

@@ -1,0 +1,121 @@
+"""``planner --self-test``: prove that this installation (or bundle) really works.
+
+Forces the offscreen platform, creates a temporary database, runs the
+migrations, fills in sample data, builds and renders the main window, checks
+the resources and reports the keyring backend. Exit code 0 only if all of it
+worked; each check prints one line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _check(name: str, func: Callable[[], str], results: list[bool]) -> None:
+    try:
+        detail = func()
+    except Exception as exc:  # the point is to report, not to crash
+        results.append(False)
+        print(f"FAIL {name}: {type(exc).__name__}: {exc}")
+        traceback.print_exc(file=sys.stderr)
+        return
+    results.append(True)
+    print(f"ok   {name}" + (f": {detail}" if detail else ""))
+
+
+def run_self_test() -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from planner import __version__
+
+    print(f"Mentorship Planner {__version__} self-test (Python {sys.version.split()[0]})")
+    results: list[bool] = []
+    with tempfile.TemporaryDirectory(prefix="planner-selftest-") as tmp:
+        db_path = Path(tmp) / "selftest.db"
+        state: dict = {}
+        _check("database and migrations", lambda: _database(db_path, state), results)
+        _check("sample data", lambda: _sample_data(), results)
+        _check("main window renders", lambda: _window(db_path, Path(tmp), state), results)
+        _check("resources", _resources, results)
+        _check("keyring backend", _keyring, results)
+        if "opened" in state:
+            state["opened"].close()
+    ok = all(results)
+    print("self-test passed" if ok else "self-test FAILED")
+    return 0 if ok else 1
+
+
+def _database(path: Path, state: dict) -> str:
+    from planner.storage import migrations
+    from planner.storage.database import open_database
+
+    opened = open_database(str(path))
+    state["opened"] = opened
+    if opened.schema_version != migrations.LATEST:
+        raise RuntimeError(f"schema {opened.schema_version}, expected {migrations.LATEST}")
+    mode = opened.db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+    sqlite = ".".join(map(str, opened.db.server_version))
+    return f"SQLite {sqlite}, schema v{opened.schema_version}, {mode}"
+
+
+def _sample_data() -> str:
+    from planner.domain.rings import Ring
+    from planner.services import contacts, touchpoints
+
+    people = [("Ada Lovelace", Ring.INNER), ("Grace Hopper", Ring.MIDDLE),
+              ("Zoë Ümlaut", Ring.OUTER), ("Björn Andersson", None)]
+    for name, ring in people:
+        person = contacts.add_contact(name, ring=ring)
+        touchpoints.log_touchpoint(person.id, "coffee", note=f"Self-test with {name}")
+    return f"{len(people)} people, {len(people)} touchpoints"
+
+
+def _window(db_path: Path, tmp: Path, state: dict) -> str:
+    from planner.app import build_main_window, make_application
+
+    app = make_application(["planner"])
+    state["app"] = app
+    window = build_main_window(str(db_path), watch=False, reuse=state.get("opened"))
+    window.resize(1200, 800)
+    window.show()
+    app.processEvents()
+    image = window.grab().toImage()
+    out = tmp / "window.png"
+    if image.isNull() or not image.save(str(out)):
+        raise RuntimeError("the window could not be rendered to an image")
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 37)
+               for y in range(0, image.height(), 37)}
+    if len(colours) < 8:
+        raise RuntimeError("the rendered window is blank")
+    nodes = len(window.scene.nodes)
+    window.close()
+    return f"{image.width()}×{image.height()}, {nodes} people on the rings"
+
+
+def _resources() -> str:
+    from planner.resources import expected_resources, missing_resources, resources_root
+
+    missing = missing_resources()
+    if missing:
+        raise RuntimeError("missing: " + ", ".join(missing[:5]))
+    from PySide6.QtGui import QIcon
+
+    from planner.resources import app_icon_path
+
+    if QIcon(str(app_icon_path())).isNull():
+        raise RuntimeError("the app icon does not load")
+    return f"{len(expected_resources())} files in {resources_root()}"
+
+
+def _keyring() -> str:
+    import keyring
+
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    usable = "usable" if getattr(backend, "priority", 0) > 0 else \
+        "not usable here: secrets cannot be remembered on this machine"
+    return f"{name} ({usable})"
