@@ -41,6 +41,28 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
+def install_error_handler(window) -> None:
+    """Unexpected errors in the window: logged with their traceback; the user sees one
+    short message with the log's path, and the app keeps running."""
+    from planner.domain.errors import PlannerError
+    from planner.logs import log_path
+
+    def handle(exc_type, exc, tb):
+        if issubclass(exc_type, PlannerError):
+            window.show_message(str(exc))
+            return
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "Something went wrong",
+                          f"{exc_type.__name__}: {exc}\n\nThe details are in {log_path()}. "
+                          "Your data is safe: every change is saved when it is made.",
+                          parent=window)
+        box.open()
+
+    sys.excepthook = handle
+
+
 def run_gui(database: str | None) -> int:
     """``planner`` with no command: open the window, or say clearly why not."""
     from planner.domain.errors import PlannerError
@@ -55,5 +77,6 @@ def run_gui(database: str | None) -> int:
 
         QMessageBox.critical(None, "Mentorship Planner", str(exc))
         raise
+    install_error_handler(window)
     window.show()
     return app.exec()
