@@ -1,0 +1,170 @@
+"""Exit codes and error output of the real ``planner`` command, and which database it uses."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.cli import run_cli
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
+    """Exit 1, exactly one line on stderr, no traceback anywhere."""
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].strip()
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def usage_error(result: subprocess.CompletedProcess, *needles: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    for needle in needles:
+        assert needle in result.stderr, (needle, result.stderr)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_usage_errors_exit_2(db_path):
+    usage_error(run_cli("frobnicate", db=db_path), "frobnicate")
+    usage_error(run_cli("contacts", "add", db=db_path), "NAME")
+    usage_error(run_cli("contacts", "move", "ada", db=db_path), "RING")
+    usage_error(run_cli("contacts", "add", "Ada", "--ring", "centre", db=db_path), "centre")
+    usage_error(run_cli("contacts", "list", "--ring", "9", db=db_path), "unknown ring")
+    usage_error(run_cli("log", "ada", db=db_path), "KIND")
+    usage_error(run_cli("timeline", "--limit", "0", db=db_path))
+    usage_error(run_cli("contacts", "list", "--colour", db=db_path), "--colour")
+    assert not db_path.exists(), "a usage error must not create the database"
+
+
+def test_refused_actions_exit_1_with_one_line(db_path):
+    for name in ("Ada Lovelace", "Ada Byron", "Grace", "Linus"):
+        ok(
+            run_cli(
+                "contacts",
+                "add",
+                name,
+                "--ring",
+                "inner" if name != "Ada Byron" else "outer",
+                db=db_path,
+            )
+        )
+    ok(run_cli("contacts", "add", "Margaret", db=db_path))
+
+    refused(run_cli("contacts", "show", "nobody", db=db_path), "no contact named 'nobody'")
+    refused(run_cli("contacts", "show", "#404", db=db_path), "no contact with id 404")
+    line = refused(run_cli("contacts", "show", "ada", db=db_path), "Ada Lovelace", "Ada Byron")
+    assert "2 contacts match" in line
+    refused(
+        run_cli("contacts", "move", "margaret", "inner", db=db_path),
+        "full",
+        "Ada Lovelace",
+        "Grace",
+        "Linus",
+    )
+    refused(
+        run_cli("log", "grace", "coffee", "--at", "next tuesday-ish", db=db_path),
+        "cannot read the time",
+    )
+    refused(run_cli("note", "grace", "hello", "--at", "2026-02-30", db=db_path), "time")
+    refused(run_cli("contacts", "add", "Ada\x1b[31m", db=db_path), "control character")
+    refused(run_cli("contacts", "add", "x" * 201, db=db_path), "too long")
+    refused(run_cli("contacts", "add", "Eve", "--birthday", "2023-02-29", db=db_path), "birthday")
+    refused(run_cli("contacts", "add", "Eve", "--email", "eve-at-example", db=db_path), "email")
+    # nothing was changed by the refusals
+    listing = ok(run_cli("contacts", "list", db=db_path))
+    assert "Eve" not in listing
+    assert len(listing.splitlines()) == 5
+
+
+@pytest.mark.parametrize("kind", ["random", "text", "other_sqlite", "truncated"])
+def test_a_file_that_is_not_a_planner_database_is_refused_and_untouched(tmp_path, kind):
+    path = tmp_path / "precious.db"
+    if kind == "random":
+        path.write_bytes(os.urandom(20_000))
+    elif kind == "text":
+        path.write_text("Dear diary,\n")
+    elif kind == "other_sqlite":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE songs (title TEXT)")
+        conn.execute("INSERT INTO songs VALUES ('Ada')")
+        conn.commit()
+        conn.close()
+    else:
+        from planner.services import contacts
+        from planner.storage.database import open_database
+
+        whole = tmp_path / "whole.db"
+        handle = open_database(str(whole))
+        for i in range(40):
+            contacts.add_contact(f"Person {i}", notes="n" * 2000)
+        handle.close()
+        data = whole.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    before = sha(path)
+    result = run_cli("contacts", "list", db=path)
+    line = refused(result, str(path))
+    assert "untouched" in line or "damaged" in line or "not a Mentorship Planner" in line
+    assert sha(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("precious")) == [
+        "precious.db"
+    ]
+
+
+def test_a_database_from_a_newer_version_is_refused(db_path):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE planner_meta SET value = '999' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = sha(db_path)
+    refused(run_cli("contacts", "list", db=db_path), "newer version")
+    assert sha(db_path) == before
+
+
+def test_planner_db_variable_and_db_option(tmp_path, monkeypatch, isolated_home):
+    from_env = tmp_path / "env" / "planner.db"
+    explicit = tmp_path / "explicit.db"
+    monkeypatch.setenv("PLANNER_DB", str(from_env))
+    ok(run_cli("contacts", "add", "Env Person"))
+    assert from_env.exists()
+    assert oct(from_env.stat().st_mode & 0o777) == oct(0o600)
+    ok(run_cli("contacts", "add", "Explicit Person", db=explicit))  # --db beats PLANNER_DB
+    assert "Env Person" in ok(run_cli("contacts", "list"))
+    assert "Explicit Person" not in ok(run_cli("contacts", "list"))
+    assert "Explicit Person" in ok(run_cli("contacts", "list", db=explicit))
+    data_home = Path(os.environ["XDG_DATA_HOME"])
+    assert not any(data_home.rglob("planner.db")), "the default database was created too"
+
+
+def test_default_database_is_in_the_user_data_folder(isolated_home):
+    ok(run_cli("contacts", "add", "Ada"))
+    data_home = Path(os.environ["XDG_DATA_HOME"])
+    created = list(data_home.rglob("planner.db"))
+    assert len(created) == 1
+    assert created[0].parent.name == "mentorship-planner"
+    assert oct(created[0].stat().st_mode & 0o777) == oct(0o600)
+    assert "Ada" in ok(run_cli("contacts", "list"))
+
+
+def test_unwritable_location_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    refused(run_cli("contacts", "list", db=blocker / "planner.db"), "cannot create")

@@ -1,0 +1,132 @@
+"""The real ``planner`` command: log, note and timeline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+
+from tests.helpers.cli import run_cli
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def as_json(result: subprocess.CompletedProcess):
+    return json.loads(ok(result))
+
+
+ENTRY_KEYS = {"id", "contact_id", "contact", "type", "kind", "at", "text"}
+
+
+def test_log_note_and_timeline(db_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # for the subprocesses only
+    ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db_path))
+    ok(run_cli("contacts", "add", "Grace Hopper", db=db_path))
+
+    out = ok(
+        run_cli(
+            "log",
+            "ada",
+            "coffee",
+            "--at",
+            "2026-11-16T10:00",
+            "--minutes",
+            "30",
+            "--note",
+            "analytical engine",
+            db=db_path,
+        )
+    )
+    assert "coffee" in out and "Ada Lovelace" in out
+    ok(run_cli("log", "grace", "beer", "--at", "2026-11-17T20:00+00:00", db=db_path))
+    ok(run_cli("log", "ada", "skype", "--at", "2026-11-15 09:00", db=db_path))
+    ok(run_cli("note", "grace", "Wants to give a *talk*", "--at", "2026-11-18", db=db_path))
+
+    entries = as_json(run_cli("timeline", "--json", db=db_path))
+    for entry in entries:
+        assert set(entry) >= ENTRY_KEYS, entry
+        assert datetime.fromisoformat(entry["at"]).tzinfo is not None
+    ats = [datetime.fromisoformat(e["at"]) for e in entries]
+    assert ats == sorted(ats, reverse=True)
+    dated = [e for e in entries if e["type"] in ("touchpoint", "note")]
+    assert [(e["type"], e["contact"], e["kind"]) for e in dated] == [
+        ("note", "Grace Hopper", "note"),
+        ("touchpoint", "Grace Hopper", "meal"),
+        ("touchpoint", "Ada Lovelace", "coffee"),
+        ("touchpoint", "Ada Lovelace", "video"),
+    ]
+    note, beer, coffee, video = dated
+    # naive times are local (Berlin, CET = UTC+1) and come back as UTC
+    assert datetime.fromisoformat(coffee["at"]) == datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(beer["at"]) == datetime(2026, 11, 17, 20, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(video["at"]) == datetime(2026, 11, 15, 8, 0, tzinfo=UTC)
+    assert datetime.fromisoformat(note["at"]) == datetime(2026, 11, 18, 11, 0, tzinfo=UTC)
+    assert coffee["text"] == "analytical engine"
+    assert coffee["minutes"] == 30
+    assert note["text"] == "Wants to give a *talk*"
+    assert coffee["contact_id"] != beer["contact_id"]
+    moves = [e for e in entries if e["type"] == "move"]
+    assert [(m["contact"], m["to_ring"]) for m in moves] == [("Ada Lovelace", "inner")]
+    assert "inner" in moves[0]["text"]
+    assert len({e["id"] for e in entries}) == len(entries)
+
+    ada_only = as_json(run_cli("timeline", "ada", "--limit", "2", "--json", db=db_path))
+    assert len(ada_only) == 2
+    assert {e["contact"] for e in ada_only} == {"Ada Lovelace"}
+
+    text = ok(run_cli("timeline", "--limit", "3", db=db_path)).splitlines()
+    assert len(text) == 3
+    assert any("Grace Hopper" in line for line in text)
+
+    ada = json.loads(ok(run_cli("contacts", "show", "ada", "--json", db=db_path)))
+    assert datetime.fromisoformat(ada["last_touch"]) == datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+def test_log_defaults_to_now_and_relative_times(db_path):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    before = datetime.now(UTC)
+    ok(run_cli("log", "ada", "im", db=db_path))
+    ok(run_cli("log", "ada", "call", "--at", "3 days ago", db=db_path))
+    after = datetime.now(UTC)
+    entries = as_json(run_cli("timeline", "ada", "--json", db=db_path))
+    touches = {
+        e["kind"]: datetime.fromisoformat(e["at"]) for e in entries if e["type"] == "touchpoint"
+    }
+    assert before - timedelta(seconds=1) <= touches["im"] <= after
+    assert abs(touches["call"] - (before - timedelta(days=3))) < timedelta(minutes=1)
+    assert touches["im"].utcoffset() == timedelta(0)
+
+
+def test_log_and_note_refusals(db_path):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    refused(run_cli("log", "ada", "telepathy", db=db_path), "unknown kind", "coffee")
+    refused(
+        run_cli("log", "ada", "coffee", "--at", "last blue moon", db=db_path),
+        "cannot read the time",
+    )
+    refused(run_cli("note", "ada", "   ", db=db_path), "needs some text")
+    refused(run_cli("log", "nobody", "coffee", db=db_path), "no contact named 'nobody'")
+    too_long = run_cli("log", "ada", "coffee", "--minutes", "5000", db=db_path)
+    assert too_long.returncode == 2
+    assert "Traceback" not in too_long.stderr
+    assert as_json(run_cli("timeline", "ada", "--json", db=db_path))[0]["type"] == "created"
+
+
+def test_empty_timeline(db_path):
+    out = ok(run_cli("timeline", db=db_path))
+    assert "planner log" in out
+    assert as_json(run_cli("timeline", "--json", db=db_path)) == []
