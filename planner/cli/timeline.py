@@ -10,11 +10,6 @@ from planner.domain.when import parse_when
 from planner.services import contacts as people
 from planner.services import touchpoints as svc
 
-KIND_HELP = (
-    "coffee, im, sms, call, video, email, meal, in-person, event, collab, amplify, "
-    "other (aliases: skype→video, beer→meal, …)"
-)
-
 
 @cli.command("log")
 @click.argument("contact")
@@ -29,8 +24,11 @@ KIND_HELP = (
 @click.option("--note", default="", help="What it was about (Markdown).")
 @with_db
 def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: str) -> None:
-    """Log a touchpoint with a person. KIND is one of: coffee, im, sms, call, video,
-    email, meal, in-person, event, collab, amplify, other."""
+    """Log a touchpoint with a person.
+
+    KIND is one of: coffee, im, sms, call, video, email, meal, in-person, event,
+    collab, amplify, other (aliases: skype/zoom → video, beer/lunch → meal,
+    slack/dm → im, text → sms, phone → call)."""
     c = people.resolve_contact(contact)
     at = parse_when(when) if when else None
     tp = svc.log_touchpoint(c.id, kind, at=at, minutes=minutes, note=note)

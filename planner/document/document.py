@@ -129,6 +129,28 @@ class PlannerDocument(QObject):
         self.undo_stack.push(command)
         return True
 
+    def undo(self) -> bool:
+        """Undo the last action, unless another program changed the data meanwhile
+        (then the view is refreshed and the history cleared instead)."""
+        if self.check_external_changes() or not self.undo_stack.canUndo():
+            return False
+        self._run(self.undo_stack.undo)
+        return True
+
+    def redo(self) -> bool:
+        if self.check_external_changes() or not self.undo_stack.canRedo():
+            return False
+        self._run(self.undo_stack.redo)
+        return True
+
+    def _run(self, step) -> None:
+        try:
+            step()
+        except PlannerError as exc:
+            self.undo_stack.clear()
+            self.reload()
+            self.message.emit(f"{exc} — the view was refreshed")
+
     def move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
              swap_with: int | None = None) -> bool:
         from planner.document.commands import MoveCommand

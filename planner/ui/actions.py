@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
@@ -11,13 +12,34 @@ from planner.ui.icons import kind_icon
 Std = QKeySequence.StandardKey
 
 
+def _unique(keys: list[QKeySequence]) -> list[QKeySequence]:
+    """Drop repeats: an action holding the same key twice makes it "ambiguous" and dead
+    (Ctrl+- is also the standard Zoom Out; Ctrl+Shift+Z is Redo on some desktops)."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        if not key.isEmpty() and key not in out:
+            out.append(key)
+    return out
+
+
+class _Label(QObject):
+    """Keeps "Undo Move Ada to inner" current; dies with its action (no dangling slot)."""
+
+    def __init__(self, action: QAction, verb: str):
+        super().__init__(action)
+        self.action, self.verb = action, verb
+
+    def update(self, text: str) -> None:
+        self.action.setText(f"{self.verb} {text}" if text else self.verb)
+
+
 class Actions:
     def __init__(self, window: QMainWindow, undo_stack):
         def make(text: str, shortcut=None, tip: str = "") -> QAction:
             action = QAction(text, window)
             if shortcut is not None:
                 if isinstance(shortcut, list):
-                    action.setShortcuts(shortcut)
+                    action.setShortcuts(_unique(shortcut))
                 else:
                     action.setShortcut(QKeySequence(shortcut))
             if tip:
@@ -30,12 +52,18 @@ class Actions:
         self.remove_contact = make("&Remove Person", "Ctrl+Shift+Backspace",
                                    "Move the selected person to the trash (undoable)")
         self.quit = make("&Quit", Std.Quit)
-        self.undo = undo_stack.createUndoAction(window, "&Undo")
+        # Undo/Redo go through the document, which first looks for changes made by
+        # another program (so an undo never silently reverts them).
+        self.undo = make("&Undo", None)
         self.undo.setShortcuts([QKeySequence(Std.Undo)])
-        self.redo = undo_stack.createRedoAction(window, "&Redo")
-        self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(Std.Redo)])
-        window.addAction(self.undo)
-        window.addAction(self.redo)
+        self.redo = make("&Redo", None)
+        self.redo.setShortcuts(_unique([QKeySequence("Ctrl+Shift+Z"), QKeySequence(Std.Redo)]))
+        self.undo.setEnabled(undo_stack.canUndo())
+        self.redo.setEnabled(undo_stack.canRedo())
+        undo_stack.canUndoChanged.connect(self.undo.setEnabled)
+        undo_stack.canRedoChanged.connect(self.redo.setEnabled)
+        undo_stack.undoTextChanged.connect(_Label(self.undo, "&Undo").update)
+        undo_stack.redoTextChanged.connect(_Label(self.redo, "&Redo").update)
         self.find = make("&Find Person", Std.Find, "Search the contact list")
         self.promote = make("&Promote One Ring", "Ctrl+Up", "Move the selected person inwards")
         self.demote = make("&Demote One Ring", "Ctrl+Down", "Move the selected person outwards")

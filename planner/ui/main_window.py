@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         a.edit_contact.triggered.connect(lambda: self.edit_contact(self.current_id))
         a.remove_contact.triggered.connect(self.remove_current)
         a.quit.triggered.connect(self.close)
+        a.undo.triggered.connect(d.undo)
+        a.redo.triggered.connect(d.redo)
         a.find.triggered.connect(self._focus_search)
         a.promote.triggered.connect(lambda: self._step_ring(-1))
         a.demote.triggered.connect(lambda: self._step_ring(+1))
