@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -177,7 +178,9 @@ class FocusPanel(QWidget):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print the focus list (or save it as PDF)")
         dialog.accepted.connect(lambda: self._document().print_(printer))
-        dialog.open()
+        # PySide6 exposes only QPrintDialog.open(receiver, member); the plain window-modal
+        # open() is QDialog's
+        QDialog.open(dialog)
         self._printer = printer
         return dialog
 
