@@ -88,6 +88,7 @@ class ActivityPanel(QWidget):
         self._debounce.stop()
         text = self.search.text()
         if not text.strip():
+            self.results_model.run("")  # no stale results for Enter to jump to
             self.stack.setCurrentWidget(self.timeline)
             self.status.setText("")
             return
@@ -99,7 +100,8 @@ class ActivityPanel(QWidget):
 
     def _enter(self) -> None:
         """Enter in the search box jumps to the selected (or first) result."""
-        self.run_search()
+        if self._debounce.isActive() or self.results_model.query != self.search.text():
+            self.run_search()  # (searching again would lose the selected result)
         index = self.results.currentIndex()
         if not index.isValid() and self.results_model.rowCount():
             index = self.results_model.index(0)

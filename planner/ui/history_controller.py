@@ -56,6 +56,7 @@ class HistoryController(QObject):
                                when=tp.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                                minutes=tp.minutes, note=tp.note, editing=True)
             dialog.kind.model().item(dialog.kind.findData(NOTE)).setEnabled(False)
+            at = tp.at
         elif kind == "note":
             note = svc.get_note(row_id)
             contact = self.document.contact(note.contact_id)
@@ -63,15 +64,20 @@ class HistoryController(QObject):
                                when=note.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                                note=note.text, editing=True)
             dialog.kind.setEnabled(False)
+            at = note.at
         else:
             return None
-        dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id))
+        # the field shows minutes only: an untouched time keeps its seconds
+        original = (dialog.when.text(), at)
+        dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id, original))
         self.dialog = dialog
         dialog.open()
         return dialog
 
-    def _edited(self, dialog: LogDialog, kind: str, row_id: int) -> None:
+    def _edited(self, dialog: LogDialog, kind: str, row_id: int, original=None) -> None:
         v = dialog.values()
+        if original is not None and dialog.when.text() == original[0]:
+            v["at"] = original[1]
         if kind == "touchpoint":
             changes = {"kind": v["kind"], "at": v["at"], "minutes": v["minutes"],
                        "note": v["note"]}

@@ -74,6 +74,7 @@ class TimelineModel(QAbstractListModel):
         self._rows: list[tuple[str, object]] = []
         self._last: TimelineEntry | None = None
         self._exhausted = False
+        self._fetching = False
         document.timeline_changed.connect(self._history_changed)
         document.reset.connect(self.reload)
         self.reload()
@@ -93,28 +94,48 @@ class TimelineModel(QAbstractListModel):
             self.reload()
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self._rows, self._last, self._exhausted = [], None, False
-        self.endResetModel()
-        if self.canFetchMore(QModelIndex()):
-            self.fetchMore(QModelIndex())
+        # The first page is read inside the reset: views (and model testers) that call
+        # fetchMore while the reset is announced must not insert rows in the middle of it.
+        self._fetching = True
+        try:
+            self._last, self._exhausted = None, False
+            rows = self._read_page() if self._may_fetch() else []
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+        finally:
+            self._fetching = False
 
     # -- paging ------------------------------------------------------------------------
+    def _may_fetch(self) -> bool:
+        return not self._exhausted and (not self.person_scope or self.contact_id is not None)
+
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self._exhausted:
-            return False
-        return not self.person_scope or self.contact_id is not None
+        # not while a page is being added: a fetchMore from a rowsInserted handler
+        # would read the same page again
+        return not parent.isValid() and not self._fetching and self._may_fetch()
 
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
+        self._fetching = True
+        try:
+            new_rows = self._read_page()
+            if new_rows:
+                first = len(self._rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
+                self._rows.extend(new_rows)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
+
+    def _read_page(self) -> list[tuple[str, object]]:
+        """The rows of the next page (day headers and entries); moves the cursor on."""
         cursor = cursor_after(self._last) if self._last is not None else None
         entries = svc.timeline(self.contact_id, limit=PAGE, cursor=cursor, kinds=self.kinds,
                                contact_ids=self.contact_ids)
         if len(entries) < PAGE:
             self._exhausted = True
-        if not entries:
-            return
         new_rows: list[tuple[str, object]] = []
         last_day = self._day(self._last) if self._last is not None else None
         for entry in entries:
@@ -123,11 +144,9 @@ class TimelineModel(QAbstractListModel):
                 new_rows.append(("day", day))
                 last_day = day
             new_rows.append(("entry", entry))
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
-        self._rows.extend(new_rows)
-        self._last = entries[-1]
-        self.endInsertRows()
+        if entries:
+            self._last = entries[-1]
+        return new_rows
 
     @staticmethod
     def _day(entry: TimelineEntry) -> date:

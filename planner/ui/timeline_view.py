@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -117,6 +117,21 @@ class TimelineView(QListView):
     def selected_entry(self):
         index = self.currentIndex()
         return index.data(Role.ENTRY) if index.isValid() else None
+
+    def _acts_on(self, event) -> bool:
+        """Delete/Backspace on a selected touchpoint or note belong to this view."""
+        entry = self.selected_entry()
+        return (entry is not None and entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+    def event(self, event) -> bool:
+        # The window's "Unplace" action has Delete as its shortcut: claim the key first,
+        # or pressing Delete on an entry would take the selected person off the rings.
+        if event.type() == QEvent.Type.ShortcutOverride and self._acts_on(event):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event) -> None:
         entry = self.selected_entry()

@@ -1,0 +1,139 @@
+"""``planner search QUERY [--json] [--limit N]``, run as a real command in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.helpers.cli import run_cli
+
+T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+FIELDS = {"id", "type", "contact_id", "contact", "kind", "at", "snippet"}
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def as_json(result: subprocess.CompletedProcess):
+    return json.loads(ok(result))
+
+
+@pytest.fixture
+def db(db_path):
+    """Ada (a coffee at the Café, a note about Zoë's talk), Grace (a Cyrillic note),
+    and Bob (removed, with a note about pottery)."""
+    from planner.services import contacts
+    from planner.services import touchpoints as svc
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    try:
+        ada = contacts.add_contact("Ada Lovelace").id
+        grace = contacts.add_contact("Grace Hopper").id
+        bob = contacts.add_contact("Bob Removed").id
+        svc.log_touchpoint(
+            ada, "coffee", at=T0, minutes=30, note="Met at the Café Central about looms"
+        )
+        svc.add_note(ada, "Zoë's talk on engines was great", at=T0 - timedelta(days=1))
+        svc.add_note(grace, "Встреча в Москве про компиляторы", at=T0 - timedelta(days=2))
+        svc.add_note(bob, "Pottery class on Tuesdays", at=T0 - timedelta(days=3))
+        contacts.remove_contact(bob)
+    finally:
+        opened.close()
+    return db_path
+
+
+def test_json_has_the_documented_fields(db):
+    (hit,) = as_json(run_cli("search", "cafe", "--json", db=db))
+    assert set(hit) == FIELDS
+    assert hit["id"] == "touchpoint:1"
+    assert (hit["type"], hit["contact"], hit["kind"]) == ("touchpoint", "Ada Lovelace", "coffee")
+    assert isinstance(hit["contact_id"], int)
+    assert datetime.fromisoformat(hit["at"]) == T0
+    assert datetime.fromisoformat(hit["at"]).utcoffset() == timedelta(0)
+    assert hit["snippet"] == "Met at the [Café] Central about looms"
+
+
+def test_notes_are_found_with_their_own_type_and_kind(db):
+    (hit,) = as_json(run_cli("search", "zoe", "--json", db=db))
+    assert (hit["id"], hit["type"], hit["kind"]) == ("note:1", "note", "note")
+    assert "[Zoë]" in hit["snippet"]
+
+
+def test_text_output_one_line_per_hit(db):
+    out = ok(run_cli("search", "looms", db=db))
+    lines = out.splitlines()
+    assert len(lines) == 1
+    assert "coffee" in lines[0]
+    assert "Ada Lovelace: Met at the Café Central about [looms]" in lines[0]
+
+
+def test_non_ascii_query(db):
+    (hit,) = as_json(run_cli("search", "москве", "--json", db=db))
+    assert hit["contact"] == "Grace Hopper"
+    assert "[Москве]" in hit["snippet"]
+
+
+def test_no_results_is_a_message_and_success(db):
+    result = run_cli("search", "xylophone", db=db)
+    assert ok(result).strip() == "Nothing found for 'xylophone'"
+    assert result.stderr == ""
+    assert as_json(run_cli("search", "xylophone", "--json", db=db)) == []
+
+
+def test_removed_peoples_notes_are_not_found(db):
+    assert as_json(run_cli("search", "pottery", "--json", db=db)) == []
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "AND", "NEAR(cafe central)", "*", "(", "cafe OR", "body:cafe", "';--", "-x"]
+)
+def test_fts_syntax_in_the_query_is_harmless(db, query):
+    result = run_cli("search", "--json", "--", query, db=db)
+    assert isinstance(as_json(result), list)
+
+
+def test_limit(db):
+    out = as_json(run_cli("search", "t", "--json", db=db))  # prefix: "the", "talk"
+    assert len(out) == 2
+    # (which one is not asserted: hits are cut by rowid, see tests/unit/test_search.py)
+    (one,) = as_json(run_cli("search", "t", "--json", "--limit", "1", db=db))
+    assert one in out
+    assert [h["at"] for h in out] == sorted((h["at"] for h in out), reverse=True)
+    bad = run_cli("search", "a", "--limit", "0", db=db)
+    assert bad.returncode == 2
+    assert "Traceback" not in bad.stderr
+
+
+def test_a_too_long_query_is_refused_in_one_line(db):
+    result = run_cli("search", "x" * 501, db=db)
+    assert result.returncode == 1
+    assert result.stderr.startswith("planner: the search is too long")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_what_the_cli_logs_is_found_by_the_cli(db_path):
+    ok(run_cli("contacts", "add", "Lin Clark", db=db_path))
+    ok(run_cli("log", "Lin", "video", "--note", "Cartoons about WebAssembly", db=db_path))
+    ok(run_cli("note", "Lin", "Ask about the **Wasm** book", db=db_path))
+    found = as_json(run_cli("search", "wasm", "--json", db=db_path))
+    assert [(h["type"], h["kind"]) for h in found] == [("note", "note")]
+    found = as_json(run_cli("search", "webassem", "--json", db=db_path))
+    assert [(h["type"], h["kind"], h["contact"]) for h in found] == [
+        ("touchpoint", "video", "Lin Clark")
+    ]
+
+
+def test_search_on_an_empty_new_database(db_path):
+    assert ok(run_cli("search", "anything", db=db_path)).startswith("Nothing found")
+
+
+def test_help_mentions_json(db_path):
+    out = ok(run_cli("search", "--help", db=db_path))
+    assert "--json" in out and "--limit" in out

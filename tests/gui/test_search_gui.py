@@ -1,0 +1,201 @@
+"""Searching notes from the activity panel: results highlighted, Enter jumps to the entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from planner.domain.rings import Ring
+from planner.ui.search_model import ENTRY_ID_ROLE, HIT_ROLE, highlighted_html
+from planner.ui.timeline_model import PAGE, Role
+from tests.gui.history_helpers import (
+    database,
+    local_zone,
+    make_people,
+    open_window,
+    opened_dialog,
+    save_with_enter,
+    select_on_canvas,
+    type_note,
+)
+
+T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def berlin():
+    with local_zone("Europe/Berlin"):
+        yield
+
+
+@pytest.fixture
+def data(db_path):
+    """Ada and Zoë with notes and touchpoints; Grace has 350 older ones plus one about
+    a lighthouse at the very start of her history (pages away)."""
+    from planner.services import touchpoints as svc
+    from planner.storage.models import TouchpointRow, db_proxy
+
+    ids = make_people(
+        db_path, {"Ada Lovelace": Ring.INNER, "Zoë Ümlaut": Ring.OUTER, "Grace Hopper": Ring.MIDDLE}
+    )
+    with database(db_path):
+        ids["cafe"] = svc.log_touchpoint(
+            ids["Ada Lovelace"],
+            "coffee",
+            at=T0,
+            note="Met at the Café Central about <looms> & cards",
+        ).id
+        ids["zoe"] = svc.add_note(
+            ids["Zoë Ümlaut"], "Zoë wants to speak at FOSDEM", at=T0 - timedelta(days=1)
+        ).id
+        ids["lighthouse"] = svc.log_touchpoint(
+            ids["Grace Hopper"],
+            "call",
+            at=T0 - timedelta(days=900),
+            note="The lighthouse keeper story",
+        ).id
+        stamp = datetime(2026, 1, 1, tzinfo=UTC)
+        with db_proxy.atomic():
+            TouchpointRow.insert_many(
+                [
+                    {
+                        "contact": ids["Grace Hopper"],
+                        "kind": "im",
+                        "note": f"chat {n}",
+                        "at": T0 - timedelta(days=1 + n),
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                    for n in range(350)
+                ]
+            ).execute()
+    return ids
+
+
+@pytest.fixture
+def window(qtbot, db_path, data):
+    return open_window(qtbot, db_path)
+
+
+def type_search(qtbot, window, text: str, *, keys: bool = True) -> None:
+    """Type into the activity search box and wait for the results (it waits for a pause)."""
+    box = window.activity.search
+    box.setFocus()
+    box.clear()
+    if keys:
+        QTest.keyClicks(box, text)
+    else:
+        box.insert(text)  # QTest.keyClicks cannot type non-ASCII characters
+    qtbot.waitUntil(lambda: window.activity.results_model.query == text, timeout=2000)
+
+
+def hits(window) -> list:
+    model = window.activity.results_model
+    return [model.index(r).data(HIT_ROLE) for r in range(model.rowCount())]
+
+
+def test_typing_shows_highlighted_results(qtbot, window, data):
+    type_search(qtbot, window, "cafe")
+    panel = window.activity
+    assert panel.stack.currentWidget() is panel.results
+    (hit,) = hits(window)
+    assert hit.id == f"touchpoint:{data['cafe']}"
+    html = highlighted_html(hit)
+    assert "<b style='background:#fff3a3;color:#000'>Café</b>" in html
+    assert "&lt;looms&gt; &amp; cards" in html  # the note's own text is escaped
+    assert panel.status.text() == "1 found"
+    index = panel.results_model.index(0)
+    assert "Ada Lovelace" in index.data()
+    assert "Café Central" in index.data()  # plain text without the marks
+    assert "\x02" not in index.data()
+    assert index.data(ENTRY_ID_ROLE) == hit.id
+    image = panel.results.grab().toImage()  # the delegate draws the highlighted html
+    assert not image.isNull()
+
+
+def test_non_ascii_search_and_accents(qtbot, window, data):
+    type_search(qtbot, window, "zoe")
+    assert [h.id for h in hits(window)] == [f"note:{data['zoe']}"]
+    assert "<b style='background:#fff3a3;color:#000'>Zoë</b>" in highlighted_html(hits(window)[0])
+    type_search(qtbot, window, "ZOË", keys=False)
+    assert [h.id for h in hits(window)] == [f"note:{data['zoe']}"]
+
+
+def test_nothing_found_and_clearing_goes_back_to_the_timeline(qtbot, window):
+    panel = window.activity
+    type_search(qtbot, window, "xylophone")
+    assert hits(window) == []
+    assert panel.status.text() == "Nothing found for “xylophone”"
+    panel.search.clear()
+    qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.timeline, timeout=2000)
+    assert panel.status.text() == ""
+
+
+@pytest.mark.parametrize("text", ['"', "AND", "NEAR(", "*", "cafe OR", "(cafe", "'", "--"])
+def test_fts_syntax_typed_in_the_box_is_harmless(qtbot, window, text):
+    type_search(qtbot, window, text)  # an exception in a slot would fail the test
+    assert window.activity.results_model.query == text
+
+
+def test_enter_jumps_to_the_entry(qtbot, window, data):
+    type_search(qtbot, window, "cafe")
+    QTest.keyClick(window.activity.search, Qt.Key.Key_Return)
+    assert window.current_id == data["Ada Lovelace"]
+    assert window.scene.selected_id() == data["Ada Lovelace"]
+    timeline = window.person.timeline
+    assert timeline.currentIndex().data(Role.ENTRY_ID) == f"touchpoint:{data['cafe']}"
+    assert timeline.hasFocus()
+
+
+def test_enter_jumps_to_an_entry_many_pages_back(qtbot, window, data):
+    type_search(qtbot, window, "lighthouse keeper")
+    QTest.keyClick(window.activity.search, Qt.Key.Key_Enter)
+    assert window.current_id == data["Grace Hopper"]
+    model = window.person.timeline_model
+    assert model.entry_count() > 3 * PAGE  # it paged in to reach it
+    timeline = window.person.timeline
+    assert timeline.currentIndex().data(Role.ENTRY_ID) == f"touchpoint:{data['lighthouse']}"
+
+
+def test_enter_jumps_to_the_chosen_result(qtbot, window, data):
+    type_search(qtbot, window, "at")  # prefix: "at" in both Ada's and Zoë's notes
+    results = window.activity.results
+    assert results.model().rowCount() == 2
+    results.setCurrentIndex(results.model().index(1))
+    chosen = results.currentIndex().data(HIT_ROLE)
+    QTest.keyClick(window.activity.search, Qt.Key.Key_Return)
+    assert window.current_id == chosen.contact_id
+    assert window.person.timeline.currentIndex().data(Role.ENTRY_ID) == chosen.id
+
+
+def test_enter_in_a_cleared_box_does_not_jump_to_an_old_result(qtbot, window, data):
+    type_search(qtbot, window, "fosdem")
+    window.select(data["Ada Lovelace"])
+    type_search(qtbot, window, "")
+    QTest.keyClick(window.activity.search, Qt.Key.Key_Return)
+    assert window.current_id == data["Ada Lovelace"]
+    assert window.activity.stack.currentWidget() is window.activity.timeline
+
+
+def test_activating_a_result_jumps(qtbot, window, data):
+    type_search(qtbot, window, "fosdem")
+    results = window.activity.results
+    results.setFocus()
+    results.setCurrentIndex(results.model().index(0))
+    QTest.keyClick(results, Qt.Key.Key_Return)  # Enter on a list = activated
+    assert window.current_id == data["Zoë Ümlaut"]
+    assert window.person.timeline.currentIndex().data(Role.ENTRY_ID) == f"note:{data['zoe']}"
+
+
+def test_a_note_logged_in_the_window_is_found_at_once(qtbot, window, data):
+    view = select_on_canvas(qtbot, window, data["Ada Lovelace"])
+    QTest.keyClick(view, Qt.Key.Key_N)
+    dialog = opened_dialog(qtbot, window)
+    type_note(dialog, "Loves the Difference Engine")
+    save_with_enter(qtbot, dialog)
+    type_search(qtbot, window, "differ")
+    (hit,) = hits(window)
+    assert (hit.type, hit.contact_id) == ("note", data["Ada Lovelace"])

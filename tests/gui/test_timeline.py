@@ -1,0 +1,313 @@
+"""The timelines in the window: the person's and everyone's, paging, events, filters.
+
+The window is opened on a real database; changes are made the way a person
+makes them (keys, dialogs) and the timelines must follow without a reload.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
+
+from planner.domain.rings import Ring
+from planner.domain.timeline import EntryType
+from planner.ui.timeline_model import PAGE
+from tests.gui.history_helpers import (
+    all_entries,
+    database,
+    entry_row,
+    first_entry,
+    loaded_entries,
+    local_zone,
+    make_people,
+    model_rows,
+    open_window,
+    opened_dialog,
+    rows,
+    save_with_enter,
+    select_on_canvas,
+    touchpoints,
+    type_note,
+)
+
+
+@pytest.fixture(autouse=True)
+def tokyo():
+    with local_zone("Asia/Tokyo"):
+        yield
+
+
+@pytest.fixture
+def people(db_path):
+    return make_people(
+        db_path,
+        {
+            "Ada Lovelace": Ring.INNER,
+            "Grace Hopper": Ring.MIDDLE,
+            "Linus Outer": Ring.OUTER,
+            "Nora Network": None,
+        },
+    )
+
+
+@pytest.fixture
+def window(qtbot, db_path, people):
+    return open_window(qtbot, db_path)
+
+
+def summaries(model) -> list[str]:
+    return [e.summary() for e in loaded_entries(model)]
+
+
+# -- what is shown -------------------------------------------------------------------------------
+def test_creation_and_placement_are_events_in_both_timelines(window, people):
+    everyone = window.activity.model
+    assert summaries(everyone).count("added to the network") == 4
+    assert "placed on the inner ring" in summaries(everyone)
+    assert model_rows(everyone)[0] == (True, "Today")
+    window.select(people["Grace Hopper"])
+    person = window.person.timeline_model
+    assert {e.contact_id for e in loaded_entries(person)} == {people["Grace Hopper"]}
+    assert sorted(summaries(person)) == ["added to the network", "placed on the middle ring"]
+    texts = [person.index(r).data() for r in range(person.rowCount())]
+    assert any(t.endswith("· Placed on the middle ring") for t in texts)
+    assert not any("Grace Hopper" in t for t in texts)  # one person: no name on each line
+    assert any("Grace Hopper" in everyone.index(r).data() for r in range(everyone.rowCount()))
+
+
+def test_selecting_another_person_switches_the_timeline(window, people):
+    window.select(people["Ada Lovelace"])
+    assert {e.contact_id for e in loaded_entries(window.person.timeline_model)} == {
+        people["Ada Lovelace"]
+    }
+    window.select(people["Nora Network"])
+    assert {e.contact_id for e in loaded_entries(window.person.timeline_model)} == {
+        people["Nora Network"]
+    }
+    assert summaries(window.person.timeline_model) == ["added to the network"]
+    window.select(None)
+    assert window.person.timeline_model.rowCount() == 0
+
+
+def test_a_ring_move_by_key_appears_at_the_top_and_undo_removes_it(qtbot, window, people):
+    linus = people["Linus Outer"]
+    view = select_on_canvas(qtbot, window, linus)
+    QTest.keyClick(view, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)  # promote
+    assert window.document.contact(linus).ring is Ring.MIDDLE
+    for model in (window.person.timeline_model, window.activity.model):
+        top = first_entry(model)
+        assert (top.type, top.summary()) == (EntryType.MOVE, "moved from outer to middle")
+        assert model.index(1).data().split(" · ", 1)[1].startswith("Moved from outer to middle")
+    window.document.undo_stack.undo()
+    for model in (window.person.timeline_model, window.activity.model):
+        assert "moved from outer to middle" not in summaries(model)
+
+
+def test_adding_a_person_on_the_inner_ring_shows_both_events(qtbot, window):
+    dialog = window.add_contact()
+    QTest.keyClicks(dialog.name, "Katherine Johnson")
+    dialog.ring.setCurrentIndex(dialog.ring.findText("Inner ring"))
+    dialog.accept()
+    top_two = loaded_entries(window.activity.model)[:2]
+    assert {e.contact for e in top_two} == {"Katherine Johnson"}
+    assert {e.summary() for e in top_two} == {"placed on the inner ring", "added to the network"}
+
+
+def test_a_new_entry_is_at_the_top_even_when_older_ones_are_paged_in(qtbot, db_path, people):
+    with database(db_path):
+        from planner.storage.models import TouchpointRow, db_proxy
+
+        stamp = datetime(2026, 1, 1, tzinfo=UTC)
+        with db_proxy.atomic():
+            TouchpointRow.insert_many(
+                [
+                    {
+                        "contact": people["Ada Lovelace"],
+                        "kind": "im",
+                        "note": f"old {n}",
+                        "at": datetime(2026, 6, 1, tzinfo=UTC) - timedelta(hours=n),
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                    for n in range(450)
+                ]
+            ).execute()
+    window = open_window(qtbot, db_path)
+    window.select(people["Ada Lovelace"])
+    person = window.person.timeline_model
+    person.fetchMore(QModelIndex())
+    person.fetchMore(QModelIndex())
+    view = select_on_canvas(qtbot, window, people["Ada Lovelace"])
+    QTest.keyClick(view, Qt.Key.Key_E)
+    dialog = opened_dialog(qtbot, window)
+    type_note(dialog, "newest")
+    save_with_enter(qtbot, dialog)
+    ((tp_id,),) = rows(db_path, "SELECT max(id) FROM touchpoint")
+    for model in (person, window.activity.model):
+        assert model_rows(model)[0] == (True, "Today")
+        assert first_entry(model).id == f"touchpoint:{tp_id}"
+    seen = [e.id for e in all_entries(person)]
+    assert len(seen) == len(set(seen)) == 450 + 1 + 2  # + creation and placement
+
+
+def test_timelines_are_drawn_with_markdown_notes(qtbot, db_path, people):
+    from planner.services import touchpoints as svc
+
+    with database(db_path):
+        svc.log_touchpoint(
+            people["Ada Lovelace"],
+            "coffee",
+            minutes=20,
+            note="**Engines**\n\n- looms\n- [cards](https://example.org)",
+        )
+        svc.add_note(people["Ada Lovelace"], "A <b>raw</b> & *careful* note")
+    window = open_window(qtbot, db_path)
+    window.select(people["Ada Lovelace"])
+    for view in (window.person.timeline, window.activity.timeline):
+        qtbot.waitUntil(view.isVisible)
+        image = view.grab().toImage()
+        assert not image.isNull() and image.width() > 0
+        tall = [view.sizeHintForRow(r) for r in range(view.model().rowCount())]
+        assert max(tall) > min(tall)  # the multi-line note is taller than a header
+
+
+# -- paging in the window --------------------------------------------------------------------------
+@pytest.fixture
+def big(db_path, people):
+    """5,000 touchpoints for Ada and Grace, one every 30 minutes back from 20 Nov 2026."""
+    from planner.storage.models import TouchpointRow, db_proxy
+
+    start = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    stamp = datetime(2026, 1, 1, tzinfo=UTC)
+    two = [people["Ada Lovelace"], people["Grace Hopper"]]
+    with database(db_path), db_proxy.atomic():
+        data = [
+            {
+                "contact": two[n % 2],
+                "kind": ("coffee", "im", "video", "email")[n % 4],
+                "note": f"entry {n}",
+                "at": start - timedelta(minutes=30 * n),
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            for n in range(5000)
+        ]
+        for chunk in range(0, 5000, 500):
+            TouchpointRow.insert_many(data[chunk : chunk + 500]).execute()
+    return people
+
+
+def test_5000_entries_open_with_one_page_and_scrolling_pages_in(qtbot, db_path, big):
+    window = open_window(qtbot, db_path)
+    model, view = window.activity.model, window.activity.timeline
+    assert len(loaded_entries(model)) == PAGE
+    assert model.rowCount() < 2 * PAGE
+    assert model.canFetchMore(QModelIndex())
+    window.select(big["Ada Lovelace"])
+    assert len(loaded_entries(window.person.timeline_model)) == PAGE
+
+    before = model.rowCount()
+    view.scrollToBottom()  # the view asks the model for more as the end comes into sight
+    qtbot.waitUntil(lambda: model.rowCount() > before, timeout=3000)
+    assert len(loaded_entries(model)) in (2 * PAGE, 3 * PAGE)
+
+    seen = all_entries(model)
+    assert len(seen) == len({e.id for e in seen}) == 5000 + 4 + 3  # + creations, placements
+    assert [e.at for e in seen] == sorted((e.at for e in seen), reverse=True)
+
+
+# -- filters in the activity panel ----------------------------------------------------------
+def choose(combo, text: str) -> None:
+    index = combo.findText(text)
+    assert index >= 0, text
+    combo.setCurrentIndex(index)
+
+
+def test_filter_by_kind_and_by_ring(qtbot, db_path, big):
+    window = open_window(qtbot, db_path)
+    panel = window.activity
+    choose(panel.kind_filter, "Video")
+    entries = all_entries(panel.model)
+    assert len(entries) == 1250
+    assert {e.kind for e in entries} == {"video"}
+
+    choose(panel.kind_filter, "All kinds")
+    choose(panel.ring_filter, "Inner ring")
+    entries = all_entries(panel.model)
+    assert {e.contact_id for e in entries} == {big["Ada Lovelace"]}
+    assert len(entries) == 2500 + 2
+
+    choose(panel.kind_filter, "Email")
+    entries = all_entries(panel.model)
+    assert {(e.contact_id, e.kind) for e in entries} == set()  # Ada has no emails (n % 4 == 3)
+
+    choose(panel.kind_filter, "Coffee")
+    entries = all_entries(panel.model)
+    assert {(e.contact_id, e.kind) for e in entries} == {(big["Ada Lovelace"], "coffee")}
+
+    choose(panel.ring_filter, "Outer ring")
+    assert panel.model.rowCount() == 0  # Linus has no touchpoints
+
+    choose(panel.ring_filter, "All rings")
+    choose(panel.kind_filter, "All kinds")
+    assert len(all_entries(panel.model)) == 5000 + 7
+
+
+def test_ring_filter_follows_ring_moves(qtbot, window, people):
+    panel = window.activity
+    choose(panel.ring_filter, "Middle ring")
+    assert {e.contact_id for e in loaded_entries(panel.model)} == {people["Grace Hopper"]}
+    window.select(people["Linus Outer"])
+    window.actions.promote.trigger()
+    assert {e.contact_id for e in loaded_entries(panel.model)} == {
+        people["Grace Hopper"],
+        people["Linus Outer"],
+    }
+    assert first_entry(panel.model).summary() == "moved from outer to middle"
+
+
+# -- acting on entries ----------------------------------------------------------------------
+def test_context_menu_on_an_entry_deletes_it(qtbot, db_path, people):
+    from planner.services import touchpoints as svc
+
+    with database(db_path):
+        tp = svc.log_touchpoint(people["Grace Hopper"], "sms", note="right-click me")
+    window = open_window(qtbot, db_path)
+    window.select(people["Grace Hopper"])
+    view, model = window.person.timeline, window.person.timeline_model
+    index = model.index(entry_row(model, f"touchpoint:{tp.id}"))
+    pos = view.visualRect(index).center()
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos)),
+    )
+    menus = [m for m in view.findChildren(QMenu) if m.isVisible()]
+    assert len(menus) == 1
+    actions = {a.text(): a for a in menus[0].actions()}
+    assert set(actions) == {"Edit…", "Delete"}
+    actions["Delete"].trigger()
+    menus[0].close()
+    assert touchpoints(db_path) == []
+    assert entry_row(model, f"touchpoint:{tp.id}") is None
+    window.document.undo_stack.undo()
+    assert entry_row(model, f"touchpoint:{tp.id}") is not None
+
+
+def test_no_context_menu_on_a_day_header_or_an_event(qtbot, window, people):
+    window.select(people["Ada Lovelace"])
+    view, model = window.person.timeline, window.person.timeline_model
+    for row in range(model.rowCount()):
+        pos = view.visualRect(model.index(row)).center()
+        QApplication.sendEvent(
+            view.viewport(),
+            QContextMenuEvent(
+                QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(QPoint(pos))
+            ),
+        )
+    assert not [m for m in view.findChildren(QMenu) if m.isVisible()]
+    assert touchpoints(window.document.database.path) == []
