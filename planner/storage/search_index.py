@@ -1,10 +1,9 @@
 """Full-text search over notes and touchpoint notes.
 
-SQLite: an FTS5 table kept in step by triggers, so every writer (the window,
-the CLI, an import) indexes the same way. Rowids encode the source
-(touchpoint id*2, note id*2+1) so deletes and updates touch one row.
-Results come newest-written first and stop after ``limit`` matches, so a
-search costs the same however much history there is.
+SQLite: FTS5 tables kept in step by triggers, so every writer (the window,
+the CLI, an import) indexes the same way. Each source is read newest-written
+first and stops after ``limit`` matches, so a search costs the same however
+much history there is.
 """
 
 from __future__ import annotations
@@ -20,35 +19,38 @@ from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
 
 MARK_START, MARK_END = "\x02", "\x03"
 
+_TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
+
 FTS_SQL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-    "body, tokenize = 'unicode61 remove_diacritics 2')",
-    # touchpoints: rowid = id * 2
+    # One index per source, rowid = the source row's id: deletes and updates touch
+    # one row, and "newest first" is rowid order within each source.
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS touchpoint_fts USING fts5(body, {_TOKENIZER})",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS note_fts USING fts5(body, {_TOKENIZER})",
     "CREATE TRIGGER IF NOT EXISTS touchpoint_ai AFTER INSERT ON touchpoint WHEN new.note != '' "
-    "BEGIN INSERT INTO search_index(rowid, body) VALUES (new.id * 2, new.note); END",
+    "BEGIN INSERT INTO touchpoint_fts(rowid, body) VALUES (new.id, new.note); END",
     "CREATE TRIGGER IF NOT EXISTS touchpoint_ad AFTER DELETE ON touchpoint "
-    "BEGIN DELETE FROM search_index WHERE rowid = old.id * 2; END",
+    "BEGIN DELETE FROM touchpoint_fts WHERE rowid = old.id; END",
     "CREATE TRIGGER IF NOT EXISTS touchpoint_au AFTER UPDATE OF note ON touchpoint "
-    "BEGIN DELETE FROM search_index WHERE rowid = old.id * 2; "
-    "INSERT INTO search_index(rowid, body) SELECT new.id * 2, new.note WHERE new.note != ''; "
+    "BEGIN DELETE FROM touchpoint_fts WHERE rowid = old.id; "
+    "INSERT INTO touchpoint_fts(rowid, body) SELECT new.id, new.note WHERE new.note != ''; "
     "END",
-    # notes: rowid = id * 2 + 1
     "CREATE TRIGGER IF NOT EXISTS note_ai AFTER INSERT ON note "
-    "BEGIN INSERT INTO search_index(rowid, body) VALUES (new.id * 2 + 1, new.text); END",
+    "BEGIN INSERT INTO note_fts(rowid, body) VALUES (new.id, new.text); END",
     "CREATE TRIGGER IF NOT EXISTS note_ad AFTER DELETE ON note "
-    "BEGIN DELETE FROM search_index WHERE rowid = old.id * 2 + 1; END",
+    "BEGIN DELETE FROM note_fts WHERE rowid = old.id; END",
     "CREATE TRIGGER IF NOT EXISTS note_au AFTER UPDATE OF text ON note "
-    "BEGIN DELETE FROM search_index WHERE rowid = old.id * 2 + 1; "
-    "INSERT INTO search_index(rowid, body) VALUES (new.id * 2 + 1, new.text); END",
+    "BEGIN DELETE FROM note_fts WHERE rowid = old.id; "
+    "INSERT INTO note_fts(rowid, body) VALUES (new.id, new.text); END",
 ]
 
 
 def create_search_index(db: Database) -> None:
     for statement in FTS_SQL:
         db.execute_sql(statement)
-    db.execute_sql("INSERT INTO search_index(rowid, body) "
-                   "SELECT id * 2, note FROM touchpoint WHERE note != ''")
-    db.execute_sql("INSERT INTO search_index(rowid, body) SELECT id * 2 + 1, text FROM note")
+    db.execute_sql(
+        "INSERT INTO touchpoint_fts(rowid, body) SELECT id, note FROM touchpoint WHERE note != ''"
+    )
+    db.execute_sql("INSERT INTO note_fts(rowid, body) SELECT id, text FROM note")
 
 
 @dataclass(frozen=True)
@@ -80,34 +82,43 @@ def fts_query(text: str) -> str | None:
     return " ".join(quoted)
 
 
+def _matches(table: str, query: str, limit: int) -> list[tuple[int, str]]:
+    cursor = db_proxy.execute_sql(
+        f"SELECT rowid, snippet({table}, 0, ?, ?, '…', 16) FROM {table} "
+        f"WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (MARK_START, MARK_END, query, limit),
+    )
+    return cursor.fetchall()
+
+
 def search(text: str, limit: int = 50) -> list[SearchHit]:
+    """The newest-written matches of each source (at most ``limit`` each), merged by time."""
     query = fts_query(text)
     if query is None:
         return []
-    cursor = db_proxy.execute_sql(
-        "SELECT rowid, snippet(search_index, 0, ?, ?, '…', 16) FROM search_index "
-        "WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
-        (MARK_START, MARK_END, query, limit * 2))
-    found = cursor.fetchall()
-    tp_ids = [rowid // 2 for rowid, _ in found if rowid % 2 == 0]
-    note_ids = [rowid // 2 for rowid, _ in found if rowid % 2 == 1]
     alive = ContactRow.deleted_at.is_null()
-    rows = {}
-    if tp_ids:
-        for r in (TouchpointRow.select(TouchpointRow.id, TouchpointRow.contact, ContactRow.name,
-                                       TouchpointRow.at, TouchpointRow.kind)
-                  .join(ContactRow).where(TouchpointRow.id.in_(tp_ids), alive).tuples()):
-            rows[r[0] * 2] = ("touchpoint", r)
-    if note_ids:
-        for r in (NoteRow.select(NoteRow.id, NoteRow.contact, ContactRow.name, NoteRow.at)
-                  .join(ContactRow).where(NoteRow.id.in_(note_ids), alive).tuples()):
-            rows[r[0] * 2 + 1] = ("note", (*r, "note"))
-    hits = []
-    for rowid, snippet in found:
-        if rowid in rows:
-            kind, r = rows[rowid]
-            hits.append(SearchHit(kind, r[0], r[1], r[2], to_utc(r[3]), r[4], snippet))
-    hits.sort(key=lambda h: h.at, reverse=True)
+    hits: list[SearchHit] = []
+    found = dict(_matches("touchpoint_fts", query, limit))
+    if found:
+        t = TouchpointRow
+        for r in (
+            t.select(t.id, t.contact, ContactRow.name, t.at, t.kind)
+            .join(ContactRow)
+            .where(t.id.in_(list(found)), alive)
+            .tuples()
+        ):
+            hits.append(SearchHit("touchpoint", r[0], r[1], r[2], to_utc(r[3]), r[4], found[r[0]]))
+    found = dict(_matches("note_fts", query, limit))
+    if found:
+        n = NoteRow
+        for r in (
+            n.select(n.id, n.contact, ContactRow.name, n.at)
+            .join(ContactRow)
+            .where(n.id.in_(list(found)), alive)
+            .tuples()
+        ):
+            hits.append(SearchHit("note", r[0], r[1], r[2], to_utc(r[3]), "note", found[r[0]]))
+    hits.sort(key=lambda h: (h.at, h.type, h.row_id), reverse=True)
     return hits[:limit]
 
 

@@ -399,9 +399,9 @@ def test_logging_is_one_undo_step(qtbot, window, people, db_path):
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert touchpoints(db_path) == []
-    assert rows(db_path, "SELECT count(*) FROM search_index WHERE search_index MATCH 'undo'") == [
-        (0,)
-    ]
+    assert rows(
+        db_path, "SELECT count(*) FROM touchpoint_fts WHERE touchpoint_fts MATCH 'undo'"
+    ) == [(0,)]
     for model in (window.person.timeline_model, window.activity.model):
         assert entry_row(model, entry_id) is None
     assert contact_list_last_touch(window, ada) == "never"

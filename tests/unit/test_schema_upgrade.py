@@ -57,7 +57,7 @@ def test_the_fixture_is_what_this_test_expects():
     data = dump(FIXTURE)
     assert (len(data["contact"]), len(data["touchpoint"]), len(data["note"])) == (3, 2, 1)
     names = {r[0] for r in read(FIXTURE, "SELECT name FROM sqlite_master")}
-    assert "search_index" not in names
+    assert not {"touchpoint_fts", "note_fts"} & names
 
 
 def test_opening_migrates_keeps_every_row_and_a_v1_backup(v1):
@@ -81,7 +81,9 @@ def test_opening_migrates_keeps_every_row_and_a_v1_backup(v1):
     assert schema_version(backup) == 1
     assert inspect_sqlite_file(backup) == 1  # it still opens as a version-1 file
     assert dump(backup) == before
-    assert "search_index" not in {r[0] for r in read(backup, "SELECT name FROM sqlite_master")}
+    assert not {"touchpoint_fts", "note_fts"} & {
+        r[0] for r in read(backup, "SELECT name FROM sqlite_master")
+    }
     assert read(backup, "PRAGMA integrity_check") == [("ok",)]
     assert digest(FIXTURE) == fixture_digest  # the kept fixture was only copied
 
@@ -102,7 +104,12 @@ def test_old_notes_and_touchpoint_notes_are_searchable(v1):
         (video,) = search.search("COMPILERS")
         assert video.id == "touchpoint:2"
         assert [h.id for h in search.search("conf")] == [note.id]  # prefix of "conference"
-        assert opened.db.execute_sql("SELECT count(*) FROM search_index").fetchone()[0] == 3
+        assert (
+            opened.db.execute_sql(
+                "SELECT (SELECT count(*) FROM touchpoint_fts) + (SELECT count(*) FROM note_fts)"
+            ).fetchone()[0]
+            == 3
+        )
     finally:
         opened.close()
 
@@ -114,7 +121,12 @@ def test_reopening_does_not_index_twice_and_new_writes_are_indexed(v1):
     open_database(str(v1)).close()
     opened = open_database(str(v1))
     try:
-        assert opened.db.execute_sql("SELECT count(*) FROM search_index").fetchone()[0] == 3
+        assert (
+            opened.db.execute_sql(
+                "SELECT (SELECT count(*) FROM touchpoint_fts) + (SELECT count(*) FROM note_fts)"
+            ).fetchone()[0]
+            == 3
+        )
         assert len(search.search("fosdem")) == 1
         svc.add_note(3, "Zoë gave the FOSDEM keynote")
         svc.log_touchpoint(1, "call", note="More about the analytical engine")
