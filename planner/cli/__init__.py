@@ -18,7 +18,8 @@ log = logging.getLogger("planner.cli")
 
 
 def _register() -> None:
-    from planner.cli import contacts, focus, timeline  # noqa: F401  (commands attach to `cli`)
+    import planner.cli.demo  # noqa: F401
+    from planner.cli import contacts, focus, timeline, transfer  # noqa: F401  (commands attach to `cli`)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,189 @@
+"""``planner import``, ``export``, ``backup`` and ``restore``: data in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.cli.common import cli, with_db
+from planner.domain.errors import DatabaseProblem, InvalidInput
+
+IMPORT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv", "json")
+SHOWN_DUPLICATES = 20
+
+
+def _mapping(items: tuple[str, ...]) -> dict[str, str] | None:
+    from planner.importers import MAPPING_FIELDS
+
+    if not items:
+        return None
+    out = {}
+    for item in items:
+        key, sep, column = item.partition("=")
+        key = key.strip().lower()
+        if not sep or not column.strip():
+            raise InvalidInput(f"--map {item!r}: write it as FIELD=COLUMN, e.g. email='E-mail 1'")
+        if key not in MAPPING_FIELDS and not key.startswith("handle:"):
+            raise InvalidInput(
+                f"--map {item!r}: unknown field {key!r}; use {', '.join(MAPPING_FIELDS)} "
+                "or handle:SERVICE"
+            )
+        out[key] = column.strip()
+    return out
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="What the file is; json is a full export, restored into an empty database.",
+)
+@click.option("--dry-run", is_flag=True, help="Only show what would happen; write nothing.")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(("skip", "merge", "add")),
+    default="skip",
+    show_default=True,
+    help="People already known (same email, else same name): leave them, fill their empty "
+    "fields, or add them again.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="CSV column for a field (repeatable), e.g. --map email='E-mail 1'; for any CSV.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every duplicate.")
+@with_db
+def import_(file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, verbose) -> None:
+    """Bring people in from a vCard or CSV file (phone, Google, Outlook, LinkedIn).
+
+    Shows new, duplicate and invalid entries with their card or line; the
+    import is all-or-nothing, after a backup of the database.
+    """
+    from planner.services import importing
+
+    kind = importing.detect_kind(file) if fmt == "auto" else fmt
+    if kind == "json":
+        _import_dump(file, dry_run)
+        return
+    preview = importing.preview_import(file, fmt, _mapping(mapping))
+    click.echo(f"Read {file.name} ({preview.format}): {preview.summary()}")
+    problems = preview.problem_lines()
+    if problems:
+        click.echo("Problems:")
+        for line in problems:
+            click.echo(f"  {line}")
+    duplicates = preview.duplicate_lines()
+    if duplicates:
+        click.echo(f"Duplicates ({on_duplicate}):")
+        shown = duplicates if verbose else duplicates[:SHOWN_DUPLICATES]
+        for line in shown:
+            click.echo(f"  {line}")
+        if len(shown) < len(duplicates):
+            click.echo(f"  … and {len(duplicates) - len(shown)} more (--verbose lists them all)")
+    if dry_run:
+        dups = preview.duplicates
+        added = preview.new + (dups if on_duplicate == "add" else 0)
+        merged = dups if on_duplicate == "merge" else 0
+        skipped = dups if on_duplicate == "skip" else 0
+        click.echo(
+            f"Dry run, nothing was written: {added} would be added, {merged} merged, "
+            f"{skipped} skipped, {preview.invalid} invalid"
+        )
+        return
+    summary = importing.apply_import(preview, on_duplicate)
+    click.echo(f"Imported: {summary.summary()}")
+    for line in summary.problems[len(problems) :]:
+        click.echo(f"  {line}")
+    if summary.backup is not None:
+        click.echo(f"The database was backed up first to {summary.backup}")
+
+
+def _import_dump(file: Path, dry_run: bool) -> None:
+    from planner.services.exporting import describe_counts, import_json
+
+    listing = describe_counts(import_json(file, dry_run=dry_run))
+    if dry_run:
+        click.echo(f"Dry run, nothing was written: the export is valid and would restore {listing}")
+    else:
+        click.echo(f"Restored {listing} from {file.name}")
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("json", "vcard", "csv")),
+    default="json",
+    show_default=True,
+    help="json: everything (restorable with 'planner import'); vcard (4.0) or csv: the people.",
+)
+@click.option(
+    "--no-escape",
+    is_flag=True,
+    help="CSV: do not neutralise cells that start with = + - @ (formula injection).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (owner-only) instead of standard output.",
+)
+@with_db
+def export(fmt: str, no_escape: bool, output: Path | None) -> None:
+    """Take your data out: a full JSON dump, or the people as vCard or CSV."""
+    from planner.services import exporting
+
+    if fmt == "csv":
+        text = exporting.export_contacts("csv", escape_formulas=not no_escape)
+    else:
+        text = exporting.export_text(fmt)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    exporting.write_text(output, text)
+    click.echo(f"Wrote {fmt} to {output}", err=True)
+
+
+@cli.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the copy here (a file or folder) instead of the backups folder.",
+)
+@with_db
+def backup(output: Path | None) -> None:
+    """Copy the database now (consistent even while the window is open)."""
+    from planner.services.backups import backup_now
+
+    click.echo(f"Backed up to {backup_now(output)}")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def restore(ctx: click.Context, file: Path) -> None:
+    """Replace the database with the backup FILE (close the window first).
+
+    The file is checked first; the current database is kept as a pre-restore backup.
+    """
+    from planner.services.backups import restore as restore_backup
+    from planner.storage.database import open_database
+    from planner.storage.target import resolve_target
+
+    target = resolve_target(ctx.find_root().obj["database"])
+    if target.path is None:
+        raise DatabaseProblem(f"{target.display()}: restore works on database files only")
+    result = restore_backup(file, target.path)
+    open_database(str(result.database)).close()  # upgrades an older backup's schema now
+    click.echo(f"Restored {result.database} from {result.source}")
+    if result.previous is not None:
+        click.echo(f"The previous database was kept as {result.previous}")

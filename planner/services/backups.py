@@ -1,0 +1,301 @@
+"""Backups and restore of the SQLite database file.
+
+* :func:`backup_now` copies the open database with SQLite's online backup API,
+  so the copy is consistent even while the window (or a worker) writes. Every
+  copy is owner-only (0600): it holds the same notes as the database.
+* Copies without a destination go to ``backups/`` beside the database, named
+  ``<stem>-YYYYmmdd-HHMMSS-ffffff-<reason>.db`` (local time), and the folder is
+  then rotated to keep the newest ``backup_keep`` files (a setting, default 10).
+  Reasons used by the app: ``manual``, ``daily``, ``pre-import``,
+  ``pre-restore``, and ``pre-migration-vN`` (written by storage at open).
+* :func:`daily_backup_if_due` is called once when the app starts: it makes a
+  ``daily`` copy unless a backup from today already exists, then rotates (which
+  also trims pre-migration copies made while opening).
+* :func:`restore` validates the file first (a Mentorship Planner database this
+  version can open), keeps the current database as a ``pre-restore`` backup,
+  then swaps the files atomically. The caller must have closed every
+  connection to the database (other threads' too) and reopens it afterwards;
+  another process with it open makes restore refuse instead of corrupting it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.storage import backup as store
+from planner.storage import dump
+from planner.storage.models import db_proxy
+from planner.storage.settings_repo import get_setting, set_setting
+from planner.storage.target import resolve_target
+
+log = logging.getLogger(__name__)
+
+KEEP_SETTING = "backup_keep"
+DEFAULT_KEEP = 10
+MAX_KEEP = 1000
+_REASON = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+_STAMP = re.compile(r"^(\d{8})-\d{6}-\d{6}-")
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Path  # the database file that now holds the restored data
+    source: Path  # the backup it came from
+    previous: Path | None  # the pre-restore copy of what was there (None if nothing was)
+    schema_version: int  # of the restored file; opening it migrates if older
+
+
+# ---------------------------------------------------------------- which database
+
+
+def current_database() -> SqliteDatabase:
+    db = db_proxy.obj
+    if db is None:
+        raise DatabaseProblem("no database is open")
+    if not isinstance(db, SqliteDatabase):
+        raise DatabaseProblem("backups of team databases are made on the database server")
+    return db
+
+
+def current_path() -> Path:
+    """The file of the open SQLite database."""
+    name = current_database().database
+    if not name or name == ":memory:" or str(name).startswith("file::memory:"):
+        raise DatabaseProblem("an in-memory database has no file to back up")
+    return Path(name).absolute()
+
+
+# ------------------------------------------------------------------ the setting
+
+
+def keep_count() -> int:
+    """How many automatic backups to keep (setting ``backup_keep``, default 10)."""
+    value = get_setting(KEEP_SETTING, DEFAULT_KEEP)
+    return value if isinstance(value, int) and 1 <= value <= MAX_KEEP else DEFAULT_KEEP
+
+
+def set_keep_count(keep: int) -> None:
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= MAX_KEEP:
+        raise InvalidInput(f"keep 1 to {MAX_KEEP} backups, not {keep}")
+    with db_proxy.atomic():
+        set_setting(KEEP_SETTING, keep)
+
+
+# ---------------------------------------------------------------------- backups
+
+
+def backup_now(
+    dest: str | Path | None = None, reason: str = "manual", *, when: datetime | None = None
+) -> Path:
+    """Copy the open database to ``dest`` (a file or folder), else into ``backups/``.
+
+    Returns the new file. Only copies made into ``backups/`` are rotated.
+    ``when`` (local time, default now) names the copy.
+    """
+    if not _REASON.match(reason):
+        raise ValueError(f"a backup reason is lower-case letters, digits and '-': {reason!r}")
+    db = current_database()
+    path = current_path()
+    if dest is None:
+        target = store.backup_name(path, reason, when)
+        _private_folder(target.parent)
+    else:
+        target = Path(dest).expanduser().absolute()
+        if target.is_dir():
+            target = target / store.backup_name(path, reason, when).name
+        if _same_file(target, path):
+            raise InvalidInput(f"{target} is the database itself; choose another file")
+        if not target.parent.is_dir():
+            raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        if db.is_closed() or db.in_transaction():
+            # Another connection sees only committed data, never this one's open transaction.
+            store.backup_file(path, target)
+        else:
+            store.backup_to(db.connection(), target)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the backup {target}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:
+        raise DatabaseProblem(f"the backup to {target} failed: {exc}") from None
+    dump.fsync_file(target)
+    log.info("backed up %s to %s (%s)", path, target, reason)
+    if dest is None:
+        store.rotate(path, keep_count())
+    return target
+
+
+def list_backups() -> list[Path]:
+    """The automatic backups of the open database, oldest first."""
+    return store.list_backups(current_path())
+
+
+def backup_date(backup: Path, db_path: Path) -> str | None:
+    """``YYYYmmdd`` (local) a file in ``backups/`` was made, from its name; None if not ours."""
+    name = backup.name
+    prefix = f"{db_path.stem}-"
+    if not name.startswith(prefix):
+        return None
+    found = _STAMP.match(name[len(prefix) :])
+    return found.group(1) if found else None
+
+
+def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None) -> Path | None:
+    """Back up once per (local) day; then keep the newest ``keep`` backups.
+
+    Returns the new backup, or None when one from today already exists. Called
+    by the app at start, after opening (and so after any migration).
+    """
+    path = current_path()
+    now = now or datetime.now()
+    today = now.strftime("%Y%m%d")
+    made = None
+    if not any(backup_date(b, path) == today for b in store.list_backups(path)):
+        made = backup_now(reason="daily", when=now)
+    store.rotate(path, keep if keep is not None else keep_count())
+    return made
+
+
+# ---------------------------------------------------------------------- restore
+
+
+def restore(source: str | Path, db_path: str | Path | None = None) -> RestoreResult:
+    """Replace the database with the backup ``source``; the caller reopens the database.
+
+    ``db_path`` defaults to the open database (whose connection in this thread
+    is closed here), else the default database. Refuses, changing nothing, if
+    ``source`` is not a Mentorship Planner database this version can open, or
+    if another program still has the database open.
+    """
+    source = Path(source).expanduser().absolute()
+    if db_path is None:
+        db_path = _bound_path() or resolve_target(None).path
+    assert db_path is not None
+    db_path = Path(db_path).expanduser().absolute()
+    version = dump.check_restorable(source)
+    if _same_file(source, db_path):
+        raise InvalidInput(f"{source.name} is the database itself; choose a backup file")
+    current = dump.classify_file(db_path)
+    if current.kind == "foreign":
+        raise DatabaseProblem(
+            f"will not overwrite {db_path}: {current.message}; nothing was changed"
+        )
+    _close_bound(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    staged = db_path.with_name(f"{db_path.name}.restoring")
+    dump.copy_database(source, staged)  # consistent, fsynced, in the same folder
+    try:
+        previous = _swap_in(staged, db_path, current.kind)
+    finally:
+        staged.unlink(missing_ok=True)
+    log.info("restored %s from %s (previous copy: %s)", db_path, source, previous)
+    return RestoreResult(db_path, source, previous, version)
+
+
+def _swap_in(staged: Path, db_path: Path, kind: str) -> Path | None:
+    if kind in ("missing", "empty"):
+        _remove_sidecars(db_path)
+        os.replace(staged, db_path)
+        dump.fsync_dir(db_path.parent)
+        return None
+    previous = store.backup_name(db_path, "pre-restore")
+    _private_folder(previous.parent)
+    if kind == "damaged":
+        _raw_copy(db_path, previous)  # cannot be read: keep its bytes as they are
+        _remove_sidecars(db_path)
+        os.replace(staged, db_path)
+        dump.fsync_dir(db_path.parent)
+        return previous
+    conn = _lock_exclusively(db_path)
+    try:
+        store.backup_to(conn, previous)
+        dump.fsync_file(previous)
+        _remove_sidecars(db_path)  # the old file is in rollback mode now: these are stale
+        os.replace(staged, db_path)
+        dump.fsync_dir(db_path.parent)
+    finally:
+        conn.close()  # releases the lock on the old (now unlinked) file
+    _remove_sidecars(db_path)
+    return previous
+
+
+def _lock_exclusively(db_path: Path) -> sqlite3.Connection:
+    """Checkpoint the WAL, leave WAL mode and hold an exclusive lock on ``db_path``.
+
+    Leaving WAL mode needs every other connection gone, so this is also how we
+    find out that the window (or another process) still has the file open.
+    """
+    conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise sqlite3.OperationalError("database is locked")
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")  # in exclusive locking mode the lock stays after commit
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseProblem(
+                f"{db_path} is in use (is the Mentorship Planner window open?); close it and "
+                "restore again. Nothing was changed"
+            ) from None
+        raise DatabaseProblem(f"cannot restore over {db_path}: {exc}") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _bound_path() -> Path | None:
+    db = db_proxy.obj
+    if isinstance(db, SqliteDatabase) and db.database not in ("", ":memory:"):
+        return Path(db.database).absolute()
+    return None
+
+
+def _close_bound(db_path: Path) -> None:
+    """Close this thread's connection if it is to ``db_path`` (closing checkpoints the WAL)."""
+    bound = _bound_path()
+    if bound is not None and _same_file(bound, db_path):
+        db = db_proxy.obj
+        if not db.is_closed():
+            db.close()
+
+
+def _raw_copy(db_path: Path, dest: Path) -> None:
+    store.create_private_file(dest)
+    shutil.copyfile(db_path, dest)
+    wal = Path(f"{db_path}-wal")
+    if wal.exists():
+        wal_copy = Path(f"{dest}-wal")
+        store.create_private_file(wal_copy)
+        shutil.copyfile(wal, wal_copy)
+    dump.fsync_file(dest)
+
+
+def _remove_sidecars(db_path: Path) -> None:
+    for sidecar in dump.sidecar_files(db_path):
+        sidecar.unlink(missing_ok=True)
+
+
+def _private_folder(folder: Path) -> None:
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False

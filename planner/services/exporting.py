@@ -1,0 +1,437 @@
+"""Getting everything out: a full JSON dump (and its exact restore), vCard and CSV.
+
+The JSON dump
+=============
+
+:func:`export_json` returns, and :func:`write_json` writes (UTF-8, owner-only),
+one JSON object holding everything in the database. :func:`import_json`
+restores it into an **empty** database exactly: same ids, same times, same
+fields. It refuses a database that already holds people, placements, history,
+touchpoints or notes, and it validates the whole file before writing anything
+(one transaction: all or nothing).
+
+Times are UTC in ISO 8601 with microseconds and a ``Z``
+(``2026-01-31T09:30:00.000000Z``). Ids are integers; ``contact_id`` refers to
+``contacts[].id``. Lists and maps are JSON arrays and objects.
+
+===========================  ===============================================================
+Field                        Meaning
+===========================  ===============================================================
+``format``                   always ``"mentorship-planner-dump"``
+``version``                  version of this dump format (``1``); a newer number is refused
+``schema_version``           database schema the dump was made from (information only)
+``app_version``              version of Mentorship Planner that wrote it
+``exported_at``              when the dump was made (the only field a round trip changes)
+``contacts[]``               every person, including those in the trash
+``.id``                      the person's id
+``.name``                    display name (1–200 characters)
+``.email``                   primary email address, or ``""``
+``.phones``                  list of phone numbers
+``.handles``                 map service → handle (``{"github": "ada"}``); further email
+                             addresses from imports are kept as ``"email-2"``, ``"email-3"``…
+``.channels``                preferred channels, most preferred first (``["im", "email"]``)
+``.tags``                    list of tags
+``.timezone``                IANA time zone (``"Europe/Berlin"``) or ``""``
+``.birthday``                ``"YYYY-MM-DD"``, ``"--MM-DD"`` when the year is unknown, or ``""``
+``.organization``            organisation, or ``""``
+``.title``                   job title, or ``""``
+``.notes``                   free notes about the person (may be several lines)
+``.cadence_days``            days between touches overriding the ring's, or ``null``
+``.stage``                   ``none``, ``cultivating``, ``succeeded`` or ``advocate``
+``.created_at``              when the person was added
+``.updated_at``              when they were last changed
+``.deleted_at``              when they were moved to the trash, or ``null``
+``.deleted``                 ``true`` for people in the trash (same as ``deleted_at != null``;
+                             ignored on import)
+``.version``                 edit counter (optimistic locking)
+``placements[]``             who sits on which ring; a person without one is unplaced
+``.id``                      row id
+``.contact_id``              the person
+``.owner``                   whose rings (``""`` = the local user)
+``.ring``                    ``inner``, ``middle`` or ``outer``
+``.position``                order around the ring, from 0
+``ring_moves[]``             the history of ring changes
+``.id``                      row id
+``.contact_id``              the person
+``.owner``                   whose rings (``""`` = the local user)
+``.from_ring``               ring before the move, ``null`` = unplaced
+``.to_ring``                 ring after the move, ``null`` = unplaced
+``.at``                      when it happened
+``touchpoints[]``            contact moments
+``.id``                      row id
+``.contact_id``              the person
+``.kind``                    ``coffee``, ``im``, ``sms``, ``call``, ``video``, ``email``,
+                             ``meal``, ``in-person``, ``event``, ``collab``, ``amplify``, ``other``
+``.at``                      when it happened
+``.minutes``                 how long, or ``null``
+``.note``                    what was said or done, or ``""``
+``.author``                  who logged it (``""`` = the local user)
+``.created_at``              when it was logged
+``.updated_at``              when it was last edited
+``.version``                 edit counter
+``notes[]``                  notes about a person
+``.id``                      row id
+``.contact_id``              the person
+``.at``                      the moment the note is about
+``.text``                    the note
+``.author``                  who wrote it (``""`` = the local user)
+``.shared``                  ``true`` if shared with the team
+``.created_at``              when it was written
+``.updated_at``              when it was last edited
+``.version``                 edit counter
+``settings``                 map of setting → JSON value: ``ring_capacity``
+                             (``{"inner": 3, …}``), ``ring_cadence_days``, ``backup_keep``…
+===========================  ===============================================================
+
+The full-text search index is not in the dump: it is rebuilt from the notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    Model,
+    TextField,
+)
+
+from planner import __version__
+from planner.domain.errors import InvalidInput
+from planner.domain.kinds import Kind
+from planner.domain.rings import Ring
+from planner.services.contacts import clean_fields, list_contacts
+from planner.storage import dump, migrations
+from planner.storage.backup import create_private_file
+from planner.storage.fields import JSONField, UTCDateTimeField
+from planner.storage.models import ContactRow, SettingRow, db_proxy
+
+DUMP_FORMAT = "mentorship-planner-dump"
+DUMP_VERSION = 1
+CONTACT_FORMATS = ("vcard", "csv")
+EXPORT_FORMATS = ("json", *CONTACT_FORMATS)
+EXTENSIONS = {"json": "json", "vcard": "vcf", "csv": "csv"}
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+# --------------------------------------------------------------------- export
+
+
+def export_json() -> dict:
+    """Everything in the open database as the documented dump (see the module docstring)."""
+    out: dict[str, Any] = {
+        "format": DUMP_FORMAT,
+        "version": DUMP_VERSION,
+        "schema_version": migrations.read_version(db_proxy.obj),
+        "app_version": __version__,
+        "exported_at": format_time(datetime.now(UTC)),
+    }
+    with db_proxy.atomic():  # one snapshot: rows of different tables agree
+        for section, model in dump.DATA_TABLES:
+            if model is SettingRow:
+                out[section] = _export_settings()
+                continue
+            rows = [_export_row(model, row) for row in _select_all(model)]
+            if model is ContactRow:
+                for row in rows:
+                    row["deleted"] = row["deleted_at"] is not None
+            out[section] = rows
+    return out
+
+
+def dumps(data: dict) -> str:
+    """The dump as JSON text (UTF-8 characters kept, two-space indent, newline at the end)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(path: str | Path) -> Path:
+    """Write :func:`export_json` to ``path`` (owner-only, replaced atomically)."""
+    return write_text(path, dumps(export_json()))
+
+
+def export_contacts(fmt: str, *, escape_formulas: bool = True) -> str:
+    """The people (not the trash) as vCard 4.0 or CSV text."""
+    from planner.export.contacts_csv import write_contacts_csv
+    from planner.export.contacts_vcard import write_vcards
+
+    if fmt not in CONTACT_FORMATS:
+        raise InvalidInput(f"unknown contact format {fmt!r}: use {' or '.join(CONTACT_FORMATS)}")
+    people = list_contacts("all")
+    if fmt == "vcard":
+        return write_vcards(people)
+    return write_contacts_csv(people, escape_formulas=escape_formulas)
+
+
+def export_text(fmt: str) -> str:
+    """``json``, ``vcard`` or ``csv`` as text, for the CLI and the Export dialog."""
+    if fmt == "json":
+        return dumps(export_json())
+    return export_contacts(fmt)
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path``: owner-only, fsynced, replaced atomically."""
+    path = Path(path).expanduser().absolute()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give a file name")
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        tmp.unlink(missing_ok=True)
+        create_private_file(tmp)
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path
+
+
+def _select_all(model: type[Model]):
+    fields = model._meta.sorted_fields
+    return model.select(*fields).order_by(model._meta.primary_key).tuples()
+
+
+def _export_row(model: type[Model], values: tuple) -> dict:
+    row = {}
+    for field, value in zip(model._meta.sorted_fields, values, strict=True):
+        if isinstance(field, UTCDateTimeField):
+            value = format_time(value)
+        elif isinstance(field, BooleanField):
+            value = bool(value)
+        row[field.column_name] = value
+    return row
+
+
+def _export_settings() -> dict:
+    out = {}
+    for key, text in SettingRow.select(SettingRow.key, SettingRow.value).tuples():
+        try:
+            out[key] = json.loads(text)
+        except ValueError:
+            out[key] = text  # not written by settings_repo: keep the text itself
+    return out
+
+
+def format_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime(_TIME_FORMAT)
+
+
+def parse_time(text: str, where: str) -> datetime:
+    if not isinstance(text, str):
+        raise InvalidInput(f"{where}: expected a time like 2026-01-31T09:30:00Z")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{where}: {text!r} is not a time like 2026-01-31T09:30:00Z") from None
+    if value.tzinfo is None:
+        raise InvalidInput(f"{where}: {text!r} has no time zone (end it with Z)")
+    return value.astimezone(UTC)
+
+
+# ------------------------------------------------------------------- restore
+
+
+def is_json_dump(data: bytes) -> bool:
+    """Does ``data`` look like a dump (a JSON object naming our format near its start)?"""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{") and DUMP_FORMAT.encode() in data[:4096]
+
+
+def read_dump(source: str | Path | bytes | dict) -> dict:
+    """Load a dump from a path, bytes, JSON text or an already-parsed dict; check its header."""
+    if isinstance(source, dict):
+        data = source
+    else:
+        if isinstance(source, bytes | bytearray):
+            raw = bytes(source)
+        elif isinstance(source, str) and source.lstrip().startswith("{"):
+            raw = source.encode("utf-8")
+        else:
+            path = Path(source)
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raise InvalidInput(f"{path} does not exist") from None
+            except OSError as exc:
+                raise InvalidInput(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+        if not raw.strip():
+            raise InvalidInput("the file is empty")
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise InvalidInput("the JSON file is not UTF-8 text") from None
+        except ValueError as exc:
+            raise InvalidInput(
+                f"the file is not valid JSON (line {getattr(exc, 'lineno', '?')}: "
+                f"{getattr(exc, 'msg', exc)})"
+            ) from None
+    if not isinstance(data, dict) or data.get("format") != DUMP_FORMAT:
+        raise InvalidInput("the file is not a Mentorship Planner JSON export")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput("the export has no format version")
+    if version > DUMP_VERSION:
+        raise InvalidInput(
+            f"the export was written by a newer Mentorship Planner (format {version}; this "
+            f"version reads up to {DUMP_VERSION}); update the app to import it"
+        )
+    if version < 1:
+        raise InvalidInput(f"unknown export format version {version}")
+    return data
+
+
+def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> dict[str, int]:
+    """Restore a dump into the open, empty database, exactly; return rows per section.
+
+    Everything is checked before anything is written, and the writing is one
+    transaction. ``dry_run`` checks the file and the database and writes nothing.
+    """
+    data = read_dump(source)
+    prepared = {
+        section: _prepare_section(section, model, data.get(section))
+        for section, model in dump.DATA_TABLES
+    }
+    counts = {section: len(rows) for section, rows in prepared.items()}
+    with db_proxy.atomic():
+        if not dump.is_empty():
+            have = describe_counts({s: n for s, n in dump.row_counts().items() if n})
+            raise InvalidInput(
+                f"a full JSON export can only be imported into an empty database, and this one "
+                f"holds {have}; use a new database (planner --db NEW.db import FILE)"
+            )
+        if dry_run:
+            return counts
+        try:
+            SettingRow.delete().execute()
+            for section, model in dump.DATA_TABLES:
+                dump.bulk_insert(model, prepared[section])
+        except IntegrityError as exc:  # leaving the block rolls everything back
+            raise InvalidInput(
+                f"the export does not hang together ({_integrity_reason(exc)}); nothing was "
+                "imported"
+            ) from None
+    return counts
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """``{"contacts": 2, "ring_moves": 1}`` → ``"2 contacts, 1 ring move"``."""
+    parts = []
+    for section, n in counts.items():
+        word = section.replace("_", " ")
+        parts.append(f"{n} {word[:-1] if n == 1 else word}")
+    return ", ".join(parts)
+
+
+def _integrity_reason(exc: IntegrityError) -> str:
+    text = str(exc)
+    if "FOREIGN KEY" in text:
+        return "a row refers to a person who is not in it"
+    if "UNIQUE" in text:
+        return f"two rows clash: {text.removeprefix('UNIQUE constraint failed: ')}"
+    return text
+
+
+def _prepare_section(section: str, model: type[Model], value: Any) -> list[dict]:
+    if model is SettingRow:
+        if value is None:
+            return []
+        if not isinstance(value, dict):
+            raise InvalidInput("settings: expected an object of setting → value")
+        return [{"key": str(k), "value": json.dumps(v)} for k, v in value.items()]
+    if value is None:
+        value = []
+    if not isinstance(value, list):
+        raise InvalidInput(f"{section}: expected a list")
+    rows = [_prepare_row(section, model, item, i) for i, item in enumerate(value)]
+    ids = [row["id"] for row in rows]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput(f"{section}: the same id appears twice")
+    return rows
+
+
+def _prepare_row(section: str, model: type[Model], item: Any, index: int) -> dict:
+    where = f"{section}[{index}]"
+    if not isinstance(item, dict):
+        raise InvalidInput(f"{where}: expected an object")
+    fields = model._meta.sorted_fields
+    known = {f.column_name for f in fields} | ({"deleted"} if model is ContactRow else set())
+    unknown = sorted(set(item) - known)
+    if unknown:
+        raise InvalidInput(f"{where}: unknown field(s) {', '.join(unknown)}")
+    row: dict[str, Any] = {}
+    for field in fields:
+        name = field.column_name
+        if name not in item:
+            raise InvalidInput(f"{where}: missing field {name!r}")
+        row[field.name] = _value(field, item[name], f"{where}.{name}")
+    if model is ContactRow:
+        _check_contact(row, where)
+    for name in ("ring", "from_ring", "to_ring"):
+        if row.get(name) is not None:
+            try:
+                Ring(row[name])
+            except ValueError:
+                raise InvalidInput(f"{where}.{name}: unknown ring {row[name]!r}") from None
+    if section == "touchpoints":
+        try:
+            Kind(row["kind"])
+        except ValueError:
+            raise InvalidInput(f"{where}.kind: unknown kind {row['kind']!r}") from None
+    return row
+
+
+def _value(field, value: Any, where: str) -> Any:
+    if value is None:
+        if field.null:
+            return None
+        raise InvalidInput(f"{where}: must not be null")
+    if isinstance(field, UTCDateTimeField):
+        return parse_time(value, where)
+    if isinstance(field, JSONField):
+        empty = field._empty()
+        if not isinstance(value, type(empty)):
+            raise InvalidInput(f"{where}: expected a {'list' if empty == [] else 'map'}")
+        items = value if isinstance(value, list) else list(value.values())
+        if not all(isinstance(x, str) for x in items):
+            raise InvalidInput(f"{where}: expected text items")
+        return value
+    if isinstance(field, BooleanField):
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{where}: expected true or false")
+        return value
+    if isinstance(field, AutoField | IntegerField | ForeignKeyField):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(f"{where}: expected a whole number")
+        return value
+    if isinstance(field, CharField | TextField):
+        if not isinstance(value, str):
+            raise InvalidInput(f"{where}: expected text")
+        return value
+    raise TypeError(f"no dump rule for {field!r}")  # a new column type: extend this
+
+
+def _check_contact(row: dict, where: str) -> None:
+    """The same rules as editing a person; a dump of ours always passes unchanged."""
+    editable = {
+        k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at", "deleted_at")
+    }
+    editable.pop("version", None)
+    try:
+        cleaned = clean_fields(editable)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{where} ({row.get('name')!r}): {exc}") from None
+    row.update(cleaned)

@@ -1,0 +1,235 @@
+"""Whole-database helpers for export, import, backup and restore.
+
+Which tables hold the user's data (in the order a restore must fill them),
+counting their rows, and looking at a file on disk to decide whether it is a
+Mentorship Planner database this version can restore — without writing a
+byte to it. No Qt, and nothing here changes the open database.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+from peewee import Model
+
+from planner.domain.errors import DatabaseProblem
+from planner.storage import migrations
+from planner.storage.backup import SQLITE_HEADER, sqlite_uri
+from planner.storage.models import (
+    ContactRow,
+    NoteRow,
+    PlacementRow,
+    RingMoveRow,
+    SettingRow,
+    TouchpointRow,
+)
+
+_WRAP_ERRORS = peewee.__exception_wrapper__
+
+#: (dump section, model) in foreign-key order: parents before children.
+DATA_TABLES: tuple[tuple[str, type[Model]], ...] = (
+    ("contacts", ContactRow),
+    ("placements", PlacementRow),
+    ("ring_moves", RingMoveRow),
+    ("touchpoints", TouchpointRow),
+    ("notes", NoteRow),
+    ("settings", SettingRow),
+)
+#: The tables that make a database "not empty" for a full restore. Settings do
+#: not count: a fresh database may already hold a preference or two.
+PEOPLE_TABLES = tuple(model for name, model in DATA_TABLES if name != "settings")
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per dump section in the bound database (contacts include the trash)."""
+    return {name: model.select().count() for name, model in DATA_TABLES}
+
+
+def is_empty() -> bool:
+    """True when no person, placement, move, touchpoint or note is stored."""
+    return not any(model.select().exists() for model in PEOPLE_TABLES)
+
+
+def column_names(model: type[Model]) -> list[str]:
+    """The table's columns as stored (a foreign key is ``contact_id``)."""
+    return [field.column_name for field in model._meta.sorted_fields]
+
+
+def next_id(model: type[Model]) -> int:
+    """The id SQLite would give the next row (ids are assigned explicitly by bulk inserts)."""
+    from peewee import fn
+
+    return (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+
+
+def bulk_insert(model: type[Model], rows: list[dict], chunk: int = 1000) -> int:
+    """Insert ``rows`` (field name → Python value, ids included) with ``executemany``.
+
+    Fields a row leaves out get their default. Much faster than peewee's
+    ``insert_many`` for thousands of rows (no SQL built per value); call it
+    inside a transaction. Returns the number of rows written.
+    """
+    if not rows:
+        return 0
+    db = model._meta.database
+    fields = model._meta.sorted_fields
+    left, right = db.quote[0], db.quote[-1]
+    columns = ", ".join(f"{left}{f.column_name}{right}" for f in fields)
+    marks = ", ".join([db.param] * len(fields))
+    table = f"{left}{model._meta.table_name}{right}"
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+    def default(f):
+        return f.default() if callable(f.default) else f.default
+
+    names = [(f, f.name) for f in fields]
+    cursor = db.cursor()
+    for start in range(0, len(rows), chunk):
+        params = [
+            tuple(f.db_value(row[name] if name in row else default(f)) for f, name in names)
+            for row in rows[start : start + chunk]
+        ]
+        with _WRAP_ERRORS:  # driver errors become peewee's (IntegrityError...), as elsewhere
+            cursor.executemany(sql, params)
+    return len(rows)
+
+
+# --------------------------------------------------------------- files on disk
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a file on disk is, as far as restore is concerned."""
+
+    kind: str  # "missing", "empty", "planner", "damaged" or "foreign"
+    message: str = ""  # why it is not usable (for "damaged" and "foreign")
+    schema_version: int = 0
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    params = {"mode": "ro"}
+    if not Path(f"{path}-wal").exists():
+        # Nothing is in a WAL: read it as immutable, which leaves no -wal/-shm
+        # beside a file that may not be ours.
+        params["immutable"] = "1"
+    return sqlite3.connect(sqlite_uri(path, **params), uri=True)
+
+
+def classify_file(path: Path) -> FileKind:
+    """Look at ``path`` read-only and say what it is; never raises for a bad file."""
+    path = Path(path)
+    if not path.exists():
+        return FileKind("missing", f"{path} does not exist")
+    if path.is_dir():
+        return FileKind("foreign", f"{path} is a folder, not a database file")
+    if path.stat().st_size == 0:
+        return FileKind("empty", f"{path} is an empty file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        return FileKind("foreign", f"{path} cannot be read ({exc.strerror})")
+    if header != SQLITE_HEADER:
+        return FileKind(
+            "foreign", f"{path.name} is not a Mentorship Planner database (not a SQLite file)"
+        )
+    try:
+        conn = _connect_readonly(path)
+        try:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "planner_meta" not in tables:
+                what = "an empty SQLite database" if not tables else "another program's database"
+                return FileKind(
+                    "foreign", f"{path.name} is {what}, not a Mentorship Planner database"
+                )
+            meta = dict(conn.execute("SELECT key, value FROM planner_meta").fetchall())
+            if meta.get("app") != migrations.APP_MARKER:
+                return FileKind(
+                    "foreign",
+                    f"{path.name} is not a Mentorship Planner database (no app marker)",
+                )
+            version = int(meta.get("schema_version") or 0)
+            missing = {model._meta.table_name for _, model in DATA_TABLES} - tables
+            if version >= 1 and missing:
+                return FileKind(
+                    "damaged", f"{path.name} lacks the table(s) {', '.join(sorted(missing))}"
+                )
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                return FileKind("damaged", f"{path.name} is damaged ({check})", version)
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, ValueError) as exc:
+        return FileKind("damaged", f"{path.name} cannot be read ({exc}); it may be damaged")
+    return FileKind("planner", "", version)
+
+
+def check_restorable(path: Path) -> int:
+    """The schema version of a backup that this app can restore; DatabaseProblem otherwise."""
+    found = classify_file(path)
+    if found.kind == "missing":
+        raise DatabaseProblem(f"cannot restore: {found.message}")
+    if found.kind == "empty":
+        raise DatabaseProblem(f"cannot restore: {found.message}, not a backup")
+    if found.kind != "planner":
+        raise DatabaseProblem(f"cannot restore: {found.message}; nothing was changed")
+    if found.schema_version < 1:
+        raise DatabaseProblem(
+            f"cannot restore: {Path(path).name} is a Mentorship Planner database with no "
+            "tables yet; nothing was changed"
+        )
+    if found.schema_version > migrations.LATEST:
+        raise DatabaseProblem(
+            f"cannot restore: {Path(path).name} was made by a newer version of Mentorship "
+            f"Planner (schema {found.schema_version}, this version knows up to "
+            f"{migrations.LATEST}); update the app first. Nothing was changed"
+        )
+    return found.schema_version
+
+
+def copy_database(source: Path, dest: Path) -> None:
+    """A consistent, owner-only, fsynced copy of the SQLite file ``source`` at ``dest``.
+
+    Uses SQLite's backup API (so a -wal beside ``source`` is folded in) and
+    leaves ``dest`` in rollback-journal mode with no sidecar files.
+    """
+    from planner.storage.backup import backup_to
+
+    conn = _connect_readonly(source)
+    try:
+        backup_to(conn, dest)
+    finally:
+        conn.close()
+    fsync_file(dest)
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def sidecar_files(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]

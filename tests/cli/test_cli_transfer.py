@@ -1,0 +1,260 @@
+"""``planner import / export / backup / restore`` in a subprocess, as a person runs them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.cli import run_cli
+
+VCARDS = Path(__file__).parents[3] / "shared" / "fixtures" / "vcard"
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def names(db: Path) -> list[str]:
+    return [c["name"] for c in json.loads(ok(run_cli("contacts", "list", "--json", db=db)))]
+
+
+def backups_of(db: Path) -> list[str]:
+    folder = db.parent / "backups"
+    return sorted(p.name for p in folder.glob("*.db")) if folder.is_dir() else []
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("import",), ["FILE", "--format", "--dry-run", "--on-duplicate", "linkedin", "json"]),
+        (("export",), ["--format", "json", "vcard", "csv", "-o"]),
+        (("backup",), ["-o"]),
+        (("restore",), ["FILE"]),
+    ],
+)
+def test_help(args, words, db_path):
+    out = ok(run_cli(*args, "--help", db=db_path))
+    for word in words:
+        assert word in out
+
+
+def test_import_prints_a_summary_and_duplicates_the_second_time(db_path):
+    out = ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
+    assert "gmail-list.vcf (vcard): 3 new, 0 duplicates, 0 invalid" in out
+    assert "Imported: 3 added, 0 merged, 0 skipped, 0 invalid" in out
+    assert "backed up first" in out and backups_of(db_path)
+    assert names(db_path) == ["Arnold Smith", "Chris Beatle", "Doug White"]
+    again = ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
+    assert "0 new, 3 duplicates, 0 invalid" in again
+    assert "card 1 (line 1): Arnold Smith — same email as #1 Arnold Smith" in again
+    assert "Imported: 0 added, 0 merged, 3 skipped" in again
+    added = ok(
+        run_cli("import", str(VCARDS / "gmail-list.vcf"), "--on-duplicate", "add", db=db_path)
+    )
+    assert "Imported: 3 added" in added and len(names(db_path)) == 6
+
+
+def test_dry_run_writes_nothing(db_path):
+    ok(run_cli("contacts", "add", "Someone", db=db_path))
+    out = ok(run_cli("import", str(VCARDS / "rfc2426-example.vcf"), "--dry-run", db=db_path))
+    assert "2 new" in out and "Dry run, nothing was written: 2 would be added" in out
+    assert names(db_path) == ["Someone"] and backups_of(db_path) == []
+
+
+def test_per_row_problems_name_the_card_and_line(db_path, tmp_path):
+    data = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEMAIL:ada@example.org\r\n"
+        "PHOTO;ENCODING=b;TYPE=JPEG:***\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555 0100\r\nEND:VCARD\r\n"
+    )
+    path = tmp_path / "cards.vcf"
+    path.write_text(data)
+    out = ok(run_cli("import", str(path), db=db_path))
+    assert "1 new, 0 duplicates, 1 invalid" in out
+    assert "  card 1 (line 5): PHOTO: " in out
+    assert "  card 2 (line 7): no name, organisation or email address" in out
+    assert "Imported: 1 added, 0 merged, 0 skipped, 1 invalid" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03" * 500, "not a text file"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555", "cut short"),
+        (b"First Name,Last Name,E-mail Address\r\n", "only a header"),
+    ],
+)
+def test_malformed_files_are_one_line_and_write_nothing(db_path, tmp_path, content, words):
+    ok(run_cli("contacts", "add", "Someone", db=db_path))
+    path = tmp_path / "input.vcf"
+    path.write_bytes(content)
+    refused(run_cli("import", str(path), db=db_path), words)
+    assert names(db_path) == ["Someone"] and backups_of(db_path) == []
+
+
+def test_missing_file_is_refused(db_path, tmp_path):
+    refused(run_cli("import", str(tmp_path / "nope.vcf"), db=db_path), "does not exist")
+
+
+def test_csv_with_a_column_mapping(db_path, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("Who,Mail,Company\r\nAda Lovelace,ada@example.org,Engines\r\n")
+    ok(
+        run_cli(
+            "import",
+            str(path),
+            "--map",
+            "name=Who",
+            "--map",
+            "email=Mail",
+            "--map",
+            "organization=Company",
+            db=db_path,
+        )
+    )
+    shown = json.loads(ok(run_cli("contacts", "show", "Ada Lovelace", "--json", db=db_path)))
+    assert (shown["email"], shown["organization"]) == ("ada@example.org", "Engines")
+    refused(run_cli("import", str(path), "--map", "colour=Who", db=db_path), "unknown field")
+
+
+def test_export_formats_to_stdout_and_to_a_file(db_path, tmp_path):
+    ok(
+        run_cli(
+            "contacts",
+            "add",
+            "Ada Lovelace",
+            "--email",
+            "ada@example.org",
+            "--ring",
+            "inner",
+            db=db_path,
+        )
+    )
+    dump = json.loads(ok(run_cli("export", db=db_path)))
+    assert (
+        dump["format"] == "mentorship-planner-dump"
+        and dump["contacts"][0]["name"] == "Ada Lovelace"
+    )
+    vcard = ok(run_cli("export", "--format", "vcard", db=db_path))
+    assert vcard.startswith("BEGIN:VCARD") and "FN:Ada Lovelace" in vcard
+    csv_text = ok(run_cli("export", "--format", "csv", db=db_path))
+    assert csv_text.splitlines()[1].startswith("Ada Lovelace,ada@example.org")
+    out = tmp_path / "people.vcf"
+    result = run_cli("export", "--format", "vcard", "-o", str(out), db=db_path)
+    assert ok(result) == "" and str(out) in result.stderr
+    assert out.read_text("utf-8") == vcard
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_json_round_trip_through_the_command_line(db_path, tmp_path):
+    ok(
+        run_cli(
+            "contacts",
+            "add",
+            "Ada Lovelace",
+            "--email",
+            "ada@example.org",
+            "--ring",
+            "inner",
+            "--tag",
+            "mentor",
+            db=db_path,
+        )
+    )
+    ok(run_cli("contacts", "add", "Grace Hopper", "--ring", "middle", db=db_path))
+    ok(run_cli("log", "Ada Lovelace", "coffee", "--note", "engines", db=db_path))
+    ok(run_cli("note", "Grace Hopper", "COBOL", db=db_path))
+    ok(run_cli("contacts", "remove", "Grace Hopper", db=db_path))
+    dump_file = tmp_path / "all.json"
+    ok(run_cli("export", "--format", "json", "-o", str(dump_file), db=db_path))
+    other = tmp_path / "other.db"
+    out = ok(run_cli("import", str(dump_file), db=other))  # recognised as a dump
+    assert out.startswith("Restored 2 contacts, 1 placement, 3 ring moves, 1 touchpoint, 1 note")
+    first = json.loads(dump_file.read_text("utf-8"))
+    second = json.loads(ok(run_cli("export", db=other)))
+    first.pop("exported_at")
+    second.pop("exported_at")
+    assert second == first
+    refused(run_cli("import", str(dump_file), "--format", "json", db=other), "empty database")
+
+
+def test_json_dry_run_and_a_broken_dump(db_path, tmp_path):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    dump_file = tmp_path / "all.json"
+    ok(run_cli("export", "-o", str(dump_file), db=db_path))
+    other = tmp_path / "other.db"
+    out = ok(run_cli("import", str(dump_file), "--dry-run", db=other))
+    assert "Dry run, nothing was written" in out and names(other) == []
+    broken = tmp_path / "broken.json"
+    broken.write_text(dump_file.read_text("utf-8")[:-40])
+    refused(run_cli("import", str(broken), "--format", "json", db=other), "not valid JSON")
+    assert names(other) == []
+
+
+def test_backup_and_restore(db_path, tmp_path):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    copy = tmp_path / "copy.db"
+    assert str(copy) in ok(run_cli("backup", "-o", str(copy), db=db_path))
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert "backups" in ok(run_cli("backup", db=db_path)) and len(backups_of(db_path)) == 1
+    ok(run_cli("contacts", "add", "Grace", db=db_path))
+    out = ok(run_cli("restore", str(copy), db=db_path))
+    assert f"Restored {db_path}" in out and "pre-restore" in out
+    assert names(db_path) == ["Ada"]
+    kept = [n for n in backups_of(db_path) if n.endswith("-pre-restore.db")]
+    assert len(kept) == 1
+    conn = sqlite3.connect(db_path.parent / "backups" / kept[0])
+    assert [r[0] for r in conn.execute("SELECT name FROM contact ORDER BY id")] == ["Ada", "Grace"]
+    conn.close()
+
+
+@pytest.mark.parametrize("kind", ["random", "other-sqlite", "text"])
+def test_restore_of_a_non_backup_is_refused_and_changes_nothing(db_path, tmp_path, kind):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    bad = tmp_path / "bad.db"
+    if kind == "random":
+        bad.write_bytes(os.urandom(4096))
+    elif kind == "text":
+        bad.write_text("hello")
+    else:
+        conn = sqlite3.connect(bad)
+        conn.execute("CREATE TABLE t (x)")
+        conn.close()
+    before = (sha(db_path), sorted(p.name for p in db_path.parent.iterdir()))
+    refused(run_cli("restore", str(bad), db=db_path), "cannot restore", "nothing was changed")
+    assert (sha(db_path), sorted(p.name for p in db_path.parent.iterdir())) == before
+
+
+def test_restore_rescues_a_database_that_no_longer_opens(db_path, tmp_path):
+    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    copy = tmp_path / "copy.db"
+    ok(run_cli("backup", "-o", str(copy), db=db_path))
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    refused(run_cli("contacts", "list", db=db_path), "restore")
+    ok(run_cli("restore", str(copy), db=db_path))
+    assert names(db_path) == ["Ada"]
