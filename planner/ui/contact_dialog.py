@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
-from planner.domain.rings import RING_ORDER
+from planner.domain.rings import RING_ORDER, Ring
 from planner.services.contacts import clean_fields
 
 
@@ -81,6 +81,8 @@ class ContactDialog(QDialog):
                 ("&Cadence", self.cadence), ("N&otes", self.notes)]
         if contact is None and can_place:
             rows.insert(1, ("&Ring", self.ring))
+        else:
+            self.ring.hide()  # not in the form: it would float over the top-left corner
         for label, widget in rows:
             form.addRow(label, widget)
         self.error = QLabel(self)
@@ -142,8 +144,10 @@ class ContactDialog(QDialog):
 
         return {k: v for k, v in values.items() if _field_value(self.contact, k) != v}
 
-    def chosen_ring(self):
-        return self.ring.currentData()
+    def chosen_ring(self) -> Ring | None:
+        # Qt hands a str-enum item's data back as a plain str: make it a Ring again.
+        data = self.ring.currentData()
+        return Ring(data) if data else None
 
     def validate(self) -> bool:
         try:

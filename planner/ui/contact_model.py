@@ -174,12 +174,19 @@ class ContactFilterModel(QSortFilterProxyModel):
         self.setDynamicSortFilter(True)
 
     def set_search(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self.invalidateRowsFilter()
+        self._refilter("_needle", text.strip().casefold())
 
     def set_unplaced_only(self, on: bool) -> None:
-        self._unplaced_only = on
-        self.invalidateRowsFilter()
+        self._refilter("_unplaced_only", on)
+
+    def _refilter(self, attr: str, value) -> None:
+        if hasattr(self, "endFilterChange"):  # Qt 6.10+ deprecates invalidateRowsFilter()
+            self.beginFilterChange()
+            setattr(self, attr, value)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            setattr(self, attr, value)
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row, parent) -> bool:
         index = self.sourceModel().index(row, 0, parent)

@@ -38,3 +38,11 @@ def index_at_angle(x: float, y: float, count: int) -> int:
         return 0
     turn = (math.atan2(y, x) + math.pi / 2) % (2 * math.pi) / (2 * math.pi)
     return max(0, min(count, math.ceil(turn * count - 1e-9)))
+
+
+def nearest_slot(x: float, y: float, count: int) -> int:
+    """The slot (0..count-1) of ``count`` evenly spread slots nearest to (x, y)'s angle."""
+    if count <= 0:
+        return 0
+    turn = (math.atan2(y, x) + math.pi / 2) % (2 * math.pi) / (2 * math.pi)
+    return math.floor(turn * count + 0.5) % count

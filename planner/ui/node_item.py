@@ -158,6 +158,8 @@ class NodeItem(QGraphicsObject):
         start, self._press_pos = self._press_pos, None
         if start is not None and (self.pos() - start).manhattanLength() > 3:
             self.released.emit(self, event.scenePos())
+        elif start is not None and self.pos() != self.slot_pos:
+            self.move_to_slot(self.slot_pos)  # a nudge too small to be a drag
 
     def show_name(self, always: bool) -> None:
         """Names are drawn at a readable zoom; otherwise only while hovered."""

@@ -7,11 +7,21 @@ slots. A refused drop sends the node back to where it was.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from planner.domain.rings import RING_ORDER, Ring
-from planner.ui.geometry import SCENE_EXTENT, area_at, index_at_angle, slot
+from planner.ui.geometry import (
+    NODE_RADIUS,
+    RADIUS,
+    SCENE_EXTENT,
+    area_at,
+    index_at_angle,
+    nearest_slot,
+    slot,
+)
 from planner.ui.node_item import NodeItem
 from planner.ui.palette import NEUTRAL_HALO, STATUS_COLORS
 from planner.ui.ring_item import RingItem
@@ -121,7 +131,10 @@ class RingsScene(QGraphicsScene):
         return None
 
     def highlight_area(self, point: QPointF | None) -> None:
-        target = area_at(point.x(), point.y()) if point is not None else None
+        """Light up the ring a drop at ``point`` would go to (a person there: their ring)."""
+        target = None
+        if point is not None:
+            target = self._ring_for_drop(point, None, self.node_at(point))
         for ring, item in self.rings.items():
             item.set_highlighted(point is not None and ring == target)
 
@@ -131,13 +144,13 @@ class RingsScene(QGraphicsScene):
         contact = self.document.contact(contact_id)
         if contact is None:
             return False
-        ring = area_at(point.x(), point.y())
+        target = self.node_at(point, exclude=contact_id)
+        ring = self._ring_for_drop(point, contact.ring, target)
         if ring is None:
             if contact.ring is None:
                 return False
             return self.document.move(contact_id, None)
         others = [c for c in self.document.ring_members(ring) if c.id != contact_id]
-        target = self.node_at(point, exclude=contact_id)
         if contact.ring != ring and len(others) >= self.document.capacity(ring):
             if target is not None and target.ring == ring:
                 return self.document.move(contact_id, ring, swap_with=target.contact_id)
@@ -146,10 +159,24 @@ class RingsScene(QGraphicsScene):
                 f"The {ring.value} ring is full ({len(others)}/{self.document.capacity(ring)}). "
                 f"Drop onto someone there to swap: {names}")
             return False
-        position = index_at_angle(point.x(), point.y(), len(others))
+        if contact.ring == ring:  # a reorder: the slot nearest the drop, as drawn now
+            position = nearest_slot(point.x(), point.y(), len(others) + 1)
+        else:
+            position = index_at_angle(point.x(), point.y(), len(others))
         if contact.ring == ring and position == contact.position:
             return False
         return self.document.move(contact_id, ring, position=position)
+
+    @staticmethod
+    def _ring_for_drop(point: QPointF, own: Ring | None, target: NodeItem | None) -> Ring | None:
+        """Nodes sit on the line between two areas, so a drop onto a person means their
+        ring, and a drop on (or just beside) the mover's own ring line keeps that ring."""
+        if target is not None:
+            return target.ring
+        if own is not None and abs(math.hypot(point.x(), point.y()) - RADIUS[own]) \
+                <= NODE_RADIUS[own]:
+            return own
+        return area_at(point.x(), point.y())
 
     def _node_released(self, node: NodeItem, point: QPointF) -> None:
         accepted = self.drop_contact(node.contact_id, point)

@@ -146,8 +146,9 @@ class RingsView(QGraphicsView):
             event.ignore()
 
     def dragLeaveEvent(self, event) -> None:
+        # Not super(): it expects its own dragEnterEvent to have run, and warns otherwise.
         self._scene.highlight_area(None)
-        super().dragLeaveEvent(event)
+        event.accept()
 
     def dropEvent(self, event) -> None:
         if not event.mimeData().hasFormat(CONTACT_MIME):

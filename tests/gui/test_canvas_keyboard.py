@@ -1,0 +1,207 @@
+"""The canvas without a mouse: select with Tab and arrows, promote, demote, unplace, zoom."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from planner.domain.rings import Ring
+from tests.gui.helpers import (
+    dump_rings,
+    open_window,
+    placements,
+    populate,
+    quick_animations,
+    wait_settled,
+)
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture(autouse=True)
+def _quick_glides(monkeypatch):
+    quick_animations(monkeypatch)
+
+
+@pytest.fixture
+def window(qtbot, db_path):
+    populate(db_path, inner=2, middle=3, outer=4, unplaced=1)
+    window = open_window(qtbot, db_path)
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    return window
+
+
+def ids_by_name(window) -> dict[str, int]:
+    return {c.name: c.id for c in window.document.contacts()}
+
+
+def key(window, k, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press where the keyboard focus is, as a person would type it."""
+    QTest.keyClick(QApplication.focusWidget() or window, k, mods)
+
+
+def shown(window) -> int | None:
+    """The person the details panel shows."""
+    return window.person.contact_id
+
+
+def test_tab_walks_the_nodes_and_shows_the_person(window):
+    ids = ids_by_name(window)
+    key(window, Qt.Key.Key_Tab)
+    assert window.scene.selected_id() == ids["Inner 1"]  # inner ring first, from the top
+    assert shown(window) == ids["Inner 1"]
+    assert "Inner 1" in window.person.title.text()
+    assert window.view.hasFocus()
+    key(window, Qt.Key.Key_Tab)
+    assert window.scene.selected_id() == ids["Inner 2"]
+    key(window, Qt.Key.Key_Tab)
+    assert shown(window) == ids["Middle 1"]  # then outwards
+    key(window, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert shown(window) == ids["Inner 2"]
+    # The list follows the canvas.
+    assert window.contact_list.selected_id() == ids["Inner 2"]
+
+
+def test_arrows_step_around_and_wrap(window):
+    ids = ids_by_name(window)
+    key(window, Qt.Key.Key_Right)
+    assert shown(window) == ids["Inner 1"]
+    key(window, Qt.Key.Key_Down)
+    assert shown(window) == ids["Inner 2"]
+    key(window, Qt.Key.Key_Left)
+    assert shown(window) == ids["Inner 1"]
+    key(window, Qt.Key.Key_Up)  # before the first: wraps to the last node
+    assert shown(window) == ids["Outer 4"]
+    assert window.scene.nodes[ids["Outer 4"]].isSelected()
+
+
+def test_ctrl_up_promotes_and_ctrl_down_demotes(qtbot, window, db_path):
+    ids = ids_by_name(window)
+    window.select(ids["Outer 2"])
+    window.view.setFocus()
+    key(window, Qt.Key.Key_Up, CTRL)
+    wait_settled(qtbot, window)
+    assert placements(db_path)[ids["Outer 2"]][0] == "middle"
+    assert window.scene.nodes[ids["Outer 2"]].ring is Ring.MIDDLE
+    assert shown(window) == ids["Outer 2"]  # still the one selected
+    key(window, Qt.Key.Key_Up, CTRL)
+    wait_settled(qtbot, window)
+    assert placements(db_path)[ids["Outer 2"]][0] == "inner"
+    key(window, Qt.Key.Key_Down, CTRL)
+    wait_settled(qtbot, window)
+    assert placements(db_path)[ids["Outer 2"]][0] == "middle"
+    assert window.scene.nodes[ids["Outer 2"]].ring is Ring.MIDDLE
+    assert window.document.undo_stack.count() == 3
+
+
+def test_promote_into_a_full_ring_is_refused_with_a_message(qtbot, window, db_path):
+    ids = ids_by_name(window)
+    window.select(ids["Middle 1"])
+    key(window, Qt.Key.Key_Up, CTRL)  # inner: 3 of 3 now
+    window.select(ids["Middle 2"])
+    before = dump_rings(db_path)
+    key(window, Qt.Key.Key_Up, CTRL)
+    assert dump_rings(db_path) == before
+    assert "inner ring is full" in window.statusBar().currentMessage()
+    assert window.toast.isVisible()
+
+    window.select(ids["Inner 1"])
+    key(window, Qt.Key.Key_Up, CTRL)
+    assert dump_rings(db_path) == before
+    assert "already on the inner ring" in window.statusBar().currentMessage()
+
+
+def test_delete_unplaces(qtbot, window, db_path):
+    ids = ids_by_name(window)
+    key(window, Qt.Key.Key_Tab)
+    key(window, Qt.Key.Key_Tab)
+    assert shown(window) == ids["Inner 2"]
+    key(window, Qt.Key.Key_Delete)
+    wait_settled(qtbot, window)
+    assert ids["Inner 2"] not in placements(db_path)
+    assert ids["Inner 2"] not in window.scene.nodes
+    assert window.scene.rings[Ring.INNER].label == "Inner 1/3"
+    assert window.document.undo_stack.undoText() == "Unplace Inner 2"
+
+
+def test_enter_opens_the_person(window):
+    ids = ids_by_name(window)
+    key(window, Qt.Key.Key_Tab)
+    key(window, Qt.Key.Key_Right)
+    key(window, Qt.Key.Key_Return)
+    assert shown(window) == ids["Inner 2"]
+    focus = QApplication.focusWidget()
+    assert focus is window.person or window.person.isAncestorOf(focus)
+
+
+def test_keys_do_nothing_when_nobody_is_selected(window, db_path):
+    before = dump_rings(window.document.database.path)
+    window.select(None)
+    for k in (Qt.Key.Key_Delete, Qt.Key.Key_Return):
+        key(window, k)
+    key(window, Qt.Key.Key_Up, CTRL)
+    assert dump_rings(db_path) == before
+    assert shown(window) is None
+
+
+def test_zoom_with_keys_and_fit(window):
+    view = window.view
+    fitted = view.transform().m11()
+    key(window, Qt.Key.Key_Equal, CTRL)
+    assert view.transform().m11() == pytest.approx(fitted * 1.2)
+    key(window, Qt.Key.Key_Equal, CTRL)
+    assert view.transform().m11() == pytest.approx(fitted * 1.44)
+    key(window, Qt.Key.Key_Minus, CTRL)
+    assert view.transform().m11() == pytest.approx(fitted * 1.2)
+    key(window, Qt.Key.Key_0, CTRL)
+    assert view.transform().m11() == pytest.approx(fitted)
+    # "Fit" shows the whole of every ring.
+    outer = view.mapFromScene(QPointF(0, 0)), view.mapFromScene(QPointF(400, 400))
+    assert view.viewport().rect().contains(outer[1])
+    assert view.viewport().rect().contains(view.mapFromScene(QPointF(-400, -400)))
+
+
+def test_ctrl_wheel_zooms(window):
+    view = window.view
+    fitted = view.transform().m11()
+    centre = QPointF(view.viewport().rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(view.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        CTRL,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    assert view.transform().m11() == pytest.approx(fitted * 1.2)
+
+
+def test_rings_fit_the_view_on_resize(qtbot, window):
+    view = window.view
+    before = view.transform().m11()
+    window.resize(window.width() + 300, window.height() + 200)
+    qtbot.waitUntil(lambda: view.transform().m11() > before * 1.05)
+    viewport = view.viewport().rect()
+    for corner in ((-400, -400), (400, 400)):
+        assert viewport.contains(view.mapFromScene(QPointF(*corner)))
+
+
+def test_ctrl_down_on_the_outer_ring_takes_them_off_the_rings(qtbot, window, db_path):
+    ids = ids_by_name(window)
+    window.select(ids["Outer 1"])
+    key(window, Qt.Key.Key_Down, CTRL)
+    wait_settled(qtbot, window)
+    assert ids["Outer 1"] not in placements(db_path)
+    assert ids["Outer 1"] not in window.scene.nodes
+    assert shown(window) == ids["Outer 1"]  # still shown, now "Not on a ring"
+    assert "Not on a ring" in window.person.subtitle.text()
+    key(window, Qt.Key.Key_Up, CTRL)  # and back onto the outer ring
+    wait_settled(qtbot, window)
+    assert placements(db_path)[ids["Outer 1"]][0] == "outer"

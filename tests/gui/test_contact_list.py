@@ -1,0 +1,246 @@
+"""The wider network: the contact table model, search, filters, sorting and selection."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from planner.domain.rings import Ring
+from planner.ui.contact_dialog import ContactDialog
+from planner.ui.contact_model import COLUMNS
+from tests.gui.helpers import drag_node, open_window, populate, quick_animations, wait_settled
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def _quick_glides(monkeypatch):
+    quick_animations(monkeypatch)
+
+
+@pytest.fixture
+def people(db_path):
+    ids = populate(
+        db_path,
+        extra={
+            "Ada Lovelace": (Ring.INNER, {"email": "ada@analytical.org", "tags": ["maths"]}),
+            "Chidi Okafor": (Ring.MIDDLE, {"email": "chidi@example.ng", "tags": ["ethics"]}),
+            "Björk Guðmundsdóttir": (Ring.OUTER, {"organization": "Sugarcubes"}),
+            "Mei Suzuki": (Ring.OUTER, {"tags": ["python", "speaker"]}),
+            "Rafael Ortega": (None, {"email": "rafa@ortega.es"}),
+            "Zanele Mbeki": (None, {"tags": ["speaker"]}),
+        },
+    )
+    from planner.services.touchpoints import log_touchpoint
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    try:  # last touches: Ada yesterday, Mei 20 days ago, Chidi 60 days ago, others never
+        for name, days in (("Ada Lovelace", 1), ("Mei Suzuki", 20), ("Chidi Okafor", 60)):
+            log_touchpoint(ids[name], "coffee", at=NOW - timedelta(days=days))
+    finally:
+        opened.close()
+    return ids
+
+
+def type_text(widget, text: str) -> None:
+    """Type into a widget: keys for ASCII, an input-method commit for the rest
+    (QTest.keyClicks aborts on characters it has no key for)."""
+    if text.isascii():
+        QTest.keyClicks(widget, text)
+        return
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def column(proxy, col: int = 0) -> list:
+    return [proxy.index(row, col).data() for row in range(proxy.rowCount())]
+
+
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, db_path, people):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    qtmodeltester.check(panel.model)
+    qtmodeltester.check(panel.proxy)
+    # The testers keep watching while the data changes underneath.
+    drag_node(window, people["Mei Suzuki"], (0, 40))
+    wait_settled(qtbot, window)
+    panel.search.setText("a")
+    panel.unplaced_only.setChecked(True)
+    panel.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    window.document.undo_stack.undo()
+    window.document.reload()
+    qtmodeltester.check(panel.model)
+    qtmodeltester.check(panel.proxy)
+
+
+def test_columns_show_ring_status_and_last_touch(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    model = window.contact_list.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == list(COLUMNS)
+    assert headers[:2] == ["Name", "Ring"] and "Last touch" in headers
+    last = headers.index("Last touch")
+    ada = model.index(model.row_of(people["Ada Lovelace"]), 0)
+    assert ada.data() == "Ada Lovelace"
+    assert model.index(ada.row(), 1).data() == "Inner"
+    assert model.index(ada.row(), last).data() == (NOW - timedelta(days=1)).astimezone().strftime(
+        "%d %b %Y"
+    )
+    rafa = model.row_of(people["Rafael Ortega"])
+    assert model.index(rafa, 1).data() == "—"
+    assert model.index(rafa, last).data() == "never"
+    assert window.contact_list.count_label.text() == "6 people"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("lovelace", ["Ada Lovelace"]),  # name
+        ("ORTEGA.ES", ["Rafael Ortega"]),  # email, any case
+        ("speaker", ["Mei Suzuki", "Zanele Mbeki"]),  # tag
+        ("sugarcubes", ["Björk Guðmundsdóttir"]),  # organisation
+        ("guðm", ["Björk Guðmundsdóttir"]),  # beyond ASCII
+        ("nobody at all", []),
+    ],
+)
+def test_search_filters_by_name_email_tag(qtbot, db_path, people, typed, expected):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    type_text(panel.search, typed)
+    assert sorted(column(panel.proxy)) == expected
+    assert panel.count_label.text() == f"{len(expected)} of 6 people"
+    panel.search.clear()
+    assert panel.proxy.rowCount() == 6
+
+
+def test_unplaced_only_filter_and_its_menu_action(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    box = panel.unplaced_only
+    QTest.mouseClick(
+        box, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(8, box.height() // 2)
+    )  # on the tick box itself
+    assert panel.unplaced_only.isChecked()
+    assert sorted(column(panel.proxy)) == ["Rafael Ortega", "Zanele Mbeki"]
+    assert window.actions.unplaced_only.isChecked()  # the View menu agrees
+    QTest.keyClicks(panel.search, "speaker")  # both filters at once
+    assert column(panel.proxy) == ["Zanele Mbeki"]
+    panel.search.clear()
+    window.actions.unplaced_only.trigger()  # View ▸ Show Unplaced Only, off again
+    assert not panel.unplaced_only.isChecked()
+    assert panel.proxy.rowCount() == 6
+
+    # Unplacing someone on the canvas makes them appear in the filtered list at once.
+    panel.unplaced_only.setChecked(True)
+    drag_node(window, people["Chidi Okafor"], (0, 440))
+    wait_settled(qtbot, window)
+    assert "Chidi Okafor" in column(panel.proxy)
+
+
+def test_sorting_by_each_column(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    view, proxy = panel.view, panel.proxy
+    header = view.horizontalHeader()
+
+    def click_header(col: int) -> None:
+        x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+        QTest.mouseClick(
+            header.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            QPoint(x, 5),
+        )
+
+    # Name, ascending (the default) and descending by clicking the header.
+    names = [
+        "Ada Lovelace",
+        "Björk Guðmundsdóttir",
+        "Chidi Okafor",
+        "Mei Suzuki",
+        "Rafael Ortega",
+        "Zanele Mbeki",
+    ]
+    assert column(proxy) == names
+    click_header(0)
+    assert column(proxy) == names[::-1]
+
+    # Ring: inner, middle, outer, then the unplaced.
+    view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    rings = column(proxy, 1)
+    assert rings == ["Inner", "Middle", "Outer", "Outer", "—", "—"]
+
+    last = list(COLUMNS).index("Last touch")
+    view.sortByColumn(last, Qt.SortOrder.DescendingOrder)  # most recent first
+    assert column(proxy)[:3] == ["Ada Lovelace", "Mei Suzuki", "Chidi Okafor"]
+    assert column(proxy, last)[3:] == ["never"] * 3
+
+    if "Status" in COLUMNS:  # most urgent first when sorted descending
+        status = list(COLUMNS).index("Status")
+        view.sortByColumn(status, Qt.SortOrder.DescendingOrder)
+        order = column(proxy)
+        # never contacted, then overdue (60 of 14 days), then the most used-up cadence
+        # (Mei 20 of 42 days before Ada 1 of 3), then the people on no ring.
+        assert order[:4] == ["Björk Guðmundsdóttir", "Chidi Okafor", "Mei Suzuki", "Ada Lovelace"]
+        assert set(order[-2:]) == {"Rafael Ortega", "Zanele Mbeki"}
+        assert proxy.index(order.index("Ada Lovelace"), status).data() == "on track"
+
+
+def test_selecting_in_the_list_selects_the_node_and_back(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    view = panel.view
+    row = column(panel.proxy).index("Chidi Okafor")
+    rect = view.visualRect(panel.proxy.index(row, 0))
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    chidi = people["Chidi Okafor"]
+    assert window.scene.selected_id() == chidi
+    assert window.scene.nodes[chidi].isSelected()
+    assert window.person.contact_id == chidi
+
+    # Clicking a node on the canvas selects its row in the list.
+    ada = people["Ada Lovelace"]
+    point = window.view.mapFromScene(window.scene.nodes[ada].pos())
+    QTest.mouseClick(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+    assert panel.selected_id() == ada
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [
+        column(panel.proxy).index("Ada Lovelace")
+    ]
+    assert window.person.contact_id == ada
+
+    # An unplaced person selected in the list has no node, and nothing stays selected.
+    row = column(panel.proxy).index("Zanele Mbeki")
+    view.setCurrentIndex(panel.proxy.index(row, 0))
+    assert window.person.contact_id == people["Zanele Mbeki"]
+    assert window.scene.selected_id() is None
+
+
+def test_double_click_in_the_list_opens_the_editor(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    row = column(panel.proxy).index("Mei Suzuki")
+    rect = panel.view.visualRect(panel.proxy.index(row, 0))
+    # A real double click is press, release, then the double-click event (Qt 6's
+    # QTest.mouseDClick sends only the last).
+    for click in (QTest.mouseClick, QTest.mouseDClick):
+        click(
+            panel.view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            rect.center(),
+        )
+    dialogs = [d for d in window.findChildren(ContactDialog) if d.isVisible()]
+    assert len(dialogs) == 1 and dialogs[0].name.text() == "Mei Suzuki"
+    dialogs[0].reject()
