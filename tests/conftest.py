@@ -34,6 +34,11 @@ def isolated_home(tmp_path_factory, monkeypatch):
     for key, value in _isolate_dirs(root).items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("PLANNER_DB", raising=False)
+    if "PySide6.QtCore" in sys.modules:  # Qt reads XDG_CONFIG_HOME once per process
+        from PySide6.QtCore import QSettings
+
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, os.environ["XDG_CONFIG_HOME"])
     return root
 
 
