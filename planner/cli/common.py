@@ -23,6 +23,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     help="Database file (or later a postgresql:// URL). "
     "Default: planner.db in your data folder, or $PLANNER_DB.",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Open the window on a fresh temporary demo database, to try everything "
+    "before importing your own contacts.",
+)
 @click.version_option(__version__, "--version", prog_name="planner", message="%(prog)s %(version)s")
 @click.option(
     "--self-test",
@@ -33,13 +39,15 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     help="Check that this installation works (offscreen) and exit.",
 )
 @click.pass_context
-def cli(ctx: click.Context, database: str | None) -> int | None:
+def cli(ctx: click.Context, database: str | None, demo: bool) -> int | None:
     """Mentorship Planner: your 3 / 12 / 72 rings, touchpoints and timeline.
 
     With no command, opens the window on the database.
     """
     ctx.obj = {"database": database, "open": None}
     ctx.call_on_close(lambda: _close(ctx))
+    if demo:
+        database = _demo_database(ctx)
     if ctx.invoked_subcommand is None:
         from planner.app import run_gui
 
@@ -51,6 +59,19 @@ def _self_test(ctx: click.Context) -> None:
     from planner.selftest import run_self_test
 
     ctx.exit(run_self_test())
+
+
+def _demo_database(ctx: click.Context) -> str:
+    """``--demo``: a fresh temporary demo database for the window."""
+    if ctx.invoked_subcommand is not None:
+        raise click.UsageError(
+            "--demo opens the window; to fill a database for commands use: planner --db FILE demo"
+        )
+    if ctx.get_parameter_source("database") is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--demo makes its own temporary database; leave out --db")
+    from planner.cli.demo import temporary_demo_database
+
+    return str(temporary_demo_database())
 
 
 def _close(ctx: click.Context) -> None:
