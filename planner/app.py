@@ -70,6 +70,9 @@ def run_gui(database: str | None) -> int:
 
     setup_logging()
     app = make_application()
+    from planner.ui import theme
+
+    theme.apply_theme(theme.saved_choice(), app)
     try:
         window = build_main_window(database)
     except PlannerError as exc:

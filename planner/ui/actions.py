@@ -74,6 +74,9 @@ class Actions:
         self.unplaced_only = make("Show &Unplaced Only", "Ctrl+U")
         self.unplaced_only.setCheckable(True)
         self.about = make("&About Mentorship Planner")
+        self.preferences = make("&Preferences…", Std.Preferences, "Rings, cadences, theme, backups")
+        if self.preferences.shortcut().isEmpty():
+            self.preferences.setShortcut(QKeySequence("Ctrl+,"))
         #: one action per kind of touchpoint; the common ones have a single key
         self.log_kind: dict[str, QAction] = {}
         for kind in Kind:
@@ -101,6 +104,8 @@ class Actions:
         edit.addAction(self.redo)
         edit.addSeparator()
         edit.addAction(self.find)
+        edit.addSeparator()
+        edit.addAction(self.preferences)
         menus["person"] = person = menubar.addMenu("&Person")
         person.addAction(self.edit_contact)
         person.addAction(self.remove_contact)

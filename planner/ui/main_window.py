@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
-from planner import APP_NAME, __version__
+from planner import APP_NAME
 from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
 from planner.ui.actions import Actions
 from planner.ui.activity_panel import ActivityPanel
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         a.unplaced_only.toggled.connect(self.contact_list.unplaced_only.setChecked)
         self.contact_list.unplaced_only.toggled.connect(a.unplaced_only.setChecked)
         a.about.triggered.connect(self.show_about)
+        a.preferences.triggered.connect(self.show_preferences)
         for kind, action in (*a.log_kind.items(), ("note", a.log_note)):
             action.triggered.connect(lambda _=False, k=kind: self.history.log(self.current_id, k))
         a.show_activity.triggered.connect(self._show_activity)
@@ -242,12 +243,43 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
         self.toast.show_message(text)
 
-    def show_about(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Information, f"About {APP_NAME}",
-                          f"<b>{APP_NAME}</b> {__version__}<br>"
-                          f"Database: {self.document.database.target.display()}", parent=self)
-        box.open()
-        return box
+    def show_about(self):
+        from planner.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self, self.document.database.target.display(),
+                             self.document.database.path)
+        dialog.open()
+        return dialog
+
+    def show_preferences(self):
+        from planner.services.backups import keep_count
+        from planner.ui.preferences_dialog import PreferencesDialog
+
+        fill = {ring: count for ring, (count, _cap) in self.document.fill().items()}
+        dialog = PreferencesDialog(
+            self, capacities={r: self.document.capacity(r) for r in fill},
+            cadences={r: self.document.cadence(r) for r in fill}, fill=fill,
+            backup_keep=keep_count(), settings=self.settings)
+        dialog.accepted.connect(lambda: self._preferences_chosen(dialog.values()))
+        dialog.open()
+        return dialog
+
+    def _preferences_chosen(self, values: dict) -> None:
+        from planner.document.settings_commands import ChangeRingSettingsCommand
+        from planner.services.backups import keep_count, set_keep_count
+        from planner.ui import theme
+
+        current = {r: (self.document.capacity(r), self.document.cadence(r))
+                   for r in values["capacities"]}
+        wanted = {r: (values["capacities"][r], values["cadences"][r]) for r in current}
+        if wanted != current:
+            self.document.push(ChangeRingSettingsCommand(
+                self.document, values["capacities"], values["cadences"]))
+        if values["backup_keep"] != keep_count():
+            set_keep_count(values["backup_keep"])
+        self.settings.setValue(theme.SETTING, values["theme"])
+        theme.apply_theme(values["theme"])
+        self.scene.update()
 
     def _update_fill(self) -> None:
         parts = [f"{ring.label} {count}/{cap}" for ring, (count, cap)

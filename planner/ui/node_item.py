@@ -7,8 +7,13 @@ decides what a drop means and the document changes the data.
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QEasingCurve, QPointF, QPropertyAnimation, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsSimpleTextItem
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsObject,
+    QGraphicsSimpleTextItem,
+)
 
 from planner.domain.contact import Contact
 from planner.domain.rings import Ring
@@ -41,7 +46,7 @@ class NodeItem(QGraphicsObject):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self._label = QGraphicsSimpleTextItem(self)
-        self._label.setBrush(QColor("#33414e"))
+        self._label.setBrush(QApplication.palette().color(QPalette.ColorRole.WindowText))
         self._label.setVisible(False)
         self._names_shown = False
         self.set_contact(contact)

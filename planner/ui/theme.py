@@ -1,0 +1,71 @@
+"""Light and dark themes: follow the system unless the user picked one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from planner.resources import style_sheet
+
+CHOICES = ("system", "light", "dark")
+SETTING = "appearance/theme"
+
+
+def saved_choice(settings: QSettings | None = None) -> str:
+    value = str((settings or QSettings()).value(SETTING, "system"))
+    return value if value in CHOICES else "system"
+
+
+def effective_scheme(choice: str) -> str:
+    """'light' or 'dark': the user's choice, or what the system says."""
+    if choice in ("light", "dark"):
+        return choice
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#1b1f27",
+        QPalette.ColorRole.WindowText: "#e4e7eb",
+        QPalette.ColorRole.Base: "#151920",
+        QPalette.ColorRole.AlternateBase: "#1f2430",
+        QPalette.ColorRole.Text: "#e4e7eb",
+        QPalette.ColorRole.Button: "#262c38",
+        QPalette.ColorRole.ButtonText: "#e4e7eb",
+        QPalette.ColorRole.ToolTipBase: "#262c38",
+        QPalette.ColorRole.ToolTipText: "#e4e7eb",
+        QPalette.ColorRole.Highlight: "#2f7fd8",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#9aa5b1",
+        QPalette.ColorRole.Link: "#4fd1c5",
+        QPalette.ColorRole.Mid: "#3a4250",
+    }
+    for role, color in colors.items():
+        p.setColor(role, QColor(color))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b7480"))
+    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7480"))
+    return p
+
+
+def apply_theme(choice: str, app: QApplication | None = None) -> str:
+    """Apply ``choice`` (system, light or dark); return the scheme in effect."""
+    app = app or QApplication.instance()
+    hints = QGuiApplication.styleHints()
+    if choice == "system":
+        hints.unsetColorScheme()
+    else:
+        hints.setColorScheme(Qt.ColorScheme.Dark if choice == "dark" else Qt.ColorScheme.Light)
+    scheme = effective_scheme(choice)
+    if scheme == "dark" and hints.colorScheme() != Qt.ColorScheme.Dark:
+        app.setStyle("Fusion")  # platforms that ignore the hint still get a dark palette
+        app.setPalette(_dark_palette())
+    elif scheme == "dark":
+        app.setPalette(_dark_palette())
+    else:
+        app.setPalette(app.style().standardPalette())
+    app.setStyleSheet(style_sheet(scheme))
+    app.setProperty("planner_scheme", scheme)
+    return scheme
