@@ -1,0 +1,277 @@
+"""File → Export…, Back Up Now and Restore from Backup… driven from the window.
+
+File dialogs are answered through the controller's ``ask_save_path`` /
+``ask_open_path`` hooks; the restore dialog and the confirmation are clicked.
+What is stored is read back through separate connections.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from planner.domain.rings import Ring
+from tests.gui.helpers import open_window, placements, populate
+from tests.gui.test_import_gui import JOB_MS, content_hash, listed, stored_people
+
+LEFT = Qt.MouseButton.LeftButton
+YES = QMessageBox.StandardButton.Yes
+
+
+@pytest.fixture
+def people(db_path):
+    return populate(
+        db_path,
+        inner=1,
+        middle=1,
+        extra={
+            "Ada Lovelace": (
+                Ring.INNER,
+                {
+                    "email": "ada@example.org",
+                    "phones": ["+44 20 7946 0001"],
+                    "organization": "Analytical Engines",
+                    "tags": ["math"],
+                },
+            ),
+            "Zoë Ng": (None, {"email": "zoe@example.com"}),
+        },
+    )
+
+
+def answer_save_dialog(window, path: Path, chosen_filter: str = "") -> list[tuple]:
+    asked: list[tuple] = []
+
+    def ask(caption, suggested, filters, done):
+        asked.append((caption, suggested, filters))
+        done(Path(path), chosen_filter or filters[0])
+
+    window.transfer.ask_save_path = ask
+    return asked
+
+
+def export_with(qtbot, window, path: Path, chosen_filter: str) -> list[tuple]:
+    asked = answer_save_dialog(window, path, chosen_filter)
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS) as blocker:
+        window.actions.export_file.trigger()
+    assert blocker.args == ["ok"], window.transfer.last_message
+    return asked
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# -- export ---------------------------------------------------------------------------------------
+def test_export_everything_as_json(qtbot, db_path, tmp_path, people):
+    window = open_window(qtbot, db_path)
+    target = tmp_path / "out" / "everything.json"
+    target.parent.mkdir()
+    asked = export_with(qtbot, window, target, "Everything as JSON (*.json)")
+    caption, suggested, filters = asked[0]
+    assert caption == "Export" and suggested.suffix == ".json"
+    assert filters == [
+        "Everything as JSON (*.json)",
+        "People as vCard 4.0 (*.vcf)",
+        "People as CSV (*.csv)",
+    ]
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["format"] == "mentorship-planner-dump"
+    assert {c["name"] for c in data["contacts"]} == {
+        "Inner 1",
+        "Middle 1",
+        "Ada Lovelace",
+        "Zoë Ng",
+    }
+    assert len(data["placements"]) == 3
+    assert mode(target) == 0o600
+    assert window.statusBar().currentMessage() == f"Exported everything (JSON) to {target}"
+
+
+def test_export_people_as_vcard(qtbot, db_path, tmp_path, people):
+    window = open_window(qtbot, db_path)
+    target = tmp_path / "people.vcf"
+    export_with(qtbot, window, target, "People as vCard 4.0 (*.vcf)")
+    text = target.read_text(encoding="utf-8")
+    assert text.count("BEGIN:VCARD") == 4 and "VERSION:4.0" in text
+    assert "FN:Ada Lovelace" in text and "ada@example.org" in text
+    assert "FN:Zoë Ng" in text
+    assert "people as vCard 4.0" in window.statusBar().currentMessage()
+
+
+def test_export_people_as_csv_by_the_file_name(qtbot, db_path, tmp_path, people):
+    window = open_window(qtbot, db_path)
+    target = tmp_path / "people.csv"
+    export_with(qtbot, window, target, "no filter chosen")  # the extension decides
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    by_name = {row[next(iter(row))]: row for row in rows}
+    assert set(by_name) == {"Inner 1", "Middle 1", "Ada Lovelace", "Zoë Ng"}
+    assert "ada@example.org" in by_name["Ada Lovelace"].values()
+
+
+def test_a_name_without_extension_gets_the_formats(qtbot, db_path, tmp_path, people):
+    window = open_window(qtbot, db_path)
+    export_with(qtbot, window, tmp_path / "people", "People as vCard 4.0 (*.vcf)")
+    assert (tmp_path / "people.vcf").read_text(encoding="utf-8").startswith("BEGIN:VCARD")
+
+
+def test_an_export_that_cannot_be_written_says_why(qtbot, db_path, tmp_path, people):
+    window = open_window(qtbot, db_path)
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("a file where a folder should be")
+    answer_save_dialog(window, blocker_file / "x.json", "Everything as JSON (*.json)")
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS) as blocker:
+        window.actions.export_file.trigger()
+    assert blocker.args == ["error"]
+    box = window.transfer.error_box
+    assert box is not None and box.text().startswith("The export failed: cannot write")
+    assert blocker_file.read_text() == "a file where a folder should be"
+
+
+# -- back up now ----------------------------------------------------------------------------------
+def test_back_up_now_makes_an_owner_only_copy_and_says_where(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    window.actions.backup_now.trigger()
+    made = sorted((db_path.parent / "backups").glob("*-manual.db"))
+    assert len(made) == 1
+    assert mode(made[0]) == 0o600
+    assert window.statusBar().currentMessage() == f"Backed up to {made[0]}"
+    assert content_hash(made[0]) == content_hash(db_path)
+    assert window.actions.backup_now in window.menus["file"].actions()
+
+
+def test_the_file_menu_holds_the_transfer_actions(qtbot, db_path):
+    window = open_window(qtbot, db_path)
+    a = window.actions
+    texts = [action.text() for action in window.menus["file"].actions()]
+    for action in (a.import_file, a.export_file, a.backup_now, a.restore_backup):
+        assert action.text() in texts
+    assert a.import_file.shortcut().toString() == "Ctrl+I"
+    assert a.export_file.shortcut().toString() == "Ctrl+Shift+E"
+
+
+# -- daily backup at start ------------------------------------------------------------------------
+def test_opening_the_window_makes_the_days_backup_once(qtbot, db_path, people):
+    first = open_window(qtbot, db_path)
+    daily = sorted((db_path.parent / "backups").glob("*-daily.db"))
+    assert len(daily) == 1 and mode(daily[0]) == 0o600
+    first.close()
+    open_window(qtbot, db_path)
+    assert sorted((db_path.parent / "backups").glob("*-daily.db")) == daily
+
+
+def test_a_failing_daily_backup_only_says_so(qtbot, db_path, people, monkeypatch):
+    from planner.domain.errors import InvalidInput
+    from planner.services import backups
+
+    def broken(*_args, **_kwargs):
+        raise InvalidInput("cannot write the backup: disk full")
+
+    monkeypatch.setattr(backups, "daily_backup_if_due", broken)
+    window = open_window(qtbot, db_path)  # opens all the same
+    qtbot.waitUntil(lambda: "daily backup failed" in window.statusBar().currentMessage())
+    assert "disk full" in window.statusBar().currentMessage()
+    assert sorted(listed(window)) == ["Ada Lovelace", "Inner 1", "Middle 1", "Zoë Ng"]
+
+
+# -- restore --------------------------------------------------------------------------------------
+def test_restore_a_backup_from_the_window(qtbot, db_path, people):
+    window = open_window(qtbot, db_path, watch=True)
+    controller = window.transfer
+    backup = controller.backup_now()
+    saved = content_hash(backup)
+    # after the backup: someone added, someone moved — this is what the restore undoes
+    window.document.move(people["Zoë Ng"], Ring.OUTER)
+    from planner.document.commands import AddContactCommand
+
+    window.document.push(AddContactCommand(window.document, "Grace Hopper", None, {}))
+    assert "Grace Hopper" in listed(window)
+    assert window.document.undo_stack.count() == 2
+
+    dialog = controller.start_restore()
+    assert dialog is not None and dialog.isVisible()
+    top = dialog.list.topLevelItem(0)  # newest first: the one just made
+    assert Path(top.data(0, Qt.ItemDataRole.UserRole)) == backup
+    assert top.text(1) == "made by you"
+    dialog.select_path(backup)
+    qtbot.mouseClick(dialog.restore_button, LEFT)
+    box = controller.confirm_box
+    assert box is not None and box.isVisible()
+    assert box.text().startswith(f"Replace everything in {db_path.name} with the backup made ")
+    qtbot.mouseClick(box.button(YES), LEFT)
+
+    assert content_hash(db_path) == saved
+    assert "Grace Hopper" not in listed(window)
+    assert "Grace Hopper" not in stored_people(db_path)
+    assert people["Zoë Ng"] not in placements(db_path)
+    zoe = window.document.contact(people["Zoë Ng"])
+    assert zoe is not None and zoe.ring is None
+    assert window.document.undo_stack.count() == 0  # the history belonged to the old data
+    assert window.document._watch.isActive()  # watching the reopened database again
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Restored {db_path.name} from {backup.name}")
+    previous = sorted((db_path.parent / "backups").glob("*-pre-restore.db"))
+    assert len(previous) == 1 and "Grace Hopper" in stored_people(previous[0])
+    # the window keeps working on the restored database
+    window.document.move(people["Zoë Ng"], Ring.MIDDLE)
+    assert placements(db_path)[people["Zoë Ng"]][0] == "middle"
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(qtbot, db_path, tmp_path, people):
+    window = open_window(qtbot, db_path, watch=True)
+    controller = window.transfer
+    impostor = tmp_path / "holiday.db"
+    impostor.write_bytes(b"these are not the rows you are looking for" * 100)
+    before = content_hash(db_path)
+    asked: list[tuple] = []
+
+    def ask(caption, filters, done):
+        asked.append((caption, filters))
+        done(impostor)
+
+    controller.ask_open_path = ask
+    dialog = controller.start_restore()
+    qtbot.mouseClick(dialog.file_button, LEFT)
+    assert asked and asked[0][0] == "Restore from a Backup File"
+    box = controller.confirm_box
+    assert "holiday.db" in box.text()
+    qtbot.mouseClick(box.button(YES), LEFT)
+
+    error = controller.error_box
+    assert error is not None and error.isVisible()
+    assert error.text().startswith("Nothing was restored: ")
+    assert content_hash(db_path) == before
+    assert not list((db_path.parent / "backups").glob("*-pre-restore.db"))
+    assert sorted(listed(window)) == ["Ada Lovelace", "Inner 1", "Middle 1", "Zoë Ng"]
+    assert window.document._watch.isActive()
+    window.document.move(people["Zoë Ng"], Ring.OUTER)  # still writable
+    assert placements(db_path)[people["Zoë Ng"]][0] == "outer"
+
+
+def test_restore_dialog_without_backups_offers_a_file(qtbot, db_path, people):
+    import shutil
+
+    window = open_window(qtbot, db_path)
+    shutil.rmtree(db_path.parent / "backups")  # the day's backup, made on opening
+    dialog = window.transfer.start_restore()
+    assert dialog.list.topLevelItemCount() == 0
+    assert dialog.empty.isVisible() and not dialog.restore_button.isEnabled()
+    assert dialog.file_button.isEnabled()
+    dialog.reject()
+
+
+def test_the_restore_dialog_renders(qtbot, db_path, people, tmp_path):
+    window = open_window(qtbot, db_path)
+    window.transfer.backup_now()
+    dialog = window.transfer.start_restore()
+    qtbot.waitExposed(dialog)
+    image = dialog.grab().toImage()
+    image.save(str(tmp_path / "restore.png"))
+    assert image.width() >= 400 and dialog.list.topLevelItemCount() == 2

@@ -1,0 +1,541 @@
+"""File → Import… driven like a person: pick a file, check the preview, choose, import.
+
+The file dialog is answered through the controller's ``ask_open_path`` hook;
+everything after that is the real dialog, the real worker thread and the real
+progress dialog. "Nothing written" is checked on disk through a separate
+connection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from planner.domain.rings import Ring
+from tests.conftest import SHARED_FIXTURES
+from tests.gui.helpers import open_window, placements, populate
+
+VCARDS = SHARED_FIXTURES / "vcard"
+CSVS = Path(__file__).resolve().parents[1] / "fixtures" / "csv"
+LEFT = Qt.MouseButton.LeftButton
+JOB_MS = 30_000
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def content_hash(path: Path) -> str:
+    """Every row of every table, through a separate connection: what is really stored."""
+    conn = sqlite3.connect(str(path))
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
+
+
+def stored_people(path: Path) -> dict[str, tuple]:
+    conn = sqlite3.connect(str(path))
+    try:
+        rows = conn.execute("SELECT id, name, email, phones, organization FROM contact")
+        return {
+            name: (cid, email, json.loads(phones), org) for cid, name, email, phones, org in rows
+        }
+    finally:
+        conn.close()
+
+
+def listed(window) -> list[str]:
+    model = window.contact_list.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def answer_file_dialog(window, path: Path) -> list[tuple]:
+    """Replace the file dialog: it "chooses" ``path``. Returns what it was asked."""
+    asked: list[tuple] = []
+
+    def ask(caption, filters, done):
+        asked.append((caption, filters))
+        done(Path(path))
+
+    window.transfer.ask_open_path = ask
+    return asked
+
+
+def start_import(qtbot, window, path: Path, *, shortcut: bool = False):
+    """File → Import… (or Ctrl+I), the file chosen, reading finished: the import dialog."""
+    answer_file_dialog(window, path)
+    controller = window.transfer
+    with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS):
+        if shortcut:
+            QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+        else:
+            window.actions.import_file.trigger()
+    qtbot.waitUntil(lambda: controller.job is None, timeout=JOB_MS)  # a JSON file: its check
+    return controller.import_dialog
+
+
+def click_import(qtbot, window, dialog) -> str:
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS) as blocker:
+        qtbot.mouseClick(dialog.import_button, LEFT)
+    return blocker.args[0]
+
+
+def preview_texts(dialog) -> list[tuple[str, ...]]:
+    model = dialog.model
+    return [
+        tuple(model.index(r, c).data() for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+
+
+def cancel_button(progress) -> QPushButton:
+    button = progress.findChild(QPushButton)
+    assert button is not None and button.text() == "Cancel"
+    return button
+
+
+def many_cards(count: int) -> bytes:
+    one = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Person{i};Test;;;\r\nFN:Test Person{i}\r\n"
+        "EMAIL;TYPE=INTERNET:p{i}@example.com\r\nTEL;TYPE=CELL:+44 20 7946 {i:04d}\r\n"
+        "ORG:Acme;R&D\r\nBDAY:--0412\r\nCATEGORIES:mentee,python\r\n"
+        "NOTE:Met at PyCon\\, talked about\\nmentoring\r\nEND:VCARD\r\n"
+    )
+    return "".join(one.format(i=i) for i in range(count)).encode()
+
+
+@pytest.fixture
+def known(db_path):
+    """A database with people the gmail-list fixture duplicates: Doug by email, Chris by name."""
+    return populate(
+        db_path,
+        inner=1,
+        extra={
+            "Doug White": (Ring.INNER, {"email": "dwhite@gmail.com"}),
+            "Chris Beatle": (None, {}),
+        },
+    )
+
+
+# -- the preview and the duplicate choice -------------------------------------------------------
+def test_vcard_preview_then_merge(qtbot, qtmodeltester, db_path, known):
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, VCARDS / "gmail-list.vcf", shortcut=True)
+    assert dialog is not None and dialog.isVisible() and dialog.isModal()
+    assert not dialog.on_mapping_page()
+    qtmodeltester.check(dialog.model)
+    qtmodeltester.check(dialog.proxy)
+    rows = preview_texts(dialog)
+    assert [r[2] for r in rows] == ["Arnold Smith", "Chris Beatle", "Doug White"]
+    assert [r[0] for r in rows] == ["New", "Duplicate — skipped", "Duplicate — skipped"]
+    assert rows[0][1].startswith("card 1")
+    assert rows[1][4] == f"same name as #{known['Chris Beatle']} Chris Beatle"
+    assert rows[2][4] == f"same email as #{known['Doug White']} Doug White"
+    assert "1 new" in dialog.summary.text() and "2 duplicates" in dialog.summary.text()
+    assert dialog.duplicates_box.isVisible()
+    assert dialog.import_button.text().replace("&", "") == "Import 1 person"
+
+    qtbot.mouseClick(dialog.choice_buttons["merge"], LEFT)
+    assert dialog.choice() == "merge"
+    assert [r[0] for r in preview_texts(dialog)][1:] == ["Duplicate — merged"] * 2
+    assert dialog.import_button.text().replace("&", "") == "Import 1 and merge 2"
+    # the filter shows only the duplicates
+    dialog.show_filter.setCurrentIndex(dialog.show_filter.findData("duplicate"))
+    assert dialog.proxy.rowCount() == 2
+
+    assert click_import(qtbot, window, dialog) == "ok"
+    assert window.transfer.import_dialog is None
+    people = stored_people(db_path)
+    assert people["Chris Beatle"][0] == known["Chris Beatle"]
+    assert people["Chris Beatle"][1] == "chrisy55d@yahoo.com"  # merged: the empty email filled
+    assert people["Doug White"][0] == known["Doug White"]
+    assert "Arnold Smith" in people and len(people) == 4
+    places = placements(db_path)
+    assert people["Arnold Smith"][0] not in places  # lands unplaced
+    assert places[known["Doug White"]][0] == "inner"  # a merge does not move anyone
+    assert "Arnold Smith" in listed(window)
+    arnold = window.document.contact(people["Arnold Smith"][0])
+    assert arnold is not None and arnold.ring is None
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Imported gmail-list.vcf: 1 added, 2 merged, 0 skipped, 0 invalid")
+    assert "unplaced" in message
+    assert len(list((db_path.parent / "backups").glob("*-pre-import.db"))) == 1
+
+
+def test_skip_leaves_the_duplicates_alone(qtbot, db_path, known):
+    window = open_window(qtbot, db_path)
+    before = stored_people(db_path)
+    dialog = start_import(qtbot, window, VCARDS / "gmail-list.vcf")
+    assert dialog.choice() == "skip"
+    assert click_import(qtbot, window, dialog) == "ok"
+    after = stored_people(db_path)
+    assert after["Chris Beatle"] == before["Chris Beatle"]  # no email added
+    assert set(after) - set(before) == {"Arnold Smith"}
+    assert window.transfer.last_summary.skipped == 2
+    assert listed(window).count("Chris Beatle") == 1
+
+
+def test_add_imports_duplicates_as_new_people(qtbot, db_path, known):
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, VCARDS / "gmail-list.vcf")
+    qtbot.mouseClick(dialog.choice_buttons["add"], LEFT)
+    assert click_import(qtbot, window, dialog) == "ok"
+    assert listed(window).count("Doug White") == 2
+
+
+def test_cancelling_the_dialog_writes_nothing(qtbot, db_path, known):
+    window = open_window(qtbot, db_path)
+    before = content_hash(db_path)
+    dialog = start_import(qtbot, window, VCARDS / "gmail-list.vcf")
+    with qtbot.waitSignal(dialog.finished):
+        qtbot.mouseClick(dialog.cancel_button, LEFT)
+    assert window.transfer.import_dialog is None
+    assert content_hash(db_path) == before
+
+
+def test_every_vcard_fixture_imports_from_the_window(qtbot, db_path):
+    window = open_window(qtbot, db_path)
+    files = sorted(VCARDS.glob("*.vcf"))
+    assert len(files) >= 10
+    for path in files:
+        dialog = start_import(qtbot, window, path)
+        assert dialog is not None, window.transfer.last_message
+        rows = preview_texts(dialog)
+        assert rows and all(r[0] != "Invalid" for r in rows), (path.name, rows)
+        if dialog.model.preview.duplicates:  # the John Doe exports are one person, five times
+            qtbot.mouseClick(dialog.choice_buttons["add"], LEFT)
+        assert click_import(qtbot, window, dialog) == "ok", window.transfer.last_message
+    people = stored_people(db_path)
+    for name in (
+        "Arnold Smith",
+        "Greg Dartmouth",
+        "Frank Dawson",
+        "Tim Howes",
+        "Simon Perreault",
+        "Mr. Michael Angstadt Jr.",
+    ):
+        assert name in people
+        assert name in listed(window)
+    assert people["Greg Dartmouth"][1] == "gdartmouth@hotmail.com"
+    assert people["Greg Dartmouth"][2][:2] == ["555 555 1111", "555 555 2222"]
+    assert people["Frank Dawson"][1] == "Frank_Dawson@Lotus.com"
+    assert placements(db_path) == {}  # everyone unplaced
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "expected"),
+    [
+        ("google_contacts.csv", "Google Contacts CSV", {"Linus Torvalds": "torvalds@home.example"}),
+        ("outlook_contacts.csv", "Outlook CSV", {"José Müller": "jose.muller@example.de"}),
+        ("linkedin_connections.csv", "LinkedIn connections CSV", {"Priya Raman": ""}),
+    ],
+)
+def test_known_csv_exports_go_straight_to_the_preview(qtbot, db_path, name, fmt, expected):
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, CSVS / name)
+    assert not dialog.on_mapping_page()
+    assert fmt in dialog.summary.text()
+    assert click_import(qtbot, window, dialog) == "ok"
+    people = stored_people(db_path)
+    for person, email in expected.items():
+        assert people[person][1] == email
+        assert person in listed(window)
+
+
+def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path):
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, CSVS / "generic_semicolon.csv")
+    assert dialog.on_mapping_page()
+    assert dialog.preview_button.isVisible() and not dialog.import_button.isVisible()
+    # pre-filled from the header, with a sample of each column
+    assert dialog.mapping() == {
+        "name": "Full name",
+        "email": "E-mail",
+        "phone": "Mobile",
+        "organization": "Company",
+        "notes": "Remarks",
+        "tags": "Groups",
+        "birthday": "Born",
+    }
+    combo = dialog.mapping_combos["email"]
+    assert "emile@example.fr" in combo.currentText()
+
+    # without a name or an email column there is nothing to preview
+    dialog.set_column("name", "")
+    dialog.set_column("email", "")
+    assert not dialog.preview_button.isEnabled()
+    assert "name or the email" in dialog.error.text()
+    dialog.set_column("name", "Full name")
+    dialog.set_column("email", "E-mail")
+    dialog.set_column("notes", "")  # leave the remarks out
+    assert dialog.preview_button.isEnabled() and not dialog.error.isVisible()
+
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert not dialog.on_mapping_page()
+    qtmodeltester.check(dialog.model)
+    rows = preview_texts(dialog)
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        ("New", "line 2", "Émile Zola"),
+        ("New", "line 3", "Marie Curie"),
+        ("Invalid", "line 4", ""),
+    ]
+    assert "no name or email" in rows[2][4]
+    assert dialog.back_button.isVisible()
+    qtbot.mouseClick(dialog.back_button, LEFT)  # back and forth keeps the choices
+    assert dialog.on_mapping_page() and "notes" not in dialog.mapping()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+
+    assert click_import(qtbot, window, dialog) == "ok"
+    conn = sqlite3.connect(str(db_path))
+    try:
+        notes, org, tags = conn.execute(
+            "SELECT notes, organization, tags FROM contact WHERE name = 'Émile Zola'"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert (notes, org) == ("", "Éditions Charpentier")
+    assert json.loads(tags) == ["writers", "mentees"]
+    assert {"Émile Zola", "Marie Curie"} <= set(listed(window))
+    assert "1 invalid" in window.statusBar().currentMessage()
+    box = window.transfer.info_box  # the summary lists what was left out
+    assert box is not None and "line 4" in box.detailedText()
+
+
+def test_a_mapping_the_file_cannot_satisfy_is_said_in_the_dialog(qtbot, db_path):
+    window = open_window(qtbot, db_path)
+    before = content_hash(db_path)
+    dialog = start_import(qtbot, window, CSVS / "generic_semicolon.csv")
+    dialog.set_column("name", "")
+    dialog.set_column("organization", "")
+    dialog.set_column("email", "Remarks")  # remarks are not email addresses
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert dialog.on_mapping_page()  # stays, to choose again
+    assert dialog.error.isVisible()
+    assert dialog.error.text().startswith("No contacts could be read from the CSV file")
+    assert window.transfer.error_box is None  # said once, where the choice is made
+    assert content_hash(db_path) == before
+
+
+# -- large files: progress and cancel ----------------------------------------------------------
+def test_ten_thousand_cards_with_progress(qtbot, db_path, tmp_path):
+    big = tmp_path / "big.vcf"
+    big.write_bytes(many_cards(10_000))
+    window = open_window(qtbot, db_path)
+    controller = window.transfer
+    answer_file_dialog(window, big)
+    seen: list[int] = []
+
+    def reading() -> bool:
+        progress = controller.progress
+        if progress is not None and progress.value() > 0:
+            seen.append(progress.value())
+        return controller.import_dialog is not None
+
+    window.actions.import_file.trigger()
+    qtbot.waitUntil(reading, timeout=JOB_MS)
+    assert len(set(seen)) >= 3, seen  # the bar moved, more than once
+    assert seen == sorted(seen) and max(seen) <= 10_000
+    dialog = controller.import_dialog
+    assert dialog.model.rowCount() == 10_000
+    assert "10000 new" in dialog.summary.text()
+
+    seen.clear()
+
+    def writing() -> bool:
+        progress = controller.progress
+        if progress is not None and progress.value() > 0:
+            seen.append(progress.value())
+        return controller.job is None
+
+    qtbot.mouseClick(dialog.import_button, LEFT)
+    qtbot.waitUntil(writing, timeout=JOB_MS)
+    assert seen == sorted(seen)
+    assert len(stored_people(db_path)) == 10_000
+    assert window.contact_list.model.rowCount() == 10_000
+    assert placements(db_path) == {}
+    assert "10000 added" in window.statusBar().currentMessage()
+
+
+def test_cancel_while_reading_a_large_file_writes_nothing(qtbot, db_path, tmp_path, known):
+    big = tmp_path / "big.vcf"
+    big.write_bytes(many_cards(10_000))
+    window = open_window(qtbot, db_path)
+    controller = window.transfer
+    before = content_hash(db_path)
+    answer_file_dialog(window, big)
+    with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS) as blocker:
+        window.actions.import_file.trigger()
+        progress = controller.progress
+        qtbot.waitUntil(lambda: progress.isVisible() and progress.value() >= 5_000, timeout=JOB_MS)
+        assert progress.maximum() == 10_000  # halfway through the cards
+        qtbot.mouseClick(cancel_button(progress), LEFT)
+    assert blocker.args == ["cancelled"]
+    assert controller.import_dialog is None
+    assert controller.last_message == "Import cancelled — nothing was written"
+    assert content_hash(db_path) == before
+    assert window.contact_list.model.rowCount() == len(known)
+
+
+def test_cancel_halfway_through_writing_leaves_the_database_unchanged(
+    qtbot, db_path, tmp_path, known, monkeypatch
+):
+    import time
+
+    from planner.services import importing
+    from planner.storage import dump
+
+    big = tmp_path / "big.vcf"
+    big.write_bytes(many_cards(10_000))
+    window = open_window(qtbot, db_path)
+    controller = window.transfer
+    before = content_hash(db_path)
+    dialog = start_import(qtbot, window, big)
+    assert dialog.model.rowCount() == 10_000
+
+    # the same work in smaller, slower steps, so "halfway" lasts long enough to press Cancel
+    real_insert = dump.bulk_insert
+
+    def slow_insert(model, rows):
+        time.sleep(0.02)
+        return real_insert(model, rows)
+
+    monkeypatch.setattr(importing, "CHUNK", 100)
+    monkeypatch.setattr(dump, "bulk_insert", slow_insert)
+    with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS) as blocker:
+        qtbot.mouseClick(dialog.import_button, LEFT)
+        progress = controller.progress
+        qtbot.waitUntil(lambda: progress.isVisible() and progress.value() >= 5_000, timeout=JOB_MS)
+        assert progress.value() < 10_000
+        qtbot.mouseClick(cancel_button(progress), LEFT)
+    assert blocker.args == ["cancelled"]
+    assert content_hash(db_path) == before  # half was written inside the transaction, undone
+    assert controller.import_dialog is dialog and dialog.isVisible()  # choose again, or close
+    assert "cancelled" in dialog.error.text()
+    assert window.contact_list.model.rowCount() == len(known)
+    monkeypatch.setattr(dump, "bulk_insert", real_insert)
+    assert click_import(qtbot, window, dialog) == "ok"  # the same preview, imported after all
+    assert len(stored_people(db_path)) == len(known) + 10_000
+
+
+# -- bad files -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "empty"),
+        (b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555", "cut short"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" + bytes(range(256)) * 8, "not a text"),
+        (b"\xff\xfeB\x00E\x00\x00\xd8", "cannot be decoded"),
+        (b"First Name,Last Name,E-mail Address,Mobile Phone\r\n", "only a header"),
+        (b"Full name;Shoe size\r\n", "only a header"),
+        (b'{"format": "mentorship-planner-dump", "version": 1, "contacts": [', "not valid JSON"),
+    ],
+)
+def test_a_malformed_file_gives_one_clear_message_and_writes_nothing(
+    qtbot, db_path, tmp_path, known, content, words
+):
+    bad = tmp_path / "contacts.vcf"
+    bad.write_bytes(content)
+    window = open_window(qtbot, db_path)
+    before = content_hash(db_path)
+    start_import(qtbot, window, bad)
+    controller = window.transfer
+    assert controller.import_dialog is None
+    box = controller.error_box
+    assert box is not None and box.isVisible() and box.icon() == QMessageBox.Icon.Warning
+    assert box.text().startswith("Cannot ") and words in box.text(), box.text()
+    assert "Nothing was written." in box.text() and "\n" not in box.text()
+    assert window.statusBar().currentMessage() == box.text()
+    assert content_hash(db_path) == before
+    assert not list((db_path.parent / "backups").glob("*-pre-import.db"))
+
+
+# -- a full JSON export --------------------------------------------------------------------------
+def make_dump(tmp_path) -> tuple[Path, dict]:
+    from planner.services import contacts, exporting, touchpoints
+    from planner.storage.database import open_database
+
+    source = tmp_path / "source.db"
+    ids = populate(source, inner=2, middle=1, unplaced=1)
+    opened = open_database(str(source))
+    try:
+        contacts.edit_contact(ids["Inner 1"], email="inner1@example.org", tags=["a"])
+        touchpoints.log_touchpoint(ids["Inner 1"], "coffee", note="Flat white")
+        target = tmp_path / "everything.json"
+        exporting.write_json(target)
+        data = exporting.export_json()
+    finally:
+        opened.close()
+    return target, data
+
+
+def test_a_full_export_is_restored_into_an_empty_database(qtbot, tmp_path):
+    from planner.services import exporting
+
+    dump_file, expected = make_dump(tmp_path)
+    empty = tmp_path / "new.db"
+    window = open_window(qtbot, empty)
+    controller = window.transfer
+    start_import(qtbot, window, dump_file)
+    assert controller.import_dialog is None  # not an address book: no preview
+    box = controller.confirm_box
+    assert box is not None and box.isVisible()
+    assert "empty database" in box.text() and "4 contacts" in box.informativeText()
+    with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS) as blocker:
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), LEFT)
+    assert blocker.args == ["ok"]
+    got = exporting.export_json()
+    for data in (got, expected):
+        data.pop("exported_at")
+    assert got == expected  # exactly, ids and times included
+    assert sorted(listed(window)) == ["Inner 1", "Inner 2", "Middle 1", "Network 1"]
+    assert placements(empty)  # rings came back too
+    assert window.statusBar().currentMessage().startswith("Restored 4 contacts")
+
+
+def test_a_full_export_into_a_database_with_people_is_refused(qtbot, db_path, tmp_path, known):
+    dump_file, _ = make_dump(tmp_path)
+    window = open_window(qtbot, db_path)
+    before = content_hash(db_path)
+    start_import(qtbot, window, dump_file)
+    controller = window.transfer
+    assert controller.confirm_box is None
+    box = controller.error_box
+    assert box is not None and box.isVisible()
+    assert "only be imported into an empty database" in box.text()
+    assert "Nothing was written." in box.text()
+    assert content_hash(db_path) == before
+
+
+def test_declining_the_restore_writes_nothing(qtbot, tmp_path):
+    dump_file, _ = make_dump(tmp_path)
+    empty = tmp_path / "new.db"
+    window = open_window(qtbot, empty)
+    before = content_hash(empty)
+    start_import(qtbot, window, dump_file)
+    box = window.transfer.confirm_box
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), LEFT)
+    assert window.transfer.job is None
+    assert content_hash(empty) == before
+    assert listed(window) == []
+
+
+# -- how it looks --------------------------------------------------------------------------------
+def test_the_preview_dialog_renders(qtbot, db_path, known, tmp_path):
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, VCARDS / "gmail-list.vcf")
+    qtbot.waitExposed(dialog)
+    image = dialog.grab().toImage()
+    image.save(str(tmp_path / "import-preview.png"))
+    assert image.width() >= 600 and image.height() >= 400
+    table = dialog.table
+    assert table.isVisible() and table.model().rowCount() == 3
+    # every column can be read without hunting for it: none collapsed to nothing
+    assert all(table.columnWidth(c) >= 80 for c in range(table.model().columnCount()))
