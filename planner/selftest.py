@@ -41,6 +41,7 @@ def run_self_test() -> int:
         _check("sample data", lambda: _sample_data(), results)
         _check("main window renders", lambda: _window(db_path, Path(tmp), state), results)
         _check("resources", _resources, results)
+        _check("encrypted database (SQLCipher)", lambda: _sqlcipher(Path(tmp)), results)
         _check("keyring backend", _keyring, results)
         if "opened" in state:
             state["opened"].close()
@@ -109,6 +110,31 @@ def _resources() -> str:
     if QIcon(str(app_icon_path())).isNull():
         raise RuntimeError("the app icon does not load")
     return f"{len(expected_resources())} files in {resources_root()}"
+
+
+def _sqlcipher(tmp: Path) -> str:
+    """Encrypt a copy, check it is not plaintext and that the key (only) opens it."""
+    import sqlite3
+
+    from planner.storage import encryption
+
+    path = tmp / "encrypted.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.execute("INSERT INTO t VALUES ('self-test secret')")
+    conn.commit()
+    conn.close()
+    key = encryption.generate_key()
+    done = encryption.encrypt(path, key)
+    data = path.read_bytes()
+    if data.startswith(b"SQLite format 3") or b"self-test secret" in data:
+        raise RuntimeError("the encrypted file is readable without the key")
+    if not encryption.check_key(path, key) or encryption.check_key(path, "wrong key"):
+        raise RuntimeError("the key check does not work")
+    conn = encryption.open_verified(path, key)
+    version = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    conn.close()
+    return f"SQLCipher {version}, {done.rows} row(s) verified"
 
 
 def _keyring() -> str:

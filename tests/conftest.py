@@ -15,6 +15,8 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 REPO = Path(__file__).resolve().parents[1]
+# no_keyring, locked_keyring, fresh_notice (memory_keyring is below)
+pytest_plugins = ("tests.helpers.keyrings",)
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
 
 

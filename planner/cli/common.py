@@ -24,6 +24,12 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     "Default: planner.db in your data folder, or $PLANNER_DB.",
 )
 @click.option(
+    "--passphrase-stdin",
+    is_flag=True,
+    help="Read the passphrase of an encrypted database from standard input (one line) "
+    "instead of the keyring.",
+)
+@click.option(
     "--demo",
     is_flag=True,
     help="Open the window on a fresh temporary demo database, to try everything "
@@ -39,16 +45,25 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     help="Check that this installation works (offscreen) and exit.",
 )
 @click.pass_context
-def cli(ctx: click.Context, database: str | None, demo: bool) -> int | None:
+def cli(
+    ctx: click.Context, database: str | None, passphrase_stdin: bool, demo: bool
+) -> int | None:
     """Mentorship Planner: your 3 / 12 / 72 rings, touchpoints and timeline.
 
     With no command, opens the window on the database.
     """
-    ctx.obj = {"database": database, "open": None}
+    from planner.cli.passphrase import install_notice
+
+    install_notice()
+    ctx.obj = {"database": database, "open": None, "passphrase_stdin": passphrase_stdin}
     ctx.call_on_close(lambda: _close(ctx))
     if demo:
         database = _demo_database(ctx)
     if ctx.invoked_subcommand is None:
+        if passphrase_stdin:
+            raise click.UsageError(
+                "--passphrase-stdin is for commands; the window asks for the passphrase itself"
+            )
         from planner.app import run_gui
 
         return run_gui(database)
@@ -82,11 +97,12 @@ def _close(ctx: click.Context) -> None:
 
 def open_db(ctx: click.Context):
     """Open the database once per command, migrating it if needed."""
+    from planner.cli.passphrase import passphrases
     from planner.storage.database import open_database
 
     root = ctx.find_root()
     if root.obj["open"] is None:
-        root.obj["open"] = open_database(root.obj["database"])
+        root.obj["open"] = open_database(root.obj["database"], **passphrases(ctx).open_options())
     return root.obj["open"]
 
 

@@ -182,8 +182,11 @@ def restore(ctx: click.Context, file: Path) -> None:
     target = resolve_target(ctx.find_root().obj["database"])
     if target.path is None:
         raise DatabaseProblem(f"{target.display()}: restore works on database files only")
-    result = restore_backup(file, target.path)
-    open_database(str(result.database)).close()  # upgrades an older backup's schema now
+    from planner.cli.db import key_if_encrypted
+
+    key = key_if_encrypted(ctx, target)  # an encrypted database stays encrypted
+    result = restore_backup(file, target.path, key=key)
+    open_database(str(result.database), key=key).close()  # upgrades an older backup's schema now
     click.echo(f"Restored {result.database} from {result.source}")
     if result.previous is not None:
         click.echo(f"The previous database was kept as {result.previous}")

@@ -16,6 +16,10 @@
   then swaps the files atomically. The caller must have closed every
   connection to the database (other threads' too) and reopens it afterwards;
   another process with it open makes restore refuse instead of corrupting it.
+* Encrypted databases (SQLCipher): every copy is encrypted with the database's
+  key, never plaintext. A restore into an encrypted database (or from an
+  encrypted backup) leaves the database encrypted with its key; the key is
+  the open database's, else the keyring's, else the ``key`` argument.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from peewee import SqliteDatabase
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import backup as store
 from planner.storage import dump
+from planner.storage.database import database_key
+from planner.storage.encryption import is_encrypted
 from planner.storage.models import db_proxy
 from planner.storage.settings_repo import get_setting, set_setting
 from planner.storage.target import resolve_target
@@ -117,15 +123,16 @@ def backup_now(
             raise InvalidInput(f"{target} is the database itself; choose another file")
         if not target.parent.is_dir():
             raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
+    key = database_key(db)  # an encrypted database's copies are encrypted with its key
     try:
         if db.is_closed() or db.in_transaction():
             # Another connection sees only committed data, never this one's open transaction.
-            store.backup_file(path, target)
+            store.backup_file(path, target, key=key)
         else:
-            store.backup_to(db.connection(), target)
+            store.backup_to(db.connection(), target, key=key)
     except OSError as exc:
         raise InvalidInput(f"cannot write the backup {target}: {exc.strerror or exc}") from None
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, _cipher_errors()[0]) as exc:
         raise DatabaseProblem(f"the backup to {target} failed: {exc}") from None
     dump.fsync_file(target)
     log.info("backed up %s to %s (%s)", path, target, reason)
@@ -168,40 +175,73 @@ def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None)
 # ---------------------------------------------------------------------- restore
 
 
-def restore(source: str | Path, db_path: str | Path | None = None) -> RestoreResult:
+def restore(
+    source: str | Path, db_path: str | Path | None = None, *, key: str | None = None
+) -> RestoreResult:
     """Replace the database with the backup ``source``; the caller reopens the database.
 
     ``db_path`` defaults to the open database (whose connection in this thread
     is closed here), else the default database. Refuses, changing nothing, if
     ``source`` is not a Mentorship Planner database this version can open, or
-    if another program still has the database open.
+    if another program still has the database open. ``key`` is the database's
+    key when it is encrypted (default: the open database's, else the keyring's).
     """
     source = Path(source).expanduser().absolute()
     if db_path is None:
         db_path = _bound_path() or resolve_target(None).path
     assert db_path is not None
     db_path = Path(db_path).expanduser().absolute()
-    version = dump.check_restorable(source)
+    key = key or _restore_key(source, db_path)
+    db_encrypted = is_encrypted(db_path)
+    if db_encrypted and key is None:
+        raise DatabaseProblem(
+            f"{db_path} is encrypted and its key is not in this machine's keyring; give its "
+            "passphrase (planner --passphrase-stdin). Nothing was changed"
+        )
+    version = dump.check_restorable(source, key)
     if _same_file(source, db_path):
         raise InvalidInput(f"{source.name} is the database itself; choose a backup file")
-    current = dump.classify_file(db_path)
+    current = dump.classify_file(db_path, key)
     if current.kind == "foreign":
         raise DatabaseProblem(
             f"will not overwrite {db_path}: {current.message}; nothing was changed"
         )
+    from_encrypted = dump.classify_file(source, key).encrypted
     _close_bound(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staged = db_path.with_name(f"{db_path.name}.restoring")
-    dump.copy_database(source, staged)  # consistent, fsynced, in the same folder
+    # consistent, fsynced, in the same folder; encrypted if either side is
+    dump.copy_database(source, staged, key if from_encrypted else None,
+                       key if (db_encrypted or from_encrypted) else None)
     try:
-        previous = _swap_in(staged, db_path, current.kind)
+        previous = _swap_in(staged, db_path, current.kind, key if db_encrypted else None)
     finally:
         staged.unlink(missing_ok=True)
     log.info("restored %s from %s (previous copy: %s)", db_path, source, previous)
     return RestoreResult(db_path, source, previous, version)
 
 
-def _swap_in(staged: Path, db_path: Path, kind: str) -> Path | None:
+def _restore_key(source: Path, db_path: Path) -> str | None:
+    """The database's key, if the database or the backup is encrypted (keyring may block)."""
+    bound = _bound_path()
+    if bound is not None and _same_file(bound, db_path):
+        found = database_key(db_proxy.obj)
+        if found is not None:
+            return found
+    if is_encrypted(db_path):
+        from planner.storage.unlock import keyring_key
+
+        return keyring_key(db_path)
+    return None
+
+
+def _cipher_errors() -> tuple[type[Exception], type[Exception]]:
+    from sqlcipher3 import dbapi2
+
+    return dbapi2.Error, dbapi2.OperationalError
+
+
+def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> Path | None:
     if kind in ("missing", "empty"):
         _remove_sidecars(db_path)
         os.replace(staged, db_path)
@@ -215,9 +255,9 @@ def _swap_in(staged: Path, db_path: Path, kind: str) -> Path | None:
         os.replace(staged, db_path)
         dump.fsync_dir(db_path.parent)
         return previous
-    conn = _lock_exclusively(db_path)
+    conn = _lock_exclusively(db_path, key)
     try:
-        store.backup_to(conn, previous)
+        store.backup_to(conn, previous, key)
         dump.fsync_file(previous)
         _remove_sidecars(db_path)  # the old file is in rollback mode now: these are stale
         os.replace(staged, db_path)
@@ -228,13 +268,19 @@ def _swap_in(staged: Path, db_path: Path, kind: str) -> Path | None:
     return previous
 
 
-def _lock_exclusively(db_path: Path) -> sqlite3.Connection:
+def _lock_exclusively(db_path: Path, key: str | None = None) -> sqlite3.Connection:
     """Checkpoint the WAL, leave WAL mode and hold an exclusive lock on ``db_path``.
 
     Leaving WAL mode needs every other connection gone, so this is also how we
     find out that the window (or another process) still has the file open.
+    ``key`` opens an encrypted database.
     """
-    conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
+    if key is None:
+        conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
+    else:
+        from planner.storage.encryption import connect
+
+        conn = connect(db_path, key, timeout=2)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
@@ -243,7 +289,7 @@ def _lock_exclusively(db_path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA locking_mode=EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
         conn.execute("COMMIT")  # in exclusive locking mode the lock stays after commit
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.OperationalError, _cipher_errors()[1]) as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseProblem(

@@ -28,27 +28,50 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def backup_to(source: sqlite3.Connection, dest: Path) -> Path:
-    """Copy a live connection's database to ``dest`` (owner-only), atomically."""
+def backup_to(source: sqlite3.Connection, dest: Path, key: str | None = None) -> Path:
+    """Copy a live connection's database to ``dest`` (owner-only), atomically.
+
+    ``key``: the source is an encrypted (SQLCipher) database with this key, and
+    so is the copy (SQLCipher's backup API copies between equal keys only).
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     if tmp.exists():
         tmp.unlink()
     create_private_file(tmp)
-    target = sqlite3.connect(tmp)
+    if key is None:
+        target = sqlite3.connect(tmp)
+    else:
+        from planner.storage.encryption import connect
+
+        target = connect(tmp, key)
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
+    if key is not None and _header(tmp) == SQLITE_HEADER:  # never a plaintext copy
+        tmp.unlink()
+        raise OSError(f"the copy of an encrypted database came out unencrypted: {dest}")
     os.replace(tmp, dest)
     return dest
 
 
-def backup_file(db_path: Path, dest: Path) -> Path:
-    source = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
+def _header(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(len(SQLITE_HEADER))
+
+
+def backup_file(db_path: Path, dest: Path, key: str | None = None) -> Path:
+    """Copy the database file ``db_path`` (encrypted with ``key``, if given) to ``dest``."""
+    if key is None:
+        source = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
+    else:
+        from planner.storage.encryption import open_verified
+
+        source = open_verified(db_path, key, immutable=False)
     try:
-        return backup_to(source, dest)
+        return backup_to(source, dest, key)
     finally:
         source.close()
 

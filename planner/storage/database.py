@@ -11,7 +11,7 @@ import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import migrations
+from planner.storage import encryption, migrations
 from planner.storage.backup import (
     SQLITE_HEADER,
     backup_file,
@@ -21,6 +21,7 @@ from planner.storage.backup import (
 )
 from planner.storage.models import db_proxy
 from planner.storage.target import DatabaseTarget, resolve_target
+from planner.storage.unlock import AskPassphrase, unlock
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class OpenDatabase:
     target: DatabaseTarget
     db: Database
     schema_version: int
+    encrypted: bool = False  # a SQLCipher file (its key is in db.connect_params)
 
     @property
     def path(self) -> Path | None:
@@ -51,10 +53,11 @@ def restore_hint(path: Path) -> str:
     return f"restore a backup with: planner --db '{path}' restore BACKUP_FILE"
 
 
-def inspect_sqlite_file(path: Path) -> int | None:
+def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
     """Return the planner schema version of an existing file (0 = empty database).
 
     Reads without writing; refuses anything that is not ours, leaving it untouched.
+    ``key`` reads an encrypted (SQLCipher) file.
     """
     if not path.exists() or path.stat().st_size == 0:
         return None
@@ -62,7 +65,7 @@ def inspect_sqlite_file(path: Path) -> int | None:
         raise DatabaseProblem(f"{path} is a folder, not a database file")
     with path.open("rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+    if header != SQLITE_HEADER and key is None:
         raise DatabaseProblem(
             f"{path} is not a Mentorship Planner database (it is not a SQLite file); "
             "it was left untouched"
@@ -73,7 +76,10 @@ def inspect_sqlite_file(path: Path) -> int | None:
             # Nobody has it open in WAL mode, so all of it is in the file: read it as
             # immutable, which leaves no -wal/-shm beside a file that may not be ours.
             params["immutable"] = "1"
-        conn = sqlite3.connect(sqlite_uri(path, **params), uri=True)
+        if key is not None:
+            conn = encryption.open_verified(path, key)
+        else:
+            conn = sqlite3.connect(sqlite_uri(path, **params), uri=True)
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -88,7 +94,7 @@ def inspect_sqlite_file(path: Path) -> int | None:
             rows = dict(conn.execute("SELECT key, value FROM planner_meta").fetchall())
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, _cipher_error()) as exc:
         raise DatabaseProblem(
             f"{path} cannot be read ({exc}); it may be damaged. It was left untouched; "
             + restore_hint(path)
@@ -102,31 +108,73 @@ def inspect_sqlite_file(path: Path) -> int | None:
     return version
 
 
+def _cipher_error() -> type[Exception]:
+    from sqlcipher3 import dbapi2
+
+    return dbapi2.DatabaseError
+
+
 def connect_sqlite(path: Path) -> SqliteDatabase:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
 
 
-def open_database(spec: str | None = None, *, migrate: bool = True) -> OpenDatabase:
-    """Open (creating if needed) the database ``spec`` names and bind the models to it."""
+def connect_sqlcipher(path: Path, key: str) -> SqliteDatabase:
+    """An encrypted database: every connection (one per thread) derives the key once."""
+    from playhouse.sqlcipher_ext import SqlCipherDatabase
+
+    return SqlCipherDatabase(str(path), passphrase=encryption.require_key(key),
+                             pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
+
+
+def database_key(db: Database | None) -> str | None:
+    """The key of an open encrypted database (None for a plain one)."""
+    params = getattr(db, "connect_params", None) or {}
+    return params.get("passphrase") or None
+
+
+def open_database(
+    spec: str | None = None,
+    *,
+    migrate: bool = True,
+    key: str | None = None,
+    passphrase: str | None = None,
+    ask_passphrase: AskPassphrase | None = None,
+    use_keyring: bool = True,
+) -> OpenDatabase:
+    """Open (creating if needed) the database ``spec`` names and bind the models to it.
+
+    A plain SQLite file opens as before. An encrypted file (decided by looking
+    at it) needs its key: ``key`` (exact), ``passphrase`` (typed), the keyring
+    (``use_keyring``), then ``ask_passphrase``; see ``planner.storage.unlock``.
+    The keyring may block: the GUI looks the key up off its thread and passes
+    ``key``. A wrong key is refused and leaves the file untouched.
+    """
     target = resolve_target(spec)
     if target.kind != "sqlite":
         raise DatabaseProblem(f"{target.display()}: team databases are not supported yet")
     path = target.path
     assert path is not None
-    existing = inspect_sqlite_file(path)
+    if not path.is_dir():
+        encryption.cleanup_leftovers(path)  # finish or undo an interrupted encryption
+    cipher_key = None
+    if encryption.file_state(path) == "encrypted":
+        cipher_key, existing = unlock(path, key, passphrase, ask_passphrase, use_keyring,
+                                      target, lambda k: inspect_sqlite_file(path, k))
+    else:
+        existing = inspect_sqlite_file(path)
     if existing is None and not path.exists():
         try:
             create_private_file(path)
         except OSError as exc:
             raise DatabaseProblem(f"cannot create the database {path}: {exc.strerror}") from None
-    db = connect_sqlite(path)
+    db = connect_sqlite(path) if cipher_key is None else connect_sqlcipher(path, cipher_key)
     try:
         db.connect()
         db_proxy.initialize(db)
         version = migrations.read_version(db)
         if migrate and version < migrations.LATEST:
             version = migrations.migrate(
-                db, version, backup=lambda v: _pre_migration_backup(path, v)
+                db, version, backup=lambda v: _pre_migration_backup(path, v, cipher_key)
             )
             db.execute_sql(f"PRAGMA application_id = {migrations.SQLITE_APPLICATION_ID}")
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
@@ -136,10 +184,10 @@ def open_database(spec: str | None = None, *, migrate: bool = True) -> OpenDatab
     except BaseException:
         db.close()
         raise
-    return OpenDatabase(target, db, version)
+    return OpenDatabase(target, db, version, encrypted=cipher_key is not None)
 
 
-def _pre_migration_backup(path: Path, version: int) -> None:
+def _pre_migration_backup(path: Path, version: int, key: str | None = None) -> None:
     dest = backup_name(path, f"pre-migration-v{version}")
-    backup_file(path, dest)
+    backup_file(path, dest, key=key)
     log.info("backed up %s to %s before migrating from schema %s", path, dest, version)

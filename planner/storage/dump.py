@@ -20,12 +20,16 @@ from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
 from planner.storage.backup import SQLITE_HEADER, sqlite_uri
 from planner.storage.models import (
+    AskRow,
     ContactRow,
+    GiveRow,
     NoteRow,
     PlacementRow,
     RingMoveRow,
     SettingRow,
+    StageChangeRow,
     TouchpointRow,
+    WinRow,
 )
 
 _WRAP_ERRORS = peewee.__exception_wrapper__
@@ -38,7 +42,13 @@ DATA_TABLES: tuple[tuple[str, type[Model]], ...] = (
     ("touchpoints", TouchpointRow),
     ("notes", NoteRow),
     ("settings", SettingRow),
+    ("stage_changes", StageChangeRow),
+    ("asks", AskRow),
+    ("gives", GiveRow),  # after asks: a give may thank for one
+    ("wins", WinRow),  # after touchpoints: a win may be celebrated by one
 )
+#: The schema version that added a table (the others are there since version 1).
+ADDED_IN: dict[type[Model], int] = {StageChangeRow: 3, AskRow: 3, GiveRow: 3, WinRow: 3}
 #: The tables that make a database "not empty" for a full restore. Settings do
 #: not count: a fresh database may already hold a preference or two.
 PEOPLE_TABLES = tuple(model for name, model in DATA_TABLES if name != "settings")
@@ -108,9 +118,14 @@ class FileKind:
     kind: str  # "missing", "empty", "planner", "damaged" or "foreign"
     message: str = ""  # why it is not usable (for "damaged" and "foreign")
     schema_version: int = 0
+    encrypted: bool = False  # a SQLCipher file the given key opens
 
 
-def _connect_readonly(path: Path) -> sqlite3.Connection:
+def _connect_readonly(path: Path, key: str | None = None) -> sqlite3.Connection:
+    if key is not None:
+        from planner.storage.encryption import open_verified
+
+        return open_verified(path, key)
     params = {"mode": "ro"}
     if not Path(f"{path}-wal").exists():
         # Nothing is in a WAL: read it as immutable, which leaves no -wal/-shm
@@ -119,8 +134,23 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(sqlite_uri(path, **params), uri=True)
 
 
-def classify_file(path: Path) -> FileKind:
-    """Look at ``path`` read-only and say what it is; never raises for a bad file."""
+def _encrypted_with(path: Path, key: str | None) -> bool:
+    from planner.storage.encryption import check_key, file_state
+
+    return key is not None and file_state(path) == "encrypted" and check_key(path, key)
+
+
+def _cipher_error() -> type[Exception]:
+    from sqlcipher3 import dbapi2
+
+    return dbapi2.DatabaseError
+
+
+def classify_file(path: Path, key: str | None = None) -> FileKind:
+    """Look at ``path`` read-only and say what it is; never raises for a bad file.
+
+    ``key`` (the database's): an encrypted file it opens is read like a plain one.
+    """
     path = Path(path)
     if not path.exists():
         return FileKind("missing", f"{path} does not exist")
@@ -133,12 +163,15 @@ def classify_file(path: Path) -> FileKind:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         return FileKind("foreign", f"{path} cannot be read ({exc.strerror})")
-    if header != SQLITE_HEADER:
+    encrypted = header != SQLITE_HEADER and _encrypted_with(path, key)
+    if header != SQLITE_HEADER and not encrypted:
+        also = ", and the database's key does not open it" if key is not None else ""
         return FileKind(
-            "foreign", f"{path.name} is not a Mentorship Planner database (not a SQLite file)"
+            "foreign",
+            f"{path.name} is not a Mentorship Planner database (not a SQLite file{also})",
         )
     try:
-        conn = _connect_readonly(path)
+        conn = _connect_readonly(path, key if encrypted else None)
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -155,7 +188,11 @@ def classify_file(path: Path) -> FileKind:
                     f"{path.name} is not a Mentorship Planner database (no app marker)",
                 )
             version = int(meta.get("schema_version") or 0)
-            missing = {model._meta.table_name for _, model in DATA_TABLES} - tables
+            missing = {
+                model._meta.table_name
+                for _, model in DATA_TABLES
+                if ADDED_IN.get(model, 1) <= version
+            } - tables
             if version >= 1 and missing:
                 return FileKind(
                     "damaged", f"{path.name} lacks the table(s) {', '.join(sorted(missing))}"
@@ -165,14 +202,14 @@ def classify_file(path: Path) -> FileKind:
                 return FileKind("damaged", f"{path.name} is damaged ({check})", version)
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, ValueError) as exc:
+    except (sqlite3.DatabaseError, _cipher_error(), ValueError, DatabaseProblem) as exc:
         return FileKind("damaged", f"{path.name} cannot be read ({exc}); it may be damaged")
-    return FileKind("planner", "", version)
+    return FileKind("planner", "", version, encrypted)
 
 
-def check_restorable(path: Path) -> int:
+def check_restorable(path: Path, key: str | None = None) -> int:
     """The schema version of a backup that this app can restore; DatabaseProblem otherwise."""
-    found = classify_file(path)
+    found = classify_file(path, key)
     if found.kind == "missing":
         raise DatabaseProblem(f"cannot restore: {found.message}")
     if found.kind == "empty":
@@ -193,17 +230,29 @@ def check_restorable(path: Path) -> int:
     return found.schema_version
 
 
-def copy_database(source: Path, dest: Path) -> None:
+_SAME = object()
+
+
+def copy_database(source: Path, dest: Path, key: str | None = None, dest_key=_SAME) -> None:
     """A consistent, owner-only, fsynced copy of the SQLite file ``source`` at ``dest``.
 
     Uses SQLite's backup API (so a -wal beside ``source`` is folded in) and
-    leaves ``dest`` in rollback-journal mode with no sidecar files.
+    leaves ``dest`` in rollback-journal mode with no sidecar files. ``key``
+    opens an encrypted ``source``; the copy gets ``dest_key`` (default: the
+    same key), through a verified SQLCipher export when the keys differ.
     """
     from planner.storage.backup import backup_to
 
-    conn = _connect_readonly(source)
+    if dest_key is _SAME:
+        dest_key = key
+    if dest_key != key:
+        from planner.storage.encryption import copy_file
+
+        copy_file(source, key, dest, dest_key)
+        return
+    conn = _connect_readonly(source, key)
     try:
-        backup_to(conn, dest)
+        backup_to(conn, dest, key)
     finally:
         conn.close()
     fsync_file(dest)

@@ -1,0 +1,96 @@
+"""Passphrases on the command line: ``--passphrase-stdin``, the terminal prompt, the notice.
+
+* ``planner --passphrase-stdin …`` reads passphrases from standard input, one
+  per line, when they are needed: first the database's (the keyring is then
+  not consulted), then, for ``db change-key --own-passphrase`` or
+  ``db encrypt --own-passphrase``, the new one.
+* Otherwise an encrypted database's key comes from the keyring; if it is not
+  there and standard input is a terminal, the passphrase is asked for (hidden,
+  three tries). With neither, the command is refused with a one-line hint.
+* "Secrets cannot be remembered on this machine" is printed once, on stderr,
+  before a prompt or after a ``db`` command; a refusal stays one line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.storage import secrets
+
+ATTEMPTS = 3
+_pending_notice: list[str] = []
+
+
+def install_notice() -> None:
+    """Route the one-time secret-store notice to stderr (printed by :func:`flush_notice`)."""
+    secrets.set_notice_handler(_pending_notice.append)
+
+
+def flush_notice() -> None:
+    while _pending_notice:
+        click.echo(f"planner: {_pending_notice.pop(0)}", err=True)
+
+
+def stdin_is_tty() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Passphrases:
+    """Where this command's passphrases come from (one per ``--passphrase-stdin`` line)."""
+
+    def __init__(self, from_stdin: bool):
+        self.from_stdin = from_stdin
+
+    def can_ask(self) -> bool:
+        return self.from_stdin or stdin_is_tty()
+
+    def read(self, prompt: str, *, confirm: bool = False) -> str:
+        """The next passphrase; InvalidInput when none can be had."""
+        if self.from_stdin:
+            line = sys.stdin.readline()
+            if not line:
+                raise InvalidInput("--passphrase-stdin: no passphrase on standard input")
+            return line.rstrip("\r\n")
+        if stdin_is_tty():
+            flush_notice()
+            return click.prompt(
+                prompt, hide_input=True, confirmation_prompt=confirm, default="", show_default=False
+            )
+        raise InvalidInput(
+            "a passphrase is needed: give it with planner --passphrase-stdin (one line on "
+            "standard input), or run the command in a terminal"
+        )
+
+    def open_options(self) -> dict:
+        """Keyword arguments for ``open_database``: how to get an encrypted database's key."""
+        if self.from_stdin:
+            return {"ask_passphrase": self._ask_once, "use_keyring": False}
+        if stdin_is_tty():
+            return {"ask_passphrase": self._ask_terminal}
+        return {}
+
+    def _ask_once(self, request) -> str:
+        if request.error:  # one line from stdin, one try
+            raise DatabaseProblem(request.error)
+        return self.read("Passphrase")
+
+    def _ask_terminal(self, request) -> str | None:
+        if request.attempt > ATTEMPTS:
+            raise DatabaseProblem(request.error or f"{request.path} was not opened")
+        if request.error:
+            click.echo(f"planner: {request.error}", err=True)
+        if request.attempt == 1:
+            click.echo(f"{request.path} is encrypted.", err=True)
+        return self.read("Passphrase (or recovery passphrase)")
+
+
+def passphrases(ctx: click.Context) -> Passphrases:
+    root = ctx.find_root()
+    obj = root.obj or {}
+    return Passphrases(bool(obj.get("passphrase_stdin")))

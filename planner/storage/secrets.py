@@ -1,0 +1,279 @@
+"""The OS secret store (``keyring``), wrapped once. No Qt.
+
+* Service ``mentorship-planner``; one account per database: the database file's
+  absolute path with symbolic links resolved (or, for a server database, its URL
+  without a password). A key waiting to replace the current one (written just
+  before an encrypt or change-key swaps the file, see
+  :mod:`planner.storage.encryption`) lives under the same account plus
+  :data:`PENDING_SUFFIX`, so a crash between the two steps never strands a file.
+* :func:`get_secret`, :func:`set_secret`, :func:`delete_secret` raise
+  :class:`SecretStoreUnavailable` when there is no usable store: headless Linux
+  (``fail.Keyring`` raises ``NoKeyringError`` on every call), the ``null``
+  backend (it forgets everything), a plain-text file backend, a locked or
+  refused keychain. The first time that happens in a process the user is told
+  once, clearly, through the notice handler (the CLI prints one line, the GUI
+  shows a message); callers then ask for the passphrase instead. Nothing ever
+  falls back to storing a secret in a plain file.
+* These calls may block (a keychain waiting for its unlock prompt): the GUI
+  runs them off its thread (``planner.ui.secret_worker``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.domain.errors import PlannerError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "mentorship-planner"
+PENDING_SUFFIX = "#pending"
+NOTICE = (
+    "No usable secret store: secrets cannot be remembered on this machine ({reason}). "
+    "You will be asked for the passphrase whenever it is needed."
+)
+
+
+class SecretStoreUnavailable(PlannerError):
+    """The OS secret store cannot be used here (none, locked or refused)."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason  # short: "the keyring is locked", ...
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    usable: bool
+    backend: str  # module.Class of the keyring backend
+    reason: str = ""  # why not usable
+
+    def describe(self) -> str:
+        if self.usable:
+            return f"the system keyring ({self.backend})"
+        return f"no usable secret store ({self.reason})"
+
+
+_lock = threading.Lock()
+_notice_given = False
+_notice_handler: Callable[[str], None] | None = None
+
+
+# ------------------------------------------------------------------- the notice
+
+
+def set_notice_handler(handler: Callable[[str], None] | None) -> Callable[[str], None] | None:
+    """Who tells the user that secrets cannot be remembered; returns the previous one.
+
+    Called at most once per process, possibly from a worker thread (the GUI's
+    handler must hop to the GUI thread itself). Without a handler the notice is
+    logged as a warning.
+    """
+    global _notice_handler
+    previous, _notice_handler = _notice_handler, handler
+    return previous
+
+
+def notice_given() -> bool:
+    return _notice_given
+
+
+def mark_notice_given() -> None:
+    """The notice was shown another way (e.g. inside the passphrase dialog)."""
+    global _notice_given
+    _notice_given = True
+
+
+def reset_notice() -> None:
+    """Forget that the notice was given (tests; a new session)."""
+    global _notice_given
+    _notice_given = False
+
+
+def _unavailable(reason: str) -> SecretStoreUnavailable:
+    """Tell the user once, then return the error for the caller to raise."""
+    global _notice_given
+    message = NOTICE.format(reason=reason)
+    with _lock:
+        first, _notice_given = not _notice_given, True
+    if first:
+        handler = _notice_handler
+        # with a handler the user is told there; otherwise a warning is the notice
+        log.log(logging.INFO if handler is not None else logging.WARNING, "%s", message)
+        if handler is not None:
+            try:
+                handler(message)
+            except Exception:  # the notice must never break the caller
+                log.exception("the secret-store notice handler failed")
+    return SecretStoreUnavailable(message, reason)
+
+
+# -------------------------------------------------------------------- the store
+
+
+def _backend():
+    import keyring
+
+    return keyring.get_keyring()
+
+
+def backend_name(backend=None) -> str:
+    backend = backend if backend is not None else _backend()
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def store_status() -> StoreStatus:
+    """Whether the configured backend can keep a secret, judged without calling it."""
+    from keyring.backends import fail, null
+
+    backend = _backend()
+    name = backend_name(backend)
+    if isinstance(backend, fail.Keyring):
+        return StoreStatus(False, name, "no keyring service is running")
+    if isinstance(backend, null.Keyring):
+        return StoreStatus(False, name, "the keyring is switched off")
+    if "plaintext" in type(backend).__name__.lower():
+        return StoreStatus(False, name, "that keyring stores secrets in a plain file")
+    return StoreStatus(True, name)
+
+
+def _checked_backend():
+    status = store_status()
+    if not status.usable:
+        raise _unavailable(status.reason)
+    return _backend()
+
+
+def _reason(exc: Exception) -> str:
+    from keyring.errors import KeyringLocked, NoKeyringError
+
+    if isinstance(exc, KeyringLocked):
+        return "the keyring is locked"
+    if isinstance(exc, NoKeyringError):
+        return "no keyring service is running"
+    text = str(exc).strip().splitlines()
+    return f"the keyring refused: {text[0] if text else type(exc).__name__}"
+
+
+def get_secret(account: str) -> str | None:
+    """The secret stored for ``account``, or None; SecretStoreUnavailable if no store."""
+    from keyring.errors import KeyringError
+
+    backend = _checked_backend()
+    try:
+        return backend.get_password(SERVICE, account)
+    except KeyringError as exc:
+        raise _unavailable(_reason(exc)) from None
+    except Exception as exc:  # D-Bus and friends raise their own errors
+        log.exception("the keyring failed reading a secret")
+        raise _unavailable(_reason(exc)) from None
+
+
+def set_secret(account: str, secret: str) -> None:
+    """Store ``secret``; read it back, so a store that silently forgets is caught."""
+    from keyring.errors import KeyringError
+
+    if not secret:
+        raise ValueError("refusing to store an empty secret")
+    backend = _checked_backend()
+    try:
+        backend.set_password(SERVICE, account, secret)
+        kept = backend.get_password(SERVICE, account)
+    except KeyringError as exc:
+        raise _unavailable(_reason(exc)) from None
+    except Exception as exc:
+        log.exception("the keyring failed storing a secret")
+        raise _unavailable(_reason(exc)) from None
+    if kept != secret:
+        raise _unavailable("the keyring did not keep the secret")
+
+
+def delete_secret(account: str) -> None:
+    """Forget ``account``'s secret; nothing stored is not an error."""
+    from keyring.errors import KeyringError, PasswordDeleteError
+
+    backend = _checked_backend()
+    try:
+        backend.delete_password(SERVICE, account)
+    except PasswordDeleteError:
+        return
+    except KeyringError as exc:
+        raise _unavailable(_reason(exc)) from None
+    except Exception as exc:
+        log.exception("the keyring failed deleting a secret")
+        raise _unavailable(_reason(exc)) from None
+
+
+# ------------------------------------------------------------- database keys
+
+
+def account_for(database: str | os.PathLike | None) -> str:
+    """The keyring account of a database string (as ``--db`` takes it) or path."""
+    from planner.storage.target import DatabaseTarget, resolve_target
+
+    target = database if isinstance(database, DatabaseTarget) else resolve_target(database)
+    if target.path is not None:
+        return str(Path(os.path.realpath(target.path)))
+    return target.display()
+
+
+def database_key(database) -> str | None:
+    """The key stored for a database (SecretStoreUnavailable if no store)."""
+    return get_secret(account_for(database))
+
+
+def database_keys(database) -> list[str]:
+    """Keys worth trying for a database, current first then pending; [] if no store."""
+    try:
+        return stored_database_keys(database)
+    except SecretStoreUnavailable:
+        return []
+
+
+def stored_database_keys(database) -> list[str]:
+    """As :func:`database_keys`, but SecretStoreUnavailable when there is no store."""
+    account = account_for(database)
+    keys: list[str] = []
+    for name in (account, account + PENDING_SUFFIX):
+        value = get_secret(name)
+        if value and value not in keys:
+            keys.append(value)
+    return keys
+
+
+def lookup_database_keys(database) -> tuple[StoreStatus, list[str]]:
+    """The store's status and the database's keys, in one call that may block.
+
+    For a worker thread: the status reflects what the call found (a locked or
+    refusing keychain makes it not usable), never raises for a missing store.
+    """
+    status = store_status()
+    if not status.usable:
+        return status, []
+    try:
+        return status, stored_database_keys(database)
+    except SecretStoreUnavailable as exc:
+        return StoreStatus(False, status.backend, exc.reason), []
+
+
+def remember_database_key(database, key: str) -> None:
+    """Make ``key`` the database's key in the store (and drop any pending one)."""
+    account = account_for(database)
+    set_secret(account, key)
+    delete_secret(account + PENDING_SUFFIX)
+
+
+def stage_database_key(database, key: str) -> None:
+    """Keep ``key`` as the database's pending key, before the file changes to it."""
+    set_secret(account_for(database) + PENDING_SUFFIX, key)
+
+
+def forget_database_key(database) -> None:
+    account = account_for(database)
+    delete_secret(account)
+    delete_secret(account + PENDING_SUFFIX)

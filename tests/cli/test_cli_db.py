@@ -1,0 +1,289 @@
+"""``planner db encrypt | decrypt | change-key | status`` and ``--passphrase-stdin``.
+
+Without a keyring: the real command line in a subprocess with keyring's ``fail``
+backend (headless Linux). With one: in-process, with the in-memory keyring.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from planner.storage import encryption, secrets
+from tests.helpers.cli import run_cli
+from tests.helpers.encrypted import SECRET, assert_encrypted_on_disk, sha
+
+RECOVERY = re.compile(r"^\s+([A-Z2-7]{4}(?:-[A-Z2-7]{4}){6})$", re.MULTILINE)
+NOTICE = "secrets cannot be remembered on this machine"
+
+
+def ok(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def recovery_in(text: str) -> str:
+    halves = RECOVERY.findall(text)
+    assert len(halves) == 2, text
+    return "-".join(halves)
+
+
+@pytest.fixture
+def fail_backend(monkeypatch):
+    """Subprocesses see no keyring at all, as on headless Linux."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.fixture
+def with_people(db_path):
+    ok(run_cli("contacts", "add", "Ada", "--notes", SECRET, db=db_path))
+    ok(run_cli("contacts", "add", "Grace", db=db_path))
+    return db_path
+
+
+def names(db, *pre, input=None):
+    out = ok(run_cli(*pre, "contacts", "list", "--json", db=db, input=input))
+    return [c["name"] for c in json.loads(out)]
+
+
+class InProcess:
+    """``planner …`` run in this process (so it sees the in-memory keyring)."""
+
+    def __init__(self, db, capsys, monkeypatch):
+        self.db, self.capsys, self.monkeypatch = db, capsys, monkeypatch
+
+    def __call__(self, *args, input: str = ""):
+        from planner.cli import main
+
+        self.monkeypatch.setattr(sys, "stdin", io.StringIO(input))
+        self.capsys.readouterr()
+        code = main(["--db", str(self.db), *args])
+        out, err = self.capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+
+@pytest.fixture
+def planner(db_path, capsys, monkeypatch, fresh_notice):
+    return InProcess(db_path, capsys, monkeypatch)
+
+
+# ---------------------------------------------------------------------- help
+
+
+def test_help_lists_the_commands_and_the_global_option(db_path):
+    out = ok(run_cli("db", "--help", db=db_path))
+    for word in ("encrypt", "decrypt", "change-key", "status"):
+        assert word in out
+    assert "--passphrase-stdin" in ok(run_cli("--help"))
+    assert "--own-passphrase" in ok(run_cli("db", "encrypt", "--help", db=db_path))
+
+
+# ------------------------------------------------------------ no keyring at all
+
+
+def test_without_a_keyring_the_passphrase_path_works(with_people, fail_backend):
+    db = with_people
+    assert "Encrypted: no" in ok(run_cli("db", "status", db=db))
+    result = run_cli("db", "encrypt", db=db)
+    out = ok(result)
+    recovery = recovery_in(out)
+    assert "shown only this once" in out and "NOT kept" in out
+    assert result.stderr.count(NOTICE) == 1, result.stderr  # clear, and once
+    assert_encrypted_on_disk(db)
+    before = sha(db)
+
+    # no key anywhere: refused in one line that says what to do
+    refused(
+        run_cli("contacts", "list", db=db),
+        "encrypted",
+        "no keyring service",
+        "--passphrase-stdin",
+        "untouched",
+    )
+    assert sha(db) == before
+    # the recovery passphrase opens it (any spacing or case)
+    assert names(db, "--passphrase-stdin", input=recovery + "\n") == ["Ada", "Grace"]
+    assert names(db, "--passphrase-stdin", input=recovery.lower().replace("-", " ")) == [
+        "Ada",
+        "Grace",
+    ]
+    # status says where the key (does not) live
+    status = ok(run_cli("db", "status", db=db))
+    assert "Encrypted: yes" in status and "no usable secret store" in status
+    checked = ok(
+        run_cli("--passphrase-stdin", "db", "status", "--json", db=db, input=recovery + "\n")
+    )
+    data = json.loads(checked)
+    assert data["encrypted"] and data["passphrase_opens"] and data["key"] == "unchecked"
+
+
+def test_a_wrong_or_empty_passphrase_is_refused_and_the_file_untouched(with_people, fail_backend):
+    db = with_people
+    recovery = recovery_in(ok(run_cli("db", "encrypt", db=db)))
+    ok(run_cli("--passphrase-stdin", "contacts", "add", "Linus", db=db, input=recovery))
+    before = sha(db)
+    refused(
+        run_cli("--passphrase-stdin", "contacts", "list", db=db, input="guess\n"),
+        "does not open",
+        "untouched",
+    )
+    typo = recovery[:-1] + ("A" if recovery[-1] != "A" else "B")
+    refused(run_cli("--passphrase-stdin", "contacts", "list", db=db, input=typo), "typo")
+    refused(
+        run_cli("--passphrase-stdin", "contacts", "list", db=db, input="\n"),
+        "empty passphrase",
+        "unencrypted",
+    )
+    refused(
+        run_cli("--passphrase-stdin", "contacts", "list", db=db, input=""),
+        "no passphrase on standard input",
+    )
+    refused(run_cli("--passphrase-stdin", "db", "decrypt", db=db, input="guess\n"), "does not open")
+    assert sha(db) == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["planner.db"]
+
+
+def test_backup_and_restore_of_an_encrypted_database(with_people, fail_backend, tmp_path):
+    db = with_people
+    recovery = recovery_in(ok(run_cli("db", "encrypt", db=db)))
+    pass_in = recovery + "\n"
+    copy = tmp_path / "copy.db"
+    ok(run_cli("--passphrase-stdin", "backup", "-o", str(copy), db=db, input=pass_in))
+    assert_encrypted_on_disk(copy)
+    ok(run_cli("--passphrase-stdin", "contacts", "add", "Later", db=db, input=pass_in))
+    refused(run_cli("restore", str(copy), db=db), "encrypted", "--passphrase-stdin")
+    out = ok(run_cli("--passphrase-stdin", "restore", str(copy), db=db, input=pass_in))
+    assert "Restored" in out
+    assert_encrypted_on_disk(db)
+    assert names(db, "--passphrase-stdin", input=pass_in) == ["Ada", "Grace"]
+    for backup in (db.parent / "backups").glob("*.db"):
+        assert_encrypted_on_disk(backup)
+
+
+def test_own_passphrase_from_stdin(with_people, fail_backend):
+    db = with_people
+    refused(run_cli("--passphrase-stdin", "db", "encrypt", db=db, input="short\n"), "at least 8")
+    refused(run_cli("--passphrase-stdin", "db", "encrypt", db=db, input="\n"), "empty passphrase")
+    assert encryption.file_state(db) == "plain"
+    out = ok(
+        run_cli(
+            "--passphrase-stdin", "db", "encrypt", db=db, input="correct horse battery staple\n"
+        )
+    )
+    assert "Recovery passphrase" not in out
+    assert_encrypted_on_disk(db)
+    assert names(db, "--passphrase-stdin", input="correct horse battery staple\n") == [
+        "Ada",
+        "Grace",
+    ]
+    # change-key: line 1 the current passphrase, line 2 the new one
+    ok(
+        run_cli(
+            "--passphrase-stdin",
+            "db",
+            "change-key",
+            "--own-passphrase",
+            db=db,
+            input="correct horse battery staple\nanother long passphrase\n",
+        )
+    )
+    refused(
+        run_cli(
+            "--passphrase-stdin", "contacts", "list", db=db, input="correct horse battery staple\n"
+        ),
+        "does not open",
+    )
+    assert names(db, "--passphrase-stdin", input="another long passphrase\n") == ["Ada", "Grace"]
+
+
+# --------------------------------------------------------------- with a keyring
+
+
+def test_encrypt_keeps_the_key_in_the_keyring_and_nothing_is_asked(
+    planner, memory_keyring, db_path
+):
+    ok(planner("contacts", "add", "Ada", "--notes", SECRET))
+    result = planner("db", "encrypt")
+    out = ok(result)
+    recovery = recovery_in(out)
+    assert "The key is kept in the system keyring" in out
+    assert NOTICE not in result.stderr
+    assert_encrypted_on_disk(db_path)
+    key = memory_keyring.store[(secrets.SERVICE, secrets.account_for(db_path))]
+    assert encryption.key_from_recovery(recovery) == key
+    assert "Ada" in ok(planner("contacts", "list"))  # the keyring opens it
+    status = ok(planner("db", "status"))
+    assert "Encrypted: yes" in status and "Key: in the system keyring" in status
+    refused(planner("db", "encrypt"), "already encrypted")
+
+
+def test_change_key_then_decrypt(planner, memory_keyring, db_path):
+    ok(planner("contacts", "add", "Ada", "--notes", SECRET))
+    ok(planner("backup"))
+    old = recovery_in(ok(planner("db", "encrypt")))
+    out = ok(planner("db", "change-key"))
+    new = recovery_in(out)
+    assert new != old and "no longer open" in out and "1 backup(s)" in out
+    refused(planner("--passphrase-stdin", "contacts", "list", input=old), "does not open")
+    assert "Ada" in ok(planner("--passphrase-stdin", "contacts", "list", input=new))
+    assert "Ada" in ok(planner("contacts", "list"))  # the new key is in the keyring
+    for backup in (db_path.parent / "backups").glob("*.db"):
+        assert not encryption.check_key(backup, encryption.key_from_recovery(old))
+        assert encryption.check_key(backup, encryption.key_from_recovery(new))
+
+    out = ok(planner("db", "decrypt"))
+    assert "plain SQLite file again" in out
+    assert db_path.read_bytes().startswith(b"SQLite format 3\x00")
+    assert memory_keyring.store == {}
+    assert "Encrypted: no" in ok(planner("db", "status"))
+    for backup in (db_path.parent / "backups").glob("*.db"):
+        assert backup.read_bytes().startswith(b"SQLite format 3\x00")
+    refused(planner("db", "decrypt"), "not encrypted")
+
+
+def test_no_keyring_flag_keeps_the_key_out_of_the_keyring(planner, memory_keyring, db_path):
+    ok(planner("contacts", "add", "Ada"))
+    recovery = recovery_in(ok(planner("db", "encrypt", "--no-keyring")))
+    assert memory_keyring.store == {}
+    refused(planner("contacts", "list"), "not in this machine's keyring")
+    assert "Ada" in ok(planner("--passphrase-stdin", "contacts", "list", input=recovery))
+
+
+def test_the_terminal_prompt_asks_three_times(planner, memory_keyring, db_path, monkeypatch):
+    import click
+
+    ok(planner("contacts", "add", "Ada"))
+    recovery = recovery_in(ok(planner("db", "encrypt", "--no-keyring")))
+    answers: list[str] = []
+    prompts: list[tuple[str, bool]] = []
+
+    def prompt(text, **kwargs):
+        prompts.append((text, kwargs.get("hide_input")))
+        return answers.pop(0)
+
+    monkeypatch.setattr("planner.cli.passphrase.stdin_is_tty", lambda: True)
+    monkeypatch.setattr(click, "prompt", prompt)
+    answers[:] = ["", "nope", recovery]
+    result = planner("contacts", "list")
+    assert "Ada" in ok(result)
+    assert len(prompts) == 3 and all(hidden for _, hidden in prompts)
+    assert "empty passphrase" in result.stderr and "does not open" in result.stderr
+    answers[:] = ["nope", "nope", "nope"]
+    result = planner("contacts", "list")
+    assert result.returncode == 1 and "does not open" in result.stderr.splitlines()[-1]

@@ -1,0 +1,65 @@
+"""A database with sensitive notes, and what must hold for it once encrypted."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+SECRET = "Margarethe's chemotherapy starts in March"  # must never be found in plain bytes
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def fill(db_path: Path, people: int = 30) -> dict[str, int]:
+    """Create and fill a plain database at ``db_path``; return the row counts."""
+    from planner.domain.rings import Ring
+    from planner.services import contacts, touchpoints
+    from planner.storage import dump
+    from planner.storage.database import open_database
+
+    handle = open_database(str(db_path))
+    try:
+        for i in range(people):
+            ring = Ring.INNER if i < 3 else None
+            person = contacts.add_contact(f"Person {i}", ring=ring, notes=f"{SECRET} #{i}")
+            touchpoints.log_touchpoint(person.id, "coffee", note=f"talked about {SECRET}")
+            touchpoints.add_note(person.id, f"note {i}: {SECRET}")
+        return dump.row_counts()
+    finally:
+        handle.close()
+
+
+def read_all(db_path: Path, **open_args) -> tuple[dict[str, int], list[str], int]:
+    """(row counts, names, search hits for 'chemotherapy') through the app's open path."""
+    from planner.services import contacts, search
+    from planner.storage import dump
+    from planner.storage.database import open_database
+
+    handle = open_database(str(db_path), **open_args)
+    try:
+        names = sorted(c.name for c in contacts.list_contacts())
+        return dump.row_counts(), names, len(search.search("chemotherapy", limit=1000))
+    finally:
+        handle.close()
+
+
+def plain_sqlite_cannot_read(path: Path) -> bool:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return True
+    finally:
+        conn.close()
+    return False
+
+
+def assert_encrypted_on_disk(path: Path) -> None:
+    data = Path(path).read_bytes()
+    assert not data.startswith(b"SQLite format 3"), f"{path} is plaintext"
+    assert SECRET.encode() not in data
+    assert b"Person 1" not in data
+    assert plain_sqlite_cannot_read(path)
