@@ -91,6 +91,8 @@ def report(summary: DemoSummary, where: str) -> str:
         f"  {summary.contacts:,} contacts: {rings}\n"
         f"  {summary.touchpoints:,} touchpoints, {summary.notes:,} notes, "
         f"{summary.moves:,} ring moves\n"
+        f"  {summary.wins:,} wins, {summary.asks:,} asks, {summary.gives:,} gives, "
+        f"{summary.stage_changes:,} stage changes\n"
         f"  written in {summary.seconds:.2f} s"
     )
 

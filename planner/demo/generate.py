@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from itertools import islice
 
 from planner.demo import network
+from planner.demo.ledger import write_ledger
 from planner.demo.network import DAY, HISTORY_DAYS
 from planner.demo.people import PeopleFactory, Person
 from planner.demo.sentences import Composer
@@ -88,6 +89,10 @@ class DemoSummary:
     seed: int
     now: datetime
     seconds: float
+    wins: int = 0
+    asks: int = 0
+    gives: int = 0
+    stage_changes: int = 0
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -151,10 +156,13 @@ def generate(
         moves = plan.write_rings(ids)
         plan.write_touchpoints(ids, n_touchpoints)
         plan.write_notes(ids, notes)
+        ledger = write_ledger(seed, plan.now_ts)
     counts = {ring.value: plan.final.count(ring) for ring in RING_ORDER}
     counts["unplaced"] = plan.final.count(None)
     return DemoSummary(
-        n_contacts, counts, n_touchpoints, notes, moves, seed, now, time.perf_counter() - started
+        n_contacts, counts, n_touchpoints, notes, moves, seed, now, time.perf_counter() - started,
+        wins=ledger.wins, asks=ledger.asks, gives=ledger.gives,
+        stage_changes=ledger.stage_changes,
     )
 
 

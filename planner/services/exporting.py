@@ -79,6 +79,48 @@ Field                        Meaning
 ``.created_at``              when it was written
 ``.updated_at``              when it was last edited
 ``.version``                 edit counter
+``stage_changes[]``          the history of advocacy stages (schema 3)
+``.id``                      row id
+``.contact_id``              the person
+``.from_stage``              stage before: ``none``, ``cultivating``, ``succeeded``, ``advocate``
+``.to_stage``                stage after
+``.at``                      when it changed
+``asks[]``                   what was asked of a person (schema 3)
+``.id``                      row id
+``.contact_id``              the person
+``.type``                    ``reference-call``, ``case-study``, ``talk``,
+                             ``co-authored-post``, ``review-draft``, ``intro``, ``feedback``,
+                             ``beta-test``, ``other``
+``.status``                  ``planned``, ``asked``, ``done`` or ``declined``
+``.at``                      when it was (or is to be) asked
+``.closed_at``               when it became done or declined, or ``null``
+``.note``                    what exactly, or ``""``
+``.created_at``              when it was noted
+``.updated_at``              when it was last changed
+``.version``                 edit counter
+``gives[]``                  what was given back (schema 3)
+``.id``                      row id
+``.contact_id``              the person
+``.type``                    ``thank-you-note``, ``congratulations``, ``early-access``,
+                             ``intro``, ``amplify``, ``invitation``, ``gift``, ``other``
+``.at``                      when
+``.note``                    what, or ``""``
+``.for_ask_id``              the ask (``asks[].id``) it thanks them for, or ``null``
+``.created_at``              when it was noted
+``.updated_at``              when it was last changed
+``.version``                 edit counter
+``wins[]``                   their successes (schema 3)
+``.id``                      row id
+``.contact_id``              the person
+``.text``                    what they did (1–300 characters)
+``.at``                      when
+``.link``                    where to see it, or ``""``
+``.note``                    more about it, or ``""``
+``.celebrated_by_id``        the touchpoint (``touchpoints[].id``) that celebrated it, or
+                             ``null`` while it waits to be celebrated
+``.created_at``              when it was noted
+``.updated_at``              when it was last changed
+``.version``                 edit counter
 ``settings``                 map of setting → JSON value: ``ring_capacity``
                              (``{"inner": 3, …}``), ``ring_cadence_days``, ``backup_keep``…
 ===========================  ===============================================================
@@ -193,7 +235,10 @@ def write_text(path: str | Path, text: str) -> Path:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # e.g. the "folder" is a file: there is nothing to clean up
+            pass
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
 
@@ -391,7 +436,24 @@ def _prepare_row(section: str, model: type[Model], item: Any, index: int) -> dic
             Kind(row["kind"])
         except ValueError:
             raise InvalidInput(f"{where}.kind: unknown kind {row['kind']!r}") from None
+    _check_ledger(section, row, where)
     return row
+
+
+def _check_ledger(section: str, row: dict, where: str) -> None:
+    """Advocacy rows use the same words as the app (schema 3 sections)."""
+    from planner.domain import advocacy as rules
+
+    checks = {
+        "stage_changes": (("from_stage", rules.Stage), ("to_stage", rules.Stage)),
+        "asks": (("type", rules.AskType), ("status", rules.AskStatus)),
+        "gives": (("type", rules.GiveType),),
+    }
+    for name, enum in checks.get(section, ()):
+        try:
+            enum(row[name])
+        except ValueError:
+            raise InvalidInput(f"{where}.{name}: unknown value {row[name]!r}") from None
 
 
 def _value(field, value: Any, where: str) -> Any:

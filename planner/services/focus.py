@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+import json
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from peewee import fn
 
+from planner.domain import advocacy as adv
 from planner.domain.cadence import Status, cadence_days, status_at
 from planner.domain.contact import Contact
 from planner.domain.focus import FocusCandidate, FocusList, build_focus_list, local_zone
 from planner.domain.rings import Ring
 from planner.services.settings import cadences
+from planner.storage.advocacy_repo import FATIGUE_LIMIT_KEY
 from planner.storage.contacts_repo import OWNER
 from planner.storage.fields import to_utc
-from planner.storage.models import ContactRow, NoteRow, PlacementRow, TouchpointRow
+from planner.storage.models import (
+    AskRow,
+    ContactRow,
+    GiveRow,
+    NoteRow,
+    PlacementRow,
+    SettingRow,
+    TouchpointRow,
+    WinRow,
+)
 
 
 def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate]:
-    """Every placed person with their last touch and latest note as of ``as_of``,
-    in ONE query (correlated subqueries use the (contact, at) indexes)."""
+    """Every placed person with their last touch, latest note and advocacy hints as of
+    ``as_of``, in ONE query (correlated subqueries use the (contact, at) indexes)."""
     t, n = TouchpointRow.alias("t"), NoteRow.alias("n")
+    hints = _advocacy_hints(as_of)
     last_at = (t.select(fn.MAX(t.at)).where((t.contact == ContactRow.id) & (t.at <= as_of)))
     last_kind = (t.select(t.kind).where((t.contact == ContactRow.id) & (t.at <= as_of))
                  .order_by(t.at.desc(), t.id.desc()).limit(1))
@@ -29,7 +42,8 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
              .select(ContactRow.id, ContactRow.name, PlacementRow.ring, ContactRow.cadence_days,
                      ContactRow.email, ContactRow.channels, ContactRow.handles,
                      ContactRow.phones, ContactRow.timezone, last_at.alias("last_at"),
-                     last_kind.alias("last_kind"), latest_note.alias("latest_note"))
+                     last_kind.alias("last_kind"), latest_note.alias("latest_note"),
+                     *hints)
              .join(PlacementRow, on=(PlacementRow.contact == ContactRow.id))
              .where(PlacementRow.owner == owner, ContactRow.deleted_at.is_null()))
     ring_days = cadences()
@@ -42,8 +56,54 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
             last_touch=to_utc(row["last_at"]), last_touch_kind=row["last_kind"],
             email=row["email"], channels=tuple(row["channels"]), handles=dict(row["handles"]),
             phones=tuple(row["phones"]), latest_note=row["latest_note"] or "",
-            timezone=row["timezone"]))
+            timezone=row["timezone"], **_hint_values(row)))
     return out
+
+
+def _advocacy_hints(as_of: datetime) -> list:
+    """Correlated subqueries for the focus list's advocacy suggestions (same one query):
+    the latest uncelebrated win, the latest win of the last 30 days, the latest done ask
+    nobody thanked for, the asks of the last quarter, and the ask limit setting."""
+    w, rw = WinRow.alias("w"), WinRow.alias("rw")
+    a, qa, g = AskRow.alias("a"), AskRow.alias("qa"), GiveRow.alias("g")
+    uncelebrated = (w.select(w.text)
+                    .where((w.contact == ContactRow.id) & w.celebrated_by.is_null()
+                           & (w.at <= as_of))
+                    .order_by(w.at.desc(), w.id.desc()).limit(1))
+    recent = (rw.select(rw.text)
+              .where((rw.contact == ContactRow.id) & (rw.at <= as_of)
+                     & (rw.at > as_of - timedelta(days=adv.RECENT_WIN_DAYS)))
+              .order_by(rw.at.desc(), rw.id.desc()).limit(1))
+    closed = fn.COALESCE(a.closed_at, a.at)
+    thanks = (a.select(a.type)
+              .where((a.contact == ContactRow.id) & (a.status == adv.AskStatus.DONE.value)
+                     & (closed <= as_of) & ~fn.EXISTS(g.select(g.id).where(g.for_ask == a.id)))
+              .order_by(closed.desc(), a.id.desc()).limit(1))
+    quarter = (qa.select(fn.COUNT(qa.id))
+               .where((qa.contact == ContactRow.id) & (qa.at <= as_of)
+                      & (qa.at > as_of - timedelta(days=adv.QUARTER_DAYS))))
+    limit = SettingRow.select(SettingRow.value).where(SettingRow.key == FATIGUE_LIMIT_KEY)
+    return [uncelebrated.alias("uncelebrated_win"), recent.alias("recent_win"),
+            thanks.alias("thanks_due"), quarter.alias("asks_in_quarter"),
+            limit.alias("ask_limit")]
+
+
+_ASK_TYPES = frozenset(t.value for t in adv.AskType)
+
+
+def _hint_values(row: dict) -> dict:
+    try:
+        limit = adv.clean_limit(json.loads(row["ask_limit"])) if row["ask_limit"] else None
+    except (ValueError, adv.InvalidInput):
+        limit = None
+    thanks = row["thanks_due"]
+    return {
+        "uncelebrated_win": row["uncelebrated_win"],
+        "recent_win": row["recent_win"],
+        "thanks_due": adv.AskType(thanks).phrase if thanks in _ASK_TYPES else None,
+        "near_fatigue": adv.Fatigue(row["asks_in_quarter"] or 0,
+                                    limit or adv.DEFAULT_FATIGUE_LIMIT).near,
+    }
 
 
 def focus_list(week: str | None = None, *, as_of: datetime | None = None,

@@ -28,8 +28,13 @@ def _v2(db: Database) -> None:
     create_search_index(db)
 
 
+def _v3(db: Database) -> None:
+    """The advocacy ledger: stage history, wins, asks and gives."""
+    db.create_tables(m.ADVOCACY_MODELS_V3)
+
+
 #: version → step that brings a database from version-1 to version.
-STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2}
+STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3}
 LATEST = max(STEPS)
 
 

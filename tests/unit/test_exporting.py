@@ -61,6 +61,17 @@ def build_everything() -> None:
     settings.set_capacities({Ring.INNER: 4})
     settings.set_cadences({Ring.OUTER: 60})
     backups.set_keep_count(7)
+    # the advocacy ledger (schema 3): a stage change, wins (one celebrated), asks, gives
+    from planner.services import advocacy
+
+    advocacy.set_stage(ada.id, "advocate", at=T0)
+    win = advocacy.add_win(ada.id, "Keynote at PyCon", at=T0, link="example.org/k", note="**yes**")
+    advocacy.celebrate_win(win.id, at=T0 + timedelta(hours=2))
+    advocacy.add_win(grace.id, "Promoted")
+    ask = advocacy.add_ask(ada.id, "case-study", status="done", at=T0)
+    advocacy.add_ask(grace.id, "talk", status="planned")
+    advocacy.add_give(ada.id, "thank-you-note", for_ask=ask.id, note="Thanks!")
+    advocacy.add_give(zoe.id, "early-access")
 
 
 def raw_tables(path: Path) -> dict[str, list]:
@@ -143,7 +154,7 @@ def test_the_dump_holds_everything(two_databases):
     ada = people["Ada Lovelace"]
     assert ada["phones"] == ["+44 20 7946 0000", "+44 20 7946 0001"]
     assert ada["handles"] == {"email-2": "ada@work.example", "github": "ada"}
-    assert ada["version"] == 2 and ada["title"] == "Countess of Lovelace"
+    assert ada["version"] == 3 and ada["title"] == "Countess of Lovelace"  # title, stage
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", ada["created_at"])
     assert {p["ring"] for p in data["placements"]} == {"inner", "middle"}
     assert {(m["from_ring"], m["to_ring"]) for m in data["ring_moves"]} >= {
@@ -155,6 +166,14 @@ def test_the_dump_holds_everything(two_databases):
     assert len(data["notes"]) == 2
     assert data["settings"]["ring_capacity"]["inner"] == 4
     assert data["settings"]["backup_keep"] == 7
+    assert [(s["from_stage"], s["to_stage"]) for s in data["stage_changes"]] == [
+        ("cultivating", "advocate")]
+    (win, _) = data["wins"]
+    assert win["celebrated_by_id"] == data["touchpoints"][-1]["id"] and win["at"] == (
+        "2026-01-05T09:30:00.123456Z")
+    assert {(a["type"], a["status"]) for a in data["asks"]} == {("case-study", "done"),
+                                                               ("talk", "planned")}
+    assert data["gives"][0]["for_ask_id"] == data["asks"][0]["id"]
 
 
 def test_the_docstring_documents_every_column():
@@ -226,6 +245,11 @@ BAD_DUMPS = [
     (lambda d: d["touchpoints"][0].update(kind="telepathy"), "unknown kind"),
     (lambda d: d["notes"][0].update(shared="yes"), "true or false"),
     (lambda d: d["notes"][0].update(contact_id=999), "refers to a person who is not in it"),
+    (lambda d: d["asks"][0].update(type="podcast"), "asks[0].type: unknown value 'podcast'"),
+    (lambda d: d["asks"][0].update(status="maybe"), "unknown value 'maybe'"),
+    (lambda d: d["gives"][0].update(type="money"), "gives[0].type: unknown value"),
+    (lambda d: d["stage_changes"][0].update(to_stage="boss"), "unknown value 'boss'"),
+    (lambda d: d["wins"][0].update(celebrated_by_id=999), "refers to a person who is not in"),
     (lambda d: d["placements"].append({**d["placements"][0], "id": 999}), "two rows clash"),
     (lambda d: d.update(contacts={}), "contacts: expected a list"),
 ]
@@ -259,7 +283,7 @@ def test_a_file_that_is_not_a_dump_is_refused(opened, data, words):
 def test_import_json_reads_a_path(dump_text, tmp_path):
     path = tmp_path / "dump.json"
     path.write_text(dump_text, encoding="utf-8")
-    assert import_json(path)["touchpoints"] == 3
+    assert import_json(path)["touchpoints"] == 4  # three logged, one celebrating a win
 
 
 # --------------------------------------------------------------- vCard and CSV

@@ -72,10 +72,10 @@ def with_next_step(monkeypatch, step) -> None:
     monkeypatch.setattr(migrations, "LATEST", NEXT)
 
 
-def _add_pronouns_and_asks(db) -> None:
+def _add_pronouns_and_pledges(db) -> None:
     db.execute_sql("ALTER TABLE contact ADD COLUMN pronouns VARCHAR(50) NOT NULL DEFAULT ''")
     db.execute_sql(
-        "CREATE TABLE ask (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL "
+        "CREATE TABLE pledge (id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL "
         "REFERENCES contact (id) ON DELETE CASCADE, what TEXT NOT NULL)"
     )
 
@@ -97,7 +97,7 @@ def test_an_older_database_is_migrated_after_a_backup(old_database, monkeypatch)
     moves_before = dump(path, "ring_move")
     assert len(contacts_before) == 2
 
-    with_next_step(monkeypatch, _add_pronouns_and_asks)
+    with_next_step(monkeypatch, _add_pronouns_and_pledges)
     handle = open_database(str(path))
     try:
         assert handle.schema_version == NEXT
@@ -110,7 +110,7 @@ def test_an_older_database_is_migrated_after_a_backup(old_database, monkeypatch)
 
     assert version(path) == NEXT
     assert "pronouns" in columns(path, "contact")
-    assert "ask" in tables(path)
+    assert "pledge" in tables(path)
     # every row kept (the new column is appended with its default)
     assert [row[:-1] for row in dump(path, "contact")] == contacts_before
     assert {row[-1] for row in dump(path, "contact")} == {""}
@@ -128,7 +128,7 @@ def test_an_older_database_is_migrated_after_a_backup(old_database, monkeypatch)
     # the backup is a complete version-1 database with the rows
     assert version(backup) == CURRENT
     assert "pronouns" not in columns(backup, "contact")
-    assert "ask" not in tables(backup)
+    assert "pledge" not in tables(backup)
     assert dump(backup, "contact") == contacts_before
     assert dump(backup, "touchpoint") == touchpoints_before
     assert dump(backup, "note") == notes_before
@@ -145,8 +145,8 @@ def test_a_failing_step_rolls_everything_back(old_database, monkeypatch):
     contacts_before = dump(path, "contact")
 
     def broken(db):
-        _add_pronouns_and_asks(db)
-        db.execute_sql("INSERT INTO ask (contact_id, what) VALUES (1, 'a talk')")
+        _add_pronouns_and_pledges(db)
+        db.execute_sql("INSERT INTO pledge (contact_id, what) VALUES (1, 'a talk')")
         db.execute_sql("UPDATE contact SET name = 'CHANGED'")
         db.execute_sql("ALTER TABLE no_such_table ADD COLUMN x TEXT")  # fails
 
@@ -156,7 +156,7 @@ def test_a_failing_step_rolls_everything_back(old_database, monkeypatch):
     assert "\n" not in str(err.value)
     assert version(path) == CURRENT
     assert "pronouns" not in columns(path, "contact")
-    assert "ask" not in tables(path)
+    assert "pledge" not in tables(path)
     assert dump(path, "contact") == contacts_before
     assert query(path, "PRAGMA integrity_check") == [("ok",)]
 
@@ -173,7 +173,7 @@ def test_a_step_that_raises_a_python_error_also_rolls_back(old_database, monkeyp
     path = old_database
 
     def buggy(db):
-        _add_pronouns_and_asks(db)
+        _add_pronouns_and_pledges(db)
         raise RuntimeError("bug in step 2")
 
     with_next_step(monkeypatch, buggy)
@@ -181,7 +181,7 @@ def test_a_step_that_raises_a_python_error_also_rolls_back(old_database, monkeyp
         open_database(str(path))
     assert version(path) == CURRENT
     assert "pronouns" not in columns(path, "contact")
-    assert "ask" not in tables(path)
+    assert "pledge" not in tables(path)
 
 
 def test_migrating_several_steps_runs_them_in_order(old_database, monkeypatch):
@@ -206,7 +206,7 @@ def test_migrating_several_steps_runs_them_in_order(old_database, monkeypatch):
 
 
 def test_open_without_migrate_leaves_an_old_database_alone(old_database, monkeypatch):
-    with_next_step(monkeypatch, _add_pronouns_and_asks)
+    with_next_step(monkeypatch, _add_pronouns_and_pledges)
     handle = open_database(str(old_database), migrate=False)
     handle.close()
     assert handle.schema_version == CURRENT

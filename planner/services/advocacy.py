@@ -1,0 +1,598 @@
+"""The advocacy ledger as use cases: stage, wins, asks, gives, and the dashboard's figures.
+
+Every action is one transaction and returns what an undo needs. Domain rules
+(fatigue, balance, funnel, target) live in ``planner.domain.advocacy``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from planner.domain import advocacy as rules
+from planner.domain.advocacy import (
+    Ask,
+    AskFatigue,
+    AskStatus,
+    Balance,
+    Fatigue,
+    Funnel,
+    Give,
+    GiveType,
+    RingTime,
+    Stage,
+    StageChange,
+    Target,
+    Win,
+)
+from planner.domain.cadence import Status, status_at
+from planner.domain.errors import InvalidInput, NotFound
+from planner.domain.kinds import Kind, parse_kind
+from planner.domain.rings import RING_ORDER, Ring
+from planner.domain.timeline import Touchpoint
+from planner.services import touchpoints as touch_svc
+from planner.services.contacts import now, require
+from planner.storage import advocacy_repo as repo
+from planner.storage.models import AskRow, GiveRow, StageChangeRow, TouchpointRow, WinRow, db_proxy
+from planner.storage.settings_repo import get_setting, set_setting
+
+# ------------------------------------------------------------------ settings
+
+
+def target_share() -> float:
+    """The share of the network you want as advocates (default 10 %)."""
+    stored = get_setting(repo.TARGET_SHARE_KEY, rules.DEFAULT_TARGET_SHARE)
+    try:
+        return rules.clean_share(stored)
+    except InvalidInput:
+        return rules.DEFAULT_TARGET_SHARE
+
+
+def set_target_share(share: float | str) -> float:
+    value = rules.parse_share(share) if isinstance(share, str) else rules.clean_share(share)
+    with db_proxy.atomic():
+        set_setting(repo.TARGET_SHARE_KEY, value)
+    return value
+
+
+def fatigue_limit() -> int:
+    """More asks than this in a quarter is too many (default 2)."""
+    return _limit(get_setting(repo.FATIGUE_LIMIT_KEY, rules.DEFAULT_FATIGUE_LIMIT))
+
+
+def _limit(stored) -> int:
+    try:
+        return rules.clean_limit(stored)
+    except InvalidInput:
+        return rules.DEFAULT_FATIGUE_LIMIT
+
+
+def set_fatigue_limit(limit: int) -> int:
+    value = rules.clean_limit(limit)
+    with db_proxy.atomic():
+        set_setting(repo.FATIGUE_LIMIT_KEY, value)
+    return value
+
+
+def time_share() -> dict[Ring, float]:
+    """How you intend to split your minutes between the rings (fractions summing to 1)."""
+    stored = get_setting(repo.TIME_SHARE_KEY, None)
+    if not stored:
+        return dict(rules.DEFAULT_TIME_SHARE)
+    try:
+        return rules.clean_time_share(stored)
+    except (InvalidInput, ValueError):
+        return dict(rules.DEFAULT_TIME_SHARE)
+
+
+def set_time_share(shares: dict | str) -> dict[Ring, float]:
+    value = rules.parse_time_share(shares) if isinstance(shares, str) else \
+        rules.clean_time_share(shares)
+    with db_proxy.atomic():
+        set_setting(repo.TIME_SHARE_KEY, {r.value: round(v, 6) for r, v in value.items()})
+    return value
+
+
+# ------------------------------------------------------------------ stage
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    contact_id: int
+    before: Stage
+    after: Stage
+    history: dict | None = None  # the stage_change row written (None: nothing changed)
+
+    @property
+    def changed(self) -> bool:
+        return self.before is not self.after
+
+
+def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None) -> StageOutcome:
+    """Change a person's advocacy stage by hand, keeping the change in their history."""
+    target_stage = stage if isinstance(stage, Stage) else rules.parse_stage(stage)
+    stamp = at or now()
+    with db_proxy.atomic():
+        before = Stage(require(contact_id).stage)
+        if before is target_stage:
+            return StageOutcome(contact_id, before, target_stage)
+        repo.write_stage(contact_id, target_stage, now())
+        history = repo.record_stage_change(contact_id, before, target_stage, stamp)
+    return StageOutcome(contact_id, before, target_stage, history)
+
+
+def undo_stage(outcome: StageOutcome) -> None:
+    with db_proxy.atomic():
+        repo.write_stage(outcome.contact_id, outcome.before, now())
+        if outcome.history:
+            repo.delete_row(StageChangeRow, outcome.history["id"])
+
+
+def redo_stage(outcome: StageOutcome) -> None:
+    with db_proxy.atomic():
+        repo.write_stage(outcome.contact_id, outcome.after, now())
+        if outcome.history:
+            repo.insert_rows(StageChangeRow, [outcome.history])
+
+
+def stage_history(contact_id: int) -> list[StageChange]:
+    require(contact_id)
+    return repo.stage_history(contact_id)
+
+
+# ------------------------------------------------------------------ wins
+
+
+def add_win(contact_id: int, text: str, *, at: datetime | None = None, link: str = "",
+            note: str = "") -> Win:
+    """Record a success of theirs (a talk, a post, a launch, a promotion)."""
+    body = rules.clean_win_text(text)
+    url = rules.clean_link(link)
+    remark = rules.clean_ledger_note(note)
+    stamp = now()
+    with db_proxy.atomic():
+        require(contact_id)
+        return repo.insert_win(contact=contact_id, text=body, at=at or stamp, link=url,
+                               note=remark, created_at=stamp, updated_at=stamp)
+
+
+def get_win(win_id: int) -> Win:
+    win = repo.get_win(win_id)
+    if win is None:
+        raise NotFound(f"no win with id {win_id}")
+    return win
+
+
+@dataclass(frozen=True)
+class Celebration:
+    win: Win
+    touchpoint: Touchpoint
+
+
+def celebrate_win(win_id: int, kind: Kind | str = Kind.AMPLIFY, *, at: datetime | None = None,
+                  minutes: int | None = None, note: str = "") -> Celebration:
+    """Log the touchpoint that amplified or congratulated a win, and link it to the win."""
+    how = kind if isinstance(kind, Kind) else _celebration_kind(kind)
+    with db_proxy.atomic():
+        win = get_win(win_id)
+        if win.celebrated:
+            raise InvalidInput(f"the win {win.text!r} was already celebrated")
+        text = note.strip() or f"Celebrated their win: {win.text}"
+        tp = touch_svc.log_touchpoint(win.contact_id, how, at=at, minutes=minutes, note=text)
+        link_celebration(win_id, tp.id)
+        return Celebration(get_win(win_id), tp)
+
+
+def _celebration_kind(text: str) -> Kind:
+    """``amplify``; ``congratulate`` (a private message: IM); or any touchpoint kind."""
+    word = (text or "").strip().lower()
+    if word in ("congratulate", "congratulations", "congrats"):
+        return Kind.IM
+    return parse_kind(word)
+
+
+def link_celebration(win_id: int, touchpoint_id: int | None) -> None:
+    with db_proxy.atomic():
+        repo.update_row(WinRow, win_id, celebrated_by=touchpoint_id, updated_at=now())
+
+
+def uncelebrate(celebration: Celebration) -> dict:
+    """Undo a celebration: the touchpoint goes (the win is unlinked with it); returns its row."""
+    with db_proxy.atomic():
+        row = touch_svc.delete_touchpoint(celebration.touchpoint.id)
+        link_celebration(celebration.win.id, None)
+    return row
+
+
+def recelebrate(celebration: Celebration, touchpoint_row: dict) -> None:
+    with db_proxy.atomic():
+        touch_svc.restore_touchpoint(touchpoint_row)
+        link_celebration(celebration.win.id, touchpoint_row["id"])
+
+
+# ------------------------------------------------------------------ asks
+
+
+def ask_fatigue(contact_id: int, at: datetime | None = None) -> Fatigue:
+    """Asks in the quarter up to ``at`` (default now) against the limit."""
+    require(contact_id)
+    return rules.fatigue(repo.ask_times(contact_id), at or now(), fatigue_limit())
+
+
+def check_ask(contact_id: int, at: datetime | None = None) -> Fatigue | None:
+    """The fatigue warning for a new ask dated ``at``, before it is logged; None if fine."""
+    require(contact_id)
+    return rules.fatigue_before_ask(repo.ask_times(contact_id), at or now(), fatigue_limit())
+
+
+def add_ask(contact_id: int, ask_type: str, *, status: AskStatus | str = AskStatus.ASKED,
+            at: datetime | None = None, note: str = "", force: bool = False) -> Ask:
+    """Record an ask. Raises :class:`AskFatigue` (nothing written) when it would ask too
+    much of them in a quarter, unless ``force``."""
+    kind = rules.parse_ask_type(ask_type)
+    state = status if isinstance(status, AskStatus) else rules.parse_ask_status(status)
+    remark = rules.clean_ledger_note(note)
+    stamp = now()
+    when = at or stamp
+    with db_proxy.atomic():
+        contact = require(contact_id)
+        warning = rules.fatigue_before_ask(repo.ask_times(contact_id), when, fatigue_limit())
+        if warning is not None and not force:
+            raise AskFatigue(contact.name, warning)
+        return repo.insert_ask(contact=contact_id, type=kind.value, status=state.value, at=when,
+                               closed_at=when if state.closed else None, note=remark,
+                               created_at=stamp, updated_at=stamp)
+
+
+def get_ask(ask_id: int) -> Ask:
+    ask = repo.get_ask(ask_id)
+    if ask is None:
+        raise NotFound(f"no ask with id {ask_id}")
+    return ask
+
+
+def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None = None) -> Ask:
+    """Planned → asked → done or declined (any order is allowed: people change their minds).
+
+    Becoming done or declined records when (``at``, default now); moving back to
+    planned or asked clears it. A planned ask that is now asked takes ``at`` as its date.
+    """
+    state = status if isinstance(status, AskStatus) else rules.parse_ask_status(status)
+    stamp = now()
+    with db_proxy.atomic():
+        ask = get_ask(ask_id)
+        changes: dict = {"status": state.value, "updated_at": stamp}
+        if not state.closed:
+            changes["closed_at"] = None
+        elif not ask.status.closed or at is not None:
+            changes["closed_at"] = at or stamp
+        if ask.status is AskStatus.PLANNED and state is AskStatus.ASKED:
+            changes["at"] = at or stamp
+        repo.update_row(AskRow, ask_id, **changes)
+        return get_ask(ask_id)
+
+
+def restore_ask(ask: Ask) -> None:
+    """Put an ask's status and dates back as they were (undo of a status change)."""
+    with db_proxy.atomic():
+        repo.update_row(AskRow, ask.id, status=ask.status.value, at=ask.at,
+                        closed_at=ask.closed_at, updated_at=now())
+
+
+# ------------------------------------------------------------------ gives
+
+
+def add_give(contact_id: int, give_type: str, *, at: datetime | None = None, note: str = "",
+             for_ask: int | None = None) -> Give:
+    """Record something given back; ``for_ask`` links it to the ask it thanks."""
+    kind = rules.parse_give_type(give_type)
+    remark = rules.clean_ledger_note(note)
+    stamp = now()
+    with db_proxy.atomic():
+        require(contact_id)
+        if for_ask is not None and get_ask(for_ask).contact_id != contact_id:
+            raise InvalidInput(f"ask #{for_ask} was not asked of this person")
+        return repo.insert_give(contact=contact_id, type=kind.value, at=at or stamp, note=remark,
+                                for_ask=for_ask, created_at=stamp, updated_at=stamp)
+
+
+def get_give(give_id: int) -> Give:
+    give = repo.get_give(give_id)
+    if give is None:
+        raise NotFound(f"no give with id {give_id}")
+    return give
+
+
+@dataclass(frozen=True)
+class Thanks:
+    ask: Ask
+    give: Give
+    touchpoint: Touchpoint | None
+
+
+def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime | None = None,
+                  minutes: int | None = None, note: str = "",
+                  give_type: GiveType | str = GiveType.THANK_YOU_NOTE) -> Thanks:
+    """Say thank you for a done ask: the touchpoint (if ``kind``) and a give linked to the ask."""
+    with db_proxy.atomic():
+        ask = get_ask(ask_id)
+        text = note.strip() or f"Thank you for {ask.type.phrase}"
+        tp = None
+        if kind is not None:
+            tp = touch_svc.log_touchpoint(ask.contact_id, kind, at=at, minutes=minutes, note=text)
+        give = add_give(ask.contact_id, str(give_type), at=at, note=text, for_ask=ask_id)
+        return Thanks(get_ask(ask_id), give, tp)
+
+
+# ------------------------------------------------------------------ removing (and undo)
+
+_MODELS = {"win": WinRow, "ask": AskRow, "give": GiveRow, "touchpoint": TouchpointRow}
+
+
+def delete_entry(kind: str, row_id: int) -> dict:
+    """Delete a win, ask or give; return what :func:`restore_entry` needs to put it back."""
+    model = _MODELS[kind]
+    with db_proxy.atomic():
+        links = repo.gives_for_ask(row_id) if kind == "ask" else []
+        row = repo.delete_row(model, row_id)
+        if row is None:
+            raise NotFound(f"no {kind} with id {row_id}")
+    return {"kind": kind, "row": row, "gives": links}
+
+
+def restore_entry(saved: dict) -> None:
+    with db_proxy.atomic():
+        repo.insert_rows(_MODELS[saved["kind"]], [saved["row"]])
+        if saved["gives"]:
+            repo.restore_links({}, {gid: saved["row"]["id"] for gid in saved["gives"]})
+
+
+def restore_thanks(thanks: Thanks, rows: dict) -> None:
+    with db_proxy.atomic():
+        if rows.get("touchpoint"):
+            touch_svc.restore_touchpoint(rows["touchpoint"])
+        repo.insert_rows(GiveRow, [rows["give"]])
+
+
+def undo_thanks(thanks: Thanks) -> dict:
+    with db_proxy.atomic():
+        rows = {"give": repo.delete_row(GiveRow, thanks.give.id)}
+        if thanks.touchpoint is not None:
+            rows["touchpoint"] = touch_svc.delete_touchpoint(thanks.touchpoint.id)
+    return rows
+
+
+# ------------------------------------------------------------------ one person's ledger
+
+
+@dataclass(frozen=True)
+class Ledger:
+    contact_id: int
+    stage: Stage
+    history: list[StageChange]
+    wins: list[Win]
+    asks: list[Ask]
+    gives: list[Give]
+    fatigue: Fatigue
+
+    @property
+    def balance(self) -> Balance:
+        return rules.balance(self.gives, self.asks)
+
+
+def ledger(contact_id: int, as_of: datetime | None = None) -> Ledger:
+    contact = require(contact_id)
+    asks = repo.asks_for(contact_id)
+    moment = as_of or now()
+    return Ledger(
+        contact_id,
+        Stage(contact.stage),
+        repo.stage_history(contact_id),
+        repo.wins_for(contact_id),
+        asks,
+        repo.gives_for(contact_id),
+        rules.fatigue([a.at for a in asks], moment, fatigue_limit()),
+    )
+
+
+def next_uncelebrated_win(contact_id: int, as_of: datetime | None = None) -> Win | None:
+    """The win the focus list suggests celebrating (same rule as its query)."""
+    return repo.next_uncelebrated_win(contact_id, as_of or now())
+
+
+def next_ask_awaiting_thanks(contact_id: int, as_of: datetime | None = None) -> Ask | None:
+    """The done ask the focus list suggests a thank-you for (same rule as its query)."""
+    return repo.next_ask_awaiting_thanks(contact_id, as_of or now())
+
+
+# ------------------------------------------------------------------ the dashboard
+
+
+@dataclass(frozen=True)
+class RingFill:
+    ring: Ring
+    count: int
+    capacity: int
+    on_track: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    never: int = 0
+
+    @property
+    def due(self) -> int:
+        return self.due_soon
+
+
+@dataclass(frozen=True)
+class Tired:
+    contact_id: int
+    name: str
+    fatigue: Fatigue
+
+
+@dataclass(frozen=True)
+class Stats:
+    as_of: datetime
+    target: Target
+    funnel: Funnel
+    rings: list[RingFill]
+    weeks: list[str]  # ISO week labels, oldest first
+    touches: dict[str, list[int]]  # "inner"/"middle"/"outer"/"unplaced" → per week
+    time: list[RingTime]
+    unplaced_minutes: int
+    wins_waiting: list[Win]
+    thanks_waiting: list[Ask]
+    tired: list[Tired]
+    balance: Balance
+    fatigue_limit: int = rules.DEFAULT_FATIGUE_LIMIT
+
+    @property
+    def advocates(self) -> int:
+        return self.target.advocates
+
+
+def stats(as_of: datetime | None = None, tz: tzinfo | None = None,
+          weeks: int = rules.DASHBOARD_WEEKS) -> Stats:
+    """Every figure the dashboard shows, as of ``as_of`` (default now), weeks in ``tz``.
+
+    A small constant number of queries whatever the size of the network; touchpoints
+    count towards the ring the person is on now.
+    """
+    from planner.domain.focus import local_zone
+    from planner.services.focus import focus_candidates
+    from planner.services.settings import capacities
+
+    moment = (as_of or datetime.now(UTC)).astimezone(UTC)
+    zone = tz or local_zone()
+    with db_proxy.atomic():  # one snapshot: the figures agree with each other
+        counts = repo.stage_counts()
+        stage_funnel = rules.funnel(counts)
+        network = stage_funnel.network
+        goal = rules.target(stage_funnel.counts[Stage.ADVOCATE], network, target_share())
+        caps = capacities()
+        fills = _ring_fill(focus_candidates(moment), caps, moment)
+        span = rules.last_weeks(moment, zone, weeks)
+        since = span[0][1].astimezone(UTC) - timedelta(microseconds=1)
+        touches = {key: [0] * len(span) for key in (*[r.value for r in RING_ORDER], "unplaced")}
+        minutes: dict[Ring, int] = {r: 0 for r in RING_ORDER}
+        unplaced_minutes = 0
+        for at, ring, mins in repo.touches_since(since):
+            if at > moment:
+                continue
+            slot = rules.week_slot(at, span)
+            if slot is None:
+                continue
+            touches[ring or "unplaced"][slot] += 1
+            if ring:
+                minutes[Ring(ring)] += mins
+            else:
+                unplaced_minutes += mins
+        limit = fatigue_limit()
+        quarter = moment - timedelta(days=rules.QUARTER_DAYS)
+        tired_ids = {cid: rules.fatigue(times, moment, limit)
+                     for cid, times in repo.ask_times_by_contact(quarter).items()}
+        tired_ids = {cid: f for cid, f in tired_ids.items() if f.near}
+        who = repo.names(list(tired_ids))
+        tired = sorted((Tired(cid, who.get(cid, f"#{cid}"), f) for cid, f in tired_ids.items()),
+                       key=lambda t: (-t.fatigue.count, t.name.casefold(), t.contact_id))
+        totals = repo.ledger_counts()
+        total_balance = Balance(sum(g for g, _ in totals.values()),
+                                sum(a for _, a in totals.values()))
+        return Stats(
+            as_of=moment,
+            target=goal,
+            funnel=stage_funnel,
+            rings=fills,
+            weeks=[week.label for week, _, _ in span],
+            touches=touches,
+            time=rules.time_per_ring(minutes, time_share()),
+            unplaced_minutes=unplaced_minutes,
+            wins_waiting=repo.wins_waiting(),
+            thanks_waiting=repo.asks_waiting_for_thanks(),
+            tired=tired,
+            balance=total_balance,
+            fatigue_limit=limit,
+        )
+
+
+def _ring_fill(candidates, caps: dict[Ring, int], moment: datetime) -> list[RingFill]:
+    tally = {r: {s: 0 for s in Status} for r in RING_ORDER}
+    for cand in candidates:
+        touch = cand.last_touch if cand.last_touch and cand.last_touch <= moment else None
+        tally[cand.ring][status_at(touch, cand.cadence_days, moment)] += 1
+    return [
+        RingFill(ring, sum(tally[ring].values()), caps[ring], tally[ring][Status.ON_TRACK],
+                 tally[ring][Status.DUE_SOON], tally[ring][Status.OVERDUE],
+                 tally[ring][Status.NEVER])
+        for ring in RING_ORDER
+    ]
+
+
+# ------------------------------------------------------------------ JSON shapes
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def win_as_dict(win: Win) -> dict:
+    return {"id": win.id, "contact_id": win.contact_id, "contact": win.contact,
+            "text": win.text, "at": _time(win.at), "link": win.link, "note": win.note,
+            "celebrated_by": win.celebrated_by}
+
+
+def ask_as_dict(ask: Ask) -> dict:
+    return {"id": ask.id, "contact_id": ask.contact_id, "contact": ask.contact,
+            "type": ask.type.value, "status": ask.status.value, "at": _time(ask.at),
+            "closed_at": _time(ask.closed_at), "note": ask.note, "thanked_by": ask.thanked_by}
+
+
+def give_as_dict(give: Give) -> dict:
+    return {"id": give.id, "contact_id": give.contact_id, "contact": give.contact,
+            "type": give.type.value, "at": _time(give.at), "note": give.note,
+            "for_ask": give.for_ask}
+
+
+def stats_as_dict(s: Stats) -> dict:
+    """The documented JSON shape of ``planner stats --json`` (shares are 0–1, 4 decimals)."""
+    t, f = s.target, s.funnel
+    return {
+        "as_of": _time(s.as_of),
+        "advocates": {
+            "count": t.advocates,
+            "network": t.network,
+            "share": round(t.share, 4),
+            "target_share": round(t.target_share, 4),
+            "target_count": t.target_count,
+            "missing": t.missing,
+            "met": t.met,
+        },
+        "stages": {stage.value: f.counts[stage] for stage in rules.STAGE_ORDER},
+        "funnel": [
+            {"stage": stage.value, "reached": f.reached(stage),
+             "conversion": None if f.conversion(stage) is None else round(f.conversion(stage), 4)}
+            for stage in rules.FUNNEL_STAGES
+        ],
+        "rings": {
+            fill.ring.value: {"count": fill.count, "capacity": fill.capacity,
+                              "on_track": fill.on_track, "due_soon": fill.due_soon,
+                              "overdue": fill.overdue, "never": fill.never}
+            for fill in s.rings
+        },
+        "weeks": list(s.weeks),
+        "touchpoints_per_week": {key: list(values) for key, values in s.touches.items()},
+        "minutes": {
+            **{rt.ring.value: {"minutes": rt.minutes, "share": round(rt.share, 4),
+                               "intended": round(rt.intended, 4)} for rt in s.time},
+            "unplaced": s.unplaced_minutes,
+        },
+        "wins_waiting": [win_as_dict(w) for w in s.wins_waiting],
+        "asks_waiting_for_thanks": [ask_as_dict(a) for a in s.thanks_waiting],
+        "fatigue": {
+            "limit": s.fatigue_limit,
+            "quarter_days": rules.QUARTER_DAYS,
+            "near": [{"contact_id": t.contact_id, "contact": t.name, "asks": t.fatigue.count,
+                      "over": t.fatigue.over} for t in s.tired],
+        },
+        "balance": {"gives": s.balance.gives, "asks": s.balance.asks, "value": s.balance.value},
+    }

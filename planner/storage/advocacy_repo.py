@@ -1,0 +1,289 @@
+"""Reading and writing the advocacy ledger (stage history, wins, asks, gives).
+
+Returns domain objects; every aggregate is one query whatever the number of people.
+No Qt, and nothing here opens a transaction: the services do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import JOIN, fn
+
+from planner.domain.advocacy import (
+    Ask,
+    AskStatus,
+    AskType,
+    Give,
+    GiveType,
+    Stage,
+    StageChange,
+    Win,
+)
+from planner.storage.contacts_repo import OWNER
+from planner.storage.fields import to_utc
+from planner.storage.models import (
+    AskRow,
+    ContactRow,
+    GiveRow,
+    PlacementRow,
+    StageChangeRow,
+    TouchpointRow,
+    WinRow,
+)
+
+# ------------------------------------------------------------------ rows → domain
+
+
+def _win(row: WinRow, contact: str = "") -> Win:
+    return Win(row.id, row.contact_id, row.text, row.at, row.link, row.note,
+               row.celebrated_by_id, contact)
+
+
+def _ask(row: AskRow, thanked_by: int | None = None, contact: str = "") -> Ask:
+    return Ask(row.id, row.contact_id, AskType(row.type), AskStatus(row.status), row.at,
+               row.closed_at, row.note, thanked_by, contact)
+
+
+def _give(row: GiveRow, contact: str = "") -> Give:
+    return Give(row.id, row.contact_id, GiveType(row.type), row.at, row.note, row.for_ask_id,
+                contact)
+
+
+def _change(row: StageChangeRow) -> StageChange:
+    return StageChange(row.id, row.contact_id, Stage(row.from_stage), Stage(row.to_stage), row.at)
+
+
+def row_data(row) -> dict:
+    """The full row as stored (field name → value), for an exact undo."""
+    return row.__data__.copy()
+
+
+# ------------------------------------------------------------------ stage
+
+
+def read_stage(contact_id: int) -> Stage:
+    return Stage(ContactRow.get_by_id(contact_id).stage)
+
+
+def write_stage(contact_id: int, stage: Stage, at: datetime) -> None:
+    (
+        ContactRow.update(stage=stage.value, updated_at=at, version=ContactRow.version + 1)
+        .where(ContactRow.id == contact_id)
+        .execute()
+    )
+
+
+def record_stage_change(contact_id: int, from_stage: Stage, to_stage: Stage,
+                        at: datetime) -> dict:
+    row = StageChangeRow.create(contact=contact_id, from_stage=from_stage.value,
+                                to_stage=to_stage.value, at=at)
+    return row_data(row)
+
+
+def stage_history(contact_id: int) -> list[StageChange]:
+    query = (StageChangeRow.select().where(StageChangeRow.contact == contact_id)
+             .order_by(StageChangeRow.at.desc(), StageChangeRow.id.desc()))
+    return [_change(r) for r in query]
+
+
+def stage_counts() -> dict[str, int]:
+    """People (not in the trash) per stage, in one query."""
+    query = (ContactRow.select(ContactRow.stage, fn.COUNT(ContactRow.id))
+             .where(ContactRow.deleted_at.is_null()).group_by(ContactRow.stage))
+    return dict(query.tuples())
+
+
+# ------------------------------------------------------------------ one person's ledger
+
+
+def _thanks_by_ask(ask_ids: list[int] | None = None) -> dict[int, int]:
+    """ask id → the (first) give that thanked it."""
+    query = (GiveRow.select(GiveRow.for_ask, fn.MIN(GiveRow.id))
+             .where(GiveRow.for_ask.is_null(False)).group_by(GiveRow.for_ask))
+    if ask_ids is not None:
+        query = query.where(GiveRow.for_ask.in_(ask_ids))
+    return dict(query.tuples())
+
+
+def wins_for(contact_id: int) -> list[Win]:
+    query = (WinRow.select().where(WinRow.contact == contact_id)
+             .order_by(WinRow.at.desc(), WinRow.id.desc()))
+    return [_win(r) for r in query]
+
+
+def asks_for(contact_id: int) -> list[Ask]:
+    rows = list(AskRow.select().where(AskRow.contact == contact_id)
+                .order_by(AskRow.at.desc(), AskRow.id.desc()))
+    thanks = _thanks_by_ask([r.id for r in rows])
+    return [_ask(r, thanks.get(r.id)) for r in rows]
+
+
+def gives_for(contact_id: int) -> list[Give]:
+    query = (GiveRow.select().where(GiveRow.contact == contact_id)
+             .order_by(GiveRow.at.desc(), GiveRow.id.desc()))
+    return [_give(r) for r in query]
+
+
+def ask_times(contact_id: int) -> list[datetime]:
+    query = AskRow.select(AskRow.at).where(AskRow.contact == contact_id)
+    return [to_utc(at) for (at,) in query.tuples()]
+
+
+# ------------------------------------------------------------------ single rows
+
+
+def get_win(win_id: int) -> Win | None:
+    row = WinRow.get_or_none(WinRow.id == win_id)
+    return _win(row) if row else None
+
+
+def get_ask(ask_id: int) -> Ask | None:
+    row = AskRow.get_or_none(AskRow.id == ask_id)
+    if row is None:
+        return None
+    return _ask(row, _thanks_by_ask([ask_id]).get(ask_id))
+
+
+def get_give(give_id: int) -> Give | None:
+    row = GiveRow.get_or_none(GiveRow.id == give_id)
+    return _give(row) if row else None
+
+
+def insert_win(**values) -> Win:
+    return _win(WinRow.create(**values))
+
+
+def insert_ask(**values) -> Ask:
+    return _ask(AskRow.create(**values))
+
+
+def insert_give(**values) -> Give:
+    return _give(GiveRow.create(**values))
+
+
+def update_row(model, row_id: int, **values) -> int:
+    return (model.update(version=model.version + 1, **values)
+            .where(model.id == row_id).execute())
+
+
+def delete_row(model, row_id: int) -> dict | None:
+    """Delete and return the full row (None if it was not there)."""
+    row = model.get_or_none(model.id == row_id)
+    if row is None:
+        return None
+    data = row_data(row)
+    model.delete().where(model.id == row_id).execute()
+    return data
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    for data in rows:
+        model.insert(**data).execute()
+
+
+def restore_links(wins: dict[int, int | None], gives: dict[int, int | None]) -> None:
+    """Put back ``celebrated_by`` of wins and ``for_ask`` of gives (SET NULL undone)."""
+    for win_id, touchpoint_id in wins.items():
+        WinRow.update(celebrated_by=touchpoint_id).where(WinRow.id == win_id).execute()
+    for give_id, ask_id in gives.items():
+        GiveRow.update(for_ask=ask_id).where(GiveRow.id == give_id).execute()
+
+
+def wins_celebrated_by(touchpoint_id: int) -> list[int]:
+    query = WinRow.select(WinRow.id).where(WinRow.celebrated_by == touchpoint_id)
+    return [r for (r,) in query.tuples()]
+
+
+def gives_for_ask(ask_id: int) -> list[int]:
+    return [r for (r,) in GiveRow.select(GiveRow.id).where(GiveRow.for_ask == ask_id).tuples()]
+
+
+def next_uncelebrated_win(contact_id: int, as_of: datetime) -> Win | None:
+    """The win the focus list names: the latest one (up to ``as_of``) not yet celebrated."""
+    row = (WinRow.select().where(WinRow.contact == contact_id, WinRow.celebrated_by.is_null(),
+                                 WinRow.at <= as_of)
+           .order_by(WinRow.at.desc(), WinRow.id.desc()).first())
+    return _win(row) if row else None
+
+
+def next_ask_awaiting_thanks(contact_id: int, as_of: datetime) -> Ask | None:
+    """The done ask the focus list names: the latest one (up to ``as_of``) nobody thanked."""
+    g = GiveRow.alias("g")
+    thanked = g.select(g.id).where(g.for_ask == AskRow.id)
+    row = (AskRow.select()
+           .where(AskRow.contact == contact_id, AskRow.status == AskStatus.DONE.value,
+                  fn.COALESCE(AskRow.closed_at, AskRow.at) <= as_of, ~fn.EXISTS(thanked))
+           .order_by(fn.COALESCE(AskRow.closed_at, AskRow.at).desc(), AskRow.id.desc()).first())
+    return _ask(row) if row else None
+
+
+# ------------------------------------------------------------------ across everyone
+
+
+def wins_waiting() -> list[Win]:
+    """Every win not yet celebrated (people in the trash left out), oldest first."""
+    query = (WinRow.select(WinRow, ContactRow.id, ContactRow.name).join(ContactRow)
+             .where(WinRow.celebrated_by.is_null(), ContactRow.deleted_at.is_null())
+             .order_by(WinRow.at, WinRow.id))
+    return [_win(r, r.contact.name) for r in query]
+
+
+def asks_waiting_for_thanks() -> list[Ask]:
+    """Every done ask no give has thanked, oldest first."""
+    g = GiveRow.alias("g")
+    thanked = g.select(g.id).where(g.for_ask == AskRow.id)
+    query = (AskRow.select(AskRow, ContactRow.id, ContactRow.name).join(ContactRow)
+             .where(AskRow.status == AskStatus.DONE.value, ~fn.EXISTS(thanked),
+                    ContactRow.deleted_at.is_null())
+             .order_by(fn.COALESCE(AskRow.closed_at, AskRow.at), AskRow.id))
+    return [_ask(r, None, r.contact.name) for r in query]
+
+
+def ask_times_by_contact(since: datetime) -> dict[int, list[datetime]]:
+    """Asks dated after ``since`` per person (people in the trash left out), one query."""
+    query = (AskRow.select(AskRow.contact, AskRow.at).join(ContactRow)
+             .where(AskRow.at > since, ContactRow.deleted_at.is_null()))
+    out: dict[int, list[datetime]] = {}
+    for cid, at in query.tuples():
+        out.setdefault(cid, []).append(to_utc(at))
+    return out
+
+
+def ledger_counts() -> dict[int, tuple[int, int]]:
+    """contact id → (gives, asks made), two grouped queries."""
+    gives = dict(GiveRow.select(GiveRow.contact, fn.COUNT(GiveRow.id))
+                 .group_by(GiveRow.contact).tuples())
+    asks = dict(AskRow.select(AskRow.contact, fn.COUNT(AskRow.id))
+                .where(AskRow.status != AskStatus.PLANNED.value)
+                .group_by(AskRow.contact).tuples())
+    return {cid: (gives.get(cid, 0), asks.get(cid, 0)) for cid in set(gives) | set(asks)}
+
+
+def names(ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    query = ContactRow.select(ContactRow.id, ContactRow.name).where(ContactRow.id.in_(ids))
+    return dict(query.tuples())
+
+
+def touches_since(since: datetime, owner: str = OWNER) -> list[tuple[datetime, str | None, int]]:
+    """(at, ring now or None, minutes) of every touchpoint after ``since`` (one query)."""
+    query = (TouchpointRow
+             .select(TouchpointRow.at, PlacementRow.ring, TouchpointRow.minutes)
+             .join(ContactRow, on=(TouchpointRow.contact == ContactRow.id))
+             .join(PlacementRow, JOIN.LEFT_OUTER,
+                   on=((PlacementRow.contact == ContactRow.id) & (PlacementRow.owner == owner)))
+             .where(TouchpointRow.at > since, ContactRow.deleted_at.is_null()))
+    return [(to_utc(at), ring, minutes or 0) for at, ring, minutes in query.tuples()]
+
+
+def network_size() -> int:
+    return ContactRow.select().where(ContactRow.deleted_at.is_null()).count()
+
+
+# ------------------------------------------------------------------ settings keys
+
+TARGET_SHARE_KEY = "advocate_target_share"
+FATIGUE_LIMIT_KEY = "ask_fatigue_limit"
+TIME_SHARE_KEY = "ring_time_share"

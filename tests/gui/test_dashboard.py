@@ -1,0 +1,270 @@
+"""The advocacy ledger and the Dashboard in the real window, driven like a person:
+change a stage, note a win, celebrate it from "This week", watch the dashboard's
+figures change; the ask limit warns before an ask; undo puts everything back; the
+dashboard is exported as PNG (and kept for a look) and its rows can be acted on.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from planner.domain.advocacy import Stage
+from planner.domain.rings import Ring
+from planner.ui.dashboard import layout_cards
+from planner.ui.focus_model import CONTACT_ID_ROLE
+from planner.ui.palette import RING_COLORS
+from tests.gui.helpers import open_window, populate
+
+SCREENSHOT_COPY = Path("/tmp/planner-dashboard.png")
+
+
+def rows(path: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def people(db_path) -> dict[str, int]:
+    return populate(db_path, inner=1, middle=3, outer=4, unplaced=2,
+                    extra={"Ada Lovelace": (Ring.MIDDLE, {"email": "ada@example.org"})})
+
+
+@pytest.fixture
+def window(qtbot, db_path, people):
+    win = open_window(qtbot, db_path)
+    win.actions.show_dashboard.trigger()
+    qtbot.waitUntil(lambda: win.dashboard.stats is not None and not win.dashboard.dirty,
+                    timeout=3000)
+    return win
+
+
+def click(button) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def save(dialog) -> None:
+    click(dialog.buttons.button(QDialogButtonBox.StandardButton.Save))
+
+
+def focus_row(window, contact_id: int) -> int:
+    model = window.focus.model
+    for row in range(model.rowCount()):
+        if model.index(row).data(CONTACT_ID_ROLE) == contact_id:
+            return row
+    raise AssertionError(f"#{contact_id} is not in This week")
+
+
+def wait_figures(qtbot, window, check, timeout: int = 3000) -> None:
+    qtbot.waitUntil(lambda: not window.dashboard.dirty and check(window.dashboard.stats),
+                    timeout=timeout)
+
+
+def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
+        qtbot, window, people, db_path, tmp_path):
+    ada = people["Ada Lovelace"]
+    dash = window.dashboard
+    start = dash.stats
+    assert (start.advocates, start.target.network, start.wins_waiting) == (0, 11, [])
+    assert start.target.target_count == 2  # 10 % of 11, rounded up
+    assert [f.count for f in start.rings] == [1, 4, 4]
+
+    # 1. change a stage in the person panel
+    window.select(ada)
+    panel = window.person.advocacy
+    assert panel.isVisible()
+    combo = panel.stage
+    combo.setCurrentIndex(combo.findData("advocate"))
+    combo.activated.emit(combo.currentIndex())
+    assert rows(db_path, "SELECT stage FROM contact WHERE id = ?", (ada,)) == [("advocate",)]
+    assert rows(db_path, "SELECT from_stage, to_stage FROM stage_change") == [
+        ("none", "advocate")]
+    wait_figures(qtbot, window, lambda s: s.advocates == 1)
+    assert dash.stats.funnel.reached(Stage.ADVOCATE) == 1
+    assert "<b>1</b> advocates of 11" in dash.summary.text()
+
+    # 2. note a win with the person panel's button
+    click(panel.add_win)
+    dialog = window.person.advocacy.flows.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert not dialog.save_button.isEnabled()  # a win needs words
+    QTest.keyClicks(dialog.text, "Keynote at PyCon")
+    dialog.link.setText("pycon.org/ada")
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        save(dialog)
+    (win_row,) = rows(db_path, "SELECT id, text, link, celebrated_by_id FROM win")
+    win_id = win_row[0]
+    assert win_row[1:] == ("Keynote at PyCon", "https://pycon.org/ada", None)
+    wait_figures(qtbot, window, lambda s: [w.id for w in s.wins_waiting] == [win_id])
+    assert panel.wins.count() == 1 and "★ to celebrate" in panel.wins.item(0).text()
+
+    # 3. "This week" suggests celebrating it; ticking opens the log dialog for that
+    model = window.focus.model
+    qtbot.waitUntil(lambda: "Celebrate their win: Keynote at PyCon"
+                    in model.index(focus_row(window, ada)).data(), timeout=2000)
+    index = model.index(focus_row(window, ada))
+    assert model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    dialog = window.advocacy.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
+    assert window.history.dialog is None  # not the plain log dialog
+    assert dialog.windowTitle() == "Celebrate Ada Lovelace's win: Keynote at PyCon"
+    assert dialog.chosen_kind() == "amplify"
+    dialog.minutes.setValue(10)
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        save(dialog)
+    (tp,) = rows(db_path, "SELECT id, kind, minutes, note FROM touchpoint WHERE contact_id = ?",
+                 (ada,))
+    assert tp[1:] == ("amplify", 10, "Celebrated their win: Keynote at PyCon")
+    assert rows(db_path, "SELECT celebrated_by_id FROM win") == [(tp[0],)]
+    wait_figures(qtbot, window, lambda s: s.wins_waiting == [])
+    qtbot.waitUntil(lambda: ada not in [model.index(r).data(CONTACT_ID_ROLE)
+                                        for r in range(model.rowCount())], timeout=2000)
+    stats = dash.stats
+    middle = stats.rings[1]
+    assert (middle.ring, middle.on_track, middle.never) == (Ring.MIDDLE, 1, 3)
+    assert stats.touches["middle"][-1] == 1
+    assert stats.time[1].minutes == 10 and stats.time[1].share == 1.0
+    assert "✓ Keynote at PyCon" in panel.wins.item(0).text()
+
+    # 4. the screenshot: exported, kept, and showing what it should
+    png = dash.export_png(tmp_path / "dashboard")
+    assert png == tmp_path / "dashboard.png" and png.exists()
+    shutil.copyfile(png, SCREENSHOT_COPY)
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1200, int(layout_cards(1200)[1]))
+    colours = {image.pixelColor(x, y).name() for x in range(0, 1200, 3)
+               for y in range(0, image.height(), 3)}
+    assert QColor(RING_COLORS[Ring.MIDDLE]).name() in colours  # the week's bar and minutes
+    assert "#2e9e5b" in colours  # the advocate gauge: the target is not met, the funnel is
+    window.grab().save(str(tmp_path / "window.png"))
+
+    # 5. undo, one step at a time: celebration, win, stage
+    assert window.document.undo()
+    assert rows(db_path, "SELECT celebrated_by_id FROM win") == [(None,)]
+    assert rows(db_path, "SELECT COUNT(*) FROM touchpoint") == [(0,)]
+    wait_figures(qtbot, window, lambda s: len(s.wins_waiting) == 1)
+    assert window.document.undo()
+    assert rows(db_path, "SELECT COUNT(*) FROM win") == [(0,)]
+    assert window.document.undo()
+    wait_figures(qtbot, window, lambda s: s.advocates == 0 and s.wins_waiting == [])
+    assert rows(db_path, "SELECT COUNT(*) FROM stage_change") == [(0,)]
+    assert combo.currentData() == "none"
+    # and redo brings back the very same rows
+    for _ in range(3):
+        assert window.document.redo()
+    assert rows(db_path, "SELECT id, celebrated_by_id FROM win") == [(win_id, tp[0])]
+    wait_figures(qtbot, window, lambda s: s.advocates == 1 and s.wins_waiting == [])
+
+
+def test_the_ask_limit_warns_before_an_ask_is_logged(qtbot, window, people, db_path):
+    ada = people["Ada Lovelace"]
+    window.select(ada)
+    flows = window.advocacy
+    for _ in range(2):
+        dialog = flows.add_ask(ada)
+        assert not dialog.warning.isVisible() and dialog.save_button.isEnabled()
+        dialog.type.setCurrentIndex(dialog.type.findData("case-study"))
+        with qtbot.waitSignal(dialog.accepted, timeout=2000):
+            save(dialog)
+    assert rows(db_path, "SELECT COUNT(*) FROM ask") == [(2,)]
+    panel = window.person.advocacy
+    qtbot.waitUntil(panel.fatigue.isVisible, timeout=2000)
+    assert "Ada Lovelace has been asked 2 times" in panel.fatigue.text()
+    assert panel.balance.text() == "Balance: 0 given · 2 asked (-2)"
+
+    # the third: the warning shows first, and Save waits for "Ask anyway"
+    window.actions.log_ask.trigger()
+    dialog = flows.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    assert dialog.warning.isVisible()
+    assert "has been asked 2 times in the last quarter" in dialog.warning.text()
+    assert not dialog.save_button.isEnabled()
+    dialog.accept()  # Enter does nothing either
+    assert dialog.isVisible()
+    box = dialog.force
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(8, box.height() // 2))  # on the box itself
+    assert box.isChecked() and dialog.save_button.isEnabled()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        save(dialog)
+    assert rows(db_path, "SELECT COUNT(*) FROM ask") == [(3,)]
+    wait_figures(qtbot, window, lambda s: [t.contact_id for t in s.tired] == [ada])
+
+    # a give brings the balance back up; the focus list says give, don't ask
+    dialog = flows.add_give(ada)
+    dialog.type.setCurrentIndex(dialog.type.findData("early-access"))
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        save(dialog)
+    qtbot.waitUntil(lambda: panel.balance.text() == "Balance: 1 given · 3 asked (-2)",
+                    timeout=2000)
+    model = window.focus.model
+    assert model.index(focus_row(window, ada)).data().endswith(
+        "Give, don't ask: share something useful by email (an intro, early access, a review)")
+
+
+def test_a_done_ask_is_thanked_from_the_focus_list_and_the_dashboard_rows_act(
+        qtbot, window, people, db_path):
+    from planner.services import advocacy as svc
+
+    bo = people["Middle 1"]
+    ask = svc.add_ask(bo, "talk", status="done")
+    window.document.refresh_contacts([bo])
+    window.document.timeline_changed.emit([bo])
+    model = window.focus.model
+    qtbot.waitUntil(lambda: "Say thank you for the talk"
+                    in model.index(focus_row(window, bo)).data(), timeout=2000)
+    wait_figures(qtbot, window, lambda s: [a.id for a in s.thanks_waiting] == [ask.id])
+
+    # double-clicking the row on the dashboard opens the thank-you dialog
+    canvas = window.dashboard.canvas
+    window.dashboard.scroll.ensureVisible(0, canvas.height(), 0, 0)
+    qtbot.waitUntil(lambda: any(kind == "ask" for _, kind, _, _ in canvas.hits), timeout=2000)
+    rect = next(r for r, kind, row_id, _ in canvas.hits if kind == "ask" and row_id == ask.id)
+    QTest.mouseDClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      rect.center().toPoint())
+    dialog = window.advocacy.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
+    assert window.current_id == bo  # the click selected them
+    assert dialog.windowTitle() == "Thank Middle 1 for the talk"
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        save(dialog)
+    assert rows(db_path, "SELECT type, for_ask_id FROM give") == [("thank-you-note", ask.id)]
+    assert rows(db_path, "SELECT kind, note FROM touchpoint") == [("im",
+                                                                    "Thank you for the talk")]
+    wait_figures(qtbot, window, lambda s: s.thanks_waiting == [])
+    qtbot.waitUntil(lambda: not any(kind == "ask" for _, kind, _, _ in canvas.hits),
+                    timeout=2000)  # the row is gone from the drawing
+    assert canvas.hit(QPointF(rect.center())) is None
+
+
+def test_target_and_ask_limit_are_settings_on_the_dashboard(qtbot, window, db_path):
+    dash = window.dashboard
+    assert (dash.target.value(), dash.ask_limit.value()) == (10, 2)
+    dash.target.setValue(25)
+    dash.target.editingFinished.emit()
+    assert dash.stats.target.target_count == 3  # 25 % of 11
+    dash.ask_limit.setValue(4)
+    dash.ask_limit.editingFinished.emit()
+    assert dash.stats.fatigue_limit == 4
+    assert dict(rows(db_path, "SELECT key, value FROM setting WHERE key LIKE 'a%'")) == {
+        "advocate_target_share": "0.25", "ask_fatigue_limit": "4"}
+
+
+def test_the_dashboard_stays_stale_while_hidden_and_catches_up_when_shown(
+        qtbot, window, people):
+    window.focus_dock.raise_()
+    qtbot.waitUntil(lambda: not window.dashboard.is_shown(), timeout=2000)
+    window.advocacy.set_stage(people["Inner 1"], "advocate")
+    assert window.dashboard.dirty and window.dashboard.stats.advocates == 0
+    window.actions.show_dashboard.trigger()
+    wait_figures(qtbot, window, lambda s: s.advocates == 1)
