@@ -23,9 +23,30 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None):
     window = MainWindow(document)
     document.setParent(window)
     window.destroyed.connect(lambda *_: opened.close())
+    daily_backup(window, opened)
     if watch:
         document.start_watching()
     return window
+
+
+def daily_backup(window, opened) -> None:
+    """Once a day at start, a copy into backups/ (rotated). Never blocks start-up: a
+    failure is logged and said in the status bar, and the window opens anyway."""
+    if opened.path is None:  # nothing to copy (not a database file)
+        return
+    from planner.services.backups import daily_backup_if_due
+
+    try:
+        made = daily_backup_if_due()
+    except Exception as exc:  # a backup problem must not stop the app
+        log.warning("the daily backup failed", exc_info=True)
+        text = f"The daily backup failed: {exc}"
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window, lambda: window.show_message(text))
+        return
+    if made is not None:
+        log.info("daily backup: %s", made)
 
 
 def make_application(argv: list[str] | None = None):
@@ -63,6 +84,14 @@ def install_error_handler(window) -> None:
     sys.excepthook = handle
 
 
+def _show_window(database: str | None, opened):
+    """The window for an already opened (unlocked) database, shown."""
+    window = build_main_window(database, reuse=opened)
+    install_error_handler(window)
+    window.show()
+    return window
+
+
 def run_gui(database: str | None) -> int:
     """``planner`` with no command: open the window, or say clearly why not."""
     from planner.domain.errors import PlannerError
@@ -73,6 +102,10 @@ def run_gui(database: str | None) -> int:
     from planner.ui import theme
 
     theme.apply_theme(theme.saved_choice(), app)
+    from planner.ui.passphrase_dialog import is_encrypted_database, unlock_and_run
+
+    if is_encrypted_database(database):  # key from the keyring off this thread, else a dialog
+        return unlock_and_run(app, database, lambda opened: _show_window(database, opened))
     try:
         window = build_main_window(database)
     except PlannerError as exc:

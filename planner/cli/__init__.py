@@ -18,6 +18,8 @@ log = logging.getLogger("planner.cli")
 
 
 def _register() -> None:
+    import planner.cli.advocacy
+    import planner.cli.db
     import planner.cli.demo  # noqa: F401
     from planner.cli import contacts, focus, timeline, transfer  # noqa: F401  (commands attach to `cli`)
 

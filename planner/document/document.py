@@ -8,6 +8,7 @@ in one undo command.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -84,7 +85,8 @@ class PlannerDocument(QObject):
         return contact_status(contact, self._cadences)
 
     def fill(self) -> dict[Ring, tuple[int, int]]:
-        return {r: (len(self.ring_members(r)), self._capacities[r]) for r in RING_ORDER}
+        counts = Counter(c.ring for c in self._contacts.values() if c.ring is not None)
+        return {r: (counts[r], self._capacities[r]) for r in RING_ORDER}
 
     def is_full(self, ring: Ring) -> bool:
         count, cap = self.fill()[ring]
@@ -105,18 +107,19 @@ class PlannerDocument(QObject):
     def refresh_placements(self) -> None:
         """Re-read everyone's ring and position (after a move, swap or undo)."""
         places = contact_svc.repo.placements()
-        changed = []
+        moved = []
         for cid, contact in self._contacts.items():
             ring, pos = places.get(cid, (None, None))
             new_ring = Ring(ring) if ring else None
             if (contact.ring, contact.position) != (new_ring, pos):
                 self._contacts[cid] = _with_place(contact, new_ring, pos)
-                changed.append(cid)
+                if new_ring != contact.ring:
+                    moved.append(cid)
         self._data_version = self._read_data_version()
         self.placements_changed.emit()
-        if changed:
-            self.contacts_changed.emit(changed)
-            self.timeline_changed.emit(changed)
+        if moved:  # a new ring shows in the list and the panels, and is a timeline entry;
+            self.contacts_changed.emit(moved)  # a reorder (positions only) is for the canvas
+            self.timeline_changed.emit(moved)
 
     # -- changing (through undo commands) ----------------------------------------------
     def push(self, command) -> bool:
@@ -161,6 +164,26 @@ class PlannerDocument(QObject):
     def start_watching(self) -> None:
         self._watch.start()
         self._clock.start()
+
+    def stop_watching(self) -> bool:
+        """Stop polling (while this window writes from a worker, or restores); True if it was."""
+        was = self._watch.isActive()
+        self._watch.stop()
+        self._clock.stop()
+        return was
+
+    def refresh_all(self) -> None:
+        """Re-read everything after a change this window made outside an undo command
+        (an import): not reported as another program's change; the undo history stays."""
+        version = self._read_data_version()
+        self.reload()
+        self._data_version = version
+
+    def use_database(self, database: OpenDatabase) -> None:
+        """Show a reopened database (after a restore): history cleared, everything re-read."""
+        self.database = database
+        self.undo_stack.clear()
+        self.refresh_all()
 
     def _read_data_version(self) -> int:
         try:

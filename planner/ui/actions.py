@@ -74,6 +74,13 @@ class Actions:
         self.unplaced_only = make("Show &Unplaced Only", "Ctrl+U")
         self.unplaced_only.setCheckable(True)
         self.about = make("&About Mentorship Planner")
+        self.import_file = make("&Import…", "Ctrl+I",
+                                "Bring people in from a vCard or CSV file, or a full export")
+        self.export_file = make("&Export…", "Ctrl+Shift+E",
+                                "Write everything as JSON, or the people as vCard or CSV")
+        self.backup_now = make("&Back Up Now", None, "Copy the database into the backups folder")
+        self.restore_backup = make("&Restore from Backup…", None,
+                                   "Replace the data with a backup (the current data is kept)")
         self.preferences = make("&Preferences…", Std.Preferences, "Rings, cadences, theme, backups")
         if self.preferences.shortcut().isEmpty():
             self.preferences.setShortcut(QKeySequence("Ctrl+,"))
@@ -89,14 +96,27 @@ class Actions:
         self.log_note.setIcon(kind_icon("note"))
         self.log_note.setData("note")
         self.show_activity = make("All &Activity", "Ctrl+Shift+A", "Show everyone's timeline")
+        self.show_dashboard = make("&Dashboard", "Ctrl+Shift+D",
+                                   "Advocates against your target, the funnel, time per ring")
+        self.log_win = make("Note a &Win…", None, "Note a success of the selected person")
+        self.log_ask = make("Note an As&k…", None,
+                            "Note what you asked of them (checked against the ask limit first)")
+        self.log_give = make("Note a &Give…", None, "Note what you gave back to them")
         self.person_actions = [self.edit_contact, self.remove_contact, self.promote,
                                self.demote, self.unplace, self.log_note,
                                *self.log_kind.values()]
+        self.person_actions += [self.log_win, self.log_ask, self.log_give]
 
     def build_menus(self, menubar: QMenuBar) -> dict:
         menus = {}
         menus["file"] = file_menu = menubar.addMenu("&File")
         file_menu.addAction(self.add_contact)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_file)
+        file_menu.addAction(self.export_file)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_now)
+        file_menu.addAction(self.restore_backup)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         menus["edit"] = edit = menubar.addMenu("&Edit")
@@ -113,6 +133,9 @@ class Actions:
         person.addAction(self.promote)
         person.addAction(self.demote)
         person.addAction(self.unplace)
+        person.addSeparator()
+        for action in (self.log_win, self.log_ask, self.log_give):
+            person.addAction(action)
         menus["log"] = self.build_log_menu(menubar.addMenu("&Log"))
         menus["view"] = view = menubar.addMenu("&View")
         view.addAction(self.zoom_in)
@@ -121,6 +144,7 @@ class Actions:
         view.addSeparator()
         view.addAction(self.unplaced_only)
         view.addAction(self.show_activity)
+        view.addAction(self.show_dashboard)
         menus["help"] = help_menu = menubar.addMenu("&Help")
         help_menu.addAction(self.about)
         return menus

@@ -9,8 +9,10 @@ from planner import APP_NAME
 from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
 from planner.ui.actions import Actions
 from planner.ui.activity_panel import ActivityPanel
+from planner.ui.advocacy_panel import LedgerFlows
 from planner.ui.contact_dialog import ContactDialog
 from planner.ui.contact_list import ContactListPanel
+from planner.ui.dashboard import Dashboard
 from planner.ui.focus_panel import FocusPanel
 from planner.ui.history_controller import HistoryController
 from planner.ui.icons import app_icon
@@ -18,6 +20,7 @@ from planner.ui.person_panel import PersonPanel
 from planner.ui.rings_scene import RingsScene
 from planner.ui.rings_view import RingsView
 from planner.ui.toast import Toast
+from planner.ui.transfer_controller import TransferController
 
 
 class MainWindow(QMainWindow):
@@ -54,9 +57,17 @@ class MainWindow(QMainWindow):
         self.focus_dock.setWidget(self.focus)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.focus_dock)
         self.tabifyDockWidget(self.focus_dock, self.activity_dock)
+        self.dashboard = Dashboard(document, self)
+        self.dashboard_dock = QDockWidget("Dashboard", self)
+        self.dashboard_dock.setObjectName("dashboardDock")
+        self.dashboard_dock.setWidget(self.dashboard)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard_dock)
+        self.tabifyDockWidget(self.activity_dock, self.dashboard_dock)
         self.focus_dock.raise_()
         self.resizeDocks([self.focus_dock], [230], Qt.Orientation.Vertical)
         self.history = HistoryController(document, self)
+        self.advocacy = LedgerFlows(document, self)
+        self.transfer = TransferController(self, document)
         self.setWindowIcon(app_icon())
 
         self.actions = Actions(self, document.undo_stack)
@@ -87,10 +98,22 @@ class MainWindow(QMainWindow):
         a.unplaced_only.toggled.connect(self.contact_list.unplaced_only.setChecked)
         self.contact_list.unplaced_only.toggled.connect(a.unplaced_only.setChecked)
         a.about.triggered.connect(self.show_about)
+        a.import_file.triggered.connect(self.transfer.start_import)
+        a.export_file.triggered.connect(self.transfer.start_export)
+        a.backup_now.triggered.connect(self.transfer.backup_now)
+        a.restore_backup.triggered.connect(self.transfer.start_restore)
         a.preferences.triggered.connect(self.show_preferences)
         for kind, action in (*a.log_kind.items(), ("note", a.log_note)):
             action.triggered.connect(lambda _=False, k=kind: self.history.log(self.current_id, k))
         a.show_activity.triggered.connect(self._show_activity)
+        a.show_dashboard.triggered.connect(self._show_dashboard)
+        a.log_win.triggered.connect(lambda: self.advocacy.add_win(self.current_id))
+        a.log_ask.triggered.connect(lambda: self.advocacy.add_ask(self.current_id))
+        a.log_give.triggered.connect(lambda: self.advocacy.add_give(self.current_id))
+        self.dashboard.person_selected.connect(self.select)
+        self.dashboard.celebrate_requested.connect(self.advocacy.celebrate)
+        self.dashboard.thank_requested.connect(self.advocacy.thank)
+        self.dashboard.message.connect(self.show_message)
         self.person.log_requested.connect(self.history.log)
         for timeline in (self.person.timeline, self.activity.timeline):
             timeline.edit_requested.connect(self.history.edit)
@@ -130,6 +153,8 @@ class MainWindow(QMainWindow):
     def _log_from_focus(self, contact_id: int) -> None:
         """Ticking someone in "This week" logs a touch (they leave the list once logged)."""
         self.select(contact_id)
+        if self.advocacy.from_focus(contact_id) is not None:
+            return  # celebrating their win or thanking them: the touchpoint is linked
         contact = self.document.contact(contact_id)
         kind = "coffee"
         if contact is not None and contact.channels:
@@ -141,6 +166,14 @@ class MainWindow(QMainWindow):
             except InvalidInput:
                 kind = "im"
         self.history.log(contact_id, kind)
+
+    def _show_dashboard(self) -> None:
+        self.dashboard_dock.show()
+        self.dashboard_dock.raise_()
+        if not self.dashboard_dock.isFloating() and self.dashboard_dock.height() < 360:
+            self.resizeDocks([self.dashboard_dock], [max(360, self.height() // 2)],
+                             Qt.Orientation.Vertical)
+        self.dashboard.setFocus()
 
     def _show_activity(self) -> None:
         self.activity_dock.show()
@@ -305,5 +338,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
+        self.transfer.shutdown()  # an import still running is cancelled (nothing written)
         self.save_state()
         super().closeEvent(event)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.contact import Contact
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
+from planner.ui.advocacy_panel import AdvocacyPanel
 from planner.ui.icons import kind_icon
 from planner.ui.palette import STATUS_COLORS
 from planner.ui.timeline_model import TimelineModel
@@ -93,6 +94,8 @@ class PersonPanel(QWidget):
             self.quick.addWidget(button)
         self.quick.addStretch(1)
         layout.addLayout(self.quick)
+        self.advocacy = AdvocacyPanel(document, self)
+        layout.addWidget(self.advocacy)
         self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
         self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
         self.timeline.setObjectName("personTimeline")
@@ -113,6 +116,7 @@ class PersonPanel(QWidget):
         changed = contact_id != self.contact_id
         self.contact_id = contact_id
         self.refresh()
+        self.advocacy.show_contact(self.contact_id)
         if changed or self.timeline_model.contact_id != contact_id:
             self.timeline_model.set_contact(self.contact_id)
 
