@@ -284,6 +284,15 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    @property
+    def security(self):
+        """Settings → Security (created on first use)."""
+        if getattr(self, "_security", None) is None:
+            from planner.ui.security_controller import SecurityController
+
+            self._security = SecurityController(self)
+        return self._security
+
     def show_preferences(self):
         from planner.services.backups import keep_count
         from planner.ui.preferences_dialog import PreferencesDialog
@@ -292,7 +301,8 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(
             self, capacities={r: self.document.capacity(r) for r in fill},
             cadences={r: self.document.cadence(r) for r in fill}, fill=fill,
-            backup_keep=keep_count(), settings=self.settings)
+            backup_keep=keep_count(), settings=self.settings,
+            security=self.security)
         dialog.accepted.connect(lambda: self._preferences_chosen(dialog.values()))
         dialog.open()
         return dialog

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -42,6 +43,7 @@ class PreferencesDialog(QDialog):
         fill: dict[Ring, int],
         backup_keep: int,
         settings: QSettings | None = None,
+        security=None,
     ):
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
@@ -52,6 +54,9 @@ class PreferencesDialog(QDialog):
         self.tabs.addTab(self._rings_tab(capacities, cadences), "&Rings")
         self.tabs.addTab(self._appearance_tab(), "&Appearance")
         self.tabs.addTab(self._backups_tab(backup_keep), "&Backups")
+        self.security = security
+        if security is not None:
+            self.tabs.addTab(self._security_tab(security), "&Security")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -125,6 +130,28 @@ class PreferencesDialog(QDialog):
         form.addRow(
             "", QLabel("automatic backups (one a day, and before every import or upgrade).")
         )
+        return page
+
+    def _security_tab(self, security) -> QWidget:
+        """Encryption at rest: what is true now, and one button to change it."""
+        page = QWidget(self)
+        self.security_status = QLabel("<br>".join(security.status_lines()), page)
+        self.security_status.setWordWrap(True)
+        encrypted = security.is_encrypted()
+        self.encrypt_button = QPushButton("Encrypt the database…", page)
+        self.decrypt_button = QPushButton("Turn encryption off", page)
+        self.encrypt_button.setVisible(not encrypted)
+        self.decrypt_button.setVisible(encrypted)
+        self.encrypt_button.clicked.connect(lambda: (self.accept(), security.ask_encrypt()))
+        self.decrypt_button.clicked.connect(lambda: (self.accept(), security.decrypt()))
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.security_status)
+        layout.addWidget(QLabel("Notes about people are sensitive. Encryption (SQLCipher) keeps "
+                                "the database and its backups unreadable without the key.",
+                                page, wordWrap=True))
+        layout.addWidget(self.encrypt_button)
+        layout.addWidget(self.decrypt_button)
+        layout.addStretch(1)
         return page
 
     # -- behaviour ------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Settings → Security: encrypt the open database in two clicks, keep working, turn it off."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from planner.domain.rings import Ring
+from tests.gui.helpers import open_window, populate
+
+HEADER = b"SQLite format 3\x00"
+
+
+def header(path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(16)
+
+
+@pytest.fixture
+def window(qtbot, db_path, memory_keyring):
+    populate(db_path, inner=2, outer=3)
+    win = open_window(qtbot, db_path)
+    from planner.services import touchpoints
+
+    touchpoints.log_touchpoint(win.document.ring_members(Ring.INNER)[0].id, "coffee",
+                               note="secret plans for the launch")
+    return win
+
+
+def test_encrypt_from_preferences_then_keep_working_then_decrypt(qtbot, window, db_path,
+                                                                 memory_keyring):
+    prefs = window.show_preferences()
+    prefs.tabs.setCurrentIndex(prefs.tabs.count() - 1)
+    assert "Encrypted: no" in prefs.security_status.text()
+    QTest.mouseClick(prefs.encrypt_button, Qt.MouseButton.LeftButton)  # click 1
+    dialog = window.security.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert not dialog.encrypt.isEnabled()  # the passphrase must be acknowledged first
+    recovery = dialog.passphrase.text()
+    assert recovery.count("-") >= 10
+    dialog.saved.setChecked(True)
+    with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
+        QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)  # click 2
+    assert done.args == [True]
+    assert header(db_path) != HEADER
+    assert b"secret plans" not in db_path.read_bytes()
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(db_path).execute("SELECT count(*) FROM contact").fetchone()
+    assert memory_keyring.store  # the key went to the keyring
+    # the window keeps working on the encrypted database
+    person = window.document.ring_members(Ring.INNER)[0]
+    assert window.document.move(person.id, Ring.OUTER)
+    assert window.document.contact(person.id).ring == Ring.OUTER
+    assert "Encrypted: yes" in "\n".join(window.security.status_lines())
+    # and encryption can be turned off again
+    with qtbot.waitSignal(window.security.finished, timeout=20000):
+        window.security.decrypt()
+    assert header(db_path) == HEADER
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 5
+    finally:
+        conn.close()
+
+
+def test_cancelling_the_recovery_dialog_changes_nothing(qtbot, window, db_path):
+    before = db_path.read_bytes()[:16]
+    dialog = window.security.ask_encrypt()
+    dialog.reject()
+    assert header(db_path) == before == HEADER
+    assert window.document.contact(window.document.ring_members(Ring.INNER)[0].id)
