@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +34,23 @@ FILTERS = {
 }
 
 
+WEEK_START_SETTING = "focus/week_start"
+
+
+def planning_week(now=None) -> IsoWeek:
+    """The week "This week" shows. Focus weeks are ISO weeks (Monday–Sunday); a person
+    whose week starts on Sunday (Preferences) plans on Sunday for the coming one."""
+    from datetime import datetime, timedelta
+
+    from PySide6.QtCore import QSettings
+
+    moment = (now or datetime.now()).astimezone()
+    if str(QSettings().value(WEEK_START_SETTING, "monday")) == "sunday" and \
+            moment.weekday() == 6:
+        moment += timedelta(days=1)
+    return current_iso_week(moment, tz=local_zone())
+
+
 class FocusPanel(QWidget):
     log_requested = Signal(int)  # contact id
     person_selected = Signal(int)
@@ -42,7 +60,7 @@ class FocusPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("focusPanel")
         self.document = document
-        self.week: IsoWeek = current_iso_week(tz=local_zone())
+        self.week: IsoWeek = planning_week()
         self.model = FocusModel(self)
         self.model.ticked.connect(self.log_requested)
         self.view = QListView(self)
@@ -66,7 +84,7 @@ class FocusPanel(QWidget):
         self.print_button = QPushButton("Print…", self)
         self.previous.clicked.connect(lambda: self.step_week(-1))
         self.next.clicked.connect(lambda: self.step_week(+1))
-        self.this_week.clicked.connect(lambda: self.set_week(current_iso_week(tz=local_zone())))
+        self.this_week.clicked.connect(lambda: self.set_week(planning_week()))
         self.export_button.clicked.connect(self.ask_export)
         self.copy_button.clicked.connect(self.copy_markdown)
         self.print_button.clicked.connect(self.ask_print)
@@ -80,10 +98,11 @@ class FocusPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
+        self._computed_for: tuple | None = None
         document.reset.connect(self.refresh)
-        document.timeline_changed.connect(self.refresh)
-        document.placements_changed.connect(self.refresh)
-        document.contacts_changed.connect(self.refresh)
+        # ring changes come with contacts_changed; a reorder (placements only) changes nothing
+        document.timeline_changed.connect(self._data_changed)
+        document.contacts_changed.connect(self._data_changed)
         self.refresh()
 
     # -- the list --------------------------------------------------------------------------
@@ -92,7 +111,25 @@ class FocusPanel(QWidget):
 
         return focus_list(self.week.label, limit=limit, tz=local_zone())
 
+    def _state(self) -> tuple | None:
+        """What the list depends on: the rows written through this connection (SQLite
+        counts them), the minute and the week; None when it cannot be told."""
+        try:
+            changes = self.document.database.db.connection().total_changes
+        except AttributeError:  # another backend
+            return None
+        return changes, int(time.time() // 60), self.week
+
+    def _data_changed(self, *args) -> None:
+        """One action arrives as two signals (contacts, timeline): compute the list once per
+        change written, not once per signal (a query and the ranking of every placed
+        person)."""
+        state = self._state()
+        if state is None or state != self._computed_for:
+            self.refresh()
+
     def refresh(self, *args) -> None:
+        self._computed_for = self._state()
         focus = self.focus_list()
         self.model.set_focus(focus)
         start = focus.week_start

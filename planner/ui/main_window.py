@@ -321,6 +321,12 @@ class MainWindow(QMainWindow):
         if values["backup_keep"] != keep_count():
             set_keep_count(values["backup_keep"])
         self.settings.setValue(theme.SETTING, values["theme"])
+        if values.get("week_start") and values["week_start"] != self.settings.value(
+                "focus/week_start", "monday"):
+            from planner.ui.focus_panel import planning_week
+
+            self.settings.setValue("focus/week_start", values["week_start"])
+            self.focus.set_week(planning_week())
         theme.apply_theme(values["theme"])
         self.scene.update()
 

@@ -116,8 +116,14 @@ class PreferencesDialog(QDialog):
         for key, label in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
             self.theme.addItem(label, key)
         self.theme.setCurrentIndex(self.theme.findData(theme.saved_choice(self.settings)))
+        self.week_start = QComboBox(page)
+        self.week_start.addItem("Monday", "monday")
+        self.week_start.addItem("Sunday (plan the coming week on Sunday)", "sunday")
+        saved = str(self.settings.value("focus/week_start", "monday"))
+        self.week_start.setCurrentIndex(max(0, self.week_start.findData(saved)))
         form = QFormLayout(page)
         form.addRow("&Theme", self.theme)
+        form.addRow("&Week starts on", self.week_start)
         return page
 
     def _backups_tab(self, keep: int) -> QWidget:
@@ -197,5 +203,6 @@ class PreferencesDialog(QDialog):
             "capacities": {ring: box.value() for ring, box in self.capacity.items()},
             "cadences": {ring: box.value() for ring, box in self.cadence.items()},
             "theme": self.theme.currentData(),
+            "week_start": self.week_start.currentData(),
             "backup_keep": self.backup_keep.value(),
         }

@@ -109,3 +109,20 @@ def test_about_names_version_database_and_log(qtbot, db_path):
     assert str(db_path) in text
     assert "planner.log" in text
     assert "backups" in text
+
+
+def test_week_start_sunday_plans_the_coming_week_on_sunday(qtbot, db_path):
+    from datetime import datetime
+
+    from planner.ui.focus_panel import planning_week
+
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    dialog.week_start.setCurrentIndex(dialog.week_start.findData("sunday"))
+    dialog.accept()
+    assert window.settings.value("focus/week_start") == "sunday"
+    sunday = datetime(2026, 11, 22, 18, 0).astimezone()  # Sunday of ISO week 47
+    assert tuple(planning_week(sunday)) == (2026, 48)
+    window.settings.setValue("focus/week_start", "monday")
+    assert tuple(planning_week(sunday)) == (2026, 47)
