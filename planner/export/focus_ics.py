@@ -23,8 +23,7 @@ never collide with the tasks.
 from __future__ import annotations
 
 from datetime import UTC, date, timedelta
-
-from icalendar import Calendar, Event, Todo
+from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.domain.cadence import Status
@@ -37,6 +36,9 @@ from planner.export.focus_common import (
     title,
 )
 
+if TYPE_CHECKING:  # icalendar takes 55 ms to import: only when a calendar is written
+    from icalendar import Event, Todo
+
 PRODID = f"-//Mentorship Planner//Focus list {__version__}//EN"
 UID_DOMAIN = "mentorship-planner"
 _PRIORITY = {Status.OVERDUE: 1, Status.NEVER: 1, Status.DUE_SOON: 5, Status.ON_TRACK: 9}
@@ -48,6 +50,8 @@ def uid(item: FocusItem, focus_list: FocusList, suffix: str = "") -> str:
 
 def render(focus_list: FocusList, *, events: bool = False) -> str:
     """The calendar as text with CRLF line ends, as ``icalendar`` writes it."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -81,6 +85,8 @@ def _common(component: Todo | Event, item: FocusItem, focus_list: FocusList) -> 
 
 
 def _todo(item: FocusItem, focus_list: FocusList) -> Todo:
+    from icalendar import Todo
+
     todo = Todo()
     todo.add("uid", uid(item, focus_list))
     _common(todo, item, focus_list)
@@ -97,6 +103,8 @@ def event_day(item: FocusItem, focus_list: FocusList) -> date:
 
 
 def _event(item: FocusItem, focus_list: FocusList) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid(item, focus_list, "-day"))
     _common(event, item, focus_list)

@@ -63,12 +63,15 @@ def _apply(plan: MovePlan) -> list[dict]:
     history: list[dict] = []
     if plan.swap_with is not None:
         return _apply_swap(plan, stamp)
+    reorder = plan.from_ring is not None and plan.from_ring == plan.to_ring
     if plan.from_ring is not None:
         old = [cid for cid, _ in repo.ring_members(plan.from_ring) if cid != plan.contact_id]
         repo.remove_placement(plan.contact_id)
-        repo.write_ring_order(plan.from_ring, old)
+        if not reorder:  # a reorder writes its ring once, below
+            repo.write_ring_order(plan.from_ring, old)
     if plan.to_ring is not None:
-        members = [cid for cid, _ in repo.ring_members(plan.to_ring) if cid != plan.contact_id]
+        members = old if reorder else [
+            cid for cid, _ in repo.ring_members(plan.to_ring) if cid != plan.contact_id]
         members.insert(
             plan.to_position if plan.to_position is not None else len(members), plan.contact_id
         )

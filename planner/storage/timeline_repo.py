@@ -2,6 +2,10 @@
 
 Each source is read newest-first from the same cursor with the same limit, then
 merged: a page costs the same whether there are a thousand entries or a million.
+The contact is joined with a LEFT JOIN on purpose: with an inner join SQLite may
+start from the contact table (its ``deleted_at`` index looks selective) and sort
+every entry of every living person (240 ms at 200,000 touchpoints); a left join
+keeps the entry table outermost, read newest-first along its ``at`` index.
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ import heapq
 from dataclasses import dataclass
 from datetime import datetime
 
+from peewee import JOIN
+
 from planner.domain.timeline import EntryType, TimelineEntry
 from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow
 
+LEFT = JOIN.LEFT_OUTER
 _ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2, EntryType.CREATED: 3}
 
 
@@ -49,7 +56,7 @@ def _source(etype: EntryType):
     name = ContactRow.name
     if etype is EntryType.TOUCHPOINT:
         t = TouchpointRow
-        q = t.select(t.id, t.contact, name, t.at, t.kind, t.note, t.minutes).join(ContactRow)
+        q = t.select(t.id, t.contact, name, t.at, t.kind, t.note, t.minutes).join(ContactRow, LEFT)
         return (
             t,
             q,
@@ -61,7 +68,7 @@ def _source(etype: EntryType):
         )
     if etype is EntryType.NOTE:
         n = NoteRow
-        q = n.select(n.id, n.contact, name, n.at, n.text).join(ContactRow)
+        q = n.select(n.id, n.contact, name, n.at, n.text).join(ContactRow, LEFT)
         return (
             n,
             q,
@@ -71,7 +78,7 @@ def _source(etype: EntryType):
         )
     if etype is EntryType.MOVE:
         m = RingMoveRow
-        q = m.select(m.id, m.contact, name, m.at, m.from_ring, m.to_ring).join(ContactRow)
+        q = m.select(m.id, m.contact, name, m.at, m.from_ring, m.to_ring).join(ContactRow, LEFT)
         return (
             m,
             q,
@@ -106,6 +113,7 @@ def read_page(
     if kinds is not None:
         wanted &= {EntryType.TOUCHPOINT}
     streams = []
+    floor = None  # a full page of one source is newer than this: older rows cannot show
     for etype in sorted(wanted, key=_ORDER.get):
         model, query, contact_field, at_field, build = _source(etype)
         query = query.where(ContactRow.deleted_at.is_null())
@@ -117,7 +125,11 @@ def read_page(
             query = query.where(TouchpointRow.kind.in_(sorted(kinds)))
         if cursor is not None:
             query = query.where(_older_than(cursor, etype, at_field, model.id))
+        if floor is not None:
+            query = query.where(at_field >= floor)
         query = query.order_by(at_field.desc(), model.id.desc()).limit(limit)
         streams.append([build(r) for r in query.tuples()])
+        if len(streams[-1]) == limit and (floor is None or streams[-1][-1].at > floor):
+            floor = streams[-1][-1].at
     merged = heapq.merge(*streams, key=_key, reverse=True)
     return [entry for _, entry in zip(range(limit), merged, strict=False)]

@@ -9,12 +9,40 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.ui.contact_model import ContactFilterModel, ContactTableModel, Role
+from planner.ui.contact_model import (
+    STATUS,
+    STATUS_DOT,
+    ContactFilterModel,
+    ContactTableModel,
+    Role,
+)
+
+
+class ContactTable(QTableView):
+    """The contact table. Its short columns fit every value they can show, measured from
+    those few texts: Qt's own sizing asks the model about every row while the table is
+    not yet shown (up to 1,000 once it is), some 480,000 data() calls and 3 s of the
+    start-up with 10,000 people."""
+
+    def __init__(self, model: ContactTableModel, parent=None):
+        super().__init__(parent)
+        self._source = model
+
+    def sizeHintForColumn(self, column: int) -> int:
+        texts = self._source.column_texts(column)
+        if not texts:
+            return super().sizeHintForColumn(column)
+        metrics = self.fontMetrics()
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin,
+                                               None, self) + 1)
+        dot = STATUS_DOT + margin if column == STATUS else 0  # the status dot
+        return max(metrics.horizontalAdvance(text) for text in texts) + margin + dot
 
 
 class ContactListPanel(QWidget):
@@ -38,9 +66,11 @@ class ContactListPanel(QWidget):
         self.unplaced_only.setAccessibleName("Show only unplaced contacts")
         self.unplaced_only.toggled.connect(self.proxy.set_unplaced_only)
 
-        self.view = QTableView(self)
+        self.view = ContactTable(self.model, self)
         self.view.setAccessibleName("Contacts")
         self.view.setModel(self.proxy)
+        # the indicator first: enabling sorting then sorts once, by name (the model's order)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -1,6 +1,13 @@
 """The wider network as a Qt table model: everyone, their ring and last touch.
 
 ``data()`` reads rows cached from the document; it never touches the database.
+
+Sorting happens here, in the source model, with one key per row (``sort_key``):
+a QSortFilterProxyModel sort calls ``data()`` from C++ twice per comparison,
+which at 10,000 people took about a second per sort (and the list sorted twice
+while the window was built). The filter proxy forwards ``sort()`` here and only
+filters; the order is stable and matches what the proxy sort produced: rows by
+name first, then by the column's key.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from planner.domain.cadence import urgency
 from planner.domain.contact import Contact
+from planner.domain.rings import RING_ORDER
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
 from planner.ui.palette import STATUS_COLORS
 
@@ -34,10 +42,13 @@ COLUMNS = ("Name", "Ring", "Status", "Last touch")
 NAME, RING, STATUS, LAST = range(4)
 
 
+STATUS_DOT = 12  # pixels
+
+
 @cache
 def status_dot(color: str) -> QPixmap:
     """A small filled circle in a status colour (cached: one per colour)."""
-    pixmap = QPixmap(12, 12)
+    pixmap = QPixmap(STATUS_DOT, STATUS_DOT)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -60,25 +71,100 @@ class ContactTableModel(QAbstractTableModel):
         self.document = document
         self._rows: list[Contact] = []
         self._row_of: dict[int, int] = {}
+        self._placed: set[int] = set()
+        self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
+        self._sorted_by: tuple | None = None  # (column, order) the rows are in
         document.reset.connect(self.reload)
         document.contacts_changed.connect(self._contacts_changed)
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._rows = sorted(self.document.contacts(), key=lambda c: (c.name.lower(), c.id))
+        self._rows = self._ordered(self.document.contacts())
+        self._sorted_by = (self._sort_column, self._sort_order)
         self._row_of = {c.id: i for i, c in enumerate(self._rows)}
+        self._placed = {c.id for c in self._rows if c.ring is not None}
         self.endResetModel()
 
     def _contacts_changed(self, ids: list) -> None:
+        keys_changed = False
         for cid in ids:
             row = self._row_of.get(cid)
             contact = self.document.contact(cid)
             if row is None or contact is None:
                 self.reload()
                 return
+            old = self._rows[row]
+            keys_changed = keys_changed or old.name != contact.name or (
+                self._sort_column != NAME
+                and self.sort_key(old, self._sort_column)
+                != self.sort_key(contact, self._sort_column))
             self._rows[row] = contact
+            if contact.ring is None:
+                self._placed.discard(cid)
+            else:
+                self._placed.add(cid)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        if keys_changed:  # keep the order, as a dynamically sorted proxy did
+            self._sorted_by = None
+            self.sort(self._sort_column, self._sort_order)
+
+    # -- sorting --------------------------------------------------------------------------------
+    def sort_key(self, c: Contact, column: int):
+        """What a column sorts by (also served as Role.SORT)."""
+        if column == NAME:
+            return c.name.casefold()
+        if column == RING:
+            return c.ring.depth if c.ring else 9
+        if column == STATUS:
+            return self._urgency(c)
+        return c.last_touch.timestamp() if c.last_touch else 0.0
+
+    def _ordered(self, contacts) -> list[Contact]:
+        rows = sorted(contacts, key=lambda c: (c.name.lower(), c.id))
+        if not 0 <= self._sort_column < len(COLUMNS):
+            return rows
+        if self._sort_column == STATUS:
+            now = datetime.now(UTC)  # one clock for every row of this sort
+            keys = {c.id: self._urgency(c, now) for c in rows}
+            key = lambda c: keys[c.id]  # noqa: E731
+        else:
+            column = self._sort_column
+            key = lambda c: self.sort_key(c, column)  # noqa: E731
+        rows.sort(key=key, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+        return rows
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == self._sorted_by:
+            return  # already in that order (the view asks again as it is set up)
+        self._sort_column, self._sort_order = column, order
+        self._sorted_by = (column, order)
+        rows = self._ordered(self._rows)
+        if [c.id for c in rows] == [c.id for c in self._rows]:
+            self._rows = rows
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [c.id for c in self._rows]
+        self._rows = rows
+        self._row_of = {c.id: i for i, c in enumerate(rows)}
+        persistent = self.persistentIndexList()
+        moved = [self.index(self._row_of[old_ids[i.row()]], i.column())
+                 if 0 <= i.row() < len(old_ids) and old_ids[i.row()] in self._row_of
+                 else QModelIndex() for i in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def column_texts(self, column: int) -> set[str]:
+        """The texts a short column can show now, for sizing it to its contents without
+        reading every row (see ContactTable): cheap, as it runs on every change."""
+        if column == RING:
+            return {*(ring.label for ring in RING_ORDER), "—"}
+        if column == STATUS:
+            placed = (self.document.contact(cid) for cid in self._placed)
+            return {s.label for s in map(self.document.status_of, filter(None, placed)) if s}
+        if column == LAST:
+            return {"never", *(datetime(2000, m, 28).strftime("%d %b %Y") for m in range(1, 13))}
+        return set()
 
     def contact_at(self, row: int) -> Contact:
         return self._rows[row]
@@ -125,21 +211,15 @@ class ContactTableModel(QAbstractTableModel):
         if role == Role.SEARCH:
             return " ".join((c.name, c.email, c.organization, " ".join(c.tags))).casefold()
         if role == Role.SORT:
-            if col == NAME:
-                return c.name.casefold()
-            if col == RING:
-                return c.ring.depth if c.ring else 9
-            if col == STATUS:
-                return self._urgency(c)
-            return c.last_touch.timestamp() if c.last_touch else 0.0
+            return self.sort_key(c, col)
         return None
 
-    def _urgency(self, c: Contact) -> float:
+    def _urgency(self, c: Contact, now: datetime | None = None) -> float:
         """Most urgent sorts last ascending (first when sorted descending)."""
         if c.ring is None:
             return -1.0
         days = c.cadence_days or self.document.cadence(c.ring)
-        value = urgency(c.last_touch, days, datetime.now(UTC))
+        value = urgency(c.last_touch, days, now or datetime.now(UTC))
         return 1e9 if value == float("inf") else value
 
     def flags(self, index):
@@ -172,6 +252,12 @@ class ContactFilterModel(QSortFilterProxyModel):
         self._unplaced_only = False
         self.setSortRole(Role.SORT)
         self.setDynamicSortFilter(True)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts (one key per row); this proxy keeps its order."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_search(self, text: str) -> None:
         self._refilter("_needle", text.strip().casefold())

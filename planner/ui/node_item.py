@@ -39,6 +39,7 @@ class NodeItem(QGraphicsObject):
         self._animation: QPropertyAnimation | None = None
         self._name = ""
         self._initials = "?"
+        self._shown: tuple | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable)
@@ -56,7 +57,17 @@ class NodeItem(QGraphicsObject):
     def name(self) -> str:
         return self._name
 
-    def set_contact(self, contact: Contact) -> None:
+    @property
+    def contact(self) -> Contact:
+        return self._contact
+
+    def set_contact(self, contact: Contact) -> bool:
+        """Show ``contact``; False if nothing drawn changed (a new place around the ring)."""
+        shown = (contact.name, contact.ring, contact.last_touch, contact.cadence_days)
+        if shown == self._shown:
+            self._contact = contact
+            return False
+        self._shown = shown
         ring = contact.ring or self.ring
         if ring != self.ring:
             self.prepareGeometryChange()
@@ -70,6 +81,7 @@ class NodeItem(QGraphicsObject):
         self._label.setPos(-rect.width() / 2, self.radius + HALO + 2)
         self.setToolTip(self._tooltip(contact))
         self.update()
+        return True
 
     def set_status(self, color: str, text: str) -> None:
         """The halo's colour and the status words in the tooltip."""
@@ -138,12 +150,12 @@ class NodeItem(QGraphicsObject):
         if not animate or self.pos() == point:
             self.setPos(point)
             return
-        anim = QPropertyAnimation(self, b"animated_pos", self)
-        anim.setDuration(ANIMATION_MS)
-        anim.setEasingCurve(QEasingCurve.Type.OutCubic)
-        anim.setEndValue(QPointF(point))
-        anim.start()
-        self._animation = anim
+        if self._animation is None:  # one per node, reused: a drag shifts a whole ring
+            self._animation = QPropertyAnimation(self, b"animated_pos", self)
+            self._animation.setDuration(ANIMATION_MS)
+            self._animation.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._animation.setEndValue(QPointF(point))
+        self._animation.start()
 
     def is_animating(self) -> bool:
         return self._animation is not None and \

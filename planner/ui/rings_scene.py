@@ -50,13 +50,13 @@ class RingsScene(QGraphicsScene):
 
     # -- mirroring the document ---------------------------------------------------------
     def sync(self) -> None:
-        placed = {c.id: c for ring in RING_ORDER for c in self.document.ring_members(ring)}
+        rings = {ring: self.document.ring_members(ring) for ring in RING_ORDER}
+        placed = {c.id for members in rings.values() for c in members}
         for cid in list(self.nodes):
             if cid not in placed:
                 node = self.nodes.pop(cid)
                 self.removeItem(node)
-        for ring in RING_ORDER:
-            members = self.document.ring_members(ring)
+        for ring, members in rings.items():
             count, cap = len(members), self.document.capacity(ring)
             self.rings[ring].set_fill(count, cap)
             for index, contact in enumerate(members):
@@ -70,17 +70,20 @@ class RingsScene(QGraphicsScene):
                     self.addItem(node)
                     self.nodes[contact.id] = node
                     node.move_to_slot(QPointF(x, y), animate=False)
-                else:
-                    node.set_contact(contact)
-                    node.move_to_slot(QPointF(x, y), animate=self.animate)
-                self._show_status(node, contact)
+                    self._show_status(node, contact)
+                    continue
+                # the document replaces a changed contact; a new place alone shows nothing new
+                if node.contact is not contact and node.set_contact(contact):
+                    self._show_status(node, contact)
+                node.move_to_slot(QPointF(x, y), animate=self.animate)
 
     def _update_contacts(self, ids: list) -> None:
         for cid in ids:
             node = self.nodes.get(cid)
             contact = self.document.contact(cid)
             if node is not None and contact is not None and contact.ring is not None:
-                node.set_contact(contact)
+                if node.contact is not contact:  # sync() may have shown it already
+                    node.set_contact(contact)
                 self._show_status(node, contact)
 
     def _show_status(self, node: NodeItem, contact) -> None:

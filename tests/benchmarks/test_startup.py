@@ -1,0 +1,85 @@
+"""Start-up, window-ready and memory: the real `planner --db FILE` in a child process
+against a bare PySide6 QMainWindow shown the same way (see probe_window.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.benchmarks.harness import Figure, median, paired, phase_text, run_window
+
+PLACED = 3 + 12 + 72  # the demo fills every ring
+
+
+def test_startup_and_memory(benchmark, figures, big_db):
+    runs = {"app": [], "bare": []}
+
+    def app() -> float:
+        run = run_window("app", big_db, nodes=PLACED)
+        runs["app"].append(run)
+        return run.startup_s
+
+    def bare() -> float:
+        run = run_window("bare")
+        runs["bare"].append(run)
+        return run.startup_s
+
+    m, b = paired(benchmark, app, bare, rounds=5, warmup=1)
+    ratio = median(m) / median(b)
+    first = runs["app"][-1]
+    assert first.nodes == PLACED and first.rows > 0
+    figures.add(Figure(
+        "01", "Start-up to first painted window, 10k contacts / 200k touchpoints",
+        median(m), median(b), baseline_name="bare QMainWindow", target="≤ 2×",
+        met=ratio <= 2, detail=f"median of {len(m)}; after the Qt import: "
+                               f"{phase_text(runs['app'][1:])}"))
+
+    app_rss = median([r.rss_settled_mb for r in runs["app"][1:]])
+    bare_rss = median([r.rss_settled_mb for r in runs["bare"][1:]])
+    figures.add(Figure(
+        "09", "Memory: peak RSS of the window, 10k contacts / 200k touchpoints", app_rss,
+        bare_rss, baseline_name="bare QMainWindow", unit="MB", target="< 150 MB above bare",
+        met=app_rss - bare_rss < 150, detail=f"{app_rss - bare_rss:.0f} MB above"))
+
+
+def test_window_ready_after_qt_import(benchmark, figures, rings_db):
+    """Issue 3: 3 + 12 + 72 placed and 5,000 unplaced; from the Qt import to the first
+    painted frame (planner imports, database, document, window, first paint)."""
+    runs = []
+
+    def app() -> float:
+        run = run_window("app", rings_db, nodes=PLACED, settle=0)
+        runs.append(run)
+        return run.after_qt_s
+
+    def bare() -> float:
+        return run_window("bare", settle=0).after_qt_s
+
+    m, b = paired(benchmark, app, bare, rounds=5, warmup=1)
+    assert runs[-1].nodes == PLACED and runs[-1].rows == 5_087
+    figures.add(Figure(
+        "02", "Window ready after the Qt import, 87 placed + 5,000 unplaced",
+        median(m), median(b), baseline_name="bare QMainWindow", target="< 1 s (“well under”)",
+        met=median(m) < 1.0, detail=f"median of {len(m)}: {phase_text(runs[1:])}"))
+
+
+SCALES = [("1k", "scale_1k_db", "1,000 / 20k"), ("10k", "big_db", "10,000 / 200k"),
+          ("100k", "scale_100k_db", "100,000 / 2M")]
+
+
+@pytest.mark.parametrize("db_fixture", [s[1] for s in SCALES], ids=[s[0] for s in SCALES])
+def test_startup_scaling(benchmark, figures, request, db_fixture):
+    _label, _, size = next(s for s in SCALES if s[1] == db_fixture)
+    path = request.getfixturevalue(db_fixture)
+    runs = []
+
+    def app() -> float:
+        runs.append(run_window("app", path, nodes=PLACED, settle=0))
+        return runs[-1].startup_s
+
+    m, b = paired(benchmark, app, lambda: run_window("bare", settle=0).startup_s, rounds=3,
+                  warmup=1)
+    index = [s[1] for s in SCALES].index(db_fixture)
+    figures.add(Figure(
+        f"13{'abc'[index]}", f"Scaling: start-up, {size} contacts / touchpoints",
+        median(m), median(b), baseline_name="bare QMainWindow", target="see growth",
+        detail=f"median of {len(m)}: {phase_text(runs[1:])}"))
