@@ -21,7 +21,7 @@ def _register() -> None:
     import planner.cli.advocacy
     import planner.cli.db
     import planner.cli.demo  # noqa: F401
-    from planner.cli import contacts, focus, timeline, transfer  # noqa: F401  (commands attach to `cli`)
+    from planner.cli import contacts, focus, team, timeline, transfer  # noqa: F401  (commands attach to `cli`)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("planner: aborted", err=True)
         return 1
-    except PlannerError as exc:
-        click.echo(f"planner: {exc}", err=True)
+    except PlannerError as exc:  # one line, even when it quotes a name with a line break
+        message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        click.echo(f"planner: {message}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("planner: interrupted", err=True)
@@ -52,7 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
         return 0
+    except OSError as exc:  # the environment's fault (a path too long, no permission…)
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        where = where if len(where) < 120 else where[:117] + "…"
+        click.echo(f"planner: cannot use{where}: {exc.strerror or exc}", err=True)
+        return 1
     except Exception as exc:  # a bug: log it with the traceback, show one line
+        if isinstance(exc, ValueError) and "null byte" in str(exc):  # click's path check
+            click.echo("planner: a file name cannot contain a NUL character", err=True)
+            return 2
         path = setup_logging()
         log.exception("unexpected error in planner %s %s", __version__, argv)
         click.echo(

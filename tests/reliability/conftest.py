@@ -1,0 +1,23 @@
+"""The reliability figures of the run, printed in pytest's summary (for the README)."""
+
+from __future__ import annotations
+
+import sys
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    lines = []
+    crash = sys.modules.get("tests.reliability.test_crash")
+    if crash is not None and crash.FIGURES:
+        f = crash.FIGURES
+        lines.append(f"SIGKILLs survived: {f['kills']}, acknowledged changes checked: "
+                     f"{f['acknowledged']}, lost: {f['lost']}")
+    hostile = sys.modules.get("tests.reliability.test_hostile_input")
+    if hostile is not None and any(hostile.FIGURES.values()):
+        f = hostile.FIGURES
+        lines.append(f"hostile inputs tried: {sum(f.values())} (services {f['services']}, "
+                     f"command lines {f['cli']}, import files {f['import']})")
+    if lines:
+        terminalreporter.write_sep("-", "reliability figures")
+        for line in lines:
+            terminalreporter.write_line(line)
