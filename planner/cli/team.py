@@ -1,0 +1,98 @@
+"""``planner --db postgresql://… db init | add-user | remove-user | login``: team databases."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from planner.cli.db import db
+from planner.domain.errors import InvalidInput
+
+
+def _team_url(ctx: click.Context) -> str:
+    from planner.storage.target import resolve_target
+
+    target = resolve_target(ctx.find_root().obj["database"])
+    if target.kind != "postgresql":
+        raise InvalidInput(f"{target.display()}: this command is for a team database "
+                           "(--db postgresql://USER@HOST/DBNAME)")
+    return target.url or ""
+
+
+def _read_password(from_stdin: bool, prompt: str, confirm: bool = False) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+    else:
+        raise InvalidInput("give the password with --password-stdin, or run in a terminal")
+    if not password:
+        raise InvalidInput("the password is empty")
+    return password
+
+
+@db.command("init")
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create (or upgrade) the planner's tables in a team database."""
+    from planner.storage.postgres import open_postgres
+    from planner.storage.target import resolve_target
+
+    _team_url(ctx)
+    target = resolve_target(ctx.find_root().obj["database"])
+    opened = open_postgres(target, init=True)
+    ctx.find_root().obj["open"] = opened
+    click.echo(f"{target.display()} is ready (schema {opened.schema_version}).")
+
+
+def _admin_db(ctx: click.Context):
+    from planner.cli.common import open_db
+
+    _team_url(ctx)
+    return open_db(ctx).db
+
+
+@db.command("add-user")
+@click.argument("role")
+@click.option("--password-stdin", is_flag=True,
+              help="Give the role this password (one line from standard input).")
+@click.pass_context
+def add_user(ctx: click.Context, role: str, password_stdin: bool) -> None:
+    """Let ROLE use the planner (an admin runs this): creates the login role if it does
+    not exist and grants it read/write on the planner's tables, nothing more."""
+    from planner.storage import postgres
+
+    database = _admin_db(ctx)
+    password = _read_password(True, "") if password_stdin else None
+    created = postgres.add_user(database, role, password)
+    click.echo(f"{'Created' if created else 'Updated'} planner user {role}.")
+
+
+@db.command("remove-user")
+@click.argument("role")
+@click.pass_context
+def remove_user(ctx: click.Context, role: str) -> None:
+    """Take ROLE's access to the planner away (its rows stay)."""
+    from planner.storage import postgres
+
+    dropped = postgres.remove_user(_admin_db(ctx), role)
+    if dropped:
+        click.echo(f"Removed planner user {role} (the role was dropped).")
+    else:
+        click.echo(f"Removed {role}'s access to the planner; the role remains (it is used "
+                   "elsewhere).")
+
+
+@db.command("login")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def login(ctx: click.Context, password_stdin: bool) -> None:
+    """Test the team database password, then keep it in the keyring."""
+    from planner.storage import postgres
+    from planner.storage.target import redact_url
+
+    url = _team_url(ctx)
+    password = _read_password(password_stdin, "Password")
+    account = postgres.login(url, password)
+    click.echo(f"Connected; the password for {redact_url(account)} is in the keyring.")

@@ -1,0 +1,317 @@
+"""Team databases: opening a ``postgresql://`` URL, its schema, users and privacy.
+
+Everything PostgreSQL-specific lives here (and in ``postgres_search``), so
+``database.open_database`` only dispatches. The schema is made by the same
+migration steps as a SQLite file (``planner.storage.migrations``), run under a
+transaction-scoped advisory lock so two clients never migrate at once; then
+``team_setup`` adds what only a team database has:
+
+- ``author`` (touchpoints, notes) and ``owner`` (placements, ring moves) are
+  filled with ``current_user`` by triggers when the app leaves them empty;
+- row-level security, keyed on the connected role: placements and ring moves
+  belong to their owner; a note is seen only by its author unless ``shared``.
+  Superusers bypass row-level security (PostgreSQL's rule), so planner users
+  are ordinary login roles made by ``db add-user``.
+
+The password: the keyring (account = the URL without a password, as stored by
+``planner --db URL db login``), else the URL itself (warned about once; never
+logged — show URLs with ``target.redact_url``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+
+import peewee
+from peewee import PostgresqlDatabase
+
+from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.storage import migrations
+from planner.storage import models as m
+from planner.storage.target import DatabaseTarget, redact_url
+
+log = logging.getLogger(__name__)
+
+#: pg_advisory_xact_lock key: "MPPL" (as SQLite's application_id)
+MIGRATION_LOCK = migrations.SQLITE_APPLICATION_ID
+
+_warned_about_password = False
+
+#: Every table of the planner (what a planner user is granted, and nothing else).
+def planner_tables() -> list[str]:
+    return [model._meta.table_name for model in m.ALL_MODELS_V1 + m.ADVOCACY_MODELS_V3]
+
+
+# ------------------------------------------------------------------ connecting
+
+
+def account_for_url(url: str) -> str:
+    """The keyring account of a team database: its URL with any password removed."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def connect_params(url: str) -> tuple[str, dict]:
+    """(database name, keyword arguments for psycopg2) of a URL; no password lookup."""
+    parts = urlsplit(url)
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise InvalidInput(f"{redact_url(url)}: say which database, as postgresql://USER@HOST/DBNAME")
+    params: dict = {}
+    if parts.hostname:
+        params["host"] = parts.hostname
+    if parts.port:
+        params["port"] = parts.port
+    if parts.username:
+        params["user"] = unquote(parts.username)
+    # TLS and other libpq options (sslmode=verify-full, sslrootcert=…) pass through
+    params.update(dict(parse_qsl(parts.query)))
+    return name, params
+
+
+def _password(url: str) -> str | None:
+    global _warned_about_password
+    from planner.storage import secrets
+
+    stored = None
+    if secrets.store_status().usable:  # no keyring (trust auth, a URL password): no notice
+        try:
+            stored = secrets.get_secret(account_for_url(url))
+        except secrets.SecretStoreUnavailable:
+            stored = None
+    if stored:
+        return stored
+    password = urlsplit(url).password
+    if password is not None:
+        if not _warned_about_password:
+            _warned_about_password = True
+            print("warning: a password inside the database URL is not safe (shell history, "
+                  "process lists); store it with: planner --db URL db login", file=sys.stderr)
+        return unquote(password)
+    return None
+
+
+def make_database(url: str, password: str | None = None) -> PostgresqlDatabase:
+    name, params = connect_params(url)
+    if password is None:
+        password = _password(url)
+    if password is not None:
+        params["password"] = password
+    params.setdefault("connect_timeout", 10)
+    params.setdefault("application_name", "mentorship-planner")
+    return PostgresqlDatabase(name, **params)
+
+
+def _connection_problem(url: str, exc: Exception) -> DatabaseProblem:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    password = urlsplit(url).password
+    if password:
+        text = text.replace(password, "***")
+    return DatabaseProblem(f"cannot connect to {redact_url(url)}: {text}")
+
+
+def connect(url: str, password: str | None = None) -> PostgresqlDatabase:
+    db = make_database(url, password)
+    try:
+        db.connect()
+    except peewee.OperationalError as exc:
+        raise _connection_problem(url, exc) from None
+    db.planner_user = db.execute_sql("SELECT current_user").fetchone()[0]
+    return db
+
+
+# ------------------------------------------------------------------ opening
+
+
+def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = False):
+    """Open a team database, bind the models to it and return an ``OpenDatabase``.
+
+    An empty database is refused with a message naming ``db init`` (``init=True``
+    creates the schema): pointing the app at the wrong database must not fill it
+    with tables. An initialised database of an older schema is upgraded under
+    the migration lock.
+    """
+    from planner.storage.database import OpenDatabase
+    from planner.storage.models import db_proxy
+
+    url = target.url or ""
+    db = connect(url)
+    try:
+        db_proxy.initialize(db)
+        version = migrations.read_version(db)
+        if version > migrations.LATEST:
+            raise DatabaseProblem(
+                f"{target.display()} was made by a newer version of Mentorship Planner (schema "
+                f"{version}, this version knows up to {migrations.LATEST}); update the app")
+        if version == 0 and not init:
+            if db.table_exists("contact"):
+                raise DatabaseProblem(f"{target.display()} holds tables of another program; "
+                                      "it was left untouched")
+            raise DatabaseProblem(
+                f"{target.display()} has no planner tables yet; an admin creates them with: "
+                f"planner --db '{redact_url(url)}' db init")
+        if init or (migrate and version < migrations.LATEST):
+            version = migrate_locked(db)
+    except peewee.DatabaseError as exc:
+        db.close()
+        raise DatabaseProblem(f"{target.display()} cannot be opened ({_first_line(exc)})") from None
+    except BaseException:
+        db.close()
+        raise
+    return OpenDatabase(target, db, version)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def migrate_locked(db: PostgresqlDatabase) -> int:
+    """Run the migration steps (and the team setup) in one transaction under the lock."""
+    with db.atomic():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        current = migrations.read_version(db)  # another client may have just migrated
+        version = migrations.migrate(db, current)
+        team_setup(db)
+    return version
+
+
+# ------------------------------------------------------------------ team schema
+
+_AUTHOR_FN = """
+CREATE OR REPLACE FUNCTION planner_fill_author() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.author IS NULL OR NEW.author = '' THEN NEW.author := current_user; END IF;
+  RETURN NEW;
+END $$"""
+
+_OWNER_FN = """
+CREATE OR REPLACE FUNCTION planner_fill_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.owner IS NULL OR NEW.owner = '' THEN NEW.owner := current_user; END IF;
+  RETURN NEW;
+END $$"""
+
+
+def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
+    out = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+           f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"]
+    for name, body in statements:
+        out.append(f"DROP POLICY IF EXISTS {name} ON {table}")
+        out.append(f"CREATE POLICY {name} ON {table} {body}")
+    return out
+
+
+def team_setup_sql() -> list[str]:
+    sql = [_AUTHOR_FN, _OWNER_FN]
+    for table, fn, column in (("touchpoint", "planner_fill_author", "author"),
+                              ("note", "planner_fill_author", "author"),
+                              ("placement", "planner_fill_owner", "owner"),
+                              ("ring_move", "planner_fill_owner", "owner")):
+        sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {table}")
+        sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT ON {table} "
+                   f"FOR EACH ROW EXECUTE FUNCTION {fn}()")
+    mine = "owner = current_user"
+    for table in ("placement", "ring_move"):
+        sql += _policies(table, [(f"{table}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
+    author = "author = current_user"
+    sql += _policies("note", [
+        ("note_read", f"FOR SELECT USING (shared OR {author})"),
+        ("note_add", f"FOR INSERT WITH CHECK ({author})"),
+        ("note_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
+        ("note_remove", f"FOR DELETE USING ({author})"),
+    ])
+    return sql
+
+
+def team_setup(db: PostgresqlDatabase) -> None:
+    """Idempotent: triggers filling author/owner, and the row-level security policies."""
+    for statement in team_setup_sql():
+        db.execute_sql(statement)
+
+
+# ------------------------------------------------------------------ users
+
+_ROLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}$")
+
+
+def _role(name: str) -> str:
+    if not _ROLE.match(name or ""):
+        raise InvalidInput(f"{name!r} is not a usable role name (letters, digits, _ . -)")
+    return name
+
+
+def _quoted(db: PostgresqlDatabase, name: str) -> str:
+    from psycopg2 import sql
+
+    return sql.Identifier(_role(name)).as_string(db.connection())
+
+
+def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> bool:
+    """Create the login role if missing and grant exactly what a planner user needs:
+    SELECT/INSERT/UPDATE/DELETE on the planner's tables and USAGE on their sequences.
+    Returns True if the role was created."""
+    if migrations.read_version(db) == 0:
+        raise DatabaseProblem("the database has no planner tables yet; run db init first")
+    who = _quoted(db, role)
+    with db.atomic():
+        exists = db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        if not exists:
+            db.execute_sql(f"CREATE ROLE {who} LOGIN")
+        if password:
+            db.execute_sql(f"ALTER ROLE {who} LOGIN PASSWORD %s", (password,))
+        tables = ", ".join(planner_tables())
+        db.execute_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}")
+        for seq in planner_sequences(db):
+            db.execute_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {who}")
+    return not exists
+
+
+def planner_sequences(db: PostgresqlDatabase) -> list[str]:
+    rows = db.execute_sql(
+        "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(%s::text[]) AS t "
+        "WHERE EXISTS (SELECT 1 FROM information_schema.columns c "
+        "              WHERE c.table_name = t AND c.column_name = 'id' "
+        "                AND c.table_schema = current_schema())",
+        (planner_tables(),),
+    ).fetchall()
+    return [r[0] for r in rows if r[0]]
+
+
+def remove_user(db: PostgresqlDatabase, role: str) -> bool:
+    """Revoke what ``add_user`` granted; drop the role if nothing else holds it.
+    Returns True if the role was dropped."""
+    who = _quoted(db, role)
+    with db.atomic():
+        exists = db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        if not exists:
+            raise InvalidInput(f"there is no database role {role!r}")
+        db.execute_sql(f"REVOKE ALL ON {', '.join(planner_tables())} FROM {who}")
+        for seq in planner_sequences(db):
+            db.execute_sql(f"REVOKE ALL ON SEQUENCE {seq} FROM {who}")
+    try:
+        with db.atomic():
+            db.execute_sql(f"DROP ROLE {who}")
+        return True
+    except peewee.DatabaseError:  # it owns things or has rights elsewhere: keep it, rights gone
+        return False
+
+
+def login(url: str, password: str) -> str:
+    """Test the connection with ``password``, then keep it in the keyring; the account."""
+    from planner.storage import secrets
+
+    db = connect(url, password)
+    db.close()
+    account = account_for_url(url)
+    secrets.set_secret(account, password)
+    return account

@@ -1,0 +1,114 @@
+"""Full-text search on a team database: PostgreSQL's where SQLite uses FTS5.
+
+GIN expression indexes on ``to_tsvector('simple', planner_fts_text(…))`` of
+note and touchpoint text; a search is ``to_tsquery`` with every word required
+and the last one a prefix (``word:*``), newest-written first. ``planner_fts_text``
+folds accents with ``unaccent`` when that extension can be installed, and is the
+identity otherwise (accents then must match exactly).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import peewee
+from peewee import JOIN, Database
+
+from planner.storage.fields import to_utc
+from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
+
+_IDENTITY = ("CREATE OR REPLACE FUNCTION planner_fts_text(t text) RETURNS text "
+             "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT lower(t) $$")
+_UNACCENT = ("CREATE OR REPLACE FUNCTION planner_fts_text(t text) RETURNS text "
+             "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
+             "$$ SELECT lower(unaccent('unaccent'::regdictionary, t)) $$")
+
+_SOURCES = {"touchpoint": "note", "note": "text"}
+
+
+def create_search_index(db: Database) -> None:
+    try:
+        with db.atomic():  # a savepoint: not being allowed to add the extension is fine
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+            db.execute_sql(_UNACCENT)
+    except peewee.DatabaseError:
+        db.execute_sql(_IDENTITY)
+    for table, column in _SOURCES.items():
+        db.execute_sql(
+            f"CREATE INDEX IF NOT EXISTS {table}_fts ON {table} "
+            f"USING gin (to_tsvector('simple', planner_fts_text({column})))")
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def ts_query(text: str) -> str | None:
+    """A safe to_tsquery string: words only (quoted), all required, the last a prefix."""
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    if not words:
+        return None
+    terms = [f"'{w}'" for w in words]
+    terms[-1] += ":*"
+    return " & ".join(terms)
+
+
+def _matches(table: str, query: str, limit: int) -> dict[int, str]:
+    column = _SOURCES[table]
+    cursor = db_proxy.execute_sql(
+        f"SELECT id, {column} FROM {table} "
+        f"WHERE to_tsvector('simple', planner_fts_text({column})) @@ "
+        f"to_tsquery('simple', planner_fts_text(%s)) ORDER BY id DESC LIMIT %s",
+        (query, limit),
+    )
+    return {row_id: body for row_id, body in cursor.fetchall()}
+
+
+def _fold(word: str) -> str:
+    """Case and accents folded, as the index folds them (near enough for marking hits)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def snippet(body: str, words: list[str], start: str, end: str, size: int = 16) -> str:
+    """Up to ``size`` words around the first match, matched words wrapped in start/end."""
+    tokens = body.split()
+    folded = tuple(_fold(w) for w in words)
+
+    def hit(token: str) -> bool:
+        return any(_fold(t).startswith(folded) for t in _WORD.findall(token))
+
+    first = next((i for i, tok in enumerate(tokens) if hit(tok)), 0)
+    lo = max(0, first - size // 2)
+    hi = min(len(tokens), lo + size)
+    text = _WORD.sub(
+        lambda w: f"{start}{w.group()}{end}" if _fold(w.group()).startswith(folded) else w.group(),
+        " ".join(tokens[lo:hi]))
+    return ("…" if lo > 0 else "") + text + ("…" if hi < len(tokens) else "")
+
+
+def search(text: str, limit: int, hit_type, mark_start: str, mark_end: str) -> list:
+    query = ts_query(text)
+    if query is None:
+        return []
+    words = [w.lower() for w in _WORD.findall(text)]
+    alive = ContactRow.deleted_at.is_null()
+    hits = []
+    found = _matches("touchpoint", query, limit)
+    if found:
+        t = TouchpointRow
+        for r in (t.select(t.id, t.contact, ContactRow.name, t.at, t.kind)
+                  .join(ContactRow, JOIN.LEFT_OUTER)
+                  .where(t.id.in_(list(found)), alive).tuples()):
+            hits.append(hit_type("touchpoint", r[0], r[1], r[2], to_utc(r[3]), r[4],
+                                 snippet(found[r[0]], words, mark_start, mark_end)))
+    found = _matches("note", query, limit)
+    if found:
+        n = NoteRow
+        for r in (n.select(n.id, n.contact, ContactRow.name, n.at)
+                  .join(ContactRow, JOIN.LEFT_OUTER)
+                  .where(n.id.in_(list(found)), alive).tuples()):
+            hits.append(hit_type("note", r[0], r[1], r[2], to_utc(r[3]), "note",
+                                 snippet(found[r[0]], words, mark_start, mark_end)))
+    hits.sort(key=lambda h: (h.at, h.type, h.row_id), reverse=True)
+    return hits[:limit]

@@ -1,0 +1,150 @@
+"""Tests against the PostgreSQL server on this machine (127.0.0.1:5432, superuser postgres).
+
+Each test module gets its own fresh database (``planner_test_<random>``), initialised
+with ``db init``'s code and dropped at the end; each test starts from empty tables.
+Unreachable server: the tests skip — except in CI (``CI=true``), where they fail.
+Roles made by tests are named ``planner_t_<random>_…`` and dropped with the database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+
+HOST, ADMIN = "127.0.0.1", "postgres"
+PORT = int(os.environ.get("PLANNER_TEST_PGPORT", "5432"))  # another port: try the skip/fail rule
+
+
+def _admin_connection(dbname: str = "postgres"):
+    import psycopg2
+
+    conn = psycopg2.connect(host=HOST, port=PORT, user=ADMIN, dbname=dbname, connect_timeout=3)
+    conn.autocommit = True
+    return conn
+
+
+def url_for(dbname: str, user: str = ADMIN, password: str | None = None, query: str = "") -> str:
+    auth = f"{user}:{password}" if password else user
+    return f"postgresql://{auth}@{HOST}:{PORT}/{dbname}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    try:
+        _admin_connection().close()
+    except Exception as exc:  # any failure to reach the server
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {HOST}:{PORT} is unreachable in CI: {exc}")
+        pytest.skip(f"PostgreSQL at {HOST}:{PORT} is unreachable: {exc}")
+    return True
+
+
+class PgCluster:
+    """A fresh database for one test module, and roles that go away with it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.tag = name.removeprefix("planner_test_")
+        self.roles: list[str] = []
+
+    def url(self, user: str = ADMIN, **kw) -> str:
+        return url_for(self.name, user, **kw)
+
+    def role(self, label: str) -> str:
+        name = f"planner_t_{self.tag}_{label}"
+        self.roles.append(name)
+        return name
+
+    def sql(self, statement: str, params=None, user: str = ADMIN) -> list[tuple]:
+        import psycopg2
+
+        conn = psycopg2.connect(host=HOST, port=PORT, user=user, dbname=self.name)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute(statement, params)
+                return cur.fetchall() if cur.description else []
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="module")
+def pg(pg_server):
+    name = f"planner_test_{secrets.token_hex(4)}"
+    conn = _admin_connection()
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    cluster = PgCluster(name)
+    try:
+        yield cluster
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for role in cluster.roles:
+                cur.execute(f'DROP ROLE IF EXISTS "{role}"')
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def pg_initialised(pg):
+    from planner.storage.postgres import open_postgres
+    from planner.storage.target import resolve_target
+
+    open_postgres(resolve_target(pg.url()), init=True).close()
+    return pg
+
+
+def empty_tables(pg: PgCluster) -> None:
+    from planner.storage.postgres import planner_tables
+
+    tables = [t for t in planner_tables() if t != "planner_meta"]
+    pg.sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def opened(pg_initialised):
+    """The PostgreSQL twin of tests/conftest.py's ``opened``: empty tables, bound models."""
+    from planner.storage.database import open_database
+
+    empty_tables(pg_initialised)
+    handle = open_database(pg_initialised.url())
+    yield handle
+    handle.close()
+
+
+class TeamDatabase(str):
+    """A postgresql:// URL standing in for tests/conftest.py's ``db_path`` (a file path):
+    ``run_cli(…, db=db_path)`` passes it as ``--db``. ``exists()`` answers like a file
+    would: whether the planner's tables are there."""
+
+    def __new__(cls, pg: PgCluster):
+        self = super().__new__(cls, pg.url())
+        self.pg = pg
+        return self
+
+    def exists(self) -> bool:
+        return bool(self.pg.sql("SELECT count(*) FROM contact")[0][0])
+
+
+@pytest.fixture
+def db_path(pg_initialised):
+    """For CLI tests collected under tests/postgres: a team database with empty tables."""
+    empty_tables(pg_initialised)
+    return TeamDatabase(pg_initialised)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path):
+    """One test, both engines: a fresh opened database (models bound) of each kind.
+    The PostgreSQL half needs the server (skips or, in CI, fails like the rest)."""
+    from planner.storage.database import open_database
+
+    if request.param == "sqlite":
+        handle = open_database(str(tmp_path / "planner.db"))
+    else:
+        pg = request.getfixturevalue("pg_initialised")
+        empty_tables(pg)
+        handle = open_database(pg.url())
+    yield handle
+    handle.close()

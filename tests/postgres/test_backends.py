@@ -1,0 +1,45 @@
+"""A representative use case per area, on both engines (the ``backend`` fixture)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from planner.domain.rings import Ring
+from planner.services import contacts, placement, touchpoints
+from planner.services.search import search
+from planner.storage import contacts_repo
+
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+def test_add_move_swap_and_log(backend):
+    ada = contacts.add_contact("Ada", ring=Ring.INNER)
+    bob = contacts.add_contact("Bob", ring=Ring.MIDDLE)
+    placement.move_contact(ada.id, Ring.MIDDLE, swap_with=bob.id)
+    assert contacts.get_contact(ada.id).ring is Ring.MIDDLE
+    assert contacts.get_contact(bob.id).ring is Ring.INNER
+    touchpoints.log_touchpoint(ada.id, "coffee", at=T0)
+    touchpoints.log_touchpoint(ada.id, "call", at=T0 + timedelta(hours=1))
+    assert contacts_repo.last_touches([ada.id, bob.id]) == {
+        ada.id: (T0 + timedelta(hours=1), "call")}
+
+
+def test_the_owner_of_my_rings(backend):
+    expected = "" if backend.target.kind == "sqlite" else "postgres"
+    assert contacts_repo.who() == expected
+    assert contacts_repo.who("someone") == "someone"
+
+
+def test_search_finds_a_prefix_across_accents(backend):
+    ada = contacts.add_contact("Ada")
+    touchpoints.add_note(ada.id, "Café Zoë about analytical engines", at=T0)
+    hits = search("zoe engi")
+    assert [h.type for h in hits] == ["note"]
+    assert "\x02engines\x03" in hits[0].snippet
+
+
+def test_times_round_trip_as_aware_utc(backend):
+    ada = contacts.add_contact("Ada")
+    tp = touchpoints.log_touchpoint(ada.id, "call", at=T0)
+    assert touchpoints.get_touchpoint(tp.id).at == T0
+    assert touchpoints.get_touchpoint(tp.id).at.tzinfo is not None

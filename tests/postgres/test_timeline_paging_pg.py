@@ -1,0 +1,3 @@
+"""tests/unit/test_timeline_paging.py on PostgreSQL (tests/postgres/conftest ``opened``)."""
+
+from tests.unit.test_timeline_paging import *  # noqa: F403
