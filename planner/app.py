@@ -92,9 +92,91 @@ def _show_window(database: str | None, opened):
     return window
 
 
+def _database_path(database: str | None):
+    from planner.domain.errors import PlannerError
+    from planner.storage.target import resolve_target
+
+    try:
+        return resolve_target(database).path
+    except PlannerError:
+        return None
+
+
+def acquire_instance_lock(database: str | None):
+    """One window per database: a QLockFile beside it (``planner.db.lock``), held while
+    the window runs. Raises DatabaseProblem when another window holds it; returns None
+    (no lock) when the folder cannot hold a lock file (read-only) or there is no file."""
+    from PySide6.QtCore import QLockFile
+
+    from planner.domain.errors import DatabaseProblem
+
+    path = _database_path(database)
+    if path is None or not path.parent.is_dir():
+        return None
+    lock = QLockFile(f"{path}.lock")
+    lock.setStaleLockTime(0)  # only a live process holds it; a crashed one's is taken over
+    if lock.tryLock(100):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        info = lock.getLockInfo()  # (pid, host, app name); shapes vary with the binding
+        pid, host = (info[-3], info[-2]) if isinstance(info, tuple) and len(info) >= 3 else (0, "")
+        who = f" (process {pid}{' on ' + host if host else ''})" if pid else ""
+        raise DatabaseProblem(
+            f"{path} is already open in another Mentorship Planner window{who}; switch to "
+            "that window (the command line can still change it while the window is open)"
+        )
+    return None  # e.g. a read-only folder: no lock file, nothing else to protect
+
+
+def offer_restore(database: str | None, problem: Exception, *, parent=None,
+                  on_done=None):
+    """After opening failed: if a backup is kept beside the file, a dialog (opened, not
+    exec'd) offering "Restore the latest backup". ``on_done(restored: bool)`` runs when
+    it closes. Returns the dialog, or None when there is nothing to offer."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.domain.errors import PlannerError
+    from planner.storage.database import latest_backup
+    from planner.storage.dump import classify_file
+
+    path = _database_path(database)
+    latest = latest_backup(path) if path is not None else None
+    if latest is None or classify_file(path).kind != "damaged":  # only damage is undone so
+        return None
+    box = QMessageBox(QMessageBox.Icon.Critical, "Mentorship Planner",
+                      f"{problem}\n\nThe latest backup is {latest.name}. Restoring it keeps a "
+                      "copy of the current file in the backups folder.", parent=parent)
+    restore_button = box.addButton("Restore the latest backup", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(restore_button)
+
+    def finished(_result) -> None:
+        restored = False
+        if box.clickedButton() is restore_button:
+            from planner.services.backups import restore
+
+            try:
+                restore(latest, path)
+                restored = True
+            except PlannerError as exc:
+                failed = QMessageBox(QMessageBox.Icon.Critical, "Mentorship Planner",
+                                     f"The backup could not be restored: {exc}", parent=parent)
+                failed.open()
+                box.failed = failed
+        box.restored = restored
+        if on_done is not None:
+            on_done(restored)
+
+    box.restored = False
+    box.restore_button = restore_button
+    box.finished.connect(finished)
+    box.open()
+    return box
+
+
 def run_gui(database: str | None) -> int:
     """``planner`` with no command: open the window, or say clearly why not."""
-    from planner.domain.errors import PlannerError
+    from planner.domain.errors import DatabaseProblem, PlannerError
     from planner.logs import setup_logging
 
     setup_logging()
@@ -104,6 +186,14 @@ def run_gui(database: str | None) -> int:
     theme.apply_theme(theme.saved_choice(), app)
     from planner.ui.passphrase_dialog import is_encrypted_database, unlock_and_run
 
+    try:
+        lock = acquire_instance_lock(database)
+    except PlannerError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Mentorship Planner", str(exc))
+        raise
+    app._planner_lock = lock  # held (and released at exit) with the application
     if is_encrypted_database(database):  # key from the keyring off this thread, else a dialog
         return unlock_and_run(app, database, lambda opened: _show_window(database, opened))
     try:
@@ -111,8 +201,35 @@ def run_gui(database: str | None) -> int:
     except PlannerError as exc:
         from PySide6.QtWidgets import QMessageBox
 
+        if isinstance(exc, DatabaseProblem) and _restore_then_run(app, database, exc):
+            return 0
         QMessageBox.critical(None, "Mentorship Planner", str(exc))
         raise
     install_error_handler(window)
     window.show()
     return app.exec()
+
+
+def _restore_then_run(app, database: str | None, problem: Exception) -> bool:
+    """Offer the latest backup; True if it was restored and the window then ran."""
+    outcome: dict = {}
+
+    def done(restored: bool) -> None:
+        outcome["restored"] = restored
+        if restored:
+            try:
+                outcome["window"] = _show_window(database, None)
+            except Exception:
+                outcome["restored"] = False
+                log.exception("the restored database cannot be opened either")
+        if "window" not in outcome:
+            app.quit()
+        app.setQuitOnLastWindowClosed(True)
+
+    app.setQuitOnLastWindowClosed(False)  # the dialog closing must not end the app yet
+    box = offer_restore(database, problem, on_done=done)
+    if box is None:
+        app.setQuitOnLastWindowClosed(True)
+        return False
+    app.exec()
+    return bool(outcome.get("window"))

@@ -39,12 +39,14 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
 @click.argument("contact")
 @click.argument("text")
 @click.option("--at", "when", metavar="WHEN", help="Date of the note (default now).")
+@click.option("--shared", is_flag=True,
+              help="Team database: the whole team may read it (notes are private otherwise).")
 @with_db
-def note(contact: str, text: str, when: str | None) -> None:
+def note(contact: str, text: str, when: str | None, shared: bool) -> None:
     """Add a dated note about a person (Markdown)."""
     c = people.resolve_contact(contact)
     at = parse_when(when) if when else None
-    n = svc.add_note(c.id, text, at=at)
+    n = svc.add_note(c.id, text, at=at, shared=shared)
     click.echo(f"Noted for {c.name} at {short_time(n.at)}")
 
 

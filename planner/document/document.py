@@ -108,7 +108,12 @@ class PlannerDocument(QObject):
         """Re-read everyone's ring and position (after a move, swap or undo)."""
         places = contact_svc.repo.placements()
         moved = []
-        for cid, contact in self._contacts.items():
+        # only people placed before or after can have changed (not the whole network)
+        placed = {cid for cid, c in self._contacts.items() if c.ring is not None}
+        for cid in sorted(placed.union(places)):
+            contact = self._contacts.get(cid)
+            if contact is None:
+                continue
             ring, pos = places.get(cid, (None, None))
             new_ring = Ring(ring) if ring else None
             if (contact.ring, contact.position) != (new_ring, pos):
@@ -186,6 +191,8 @@ class PlannerDocument(QObject):
         self.refresh_all()
 
     def _read_data_version(self) -> int:
+        if self.database.target.kind != "sqlite":  # a team database: no such counter (yet)
+            return 0
         try:
             return self.database.db.execute_sql("PRAGMA data_version").fetchone()[0]
         except Exception:  # pragma: no cover - a closed or broken connection

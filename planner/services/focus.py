@@ -14,7 +14,7 @@ from planner.domain.focus import FocusCandidate, FocusList, build_focus_list, lo
 from planner.domain.rings import Ring
 from planner.services.settings import cadences
 from planner.storage.advocacy_repo import FATIGUE_LIMIT_KEY
-from planner.storage.contacts_repo import OWNER
+from planner.storage.contacts_repo import OWNER, who
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     AskRow,
@@ -45,7 +45,7 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
                      last_kind.alias("last_kind"), latest_note.alias("latest_note"),
                      *hints)
              .join(PlacementRow, on=(PlacementRow.contact == ContactRow.id))
-             .where(PlacementRow.owner == owner, ContactRow.deleted_at.is_null()))
+             .where(PlacementRow.owner == who(owner), ContactRow.deleted_at.is_null()))
     ring_days = cadences()
     out = []
     for row in query.dicts():

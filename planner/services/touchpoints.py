@@ -60,7 +60,9 @@ def log_touchpoint(
     return _touchpoint(row)
 
 
-def add_note(contact_id: int, text: str, *, at: datetime | None = None) -> Note:
+def add_note(contact_id: int, text: str, *, at: datetime | None = None,
+             shared: bool = False) -> Note:
+    """``shared``: on a team database the whole team reads it (else only its author)."""
     body = clean_note(text)
     if not body:
         raise InvalidInput("a note needs some text")
@@ -68,7 +70,8 @@ def add_note(contact_id: int, text: str, *, at: datetime | None = None) -> Note:
     with db_proxy.atomic():
         require(contact_id)
         row = NoteRow.create(
-            contact=contact_id, at=at or stamp, text=body, created_at=stamp, updated_at=stamp
+            contact=contact_id, at=at or stamp, text=body, created_at=stamp, updated_at=stamp,
+            shared=shared,
         )
     return _note(row)
 

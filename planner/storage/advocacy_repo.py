@@ -20,7 +20,7 @@ from planner.domain.advocacy import (
     StageChange,
     Win,
 )
-from planner.storage.contacts_repo import OWNER
+from planner.storage.contacts_repo import OWNER, who
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     AskRow,
@@ -273,7 +273,8 @@ def touches_since(since: datetime, owner: str = OWNER) -> list[tuple[datetime, s
              .select(TouchpointRow.at, PlacementRow.ring, TouchpointRow.minutes)
              .join(ContactRow, on=(TouchpointRow.contact == ContactRow.id))
              .join(PlacementRow, JOIN.LEFT_OUTER,
-                   on=((PlacementRow.contact == ContactRow.id) & (PlacementRow.owner == owner)))
+                   on=((PlacementRow.contact == ContactRow.id)
+                       & (PlacementRow.owner == who(owner))))
              .where(TouchpointRow.at > since, ContactRow.deleted_at.is_null()))
     return [(to_utc(at), ring, minutes or 0) for at, ring, minutes in query.tuples()]
 

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from planner.domain.contact import Birthday, Contact
 from planner.domain.rings import Ring
 from planner.storage.fields import to_utc
-from planner.storage.models import ContactRow, PlacementRow, RingMoveRow, TouchpointRow
+from planner.storage.models import (
+    ContactRow,
+    PlacementRow,
+    RingMoveRow,
+    TouchpointRow,
+    db_proxy,
+)
 
-OWNER = ""  # the local user's rings; team databases (later) use the login role
+OWNER = ""  # this user's rings: "" in a file; on a team database the login role (see who)
+
+
+def who(owner: str = OWNER) -> str:
+    """The owner column value of ``owner``: "" means the connected user, which on a team
+    database is the login role (planner.storage.postgres sets ``planner_user``)."""
+    if owner == OWNER:
+        return getattr(db_proxy.obj, "planner_user", OWNER)
+    return owner
 
 
 def _birthday(text: str) -> Birthday | None:
@@ -49,34 +64,105 @@ def to_domain(
 
 
 def last_touches(contact_ids: list[int] | None = None) -> dict[int, tuple[datetime, str]]:
-    """Latest touchpoint (time, kind) per contact, in one aggregate query."""
-    query = TouchpointRow.select(
-        TouchpointRow.contact, fn.MAX(TouchpointRow.at).alias("last"), TouchpointRow.kind
-    ).group_by(TouchpointRow.contact)
+    """Latest touchpoint (time, kind) per contact, in one query.
+
+    Two correlated subqueries walk each person's ``(contact, at)`` index backwards
+    and stop at the first entry: 40 ms for 10,000 people and 200,000 touchpoints,
+    where ``GROUP BY`` with the kind had to read every touchpoint row (330 ms).
+    """
+    t = TouchpointRow.alias("t")
+
+    def newest(column):
+        return (t.select(column).where(t.contact == ContactRow.id)
+                .order_by(t.at.desc(), t.id.desc()).limit(1))
+
+    query = ContactRow.select(ContactRow.id, newest(t.at), newest(t.kind))
     if contact_ids is not None:
-        query = query.where(TouchpointRow.contact.in_(contact_ids))
-    # SQLite returns the bare column (kind) from the row holding the MAX.
-    return {r[0]: (to_utc(r[1]), r[2]) for r in query.tuples()}
+        query = query.where(ContactRow.id.in_(contact_ids))
+    return {cid: (to_utc(at), kind) for cid, at, kind in db_proxy.execute(query)
+            if at is not None}
 
 
-def placements(owner: str = OWNER) -> dict[int, tuple[str, int]]:
+def placements(owner: str = OWNER, ids: list[int] | None = None) -> dict[int, tuple[str, int]]:
     query = PlacementRow.select(
         PlacementRow.contact, PlacementRow.ring, PlacementRow.position
-    ).where(PlacementRow.owner == owner)
-    return {cid: (ring, pos) for cid, ring, pos in query.tuples()}
+    ).where(PlacementRow.owner == who(owner))
+    if ids is not None:
+        query = query.where(PlacementRow.contact.in_(ids))
+    return {cid: (ring, pos) for cid, ring, pos in db_proxy.execute(query)}
+
+
+#: The columns load_contacts reads, in the order _contact() unpacks them.
+_CONTACT_COLUMNS = (
+    ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.phones, ContactRow.handles,
+    ContactRow.channels, ContactRow.tags, ContactRow.timezone, ContactRow.birthday,
+    ContactRow.organization, ContactRow.title, ContactRow.notes, ContactRow.cadence_days,
+    ContactRow.stage, ContactRow.created_at, ContactRow.updated_at, ContactRow.version,
+)
+
+
+def _json_column(values: tuple, empty: str) -> list:
+    """Decode one JSON list/map column of every row in ONE json.loads call: two to three
+    times faster than a call per value (10,000 people × 4 columns)."""
+    if not all(isinstance(v, str) and v for v in values):
+        values = [v if isinstance(v, str) and v else empty for v in values]
+    try:
+        decoded = json.loads("[" + ",".join(values) + "]")
+        if len(decoded) == len(values):
+            return decoded
+    except ValueError:
+        pass
+    return [json.loads(v) for v in values]  # a damaged value fails on its own, as before
+
+
+def _contact(row, phones, handles, channels, tags, placement, last) -> Contact:
+    (cid, name, email, _, _, _, _, timezone, birthday, organization,
+     title, notes, cadence_days, stage, created_at, updated_at, version) = row
+    return Contact(
+        id=cid,
+        name=name,
+        email=email,
+        phones=tuple(phones),
+        handles=dict(handles),
+        channels=tuple(channels),
+        tags=tuple(tags),
+        timezone=timezone,
+        birthday=_birthday(birthday),
+        organization=organization,
+        title=title,
+        notes=notes,
+        ring=Ring(placement[0]) if placement else None,
+        position=placement[1] if placement else None,
+        cadence_days=cadence_days,
+        stage=stage,
+        last_touch=last[0],
+        last_touch_kind=last[1],
+        created_at=to_utc(created_at),
+        updated_at=to_utc(updated_at),
+        version=version,
+    )
 
 
 def load_contacts(ids: list[int] | None = None, include_deleted: bool = False) -> list[Contact]:
-    query = ContactRow.select()
+    """People as domain objects. Rows are read as plain tuples and converted here:
+    building 10,000 peewee model instances first took longer than the query."""
+    query = ContactRow.select(*_CONTACT_COLUMNS)
     if not include_deleted:
         query = query.where(ContactRow.deleted_at.is_null())
     if ids is not None:
         query = query.where(ContactRow.id.in_(ids))
-    rows = list(query.order_by(fn.LOWER(ContactRow.name), ContactRow.id))
-    wanted = [r.id for r in rows] if ids is not None else None
-    places = placements()
+    rows = db_proxy.execute(query.order_by(fn.LOWER(ContactRow.name), ContactRow.id)).fetchall()
+    wanted = [r[0] for r in rows] if ids is not None else None
+    places = placements(ids=wanted)
     touches = last_touches(wanted)
-    return [to_domain(r, places.get(r.id), touches.get(r.id, (None, None))) for r in rows]
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    phones, handles, channels, tags = (_json_column(columns[i], "{}" if i == 4 else "[]")
+                                       for i in (3, 4, 5, 6))
+    none = (None, None)
+    return [_contact(r, p, h, c, t, places.get(r[0]), touches.get(r[0], none))
+            for r, p, h, c, t in zip(rows, phones, handles, channels, tags, strict=True)]
 
 
 def load_contact(contact_id: int, include_deleted: bool = False) -> Contact | None:
@@ -110,7 +196,7 @@ def ring_members(ring: Ring, owner: str = OWNER) -> list[tuple[int, str]]:
     query = (
         PlacementRow.select(PlacementRow.contact, ContactRow.name)
         .join(ContactRow, JOIN.INNER, on=(PlacementRow.contact == ContactRow.id))
-        .where(PlacementRow.owner == owner, PlacementRow.ring == ring.value)
+        .where(PlacementRow.owner == who(owner), PlacementRow.ring == ring.value)
         .order_by(PlacementRow.position, PlacementRow.contact)
     )
     return list(query.tuples())
@@ -118,22 +204,28 @@ def ring_members(ring: Ring, owner: str = OWNER) -> list[tuple[int, str]]:
 
 def write_ring_order(ring: Ring, ids: list[int], owner: str = OWNER) -> None:
     """Give the people on ``ring`` the positions 0..n-1 in the order of ``ids``."""
-    current = {cid: (r, pos) for cid, (r, pos) in placements(owner).items()}
-    for pos, cid in enumerate(ids):
-        if cid not in current:
-            PlacementRow.insert(contact=cid, owner=owner, ring=ring.value, position=pos).execute()
-        elif current[cid] != (ring.value, pos):
-            (
-                PlacementRow.update(ring=ring.value, position=pos)
-                .where(PlacementRow.owner == owner, PlacementRow.contact == cid)
-                .execute()
-            )
+    current = placements(owner)
+    new = [(cid, pos) for pos, cid in enumerate(ids) if cid not in current]
+    moved = [(cid, pos) for pos, cid in enumerate(ids)
+             if cid in current and current[cid] != (ring.value, pos)]
+    if moved:  # one statement, not one per person (a reorder shifts up to the whole ring)
+        (
+            PlacementRow.update(ring=ring.value, position=Case(PlacementRow.contact, moved))
+            .where(PlacementRow.owner == who(owner),
+                   PlacementRow.contact.in_([c for c, _ in moved]))
+            .execute()
+        )
+    if new:
+        PlacementRow.insert_many(
+            [{"contact": cid, "owner": who(owner), "ring": ring.value, "position": pos}
+             for cid, pos in new]
+        ).execute()
 
 
 def remove_placement(contact_id: int, owner: str = OWNER) -> None:
     (
         PlacementRow.delete()
-        .where(PlacementRow.owner == owner, PlacementRow.contact == contact_id)
+        .where(PlacementRow.owner == who(owner), PlacementRow.contact == contact_id)
         .execute()
     )
 
@@ -142,16 +234,16 @@ def placement_snapshot(owner: str = OWNER) -> tuple[tuple[int, str, int, int], .
     """Every placement as (contact, ring, position, row id): restoring it is exact."""
     query = PlacementRow.select(
         PlacementRow.contact, PlacementRow.ring, PlacementRow.position, PlacementRow.id
-    ).where(PlacementRow.owner == owner)
+    ).where(PlacementRow.owner == who(owner))
     return tuple(sorted(query.tuples()))
 
 
 def restore_placements(snapshot, owner: str = OWNER) -> None:
-    PlacementRow.delete().where(PlacementRow.owner == owner).execute()
+    PlacementRow.delete().where(PlacementRow.owner == who(owner)).execute()
     if snapshot:
         PlacementRow.insert_many(
             [
-                {"id": row_id, "contact": cid, "owner": owner, "ring": ring, "position": pos}
+                {"id": row_id, "contact": cid, "owner": who(owner), "ring": ring, "position": pos}
                 for cid, ring, pos, row_id in snapshot
             ]
         ).execute()
@@ -162,7 +254,7 @@ def record_move(
 ) -> dict:
     row = RingMoveRow.create(
         contact=contact_id,
-        owner=owner,
+        owner=who(owner),
         at=at,
         from_ring=from_ring.value if from_ring else None,
         to_ring=to_ring.value if to_ring else None,
@@ -170,7 +262,7 @@ def record_move(
     return {
         "id": row.id,
         "contact": contact_id,
-        "owner": owner,
+        "owner": who(owner),
         "at": at,
         "from_ring": row.from_ring,
         "to_ring": row.to_ring,
@@ -181,7 +273,7 @@ def ring_counts(owner: str = OWNER) -> dict[str, int]:
     query = (
         PlacementRow.select(PlacementRow.ring, fn.COUNT(PlacementRow.contact))
         .join(ContactRow, on=(PlacementRow.contact == ContactRow.id))
-        .where(PlacementRow.owner == owner, ContactRow.deleted_at.is_null())
+        .where(PlacementRow.owner == who(owner), ContactRow.deleted_at.is_null())
         .group_by(PlacementRow.ring)
     )
     return dict(query.tuples())

@@ -50,7 +50,21 @@ class OpenDatabase:
 
 
 def restore_hint(path: Path) -> str:
-    return f"restore a backup with: planner --db '{path}' restore BACKUP_FILE"
+    """The exact command that restores ``path``'s latest backup (if it has one)."""
+    latest = latest_backup(path)
+    if latest is None:
+        return f"restore a backup with: planner --db '{path}' restore BACKUP_FILE"
+    return f"restore the latest backup with: planner --db '{path}' restore '{latest}'"
+
+
+def latest_backup(path: Path) -> Path | None:
+    """The newest backup kept beside ``path`` (in backups/), or None."""
+    from planner.storage.backup import list_backups
+
+    try:
+        return max(list_backups(path), key=lambda p: (p.stat().st_mtime, p.name), default=None)
+    except OSError:
+        return None
 
 
 def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
@@ -115,13 +129,17 @@ def _cipher_error() -> type[Exception]:
 
 
 def connect_sqlite(path: Path) -> SqliteDatabase:
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
+    from planner.storage.failures import PlannerSqliteDatabase  # full disk → DatabaseProblem
+
+    return PlannerSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10,
+                                 check_same_thread=False)
 
 
 def connect_sqlcipher(path: Path, key: str) -> SqliteDatabase:
     """An encrypted database: every connection (one per thread) derives the key once."""
-    from playhouse.sqlcipher_ext import SqlCipherDatabase
+    from planner.storage.failures import sqlcipher_database_class
 
+    SqlCipherDatabase = sqlcipher_database_class()  # full disk → DatabaseProblem
     return SqlCipherDatabase(str(path), passphrase=encryption.require_key(key),
                              pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
 
@@ -150,10 +168,15 @@ def open_database(
     ``key``. A wrong key is refused and leaves the file untouched.
     """
     target = resolve_target(spec)
-    if target.kind != "sqlite":
-        raise DatabaseProblem(f"{target.display()}: team databases are not supported yet")
+    if target.kind == "postgresql":  # a team database: planner.storage.postgres
+        from planner.storage.postgres import open_postgres
+
+        return open_postgres(target, migrate=migrate)
     path = target.path
     assert path is not None
+    from planner.storage.failures import refuse_read_only
+
+    refuse_read_only(path)  # a clear refusal before anything is written (never a traceback)
     if not path.is_dir():
         encryption.cleanup_leftovers(path)  # finish or undo an interrupted encryption
     cipher_key = None
@@ -180,7 +203,10 @@ def open_database(
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         # peewee wraps sqlite3's errors in its own classes (not sqlite3 subclasses)
         db.close()
-        raise DatabaseProblem(f"{path} cannot be opened ({exc}); " + restore_hint(path)) from None
+        from planner.storage.failures import storage_problem  # a full disk is not damage
+
+        raise storage_problem(exc, str(path)) or DatabaseProblem(
+            f"{path} cannot be opened ({exc}); " + restore_hint(path)) from None
     except BaseException:
         db.close()
         raise

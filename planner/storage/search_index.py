@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import Database
+from peewee import JOIN, Database
 
 from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
@@ -44,7 +44,17 @@ FTS_SQL = [
 ]
 
 
+def _is_postgres(db) -> bool:
+    from peewee import PostgresqlDatabase
+
+    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)
+
+
 def create_search_index(db: Database) -> None:
+    if _is_postgres(db):  # a team database: PostgreSQL full-text search
+        from planner.storage import postgres_search
+
+        return postgres_search.create_search_index(db)
     for statement in FTS_SQL:
         db.execute_sql(statement)
     db.execute_sql(
@@ -93,6 +103,10 @@ def _matches(table: str, query: str, limit: int) -> list[tuple[int, str]]:
 
 def search(text: str, limit: int = 50) -> list[SearchHit]:
     """The newest-written matches of each source (at most ``limit`` each), merged by time."""
+    if _is_postgres(db_proxy):
+        from planner.storage import postgres_search
+
+        return postgres_search.search(text, limit, SearchHit, MARK_START, MARK_END)
     query = fts_query(text)
     if query is None:
         return []
@@ -103,7 +117,7 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
         t = TouchpointRow
         for r in (
             t.select(t.id, t.contact, ContactRow.name, t.at, t.kind)
-            .join(ContactRow)
+            .join(ContactRow, JOIN.LEFT_OUTER)  # from the hits out (see timeline_repo)
             .where(t.id.in_(list(found)), alive)
             .tuples()
         ):
@@ -113,7 +127,7 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
         n = NoteRow
         for r in (
             n.select(n.id, n.contact, ContactRow.name, n.at)
-            .join(ContactRow)
+            .join(ContactRow, JOIN.LEFT_OUTER)  # from the hits out (see timeline_repo)
             .where(n.id.in_(list(found)), alive)
             .tuples()
         ):
