@@ -632,24 +632,15 @@ def _shred(path: Path) -> None:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    from planner.storage.dump import fsync_file
+
+    fsync_file(path)
 
 
 def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    from planner.storage.dump import fsync_dir
+
+    fsync_dir(folder)
 
 
 def _same(a: Path, b: Path) -> bool:
