@@ -8,22 +8,27 @@ import sys
 log = logging.getLogger(__name__)
 
 
-def build_main_window(database: str | None, *, watch: bool = True, reuse=None):
+def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
+                      read_only: str | None = None):
     """The ready main window for a database path (or, later, URL).
 
     A QApplication must exist. Raises PlannerError when the database cannot be used.
-    ``reuse`` passes an already opened database (the self-test's).
+    ``reuse`` passes an already opened database (the self-test's). ``read_only``
+    (the reason, e.g. another window has it) opens it for reading only, with a banner.
     """
     from planner.document.document import PlannerDocument
     from planner.storage.database import open_database
     from planner.ui.main_window import MainWindow
 
-    opened = reuse or open_database(database)
+    opened = reuse or open_database(database, read_only=read_only is not None)
     document = PlannerDocument(opened)
     window = MainWindow(document)
     document.setParent(window)
     window.destroyed.connect(lambda *_: opened.close())
-    daily_backup(window, opened)
+    if read_only is not None:
+        window.set_read_only(read_only)
+    else:
+        daily_backup(window, opened)
     if watch:
         document.start_watching()
     return window
@@ -186,18 +191,21 @@ def run_gui(database: str | None) -> int:
     theme.apply_theme(theme.saved_choice(), app)
     from planner.ui.passphrase_dialog import is_encrypted_database, unlock_and_run
 
+    read_only = None
     try:
         lock = acquire_instance_lock(database)
-    except PlannerError as exc:
-        from PySide6.QtWidgets import QMessageBox
+    except PlannerError as exc:  # another window has it: this one opens read-only
+        lock, read_only = None, str(exc)
+        if is_encrypted_database(database):
+            from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, "Mentorship Planner", str(exc))
-        raise
+            QMessageBox.critical(None, "Mentorship Planner", str(exc))
+            raise
     app._planner_lock = lock  # held (and released at exit) with the application
     if is_encrypted_database(database):  # key from the keyring off this thread, else a dialog
         return unlock_and_run(app, database, lambda opened: _show_window(database, opened))
     try:
-        window = build_main_window(database)
+        window = build_main_window(database, read_only=read_only)
     except PlannerError as exc:
         from PySide6.QtWidgets import QMessageBox
 

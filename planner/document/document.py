@@ -127,8 +127,16 @@ class PlannerDocument(QObject):
             self.timeline_changed.emit(moved)
 
     # -- changing (through undo commands) ----------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return bool(getattr(self.database, "read_only", False))
+
     def push(self, command) -> bool:
         """Run a command's first step; push it only if the services accepted it."""
+        if self.read_only:
+            self.message.emit("This window is read-only: the database is open in another "
+                              "window. Make the change there, or close it and reopen this.")
+            return False
         try:
             command.perform()
         except PlannerError as exc:

@@ -39,6 +39,7 @@ class OpenDatabase:
     db: Database
     schema_version: int
     encrypted: bool = False  # a SQLCipher file (its key is in db.connect_params)
+    read_only: bool = False  # every connection refuses writes (PRAGMA query_only)
 
     @property
     def path(self) -> Path | None:
@@ -158,6 +159,7 @@ def open_database(
     passphrase: str | None = None,
     ask_passphrase: AskPassphrase | None = None,
     use_keyring: bool = True,
+    read_only: bool = False,
 ) -> OpenDatabase:
     """Open (creating if needed) the database ``spec`` names and bind the models to it.
 
@@ -191,6 +193,9 @@ def open_database(
         except OSError as exc:
             raise DatabaseProblem(f"cannot create the database {path}: {exc.strerror}") from None
     db = connect_sqlite(path) if cipher_key is None else connect_sqlcipher(path, cipher_key)
+    if read_only:  # every connection of this database (worker threads too) refuses writes
+        migrate = False
+        db._pragmas = [*(db._pragmas or ()), ("query_only", 1)]
     try:
         db.connect()
         db_proxy.initialize(db)
@@ -210,7 +215,8 @@ def open_database(
     except BaseException:
         db.close()
         raise
-    return OpenDatabase(target, db, version, encrypted=cipher_key is not None)
+    return OpenDatabase(target, db, version, encrypted=cipher_key is not None,
+                        read_only=read_only)
 
 
 def _pre_migration_backup(path: Path, version: int, key: str | None = None) -> None:

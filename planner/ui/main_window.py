@@ -272,6 +272,29 @@ class MainWindow(QMainWindow):
             self.select(None)
             self.show_message(f"Removed {name} — Undo (Ctrl+Z) brings them back")
 
+    def set_read_only(self, reason: str) -> None:
+        """Another window has this database: show it, follow its changes, change nothing."""
+        self.read_only_banner = QLabel(f"Read-only — {reason}", self)
+        self.read_only_banner.setObjectName("banner")
+        self.read_only_banner.setProperty("level", "warning")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "QLabel#banner { background: #fff3cd; color: #5c4400; padding: 6px 10px; }")
+        from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.takeCentralWidget(), 1)  # the splitter, kept (not deleted)
+        self.setCentralWidget(holder)
+        self.setWindowTitle(self.windowTitle() + " (read-only)")
+        a = self.actions
+        for action in (a.add_contact, a.import_file, a.restore_backup, a.preferences):
+            action.setEnabled(False)
+        self.show_message("Opened read-only: this database is open in another window")
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
         self.toast.show_message(text)

@@ -1,5 +1,5 @@
-"""Two windows on one database: the second is told and refused (QLockFile beside the
-database); the command line writing while the window is open works and shows up."""
+"""Two windows on one database: the second is told and opens read-only (QLockFile beside
+the database); the command line writing while the window is open works and shows up."""
 
 from __future__ import annotations
 
@@ -77,20 +77,49 @@ def test_second_window_in_the_same_process_is_refused(database, qapp):
         first.unlock()
 
 
-def test_run_gui_tells_the_second_window_and_does_not_open(database, qapp, monkeypatch):
-    from PySide6.QtWidgets import QMessageBox
+def test_run_gui_opens_the_second_window_read_only(database, qapp, monkeypatch):
+    from PySide6.QtWidgets import QApplication
 
     from planner.app import acquire_instance_lock, run_gui
 
-    shown = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    windows = []
+    monkeypatch.setattr(QApplication, "exec", lambda *_: windows.extend(
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow") or 0)
     first = acquire_instance_lock(str(database))
     try:
-        with pytest.raises(DatabaseProblem):
-            run_gui(str(database))
+        assert run_gui(str(database)) == 0
     finally:
         first.unlock()
-    assert len(shown) == 1 and "already open" in shown[0]
+    (window,) = [w for w in windows if w.isVisible()]
+    try:
+        assert window.document.read_only
+        assert "already open" in window.read_only_banner.text()
+        assert window.windowTitle().endswith("(read-only)")
+        assert not window.actions.add_contact.isEnabled()
+    finally:
+        window.close()
+        window.deleteLater()
+
+
+def test_a_read_only_window_changes_nothing_and_follows_the_other(database, qtbot):
+    from planner.app import build_main_window
+    from planner.domain.errors import PlannerError
+    from planner.domain.rings import Ring
+    from planner.services import contacts
+
+    before = database.read_bytes()
+    window = build_main_window(str(database), watch=False, read_only="open elsewhere")
+    qtbot.addWidget(window)
+    grace = window.document.contacts()[0]
+    assert window.document.move(grace.id, Ring.INNER) is False  # refused, with a message
+    assert window.document.contact(grace.id).ring is None
+    with pytest.raises(PlannerError):  # even a direct write is refused by the connection
+        contacts.add_contact("Sneaky Write")
+    # the other window (here: the command line) changes it; this one follows
+    assert main(["--db", str(database), "contacts", "move", "Grace Hopper", "outer"]) == 0
+    qtbot.waitUntil(window.document.check_external_changes, timeout=3000)
+    assert window.document.contact(grace.id).ring == Ring.OUTER
+    assert len(before) > 0
 
 
 def test_the_command_line_writes_while_the_window_is_open(database, qtbot):
