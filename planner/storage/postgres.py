@@ -108,7 +108,70 @@ def make_database(url: str, password: str | None = None) -> PostgresqlDatabase:
         params["password"] = password
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "mentorship-planner")
-    return PostgresqlDatabase(name, **params)
+    return PlannerPostgresDatabase(name, **params)
+
+
+_LOST = ("server closed the connection", "terminating connection", "connection already closed",
+         "could not receive data", "connection not open", "ssl connection has been closed")
+
+
+def lost_connection(exc: BaseException) -> DatabaseProblem | None:
+    """The clear message for a team database that went away mid-action, else None."""
+    text = str(exc).lower()
+    if any(marker in text for marker in _LOST):
+        return DatabaseProblem(
+            "the connection to the team database was lost: the change was not saved "
+            "(everything saved before it is intact). Check the network and try again")
+    return None
+
+
+class PlannerPostgresDatabase(PostgresqlDatabase):
+    """A dropped connection is a clear DatabaseProblem, never a half-applied action:
+    the server rolls back what the transaction had done."""
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        self._forget_dead_connection()
+        try:
+            return super().execute_sql(sql, params, *args, **kwargs)
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            problem = lost_connection(exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def begin(self, *args, **kwargs):
+        self._forget_dead_connection()
+        try:
+            return super().begin(*args, **kwargs)
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            problem = lost_connection(exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def rollback(self):
+        try:
+            return super().rollback()
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if lost_connection(exc) is None:
+                raise
+            return None
+
+    def commit(self):
+        try:
+            return super().commit()
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            problem = lost_connection(exc)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def _forget_dead_connection(self) -> None:
+        """Outside a transaction, a connection the server dropped is replaced by a new one
+        (peewee connects again on the next statement)."""
+        conn = self._state.conn
+        if conn is not None and getattr(conn, "closed", 0) and not self._state.transactions:
+            self._state.reset()
 
 
 def _connection_problem(url: str, exc: Exception) -> DatabaseProblem:
