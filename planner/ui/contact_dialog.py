@@ -19,6 +19,7 @@ from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services.contacts import clean_fields
+from planner.ui.validation import check_inline
 
 
 def _split(text: str) -> list[str]:
@@ -150,17 +151,8 @@ class ContactDialog(QDialog):
         return Ring(data) if data else None
 
     def validate(self) -> bool:
-        try:
-            self.values()
-        except PlannerError as exc:
-            message = str(exc)
-            self.error.setText(message[:1].upper() + message[1:])
-            ok = False
-        else:
-            self.error.setText("")
-            ok = True
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        return ok
+        return check_inline(self.values, self.error,
+                            self.buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     def accept(self) -> None:
         if self.validate():

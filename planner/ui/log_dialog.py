@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import KIND_KEYS, Kind
 from planner.domain.when import parse_when
+from planner.ui.validation import check_inline
 
 NOTE = "note"
 
@@ -114,19 +115,14 @@ class LogDialog(QDialog):
 
     def validate(self) -> bool:
         self.minutes.setEnabled(not self.is_note())
-        try:
+
+        def check() -> None:
             at = self.moment()
             self.when_hint.setText(at.astimezone().strftime("%A %d %B %Y, %H:%M"))
             self.values()
-        except PlannerError as exc:
-            text = str(exc)
-            self.error.setText(text[:1].upper() + text[1:])
-            ok = False
-        else:
-            self.error.setText("")
-            ok = True
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
-        return ok
+
+        return check_inline(check, self.error,
+                            self.buttons.button(QDialogButtonBox.StandardButton.Save))
 
     def accept(self) -> None:
         if self.validate():

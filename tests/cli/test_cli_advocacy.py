@@ -13,16 +13,10 @@ import subprocess
 
 import pytest
 
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ok, run_cli
 
 TZ = "Europe/Berlin"
 AS_OF = ("--as-of", "2026-11-18T12:00")
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
 
 
 def refused(result: subprocess.CompletedProcess, *needles: str, code: int = 1) -> str:

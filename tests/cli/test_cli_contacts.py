@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
 from planner import __version__
-from tests.helpers.cli import run_cli
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
-
-
-def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def as_json(result: subprocess.CompletedProcess):
-    return json.loads(ok(result))
-
+from tests.helpers.cli import as_json, ok, refused, run_cli
 
 # ---------------------------------------------------------- version and help
 

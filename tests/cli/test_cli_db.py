@@ -15,27 +15,11 @@ import sys
 import pytest
 
 from planner.storage import encryption, secrets
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ok, refused, run_cli
 from tests.helpers.encrypted import SECRET, assert_encrypted_on_disk, sha
 
 RECOVERY = re.compile(r"^\s+([A-Z2-7]{4}(?:-[A-Z2-7]{4}){6})$", re.MULTILINE)
 NOTICE = "secrets cannot be remembered on this machine"
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
-
-
-def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def recovery_in(text: str) -> str:

@@ -6,13 +6,7 @@ import json
 import sqlite3
 import subprocess
 
-from tests.helpers.cli import run_cli
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
+from tests.helpers.cli import ok, run_cli
 
 
 def refused(result: subprocess.CompletedProcess, code: int = 1) -> str:

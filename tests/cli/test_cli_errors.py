@@ -10,13 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import run_cli
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
+from tests.helpers.cli import ok, run_cli
 
 
 def refused(result: subprocess.CompletedProcess, *needles: str) -> str:

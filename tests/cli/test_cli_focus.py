@@ -20,7 +20,7 @@ from icalendar import Calendar
 
 from planner.domain.focus import current_iso_week
 from planner.export.focus_csv import COLUMNS
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ok, run_cli
 
 TZ = "Europe/Berlin"
 WEEK = ("--week", "2026-W47", "--as-of", "2026-11-18T12:00")
@@ -35,12 +35,6 @@ DUE = {
     "Ada Lovelace": (1, datetime(2026, 11, 16, 9, 0, tzinfo=UTC)),
     "Bo Builder": (2, datetime(2026, 11, 20, 8, 0, tzinfo=UTC)),
 }
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
 
 
 def refused(result: subprocess.CompletedProcess, *needles: str, code: int = 1) -> str:

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import as_json, ok, run_cli
 
 T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 FIELDS = {"id", "type", "contact_id", "contact", "kind", "at", "snippet"}
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
-
-
-def as_json(result: subprocess.CompletedProcess):
-    return json.loads(ok(result))
 
 
 @pytest.fixture

@@ -3,31 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import UTC, datetime, timedelta
 
-from tests.helpers.cli import run_cli
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
-
-
-def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
-
-
-def as_json(result: subprocess.CompletedProcess):
-    return json.loads(ok(result))
-
+from tests.helpers.cli import as_json, ok, refused, run_cli
 
 ENTRY_KEYS = {"id", "contact_id", "contact", "type", "kind", "at", "text"}
 

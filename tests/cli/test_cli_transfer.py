@@ -7,30 +7,13 @@ import json
 import os
 import sqlite3
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import ok, refused, run_cli
 
 VCARDS = Path(__file__).parents[3] / "shared" / "fixtures" / "vcard"
-
-
-def ok(result: subprocess.CompletedProcess) -> str:
-    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result.stdout
-
-
-def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
-    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    return lines[0]
 
 
 def sha(path: Path) -> str:

@@ -1,0 +1,23 @@
+"""Inline validation shared by the dialogs: one message under the fields, OK disabled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from planner.domain.errors import PlannerError
+
+
+def check_inline(check: Callable[[], object], error_label, button) -> bool:
+    """Run ``check``; show its PlannerError (capitalised) in ``error_label`` and enable
+    ``button`` only when it passed."""
+    try:
+        check()
+    except PlannerError as exc:
+        message = str(exc)
+        error_label.setText(message[:1].upper() + message[1:])
+        ok = False
+    else:
+        error_label.setText("")
+        ok = True
+    button.setEnabled(ok)
+    return ok
