@@ -53,6 +53,11 @@ class PlannerDocument(QObject):
         self._clock = QTimer(self)
         self._clock.setInterval(5 * 60 * 1000)
         self._clock.timeout.connect(lambda: self.contacts_changed.emit(list(self._contacts)))
+        self.team = None  # on a team database: live updates and the connection's state
+        if database.target.kind == "postgresql":
+            from planner.document.team_sync import TeamSync
+
+            self.team = TeamSync(self)
         self.reload()
 
     # -- reading -----------------------------------------------------------------
@@ -128,43 +133,87 @@ class PlannerDocument(QObject):
 
     # -- changing (through undo commands) ----------------------------------------------
     @property
-    def read_only(self) -> bool:
-        return bool(getattr(self.database, "read_only", False))
+    def offline(self) -> bool:
+        """A team database whose connection is lost (reconnecting)."""
+        return self.team is not None and self.team.offline_reason is not None
 
-    def push(self, command) -> bool:
-        """Run a command's first step; push it only if the services accepted it."""
-        if self.read_only:
+    @property
+    def read_only(self) -> bool:
+        return bool(getattr(self.database, "read_only", False)) or self.offline
+
+    def _refuse_read_only(self) -> None:
+        if self.offline:
+            self.message.emit("Not connected to the team database: nothing was changed. "
+                              "Reconnecting…")
+        else:
             self.message.emit("This window is read-only: the database is open in another "
                               "window. Make the change there, or close it and reopen this.")
+
+    def push(self, command) -> bool:
+        """Run a command's first step; push it only if the services accepted it.
+        Someone else's change to the same thing first: the view is refreshed and says so."""
+        from planner.domain.errors import ConflictError, ConnectionLost
+
+        if self.read_only:
+            self._refuse_read_only()
             return False
         try:
             command.perform()
+        except ConnectionLost as exc:
+            self._lost(exc)
+            return False
+        except ConflictError as exc:
+            self._refresh_after_conflict()
+            self.message.emit(str(exc))
+            return False
         except PlannerError as exc:
             self.message.emit(str(exc))
             return False
         self.undo_stack.push(command)
         return True
 
+    def _lost(self, exc) -> None:
+        if self.team is not None:
+            self.team.go_offline(str(exc))
+        self.message.emit(str(exc))
+
+    def _refresh_after_conflict(self) -> None:
+        try:
+            self.reload()
+        except PlannerError:  # the connection went too: the message above stays
+            log.info("cannot refresh after a conflict", exc_info=True)
+
     def undo(self) -> bool:
         """Undo the last action, unless another program changed the data meanwhile
         (then the view is refreshed and the history cleared instead)."""
+        if self.read_only:
+            self._refuse_read_only()
+            return False
         if self.check_external_changes() or not self.undo_stack.canUndo():
             return False
         self._run(self.undo_stack.undo)
         return True
 
     def redo(self) -> bool:
+        if self.read_only:
+            self._refuse_read_only()
+            return False
         if self.check_external_changes() or not self.undo_stack.canRedo():
             return False
         self._run(self.undo_stack.redo)
         return True
 
     def _run(self, step) -> None:
+        from planner.domain.errors import ConnectionLost
+
         try:
             step()
+        except ConnectionLost as exc:  # nothing was applied; the step stays where it was
+            self._lost(exc)
+            self.undo_stack.clear()
         except PlannerError as exc:
             self.undo_stack.clear()
-            self.reload()
+            self._refresh_after_conflict()
             self.message.emit(f"{exc} — the view was refreshed")
 
     def move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
@@ -175,14 +224,19 @@ class PlannerDocument(QObject):
 
     # -- other programs ----------------------------------------------------------------
     def start_watching(self) -> None:
-        self._watch.start()
         self._clock.start()
+        if self.team is not None:
+            self.team.start()
+        else:
+            self._watch.start()
 
     def stop_watching(self) -> bool:
         """Stop polling (while this window writes from a worker, or restores); True if it was."""
-        was = self._watch.isActive()
+        was = self._watch.isActive() or self._clock.isActive()
         self._watch.stop()
         self._clock.stop()
+        if self.team is not None:
+            self.team.stop()
         return was
 
     def refresh_all(self) -> None:
@@ -208,7 +262,13 @@ class PlannerDocument(QObject):
             return -1
 
     def check_external_changes(self) -> bool:
-        """Poll SQLite's data_version: it changes only when another connection commits."""
+        """Poll SQLite's data_version: it changes only when another connection commits.
+        (On a team database: apply what the team announced, and say whether the undo
+        history had to go.)"""
+        if self.team is not None:
+            depth = self.undo_stack.count()
+            self.team.sync_now()
+            return self.undo_stack.count() != depth
         version = self._read_data_version()
         if version == self._data_version:
             return False

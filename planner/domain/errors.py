@@ -30,5 +30,9 @@ class DatabaseProblem(PlannerError):
     """The database cannot be used (not ours, corrupt, locked, too new...)."""
 
 
+class ConnectionLost(DatabaseProblem):
+    """The team database went away mid-action; nothing of the action was applied."""
+
+
 class ConflictError(PlannerError):
     """Someone else changed the same thing first."""

@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 import peewee
 from peewee import PostgresqlDatabase
 
-from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
 from planner.storage import migrations
 from planner.storage import models as m
 from planner.storage.target import DatabaseTarget, redact_url
@@ -42,7 +42,8 @@ _warned_about_password = False
 
 #: Every table of the planner (what a planner user is granted, and nothing else).
 def planner_tables() -> list[str]:
-    return [model._meta.table_name for model in m.ALL_MODELS_V1 + m.ADVOCACY_MODELS_V3]
+    models = m.ALL_MODELS_V1 + m.ADVOCACY_MODELS_V3 + m.CADENCE_MODELS_V4
+    return [model._meta.table_name for model in models]
 
 
 # ------------------------------------------------------------------ connecting
@@ -115,13 +116,31 @@ _LOST = ("server closed the connection", "terminating connection", "connection a
          "could not receive data", "connection not open", "ssl connection has been closed")
 
 
-def lost_connection(exc: BaseException) -> DatabaseProblem | None:
+def lost_connection(exc: BaseException) -> ConnectionLost | None:
     """The clear message for a team database that went away mid-action, else None."""
     text = str(exc).lower()
     if any(marker in text for marker in _LOST):
-        return DatabaseProblem(
+        return ConnectionLost(
             "the connection to the team database was lost: the change was not saved "
             "(everything saved before it is intact). Check the network and try again")
+    return None
+
+
+_UNREACHABLE = ("could not connect", "connection refused", "timeout expired",
+                "could not translate host name", "no route to host",
+                "the database system is shutting down", "the database system is starting up")
+
+
+def unreachable(exc: BaseException) -> ConnectionLost | None:
+    """Like ``lost_connection``, and also for a server that cannot be reached at all."""
+    problem = lost_connection(exc)
+    if problem is not None:
+        return problem
+    text = str(exc).lower()
+    if any(marker in text for marker in _UNREACHABLE):
+        return ConnectionLost(
+            "the team database cannot be reached: nothing was changed. Check the network "
+            "and try again")
     return None
 
 
@@ -134,7 +153,7 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
         try:
             return super().execute_sql(sql, params, *args, **kwargs)
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
-            problem = lost_connection(exc)
+            problem = unreachable(exc)
             if problem is None:
                 raise
             raise problem from exc
@@ -144,7 +163,7 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
         try:
             return super().begin(*args, **kwargs)
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
-            problem = lost_connection(exc)
+            problem = unreachable(exc)
             if problem is None:
                 raise
             raise problem from exc
@@ -286,6 +305,12 @@ def team_setup_sql() -> list[str]:
     mine = "owner = current_user"
     for table in ("placement", "ring_move"):
         sql += _policies(table, [(f"{table}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
+    # (per-user tables added later put their policies here)
+    sql.append("DROP TRIGGER IF EXISTS cadence_override_fill_owner ON cadence_override")
+    sql.append("CREATE TRIGGER cadence_override_fill_owner BEFORE INSERT ON cadence_override "
+               "FOR EACH ROW EXECUTE FUNCTION planner_fill_owner()")
+    sql += _policies("cadence_override", [
+        ("cadence_override_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
     author = "author = current_user"
     sql += _policies("note", [
         ("note_read", f"FOR SELECT USING (shared OR {author})"),
@@ -293,6 +318,9 @@ def team_setup_sql() -> list[str]:
         ("note_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
         ("note_remove", f"FOR DELETE USING ({author})"),
     ])
+    from planner.storage.postgres_live import live_setup_sql
+
+    sql += live_setup_sql()
     return sql
 
 
@@ -336,6 +364,7 @@ def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> 
         db.execute_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}")
         for seq in planner_sequences(db):
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {who}")
+        db.execute_sql(f"GRANT SELECT ON planner_change TO {who}")  # the live-update clock
     return not exists
 
 
@@ -361,6 +390,7 @@ def remove_user(db: PostgresqlDatabase, role: str) -> bool:
         db.execute_sql(f"REVOKE ALL ON {', '.join(planner_tables())} FROM {who}")
         for seq in planner_sequences(db):
             db.execute_sql(f"REVOKE ALL ON SEQUENCE {seq} FROM {who}")
+        db.execute_sql(f"REVOKE ALL ON planner_change FROM {who}")
     try:
         with db.atomic():
             db.execute_sql(f"DROP ROLE {who}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
 from planner import APP_NAME
@@ -10,6 +10,7 @@ from planner.document.commands import AddContactCommand, EditContactCommand, Rem
 from planner.ui.actions import Actions
 from planner.ui.activity_panel import ActivityPanel
 from planner.ui.advocacy_panel import LedgerFlows
+from planner.ui.banner import add_banner
 from planner.ui.contact_dialog import ContactDialog
 from planner.ui.contact_list import ContactListPanel
 from planner.ui.dashboard import Dashboard
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.fill_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.fill_label)
         self._wire()
+        if document.team is not None:
+            self._watch_connection(document.team)
         self._update_fill()
         self.select(None)
         self.restore_state()
@@ -274,26 +277,30 @@ class MainWindow(QMainWindow):
 
     def set_read_only(self, reason: str) -> None:
         """Another window has this database: show it, follow its changes, change nothing."""
-        self.read_only_banner = QLabel(f"Read-only — {reason}", self)
-        self.read_only_banner.setObjectName("banner")
-        self.read_only_banner.setProperty("level", "warning")
-        self.read_only_banner.setWordWrap(True)
-        self.read_only_banner.setStyleSheet(
-            "QLabel#banner { background: #fff3cd; color: #5c4400; padding: 6px 10px; }")
-        from PySide6.QtWidgets import QVBoxLayout, QWidget
-
-        holder = QWidget(self)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.read_only_banner)
-        column.addWidget(self.takeCentralWidget(), 1)  # the splitter, kept (not deleted)
-        self.setCentralWidget(holder)
+        self.read_only_banner = add_banner(self)
+        self.read_only_banner.say(f"Read-only — {reason}")
         self.setWindowTitle(self.windowTitle() + " (read-only)")
         a = self.actions
         for action in (a.add_contact, a.import_file, a.restore_backup, a.preferences):
             action.setEnabled(False)
         self.show_message("Opened read-only: this database is open in another window")
+
+    def _watch_connection(self, team) -> None:
+        """A team database: the banner says when the connection is lost and when it is back."""
+        self.connection_banner = add_banner(self)
+        self._banner_timer = QTimer(self)
+        self._banner_timer.setSingleShot(True)
+        self._banner_timer.timeout.connect(self.connection_banner.hide)
+
+        def changed(online: bool, text: str) -> None:
+            self.connection_banner.say(text, "ok" if online else "error")
+            if online:
+                self._banner_timer.start(4000)
+            else:
+                self._banner_timer.stop()
+            self.show_message(text)
+
+        team.connection_changed.connect(changed)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

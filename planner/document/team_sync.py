@@ -1,0 +1,273 @@
+"""Keeping a window on a team database in step with the team and with the server.
+
+- **Live updates.** A second connection LISTENs (``storage.postgres_live``);
+  its socket is watched by a QSocketNotifier, so nothing blocks and no thread
+  is needed. Announced changes are gathered for a moment and applied as one
+  refresh: only the people concerned when that is enough, everything when
+  not. Changes made through this window's own connection are skipped (its
+  commands refreshed the views already); others' changes to their own rings
+  are invisible (row-level security) and ignored.
+- **Polling fallback.** Without a listening connection (a pooler that cannot
+  LISTEN, a listener that died) the change log is polled every few seconds.
+- **Undo.** Teammates' changes keep this window's undo history (the commands
+  check versions and expected rings, so an undo never silently overwrites
+  them); a change by the same user from another window or device clears it,
+  as on a file.
+- **A lost connection** makes the document read-only (what is on screen
+  stays), says so, and reconnects with backoff (1, 2, 4 … 30 s); back online,
+  everything is re-read. A heartbeat notices a dead server while idle.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+
+from planner.storage import postgres_live as live
+
+log = logging.getLogger(__name__)
+
+#: tables everyone's window shows (a teammate's change matters); the others are per user
+SHARED_TABLES = {"contact", "touchpoint", "note", "stage_change", "ask", "give", "win",
+                 "setting"}
+#: more people than this in one batch: re-read everything instead
+MANY = 200
+
+
+class TeamSync(QObject):
+    #: (online, one line for the banner / status bar)
+    connection_changed = Signal(bool, str)
+
+    GATHER_MS = 150
+    POLL_MS = 3000
+    HEARTBEAT_MS = 10_000
+    MAX_BACKOFF_S = 30
+
+    def __init__(self, document):
+        super().__init__(document)
+        self.document = document
+        self.offline_reason: str | None = None
+        self._listener = live.ChangeListener.like(self.db)
+        self._notifier: QSocketNotifier | None = None
+        self._pending: list[live.Change] = []
+        self._clock = (0, 0)
+        self._backoff = 1
+        self._running = False
+        self._gather = self._timer(self.GATHER_MS, self.apply_pending, single=True)
+        self._poll = self._timer(self.POLL_MS, self.poll)
+        self._heartbeat = self._timer(self.HEARTBEAT_MS, self.heartbeat)
+        self._retry = self._timer(1000, self.reconnect, single=True)
+        self._relisten = self._timer(1000, self._listen, single=True)
+
+    def _timer(self, ms: int, slot, single: bool = False) -> QTimer:
+        timer = QTimer(self)
+        timer.setInterval(ms)
+        timer.setSingleShot(single)
+        timer.timeout.connect(slot)
+        return timer
+
+    @property
+    def db(self):
+        return self.document.database.db
+
+    @property
+    def me(self) -> str:
+        return getattr(self.db, "planner_user", "")
+
+    @property
+    def listening(self) -> bool:
+        return self._listener.alive
+
+    # -- starting and stopping ------------------------------------------------------------
+    def start(self) -> None:
+        self._running = True
+        self._clock = self._read_clock()
+        self._listen()  # and catches up with what came between reading and listening
+        self._heartbeat.start()
+
+    def stop(self) -> None:
+        self._running = False
+        for timer in (self._gather, self._poll, self._heartbeat, self._retry, self._relisten):
+            timer.stop()
+        self._drop_listener()
+
+    def _listen(self) -> None:
+        """Open the listening connection; without it, poll (and try again later)."""
+        if not self._running or self.offline_reason:
+            return
+        try:
+            self._listener.open()
+        except Exception as exc:  # psycopg2.Error and friends: fall back to polling
+            log.info("cannot LISTEN on the team database (%s); polling instead", exc)
+            self._poll.start()
+            self._relisten.start(min(self._relisten.interval() * 2, self.MAX_BACKOFF_S * 1000))
+            return
+        self._relisten.setInterval(1000)
+        self._poll.stop()
+        self._notifier = QSocketNotifier(self._listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._readable)
+        self.poll()  # what was committed while nobody listened
+
+    def _drop_listener(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        self._listener.close()
+
+    # -- live updates -------------------------------------------------------------------------
+    def _readable(self, *_args) -> None:
+        try:
+            self._pending += self._listener.drain()
+        except Exception as exc:  # the listening connection died
+            log.info("the live-update connection was lost (%s)", exc)
+            self._drop_listener()
+            if self.heartbeat():  # the main connection is fine: poll until listening again
+                self._poll.start()
+                self._relisten.start()
+            return
+        if self._pending and not self._gather.isActive():
+            self._gather.start()
+
+    def sync_now(self) -> None:
+        """Apply whatever has been announced (before an undo, so it sees the latest)."""
+        if self.listening:
+            self._readable()
+        else:
+            self.poll()
+        self.apply_pending()
+
+    def _own_pid(self) -> int | None:
+        conn = self.db._state.conn
+        try:
+            return conn.get_backend_pid() if conn is not None and not conn.closed else None
+        except Exception:  # pragma: no cover - a broken connection object
+            return None
+
+    def apply_pending(self) -> None:
+        self._gather.stop()
+        batch, self._pending = self._pending, []
+        own = self._own_pid()
+        others = [c for c in batch if c.pid != own]
+        if not others or self.offline_reason:
+            return
+        me = self.me
+        relevant = [c for c in others if c.table in SHARED_TABLES or c.actor == me]
+        if any(c.actor == me for c in others):  # this user, elsewhere: as on a file
+            self.document.undo_stack.clear()
+        if not relevant:
+            return
+        self._clock = self._read_clock()
+        ids = {c.contact_id for c in relevant}
+        needs_all = (None in ids or len(ids) > MANY
+                     or any(c.table in ("contact", "setting", "cadence_override")
+                            for c in relevant))
+        self._guarded(lambda: self._refresh(needs_all, sorted(i for i in ids if i is not None),
+                                            relevant))
+
+    def _refresh(self, needs_all: bool, ids: list[int], changes: list) -> None:
+        d = self.document
+        if needs_all:
+            d.reload()
+        else:
+            if any(c.table in ("placement", "ring_move") for c in changes):
+                d.refresh_placements()
+            d.refresh_contacts(ids)
+            d.timeline_changed.emit(ids)
+        d.external_change.emit()
+
+    # -- polling ---------------------------------------------------------------------------------
+    def _read_clock(self) -> tuple[int, int]:
+        try:
+            return live.read_clock(self.db)
+        except Exception:  # counted as lost by the caller's heartbeat, not here
+            return self._clock
+
+    def poll(self) -> None:
+        """Without LISTEN: has anyone committed since we last looked?"""
+        if self.offline_reason:
+            return
+
+        def look() -> None:
+            clock = live.read_clock(self.db)
+            if clock == self._clock:
+                return
+            last = self._clock[1]
+            self._clock = clock
+            own = self._own_pid()
+            writers = [(a, p) for a, p in live.changes_since(self.db, last) if p != own]
+            if clock[1] == last or writers:  # rows pruned or someone else wrote
+                if any(a == self.me for a, _ in writers):
+                    self.document.undo_stack.clear()
+                self.document.reload()
+                self.document.external_change.emit()
+
+        self._guarded(look)
+
+    # -- the connection ----------------------------------------------------------------------------
+    def heartbeat(self) -> bool:
+        """Is the server still there? (A cheap query while idle.) Goes offline if not."""
+        if self.offline_reason:
+            return False
+        return self._guarded(lambda: self.db.execute_sql("SELECT 1").fetchone())
+
+    def _guarded(self, work) -> bool:
+        """Run ``work``; a lost connection takes the window offline instead of raising."""
+        from planner.domain.errors import ConnectionLost, DatabaseProblem
+
+        try:
+            work()
+            return True
+        except ConnectionLost as exc:
+            self.go_offline(str(exc))
+        except DatabaseProblem:
+            raise
+        except Exception as exc:  # cannot connect at all (server down, network)
+            from planner.storage.postgres import unreachable
+
+            if unreachable(exc) is None:
+                raise
+            self.go_offline(str(unreachable(exc)))
+        return False
+
+    def go_offline(self, reason: str) -> None:
+        if self.offline_reason is not None:
+            return
+        self.offline_reason = reason
+        self._poll.stop()
+        self._heartbeat.stop()
+        self._gather.stop()
+        self._pending = []
+        self._drop_listener()
+        self._backoff = 1
+        self._retry.start(1000)
+        self.connection_changed.emit(
+            False, "Connection to the team database lost — what you see is kept, read-only, "
+                   "until it is back. Reconnecting…")
+
+    def reconnect(self) -> bool:
+        """One attempt; on failure the next one waits twice as long (at most 30 s)."""
+        if self.offline_reason is None:
+            return True
+        try:
+            self.db.execute_sql("SELECT 1").fetchone()
+        except Exception as exc:
+            log.info("reconnecting to the team database failed: %s", exc)
+            self._backoff = min(self._backoff * 2, self.MAX_BACKOFF_S)
+            self._retry.start(self._backoff * 1000)
+            self.connection_changed.emit(
+                False, f"Connection to the team database lost — read-only until it is back. "
+                       f"Trying again in {self._backoff} s…")
+            return False
+        self.offline_reason = None
+        self._backoff = 1
+        self.document.undo_stack.clear()  # what happened meanwhile is unknown
+        self._clock = self._read_clock()
+        self.document.reload()
+        self.document.external_change.emit()
+        if self._running:
+            self._listen()
+            self._heartbeat.start()
+        self.connection_changed.emit(True, "Reconnected to the team database")
+        return True

@@ -1,0 +1,175 @@
+"""Live updates on a team database: every change is announced, and counted.
+
+Two mechanisms, both set up by ``db init`` (``live_setup_sql``, run from
+``postgres.team_setup``):
+
+- a row trigger on every planner table sends ``NOTIFY planner_changes`` with
+  ``"<table> <contact id or -> <role> <backend pid>"``; notifications reach
+  listeners only when the transaction commits (and not at all if it rolls
+  back). A private note's change names no contact: other people learn only
+  that its author changed one of their notes.
+- a statement trigger appends a row to ``planner_change`` (who, which
+  connection, when): a client that cannot LISTEN (a pooler in transaction
+  mode, a dropped listening connection) polls ``read_clock`` instead. Rows
+  older than a day are pruned now and then.
+
+``ChangeListener`` is the listening side: its own autocommit connection, a
+file descriptor to watch (the window uses a QSocketNotifier) and ``drain()``.
+Nothing here knows Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CHANNEL = "planner_changes"
+
+_NOTIFY_FN = f"""
+CREATE OR REPLACE FUNCTION planner_notify_row() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  r jsonb;
+  cid text;
+BEGIN
+  IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
+  IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
+  IF TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
+     AND NOT (TG_OP = 'UPDATE' AND coalesce((to_jsonb(OLD) ->> 'shared')::boolean, false)) THEN
+    cid := NULL;  -- a private note: its contact is nobody else's business
+  END IF;
+  PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
+                    || current_user || ' ' || pg_backend_pid());
+  RETURN NULL;
+END $$"""
+
+_CLOCK_TABLE = """
+CREATE TABLE IF NOT EXISTS planner_change (
+  id bigserial PRIMARY KEY,
+  actor text NOT NULL,
+  pid integer NOT NULL,
+  at timestamptz NOT NULL DEFAULT now()
+)"""
+
+# SECURITY DEFINER: planner users may read the clock but not write it themselves
+_CLOCK_FN = """
+CREATE OR REPLACE FUNCTION planner_log_change() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO planner_change (actor, pid) VALUES (session_user, pg_backend_pid());
+  IF random() < 0.01 THEN
+    DELETE FROM planner_change WHERE at < now() - interval '1 day';
+  END IF;
+  RETURN NULL;
+END $$"""
+
+
+def watched_tables() -> list[str]:
+    from planner.storage.postgres import planner_tables
+
+    return [t for t in planner_tables() if t != "planner_meta"]
+
+
+def live_setup_sql() -> list[str]:
+    """Idempotent: the notify and change-log triggers on every planner table."""
+    sql = [_NOTIFY_FN, _CLOCK_TABLE, _CLOCK_FN]
+    for table in watched_tables():
+        sql += [
+            f"DROP TRIGGER IF EXISTS {table}_notify ON {table}",
+            f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION planner_notify_row()",
+            f"DROP TRIGGER IF EXISTS {table}_clock ON {table}",
+            f"CREATE TRIGGER {table}_clock AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION planner_log_change()",
+        ]
+    return sql
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class Change:
+    """One announced row change: which table, whose contact (None: unknown/private),
+    which role made it and from which server connection."""
+
+    table: str
+    contact_id: int | None
+    actor: str
+    pid: int
+
+
+def parse(payload: str) -> Change | None:
+    parts = payload.split(" ")
+    if len(parts) != 4:
+        return None
+    table, cid, actor, pid = parts
+    try:
+        return Change(table, None if cid == "-" else int(cid), actor, int(pid))
+    except ValueError:
+        return None
+
+
+def read_clock(db) -> tuple[int, int]:
+    """(rows, newest id) of the change log: different after any commit by anyone."""
+    return tuple(db.execute_sql(
+        "SELECT count(*), coalesce(max(id), 0) FROM planner_change").fetchone())
+
+
+def changes_since(db, last_id: int) -> list[tuple[str, int]]:
+    """(role, backend pid) of the logged changes newer than ``last_id``."""
+    return list(db.execute_sql(
+        "SELECT actor, pid FROM planner_change WHERE id > %s", (last_id,)).fetchall())
+
+
+def backend_pid(db) -> int:
+    return db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+
+class ChangeListener:
+    """A second, autocommit connection that LISTENs for the planner's changes."""
+
+    def __init__(self, dbname: str, params: dict):
+        self._dbname, self._params = dbname, dict(params)
+        self._conn = None
+
+    @classmethod
+    def like(cls, db) -> ChangeListener:
+        """A listener connecting as the peewee database ``db`` does (same role, password)."""
+        return cls(db.database, db.connect_params)
+
+    def open(self) -> None:
+        """Connect and LISTEN; raises psycopg2.Error if the server cannot be reached."""
+        import psycopg2
+
+        self.close()
+        params = dict(self._params)
+        params["application_name"] = "mentorship-planner (live updates)"
+        conn = psycopg2.connect(dbname=self._dbname, **params)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f"LISTEN {CHANNEL}")
+        self._conn = conn
+
+    @property
+    def alive(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    def fileno(self) -> int:
+        return self._conn.fileno()
+
+    def drain(self) -> list[Change]:
+        """The changes announced so far; raises psycopg2.Error if the connection is gone."""
+        conn = self._conn
+        if conn is None:
+            return []
+        conn.poll()
+        found = [parse(n.payload) for n in conn.notifies]
+        conn.notifies.clear()
+        return [c for c in found if c is not None]
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # pragma: no cover - closing a broken socket
+                pass
+            self._conn = None

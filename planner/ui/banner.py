@@ -1,0 +1,38 @@
+"""A one-line notice across the top of the window (read-only, connection lost)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+
+_STYLES = {
+    "warning": "QLabel#banner { background: #fff3cd; color: #5c4400; padding: 6px 10px; }",
+    "error": "QLabel#banner { background: #f8d7da; color: #721c24; padding: 6px 10px; }",
+    "ok": "QLabel#banner { background: #d1e7dd; color: #0f5132; padding: 6px 10px; }",
+}
+
+
+class Banner(QLabel):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setWordWrap(True)
+        self.hide()
+
+    def say(self, text: str, level: str = "warning") -> None:
+        self.setProperty("level", level)
+        self.setStyleSheet(_STYLES[level])
+        self.setText(text)
+        self.show()
+
+
+def add_banner(window: QMainWindow) -> Banner:
+    """Put a (hidden) banner above the window's central widget, keeping that widget."""
+    banner = Banner(window)
+    holder = QWidget(window)
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(banner)
+    column.addWidget(window.takeCentralWidget(), 1)
+    window.setCentralWidget(holder)
+    return banner

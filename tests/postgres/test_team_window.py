@@ -1,0 +1,154 @@
+"""The window on a team database: teammates' changes appear by themselves (LISTEN/NOTIFY,
+polling when that is gone), and a lost connection is said, read-only, and recovered.
+
+The window runs as alice; bob and carol are other planner users working from the
+command line at the same time (real subprocesses); "alice's laptop" is alice's CLI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from planner.domain.rings import Ring
+from tests.gui.helpers import open_window
+from tests.helpers.cli import run_cli
+
+WAIT = 8000  # ms; changes appear within about a second, this is only a ceiling
+
+
+@pytest.fixture(scope="module")
+def team(pg_initialised):
+    from planner.storage import postgres
+
+    pg = pg_initialised
+    admin = postgres.connect(pg.url())
+    roles = [pg.role(name) for name in ("alice", "bob", "carol")]
+    for role in roles:
+        postgres.add_user(admin, role)
+    admin.close()
+    return pg, *roles
+
+
+@pytest.fixture
+def alice_window(team, qtbot):
+    from tests.postgres.conftest import empty_tables
+
+    pg, alice, _, _ = team
+    empty_tables(pg)
+    seeded = run_cli("--db", pg.url(alice), "contacts", "add", "Ada Lovelace", "--ring", "inner")
+    assert seeded.returncode == 0, seeded.stderr
+    window = open_window(qtbot, pg.url(alice), watch=True)
+    yield window
+    window.document.stop_watching()
+
+
+def planner(pg, role, *args):
+    return [sys.executable, "-m", "planner", "--db", pg.url(role), *args]
+
+
+def names(window) -> set[str]:
+    return {c.name for c in window.document.contacts()}
+
+
+def test_the_window_listens_and_knows_who_it_is(team, alice_window):
+    _, alice, _, _ = team
+    team_sync = alice_window.document.team
+    assert team_sync is not None and team_sync.listening
+    assert team_sync.me == alice
+    assert not alice_window.document.read_only
+
+
+def test_two_teammates_at_the_command_line_show_up_in_the_open_window(team, alice_window, qtbot):
+    pg, alice, bob, carol = team
+    procs = [subprocess.Popen(planner(pg, role, "contacts", "add", name, "--ring", "outer"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for role, name in ((bob, "Grace Hopper"), (carol, "Katherine Johnson"))]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+    qtbot.waitUntil(lambda: {"Grace Hopper", "Katherine Johnson"} <= names(alice_window),
+                    timeout=WAIT)
+    document = alice_window.document
+    # their rings are their own: in alice's window the new people are unplaced
+    grace = next(c for c in document.contacts() if c.name == "Grace Hopper")
+    assert grace.ring is None
+    # a teammate's touchpoint reaches alice's timeline of everyone
+    logged = run_cli("--db", pg.url(bob), "log", "Grace Hopper", "call", "--note",
+                     "talked compilers")
+    assert logged.returncode == 0, logged.stderr
+    model = alice_window.activity.timeline.model()
+
+    def shown() -> bool:
+        texts = [model.index(r, 0).data() or "" for r in range(model.rowCount())]
+        return any("talked compilers" in t for t in texts)
+
+    qtbot.waitUntil(shown, timeout=WAIT)
+
+
+def test_my_other_device_moving_someone_moves_them_here_and_clears_undo(
+        team, alice_window, qtbot):
+    pg, alice, _, _ = team
+    document = alice_window.document
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    assert document.move(ada.id, Ring.MIDDLE)  # something to undo
+    assert document.undo_stack.canUndo()
+    moved = run_cli("--db", pg.url(alice), "contacts", "move", "Ada Lovelace", "outer")
+    assert moved.returncode == 0, moved.stderr
+    qtbot.waitUntil(lambda: document.contact(ada.id).ring == Ring.OUTER, timeout=WAIT)
+    assert not document.undo_stack.canUndo()  # undoing now would silently revert the laptop
+
+
+def test_without_the_listening_connection_polling_takes_over(team, alice_window, qtbot):
+    pg, _, bob, _ = team
+    team_sync = alice_window.document.team
+    pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+           "WHERE application_name = 'mentorship-planner (live updates)' AND datname = %s",
+           (pg.name,))
+    qtbot.waitUntil(lambda: not team_sync.listening, timeout=WAIT)
+    added = run_cli("--db", pg.url(bob), "contacts", "add", "Mary Jackson")
+    assert added.returncode == 0, added.stderr
+    qtbot.waitUntil(lambda: "Mary Jackson" in names(alice_window), timeout=WAIT)
+    qtbot.waitUntil(lambda: team_sync.listening, timeout=WAIT)  # and it listens again
+
+
+def test_a_killed_connection_is_said_read_only_and_recovered(team, alice_window, qtbot):
+    pg, alice, _, _ = team
+    document = alice_window.document
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    before = pg.sql("SELECT ring, position FROM placement WHERE owner = %s", (alice,))
+    # every connection of alice's window goes (the main one and the listening one)
+    pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+           "WHERE usename = %s AND datname = %s", (alice, pg.name))
+    messages: list[str] = []
+    document.message.connect(messages.append)
+    assert not document.move(ada.id, Ring.MIDDLE)  # the action fails cleanly …
+    assert any("connection to the team database was lost" in m for m in messages)
+    assert pg.sql("SELECT ring, position FROM placement WHERE owner = %s", (alice,)) == before
+    # … the window says so, keeps what it shows, refuses changes …
+    banner = alice_window.connection_banner
+    assert banner.isVisible() and "lost" in banner.text()
+    assert document.read_only
+    assert document.contact(ada.id).ring == Ring.INNER
+    assert not document.move(ada.id, Ring.OUTER)
+    assert "Not connected" in messages[-1]
+    # … and comes back by itself
+    qtbot.waitUntil(lambda: not document.read_only, timeout=WAIT)
+    assert "Reconnected" in banner.text()
+    assert document.team.listening
+    assert document.move(ada.id, Ring.MIDDLE)
+    assert pg.sql("SELECT ring FROM placement WHERE owner = %s", (alice,)) == [("middle",)]
+
+
+def test_an_idle_window_notices_the_lost_connection(team, alice_window, qtbot):
+    pg, alice, _, _ = team
+    document = alice_window.document
+    document.team._heartbeat.setInterval(200)
+    document.team._heartbeat.start()
+    pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+           "WHERE usename = %s AND datname = %s AND application_name = 'mentorship-planner'",
+           (alice, pg.name))
+    qtbot.waitUntil(lambda: document.read_only, timeout=WAIT)
+    qtbot.waitUntil(lambda: not document.read_only, timeout=WAIT)
