@@ -62,7 +62,7 @@ def test_the_window_listens_and_knows_who_it_is(team, alice_window):
 
 
 def test_two_teammates_at_the_command_line_show_up_in_the_open_window(team, alice_window, qtbot):
-    pg, alice, bob, carol = team
+    pg, _, bob, carol = team
     procs = [subprocess.Popen(planner(pg, role, "contacts", "add", name, "--ring", "outer"),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for role, name in ((bob, "Grace Hopper"), (carol, "Katherine Johnson"))]
