@@ -25,6 +25,7 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
     window = MainWindow(document)
     document.setParent(window)
     window.destroyed.connect(lambda *_: opened.close())
+    wire_database_actions(window)
     if read_only is not None:
         window.set_read_only(read_only)
     else:
@@ -32,6 +33,187 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
     if watch:
         document.start_watching()
     return window
+
+
+def wire_database_actions(window) -> None:
+    """File → Open database file… / Open team database… (the window only holds the actions:
+    switching databases replaces the window, which is this module's business)."""
+    actions = window.actions
+    actions.open_file.triggered.connect(lambda: open_database_file(window))
+    actions.open_team.triggered.connect(lambda: open_team_database(window))
+
+
+def open_team_database(window):
+    """The team database dialog (opened, not exec'd); once it connects, the window is
+    replaced by one on the team database. Returns the dialog; its ``switched_to`` is the
+    new window (None until then, or when opening failed: this window stays)."""
+    from planner.ui.team_dialog import TeamDatabaseDialog
+
+    dialog = TeamDatabaseDialog(window, window.settings)
+    dialog.switched_to = None
+
+    def connected() -> None:
+        dialog.switched_to = switch_database(window, dialog.url(),
+                                             password=dialog.session_password())
+
+    dialog.accepted.connect(connected)
+    window._team_dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def open_database_file(window):
+    """A file dialog (opened, not exec'd) for another database file; choosing one
+    replaces the window (see :func:`switch_to_file`). Returns the dialog."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    current = window.document.database.path
+    dialog = QFileDialog(window, "Open Database File",
+                         str(current.parent if current is not None else Path.home()),
+                         "Mentorship Planner databases (*.db);;All files (*)")
+    dialog.setObjectName("openDatabaseFile")
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    dialog.switched_to = None
+
+    def chosen(path: str) -> None:
+        dialog.switched_to = switch_to_file(window, path)
+
+    dialog.fileSelected.connect(chosen)
+    window._file_dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def switch_to_file(window, path: str):
+    """Replace ``window`` by one on the database file ``path``, holding its instance lock
+    (read-only, with the banner, when another window has it). An encrypted file is
+    unlocked first (keyring, else the passphrase dialog): then None is returned and the
+    switch happens when it is unlocked. None when it cannot be opened (this window stays)."""
+    import os
+
+    from planner.domain.errors import PlannerError
+    from planner.storage.target import resolve_target
+    from planner.ui.passphrase_dialog import is_encrypted_database
+
+    target = resolve_target(path)
+    current = window.document.database.path
+    if current is not None and os.path.realpath(current) == os.path.realpath(target.path):
+        window.show_message(f"{target.path.name} is already open in this window")
+        return None
+    spec, read_only = str(target.path), None
+    try:
+        lock = acquire_instance_lock(spec)
+    except PlannerError as exc:  # another window has it: open it read-only
+        lock, read_only = None, str(exc)
+    if is_encrypted_database(spec):
+        if read_only is not None:
+            _cannot_open(window, read_only)
+        else:
+            _unlock_then_switch(window, spec, lock)
+        return None
+    return switch_database(window, spec, read_only=read_only, lock=lock)
+
+
+def _unlock_then_switch(window, spec: str, lock) -> None:
+    from planner.storage.models import db_proxy
+    from planner.ui.passphrase_dialog import Unlocker
+
+    unlocker = Unlocker(spec, parent=window)
+
+    def gave_up(message: str | None) -> None:
+        db_proxy.initialize(window.document.database.db)  # a failed open may have rebound it
+        _release(lock)
+        if message:
+            _cannot_open(window, message)
+
+    unlocker.opened.connect(lambda handle: _replace_window(window, lambda: handle, lock=lock))
+    unlocker.failed.connect(gave_up)
+    unlocker.cancelled.connect(lambda: gave_up(None))
+    window._unlocker = unlocker
+    unlocker.start()
+
+
+def switch_database(window, spec: str, *, password: str | None = None,
+                    read_only: str | None = None, lock=None):
+    """Open ``spec`` and, only if that worked, replace ``window`` by a window on it.
+
+    ``password`` is a team database's password for this session only. ``lock`` is the
+    new file's instance lock (released if opening fails). Returns the new window, or
+    None when ``spec`` cannot be opened: then ``window`` stays as it was and says why.
+    """
+    from planner.storage.database import open_database
+
+    return _replace_window(
+        window, lambda: open_database(spec, read_only=read_only is not None, password=password),
+        read_only=read_only, lock=lock)
+
+
+def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
+    """The models are bound to one proxy, so one database per process: open the new one,
+    build and show its window, then save and close the old window and its database."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from planner.domain.errors import PlannerError
+    from planner.storage.models import db_proxy
+
+    old = window.document.database
+    watching = window.document.stop_watching()
+    window.save_state()  # the new window opens where this one is
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        opened = opener()
+        try:
+            new = build_main_window(None, reuse=opened, read_only=read_only, watch=watching)
+        except BaseException:
+            opened.close()
+            raise
+    except BaseException as exc:
+        db_proxy.initialize(old.db)  # the window goes on with its own database
+        if watching:
+            window.document.start_watching()
+        _release(lock)
+        if not isinstance(exc, PlannerError):
+            raise  # the error handler says it (and logs the traceback)
+        log.warning("cannot switch to another database: %s", exc)
+        _cannot_open(window, str(exc))
+        return None
+    finally:
+        QApplication.restoreOverrideCursor()
+    log.info("switched from %s to %s", old.target.display(), opened.target.display())
+    install_error_handler(new)
+    new.show()  # before the old one closes: the last window closing would end the app
+    app = QApplication.instance()
+    held = getattr(app, "_planner_lock", None)
+    if held is not None and held is not lock:
+        held.unlock()  # leaving that file: another window may now have it
+    app._planner_lock = lock
+    app._planner_window = new  # kept alive (the first window is run_gui's)
+    window.close()
+    old.close()
+    window.deleteLater()
+    return new
+
+
+def _release(lock) -> None:
+    if lock is not None:
+        lock.unlock()
+
+
+def _cannot_open(window, message: str) -> None:
+    """Opening another database failed: say why; the window stays as it was."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, "Mentorship Planner",
+                      f"{message[:1].upper()}{message[1:]}\n\nThis window still shows "
+                      f"{window.document.database.target.display()}.", parent=window)
+    box.setObjectName("openProblem")
+    window._open_problem = box
+    window.show_message(f"Not opened: {message}")
+    box.open()
 
 
 def daily_backup(window, opened) -> None:

@@ -160,6 +160,7 @@ def open_database(
     ask_passphrase: AskPassphrase | None = None,
     use_keyring: bool = True,
     read_only: bool = False,
+    password: str | None = None,
 ) -> OpenDatabase:
     """Open (creating if needed) the database ``spec`` names and bind the models to it.
 
@@ -168,12 +169,14 @@ def open_database(
     (``use_keyring``), then ``ask_passphrase``; see ``planner.storage.unlock``.
     The keyring may block: the GUI looks the key up off its thread and passes
     ``key``. A wrong key is refused and leaves the file untouched.
+    ``password`` is a team database's password for this session only (kept nowhere;
+    without it the keyring's is used, see ``planner.storage.postgres``).
     """
     target = resolve_target(spec)
     if target.kind == "postgresql":  # a team database: planner.storage.postgres
         from planner.storage.postgres import open_postgres
 
-        return open_postgres(target, migrate=migrate)
+        return open_postgres(target, migrate=migrate, password=password)
     path = target.path
     assert path is not None
     from planner.storage.failures import refuse_read_only
@@ -223,3 +226,4 @@ def _pre_migration_backup(path: Path, version: int, key: str | None = None) -> N
     dest = backup_name(path, f"pre-migration-v{version}")
     backup_file(path, dest, key=key)
     log.info("backed up %s to %s before migrating from schema %s", path, dest, version)
+

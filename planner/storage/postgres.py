@@ -214,19 +214,20 @@ def connect(url: str, password: str | None = None) -> PostgresqlDatabase:
 # ------------------------------------------------------------------ opening
 
 
-def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = False):
+def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = False,
+                  password: str | None = None):
     """Open a team database, bind the models to it and return an ``OpenDatabase``.
 
     An empty database is refused with a message naming ``db init`` (``init=True``
     creates the schema): pointing the app at the wrong database must not fill it
     with tables. An initialised database of an older schema is upgraded under
-    the migration lock.
+    the migration lock. ``password``: for this session only (else the keyring's).
     """
     from planner.storage.database import OpenDatabase
     from planner.storage.models import db_proxy
 
     url = target.url or ""
-    db = connect(url)
+    db = connect(url, password)  # a session password lives in db.connect_params only
     try:
         db_proxy.initialize(db)
         version = migrations.read_version(db)

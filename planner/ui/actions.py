@@ -47,6 +47,10 @@ class Actions:
             window.addAction(action)
             return action
 
+        self.open_file = make("&Open Database File…", "Ctrl+O",
+                              "Switch this window to another database file")
+        self.open_team = make("Open &Team Database…", "Ctrl+Shift+O",
+                              "Switch this window to a shared PostgreSQL team database")
         self.add_contact = make("&Add Person…", "Ctrl+N", "Add someone to your network")
         self.edit_contact = make("&Edit Person…", "Ctrl+E", "Edit the selected person")
         self.remove_contact = make("&Remove Person", "Ctrl+Shift+Backspace",
@@ -110,6 +114,9 @@ class Actions:
     def build_menus(self, menubar: QMenuBar) -> dict:
         menus = {}
         menus["file"] = file_menu = menubar.addMenu("&File")
+        file_menu.addAction(self.open_file)
+        file_menu.addAction(self.open_team)
+        file_menu.addSeparator()
         file_menu.addAction(self.add_contact)
         file_menu.addSeparator()
         file_menu.addAction(self.import_file)

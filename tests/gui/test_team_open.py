@@ -1,0 +1,388 @@
+"""File → Open team database… / Open database file…: the dialog, and the window switching
+over to another database (real widgets, the real PostgreSQL server on this machine)."""
+
+from __future__ import annotations
+
+import secrets as token
+import socket
+import time
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
+
+from planner.storage.postgres import account_for_url
+from planner.ui.team_dialog import TeamDatabaseDialog, check_url, read_recent, remember_recent
+from tests.gui.helpers import populate, use_private_settings
+from tests.postgres.conftest import _admin_connection, pg, pg_initialised, pg_server  # noqa: F401
+
+SERVICE = "mentorship-planner"
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(autouse=True)
+def _notice_handler_restored():
+    """Unlocking a file installs the window's secret-store notice handler: not for later
+    tests."""
+    from planner.storage import secrets
+
+    previous = secrets.set_notice_handler(None)
+    secrets.set_notice_handler(previous)
+    yield
+    secrets.set_notice_handler(previous)
+    secrets.reset_notice()
+
+
+@pytest.fixture
+def windows(qtbot):
+    """Windows made here (and the ones they switch to), closed at the end if still there;
+    the app-level references the switch keeps are dropped."""
+    made: list = []
+    yield made
+    app = QApplication.instance()
+    for window in [*made, getattr(app, "_planner_window", None)]:
+        if window is not None and isValid(window):
+            window.close()
+            window.deleteLater()
+    lock = getattr(app, "_planner_lock", None)
+    if lock is not None:
+        lock.unlock()
+    app._planner_lock = app._planner_window = None
+    qtbot.wait(10)
+
+
+@pytest.fixture
+def file_window(qtbot, tmp_path, windows):
+    """The real window on a small database file, shown (what the switch starts from)."""
+    from planner.app import build_main_window
+
+    path = tmp_path / "mine.db"
+    populate(path, inner=1, middle=2, unplaced=3)
+    use_private_settings()
+    window = build_main_window(str(path), watch=False)
+    windows.append(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture(scope="module")
+def team_user(pg_initialised):  # noqa: F811
+    """An ordinary planner user of the team database (with a password: trust auth on
+    127.0.0.1 ignores it, which is fine: what matters here is where it is kept)."""
+    from planner.storage.database import open_database
+    from planner.storage.postgres import add_user
+
+    role = pg_initialised.role("alice")
+    admin = open_database(pg_initialised.url())
+    try:
+        add_user(admin.db, role, password="s3cret-alice")
+    finally:
+        admin.close()
+    return pg_initialised, role
+
+
+@pytest.fixture(scope="module")
+def bare_database(pg_server):  # noqa: F811
+    """A database with no tables at all (nobody ran db init)."""
+    name = f"planner_test_{token.token_hex(4)}_bare"
+    conn = _admin_connection()
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+def open_dialog(qtbot, window):
+    from planner.app import open_team_database
+
+    dialog = open_team_database(window)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def fill(dialog, url: str, password: str = "") -> None:
+    dialog.url_box.setFocus()
+    dialog.url_box.lineEdit().clear()
+    QTest.keyClicks(dialog.url_box.lineEdit(), url)
+    dialog.password.clear()
+    if password:
+        QTest.keyClicks(dialog.password, password)
+
+
+def connect_and_wait(qtbot, dialog, timeout: int = 15000) -> None:
+    QTest.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.checking(), timeout=timeout)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def test_a_bad_url_is_said_inline_and_connect_stays_disabled(qtbot):
+    use_private_settings()
+    dialog = TeamDatabaseDialog(None, QSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.connect_button.isEnabled()
+    assert dialog.error.text() == ""  # nothing typed: nothing to complain about
+    assert dialog.url_box.lineEdit().placeholderText() == "postgresql://USER@HOST[:PORT]/DBNAME"
+    cases = {
+        "mysql://ada@db/x": "not a team database URL",
+        "/home/ada/planner.db": "not a team database URL",
+        "postgresql://ada@db.example.org": "say which database",
+        "postgresql://ada@db.example.org/": "say which database",
+        "postgresql://ada:hunter2@db.example.org/team": "put it in the password field",
+        "postgresql://ada@db.example.org:port/team": "the port must be a number",
+    }
+    for url, message in cases.items():
+        fill(dialog, url)
+        assert message.lower() in dialog.error.text().lower(), url
+        assert dialog.error.isVisible()
+        assert not dialog.connect_button.isEnabled(), url
+        QTest.keyClick(dialog.url_box.lineEdit(), Qt.Key.Key_Return)  # Enter does nothing
+        assert not dialog.checking() and dialog.isVisible()
+    assert "hunter2" not in dialog.error.text()
+    fill(dialog, "postgresql://ada@db.example.org:5433/team")
+    assert dialog.error.text() == "" and not dialog.error.isVisible()
+    assert dialog.connect_button.isEnabled()
+    assert check_url("  postgres://ada@h/team ") == "postgres://ada@h/team"
+
+
+def test_recent_urls_newest_first_at_most_eight_never_a_password(qtbot):
+    use_private_settings()
+    settings = QSettings()
+    settings.setValue("team/recent", "postgresql://a@h/one")  # a single item: a plain str
+    assert read_recent(settings) == ["postgresql://a@h/one"]
+    for n in range(10):
+        remember_recent(settings, f"postgresql://a@h/db{n}")
+    remember_recent(settings, "postgresql://a@h/db5")
+    remember_recent(settings, "postgresql://a:pw@h/db9")
+    recent = read_recent(settings)
+    assert recent[:3] == ["postgresql://a@h/db9", "postgresql://a@h/db5", "postgresql://a@h/db8"]
+    assert len(recent) == 8 and len(set(recent)) == 8
+    assert not any(":pw@" in url for url in settings.value("team/recent"))
+    dialog = TeamDatabaseDialog(None, settings)
+    qtbot.addWidget(dialog)
+    assert [dialog.url_box.itemText(i) for i in range(dialog.url_box.count())] == recent
+    assert dialog.url_text() == recent[0] and dialog.connect_button.isEnabled()
+
+
+# ------------------------------------------------------------------ connection problems
+
+
+def test_a_wrong_port_is_one_clear_line(qtbot, file_window):
+    dialog = open_dialog(qtbot, file_window)
+    fill(dialog, "postgresql://postgres@127.0.0.1:1/planner", "not-shown")
+    connect_and_wait(qtbot, dialog)
+    text = dialog.status.text()
+    assert text.startswith("Cannot connect to postgresql://postgres@127.0.0.1:1/planner")
+    assert "\n" not in text and "not-shown" not in text
+    assert dialog.isVisible() and dialog.connect_button.isEnabled()
+    assert not dialog.busy.isVisible()
+    assert dialog.switched_to is None
+    assert file_window.isVisible() and file_window.document.database.target.kind == "sqlite"
+    assert read_recent(QSettings()) == []  # only a URL that worked is remembered
+
+
+def test_a_server_that_does_not_answer_leaves_the_dialog_usable(qtbot, file_window):
+    """The test blocks for up to connect_timeout (10 s) in libpq: off the GUI thread, the
+    dialog shows that it is busy, repaints, and Cancel works at once."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the TCP connection, never says a word
+    port = silent.getsockname()[1]
+    try:
+        dialog = open_dialog(qtbot, file_window)
+        fill(dialog, f"postgresql://postgres@127.0.0.1:{port}/planner")
+        QTest.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+        started = time.perf_counter()
+        qtbot.wait(300)  # the event loop runs: the GUI thread is not blocked
+        assert time.perf_counter() - started < 2
+        assert dialog.checking() and dialog.busy.isVisible()
+        assert "Connecting to" in dialog.status.text()
+        assert not dialog.connect_button.isEnabled() and not dialog.url_box.isEnabled()
+        cancel = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+        assert cancel.isEnabled()
+        QTest.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        assert not dialog.isVisible() and not dialog.checking()
+    finally:
+        silent.close()  # the worker's libpq sees the connection end and gives up
+    qtbot.wait(300)
+    assert dialog.switched_to is None  # the late answer was ignored
+    assert file_window.isVisible() and file_window.document.database.target.kind == "sqlite"
+
+
+def test_an_uninitialised_database_names_db_init(qtbot, file_window, bare_database):
+    dialog = open_dialog(qtbot, file_window)
+    fill(dialog, bare_database)
+    connect_and_wait(qtbot, dialog)
+    assert dialog.status.text() == (
+        f"This database has no planner tables yet; an admin creates them with: "
+        f"planner --db '{bare_database}' db init")
+    assert dialog.isVisible() and dialog.switched_to is None
+    assert file_window.document.database.target.kind == "sqlite"
+
+
+def test_opening_failing_after_all_keeps_the_window(qtbot, file_window):
+    from planner.app import switch_database
+
+    before = [c.name for c in file_window.document.contacts()]
+    assert switch_database(file_window, "postgresql://postgres@127.0.0.1:1/planner") is None
+    assert file_window.isVisible()
+    box = file_window._open_problem
+    assert "Cannot connect to" in box.text() and "This window still shows" in box.text()
+    file_window.document.reload()  # the models went back to this window's database
+    assert sorted(c.name for c in file_window.document.contacts()) == sorted(before)
+    box.close()
+
+
+# ------------------------------------------------------------------ switching
+
+
+def test_a_good_url_switches_the_window(qtbot, file_window, team_user, memory_keyring):
+    from planner.app import acquire_instance_lock
+
+    cluster, role = team_user
+    app = QApplication.instance()
+    path = file_window.document.database.path
+    app._planner_lock = acquire_instance_lock(str(path))  # as run_gui holds it
+    assert app._planner_lock is not None
+    url = cluster.url(role)
+    dialog = open_dialog(qtbot, file_window)
+    assert dialog.remember.isEnabled() and dialog.remember.isChecked()
+    fill(dialog, url, "s3cret-alice")
+    connect_and_wait(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.switched_to is not None if isValid(dialog) else True)
+    new = app._planner_window
+    assert new is not None and new.isVisible()
+    assert cluster.name in new.windowTitle() and role in new.windowTitle()
+    assert new.document.database.target.kind == "postgresql"
+    assert new.document.database.target.url == url
+    qtbot.waitUntil(lambda: not isValid(file_window) or not file_window.isVisible())
+    # the password went to the keyring, under the URL without a password
+    assert memory_keyring.store[(SERVICE, account_for_url(url))] == "s3cret-alice"
+    assert read_recent(QSettings()) == [url]
+    # leaving the file released its instance lock: another window may take it now
+    assert app._planner_lock is None
+    other = acquire_instance_lock(str(path))
+    assert other is not None
+    other.unlock()
+    # the new window works on the team database
+    new.document.reload()
+    assert new.document.contacts() == [] or new.document.contacts()[0].id
+
+
+def test_without_a_keyring_the_password_is_for_this_session_only(
+        qtbot, file_window, team_user, no_keyring):
+    cluster, role = team_user
+    url = cluster.url(role)
+    dialog = open_dialog(qtbot, file_window)
+    assert not dialog.remember.isEnabled() and not dialog.remember.isChecked()
+    assert dialog.store_notice.isVisible()
+    assert "no keyring service is running" in dialog.store_notice.text()
+    assert "session only" in dialog.store_notice.text()
+    fill(dialog, url, "s3cret-alice")
+    qtbot.wait(50)  # the layout settles (the inline message came and went while typing)
+    dialog.grab().save("/tmp/team-dialog.png")
+    connect_and_wait(qtbot, dialog)
+    new = QApplication.instance()._planner_window
+    assert new is not None and new.document.database.target.kind == "postgresql"
+    assert dialog.session_password() == "s3cret-alice"
+    # used through the session's connection parameters, never in the URL or title
+    assert new.document.database.db.connect_params["password"] == "s3cret-alice"
+    assert "s3cret" not in new.windowTitle() and "s3cret" not in str(QSettings().allKeys())
+    assert read_recent(QSettings()) == [url]
+
+
+def test_unticking_remember_keeps_the_password_out_of_the_keyring(
+        qtbot, file_window, team_user, memory_keyring):
+    cluster, role = team_user
+    dialog = open_dialog(qtbot, file_window)
+    fill(dialog, cluster.url(role), "s3cret-alice")
+    dialog.remember.setChecked(False)
+    connect_and_wait(qtbot, dialog)
+    assert memory_keyring.store == {}
+    assert dialog.session_password() == "s3cret-alice"
+    assert QApplication.instance()._planner_window.document.database.target.kind == "postgresql"
+
+
+def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, tmp_path):
+    from planner.app import switch_to_file
+
+    actions = file_window.actions
+    assert actions.open_team.shortcut().toString() == "Ctrl+Shift+O"
+    assert actions.open_file.shortcut().toString() == "Ctrl+O"
+    entries = [a for a in file_window.menus["file"].actions() if not a.isSeparator()]
+    assert entries[:2] == [actions.open_file, actions.open_team]
+    actions.open_team.trigger()
+    assert file_window._team_dialog.isVisible()
+    file_window._team_dialog.reject()
+    actions.open_file.trigger()
+    assert file_window._file_dialog.isVisible()
+    file_window._file_dialog.reject()
+
+    same = switch_to_file(file_window, str(file_window.document.database.path))
+    assert same is None and file_window.isVisible()
+    stranger = tmp_path / "notes.db"
+    stranger.write_text("not a database")
+    assert switch_to_file(file_window, str(stranger)) is None
+    assert "not a Mentorship Planner database" in file_window._open_problem.text()
+    file_window._open_problem.close()
+    other = tmp_path / "other.db"
+    populate(other, outer=4)
+    new = switch_to_file(file_window, str(other))
+    assert new is not None and new.document.database.path == other
+    assert len(new.document.contacts()) == 4
+    assert str(other) in new.windowTitle()
+    qtbot.waitUntil(lambda: not isValid(file_window))
+    assert QApplication.instance()._planner_lock is not None  # it holds the new file's lock
+
+
+def test_an_encrypted_file_is_unlocked_from_the_keyring_then_switched_to(
+        qtbot, file_window, tmp_path, memory_keyring):
+    from planner.app import switch_to_file
+    from planner.storage import encryption, secrets
+    from tests.helpers.encrypted import fill as fill_database
+
+    locked = tmp_path / "locked.db"
+    fill_database(locked, people=4)
+    key = encryption.generate_key()
+    encryption.encrypt(locked, key)
+    secrets.remember_database_key(locked, key)
+    assert switch_to_file(file_window, str(locked)) is None  # unlocking goes on off-thread
+    app = QApplication.instance()
+    qtbot.waitUntil(lambda: getattr(app, "_planner_window", None) is not None, timeout=10000)
+    new = app._planner_window
+    assert new.document.database.encrypted and new.document.database.path == locked
+    assert len(new.document.contacts()) == 4
+    qtbot.waitUntil(lambda: not isValid(file_window))
+
+
+def test_a_file_another_window_holds_opens_read_only(qtbot, file_window, tmp_path):
+    from PySide6.QtCore import QLockFile
+
+    from planner.app import open_database_file
+
+    other = tmp_path / "theirs.db"
+    populate(other, middle=2)
+    theirs = QLockFile(f"{other}.lock")  # as the other window's process holds it
+    assert theirs.tryLock(100)
+    try:
+        dialog = open_database_file(file_window)
+        assert dialog.isVisible() and dialog.objectName() == "openDatabaseFile"
+        dialog.fileSelected.emit(str(other))  # what choosing the file does
+        new = dialog.switched_to if isValid(dialog) else None
+        new = new or QApplication.instance()._planner_window
+        assert new is not None and new.document.database.read_only
+        assert "(read-only)" in new.windowTitle()
+        assert "already open in another Mentorship Planner window" in new.read_only_banner.text()
+        assert len(new.document.contacts()) == 2
+        assert QApplication.instance()._planner_lock is None  # theirs, not ours
+    finally:
+        theirs.unlock()
