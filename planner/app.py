@@ -252,11 +252,14 @@ def make_application(argv: list[str] | None = None):
 def install_error_handler(window) -> None:
     """Unexpected errors in the window: logged with their traceback; the user sees one
     short message with the log's path, and the app keeps running."""
-    from planner.domain.errors import PlannerError
+    from planner.domain.errors import ConnectionLost, PlannerError
     from planner.logs import log_path
 
     def handle(exc_type, exc, tb):
         if issubclass(exc_type, PlannerError):
+            team = getattr(window.document, "team", None)
+            if issubclass(exc_type, ConnectionLost) and team is not None:
+                team.go_offline(str(exc))  # a view's read found the team database gone
             window.show_message(str(exc))
             return
         log.error("unexpected error", exc_info=(exc_type, exc, tb))
