@@ -89,18 +89,25 @@ def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:
     from planner.services.placement import move_contact
 
     data = clean_fields({"name": name, **values})
+    own_cadence = data.pop("cadence_days", None) if repo.team() else None
     stamp = now()
     with db_proxy.atomic():
         row = ContactRow.create(created_at=stamp, updated_at=stamp, **data)
+        if own_cadence is not None:
+            repo.set_own_cadence(row.id, own_cadence)
         if ring is not None:
             move_contact(row.id, ring)
     return get_contact(row.id)
 
 
 def edit_contact(contact_id: int, **values) -> Contact:
+    """Change a person's fields. On a team database ``cadence_days`` is the connected
+    user's own cadence for them (the shared row is not touched for it)."""
     data = clean_fields(values)
     with db_proxy.atomic():
         require(contact_id)
+        if "cadence_days" in data and repo.team():
+            repo.set_own_cadence(contact_id, data.pop("cadence_days"))
         if data:
             (
                 ContactRow.update(updated_at=now(), version=ContactRow.version + 1, **data)
@@ -151,6 +158,12 @@ def get_contact(contact_id: int) -> Contact:
 
 
 require = get_contact
+
+
+def team_last_touch(contact_id: int) -> tuple[datetime, str, str] | None:
+    """The newest touchpoint with a person by anyone on the team: (time, kind, author),
+    or None. ``Contact.last_touch`` is the connected user's own (the same in a file)."""
+    return repo.team_last_touch(contact_id)
 
 
 def list_contacts(ring: Ring | str | None = "all") -> list[Contact]:

@@ -14,7 +14,13 @@ from planner.domain.focus import FocusCandidate, FocusList, build_focus_list, lo
 from planner.domain.rings import Ring
 from planner.services.settings import cadences
 from planner.storage.advocacy_repo import FATIGUE_LIMIT_KEY
-from planner.storage.contacts_repo import OWNER, who
+from planner.storage.contacts_repo import (
+    OWNER,
+    cadence_column,
+    join_own_cadence,
+    own_touches,
+    who,
+)
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     AskRow,
@@ -30,22 +36,25 @@ from planner.storage.models import (
 
 def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate]:
     """Every placed person with their last touch, latest note and advocacy hints as of
-    ``as_of``, in ONE query (correlated subqueries use the (contact, at) indexes)."""
+    ``as_of``, in ONE query (correlated subqueries use the (contact, at) indexes). On a
+    team database the last touch and the cadence are the connected user's own."""
     t, n = TouchpointRow.alias("t"), NoteRow.alias("n")
     hints = _advocacy_hints(as_of)
-    last_at = (t.select(fn.MAX(t.at)).where((t.contact == ContactRow.id) & (t.at <= as_of)))
-    last_kind = (t.select(t.kind).where((t.contact == ContactRow.id) & (t.at <= as_of))
-                 .order_by(t.at.desc(), t.id.desc()).limit(1))
+    touched = own_touches(t, (t.contact == ContactRow.id) & (t.at <= as_of))
+    last_at = t.select(fn.MAX(t.at)).where(touched)
+    last_kind = t.select(t.kind).where(touched).order_by(t.at.desc(), t.id.desc()).limit(1)
     latest_note = (n.select(n.text).where((n.contact == ContactRow.id) & (n.at <= as_of))
                    .order_by(n.at.desc(), n.id.desc()).limit(1))
     query = (ContactRow
-             .select(ContactRow.id, ContactRow.name, PlacementRow.ring, ContactRow.cadence_days,
+             .select(ContactRow.id, ContactRow.name, PlacementRow.ring,
+                     cadence_column().alias("cadence_days"),
                      ContactRow.email, ContactRow.channels, ContactRow.handles,
                      ContactRow.phones, ContactRow.timezone, last_at.alias("last_at"),
                      last_kind.alias("last_kind"), latest_note.alias("latest_note"),
                      *hints)
              .join(PlacementRow, on=(PlacementRow.contact == ContactRow.id))
              .where(PlacementRow.owner == who(owner), ContactRow.deleted_at.is_null()))
+    query = join_own_cadence(query)
     ring_days = cadences()
     out = []
     for row in query.dicts():

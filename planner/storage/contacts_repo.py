@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, Expression, fn
 
 from planner.domain.contact import Birthday, Contact
 from planner.domain.rings import Ring
 from planner.storage.fields import to_utc
 from planner.storage.models import (
+    CadenceOverrideRow,
     ContactRow,
     PlacementRow,
     RingMoveRow,
@@ -27,6 +28,11 @@ def who(owner: str = OWNER) -> str:
     if owner == OWNER:
         return getattr(db_proxy.obj, "planner_user", OWNER)
     return owner
+
+
+def team() -> bool:
+    """True on a team database: cadences and last touches are the connected user's own."""
+    return who() != OWNER
 
 
 def _birthday(text: str) -> Birthday | None:
@@ -64,7 +70,8 @@ def to_domain(
 
 
 def last_touches(contact_ids: list[int] | None = None) -> dict[int, tuple[datetime, str]]:
-    """Latest touchpoint (time, kind) per contact, in one query.
+    """Latest touchpoint (time, kind) per contact, in one query; on a team database the
+    connected user's own (author), see team_last_touch for anyone's.
 
     Two correlated subqueries walk each person's ``(contact, at)`` index backwards
     and stop at the first entry: 40 ms for 10,000 people and 200,000 touchpoints,
@@ -73,7 +80,7 @@ def last_touches(contact_ids: list[int] | None = None) -> dict[int, tuple[dateti
     t = TouchpointRow.alias("t")
 
     def newest(column):
-        return (t.select(column).where(t.contact == ContactRow.id)
+        return (t.select(column).where(own_touches(t, t.contact == ContactRow.id))
                 .order_by(t.at.desc(), t.id.desc()).limit(1))
 
     query = ContactRow.select(ContactRow.id, newest(t.at), newest(t.kind))
@@ -81,6 +88,54 @@ def last_touches(contact_ids: list[int] | None = None) -> dict[int, tuple[dateti
         query = query.where(ContactRow.id.in_(contact_ids))
     return {cid: (to_utc(at), kind) for cid, at, kind in db_proxy.execute(query)
             if at is not None}
+
+
+def own_touches(t, condition: Expression) -> Expression:
+    """``condition`` on touchpoint alias ``t``, limited to the connected user's touchpoints
+    on a team database; unchanged in a file (every author is "" there)."""
+    return condition & (t.author == who()) if team() else condition
+
+
+def team_last_touch(contact_id: int) -> tuple[datetime, str, str] | None:
+    """The newest touchpoint with a person by anyone: (time, kind, author), or None."""
+    row = (TouchpointRow.select(TouchpointRow.at, TouchpointRow.kind, TouchpointRow.author)
+           .where(TouchpointRow.contact == contact_id)
+           .order_by(TouchpointRow.at.desc(), TouchpointRow.id.desc()).limit(1).tuples().first())
+    return (to_utc(row[0]), row[1], row[2]) if row else None
+
+
+_OWN = CadenceOverrideRow.alias("own_cadence")
+
+
+def cadence_column():
+    """The person's cadence override as the connected user sees it (on a team database
+    the query needs join_own_cadence): their own cadence_override row if any, else
+    ``contact.cadence_days``."""
+    if not team():
+        return ContactRow.cadence_days
+    return Case(None, [(_OWN.id.is_null(), ContactRow.cadence_days)], _OWN.days)
+
+
+def join_own_cadence(query):
+    """``query`` (from ContactRow) with the connected user's cadence_override row joined
+    on a team database; unchanged in a file."""
+    if not team():
+        return query
+    return query.join_from(ContactRow, _OWN, JOIN.LEFT_OUTER,
+                           on=(_OWN.contact == ContactRow.id) & (_OWN.owner == who()))
+
+
+def set_own_cadence(contact_id: int, days: int | None) -> None:
+    """Team database: the connected user's cadence for a person. None removes their row,
+    or keeps one saying "the ring's" where the shared ``contact.cadence_days`` is set."""
+    shared = ContactRow.select(ContactRow.cadence_days).where(ContactRow.id == contact_id).scalar()
+    o = CadenceOverrideRow
+    if days is None and shared is None:
+        o.delete().where(o.owner == who(), o.contact == contact_id).execute()
+        return
+    (o.insert(contact=contact_id, owner=who(), days=days)
+     .on_conflict(conflict_target=[o.owner, o.contact], update={o.days: days})
+     .execute())
 
 
 def placements(owner: str = OWNER, ids: list[int] | None = None) -> dict[int, tuple[str, int]]:
@@ -92,13 +147,14 @@ def placements(owner: str = OWNER, ids: list[int] | None = None) -> dict[int, tu
     return {cid: (ring, pos) for cid, ring, pos in db_proxy.execute(query)}
 
 
-#: The columns load_contacts reads, in the order _contact() unpacks them.
-_CONTACT_COLUMNS = (
-    ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.phones, ContactRow.handles,
-    ContactRow.channels, ContactRow.tags, ContactRow.timezone, ContactRow.birthday,
-    ContactRow.organization, ContactRow.title, ContactRow.notes, ContactRow.cadence_days,
-    ContactRow.stage, ContactRow.created_at, ContactRow.updated_at, ContactRow.version,
-)
+def _contact_columns() -> tuple:
+    """The columns load_contacts reads, in the order _contact() unpacks them."""
+    return (
+        ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.phones, ContactRow.handles,
+        ContactRow.channels, ContactRow.tags, ContactRow.timezone, ContactRow.birthday,
+        ContactRow.organization, ContactRow.title, ContactRow.notes, cadence_column(),
+        ContactRow.stage, ContactRow.created_at, ContactRow.updated_at, ContactRow.version,
+    )
 
 
 def _json_column(values: tuple, empty: str) -> list:
@@ -146,7 +202,7 @@ def _contact(row, phones, handles, channels, tags, placement, last) -> Contact:
 def load_contacts(ids: list[int] | None = None, include_deleted: bool = False) -> list[Contact]:
     """People as domain objects. Rows are read as plain tuples and converted here:
     building 10,000 peewee model instances first took longer than the query."""
-    query = ContactRow.select(*_CONTACT_COLUMNS)
+    query = join_own_cadence(ContactRow.select(*_contact_columns()))
     if not include_deleted:
         query = query.where(ContactRow.deleted_at.is_null())
     if ids is not None:
@@ -292,6 +348,7 @@ def dump_contact(contact_id: int) -> dict:
         "moves": rows(RingMoveRow),
         "touchpoints": rows(TouchpointRow),
         "notes": rows(NoteRow),
+        "cadences": rows(CadenceOverrideRow),
     }
 
 
@@ -300,8 +357,9 @@ def load_dump(dump: dict) -> None:
 
     ContactRow.insert(**dump["contact"]).execute()
     for model, key in ((PlacementRow, "placements"), (RingMoveRow, "moves"),
-                       (TouchpointRow, "touchpoints"), (NoteRow, "notes")):
-        if dump[key]:
+                       (TouchpointRow, "touchpoints"), (NoteRow, "notes"),
+                       (CadenceOverrideRow, "cadences")):
+        if dump.get(key):
             model.insert_many(dump[key]).execute()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import Database
+from peewee import Database, PostgresqlDatabase
 
 from planner.storage import models as m
 
@@ -33,8 +33,30 @@ def _v3(db: Database) -> None:
     db.create_tables(m.ADVOCACY_MODELS_V3)
 
 
+def _v4(db: Database) -> None:
+    """Per-user cadences (cadence_override); on a team database the users already
+    granted the planner's tables are granted it too."""
+    db.create_tables(m.CADENCE_MODELS_V4)
+    if isinstance(db, PostgresqlDatabase):
+        _grant_like_contact(db, m.CadenceOverrideRow._meta.table_name)
+
+
+def _grant_like_contact(db: PostgresqlDatabase, table: str) -> None:
+    """Give every role holding rights on ``contact`` (not its owner) what ``db add-user``
+    grants on ``table``: read and write, and its id sequence."""
+    roles = db.execute_sql(
+        "SELECT DISTINCT a.grantee::regrole::text FROM pg_class c, aclexplode(c.relacl) a "
+        "WHERE c.oid = 'contact'::regclass AND a.grantee <> 0 AND a.grantee <> c.relowner"
+    ).fetchall()
+    sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
+    for (role,) in roles:  # regrole text is already a quoted identifier
+        db.execute_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role}")
+        if sequence:
+            db.execute_sql(f"GRANT USAGE ON SEQUENCE {sequence} TO {role}")
+
+
 #: version → step that brings a database from version-1 to version.
-STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3}
+STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 LATEST = max(STEPS)
 
 

@@ -243,7 +243,16 @@ def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = 
                 f"{target.display()} has no planner tables yet; an admin creates them with: "
                 f"planner --db '{redact_url(url)}' db init")
         if init or (migrate and version < migrations.LATEST):
-            version = migrate_locked(db)
+            try:
+                version = migrate_locked(db)
+            except peewee.ProgrammingError as exc:  # only the tables' owner changes them
+                if "permission denied" not in str(exc) and "must be owner" not in str(exc):
+                    raise
+                raise DatabaseProblem(
+                    f"{target.display()} uses an older planner schema ({version}; this version "
+                    f"needs {migrations.LATEST}) and only an admin can upgrade it, with: "
+                    f"planner --db 'postgresql://ADMIN@…' db init — nothing was changed"
+                ) from None
     except peewee.DatabaseError as exc:
         db.close()
         raise DatabaseProblem(f"{target.display()} cannot be opened ({_first_line(exc)})") from None

@@ -7,6 +7,7 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem
 from planner.domain.rings import Ring
+from planner.storage import migrations
 from planner.storage.target import resolve_target
 from tests.helpers.cli import run_cli
 
@@ -42,7 +43,7 @@ def test_init_is_repeatable_and_reports_the_schema(team):
     pg, _, _ = team
     result = planner(pg, "db", "init")
     assert result.returncode == 0, result.stderr
-    assert "ready (schema 3)" in result.stdout
+    assert f"ready (schema {migrations.LATEST})" in result.stdout
 
 
 def test_migrations_take_the_advisory_lock(team, monkeypatch):
@@ -239,7 +240,7 @@ def test_two_clients_initialising_at_once_both_succeed(pg_server):
         for t in threads:
             t.join(60)
         assert errors == []
-        assert results == [3, 3, 3, 3]
+        assert results == [migrations.LATEST] * 4
     finally:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

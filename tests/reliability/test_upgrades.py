@@ -1,6 +1,6 @@
 """Databases made by every earlier schema version open, migrate with a backup kept,
 and keep every row. Fixtures: tests/fixtures/schemas/planner-v<N>.db (v2 is built
-from v1 by tests/fixtures/schemas/make_v2.py)."""
+from v1 by tests/fixtures/schemas/make_v2.py, v3 from v2 by make_v3.py)."""
 
 from __future__ import annotations
 
@@ -105,3 +105,30 @@ def test_a_failed_migration_leaves_the_rows_and_the_version(old, monkeypatch):
     monkeypatch.undo()
     open_database(str(old)).close()  # the real migration still works afterwards
     assert version_of(old) == migrations.LATEST
+
+
+def test_a_version_3_file_gets_the_cadence_table_and_keeps_its_cadences(tmp_path):
+    """Schema 4 adds cadence_override (used by team databases); in a file the person's
+    cadence stays ``contact.cadence_days``, and the v3 ledger rows are kept."""
+    path = tmp_path / "data" / "planner.db"
+    path.parent.mkdir()
+    shutil.copyfile(SCHEMAS / "planner-v3.db", path)
+    assert version_of(path) == 3
+    ledger = {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in ("ask", "give", "win")}
+
+    opened = open_database(str(path))
+    try:
+        from planner.services import contacts
+
+        katherine = contacts.resolve_contact("Katherine Johnson")
+        assert katherine.cadence_days == 21 and katherine.last_touch is not None
+        assert contacts.edit_contact(katherine.id, cadence_days=9).cadence_days == 9
+    finally:
+        opened.close()
+    assert version_of(path) == 4
+    assert read(path, "SELECT count(*) FROM cadence_override") == [(0,)]
+    assert read(path, "SELECT cadence_days FROM contact WHERE id = 5") == [(9,)]
+    assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in ledger} == ledger
+    (backup,) = list_backups(path)
+    assert "pre-migration-v3" in backup.name and version_of(backup) == 3
+    assert "cadence_override" not in {r[0] for r in read(backup, "SELECT name FROM sqlite_master")}
