@@ -183,9 +183,13 @@ def edit(contact: str, name: str | None, **values) -> None:
 @click.argument("ring", type=RingType())
 @click.option("--swap", "swap", metavar="OTHER", help="Swap with OTHER, who is on RING.")
 @click.option("--position", type=click.IntRange(1), help="Place at this position (1 = first).")
+@click.option("--expect-ring", "expect", type=RingType(), metavar="RING",
+              help="Only if they are still on this ring ('none': unplaced); else change nothing.")
 @with_db
-def move(contact: str, ring, swap: str | None, position: int | None) -> None:
+def move(contact: str, ring, swap: str | None, position: int | None, expect) -> None:
     """Move a person to RING (inner, middle, outer, or none to unplace)."""
+    ctx = click.get_current_context()
+    checked = ctx.get_parameter_source("expect") is not click.core.ParameterSource.DEFAULT
     c = svc.resolve_contact(contact)
     other = svc.resolve_contact(swap) if swap else None
     outcome = placement.move_contact(
@@ -193,6 +197,7 @@ def move(contact: str, ring, swap: str | None, position: int | None) -> None:
         ring,
         swap_with=other.id if other else None,
         position=position - 1 if position else None,
+        expect_ring=expect if checked else placement.UNCHECKED,
     )
     if other:
         click.echo(

@@ -1,5 +1,8 @@
 """``planner db encrypt | decrypt | change-key | status``: encryption at rest.
 
+On a team database ``db status`` reports the server, the role, TLS and
+row-level security instead (``planner.storage.postgres_status``).
+
 The database file is converted in place (verified copy, atomic swap; see
 ``planner.storage.encryption``), so the window must be closed. Passphrases come
 from the keyring, ``planner --passphrase-stdin`` (one per line) or a hidden
@@ -105,9 +108,16 @@ def db() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Is the database encrypted, and where does its key live?"""
-    from planner.services.security import security_status
+    """Is the database encrypted, and where does its key live?
 
+    On a team database: the server, who you are connected as, the schema and
+    PostgreSQL versions, TLS, row-level security and what you can see."""
+    from planner.services.security import security_status
+    from planner.storage.target import resolve_target
+
+    if resolve_target(ctx.find_root().obj["database"]).kind == "postgresql":
+        _team_status(ctx, as_json)
+        return
     target = _target(ctx)
     from_stdin = passphrases(ctx).from_stdin
     result = security_status(target, check_keyring=not from_stdin)
@@ -126,6 +136,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
         if opens:
             click.echo("Passphrase: opens the database")
     flush_notice()
+
+
+def _team_status(ctx: click.Context, as_json: bool) -> None:
+    from planner.storage.database import open_database
+    from planner.storage.postgres_status import team_status
+
+    root = ctx.find_root()
+    opened = open_database(root.obj["database"], migrate=False)  # report, do not upgrade
+    root.obj["open"] = opened  # closed when the command ends
+    result = team_status(opened.db, opened.target.url or "")
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        for line in result.lines():
+            click.echo(line)
 
 
 @db.command("encrypt")

@@ -181,7 +181,9 @@ def restore(ctx: click.Context, file: Path) -> None:
 
     target = resolve_target(ctx.find_root().obj["database"])
     if target.path is None:
-        raise DatabaseProblem(f"{target.display()}: restore works on database files only")
+        from planner.services.backups import team_restore_hint
+
+        raise DatabaseProblem(team_restore_hint(target.url or "", file))
     from planner.cli.db import key_if_encrypted
 
     key = key_if_encrypted(ctx, target)  # an encrypted database stays encrypted

@@ -49,12 +49,15 @@ class MoveCommand(DocumentCommand):
             text = f"Move {name} to {ring.value}"
         super().__init__(document, text)
         self.args = (contact_id, ring, position, swap_with)
+        # where the window showed them: moved meanwhile elsewhere = a conflict, not a move
+        self.seen_ring = contact.ring if contact is not None else None
         self.outcome: placement_svc.MoveOutcome | None = None
 
     def perform(self) -> None:
         contact_id, ring, position, swap_with = self.args
         self.outcome = placement_svc.move_contact(contact_id, ring, position=position,
-                                                  swap_with=swap_with)
+                                                  swap_with=swap_with,
+                                                  expect_ring=self.seen_ring)
         self.document.refresh_placements()
 
     def undo(self) -> None:

@@ -20,6 +20,9 @@
   key, never plaintext. A restore into an encrypted database (or from an
   encrypted backup) leaves the database encrypted with its key; the key is
   the open database's, else the keyring's, else the ``key`` argument.
+* A team database (PostgreSQL) is backed up and restored on the server with
+  ``pg_dump`` / ``pg_restore``; :func:`team_backup_hint` and
+  :func:`team_restore_hint` name the exact commands.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from peewee import SqliteDatabase
 
@@ -69,8 +73,56 @@ def current_database() -> SqliteDatabase:
     if db is None:
         raise DatabaseProblem("no database is open")
     if not isinstance(db, SqliteDatabase):
-        raise DatabaseProblem("backups of team databases are made on the database server")
+        raise DatabaseProblem(team_backup_hint(_team_url(db)))
     return db
+
+
+def _shown(url: str) -> str:
+    """The URL to put in a command: without its password (pg_dump asks, or reads ~/.pgpass)."""
+    from planner.storage.postgres import account_for_url
+
+    return account_for_url(url)
+
+
+def team_backup_hint(url: str, today: date | None = None) -> str:
+    """How to back up the team database at ``url`` (one line, never a password)."""
+    stamp = (today or date.today()).isoformat()
+    shown = _shown(url)
+    return (
+        "a team database is backed up on the database server, not by planner: a database "
+        f"admin runs pg_dump --format=custom --dbname='{shown}' --file=planner-{stamp}.dump "
+        "(restored with pg_restore); for a planner-level copy of what you can see: "
+        f"planner --db '{shown}' export --format json -o planner-{stamp}.json"
+    )
+
+
+def team_restore_hint(url: str, source: str | Path) -> str:
+    """How to restore a pg_dump file (or load a JSON export) into the team database."""
+    shown = _shown(url)
+    name = str(source)
+    if name.lower().endswith(".json"):
+        return (
+            f"a JSON export is loaded into an empty team database with: "
+            f"planner --db '{shown}' import '{name}'"
+        )
+    return (
+        "a team database is restored on the database server, not by planner: an admin runs "
+        f"pg_restore --clean --if-exists --single-transaction --dbname='{shown}' '{name}' "
+        "(a pg_dump --format=custom file); a JSON export is loaded into an empty team "
+        f"database with: planner --db '{shown}' import FILE.json"
+    )
+
+
+def _team_url(db) -> str:
+    """A postgresql:// URL (without password) for the bound team database."""
+    params = dict(getattr(db, "connect_params", None) or {})
+    for key in ("password", "connect_timeout", "application_name"):
+        params.pop(key, None)
+    user, host, port = params.pop("user", None), params.pop("host", ""), params.pop("port", None)
+    netloc = (f"{quote(str(user), safe='')}@" if user else "") + str(host or "")
+    netloc += f":{port}" if port else ""
+    query = f"?{urlencode(params)}" if params else ""
+    return f"postgresql://{netloc}/{quote(str(db.database or ''), safe='')}{query}"
 
 
 def current_path() -> Path:

@@ -140,6 +140,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    DatabaseError,
     ForeignKeyField,
     IntegerField,
     IntegrityError,
@@ -369,6 +370,14 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
                 f"the export does not hang together ({_integrity_reason(exc)}); nothing was "
                 "imported"
             ) from None
+        except DatabaseError as exc:  # a team database: rows of another planner user
+            if "row-level security" not in str(exc):
+                raise
+            raise InvalidInput(
+                "the export holds rings or private notes of other planner users, which only "
+                "they (or a database admin) can write; nothing was imported"
+            ) from None
+        dump.advance_sequences([model for _, model in dump.DATA_TABLES])  # team database ids
     return counts
 
 

@@ -2,13 +2,24 @@
 
 Every move keeps a history row, and returns the before/after state so the
 window's undo stack can put the database back exactly.
+
+A move reads the rings, then rewrites positions, so two moves of the same
+user (two windows, a laptop and a desktop) must not interleave: on SQLite the
+move transaction takes the write lock at its start (``BEGIN IMMEDIATE``); on
+a team database it takes an advisory lock on the owner, so the second move
+waits and then reads the first one's result. ``expect_ring`` turns a move
+made on a stale view into a ``ConflictError`` that changes nothing.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from planner.domain.errors import InvalidInput
+import peewee
+from peewee import SqliteDatabase
+
+from planner.domain.errors import ConflictError, DatabaseProblem, InvalidInput
 from planner.domain.rings import MovePlan, Ring, plan_move
 from planner.services.contacts import now, require
 from planner.services.settings import capacities
@@ -17,6 +28,18 @@ from planner.storage.models import RingMoveRow, db_proxy
 
 #: (contact, ring, position, placement row id) for every placed person
 Snapshot = tuple[tuple[int, str, int, int], ...]
+
+#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
+RINGS_LOCK = int.from_bytes(b"MPRG", "big")
+
+
+class _Unchecked:
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+#: ``expect_ring`` default: the caller saw nothing to check against
+UNCHECKED = _Unchecked()
 
 
 @dataclass(frozen=True)
@@ -32,15 +55,53 @@ class MoveOutcome:
         return {row[:3] for row in self.before} != {row[:3] for row in self.after}
 
 
+@contextmanager
+def moving():
+    """One move transaction, serialised with the same user's other moves."""
+    db = db_proxy.obj
+    if isinstance(db, SqliteDatabase):  # (a savepoint when already inside a transaction)
+        try:
+            with db.atomic("IMMEDIATE"):
+                yield
+        except peewee.OperationalError as exc:  # BEGIN itself is not translated by the db
+            problem = _sqlite_problem(db, exc)
+            if problem is None:
+                raise
+            raise problem from exc
+        return
+    with db_proxy.atomic():
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                       (RINGS_LOCK, repo.who()))
+        yield
+
+
+def _sqlite_problem(db, exc: Exception) -> DatabaseProblem | None:
+    from planner.storage.failures import storage_problem
+
+    if "locked" in str(exc) or "busy" in str(exc):
+        return DatabaseProblem("the database is busy (another program is writing to it); "
+                               "nothing was changed, try again")
+    return storage_problem(exc, str(db.database))
+
+
 def move_contact(
-    contact_id: int, ring: Ring | None, *, swap_with: int | None = None, position: int | None = None
+    contact_id: int,
+    ring: Ring | None,
+    *,
+    swap_with: int | None = None,
+    position: int | None = None,
+    expect_ring: Ring | _Unchecked | None = UNCHECKED,
 ) -> MoveOutcome:
     """Put a person on ``ring`` (None = unplace), at ``position`` or at the end.
 
     Into a full ring only as a swap: the other person takes the mover's old place.
+    ``expect_ring``: where the caller saw the person (None = unplaced); if they
+    are elsewhere now, or the swap partner left ``ring``, ConflictError.
     """
-    with db_proxy.atomic():
+    with moving():
         contact = require(contact_id)
+        if expect_ring is not UNCHECKED:
+            _check_unmoved(contact, expect_ring, ring, swap_with)
         before = repo.placement_snapshot()
         occupants = repo.ring_members(ring) if ring is not None else []
         plan = plan_move(
@@ -56,6 +117,22 @@ def move_contact(
         history = _apply(plan)
         after = repo.placement_snapshot()
     return MoveOutcome(plan, before, after, history)
+
+
+def _where(ring: Ring | None) -> str:
+    return f"is now on the {ring.value} ring" if ring is not None else "is now unplaced"
+
+
+def _check_unmoved(contact, expected: Ring | None, ring: Ring | None, swap_with) -> None:
+    meanwhile = "was moved meanwhile (in another window or on another computer)"
+    if contact.ring != expected:
+        raise ConflictError(f"{contact.name} {meanwhile} and {_where(contact.ring)}; "
+                            "nothing was changed")
+    if swap_with is not None and ring is not None:
+        other = require(swap_with)
+        if other.ring != ring:
+            raise ConflictError(f"{other.name} {meanwhile} and {_where(other.ring)}, so cannot "
+                                f"swap with {contact.name}; nothing was changed")
 
 
 def _apply(plan: MovePlan) -> list[dict]:
@@ -106,27 +183,29 @@ def _apply_swap(plan: MovePlan, stamp) -> list[dict]:
 
 
 def promote(contact_id: int) -> MoveOutcome:
-    contact = require(contact_id)
-    if contact.ring is None:
-        return move_contact(contact_id, Ring.OUTER)
-    target = contact.ring.promoted()
-    if target is None:
-        raise InvalidInput(f"{contact.name} is already on the inner ring")
-    return move_contact(contact_id, target)
+    with moving():  # one ring up from where they are now, not where they were
+        contact = require(contact_id)
+        if contact.ring is None:
+            return move_contact(contact_id, Ring.OUTER)
+        target = contact.ring.promoted()
+        if target is None:
+            raise InvalidInput(f"{contact.name} is already on the inner ring")
+        return move_contact(contact_id, target)
 
 
 def demote(contact_id: int) -> MoveOutcome:
-    contact = require(contact_id)
-    if contact.ring is None:
-        raise InvalidInput(f"{contact.name} is not on a ring")
-    return move_contact(contact_id, contact.ring.demoted())
+    with moving():
+        contact = require(contact_id)
+        if contact.ring is None:
+            raise InvalidInput(f"{contact.name} is not on a ring")
+        return move_contact(contact_id, contact.ring.demoted())
 
 
 def restore_state(
     placements: Snapshot, remove_history: list[dict], add_history: list[dict]
 ) -> None:
     """Put rings and move history back to a recorded state (undo / redo)."""
-    with db_proxy.atomic():
+    with moving():
         repo.restore_placements(placements)
         ids = [h["id"] for h in remove_history]
         if ids:

@@ -282,3 +282,33 @@ def fsync_dir(path: Path) -> None:
 
 def sidecar_files(path: Path) -> list[Path]:
     return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def advance_sequences(models) -> None:
+    """After rows were inserted with their own ids, make a team database's id sequences
+    continue after the largest id (else the next insert collides). A file needs nothing.
+
+    ``nextval`` (which a planner user may call), never ``setval`` (which needs more
+    rights): a sequence only ever moves forward.
+    """
+    from peewee import AutoField, PostgresqlDatabase
+
+    from planner.storage.models import db_proxy
+
+    db = db_proxy.obj
+    if not isinstance(db, PostgresqlDatabase):
+        return
+    for model in models:
+        if not isinstance(model._meta.primary_key, AutoField):
+            continue
+        table = model._meta.table_name
+        top = db.execute_sql(f'SELECT max(id) FROM "{table}"').fetchone()[0]
+        if top is None:
+            continue
+        sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
+        if sequence is None:
+            continue
+        got = db.execute_sql("SELECT nextval(%s)", (sequence,)).fetchone()[0]
+        if got < top:
+            db.execute_sql("SELECT max(nextval(%s)) FROM generate_series(1, %s)",
+                           (sequence, top - got))

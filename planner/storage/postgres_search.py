@@ -19,10 +19,12 @@ from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
 
 _IDENTITY = ("CREATE OR REPLACE FUNCTION planner_fts_text(t text) RETURNS text "
-             "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT lower(t) $$")
+             "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT pg_catalog.lower(t) $$")
+# schema-qualified: pg_restore rebuilds the indexes with an empty search_path
 _UNACCENT = ("CREATE OR REPLACE FUNCTION planner_fts_text(t text) RETURNS text "
              "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS "
-             "$$ SELECT lower(unaccent('unaccent'::regdictionary, t)) $$")
+             "$$ SELECT pg_catalog.lower({schema}.unaccent('{schema}.unaccent'::regdictionary, "
+             "t)) $$")
 
 _SOURCES = {"touchpoint": "note", "note": "text"}
 
@@ -31,7 +33,11 @@ def create_search_index(db: Database) -> None:
     try:
         with db.atomic():  # a savepoint: not being allowed to add the extension is fine
             db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
-            db.execute_sql(_UNACCENT)
+            schema = db.execute_sql(
+                "SELECT quote_ident(n.nspname) FROM pg_extension e "
+                "JOIN pg_namespace n ON n.oid = e.extnamespace "
+                "WHERE e.extname = 'unaccent'").fetchone()[0]
+            db.execute_sql(_UNACCENT.format(schema=schema))
     except peewee.DatabaseError:
         db.execute_sql(_IDENTITY)
     for table, column in _SOURCES.items():
