@@ -350,6 +350,7 @@ def apply_import(
     stamp = datetime.now(UTC)
     with _write_transaction():
         plan = _plan(preview, on_duplicate, summary, stamp, check)
+        dump.take_ids_from_sequence(ContactRow, plan.new_rows)
         total = len(plan.new_rows) + len(plan.updates)
         done = 0
         if progress is not None:

@@ -76,6 +76,24 @@ def next_id(model: type[Model]) -> int:
     return (model.select(fn.MAX(model.id)).scalar() or 0) + 1
 
 
+def take_ids_from_sequence(model: type[Model], rows: list[dict]) -> None:
+    """On a team database, give new ``rows`` ids drawn from the table's sequence: ids
+    counted from max(id) would collide with a teammate's concurrent insert, and the
+    sequence would later hand out ids already taken. A file needs nothing."""
+    from peewee import PostgresqlDatabase
+
+    db = model._meta.database
+    db = getattr(db, "obj", db)  # the DatabaseProxy's database
+    if not rows or not isinstance(db, PostgresqlDatabase):
+        return
+    table = model._meta.table_name
+    ids = [r[0] for r in db.execute_sql(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        (table, len(rows))).fetchall()]
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+
+
 def bulk_insert(model: type[Model], rows: list[dict], chunk: int = 1000) -> int:
     """Insert ``rows`` (field name → Python value, ids included) with ``executemany``.
 

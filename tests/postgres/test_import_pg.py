@@ -1,0 +1,30 @@
+"""Importing people into a team database: new people take their ids from the table's
+sequence, so adding someone afterwards (or a teammate adding at the same time) never
+collides with an imported id."""
+
+from __future__ import annotations
+
+from tests.cli.test_cli_transfer import VCARDS
+from tests.helpers.cli import as_json, ok, run_cli
+
+
+def test_people_added_after_an_import_get_fresh_ids(db_path):
+    out = ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
+    assert "Imported: 3 added" in out
+    ok(run_cli("contacts", "add", "Added Later", db=db_path))
+    ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), "--on-duplicate", "add", db=db_path))
+    people = as_json(run_cli("contacts", "list", "--json", db=db_path))
+    ids = [p["id"] for p in people]
+    assert len(people) == 7 and len(set(ids)) == 7
+    assert "Added Later" in {p["name"] for p in people}
+
+
+def test_ids_come_from_the_sequence_even_when_rows_were_written_around_it(db_path):
+    # a teammate's client inserted with the sequence meanwhile: the import must not reuse
+    ok(run_cli("contacts", "add", "First", db=db_path))
+    db_path.pg.sql("SELECT nextval(pg_get_serial_sequence('contact', 'id')) "
+                   "FROM generate_series(1, 5)")
+    ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
+    ok(run_cli("contacts", "add", "Last", db=db_path))
+    ids = [p["id"] for p in as_json(run_cli("contacts", "list", "--json", db=db_path))]
+    assert len(set(ids)) == 5 and max(ids) >= 9
