@@ -5,13 +5,36 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
+from planner.domain.errors import PlannerError
 from planner.domain.rings import Ring
 from planner.services import contacts as contact_svc
 from planner.services import placement as placement_svc
 
 
+def _guarded(step):
+    def run(self) -> None:
+        try:
+            step(self)
+        except PlannerError as exc:
+            self.document.step_error = exc
+
+    run.__name__ = step.__name__
+    return run
+
+
 class DocumentCommand(QUndoCommand):
-    """``perform()`` does the action the first time; redo() after an undo replays it."""
+    """``perform()`` does the action the first time; redo() after an undo replays it.
+
+    An undo or redo the services refuse (someone else changed the thing meanwhile, the
+    connection went) must not escape through Qt's C++ caller: it is kept in
+    ``document.step_error`` for ``PlannerDocument._run`` to handle.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in ("undo", "redo"):
+            if name in cls.__dict__:
+                setattr(cls, name, _guarded(cls.__dict__[name]))
 
     def __init__(self, document, text: str):
         super().__init__(text)
@@ -29,6 +52,9 @@ class DocumentCommand(QUndoCommand):
 
     def replay(self) -> None:
         raise NotImplementedError
+
+
+DocumentCommand.redo = _guarded(DocumentCommand.redo)
 
 
 class MoveCommand(DocumentCommand):
@@ -105,14 +131,20 @@ class EditContactCommand(DocumentCommand):
         self.contact_id = contact_id
         self.changes = changes
         self.previous = {k: _field_value(contact, k) for k in changes} if contact else {}
+        # the version on screen: someone else's edit since then is a conflict, not overwritten
+        self.version = contact.version if contact else None
+
+    def _edit(self, values: dict) -> None:
+        edited = contact_svc.edit_contact(self.contact_id, expected_version=self.version,
+                                          **values)
+        self.version = edited.version
+        self.document.refresh_contacts([self.contact_id])
 
     def perform(self) -> None:
-        contact_svc.edit_contact(self.contact_id, **self.changes)
-        self.document.refresh_contacts([self.contact_id])
+        self._edit(self.changes)
 
     def undo(self) -> None:
-        contact_svc.edit_contact(self.contact_id, **self.previous)
-        self.document.refresh_contacts([self.contact_id])
+        self._edit(self.previous)
 
     def replay(self) -> None:
         self.perform()

@@ -53,6 +53,7 @@ class PlannerDocument(QObject):
         self._clock = QTimer(self)
         self._clock.setInterval(5 * 60 * 1000)
         self._clock.timeout.connect(lambda: self.contacts_changed.emit(list(self._contacts)))
+        self.step_error: Exception | None = None  # an undo/redo the services refused
         self.team = None  # on a team database: live updates and the connection's state
         if database.target.kind == "postgresql":
             from planner.document.team_sync import TeamSync
@@ -206,8 +207,11 @@ class PlannerDocument(QObject):
     def _run(self, step) -> None:
         from planner.domain.errors import ConnectionLost
 
+        self.step_error = None
         try:
             step()
+            if self.step_error is not None:  # kept by the command (see DocumentCommand)
+                raise self.step_error
         except ConnectionLost as exc:  # nothing was applied; the step stays where it was
             self._lost(exc)
             self.undo_stack.clear()

@@ -16,7 +16,7 @@ from planner.domain.contact import (
     clean_note,
     clean_text,
 )
-from planner.domain.errors import Ambiguous, InvalidInput, NotFound
+from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFound
 from planner.domain.rings import Ring
 from planner.storage import contacts_repo as repo
 from planner.storage.models import ContactRow, db_proxy
@@ -100,20 +100,29 @@ def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:
     return get_contact(row.id)
 
 
-def edit_contact(contact_id: int, **values) -> Contact:
+def edit_contact(contact_id: int, *, expected_version: int | None = None,
+                 **values) -> Contact:
     """Change a person's fields. On a team database ``cadence_days`` is the connected
-    user's own cadence for them (the shared row is not touched for it)."""
+    user's own cadence for them (the shared row is not touched for it).
+
+    ``expected_version``: the version the caller showed; if someone else changed the
+    person since, ConflictError and nothing is written (the check and the write are
+    one UPDATE, so two writers cannot both pass it).
+    """
     data = clean_fields(values)
     with db_proxy.atomic():
-        require(contact_id)
+        contact = require(contact_id)
         if "cadence_days" in data and repo.team():
             repo.set_own_cadence(contact_id, data.pop("cadence_days"))
         if data:
-            (
-                ContactRow.update(updated_at=now(), version=ContactRow.version + 1, **data)
-                .where(ContactRow.id == contact_id)
-                .execute()
-            )
+            query = ContactRow.update(updated_at=now(), version=ContactRow.version + 1, **data)
+            query = query.where(ContactRow.id == contact_id)
+            if expected_version is not None:
+                query = query.where(ContactRow.version == expected_version)
+            if not query.execute():
+                raise ConflictError(
+                    f"{contact.name} was changed by someone else meanwhile; your edit was not "
+                    "saved — the window now shows their version")
     return get_contact(contact_id)
 
 

@@ -152,3 +152,42 @@ def test_an_idle_window_notices_the_lost_connection(team, alice_window, qtbot):
            (alice, pg.name))
     qtbot.waitUntil(lambda: document.read_only, timeout=WAIT)
     qtbot.waitUntil(lambda: not document.read_only, timeout=WAIT)
+
+
+def test_a_teammates_edit_first_is_a_conflict_not_an_overwrite(team, alice_window, qtbot):
+    from planner.document.commands import EditContactCommand
+
+    pg, _, bob, _ = team
+    document = alice_window.document
+    document.stop_watching()  # alice has not seen bob's edit yet when she saves hers
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    edited = run_cli("--db", pg.url(bob), "contacts", "edit", str(ada.id), "--org",
+                     "Analytical Engines Ltd")
+    assert edited.returncode == 0, edited.stderr
+    messages: list[str] = []
+    document.message.connect(messages.append)
+    assert not document.push(EditContactCommand(document, ada.id, {"organization": "Babbage"}))
+    assert "changed by someone else" in messages[-1]
+    # nothing of alice's edit was written; her window now shows bob's
+    assert pg.sql("SELECT organization FROM contact WHERE id = %s", (ada.id,)) == [
+        ("Analytical Engines Ltd",)]
+    assert document.contact(ada.id).organization == "Analytical Engines Ltd"
+
+
+def test_undo_never_overwrites_a_teammates_later_edit(team, alice_window, qtbot):
+    from planner.document.commands import EditContactCommand
+
+    pg, _, bob, _ = team
+    document = alice_window.document
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    assert document.push(EditContactCommand(document, ada.id, {"title": "Countess"}))
+    document.stop_watching()
+    edited = run_cli("--db", pg.url(bob), "contacts", "edit", str(ada.id), "--title",
+                     "Mathematician")
+    assert edited.returncode == 0, edited.stderr
+    messages: list[str] = []
+    document.message.connect(messages.append)
+    document.undo()
+    assert "changed by someone else" in messages[-1]
+    assert pg.sql("SELECT title FROM contact WHERE id = %s", (ada.id,)) == [("Mathematician",)]
+    assert document.contact(ada.id).title == "Mathematician"

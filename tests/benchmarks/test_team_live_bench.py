@@ -1,0 +1,82 @@
+"""A ring move made on one computer, seen in the window open on another: the time from
+the move's commit (in a separate process, the same planner user's "laptop") to the open
+window's document showing the person on their new ring, over loopback, on the 10k /
+200k team database of test_team_window_bench.
+
+Both sides read CLOCK_MONOTONIC (system-wide on Linux). Each round takes someone off
+the outer ring or puts them back (the demo's rings are full, so a move between rings
+would be refused).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.harness import REPO, Figure, child_env, fmt_value, median, p95, single
+from tests.benchmarks.test_team_window_bench import team_10k  # noqa: F401 (a fixture)
+
+LAPTOP = r"""
+import sys, time
+from planner.domain.rings import Ring
+from planner.services import placement
+from planner.storage.database import open_database
+open_database(sys.argv[1])
+print("ready", flush=True)
+for line in sys.stdin:
+    cid, ring = line.split()
+    placement.move_contact(int(cid), None if ring == "-" else Ring(ring))
+    print(time.monotonic(), flush=True)
+"""
+
+
+def test_ring_move_seen_by_a_second_client(benchmark, figures, qtbot, team_10k):  # noqa: F811
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from planner.app import build_main_window
+    from planner.domain.rings import Ring
+    from planner.storage.database import open_database
+
+    window = build_main_window(None, reuse=open_database(team_10k), watch=True)
+    qtbot.addWidget(window)
+    window.show()
+    document = window.document
+    assert document.team is not None and document.team.listening
+    person = document.ring_members(Ring.OUTER)[-1].id
+
+    with tempfile.TemporaryDirectory(prefix="bench-laptop-") as home:
+        laptop = subprocess.Popen([sys.executable, "-c", LAPTOP, team_10k], cwd=REPO,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  env=child_env(Path(home)))
+        assert laptop.stdout.readline().strip() == "ready"
+
+        def one_move() -> float:
+            target = None if document.contact(person).ring is not None else Ring.OUTER
+            laptop.stdin.write(f"{person} {target.value if target else '-'}\n")
+            laptop.stdin.flush()
+            committed = float(laptop.stdout.readline())
+            deadline = time.monotonic() + 10
+            while document.contact(person).ring != target:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the window never showed the move")
+                QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents,
+                                           QDeadlineTimer(1))
+            return time.monotonic() - committed
+
+        try:
+            samples = single(benchmark, one_move, rounds=12, warmup=2)
+        finally:
+            laptop.stdin.close()
+            laptop.wait(timeout=30)
+            laptop.stdout.close()
+            document.stop_watching()
+    figures.add(Figure(
+        "16", "A ring move committed on one computer, seen in the window on another "
+              "(team database, LISTEN/NOTIFY, loopback, 10k contacts)",
+        median(samples), None, target="< 2 s", met=max(samples) < 2.0,
+        detail=f"median of {len(samples)}, p95 {fmt_value(p95(samples))}, "
+               f"max {fmt_value(max(samples))} (150 ms of it: gathering a burst of changes)"))
