@@ -394,12 +394,44 @@ def run_gui(database: str | None) -> int:
     except PlannerError as exc:
         from PySide6.QtWidgets import QMessageBox
 
+        if needs_team_password(database, exc):
+            return ask_team_password_then_run(app, database, exc)
         if isinstance(exc, DatabaseProblem) and _restore_then_run(app, database, exc):
             return 0
         QMessageBox.critical(None, "Mentorship Planner", str(exc))
         raise
     install_error_handler(window)
     window.show()
+    return app.exec()
+
+
+def needs_team_password(database: str | None, problem: Exception) -> bool:
+    """A team database that refused us for want of (the right) password."""
+    text = str(problem).lower()
+    return bool(database and database.startswith(("postgresql:", "postgres:"))) and any(
+        marker in text for marker in ("password authentication failed", "no password supplied",
+                                      "fe_sendauth"))
+
+
+def ask_team_password_then_run(app, database: str, problem: Exception) -> int:
+    """Ask for the password in the team database dialog (the keyring had none); then the
+    window. Cancel ends the app, as closing the window would."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog
+
+    from planner.storage.database import open_database
+    from planner.storage.postgres import account_for_url
+    from planner.ui.team_dialog import TeamDatabaseDialog
+
+    dialog = TeamDatabaseDialog(None, QSettings(), intro="The team database needs your "
+                                "password (the system keyring has none for it).")
+    dialog.url_box.setEditText(account_for_url(database))
+    dialog.set_status(str(problem), error=True)
+    dialog.password.setFocus()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return 1
+    opened = open_database(dialog.url(), password=dialog.session_password())
+    _show_window(dialog.url(), opened)
     return app.exec()
 
 

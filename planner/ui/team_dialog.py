@@ -148,7 +148,8 @@ class TeamDatabaseDialog(QDialog):
 
     _attempts = itertools.count(1)
 
-    def __init__(self, parent, settings: QSettings, *, store: secrets.StoreStatus | None = None):
+    def __init__(self, parent, settings: QSettings, *, store: secrets.StoreStatus | None = None,
+                 intro: str | None = None):
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("teamDatabaseDialog")
@@ -160,8 +161,8 @@ class TeamDatabaseDialog(QDialog):
         store = store or secrets.store_status()
         self._store_usable = store.usable
 
-        intro = QLabel("Connect to a shared PostgreSQL database. This window is replaced "
-                       "by one showing the team's people.", self)
+        intro = QLabel(intro or "Connect to a shared PostgreSQL database. This window is "
+                       "replaced by one showing the team's people.", self)
         intro.setWordWrap(True)
         self.url_box = QComboBox(self)
         self.url_box.setObjectName("teamUrl")

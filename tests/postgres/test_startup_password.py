@@ -1,0 +1,56 @@
+"""`planner --db postgresql://…` with no password in the keyring: instead of only an error,
+the window asks for it (the team database dialog, pre-filled) and then opens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from planner.app import ask_team_password_then_run, needs_team_password
+from planner.domain.errors import DatabaseProblem
+
+REFUSED = DatabaseProblem("cannot connect to postgresql://ada@db/team: connection to server "
+                          "failed: FATAL:  password authentication failed for user \"ada\"")
+
+
+def test_only_a_team_database_refusing_the_password_asks_for_one():
+    assert needs_team_password("postgresql://ada@db/team", REFUSED)
+    assert needs_team_password("postgresql://ada@db/team",
+                               DatabaseProblem("fe_sendauth: no password supplied"))
+    assert not needs_team_password("postgresql://ada@db/team",
+                                   DatabaseProblem("cannot connect: connection refused"))
+    assert not needs_team_password("/home/ada/planner.db", REFUSED)
+    assert not needs_team_password(None, REFUSED)
+
+
+class _App:
+    def exec(self) -> int:  # the event loop the real app would now run
+        return 0
+
+
+def test_the_dialog_asks_then_the_window_opens(pg_initialised, qtbot):
+    url = pg_initialised.url()
+    seen = {}
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen["url"] = dialog.url_box.currentText()
+        seen["status"] = dialog.status.text()
+        dialog.password.setText("s3cret")
+        dialog.connect_button.click()
+
+    QTimer.singleShot(200, answer)
+    assert ask_team_password_then_run(_App(), url, REFUSED) == 0
+    assert seen["url"] == url
+    assert "password authentication failed" in seen["status"]
+    windows = [w for w in QApplication.topLevelWidgets()
+               if w.objectName() == "mainWindow" and w.isVisible()]
+    assert windows and windows[-1].document.database.target.kind == "postgresql"
+    for window in windows:
+        window.document.stop_watching()
+        window.close()
+
+
+def test_cancel_ends_without_a_window(pg_initialised, qtbot):
+    QTimer.singleShot(200, lambda: QApplication.activeModalWidget().reject())
+    assert ask_team_password_then_run(_App(), pg_initialised.url(), REFUSED) == 1
