@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from planner.cli.common import cli, emit_json, short_time, with_db
+from planner.domain.errors import InvalidInput
 from planner.domain.timeline import EntryType
 from planner.domain.when import parse_when
 from planner.services import contacts as people
@@ -48,6 +49,31 @@ def note(contact: str, text: str, when: str | None, shared: bool) -> None:
     at = parse_when(when) if when else None
     n = svc.add_note(c.id, text, at=at, shared=shared)
     click.echo(f"Noted for {c.name} at {short_time(n.at)}")
+
+
+@cli.command("note-share")
+@click.argument("note_id", metavar="ID")
+@click.option("--private", is_flag=True, help="Make the note private again (only you read it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the note as JSON.")
+@with_db
+def note_share(note_id: str, private: bool, as_json: bool) -> None:
+    """Team database: share one of your notes with the team, or make it private again.
+
+    ID is the note's number, or its timeline id ("note:12", see timeline --json)."""
+    n = svc.set_note_shared(_note_id(note_id), not private)
+    if as_json:
+        emit_json(svc.note_as_dict(n))
+        return
+    c = people.get_contact(n.contact_id)
+    what = "shared with the team" if n.shared else "private (only you read it)"
+    click.echo(f"The note about {c.name} of {short_time(n.at)} is {what}")
+
+
+def _note_id(text: str) -> int:
+    kind, _, number = text.strip().rpartition(":")
+    if kind not in ("", "note") or not number.isdigit():
+        raise InvalidInput(f"{text!r} is not a note id (a number, or note:NUMBER)")
+    return int(number)
 
 
 @cli.command("timeline")

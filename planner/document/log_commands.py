@@ -24,19 +24,20 @@ class LogTouchpointCommand(_HistoryCommand):
         self.args = (kind, at, minutes, note)
         self.row: dict | None = None
         self.touchpoint_id: int | None = None
+        self.version: int | None = None
 
     def perform(self) -> None:
         kind, at, minutes, note = self.args
         tp = svc.log_touchpoint(self.contact_id, kind, at=at, minutes=minutes, note=note)
-        self.touchpoint_id = tp.id
+        self.touchpoint_id, self.version = tp.id, tp.version
         self.changed()
 
     def undo(self) -> None:
-        self.row = svc.delete_touchpoint(self.touchpoint_id)
+        self.row = svc.delete_touchpoint(self.touchpoint_id, expected_version=self.version)
         self.changed()
 
     def replay(self) -> None:
-        svc.restore_touchpoint(self.row)
+        self.version = svc.restore_touchpoint(self.row).version
         self.changed()
 
 
@@ -47,23 +48,29 @@ class AddNoteCommand(_HistoryCommand):
         self.contact_id = contact_id
         self.text, self.at = text, at
         self.note_id: int | None = None
+        self.version: int | None = None
         self.row: dict | None = None
 
     def perform(self) -> None:
-        self.note_id = svc.add_note(self.contact_id, self.text, at=self.at).id
+        note = svc.add_note(self.contact_id, self.text, at=self.at)
+        self.note_id, self.version = note.id, note.version
         self.changed()
 
     def undo(self) -> None:
-        self.row = svc.delete_note(self.note_id)
+        self.row = svc.delete_note(self.note_id, expected_version=self.version)
         self.changed()
 
     def replay(self) -> None:
-        svc.restore_note(self.row)
+        self.version = svc.restore_note(self.row).version
         self.changed()
 
 
 class EditTouchpointCommand(_HistoryCommand):
-    def __init__(self, document, touchpoint_id: int, changes: dict):
+    """``version``: the version the window showed (default: the stored one now); each
+    step passes the version the previous one produced, so someone else's edit in between
+    is a ConflictError, never overwritten."""
+
+    def __init__(self, document, touchpoint_id: int, changes: dict, version: int | None = None):
         before = svc.get_touchpoint(touchpoint_id)
         super().__init__(document, f"Edit {before.kind}")
         self.contact_id = before.contact_id
@@ -71,59 +78,94 @@ class EditTouchpointCommand(_HistoryCommand):
         self.changes = changes
         self.previous = {"kind": before.kind, "at": before.at, "minutes": before.minutes,
                          "note": before.note}
+        self.version = before.version if version is None else version
+
+    def _apply(self, values: dict) -> None:
+        tp = svc.edit_touchpoint(self.touchpoint_id, **values, expected_version=self.version)
+        self.version = tp.version
+        self.changed()
 
     def perform(self) -> None:
-        svc.edit_touchpoint(self.touchpoint_id, **self.changes)
-        self.changed()
+        self._apply(self.changes)
 
     def undo(self) -> None:
-        svc.edit_touchpoint(self.touchpoint_id, **self.previous)
-        self.changed()
+        self._apply(self.previous)
 
     def replay(self) -> None:
         self.perform()
 
 
 class EditNoteCommand(_HistoryCommand):
-    def __init__(self, document, note_id: int, text: str | None, at=None):
+    def __init__(self, document, note_id: int, text: str | None, at=None,
+                 version: int | None = None):
         before = svc.get_note(note_id)
         super().__init__(document, "Edit note")
         self.contact_id = before.contact_id
         self.note_id = note_id
         self.new = (text, at)
         self.previous = (before.text, before.at)
+        self.version = before.version if version is None else version
+
+    def _apply(self, text, at) -> None:
+        self.version = svc.edit_note(self.note_id, text=text, at=at,
+                                     expected_version=self.version).version
+        self.changed()
 
     def perform(self) -> None:
-        svc.edit_note(self.note_id, text=self.new[0], at=self.new[1])
-        self.changed()
+        self._apply(*self.new)
 
     def undo(self) -> None:
-        svc.edit_note(self.note_id, text=self.previous[0], at=self.previous[1])
+        self._apply(*self.previous)
+
+    def replay(self) -> None:
+        self.perform()
+
+
+class ShareNoteCommand(_HistoryCommand):
+    """Share one of your notes with the team, or make it private again: one undo step."""
+
+    def __init__(self, document, note_id: int, shared: bool, version: int | None = None):
+        before = svc.get_note(note_id)
+        super().__init__(document, "Share note" if shared else "Make note private")
+        self.contact_id = before.contact_id
+        self.note_id, self.shared = note_id, shared
+        self.version = before.version if version is None else version
+
+    def _apply(self, shared: bool) -> None:
+        self.version = svc.set_note_shared(self.note_id, shared,
+                                           expected_version=self.version).version
         self.changed()
+
+    def perform(self) -> None:
+        self._apply(self.shared)
+
+    def undo(self) -> None:
+        self._apply(not self.shared)
 
     def replay(self) -> None:
         self.perform()
 
 
 class DeleteEntryCommand(_HistoryCommand):
-    """Delete a touchpoint or a note; undo puts back the same row (same id)."""
+    """Delete a touchpoint or a note; undo puts back the same row (same id and version)."""
 
-    def __init__(self, document, entry_type: str, row_id: int):
+    def __init__(self, document, entry_type: str, row_id: int, version: int | None = None):
         getter = svc.get_touchpoint if entry_type == "touchpoint" else svc.get_note
-        contact_id = getter(row_id).contact_id
+        shown = getter(row_id)
         super().__init__(document, f"Delete {entry_type}")
-        self.contact_id = contact_id
+        self.contact_id = shown.contact_id
         self.entry_type, self.row_id = entry_type, row_id
+        self.version = shown.version if version is None else version
         self.row: dict | None = None
 
     def perform(self) -> None:
         delete = svc.delete_touchpoint if self.entry_type == "touchpoint" else svc.delete_note
-        self.row = delete(self.row_id)
+        self.row = delete(self.row_id, expected_version=self.version)
         self.changed()
 
     def undo(self) -> None:
         restore = svc.restore_touchpoint if self.entry_type == "touchpoint" else svc.restore_note
-        restore(self.row)
+        self.version = restore(self.row).version
         self.changed()
 
     def replay(self) -> None:

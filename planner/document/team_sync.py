@@ -132,6 +132,8 @@ class TeamSync(QObject):
 
     def sync_now(self) -> None:
         """Apply whatever has been announced (before an undo, so it sees the latest)."""
+        if not self._running:  # not watching (a test, a worker's import): nothing to apply
+            return
         if self.listening:
             self._readable()
         else:

@@ -26,6 +26,9 @@ class TimelineEntry:
     minutes: int | None = None
     from_ring: str | None = None
     to_ring: str | None = None
+    author: str = ""  # who logged a touchpoint or wrote a note ("" in a database file)
+    shared: bool = False  # a note the whole team reads
+    version: int = 1  # of a touchpoint or note row (edits check it)
 
     @property
     def id(self) -> str:

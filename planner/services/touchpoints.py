@@ -6,12 +6,13 @@ from dataclasses import asdict
 from datetime import datetime
 
 from planner.domain.contact import clean_note
-from planner.domain.errors import InvalidInput, NotFound
+from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.timeline import EntryType, Note, TimelineEntry, Touchpoint
 from planner.services.contacts import now, require
 from planner.storage import timeline_repo
-from planner.storage.models import NoteRow, TouchpointRow, db_proxy
+from planner.storage.contacts_repo import who
+from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
 
 MAX_MINUTES = 24 * 60
 
@@ -54,6 +55,7 @@ def log_touchpoint(
             at=at or stamp,
             minutes=mins,
             note=text,
+            author=who(),  # what the team database's trigger fills in, known here too
             created_at=stamp,
             updated_at=stamp,
         )
@@ -71,7 +73,7 @@ def add_note(contact_id: int, text: str, *, at: datetime | None = None,
         require(contact_id)
         row = NoteRow.create(
             contact=contact_id, at=at or stamp, text=body, created_at=stamp, updated_at=stamp,
-            shared=shared,
+            shared=shared, author=who(),
         )
     return _note(row)
 
@@ -90,9 +92,59 @@ def get_note(note_id: int) -> Note:
     return _note(row)
 
 
+def _label(kind: str) -> str:
+    try:
+        label = parse_kind(kind).label
+    except InvalidInput:
+        return kind
+    return label if label.isupper() else label.lower()
+
+
+def _what(row: TouchpointRow | NoteRow) -> str:
+    """How a message names a row: "coffee with Ada Lovelace", "note about Ada Lovelace"."""
+    person = ContactRow.select(ContactRow.name).where(ContactRow.id == row.contact_id).scalar()
+    if isinstance(row, TouchpointRow):
+        return f"{_label(row.kind)} with {person}"
+    return f"note about {person}"
+
+
+def _refusal(model, row_id: int, expected_version: int | None, not_author: str,
+             outcome: str = "your edit was not saved") -> PlannerError:
+    """Why an UPDATE/DELETE of one row touched nothing: it is gone, someone else changed
+    it first (its version moved on), or row-level security kept it to its author."""
+    row = model.get_or_none(model.id == row_id)
+    if row is None:
+        return NotFound(f"no {model._meta.table_name} with id {row_id}")
+    if expected_version is not None and row.version != expected_version:
+        return ConflictError(f"this {_what(row)} was changed by someone else meanwhile; "
+                             f"{outcome} — the timeline now shows theirs")
+    return PlannerError(not_author)
+
+
+def _update(model, row_id: int, expected_version: int | None, changes: dict,
+            not_author: str) -> None:
+    """One UPDATE … WHERE id = ? [AND version = ?]: atomic, whoever else is writing."""
+    query = model.update(updated_at=now(), version=model.version + 1, **changes).where(
+        model.id == row_id)
+    if expected_version is not None:
+        query = query.where(model.version == expected_version)
+    if not query.execute():
+        raise _refusal(model, row_id, expected_version, not_author)
+
+
+def _check_version(model, row_id: int, expected_version: int | None) -> None:
+    """Nothing to change: still refuse if the caller's copy is out of date."""
+    row = model.get_or_none(model.id == row_id)
+    if row is not None and expected_version not in (None, row.version):
+        raise _refusal(model, row_id, expected_version, "")
+
+
 def edit_touchpoint(
-    touchpoint_id: int, *, kind=None, at=None, minutes=..., note=None
+    touchpoint_id: int, *, kind=None, at=None, minutes=..., note=None,
+    expected_version: int | None = None,
 ) -> Touchpoint:
+    """``expected_version``: the version the caller showed; if the row has moved on since
+    (someone else edited it), nothing is saved and ConflictError says so."""
     changes: dict = {}
     if kind is not None:
         changes["kind"] = parse_kind(kind).value
@@ -105,15 +157,15 @@ def edit_touchpoint(
     with db_proxy.atomic():
         get_touchpoint(touchpoint_id)
         if changes:
-            (
-                TouchpointRow.update(updated_at=now(), version=TouchpointRow.version + 1, **changes)
-                .where(TouchpointRow.id == touchpoint_id)
-                .execute()
-            )
+            _update(TouchpointRow, touchpoint_id, expected_version, changes,
+                    "this touchpoint cannot be changed")
+        else:
+            _check_version(TouchpointRow, touchpoint_id, expected_version)
     return get_touchpoint(touchpoint_id)
 
 
-def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = None) -> Note:
+def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = None,
+              expected_version: int | None = None) -> Note:
     changes: dict = {}
     if text is not None:
         changes["text"] = clean_note(text)
@@ -124,33 +176,47 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
     with db_proxy.atomic():
         get_note(note_id)
         if changes:
-            (
-                NoteRow.update(updated_at=now(), version=NoteRow.version + 1, **changes)
-                .where(NoteRow.id == note_id)
-                .execute()
-            )
+            _update(NoteRow, note_id, expected_version, changes,
+                    "only its author can edit this note")
+        else:
+            _check_version(NoteRow, note_id, expected_version)
     return get_note(note_id)
 
 
-def delete_touchpoint(touchpoint_id: int) -> dict:
+def set_note_shared(note_id: int, shared: bool, expected_version: int | None = None) -> Note:
+    """Share a note with the team (or make it private again); only its author can —
+    on a team database row-level security refuses everyone else."""
+    not_author = ("only its author can share this note" if shared
+                  else "only its author can make this note private")
+    with db_proxy.atomic():
+        get_note(note_id)  # someone else's private note: not even seen (NotFound)
+        _update(NoteRow, note_id, expected_version, {"shared": bool(shared)}, not_author)
+    return get_note(note_id)
+
+
+def _delete(model, row_id: int, expected_version: int | None, not_author: str) -> dict:
+    """Delete one row and return all of it, so an undo can put it back with the same id."""
+    with db_proxy.atomic():
+        row = model.get_or_none(model.id == row_id)
+        if row is None:
+            raise NotFound(f"no {model._meta.table_name} with id {row_id}")
+        data = row.__data__.copy()
+        query = model.delete().where(model.id == row_id)
+        if expected_version is not None:
+            query = query.where(model.version == expected_version)
+        if not query.execute():
+            raise _refusal(model, row_id, expected_version, not_author, "nothing was deleted")
+    return data
+
+
+def delete_touchpoint(touchpoint_id: int, expected_version: int | None = None) -> dict:
     """Delete and return the full row, so an undo can put it back with the same id."""
-    with db_proxy.atomic():
-        row = TouchpointRow.get_or_none(TouchpointRow.id == touchpoint_id)
-        if row is None:
-            raise NotFound(f"no touchpoint with id {touchpoint_id}")
-        data = row.__data__.copy()
-        TouchpointRow.delete().where(TouchpointRow.id == touchpoint_id).execute()
-    return data
+    return _delete(TouchpointRow, touchpoint_id, expected_version,
+                   "this touchpoint cannot be deleted")
 
 
-def delete_note(note_id: int) -> dict:
-    with db_proxy.atomic():
-        row = NoteRow.get_or_none(NoteRow.id == note_id)
-        if row is None:
-            raise NotFound(f"no note with id {note_id}")
-        data = row.__data__.copy()
-        NoteRow.delete().where(NoteRow.id == note_id).execute()
-    return data
+def delete_note(note_id: int, expected_version: int | None = None) -> dict:
+    return _delete(NoteRow, note_id, expected_version, "only its author can delete this note")
 
 
 def restore_touchpoint(data: dict) -> Touchpoint:
@@ -163,6 +229,11 @@ def restore_note(data: dict) -> Note:
     with db_proxy.atomic():
         NoteRow.insert(**data).execute()
     return get_note(data["id"])
+
+
+def current_user() -> str:
+    """Who is writing: the login role on a team database ("" in a database file)."""
+    return who()
 
 
 def timeline(
@@ -183,8 +254,19 @@ def entry_as_dict(entry: TimelineEntry) -> dict:
     data = {"id": entry.id, **asdict(entry)}
     data["type"] = entry.type.value
     data["at"] = entry.at.isoformat()
+    if entry.type is not EntryType.NOTE:  # who wrote it and its version: touchpoints, notes
+        data.pop("shared", None)
+        if entry.type is not EntryType.TOUCHPOINT:
+            data.pop("author", None)
+            data.pop("version", None)
     data["text"] = (
         entry.summary() if entry.type in (EntryType.MOVE, EntryType.CREATED) else entry.text
     )
     del data["row_id"]
     return data
+
+
+def note_as_dict(note: Note) -> dict:
+    return {"id": note.id, "contact_id": note.contact_id, "at": note.at.isoformat(),
+            "text": note.text, "author": note.author, "shared": note.shared,
+            "version": note.version}

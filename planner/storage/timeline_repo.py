@@ -56,25 +56,27 @@ def _source(etype: EntryType):
     name = ContactRow.name
     if etype is EntryType.TOUCHPOINT:
         t = TouchpointRow
-        q = t.select(t.id, t.contact, name, t.at, t.kind, t.note, t.minutes).join(ContactRow, LEFT)
+        q = t.select(t.id, t.contact, name, t.at, t.kind, t.note, t.minutes, t.author,
+                     t.version).join(ContactRow, LEFT)
         return (
             t,
             q,
             t.contact,
             t.at,
-            lambda r: TimelineEntry(
-                etype, r[0], r[1], r[2], to_utc(r[3]), kind=r[4], text=r[5], minutes=r[6]
-            ),
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind=r[4],
+                                    text=r[5], minutes=r[6], author=r[7], version=r[8]),
         )
     if etype is EntryType.NOTE:
         n = NoteRow
-        q = n.select(n.id, n.contact, name, n.at, n.text).join(ContactRow, LEFT)
+        q = n.select(n.id, n.contact, name, n.at, n.text, n.author, n.shared,
+                     n.version).join(ContactRow, LEFT)
         return (
             n,
             q,
             n.contact,
             n.at,
-            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind="note", text=r[4]),
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind="note",
+                                    text=r[4], author=r[5], shared=bool(r[6]), version=r[7]),
         )
     if etype is EntryType.MOVE:
         m = RingMoveRow

@@ -56,7 +56,7 @@ class HistoryController(QObject):
                                when=tp.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                                minutes=tp.minutes, note=tp.note, editing=True)
             dialog.kind.model().item(dialog.kind.findData(NOTE)).setEnabled(False)
-            at = tp.at
+            at, version = tp.at, tp.version
         elif kind == "note":
             note = svc.get_note(row_id)
             contact = self.document.contact(note.contact_id)
@@ -64,26 +64,30 @@ class HistoryController(QObject):
                                when=note.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                                note=note.text, editing=True)
             dialog.kind.setEnabled(False)
-            at = note.at
+            at, version = note.at, note.version
         else:
             return None
-        # the field shows minutes only: an untouched time keeps its seconds
+        # the field shows minutes only: an untouched time keeps its seconds; the version
+        # is what the dialog shows: someone else's edit meanwhile is a conflict
         original = (dialog.when.text(), at)
-        dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id, original))
+        dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id, original, version))
         self.dialog = dialog
         dialog.open()
         return dialog
 
-    def _edited(self, dialog: LogDialog, kind: str, row_id: int, original=None) -> None:
+    def _edited(self, dialog: LogDialog, kind: str, row_id: int, original=None,
+                version: int | None = None) -> None:
         v = dialog.values()
         if original is not None and dialog.when.text() == original[0]:
             v["at"] = original[1]
         if kind == "touchpoint":
             changes = {"kind": v["kind"], "at": v["at"], "minutes": v["minutes"],
                        "note": v["note"]}
-            self.document.push(EditTouchpointCommand(self.document, row_id, changes))
+            self.document.push(EditTouchpointCommand(self.document, row_id, changes,
+                                                     version=version))
         else:
-            self.document.push(EditNoteCommand(self.document, row_id, v["note"], v["at"]))
+            self.document.push(EditNoteCommand(self.document, row_id, v["note"], v["at"],
+                                               version=version))
 
     def delete(self, entry_id: str) -> bool:
         kind, _, raw = entry_id.partition(":")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.contact import Contact
+from planner.domain.errors import PlannerError
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
+from planner.services import contacts as contact_svc
+from planner.services.touchpoints import current_user
 from planner.ui.advocacy_panel import AdvocacyPanel
 from planner.ui.icons import kind_icon
 from planner.ui.palette import STATUS_COLORS
@@ -26,6 +30,43 @@ from planner.ui.timeline_view import TimelineView
 
 def _fmt_time(moment) -> str:
     return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "never"
+
+
+def _ago(moment, today=None) -> str:
+    """"today", "yesterday", "3 days ago", else the date."""
+    day = moment.astimezone().date()
+    today = today or datetime.now().astimezone().date()
+    days = (today - day).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if 1 < days < 14:
+        return f"{days} days ago"
+    text = day.strftime("%a %d %b").replace(" 0", " ")
+    return text if day.year == today.year else f"{text} {day.year}"
+
+
+def _kind(kind: str | None) -> str:
+    if not kind:
+        return ""
+    try:
+        label = parse_kind(kind).label
+    except PlannerError:
+        return kind or ""
+    return label if label.isupper() else label.lower()
+
+
+def team_last_touch_text(c: Contact, team: tuple | None, user: str) -> str:
+    """Two lines on a team database: your last touch, and the team's newest one
+    ("Team: same" when that is yours; "—" when there is none)."""
+    mine = f"{_ago(c.last_touch)} · {_kind(c.last_touch_kind)}" if c.last_touch else "—"
+    if team is None:
+        theirs = "—"
+    else:
+        at, kind, author = team
+        theirs = "same" if author == user else f"{_ago(at)} · {_kind(kind)} by {author}"
+    return f"You: {mine}\nTeam: {theirs}"
 
 
 QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
@@ -147,8 +188,7 @@ class PersonPanel(QWidget):
         self.subtitle.setText(f"{ring}{where}")
         cadence = c.cadence_days or (self.document.cadence(c.ring) if c.ring else None)
         values = {
-            "last": _fmt_time(c.last_touch) + (f" ({c.last_touch_kind})"
-                                               if c.last_touch_kind else ""),
+            "last": self._last_touch(c),
             "email": c.email, "phones": ", ".join(c.phones),
             "handles": ", ".join(f"{k}: {v}" for k, v in c.handles.items()),
             "channels": ", ".join(c.channels), "tags": ", ".join(c.tags),
@@ -162,3 +202,12 @@ class PersonPanel(QWidget):
             text = values[key]
             label.setText(text)
             self.form.setRowVisible(row, bool(text) or key == "last")
+
+    def _last_touch(self, c: Contact) -> str:
+        """Yours; on a team database also the team's newest (one small query, run when
+        the selection or this person's history changes)."""
+        user = current_user()
+        if not user:
+            return _fmt_time(c.last_touch) + (f" ({c.last_touch_kind})"
+                                              if c.last_touch_kind else "")
+        return team_last_touch_text(c, contact_svc.team_last_touch(c.id), user)

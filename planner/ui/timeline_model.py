@@ -25,6 +25,7 @@ class Role(IntEnum):
     ENTRY_ID = Qt.ItemDataRole.UserRole + 3
     CONTACT_ID = Qt.ItemDataRole.UserRole + 4
     KIND = Qt.ItemDataRole.UserRole + 5
+    BYLINE = Qt.ItemDataRole.UserRole + 6  # team database: "by bob", "by you · private"
 
 
 def day_label(day: date, today: date | None = None) -> str:
@@ -40,8 +41,21 @@ def day_label(day: date, today: date | None = None) -> str:
     return text if day.year == today.year else f"{text} {day.year}"
 
 
-def entry_text(entry: TimelineEntry, with_contact: bool) -> str:
-    """One readable line: what, when, with whom."""
+def byline(entry: TimelineEntry, user: str) -> str:
+    """Who wrote a touchpoint or note, and whether a note is shared, on a team database
+    (``user``: the connected role); "" in a database file, where everything is yours."""
+    author = entry.author
+    if not user or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
+        return ""
+    text = "by you" if author == user else f"by {author}" if author else ""
+    if entry.type is EntryType.NOTE:
+        privacy = "shared" if entry.shared else "private"
+        text = f"{text} · {privacy}" if text else privacy
+    return text
+
+
+def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
+    """One readable line: what, when, with whom (and by whom: ``by``)."""
     clock = entry.at.astimezone().strftime("%H:%M")
     if entry.type is EntryType.TOUCHPOINT:
         from planner.domain.kinds import parse_kind
@@ -57,6 +71,8 @@ def entry_text(entry: TimelineEntry, with_contact: bool) -> str:
     line = " · ".join(parts)
     if with_contact:
         line = f"{line} — {entry.contact}"
+    if by:
+        line = f"{line} · {by}"
     body = entry.text if entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE) else ""
     return f"{line}\n{body}" if body else line
 
@@ -71,6 +87,7 @@ class TimelineModel(QAbstractListModel):
         self.contact_id: int | None = None
         self.kinds: set[str] | None = None
         self.contact_ids: set[int] | None = None
+        self.user = ""  # the connected role on a team database (see byline)
         self._rows: list[tuple[str, object]] = []
         self._last: TimelineEntry | None = None
         self._exhausted = False
@@ -99,6 +116,7 @@ class TimelineModel(QAbstractListModel):
         self._fetching = True
         try:
             self._last, self._exhausted = None, False
+            self.user = svc.current_user()
             rows = self._read_page() if self._may_fetch() else []
             self.beginResetModel()
             self._rows = rows
@@ -182,9 +200,11 @@ class TimelineModel(QAbstractListModel):
             return None
         entry: TimelineEntry = item
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return entry_text(entry, not self.person_scope)
+            return entry_text(entry, not self.person_scope, byline(entry, self.user))
         if role == Role.IS_HEADER:
             return False
+        if role == Role.BYLINE:
+            return byline(entry, self.user)
         if role == Role.ENTRY:
             return entry
         if role == Role.ENTRY_ID:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPalette, QTextDocument
+from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
 )
 
+from planner.domain.errors import PlannerError
 from planner.domain.timeline import EntryType
 from planner.ui.icons import kind_icon
 from planner.ui.timeline_model import Role, entry_text
@@ -25,14 +26,27 @@ def _escape_md(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in text)
 
 
+def _append_muted(doc: QTextDocument, text: str, palette: QPalette) -> None:
+    """``text`` small and muted at the end of the entry's first line ("by bob")."""
+    cursor = QTextCursor(doc.firstBlock())
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    muted = QTextCharFormat()
+    muted.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+    muted.setFontWeight(QFont.Weight.Normal)
+    size = doc.defaultFont().pointSizeF()
+    if size > 0:
+        muted.setFontPointSize(size * 0.85)
+    cursor.insertText("   " + text, muted)
+
+
 class TimelineDelegate(QStyledItemDelegate):
     def __init__(self, parent=None, with_contact: bool = True):
         super().__init__(parent)
         self.with_contact = with_contact
         self._docs: OrderedDict[tuple, QTextDocument] = OrderedDict()
 
-    def _document(self, entry, width: int, palette: QPalette) -> QTextDocument:
-        key = (entry.id, entry.text, entry.at, entry.kind, entry.minutes, width,
+    def _document(self, entry, width: int, palette: QPalette, by: str = "") -> QTextDocument:
+        key = (entry.id, entry.text, entry.at, entry.kind, entry.minutes, width, by,
                palette.color(QPalette.ColorRole.Text).name())
         doc = self._docs.get(key)
         if doc is not None:
@@ -50,6 +64,8 @@ class TimelineDelegate(QStyledItemDelegate):
         color = palette.color(QPalette.ColorRole.Text).name()
         doc.setDefaultStyleSheet(f"body {{ color: {color}; }}")
         doc.setMarkdown(markdown)
+        if by:
+            _append_muted(doc, by, palette)
         doc.setTextWidth(max(50, width))
         self._docs[key] = doc
         if len(self._docs) > 500:
@@ -79,7 +95,8 @@ class TimelineDelegate(QStyledItemDelegate):
         icon_rect = QRect(option.rect.left() + PAD, option.rect.top() + PAD, ICON, ICON)
         kind_icon(entry.kind or "other").paint(painter, icon_rect)
         text_left = icon_rect.right() + PAD
-        doc = self._document(entry, option.rect.right() - text_left - PAD, option.palette)
+        doc = self._document(entry, option.rect.right() - text_left - PAD, option.palette,
+                             index.data(Role.BYLINE) or "")
         painter.translate(text_left, option.rect.top() + PAD - 1)
         doc.drawContents(painter)
         painter.restore()
@@ -91,7 +108,8 @@ class TimelineDelegate(QStyledItemDelegate):
         width = option.rect.width() or 300
         if entry is None:
             return QSize(width, ICON + 2 * PAD)
-        doc = self._document(entry, width - ICON - 3 * PAD, option.palette)
+        doc = self._document(entry, width - ICON - 3 * PAD, option.palette,
+                             index.data(Role.BYLINE) or "")
         return QSize(width, int(max(ICON, doc.size().height())) + 2 * PAD)
 
 
@@ -158,7 +176,34 @@ class TimelineView(QListView):
         if entry is None or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
             return
         self.setCurrentIndex(index)
+        user = getattr(self.model(), "user", "")
+        yours = not user or entry.author == user
         menu = QMenu(self)
-        menu.addAction("Edit…", lambda: self.edit_requested.emit(entry.id))
-        menu.addAction("Delete", lambda: self.delete_requested.emit(entry.id))
+        menu.addAction("Edit…", lambda: self.edit_requested.emit(entry.id)).setEnabled(
+            yours or entry.type is EntryType.TOUCHPOINT)
+        menu.addAction("Delete", lambda: self.delete_requested.emit(entry.id)).setEnabled(
+            yours or entry.type is EntryType.TOUCHPOINT)
+        if user and yours and entry.type is EntryType.NOTE:
+            shared = entry.shared
+            menu.addSeparator()
+            menu.addAction("Make private" if shared else "Share with the team",
+                           lambda: self.share_note(entry, not shared))
         menu.popup(event.globalPos())
+
+    def share_note(self, entry, shared: bool) -> bool:
+        """Share one of your notes with the team (or make it private): one undo step,
+        checked against the version this timeline shows."""
+        from planner.document.log_commands import ShareNoteCommand
+
+        document = self.model().document
+        try:
+            command = ShareNoteCommand(document, entry.row_id, shared,
+                                       version=entry.version)
+        except PlannerError as exc:  # deleted meanwhile
+            document.message.emit(str(exc))
+            return False
+        ok = document.push(command)
+        if ok:
+            what = "Shared the note with the team" if shared else "Made the note private"
+            document.message.emit(f"{what} — Undo (Ctrl+Z) takes it back")
+        return ok
