@@ -38,6 +38,8 @@ MANY = 200
 class TeamSync(QObject):
     #: (online, one line for the banner / status bar)
     connection_changed = Signal(bool, str)
+    #: "live" (listening), "polling" (no LISTEN), "offline" (reconnecting)
+    mode_changed = Signal(str)
 
     GATHER_MS = 150
     POLL_MS = 3000
@@ -101,12 +103,14 @@ class TeamSync(QObject):
         except Exception as exc:  # psycopg2.Error and friends: fall back to polling
             log.info("cannot LISTEN on the team database (%s); polling instead", exc)
             self._poll.start()
+            self.mode_changed.emit("polling")
             self._relisten.start(min(self._relisten.interval() * 2, self.MAX_BACKOFF_S * 1000))
             return
         self._relisten.setInterval(1000)
         self._poll.stop()
         self._notifier = QSocketNotifier(self._listener.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._readable)
+        self.mode_changed.emit("live")
         self.poll()  # what was committed while nobody listened
 
     def _drop_listener(self) -> None:
@@ -126,6 +130,7 @@ class TeamSync(QObject):
             if self.heartbeat():  # the main connection is fine: poll until listening again
                 self._poll.start()
                 self._relisten.start()
+                self.mode_changed.emit("polling")
             return
         if self._pending and not self._gather.isActive():
             self._gather.start()
@@ -244,6 +249,7 @@ class TeamSync(QObject):
         self._drop_listener()
         self._backoff = 1
         self._retry.start(1000)
+        self.mode_changed.emit("offline")
         self.connection_changed.emit(
             False, "Connection to the team database lost — what you see is kept, read-only, "
                    "until it is back. Reconnecting…")

@@ -301,6 +301,19 @@ class MainWindow(QMainWindow):
             self.show_message(text)
 
         team.connection_changed.connect(changed)
+        self.team_label = QLabel(self)
+        self.team_label.setObjectName("teamStatus")
+        self.statusBar().addPermanentWidget(self.team_label)
+        modes = {"live": ("●", "live updates"), "polling": ("◐", "checking every few seconds"),
+                 "offline": ("○", "offline, reconnecting")}
+
+        def mode(name: str) -> None:
+            mark, words = modes[name]
+            self.team_label.setText(f"{mark} {team.me}")
+            self.team_label.setToolTip(f"Team database, signed in as {team.me}: {words}")
+
+        team.mode_changed.connect(mode)
+        mode("live" if team.listening else "polling")
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

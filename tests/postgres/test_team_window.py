@@ -191,3 +191,14 @@ def test_undo_never_overwrites_a_teammates_later_edit(team, alice_window, qtbot)
     assert "changed by someone else" in messages[-1]
     assert pg.sql("SELECT title FROM contact WHERE id = %s", (ada.id,)) == [("Mathematician",)]
     assert document.contact(ada.id).title == "Mathematician"
+
+
+def test_the_status_bar_says_who_you_are_and_how_changes_arrive(team, alice_window, qtbot):
+    pg, alice, _, _ = team
+    label = alice_window.team_label
+    assert label.text() == f"● {alice}" and "live updates" in label.toolTip()
+    pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+           "WHERE application_name = 'mentorship-planner (live updates)' AND datname = %s",
+           (pg.name,))
+    qtbot.waitUntil(lambda: label.text().startswith("◐"), timeout=WAIT)
+    qtbot.waitUntil(lambda: label.text().startswith("●"), timeout=WAIT)
