@@ -121,6 +121,12 @@ Field                        Meaning
 ``.created_at``              when it was noted
 ``.updated_at``              when it was last changed
 ``.version``                 edit counter
+``cadence_overrides[]``      a planner user's own cadence for a person (schema 4; team
+                             databases only — a file keeps ``contacts[].cadence_days``)
+``.id``                      row id
+``.contact_id``              the person
+``.owner``                   whose cadence (``""`` = the importing user)
+``.days``                    days between touches, or ``null`` = the ring's for this user
 ``settings``                 map of setting → JSON value: ``ring_capacity``
                              (``{"inner": 3, …}``), ``ring_cadence_days``, ``backup_keep``…
 ===========================  ===============================================================

@@ -302,3 +302,23 @@ def test_a_version_3_team_database_is_upgraded_and_its_users_keep_working(v3_dat
     with as_user(pg, bob):
         assert contacts.get_contact(ada_id).cadence_days == 8
     assert overrides(pg) == [(alice, ada_id, 5)]
+
+
+def test_a_users_own_cadences_travel_in_their_json_export(team):
+    from planner.services.exporting import export_json, import_json
+    from planner.storage import dump
+
+    pg, alice, bob = team
+    with as_user(pg, alice):
+        ada = contacts.add_contact("Ada", ring=Ring.INNER, cadence_days=5)
+        data = export_json()
+    with as_user(pg, bob):
+        contacts.edit_contact(ada.id, cadence_days=30)
+    assert [(r["owner"], r["days"]) for r in data["cadence_overrides"]] == [(alice, 5)]
+    empty_tables(pg)
+    with as_user(pg, alice):
+        import_json(data)
+        assert contacts.get_contact(ada.id).cadence_days == 5
+        assert dump.row_counts()["cadence_overrides"] == 1
+    with as_user(pg, bob):  # a teammate's own cadence for Ada is not in alice's export
+        assert contacts.get_contact(ada.id).cadence_days is None
