@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 
 import pytest
 
@@ -57,6 +58,20 @@ class PgCluster:
         self.roles.append(name)
         return name
 
+    def planner_users(self, *labels: str) -> list[str]:
+        """Ordinary login roles made by ``db add-user``'s code (row-level security applies
+        to them; superusers bypass it). The planner's tables must exist."""
+        from planner.storage import postgres
+
+        admin = postgres.connect(self.url())
+        try:
+            roles = [self.role(label) for label in labels]
+            for role in roles:
+                postgres.add_user(admin, role)
+        finally:
+            admin.close()
+        return roles
+
     def sql(self, statement: str, params=None, user: str = ADMIN) -> list[tuple]:
         import psycopg2
 
@@ -67,6 +82,18 @@ class PgCluster:
                 return cur.fetchall() if cur.description else []
         finally:
             conn.close()
+
+
+@contextmanager
+def logged_in(pg: PgCluster, role: str):
+    """The team database opened as ``role`` (models bound) for the block."""
+    from planner.storage.database import open_database
+
+    handle = open_database(pg.url(role))
+    try:
+        yield handle
+    finally:
+        handle.close()
 
 
 @pytest.fixture(scope="module")

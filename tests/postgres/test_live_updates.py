@@ -13,12 +13,7 @@ from planner.storage import postgres_live as live
 
 @pytest.fixture(scope="module")
 def team(pg_initialised):
-    admin = postgres.connect(pg_initialised.url())
-    roles = [pg_initialised.role(name) for name in ("alice", "bob")]
-    for role in roles:
-        postgres.add_user(admin, role)
-    admin.close()
-    return pg_initialised, *roles
+    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ as two ordinary roles, alice and bob, whose notes row-level security keeps priva
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +15,7 @@ from planner.domain.timeline import EntryType
 from planner.services import contacts
 from planner.services import touchpoints as svc
 from tests.helpers.cli import as_json, ok, refused, run_cli
+from tests.postgres.conftest import logged_in
 
 T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 CHANGED = ("was changed by someone else meanwhile; your edit was not saved — "
@@ -114,26 +114,7 @@ def test_timeline_entries_say_who_wrote_them_and_their_version(backend):
 # -- two planner users on a team database --------------------------------------------------
 @pytest.fixture(scope="module")
 def team(pg_initialised):
-    from planner.storage import postgres
-
-    pg = pg_initialised
-    admin = postgres.connect(pg.url())
-    roles = [pg.role(name) for name in ("alice", "bob")]
-    for role in roles:
-        postgres.add_user(admin, role)
-    admin.close()
-    return pg, *roles
-
-
-@contextmanager
-def logged_in(pg, role: str):
-    from planner.storage.database import open_database
-
-    handle = open_database(pg.url(role))
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
 
 
 @pytest.fixture

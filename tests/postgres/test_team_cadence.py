@@ -4,7 +4,6 @@ ordinary roles (alice, bob) so row-level security applies; the same services on 
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import psycopg2
@@ -21,6 +20,7 @@ from planner.storage import contacts_repo, migrations, postgres
 from planner.storage.database import open_database
 from tests.helpers.cli import run_cli
 from tests.postgres.conftest import empty_tables
+from tests.postgres.conftest import logged_in as as_user
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -28,30 +28,13 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 @pytest.fixture(scope="module")
 def roles(pg_initialised):
     """Two planner users made by add_user (not superusers: RLS applies to them)."""
-    pg = pg_initialised
-    alice, bob = pg.role("alice"), pg.role("bob")
-    admin = open_database(pg.url())
-    try:
-        for role in (alice, bob):
-            postgres.add_user(admin.db, role)
-    finally:
-        admin.close()
-    return pg, alice, bob
+    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
 
 
 @pytest.fixture
 def team(roles):
     empty_tables(roles[0])
     return roles
-
-
-@contextmanager
-def as_user(pg, role):
-    handle = open_database(pg.url(role))
-    try:
-        yield handle
-    finally:
-        handle.close()
 
 
 def overrides(pg) -> list[tuple]:

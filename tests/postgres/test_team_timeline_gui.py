@@ -6,7 +6,6 @@ Bob's history is written before the window opens, logged in as bob (his own role
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -20,30 +19,12 @@ from planner.services import touchpoints as svc
 from planner.ui.timeline_model import Role
 from tests.gui.helpers import open_window
 from tests.gui.history_helpers import entry_row, find_entry, person_last_touch
+from tests.postgres.conftest import logged_in
 
 
 @pytest.fixture(scope="module")
 def team(pg_initialised):
-    from planner.storage import postgres
-
-    pg = pg_initialised
-    admin = postgres.connect(pg.url())
-    roles = [pg.role(name) for name in ("alice", "bob")]
-    for role in roles:
-        postgres.add_user(admin, role)
-    admin.close()
-    return pg, *roles
-
-
-@contextmanager
-def logged_in(pg, role: str):
-    from planner.storage.database import open_database
-
-    handle = open_database(pg.url(role))
-    try:
-        yield handle
-    finally:
-        handle.close()
+    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
 
 
 def days_ago(days: int, hour: int = 10) -> datetime:

@@ -21,15 +21,7 @@ WAIT = 8000  # ms; changes appear within about a second, this is only a ceiling
 
 @pytest.fixture(scope="module")
 def team(pg_initialised):
-    from planner.storage import postgres
-
-    pg = pg_initialised
-    admin = postgres.connect(pg.url())
-    roles = [pg.role(name) for name in ("alice", "bob", "carol")]
-    for role in roles:
-        postgres.add_user(admin, role)
-    admin.close()
-    return pg, *roles
+    return pg_initialised, *pg_initialised.planner_users("alice", "bob", "carol")
 
 
 @pytest.fixture
