@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,9 @@ def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
     finally:
         QApplication.restoreOverrideCursor()
     log.info("switched from %s to %s", old.target.display(), opened.target.display())
+    from planner.ui.team_dialog import remember_last_database
+
+    remember_last_database(new.settings, opened.target.url)  # a plain `planner` reopens it
     install_error_handler(new)
     new.show()  # before the old one closes: the last window closing would end the app
     app = QApplication.instance()
@@ -376,6 +380,10 @@ def run_gui(database: str | None) -> int:
     theme.apply_theme(theme.saved_choice(), app)
     from planner.ui.passphrase_dialog import is_encrypted_database, unlock_and_run
 
+    if database is None and not os.environ.get("PLANNER_DB"):
+        window = _reopen_last_team_database(app)
+        if window is not None:
+            return app.exec()
     read_only = None
     try:
         lock = acquire_instance_lock(database)
@@ -405,6 +413,38 @@ def run_gui(database: str | None) -> int:
     return app.exec()
 
 
+def _reopen_last_team_database(app):
+    """The team database the user switched to last time, shown; None when there is none
+    or it cannot be opened now (then the default file opens, and says why)."""
+    from PySide6.QtCore import QSettings, QTimer
+
+    from planner.domain.errors import PlannerError
+    from planner.ui.team_dialog import last_team_database
+
+    url = last_team_database(QSettings())
+    if url is None:
+        return None
+    try:
+        return _show_window(url, None)
+    except PlannerError as exc:
+        if needs_team_password(url, exc):
+            ask_team_password_then_run(app, url, exc, run=False)
+            windows = getattr(app, "_planner_window", None)
+            if windows is not None:
+                return windows
+        log.warning("cannot reopen the team database %s: %s", url, exc)
+        note = (f"The team database you used last could not be opened ({exc}); this is "
+                "your own database file. File → Open Team Database… tries again.")
+        QTimer.singleShot(0, lambda: _say_on_windows(app, note))
+        return None
+
+
+def _say_on_windows(app, text: str) -> None:
+    for widget in app.topLevelWidgets():
+        if widget.objectName() == "mainWindow" and widget.isVisible():
+            widget.show_message(text)
+
+
 def needs_team_password(database: str | None, problem: Exception) -> bool:
     """A team database that refused us for want of (the right) password."""
     text = str(problem).lower()
@@ -413,9 +453,11 @@ def needs_team_password(database: str | None, problem: Exception) -> bool:
                                       "fe_sendauth"))
 
 
-def ask_team_password_then_run(app, database: str, problem: Exception) -> int:
+def ask_team_password_then_run(app, database: str, problem: Exception, *,
+                               run: bool = True) -> int:
     """Ask for the password in the team database dialog (the keyring had none); then the
-    window. Cancel ends the app, as closing the window would."""
+    window (kept as ``app._planner_window``) and, if ``run``, the event loop. Cancel
+    ends the app, as closing the window would."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDialog
 
@@ -431,8 +473,8 @@ def ask_team_password_then_run(app, database: str, problem: Exception) -> int:
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return 1
     opened = open_database(dialog.url(), password=dialog.session_password())
-    _show_window(dialog.url(), opened)
-    return app.exec()
+    app._planner_window = _show_window(dialog.url(), opened)
+    return app.exec() if run else 0
 
 
 def _restore_then_run(app, database: str | None, problem: Exception) -> bool:

@@ -140,6 +140,28 @@ def remember_recent(settings: QSettings, url: str) -> list[str]:
     return recent
 
 
+LAST_KEY = "team/last"
+
+
+def last_team_database(settings: QSettings) -> str | None:
+    """The team database the window was last switched to (reopened by a plain
+    ``planner``), unless the user went back to a file since."""
+    value = str(settings.value(LAST_KEY, "") or "").strip()
+    return value if value and urlsplit(value).password is None else None
+
+
+def remember_last_database(settings: QSettings, url: str | None) -> None:
+    """After a switch: a team database's URL (no password) is reopened next time; a
+    file (``None``) means the default start again."""
+    from planner.storage.postgres import account_for_url
+
+    if url:
+        settings.setValue(LAST_KEY, account_for_url(url))
+    else:
+        settings.remove(LAST_KEY)
+    settings.sync()
+
+
 # ------------------------------------------------------------------ the dialog
 
 

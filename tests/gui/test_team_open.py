@@ -14,7 +14,13 @@ from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from planner.storage.postgres import account_for_url
-from planner.ui.team_dialog import TeamDatabaseDialog, check_url, read_recent, remember_recent
+from planner.ui.team_dialog import (
+    TeamDatabaseDialog,
+    check_url,
+    last_team_database,
+    read_recent,
+    remember_recent,
+)
 from tests.gui.helpers import populate, use_private_settings
 from tests.postgres.conftest import _admin_connection, pg, pg_initialised, pg_server  # noqa: F401
 
@@ -268,6 +274,7 @@ def test_a_good_url_switches_the_window(qtbot, file_window, team_user, memory_ke
     # the password went to the keyring, under the URL without a password
     assert memory_keyring.store[(SERVICE, account_for_url(url))] == "s3cret-alice"
     assert read_recent(QSettings()) == [url]
+    assert last_team_database(QSettings()) == url  # a plain `planner` reopens it next time
     # leaving the file released its instance lock: another window may take it now
     assert app._planner_lock is None
     other = acquire_instance_lock(str(path))
@@ -342,6 +349,7 @@ def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, t
     assert str(other) in new.windowTitle()
     qtbot.waitUntil(lambda: not isValid(file_window))
     assert QApplication.instance()._planner_lock is not None  # it holds the new file's lock
+    assert last_team_database(QSettings()) is None  # a file: the default start again
 
 
 def test_an_encrypted_file_is_unlocked_from_the_keyring_then_switched_to(

@@ -54,3 +54,31 @@ def test_the_dialog_asks_then_the_window_opens(pg_initialised, qtbot):
 def test_cancel_ends_without_a_window(pg_initialised, qtbot):
     QTimer.singleShot(200, lambda: QApplication.activeModalWidget().reject())
     assert ask_team_password_then_run(_App(), pg_initialised.url(), REFUSED) == 1
+
+
+def test_a_plain_start_reopens_the_team_database_switched_to_last(pg_initialised, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from planner.app import _reopen_last_team_database
+    from planner.ui.team_dialog import last_team_database, remember_last_database
+
+    settings = QSettings()
+    assert _reopen_last_team_database(QApplication.instance()) is None  # none yet
+    remember_last_database(settings, pg_initialised.url(password="not-kept"))
+    assert last_team_database(settings) == pg_initialised.url()  # never the password
+    window = _reopen_last_team_database(QApplication.instance())
+    assert window is not None and window.document.database.target.kind == "postgresql"
+    window.document.stop_watching()
+    window.close()
+    remember_last_database(settings, None)  # back to a file: the default start again
+    assert last_team_database(settings) is None
+
+
+def test_an_unreachable_last_team_database_falls_back_to_the_file_and_says_so(qtbot):
+    from PySide6.QtCore import QSettings
+
+    from planner.app import _reopen_last_team_database
+    from planner.ui.team_dialog import remember_last_database
+
+    remember_last_database(QSettings(), "postgresql://ada@127.0.0.1:1/team")
+    assert _reopen_last_team_database(QApplication.instance()) is None
