@@ -167,9 +167,10 @@ class TeamSync(QObject):
             return
         self._clock = self._read_clock()
         ids = {c.contact_id for c in relevant}
+        # new, edited or removed people are re-read one by one (the views follow a
+        # person appearing or going); settings change everyone's status
         needs_all = (None in ids or len(ids) > MANY
-                     or any(c.table in ("contact", "setting", "cadence_override")
-                            for c in relevant))
+                     or any(c.table == "setting" for c in relevant))
         self._guarded(lambda: self._refresh(needs_all, sorted(i for i in ids if i is not None),
                                             relevant))
 

@@ -194,3 +194,25 @@ def test_the_status_bar_says_who_you_are_and_how_changes_arrive(team, alice_wind
            (pg.name,))
     qtbot.waitUntil(lambda: label.text().startswith("◐"), timeout=WAIT)
     qtbot.waitUntil(lambda: label.text().startswith("●"), timeout=WAIT)
+
+
+def test_a_teammate_renaming_or_removing_someone_shows_without_a_full_reload(
+        team, alice_window, qtbot):
+    pg, _, bob, _ = team
+    document = alice_window.document
+    resets: list[bool] = []
+    document.reset.connect(lambda: resets.append(True))
+    grace = run_cli("--db", pg.url(bob), "contacts", "add", "Grace Hopper")
+    assert grace.returncode == 0, grace.stderr
+    qtbot.waitUntil(lambda: "Grace Hopper" in names(alice_window), timeout=WAIT)
+    renamed = run_cli("--db", pg.url(bob), "contacts", "edit", "Grace Hopper", "--name",
+                      "Rear Admiral Grace Hopper")
+    assert renamed.returncode == 0, renamed.stderr
+    qtbot.waitUntil(lambda: "Rear Admiral Grace Hopper" in names(alice_window), timeout=WAIT)
+    removed = run_cli("--db", pg.url(bob), "contacts", "remove", "Rear Admiral Grace Hopper")
+    assert removed.returncode == 0, removed.stderr
+    qtbot.waitUntil(lambda: "Rear Admiral Grace Hopper" not in names(alice_window),
+                    timeout=WAIT)
+    model = alice_window.contact_list.view.model()
+    assert model.rowCount() == len(document.contacts())
+    assert resets == []  # each change re-read one person, not the whole network
