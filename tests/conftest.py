@@ -44,6 +44,18 @@ def isolated_home(tmp_path_factory, monkeypatch):
     return root
 
 
+@pytest.fixture(autouse=True)
+def background_work_ends_with_its_test():
+    """Keyring and connection work of a window runs on Qt's global thread pool; a task
+    still running after its test (a connection test waiting out its timeout) must not
+    touch the next test's keyring, notices or database."""
+    yield
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(20_000)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "planner.db"
