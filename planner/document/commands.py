@@ -44,6 +44,17 @@ class DocumentCommand(QUndoCommand):
     def perform(self) -> None:
         raise NotImplementedError
 
+    # Versions: a first step expects the version the window showed; every undo/redo the
+    # version this window's last step (of any command) left on that row, so several own
+    # steps on one row undo cleanly while someone else's change in between is refused.
+    def left(self, table: str, row_id: int, version: int) -> None:
+        """Note the version this step left on a row (the next step expects it)."""
+        self.document.left_versions[(table, row_id)] = version
+
+    def last(self, table: str, row_id: int, shown: int | None) -> int | None:
+        """The version this window's last step left on a row (``shown`` if none did)."""
+        return self.document.left_versions.get((table, row_id), shown)
+
     def redo(self) -> None:
         if self._fresh:  # perform() already ran when the command was pushed
             self._fresh = False
@@ -134,20 +145,19 @@ class EditContactCommand(DocumentCommand):
         # the version on screen: someone else's edit since then is a conflict, not overwritten
         self.version = contact.version if contact else None
 
-    def _edit(self, values: dict) -> None:
-        edited = contact_svc.edit_contact(self.contact_id, expected_version=self.version,
-                                          **values)
-        self.version = edited.version
+    def _edit(self, values: dict, expected: int | None) -> None:
+        edited = contact_svc.edit_contact(self.contact_id, expected_version=expected, **values)
+        self.left("contact", self.contact_id, edited.version)
         self.document.refresh_contacts([self.contact_id])
 
     def perform(self) -> None:
-        self._edit(self.changes)
+        self._edit(self.changes, self.version)
 
     def undo(self) -> None:
-        self._edit(self.previous)
+        self._edit(self.previous, self.last("contact", self.contact_id, self.version))
 
     def replay(self) -> None:
-        self.perform()
+        self._edit(self.changes, self.last("contact", self.contact_id, self.version))
 
 
 class RemoveContactCommand(DocumentCommand):

@@ -54,6 +54,8 @@ class PlannerDocument(QObject):
         self._clock.setInterval(5 * 60 * 1000)
         self._clock.timeout.connect(lambda: self.contacts_changed.emit(list(self._contacts)))
         self.step_error: Exception | None = None  # an undo/redo the services refused
+        #: (table, row id) → the version this window's last step left (see DocumentCommand)
+        self.left_versions: dict[tuple[str, int], int] = {}
         self.team = None  # on a team database: live updates and the connection's state
         if database.target.kind == "postgresql":
             from planner.document.team_sync import TeamSync
@@ -216,9 +218,13 @@ class PlannerDocument(QObject):
             self._lost(exc)
             self.undo_stack.clear()
         except PlannerError as exc:
+            from planner.domain.errors import ConflictError
+
             self.undo_stack.clear()
             self._refresh_after_conflict()
-            self.message.emit(f"{exc} — the view was refreshed")
+            # a conflict's message already says the window shows theirs
+            self.message.emit(str(exc) if isinstance(exc, ConflictError)
+                              else f"{exc} — the view was refreshed")
 
     def move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
              swap_with: int | None = None) -> bool:

@@ -30,14 +30,16 @@ class LogTouchpointCommand(_HistoryCommand):
         kind, at, minutes, note = self.args
         tp = svc.log_touchpoint(self.contact_id, kind, at=at, minutes=minutes, note=note)
         self.touchpoint_id, self.version = tp.id, tp.version
+        self.left("touchpoint", tp.id, tp.version)
         self.changed()
 
     def undo(self) -> None:
-        self.row = svc.delete_touchpoint(self.touchpoint_id, expected_version=self.version)
+        expected = self.last("touchpoint", self.touchpoint_id, self.version)
+        self.row = svc.delete_touchpoint(self.touchpoint_id, expected_version=expected)
         self.changed()
 
     def replay(self) -> None:
-        self.version = svc.restore_touchpoint(self.row).version
+        self.left("touchpoint", self.touchpoint_id, svc.restore_touchpoint(self.row).version)
         self.changed()
 
 
@@ -54,21 +56,23 @@ class AddNoteCommand(_HistoryCommand):
     def perform(self) -> None:
         note = svc.add_note(self.contact_id, self.text, at=self.at)
         self.note_id, self.version = note.id, note.version
+        self.left("note", note.id, note.version)
         self.changed()
 
     def undo(self) -> None:
-        self.row = svc.delete_note(self.note_id, expected_version=self.version)
+        expected = self.last("note", self.note_id, self.version)
+        self.row = svc.delete_note(self.note_id, expected_version=expected)
         self.changed()
 
     def replay(self) -> None:
-        self.version = svc.restore_note(self.row).version
+        self.left("note", self.note_id, svc.restore_note(self.row).version)
         self.changed()
 
 
 class EditTouchpointCommand(_HistoryCommand):
     """``version``: the version the window showed (default: the stored one now); each
-    step passes the version the previous one produced, so someone else's edit in between
-    is a ConflictError, never overwritten."""
+    undo/redo passes the version this window's last step left (``DocumentCommand.left``),
+    so someone else's edit in between is a ConflictError, never overwritten."""
 
     def __init__(self, document, touchpoint_id: int, changes: dict, version: int | None = None):
         before = svc.get_touchpoint(touchpoint_id)
@@ -80,19 +84,19 @@ class EditTouchpointCommand(_HistoryCommand):
                          "note": before.note}
         self.version = before.version if version is None else version
 
-    def _apply(self, values: dict) -> None:
-        tp = svc.edit_touchpoint(self.touchpoint_id, **values, expected_version=self.version)
-        self.version = tp.version
+    def _apply(self, values: dict, expected: int | None) -> None:
+        tp = svc.edit_touchpoint(self.touchpoint_id, **values, expected_version=expected)
+        self.left("touchpoint", self.touchpoint_id, tp.version)
         self.changed()
 
     def perform(self) -> None:
-        self._apply(self.changes)
+        self._apply(self.changes, self.version)
 
     def undo(self) -> None:
-        self._apply(self.previous)
+        self._apply(self.previous, self.last("touchpoint", self.touchpoint_id, self.version))
 
     def replay(self) -> None:
-        self.perform()
+        self._apply(self.changes, self.last("touchpoint", self.touchpoint_id, self.version))
 
 
 class EditNoteCommand(_HistoryCommand):
@@ -106,19 +110,19 @@ class EditNoteCommand(_HistoryCommand):
         self.previous = (before.text, before.at)
         self.version = before.version if version is None else version
 
-    def _apply(self, text, at) -> None:
-        self.version = svc.edit_note(self.note_id, text=text, at=at,
-                                     expected_version=self.version).version
+    def _apply(self, text, at, expected: int | None) -> None:
+        note = svc.edit_note(self.note_id, text=text, at=at, expected_version=expected)
+        self.left("note", self.note_id, note.version)
         self.changed()
 
     def perform(self) -> None:
-        self._apply(*self.new)
+        self._apply(*self.new, self.version)
 
     def undo(self) -> None:
-        self._apply(*self.previous)
+        self._apply(*self.previous, self.last("note", self.note_id, self.version))
 
     def replay(self) -> None:
-        self.perform()
+        self._apply(*self.new, self.last("note", self.note_id, self.version))
 
 
 class ShareNoteCommand(_HistoryCommand):
@@ -131,19 +135,19 @@ class ShareNoteCommand(_HistoryCommand):
         self.note_id, self.shared = note_id, shared
         self.version = before.version if version is None else version
 
-    def _apply(self, shared: bool) -> None:
-        self.version = svc.set_note_shared(self.note_id, shared,
-                                           expected_version=self.version).version
+    def _apply(self, shared: bool, expected: int | None) -> None:
+        note = svc.set_note_shared(self.note_id, shared, expected_version=expected)
+        self.left("note", self.note_id, note.version)
         self.changed()
 
     def perform(self) -> None:
-        self._apply(self.shared)
+        self._apply(self.shared, self.version)
 
     def undo(self) -> None:
-        self._apply(not self.shared)
+        self._apply(not self.shared, self.last("note", self.note_id, self.version))
 
     def replay(self) -> None:
-        self.perform()
+        self._apply(self.shared, self.last("note", self.note_id, self.version))
 
 
 class DeleteEntryCommand(_HistoryCommand):
@@ -158,15 +162,18 @@ class DeleteEntryCommand(_HistoryCommand):
         self.version = shown.version if version is None else version
         self.row: dict | None = None
 
-    def perform(self) -> None:
+    def _delete(self, expected: int | None) -> None:
         delete = svc.delete_touchpoint if self.entry_type == "touchpoint" else svc.delete_note
-        self.row = delete(self.row_id, expected_version=self.version)
+        self.row = delete(self.row_id, expected_version=expected)
         self.changed()
+
+    def perform(self) -> None:
+        self._delete(self.version)
 
     def undo(self) -> None:
         restore = svc.restore_touchpoint if self.entry_type == "touchpoint" else svc.restore_note
-        self.version = restore(self.row).version
+        self.left(self.entry_type, self.row_id, restore(self.row).version)
         self.changed()
 
     def replay(self) -> None:
-        self.perform()
+        self._delete(self.last(self.entry_type, self.row_id, self.version))

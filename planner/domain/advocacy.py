@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
@@ -233,6 +233,7 @@ class Win:
     note: str = ""
     celebrated_by: int | None = None  # the touchpoint that celebrated it
     contact: str = ""
+    version: int = field(default=1, compare=False)  # of the row (changes check it)
 
     @property
     def celebrated(self) -> bool:
@@ -250,6 +251,7 @@ class Ask:
     note: str = ""
     thanked_by: int | None = None  # the give that thanked it
     contact: str = ""
+    version: int = field(default=1, compare=False)  # of the row (changes check it)
 
     @property
     def thanks_due(self) -> bool:
@@ -270,6 +272,7 @@ class Give:
     note: str = ""
     for_ask: int | None = None
     contact: str = ""
+    version: int = field(default=1, compare=False)  # of the row (changes check it)
 
 
 # ------------------------------------------------------------------ fatigue and balance

@@ -26,14 +26,22 @@ from planner.domain.advocacy import (
     Win,
 )
 from planner.domain.cadence import Status, status_at
-from planner.domain.errors import InvalidInput, NotFound
+from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.rings import RING_ORDER, Ring
 from planner.domain.timeline import Touchpoint
 from planner.services import touchpoints as touch_svc
 from planner.services.contacts import now, require
 from planner.storage import advocacy_repo as repo
-from planner.storage.models import AskRow, GiveRow, StageChangeRow, TouchpointRow, WinRow, db_proxy
+from planner.storage.models import (
+    AskRow,
+    ContactRow,
+    GiveRow,
+    StageChangeRow,
+    TouchpointRow,
+    WinRow,
+    db_proxy,
+)
 from planner.storage.settings_repo import get_setting, set_setting
 
 # ------------------------------------------------------------------ settings
@@ -93,6 +101,61 @@ def set_time_share(shares: dict | str) -> dict[Ring, float]:
     return value
 
 
+# ------------------------------------------------------------------ version checks
+#
+# ``expected_version`` (everywhere below): the version the caller showed. When given,
+# the check and the write are one UPDATE/DELETE … WHERE id = ? AND version = ?, so two
+# writers cannot both pass it; if it touched nothing, NotFound (gone) or ConflictError
+# (someone else changed it first) and the transaction writes nothing.
+
+_KINDS = {WinRow: "win", AskRow: "ask", GiveRow: "give", ContactRow: "contact"}
+
+
+def _what(row) -> str:
+    """How a message names a row: "the reference call ask of Ada Lovelace"."""
+    if isinstance(row, ContactRow):
+        return row.name
+    person = repo.names([row.contact_id]).get(row.contact_id, f"#{row.contact_id}")
+    if isinstance(row, WinRow):
+        return f"{person}'s win “{row.text}”"
+    if isinstance(row, AskRow):
+        return f"the {rules.AskType(row.type).label.lower()} ask of {person}"
+    return f"what you gave {person} ({GiveType(row.type).label.lower()})"
+
+
+def _refusal(model, row_id: int, expected_version: int | None,
+             outcome: str = "nothing was changed") -> PlannerError:
+    """Why a checked write of one row touched nothing: gone, or changed by someone else."""
+    row = repo.get_row(model, row_id)
+    if row is None:
+        return NotFound(f"no {_KINDS[model]} with id {row_id}")
+    if row.version != expected_version:
+        return ConflictError(f"{_what(row)} was changed by someone else meanwhile; {outcome} "
+                             "— the window now shows theirs")
+    return PlannerError(f"{_what(row)} cannot be changed")  # pragma: no cover - no such rule
+
+
+def _check_version(model, row_id: int, expected_version: int | None,
+                   outcome: str = "nothing was changed") -> None:
+    """Nothing of this row is written: still refuse if the caller's copy is out of date."""
+    row = repo.get_row(model, row_id)
+    if row is not None and expected_version not in (None, row.version):
+        raise _refusal(model, row_id, expected_version, outcome)
+
+
+def _update(model, row_id: int, expected_version: int | None, **changes) -> None:
+    changed = repo.update_row(model, row_id, expected_version, **changes)
+    if not changed and expected_version is not None:  # unchecked: as before, no complaint
+        raise _refusal(model, row_id, expected_version)
+
+
+def _delete(model, row_id: int, expected_version: int | None) -> dict:
+    row = repo.delete_row(model, row_id, expected_version)
+    if row is None:
+        raise _refusal(model, row_id, expected_version, "nothing was deleted")
+    return row
+
+
 # ------------------------------------------------------------------ stage
 
 
@@ -102,37 +165,55 @@ class StageOutcome:
     before: Stage
     after: Stage
     history: dict | None = None  # the stage_change row written (None: nothing changed)
+    version: int | None = None  # the person's version after it
 
     @property
     def changed(self) -> bool:
         return self.before is not self.after
 
 
-def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None) -> StageOutcome:
-    """Change a person's advocacy stage by hand, keeping the change in their history."""
+_STAGE_KEPT = "their stage was not changed"
+
+
+def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None,
+              expected_version: int | None = None) -> StageOutcome:
+    """Change a person's advocacy stage by hand, keeping the change in their history.
+    ``expected_version``: the person's version the caller showed."""
     target_stage = stage if isinstance(stage, Stage) else rules.parse_stage(stage)
     stamp = at or now()
     with db_proxy.atomic():
-        before = Stage(require(contact_id).stage)
+        contact = require(contact_id)
+        before = Stage(contact.stage)
         if before is target_stage:
-            return StageOutcome(contact_id, before, target_stage)
-        repo.write_stage(contact_id, target_stage, now())
+            _check_version(ContactRow, contact_id, expected_version, _STAGE_KEPT)
+            return StageOutcome(contact_id, before, target_stage, None, contact.version)
+        version = _write_stage(contact_id, target_stage, expected_version)
         history = repo.record_stage_change(contact_id, before, target_stage, stamp)
-    return StageOutcome(contact_id, before, target_stage, history)
+    return StageOutcome(contact_id, before, target_stage, history, version)
 
 
-def undo_stage(outcome: StageOutcome) -> None:
+def _write_stage(contact_id: int, stage: Stage, expected_version: int | None) -> int:
+    """The person's new version."""
+    if not repo.write_stage(contact_id, stage, now(), expected_version):
+        raise _refusal(ContactRow, contact_id, expected_version, _STAGE_KEPT)
+    return repo.get_row(ContactRow, contact_id).version
+
+
+def undo_stage(outcome: StageOutcome, expected_version: int | None = None) -> int:
+    """Put the stage back; returns the person's new version."""
     with db_proxy.atomic():
-        repo.write_stage(outcome.contact_id, outcome.before, now())
+        version = _write_stage(outcome.contact_id, outcome.before, expected_version)
         if outcome.history:
             repo.delete_row(StageChangeRow, outcome.history["id"])
+    return version
 
 
-def redo_stage(outcome: StageOutcome) -> None:
+def redo_stage(outcome: StageOutcome, expected_version: int | None = None) -> int:
     with db_proxy.atomic():
-        repo.write_stage(outcome.contact_id, outcome.after, now())
+        version = _write_stage(outcome.contact_id, outcome.after, expected_version)
         if outcome.history:
             repo.insert_rows(StageChangeRow, [outcome.history])
+    return version
 
 
 def stage_history(contact_id: int) -> list[StageChange]:
@@ -170,16 +251,18 @@ class Celebration:
 
 
 def celebrate_win(win_id: int, kind: Kind | str = Kind.AMPLIFY, *, at: datetime | None = None,
-                  minutes: int | None = None, note: str = "") -> Celebration:
+                  minutes: int | None = None, note: str = "",
+                  expected_version: int | None = None) -> Celebration:
     """Log the touchpoint that amplified or congratulated a win, and link it to the win."""
     how = kind if isinstance(kind, Kind) else _celebration_kind(kind)
     with db_proxy.atomic():
         win = get_win(win_id)
+        _check_version(WinRow, win_id, expected_version)
         if win.celebrated:
             raise InvalidInput(f"the win {win.text!r} was already celebrated")
         text = note.strip() or f"Celebrated their win: {win.text}"
         tp = touch_svc.log_touchpoint(win.contact_id, how, at=at, minutes=minutes, note=text)
-        link_celebration(win_id, tp.id)
+        link_celebration(win_id, tp.id, expected_version)
         return Celebration(get_win(win_id), tp)
 
 
@@ -191,23 +274,36 @@ def _celebration_kind(text: str) -> Kind:
     return parse_kind(word)
 
 
-def link_celebration(win_id: int, touchpoint_id: int | None) -> None:
+def link_celebration(win_id: int, touchpoint_id: int | None,
+                     expected_version: int | None = None) -> None:
     with db_proxy.atomic():
-        repo.update_row(WinRow, win_id, celebrated_by=touchpoint_id, updated_at=now())
+        _update(WinRow, win_id, expected_version, celebrated_by=touchpoint_id, updated_at=now())
 
 
-def uncelebrate(celebration: Celebration) -> dict:
-    """Undo a celebration: the touchpoint goes (the win is unlinked with it); returns its row."""
+def uncelebrate(celebration: Celebration, expected_version: int | None = None) -> dict:
+    """Undo a celebration: the touchpoint goes (the win is unlinked with it); returns its row.
+
+    ``expected_version`` (the win's): when given, the touchpoint must also still be the
+    version the celebration logged (an edit of it by someone else is not deleted).
+    After it the win's version is ``expected_version + 1``.
+    """
+    tp = celebration.touchpoint
     with db_proxy.atomic():
-        row = touch_svc.delete_touchpoint(celebration.touchpoint.id)
-        link_celebration(celebration.win.id, None)
+        _check_version(WinRow, celebration.win.id, expected_version)
+        row = touch_svc.delete_touchpoint(
+            tp.id, expected_version=None if expected_version is None else tp.version)
+        link_celebration(celebration.win.id, None, expected_version)
     return row
 
 
-def recelebrate(celebration: Celebration, touchpoint_row: dict) -> None:
+def recelebrate(celebration: Celebration, touchpoint_row: dict,
+                expected_version: int | None = None) -> Win:
+    """Redo a celebration; returns the win as it is now."""
     with db_proxy.atomic():
+        _check_version(WinRow, celebration.win.id, expected_version)
         touch_svc.restore_touchpoint(touchpoint_row)
-        link_celebration(celebration.win.id, touchpoint_row["id"])
+        link_celebration(celebration.win.id, touchpoint_row["id"], expected_version)
+        return get_win(celebration.win.id)
 
 
 # ------------------------------------------------------------------ asks
@@ -251,7 +347,8 @@ def get_ask(ask_id: int) -> Ask:
     return ask
 
 
-def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None = None) -> Ask:
+def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None = None,
+                   expected_version: int | None = None) -> Ask:
     """Planned → asked → done or declined (any order is allowed: people change their minds).
 
     Becoming done or declined records when (``at``, default now); moving back to
@@ -268,15 +365,16 @@ def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None 
             changes["closed_at"] = at or stamp
         if ask.status is AskStatus.PLANNED and state is AskStatus.ASKED:
             changes["at"] = at or stamp
-        repo.update_row(AskRow, ask_id, **changes)
+        _update(AskRow, ask_id, expected_version, **changes)
         return get_ask(ask_id)
 
 
-def restore_ask(ask: Ask) -> None:
+def restore_ask(ask: Ask, expected_version: int | None = None) -> Ask:
     """Put an ask's status and dates back as they were (undo of a status change)."""
     with db_proxy.atomic():
-        repo.update_row(AskRow, ask.id, status=ask.status.value, at=ask.at,
-                        closed_at=ask.closed_at, updated_at=now())
+        _update(AskRow, ask.id, expected_version, status=ask.status.value, at=ask.at,
+                closed_at=ask.closed_at, updated_at=now())
+        return get_ask(ask.id)
 
 
 # ------------------------------------------------------------------ gives
@@ -312,10 +410,14 @@ class Thanks:
 
 def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime | None = None,
                   minutes: int | None = None, note: str = "",
-                  give_type: GiveType | str = GiveType.THANK_YOU_NOTE) -> Thanks:
-    """Say thank you for a done ask: the touchpoint (if ``kind``) and a give linked to the ask."""
+                  give_type: GiveType | str = GiveType.THANK_YOU_NOTE,
+                  expected_version: int | None = None) -> Thanks:
+    """Say thank you for a done ask: the touchpoint (if ``kind``) and a give linked to the ask.
+    ``expected_version`` (the ask's): refused if someone changed the ask meanwhile (the
+    ask itself is not written)."""
     with db_proxy.atomic():
         ask = get_ask(ask_id)
+        _check_version(AskRow, ask_id, expected_version)
         text = note.strip() or f"Thank you for {ask.type.phrase}"
         tp = None
         if kind is not None:
@@ -329,14 +431,17 @@ def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime |
 _MODELS = {"win": WinRow, "ask": AskRow, "give": GiveRow, "touchpoint": TouchpointRow}
 
 
-def delete_entry(kind: str, row_id: int) -> dict:
-    """Delete a win, ask or give; return what :func:`restore_entry` needs to put it back."""
+def delete_entry(kind: str, row_id: int, expected_version: int | None = None) -> dict:
+    """Delete a win, ask or give; return what :func:`restore_entry` needs to put it back
+    (the same row, same version)."""
     model = _MODELS[kind]
     with db_proxy.atomic():
         links = repo.gives_for_ask(row_id) if kind == "ask" else []
-        row = repo.delete_row(model, row_id)
+        row = repo.delete_row(model, row_id, expected_version)
         if row is None:
-            raise NotFound(f"no {kind} with id {row_id}")
+            if expected_version is None or model not in _KINDS:
+                raise NotFound(f"no {kind} with id {row_id}")
+            raise _refusal(model, row_id, expected_version, "nothing was deleted")
     return {"kind": kind, "row": row, "gives": links}
 
 
@@ -354,11 +459,18 @@ def restore_thanks(thanks: Thanks, rows: dict) -> None:
         repo.insert_rows(GiveRow, [rows["give"]])
 
 
-def undo_thanks(thanks: Thanks) -> dict:
+def undo_thanks(thanks: Thanks, expected_version: int | None = None) -> dict:
+    """``expected_version`` (the give's): when given, the touchpoint must also still be the
+    version the thanks logged. :func:`restore_thanks` puts both back unchanged."""
+    tp = thanks.touchpoint
     with db_proxy.atomic():
-        rows = {"give": repo.delete_row(GiveRow, thanks.give.id)}
-        if thanks.touchpoint is not None:
-            rows["touchpoint"] = touch_svc.delete_touchpoint(thanks.touchpoint.id)
+        if expected_version is None:
+            rows = {"give": repo.delete_row(GiveRow, thanks.give.id)}
+        else:
+            rows = {"give": _delete(GiveRow, thanks.give.id, expected_version)}
+        if tp is not None:
+            rows["touchpoint"] = touch_svc.delete_touchpoint(
+                tp.id, expected_version=None if expected_version is None else tp.version)
     return rows
 
 

@@ -37,17 +37,17 @@ from planner.storage.models import (
 
 def _win(row: WinRow, contact: str = "") -> Win:
     return Win(row.id, row.contact_id, row.text, row.at, row.link, row.note,
-               row.celebrated_by_id, contact)
+               row.celebrated_by_id, contact, row.version)
 
 
 def _ask(row: AskRow, thanked_by: int | None = None, contact: str = "") -> Ask:
     return Ask(row.id, row.contact_id, AskType(row.type), AskStatus(row.status), row.at,
-               row.closed_at, row.note, thanked_by, contact)
+               row.closed_at, row.note, thanked_by, contact, row.version)
 
 
 def _give(row: GiveRow, contact: str = "") -> Give:
     return Give(row.id, row.contact_id, GiveType(row.type), row.at, row.note, row.for_ask_id,
-                contact)
+                contact, row.version)
 
 
 def _change(row: StageChangeRow) -> StageChange:
@@ -66,12 +66,14 @@ def read_stage(contact_id: int) -> Stage:
     return Stage(ContactRow.get_by_id(contact_id).stage)
 
 
-def write_stage(contact_id: int, stage: Stage, at: datetime) -> None:
-    (
-        ContactRow.update(stage=stage.value, updated_at=at, version=ContactRow.version + 1)
-        .where(ContactRow.id == contact_id)
-        .execute()
-    )
+def write_stage(contact_id: int, stage: Stage, at: datetime,
+                expected_version: int | None = None) -> int:
+    """One UPDATE (… AND version = ``expected_version`` when given); the rows it changed."""
+    query = (ContactRow.update(stage=stage.value, updated_at=at, version=ContactRow.version + 1)
+             .where(ContactRow.id == contact_id))
+    if expected_version is not None:
+        query = query.where(ContactRow.version == expected_version)
+    return query.execute()
 
 
 def record_stage_change(contact_id: int, from_stage: Stage, to_stage: Stage,
@@ -162,19 +164,30 @@ def insert_give(**values) -> Give:
     return _give(GiveRow.create(**values))
 
 
-def update_row(model, row_id: int, **values) -> int:
-    return (model.update(version=model.version + 1, **values)
-            .where(model.id == row_id).execute())
+def update_row(model, row_id: int, expected_version: int | None = None, **values) -> int:
+    """One UPDATE … WHERE id = ? [AND version = ?] bumping the version: the check and the
+    write cannot be split by another writer. Returns the rows changed (0 or 1)."""
+    query = model.update(version=model.version + 1, **values).where(model.id == row_id)
+    if expected_version is not None:
+        query = query.where(model.version == expected_version)
+    return query.execute()
 
 
-def delete_row(model, row_id: int) -> dict | None:
-    """Delete and return the full row (None if it was not there)."""
+def get_row(model, row_id: int):
+    return model.get_or_none(model.id == row_id)
+
+
+def delete_row(model, row_id: int, expected_version: int | None = None) -> dict | None:
+    """Delete and return the full row; None if nothing was deleted (it was not there, or
+    its version is no longer ``expected_version`` — checked in the DELETE itself)."""
     row = model.get_or_none(model.id == row_id)
     if row is None:
         return None
     data = row_data(row)
-    model.delete().where(model.id == row_id).execute()
-    return data
+    query = model.delete().where(model.id == row_id)
+    if expected_version is not None:
+        query = query.where(model.version == expected_version)
+    return data if query.execute() else None
 
 
 def insert_rows(model, rows: list[dict]) -> None:
@@ -183,7 +196,10 @@ def insert_rows(model, rows: list[dict]) -> None:
 
 
 def restore_links(wins: dict[int, int | None], gives: dict[int, int | None]) -> None:
-    """Put back ``celebrated_by`` of wins and ``for_ask`` of gives (SET NULL undone)."""
+    """Put back ``celebrated_by`` of wins and ``for_ask`` of gives (SET NULL undone).
+
+    Their versions stay: ON DELETE SET NULL did not bump them either, so this puts
+    back exactly the rows that were there (and an undo further back still matches)."""
     for win_id, touchpoint_id in wins.items():
         WinRow.update(celebrated_by=touchpoint_id).where(WinRow.id == win_id).execute()
     for give_id, ask_id in gives.items():

@@ -115,7 +115,7 @@ class LedgerFlows(QObject):
             v = d.values()
             ok = self.document.push(CelebrateWinCommand(
                 self.document, win_id, v["kind"], at=v["at"], minutes=v["minutes"],
-                note=v["note"]))
+                note=v["note"], version=win.version))
             self._say(ok, f"Celebrated {name}'s win: {win.text}")
 
         return self._open(dialog, save)
@@ -136,8 +136,9 @@ class LedgerFlows(QObject):
         check = lambda at: svc.check_ask(contact_id, at)  # noqa: E731
         return self._open(AskDialog(self.parent_widget, name, check), save)
 
-    def set_ask_status(self, ask_id: int, status: str) -> bool:
-        ok = self.document.push(SetAskStatusCommand(self.document, ask_id, status))
+    def set_ask_status(self, ask_id: int, status: str, version: int | None = None) -> bool:
+        """``version``: the ask's version the window showed (None: the stored one)."""
+        ok = self.document.push(SetAskStatusCommand(self.document, ask_id, status, version))
         return self._say(ok, f"Ask marked {status}")
 
     def thank(self, ask_id: int) -> LogDialog | None:
@@ -158,7 +159,8 @@ class LedgerFlows(QObject):
         def save(d):
             v = d.values()
             ok = self.document.push(ThankCommand(self.document, ask_id, v["kind"], at=v["at"],
-                                                 minutes=v["minutes"], note=v["note"]))
+                                                 minutes=v["minutes"], note=v["note"],
+                                                 version=ask.version))
             self._say(ok, f"Thanked {name} for {ask.type.phrase}")
 
         return self._open(dialog, save)
@@ -188,8 +190,8 @@ class LedgerFlows(QObject):
 
         return self._open(GiveDialog(self.parent_widget, name, asks, for_ask=for_ask), save)
 
-    def delete(self, kind: str, row_id: int) -> bool:
-        ok = self.document.push(DeleteLedgerEntryCommand(self.document, kind, row_id))
+    def delete(self, kind: str, row_id: int, version: int | None = None) -> bool:
+        ok = self.document.push(DeleteLedgerEntryCommand(self.document, kind, row_id, version))
         return self._say(ok, f"Deleted the {kind} — Undo (Ctrl+Z) brings it back")
 
     # -- from the focus list ----------------------------------------------------------------
@@ -395,16 +397,21 @@ class AdvocacyPanel(QWidget):
         ask_id = self._selected(self.asks)
         return self.flows.thank(ask_id) if ask_id is not None else None
 
+    def _shown_version(self, kind: str, row_id: int) -> int | None:
+        """The version of a row as this panel shows it (the change is checked against it)."""
+        row = self._find(getattr(self.ledger, f"{kind}s", ()), row_id) if self.ledger else None
+        return row.version if row is not None else None
+
     def _ask_status(self, status: str) -> None:
         ask_id = self._selected(self.asks)
         if ask_id is not None:
-            self.flows.set_ask_status(ask_id, status)
+            self.flows.set_ask_status(ask_id, status, self._shown_version("ask", ask_id))
 
     def _delete(self, kind: str) -> None:
         lst = {"win": self.wins, "ask": self.asks, "give": self.gives}[kind]
         row_id = self._selected(lst)
         if row_id is not None:
-            self.flows.delete(kind, row_id)
+            self.flows.delete(kind, row_id, self._shown_version(kind, row_id))
 
 
 __all__ = ["AdvocacyPanel", "LedgerFlows"]
