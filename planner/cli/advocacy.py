@@ -8,6 +8,7 @@ from planner.cli.common import cli, emit_json, short_time, with_db
 from planner.domain import advocacy as rules
 from planner.domain.when import parse_when
 from planner.services import advocacy as svc
+from planner.services import advocacy_stats
 from planner.services import contacts as people
 
 ASK_TYPES = ", ".join(t.value for t in rules.AskType)
@@ -137,9 +138,9 @@ def stats(as_of: str | None, as_json: bool) -> None:
     """The dashboard's figures: advocates against the target, the funnel, ring fill,
     touchpoints per week (the last 12 ISO weeks, local time), time per ring, wins to
     celebrate and asks to thank for."""
-    s = svc.stats(_when(as_of))
+    s = advocacy_stats.stats(_when(as_of))
     if as_json:
-        emit_json(svc.stats_as_dict(s))
+        emit_json(advocacy_stats.stats_as_dict(s))
         return
     t = s.target
     click.echo(f"Advocates: {t.advocates} of {t.network} ({t.share:.0%}); target "

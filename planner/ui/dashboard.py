@@ -2,7 +2,7 @@
 week per ring, time per ring against the intended split, wins to celebrate, asks to
 thank for and who was asked enough — all drawn with QPainter, exportable as PNG.
 
-The figures come from ``planner.services.advocacy.stats`` (a few queries, whatever
+The figures come from ``planner.services.advocacy_stats.stats`` (a few queries, whatever
 the network's size), read again when the data changes and the dashboard is shown.
 ``paint_dashboard`` draws a ``Stats`` on any painter, so the widget and the PNG
 export are the same drawing.
@@ -510,10 +510,10 @@ class Dashboard(QWidget):
             self._timer.start()
 
     def refresh(self) -> None:
-        from planner.services import advocacy as svc
+        from planner.services.advocacy_stats import stats
 
         self.dirty = False
-        self.stats = svc.stats()
+        self.stats = stats()
         self.canvas.set_stats(self.stats)
         t = self.stats.target
         self.summary.setText(

@@ -13,7 +13,7 @@ from planner.domain.advocacy import AskFatigue, AskStatus, AskType, GiveType, St
 from planner.domain.errors import InvalidInput, NotFound
 from planner.domain.rings import Ring
 from planner.services import advocacy as svc
-from planner.services import contacts, touchpoints
+from planner.services import advocacy_stats, contacts, touchpoints
 from planner.services.focus import focus_candidates, focus_list
 from planner.storage.models import (
     AskRow,
@@ -91,14 +91,14 @@ def test_a_win_is_celebrated_by_a_linked_touchpoint():
                       note="**great** talk")
     assert (win.text, win.link, win.note, win.celebrated) == (
         "Keynote at PyCon", "https://pycon.org/ada", "**great** talk", False)
-    assert [w.id for w in svc.stats(AS_OF, BERLIN).wins_waiting] == [win.id]
+    assert [w.id for w in advocacy_stats.stats(AS_OF, BERLIN).wins_waiting] == [win.id]
 
     done = svc.celebrate_win(win.id, "amplify", at=ago(days=1), minutes=5)
     assert done.win.celebrated_by == done.touchpoint.id
     assert (done.touchpoint.kind, done.touchpoint.note) == (
         "amplify", "Celebrated their win: Keynote at PyCon")
     assert contacts.get_contact(ada).last_touch == ago(days=1)  # it is a real touchpoint
-    assert svc.stats(AS_OF, BERLIN).wins_waiting == []
+    assert advocacy_stats.stats(AS_OF, BERLIN).wins_waiting == []
     with pytest.raises(InvalidInput, match="already celebrated"):
         svc.celebrate_win(win.id)
 
@@ -206,7 +206,7 @@ def test_a_give_can_thank_for_an_ask_of_the_same_person_only():
     give = svc.add_give(ada, "thank-you-note", note="Thanks!", for_ask=ask.id)
     assert (give.type, give.for_ask) == (GiveType.THANK_YOU_NOTE, ask.id)
     assert svc.get_ask(ask.id).thanked_by == give.id
-    assert svc.stats(AS_OF + timedelta(days=400), BERLIN).thanks_waiting == []
+    assert advocacy_stats.stats(AS_OF + timedelta(days=400), BERLIN).thanks_waiting == []
     with pytest.raises(InvalidInput, match="unknown kind of give"):
         svc.add_give(ada, "money")
 
@@ -263,7 +263,7 @@ def test_removing_a_person_for_good_takes_their_ledger_with_them():
     svc.add_give(ada, "gift", for_ask=ask.id)
     svc.set_stage(ada, "advocate")
     contacts.remove_contact(ada)  # the trash: kept, but out of the figures
-    s = svc.stats(AS_OF + timedelta(days=1), BERLIN)
+    s = advocacy_stats.stats(AS_OF + timedelta(days=1), BERLIN)
     assert (s.advocates, s.target.network, s.wins_waiting) == (0, 0, [])
     contacts.purge_contact(ada, ())
     assert [count(m) for m in (WinRow, AskRow, GiveRow, StageChangeRow)] == [0, 0, 0, 0]
@@ -373,7 +373,7 @@ def test_the_dashboard_figures_take_the_same_few_queries_for_10_or_200_people():
     for n in (10, 200):
         ContactRow.delete().execute()
         _bulk_ledger(n)
-        counts.append(len(_statements_while(lambda: svc.stats(AS_OF, BERLIN))))
+        counts.append(len(_statements_while(lambda: advocacy_stats.stats(AS_OF, BERLIN))))
     assert counts[0] == counts[1] <= 15, counts
 
 
@@ -402,8 +402,8 @@ def test_the_dashboard_figures_for_a_hand_built_network():
     svc.add_ask(ada, "talk", at=ago(days=10))
     svc.add_give(bo, "gift")
 
-    s = svc.stats(AS_OF, BERLIN)
-    d = svc.stats_as_dict(s)
+    s = advocacy_stats.stats(AS_OF, BERLIN)
+    d = advocacy_stats.stats_as_dict(s)
     assert d["advocates"] == {"count": 1, "network": 5, "share": 0.2, "target_share": 0.1,
                               "target_count": 1, "missing": 0, "met": True}
     assert d["stages"] == {"none": 1, "cultivating": 2, "succeeded": 1, "advocate": 1}
@@ -477,7 +477,7 @@ def test_the_demo_network_has_a_plausible_ledger():
     for give in GiveRow.select().where(GiveRow.for_ask.is_null(False)):
         ask = svc.get_ask(give.for_ask_id)
         assert ask.contact_id == give.contact_id and ask.status is AskStatus.DONE
-    s = svc.stats(AS_OF, BERLIN)
+    s = advocacy_stats.stats(AS_OF, BERLIN)
     assert s.advocates == summary_advocates() and s.wins_waiting
 
 
