@@ -232,14 +232,14 @@ def test_cancel_gives_up_without_touching_the_file(qtbot, encrypted, no_keyring)
 
 def test_run_gui_path_unlocks_then_shows_the_window(qtbot, encrypted, no_keyring, monkeypatch):
     """``unlock_and_run`` as ``app.run_gui`` calls it, with exec() replaced by a wait."""
-    from planner.app import _show_window
+    from planner.app import show_window
 
     path, key = encrypted
     app = QApplication.instance()
     shown = {}
 
     def show(handle):
-        shown["window"] = _show_window(str(path), handle)
+        shown["window"] = show_window(str(path), handle)
         return shown["window"]
 
     def fake_exec():

@@ -106,7 +106,7 @@ def bare_database(pg_server):  # noqa: F811
 
 
 def open_dialog(qtbot, window):
-    from planner.app import open_team_database
+    from planner.switching import open_team_database
 
     dialog = open_team_database(window)
     qtbot.waitExposed(dialog)
@@ -236,7 +236,7 @@ def test_an_uninitialised_database_names_db_init(qtbot, file_window, bare_databa
 
 
 def test_opening_failing_after_all_keeps_the_window(qtbot, file_window):
-    from planner.app import switch_database
+    from planner.switching import switch_database
 
     before = [c.name for c in file_window.document.contacts()]
     assert switch_database(file_window, "postgresql://postgres@127.0.0.1:1/planner") is None
@@ -320,7 +320,7 @@ def test_unticking_remember_keeps_the_password_out_of_the_keyring(
 
 
 def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, tmp_path):
-    from planner.app import switch_to_file
+    from planner.switching import switch_to_file
 
     actions = file_window.actions
     assert actions.open_team.shortcut().toString() == "Ctrl+Shift+O"
@@ -354,8 +354,8 @@ def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, t
 
 def test_an_encrypted_file_is_unlocked_from_the_keyring_then_switched_to(
         qtbot, file_window, tmp_path, memory_keyring):
-    from planner.app import switch_to_file
     from planner.storage import encryption, secrets
+    from planner.switching import switch_to_file
     from tests.helpers.encrypted import fill as fill_database
 
     locked = tmp_path / "locked.db"
@@ -375,7 +375,7 @@ def test_an_encrypted_file_is_unlocked_from_the_keyring_then_switched_to(
 def test_a_file_another_window_holds_opens_read_only(qtbot, file_window, tmp_path):
     from PySide6.QtCore import QLockFile
 
-    from planner.app import open_database_file
+    from planner.switching import open_database_file
 
     other = tmp_path / "theirs.db"
     populate(other, middle=2)

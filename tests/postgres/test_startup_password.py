@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from planner.app import ask_team_password_then_run, needs_team_password
 from planner.domain.errors import DatabaseProblem
+from planner.switching import ask_team_password_then_run, needs_team_password
 
 REFUSED = DatabaseProblem("cannot connect to postgresql://ada@db/team: connection to server "
                           "failed: FATAL:  password authentication failed for user \"ada\"")
@@ -59,14 +59,14 @@ def test_cancel_ends_without_a_window(pg_initialised, qtbot):
 def test_a_plain_start_reopens_the_team_database_switched_to_last(pg_initialised, qtbot):
     from PySide6.QtCore import QSettings
 
-    from planner.app import _reopen_last_team_database
+    from planner.switching import reopen_last_team_database
     from planner.ui.team_dialog import last_team_database, remember_last_database
 
     settings = QSettings()
-    assert _reopen_last_team_database(QApplication.instance()) is None  # none yet
+    assert reopen_last_team_database(QApplication.instance()) is None  # none yet
     remember_last_database(settings, pg_initialised.url(password="not-kept"))
     assert last_team_database(settings) == pg_initialised.url()  # never the password
-    window = _reopen_last_team_database(QApplication.instance())
+    window = reopen_last_team_database(QApplication.instance())
     assert window is not None and window.document.database.target.kind == "postgresql"
     window.document.stop_watching()
     window.close()
@@ -77,8 +77,8 @@ def test_a_plain_start_reopens_the_team_database_switched_to_last(pg_initialised
 def test_an_unreachable_last_team_database_falls_back_to_the_file_and_says_so(qtbot):
     from PySide6.QtCore import QSettings
 
-    from planner.app import _reopen_last_team_database
+    from planner.switching import reopen_last_team_database
     from planner.ui.team_dialog import remember_last_database
 
     remember_last_database(QSettings(), "postgresql://ada@127.0.0.1:1/team")
-    assert _reopen_last_team_database(QApplication.instance()) is None
+    assert reopen_last_team_database(QApplication.instance()) is None
