@@ -96,8 +96,9 @@ def logged_in(pg: PgCluster, role: str):
         handle.close()
 
 
-@pytest.fixture(scope="module")
-def pg(pg_server):
+@contextmanager
+def fresh_cluster():
+    """A new, empty database (and the roles made for it), dropped afterwards."""
     name = f"planner_test_{secrets.token_hex(4)}"
     conn = _admin_connection()
     with conn.cursor() as cur:
@@ -111,6 +112,19 @@ def pg(pg_server):
             for role in cluster.roles:
                 cur.execute(f'DROP ROLE IF EXISTS "{role}"')
         conn.close()
+
+
+@pytest.fixture(scope="module")
+def pg(pg_server):
+    with fresh_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def fresh_pg(pg_server):
+    """Like ``pg``, but one database per test (for a test that builds its own schema)."""
+    with fresh_cluster() as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="module")

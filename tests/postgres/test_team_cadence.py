@@ -226,29 +226,8 @@ def build_v3(url: str, role: str) -> None:
         db.close()
 
 
-@pytest.fixture
-def v3_database(pg_server):
-    import secrets
-
-    from tests.postgres.conftest import PgCluster, _admin_connection
-
-    name = f"planner_test_{secrets.token_hex(4)}"
-    admin = _admin_connection()
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    cluster = PgCluster(name)
-    try:
-        yield cluster
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in cluster.roles:
-                cur.execute(f'DROP ROLE IF EXISTS "{role}"')
-        admin.close()
-
-
-def test_a_version_3_team_database_is_upgraded_and_its_users_keep_working(v3_database):
-    pg = v3_database
+def test_a_version_3_team_database_is_upgraded_and_its_users_keep_working(fresh_pg):
+    pg = fresh_pg
     alice = pg.role("alice")
     build_v3(pg.url(), alice)
     if "planner_change" in {r[0] for r in pg.sql("SELECT tablename FROM pg_tables")}:
