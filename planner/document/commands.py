@@ -55,6 +55,7 @@ class DocumentCommand(QUndoCommand):
         """The version this window's last step left on a row (``shown`` if none did)."""
         return self.document.left_versions.get((table, row_id), shown)
 
+    @_guarded
     def redo(self) -> None:
         if self._fresh:  # perform() already ran when the command was pushed
             self._fresh = False
@@ -63,9 +64,6 @@ class DocumentCommand(QUndoCommand):
 
     def replay(self) -> None:
         raise NotImplementedError
-
-
-DocumentCommand.redo = _guarded(DocumentCommand.redo)
 
 
 class MoveCommand(DocumentCommand):

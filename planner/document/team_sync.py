@@ -75,7 +75,9 @@ class TeamSync(QObject):
 
     @property
     def me(self) -> str:
-        return getattr(self.db, "planner_user", "")
+        from planner.services.touchpoints import current_user
+
+        return current_user()
 
     @property
     def listening(self) -> bool:
@@ -221,23 +223,16 @@ class TeamSync(QObject):
         return self._guarded(lambda: self.db.execute_sql("SELECT 1").fetchone())
 
     def _guarded(self, work) -> bool:
-        """Run ``work``; a lost connection takes the window offline instead of raising."""
-        from planner.domain.errors import ConnectionLost, DatabaseProblem
+        """Run ``work``; a lost connection (the database maps a dropped or unreachable
+        server to ConnectionLost) takes the window offline instead of raising."""
+        from planner.domain.errors import ConnectionLost
 
         try:
             work()
             return True
         except ConnectionLost as exc:
             self.go_offline(str(exc))
-        except DatabaseProblem:
-            raise
-        except Exception as exc:  # cannot connect at all (server down, network)
-            from planner.storage.postgres import unreachable
-
-            if unreachable(exc) is None:
-                raise
-            self.go_offline(str(unreachable(exc)))
-        return False
+            return False
 
     def go_offline(self, reason: str) -> None:
         if self.offline_reason is not None:
