@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
 from peewee import PostgresqlDatabase
@@ -31,7 +31,7 @@ from peewee import PostgresqlDatabase
 from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
 from planner.storage import migrations
 from planner.storage import models as m
-from planner.storage.target import DatabaseTarget, redact_url
+from planner.storage.target import DatabaseTarget, redact_url, replace_password
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +51,7 @@ def planner_tables() -> list[str]:
 
 def account_for_url(url: str) -> str:
     """The keyring account of a team database: its URL with any password removed."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return replace_password(url, None)
 
 
 def connect_params(url: str) -> tuple[str, dict]:

@@ -45,13 +45,20 @@ class DatabaseTarget:
 
 
 def redact_url(url: str) -> str:
+    """The URL as it may be shown or logged: a password becomes ``***``."""
+    return replace_password(url, "***")
+
+
+def replace_password(url: str, password: str | None) -> str:
+    """``url`` with its password replaced (``None``: removed); unchanged without one."""
     parts = urlsplit(url)
     if parts.password is None:
         return url
     host = parts.hostname or ""
     if parts.port:
         host = f"{host}:{parts.port}"
-    netloc = f"{parts.username}:***@{host}" if parts.username else host
+    user = parts.username if password is None else f"{parts.username}:{password}"
+    netloc = f"{user}@{host}" if parts.username else host
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
