@@ -21,6 +21,7 @@ from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import secrets
 
 ATTEMPTS = 3
+MAX_LINE = 4096  # longer than any passphrase; stdin may be /dev/zero or a huge file
 _pending_notice: list[str] = []
 
 
@@ -53,9 +54,14 @@ class Passphrases:
     def read(self, prompt: str, *, confirm: bool = False) -> str:
         """The next passphrase; InvalidInput when none can be had."""
         if self.from_stdin:
-            line = sys.stdin.readline()
+            line = sys.stdin.readline(MAX_LINE + 1)  # /dev/zero on stdin must not eat memory
             if not line:
                 raise InvalidInput("--passphrase-stdin: no passphrase on standard input")
+            if len(line.rstrip("\r\n")) > MAX_LINE:
+                raise InvalidInput(
+                    f"--passphrase-stdin: the first line is longer than {MAX_LINE} characters; "
+                    "give one passphrase per line"
+                )
             return line.rstrip("\r\n")
         if stdin_is_tty():
             flush_notice()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.domain.errors import InvalidInput
 from planner.importers.csv_formats import csv_columns, detect_format, parse_csv
 from planner.importers.csv_specs import MAPPING_FIELDS, guess_mapping
 from planner.importers.records import (
@@ -21,9 +20,8 @@ from planner.importers.records import (
     Progress,
     ShouldCancel,
 )
+from planner.importers.user_file import MAX_FILE_BYTES, read_user_file
 from planner.importers.vcard import parse_vcards
-
-MAX_FILE_BYTES = 200 * 1024 * 1024  # bigger than any address book; refuse, don't hang
 
 __all__ = [
     "MAPPING_FIELDS",
@@ -60,15 +58,4 @@ def _read(path_or_bytes: str | Path | bytes) -> tuple[bytes, str]:
     if isinstance(path_or_bytes, bytes | bytearray | memoryview):
         return bytes(path_or_bytes), ""
     path = Path(path_or_bytes)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InvalidInput(f"{path.name} is too large to be a contact export")
-        return path.read_bytes(), path.name
-    except IsADirectoryError:
-        raise InvalidInput(f"{path.name} is a folder, not a file") from None
-    except FileNotFoundError:
-        raise InvalidInput(f"{path} does not exist") from None
-    except PermissionError:
-        raise InvalidInput(f"{path.name} cannot be read (permission denied)") from None
-    except OSError as err:
-        raise InvalidInput(f"{path.name} cannot be read: {err.strerror or err}") from None
+    return read_user_file(path, MAX_FILE_BYTES, "contact export"), path.name

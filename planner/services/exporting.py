@@ -158,6 +158,7 @@ from planner import __version__
 from planner.domain.errors import InvalidInput
 from planner.domain.kinds import Kind
 from planner.domain.rings import Ring
+from planner.importers.user_file import read_user_file
 from planner.services.contacts import clean_fields, list_contacts
 from planner.storage import dump, migrations
 from planner.storage.backup import create_private_file
@@ -313,13 +314,7 @@ def read_dump(source: str | Path | bytes | dict) -> dict:
         elif isinstance(source, str) and source.lstrip().startswith("{"):
             raw = source.encode("utf-8")
         else:
-            path = Path(source)
-            try:
-                raw = path.read_bytes()
-            except FileNotFoundError:
-                raise InvalidInput(f"{path} does not exist") from None
-            except OSError as exc:
-                raise InvalidInput(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+            raw = read_user_file(source, what="Mentorship Planner export")
         if not raw.strip():
             raise InvalidInput("the file is empty")
         try:

@@ -619,8 +619,9 @@ def csv_header(path: Path) -> tuple[list[str], dict[str, str]]:
     """A generic CSV's columns and a sample value of each, for the mapping step."""
     from planner.importers.csv_formats import classify_header
     from planner.importers.csv_table import cell_value, read_table
+    from planner.importers.user_file import read_user_file
 
-    table = read_table(Path(path).read_bytes(), classify_header)
+    table = read_table(read_user_file(path, what="contact export"), classify_header)
     if not table.rows:
         raise InvalidInput("the CSV file has no contacts (it has only a header row)")
     samples: dict[str, str] = {}
