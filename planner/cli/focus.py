@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from planner.cli.common import cli, with_db
-from planner.domain.errors import InvalidInput
 from planner.domain.when import parse_when
 
 FORMATS = ("md", "csv", "html", "ics", "json")
@@ -41,10 +40,7 @@ def focus(week, as_of, limit, fmt, events, no_escape, output) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    try:
-        tmp = output.with_name(output.name + ".partial")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        tmp.replace(output)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {output}: {exc.strerror}") from None
+    from planner.services.exporting import write_text
+
+    write_text(output, text)  # the full exports' writer: private, fsynced, atomic
     click.echo(f"Wrote {len(result.items)} people for {result.label} to {output}", err=True)

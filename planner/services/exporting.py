@@ -137,7 +137,6 @@ The full-text search index is not in the dump: it is rebuilt from the notes.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -161,7 +160,7 @@ from planner.domain.rings import Ring
 from planner.importers.user_file import read_user_file
 from planner.services.contacts import clean_fields, list_contacts
 from planner.storage import dump, migrations
-from planner.storage.backup import create_private_file
+from planner.storage.atomic_file import write_private
 from planner.storage.fields import JSONField, UTCDateTimeField
 from planner.storage.models import ContactRow, SettingRow, db_proxy
 
@@ -229,26 +228,19 @@ def export_text(fmt: str) -> str:
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 to ``path``: owner-only, fsynced, replaced atomically."""
+    """Write ``text`` as UTF-8 to ``path``: owner-only, fsynced, replaced atomically.
+
+    The one writer of every export the user keeps (full dumps, people, the focus
+    list): see :mod:`planner.storage.atomic_file` for why a planted
+    ``FILE.partial`` or link cannot redirect it.
+    """
     path = Path(path).expanduser().absolute()
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
-    tmp = path.with_name(path.name + ".partial")
     try:
-        tmp.unlink(missing_ok=True)
-        create_private_file(tmp)
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        return write_private(path, text.encode("utf-8"))
     except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:  # e.g. the "folder" is a file: there is nothing to clean up
-            pass
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
-    return path
 
 
 def _select_all(model: type[Model]):

@@ -165,13 +165,9 @@ class FocusPanel(QWidget):
         if fmt == "pdf":
             self.print_pdf(path)
         else:
-            text = self.render(fmt)
-            try:
-                tmp = path.with_name(path.name + ".partial")
-                tmp.write_text(text, encoding="utf-8", newline="")
-                tmp.replace(path)
-            except OSError as exc:
-                raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+            from planner.services.exporting import write_text
+
+            write_text(path, self.render(fmt))  # private, fsynced, atomic
         self.message.emit(f"Exported {self.week.label} to {path}")
         return path
 
