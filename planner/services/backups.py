@@ -41,7 +41,7 @@ from peewee import SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import backup as store
-from planner.storage import dump
+from planner.storage import dump, live_files
 from planner.storage.database import database_key
 from planner.storage.encryption import is_encrypted
 from planner.storage.models import db_proxy
@@ -372,6 +372,7 @@ def _close_bound(db_path: Path) -> None:
 
 
 def _raw_copy(db_path: Path, dest: Path) -> None:
+    live_files.require_closed(db_path, "copy the damaged database")  # see live_files
     store.create_private_file(dest)
     shutil.copyfile(db_path, dest)
     wal = Path(f"{db_path}-wal")

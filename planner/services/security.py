@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem, InvalidInput, PlannerError
-from planner.storage import encryption, secrets
+from planner.storage import encryption, live_files, secrets
 from planner.storage.backup import list_backups
 from planner.storage.target import DatabaseTarget, resolve_target
 
@@ -138,26 +138,11 @@ def _path(database) -> tuple[DatabaseTarget, Path]:
 
 
 def _closed_here(path: Path) -> None:
-    """Refuse while this thread's bound connection has the file open.
-
-    (Another process is caught by the conversion's exclusive lock; this
-    process's own connection may come from another SQLite library than
-    SQLCipher's, whose locks the conversion cannot see.)
-    """
-    import os
-
-    from peewee import SqliteDatabase
-
-    from planner.storage.models import db_proxy
-
-    db = db_proxy.obj
-    if not isinstance(db, SqliteDatabase) or db.is_closed():
-        return
-    try:
-        same = os.path.samefile(db.database, path)
-    except OSError:
-        return
-    if same:
+    """Refuse while any connection of this process (any thread, any SQLite library)
+    has the file open: the conversion needs the file to itself, and SQLCipher's
+    locks cannot see another library's (see planner.storage.live_files).
+    Another process is caught by the conversion's exclusive lock."""
+    if live_files.is_live(path):
         raise DatabaseProblem(
             f"{path} is open in this window; close the database first (the conversion needs "
             "the file to itself). Nothing was changed"

@@ -11,14 +11,14 @@ import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import encryption, migrations
+from planner.storage import encryption, live_files, migrations
 from planner.storage.backup import (
-    SQLITE_HEADER,
     backup_file,
     backup_name,
     create_private_file,
     sqlite_uri,
 )
+from planner.storage.failures import BUSY_SECONDS as BUSY_TIMEOUT_S  # a writer waits this
 from planner.storage.models import db_proxy
 from planner.storage.target import DatabaseTarget, resolve_target
 from planner.storage.unlock import AskPassphrase, unlock
@@ -26,6 +26,7 @@ from planner.storage.unlock import AskPassphrase, unlock
 log = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = {
+    "busy_timeout": BUSY_TIMEOUT_S * 1000,  # SQLCipher's driver gets no timeout argument
     "journal_mode": "wal",
     "foreign_keys": 1,
     "synchronous": 2,  # FULL: an acknowledged write survives power loss
@@ -74,13 +75,12 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
     Reads without writing; refuses anything that is not ours, leaving it untouched.
     ``key`` reads an encrypted (SQLCipher) file.
     """
-    if not path.exists() or path.stat().st_size == 0:
+    state = encryption.file_state(path)  # a live file is asked, never read
+    if state in ("missing", "empty"):
         return None
-    if path.is_dir():
+    if state == "folder":
         raise DatabaseProblem(f"{path} is a folder, not a database file")
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER and key is None:
+    if state != "plain" and key is None:
         raise DatabaseProblem(
             f"{path} is not a Mentorship Planner database (it is not a SQLite file); "
             "it was left untouched"
@@ -94,7 +94,8 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
         if key is not None:
             conn = encryption.open_verified(path, key)
         else:
-            conn = sqlite3.connect(sqlite_uri(path, **params), uri=True)
+            conn = sqlite3.connect(sqlite_uri(path, **params), uri=True,
+                                   factory=live_files.tracked(sqlite3.Connection))
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -129,20 +130,36 @@ def _cipher_error() -> type[Exception]:
     return dbapi2.DatabaseError
 
 
-def connect_sqlite(path: Path) -> SqliteDatabase:
+def connect_sqlite(path: Path, *, read_only: bool = False) -> SqliteDatabase:
+    """A plain database. Every write transaction begins IMMEDIATE (takes the write lock
+    first and waits its turn), so a writer never fails when another commits meanwhile."""
     from planner.storage.failures import PlannerSqliteDatabase  # full disk → DatabaseProblem
 
-    return PlannerSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10,
-                                 check_same_thread=False)
+    return PlannerSqliteDatabase(
+        str(path), pragmas=_pragmas(read_only), timeout=BUSY_TIMEOUT_S,
+        check_same_thread=False, lock_type=None if read_only else "IMMEDIATE",
+        factory=live_files.tracked(sqlite3.Connection))
 
 
-def connect_sqlcipher(path: Path, key: str) -> SqliteDatabase:
+def connect_sqlcipher(path: Path, key: str, *, read_only: bool = False) -> SqliteDatabase:
     """An encrypted database: every connection (one per thread) derives the key once."""
+    from sqlcipher3 import dbapi2
+
     from planner.storage.failures import sqlcipher_database_class
 
     SqlCipherDatabase = sqlcipher_database_class()  # full disk → DatabaseProblem
-    return SqlCipherDatabase(str(path), passphrase=encryption.require_key(key),
-                             pragmas=SQLITE_PRAGMAS, timeout=10, check_same_thread=False)
+    return SqlCipherDatabase(
+        str(path), passphrase=encryption.require_key(key), pragmas=_pragmas(read_only),
+        timeout=BUSY_TIMEOUT_S, check_same_thread=False,
+        lock_type=None if read_only else "IMMEDIATE",
+        factory=live_files.tracked(dbapi2.Connection))
+
+
+def _pragmas(read_only: bool) -> list[tuple[str, object]]:
+    pragmas = list(SQLITE_PRAGMAS.items())
+    if read_only:  # every connection of this database (worker threads too) refuses writes
+        pragmas.append(("query_only", 1))
+    return pragmas
 
 
 def database_key(db: Database | None) -> str | None:
@@ -195,10 +212,12 @@ def open_database(
             create_private_file(path)
         except OSError as exc:
             raise DatabaseProblem(f"cannot create the database {path}: {exc.strerror}") from None
-    db = connect_sqlite(path) if cipher_key is None else connect_sqlcipher(path, cipher_key)
-    if read_only:  # every connection of this database (worker threads too) refuses writes
+    if cipher_key is None:
+        db = connect_sqlite(path, read_only=read_only)
+    else:
+        db = connect_sqlcipher(path, cipher_key, read_only=read_only)
+    if read_only:
         migrate = False
-        db._pragmas = [*(db._pragmas or ()), ("query_only", 1)]
     try:
         db.connect()
         db_proxy.initialize(db)

@@ -18,7 +18,7 @@ from peewee import Model
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
-from planner.storage.backup import SQLITE_HEADER, sqlite_uri
+from planner.storage.backup import sqlite_uri
 from planner.storage.models import (
     AskRow,
     CadenceOverrideRow,
@@ -172,20 +172,21 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
 
     ``key`` (the database's): an encrypted file it opens is read like a plain one.
     """
+    from planner.storage.encryption import file_state
+
     path = Path(path)
-    if not path.exists():
+    state = file_state(path)  # a live database is asked, never read (see live_files)
+    if state == "missing":
         return FileKind("missing", f"{path} does not exist")
-    if path.is_dir():
+    if state == "folder":
         return FileKind("foreign", f"{path} is a folder, not a database file")
-    if path.stat().st_size == 0:
+    if state == "empty":
         return FileKind("empty", f"{path} is an empty file")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return FileKind("foreign", f"{path} cannot be read ({exc.strerror})")
-    encrypted = header != SQLITE_HEADER and _encrypted_with(path, key)
-    if header != SQLITE_HEADER and not encrypted:
+    if not os.access(path, os.R_OK):
+        return FileKind("foreign", f"{path} cannot be read (permission denied)")
+    plain = state == "plain"
+    encrypted = not plain and _encrypted_with(path, key)
+    if not plain and not encrypted:
         also = ", and the database's key does not open it" if key is not None else ""
         return FileKind(
             "foreign",
@@ -280,6 +281,10 @@ def copy_database(source: Path, dest: Path, key: str | None = None, dest_key=_SA
 
 
 def fsync_file(path: Path) -> None:
+    """Flush a file this process holds no connection to (a copy, a backup, an export)."""
+    from planner.storage import live_files
+
+    live_files.require_closed(path, "flush it to disk")  # closing the fd would drop locks
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

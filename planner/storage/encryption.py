@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.storage import live_files
 from planner.storage.backup import SQLITE_HEADER, create_private_file, sqlite_uri
 
 log = logging.getLogger(__name__)
@@ -148,12 +149,20 @@ def keys_for_passphrase(text: str) -> list[str]:
 
 
 def check_new_passphrase(text: str) -> str:
-    """A passphrase a person chose for a database; refused if empty or too short."""
+    """A passphrase a person chose for a database; refused if empty, short or easy to guess."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput(EMPTY_KEY)
     if len(text) < MIN_PASSPHRASE:
         raise InvalidInput(f"choose a passphrase of at least {MIN_PASSPHRASE} characters")
+    from planner.domain.passphrase_strength import weakness
+
+    why = weakness(text)
+    if why is not None:
+        raise InvalidInput(
+            f"that passphrase is too easy to guess ({why}); choose a longer one of your own, "
+            "e.g. a few unrelated words"
+        )
     return text
 
 
@@ -167,8 +176,17 @@ def require_key(key: str | None) -> str:
 
 
 def read_header(path: Path) -> bytes:
-    with Path(path).open("rb") as fh:
-        return fh.read(len(SQLITE_HEADER))
+    """The first 16 bytes of a file this process holds no connection to.
+
+    Closing a descriptor of a file drops the SQLite locks of every connection
+    of this process to it (see :mod:`planner.storage.live_files`), so a live
+    database is never read here: :func:`file_state` asks its connection instead.
+    """
+    with live_files.guarded(path) as may_read:
+        if not may_read:
+            raise DatabaseProblem(f"{Path(path).name} is open; its bytes are not read")
+        with Path(path).open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER))
 
 
 def _looks_like_text(header: bytes) -> bool:
@@ -183,6 +201,9 @@ def file_state(path: Path) -> str:
     Reads at most 16 bytes; never writes.
     """
     path = Path(path)
+    known = live_files.known_state(path)
+    if known is not None:  # decided before its first connection; never re-read
+        return known
     if not path.exists():
         return "missing"
     if path.is_dir():
@@ -194,6 +215,8 @@ def file_state(path: Path) -> str:
         header = read_header(path)
     except OSError:
         return "foreign"
+    except DatabaseProblem:  # a connection appeared meanwhile: it knows
+        return live_files.known_state(path) or "foreign"
     if header == SQLITE_HEADER:
         return "plain"
     if size >= MIN_PAGE and size % MIN_PAGE == 0 and not _looks_like_text(header):
@@ -250,6 +273,9 @@ def connect(
     not to), so they leave nothing beside a file that may not be ours.
     """
     driver = _driver()
+    if key is None:  # a plain file through SQLCipher's own library: never a live one
+        live_files.require_closed(path, "open it through SQLCipher")
+    factory = live_files.tracked(driver.Connection)
     if readonly:
         params = {"mode": "ro"}
         if immutable and not Path(f"{path}-wal").exists():
@@ -260,11 +286,15 @@ def connect(
             timeout=timeout,
             isolation_level=None,
             check_same_thread=False,
+            factory=factory,
         )
     else:
         conn = driver.connect(
-            str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+            str(path), timeout=timeout, isolation_level=None, check_same_thread=False,
+            factory=factory,
         )
+    if key is None:
+        live_files.mark(path, "plain")
     try:
         if key is not None:
             conn.execute("PRAGMA key = " + _quote(require_key(key)))
@@ -496,6 +526,7 @@ def convert(path: Path, old_key: str | None, new_key: str | None) -> Conversion:
         require_key(new_key)
     if old_key is not None:
         require_key(old_key)
+    live_files.require_closed(path, "convert the database")  # see live_files
     cleanup_leftovers(path)
     staged = path.with_name(path.name + CONVERTING)
     stash = path.with_name(path.name + REPLACED)
@@ -619,6 +650,7 @@ def _shred(path: Path) -> None:
         size = path.stat().st_size
     except FileNotFoundError:
         return
+    live_files.require_closed(path, "overwrite it")  # never a file with a connection
     try:
         with path.open("r+b", buffering=0) as fh:
             chunk = bytes(1 << 20)

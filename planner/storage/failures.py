@@ -20,6 +20,7 @@ from peewee import SqliteDatabase
 from planner.domain.errors import DatabaseProblem, InvalidInput
 
 _NOT_SAVED = "the change was not saved; everything saved before it is intact"
+BUSY_SECONDS = 10  # the busy timeout of every connection (planner.storage.database)
 
 
 def storage_problem(exc: BaseException, where: str = "the database") -> DatabaseProblem | None:
@@ -34,10 +35,27 @@ def storage_problem(exc: BaseException, where: str = "the database") -> Database
             f"{where} is read-only: {_NOT_SAVED}. Check the file's and its folder's "
             "permissions, or open a copy"
         )
+    if _error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in text:
+        return DatabaseProblem(
+            f"{where} is busy: another window or command kept it locked for more than "
+            f"{BUSY_SECONDS} seconds, so {_NOT_SAVED}. Try again in a moment"
+        )
     if "disk i/o error" in text:
         return DatabaseProblem(
             f"cannot write {where} (disk I/O error; is the disk full or removed?): {_NOT_SAVED}"
         )
+    return None
+
+
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
+
+def _error_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of an error (peewee keeps the driver's as the cause)."""
+    for candidate in (exc, exc.__cause__, exc.__context__):
+        code = getattr(candidate, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF
     return None
 
 
