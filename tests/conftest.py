@@ -15,6 +15,18 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 REPO = Path(__file__).resolve().parents[1]
+
+# The lock guard (issue 17): any test in which Python opens a database file or its
+# -wal/-shm/-journal while a connection to it is open fails, in this process and in
+# every Python subprocess (which report through a log file).
+from tests.helpers import lock_guard  # noqa: E402
+
+_GUARD_DIR = Path(__import__("tempfile").mkdtemp(prefix="planner-lock-guard-"))
+os.environ[lock_guard.LOG_VARIABLE] = str(_GUARD_DIR / f"violations-{os.getpid()}.log")
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(REPO / "tests" / "helpers" / "lock_guard_site")]
+    + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+lock_guard.install(to_log=False)
 # no_keyring, locked_keyring, fresh_notice (memory_keyring is below)
 pytest_plugins = ("tests.helpers.keyrings",)
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
@@ -42,6 +54,26 @@ def isolated_home(tmp_path_factory, monkeypatch):
         for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
             QSettings.setPath(fmt, QSettings.Scope.UserScope, os.environ["XDG_CONFIG_HOME"])
     return root
+
+
+def _guard_log() -> str:
+    try:
+        return Path(os.environ[lock_guard.LOG_VARIABLE]).read_text("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+@pytest.fixture(autouse=True)
+def no_file_io_on_live_databases(monkeypatch):
+    """Fail the test if it (or the app, or a subprocess) broke the lock rule."""
+    monkeypatch.setenv(lock_guard.LOG_VARIABLE, os.environ[lock_guard.LOG_VARIABLE])
+    before_here, before_log = len(lock_guard.violations), len(_guard_log())
+    yield
+    found = lock_guard.violations[before_here:] + [
+        text for text in _guard_log()[before_log:].split("\n\x1e\n") if text.strip()]
+    if found:
+        pytest.fail("plain file I/O on a live database (issue 17):\n" + "\n".join(found),
+                    pytrace=False)
 
 
 @pytest.fixture(autouse=True)
