@@ -113,6 +113,16 @@ class ClearStorageErrors:
                 raise
             return None
 
+    def begin(self, *args, **kwargs):
+        """BEGIN IMMEDIATE waits the busy timeout for another writer; past it, one sentence."""
+        try:
+            return super().begin(*args, **kwargs)
+        except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+            problem = _translated(self, exc)
+            if problem is exc:
+                raise
+            raise problem from exc
+
     def commit(self):
         try:
             return super().commit()
