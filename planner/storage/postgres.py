@@ -31,6 +31,7 @@ from peewee import PostgresqlDatabase
 from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
 from planner.storage import migrations
 from planner.storage import models as m
+from planner.storage.postgres_live import fill
 from planner.storage.target import DatabaseTarget, redact_url, replace_password
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,13 @@ def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = 
             raise DatabaseProblem(
                 f"{target.display()} has no planner tables yet; an admin creates them with: "
                 f"planner --db '{redact_url(url)}' db init")
+        outdated = version > 0 and read_team_schema(db) < TEAM_SCHEMA
+        if outdated and migrate and not init and version == migrations.LATEST:
+            if can_administer(db):
+                init = True  # the admin's open brings the team setup up to date
+            else:
+                log.warning("the team database's security setup is out of date; an admin "
+                            "runs db init (see planner db status)")
         if init or (migrate and version < migrations.LATEST):
             try:
                 version = migrate_locked(db)
@@ -272,15 +280,24 @@ def migrate_locked(db: PostgresqlDatabase) -> int:
 
 # ------------------------------------------------------------------ team schema
 
+#: The version of the team setup (functions, triggers, policies, grants), kept in
+#: planner_meta as "team_schema": an admin's open or ``db init`` re-runs the setup when it
+#: is older. 2: pinned search paths and schema-qualified names in every planner function,
+#: the change log's SECURITY DEFINER function owned by a NOLOGIN role of its own, no
+#: temporary tables for PUBLIC.
+TEAM_SCHEMA = 2
+
 _AUTHOR_FN = """
-CREATE OR REPLACE FUNCTION planner_fill_author() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {schema}.planner_fill_author() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {path} AS $$
 BEGIN
   IF NEW.author IS NULL OR NEW.author = '' THEN NEW.author := current_user; END IF;
   RETURN NEW;
 END $$"""
 
 _OWNER_FN = """
-CREATE OR REPLACE FUNCTION planner_fill_owner() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {schema}.planner_fill_owner() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {path} AS $$
 BEGIN
   IF NEW.owner IS NULL OR NEW.owner = '' THEN NEW.owner := current_user; END IF;
   RETURN NEW;
@@ -296,26 +313,24 @@ def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
     return out
 
 
-def team_setup_sql() -> list[str]:
-    sql = [_AUTHOR_FN, _OWNER_FN]
+def team_setup_sql(schema: str = "public") -> list[str]:
+    """The team setup's statements; ``schema``: the planner's (a quoted identifier)."""
+    s = schema
+    sql = [fill(fn, s) for fn in (_AUTHOR_FN, _OWNER_FN)]
     for table, fn, column in (("touchpoint", "planner_fill_author", "author"),
                               ("note", "planner_fill_author", "author"),
                               ("placement", "planner_fill_owner", "owner"),
-                              ("ring_move", "planner_fill_owner", "owner")):
-        sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {table}")
-        sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT ON {table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {fn}()")
+                              ("ring_move", "planner_fill_owner", "owner"),
+                              ("cadence_override", "planner_fill_owner", "owner")):
+        sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
+        sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT ON {s}.{table} "
+                   f"FOR EACH ROW EXECUTE FUNCTION {s}.{fn}()")
     mine = "owner = current_user"
-    for table in ("placement", "ring_move"):
-        sql += _policies(table, [(f"{table}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
-    # (per-user tables added later put their policies here)
-    sql.append("DROP TRIGGER IF EXISTS cadence_override_fill_owner ON cadence_override")
-    sql.append("CREATE TRIGGER cadence_override_fill_owner BEFORE INSERT ON cadence_override "
-               "FOR EACH ROW EXECUTE FUNCTION planner_fill_owner()")
-    sql += _policies("cadence_override", [
-        ("cadence_override_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
+    for table in ("placement", "ring_move", "cadence_override"):
+        sql += _policies(f"{s}.{table}", [
+            (f"{table}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
     author = "author = current_user"
-    sql += _policies("note", [
+    sql += _policies(f"{s}.note", [
         ("note_read", f"FOR SELECT USING (shared OR {author})"),
         ("note_add", f"FOR INSERT WITH CHECK ({author})"),
         ("note_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
@@ -323,14 +338,112 @@ def team_setup_sql() -> list[str]:
     ])
     from planner.storage.postgres_live import live_setup_sql
 
-    sql += live_setup_sql()
+    sql += live_setup_sql(s)
     return sql
 
 
+def planner_schema(db: PostgresqlDatabase) -> str:
+    """The schema of the planner's tables (where ``db init`` made them), quoted."""
+    row = db.execute_sql(
+        "SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relname = 'planner_meta' AND c.relkind = 'r' "
+        "AND n.nspname = ANY (pg_catalog.current_schemas(false))").fetchone()
+    return row[0] if row else db.execute_sql(
+        "SELECT pg_catalog.quote_ident(pg_catalog.current_schema())").fetchone()[0]
+
+
+def definer_role(db: PostgresqlDatabase) -> str:
+    """The NOLOGIN role that owns the planner's SECURITY DEFINER functions in this
+    database and may do nothing but what they do (write the change log)."""
+    name = db.execute_sql("SELECT pg_catalog.current_database()").fetchone()[0]
+    return f"{name[:40]}_planner_definer"
+
+
 def team_setup(db: PostgresqlDatabase) -> None:
-    """Idempotent: triggers filling author/owner, and the row-level security policies."""
-    for statement in team_setup_sql():
+    """Idempotent: the planner's functions and triggers, the row-level security policies,
+    the definer functions' own role, and the team schema version."""
+    schema = planner_schema(db)
+    for statement in team_setup_sql(schema):
         db.execute_sql(statement)
+    _own_definers(db, schema)
+    _no_temporary_tables(db)
+    db.execute_sql(
+        f"INSERT INTO {schema}.planner_meta (key, value) VALUES ('team_schema', %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (str(TEAM_SCHEMA),))
+
+
+def _ident(db: PostgresqlDatabase, name: str) -> str:
+    from psycopg2 import sql
+
+    return sql.Identifier(name).as_string(db.connection())
+
+
+def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
+    """Give the SECURITY DEFINER functions to a NOLOGIN role that holds nothing but the
+    right to write the change log. Needs CREATEROLE (or a superuser); without it the
+    functions stay the admin's (still safe: pinned path, qualified names) and
+    ``db status`` says so."""
+    from planner.storage.postgres_live import DEFINER_FUNCTIONS
+
+    role = definer_role(db)
+    who = _ident(db, role)
+    superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')").fetchone()[0]
+    try:
+        with db.atomic():  # a savepoint
+            exists = db.execute_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s",
+                                    (role,)).fetchone()
+            if not exists:
+                db.execute_sql(f"CREATE ROLE {who} NOLOGIN NOINHERIT")
+            if superuser != "on":  # to give it a function: be a member, it may create there
+                db.execute_sql(f"GRANT {who} TO CURRENT_USER")
+                db.execute_sql(f"GRANT CREATE ON SCHEMA {schema} TO {who}")
+            db.execute_sql(f"GRANT USAGE ON SCHEMA {schema} TO {who}")
+            for fn in DEFINER_FUNCTIONS:
+                db.execute_sql(f"ALTER FUNCTION {schema}.{fn}() OWNER TO {who}")
+            if superuser != "on":
+                db.execute_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM {who}")
+            db.execute_sql(f"GRANT SELECT, INSERT, DELETE ON {schema}.planner_change TO {who}")
+            db.execute_sql(f"GRANT USAGE ON SEQUENCE {schema}.planner_change_id_seq TO {who}")
+    except peewee.DatabaseError as exc:
+        log.warning("the change log's function stays with the admin role (%s): %s",
+                    "no CREATEROLE", _first_line(exc))
+
+
+def _no_temporary_tables(db: PostgresqlDatabase) -> None:
+    """REVOKE TEMP ON DATABASE … FROM PUBLIC (and CREATE on the planner's schema, as
+    PostgreSQL 15 does by default): only the database's owner may."""
+    name = _ident(db, db.execute_sql("SELECT pg_catalog.current_database()").fetchone()[0])
+    try:
+        with db.atomic():
+            db.execute_sql(f"REVOKE TEMPORARY ON DATABASE {name} FROM PUBLIC")
+    except peewee.DatabaseError as exc:
+        log.warning("could not take temporary tables away from PUBLIC: %s", _first_line(exc))
+    try:
+        with db.atomic():
+            db.execute_sql(f"REVOKE CREATE ON SCHEMA {planner_schema(db)} FROM PUBLIC")
+    except peewee.DatabaseError as exc:
+        log.warning("could not take CREATE on the schema away from PUBLIC: %s",
+                    _first_line(exc))
+
+
+def read_team_schema(db: PostgresqlDatabase) -> int:
+    """The team setup's version (0: none yet; 1: made before it was counted)."""
+    if migrations.read_version(db) == 0:
+        return 0
+    row = db.execute_sql(
+        f"SELECT value FROM {planner_schema(db)}.planner_meta WHERE key = 'team_schema'"
+    ).fetchone()
+    return int(row[0]) if row and row[0].isdigit() else 1
+
+
+def can_administer(db: PostgresqlDatabase) -> bool:
+    """Whether the connected role may change the planner's tables (their owner or above)."""
+    row = db.execute_sql(
+        f"SELECT pg_catalog.pg_has_role(current_user, c.relowner, 'USAGE') "
+        f"FROM pg_catalog.pg_class c WHERE c.oid = '{planner_schema(db)}.contact'::regclass"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 # ------------------------------------------------------------------ users

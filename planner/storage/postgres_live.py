@@ -24,42 +24,64 @@ from dataclasses import dataclass
 
 CHANNEL = "planner_changes"
 
-_NOTIFY_FN = f"""
-CREATE OR REPLACE FUNCTION planner_notify_row() RETURNS trigger LANGUAGE plpgsql AS $$
+#: Every planner function pins its search path (pg_temp last: a user's temporary tables
+#: never stand in for the planner's) and names every table and function by its schema.
+SAFE_PATH = "pg_catalog, {schema}, pg_temp"
+
+
+def fill(template: str, schema: str) -> str:
+    """A function's SQL for the planner's ``schema`` (a quoted identifier)."""
+    return (template.replace("{path}", SAFE_PATH).replace("{schema}", schema)
+            .replace("{channel}", CHANNEL))
+
+_NOTIFY_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_notify_row() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {path} AS $$
 DECLARE
   r jsonb;
   cid text;
 BEGIN
-  IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
+  IF TG_OP = 'DELETE' THEN r := pg_catalog.to_jsonb(OLD); ELSE r := pg_catalog.to_jsonb(NEW);
+  END IF;
   IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
   IF TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
-     AND NOT (TG_OP = 'UPDATE' AND coalesce((to_jsonb(OLD) ->> 'shared')::boolean, false)) THEN
+     AND NOT (TG_OP = 'UPDATE'
+              AND coalesce((pg_catalog.to_jsonb(OLD) ->> 'shared')::boolean, false)) THEN
     cid := NULL;  -- a private note: its contact is nobody else's business
   END IF;
-  PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
-                    || current_user || ' ' || pg_backend_pid());
+  PERFORM pg_catalog.pg_notify('{channel}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
+                    || current_user || ' ' || pg_catalog.pg_backend_pid());
   RETURN NULL;
 END $$"""
 
 _CLOCK_TABLE = """
-CREATE TABLE IF NOT EXISTS planner_change (
+CREATE TABLE IF NOT EXISTS {schema}.planner_change (
   id bigserial PRIMARY KEY,
   actor text NOT NULL,
   pid integer NOT NULL,
   at timestamptz NOT NULL DEFAULT now()
 )"""
 
-# SECURITY DEFINER: planner users may read the clock but not write it themselves
+# SECURITY DEFINER: planner users may read the clock but not write it themselves. It runs
+# with its owner's rights, so its search path is pinned (pg_temp last, never first) and every
+# name is schema-qualified; ``postgres.team_setup`` gives it to a NOLOGIN role that may only
+# write this log (``postgres.definer_role``).
 _CLOCK_FN = """
-CREATE OR REPLACE FUNCTION planner_log_change() RETURNS trigger LANGUAGE plpgsql
-SECURITY DEFINER SET search_path FROM CURRENT AS $$
+CREATE OR REPLACE FUNCTION {schema}.planner_log_change() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = {path} AS $$
 BEGIN
-  INSERT INTO planner_change (actor, pid) VALUES (session_user, pg_backend_pid());
-  IF random() < 0.01 THEN
-    DELETE FROM planner_change WHERE at < now() - interval '1 day';
+  INSERT INTO {schema}.planner_change (actor, pid)
+    VALUES (session_user, pg_catalog.pg_backend_pid());
+  IF pg_catalog.random() < 0.01 THEN
+    DELETE FROM {schema}.planner_change
+      WHERE at OPERATOR(pg_catalog.<)
+            (pg_catalog.now() OPERATOR(pg_catalog.-) interval '1 day');
   END IF;
   RETURN NULL;
 END $$"""
+
+#: The planner's SECURITY DEFINER functions (``db status`` checks each).
+DEFINER_FUNCTIONS = ("planner_log_change",)
 
 
 def watched_tables() -> list[str]:
@@ -68,17 +90,19 @@ def watched_tables() -> list[str]:
     return [t for t in planner_tables() if t != "planner_meta"]
 
 
-def live_setup_sql() -> list[str]:
-    """Idempotent: the notify and change-log triggers on every planner table."""
-    sql = [_NOTIFY_FN, _CLOCK_TABLE, _CLOCK_FN]
+def live_setup_sql(schema: str = "public") -> list[str]:
+    """Idempotent: the notify and change-log triggers on every planner table
+    (``schema``: the planner's schema, an already quoted identifier)."""
+    sql = [fill(text, schema) for text in (_NOTIFY_FN, _CLOCK_TABLE, _CLOCK_FN)]
     for table in watched_tables():
+        on = f"{schema}.{table}"
         sql += [
-            f"DROP TRIGGER IF EXISTS {table}_notify ON {table}",
-            f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION planner_notify_row()",
-            f"DROP TRIGGER IF EXISTS {table}_clock ON {table}",
+            f"DROP TRIGGER IF EXISTS {table}_notify ON {on}",
+            f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {on} "
+            f"FOR EACH ROW EXECUTE FUNCTION {schema}.planner_notify_row()",
+            f"DROP TRIGGER IF EXISTS {table}_clock ON {on}",
             f"CREATE TRIGGER {table}_clock AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION planner_log_change()",
+            f"ON {on} FOR EACH STATEMENT EXECUTE FUNCTION {schema}.planner_log_change()",
         ]
     return sql
 

@@ -1,8 +1,9 @@
 """``planner db status`` on a team database: the facts, read from the server.
 
 Who we are connected as, the schema and server versions, whether the connection
-is encrypted (TLS), whether row-level security is on, and how many rows the
-connected role can see. Nothing here writes.
+is encrypted (TLS), whether row-level security is on, how many rows the
+connected role can see, and warnings about what would let one user take over
+(``security_warnings``). Nothing here writes.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class TeamStatus:
     placed: int  # on the connected user's rings
     touchpoints: int
     notes: int  # the role's own and the shared ones
+    warnings: tuple[str, ...] = ()  # what leaves the database open to a hostile user
 
     @property
     def rls_on(self) -> bool:
@@ -56,7 +58,9 @@ class TeamStatus:
             f"Row-level security: {rls}",
             f"You can see: {self.contacts} contacts, {self.placed} placed on your rings, "
             f"{self.touchpoints} touchpoints, {self.notes} notes",
-        ]
+            "Security setup: " + ("ok" if not self.warnings else
+                                  f"{len(self.warnings)} warning(s)"),
+        ] + [f"  warning: {w}" for w in self.warnings]
 
     def as_dict(self) -> dict:
         return {
@@ -70,6 +74,7 @@ class TeamStatus:
             "row_level_security": {"on": self.rls_on, "tables": dict(self.row_level_security)},
             "visible": {"contacts": self.contacts, "placed": self.placed,
                         "touchpoints": self.touchpoints, "notes": self.notes},
+            "security": {"ok": not self.warnings, "warnings": list(self.warnings)},
         }
 
 
@@ -100,4 +105,66 @@ def team_status(db: PostgresqlDatabase, url: str) -> TeamStatus:
         tls=tls, tls_version=tls_version if tls else None, tls_cipher=cipher if tls else None,
         row_level_security={t: bool(rls.get(t)) for t in PRIVATE_TABLES},
         contacts=contacts, placed=placed, touchpoints=touchpoints, notes=notes,
+        warnings=tuple(security_warnings(db)),
     )
+
+
+_FIX = "an admin runs: planner --db postgresql://ADMIN@… db init"
+
+
+def security_warnings(db: PostgresqlDatabase) -> list[str]:
+    """What would let one planner user take over the database or read around its rules:
+    an out-of-date team setup, SECURITY DEFINER functions with a search path a user can
+    hijack or owned by a role with other rights, PUBLIC allowed temporary tables or
+    CREATE in the planner's schema."""
+    from planner.storage import postgres
+    from planner.storage.postgres_live import DEFINER_FUNCTIONS
+
+    out: list[str] = []
+    team = postgres.read_team_schema(db)
+    if team < postgres.TEAM_SCHEMA:
+        out.append(f"the team setup is out of date (team schema {team}, this version sets "
+                   f"up {postgres.TEAM_SCHEMA}): {_FIX}")
+    schema = postgres.planner_schema(db)
+    unquoted = db.execute_sql("SELECT nspname FROM pg_catalog.pg_namespace "
+                              f"WHERE oid = '{schema}'::regnamespace").fetchone()[0]
+    definer = postgres.definer_role(db)
+    rows = db.execute_sql("""
+        SELECT p.proname, p.proname = ANY (%s), coalesce(p.proconfig, '{}'), r.rolname,
+               r.rolsuper OR r.rolcanlogin OR r.rolbypassrls OR r.rolcreaterole
+                 OR r.rolcreatedb OR r.rolreplication,
+               EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                        WHERE c.relowner = r.oid AND c.relnamespace = p.pronamespace)
+          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
+         WHERE p.prosecdef AND p.pronamespace = %s::regnamespace ORDER BY 1""",
+        (list(DEFINER_FUNCTIONS), schema)).fetchall()
+    safe_path = f"search_path=pg_catalog, {schema}, pg_temp"
+    for name, ours, config, owner, powerful, owns_tables in rows:
+        if not ours:
+            out.append(f"{name} runs with its owner's rights ({owner}) and is not the "
+                       "planner's: check it")
+        if safe_path not in config:
+            out.append(f"{name} runs with its owner's rights ({owner}) and a search path a "
+                       f"user's temporary tables can hijack: {_FIX}")
+        if owner != definer or powerful or owns_tables:
+            out.append(f"{name} runs with the rights of {owner}, a role that can do more than "
+                       f"write the change log (it should belong to {definer}): {_FIX} as a "
+                       "role with CREATEROLE")
+    public_temp, public_create = db.execute_sql("""
+        SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database d,
+                              pg_catalog.aclexplode(coalesce(d.datacl,
+                                  pg_catalog.acldefault('d', d.datdba))) a
+                        WHERE d.datname = pg_catalog.current_database()
+                          AND a.grantee = 0 AND a.privilege_type = 'TEMPORARY'),
+               EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n,
+                              pg_catalog.aclexplode(coalesce(n.nspacl,
+                                  pg_catalog.acldefault('n', n.nspowner))) a
+                        WHERE n.nspname = %s AND a.grantee = 0
+                          AND a.privilege_type = 'CREATE')""", (unquoted,)).fetchone()
+    if public_temp:
+        out.append("every role may create temporary tables here; the database's owner "
+                   "runs: REVOKE TEMP ON DATABASE … FROM PUBLIC (db init does)")
+    if public_create:
+        out.append(f"every role may create functions and tables in the schema {schema}; "
+                   f"its owner runs: REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
+    return out

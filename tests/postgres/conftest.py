@@ -3,7 +3,8 @@
 Each test module gets its own fresh database (``planner_test_<random>``), initialised
 with ``db init``'s code and dropped at the end; each test starts from empty tables.
 Unreachable server: the tests skip — except in CI (``CI=true``), where they fail.
-Roles made by tests are named ``planner_t_<random>_…`` and dropped with the database.
+Roles made by tests are named ``planner_t_<random>_…`` and dropped with the database (as
+is the NOLOGIN role ``db init`` gives the change log's function to).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def fresh_cluster():
     finally:
         with conn.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            for role in cluster.roles:
+            for role in [*cluster.roles, f"{name}_planner_definer"]:  # db init's own role
                 cur.execute(f'DROP ROLE IF EXISTS "{role}"')
         conn.close()
 

@@ -60,6 +60,7 @@ def test_db_status_says_who_where_and_what_you_can_see(team):
         "row_level_security": {"on": True,
                                "tables": {"placement": True, "ring_move": True, "note": True}},
         "visible": {"contacts": 2, "placed": 1, "touchpoints": 2, "notes": 2},
+        "security": {"ok": True, "warnings": []},
     }
     assert data["postgresql_version"].split()[0] == pg.sql("SHOW server_version")[0][0].split()[0]
 
@@ -70,6 +71,7 @@ def test_db_status_says_who_where_and_what_you_can_see(team):
     assert "TLS: no" in text or "TLS: yes" in text
     assert "Row-level security: on\n" in text
     assert "You can see: 2 contacts, 1 placed on your rings, 2 touchpoints, 2 notes" in text
+    assert "Security setup: ok" in text
 
 
 def test_db_status_warns_about_a_superuser_and_row_level_security_turned_off(team):
