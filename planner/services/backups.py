@@ -46,7 +46,7 @@ from planner.storage.database import database_key
 from planner.storage.encryption import is_encrypted
 from planner.storage.models import db_proxy
 from planner.storage.settings_repo import get_setting, set_setting
-from planner.storage.target import resolve_target
+from planner.storage.target import real_file, resolve_target
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ def restore(
     if db_path is None:
         db_path = _bound_path() or resolve_target(None).path
     assert db_path is not None
-    db_path = Path(db_path).expanduser().absolute()
+    db_path = real_file(Path(db_path))  # through a link: the real file is restored
     key = key or _restore_key(source, db_path)
     db_encrypted = is_encrypted(db_path)
     if db_encrypted and key is None:
@@ -263,9 +263,13 @@ def restore(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staged = db_path.with_name(f"{db_path.name}.restoring")
     # consistent, fsynced, in the same folder; encrypted if either side is
-    dump.copy_database(source, staged, key if from_encrypted else None,
-                       key if (db_encrypted or from_encrypted) else None)
+    staged_key = key if (db_encrypted or from_encrypted) else None
+    dump.copy_database(source, staged, key if from_encrypted else None, staged_key)
     try:
+        # the copy is what is swapped in: check it too, in case the file changed meanwhile
+        altered = dump.altered_schema(staged, staged_key, source.name)
+        if altered:
+            raise DatabaseProblem(f"cannot restore: {altered}; nothing was changed")
         previous = _swap_in(staged, db_path, current.kind, key if db_encrypted else None)
     finally:
         staged.unlink(missing_ok=True)

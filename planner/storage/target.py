@@ -74,4 +74,14 @@ def resolve_target(spec: str | os.PathLike | None = None) -> DatabaseTarget:
     if lowered.startswith("sqlite:///"):
         # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy reads them
         text = text[len("sqlite:///") :]
-    return DatabaseTarget("sqlite", path=Path(text).expanduser().absolute())
+    return DatabaseTarget("sqlite", path=real_file(Path(text)))
+
+
+def real_file(path: Path) -> Path:
+    """The file a database path names, symbolic links resolved, once.
+
+    Every file operation (encrypt, restore, backups beside it) then works on the
+    real file: replacing a link would leave the real file old, and a link
+    swapped for a copy would make the two diverge.
+    """
+    return Path(os.path.realpath(Path(path).expanduser().absolute()))
