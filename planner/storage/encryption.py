@@ -521,7 +521,7 @@ def convert(path: Path, old_key: str | None, new_key: str | None) -> Conversion:
     Raises (leaving the original as it was) if the old key is wrong, the file
     is in use, or the copy does not verify.
     """
-    path = Path(path).absolute()
+    path = Path(os.path.realpath(path))  # a link's real file is converted, never the link
     if new_key is not None:
         require_key(new_key)
     if old_key is not None:
