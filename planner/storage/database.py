@@ -11,7 +11,7 @@ import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import encryption, live_files, migrations
+from planner.storage import encryption, leftovers, live_files, migrations
 from planner.storage.backup import (
     backup_file,
     backup_name,
@@ -199,12 +199,14 @@ def open_database(
     from planner.storage.failures import refuse_read_only
 
     refuse_read_only(path)  # a clear refusal before anything is written (never a traceback)
-    if not path.is_dir():
-        encryption.cleanup_leftovers(path)  # finish or undo an interrupted encryption
+    if not read_only:
+        leftovers.clean(path)  # finish or undo an interrupted encryption, restore or backup
     cipher_key = None
     if encryption.file_state(path) == "encrypted":
         cipher_key, existing = unlock(path, key, passphrase, ask_passphrase, use_keyring,
                                       target, lambda k: inspect_sqlite_file(path, k))
+        if not read_only and not live_files.is_live(path):
+            leftovers.finish_backup_encryption(path, cipher_key)  # no plaintext left behind
     else:
         existing = inspect_sqlite_file(path)
     if existing is None and not path.exists():
