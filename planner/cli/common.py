@@ -55,6 +55,7 @@ def cli(
     from planner.cli.passphrase import install_notice
 
     install_notice()
+    _warn_about_settings()
     ctx.obj = {"database": database, "open": None, "passphrase_stdin": passphrase_stdin}
     ctx.call_on_close(lambda: _close(ctx))
     if demo:
@@ -104,6 +105,19 @@ def open_db(ctx: click.Context):
     if root.obj["open"] is None:
         root.obj["open"] = open_database(root.obj["database"], **passphrases(ctx).open_options())
     return root.obj["open"]
+
+
+def _warn_about_settings() -> None:
+    """A stored setting that is not valid is ignored for its default: say so once, on stderr."""
+    from planner.services.setting_rules import set_warning_handler
+
+    def warn(line: str) -> None:
+        from planner.logs import setup_logging
+
+        setup_logging()  # the warning is logged to the file, not echoed twice
+        click.echo(f"planner: warning: {line}", err=True)
+
+    set_warning_handler(warn)
 
 
 def with_db(func):

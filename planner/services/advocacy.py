@@ -29,6 +29,7 @@ from planner.domain.rings import Ring
 from planner.domain.timeline import Touchpoint
 from planner.services import touchpoints as touch_svc
 from planner.services.contacts import now, require
+from planner.services.setting_rules import read_setting, write_setting
 from planner.storage import advocacy_repo as repo
 from planner.storage.models import (
     AskRow,
@@ -39,62 +40,44 @@ from planner.storage.models import (
     WinRow,
     db_proxy,
 )
-from planner.storage.settings_repo import get_setting, set_setting
 
 # ------------------------------------------------------------------ settings
 
 
 def target_share() -> float:
     """The share of the network you want as advocates (default 10 %)."""
-    stored = get_setting(repo.TARGET_SHARE_KEY, rules.DEFAULT_TARGET_SHARE)
-    try:
-        return rules.clean_share(stored)
-    except InvalidInput:
-        return rules.DEFAULT_TARGET_SHARE
+    return read_setting(repo.TARGET_SHARE_KEY)
 
 
 def set_target_share(share: float | str) -> float:
     value = rules.parse_share(share) if isinstance(share, str) else rules.clean_share(share)
     with db_proxy.atomic():
-        set_setting(repo.TARGET_SHARE_KEY, value)
+        write_setting(repo.TARGET_SHARE_KEY, value)
     return value
 
 
 def fatigue_limit() -> int:
     """More asks than this in a quarter is too many (default 2)."""
-    return _limit(get_setting(repo.FATIGUE_LIMIT_KEY, rules.DEFAULT_FATIGUE_LIMIT))
-
-
-def _limit(stored) -> int:
-    try:
-        return rules.clean_limit(stored)
-    except InvalidInput:
-        return rules.DEFAULT_FATIGUE_LIMIT
+    return read_setting(repo.FATIGUE_LIMIT_KEY)
 
 
 def set_fatigue_limit(limit: int) -> int:
     value = rules.clean_limit(limit)
     with db_proxy.atomic():
-        set_setting(repo.FATIGUE_LIMIT_KEY, value)
+        write_setting(repo.FATIGUE_LIMIT_KEY, value)
     return value
 
 
 def time_share() -> dict[Ring, float]:
     """How you intend to split your minutes between the rings (fractions summing to 1)."""
-    stored = get_setting(repo.TIME_SHARE_KEY, None)
-    if not stored:
-        return dict(rules.DEFAULT_TIME_SHARE)
-    try:
-        return rules.clean_time_share(stored)
-    except (InvalidInput, ValueError):
-        return dict(rules.DEFAULT_TIME_SHARE)
+    return rules.clean_time_share(read_setting(repo.TIME_SHARE_KEY))
 
 
 def set_time_share(shares: dict | str) -> dict[Ring, float]:
     value = rules.parse_time_share(shares) if isinstance(shares, str) else \
         rules.clean_time_share(shares)
     with db_proxy.atomic():
-        set_setting(repo.TIME_SHARE_KEY, {r.value: round(v, 6) for r, v in value.items()})
+        write_setting(repo.TIME_SHARE_KEY, {r.value: round(v, 6) for r, v in value.items()})
     return value
 
 

@@ -1,12 +1,16 @@
-"""Ring capacities and cadences: settings that belong to the data."""
+"""Ring capacities and cadences: settings that belong to the data.
+
+Read through :mod:`planner.services.setting_rules`, so a stored value that is
+not valid (``"ring_capacity": "lots"``) gives the defaults, never a crash.
+"""
 
 from __future__ import annotations
 
 from planner.domain.contact import clean_cadence
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import DEFAULT_CADENCE_DAYS, DEFAULT_CAPACITY, Ring, validate_capacities
+from planner.services.setting_rules import CADENCE, CAPACITY, read_setting, write_setting
 from planner.storage.models import db_proxy
-from planner.storage.settings_repo import get_setting, set_setting
 
 PRESETS = {
     "pyramid": {Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72},
@@ -15,13 +19,13 @@ PRESETS = {
 
 
 def capacities() -> dict[Ring, int]:
-    stored = get_setting("ring_capacity", {})
-    return {ring: int(stored.get(ring.value, DEFAULT_CAPACITY[ring])) for ring in Ring}
+    stored = read_setting(CAPACITY)
+    return {ring: stored.get(ring.value, DEFAULT_CAPACITY[ring]) for ring in Ring}
 
 
 def cadences() -> dict[Ring, int]:
-    stored = get_setting("ring_cadence_days", {})
-    return {ring: int(stored.get(ring.value, DEFAULT_CADENCE_DAYS[ring])) for ring in Ring}
+    stored = read_setting(CADENCE)
+    return {ring: stored.get(ring.value, DEFAULT_CADENCE_DAYS[ring]) for ring in Ring}
 
 
 def set_capacities(caps: dict[Ring, int]) -> None:
@@ -29,7 +33,7 @@ def set_capacities(caps: dict[Ring, int]) -> None:
     merged = {**capacities(), **caps}
     validate_capacities(merged)
     with db_proxy.atomic():
-        set_setting("ring_capacity", {r.value: n for r, n in merged.items()})
+        write_setting(CAPACITY, {r.value: n for r, n in merged.items()})
 
 
 def set_cadences(days: dict[Ring, int]) -> None:
@@ -38,4 +42,4 @@ def set_cadences(days: dict[Ring, int]) -> None:
         if clean_cadence(value) is None:
             raise InvalidInput(f"the {ring.value} ring needs a cadence")
     with db_proxy.atomic():
-        set_setting("ring_cadence_days", {r.value: n for r, n in merged.items()})
+        write_setting(CADENCE, {r.value: n for r, n in merged.items()})

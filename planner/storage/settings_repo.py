@@ -1,16 +1,38 @@
-"""Settings that belong to the data (ring capacities, cadences), as JSON values."""
+"""Settings that belong to the data (ring capacities, cadences), as JSON values.
+
+What each value may be is checked above this layer
+(:mod:`planner.services.setting_rules`); here a value that is not even JSON
+reads as missing, with a warning in the log, instead of crashing the reader.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from planner.storage.models import SettingRow
 
+log = logging.getLogger(__name__)
+
+
+def _decode(key: str, text: str, default: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        log.warning("the stored setting %s is not JSON; using the default", key)
+        return default
+
 
 def get_setting(key: str, default: Any = None) -> Any:
     row = SettingRow.get_or_none(SettingRow.key == key)
-    return json.loads(row.value) if row else default
+    return _decode(key, row.value, default) if row else default
+
+
+def raw_setting(key: str) -> str | None:
+    """The stored JSON text of ``key``, unparsed (None when it is not stored)."""
+    row = SettingRow.get_or_none(SettingRow.key == key)
+    return row.value if row else None
 
 
 def set_setting(key: str, value: Any) -> None:
@@ -23,4 +45,4 @@ def set_setting(key: str, value: Any) -> None:
 
 
 def all_settings() -> dict[str, Any]:
-    return {row.key: json.loads(row.value) for row in SettingRow.select()}
+    return {row.key: _decode(row.key, row.value, None) for row in SettingRow.select()}
