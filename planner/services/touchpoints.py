@@ -158,7 +158,7 @@ def edit_touchpoint(
         get_touchpoint(touchpoint_id)
         if changes:
             _update(TouchpointRow, touchpoint_id, expected_version, changes,
-                    "this touchpoint cannot be changed")
+                    "only its author can change this touchpoint")
         else:
             _check_version(TouchpointRow, touchpoint_id, expected_version)
     return get_touchpoint(touchpoint_id)
@@ -212,7 +212,7 @@ def _delete(model, row_id: int, expected_version: int | None, not_author: str) -
 def delete_touchpoint(touchpoint_id: int, expected_version: int | None = None) -> dict:
     """Delete and return the full row, so an undo can put it back with the same id."""
     return _delete(TouchpointRow, touchpoint_id, expected_version,
-                   "this touchpoint cannot be deleted")
+                   "only its author can delete this touchpoint")
 
 
 def delete_note(note_id: int, expected_version: int | None = None) -> dict:

@@ -364,5 +364,25 @@ def load_dump(dump: dict) -> None:
 
 
 def hard_delete(contact_id: int) -> None:
-    """Delete a person and (by cascade) everything of theirs."""
+    """Delete a person and (by cascade) everything of theirs. On a team database users may
+    not delete people (the cascade would reach teammates' private rows): the database's
+    ``planner_purge_contact`` does it only when nobody else has anything about them."""
+    if team():
+        import peewee
+
+        from planner.domain.errors import PlannerError
+
+        try:
+            with db_proxy.atomic():
+                db_proxy.execute_sql("SELECT planner_purge_contact(%s)", (contact_id,))
+        except peewee.DatabaseError as exc:
+            if "planner_purge_contact" in str(exc) and "does not exist" in str(exc):
+                ContactRow.delete().where(ContactRow.id == contact_id).execute()  # team schema 1
+                return
+            if "teammates keep" not in str(exc):
+                raise
+            raise PlannerError("teammates keep notes, rings or touchpoints about this person, "
+                               "so it cannot be removed for good; move it to the trash "
+                               "instead") from None
+        return
     ContactRow.delete().where(ContactRow.id == contact_id).execute()

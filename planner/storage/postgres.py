@@ -287,22 +287,79 @@ def migrate_locked(db: PostgresqlDatabase) -> int:
 #: temporary tables for PUBLIC.
 TEAM_SCHEMA = 2
 
-_AUTHOR_FN = """
-CREATE OR REPLACE FUNCTION {schema}.planner_fill_author() RETURNS trigger LANGUAGE plpgsql
+#: Whether the writer administers the table (its owner, or a superuser): only an admin's
+#: restore keeps the author/owner a row claims; everyone else's rows are their own.
+_ADMIN = ("pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c "
+          "WHERE c.oid = TG_RELID), 'MEMBER')")
+
+#: author (touchpoints, notes) and owner (placements, moves, cadences): current_user on
+#: insert whatever the row claims, and never changed afterwards.
+_STAMP_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_fill_%(column)s() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {path} AS $$
 BEGIN
-  IF NEW.author IS NULL OR NEW.author = '' THEN NEW.author := current_user; END IF;
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.%(column)s IS DISTINCT FROM OLD.%(column)s THEN
+      RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'the %(column)s of a ' || TG_TABLE_NAME || ' cannot be changed';
+    END IF;
+  ELSIF NEW.%(column)s IS NULL OR NEW.%(column)s = '' OR NOT %(admin)s THEN
+    NEW.%(column)s := current_user;
+  END IF;
   RETURN NEW;
 END $$"""
 
-_OWNER_FN = """
-CREATE OR REPLACE FUNCTION {schema}.planner_fill_owner() RETURNS trigger LANGUAGE plpgsql
-SET search_path = {path} AS $$
+#: Users may not delete people (a cascade would take teammates' private notes, rings and
+#: moves with them, row-level security or not): they move them to the trash. The undo of
+#: an add purges a person nobody else has anything about, through this function.
+_PURGE_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_purge_contact(cid bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
+DECLARE
+  who text := session_user;
 BEGIN
-  IF NEW.owner IS NULL OR NEW.owner = '' THEN NEW.owner := current_user; END IF;
-  RETURN NEW;
+  IF EXISTS (SELECT 1 FROM {schema}.note WHERE contact_id = cid AND author <> who)
+     OR EXISTS (SELECT 1 FROM {schema}.touchpoint WHERE contact_id = cid AND author <> who)
+     OR EXISTS (SELECT 1 FROM {schema}.placement WHERE contact_id = cid AND owner <> who)
+     OR EXISTS (SELECT 1 FROM {schema}.ring_move WHERE contact_id = cid AND owner <> who)
+     OR EXISTS (SELECT 1 FROM {schema}.cadence_override
+                 WHERE contact_id = cid AND owner <> who) THEN
+    RAISE EXCEPTION 'planner: teammates keep notes, rings or touchpoints about this person'
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'move the person to the trash instead; an admin can purge it';
+  END IF;
+  DELETE FROM {schema}.contact WHERE id = cid;
+  RETURN FOUND;
 END $$"""
 
+#: The settings table accepts only JSON, and for the settings every client reads at start
+#: (ring capacities and cadences, backups kept) a value of the right shape.
+_SETTING_OK_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_setting_ok(k text, v text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE SET search_path = {path} AS $$
+DECLARE
+  j jsonb;
+BEGIN
+  BEGIN
+    j := v::jsonb;
+  EXCEPTION WHEN others THEN
+    RETURN false;
+  END;
+  IF k IN ('ring_capacity', 'ring_cadence_days') THEN
+    RETURN pg_catalog.jsonb_typeof(j) = 'object' AND NOT EXISTS (
+      SELECT 1 FROM pg_catalog.jsonb_each(j) e
+       WHERE e.key NOT IN ('inner', 'middle', 'outer')
+          OR pg_catalog.jsonb_typeof(e.value) <> 'number'
+          OR (e.value #>> '{}')::numeric <> pg_catalog.trunc((e.value #>> '{}')::numeric)
+          OR (e.value #>> '{}')::numeric < 1
+          OR (e.value #>> '{}')::numeric > CASE k WHEN 'ring_capacity' THEN 1000 ELSE 3650 END);
+  ELSIF k = 'backup_keep' THEN
+    RETURN pg_catalog.jsonb_typeof(j) = 'number'
+       AND (j #>> '{}')::numeric = pg_catalog.trunc((j #>> '{}')::numeric)
+       AND (j #>> '{}')::numeric BETWEEN 1 AND 1000;
+  END IF;
+  RETURN true;
+END $$"""
 
 def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
     out = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
@@ -316,15 +373,15 @@ def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
 def team_setup_sql(schema: str = "public") -> list[str]:
     """The team setup's statements; ``schema``: the planner's (a quoted identifier)."""
     s = schema
-    sql = [fill(fn, s) for fn in (_AUTHOR_FN, _OWNER_FN)]
-    for table, fn, column in (("touchpoint", "planner_fill_author", "author"),
-                              ("note", "planner_fill_author", "author"),
-                              ("placement", "planner_fill_owner", "owner"),
-                              ("ring_move", "planner_fill_owner", "owner"),
-                              ("cadence_override", "planner_fill_owner", "owner")):
+    sql = [fill(_STAMP_FN % {"column": column, "admin": _ADMIN}, s)
+           for column in ("author", "owner")]
+    sql += [fill(_PURGE_FN, s), fill(_SETTING_OK_FN, s)]
+    for table, column in (("touchpoint", "author"), ("note", "author"),
+                          ("placement", "owner"), ("ring_move", "owner"),
+                          ("cadence_override", "owner")):
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
-        sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT ON {s}.{table} "
-                   f"FOR EACH ROW EXECUTE FUNCTION {s}.{fn}()")
+        sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
+                   f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_fill_{column}()")
     mine = "owner = current_user"
     for table in ("placement", "ring_move", "cadence_override"):
         sql += _policies(f"{s}.{table}", [
@@ -336,6 +393,15 @@ def team_setup_sql(schema: str = "public") -> list[str]:
         ("note_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
         ("note_remove", f"FOR DELETE USING ({author})"),
     ])
+    sql += _policies(f"{s}.touchpoint", [  # the team reads them all; each writes their own
+        ("touchpoint_read", "FOR SELECT USING (true)"),
+        ("touchpoint_add", f"FOR INSERT WITH CHECK ({author})"),
+        ("touchpoint_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
+        ("touchpoint_remove", f"FOR DELETE USING ({author})"),
+    ])
+    sql += [f"ALTER TABLE {s}.setting DROP CONSTRAINT IF EXISTS setting_value_ok",
+            f"ALTER TABLE {s}.setting ADD CONSTRAINT setting_value_ok "
+            f"CHECK ({s}.planner_setting_ok(key, value)) NOT VALID"]
     from planner.storage.postgres_live import live_setup_sql
 
     sql += live_setup_sql(s)
@@ -366,6 +432,7 @@ def team_setup(db: PostgresqlDatabase) -> None:
     schema = planner_schema(db)
     for statement in team_setup_sql(schema):
         db.execute_sql(statement)
+    _users_rights(db, schema)
     _own_definers(db, schema)
     _no_temporary_tables(db)
     db.execute_sql(
@@ -377,6 +444,38 @@ def _ident(db: PostgresqlDatabase, name: str) -> str:
     from psycopg2 import sql
 
     return sql.Identifier(name).as_string(db.connection())
+
+
+#: What a planner user may do to each table beyond SELECT (``db add-user`` grants it).
+#: planner_meta: nothing (one user could otherwise stop every client); contact: no DELETE
+#: (people go to the trash; a purge is the admin's, or ``planner_purge_contact``'s).
+def user_rights(table: str) -> str:
+    if table == "planner_meta":
+        return "SELECT"
+    if table == "contact":
+        return "SELECT, INSERT, UPDATE"
+    return "SELECT, INSERT, UPDATE, DELETE"
+
+
+def planner_users(db: PostgresqlDatabase, schema: str) -> list[str]:
+    """The roles granted the planner's tables (quoted): every holder of a right on
+    ``contact`` but its owner and the definer role."""
+    rows = db.execute_sql(
+        "SELECT DISTINCT a.grantee::regrole::text FROM pg_catalog.pg_class c, "
+        "pg_catalog.aclexplode(c.relacl) a "
+        f"WHERE c.oid = '{schema}.contact'::regclass AND a.grantee <> 0 "
+        "AND a.grantee <> c.relowner AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r "
+        "WHERE r.oid = a.grantee AND r.rolname = %s)", (definer_role(db),)).fetchall()
+    return [r[0] for r in rows]
+
+
+def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
+    """Bring every planner user's rights to what ``user_rights`` says (an upgrade takes
+    writing planner_meta and deleting people away from users added before)."""
+    for role in planner_users(db, schema):
+        db.execute_sql(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.planner_meta "
+                       f"FROM {role}")
+        db.execute_sql(f"REVOKE DELETE, TRUNCATE ON {schema}.contact FROM {role}")
 
 
 def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
@@ -399,12 +498,22 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
                 db.execute_sql(f"GRANT {who} TO CURRENT_USER")
                 db.execute_sql(f"GRANT CREATE ON SCHEMA {schema} TO {who}")
             db.execute_sql(f"GRANT USAGE ON SCHEMA {schema} TO {who}")
-            for fn in DEFINER_FUNCTIONS:
-                db.execute_sql(f"ALTER FUNCTION {schema}.{fn}() OWNER TO {who}")
+            for fn, args in DEFINER_FUNCTIONS:
+                db.execute_sql(f"ALTER FUNCTION {schema}.{fn}({args}) OWNER TO {who}")
             if superuser != "on":
                 db.execute_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM {who}")
+            db.execute_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}")
             db.execute_sql(f"GRANT SELECT, INSERT, DELETE ON {schema}.planner_change TO {who}")
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {schema}.planner_change_id_seq TO {who}")
+            # planner_purge_contact: sees who else has rows about a person, deletes it
+            db.execute_sql(f"GRANT SELECT ON {schema}.note, {schema}.touchpoint, "
+                           f"{schema}.placement, {schema}.ring_move, "
+                           f"{schema}.cadence_override TO {who}")
+            db.execute_sql(f"GRANT SELECT, DELETE ON {schema}.contact TO {who}")
+            for table in ("note", "placement", "ring_move", "cadence_override"):
+                db.execute_sql(f"DROP POLICY IF EXISTS {table}_purge_check ON {schema}.{table}")
+                db.execute_sql(f"CREATE POLICY {table}_purge_check ON {schema}.{table} "
+                               f"FOR SELECT TO {who} USING (true)")
     except peewee.DatabaseError as exc:
         log.warning("the change log's function stays with the admin role (%s): %s",
                     "no CREATEROLE", _first_line(exc))
@@ -465,7 +574,8 @@ def _quoted(db: PostgresqlDatabase, name: str) -> str:
 
 def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> bool:
     """Create the login role if missing and grant exactly what a planner user needs:
-    SELECT/INSERT/UPDATE/DELETE on the planner's tables and USAGE on their sequences.
+    SELECT on every planner table, and INSERT/UPDATE/DELETE as ``user_rights`` says, and
+    USAGE on their sequences.
     Returns True if the role was created."""
     if migrations.read_version(db) == 0:
         raise DatabaseProblem("the database has no planner tables yet; run db init first")
@@ -476,8 +586,8 @@ def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> 
             db.execute_sql(f"CREATE ROLE {who} LOGIN")
         if password:
             db.execute_sql(f"ALTER ROLE {who} LOGIN PASSWORD %s", (password,))
-        tables = ", ".join(planner_tables())
-        db.execute_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}")
+        for table in planner_tables():
+            db.execute_sql(f"GRANT {user_rights(table)} ON {table} TO {who}")
         for seq in planner_sequences(db):
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {who}")
         db.execute_sql(f"GRANT SELECT ON planner_change TO {who}")  # the live-update clock

@@ -80,8 +80,9 @@ BEGIN
   RETURN NULL;
 END $$"""
 
-#: The planner's SECURITY DEFINER functions (``db status`` checks each).
-DEFINER_FUNCTIONS = ("planner_log_change",)
+#: (name, argument types) of the planner's SECURITY DEFINER functions (``db status`` checks
+#: each; ``postgres.team_setup`` gives them to the definer role).
+DEFINER_FUNCTIONS = (("planner_log_change", ""), ("planner_purge_contact", "bigint"))
 
 
 def watched_tables() -> list[str]:

@@ -137,7 +137,7 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
                         WHERE c.relowner = r.oid AND c.relnamespace = p.pronamespace)
           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
          WHERE p.prosecdef AND p.pronamespace = %s::regnamespace ORDER BY 1""",
-        (list(DEFINER_FUNCTIONS), schema)).fetchall()
+        ([name for name, _ in DEFINER_FUNCTIONS], schema)).fetchall()
     safe_path = f"search_path=pg_catalog, {schema}, pg_temp"
     for name, ours, config, owner, powerful, owns_tables in rows:
         if not ours:

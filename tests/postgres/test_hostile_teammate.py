@@ -121,13 +121,16 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
         "FROM pg_roles WHERE rolname = %s", (definer,)) == [(False,) * 6]
     rights = pg.sql("SELECT table_name, privilege_type FROM information_schema.table_privileges "
                     "WHERE grantee = %s ORDER BY 1, 2", (definer,))
-    assert rights == [("planner_change", p) for p in ("DELETE", "INSERT", "SELECT")]
+    assert ("planner_change", "INSERT") in rights and all(
+        p in ("SELECT", "INSERT", "DELETE") for _, p in rights)
+    assert {t for t, p in rights if p != "SELECT"} == {"planner_change", "contact"}
     assert pg.sql("SELECT count(*) FROM pg_class WHERE relowner = %s::regrole",
                   (definer,)) == [(0,)]
-    # every planner function pins its search path, pg_temp last
+    # every planner function pins its search path, pg_temp last (planner_fts_text, in
+    # index expressions, names everything by schema and must stay inlinable)
     for name, fn_config in pg.sql("SELECT proname, proconfig FROM pg_proc "
-                                  "WHERE proname LIKE 'planner\\_%' AND prorettype = "
-                                  "'trigger'::regtype"):
+                                  "WHERE proname LIKE 'planner\\_%' "
+                                  "AND proname <> 'planner_fts_text'"):
         assert fn_config == ["search_path=pg_catalog, public, pg_temp"], name
 
 
@@ -221,3 +224,156 @@ def test_a_non_superuser_admin_gets_the_definer_role_and_no_hijack(pg_server):
         pg.sql(f'GRANT TEMP ON DATABASE "{pg.name}" TO "{eve}"')
         assert attempt_escalation(pg, eve) == []
         assert not is_superuser(pg, eve) and rls_everywhere(pg)
+
+
+# ------------------------------------------------------------------ authorship
+
+
+def run(pg, role: str, statement: str, params=None):
+    """One statement as ``role`` in its own transaction: rows, or the psycopg2 error."""
+    try:
+        return pg.sql(statement, params, user=role)
+    except psycopg2.Error as exc:
+        return exc
+
+
+def add_person(pg, role: str, name: str = "Ada") -> int:
+    return pg.sql(
+        "INSERT INTO contact (name, email, phones, handles, channels, tags, timezone, birthday, "
+        "organization, title, notes, stage, created_at, updated_at, version) VALUES "
+        "(%s, '', '[]', '{}', '[]', '[]', '', '', '', '', '', 'none', now(), now(), 1) "
+        "RETURNING id", (name,), user=role)[0][0]
+
+
+def touch(pg, role: str, cid: int, author: str = "", note: str = "coffee") -> int:
+    return pg.sql("INSERT INTO touchpoint (contact_id, kind, at, note, author, created_at, "
+                  "updated_at, version) VALUES (%s, 'coffee', now(), %s, %s, now(), now(), 1) "
+                  "RETURNING id", (cid, note, author), user=role)[0][0]
+
+
+def test_a_touchpoint_or_note_cannot_be_written_as_someone_else(team):
+    pg, eve, ann = team
+    cid = add_person(pg, ann)
+    tid = touch(pg, eve, cid, author=ann)  # eve claims ann logged it
+    assert pg.sql("SELECT author FROM touchpoint WHERE id = %s", (tid,)) == [(eve,)]
+    nid = pg.sql("INSERT INTO note (contact_id, at, text, author, shared, created_at, "
+                 "updated_at, version) VALUES (%s, now(), 'x', %s, true, now(), now(), 1) "
+                 "RETURNING id", (cid, ann), user=eve)[0][0]
+    assert pg.sql("SELECT author FROM note WHERE id = %s", (nid,)) == [(eve,)]
+    # nor re-signed afterwards, even one's own
+    assert isinstance(run(pg, eve, "UPDATE touchpoint SET author = %s WHERE id = %s",
+                          (ann, tid)), psycopg2.errors.InsufficientPrivilege)
+    assert pg.sql("SELECT author FROM touchpoint WHERE id = %s", (tid,)) == [(eve,)]
+
+
+def test_a_teammates_touchpoints_and_shared_notes_cannot_be_edited_or_deleted(team):
+    pg, eve, ann = team
+    cid = add_person(pg, ann)
+    tid = touch(pg, ann, cid, note="ann's coffee")
+    nid = pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, "
+                 "version) VALUES (%s, now(), 'ann shared', true, now(), now(), 1) RETURNING id",
+                 (cid,), user=ann)[0][0]
+    assert run(pg, eve, "SELECT note FROM touchpoint WHERE id = %s", (tid,)) == [
+        ("ann's coffee",)]  # the team reads it…
+    for statement in ("UPDATE touchpoint SET note = 'eve wrote this', author = %s WHERE id = %s",
+                      "UPDATE touchpoint SET at = now() - interval '1 day' WHERE id = %s",
+                      "DELETE FROM touchpoint WHERE id = %s"):
+        params = (eve, tid) if statement.count("%s") == 2 else (tid,)
+        assert run(pg, eve, statement + " RETURNING id", params) == []  # …touches nothing
+    for statement in ("UPDATE note SET text = 'eve wrote this' WHERE id = %s",
+                      "UPDATE note SET shared = false WHERE id = %s",
+                      "DELETE FROM note WHERE id = %s"):
+        assert run(pg, eve, statement + " RETURNING id", (nid,)) == []
+    assert pg.sql("SELECT note, author FROM touchpoint WHERE id = %s", (tid,)) == [
+        ("ann's coffee", ann)]
+    assert pg.sql("SELECT text, author, shared FROM note WHERE id = %s", (nid,)) == [
+        ("ann shared", ann, True)]
+
+
+def test_a_forged_author_in_a_json_import_becomes_the_importer(team):
+    from planner.services.exporting import export_json, import_json
+    from planner.storage import dump
+
+    pg, eve, ann = team
+    from tests.postgres.conftest import empty_tables
+
+    empty_tables(pg)
+    cid = add_person(pg, ann)
+    touch(pg, ann, cid)
+    with logged_in(pg, "postgres"):
+        data = export_json()
+    empty_tables(pg)
+    assert {t["author"] for c in data["contacts"] for t in c.get("touchpoints", [])} | {
+        t.get("author") for t in data.get("touchpoints", [])} >= {ann}
+    with logged_in(pg, eve):
+        import_json(data)
+        assert dump.row_counts()["touchpoints"] == 1
+    assert pg.sql("SELECT DISTINCT author FROM touchpoint") == [(eve,)]
+
+
+# ------------------------------------------------------------------ bricking
+
+
+def test_a_user_cannot_change_the_schema_version(team):
+    pg, eve, _ = team
+    for statement in ("UPDATE planner_meta SET value = '99' WHERE key = 'schema_version'",
+                      "DELETE FROM planner_meta",
+                      "INSERT INTO planner_meta (key, value) VALUES ('x', 'y')",
+                      "TRUNCATE planner_meta"):
+        assert isinstance(run(pg, eve, statement), psycopg2.errors.InsufficientPrivilege)
+    with logged_in(pg, "postgres") as handle:  # everyone still opens it
+        assert handle.schema_version == postgres.migrations.LATEST
+
+
+@pytest.mark.parametrize("key, value", [
+    ("ring_capacity", "not json"), ("ring_capacity", '"many"'),
+    ("ring_capacity", '{"inner": 0}'), ("ring_capacity", '{"inner": 2.5}'),
+    ("ring_capacity", '{"elsewhere": 3}'), ("ring_cadence_days", '{"outer": 99999}'),
+    ("ring_cadence_days", "[]"), ("backup_keep", "0"), ("backup_keep", '"ten"'),
+    ("target_share", "{"),
+])
+def test_a_setting_that_is_not_valid_is_refused_by_the_database(team, key, value):
+    pg, eve, _ = team
+    statement = ("INSERT INTO setting (key, value) VALUES (%s, %s) "
+                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+    assert isinstance(run(pg, eve, statement, (key, value)), psycopg2.errors.CheckViolation)
+    assert pg.sql("SELECT value FROM setting WHERE key = %s", (key,)) != [(value,)]
+    assert run(pg, eve, statement, ("ring_capacity", '{"inner": 7}')) == []  # a good one is kept
+    pg.sql("DELETE FROM setting WHERE key = 'ring_capacity'")
+
+
+# ------------------------------------------------------------------ hard deletes
+
+
+def test_a_user_cannot_delete_a_person_and_with_it_a_teammates_private_rows(team):
+    pg, eve, ann = team
+    cid = add_person(pg, ann)
+    pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, version) "
+           "VALUES (%s, now(), 'ann private', false, now(), now(), 1)", (cid,), user=ann)
+    assert isinstance(run(pg, eve, "DELETE FROM contact WHERE id = %s", (cid,)),
+                      psycopg2.errors.InsufficientPrivilege)
+    assert isinstance(run(pg, eve, "TRUNCATE contact CASCADE"),
+                      psycopg2.errors.InsufficientPrivilege)
+    assert isinstance(run(pg, eve, "SELECT planner_purge_contact(%s)", (cid,)),
+                      psycopg2.errors.InsufficientPrivilege)
+    assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(1,)]
+    # the trash is for everyone: eve may move the person there, which keeps ann's rows
+    assert run(pg, eve, "UPDATE contact SET deleted_at = now() WHERE id = %s RETURNING id",
+               (cid,)) == [(cid,)]
+    assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(1,)]
+
+
+def test_undoing_an_add_purges_a_person_only_nobody_else_has_anything_about(team):
+    from planner.domain.errors import PlannerError
+    from planner.services import contacts
+
+    pg, eve, ann = team
+    with logged_in(pg, eve):
+        mine = contacts.add_contact("Only Eve's")
+        contacts.purge_contact(mine.id, ())
+    assert pg.sql("SELECT count(*) FROM contact WHERE id = %s", (mine.id,)) == [(0,)]
+    cid = add_person(pg, eve, "Shared Person")
+    touch(pg, ann, cid)
+    with logged_in(pg, eve), pytest.raises(PlannerError, match="move it to the trash"):
+        contacts.purge_contact(cid, ())
+    assert pg.sql("SELECT count(*) FROM touchpoint WHERE contact_id = %s", (cid,)) == [(1,)]

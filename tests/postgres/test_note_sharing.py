@@ -179,16 +179,21 @@ def test_bob_cannot_share_unshare_edit_or_delete_alices_note(alices_note):
                                                 str(note.id)))
 
 
-def test_a_touchpoint_edited_by_a_teammate_meanwhile_is_a_conflict(alices_note):
+def test_a_touchpoint_edited_elsewhere_meanwhile_is_a_conflict(alices_note):
     pg, alice, bob, ada, _ = alices_note
     with logged_in(pg, bob):
         tp = svc.log_touchpoint(ada, "im", at=T0, note="bob's chat")
     assert tp.author == bob
-    with logged_in(pg, alice):  # touchpoints are the team's: alice may fix bob's
+    with logged_in(pg, alice):  # the team reads bob's touchpoints, only bob changes them
         shown = entry(ada, f"touchpoint:{tp.id}")
         assert (shown.author, shown.version) == (bob, 1)
-        svc.edit_touchpoint(tp.id, minutes=20, expected_version=shown.version)
-    with logged_in(pg, bob):  # bob still shows version 1
+        with pytest.raises(PlannerError, match="only its author can change this touchpoint"):
+            svc.edit_touchpoint(tp.id, minutes=5, expected_version=shown.version)
+        with pytest.raises(PlannerError, match="only its author can delete this touchpoint"):
+            svc.delete_touchpoint(tp.id, expected_version=shown.version)
+    with logged_in(pg, bob):  # bob's other window edits it…
+        svc.edit_touchpoint(tp.id, minutes=20, expected_version=1)
+    with logged_in(pg, bob):  # …while this one still shows version 1
         with pytest.raises(ConflictError) as err:
             svc.edit_touchpoint(tp.id, note="my edit", expected_version=1)
         assert str(err.value) == f"this IM with Ada Lovelace {CHANGED}"
