@@ -19,6 +19,7 @@ from planner.storage import migrations
 from planner.storage.backup import backup_file, backup_name, list_backups
 from planner.storage.database import open_database
 from planner.storage.models import db_proxy
+from tests.helpers import elsewhere
 
 V1_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "planner-v1.db"
 
@@ -273,15 +274,13 @@ def test_restore_while_this_process_has_it_open_closes_our_connection(opened, db
 
 
 def test_restore_is_refused_while_another_program_has_the_database_open(saved, db_path):
-    other = sqlite3.connect(db_path)
-    other.execute("SELECT count(*) FROM contact").fetchone()
-    try:
-        before = (sha(db_path), folder_listing(db_path))
+    before = sha(db_path)
+    with elsewhere.held_open(db_path):  # a real other program (issue 17: not in-process)
+        listing = folder_listing(db_path)  # with the other program's -wal and -shm
         with pytest.raises(DatabaseProblem, match="in use"):
             restore(saved, db_path)
-        assert (sha(db_path), folder_listing(db_path)) == before
-    finally:
-        other.close()
+        assert folder_listing(db_path) == listing
+    assert sha(db_path) == before
     assert names_in(db_path) == ["Ada", "Grace"]
 
 
