@@ -6,7 +6,9 @@
   refresh: only the people concerned when that is enough, everything when
   not. Changes made through this window's own connection are skipped (its
   commands refreshed the views already); others' changes to their own rings
-  are invisible (row-level security) and ignored.
+  are invisible (row-level security) and ignored. A notice is only a claim
+  (anyone may NOTIFY): one whose writer the change log does not show is
+  ignored, and full reloads come at most every RELOAD_GAP_S seconds.
 - **Polling fallback.** Without a listening connection (a pooler that cannot
   LISTEN, a listener that died) the change log is polled every few seconds.
 - **Undo.** Teammates' changes keep this window's undo history (the commands
@@ -21,6 +23,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
@@ -45,6 +48,7 @@ class TeamSync(QObject):
     POLL_MS = 3000
     HEARTBEAT_MS = 10_000
     MAX_BACKOFF_S = 30
+    RELOAD_GAP_S = 2
 
     def __init__(self, document):
         super().__init__(document)
@@ -61,6 +65,13 @@ class TeamSync(QObject):
         self._heartbeat = self._timer(self.HEARTBEAT_MS, self.heartbeat)
         self._retry = self._timer(1000, self.reconnect, single=True)
         self._relisten = self._timer(1000, self._listen, single=True)
+        self._deferred = self._timer(self.RELOAD_GAP_S * 1000, self._guarded_reload, single=True)
+        self._last_reload = float("-inf")
+        self.reloads = 0  # full re-reads so far (told apart from one person's refresh)
+
+    def _guarded_reload(self) -> None:
+        if not self.offline_reason:
+            self._guarded(self._reload)
 
     def _timer(self, ms: int, slot, single: bool = False) -> QTimer:
         timer = QTimer(self)
@@ -92,7 +103,8 @@ class TeamSync(QObject):
 
     def stop(self) -> None:
         self._running = False
-        for timer in (self._gather, self._poll, self._heartbeat, self._retry, self._relisten):
+        for timer in (self._gather, self._poll, self._heartbeat, self._retry, self._relisten,
+                      self._deferred):
             timer.stop()
         self._drop_listener()
 
@@ -161,6 +173,11 @@ class TeamSync(QObject):
         others = [c for c in batch if c.pid != own]
         if not others or self.offline_reason:
             return
+        real: set = set()
+        if not self._guarded(lambda: real.update(
+                live.confirmed(self.db, {(c.actor, c.pid) for c in others}))):
+            return
+        others = [c for c in others if (c.actor, c.pid) in real]  # forged notices: ignored
         me = self.me
         relevant = [c for c in others if c.table in SHARED_TABLES or c.actor == me]
         if any(c.actor == me for c in others):  # this user, elsewhere: as on a file
@@ -179,13 +196,26 @@ class TeamSync(QObject):
     def _refresh(self, needs_all: bool, ids: list[int], changes: list) -> None:
         d = self.document
         if needs_all:
-            d.reload()
-        else:
-            if any(c.table in ("placement", "ring_move") for c in changes):
-                d.refresh_placements()
-            d.refresh_contacts(ids)
-            d.timeline_changed.emit(ids)
+            self._reload()
+            return
+        if any(c.table in ("placement", "ring_move") for c in changes):
+            d.refresh_placements()
+        d.refresh_contacts(ids)
+        d.timeline_changed.emit(ids)
         d.external_change.emit()
+
+    def _reload(self) -> None:
+        """Re-read everything, at most once every RELOAD_GAP_S (a burst of changes, real
+        or not, costs one reload now and one at the end of the gap)."""
+        wait = self._last_reload + self.RELOAD_GAP_S - time.monotonic()
+        if wait > 0:
+            if not self._deferred.isActive():
+                self._deferred.start(int(wait * 1000) + 1)
+            return
+        self._last_reload = time.monotonic()
+        self.reloads += 1
+        self.document.reload()
+        self.document.external_change.emit()
 
     # -- polling ---------------------------------------------------------------------------------
     def _read_clock(self) -> tuple[int, int]:
@@ -210,8 +240,7 @@ class TeamSync(QObject):
             if clock[1] == last or writers:  # rows pruned or someone else wrote
                 if any(a == self.me for a, _ in writers):
                     self.document.undo_stack.clear()
-                self.document.reload()
-                self.document.external_change.emit()
+                self._reload()
 
         self._guarded(look)
 

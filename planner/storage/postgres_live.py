@@ -6,8 +6,10 @@ Two mechanisms, both set up by ``db init`` (``live_setup_sql``, run from
 - a row trigger on every planner table sends ``NOTIFY planner_changes`` with
   ``"<table> <contact id or -> <role> <backend pid>"``; notifications reach
   listeners only when the transaction commits (and not at all if it rolls
-  back). A private note's change names no contact: other people learn only
-  that its author changed one of their notes.
+  back). Anyone may LISTEN, so a change to what is private (rings, ring moves,
+  cadences, a private note) names no contact: others learn only that its
+  author changed something of their own. Anyone may also NOTIFY: a payload is a
+  claim, confirmed against the change log (``confirmed``) before it counts.
 - a statement trigger appends a row to ``planner_change`` (who, which
   connection, when): a client that cannot LISTEN (a pooler in transaction
   mode, a dropped listening connection) polls ``read_clock`` instead. Rows
@@ -44,10 +46,11 @@ BEGIN
   IF TG_OP = 'DELETE' THEN r := pg_catalog.to_jsonb(OLD); ELSE r := pg_catalog.to_jsonb(NEW);
   END IF;
   IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
-  IF TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
-     AND NOT (TG_OP = 'UPDATE'
-              AND coalesce((pg_catalog.to_jsonb(OLD) ->> 'shared')::boolean, false)) THEN
-    cid := NULL;  -- a private note: its contact is nobody else's business
+  IF TG_TABLE_NAME IN ('placement', 'ring_move', 'cadence_override')
+     OR (TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
+         AND NOT (TG_OP = 'UPDATE'
+                  AND coalesce((pg_catalog.to_jsonb(OLD) ->> 'shared')::boolean, false))) THEN
+    cid := NULL;  -- a user's rings, moves, cadences, private notes: nobody else's business
   END IF;
   PERFORM pg_catalog.pg_notify('{channel}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
                     || current_user || ' ' || pg_catalog.pg_backend_pid());
@@ -143,6 +146,21 @@ def changes_since(db, last_id: int) -> list[tuple[str, int]]:
     """(role, backend pid) of the logged changes newer than ``last_id``."""
     return list(db.execute_sql(
         "SELECT actor, pid FROM planner_change WHERE id > %s", (last_id,)).fetchall())
+
+
+def confirmed(db, claims: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Of the (role, backend pid) pairs that notifications claim, those the change log
+    (written only by the planner's triggers) shows writing in the last ten minutes: a
+    forged ``pg_notify`` names a writer that did not write."""
+    if not claims:
+        return set()
+    actors, pids = zip(*sorted(claims), strict=True)
+    rows = db.execute_sql(
+        "SELECT DISTINCT actor, pid FROM planner_change "
+        "WHERE at > now() - interval '10 minutes' "
+        "AND (actor, pid) IN (SELECT * FROM unnest(%s::text[], %s::int[]))",
+        (list(actors), list(pids))).fetchall()
+    return {(a, p) for a, p in rows}
 
 
 def backend_pid(db) -> int:

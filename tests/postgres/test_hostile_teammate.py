@@ -377,3 +377,76 @@ def test_undoing_an_add_purges_a_person_only_nobody_else_has_anything_about(team
     with logged_in(pg, eve), pytest.raises(PlannerError, match="move it to the trash"):
         contacts.purge_contact(cid, ())
     assert pg.sql("SELECT count(*) FROM touchpoint WHERE contact_id = %s", (cid,)) == [(1,)]
+
+
+# ------------------------------------------------------------------ LISTEN / NOTIFY
+
+
+@contextmanager
+def listening(pg, role: str):
+    conn = psycopg2.connect(host=HOST, port=PORT, user=role, dbname=pg.name)
+    conn.autocommit = True
+    conn.cursor().execute("LISTEN planner_changes")
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def heard(conn, seconds: float = 1.0) -> list[str]:
+    import select
+    import time
+
+    out: list[str] = []
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        if select.select([conn], [], [], left)[0]:
+            conn.poll()
+            out += [n.payload for n in conn.notifies]
+            conn.notifies.clear()
+    return out
+
+
+def test_listening_never_names_the_people_on_a_teammates_rings(team):
+    from planner.domain.rings import Ring
+    from planner.services import contacts, placement
+
+    pg, eve, ann = team
+    cid = add_person(pg, "postgres", "Grace")
+    with listening(pg, eve) as ears:
+        with logged_in(pg, ann):
+            placement.move_contact(cid, Ring.INNER)
+            contacts.edit_contact(cid, cadence_days=3)
+            placement.move_contact(cid, Ring.OUTER)
+        pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, "
+               "version) VALUES (%s, now(), 'private', false, now(), now(), 1)", (cid,),
+               user=ann)
+        payloads = heard(ears)
+    private = [p for p in payloads
+               if p.split()[0] in ("placement", "ring_move", "cadence_override", "note")]
+    assert {p.split()[0] for p in private} >= {"placement", "ring_move", "cadence_override",
+                                               "note"}
+    assert all(p.split()[1] == "-" for p in private), private
+    assert not any(str(cid) in p.split()[1] for p in payloads if p.split()[0] != "contact")
+
+
+def test_a_forged_notice_is_not_confirmed_by_the_change_log(team):
+    from planner.storage import postgres_live as live
+
+    pg, eve, ann = team
+    ann_db = postgres.connect(pg.url(ann))
+    try:
+        ann_db.execute_sql("UPDATE setting SET value = value")  # ann really writes
+        ann_pid = live.backend_pid(ann_db)
+        with listening(pg, ann) as ears:
+            with raw(pg, eve) as conn, conn.cursor() as cur:
+                for i in range(100):  # eve claims to be ann, on another connection
+                    cur.execute("SELECT pg_notify('planner_changes', %s)",
+                                (f"contact {i} {ann} {4000 + i}",))
+                conn.commit()
+            forged = [live.parse(p) for p in heard(ears)]
+        assert len(forged) == 100
+        claims = {(c.actor, c.pid) for c in forged} | {(ann, ann_pid)}
+        assert live.confirmed(ann_db, claims) == {(ann, ann_pid)}
+    finally:
+        ann_db.close()

@@ -216,3 +216,34 @@ def test_a_teammate_renaming_or_removing_someone_shows_without_a_full_reload(
     model = alice_window.contact_list.view.model()
     assert model.rowCount() == len(document.contacts())
     assert resets == []  # each change re-read one person, not the whole network
+
+
+def test_forged_notices_neither_clear_undo_nor_reload(team, alice_window, qtbot):
+    """Anyone may NOTIFY: bob's 100 notices in alice's name are not in the change log, so
+    alice's window ignores them (her undo stays, nothing is re-read); real changes in a
+    burst cost at most a reload now and one after the gap."""
+    import psycopg2
+
+    pg, alice, bob, _ = team
+    document = alice_window.document
+    sync = document.team
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    assert document.move(ada.id, Ring.MIDDLE)
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user=bob, dbname=pg.name)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for i in range(100):
+            cur.execute("SELECT pg_notify('planner_changes', %s)", (f"setting - {alice} {i}",))
+    qtbot.wait(1000)
+    sync.sync_now()
+    assert document.undo_stack.canUndo()
+    assert sync.reloads == 0
+    with conn.cursor() as cur:  # 20 real settings changes, one by one
+        for i in range(20):
+            cur.execute("INSERT INTO setting (key, value) VALUES ('bob_burst', %s) ON CONFLICT "
+                        "(key) DO UPDATE SET value = EXCLUDED.value", (str(i),))
+            qtbot.wait(50)
+    conn.close()
+    qtbot.waitUntil(lambda: sync.reloads >= 1, timeout=WAIT)
+    qtbot.wait(300)
+    assert sync.reloads <= 2
