@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except PlannerError as exc:  # one line, even when it quotes a name with a line break
         message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
+        message = message.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
         click.echo(f"planner: {message}", err=True)
         return 1
     except KeyboardInterrupt:

@@ -158,7 +158,9 @@ from planner.domain.errors import InvalidInput
 from planner.domain.kinds import Kind
 from planner.domain.rings import Ring
 from planner.importers.user_file import read_user_file
+from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
+from planner.services.setting_rules import clean_setting
 from planner.storage import dump, migrations
 from planner.storage.atomic_file import write_private
 from planner.storage.fields import JSONField, UTCDateTimeField
@@ -313,6 +315,8 @@ def read_dump(source: str | Path | bytes | dict) -> dict:
             data = json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise InvalidInput("the JSON file is not UTF-8 text") from None
+        except RecursionError:  # [[[[… 100,000 deep: refused, never a crash
+            raise InvalidInput(dump_rules.MAX_DEPTH_MESSAGE) from None
         except ValueError as exc:
             raise InvalidInput(
                 f"the file is not valid JSON (line {getattr(exc, 'lineno', '?')}: "
@@ -344,6 +348,7 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
         section: _prepare_section(section, model, data.get(section))
         for section, model in dump.DATA_TABLES
     }
+    dump_rules.check_references(prepared)
     counts = {section: len(rows) for section, rows in prepared.items()}
     with db_proxy.atomic():
         if not dump.is_empty():
@@ -398,7 +403,7 @@ def _prepare_section(section: str, model: type[Model], value: Any) -> list[dict]
             return []
         if not isinstance(value, dict):
             raise InvalidInput("settings: expected an object of setting → value")
-        return [{"key": str(k), "value": json.dumps(v)} for k, v in value.items()]
+        return [_prepare_setting(key, item) for key, item in value.items()]
     if value is None:
         value = []
     if not isinstance(value, list):
@@ -418,13 +423,13 @@ def _prepare_row(section: str, model: type[Model], item: Any, index: int) -> dic
     known = {f.column_name for f in fields} | ({"deleted"} if model is ContactRow else set())
     unknown = sorted(set(item) - known)
     if unknown:
-        raise InvalidInput(f"{where}: unknown field(s) {', '.join(unknown)}")
+        raise InvalidInput(f"{where}: unknown field(s) {dump_rules.shown(', '.join(unknown))}")
     row: dict[str, Any] = {}
     for field in fields:
         name = field.column_name
         if name not in item:
             raise InvalidInput(f"{where}: missing field {name!r}")
-        row[field.name] = _value(field, item[name], f"{where}.{name}")
+        row[field.name] = _value(field, item[name], f"{where}.{name}", section)
     if model is ContactRow:
         _check_contact(row, where)
     for name in ("ring", "from_ring", "to_ring"):
@@ -458,13 +463,27 @@ def _check_ledger(section: str, row: dict, where: str) -> None:
             raise InvalidInput(f"{where}.{name}: unknown value {row[name]!r}") from None
 
 
-def _value(field, value: Any, where: str) -> Any:
+def _prepare_setting(key: str, value: Any) -> dict:
+    """A setting of the dump, checked against what it means (settings.ring_capacity: …)."""
+    where = f"settings.{dump_rules.shown(key)}"
+    dump_rules.check_unicode(key, where)
+    try:
+        cleaned = clean_setting(key, value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{where}: {exc}") from None
+    return {"key": key, "value": json.dumps(cleaned)}
+
+
+def _value(field, value: Any, where: str, section: str = "") -> Any:
     if value is None:
         if field.null:
             return None
         raise InvalidInput(f"{where}: must not be null")
     if isinstance(field, UTCDateTimeField):
-        return parse_time(value, where)
+        try:
+            return parse_time(value, where)
+        except (OverflowError, ValueError):  # e.g. year 1 at +14:00 is before year 1 in UTC
+            raise InvalidInput(f"{where}: {value!r} is out of the range of times") from None
     if isinstance(field, JSONField):
         empty = field._empty()
         if not isinstance(value, type(empty)):
@@ -472,6 +491,7 @@ def _value(field, value: Any, where: str) -> Any:
         items = value if isinstance(value, list) else list(value.values())
         if not all(isinstance(x, str) for x in items):
             raise InvalidInput(f"{where}: expected text items")
+        dump_rules.check_items([*items, *(value if isinstance(value, dict) else [])], where)
         return value
     if isinstance(field, BooleanField):
         if not isinstance(value, bool):
@@ -480,11 +500,11 @@ def _value(field, value: Any, where: str) -> Any:
     if isinstance(field, AutoField | IntegerField | ForeignKeyField):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(f"{where}: expected a whole number")
-        return value
+        return dump_rules.check_int(field.column_name, value, where)
     if isinstance(field, CharField | TextField):
         if not isinstance(value, str):
             raise InvalidInput(f"{where}: expected text")
-        return value
+        return dump_rules.check_text(section, field.column_name, value, where)
     raise TypeError(f"no dump rule for {field!r}")  # a new column type: extend this
 
 

@@ -1,0 +1,102 @@
+"""What each value of a JSON dump may be, beyond its type: ranges, lengths, references.
+
+A dump is a file handed to the app, so it may be crafted: ids beyond what a
+database integer holds, a lone surrogate no UTF-8 can store, minutes in the
+billions, a row pointing at a person who is not in the file, a setting no
+screen could show. :mod:`planner.services.exporting` checks each value here
+before anything is written, and the refusal names the first bad value and
+where it is (``touchpoints[3].minutes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from planner.domain.advocacy import MAX_LINK, MAX_WIN_TEXT
+from planner.domain.contact import MAX_FIELD, MAX_TEXT
+from planner.domain.errors import InvalidInput
+from planner.services.touchpoints import MAX_MINUTES
+
+MAX_ID = 2**63 - 1  # the largest integer SQLite (and PostgreSQL's bigint) stores
+MAX_POSITION = 1_000_000
+MAX_DEPTH_MESSAGE = "the file is not a Mentorship Planner export (its JSON is nested too deeply)"
+
+#: column → (lowest, highest) for whole numbers; others are 0..MAX_ID
+_INT_RANGES = {
+    "id": (1, MAX_ID),
+    "contact_id": (1, MAX_ID),
+    "for_ask_id": (1, MAX_ID),
+    "celebrated_by_id": (1, MAX_ID),
+    "version": (0, MAX_ID),
+    "position": (0, MAX_POSITION),
+    "minutes": (0, MAX_MINUTES),
+    "cadence_days": (1, 3650),
+    "days": (1, 3650),
+}
+#: column → longest text; others MAX_FIELD
+_TEXT_LIMITS = {"note": MAX_TEXT, "notes": MAX_TEXT, "text": MAX_TEXT, "link": MAX_LINK}
+_WIN_TEXT = ("wins", "text")
+
+#: (section, column) → the section whose ids it refers to
+REFERENCES = {
+    "contact_id": "contacts",
+    "for_ask_id": "asks",
+    "celebrated_by_id": "touchpoints",
+}
+
+
+def check_int(column: str, value: int, where: str) -> int:
+    low, high = _INT_RANGES.get(column, (0, MAX_ID))
+    if not low <= value <= high:
+        shown = str(value) if abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
+        raise InvalidInput(f"{where}: {shown} is out of range ({low} to {high})")
+    return value
+
+
+def check_text(section: str, column: str, value: str, where: str) -> str:
+    check_unicode(value, where)
+    limit = MAX_WIN_TEXT if (section, column) == _WIN_TEXT else _TEXT_LIMITS.get(column, MAX_FIELD)
+    if len(value) > limit:
+        raise InvalidInput(f"{where}: too long ({len(value)} characters; the limit is {limit})")
+    return value
+
+
+def check_items(items: Iterable[str], where: str) -> None:
+    """The texts of a list or map (phones, tags, handles and their services)."""
+    for n, item in enumerate(items):
+        check_unicode(item, f"{where}[{n}]")
+        if len(item) > MAX_FIELD:
+            raise InvalidInput(f"{where}[{n}]: too long ({len(item)} characters)")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print: a lone surrogate becomes ``\\udc80``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")[:200]
+
+
+def check_unicode(value: str, where: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidInput(
+            f"{where}: holds a character that is not valid Unicode (a lone surrogate at "
+            f"position {exc.start})"
+        ) from None
+
+
+def check_references(prepared: dict[str, list[dict]]) -> None:
+    """Every ``contact_id``, ``for_ask_id`` and ``celebrated_by_id`` names a row of the file."""
+    ids = {section: {row["id"] for row in rows} for section, rows in prepared.items() if rows
+           and "id" in rows[0]}
+    for section, rows in prepared.items():
+        for index, row in enumerate(rows):
+            for column, target in REFERENCES.items():
+                value: Any = row.get(column.removesuffix("_id"))  # rows use field names
+                if value is None:
+                    continue
+                if value not in ids.get(target, set()):
+                    raise InvalidInput(
+                        f"{section}[{index}].{column}: refers to id {value}, which is not in "
+                        f"{target}"
+                    )
