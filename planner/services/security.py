@@ -149,6 +149,16 @@ def _closed_here(path: Path) -> None:
         )
 
 
+def _own_schema(path: Path, key: str | None, doing: str) -> None:
+    """Refuse a file whose schema is not exactly one the app makes (a trigger, a view...
+    someone added): converting it would carry them into the new file (issue 17)."""
+    from planner.storage.dump import altered_schema
+
+    problem = altered_schema(path, key, str(path))
+    if problem:
+        raise DatabaseProblem(f"{problem}, so it will not be {doing}; nothing was changed")
+
+
 def security_status(database=None, *, check_keyring: bool = True) -> SecurityStatus:
     """Encrypted or not, where the key lives, and the state of the backups.
 
@@ -266,6 +276,7 @@ def encrypt_database(database, new: NewKey, *, remember: bool = True) -> KeyChan
         raise DatabaseProblem(
             f"{path} is not a database that can be encrypted ({state}); nothing was changed"
         )
+    _own_schema(path, None, "encrypted")
     staged, problem = _stage(target, new.key, remember)
     try:
         done = encryption.encrypt(path, new.key)
@@ -297,6 +308,7 @@ def change_database_key(database, old_key: str, new: NewKey, *, remember: bool =
         raise encryption.WrongKey(
             f"the current passphrase does not open {path}; nothing was changed"
         )
+    _own_schema(path, old_key, "re-encrypted")
     staged, problem = _stage(target, new.key, remember)
     try:
         done = encryption.change_key(path, old_key, new.key)
@@ -317,6 +329,8 @@ def decrypt_database(database, key: str) -> KeyChange:
     """Turn the encrypted database (and its backups) back into plain SQLite files."""
     target, path = _path(database)
     _closed_here(path)
+    if encryption.check_key(path, key):  # a wrong key is the conversion's to report
+        _own_schema(path, key, "decrypted")
     done = encryption.decrypt(path, key)
     converted, skipped = _convert_backups(path, key, None)
     if not skipped:

@@ -11,7 +11,7 @@ import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import encryption, leftovers, live_files, migrations
+from planner.storage import encryption, leftovers, live_files, migrations, schema_check
 from planner.storage.backup import (
     backup_file,
     backup_name,
@@ -100,6 +100,7 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
+            schema_check.refuse_altered(conn, path)  # a file is data, never code
             if not tables:
                 return 0
             if "planner_meta" not in tables:

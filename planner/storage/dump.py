@@ -32,6 +32,7 @@ from planner.storage.models import (
     TouchpointRow,
     WinRow,
 )
+from planner.storage.schema_check import schema_problem
 
 _WRAP_ERRORS = peewee.__exception_wrapper__
 
@@ -136,8 +137,11 @@ def bulk_insert(model: type[Model], rows: list[dict], chunk: int = 1000) -> int:
 class FileKind:
     """What a file on disk is, as far as restore is concerned."""
 
-    kind: str  # "missing", "empty", "planner", "damaged" or "foreign"
-    message: str = ""  # why it is not usable (for "damaged" and "foreign")
+    # "missing", "empty", "planner", "damaged", "foreign", or "altered": a planner
+    # database whose schema is not exactly one this app makes (extra triggers, views,
+    # tables, changed columns...), never restored from; restoring over it is allowed
+    kind: str
+    message: str = ""  # why it is not usable (for "damaged", "foreign" and "altered")
     schema_version: int = 0
     encrypted: bool = False  # a SQLCipher file the given key opens
 
@@ -203,6 +207,9 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
                 return FileKind(
                     "foreign", f"{path.name} is {what}, not a Mentorship Planner database"
                 )
+            altered = schema_problem(conn, path.name)  # before anything else is read
+            if altered:
+                return FileKind("altered", altered)
             meta = dict(conn.execute("SELECT key, value FROM planner_meta").fetchall())
             if meta.get("app") != migrations.APP_MARKER:
                 return FileKind(
@@ -227,6 +234,20 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
     except (sqlite3.DatabaseError, _cipher_error(), ValueError, DatabaseProblem) as exc:
         return FileKind("damaged", f"{path.name} cannot be read ({exc}); it may be damaged")
     return FileKind("planner", "", version, encrypted)
+
+
+def altered_schema(path: Path, key: str | None = None, label: str | None = None) -> str | None:
+    """Why the schema of the file ``path`` is not one this app makes (None if it is);
+    read-only. ``label`` names the file in the sentence (default: its name)."""
+    label = label or Path(path).name
+    try:
+        conn = _connect_readonly(Path(path), key)
+        try:
+            return schema_problem(conn, label)
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, _cipher_error()) as exc:
+        return f"{label} cannot be read ({exc}); it may be damaged"
 
 
 def check_restorable(path: Path, key: str | None = None) -> int:
