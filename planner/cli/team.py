@@ -60,28 +60,60 @@ def _admin_db(ctx: click.Context):
 @click.pass_context
 def add_user(ctx: click.Context, role: str, password_stdin: bool) -> None:
     """Let ROLE use the planner (an admin runs this): creates the login role if it does
-    not exist and grants it read/write on the planner's tables, nothing more."""
+    not exist and grants it read/write on the planner's tables, nothing more. A password
+    reaches the server only as a SCRAM verifier (never in clear in its logs)."""
     from planner.storage import postgres
 
     database = _admin_db(ctx)
     password = _read_password(True, "") if password_stdin else None
-    created = postgres.add_user(database, role, password)
-    click.echo(f"{'Created' if created else 'Updated'} planner user {role}.")
+    added = postgres.add_user(database, role, password)
+    click.echo(f"{'Created' if added.created else 'Updated'} planner user {role}.")
+    if added.released:
+        click.echo(f"{added.released} rows left by a removed user named {role} stay with "
+                   "that user (an admin reads them); the new role does not get them.")
+    for warning in added.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @db.command("remove-user")
 @click.argument("role")
+@click.option("--purge", is_flag=True,
+              help="Delete ROLE's private rows (rings, ring moves, cadences, private notes) "
+                   "instead of keeping them for admins.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation in a terminal.")
 @click.pass_context
-def remove_user(ctx: click.Context, role: str) -> None:
-    """Take ROLE's access to the planner away (its rows stay)."""
+def remove_user(ctx: click.Context, role: str, purge: bool, yes: bool) -> None:
+    """Take ROLE off the team: its rights and CONNECT are revoked, its open sessions
+    ended, and its rows moved off its name, so that a role created later with the same
+    name inherits nothing. Private rows are kept for admins (or deleted with --purge);
+    touchpoints and shared notes stay with the team."""
     from planner.storage import postgres
 
-    dropped = postgres.remove_user(_admin_db(ctx), role)
-    if dropped:
+    database = _admin_db(ctx)
+    postgres._role(role)
+    if sys.stdin.isatty() and not yes:
+        rows = postgres.private_rows(database, role)
+        what = ", ".join(f"{n} {table}" for table, n in rows.items() if n) or "no private rows"
+        fate = "deleted" if purge else "kept for admins only"
+        if not click.confirm(f"Remove {role} from the team? Its private rows ({what}) will "
+                             f"be {fate}", default=False):
+            raise InvalidInput("nothing was changed")
+    removed = postgres.remove_user(database, role, purge=purge)
+    if removed.dropped:
         click.echo(f"Removed planner user {role} (the role was dropped).")
     else:
         click.echo(f"Removed {role}'s access to the planner; the role remains (it is used "
                    "elsewhere).")
+    if removed.purged:
+        click.echo(f"Deleted {removed.purged} private rows of {role}.")
+    if removed.kept:
+        click.echo(f"{removed.kept} rows of {role} are kept under a name no role can take "
+                   "(only an admin reads the private ones).")
+    if removed.sessions is None:
+        click.echo(f"warning: could not end {role}'s open sessions (needs a superuser or "
+                   "pg_signal_backend); they end when they disconnect", err=True)
+    elif removed.sessions:
+        click.echo(f"Ended {removed.sessions} open session(s) of {role}.")
 
 
 @db.command("login")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
@@ -299,7 +300,7 @@ CREATE OR REPLACE FUNCTION {schema}.planner_fill_%(column)s() RETURNS trigger LA
 SET search_path = {path} AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN
-    IF NEW.%(column)s IS DISTINCT FROM OLD.%(column)s THEN
+    IF NEW.%(column)s IS DISTINCT FROM OLD.%(column)s AND NOT %(admin)s THEN
       RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
         MESSAGE = 'the %(column)s of a ' || TG_TABLE_NAME || ' cannot be changed';
     END IF;
@@ -473,6 +474,7 @@ def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
     """Bring every planner user's rights to what ``user_rights`` says (an upgrade takes
     writing planner_meta and deleting people away from users added before)."""
     for role in planner_users(db, schema):
+        db.execute_sql(f"GRANT CONNECT ON DATABASE {_database(db)} TO {role}")
         db.execute_sql(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.planner_meta "
                        f"FROM {role}")
         db.execute_sql(f"REVOKE DELETE, TRUNCATE ON {schema}.contact FROM {role}")
@@ -520,12 +522,13 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
 
 
 def _no_temporary_tables(db: PostgresqlDatabase) -> None:
-    """REVOKE TEMP ON DATABASE … FROM PUBLIC (and CREATE on the planner's schema, as
-    PostgreSQL 15 does by default): only the database's owner may."""
-    name = _ident(db, db.execute_sql("SELECT pg_catalog.current_database()").fetchone()[0])
+    """REVOKE TEMP, CONNECT ON DATABASE … FROM PUBLIC (planner users are granted CONNECT
+    by name), and CREATE on the planner's schema as PostgreSQL 15 does by default: only
+    the database's owner may."""
+    name = _database(db)
     try:
-        with db.atomic():
-            db.execute_sql(f"REVOKE TEMPORARY ON DATABASE {name} FROM PUBLIC")
+        with db.atomic():  # CONNECT too: a removed user must not come back to LISTEN
+            db.execute_sql(f"REVOKE TEMPORARY, CONNECT ON DATABASE {name} FROM PUBLIC")
     except peewee.DatabaseError as exc:
         log.warning("could not take temporary tables away from PUBLIC: %s", _first_line(exc))
     try:
@@ -536,14 +539,27 @@ def _no_temporary_tables(db: PostgresqlDatabase) -> None:
                     _first_line(exc))
 
 
+def _meta(db: PostgresqlDatabase, key: str) -> str | None:
+    """A planner_meta value read through ``db`` itself (not the models' proxy, which may
+    be bound to another connection); None without the table or the key."""
+    if db.execute_sql("SELECT pg_catalog.to_regclass('planner_meta')").fetchone()[0] is None:
+        return None
+    row = db.execute_sql(f"SELECT value FROM {planner_schema(db)}.planner_meta WHERE key = %s",
+                         (key,)).fetchone()
+    return row[0] if row else None
+
+
+def schema_version(db: PostgresqlDatabase) -> int:
+    value = _meta(db, "schema_version")
+    return int(value) if value and value.isdigit() else 0
+
+
 def read_team_schema(db: PostgresqlDatabase) -> int:
     """The team setup's version (0: none yet; 1: made before it was counted)."""
-    if migrations.read_version(db) == 0:
+    if schema_version(db) == 0:
         return 0
-    row = db.execute_sql(
-        f"SELECT value FROM {planner_schema(db)}.planner_meta WHERE key = 'team_schema'"
-    ).fetchone()
-    return int(row[0]) if row and row[0].isdigit() else 1
+    value = _meta(db, "team_schema")
+    return int(value) if value and value.isdigit() else 1
 
 
 def can_administer(db: PostgresqlDatabase) -> bool:
@@ -572,26 +588,94 @@ def _quoted(db: PostgresqlDatabase, name: str) -> str:
     return sql.Identifier(_role(name)).as_string(db.connection())
 
 
-def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> bool:
+def scram_verifier(password: str, salt: bytes | None = None, iterations: int = 4096) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL keeps for ``password`` (RFC 5802 / 7677), made
+    here so that ``ALTER ROLE … PASSWORD`` carries a hash, never the password itself (server
+    logs, pg_stat_statements). PostgreSQL SASLprep-normalises the password first."""
+    import base64
+    import hashlib
+    import hmac
+    import os
+
+    salt = os.urandom(16) if salt is None else salt
+    salted = hashlib.pbkdf2_hmac("sha256", _saslprep(password).encode("utf-8"), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def _saslprep(password: str) -> str:
+    """RFC 4013 as PostgreSQL applies it: non-ASCII spaces become spaces, the "mapped to
+    nothing" characters go, NFKC; a password it cannot prepare is used as it is."""
+    import stringprep
+    import unicodedata
+
+    if password.isascii():
+        return password
+    mapped = "".join(" " if stringprep.in_table_c12(c) else c for c in password
+                      if not stringprep.in_table_b1(c))
+    prepared = unicodedata.normalize("NFKC", mapped)
+    prohibited = (stringprep.in_table_c12, stringprep.in_table_c21_c22, stringprep.in_table_c3,
+                  stringprep.in_table_c4, stringprep.in_table_c5, stringprep.in_table_c6,
+                  stringprep.in_table_c7, stringprep.in_table_c8, stringprep.in_table_c9,
+                  stringprep.in_table_a1)
+    if not prepared or any(test(c) for c in prepared for test in prohibited):
+        return password
+    rtl = [stringprep.in_table_d1(c) for c in prepared]  # bidirectional text: RFC 3454 §6
+    if any(rtl) and (any(stringprep.in_table_d2(c) for c in prepared)
+                     or not (rtl[0] and rtl[-1])):
+        return password
+    return prepared
+
+
+@dataclass(frozen=True)
+class AddedUser:
+    created: bool
+    warnings: tuple[str, ...]  # e.g. a superuser, who sees everyone's private rows
+    released: int  # rows a former holder of the same name left (kept away from this one)
+
+
+def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> AddedUser:
     """Create the login role if missing and grant exactly what a planner user needs:
-    SELECT on every planner table, and INSERT/UPDATE/DELETE as ``user_rights`` says, and
-    USAGE on their sequences.
-    Returns True if the role was created."""
-    if migrations.read_version(db) == 0:
+    CONNECT, SELECT on every planner table, INSERT/UPDATE/DELETE as ``user_rights`` says,
+    and USAGE on their sequences. A password is sent as a SCRAM verifier. Rows a removed
+    user of the same name left behind are not handed to the new one."""
+    if schema_version(db) == 0:
         raise DatabaseProblem("the database has no planner tables yet; run db init first")
     who = _quoted(db, role)
+    schema = planner_schema(db)
     with db.atomic():
-        exists = db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        exists = db.execute_sql("SELECT rolsuper, rolbypassrls FROM pg_catalog.pg_roles "
+                                "WHERE rolname = %s", (role,)).fetchone()
+        released = 0
         if not exists:
             db.execute_sql(f"CREATE ROLE {who} LOGIN")
+            released = _release_rows(db, schema, role, purge=False)
         if password:
-            db.execute_sql(f"ALTER ROLE {who} LOGIN PASSWORD %s", (password,))
+            db.execute_sql(f"ALTER ROLE {who} LOGIN PASSWORD %s", (scram_verifier(password),))
         for table in planner_tables():
-            db.execute_sql(f"GRANT {user_rights(table)} ON {table} TO {who}")
+            db.execute_sql(f"GRANT {user_rights(table)} ON {schema}.{table} TO {who}")
         for seq in planner_sequences(db):
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {who}")
-        db.execute_sql(f"GRANT SELECT ON planner_change TO {who}")  # the live-update clock
-    return not exists
+        db.execute_sql(f"GRANT SELECT ON {schema}.planner_change TO {who}")  # the live clock
+        db.execute_sql(f"GRANT CONNECT ON DATABASE {_database(db)} TO {who}")
+    warnings = []
+    if exists and exists[0]:
+        warnings.append(f"{role} is a superuser: it bypasses row-level security and reads "
+                        "everyone's private notes, rings and cadences. Use an ordinary role")
+    elif exists and exists[1]:
+        warnings.append(f"{role} has BYPASSRLS: it reads everyone's private notes, rings and "
+                        "cadences. Use an ordinary role")
+    return AddedUser(not exists, tuple(warnings), released)
+
+
+def _database(db: PostgresqlDatabase) -> str:
+    return _ident(db, db.execute_sql("SELECT pg_catalog.current_database()").fetchone()[0])
 
 
 def planner_sequences(db: PostgresqlDatabase) -> list[str]:
@@ -605,24 +689,106 @@ def planner_sequences(db: PostgresqlDatabase) -> list[str]:
     return [r[0] for r in rows if r[0]]
 
 
-def remove_user(db: PostgresqlDatabase, role: str) -> bool:
-    """Revoke what ``add_user`` granted; drop the role if nothing else holds it.
-    Returns True if the role was dropped."""
+#: (table, the column naming whose row it is, private to that role?)
+_KEYED = (("placement", "owner", True), ("ring_move", "owner", True),
+          ("cadence_override", "owner", True), ("note", "author", None),
+          ("touchpoint", "author", False))
+
+
+def tombstone(role: str) -> str:
+    """The name a removed user's rows are kept under: longer than PostgreSQL allows a role
+    name (63 bytes), so no role made later — of the same name or any — is ever it."""
+    import uuid
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    name = f"{role} (removed {stamp}, {uuid.uuid4().hex})"
+    assert len(name.encode()) > 63
+    return name
+
+
+def private_rows(db: PostgresqlDatabase, role: str) -> dict[str, int]:
+    """What ``role`` keeps that only it can read: {table: rows} (as an admin sees it)."""
+    schema = planner_schema(db)
+    out = {}
+    for table, column, private in _KEYED:
+        where = f"{column} = %s" + (" AND NOT shared" if private is None else "")
+        if private is False:
+            continue
+        out[table] = db.execute_sql(f"SELECT count(*) FROM {schema}.{table} WHERE {where}",
+                                    (role,)).fetchone()[0]
+    return out
+
+
+def _release_rows(db: PostgresqlDatabase, schema: str, role: str, purge: bool) -> int:
+    """Take ``role``'s rows away from its name: its private ones deleted (``purge``) or
+    kept under a tombstone name only an admin reads, its touchpoints and shared notes kept
+    under the tombstone. Row-level security is lifted for this transaction only (an admin
+    owning the tables, not a superuser, is held to it too)."""
+    dead = tombstone(role)
+    superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')").fetchone()
+    lifted = [t for t, _, _ in _KEYED] if superuser[0] != "on" else []
+    for table in lifted:
+        db.execute_sql(f"ALTER TABLE {schema}.{table} NO FORCE ROW LEVEL SECURITY")
+    count = 0
+    for table, column, private in _KEYED:
+        if purge and private is not False:
+            extra = " AND NOT shared" if private is None else ""
+            count += db.execute_sql(f"DELETE FROM {schema}.{table} WHERE {column} = %s{extra}",
+                                    (role,)).rowcount
+        count += db.execute_sql(f"UPDATE {schema}.{table} SET {column} = %s WHERE {column} = %s",
+                                (dead, role)).rowcount
+    for table in lifted:
+        db.execute_sql(f"ALTER TABLE {schema}.{table} FORCE ROW LEVEL SECURITY")
+    return count
+
+
+@dataclass(frozen=True)
+class RemovedUser:
+    dropped: bool  # the role itself was dropped (nothing else held it)
+    sessions: int | None  # its connections ended (None: not allowed to end them)
+    kept: int  # rows kept under a name no role can have (only an admin reads them)
+    purged: int  # private rows deleted (--purge)
+
+
+def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> RemovedUser:
+    """Take ``role`` off the team: revoke what ``add_user`` granted and CONNECT, move its
+    rows off its name (a role made later with the same name inherits nothing), end its
+    open sessions (listening ones too), and drop the role if nothing else holds it."""
     who = _quoted(db, role)
+    schema = planner_schema(db)
+    if role == db.execute_sql("SELECT session_user").fetchone()[0]:
+        raise InvalidInput(f"{role} is the role you are connected as; remove it as another "
+                           "admin")
     with db.atomic():
-        exists = db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        exists = db.execute_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s",
+                                (role,)).fetchone()
         if not exists:
             raise InvalidInput(f"there is no database role {role!r}")
-        db.execute_sql(f"REVOKE ALL ON {', '.join(planner_tables())} FROM {who}")
+        tables = ", ".join(f"{schema}.{t}" for t in planner_tables())
+        db.execute_sql(f"REVOKE ALL ON {tables} FROM {who}")
         for seq in planner_sequences(db):
             db.execute_sql(f"REVOKE ALL ON SEQUENCE {seq} FROM {who}")
-        db.execute_sql(f"REVOKE ALL ON planner_change FROM {who}")
+        db.execute_sql(f"REVOKE ALL ON {schema}.planner_change FROM {who}")
+        db.execute_sql(f"REVOKE ALL ON DATABASE {_database(db)} FROM {who}")
+        before = sum(private_rows(db, role).values()) if purge else 0
+        kept = _release_rows(db, schema, role, purge)
+    try:
+        with db.atomic():
+            sessions = db.execute_sql(
+                "SELECT count(pg_catalog.pg_terminate_backend(pid)) "
+                "FROM pg_catalog.pg_stat_activity "
+                "WHERE usename = %s AND datname = pg_catalog.current_database()",
+                (role,)).fetchone()[0]
+    except peewee.DatabaseError:
+        sessions = None
     try:
         with db.atomic():
             db.execute_sql(f"DROP ROLE {who}")
-        return True
+        dropped = True
     except peewee.DatabaseError:  # it owns things or has rights elsewhere: keep it, rights gone
-        return False
+        dropped = False
+    return RemovedUser(dropped, sessions, kept - before if purge else kept, before)
 
 
 def login(url: str, password: str) -> str:

@@ -10,6 +10,7 @@ import psycopg2
 import pytest
 
 from planner.storage import postgres
+from tests.helpers.cli import run_cli
 from tests.postgres.conftest import HOST, PORT, fresh_cluster, logged_in
 
 
@@ -450,3 +451,127 @@ def test_a_forged_notice_is_not_confirmed_by_the_change_log(team):
         assert live.confirmed(ann_db, claims) == {(ann, ann_pid)}
     finally:
         ann_db.close()
+
+
+# ------------------------------------------------------------------ removed and re-created roles
+
+
+def private_note(pg, role: str, cid: int, text: str) -> None:
+    pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, version) "
+           "VALUES (%s, now(), %s, false, now(), now(), 1)", (cid, text), user=role)
+
+
+def admin_db(pg):
+    return postgres.connect(pg.url())
+
+
+def test_a_removed_user_is_cut_off_and_a_new_role_of_that_name_inherits_nothing(team):
+    from planner.domain.rings import Ring
+    from planner.services import placement
+
+    pg, _, _ = team
+    (gone,) = pg.planner_users("gone")
+    cid = add_person(pg, gone)
+    private_note(pg, gone, cid, "gone's secret")
+    touch(pg, gone, cid)
+    with logged_in(pg, gone):
+        placement.move_contact(cid, Ring.INNER)
+    with listening(pg, gone) as ears:  # an open, listening session
+        db = admin_db(pg)
+        try:
+            removed = postgres.remove_user(db, gone)
+        finally:
+            db.close()
+        assert removed.dropped and removed.sessions >= 1 and removed.kept >= 4
+        with pytest.raises(psycopg2.Error):
+            ears.cursor().execute("SELECT 1")
+    # the same name again: a new person, who gets none of the old one's rows
+    db = admin_db(pg)
+    try:
+        again = postgres.add_user(db, gone)
+    finally:
+        db.close()
+    assert again.created and again.released == 0
+    assert pg.sql("SELECT count(*) FROM note WHERE text = %s", ("gone's secret",),
+                  user=gone) == [(0,)]
+    assert pg.sql("SELECT count(*) FROM placement", user=gone) == [(0,)]
+    assert run(pg, gone, "DELETE FROM touchpoint WHERE contact_id = %s RETURNING id",
+               (cid,)) == []
+    # the team keeps the touchpoint; the admin still reads the private rows
+    (author,) = pg.sql("SELECT author FROM touchpoint WHERE contact_id = %s", (cid,))[0]
+    assert author.startswith(f"{gone} (removed ") and len(author.encode()) > 63
+    assert pg.sql("SELECT count(*) FROM note WHERE text = %s", ("gone's secret",)) == [(1,)]
+
+
+def test_a_role_dropped_by_hand_and_made_again_does_not_get_the_old_rows(team):
+    pg, _, _ = team
+    (old,) = pg.planner_users("old")
+    cid = add_person(pg, old)
+    private_note(pg, old, cid, "old secret")
+    pg.sql(f'DROP OWNED BY "{old}"')  # an admin's manual clean-up, not db remove-user
+    pg.sql(f'DROP ROLE "{old}"')
+    db = admin_db(pg)
+    try:
+        added = postgres.add_user(db, old)
+    finally:
+        db.close()
+    assert added.created and added.released == 1
+    assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,), user=old) == [(0,)]
+
+
+def test_a_kept_role_cannot_connect_and_purge_deletes_its_private_rows(team):
+    pg, _, _ = team
+    (kept,) = pg.planner_users("kept")
+    cid = add_person(pg, kept)
+    private_note(pg, kept, cid, "kept secret")
+    pg.sql("CREATE TABLE kept_owns (x int)")
+    pg.sql(f'ALTER TABLE kept_owns OWNER TO "{kept}"')  # so the role cannot be dropped
+    try:
+        result = run_cli("--db", pg.url(), "db", "remove-user", kept, "--purge")
+        assert result.returncode == 0, result.stderr
+        assert "the role remains" in result.stdout and "Deleted 1 private rows" in result.stdout
+        with pytest.raises(psycopg2.OperationalError, match="permission denied"):
+            psycopg2.connect(host=HOST, port=PORT, user=kept, dbname=pg.name).close()
+        assert pg.sql("SELECT count(*) FROM note WHERE text = 'kept secret'") == [(0,)]
+    finally:
+        pg.sql("DROP TABLE kept_owns")
+
+
+# ------------------------------------------------------------------ add-user
+
+
+def test_the_password_is_sent_as_a_scram_verifier_the_server_agrees_with(team):
+    import base64
+
+    pg, _, _ = team
+    (pw_user,) = pg.planner_users("pw")
+    for password in ("correct horse battery staple", "pässwörd Ⅸ\u00a0ﬁ"):
+        pg.sql("SET password_encryption = 'scram-sha-256'")
+        # the server's own verifier (the password as a literal: only in this test)
+        conn = psycopg2.connect(host=HOST, port=PORT, user="postgres", dbname=pg.name)
+        with conn, conn.cursor() as cur:
+            cur.execute("SET password_encryption = 'scram-sha-256'")
+            cur.execute(f'ALTER ROLE "{pw_user}" PASSWORD %s', (password,))
+            cur.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (pw_user,))
+            server = cur.fetchone()[0]
+        conn.close()
+        salt = base64.b64decode(server.split("$")[1].split(":")[1])
+        assert postgres.scram_verifier(password, salt) == server
+    db = admin_db(pg)
+    try:
+        postgres.add_user(db, pw_user, "another secret")
+    finally:
+        db.close()
+    stored = pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (pw_user,))[0][0]
+    assert stored.startswith("SCRAM-SHA-256$4096:") and "another secret" not in stored
+    salt = base64.b64decode(stored.split("$")[1].split(":")[1])
+    assert postgres.scram_verifier("another secret", salt) == stored
+
+
+def test_add_user_warns_about_a_superuser(team):
+    pg, _, _ = team
+    boss = pg.role("super")
+    pg.sql(f'CREATE ROLE "{boss}" LOGIN SUPERUSER')
+    result = run_cli("--db", pg.url(), "db", "add-user", boss)
+    assert result.returncode == 0, result.stderr
+    assert "is a superuser: it bypasses row-level security" in result.stderr

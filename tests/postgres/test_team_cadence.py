@@ -211,7 +211,7 @@ def build_v3(url: str, role: str) -> None:
                 migrations._write_version(version)
             migrations._put_meta("app", migrations.APP_MARKER)
             for statement in postgres.team_setup_sql():
-                if "cadence_override" not in statement:
+                if "public.cadence_override" not in statement:  # (a table v3 lacked)
                     db.execute_sql(statement)
             db.execute_sql(f'CREATE ROLE "{role}" LOGIN')
             db.execute_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON {", ".join(V3_TABLES)} '
