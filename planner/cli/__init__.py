@@ -24,6 +24,23 @@ def _register() -> None:
     from planner.cli import contacts, focus, team, timeline, transfer  # noqa: F401  (commands attach to `cli`)
 
 
+def _command_words(argv: list[str] | None) -> str:
+    """The command line as it may be logged: command names and option names only — what
+    was searched for, names, notes and URLs (passwords) become "…"."""
+    words, group = [], cli
+    for token in sys.argv[1:] if argv is None else argv:
+        if token.startswith("-"):
+            words.append(token.split("=", 1)[0])
+            continue
+        command = group.commands.get(token) if isinstance(group, click.Group) else None
+        if command is not None:
+            words.append(token)
+            group = command
+        elif words[-1:] != ["…"]:
+            words.append("…")
+    return " ".join(words)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
     from planner.logs import setup_logging
@@ -64,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             click.echo("planner: a file name cannot contain a NUL character", err=True)
             return 2
         path = setup_logging()
-        log.exception("unexpected error in planner %s %s", __version__, argv)
+        log.exception("unexpected error in planner %s %s", __version__, _command_words(argv))
         click.echo(
             f"planner: unexpected error ({type(exc).__name__}: {exc}); details are in {path}",
             err=True,

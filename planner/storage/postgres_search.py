@@ -50,8 +50,17 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def ts_query(text: str) -> str | None:
-    """A safe to_tsquery string: words only (quoted), all required, the last a prefix."""
+    """A safe to_tsquery string: words only (quoted), all required, the last a prefix.
+    The words are folded as the index folds them (``planner_fts_text``) *before* the query
+    is built: folding may turn a letter into a quote (``ʻ ʼ ŉ`` become ``'``), which inside
+    a built query would break it."""
     words = [w.lower() for w in _WORD.findall(text or "")]
+    if not words:
+        return None
+    folded = db_proxy.execute_sql(
+        "SELECT planner_fts_text(w) FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) "
+        "ORDER BY n", (words,)).fetchall()
+    words = [w for (f,) in folded for w in _WORD.findall(f or "")]
     if not words:
         return None
     terms = [f"'{w}'" for w in words]
@@ -64,7 +73,7 @@ def _matches(table: str, query: str, limit: int) -> dict[int, str]:
     cursor = db_proxy.execute_sql(
         f"SELECT id, {column} FROM {table} "
         f"WHERE to_tsvector('simple', planner_fts_text({column})) @@ "
-        f"to_tsquery('simple', planner_fts_text(%s)) ORDER BY id DESC LIMIT %s",
+        f"to_tsquery('simple', %s) ORDER BY id DESC LIMIT %s",
         (query, limit),
     )
     return {row_id: body for row_id, body in cursor.fetchall()}

@@ -575,3 +575,27 @@ def test_add_user_warns_about_a_superuser(team):
     result = run_cli("--db", pg.url(), "db", "add-user", boss)
     assert result.returncode == 0, result.stderr
     assert "is a superuser: it bypasses row-level security" in result.stderr
+
+
+# ------------------------------------------------------------------ search
+
+
+@pytest.mark.parametrize("word", ["ʻokina", "doesnʼt", "ŉ", "o'neil", "café", "\\'; --"])
+def test_search_with_letters_that_fold_into_quotes_works(team, word):
+    from planner.services.search import search
+
+    pg, eve, _ = team
+    cid = add_person(pg, eve, "Searchable")
+    touch(pg, eve, cid, note=f"we talked about {word} today")
+    with logged_in(pg, eve):
+        hits = search(word)
+    assert hits or not any(ch.isalnum() for ch in word)
+
+
+def test_a_failing_command_does_not_log_what_was_searched_or_the_url():
+    from planner.cli import _command_words, _register
+
+    _register()
+    logged = _command_words(["--db", "postgresql://eve:hunter2@db/team", "search",
+                             "ann's secret plan", "--limit", "5"])
+    assert logged == "--db … search … --limit …"
