@@ -33,7 +33,7 @@ from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
 from planner.storage import migrations
 from planner.storage import models as m
 from planner.storage.postgres_live import fill
-from planner.storage.target import DatabaseTarget, redact_url, replace_password
+from planner.storage.target import DatabaseTarget, redact_url, replace_password, url_password
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +86,13 @@ def _password(url: str) -> str | None:
             stored = None
     if stored:
         return stored
-    password = urlsplit(url).password
+    password = url_password(url)
     if password is not None:
         if not _warned_about_password:
             _warned_about_password = True
             print("warning: a password inside the database URL is not safe (shell history, "
                   "process lists); store it with: planner --db URL db login", file=sys.stderr)
-        return unquote(password)
+        return password
     return None
 
 
@@ -190,9 +190,9 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
 
 def _connection_problem(url: str, exc: Exception) -> DatabaseProblem:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    password = urlsplit(url).password
-    if password:
-        text = text.replace(password, "***")
+    for secret in (url_password(url), urlsplit(url).password):
+        if secret:
+            text = text.replace(secret, "***")
     return DatabaseProblem(f"cannot connect to {redact_url(url)}: {text}")
 
 

@@ -49,17 +49,54 @@ def redact_url(url: str) -> str:
     return replace_password(url, "***")
 
 
-def replace_password(url: str, password: str | None) -> str:
-    """``url`` with its password replaced (``None``: removed); unchanged without one."""
+#: libpq options in a URL's query that are as secret as a password in its user part
+SECRET_OPTIONS = ("password", "passfile")
+
+
+def url_password(url: str) -> str | None:
+    """The password a URL carries: in its user part, else as ``?password=``."""
+    from urllib.parse import parse_qsl, unquote
+
     parts = urlsplit(url)
-    if parts.password is None:
+    if parts.password is not None:
+        return unquote(parts.password)
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "password":
+            return value
+    return None
+
+
+def _query_without_secrets(query: str, password: str | None) -> str:
+    """The query with ``password``/``passfile`` replaced by ``password`` (None: removed);
+    the other options exactly as written."""
+    from urllib.parse import unquote
+
+    kept = []
+    for item in query.split("&") if query else []:
+        key = unquote(item.split("=", 1)[0]).strip()
+        if key in SECRET_OPTIONS:
+            if password is not None:
+                kept.append(f"{key}={password}")
+            continue
+        kept.append(item)
+    return "&".join(kept)
+
+
+def replace_password(url: str, password: str | None) -> str:
+    """``url`` with its password (user part, or ``?password=``/``?passfile=``) replaced
+    (``None``: removed); unchanged without one."""
+    parts = urlsplit(url)
+    query = _query_without_secrets(parts.query, password)
+    if parts.password is None and query == parts.query:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = parts.username if password is None else f"{parts.username}:{password}"
-    netloc = f"{user}@{host}" if parts.username else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    netloc = parts.netloc
+    if parts.password is not None:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        user = parts.username if password is None else f"{parts.username}:{password}"
+        netloc = f"{user}@{host}" if parts.username else host
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def resolve_target(spec: str | os.PathLike | None = None) -> DatabaseTarget:

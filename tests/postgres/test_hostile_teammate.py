@@ -599,3 +599,24 @@ def test_a_failing_command_does_not_log_what_was_searched_or_the_url():
     logged = _command_words(["--db", "postgresql://eve:hunter2@db/team", "search",
                              "ann's secret plan", "--limit", "5"])
     assert logged == "--db … search … --limit …"
+
+
+# ------------------------------------------------------------------ passwords in URLs
+
+
+def test_a_password_in_the_url_query_is_redacted_and_stripped_like_one_in_the_user_part(team):
+    from planner.storage.target import redact_url
+
+    pg, eve, _ = team
+    base = pg.url(eve, query="sslmode=disable")
+    with_query = pg.url(eve, query="sslmode=disable&password=qu3ry-pw&passfile=/home/eve/.pgp")
+    assert postgres.account_for_url(with_query) == base  # the keyring account, recent list
+    shown = redact_url(with_query)
+    assert "qu3ry-pw" not in shown and "/home/eve/.pgp" not in shown and "password=***" in shown
+    result = run_cli("--db", with_query, "contacts", "list")  # it works, and is warned about
+    assert result.returncode == 0, result.stderr
+    assert "not safe" in result.stderr and "qu3ry-pw" not in result.stdout + result.stderr
+    wrong = with_query.replace(pg.name, "no_such_database_here")
+    result = run_cli("--db", wrong, "contacts", "list")  # an error names the URL, redacted
+    assert result.returncode == 1 and "qu3ry-pw" not in result.stdout + result.stderr
+    assert "password=***" in result.stderr
