@@ -77,6 +77,26 @@ def _quick_glides(monkeypatch):
     quick_animations(monkeypatch)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _summary():
+    """One line for the README's Reliability section, after the rounds (``pytest -s``)."""
+    yield
+    if not FIGURES:
+        return
+    rounds = list(FIGURES.values())
+    cli = sum(sum(f["cli_acknowledged"].values()) for f in rounds)
+    checked = sum(f["acknowledged_checked"] for f in rounds)
+    seen = [f["visibility"] for f in rounds]
+    print(f"\nreliability (torture): {len(rounds)} rounds of 1 window + {WRITERS} command "
+          f"lines, {checked} acknowledged writes checked ({cli} by command lines, "
+          f"{checked - cli} by the window), lost: {sum(f['lost'] for f in rounds)}; "
+          f"SIGKILLs {sum(f['sigkills_sent'] for f in rounds)}, refused moves "
+          f"{sum(f['cli_refused_moves'] for f in rounds)}; shown in the window: "
+          f"{sum(v['checked'] for v in seen)} checked, median "
+          f"{max((v['median_s'] or 0) for v in seen)} s at worst, max "
+          f"{max((v['max_s'] or 0) for v in seen)} s")
+
+
 # -- the database --------------------------------------------------------------------------
 def make_people(db: Path) -> dict[str, int]:
     """Inner ring 2/3 (one seat for everybody to fight over); the window's own people;
@@ -275,16 +295,16 @@ class Visibility:
                 if now - event["seen"] > VISIBLE_WITHIN:
                     self.slow.append(f"{event['op']} {event['marker']} "
                                      f"{event.get('ring', '')}: {now - event['seen']:.2f} s")
-            elif now - event["seen"] > VISIBLE_WITHIN + 8:
+            elif now - event["seen"] > VISIBLE_WITHIN + 3:
                 self.late.append(event)
             else:
                 still.append(event)
         self.pending = still
 
     def drain(self, qtbot) -> None:
-        """After the writers: wait for the last ones (up to 10 s each, to measure)."""
+        """After the writers: wait for the last ones (up to 5 s, to measure)."""
         self.check()
-        deadline = time.monotonic() + VISIBLE_WITHIN + 8
+        deadline = time.monotonic() + VISIBLE_WITHIN + 3
         while self.pending and time.monotonic() < deadline:
             qtbot.wait(20)
             self.check()
@@ -412,7 +432,7 @@ class AtTheWindow:
         stack = self.window.document.undo_stack
         before = stack.index()
         self.window.actions.undo.trigger()
-        if stack.index() != before or self.window.document.step_error is not None:
+        if stack.index() != before:
             self.done["undo"] += 1
         if self.acked:  # only the last command can have been undone
             from planner.services import touchpoints as tp_svc
