@@ -73,7 +73,13 @@ def import_(file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, ver
     if kind == "json":
         _import_dump(file, dry_run)
         return
-    preview = importing.preview_import(file, fmt, _mapping(mapping))
+    from planner.cli.progress import StderrProgress
+
+    reading = StderrProgress(f"reading {file.name}")
+    try:
+        preview = importing.preview_import(file, fmt, _mapping(mapping), progress=reading)
+    finally:
+        reading.close()
     click.echo(f"Read {file.name} ({preview.format}): {preview.summary()}")
     problems = preview.problem_lines()
     if problems:
@@ -98,7 +104,11 @@ def import_(file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, ver
             f"{skipped} skipped, {preview.invalid} invalid"
         )
         return
-    summary = importing.apply_import(preview, on_duplicate)
+    writing = StderrProgress("importing", "people")
+    try:
+        summary = importing.apply_import(preview, on_duplicate, progress=writing)
+    finally:
+        writing.close()
     click.echo(f"Imported: {summary.summary()}")
     for line in summary.problems[len(problems) :]:
         click.echo(f"  {line}")

@@ -9,6 +9,7 @@ birthday nobody can read) costs that value only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from planner.domain.errors import InvalidInput
 from planner.importers.csv_specs import (
@@ -20,9 +21,16 @@ from planner.importers.csv_specs import (
     mapping_spec,
     outlook_spec,
 )
-from planner.importers.csv_table import Table, cell_value, read_table
+from planner.importers.csv_table import Table, cell_value, open_table
 from planner.importers.draft import Draft
-from planner.importers.records import ImportProblem, ParseResult, Progress, ShouldCancel, Ticker
+from planner.importers.records import (
+    Entry,
+    ImportProblem,
+    ParseResult,
+    Progress,
+    ShouldCancel,
+    Ticker,
+)
 from planner.importers.textfile import decode_bytes
 from planner.importers.values import social_handle, split_list
 
@@ -56,12 +64,12 @@ def detect_format(data: bytes, filename: str = "") -> str:
         return "vcard"
     if filename.lower().endswith((".vcf", ".vcard")) and "BEGIN:VCARD" in text.upper():
         return "vcard"
-    return classify_header(read_table(data, classify_header).header)
+    return classify_header(open_table(data, classify_header)[0].header)
 
 
 def csv_columns(data: bytes) -> list[str]:
     """The header of a CSV file, for the column-mapping step of an import."""
-    return read_table(data, classify_header).header
+    return open_table(data, classify_header)[0].header
 
 
 def parse_csv(
@@ -76,25 +84,56 @@ def parse_csv(
 
     Without a mapping a generic CSV is read through :func:`guess_mapping`.
     """
+    kind, entries = csv_entries(data, fmt, mapping, progress=progress,
+                                should_cancel=should_cancel)
+    result = ParseResult(format=kind)
+    for entry in entries:
+        result.problems.extend(entry.problems)
+        if entry.contact is not None:
+            result.contacts.append(entry.contact)
+        elif entry.invalid is not None:
+            result.invalid.append(entry.invalid)
+    return result
+
+
+def csv_entries(
+    data: bytes,
+    fmt: str = "auto",
+    mapping: dict[str, str] | None = None,
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> tuple[str, Iterator[Entry]]:
+    """The format, and the rows one :class:`Entry` at a time (bounded memory).
+
+    The header and the mapping are checked at once; a file with no data row, or
+    with no row that has a name or an email, raises InvalidInput when the
+    iteration reaches its end.
+    """
     if fmt not in ("auto", *CSV_FORMATS):
         raise ValueError(f"unknown CSV format {fmt!r}")
-    table = read_table(data, classify_header)
+    table, rows, total = open_table(data, classify_header)
     kind = classify_header(table.header) if fmt == "auto" else fmt
     spec = _spec_for(kind, table, mapping)
-    if not table.rows:
-        raise InvalidInput("the CSV file has no contacts (it has only a header row)")
-    result = ParseResult(format=kind)
+    return kind, _entries(table, rows, total, spec, kind, Ticker(total, progress, should_cancel))
+
+
+def _entries(table: Table, rows, total: int, spec: Spec, kind: str, ticker: Ticker):
     index = {h.casefold(): i for i, h in reversed(list(enumerate(table.header)))}
-    ticker = Ticker(len(table.rows), progress, should_cancel)
-    for done, (line, cells) in enumerate(table.rows):
+    done = people = 0
+    for line, cells in rows:
         ticker.step(done)
-        read_row(Row(line, cells, index), spec, kind, result)
-    ticker.finish(len(table.rows))
-    if not result.contacts:
+        entry = read_row(Row(line, cells, index), spec, kind)
+        people += entry.contact is not None
+        done += 1
+        yield entry
+    if not done:
+        raise InvalidInput("the CSV file has no contacts (it has only a header row)")
+    ticker.finish(done)
+    if not people:
         raise InvalidInput(
             "no contacts could be read from the CSV file: no row has a name or an email address"
         )
-    return result
 
 
 def _spec_for(kind: str, table: Table, mapping: dict[str, str] | None) -> Spec:
@@ -144,10 +183,11 @@ class Row:
         return "", ""
 
 
-def read_row(row: Row, spec: Spec, kind: str, result: ParseResult) -> None:
-    """Turn one row into a contact, or into an entry in ``result.invalid``."""
+def read_row(row: Row, spec: Spec, kind: str) -> Entry:
+    """Turn one row into a contact, or into an invalid entry, with what it lost."""
     where = f"line {row.line}"
-    draft = Draft(where, row.line, result.problems)
+    problems: list[ImportProblem] = []
+    draft = Draft(where, row.line, problems)
     draft.set_full_name(row.first(spec.name)[1])
     draft.set_name_parts([row.first(cols)[1] for cols in (spec.first, spec.middle, spec.last)])
     for column in spec.emails:
@@ -164,10 +204,8 @@ def read_row(row: Row, spec: Spec, kind: str, result: ParseResult) -> None:
         draft.set_birthday(value, column)
     _read_extras(row, spec, kind, draft)
     contact = draft.finish()
-    if contact is None:
-        result.invalid.append(ImportProblem(where, "", "no name or email address"))
-    else:
-        result.contacts.append(contact)
+    invalid = None if contact is not None else ImportProblem(where, "", "no name or email address")
+    return Entry(contact, invalid, problems or ())
 
 
 def _read_extras(row: Row, spec: Spec, kind: str, draft: Draft) -> None:

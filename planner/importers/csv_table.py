@@ -10,8 +10,9 @@ text editor.
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable
+import itertools
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from planner.domain.errors import InvalidInput
@@ -38,19 +39,36 @@ def read_table(data: bytes, known: Callable[[list[str]], str] | None = None) -> 
     ``known(cells)`` names a recognised export format (or returns "csv"); a row
     it recognises is taken as the header even after a preamble.
     """
+    table, rows, _ = open_table(data, known)
+    table.rows = list(rows)
+    return table
+
+
+def open_table(
+    data: bytes, known: Callable[[list[str]], str] | None = None
+) -> tuple[Table, Iterator[tuple[int, list[str]]], int]:
+    """Like :func:`read_table`, but the data rows come one at a time from an iterator.
+
+    Only the first rows are read to find the header; a million-row file is then
+    read row by row (bounded memory). The third value is an upper bound of the
+    number of data rows (its line count), for progress.
+    """
     text = decode_bytes(data, fallback="cp1252")
     delimiter = detect_delimiter(text)
-    rows = list(_physical_rows(text, delimiter))
-    if not rows:
+    rows = _physical_rows(text, delimiter)
+    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    if not head:
         raise InvalidInput("the CSV file has no contacts (it has no rows)")
-    index = find_header(rows, known)
-    header_line, header = rows[index]
-    return Table([h.strip() for h in header], header_line, delimiter, rows[index + 1 :])
+    index = find_header(head, known)
+    header_line, header = head[index]
+    total = max(text.count("\n") + (not text.endswith("\n")) - header_line, 0)
+    rest = itertools.chain(head[index + 1 :], rows)
+    return Table([h.strip() for h in header], header_line, delimiter), rest, total
 
 
 def _physical_rows(text: str, delimiter: str):
     """Yield ``(first line number, cells)`` for each non-blank row."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     previous = 0
     try:
         for cells in reader:
@@ -59,6 +77,16 @@ def _physical_rows(text: str, delimiter: str):
                 yield start, cells
     except csv.Error as err:
         raise InvalidInput(f"the CSV file cannot be read at line {previous + 1}: {err}") from None
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as ``StringIO(text, newline="")`` gives them,
+    without its copy of the whole text at four bytes a character."""
+    for found in _LINE.finditer(text):
+        yield found.group()
 
 
 def detect_delimiter(text: str) -> str:

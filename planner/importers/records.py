@@ -67,6 +67,19 @@ class ParseResult:
     format: str = ""
 
 
+@dataclass(slots=True)
+class Entry:
+    """One entry of a file, read on its own: a person or why it is invalid, and what it lost.
+
+    Streaming readers (a million-row CSV) hand these over one at a time instead of
+    building a :class:`ParseResult` of the whole file.
+    """
+
+    contact: ImportedContact | None
+    invalid: ImportProblem | None
+    problems: list[ImportProblem] | tuple = ()
+
+
 class Ticker:
     """Calls ``progress`` every ``PROGRESS_EVERY`` items and honours ``should_cancel``.
 
@@ -88,5 +101,7 @@ class Ticker:
             self.progress(done, self.total)
 
     def finish(self, done: int) -> None:
+        if done:
+            self.total = done  # a streaming reader's total was an estimate
         if self.progress is not None:
             self.progress(done, self.total)

@@ -28,7 +28,9 @@ widgets, so ``progress`` and ``should_cancel`` must be thread-safe.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,7 +48,8 @@ from planner.importers import (
     parse_file,
 )
 from planner.importers import _read as read_input
-from planner.importers.records import Progress, ShouldCancel
+from planner.importers.csv_formats import csv_entries
+from planner.importers.records import Entry, Progress, ShouldCancel
 from planner.services.contacts import clean_fields
 from planner.services.exporting import import_json, is_json_dump
 from planner.storage import dump
@@ -75,23 +78,89 @@ _WHERE = re.compile(r"^(card|line) (\d+)")
 _FILL = ("email", "organization", "title", "birthday", "notes", "timezone")
 
 
-@dataclass
-class PreviewRow:
-    """One entry of the file as the preview table shows it."""
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}  # one shared tuple per set of field names
 
-    index: int  # position in ``ImportPreview.rows``
-    status: str  # "new", "duplicate" or "invalid"
-    where: str  # "card 3 (line 17)" or "line 12"
-    name: str = ""
-    email: str = ""
-    reason: str = ""  # why it is a duplicate or invalid, for people
-    matched_by: str = ""  # "email" or "name" for duplicates
-    match_id: int | None = None  # the person in the database it duplicates
-    match_row: int | None = None  # or the earlier (new) row of this file it duplicates
-    match_name: str = ""
-    contact: ImportedContact | None = None
-    values: dict | None = None  # cleaned contact fields, ready to store
-    problems: list[ImportProblem] = field(default_factory=list)  # properties left out
+
+class PreviewRow:
+    """One entry of the file as the preview table shows it.
+
+    Slots, and the cleaned fields kept as one compact JSON array (``values``
+    decodes them; ``name`` and ``email`` come from them too), so that the
+    preview of a million-row file stays a few hundred bytes a row.
+    """
+
+    __slots__ = (
+        "_email",
+        "_keys",
+        "_name",
+        "_values",
+        "contact",
+        "index",
+        "match_id",
+        "match_name",
+        "match_row",
+        "matched_by",
+        "problems",
+        "reason",
+        "status",
+        "where",
+    )
+
+    def __init__(
+        self,
+        index: int,  # position in ``ImportPreview.rows``
+        status: str,  # "new", "duplicate" or "invalid"
+        where: str,  # "card 3 (line 17)" or "line 12"
+        name: str | None = "",  # None: the cleaned name in ``values``
+        email: str | None = "",
+        reason: str = "",  # why it is a duplicate or invalid, for people
+        matched_by: str = "",  # "email" or "name" for duplicates
+        match_id: int | None = None,  # the person in the database it duplicates
+        match_row: int | None = None,  # or the earlier (new) row of this file it duplicates
+        match_name: str = "",
+        contact: ImportedContact | None = None,  # not kept by preview_import (memory)
+        values: dict | None = None,  # cleaned contact fields, ready to store
+        problems: list[ImportProblem] | tuple = (),  # properties left out
+    ):
+        self.index, self.status, self.where = index, status, where
+        self._name, self._email, self.reason = name, email, reason
+        self.matched_by, self.match_id, self.match_row = matched_by, match_id, match_row
+        self.match_name, self.contact, self.problems = match_name, contact, problems
+        self.values = values
+
+    @property
+    def values(self) -> dict | None:
+        if self._values is None:
+            return None
+        return dict(zip(self._keys, json.loads(self._values), strict=True))
+
+    @values.setter
+    def values(self, values: dict | None) -> None:
+        if values is None:
+            self._keys = self._values = None
+            return
+        keys = tuple(values)
+        self._keys = _KEYS.setdefault(keys, keys)
+        self._values = json.dumps(list(values.values()), ensure_ascii=False)
+
+    @property
+    def name(self) -> str:
+        return self._name if self._name is not None else (self.values or {}).get("name", "")
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        self._name = name
+
+    @property
+    def email(self) -> str:
+        return self._email if self._email is not None else (self.values or {}).get("email", "")
+
+    @email.setter
+    def email(self, email: str | None) -> None:
+        self._email = email
+
+    def __repr__(self) -> str:
+        return f"PreviewRow({self.index}, {self.status!r}, {self.where!r}, {self.name!r})"
 
 
 @dataclass
@@ -197,40 +266,67 @@ def preview_import(
         )
     if fmt == "auto":
         fmt = detect_format(data, name)
-    parsed = parse_file(data, fmt, mapping, progress, should_cancel)
-    return classify(parsed, source=name, should_cancel=should_cancel)
+    if fmt == "vcard":
+        parsed = parse_file(data, fmt, mapping, progress, should_cancel)
+        return classify(parsed, source=name, should_cancel=should_cancel)
+    kind, entries = csv_entries(data, fmt, mapping, progress=progress,
+                                should_cancel=should_cancel)
+    del data  # the rows are read from the decoded text, one at a time
+    return _classify(entries, kind, name, should_cancel)
 
 
 def classify(
     parsed: ParseResult, source: str = "", should_cancel: ShouldCancel | None = None
 ) -> ImportPreview:
     """Sort parsed people against the open database and against each other."""
-    index = _Index.from_database()
+    return _classify(_ordered_entries(parsed), parsed.format, source, should_cancel)
+
+
+def _ordered_entries(parsed: ParseResult) -> list[Entry]:
+    """A whole file's people and invalid entries, in file order, each with its problems."""
     by_entry = _problems_by_entry(parsed.problems)
-    entries: list[tuple[int, PreviewRow]] = []
+    entries: list[tuple[int, Entry]] = []
     for contact in parsed.contacts:
-        row = PreviewRow(0, NEW, contact.source, contact.name, contact.email, contact=contact)
-        row.problems = by_entry.get(_entry_key(contact.source), [])
-        entries.append((_entry_order(contact.source, contact.line), row))
+        problems = by_entry.get(_entry_key(contact.source), ())
+        entries.append((_entry_order(contact.source, contact.line), Entry(contact, None, problems)))
     for bad in parsed.invalid:
-        row = PreviewRow(0, INVALID, bad.where, reason=bad.message)
-        row.problems = [p for p in by_entry.get(_entry_key(bad.where), []) if p is not bad]
-        entries.append((_entry_order(bad.where, 0), row))
+        problems = [p for p in by_entry.get(_entry_key(bad.where), []) if p is not bad]
+        entries.append((_entry_order(bad.where, 0), Entry(None, bad, problems)))
     entries.sort(key=lambda pair: pair[0])  # stable: file order
-    rows = [row for _, row in entries]
-    for i, row in enumerate(rows):
-        row.index = i
+    return [entry for _, entry in entries]
+
+
+def _classify(
+    entries: Iterable[Entry], fmt: str, source: str, should_cancel: ShouldCancel | None
+) -> ImportPreview:
+    """Each entry becomes a compact :class:`PreviewRow` as it is read (the parsed person
+    is not kept), placed against the database and the earlier rows of the file."""
+    index = _Index.from_database()
+    rows: list[PreviewRow] = []
+    problems: list[ImportProblem] = []
+    for i, entry in enumerate(entries):
         if should_cancel is not None and i % CHECK_EVERY == 0 and should_cancel():
             raise Cancelled("the import was cancelled")
-        if row.status == INVALID:
+        problems.extend(entry.problems)
+        contact = entry.contact
+        if contact is None:
+            bad = entry.invalid or ImportProblem("", "", "unreadable")
+            rows.append(PreviewRow(i, INVALID, bad.where, reason=bad.message,
+                                   problems=entry.problems or ()))
             continue
+        row = PreviewRow(i, NEW, contact.source, contact.name, contact.email,
+                         problems=entry.problems or ())
+        rows.append(row)
         try:
-            row.values = contact_values(row.contact)
+            values = contact_values(contact)
         except InvalidInput as exc:
             row.status, row.reason = INVALID, str(exc)
             continue
-        index.place(row)
-    return ImportPreview(rows, parsed.format, source, list(parsed.problems))
+        row.values = values
+        if values.get("name") == contact.name and values.get("email", "") == contact.email:
+            row.name = row.email = None  # the same text is in ``values``: kept once
+        index.place(row, rows, values)
+    return ImportPreview(rows, fmt, source, problems)
 
 
 def contact_values(contact: ImportedContact) -> dict:
@@ -252,12 +348,20 @@ def contact_values(contact: ImportedContact) -> dict:
     return clean_fields(values)
 
 
+def _key(text: str) -> str:
+    """Case-folded, sharing the string when it already is (a million keys)."""
+    folded = text.casefold()
+    return text if folded == text else folded
+
+
 class _Index:
-    """Email and name keys → who they belong to: a person id or a new row of the file."""
+    """Email and name keys → who they belong to: a row of the file (its index, 0 or
+    more) or a person in the database (minus their id), as plain ints to keep it small."""
 
     def __init__(self):
-        self.emails: dict[str, tuple[str, int, str]] = {}
-        self.names: dict[str, tuple[str, int, str]] = {}
+        self.emails: dict[str, int] = {}
+        self.names: dict[str, int] = {}
+        self.db_names: dict[int, str] = {}
 
     @classmethod
     def from_database(cls) -> _Index:
@@ -268,15 +372,14 @@ class _Index:
             .order_by(ContactRow.id)
         )
         for cid, name, email, handles in query.tuples():
-            target = ("db", cid, name)
+            index.db_names[cid] = name
             for address in _emails({"email": email, "handles": handles}):
-                index.emails.setdefault(address.casefold(), target)
-            index.names.setdefault(normalised_name(name), target)
+                index.emails.setdefault(_key(address), -cid)
+            index.names.setdefault(normalised_name(name), -cid)
         return index
 
-    def place(self, row: PreviewRow) -> None:
-        values = row.values or {}
-        keys = [address.casefold() for address in _emails(values)]
+    def place(self, row: PreviewRow, rows: list[PreviewRow], values: dict) -> None:
+        keys = [_key(address) for address in _emails(values)]
         name_key = normalised_name(values["name"])
         target, how = None, ""
         for key in keys:
@@ -286,16 +389,15 @@ class _Index:
         if target is None and name_key in self.names:
             target, how = self.names[name_key], "name"
         if target is None:
-            target = ("row", row.index, row.where)
+            target = row.index
         else:
-            kind, ref, label = target
             row.status, row.matched_by = DUPLICATE, how
-            if kind == "db":
-                row.match_id, row.match_name = ref, label
-                row.reason = f"same {how} as #{ref} {label}"
+            if target < 0:
+                row.match_id, row.match_name = -target, self.db_names[-target]
+                row.reason = f"same {how} as #{-target} {row.match_name}"
             else:
-                row.match_row, row.match_name = ref, label
-                row.reason = f"same {how} as {label} in this file"
+                row.match_row, row.match_name = target, rows[target].where
+                row.reason = f"same {how} as {row.match_name} in this file"
         for key in keys:
             self.emails.setdefault(key, target)
         self.names.setdefault(name_key, target)
@@ -349,84 +451,111 @@ def apply_import(
         summary.backup = _backup_before_import()
     stamp = datetime.now(UTC)
     with _write_transaction():
-        plan = _plan(preview, on_duplicate, summary, stamp, check)
-        dump.take_ids_from_sequence(ContactRow, plan.new_rows)
-        total = len(plan.new_rows) + len(plan.updates)
-        done = 0
-        if progress is not None:
-            progress(0, total)
-        for start in range(0, len(plan.new_rows), CHUNK):
-            check()
-            done += dump.bulk_insert(ContactRow, plan.new_rows[start : start + CHUNK])
-            if progress is not None:
-                progress(done, total)
-        for n, (cid, changes) in enumerate(plan.updates.items(), 1):
-            if n % CHUNK == 0:
-                check()
-            (
-                ContactRow.update(updated_at=stamp, version=ContactRow.version + 1, **changes)
-                .where(ContactRow.id == cid)
-                .execute()
-            )
-            done += 1
-            if progress is not None and (n % CHUNK == 0 or n == len(plan.updates)):
-                progress(done, total)
+        writer = _Writer(preview, on_duplicate, summary, stamp, check, progress)
+        writer.run()
         check()  # the last chance to cancel: after this the import is committed
-    summary.added_ids = [row["id"] for row in plan.new_rows]
-    summary.merged_ids = list(plan.updates)
+    summary.added_ids = [cid for _, cid in sorted(writer.added)]
+    summary.merged_ids = list(writer.updates)
     return summary
 
 
-@dataclass
-class _Plan:
-    new_rows: list[dict]  # complete rows with explicit ids, in file order
-    updates: dict[int, dict]  # person id → fields to fill
+class _Writer:
+    """Stores a preview 500 rows at a time (inside the caller's transaction).
 
+    New people are inserted as they come, so a million-row import never holds a
+    million row dicts; only the new rows that later rows of the same file merge
+    into are kept back until the end.
+    """
 
-def _plan(preview, on_duplicate, summary, stamp, check) -> _Plan:
-    """Work out every row to insert and every merge, in memory (inside the transaction)."""
-    next_id = dump.next_id(ContactRow)
-    pending: dict[int, dict] = {}  # preview row index → new row
-    targets = _merge_targets(preview) if on_duplicate == "merge" else {}
-    current = {cid: dict(values) for cid, values in targets.items()}
+    def __init__(self, preview, on_duplicate, summary, stamp, check, progress):
+        self.preview, self.on_duplicate, self.summary = preview, on_duplicate, summary
+        self.stamp, self.check, self.progress = stamp, check, progress
+        self.next_id = dump.next_id(ContactRow)
+        merging = on_duplicate == "merge"
+        self.targets = _merge_targets(preview) if merging else {}
+        self.current = {cid: dict(values) for cid, values in self.targets.items()}
+        self.kept = {r.match_row for r in preview.rows
+                     if merging and r.status == DUPLICATE and r.match_row is not None}
+        self.pending: dict[int, dict] = {}  # kept rows, by preview index
+        self.batch: list[tuple[int, dict]] = []
+        self.added: list[tuple[int, int]] = []  # (preview index, new id)
+        self.updates: dict[int, dict] = {}
+        self.done = 0
+        self.total = sum(1 for r in preview.rows if r.status != INVALID) if on_duplicate == "add" \
+            else preview.new + (preview.duplicates if merging else 0)
 
-    def add(row: PreviewRow) -> None:
-        nonlocal next_id
+    def run(self) -> None:
+        if self.progress is not None:
+            self.progress(0, self.total)
+        on_duplicate, summary = self.on_duplicate, self.summary
+        for row in self.preview.rows:
+            if row.index % CHECK_EVERY == 0:
+                self.check()
+            if row.status == INVALID:
+                summary.invalid += 1
+            elif row.status == NEW or on_duplicate == "add":
+                self.add(row)
+            elif on_duplicate == "skip":
+                summary.skipped += 1
+            elif row.match_row is not None and row.match_row in self.pending:
+                merge_into(self.pending[row.match_row], row.values or {})
+                summary.merged += 1
+                self.step(1)
+            elif row.match_id is not None and row.match_id in self.current:
+                merge_into(self.current[row.match_id], row.values or {})
+                summary.merged += 1
+                self.step(1)
+            else:  # the person it matched was removed since the preview
+                summary.problems.append(f"{row.where}: the matching person is gone; added instead")
+                self.add(row)
+        self.flush()
+        self.batch = list(self.pending.items())
+        self.flush()
+        self.write_merges()
+
+    def add(self, row: PreviewRow) -> None:
         values = dict(row.values or {})
         values["handles"] = dict(values.get("handles", {}))
-        pending[row.index] = {
-            "id": next_id,
-            **values,
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
-        next_id += 1
-        summary.added += 1
+        new = {"id": self.next_id, **values, "created_at": self.stamp, "updated_at": self.stamp}
+        self.next_id += 1
+        self.summary.added += 1
+        if row.index in self.kept:
+            self.pending[row.index] = new
+            return
+        self.batch.append((row.index, new))
+        if len(self.batch) >= CHUNK:
+            self.flush()
 
-    for row in preview.rows:
-        if row.index % CHECK_EVERY == 0:
-            check()
-        if row.status == INVALID:
-            summary.invalid += 1
-        elif row.status == NEW or on_duplicate == "add":
-            add(row)
-        elif on_duplicate == "skip":
-            summary.skipped += 1
-        elif row.match_row is not None and row.match_row in pending:
-            merge_into(pending[row.match_row], row.values or {})
-            summary.merged += 1
-        elif row.match_id is not None and row.match_id in current:
-            merge_into(current[row.match_id], row.values or {})
-            summary.merged += 1
-        else:  # the person it matched was removed since the preview
-            summary.problems.append(f"{row.where}: the matching person is gone; added instead")
-            add(row)
-    updates = {}
-    for cid, values in current.items():
-        changes = {k: v for k, v in values.items() if v != targets[cid][k]}
-        if changes:
-            updates[cid] = changes
-    return _Plan(list(pending.values()), updates)
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        self.check()
+        rows = [new for _, new in self.batch]
+        dump.take_ids_from_sequence(ContactRow, rows)
+        dump.bulk_insert(ContactRow, rows)
+        self.added.extend((index, new["id"]) for index, new in self.batch)
+        self.batch = []
+        self.step(len(rows))
+
+    def step(self, count: int) -> None:
+        before, self.done = self.done, self.done + count
+        if self.progress is not None and (before // CHUNK != self.done // CHUNK
+                                          or self.done == self.total):
+            self.progress(self.done, self.total)
+
+    def write_merges(self) -> None:
+        for cid, values in self.current.items():
+            changes = {k: v for k, v in values.items() if v != self.targets[cid][k]}
+            if changes:
+                self.updates[cid] = changes
+        for n, (cid, changes) in enumerate(self.updates.items(), 1):
+            if n % CHUNK == 0:
+                self.check()
+            (
+                ContactRow.update(updated_at=self.stamp, version=ContactRow.version + 1, **changes)
+                .where(ContactRow.id == cid)
+                .execute()
+            )
 
 
 def _merge_targets(preview: ImportPreview) -> dict[int, dict]:

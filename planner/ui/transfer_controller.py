@@ -27,6 +27,7 @@ as :attr:`confirm_box`, :attr:`error_box` and :attr:`info_box`.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -618,14 +619,15 @@ def _inspect(path: Path, progress, should_cancel):
 def csv_header(path: Path) -> tuple[list[str], dict[str, str]]:
     """A generic CSV's columns and a sample value of each, for the mapping step."""
     from planner.importers.csv_formats import classify_header
-    from planner.importers.csv_table import cell_value, read_table
+    from planner.importers.csv_table import cell_value, open_table
     from planner.importers.user_file import read_user_file
 
-    table = read_table(read_user_file(path, what="contact export"), classify_header)
-    if not table.rows:
+    table, rows, _ = open_table(read_user_file(path, what="contact export"), classify_header)
+    first = list(itertools.islice(rows, 50))  # a million-row file is not read here
+    if not first:
         raise InvalidInput("the CSV file has no contacts (it has only a header row)")
     samples: dict[str, str] = {}
-    for _line, cells in table.rows[:50]:
+    for _line, cells in first:
         for column, cell in zip(table.header, cells, strict=False):
             value = cell_value(cell).strip()
             if column and value and column not in samples:
