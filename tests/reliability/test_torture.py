@@ -191,7 +191,7 @@ class CliWriter:
 
 
 class Killer(threading.Thread):
-    """Every 0.8–2 s, SIGKILL the ``planner`` process of a random writer in the middle of
+    """Every 1.2–2.8 s, SIGKILL the ``planner`` process of a random writer in the middle of
     its work on the database: once it has the file open (seen in /proc/PID/fd, which
     opens nothing), 0–50 ms later — before, during or just after its commit."""
 
@@ -210,7 +210,7 @@ class Killer(threading.Thread):
         return any(link == self.db or link.startswith(self.db + "-") for link in links)
 
     def run(self) -> None:
-        while not self.stop.wait(self.rng.uniform(0.8, 2.0)):
+        while not self.stop.wait(self.rng.uniform(1.2, 2.8)):
             writer = self.rng.choice(self.writers)
             started = writer.running
             if started is None:
@@ -391,6 +391,9 @@ class AtTheWindow:
         if self.said(since, "Logged "):
             self.acked.append((marker, cid))
             self.done[kind if kind == "note" else "log"] += 1
+        else:  # nothing may refuse a log (a busy database is waited for)
+            self.problems.append(f"the window did not save {marker}: {self.messages[since:]}")
+        self._maybe_undo()
 
     def log(self) -> None:
         self._log(self.rng.choice(("coffee", "call", "im", "video")))
@@ -403,6 +406,7 @@ class AtTheWindow:
         window.select(self.rng.choice(self.own))
         self.rng.choice((window.actions.promote, window.actions.demote)).trigger()
         self._after_change("move")
+        self._maybe_undo()
 
     def swap(self) -> None:
         document = self.window.document
@@ -411,8 +415,12 @@ class AtTheWindow:
         pairs = [(a, b) for a in placed for b in placed if a.ring != b.ring]
         if pairs:
             a, b = pairs[0]
-            document.move(a.id, b.ring, swap_with=b.id)
+            since = len(self.messages)
+            if not document.move(a.id, b.ring, swap_with=b.id):  # only the window moves them
+                self.problems.append(f"the window could not swap #{a.id} and #{b.id}: "
+                                     f"{self.messages[since:]}")
         self._after_change("swap")
+        self._maybe_undo()
 
     def edit(self) -> None:
         window = self.window
@@ -422,11 +430,16 @@ class AtTheWindow:
         dialog = QApplication.activeModalWidget()
         assert dialog is not None and dialog.objectName() == "contactDialog", dialog
         self.seq += 1
+        since = len(self.messages)
         dialog.organization.clear()
         QTest.keyClicks(dialog.organization, f"org-{self.seq}")
         QTest.keyClick(dialog, Qt.Key.Key_Return)
         assert not dialog.isVisible()
         self._after_change("edit")
+        if self.expected[cid][1] != f"org-{self.seq}":  # only the window edits them
+            self.problems.append(f"the window did not save the edit of #{cid}: "
+                                 f"{self.messages[since:]}")
+        self._maybe_undo()
 
     def undo(self) -> None:
         stack = self.window.document.undo_stack
@@ -447,7 +460,9 @@ class AtTheWindow:
         self.read_back()
         if self.expected != before:
             self.done[what] += 1
-        if self.rng.random() < 0.3:  # change of mind at once (often refused: others wrote)
+
+    def _maybe_undo(self) -> None:
+        if self.rng.random() < 0.25:  # a change of mind at once (often refused: others wrote)
             self.tried["undo"] += 1
             self.undo()
 
@@ -603,7 +618,7 @@ def torture(qtbot, tmp_path: Path, label: str, *, kills: bool, key: str | None =
     print(f"\ntorture {label}: {json.dumps(figures)}")
     assert not problems, "\n".join(problems[:40])
     # the round really did what it says
-    assert all(n >= 3 for n in acked.values()), acked
+    assert all(n >= 2 for n in acked.values()) and sum(acked.values()) >= 8, acked
     assert person.done["log"] + person.done["note"] >= 3, person.done
     for action in ("preferences", "export_focus", "export_png", "backup"):
         assert person.done[action] >= 1, (action, person.tried, person.done)
