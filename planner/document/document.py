@@ -109,7 +109,8 @@ class PlannerDocument(QObject):
                 self._contacts[cid] = fresh[cid]
             else:
                 self._contacts.pop(cid, None)
-        self._data_version = self._read_data_version()
+        # data_version is not re-read here: it moves only with other connections' commits,
+        # and taking it now would swallow another program's change made since the last poll
         self.contacts_changed.emit(list(ids))
 
     def refresh_placements(self) -> None:
@@ -128,8 +129,7 @@ class PlannerDocument(QObject):
                 self._contacts[cid] = _with_place(contact, new_ring, pos)
                 if new_ring != contact.ring:
                     moved.append(cid)
-        self._data_version = self._read_data_version()
-        self.placements_changed.emit()
+        self.placements_changed.emit()  # (data_version: see refresh_contacts)
         if moved:  # a new ring shows in the list and the panels, and is a timeline entry;
             self.contacts_changed.emit(moved)  # a reorder (positions only) is for the canvas
             self.timeline_changed.emit(moved)
