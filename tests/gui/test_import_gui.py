@@ -389,7 +389,6 @@ def test_cancel_halfway_through_writing_leaves_the_database_unchanged(
 ):
     import time
 
-    from planner.services import importing
     from planner.storage import dump
 
     big = tmp_path / "big.vcf"
@@ -407,7 +406,9 @@ def test_cancel_halfway_through_writing_leaves_the_database_unchanged(
         time.sleep(0.02)
         return real_insert(model, rows)
 
-    monkeypatch.setattr(importing, "CHUNK", 100)
+    from planner.services import import_writer
+
+    monkeypatch.setattr(import_writer, "CHUNK", 100)  # the writer stores 500 rows at a time
     monkeypatch.setattr(dump, "bulk_insert", slow_insert)
     with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS) as blocker:
         qtbot.mouseClick(dialog.import_button, LEFT)
