@@ -114,8 +114,18 @@ def clean_setting(key: str, value: Any) -> Any:
         raise InvalidInput(f"unknown setting {key!r} (known: {', '.join(sorted(RULES))})")
     try:
         return rule.clean(value)
+    except InvalidInput as exc:
+        raise InvalidInput(_short(str(exc))) from None
+    except RecursionError:
+        raise InvalidInput("not a valid value (nested too deeply)") from None
     except (TypeError, ValueError, AttributeError, OverflowError) as exc:
-        raise InvalidInput(f"not a valid value ({exc})") from None
+        raise InvalidInput(_short(f"not a valid value ({exc})")) from None
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """A message quoting a crafted value stays one readable line."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _warn: Callable[[str], object] | None = None
@@ -141,7 +151,7 @@ def read_setting(key: str) -> Any:
         problem = "nested too deeply"
     except (InvalidInput, TypeError, ValueError, AttributeError, OverflowError) as exc:
         problem = str(exc) if isinstance(exc, InvalidInput) else f"not JSON: {exc}"
-    message = f"the stored setting {key} is not valid ({problem[:200]}); using the default"
+    message = f"the stored setting {key} is not valid ({_short(problem)}); using the default"
     if _warn is not None and not _warned:
         _warned = True
         _warn(message)  # first: the CLI's handler also sets up the log file
