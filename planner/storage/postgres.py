@@ -293,8 +293,9 @@ TEAM_SCHEMA = 2
 _ADMIN = ("pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c "
           "WHERE c.oid = TG_RELID), 'MEMBER')")
 
-#: author (touchpoints, notes) and owner (placements, moves, cadences): current_user on
-#: insert whatever the row claims, and never changed afterwards.
+#: author (touchpoints, notes): current_user on insert whatever the row claims; owner
+#: (placements, moves, cadences): current_user when empty (the policies refuse another);
+#: neither changes afterwards (but by an admin removing a user).
 _STAMP_FN = """
 CREATE OR REPLACE FUNCTION {schema}.planner_fill_%(column)s() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {path} AS $$
@@ -304,7 +305,7 @@ BEGIN
       RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
         MESSAGE = 'the %(column)s of a ' || TG_TABLE_NAME || ' cannot be changed';
     END IF;
-  ELSIF NEW.%(column)s IS NULL OR NEW.%(column)s = '' OR NOT %(admin)s THEN
+  ELSIF NEW.%(column)s IS NULL OR NEW.%(column)s = ''%(force)s THEN
     NEW.%(column)s := current_user;
   END IF;
   RETURN NEW;
@@ -374,7 +375,10 @@ def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
 def team_setup_sql(schema: str = "public") -> list[str]:
     """The team setup's statements; ``schema``: the planner's (a quoted identifier)."""
     s = schema
-    sql = [fill(_STAMP_FN % {"column": column, "admin": _ADMIN}, s)
+    # an author is forced (a touchpoint claiming a teammate becomes the writer's own); an
+    # owner is only filled: a row claiming another's rings is refused by the policies
+    sql = [fill(_STAMP_FN % {"column": column, "admin": _ADMIN,
+                             "force": f" OR NOT {_ADMIN}" if column == "author" else ""}, s)
            for column in ("author", "owner")]
     sql += [fill(_PURGE_FN, s), fill(_SETTING_OK_FN, s)]
     for table, column in (("touchpoint", "author"), ("note", "author"),

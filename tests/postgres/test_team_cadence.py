@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import psycopg2
 import pytest
 
 from planner.domain.cadence import Status
@@ -89,9 +90,12 @@ def test_a_teammates_cadence_is_out_of_reach_even_in_raw_sql(team):
     assert pg.sql("SELECT count(*) FROM cadence_override", user=bob) == [(0,)]
     assert pg.sql("UPDATE cadence_override SET days = 1 RETURNING id", user=bob) == []
     assert pg.sql("DELETE FROM cadence_override RETURNING id", user=bob) == []
-    # whatever owner a row claims (alice's, or none), it is the connected role's
-    pg.sql("INSERT INTO cadence_override (contact_id, owner, days) VALUES (%s, %s, 5)",
-           (ada.id, alice), user=bob)
+    with pytest.raises(psycopg2.Error, match="row-level security"):
+        pg.sql("INSERT INTO cadence_override (contact_id, owner, days) VALUES (%s, %s, 2)",
+               (ada.id, alice), user=bob)
+    # an empty owner is filled with the connected role
+    pg.sql("INSERT INTO cadence_override (contact_id, owner, days) VALUES (%s, '', 5)",
+           (ada.id,), user=bob)
     assert overrides(pg) == sorted([(alice, ada.id, 10), (bob, ada.id, 5)])
     # removing the person removes everyone's cadence for them
     pg.sql("DELETE FROM contact")
