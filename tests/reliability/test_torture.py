@@ -25,9 +25,9 @@ database open (its write may be lost; nothing acknowledged may). Round 3 does th
 same on a SQLCipher database, the commands getting the recovery passphrase with
 ``--passphrase-stdin``. The last test is a bug the torture found, on its own.
 
-The test process never reads the database with plain file I/O, and never opens it
-with a second SQLite library, while the window has it open (closing any descriptor
-of the file drops the window's POSIX locks — the very bug this test is about).
+The test process never touches the database file itself (closing any descriptor of
+it would drop the window's POSIX locks — the very bug this test is about): the checks
+read it in a fresh process, before the window opens and after every process closed it.
 ``PLANNER_TORTURE_SECONDS`` (default 20) is the length of each round.
 """
 
@@ -38,7 +38,6 @@ import os
 import queue
 import random
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -110,22 +109,41 @@ def make_people(db: Path) -> dict[str, int]:
     return populate(db, inner=1, extra=extra)
 
 
-def checking_connection(db: Path, key: str | None):
-    """A connection for the checks, opened only while the window's is closed: the plain
-    sqlite3 module, or SQLCipher for an encrypted file."""
-    if key is None:
-        return sqlite3.connect(db)
+#: run in a fresh process: what any other program finds in the file (nothing of this
+#: process's SQLite state can get in the way), as JSON
+READ_FILE = r"""
+import json, sqlite3, sys
+args = json.loads(sys.stdin.read())
+if args["key"] is None:
+    conn = sqlite3.connect(args["db"])
+else:
     from planner.storage import encryption
+    conn = encryption.open_verified(args["db"], args["key"])
+out = {"integrity": conn.execute("PRAGMA integrity_check").fetchone()[0], "entries": []}
+for table, column in (("touchpoint", "note"), ("note", "text")):
+    for row in conn.execute(f"SELECT id, contact_id, {column}, created_at FROM {table}"):
+        out["entries"].append([table, *row])
+out["moves"] = conn.execute("SELECT id, contact_id, to_ring FROM ring_move ORDER BY id").fetchall()
+out["places"] = conn.execute("SELECT contact_id, ring FROM placement WHERE owner = ''").fetchall()
+out["orgs"] = conn.execute("SELECT id, organization FROM contact").fetchall()
+conn.close()
+print(json.dumps(out))
+"""
 
-    return encryption.open_verified(db, key)
+
+def read_file(db: Path, key: str | None) -> dict:
+    """The file as a fresh process reads it (sqlite3, or SQLCipher with ``key``), only
+    while no process has it open."""
+    result = subprocess.run([sys.executable, "-c", READ_FILE], cwd=REPO, capture_output=True,
+                            text=True, input=json.dumps({"db": str(db), "key": key}),
+                            timeout=120)
+    if result.returncode != 0:
+        return {"error": result.stderr.strip().splitlines()[-1]}
+    return json.loads(result.stdout)
 
 
 def last_move_id(db: Path, key: str | None) -> int:
-    conn = checking_connection(db, key)
-    try:
-        return conn.execute("SELECT coalesce(max(id), 0) FROM ring_move").fetchone()[0]
-    finally:
-        conn.close()
+    return max((row[0] for row in read_file(db, key)["moves"]), default=0)
 
 
 # -- the command-line writers ------------------------------------------------------------------
@@ -634,25 +652,20 @@ def check_file(db: Path, key: str | None, first_move: int, writers: list[CliWrit
     """Everything acknowledged is in the file, in each writer's order. Problems, as text
     (a lost write starts with LOST)."""
     problems: list[str] = []
-    conn = checking_connection(db, key)
-    try:
-        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            problems.append(f"integrity_check: {check}")
-        stored: dict[str, list[tuple]] = {}
-        for table, column in (("touchpoint", "note"), ("note", "text")):
-            for row_id, contact, text, created in conn.execute(
-                    f"SELECT id, contact_id, {column}, created_at FROM {table}"):
-                stored.setdefault(text, []).append((table, row_id, contact, created))
-        moves: dict[int, list[str | None]] = {}
-        for contact, to_ring in conn.execute(
-                "SELECT contact_id, to_ring FROM ring_move WHERE id > ? ORDER BY id",
-                (first_move,)):
+    found = read_file(db, key)
+    if "error" in found:
+        return [f"LOST: the file cannot be read: {found['error']}"]
+    if found["integrity"] != "ok":
+        problems.append(f"integrity_check: {found['integrity']}")
+    stored: dict[str, list[tuple]] = {}
+    for table, row_id, contact, text, created in found["entries"]:
+        stored.setdefault(text, []).append((table, row_id, contact, created))
+    moves: dict[int, list[str | None]] = {}
+    for move_id, contact, to_ring in found["moves"]:
+        if move_id > first_move:
             moves.setdefault(contact, []).append(to_ring)
-        places = dict(conn.execute("SELECT contact_id, ring FROM placement WHERE owner = ''"))
-        orgs = dict(conn.execute("SELECT id, organization FROM contact"))
-    finally:
-        conn.close()
+    places = dict(map(tuple, found["places"]))
+    orgs = dict(map(tuple, found["orgs"]))
 
     def in_order(who: str, markers: list[tuple[str, int]]) -> None:
         previous = None
