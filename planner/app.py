@@ -40,10 +40,12 @@ def wire_database_actions(window) -> None:
     """File → Open database file… / Open team database… (the window only holds the actions:
     switching databases replaces the window, which is this module's business)."""
     actions = window.actions
-    from planner.switching import open_database_file, open_team_database
+    from planner.switching import leave_demo, open_database_file, open_team_database, try_demo
 
     actions.open_file.triggered.connect(lambda: open_database_file(window))
     actions.open_team.triggered.connect(lambda: open_team_database(window))
+    window.empty_state.demo_requested.connect(lambda: try_demo(window))
+    window.leave_demo.connect(lambda own: leave_demo(window, own))
 
 
 def daily_backup(window, opened) -> None:
@@ -194,8 +196,9 @@ def offer_restore(database: str | None, problem: Exception, *, parent=None,
     return box
 
 
-def run_gui(database: str | None) -> int:
-    """``planner`` with no command: open the window, or say clearly why not."""
+def run_gui(database: str | None, *, demo: bool = False) -> int:
+    """``planner`` with no command: open the window, or say clearly why not. ``demo``:
+    ``database`` is a temporary demo database (``planner --demo``): a banner says so."""
     from planner.domain.errors import DatabaseProblem, PlannerError
     from planner.logs import setup_logging
 
@@ -239,6 +242,8 @@ def run_gui(database: str | None) -> int:
         QMessageBox.critical(None, "Mentorship Planner", str(exc))
         raise
     install_error_handler(window)
+    if demo:
+        window.show_demo_banner(None)
     window.show()
     return app.exec()
 

@@ -94,6 +94,45 @@ def switch_to_file(window, path: str):
     return switch_database(window, spec, read_only=read_only, lock=lock)
 
 
+def try_demo(window):
+    """The empty state's "Try the demo": a fresh demo network in a new temporary file
+    replaces the window, with a banner leading back. The user's own database is left as
+    it is. Returns the new window (None if it could not be made: this window stays)."""
+    import tempfile
+    from pathlib import Path
+
+    from planner.cli.demo import DEFAULT_CONTACTS, DEFAULT_TOUCHPOINTS
+    from planner.demo import generate
+    from planner.storage.database import open_database
+
+    own = window.document.database.path
+    path = Path(tempfile.mkdtemp(prefix="planner-demo-")) / "planner.db"
+
+    def opener():
+        opened = open_database(str(path))
+        try:
+            generate(DEFAULT_CONTACTS, DEFAULT_TOUCHPOINTS)
+        except BaseException:
+            opened.close()
+            raise
+        return opened
+
+    new = _replace_window(window, opener, lock=acquire_instance_lock(str(path)))
+    if new is not None:
+        new.show_demo_banner(own)
+        log.info("demo database: %s", path)
+    return new
+
+
+def leave_demo(window, own_database):
+    """The demo banner's "Open your own database": back to the file the user came from,
+    else their default database (``planner --demo``)."""
+    from planner.storage.target import resolve_target
+
+    path = own_database if own_database is not None else resolve_target(None).path
+    return switch_to_file(window, str(path))
+
+
 def _unlock_then_switch(window, spec: str, lock) -> None:
     from planner.storage.models import db_proxy
     from planner.ui.passphrase_dialog import Unlocker

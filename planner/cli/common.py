@@ -67,7 +67,7 @@ def cli(
             )
         from planner.app import run_gui
 
-        return run_gui(database)
+        return run_gui(database, demo=demo)
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 
 from planner import APP_NAME
@@ -14,6 +14,7 @@ from planner.ui.banner import add_banner
 from planner.ui.contact_dialog import ContactDialog
 from planner.ui.contact_list import ContactListPanel
 from planner.ui.dashboard import Dashboard
+from planner.ui.empty_state import EmptyState
 from planner.ui.focus_panel import FocusPanel
 from planner.ui.history_controller import HistoryController
 from planner.ui.icons import app_icon
@@ -24,13 +25,23 @@ from planner.ui.toast import Toast
 from planner.ui.transfer_controller import TransferController
 
 
+def window_title(target) -> str:
+    """"planner.db — Mentorship Planner": the file's name (a team database: its URL,
+    without a password), then the app's name once."""
+    name = target.path.name if target.path is not None else target.display()
+    return f"{name} — {APP_NAME}"
+
+
 class MainWindow(QMainWindow):
+    #: the demo banner's "Open your own database" (its path, or None: ask for a file)
+    leave_demo = Signal(object)
+
     def __init__(self, document, settings: QSettings | None = None):
         super().__init__()
         self.document = document
         self.settings = settings or QSettings()
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{APP_NAME} — {document.database.target.display()}")
+        self.setWindowTitle(window_title(document.database.target))
         self.resize(1280, 820)
 
         self.scene = RingsScene(document, self)
@@ -38,6 +49,7 @@ class MainWindow(QMainWindow):
         self.contact_list = ContactListPanel(document, self)
         self.person = PersonPanel(document, self)
         self.toast = Toast(self.view)
+        self.empty_state = EmptyState(self.view)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.contact_list)
@@ -79,6 +91,7 @@ class MainWindow(QMainWindow):
         if document.team is not None:
             self._watch_connection(document.team)
         self._update_fill()
+        self._update_empty_state()
         self.select(None)
         self.restore_state()
 
@@ -134,7 +147,23 @@ class MainWindow(QMainWindow):
         d.message.connect(self.show_message)
         d.placements_changed.connect(self._update_fill)
         d.reset.connect(self._update_fill)
+        d.reset.connect(self._update_empty_state)
+        d.contacts_changed.connect(self._update_empty_state)
+        self.empty_state.add_requested.connect(self.add_contact)
+        self.empty_state.import_requested.connect(self.transfer.start_import)
         d.reset.connect(lambda: self.select(self.current_id))
+
+    def _update_empty_state(self, *_args) -> None:
+        self.empty_state.set_shown(not self.document.contacts())
+
+    def show_demo_banner(self, own_database) -> None:
+        """A demo database: a banner says so and leads back to the user's own database
+        (``own_database``, a path; None: the Open Database File dialog)."""
+        self.demo_banner = add_banner(self)
+        self.demo_banner.say('Demo data — <a href="own">Open your own database</a>')
+        self.demo_banner.linkActivated.connect(lambda _link: self.leave_demo.emit(own_database))
+        self.setWindowTitle(window_title(self.document.database.target).replace(
+            " — ", " (demo) — ", 1))
 
     # -- selection ------------------------------------------------------------------------
     @property

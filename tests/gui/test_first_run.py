@@ -1,0 +1,108 @@
+"""First run (issue 20): an empty database shows what the rings are for and three ways
+to start; "Try the demo" never touches the user's own database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
+
+from planner.app import build_main_window
+from planner.domain.rings import Ring
+from planner.ui.contact_dialog import ContactDialog
+from tests.gui.helpers import open_window, populate, read_rows, use_private_settings
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def app_windows(qtbot):
+    """The windows a switch makes are kept by the application: closed after the test."""
+    yield
+    app = QApplication.instance()
+    window = getattr(app, "_planner_window", None)
+    if window is not None and isValid(window):
+        window.close()
+        window.deleteLater()
+    lock = getattr(app, "_planner_lock", None)
+    if lock is not None:
+        lock.unlock()
+    app._planner_lock = app._planner_window = None
+    qtbot.wait(10)
+
+
+def test_the_title_is_the_file_name_then_the_app_name(qtbot, db_path):
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    assert window.windowTitle() == "planner.db — Mentorship Planner"
+
+
+def test_an_empty_database_shows_the_empty_state_over_the_canvas(qtbot, db_path):
+    populate(db_path)
+    window = open_window(qtbot, db_path)
+    empty = window.empty_state
+    assert empty.isVisible()
+    assert empty.geometry() == window.view.rect()  # it covers the canvas, nothing else
+    sentence = empty.sentence.text()
+    assert all(number in sentence for number in ("3 ", "12 ", "72 "))
+    assert [b.text() for b in (empty.add_button, empty.import_button, empty.demo_button)] == [
+        "Add your first person", "Import contacts…", "Try the demo"]
+
+    QTest.mouseClick(empty.add_button, LEFT)
+    dialog = next(d for d in window.findChildren(ContactDialog) if d.isVisible())
+    QTest.keyClicks(dialog.name, "Ada Lovelace")
+    dialog.ring.setCurrentIndex(dialog.ring.findData(Ring.INNER))
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not empty.isVisible())
+    assert len(window.scene.nodes) == 1
+    window.document.undo()  # nobody again: the empty state is back
+    qtbot.waitUntil(empty.isVisible)
+
+
+def test_import_contacts_opens_the_import(qtbot, db_path):
+    populate(db_path)
+    window = open_window(qtbot, db_path)
+    QTest.mouseClick(window.empty_state.import_button, LEFT)
+    qtbot.waitUntil(lambda: any(w.isVisible() and w.windowTitle().startswith("Import")
+                                for w in QApplication.topLevelWidgets()))
+
+
+def test_a_database_with_people_shows_the_rings(qtbot, db_path):
+    populate(db_path, unplaced=1)  # nobody on a ring yet, but someone to drag there
+    window = open_window(qtbot, db_path)
+    assert not window.empty_state.isVisible()
+
+
+def test_try_the_demo_opens_a_temporary_database_and_leads_back(qtbot, db_path, app_windows):
+    populate(db_path)
+    before = read_rows(db_path, "contact")
+    use_private_settings()
+    window = build_main_window(str(db_path), watch=False)  # replaced, not closed by qtbot
+    window.show()
+    qtbot.waitExposed(window)
+    QTest.mouseClick(window.empty_state.demo_button, LEFT)
+    app = QApplication.instance()
+    qtbot.waitUntil(lambda: getattr(app, "_planner_window", None) is not None)
+    demo = app._planner_window
+    qtbot.waitExposed(demo)
+    demo_path = demo.document.database.path
+    assert demo_path != db_path and demo_path.parent.name.startswith("planner-demo-")
+    assert len(demo.document.contacts()) >= 100 and not demo.empty_state.isVisible()
+    assert demo.windowTitle() == "planner.db (demo) — Mentorship Planner"
+    banner = demo.demo_banner
+    qtbot.waitUntil(banner.isVisible)
+    assert banner.text().startswith("Demo data — ")
+    assert read_rows(db_path, "contact") == before  # theirs untouched
+
+    # "Open your own database": the link, clicked where it is drawn
+    skip = banner.fontMetrics().horizontalAdvance("Demo data — ")
+    rect = banner.contentsRect()
+    QTest.mouseClick(banner, LEFT, Qt.KeyboardModifier.NoModifier,
+                     QPoint(rect.left() + skip + 30, rect.center().y()))
+    qtbot.waitUntil(lambda: app._planner_window is not demo)
+    mine = app._planner_window
+    assert mine.document.database.path == db_path
+    assert mine.windowTitle() == "planner.db — Mentorship Planner"
+    assert mine.empty_state.isVisible()
