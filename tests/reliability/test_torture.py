@@ -590,10 +590,10 @@ def torture(qtbot, tmp_path: Path, label: str, *, kills: bool, key: str | None =
     finally:
         if killer is not None:
             killer.stop.set()
-        for w in writers:
+        for w in writers:  # (again after a failure: none left running, every pipe closed)
             if w.proc.poll() is None:
                 w.proc.kill()
-                w.finish()
+            w.finish()
         # the window closes: its connection (the last one) checkpoints into the file
         window.close()
         window.document.stop_watching()
