@@ -379,6 +379,9 @@ def hard_delete(contact_id: int) -> None:
             if "planner_purge_contact" in str(exc) and "does not exist" in str(exc):
                 ContactRow.delete().where(ContactRow.id == contact_id).execute()  # team schema 1
                 return
+            if "only who added" in str(exc):
+                raise PlannerError("only the teammate who added this person can remove them "
+                                   "for good; move them to the trash instead") from None
             if "teammates keep" not in str(exc):
                 raise
             raise PlannerError("teammates keep notes, rings or touchpoints about this person, "

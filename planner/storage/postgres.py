@@ -313,13 +313,20 @@ END $$"""
 
 #: Users may not delete people (a cascade would take teammates' private notes, rings and
 #: moves with them, row-level security or not): they move them to the trash. The undo of
-#: an add purges a person nobody else has anything about, through this function.
+#: an add purges a person the user added and nobody else has anything about, through this
+#: function (what it tells: whether a teammate already keeps something about a person the
+#: caller added).
 _PURGE_FN = """
 CREATE OR REPLACE FUNCTION {schema}.planner_purge_contact(cid bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
 DECLARE
   who text := session_user;
 BEGIN
+  IF EXISTS (SELECT 1 FROM {schema}.contact WHERE id = cid
+              AND created_by IS DISTINCT FROM who) THEN
+    RAISE EXCEPTION 'planner: only who added this person can remove them for good'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
   IF EXISTS (SELECT 1 FROM {schema}.note WHERE contact_id = cid AND author <> who)
      OR EXISTS (SELECT 1 FROM {schema}.touchpoint WHERE contact_id = cid AND author <> who)
      OR EXISTS (SELECT 1 FROM {schema}.placement WHERE contact_id = cid AND owner <> who)
@@ -378,12 +385,14 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     # an author is forced (a touchpoint claiming a teammate becomes the writer's own); an
     # owner is only filled: a row claiming another's rings is refused by the policies
     sql = [fill(_STAMP_FN % {"column": column, "admin": _ADMIN,
-                             "force": f" OR NOT {_ADMIN}" if column == "author" else ""}, s)
-           for column in ("author", "owner")]
+                             "force": "" if column == "owner" else f" OR NOT {_ADMIN}"}, s)
+           for column in ("author", "owner", "created_by")]
+    # who added a person (a team database's own column): only they may purge it
+    sql.append(f"ALTER TABLE {s}.contact ADD COLUMN IF NOT EXISTS created_by text")
     sql += [fill(_PURGE_FN, s), fill(_SETTING_OK_FN, s)]
     for table, column in (("touchpoint", "author"), ("note", "author"),
                           ("placement", "owner"), ("ring_move", "owner"),
-                          ("cadence_override", "owner")):
+                          ("cadence_override", "owner"), ("contact", "created_by")):
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_fill_{column}()")

@@ -378,6 +378,14 @@ def test_undoing_an_add_purges_a_person_only_nobody_else_has_anything_about(team
     with logged_in(pg, eve), pytest.raises(PlannerError, match="move it to the trash"):
         contacts.purge_contact(cid, ())
     assert pg.sql("SELECT count(*) FROM touchpoint WHERE contact_id = %s", (cid,)) == [(1,)]
+    # a person someone else added cannot be purged (nor probed) at all
+    theirs = add_person(pg, ann, "Ann's Person")
+    assert pg.sql("SELECT created_by FROM contact WHERE id = %s", (theirs,)) == [(ann,)]
+    assert isinstance(run(pg, eve, "UPDATE contact SET created_by = %s WHERE id = %s",
+                          (eve, theirs)), psycopg2.errors.InsufficientPrivilege)
+    with logged_in(pg, eve), pytest.raises(PlannerError, match="who added this person"):
+        contacts.purge_contact(theirs, ())
+    assert pg.sql("SELECT count(*) FROM contact WHERE id = %s", (theirs,)) == [(1,)]
 
 
 # ------------------------------------------------------------------ LISTEN / NOTIFY
