@@ -216,8 +216,8 @@ def _classify(
 ) -> ImportPreview:
     """Each entry becomes a compact :class:`PreviewRow` as it is read (the parsed person
     is not kept), placed against the database and the earlier rows of the file."""
-    index = _Index.from_database()
     rows: list[PreviewRow] = []
+    index = _Index.from_database(rows)
     problems: list[ImportProblem] = []
     for i, entry in enumerate(entries):
         if should_cancel is not None and i % CHECK_EVERY == 0 and should_cancel():
@@ -240,7 +240,7 @@ def _classify(
         row.values = values
         if values.get("name") == contact.name and values.get("email", "") == contact.email:
             row.name = row.email = None  # the same text is in ``values``: kept once
-        index.place(row, rows, values)
+        index.place(row, values)
     return ImportPreview(rows, fmt, source, problems)
 
 
@@ -263,24 +263,58 @@ def contact_values(contact: ImportedContact) -> dict:
     return clean_fields(values)
 
 
-def _key(text: str) -> str:
-    """Case-folded, sharing the string when it already is (a million keys)."""
-    folded = text.casefold()
-    return text if folded == text else folded
+class _KeyMap:
+    """``dict[str, int]`` semantics (``get``, ``setdefault``) at a fraction of the memory.
+
+    A file's key is stored as its hash → the row that brought it; a hit is confirmed
+    against that row's own keys (``keys_of``) and answers that row's target (itself, or
+    what it duplicates). A different key with the same hash goes to ``exact``, so a
+    collision never makes or hides a duplicate. The database's keys (few) are exact.
+    """
+
+    def __init__(self, rows: list[PreviewRow], keys_of):
+        self.rows = rows
+        self.by_hash: dict[int, int] = {}
+        self.exact: dict[str, int] = {}
+        self.keys_of = keys_of  # a row's values → its keys
+
+    def _owns(self, row: int, key: str) -> bool:
+        return key in self.keys_of(self.rows[row].values or {})
+
+    def _target(self, row: int) -> int:
+        found = self.rows[row]
+        if found.status != DUPLICATE:
+            return row
+        return found.match_row if found.match_row is not None else -(found.match_id or 0)
+
+    def get(self, key: str) -> int | None:
+        if key in self.exact:
+            return self.exact[key]
+        row = self.by_hash.get(hash(key))
+        return self._target(row) if row is not None and self._owns(row, key) else None
+
+    def setdefault(self, key: str, row: int) -> None:
+        """``key`` of file row ``row`` (placed already) points at that row's target."""
+        if key in self.exact:
+            return
+        owner = self.by_hash.setdefault(hash(key), row)
+        if owner != row and not self._owns(owner, key):
+            self.exact[key] = self._target(row)  # another key with the same hash
 
 
 class _Index:
     """Email and name keys → who they belong to: a row of the file (its index, 0 or
     more) or a person in the database (minus their id), as plain ints to keep it small."""
 
-    def __init__(self):
-        self.emails: dict[str, int] = {}
-        self.names: dict[str, int] = {}
+    def __init__(self, rows: list[PreviewRow]):
+        self.rows = rows
+        self.emails = _KeyMap(rows, _email_keys)
+        self.names = _KeyMap(rows, lambda values: {normalised_name(values["name"])})
         self.db_names: dict[int, str] = {}
 
     @classmethod
-    def from_database(cls) -> _Index:
-        index = cls()
+    def from_database(cls, rows: list[PreviewRow]) -> _Index:
+        index = cls(rows)
         query = (
             ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.handles)
             .where(ContactRow.deleted_at.is_null())
@@ -288,34 +322,38 @@ class _Index:
         )
         for cid, name, email, handles in query.tuples():
             index.db_names[cid] = name
-            for address in _emails({"email": email, "handles": handles}):
-                index.emails.setdefault(_key(address), -cid)
-            index.names.setdefault(normalised_name(name), -cid)
+            for key in _email_keys({"email": email, "handles": handles}):
+                index.emails.exact.setdefault(key, -cid)
+            index.names.exact.setdefault(normalised_name(name), -cid)
         return index
 
-    def place(self, row: PreviewRow, rows: list[PreviewRow], values: dict) -> None:
-        keys = [_key(address) for address in _emails(values)]
+    def place(self, row: PreviewRow, values: dict) -> None:
+        keys = _email_keys(values)
         name_key = normalised_name(values["name"])
         target, how = None, ""
         for key in keys:
-            if key in self.emails:
-                target, how = self.emails[key], "email"
+            target = self.emails.get(key)
+            if target is not None:
+                how = "email"
                 break
-        if target is None and name_key in self.names:
-            target, how = self.names[name_key], "name"
         if target is None:
-            target = row.index
-        else:
+            target = self.names.get(name_key)
+            how = "name" if target is not None else ""
+        if target is not None:
             row.status, row.matched_by = DUPLICATE, how
             if target < 0:
                 row.match_id, row.match_name = -target, self.db_names[-target]
                 row.reason = f"same {how} as #{-target} {row.match_name}"
             else:
-                row.match_row, row.match_name = target, rows[target].where
+                row.match_row, row.match_name = target, self.rows[target].where
                 row.reason = f"same {how} as {row.match_name} in this file"
         for key in keys:
-            self.emails.setdefault(key, target)
-        self.names.setdefault(name_key, target)
+            self.emails.setdefault(key, row.index)
+        self.names.setdefault(name_key, row.index)
+
+
+def _email_keys(values: dict) -> list[str]:
+    return [address.casefold() for address in _emails(values)]
 
 
 def _entry_key(where: str) -> tuple[str, int] | None:
