@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import stat
+import time
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem
@@ -30,15 +32,28 @@ log = logging.getLogger(__name__)
 
 RESTORING = ".restoring"
 PARTIAL = ".partial"
+#: A staged restore or a half-written backup younger than this may still be in the
+#: works in another process (a backup does not lock the database it copies): kept.
+STALE_AFTER_S = 3600
 
 
-def interrupted_files(path: Path) -> list[Path]:
-    """The leftovers of interrupted restores and backups beside ``path`` (not removed)."""
+def interrupted_files(path: Path, now: float | None = None) -> list[Path]:
+    """The leftovers of interrupted restores and backups beside ``path`` (not removed):
+    those untouched for :data:`STALE_AFTER_S`, so never another process's work in progress."""
     found = [Path(f"{path}{RESTORING}{suffix}") for suffix in ("", "-journal")]
     folder = backups_folder(path)
     if folder.is_dir():
         found += sorted(folder.glob(f"*{PARTIAL}")) + sorted(folder.glob(f"*{PARTIAL}-journal"))
-    return [leftover for leftover in found if leftover.is_file()]
+    now = time.time() if now is None else now
+    return [leftover for leftover in found if _stale(leftover, now)]
+
+
+def _stale(path: Path, now: float) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_AFTER_S
 
 
 def _in_use_elsewhere(path: Path) -> bool:

@@ -55,10 +55,15 @@ def test_a_staged_restore_and_half_written_backups_are_removed_at_open(db_path):
                  db_path.with_name(db_path.name + ".restoring-journal"),
                  folder / "planner-20260101-000000-000000-pre-import.db.partial",
                  folder / "planner-20260101-000000-000000-pre-restore.db.partial-journal"]
+    hours_ago = time.time() - 2 * 3600
     for leftover in leftovers:
         leftover.write_bytes(b"SQLite format 3\x00" + SECRET.encode())
+        os.utime(leftover, (hours_ago, hours_ago))
+    in_the_works = folder / "planner-20261204-000000-000000-daily.db.partial"
+    in_the_works.write_bytes(b"another process is writing this backup right now")
     open_database(str(db_path)).close()
     assert not any(leftover.exists() for leftover in leftovers)
+    assert in_the_works.exists()  # fresh: maybe another process's backup in progress
     assert len(list_backups(db_path)) == 1  # real backups are kept
 
 
@@ -68,6 +73,7 @@ def test_nothing_is_cleaned_while_another_program_holds_the_database(db_path):
     fill(db_path, people=1)
     staged = db_path.with_name(db_path.name + ".restoring")
     staged.write_bytes(b"x")
+    os.utime(staged, (time.time() - 7200, time.time() - 7200))
     holder = sqlite3.connect(db_path, isolation_level=None)
     holder.execute("PRAGMA locking_mode=EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")  # a restore or conversion at work in another program
