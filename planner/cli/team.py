@@ -1,4 +1,5 @@
-"""``planner --db postgresql://… db init | add-user | remove-user | login``: team databases."""
+"""``planner --db postgresql://… db init | add-user | remove-user | purge-trash | login``:
+team databases."""
 
 from __future__ import annotations
 
@@ -114,6 +115,33 @@ def remove_user(ctx: click.Context, role: str, purge: bool, yes: bool) -> None:
                    "pg_signal_backend); they end when they disconnect", err=True)
     elif removed.sessions:
         click.echo(f"Ended {removed.sessions} open session(s) of {role}.")
+
+
+@db.command("purge-trash")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation in a terminal.")
+@click.pass_context
+def purge_trash(ctx: click.Context, yes: bool) -> None:
+    """Delete the people in a team database's trash for good (an admin runs this), with
+    every user's notes, rings, moves, cadences and touchpoints about them — it says what
+    first. Users cannot: a teammate's delete would take others' private rows along."""
+    from planner.storage import postgres
+
+    database = _admin_db(ctx)
+    if not postgres.can_administer(database):
+        raise InvalidInput("only an admin (the tables' owner) can empty the trash of a team "
+                           "database; people in it stay restorable")
+    names, counts = postgres.trash_contents(database)
+    if not names:
+        click.echo("The trash is empty; nothing was deleted.")
+        return
+    rows = ", ".join(f"{n} {what}" for what, n in counts.items() if n) or "no other rows"
+    click.echo(f"In the trash: {len(names)} people ({', '.join(names[:10])}"
+               f"{', …' if len(names) > 10 else ''}), with {rows} of all users.")
+    if sys.stdin.isatty() and not yes and not click.confirm("Delete them for good?",
+                                                            default=False):
+        raise InvalidInput("nothing was deleted")
+    gone = postgres.purge_trash(database)
+    click.echo(f"Deleted {gone} people for good, with their rows.")
 
 
 @db.command("login")

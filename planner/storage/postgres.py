@@ -804,6 +804,48 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
     return RemovedUser(dropped, sessions, kept - before if purge else kept, before)
 
 
+#: What a person's removal for good takes with it: (table, what it is, everyone's?)
+_WITH_A_PERSON = (("placement", "ring placements"), ("ring_move", "ring moves"),
+                  ("cadence_override", "cadences"), ("note", "notes"),
+                  ("touchpoint", "touchpoints"), ("stage_change", "stage changes"),
+                  ("ask", "asks"), ("give", "gives"), ("win", "wins"))
+
+
+def trash_contents(db: PostgresqlDatabase) -> tuple[list[str], dict[str, int]]:
+    """The people in the trash and, of every user, the rows that go with them (an admin's
+    view: the table owner or a superuser sees past row-level security here)."""
+    schema = planner_schema(db)
+    names = [r[0] for r in db.execute_sql(
+        f"SELECT name FROM {schema}.contact WHERE deleted_at IS NOT NULL ORDER BY name")]
+    counts = {}
+    for table, what in _WITH_A_PERSON:
+        counts[what] = db.execute_sql(
+            f"SELECT count(*) FROM {schema}.{table} t JOIN {schema}.contact c "
+            "ON c.id = t.contact_id WHERE c.deleted_at IS NOT NULL").fetchone()[0]
+    return names, counts
+
+
+def purge_trash(db: PostgresqlDatabase) -> int:
+    """Delete the people in the trash for good, with every user's rows about them (an
+    admin only: users have no DELETE on contact). Returns how many people."""
+    if not can_administer(db):
+        raise InvalidInput("only an admin (the tables' owner) can empty the trash of a team "
+                           "database; people in it stay restorable")
+    schema = planner_schema(db)
+    with db.atomic():
+        superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')")
+        lifted = superuser.fetchone()[0] != "on"
+        if lifted:  # the owner is held to row-level security: not for this transaction
+            for table, _ in _WITH_A_PERSON[:4]:
+                db.execute_sql(f"ALTER TABLE {schema}.{table} NO FORCE ROW LEVEL SECURITY")
+        gone = db.execute_sql(f"DELETE FROM {schema}.contact WHERE deleted_at IS NOT NULL"
+                              ).rowcount
+        if lifted:
+            for table, _ in _WITH_A_PERSON[:4]:
+                db.execute_sql(f"ALTER TABLE {schema}.{table} FORCE ROW LEVEL SECURITY")
+    return gone
+
+
 def login(url: str, password: str) -> str:
     """Test the connection with ``password``, then keep it in the keyring; the account."""
     from planner.storage import secrets

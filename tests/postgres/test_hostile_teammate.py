@@ -4,6 +4,8 @@ changed and nothing is broken for the others."""
 
 from __future__ import annotations
 
+import json
+import re
 from contextlib import contextmanager
 
 import psycopg2
@@ -628,3 +630,36 @@ def test_a_password_in_the_url_query_is_redacted_and_stripped_like_one_in_the_us
     result = run_cli("--db", wrong, "contacts", "list")  # an error names the URL, redacted
     assert result.returncode == 1 and "qu3ry-pw" not in result.stdout + result.stderr
     assert "password=***" in result.stderr
+
+
+def test_emptying_the_trash_is_an_admins_action_that_says_what_goes(team):
+    from tests.postgres.conftest import empty_tables
+
+    pg, eve, ann = team
+    empty_tables(pg)
+    cid = add_person(pg, ann, "Trashed Person")
+    private_note(pg, ann, cid, "ann's private note")
+    pg.sql("UPDATE contact SET deleted_at = now() WHERE id = %s", (cid,), user=eve)
+    refused = run_cli("--db", pg.url(eve), "db", "purge-trash")
+    assert refused.returncode == 1 and "only an admin" in refused.stderr
+    assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(1,)]
+    done = run_cli("--db", pg.url(), "db", "purge-trash")
+    assert done.returncode == 0, done.stderr
+    assert "Trashed Person" in done.stdout and "1 notes" in done.stdout
+    assert pg.sql("SELECT count(*) FROM contact WHERE id = %s", (cid,)) == [(0,)]
+    assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(0,)]
+
+
+def test_db_status_warns_a_user_of_an_outdated_setup(pg_server):
+    with fresh_cluster() as pg:
+        init(pg)
+        (eve,) = pg.planner_users("eve")
+        make_team_schema_1(pg)
+        result = run_cli("--db", pg.url(eve), "db", "status")
+        assert result.returncode == 0, result.stderr
+        assert re.search(r"Security setup: [1-9] warning\(s\)", result.stdout)
+        assert "warning: planner_log_change runs with its owner's rights" in result.stdout
+        data = json.loads(run_cli("--db", pg.url(eve), "db", "status", "--json").stdout)
+        assert data["security"]["ok"] is False
+        assert run_cli("--db", pg.url(), "db", "init").returncode == 0
+        assert "Security setup: ok" in run_cli("--db", pg.url(eve), "db", "status").stdout
