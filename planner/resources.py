@@ -45,6 +45,9 @@ ACTION_ICON_NAMES = (
     "export",
     "import",
     "settings",
+    "this-week",
+    "dashboard",
+    "rings",
 )
 
 #: Rendered sizes of the app icon (resources/tools/render_icons.py).

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
-from planner.ui.icons import kind_icon
+from planner.ui.icons import action_icon, kind_icon
 
 Std = QKeySequence.StandardKey
 
@@ -39,7 +39,7 @@ class Actions:
             action = QAction(text, window)
             if shortcut is not None:
                 if isinstance(shortcut, list):
-                    action.setShortcuts(_unique(shortcut))
+                    action.setShortcuts(_unique([QKeySequence(k) for k in shortcut]))
                 else:
                     action.setShortcut(QKeySequence(shortcut))
             if tip:
@@ -99,9 +99,28 @@ class Actions:
         self.log_note = make("Write a &Note…", NOTE_KEY, "Add a dated note about the person")
         self.log_note.setIcon(kind_icon("note"))
         self.log_note.setData("note")
-        self.show_activity = make("All &Activity", "Ctrl+Shift+A", "Show everyone's timeline")
-        self.show_dashboard = make("&Dashboard", "Ctrl+Shift+D",
+        self.show_rings = make("&Rings", "Ctrl+1", "Show the rings")
+        self.show_focus = make("This &Week", "Ctrl+2", "Whom to reach out to this week")
+        self.show_dashboard = make("&Dashboard", ["Ctrl+3", "Ctrl+Shift+D"],
                                    "Advocates against your target, the funnel, time per ring")
+        self.show_activity = make("All &Activity", ["Ctrl+4", "Ctrl+Shift+A"],
+                                  "Show everyone's timeline")
+        self.add_contact.setIcon(action_icon("add-person"))
+        self.import_file.setIcon(action_icon("import"))
+        self.export_file.setIcon(action_icon("export"))
+        self.show_rings.setIcon(action_icon("rings"))
+        self.show_focus.setIcon(action_icon("this-week"))
+        self.show_dashboard.setIcon(action_icon("dashboard"))
+        self.add_contact.setIconText("Add person")
+        self.import_file.setIconText("Import")
+        #: the toolbar's Log button: the Log menu (see build_menus)
+        self.log = make("&Log", None, "Log a touch with the selected person")
+        self.log.setIcon(kind_icon("coffee"))
+        self.getting_started = make("&Getting Started", Std.HelpContents,
+                                    "What the rings are and how to start")
+        self.shortcuts = make("&Keyboard Shortcuts", "Ctrl+/", "Every shortcut of the window")
+        self.open_log_folder = make("Open the &Log Folder", None,
+                                    "The folder with the app's log (for a bug report)")
         self.log_win = make("Note a &Win…", None, "Note a success of the selected person")
         self.log_ask = make("Note an As&k…", None,
                             "Note what you asked of them (checked against the ask limit first)")
@@ -134,6 +153,8 @@ class Actions:
         edit.addSeparator()
         edit.addAction(self.preferences)
         menus["person"] = person = menubar.addMenu("&Person")
+        person.addAction(self.add_contact)
+        person.addSeparator()
         person.addAction(self.edit_contact)
         person.addAction(self.remove_contact)
         person.addSeparator()
@@ -144,17 +165,50 @@ class Actions:
         for action in (self.log_win, self.log_ask, self.log_give):
             person.addAction(action)
         menus["log"] = self.build_log_menu(menubar.addMenu("&Log"))
+        self.log.setMenu(menus["log"])
         menus["view"] = view = menubar.addMenu("&View")
+        for action in (self.show_rings, self.show_focus, self.show_dashboard,
+                       self.show_activity):
+            view.addAction(action)
+        view.addSeparator()
+        menus["panels"] = view.addMenu("&Panels")  # the window adds its docks and toolbar
+        view.addSeparator()
         view.addAction(self.zoom_in)
         view.addAction(self.zoom_out)
         view.addAction(self.zoom_fit)
         view.addSeparator()
         view.addAction(self.unplaced_only)
-        view.addAction(self.show_activity)
-        view.addAction(self.show_dashboard)
         menus["help"] = help_menu = menubar.addMenu("&Help")
+        help_menu.addAction(self.getting_started)
+        help_menu.addAction(self.shortcuts)
+        help_menu.addAction(self.open_log_folder)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
         return menus
+
+    def build_toolbar(self, toolbar) -> None:
+        """Icons with text: the daily things."""
+        for action in (self.add_contact, self.import_file, self.log):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.show_rings, self.show_focus, self.show_dashboard):
+            toolbar.addAction(action)
+        from PySide6.QtWidgets import QToolButton
+
+        button = toolbar.widgetForAction(self.log)
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+    def shortcut_rows(self, window) -> list[tuple[str, str]]:
+        """(what it does, its keys) for every action of the window that has a key."""
+        rows = []
+        for action in QMainWindow.actions(window):  # (the window's .actions is this registry)
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
+                    for k in action.shortcuts() if not k.isEmpty()]
+            if keys:
+                text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+                rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
+        return rows
 
     def build_log_menu(self, menu):
         """Log menu (also the canvas's right-click menu): common kinds first."""

@@ -10,18 +10,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QStyle,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from planner.ui.contact_model import (
+    LAST,
     STATUS,
     STATUS_DOT,
     ContactFilterModel,
     ContactTableModel,
     Role,
 )
+from planner.ui.window_layout import SidePanel
+
+#: the panel width from which the "Last touch" column is shown
+WIDE_ENOUGH_FOR_LAST_TOUCH = 420
+
+
+class StatusDotDelegate(QStyledItemDelegate):
+    """The status column shows its coloured dot only (the words are its tooltip and its
+    accessible text): the name column keeps the room."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""
 
 
 class ContactTable(QTableView):
@@ -35,6 +49,8 @@ class ContactTable(QTableView):
         self._source = model
 
     def sizeHintForColumn(self, column: int) -> int:
+        if column == STATUS:
+            return STATUS_DOT + 12
         texts = self._source.column_texts(column)
         if not texts:
             return super().sizeHintForColumn(column)
@@ -45,7 +61,7 @@ class ContactTable(QTableView):
         return max(metrics.horizontalAdvance(text) for text in texts) + margin + dot
 
 
-class ContactListPanel(QWidget):
+class ContactListPanel(SidePanel):
     person_selected = Signal(object)  # contact id or None
     person_activated = Signal(int)  # double-click / Enter
 
@@ -86,7 +102,10 @@ class ContactListPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(STATUS, STATUS_DOT + 14)
+        self.view.setItemDelegateForColumn(STATUS, StatusDotDelegate(self.view))
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)
@@ -105,6 +124,12 @@ class ContactListPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
         self._update_count()
+
+    def resizeEvent(self, event) -> None:
+        """A narrow panel (a laptop) keeps the names whole: "Last touch" shows only when
+        there is room for it beside them."""
+        super().resizeEvent(event)
+        self.view.setColumnHidden(LAST, self.width() < WIDE_ENOUGH_FOR_LAST_TOUCH)
 
     def _update_count(self, *args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

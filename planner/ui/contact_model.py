@@ -22,13 +22,13 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
 from planner.domain.cadence import urgency
 from planner.domain.contact import Contact
 from planner.domain.rings import RING_ORDER
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
-from planner.ui.palette import STATUS_COLORS
+from planner.ui.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
 
 
 class Role(IntEnum):
@@ -55,6 +55,29 @@ def status_dot(color: str) -> QPixmap:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(color))
     painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return pixmap
+
+
+AVATAR = 18  # pixels
+
+
+@cache
+def avatar(initials: str, color: str) -> QPixmap:
+    """A small round avatar: the initials on the ring's colour (cached per pair)."""
+    pixmap = QPixmap(AVATAR, AVATAR)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(0, 0, AVATAR, AVATAR)
+    font = QFont(painter.font())
+    font.setBold(True)
+    font.setPixelSize(7 if len(initials) > 2 else 8)
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)
     painter.end()
     return pixmap
 
@@ -202,6 +225,11 @@ class ContactTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == STATUS:
             status = self.document.status_of(c)
             return status_dot(STATUS_COLORS[status.value]) if status else None
+        if role == Qt.ItemDataRole.DecorationRole and col == NAME:
+            return avatar(c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
+        if role == Qt.ItemDataRole.ToolTipRole and col == STATUS:
+            status = self.document.status_of(c)
+            return status.label if status else "Not on a ring"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{c.name}\n{c.email}" if c.email else c.name
         if role == Role.CONTACT_ID:
@@ -258,6 +286,15 @@ class ContactFilterModel(QSortFilterProxyModel):
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        """The status column is a dot wide: its header is a dot too (the word is its tip)."""
+        if orientation == Qt.Orientation.Horizontal and section == STATUS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "●"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return COLUMNS[STATUS]
+        return super().headerData(section, orientation, role)
 
     def set_search(self, text: str) -> None:
         self._refilter("_needle", text.strip().casefold())

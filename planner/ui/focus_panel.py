@@ -88,15 +88,20 @@ class FocusPanel(QWidget):
         self.export_button.clicked.connect(self.ask_export)
         self.copy_button.clicked.connect(self.copy_markdown)
         self.print_button.clicked.connect(self.ask_print)
+        # the week, then (below, so a laptop's narrow page still fits) what to do with it
+        self.week_label.setWordWrap(True)
         bar = QHBoxLayout()
-        for widget in (self.previous, self.week_label, self.next, self.this_week):
+        for widget in (self.previous, self.next, self.this_week):
             bar.addWidget(widget)
-        bar.addStretch(1)
+        bar.addWidget(self.week_label, 1)
+        tools = QHBoxLayout()
+        tools.addStretch(1)
         for widget in (self.export_button, self.copy_button, self.print_button):
-            bar.addWidget(widget)
+            tools.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addLayout(tools)
         layout.addWidget(self.view, 1)
         self._computed_for: tuple | None = None
         document.reset.connect(self.refresh)

@@ -34,6 +34,13 @@ class HistoryController(QObject):
         dialog.open()
         return dialog
 
+    def add_note(self, contact_id: int, text: str) -> bool:
+        """The person panel's inline note box: saved at once (one undo step)."""
+        if self.document.push(AddNoteCommand(self.document, contact_id, text)):
+            self.document.message.emit(f"Note saved about {self.document.contact(contact_id).name}")
+            return True
+        return False
+
     def _logged(self, dialog: LogDialog, contact_id: int) -> None:
         v = dialog.values()
         if v["kind"] == NOTE:

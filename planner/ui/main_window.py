@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar
 
 from planner import APP_NAME
 from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
@@ -16,13 +16,18 @@ from planner.ui.contact_list import ContactListPanel
 from planner.ui.dashboard import Dashboard
 from planner.ui.empty_state import EmptyState
 from planner.ui.focus_panel import FocusPanel
+from planner.ui.help_sheets import GettingStarted, ShortcutsSheet, open_log_folder
 from planner.ui.history_controller import HistoryController
-from planner.ui.icons import app_icon
+from planner.ui.icons import action_icon, app_icon
 from planner.ui.person_panel import PersonPanel
 from planner.ui.rings_scene import RingsScene
 from planner.ui.rings_view import RingsView
 from planner.ui.toast import Toast
 from planner.ui.transfer_controller import TransferController
+from planner.ui.window_layout import Pages, side_dock
+
+#: the layout's version in the saved window state (2: pages in the middle, side docks)
+STATE_VERSION = 2
 
 
 def window_title(target) -> str:
@@ -42,7 +47,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setObjectName("mainWindow")
         self.setWindowTitle(window_title(document.database.target))
-        self.resize(1280, 820)
+        self.resize(1280, 760)
 
         self.scene = RingsScene(document, self)
         self.view = RingsView(self.scene, self)
@@ -50,34 +55,18 @@ class MainWindow(QMainWindow):
         self.person = PersonPanel(document, self)
         self.toast = Toast(self.view)
         self.empty_state = EmptyState(self.view)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.contact_list)
-        self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self.person)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([380, 640, 330])
-        self.setCentralWidget(self.splitter)
-
-        self.activity = ActivityPanel(document, self)
-        self.activity_dock = QDockWidget("All activity", self)
-        self.activity_dock.setObjectName("activityDock")
-        self.activity_dock.setWidget(self.activity)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self.focus = FocusPanel(document, self)
-        self.focus_dock = QDockWidget("This week", self)
-        self.focus_dock.setObjectName("focusDock")
-        self.focus_dock.setWidget(self.focus)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.focus_dock)
-        self.tabifyDockWidget(self.focus_dock, self.activity_dock)
         self.dashboard = Dashboard(document, self)
-        self.dashboard_dock = QDockWidget("Dashboard", self)
-        self.dashboard_dock.setObjectName("dashboardDock")
-        self.dashboard_dock.setWidget(self.dashboard)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard_dock)
-        self.tabifyDockWidget(self.activity_dock, self.dashboard_dock)
-        self.focus_dock.raise_()
-        self.resizeDocks([self.focus_dock], [230], Qt.Orientation.Vertical)
+        self.activity = ActivityPanel(document, self)
+        self.pages = Pages(self)
+        self.pages.add(self.view, "Rings", action_icon("rings"))
+        self.pages.add(self.focus, "This week", action_icon("this-week"))
+        self.pages.add(self.dashboard, "Dashboard", action_icon("dashboard"))
+        self.pages.add(self.activity, "All activity")
+        self.setCentralWidget(self.pages)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.people_dock = side_dock(self, "People", "peopleDock", self.contact_list, left)
+        self.person_dock = side_dock(self, "Person", "personDock", self.person, right)
         self.history = HistoryController(document, self)
         self.advocacy = LedgerFlows(document, self)
         self.transfer = TransferController(self, document)
@@ -85,6 +74,15 @@ class MainWindow(QMainWindow):
 
         self.actions = Actions(self, document.undo_stack)
         self.menus = self.actions.build_menus(self.menuBar())
+        self.toolbar = QToolBar("Toolbar", self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(20, 20))
+        self.actions.build_toolbar(self.toolbar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        for toggle in (self.people_dock.toggleViewAction(), self.person_dock.toggleViewAction(),
+                       self.toolbar.toggleViewAction()):
+            self.menus["panels"].addAction(toggle)
         self.fill_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.fill_label)
         self._wire()
@@ -114,6 +112,9 @@ class MainWindow(QMainWindow):
         a.unplaced_only.toggled.connect(self.contact_list.unplaced_only.setChecked)
         self.contact_list.unplaced_only.toggled.connect(a.unplaced_only.setChecked)
         a.about.triggered.connect(self.show_about)
+        a.getting_started.triggered.connect(self.show_getting_started)
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.open_log_folder.triggered.connect(open_log_folder)
         a.import_file.triggered.connect(self.transfer.start_import)
         a.export_file.triggered.connect(self.transfer.start_export)
         a.backup_now.triggered.connect(self.transfer.backup_now)
@@ -121,8 +122,10 @@ class MainWindow(QMainWindow):
         a.preferences.triggered.connect(self.show_preferences)
         for kind, action in (*a.log_kind.items(), ("note", a.log_note)):
             action.triggered.connect(lambda _=False, k=kind: self.history.log(self.current_id, k))
-        a.show_activity.triggered.connect(self._show_activity)
-        a.show_dashboard.triggered.connect(self._show_dashboard)
+        a.show_rings.triggered.connect(lambda: self.show_page(self.view))
+        a.show_focus.triggered.connect(lambda: self.show_page(self.focus))
+        a.show_dashboard.triggered.connect(lambda: self.show_page(self.dashboard))
+        a.show_activity.triggered.connect(lambda: self.show_page(self.activity))
         a.log_win.triggered.connect(lambda: self.advocacy.add_win(self.current_id))
         a.log_ask.triggered.connect(lambda: self.advocacy.add_ask(self.current_id))
         a.log_give.triggered.connect(lambda: self.advocacy.add_give(self.current_id))
@@ -131,6 +134,8 @@ class MainWindow(QMainWindow):
         self.dashboard.thank_requested.connect(self.advocacy.thank)
         self.dashboard.message.connect(self.show_message)
         self.person.log_requested.connect(self.history.log)
+        self.person.note_written.connect(
+            lambda cid, text: self.history.add_note(cid, text) and self.person.note_saved())
         for timeline in (self.person.timeline, self.activity.timeline):
             timeline.edit_requested.connect(self.history.edit)
             timeline.delete_requested.connect(self.history.delete)
@@ -199,18 +204,14 @@ class MainWindow(QMainWindow):
                 kind = "im"
         self.history.log(contact_id, kind)
 
-    def _show_dashboard(self) -> None:
-        self.dashboard_dock.show()
-        self.dashboard_dock.raise_()
-        if not self.dashboard_dock.isFloating() and self.dashboard_dock.height() < 360:
-            self.resizeDocks([self.dashboard_dock], [max(360, self.height() // 2)],
-                             Qt.Orientation.Vertical)
-        self.dashboard.setFocus()
-
-    def _show_activity(self) -> None:
-        self.activity_dock.show()
-        self.activity_dock.raise_()
-        self.activity.focus_search()
+    def show_page(self, page) -> None:
+        """One of the full views in the middle: the rings, This week, the dashboard, all
+        activity."""
+        self.pages.show_page(page)
+        if page is self.activity:
+            self.activity.focus_search()
+        else:
+            page.setFocus()
 
     def jump_to_entry(self, contact_id: int, entry_id: str) -> None:
         """Show the person and select the entry in their timeline (a search result)."""
@@ -348,6 +349,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
         self.toast.show_message(text)
 
+    def show_getting_started(self) -> GettingStarted:
+        dialog = GettingStarted(self)
+        dialog.open()
+        return dialog
+
+    def show_shortcuts(self) -> ShortcutsSheet:
+        dialog = ShortcutsSheet(self, self.actions.shortcut_rows(self))
+        dialog.open()
+        return dialog
+
     def show_about(self):
         from planner.ui.about_dialog import AboutDialog
 
@@ -412,17 +423,13 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
         docks = self.settings.value("window/state")
         if isinstance(docks, QByteArray) and not docks.isEmpty():
-            self.restoreState(docks)
+            self.restoreState(docks, STATE_VERSION)  # an older layout's state is ignored
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(STATE_VERSION))
         self.settings.sync()
 
     def closeEvent(self, event) -> None:

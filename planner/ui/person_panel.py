@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -22,10 +23,12 @@ from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
 from planner.services import contacts as contact_svc
 from planner.services.touchpoints import current_user
 from planner.ui.advocacy_panel import AdvocacyPanel
+from planner.ui.collapsible import Section
 from planner.ui.icons import kind_icon
 from planner.ui.palette import STATUS_COLORS
 from planner.ui.timeline_model import TimelineModel
 from planner.ui.timeline_view import TimelineView
+from planner.ui.window_layout import SidePanel
 
 
 def _fmt_time(moment) -> str:
@@ -69,12 +72,15 @@ def team_last_touch_text(c: Contact, team: tuple | None, user: str) -> str:
     return f"You: {mine}\nTeam: {theirs}"
 
 
+ADVOCACY_OPEN = "person/advocacy_open"
 QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
 
 
-class PersonPanel(QWidget):
+class PersonPanel(SidePanel):
     edit_requested = Signal(int)
     log_requested = Signal(int, str)  # contact id, kind ("note" for a note)
+    #: the inline "Add a note" box: (contact id, text), saved by the window
+    note_written = Signal(int, str)
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -88,29 +94,37 @@ class PersonPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("personRing")
-        self.placeholder = QLabel("Select someone on the rings or in the list.", self)
+        self.placeholder = QLabel(self)
         self.placeholder.setWordWrap(True)
         self.placeholder.setObjectName("placeholder")
 
+        # the details a day needs stay in sight; the rest folds away (the timeline gets
+        # the height)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        more = QWidget(self)
+        self.more_form = QFormLayout(more)
+        self.more_form.setContentsMargins(0, 0, 0, 0)
+        self.more_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields: dict[str, QLabel] = {}
+        self._rows: dict[str, tuple[QFormLayout, int]] = {}
         for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
-                           ("handles", "Handles"), ("channels", "Prefers"), ("tags", "Tags"),
-                           ("org", "Works at"), ("timezone", "Time zone"),
-                           ("birthday", "Birthday"), ("cadence", "Cadence"), ("notes", "Notes")):
+                           ("cadence", "Cadence"), ("handles", "Handles"),
+                           ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
+                           ("timezone", "Time zone"), ("birthday", "Birthday"),
+                           ("notes", "Notes")):
             value = QLabel(self)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
-            self.form.addRow(label, value)
+            form = self.form if key in ("last", "email", "phones", "cadence") else self.more_form
+            self._rows[key] = (form, form.rowCount())
+            form.addRow(label, value)
+        self.more_section = Section("More details", more, self)
 
         self.edit_button = QPushButton("Edit…", self)
         self.edit_button.clicked.connect(
             lambda: self.contact_id is not None and self.edit_requested.emit(self.contact_id))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -118,7 +132,7 @@ class PersonPanel(QWidget):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.placeholder)
         layout.addLayout(self.form)
-        layout.addLayout(buttons)
+        layout.addWidget(self.more_section)
         self.quick = QHBoxLayout()
         self.quick_buttons: dict[str, QToolButton] = {}
         for kind in QUICK_KINDS:
@@ -134,16 +148,45 @@ class PersonPanel(QWidget):
             self.quick_buttons[kind] = button
             self.quick.addWidget(button)
         self.quick.addStretch(1)
+        self.quick.addWidget(self.edit_button)
         layout.addLayout(self.quick)
-        self.advocacy = AdvocacyPanel(document, self)
-        layout.addWidget(self.advocacy)
+        holder = QWidget(self)  # the panel shows and hides itself; the section folds this
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.advocacy = AdvocacyPanel(document, holder)
+        column.addWidget(self.advocacy)
+        # folded unless the user opened it last time (the timeline gets the height)
+        self.advocacy_section = Section("Wins, asks and gives", holder, self,
+                                        open_=QSettings().value(ADVOCACY_OPEN, False, bool))
+        self.advocacy_section.toggle.toggled.connect(
+            lambda on: QSettings().setValue(ADVOCACY_OPEN, on))
+        layout.addWidget(self.advocacy_section)
+        self.note_box = QLineEdit(self)
+        self.note_box.setObjectName("noteBox")
+        self.note_box.setPlaceholderText("Add a note…  (Enter saves)")
+        self.note_box.setAccessibleName("Add a note")
+        self.note_box.setClearButtonEnabled(True)
+        self.note_box.returnPressed.connect(self._write_note)
+        layout.addWidget(self.note_box)
         self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
         self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
         self.timeline.setObjectName("personTimeline")
-        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.timeline, 100)  # most of the height
+        layout.addStretch(1)  # (takes the room only while nobody is selected)
         document.contacts_changed.connect(self._maybe_refresh)
+        document.placements_changed.connect(
+            lambda: self.contact_id is None and self.refresh())
         document.reset.connect(self.refresh)
         self.show_contact(None)
+
+    def _write_note(self) -> None:
+        text = self.note_box.text().strip()
+        if self.contact_id is not None and text:
+            self.note_written.emit(self.contact_id, text)
+
+    def note_saved(self) -> None:
+        """The window saved the box's note: empty it for the next one."""
+        self.note_box.clear()
 
     def _log(self, kind: str) -> None:
         if self.contact_id is not None:
@@ -167,15 +210,31 @@ class PersonPanel(QWidget):
             self.contact_id = None
         empty = contact is None
         self.placeholder.setVisible(empty)
+        if empty:
+            self.placeholder.setText(self._nobody_text())
+        for widget in (self.advocacy_section, self.more_section, self.note_box, self.timeline,
+                       self.edit_button):
+            widget.setVisible(not empty)
         self.title.setVisible(not empty)
         self.subtitle.setVisible(not empty)
         self.edit_button.setEnabled(not empty)
         for button in self.quick_buttons.values():
             button.setVisible(not empty)
-        for row in range(self.form.rowCount()):
-            self.form.setRowVisible(row, False)
+        for form, row in self._rows.values():
+            form.setRowVisible(row, False)
         if contact is not None:
             self._fill(contact)
+
+    def _nobody_text(self) -> str:
+        """Nobody selected: how to select someone, and the network at a glance."""
+        fill = self.document.fill()
+        rings = " · ".join(f"{ring.label} {count}/{cap}" for ring, (count, cap) in fill.items())
+        total = len(self.document.contacts())
+        placed = sum(count for count, _cap in fill.values())
+        return ("<p>Nobody is selected. Click someone on the rings or in the list, or press "
+                "Tab on the rings and use the arrow keys.</p>"
+                f"<p><b>Your network</b>: {total} people, {placed} on the rings "
+                f"({rings}), {total - placed} not on a ring yet.</p>")
 
     def _fill(self, c: Contact) -> None:
         self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
@@ -198,10 +257,11 @@ class PersonPanel(QWidget):
             if cadence else "",
             "notes": c.notes,
         }
-        for row, (key, label) in enumerate(self.fields.items()):
+        for key, label in self.fields.items():
             text = values[key]
             label.setText(text)
-            self.form.setRowVisible(row, bool(text) or key == "last")
+            form, row = self._rows[key]
+            form.setRowVisible(row, bool(text) or key == "last")
 
     def _last_touch(self, c: Contact) -> str:
         """Yours; on a team database also the team's newest (one small query, run when

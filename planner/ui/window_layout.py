@@ -1,0 +1,54 @@
+"""The pieces the main window is laid out with: the pages in the middle (the rings, This
+week, the dashboard, all activity) and the side panels that can be closed and brought
+back from View → Panels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
+
+#: what the side panels need at least; the middle (the rings) gets the rest first
+SIDE_MINIMUM_WIDTH = 230
+#: their width at first start (a 1366-pixel laptop keeps ~700 for the rings); the panels
+#: ask for it as their size hint, which a new dock takes
+SIDE_WIDTH = 330
+
+
+class SidePanel(QWidget):
+    """A panel that asks for the side panels' width (the docks take it at first start)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(SIDE_WIDTH, super().sizeHint().height())
+
+
+class Pages(QTabWidget):
+    """Full views beside each other: one is shown at a time, with all the room."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("pages")
+        self.setDocumentMode(True)
+        self.setMovable(False)
+
+    def add(self, widget: QWidget, title: str, icon=None) -> None:
+        if icon is None:
+            self.addTab(widget, title)
+        else:
+            self.addTab(widget, icon, title)
+
+    def show_page(self, widget: QWidget) -> None:
+        self.setCurrentWidget(widget)
+
+
+def side_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+    """A side panel: closable with its ×, movable, and never narrower than it can use."""
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    widget.setMinimumWidth(SIDE_MINIMUM_WIDTH)
+    window.addDockWidget(area, dock)
+    return dock

@@ -1,0 +1,194 @@
+"""The window on a 1366×768 laptop (issue 20): the canvas gets the room first, This week and
+the Dashboard are full pages, the side panels close and come back from View → Panels, the
+toolbar and the Help menu."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QMainWindow, QToolButton
+
+from planner.domain.rings import Ring
+from planner.ui.contact_dialog import ContactDialog
+from planner.ui.contact_model import NAME
+from tests.gui.helpers import open_window, populate
+
+LEFT = Qt.MouseButton.LeftButton
+LAPTOP = (1366, 768)
+LONG_NAMES = ("Seán Ó Súilleabháin", "Charlotte Thompson", "Agnieszka Lewandowska",
+              "Siddharth Reddy", "Wojciech Kowalski", "Aishwarya Krishnan")
+
+
+@pytest.fixture
+def laptop(qtbot, db_path):
+    extra = {name: (Ring.OUTER, {}) for name in LONG_NAMES}
+    ids = populate(db_path, inner=3, middle=12, outer=20, unplaced=10, extra=extra)
+    window = open_window(qtbot, db_path, size=LAPTOP)
+    qtbot.waitUntil(lambda: window.people_dock.width() >= 300)  # the first-start widths
+    return window, ids
+
+
+def click_toolbar(window, action) -> None:
+    QTest.mouseClick(window.toolbar.widgetForAction(action), LEFT)
+
+
+def fully_shown_rows(view) -> int:
+    viewport = view.viewport().rect()
+    model = view.model()
+    return sum(viewport.contains(view.visualRect(model.index(row, 0)))
+               for row in range(model.rowCount()))
+
+
+def test_it_fits_a_laptop_and_the_canvas_gets_the_room(qtbot, laptop):
+    window, _ids = laptop
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= 1024 and minimum.height() <= 640
+    assert window.size().toTuple() == LAPTOP
+    view = window.view.viewport()
+    assert view.width() >= 600 and view.height() >= 520  # more than either side panel
+    assert view.width() > window.people_dock.width() + 250
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 640))
+    assert window.view.viewport().width() >= 380
+
+
+def test_this_week_is_a_full_page_showing_at_least_12_people(qtbot, laptop):
+    window, _ids = laptop
+    click_toolbar(window, window.actions.show_focus)
+    focus = window.focus.view
+    qtbot.waitUntil(focus.isVisible)
+    assert window.pages.currentWidget() is window.focus
+    assert window.focus.model.rowCount() >= 12
+    assert fully_shown_rows(focus) >= 12
+    click_toolbar(window, window.actions.show_dashboard)
+    qtbot.waitUntil(window.dashboard.isVisible)
+    assert window.dashboard.height() >= 500
+    click_toolbar(window, window.actions.show_rings)
+    qtbot.waitUntil(window.view.isVisible)
+
+
+def test_the_person_timeline_has_most_of_the_panel(qtbot, laptop):
+    window, ids = laptop
+    person = window.person
+    # nobody selected: no empty box, but how to select someone and the network
+    assert not person.timeline.isVisible() and not person.note_box.isVisible()
+    assert "Click someone" in person.placeholder.text()
+    assert "51 people" in person.placeholder.text()
+    table = window.contact_list.view
+    row = window.contact_list.proxy.mapFromSource(
+        window.contact_list.model.index(window.contact_list.model.row_of(ids["Inner 1"]), 0))
+    QTest.mouseClick(table.viewport(), LEFT, pos=table.visualRect(row).center())
+    assert person.contact_id == ids["Inner 1"]
+    qtbot.waitUntil(person.timeline.isVisible)
+    assert person.timeline.height() >= person.height() * 0.5
+    assert person.note_box.isVisible()
+    assert person.note_box.geometry().bottom() < person.timeline.geometry().top()
+
+    # the inline note: typed, Enter, saved as one undo step
+    QTest.mouseClick(person.note_box, LEFT)
+    QTest.keyClicks(person.note_box, "Asked about the conference talk")
+    QTest.keyClick(person.note_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: person.note_box.text() == "")
+    texts = [person.timeline_model.index(r).data() or ""
+             for r in range(person.timeline_model.rowCount())]
+    assert any("conference talk" in str(text) for text in texts)
+    assert window.document.undo_stack.undoText().startswith("Note about Inner 1")
+
+
+def test_no_name_is_cut_in_the_people_list(qtbot, laptop):
+    window, _ids = laptop
+    table = window.contact_list.view
+    metrics = table.fontMetrics()
+    width = table.columnWidth(NAME)
+    room = width - 18 - 14  # the avatar and the cell's margins
+    for name in LONG_NAMES:
+        assert metrics.horizontalAdvance(name) <= room, (name, room)
+    assert not table.horizontalScrollBar().isVisible()
+
+
+def _close_button(dock) -> QAbstractButton:
+    return dock.findChild(QAbstractButton, "qt_dockwidget_closebutton")
+
+
+def test_a_panel_closed_with_its_x_comes_back_from_the_view_menu(qtbot, laptop):
+    window, _ids = laptop
+    panels = window.menus["panels"]
+    for dock in (window.people_dock, window.person_dock):
+        QTest.mouseClick(_close_button(dock), LEFT)
+        qtbot.waitUntil(lambda d=dock: not d.isVisible())
+        panels.popup(window.mapToGlobal(window.rect().center()))
+        qtbot.waitExposed(panels)
+        action = dock.toggleViewAction()
+        assert not action.isChecked()
+        QTest.mouseClick(panels, LEFT, pos=panels.actionGeometry(action).center())
+        qtbot.waitUntil(dock.isVisible)
+    # the toolbar hides and comes back the same way
+    toggle = window.toolbar.toggleViewAction()
+    assert toggle in panels.actions()
+    toggle.trigger()
+    assert not window.toolbar.isVisible()
+    toggle.trigger()
+    assert window.toolbar.isVisible()
+
+
+def test_the_toolbar_and_the_menus(qtbot, laptop):
+    window, _ids = laptop
+    a = window.actions
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    shown = [action for action in window.toolbar.actions() if not action.isSeparator()]
+    assert shown == [a.add_contact, a.import_file, a.log, a.show_rings, a.show_focus,
+                     a.show_dashboard]
+    assert all(not action.icon().isNull() for action in shown)
+    log_button = window.toolbar.widgetForAction(a.log)
+    assert isinstance(log_button, QToolButton)
+    assert log_button.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup
+    assert log_button.defaultAction().menu() is window.menus["log"]
+    assert a.add_contact in window.menus["person"].actions()
+    help_menu = window.menus["help"].actions()
+    assert [a.getting_started, a.shortcuts, a.open_log_folder] == help_menu[:3]
+    click_toolbar(window, a.add_contact)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ContactDialog)))
+
+
+def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
+    window, _ids = laptop
+    QTest.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    sheet = next(w for w in window.findChildren(QObject) if w.objectName() == "shortcutsSheet")
+    qtbot.waitUntil(sheet.isVisible)
+    rows = dict(sheet.rows())
+    with_keys = [action for action in QMainWindow.actions(window)
+                 if not action.shortcut().isEmpty()]
+    assert len(rows) >= len(with_keys)
+    assert rows["Add Person"] == "Ctrl+N"
+    assert rows["Log Coffee"] == "C"
+    assert rows["Keyboard Shortcuts"] == "Ctrl+/"
+    assert "Ctrl+2" in rows["This Week"]
+
+
+class _Opened(QObject):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)
+
+
+def test_help_opens_getting_started_and_the_log_folder(qtbot, laptop):
+    window, _ids = laptop
+    dialog = window.show_getting_started()
+    qtbot.waitUntil(dialog.isVisible)
+    assert "3" in dialog.text.text() and "72" in dialog.text.text()
+    dialog.close()
+    opened = _Opened()
+    QDesktopServices.setUrlHandler("file", opened, "open")
+    try:
+        window.actions.open_log_folder.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    from planner.logs import log_path
+
+    assert [url.toLocalFile() for url in opened.urls] == [str(log_path().parent)]
