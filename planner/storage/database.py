@@ -80,6 +80,10 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
         return None
     if state == "folder":
         raise DatabaseProblem(f"{path} is a folder, not a database file")
+    if state == "special":
+        raise DatabaseProblem(
+            f"{path} is not a regular file (a pipe, device or socket), not a database file; "
+            "it was left untouched")
     if state != "plain" and key is None:
         raise DatabaseProblem(
             f"{path} is not a Mentorship Planner database (it is not a SQLite file); "

@@ -184,6 +184,8 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
         return FileKind("missing", f"{path} does not exist")
     if state == "folder":
         return FileKind("foreign", f"{path} is a folder, not a database file")
+    if state == "special":
+        return FileKind("foreign", f"{path} is not a regular file (a pipe, device or socket)")
     if state == "empty":
         return FileKind("empty", f"{path} is an empty file")
     if not os.access(path, os.R_OK):

@@ -195,7 +195,7 @@ def _looks_like_text(header: bytes) -> bool:
 
 
 def file_state(path: Path) -> str:
-    """``missing``, ``empty``, ``folder``, ``plain``, ``encrypted`` or ``foreign``.
+    """``missing``, ``empty``, ``folder``, ``special``, ``plain``, ``encrypted`` or ``foreign``.
 
     ``encrypted`` means "could be a SQLCipher file": only a key can confirm it.
     Reads at most 16 bytes; never writes.
@@ -208,6 +208,8 @@ def file_state(path: Path) -> str:
         return "missing"
     if path.is_dir():
         return "folder"
+    if not path.is_file():  # a pipe, a device, a socket: never read (a FIFO would hang)
+        return "special"
     size = path.stat().st_size
     if size == 0:
         return "empty"
