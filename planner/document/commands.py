@@ -83,10 +83,28 @@ class MoveCommand(DocumentCommand):
         else:
             text = f"Move {name} to {ring.value}"
         super().__init__(document, text)
+        self.done = self._done_text(document, name, contact, ring, swap_with)
         self.args = (contact_id, ring, position, swap_with)
         # where the window showed them: moved meanwhile elsewhere = a conflict, not a move
         self.seen_ring = contact.ring if contact is not None else None
         self.outcome: placement_svc.MoveOutcome | None = None
+
+    @staticmethod
+    def _done_text(document, name: str, contact, ring: Ring | None,
+                   swap_with: int | None) -> str | None:
+        """What the window says once it is done (None for a reorder: nothing to say).
+        A swap with someone not on a ring says who left the rings: never silently."""
+        if swap_with is not None:
+            other = document.contact(swap_with)
+            other_name = other.name if other else f"#{swap_with}"
+            if contact is None or contact.ring is None:
+                return f"{name} took {other_name}'s place; {other_name} is off the rings now"
+            return f"Swapped {name} and {other_name}"
+        if ring is None:
+            return f"Took {name} off the rings"
+        if contact is not None and contact.ring == ring:
+            return None
+        return f"Moved {name} to the {ring.value} ring"
 
     def perform(self) -> None:
         contact_id, ring, position, swap_with = self.args

@@ -35,6 +35,8 @@ class PlannerDocument(QObject):
     timeline_changed = Signal(list)
     #: a short message for the status bar (refusals, confirmations)
     message = Signal(str)
+    #: a move, swap or unplace was done (what happened, in words; undo() undoes it)
+    moved = Signal(str)
     #: another program changed the database and the view was refreshed
     external_change = Signal()
 
@@ -155,7 +157,7 @@ class PlannerDocument(QObject):
     def push(self, command) -> bool:
         """Run a command's first step; push it only if the services accepted it.
         Someone else's change to the same thing first: the view is refreshed and says so."""
-        from planner.domain.errors import ConflictError, ConnectionLost
+        from planner.domain.errors import ConflictError, ConnectionLost, RingFull
 
         if self.read_only:
             self._refuse_read_only()
@@ -168,6 +170,11 @@ class PlannerDocument(QObject):
         except ConflictError as exc:
             self._refresh_after_conflict()
             self.message.emit(str(exc))
+            return False
+        except RingFull as exc:  # one short line: the window shows who is there
+            cap = self._capacities.get(Ring(exc.ring), len(exc.occupants))
+            self.message.emit(f"The {exc.ring} ring is full ({len(exc.occupants)}/{cap}) — "
+                              "swap with someone there or make room first")
             return False
         except PlannerError as exc:
             self.message.emit(str(exc))
@@ -230,7 +237,12 @@ class PlannerDocument(QObject):
              swap_with: int | None = None) -> bool:
         from planner.document.commands import MoveCommand
 
-        return self.push(MoveCommand(self, contact_id, ring, position, swap_with))
+        command = MoveCommand(self, contact_id, ring, position, swap_with)
+        if not self.push(command):
+            return False
+        if command.done:
+            self.moved.emit(command.done)
+        return True
 
     # -- other programs ----------------------------------------------------------------
     def start_watching(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,9 +23,13 @@ from planner.ui.contact_model import (
     ContactFilterModel,
     ContactTableModel,
     Role,
+    avatar,
 )
+from planner.ui.palette import NEUTRAL_HALO, RING_COLORS
 from planner.ui.window_layout import SidePanel
 
+#: the list's drag image: about a middle-ring node on a fitted canvas
+DRAG_SIZE = 40
 #: the panel width from which the "Last touch" column is shown
 WIDE_ENOUGH_FOR_LAST_TOUCH = 420
 
@@ -47,6 +52,26 @@ class ContactTable(QTableView):
     def __init__(self, model: ContactTableModel, parent=None):
         super().__init__(parent)
         self._source = model
+
+    def drag_pixmap(self, contact_id: int) -> QPixmap:
+        """What a drag from the list looks like: the node it becomes, not a table row."""
+        contact = self._source.document.contact(contact_id)
+        if contact is None:
+            return avatar("?", NEUTRAL_HALO, DRAG_SIZE)
+        return avatar(contact.initials, RING_COLORS[contact.ring] if contact.ring
+                      else NEUTRAL_HALO, DRAG_SIZE)
+
+    def startDrag(self, supported_actions) -> None:
+        rows = self.selectionModel().selectedRows()
+        if not rows:
+            return
+        mime = self.model().mimeData(rows)
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        pixmap = self.drag_pixmap(rows[0].data(Role.CONTACT_ID))
+        drag.setPixmap(pixmap)
+        drag.setHotSpot(QPoint(pixmap.width() // 2, pixmap.height() // 2))
+        drag.exec(supported_actions, Qt.DropAction.MoveAction)
 
     def sizeHintForColumn(self, column: int) -> int:
         if column == STATUS:

@@ -19,10 +19,11 @@ from functools import cache
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QRectF,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
 from planner.domain.cadence import urgency
 from planner.domain.contact import Contact
@@ -63,18 +64,20 @@ AVATAR = 18  # pixels
 
 
 @cache
-def avatar(initials: str, color: str) -> QPixmap:
-    """A small round avatar: the initials on the ring's colour (cached per pair)."""
-    pixmap = QPixmap(AVATAR, AVATAR)
+def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
+    """A round avatar: the initials on the ring's colour (cached). Small in the list; a
+    node's size as the list's drag image."""
+    pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
+    border = max(1, size // 16)
+    painter.setPen(QPen(QColor("white"), border) if size > AVATAR else Qt.PenStyle.NoPen)
     painter.setBrush(QColor(color))
-    painter.drawEllipse(0, 0, AVATAR, AVATAR)
+    painter.drawEllipse(QRectF(border / 2, border / 2, size - border, size - border))
     font = QFont(painter.font())
     font.setBold(True)
-    font.setPixelSize(7 if len(initials) > 2 else 8)
+    font.setPixelSize(max(7, int(size * (0.38 if len(initials) > 2 else 0.45))))
     painter.setFont(font)
     painter.setPen(QColor("white"))
     painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)

@@ -150,6 +150,9 @@ class MainWindow(QMainWindow):
         self.view.open_person.connect(self._open_person)
         self.person.edit_requested.connect(self.edit_contact)
         d.message.connect(self.show_message)
+        d.moved.connect(self._moved)
+        self.view.drag_hint.connect(lambda text: self.toast.show_message(text, 2500))
+        self.view.canvas_menu_requested.connect(self._canvas_menu)
         d.placements_changed.connect(self._update_fill)
         d.reset.connect(self._update_fill)
         d.reset.connect(self._update_empty_state)
@@ -237,6 +240,21 @@ class MainWindow(QMainWindow):
         menu.popup(global_pos)
         self._context_menu = menu
         return menu
+
+    def _canvas_menu(self, global_pos) -> QMenu:
+        """Right-click on the empty canvas."""
+        a = self.actions
+        menu = QMenu(self)
+        for action in (a.add_contact, a.import_file, a.zoom_fit):
+            menu.addAction(action)
+        menu.popup(global_pos)
+        self._context_menu = menu
+        return menu
+
+    def _moved(self, text: str) -> None:
+        """A move, swap or unplace: said, with Undo beside it."""
+        self.statusBar().showMessage(text, 8000)
+        self.toast.show_message(text, undo=self.document.undo)
 
     def _focus_search(self) -> None:
         self.contact_list.search.setFocus()

@@ -18,6 +18,7 @@ class RingItem(QGraphicsItem):
         self.count = 0
         self.capacity = 1
         self.highlighted = False
+        self.refusing = False  # a drop here would be refused (full): drawn as such
         self.setZValue(-10 + ring.depth)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         r = RADIUS[ring]
@@ -40,9 +41,10 @@ class RingItem(QGraphicsItem):
             self.count, self.capacity = count, capacity
             self.update()
 
-    def set_highlighted(self, on: bool) -> None:
-        if on != self.highlighted:
-            self.highlighted = on
+    def set_highlighted(self, on: bool, refusing: bool = False) -> None:
+        refusing = on and refusing
+        if (on, refusing) != (self.highlighted, self.refusing):
+            self.highlighted, self.refusing = on, refusing
             self.update()
 
     def boundingRect(self) -> QRectF:
@@ -76,6 +78,10 @@ class RingItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.refusing:  # full: a red dashed edge while something is dragged over it
+            refuse = QPen(QColor("#c0392b"), 3.0, Qt.PenStyle.DashLine)
+            painter.setPen(refuse)
+            painter.drawEllipse(QPointF(0, 0), r + 3, r + 3)
         self._paint_label(painter, color, state)
 
     def _paint_label(self, painter: QPainter, color: QColor, state: str) -> None:

@@ -133,13 +133,19 @@ class RingsScene(QGraphicsScene):
                 return item
         return None
 
-    def highlight_area(self, point: QPointF | None) -> None:
-        """Light up the ring a drop at ``point`` would go to (a person there: their ring)."""
-        target = None
+    def highlight_area(self, point: QPointF | None, contact_id: int | None = None) -> None:
+        """Light up the ring a drop at ``point`` would go to (a person there: their ring);
+        a full ring that would refuse ``contact_id`` there shows that it is full."""
+        target, refusing = None, False
         if point is not None:
-            target = self._ring_for_drop(point, None, self.node_at(point))
+            contact = self.document.contact(contact_id) if contact_id is not None else None
+            own = contact.ring if contact is not None else None
+            person = self.node_at(point, exclude=contact_id)
+            target = self._ring_for_drop(point, own, person)
+            refusing = (target is not None and target != own and self.document.is_full(target)
+                        and (person is None or person.ring != target))
         for ring, item in self.rings.items():
-            item.set_highlighted(point is not None and ring == target)
+            item.set_highlighted(point is not None and ring == target, refusing)
 
     def drop_contact(self, contact_id: int, point: QPointF) -> bool:
         """Place or move ``contact_id`` by where it was dropped; False if refused."""
@@ -157,10 +163,7 @@ class RingsScene(QGraphicsScene):
         if contact.ring != ring and len(others) >= self.document.capacity(ring):
             if target is not None and target.ring == ring:
                 return self.document.move(contact_id, ring, swap_with=target.contact_id)
-            names = ", ".join(c.name for c in others)
-            self.document.message.emit(
-                f"The {ring.value} ring is full ({len(others)}/{self.document.capacity(ring)}). "
-                f"Drop onto someone there to swap: {names}")
+            self.document.message.emit(self.full_ring_text(ring))
             return False
         if contact.ring == ring:  # a reorder: the slot nearest the drop, as drawn now
             position = nearest_slot(point.x(), point.y(), len(others) + 1)
@@ -169,6 +172,24 @@ class RingsScene(QGraphicsScene):
         if contact.ring == ring and position == contact.position:
             return False
         return self.document.move(contact_id, ring, position=position)
+
+    def full_ring_text(self, ring: Ring) -> str:
+        count, cap = self.document.fill()[ring]
+        return f"The {ring.value} ring is full ({count}/{cap}) — drop onto someone to swap"
+
+    def drag_hint(self, contact_id: int | None, point: QPointF) -> str:
+        """While dragging over the rings: what a drop here would do, when it is not a plain
+        move (a full ring: "Swap with NAME" over a person, else that it is full)."""
+        contact = self.document.contact(contact_id) if contact_id is not None else None
+        target = self.node_at(point, exclude=contact_id)
+        ring = self._ring_for_drop(point, contact.ring if contact else None, target)
+        if ring is None or (contact is not None and contact.ring == ring):
+            return ""
+        if not self.document.is_full(ring):
+            return ""
+        if target is not None and target.ring == ring:
+            return f"Swap with {target.name}"
+        return self.full_ring_text(ring)
 
     @staticmethod
     def _ring_for_drop(point: QPointF, own: Ring | None, target: NodeItem | None) -> Ring | None:

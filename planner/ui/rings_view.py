@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from planner.ui.mime import CONTACT_MIME, decode_contact_ids
+from planner.ui.node_item import NodeItem
 
 ZOOM_STEP = 1.2
 NAMES_AT_ZOOM = 1.35
@@ -17,6 +18,10 @@ class RingsView(QGraphicsView):
     open_person = Signal(int)
     #: right-click on a node: (contact id, global position) for the window's menu
     context_menu_requested = Signal(int, object)
+    #: right-click on the empty canvas: (global position) for the window's menu
+    canvas_menu_requested = Signal(object)
+    #: while dragging: what a drop here would do when it is not a plain move ("" none)
+    drag_hint = Signal(str)
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -125,7 +130,8 @@ class RingsView(QGraphicsView):
     def contextMenuEvent(self, event) -> None:
         node = self._scene.node_at(self.mapToScene(event.pos()))
         if node is None:
-            super().contextMenuEvent(event)
+            self.canvas_menu_requested.emit(event.globalPos())
+            event.accept()
             return
         self.select_step_to(node.contact_id)
         self.context_menu_requested.emit(node.contact_id, event.globalPos())
@@ -140,7 +146,9 @@ class RingsView(QGraphicsView):
 
     def dragMoveEvent(self, event) -> None:
         if event.mimeData().hasFormat(CONTACT_MIME):
-            self._scene.highlight_area(self.mapToScene(event.position().toPoint()))
+            ids = decode_contact_ids(event.mimeData())
+            self._hover_drop(self.mapToScene(event.position().toPoint()),
+                             ids[0] if ids else None)
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -148,7 +156,27 @@ class RingsView(QGraphicsView):
     def dragLeaveEvent(self, event) -> None:
         # Not super(): it expects its own dragEnterEvent to have run, and warns otherwise.
         self._scene.highlight_area(None)
+        self._last_hint = ""
         event.accept()
+
+    def _hover_drop(self, point: QPointF, contact_id: int | None) -> None:
+        self._scene.highlight_area(point, contact_id)
+        hint = self._scene.drag_hint(contact_id, point)
+        if hint != getattr(self, "_last_hint", ""):
+            self._last_hint = hint
+            if hint:
+                self.drag_hint.emit(hint)
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        grabbed = self._scene.mouseGrabberItem()
+        if isinstance(grabbed, NodeItem) and event.buttons() & Qt.MouseButton.LeftButton:
+            self._hover_drop(self.mapToScene(event.position().toPoint()), grabbed.contact_id)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        self._scene.highlight_area(None)
+        self._last_hint = ""
 
     def dropEvent(self, event) -> None:
         if not event.mimeData().hasFormat(CONTACT_MIME):

@@ -1,32 +1,65 @@
-"""A non-modal message over the canvas that fades by itself (refusals, hints)."""
+"""A non-modal message over the canvas that fades by itself (refusals, hints), and after a
+move, swap or unplace an **Undo** button beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
-class Toast(QLabel):
+class Toast(QFrame):
     def __init__(self, parent: QWidget):
         super().__init__(parent)
         self.setObjectName("toast")
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setStyleSheet("QLabel#toast { background: rgba(40, 44, 52, 225); color: white;"
-                           " border-radius: 8px; padding: 8px 14px; }")
+        self.setStyleSheet(
+            "QFrame#toast { background: rgba(40, 44, 52, 230); border-radius: 8px; }"
+            "QFrame#toast QLabel { color: white; padding: 6px 4px 6px 10px; }"
+            "QFrame#toast QPushButton { color: #9cd3ff; background: transparent; border: none;"
+            " font-weight: bold; padding: 6px 12px; }"
+            "QFrame#toast QPushButton:hover { text-decoration: underline; }")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.undo_button = QPushButton("Undo", self)
+        self.undo_button.setAccessibleName("Undo that")
+        self.undo_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay on the canvas
+        self.undo_button.clicked.connect(self._undo_clicked)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        row.setSpacing(0)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.undo_button)
+        self._undo: Callable[[], object] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.hide()
 
-    def show_message(self, text: str, msec: int = 5000) -> None:
-        self.setText(text)
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_message(self, text: str, msec: int = 5000,
+                     undo: Callable[[], object] | None = None) -> None:
+        """Show ``text`` for ``msec``; with ``undo``, an Undo button that calls it."""
+        self._undo = undo
+        self.undo_button.setVisible(undo is not None)
+        self.label.setText(text)
         parent = self.parentWidget()
-        width = min(520, max(200, parent.width() - 40))
+        width = min(560, max(220, parent.width() - 40))
         self.setFixedWidth(width)
-        self.adjustSize()
+        self.layout().activate()
+        self.setFixedHeight(self.layout().heightForWidth(width)
+                            if self.layout().hasHeightForWidth() else self.sizeHint().height())
         self.move((parent.width() - width) // 2, parent.height() - self.height() - 18)
         self.show()
         self.raise_()
-        self._timer.start(msec)
+        self._timer.start(msec if undo is None else max(msec, 8000))
+
+    def _undo_clicked(self) -> None:
+        undo, self._undo = self._undo, None
+        self.hide()
+        if undo is not None:
+            undo()

@@ -209,7 +209,8 @@ def test_full_ring_refuses_a_drop_beside_people(qtbot, db_path, full_inner):
     toast = window.toast
     assert toast.isVisible()
     assert "inner ring is full" in toast.text()
-    assert "Inner 1" in toast.text()  # it says whom you could swap with
+    # one short line, not everyone's name (issue 20)
+    assert toast.text() == "The inner ring is full (3/3) — drop onto someone to swap"
     assert toast.geometry().intersects(window.view.viewport().rect())
     assert "inner ring is full" in window.statusBar().currentMessage()
     assert window.isActiveWindow()  # not a modal box: the window keeps working
