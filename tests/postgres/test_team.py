@@ -243,6 +243,7 @@ def test_two_clients_initialising_at_once_both_succeed(pg_server):
     finally:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'DROP ROLE IF EXISTS "{name}_planner_definer"')  # db init's own role
         admin.close()
 
 
