@@ -663,3 +663,28 @@ def test_db_status_warns_a_user_of_an_outdated_setup(pg_server):
         assert data["security"]["ok"] is False
         assert run_cli("--db", pg.url(), "db", "init").returncode == 0
         assert "Security setup: ok" in run_cli("--db", pg.url(eve), "db", "status").stdout
+
+
+def test_an_admin_without_createrole_still_gets_a_safe_setup_and_a_warning(pg_server):
+    """No CREATEROLE, not the database's owner: db init still pins and qualifies every
+    function (the hijack fails), and db status says what it could not do."""
+    from planner.storage.postgres_status import team_status
+
+    with fresh_cluster() as pg:
+        plain = pg.role("plain")
+        pg.sql(f'CREATE ROLE "{plain}" LOGIN')
+        pg.sql(f'GRANT CREATE ON SCHEMA public TO "{plain}"')
+        init(pg, plain)
+        eve = pg.role("eve")
+        pg.sql(f'CREATE ROLE "{eve}" LOGIN')
+        admin = postgres.connect(pg.url(plain))
+        try:
+            postgres.add_user(admin, eve)
+        finally:
+            admin.close()
+        assert attempt_escalation(pg, eve) == []  # TEMP is still PUBLIC's here
+        assert not is_superuser(pg, eve) and rls_everywhere(pg)
+        with logged_in(pg, eve) as handle:
+            warnings = team_status(handle.db, pg.url(eve)).warnings
+        assert any(f"should belong to {pg.name}_planner_definer" in w for w in warnings)
+        assert any("REVOKE TEMP ON DATABASE" in w for w in warnings)
