@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
@@ -221,6 +221,17 @@ class Actions:
             if kind not in KIND_KEYS:
                 more.addAction(self.log_kind[kind.value])
         return menu
+
+    def limit_single_keys_to(self, *widgets) -> None:
+        """Actions whose shortcut is a bare letter work only while one of ``widgets`` has
+        the focus (they are still in the menus, with their key shown)."""
+        for action in (*self.log_kind.values(), self.log_note):
+            key = action.shortcut()
+            if key.isEmpty() or key[0].keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+                continue
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            for widget in widgets:
+                widget.addAction(action)
 
     def set_person_enabled(self, on: bool) -> None:
         for action in self.person_actions:

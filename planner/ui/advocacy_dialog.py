@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from planner.domain import advocacy as rules
 from planner.domain.errors import PlannerError
 from planner.domain.when import parse_when
+from planner.ui.discard_guard import GuardsTyping
 
 WARNING_STYLE = "color: #b35c00; font-weight: bold;"
 
 
-class _LedgerDialog(QDialog):
+class _LedgerDialog(GuardsTyping, QDialog):
     def __init__(self, parent, title: str):
         super().__init__(parent)
         self.setWindowTitle(title)

@@ -19,6 +19,7 @@ from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services.contacts import clean_fields
+from planner.ui.discard_guard import GuardsTyping
 from planner.ui.validation import check_inline
 
 
@@ -38,7 +39,7 @@ def _handles(text: str) -> dict[str, str]:
     return out
 
 
-class ContactDialog(QDialog):
+class ContactDialog(GuardsTyping, QDialog):
     """Opened with ``open()``; read ``values()`` in the ``accepted`` handler."""
 
     def __init__(self, parent=None, contact: Contact | None = None, can_place: bool = True):

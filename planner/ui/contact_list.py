@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QDrag, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -89,6 +89,10 @@ class ContactTable(QTableView):
 class ContactListPanel(SidePanel):
     person_selected = Signal(object)  # contact id or None
     person_activated = Signal(int)  # double-click / Enter
+    #: right-click on a person: (contact id, global position), the same menu as a node's
+    context_menu_requested = Signal(int, object)
+    #: the people the search matches (None: no search), for the canvas to highlight
+    matches_changed = Signal(object)
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -102,6 +106,8 @@ class ContactListPanel(SidePanel):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search contacts")
         self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.installEventFilter(self)
 
         self.unplaced_only = QCheckBox("Unplaced only", self)
         self.unplaced_only.setAccessibleName("Show only unplaced contacts")
@@ -132,6 +138,8 @@ class ContactListPanel(SidePanel):
         self.view.setItemDelegateForColumn(STATUS, StatusDotDelegate(self.view))
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu_requested)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)
 
@@ -149,6 +157,35 @@ class ContactListPanel(SidePanel):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
         self._update_count()
+
+    def eventFilter(self, watched, event) -> bool:
+        """In the search box: Esc clears it, Down goes into the results."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                return True
+            if event.key() == Qt.Key.Key_Down and self.proxy.rowCount():
+                self.view.setFocus()
+                current = self.view.currentIndex()
+                if not current.isValid():
+                    self.view.setCurrentIndex(self.proxy.index(0, 0))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _search_changed(self, text: str) -> None:
+        if not text.strip():
+            self.matches_changed.emit(None)
+            return
+        ids = {self.proxy.index(row, 0).data(Role.CONTACT_ID)
+               for row in range(self.proxy.rowCount())}
+        self.matches_changed.emit(ids)
+
+    def _menu_requested(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        cid = index.data(Role.CONTACT_ID) if index.isValid() else None
+        if cid is not None:
+            self.view.setCurrentIndex(index)
+            self.context_menu_requested.emit(cid, self.view.viewport().mapToGlobal(pos))
 
     def resizeEvent(self, event) -> None:
         """A narrow panel (a laptop) keeps the names whole: "Last touch" shows only when

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import KIND_KEYS, Kind
 from planner.domain.when import parse_when
+from planner.ui.discard_guard import GuardsTyping
 from planner.ui.validation import check_inline
 
 NOTE = "note"
@@ -39,7 +40,7 @@ class _EnterSaves(QObject):
         return False
 
 
-class LogDialog(QDialog):
+class LogDialog(GuardsTyping, QDialog):
     """Log a touchpoint (or write a note when kind is "note"). Open with ``open()``."""
 
     def __init__(self, parent, contact_name: str, kind: str = "coffee", *, when: str = "now",

@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
 
         self.actions = Actions(self, document.undo_stack)
         self.menus = self.actions.build_menus(self.menuBar())
+        # one-key logging (C, I, S…) only while the rings or the list have the keys: never
+        # from a stray key in another panel
+        self.actions.limit_single_keys_to(self.view, self.contact_list.view)
         self.toolbar = QToolBar("Toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -141,6 +144,8 @@ class MainWindow(QMainWindow):
             timeline.delete_requested.connect(self.history.delete)
         self.activity.jump_requested.connect(self.jump_to_entry)
         self.view.context_menu_requested.connect(self._node_menu)
+        self.contact_list.context_menu_requested.connect(self._node_menu)
+        self.contact_list.matches_changed.connect(self.scene.highlight_matches)
         self.focus.log_requested.connect(self._log_from_focus)
         self.focus.person_selected.connect(self.select)
         self.focus.message.connect(self.show_message)

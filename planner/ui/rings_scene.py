@@ -66,6 +66,8 @@ class RingsScene(QGraphicsScene):
                     node = NodeItem(contact)
                     node.released.connect(self._node_released)
                     node.show_name(self._names_shown)
+                    matches = getattr(self, "_matches", None)
+                    node.setOpacity(1.0 if matches is None or contact.id in matches else 0.25)
                     node.setPos(x, y)
                     self.addItem(node)
                     self.nodes[contact.id] = node
@@ -92,6 +94,12 @@ class RingsScene(QGraphicsScene):
             node.set_status(NEUTRAL_HALO, "")
         else:
             node.set_status(STATUS_COLORS[status.value], status.label)
+
+    def highlight_matches(self, ids: set | None) -> None:
+        """A search in the list: the people it matches stand out, the others fade."""
+        self._matches = ids
+        for cid, node in self.nodes.items():
+            node.setOpacity(1.0 if ids is None or cid in ids else 0.25)
 
     def show_names(self, on: bool) -> None:
         if on != self._names_shown:
