@@ -163,7 +163,7 @@ def offer_restore(database: str | None, problem: Exception, *, parent=None,
 
     path = _database_path(database)
     latest = latest_backup(path) if path is not None else None
-    if latest is None or classify_file(path).kind != "damaged":  # only damage is undone so
+    if latest is None or classify_file(path).kind not in ("damaged", "altered"):  # undoable
         return None
     box = QMessageBox(QMessageBox.Icon.Critical, "Mentorship Planner",
                       f"{problem}\n\nThe latest backup is {latest.name}. Restoring it keeps a "

@@ -189,3 +189,32 @@ def test_run_gui_shows_the_offer_for_a_damaged_file(qtbot, tmp_path, monkeypatch
     window = seen["windows"][0]
     qtbot.addWidget(window)
     assert [c.name for c in window.document.contacts()] == ["Ada Lovelace"]
+
+
+def test_gui_offers_to_restore_a_database_someone_planted_a_trigger_in(qtbot, tmp_path):
+    """A file whose schema was altered (here: a trigger that wipes the notes) is refused
+    at open; the window offers the latest backup, which has no trigger."""
+    import sqlite3
+
+    from planner.app import offer_restore
+
+    db = tmp_path / "planner.db"
+    make_database_with_backup(db)
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TRIGGER wipe AFTER INSERT ON touchpoint BEGIN DELETE FROM note; END")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseProblem, match="trigger") as problem:
+        open_database(str(db))
+    outcome = []
+    box = offer_restore(str(db), problem.value, on_done=outcome.append)
+    assert box is not None and "wipe" in box.text()
+    box.restore_button.click()
+    qtbot.waitUntil(lambda: outcome == [True])
+    opened = open_database(str(db))
+    try:
+        triggers = {r[0] for r in opened.db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type='trigger'").fetchall()}
+    finally:
+        opened.close()
+    assert "wipe" not in triggers
