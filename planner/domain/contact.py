@@ -82,12 +82,10 @@ class Contact:
 
 
 def initials(name: str) -> str:
-    words = [w for w in re.split(r"[\s\-_.]+", name.strip()) if w and w[0].isalnum()]
-    if not words:
-        return "?"
-    if len(words) == 1:
-        return words[0][:2].upper()
-    return (words[0][0] + words[-1][0]).upper()
+    """Whole characters, right-to-left scripts kept unjoined (see domain/initials.py)."""
+    from planner.domain.initials import initials as whole_initials
+
+    return whole_initials(name)
 
 
 def clean_text(

@@ -317,16 +317,9 @@ def fsync_file(path: Path) -> None:
 
 def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    from planner.storage.atomic_file import fsync_folder
+
+    fsync_folder(path)
 
 
 def sidecar_files(path: Path) -> list[Path]:
