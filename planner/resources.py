@@ -131,7 +131,9 @@ def style_sheet(theme: str) -> str:
     name = str(theme).strip().lower()
     if name not in THEMES:
         raise ValueError(f"unknown theme {theme!r}: use one of {', '.join(THEMES)}")
-    return resource_path("styles", f"{name}.qss").read_text(encoding="utf-8")
+    text = resource_path("styles", f"{name}.qss").read_text(encoding="utf-8")
+    # images in a sheet are found through the resources folder, in a bundle too
+    return text.replace("@RESOURCES@", resources_root().as_posix())
 
 
 def expected_resources() -> list[str]:
@@ -141,6 +143,7 @@ def expected_resources() -> list[str]:
     names += [f"icons/kinds/{name}.svg" for name in (*KIND_ICON_NAMES, *EVENT_ICON_NAMES)]
     names += [f"icons/actions/{name}.svg" for name in ACTION_ICON_NAMES]
     names += [f"styles/{theme}.qss" for theme in THEMES]
+    names += ["icons/ui/check-light.svg"]
     names += [f"desktop/{DESKTOP_ID}.desktop", f"desktop/{DESKTOP_ID}.metainfo.xml"]
     return names
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from planner.domain import advocacy as rules
 from planner.domain.errors import PlannerError
 from planner.domain.when import parse_when
+from planner.ui.dates import date_time_text
 from planner.ui.discard_guard import GuardsTyping
 
 WARNING_STYLE = "color: #b35c00; font-weight: bold;"
@@ -74,7 +75,7 @@ class _LedgerDialog(GuardsTyping, QDialog):
 
     def validate(self, *args) -> bool:
         try:
-            self.when_hint.setText(self.moment().astimezone().strftime("%A %d %B %Y, %H:%M"))
+            self.when_hint.setText(date_time_text(self.moment(), long=True))
             self.values()
             self.check()
         except PlannerError as exc:

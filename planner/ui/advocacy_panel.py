@@ -38,13 +38,14 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.kinds import parse_kind
 from planner.services import advocacy as svc
 from planner.ui.advocacy_dialog import WARNING_STYLE, AskDialog, GiveDialog, WinDialog
+from planner.ui.dates import date_text
 from planner.ui.log_dialog import LogDialog
 
 ROW_ID = Qt.ItemDataRole.UserRole + 1
 
 
 def _day(moment) -> str:
-    return moment.astimezone().strftime("%d %b %Y") if moment else ""
+    return date_text(moment) if moment else ""
 
 
 class LedgerFlows(QObject):

@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from planner.domain.cadence import urgency
 from planner.domain.contact import Contact
 from planner.domain.rings import RING_ORDER
+from planner.ui.dates import date_text
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
 from planner.ui.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
 
@@ -88,7 +89,7 @@ def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
 def _last_touch_text(contact: Contact) -> str:
     if contact.last_touch is None:
         return "never"
-    return contact.last_touch.astimezone().strftime("%d %b %Y")
+    return date_text(contact.last_touch)
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -189,7 +190,7 @@ class ContactTableModel(QAbstractTableModel):
             placed = (self.document.contact(cid) for cid in self._placed)
             return {s.label for s in map(self.document.status_of, filter(None, placed)) if s}
         if column == LAST:
-            return {"never", *(datetime(2000, m, 28).strftime("%d %b %Y") for m in range(1, 13))}
+            return {"never", *(date_text(datetime(2000, m, 28)) for m in range(1, 13))}
         return set()
 
     def contact_at(self, row: int) -> Contact:

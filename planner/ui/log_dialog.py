@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import KIND_KEYS, Kind
 from planner.domain.when import parse_when
+from planner.ui.dates import date_time_text
 from planner.ui.discard_guard import GuardsTyping
 from planner.ui.validation import check_inline
 
@@ -119,7 +120,7 @@ class LogDialog(GuardsTyping, QDialog):
 
         def check() -> None:
             at = self.moment()
-            self.when_hint.setText(at.astimezone().strftime("%A %d %B %Y, %H:%M"))
+            self.when_hint.setText(date_time_text(at, long=True))
             self.values()
 
         return check_inline(check, self.error,

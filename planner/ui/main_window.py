@@ -173,7 +173,8 @@ class MainWindow(QMainWindow):
         """A demo database: a banner says so and leads back to the user's own database
         (``own_database``, a path; None: the Open Database File dialog)."""
         self.demo_banner = add_banner(self)
-        self.demo_banner.say('Demo data — <a href="own">Open your own database</a>')
+        self.demo_banner.say('Demo data — <a href="own" style="color:#0b4f8a">Open your own '
+                             'database</a>')
         self.demo_banner.linkActivated.connect(lambda _link: self.leave_demo.emit(own_database))
         self.setWindowTitle(window_title(self.document.database.target).replace(
             " — ", " (demo) — ", 1))

@@ -7,21 +7,61 @@ decides what a drop means and the document changes the data.
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QEasingCurve, QPointF, QPropertyAnimation, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
     QGraphicsObject,
-    QGraphicsSimpleTextItem,
 )
 
 from planner.domain.contact import Contact
 from planner.domain.rings import Ring
+from planner.ui.dates import date_text
 from planner.ui.geometry import NODE_RADIUS
 from planner.ui.palette import NEUTRAL_HALO, RING_COLORS
 
 HALO = 5.0
 ANIMATION_MS = 180
+
+
+class NameLabel(QGraphicsItem):
+    """A name under a node, at a readable size whatever the zoom (it ignores the view's
+    scale), centred, on a pale pill so it reads over the rings' colours."""
+
+    def __init__(self, parent: QGraphicsItem):
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._text = ""
+        self._font = QFont(QApplication.font())
+        self._font.setPointSizeF(max(8.5, self._font.pointSizeF() - 0.5))
+        self._rect = QRectF()
+
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str) -> None:
+        self.prepareGeometryChange()
+        self._text = text
+        width = QFontMetricsF(self._font).horizontalAdvance(text) + 8
+        height = QFontMetricsF(self._font).height() + 2
+        self._rect = QRectF(-width / 2, 0, width, height)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        palette = QApplication.palette()
+        back = QColor(palette.color(QPalette.ColorRole.Base))
+        back.setAlpha(215)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(back)
+        painter.drawRoundedRect(self._rect, 6, 6)
+        painter.setFont(self._font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self._text)
 
 
 class NodeItem(QGraphicsObject):
@@ -46,10 +86,11 @@ class NodeItem(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self._label = QGraphicsSimpleTextItem(self)
-        self._label.setBrush(QApplication.palette().color(QPalette.ColorRole.WindowText))
+        self._label = NameLabel(self)
         self._label.setVisible(False)
         self._names_shown = False
+        self._always_named = False  # inner and middle nodes: their name is always under them
+        self.next_due = ""
         self.set_contact(contact)
 
     # -- data ------------------------------------------------------------------
@@ -76,27 +117,46 @@ class NodeItem(QGraphicsObject):
         self._contact = contact
         self._name = contact.name
         self._initials = contact.initials
-        self._label.setText(contact.name)
-        rect = self._label.boundingRect()
-        self._label.setPos(-rect.width() / 2, self.radius + HALO + 2)
+        # the middle ring is crowded: first names; the inner ring and hover: full names
+        first = contact.name.split()[0] if contact.name.split() else contact.name
+        self._label.set_text(first if ring is Ring.MIDDLE else contact.name)
+        self._label.setPos(0, self.radius + HALO + 1)
         self.setToolTip(self._tooltip(contact))
         self.update()
         return True
 
-    def set_status(self, color: str, text: str) -> None:
-        """The halo's colour and the status words in the tooltip."""
-        if QColor(color) != self.halo_color or text != self.status_text:
+    def set_status(self, color: str, text: str, next_due: str = "") -> None:
+        """The halo's colour; the status words and when they are next due in the card."""
+        if QColor(color) != self.halo_color or (text, next_due) != (self.status_text,
+                                                                   self.next_due):
             self.halo_color = QColor(color)
-            self.status_text = text
+            self.status_text, self.next_due = text, next_due
             self.setToolTip(self._tooltip(self._contact))
             self.update()
 
+    def set_initials(self, text: str) -> None:
+        """Initials told apart from everyone else's on the ring (the scene decides)."""
+        if text != self._initials:
+            self._initials = text
+            self.update()
+
+    @property
+    def initials(self) -> str:
+        return self._initials
+
+    def name_always(self, on: bool) -> None:
+        """The name under the node at every zoom (inner and middle rings)."""
+        self._always_named = on
+        self._label.setVisible(on or self._names_shown)
+
     def _tooltip(self, contact: Contact) -> str:
-        last = contact.last_touch.astimezone().strftime("%a %d %b %Y") if contact.last_touch \
-            else "never"
+        """The hover card: name, ring and status, last touch, next due."""
+        last = date_text(contact.last_touch, weekday=True) if contact.last_touch else "never"
         lines = [contact.name, f"{self.ring.label} ring · last touch {last}"]
         if self.status_text:
             lines.append(self.status_text)
+        if self.next_due:
+            lines.append(f"next due {self.next_due}")
         return "\n".join(lines)
 
     # -- geometry and painting -------------------------------------------------------
@@ -128,7 +188,8 @@ class NodeItem(QGraphicsObject):
             painter.drawEllipse(QPointF(0, 0), r + HALO + 1, r + HALO + 1)
         font = QFont(painter.font())
         font.setBold(True)
-        font.setPixelSize(max(9, int(r * 0.72)))
+        longer = len(self._initials) > 2
+        font.setPixelSize(max(9, int(r * (0.6 if longer else 0.72))))
         painter.setFont(font)
         painter.setPen(QColor("white"))
         painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
@@ -181,7 +242,7 @@ class NodeItem(QGraphicsObject):
     def show_name(self, always: bool) -> None:
         """Names are drawn at a readable zoom; otherwise only while hovered."""
         self._names_shown = always
-        self._label.setVisible(always)
+        self._label.setVisible(always or self._always_named)
 
     def hoverEnterEvent(self, event) -> None:
         self.setZValue(5)
@@ -190,5 +251,5 @@ class NodeItem(QGraphicsObject):
 
     def hoverLeaveEvent(self, event) -> None:
         self.setZValue(0)
-        self._label.setVisible(self._names_shown)
+        self._label.setVisible(self._names_shown or self._always_named)
         super().hoverLeaveEvent(event)

@@ -24,6 +24,7 @@ from planner.services import contacts as contact_svc
 from planner.services.touchpoints import current_user
 from planner.ui.advocacy_panel import AdvocacyPanel
 from planner.ui.collapsible import Section
+from planner.ui.dates import date_time_text, day_text
 from planner.ui.icons import kind_icon
 from planner.ui.palette import STATUS_COLORS
 from planner.ui.timeline_model import TimelineModel
@@ -32,7 +33,7 @@ from planner.ui.window_layout import SidePanel
 
 
 def _fmt_time(moment) -> str:
-    return moment.astimezone().strftime("%a %d %b %Y, %H:%M") if moment else "never"
+    return date_time_text(moment)
 
 
 def _ago(moment, today=None) -> str:
@@ -46,8 +47,7 @@ def _ago(moment, today=None) -> str:
         return "yesterday"
     if 1 < days < 14:
         return f"{days} days ago"
-    text = day.strftime("%a %d %b").replace(" 0", " ")
-    return text if day.year == today.year else f"{text} {day.year}"
+    return day_text(day, today)
 
 
 def _kind(kind: str | None) -> str:

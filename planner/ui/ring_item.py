@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.geometry import NODE_RADIUS, RADIUS
 from planner.ui.palette import RING_COLORS
+
+
+def is_dark() -> bool:
+    """The window is in its dark theme (theme.apply_theme marks the application)."""
+    app = QApplication.instance()
+    return app is not None and app.property("planner_scheme") == "dark"
 
 
 class RingItem(QGraphicsItem):
@@ -66,8 +72,13 @@ class RingItem(QGraphicsItem):
         color = QColor(RING_COLORS[self.ring])
         state = self.state
         band = QColor(color)
-        band.setAlpha({"empty": 10, "partial": 22, "full": 38, "over": 38}[state]
-                      + (40 if self.highlighted else 0))
+        if is_dark():  # a warm colour thinly over a dark ground turns brown: keep it faint
+            band.setAlpha({"empty": 5, "partial": 9, "full": 14, "over": 14}[state]
+                          + (30 if self.highlighted else 0))
+            color = color.lighter(112)
+        else:
+            band.setAlpha({"empty": 10, "partial": 22, "full": 38, "over": 38}[state]
+                          + (40 if self.highlighted else 0))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillPath(self._band(), QBrush(band))
         r = RADIUS[self.ring]
@@ -93,8 +104,11 @@ class RingItem(QGraphicsItem):
         metrics = painter.fontMetrics()
         width = metrics.horizontalAdvance(text) + 14
         r = RADIUS[self.ring]
-        # Inner: the empty centre; others: inside their band, just under the top node.
+        # Inner: the empty centre; others: inside their band, under the top node (and, on
+        # the middle ring, under that node's name)
         top = -10 if self.ring is Ring.INNER else -r + NODE_RADIUS[self.ring] + 12
+        if self.ring is Ring.MIDDLE:
+            top += 30
         box = QRectF(-width / 2, top, width, 20)
         painter.setPen(Qt.PenStyle.NoPen)
         fill = QColor("#c0392b") if state == "over" else color

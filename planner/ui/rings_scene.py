@@ -8,11 +8,15 @@ slots. A refused drop sends the node back to where it was.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
+from planner.domain.cadence import next_due
+from planner.domain.initials import unique_initials
 from planner.domain.rings import RING_ORDER, Ring
+from planner.ui.dates import date_text
 from planner.ui.geometry import (
     NODE_RADIUS,
     RADIUS,
@@ -78,22 +82,40 @@ class RingsScene(QGraphicsScene):
                 if node.contact is not contact and node.set_contact(contact):
                     self._show_status(node, contact)
                 node.move_to_slot(QPointF(x, y), animate=self.animate)
+            self._label_ring(ring, members)
+
+    def _label_ring(self, ring: Ring, members: list) -> None:
+        """Initials different for everyone on the ring; names under inner and middle nodes."""
+        texts = unique_initials({c.id: c.name for c in members})
+        for contact in members:
+            node = self.nodes.get(contact.id)
+            if node is not None:
+                node.set_initials(texts[contact.id])
+                node.name_always(ring is not Ring.OUTER)
 
     def _update_contacts(self, ids: list) -> None:
+        renamed: set[Ring] = set()
         for cid in ids:
             node = self.nodes.get(cid)
             contact = self.document.contact(cid)
             if node is not None and contact is not None and contact.ring is not None:
                 if node.contact is not contact:  # sync() may have shown it already
+                    if node.name != contact.name:
+                        renamed.add(contact.ring)
                     node.set_contact(contact)
                 self._show_status(node, contact)
+        for ring in renamed:  # a new name may make (or end) a clash of initials
+            self._label_ring(ring, self.document.ring_members(ring))
 
     def _show_status(self, node: NodeItem, contact) -> None:
         status = self.document.status_of(contact)
         if status is None:
             node.set_status(NEUTRAL_HALO, "")
-        else:
-            node.set_status(STATUS_COLORS[status.value], status.label)
+            return
+        days = contact.cadence_days or self.document.cadence(contact.ring)
+        due = next_due(contact.last_touch, days, datetime.now(UTC))
+        node.set_status(STATUS_COLORS[status.value], status.label,
+                        date_text(due, weekday=True))
 
     def highlight_matches(self, ids: set | None) -> None:
         """A search in the list: the people it matches stand out, the others fade."""

@@ -48,12 +48,21 @@ class RingsView(QGraphicsView):
         self.zoom = 1.0
         self._scene.show_names(self._fitted_scale >= NAMES_AT_ZOOM)
 
-    def zoom_by(self, factor: float) -> None:
+    def zoom_by(self, factor: float, about=None) -> None:
+        """Zoom about the centre of the view (keys), or about ``about``, a viewport point
+        (the wheel: the point under the pointer stays under it where the view can scroll)."""
         new = max(0.5, min(6.0, self.zoom * factor))
         if new == self.zoom:
             return
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        held = self.mapToScene(about) if about is not None else None
         self.scale(new / self.zoom, new / self.zoom)
         self.zoom = new
+        if held is not None:
+            drift = self.mapFromScene(held) - about
+            for bar, delta in ((self.horizontalScrollBar(), drift.x()),
+                               (self.verticalScrollBar(), drift.y())):
+                bar.setValue(bar.value() + delta)
         self._scene.show_names(self.transform().m11() >= NAMES_AT_ZOOM)
 
     def zoom_in(self) -> None:
@@ -68,10 +77,11 @@ class RingsView(QGraphicsView):
             self.fit()
 
     def wheelEvent(self, event) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120
-            if steps:
-                self.zoom_by(ZOOM_STEP ** steps)
+        """The plain wheel zooms about the pointer (the rings fit the view: there is
+        nothing to scroll to); a touchpad's sideways swipe still scrolls."""
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(ZOOM_STEP ** steps, about=event.position().toPoint())
             event.accept()
             return
         super().wheelEvent(event)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
 from planner.services import search as search_svc
 from planner.storage.search_index import MARK_END, MARK_START, SearchHit
+from planner.ui.dates import date_text, date_time_text
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -42,11 +43,11 @@ class SearchResultsModel(QAbstractListModel):
             return None
         hit = self.hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            when = hit.at.astimezone().strftime("%d %b %Y")
+            when = date_text(hit.at)
             return f"{when} · {hit.kind} — {hit.contact}: " + hit.snippet.replace(
                 MARK_START, "").replace(MARK_END, "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.at.astimezone().strftime("%A %d %B %Y, %H:%M")
+            return date_time_text(hit.at, long=True)
         if role == HIT_ROLE:
             return hit
         if role == ENTRY_ID_ROLE:

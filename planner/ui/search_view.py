@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate
 
+from planner.ui.dates import date_text
 from planner.ui.search_model import HIT_ROLE, highlighted_html
 
 
@@ -15,7 +16,7 @@ class SearchDelegate(QStyledItemDelegate):
     def _doc(self, hit, width: int, palette: QPalette) -> QTextDocument:
         doc = QTextDocument()
         doc.setDocumentMargin(4)
-        when = hit.at.astimezone().strftime("%d %b %Y")
+        when = date_text(hit.at)
         color = palette.color(QPalette.ColorRole.Text).name()
         doc.setHtml(f"<div style='color:{color}'><b>{html.escape(hit.contact)}</b> · "
                     f"{html.escape(hit.kind)} · {when}<br>{highlighted_html(hit)}</div>")

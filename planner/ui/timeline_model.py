@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from planner.domain.timeline import EntryType, TimelineEntry
 from planner.services import touchpoints as svc
 from planner.storage.timeline_repo import cursor_after
+from planner.ui.dates import date_time_text, day_text, time_text
 
 PAGE = 100
 
@@ -37,8 +38,7 @@ def day_label(day: date, today: date | None = None) -> str:
         return "Yesterday"
     if delta == -1:
         return "Tomorrow"
-    text = day.strftime("%a %d %b").replace(" 0", " ")
-    return text if day.year == today.year else f"{text} {day.year}"
+    return day_text(day, today)
 
 
 def byline(entry: TimelineEntry, user: str) -> str:
@@ -56,7 +56,7 @@ def byline(entry: TimelineEntry, user: str) -> str:
 
 def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
     """One readable line: what, when, with whom (and by whom: ``by``)."""
-    clock = entry.at.astimezone().strftime("%H:%M")
+    clock = time_text(entry.at)
     if entry.type is EntryType.TOUCHPOINT:
         from planner.domain.kinds import parse_kind
 
@@ -214,7 +214,7 @@ class TimelineModel(QAbstractListModel):
         if role == Role.KIND:
             return entry.kind
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.at.astimezone().strftime("%A %d %B %Y, %H:%M")
+            return date_time_text(entry.at, long=True)
         return None
 
     def flags(self, index):

@@ -417,7 +417,10 @@ def test_frozen_app_reads_resources_from_the_bundle(frozen_bundle):
     assert R.kind_icon_path("call") == frozen_bundle / "icons" / "kinds" / "call.svg"
     # not bundled: the fallback badge, from the bundle too
     assert R.kind_icon_path("coffee") == frozen_bundle / "icons" / "kinds" / "other.svg"
-    assert R.style_sheet("dark") == (ROOT / "styles" / "dark.qss").read_text(encoding="utf-8")
+    # the sheet's images are found in the bundle too (issue 20: the dark check mark)
+    sheet = (ROOT / "styles" / "dark.qss").read_text(encoding="utf-8")
+    assert R.style_sheet("dark") == sheet.replace("@RESOURCES@", frozen_bundle.as_posix())
+    assert f"url({frozen_bundle.as_posix()}/icons/ui/check-light.svg)" in R.style_sheet("dark")
 
 
 def test_frozen_app_reports_what_the_bundle_lacks(frozen_bundle):

@@ -1,0 +1,133 @@
+"""A canvas a person can read (issue 20): names under the inner and middle nodes, initials
+told apart on a ring (whole characters, unjoined Arabic), a hover card with the next due
+date, the wheel zooming about the pointer, and a dark theme without a brown ring."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from planner.domain.initials import ZWNJ
+from planner.domain.rings import Ring
+from planner.ui import theme
+from tests.gui.helpers import band_point, open_window, populate, view_point
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def people(db_path):
+    return populate(db_path, inner=2, middle=4, outer=3, extra={
+        "Mark Williams": (Ring.OUTER, {}), "Maria Wöhler": (Ring.OUTER, {}),
+        "محمد علي": (Ring.MIDDLE, {}), "Émile Zola": (Ring.INNER, {})})
+
+
+def label_of(node) -> str:
+    return node._label.text() if node._label.isVisible() else ""
+
+
+def test_names_under_inner_and_middle_nodes_initials_on_the_outer(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    nodes = window.scene.nodes
+    assert label_of(nodes[people["Émile Zola"]]) == "Émile Zola"  # inner: the full name
+    assert label_of(nodes[people["Middle 2"]]) == "Middle"  # middle: the first name
+    assert label_of(nodes[people["Mark Williams"]]) == ""  # outer: on hover
+    # the labels keep a readable size whatever the zoom, while the nodes shrink
+    view, node = window.view, nodes[people["Émile Zola"]]
+
+    def on_screen(item) -> float:
+        return item.deviceTransform(view.viewportTransform()).mapRect(
+            item.boundingRect()).height()
+
+    label, disc = on_screen(node._label), on_screen(node)
+    assert label >= 14
+    view.zoom_out()
+    view.zoom_out()
+    assert on_screen(node._label) == pytest.approx(label)
+    assert on_screen(node) < disc * 0.8
+
+
+def test_initials_are_unique_whole_and_unjoined(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    nodes = window.scene.nodes
+    assert nodes[people["Mark Williams"]].initials == "MWi"
+    assert nodes[people["Maria Wöhler"]].initials == "MWö"
+    assert nodes[people["محمد علي"]].initials == f"م{ZWNJ}ع"
+    assert nodes[people["Émile Zola"]].initials == "ÉZ"
+    # a rename that ends the clash gives the short initials back
+    from planner.document.commands import EditContactCommand
+
+    window.document.push(EditContactCommand(window.document, people["Maria Wöhler"],
+                                            {"name": "Maria Jones"}))
+    assert nodes[people["Mark Williams"]].initials == "MW"
+    assert nodes[people["Maria Wöhler"]].initials == "MJ"
+
+
+def test_the_hover_card_says_ring_status_last_touch_and_next_due(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    node = window.scene.nodes[people["Mark Williams"]]
+    lines = node.toolTip().split("\n")
+    assert lines[:3] == ["Mark Williams", "Outer ring · last touch never", "never contacted"]
+    assert lines[3].startswith("next due ")
+    # hovering shows the name at once
+    viewport = window.view.viewport()
+    QTest.mouseMove(viewport, window.view.mapFromScene(node.pos()))
+    qtbot.waitUntil(lambda: label_of(node) == "Mark Williams")
+
+
+def _wheel(view, at: QPoint, notches: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    position = QPointF(at)
+    event = QWheelEvent(position, QPointF(view.viewport().mapToGlobal(at)), QPoint(0, 0),
+                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton, modifiers,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def test_the_plain_wheel_zooms_about_the_pointer(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    view = window.view
+    fitted = view.transform().m11()
+    pointer = view_point(view, *band_point(Ring.OUTER, 60))
+    under = view.mapToScene(pointer)
+    _wheel(view, pointer, 2)
+    assert view.transform().m11() == pytest.approx(fitted * 1.2 ** 2)
+    moved = view.mapFromScene(under) - pointer
+    assert abs(moved.x()) <= 2 and abs(moved.y()) <= 2  # still under the pointer
+    # the keys zoom about the centre of the view
+    view.fit()
+    centre = view.viewport().rect().center()
+    middle = view.mapToScene(centre)
+    QTest.keyClick(view, Qt.Key.Key_Equal, CTRL)
+    assert view.transform().m11() == pytest.approx(fitted * 1.2)
+    moved = view.mapFromScene(middle) - centre
+    assert abs(moved.x()) <= 2 and abs(moved.y()) <= 2
+
+
+@pytest.fixture
+def dark():
+    app = QApplication.instance()
+    theme.apply_theme("dark", app)
+    yield
+    theme.apply_theme("light", app)
+
+
+def _hue_saturation(color: QColor) -> tuple[int, int]:
+    return color.hsvHue(), color.hsvSaturation()
+
+
+def test_the_dark_theme_has_no_brown_ring_and_readable_buttons(qtbot, db_path, people, dark):
+    window = open_window(qtbot, db_path)
+    window.scene.update()
+    image = window.view.viewport().grab().toImage()
+    point = view_point(window.view, *band_point(Ring.MIDDLE, 135))
+    band = image.pixelColor(point)
+    # a faint warm tint on the dark ground, not a brown: dark and barely saturated
+    assert band.lightness() < 60 and band.hsvSaturation() < 90, band.name()
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    qtbot.addWidget(buttons)
+    assert buttons.button(QDialogButtonBox.StandardButton.Ok).icon().isNull()
+    sheet = QApplication.instance().styleSheet()
+    assert "check-light.svg" in sheet and "@RESOURCES@" not in sheet
