@@ -9,7 +9,10 @@ import click
 from planner.cli.common import cli, with_db
 from planner.domain.errors import DatabaseProblem, InvalidInput
 
-IMPORT_FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv", "json")
+IMPORT_FORMATS = (
+    "auto", "vcard", "jcard", "google", "outlook", "linkedin", "thunderbird", "roundcube", "csv",
+    "json",
+)
 SHOWN_DUPLICATES = 20
 
 
@@ -59,9 +62,17 @@ def _mapping(items: tuple[str, ...]) -> dict[str, str] | None:
     metavar="FIELD=COLUMN",
     help="CSV column for a field (repeatable), e.g. --map email='E-mail 1'; for any CSV.",
 )
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Read a CSV (or vCard) in this encoding, e.g. shift_jis, euc-kr, gb18030, big5, "
+    "koi8-r, windows-1252, instead of the one detected.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every duplicate.")
 @with_db
-def import_(file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, verbose) -> None:
+def import_(
+    file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, encoding, verbose
+) -> None:
     """Bring people in from a vCard or CSV file (phone, Google, Outlook, LinkedIn).
 
     Shows new, duplicate and invalid entries with their card or line; the
@@ -69,7 +80,11 @@ def import_(file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, ver
     """
     from planner.services import importing
 
-    kind = importing.detect_kind(file) if fmt == "auto" else fmt
+    if encoding is not None:
+        from planner.importers.textfile import check_encoding
+
+        check_encoding(encoding)
+    kind = importing.detect_kind(file, encoding) if fmt == "auto" else fmt
     if kind == "json":
         _import_dump(file, dry_run)
         return
@@ -77,10 +92,18 @@ def import_(file: Path, fmt: str, dry_run: bool, on_duplicate: str, mapping, ver
 
     reading = StderrProgress(f"reading {file.name}")
     try:
-        preview = importing.preview_import(file, fmt, _mapping(mapping), progress=reading)
+        preview = importing.preview_import(
+            file, fmt, _mapping(mapping), progress=reading, encoding=encoding
+        )
     finally:
         reading.close()
-    click.echo(f"Read {file.name} ({preview.format}): {preview.summary()}")
+    described = ", ".join(filter(None, (preview.format, preview.encoding_text())))
+    click.echo(f"Read {file.name} ({described}): {preview.summary()}")
+    warning = preview.encoding_warning()
+    if warning:
+        click.echo(f"Note: {warning} (--encoding NAME).")
+    for note in preview.notes:
+        click.echo(f"Note: {note}.")
     problems = preview.problem_lines()
     if problems:
         click.echo("Problems:")

@@ -17,7 +17,8 @@ MAX_TEXT = 5_000_000  # a 1 MB note is fine; 5 MB is a refusal, not a hang
 # C0 and C1 controls (tab, LF and CR are judged separately); C1 includes NEL and CSI.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# A domain needs no dot: user@localhost and contact1@invalid are addresses (RFC 5321).
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from planner.importers.csv_formats import csv_columns, detect_format, parse_csv
 from planner.importers.csv_specs import MAPPING_FIELDS, guess_mapping
+from planner.importers.jcard import parse_jcards
 from planner.importers.records import (
     Cancelled,
     ImportedContact,
@@ -44,14 +45,22 @@ def parse_file(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
+    encoding: str | None = None,
 ) -> ParseResult:
-    """Read contacts from a file path or its bytes; ``fmt`` "auto" detects the format."""
+    """Read contacts from a file path or its bytes; ``fmt`` "auto" detects the format.
+
+    ``encoding`` overrides what the file's encoding was found to be.
+    """
     data, filename = _read(path_or_bytes)
     if fmt == "auto":
-        fmt = detect_format(data, filename)
+        fmt = detect_format(data, filename, encoding)
+    if fmt == "jcard":
+        return parse_jcards(data, progress=progress, should_cancel=should_cancel)
     if fmt == "vcard":
-        return parse_vcards(data, progress=progress, should_cancel=should_cancel)
-    return parse_csv(data, fmt, mapping, progress=progress, should_cancel=should_cancel)
+        return parse_vcards(data, progress=progress, should_cancel=should_cancel,
+                            encoding=encoding)
+    return parse_csv(data, fmt, mapping, progress=progress, should_cancel=should_cancel,
+                     encoding=encoding)
 
 
 def _read(path_or_bytes: str | Path | bytes) -> tuple[bytes, str]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from planner.domain.errors import InvalidInput
+from planner.importers.column_kinds import KEPT, NOT_KEPT, column_kind
 
 # Mapping keys a user (or guess_mapping) can assign a column to.
 MAPPING_FIELDS = (
@@ -97,6 +98,20 @@ class Spec:
     notes_from: list[tuple[str, str]] = field(default_factory=list)  # (column, template)
     # email column -> its type columns; Google marks the primary one "* Home"
     preferred: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Thunderbird's "Birth Year", "Birth Month", "Birth Day" (any may be missing)
+    birthday_parts: tuple[str, str, str] | None = None
+    # recognised columns the planner keeps no field for: (kind, column), for the preview
+    not_kept: list[tuple[str, str]] = field(default_factory=list)
+
+    def columns(self) -> set[str]:
+        """Every column this spec reads (case-folded)."""
+        found = [
+            *self.name, *self.first, *self.middle, *self.last, *self.emails, *self.phones,
+            *self.organization, *self.title, *self.notes, *self.tags, *self.birthday,
+            *(c for _, c in self.handles), *(c for c, _ in self.notes_from),
+            *(self.birthday_parts or ()),
+        ]
+        return {c.casefold() for c in found if c}
 
 
 def _numbered(header: list[str], pattern: str) -> list[str]:
@@ -167,6 +182,122 @@ def linkedin_spec(header: list[str]) -> Spec:
     )
 
 
+# The published headers of address books whose layout is recognised by name. Thunderbird
+# writes its column names in the language of its interface (English, German, French shown;
+# the column kinds read any other); Roundcube's is the header of its CSV import/export.
+THUNDERBIRD_COLUMNS = {
+    "en": (
+        "First Name", "Last Name", "Display Name", "Nickname", "Primary Email",
+        "Secondary Email", "Screen Name", "Work Phone", "Home Phone", "Fax Number",
+        "Pager Number", "Mobile Number", "Home Address", "Home Address 2", "Home City",
+        "Home State", "Home ZipCode", "Home Country", "Work Address", "Work Address 2",
+        "Work City", "Work State", "Work ZipCode", "Work Country", "Job Title", "Department",
+        "Organization", "Web Page 1", "Web Page 2", "Birth Year", "Birth Month", "Birth Day",
+        "Custom 1", "Custom 2", "Custom 3", "Custom 4", "Notes",
+    ),
+    "de": (
+        "Vorname", "Nachname", "Anzeigename", "Spitzname", "Primäre E-Mail-Adresse",
+        "Sekundäre E-Mail-Adresse", "Chat-Name", "Tel. dienstlich", "Tel. privat",
+        "Fax-Nummer", "Pager-Nummer", "Mobil-Tel.-Nr.", "Privat: Adresse", "Privat: Adresse 2",
+        "Privat: Ort", "Privat: Bundesland", "Privat: PLZ", "Privat: Land",
+        "Dienstlich: Adresse", "Dienstlich: Adresse 2", "Dienstlich: Ort",
+        "Dienstlich: Bundesland", "Dienstlich: PLZ", "Dienstlich: Land", "Arbeitstitel",
+        "Abteilung", "Organisation", "Webseite 1", "Webseite 2", "Geburtsjahr", "Geburtsmonat",
+        "Geburtstag", "Benutzerdef. 1", "Benutzerdef. 2", "Benutzerdef. 3", "Benutzerdef. 4",
+        "Notizen",
+    ),
+    "fr": (
+        "Prénom", "Nom de famille", "Nom à afficher", "Surnom", "Adresse électronique principale",
+        "Adresse électronique secondaire", "Nom d’utilisateur", "Tél. professionnel",
+        "Tél. personnel", "Fax", "Pager", "Portable", "Adresse privée", "Adresse privée 2",
+        "Ville", "Pays/État", "Code postal", "Pays/Région", "Adresse professionnelle",
+        "Adresse professionnelle 2", "Ville professionnelle", "Pays/État professionnel",
+        "Code postal professionnel", "Pays/Région professionnel", "Profession", "Service",
+        "Société", "Site Web 1", "Site Web 2", "Année de naissance", "Mois de naissance",
+        "Jour de naissance", "Divers 1", "Divers 2", "Divers 3", "Divers 4", "Notes",
+    ),
+}
+ROUNDCUBE_COLUMNS = (
+    "First Name", "Middle Name", "Last Name", "Display Name", "Nickname", "Prefix", "Suffix",
+    "Email Home", "Email Work", "Email Other", "Phone Home", "Phone Work", "Phone Mobile",
+    "Phone Other", "Fax Home", "Fax Work", "Pager", "Company", "Department", "Job Title",
+    "Birthday", "Anniversary", "Gender", "Maiden Name", "Assistant", "Manager", "Spouse",
+    "Address Home Street", "Address Home City", "Address Home Zip", "Address Home Country",
+    "Address Work Street", "Address Work City", "Address Work Zip", "Address Work Country",
+    "Web Page", "Web Page Home", "Web Page Work", "Notes", "Groups",
+)
+
+
+def classified_spec(header: list[str]) -> Spec:
+    """A spec from what each column says it holds (Thunderbird, Roundcube, any language)."""
+    spec = Spec()
+    targets = {
+        "name": spec.name, "first": spec.first, "middle": spec.middle, "last": spec.last,
+        "email": spec.emails, "phone": spec.phones, "organization": spec.organization,
+        "title": spec.title, "notes": spec.notes, "tags": spec.tags,
+        "birthday": spec.birthday,
+    }
+    parts: dict[str, str] = {}
+    for column in header:
+        kind = column_kind(column)
+        if kind in targets:
+            targets[kind].append(column)
+        elif kind in ("birth_year", "birth_month", "birth_day"):
+            parts.setdefault(kind, column)
+        elif kind == "website":
+            spec.handles.append((URL_SERVICE, column))
+        elif kind == "im":
+            spec.handles.append(("im", column))
+        elif kind in NOT_KEPT:
+            spec.not_kept.append((kind, column))
+    if "birth_year" in parts or "birth_month" in parts:
+        if "birth_day" not in parts and spec.birthday:  # German "Geburtstag" beside the year
+            parts["birth_day"] = spec.birthday.pop(0)
+        spec.birthday_parts = (
+            parts.get("birth_year", ""), parts.get("birth_month", ""), parts.get("birth_day", "")
+        )
+    return spec
+
+
+def augmented(spec: Spec, header: list[str]) -> Spec:
+    """``spec`` plus every e-mail and phone column it does not read (any layout brings all
+    its addresses in), other recognised fields as fallbacks, and the columns of fields the
+    planner does not keep, for the preview's warning."""
+    read = spec.columns()
+    found = classified_spec([c for c in header if c.casefold() not in read])
+    spec.emails.extend(found.emails)
+    spec.phones.extend(found.phones)
+    for mine, theirs in (
+        (spec.organization, found.organization),
+        (spec.title, found.title),
+        (spec.birthday, found.birthday),
+    ):
+        mine.extend(theirs)
+    if not spec.notes:
+        spec.notes.extend(found.notes)
+    if spec.birthday_parts is None and not spec.birthday:
+        spec.birthday_parts = found.birthday_parts
+    if not spec.name and not spec.first and not spec.last:
+        spec.name, spec.first, spec.middle, spec.last = (
+            found.name, found.first, found.middle, found.last
+        )
+    services = {service for service, _ in spec.handles}
+    spec.handles.extend(h for h in found.handles if h[0] not in services or h[0] == URL_SERVICE)
+    spec.not_kept = list(dict.fromkeys([*spec.not_kept, *found.not_kept]))
+    return spec
+
+
+def with_unmapped(spec: Spec, header: list[str]) -> Spec:
+    """A chosen mapping is the user's word: recognised columns it leaves out (another
+    e-mail column, say) are not read, but named in the preview when they hold data."""
+    read = spec.columns()
+    for column in header:
+        kind = column_kind(column)
+        if column.casefold() not in read and (kind in KEPT or kind in NOT_KEPT):
+            spec.not_kept.append((kind, column))
+    return spec
+
+
 def mapping_spec(mapping: dict[str, str]) -> Spec:
     """A spec from "our field -> their column"; refuses a mapping without a name or email."""
     spec = Spec()
@@ -214,4 +345,16 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
             if column not in used and key not in mapping and _normal(column) in synonyms:
                 mapping[key] = column
                 used.add(column)
+    for column in columns:  # then what the column says it holds, in any language
+        key = _KIND_FIELDS.get(column_kind(column) or "")
+        if key and column not in used and key not in mapping:
+            mapping[key] = column
+            used.add(column)
     return mapping
+
+
+_KIND_FIELDS = {
+    "name": "name", "first": "first_name", "last": "last_name", "email": "email",
+    "phone": "phone", "organization": "organization", "title": "title", "notes": "notes",
+    "tags": "tags", "birthday": "birthday",
+}

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from planner.domain.errors import InvalidInput
-from planner.importers.textfile import decode_bytes
+from planner.importers.textfile import decode_text
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SCAN_ROWS = 50  # a preamble longer than this is not a contact export
@@ -31,29 +31,35 @@ class Table:
     header_line: int
     delimiter: str
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells)
+    encoding: str = "utf-8"  # the Python codec the file was read with
+    encoding_how: str = "utf-8"  # bom, utf-8, utf-16, detected or chosen (textfile.Decoded)
 
 
-def read_table(data: bytes, known: Callable[[list[str]], str] | None = None) -> Table:
+def read_table(
+    data: bytes, known: Callable[[list[str]], str] | None = None, encoding: str | None = None
+) -> Table:
     """Decode, detect the delimiter, find the header and read the rows.
 
     ``known(cells)`` names a recognised export format (or returns "csv"); a row
     it recognises is taken as the header even after a preamble.
     """
-    table, rows, _ = open_table(data, known)
+    table, rows, _ = open_table(data, known, encoding)
     table.rows = list(rows)
     return table
 
 
 def open_table(
-    data: bytes, known: Callable[[list[str]], str] | None = None
+    data: bytes, known: Callable[[list[str]], str] | None = None, encoding: str | None = None
 ) -> tuple[Table, Iterator[tuple[int, list[str]]], int]:
     """Like :func:`read_table`, but the data rows come one at a time from an iterator.
 
     Only the first rows are read to find the header; a million-row file is then
     read row by row (bounded memory). The third value is an upper bound of the
-    number of data rows (its line count), for progress.
+    number of data rows (its line count), for progress. ``encoding`` is the user's
+    choice; without it the encoding is found (:func:`decode_text`) and said in the table.
     """
-    text = decode_bytes(data, fallback="cp1252")
+    decoded = decode_text(data, encoding)
+    text = decoded.text
     delimiter = detect_delimiter(text)
     rows = _physical_rows(text, delimiter)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
@@ -63,7 +69,9 @@ def open_table(
     header_line, header = head[index]
     total = max(text.count("\n") + (not text.endswith("\n")) - header_line, 0)
     rest = itertools.chain(head[index + 1 :], rows)
-    return Table([h.strip() for h in header], header_line, delimiter), rest, total
+    table = Table([h.strip() for h in header], header_line, delimiter,
+                  encoding=decoded.encoding, encoding_how=decoded.how)
+    return table, rest, total
 
 
 def _physical_rows(text: str, delimiter: str):

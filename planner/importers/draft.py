@@ -32,6 +32,7 @@ class Draft:
         self.birthday = None
         self.notes: list[str] = []
         self.tags: list[str] = []
+        self.photo = b""  # a thumbnail already made (planner.importers.photos)
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(ImportProblem(self.where, field, message))
@@ -91,27 +92,37 @@ class Draft:
         if note:
             self.notes.append(note)
 
-    def finish(self) -> ImportedContact | None:
-        """The person, or None when there is nothing to call them by."""
+    def finish(self, name_from_phone: bool = True) -> ImportedContact | None:
+        """The person, or None when there is nothing to call them by.
+
+        Someone with only a phone number is named after it (a phone book entry),
+        unless ``name_from_phone`` is False (a card cut short: the number may be too).
+        """
         emails = values.unique([e for _, e in sorted(self.emails, key=lambda p: p[0])])
+        phones = values.unique([p for _, p in sorted(self.phones, key=lambda p: p[0])])
         name = (
             self.full_name
             or " ".join(self.name_parts)
             or self.organization
             or (emails[0] if emails else "")
         )
+        if not name and phones and name_from_phone:
+            name = phones[0]  # a phone book entry with only a number is still someone
+            self.where = self.source
+            self.problem("name", "no name in the file: named after the phone number")
         if not name:
             return None
         return ImportedContact(
             name=self._clipped(name, "name", MAX_NAME),
             emails=emails,
-            phones=values.unique([p for _, p in sorted(self.phones, key=lambda p: p[0])]),
+            phones=phones,
             handles=dict(self.handles),
             organization=self.organization,
             title=self.title,
             birthday=self.birthday,
             notes=self._clipped("\n\n".join(self.notes), "notes", MAX_TEXT),
             tags=values.unique(self.tags),
+            photo=self.photo,
             source=self.source,
             line=self.line,
         )

@@ -35,6 +35,7 @@ class ImportedContact:
     birthday: Birthday | None = None
     notes: str = ""
     tags: list[str] = field(default_factory=list)
+    photo: bytes = b""  # a small square PNG/JPEG thumbnail (planner.importers.photos)
     source: str = ""  # where in the file, for the preview: "card 3 (line 17)", "line 12"
     line: int = 0
 
@@ -65,6 +66,9 @@ class ParseResult:
     problems: list[ImportProblem] = field(default_factory=list)
     invalid: list[ImportProblem] = field(default_factory=list)
     format: str = ""
+    encoding: str = ""  # as people name it ("Shift_JIS"); "" for vCard (each line says)
+    encoding_how: str = ""  # bom, utf-8, utf-16, detected or chosen
+    notes: list[str] = field(default_factory=list)  # about the whole file, for the preview
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from planner.domain.errors import InvalidInput
 
@@ -23,6 +24,147 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+# What the detector's codec names are called by the people who chose them.
+_SHOWN = {
+    "cp932": "Shift_JIS",
+    "shift_jis": "Shift_JIS",
+    "cp949": "EUC-KR",
+    "euc_kr": "EUC-KR",
+    "gb18030": "GB18030",
+    "gb2312": "GB18030",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "koi8_r": "KOI8-R",
+    "koi8_u": "KOI8-U",
+    "euc_jp": "EUC-JP",
+    "utf_8": "UTF-8",
+    "utf-8": "UTF-8",
+    "latin_1": "ISO-8859-1",
+    "mac_roman": "Mac Roman",
+}
+_MAX_CHAOS = 0.2  # more mess than this in every candidate: no encoding fits, say so
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and how its encoding was known.
+
+    ``how`` is "bom" (the file says so), "utf-8" (it decodes as UTF-8), "detected"
+    (a guess by the charset detector: the preview shows it and offers another) or
+    "chosen" (the user named it).
+    """
+
+    text: str
+    encoding: str  # a Python codec name
+    how: str
+
+    @property
+    def shown(self) -> str:
+        return encoding_label(self.encoding)
+
+
+def encoding_label(encoding: str) -> str:
+    """``cp932`` → ``Shift_JIS``, ``cp1252`` → ``Windows-1252``: the name people know."""
+    key = codecs.lookup(encoding).name if _known(encoding) else encoding
+    if key in _SHOWN or encoding in _SHOWN:
+        return _SHOWN.get(key) or _SHOWN[encoding]
+    if m := re.fullmatch(r"cp(12\d\d)", key):
+        return f"Windows-{m.group(1)}"
+    if m := re.fullmatch(r"iso8859[-_](\d+)", key):
+        return f"ISO-8859-{m.group(1)}"
+    return key.upper().replace("_", "-")
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def check_encoding(name: str) -> str:
+    """The codec for a name the user typed (``--encoding shift_jis``); InvalidInput if none."""
+    name = name.strip()
+    if not name or not _known(name):
+        raise InvalidInput(
+            f"unknown encoding {name!r}: use a name such as utf-8, windows-1252, shift_jis, "
+            "euc-kr, gb18030, big5 or koi8-r"
+        )
+    return codecs.lookup(name).name
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode a CSV export: a chosen encoding, else its BOM, UTF-8, UTF-16, or the detector.
+
+    Never a silent guess: a detected encoding comes back as ``how == "detected"``
+    for the preview to show; a file no encoding fits is refused.
+    """
+    if not data or not data.strip(b" \t\r\n\x00"):
+        raise InvalidInput("the file is empty")
+    if encoding:
+        decoded = Decoded(_decode_chosen(data, check_encoding(encoding)), encoding, "chosen")
+    else:
+        decoded = _decode_found(data)
+    if _looks_binary(decoded.text):
+        raise InvalidInput("the file is not a text file (it looks like binary data)")
+    return decoded
+
+
+def _decode_chosen(data: bytes, encoding: str) -> str:
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom) and codecs.lookup(bom_encoding).name == encoding:
+            data = data[len(bom) :]
+            break
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InvalidInput(
+            f"the file cannot be read as {encoding_label(encoding)} (byte "
+            f"0x{data[err.start]:02x} at position {err.start}): choose another encoding"
+        ) from None
+
+
+def _decode_found(data: bytes) -> Decoded:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom) :].decode(encoding), encoding, "bom")
+            except UnicodeDecodeError:
+                if encoding != "utf-8":
+                    raise InvalidInput(
+                        f"the file says it is {encoding.upper()[:6]} text but cannot be decoded"
+                    ) from None
+                data = data[len(bom) :]  # a UTF-8 BOM in front of ANSI text: detect it
+                break
+    if b"\x00" in data:
+        text, encoding = _utf16_without_bom(data)
+        return Decoded(text, encoding, "utf-16")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _detect(data)
+
+
+def _detect(data: bytes) -> Decoded:
+    """The detector's best candidate; Windows-1252 wins a tie (the commonest ANSI export)."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches or matches[0].chaos > _MAX_CHAOS:
+        raise InvalidInput(
+            "the encoding of the file cannot be recognised (it is neither UTF-8 nor any "
+            "encoding that makes sense of it): choose one, e.g. --encoding windows-1252"
+        )
+    best = matches[0]
+    for match in matches[1:]:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01:
+            best = match
+            break
+    return Decoded(str(best), best.encoding, "detected")
 
 
 def decode_bytes(data: bytes, fallback: str) -> str:
@@ -59,7 +201,7 @@ def _decode_with_bom(data: bytes) -> str | None:
 def _decode_without_bom(data: bytes, fallback: str) -> str:
     data = data.removeprefix(codecs.BOM_UTF8)
     if b"\x00" in data:
-        return _utf16_without_bom(data)
+        return _utf16_without_bom(data)[0]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -72,7 +214,7 @@ def _decode_without_bom(data: bytes, fallback: str) -> str:
         return data.decode("latin-1")  # never fails: every byte is a character
 
 
-def _utf16_without_bom(data: bytes) -> str:
+def _utf16_without_bom(data: bytes) -> tuple[str, str]:
     """Some tools write UTF-16 without a BOM; NUL bytes on one side give it away."""
     even = data[0::2].count(0)
     odd = data[1::2].count(0)
@@ -80,7 +222,7 @@ def _utf16_without_bom(data: bytes) -> str:
     if half and max(even, odd) >= 0.3 * half and min(even, odd) <= 0.05 * half:
         encoding = "utf-16-le" if odd > even else "utf-16-be"
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             pass
     raise InvalidInput("the file is not a text file (it contains NUL bytes)")

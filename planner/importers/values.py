@@ -27,6 +27,10 @@ _MONTHS = {
     )
 }
 _NO_YEAR_MARKERS = {1604}  # Apple writes 1604 when the year is unknown
+# Dates written when there is no date at all: 0001-01-01 (.NET), 1000-01-01, 1601-01-01
+# (Windows), 1900-01-01 and 4501-01-01 (Outlook's "None").
+_NO_DATE_YEARS = {1, 1000, 1601, 1900, 4501, 9999}
+_OLDEST_YEAR = 1600  # an earlier year is a placeholder (Apple writes 1604): the day is kept
 _SOCIAL_SITES = {
     "linkedin.com": "linkedin",
     "github.com": "github",
@@ -51,10 +55,18 @@ def multi_line(text: str | None) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
+_DISPLAY_NAME = re.compile(r"^(?:\"[^\"]*\"|[^<>\"]*)\s*<([^<>]+)>$")
+
+
 def email_value(text: str) -> str:
-    """An email address without ``mailto:`` or angle brackets, or ValueError."""
+    """An email address without ``mailto:``, angle brackets or a display name
+    (``"Omega" <omega@example.com>``), or ValueError."""
     value = one_line(text)
-    value = re.sub(r"^mailto:", "", value, flags=re.IGNORECASE).strip("<> ")
+    value = re.sub(r"^mailto:", "", value, flags=re.IGNORECASE).strip()
+    named = _DISPLAY_NAME.match(value)
+    if named:
+        value = named.group(1)
+    value = re.sub(r"^mailto:", "", value.strip("<> "), flags=re.IGNORECASE)
     try:
         value = clean_email(value)
     except InvalidInput as err:
@@ -87,7 +99,13 @@ def birthday_value(text: str, omit_year: int | None = None) -> Birthday | None:
     if value in {"", "0/0/00", "00/00/0000", "0000-00-00", "--"}:
         return None
     year, month, day = _date_parts(value)
-    if year is not None and (year in _NO_YEAR_MARKERS or year == omit_year or year == 0):
+    if year is not None and (month, day) == (1, 1) and year in _NO_DATE_YEARS:
+        return None
+    if year is not None and year >= 4500:
+        return None
+    if year is not None and (
+        year in _NO_YEAR_MARKERS or year == omit_year or year < _OLDEST_YEAR
+    ):
         year = None
     try:
         return Birthday(month, day, year)
@@ -99,7 +117,9 @@ def _date_parts(value: str) -> tuple[int | None, int, int]:
     v = value.split("T")[0].strip() if re.match(r"^[\d-]+T", value) else value
     if m := re.fullmatch(r"(\d{4})-?(\d{1,2})-?(\d{1,2})", v):
         return int(m[1]), int(m[2]), int(m[3])
-    if m := re.fullmatch(r"--(\d{2})-?(\d{2})", v):
+    if m := re.fullmatch(r"--?(\d{2})-?(\d{2})", v):
+        return None, int(m[1]), int(m[2])
+    if m := re.fullmatch(r"0(\d{2})(\d{2})", v):  # Sony Ericsson: 5 digits, no year
         return None, int(m[1]), int(m[2])
     if m := re.fullmatch(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", v):
         return int(m[1]), int(m[2]), int(m[3])
@@ -152,6 +172,18 @@ def split_list(text: str) -> list[str]:
         if separator in value:
             return [part.strip() for part in value.split(separator) if part.strip()]
     return [value] if value else []
+
+
+def without_system_groups(tags: list[str]) -> list[str]:
+    """Google's system groups are no tags: "* myContacts" (everyone) goes, "* starred" is
+    "starred"; the same in Google's "Outlook CSV" and vCard exports (``myContacts``)."""
+    out = []
+    for tag in tags:
+        plain = tag.removeprefix("*").strip()
+        if plain.casefold() in ("mycontacts", "my contacts"):
+            continue
+        out.append(plain if tag.startswith("*") else tag)
+    return out
 
 
 def unique(values: list[str]) -> list[str]:

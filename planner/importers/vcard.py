@@ -18,11 +18,12 @@ from planner.importers.records import (
     ShouldCancel,
     Ticker,
 )
-from planner.importers.textfile import decode_bytes
-from planner.importers.values import social_handle, split_list
+from planner.importers.textfile import decode_bytes, decode_text
+from planner.importers.values import social_handle, split_list, without_system_groups
 from planner.importers.vcard_lines import (
     Prop,
     RawCard,
+    card_version,
     check_binary,
     count_cards,
     parse_property,
@@ -73,13 +74,18 @@ def parse_vcards(
     *,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
+    encoding: str | None = None,
 ) -> ParseResult:
     """Read every card in ``data``; ``InvalidInput`` if there is nothing to read.
 
     ``progress(done, total)`` is called every 100 cards; ``should_cancel()``
     returning True raises :class:`~planner.importers.records.Cancelled`.
+    ``encoding`` (the user's choice) is used for every line that names no CHARSET.
     """
-    text = decode_bytes(data, fallback="surrogateescape")
+    if encoding:
+        text = decode_text(data, encoding).text
+    else:
+        text = decode_bytes(data, fallback="surrogateescape")
     total = count_cards(text)
     if not total:
         raise InvalidInput("the file contains no vCards (no BEGIN:VCARD line)")
@@ -97,18 +103,25 @@ def parse_vcards(
     return result
 
 
-def read_card(card: RawCard, result: ParseResult) -> None:
-    """Turn one card into a contact, or into an entry in ``result.invalid``."""
-    source = f"card {card.number} (line {card.line})"
+def read_card(
+    card: RawCard, result: ParseResult, where: str = "", unit: str = "line"
+) -> None:
+    """Turn one card into a contact, or into an entry in ``result.invalid``.
+
+    ``where`` names the card for the preview (a jCard has no lines: its
+    properties are counted instead, ``unit="property"``).
+    """
+    source = where or f"card {card.number} (line {card.line})"
     draft = Draft(source, card.line, result.problems)
+    version = card_version(card)
     for number, line in card.lines:
-        draft.where = f"card {card.number} (line {number})"
+        draft.where = f"card {card.number} ({unit} {number})"
         try:
-            apply_property(parse_property(line, number), draft)
+            apply_property(parse_property(line, number), draft, version)
         except ValueError as err:
             draft.problem(property_name(line), f"left out: {err}")
     draft.where = source
-    contact = draft.finish()
+    contact = draft.finish(name_from_phone=card.closed)
     if contact is None:
         message = "no name, organisation or email address"
         if not card.closed:
@@ -127,48 +140,67 @@ def property_name(line: str) -> str:
     return name[:40] if name.replace("-", "").isalnum() else "?"
 
 
-def apply_property(prop: Prop, draft: Draft) -> None:
-    """Route one property to the draft; unknown properties are ignored on purpose."""
+def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
+    """Route one property to the draft; unknown properties are ignored on purpose.
+
+    Values are unescaped by the card's own version's rules (2.1 has almost none).
+    """
     name = prop.name
-    if name in BINARY:
+    if name == "PHOTO":
+        read_photo(prop, draft)
+    elif name in BINARY:
         check_binary(prop)
     elif name == "FN":
-        draft.set_full_name(unescape(prop.value))
+        draft.set_full_name(unescape(prop.value, version))
     elif name == "N":
-        read_name(prop, draft)
+        read_name(prop, draft, version)
     elif name == "EMAIL":
-        draft.add_email(unescape(prop.value), name, prop.preferred)
+        draft.add_email(unescape(prop.value, version), name, prop.preferred)
     elif name == "TEL":
-        draft.add_phone(unescape(prop.value), name, prop.preferred)
+        draft.add_phone(unescape(prop.value, version), name, prop.preferred)
     elif name == "ORG":
-        parts = [p.strip() for p in split_escaped(prop.value, ";") if p.strip()]
+        parts = [p.strip() for p in split_escaped(prop.value, ";", version) if p.strip()]
         draft.set_organization(parts[0] if parts else "", name)
     elif name == "TITLE":
-        draft.set_title(unescape(prop.value), name)
+        draft.set_title(unescape(prop.value, version), name)
     elif name == "BDAY":
         omit = prop.param("X-APPLE-OMIT-YEAR")
         draft.set_birthday(
-            unescape(prop.value), name, int(omit) if omit.isascii() and omit.isdigit() else None
+            unescape(prop.value, version), name,
+            int(omit) if omit.isascii() and omit.isdigit() else None,
         )
     elif name == "NOTE":
-        draft.add_note(unescape(prop.value))
+        draft.add_note(unescape(prop.value, version))
     elif name == "CATEGORIES":
-        draft.add_tags(split_escaped(prop.value, ","))
+        tags = split_escaped(prop.value, ",", version)
+        if version == "2.1":
+            tags = [t for tag in tags for t in tag.split(";")]
+        draft.add_tags(without_system_groups([t.strip() for t in tags]))
     else:
-        read_handle(prop, draft)
+        read_handle(prop, draft, version)
 
 
-def read_name(prop: Prop, draft: Draft) -> None:
+def read_photo(prop: Prop, draft: Draft) -> None:
+    """An inline PHOTO becomes the person's thumbnail; a damaged or huge one costs itself."""
+    check_binary(prop)
+    from planner.importers.photos import photo_from_property
+
+    thumbnail = photo_from_property(prop)
+    if thumbnail:
+        draft.photo = draft.photo or thumbnail
+
+
+def read_name(prop: Prop, draft: Draft, version: str = "3.0") -> None:
     """N is family;given;additional;prefix;suffix; we show "given additional family"."""
-    parts = [*split_escaped(prop.value, ";"), "", "", ""]
+    parts = [*split_escaped(prop.value, ";", version), "", "", ""]
     family, given, additional = parts[0], parts[1], parts[2]
     draft.set_name_parts([given, additional.replace(",", " "), family])
 
 
-def read_handle(prop: Prop, draft: Draft) -> None:
+def read_handle(prop: Prop, draft: Draft, version: str = "3.0") -> None:
     """URL, IMPP, X-SOCIALPROFILE and the X- messenger properties."""
     name = prop.name
-    value = unescape(prop.value).strip()
+    value = unescape(prop.value, version).strip()
     if name == "URL":
         found = social_handle(value)
         service, value = found if found else ("website", value)

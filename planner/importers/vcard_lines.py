@@ -27,6 +27,7 @@ _QP_PARAM = re.compile(r"QUOTED-PRINTABLE", re.IGNORECASE)
 _CHARSET = re.compile(r";CHARSET=([^;:]+)", re.IGNORECASE)
 _BAD_QP = re.compile(r"=(?![0-9A-Fa-f]{2})")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
 _AGENT = re.compile(r"^(?:[\w-]+\.)?AGENT(?:;[^:]*)?:\s*$", re.IGNORECASE)
 
 
@@ -38,6 +39,7 @@ class RawCard:
     line: int
     lines: list[tuple[int, str]] = field(default_factory=list)
     closed: bool = False
+    version: str = ""  # "2.1", "3.0" or "4.0" (from its VERSION line when empty)
 
 
 @dataclass
@@ -151,7 +153,9 @@ def parse_property(line: str, number: int) -> Prop:
     for listed in params.get("TYPE", ()):
         types.update(t.strip().lower() for t in listed.split(",") if t.strip())
     encodings = {e.upper() for e in params.get("ENCODING", ())} | {t.upper() for t in types}
-    if "QUOTED-PRINTABLE" in encodings:
+    if "QUOTED-PRINTABLE" in encodings and name.upper().rsplit(".", 1)[-1] in _BINARY:
+        value = binascii.a2b_qp(value.encode("latin-1", "replace")).decode("latin-1")
+    elif "QUOTED-PRINTABLE" in encodings:
         value = decode_quoted_printable(value, params.get("CHARSET", [None])[0])
     return Prop(name.upper(), params, types, value, number)
 
@@ -185,15 +189,36 @@ def check_binary(prop: Prop) -> None:
         raise ValueError("the embedded data is damaged (not valid base64)") from None
 
 
-def unescape(value: str) -> str:
-    r"""Undo vCard text escaping: ``\n`` is a line break, ``\x`` is ``x``."""
-    if "\\" not in value:
+def card_version(card: RawCard) -> str:
+    """The card's VERSION ("2.1", "3.0", "4.0"); 3.0 when it says none."""
+    if card.version:
+        return card.version
+    for _number, line in card.lines:
+        head, _, value = line.partition(":")
+        if head.strip().upper().rsplit(".", 1)[-1] == "VERSION":
+            return value.strip() or "3.0"
+    return "3.0"
+
+
+def unescape(value: str, version: str = "3.0") -> str:
+    r"""Undo vCard text escaping: ``\n`` is a line break, ``\x`` is ``x``.
+
+    vCard 2.1 has no text escapes at all (line breaks are quoted-printable): a
+    backslash in a 2.1 FN or NOTE is the text itself.
+    """
+    if "\\" not in value or version == "2.1":
         return value
     return _ESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
-def split_escaped(value: str, separator: str) -> list[str]:
-    """Split on separators not escaped by a backslash, then unescape each part."""
+def split_escaped(value: str, separator: str, version: str = "3.0") -> list[str]:
+    r"""Split on separators not escaped by a backslash, then unescape each part.
+
+    In vCard 2.1 only ``\;`` is an escape (in structured values such as N and
+    ORG); any other backslash stays.
+    """
+    if version == "2.1":
+        return _split_21(value, separator)
     parts: list[str] = []
     current: list[str] = []
     escaped = False
@@ -208,5 +233,27 @@ def split_escaped(value: str, separator: str) -> list[str]:
             current = []
         else:
             current.append(ch)
+    if escaped:
+        current.append("\\")
     parts.append(unescape("".join(current)))
+    return parts
+
+
+def _split_21(value: str, separator: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and value[i + 1 : i + 2] == ";":
+            current.append(";")
+            i += 2
+            continue
+        if ch == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
     return parts

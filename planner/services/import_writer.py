@@ -5,6 +5,7 @@ Runs inside :func:`planner.services.importing.apply_import`'s one transaction.
 
 from __future__ import annotations
 
+import json
 import re
 
 from planner.domain.contact import clean_list
@@ -57,13 +58,9 @@ class Writer:
             elif on_duplicate == "skip":
                 summary.skipped += 1
             elif row.match_row is not None and row.match_row in self.pending:
-                merge_into(self.pending[row.match_row], row.values or {})
-                summary.merged += 1
-                self.step(1)
+                self.merge(self.pending[row.match_row], row)
             elif row.match_id is not None and row.match_id in self.current:
-                merge_into(self.current[row.match_id], row.values or {})
-                summary.merged += 1
-                self.step(1)
+                self.merge(self.current[row.match_id], row)
             else:  # the person it matched was removed since the preview
                 summary.problems.append(f"{row.where}: the matching person is gone; added instead")
                 self.add(row)
@@ -71,6 +68,14 @@ class Writer:
         self.batch = list(self.pending.items())
         self.flush()
         self.write_merges()
+
+    def merge(self, existing: dict, row: PreviewRow) -> None:
+        """Merge one duplicate; one that brings nothing new is counted as unchanged."""
+        if merge_into(existing, row.values or {}):
+            self.summary.merged += 1
+        else:
+            self.summary.unchanged += 1
+        self.step(1)
 
     def add(self, row: PreviewRow) -> None:
         values = dict(row.values or {})
@@ -134,8 +139,10 @@ def _merge_targets(preview) -> dict[int, dict]:
 _MERGED = ("email", "phones", "handles", "tags", *_FILL[1:])
 
 
-def merge_into(existing: dict, incoming: dict) -> None:
-    """Fill ``existing`` (field → value) from ``incoming`` without overwriting anything."""
+def merge_into(existing: dict, incoming: dict) -> bool:
+    """Fill ``existing`` (field → value) from ``incoming`` without overwriting anything;
+    True if that changed anything."""
+    before = json.dumps(existing, sort_keys=True, default=str)
     for key in _FILL:
         if key != "email" and not existing.get(key) and incoming.get(key):
             existing[key] = incoming[key]
@@ -150,6 +157,7 @@ def merge_into(existing: dict, incoming: dict) -> None:
     existing["handles"] = handles
     for address in _emails(incoming):
         _add_email(existing, address)
+    return json.dumps(existing, sort_keys=True, default=str) != before
 
 
 def _emails(values: dict) -> list[str]:

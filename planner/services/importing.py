@@ -73,7 +73,9 @@ __all__ = [
     "preview_import",
 ]
 
-FORMATS = ("auto", "vcard", "google", "outlook", "linkedin", "csv")
+FORMATS = (
+    "auto", "vcard", "jcard", "google", "outlook", "linkedin", "thunderbird", "roundcube", "csv",
+)
 DUPLICATE_CHOICES = ("skip", "merge", "add")
 _WHERE = re.compile(r"^(card|line) (\d+)")
 
@@ -81,9 +83,28 @@ _WHERE = re.compile(r"^(card|line) (\d+)")
 @dataclass
 class ImportPreview:
     rows: list[PreviewRow]
-    format: str  # vcard, google, outlook, linkedin or csv
+    format: str  # vcard, jcard, google, outlook, linkedin, thunderbird, roundcube or csv
     source: str = ""  # the file name, if there was one
     problems: list[ImportProblem] = field(default_factory=list)  # every property left out
+    encoding: str = ""  # how people name it ("Shift_JIS"); "" for vCard/jCard
+    encoding_how: str = ""  # bom, utf-8, utf-16, detected or chosen
+    notes: list[str] = field(default_factory=list)  # about the whole file: columns not kept…
+
+    def encoding_text(self) -> str:
+        """``Shift_JIS (detected)`` for the preview line; "" when the file has no one encoding."""
+        if not self.encoding:
+            return ""
+        how = {"detected": "detected", "chosen": "chosen", "bom": "marked in the file"}
+        return f"{self.encoding} ({how.get(self.encoding_how, 'checked')})"
+
+    def encoding_warning(self) -> str:
+        """A detected encoding is a guess, and the preview says so."""
+        if self.encoding_how != "detected":
+            return ""
+        return (
+            f"the file does not say its encoding: it was detected as {self.encoding}. "
+            "If names look wrong, choose another encoding"
+        )
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -122,7 +143,8 @@ class ImportSummary:
     ``merged_ids`` lists the stored people that actually gained something."""
 
     added: int = 0
-    merged: int = 0
+    merged: int = 0  # duplicates that brought something new
+    unchanged: int = 0  # duplicates merged that had nothing to add
     skipped: int = 0
     invalid: int = 0
     problems: list[str] = field(default_factory=list)  # invalid entries, left-out properties
@@ -131,8 +153,9 @@ class ImportSummary:
     backup: Path | None = None  # the pre-import copy
 
     def summary(self) -> str:
+        unchanged = f", {self.unchanged} unchanged" if self.unchanged else ""
         return (
-            f"{self.added} added, {self.merged} merged, {self.skipped} skipped, "
+            f"{self.added} added, {self.merged} merged{unchanged}, {self.skipped} skipped, "
             f"{self.invalid} invalid"
         )
 
@@ -150,12 +173,12 @@ def problem_text(problem: ImportProblem) -> str:
 # -------------------------------------------------------------------- preview
 
 
-def detect_kind(data_or_path: str | Path | bytes) -> str:
-    """``json`` for a full export, else the contact format (vcard, google, … csv)."""
+def detect_kind(data_or_path: str | Path | bytes, encoding: str | None = None) -> str:
+    """``json`` for a full export, else the contact format (vcard, jcard, google, … csv)."""
     data, name = read_input(data_or_path)
     if is_json_dump(data):
         return "json"
-    return detect_format(data, name)
+    return detect_format(data, name, encoding)
 
 
 def preview_import(
@@ -164,10 +187,12 @@ def preview_import(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
+    encoding: str | None = None,
 ) -> ImportPreview:
     """Read the file and sort its entries into new, duplicate and invalid; write nothing.
 
-    Malformed files raise :class:`InvalidInput` with one line saying why.
+    Malformed files raise :class:`InvalidInput` with one line saying why. ``encoding``
+    is the user's choice over the detected one.
     """
     if fmt == "json":
         raise InvalidInput("a full JSON export is restored with import_json, not previewed")
@@ -180,21 +205,27 @@ def preview_import(
             "database with 'planner import FILE --format json'"
         )
     if fmt == "auto":
-        fmt = detect_format(data, name)
-    if fmt == "vcard":
-        parsed = parse_file(data, fmt, mapping, progress, should_cancel)
+        fmt = detect_format(data, name, encoding)
+    if fmt in ("vcard", "jcard"):
+        parsed = parse_file(data, fmt, mapping, progress, should_cancel, encoding)
         return classify(parsed, source=name, should_cancel=should_cancel)
-    kind, entries = csv_entries(data, fmt, mapping, progress=progress,
-                                should_cancel=should_cancel)
+    read = csv_entries(data, fmt, mapping, progress=progress, should_cancel=should_cancel,
+                       encoding=encoding)
     del data  # the rows are read from the decoded text, one at a time
-    return _classify(entries, kind, name, should_cancel)
+    preview = _classify(read.entries, read.kind, name, should_cancel)
+    preview.encoding, preview.encoding_how = read.encoding_label, read.encoding_how
+    preview.notes = [*preview.notes, *read.notes]
+    return preview
 
 
 def classify(
     parsed: ParseResult, source: str = "", should_cancel: ShouldCancel | None = None
 ) -> ImportPreview:
     """Sort parsed people against the open database and against each other."""
-    return _classify(_ordered_entries(parsed), parsed.format, source, should_cancel)
+    preview = _classify(_ordered_entries(parsed), parsed.format, source, should_cancel)
+    preview.encoding, preview.encoding_how = parsed.encoding, parsed.encoding_how
+    preview.notes = [*preview.notes, *parsed.notes]
+    return preview
 
 
 def _ordered_entries(parsed: ParseResult) -> list[Entry]:
@@ -303,53 +334,159 @@ class _KeyMap:
 
 
 class _Index:
-    """Email and name keys → who they belong to: a row of the file (its index, 0 or
-    more) or a person in the database (minus their id), as plain ints to keep it small."""
+    """Email, profile and name keys → who they belong to: a row of the file (its index, 0
+    or more) or a person in the database (minus their id), as plain ints to keep it small.
+
+    Same e-mail is the same person; else the same profile (LinkedIn URL, GitHub handle…);
+    else the same name, but only when nothing tells the two apart: different e-mails,
+    profiles, companies or birthdays make different people who share a name. A match by
+    e-mail or profile is refused too when e-mails or profiles differ, so a merge never
+    joins two people whose addresses or profiles disagree.
+    """
 
     def __init__(self, rows: list[PreviewRow]):
         self.rows = rows
         self.emails = _KeyMap(rows, _email_keys)
-        self.names = _KeyMap(rows, lambda values: {normalised_name(values["name"])})
+        self.profiles = _KeyMap(rows, _profile_keys)
+        self.names: dict[int, int | list[int]] = {}  # hash of the name → rows / -ids
         self.db_names: dict[int, str] = {}
+        self.db_facts: dict[int, dict] = {}  # id → what tells people apart
 
     @classmethod
     def from_database(cls, rows: list[PreviewRow]) -> _Index:
         index = cls(rows)
         query = (
-            ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.handles)
+            ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.handles,
+                              ContactRow.organization, ContactRow.birthday)
             .where(ContactRow.deleted_at.is_null())
             .order_by(ContactRow.id)
         )
-        for cid, name, email, handles in query.tuples():
+        for cid, name, email, handles, organization, birthday in query.tuples():
             index.db_names[cid] = name
-            for key in _email_keys({"email": email, "handles": handles}):
+            facts = {"name": name, "email": email, "handles": handles or {},
+                     "organization": organization, "birthday": birthday}
+            index.db_facts[cid] = facts
+            for key in _email_keys(facts):
                 index.emails.exact.setdefault(key, -cid)
-            index.names.exact.setdefault(normalised_name(name), -cid)
+            for key in _profile_keys(facts):
+                index.profiles.exact.setdefault(key, -cid)
+            index._add_name(normalised_name(name), -cid)
         return index
 
+    def _facts(self, target: int) -> dict:
+        return self.db_facts[-target] if target < 0 else (self.rows[target].values or {})
+
+    def _add_name(self, key: str, target: int) -> None:
+        slot = hash(key)
+        found = self.names.get(slot)
+        if found is None:
+            self.names[slot] = target
+        elif isinstance(found, list):
+            found.append(target)
+        else:
+            self.names[slot] = [found, target]
+
+    def _name_candidates(self, key: str) -> list[int]:
+        found = self.names.get(hash(key))
+        listed = [] if found is None else found if isinstance(found, list) else [found]
+        return [t for t in listed if normalised_name(self._facts(t).get("name", "")) == key]
+
     def place(self, row: PreviewRow, values: dict) -> None:
-        keys = _email_keys(values)
         name_key = normalised_name(values["name"])
-        target, how = None, ""
-        for key in keys:
-            target = self.emails.get(key)
+        target, how, apart = None, "", ""
+        for keys, keymap, kind in ((_email_keys(values), self.emails, "email"),
+                                   (_profile_keys(values), self.profiles, "profile")):
+            for key in keys:
+                found = keymap.get(key)
+                if found is not None and not _apart(values, self._facts(found),
+                                                    strict=False, emails=kind != "email"):
+                    target, how = found, kind
+                    break
             if target is not None:
-                how = "email"
                 break
         if target is None:
-            target = self.names.get(name_key)
-            how = "name" if target is not None else ""
+            for candidate in self._name_candidates(name_key):
+                why = _apart(values, self._facts(candidate), strict=True)
+                if not why:
+                    target, how = candidate, "name"
+                    break
+                apart = apart or f"{why} from {self._label(candidate)}"
         if target is not None:
             row.status, row.matched_by = DUPLICATE, how
+            unsure = " (nothing else tells them apart)" if how == "name" else ""
             if target < 0:
                 row.match_id, row.match_name = -target, self.db_names[-target]
-                row.reason = f"same {how} as #{-target} {row.match_name}"
+                row.reason = f"same {how} as #{-target} {row.match_name}{unsure}"
             else:
                 row.match_row, row.match_name = target, self.rows[target].where
-                row.reason = f"same {how} as {row.match_name} in this file"
-        for key in keys:
+                row.reason = f"same {how} as {row.match_name} in this file{unsure}"
+        elif apart:
+            row.reason = f"a different person with the same name: {apart}"
+        for key in _email_keys(values):
             self.emails.setdefault(key, row.index)
-        self.names.setdefault(name_key, row.index)
+        for key in _profile_keys(values):
+            self.profiles.setdefault(key, row.index)
+        if target is None:
+            self._add_name(name_key, row.index)
+
+    def _label(self, target: int) -> str:
+        return f"#{-target} {self.db_names[-target]}" if target < 0 else self.rows[target].where
+
+
+def _apart(mine: dict, theirs: dict, *, strict: bool, emails: bool = True) -> str:
+    """What says two records are different people ("another e-mail"…), or "".
+
+    Profiles always count, e-mails unless the match is by e-mail (then a chain of
+    shared addresses is one person); ``strict`` (a match by name alone) adds the
+    company and the birthday.
+    """
+    a, b = set(_email_keys(mine)), set(_email_keys(theirs))
+    if emails and a and b and not a & b:
+        return "another e-mail"
+    services_a, services_b = _profiles(mine), _profiles(theirs)
+    for service in services_a.keys() & services_b.keys():
+        if services_a[service] != services_b[service]:
+            return f"another {service} profile"
+    if strict:
+        org_a = (mine.get("organization") or "").casefold().strip()
+        org_b = (theirs.get("organization") or "").casefold().strip()
+        if org_a and org_b and org_a != org_b:
+            return "another company"
+        if mine.get("birthday") and theirs.get("birthday") and \
+                mine["birthday"] != theirs["birthday"]:
+            return "another birthday"
+    return ""
+
+
+_NOT_PROFILES = re.compile(r"^(?:email-\d+|website|im|phone.*)$")
+
+
+def _profiles(values: dict) -> dict[str, str]:
+    """service → normalised profile (``linkedin.com/in/ada``), for the handles that name one
+    person (not e-mails, websites or chat ids, which families and firms share)."""
+    out = {}
+    for service, value in (values.get("handles") or {}).items():
+        if value and not _NOT_PROFILES.match(service):
+            out[service] = _normal_profile(value)
+    return out
+
+
+def _normal_profile(value: str) -> str:
+    """``https://www.linkedin.com/in/Ada/`` and ``ada`` name one profile: the user part."""
+    text = value.strip().casefold()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    text = text.removeprefix("www.").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    host, slash, path = text.partition("/")
+    if slash and "." in host:
+        parts = [p for p in path.split("/") if p]
+        while parts and parts[0] in ("in", "pub", "u", "user", "users", "profile", "people"):
+            parts = parts[1:]
+        text = parts[0] if parts else host
+    return text.removeprefix("@")
+
+
+def _profile_keys(values: dict) -> list[str]:
+    return [f"{service}:{profile}" for service, profile in _profiles(values).items()]
 
 
 def _email_keys(values: dict) -> list[str]:

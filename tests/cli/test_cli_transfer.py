@@ -71,7 +71,7 @@ def test_per_row_problems_name_the_card_and_line(db_path, tmp_path):
     data = (
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEMAIL:ada@example.org\r\n"
         "PHOTO;ENCODING=b;TYPE=JPEG:***\r\nEND:VCARD\r\n"
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555 0100\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nobody\r\nEND:VCARD\r\n"
     )
     path = tmp_path / "cards.vcf"
     path.write_text(data)

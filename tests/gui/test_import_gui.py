@@ -134,7 +134,8 @@ def test_vcard_preview_then_merge(qtbot, qtmodeltester, db_path, known):
     assert [r[2] for r in rows] == ["Arnold Smith", "Chris Beatle", "Doug White"]
     assert [r[0] for r in rows] == ["New", "Duplicate — skipped", "Duplicate — skipped"]
     assert rows[0][1].startswith("card 1")
-    assert rows[1][4] == f"same name as #{known['Chris Beatle']} Chris Beatle"
+    assert rows[1][4] == (f"same name as #{known['Chris Beatle']} Chris Beatle "
+                          "(nothing else tells them apart)")
     assert rows[2][4] == f"same email as #{known['Doug White']} Doug White"
     assert "1 new" in dialog.summary.text() and "2 duplicates" in dialog.summary.text()
     assert dialog.duplicates_box.isVisible()
@@ -162,7 +163,10 @@ def test_vcard_preview_then_merge(qtbot, qtmodeltester, db_path, known):
     arnold = window.document.contact(people["Arnold Smith"][0])
     assert arnold is not None and arnold.ring is None
     message = window.statusBar().currentMessage()
-    assert message.startswith("Imported gmail-list.vcf: 1 added, 2 merged, 0 skipped, 0 invalid")
+    # Doug White's card brings nothing new: unchanged, not merged (issue 19)
+    assert message.startswith(
+        "Imported gmail-list.vcf: 1 added, 1 merged, 1 unchanged, 0 skipped, 0 invalid"
+    )
     assert "unplaced" in message
     assert len(list((db_path.parent / "backups").glob("*-pre-import.db"))) == 1
 
@@ -283,9 +287,9 @@ def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("New", "line 2", "Émile Zola"),
         ("New", "line 3", "Marie Curie"),
-        ("Invalid", "line 4", ""),
+        ("New", "line 4", "+33 1 00 00 00 00"),  # only a phone: named after it (issue 19)
     ]
-    assert "no name or email" in rows[2][4]
+    assert "name" in rows[2][4]
     assert dialog.back_button.isVisible()
     qtbot.mouseClick(dialog.back_button, LEFT)  # back and forth keeps the choices
     assert dialog.on_mapping_page() and "notes" not in dialog.mapping()
@@ -303,7 +307,7 @@ def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path
     assert (notes, org) == ("", "Éditions Charpentier")
     assert json.loads(tags) == ["writers", "mentees"]
     assert {"Émile Zola", "Marie Curie"} <= set(listed(window))
-    assert "1 invalid" in window.statusBar().currentMessage()
+    assert "0 invalid" in window.statusBar().currentMessage()
     box = window.transfer.info_box  # the summary lists what was left out
     assert box is not None and "line 4" in box.detailedText()
 
@@ -314,6 +318,7 @@ def test_a_mapping_the_file_cannot_satisfy_is_said_in_the_dialog(qtbot, db_path)
     dialog = start_import(qtbot, window, CSVS / "generic_semicolon.csv")
     dialog.set_column("name", "")
     dialog.set_column("organization", "")
+    dialog.set_column("phone", "")  # a phone alone would name a person
     dialog.set_column("email", "Remarks")  # remarks are not email addresses
     with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
         qtbot.mouseClick(dialog.preview_button, LEFT)

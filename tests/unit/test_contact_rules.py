@@ -115,13 +115,19 @@ def test_empty_email_is_allowed():
     assert clean_email(None) == ""
 
 
+def test_a_domain_without_a_dot_is_an_address():
+    """user@localhost and contact1@invalid are valid addresses (RFC 5321; issue 19)."""
+    assert clean_email("user@localhost") == "user@localhost"
+    assert clean_email("contact1@invalid") == "contact1@invalid"
+
+
 @pytest.mark.parametrize(
     "bad",
     [
         "ada",
         "ada@",
         "@example.org",
-        "ada@example",
+        "ada@.example",
         "ada lovelace@example.org",
         "a@b@c.org",
         "<ada@example.org>",

@@ -90,7 +90,7 @@ def test_google_legacy_layout():
     assert grace.handles == {"website": "https://grace.example.com"}
     assert noname.name == "noname@example.com"
     assert [(p.where, p.message) for p in result.invalid] == [
-        ("line 6", "no name or email address")
+        ("line 6", "no name, e-mail address or phone number")
     ]
 
 
@@ -159,14 +159,16 @@ def test_semicolon_csv_with_a_mapping():
         "notes": "Remarks",
     }
     result = parse_csv(data("generic_semicolon.csv"), "csv", mapping)
-    emile, marie = result.contacts
+    emile, marie, phone_only = result.contacts
+    assert phone_only.name == "+33 1 00 00 00 00"  # a phone book entry is someone (issue 19)
     assert emile.name == "Émile Zola"
     assert emile.phones == ["+33 6 12 34 56 78"]
     assert emile.tags == ["writers", "mentees"]
     assert emile.birthday == Birthday(4, 2, 1840)  # 02.04.1840 is day first
     assert emile.notes == "Owes me 3,50 €"
     assert marie.organization == "Institut du Radium, Paris"
-    assert [p.where for p in result.invalid] == ["line 4"]
+    assert result.invalid == []
+    assert [(p.where, p.field) for p in result.problems] == [("line 4", "name")]
 
 
 def test_columns_and_guessed_mapping_for_a_generic_csv():
@@ -181,7 +183,7 @@ def test_columns_and_guessed_mapping_for_a_generic_csv():
         "tags": "Groups",
         "birthday": "Born",
     }
-    assert len(parse_csv(data("generic_semicolon.csv")).contacts) == 2  # guessed
+    assert len(parse_csv(data("generic_semicolon.csv")).contacts) == 3  # guessed
 
 
 def test_guess_mapping_handles_and_names():
@@ -216,7 +218,7 @@ def test_parse_file_reads_a_path(tmp_path):
         (b"", "empty"),
         (b"\x00\x01\x02\x03binary\x00", "not a text file"),
         (b"Name,Email\r\n,\r\n", "has no contacts"),  # an empty row is no row
-        (b"Name,Email,Phone\r\n,,+1 555 0100\r\n", "no row has a name or an email"),
+        (b"Name,Email,Phone\r\n,,no number\r\n", "no row has a name or an email"),
     ],
 )
 def test_unreadable_csv_raises_invalid_input(raw, words):

@@ -293,12 +293,22 @@ def test_truncated_last_card_keeps_what_it_had():
 
 def test_card_without_name_or_email_is_invalid_not_fatal():
     data = (
-        b"BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:+1 555\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nothing to call them by\r\nEND:VCARD\r\n"
         b"BEGIN:VCARD\r\nVERSION:3.0\r\nEMAIL:only@example.org\r\nEND:VCARD\r\n"
     )
     result = parse_vcards(data)
     assert [c.name for c in result.contacts] == ["only@example.org"]
     assert [p.where for p in result.invalid] == ["card 1 (line 1)"]
+
+
+def test_a_card_with_only_a_phone_number_is_a_person_named_after_it():
+    """Phones export SIM entries with a number and nothing else (issue 19, item 8)."""
+    data = b"BEGIN:VCARD\r\nVERSION:2.1\r\nTEL;CELL:+1 555 0100\r\nEND:VCARD\r\n"
+    result = parse_vcards(data)
+    assert [(c.name, c.phones) for c in result.contacts] == [("+1 555 0100", ["+1 555 0100"])]
+    assert [str(p) for p in result.problems] == [
+        "card 1 (line 1), name: no name in the file: named after the phone number"
+    ]
 
 
 def test_agent_card_inside_a_card_is_not_a_person():
