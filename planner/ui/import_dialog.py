@@ -57,11 +57,34 @@ FIELD_LABELS = {
 }
 FORMAT_LABELS = {
     "vcard": "vCard",
+    "jcard": "jCard",
     "google": "Google Contacts CSV",
     "outlook": "Outlook CSV",
     "linkedin": "LinkedIn connections CSV",
+    "thunderbird": "Thunderbird CSV",
+    "roundcube": "Roundcube CSV",
     "csv": "CSV",
 }
+#: (codec, what people call it) offered when the detected encoding looks wrong
+ENCODINGS = (
+    ("utf-8", "UTF-8"),
+    ("cp1252", "Windows-1252 (Western)"),
+    ("iso8859-15", "ISO-8859-15 (Western)"),
+    ("cp1250", "Windows-1250 (Central European)"),
+    ("cp1251", "Windows-1251 (Cyrillic)"),
+    ("koi8-r", "KOI8-R (Russian)"),
+    ("cp1253", "Windows-1253 (Greek)"),
+    ("cp1254", "Windows-1254 (Turkish)"),
+    ("cp1255", "Windows-1255 (Hebrew)"),
+    ("cp1256", "Windows-1256 (Arabic)"),
+    ("cp932", "Shift_JIS (Japanese)"),
+    ("euc-jp", "EUC-JP (Japanese)"),
+    ("cp949", "EUC-KR (Korean)"),
+    ("gb18030", "GB18030 (Simplified Chinese)"),
+    ("big5", "Big5 (Traditional Chinese)"),
+    ("utf-16", "UTF-16"),
+    ("mac-roman", "Mac Roman"),
+)
 CHOICES = (
     ("skip", "&Skip them", "leave the people you already have as they are"),
     ("merge", "&Merge them", "fill their empty fields (nothing is overwritten)"),
@@ -78,6 +101,8 @@ class ImportDialog(QDialog):
     preview_requested = Signal(dict)
     #: Import was pressed: "skip", "merge" or "add"
     import_requested = Signal(str)
+    #: another encoding was chosen for the file (a Python codec name)
+    encoding_requested = Signal(str)
 
     def __init__(
         self,
@@ -226,6 +251,24 @@ class ImportDialog(QDialog):
         top.addWidget(show_label)
         top.addWidget(self.show_filter)
 
+        self.encoding_combo = QComboBox(page)
+        self.encoding_combo.setObjectName("importEncoding")
+        self.encoding_combo.setAccessibleName("Encoding of the file")
+        self.encoding_combo.setToolTip(
+            "If names look wrong, choose the encoding the file was written in"
+        )
+        self.encoding_combo.activated.connect(self._encoding_chosen)
+        self.encoding_label = QLabel("&Encoding:", page)
+        self.encoding_label.setBuddy(self.encoding_combo)
+        self.file_notes = QLabel(page)
+        self.file_notes.setObjectName("importFileNotes")
+        self.file_notes.setWordWrap(True)
+        self.file_notes.setTextFormat(Qt.TextFormat.PlainText)
+        encoding_row = QHBoxLayout()
+        encoding_row.addWidget(self.encoding_label)
+        encoding_row.addWidget(self.encoding_combo)
+        encoding_row.addWidget(self.file_notes, 1)
+
         self.table = QTableView(page)
         self.table.setObjectName("importPreviewTable")
         self.table.setAccessibleName("Import preview")
@@ -267,6 +310,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addLayout(encoding_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.duplicates_box)
         layout.addWidget(self.note)
@@ -274,6 +318,7 @@ class ImportDialog(QDialog):
 
     def show_preview(self, preview: ImportPreview) -> None:
         """Fill the preview page and go there."""
+        self._show_encoding(preview)
         self.model.set_preview(preview)
         self.model.set_choice(self.choice())
         self.show_filter.setCurrentIndex(0)
@@ -281,6 +326,43 @@ class ImportDialog(QDialog):
         self._show_page(PREVIEW_PAGE)
         self._update_preview_state()
         (self.import_button if self.import_button.isEnabled() else self.table).setFocus()
+
+    def _show_encoding(self, preview: ImportPreview) -> None:
+        """The file's encoding, never guessed silently: detected ones say so, and any
+        other can be chosen; plus what the file holds that is not imported."""
+        has_encoding = bool(preview.encoding)
+        self.encoding_combo.setVisible(has_encoding)
+        self.encoding_label.setVisible(has_encoding)
+        self.encoding_combo.clear()
+        if has_encoding:
+            how = {"detected": "detected", "chosen": "chosen"}.get(preview.encoding_how, "")
+            current = f"{preview.encoding} ({how})" if how else preview.encoding
+            self.encoding_combo.addItem(current, "")
+            for codec, label in ENCODINGS:
+                if not label.startswith(preview.encoding):
+                    self.encoding_combo.addItem(label, codec)
+            self.encoding_combo.setCurrentIndex(0)
+        lines = [preview.encoding_warning(), *preview.notes]
+        self.file_notes.setText("\n".join(f"{line[:1].upper()}{line[1:]}." for line in lines
+                                          if line))
+        self.file_notes.setVisible(any(lines))
+
+    def encoding(self) -> str:
+        """The codec chosen in the combo box, or "" for the file's own."""
+        return self.encoding_combo.currentData() or ""
+
+    def choose_encoding(self, codec: str) -> None:
+        """Pick ``codec`` as a person does with the combo box (and ask for a new preview)."""
+        index = self.encoding_combo.findData(codec)
+        if index >= 0:
+            self.encoding_combo.setCurrentIndex(index)
+            self._encoding_chosen(index)
+
+    def _encoding_chosen(self, index: int) -> None:
+        codec = self.encoding_combo.itemData(index)
+        if codec:
+            self.show_error("")
+            self.encoding_requested.emit(codec)
 
     def choice(self) -> str:
         for value, button in self.choice_buttons.items():

@@ -133,6 +133,7 @@ class TransferController(QObject):
         dialog = ImportDialog(self.window, path.name, **mapping_step)
         dialog.preview_requested.connect(functools.partial(self._preview_mapped, dialog, path))
         dialog.import_requested.connect(functools.partial(self._apply, dialog, path))
+        dialog.encoding_requested.connect(functools.partial(self._preview_encoding, dialog, path))
         dialog.finished.connect(functools.partial(self._import_dialog_closed, dialog))
         self.import_dialog = dialog
         dialog.open()
@@ -152,6 +153,25 @@ class TransferController(QObject):
         dialog.set_busy(True)
         self._start(
             lambda progress, cancel: preview_import(path, "csv", mapping, progress, cancel),
+            label=f"Reading {path.name}…",
+            parent=dialog,
+            done=functools.partial(self._mapped_previewed, dialog),
+            name="import-preview",
+        )
+
+    def _preview_encoding(self, dialog: ImportDialog, path: Path, encoding: str) -> None:
+        """The preview's encoding combo box: read the file again in that encoding."""
+        preview = dialog.model.preview
+        if preview is None or self._refuse_if_busy():
+            return
+        from planner.services.importing import preview_import
+
+        fmt = "csv" if dialog.columns else preview.format
+        mapping = dialog.mapping() if dialog.columns else None
+        dialog.set_busy(True)
+        self._start(
+            lambda progress, cancel: preview_import(path, fmt, mapping, progress, cancel,
+                                                    encoding=encoding),
             label=f"Reading {path.name}…",
             parent=dialog,
             done=functools.partial(self._mapped_previewed, dialog),
