@@ -18,15 +18,32 @@ from planner.export.focus_common import (
     title,
 )
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the
-# ones that can change meaning inside a list item.
-_SPECIAL = re.compile(r"([\\`*_\[\]{}<>()#+!|~&])")
+# CommonMark lets any ASCII punctuation be backslash-escaped; these can change meaning
+# anywhere inside a list item. Others are escaped only where they could: "#", "+", ")"
+# only start a block at the beginning of a line (user text never does here), "!" and "("
+# only make an image or link after a "[" (always escaped), so a phone number or an
+# address reads cleanly as plain text: +44 (0)20 7946 0018, priya_raman@example.org.
+_ALWAYS = re.compile(r"([\\`*\[\]<|~])")
+_UNDERSCORES = re.compile(r"_+")
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
+def _underscores(match: re.Match) -> str:
+    """A run of "_" between two letters or digits cannot open or close emphasis (an
+    address's priya_raman): left as it is; anywhere else each one is escaped."""
+    text, start, end = match.string, match.start(), match.end()
+    inside_a_word = (start > 0 and text[start - 1].isalnum()
+                     and end < len(text) and text[end].isalnum())
+    return match.group() if inside_a_word else match.group().replace("_", "\\_")
+
+
 def escape(text: str) -> str:
-    """Make user text inert in Markdown: one line, special characters escaped."""
-    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", text or ""))
+    """Make user text inert in Markdown: one line, special characters escaped where they
+    could mean something, and nowhere else."""
+    text = _ALWAYS.sub(r"\\\1", _BREAKS.sub(" ", text or ""))
+    text = _UNDERSCORES.sub(_underscores, text)
+    return _ENTITY.sub(r"\\&", text)
 
 
 def render(focus_list: FocusList, *, notes: bool = True) -> str:

@@ -119,8 +119,18 @@ def test_markdown_escapes_names_and_notes():
     text = render_focus(one(evil, note="_under_ | pipe"), "md")
     item_lines = [ln for ln in text.splitlines() if ln.startswith("- [ ]")]
     assert len(item_lines) == 1  # the newline in the name did not start a new item
-    assert r"**\*\*Bob\*\* \[x\]\(http://e.vil\) \<b\>\`c\`\</b\> - \[ \] fake**" in text
+    # "(", ")" and ">" need no escape once "[" and "<" have one (issue 20: plain to read)
+    assert r"**\*\*Bob\*\* \[x\](http://e.vil) \<b>\`c\`\</b> - \[ \] fake**" in text
     assert r"Note: \_under\_ \| pipe" in text
+
+
+def test_markdown_leaves_addresses_and_phone_numbers_readable():
+    """No \\_ or \\+ in what a person copies into a chat or a notes app (issue 20)."""
+    assert focus_md.escape("+44 (0)20 7946 0018") == "+44 (0)20 7946 0018"
+    assert focus_md.escape("priya_raman@example.org") == "priya_raman@example.org"
+    assert focus_md.escape("@ada_l #python!") == "@ada_l #python!"
+    assert focus_md.escape("_starts and ends_") == r"\_starts and ends\_"
+    assert focus_md.escape("a &amp; b & c") == r"a \&amp; b & c"
 
 
 def test_markdown_title_across_months_and_years():
