@@ -80,8 +80,11 @@ class Actions:
         self.about = make("&About Mentorship Planner")
         self.import_file = make("&Import…", "Ctrl+I",
                                 "Bring people in from a vCard or CSV file, or a full export")
-        self.export_file = make("&Export…", "Ctrl+Shift+E",
+        self.export_file = make("&Everything or People…", "Ctrl+Shift+E",
                                 "Write everything as JSON, or the people as vCard or CSV")
+        self.export_focus = make("&This Week…", None,
+                                 "The focus list as Markdown, CSV, a page, calendar tasks, "
+                                 "JSON or PDF")
         self.backup_now = make("&Back Up Now", None, "Copy the database into the backups folder")
         self.restore_backup = make("&Restore from Backup…", None,
                                    "Replace the data with a backup (the current data is kept)")
@@ -139,7 +142,9 @@ class Actions:
         file_menu.addAction(self.add_contact)
         file_menu.addSeparator()
         file_menu.addAction(self.import_file)
-        file_menu.addAction(self.export_file)
+        menus["export"] = export = file_menu.addMenu("&Export")
+        export.addAction(self.export_file)
+        export.addAction(self.export_focus)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_now)
         file_menu.addAction(self.restore_backup)

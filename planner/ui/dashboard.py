@@ -32,6 +32,7 @@ from planner.domain.advocacy import FUNNEL_STAGES, Stage
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.rings import RING_ORDER
 from planner.ui.palette import RING_COLORS, STATUS_COLORS
+from planner.ui.save_folder import save_dialog
 
 BACKGROUND = QColor("#eef1f5")
 CARD = QColor("#ffffff")
@@ -569,10 +570,8 @@ class Dashboard(QWidget):
         return target
 
     def ask_export(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Export the dashboard as PNG")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(["PNG image (*.png)"])
-        dialog.selectFile("dashboard.png")
+        dialog = save_dialog(self, "Export the dashboard as PNG", "dashboard.png",
+                             ["PNG image (*.png)"])
 
         def chosen(path: str) -> None:
             try:

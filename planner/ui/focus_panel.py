@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import InvalidInput
 from planner.domain.focus import IsoWeek, current_iso_week, local_zone
 from planner.ui.focus_model import CONTACT_ID_ROLE, FocusModel
+from planner.ui.save_folder import save_dialog
 
 FILTERS = {
     "md": "Markdown checklist (*.md)",
@@ -177,10 +178,8 @@ class FocusPanel(QWidget):
         return path
 
     def ask_export(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Export the focus list")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters(list(FILTERS.values()))
-        dialog.selectFile(f"focus-{self.week.label}.md")
+        dialog = save_dialog(self, "Export the focus list", f"focus-{self.week.label}.md",
+                             list(FILTERS.values()))
 
         def chosen(path: str) -> None:
             fmt = next(k for k, v in FILTERS.items() if v == dialog.selectedNameFilter())

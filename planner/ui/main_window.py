@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         a.open_log_folder.triggered.connect(open_log_folder)
         a.import_file.triggered.connect(self.transfer.start_import)
         a.export_file.triggered.connect(self.transfer.start_export)
+        a.export_focus.triggered.connect(self.focus.ask_export)
         a.backup_now.triggered.connect(self.transfer.backup_now)
         a.restore_backup.triggered.connect(self.transfer.start_restore)
         a.preferences.triggered.connect(self.show_preferences)

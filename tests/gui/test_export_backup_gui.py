@@ -151,8 +151,10 @@ def test_the_file_menu_holds_the_transfer_actions(qtbot, db_path):
     window = open_window(qtbot, db_path)
     a = window.actions
     texts = [action.text() for action in window.menus["file"].actions()]
-    for action in (a.import_file, a.export_file, a.backup_now, a.restore_backup):
+    for action in (a.import_file, a.backup_now, a.restore_backup):
         assert action.text() in texts
+    # File → Export ▸ Everything or People… / This Week… (issue 20)
+    assert window.menus["export"].actions() == [a.export_file, a.export_focus]
     assert a.import_file.shortcut().toString() == "Ctrl+I"
     assert a.export_file.shortcut().toString() == "Ctrl+Shift+E"
 
