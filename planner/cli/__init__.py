@@ -21,7 +21,7 @@ def _register() -> None:
     import planner.cli.advocacy
     import planner.cli.db
     import planner.cli.demo  # noqa: F401
-    from planner.cli import contacts, focus, team, timeline, transfer  # noqa: F401  (commands attach to `cli`)
+    from planner.cli import contacts, focus, reminders, team, timeline, transfer  # noqa: F401  (commands attach)
 
 
 def _command_words(argv: list[str] | None) -> str:

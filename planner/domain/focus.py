@@ -30,7 +30,9 @@ from planner.domain.cadence import (
     status_at,
     urgency,
 )
+from planner.domain.contact import Birthday
 from planner.domain.errors import InvalidInput
+from planner.domain.reminders import UpcomingBirthday, birthday_action, upcoming_birthday
 from planner.domain.rings import RING_ORDER, Ring
 
 NOTE_MAX = 200  # the note column is a reminder, not the note itself
@@ -154,6 +156,8 @@ class FocusCandidate:
     thanks_due: str | None = None
     near_fatigue: bool = False
     timezone: str = ""
+    birthday: Birthday | None = None
+    snoozed_until: datetime | None = None  # out of the list until this moment (aware)
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class FocusItem:
     address: str
     note: str
     action: str
+    birthday: UpcomingBirthday | None = None  # within the next 7 days
 
 
 @dataclass(frozen=True)
@@ -220,7 +225,9 @@ def build_focus_list(
 ) -> FocusList:
     """Rank the people due by the end of ``week`` (default: the week of ``as_of``).
 
-    Unplaced candidates are skipped; ``limit`` keeps the N most urgent.
+    Unplaced and snoozed candidates are skipped; a birthday in the next 7 days
+    (from ``as_of``'s local date) brings a person in even when not due;
+    ``limit`` keeps the N most urgent.
     """
     zone = tz or local_zone()
     moment = (require_aware(as_of, "as_of") if as_of else datetime.now(UTC)).astimezone(UTC)
@@ -229,8 +236,8 @@ def build_focus_list(
     items = [
         item
         for cand in candidates
-        if cand.ring is not None
-        and _due_by(item := focus_item(cand, moment, zone), end)
+        if cand.ring is not None and not _snoozed(cand, moment)
+        and (_due_by(item := focus_item(cand, moment, zone), end) or item.birthday)
     ]
     items.sort(key=rank_key)
     if limit is not None:
@@ -246,6 +253,11 @@ def _coerce_week(
     if isinstance(week, str):
         return parse_iso_week(week)
     return make_week(*week)
+
+
+def _snoozed(cand: FocusCandidate, moment: datetime) -> bool:
+    return cand.snoozed_until is not None and require_aware(
+        cand.snoozed_until, "snoozed_until") > moment
 
 
 def _due_by(item: FocusItem, end: datetime) -> bool:
@@ -279,6 +291,9 @@ def focus_item(cand: FocusCandidate, as_of: datetime, tz: tzinfo | None = None) 
     score = urgency(touch, cand.cadence_days, as_of)
     channel = preferred_channel(cand)
     remote = _seems_remote(cand, channel, as_of, tz)
+    birthday = upcoming_birthday(cand.birthday, as_of.astimezone(tz or UTC).date())
+    action = (birthday_action(birthday) if birthday
+              else suggest_action(cand, status, score, channel, remote))
     return FocusItem(
         name=cand.name,
         contact_id=cand.contact_id,
@@ -293,7 +308,8 @@ def focus_item(cand: FocusCandidate, as_of: datetime, tz: tzinfo | None = None) 
         channel=channel,
         address=contact_address(cand, channel),
         note=first_line(cand.latest_note),
-        action=suggest_action(cand, status, score, channel, remote),
+        action=action,
+        birthday=birthday,
     )
 
 

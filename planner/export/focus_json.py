@@ -44,6 +44,9 @@ field               type            meaning
 ``address``         string          email, handle or phone for that channel
 ``note``            string          first line of the latest note
 ``action``          string          suggested next step
+``birthday``        object|null     a birthday in the next 7 days: ``date``
+                                    (local), ``in_days`` (0 = today), ``age``
+                                    (they turn; ``null`` without a year)
 ==================  ==============  ============================================
 """
 
@@ -59,7 +62,7 @@ from planner.export.focus_common import iso_utc
 ITEM_FIELDS = (
     "rank", "contact_id", "name", "ring", "status", "cadence_days", "last_touch",
     "last_touch_kind", "next_due", "days_overdue", "urgency", "channel", "address", "note",
-    "action",
+    "action", "birthday",
 )
 TOP_FIELDS = (
     "week", "year", "week_number", "timezone", "week_start", "week_end", "as_of", "items",
@@ -103,6 +106,9 @@ def item_dict(item: FocusItem, rank: int) -> dict[str, Any]:
         "address": item.address,
         "note": item.note,
         "action": item.action,
+        "birthday": None if item.birthday is None else {
+            "date": item.birthday.on.isoformat(), "in_days": item.birthday.in_days,
+            "age": item.birthday.age},
     }
 
 

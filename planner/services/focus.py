@@ -9,7 +9,8 @@ from peewee import fn
 
 from planner.domain import advocacy as adv
 from planner.domain.cadence import Status, cadence_days, status_at
-from planner.domain.contact import Contact
+from planner.domain.contact import Birthday, Contact
+from planner.domain.errors import InvalidInput
 from planner.domain.focus import FocusCandidate, FocusList, build_focus_list, local_zone
 from planner.domain.rings import Ring
 from planner.services.settings import cadences
@@ -49,7 +50,8 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
              .select(ContactRow.id, ContactRow.name, PlacementRow.ring,
                      cadence_column().alias("cadence_days"),
                      ContactRow.email, ContactRow.channels, ContactRow.handles,
-                     ContactRow.phones, ContactRow.timezone, last_at.alias("last_at"),
+                     ContactRow.phones, ContactRow.timezone, ContactRow.birthday,
+                     last_at.alias("last_at"),
                      last_kind.alias("last_kind"), latest_note.alias("latest_note"),
                      *hints)
              .join(PlacementRow, on=(PlacementRow.contact == ContactRow.id))
@@ -65,8 +67,17 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
             last_touch=to_utc(row["last_at"]), last_touch_kind=row["last_kind"],
             email=row["email"], channels=tuple(row["channels"]), handles=dict(row["handles"]),
             phones=tuple(row["phones"]), latest_note=row["latest_note"] or "",
-            timezone=row["timezone"], **_hint_values(row)))
+            timezone=row["timezone"], birthday=stored_birthday(row["birthday"]),
+            **_hint_values(row)))
     return out
+
+
+def stored_birthday(text: str | None) -> Birthday | None:
+    """A stored birthday; a value that does not parse (a hand-edited file) is no birthday."""
+    try:
+        return Birthday.parse(text) if text else None
+    except InvalidInput:
+        return None
 
 
 def _advocacy_hints(as_of: datetime) -> list:

@@ -1,0 +1,64 @@
+"""``planner agenda`` and ``planner snooze``: reminders for cron, systemd timers and
+scripts."""
+
+from __future__ import annotations
+
+import click
+
+from planner.cli.common import cli, emit_json, with_db
+from planner.domain.focus import local_zone
+from planner.domain.reminders import BIRTHDAY_DAYS, notification_text, when_phrase
+from planner.domain.when import parse_when
+
+
+def _day(moment, tz) -> str:
+    day = moment.astimezone(tz).date()
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+
+
+@cli.command("agenda")
+@click.option("--days", type=int, default=BIRTHDAY_DAYS, show_default=True,
+              help="Look this many days ahead (today included).")
+@click.option("--as-of", "as_of", metavar="DATETIME", help="As of this moment (default now).")
+@click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON.")
+@with_db
+def agenda_(days: int, as_of: str | None, as_json: bool) -> None:
+    """Who is due today (overdue included), who comes due soon, whose birthday is
+    coming and who is snoozed."""
+    from planner.services.reminders import agenda, agenda_dict
+
+    tz = local_zone()
+    result = agenda(as_of=parse_when(as_of) if as_of else None, days=days, tz=tz)
+    if as_json:
+        emit_json(agenda_dict(result, tz))
+        return
+    today = result.today
+    click.echo(f"{today.strftime('%A')} {today.day} {today.strftime('%B %Y')}")
+    text = notification_text(result)
+    if text is None:
+        click.echo("Nobody is due today.")
+    lines = [("Due today", [_due_line(p) for p in result.due]),
+             (f"Due in the next {days} days" if days > 1 else "Due later",
+              [f"{p.name} — due {_day(p.next_due, tz)}" for p in result.coming]),
+             ("Birthdays", [_birthday_line(b) for b in result.birthdays]),
+             ("Snoozed", [f"{s.name} — until {_day(s.until, tz)}" for s in result.snoozed])]
+    for title, items in lines:
+        if items:
+            click.echo(f"\n{title} ({len(items)}):")
+            for item in items:
+                click.echo(f"  {item}")
+
+
+def _due_line(person) -> str:
+    if person.status == "never":
+        state = "never contacted"
+    elif person.days_overdue:
+        state = f"overdue {person.days_overdue} day{'s' if person.days_overdue != 1 else ''}"
+    else:
+        state = "due today"
+    return f"{person.name} ({person.ring}) — {state} — {person.action}"
+
+
+def _birthday_line(b) -> str:
+    turns = f" (turns {b.age})" if b.age else ""
+    return f"{b.name} — {when_phrase(b.in_days, b.on)}{turns}"

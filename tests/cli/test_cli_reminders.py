@@ -1,0 +1,63 @@
+"""``planner agenda`` and ``planner snooze`` for real, in a subprocess, read as of
+Friday 4 Dec 2026 12:00 in Europe/Berlin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.cli import as_json, ok, refused, run_cli
+
+AS_OF = ("--as-of", "2026-12-04T12:00")
+
+
+@pytest.fixture(autouse=True)
+def berlin(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "planner.db"
+    for step in [
+        ("contacts", "add", "Ada", "--ring", "inner"),
+        ("log", "Ada", "im", "--at", "2026-11-27T12:00"),  # overdue 4 days
+        ("contacts", "add", "Grace", "--ring", "middle"),
+        ("log", "Grace", "coffee", "--at", "2026-11-20T11:00"),  # due today
+        ("contacts", "add", "Linus", "--ring", "middle"),  # never contacted
+        ("contacts", "add", "Alan", "--ring", "outer", "--birthday", "1986-12-05"),
+        ("log", "Alan", "email", "--at", "2026-12-01T12:00"),
+        ("contacts", "add", "Joan", "--ring", "middle", "--birthday", "--12-09"),
+        ("log", "Joan", "call", "--at", "2026-11-25T12:00"),  # due on the 9th
+    ]:
+        ok(run_cli(*step, db=path))
+    return path
+
+
+def test_agenda_json_says_who_is_due_whose_birthday_comes_and_the_notification(db):
+    data = as_json(run_cli("agenda", "--json", *AS_OF, db=db))
+    assert data["today"] == "2026-12-04" and data["timezone"] == "Europe/Berlin"
+    assert [(p["name"], p["status"], p["days_overdue"]) for p in data["due"]] == [
+        ("Linus", "never", 0), ("Ada", "overdue", 4), ("Grace", "overdue", 0)]
+    assert [p["name"] for p in data["coming"]] == ["Joan"]
+    assert [(b["name"], b["date"], b["age"]) for b in data["birthdays"]] == [
+        ("Alan", "2026-12-05", 40), ("Joan", "2026-12-09", None)]
+    assert data["notification"] == (
+        "3 people are due today: Linus (never contacted), Ada (overdue 4 days), Grace — "
+        "and it is Alan's birthday tomorrow and Joan's birthday on Wednesday")
+    one_day = as_json(run_cli("agenda", "--json", "--days", "1", *AS_OF, db=db))
+    assert one_day["coming"] == [] and one_day["birthdays"] == []
+
+
+def test_agenda_text_and_the_focus_list_show_the_birthday(db):
+    out = ok(run_cli("agenda", *AS_OF, db=db))
+    assert out.startswith("Friday 4 December 2026\n")
+    assert "Due today (3):" in out and "Ada (inner) — overdue 4 days" in out
+    assert "Alan — tomorrow (turns 40)" in out and "Joan — on Wednesday" in out
+    focus = as_json(run_cli("focus", "--format", "json", *AS_OF, db=db))
+    alan = next(i for i in focus["items"] if i["name"] == "Alan")
+    assert alan["action"] == "Wish them a happy birthday (40 tomorrow)"
+    assert alan["birthday"] == {"date": "2026-12-05", "in_days": 1, "age": 40}
+
+
+def test_agenda_refuses_a_bad_window_in_one_line(db):
+    refused(run_cli("agenda", "--days", "0", db=db), "--days must be a whole number")
