@@ -32,12 +32,14 @@ _URL = re.compile(r"^https?://", re.IGNORECASE)
 _PARAM_SAFE = re.compile(r"^[A-Za-z0-9._+-]+$")
 
 
-def write_vcards(contacts: list[Contact]) -> str:
-    """All contacts as one vCard 4.0 file (a ``str``; write it as UTF-8)."""
-    return "".join(card(contact) for contact in contacts)
+def write_vcards(contacts: list[Contact], photos: dict[int, bytes] | None = None) -> str:
+    """All contacts as one vCard 4.0 file (a ``str``; write it as UTF-8); ``photos``
+    (id → thumbnail) go out as ``PHOTO:data:`` URIs."""
+    photos = photos or {}
+    return "".join(card(contact, photos.get(contact.id)) for contact in contacts)
 
 
-def card(contact: Contact) -> str:
+def card(contact: Contact, photo: bytes | None = None) -> str:
     """One contact as a folded, CRLF-terminated ``BEGIN:VCARD`` … ``END:VCARD``."""
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{PRODID}"]
     lines.append(f"FN:{escape(contact.name)}")
@@ -56,6 +58,10 @@ def card(contact: Contact) -> str:
     lines.extend(handle_line(service, value) for service, value in contact.handles.items())
     if contact.notes:
         lines.append(f"NOTE:{escape(contact.notes)}")
+    if photo:
+        from planner.importers.photos import data_uri
+
+        lines.append(f"PHOTO:{data_uri(photo)}")
     lines.append("END:VCARD")
     return "".join(fold(line) for line in lines)
 

@@ -33,6 +33,7 @@ class Draft:
         self.notes: list[str] = []
         self.tags: list[str] = []
         self.photo = b""  # a thumbnail already made (planner.importers.photos)
+        self.photo_noted = False  # a picture that could not be used was reported
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(ImportProblem(self.where, field, message))

@@ -44,16 +44,30 @@ def thumbnail(data: bytes) -> bytes:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ValueError(f"the picture is too large ({width}×{height} pixels)")
-            image.load()
+            image.load()  # a damaged picture fails here, whatever its header says
+            if _already_thumbnail(image, data):
+                return data  # ours (an export read back): kept byte for byte
             image = ImageOps.exif_transpose(image)
     except ValueError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, EOFError) as err:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError("the picture is too large (too many pixels)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as err:
+        known = photo_type(data) or data.startswith(b"BM")
         reason = "not a JPEG, PNG or GIF picture" if isinstance(err, UnidentifiedImageError) \
-            else "the picture is damaged"
+            and not known else "the picture is damaged"
         raise ValueError(reason) from None
     return _square(image)
+
+
+def _already_thumbnail(image, data: bytes) -> bool:
+    """A small square PNG or JPEG without a rotation to apply: what :func:`thumbnail` makes."""
+    return (
+        image.format in ("PNG", "JPEG")
+        and image.width == image.height <= THUMBNAIL
+        and len(data) <= MAX_STORED_BYTES
+        and image.getexif().get(0x0112, 1) == 1  # no EXIF orientation to apply
+    )
 
 
 def _square(image) -> bytes:

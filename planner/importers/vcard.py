@@ -181,13 +181,19 @@ def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
 
 
 def read_photo(prop: Prop, draft: Draft) -> None:
-    """An inline PHOTO becomes the person's thumbnail; a damaged or huge one costs itself."""
-    check_binary(prop)
+    """An inline PHOTO becomes the person's thumbnail; a damaged or huge one costs itself,
+    said once per card (a card may carry several pictures)."""
     from planner.importers.photos import photo_from_property
 
-    thumbnail = photo_from_property(prop)
-    if thumbnail:
-        draft.photo = draft.photo or thumbnail
+    if draft.photo:
+        return
+    try:
+        check_binary(prop)
+        draft.photo = photo_from_property(prop)
+    except ValueError as err:
+        if not draft.photo_noted:
+            draft.photo_noted = True
+            draft.problem("PHOTO", f"left out: {err}")
 
 
 def read_name(prop: Prop, draft: Draft, version: str = "3.0") -> None:

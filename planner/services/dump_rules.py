@@ -100,3 +100,23 @@ def check_references(prepared: dict[str, list[dict]]) -> None:
                         f"{section}[{index}].{column}: refers to id {value}, which is not in "
                         f"{target}"
                     )
+
+
+def check_photo(text: str, where: str) -> bytes:
+    """A photo of a dump: base64 of a small thumbnail of a known picture type."""
+    import binascii
+
+    from planner.importers.photos import MAX_STORED_BYTES, check_stored
+
+    if len(text) > MAX_STORED_BYTES * 4 // 3 + 8:
+        raise InvalidInput(f"{where}: too large for a thumbnail ({len(text)} characters of "
+                           f"base64; the limit is {MAX_STORED_BYTES} bytes)")
+    try:
+        data = binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise InvalidInput(f"{where}: not valid base64") from None
+    try:
+        check_stored(data)
+    except ValueError as exc:
+        raise InvalidInput(f"{where}: {exc}") from None
+    return data

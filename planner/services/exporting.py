@@ -127,6 +127,12 @@ Field                        Meaning
 ``.contact_id``              the person
 ``.owner``                   whose cadence (``""`` = the importing user)
 ``.days``                    days between touches, or ``null`` = the ring's for this user
+``photos[]``                 a person's picture (schema 5): one per person
+``.id``                      row id
+``.contact_id``              the person
+``.photo``                   the thumbnail (PNG or JPEG, at most 256 px square), base64;
+                             at most 256 KB, and a picture of one of those types
+``.updated_at``              when the picture was set
 ``settings``                 map of setting → JSON value: ``ring_capacity``
                              (``{"inner": 3, …}``), ``ring_cadence_days``, ``backup_keep``…
 ===========================  ===============================================================
@@ -136,6 +142,7 @@ The full-text search index is not in the dump: it is rebuilt from the notes.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,6 +150,7 @@ from typing import Any
 
 from peewee import (
     AutoField,
+    BlobField,
     BooleanField,
     CharField,
     DatabaseError,
@@ -218,7 +226,9 @@ def export_contacts(fmt: str, *, escape_formulas: bool = True) -> str:
         raise InvalidInput(f"unknown contact format {fmt!r}: use {' or '.join(CONTACT_FORMATS)}")
     people = list_contacts("all")
     if fmt == "vcard":
-        return write_vcards(people)
+        from planner.services.photos import photos_of
+
+        return write_vcards(people, photos_of([c.id for c in people]))
     return write_contacts_csv(people, escape_formulas=escape_formulas)
 
 
@@ -255,6 +265,8 @@ def _export_row(model: type[Model], values: tuple) -> dict:
     for field, value in zip(model._meta.sorted_fields, values, strict=True):
         if isinstance(field, UTCDateTimeField):
             value = format_time(value)
+        elif isinstance(field, BlobField):
+            value = base64.b64encode(bytes(value)).decode("ascii")
         elif isinstance(field, BooleanField):
             value = bool(value)
         row[field.column_name] = value
@@ -497,6 +509,10 @@ def _value(field, value: Any, where: str, section: str = "") -> Any:
         if not isinstance(value, bool):
             raise InvalidInput(f"{where}: expected true or false")
         return value
+    if isinstance(field, BlobField):
+        if not isinstance(value, str):
+            raise InvalidInput(f"{where}: expected base64 text")
+        return dump_rules.check_photo(value, where)
     if isinstance(field, AutoField | IntegerField | ForeignKeyField):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(f"{where}: expected a whole number")

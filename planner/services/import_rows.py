@@ -30,6 +30,7 @@ class PreviewRow:
         "match_name",
         "match_row",
         "matched_by",
+        "photo",
         "problems",
         "reason",
         "status",
@@ -57,6 +58,7 @@ class PreviewRow:
         self.matched_by, self.match_id, self.match_row = matched_by, match_id, match_row
         self.match_name, self.contact, self.problems = match_name, contact, problems
         self.values = values
+        self.photo: bytes | None = None  # the person's thumbnail, if the file had a picture
 
     @property
     def values(self) -> dict | None:

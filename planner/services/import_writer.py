@@ -68,6 +68,24 @@ class Writer:
         self.batch = list(self.pending.items())
         self.flush()
         self.write_merges()
+        self.write_photos()
+
+    def write_photos(self) -> None:
+        """The pictures of the people added, and of merged people who had none."""
+        ids = dict(self.added)  # preview index → new id
+        photos: dict[int, bytes] = {}
+        for row in self.preview.rows:
+            if not row.photo or row.status == INVALID:
+                continue
+            cid = ids.get(row.index)
+            if cid is None and self.on_duplicate == "merge":
+                cid = row.match_id if row.match_id is not None else ids.get(row.match_row)
+            if cid is not None:
+                photos.setdefault(cid, row.photo)
+        if photos:
+            from planner.services.photos import store_photos
+
+            store_photos(photos, self.stamp)
 
     def merge(self, existing: dict, row: PreviewRow) -> None:
         """Merge one duplicate; one that brings nothing new is counted as unchanged."""

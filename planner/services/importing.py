@@ -269,6 +269,7 @@ def _classify(
             row.status, row.reason = INVALID, str(exc)
             continue
         row.values = values
+        row.photo = contact.photo or None
         if values.get("name") == contact.name and values.get("email", "") == contact.email:
             row.name = row.email = None  # the same text is in ``values``: kept once
         index.place(row, values)

@@ -12,6 +12,7 @@ from planner.domain.rings import Ring
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     CadenceOverrideRow,
+    ContactPhotoRow,
     ContactRow,
     PlacementRow,
     RingMoveRow,
@@ -349,6 +350,7 @@ def dump_contact(contact_id: int) -> dict:
         "touchpoints": rows(TouchpointRow),
         "notes": rows(NoteRow),
         "cadences": rows(CadenceOverrideRow),
+        "photos": rows(ContactPhotoRow),
     }
 
 
@@ -358,7 +360,7 @@ def load_dump(dump: dict) -> None:
     ContactRow.insert(**dump["contact"]).execute()
     for model, key in ((PlacementRow, "placements"), (RingMoveRow, "moves"),
                        (TouchpointRow, "touchpoints"), (NoteRow, "notes"),
-                       (CadenceOverrideRow, "cadences")):
+                       (CadenceOverrideRow, "cadences"), (ContactPhotoRow, "photos")):
         if dump.get(key):
             model.insert_many(dump[key]).execute()
 

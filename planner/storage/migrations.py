@@ -55,8 +55,16 @@ def _grant_like_contact(db: PostgresqlDatabase, table: str) -> None:
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {sequence} TO {role}")
 
 
+def _v5(db: Database) -> None:
+    """Contact photos (contact_photo: one small thumbnail per person); on a team database
+    granted like ``contact``."""
+    db.create_tables(m.PHOTO_MODELS_V5)
+    if isinstance(db, PostgresqlDatabase):
+        _grant_like_contact(db, m.ContactPhotoRow._meta.table_name)
+
+
 #: version → step that brings a database from version-1 to version.
-STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 LATEST = max(STEPS)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from peewee import (
     SQL,
     AutoField,
+    BlobField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -236,3 +237,24 @@ class CadenceOverrideRow(BaseModel):
 
 #: the tables schema version 4 adds
 CADENCE_MODELS_V4 = [CadenceOverrideRow]
+
+
+# -- schema version 5: contact photos --------------------------------------------------
+
+
+class ContactPhotoRow(BaseModel):
+    """A person's picture: one small square thumbnail (PNG or JPEG, at most 256 px, made
+    once by ``planner.importers.photos``), in its own table so lists never load it."""
+
+    contact = ForeignKeyField(
+        ContactRow, on_delete="CASCADE", column_name="contact_id", unique=True
+    )
+    photo = BlobField()
+    updated_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "contact_photo"
+
+
+#: the tables schema version 5 adds
+PHOTO_MODELS_V5 = [ContactPhotoRow]

@@ -125,10 +125,26 @@ def test_a_version_3_file_gets_the_cadence_table_and_keeps_its_cadences(tmp_path
         assert contacts.edit_contact(katherine.id, cadence_days=9).cadence_days == 9
     finally:
         opened.close()
-    assert version_of(path) == 4
+    assert version_of(path) == migrations.LATEST
     assert read(path, "SELECT count(*) FROM cadence_override") == [(0,)]
     assert read(path, "SELECT cadence_days FROM contact WHERE id = 5") == [(9,)]
     assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in ledger} == ledger
     (backup,) = list_backups(path)
     assert "pre-migration-v3" in backup.name and version_of(backup) == 3
     assert "cadence_override" not in {r[0] for r in read(backup, "SELECT name FROM sqlite_master")}
+
+
+def test_a_version_4_file_gets_the_photo_table_and_keeps_everything(tmp_path):
+    """Schema 5 adds contact_photo (issue 19); nothing of a version 4 file changes."""
+    path = tmp_path / "data" / "planner.db"
+    path.parent.mkdir()
+    shutil.copyfile(SCHEMAS / "planner-v4.db", path)
+    assert version_of(path) == 4
+    tables = ("contact", "placement", "touchpoint", "ask", "give", "win", "cadence_override")
+    before = {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables}
+    open_database(str(path)).close()
+    assert version_of(path) == migrations.LATEST
+    assert read(path, "SELECT count(*) FROM contact_photo") == [(0,)]
+    assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables} == before
+    (backup,) = list_backups(path)
+    assert "pre-migration-v4" in backup.name and version_of(backup) == 4

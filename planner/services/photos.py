@@ -1,0 +1,92 @@
+"""A person's photo: set (from a file or an import), read, removed.
+
+Pictures are made into a small square thumbnail once (``planner.importers.photos``,
+with Pillow: no Qt below the UI) and only that is stored, in ``contact_photo``.
+A picture that cannot be used is one :class:`InvalidInput` line; the person is
+never touched by a failed photo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import chunked
+
+from planner.domain.errors import InvalidInput, NotFound
+from planner.importers.photos import MAX_PHOTO_BYTES, thumbnail
+from planner.importers.user_file import read_user_file
+from planner.storage.models import ContactPhotoRow, ContactRow, db_proxy
+
+
+def make_thumbnail(data: bytes) -> bytes:
+    """The stored form of a picture; InvalidInput saying why it cannot be one."""
+    try:
+        return thumbnail(data)
+    except ValueError as exc:
+        raise InvalidInput(f"the picture cannot be used: {exc}") from None
+
+
+def set_photo(contact_id: int, data: bytes) -> bytes:
+    """Give the person this picture (as a thumbnail, replacing any); returns what is stored."""
+    small = make_thumbnail(data)
+    with db_proxy.atomic():
+        if not ContactRow.select().where(ContactRow.id == contact_id,
+                                         ContactRow.deleted_at.is_null()).exists():
+            raise NotFound(f"no person #{contact_id}")
+        _upsert(contact_id, small, datetime.now(UTC), replace=True)
+    return small
+
+
+def set_photo_from_file(contact_id: int, path: str | Path) -> bytes:
+    """The window's "Choose Picture…": a regular file, read with a hard size limit."""
+    return set_photo(contact_id, read_user_file(path, MAX_PHOTO_BYTES, "picture"))
+
+
+def clear_photo(contact_id: int) -> bool:
+    """Remove the person's picture (initials are shown again); True if there was one."""
+    with db_proxy.atomic():
+        return ContactPhotoRow.delete().where(ContactPhotoRow.contact == contact_id).execute() > 0
+
+
+def get_photo(contact_id: int) -> bytes | None:
+    row = (ContactPhotoRow.select(ContactPhotoRow.photo)
+           .where(ContactPhotoRow.contact == contact_id).tuples().first())
+    return bytes(row[0]) if row else None
+
+
+def photos_of(contact_ids: Iterable[int] | None = None) -> dict[int, bytes]:
+    """id → thumbnail for these people (every person with a photo when None)."""
+    query = ContactPhotoRow.select(ContactPhotoRow.contact, ContactPhotoRow.photo)
+    if contact_ids is None:
+        return {cid: bytes(photo) for cid, photo in query.tuples()}
+    out: dict[int, bytes] = {}
+    for ids in chunked(sorted(set(contact_ids)), 500):
+        found = query.where(ContactPhotoRow.contact.in_(ids)).tuples()
+        out.update((cid, bytes(photo)) for cid, photo in found)
+    return out
+
+
+def store_photos(photos: dict[int, bytes], stamp: datetime) -> int:
+    """Inside an import's transaction: give these people these thumbnails where they have
+    none yet (a merge never overwrites); returns how many were stored."""
+    have = set(photos_of(photos))
+    stored = 0
+    for contact_id, data in photos.items():
+        if contact_id not in have:
+            _upsert(contact_id, data, stamp, replace=False)
+            stored += 1
+    return stored
+
+
+def _upsert(contact_id: int, data: bytes, stamp: datetime, *, replace: bool) -> None:
+    query = ContactPhotoRow.insert(contact=contact_id, photo=data, updated_at=stamp)
+    if replace:
+        query = query.on_conflict(
+            conflict_target=[ContactPhotoRow.contact],
+            update={ContactPhotoRow.photo: data, ContactPhotoRow.updated_at: stamp},
+        )
+    else:
+        query = query.on_conflict_ignore()
+    query.execute()
