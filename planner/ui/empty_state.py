@@ -4,7 +4,7 @@ the three ways to start (add someone, import contacts, try the demo)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 SENTENCE = ("Keep your 3 closest mentors on the inner ring, 12 you see often on the middle "
             "ring and 72 you keep in touch with on the outer ring — each week the planner "
@@ -29,6 +29,7 @@ class EmptyState(QWidget):
         self.sentence.setWordWrap(True)
         self.sentence.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sentence.setMaximumWidth(520)
+        self.sentence.setMinimumWidth(280)
         self.add_button = QPushButton("Add your first person", self)
         self.add_button.setDefault(True)
         self.import_button = QPushButton("Import contacts…", self)
@@ -41,7 +42,11 @@ class EmptyState(QWidget):
         column = QVBoxLayout(self)
         column.addStretch(1)
         column.addWidget(self.title)
-        column.addWidget(self.sentence, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()  # (centred with stretches: an aligned label would not wrap)
+        row.addStretch(1)
+        row.addWidget(self.sentence, 12)
+        row.addStretch(1)
+        column.addLayout(row)
         column.addSpacing(16)
         for button in (self.add_button, self.import_button, self.demo_button):
             button.setMinimumWidth(220)

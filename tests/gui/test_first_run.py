@@ -45,7 +45,10 @@ def test_an_empty_database_shows_the_empty_state_over_the_canvas(qtbot, db_path)
     empty = window.empty_state
     assert empty.isVisible()
     assert empty.geometry() == window.view.rect()  # it covers the canvas, nothing else
-    sentence = empty.sentence.text()
+    label = empty.sentence
+    assert label.height() >= label.heightForWidth(label.width())  # every line shows
+    assert label.width() >= 280
+    sentence = label.text()
     assert all(number in sentence for number in ("3 ", "12 ", "72 "))
     assert [b.text() for b in (empty.add_button, empty.import_button, empty.demo_button)] == [
         "Add your first person", "Import contacts…", "Try the demo"]

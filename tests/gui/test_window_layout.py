@@ -64,7 +64,11 @@ def test_this_week_is_a_full_page_showing_at_least_12_people(qtbot, laptop):
     assert fully_shown_rows(focus) >= 12
     click_toolbar(window, window.actions.show_dashboard)
     qtbot.waitUntil(window.dashboard.isVisible)
+    qtbot.waitUntil(lambda: window.dashboard.stats is not None)
     assert window.dashboard.height() >= 500
+    # no page, filled in, asks for more than a 1024-pixel window leaves the middle
+    for page in (window.view, window.focus, window.dashboard, window.activity):
+        assert page.minimumSizeHint().width() <= 1024 - 2 * 240, page.objectName()
     click_toolbar(window, window.actions.show_rings)
     qtbot.waitUntil(window.view.isVisible)
 
