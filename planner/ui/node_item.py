@@ -7,7 +7,17 @@ decides what a drop means and the document changes the data.
 from __future__ import annotations
 
 from PySide6.QtCore import Property, QEasingCurve, QPointF, QPropertyAnimation, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
@@ -16,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.contact import Contact
 from planner.domain.rings import Ring
+from planner.ui import avatars
 from planner.ui.dates import date_text
 from planner.ui.geometry import NODE_RADIUS
 from planner.ui.palette import NEUTRAL_HALO, RING_COLORS
@@ -79,6 +90,7 @@ class NodeItem(QGraphicsObject):
         self._animation: QPropertyAnimation | None = None
         self._name = ""
         self._initials = "?"
+        self._photo = None  # the person's round picture (planner.ui.avatars), else initials
         self._shown: tuple | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -90,6 +102,7 @@ class NodeItem(QGraphicsObject):
         self._label.setVisible(False)
         self._names_shown = False
         self._always_named = False  # inner and middle nodes: their name is always under them
+        self.photo: QPixmap | None = None  # the person's picture, drawn instead of initials
         self.next_due = ""
         self.set_contact(contact)
 
@@ -104,6 +117,11 @@ class NodeItem(QGraphicsObject):
 
     def set_contact(self, contact: Contact) -> bool:
         """Show ``contact``; False if nothing drawn changed (a new place around the ring)."""
+        ring_of = contact.ring or self.ring
+        photo = avatars.photo_pixmap(contact.id, 2 * NODE_RADIUS[ring_of])  # not in paint()
+        if photo is not self._photo:
+            self._photo = photo
+            self.update()
         shown = (contact.name, contact.ring, contact.last_touch, contact.cadence_days)
         if shown == self._shown:
             self._contact = contact
@@ -133,6 +151,10 @@ class NodeItem(QGraphicsObject):
             self.status_text, self.next_due = text, next_due
             self.setToolTip(self._tooltip(self._contact))
             self.update()
+
+    def set_photo(self, picture: QPixmap | None) -> None:
+        self.photo = picture if picture is not None and not picture.isNull() else None
+        self.update()
 
     def set_initials(self, text: str) -> None:
         """Initials told apart from everyone else's on the ring (the scene decides)."""
@@ -182,10 +204,18 @@ class NodeItem(QGraphicsObject):
         painter.setPen(QPen(QColor("white"), 1.5))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.photo is not None:
+            self._paint_photo(painter, r)
         if self.isSelected():
             painter.setPen(QPen(QColor("#1f6feb"), 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + HALO + 1, r + HALO + 1)
+        if self.photo is not None:
+            return
+        if self._photo is not None and self._photo.width() == int(2 * r):
+            painter.drawPixmap(QRectF(-r, -r, 2 * r, 2 * r), self._photo,
+                               QRectF(self._photo.rect()))
+            return
         font = QFont(painter.font())
         font.setBold(True)
         longer = len(self._initials) > 2
@@ -194,6 +224,18 @@ class NodeItem(QGraphicsObject):
         painter.setPen(QColor("white"))
         painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
                          self._initials)
+
+    def _paint_photo(self, painter: QPainter, r: float) -> None:
+        """The picture, cut round, inside the ring-coloured edge."""
+        clip = QPainterPath()
+        inset = r - 1.5
+        clip.addEllipse(QPointF(0, 0), inset, inset)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(QRectF(-inset, -inset, 2 * inset, 2 * inset), self.photo,
+                           QRectF(self.photo.rect()))
+        painter.restore()
 
     # -- movement -------------------------------------------------------------------
     def _get_pos(self) -> QPointF:
