@@ -41,6 +41,7 @@ def run_self_test() -> int:
         _check("sample data", lambda: _sample_data(), results)
         _check("main window renders", lambda: _window(db_path, Path(tmp), state), results)
         _check("resources", _resources, results)
+        _check("fonts for every script", _fonts, results)
         _check("encrypted database (SQLCipher)", lambda: _sqlcipher(Path(tmp)), results)
         _check("keyring backend", _keyring, results)
         if "opened" in state:
@@ -145,3 +146,27 @@ def _keyring() -> str:
     usable = "usable" if getattr(backend, "priority", 0) > 0 else \
         "not usable here: secrets cannot be remembered on this machine"
     return f"{name} ({usable})"
+
+
+#: scripts people's names are written in, and a font package that covers them on Linux
+SCRIPTS = (("Latin", "Latin"), ("Greek", "Greek"), ("Cyrillic", "Cyrillic"),
+           ("Arabic", "Arabic"), ("Hebrew", "Hebrew"), ("Devanagari", "Devanagari"),
+           ("Thai", "Thai"), ("SimplifiedChinese", "Chinese"), ("Japanese", "Japanese"),
+           ("Korean", "Korean"))
+
+
+def missing_scripts() -> list[str]:
+    """The scripts no installed font can show (names there would be drawn as boxes)."""
+    from PySide6.QtGui import QFontDatabase
+
+    return [label for system, label in SCRIPTS
+            if not QFontDatabase.families(getattr(QFontDatabase.WritingSystem, system))]
+
+
+def _fonts() -> str:
+    """Reported, not failed: the app works, but some names would show as boxes."""
+    missing = missing_scripts()
+    if not missing:
+        return "every script has a font"
+    return (f"no font for {', '.join(missing)}: names in them show as boxes (on Linux "
+            "install fonts-noto-core and fonts-noto-cjk)")

@@ -163,3 +163,17 @@ def test_a_person_with_a_photo_shows_it_on_their_node(qtbot, db_path, people):
     centre = window.view.mapFromScene(node.pos())
     pixel = image.pixelColor(centre)
     assert pixel.red() > 200 and pixel.green() < 60 and pixel.blue() < 60, pixel.name()
+
+
+def test_the_self_test_names_the_scripts_without_a_font(qapp):
+    from PySide6.QtGui import QFontDatabase
+
+    from planner import selftest
+
+    missing = selftest.missing_scripts()
+    for system, label in selftest.SCRIPTS:
+        has_font = bool(QFontDatabase.families(getattr(QFontDatabase.WritingSystem, system)))
+        assert (label in missing) is not has_font
+    line = selftest._fonts()
+    assert line == "every script has a font" if not missing else all(
+        label in line for label in missing)
