@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 from planner.domain.cadence import urgency
 from planner.domain.contact import Contact
 from planner.domain.rings import RING_ORDER
+from planner.ui import avatars
 from planner.ui.dates import date_text
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
 from planner.ui.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
@@ -230,7 +231,8 @@ class ContactTableModel(QAbstractTableModel):
             status = self.document.status_of(c)
             return status_dot(STATUS_COLORS[status.value]) if status else None
         if role == Qt.ItemDataRole.DecorationRole and col == NAME:
-            return avatar(c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
+            return avatars.photo_pixmap(c.id, AVATAR, load=False) or avatar(
+                c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
         if role == Qt.ItemDataRole.ToolTipRole and col == STATUS:
             status = self.document.status_of(c)
             return status.label if status else "Not on a ring"

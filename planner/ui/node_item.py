@@ -118,7 +118,7 @@ class NodeItem(QGraphicsObject):
     def set_contact(self, contact: Contact) -> bool:
         """Show ``contact``; False if nothing drawn changed (a new place around the ring)."""
         ring_of = contact.ring or self.ring
-        photo = avatars.photo_pixmap(contact.id, 2 * NODE_RADIUS[ring_of])  # not in paint()
+        photo = avatars.photo_pixmap(contact.id, int(2 * NODE_RADIUS[ring_of]))  # not in paint()
         if photo is not self._photo:
             self._photo = photo
             self.update()

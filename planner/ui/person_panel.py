@@ -23,10 +23,11 @@ from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
 from planner.services import contacts as contact_svc
 from planner.services.touchpoints import current_user
 from planner.ui.advocacy_panel import AdvocacyPanel
+from planner.ui.avatars import PhotoButton
 from planner.ui.collapsible import Section
 from planner.ui.dates import date_time_text, day_text
 from planner.ui.icons import kind_icon
-from planner.ui.palette import STATUS_COLORS
+from planner.ui.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
 from planner.ui.timeline_model import TimelineModel
 from planner.ui.timeline_view import TimelineView
 from planner.ui.window_layout import SidePanel
@@ -92,6 +93,10 @@ class PersonPanel(SidePanel):
         self.title.setObjectName("personName")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.photo = PhotoButton(self)  # the picture, or initials; a click chooses one
+        self.photo.changed.connect(lambda cid: document.refresh_contacts([cid]))
+        self.photo.failed.connect(lambda text: self.placeholder.setText(text)
+                                  or self.placeholder.setVisible(True))
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("personRing")
         self.placeholder = QLabel(self)
@@ -128,7 +133,10 @@ class PersonPanel(SidePanel):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
-        layout.addWidget(self.title)
+        header = QHBoxLayout()
+        header.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.title, 1)
+        layout.addLayout(header)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.placeholder)
         layout.addLayout(self.form)
@@ -216,6 +224,7 @@ class PersonPanel(SidePanel):
                        self.edit_button):
             widget.setVisible(not empty)
         self.title.setVisible(not empty)
+        self.photo.setVisible(not empty)
         self.subtitle.setVisible(not empty)
         self.edit_button.setEnabled(not empty)
         for button in self.quick_buttons.values():
@@ -238,6 +247,7 @@ class PersonPanel(SidePanel):
 
     def _fill(self, c: Contact) -> None:
         self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
+        self.photo.show_person(c.id, c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
         ring = f"{c.ring.label} ring" if c.ring else "Not on a ring"
         status = self.document.status_of(c)
         if status is not None:

@@ -221,6 +221,9 @@ class TransferController(QObject):
             return
         summary = payload
         self.last_summary = summary
+        from planner.ui import avatars
+
+        avatars.invalidate()  # the import may have brought pictures
         self.document.refresh_all()
         if alive:
             dialog.accept()

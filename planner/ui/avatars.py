@@ -1,0 +1,192 @@
+"""A person's picture where the window shows them: canvas nodes, the list, the person panel.
+
+Thumbnails are read from the database in one query (``services.photos.photos_of``)
+the first time a picture is asked for and again after :func:`invalidate` (a picture
+chosen, an import written), never while painting; each size is made once into a
+round pixmap. Who has no picture keeps their initials (the callers draw those).
+
+:class:`PhotoButton` is the person panel's picture: click it to choose one (the file
+dialog goes through :attr:`PhotoButton.ask_path`, which tests replace).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
+
+from planner.domain.errors import PlannerError
+
+_photos: dict[int, bytes] | None = None
+_pixmaps: dict[tuple[int, int], QPixmap | None] = {}
+_source: object = None  # the database the pictures were read from (another one: read again)
+
+
+def _database() -> object:
+    from planner.storage.models import db_proxy
+
+    return db_proxy.obj
+PICTURE_FILTER = "Pictures (*.jpg *.jpeg *.png *.gif)"
+
+
+def invalidate(contact_id: int | None = None) -> None:
+    """Forget what was read: everyone's pictures, or one person's."""
+    global _photos
+    if contact_id is None:
+        _photos = None
+        _pixmaps.clear()
+        return
+    if _photos is not None:
+        _photos.pop(contact_id, None)
+        from planner.services.photos import get_photo
+
+        photo = get_photo(contact_id)
+        if photo:
+            _photos[contact_id] = photo
+    for key in [k for k in _pixmaps if k[0] == contact_id]:
+        del _pixmaps[key]
+
+
+def _all_photos() -> dict[int, bytes]:
+    global _photos, _source
+    if _source is not _database():
+        invalidate()
+        _source = _database()
+    if _photos is None:
+        from planner.services.photos import photos_of
+
+        try:
+            _photos = photos_of()
+        except PlannerError:
+            _photos = {}
+    return _photos
+
+
+def has_photo(contact_id: int) -> bool:
+    return contact_id in _all_photos()
+
+
+def photo_pixmap(contact_id: int, size: int, *, load: bool = True) -> QPixmap | None:
+    """The person's picture as a round ``size``-pixel pixmap, or None (show initials).
+
+    ``load=False`` (a model's ``data()``, a ``paint()``) never reads the database: before
+    the pictures are read, everyone shows initials.
+    """
+    if (_photos is None or _source is not _database()) and not load:
+        return None
+    key = (contact_id, size)
+    if key not in _pixmaps:
+        data = _all_photos().get(contact_id)
+        _pixmaps[key] = round_pixmap(data, size) if data else None
+    return _pixmaps[key]
+
+
+def round_pixmap(data: bytes, size: int) -> QPixmap | None:
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    image = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                         Qt.TransformationMode.SmoothTransformation)
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    path = QPainterPath()
+    path.addEllipse(QRectF(0, 0, size, size))
+    painter.setClipPath(path)
+    painter.drawImage(QRectF(0, 0, size, size), image)
+    painter.end()
+    return pixmap
+
+
+class PhotoButton(QToolButton):
+    """The person panel's picture (initials when there is none); a click chooses one."""
+
+    #: the picture of this person changed (contact id)
+    changed = Signal(int)
+    #: a picture could not be used (one line to show)
+    failed = Signal(str)
+    SIZE = 56
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("personPhoto")
+        self.setAccessibleName("Picture")
+        self.setToolTip("Choose a picture…")
+        self.setIconSize(QSize(self.SIZE, self.SIZE))
+        self.setAutoRaise(True)
+        self.contact_id: int | None = None
+        self.initials = ""
+        self.colour = "#888888"
+        menu = QMenu(self)
+        self.choose_action = menu.addAction("Choose Picture…", self.choose)
+        self.remove_action = menu.addAction("Remove Picture", self.remove)
+        self.setMenu(menu)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.clicked.connect(self.choose)
+
+    def ask_path(self, done) -> None:
+        """Ask for a picture file, then ``done(path)``; tests replace this."""
+        dialog = QFileDialog(self.window(), "Choose a Picture")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters([PICTURE_FILTER, "All files (*)"])
+        dialog.fileSelected.connect(lambda chosen: done(Path(chosen)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def show_person(self, contact_id: int | None, initials: str = "", colour: str = "") -> None:
+        self.contact_id, self.initials = contact_id, initials
+        self.colour = colour or self.colour
+        self.setEnabled(contact_id is not None)
+        self.refresh()
+
+    def refresh(self) -> None:
+        photo = photo_pixmap(self.contact_id, self.SIZE) if self.contact_id else None
+        self.remove_action.setEnabled(photo is not None)
+        self.setIcon(QIcon(photo or self._initials_pixmap()))
+
+    def choose(self) -> None:
+        if self.contact_id is not None:
+            self.ask_path(self.use_file)
+
+    def use_file(self, path: Path) -> None:
+        from planner.services.photos import set_photo_from_file
+
+        contact_id = self.contact_id
+        if contact_id is None:
+            return
+        try:
+            set_photo_from_file(contact_id, path)
+        except PlannerError as exc:
+            self.failed.emit(str(exc))
+            return
+        invalidate(contact_id)
+        self.refresh()
+        self.changed.emit(contact_id)
+
+    def remove(self) -> None:
+        from planner.services.photos import clear_photo
+
+        if self.contact_id is not None and clear_photo(self.contact_id):
+            invalidate(self.contact_id)
+            self.refresh()
+            self.changed.emit(self.contact_id)
+
+    def _initials_pixmap(self) -> QPixmap:
+        pixmap = QPixmap(self.SIZE, self.SIZE)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(self.colour))
+        painter.drawEllipse(QRectF(0, 0, self.SIZE, self.SIZE))
+        font = painter.font()
+        font.setBold(True)
+        font.setPixelSize(int(self.SIZE * 0.4))
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, self.initials)
+        painter.end()
+        return pixmap

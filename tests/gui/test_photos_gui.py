@@ -1,0 +1,95 @@
+"""Contact photos in the window (issue 19): the canvas node, the list and the person panel
+show the picture (initials otherwise), and the person panel chooses one."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from planner.domain.rings import Ring
+from tests.gui.helpers import open_window, populate
+
+
+def jpeg(size=(400, 300), colour=(20, 160, 90)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def give_photo(db_path, contact_id: int) -> None:
+    from planner.services.photos import set_photo
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    try:
+        set_photo(contact_id, jpeg())
+    finally:
+        opened.close()
+
+
+def panel_of(window):
+    from planner.ui.person_panel import PersonPanel
+
+    return window.findChild(PersonPanel)
+
+
+def list_decoration(window, name: str):
+    model = window.contact_list.model
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data() == name:
+            return model.index(row, 0).data(Qt.ItemDataRole.DecorationRole)
+    raise AssertionError(f"{name} is not in the list")
+
+
+def test_a_picture_shows_on_the_canvas_and_initials_otherwise(qtbot, db_path):
+    ids = populate(db_path, extra={"Ada Lovelace": (Ring.INNER, {}),
+                                   "Grace Hopper": (Ring.INNER, {})})
+    give_photo(db_path, ids["Ada Lovelace"])
+    window = open_window(qtbot, db_path)
+    nodes = window.scene.nodes
+    ada, grace = nodes[ids["Ada Lovelace"]], nodes[ids["Grace Hopper"]]
+    assert ada._photo is not None and grace._photo is None
+    image = window.view.grab().toImage()
+    centre = window.view.mapFromScene(ada.scenePos())
+    colour = image.pixelColor(centre)
+    assert abs(colour.red() - 20) < 12 and abs(colour.green() - 160) < 12  # the photo
+    from planner.ui import avatars
+    from planner.ui.contact_model import AVATAR
+
+    shown = list_decoration(window, "Ada Lovelace")
+    assert shown.cacheKey() == avatars.photo_pixmap(ids["Ada Lovelace"], AVATAR).cacheKey()
+    assert avatars.photo_pixmap(ids["Grace Hopper"], AVATAR) is None  # initials
+
+
+def test_the_person_panel_chooses_a_picture_and_the_node_shows_it(qtbot, db_path, tmp_path):
+    ids = populate(db_path, extra={"Ada Lovelace": (Ring.INNER, {})})
+    window = open_window(qtbot, db_path)
+    ada = ids["Ada Lovelace"]
+    window.select(ada)
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.photo.isVisible(), timeout=2000)
+    assert panel.photo.contact_id == ada and not panel.photo.remove_action.isEnabled()
+    picture = tmp_path / "ada.jpg"
+    picture.write_bytes(jpeg((900, 600)))
+    panel.photo.ask_path = lambda done: done(picture)
+    QTest.mouseClick(panel.photo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.scene.nodes[ada]._photo is not None, timeout=2000)
+    assert panel.photo.remove_action.isEnabled()
+    from planner.services.photos import get_photo
+
+    assert Image.open(io.BytesIO(get_photo(ada))).size == (256, 256)
+
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a picture")
+    failures = []
+    panel.photo.failed.connect(failures.append)
+    panel.photo.use_file(bad)
+    assert failures and "the picture cannot be used" in failures[0]
+    assert get_photo(ada) is not None  # the old picture stays
+
+    panel.photo.remove_action.trigger()
+    qtbot.waitUntil(lambda: window.scene.nodes[ada]._photo is None, timeout=2000)
+    assert get_photo(ada) is None
