@@ -62,3 +62,30 @@ def _due_line(person) -> str:
 def _birthday_line(b) -> str:
     turns = f" (turns {b.age})" if b.age else ""
     return f"{b.name} — {when_phrase(b.in_days, b.on)}{turns}"
+
+
+@cli.command("snooze")
+@click.argument("contact")
+@click.argument("duration", required=False, metavar="DURATION")
+@click.option("--clear", is_flag=True, help="End their snooze now: back in the focus list.")
+@with_db
+def snooze_(contact: str, duration: str | None, clear: bool) -> None:
+    """Snooze a person: out of your focus list and the daily notification until a day.
+
+    DURATION is 1d, 3d, 1w (any number of days or weeks) or a date (YYYY-MM-DD, the day
+    they come back)."""
+    from planner.domain.errors import InvalidInput
+    from planner.domain.reminders import snooze_phrase
+    from planner.services import contacts as people
+    from planner.services import snoozes
+
+    if clear == bool(duration):
+        raise InvalidInput("give a DURATION (1d, 3d, 1w or a date), or --clear")
+    person = people.resolve_contact(contact)
+    if clear:
+        ended = snoozes.clear(person.id)
+        click.echo(f"{person.name} is back in your focus list" if ended
+                   else f"{person.name} was not snoozed")
+        return
+    made = snoozes.snooze(person.id, duration)
+    click.echo(f"{person.name} is {snooze_phrase(made.until, local_zone())}")

@@ -12,6 +12,7 @@ class EntryType(StrEnum):
     NOTE = "note"
     MOVE = "move"
     CREATED = "created"
+    SNOOZE = "snooze"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class TimelineEntry:
     author: str = ""  # who logged a touchpoint or wrote a note ("" in a database file)
     shared: bool = False  # a note the whole team reads
     version: int = 1  # of a touchpoint or note row (edits check it)
+    until: datetime | None = None  # a snooze: when they come back (UTC)
 
     @property
     def id(self) -> str:
@@ -39,6 +41,9 @@ class TimelineEntry:
             return describe_move(self.from_ring, self.to_ring)
         if self.type is EntryType.CREATED:
             return "added to the network"
+        if self.type is EntryType.SNOOZE and self.until is not None:
+            day = self.until.astimezone().date()  # the local day they come back
+            return f"snoozed until {day.strftime('%a')} {day.day} {day.strftime('%b %Y')}"
         return self.text
 
 

@@ -133,6 +133,14 @@ Field                        Meaning
 ``.photo``                   the thumbnail (PNG or JPEG, at most 256 px square), base64;
                              at most 256 KB, and a picture of one of those types
 ``.updated_at``              when the picture was set
+``snoozes[]``                a person out of a planner user's focus list for a while
+                             (schema 6), kept as history
+``.id``                      row id
+``.contact_id``              the person
+``.owner``                   whose snooze (``""`` = the importing user)
+``.at``                      when it was snoozed
+``.until``                   when they come back (the local midnight of that day)
+``.cleared_at``              when the snooze was ended early, or ``null``
 ``settings``                 map of setting → JSON value: ``ring_capacity``
                              (``{"inner": 3, …}``), ``ring_cadence_days``, ``backup_keep``…
 ===========================  ===============================================================

@@ -30,6 +30,7 @@ from planner.storage.models import (
     NoteRow,
     PlacementRow,
     SettingRow,
+    SnoozeRow,
     TouchpointRow,
     WinRow,
 )
@@ -53,7 +54,7 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
                      ContactRow.phones, ContactRow.timezone, ContactRow.birthday,
                      last_at.alias("last_at"),
                      last_kind.alias("last_kind"), latest_note.alias("latest_note"),
-                     *hints)
+                     _snoozed_until(as_of, owner).alias("snoozed_until"), *hints)
              .join(PlacementRow, on=(PlacementRow.contact == ContactRow.id))
              .where(PlacementRow.owner == who(owner), ContactRow.deleted_at.is_null()))
     query = join_own_cadence(query)
@@ -68,8 +69,17 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
             email=row["email"], channels=tuple(row["channels"]), handles=dict(row["handles"]),
             phones=tuple(row["phones"]), latest_note=row["latest_note"] or "",
             timezone=row["timezone"], birthday=stored_birthday(row["birthday"]),
+            snoozed_until=to_utc(row["snoozed_until"]),
             **_hint_values(row)))
     return out
+
+
+def _snoozed_until(as_of: datetime, owner: str):
+    """The end of the user's running snooze of the person (latest), or NULL."""
+    s = SnoozeRow.alias("s")
+    return s.select(fn.MAX(s.until)).where(
+        (s.contact == ContactRow.id) & (s.owner == who(owner)) & s.cleared_at.is_null()
+        & (s.until > as_of))
 
 
 def stored_birthday(text: str | None) -> Birthday | None:

@@ -260,8 +260,13 @@ def entry_as_dict(entry: TimelineEntry) -> dict:
             data.pop("author", None)
             data.pop("version", None)
     data["text"] = (
-        entry.summary() if entry.type in (EntryType.MOVE, EntryType.CREATED) else entry.text
+        entry.summary() if entry.type in (EntryType.MOVE, EntryType.CREATED, EntryType.SNOOZE)
+        else entry.text
     )
+    if entry.type is EntryType.SNOOZE and entry.until is not None:
+        data["until"] = entry.until.isoformat()
+    else:
+        data.pop("until", None)
     del data["row_id"]
     return data
 

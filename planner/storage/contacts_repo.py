@@ -16,6 +16,7 @@ from planner.storage.models import (
     ContactRow,
     PlacementRow,
     RingMoveRow,
+    SnoozeRow,
     TouchpointRow,
     db_proxy,
 )
@@ -351,6 +352,7 @@ def dump_contact(contact_id: int) -> dict:
         "notes": rows(NoteRow),
         "cadences": rows(CadenceOverrideRow),
         "photos": rows(ContactPhotoRow),
+        "snoozes": rows(SnoozeRow),
     }
 
 
@@ -360,7 +362,8 @@ def load_dump(dump: dict) -> None:
     ContactRow.insert(**dump["contact"]).execute()
     for model, key in ((PlacementRow, "placements"), (RingMoveRow, "moves"),
                        (TouchpointRow, "touchpoints"), (NoteRow, "notes"),
-                       (CadenceOverrideRow, "cadences"), (ContactPhotoRow, "photos")):
+                       (CadenceOverrideRow, "cadences"), (ContactPhotoRow, "photos"),
+                       (SnoozeRow, "snoozes")):
         if dump.get(key):
             model.insert_many(dump[key]).execute()
 

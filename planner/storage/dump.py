@@ -29,6 +29,7 @@ from planner.storage.models import (
     PlacementRow,
     RingMoveRow,
     SettingRow,
+    SnoozeRow,
     StageChangeRow,
     TouchpointRow,
     WinRow,
@@ -51,10 +52,12 @@ DATA_TABLES: tuple[tuple[str, type[Model]], ...] = (
     ("wins", WinRow),  # after touchpoints: a win may be celebrated by one
     ("cadence_overrides", CadenceOverrideRow),
     ("photos", ContactPhotoRow),
+    ("snoozes", SnoozeRow),
 )
 #: The schema version that added a table (the others are there since version 1).
 ADDED_IN: dict[type[Model], int] = {StageChangeRow: 3, AskRow: 3, GiveRow: 3, WinRow: 3,
-                                    CadenceOverrideRow: 4, ContactPhotoRow: 5}
+                                    CadenceOverrideRow: 4, ContactPhotoRow: 5,
+                                    SnoozeRow: 6}
 #: The tables that make a database "not empty" for a full restore. Settings do
 #: not count: a fresh database may already hold a preference or two.
 PEOPLE_TABLES = tuple(model for name, model in DATA_TABLES if name != "settings")

@@ -63,8 +63,17 @@ def _v5(db: Database) -> None:
         _grant_like_contact(db, m.ContactPhotoRow._meta.table_name)
 
 
+def _v6(db: Database) -> None:
+    """Snoozes (snooze: a person out of the focus list until a day), private to their
+    owner on a team database like placements; granted like ``contact``."""
+    db.create_tables(m.SNOOZE_MODELS_V6)
+    if isinstance(db, PostgresqlDatabase):
+        _grant_like_contact(db, m.SnoozeRow._meta.table_name)
+
+
 #: version → step that brings a database from version-1 to version.
-STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5,
+                                                  6: _v6}
 LATEST = max(STEPS)
 
 

@@ -46,7 +46,7 @@ BEGIN
   IF TG_OP = 'DELETE' THEN r := pg_catalog.to_jsonb(OLD); ELSE r := pg_catalog.to_jsonb(NEW);
   END IF;
   IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
-  IF TG_TABLE_NAME IN ('placement', 'ring_move', 'cadence_override')
+  IF TG_TABLE_NAME IN ('placement', 'ring_move', 'cadence_override', 'snooze')
      OR (TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
          AND NOT (TG_OP = 'UPDATE'
                   AND coalesce((pg_catalog.to_jsonb(OLD) ->> 'shared')::boolean, false))) THEN

@@ -1,4 +1,5 @@
-"""The merged history of touchpoints, notes, ring moves and creations, paged by time.
+"""The merged history of touchpoints, notes, ring moves, creations and snoozes, paged
+by time.
 
 Each source is read newest-first from the same cursor with the same limit, then
 merged: a page costs the same whether there are a thousand entries or a million.
@@ -18,10 +19,11 @@ from peewee import JOIN
 
 from planner.domain.timeline import EntryType, TimelineEntry
 from planner.storage.fields import to_utc
-from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow
+from planner.storage.models import ContactRow, NoteRow, RingMoveRow, SnoozeRow, TouchpointRow
 
 LEFT = JOIN.LEFT_OUTER
-_ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2, EntryType.CREATED: 3}
+_ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2, EntryType.CREATED: 3,
+          EntryType.SNOOZE: 4}
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,17 @@ def _source(etype: EntryType):
             lambda r: TimelineEntry(
                 etype, r[0], r[1], r[2], to_utc(r[3]), kind="move", from_ring=r[4], to_ring=r[5]
             ),
+        )
+    if etype is EntryType.SNOOZE:  # on a team database row-level security keeps others' out
+        z = SnoozeRow
+        q = z.select(z.id, z.contact, name, z.at, z.until).join(ContactRow, LEFT)
+        return (
+            z,
+            q,
+            z.contact,
+            z.at,
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind="snooze",
+                                    until=to_utc(r[4])),
         )
     c = ContactRow
     q = c.select(c.id, c.name, c.created_at)

@@ -3,6 +3,8 @@ Friday 4 Dec 2026 12:00 in Europe/Berlin."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.helpers.cli import as_json, ok, refused, run_cli
@@ -61,3 +63,31 @@ def test_agenda_text_and_the_focus_list_show_the_birthday(db):
 
 def test_agenda_refuses_a_bad_window_in_one_line(db):
     refused(run_cli("agenda", "--days", "0", db=db), "--days must be a whole number")
+
+
+def test_snooze_takes_them_out_of_focus_agenda_and_notification_until_then(db):
+    out = ok(run_cli("snooze", "Ada", "3d", db=db))
+    assert out.startswith("Ada is snoozed until ")
+    data = as_json(run_cli("agenda", "--json", db=db))
+    assert "Ada" not in [p["name"] for p in data["due"]]
+    assert [s["name"] for s in data["snoozed"]] == ["Ada"]
+    focus = as_json(run_cli("focus", "--format", "json", db=db))
+    assert "Ada" not in [i["name"] for i in focus["items"]]
+    timeline = as_json(run_cli("timeline", "Ada", "--json", db=db))
+    assert timeline[0]["type"] == "snooze" and timeline[0]["text"].startswith("snoozed until")
+    assert timeline[0]["until"] == data["snoozed"][0]["until"]
+    assert ok(run_cli("snooze", "Ada", "--clear", db=db)) == "Ada is back in your focus list\n"
+    assert "Ada" in [p["name"] for p in as_json(run_cli("agenda", "--json", db=db))["due"]]
+    assert ok(run_cli("snooze", "Ada", "--clear", db=db)) == "Ada was not snoozed\n"
+
+
+def test_snooze_until_a_date_and_the_refusals(db):
+    back = date.today() + timedelta(days=10)
+    out = ok(run_cli("snooze", "Grace", back.isoformat(), db=db))
+    assert out == f"Grace is snoozed until {back:%a} {back.day} {back:%b}\n"
+    refused(run_cli("snooze", "Grace", "2099-01-01", db=db), "at most a year ahead")
+    refused(run_cli("snooze", "Grace", "soon", db=db), "use 1d, 3d, 1w")
+    refused(run_cli("snooze", "Grace", db=db), "give a DURATION")
+    refused(run_cli("snooze", "Grace", "1d", "--clear", db=db), "give a DURATION")
+    refused(run_cli("snooze", "Nobody", "1d", db=db), "Nobody")
+    refused(run_cli("snooze", "Grace", "2000-01-01", db=db), "after today")

@@ -148,3 +148,26 @@ def test_a_version_4_file_gets_the_photo_table_and_keeps_everything(tmp_path):
     assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables} == before
     (backup,) = list_backups(path)
     assert "pre-migration-v4" in backup.name and version_of(backup) == 4
+
+
+def test_a_version_5_file_gets_the_snooze_table_and_keeps_everything(tmp_path):
+    """Schema 6 adds snooze (issue 21); nothing of a version 5 file changes, its photo
+    included, and a snooze can be made at once."""
+    path = tmp_path / "data" / "planner.db"
+    path.parent.mkdir()
+    shutil.copyfile(SCHEMAS / "planner-v5.db", path)
+    assert version_of(path) == 5
+    tables = ("contact", "placement", "touchpoint", "cadence_override", "contact_photo")
+    before = {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables}
+    opened = open_database(str(path))
+    try:
+        from planner.services import snoozes
+
+        snoozes.snooze(5, "3d")
+    finally:
+        opened.close()
+    assert version_of(path) == migrations.LATEST
+    assert read(path, "SELECT contact_id, cleared_at FROM snooze") == [(5, None)]
+    assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables} == before
+    (backup,) = list_backups(path)
+    assert "pre-migration-v5" in backup.name and version_of(backup) == 5

@@ -72,6 +72,12 @@ def build_everything() -> None:
     advocacy.add_ask(grace.id, "talk", status="planned")
     advocacy.add_give(ada.id, "thank-you-note", for_ask=ask.id, note="Thanks!")
     advocacy.add_give(zoe.id, "early-access")
+    # snoozes (schema 6): one running, one cleared early
+    from planner.services import snoozes
+
+    snoozes.snooze(grace.id, T0 + timedelta(days=3), at=T0)
+    snoozes.snooze(zoe.id, T0 + timedelta(days=7), at=T0)
+    snoozes.clear(zoe.id, at=T0 + timedelta(days=1))
 
 
 def raw_tables(path: Path) -> dict[str, list]:
@@ -174,6 +180,9 @@ def test_the_dump_holds_everything(two_databases):
     assert {(a["type"], a["status"]) for a in data["asks"]} == {("case-study", "done"),
                                                                ("talk", "planned")}
     assert data["gives"][0]["for_ask_id"] == data["asks"][0]["id"]
+    assert [(s["until"], s["cleared_at"]) for s in data["snoozes"]] == [
+        ("2026-01-08T09:30:00.123456Z", None),
+        ("2026-01-12T09:30:00.123456Z", "2026-01-06T09:30:00.123456Z")]
 
 
 def test_the_docstring_documents_every_column():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from planner.domain.rings import Ring
 from planner.domain.timeline import EntryType
-from planner.services import contacts, touchpoints
+from planner.services import contacts, snoozes, touchpoints
 from planner.storage import contacts_repo
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy
 from planner.storage.timeline_repo import _ORDER, cursor_after
@@ -74,12 +74,14 @@ def test_500_entries_at_the_same_instant_page_by_7():
             touchpoints.log_touchpoint(people[i % 5], "coffee", at=INSTANT, note=f"tp {i}")
         for i in range(200):
             touchpoints.add_note(people[i % 5], f"note {i}", at=INSTANT)
-        for i in range(95):
+        for i in range(90):
             contacts_repo.record_move(people[i % 5], None, Ring.OUTER, INSTANT)
+        for i in range(5):
+            snoozes.snooze(people[i], INSTANT + timedelta(days=3), at=INSTANT)
     pin_everything_to(INSTANT)
 
     expected = all_entry_ids()
-    assert len(expected) == 500  # 200 touchpoints + 200 notes + 95 moves + 5 creations
+    assert len(expected) == 500  # 200 touchpoints + 200 notes + 90 moves + 5 creations + 5 snoozes
     pages = page_through(7)
     assert_complete_and_ordered(pages, expected)
     assert {e.at for e in pages} == {INSTANT}
