@@ -239,7 +239,17 @@ def has_undecoded(text: str) -> bool:
     return _UNDECODED.search(text) is not None
 
 
-def repair_line(text: str, charset: str | None) -> str:
+def detect_8bit(data: bytes) -> str | None:
+    """The encoding of the 8-bit text in a vCard that is not UTF-8 (a Japanese phone's
+    Shift_JIS export names no CHARSET), or None when nothing fits: its lines then fall
+    back to Windows-1252 as before."""
+    try:
+        return _detect(data).encoding
+    except InvalidInput:
+        return None
+
+
+def repair_line(text: str, charset: str | None, default: str | None = None) -> str:
     """Re-decode raw bytes of one vCard property with its CHARSET, else Windows-1252.
 
     vCard 2.1 writers put 8-bit text straight into the file and say which
@@ -248,12 +258,13 @@ def repair_line(text: str, charset: str | None) -> str:
     """
     if not has_undecoded(text):
         return text
-    return decode_charset(text.encode("utf-8", "surrogateescape"), charset)
+    return decode_charset(text.encode("utf-8", "surrogateescape"), charset, default)
 
 
-def decode_charset(raw: bytes, charset: str | None) -> str:
-    """Decode bytes from a quoted-printable value the same forgiving way."""
-    for encoding in (charset, "utf-8", "cp1252"):
+def decode_charset(raw: bytes, charset: str | None, default: str | None = None) -> str:
+    """Decode bytes from a quoted-printable value the same forgiving way; ``default`` is
+    the file's detected encoding, tried after UTF-8."""
+    for encoding in (charset, "utf-8", default, "cp1252"):
         if not encoding:
             continue
         try:

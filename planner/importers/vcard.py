@@ -18,7 +18,13 @@ from planner.importers.records import (
     ShouldCancel,
     Ticker,
 )
-from planner.importers.textfile import decode_bytes, decode_text
+from planner.importers.textfile import (
+    decode_bytes,
+    decode_text,
+    detect_8bit,
+    encoding_label,
+    has_undecoded,
+)
 from planner.importers.values import social_handle, split_list, without_system_groups
 from planner.importers.vcard_lines import (
     Prop,
@@ -82,19 +88,26 @@ def parse_vcards(
     returning True raises :class:`~planner.importers.records.Cancelled`.
     ``encoding`` (the user's choice) is used for every line that names no CHARSET.
     """
+    detected = None
     if encoding:
         text = decode_text(data, encoding).text
     else:
         text = decode_bytes(data, fallback="surrogateescape")
+        if has_undecoded(text):  # 8-bit text that is not UTF-8: which encoding, said
+            detected = detect_8bit(data)
     total = count_cards(text)
     if not total:
         raise InvalidInput("the file contains no vCards (no BEGIN:VCARD line)")
     result = ParseResult(format="vcard")
+    if detected:
+        result.encoding, result.encoding_how = encoding_label(detected), "detected"
+    elif encoding:
+        result.encoding, result.encoding_how = encoding_label(encoding), "chosen"
     ticker = Ticker(total, progress, should_cancel)
     done = 0
     for card in split_cards(text):
         ticker.step(done)
-        read_card(card, result)
+        read_card(card, result, charset=detected)
         done += 1
     ticker.finish(done)
     if not result.contacts:
@@ -104,7 +117,8 @@ def parse_vcards(
 
 
 def read_card(
-    card: RawCard, result: ParseResult, where: str = "", unit: str = "line"
+    card: RawCard, result: ParseResult, where: str = "", unit: str = "line",
+    charset: str | None = None,
 ) -> None:
     """Turn one card into a contact, or into an entry in ``result.invalid``.
 
@@ -117,7 +131,7 @@ def read_card(
     for number, line in card.lines:
         draft.where = f"card {card.number} ({unit} {number})"
         try:
-            apply_property(parse_property(line, number), draft, version)
+            apply_property(parse_property(line, number, charset), draft, version)
         except ValueError as err:
             draft.problem(property_name(line), f"left out: {err}")
     draft.where = source

@@ -134,11 +134,15 @@ def split_cards(text: str) -> Iterator[RawCard]:
         yield card
 
 
-def parse_property(line: str, number: int) -> Prop:
-    """Parse one unfolded line; ``ValueError`` says why it cannot be used."""
+def parse_property(line: str, number: int, default_charset: str | None = None) -> Prop:
+    """Parse one unfolded line; ``ValueError`` says why it cannot be used.
+
+    ``default_charset``: the file's detected encoding, for 8-bit lines naming no CHARSET.
+    """
     if has_undecoded(line):
         charset = _CHARSET.search(line)
-        line = repair_line(line, charset.group(1).strip('"') if charset else None)
+        line = repair_line(line, charset.group(1).strip('"') if charset else None,
+                           default_charset)
     try:
         name, param_list, value, _group = vobject.base.parseLine(line, number)
     except vobject.base.VObjectError:
@@ -156,11 +160,12 @@ def parse_property(line: str, number: int) -> Prop:
     if "QUOTED-PRINTABLE" in encodings and name.upper().rsplit(".", 1)[-1] in _BINARY:
         value = binascii.a2b_qp(value.encode("latin-1", "replace")).decode("latin-1")
     elif "QUOTED-PRINTABLE" in encodings:
-        value = decode_quoted_printable(value, params.get("CHARSET", [None])[0])
+        value = decode_quoted_printable(value, params.get("CHARSET", [None])[0],
+                                        default_charset)
     return Prop(name.upper(), params, types, value, number)
 
 
-def decode_quoted_printable(value: str, charset: str | None) -> str:
+def decode_quoted_printable(value: str, charset: str | None, default: str | None = None) -> str:
     """Decode a 2.1 quoted-printable value; a bad escape (``=ZZ``) is refused."""
     value = value.removesuffix("=")  # a soft break with nothing after it (a cut value)
     bad = _BAD_QP.search(value)
@@ -168,7 +173,7 @@ def decode_quoted_printable(value: str, charset: str | None) -> str:
         sample = value[bad.start() : bad.start() + 3]
         raise ValueError(f"damaged quoted-printable text ({sample!r})")
     raw = binascii.a2b_qp(value.encode("utf-8"))
-    return decode_charset(raw, charset)
+    return decode_charset(raw, charset, default)
 
 
 def check_binary(prop: Prop) -> None:

@@ -288,3 +288,18 @@ def test_reimporting_with_merge_reports_nothing_merged(opened):
     again = apply_import(preview_import(HERE / "thunderbird_en.csv"), "merge")
     assert (again.added, again.merged, again.unchanged) == (0, 0, 2)
     assert "0 merged, 2 unchanged" in again.summary()
+
+
+def test_a_vcard_in_shift_jis_without_charset_is_detected_and_said(opened):
+    """Japanese phones export vCard 2.1 in Shift_JIS and name no CHARSET on most lines."""
+    text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:山田;太郎;;;\r\nFN:山田 太郎\r\n"
+            "TEL;CELL:090-1234-5678\r\nNOTE:東京の友人、毎年会う\r\nEND:VCARD\r\n"
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nN:鈴木;花子;;;\r\nFN:鈴木 花子\r\n"
+            "EMAIL;INTERNET:hanako@example.jp\r\nEND:VCARD\r\n")
+    preview = preview_import(text.encode("shift_jis"))
+    assert [r.name for r in preview.rows] == ["山田 太郎", "鈴木 花子"]
+    assert preview.encoding_text() == "Shift_JIS (detected)"
+    assert preview.encoding_warning()
+    chosen = preview_import(text.encode("shift_jis"), encoding="shift_jis")
+    assert chosen.encoding_text() == "Shift_JIS (chosen)"
+    assert [r.name for r in chosen.rows] == ["山田 太郎", "鈴木 花子"]
