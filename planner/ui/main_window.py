@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar
 
 from planner import APP_NAME
 from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
+from planner.ui import avatars
 from planner.ui.actions import Actions
 from planner.ui.activity_panel import ActivityPanel
 from planner.ui.advocacy_panel import LedgerFlows
@@ -49,6 +50,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(document.database.target))
         self.resize(1280, 760)
 
+        # a new window may be on another database that reuses the same connection object:
+        # the pictures are read afresh (planner.ui.avatars caches them per database)
+        avatars.invalidate()
         self.scene = RingsScene(document, self)
         self.view = RingsView(self.scene, self)
         self.contact_list = ContactListPanel(document, self)

@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -102,7 +101,6 @@ class NodeItem(QGraphicsObject):
         self._label.setVisible(False)
         self._names_shown = False
         self._always_named = False  # inner and middle nodes: their name is always under them
-        self.photo: QPixmap | None = None  # the person's picture, drawn instead of initials
         self.next_due = ""
         self.set_contact(contact)
 
@@ -152,10 +150,6 @@ class NodeItem(QGraphicsObject):
             self.setToolTip(self._tooltip(self._contact))
             self.update()
 
-    def set_photo(self, picture: QPixmap | None) -> None:
-        self.photo = picture if picture is not None and not picture.isNull() else None
-        self.update()
-
     def set_initials(self, text: str) -> None:
         """Initials told apart from everyone else's on the ring (the scene decides)."""
         if text != self._initials:
@@ -187,7 +181,6 @@ class NodeItem(QGraphicsObject):
         return QRectF(-r, -r, 2 * r, 2 * r)
 
     def shape(self):
-        from PySide6.QtGui import QPainterPath
 
         path = QPainterPath()
         path.addEllipse(QPointF(0, 0), self.radius + HALO, self.radius + HALO)
@@ -204,14 +197,10 @@ class NodeItem(QGraphicsObject):
         painter.setPen(QPen(QColor("white"), 1.5))
         painter.setBrush(QBrush(fill))
         painter.drawEllipse(QPointF(0, 0), r, r)
-        if self.photo is not None:
-            self._paint_photo(painter, r)
         if self.isSelected():
             painter.setPen(QPen(QColor("#1f6feb"), 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), r + HALO + 1, r + HALO + 1)
-        if self.photo is not None:
-            return
         if self._photo is not None and self._photo.width() == int(2 * r):
             painter.drawPixmap(QRectF(-r, -r, 2 * r, 2 * r), self._photo,
                                QRectF(self._photo.rect()))
@@ -224,18 +213,6 @@ class NodeItem(QGraphicsObject):
         painter.setPen(QColor("white"))
         painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
                          self._initials)
-
-    def _paint_photo(self, painter: QPainter, r: float) -> None:
-        """The picture, cut round, inside the ring-coloured edge."""
-        clip = QPainterPath()
-        inset = r - 1.5
-        clip.addEllipse(QPointF(0, 0), inset, inset)
-        painter.save()
-        painter.setClipPath(clip)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawPixmap(QRectF(-inset, -inset, 2 * inset, 2 * inset), self.photo,
-                           QRectF(self.photo.rect()))
-        painter.restore()
 
     # -- movement -------------------------------------------------------------------
     def _get_pos(self) -> QPointF:

@@ -11,7 +11,6 @@ import math
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGraphicsScene
 
 from planner.domain.cadence import next_due
@@ -47,8 +46,6 @@ class RingsScene(QGraphicsScene):
             self.addItem(item)
         self.nodes: dict[int, NodeItem] = {}
         self._names_shown = False
-        self._photos_read: set[int] = set()  # whose picture was looked for (see _show_photos)
-        document.reset.connect(self._forget_photos)
         document.reset.connect(self.sync)
         document.placements_changed.connect(self.sync)
         document.contacts_changed.connect(self._update_contacts)
@@ -86,29 +83,6 @@ class RingsScene(QGraphicsScene):
                     self._show_status(node, contact)
                 node.move_to_slot(QPointF(x, y), animate=self.animate)
             self._label_ring(ring, members)
-        self._show_photos()
-
-    def _forget_photos(self) -> None:
-        self._photos_read.clear()
-
-    def _show_photos(self) -> None:
-        """Pictures of people new on the canvas, read once (one small query, never while
-        painting); a reload reads them again."""
-        wanted = [cid for cid in self.nodes if cid not in self._photos_read]
-        if not wanted:
-            return
-        from planner.domain.errors import PlannerError
-        from planner.services.photos import photos_of
-
-        try:
-            found = photos_of(wanted)
-        except PlannerError:  # offline (a team database): initials until the next reload
-            return
-        self._photos_read.update(wanted)
-        for cid, data in found.items():
-            picture = QPixmap()
-            if picture.loadFromData(data) and cid in self.nodes:
-                self.nodes[cid].set_photo(picture)
 
     def _label_ring(self, ring: Ring, members: list) -> None:
         """Initials different for everyone on the ring; names under inner and middle nodes."""

@@ -133,38 +133,6 @@ def test_the_dark_theme_has_no_brown_ring_and_readable_buttons(qtbot, db_path, p
     assert "check-light.svg" in sheet and "@RESOURCES@" not in sheet
 
 
-def _red_png() -> bytes:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtGui import QImage
-
-    image = QImage(64, 64, QImage.Format.Format_RGB32)
-    image.fill(QColor("#ff0000"))
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data)
-
-
-def test_a_person_with_a_photo_shows_it_on_their_node(qtbot, db_path, people):
-    from planner.services.photos import set_photo
-    from planner.storage.database import open_database
-
-    opened = open_database(str(db_path))
-    try:
-        set_photo(people["Inner 1"], _red_png())
-    finally:
-        opened.close()
-    window = open_window(qtbot, db_path)
-    node = window.scene.nodes[people["Inner 1"]]
-    assert node.photo is not None
-    assert window.scene.nodes[people["Inner 2"]].photo is None
-    image = window.view.viewport().grab().toImage()
-    centre = window.view.mapFromScene(node.pos())
-    pixel = image.pixelColor(centre)
-    assert pixel.red() > 200 and pixel.green() < 60 and pixel.blue() < 60, pixel.name()
-
-
 def test_the_self_test_names_the_scripts_without_a_font(qapp):
     from PySide6.QtGui import QFontDatabase
 
