@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from planner.domain.advocacy import FUNNEL_STAGES, Stage
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.rings import RING_ORDER
+from planner.ui.dates import day_month_text
 from planner.ui.palette import RING_COLORS, STATUS_COLORS
 from planner.ui.save_folder import save_dialog
 
@@ -103,7 +104,7 @@ def _text(p: QPainter, rect: QRectF, text: str, size: float = 9, color: QColor =
 
 
 def _day(moment) -> str:
-    return moment.astimezone().strftime("%d %b") if moment else ""
+    return day_month_text(moment)
 
 
 class Painter:

@@ -32,6 +32,13 @@ def date_text(moment: datetime | date, *, weekday: bool = False, long: bool = Fa
     return QLocale().toString(_qdate(day), pattern)
 
 
+def day_month_text(moment: datetime | None) -> str:
+    """"04 Dec" (a short list where the year goes without saying)."""
+    if moment is None:
+        return ""
+    return QLocale().toString(_qdate(_local(moment).date()), "dd MMM")
+
+
 def date_time_text(moment: datetime | None, *, long: bool = False, never: str = "never") -> str:
     """"Fri 04 Dec 2026, 14:05" (``long``: the day and month written out)."""
     if moment is None:
