@@ -33,6 +33,11 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
         daily_backup(window, opened)
     if watch:
         document.start_watching()
+    from planner.ui.reminders import attach_reminders
+
+    # the tray icon, This week's review and snoozes; the daily notification only in a
+    # window that watches its database (the running app, not a test's window)
+    window.reminders = attach_reminders(window, notify=watch)
     return window
 
 
@@ -196,9 +201,11 @@ def offer_restore(database: str | None, problem: Exception, *, parent=None,
     return box
 
 
-def run_gui(database: str | None, *, demo: bool = False) -> int:
+def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> int:
     """``planner`` with no command: open the window, or say clearly why not. ``demo``:
-    ``database`` is a temporary demo database (``planner --demo``): a banner says so."""
+    ``database`` is a temporary demo database (``planner --demo``): a banner says so.
+    ``tray`` (``planner --tray``, how it starts at login): minimised to the tray icon
+    when there is a tray."""
     from planner.domain.errors import DatabaseProblem, PlannerError
     from planner.logs import setup_logging
 
@@ -244,7 +251,8 @@ def run_gui(database: str | None, *, demo: bool = False) -> int:
     install_error_handler(window)
     if demo:
         window.show_demo_banner(None)
-    window.show()
+    if not (tray and window.reminders.tray.isVisible()):
+        window.show()
     return app.exec()
 
 

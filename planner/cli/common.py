@@ -35,6 +35,11 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     help="Open the window on a fresh temporary demo database, to try everything "
     "before importing your own contacts.",
 )
+@click.option(
+    "--tray",
+    is_flag=True,
+    help="Start minimised to the tray icon (how it starts at login).",
+)
 @click.version_option(__version__, "--version", prog_name="planner", message="%(prog)s %(version)s")
 @click.option(
     "--self-test",
@@ -46,7 +51,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
 @click.pass_context
 def cli(
-    ctx: click.Context, database: str | None, passphrase_stdin: bool, demo: bool
+    ctx: click.Context, database: str | None, passphrase_stdin: bool, demo: bool,
+    tray: bool = False,
 ) -> int | None:
     """Mentorship Planner: your 3 / 12 / 72 rings, touchpoints and timeline.
 
@@ -67,7 +73,7 @@ def cli(
             )
         from planner.app import run_gui
 
-        return run_gui(database, demo=demo)
+        return run_gui(database, demo=demo, tray=tray)
     return None
 
 

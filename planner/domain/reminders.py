@@ -250,3 +250,14 @@ def next_notification(now: datetime, last_day: date | None, at: time, tz: tzinfo
     if (last_day is not None and last_day >= today) or moment <= now.astimezone(UTC):
         moment = notify_moment(today + timedelta(days=1), at, tz)
     return moment
+
+
+def tray_tooltip(agenda: Agenda) -> str:
+    """The tray icon's tooltip: ``3 due today (1 overdue) · Alan's birthday tomorrow``."""
+    overdue = sum(1 for p in agenda.due if p.status == "overdue" and p.days_overdue > 0)
+    parts = [f"{len(agenda.due)} due today" + (f" ({overdue} overdue)" if overdue else "")
+             if agenda.due else "Nobody due today"]
+    parts += [f"{b.name}'s birthday {when_phrase(b.in_days, b.on)}" for b in agenda.birthdays[:2]]
+    if agenda.snoozed:
+        parts.append(f"{len(agenda.snoozed)} snoozed")
+    return " · ".join(parts)

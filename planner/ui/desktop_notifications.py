@@ -66,7 +66,9 @@ class FreedesktopNotifications(QObject):
         self._watch.activated.connect(self._readable)
 
     def notify(self, summary: str, body: str, *, replaces: int = 0,
-               actions: tuple[tuple[str, str], ...] = (("default", "Open This week"),)) -> int:
+               actions: tuple[tuple[str, str], ...] = (("default", "Open This week"),
+                                                       ("snooze-today", "Snooze all today"))
+               ) -> int:
         """Show a notification; its id (0 when it could not be shown)."""
         if self.conn is None:
             return 0

@@ -86,6 +86,7 @@ class Notifier(QObject):
     """``deliver`` says which way a notification went: ``dbus``, ``tray``, ``banner``."""
 
     open_requested = Signal()  # the notification was clicked: show This week
+    snooze_requested = Signal()  # its "Snooze all today" button
     delivered = Signal(str, str)  # route, the sentence
 
     def __init__(self, settings: QSettings, *, clock: Callable[[], datetime] | None = None,
@@ -160,8 +161,12 @@ class Notifier(QObject):
         return self.dbus
 
     def _action(self, notification_id: int, key: str) -> None:
-        if notification_id == self.notification_id and key == "default":
+        if notification_id != self.notification_id:
+            return
+        if key == "default":
             self.open_requested.emit()
+        elif key == "snooze-today":
+            self.snooze_requested.emit()
 
     def _tray_can_show(self) -> bool:
         from PySide6.QtWidgets import QSystemTrayIcon

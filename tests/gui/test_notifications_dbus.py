@@ -17,12 +17,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from planner.domain.focus import local_zone
-from planner.domain.rings import Ring
-from planner.services import contacts, touchpoints
 from planner.storage.database import open_database
 from planner.ui.notifier import LAST_DAY, NOTIFY_TIME, Notifier
 from tests.gui.helpers import open_window, use_private_settings
+from tests.gui.reminder_helpers import at, write_people
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,30 +75,9 @@ class Clock:
         return self.now
 
 
-def at(day, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_zone())
-
-
 @pytest.fixture
 def people(db_path):
-    """Ada overdue 4 days, Grace due today, Linus never contacted, Alan's birthday
-    tomorrow (placed, touched yesterday): as of today 09:00 local."""
-    today = datetime.now(local_zone()).date()
-    nine = at(today, 9)
-    handle = open_database(str(db_path))
-    try:
-        ada = contacts.add_contact("Ada", ring=Ring.INNER)
-        touchpoints.log_touchpoint(ada.id, "im", at=nine - timedelta(days=7))
-        grace = contacts.add_contact("Grace", ring=Ring.MIDDLE)
-        touchpoints.log_touchpoint(grace.id, "im", at=nine - timedelta(days=14, hours=1))
-        contacts.add_contact("Linus", ring=Ring.MIDDLE)
-        tomorrow = today + timedelta(days=1)
-        alan = contacts.add_contact("Alan", ring=Ring.OUTER,
-                                    birthday=f"--{tomorrow.month:02d}-{tomorrow.day:02d}")
-        touchpoints.log_touchpoint(alan.id, "email", at=nine - timedelta(days=1))
-    finally:
-        handle.close()
-    return today
+    return write_people(db_path)
 
 
 def test_the_daily_notification_reaches_the_server_once_and_a_click_opens_this_week(
@@ -123,7 +100,7 @@ def test_the_daily_notification_reaches_the_server_once_and_a_click_opens_this_w
     assert note["summary"] == "3 people are due today"
     assert note["body"] == ("Linus (never contacted), Ada (overdue 4 days), Grace — "
                             "and it is Alan's birthday tomorrow")
-    assert note["actions"] == ["default", "Open This week"]
+    assert note["actions"] == ["default", "Open This week", "snooze-today", "Snooze all today"]
     assert note["app_name"] == "Mentorship Planner"
     assert note["signature"] == "susssasa{sv}i"  # exactly as the spec says
     assert settings.value(LAST_DAY) == people.isoformat()

@@ -1,0 +1,84 @@
+"""Undo commands for snoozes: snooze one or several people (one step), end a snooze.
+
+Widgets call :func:`snooze` and :func:`clear_snooze`; both push one command on the
+document's undo stack and tell the views (the timeline shows snoozes, the focus list
+leaves snoozed people out) through ``timeline_changed``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from planner.document.commands import DocumentCommand
+from planner.domain.focus import local_zone
+from planner.domain.reminders import snooze_until
+from planner.services import snoozes as svc
+from planner.services.contacts import now
+
+
+class SnoozeCommand(DocumentCommand):
+    """Snooze ``contact_ids`` until one moment; undo brings back what each had before."""
+
+    def __init__(self, document, contact_ids: list[int], until: datetime):
+        names = [getattr(document.contact(cid), "name", f"#{cid}") for cid in contact_ids]
+        who = names[0] if len(names) == 1 else f"{len(names)} people"
+        super().__init__(document, f"Snooze {who}")
+        self.contact_ids = list(contact_ids)
+        self.until = until
+        self.made: list[tuple[int, list[int]]] = []  # (snooze id, the snoozes it replaced)
+
+    def perform(self) -> None:
+        self.made = []
+        for cid in self.contact_ids:
+            made = svc.snooze(cid, self.until)
+            self.made.append((made.id, svc.replaced_by(made)))
+        self.changed()
+
+    def undo(self) -> None:
+        for snooze_id, replaced in reversed(self.made):
+            svc.undo_snooze(snooze_id, replaced)
+        self.changed()
+
+    def replay(self) -> None:
+        self.perform()
+
+    def changed(self) -> None:
+        self.document.timeline_changed.emit(list(self.contact_ids))
+
+
+class ClearSnoozeCommand(DocumentCommand):
+    def __init__(self, document, contact_id: int):
+        name = getattr(document.contact(contact_id), "name", f"#{contact_id}")
+        super().__init__(document, f"End {name}'s snooze")
+        self.contact_id = contact_id
+        self.cleared: list[int] = []
+
+    def perform(self) -> None:
+        self.cleared = svc.clear(self.contact_id)
+        self.document.timeline_changed.emit([self.contact_id])
+
+    def undo(self) -> None:
+        svc.reopen(self.cleared)
+        self.document.timeline_changed.emit([self.contact_id])
+
+    def replay(self) -> None:
+        self.perform()
+
+
+def snooze(document, contact_ids: list[int], duration: str | datetime) -> bool:
+    """Snooze people for ``1d``/``3d``/``1w``/a date, or until a moment: one undo step."""
+    from planner.domain.errors import PlannerError
+
+    if not contact_ids:
+        return False
+    try:
+        until = (duration if isinstance(duration, datetime)
+                 else snooze_until(duration, now(), local_zone()))
+    except PlannerError as exc:
+        document.message.emit(str(exc))
+        return False
+    return document.push(SnoozeCommand(document, contact_ids, until))
+
+
+def clear_snooze(document, contact_id: int) -> bool:
+    return document.push(ClearSnoozeCommand(document, contact_id))

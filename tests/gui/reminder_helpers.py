@@ -1,0 +1,36 @@
+"""The people of the reminder tests, written before the window opens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from planner.domain.focus import local_zone
+from planner.domain.rings import Ring
+from planner.services import contacts, touchpoints
+from planner.storage.database import open_database
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_zone())
+
+
+def write_people(db_path: Path) -> date:
+    """Ada overdue 4 days, Grace due today, Linus never contacted, Alan (touched
+    yesterday) whose birthday is tomorrow — as of today 09:00 local. Returns today."""
+    today = datetime.now(local_zone()).date()
+    nine = at(today, 9)
+    handle = open_database(str(db_path))
+    try:
+        ada = contacts.add_contact("Ada", ring=Ring.INNER)
+        touchpoints.log_touchpoint(ada.id, "im", at=nine - timedelta(days=7))
+        grace = contacts.add_contact("Grace", ring=Ring.MIDDLE)
+        touchpoints.log_touchpoint(grace.id, "im", at=nine - timedelta(days=14, hours=1))
+        contacts.add_contact("Linus", ring=Ring.MIDDLE)
+        tomorrow = today + timedelta(days=1)
+        alan = contacts.add_contact("Alan", ring=Ring.OUTER,
+                                    birthday=f"--{tomorrow.month:02d}-{tomorrow.day:02d}")
+        touchpoints.log_touchpoint(alan.id, "email", at=nine - timedelta(days=1))
+    finally:
+        handle.close()
+    return today

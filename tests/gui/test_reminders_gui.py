@@ -1,0 +1,155 @@
+"""Reminders in the real window: the tray icon's count and menu (its logic everywhere;
+the icon itself where a system tray exists), snoozing from This week (undoable, in the
+timeline), the weekly review driven by its keys, and closing to the tray."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from planner.domain.timeline import EntryType
+from planner.services import touchpoints
+from planner.ui.focus_model import CONTACT_ID_ROLE
+from planner.ui.log_dialog import LogDialog
+from planner.ui.reminders import ASKED_CLOSE_TO_TRAY, CLOSE_TO_TRAY
+from tests.gui.helpers import open_window
+from tests.gui.reminder_helpers import write_people
+
+
+@pytest.fixture
+def window(qtbot, db_path):
+    write_people(db_path)
+    return open_window(qtbot, db_path)
+
+
+def focus_names(window) -> list[str]:
+    model = window.focus.model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def names_in_focus(window) -> set[str]:
+    return {i.name for i in window.focus.focus_list().items}
+
+
+def test_the_tray_counts_who_is_due_today_and_its_menu(qtbot, window):
+    tray = window.reminders.tray
+    assert tray.count == 3
+    tooltip = tray.icon.toolTip()
+    assert tooltip.startswith("Mentorship Planner — 3 due today (1 overdue)")
+    assert "Alan's birthday tomorrow" in tooltip
+    assert [a.text() for a in tray.menu.actions()] == [
+        "&Open Mentorship Planner", "This &week", "&Log a touch…", "&Snooze all today (3)",
+        "", "&Quit"]
+    pixmap = tray.icon.icon().pixmap(64, 64).toImage()
+    assert pixmap.pixelColor(56, 10).red() > 150  # the red badge in the corner
+
+    window.show_page(window.view)
+    tray.this_week_action.trigger()
+    assert window.pages.currentWidget() is window.focus
+
+    tray.snooze_action.trigger()  # one undo step for the three
+    assert names_in_focus(window) == {"Alan"}  # his birthday keeps him; the due are snoozed
+    assert tray.count == 0 and not tray.snooze_action.isEnabled()
+    assert window.document.undo_stack.undoText() == "Snooze 3 people"
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tray.count == 3 and names_in_focus(window) == {"Ada", "Grace", "Linus", "Alan"}
+
+    tray.log_action.trigger()  # the most urgent person: Linus, never contacted
+    dialog = window.history.dialog
+    assert isinstance(dialog, LogDialog) and dialog.isVisible()
+    linus = next(c for c in window.document.contacts() if c.name == "Linus")
+    assert window.current_id == linus.id
+    dialog.accept()
+    qtbot.waitUntil(lambda: tray.count == 2)
+
+
+def test_snooze_from_this_week_by_right_click_is_undoable_and_in_the_timeline(
+        qtbot, window):
+    window.show_page(window.focus)
+    view = window.focus.view
+    row = focus_names(window).index(next(n for n in focus_names(window) if "Ada" in n))
+    rect = view.visualRect(window.focus.model.index(row, 0))
+    ada_id = window.focus.model.index(row, 0).data(CONTACT_ID_ROLE)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, rect.center(),
+                              view.viewport().mapToGlobal(rect.center()))
+    QApplication.sendEvent(view.viewport(), event)
+    menu = window.reminders.menu
+    qtbot.waitUntil(menu.isVisible)
+    assert [a.text() for a in menu.actions()] == [
+        "Snooze a day", "Snooze 3 days", "Snooze a week", "", "End the snooze"]
+    QTest.keyClick(menu, Qt.Key.Key_Down)
+    QTest.keyClick(menu, Qt.Key.Key_Down)
+    QTest.keyClick(menu, Qt.Key.Key_Return)  # "Snooze 3 days"
+    qtbot.waitUntil(lambda: "Ada" not in names_in_focus(window))
+    assert not any("Ada" in n for n in focus_names(window))
+    snoozes = [e for e in touchpoints.timeline(ada_id) if e.type is EntryType.SNOOZE]
+    assert len(snoozes) == 1 and snoozes[0].summary().startswith("snoozed until ")
+    assert window.reminders.tray.count == 2
+    window.document.undo()
+    assert "Ada" in names_in_focus(window)
+
+
+def test_the_weekly_review_one_key_per_person_and_its_summary(qtbot, window):
+    window.show_page(window.focus)
+    order = [i.name for i in window.focus.focus_list().items]
+    assert order == ["Linus", "Ada", "Grace", "Alan"]
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = window.reminders.review
+    qtbot.waitExposed(review)
+    assert review.name.text() == "Linus" and review.progress.text() == "1 of 4"
+    assert review.status.text() == "Middle ring · never contacted"
+
+    QTest.keyClick(review, Qt.Key.Key_L)  # Log: the log dialog opens for Linus
+    dialog = window.history.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    QTest.keyClick(dialog, Qt.Key.Key_Return)  # Enter saves
+    qtbot.waitUntil(lambda: review.name.text() == "Ada")
+    assert review.status.text() == "Inner ring · overdue 4 days"
+    QTest.keyClick(review, Qt.Key.Key_S)  # Snooze a week
+    assert review.name.text() == "Grace"
+    QTest.keyClick(review, Qt.Key.Key_M)  # Move out a ring: middle → outer
+    assert review.name.text() == "Alan"
+    assert review.action.text() == "Wish them a happy birthday (tomorrow)"
+    QTest.keyClick(review, Qt.Key.Key_K)  # Skip
+    assert review.name.text() == "1 reached, 1 snoozed, 1 moved out, 1 skipped"
+    assert review.close_button.isVisible() and not review.log_button.isVisible()
+
+    doc = window.document
+    grace = next(c for c in doc.contacts() if c.name == "Grace")
+    assert grace.ring is not None and grace.ring.value == "outer"
+    assert names_in_focus(window) == {"Alan"}  # Linus reached, Ada snoozed, Grace now outer
+    QTest.mouseClick(review.close_button, Qt.MouseButton.LeftButton)
+    assert not review.isVisible()
+
+
+def test_closing_with_a_tray_asks_once_then_keeps_running_there(qtbot, window):
+    reminders = window.reminders
+    reminders.tray.icon.setVisible(True)  # as where a system tray exists
+    if not reminders.tray.isVisible():
+        pytest.skip("this platform cannot show a tray icon")
+    window.close()
+    box = reminders.question
+    assert isinstance(box, QMessageBox) and box.isVisible() and window.isVisible()
+    assert "Keep it running in the tray" in box.text()
+    keep = next(b for b in box.buttons() if b.text() == "Keep in Tray")
+    QTest.mouseClick(keep, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.settings.value(CLOSE_TO_TRAY, False, bool)
+    assert window.settings.value(ASKED_CLOSE_TO_TRAY, False, bool)
+    reminders.open_this_week()  # the tray's This week brings it back
+    assert window.isVisible() and window.pages.currentWidget() is window.focus
+    window.close()  # now it goes to the tray without asking
+    assert not window.isVisible() and reminders.question is box
+    reminders.tray.icon.setVisible(False)
+
+
+def test_the_icon_shows_in_a_real_tray(window):
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        pytest.skip("no system tray on this display (offscreen): the logic is tested above")
+    assert window.reminders.tray.show_if_possible(True)
+    assert window.reminders.tray.icon.isVisible()
+    window.reminders.tray.icon.setVisible(False)
+
