@@ -54,6 +54,11 @@ class PreferencesDialog(QDialog):
         self.tabs.addTab(self._rings_tab(capacities, cadences), "&Rings")
         self.tabs.addTab(self._appearance_tab(), "&Appearance")
         self.tabs.addTab(self._backups_tab(backup_keep), "&Backups")
+        from planner.ui.reminder_preferences import ReminderPreferences
+
+        self.reminders = ReminderPreferences(self, self.settings)
+        self.tabs.addTab(self.reminders, "Re&minders")
+        self.accepted.connect(lambda: self._apply_reminders(parent))
         self.security = security
         if security is not None:
             self.tabs.addTab(self._security_tab(security), "&Security")
@@ -66,6 +71,11 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
         self._update_warning()
+
+    def _apply_reminders(self, window) -> None:
+        problem = self.reminders.apply(getattr(window, "reminders", None))
+        if problem and hasattr(window, "show_message"):
+            window.show_message(problem)
 
     # -- tabs ---------------------------------------------------------------------------
     def _rings_tab(self, capacities, cadences) -> QWidget:

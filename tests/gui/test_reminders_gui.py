@@ -5,7 +5,7 @@ timeline), the weekly review driven by its keys, and closing to the tray."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
@@ -153,3 +153,42 @@ def test_the_icon_shows_in_a_real_tray(window):
     assert window.reminders.tray.icon.isVisible()
     window.reminders.tray.icon.setVisible(False)
 
+
+
+def test_preferences_reminders_tab_stores_the_time_the_tray_and_start_at_login(
+        qtbot, window):
+    from PySide6.QtCore import QTime
+
+    from planner import autostart
+    from planner.ui.notifier import NOTIFY_ON, NOTIFY_TIME, notify_time
+    from planner.ui.tray import TRAY_ON
+
+    def tick(box) -> None:  # on the box itself (the row is wider than its text)
+        QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    tab = dialog.reminders
+    dialog.tabs.setCurrentWidget(tab)
+    assert tab.notify.isChecked() and tab.time.time() == QTime(9, 0)
+    assert tab.tray.isChecked() and not tab.close_to_tray.isChecked()
+    assert not tab.login.isChecked()
+    tab.time.setTime(QTime(7, 45))
+    tick(tab.login)
+    tick(tab.tray)  # off: closing to the tray goes with it
+    assert not tab.close_to_tray.isEnabled()
+    dialog.accept()
+    settings = window.settings
+    assert settings.value(NOTIFY_TIME) == "07:45" and notify_time(settings).hour == 7
+    assert settings.value(NOTIFY_ON, True, bool) and not settings.value(TRAY_ON, True, bool)
+    entry = autostart.xdg_autostart_path()
+    assert autostart.starts_at_login() and "--tray" in entry.read_text()
+    assert not window.reminders.tray.isVisible()
+
+    dialog = window.show_preferences()
+    assert dialog.reminders.login.isChecked() and dialog.reminders.time.time() == QTime(7, 45)
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentWidget(dialog.reminders)
+    tick(dialog.reminders.login)
+    dialog.accept()
+    assert not entry.exists()
