@@ -155,7 +155,7 @@ def test_file_size_limit_equivalent_in_a_subprocess(tmp_path):
                if Path(f"{db}-wal").exists() else 0)
     done = subprocess.run(
         [sys.executable, "-c", LIMITED, str(size + 8192),
-         "--db", str(db), "note", "Ada", "y" * 100_000],
+         "--db", str(db), "note", "Ada", "y" * 125_000],  # grows the WAL past the limit
         capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 1, done.stderr
