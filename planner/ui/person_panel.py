@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -99,6 +99,7 @@ class PersonPanel(SidePanel):
                                   or self.placeholder.setVisible(True))
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("personRing")
+        self.subtitle.setWordWrap(True)
         self.placeholder = QLabel(self)
         self.placeholder.setWordWrap(True)
         self.placeholder.setObjectName("placeholder")
@@ -140,7 +141,10 @@ class PersonPanel(SidePanel):
         layout.addWidget(self.subtitle)
         layout.addWidget(self.placeholder)
         layout.addLayout(self.form)
-        layout.addWidget(self.more_section)
+        more_row = QHBoxLayout()  # Edit… beside it: the name and the log buttons need
+        more_row.addWidget(self.more_section, 1)  # their row's width on a narrow panel
+        more_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(more_row)
         self.quick = QHBoxLayout()
         self.quick_buttons: dict[str, QToolButton] = {}
         for kind in QUICK_KINDS:
@@ -156,7 +160,6 @@ class PersonPanel(SidePanel):
             self.quick_buttons[kind] = button
             self.quick.addWidget(button)
         self.quick.addStretch(1)
-        self.quick.addWidget(self.edit_button)
         layout.addLayout(self.quick)
         holder = QWidget(self)  # the panel shows and hides itself; the section folds this
         column = QVBoxLayout(holder)
@@ -233,6 +236,18 @@ class PersonPanel(SidePanel):
             form.setRowVisible(row, False)
         if contact is not None:
             self._fill(contact)
+            QTimer.singleShot(0, self, self._fit_wrapped_labels)  # once the widths settle
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_wrapped_labels()
+
+    def _fit_wrapped_labels(self) -> None:
+        """A wrapped value (a long date, an address) gets the lines it needs: the dock
+        does not pass height-for-width down, so a narrow panel would cut the second line."""
+        for label in (self.subtitle, *self.fields.values()):
+            if label.isVisible() and label.width() > 0:
+                label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
 
     def _nobody_text(self) -> str:
         """Nobody selected: how to select someone, and the network at a glance."""

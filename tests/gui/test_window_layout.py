@@ -196,3 +196,22 @@ def test_help_opens_getting_started_and_the_log_folder(qtbot, laptop):
     from planner.logs import log_path
 
     assert [url.toLocalFile() for url in opened.urls] == [str(log_path().parent)]
+
+
+def test_at_1024_by_640_the_person_panel_shows_every_line(qtbot, laptop):
+    window, ids = laptop
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 640))
+    window.select(ids["Seán Ó Súilleabháin"])
+    person = window.person
+    qtbot.waitUntil(person.timeline.isVisible)
+
+    def all_lines_shown() -> bool:
+        labels = [person.subtitle, *person.fields.values()]
+        return all(label.height() >= label.heightForWidth(label.width())
+                   for label in labels if label.isVisible())
+
+    qtbot.waitUntil(all_lines_shown)
+    edit = person.edit_button
+    assert edit.isVisible() and edit.width() >= edit.sizeHint().width()
+    assert person.timeline.height() >= 150
