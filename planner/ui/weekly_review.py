@@ -52,7 +52,12 @@ def status_line(item: FocusItem) -> str:
         state = "due today"
     else:
         state = f"due {item.next_due.astimezone().strftime('%a %d %b')}"
-    return f"{ring} · {state}"
+    line = f"{ring} · {state}"
+    if item.last_touch is not None:
+        day = item.last_touch.astimezone()
+        kind = f" ({item.last_touch_kind})" if item.last_touch_kind else ""
+        line += f" · last touch {day.strftime('%a')} {day.day} {day.strftime('%b %Y')}{kind}"
+    return line
 
 
 class WeeklyReview(QDialog):
