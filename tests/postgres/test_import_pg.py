@@ -28,3 +28,27 @@ def test_ids_come_from_the_sequence_even_when_rows_were_written_around_it(db_pat
     ok(run_cli("contacts", "add", "Last", db=db_path))
     ids = [p["id"] for p in as_json(run_cli("contacts", "list", "--json", db=db_path))]
     assert len(set(ids)) == 5 and max(ids) >= 9
+
+
+def test_a_photo_is_imported_and_exported_on_a_team_database(db_path, tmp_path):
+    """contact_photo (schema 5) exists on a team database too (issue 19)."""
+    import base64
+    import io
+    import json
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 120, 200)).save(out, "JPEG")
+    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Photo\r\nEMAIL:ada.photo@example.org\r\n"
+            f"PHOTO;ENCODING=b;TYPE=JPEG:{base64.b64encode(out.getvalue()).decode()}\r\n"
+            "END:VCARD\r\n")
+    path = tmp_path / "ada.vcf"
+    path.write_text(card)
+    assert "Imported: 1 added" in ok(run_cli("import", str(path), db=db_path))
+    assert "PHOTO:data:image/jpeg;base64," in ok(run_cli("export", "--format", "vcard",
+                                                         db=db_path))
+    dump = json.loads(ok(run_cli("export", db=db_path)))
+    (photo,) = dump["photos"]
+    image = Image.open(io.BytesIO(base64.b64decode(photo["photo"])))
+    assert image.size == (200, 200)
