@@ -29,6 +29,8 @@ class PlannerDocument(QObject):
     reset = Signal()
     #: these contacts' details or last touch changed (ids)
     contacts_changed = Signal(list)
+    #: these contacts' pictures changed (ids); emitted before their contacts_changed
+    photos_changed = Signal(list)
     #: ring membership or order changed
     placements_changed = Signal()
     #: touchpoints/notes/moves were added, edited or removed (contact ids affected)

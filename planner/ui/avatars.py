@@ -110,8 +110,11 @@ class PhotoButton(QToolButton):
     failed = Signal(str)
     SIZE = 56
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, document, parent: QWidget | None = None):
         super().__init__(parent)
+        self.document = document
+        # the cache forgets a picture before anyone redraws the person (undo and redo too)
+        document.photos_changed.connect(self._photos_changed)
         self.setObjectName("personPhoto")
         self.setAccessibleName("Picture")
         self.setToolTip("Choose a picture…")
@@ -152,27 +155,37 @@ class PhotoButton(QToolButton):
             self.ask_path(self.use_file)
 
     def use_file(self, path: Path) -> None:
-        from planner.services.photos import set_photo_from_file
+        """Make the chosen file the picture: one undo step; a file that is no usable
+        picture is one line (``failed``) and changes nothing."""
+        from planner.document.photo_commands import SetPhotoCommand
+        from planner.importers.photos import MAX_PHOTO_BYTES
+        from planner.importers.user_file import read_user_file
+        from planner.services.photos import make_thumbnail
 
         contact_id = self.contact_id
         if contact_id is None:
             return
         try:
-            set_photo_from_file(contact_id, path)
+            small = make_thumbnail(read_user_file(path, MAX_PHOTO_BYTES, "picture"))
         except PlannerError as exc:
             self.failed.emit(str(exc))
             return
-        invalidate(contact_id)
-        self.refresh()
-        self.changed.emit(contact_id)
+        if self.document.push(SetPhotoCommand(self.document, contact_id, small)):
+            self.changed.emit(contact_id)
 
     def remove(self) -> None:
-        from planner.services.photos import clear_photo
+        from planner.document.photo_commands import SetPhotoCommand
 
-        if self.contact_id is not None and clear_photo(self.contact_id):
-            invalidate(self.contact_id)
+        contact_id = self.contact_id
+        if contact_id is not None and has_photo(contact_id) and self.document.push(
+                SetPhotoCommand(self.document, contact_id, None)):
+            self.changed.emit(contact_id)
+
+    def _photos_changed(self, ids: list) -> None:
+        for contact_id in ids:
+            invalidate(contact_id)
+        if self.contact_id in ids:
             self.refresh()
-            self.changed.emit(self.contact_id)
 
     def _initials_pixmap(self) -> QPixmap:
         pixmap = QPixmap(self.SIZE, self.SIZE)

@@ -93,8 +93,7 @@ class PersonPanel(SidePanel):
         self.title.setObjectName("personName")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.photo = PhotoButton(self)  # the picture, or initials; a click chooses one
-        self.photo.changed.connect(lambda cid: document.refresh_contacts([cid]))
+        self.photo = PhotoButton(document, self)  # the picture, or initials; click: choose
         self.photo.failed.connect(lambda text: self.placeholder.setText(text)
                                   or self.placeholder.setVisible(True))
         self.subtitle = QLabel(self)

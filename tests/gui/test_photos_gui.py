@@ -90,6 +90,16 @@ def test_the_person_panel_chooses_a_picture_and_the_node_shows_it(qtbot, db_path
     assert failures and "the picture cannot be used" in failures[0]
     assert get_photo(ada) is not None  # the old picture stays
 
+    chosen = get_photo(ada)
+    assert window.document.undo()  # choosing a picture is one undo step
+    qtbot.waitUntil(lambda: window.scene.nodes[ada]._photo is None, timeout=2000)
+    assert get_photo(ada) is None and not panel.photo.remove_action.isEnabled()
+    assert window.document.redo()
+    qtbot.waitUntil(lambda: window.scene.nodes[ada]._photo is not None, timeout=2000)
+    assert get_photo(ada) == chosen
+
     panel.photo.remove_action.trigger()
     qtbot.waitUntil(lambda: window.scene.nodes[ada]._photo is None, timeout=2000)
     assert get_photo(ada) is None
+    assert window.document.undo()  # and removing it too
+    assert get_photo(ada) == chosen
