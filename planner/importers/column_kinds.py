@@ -18,6 +18,7 @@ import unicodedata
 # e-mail (not an address), "Company Main Phone" a phone and "Organization Title" a title.
 _RULES: tuple[tuple[str, str], ...] = (
     ("ignore", r"(?:^|\s)(?:type|label|typ|art)$|e ?mail display|display name.*mail|"
+               r"angezeigter name|e ?mail.*anzeigename|"
                r"^e ?mail (?:\d+ )?(?:type|label)|yomi|phonetic|\bfile as\b|"
                r"organi[sz]ation (?:\d+ )?(?:location|symbol|job description)|^photo$"),
     ("email", r"e ?mail|\bmail\b|courriel|correo|adresse [eé]lectronique|posta elettronica|"
@@ -49,7 +50,8 @@ _RULES: tuple[tuple[str, str], ...] = (
              r"分类|分類|カテゴリ|그룹|категори|групп"),
     ("nickname", r"nickname|spitzname|surnom|apodo|ニックネーム|昵称|暱稱|별명|псевдоним|прозвище"),
     ("im", r"screen name|messenger|chat[- ]?name|\bim\b|\bicq\b|\bjabber\b|\bskype\b"),
-    ("address", r"address|adresse|street|straße|strasse|\bcity\b|\bstate\b|\bzip|postal|"
+    ("address", r"address|adresse|street|straße|strasse|\bstra e\b|postleitzahl|postfach|"
+                r"kanton|\bcity\b|\bstate\b|\bzip|postal|"
                 r"post ?code|\bpo box\b|country|\bregion\b|\bort\b|\bplz\b|bundesland|\bland\b|"
                 r"\bville\b|\bpays\b|dirección|ciudad|住所|地址|주소|адрес|город|страна|индекс"),
     ("middle", r"middle name|additional name|zweiter vorname|second prénom"),

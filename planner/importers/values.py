@@ -96,7 +96,7 @@ def birthday_value(text: str, omit_year: int | None = None) -> Birthday | None:
     month first unless the first number cannot be a month) and ``22.03.1980``.
     """
     value = one_line(text)
-    if value in {"", "0/0/00", "00/00/0000", "0000-00-00", "--"}:
+    if value in {"", "--"} or re.fullmatch(r"[0\s./-]+", value):  # 0/0/00, 0.0.00, 0000-00-00
         return None
     year, month, day = _date_parts(value)
     if year is not None and (month, day) == (1, 1) and year in _NO_DATE_YEARS:

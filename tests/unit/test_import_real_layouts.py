@@ -303,3 +303,17 @@ def test_a_vcard_in_shift_jis_without_charset_is_detected_and_said(opened):
     chosen = preview_import(text.encode("shift_jis"), encoding="shift_jis")
     assert chosen.encoding_text() == "Shift_JIS (chosen)"
     assert [r.name for r in chosen.rows] == ["山田 太郎", "鈴木 花子"]
+
+
+def test_a_german_outlook_export_reads_its_columns_by_what_they_say():
+    """Outlook 2007, German UI (its ä and ß lost to U+FFFD): e-mail, phones, company,
+    'E-Mail: Angezeigter Name' (a display name, not an address) and '0.0.00' (no date)."""
+    result = parse_file(SHARED_FIXTURES / "csv" / "outlook2007-de-mojibake-header.csv")
+    firm, person = result.contacts
+    assert (firm.name, firm.phones) == ("The Firm", ["+4983242332"])
+    assert person.emails == ["email@example.org"] and person.organization == "Firma"
+    assert person.tags == ["Partner"] and firm.birthday is None
+    problems = [str(p) for p in result.problems]
+    assert not any("Angezeigter Name" in p or "Geburtstag" in p for p in problems), problems
+    assert result.notes == ['not imported: fax numbers (column "Fax gesch\ufffdftlich", '
+                            "filled in 1 row): the planner has no field for them"]
