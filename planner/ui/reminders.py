@@ -70,6 +70,14 @@ class Reminders(QObject):
                        self.document.contacts_changed):
             signal.connect(self.refresh)
         window.installEventFilter(self)
+        # File → Quit quits (closing the window may only hide it), and so does logging out
+        quit_action = getattr(getattr(window, "actions", None), "quit", None)
+        if quit_action is not None:
+            quit_action.triggered.disconnect(window.close)
+            quit_action.triggered.connect(self.quit)
+        app = QApplication.instance()
+        if app is not None:
+            app.commitDataRequest.connect(self._session_ends)
         self.refresh()
         if self.tray.show_if_possible(bool(self.settings.value(TRAY_ON, True, bool))):
             QApplication.setQuitOnLastWindowClosed(False)  # hidden in the tray is running
@@ -121,6 +129,9 @@ class Reminders(QObject):
             self.window.show_message(f"Snoozed {len(ids)} until tomorrow (Ctrl+Z undoes it)")
             return True
         return False
+
+    def _session_ends(self, *_args) -> None:
+        self.quitting = True
 
     def quit(self) -> None:
         self.quitting = True

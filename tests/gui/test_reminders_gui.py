@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.domain.timeline import EntryType
 from planner.services import touchpoints
@@ -144,15 +144,6 @@ def test_closing_with_a_tray_asks_once_then_keeps_running_there(qtbot, window):
     window.close()  # now it goes to the tray without asking
     assert not window.isVisible() and reminders.question is box
     reminders.tray.icon.setVisible(False)
-
-
-def test_the_icon_shows_in_a_real_tray(window):
-    if not QSystemTrayIcon.isSystemTrayAvailable():
-        pytest.skip("no system tray on this display (offscreen): the logic is tested above")
-    assert window.reminders.tray.show_if_possible(True)
-    assert window.reminders.tray.icon.isVisible()
-    window.reminders.tray.icon.setVisible(False)
-
 
 
 def test_preferences_reminders_tab_stores_the_time_the_tray_and_start_at_login(
