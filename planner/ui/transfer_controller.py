@@ -42,6 +42,7 @@ from planner.importers import Cancelled
 from planner.ui.background import CANCELLED, ERROR, OK, BackgroundJob
 from planner.ui.import_dialog import ImportDialog
 from planner.ui.restore_dialog import RestoreDialog, describe_backup
+from planner.ui.save_folder import save_dialog
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +300,7 @@ class TransferController(QObject):
         """File → Export…: choose a file and a format (by the file type), then write it."""
         if self._refuse_if_busy():
             return
-        suggested = Path.home() / f"mentorship-planner-{date.today().isoformat()}.json"
+        suggested = Path(f"mentorship-planner-{date.today().isoformat()}.json")
         filters = [text for text, _ in EXPORT_CHOICES.values()]
         self.ask_save_path("Export", suggested, filters, self._export_chosen)
 
@@ -604,11 +605,9 @@ class TransferController(QObject):
     def _ask_save_path(
         self, caption: str, suggested: Path, filters: list[str], done
     ) -> QFileDialog:
-        dialog = QFileDialog(self.window, caption, str(suggested.parent))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        # in Documents, then where the user saved last (the This Week export's helper)
+        dialog = save_dialog(self.window, caption, suggested.name, filters)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters(filters)
-        dialog.selectFile(suggested.name)
 
         def filter_chosen(chosen: str) -> None:  # keep the name's extension in step
             fmt = export_format(Path("x"), chosen)
