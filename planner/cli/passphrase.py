@@ -26,7 +26,10 @@ _pending_notice: list[str] = []
 
 
 def install_notice() -> None:
-    """Route the one-time secret-store notice to stderr (printed by :func:`flush_notice`)."""
+    """Route the one-time secret-store notice to stderr (printed by :func:`flush_notice`).
+    A new command starts with nothing pending: a notice left by an earlier command run in
+    the same process (the in-process CLI of the tests) is not this command's to print."""
+    _pending_notice.clear()
     secrets.set_notice_handler(_pending_notice.append)
 
 

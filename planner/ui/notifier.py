@@ -126,6 +126,9 @@ class Notifier(QObject):
         except PlannerError as exc:  # e.g. a team database out of reach: try tomorrow
             log.warning("no daily notification: %s", exc)
             return False
+        except Exception:  # a timer's tick never takes the app down: logged, tried tomorrow
+            log.exception("no daily notification")
+            return False
         if text is not None:
             self.deliver(text)
         return True

@@ -271,3 +271,15 @@ def test_the_terminal_prompt_asks_three_times(planner, memory_keyring, db_path, 
     answers[:] = ["nope", "nope", "nope"]
     result = planner("contacts", "list")
     assert result.returncode == 1 and "does not open" in result.stderr.splitlines()[-1]
+
+
+def test_a_notice_left_by_an_earlier_command_in_the_process_is_not_printed(
+        planner, memory_keyring):
+    """In one process (the tests' in-process CLI), a command must not print the secret-store
+    notice that an earlier command left pending: it was that command's."""
+    from planner.cli import passphrase
+
+    passphrase._pending_notice.append("No usable secret store: secrets cannot be remembered "
+                                      "on this machine (left over)")
+    result = planner("contacts", "list")
+    assert NOTICE not in result.stderr and result.returncode == 0

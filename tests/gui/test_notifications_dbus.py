@@ -157,3 +157,23 @@ def test_without_a_notification_service_the_banner_says_it(qtbot, db_path, peopl
         notifier.shutdown()
     finally:
         handle.close()
+
+
+def test_a_tick_that_cannot_read_the_database_is_logged_and_never_raises(
+        qtbot, db_path, people, tmp_path, caplog):
+    """A timer's tick must not take the app down (here: a database gone under it, as a
+    dropped team database raises a driver error): logged, and tried again tomorrow."""
+    use_private_settings()
+    shown = []
+
+    def gone():
+        raise RuntimeError("the database went away")
+
+    notifier = Notifier(QSettings(), clock=Clock(at(people, 10)),
+                        bus_address="unix:path=/nonexistent/bus",
+                        lock_path=tmp_path / "reminders.lock", banner=shown.append, text=gone)
+    try:
+        assert notifier.tick() is False
+        assert shown == [] and "no daily notification" in caplog.text
+    finally:
+        notifier.shutdown()
