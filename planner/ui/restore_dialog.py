@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from planner.ui.dates import date_text, time_text
+
 _NAME = re.compile(r"-(\d{8})-(\d{6})-\d{6}-([a-z0-9-]+)\.db$")
 REASONS = {
     "manual": "made by you",
@@ -38,7 +40,8 @@ def describe_backup(path: Path) -> tuple[str, str]:
         return path.name, ""
     day, time, reason = found.groups()
     try:
-        when = datetime.strptime(day + time, "%Y%m%d%H%M%S").strftime("%d %b %Y %H:%M:%S")
+        made = datetime.strptime(day + time, "%Y%m%d%H%M%S")  # local time, in the name
+        when = f"{date_text(made)} {time_text(made)}"
     except ValueError:
         when = f"{day}-{time}"
     if reason.startswith("pre-migration"):

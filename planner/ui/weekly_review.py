@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.cadence import Status
 from planner.domain.focus import FocusItem
+from planner.ui.dates import day_text
 
 
 @dataclass
@@ -51,12 +52,12 @@ def status_line(item: FocusItem) -> str:
     elif item.status is Status.OVERDUE:
         state = "due today"
     else:
-        state = f"due {item.next_due.astimezone().strftime('%a %d %b')}"
+        state = f"due {day_text(item.next_due.astimezone().date())}"
     line = f"{ring} · {state}"
     if item.last_touch is not None:
-        day = item.last_touch.astimezone()
+        day = item.last_touch.astimezone().date()
         kind = f" ({item.last_touch_kind})" if item.last_touch_kind else ""
-        line += f" · last touch {day.strftime('%a')} {day.day} {day.strftime('%b %Y')}{kind}"
+        line += f" · last touch {day_text(day)}{kind}"
     return line
 
 
