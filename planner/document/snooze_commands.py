@@ -82,3 +82,15 @@ def snooze(document, contact_ids: list[int], duration: str | datetime) -> bool:
 
 def clear_snooze(document, contact_id: int) -> bool:
     return document.push(ClearSnoozeCommand(document, contact_id))
+
+
+def snoozed_until(contact_id: int) -> datetime | None:
+    """When the person's running snooze ends (they come back), else None; None too when
+    the database cannot say (offline)."""
+    from planner.domain.errors import PlannerError
+
+    try:
+        running = svc.active_snooze(contact_id)
+    except PlannerError:
+        return None
+    return running.until if running else None

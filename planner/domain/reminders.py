@@ -77,6 +77,13 @@ def birthday_action(upcoming: UpcomingBirthday) -> str:
     return f"Wish them a happy birthday ({detail})"
 
 
+def birthday_hint(upcoming: UpcomingBirthday) -> str:
+    """``Birthday on Sunday — 40`` (the person panel, the hover card); without a year
+    ``Birthday tomorrow``."""
+    text = f"Birthday {when_phrase(upcoming.in_days, upcoming.on)}"
+    return f"{text} — {upcoming.age}" if upcoming.age else text
+
+
 # ------------------------------------------------------------------ snoozes
 
 _DURATION = re.compile(r"(\d{1,3})\s*(d|day|days|w|week|weeks)", re.IGNORECASE)

@@ -23,6 +23,7 @@ from planner.ui.icons import action_icon, app_icon
 from planner.ui.person_panel import PersonPanel
 from planner.ui.rings_scene import RingsScene
 from planner.ui.rings_view import RingsView
+from planner.ui.snooze_menu import snooze_menu
 from planner.ui.toast import Toast
 from planner.ui.transfer_controller import TransferController
 from planner.ui.window_layout import Pages, side_dock
@@ -248,6 +249,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         for action in (a.edit_contact, a.promote, a.demote, a.unplace, a.remove_contact):
             menu.addAction(action)
+        menu.addSeparator()
+        menu.addMenu(snooze_menu(menu, self.document, contact_id))
         menu.popup(global_pos)
         self._context_menu = menu
         return menu

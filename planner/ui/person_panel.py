@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
+from planner.domain.reminders import birthday_hint, upcoming_birthday
 from planner.services import contacts as contact_svc
 from planner.services.touchpoints import current_user
 from planner.ui.advocacy_panel import AdvocacyPanel
@@ -28,6 +30,7 @@ from planner.ui.collapsible import Section
 from planner.ui.dates import date_time_text, day_text
 from planner.ui.icons import kind_icon
 from planner.ui.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
+from planner.ui.snooze_menu import fill_snooze_menu, snoozed_text
 from planner.ui.timeline_model import TimelineModel
 from planner.ui.timeline_view import TimelineView
 from planner.ui.window_layout import SidePanel
@@ -99,6 +102,10 @@ class PersonPanel(SidePanel):
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("personRing")
         self.subtitle.setWordWrap(True)
+        # a birthday within 7 days and a running snooze, in sight above the details
+        self.reminder = QLabel(self)
+        self.reminder.setObjectName("personReminder")
+        self.reminder.setWordWrap(True)
         self.placeholder = QLabel(self)
         self.placeholder.setWordWrap(True)
         self.placeholder.setObjectName("placeholder")
@@ -138,6 +145,7 @@ class PersonPanel(SidePanel):
         header.addWidget(self.title, 1)
         layout.addLayout(header)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.reminder)
         layout.addWidget(self.placeholder)
         layout.addLayout(self.form)
         more_row = QHBoxLayout()  # Edit… beside it: the name and the log buttons need
@@ -159,6 +167,18 @@ class PersonPanel(SidePanel):
             self.quick_buttons[kind] = button
             self.quick.addWidget(button)
         self.quick.addStretch(1)
+        self.snooze_button = QToolButton(self)
+        self.snooze_button.setObjectName("snoozeButton")
+        self.snooze_button.setText("Snooze")
+        self.snooze_button.setToolTip("Snooze: out of This week for a day, 3 days or a week")
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.snooze_menu = QMenu("Snooze", self.snooze_button)
+        self.snooze_menu.setObjectName("personSnoozeMenu")
+        self.snooze_menu.aboutToShow.connect(
+            lambda: self.contact_id is not None
+            and fill_snooze_menu(self.snooze_menu, self.document, self.contact_id))
+        self.snooze_button.setMenu(self.snooze_menu)
+        self.quick.addWidget(self.snooze_button)
         layout.addLayout(self.quick)
         holder = QWidget(self)  # the panel shows and hides itself; the section folds this
         column = QVBoxLayout(holder)
@@ -184,6 +204,7 @@ class PersonPanel(SidePanel):
         layout.addWidget(self.timeline, 100)  # most of the height
         layout.addStretch(1)  # (takes the room only while nobody is selected)
         document.contacts_changed.connect(self._maybe_refresh)
+        document.timeline_changed.connect(self._maybe_refresh)  # a snooze made or ended
         document.placements_changed.connect(
             lambda: self.contact_id is None and self.refresh())
         document.reset.connect(self.refresh)
@@ -223,7 +244,7 @@ class PersonPanel(SidePanel):
         if empty:
             self.placeholder.setText(self._nobody_text())
         for widget in (self.advocacy_section, self.more_section, self.note_box, self.timeline,
-                       self.edit_button):
+                       self.edit_button, self.snooze_button, self.reminder):
             widget.setVisible(not empty)
         self.title.setVisible(not empty)
         self.photo.setVisible(not empty)
@@ -244,7 +265,7 @@ class PersonPanel(SidePanel):
     def _fit_wrapped_labels(self) -> None:
         """A wrapped value (a long date, an address) gets the lines it needs: the dock
         does not pass height-for-width down, so a narrow panel would cut the second line."""
-        for label in (self.subtitle, *self.fields.values()):
+        for label in (self.subtitle, self.reminder, *self.fields.values()):
             if label.isVisible() and label.width() > 0:
                 label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
 
@@ -269,6 +290,7 @@ class PersonPanel(SidePanel):
             ring += f" · <span style='color:{color}'>●</span> {status.label}"
         where = f" · {html.escape(c.title)}" if c.title else ""
         self.subtitle.setText(f"{ring}{where}")
+        self._show_reminders(c)
         cadence = c.cadence_days or (self.document.cadence(c.ring) if c.ring else None)
         values = {
             "last": self._last_touch(c),
@@ -276,7 +298,7 @@ class PersonPanel(SidePanel):
             "handles": ", ".join(f"{k}: {v}" for k, v in c.handles.items()),
             "channels": ", ".join(c.channels), "tags": ", ".join(c.tags),
             "org": c.organization, "timezone": c.timezone,
-            "birthday": c.birthday.iso() if c.birthday else "",
+            "birthday": self._birthday(c),
             "cadence": (f"every {cadence} days" + ("" if c.cadence_days else " (ring default)"))
             if cadence else "",
             "notes": c.notes,
@@ -286,6 +308,24 @@ class PersonPanel(SidePanel):
             label.setText(text)
             form, row = self._rows[key]
             form.setRowVisible(row, bool(text) or key == "last")
+
+    def _birthday(self, c: Contact) -> str:
+        """``1986-12-06 (Birthday on Sunday — 40)`` within 7 days, else the date."""
+        if c.birthday is None:
+            return ""
+        hint = self._birthday_hint(c)
+        return f"{c.birthday.iso()} ({hint})" if hint else c.birthday.iso()
+
+    @staticmethod
+    def _birthday_hint(c: Contact) -> str:
+        coming = upcoming_birthday(c.birthday, datetime.now().astimezone().date())
+        return birthday_hint(coming) if coming else ""
+
+    def _show_reminders(self, c: Contact) -> None:
+        lines = [html.escape(text) for text in (self._birthday_hint(c), snoozed_text(c.id))
+                 if text]
+        self.reminder.setText("<br>".join(lines))
+        self.reminder.setVisible(bool(lines))
 
     def _last_touch(self, c: Contact) -> str:
         """Yours; on a team database also the team's newest (one small query, run when
