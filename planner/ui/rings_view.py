@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from planner.ui.hover_card import DELAY_MS, HoverCard
 from planner.ui.mime import CONTACT_MIME, decode_contact_ids
 from planner.ui.node_item import NodeItem
 
@@ -38,6 +39,14 @@ class RingsView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.zoom = 1.0  # relative to "fit"
         self._fitted_scale = 1.0
+        # the hover card: after the pointer rests on a node, gone when it leaves
+        self.viewport().setMouseTracking(True)
+        self.hover_card = HoverCard(self)
+        self._hovered: NodeItem | None = None
+        self._card_timer = QTimer(self)
+        self._card_timer.setSingleShot(True)
+        self._card_timer.setInterval(DELAY_MS)
+        self._card_timer.timeout.connect(self._show_card)
 
     # -- zoom ----------------------------------------------------------------------------
     def fit(self) -> None:
@@ -177,8 +186,38 @@ class RingsView(QGraphicsView):
             if hint:
                 self.drag_hint.emit(hint)
 
+    # -- the hover card ------------------------------------------------------------------
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # the card, not the plain tooltip
+            event.accept()
+            return True
+        if event.type() == QEvent.Type.Leave:
+            self._hover(None)
+        return super().viewportEvent(event)
+
+    def _hover(self, node: NodeItem | None) -> None:
+        if node is self._hovered:
+            return
+        self._hovered = node
+        self.hover_card.hide_card()
+        if node is None:
+            self._card_timer.stop()
+        else:
+            self._card_timer.start()
+
+    def _show_card(self) -> None:
+        node = self._hovered
+        if node is None or node.scene() is not self._scene:
+            return
+        corner = self.mapFromScene(node.scenePos()) + QPoint(int(node.radius), int(node.radius))
+        self.hover_card.show_node(node, self.viewport().mapToGlobal(corner))
+
     def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)
+        if event.buttons() == Qt.MouseButton.NoButton:
+            self._hover(self._scene.node_at(self.mapToScene(event.position().toPoint())))
+        else:
+            self._hover(None)
         grabbed = self._scene.mouseGrabberItem()
         if isinstance(grabbed, NodeItem) and event.buttons() & Qt.MouseButton.LeftButton:
             self._hover_drop(self.mapToScene(event.position().toPoint()), grabbed.contact_id)
