@@ -15,10 +15,9 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
 
-from planner.document.snooze_commands import clear_snooze, snooze
+from planner.document.snooze_commands import snooze
 from planner.domain.errors import PlannerError
 from planner.domain.focus import local_zone
-from planner.domain.reminders import SNOOZE_CHOICES
 from planner.ui.notifier import Notifier
 from planner.ui.tray import TRAY_ON, ReminderTray
 
@@ -151,17 +150,11 @@ class Reminders(QObject):
         return menu
 
     def snooze_menu(self, contact_id: int) -> QMenu:
-        menu = QMenu(self.window)
-        menu.setObjectName("snoozeMenu")
-        for text, days in SNOOZE_CHOICES:
-            action = menu.addAction(f"Snooze {text.lower()}")
-            action.triggered.connect(
-                lambda _=False, d=days: snooze(self.document, [contact_id], f"{d}d"))
-        menu.addSeparator()
-        end = menu.addAction("End the snooze")
-        end.triggered.connect(lambda: clear_snooze(self.document, contact_id))
-        self.menu = menu
-        return menu
+        """The same Snooze menu as a node's and the person panel's (ui/snooze_menu.py)."""
+        from planner.ui.snooze_menu import snooze_menu
+
+        self.menu = snooze_menu(self.window, self.document, contact_id)
+        return self.menu
 
     # -- the weekly review ----------------------------------------------------------------
     def start_review(self):
