@@ -51,6 +51,7 @@ def backup_to(source: sqlite3.Connection, dest: Path, key: str | None = None) ->
     finally:
         target.close()
     if key is not None and _header(tmp) == SQLITE_HEADER:  # never a plaintext copy
+        # (the copy's connection is closed: reading its first bytes drops no lock)
         tmp.unlink()
         raise OSError(f"the copy of an encrypted database came out unencrypted: {dest}")
     os.replace(tmp, dest)
@@ -58,8 +59,9 @@ def backup_to(source: sqlite3.Connection, dest: Path, key: str | None = None) ->
 
 
 def _header(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.read(len(SQLITE_HEADER))
+    from planner.storage.encryption import read_header  # refuses a file still open here
+
+    return read_header(path)
 
 
 def backup_file(db_path: Path, dest: Path, key: str | None = None) -> Path:
