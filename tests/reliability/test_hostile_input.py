@@ -278,10 +278,7 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def test_csv_exports_neutralise_formulas(evil, capsys):
     for args in (["focus", "--format", "csv"], ["export", "--format", "csv"]):
-        try:
-            text_out = export(evil, *args, capsys=capsys)
-        except AssertionError:
-            pytest.skip(f"no {' '.join(args)} here")
+        text_out = export(evil, *args, capsys=capsys)
         cells = [c for row in csv.reader(io.StringIO(text_out)) for c in row]
         assert cells
         assert not [c for c in cells if c.startswith(FORMULA)], args
