@@ -28,7 +28,7 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
     """Log a touchpoint with a person.
 
     KIND is one of: coffee, im, sms, call, video, email, meal, in-person, event,
-    collab, amplify, other (aliases: skype/zoom → video, beer/lunch → meal,
+    collab, amplify, meeting, other (aliases: skype/zoom → video, beer/lunch → meal,
     slack/dm → im, text → sms, phone → call)."""
     c = people.resolve_contact(contact)
     at = parse_when(when) if when else None

@@ -44,12 +44,12 @@ _MAX_VARIABLES = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 _RINGS: tuple[Ring | None, ...] = (*RING_ORDER, None)
 _KINDS = tuple(k.value for k in Kind)  # "other" is last
 #: Kind weights per ring, in the order of _KINDS:
-#: coffee im sms call video email meal in-person event collab amplify other
+#: coffee im sms call video email meal in-person event collab amplify meeting other
 _KIND_WEIGHTS = {
-    Ring.INNER: (10, 30, 10, 10, 12, 6, 4, 4, 2, 9, 3, 1),
-    Ring.MIDDLE: (8, 25, 5, 8, 12, 12, 3, 4, 5, 8, 8, 2),
-    Ring.OUTER: (4, 20, 2, 4, 8, 24, 2, 3, 13, 3, 14, 3),
-    None: (2, 14, 1, 2, 4, 32, 1, 3, 20, 2, 15, 4),
+    Ring.INNER: (10, 30, 10, 10, 12, 6, 4, 4, 2, 9, 3, 0, 1),
+    Ring.MIDDLE: (8, 25, 5, 8, 12, 12, 3, 4, 5, 8, 8, 0, 2),
+    Ring.OUTER: (4, 20, 2, 4, 8, 24, 2, 3, 13, 3, 14, 0, 3),
+    None: (2, 14, 1, 2, 4, 32, 1, 3, 20, 2, 15, 0, 4),
 }
 _KIND_CUM = {ring: [sum(w[: i + 1]) for i in range(len(w))] for ring, w in _KIND_WEIGHTS.items()}
 #: (shortest, longest, chance of no duration) per kind
@@ -65,6 +65,7 @@ _MINUTES = {
     "event": (60, 240, 0.3),
     "collab": (30, 180, 0.1),
     "amplify": (2, 10, 0.8),
+    "meeting": (30, 60, 0.1),
     "other": (5, 60, 0.6),
 }
 _NOTE_CHANCE = {Ring.INNER: 0.6, Ring.MIDDLE: 0.55, Ring.OUTER: 0.45, None: 0.35}

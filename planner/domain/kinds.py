@@ -19,6 +19,7 @@ class Kind(StrEnum):
     EVENT = "event"
     COLLAB = "collab"
     AMPLIFY = "amplify"
+    MEETING = "meeting"
     OTHER = "other"
 
     @property
@@ -38,6 +39,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.EVENT: "Event",
     Kind.COLLAB: "Collaboration",
     Kind.AMPLIFY: "Amplify",
+    Kind.MEETING: "Meeting",
     Kind.OTHER: "Other",
 }
 
@@ -77,8 +79,8 @@ _ALIASES: dict[str, Kind] = {
     "mail": Kind.EMAIL,
     "inperson": Kind.IN_PERSON,
     "in_person": Kind.IN_PERSON,
-    "meeting": Kind.IN_PERSON,
     "irl": Kind.IN_PERSON,
+    "meetings": Kind.MEETING,
     "conference": Kind.EVENT,
     "meetup": Kind.EVENT,
     "collaboration": Kind.COLLAB,

@@ -61,7 +61,8 @@ Field                        Meaning
 ``.id``                      row id
 ``.contact_id``              the person
 ``.kind``                    ``coffee``, ``im``, ``sms``, ``call``, ``video``, ``email``,
-                             ``meal``, ``in-person``, ``event``, ``collab``, ``amplify``, ``other``
+                             ``meal``, ``in-person``, ``event``, ``collab``, ``amplify``,
+                             ``meeting``, ``other``
 ``.at``                      when it happened
 ``.minutes``                 how long, or ``null``
 ``.note``                    what was said or done, or ``""``
@@ -69,6 +70,7 @@ Field                        Meaning
 ``.created_at``              when it was logged
 ``.updated_at``              when it was last edited
 ``.version``                 edit counter
+``.source``                  the calendar or mail item it was captured from, or ``""``
 ``notes[]``                  notes about a person
 ``.id``                      row id
 ``.contact_id``              the person

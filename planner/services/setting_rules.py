@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 CAPACITY = "ring_capacity"
 CADENCE = "ring_cadence_days"
 BACKUP_KEEP = "backup_keep"
+#: capture (issue 24): each planner user's own e-mail addresses, never proposed as people
+CAPTURE_OWN_ADDRESSES = "capture_own_addresses"
 DEFAULT_KEEP, MAX_KEEP = 10, 1000  # the same numbers as services.backups (checked by a test)
 
 
@@ -93,6 +95,18 @@ def _share(value: Any) -> float:
     return adv.clean_share(value)
 
 
+def _own_addresses(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise InvalidInput(f"expected a map of user → addresses, not {value!r}")
+    out = {}
+    for user, addresses in value.items():
+        if not isinstance(user, str) or not isinstance(addresses, list) or not all(
+                isinstance(a, str) and "@" in a and len(a) <= 254 for a in addresses):
+            raise InvalidInput(f"expected a list of e-mail addresses for {user!r}")
+        out[user] = list(addresses)
+    return out
+
+
 RULES: dict[str, Rule] = {
     CAPACITY: Rule(lambda: {r.value: DEFAULT_CAPACITY[r] for r in Ring},
                    lambda v: _ring_map(v, _capacity, "capacity")),
@@ -104,6 +118,7 @@ RULES: dict[str, Rule] = {
     repo.FATIGUE_LIMIT_KEY: Rule(lambda: adv.DEFAULT_FATIGUE_LIMIT, adv.clean_limit),
     repo.TIME_SHARE_KEY: Rule(lambda: {r.value: s for r, s in adv.DEFAULT_TIME_SHARE.items()},
                               _time_share),
+    CAPTURE_OWN_ADDRESSES: Rule(dict, _own_addresses),
 }
 
 

@@ -71,9 +71,21 @@ def _v6(db: Database) -> None:
         _grant_like_contact(db, m.SnoozeRow._meta.table_name)
 
 
+def _v7(db: Database) -> None:
+    """Captured touchpoints (issue 24): ``touchpoint.source`` (the capture key a touchpoint
+    was accepted from, "" when logged by hand), the capture sources and the proposals
+    waiting for review — both private to their owner on a team database (like snooze);
+    granted like ``contact``."""
+    db.execute_sql("ALTER TABLE \"touchpoint\" ADD COLUMN \"source\" TEXT NOT NULL DEFAULT ''")
+    db.create_tables(m.CAPTURE_MODELS_V7)
+    if isinstance(db, PostgresqlDatabase):
+        for model in m.CAPTURE_MODELS_V7:
+            _grant_like_contact(db, model._meta.table_name)
+
+
 #: version → step that brings a database from version-1 to version.
 STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5,
-                                                  6: _v6}
+                                                  6: _v6, 7: _v7}
 LATEST = max(STEPS)
 
 

@@ -94,6 +94,30 @@ class TouchpointRow(BaseModel):
     created_at = UTCDateTimeField()
     updated_at = UTCDateTimeField()
     version = IntegerField(default=1)
+    #: where it was captured from (schema 7, issue 24): the capture proposal's stable
+    #: ``source_key`` ("ics:<UID>:<start>"…), "" when logged by hand
+    source = TextField(default="")
+
+    class Meta:
+        table_name = "touchpoint"
+        indexes = ((("contact", "at"), False),)
+
+
+class TouchpointRowV1(BaseModel):
+    """The touchpoint table as schema 1 made it (before ``source``): what the version-1
+    step creates, so a fresh database and an upgraded one get the very same table."""
+
+    id = AutoField()
+    contact = ForeignKeyField(ContactRow, on_delete="CASCADE", column_name="contact_id",
+                              backref="+")
+    kind = CharField()
+    at = UTCDateTimeField(index=True)
+    minutes = IntegerField(null=True)
+    note = TextField(default="")
+    author = CharField(default="")
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+    version = IntegerField(default=1)
 
     class Meta:
         table_name = "touchpoint"
@@ -129,7 +153,7 @@ ALL_MODELS_V1 = [
     ContactRow,
     PlacementRow,
     RingMoveRow,
-    TouchpointRow,
+    TouchpointRowV1,
     NoteRow,
     SettingRow,
 ]
@@ -282,3 +306,66 @@ class SnoozeRow(BaseModel):
 
 #: the tables schema version 6 adds
 SNOOZE_MODELS_V6 = [SnoozeRow]
+
+
+# -- schema version 7: captured touchpoints (issue 24) ---------------------------------
+
+
+class CaptureSourceRow(BaseModel):
+    """A calendar file or folder, CalDAV calendar or IMAP mailbox read on sync; private to
+    its owner on a team database. ``options``: what the kind needs (folders, since, TLS
+    mode, a trusted certificate's fingerprint, ``auto_accept``); ``state``: where the
+    last sync stopped (sync token, IMAP uidvalidity and last uid, file mtimes)."""
+
+    id = AutoField()
+    owner = CharField(default="")  # the planner user ("" is filled with the login role)
+    kind = CharField()  # ics, caldav, imap
+    label = CharField(default="")
+    location = TextField()  # a path, a URL or host:port
+    username = CharField(default="")
+    options = JSONField(empty=dict)
+    state = JSONField(empty=dict)
+    last_sync_at = UTCDateTimeField(null=True)
+    created_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "capture_source"
+        indexes = ((("owner", "kind"), False),)
+
+
+class CaptureProposalRow(BaseModel):
+    """A touchpoint a source proposes, waiting for review. ``contact`` is the person
+    matched by address, or None with a ``candidate_name``/``candidate_email`` to add as a
+    new person. ``match_key`` ("contact:<id>" or "email:<folded address>") keeps one
+    proposal per event and person: (owner, source_key, match_key) is unique, so a re-sync
+    never proposes the same event twice. ``status``: pending, accepted (``touchpoint`` is
+    the touchpoint made), rejected, withdrawn (cancelled or gone at the source)."""
+
+    id = AutoField()
+    owner = CharField(default="")
+    source = ForeignKeyField(CaptureSourceRow, null=True, on_delete="SET NULL",
+                             column_name="source_id", index=True)
+    source_key = TextField()
+    match_key = CharField()
+    contact = ForeignKeyField(ContactRow, null=True, on_delete="CASCADE",
+                              column_name="contact_id", index=True)
+    candidate_name = CharField(default="")
+    candidate_email = CharField(default="")
+    kind = CharField()
+    at = UTCDateTimeField()
+    minutes = IntegerField(null=True)
+    note = TextField(default="")
+    status = CharField(default="pending")
+    touchpoint = ForeignKeyField(TouchpointRow, null=True, on_delete="SET NULL",
+                                 column_name="touchpoint_id", index=True)
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "capture_proposal"
+        indexes = ((("owner", "source_key", "match_key"), True),
+                   (("owner", "status", "at"), False))
+
+
+#: the tables schema version 7 adds
+CAPTURE_MODELS_V7 = [CaptureSourceRow, CaptureProposalRow]

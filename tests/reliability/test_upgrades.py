@@ -38,8 +38,15 @@ def data_tables(path: Path) -> list[str]:
     return [n for n in names if n != "planner_meta" and "_fts" not in n]
 
 
-def dump(path: Path, tables: list[str]) -> dict[str, list[tuple]]:
-    return {t: read(path, f'SELECT * FROM "{t}" ORDER BY 1') for t in tables}
+def dump(path: Path, tables: list[str], like: Path | None = None) -> dict[str, list[tuple]]:
+    """Every row of ``tables``; ``like``: only the columns that file's tables have (a
+    later schema may add a column with its default, e.g. schema 7's touchpoint.source)."""
+    out = {}
+    for t in tables:
+        names = [r[1] for r in read(like or path, f'PRAGMA table_info("{t}")')]
+        columns = ", ".join(f'"{n}"' for n in names)
+        out[t] = read(path, f'SELECT {columns} FROM "{t}" ORDER BY 1')
+    return out
 
 
 def test_there_is_a_fixture_for_every_earlier_version():
@@ -77,13 +84,13 @@ def test_opens_migrates_keeps_every_row_and_a_backup(old):
         opened.close()
 
     assert version_of(old) == migrations.LATEST
-    after = dump(old, tables)
+    (backup,) = list_backups(old)
+    after = dump(old, tables, like=backup)
     for table, rows in before.items():
         assert set(rows) <= set(after[table]), f"rows lost from {table}"
     assert len(after["note"]) == len(before["note"]) + 1
     assert read(old, "PRAGMA integrity_check")[0][0] == "ok"
 
-    (backup,) = list_backups(old)
     assert f"pre-migration-v{version}" in backup.name
     assert version_of(backup) == version
     assert dump(backup, tables) == before  # the kept copy is the old database, whole
@@ -141,12 +148,12 @@ def test_a_version_4_file_gets_the_photo_table_and_keeps_everything(tmp_path):
     shutil.copyfile(SCHEMAS / "planner-v4.db", path)
     assert version_of(path) == 4
     tables = ("contact", "placement", "touchpoint", "ask", "give", "win", "cadence_override")
-    before = {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables}
+    before = dump(path, list(tables))
     open_database(str(path)).close()
     assert version_of(path) == migrations.LATEST
     assert read(path, "SELECT count(*) FROM contact_photo") == [(0,)]
-    assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables} == before
     (backup,) = list_backups(path)
+    assert dump(path, list(tables), like=backup) == before
     assert "pre-migration-v4" in backup.name and version_of(backup) == 4
 
 
@@ -158,7 +165,7 @@ def test_a_version_5_file_gets_the_snooze_table_and_keeps_everything(tmp_path):
     shutil.copyfile(SCHEMAS / "planner-v5.db", path)
     assert version_of(path) == 5
     tables = ("contact", "placement", "touchpoint", "cadence_override", "contact_photo")
-    before = {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables}
+    before = dump(path, list(tables))
     opened = open_database(str(path))
     try:
         from planner.services import snoozes
@@ -168,6 +175,34 @@ def test_a_version_5_file_gets_the_snooze_table_and_keeps_everything(tmp_path):
         opened.close()
     assert version_of(path) == migrations.LATEST
     assert read(path, "SELECT contact_id, cleared_at FROM snooze") == [(5, None)]
-    assert {t: read(path, f"SELECT * FROM {t} ORDER BY 1") for t in tables} == before
     (backup,) = list_backups(path)
+    assert dump(path, list(tables), like=backup) == before
     assert "pre-migration-v5" in backup.name and version_of(backup) == 5
+
+
+def test_a_version_6_file_gets_the_capture_tables_and_keeps_everything(tmp_path):
+    """Schema 7 adds touchpoint.source ("" for every touchpoint already there) and the
+    capture tables (issue 24); nothing else of a version 6 file changes, its snooze
+    included, and a capture source and proposal can be made at once."""
+    path = tmp_path / "data" / "planner.db"
+    path.parent.mkdir()
+    shutil.copyfile(SCHEMAS / "planner-v6.db", path)
+    assert version_of(path) == 6
+    tables = ["contact", "placement", "touchpoint", "cadence_override", "contact_photo",
+              "snooze"]
+    before = dump(path, tables)
+    opened = open_database(str(path))
+    try:
+        from planner.services import capture
+
+        source = capture.add_source("ics", "Work", str(tmp_path / "work.ics"))
+        assert capture.get_source(source.id).label == "Work"
+    finally:
+        opened.close()
+    assert version_of(path) == migrations.LATEST
+    assert {r[0] for r in read(path, "SELECT source FROM touchpoint")} == {""}
+    assert read(path, "SELECT kind, label FROM capture_source") == [("ics", "Work")]
+    assert read(path, "SELECT count(*) FROM capture_proposal") == [(0,)]
+    (backup,) = list_backups(path)
+    assert dump(path, tables, like=backup) == before
+    assert "pre-migration-v6" in backup.name and version_of(backup) == 6

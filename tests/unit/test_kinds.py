@@ -19,6 +19,7 @@ ISSUE_KINDS = [
     "event",
     "collab",
     "amplify",
+    "meeting",  # issue 24: what a captured calendar event is unless it says more
     "other",
 ]
 

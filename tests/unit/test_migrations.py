@@ -40,7 +40,9 @@ def dump(path: Path, table: str) -> list[tuple]:
     return query(path, f"SELECT * FROM {table} ORDER BY 1")
 
 
-def make_database(path: Path) -> None:
+def make_database(path: Path, *, log_touchpoint: bool = True) -> None:
+    """``log_touchpoint=False``: for a database of an older schema, whose touchpoint table
+    this code's model (with schema 7's ``source``) cannot write; the caller inserts one."""
     from planner.domain.rings import Ring
     from planner.services import contacts, touchpoints
 
@@ -48,7 +50,8 @@ def make_database(path: Path) -> None:
     try:
         ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER, email="ada@example.org")
         contacts.add_contact("Grace Hopper", ring=Ring.MIDDLE, tags=["navy"])
-        touchpoints.log_touchpoint(ada.id, "coffee", note="engines")
+        if log_touchpoint:
+            touchpoints.log_touchpoint(ada.id, "coffee", note="engines")
         touchpoints.add_note(ada.id, "likes **analytical** engines")
     finally:
         handle.close()
@@ -220,7 +223,14 @@ def test_a_real_version_1_database_is_migrated_to_the_latest_schema(db_path, mon
     with monkeypatch.context() as patch:
         patch.setattr(migrations, "STEPS", {1: migrations.STEPS[1]})
         patch.setattr(migrations, "LATEST", 1)
-        make_database(db_path)
+        make_database(db_path, log_touchpoint=False)
+    conn = sqlite3.connect(db_path)  # as version 1 wrote it (no connection is open here)
+    with conn:
+        conn.execute("INSERT INTO touchpoint (contact_id, kind, at, minutes, note, author, "
+                     "created_at, updated_at, version) VALUES (1, 'coffee', "
+                     "'2026-12-01 10:00:00.000000', NULL, 'engines', '', "
+                     "'2026-12-01 10:00:00.000000', '2026-12-01 10:00:00.000000', 1)")
+    conn.close()
     assert version(db_path) == 1
     contacts_before = dump(db_path, "contact")
     notes_before = dump(db_path, "note")
@@ -238,6 +248,7 @@ def test_a_real_version_1_database_is_migrated_to_the_latest_schema(db_path, mon
     assert version(db_path) == CURRENT
     assert dump(db_path, "contact") == contacts_before
     assert dump(db_path, "note")[: len(notes_before)] == notes_before
+    assert query(db_path, "SELECT note, source FROM touchpoint") == [("engines", "")]
     (backup,) = list_backups(db_path)
     assert "pre-migration-v1" in backup.name
     assert version(backup) == 1
@@ -271,7 +282,8 @@ def test_the_kept_version_1_file_migrates_to_the_latest_schema(tmp_path):
         handle.close()
     assert version(path) == migrations.LATEST
     assert dump(path, "contact") == contacts_before
-    assert dump(path, "touchpoint") == touchpoints_before
+    assert [row[:-1] for row in dump(path, "touchpoint")] == touchpoints_before
+    assert {row[-1] for row in dump(path, "touchpoint")} <= {""}  # schema 7's source
     (backup,) = list_backups(path)
     assert version(backup) == 1
     assert dump(backup, "contact") == contacts_before

@@ -1,0 +1,589 @@
+"""Touchpoints that log themselves (issue 24): capture sources, the proposals they make,
+and the review that turns proposals into ordinary touchpoints.
+
+Every source (an .ics file or folder, a CalDAV calendar, an IMAP mailbox) hands what
+it read to :func:`apply_batch` as :class:`~planner.domain.capture.Captured` items.
+``apply_batch`` matches them to people, inserts, updates and withdraws proposals, keeps
+the source's new sync state and auto-accepts when the source says so — all in ONE
+transaction (it begins IMMEDIATE on SQLite): a sync that is interrupted or fails loses
+nothing committed before and half-applies nothing. A source's sync state is stored with
+the proposals it made, so the next sync starts exactly where the last committed one
+stopped.
+
+Re-reading never proposes an event twice: proposals are unique on (owner, source key,
+person), and an accepted, rejected or withdrawn one is remembered. An event moved at the
+source updates its pending proposal; cancelled or gone, it withdraws it (never an
+accepted touchpoint: that is the user's). On a team database sources and proposals are
+the connected user's alone (row-level security, like snoozes).
+
+Accepting makes a touchpoint (``touchpoint.source`` = the proposal's key), and for a
+candidate (an address nobody has) the new, unplaced person first; :func:`undo_accept` and
+:func:`redo_accept` are its exact inverse and replay, for the window's undo stack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from planner.domain.capture import Captured, fold_address
+from planner.domain.capture_match import (
+    Match,
+    Proposal,
+    ProposalStatus,
+    Source,
+    SourceKind,
+    address_index,
+    candidate_name,
+    matches,
+    own_addresses,
+)
+from planner.domain.contact import clean_note, clean_text
+from planner.domain.errors import InvalidInput, NotFound
+from planner.domain.kinds import parse_kind
+from planner.services.contacts import clean_fields, now
+from planner.services.setting_rules import CAPTURE_OWN_ADDRESSES as OWN_ADDRESSES
+from planner.services.setting_rules import read_setting, write_setting
+from planner.storage import capture_repo as repo
+from planner.storage import contacts_repo
+from planner.storage.contacts_repo import who
+from planner.storage.models import (
+    CaptureProposalRow,
+    CaptureSourceRow,
+    ContactRow,
+    TouchpointRow,
+    db_proxy,
+)
+
+log = logging.getLogger(__name__)
+
+PENDING, ACCEPTED = ProposalStatus.PENDING.value, ProposalStatus.ACCEPTED.value
+REJECTED, WITHDRAWN = ProposalStatus.REJECTED.value, ProposalStatus.WITHDRAWN.value
+MAX_MINUTES = 24 * 60
+
+
+# ------------------------------------------------------------------ sources
+
+
+def add_source(kind: str, label: str, location: str, username: str = "",
+               options: dict | None = None) -> Source:
+    """Register a source to read on every sync. ``kind``: ics, caldav or imap;
+    ``location``: a path, a URL or host:port; ``options``: what the kind needs (JSON:
+    folders, since date, TLS mode, trusted certificate fingerprint, ``auto_accept``)."""
+    try:
+        kind = SourceKind(kind).value
+    except ValueError:
+        raise InvalidInput(f"unknown capture source {kind!r}: use ics, caldav or imap") from None
+    location = clean_text(location, "the location")
+    if not location:
+        raise InvalidInput("a capture source needs a location (a path, URL or host)")
+    values = dict(options or {})
+    with db_proxy.atomic():
+        row = CaptureSourceRow.create(
+            owner=who(), kind=kind, label=clean_text(label, "the label") or location,
+            location=location, username=clean_text(username, "the user name"),
+            options=values, state={}, created_at=now())
+    return get_source(row.id)
+
+
+def get_source(source_id: int) -> Source:
+    row = repo.source_row(source_id)
+    if row is None:
+        raise NotFound(f"no capture source with id {source_id}")
+    return repo.source(row)
+
+
+def list_sources() -> list[Source]:
+    return [repo.source(row) for row in repo.source_rows()]
+
+
+def set_source_options(source_id: int, **options) -> Source:
+    """Change some options of a source (e.g. ``auto_accept=True``), keeping the others."""
+    with db_proxy.atomic():
+        row = repo.source_row(source_id)
+        if row is None:
+            raise NotFound(f"no capture source with id {source_id}")
+        merged = {**(row.options or {}), **options}
+        CaptureSourceRow.update(options=merged).where(CaptureSourceRow.id == source_id).execute()
+    return get_source(source_id)
+
+
+def remove_source(source_id: int) -> int:
+    """Forget a source and drop its pending proposals; accepted, rejected and withdrawn
+    ones stay remembered (so adding it again proposes nothing already reviewed).
+    Returns how many pending proposals went."""
+    with db_proxy.atomic():
+        if repo.source_row(source_id) is None:
+            raise NotFound(f"no capture source with id {source_id}")
+        p = CaptureProposalRow
+        dropped = p.delete().where(p.owner == who(), p.source == source_id,
+                                   p.status == PENDING).execute()
+        CaptureSourceRow.delete().where(CaptureSourceRow.id == source_id).execute()
+    return dropped
+
+
+# ------------------------------------------------------------------ own addresses
+
+
+def own_address_list() -> list[str]:
+    """The user's own addresses (never proposed as people)."""
+    return list(read_setting(OWN_ADDRESSES).get(who(), []))
+
+
+def set_own_addresses(addresses: Iterable[str]) -> list[str]:
+    clean = []
+    for address in addresses:
+        text = fold_address(address)
+        if "@" not in text:
+            raise InvalidInput(f"{address!r} is not an e-mail address")
+        if text not in clean:
+            clean.append(text)
+    with db_proxy.atomic():
+        stored = dict(read_setting(OWN_ADDRESSES))
+        stored[who()] = clean
+        write_setting(OWN_ADDRESSES, stored)
+    return clean
+
+
+# ------------------------------------------------------------------ applying a batch
+
+
+@dataclass
+class BatchResult:
+    """What one :func:`apply_batch` did."""
+
+    proposed: int = 0  # new pending proposals
+    updated: int = 0  # pending ones moved or changed at the source (or back from withdrawn)
+    withdrawn: int = 0  # pending ones cancelled or gone at the source
+    accepted: int = 0  # auto-accepted (the source's ``auto_accept``)
+    unchanged: int = 0  # already proposed, accepted or rejected: nothing to do
+    unmatched: int = 0  # items that involve nobody in the network (or lie in the future)
+    accepted_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.proposed} new", f"{self.updated} updated",
+                 f"{self.withdrawn} withdrawn"]
+        if self.accepted:
+            parts.append(f"{self.accepted} accepted automatically")
+        return ", ".join(parts) + f"; {self.unchanged} already known, {self.unmatched} " \
+            "with nobody you know"
+
+
+def apply_batch(source_id: int | None, items: Iterable[Captured], *,
+                withdrawn_keys: Iterable[str] = (), state: dict | None = None,
+                window: tuple[datetime, datetime] | None = None, candidates: bool = True,
+                own: Iterable[str] = (), at: datetime | None = None) -> BatchResult:
+    """Match ``items`` to people and bring the proposals up to date, in one transaction.
+
+    - ``source_id``: the registered source they came from (None: a one-off import).
+    - ``items``: every item is the whole truth about its ``source_key``: its people get a
+      proposal each (or keep theirs, updated when the item moved), a person no longer in
+      it loses their pending one, a cancelled item (or one now in the future) withdraws
+      its pending ones.
+    - ``withdrawn_keys``: keys deleted at the source since the last sync (CalDAV
+      sync-collection, IMAP expunge): their pending proposals are withdrawn.
+    - ``window`` (start, end): the items are *all* the source holds in that span (a full
+      re-read of a file): this source's pending proposals in it whose key is not among
+      them are withdrawn.
+    - ``state``: the source's new sync state (JSON), stored with the rest; None keeps it.
+    - ``candidates``: offer unknown addresses of small meetings as new people.
+    - ``own``: more of the user's own addresses, besides the setting's.
+    Auto-accepts the new and moved proposals of known people when the source's
+    ``auto_accept`` option is on. Raises NotFound for an unknown source (nothing written).
+    """
+    stamp = (at or now()).astimezone(UTC)
+    result = BatchResult()
+    latest: dict[str, Captured] = {}
+    for item in items:
+        latest[item.source_key] = item  # a key given twice: the last one counts
+    gone = set(withdrawn_keys) - set(latest)
+    with db_proxy.atomic():
+        source = None
+        if source_id is not None:
+            source = repo.source_row(source_id)
+            if source is None:
+                raise NotFound(f"no capture source with id {source_id}")
+        index = address_index(repo.people_addresses())
+        mine = own_addresses([*own_address_list(), *own, *_source_addresses(source)])
+        existing = repo.proposals_by_key([*latest, *gone])
+        known = repo.captured_touchpoints(latest)
+        batch = _Batch(source_id, stamp, result)
+        for key, item in latest.items():
+            rows = existing.get(key, [])
+            if item.cancelled or item.at > stamp:
+                batch.withdraw(rows)
+                result.unmatched += not rows
+                continue
+            found = matches(item, index, mine, candidates=candidates)
+            if not found:
+                result.unmatched += 1
+            batch.apply(item, found, rows, known, index)
+        for key in gone:
+            batch.withdraw(existing.get(key, []))
+        if window is not None and source_id is not None:
+            start, end = window
+            batch.withdraw([r for r in repo.pending_of_source(source_id, start, end)
+                            if r.source_key not in latest])
+        batch.flush()
+        if source is not None:
+            changes: dict = {"last_sync_at": stamp}
+            if state is not None:
+                changes["state"] = state
+            CaptureSourceRow.update(**changes).where(CaptureSourceRow.id == source_id).execute()
+            if (source.options or {}).get("auto_accept") and batch.touched:
+                auto = [r.id for r in repo.proposal_rows(PENDING, ids=batch.touched)
+                        if r.contact_id is not None]
+                if auto:
+                    accept(auto)
+                    result.accepted, result.accepted_ids = len(auto), auto
+    return result
+
+
+def _source_addresses(source: CaptureSourceRow | None) -> list[str]:
+    """A source's own addresses: its ``own_addresses`` option and a user name that is one."""
+    if source is None:
+        return []
+    found = list((source.options or {}).get("own_addresses") or [])
+    if "@" in (source.username or ""):
+        found.append(source.username)
+    return found
+
+
+class _Batch:
+    """The writes of one apply_batch, gathered so inserts go in a few statements."""
+
+    def __init__(self, source_id: int | None, stamp: datetime, result: BatchResult):
+        self.source_id, self.stamp, self.result = source_id, stamp, result
+        self.inserts: list[dict] = []
+        self.new_keys: list[tuple[str, str]] = []
+        self.touched: list[int] = []  # ids of proposals updated or revived (auto-accept)
+
+    def apply(self, item: Captured, found: list[Match], rows: list, known: set,
+              index: dict[str, int]) -> None:
+        by_match = {r.match_key: r for r in rows}
+        wanted = set()
+        for match in found:
+            row = by_match.get(match.match_key)
+            if row is None and match.contact_id is not None:
+                row = self._candidate_now_known(item, match, by_match, index)
+            if row is not None:
+                wanted.add(row.match_key)
+                self._update(row, item, match)
+                continue
+            wanted.add(match.match_key)
+            if match.contact_id is not None and (item.source_key, match.contact_id) in known:
+                self.result.unchanged += 1  # accepted before (its proposal is gone)
+                continue
+            self._insert(item, match)
+        self.withdraw([r for r in rows if r.match_key not in wanted])
+
+    def _candidate_now_known(self, item: Captured, match: Match, by_match: dict,
+                             index: dict[str, int]):
+        """A pending candidate proposal for an address that is now this person's (added
+        by hand since): it becomes theirs instead of a second proposal."""
+        for address, _ in item.addresses:
+            folded = fold_address(address)
+            row = by_match.get(f"email:{folded}")
+            if row is not None and index.get(folded) == match.contact_id \
+                    and row.status in (PENDING, WITHDRAWN):
+                (CaptureProposalRow.update(match_key=match.match_key, contact=match.contact_id,
+                                           updated_at=self.stamp)
+                 .where(CaptureProposalRow.id == row.id).execute())
+                row.match_key, row.contact_id = match.match_key, match.contact_id
+                return row
+        return None
+
+    def _values(self, item: Captured) -> dict:
+        return {"kind": _kind(item.kind), "at": item.at.astimezone(UTC),
+                "minutes": _minutes(item.minutes), "note": clean_note(item.title or "")}
+
+    def _insert(self, item: Captured, match: Match) -> None:
+        self.inserts.append({
+            "owner": who(), "source": self.source_id, "source_key": item.source_key,
+            "match_key": match.match_key, "contact": match.contact_id,
+            "candidate_name": match.candidate_name, "candidate_email": match.candidate_email,
+            "status": PENDING, "created_at": self.stamp, "updated_at": self.stamp,
+            **self._values(item)})
+        self.new_keys.append((item.source_key, match.match_key))
+        self.result.proposed += 1
+
+    def _update(self, row, item: Captured, match: Match) -> None:
+        if row.status in (ACCEPTED, REJECTED):
+            self.result.unchanged += 1
+            return
+        values = self._values(item)
+        same = all(getattr(row, k) == v for k, v in values.items())
+        if row.status == PENDING and same:
+            self.result.unchanged += 1
+            return
+        changes = {**values, "status": PENDING, "updated_at": self.stamp}
+        if self.source_id is not None:
+            changes["source"] = self.source_id
+        if match.contact_id is None and match.candidate_name and not row.candidate_name:
+            changes["candidate_name"] = match.candidate_name
+        CaptureProposalRow.update(**changes).where(CaptureProposalRow.id == row.id).execute()
+        self.touched.append(row.id)
+        self.result.updated += 1
+
+    def withdraw(self, rows: list) -> None:
+        ids = [r.id for r in rows if r.status == PENDING]
+        if ids:
+            (CaptureProposalRow.update(status=WITHDRAWN, updated_at=self.stamp)
+             .where(CaptureProposalRow.id.in_(ids)).execute())
+            for r in rows:
+                if r.id in ids:
+                    r.status = WITHDRAWN
+            self.result.withdrawn += len(ids)
+
+    def flush(self) -> None:
+        if not self.inserts:
+            return
+        repo.insert_proposals(self.inserts)
+        if self.source_id is not None:  # their ids, for auto-accept
+            fresh = repo.proposals_by_key({k for k, _ in self.new_keys})
+            wanted = set(self.new_keys)
+            self.touched += [r.id for rows in fresh.values() for r in rows
+                             if (r.source_key, r.match_key) in wanted and r.status == PENDING]
+
+
+def _kind(value: str) -> str:
+    try:
+        return parse_kind(value).value
+    except InvalidInput:
+        return "meeting"
+
+
+def _minutes(value: int | None) -> int | None:
+    if value is None or value < 0:
+        return None
+    return min(int(value), MAX_MINUTES)
+
+
+# ------------------------------------------------------------------ reading the inbox
+
+
+def list_proposals(status: str | None = PENDING, contact_id: int | None = None) -> list[Proposal]:
+    """The user's proposals, newest first (``status`` None: all of them)."""
+    if status is not None and status not in {s.value for s in ProposalStatus}:
+        raise InvalidInput(f"unknown status {status!r}: use pending, accepted, rejected "
+                           "or withdrawn")
+    return repo.proposals(repo.proposal_rows(status, contact_id))
+
+
+def get_proposal(proposal_id: int) -> Proposal:
+    row = repo.proposal_row(proposal_id)
+    if row is None:
+        raise NotFound(f"no captured touchpoint with id {proposal_id}")
+    return repo.proposals([row])[0]
+
+
+def pending_count() -> int:
+    return repo.count_pending()
+
+
+def proposal_as_dict(p: Proposal) -> dict:
+    """The documented JSON shape of a proposal (``capture list --json``)."""
+    return {"id": p.id, "status": p.status, "person": p.contact_name,
+            "contact_id": p.contact_id, "new_person": p.is_candidate,
+            "email": p.candidate_email, "kind": p.kind, "at": p.at.isoformat(),
+            "minutes": p.minutes, "note": p.note, "source": p.source_label,
+            "source_id": p.source_id, "source_key": p.source_key,
+            "touchpoint_id": p.touchpoint_id}
+
+
+# ------------------------------------------------------------------ review
+
+
+@dataclass
+class Accepted:
+    """What one accept did, enough to undo it exactly and to replay it with the same ids."""
+
+    proposal_ids: list[int]
+    touchpoint_ids: list[int]
+    contact_ids: list[int]  # everyone who got a touchpoint
+    created_contact_ids: list[int]  # new people made from candidates
+    before: list[dict] = field(default_factory=list)  # the proposal rows as they were
+    after: list[dict] = field(default_factory=list)  # and as the accept left them
+    touchpoints: list[dict] = field(default_factory=list)  # filled by undo_accept
+    contacts: list[dict] = field(default_factory=list)  # filled by undo_accept
+
+
+def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) -> Accepted:
+    """Make each pending proposal an ordinary touchpoint, in one transaction; ``edits``:
+    per proposal, the kind/at/minutes/note to use instead of the captured ones. A
+    candidate becomes a new, unplaced person first (or the person who has that address
+    by now), and the other proposals for that address become theirs."""
+    ids = list(dict.fromkeys(proposal_ids))
+    edits = edits or {}
+    if not ids:
+        raise InvalidInput("say which captured touchpoints to accept")
+    stamp = now()
+    done = Accepted([], [], [], [])
+    with db_proxy.atomic():
+        rows = {r.id: r for r in repo.proposal_rows(None, ids=ids)}
+        for pid in ids:
+            row = rows.get(pid)
+            if row is None:
+                raise NotFound(f"no captured touchpoint with id {pid}")
+            if row.status != PENDING:
+                raise InvalidInput(f"captured touchpoint {pid} is {row.status}, not pending")
+        snapshot: dict[int, dict] = {}
+        for pid in ids:
+            row = repo.proposal_row(pid)  # fresh: an earlier candidate may have claimed it
+            if row.status != PENDING:
+                continue
+            _remember(snapshot, row)
+            contact_id = row.contact_id
+            if contact_id is None:
+                contact_id = _person_for(row, stamp, done, snapshot)
+            values = _edited(row, edits.get(pid, {}))
+            tp = TouchpointRow.create(
+                contact=contact_id, author=who(), created_at=stamp, updated_at=stamp,
+                source=row.source_key, **values)
+            (CaptureProposalRow.update(status=ACCEPTED, touchpoint=tp.id, contact=contact_id,
+                                       updated_at=stamp, **values)
+             .where(CaptureProposalRow.id == pid).execute())
+            done.proposal_ids.append(pid)
+            done.touchpoint_ids.append(tp.id)
+            done.contact_ids.append(contact_id)
+        done.before = list(snapshot.values())
+        done.after = [r.__data__.copy() for r in repo.proposal_rows(None, ids=list(snapshot))]
+    return done
+
+
+def _remember(snapshot: dict[int, dict], row) -> None:
+    snapshot.setdefault(row.id, row.__data__.copy())
+
+
+def _edited(row, edit: dict) -> dict:
+    kind = parse_kind(edit.get("kind") or row.kind).value
+    at = edit.get("at") or row.at
+    if at.tzinfo is None:
+        raise InvalidInput("say which time zone the time is in")
+    minutes = edit.get("minutes", row.minutes)
+    if minutes is not None and (not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES):
+        raise InvalidInput(f"minutes must be 0 to {MAX_MINUTES}, not {minutes}")
+    note = clean_note(edit.get("note", row.note))
+    return {"kind": kind, "at": at.astimezone(UTC), "minutes": minutes, "note": note}
+
+
+def _person_for(row, stamp: datetime, done: Accepted, snapshot: dict[int, dict]) -> int:
+    """The person a candidate proposal is about: whoever has its address by now, else a
+    new unplaced person. Every other proposal for the address becomes theirs."""
+    folded = fold_address(row.candidate_email)
+    index = address_index(repo.people_addresses())
+    contact_id = index.get(folded)
+    if contact_id is None:
+        email = row.candidate_email.strip()
+        try:
+            data = clean_fields({"name": candidate_name(Match(row.match_key, None,
+                                                              row.candidate_name, email)),
+                                 "email": email})
+        except InvalidInput:
+            data = clean_fields({"name": candidate_name(Match(row.match_key, None,
+                                                              row.candidate_name, email))})
+            data["handles"] = {"email-2": email[:254]}
+        contact = ContactRow.create(created_at=stamp, updated_at=stamp, **data)
+        contact_id = contact.id
+        done.created_contact_ids.append(contact_id)
+    p = CaptureProposalRow
+    others = list(p.select().where(p.owner == who(), p.match_key == row.match_key,
+                                   p.status.in_([PENDING, WITHDRAWN])))
+    taken = {r.source_key for r in p.select(p.source_key).where(
+        p.owner == who(), p.match_key == f"contact:{contact_id}",
+        p.source_key.in_([o.source_key for o in others] or [""]))}
+    for other in others:
+        _remember(snapshot, other)
+        if other.source_key in taken and other.id != row.id:
+            p.update(status=WITHDRAWN, updated_at=stamp).where(p.id == other.id).execute()
+            continue  # that event already has a proposal for this person
+        (p.update(contact=contact_id, match_key=f"contact:{contact_id}", updated_at=stamp)
+         .where(p.id == other.id).execute())
+    return contact_id
+
+
+def undo_accept(done: Accepted) -> Accepted:
+    """The exact inverse of :func:`accept`: the touchpoints go, the proposals are pending
+    again as they were, and people made from candidates are removed for good. Keeps what
+    :func:`redo_accept` puts back (same ids)."""
+    with db_proxy.atomic():
+        done.touchpoints = [r.__data__.copy() for r in TouchpointRow.select().where(
+            TouchpointRow.id.in_(done.touchpoint_ids))]
+        done.contacts = [r.__data__.copy() for r in ContactRow.select().where(
+            ContactRow.id.in_(done.created_contact_ids))]
+        _put_proposals(done.before)
+        TouchpointRow.delete().where(TouchpointRow.id.in_(done.touchpoint_ids)).execute()
+        for contact_id in done.created_contact_ids:
+            contacts_repo.hard_delete(contact_id)
+    return done
+
+
+def redo_accept(done: Accepted) -> Accepted:
+    """Put back what :func:`undo_accept` took away, with the same ids."""
+    with db_proxy.atomic():
+        for data in done.contacts:
+            ContactRow.insert(**data).execute()
+        if done.touchpoints:
+            TouchpointRow.insert_many(done.touchpoints).execute()
+        _put_proposals(done.after)
+    return done
+
+
+def _put_proposals(rows: list[dict]) -> None:
+    for data in rows:
+        values = {k: v for k, v in data.items() if k != "id"}
+        CaptureProposalRow.update(**values).where(CaptureProposalRow.id == data["id"]).execute()
+
+
+def reject(proposal_ids: Iterable[int]) -> list[int]:
+    """Mark pending proposals rejected (remembered: a re-sync does not bring them back).
+    Returns the ids rejected; :func:`unreject` is the inverse."""
+    ids = list(dict.fromkeys(proposal_ids))
+    if not ids:
+        raise InvalidInput("say which captured touchpoints to reject")
+    with db_proxy.atomic():
+        rows = {r.id: r for r in repo.proposal_rows(None, ids=ids)}
+        for pid in ids:
+            if pid not in rows:
+                raise NotFound(f"no captured touchpoint with id {pid}")
+            if rows[pid].status != PENDING:
+                raise InvalidInput(f"captured touchpoint {pid} is {rows[pid].status}, "
+                                   "not pending")
+        _set_status(ids, REJECTED)
+    return ids
+
+
+def unreject(proposal_ids: Iterable[int]) -> None:
+    with db_proxy.atomic():
+        _set_status(list(proposal_ids), PENDING, only=REJECTED)
+
+
+def _set_status(ids: list[int], status: str, only: str | None = None) -> None:
+    p = CaptureProposalRow
+    query = p.update(status=status, updated_at=now()).where(p.owner == who(), p.id.in_(ids))
+    if only is not None:
+        query = query.where(p.status == only)
+    query.execute()
+
+
+#: kind → ``sync(source, progress) -> BatchResult``: how ``capture sync`` reads each kind
+#: of source. The ics reader registers itself; CalDAV and IMAP register theirs the same way.
+SYNCERS: dict[str, Callable[..., BatchResult]] = {}
+
+
+def register_syncer(kind: str, sync: Callable[..., BatchResult]) -> None:
+    SYNCERS[SourceKind(kind).value] = sync
+
+
+def sync_source(source_id: int, progress: Callable[[int, int], None] | None = None,
+                **options) -> BatchResult:
+    """Read one registered source again (whatever its kind) and apply what it holds."""
+    source = get_source(source_id)
+    if source.kind == SourceKind.ICS and source.kind not in SYNCERS:
+        import planner.services.capture_ics  # noqa: F401  (registers itself)
+    sync = SYNCERS.get(source.kind)
+    if sync is None:
+        raise InvalidInput(f"this version cannot read {source.kind} sources yet")
+    return sync(source, progress=progress, **options)

@@ -1,0 +1,159 @@
+"""Capture sources and proposals (issue 24): the queries, returning domain objects.
+
+Every query is the connected user's own (``owner``): on a team database row-level
+security keeps them private too. Callers hold the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from planner.domain.capture_match import Proposal, ProposalStatus, Source
+from planner.storage.contacts_repo import who
+from planner.storage.models import (
+    CaptureProposalRow,
+    CaptureSourceRow,
+    ContactRow,
+    TouchpointRow,
+)
+
+_EXTRA_EMAIL = re.compile(r"^email-\d+$")
+#: keys per IN (...) list: well under every backend's limit of bound parameters
+CHUNK = 500
+
+
+# ------------------------------------------------------------------ people
+
+
+def people_addresses() -> Iterator[tuple[int, list[str]]]:
+    """(id, addresses) of everyone not in the trash: the primary e-mail, then the
+    ``email-N`` handles in order (what an import gives a person with several)."""
+    query = (ContactRow.select(ContactRow.id, ContactRow.email, ContactRow.handles)
+             .where(ContactRow.deleted_at.is_null()).order_by(ContactRow.id).tuples())
+    handles_field = ContactRow.handles
+    for contact_id, email, handles in query:
+        extra = handles_field.python_value(handles) if isinstance(handles, str) else handles
+        addresses = [email] if email else []
+        if extra:
+            addresses += [v for k, v in sorted(extra.items(), key=_handle_order)
+                          if _EXTRA_EMAIL.match(k) and v]
+        yield contact_id, addresses
+
+
+def _handle_order(item: tuple[str, str]) -> tuple[int, str]:
+    key = item[0]
+    return (int(key[6:]) if _EXTRA_EMAIL.match(key) else 0, key)
+
+
+def contact_names(ids: Iterable[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    ids = list(set(ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        out.update(ContactRow.select(ContactRow.id, ContactRow.name)
+                   .where(ContactRow.id.in_(chunk)).tuples())
+    return out
+
+
+# ------------------------------------------------------------------ sources
+
+
+def source(row: CaptureSourceRow) -> Source:
+    return Source(row.id, row.kind, row.label, row.location, row.username,
+                  dict(row.options or {}), dict(row.state or {}), row.last_sync_at,
+                  row.created_at, row.owner)
+
+
+def source_row(source_id: int) -> CaptureSourceRow | None:
+    return CaptureSourceRow.get_or_none(CaptureSourceRow.id == source_id,
+                                        CaptureSourceRow.owner == who())
+
+
+def source_rows() -> list[CaptureSourceRow]:
+    return list(CaptureSourceRow.select().where(CaptureSourceRow.owner == who())
+                .order_by(CaptureSourceRow.id))
+
+
+# ------------------------------------------------------------------ proposals
+
+
+def proposals_by_key(keys: Iterable[str]) -> dict[str, list[CaptureProposalRow]]:
+    """The user's proposals for these source keys (any status), by key."""
+    out: dict[str, list[CaptureProposalRow]] = {}
+    keys = list(dict.fromkeys(keys))
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        query = CaptureProposalRow.select().where(CaptureProposalRow.owner == who(),
+                                                  CaptureProposalRow.source_key.in_(chunk))
+        for row in query:
+            out.setdefault(row.source_key, []).append(row)
+    return out
+
+
+def pending_of_source(source_id: int, since: datetime | None = None,
+                      until: datetime | None = None) -> list[CaptureProposalRow]:
+    p = CaptureProposalRow
+    query = p.select().where(p.owner == who(), p.source == source_id,
+                             p.status == ProposalStatus.PENDING)
+    if since is not None:
+        query = query.where(p.at >= since)
+    if until is not None:
+        query = query.where(p.at <= until)
+    return list(query)
+
+
+def captured_touchpoints(keys: Iterable[str]) -> set[tuple[str, int]]:
+    """(source key, person) of touchpoints already accepted from these keys (they may
+    outlive their proposal, e.g. in a restored backup)."""
+    out: set[tuple[str, int]] = set()
+    keys = list(dict.fromkeys(k for k in keys if k))
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        out.update(TouchpointRow.select(TouchpointRow.source, TouchpointRow.contact)
+                   .where(TouchpointRow.source.in_(chunk)).tuples())
+    return out
+
+
+def proposal_row(proposal_id: int) -> CaptureProposalRow | None:
+    return CaptureProposalRow.get_or_none(CaptureProposalRow.id == proposal_id,
+                                          CaptureProposalRow.owner == who())
+
+
+def proposal_rows(status: str | None = ProposalStatus.PENDING, contact_id: int | None = None,
+                  ids: Iterable[int] | None = None) -> list[CaptureProposalRow]:
+    p = CaptureProposalRow
+    query = p.select().where(p.owner == who())
+    if status is not None:
+        query = query.where(p.status == status)
+    if contact_id is not None:
+        query = query.where(p.contact == contact_id)
+    if ids is not None:
+        query = query.where(p.id.in_(list(ids)))
+    return list(query.order_by(p.at.desc(), p.id.desc()))
+
+
+def count_pending() -> int:
+    p = CaptureProposalRow
+    return p.select().where(p.owner == who(), p.status == ProposalStatus.PENDING).count()
+
+
+def proposal(row: CaptureProposalRow, names: dict[int, str],
+             labels: dict[int, str] | None = None) -> Proposal:
+    name = names.get(row.contact_id, "") if row.contact_id is not None else row.candidate_name
+    label = (labels or {}).get(row.source_id, "") if row.source_id is not None else ""
+    return Proposal(row.id, row.source_id, row.source_key, row.contact_id, name,
+                    row.candidate_email, row.kind, row.at, row.minutes, row.note, row.status,
+                    row.touchpoint_id, label)
+
+
+def proposals(rows: list[CaptureProposalRow]) -> list[Proposal]:
+    names = contact_names(r.contact_id for r in rows if r.contact_id is not None)
+    labels = {s.id: s.label for s in source_rows()}
+    return [proposal(r, names, labels) for r in rows]
+
+
+def insert_proposals(rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK // 4):
+        CaptureProposalRow.insert_many(rows[start:start + CHUNK // 4]).execute()
