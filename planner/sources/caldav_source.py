@@ -1,0 +1,284 @@
+"""A CalDAV calendar, read-only and incremental, through the ``caldav`` library.
+
+* :func:`check` signs in and makes sure the URL is a calendar (``add`` runs it).
+* :func:`sync` yields :class:`Batch` es: events turned into
+  :class:`~planner.domain.capture.Captured` items by the .ics reader it is given (one
+  parser for files and servers), the keys to withdraw (an event edited, moved or deleted
+  at the server), and the state that holds once the batch is stored.
+
+A re-sync with nothing new costs one request: a depth-0 PROPFIND of the calendar's
+``DAV:sync-token`` (RFC 6578) and ``CS:getctag``; when they equal the stored ones, nothing
+more is asked. Otherwise a ``sync-collection`` REPORT from the stored token lists what
+changed and what was deleted, and the changed events are fetched with
+``calendar-multiget``, one request per batch. Nothing is ever written to the server.
+
+The state (a JSON-able dict): ``token``, ``ctag`` and ``events`` — each event's href and
+the keys of the items it gave, so an edit or a delete withdraws the right proposals. A
+batch that is not the last keeps the old token: a sync that breaks off is asked again
+from there, and items already stored are the same keys again (never proposed twice).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+from planner.domain.capture import Captured
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.sources import tls
+from planner.sources.errors import (
+    ConnectionDropped,
+    ServerProblem,
+    ServerUnreachable,
+    SignInRefused,
+    SourceError,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH = 50  # events per calendar-multiget request and per stored batch
+TIMEOUT = 30  # seconds
+CTAG = "{http://calendarserver.org/ns/}getctag"
+SYNC_TOKEN = "{DAV:}sync-token"
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+ReadEvents = Callable[[str], Iterable[Captured]]
+
+
+@dataclass(frozen=True)
+class Account:
+    url: str  # the calendar collection, without credentials
+    username: str
+    trusted: str | None = None  # pinned SHA-256 of the server certificate (hex)
+    auth_type: str | None = None  # "basic" / "digest", as found by check()
+
+    @property
+    def where(self) -> str:
+        parts = urlsplit(self.url)
+        return parts.netloc.rpartition("@")[2] or self.url
+
+
+@dataclass
+class Batch:
+    items: list[Captured]
+    withdrawn: list[str]
+    state: dict
+    done: int  # events handled so far in this sync
+    total: int  # events to handle in this sync
+    problems: list[str] = field(default_factory=list)  # events that could not be read
+
+
+def clean_url(url: str) -> str:
+    """A calendar URL as stored: http(s), no credentials, ending in '/'. Plain http only
+    to this machine (a password must not cross a network unencrypted)."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput("a CalDAV address starts with https:// (e.g. "
+                           "https://dav.example.org/calendars/me/work/)")
+    if parts.password is not None or parts.username is not None:
+        raise InvalidInput("leave the user name and password out of the address; give the "
+                           "user with --user, the password when asked")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        raise InvalidInput(f"{parts.hostname}: use https:// — the password would travel "
+                           "unencrypted over http://")
+    return text if text.endswith("/") else text + "/"
+
+
+def href_of(url) -> str:
+    """An event's path, unquoted: servers and the library disagree on %40 vs @."""
+    return unquote(urlsplit(str(url)).path)
+
+
+# ---------------------------------------------------------------------------- talking
+
+
+def _client(account: Account, password: str):
+    import caldav
+
+    verify: bool | str = f"sha256_{account.trusted}" if account.trusted else True
+    return caldav.DAVClient(url=account.url, username=account.username, password=password,
+                            auth_type=account.auth_type, timeout=TIMEOUT,
+                            ssl_verify_cert=verify, enable_rfc6764=False)
+
+
+class _Talk:
+    """Runs library calls and turns what they raise into one sentence."""
+
+    def __init__(self, account: Account):
+        self.account = account
+        self.answered = False  # the server answered once: a later failure is a drop
+
+    def __call__(self, fn: Callable):
+        from caldav.lib import error as dav_error
+
+        try:
+            result = fn()
+        except dav_error.AuthorizationError as exc:
+            if getattr(exc, "status", None) == 403 or "403" in str(getattr(exc, "reason", "")) \
+                    or "Forbidden" in str(exc):
+                raise ServerProblem(f"{self.account.where} does not let {self.account.username} "
+                                    f"read {self.account.url}") from None
+            raise SignInRefused(f"{self.account.where} refused the user name or password "
+                                f"of {self.account.username}") from None
+        except dav_error.NotFoundError:
+            raise ServerProblem(f"there is no calendar at {self.account.url}") from None
+        except dav_error.DAVError as exc:
+            reason = str(getattr(exc, "reason", "") or "").strip().splitlines()
+            raise ServerProblem(f"{self.account.where} answered with an error"
+                                f"{': ' + reason[0][:120] if reason else ''}") from None
+        except SourceError:
+            raise
+        except PlannerError:
+            raise
+        except Exception as exc:
+            raise self._network(exc) from None
+        self.answered = True
+        return result
+
+    def _network(self, exc: Exception) -> Exception:
+        parts = urlsplit(self.account.url)
+        reason = tls.verify_reason(exc)
+        if reason is not None:
+            fingerprint = tls.fetch_fingerprint(parts.hostname, parts.port or 443)
+            return tls.refused(self.account.where, fingerprint, reason, self.account.trusted)
+        if isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in (
+                "niquests", "requests", "urllib3", "urllib3_future", "ssl", "http"):
+            if self.answered:
+                return ConnectionDropped(
+                    f"the connection to {self.account.where} broke off during the sync; what "
+                    "was read before is kept, sync again to go on")
+            text = str(exc)
+            why = ("the connection was refused" if "refused" in text.lower()
+                   else "it timed out" if "timed out" in text.lower() or "timeout" in text.lower()
+                   else "the name is not known" if "resolve" in text.lower()
+                   or "Name or service" in text else "the connection failed")
+            return ServerUnreachable(f"cannot reach {self.account.where} ({why})")
+        log.error("unexpected error from the CalDAV library: %s", type(exc).__name__,
+                  exc_info=exc)
+        return ServerProblem(f"{self.account.where} could not be read ({type(exc).__name__})")
+
+
+def _props(calendar, talk: _Talk) -> dict:
+    from caldav.elements import dav
+    from caldav.elements.base import BaseElement
+
+    class GetCtag(BaseElement):
+        tag: ClassVar[str] = CTAG
+
+    return talk(lambda: calendar.get_properties([dav.SyncToken(), GetCtag(), dav.ResourceType()]))
+
+
+def check(account: Account, password: str) -> Account:
+    """Sign in and make sure the URL is a calendar; the account with the server's auth
+    type found (so syncs skip the unauthenticated first round trip)."""
+    talk = _Talk(account)
+    client = talk(lambda: _client(account, password))
+    try:
+        calendar = client.calendar(url=account.url)
+        props = _props(calendar, talk)
+        kinds = props.get("{DAV:}resourcetype") or []
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        if "{urn:ietf:params:xml:ns:caldav}calendar" not in kinds:
+            raise ServerProblem(f"{account.url} is not a calendar (give the address of one "
+                                "calendar, as the server's web page shows it)")
+        auth = type(getattr(client, "auth", None)).__name__.lower()
+        found = "digest" if "digest" in auth else "basic" if "basic" in auth else None
+        return Account(account.url, account.username, account.trusted, found)
+    finally:
+        client.close()
+
+
+def sync(account: Account, password: str, state: dict | None, read_events: ReadEvents,
+         batch: int = BATCH) -> Iterator[Batch]:
+    """The changes since ``state`` (None: everything), in batches; nothing when the
+    calendar did not change (one request)."""
+    from caldav.lib import error as dav_error
+
+    state = dict(state or {})
+    events: dict[str, list[str]] = {k: list(v) for k, v in (state.get("events") or {}).items()}
+    talk = _Talk(account)
+    client = talk(lambda: _client(account, password))
+    try:
+        calendar = client.calendar(url=account.url)
+        props = _props(calendar, talk)
+        token, ctag = props.get(SYNC_TOKEN), props.get(CTAG)
+        if state and ((token and token == state.get("token"))
+                      or (not token and ctag and ctag == state.get("ctag"))):
+            return  # nothing new
+        old = state.get("token") if token else None
+        listing = None
+        if old:
+            try:
+                listing = talk(lambda: calendar.get_objects_by_sync_token(
+                    sync_token=old, load_objects=False, disable_fallback=True))
+            except ServerProblem:  # the token expired (or sync-collection failed): list all
+                listing = None
+        full = listing is None
+        if full:
+            listing = talk(lambda: calendar.get_objects_by_sync_token(
+                sync_token=None, load_objects=False))
+        listed = {href_of(o.url): o for o in listing.objects}
+        gone = {href_of(u) for u in (getattr(listing, "deleted_urls", None) or ())}
+        if full:
+            gone |= set(events) - set(listed)
+        changed = [h for h in listed if h not in gone]
+        new_token = getattr(listing, "sync_token", None) if token else None
+        total = len(changed) + len(gone)
+
+        withdrawn = [key for h in sorted(gone) for key in events.pop(h, [])]
+        keep = {"token": state.get("token"), "ctag": state.get("ctag")}
+        chunks = [changed[i:i + batch] for i in range(0, len(changed), batch)] or [[]]
+        done = len(gone)
+        for number, hrefs in enumerate(chunks):
+            last = number == len(chunks) - 1
+            items: list[Captured] = []
+            problems: list[str] = []
+            loaded = _load(calendar, [listed[h] for h in hrefs], talk, dav_error)
+            for href in hrefs:
+                before = set(events.get(href, []))
+                text = loaded.get(href)
+                if text is None:  # deleted between the listing and the fetch
+                    withdrawn.extend(sorted(before))
+                    events.pop(href, None)
+                    continue
+                try:
+                    got = list(read_events(text))
+                except (PlannerError, ValueError) as exc:
+                    name = href.rstrip("/").rsplit("/", 1)[-1]
+                    problems.append(f"event {name} could not be read: {exc}")
+                    got = []
+                keys = [item.source_key for item in got]
+                items.extend(got)
+                withdrawn.extend(sorted(before - set(keys)))
+                events[href] = keys
+            done += len(hrefs)
+            final = {"token": new_token, "ctag": ctag} if last else keep
+            yield Batch(items, withdrawn, {**final, "events": {k: list(v) for k, v in
+                                                               events.items()}},
+                        done, total, problems)
+            withdrawn = []
+    finally:
+        client.close()
+
+
+def _load(calendar, objects: list, talk: _Talk, dav_error) -> dict[str, str]:
+    """href → the event's text, one calendar-multiget for the lot (objects the listing
+    already carried are not asked again)."""
+    texts: dict[str, str] = {}
+    wanted = []
+    for obj in objects:
+        data = getattr(obj, "_data", None)
+        if data:
+            texts[href_of(obj.url)] = obj.data
+        else:
+            wanted.append(obj.url)
+    if wanted:
+        for obj in talk(lambda: calendar.multiget(wanted, raise_notfound=False)):
+            if obj.data:
+                texts[href_of(obj.url)] = obj.data
+    return texts
