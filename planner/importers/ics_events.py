@@ -1,0 +1,404 @@
+"""Reading calendar files (.ics) into captured meetings (issue 24).
+
+Every event with people (attendees, organiser) becomes one
+:class:`~planner.domain.capture.Captured` item per occurrence in the window asked for:
+recurrence is expanded with its exceptions (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides,
+cancelled occurrences) by ``recurring-ical-events``; time zones from the file's
+VTIMEZONEs, IANA and Windows names without one, and Outlook Web's "(UTC-05:00) …" labels;
+floating times are the user's local time. What the files of real calendar programs get
+wrong is tolerated where the meaning is clear (LF line ends, TAB folds, blank lines, a
+text that is not UTF-8); a file that cannot be read is one clear sentence, never a half
+read. No Qt, no database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+from planner.domain.capture import Captured, fold_address
+from planner.domain.errors import InvalidInput
+
+MAX_OCCURRENCES = 200_000  # more than this in one window: refuse, rather than fill the inbox
+
+_VIDEO_PROPERTIES = ("X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+                     "X-MICROSOFT-ONLINEMEETINGCONFLINK", "X-MICROSOFT-ONLINEMEETINGEXTERNALLINK",
+                     "CONFERENCE")
+_VIDEO_LINK = re.compile(
+    r"zoom\.us/|meet\.google\.com/|teams\.microsoft\.com/|teams\.live\.com/|webex\.com/"
+    r"|whereby\.com/|meet\.jit\.si/|jitsi|gotomeeting\.com/|bluejeans\.com/|chime\.aws/"
+    r"|facetime\.apple\.com/|join\.skype\.com/|around\.co/|discord\.gg/", re.I)
+_WORDS = (
+    ("coffee", re.compile(r"\b(coffee|café|cafe|kaffee)\b", re.I)),
+    ("meal", re.compile(r"\b(lunch|dinner|breakfast|brunch|supper)\b", re.I)),
+    ("call", re.compile(r"\b(call|phone)\b", re.I)),
+)
+_UTC_LABEL = re.compile(r"^\s*\(?(?:UTC|GMT)\s*([+-])(\d{1,2}):?(\d{2})?\)?")
+_NOT_PEOPLE = {"RESOURCE", "ROOM"}
+
+
+@dataclass
+class IcsRead:
+    """What one calendar text gave: the items, and the events it had to leave out."""
+
+    items: list[Captured] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # one short reason per event left out
+    own: list[str] = field(default_factory=list)  # the calendar's owner, when it says so
+
+
+def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str = "the file",
+             zone: tzinfo | None = None, key_prefix: str = "ics") -> IcsRead:
+    """The meetings of ``data`` (an iCalendar text) that start from ``since`` to ``until``.
+    ``zone``: where floating times are (default: UTC). ``name`` names the file in the one
+    sentence InvalidInput carries when it cannot be read."""
+    import icalendar
+
+    text = _decode(data)
+    if "BEGIN:VCALENDAR" not in text[:65536].upper():
+        raise InvalidInput(f"{name} is not a calendar file: it has no BEGIN:VCALENDAR")
+    text = _tolerate(text, since, until)
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise InvalidInput(f"{name} cannot be read as a calendar: {_why(text, exc)}") from None
+    out = IcsRead()
+    zone = zone or UTC
+    for calendar in calendars:
+        _read_calendar(calendar, since, until, zone, key_prefix, out)
+    if not out.items and out.skipped:  # nothing readable, and why
+        raise InvalidInput(f"{name} cannot be read as a calendar: {out.skipped[0]}")
+    return out
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # older programs wrote Latin-1 / Windows-1252
+        return data.decode("cp1252", errors="replace")
+
+
+def _tolerate(text: str, since: datetime | None = None, until: datetime | None = None) -> str:
+    """What real files get wrong, where the meaning is clear: LF line ends, TAB folds and
+    blank lines; spaces inside a repeat rule (``BYDAY=MO, TU``); Outlook Web's zone labels
+    ("(UTC-05:00) Eastern Time…") that no VTIMEZONE defines, read as their fixed offset."""
+    lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+             if line.strip()]
+    unfolded: list[str] = []
+    for line in lines:
+        if line[:1] in (" ", "\t") and unfolded:
+            unfolded[-1] += line[1:]
+        else:
+            unfolded.append(line)
+    unfolded = _without_nameless_zones(unfolded)
+    defined = {line[5:].strip() for line in unfolded if line.upper().startswith("TZID:")}
+    out = []
+    for line in unfolded:
+        head = line[:7].upper()
+        if head.startswith(("RRULE:", "EXRULE:")):
+            line = "".join(line.split())
+        if head.startswith(("DTSTART", "DTEND", "RECURRE", "EXDATE", "RDATE")):
+            line = _TRAILING_T.sub(r"\1", line)  # "20131009T170000T" (DAVx5 test files)
+        if "TZID=" in line.upper():
+            line = _EMPTY_TZID.sub(r"\1", line)  # "DTSTART;TZID=:…": a floating time
+            line = _UTC_TZID.sub(lambda m: _fixed_zone(m, defined), line)
+        out.append(line)
+    if since is not None and until is not None:
+        out = _within(out, since.date() - timedelta(days=2), until.date() + timedelta(days=2))
+    return "\r\n".join(out) + "\r\n"
+
+
+_RECURRENCE_LINES = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
+_DATE = re.compile(r":(\d{8})(?:T|$)")
+
+
+def _within(lines: list[str], first: date, last: date) -> list[str]:
+    """Leave out, before parsing, the events that cannot matter: a single (not recurring)
+    event starting days away from the span read, or one that names nobody. Years of a
+    calendar then cost what the month asked for does."""
+    blocks: list[tuple[int, int]] = []
+    recurring: set[str] = set()
+    start, repeats = None, False
+    for n, line in enumerate(lines):
+        upper = line[:16].upper()
+        if upper.startswith("BEGIN:VEVENT"):
+            start, repeats = n, False
+        elif upper.startswith("END:VEVENT") and start is not None:
+            blocks.append((start, n))
+            if repeats:
+                recurring.add(_uid(lines[start:n]))
+            start = None
+        elif start is not None and upper.startswith(_RECURRENCE_LINES):
+            repeats = True
+    drop: set[int] = set()
+    for begin, end in blocks:
+        block = lines[begin:end + 1]
+        if _uid(block) in recurring:
+            continue
+        people = any(line[:9].upper() in ("ATTENDEE;", "ATTENDEE:")
+                     or line[:10].upper() in ("ORGANIZER;", "ORGANIZER:") for line in block)
+        when = next((_DATE.search(line) for line in block
+                     if line[:8].upper() in ("DTSTART;", "DTSTART:")), None)
+        day = None
+        if when is not None:
+            try:
+                day = datetime.strptime(when.group(1), "%Y%m%d").date()
+            except ValueError:
+                day = None
+        if not people or (day is not None and not first <= day <= last):
+            drop.update(range(begin, end + 1))
+    return [line for n, line in enumerate(lines) if n not in drop] if drop else lines
+
+
+def _uid(block: list[str]) -> str:
+    for line in block:
+        if line[:4].upper() == "UID:":
+            return line[4:].strip()
+    return ""
+
+
+def _without_nameless_zones(lines: list[str]) -> list[str]:
+    """Drop a VTIMEZONE whose TZID is empty (Exchange 2010 wrote such): nothing can use it."""
+    out: list[str] = []
+    block: list[str] | None = None
+    for line in lines:
+        upper = line.upper()
+        if upper.startswith("BEGIN:VTIMEZONE"):
+            block = [line]
+            continue
+        if block is not None:
+            block.append(line)
+            if upper.startswith("END:VTIMEZONE"):
+                named = any(b.upper().startswith("TZID:") and b[5:].strip() for b in block)
+                out += block if named else []
+                block = None
+            continue
+        out.append(line)
+    return out + (block or [])
+
+
+_TRAILING_T = re.compile(r"(\d{8}T\d{6})T$")
+_EMPTY_TZID = re.compile(r';TZID=""?([:;])', re.I)
+_UTC_TZID = re.compile(r'TZID=("?)(\((?:UTC|GMT)([+-])(\d{1,2}):?(\d{2})\)[^":;]*)\1([:;])',
+                       re.I)
+
+
+def _fixed_zone(found: re.Match, defined: set[str]) -> str:
+    label, sign, hours, minutes, end = (found.group(2), found.group(3), int(found.group(4)),
+                                        found.group(5), found.group(6))
+    if label in defined or minutes != "00" or hours > 14:
+        return found.group(0)
+    if hours == 0:
+        return f"TZID=Etc/UTC{end}"
+    return f"TZID=Etc/GMT{'-' if sign == '+' else '+'}{hours}{end}"  # Etc/ signs are reversed
+
+
+def _why(text: str, exc: Exception) -> str:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "=3D" in text:
+        return ("it was mangled by a mail program's quoted-printable encoding ('=3D' for '='); "
+                "save the invitation's attachment itself")
+    if "TZID" in message:
+        return "a time zone in it has no name (an empty TZID)"
+    return message[:160]
+
+
+def _read_calendar(calendar, since: datetime, until: datetime, zone: tzinfo,
+                   key_prefix: str, out: IcsRead) -> None:
+    import recurring_ical_events
+
+    cancel_all = str(calendar.get("METHOD", "")).upper() == "CANCEL"
+    calname = str(calendar.get("X-WR-CALNAME", "")).strip()
+    if "@" in calname and " " not in calname:
+        out.own.append(calname)  # Google names an exported calendar by its owner's address
+    _name_nameless_events(calendar)
+    recurring = _recurring_uids(calendar)
+    for event in calendar.walk("VEVENT"):
+        if _start(event) is None and event.get("DTSTART") is not None:
+            out.skipped.append(f"an event's start time is not a valid date-time "
+                               f"({_raw(event, 'DTSTART')})")
+        elif any(key == "RRULE" for key, _ in getattr(event, "errors", []) or []):
+            out.skipped.append(f"an event's repeat rule is not valid ({_raw(event, 'RRULE')})")
+    singles = [c for c in calendar.subcomponents
+               if c.name == "VEVENT" and str(c.get("UID", "")) not in recurring]
+    for event in singles:  # nothing to expand: read as they are (the library is slow)
+        item = _item(event, zone, key_prefix, recurring, cancel_all)
+        if item is not None and since <= item.at <= until:
+            out.items.append(item)
+    calendar.subcomponents = [c for c in calendar.subcomponents if not (
+        c.name == "VEVENT" and str(c.get("UID", "")) not in recurring)]
+    try:
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+        occurrences = query.between(since - timedelta(days=1), until + timedelta(days=1))
+    except Exception as exc:  # the library's own errors for what it cannot expand
+        raise InvalidInput(
+            f"the calendar's recurrence cannot be expanded ({str(exc)[:120]})") from None
+    if len(occurrences) > MAX_OCCURRENCES:
+        raise InvalidInput(f"it holds more than {MAX_OCCURRENCES:,} events in that time; "
+                           "choose a shorter span with --since/--until")
+    for event in occurrences:
+        item = _item(event, zone, key_prefix, recurring, cancel_all)
+        if item is not None and since <= item.at <= until:
+            out.items.append(item)
+
+
+def _raw(event, name: str) -> str:
+    for key, value in getattr(event, "errors", []) or []:
+        if key == name:
+            return str(value).rsplit(":", 1)[-1].strip()[:40]
+    return "unreadable"
+
+
+def _start(event):
+    return _start_of(event.get("DTSTART"))
+
+
+def _name_nameless_events(calendar) -> None:
+    """An event without a UID gets one made of what it says (title, start, repeat rule):
+    stable across re-reads, and its own series when the calendar holds several."""
+    for event in calendar.walk("VEVENT"):
+        if str(event.get("UID", "")).strip():
+            continue
+        raw = event.get("DTSTART")
+        basis = "|".join(str(x) for x in (event.get("SUMMARY", ""), _raw_value(raw),
+                                           _raw_value(event.get("RRULE"))))
+        event["UID"] = "nouid-" + hashlib.sha1(basis.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _raw_value(prop) -> str:
+    if prop is None:
+        return ""
+    try:
+        return prop.to_ical().decode("utf-8", "replace")
+    except Exception:
+        return str(prop)
+
+
+def _recurring_uids(calendar) -> set[str]:
+    uids = set()
+    for event in calendar.walk("VEVENT"):
+        if any(event.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
+            uids.add(str(event.get("UID", "")))
+    return uids
+
+
+def _item(event, zone: tzinfo, key_prefix: str, recurring: set[str],
+          cancel_all: bool) -> Captured | None:
+    start_prop = event.get("DTSTART")
+    start = _start(event)
+    if start is None:
+        return None
+    all_day = not isinstance(start, datetime)
+    at = _instant(start, start_prop, zone)
+    minutes = None
+    if not all_day:
+        end_prop = event.get("DTEND")
+        end = _start_of(end_prop)
+        if isinstance(end, datetime):
+            minutes = _minutes(_instant(end, end_prop, zone) - at)
+        elif event.get("DURATION") is not None:
+            minutes = _minutes(event["DURATION"].dt)
+    addresses = tuple(_people(event))
+    status = str(event.get("STATUS", "")).upper()
+    return Captured(
+        source_key=_key(event, start, start_prop, zone, key_prefix, recurring),
+        kind=guess_kind(event), at=at, minutes=minutes,
+        title=" ".join(str(event.get("SUMMARY", "")).split())[:300],
+        addresses=addresses, cancelled=cancel_all or status == "CANCELLED")
+
+
+def _start_of(prop):
+    """A date-time property's value, or None when absent or broken (icalendar keeps a
+    value it could not parse and raises on ``.dt``)."""
+    try:
+        return prop.dt if prop is not None else None
+    except Exception:  # icalendar.error.BrokenCalendarProperty and its kin
+        return None
+
+
+def _minutes(delta: timedelta) -> int | None:
+    if not isinstance(delta, timedelta) or delta.total_seconds() <= 0:
+        return None
+    return min(int(delta.total_seconds() // 60), 24 * 60)
+
+
+def _instant(value, prop, zone: tzinfo) -> datetime:
+    """An aware UTC moment: floating times in ``zone`` (or the offset an Outlook Web
+    label like "(UTC-05:00) Eastern Time" names); an all-day date at its local noon."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(12, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_label_zone(prop) or zone)
+    return value.astimezone(UTC)
+
+
+def _label_zone(prop) -> tzinfo | None:
+    params = getattr(prop, "params", None) or {}
+    label = str(params.get("TZID", "") or "")
+    found = _UTC_LABEL.match(label)
+    if not found:
+        return None
+    sign, hours, mins = found.group(1), int(found.group(2)), int(found.group(3) or 0)
+    offset = timedelta(hours=hours, minutes=mins)
+    return timezone(-offset if sign == "-" else offset)
+
+
+def _key(event, start, start_prop, zone: tzinfo, prefix: str, recurring: set[str]) -> str:
+    """Stable across re-reads: the UID, plus the occurrence's original start (its
+    RECURRENCE-ID) for a recurring event — a moved occurrence keeps its key."""
+    uid = str(event.get("UID", "")).strip()
+    if uid not in recurring:
+        return f"{prefix}:{uid}"
+    rid_prop = event.get("RECURRENCE-ID")
+    rid = _start_of(rid_prop) if rid_prop is not None else start
+    if isinstance(rid, datetime):
+        moment = _instant(rid, rid_prop if rid_prop is not None else start_prop, zone)
+        return f"{prefix}:{uid}:{moment.strftime('%Y%m%dT%H%M%SZ')}"
+    if isinstance(rid, date):
+        return f"{prefix}:{uid}:{rid.strftime('%Y%m%d')}"
+    return f"{prefix}:{uid}"
+
+
+def _people(event) -> Iterable[tuple[str, str]]:
+    """(address, name) of the organiser and the attendees who are people and did not
+    decline (a room or a projector is not a person)."""
+    seen = set()
+    for name in ("ORGANIZER", "ATTENDEE"):
+        values = event.get(name)
+        if values is None:
+            continue
+        for value in values if isinstance(values, list) else [values]:
+            params = getattr(value, "params", {}) or {}
+            if str(params.get("CUTYPE", "")).upper() in _NOT_PEOPLE:
+                continue
+            if str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+                continue
+            address = str(params.get("EMAIL", "") or value).strip()
+            if address[:7].lower() == "mailto:":
+                address = address[7:]
+            address = "".join(address.split())  # a fold inside the address
+            folded = fold_address(address)
+            if "@" not in folded or folded in seen:
+                continue
+            seen.add(folded)
+            yield address, " ".join(str(params.get("CN", "")).split()).strip('"')
+
+
+def guess_kind(event) -> str:
+    """video (a meeting link), coffee, meal or call (a word in the title or the place),
+    else meeting."""
+    location = str(event.get("LOCATION", ""))
+    title = str(event.get("SUMMARY", ""))
+    if any(event.get(name) is not None for name in _VIDEO_PROPERTIES):
+        return "video"
+    links = " ".join(str(event.get(name, "")) for name in ("LOCATION", "DESCRIPTION", "URL"))
+    if _VIDEO_LINK.search(links):
+        return "video"
+    for kind, pattern in _WORDS:
+        if pattern.search(title) or pattern.search(location):
+            return kind
+    return "meeting"
