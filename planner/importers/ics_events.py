@@ -70,6 +70,7 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
         _read_calendar(calendar, since, until, zone, key_prefix, out)
     if not out.items and out.skipped:  # nothing readable, and why
         raise InvalidInput(f"{name} cannot be read as a calendar: {out.skipped[0]}")
+    out.items.sort(key=lambda item: (item.at, item.source_key))  # the library's is a set's
     return out
 
 

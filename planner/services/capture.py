@@ -573,6 +573,11 @@ def _set_status(ids: list[int], status: str, only: str | None = None) -> None:
 SYNCERS: dict[str, Callable[..., BatchResult]] = {}
 
 
+#: where each kind's syncer lives (imported when a source of that kind is first synced)
+_SYNC_MODULES = {"ics": "planner.services.capture_ics", "caldav": "planner.services.capture_sync",
+                 "imap": "planner.services.capture_sync"}
+
+
 def register_syncer(kind: str, sync: Callable[..., BatchResult]) -> None:
     SYNCERS[SourceKind(kind).value] = sync
 
@@ -581,8 +586,10 @@ def sync_source(source_id: int, progress: Callable[[int, int], None] | None = No
                 **options) -> BatchResult:
     """Read one registered source again (whatever its kind) and apply what it holds."""
     source = get_source(source_id)
-    if source.kind == SourceKind.ICS and source.kind not in SYNCERS:
-        import planner.services.capture_ics  # noqa: F401  (registers itself)
+    if source.kind not in SYNCERS and source.kind in _SYNC_MODULES:
+        import importlib
+
+        importlib.import_module(_SYNC_MODULES[source.kind])  # registers itself
     sync = SYNCERS.get(source.kind)
     if sync is None:
         raise InvalidInput(f"this version cannot read {source.kind} sources yet")

@@ -1,0 +1,132 @@
+"""``planner capture …`` in this process: a calendar file proposes, ``list`` shows,
+``accept``/``reject`` review, a watched file re-read withdraws what left it, and bad
+input is one line with nothing half-imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import planner.cli.capture  # the group attaches, whichever way commands load
+from tests.helpers.cli import ok, refused
+
+ICS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ics"
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def calendar(*events: tuple[str, datetime, str, str]) -> str:
+    """(uid, start, summary, attendee address) → a calendar text; 45 minutes each."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for uid, start, summary, who in events:
+        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp(start)}",
+                  f"DTSTART:{stamp(start)}", f"DTEND:{stamp(start + timedelta(minutes=45))}",
+                  f"SUMMARY:{summary}", "ORGANIZER;CN=Me:mailto:me@home.org",
+                  f"ATTENDEE;CN=Someone:mailto:{who}", "END:VEVENT"]
+    return "\r\n".join([*lines, "END:VCALENDAR", ""])
+
+
+class InProcess:
+    def __init__(self, db: Path, capsys):
+        self.db, self.capsys = db, capsys
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess:
+        from planner.cli import main
+
+        self.capsys.readouterr()
+        code = main(["--db", str(self.db), *args])
+        out, err = self.capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+
+
+@pytest.fixture
+def planner(db_path, capsys):
+    run = InProcess(db_path, capsys)
+    ok(run("contacts", "add", "Ada Lovelace", "--ring", "inner", "--email", "ada@example.org"))
+    ok(run("contacts", "add", "Grace Hopper", "--ring", "middle", "--email",
+           "grace@navy.mil"))
+    ok(run("capture", "me", "me@home.org"))
+    return run
+
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def test_import_list_accept_reject(planner, tmp_path):
+    path = tmp_path / "work.ics"
+    path.write_text(calendar(("a", NOW - timedelta(days=2), "Coffee", "ADA+cal@example.org"),
+                             ("b", NOW - timedelta(days=3), "Lunch", "grace@navy.mil"),
+                             ("c", NOW + timedelta(days=1), "Later", "ada@example.org"),
+                             ("d", NOW - timedelta(days=60), "Old", "ada@example.org")))
+    out = ok(planner("capture", "ics", str(path)))
+    assert "2 new" in out
+    listed = json.loads(ok(planner("capture", "list", "--json")))
+    assert [(p["person"], p["kind"], p["minutes"]) for p in listed] == [
+        ("Ada Lovelace", "coffee", 45), ("Grace Hopper", "meal", 45)]
+    ada, grace = listed[0]["id"], listed[1]["id"]
+    assert "1 touchpoint with 1 person" in ok(planner("capture", "accept", str(ada)))
+    timeline = json.loads(ok(planner("timeline", "Ada", "--json")))
+    assert [e["kind"] for e in timeline if e["type"] == "touchpoint"] == ["coffee"]
+    assert ok(planner("capture", "reject", str(grace))) == "Rejected 1.\n"
+    assert ok(planner("capture", "list")) == "Nothing to review.\n"
+    again = ok(planner("capture", "ics", str(path)))
+    assert "0 new" in again, "a re-import proposes nothing twice"
+    with_old = ok(planner("capture", "ics", str(path), "--since", "2000-01-01"))
+    assert "1 new" in with_old
+    refused(planner("capture", "accept", str(grace)), "rejected, not pending")
+
+
+def test_a_watched_file_is_read_again_and_what_left_it_is_withdrawn(planner, tmp_path):
+    path = tmp_path / "cal.ics"
+    path.write_text(calendar(("a", NOW - timedelta(days=1), "Call", "ada@example.org"),
+                             ("b", NOW - timedelta(days=2), "Sync", "grace@navy.mil")))
+    out = ok(planner("capture", "ics", str(path), "--watch", "--label", "Work"))
+    assert "Watching it as source 1 (Work)" in out
+    assert "Work" in ok(planner("capture", "sources"))
+    moved = NOW - timedelta(days=1, hours=3)
+    path.write_text(calendar(("a", moved, "Call", "ada@example.org")))
+    assert "1 updated, 1 withdrawn" in ok(planner("capture", "sync"))
+    (only,) = json.loads(ok(planner("capture", "list", "--json")))
+    assert only["at"] == moved.isoformat() and only["kind"] == "call"
+    assert "Accepted 1" in ok(planner("capture", "accept", "--person", "Ada"))
+    assert "1 pending proposal" not in ok(planner("capture", "forget", "1"))
+
+
+def test_accept_all_adds_a_new_person_unplaced(planner, tmp_path):
+    path = tmp_path / "new.ics"
+    path.write_text(calendar(("n", NOW - timedelta(days=1), "Intro", "zoe@site.org")).replace(
+        "ATTENDEE;CN=Someone:mailto:zoe@site.org",
+        "ATTENDEE;CN=Ada:mailto:ada@example.org\r\nATTENDEE;CN=Zoë Zed:mailto:zoe@site.org"))
+    ok(planner("capture", "ics", str(path)))
+    out = ok(planner("capture", "accept", "--all"))
+    assert "2 touchpoints with 2 people (1 added to your network, unplaced)" in out
+    people = json.loads(ok(planner("contacts", "list", "--json")))
+    zoe = next(p for p in people if p["name"] == "Zoë Zed")
+    assert zoe["ring"] is None and zoe["email"] == "zoe@site.org"
+
+
+@pytest.mark.parametrize("name", ["blackberry-request-qp-mangled.ics"])
+def test_a_malformed_calendar_is_one_line_and_nothing_is_kept(planner, tmp_path, name):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "good.ics").write_text(
+        calendar(("g", NOW - timedelta(days=1), "Sync", "ada@example.org")))
+    (folder / name).write_bytes((ICS / name).read_bytes())
+    refused(planner("capture", "ics", str(folder), "--watch"),
+            f"{name} cannot be read as a calendar", "quoted-printable")
+    assert ok(planner("capture", "list")) == "Nothing to review.\n"
+    assert "No sources yet" in ok(planner("capture", "sources"))
+
+
+def test_not_a_calendar_and_a_missing_file(planner, tmp_path):
+    card = tmp_path / "ada.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n")
+    refused(planner("capture", "ics", str(card)), "ada.vcf is not a calendar file")
+    refused(planner("capture", "ics", str(tmp_path / "gone.ics")), "does not exist")
+    refused(planner("capture", "accept", "99"), "no captured touchpoint with id 99")

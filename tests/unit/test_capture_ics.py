@@ -1,0 +1,243 @@
+"""Reading calendar files (planner/importers/ics_events.py) over the real files of
+../shared/fixtures/ics: every file gives correct items or one clear sentence; recurrence
+with its exceptions; cancellations; kinds; time zones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from planner.domain.errors import InvalidInput
+from planner.importers.ics_events import read_ics
+
+ICS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ics"
+SINCE, UNTIL = datetime(1990, 1, 1, tzinfo=UTC), datetime(2026, 12, 4, 12, tzinfo=UTC)
+
+
+def read(name: str, since=SINCE, until=UNTIL):
+    return read_ics((ICS / name).read_bytes(), since, until, name=name)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+#: file → number of items it gives over SINCE..UNTIL (None: refused with one sentence)
+EXPECTED = {
+    "apple-macos-attendee-statuses.ics": 3,  # the fourth names nobody
+    "apple-osx-allday.ics": 0,  # nobody in it
+    "blackberry-request-qp-mangled.ics": None,
+    "cyrus-duplicated-rrule.ics": 20,
+    "evolution-allday-recurrence-id.ics": 326,
+    "evolution-cancel.ics": 1,
+    "evolution-freeassociation-tzid.ics": 0,
+    "evolution-request-detached-instances.ics": 2,
+    "exchange-cdo-request-bad-byday.ics": 14,
+    "exchange-owa-undefined-tzids.ics": 90,
+    "exchange2010-allday-moved-recurrence.ics": 51,
+    "exchange2010-blank-tzid.ics": 1,
+    "exchange2010-meeting-request.ics": 1,
+    "google-allday-empty-exdate-malformed.ics": 20,
+    "google-apple-structured-location.ics": 2635,
+    "google-contacts-birthdays.ics": 3,
+    "google-recurring-moved-occurrences.ics": 6,
+    "korganizer-3.2-blank-lines.ics": 7,
+    "latin1-invalid-dtstart.ics": 0,
+    "lotus-notes-request-recurrence-id.ics": 1,
+    "nextcloud-calendar-app-allday-alarms.ics": 2,
+    "nextcloud-sabredav-exdates.ics": 6,
+    "outlook2007-tab-folds-attendees.ics": 1,
+    "owncloud-vtodo-utf8.ics": 0,
+    "thunderbird-cancelled-occurrence.ics": 3,
+    "thunderbird-rdate-vtimezone-alarms.ics": 0,
+    "thunderbird-recurrence-overrides.ics": 7,
+    "utf8-cjk-email-param.ics": 1,
+}
+
+
+def test_every_shared_fixture_is_listed():
+    assert ICS.is_dir(), ICS  # /work/shared/fixtures/ics beside the repository
+    assert {p.name for p in ICS.glob("*.ics")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_file_gives_items_or_one_clear_sentence(name):
+    expected = EXPECTED[name]
+    if expected is None:
+        with pytest.raises(InvalidInput) as refused:
+            read(name)
+        message = str(refused.value)
+        assert message.startswith(f"{name} cannot be read as a calendar: ")
+        assert "\n" not in message and "Traceback" not in message
+        return
+    items = read(name).items
+    assert len(items) == expected
+    keys = [i.source_key for i in items]
+    assert len(set(keys)) == len(keys), "every occurrence has its own key"
+    assert all(i.at.tzinfo is not None and SINCE <= i.at <= UNTIL for i in items)
+    assert read(name).items == items, "the same file reads the same way twice"
+
+
+def test_a_cancelled_occurrence_is_cancelled_and_the_others_are_not():
+    items = read("thunderbird-cancelled-occurrence.ics").items
+    assert [(i.at, i.cancelled, i.minutes) for i in sorted(items, key=lambda i: i.at)] == [
+        (at("2020-01-28T21:00"), False, 60),  # 22:00 in Berlin
+        (at("2020-01-29T21:00"), True, 60),
+        (at("2020-01-30T21:00"), False, 60),
+    ]
+
+
+def test_exdates_in_utc_exclude_occurrences_across_the_dst_change():
+    items = sorted(read("nextcloud-sabredav-exdates.ics").items, key=lambda i: i.at)
+    # weekly at 00:30 Berlin from 4 March 2019, 8 times, but not 11 and 25 March
+    assert [i.at for i in items] == [
+        at("2019-03-03T23:30"), at("2019-03-17T23:30"), at("2019-03-31T22:30"),
+        at("2019-04-07T22:30"), at("2019-04-14T22:30"), at("2019-04-21T22:30")]
+
+
+def test_a_moved_occurrence_keeps_the_key_of_the_day_it_replaces():
+    items = read("google-recurring-moved-occurrences.ics").items
+    timed = sorted((i for i in items if i.minutes), key=lambda i: i.at)
+    assert [i.at for i in timed] == [at("2023-08-08T04:00"), at("2023-08-14T04:00"),
+                                     at("2023-08-22T04:00")]  # 14:00 Sydney; one moved
+    assert timed[1].source_key.endswith(":20230815T040000Z")  # its RECURRENCE-ID
+
+
+def test_overrides_change_time_and_title():
+    items = read("thunderbird-recurrence-overrides.ics").items
+    edited = [i for i in items if i.title == "test7 - edited"]
+    assert len(edited) == 1 and edited[0].at == at("2019-03-19T03:00")
+
+
+def test_method_cancel_cancels_the_meeting():
+    (item,) = read("evolution-cancel.ics").items
+    assert item.cancelled and item.source_key == "ics:invite"
+    assert item.addresses == (("organizer@no.where", "Organizer"), ("user@no.where", "User"))
+
+
+def test_an_invitation_with_a_windows_zone_and_folded_names():
+    (item,) = read("exchange2010-meeting-request.ics").items
+    assert item.at == at("2014-05-19T07:00")  # 09:00 Romance Standard Time (summer)
+    assert (item.minutes, item.title, item.kind) == (30, "Segunda cita", "meeting")
+    assert [a for a, _ in item.addresses] == ["pablo.marmol@zpush.org", "user1@zpush.org",
+                                              "user2@zpush.org"]
+    assert item.addresses[1][1] == "Name1 Surname2"
+
+
+def test_a_meeting_room_is_nobody_and_tab_folds_are_unfolded():
+    (item,) = read("outlook2007-tab-folds-attendees.ics").items
+    addresses = [a for a, _ in item.addresses]
+    assert "4th.floor.meeting.room@somewhere.com" not in addresses
+    assert "some.attendee@event.com" in addresses and item.minutes is None  # all day
+
+
+def test_the_email_parameter_wins_and_a_trailing_t_is_tolerated():
+    (item,) = read("utf8-cjk-email-param.ics").items
+    assert item.addresses == (("cyrus@example.com", "Cyrus Daboo"),)
+    assert item.title == "© äö — üß" and item.at == at("2013-10-09T17:00")
+
+
+def test_latin1_text_is_read_as_latin1():
+    text = (ICS / "latin1-invalid-dtstart.ics").read_bytes().replace(
+        b"END:VEVENT", b"ATTENDEE:mailto:a@b.org\r\nEND:VEVENT")
+    (item,) = read_ics(text, SINCE, UNTIL).items
+    assert item.title == "äöüß"
+
+
+def test_outlook_web_labels_are_their_fixed_offsets():
+    items = read("exchange-owa-undefined-tzids.ics").items
+    syd = next(i for i in items if i.title == "TEST Syd")
+    assert syd.at == at("2020-10-28T03:30")  # 13:30 at GMT+10
+    east = next(i for i in items if i.title == "TEST")
+    assert east.at == at("2020-10-28T18:30")  # 13:30 at UTC-05
+
+
+def test_an_empty_tzid_is_a_floating_time():
+    (item,) = read("exchange2010-blank-tzid.ics").items
+    assert item.at == at("2015-08-26T09:00")
+    assert {a for a, _ in item.addresses} == {"roberts@company.com", "sam@company.com"}
+
+
+def test_spaces_in_a_repeat_rule_are_tolerated():
+    items = read("exchange-cdo-request-bad-byday.ics").items
+    assert all(i.at.weekday() < 5 for i in items) and len(items) == 14
+
+
+def test_the_window_cuts_recurring_events():
+    items = read("google-apple-structured-location.ics",
+                 since=datetime(2017, 1, 2, tzinfo=UTC), until=datetime(2017, 1, 9, tzinfo=UTC))
+    assert 1 <= len(items.items) <= 7
+
+
+def event(extra: str, start="20261201T100000Z", end="20261201T110000Z", uid="u1") -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+            f"UID:{uid}\r\nDTSTART{start}\r\nDTEND{end}\r\n"
+            "ATTENDEE;CN=Ada:mailto:ada@example.org\r\n"
+            f"{extra}END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+
+@pytest.mark.parametrize(("extra", "kind"), [
+    ("SUMMARY:Catch-up\r\nLOCATION:https://meet.google.com/abc-defg-hij\r\n", "video"),
+    ("SUMMARY:Sync\r\nX-GOOGLE-CONFERENCE:https://meet.google.com/x\r\n", "video"),
+    ("SUMMARY:Sync\r\nDESCRIPTION:Join: https://us02web.zoom.us/j/123\r\n", "video"),
+    ("SUMMARY:Coffee with Ada\r\n", "coffee"),
+    ("SUMMARY:Catch-up\r\nLOCATION:Blue Bottle Coffee\r\n", "coffee"),
+    ("SUMMARY:Lunch\r\n", "meal"),
+    ("SUMMARY:Team dinner\r\n", "meal"),
+    ("SUMMARY:Quick call\r\n", "call"),
+    ("SUMMARY:Recall planning\r\n", "meeting"),
+    ("SUMMARY:Planning\r\n", "meeting"),
+])
+def test_the_kind_comes_from_the_event(extra, kind):
+    text = event(extra, start=":20261201T100000Z", end=":20261201T110000Z")
+    (item,) = read_ics(text, SINCE, UNTIL).items
+    assert item.kind == kind and item.minutes == 60
+
+
+def test_a_windows_zone_without_vtimezone_and_a_floating_time():
+    windows = read_ics(event("", start=";TZID=W. Europe Standard Time:20261201T100000",
+                             end=";TZID=W. Europe Standard Time:20261201T103000"),
+                       SINCE, UNTIL).items[0]
+    assert (windows.at, windows.minutes) == (at("2026-12-01T09:00"), 30)
+    from zoneinfo import ZoneInfo
+
+    floating = read_ics(event("", start=":20261201T100000", end=":20261201T110000"), SINCE,
+                        UNTIL, zone=ZoneInfo("America/New_York")).items[0]
+    assert floating.at == at("2026-12-01T15:00")
+
+
+def test_declined_attendees_are_nobody():
+    text = event("ATTENDEE;PARTSTAT=DECLINED:mailto:grace@example.org\r\n",
+                 start=":20261201T100000Z", end=":20261201T110000Z")
+    (item,) = read_ics(text, SINCE, UNTIL).items
+    assert [a for a, _ in item.addresses] == ["ada@example.org"]
+
+
+def test_the_future_is_not_read():
+    text = event("", start=":20261205T100000Z", end=":20261205T110000Z")
+    assert read_ics(text, SINCE, UNTIL).items == []
+
+
+@pytest.mark.parametrize(("data", "needle"), [
+    (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n", "is not a calendar file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "is not a calendar file"),
+    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026\r\nATTENDEE:mailto:a@b.org\r\n"
+     b"END:VEVENT\r\nEND:VCALENDAR\r\n", "cannot be read as a calendar"),
+])
+def test_what_is_not_a_calendar_is_one_sentence(data, needle):
+    with pytest.raises(InvalidInput) as refused:
+        read_ics(data, SINCE, UNTIL, name="x.ics")
+    assert needle in str(refused.value) and str(refused.value).startswith("x.ics ")
+
+
+def test_a_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
+    from planner.services import capture_ics
+
+    big = tmp_path / "big.ics"
+    big.write_bytes(event("") * 10)
+    monkeypatch.setattr(capture_ics, "MAX_ICS_BYTES", 1000)
+    now = datetime.now(UTC)
+    with pytest.raises(InvalidInput, match=r"big\.ics is too large to be a calendar file"):
+        capture_ics.read_calendars(big, now - timedelta(days=30), now)
