@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from planner.domain.capture import Captured
 from planner.domain.capture_match import Source, SourceKind
@@ -124,8 +124,9 @@ def _caldav_account(source: Source) -> caldav_source.Account:
 
 
 def add_caldav(url: str, username: str, password: str, label: str = "",
-               trusted: str | None = None) -> Source:
-    """Try the calendar with this user and password, then keep it as a source."""
+               trusted: str | None = None, since: date | None = None) -> Source:
+    """Try the calendar with this user and password, then keep it as a source (events
+    from ``since`` on; default the last 30 days)."""
     if not username.strip():
         raise InvalidInput("give the user name to sign in with (--user)")
     if not password:
@@ -133,8 +134,12 @@ def add_caldav(url: str, username: str, password: str, label: str = "",
     account = caldav_source.Account(caldav_source.clean_url(url), username.strip(),
                                     tls.normalise_fingerprint(trusted) if trusted else None)
     account = caldav_source.check(account, password)
+    since = since or (date.today() - timedelta(days=SINCE_DAYS))
     secret = _store_secret(password)
-    options = {"secret": secret, "auth_type": account.auth_type}
+    options = {"secret": secret, "auth_type": account.auth_type, "since": since.isoformat()}
+    own = caldav_source.own_addresses(account, password)
+    if own:
+        options["own_addresses"] = own
     if account.trusted:
         options["trusted"] = account.trusted
     try:
@@ -145,20 +150,33 @@ def add_caldav(url: str, username: str, password: str, label: str = "",
         raise
 
 
-def _ics_reader() -> caldav_source.ReadEvents:
-    """The one .ics reader (files and servers alike)."""
-    from planner.importers.ics import read_ics  # the .ics reader of issue 24
+AHEAD = timedelta(days=400)  # how far ahead occurrences are looked for (see caldav_source)
 
-    return lambda text: read_ics(text)
+
+def ics_reader(since: date, now: datetime, zone=None) -> caldav_source.ReadEvents:
+    """The one .ics reader (files and servers alike), over the source's window: from its
+    start date to a while ahead (what lies ahead is remembered, not proposed)."""
+    from planner.importers.ics_events import read_ics
+
+    zone = zone or datetime.now().astimezone().tzinfo
+    start = datetime.combine(since, time.min, zone).astimezone(UTC)
+
+    def read(text: str, name: str) -> list[Captured]:
+        return read_ics(text, start, now + AHEAD, name=name, zone=zone).items
+
+    return read
 
 
 def sync_caldav(source: Source, progress: Progress | None = None, *,
                 password: str | None = None, batch: int = caldav_source.BATCH,
                 on_batch: Callable[[SyncResult], None] | None = None,
-                read_events: caldav_source.ReadEvents | None = None) -> SyncResult:
+                now: datetime | None = None, zone=None) -> SyncResult:
     """Read what changed in the calendar since the last sync and store it, batch by batch."""
+    now = now or datetime.now(UTC)
+    since = date.fromisoformat(source.options.get("since")
+                               or (date.today() - timedelta(days=SINCE_DAYS)).isoformat())
     batches = caldav_source.sync(_caldav_account(source), _password(source, password),
-                                 source.state or None, read_events or _ics_reader(),
+                                 source.state or None, ics_reader(since, now, zone), now=now,
                                  batch=batch)
     return _run(source, batches, progress, on_batch, lambda b: (b.items, b.withdrawn))
 

@@ -12,8 +12,11 @@ more is asked. Otherwise a ``sync-collection`` REPORT from the stored token list
 changed and what was deleted, and the changed events are fetched with
 ``calendar-multiget``, one request per batch. Nothing is ever written to the server.
 
-The state (a JSON-able dict): ``token``, ``ctag`` and ``events`` — each event's href and
-the keys of the items it gave, so an edit or a delete withdraws the right proposals. A
+The state (a JSON-able dict): ``token``, ``ctag``, ``events`` — each event's href and
+the keys of the past occurrences it gave, so an edit or a delete withdraws the right
+proposals — and ``next``: the first occurrence still to come of each event that has one;
+once that time has passed, the next sync reads the event again (an unchanged recurring
+event is not in the server's changes, yet each week's meeting becomes a touchpoint). A
 batch that is not the last keeps the old token: a sync that breaks off is asked again
 from there, and items already stored are the same keys again (never proposed twice).
 """
@@ -23,8 +26,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from planner.domain.capture import Captured
 from planner.domain.errors import InvalidInput, PlannerError
@@ -45,7 +49,9 @@ CTAG = "{http://calendarserver.org/ns/}getctag"
 SYNC_TOKEN = "{DAV:}sync-token"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
-ReadEvents = Callable[[str], Iterable[Captured]]
+#: (an event resource's text, how to name it in a message) → its items (every occurrence
+#: from the source's start date on, and some way ahead); InvalidInput when it cannot be read
+ReadEvents = Callable[[str, str], Iterable[Captured]]
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ class _Talk:
         self.account = account
         self.answered = False  # the server answered once: a later failure is a drop
 
-    def __call__(self, fn: Callable):
+    def __call__(self, fn: Callable, request: bool = True):
         from caldav.lib import error as dav_error
 
         try:
@@ -136,7 +142,7 @@ class _Talk:
             raise
         except Exception as exc:
             raise self._network(exc) from None
-        self.answered = True
+        self.answered = self.answered or request
         return result
 
     def _network(self, exc: Exception) -> Exception:
@@ -176,7 +182,7 @@ def check(account: Account, password: str) -> Account:
     """Sign in and make sure the URL is a calendar; the account with the server's auth
     type found (so syncs skip the unauthenticated first round trip)."""
     talk = _Talk(account)
-    client = talk(lambda: _client(account, password))
+    client = talk(lambda: _client(account, password), request=False)
     try:
         calendar = client.calendar(url=account.url)
         props = _props(calendar, talk)
@@ -193,44 +199,72 @@ def check(account: Account, password: str) -> Account:
         client.close()
 
 
+def own_addresses(account: Account, password: str) -> list[str]:
+    """The user's own addresses as the server knows them (RFC 6638
+    calendar-user-address-set), so their own name on every invitation is not proposed;
+    [] when the server does not say."""
+    client = _Talk(account)(lambda: _client(account, password), request=False)
+    try:
+        found = client.principal().calendar_user_address_set()
+    except Exception:  # optional: many servers do not say
+        return []
+    else:
+        return [a[7:] for a in found if a and a.lower().startswith("mailto:") and "@" in a]
+    finally:
+        client.close()
+
+
 def sync(account: Account, password: str, state: dict | None, read_events: ReadEvents,
-         batch: int = BATCH) -> Iterator[Batch]:
+         now: datetime | None = None, batch: int = BATCH) -> Iterator[Batch]:
     """The changes since ``state`` (None: everything), in batches; nothing when the
-    calendar did not change (one request)."""
+    calendar did not change and no stored occurrence has come to pass (one request)."""
     from caldav.lib import error as dav_error
 
+    now = now or datetime.now(UTC)
     state = dict(state or {})
     events: dict[str, list[str]] = {k: list(v) for k, v in (state.get("events") or {}).items()}
+    upcoming: dict[str, str] = dict(state.get("next") or {})
+    due = sorted(h for h, when in upcoming.items() if datetime.fromisoformat(when) <= now)
     talk = _Talk(account)
-    client = talk(lambda: _client(account, password))
+    client = talk(lambda: _client(account, password), request=False)
     try:
         calendar = client.calendar(url=account.url)
         props = _props(calendar, talk)
         token, ctag = props.get(SYNC_TOKEN), props.get(CTAG)
-        if state and ((token and token == state.get("token"))
-                      or (not token and ctag and ctag == state.get("ctag"))):
+        unchanged = bool(state) and bool((token and token == state.get("token"))
+                                         or (not token and ctag and ctag == state.get("ctag")))
+        if unchanged and not due:
             return  # nothing new
-        old = state.get("token") if token else None
-        listing = None
-        if old:
-            try:
+        listed: dict[str, object] = {}
+        gone: set[str] = set()
+        new_token = state.get("token") if token else None
+        if not unchanged:
+            old = state.get("token") if token else None
+            listing = None
+            if old:
+                try:
+                    listing = talk(lambda: calendar.get_objects_by_sync_token(
+                        sync_token=old, load_objects=False, disable_fallback=True))
+                except ServerProblem:  # the token expired (or sync-collection failed)
+                    listing = None
+            full = listing is None
+            if full:
                 listing = talk(lambda: calendar.get_objects_by_sync_token(
-                    sync_token=old, load_objects=False, disable_fallback=True))
-            except ServerProblem:  # the token expired (or sync-collection failed): list all
-                listing = None
-        full = listing is None
-        if full:
-            listing = talk(lambda: calendar.get_objects_by_sync_token(
-                sync_token=None, load_objects=False))
-        listed = {href_of(o.url): o for o in listing.objects}
-        gone = {href_of(u) for u in (getattr(listing, "deleted_urls", None) or ())}
-        if full:
-            gone |= set(events) - set(listed)
+                    sync_token=None, load_objects=False))
+            listed = {href_of(o.url): o for o in listing.objects}
+            gone = {href_of(u) for u in (getattr(listing, "deleted_urls", None) or ())}
+            if full:
+                gone |= set(events) - set(listed)
+            new_token = getattr(listing, "sync_token", None) if token else None
+        for href in due:  # a stored occurrence came to pass: read its event again
+            if href not in listed and href not in gone:
+                listed[href] = _unloaded(calendar, href)
         changed = [h for h in listed if h not in gone]
-        new_token = getattr(listing, "sync_token", None) if token else None
         total = len(changed) + len(gone)
 
         withdrawn = [key for h in sorted(gone) for key in events.pop(h, [])]
+        for href in gone:
+            upcoming.pop(href, None)
         keep = {"token": state.get("token"), "ctag": state.get("ctag")}
         chunks = [changed[i:i + batch] for i in range(0, len(changed), batch)] or [[]]
         done = len(gone)
@@ -242,28 +276,48 @@ def sync(account: Account, password: str, state: dict | None, read_events: ReadE
             for href in hrefs:
                 before = set(events.get(href, []))
                 text = loaded.get(href)
+                upcoming.pop(href, None)
                 if text is None:  # deleted between the listing and the fetch
                     withdrawn.extend(sorted(before))
                     events.pop(href, None)
                     continue
+                name = href.rstrip("/").rsplit("/", 1)[-1]
                 try:
-                    got = list(read_events(text))
-                except (PlannerError, ValueError) as exc:
-                    name = href.rstrip("/").rsplit("/", 1)[-1]
-                    problems.append(f"event {name} could not be read: {exc}")
+                    got = list(read_events(text, f"event {name}"))
+                except PlannerError as exc:
+                    text = str(exc)
+                    problems.append(text if name in text
+                                    else f"event {name} could not be read: {text}")
                     got = []
-                keys = [item.source_key for item in got]
-                items.extend(got)
+                except (ValueError, TypeError, KeyError, IndexError) as exc:
+                    log.warning("event %s: %s: %s", name, type(exc).__name__, exc)
+                    reason = " ".join(str(exc).split())[:120]
+                    problems.append(f"event {name} could not be read ({reason})")
+                    got = []
+                past = [item for item in got if item.at <= now]
+                future = [item.at for item in got if item.at > now and not item.cancelled]
+                if future:
+                    upcoming[href] = min(future).isoformat()
+                keys = [item.source_key for item in past]
+                items.extend(past)
                 withdrawn.extend(sorted(before - set(keys)))
                 events[href] = keys
             done += len(hrefs)
             final = {"token": new_token, "ctag": ctag} if last else keep
-            yield Batch(items, withdrawn, {**final, "events": {k: list(v) for k, v in
-                                                               events.items()}},
+            yield Batch(items, withdrawn,
+                        {**final, "events": {k: list(v) for k, v in events.items()},
+                         "next": dict(upcoming)},
                         done, total, problems)
             withdrawn = []
     finally:
         client.close()
+
+
+def _unloaded(calendar, href: str):
+    """An event object of ``calendar`` by its path (to fetch it again)."""
+    from caldav.calendarobjectresource import Event
+
+    return Event(client=calendar.client, url=calendar.url.join(quote(href)), parent=calendar)
 
 
 def _load(calendar, objects: list, talk: _Talk, dav_error) -> dict[str, str]:
