@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
             self.menus["panels"].addAction(toggle)
         self.fill_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.fill_label)
+        from planner.ui.capture_inbox import install  # the inbox is built when first shown
+
+        self.capture = install(self)  # Log → Review captured touchpoints…, a status badge
         self._wire()
         if document.team is not None:
             self._watch_connection(document.team)

@@ -1,0 +1,383 @@
+"""The review inbox of captured touchpoints (issue 24): what calendars and mail proposed,
+waiting for a yes or a no. Enter accepts, Delete rejects, "Accept all for <person>"
+takes a person's whole pile; kind, time, length and note can be changed before accepting.
+Every accept or reject is one undo step of the window (planner.document.capture_commands).
+
+``install(window)`` adds the menu action and the status-bar badge; the inbox itself is
+built the first time it is shown (nothing of it at start-up but one count, after the
+window is up).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.document.capture_commands import accept_captured, capture_signals, reject_captured
+from planner.domain.kinds import Kind, parse_kind
+from planner.services import capture as svc
+from planner.ui.dates import date_time_text
+from planner.ui.icons import kind_icon
+
+COLUMNS = ("When", "Person", "Kind", "Length", "Note", "From")
+EMPTY = ("Nothing to review. Meetings from your calendar files, CalDAV calendars and mail "
+         "(planner capture ics / caldav / imap) wait here until you accept or reject them.")
+
+
+class ProposalModel(QAbstractTableModel):
+    """The pending proposals, newest first; ``data()`` reads the cached list only."""
+
+    ProposalRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[svc.Proposal] = []
+        self.edits: dict[int, dict] = {}  # what the user changed before accepting
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = svc.list_proposals()
+        alive = {p.id for p in self.rows}
+        self.edits = {k: v for k, v in self.edits.items() if k in alive}
+        self.endResetModel()
+
+    def rowCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def shown(self, p: svc.Proposal) -> dict:
+        """The proposal as it will be accepted: captured values with the user's edits."""
+        return {"kind": p.kind, "at": p.at, "minutes": p.minutes, "note": p.note,
+                **self.edits.get(p.id, {})}
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        p = self.rows[index.row()]
+        values, column = self.shown(p), index.column()
+        if role == self.ProposalRole:
+            return p
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(p, values, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 2:
+            return kind_icon(values["kind"])
+        if role == Qt.ItemDataRole.FontRole and column == 1 and p.is_candidate:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if p.is_candidate:
+                return f"{p.candidate_email} is not in your network yet: accepting adds them"
+            return p.note or None
+        return None
+
+    def _text(self, p: svc.Proposal, values: dict, column: int) -> str:
+        if column == 0:
+            return date_time_text(values["at"])
+        if column == 1:
+            name = p.contact_name or p.candidate_email
+            return f"{name} (new)" if p.is_candidate else name
+        if column == 2:
+            return _label(values["kind"])
+        if column == 3:
+            return f"{values['minutes']} min" if values["minutes"] else "—"
+        if column == 4:
+            return values["note"]
+        return p.source_label or "file"
+
+
+def _label(kind: str) -> str:
+    try:
+        return parse_kind(kind).label
+    except Exception:
+        return kind
+
+
+class _Keys(QObject):
+    """Enter accepts and Delete (or Backspace) rejects what is selected in the list."""
+
+    def __init__(self, inbox: CaptureInbox):
+        super().__init__(inbox)
+        self.inbox = inbox
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.inbox.accept_selected()
+            return True
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.inbox.reject_selected()
+            return True
+        return False
+
+
+class CaptureInbox(QDialog):
+    """The review window (modeless). Open with ``show()``."""
+
+    def __init__(self, document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("captureInbox")
+        self.setWindowTitle("Captured touchpoints")
+        self.resize(860, 520)
+        self.model = ProposalModel(self)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("captureHeading")
+        self.heading.setWordWrap(True)
+        self.view = QTableView(self)
+        self.view.setObjectName("captureList")
+        self.view.setAccessibleName("Captured touchpoints")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 4
+                                      + (QHeaderView.ResizeMode.Stretch,
+                                         QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
+        self.view.installEventFilter(_Keys(self))
+        self.empty = QLabel(EMPTY, self)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("captureEmpty")
+
+        self.kind = QComboBox(self)
+        self.kind.setAccessibleName("Kind")
+        for k in Kind:
+            self.kind.addItem(kind_icon(k.value), k.label, k.value)
+        self.when = QDateTimeEdit(self)
+        self.when.setAccessibleName("When")
+        self.when.setCalendarPopup(True)
+        self.minutes = QSpinBox(self)
+        self.minutes.setAccessibleName("Minutes")
+        self.minutes.setRange(0, 24 * 60)
+        self.minutes.setSuffix(" min")
+        self.minutes.setSpecialValueText("no length")
+        self.note = QLineEdit(self)
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("What it was about")
+        self.note.returnPressed.connect(self.accept_selected)
+        form = QFormLayout()
+        form.addRow("&Kind", self.kind)
+        form.addRow("&When", self.when)
+        form.addRow("&Length", self.minutes)
+        form.addRow("N&ote", self.note)
+        self.editor = QWidget(self)
+        self.editor.setLayout(form)
+
+        self.accept_button = QPushButton("&Accept", self)
+        self.accept_button.setToolTip("Accept what is selected (Enter)")
+        self.reject_button = QPushButton("&Reject", self)
+        self.reject_button.setToolTip("Reject what is selected (Delete)")
+        self.accept_person = QPushButton("Accept all for …", self)
+        self.close_button = QPushButton("Close", self)
+        for button in (self.accept_button, self.reject_button, self.accept_person,
+                       self.close_button):
+            button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.accept_person)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addWidget(self.editor)
+        layout.addLayout(buttons)
+
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.reject_button.clicked.connect(self.reject_selected)
+        self.accept_person.clicked.connect(self.accept_all_for_person)
+        self.close_button.clicked.connect(self.close)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        for signal in (self.kind.currentIndexChanged, self.when.dateTimeChanged,
+                       self.minutes.valueChanged, self.note.textEdited):
+            signal.connect(self._edited)
+        capture_signals(document).changed.connect(self.refresh)
+        document.reset.connect(self.refresh)
+        document.external_change.connect(self.refresh)
+        self._loading = False
+        self.refresh()
+
+    # -- reading ---------------------------------------------------------------------------
+    def refresh(self, *_args) -> None:
+        row = self.view.currentIndex().row()
+        self.model.reload()
+        count = self.model.rowCount()
+        self.heading.setText(f"<b>{count} touchpoint{'s' if count != 1 else ''} to review</b>"
+                             " — Enter accepts, Delete rejects; change the kind, time, "
+                             "length or note first if they are not right."
+                             if count else "<b>Nothing to review</b>")
+        self.view.setVisible(bool(count))
+        self.editor.setVisible(bool(count))
+        self.empty.setVisible(not count)
+        for button in (self.accept_button, self.reject_button, self.accept_person):
+            button.setEnabled(bool(count))
+        if count:
+            self.select_row(min(max(row, 0), count - 1))
+        else:
+            self._selection_changed()
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.selectRow(row)
+
+    def selected(self) -> list[svc.Proposal]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        return [self.model.rows[r] for r in rows if r < len(self.model.rows)]
+
+    def current(self) -> svc.Proposal | None:
+        found = self.selected()
+        return found[0] if found else None
+
+    def _selection_changed(self, *_args) -> None:
+        p = self.current()
+        self._loading = True
+        try:
+            if p is not None:
+                values = self.model.shown(p)
+                self.kind.setCurrentIndex(max(0, self.kind.findData(values["kind"])))
+                local = values["at"].astimezone()
+                self.when.setDateTime(QDateTime(local.year, local.month, local.day,
+                                                local.hour, local.minute, 0))
+                self.minutes.setValue(values["minutes"] or 0)
+                self.note.setText(values["note"])
+            who = (p.contact_name or p.candidate_email) if p else ""
+            self.accept_person.setText(f"Accept all for {who}" if who else "Accept all for …")
+            self.accept_person.setEnabled(p is not None)
+        finally:
+            self._loading = False
+
+    # -- editing and reviewing ---------------------------------------------------------------
+    def _edited(self, *_args) -> None:
+        if self._loading:
+            return
+        for p in self.selected()[:1]:  # the fields show (and change) the first selected
+            moment = self.when.dateTime().toPython().astimezone().astimezone(UTC)
+            self.model.edits[p.id] = {
+                "kind": self.kind.currentData(), "at": moment,
+                "minutes": self.minutes.value() or None, "note": self.note.text()}
+            row = self.model.rows.index(p)
+            self.model.dataChanged.emit(self.model.index(row, 0),
+                                        self.model.index(row, len(COLUMNS) - 1))
+
+    def accept_selected(self) -> bool:
+        chosen = self.selected()
+        edits = {p.id: self.model.edits[p.id] for p in chosen if p.id in self.model.edits}
+        return accept_captured(self.document, chosen, edits)
+
+    def reject_selected(self) -> bool:
+        return reject_captured(self.document, self.selected())
+
+    def accept_all_for_person(self) -> bool:
+        p = self.current()
+        if p is None:
+            return False
+        same = [q for q in self.model.rows if (q.contact_id == p.contact_id if p.contact_id
+                                               else q.candidate_email == p.candidate_email
+                                               and q.is_candidate)]
+        edits = {q.id: self.model.edits[q.id] for q in same if q.id in self.model.edits}
+        return accept_captured(self.document, same, edits)
+
+
+class CaptureBadge(QToolButton):
+    """"3 to review" in the status bar (hidden when there is nothing): opens the inbox."""
+
+    def __init__(self, document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.setObjectName("captureBadge")
+        self.setAutoRaise(True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setIcon(kind_icon("meeting"))
+        self.setAccessibleName("Captured touchpoints to review")
+        self.setToolTip("Captured touchpoints waiting for your review")
+        self.hide()
+
+    def refresh(self, *_args) -> None:
+        try:
+            count = svc.pending_count()
+        except Exception:  # no database (closing, switching): nothing to show
+            count = 0
+        self.setText(f"{count} to review")
+        self.setVisible(count > 0)
+
+
+class CaptureReview(QObject):
+    """The window's way in: the menu action, the badge and the inbox built on first use."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window, self.document = window, window.document
+        self.inbox: CaptureInbox | None = None
+        self.action = QAction("Review captured touchpoints…", window)
+        self.action.setObjectName("reviewCaptured")
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.action.triggered.connect(self.show_inbox)
+        self.badge = CaptureBadge(self.document, window)
+        self.badge.clicked.connect(self.show_inbox)
+        signals = capture_signals(self.document)
+        for signal in (signals.changed, self.document.reset, self.document.external_change):
+            signal.connect(self.badge.refresh)
+        QTimer.singleShot(0, self.badge.refresh)  # after the window is up, not before
+
+    def show_inbox(self) -> CaptureInbox:
+        if self.inbox is None:
+            self.inbox = CaptureInbox(self.document, self.window)
+        else:
+            self.inbox.refresh()
+        self.inbox.show()
+        self.inbox.raise_()
+        self.inbox.activateWindow()
+        self.inbox.view.setFocus()
+        return self.inbox
+
+
+def install(window) -> CaptureReview:
+    """Add the review to ``window``: its action in the Log menu, its badge in the status
+    bar. Returns the controller (``window.capture``)."""
+    review = CaptureReview(window)
+    menu = window.menus.get("log")
+    if menu is not None:
+        menu.addSeparator()
+        menu.addAction(review.action)
+    window.statusBar().addPermanentWidget(review.badge)
+    return review

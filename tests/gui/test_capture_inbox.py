@@ -1,0 +1,123 @@
+"""The review inbox of captured touchpoints, driven with keys like a person: Enter
+accepts, Delete rejects, edits before accepting, "Accept all for <person>", undo; every
+step checked in the database file. The model passes qtmodeltester."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from planner.domain.capture import Captured
+from planner.domain.rings import Ring
+from tests.gui.helpers import open_window, populate, read_rows
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def captured(key: str, days: float, title: str, *addresses: str, kind="video") -> Captured:
+    return Captured(key, kind, NOW - timedelta(days=days), 30, title,
+                    tuple((a, "Zoë Zed" if a.startswith("zoe") else "") for a in addresses))
+
+
+@pytest.fixture
+def people(db_path):
+    ids = populate(db_path, extra={
+        "Ada Lovelace": (Ring.INNER, {"email": "ada@example.org"}),
+        "Grace Hopper": (Ring.MIDDLE, {"email": "grace@navy.mil"})})
+    from planner.services import capture
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    try:
+        capture.apply_batch(None, [
+            captured("ics:1", 1, "Weekly sync", "ada@example.org"),
+            captured("ics:2", 2, "Roadmap", "grace@navy.mil"),
+            captured("ics:3", 3, "Pairing", "ada@example.org", kind="meeting"),
+            captured("ics:4", 4, "Intro", "ada@example.org", "zoe@site.org"),
+        ])
+    finally:
+        opened.close()
+    return ids
+
+
+def touchpoints(path):
+    """(contact id, kind, minutes, note, source) on disk, oldest first by id."""
+    return [(r[1], r[2], r[4], r[5], r[-1]) for r in read_rows(path, "touchpoint")]
+
+
+def statuses(path) -> dict[str, str]:
+    rows = read_rows(path, "capture_proposal")
+    return {f"{r[3]}|{r[4]}": r[12] for r in rows}  # source_key|match_key: status
+
+
+@pytest.fixture
+def inbox(qtbot, db_path, people):
+    window = open_window(qtbot, db_path)
+    qtbot.waitUntil(lambda: window.capture.badge.isVisible())
+    assert window.capture.badge.text() == "5 to review"
+    window.capture.action.trigger()
+    inbox = window.capture.inbox
+    qtbot.waitExposed(inbox)
+    return window, inbox
+
+
+def test_the_model_is_a_proper_qt_model(qtmodeltester, inbox):
+    qtmodeltester.check(inbox[1].model)
+
+
+def test_enter_accepts_and_delete_rejects_and_undo_brings_them_back(qtbot, db_path, people,
+                                                                     inbox):
+    window, box = inbox
+    ada = people["Ada Lovelace"]
+    assert box.model.rows[0].note == "Weekly sync"  # newest first
+    box.view.setFocus()
+    QTest.keyClick(box.view, Qt.Key.Key_Return)
+    assert touchpoints(db_path) == [(ada, "video", 30, "Weekly sync", "ics:1")]
+    assert statuses(db_path)[f"ics:1|contact:{ada}"] == "accepted"
+    assert box.model.rows[0].note == "Roadmap"  # the next one is selected
+    QTest.keyClick(box.view, Qt.Key.Key_Delete)
+    assert statuses(db_path)[f"ics:2|contact:{people['Grace Hopper']}"] == "rejected"
+    assert window.capture.badge.text() == "3 to review"
+    window.document.undo()  # the rejection
+    window.document.undo()  # the acceptance
+    assert touchpoints(db_path) == []
+    assert set(statuses(db_path).values()) == {"pending"}
+    assert box.model.rowCount() == 5
+    window.document.redo()
+    assert touchpoints(db_path) == [(ada, "video", 30, "Weekly sync", "ics:1")]
+
+
+def test_editing_before_accepting(qtbot, db_path, people, inbox):
+    _window, box = inbox
+    box.select_row(2)  # Pairing
+    assert box.current().note == "Pairing"
+    box.kind.setCurrentIndex(box.kind.findData("coffee"))
+    box.minutes.setValue(45)
+    box.note.setFocus()
+    box.note.selectAll()
+    QTest.keyClicks(box.note, "Pairing on the parser")
+    assert box.model.data(box.model.index(2, 2)) == "Coffee"
+    QTest.keyClick(box.note, Qt.Key.Key_Return)
+    assert touchpoints(db_path) == [
+        (people["Ada Lovelace"], "coffee", 45, "Pairing on the parser", "ics:3")]
+
+
+def test_accept_all_for_a_person_and_a_new_person(qtbot, db_path, people, inbox):
+    window, box = inbox
+    box.select_row(0)
+    assert box.accept_person.text() == "Accept all for Ada Lovelace"
+    box.accept_person.click()
+    assert [t[3] for t in touchpoints(db_path)] == ["Weekly sync", "Pairing", "Intro"]
+    zoe = next(i for i, p in enumerate(box.model.rows) if p.is_candidate)
+    assert box.model.data(box.model.index(zoe, 1)) == "Zoë Zed (new)"
+    box.select_row(zoe)
+    QTest.keyClick(box.view, Qt.Key.Key_Return)
+    names = [r[1] for r in read_rows(db_path, "contact")]
+    assert "Zoë Zed" in names
+    assert window.document.contact(max(r[0] for r in read_rows(db_path, "contact"))).name \
+        == "Zoë Zed"
+    window.document.undo()
+    assert "Zoë Zed" not in [r[1] for r in read_rows(db_path, "contact")]
