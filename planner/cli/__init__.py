@@ -1,6 +1,10 @@
 """The ``planner`` command line: the same data as the window, scriptable.
 
 Exit codes: 0 success, 1 a refused action (one line on stderr), 2 usage errors.
+
+Start-up is kept small: this module imports nothing at its top (``planner --version``
+answers from ``planner/__init__`` alone), and a command's module is imported only
+when that command runs (planner.cli.lazy).
 """
 
 from __future__ import annotations
@@ -8,31 +12,29 @@ from __future__ import annotations
 import logging
 import sys
 
-import click
-
-from planner import __version__
-from planner.cli.common import cli
-from planner.domain.errors import PlannerError
-
 log = logging.getLogger("planner.cli")
 
 
 def _register() -> None:
-    import planner.cli.advocacy
-    import planner.cli.db
-    import planner.cli.demo  # noqa: F401
-    from planner.cli import contacts, focus, reminders, team, timeline, transfer  # noqa: F401  (commands attach)
+    """Import every command (a test that walks them all; the window's benchmark probe)."""
+    from planner.cli.lazy import load_all
+
+    load_all()
 
 
 def _command_words(argv: list[str] | None) -> str:
     """The command line as it may be logged: command names and option names only — what
     was searched for, names, notes and URLs (passwords) become "…"."""
+    import click
+
+    from planner.cli.common import cli
+
     words, group = [], cli
     for token in sys.argv[1:] if argv is None else argv:
         if token.startswith("-"):
             words.append(token.split("=", 1)[0])
             continue
-        command = group.commands.get(token) if isinstance(group, click.Group) else None
+        command = group.get_command(None, token) if isinstance(group, click.Group) else None
         if command is not None:
             words.append(token)
             group = command
@@ -43,9 +45,18 @@ def _command_words(argv: list[str] | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising."""
-    from planner.logs import setup_logging
+    args = sys.argv[1:] if argv is None else argv
+    if list(args) == ["--version"]:  # nothing else to import for the answer
+        from planner import __version__
 
-    _register()
+        sys.stdout.write(f"planner {__version__}\n")
+        return 0
+    import click
+
+    from planner import __version__
+    from planner.cli.common import cli
+    from planner.domain.errors import PlannerError
+
     try:
         result = cli.main(args=argv, prog_name="planner", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -80,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ValueError) and "null byte" in str(exc):  # click's path check
             click.echo("planner: a file name cannot contain a NUL character", err=True)
             return 2
+        from planner.logs import setup_logging
+
         path = setup_logging()
         log.exception("unexpected error in planner %s %s", __version__, _command_words(argv))
         click.echo(

@@ -8,13 +8,14 @@ import sys
 import click
 
 from planner import __version__
+from planner.cli.lazy import LazyGroup
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import parse_ring
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.group(cls=LazyGroup, context_settings=CONTEXT, invoke_without_command=True)
 @click.option(
     "--db",
     "database",
@@ -115,7 +116,7 @@ def open_db(ctx: click.Context):
 
 def _warn_about_settings() -> None:
     """A stored setting that is not valid is ignored for its default: say so once, on stderr."""
-    from planner.services.setting_rules import set_warning_handler
+    from planner.services.setting_warnings import set_warning_handler
 
     def warn(line: str) -> None:
         from planner.logs import setup_logging

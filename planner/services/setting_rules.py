@@ -25,6 +25,7 @@ from planner.domain import advocacy as adv
 from planner.domain.contact import clean_cadence
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import DEFAULT_CADENCE_DAYS, DEFAULT_CAPACITY, Ring, validate_capacities
+from planner.services.setting_warnings import set_warning_handler, warn_once  # noqa: F401  (re-exported)
 from planner.storage import advocacy_repo as repo
 from planner.storage.settings_repo import raw_setting, set_setting
 
@@ -143,19 +144,8 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_warn: Callable[[str], object] | None = None
-_warned = False
-
-
-def set_warning_handler(handler: Callable[[str], object] | None) -> None:
-    """``handler(line)`` is told, once per process, that a stored setting was ignored."""
-    global _warn
-    _warn = handler
-
-
 def read_setting(key: str) -> Any:
     """The stored value of ``key`` if it is valid, else its default (logged, never raised)."""
-    global _warned
     rule = RULES[key]
     text = raw_setting(key)
     if text is None:
@@ -167,9 +157,7 @@ def read_setting(key: str) -> Any:
     except (InvalidInput, TypeError, ValueError, AttributeError, OverflowError) as exc:
         problem = str(exc) if isinstance(exc, InvalidInput) else f"not JSON: {exc}"
     message = f"the stored setting {key} is not valid ({_short(problem)}); using the default"
-    if _warn is not None and not _warned:
-        _warned = True
-        _warn(message)  # first: the CLI's handler also sets up the log file
+    warn_once(message)  # first: the CLI's handler also sets up the log file
     log.warning(message)
     return rule.default()
 

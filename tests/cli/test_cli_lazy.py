@@ -1,0 +1,74 @@
+"""The command line imports only what the command needs (issue 23)."""
+
+from __future__ import annotations
+
+import inspect
+import os
+import subprocess
+import sys
+
+from planner.cli.lazy import COMMANDS
+
+
+def _imported(*args: str, env_extra: dict | None = None) -> tuple[set[str], str]:
+    """The modules a real ``planner ARGS`` process imported (from ``-X importtime``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    env.update(env_extra or {})
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "planner", *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+    modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+               if line.startswith("import time:") and "|" in line}
+    return modules, proc.stdout
+
+
+def test_help_lists_every_command_without_importing_them():
+    modules, out = _imported("--help")
+    listed = {line.split()[0] for line in out.split("Commands:", 1)[1].splitlines()
+              if line.strip()}
+    assert listed == set(COMMANDS)
+    assert not {m for m in modules if m.startswith("planner.cli.") and
+                m not in ("planner.cli.common", "planner.cli.lazy", "planner.cli.passphrase")}
+    assert "peewee" not in modules and not any(m.startswith("PySide6") for m in modules)
+
+
+def test_the_static_help_table_matches_each_command():
+    import planner.cli as cli_module
+    from planner.cli.common import cli
+
+    cli_module._register()
+    assert set(cli.commands) == set(COMMANDS)
+    for name, command in cli.commands.items():
+        first = inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
+        assert COMMANDS[name][1] == first, name
+
+
+def test_version_imports_no_qt_no_click_no_peewee():
+    modules, out = _imported("--version")
+    assert out.strip().startswith("planner ")
+    assert "peewee" not in modules and "click" not in modules
+    assert not any(m.startswith(("PySide6", "keyring", "planner.storage")) for m in modules)
+
+
+def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
+    db = tmp_path / "p.db"
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    subprocess.run([sys.executable, "-m", "planner", "--db", str(db), "contacts", "add", "Ada"],
+                   check=True, capture_output=True, env={**os.environ, **env})
+    modules, out = _imported("--db", str(db), "log", "Ada", "coffee", env_extra=env)
+    assert out.startswith("Logged coffee with Ada")
+    assert not any(m.startswith(("PySide6", "keyring")) for m in modules)
+    unrelated = ("planner.cli.advocacy", "planner.cli.transfer", "planner.cli.team",
+                 "planner.services.advocacy", "planner.services.importing",
+                 "planner.services.exporting", "planner.storage.advocacy_repo",
+                 "planner.storage.postgres", "planner.ui", "planner.document")
+    assert not [m for m in modules if m.startswith(unrelated)]
+
+
+def test_a_command_of_the_db_group_from_the_team_module_is_found():
+    import click
+
+    from planner.cli.common import cli
+
+    db = cli.get_command(None, "db")
+    assert isinstance(db, click.Group)
+    assert {"status", "encrypt", "init", "add-user", "login"} <= set(db.commands)
