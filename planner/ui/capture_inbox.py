@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -190,13 +190,26 @@ class CaptureInbox(QDialog):
         self.note.setAccessibleName("Note")
         self.note.setPlaceholderText("What it was about")
         self.note.returnPressed.connect(self.accept_selected)
-        form = QFormLayout()
-        form.addRow("&Kind", self.kind)
-        form.addRow("&When", self.when)
-        form.addRow("&Length", self.minutes)
-        form.addRow("N&ote", self.note)
+        short = QLocale.FormatType.ShortFormat
+        self.when.setDisplayFormat(f"ddd dd MMM yyyy, {QLocale().timeFormat(short)}")
         self.editor = QWidget(self)
-        self.editor.setLayout(form)
+        grid = QGridLayout(self.editor)
+        grid.setContentsMargins(0, 4, 0, 0)
+        for column, (text, field) in enumerate((("&Kind", self.kind), ("&When", self.when),
+                                                ("&Length", self.minutes))):
+            label = QLabel(text, self.editor)
+            label.setBuddy(field)
+            grid.addWidget(label, 0, column * 2)
+            grid.addWidget(field, 0, column * 2 + 1)
+        note_label = QLabel("N&ote", self.editor)
+        note_label.setBuddy(self.note)
+        grid.addWidget(note_label, 1, 0)
+        grid.addWidget(self.note, 1, 1, 1, 6)
+        grid.setColumnStretch(6, 1)
+        self.hint = QLabel(self.editor)  # what accepting a new person does
+        self.hint.setObjectName("captureHint")
+        self.hint.setWordWrap(True)
+        grid.addWidget(self.hint, 2, 1, 1, 6)
 
         self.accept_button = QPushButton("&Accept", self)
         self.accept_button.setToolTip("Accept what is selected (Enter)")
@@ -281,6 +294,10 @@ class CaptureInbox(QDialog):
                 self.minutes.setValue(values["minutes"] or 0)
                 self.note.setText(values["note"])
             who = (p.contact_name or p.candidate_email) if p else ""
+            self.hint.setVisible(bool(p and p.is_candidate))
+            if p is not None and p.is_candidate:
+                self.hint.setText(f"{p.candidate_email} is not in your network yet: accepting "
+                                  f"adds {who} (not on a ring) with this touchpoint.")
             self.accept_person.setText(f"Accept all for {who}" if who else "Accept all for …")
             self.accept_person.setEnabled(p is not None)
         finally:
