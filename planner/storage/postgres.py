@@ -45,7 +45,7 @@ _warned_about_password = False
 #: Every table of the planner (what a planner user is granted, and nothing else).
 def planner_tables() -> list[str]:
     models = (m.ALL_MODELS_V1 + m.ADVOCACY_MODELS_V3 + m.CADENCE_MODELS_V4
-              + m.PHOTO_MODELS_V5 + m.SNOOZE_MODELS_V6)
+              + m.PHOTO_MODELS_V5 + m.SNOOZE_MODELS_V6 + m.CAPTURE_MODELS_V7)
     return [model._meta.table_name for model in models]
 
 
@@ -334,7 +334,9 @@ BEGIN
      OR EXISTS (SELECT 1 FROM {schema}.ring_move WHERE contact_id = cid AND owner <> who)
      OR EXISTS (SELECT 1 FROM {schema}.cadence_override
                  WHERE contact_id = cid AND owner <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.snooze WHERE contact_id = cid AND owner <> who) THEN
+     OR EXISTS (SELECT 1 FROM {schema}.snooze WHERE contact_id = cid AND owner <> who)
+     OR EXISTS (SELECT 1 FROM {schema}.capture_proposal
+                 WHERE contact_id = cid AND owner <> who) THEN
     RAISE EXCEPTION 'planner: teammates keep notes, rings or touchpoints about this person'
       USING ERRCODE = 'insufficient_privilege',
             HINT = 'move the person to the trash instead; an admin can purge it';
@@ -395,12 +397,14 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     for table, column in (("touchpoint", "author"), ("note", "author"),
                           ("placement", "owner"), ("ring_move", "owner"),
                           ("cadence_override", "owner"), ("snooze", "owner"),
+                          ("capture_source", "owner"), ("capture_proposal", "owner"),
                           ("contact", "created_by")):
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_fill_{column}()")
     mine = "owner = current_user"
-    for table in ("placement", "ring_move", "cadence_override", "snooze"):
+    for table in ("placement", "ring_move", "cadence_override", "snooze", "capture_source",
+                  "capture_proposal"):  # capture (issue 24): sources and proposals are private
         sql += _policies(f"{s}.{table}", [
             (f"{table}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
     author = "author = current_user"
@@ -526,9 +530,11 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
             # planner_purge_contact: sees who else has rows about a person, deletes it
             db.execute_sql(f"GRANT SELECT ON {schema}.note, {schema}.touchpoint, "
                            f"{schema}.placement, {schema}.ring_move, "
-                           f"{schema}.cadence_override, {schema}.snooze TO {who}")
+                           f"{schema}.cadence_override, {schema}.snooze, "
+                           f"{schema}.capture_proposal TO {who}")
             db.execute_sql(f"GRANT SELECT, DELETE ON {schema}.contact TO {who}")
-            for table in ("note", "placement", "ring_move", "cadence_override", "snooze"):
+            for table in ("note", "placement", "ring_move", "cadence_override", "snooze",
+                          "capture_proposal"):
                 db.execute_sql(f"DROP POLICY IF EXISTS {table}_purge_check ON {schema}.{table}")
                 db.execute_sql(f"CREATE POLICY {table}_purge_check ON {schema}.{table} "
                                f"FOR SELECT TO {who} USING (true)")
@@ -708,6 +714,7 @@ def planner_sequences(db: PostgresqlDatabase) -> list[str]:
 #: (table, the column naming whose row it is, private to that role?)
 _KEYED = (("placement", "owner", True), ("ring_move", "owner", True),
           ("cadence_override", "owner", True), ("snooze", "owner", True),
+          ("capture_source", "owner", True), ("capture_proposal", "owner", True),
           ("note", "author", None),
           ("touchpoint", "author", False))
 
@@ -812,7 +819,8 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
 _WITH_A_PERSON = (("placement", "ring placements"), ("ring_move", "ring moves"),
                   ("cadence_override", "cadences"), ("snooze", "snoozes"), ("note", "notes"),
                   ("touchpoint", "touchpoints"), ("stage_change", "stage changes"),
-                  ("ask", "asks"), ("give", "gives"), ("win", "wins"))
+                  ("ask", "asks"), ("give", "gives"), ("win", "wins"),
+                  ("capture_proposal", "captured touchpoints"))
 
 
 def trash_contents(db: PostgresqlDatabase) -> tuple[list[str], dict[str, int]]:

@@ -46,11 +46,12 @@ BEGIN
   IF TG_OP = 'DELETE' THEN r := pg_catalog.to_jsonb(OLD); ELSE r := pg_catalog.to_jsonb(NEW);
   END IF;
   IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
-  IF TG_TABLE_NAME IN ('placement', 'ring_move', 'cadence_override', 'snooze')
+  IF TG_TABLE_NAME IN ('placement', 'ring_move', 'cadence_override', 'snooze',
+                      'capture_source', 'capture_proposal')
      OR (TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
          AND NOT (TG_OP = 'UPDATE'
                   AND coalesce((pg_catalog.to_jsonb(OLD) ->> 'shared')::boolean, false))) THEN
-    cid := NULL;  -- a user's rings, moves, cadences, private notes: nobody else's business
+    cid := NULL;  -- a user's rings, moves, cadences, captures, private notes: nobody else's
   END IF;
   PERFORM pg_catalog.pg_notify('{channel}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
                     || current_user || ' ' || pg_catalog.pg_backend_pid());
