@@ -208,17 +208,19 @@ class Connection:
             self.client.login(account.username, password)
             self.signed_in = True
         except BaseException as exc:
-            self.close()
+            self.close(polite=False)
             if isinstance(exc, KeyboardInterrupt):
                 raise
             raise self.fail(exc) from None
 
-    def close(self) -> None:
+    def close(self, polite: bool = True) -> None:
+        """Log out (``polite``), or after a failure or Ctrl-C just close the socket: a
+        server that stopped answering must not hold the user up once more."""
         client, self.client = self.client, None
         if client is None:
             return
         try:
-            if self.signed_in:
+            if self.signed_in and polite:
                 client.logout()
             else:
                 client.shutdown()
@@ -231,8 +233,8 @@ class Connection:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, exc, tb):
+        self.close(polite=exc_type is None)
 
     # -- folders
     def resolve(self, name: str) -> str:

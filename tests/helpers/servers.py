@@ -67,12 +67,13 @@ def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path, str]
 class CuttingProxy:
     """A TCP proxy on 127.0.0.1 in front of a server that, once ``cut_after`` bytes have
     come back from the server on a connection, closes it — a server that drops the
-    connection halfway. ``cut_after = None`` passes everything."""
+    connection halfway — or with ``stall`` keeps it open and sends nothing more (a server
+    that hangs). ``cut_after = None`` passes everything."""
 
-    def __init__(self, port: int, cut_after: int | None = None):
+    def __init__(self, port: int, cut_after: int | None = None, stall: bool = False):
         import threading
 
-        self.target, self.cut_after = port, cut_after
+        self.target, self.cut_after, self.stall = port, cut_after, stall
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(8)
@@ -118,6 +119,8 @@ class CuttingProxy:
                     if len(data) >= limit[0]:
                         dst.sendall(data[:limit[0]])
                         self.cuts += 1
+                        while self.stall and not self._stop:  # a server that hangs
+                            time.sleep(0.05)
                         break
                     limit[0] -= len(data)
                 dst.sendall(data)
