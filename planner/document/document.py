@@ -1,7 +1,10 @@
 """PlannerDocument: what the views show, kept in memory, changed only through services.
 
 Views read the cached contacts and listen to precise signals; nothing in the
-UI runs SQL. Every user action is one service call (one transaction) wrapped
+UI runs SQL. The cache holds the placed people (the canvas, This week, the fill)
+and whoever else was asked for by id (:meth:`contact` reads them on demand): the
+wider network is not loaded at start (issue 23) — the people list reads it a page at
+a time (planner.ui.contact_model). Every user action is one service call (one transaction) wrapped
 in one undo command.
 """
 
@@ -46,7 +49,8 @@ class PlannerDocument(QObject):
         super().__init__(parent)
         self.database = database
         self.undo_stack = QUndoStack(self)
-        self._contacts: dict[int, Contact] = {}
+        self._contacts: dict[int, Contact] = {}  # the placed, and others once asked for
+        self._count = 0  # living people in the database
         self._capacities: dict[Ring, int] = {}
         self._cadences: dict[Ring, int] = {}
         self._data_version = self._read_data_version()
@@ -69,16 +73,42 @@ class PlannerDocument(QObject):
 
     # -- reading -----------------------------------------------------------------
     def reload(self) -> None:
-        self._contacts = {c.id: c for c in contact_svc.list_contacts()}
+        """Re-read the placed people (only they: 87 at most by default, whatever the size
+        of the network) and the ring settings; people met later are read on demand."""
+        repo = contact_svc.repo
+        self._contacts = {c.id: c for c in repo.load_contacts(repo.placed_ids())}
+        self._count = repo.count_contacts()
         self._capacities = settings_svc.capacities()
         self._cadences = settings_svc.cadences()
         self.reset.emit()
 
     def contacts(self) -> list[Contact]:
-        return list(self._contacts.values())
+        """Everyone, read from the database now (a whole network: not for start-up or a
+        view's refresh; the people list pages instead)."""
+        return contact_svc.list_contacts()
+
+    def count(self) -> int:
+        """How many people there are (living ones)."""
+        return self._count
 
     def contact(self, contact_id: int) -> Contact | None:
+        """A person by id: the cached one, else read now (and kept) — None if there is no
+        such living person."""
+        found = self._contacts.get(contact_id)
+        if found is None and isinstance(contact_id, int):
+            found = contact_svc.repo.load_contact(contact_id)
+            if found is not None:
+                self._contacts[contact_id] = found
+        return found
+
+    def cached(self, contact_id: int) -> Contact | None:
+        """A person the document holds (every placed one), never read from the database:
+        for data() and paint()."""
         return self._contacts.get(contact_id)
+
+    def placed_contacts(self) -> dict[int, Contact]:
+        """The people on a ring, by id."""
+        return {cid: c for cid, c in self._contacts.items() if c.ring is not None}
 
     def ring_members(self, ring: Ring) -> list[Contact]:
         members = [c for c in self._contacts.values() if c.ring == ring]
@@ -113,6 +143,7 @@ class PlannerDocument(QObject):
                 self._contacts[cid] = fresh[cid]
             else:
                 self._contacts.pop(cid, None)
+        self._count = contact_svc.repo.count_contacts()
         # data_version is not re-read here: it moves only with other connections' commits,
         # and taking it now would swallow another program's change made since the last poll
         self.contacts_changed.emit(list(ids))
@@ -123,6 +154,10 @@ class PlannerDocument(QObject):
         moved = []
         # only people placed before or after can have changed (not the whole network)
         placed = {cid for cid, c in self._contacts.items() if c.ring is not None}
+        unknown = [cid for cid in places if cid not in self._contacts]
+        if unknown:  # newly placed people the window had not read yet
+            for contact in contact_svc.repo.load_contacts(unknown):
+                self._contacts[contact.id] = _with_place(contact, None, None)
         for cid in sorted(placed.union(places)):
             contact = self._contacts.get(cid)
             if contact is None:

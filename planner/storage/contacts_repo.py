@@ -397,3 +397,119 @@ def hard_delete(contact_id: int) -> None:
                                "instead") from None
         return
     ContactRow.delete().where(ContactRow.id == contact_id).execute()
+
+
+# -- the people list, a page at a time (issue 23) ------------------------------------------------
+#: the list's sort keys (columns of the window's people list)
+ORDER_NAME, ORDER_RING, ORDER_LAST = "name", "ring", "last"
+
+
+def _is_sqlite() -> bool:
+    from peewee import SqliteDatabase
+
+    return isinstance(db_proxy.obj, SqliteDatabase)
+
+
+def _fold(text: str | None) -> str:
+    return (text or "").casefold()
+
+
+def count_contacts() -> int:
+    """How many living people there are (the name-order index answers it)."""
+    return ContactRow.select().where(ContactRow.deleted_at.is_null()).count()
+
+
+def people_ids(order: str = ORDER_NAME, descending: bool = False, needle: str = "",
+               unplaced_only: bool = False) -> list[int]:
+    """The ids of the living people in the people list's order, filtered in SQL.
+
+    Order: by name (case ignored, then id), or by ``order`` first ("ring": inner,
+    middle, outer, then the unplaced; "last": never touched first, then oldest) with
+    the name order among equals; ``descending`` turns the first key round and keeps
+    the name order among equals, as a stable sort did. ``needle`` (case-folded) must
+    be in the name, email, organisation or tags; ``unplaced_only`` leaves the placed
+    out. Only ids come back: the window reads whole rows a page at a time
+    (:func:`people_rows`). By name with no search this walks the ``contact_name_order``
+    index (schema 8): 100,000 people in a few milliseconds.
+    """
+    sqlite = _is_sqlite()
+    p = db_proxy.obj.param
+    name = '"c"."name" COLLATE NOCASE' if sqlite else 'lower("c"."name")'
+    params: list = []
+    joins = ""
+    where = ['"c"."deleted_at" IS NULL']
+    if order == ORDER_RING:
+        joins = (f' LEFT JOIN "placement" "p" ON "p"."contact_id" = "c"."id" '
+                 f'AND "p"."owner" = {p}')
+        params.append(who())
+    if unplaced_only:
+        where.append(f'NOT EXISTS (SELECT 1 FROM "placement" "u" WHERE "u"."contact_id" = '
+                     f'"c"."id" AND "u"."owner" = {p})')
+        params.append(who())
+    if needle:
+        text = ("\"c\".\"name\" || ' ' || COALESCE(\"c\".\"email\", '') || ' ' || "
+                "COALESCE(\"c\".\"organization\", '') || ' ' || CAST(\"c\".\"tags\" AS TEXT)")
+        if sqlite and not needle.isascii():  # SQLite's lower() folds ASCII letters only
+            db_proxy.connection().create_function("planner_fold", 1, _fold,
+                                                  deterministic=True)
+            where.append(f"instr(planner_fold({text}), {p}) > 0")
+            params.append(needle)
+        else:
+            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(f"lower({text}) LIKE {p} ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+    direction = "DESC" if descending else "ASC"
+    keys = []
+    if order == ORDER_RING:
+        depth = " ".join(f"WHEN '{ring.value}' THEN {ring.depth}" for ring in Ring)
+        keys.append(f'CASE "p"."ring" {depth} ELSE 9 END {direction}')
+    elif order == ORDER_LAST:
+        author = f' AND "t"."author" = {p}' if team() else ""
+        if team():
+            params.append(who())
+        last = (f'(SELECT MAX("t"."at") FROM "touchpoint" "t" WHERE "t"."contact_id" = '
+                f'"c"."id"{author})')
+        keys.append(f"CASE WHEN {last} IS NULL THEN 0 ELSE 1 END {direction}")
+        keys.append(f"{last} {direction}")
+    keys.append(f"{name} {direction if order == ORDER_NAME else 'ASC'}")
+    keys.append('"c"."id" ASC')
+    # SQLite would rather use the deleted_at index and sort everything: say which one
+    indexed = (' INDEXED BY "contact_name_order"'
+               if sqlite and order != ORDER_LAST and not (order == ORDER_NAME and descending)
+               and _has_name_order_index() else "")
+    sql = (f'SELECT "c"."id" FROM "contact" "c"{indexed}{joins} WHERE {" AND ".join(where)} '
+           f'ORDER BY {", ".join(keys)}')
+    return [row[0] for row in db_proxy.execute_sql(sql, params).fetchall()]
+
+
+def _has_name_order_index() -> bool:
+    """Schema 8 made it; a file opened read-only at an older version has none."""
+    db = db_proxy.obj
+    known = getattr(db, "_planner_name_order", None)
+    if known is None:
+        known = bool(db.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
+                                    "name = 'contact_name_order'").fetchone())
+        db._planner_name_order = known
+    return known
+
+
+def people_rows(ids: list[int]) -> dict[int, tuple]:
+    """What the people list shows of these people: id → (name, email, ring or None,
+    last touch or None). A page of ids, read in three short queries."""
+    if not ids:
+        return {}
+    rows = (ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email)
+            .where(ContactRow.id.in_(ids), ContactRow.deleted_at.is_null()))
+    places = placements(ids=ids)
+    touches = last_touches(ids)
+    out = {}
+    for cid, name, email in db_proxy.execute(rows).fetchall():
+        place = places.get(cid)
+        out[cid] = (name, email, Ring(place[0]) if place else None,
+                    touches.get(cid, (None, None))[0])
+    return out
+
+
+def placed_ids(owner: str = OWNER) -> list[int]:
+    """The people on a ring (of ``owner``)."""
+    return list(placements(owner))

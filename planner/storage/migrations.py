@@ -83,9 +83,22 @@ def _v7(db: Database) -> None:
             _grant_like_contact(db, model._meta.table_name)
 
 
+def _v8(db: Database) -> None:
+    """The people list's order (issue 23): the living people by name, case ignored, then
+    id, so that the window reads the list a page at a time in that order instead of
+    loading everyone (``contacts_repo.people_ids``). SQLite's NOCASE folds ASCII letters
+    only, as ``lower()`` does on both; on a team database the expression is ``lower(name)``."""
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql('CREATE INDEX "contact_name_order" ON "contact" (lower("name"), "id") '
+                       'WHERE "deleted_at" IS NULL')
+    else:
+        db.execute_sql('CREATE INDEX "contact_name_order" ON "contact" '
+                       '("name" COLLATE NOCASE, "id") WHERE "deleted_at" IS NULL')
+
+
 #: version → step that brings a database from version-1 to version.
 STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5,
-                                                  6: _v6, 7: _v7}
+                                                  6: _v6, 7: _v7, 8: _v8}
 LATEST = max(STEPS)
 
 

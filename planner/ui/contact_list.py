@@ -176,9 +176,9 @@ class ContactListPanel(SidePanel):
         if not text.strip():
             self.matches_changed.emit(None)
             return
-        ids = {self.proxy.index(row, 0).data(Role.CONTACT_ID)
-               for row in range(self.proxy.rowCount())}
-        self.matches_changed.emit(ids)
+        # the canvas highlights the placed among the matches: everyone the search found
+        # (read or not yet), without a row object each
+        self.matches_changed.emit(self.model.matching_ids())
 
     def _menu_requested(self, pos) -> None:
         index = self.view.indexAt(pos)
@@ -194,7 +194,7 @@ class ContactListPanel(SidePanel):
         self.view.setColumnHidden(LAST, self.width() < WIDE_ENOUGH_FOR_LAST_TOUCH)
 
     def _update_count(self, *args) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.total(), self.model.document.count()
         self.count_label.setText(f"{shown} of {total} people" if shown != total
                                  else f"{total} people")
 
@@ -217,7 +217,7 @@ class ContactListPanel(SidePanel):
         selection = self.view.selectionModel()
         selection.blockSignals(True)
         try:
-            row = self.model.row_of(contact_id) if contact_id is not None else None
+            row = self.model.reveal(contact_id) if contact_id is not None else None
             if row is None:
                 self.view.clearSelection()
                 self.view.setCurrentIndex(self.proxy.index(-1, -1))

@@ -1,13 +1,18 @@
 """The wider network as a Qt table model: everyone, their ring and last touch.
 
-``data()`` reads rows cached from the document; it never touches the database.
+A page at a time (issue 23): the order and the filters are SQL
+(``contacts_repo.people_ids``: the ids of the people shown, in order, in one
+query that walks the name-order index), and the rows themselves are read
+``PAGE`` at a time through ``canFetchMore``/``fetchMore`` as the list is
+scrolled — the window no longer reads 100,000 people before its first frame.
+``data()`` reads the rows fetched so far (and, for the placed, the document's
+cached people); it never touches the database.
 
-Sorting happens here, in the source model, with one key per row (``sort_key``):
-a QSortFilterProxyModel sort calls ``data()`` from C++ twice per comparison,
-which at 10,000 people took about a second per sort (and the list sorted twice
-while the window was built). The filter proxy forwards ``sort()`` here and only
-filters; the order is stable and matches what the proxy sort produced: rows by
-name first, then by the column's key.
+Orders: by name (case ignored, then id); by ring, last touch or status first with
+the name order among equals (descending turns the first key round only, as the
+stable sort of the earlier model did). Status is a cadence status of the placed
+only: the unplaced all sort as one (below every status), and the placed, whom the
+document holds, are ranked in Python.
 """
 
 from __future__ import annotations
@@ -18,16 +23,17 @@ from functools import cache
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QIdentityProxyModel,
     QModelIndex,
     QRectF,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
 from planner.domain.cadence import urgency
-from planner.domain.contact import Contact
-from planner.domain.rings import RING_ORDER
+from planner.domain.contact import initials as initials_of
+from planner.domain.rings import RING_ORDER, Ring
+from planner.services import contacts as contact_svc
 from planner.ui import avatars
 from planner.ui.dates import date_text
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
@@ -87,94 +93,179 @@ def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
     return pixmap
 
 
-def _last_touch_text(contact: Contact) -> str:
-    if contact.last_touch is None:
+#: rows read per fetchMore (a screenful is about 30)
+PAGE = 200
+
+
+class PersonRow:
+    """One line of the list: what it shows of a person (read a page at a time)."""
+
+    __slots__ = ("_initials", "email", "id", "last_touch", "name", "ring")
+
+    def __init__(self, cid: int, name: str, email: str, ring: Ring | None, last_touch):
+        self.id, self.name, self.email, self.ring = cid, name, email, ring
+        self.last_touch = last_touch
+        self._initials: str | None = None
+
+    @property
+    def initials(self) -> str:
+        if self._initials is None:
+            self._initials = initials_of(self.name)
+        return self._initials
+
+
+def _last_touch_text(row) -> str:
+    if row.last_touch is None:
         return "never"
-    return date_text(contact.last_touch)
+    return date_text(row.last_touch)
+
+
+_ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
 
 
 class ContactTableModel(QAbstractTableModel):
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.document = document
-        self._rows: list[Contact] = []
+        self._ids: list[int] = []  # everyone shown, in order (fetched or not)
+        self._rows: list[PersonRow] = []  # the first len(_rows) of them, read
         self._row_of: dict[int, int] = {}
-        self._placed: set[int] = set()
+        self._needle = ""
+        self._unplaced_only = False
         self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
         self._sorted_by: tuple | None = None  # (column, order) the rows are in
         document.reset.connect(self.reload)
         document.contacts_changed.connect(self._contacts_changed)
         self.reload()
 
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = self._ordered(self.document.contacts())
-        self._sorted_by = (self._sort_column, self._sort_order)
-        self._row_of = {c.id: i for i, c in enumerate(self._rows)}
-        self._placed = {c.id for c in self._rows if c.ring is not None}
-        self.endResetModel()
-
-    def _contacts_changed(self, ids: list) -> None:
-        keys_changed = False
-        for cid in ids:
-            row = self._row_of.get(cid)
-            contact = self.document.contact(cid)
-            if row is None or contact is None:
-                self.reload()
-                return
-            old = self._rows[row]
-            keys_changed = keys_changed or old.name != contact.name or (
-                self._sort_column != NAME
-                and self.sort_key(old, self._sort_column)
-                != self.sort_key(contact, self._sort_column))
-            self._rows[row] = contact
-            if contact.ring is None:
-                self._placed.discard(cid)
-            else:
-                self._placed.add(cid)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        if keys_changed:  # keep the order, as a dynamically sorted proxy did
-            self._sorted_by = None
-            self.sort(self._sort_column, self._sort_order)
-
-    # -- sorting --------------------------------------------------------------------------------
-    def sort_key(self, c: Contact, column: int):
-        """What a column sorts by (also served as Role.SORT)."""
-        if column == NAME:
-            return c.name.casefold()
-        if column == RING:
-            return c.ring.depth if c.ring else 9
+    # -- reading ---------------------------------------------------------------------------------
+    def _query(self) -> list[int]:
+        """The ids shown, in order (SQL; the placed ranked by status here)."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
+        ids = contact_svc.repo.people_ids(
+            _ORDER[column], descending=descending and column != STATUS,
+            needle=self._needle, unplaced_only=self._unplaced_only)
         if column == STATUS:
-            return self._urgency(c)
-        return c.last_touch.timestamp() if c.last_touch else 0.0
+            ids = self._by_status(ids, descending)
+        return ids
 
-    def _ordered(self, contacts) -> list[Contact]:
-        rows = sorted(contacts, key=lambda c: (c.name.lower(), c.id))
-        if not 0 <= self._sort_column < len(COLUMNS):
-            return rows
-        if self._sort_column == STATUS:
-            now = datetime.now(UTC)  # one clock for every row of this sort
-            keys = {c.id: self._urgency(c, now) for c in rows}
-            key = lambda c: keys[c.id]  # noqa: E731
-        else:
-            column = self._sort_column
-            key = lambda c: self.sort_key(c, column)  # noqa: E731
-        rows.sort(key=key, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+    def _by_status(self, ids: list[int], descending: bool) -> list[int]:
+        """Name order in, status order out: the unplaced (one key, below every status)
+        keep their order; the placed are ranked by urgency, ties in name order."""
+        placed = self.document.placed_contacts()
+        now = datetime.now(UTC)  # one clock for every row of this sort
+        keys = {cid: self._urgency(c, now) for cid, c in placed.items()}
+        ranked = sorted((cid for cid in ids if cid in keys), key=keys.__getitem__,
+                        reverse=descending)
+        others = [cid for cid in ids if cid not in keys]
+        return ranked + others if descending else others + ranked
+
+    def _read(self, ids: list[int]) -> list[PersonRow]:
+        found = contact_svc.repo.people_rows(ids)
+        rows = []
+        for cid in ids:
+            values = found.get(cid)
+            if values is not None:
+                rows.append(PersonRow(cid, *values))
         return rows
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if (column, order) == self._sorted_by:
-            return  # already in that order (the view asks again as it is set up)
-        self._sort_column, self._sort_order = column, order
-        self._sorted_by = (column, order)
-        rows = self._ordered(self._rows)
-        if [c.id for c in rows] == [c.id for c in self._rows]:
-            self._rows = rows
+    def reload(self) -> None:
+        """Everything afresh (the document was reloaded, a filter or the order changed)."""
+        self.beginResetModel()
+        ids = self._query()
+        self._sorted_by = (self._sort_column, self._sort_order)
+        self._rows = self._read(ids[:PAGE])
+        if len(self._rows) < min(PAGE, len(ids)):  # gone between the two queries
+            ids = [r.id for r in self._rows] + ids[PAGE:]
+        self._ids = ids
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < len(self._ids)
+
+    def fetchMore(self, parent=QModelIndex(), count: int = PAGE) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        start = len(self._rows)
+        wanted = self._ids[start:start + max(count, PAGE)]
+        rows = self._read(wanted)
+        if len(rows) < len(wanted):  # gone meanwhile: not shown
+            read = {r.id for r in rows}
+            self._ids = self._ids[:start] + [cid for cid in wanted if cid in read] + \
+                self._ids[start + len(wanted):]
+        if not rows:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._rows.extend(rows)
+        for i, row in enumerate(rows, start):
+            self._row_of[row.id] = i
+        self.endInsertRows()
+
+    def reveal(self, contact_id: int) -> int | None:
+        """The row of a person shown by the filters, reading pages down to it if need be
+        (a person selected on the canvas); None if the list does not show them."""
+        row = self._row_of.get(contact_id)
+        if row is not None:
+            return row
+        try:
+            position = self._ids.index(contact_id)
+        except ValueError:
+            return None
+        self.fetchMore(count=position + 1 - len(self._rows))
+        return self._row_of.get(contact_id)
+
+    def matching_ids(self) -> set[int]:
+        """Everyone the filters let through, read or not."""
+        return set(self._ids)
+
+    def total(self) -> int:
+        """How many people the filters let through (fetched or not)."""
+        return len(self._ids)
+
+    # -- changes --------------------------------------------------------------------------------
+    def _contacts_changed(self, ids: list) -> None:
+        changed = [cid for cid in ids if cid in self._row_of]
+        fresh = contact_svc.repo.people_rows(changed) if changed else {}
+        reorder = self._sort_column in (STATUS, LAST) or bool(self._needle) or \
+            self._unplaced_only
+        for cid in changed:
+            row = self._row_of[cid]
+            old = self._rows[row]
+            new = fresh.get(cid)
+            if new is None:  # removed meanwhile
+                self.reload()
+                return
+            name, email, ring, last_touch = new
+            if name != old.name or (self._sort_column == RING and ring != old.ring) or (
+                    self._sort_column == LAST and last_touch != old.last_touch):
+                reorder = True
+            old.name, old.email, old.ring, old.last_touch = name, email, ring, last_touch
+            old._initials = None
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        unknown = [cid for cid in ids if cid not in self._row_of and cid not in self._ids]
+        if reorder or unknown:
+            self._requery()
+
+    def _requery(self) -> None:
+        """The order or the filtered set may have changed: keep the rows read so far (and
+        the selection) where possible, as a dynamically sorted proxy did."""
+        ids = self._query()
+        count = len(self._rows)
+        rows = self._read(ids[:max(count, PAGE)])
+        if len(rows) != count:
+            self.beginResetModel()
+            self._ids, self._rows = ids, rows
+            self._row_of = {r.id: i for i, r in enumerate(rows)}
+            self.endResetModel()
+            return
+        if [r.id for r in rows] == [r.id for r in self._rows] and ids == self._ids:
             return
         self.layoutAboutToBeChanged.emit()
-        old_ids = [c.id for c in self._rows]
-        self._rows = rows
-        self._row_of = {c.id: i for i, c in enumerate(rows)}
+        old_ids = [r.id for r in self._rows]
+        self._ids, self._rows = ids, rows
+        self._row_of = {r.id: i for i, r in enumerate(rows)}
         persistent = self.persistentIndexList()
         moved = [self.index(self._row_of[old_ids[i.row()]], i.column())
                  if 0 <= i.row() < len(old_ids) and old_ids[i.row()] in self._row_of
@@ -182,22 +273,51 @@ class ContactTableModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
+    # -- sorting and filtering ----------------------------------------------------------------
+    def sort_key(self, row, column: int):
+        """What a column sorts by (also served as Role.SORT)."""
+        if column == NAME:
+            return row.name.casefold()
+        if column == RING:
+            return row.ring.depth if row.ring else 9
+        if column == STATUS:
+            contact = self.document.cached(row.id) if row.ring else None
+            return self._urgency(contact) if contact is not None else -1.0
+        return row.last_touch.timestamp() if row.last_touch else 0.0
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == self._sorted_by:
+            return  # already in that order (the view asks again as it is set up)
+        self._sort_column, self._sort_order = column, order
+        self._requery()
+        self._sorted_by = (column, order)
+
+    def set_filter(self, needle: str | None = None, unplaced_only: bool | None = None) -> None:
+        """The search text (case-folded) and the "unplaced only" filter, applied in SQL."""
+        if needle is not None:
+            self._needle = needle
+        if unplaced_only is not None:
+            self._unplaced_only = unplaced_only
+        self.reload()
+
     def column_texts(self, column: int) -> set[str]:
         """The texts a short column can show now, for sizing it to its contents without
         reading every row (see ContactTable): cheap, as it runs on every change."""
         if column == RING:
             return {*(ring.label for ring in RING_ORDER), "—"}
         if column == STATUS:
-            placed = (self.document.contact(cid) for cid in self._placed)
-            return {s.label for s in map(self.document.status_of, filter(None, placed)) if s}
+            placed = self.document.placed_contacts().values()
+            return {s.label for s in map(self.document.status_of, placed) if s}
         if column == LAST:
             return {"never", *(date_text(datetime(2000, m, 28)) for m in range(1, 13))}
         return set()
 
-    def contact_at(self, row: int) -> Contact:
-        return self._rows[row]
+    def contact_at(self, row: int):
+        """The person on a row: the document's (read on demand) for a whole Contact."""
+        return self.document.contact(self._rows[row].id)
 
     def row_of(self, contact_id: int) -> int | None:
+        """The row of a person among those read so far (see reveal)."""
         return self._row_of.get(contact_id)
 
     # -- Qt model API -------------------------------------------------------------------------
@@ -213,6 +333,12 @@ class ContactTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def _status(self, row):
+        if row.ring is None:
+            return None
+        contact = self.document.cached(row.id)  # the placed are all in the document
+        return self.document.status_of(contact) if contact is not None else None
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -224,17 +350,17 @@ class ContactTableModel(QAbstractTableModel):
             if col == RING:
                 return c.ring.label if c.ring else "—"
             if col == STATUS:
-                status = self.document.status_of(c)
+                status = self._status(c)
                 return status.label if status else ""
             return _last_touch_text(c)
         if role == Qt.ItemDataRole.DecorationRole and col == STATUS:
-            status = self.document.status_of(c)
+            status = self._status(c)
             return status_dot(STATUS_COLORS[status.value]) if status else None
         if role == Qt.ItemDataRole.DecorationRole and col == NAME:
             return avatars.photo_pixmap(c.id, AVATAR, load=False) or avatar(
                 c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
         if role == Qt.ItemDataRole.ToolTipRole and col == STATUS:
-            status = self.document.status_of(c)
+            status = self._status(c)
             return status.label if status else "Not on a ring"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{c.name}\n{c.email}" if c.email else c.name
@@ -242,13 +368,11 @@ class ContactTableModel(QAbstractTableModel):
             return c.id
         if role == Role.PLACED:
             return c.ring is not None
-        if role == Role.SEARCH:
-            return " ".join((c.name, c.email, c.organization, " ".join(c.tags))).casefold()
         if role == Role.SORT:
             return self.sort_key(c, col)
         return None
 
-    def _urgency(self, c: Contact, now: datetime | None = None) -> float:
+    def _urgency(self, c, now: datetime | None = None) -> float:
         """Most urgent sorts last ascending (first when sorted descending)."""
         if c.ring is None:
             return -1.0
@@ -277,18 +401,13 @@ class ContactTableModel(QAbstractTableModel):
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
 
-class ContactFilterModel(QSortFilterProxyModel):
-    """Search (name, email, organisation, tags) and the "unplaced only" filter."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._needle = ""
-        self._unplaced_only = False
-        self.setSortRole(Role.SORT)
-        self.setDynamicSortFilter(True)
+class ContactFilterModel(QIdentityProxyModel):
+    """The view's model: the search (name, email, organisation, tags) and the "unplaced
+    only" filter, both applied by the source model in SQL; this proxy only passes the
+    rows through (and shows the status column's header as a dot)."""
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """The source model sorts (one key per row); this proxy keeps its order."""
+        """The source model sorts (in SQL)."""
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
@@ -303,22 +422,7 @@ class ContactFilterModel(QSortFilterProxyModel):
         return super().headerData(section, orientation, role)
 
     def set_search(self, text: str) -> None:
-        self._refilter("_needle", text.strip().casefold())
+        self.sourceModel().set_filter(needle=text.strip().casefold())
 
     def set_unplaced_only(self, on: bool) -> None:
-        self._refilter("_unplaced_only", on)
-
-    def _refilter(self, attr: str, value) -> None:
-        if hasattr(self, "endFilterChange"):  # Qt 6.10+ deprecates invalidateRowsFilter()
-            self.beginFilterChange()
-            setattr(self, attr, value)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            setattr(self, attr, value)
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, row, parent) -> bool:
-        index = self.sourceModel().index(row, 0, parent)
-        if self._unplaced_only and index.data(Role.PLACED):
-            return False
-        return not self._needle or self._needle in (index.data(Role.SEARCH) or "")
+        self.sourceModel().set_filter(unplaced_only=on)

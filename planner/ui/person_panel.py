@@ -273,7 +273,7 @@ class PersonPanel(SidePanel):
         """Nobody selected: how to select someone, and the network at a glance."""
         fill = self.document.fill()
         rings = " · ".join(f"{ring.label} {count}/{cap}" for ring, (count, cap) in fill.items())
-        total = len(self.document.contacts())
+        total = self.document.count()
         placed = sum(count for count, _cap in fill.values())
         return ("<p>Nobody is selected. Click someone on the rings or in the list, or press "
                 "Tab on the rings and use the arrow keys.</p>"

@@ -1,0 +1,174 @@
+"""The people list reads a page at a time from SQL (issue 23): the model passes Qt's
+model tester, scrolling reads everyone, SQL's order and filters are what the list
+showed before, and changes made by the command line show up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from planner.domain.rings import Ring
+from planner.ui.contact_model import LAST, NAME, PAGE, RING, ContactTableModel, Role
+from tests.gui.helpers import open_window, populate
+
+PEOPLE = 2 * PAGE + 57  # three pages
+
+
+@pytest.fixture
+def crowd(db_path):
+    """Names whose case, accents and duplicates test the order; some placed, some touched."""
+    extra = {}
+    for n in range(PEOPLE):
+        name = ("ada", "Ada", "Émile", "zoe", "Zoë", "björn", "Bob")[n % 7] + f" {n % 50:02d}"
+        ring = Ring.INNER if n < 3 else Ring.MIDDLE if n < 10 else Ring.OUTER if n < 12 else None
+        extra[f"{name}" if name not in extra else f"{name} #{n}"] = (
+            ring, {"email": f"p{n}@example.org", "tags": ["speaker"] if n % 5 == 0 else []})
+    ids = populate(db_path, extra=extra)
+    from datetime import UTC, datetime, timedelta
+
+    from planner.services.touchpoints import log_touchpoint
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    now = datetime.now(UTC).replace(microsecond=0)
+    try:
+        for n, cid in enumerate(list(ids.values())[::17]):
+            log_touchpoint(cid, "coffee", at=now - timedelta(days=n % 9))
+    finally:
+        opened.close()
+    return ids
+
+
+def names(model) -> list[str]:
+    return [model.index(r, NAME).data() for r in range(model.rowCount())]
+
+
+def fetch_all(model) -> None:
+    while model.canFetchMore():
+        model.fetchMore()
+
+
+def test_the_model_passes_qts_model_tester(qtbot, qtmodeltester, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    model = ContactTableModel(window.document)
+    qtmodeltester.check(model, force_py=True)
+    fetch_all(model)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_first_page_only_then_scrolling_to_the_end_reads_everyone(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    model = panel.model
+    assert model.rowCount() == PAGE and model.total() == PEOPLE
+    assert panel.count_label.text() == f"{PEOPLE} people"
+    view = panel.view
+    panel.setFocus()
+    view.setFocus()
+    view.setCurrentIndex(panel.proxy.index(0, 0))
+    for _ in range(PEOPLE):  # End, again and again, as a user holding it would
+        QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+        QTest.qWait(1)
+        if not model.canFetchMore():
+            break
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: not model.canFetchMore(), timeout=5000)
+    assert model.rowCount() == PEOPLE
+    assert len({model.index(r, 0).data(Role.CONTACT_ID) for r in range(PEOPLE)}) == PEOPLE
+
+
+def test_sql_order_and_filters_match_the_python_order_of_before(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    model = window.contact_list.model
+    everyone = window.document.contacts()
+    fetch_all(model)
+    by_name = sorted(everyone, key=lambda c: (c.name.lower(), c.id))
+    assert names(model) == [c.name for c in by_name]
+
+    model.sort(NAME, Qt.SortOrder.DescendingOrder)
+    fetch_all(model)
+    assert names(model) == [c.name for c in sorted(by_name, key=lambda c: c.name.casefold(),
+                                                   reverse=True)]
+
+    model.sort(RING, Qt.SortOrder.AscendingOrder)
+    fetch_all(model)
+    expected = sorted(by_name, key=lambda c: c.ring.depth if c.ring else 9)
+    assert names(model) == [c.name for c in expected]
+
+    model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    fetch_all(model)
+    expected = sorted(by_name, key=lambda c: c.last_touch.timestamp() if c.last_touch else 0,
+                      reverse=True)
+    assert names(model) == [c.name for c in expected]
+
+    model.sort(NAME, Qt.SortOrder.AscendingOrder)
+    for needle in ("speaker", "émile", "ZOË", "p1@", "100%", "o_e"):
+        window.contact_list.search.setText(needle)
+        fetch_all(model)
+        folded = needle.strip().casefold()
+        wanted = [c.name for c in by_name
+                  if folded in " ".join((c.name, c.email, c.organization, *c.tags)).casefold()]
+        assert names(model) == wanted, needle
+    window.contact_list.search.clear()
+    window.contact_list.unplaced_only.setChecked(True)
+    fetch_all(model)
+    assert names(model) == [c.name for c in by_name if c.ring is None]
+
+
+def _cli(db_path, *args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    subprocess.run([sys.executable, "-m", "planner", "--db", str(db_path), *args], check=True,
+                   capture_output=True, env=env, timeout=60)
+
+
+def test_people_added_renamed_and_moved_by_the_command_line_show_up(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    model, document = window.contact_list.model, window.document
+    _cli(db_path, "contacts", "add", "Aaron Aardvark")
+    assert document.check_external_changes()
+    assert names(model)[0] == "Aaron Aardvark"
+    assert model.total() == PEOPLE + 1
+    assert window.contact_list.count_label.text() == f"{PEOPLE + 1} people"
+
+    _cli(db_path, "contacts", "edit", "Aaron Aardvark", "--name", "Zz Last")
+    document.check_external_changes()
+    fetch_all(model)
+    expected = sorted(document.contacts(), key=lambda c: (c.name.lower(), c.id))
+    assert names(model) == [c.name for c in expected]
+    assert "Zz Last" in names(model) and "Aaron Aardvark" not in names(model)
+
+    _cli(db_path, "contacts", "move", "Zz Last", "outer")
+    document.check_external_changes()
+    zz = next(c for c in document.placed_contacts().values() if c.name == "Zz Last")
+    assert zz.ring is Ring.OUTER and zz.id in window.scene.nodes
+    row = model.reveal(zz.id)
+    assert model.index(row, RING).data() == "Outer"
+
+
+def test_selecting_a_person_far_down_reads_the_pages_to_them(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    model = window.contact_list.model
+    last = model._ids[-1]
+    assert model.row_of(last) is None  # not read yet
+    window.select(last)
+    assert window.contact_list.selected_id() == last
+    assert model.row_of(last) == PEOPLE - 1
+
+
+def test_the_document_holds_the_placed_only_and_reads_others_on_demand(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    document = window.document
+    placed = document.placed_contacts()
+    assert len(placed) == 12
+    assert len(document._contacts) == 12  # nobody else was read at start
+    someone = next(cid for cid in crowd.values() if cid not in placed)
+    assert document.cached(someone) is None
+    assert document.contact(someone).id == someone
+    assert document.cached(someone) is not None
+    assert document.count() == PEOPLE
