@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from types import SimpleNamespace
 
 from planner.domain.capture_match import Proposal, ProposalStatus, Source
 from planner.storage.contacts_repo import who
+from planner.storage.dump import bulk_insert, take_ids_from_sequence
 from planner.storage.models import (
     CaptureProposalRow,
     CaptureSourceRow,
@@ -79,16 +81,20 @@ def source_rows() -> list[CaptureSourceRow]:
 # ------------------------------------------------------------------ proposals
 
 
-def proposals_by_key(keys: Iterable[str]) -> dict[str, list[CaptureProposalRow]]:
-    """The user's proposals for these source keys (any status), by key."""
-    out: dict[str, list[CaptureProposalRow]] = {}
+def proposals_by_key(keys: Iterable[str]) -> dict[str, list[SimpleNamespace]]:
+    """The user's proposals for these source keys (any status), by key: light rows
+    (id, source_key, match_key, status, contact_id, candidate_name, kind, at, minutes,
+    note) — a re-sync reads thousands, and model instances cost ten times more."""
+    p = CaptureProposalRow
+    columns = (p.id, p.source_key, p.match_key, p.status, p.contact.alias("contact_id"),
+               p.candidate_name, p.kind, p.at, p.minutes, p.note)
+    out: dict[str, list[SimpleNamespace]] = {}
     keys = list(dict.fromkeys(keys))
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
-        query = CaptureProposalRow.select().where(CaptureProposalRow.owner == who(),
-                                                  CaptureProposalRow.source_key.in_(chunk))
+        query = p.select(*columns).where(p.owner == who(), p.source_key.in_(chunk)).dicts()
         for row in query:
-            out.setdefault(row.source_key, []).append(row)
+            out.setdefault(row["source_key"], []).append(SimpleNamespace(**row))
     return out
 
 
@@ -106,14 +112,13 @@ def pending_of_source(source_id: int, since: datetime | None = None,
 
 def captured_touchpoints(keys: Iterable[str]) -> set[tuple[str, int]]:
     """(source key, person) of touchpoints already accepted from these keys (they may
-    outlive their proposal, e.g. in a restored backup)."""
-    out: set[tuple[str, int]] = set()
-    keys = list(dict.fromkeys(k for k in keys if k))
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start:start + CHUNK]
-        out.update(TouchpointRow.select(TouchpointRow.source, TouchpointRow.contact)
-                   .where(TouchpointRow.source.in_(chunk)).tuples())
-    return out
+    outlive their proposal, e.g. in a restored backup). One query, whatever the number
+    of keys (200,000 touchpoints are scanned in some 40 ms; IN lists of 500 keys would
+    scan them once per 500)."""
+    wanted = set(keys)
+    query = (TouchpointRow.select(TouchpointRow.source, TouchpointRow.contact)
+             .where(TouchpointRow.source != "").tuples())
+    return {(key, contact) for key, contact in query if key in wanted}
 
 
 def proposal_row(proposal_id: int) -> CaptureProposalRow | None:
@@ -155,5 +160,7 @@ def proposals(rows: list[CaptureProposalRow]) -> list[Proposal]:
 
 
 def insert_proposals(rows: list[dict]) -> None:
-    for start in range(0, len(rows), CHUNK // 4):
-        CaptureProposalRow.insert_many(rows[start:start + CHUNK // 4]).execute()
+    """Insert new proposals (field name → value) with executemany: peewee's insert_many
+    builds SQL per value, three quarters of a 10,000-event sync."""
+    take_ids_from_sequence(CaptureProposalRow, rows)
+    bulk_insert(CaptureProposalRow, rows)
