@@ -174,22 +174,45 @@ def sources_(as_json: bool) -> None:
 @click.argument("ids", nargs=-1, type=int)
 @with_db
 def sync_(ids: tuple[int, ...]) -> None:
-    """Read every source (or the IDs given) again. Each source is stored as it is read:
-    an interruption (Ctrl-C) keeps the sources already done."""
+    """Read every source (or the IDs given) again. Each source is stored as it is read,
+    in one transaction: an interruption (Ctrl-C) keeps the sources already done, and a
+    source that cannot be read changes nothing and is named (exit code 1) while the
+    others are read."""
+    from planner.domain.errors import PlannerError
     from planner.services import capture as svc
 
-    chosen = list(ids) or [s.id for s in svc.list_sources()]
+    chosen = [svc.get_source(i) for i in ids] or svc.list_sources()
     if not chosen:
         click.echo("No sources to read: planner capture ics FILE --watch adds one.")
         return
-    for source_id in chosen:
-        source = svc.get_source(source_id)
+    failed = 0
+    for source in chosen:
         progress = _progress(f"reading {source.label}", "items")
         try:
-            result = svc.sync_source(source_id, progress=progress)
+            result = svc.sync_source(source.id, progress=progress)
+        except PlannerError as exc:
+            failed += 1
+            click.echo(f"planner: {source.label}: {exc}", err=True)
+            continue
         finally:
             progress.close()
         click.echo(f"{source.label}: {result.summary()}.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@capture.command("auto-accept")
+@click.argument("source_id", type=int)
+@click.option("--off", is_flag=True, help="Back to reviewing this source's proposals.")
+@with_db
+def auto_accept_(source_id: int, off: bool) -> None:
+    """Accept a source's proposals for people you know as soon as they are read (new
+    people still wait for review)."""
+    from planner.services import capture as svc
+
+    source = svc.set_source_options(source_id, auto_accept=not off)
+    click.echo(f"{source.label}: proposals are "
+               + ("accepted automatically." if source.auto_accept else "reviewed first."))
 
 
 @capture.command("forget")

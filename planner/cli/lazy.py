@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
         "Copy the database now (consistent even while the window is open)."),
     "celebrate": (("planner.cli.advocacy",),
         "Celebrate a win: logs the touchpoint that did it and links it to the win."),
+    "capture": (("planner.cli.capture", "planner.cli.capture_remote"),
+        "Touchpoints captured from calendars and mail, waiting for your review."),
     "contacts": (("planner.cli.contacts",),
         "Add, list, show, edit, move and remove people."),
     "db": (("planner.cli.db", "planner.cli.team"),

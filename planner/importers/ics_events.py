@@ -59,6 +59,9 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
     text = _decode(data)
     if "BEGIN:VCALENDAR" not in text[:65536].upper():
         raise InvalidInput(f"{name} is not a calendar file: it has no BEGIN:VCALENDAR")
+    if "END:VCALENDAR" not in text[-65536:].upper():  # never read half a file as all of it
+        raise InvalidInput(f"{name} cannot be read as a calendar: it is cut short (it has no "
+                           "END:VCALENDAR; maybe it is still being written)")
     text = _tolerate(text, since, until)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)

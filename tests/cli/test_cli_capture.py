@@ -130,3 +130,22 @@ def test_not_a_calendar_and_a_missing_file(planner, tmp_path):
     refused(planner("capture", "ics", str(card)), "ada.vcf is not a calendar file")
     refused(planner("capture", "ics", str(tmp_path / "gone.ics")), "does not exist")
     refused(planner("capture", "accept", "99"), "no captured touchpoint with id 99")
+
+
+def test_sync_reads_every_source_and_a_broken_one_changes_nothing(planner, tmp_path):
+    good, bad = tmp_path / "good.ics", tmp_path / "bad.ics"
+    good.write_text(calendar(("g", NOW - timedelta(days=1), "Sync", "ada@example.org")))
+    bad.write_text(calendar(("b", NOW - timedelta(days=1), "Call", "grace@navy.mil")))
+    ok(planner("capture", "ics", str(bad), "--watch", "--label", "Bad"))
+    ok(planner("capture", "ics", str(good), "--watch", "--label", "Good"))
+    bad.write_text("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nRRULE:FREQ=3DYEARLY\r\n")
+    good.write_text(calendar(("g", NOW - timedelta(days=1), "Sync", "ada@example.org"),
+                             ("h", NOW - timedelta(days=2), "Lunch", "ada@example.org")))
+    result = planner("capture", "sync")
+    assert result.returncode == 1
+    assert result.stderr.startswith("planner: Bad: bad.ics cannot be read as a calendar")
+    assert "Good: 1 new" in result.stdout
+    assert len(json.loads(ok(planner("capture", "list", "--json")))) == 3  # Bad's kept
+    assert "accepted automatically" in ok(planner("capture", "auto-accept", "2"))
+    good.write_text(calendar(("i", NOW - timedelta(days=3), "Coffee", "ada@example.org")))
+    assert "1 accepted automatically" in ok(planner("capture", "sync", "2"))

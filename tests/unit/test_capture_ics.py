@@ -225,6 +225,7 @@ def test_the_future_is_not_read():
     (b"\x89PNG\r\n\x1a\n\x00\x00binary", "is not a calendar file"),
     (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026\r\nATTENDEE:mailto:a@b.org\r\n"
      b"END:VEVENT\r\nEND:VCALENDAR\r\n", "cannot be read as a calendar"),
+    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T1000", "it is cut short"),
 ])
 def test_what_is_not_a_calendar_is_one_sentence(data, needle):
     with pytest.raises(InvalidInput) as refused:
