@@ -5,6 +5,7 @@ can stop it halfway (``stop()``) and start it again on the same port and data.""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -56,10 +57,13 @@ class Radicale:
         if not config.exists():
             self.configure()
         log = self.folder / "radicale.log"
+        # the server is not ours: without the tests' lock guard (tests/conftest.py puts it
+        # on PYTHONPATH for our own child processes), which would audit its every file open
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         with log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "radicale", "--config", str(config)],
-                stdout=out, stderr=subprocess.STDOUT)
+                stdout=out, stderr=subprocess.STDOUT, env=env)
         wait_for_port(self.port, self.process, log=log)
 
     def log(self) -> str:
