@@ -54,23 +54,50 @@ def wire_database_actions(window) -> None:
 
 
 def daily_backup(window, opened) -> None:
-    """Once a day at start, a copy into backups/ (rotated). Never blocks start-up: a
-    failure is logged and said in the status bar, and the window opens anyway."""
+    """Once a day at start, a copy into backups/ (rotated). Never blocks start-up: it runs
+    on a worker thread once the event loop turns (after the first frame is under way,
+    issue 23), and a failure is logged and said in the status bar; the window works
+    meanwhile. ``window.daily_backup_job`` is the thread (tests join it)."""
     if opened.path is None:  # nothing to copy (not a database file)
         return
-    from planner.services.backups import daily_backup_if_due
+    import threading
 
-    try:
-        made = daily_backup_if_due()
-    except Exception as exc:  # a backup problem must not stop the app
-        log.warning("the daily backup failed", exc_info=True)
-        text = f"The daily backup failed: {exc}"
-        from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QObject, QTimer, Signal
 
-        QTimer.singleShot(0, window, lambda: window.show_message(text))
-        return
-    if made is not None:
-        log.info("daily backup: %s", made)
+    class Outcome(QObject):
+        failed = Signal(str)
+
+    outcome = Outcome(window)
+    outcome.failed.connect(window.show_message)  # queued: shown on the GUI thread
+
+    def work() -> None:
+        from planner.services.backups import daily_backup_if_due
+        from planner.storage.models import db_proxy
+
+        try:
+            made = daily_backup_if_due()
+            if made is not None:
+                log.info("daily backup: %s", made)
+        except Exception as exc:  # a backup problem must not stop the app
+            log.warning("the daily backup failed", exc_info=True)
+            try:
+                outcome.failed.emit(f"The daily backup failed: {exc}")
+            except RuntimeError:  # the window is gone
+                pass
+        finally:
+            try:
+                if not db_proxy.obj.is_closed():
+                    db_proxy.obj.close()  # this thread's connection only
+            except Exception:  # pragma: no cover - already closed with the window
+                pass
+
+    def start() -> None:
+        job = threading.Thread(target=work, name="daily-backup", daemon=True)
+        window.daily_backup_job = job
+        job.start()
+
+    window.daily_backup_job = None
+    QTimer.singleShot(0, window, start)
 
 
 def make_application(argv: list[str] | None = None):

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from planner import APP_NAME
 from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
 from planner.ui import avatars
 from planner.ui.actions import Actions
-from planner.ui.activity_panel import ActivityPanel
-from planner.ui.advocacy_panel import LedgerFlows
 from planner.ui.banner import add_banner
-from planner.ui.contact_dialog import ContactDialog
 from planner.ui.contact_list import ContactListPanel
-from planner.ui.dashboard import Dashboard
 from planner.ui.empty_state import EmptyState
 from planner.ui.focus_panel import FocusPanel
-from planner.ui.help_sheets import GettingStarted, ShortcutsSheet, open_log_folder
 from planner.ui.history_controller import HistoryController
 from planner.ui.icons import action_icon, app_icon
 from planner.ui.person_panel import PersonPanel
@@ -25,7 +20,6 @@ from planner.ui.rings_scene import RingsScene
 from planner.ui.rings_view import RingsView
 from planner.ui.snooze_menu import snooze_menu
 from planner.ui.toast import Toast
-from planner.ui.transfer_controller import TransferController
 from planner.ui.window_layout import Pages, side_dock
 
 #: the layout's version in the saved window state (2: pages in the middle, side docks)
@@ -61,20 +55,22 @@ class MainWindow(QMainWindow):
         self.toast = Toast(self.view)
         self.empty_state = EmptyState(self.view)
         self.focus = FocusPanel(document, self)
-        self.dashboard = Dashboard(document, self)
-        self.activity = ActivityPanel(document, self)
+        # the dashboard and All activity (and their code) are built when first shown or
+        # asked for (issue 23): each tab holds an empty slot until then
+        self._dashboard = self._activity = None
+        self._transfer = self._advocacy = None
+        self._dashboard_slot, self._activity_slot = _PageSlot(self), _PageSlot(self)
         self.pages = Pages(self)
         self.pages.add(self.view, "Rings", action_icon("rings"))
         self.pages.add(self.focus, "This week", action_icon("this-week"))
-        self.pages.add(self.dashboard, "Dashboard", action_icon("dashboard"))
-        self.pages.add(self.activity, "All activity")
+        self.pages.add(self._dashboard_slot, "Dashboard", action_icon("dashboard"))
+        self.pages.add(self._activity_slot, "All activity")
+        self.pages.currentChanged.connect(self._page_shown)
         self.setCentralWidget(self.pages)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.people_dock = side_dock(self, "People", "peopleDock", self.contact_list, left)
         self.person_dock = side_dock(self, "Person", "personDock", self.person, right)
         self.history = HistoryController(document, self)
-        self.advocacy = LedgerFlows(document, self)
-        self.transfer = TransferController(self, document)
         self.setWindowIcon(app_icon())
 
         self.actions = Actions(self, document.undo_stack)
@@ -125,12 +121,12 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self.show_about)
         a.getting_started.triggered.connect(self.show_getting_started)
         a.shortcuts.triggered.connect(self.show_shortcuts)
-        a.open_log_folder.triggered.connect(open_log_folder)
-        a.import_file.triggered.connect(self.transfer.start_import)
-        a.export_file.triggered.connect(self.transfer.start_export)
+        a.open_log_folder.triggered.connect(_open_log_folder)
+        a.import_file.triggered.connect(lambda: self.transfer.start_import())
+        a.export_file.triggered.connect(lambda: self.transfer.start_export())
         a.export_focus.triggered.connect(self.focus.ask_export)
-        a.backup_now.triggered.connect(self.transfer.backup_now)
-        a.restore_backup.triggered.connect(self.transfer.start_restore)
+        a.backup_now.triggered.connect(lambda: self.transfer.backup_now())
+        a.restore_backup.triggered.connect(lambda: self.transfer.start_restore())
         a.preferences.triggered.connect(self.show_preferences)
         for kind, action in (*a.log_kind.items(), ("note", a.log_note)):
             action.triggered.connect(lambda _=False, k=kind: self.history.log(self.current_id, k))
@@ -141,17 +137,11 @@ class MainWindow(QMainWindow):
         a.log_win.triggered.connect(lambda: self.advocacy.add_win(self.current_id))
         a.log_ask.triggered.connect(lambda: self.advocacy.add_ask(self.current_id))
         a.log_give.triggered.connect(lambda: self.advocacy.add_give(self.current_id))
-        self.dashboard.person_selected.connect(self.select)
-        self.dashboard.celebrate_requested.connect(self.advocacy.celebrate)
-        self.dashboard.thank_requested.connect(self.advocacy.thank)
-        self.dashboard.message.connect(self.show_message)
         self.person.log_requested.connect(self.history.log)
         self.person.note_written.connect(
             lambda cid, text: self.history.add_note(cid, text) and self.person.note_saved())
-        for timeline in (self.person.timeline, self.activity.timeline):
-            timeline.edit_requested.connect(self.history.edit)
-            timeline.delete_requested.connect(self.history.delete)
-        self.activity.jump_requested.connect(self.jump_to_entry)
+        self.person.timeline.edit_requested.connect(self.history.edit)
+        self.person.timeline.delete_requested.connect(self.history.delete)
         self.view.context_menu_requested.connect(self._node_menu)
         self.contact_list.context_menu_requested.connect(self._node_menu)
         self.contact_list.matches_changed.connect(self.scene.highlight_matches)
@@ -172,11 +162,64 @@ class MainWindow(QMainWindow):
         d.reset.connect(self._update_empty_state)
         d.contacts_changed.connect(self._update_empty_state)
         self.empty_state.add_requested.connect(self.add_contact)
-        self.empty_state.import_requested.connect(self.transfer.start_import)
+        self.empty_state.import_requested.connect(lambda: self.transfer.start_import())
         d.reset.connect(lambda: self.select(self.current_id))
 
+    # -- built when first needed ------------------------------------------------------------------
+    @property
+    def dashboard(self):
+        """The Dashboard page (built on first use)."""
+        if self._dashboard is None:
+            from planner.ui.dashboard import Dashboard
+
+            self._dashboard = Dashboard(self.document, self)
+            self._dashboard.person_selected.connect(self.select)
+            self._dashboard.celebrate_requested.connect(lambda i: self.advocacy.celebrate(i))
+            self._dashboard.thank_requested.connect(lambda i: self.advocacy.thank(i))
+            self._dashboard.message.connect(self.show_message)
+            self._dashboard_slot.hold(self._dashboard)
+        return self._dashboard
+
+    @property
+    def activity(self):
+        """The All activity page (built on first use)."""
+        if self._activity is None:
+            from planner.ui.activity_panel import ActivityPanel
+
+            self._activity = ActivityPanel(self.document, self)
+            self._activity.timeline.edit_requested.connect(self.history.edit)
+            self._activity.timeline.delete_requested.connect(self.history.delete)
+            self._activity.jump_requested.connect(self.jump_to_entry)
+            self._activity_slot.hold(self._activity)
+        return self._activity
+
+    @property
+    def transfer(self):
+        """Import, export, backup and restore (their dialogs and formats: built on first use)."""
+        if self._transfer is None:
+            from planner.ui.transfer_controller import TransferController
+
+            self._transfer = TransferController(self, self.document)
+        return self._transfer
+
+    @property
+    def advocacy(self):
+        """Wins, asks and gives: their dialogs (built on first use)."""
+        if self._advocacy is None:
+            from planner.ui.advocacy_panel import LedgerFlows
+
+            self._advocacy = LedgerFlows(self.document, self)
+        return self._advocacy
+
+    def _page_shown(self, index: int) -> None:
+        page = self.pages.widget(index)
+        if page is self._dashboard_slot:
+            self.dashboard  # noqa: B018  (built now)
+        elif page is self._activity_slot:
+            self.activity  # noqa: B018
+
     def _update_empty_state(self, *_args) -> None:
-        self.empty_state.set_shown(not self.document.contacts())
+        self.empty_state.set_shown(not self.document.count())
 
     def show_demo_banner(self, own_database) -> None:
         """A demo database: a banner says so and leads back to the user's own database
@@ -225,8 +268,10 @@ class MainWindow(QMainWindow):
     def show_page(self, page) -> None:
         """One of the full views in the middle: the rings, This week, the dashboard, all
         activity."""
-        self.pages.show_page(page)
-        if page is self.activity:
+        slot = {id(self._dashboard): self._dashboard_slot,
+                id(self._activity): self._activity_slot}.get(id(page), page)
+        self.pages.show_page(slot)
+        if page is self._activity and page is not None:
             self.activity.focus_search()
         else:
             page.setFocus()
@@ -303,13 +348,15 @@ class MainWindow(QMainWindow):
             self.document.move(contact.id, None)
             self.select(contact.id)
 
-    def add_contact(self) -> ContactDialog:
+    def add_contact(self):
+        from planner.ui.contact_dialog import ContactDialog
+
         dialog = ContactDialog(self)
         dialog.accepted.connect(lambda: self._added(dialog))
         dialog.open()
         return dialog
 
-    def _added(self, dialog: ContactDialog) -> None:
+    def _added(self, dialog) -> None:
         values = dialog.values()
         name = values.pop("name")
         command = AddContactCommand(self.document, name, dialog.chosen_ring(), values)
@@ -317,16 +364,18 @@ class MainWindow(QMainWindow):
             self.select(command.contact_id)
             self.show_message(f"Added {name}")
 
-    def edit_contact(self, contact_id: int | None) -> ContactDialog | None:
+    def edit_contact(self, contact_id: int | None):
         contact = self.document.contact(contact_id) if contact_id is not None else None
         if contact is None:
             return None
+        from planner.ui.contact_dialog import ContactDialog
+
         dialog = ContactDialog(self, contact)
         dialog.accepted.connect(lambda: self._edited(dialog, contact.id))
         dialog.open()
         return dialog
 
-    def _edited(self, dialog: ContactDialog, contact_id: int) -> None:
+    def _edited(self, dialog, contact_id: int) -> None:
         changes = dialog.changed_values()
         if changes:
             self.document.push(EditContactCommand(self.document, contact_id, changes))
@@ -384,12 +433,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 8000)
         self.toast.show_message(text)
 
-    def show_getting_started(self) -> GettingStarted:
+    def show_getting_started(self):
+        from planner.ui.help_sheets import GettingStarted
+
         dialog = GettingStarted(self)
         dialog.open()
         return dialog
 
-    def show_shortcuts(self) -> ShortcutsSheet:
+    def show_shortcuts(self):
+        from planner.ui.help_sheets import ShortcutsSheet
+
         dialog = ShortcutsSheet(self, self.actions.shortcut_rows(self))
         dialog.open()
         return dialog
@@ -468,6 +521,25 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
-        self.transfer.shutdown()  # an import still running is cancelled (nothing written)
+        if self._transfer is not None:  # an import still running is cancelled (nothing written)
+            self._transfer.shutdown()
         self.save_state()
         super().closeEvent(event)
+
+
+def _open_log_folder() -> None:
+    from planner.ui.help_sheets import open_log_folder
+
+    open_log_folder()
+
+
+class _PageSlot(QWidget):
+    """A page's place in the tabs until the page is built (then it holds it)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, page: QWidget) -> None:
+        self._layout.addWidget(page)

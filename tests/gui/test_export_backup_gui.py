@@ -160,12 +160,19 @@ def test_the_file_menu_holds_the_transfer_actions(qtbot, db_path):
 
 
 # -- daily backup at start ------------------------------------------------------------------------
+def _backed_up(qtbot, window) -> None:
+    """The day's backup runs on a worker thread once the event loop turns (issue 23)."""
+    qtbot.waitUntil(lambda: window.daily_backup_job is not None, timeout=5000)
+    window.daily_backup_job.join(30)
+
+
 def test_opening_the_window_makes_the_days_backup_once(qtbot, db_path, people):
     first = open_window(qtbot, db_path)
+    _backed_up(qtbot, first)
     daily = sorted((db_path.parent / "backups").glob("*-daily.db"))
     assert len(daily) == 1 and mode(daily[0]) == 0o600
     first.close()
-    open_window(qtbot, db_path)
+    _backed_up(qtbot, open_window(qtbot, db_path))
     assert sorted((db_path.parent / "backups").glob("*-daily.db")) == daily
 
 
