@@ -113,7 +113,8 @@ def main() -> None:
     import planner.ui.main_window
     from planner.cli import main as planner_main
 
-    planner.cli._register()  # the commands (main() does it too; it is done once)
+    # (the commands' modules are not imported: `planner` with no command needs none of
+    # them since issue 23, see planner.cli.lazy)
     state["t_imports"] = time.monotonic()
 
     class TimedDocument(document_module.PlannerDocument):

@@ -83,3 +83,39 @@ def test_startup_scaling(benchmark, figures, request, db_fixture):
         f"13{'abc'[index]}", f"Scaling: start-up, {size} contacts / touchpoints",
         median(m), median(b), baseline_name="bare QMainWindow", target="see growth",
         detail=f"median of {len(m)}: {phase_text(runs[1:])}"))
+
+
+def test_startup_does_not_grow_with_the_network(benchmark, figures, big_db, scale_100k_db):
+    """Issue 23: the first painted window at 10,000 and at 100,000 people, each against
+    the bare window, alternately (bare, 10k, 100k per round), and peak memory at 100k."""
+    runs = {"bare": [], "10k": [], "100k": []}
+
+    def bare() -> float:
+        runs["bare"].append(run_window("bare"))
+        runs["10k"].append(run_window("app", big_db, nodes=PLACED))
+        return runs["bare"][-1].startup_s
+
+    def app_100k() -> float:
+        runs["100k"].append(run_window("app", scale_100k_db, nodes=PLACED))
+        return runs["100k"][-1].startup_s
+
+    m, b = paired(benchmark, app_100k, bare, rounds=5, warmup=1)
+    ten = [r.startup_s for r in runs["10k"][1:]]
+    hundred = median(m)
+    assert runs["100k"][-1].nodes == PLACED and runs["100k"][-1].rows > 0
+    figures.add(Figure(
+        "01b", "Start-up to first painted window, 100k contacts / 2M touchpoints", hundred,
+        median(b), baseline_name="bare QMainWindow", target="≤ 2.5×",
+        met=hundred / median(b) <= 2.5,
+        detail=f"median of {len(m)}; after the Qt import: {phase_text(runs['100k'][1:])}"))
+    figures.add(Figure(
+        "01c", "Start-up growth from 10k to 100k contacts (same run, alternately)", hundred,
+        median(ten), baseline_name="10k contacts / 200k touchpoints", target="< 1.3×",
+        met=hundred / median(ten) < 1.3,
+        detail=f"median of {len(m)}; 10k after the Qt import: {phase_text(runs['10k'][1:])}"))
+    app_rss = median([r.rss_settled_mb for r in runs["100k"][1:]])
+    bare_rss = median([r.rss_settled_mb for r in runs["bare"][1:]])
+    figures.add(Figure(
+        "09b", "Memory: peak RSS of the window, 100k contacts / 2M touchpoints", app_rss,
+        bare_rss, baseline_name="bare QMainWindow", unit="MB", target="≤ bare + 150 MB",
+        met=app_rss - bare_rss <= 150, detail=f"{app_rss - bare_rss:.0f} MB above"))

@@ -1,0 +1,168 @@
+"""The people list at 100,000 people (issue 23): scrolling to the end and back, and
+typing in the search box, in the real window, in-process.
+
+Each figure is the GUI thread's work per frame (or per keystroke): the scroll step
+or the key event, the model's SQL and page reads it triggers, and a synchronous
+repaint of the list's viewport. The baseline does the same to a plain QTableView on
+Qt's C++ QStandardItemModel holding the same 100,000 names (and, for typing, Qt's C++
+QSortFilterProxyModel filtering them), built beforehand.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tests.benchmarks.harness import Figure, fmt_value, median, p95, single
+from tests.benchmarks.test_window import settle
+
+BACK_STEPS = 40  # frames from the end back to the top
+WORDS = ("an", "mar", "jo", "zz")  # typed a key at a time, then erased the same way
+
+
+def plain_table(names: list[str]):
+    """The baseline: QTableView + QStandardItemModel (+ QSortFilterProxyModel) in C++."""
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    model = QStandardItemModel(len(names), 4)
+    for row, name in enumerate(names):
+        model.setItem(row, 0, QStandardItem(name))
+        model.setItem(row, 1, QStandardItem("—"))
+        model.setItem(row, 3, QStandardItem("never"))
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view = QTableView()
+    view.setModel(proxy)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.verticalHeader().hide()
+    view._keep = (model, proxy)
+    return view
+
+
+def scroll_frames(view, model=None) -> list[float]:
+    """To the end (the scroll bar at its maximum, again and again, as a held End key or a
+    dragged bar does: each time the view reads the next page), then back in steps."""
+    from PySide6.QtWidgets import QApplication
+
+    bar = view.verticalScrollBar()
+    frames: list[float] = []
+
+    def frame(value: int) -> None:
+        start = time.perf_counter()
+        bar.setValue(value)
+        QApplication.processEvents()
+        view.viewport().repaint()
+        frames.append(time.perf_counter() - start)
+
+    for _ in range(100_000):
+        frame(bar.maximum())
+        if (model is None or not model.canFetchMore()) and bar.value() == bar.maximum():
+            break
+    top = bar.maximum()
+    for step in range(BACK_STEPS, -1, -1):
+        frame(top * step // BACK_STEPS)
+    return frames
+
+
+def test_scroll_people_list_to_the_end_and_back(benchmark, figures, qtbot, db_copy,
+                                                scale_100k_db):
+    from planner.app import build_main_window
+
+    window = build_main_window(str(db_copy(scale_100k_db)), watch=False)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(window)
+    view, model = window.contact_list.view, window.contact_list.model
+    assert model.total() == 100_000
+    names = [p.name for p in model._rows] * (100_000 // max(1, len(model._rows)) + 1)
+    plain = plain_table(names[:100_000])
+    qtbot.addWidget(plain)
+    plain.resize(view.size())
+    plain.show()
+    qtbot.waitExposed(plain)
+    settle(plain)
+
+    runs: dict[str, list[float]] = {}
+
+    def measured() -> float:
+        runs["app"] = scroll_frames(view, model)
+        return max(runs["app"])
+
+    single(benchmark, measured, rounds=1, warmup=0)
+    baseline = scroll_frames(plain)
+    frames = runs["app"]
+    assert model.rowCount() == 100_000
+    figures.add(Figure(
+        "16a", "People list: scrolling to the end and back, 100,000 people (GUI-thread work "
+        "per frame, worst)", max(frames), max(baseline),
+        baseline_name="QTableView on a C++ QStandardItemModel, worst frame",
+        target="no frame over 16 ms", met=max(frames) <= 0.016,
+        detail=f"{len(frames)} frames, median {fmt_value(median(frames))}, "
+               f"p95 {fmt_value(p95(frames))}; pages of 200 read on the way"))
+    window.close()
+
+
+def test_search_keystrokes_over_100k_people(benchmark, figures, qtbot, db_copy, scale_100k_db):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from planner.app import build_main_window
+
+    window = build_main_window(str(db_copy(scale_100k_db)), watch=False)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    settle(window)
+    panel = window.contact_list
+    names = [p.name for p in panel.model._rows] * (100_000 // max(1, len(panel.model._rows)) + 1)
+    plain = plain_table(names[:100_000])
+    box = QLineEdit()
+    proxy = plain.model()
+    box.textChanged.connect(proxy.setFilterFixedString)
+    qtbot.addWidget(plain)
+    qtbot.addWidget(box)
+    plain.show()
+    box.show()
+    qtbot.waitExposed(plain)
+
+    def keystrokes(line: QLineEdit, viewport) -> list[float]:
+        times = []
+
+        def key(k) -> None:
+            start = time.perf_counter()
+            QTest.keyClick(line, k)
+            QApplication.processEvents()
+            viewport.repaint()
+            times.append(time.perf_counter() - start)
+
+        from PySide6.QtCore import Qt
+
+        for word in WORDS:
+            for ch in word:
+                key(ch)
+            for _ in word:
+                key(Qt.Key.Key_Backspace)
+        return times
+
+    runs: dict[str, list[float]] = {}
+
+    def measured() -> float:
+        runs["app"] = keystrokes(panel.search, panel.view.viewport())
+        return max(runs["app"])
+
+    single(benchmark, measured, rounds=1, warmup=0)
+    baseline = keystrokes(box, plain.viewport())
+    times = runs["app"]
+    figures.add(Figure(
+        "16b", "People list: typing in the search box, 100,000 people (per keystroke, worst)",
+        max(times), max(baseline),
+        baseline_name="QLineEdit + C++ QSortFilterProxyModel over the same names, worst",
+        target="each keystroke < 30 ms", met=max(times) < 0.030,
+        detail=f"{len(times)} keystrokes ({', '.join(WORDS)} typed and erased), median "
+               f"{fmt_value(median(times))}, p95 {fmt_value(p95(times))}"))
+    window.close()
