@@ -8,6 +8,8 @@ and a self-signed certificate is refused until trusted by its fingerprint."""
 
 from __future__ import annotations
 
+import base64
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -110,8 +112,9 @@ def test_an_unreachable_server_is_one_sentence(opened, memory_keyring):
 # ------------------------------------------------------------------------ syncing
 
 
-def test_sync_then_a_resync_with_nothing_new_is_one_request(tmp_path, opened, people,
-                                                            memory_keyring):
+def test_sync_then_a_resync_with_nothing_new_is_one_request(tmp_path, opened, people, db_path,
+                                                            memory_keyring, caplog):
+    caplog.set_level(logging.DEBUG)  # every library's debug lines too
     server = Radicale(tmp_path / "radicale", log_level="info")
     server.configure()
     server.start()
@@ -132,6 +135,13 @@ def test_sync_then_a_resync_with_nothing_new_is_one_request(tmp_path, opened, pe
         assert server.requests()[before:] == [("PROPFIND", f"/{USER}/work/")]
     finally:
         server.stop()
+    # the password is in the keyring only: not in the log (nor as a Basic header), not in
+    # the database
+    assert PASSWORD not in caplog.text
+    assert base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode() not in caplog.text
+    opened.close()
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        assert not path.exists() or PASSWORD.encode() not in path.read_bytes()
 
 
 def test_edits_moves_and_deletes_at_the_server_update_and_withdraw(radicale, calendar, people,

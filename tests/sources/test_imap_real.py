@@ -5,6 +5,7 @@ unchanged, no body fetched), a wrong password, and a connection dropped halfway.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -234,7 +235,9 @@ def test_a_new_uidvalidity_reads_the_folder_again_without_duplicates(dovecot, ma
 # ------------------------------------------------------- through the services, drops
 
 
-def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, memory_keyring):
+def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, db_path,
+                                                memory_keyring, caplog):
+    caplog.set_level(logging.DEBUG)  # every library's debug lines too
     deliver_threads(mailbox)
     ann = add_contact("Ann Example", email="ann@example.org")
     source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
@@ -248,6 +251,11 @@ def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, memory
     assert stored.state["folders"]["Sent"]["last_uid"] >= 5
     again = capture.sync_source(source.id)
     assert again.batches == 0  # one STATUS, nothing stored
+    # the password is in the keyring only: not in the log, not in the database
+    assert PASSWORD not in caplog.text
+    opened.close()
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        assert not path.exists() or PASSWORD.encode() not in path.read_bytes()
 
 
 def test_a_connection_dropped_halfway_keeps_the_batches_stored_and_the_next_sync_resumes(
