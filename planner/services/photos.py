@@ -15,13 +15,15 @@ from pathlib import Path
 from peewee import chunked
 
 from planner.domain.errors import InvalidInput, NotFound
-from planner.importers.photos import MAX_PHOTO_BYTES, thumbnail
-from planner.importers.user_file import read_user_file
 from planner.storage.models import ContactPhotoRow, ContactRow, db_proxy
 
 
 def make_thumbnail(data: bytes) -> bytes:
     """The stored form of a picture; InvalidInput saying why it cannot be one."""
+    # the importers package (every file format) is imported when a picture is set, not
+    # when the window reads the pictures it shows (issue 23)
+    from planner.importers.photos import thumbnail
+
     try:
         return thumbnail(data)
     except ValueError as exc:
@@ -41,6 +43,9 @@ def set_photo(contact_id: int, data: bytes) -> bytes:
 
 def set_photo_from_file(contact_id: int, path: str | Path) -> bytes:
     """The window's "Choose Picture…": a regular file, read with a hard size limit."""
+    from planner.importers.photos import MAX_PHOTO_BYTES
+    from planner.importers.user_file import read_user_file
+
     return set_photo(contact_id, read_user_file(path, MAX_PHOTO_BYTES, "picture"))
 
 
