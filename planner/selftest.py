@@ -44,6 +44,7 @@ def run_self_test() -> int:
         _check("fonts for every script", _fonts, results)
         _check("encrypted database (SQLCipher)", lambda: _sqlcipher(Path(tmp)), results)
         _check("keyring backend", _keyring, results)
+        _check("calendar and mail sources (CalDAV, IMAP)", _capture_sources, results)
         if "opened" in state:
             state["opened"].close()
     ok = all(results)
@@ -170,3 +171,32 @@ def _fonts() -> str:
         return "every script has a font"
     return (f"no font for {', '.join(missing)}: names in them show as boxes (on Linux "
             "install fonts-noto-core and fonts-noto-cjk)")
+
+
+def _capture_sources() -> str:
+    """What a CalDAV or IMAP sync imports only when it runs is all there (issue 24): the
+    caldav client and its XML, niquests with the system's trust store (wassima), and
+    imapclient's parser on a FETCH answer turned into an item. No network."""
+    from imapclient.response_parser import parse_fetch_response
+
+    from planner.sources import caldav_source, imap_source
+
+    client = caldav_source._client(
+        caldav_source.Account("https://127.0.0.1:9/self-test/", "self-test"), "-")
+    try:
+        body = client._build_sync_collection_body(sync_token=None, props=["getetag"])
+    finally:
+        client.close()
+    import wassima
+
+    authorities = wassima.generate_ca_bundle().count("BEGIN CERTIFICATE")
+    header = (b"From: Ann <ann@example.org>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n"
+              b"Message-ID: <self@test>\r\n\r\n")
+    answer = parse_fetch_response([(b"1 (UID 7 BODY[HEADER.FIELDS (FROM DATE MESSAGE-ID)] "
+                                    b"{%d}" % len(header), header), b")"],
+                                  normalise_times=False, uid_is_key=True)
+    fetched = answer[7][b"BODY[HEADER.FIELDS (FROM DATE MESSAGE-ID)]"]
+    _key, item = imap_source.read_message(fetched, None, False, False, None)
+    if b"sync-collection" not in body or item.addresses != (("ann@example.org", "Ann"),):
+        raise RuntimeError("the CalDAV or IMAP libraries answered wrongly")
+    return f"caldav, imapclient; {authorities} trusted certificate authorities"
