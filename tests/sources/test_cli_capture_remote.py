@@ -24,9 +24,6 @@ from tests.sources.test_caldav_real import event, make_calendar
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
-#: ``planner`` as a process, with the capture commands attached however commands load
-PLANNER = ("import sys, planner.cli.capture_remote; from planner.cli import main; "
-           "sys.argv[0] = 'planner'; sys.exit(main())")
 
 
 class InProcess:
@@ -145,7 +142,7 @@ def test_ctrl_c_in_the_middle_of_a_sync_keeps_what_was_stored(dovecot, mailbox, 
         proxy.cut_after = proxy.served[1] * 3 // 4
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         child = subprocess.Popen(
-            [sys.executable, "-c", PLANNER, "--db", str(db_path), "capture", "imap", "sync",
+            [sys.executable, "-m", "planner", "--db", str(db_path), "capture", "imap", "sync",
              "1", "--password-stdin", "--batch-size", "1"], cwd=REPO, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             # as from a terminal: Ctrl-C raises (a test runner may have SIGINT ignored)
