@@ -77,7 +77,9 @@ class Reminders(QObject):
         app = QApplication.instance()
         if app is not None:
             app.commitDataRequest.connect(self._session_ends)
-        self.refresh()
+        # the tray's count of who is due: once the event loop turns, not before the first
+        # frame (issue 23; it ranks the placed people, as This week does)
+        QTimer.singleShot(0, self, self.refresh)
         if self.tray.show_if_possible(bool(self.settings.value(TRAY_ON, True, bool))):
             QApplication.setQuitOnLastWindowClosed(False)  # hidden in the tray is running
         if notify:
