@@ -181,3 +181,54 @@ def test_ctrl_c_in_the_middle_of_a_sync_keeps_what_was_stored(dovecot, mailbox, 
             child.stdout.close()
             child.stderr.close()
         proxy.close()
+
+
+def test_add_asks_for_the_password_with_a_hidden_prompt(dovecot, mailbox, tmp_path, db_path):
+    """A real ``planner`` on a terminal (a pty): the prompt does not echo the password,
+    which lands in the keyring only; the next command finds it there."""
+    import json
+    import pty
+
+    mailbox.append("Sent", message(to="ann@example.org", when=NOW - timedelta(hours=5),
+                                   msgid="t@me"), msg_time=NOW - timedelta(hours=5))
+    store = tmp_path / "keyring.json"
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "tests.helpers.file_keyring.TestFileKeyring",
+           "PLANNER_TEST_KEYRING": str(store), "PYTHONPATH": os.pathsep.join(
+               [str(REPO), os.environ.get("PYTHONPATH", "")])}
+
+    def on_a_terminal(*args: str, answer: str | None = None) -> tuple[int, str]:
+        leader, follower = pty.openpty()
+        child = subprocess.Popen([sys.executable, "-m", "planner", "--db", str(db_path), *args],
+                                 stdin=follower, stdout=follower, stderr=follower, cwd=REPO,
+                                 env=env, close_fds=True)
+        os.close(follower)
+        seen = b""
+        try:
+            while True:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:  # the terminal closed: the command ended
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+                if answer is not None and seen.rstrip().endswith(b"Password:"):
+                    os.write(leader, answer.encode() + b"\n")
+                    answer = None
+            return child.wait(timeout=60), seen.decode(errors="replace")
+        finally:
+            os.close(leader)
+            if child.poll() is None:
+                child.kill()
+                child.wait(10)
+
+    code, screen = on_a_terminal("capture", "imap", "add", "127.0.0.1", "--port",
+                                 str(dovecot.imaps), "--user", dovecot_server.USER,
+                                 "--trust-certificate", dovecot.fingerprint,
+                                 answer=dovecot_server.PASSWORD)
+    assert code == 0, screen
+    assert "Password:" in screen and "Added imap source 1" in screen
+    assert dovecot_server.PASSWORD not in screen  # not echoed
+    assert list(json.loads(store.read_text()).values()) == [dovecot_server.PASSWORD]
+    code, screen = on_a_terminal("capture", "imap", "sync")
+    assert code == 0 and "1 new" in screen, screen
