@@ -101,6 +101,7 @@ class Dovecot:
     process: subprocess.Popen | None = None
     fingerprint: str = ""
     sent_name: str = "Sent"
+    special_use: bool = True  # False: the Sent folder is found by its name only
 
     def configure(self) -> Path:
         binary = need("dovecot", "dovecot-imapd")
@@ -129,6 +130,8 @@ class Dovecot:
                              internal=internal, internal_group=internal_group)
         if self.sent_name != "Sent":
             text = text.replace("mailbox Sent {", f"mailbox \"{self.sent_name}\" {{")
+        if not self.special_use:
+            text = text.replace("    special_use = \\Sent\n", "")
         config.write_text(text)
         return config
 

@@ -115,6 +115,18 @@ def test_the_sent_folder_is_found_by_special_use(tmp_path):
         server.cleanup()
 
 
+def test_without_special_use_the_sent_folder_is_found_by_its_usual_name(tmp_path):
+    server = Dovecot(tmp_path / "dovecot", sent_name="Sent Items", special_use=False)
+    server.configure()
+    assert "special_use =" not in (server.root / "dovecot.conf").read_text()
+    server.start()
+    try:
+        with imap_source.Connection(account(server), PASSWORD) as conn:
+            assert conn.resolve(imap_source.SENT) == "Sent Items"
+    finally:
+        server.cleanup()
+
+
 # ---------------------------------------------------------------- threads and days
 
 
