@@ -108,6 +108,9 @@ def test_caldav_add_sync_remove(radicale, planner, memory_keyring):
     assert planner("capture", "caldav", "sync").stdout == \
         "Work: 1 new, 0 updated, 0 withdrawn; 0 already known, 0 with nobody you know.\n"
     assert planner("capture", "caldav", "sync").stdout == "Work: nothing new.\n"
+    calendar.save_event(event("two", NOW - timedelta(hours=2), attendees=("bob@example.org",)))
+    every = planner("capture", "sync")  # every source, whatever its kind
+    assert every.returncode == 0 and "Work: 1 new" in every.stdout, every.stderr
     radicale.stop()
     down = one_line(planner("capture", "caldav", "sync"))
     assert down == f"planner: cannot reach 127.0.0.1:{radicale.port} (the connection was refused)"
