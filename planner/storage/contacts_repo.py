@@ -494,20 +494,24 @@ def _has_name_order_index() -> bool:
 
 
 def people_rows(ids: list[int]) -> dict[int, tuple]:
-    """What the people list shows of these people: id → (name, email, ring or None,
-    last touch or None). A page of ids, read in three short queries."""
+    """What the people list shows of these people: id → (name, email, ring value or None,
+    last touch as stored (text in SQLite: see fields.to_utc) or None). A page of ids in
+    one plain SQL statement: through peewee's query builder, 200 ids cost 15 ms of
+    Python per page, more than the rest of a scrolled frame."""
     if not ids:
         return {}
-    rows = (ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email)
-            .where(ContactRow.id.in_(ids), ContactRow.deleted_at.is_null()))
-    places = placements(ids=ids)
-    touches = last_touches(ids)
-    out = {}
-    for cid, name, email in db_proxy.execute(rows).fetchall():
-        place = places.get(cid)
-        out[cid] = (name, email, Ring(place[0]) if place else None,
-                    touches.get(cid, (None, None))[0])
-    return out
+    p = db_proxy.obj.param
+    marks = ", ".join([p] * len(ids))
+    author = f' AND "t"."author" = {p}' if team() else ""
+    sql = ('SELECT "c"."id", "c"."name", "c"."email", "pl"."ring", '
+           f'(SELECT MAX("t"."at") FROM "touchpoint" "t" WHERE "t"."contact_id" = "c"."id"'
+           f'{author}) '
+           'FROM "contact" "c" LEFT JOIN "placement" "pl" ON "pl"."contact_id" = "c"."id" '
+           f'AND "pl"."owner" = {p} '
+           f'WHERE "c"."id" IN ({marks}) AND "c"."deleted_at" IS NULL')
+    params = ([who()] if team() else []) + [who(), *ids]
+    return {cid: (name, email, ring, at)
+            for cid, name, email, ring, at in db_proxy.execute_sql(sql, params).fetchall()}
 
 
 def placed_ids(owner: str = OWNER) -> list[int]:

@@ -17,6 +17,8 @@ document holds, are ranked in Python.
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import cache
@@ -27,6 +29,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QRectF,
     Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
 
@@ -34,6 +38,7 @@ from planner.domain.cadence import urgency
 from planner.domain.contact import initials as initials_of
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services import contacts as contact_svc
+from planner.storage.fields import to_utc
 from planner.ui import avatars
 from planner.ui.dates import date_text
 from planner.ui.mime import CONTACT_MIME, encode_contact_ids
@@ -93,19 +98,35 @@ def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
     return pixmap
 
 
+log = logging.getLogger(__name__)
+
 #: rows read per fetchMore (a screenful is about 30)
 PAGE = 200
+_UNREAD = object()
 
 
 class PersonRow:
     """One line of the list: what it shows of a person (read a page at a time)."""
 
-    __slots__ = ("_initials", "email", "id", "last_touch", "name", "ring")
+    __slots__ = ("_initials", "_last", "_stored_last", "email", "id", "name", "ring")
 
-    def __init__(self, cid: int, name: str, email: str, ring: Ring | None, last_touch):
-        self.id, self.name, self.email, self.ring = cid, name, email, ring
-        self.last_touch = last_touch
+    def __init__(self, cid: int, name: str, email: str, ring, last_touch):
+        self.set(name, email, ring, last_touch)
+        self.id = cid
+
+    def set(self, name: str, email: str, ring, last_touch) -> None:
+        """The values as read (the ring's value, the last touch as stored)."""
+        self.name, self.email = name, email
+        self.ring = Ring(ring) if ring else None
+        self._stored_last, self._last = last_touch, _UNREAD
         self._initials: str | None = None
+
+    @property
+    def last_touch(self):
+        """The last touch as a UTC datetime, converted when first shown."""
+        if self._last is _UNREAD:
+            self._last = to_utc(self._stored_last)
+        return self._last
 
     @property
     def initials(self) -> str:
@@ -121,12 +142,29 @@ def _last_touch_text(row) -> str:
 
 
 _ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_CONTACT_ID, _PLACED, _SORT = int(Role.CONTACT_ID), int(Role.PLACED), int(Role.SORT)
+_ROLES = frozenset((_DISPLAY, _DECORATION, _TOOLTIP, _CONTACT_ID, _PLACED, _SORT))
+_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+          | Qt.ItemFlag.ItemIsDragEnabled)
 
 
 class ContactTableModel(QAbstractTableModel):
+    #: a search index built on a worker thread (PeopleIndex or None, its generation)
+    _index_built = Signal(object, int)
+
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.document = document
+        # search as you type: an in-memory index (planner.storage.people_search) built off
+        # the GUI thread after the first frame; until it is there, the search is SQL
+        self._index = None
+        self._index_generation = 0
+        self._index_built.connect(self._index_arrived)
+        document.reset.connect(self._rebuild_index)
+        QTimer.singleShot(0, self, self._rebuild_index)
         self._ids: list[int] = []  # everyone shown, in order (fetched or not)
         self._rows: list[PersonRow] = []  # the first len(_rows) of them, read
         self._row_of: dict[int, int] = {}
@@ -143,6 +181,13 @@ class ContactTableModel(QAbstractTableModel):
         """The ids shown, in order (SQL; the placed ranked by status here)."""
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
+        if self._needle and self._index is not None and (
+                column == STATUS or (column == NAME and not descending)):
+            ids = self._index.match(self._needle)  # name order, as people_ids gives it
+            if self._unplaced_only:
+                placed = self.document.placed_contacts()
+                ids = [cid for cid in ids if cid not in placed]
+            return self._by_status(ids, descending) if column == STATUS else ids
         ids = contact_svc.repo.people_ids(
             _ORDER[column], descending=descending and column != STATUS,
             needle=self._needle, unplaced_only=self._unplaced_only)
@@ -224,8 +269,50 @@ class ContactTableModel(QAbstractTableModel):
         """How many people the filters let through (fetched or not)."""
         return len(self._ids)
 
+    # -- the search index ---------------------------------------------------------------------
+    def _rebuild_index(self) -> None:
+        """Forget the index and build it afresh on a worker thread (a file only: on a team
+        database the SQL search is kept)."""
+        self._index = None
+        self._index_generation += 1
+        if self.document.database.target.kind != "sqlite":
+            return
+        generation = self._index_generation
+        signal = self._index_built
+
+        def work() -> None:
+            from planner.storage import people_search
+            from planner.storage.models import db_proxy
+
+            index = None
+            try:
+                index = people_search.build()
+            except Exception:  # the window may be closing: the SQL search stays
+                log.info("the people search index was not built", exc_info=True)
+            finally:
+                try:
+                    if not db_proxy.obj.is_closed():
+                        db_proxy.obj.close()  # this thread's connection only
+                except Exception:  # pragma: no cover
+                    pass
+            try:
+                signal.emit(index, generation)
+            except RuntimeError:  # the model is gone
+                pass
+
+        threading.Thread(target=work, name="people-search-index", daemon=True).start()
+
+    def _index_arrived(self, index, generation: int) -> None:
+        if generation == self._index_generation and index is not None:
+            self._index = index
+
+    def search_index_ready(self) -> bool:
+        return self._index is not None
+
     # -- changes --------------------------------------------------------------------------------
     def _contacts_changed(self, ids: list) -> None:
+        if self._index is not None and ids and self._index.stale(list(ids)):
+            self._rebuild_index()  # a name, email, organisation or tags changed
         changed = [cid for cid in ids if cid in self._row_of]
         fresh = contact_svc.repo.people_rows(changed) if changed else {}
         reorder = self._sort_column in (STATUS, LAST) or bool(self._needle) or \
@@ -237,12 +324,11 @@ class ContactTableModel(QAbstractTableModel):
             if new is None:  # removed meanwhile
                 self.reload()
                 return
-            name, email, ring, last_touch = new
-            if name != old.name or (self._sort_column == RING and ring != old.ring) or (
-                    self._sort_column == LAST and last_touch != old.last_touch):
+            before = (old.name, old.ring, old.last_touch)
+            old.set(*new)
+            if old.name != before[0] or (self._sort_column == RING and old.ring != before[1]) \
+                    or (self._sort_column == LAST and old.last_touch != before[2]):
                 reorder = True
-            old.name, old.email, old.ring, old.last_touch = name, email, ring, last_touch
-            old._initials = None
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         unknown = [cid for cid in ids if cid not in self._row_of and cid not in self._ids]
         if reorder or unknown:
@@ -340,11 +426,17 @@ class ContactTableModel(QAbstractTableModel):
         return self.document.status_of(contact) if contact is not None else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # called about a thousand times per scrolled frame: roles the list never shows
+        # leave at once, and roles are compared as plain ints
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
-        c = self._rows[index.row()]
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        c = self._rows[row]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == NAME:
                 return c.name
             if col == RING:
@@ -353,22 +445,24 @@ class ContactTableModel(QAbstractTableModel):
                 status = self._status(c)
                 return status.label if status else ""
             return _last_touch_text(c)
-        if role == Qt.ItemDataRole.DecorationRole and col == STATUS:
-            status = self._status(c)
-            return status_dot(STATUS_COLORS[status.value]) if status else None
-        if role == Qt.ItemDataRole.DecorationRole and col == NAME:
-            return avatars.photo_pixmap(c.id, AVATAR, load=False) or avatar(
-                c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
-        if role == Qt.ItemDataRole.ToolTipRole and col == STATUS:
-            status = self._status(c)
-            return status.label if status else "Not on a ring"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DECORATION:
+            if col == STATUS:
+                status = self._status(c)
+                return status_dot(STATUS_COLORS[status.value]) if status else None
+            if col == NAME:
+                return avatars.photo_pixmap(c.id, AVATAR, load=False) or avatar(
+                    c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
+            return None
+        if role == _TOOLTIP:
+            if col == STATUS:
+                status = self._status(c)
+                return status.label if status else "Not on a ring"
             return f"{c.name}\n{c.email}" if c.email else c.name
-        if role == Role.CONTACT_ID:
+        if role == _CONTACT_ID:
             return c.id
-        if role == Role.PLACED:
+        if role == _PLACED:
             return c.ring is not None
-        if role == Role.SORT:
+        if role == _SORT:
             return self.sort_key(c, col)
         return None
 
@@ -381,10 +475,7 @@ class ContactTableModel(QAbstractTableModel):
         return 1e9 if value == float("inf") else value
 
     def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled)
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def mimeTypes(self) -> list[str]:
         return [CONTACT_MIME]

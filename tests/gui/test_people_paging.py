@@ -172,3 +172,31 @@ def test_the_document_holds_the_placed_only_and_reads_others_on_demand(qtbot, db
     assert document.contact(someone).id == someone
     assert document.cached(someone) is not None
     assert document.count() == PEOPLE
+
+
+def test_the_search_index_finds_what_sql_finds_and_follows_edits(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    everyone = sorted(window.document.contacts(), key=lambda c: (c.name.lower(), c.id))
+    for needle in ("speaker", "émile", "ZOË", "p1@", "o_e", "zzz"):
+        panel.search.setText(needle)
+        fetch_all(model)
+        folded = needle.casefold()
+        assert names(model) == [
+            c.name for c in everyone
+            if folded in " ".join((c.name, c.email, c.organization, *c.tags)).casefold()]
+    panel.search.clear()
+    # a rename made in the window: the index is rebuilt and the search finds the new name
+    from planner.document.commands import EditContactCommand
+
+    someone = model._ids[5]
+    assert window.document.push(EditContactCommand(window.document, someone,
+                                                   {"name": "Quetzal Unique"}))
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    type_into = panel.search
+    type_into.setText("quetzal")
+    assert names(model) == ["Quetzal Unique"]
+    panel.unplaced_only.setChecked(True)
+    assert names(model) == ([] if someone in window.document.placed_contacts()
+                            else ["Quetzal Unique"])
