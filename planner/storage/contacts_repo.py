@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from peewee import JOIN, Case, Expression, fn
+from peewee import JOIN, Case, Expression, IntegrityError, fn
 
 from planner.domain.contact import Birthday, Contact
 from planner.domain.rings import Ring
@@ -135,9 +135,17 @@ def set_own_cadence(contact_id: int, days: int | None) -> None:
     if days is None and shared is None:
         o.delete().where(o.owner == who(), o.contact == contact_id).execute()
         return
-    (o.insert(contact=contact_id, owner=who(), days=days)
-     .on_conflict(conflict_target=[o.owner, o.contact], update={o.days: days})
-     .execute())
+    # update, else insert (not INSERT … ON CONFLICT: on a team database cadence_override
+    # is a view, whose INSTEAD OF triggers PostgreSQL does not run for an upsert)
+    mine = (o.owner == who()) & (o.contact == contact_id)
+    with db_proxy.atomic():
+        if o.update(days=days).where(mine).execute():
+            return
+        try:
+            with db_proxy.atomic():  # a savepoint: another client of the same user raced us
+                o.insert(contact=contact_id, owner=who(), days=days).execute()
+        except IntegrityError:
+            o.update(days=days).where(mine).execute()
 
 
 def placements(owner: str = OWNER, ids: list[int] | None = None) -> dict[int, tuple[str, int]]:

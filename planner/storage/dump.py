@@ -96,9 +96,11 @@ def take_ids_from_sequence(model: type[Model], rows: list[dict]) -> None:
     if not rows or not isinstance(db, PostgresqlDatabase):
         return
     table = model._meta.table_name
+    sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
+    if sequence is None:  # a private table's view: its trigger draws the ids (postgres.py)
+        return
     ids = [r[0] for r in db.execute_sql(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        (table, len(rows))).fetchall()]
+        "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, len(rows))).fetchall()]
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
 

@@ -8,10 +8,16 @@ transaction-scoped advisory lock so two clients never migrate at once; then
 
 - ``author`` (touchpoints, notes) and ``owner`` (placements, ring moves) are
   filled with ``current_user`` by triggers when the app leaves them empty;
-- row-level security, keyed on the connected role: placements and ring moves
-  belong to their owner; a note is seen only by its author unless ``shared``.
-  Superusers bypass row-level security (PostgreSQL's rule), so planner users
-  are ordinary login roles made by ``db add-user``.
+- the private tables (``PRIVATE_TABLES``: rings, ring moves, cadences, snoozes,
+  notes) live in a schema of their own (``PRIVATE_SCHEMA``) that planner users
+  cannot use at all; the planner's schema has a view of the same name over a
+  SECURITY DEFINER function that returns only the login role's rows (and shared
+  notes), with INSTEAD OF triggers that write them. A user's own conditions
+  therefore only ever filter their own rows: ``EXPLAIN ANALYZE`` and index
+  probing learn nothing of a teammate's (issue 18). Touchpoints stay a shared
+  table under row-level security (everyone reads them).
+  Superusers (and BYPASSRLS roles) read every row, as PostgreSQL lets them, so
+  planner users are ordinary login roles made by ``db add-user``.
 
 The password: the keyring (account = the URL without a password, as stored by
 ``planner --db URL db login``), else the URL itself (warned about once; never
@@ -286,8 +292,67 @@ def migrate_locked(db: PostgresqlDatabase) -> int:
 #: planner_meta as "team_schema": an admin's open or ``db init`` re-runs the setup when it
 #: is older. 2: pinned search paths and schema-qualified names in every planner function,
 #: the change log's SECURITY DEFINER function owned by a NOLOGIN role of its own, no
-#: temporary tables for PUBLIC.
-TEAM_SCHEMA = 2
+#: temporary tables for PUBLIC. 3: the private tables moved into ``PRIVATE_SCHEMA``,
+#: reached only through views over SECURITY DEFINER functions (``PRIVATE_TABLES``).
+TEAM_SCHEMA = 3
+
+#: Where the private tables live. Planner users have no USAGE on it: they cannot name its
+#: tables, so cannot read, EXPLAIN (ANALYZE), probe the indexes of, or write them but
+#: through the views of the same name in the planner's schema (issue 18).
+PRIVATE_SCHEMA = "planner_private"
+
+#: Whether the login role reads and writes every private row, as PostgreSQL lets a
+#: superuser or a BYPASSRLS role read past row-level security (``db add-user`` warns).
+SEES_ALL = ("EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = session_user "
+            "AND (r.rolsuper OR r.rolbypassrls))")
+
+
+@dataclass(frozen=True)
+class PrivateTable:
+    """A table whose rows belong to one planner user. ``column`` names whose (the login
+    role: ``session_user``, filled in by the views' triggers); ``shared``: a boolean
+    column whose true rows the whole team reads; ``forced``: a row claiming someone else
+    is written as the writer's own (an author), else it is refused (an owner);
+    ``contact``: the column naming the person it is about (None: about nobody). The table
+    needs an ``id`` primary key (the views' triggers write rows by it)."""
+
+    name: str
+    column: str = "owner"
+    shared: str | None = None
+    forced: bool = False
+    contact: str | None = "contact_id"
+
+    def mine(self, who: str = "session_user", alias: str = "t") -> str:
+        """The condition of a row ``who`` reads (their own, or shared)."""
+        own = f"{alias}.{self.column} = {who}"
+        return f"({own} OR {alias}.{self.shared})" if self.shared else own
+
+
+#: THE private tables, one line each: the team setup, its upgrade, ``db remove-user``,
+#: the trash, the live updates and ``db status`` all read this. A migration creates a new
+#: one like any table (in the planner's schema); the team setup that runs right after
+#: every migration (``migrate_locked``) moves it here and makes its view.
+PRIVATE_TABLES = (
+    PrivateTable("placement"),
+    PrivateTable("ring_move"),
+    PrivateTable("cadence_override"),
+    PrivateTable("snooze"),
+    PrivateTable("note", "author", shared="shared", forced=True),
+    PrivateTable("capture_source", contact=None),  # issue 24: calendars and mailboxes read
+    PrivateTable("capture_proposal"),  # issue 24: touchpoints waiting for review
+)
+
+
+def private_table(name: str) -> PrivateTable | None:
+    return next((t for t in PRIVATE_TABLES if t.name == name), None)
+
+
+def stored_table(schema: str, table: str) -> str:
+    """Where ``table``'s rows are stored (qualified): the private schema for a private
+    table, else ``schema`` (the planner's, quoted). In the planner's schema a private
+    table's name is its view."""
+    return f"{PRIVATE_SCHEMA}.{table}" if private_table(table) else f"{schema}.{table}"
+
 
 #: Whether the writer administers the table (its owner, or a superuser): only an admin's
 #: restore keeps the author/owner a row claims; everyone else's rows are their own.
@@ -328,15 +393,8 @@ BEGIN
     RAISE EXCEPTION 'planner: only who added this person can remove them for good'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
-  IF EXISTS (SELECT 1 FROM {schema}.note WHERE contact_id = cid AND author <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.touchpoint WHERE contact_id = cid AND author <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.placement WHERE contact_id = cid AND owner <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.ring_move WHERE contact_id = cid AND owner <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.cadence_override
-                 WHERE contact_id = cid AND owner <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.snooze WHERE contact_id = cid AND owner <> who)
-     OR EXISTS (SELECT 1 FROM {schema}.capture_proposal
-                 WHERE contact_id = cid AND owner <> who) THEN
+  IF EXISTS (SELECT 1 FROM {schema}.touchpoint WHERE contact_id = cid AND author <> who)
+     %(private)s THEN
     RAISE EXCEPTION 'planner: teammates keep notes, rings or touchpoints about this person'
       USING ERRCODE = 'insufficient_privilege',
             HINT = 'move the person to the trash instead; an admin can purge it';
@@ -344,6 +402,155 @@ BEGIN
   DELETE FROM {schema}.contact WHERE id = cid;
   RETURN FOUND;
 END $$"""
+
+
+def _purge_fn() -> str:
+    checks = "".join(
+        f"\n     OR EXISTS (SELECT 1 FROM {PRIVATE_SCHEMA}.{t.name} "
+        f"WHERE {t.contact} = cid AND {t.column} <> who)"
+        for t in PRIVATE_TABLES if t.contact)
+    return _PURGE_FN % {"private": checks.lstrip()}
+
+
+#: A private table's rows as its view shows them: the login role's own (and shared ones),
+#: every row for a superuser or BYPASSRLS role. SECURITY DEFINER functions are never
+#: inlined, so whatever a user adds to a query on the view (conditions on the owner, the
+#: ring, the contact, the time…) is applied on top of this function's result, after it:
+#: EXPLAIN (ANALYZE) counts only the caller's rows, and no index of the table is probed.
+#: ``session_user``: inside the function ``current_user`` is its owner; a planner user
+#: cannot change their session user (SET SESSION AUTHORIZATION is a superuser's), and
+#: SET ROLE changes only ``current_user``.
+_ROWS_FN = """
+CREATE OR REPLACE FUNCTION {private}.planner_rows_%(table)s() RETURNS SETOF {private}.%(table)s
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
+  SELECT t.* FROM {private}.%(table)s t WHERE %(mine)s OR %(all)s
+$$"""
+
+#: The INSTEAD OF trigger of every private table's view (TG_ARGV: the owner/author column,
+#: 'force' or 'refuse'): inserts, updates and deletes the login role's own rows of the
+#: table the view stands for, by id. The owner is the writer (empty: filled; another's:
+#: refused, or for 'force' replaced) and never changes afterwards; a teammate's shared row
+#: is read, never changed (the statement skips it, as row-level security did). An update
+#: or delete applies only if the row is still as the statement read it, so a concurrent
+#: change wins and the version checks of the app see it (0 rows). A superuser or BYPASSRLS
+#: role (an admin's restore) keeps the owner a row claims.
+_WRITE_FN = """
+CREATE OR REPLACE FUNCTION {private}.planner_write_private() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
+DECLARE
+  who text := session_user;
+  col text := TG_ARGV[0];
+  target text := pg_catalog.quote_ident('{private_name}') || '.'
+                 || pg_catalog.quote_ident(TG_TABLE_NAME);
+  admin boolean := %(all)s;
+  old_row jsonb;
+  new_row jsonb;
+  claimed text;
+  cols text;
+  done jsonb;
+  seq text;
+  got bigint;
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    old_row := pg_catalog.to_jsonb(OLD);
+    IF old_row ->> col IS DISTINCT FROM who AND NOT admin THEN
+      RETURN NULL;
+    END IF;
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    EXECUTE 'DELETE FROM ' || target || ' t WHERE t.id = $1 AND pg_catalog.to_jsonb(t) '
+            'OPERATOR(pg_catalog.@>) $2 RETURNING pg_catalog.to_jsonb(t)'
+      INTO done USING (old_row ->> 'id')::bigint, old_row;
+    IF done IS NULL THEN RETURN NULL; END IF;
+    RETURN OLD;
+  END IF;
+  new_row := pg_catalog.to_jsonb(NEW);
+  claimed := new_row ->> col;
+  IF TG_OP = 'UPDATE' THEN
+    IF claimed IS DISTINCT FROM old_row ->> col AND NOT admin THEN
+      RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'the ' || col || ' of a ' || TG_TABLE_NAME || ' cannot be changed';
+    END IF;
+  ELSIF claimed IS NULL OR claimed = '' OR (TG_ARGV[1] = 'force' AND NOT admin) THEN
+    new_row := new_row || pg_catalog.jsonb_build_object(col, who);
+  ELSIF claimed <> who AND NOT admin THEN
+    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+      MESSAGE = 'new row violates the row-level security of ' || TG_TABLE_NAME || ': its '
+                || col || ' ' || pg_catalog.quote_literal(claimed) || ' is not the login role';
+  END IF;
+  IF TG_OP = 'INSERT' THEN  -- columns left out (NULL) take the table's defaults (the id)
+    new_row := pg_catalog.jsonb_strip_nulls(new_row);
+    seq := pg_catalog.pg_get_serial_sequence(target, 'id');
+    IF new_row ? 'id' AND seq IS NOT NULL THEN
+      -- a row with its own id (a restore, an undo): the sequence continues after it, as
+      -- dump.advance_sequences does for the shared tables (only forward, never setval)
+      got := pg_catalog.nextval(seq);
+      IF got < (new_row ->> 'id')::bigint THEN
+        PERFORM pg_catalog.max(pg_catalog.nextval(seq))
+           FROM pg_catalog.generate_series(1, (new_row ->> 'id')::bigint - got);
+      END IF;
+    END IF;
+  END IF;
+  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') INTO cols
+    FROM pg_catalog.jsonb_object_keys(new_row) AS k;
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE 'INSERT INTO ' || target || ' AS t (' || cols || ') SELECT ' || cols
+            || ' FROM pg_catalog.jsonb_populate_record(NULL::' || target || ', $1) '
+            'RETURNING pg_catalog.to_jsonb(t)'
+      INTO done USING new_row;
+  ELSE
+    EXECUTE 'UPDATE ' || target || ' AS t SET (' || cols || ') = (SELECT ' || cols
+            || ' FROM pg_catalog.jsonb_populate_record(NULL::' || target || ', $1)) '
+            'WHERE t.id = $2 AND pg_catalog.to_jsonb(t) OPERATOR(pg_catalog.@>) $3 '
+            'RETURNING pg_catalog.to_jsonb(t)'
+      INTO done USING new_row, (old_row ->> 'id')::bigint, old_row;
+    IF done IS NULL THEN RETURN NULL; END IF;
+  END IF;
+  NEW := pg_catalog.jsonb_populate_record(NEW, done);
+  RETURN NEW;
+END $$"""
+
+#: (name, argument types) of the SECURITY DEFINER functions in ``PRIVATE_SCHEMA``.
+def private_functions() -> list[tuple[str, str]]:
+    return [(f"planner_rows_{t.name}", "") for t in PRIVATE_TABLES] + [
+        ("planner_write_private", "")]
+
+
+def _private(template: str, schema: str) -> str:
+    return fill(template.replace("{private}", PRIVATE_SCHEMA)
+                .replace("{private_name}", PRIVATE_SCHEMA), schema)
+
+
+def private_setup_sql(schema: str = "public") -> list[str]:
+    """The statements that keep the private tables in ``PRIVATE_SCHEMA`` (moving them
+    there from the planner's ``schema`` where an older setup or a migration left them,
+    rows, ids, sequences, indexes and triggers with them) and make each one's view and
+    the views' write trigger. Needs the schema made (``_private_schema``)."""
+    s, p = schema, PRIVATE_SCHEMA
+    sql = [_private(_WRITE_FN % {"all": SEES_ALL}, s)]
+    for t in PRIVATE_TABLES:
+        sql.append(f"""DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+              WHERE c.oid = pg_catalog.to_regclass('{s}.{t.name}') AND c.relkind = 'r') THEN
+    ALTER TABLE {s}.{t.name} SET SCHEMA {p};
+  END IF;
+END $$""")
+        # the views' triggers fill the owner now (the table's own ones would see the
+        # definer as current_user); row-level security stays as a second wall, not forced
+        # (the owner, i.e. the admin, reads and repairs every row)
+        sql += [f"DROP TRIGGER IF EXISTS {t.name}_fill_{t.column} ON {p}.{t.name}",
+                f"ALTER TABLE {p}.{t.name} ENABLE ROW LEVEL SECURITY",
+                f"ALTER TABLE {p}.{t.name} NO FORCE ROW LEVEL SECURITY",
+                f"REVOKE ALL ON {p}.{t.name} FROM PUBLIC",
+                _private(_ROWS_FN % {"table": t.name, "mine": t.mine(), "all": SEES_ALL}, s),
+                f"CREATE OR REPLACE VIEW {s}.{t.name} AS "
+                f"SELECT * FROM {p}.planner_rows_{t.name}()",
+                f"DROP TRIGGER IF EXISTS {t.name}_write ON {s}.{t.name}",
+                f"CREATE TRIGGER {t.name}_write INSTEAD OF INSERT OR UPDATE OR DELETE "
+                f"ON {s}.{t.name} FOR EACH ROW EXECUTE FUNCTION {p}.planner_write_private("
+                f"'{t.column}', '{'force' if t.forced else 'refuse'}')"]
+    return sql
+
 
 #: The settings table accepts only JSON, and for the settings every client reads at start
 #: (ring capacities and cadences, backups kept) a value of the right shape.
@@ -374,9 +581,9 @@ BEGIN
   RETURN true;
 END $$"""
 
-def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
+def _policies(table: str, statements: list[tuple[str, str]], force: bool = True) -> list[str]:
     out = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-           f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY"]
+           f"ALTER TABLE {table} {'' if force else 'NO '}FORCE ROW LEVEL SECURITY"]
     for name, body in statements:
         out.append(f"DROP POLICY IF EXISTS {name} ON {table}")
         out.append(f"CREATE POLICY {name} ON {table} {body}")
@@ -384,36 +591,37 @@ def _policies(table: str, statements: list[tuple[str, str]]) -> list[str]:
 
 
 def team_setup_sql(schema: str = "public") -> list[str]:
-    """The team setup's statements; ``schema``: the planner's (a quoted identifier)."""
-    s = schema
-    # an author is forced (a touchpoint claiming a teammate becomes the writer's own); an
-    # owner is only filled: a row claiming another's rings is refused by the policies
+    """The team setup's statements; ``schema``: the planner's (a quoted identifier).
+    The private schema must exist (``team_setup`` makes it)."""
+    s, p = schema, PRIVATE_SCHEMA
+    # an author is forced (a touchpoint claiming a teammate becomes the writer's own);
+    # the private tables' owners and authors are filled by their views' trigger
     sql = [fill(_STAMP_FN % {"column": column, "admin": _ADMIN,
-                             "force": "" if column == "owner" else f" OR NOT {_ADMIN}"}, s)
-           for column in ("author", "owner", "created_by")]
+                             "force": f" OR NOT {_ADMIN}"}, s)
+           for column in ("author", "created_by")]
     # who added a person (a team database's own column): only they may purge it
     sql.append(f"ALTER TABLE {s}.contact ADD COLUMN IF NOT EXISTS created_by text")
-    sql += [fill(_PURGE_FN, s), fill(_SETTING_OK_FN, s)]
-    for table, column in (("touchpoint", "author"), ("note", "author"),
-                          ("placement", "owner"), ("ring_move", "owner"),
-                          ("cadence_override", "owner"), ("snooze", "owner"),
-                          ("capture_source", "owner"), ("capture_proposal", "owner"),
-                          ("contact", "created_by")):
+    sql += private_setup_sql(s)
+    sql += [fill(_purge_fn(), s), fill(_SETTING_OK_FN, s)]
+    for table, column in (("touchpoint", "author"), ("contact", "created_by")):
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_fill_{column}()")
-    mine = "owner = current_user"
-    for table in ("placement", "ring_move", "cadence_override", "snooze", "capture_source",
-                  "capture_proposal"):  # capture (issue 24): sources and proposals are private
-        sql += _policies(f"{s}.{table}", [
-            (f"{table}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")])
+    # a second wall behind the private schema (nobody but its owner and the definer role
+    # may reach these tables): a role granted one by mistake still reads only its own rows
+    for t in PRIVATE_TABLES:
+        if t.shared:
+            continue
+        mine = f"{t.column} = current_user"
+        sql += _policies(f"{p}.{t.name}", [
+            (f"{t.name}_own", f"FOR ALL USING ({mine}) WITH CHECK ({mine})")], force=False)
     author = "author = current_user"
-    sql += _policies(f"{s}.note", [
+    sql += _policies(f"{p}.note", [
         ("note_read", f"FOR SELECT USING (shared OR {author})"),
         ("note_add", f"FOR INSERT WITH CHECK ({author})"),
         ("note_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
         ("note_remove", f"FOR DELETE USING ({author})"),
-    ])
+    ], force=False)
     sql += _policies(f"{s}.touchpoint", [  # the team reads them all; each writes their own
         ("touchpoint_read", "FOR SELECT USING (true)"),
         ("touchpoint_add", f"FOR INSERT WITH CHECK ({author})"),
@@ -451,6 +659,7 @@ def team_setup(db: PostgresqlDatabase) -> None:
     """Idempotent: the planner's functions and triggers, the row-level security policies,
     the definer functions' own role, and the team schema version."""
     schema = planner_schema(db)
+    _private_schema(db)
     for statement in team_setup_sql(schema):
         db.execute_sql(statement)
     _users_rights(db, schema)
@@ -459,6 +668,24 @@ def team_setup(db: PostgresqlDatabase) -> None:
     db.execute_sql(
         f"INSERT INTO {schema}.planner_meta (key, value) VALUES ('team_schema', %s) "
         "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", (str(TEAM_SCHEMA),))
+
+
+def _private_schema(db: PostgresqlDatabase) -> None:
+    """Make ``PRIVATE_SCHEMA`` (owned by the admin running the setup, no rights for
+    anyone else), or say clearly why it cannot be made."""
+    exists = db.execute_sql("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %s",
+                            (PRIVATE_SCHEMA,)).fetchone()
+    if not exists:
+        allowed = db.execute_sql("SELECT pg_catalog.has_database_privilege("
+                                 "pg_catalog.current_database(), 'CREATE')").fetchone()[0]
+        if not allowed:
+            raise DatabaseProblem(
+                f"the team setup keeps private rows in a schema of their own "
+                f"({PRIVATE_SCHEMA}) and {db.execute_sql('SELECT current_user').fetchone()[0]} "
+                f"may not create it: the database's owner runs GRANT CREATE ON DATABASE "
+                f"{_database(db)} TO that role (or creates the schema for it), then db init")
+        db.execute_sql(f"CREATE SCHEMA {PRIVATE_SCHEMA}")
+    db.execute_sql(f"REVOKE ALL ON SCHEMA {PRIVATE_SCHEMA} FROM PUBLIC")
 
 
 def _ident(db: PostgresqlDatabase, name: str) -> str:
@@ -492,12 +719,22 @@ def planner_users(db: PostgresqlDatabase, schema: str) -> list[str]:
 
 def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
     """Bring every planner user's rights to what ``user_rights`` says (an upgrade takes
-    writing planner_meta and deleting people away from users added before)."""
+    writing planner_meta and deleting people away from users added before), and on the
+    private tables: none, but on their views (where a migration or an older setup left
+    rights on a table that is now private, they go)."""
+    private = [stored_table(schema, t.name) for t in PRIVATE_TABLES]
+    sequences = private_sequences(db)
     for role in planner_users(db, schema):
         db.execute_sql(f"GRANT CONNECT ON DATABASE {_database(db)} TO {role}")
         db.execute_sql(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.planner_meta "
                        f"FROM {role}")
         db.execute_sql(f"REVOKE DELETE, TRUNCATE ON {schema}.contact FROM {role}")
+        db.execute_sql(f"REVOKE ALL ON SCHEMA {PRIVATE_SCHEMA} FROM {role}")
+        db.execute_sql(f"REVOKE ALL ON {', '.join(private)} FROM {role}")
+        if sequences:
+            db.execute_sql(f"REVOKE ALL ON SEQUENCE {', '.join(sequences)} FROM {role}")
+        for t in PRIVATE_TABLES:
+            db.execute_sql(f"GRANT {user_rights(t.name)} ON {schema}.{t.name} TO {role}")
 
 
 def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
@@ -518,26 +755,32 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
                 db.execute_sql(f"CREATE ROLE {who} NOLOGIN NOINHERIT")
             if superuser != "on":  # to give it a function: be a member, it may create there
                 db.execute_sql(f"GRANT {who} TO CURRENT_USER")
-                db.execute_sql(f"GRANT CREATE ON SCHEMA {schema} TO {who}")
+                db.execute_sql(f"GRANT CREATE ON SCHEMA {schema}, {PRIVATE_SCHEMA} TO {who}")
             db.execute_sql(f"GRANT USAGE ON SCHEMA {schema} TO {who}")
             for fn, args in DEFINER_FUNCTIONS:
                 db.execute_sql(f"ALTER FUNCTION {schema}.{fn}({args}) OWNER TO {who}")
+            for fn, args in private_functions():
+                db.execute_sql(f"ALTER FUNCTION {PRIVATE_SCHEMA}.{fn}({args}) OWNER TO {who}")
             if superuser != "on":
-                db.execute_sql(f"REVOKE CREATE ON SCHEMA {schema} FROM {who}")
+                db.execute_sql(f"REVOKE CREATE ON SCHEMA {schema}, {PRIVATE_SCHEMA} FROM {who}")
             db.execute_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}")
             db.execute_sql(f"GRANT SELECT, INSERT, DELETE ON {schema}.planner_change TO {who}")
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {schema}.planner_change_id_seq TO {who}")
             # planner_purge_contact: sees who else has rows about a person, deletes it
-            db.execute_sql(f"GRANT SELECT ON {schema}.note, {schema}.touchpoint, "
-                           f"{schema}.placement, {schema}.ring_move, "
-                           f"{schema}.cadence_override, {schema}.snooze, "
-                           f"{schema}.capture_proposal TO {who}")
+            db.execute_sql(f"GRANT SELECT ON {schema}.touchpoint TO {who}")
             db.execute_sql(f"GRANT SELECT, DELETE ON {schema}.contact TO {who}")
-            for table in ("note", "placement", "ring_move", "cadence_override", "snooze",
-                          "capture_proposal"):
-                db.execute_sql(f"DROP POLICY IF EXISTS {table}_purge_check ON {schema}.{table}")
-                db.execute_sql(f"CREATE POLICY {table}_purge_check ON {schema}.{table} "
-                               f"FOR SELECT TO {who} USING (true)")
+            # the private tables' views: their functions read and write those tables
+            # (and choose the rows: the login role's own)
+            db.execute_sql(f"GRANT USAGE ON SCHEMA {PRIVATE_SCHEMA} TO {who}")
+            for t in PRIVATE_TABLES:
+                table = f"{PRIVATE_SCHEMA}.{t.name}"
+                db.execute_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {who}")
+                db.execute_sql(f"DROP POLICY IF EXISTS {t.name}_purge_check ON {table}")
+                db.execute_sql(f"DROP POLICY IF EXISTS {t.name}_through_views ON {table}")
+                db.execute_sql(f"CREATE POLICY {t.name}_through_views ON {table} "
+                               f"FOR ALL TO {who} USING (true) WITH CHECK (true)")
+            for seq in private_sequences(db):
+                db.execute_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {who}")
     except peewee.DatabaseError as exc:
         log.warning("the change log's function stays with the admin role (%s): %s",
                     "no CREATEROLE", _first_line(exc))
@@ -701,22 +944,32 @@ def _database(db: PostgresqlDatabase) -> str:
 
 
 def planner_sequences(db: PostgresqlDatabase) -> list[str]:
+    """The id sequences a planner user draws from: the shared tables' (a private table's
+    is used by its view's definer function only)."""
+    shared = [t for t in planner_tables() if not private_table(t)]
     rows = db.execute_sql(
         "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(%s::text[]) AS t "
         "WHERE EXISTS (SELECT 1 FROM information_schema.columns c "
         "              WHERE c.table_name = t AND c.column_name = 'id' "
         "                AND c.table_schema = current_schema())",
-        (planner_tables(),),
+        (shared,),
     ).fetchall()
     return [r[0] for r in rows if r[0]]
 
 
-#: (table, the column naming whose row it is, private to that role?)
-_KEYED = (("placement", "owner", True), ("ring_move", "owner", True),
-          ("cadence_override", "owner", True), ("snooze", "owner", True),
-          ("capture_source", "owner", True), ("capture_proposal", "owner", True),
-          ("note", "author", None),
-          ("touchpoint", "author", False))
+def private_sequences(db: PostgresqlDatabase) -> list[str]:
+    """The private tables' id sequences (in ``PRIVATE_SCHEMA``, moved with their table)."""
+    rows = db.execute_sql(
+        "SELECT pg_catalog.pg_get_serial_sequence(c.oid::regclass::text, 'id') "
+        "FROM pg_catalog.pg_class c WHERE c.relnamespace = %s::regnamespace "
+        "AND c.relkind = 'r' AND c.relname = ANY (%s)",
+        (PRIVATE_SCHEMA, [t.name for t in PRIVATE_TABLES])).fetchall()
+    return [r[0] for r in rows if r[0]]
+
+
+#: (table, the column naming whose row it is, private to that role? — None: unless shared)
+_KEYED = tuple((t.name, t.column, None if t.shared else True) for t in PRIVATE_TABLES) + (
+    ("touchpoint", "author", False),)
 
 
 def tombstone(role: str) -> str:
@@ -739,29 +992,33 @@ def private_rows(db: PostgresqlDatabase, role: str) -> dict[str, int]:
         where = f"{column} = %s" + (" AND NOT shared" if private is None else "")
         if private is False:
             continue
-        out[table] = db.execute_sql(f"SELECT count(*) FROM {schema}.{table} WHERE {where}",
-                                    (role,)).fetchone()[0]
+        out[table] = db.execute_sql(
+            f"SELECT count(*) FROM {stored_table(schema, table)} WHERE {where}",
+            (role,)).fetchone()[0]
     return out
 
 
 def _release_rows(db: PostgresqlDatabase, schema: str, role: str, purge: bool) -> int:
     """Take ``role``'s rows away from its name: its private ones deleted (``purge``) or
     kept under a tombstone name only an admin reads, its touchpoints and shared notes kept
-    under the tombstone. Row-level security is lifted for this transaction only (an admin
-    owning the tables, not a superuser, is held to it too)."""
+    under the tombstone. Row-level security on the shared touchpoints is lifted for this
+    transaction only (an admin owning the tables, not a superuser, is held to it too; the
+    private tables' is not forced: their owner reads and writes them)."""
     dead = tombstone(role)
     superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')").fetchone()
-    lifted = [t for t, _, _ in _KEYED] if superuser[0] != "on" else []
+    lifted = [t for t, _, p in _KEYED if p is False] if superuser[0] != "on" else []
     for table in lifted:
         db.execute_sql(f"ALTER TABLE {schema}.{table} NO FORCE ROW LEVEL SECURITY")
     count = 0
     for table, column, private in _KEYED:
         if purge and private is not False:
             extra = " AND NOT shared" if private is None else ""
-            count += db.execute_sql(f"DELETE FROM {schema}.{table} WHERE {column} = %s{extra}",
-                                    (role,)).rowcount
-        count += db.execute_sql(f"UPDATE {schema}.{table} SET {column} = %s WHERE {column} = %s",
-                                (dead, role)).rowcount
+            count += db.execute_sql(
+                f"DELETE FROM {stored_table(schema, table)} WHERE {column} = %s{extra}",
+                (role,)).rowcount
+        count += db.execute_sql(
+            f"UPDATE {stored_table(schema, table)} SET {column} = %s WHERE {column} = %s",
+            (dead, role)).rowcount
     for table in lifted:
         db.execute_sql(f"ALTER TABLE {schema}.{table} FORCE ROW LEVEL SECURITY")
     return count
@@ -794,6 +1051,8 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
         for seq in planner_sequences(db):
             db.execute_sql(f"REVOKE ALL ON SEQUENCE {seq} FROM {who}")
         db.execute_sql(f"REVOKE ALL ON {schema}.planner_change FROM {who}")
+        private = [stored_table(schema, t.name) for t in PRIVATE_TABLES]
+        db.execute_sql(f"REVOKE ALL ON {', '.join(private)} FROM {who}")  # never granted
         db.execute_sql(f"REVOKE ALL ON DATABASE {_database(db)} FROM {who}")
         before = sum(private_rows(db, role).values()) if purge else 0
         kept = _release_rows(db, schema, role, purge)
@@ -832,7 +1091,7 @@ def trash_contents(db: PostgresqlDatabase) -> tuple[list[str], dict[str, int]]:
     counts = {}
     for table, what in _WITH_A_PERSON:
         counts[what] = db.execute_sql(
-            f"SELECT count(*) FROM {schema}.{table} t JOIN {schema}.contact c "
+            f"SELECT count(*) FROM {stored_table(schema, table)} t JOIN {schema}.contact c "
             "ON c.id = t.contact_id WHERE c.deleted_at IS NOT NULL").fetchone()[0]
     return names, counts
 
@@ -844,17 +1103,9 @@ def purge_trash(db: PostgresqlDatabase) -> int:
         raise InvalidInput("only an admin (the tables' owner) can empty the trash of a team "
                            "database; people in it stay restorable")
     schema = planner_schema(db)
-    with db.atomic():
-        superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')")
-        lifted = superuser.fetchone()[0] != "on"
-        if lifted:  # the owner is held to row-level security: not for this transaction
-            for table, _ in _WITH_A_PERSON[:4]:
-                db.execute_sql(f"ALTER TABLE {schema}.{table} NO FORCE ROW LEVEL SECURITY")
+    with db.atomic():  # the cascade reaches the private tables as their owner's (not forced)
         gone = db.execute_sql(f"DELETE FROM {schema}.contact WHERE deleted_at IS NOT NULL"
                               ).rowcount
-        if lifted:
-            for table, _ in _WITH_A_PERSON[:4]:
-                db.execute_sql(f"ALTER TABLE {schema}.{table} FORCE ROW LEVEL SECURITY")
     return gone
 
 

@@ -46,15 +46,11 @@ BEGIN
   IF TG_OP = 'DELETE' THEN r := pg_catalog.to_jsonb(OLD); ELSE r := pg_catalog.to_jsonb(NEW);
   END IF;
   IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
-  IF TG_TABLE_NAME IN ('placement', 'ring_move', 'cadence_override', 'snooze',
-                      'capture_source', 'capture_proposal')
-     OR (TG_TABLE_NAME = 'note' AND NOT coalesce((r ->> 'shared')::boolean, false)
-         AND NOT (TG_OP = 'UPDATE'
-                  AND coalesce((pg_catalog.to_jsonb(OLD) ->> 'shared')::boolean, false))) THEN
-    cid := NULL;  -- a user's rings, moves, cadences, captures, private notes: nobody else's
+  IF TG_TABLE_NAME IN ({private_only}){private_shared} THEN
+    cid := NULL;  -- a user's rings, moves, cadences, private notes: nobody else's business
   END IF;
   PERFORM pg_catalog.pg_notify('{channel}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
-                    || current_user || ' ' || pg_catalog.pg_backend_pid());
+                    || session_user || ' ' || pg_catalog.pg_backend_pid());
   RETURN NULL;
 END $$"""
 
@@ -95,12 +91,31 @@ def watched_tables() -> list[str]:
     return [t for t in planner_tables() if t != "planner_meta"]
 
 
+def _notify_fn() -> str:
+    """The notify function, its private tables read from ``postgres.PRIVATE_TABLES``: a
+    change to a row of one names no contact, unless the row is (or was) shared. The
+    writer is named by ``session_user`` (inside the views' definer functions
+    ``current_user`` is the definer), as the change log names it."""
+    from planner.storage.postgres import PRIVATE_TABLES
+
+    only = ", ".join(f"'{t.name}'" for t in PRIVATE_TABLES if not t.shared) or "NULL"
+    shared = "".join(
+        f"\n     OR (TG_TABLE_NAME = '{t.name}' AND NOT coalesce((r ->> '{t.shared}')::boolean, "
+        f"false)\n         AND NOT (TG_OP = 'UPDATE' AND coalesce((pg_catalog.to_jsonb(OLD) "
+        f"->> '{t.shared}')::boolean, false)))"
+        for t in PRIVATE_TABLES if t.shared)
+    return _NOTIFY_FN.replace("{private_only}", only).replace("{private_shared}", shared)
+
+
 def live_setup_sql(schema: str = "public") -> list[str]:
-    """Idempotent: the notify and change-log triggers on every planner table
-    (``schema``: the planner's schema, an already quoted identifier)."""
-    sql = [fill(text, schema) for text in (_NOTIFY_FN, _CLOCK_TABLE, _CLOCK_FN)]
+    """Idempotent: the notify and change-log triggers on every planner table (a private
+    table's in ``postgres.PRIVATE_SCHEMA``; ``schema``: the planner's schema, an already
+    quoted identifier)."""
+    from planner.storage.postgres import stored_table
+
+    sql = [fill(text, schema) for text in (_notify_fn(), _CLOCK_TABLE, _CLOCK_FN)]
     for table in watched_tables():
-        on = f"{schema}.{table}"
+        on = stored_table(schema, table)
         sql += [
             f"DROP TRIGGER IF EXISTS {table}_notify ON {on}",
             f"CREATE TRIGGER {table}_notify AFTER INSERT OR UPDATE OR DELETE ON {on} "

@@ -1,8 +1,9 @@
 """``planner db status`` on a team database: the facts, read from the server.
 
 Who we are connected as, the schema and server versions, whether the connection
-is encrypted (TLS), whether row-level security is on, how many rows the
-connected role can see, and warnings about what would let one user take over
+is encrypted (TLS), whether the private tables are walled off (in the private
+schema, under row-level security), how many rows the connected role can see, and
+warnings about what would let one user take over or read around the walls
 (``security_warnings``). Nothing here writes.
 """
 
@@ -15,8 +16,12 @@ from peewee import PostgresqlDatabase
 from planner.storage import migrations
 from planner.storage.target import redact_url
 
-#: The tables whose rows row-level security keeps per user.
-PRIVATE_TABLES = ("placement", "ring_move", "note")
+
+def private_tables() -> tuple[str, ...]:
+    """The tables whose rows are kept per user (``postgres.PRIVATE_TABLES``)."""
+    from planner.storage.postgres import PRIVATE_TABLES
+
+    return tuple(t.name for t in PRIVATE_TABLES)
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class TeamStatus:
     tls: bool
     tls_version: str | None
     tls_cipher: str | None
-    row_level_security: dict[str, bool]  # table → enabled and forced
+    row_level_security: dict[str, bool]  # private table → in the private schema, RLS on
     contacts: int  # not in the trash
     placed: int  # on the connected user's rings
     touchpoints: int
@@ -89,10 +94,13 @@ def team_status(db: PostgresqlDatabase, url: str) -> TeamStatus:
             "current_setting('server_version')")
     ssl = _one(db, "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
     tls, tls_version, cipher = (bool(ssl[0]), ssl[1], ssl[2]) if ssl else (False, None, None)
-    rls = dict(db.execute_sql(
-        "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class "
-        "WHERE oid IN (SELECT to_regclass(t) FROM unnest(%s::text[]) AS t)",
-        (list(PRIVATE_TABLES),)).fetchall())
+    from planner.storage.postgres import PRIVATE_SCHEMA
+
+    rls = dict(db.execute_sql(  # the catalog is readable without rights on the schema
+        "SELECT c.relname, c.relrowsecurity FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relkind = 'r' AND c.relname = ANY (%s)",
+        (PRIVATE_SCHEMA, list(private_tables()))).fetchall())
     contacts, placed, touchpoints, notes = _one(db, """
         SELECT (SELECT count(*) FROM contact WHERE deleted_at IS NULL),
                (SELECT count(*) FROM placement p JOIN contact c ON c.id = p.contact_id
@@ -103,7 +111,7 @@ def team_status(db: PostgresqlDatabase, url: str) -> TeamStatus:
         server=redact_url(url), role=role, superuser=bool(superuser),
         schema_version=migrations.read_version(db), postgresql_version=version,
         tls=tls, tls_version=tls_version if tls else None, tls_cipher=cipher if tls else None,
-        row_level_security={t: bool(rls.get(t)) for t in PRIVATE_TABLES},
+        row_level_security={t: bool(rls.get(t)) for t in private_tables()},
         contacts=contacts, placed=placed, touchpoints=touchpoints, notes=notes,
         warnings=tuple(security_warnings(db)),
     )
@@ -116,7 +124,7 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
     """What would let one planner user take over the database or read around its rules:
     an out-of-date team setup, SECURITY DEFINER functions with a search path a user can
     hijack or owned by a role with other rights, PUBLIC allowed temporary tables or
-    CREATE in the planner's schema."""
+    CREATE in the planner's schema, a planner user allowed into the private schema."""
     from planner.storage import postgres
     from planner.storage.postgres_live import DEFINER_FUNCTIONS
 
@@ -136,9 +144,12 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
                EXISTS (SELECT 1 FROM pg_catalog.pg_class c
                         WHERE c.relowner = r.oid AND c.relnamespace = p.pronamespace)
           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
-         WHERE p.prosecdef AND p.pronamespace = %s::regnamespace ORDER BY 1""",
-        ([name for name, _ in DEFINER_FUNCTIONS], schema)).fetchall()
+         WHERE p.prosecdef AND (p.pronamespace = %s::regnamespace
+                OR p.pronamespace = pg_catalog.to_regnamespace(%s)) ORDER BY 1""",
+        ([name for name, _ in DEFINER_FUNCTIONS + tuple(postgres.private_functions())],
+         schema, postgres.PRIVATE_SCHEMA)).fetchall()
     safe_path = f"search_path=pg_catalog, {schema}, pg_temp"
+    too_strong: dict[str, list[str]] = {}  # owner → its functions (one warning per owner)
     for name, ours, config, owner, powerful, owns_tables in rows:
         if not ours:
             out.append(f"{name} runs with its owner's rights ({owner}) and is not the "
@@ -147,9 +158,13 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
             out.append(f"{name} runs with its owner's rights ({owner}) and a search path a "
                        f"user's temporary tables can hijack: {_FIX}")
         if owner != definer or powerful or owns_tables:
-            out.append(f"{name} runs with the rights of {owner}, a role that can do more than "
-                       f"write the change log (it should belong to {definer}): {_FIX} as a "
-                       "role with CREATEROLE")
+            too_strong.setdefault(owner, []).append(name)
+    for owner, names in too_strong.items():
+        what = (f"{names[0]} runs" if len(names) == 1 else
+                f"{', '.join(names[:-1])} and {names[-1]} run")
+        out.append(f"{what} with the rights of {owner}, a role that can do more than "
+                   f"write the change log and the private tables (it should belong to "
+                   f"{definer}): {_FIX} as a role with CREATEROLE")
     public_temp, public_create = db.execute_sql("""
         SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database d,
                               pg_catalog.aclexplode(coalesce(d.datacl,
@@ -167,4 +182,41 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
     if public_create:
         out.append(f"every role may create functions and tables in the schema {schema}; "
                    f"its owner runs: REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
+    out += _private_schema_warnings(db, schema, definer)
+    return out
+
+
+def _private_schema_warnings(db: PostgresqlDatabase, schema: str, definer: str) -> list[str]:
+    """A private table left in the planner's schema, or a role (but its owner and the
+    definer role) allowed into the private schema or granted a private table: it could
+    read, EXPLAIN and probe everyone's private rows there."""
+    from planner.storage import postgres
+
+    out = []
+    names = list(private_tables())
+    left = [r[0] for r in db.execute_sql(
+        "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'r' "
+        "AND c.relnamespace = %s::regnamespace AND c.relname = ANY (%s) ORDER BY 1",
+        (schema, names)).fetchall()]
+    if left:
+        out.append(f"{', '.join(left)} can be read by every planner user (not in the "
+                   f"private schema {postgres.PRIVATE_SCHEMA}): {_FIX}")
+    allowed = [r[0] for r in db.execute_sql("""
+        SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+          FROM pg_catalog.pg_namespace n,
+               pg_catalog.aclexplode(coalesce(n.nspacl,
+                   pg_catalog.acldefault('n', n.nspowner))) a
+         WHERE n.nspname = %(private)s AND a.grantee <> n.nspowner
+           AND a.grantee NOT IN (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %(definer)s)
+        UNION
+        SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+          FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+         WHERE c.relnamespace = pg_catalog.to_regnamespace(%(private)s)
+           AND a.grantee <> c.relowner
+           AND a.grantee NOT IN (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %(definer)s)
+         ORDER BY 1""", {"private": postgres.PRIVATE_SCHEMA, "definer": definer}).fetchall()]
+    if allowed:
+        out.append(f"{', '.join(allowed)} may reach the private schema "
+                   f"{postgres.PRIVATE_SCHEMA} directly and read or probe everyone's private "
+                   f"rows there: its owner revokes that (REVOKE ALL ON SCHEMA … FROM …)")
     return out

@@ -138,9 +138,10 @@ def pg_initialised(pg):
 
 
 def empty_tables(pg: PgCluster) -> None:
-    from planner.storage.postgres import planner_tables
+    from planner.storage.postgres import planner_tables, stored_table
 
-    tables = [t for t in planner_tables() if t != "planner_meta"]
+    # where the rows are: a private table's view cannot be truncated
+    tables = [stored_table("public", t) for t in planner_tables() if t != "planner_meta"]
     pg.sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 

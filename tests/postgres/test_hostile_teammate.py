@@ -39,10 +39,17 @@ def is_superuser(pg, role: str) -> bool:
 
 
 def rls_everywhere(pg) -> bool:
-    rows = pg.sql("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
-                  "WHERE relname IN ('note', 'placement', 'ring_move', 'cadence_override') "
-                  "AND relnamespace = 'public'::regnamespace")
-    return len(rows) == 4 and all(r[0] for r in rows)
+    """The walls stand: every private table in the private schema under row-level
+    security (its view in the planner's schema), touchpoints' forced."""
+    private = [t.name for t in postgres.PRIVATE_TABLES]
+    rows = pg.sql("SELECT relrowsecurity FROM pg_class WHERE relname = ANY (%s) "
+                  "AND relkind = 'r' AND relnamespace = %s::regnamespace",
+                  (private, postgres.PRIVATE_SCHEMA))
+    views = pg.sql("SELECT count(*) FROM pg_class WHERE relname = ANY (%s) AND relkind = 'v' "
+                   "AND relnamespace = 'public'::regnamespace", (private,))[0][0]
+    touchpoint = pg.sql("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
+                        "WHERE oid = 'public.touchpoint'::regclass")[0][0]
+    return len(rows) == len(private) == views and all(r[0] for r in rows) and touchpoint
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +74,10 @@ def plant_hijack(cur, attacker: str) -> None:
           BEGIN EXECUTE 'ALTER ROLE "{attacker}" SUPERUSER';
           EXCEPTION WHEN OTHERS THEN NULL; END;
           BEGIN EXECUTE 'ALTER TABLE public.note DISABLE ROW LEVEL SECURITY';
+          EXCEPTION WHEN OTHERS THEN NULL; END;
+          BEGIN EXECUTE 'ALTER TABLE planner_private.note DISABLE ROW LEVEL SECURITY';
+          EXCEPTION WHEN OTHERS THEN NULL; END;
+          BEGIN EXECUTE 'GRANT USAGE ON SCHEMA planner_private TO "{attacker}"';
           EXCEPTION WHEN OTHERS THEN NULL; END;
           RETURN NULL;
         END $$""")
@@ -124,9 +135,15 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
         "FROM pg_roles WHERE rolname = %s", (definer,)) == [(False,) * 6]
     rights = pg.sql("SELECT table_name, privilege_type FROM information_schema.table_privileges "
                     "WHERE grantee = %s ORDER BY 1, 2", (definer,))
+    private = {t.name for t in postgres.PRIVATE_TABLES}
     assert ("planner_change", "INSERT") in rights and all(
-        p in ("SELECT", "INSERT", "DELETE") for _, p in rights)
-    assert {t for t, p in rights if p != "SELECT"} == {"planner_change", "contact"}
+        p in ("SELECT", "INSERT", "DELETE") for t, p in rights if t not in private)
+    # beyond the change log and the purge: the private tables its views' functions write
+    assert {t for t, p in rights if p != "SELECT"} == {"planner_change", "contact"} | private
+    assert {(t, s) for t, s in pg.sql(
+        "SELECT table_name, table_schema FROM information_schema.table_privileges "
+        "WHERE grantee = %s AND privilege_type = 'UPDATE'", (definer,))} == {
+        (t, postgres.PRIVATE_SCHEMA) for t in private}
     assert pg.sql("SELECT count(*) FROM pg_class WHERE relowner = %s::regrole",
                   (definer,)) == [(0,)]
     # every planner function pins its search path, pg_temp last (planner_fts_text, in
@@ -164,7 +181,7 @@ def make_team_schema_1(pg) -> None:
     the caller's search path, owned by the admin; TEMP for everyone; no team_schema."""
     definer = f"{pg.name}_planner_definer"
     pg.sql(OLD_CLOCK_FN)
-    pg.sql("ALTER FUNCTION planner_log_change() OWNER TO postgres")
+    pg.sql(f'REASSIGN OWNED BY "{definer}" TO postgres')  # the views' functions too
     pg.sql(f'DROP OWNED BY "{definer}"')
     pg.sql(f'DROP ROLE "{definer}"')
     pg.sql(f'GRANT TEMP ON DATABASE "{pg.name}" TO PUBLIC')
@@ -188,7 +205,7 @@ def test_a_team_schema_1_database_is_hijackable_until_an_admin_opens_it(pg_serve
         assert set(attempt_escalation(pg, eve)) == {"postgres"}
         assert is_superuser(pg, eve)
         pg.sql(f'ALTER ROLE "{eve}" NOSUPERUSER')
-        pg.sql("ALTER TABLE note ENABLE ROW LEVEL SECURITY")
+        pg.sql("ALTER TABLE planner_private.note ENABLE ROW LEVEL SECURITY")
 
         with logged_in(pg, "postgres"):  # the admin's open upgrades the team setup
             pass
@@ -674,6 +691,8 @@ def test_an_admin_without_createrole_still_gets_a_safe_setup_and_a_warning(pg_se
         plain = pg.role("plain")
         pg.sql(f'CREATE ROLE "{plain}" LOGIN')
         pg.sql(f'GRANT CREATE ON SCHEMA public TO "{plain}"')
+        # the private schema is made by the setup: CREATE on the database (schema 3)
+        pg.sql(f'GRANT CREATE ON DATABASE "{pg.name}" TO "{plain}"')
         init(pg, plain)
         eve = pg.role("eve")
         pg.sql(f'CREATE ROLE "{eve}" LOGIN')

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from planner.storage import migrations
+from planner.storage.postgres import PRIVATE_TABLES
 from tests.helpers.cli import as_json, ok, refused, run_cli
 
 
@@ -58,7 +59,7 @@ def test_db_status_says_who_where_and_what_you_can_see(team):
         "postgresql_version": data["postgresql_version"],
         "tls": {"in_use": tls, "version": None, "cipher": None} if not tls else data["tls"],
         "row_level_security": {"on": True,
-                               "tables": {"placement": True, "ring_move": True, "note": True}},
+                               "tables": {t.name: True for t in PRIVATE_TABLES}},
         "visible": {"contacts": 2, "placed": 1, "touchpoints": 2, "notes": 2},
         "security": {"ok": True, "warnings": []},
     }
@@ -77,7 +78,7 @@ def test_db_status_says_who_where_and_what_you_can_see(team):
 def test_db_status_warns_about_a_superuser_and_row_level_security_turned_off(team):
     pg, _ = team
     assert "is a superuser: it sees everyone's rows" in ok(run_cli("db", "status", db=pg.url()))
-    pg.sql("ALTER TABLE note NO FORCE ROW LEVEL SECURITY")
+    pg.sql("ALTER TABLE planner_private.note DISABLE ROW LEVEL SECURITY")
     try:
         data = as_json(run_cli("db", "status", "--json", db=pg.url()))
         assert data["row_level_security"]["on"] is False
@@ -123,7 +124,8 @@ def test_backup_names_pg_dump_and_the_export_and_both_work(team, tmp_path):
     dumped = tmp_path / f"planner-{today}.dump"
     listing = subprocess.run(["pg_restore", "--list", str(dumped)], capture_output=True,
                              text=True, check=True).stdout
-    assert "TABLE DATA public contact" in listing and "POLICY public note note_read" in listing
+    assert "TABLE DATA public contact" in listing and "TABLE DATA planner_private note" in listing
+    assert "POLICY planner_private note note_read" in listing and "VIEW public note" in listing
 
     line = refused(run_cli("restore", str(dumped), db=admin), "pg_restore")
     command = _command(line, "pg_restore")
