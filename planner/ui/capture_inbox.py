@@ -39,8 +39,10 @@ from planner.ui.dates import date_time_text
 from planner.ui.icons import kind_icon
 
 COLUMNS = ("When", "Person", "Kind", "Length", "Note", "From")
-EMPTY = ("Nothing to review. Meetings from your calendar files, CalDAV calendars and mail "
-         "(planner capture ics / caldav / imap) wait here until you accept or reject them.")
+EMPTY = ("<p style='font-size: large'><b>Nothing to review</b></p>"
+         "<p>Meetings from your calendar files, CalDAV calendars and mail wait here until "
+         "you accept or reject them.<br>Add a source with <code>planner capture ics FILE "
+         "--watch</code> (or <code>caldav</code> / <code>imap</code>).</p>")
 
 
 class ProposalModel(QAbstractTableModel):
@@ -171,7 +173,9 @@ class CaptureInbox(QDialog):
         self.view.installEventFilter(_Keys(self))
         self.empty = QLabel(EMPTY, self)
         self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.RichText)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setContentsMargins(48, 0, 48, 0)
         self.empty.setObjectName("captureEmpty")
 
         self.kind = QComboBox(self)
@@ -254,13 +258,11 @@ class CaptureInbox(QDialog):
         count = self.model.rowCount()
         self.heading.setText(f"<b>{count} touchpoint{'s' if count != 1 else ''} to review</b>"
                              " — Enter accepts, Delete rejects; change the kind, time, "
-                             "length or note first if they are not right."
-                             if count else "<b>Nothing to review</b>")
-        self.view.setVisible(bool(count))
-        self.editor.setVisible(bool(count))
+                             "length or note first if they are not right.")
+        for widget in (self.heading, self.view, self.editor, self.accept_button,
+                       self.reject_button, self.accept_person):
+            widget.setVisible(bool(count))
         self.empty.setVisible(not count)
-        for button in (self.accept_button, self.reject_button, self.accept_person):
-            button.setEnabled(bool(count))
         if count:
             self.select_row(min(max(row, 0), count - 1))
         else:

@@ -121,3 +121,14 @@ def test_accept_all_for_a_person_and_a_new_person(qtbot, db_path, people, inbox)
         == "Zoë Zed"
     window.document.undo()
     assert "Zoë Zed" not in [r[1] for r in read_rows(db_path, "contact")]
+
+
+def test_the_last_review_leaves_the_empty_state_and_hides_the_badge(qtbot, db_path, inbox):
+    window, box = inbox
+    box.view.selectAll()
+    QTest.keyClick(box.view, Qt.Key.Key_Delete)
+    assert box.model.rowCount() == 0
+    assert box.empty.isVisible() and not box.view.isVisible()
+    assert not box.accept_button.isVisible() and not window.capture.badge.isVisible()
+    window.document.undo()
+    assert box.model.rowCount() == 5 and window.capture.badge.text() == "5 to review"
