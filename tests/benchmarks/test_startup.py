@@ -55,7 +55,8 @@ def test_window_ready_after_qt_import(benchmark, figures, rings_db):
         return run_window("bare", settle=0).after_qt_s
 
     m, b = paired(benchmark, app, bare, rounds=5, warmup=1)
-    assert runs[-1].nodes == PLACED and runs[-1].rows == 5_087
+    # the list shows its first page (it reads the rest as it is scrolled, issue 23)
+    assert runs[-1].nodes == PLACED and 0 < runs[-1].rows <= 5_087
     figures.add(Figure(
         "02", "Window ready after the Qt import, 87 placed + 5,000 unplaced",
         median(m), median(b), baseline_name="bare QMainWindow", target="< 1 s (“well under”)",
