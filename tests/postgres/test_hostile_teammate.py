@@ -707,3 +707,319 @@ def test_an_admin_without_createrole_still_gets_a_safe_setup_and_a_warning(pg_se
             warnings = team_status(handle.db, pg.url(eve)).warnings
         assert any(f"should belong to {pg.name}_planner_definer" in w for w in warnings)
         assert any("REVOKE TEMP ON DATABASE" in w for w in warnings)
+
+
+# ------------------------------------------------------------------ EXPLAIN and index probing
+
+#: A private row of each table, as raw SQL through its view (%(cid)s: a person,
+#: %(src)s: a capture source of the writer; the owner/author left empty: filled in).
+PRIVATE_ROWS = {
+    "placement": "INSERT INTO placement (contact_id, owner, ring, position) "
+                 "VALUES (%(cid)s, '', 'inner', %(n)s)",
+    "ring_move": "INSERT INTO ring_move (contact_id, owner, from_ring, to_ring, at) "
+                 "VALUES (%(cid)s, '', NULL, 'inner', now() - interval '1 hour')",
+    "cadence_override": "INSERT INTO cadence_override (contact_id, owner, days) "
+                        "VALUES (%(cid)s, '', 7)",
+    "snooze": "INSERT INTO snooze (contact_id, owner, at, until) "
+              "VALUES (%(cid)s, '', now(), now() + interval '3 days')",
+    "note": "INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, version) "
+            "VALUES (%(cid)s, now() - interval '1 hour', 'private about them', false, now(), "
+            "now(), 1)",
+    "capture_source": "INSERT INTO capture_source (owner, kind, label, location, username, "
+                      "options, state, created_at) VALUES ('', 'imap', 'work', 'mail:993', "
+                      "'x', '{}', '{}', now())",
+    "capture_proposal": "INSERT INTO capture_proposal (owner, source_key, match_key, "
+                        "contact_id, candidate_name, candidate_email, kind, at, note, status, "
+                        "created_at, updated_at) VALUES ('', 'ics:' || %(n)s, 'c', %(cid)s, "
+                        "'', '', 'video', now() - interval '1 hour', '', 'pending', now(), "
+                        "now())",
+}
+
+#: What a teammate would probe a table with (%(ann)s: the victim, %(cid)s: a person).
+PROBES = {
+    "placement": ["ring = 'inner'", "contact_id = %(cid)s AND ring = 'inner'"],
+    "ring_move": ["to_ring = 'inner'", "contact_id = %(cid)s",
+                  "at > now() - interval '1 day'"],
+    "cadence_override": ["contact_id = %(cid)s", "days = 7"],
+    "snooze": ["contact_id = %(cid)s", "until > now()", "at > now() - interval '1 day'"],
+    "note": ["contact_id = %(cid)s", "NOT shared", "at > now() - interval '1 day'",
+             "contact_id = %(cid)s AND at > now() - interval '1 day' AND NOT shared"],
+    "capture_source": ["kind = 'imap'", "id > 0"],
+    "capture_proposal": ["contact_id = %(cid)s", "status = 'pending'", "source_key > ''",
+                         "at > now() - interval '1 day'"],
+}
+
+#: Planner settings that push PostgreSQL to the indexes.
+SETTINGS = (
+    (),
+    ("SET enable_seqscan = off",),
+    ("SET enable_seqscan = off", "SET enable_bitmapscan = off"),
+    ("SET enable_seqscan = off", "SET enable_indexscan = off"),
+    ("SET enable_seqscan = off", "SET enable_bitmapscan = off", "SET enable_indexscan = off",
+     "SET enable_indexonlyscan = off"),
+)
+
+
+def plan_nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+@pytest.fixture
+def ann_keeps_private_rows(team):
+    """ann keeps 5 private rows in each private table (about 5 people, the probed one
+    first); eve one of her own in each, about the probed person; the admin has run
+    ANALYZE (statistics exist). Returns (pg, eve, ann, the probed person, a sixth)."""
+    from tests.postgres.conftest import empty_tables
+
+    pg, eve, ann = team
+    empty_tables(pg)
+    cids = [add_person(pg, "postgres", f"Probed Person {n}") for n in range(6)]
+    for role, count in ((ann, 5), (eve, 1)):
+        for table, statement in PRIVATE_ROWS.items():
+            for n in range(count):
+                pg.sql(statement, {"cid": cids[n], "n": n}, user=role)
+    for t in postgres.PRIVATE_TABLES:
+        pg.sql(f"ANALYZE {postgres.PRIVATE_SCHEMA}.{t.name}")
+    return pg, eve, ann, cids[0], cids[5]
+
+
+def test_explain_analyze_probes_learn_nothing_of_a_teammates_private_rows(
+        ann_keeps_private_rows):
+    """Issue 18: every private table, every probe, with the planner pushed to each kind of
+    scan: the plan is a Function Scan of eve's own rows; no node scans a private table or
+    its indexes, and no count in it exceeds what eve may see."""
+    pg, eve, ann, cid, other = ann_keeps_private_rows
+    params = {"ann": ann, "cid": cid}
+    private = {t.name for t in postgres.PRIVATE_TABLES}
+    assert set(PROBES) == set(PRIVATE_ROWS) == private  # every private table is probed
+    probed = 0
+    with raw(pg, eve) as conn, conn.cursor() as cur:
+        for t in postgres.PRIVATE_TABLES:
+            cur.execute(f"SELECT count(*) FROM {t.name}")
+            (visible,) = cur.fetchone()
+            assert visible == 1  # only her own
+            owner_probe = f"{t.column} = %(ann)s"
+            for settings in SETTINGS:
+                for statement in settings:
+                    cur.execute(statement)
+                for where in [owner_probe, *(f"{owner_probe} AND {p}" for p in PROBES[t.name]),
+                              *PROBES[t.name]]:
+                    cur.execute("EXPLAIN (ANALYZE, VERBOSE, BUFFERS, FORMAT JSON) "
+                                f"SELECT * FROM {t.name} WHERE {where}", params)
+                    (plan,) = cur.fetchone()[0]
+                    for node in plan_nodes(plan["Plan"]):
+                        assert node.get("Relation Name") not in private, (t.name, where, node)
+                        assert "Index Name" not in node, (t.name, where, node)
+                        assert node.get("Rows Removed by Filter", 0) <= visible, (where, node)
+                        assert node.get("Actual Rows", 0) <= visible, (where, node)
+                        assert node.get("Rows Removed by Index Recheck", 0) == 0, node
+                    top = plan["Plan"]
+                    assert top["Node Type"] == "Function Scan", (t.name, top)
+                    assert top["Function Name"] == f"planner_rows_{t.name}"
+                    if t.column in where.split(" =")[0]:  # ann's rows: none of them
+                        assert top["Actual Rows"] == 0
+                    probed += 1
+                cur.execute("RESET ALL")
+        conn.rollback()
+    assert probed > 100
+
+
+def test_a_teammate_cannot_reach_the_private_schema_or_its_functions(ann_keeps_private_rows):
+    pg, eve, ann, cid, other = ann_keeps_private_rows
+    p = postgres.PRIVATE_SCHEMA
+    for t in postgres.PRIVATE_TABLES:
+        for statement in (f"SELECT count(*) FROM {p}.{t.name}",
+                          f"UPDATE {p}.{t.name} SET {t.column} = {t.column} RETURNING id",
+                          f"DELETE FROM {p}.{t.name} RETURNING id",
+                          f"TRUNCATE {p}.{t.name}",
+                          f"EXPLAIN SELECT * FROM {p}.{t.name}",
+                          f"SELECT * FROM {p}.planner_rows_{t.name}()",
+                          f"SELECT * FROM {p}.planner_rows_{t.name}('{ann}')"):
+            result = run(pg, eve, statement)
+            assert isinstance(result, psycopg2.errors.InsufficientPrivilege), (statement, result)
+            assert "permission denied for schema" in str(result)
+        # nor by the sequence: its last value is hidden from her
+        seq = pg.sql(f"SELECT pg_get_serial_sequence('{p}.{t.name}', 'id')")[0][0]
+        assert isinstance(run(pg, eve, "SELECT nextval(%s)", (seq,)),
+                          psycopg2.errors.InsufficientPrivilege)
+        assert pg.sql("SELECT last_value FROM pg_sequences WHERE schemaname = %s "
+                      "AND sequencename = %s", (p, seq.split(".")[1]), user=eve) == [(None,)]
+        # nor by the planner's statistics of the columns (most common values, histograms)
+        assert pg.sql("SELECT count(*) FROM pg_stats WHERE schemaname = %s AND tablename = %s",
+                      (p, t.name), user=eve) == [(0,)]
+        assert pg.sql("SELECT count(*) FROM pg_stats WHERE schemaname = %s AND tablename = %s",
+                      (p, t.name))[0][0] > 0  # (the admin's statistics do exist)
+    # the views' write function is a trigger's, and hers to call by no name
+    for statement in (f"SELECT {p}.planner_write_private()",
+                      f"SELECT public.planner_purge_contact({cid}, '{ann}')"):
+        assert isinstance(run(pg, eve, statement), psycopg2.Error), statement
+    # nor may she log the planner's nested statements (auto_explain: the functions' plans)
+    assert isinstance(run(pg, eve, "LOAD 'auto_explain'"), psycopg2.Error)
+
+
+def test_owners_cannot_be_forged_or_changed_through_the_views(ann_keeps_private_rows):
+    pg, eve, ann, cid, other = ann_keeps_private_rows
+    for t in postgres.PRIVATE_TABLES:
+        statement = PRIVATE_ROWS[t.name].replace("''", "%(claimed)s", 1) if t.column == "owner" \
+            else PRIVATE_ROWS[t.name].replace("(contact_id, at, text,",
+                                              "(author, contact_id, at, text,").replace(
+                "VALUES (", "VALUES (%(claimed)s, ")
+        args = {"cid": other, "n": 99, "claimed": ann}
+        if t.forced:  # an author claimed is the writer's own
+            pg.sql(statement, args, user=eve)
+            assert pg.sql(f"SELECT count(*) FROM {t.name} WHERE {t.column} = %s",
+                          (eve,), user=eve) == [(2,)]
+        else:
+            result = run(pg, eve, statement, args)
+            assert isinstance(result, psycopg2.errors.InsufficientPrivilege), (t.name, result)
+            assert "row-level security" in str(result)
+        # her own row cannot be given to ann, nor ann's rows touched
+        result = run(pg, eve, f"UPDATE {t.name} SET {t.column} = %s", (ann,))
+        assert isinstance(result, psycopg2.errors.InsufficientPrivilege), (t.name, result)
+        assert run(pg, eve, f"UPDATE {t.name} SET id = id WHERE {t.column} = %s RETURNING id",
+                   (ann,)) == []
+        assert run(pg, eve, f"DELETE FROM {t.name} WHERE {t.column} = %s RETURNING id",
+                   (ann,)) == []
+        assert pg.sql(f"SELECT count(*) FROM {postgres.PRIVATE_SCHEMA}.{t.name} "
+                      f"WHERE {t.column} = %s", (ann,)) == [(5,)]
+
+
+def test_set_role_and_session_authorization_do_not_change_whose_rows(ann_keeps_private_rows):
+    """Even a role made a member of ann's (an admin's mistake) reads and writes its own
+    rows through the views: they follow the login (session) role."""
+    pg, eve, ann, cid, other = ann_keeps_private_rows
+    pg.sql(f'GRANT "{ann}" TO "{eve}"')
+    try:
+        with raw(pg, eve) as conn, conn.cursor() as cur:
+            cur.execute(f'SET ROLE "{ann}"')
+            cur.execute("SELECT current_user, session_user")
+            assert cur.fetchone() == (ann, eve)
+            for t in postgres.PRIVATE_TABLES:
+                cur.execute(f"SELECT DISTINCT {t.column} FROM {t.name}")
+                assert cur.fetchall() == [(eve,)], t.name
+            cur.execute("INSERT INTO placement (contact_id, owner, ring, position) "
+                        "VALUES (%s, '', 'outer', 7) RETURNING owner", (other,))
+            assert cur.fetchone() == (eve,)
+            cur.execute("SAVEPOINT s")
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute("INSERT INTO placement (contact_id, owner, ring, position) "
+                            "VALUES (%s, %s, 'outer', 8)", (other, ann))
+            cur.execute("ROLLBACK TO SAVEPOINT s")
+            cur.execute("RESET ROLE")
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute(f'SET SESSION AUTHORIZATION "{ann}"')
+            conn.rollback()
+    finally:
+        pg.sql(f'REVOKE "{ann}" FROM "{eve}"')
+
+
+def test_shared_notes_are_the_teams_and_private_ones_their_authors(ann_keeps_private_rows):
+    pg, eve, ann, cid, other = ann_keeps_private_rows
+    nid = pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, "
+                 "version) VALUES (%s, now(), 'for the team', true, now(), now(), 1) "
+                 "RETURNING id", (cid,), user=ann)[0][0]
+    assert pg.sql("SELECT text, author FROM note WHERE author = %s", (ann,), user=eve) == [
+        ("for the team", ann)]
+    assert run(pg, eve, "UPDATE note SET text = 'eve' WHERE id = %s RETURNING id", (nid,)) == []
+    # ann unshares it: gone for eve, and the probe shows one filtered row at most (hers)
+    pg.sql("UPDATE note SET shared = false WHERE id = %s", (nid,), user=ann)
+    assert pg.sql("SELECT count(*) FROM note WHERE id = %s", (nid,), user=eve) == [(0,)]
+    assert pg.sql("SELECT count(*) FROM note WHERE id = %s", (nid,), user=ann) == [(1,)]
+
+
+def make_team_schema_2(pg, users: list[str]) -> None:
+    """A team database as team schema 2 left it: the private tables in the planner's
+    schema under forced row-level security (``<t>_own``, the notes' four policies),
+    granted to the users with their sequences; no private schema."""
+    p = postgres.PRIVATE_SCHEMA
+    for t in postgres.PRIVATE_TABLES:
+        pg.sql(f"DROP VIEW public.{t.name}")
+        pg.sql(f"ALTER TABLE {p}.{t.name} SET SCHEMA public")
+        pg.sql(f"ALTER TABLE public.{t.name} FORCE ROW LEVEL SECURITY")
+        pg.sql(f"DROP POLICY {t.name}_through_views ON public.{t.name}")
+        for user in users:
+            pg.sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON public.{t.name} TO "{user}"')
+            pg.sql(f"GRANT USAGE ON SEQUENCE public.{t.name}_id_seq TO \"{user}\"")
+    pg.sql(f"DROP SCHEMA {p} CASCADE")
+    pg.sql("UPDATE planner_meta SET value = '2' WHERE key = 'team_schema'")
+
+
+def probe(pg, role: str, statement: str, params=None) -> list[dict]:
+    """The nodes of EXPLAIN (ANALYZE) of ``statement`` as ``role``, index scans forced."""
+    with raw(pg, role) as conn, conn.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")
+        cur.execute("SET enable_bitmapscan = off")
+        cur.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", params)
+        (plan,) = cur.fetchone()[0]
+        conn.rollback()
+    return list(plan_nodes(plan["Plan"]))
+
+
+def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_server):
+    """The attack of issue 18 on the old layout, then the upgrade: every row and id kept,
+    the sequences go on, the users keep working and the probe learns nothing."""
+    from planner.domain.rings import Ring
+    from planner.services import contacts, placement
+
+    with fresh_cluster() as pg:
+        init(pg)
+        eve, ann = pg.planner_users("eve", "ann")
+        people = [add_person(pg, ann, f"Person {n}") for n in range(3)]
+        with logged_in(pg, ann):
+            for cid in people:
+                placement.move_contact(cid, Ring.INNER)
+        for cid in people:
+            private_note(pg, ann, cid, "ann's secret")
+        private_note(pg, eve, people[0], "eve's own")
+        pg.sql("ANALYZE")
+        before = {t.name: pg.sql(f"SELECT * FROM {postgres.PRIVATE_SCHEMA}.{t.name} "
+                                 "ORDER BY id") for t in postgres.PRIVATE_TABLES}
+        make_team_schema_2(pg, [eve, ann])
+        assert pg.sql("SELECT value FROM planner_meta WHERE key = 'team_schema'") == [("2",)]
+
+        # the leak: eve's own conditions are index conditions ahead of the policy
+        nodes = probe(pg, eve, "SELECT * FROM placement WHERE owner = %s AND ring = 'inner'",
+                      (ann,))
+        assert any(n.get("Relation Name") == "placement" and "Index Name" in n
+                   and n.get("Rows Removed by Filter", 0) == 3 for n in nodes), nodes
+        # a user opening it is warned; db status says the tables are readable
+        result = run_cli("--db", pg.url(eve), "db", "status")
+        assert "team schema 2" in result.stdout and "can be read by every" in result.stdout
+        with logged_in(pg, eve):  # ann's rows stay out of reach meanwhile
+            assert contacts.get_contact(people[0]).ring is None
+
+        with logged_in(pg, "postgres"):  # the admin's open upgrades the team setup
+            pass
+        assert pg.sql("SELECT value FROM planner_meta WHERE key = 'team_schema'") == [
+            (str(postgres.TEAM_SCHEMA),)]
+        after = {t.name: pg.sql(f"SELECT * FROM {postgres.PRIVATE_SCHEMA}.{t.name} "
+                                "ORDER BY id") for t in postgres.PRIVATE_TABLES}
+        assert after == before and before["placement"] and before["note"]
+        assert rls_everywhere(pg)
+        # the rights went with the tables: none left on them, the views granted instead
+        assert pg.sql("SELECT count(*) FROM information_schema.table_privileges "
+                      "WHERE table_schema = %s AND grantee IN (%s, %s)",
+                      (postgres.PRIVATE_SCHEMA, eve, ann)) == [(0,)]
+        nodes = probe(pg, eve, "SELECT * FROM placement WHERE owner = %s AND ring = 'inner'",
+                      (ann,))
+        assert [n["Node Type"] for n in nodes] == ["Function Scan"]
+        assert nodes[0]["Actual Rows"] == 0 and nodes[0].get("Rows Removed by Filter") == 0
+        nodes = probe(pg, eve, "SELECT * FROM note WHERE contact_id = %s", (people[1],))
+        assert nodes[0]["Actual Rows"] == 0 and nodes[0].get("Rows Removed by Filter") == 1
+
+        # both keep working: their rows, new ids after the old ones (sequences moved along)
+        with logged_in(pg, ann):
+            assert {contacts.get_contact(c).ring for c in people} == {Ring.INNER}
+            placement.move_contact(people[0], Ring.OUTER)
+        top = max(r[0] for r in before["ring_move"])
+        assert pg.sql("SELECT max(id) FROM ring_move", user=ann) == [(top + 1,)]
+        private_note(pg, eve, people[1], "eve again")
+        assert [r[0] for r in pg.sql("SELECT text FROM note ORDER BY id", user=eve)] == [
+            "eve's own", "eve again"]
+        assert pg.sql("SELECT count(*) FROM note", user=ann) == [(3,)]
+        with logged_in(pg, eve) as handle:
+            from planner.storage.postgres_status import team_status
+
+            assert team_status(handle.db, pg.url(eve)).warnings == ()
