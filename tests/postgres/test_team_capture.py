@@ -1,6 +1,7 @@
 """Captured touchpoints on a team database (issue 24): sources and proposals are private
-to the user who captured them (row-level security, like snoozes), checked with raw
-psycopg2 as the other role; accepting makes an ordinary, shared touchpoint."""
+to the user who captured them (postgres.PRIVATE_TABLES: stored in planner_private, read
+through views of one's own rows), checked with raw psycopg2 as the other role; accepting
+makes an ordinary, shared touchpoint."""
 
 from __future__ import annotations
 
@@ -68,9 +69,11 @@ def test_sources_and_proposals_are_their_owners_alone(team):
            "state, created_at) VALUES ('', 'ics', 'x', '/x', '', '{}', '{}', now())",
            user=bob)  # the owner is filled in
     assert sorted(pg.sql("SELECT owner FROM capture_source")) == sorted([(alice,), (bob,)])
-    for table in ("capture_source", "capture_proposal"):
-        assert (f"{table}_own",) in pg.sql(
-            "SELECT policyname FROM pg_policies WHERE tablename = %s", (table,))
+    for table in ("capture_source", "capture_proposal"):  # registered private tables
+        assert pg.sql("SELECT schemaname FROM pg_tables WHERE tablename = %s",
+                      (table,)) == [("planner_private",)]
+        with pytest.raises(psycopg2.Error, match="permission denied for schema"):
+            pg.sql(f"SELECT count(*) FROM planner_private.{table}", user=bob)
     # the accepted touchpoint is an ordinary one: the whole team reads it
     with as_user(pg, alice):
         (tp,) = [e for e in touchpoints.timeline(ada.id) if e.type.value == "touchpoint"]
