@@ -52,10 +52,12 @@ class AcceptCapturedCommand(_CaptureCommand):
         self.changed(self.done.contact_ids, bool(self.done.created_contact_ids))
 
     def undo(self) -> None:
+        assert self.done is not None  # perform() ran when the command was pushed
         svc.undo_accept(self.done)
         self.changed(self.done.contact_ids, bool(self.done.created_contact_ids))
 
     def replay(self) -> None:
+        assert self.done is not None
         svc.redo_accept(self.done)
         self.changed(self.done.contact_ids, bool(self.done.created_contact_ids))
 

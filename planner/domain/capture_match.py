@@ -9,6 +9,7 @@ nobody has, a candidate new person. The user's own addresses are nobody.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +81,16 @@ class Proposal:
         return self.contact_id is None
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str, limit: int) -> str:
+    """What a calendar or a mail header says, as one clean line: control characters and
+    line breaks (a crafted subject, a Latin-1 byte read as C1) become spaces, spaces are
+    collapsed, and it is cut at ``limit`` characters — never a reason to refuse a sync."""
+    return " ".join(_UNPRINTABLE.sub(" ", text or "").split())[:limit]
+
+
 def address_index(people: Iterable[tuple[int, Iterable[str]]]) -> dict[str, int]:
     """folded address → person id, from (id, addresses) pairs. An address two people
     share goes to the first (lowest id, as given): a proposal is one person's, and the
@@ -131,13 +142,13 @@ def matches(item: Captured, index: Mapping[str, int], own: frozenset[str] = froz
         if contact_id is not None:
             known.append(Match(key, contact_id))
         elif candidates and _usable(folded):
-            clean = " ".join((name or "").split())
+            clean = one_line(name, 200)
             if "@" in clean:
                 clean = ""  # a CN that only repeats an address is no name
             email = address.strip()
             if email[:7].lower() == "mailto:":
                 email = email[7:]
-            unknown.append(Match(key, None, clean[:200], email.strip("<> ")[:254]))
+            unknown.append(Match(key, None, clean, one_line(email.strip("<> "), 254)))
     if len(others) > CANDIDATE_LIMIT:
         unknown = []
     return known + unknown

@@ -38,6 +38,7 @@ from planner.domain.capture_match import (
     address_index,
     candidate_name,
     matches,
+    one_line,
     own_addresses,
 )
 from planner.domain.contact import clean_note, clean_text
@@ -297,7 +298,7 @@ class _Batch:
 
     def _values(self, item: Captured) -> dict:
         return {"kind": _kind(item.kind), "at": item.at.astimezone(UTC),
-                "minutes": _minutes(item.minutes), "note": clean_note(item.title or "")}
+                "minutes": _minutes(item.minutes), "note": one_line(item.title, 1000)}
 
     def _insert(self, item: Captured, match: Match) -> None:
         self.inserts.append({
