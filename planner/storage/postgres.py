@@ -247,7 +247,11 @@ def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = 
         outdated = version > 0 and read_team_schema(db) < TEAM_SCHEMA
         if outdated and migrate and not init and version == migrations.LATEST:
             if can_administer(db):
-                init = True  # the admin's open brings the team setup up to date
+                try:  # the admin's open brings the team setup up to date
+                    migrate_locked(db)
+                except DatabaseProblem as problem:  # it cannot: opened as it is, and said
+                    log.warning("the team database's security setup stays out of date: %s",
+                                problem)
             else:
                 log.warning("the team database's security setup is out of date; an admin "
                             "runs db init (see planner db status)")
@@ -543,9 +547,10 @@ END $$""")
                 f"ALTER TABLE {p}.{t.name} NO FORCE ROW LEVEL SECURITY",
                 f"REVOKE ALL ON {p}.{t.name} FROM PUBLIC",
                 _private(_ROWS_FN % {"table": t.name, "mine": t.mine(), "all": SEES_ALL}, s),
-                f"CREATE OR REPLACE VIEW {s}.{t.name} AS "
-                f"SELECT * FROM {p}.planner_rows_{t.name}()",
-                f"DROP TRIGGER IF EXISTS {t.name}_write ON {s}.{t.name}",
+                # made again each time: the view follows columns a migration added, dropped
+                # or renamed (its rights are granted again by _users_rights)
+                f"DROP VIEW IF EXISTS {s}.{t.name}",
+                f"CREATE VIEW {s}.{t.name} AS SELECT * FROM {p}.planner_rows_{t.name}()",
                 f"CREATE TRIGGER {t.name}_write INSTEAD OF INSERT OR UPDATE OR DELETE "
                 f"ON {s}.{t.name} FOR EACH ROW EXECUTE FUNCTION {p}.planner_write_private("
                 f"'{t.column}', '{'force' if t.forced else 'refuse'}')"]
