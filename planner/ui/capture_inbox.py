@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.document.capture_commands import accept_captured, capture_signals, reject_captured
+from planner.domain.errors import PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
 from planner.ui.dates import date_time_text
@@ -221,14 +222,21 @@ class CaptureInbox(QDialog):
         self.reject_button.setToolTip("Reject what is selected (Delete)")
         self.accept_person = QPushButton("Accept all for …", self)
         self.close_button = QPushButton("Close", self)
+        self.sync_button = QPushButton("Read sources a&gain", self)
+        self.sync_button.setToolTip("Read every calendar and mailbox you added again "
+                                    "(as planner capture sync does)")
+        self.sync_status = QLabel(self)
+        self.sync_status.setObjectName("captureSyncStatus")
         for button in (self.accept_button, self.reject_button, self.accept_person,
-                       self.close_button):
+                       self.close_button, self.sync_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.reject_button)
         buttons.addWidget(self.accept_person)
         buttons.addStretch(1)
+        buttons.addWidget(self.sync_status)
+        buttons.addWidget(self.sync_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -241,6 +249,8 @@ class CaptureInbox(QDialog):
         self.reject_button.clicked.connect(self.reject_selected)
         self.accept_person.clicked.connect(self.accept_all_for_person)
         self.close_button.clicked.connect(self.close)
+        self.sync_button.clicked.connect(self.sync_sources)
+        self.job = None
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         for signal in (self.kind.currentIndexChanged, self.when.dateTimeChanged,
                        self.minutes.valueChanged, self.note.textEdited):
@@ -263,6 +273,7 @@ class CaptureInbox(QDialog):
                        self.reject_button, self.accept_person):
             widget.setVisible(bool(count))
         self.empty.setVisible(not count)
+        self.sync_button.setVisible(bool(svc.list_sources()))
         if count:
             self.select_row(min(max(row, 0), count - 1))
         else:
@@ -335,6 +346,50 @@ class CaptureInbox(QDialog):
                                                and q.is_candidate)]
         edits = {q.id: self.model.edits[q.id] for q in same if q.id in self.model.edits}
         return accept_captured(self.document, same, edits)
+
+
+    # -- reading the sources again (off the GUI thread) --------------------------------------
+    def sync_sources(self) -> None:
+        """Read every registered source again in a worker (its own connection); each
+        source is one transaction, a source that fails is named and the others read."""
+        from planner.ui.background import BackgroundJob
+
+        if self.job is not None or self.document.read_only:
+            return
+        sources = svc.list_sources()
+
+        def work(progress, _cancelled):
+            said = []
+            for source in sources:
+                try:
+                    result = svc.sync_source(source.id, progress=progress)
+                    parts = [f"{n} {what}" for n, what in (
+                        (result.proposed, "new"), (result.updated, "moved"),
+                        (result.withdrawn, "withdrawn"), (result.accepted, "accepted")) if n]
+                    said.append(f"{source.label}: {', '.join(parts) or 'nothing new'}")
+                except PlannerError as exc:
+                    said.append(f"{source.label}: {exc}")
+            return said
+
+        self.job = BackgroundJob(work, self, name="capture sync")
+        self._was_watching = self.document.stop_watching()
+        self.job.connect_to(None, self._synced)
+        self.sync_button.setEnabled(False)
+        self.sync_status.setText("Reading…")
+        self.job.start()
+
+    def _synced(self, status: str, payload) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.wait()
+        self.document.refresh_all()  # auto-accepted touchpoints, new people…
+        if self._was_watching:
+            self.document.start_watching()
+        self.sync_button.setEnabled(True)
+        lines = payload if status == "ok" else [str(payload)]
+        self.sync_status.setText(lines[0] if len(lines) == 1 else f"{len(lines)} sources read")
+        self.sync_status.setToolTip("\n".join(lines))
+        capture_signals(self.document).changed.emit()
 
 
 class CaptureBadge(QToolButton):

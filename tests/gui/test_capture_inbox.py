@@ -132,3 +132,38 @@ def test_the_last_review_leaves_the_empty_state_and_hides_the_badge(qtbot, db_pa
     assert not box.accept_button.isVisible() and not window.capture.badge.isVisible()
     window.document.undo()
     assert box.model.rowCount() == 5 and window.capture.badge.text() == "5 to review"
+
+
+def test_read_sources_again_runs_off_the_gui_thread_and_shows_what_came(qtbot, db_path,
+                                                                       people, tmp_path):
+    from planner.services import capture_ics
+    from planner.storage.database import open_database
+
+    def stamp(moment):
+        return moment.strftime("%Y%m%dT%H%M%SZ")
+
+    def calendar(*uids):
+        events = "".join(
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{stamp(NOW - timedelta(days=n + 1))}\r\n"
+            f"DTEND:{stamp(NOW - timedelta(days=n + 1, minutes=-45))}\r\nSUMMARY:Lunch {uid}"
+            "\r\nATTENDEE:mailto:grace@navy.mil\r\nEND:VEVENT\r\n" for n, uid in enumerate(uids))
+        return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n"
+
+    path = tmp_path / "work.ics"
+    path.write_text(calendar("w1"))
+    opened = open_database(str(db_path))
+    try:
+        capture_ics.import_ics(path, watch=True, label="Work")
+    finally:
+        opened.close()
+    window = open_window(qtbot, db_path)
+    box = window.capture.show_inbox()
+    qtbot.waitExposed(box)
+    assert box.sync_button.isVisible() and box.model.rowCount() == 6
+    path.write_text(calendar("w1", "w2", "w3"))
+    box.sync_button.click()
+    qtbot.waitUntil(lambda: box.job is None and box.model.rowCount() == 8, timeout=10_000)
+    assert box.sync_status.text() == "Work: 2 new"
+    assert window.capture.badge.text() == "8 to review"
+    notes = {r[11] for r in read_rows(db_path, "capture_proposal")}
+    assert {"Lunch w2", "Lunch w3"} <= notes
