@@ -83,6 +83,24 @@ class PeopleIndex:
         return [row[0] for row in self._conn.execute(
             "SELECT id FROM p WHERE instr(t, ?) > 0 ORDER BY rank", (needle,))]
 
+    def first(self, needle: str, limit: int) -> list[int]:
+        """The first ``limit`` matches in name order (stops as soon as it has them)."""
+        return [row[0] for row in self._conn.execute(
+            "SELECT id FROM p WHERE instr(t, ?) > 0 ORDER BY rank LIMIT ?", (needle, limit))]
+
+    def count(self, needle: str) -> int:
+        return self._conn.execute(
+            "SELECT COUNT(*) FROM p WHERE instr(t, ?) > 0", (needle,)).fetchone()[0]
+
+    def among(self, needle: str, ids) -> set[int]:
+        """Which of ``ids`` (a few: the placed) match."""
+        ids = list(ids)
+        if not ids:
+            return set()
+        return {row[0] for row in self._conn.execute(
+            f"SELECT id FROM p WHERE id IN ({', '.join('?' * len(ids))}) AND instr(t, ?) > 0",
+            [*ids, needle])}
+
     def stale(self, ids: list[int]) -> bool:
         """True when what the file says of these people is not what the index holds (a
         name, email, organisation or tags changed, someone came or went): rebuild."""

@@ -200,3 +200,21 @@ def test_the_search_index_finds_what_sql_finds_and_follows_edits(qtbot, db_path,
     panel.unplaced_only.setChecked(True)
     assert names(model) == ([] if someone in window.document.placed_contacts()
                             else ["Quetzal Unique"])
+
+
+def test_a_short_search_is_counted_then_read_as_it_is_scrolled(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    everyone = sorted(window.document.contacts(), key=lambda c: (c.name.lower(), c.id))
+    panel.search.setText("a")
+    wanted = [c.name for c in everyone
+              if "a" in " ".join((c.name, c.email, c.organization, *c.tags)).casefold()]
+    assert model.total() == len(wanted) > PAGE and model.rowCount() == PAGE
+    placed_matches = {cid for cid, c in window.document.placed_contacts().items()
+                      if "a" in c.name.casefold() or "a" in c.email.casefold()}
+    assert model.matching_ids() == placed_matches
+    fetch_all(model)
+    assert names(model) == wanted
+    panel.search.clear()
+    assert model.total() == PEOPLE and names(model)[:PAGE] == [c.name for c in everyone][:PAGE]
