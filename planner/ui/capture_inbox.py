@@ -387,7 +387,8 @@ class CaptureInbox(QDialog):
             self.document.start_watching()
         self.sync_button.setEnabled(True)
         lines = payload if status == "ok" else [str(payload)]
-        self.sync_status.setText(lines[0] if len(lines) == 1 else f"{len(lines)} sources read")
+        text = lines[0] if len(lines) == 1 else f"{len(lines)} sources read"
+        self.sync_status.setText(text if len(text) <= 60 else text[:59] + "…")  # see tooltip
         self.sync_status.setToolTip("\n".join(lines))
         capture_signals(self.document).changed.emit()
 
