@@ -363,9 +363,9 @@ def stored_table(schema: str, table: str) -> str:
 _ADMIN = ("pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c "
           "WHERE c.oid = TG_RELID), 'MEMBER')")
 
-#: author (touchpoints, notes): current_user on insert whatever the row claims; owner
-#: (placements, moves, cadences): current_user when empty (the policies refuse another);
-#: neither changes afterwards (but by an admin removing a user).
+#: author (touchpoints) and created_by (people): current_user on insert whatever the row
+#: claims; neither changes afterwards (but by an admin removing a user). The private
+#: tables' owners and authors are stamped by their views' trigger (``_WRITE_FN``).
 _STAMP_FN = """
 CREATE OR REPLACE FUNCTION {schema}.planner_fill_%(column)s() RETURNS trigger LANGUAGE plpgsql
 SET search_path = {path} AS $$
@@ -744,9 +744,10 @@ def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
 
 def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
     """Give the SECURITY DEFINER functions to a NOLOGIN role that holds nothing but the
-    right to write the change log. Needs CREATEROLE (or a superuser); without it the
-    functions stay the admin's (still safe: pinned path, qualified names) and
-    ``db status`` says so."""
+    right to write the change log, to check and purge a person, and to read and write the
+    private tables (for their views' functions, which choose the rows). Needs CREATEROLE
+    (or a superuser); without it the functions stay the admin's (still safe: pinned path,
+    qualified names, the same rows chosen) and ``db status`` says so."""
     from planner.storage.postgres_live import DEFINER_FUNCTIONS
 
     role = definer_role(db)
@@ -912,8 +913,9 @@ class AddedUser:
 
 def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> AddedUser:
     """Create the login role if missing and grant exactly what a planner user needs:
-    CONNECT, SELECT on every planner table, INSERT/UPDATE/DELETE as ``user_rights`` says,
-    and USAGE on their sequences. A password is sent as a SCRAM verifier. Rows a removed
+    CONNECT, SELECT on every planner table (a private one's view), INSERT/UPDATE/DELETE as
+    ``user_rights`` says, and USAGE on the shared tables' sequences; nothing in the
+    private schema. A password is sent as a SCRAM verifier. Rows a removed
     user of the same name left behind are not handed to the new one."""
     if schema_version(db) == 0:
         raise DatabaseProblem("the database has no planner tables yet; run db init first")
@@ -973,8 +975,8 @@ def private_sequences(db: PostgresqlDatabase) -> list[str]:
 
 
 #: (table, the column naming whose row it is, private to that role? — None: unless shared)
-_KEYED = tuple((t.name, t.column, None if t.shared else True) for t in PRIVATE_TABLES) + (
-    ("touchpoint", "author", False),)
+_KEYED = (*((t.name, t.column, None if t.shared else True) for t in PRIVATE_TABLES),
+          ("touchpoint", "author", False))
 
 
 def tombstone(role: str) -> str:

@@ -777,7 +777,7 @@ def ann_keeps_private_rows(team):
     empty_tables(pg)
     cids = [add_person(pg, "postgres", f"Probed Person {n}") for n in range(6)]
     for role, count in ((ann, 5), (eve, 1)):
-        for table, statement in PRIVATE_ROWS.items():
+        for statement in PRIVATE_ROWS.values():
             for n in range(count):
                 pg.sql(statement, {"cid": cids[n], "n": n}, user=role)
     for t in postgres.PRIVATE_TABLES:
@@ -790,7 +790,7 @@ def test_explain_analyze_probes_learn_nothing_of_a_teammates_private_rows(
     """Issue 18: every private table, every probe, with the planner pushed to each kind of
     scan: the plan is a Function Scan of eve's own rows; no node scans a private table or
     its indexes, and no count in it exceeds what eve may see."""
-    pg, eve, ann, cid, other = ann_keeps_private_rows
+    pg, eve, ann, cid, _other = ann_keeps_private_rows
     params = {"ann": ann, "cid": cid}
     private = {t.name for t in postgres.PRIVATE_TABLES}
     assert set(PROBES) == set(PRIVATE_ROWS) == private  # every private table is probed
@@ -827,7 +827,7 @@ def test_explain_analyze_probes_learn_nothing_of_a_teammates_private_rows(
 
 
 def test_a_teammate_cannot_reach_the_private_schema_or_its_functions(ann_keeps_private_rows):
-    pg, eve, ann, cid, other = ann_keeps_private_rows
+    pg, eve, ann, cid, _other = ann_keeps_private_rows
     p = postgres.PRIVATE_SCHEMA
     for t in postgres.PRIVATE_TABLES:
         for statement in (f"SELECT count(*) FROM {p}.{t.name}",
@@ -860,7 +860,7 @@ def test_a_teammate_cannot_reach_the_private_schema_or_its_functions(ann_keeps_p
 
 
 def test_owners_cannot_be_forged_or_changed_through_the_views(ann_keeps_private_rows):
-    pg, eve, ann, cid, other = ann_keeps_private_rows
+    pg, eve, ann, _cid, other = ann_keeps_private_rows
     for t in postgres.PRIVATE_TABLES:
         statement = PRIVATE_ROWS[t.name].replace("''", "%(claimed)s", 1) if t.column == "owner" \
             else PRIVATE_ROWS[t.name].replace("(contact_id, at, text,",
@@ -889,7 +889,7 @@ def test_owners_cannot_be_forged_or_changed_through_the_views(ann_keeps_private_
 def test_set_role_and_session_authorization_do_not_change_whose_rows(ann_keeps_private_rows):
     """Even a role made a member of ann's (an admin's mistake) reads and writes its own
     rows through the views: they follow the login (session) role."""
-    pg, eve, ann, cid, other = ann_keeps_private_rows
+    pg, eve, ann, _cid, other = ann_keeps_private_rows
     pg.sql(f'GRANT "{ann}" TO "{eve}"')
     try:
         with raw(pg, eve) as conn, conn.cursor() as cur:
@@ -916,7 +916,7 @@ def test_set_role_and_session_authorization_do_not_change_whose_rows(ann_keeps_p
 
 
 def test_shared_notes_are_the_teams_and_private_ones_their_authors(ann_keeps_private_rows):
-    pg, eve, ann, cid, other = ann_keeps_private_rows
+    pg, eve, ann, cid, _other = ann_keeps_private_rows
     nid = pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, "
                  "version) VALUES (%s, now(), 'for the team', true, now(), now(), 1) "
                  "RETURNING id", (cid,), user=ann)[0][0]
