@@ -223,7 +223,13 @@ def forget_(source_id: int) -> None:
     from planner.services import capture as svc
 
     source = svc.get_source(source_id)
-    dropped = svc.remove_source(source_id)
+    if source.kind in ("caldav", "imap"):  # its password goes from the keyring with it
+        from planner.domain.capture_match import SourceKind
+        from planner.services import capture_sync
+
+        dropped = capture_sync.remove(source_id, SourceKind(source.kind))
+    else:
+        dropped = svc.remove_source(source_id)
     click.echo(f"Forgot {source.label}; {dropped} pending proposal"
                f"{'s' if dropped != 1 else ''} dropped.")
 

@@ -111,6 +111,13 @@ def test_caldav_add_sync_remove(radicale, planner, memory_keyring):
     calendar.save_event(event("two", NOW - timedelta(hours=2), attendees=("bob@example.org",)))
     every = planner("capture", "sync")  # every source, whatever its kind
     assert every.returncode == 0 and "Work: 1 new" in every.stdout, every.stderr
+    # the general `capture forget` takes a remote source's password with it too
+    kept = dict(memory_keyring.store)
+    home = planner("capture", "caldav", "add", url, "--user", radicale_server.USER,
+                   "--password-stdin", "--label", "Home", stdin=radicale_server.PASSWORD)
+    assert home.returncode == 0 and len(memory_keyring.store) == len(kept) + 1, home.stderr
+    assert planner("capture", "forget", "2").returncode == 0
+    assert memory_keyring.store == kept
     radicale.stop()
     down = one_line(planner("capture", "caldav", "sync"))
     assert down == f"planner: cannot reach 127.0.0.1:{radicale.port} (the connection was refused)"
