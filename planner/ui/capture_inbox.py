@@ -42,8 +42,8 @@ from planner.ui.icons import kind_icon
 COLUMNS = ("When", "Person", "Kind", "Length", "Note", "From")
 EMPTY = ("<p style='font-size: large'><b>Nothing to review</b></p>"
          "<p>Meetings from your calendar files, CalDAV calendars and mail wait here until "
-         "you accept or reject them.<br>Add a source with <code>planner capture ics FILE "
-         "--watch</code> (or <code>caldav</code> / <code>imap</code>).</p>")
+         "you accept or reject them.<br>Add one with <b>Sources…</b> below (or "
+         "<code>planner capture ics FILE --watch</code>).</p>")
 
 
 class ProposalModel(QAbstractTableModel):
@@ -227,8 +227,13 @@ class CaptureInbox(QDialog):
                                     "(as planner capture sync does)")
         self.sync_status = QLabel(self)
         self.sync_status.setObjectName("captureSyncStatus")
+        self.sources_button = QPushButton("&Sources…", self)
+        self.sources_button.setAccessibleName("Capture sources")
+        self.sources_button.setToolTip("Add or remove the calendars and mailboxes read")
+        self.sources_button.clicked.connect(self.open_sources)
+        self.sources = None
         for button in (self.accept_button, self.reject_button, self.accept_person,
-                       self.close_button, self.sync_button):
+                       self.close_button, self.sync_button, self.sources_button):
             button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
@@ -237,6 +242,7 @@ class CaptureInbox(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.sync_status)
         buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.sources_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -378,6 +384,20 @@ class CaptureInbox(QDialog):
         self.sync_status.setText("Reading…")
         self.job.start()
 
+    def open_sources(self):
+        """The sources dialog (modeless, one per inbox)."""
+        from planner.ui.capture_sources_dialog import CaptureSourcesDialog
+
+        if self.sources is None:
+            self.sources = CaptureSourcesDialog(self.document, self)
+            self.sources.finished.connect(lambda _r: self.refresh())
+        else:
+            self.sources.refresh()
+        self.sources.show()
+        self.sources.raise_()
+        self.sources.activateWindow()
+        return self.sources
+
     def _synced(self, status: str, payload) -> None:
         job, self.job = self.job, None
         if job is not None:
@@ -427,6 +447,9 @@ class CaptureReview(QObject):
         self.action.setObjectName("reviewCaptured")
         self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.action.triggered.connect(self.show_inbox)
+        from planner.ui.capture_sources_dialog import sources_action
+
+        self.sources_action = sources_action(window, self.show_sources)
         self.badge = CaptureBadge(self.document, window)
         self.badge.clicked.connect(self.show_inbox)
         signals = capture_signals(self.document)
@@ -446,6 +469,13 @@ class CaptureReview(QObject):
         return self.inbox
 
 
+    def show_sources(self):
+        """Log → Capture sources…: the inbox's sources dialog (the inbox stays hidden)."""
+        if self.inbox is None:
+            self.inbox = CaptureInbox(self.document, self.window)
+        return self.inbox.open_sources()
+
+
 def install(window) -> CaptureReview:
     """Add the review to ``window``: its action in the Log menu, its badge in the status
     bar. Returns the controller (``window.capture``)."""
@@ -454,5 +484,6 @@ def install(window) -> CaptureReview:
     if menu is not None:
         menu.addSeparator()
         menu.addAction(review.action)
+        menu.addAction(review.sources_action)
     window.statusBar().addPermanentWidget(review.badge)
     return review

@@ -1,0 +1,230 @@
+"""The capture sources dialog, driven with mouse and keys like a person: a calendar folder
+added (only the file dialog's question is answered by the test), shown and stored;
+"Accept automatically" stored; Remove asks first; a CalDAV calendar added against a real
+Radicale (tests/helpers/radicale_server.py) — a wrong password is said in the form with
+what was typed kept, the right one adds it with its password in the keyring; a
+self-signed certificate is trusted by its fingerprint from the form."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from planner.services import capture as svc
+from tests.gui.helpers import open_window, populate, read_rows
+from tests.helpers.radicale_server import PASSWORD, USER, Radicale
+
+LEFT = Qt.MouseButton.LeftButton
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def ics(uid: str, days_ago: int, attendee: str) -> str:
+    start = NOW - timedelta(days=days_ago)
+    stamp = start.strftime("%Y%m%dT%H%M%SZ")
+    end = (start + timedelta(minutes=45)).strftime("%Y%m%dT%H%M%SZ")
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//planner tests//EN\r\n"
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:{stamp}\r\nDTSTART:{stamp}\r\n"
+            f"DTEND:{end}\r\nSUMMARY:Coffee\r\nORGANIZER:mailto:me@example.org\r\n"
+            f"ATTENDEE:mailto:{attendee}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.fixture
+def window(qtbot, db_path):
+    populate(db_path, extra={"Ada Lovelace": (None, {"email": "ada@example.org"})})
+    return open_window(qtbot, db_path)
+
+
+def open_sources(qtbot, window):
+    """Log → Capture sources… by its shortcut."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.capture.inbox is not None
+                    and window.capture.inbox.sources is not None
+                    and window.capture.inbox.sources.isVisible())
+    return window.capture.inbox.sources
+
+
+def stored_options(db_path, source_id: int) -> dict:
+    for row in read_rows(db_path, "capture_source"):
+        if row[0] == source_id:
+            return next(json.loads(v) for v in row if isinstance(v, str) and v.startswith("{")
+                        and "auto_accept" in v)
+    raise AssertionError(f"no source {source_id} on disk")
+
+
+def test_add_a_calendar_folder_auto_accept_and_remove(qtbot, db_path, window, tmp_path,
+                                                      monkeypatch):
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    (folder / "work.ics").write_text(ics("one@test", 2, "ada@example.org"))
+    dialog = open_sources(qtbot, window)
+    assert dialog.empty.isVisible() and not dialog.remove_button.isEnabled()
+    asked = []
+    monkeypatch.setattr(dialog, "ask", lambda what: asked.append(what) or str(folder))
+    qtbot.mouseClick(dialog.add_folder, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.view.topLevelItemCount() == 1)
+    assert asked == ["folder"]
+    item = dialog.view.topLevelItem(0)
+    assert [item.text(c) for c in range(3)] == ["Calendar folder", "calendars",
+                                                 str(folder.resolve())]
+    [source] = svc.list_sources()
+    assert (source.kind, source.location, source.auto_accept) == ("ics", str(folder.resolve()),
+                                                                  False)
+    # read at once, as capture ics --watch does: Ada, and the organiser as a new person
+    assert dialog.status.text().startswith("Added calendars: 2 new")
+    assert svc.pending_count() == 2
+
+    # Accept automatically: a click, stored in the file
+    assert dialog.remove_button.isEnabled() and dialog.auto_accept.isEnabled()
+    qtbot.mouseClick(dialog.auto_accept, LEFT)
+    assert svc.get_source(source.id).auto_accept
+    assert stored_options(db_path, source.id)["auto_accept"] is True
+    dialog.auto_accept.setFocus()
+    QTest.keyClick(dialog.auto_accept, Qt.Key.Key_Space)
+    assert stored_options(db_path, source.id)["auto_accept"] is False
+    qtbot.mouseClick(dialog.auto_accept, LEFT)
+    dialog.close()
+    dialog = open_sources(qtbot, window)  # shown again: read from the database
+    assert dialog.auto_accept.isChecked()
+
+    # Remove asks first: Keep keeps it, Remove removes it and its pending proposal
+    qtbot.mouseClick(dialog.remove_button, LEFT)
+    box = dialog.question
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box.keep_button, LEFT)
+    assert [s.id for s in svc.list_sources()] == [source.id]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.remove_button.setFocus()
+    QTest.keyClick(dialog.remove_button, Qt.Key.Key_Space)
+    box = dialog.question
+    qtbot.waitUntil(box.isVisible)
+    assert "calendars" in box.text()
+    qtbot.mouseClick(box.remove_button, LEFT)
+    assert svc.list_sources() == []
+    assert read_rows(db_path, "capture_source") == []
+    assert svc.pending_count() == 0
+    assert dialog.empty.isVisible()
+
+
+def test_your_addresses(qtbot, window):
+    dialog = open_sources(qtbot, window)
+    dialog.addresses.setFocus()
+    QTest.keyClicks(dialog.addresses, "Me@Example.org, me@work.example")
+    QTest.keyClick(dialog.addresses, Qt.Key.Key_Return)
+    assert svc.own_address_list() == ["me@example.org", "me@work.example"]
+    dialog.addresses.selectAll()
+    QTest.keyClicks(dialog.addresses, "not an address")
+    qtbot.mouseClick(dialog.save_addresses, LEFT)
+    assert "not an e-mail address" in dialog.status.text()
+    assert svc.own_address_list() == ["me@example.org", "me@work.example"]
+
+
+def make_calendar(server: Radicale, **client_options):
+    import caldav
+
+    client = caldav.DAVClient(server.base + "/", username=USER, password=PASSWORD,
+                              **client_options)
+    return client.principal().make_calendar(name="work", cal_id="work")
+
+
+@pytest.fixture
+def radicale(tmp_path):
+    server = Radicale(tmp_path / "radicale")
+    server.configure()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def radicale_tls(tmp_path):
+    server = Radicale(tmp_path / "radicale-tls", tls=True)
+    server.configure()
+    server.start()
+    yield server
+    server.stop()
+
+
+def fill_caldav(qtbot, dialog, url: str, password: str) -> None:
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(dialog.add_caldav, LEFT)
+    form = dialog.form
+    assert form.isVisible() and form.url.hasFocus()
+    QTest.keyClicks(form.url, url)
+    QTest.keyClick(form.url, Qt.Key.Key_Tab)
+    QTest.keyClicks(form.user, USER)
+    form.password.setFocus()
+    QTest.keyClicks(form.password, password)
+
+
+def test_add_caldav_wrong_then_right_password(qtbot, window, radicale, memory_keyring,
+                                              caplog):
+    caplog.set_level(logging.DEBUG)
+    make_calendar(radicale)
+    window.capture.action.trigger()  # the inbox, then its Sources… button
+    inbox = window.capture.inbox
+    qtbot.waitExposed(inbox)
+    qtbot.mouseClick(inbox.sources_button, LEFT)
+    dialog = inbox.sources
+    qtbot.waitExposed(dialog)
+    fill_caldav(qtbot, dialog, radicale.calendar_url(), "wrong-password")
+    form = dialog.form
+    assert form.password.echoMode() == form.password.EchoMode.Password
+    QTest.keyClick(form.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.job is None and "refused" in form.message.text(),
+                    timeout=20000)
+    assert form.message.isVisible() and not form.trust_button.isVisible()
+    assert "user name or password" in form.message.text()
+    assert form.url.text() == radicale.calendar_url() and form.user.text() == USER
+    assert svc.list_sources() == []
+    assert memory_keyring.store == {}
+    assert form.password.hasFocus()  # selected: typing replaces the wrong one
+    QTest.keyClicks(form.password, PASSWORD)
+    qtbot.mouseClick(form.add_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None and not form.isVisible(), timeout=20000)
+    [source] = svc.list_sources()
+    assert (source.kind, source.location, source.username) == (
+        "caldav", radicale.calendar_url(), USER)
+    assert [dialog.view.topLevelItem(0).text(c) for c in (0, 2)] == [
+        "CalDAV calendar", radicale.calendar_url()]
+    secret = source.options["secret"]
+    assert memory_keyring.store == {("mentorship-planner", secret): PASSWORD}
+    assert form.password.text() == ""
+    assert PASSWORD not in caplog.text and "wrong-password" not in caplog.text
+
+    # removed: the keyring password goes with it
+    qtbot.mouseClick(dialog.remove_button, LEFT)
+    qtbot.waitUntil(dialog.question.isVisible)
+    assert "keyring" in dialog.question.text()
+    qtbot.mouseClick(dialog.question.remove_button, LEFT)
+    assert svc.list_sources() == [] and memory_keyring.store == {}
+
+
+def test_trust_a_self_signed_certificate(qtbot, window, radicale_tls, memory_keyring):
+    make_calendar(radicale_tls, ssl_verify_cert=str(radicale_tls.folder / "tls" /
+                                                    "localhost.crt"))
+    dialog = open_sources(qtbot, window)
+    fill_caldav(qtbot, dialog, radicale_tls.calendar_url(), PASSWORD)
+    form = dialog.form
+    qtbot.mouseClick(form.add_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None and form.trust_button.isVisible(),
+                    timeout=20000)
+    from planner.sources.tls import show_fingerprint
+
+    assert show_fingerprint(radicale_tls.fingerprint) in form.message.text()
+    assert "--trust-certificate" not in form.message.text()
+    assert svc.list_sources() == []
+    assert form.password.text() == PASSWORD  # nothing typed is lost
+    QTest.keyClick(form.trust_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.job is None and not form.isVisible(), timeout=20000)
+    [source] = svc.list_sources()
+    assert source.options["trusted"] == radicale_tls.fingerprint
