@@ -53,7 +53,7 @@ from planner.ui.dates import date_time_text
 log = logging.getLogger(__name__)
 
 KINDS = {"ics": "Calendar file", "caldav": "CalDAV calendar", "imap": "Mailbox (IMAP)"}
-COLUMNS = ("Kind", "Name", "Location", "Last read")
+COLUMNS = ("Kind", "Name", "Location", "Last read", "Accepted")
 FILE, FOLDER = "file", "folder"
 
 
@@ -200,7 +200,7 @@ class RemoteForm(QGroupBox):
         trust that certificate."""
         self.fingerprint = fingerprint
         self.message.setText(text)
-        self.message.setStyleSheet("QLabel { color: palette(highlighted-text); "
+        self.message.setStyleSheet("QLabel { color: white; "
                                    "background: #b3261e; padding: 6px; border-radius: 4px; }"
                                    if text else "")
         self.message.setVisible(bool(text))
@@ -239,11 +239,13 @@ class CaptureSourcesDialog(QDialog):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setUniformRowHeights(True)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # URLs: both ends matter
         header = self.view.header()
         header.setStretchLastSection(False)
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(column, mode)
         self.empty = QLabel("<b>No sources yet.</b> Add a calendar file or folder (exported "
@@ -338,7 +340,9 @@ class CaptureSourcesDialog(QDialog):
         for source in self.sources:
             item = QTreeWidgetItem([_kind_text(source), source.label, source.location,
                                     date_time_text(source.last_sync_at)
-                                    if source.last_sync_at else "not yet"])
+                                    if source.last_sync_at else "not yet",
+                                    "automatically" if source.auto_accept
+                                    else "after review"])
             item.setData(0, Qt.ItemDataRole.UserRole, source.id)
             item.setToolTip(2, source.location)
             self.view.addTopLevelItem(item)

@@ -86,6 +86,7 @@ def test_add_a_calendar_folder_auto_accept_and_remove(qtbot, db_path, window, tm
     qtbot.mouseClick(dialog.auto_accept, LEFT)
     assert svc.get_source(source.id).auto_accept
     assert stored_options(db_path, source.id)["auto_accept"] is True
+    assert dialog.view.topLevelItem(0).text(4) == "automatically"
     dialog.auto_accept.setFocus()
     QTest.keyClick(dialog.auto_accept, Qt.Key.Key_Space)
     assert stored_options(db_path, source.id)["auto_accept"] is False
