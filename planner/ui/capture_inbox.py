@@ -389,7 +389,8 @@ class CaptureInbox(QDialog):
         from planner.ui.capture_sources_dialog import CaptureSourcesDialog
 
         if self.sources is None:
-            self.sources = CaptureSourcesDialog(self.document, self)
+            # the window's child, not the inbox's: its keys are not the inbox's keys
+            self.sources = CaptureSourcesDialog(self.document, self.parentWidget() or self)
             self.sources.finished.connect(lambda _r: self.refresh())
         else:
             self.sources.refresh()

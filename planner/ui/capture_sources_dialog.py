@@ -94,13 +94,13 @@ class RemoteForm(QGroupBox):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.label = QLineEdit(self)
         self.label.setPlaceholderText("optional")
-        self.inbox = QCheckBox("Also read &INBOX (mail you received)", self)
+        self.inbox = QCheckBox("Also read INBO&X (mail you received)", self)
         self.keep_subject = QCheckBox("&Keep the subject as the note", self)
         self.rows: dict[str, QLabel] = {}
         for key, text, field, name in (
-                ("url", "Calendar &URL", self.url, "Calendar URL"),
-                ("host", "&Server", self.host, "Mail server"),
-                ("port", "P&ort", self.port, "Port"),
+                ("url", "Calendar UR&L", self.url, "Calendar URL"),
+                ("host", "Ser&ver", self.host, "Mail server"),
+                ("port", "Por&t", self.port, "Port"),
                 ("security", "Securit&y", self.security, "Security"),
                 ("user", "User &name", self.user, "User name"),
                 ("password", "&Password", self.password, "Password"),
@@ -127,9 +127,9 @@ class RemoteForm(QGroupBox):
         self.busy.setMaximumHeight(8)
         self.busy.setAccessibleName("Trying the server")
         self.busy.hide()
-        self.add_button = QPushButton("&Add", self)
+        self.add_button = QPushButton("A&dd", self)
         self.add_button.setAccessibleName("Add this source")
-        self.trust_button = QPushButton("&Trust this certificate", self)
+        self.trust_button = QPushButton("Trust t&his certificate", self)
         self.trust_button.setAccessibleName("Trust this certificate and try again")
         self.trust_button.hide()
         self.cancel_button = QPushButton("Cancel", self)

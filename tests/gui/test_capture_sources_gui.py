@@ -48,7 +48,9 @@ def open_sources(qtbot, window):
     qtbot.waitUntil(lambda: window.capture.inbox is not None
                     and window.capture.inbox.sources is not None
                     and window.capture.inbox.sources.isVisible())
-    return window.capture.inbox.sources
+    dialog = window.capture.inbox.sources
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
 
 
 def stored_options(db_path, source_id: int) -> dict:
@@ -87,8 +89,9 @@ def test_add_a_calendar_folder_auto_accept_and_remove(qtbot, db_path, window, tm
     assert svc.get_source(source.id).auto_accept
     assert stored_options(db_path, source.id)["auto_accept"] is True
     assert dialog.view.topLevelItem(0).text(4) == "automatically"
-    dialog.auto_accept.setFocus()
-    QTest.keyClick(dialog.auto_accept, Qt.Key.Key_Space)
+    dialog.view.setFocus()
+    QTest.keyClick(dialog.view, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # a&utomatically
+    qtbot.waitUntil(lambda: not dialog.auto_accept.isChecked())  # a mnemonic animates a click
     assert stored_options(db_path, source.id)["auto_accept"] is False
     qtbot.mouseClick(dialog.auto_accept, LEFT)
     dialog.close()
@@ -103,10 +106,11 @@ def test_add_a_calendar_folder_auto_accept_and_remove(qtbot, db_path, window, tm
     assert [s.id for s in svc.list_sources()] == [source.id]
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
-    dialog.remove_button.setFocus()
-    QTest.keyClick(dialog.remove_button, Qt.Key.Key_Space)
+    dialog.view.setFocus()
+    kept = box
+    QTest.keyClick(dialog.view, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # &Remove…
+    qtbot.waitUntil(lambda: dialog.question is not kept and dialog.question.isVisible())
     box = dialog.question
-    qtbot.waitUntil(box.isVisible)
     assert "calendars" in box.text()
     qtbot.mouseClick(box.remove_button, LEFT)
     assert svc.list_sources() == []
@@ -229,3 +233,52 @@ def test_trust_a_self_signed_certificate(qtbot, window, radicale_tls, memory_key
     qtbot.waitUntil(lambda: dialog.job is None and not form.isVisible(), timeout=20000)
     [source] = svc.list_sources()
     assert source.options["trusted"] == radicale_tls.fingerprint
+
+
+@pytest.fixture
+def dovecot(tmp_path):
+    from tests.helpers.dovecot_server import Dovecot
+
+    server = Dovecot(tmp_path / "dovecot")
+    server.configure()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+def test_add_imap_with_inbox_and_subject_after_trusting(qtbot, window, dovecot,
+                                                        memory_keyring):
+    from tests.helpers.dovecot_server import PASSWORD as MAIL_PASSWORD
+    from tests.helpers.dovecot_server import USER as MAIL_USER
+
+    dialog = open_sources(qtbot, window)
+    qtbot.mouseClick(dialog.add_imap, LEFT)
+    form = dialog.form
+    assert form.host.isVisible() and not form.url.isVisible() and form.host.hasFocus()
+    QTest.keyClicks(form.host, "127.0.0.1")
+    form.port.setFocus()
+    form.port.selectAll()
+    QTest.keyClicks(form.port, str(dovecot.imaps))
+    form.user.setFocus()
+    QTest.keyClicks(form.user, MAIL_USER)
+    form.password.setFocus()
+    QTest.keyClicks(form.password, MAIL_PASSWORD)
+    qtbot.mouseClick(form.inbox, LEFT)
+    form.keep_subject.setFocus()
+    QTest.keyClick(form.keep_subject, Qt.Key.Key_Space)
+    QTest.keyClick(form.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.job is None and form.trust_button.isVisible(),
+                    timeout=20000)
+    assert svc.list_sources() == [] and memory_keyring.store == {}
+    assert form.inbox.isChecked() and form.keep_subject.isChecked()  # nothing lost
+    qtbot.mouseClick(form.trust_button, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None and not form.isVisible(), timeout=20000)
+    [source] = svc.list_sources()
+    assert (source.kind, source.location, source.username) == (
+        "imap", f"127.0.0.1:{dovecot.imaps}", MAIL_USER)
+    assert source.options["keep_subject"] is True
+    assert {"name": "INBOX", "sent": False} in source.options["folders"]
+    assert source.options["trusted"] == dovecot.fingerprint
+    assert memory_keyring.store == {("mentorship-planner", source.options["secret"]):
+                                    MAIL_PASSWORD}
+    assert dialog.view.topLevelItem(0).text(0) == "Mailbox (IMAP)"
