@@ -99,6 +99,8 @@ class Reminders(QObject):
         return agenda(tz=local_zone())
 
     def refresh(self, *_args) -> None:
+        if self.tray.closed:  # queued before the window went away: nothing to show it on
+            return
         try:
             self.tray.update(self.agenda())
         except PlannerError as exc:  # a team database out of reach: keep the last count

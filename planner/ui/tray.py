@@ -61,6 +61,7 @@ class ReminderTray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.count = 0
+        self.closed = False
 
     def _add(self, text: str, signal) -> QAction:
         action = QAction(text, self.menu)
@@ -75,6 +76,8 @@ class ReminderTray(QObject):
 
     def update(self, agenda: Agenda) -> None:
         """Count and tooltip from the day's agenda; Snooze all only when someone is due."""
+        if self.closed:  # a refresh queued before the window closed (its menu is gone)
+            return
         self.count = len(agenda.due)
         self.icon.setIcon(badge_icon(self.count))
         self.icon.setToolTip(f"Mentorship Planner — {tray_tooltip(agenda)}")
@@ -98,5 +101,8 @@ class ReminderTray(QObject):
         self.icon.showMessage(*args)
 
     def close(self) -> None:
+        if self.closed:  # once: its menu is gone after the first
+            return
+        self.closed = True
         self.icon.hide()
         self.menu.deleteLater()

@@ -183,3 +183,18 @@ def test_preferences_reminders_tab_stores_the_time_the_tray_and_start_at_login(
     tick(dialog.reminders.login)
     dialog.accept()
     assert not entry.exists()
+
+
+def test_a_refresh_queued_before_the_window_went_away_does_nothing(qtbot, db_path):
+    """The tray's first count waits for the event loop (issue 23); a window closed before
+    that (or a change signal after it) must not touch the tray's deleted menu."""
+    write_people(db_path)
+    window = open_window(qtbot, db_path)
+    reminders = window.reminders
+    reminders.shutdown()
+    qtbot.wait(50)  # the menu's deleteLater runs
+    reminders.refresh()  # what a queued timer or a late document signal calls
+    window.document.contacts_changed.emit([])
+    reminders.shutdown()  # twice is harmless too
+    qtbot.wait(20)
+    assert reminders.tray.closed
