@@ -20,10 +20,13 @@ def write_people(db_path: Path) -> date:
     yesterday) whose birthday is tomorrow — as of today 09:00 local. Returns today."""
     today = datetime.now(local_zone()).date()
     nine = at(today, 9)
+    # Ada's touch is seven days before 09:00 or before now, whichever is earlier:
+    # "overdue 4 days" (whole 24 h periods past her due moment) at any hour of the day
+    ada_touch = min(nine, datetime.now(local_zone())) - timedelta(days=7)
     handle = open_database(str(db_path))
     try:
         ada = contacts.add_contact("Ada", ring=Ring.INNER)
-        touchpoints.log_touchpoint(ada.id, "im", at=nine - timedelta(days=7))
+        touchpoints.log_touchpoint(ada.id, "im", at=ada_touch)
         grace = contacts.add_contact("Grace", ring=Ring.MIDDLE)
         touchpoints.log_touchpoint(grace.id, "im", at=nine - timedelta(days=14, hours=1))
         contacts.add_contact("Linus", ring=Ring.MIDDLE)
