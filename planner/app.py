@@ -19,7 +19,7 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
     """
     from planner.document.document import PlannerDocument
     from planner.storage.database import open_database
-    from planner.ui.main_window import MainWindow
+    from planner.ui.window.main_window import MainWindow
 
     opened = reuse or open_database(database, read_only=read_only is not None)
     document = PlannerDocument(opened)
@@ -33,7 +33,7 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
         daily_backup(window, opened)
     if watch:
         document.start_watching()
-    from planner.ui.reminders import attach_reminders
+    from planner.ui.focus.reminders import attach_reminders
 
     # the tray icon, This week's review and snoozes; the daily notification only in a
     # window that watches its database (the running app, not a test's window)
@@ -238,10 +238,10 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
 
     setup_logging()
     app = make_application()
-    from planner.ui import theme
+    from planner.ui.common import theme
 
     theme.apply_theme(theme.saved_choice(), app)
-    from planner.ui.passphrase_dialog import is_encrypted_database, unlock_and_run
+    from planner.ui.security.passphrase_dialog import is_encrypted_database, unlock_and_run
 
     if database is None and not os.environ.get("PLANNER_DB"):
         from planner.switching import reopen_last_team_database

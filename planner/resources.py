@@ -8,7 +8,7 @@ One lookup for both ways the app runs:
 
 Pure pathlib on purpose: no Qt import here, so the command line (``--self-test``)
 can check the resources without a display. Qt helpers (a cached ``QIcon`` per
-path) belong in ``planner.ui.icons``.
+path) belong in ``planner.ui.common.icons``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def open_team_database(window):
     """The team database dialog (opened, not exec'd); once it connects, the window is
     replaced by one on the team database. Returns the dialog; its ``switched_to`` is the
     new window (None until then, or when opening failed: this window stays)."""
-    from planner.ui.team_dialog import TeamDatabaseDialog
+    from planner.ui.team.team_dialog import TeamDatabaseDialog
 
     dialog = TeamDatabaseDialog(window, window.settings)
     dialog.switched_to = None
@@ -73,7 +73,7 @@ def switch_to_file(window, path: str):
 
     from planner.domain.errors import PlannerError
     from planner.storage.target import resolve_target
-    from planner.ui.passphrase_dialog import is_encrypted_database
+    from planner.ui.security.passphrase_dialog import is_encrypted_database
 
     target = resolve_target(path)
     current = window.document.database.path
@@ -135,7 +135,7 @@ def leave_demo(window, own_database):
 
 def _unlock_then_switch(window, spec: str, lock) -> None:
     from planner.storage.models import db_proxy
-    from planner.ui.passphrase_dialog import Unlocker
+    from planner.ui.security.passphrase_dialog import Unlocker
 
     unlocker = Unlocker(spec, parent=window)
 
@@ -200,7 +200,7 @@ def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
     finally:
         QApplication.restoreOverrideCursor()
     log.info("switched from %s to %s", old.target.display(), opened.target.display())
-    from planner.ui.team_dialog import remember_last_database
+    from planner.ui.team.team_dialog import remember_last_database
 
     remember_last_database(new.settings, opened.target.url)  # a plain `planner` reopens it
     install_error_handler(new)
@@ -241,7 +241,7 @@ def reopen_last_team_database(app):
     from PySide6.QtCore import QSettings, QTimer
 
     from planner.domain.errors import PlannerError
-    from planner.ui.team_dialog import last_team_database
+    from planner.ui.team.team_dialog import last_team_database
 
     url = last_team_database(QSettings())
     if url is None:
@@ -285,7 +285,7 @@ def ask_team_password_then_run(app, database: str, problem: Exception, *,
 
     from planner.storage.database import open_database
     from planner.storage.postgres import account_for_url
-    from planner.ui.team_dialog import TeamDatabaseDialog
+    from planner.ui.team.team_dialog import TeamDatabaseDialog
 
     dialog = TeamDatabaseDialog(None, QSettings(), intro="The team database needs your "
                                 "password (the system keyring has none for it).")

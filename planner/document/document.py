@@ -4,8 +4,8 @@ Views read the cached contacts and listen to precise signals; nothing in the
 UI runs SQL. The cache holds the placed people (the canvas, This week, the fill)
 and whoever else was asked for by id (:meth:`contact` reads them on demand): the
 wider network is not loaded at start (issue 23) — the people list reads it a page at
-a time (planner.ui.contact_model). Every user action is one service call (one transaction) wrapped
-in one undo command.
+a time (planner.ui.people.contact_model). Every user action is one service call (one
+transaction) wrapped in one undo command.
 """
 
 from __future__ import annotations

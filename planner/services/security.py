@@ -30,7 +30,7 @@ Hooks for Settings → Security (the preferences dialog)
     :func:`change_database_key`, :func:`decrypt_database`,
     :func:`remember_key` / :func:`forget_key` (a "remember on this machine"
     switch). All of them may block on the keyring and take seconds on a big
-    file: run them with ``planner.ui.secret_worker.run_in_background``, after
+    file: run them with ``planner.ui.security.secret_worker.run_in_background``, after
     closing the window's own connection (``opened.close()`` on the GUI thread);
     the conversion needs the file to itself and refuses while it is in use.
     Reopen afterwards with ``open_database(path, key=…)``. No Qt here.

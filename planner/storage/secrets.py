@@ -15,7 +15,7 @@
   shows a message); callers then ask for the passphrase instead. Nothing ever
   falls back to storing a secret in a plain file.
 * These calls may block (a keychain waiting for its unlock prompt): the GUI
-  runs them off its thread (``planner.ui.secret_worker``).
+  runs them off its thread (``planner.ui.security.secret_worker``).
 """
 
 from __future__ import annotations

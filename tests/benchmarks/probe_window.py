@@ -110,7 +110,7 @@ def main() -> None:
     import planner.cli
     import planner.document.document as document_module
     import planner.storage.database
-    import planner.ui.main_window  # noqa: F401
+    import planner.ui.window.main_window  # noqa: F401
     from planner.cli import main as planner_main
 
     # (the commands' modules are not imported: `planner` with no command needs none of

@@ -122,7 +122,7 @@ def stub_document(qapp):
 def test_timeline_first_page(benchmark, figures, open_db, big_db, history_20k_db, stub_document,
                              scope):
     """Opening a timeline: the model reads its first page (100 entries + day headers)."""
-    from planner.ui.timeline_model import TimelineModel
+    from planner.ui.timeline.timeline_model import TimelineModel
 
     big, small = open_db(big_db), open_db(history_20k_db)
     person = {id(big): busiest_contact(big_db), id(small): busiest_contact(history_20k_db)}

@@ -74,7 +74,7 @@ def plain_copy(view):
     from PySide6.QtGui import QBrush, QColor, QPen
     from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
-    from planner.ui.geometry import RADIUS
+    from planner.ui.rings.geometry import RADIUS
 
     scene = QGraphicsScene(view.scene().sceneRect())
     for ring in view.scene().rings:

@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from planner.domain.rings import RING_ORDER, Ring
-from planner.ui.geometry import RADIUS
+from planner.ui.rings.geometry import RADIUS
 
 WINDOW_SIZE = (1280, 820)
 
@@ -144,7 +144,7 @@ def open_window(
 
 def quick_animations(monkeypatch, ms: int = 50) -> None:
     """Nodes still glide (the same code runs), just faster, to keep the suite quick."""
-    from planner.ui import node_item
+    from planner.ui.rings import node_item
 
     monkeypatch.setattr(node_item, "ANIMATION_MS", ms)
 

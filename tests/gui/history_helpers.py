@@ -164,7 +164,7 @@ def save_with_enter(qtbot, dialog) -> None:
 # -- reading the views -----------------------------------------------------------------------
 def model_rows(model) -> list[tuple[bool, object]]:
     """(is day header, header text or entry) for every loaded row of a timeline model."""
-    from planner.ui.timeline_model import Role
+    from planner.ui.timeline.timeline_model import Role
 
     out = []
     for row in range(model.rowCount()):
@@ -197,7 +197,7 @@ def first_entry(model):
 
 
 def entry_row(model, entry_id: str) -> int | None:
-    from planner.ui.timeline_model import Role
+    from planner.ui.timeline.timeline_model import Role
 
     for row in range(model.rowCount()):
         if model.index(row).data(Role.ENTRY_ID) == entry_id:
@@ -207,7 +207,7 @@ def entry_row(model, entry_id: str) -> int | None:
 
 def contact_list_last_touch(window, contact_id: int) -> str:
     """The Last touch cell of a person in the contact list, as shown."""
-    from planner.ui.contact_model import COLUMNS
+    from planner.ui.people.contact_model import COLUMNS
 
     model = window.contact_list.model
     return model.index(model.row_of(contact_id), COLUMNS.index("Last touch")).data()

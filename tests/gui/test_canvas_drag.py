@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
 from planner.services import contacts as contact_svc
-from planner.ui.geometry import RADIUS, slot
+from planner.ui.rings.geometry import RADIUS, slot
 from tests.gui.helpers import (
     band_point,
     drag_node,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from planner.domain.initials import ZWNJ
 from planner.domain.rings import Ring
-from planner.ui import theme
+from planner.ui.common import theme
 from tests.gui.helpers import band_point, open_window, populate, view_point
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from planner.domain.rings import Ring
-from planner.ui.contact_dialog import ContactDialog
-from planner.ui.contact_model import COLUMNS
+from planner.ui.people.contact_dialog import ContactDialog
+from planner.ui.people.contact_model import COLUMNS
 from tests.gui.helpers import drag_node, open_window, populate, quick_animations, wait_settled
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from planner.domain.advocacy import Stage
 from planner.domain.rings import Ring
-from planner.ui.dashboard import layout_cards
-from planner.ui.focus_model import CONTACT_ID_ROLE
-from planner.ui.palette import RING_COLORS
+from planner.ui.common.palette import RING_COLORS
+from planner.ui.dashboard.dashboard import layout_cards
+from planner.ui.focus.focus_model import CONTACT_ID_ROLE
 from tests.gui.helpers import open_window, populate
 
 SCREENSHOT_COPY = Path("/tmp/planner-dashboard.png")

@@ -1,4 +1,4 @@
-"""Dates as the window shows them go through one QLocale helper (planner/ui/dates.py):
+"""Dates as the window shows them go through one QLocale helper (planner/ui/common/dates.py):
 the restore dialog's backup times and the weekly review's lines too."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale
 
-from planner.ui import dates
+from planner.ui.common import dates
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def english(qapp):
 
 
 def test_a_backup_is_described_through_the_locale(english):
-    from planner.ui.restore_dialog import describe_backup
+    from planner.ui.transfer.restore_dialog import describe_backup
 
     when, why = describe_backup(Path("planner-20261204-093000-123456-pre-import.db"))
     assert when == "04 Dec 2026 09:30" and why == "before an import"
@@ -37,7 +37,7 @@ def test_other_languages_get_their_own_month_names(qapp):
 
 
 def test_the_weekly_review_line_uses_the_same_days(english):
-    from planner.ui.weekly_review import status_line
+    from planner.ui.focus.weekly_review import status_line
 
     class Item:  # the FocusItem fields the line reads
         from planner.domain.cadence import Status

@@ -11,7 +11,7 @@ from shiboken6 import isValid
 
 from planner.app import build_main_window
 from planner.domain.rings import Ring
-from planner.ui.contact_dialog import ContactDialog
+from planner.ui.people.contact_dialog import ContactDialog
 from tests.gui.helpers import open_window, populate, read_rows, use_private_settings
 
 LEFT = Qt.MouseButton.LeftButton

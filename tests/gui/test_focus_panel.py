@@ -27,11 +27,11 @@ from planner.domain.cadence import Status
 from planner.domain.focus import IsoWeek, current_iso_week, local_zone, week_bounds
 from planner.domain.rings import Ring
 from planner.export.focus_csv import COLUMNS as CSV_COLUMNS
-from planner.ui.contact_model import COLUMNS
-from planner.ui.focus_model import CONTACT_ID_ROLE, ITEM_ROLE
-from planner.ui.focus_panel import FILTERS
-from planner.ui.node_item import HALO
-from planner.ui.palette import NEUTRAL_HALO, STATUS_COLORS
+from planner.ui.common.palette import NEUTRAL_HALO, STATUS_COLORS
+from planner.ui.focus.focus_model import CONTACT_ID_ROLE, ITEM_ROLE
+from planner.ui.focus.focus_panel import FILTERS
+from planner.ui.people.contact_model import COLUMNS
+from planner.ui.rings.node_item import HALO
 
 STATUS_COL = COLUMNS.index("Status")
 CADENCE = 14  # the middle ring's default

@@ -17,7 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from planner.domain.rings import Ring
-from planner.ui.person_panel import QUICK_KINDS
+from planner.ui.people.person_panel import QUICK_KINDS
 from tests.gui.history_helpers import (
     KEYS,
     contact_list_last_touch,

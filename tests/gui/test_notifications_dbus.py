@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from planner.storage.database import open_database
-from planner.ui.notifier import LAST_DAY, NOTIFY_TIME, Notifier
+from planner.ui.focus.notifier import LAST_DAY, NOTIFY_TIME, Notifier
 from tests.gui.helpers import open_window, use_private_settings
 from tests.gui.reminder_helpers import at, write_people
 

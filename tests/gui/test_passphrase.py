@@ -8,13 +8,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.storage import encryption, secrets
-from planner.ui.passphrase_dialog import (
+from planner.ui.security.passphrase_dialog import (
     PassphraseDialog,
     Unlocker,
     is_encrypted_database,
     unlock_and_run,
 )
-from planner.ui.secret_worker import install_notice_handler, run_in_background
+from planner.ui.security.secret_worker import install_notice_handler, run_in_background
 from tests.helpers.encrypted import fill, sha
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
-from planner.ui.contact_model import LAST, NAME, PAGE, RING, ContactTableModel, Role
+from planner.ui.people.contact_model import LAST, NAME, PAGE, RING, ContactTableModel, Role
 from tests.gui.helpers import open_window, populate
 
 PEOPLE = 2 * PAGE + 57  # three pages

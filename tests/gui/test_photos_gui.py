@@ -31,7 +31,7 @@ def give_photo(db_path, contact_id: int) -> None:
 
 
 def panel_of(window):
-    from planner.ui.person_panel import PersonPanel
+    from planner.ui.people.person_panel import PersonPanel
 
     return window.findChild(PersonPanel)
 
@@ -56,8 +56,8 @@ def test_a_picture_shows_on_the_canvas_and_initials_otherwise(qtbot, db_path):
     centre = window.view.mapFromScene(ada.scenePos())
     colour = image.pixelColor(centre)
     assert abs(colour.red() - 20) < 12 and abs(colour.green() - 160) < 12  # the photo
-    from planner.ui import avatars
-    from planner.ui.contact_model import AVATAR
+    from planner.ui.common import avatars
+    from planner.ui.people.contact_model import AVATAR
 
     shown = list_decoration(window, "Ada Lovelace")
     assert shown.cacheKey() == avatars.photo_pixmap(ids["Ada Lovelace"], AVATAR).cacheKey()

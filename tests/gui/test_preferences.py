@@ -114,7 +114,7 @@ def test_about_names_version_database_and_log(qtbot, db_path):
 def test_week_start_sunday_plans_the_coming_week_on_sunday(qtbot, db_path):
     from datetime import datetime
 
-    from planner.ui.focus_panel import planning_week
+    from planner.ui.focus.focus_panel import planning_week
 
     populate(db_path, inner=1)
     window = open_window(qtbot, db_path)

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.domain.timeline import EntryType
 from planner.services import touchpoints
-from planner.ui.focus_model import CONTACT_ID_ROLE
-from planner.ui.log_dialog import LogDialog
-from planner.ui.reminders import ASKED_CLOSE_TO_TRAY, CLOSE_TO_TRAY
+from planner.ui.focus.focus_model import CONTACT_ID_ROLE
+from planner.ui.focus.reminders import ASKED_CLOSE_TO_TRAY, CLOSE_TO_TRAY
+from planner.ui.timeline.log_dialog import LogDialog
 from tests.gui.helpers import open_window
 from tests.gui.reminder_helpers import write_people
 
@@ -151,8 +151,8 @@ def test_preferences_reminders_tab_stores_the_time_the_tray_and_start_at_login(
     from PySide6.QtCore import QTime
 
     from planner import autostart
-    from planner.ui.notifier import NOTIFY_ON, NOTIFY_TIME, notify_time
-    from planner.ui.tray import TRAY_ON
+    from planner.ui.focus.notifier import NOTIFY_ON, NOTIFY_TIME, notify_time
+    from planner.ui.focus.tray import TRAY_ON
 
     def tick(box) -> None:  # on the box itself (the row is wider than its text)
         QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))

@@ -15,8 +15,8 @@ from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QColor, QImage
 
 from planner.domain.rings import RING_ORDER, Ring
-from planner.ui.geometry import RADIUS
-from planner.ui.palette import RING_COLORS
+from planner.ui.common.palette import RING_COLORS
+from planner.ui.rings.geometry import RADIUS
 from tests.gui.helpers import polar, use_private_settings
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
-from planner.ui.search_model import ENTRY_ID_ROLE, HIT_ROLE, highlighted_html
-from planner.ui.timeline_model import PAGE, Role
+from planner.ui.people.search_model import ENTRY_ID_ROLE, HIT_ROLE, highlighted_html
+from planner.ui.timeline.timeline_model import PAGE, Role
 from tests.gui.history_helpers import (
     database,
     local_zone,

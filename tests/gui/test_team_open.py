@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from planner.storage.postgres import account_for_url
-from planner.ui.team_dialog import (
+from planner.ui.team.team_dialog import (
     TeamDatabaseDialog,
     check_url,
     last_team_database,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from planner.domain.rings import Ring
 from planner.domain.timeline import EntryType
-from planner.ui.timeline_model import PAGE
+from planner.ui.timeline.timeline_model import PAGE
 from tests.gui.history_helpers import (
     all_entries,
     database,

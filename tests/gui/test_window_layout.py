@@ -11,8 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QMainWindow, QToolButton
 
 from planner.domain.rings import Ring
-from planner.ui.contact_dialog import ContactDialog
-from planner.ui.contact_model import NAME
+from planner.ui.people.contact_dialog import ContactDialog
+from planner.ui.people.contact_model import NAME
 from tests.gui.helpers import open_window, populate
 
 LEFT = Qt.MouseButton.LeftButton

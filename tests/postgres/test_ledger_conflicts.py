@@ -281,7 +281,7 @@ def test_many_steps_on_the_same_rows_undo_and_redo_without_false_conflicts(ada, 
 
 
 def test_the_panel_passes_the_version_it_shows(ada, window, qtbot):
-    from planner.ui.advocacy_panel import ROW_ID, AdvocacyPanel
+    from planner.ui.advocacy.advocacy_panel import ROW_ID, AdvocacyPanel
 
     doc, messages = window
     ask = svc.add_ask(ada, "feedback", at=T0)

@@ -60,7 +60,7 @@ def test_a_plain_start_reopens_the_team_database_switched_to_last(pg_initialised
     from PySide6.QtCore import QSettings
 
     from planner.switching import reopen_last_team_database
-    from planner.ui.team_dialog import last_team_database, remember_last_database
+    from planner.ui.team.team_dialog import last_team_database, remember_last_database
 
     settings = QSettings()
     assert reopen_last_team_database(QApplication.instance()) is None  # none yet
@@ -78,7 +78,7 @@ def test_an_unreachable_last_team_database_falls_back_to_the_file_and_says_so(qt
     from PySide6.QtCore import QSettings
 
     from planner.switching import reopen_last_team_database
-    from planner.ui.team_dialog import remember_last_database
+    from planner.ui.team.team_dialog import remember_last_database
 
     remember_last_database(QSettings(), "postgresql://ada@127.0.0.1:1/team")
     assert reopen_last_team_database(QApplication.instance()) is None

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from planner.services import contacts
 from planner.services import touchpoints as svc
-from planner.ui.timeline_model import Role
+from planner.ui.timeline.timeline_model import Role
 from tests.gui.helpers import open_window
 from tests.gui.history_helpers import entry_row, find_entry, person_last_touch
 from tests.postgres.conftest import logged_in
@@ -98,7 +98,7 @@ def test_the_timelines_say_who_logged_what_and_which_notes_are_private(window, h
         assert not image.isNull()
         image.save(f"/tmp/team-{name}.png")
     # everyone's timeline at a readable size, drawn by the same delegate
-    from planner.ui.timeline_view import TimelineView
+    from planner.ui.timeline.timeline_view import TimelineView
 
     big = TimelineView(everyone, with_contact=True)
     big.resize(620, 560)

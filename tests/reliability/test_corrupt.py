@@ -154,7 +154,7 @@ def test_run_gui_shows_the_offer_for_a_damaged_file(qtbot, tmp_path, monkeypatch
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from planner import app as app_module
-    from planner.ui.main_window import MainWindow
+    from planner.ui.window.main_window import MainWindow
 
     db = tmp_path / "planner.db"
     make_database_with_backup(db)

@@ -259,7 +259,7 @@ class Killer(threading.Thread):
 # -- the window ------------------------------------------------------------------------------
 def entry_texts(model) -> set[str]:
     """The texts of the entries a timeline model has loaded (what the list shows)."""
-    from planner.ui.timeline_model import Role
+    from planner.ui.timeline.timeline_model import Role
 
     texts = set()
     for row in range(model.rowCount()):
@@ -521,7 +521,7 @@ class AtTheWindow:
         return target
 
     def export_focus(self) -> None:
-        from planner.ui.focus_panel import FILTERS
+        from planner.ui.focus.focus_panel import FILTERS
 
         fmt = self.FOCUS_FORMATS[self.tried["export_focus"] % len(self.FOCUS_FORMATS)]
         panel = self.window.focus

@@ -18,7 +18,7 @@ from planner.services import contacts, placement
 from planner.services import touchpoints as svc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy
 from planner.storage.timeline_repo import _ORDER
-from planner.ui.timeline_model import PAGE, Role, TimelineModel, day_label, entry_text
+from planner.ui.timeline.timeline_model import PAGE, Role, TimelineModel, day_label, entry_text
 from tests.gui.history_helpers import (
     all_entries,
     loaded_entries,

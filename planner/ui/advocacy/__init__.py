@@ -1,0 +1,1 @@
+"""The advocacy ledger: who advocates, what was asked and what was given back."""

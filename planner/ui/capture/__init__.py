@@ -1,0 +1,1 @@
+"""Captured touchpoints: the review inbox and the capture sources dialog."""

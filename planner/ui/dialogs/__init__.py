@@ -1,0 +1,1 @@
+"""About, Preferences and the help sheets."""

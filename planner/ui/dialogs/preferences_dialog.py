@@ -1,0 +1,218 @@
+"""Preferences: ring capacities and cadences (stored with the data), theme and backups.
+
+Capacities and cadences belong to the database (every device sees the same
+rings); the theme belongs to this computer (QSettings).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.rings import RING_ORDER, Ring
+from planner.services.settings import PRESETS
+from planner.ui.common import theme
+
+PRESET_LABELS = {
+    "pyramid": "Pyramid of mentorship — 3 / 12 / 72",
+    "dunbar": "Dunbar — 5 / 15 / 50 (and ~150 in your wider network)",
+}
+
+
+class PreferencesDialog(QDialog):
+    """Opened with ``open()``; the window applies ``values()`` when accepted."""
+
+    def __init__(
+        self,
+        parent,
+        *,
+        capacities: dict[Ring, int],
+        cadences: dict[Ring, int],
+        fill: dict[Ring, int],
+        backup_keep: int,
+        settings: QSettings | None = None,
+        security=None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle("Preferences")
+        self.fill = fill
+        self.settings = settings or QSettings()
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._rings_tab(capacities, cadences), "&Rings")
+        self.tabs.addTab(self._appearance_tab(), "&Appearance")
+        self.tabs.addTab(self._backups_tab(backup_keep), "&Backups")
+        from planner.ui.focus.reminder_preferences import ReminderPreferences
+
+        self.reminders = ReminderPreferences(self, self.settings)
+        self.tabs.addTab(self.reminders, "Re&minders")
+        self.accepted.connect(lambda: self._apply_reminders(parent))
+        self.security = security
+        if security is not None:
+            self.tabs.addTab(self._security_tab(security), "&Security")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.buttons)
+        self._update_warning()
+
+    def _apply_reminders(self, window) -> None:
+        problem = self.reminders.apply(getattr(window, "reminders", None))
+        if problem and hasattr(window, "show_message"):
+            window.show_message(problem)
+
+    # -- tabs ---------------------------------------------------------------------------
+    def _rings_tab(self, capacities, cadences) -> QWidget:
+        page = QWidget(self)
+        self.preset = QComboBox(page)
+        self.preset.addItem("Custom", None)
+        for key, label in PRESET_LABELS.items():
+            self.preset.addItem(label, key)
+        self.preset.setAccessibleName("Ring preset")
+        self.capacity: dict[Ring, QSpinBox] = {}
+        self.cadence: dict[Ring, QSpinBox] = {}
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Ring</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>People</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>Reach every</b>"), 0, 2)
+        for row, ring in enumerate(RING_ORDER, start=1):
+            cap = QSpinBox(page)
+            cap.setRange(1, 1000)
+            cap.setValue(capacities[ring])
+            cap.setAccessibleName(f"{ring.label} ring capacity")
+            cap.valueChanged.connect(self._capacity_edited)
+            days = QSpinBox(page)
+            days.setRange(1, 3650)
+            days.setSuffix(" days")
+            days.setValue(cadences[ring])
+            days.setAccessibleName(f"{ring.label} ring cadence")
+            self.capacity[ring], self.cadence[ring] = cap, days
+            grid.addWidget(QLabel(f"{ring.label} (now {self.fill.get(ring, 0)})"), row, 0)
+            grid.addWidget(cap, row, 1)
+            grid.addWidget(days, row, 2)
+        self.warning = QLabel(page)
+        self.warning.setObjectName("capacityWarning")
+        self.warning.setWordWrap(True)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self._select_matching_preset()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        form.addRow("Preset", self.preset)
+        layout.addLayout(form)
+        layout.addLayout(grid)
+        layout.addWidget(self.warning)
+        layout.addStretch(1)
+        return page
+
+    def _appearance_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.theme = QComboBox(page)
+        for key, label in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(self.theme.findData(theme.saved_choice(self.settings)))
+        self.week_start = QComboBox(page)
+        self.week_start.addItem("Monday", "monday")
+        self.week_start.addItem("Sunday (plan the coming week on Sunday)", "sunday")
+        saved = str(self.settings.value("focus/week_start", "monday"))
+        self.week_start.setCurrentIndex(max(0, self.week_start.findData(saved)))
+        form = QFormLayout(page)
+        form.addRow("&Theme", self.theme)
+        form.addRow("&Week starts on", self.week_start)
+        return page
+
+    def _backups_tab(self, keep: int) -> QWidget:
+        page = QWidget(self)
+        self.backup_keep = QSpinBox(page)
+        self.backup_keep.setRange(1, 1000)
+        self.backup_keep.setValue(keep)
+        form = QFormLayout(page)
+        form.addRow("&Keep the last", self.backup_keep)
+        form.addRow(
+            "", QLabel("automatic backups (one a day, and before every import or upgrade).")
+        )
+        return page
+
+    def _security_tab(self, security) -> QWidget:
+        """Encryption at rest: what is true now, and one button to change it."""
+        page = QWidget(self)
+        self.security_status = QLabel("<br>".join(security.status_lines()), page)
+        self.security_status.setWordWrap(True)
+        encrypted = security.is_encrypted()
+        self.encrypt_button = QPushButton("Encrypt the database…", page)
+        self.decrypt_button = QPushButton("Turn encryption off", page)
+        self.encrypt_button.setVisible(not encrypted)
+        self.decrypt_button.setVisible(encrypted)
+        self.encrypt_button.clicked.connect(lambda: (self.accept(), security.ask_encrypt()))
+        self.decrypt_button.clicked.connect(lambda: (self.accept(), security.decrypt()))
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.security_status)
+        layout.addWidget(QLabel("Notes about people are sensitive. Encryption (SQLCipher) keeps "
+                                "the database and its backups unreadable without the key.",
+                                page, wordWrap=True))
+        layout.addWidget(self.encrypt_button)
+        layout.addWidget(self.decrypt_button)
+        layout.addStretch(1)
+        return page
+
+    # -- behaviour ------------------------------------------------------------------------
+    def _preset_chosen(self) -> None:
+        key = self.preset.currentData()
+        if key is None:
+            return
+        for ring, value in PRESETS[key].items():
+            self.capacity[ring].blockSignals(True)
+            self.capacity[ring].setValue(value)
+            self.capacity[ring].blockSignals(False)
+        self._update_warning()
+
+    def _capacity_edited(self) -> None:
+        self._select_matching_preset()
+        self._update_warning()
+
+    def _select_matching_preset(self) -> None:
+        current = {ring: box.value() for ring, box in self.capacity.items()}
+        match = next((k for k, v in PRESETS.items() if v == current), None)
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.findData(match) if match else 0)
+        self.preset.blockSignals(False)
+
+    def _update_warning(self) -> None:
+        over = [
+            f"{ring.label} has {self.fill.get(ring, 0)}"
+            for ring, box in self.capacity.items()
+            if self.fill.get(ring, 0) > box.value()
+        ]
+        self.warning.setText(
+            (
+                "Nobody is taken off a ring: "
+                + "; ".join(over)
+                + ". Those rings will show they are over capacity until you move people."
+            )
+            if over
+            else ""
+        )
+
+    def values(self) -> dict:
+        return {
+            "capacities": {ring: box.value() for ring, box in self.capacity.items()},
+            "cadences": {ring: box.value() for ring, box in self.cadence.items()},
+            "theme": self.theme.currentData(),
+            "week_start": self.week_start.currentData(),
+            "backup_keep": self.backup_keep.value(),
+        }

@@ -1,0 +1,232 @@
+"""The "This week" panel: who needs you, with a week picker, export, copy and print."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.errors import InvalidInput
+from planner.domain.focus import IsoWeek, current_iso_week, local_zone
+from planner.ui.common.save_folder import save_dialog
+from planner.ui.focus.focus_model import CONTACT_ID_ROLE, FocusModel
+
+FILTERS = {
+    "md": "Markdown checklist (*.md)",
+    "csv": "CSV spreadsheet (*.csv)",
+    "html": "Printable page (*.html)",
+    "ics": "Calendar tasks (*.ics)",
+    "json": "JSON (*.json)",
+    "pdf": "PDF (*.pdf)",
+}
+
+
+WEEK_START_SETTING = "focus/week_start"
+
+
+def planning_week(now=None) -> IsoWeek:
+    """The week "This week" shows. Focus weeks are ISO weeks (Monday–Sunday); a person
+    whose week starts on Sunday (Preferences) plans on Sunday for the coming one."""
+    from datetime import datetime, timedelta
+
+    from PySide6.QtCore import QSettings
+
+    moment = (now or datetime.now()).astimezone()
+    if str(QSettings().value(WEEK_START_SETTING, "monday")) == "sunday" and \
+            moment.weekday() == 6:
+        moment += timedelta(days=1)
+    return current_iso_week(moment, tz=local_zone())
+
+
+class FocusPanel(QWidget):
+    log_requested = Signal(int)  # contact id
+    person_selected = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("focusPanel")
+        self.document = document
+        self.week: IsoWeek = planning_week()
+        self.model = FocusModel(self)
+        self.model.ticked.connect(self.log_requested)
+        self.view = QListView(self)
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("This week's focus list")
+        self.view.setWordWrap(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.activated.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
+        self.view.clicked.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
+        self.previous = QToolButton(self)
+        self.previous.setText("◀")
+        self.previous.setAccessibleName("Previous week")
+        self.next = QToolButton(self)
+        self.next.setText("▶")
+        self.next.setAccessibleName("Next week")
+        self.this_week = QPushButton("This week", self)
+        self.week_label = QLabel(self)
+        self.week_label.setObjectName("weekLabel")
+        self.export_button = QPushButton("Export…", self)
+        self.copy_button = QPushButton("Copy as Markdown", self)
+        self.print_button = QPushButton("Print…", self)
+        self.previous.clicked.connect(lambda: self.step_week(-1))
+        self.next.clicked.connect(lambda: self.step_week(+1))
+        self.this_week.clicked.connect(lambda: self.set_week(planning_week()))
+        self.export_button.clicked.connect(self.ask_export)
+        self.copy_button.clicked.connect(self.copy_markdown)
+        self.print_button.clicked.connect(self.ask_print)
+        # the week, then (below, so a laptop's narrow page still fits) what to do with it
+        self.week_label.setWordWrap(True)
+        bar = QHBoxLayout()
+        for widget in (self.previous, self.next, self.this_week):
+            bar.addWidget(widget)
+        bar.addWidget(self.week_label, 1)
+        tools = QHBoxLayout()
+        tools.addStretch(1)
+        for widget in (self.export_button, self.copy_button, self.print_button):
+            tools.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addLayout(tools)
+        layout.addWidget(self.view, 1)
+        self._computed_for: tuple | None = None
+        document.reset.connect(self.refresh)
+        # ring changes come with contacts_changed; a reorder (placements only) changes nothing
+        document.timeline_changed.connect(self._data_changed)
+        document.contacts_changed.connect(self._data_changed)
+        self.refresh()
+
+    # -- the list --------------------------------------------------------------------------
+    def focus_list(self, limit: int | None = None):
+        from planner.services.focus import focus_list
+
+        return focus_list(self.week.label, limit=limit, tz=local_zone())
+
+    def _state(self) -> tuple | None:
+        """What the list depends on: the rows written through this connection (SQLite
+        counts them), the minute and the week; None when it cannot be told."""
+        try:
+            changes = self.document.database.db.connection().total_changes
+        except AttributeError:  # another backend
+            return None
+        return changes, int(time.time() // 60), self.week
+
+    def _data_changed(self, *args) -> None:
+        """One action arrives as two signals (contacts, timeline): compute the list once per
+        change written, not once per signal (a query and the ranking of every placed
+        person)."""
+        state = self._state()
+        if state is None or state != self._computed_for:
+            self.refresh()
+
+    def refresh(self, *args) -> None:
+        self._computed_for = self._state()
+        focus = self.focus_list()
+        self.model.set_focus(focus)
+        start = focus.week_start
+        end = focus.week_end
+        span = f"{start.day} {start:%b} – {end.day} {end:%b}"
+        self.week_label.setText(f"<b>Week {self.week.week}, {self.week.year}</b> · {span} · "
+                                f"{len(focus.items)} to reach")
+
+    def set_week(self, week: IsoWeek) -> None:
+        self.week = week
+        self.refresh()
+
+    def step_week(self, delta: int) -> None:
+        monday = self.week.monday + timedelta(weeks=delta)
+        iso = monday.isocalendar()
+        self.set_week(IsoWeek(iso.year, iso.week))
+
+    # -- out of the app --------------------------------------------------------------------------
+    def render(self, fmt: str) -> str:
+        from planner.export import render_focus
+
+        return render_focus(self.focus_list(), fmt)
+
+    def copy_markdown(self) -> str:
+        text = self.render("md")
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit("Copied this week's focus list as Markdown")
+        return text
+
+    def export_to(self, path: Path, fmt: str) -> Path:
+        """Write the list in ``fmt`` (md, csv, html, ics, json or pdf) to ``path``."""
+        path = Path(path)
+        if fmt == "pdf":
+            self.print_pdf(path)
+        else:
+            from planner.services.exporting import write_text
+
+            write_text(path, self.render(fmt))  # private, fsynced, atomic
+        self.message.emit(f"Exported {self.week.label} to {path}")
+        return path
+
+    def ask_export(self) -> QFileDialog:
+        dialog = save_dialog(self, "Export the focus list", f"focus-{self.week.label}.md",
+                             list(FILTERS.values()))
+
+        def chosen(path: str) -> None:
+            fmt = next(k for k, v in FILTERS.items() if v == dialog.selectedNameFilter())
+            target = Path(path)
+            if target.suffix.lower() != f".{fmt}":
+                target = target.with_suffix(f".{fmt}")
+            try:
+                self.export_to(target, fmt)
+            except InvalidInput as exc:
+                self.message.emit(str(exc))
+
+        dialog.fileSelected.connect(chosen)
+        dialog.open()
+        return dialog
+
+    def _document(self) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setHtml(self.render("html"))
+        return doc
+
+    def print_pdf(self, path: Path) -> None:
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        self._document().print_(printer)
+
+    def ask_print(self):
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print the focus list (or save it as PDF)")
+        dialog.accepted.connect(lambda: self._document().print_(printer))
+        # PySide6 exposes only QPrintDialog.open(receiver, member); the plain window-modal
+        # open() is QDialog's
+        QDialog.open(dialog)
+        self._printer = printer
+        return dialog
+
+    def select_contact(self, contact_id: int | None) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.items[row].contact_id == contact_id:
+                self.view.setCurrentIndex(self.model.index(row))
+                return
+        self.view.clearSelection()
+
+
+__all__ = ["FocusPanel", "Qt"]

@@ -1,0 +1,37 @@
+"""The Snooze menu of a person (a node's right-click menu, the person panel's button):
+a day, 3 days or a week, and Stop snoozing while they are snoozed. Each choice is one
+undo step through the document's snooze commands (seen in their timeline)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMenu, QWidget
+
+from planner.document.snooze_commands import clear_snooze, snooze, snoozed_until
+from planner.domain.reminders import SNOOZE_CHOICES
+from planner.ui.common.dates import day_text
+
+
+def snoozed_text(contact_id: int) -> str:
+    """``Snoozed until Mon 7 Dec`` (the day they come back), or "" when not snoozed."""
+    until = snoozed_until(contact_id)
+    return f"Snoozed until {day_text(until.astimezone().date())}" if until else ""
+
+
+def fill_snooze_menu(menu: QMenu, document, contact_id: int) -> QMenu:
+    """(Re)fill ``menu`` for ``contact_id`` as they are now."""
+    menu.clear()
+    for text, days in SNOOZE_CHOICES:
+        action = menu.addAction(f"Snooze {text.lower()}")
+        action.triggered.connect(
+            lambda _=False, d=days: snooze(document, [contact_id], f"{d}d"))
+    if snoozed_until(contact_id) is not None:
+        menu.addSeparator()
+        stop = menu.addAction("Stop snoozing")
+        stop.triggered.connect(lambda: clear_snooze(document, contact_id))
+    return menu
+
+
+def snooze_menu(parent: QWidget, document, contact_id: int) -> QMenu:
+    menu = QMenu("Snooze", parent)
+    menu.setObjectName("personSnoozeMenu")
+    return fill_snooze_menu(menu, document, contact_id)

@@ -1,0 +1,210 @@
+"""The weekly review: the week's people one at a time, with big buttons and one key
+each — Log (L, opens the log dialog), Snooze a week (S), Move out one ring (M), Skip (K
+or →) — and at the end a summary: "12 reached, 3 snoozed, 1 moved out".
+
+It only decides what comes next; logging, snoozing and moving go through the callbacks
+the window gives (the same undoable commands as everywhere else).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+)
+
+from planner.domain.cadence import Status
+from planner.domain.focus import FocusItem
+from planner.ui.common.dates import day_text
+
+
+@dataclass
+class ReviewTally:
+    reached: list[int] = field(default_factory=list)
+    snoozed: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """``12 reached, 3 snoozed, 1 moved out`` (and how many were skipped)."""
+        parts = [f"{len(self.reached)} reached", f"{len(self.snoozed)} snoozed",
+                 f"{len(self.moved)} moved out"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return ", ".join(parts)
+
+
+def status_line(item: FocusItem) -> str:
+    ring = f"{item.ring.label} ring"
+    if item.status is Status.NEVER:
+        state = "never contacted"
+    elif item.days_overdue:
+        state = f"overdue {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}"
+    elif item.status is Status.OVERDUE:
+        state = "due today"
+    else:
+        state = f"due {day_text(item.next_due.astimezone().date())}"
+    line = f"{ring} · {state}"
+    if item.last_touch is not None:
+        day = item.last_touch.astimezone().date()
+        kind = f" ({item.last_touch_kind})" if item.last_touch_kind else ""
+        line += f" · last touch {day_text(day)}{kind}"
+    return line
+
+
+class WeeklyReview(QDialog):
+    """Opened with ``open()``. ``log(contact_id, done)`` must call ``done(True)`` once a
+    touch was logged (``done(False)`` if the log dialog was cancelled); ``snooze`` and
+    ``move_out`` return True when the change was made."""
+
+    finished_review = Signal(str)  # the summary
+
+    def __init__(self, parent, items: list[FocusItem], *,
+                 log: Callable[[int, Callable[[bool], None]], None],
+                 snooze: Callable[[int], bool], move_out: Callable[[int], bool]):
+        super().__init__(parent)
+        self.setObjectName("weeklyReview")
+        self.setWindowTitle("Weekly review")
+        self.setMinimumSize(560, 420)
+        self.items = list(items)
+        self.index = 0
+        self.tally = ReviewTally()
+        self._log, self._snooze, self._move_out = log, snooze, move_out
+        self.waiting = False  # the log dialog is open
+        self.keys: dict = {Qt.Key.Key_Right: self.skip_current}  # one key per choice
+
+        self.progress = QLabel(self)
+        self.progress.setObjectName("reviewProgress")
+        self.name = QLabel(self)
+        self.name.setObjectName("reviewName")
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 2.2)
+        big.setBold(True)
+        self.name.setFont(big)
+        self.name.setWordWrap(True)
+        self.status = QLabel(self)
+        self.action = QLabel(self)
+        self.action.setObjectName("reviewAction")
+        self.action.setWordWrap(True)
+        bigger = QFont(self.font())
+        bigger.setPointSizeF(bigger.pointSizeF() * 1.3)
+        self.action.setFont(bigger)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: palette(mid);")
+
+        self.log_button = self._button("&Log a touch", "L", self.log_current)
+        self.snooze_button = self._button("&Snooze a week", "S", self.snooze_current)
+        self.move_button = self._button("&Move out a ring", "M", self.move_current)
+        self.skip_button = self._button("S&kip", "K", self.skip_current)
+        self.close_button = QPushButton("Done", self)
+        self.close_button.clicked.connect(self.accept)
+        self.close_button.hide()
+
+        buttons = QHBoxLayout()
+        for button in (self.log_button, self.snooze_button, self.move_button, self.skip_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addWidget(self.progress)
+        layout.addSpacing(8)
+        layout.addWidget(self.name)
+        layout.addWidget(self.status)
+        layout.addSpacing(12)
+        layout.addWidget(self.action)
+        layout.addWidget(self.note)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.show_current()
+
+    def _button(self, text: str, key: str, slot) -> QPushButton:
+        button = QPushButton(f"{text}\n({key})", self)
+        button.setMinimumHeight(72)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        self.keys[getattr(Qt.Key, f"Key_{key}")] = slot
+        return button
+
+    def keyPressEvent(self, event) -> None:  # the buttons pass letters on to here
+        slot = self.keys.get(event.key())
+        no_modifier = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if slot is not None and no_modifier and self.current is not None:
+            slot()
+            return
+        super().keyPressEvent(event)
+
+    @property
+    def current(self) -> FocusItem | None:
+        return self.items[self.index] if self.index < len(self.items) else None
+
+    def show_current(self) -> None:
+        item = self.current
+        if item is None:
+            self.show_summary()
+            return
+        self.progress.setText(f"{self.index + 1} of {len(self.items)}")
+        self.name.setText(item.name)
+        self.status.setText(status_line(item))
+        self.action.setText(item.action)
+        self.note.setText(f"Latest note: {item.note}" if item.note else "")
+        self.log_button.setFocus()
+
+    def show_summary(self) -> None:
+        text = self.tally.summary()
+        self.progress.setText("Review done" if self.items else "Nobody to review this week")
+        self.name.setText(text[:1].upper() + text[1:])
+        self.status.setText("")
+        self.action.setText("See you next week.")
+        self.note.setText("")
+        for button in (self.log_button, self.snooze_button, self.move_button, self.skip_button):
+            button.hide()
+        self.close_button.show()
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+        self.finished_review.emit(text)
+
+    def _next(self, bucket: list[int]) -> None:
+        item = self.current
+        if item is None:
+            return
+        bucket.append(item.contact_id)
+        self.index += 1
+        self.show_current()
+
+    def log_current(self) -> None:
+        item = self.current
+        if item is None or self.waiting:
+            return
+        self.waiting = True
+
+        def done(logged: bool) -> None:
+            self.waiting = False
+            if logged and self.current is item:
+                self._next(self.tally.reached)
+
+        self._log(item.contact_id, done)
+
+    def snooze_current(self) -> None:
+        item = self.current
+        if item is not None and not self.waiting and self._snooze(item.contact_id):
+            self._next(self.tally.snoozed)
+
+    def move_current(self) -> None:
+        item = self.current
+        if item is not None and not self.waiting and self._move_out(item.contact_id):
+            self._next(self.tally.moved)
+
+    def skip_current(self) -> None:
+        if not self.waiting:
+            self._next(self.tally.skipped)

@@ -1,0 +1,1 @@
+"""The people list, the person panel and the contact dialog."""

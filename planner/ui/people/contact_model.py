@@ -1,0 +1,570 @@
+"""The wider network as a Qt table model: everyone, their ring and last touch.
+
+A page at a time (issue 23): the order and the filters are SQL
+(``contacts_repo.people_ids``: the ids of the people shown, in order, in one
+query that walks the name-order index), and the rows themselves are read
+``PAGE`` at a time through ``canFetchMore``/``fetchMore`` as the list is
+scrolled — the window no longer reads 100,000 people before its first frame.
+``data()`` reads the rows fetched so far (and, for the placed, the document's
+cached people); it never touches the database.
+
+Orders: by name (case ignored, then id); by ring, last touch or status first with
+the name order among equals (descending turns the first key round only, as the
+stable sort of the earlier model did). Status is a cadence status of the placed
+only: the unplaced all sort as one (below every status), and the placed, whom the
+document holds, are ranked in Python.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from enum import IntEnum
+from functools import cache
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QIdentityProxyModel,
+    QModelIndex,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+
+from planner.domain.cadence import urgency
+from planner.domain.contact import initials as initials_of
+from planner.domain.rings import RING_ORDER, Ring
+from planner.services import contacts as contact_svc
+from planner.storage.fields import to_utc
+from planner.ui.common import avatars
+from planner.ui.common.dates import date_text
+from planner.ui.common.mime import CONTACT_MIME, encode_contact_ids
+from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
+
+
+class Role(IntEnum):
+    CONTACT_ID = Qt.ItemDataRole.UserRole + 1
+    SORT = Qt.ItemDataRole.UserRole + 2
+    SEARCH = Qt.ItemDataRole.UserRole + 3
+    PLACED = Qt.ItemDataRole.UserRole + 4
+
+
+COLUMNS = ("Name", "Ring", "Status", "Last touch")
+NAME, RING, STATUS, LAST = range(4)
+
+
+STATUS_DOT = 12  # pixels
+
+
+@cache
+def status_dot(color: str) -> QPixmap:
+    """A small filled circle in a status colour (cached: one per colour)."""
+    pixmap = QPixmap(STATUS_DOT, STATUS_DOT)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return pixmap
+
+
+AVATAR = 18  # pixels
+
+
+@cache
+def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
+    """A round avatar: the initials on the ring's colour (cached). Small in the list; a
+    node's size as the list's drag image."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    border = max(1, size // 16)
+    painter.setPen(QPen(QColor("white"), border) if size > AVATAR else Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(QRectF(border / 2, border / 2, size - border, size - border))
+    font = QFont(painter.font())
+    font.setBold(True)
+    font.setPixelSize(max(7, int(size * (0.38 if len(initials) > 2 else 0.45))))
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)
+    painter.end()
+    return pixmap
+
+
+log = logging.getLogger(__name__)
+
+#: rows read per fetchMore (a screenful is about 30)
+PAGE = 200
+#: a row of the list is a plain tuple (id, name, email, ring value or None, last touch as
+#: stored): Python's garbage collector leaves tuples of plain values alone, where 100,000
+#: row objects made every full collection a 50–70 ms pause while scrolling
+_ID, _NAME, _EMAIL, _RING, _LAST_STORED = range(5)
+_RINGS = {ring.value: ring for ring in Ring}
+
+
+def _ring(row) -> Ring | None:
+    return _RINGS.get(row[_RING]) if row[_RING] else None
+
+
+def _last(row):
+    """The last touch as a UTC datetime (converted when shown)."""
+    return to_utc(row[_LAST_STORED])
+
+
+def _last_touch_text(row) -> str:
+    last = _last(row)
+    return "never" if last is None else date_text(last)
+
+
+class _Matches:
+    """The ids a short search matches, in name order, read when needed: the count and
+    the first page at once (a one-letter search matches nearly everyone: reading all
+    100,000 ids cost 40 ms per keystroke), the rest when the list is scrolled past it."""
+
+    def __init__(self, index, needle: str):
+        self._index, self._needle = index, needle
+        self._head = index.first(needle, PAGE)
+        self._len = len(self._head) if len(self._head) < PAGE else index.count(needle)
+        self._all: list[int] | None = None
+
+    def _full(self) -> list[int]:
+        if self._all is None:
+            self._all = self._index.match(self._needle)
+        return self._all
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and key.step is None and (key.start or 0) >= 0 and (
+                key.stop is not None and 0 <= key.stop <= len(self._head)):
+            return self._head[key]
+        return self._full()[key]
+
+    def __iter__(self):
+        return iter(self._full())
+
+    def __contains__(self, cid) -> bool:
+        return cid in self._full()
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def __add__(self, other):
+        return self._full() + list(other)
+
+    def __radd__(self, other):
+        return list(other) + self._full()
+
+    def index(self, cid) -> int:
+        return self._full().index(cid)
+
+    def among(self, ids) -> set[int]:
+        return self._index.among(self._needle, ids)
+
+
+_ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_CONTACT_ID, _PLACED, _SORT = int(Role.CONTACT_ID), int(Role.PLACED), int(Role.SORT)
+_ROLES = frozenset((_DISPLAY, _DECORATION, _TOOLTIP, _CONTACT_ID, _PLACED, _SORT))
+_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+          | Qt.ItemFlag.ItemIsDragEnabled)
+
+
+class ContactTableModel(QAbstractTableModel):
+    #: a search index built on a worker thread (PeopleIndex or None, its generation)
+    _index_built = Signal(object, int)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.document = document
+        # search as you type: an in-memory index (planner.storage.people_search) built off
+        # the GUI thread after the first frame; until it is there, the search is SQL
+        self._index = None
+        self._index_generation = 0
+        self._index_built.connect(self._index_arrived)
+        document.reset.connect(self._rebuild_index)
+        QTimer.singleShot(0, self, self._rebuild_index)
+        self._ids: list[int] = []  # everyone shown, in order (fetched or not)
+        self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
+        self._initials: dict[int, str] = {}
+        self._row_of: dict[int, int] = {}
+        self._needle = ""
+        self._unplaced_only = False
+        self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
+        self._sorted_by: tuple | None = None  # (column, order) the rows are in
+        self._plain_ids: list[int] | None = None  # everyone by name (no filter), kept
+        document.reset.connect(self._reset)
+        document.contacts_changed.connect(self._contacts_changed)
+        self.reload()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def _query(self) -> list[int]:
+        """The ids shown, in order (SQL; the placed ranked by status here)."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
+        if self._needle and self._index is not None and (
+                column == STATUS or (column == NAME and not descending)):
+            if len(self._needle) < 3 and column == NAME and not self._unplaced_only:
+                return _Matches(self._index, self._needle)  # counted, read when scrolled
+            ids = self._index.match(self._needle)  # name order, as people_ids gives it
+            if self._unplaced_only:
+                placed = self.document.placed_contacts()
+                ids = [cid for cid in ids if cid not in placed]
+            return self._by_status(ids, descending) if column == STATUS else ids
+        plain = not self._needle and not self._unplaced_only and column == NAME and \
+            not descending
+        if plain and self._plain_ids is not None:  # e.g. the search box cleared
+            return self._plain_ids
+        ids = contact_svc.repo.people_ids(
+            _ORDER[column], descending=descending and column != STATUS,
+            needle=self._needle, unplaced_only=self._unplaced_only)
+        if column == STATUS:
+            ids = self._by_status(ids, descending)
+        if plain:
+            self._plain_ids = ids
+        return ids
+
+    def _by_status(self, ids: list[int], descending: bool) -> list[int]:
+        """Name order in, status order out: the unplaced (one key, below every status)
+        keep their order; the placed are ranked by urgency, ties in name order."""
+        placed = self.document.placed_contacts()
+        now = datetime.now(UTC)  # one clock for every row of this sort
+        keys = {cid: self._urgency(c, now) for cid, c in placed.items()}
+        ranked = sorted((cid for cid in ids if cid in keys), key=keys.__getitem__,
+                        reverse=descending)
+        others = [cid for cid in ids if cid not in keys]
+        return ranked + others if descending else others + ranked
+
+    def _read(self, ids: list[int]) -> list[tuple]:
+        found = contact_svc.repo.people_rows(ids)
+        return [(cid, *found[cid]) for cid in ids if cid in found]
+
+    def _reset(self) -> None:
+        self._plain_ids = None  # the people changed
+        self.reload()
+
+    def reload(self) -> None:
+        """Everything afresh (the document was reloaded, a filter or the order changed)."""
+        self.beginResetModel()
+        ids = self._query()
+        self._sorted_by = (self._sort_column, self._sort_order)
+        self._rows = self._read(ids[:PAGE])
+        if len(self._rows) < min(PAGE, len(ids)):  # gone between the two queries
+            ids = [r[_ID] for r in self._rows] + ids[PAGE:]
+        self._ids = ids
+        self._row_of = {r[_ID]: i for i, r in enumerate(self._rows)}
+        self._initials.clear()
+        self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < len(self._ids)
+
+    def fetchMore(self, parent=QModelIndex(), count: int = PAGE) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        start = len(self._rows)
+        wanted = self._ids[start:start + max(count, PAGE)]
+        rows = self._read(wanted)
+        if len(rows) < len(wanted):  # gone meanwhile: not shown
+            read = {r[_ID] for r in rows}
+            self._ids = self._ids[:start] + [cid for cid in wanted if cid in read] + \
+                self._ids[start + len(wanted):]
+        if not rows:
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+        self._rows.extend(rows)
+        for i, row in enumerate(rows, start):
+            self._row_of[row[_ID]] = i
+        self.endInsertRows()
+
+    def reveal(self, contact_id: int) -> int | None:
+        """The row of a person shown by the filters, reading pages down to it if need be
+        (a person selected on the canvas); None if the list does not show them."""
+        row = self._row_of.get(contact_id)
+        if row is not None:
+            return row
+        try:
+            position = self._ids.index(contact_id)
+        except ValueError:
+            return None
+        self.fetchMore(count=position + 1 - len(self._rows))
+        return self._row_of.get(contact_id)
+
+    def matching_ids(self) -> set[int]:
+        """Who the filters let through, read or not — of a search counted but not read
+        (a one- or two-letter search), the placed only (what the canvas highlights)."""
+        if isinstance(self._ids, _Matches):
+            return self._ids.among(self.document.placed_contacts())
+        return set(self._ids)
+
+    def total(self) -> int:
+        """How many people the filters let through (fetched or not)."""
+        return len(self._ids)
+
+    # -- the search index ---------------------------------------------------------------------
+    def _rebuild_index(self) -> None:
+        """Forget the index and build it afresh on a worker thread (a file only: on a team
+        database the SQL search is kept)."""
+        self._index = None
+        self._index_generation += 1
+        if self.document.database.target.kind != "sqlite":
+            return
+        generation = self._index_generation
+        signal = self._index_built
+
+        def work() -> None:
+            from planner.storage import people_search
+            from planner.storage.models import db_proxy
+
+            index = None
+            try:
+                index = people_search.build()
+            except Exception:  # the window may be closing: the SQL search stays
+                log.info("the people search index was not built", exc_info=True)
+            finally:
+                try:
+                    if not db_proxy.obj.is_closed():
+                        db_proxy.obj.close()  # this thread's connection only
+                except Exception:  # pragma: no cover
+                    pass
+            try:
+                signal.emit(index, generation)
+            except RuntimeError:  # the model is gone
+                pass
+
+        threading.Thread(target=work, name="people-search-index", daemon=True).start()
+
+    def _index_arrived(self, index, generation: int) -> None:
+        if generation == self._index_generation and index is not None:
+            self._index = index
+
+    def search_index_ready(self) -> bool:
+        return self._index is not None
+
+    # -- changes --------------------------------------------------------------------------------
+    def _contacts_changed(self, ids: list) -> None:
+        if self._index is not None and ids and self._index.stale(list(ids)):
+            self._rebuild_index()  # a name, email, organisation or tags changed
+        changed = [cid for cid in ids if cid in self._row_of]
+        fresh = contact_svc.repo.people_rows(changed) if changed else {}
+        reorder = self._sort_column in (STATUS, LAST) or bool(self._needle) or \
+            self._unplaced_only
+        for cid in changed:
+            row = self._row_of[cid]
+            old = self._rows[row]
+            new = fresh.get(cid)
+            if new is None:  # removed meanwhile
+                self.reload()
+                return
+            new = (cid, *new)
+            self._rows[row] = new
+            self._initials.pop(cid, None)
+            key = {RING: _RING, LAST: _LAST_STORED}.get(self._sort_column, _NAME)
+            if old[_NAME] != new[_NAME] or old[key] != new[key]:
+                reorder = True
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        unknown = [cid for cid in ids if cid not in self._row_of and cid not in self._ids]
+        if reorder or unknown:
+            self._requery()
+
+    def _requery(self) -> None:
+        """The order or the filtered set may have changed: keep the rows read so far (and
+        the selection) where possible, as a dynamically sorted proxy did."""
+        self._plain_ids = None  # names, rings or last touches changed
+        ids = self._query()
+        count = len(self._rows)
+        rows = self._read(ids[:max(count, PAGE)])
+        if len(rows) != count:
+            self.beginResetModel()
+            self._ids, self._rows = ids, rows
+            self._row_of = {r[_ID]: i for i, r in enumerate(rows)}
+            self.endResetModel()
+            return
+        if [r[_ID] for r in rows] == [r[_ID] for r in self._rows] and ids == self._ids:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [r[_ID] for r in self._rows]
+        self._ids, self._rows = ids, rows
+        self._row_of = {r[_ID]: i for i, r in enumerate(rows)}
+        persistent = self.persistentIndexList()
+        moved = [self.index(self._row_of[old_ids[i.row()]], i.column())
+                 if 0 <= i.row() < len(old_ids) and old_ids[i.row()] in self._row_of
+                 else QModelIndex() for i in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    # -- sorting and filtering ----------------------------------------------------------------
+    def sort_key(self, row, column: int):
+        """What a column sorts by (also served as Role.SORT)."""
+        if column == NAME:
+            return row[_NAME].casefold()
+        if column == RING:
+            ring = _ring(row)
+            return ring.depth if ring else 9
+        if column == STATUS:
+            contact = self.document.cached(row[_ID]) if row[_RING] else None
+            return self._urgency(contact) if contact is not None else -1.0
+        last = _last(row)
+        return last.timestamp() if last else 0.0
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == self._sorted_by:
+            return  # already in that order (the view asks again as it is set up)
+        self._sort_column, self._sort_order = column, order
+        self._requery()
+        self._sorted_by = (column, order)
+
+    def set_filter(self, needle: str | None = None, unplaced_only: bool | None = None) -> None:
+        """The search text (case-folded) and the "unplaced only" filter, applied in SQL."""
+        if needle is not None:
+            self._needle = needle
+        if unplaced_only is not None:
+            self._unplaced_only = unplaced_only
+        self.reload()
+
+    def column_texts(self, column: int) -> set[str]:
+        """The texts a short column can show now, for sizing it to its contents without
+        reading every row (see ContactTable): cheap, as it runs on every change."""
+        if column == RING:
+            return {*(ring.label for ring in RING_ORDER), "—"}
+        if column == STATUS:
+            placed = self.document.placed_contacts().values()
+            return {s.label for s in map(self.document.status_of, placed) if s}
+        if column == LAST:
+            return {"never", *(date_text(datetime(2000, m, 28)) for m in range(1, 13))}
+        return set()
+
+    def contact_at(self, row: int):
+        """The person on a row: the document's (read on demand) for a whole Contact."""
+        return self.document.contact(self._rows[row][_ID])
+
+    def row_of(self, contact_id: int) -> int | None:
+        """The row of a person among those read so far (see reveal)."""
+        return self._row_of.get(contact_id)
+
+    # -- Qt model API -------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section]
+        return None
+
+    def _status(self, row):
+        if not row[_RING]:
+            return None
+        contact = self.document.cached(row[_ID])  # the placed are all in the document
+        return self.document.status_of(contact) if contact is not None else None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        # called about a thousand times per scrolled frame: roles the list never shows
+        # leave at once, and roles are compared as plain ints
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        c = self._rows[row]
+        col = index.column()
+        if role == _DISPLAY:
+            if col == NAME:
+                return c[_NAME]
+            if col == RING:
+                return c[_RING].capitalize() if c[_RING] else "—"
+            if col == STATUS:
+                status = self._status(c)
+                return status.label if status else ""
+            return _last_touch_text(c)
+        if role == _DECORATION:
+            if col == STATUS:
+                status = self._status(c)
+                return status_dot(STATUS_COLORS[status.value]) if status else None
+            if col == NAME:
+                cid = c[_ID]
+                initials = self._initials.get(cid)
+                if initials is None:
+                    initials = self._initials[cid] = initials_of(c[_NAME])
+                ring = _ring(c)
+                return avatars.photo_pixmap(cid, AVATAR, load=False) or avatar(
+                    initials, RING_COLORS[ring] if ring else NEUTRAL_HALO)
+            return None
+        if role == _TOOLTIP:
+            if col == STATUS:
+                status = self._status(c)
+                return status.label if status else "Not on a ring"
+            return f"{c[_NAME]}\n{c[_EMAIL]}" if c[_EMAIL] else c[_NAME]
+        if role == _CONTACT_ID:
+            return c[_ID]
+        if role == _PLACED:
+            return bool(c[_RING])
+        if role == _SORT:
+            return self.sort_key(c, col)
+        return None
+
+    def _urgency(self, c, now: datetime | None = None) -> float:
+        """Most urgent sorts last ascending (first when sorted descending)."""
+        if c.ring is None:
+            return -1.0
+        days = c.cadence_days or self.document.cadence(c.ring)
+        value = urgency(c.last_touch, days, now or datetime.now(UTC))
+        return 1e9 if value == float("inf") else value
+
+    def flags(self, index):
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def mimeTypes(self) -> list[str]:
+        return [CONTACT_MIME]
+
+    def mimeData(self, indexes):
+        ids = []
+        for index in indexes:
+            cid = self.data(index, Role.CONTACT_ID)
+            if cid is not None and cid not in ids:
+                ids.append(cid)
+        return encode_contact_ids(ids)
+
+    def supportedDragActions(self):
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+
+class ContactFilterModel(QIdentityProxyModel):
+    """The view's model: the search (name, email, organisation, tags) and the "unplaced
+    only" filter, both applied by the source model in SQL; this proxy only passes the
+    rows through (and shows the status column's header as a dot)."""
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """The source model sorts (in SQL)."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        """The status column is a dot wide: its header is a dot too (the word is its tip)."""
+        if orientation == Qt.Orientation.Horizontal and section == STATUS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "●"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return COLUMNS[STATUS]
+        return super().headerData(section, orientation, role)
+
+    def set_search(self, text: str) -> None:
+        self.sourceModel().set_filter(needle=text.strip().casefold())
+
+    def set_unplaced_only(self, on: bool) -> None:
+        self.sourceModel().set_filter(unplaced_only=on)

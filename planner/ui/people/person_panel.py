@@ -1,0 +1,337 @@
+"""The right panel: the selected person's details and what you can do with them."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain.contact import Contact
+from planner.domain.errors import PlannerError
+from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
+from planner.domain.reminders import birthday_hint, upcoming_birthday
+from planner.services import contacts as contact_svc
+from planner.services.touchpoints import current_user
+from planner.ui.advocacy.advocacy_panel import AdvocacyPanel
+from planner.ui.common.avatars import PhotoButton
+from planner.ui.common.collapsible import Section
+from planner.ui.common.dates import date_time_text, day_text
+from planner.ui.common.icons import kind_icon
+from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
+from planner.ui.common.window_layout import SidePanel
+from planner.ui.focus.snooze_menu import fill_snooze_menu, snoozed_text
+from planner.ui.timeline.timeline_model import TimelineModel
+from planner.ui.timeline.timeline_view import TimelineView
+
+
+def _fmt_time(moment) -> str:
+    return date_time_text(moment)
+
+
+def _ago(moment, today=None) -> str:
+    """"today", "yesterday", "3 days ago", else the date."""
+    day = moment.astimezone().date()
+    today = today or datetime.now().astimezone().date()
+    days = (today - day).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if 1 < days < 14:
+        return f"{days} days ago"
+    return day_text(day, today)
+
+
+def _kind(kind: str | None) -> str:
+    if not kind:
+        return ""
+    try:
+        label = parse_kind(kind).label
+    except PlannerError:
+        return kind or ""
+    return label if label.isupper() else label.lower()
+
+
+def team_last_touch_text(c: Contact, team: tuple | None, user: str) -> str:
+    """Two lines on a team database: your last touch, and the team's newest one
+    ("Team: same" when that is yours; "—" when there is none)."""
+    mine = f"{_ago(c.last_touch)} · {_kind(c.last_touch_kind)}" if c.last_touch else "—"
+    if team is None:
+        theirs = "—"
+    else:
+        at, kind, author = team
+        theirs = "same" if author == user else f"{_ago(at)} · {_kind(kind)} by {author}"
+    return f"You: {mine}\nTeam: {theirs}"
+
+
+ADVOCACY_OPEN = "person/advocacy_open"
+QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
+
+
+class PersonPanel(SidePanel):
+    edit_requested = Signal(int)
+    log_requested = Signal(int, str)  # contact id, kind ("note" for a note)
+    #: the inline "Add a note" box: (contact id, text), saved by the window
+    note_written = Signal(int, str)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("personPanel")
+        self.document = document
+        self.contact_id: int | None = None
+
+        self.title = QLabel(self)
+        self.title.setObjectName("personName")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.photo = PhotoButton(document, self)  # the picture, or initials; click: choose
+        self.photo.failed.connect(lambda text: self.placeholder.setText(text)
+                                  or self.placeholder.setVisible(True))
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("personRing")
+        self.subtitle.setWordWrap(True)
+        # a birthday within 7 days and a running snooze, in sight above the details
+        self.reminder = QLabel(self)
+        self.reminder.setObjectName("personReminder")
+        self.reminder.setWordWrap(True)
+        self.placeholder = QLabel(self)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setObjectName("placeholder")
+
+        # the details a day needs stay in sight; the rest folds away (the timeline gets
+        # the height)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        more = QWidget(self)
+        self.more_form = QFormLayout(more)
+        self.more_form.setContentsMargins(0, 0, 0, 0)
+        self.more_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields: dict[str, QLabel] = {}
+        self._rows: dict[str, tuple[QFormLayout, int]] = {}
+        for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
+                           ("cadence", "Cadence"), ("handles", "Handles"),
+                           ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
+                           ("timezone", "Time zone"), ("birthday", "Birthday"),
+                           ("notes", "Notes")):
+            value = QLabel(self)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key] = value
+            form = self.form if key in ("last", "email", "phones", "cadence") else self.more_form
+            self._rows[key] = (form, form.rowCount())
+            form.addRow(label, value)
+        self.more_section = Section("More details", more, self)
+
+        self.edit_button = QPushButton("Edit…", self)
+        self.edit_button.clicked.connect(
+            lambda: self.contact_id is not None and self.edit_requested.emit(self.contact_id))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        header = QHBoxLayout()
+        header.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.title, 1)
+        layout.addLayout(header)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.reminder)
+        layout.addWidget(self.placeholder)
+        layout.addLayout(self.form)
+        more_row = QHBoxLayout()  # Edit… beside it: the name and the log buttons need
+        more_row.addWidget(self.more_section, 1)  # their row's width on a narrow panel
+        more_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(more_row)
+        self.quick = QHBoxLayout()
+        self.quick_buttons: dict[str, QToolButton] = {}
+        for kind in QUICK_KINDS:
+            button = QToolButton(self)
+            button.setIcon(kind_icon(kind))
+            button.setIconSize(QSize(22, 22))
+            label = "Note" if kind == "note" else parse_kind(kind).label
+            key = NOTE_KEY if kind == "note" else KIND_KEYS.get(parse_kind(kind), "")
+            button.setToolTip(f"Log {label.lower()} ({key})" if key else f"Log {label}")
+            button.setAccessibleName(f"Log {label}")
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, k=kind: self._log(k))
+            self.quick_buttons[kind] = button
+            self.quick.addWidget(button)
+        self.quick.addStretch(1)
+        self.snooze_button = QToolButton(self)
+        self.snooze_button.setObjectName("snoozeButton")
+        self.snooze_button.setText("Snooze")
+        self.snooze_button.setToolTip("Snooze: out of This week for a day, 3 days or a week")
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.snooze_menu = QMenu("Snooze", self.snooze_button)
+        self.snooze_menu.setObjectName("personSnoozeMenu")
+        self.snooze_menu.aboutToShow.connect(
+            lambda: self.contact_id is not None
+            and fill_snooze_menu(self.snooze_menu, self.document, self.contact_id))
+        self.snooze_button.setMenu(self.snooze_menu)
+        self.quick.addWidget(self.snooze_button)
+        layout.addLayout(self.quick)
+        holder = QWidget(self)  # the panel shows and hides itself; the section folds this
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.advocacy = AdvocacyPanel(document, holder)
+        column.addWidget(self.advocacy)
+        # folded unless the user opened it last time (the timeline gets the height)
+        self.advocacy_section = Section("Wins, asks and gives", holder, self,
+                                        open_=QSettings().value(ADVOCACY_OPEN, False, bool))
+        self.advocacy_section.toggle.toggled.connect(
+            lambda on: QSettings().setValue(ADVOCACY_OPEN, on))
+        layout.addWidget(self.advocacy_section)
+        self.note_box = QLineEdit(self)
+        self.note_box.setObjectName("noteBox")
+        self.note_box.setPlaceholderText("Add a note…  (Enter saves)")
+        self.note_box.setAccessibleName("Add a note")
+        self.note_box.setClearButtonEnabled(True)
+        self.note_box.returnPressed.connect(self._write_note)
+        layout.addWidget(self.note_box)
+        self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
+        self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
+        self.timeline.setObjectName("personTimeline")
+        layout.addWidget(self.timeline, 100)  # most of the height
+        layout.addStretch(1)  # (takes the room only while nobody is selected)
+        document.contacts_changed.connect(self._maybe_refresh)
+        document.timeline_changed.connect(self._maybe_refresh)  # a snooze made or ended
+        document.placements_changed.connect(
+            lambda: self.contact_id is None and self.refresh())
+        document.reset.connect(self.refresh)
+        self.show_contact(None)
+
+    def _write_note(self) -> None:
+        text = self.note_box.text().strip()
+        if self.contact_id is not None and text:
+            self.note_written.emit(self.contact_id, text)
+
+    def note_saved(self) -> None:
+        """The window saved the box's note: empty it for the next one."""
+        self.note_box.clear()
+
+    def _log(self, kind: str) -> None:
+        if self.contact_id is not None:
+            self.log_requested.emit(self.contact_id, kind)
+
+    def _maybe_refresh(self, ids: list) -> None:
+        if self.contact_id in ids:
+            self.refresh()
+
+    def show_contact(self, contact_id: int | None) -> None:
+        changed = contact_id != self.contact_id
+        self.contact_id = contact_id
+        self.refresh()
+        self.advocacy.show_contact(self.contact_id)
+        if changed or self.timeline_model.contact_id != contact_id:
+            self.timeline_model.set_contact(self.contact_id)
+
+    def refresh(self) -> None:
+        contact = self.document.contact(self.contact_id) if self.contact_id is not None else None
+        if contact is None:
+            self.contact_id = None
+        empty = contact is None
+        self.placeholder.setVisible(empty)
+        if empty:
+            self.placeholder.setText(self._nobody_text())
+        for widget in (self.advocacy_section, self.more_section, self.note_box, self.timeline,
+                       self.edit_button, self.snooze_button, self.reminder):
+            widget.setVisible(not empty)
+        self.title.setVisible(not empty)
+        self.photo.setVisible(not empty)
+        self.subtitle.setVisible(not empty)
+        self.edit_button.setEnabled(not empty)
+        for button in self.quick_buttons.values():
+            button.setVisible(not empty)
+        for form, row in self._rows.values():
+            form.setRowVisible(row, False)
+        if contact is not None:
+            self._fill(contact)
+            QTimer.singleShot(0, self, self._fit_wrapped_labels)  # once the widths settle
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_wrapped_labels()
+
+    def _fit_wrapped_labels(self) -> None:
+        """A wrapped value (a long date, an address) gets the lines it needs: the dock
+        does not pass height-for-width down, so a narrow panel would cut the second line."""
+        for label in (self.subtitle, self.reminder, *self.fields.values()):
+            if label.isVisible() and label.width() > 0:
+                label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
+
+    def _nobody_text(self) -> str:
+        """Nobody selected: how to select someone, and the network at a glance."""
+        fill = self.document.fill()
+        rings = " · ".join(f"{ring.label} {count}/{cap}" for ring, (count, cap) in fill.items())
+        total = self.document.count()
+        placed = sum(count for count, _cap in fill.values())
+        return ("<p>Nobody is selected. Click someone on the rings or in the list, or press "
+                "Tab on the rings and use the arrow keys.</p>"
+                f"<p><b>Your network</b>: {total} people, {placed} on the rings "
+                f"({rings}), {total - placed} not on a ring yet.</p>")
+
+    def _fill(self, c: Contact) -> None:
+        self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
+        self.photo.show_person(c.id, c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
+        ring = f"{c.ring.label} ring" if c.ring else "Not on a ring"
+        status = self.document.status_of(c)
+        if status is not None:
+            color = STATUS_COLORS[status.value]
+            ring += f" · <span style='color:{color}'>●</span> {status.label}"
+        where = f" · {html.escape(c.title)}" if c.title else ""
+        self.subtitle.setText(f"{ring}{where}")
+        self._show_reminders(c)
+        cadence = c.cadence_days or (self.document.cadence(c.ring) if c.ring else None)
+        values = {
+            "last": self._last_touch(c),
+            "email": c.email, "phones": ", ".join(c.phones),
+            "handles": ", ".join(f"{k}: {v}" for k, v in c.handles.items()),
+            "channels": ", ".join(c.channels), "tags": ", ".join(c.tags),
+            "org": c.organization, "timezone": c.timezone,
+            "birthday": self._birthday(c),
+            "cadence": (f"every {cadence} days" + ("" if c.cadence_days else " (ring default)"))
+            if cadence else "",
+            "notes": c.notes,
+        }
+        for key, label in self.fields.items():
+            text = values[key]
+            label.setText(text)
+            form, row = self._rows[key]
+            form.setRowVisible(row, bool(text) or key == "last")
+
+    def _birthday(self, c: Contact) -> str:
+        """``1986-12-06 (Birthday on Sunday — 40)`` within 7 days, else the date."""
+        if c.birthday is None:
+            return ""
+        hint = self._birthday_hint(c)
+        return f"{c.birthday.iso()} ({hint})" if hint else c.birthday.iso()
+
+    @staticmethod
+    def _birthday_hint(c: Contact) -> str:
+        coming = upcoming_birthday(c.birthday, datetime.now().astimezone().date())
+        return birthday_hint(coming) if coming else ""
+
+    def _show_reminders(self, c: Contact) -> None:
+        lines = [html.escape(text) for text in (self._birthday_hint(c), snoozed_text(c.id))
+                 if text]
+        self.reminder.setText("<br>".join(lines))
+        self.reminder.setVisible(bool(lines))
+
+    def _last_touch(self, c: Contact) -> str:
+        """Yours; on a team database also the team's newest (one small query, run when
+        the selection or this person's history changes)."""
+        user = current_user()
+        if not user:
+            return _fmt_time(c.last_touch) + (f" ({c.last_touch_kind})"
+                                              if c.last_touch_kind else "")
+        return team_last_touch_text(c, contact_svc.team_last_touch(c.id), user)

@@ -1,0 +1,274 @@
+"""A person on a ring: a round node with initials, a cadence halo and a tooltip.
+
+The node only reports gestures (pressed, released at a point); the scene
+decides what a drop means and the document changes the data.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Property, QEasingCurve, QPointF, QPropertyAnimation, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsObject,
+)
+
+from planner.domain.contact import Contact
+from planner.domain.rings import Ring
+from planner.ui.common import avatars
+from planner.ui.common.dates import date_text
+from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS
+from planner.ui.rings.geometry import NODE_RADIUS
+
+HALO = 5.0
+ANIMATION_MS = 180
+
+
+class NameLabel(QGraphicsItem):
+    """A name under a node, at a readable size whatever the zoom (it ignores the view's
+    scale), centred, on a pale pill so it reads over the rings' colours."""
+
+    def __init__(self, parent: QGraphicsItem):
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._text = ""
+        self._font = QFont(QApplication.font())
+        self._font.setPointSizeF(max(8.5, self._font.pointSizeF() - 0.5))
+        self._rect = QRectF()
+
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str) -> None:
+        self.prepareGeometryChange()
+        self._text = text
+        width = QFontMetricsF(self._font).horizontalAdvance(text) + 8
+        height = QFontMetricsF(self._font).height() + 2
+        self._rect = QRectF(-width / 2, 0, width, height)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        palette = QApplication.palette()
+        back = QColor(palette.color(QPalette.ColorRole.Base))
+        back.setAlpha(215)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(back)
+        painter.drawRoundedRect(self._rect, 6, 6)
+        painter.setFont(self._font)
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self._text)
+
+
+class NodeItem(QGraphicsObject):
+    released = Signal(object, QPointF)  # (node, scene position of the pointer)
+
+    def __init__(self, contact: Contact):
+        super().__init__()
+        self.contact_id = contact.id
+        self.ring: Ring = contact.ring or Ring.OUTER
+        self.radius = NODE_RADIUS[self.ring]
+        self.slot_pos = QPointF()
+        self.halo_color = QColor(NEUTRAL_HALO)
+        self.status_text = ""
+        self._press_pos: QPointF | None = None
+        self._animation: QPropertyAnimation | None = None
+        self._name = ""
+        self._initials = "?"
+        self._photo = None  # the person's round picture (planner.ui.common.avatars), else initials
+        self._shown: tuple | None = None
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable)
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self._label = NameLabel(self)
+        self._label.setVisible(False)
+        self._names_shown = False
+        self._always_named = False  # inner and middle nodes: their name is always under them
+        self.next_due = ""
+        self.set_contact(contact)
+
+    # -- data ------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def contact(self) -> Contact:
+        return self._contact
+
+    def set_contact(self, contact: Contact) -> bool:
+        """Show ``contact``; False if nothing drawn changed (a new place around the ring)."""
+        ring_of = contact.ring or self.ring
+        photo = avatars.photo_pixmap(contact.id, int(2 * NODE_RADIUS[ring_of]))  # not in paint()
+        if photo is not self._photo:
+            self._photo = photo
+            self.update()
+        shown = (contact.name, contact.ring, contact.last_touch, contact.cadence_days)
+        if shown == self._shown:
+            self._contact = contact
+            return False
+        self._shown = shown
+        ring = contact.ring or self.ring
+        if ring != self.ring:
+            self.prepareGeometryChange()
+            self.ring = ring
+            self.radius = NODE_RADIUS[ring]
+        self._contact = contact
+        self._name = contact.name
+        self._initials = contact.initials
+        # the middle ring is crowded: first names; the inner ring and hover: full names
+        first = contact.name.split()[0] if contact.name.split() else contact.name
+        self._label.set_text(first if ring is Ring.MIDDLE else contact.name)
+        self._label.setPos(0, self.radius + HALO + 1)
+        self.setToolTip(self._tooltip(contact))
+        self.update()
+        return True
+
+    def set_status(self, color: str, text: str, next_due: str = "") -> None:
+        """The halo's colour; the status words and when they are next due in the card."""
+        if QColor(color) != self.halo_color or (text, next_due) != (self.status_text,
+                                                                   self.next_due):
+            self.halo_color = QColor(color)
+            self.status_text, self.next_due = text, next_due
+            self.setToolTip(self._tooltip(self._contact))
+            self.update()
+
+    def set_initials(self, text: str) -> None:
+        """Initials told apart from everyone else's on the ring (the scene decides)."""
+        if text != self._initials:
+            self._initials = text
+            self.update()
+
+    @property
+    def initials(self) -> str:
+        return self._initials
+
+    def name_always(self, on: bool) -> None:
+        """The name under the node at every zoom (inner and middle rings)."""
+        self._always_named = on
+        self._label.setVisible(on or self._names_shown)
+
+    def _tooltip(self, contact: Contact) -> str:
+        """The hover card: name, ring and status, last touch, next due."""
+        last = date_text(contact.last_touch, weekday=True) if contact.last_touch else "never"
+        lines = [contact.name, f"{self.ring.label} ring · last touch {last}"]
+        if self.status_text:
+            lines.append(self.status_text)
+        if self.next_due:
+            lines.append(f"next due {self.next_due}")
+        return "\n".join(lines)
+
+    # -- geometry and painting -------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        r = self.radius + HALO + 2
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def shape(self):
+
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), self.radius + HALO, self.radius + HALO)
+        return path
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = self.radius
+        halo = QColor(self.halo_color)
+        painter.setPen(QPen(halo, HALO))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawEllipse(QPointF(0, 0), r + HALO / 2, r + HALO / 2)
+        fill = QColor(RING_COLORS[self.ring])
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(QBrush(fill))
+        painter.drawEllipse(QPointF(0, 0), r, r)
+        if self.isSelected():
+            painter.setPen(QPen(QColor("#1f6feb"), 3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), r + HALO + 1, r + HALO + 1)
+        if self._photo is not None and self._photo.width() == int(2 * r):
+            painter.drawPixmap(QRectF(-r, -r, 2 * r, 2 * r), self._photo,
+                               QRectF(self._photo.rect()))
+            return
+        font = QFont(painter.font())
+        font.setBold(True)
+        longer = len(self._initials) > 2
+        font.setPixelSize(max(9, int(r * (0.6 if longer else 0.72))))
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
+                         self._initials)
+
+    # -- movement -------------------------------------------------------------------
+    def _get_pos(self) -> QPointF:
+        return self.pos()
+
+    def _set_pos(self, value: QPointF) -> None:
+        self.setPos(value)
+
+    animated_pos = Property(QPointF, _get_pos, _set_pos)
+
+    def move_to_slot(self, point: QPointF, animate: bool = True) -> None:
+        self.slot_pos = QPointF(point)
+        if self._animation is not None:
+            self._animation.stop()
+        if not animate or self.pos() == point:
+            self.setPos(point)
+            return
+        if self._animation is None:  # one per node, reused: a drag shifts a whole ring
+            self._animation = QPropertyAnimation(self, b"animated_pos", self)
+            self._animation.setDuration(ANIMATION_MS)
+            self._animation.setEasingCurve(QEasingCurve.Type.OutCubic)
+        self._animation.setEndValue(QPointF(point))
+        self._animation.start()
+
+    def is_animating(self) -> bool:
+        return self._animation is not None and \
+            self._animation.state() == QPropertyAnimation.State.Running
+
+    # -- gestures ---------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:
+        self._press_pos = QPointF(self.pos())
+        self.setZValue(10)
+        self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        self.setZValue(0)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        start, self._press_pos = self._press_pos, None
+        if start is not None and (self.pos() - start).manhattanLength() > 3:
+            self.released.emit(self, event.scenePos())
+        elif start is not None and self.pos() != self.slot_pos:
+            self.move_to_slot(self.slot_pos)  # a nudge too small to be a drag
+
+    def show_name(self, always: bool) -> None:
+        """Names are drawn at a readable zoom; otherwise only while hovered."""
+        self._names_shown = always
+        self._label.setVisible(always or self._always_named)
+
+    def hoverEnterEvent(self, event) -> None:
+        self.setZValue(5)
+        self._label.setVisible(True)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.setZValue(0)
+        self._label.setVisible(self._names_shown or self._always_named)
+        super().hoverLeaveEvent(event)

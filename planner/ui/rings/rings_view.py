@@ -1,0 +1,241 @@
+"""The canvas widget: zoom, fit, keyboard paths and drops from the contact list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsView
+
+from planner.ui.common.mime import CONTACT_MIME, decode_contact_ids
+from planner.ui.rings.hover_card import DELAY_MS, HoverCard
+from planner.ui.rings.node_item import NodeItem
+
+ZOOM_STEP = 1.2
+NAMES_AT_ZOOM = 1.35
+
+
+class RingsView(QGraphicsView):
+    #: Enter on a selected node: show that person
+    open_person = Signal(int)
+    #: right-click on a node: (contact id, global position) for the window's menu
+    context_menu_requested = Signal(int, object)
+    #: right-click on the empty canvas: (global position) for the window's menu
+    canvas_menu_requested = Signal(object)
+    #: while dragging: what a drop here would do when it is not a plain move ("" none)
+    drag_hint = Signal(str)
+
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self._scene = scene  # keep a reference (a parentless scene would be freed)
+        self.setObjectName("ringsView")
+        self.setAccessibleName("Rings canvas")
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.zoom = 1.0  # relative to "fit"
+        self._fitted_scale = 1.0
+        # the hover card: after the pointer rests on a node, gone when it leaves
+        self.viewport().setMouseTracking(True)
+        self.hover_card = HoverCard(self)
+        self._hovered: NodeItem | None = None
+        self._card_timer = QTimer(self)
+        self._card_timer.setSingleShot(True)
+        self._card_timer.setInterval(DELAY_MS)
+        self._card_timer.timeout.connect(self._show_card)
+
+    # -- zoom ----------------------------------------------------------------------------
+    def fit(self) -> None:
+        """Ctrl+0: the three rings fill the view."""
+        self.resetTransform()
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted_scale = self.transform().m11()
+        self.zoom = 1.0
+        self._scene.show_names(self._fitted_scale >= NAMES_AT_ZOOM)
+
+    def zoom_by(self, factor: float, about=None) -> None:
+        """Zoom about the centre of the view (keys), or about ``about``, a viewport point
+        (the wheel: the point under the pointer stays under it where the view can scroll)."""
+        new = max(0.5, min(6.0, self.zoom * factor))
+        if new == self.zoom:
+            return
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        held = self.mapToScene(about) if about is not None else None
+        self.scale(new / self.zoom, new / self.zoom)
+        self.zoom = new
+        if held is not None:
+            drift = self.mapFromScene(held) - about
+            for bar, delta in ((self.horizontalScrollBar(), drift.x()),
+                               (self.verticalScrollBar(), drift.y())):
+                bar.setValue(bar.value() + delta)
+        self._scene.show_names(self.transform().m11() >= NAMES_AT_ZOOM)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.zoom == 1.0:
+            self.fit()
+
+    def wheelEvent(self, event) -> None:
+        """The plain wheel zooms about the pointer (the rings fit the view: there is
+        nothing to scroll to); a touchpad's sideways swipe still scrolls."""
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self.zoom_by(ZOOM_STEP ** steps, about=event.position().toPoint())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # -- keyboard --------------------------------------------------------------------------
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab walks the people on the rings before leaving the canvas."""
+        nodes = self._scene.ordered_nodes()
+        current = self._scene.selected_id()
+        ids = [n.contact_id for n in nodes]
+        if not ids:
+            return super().focusNextPrevChild(forward)
+        if current in ids:
+            index = ids.index(current) + (1 if forward else -1)
+            if not 0 <= index < len(ids):
+                return super().focusNextPrevChild(forward)
+        else:
+            index = 0 if forward else len(ids) - 1
+        self.select_step_to(ids[index])
+        return True
+
+    def select_step_to(self, contact_id: int) -> None:
+        self._scene.select_contact(contact_id)
+        self._scene.person_selected.emit(contact_id)
+        node = self._scene.nodes.get(contact_id)
+        if node is not None:
+            self.ensureVisible(node)
+
+    def keyPressEvent(self, event) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        plain = not (mods & (Qt.KeyboardModifier.ControlModifier
+                             | Qt.KeyboardModifier.AltModifier))
+        if plain and key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up):
+            self._step(1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1)
+            return
+        if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            current = self._scene.selected_id()
+            if current is not None:
+                self.open_person.emit(current)
+                return
+        if event.matches(QKeySequence.StandardKey.ZoomIn) or (
+                mods & Qt.KeyboardModifier.ControlModifier and key == Qt.Key.Key_Equal):
+            self.zoom_in()
+            return
+        super().keyPressEvent(event)
+
+    def _step(self, delta: int) -> None:
+        ids = [n.contact_id for n in self._scene.ordered_nodes()]
+        if not ids:
+            return
+        current = self._scene.selected_id()
+        index = (ids.index(current) + delta) % len(ids) if current in ids else 0
+        self.select_step_to(ids[index])
+
+    def contextMenuEvent(self, event) -> None:
+        node = self._scene.node_at(self.mapToScene(event.pos()))
+        if node is None:
+            self.canvas_menu_requested.emit(event.globalPos())
+            event.accept()
+            return
+        self.select_step_to(node.contact_id)
+        self.context_menu_requested.emit(node.contact_id, event.globalPos())
+        event.accept()
+
+    # -- drops from the contact list ----------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(CONTACT_MIME):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(CONTACT_MIME):
+            ids = decode_contact_ids(event.mimeData())
+            self._hover_drop(self.mapToScene(event.position().toPoint()),
+                             ids[0] if ids else None)
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        # Not super(): it expects its own dragEnterEvent to have run, and warns otherwise.
+        self._scene.highlight_area(None)
+        self._last_hint = ""
+        event.accept()
+
+    def _hover_drop(self, point: QPointF, contact_id: int | None) -> None:
+        self._scene.highlight_area(point, contact_id)
+        hint = self._scene.drag_hint(contact_id, point)
+        if hint != getattr(self, "_last_hint", ""):
+            self._last_hint = hint
+            if hint:
+                self.drag_hint.emit(hint)
+
+    # -- the hover card ------------------------------------------------------------------
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # the card, not the plain tooltip
+            event.accept()
+            return True
+        if event.type() == QEvent.Type.Leave:
+            self._hover(None)
+        return super().viewportEvent(event)
+
+    def _hover(self, node: NodeItem | None) -> None:
+        if node is self._hovered:
+            return
+        self._hovered = node
+        self.hover_card.hide_card()
+        if node is None:
+            self._card_timer.stop()
+        else:
+            self._card_timer.start()
+
+    def _show_card(self) -> None:
+        node = self._hovered
+        if node is None or node.scene() is not self._scene:
+            return
+        corner = self.mapFromScene(node.scenePos()) + QPoint(int(node.radius), int(node.radius))
+        self.hover_card.show_node(node, self.viewport().mapToGlobal(corner))
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        if event.buttons() == Qt.MouseButton.NoButton:
+            self._hover(self._scene.node_at(self.mapToScene(event.position().toPoint())))
+        else:
+            self._hover(None)
+        grabbed = self._scene.mouseGrabberItem()
+        if isinstance(grabbed, NodeItem) and event.buttons() & Qt.MouseButton.LeftButton:
+            self._hover_drop(self.mapToScene(event.position().toPoint()), grabbed.contact_id)
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        self._scene.highlight_area(None)
+        self._last_hint = ""
+
+    def dropEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(CONTACT_MIME):
+            event.ignore()
+            return
+        ids = decode_contact_ids(event.mimeData())
+        point = QPointF(self.mapToScene(event.position().toPoint()))
+        if ids and self._scene.drop_contact(ids[0], point):
+            event.acceptProposedAction()
+            self._scene.select_contact(ids[0])
+        else:
+            event.ignore()
+            self._scene.highlight_area(None)

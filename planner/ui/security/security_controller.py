@@ -1,0 +1,154 @@
+"""Settings → Security: encrypt or decrypt the open database in two clicks.
+
+The recovery passphrase is shown (and must be acknowledged) BEFORE the file is
+converted; the conversion runs off the GUI thread with the window's own
+connection closed (it needs the file to itself), then the database is
+reopened and the window shows it again. A failure reopens what was there.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+)
+
+from planner.domain.errors import PlannerError
+
+log = logging.getLogger(__name__)
+
+
+class RecoveryDialog(QDialog):
+    """Shows the recovery passphrase once; Encrypt is enabled after "I have saved it"."""
+
+    def __init__(self, parent, recovery: str):
+        super().__init__(parent)
+        self.setObjectName("recoveryDialog")
+        self.setWindowTitle("Encrypt the database")
+        intro = QLabel(
+            "Your notes will be encrypted on disk. The key is kept in this computer's "
+            "keyring when it has one.<br><br>Write down this <b>recovery passphrase</b> and "
+            "keep it somewhere safe. It opens the database on any computer; without it "
+            "(and without this computer's keyring) nobody can read your data — "
+            "not even you.", self)
+        intro.setWordWrap(True)
+        self.passphrase = QLabel(f"<p style='font-size:15pt; font-family:monospace'>"
+                                 f"{recovery}</p>", self)
+        self.passphrase.setTextInteractionFlags(
+            self.passphrase.textInteractionFlags().TextSelectableByMouse)
+        self.saved = QCheckBox("I have saved the recovery passphrase", self)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.encrypt = self.buttons.addButton("Encrypt",
+                                              QDialogButtonBox.ButtonRole.AcceptRole)
+        self.encrypt.setEnabled(False)
+        self.saved.toggled.connect(self.encrypt.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, self.passphrase, self.saved, self.buttons):
+            layout.addWidget(widget)
+
+
+class SecurityController(QObject):
+    finished = Signal(bool)  # True when the database was converted
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.document = window.document
+        self.dialog: RecoveryDialog | None = None
+        self.running = False
+
+    def status_lines(self) -> list[str]:
+        from planner.services.security import security_status
+
+        path = self.document.database.path
+        if path is None:
+            return ["Encryption applies to database files, not to team databases."]
+        return security_status(str(path), check_keyring=False).lines()
+
+    def is_encrypted(self) -> bool:
+        from planner.storage.database import database_key
+
+        return database_key(self.document.database.db) is not None
+
+    # -- encrypt ---------------------------------------------------------------------------
+    def ask_encrypt(self) -> RecoveryDialog | None:
+        from planner.services.security import new_key
+
+        if self.is_encrypted() or self.document.database.path is None:
+            self.window.show_message("The database is already encrypted")
+            return None
+        new = new_key()
+        dialog = RecoveryDialog(self.window, new.recovery)
+        dialog.accepted.connect(lambda: self.encrypt(new))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def encrypt(self, new) -> None:
+        from planner.services.security import encrypt_database
+
+        path = str(self.document.database.path)
+        self._convert(lambda: encrypt_database(path, new), new.key,
+                      "The database is encrypted. Keep your recovery passphrase safe.")
+
+    # -- decrypt ---------------------------------------------------------------------------
+    def decrypt(self) -> None:
+        from planner.services.security import decrypt_database
+        from planner.storage.database import database_key
+
+        key = database_key(self.document.database.db)
+        if key is None:
+            self.window.show_message("The database is not encrypted")
+            return
+        path = str(self.document.database.path)
+        self._convert(lambda: decrypt_database(path, key), None,
+                      "The database is no longer encrypted.")
+
+    # -- the common part -----------------------------------------------------------------
+    def _convert(self, job, new_key: str | None, success: str) -> None:
+        from planner.storage.database import database_key
+        from planner.ui.security.secret_worker import run_in_background
+
+        if self.running:
+            return
+        self.running = True
+        document = self.document
+        old_key = database_key(document.database.db)
+        self._watching = document.stop_watching()
+        document.database.close()
+        self.window.show_message("Converting the database…")
+        run_in_background(
+            job,
+            lambda _result: self._reopen(new_key, success, True),
+            lambda exc: self._failed(exc, old_key))
+
+    def _failed(self, exc: Exception, old_key: str | None) -> None:
+        if not isinstance(exc, PlannerError):
+            log.error("encryption change failed", exc_info=exc)
+        self._reopen(old_key, f"Nothing was changed: {exc}", False)
+
+    def _reopen(self, key: str | None, text: str, converted: bool) -> None:
+        from planner.storage.database import open_database
+
+        path = str(self.document.database.path)
+        try:
+            reopened = open_database(path, **({"key": key} if key else {}))
+        except PlannerError as exc:
+            self.window.show_message(f"{path} could not be opened again: {exc}")
+            self.running = False
+            self.finished.emit(False)
+            return
+        self.document.use_database(reopened)
+        if self._watching:
+            self.document.start_watching()
+        self.running = False
+        self.window.show_message(text)
+        self.finished.emit(converted)

@@ -1,0 +1,1 @@
+"""Touchpoints and notes: the timelines, the log dialog and everyone's activity."""

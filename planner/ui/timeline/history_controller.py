@@ -1,0 +1,106 @@
+"""Opening the log dialog and turning its result into undoable commands."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from planner.document.log_commands import (
+    AddNoteCommand,
+    DeleteEntryCommand,
+    EditNoteCommand,
+    EditTouchpointCommand,
+    LogTouchpointCommand,
+)
+from planner.services import touchpoints as svc
+from planner.ui.timeline.log_dialog import NOTE, LogDialog
+
+
+class HistoryController(QObject):
+    def __init__(self, document, window):
+        super().__init__(window)
+        self.document = document
+        self.window = window
+        self.dialog: LogDialog | None = None
+
+    def log(self, contact_id: int | None, kind: str = "coffee") -> LogDialog | None:
+        """Open the log dialog for a person, preset to ``kind`` ("note" for a note)."""
+        contact = self.document.contact(contact_id) if contact_id is not None else None
+        if contact is None:
+            self.document.message.emit("Select a person first")
+            return None
+        dialog = LogDialog(self.window, contact.name, kind)
+        dialog.accepted.connect(lambda: self._logged(dialog, contact.id))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_note(self, contact_id: int, text: str) -> bool:
+        """The person panel's inline note box: saved at once (one undo step)."""
+        if self.document.push(AddNoteCommand(self.document, contact_id, text)):
+            self.document.message.emit(f"Note saved about {self.document.contact(contact_id).name}")
+            return True
+        return False
+
+    def _logged(self, dialog: LogDialog, contact_id: int) -> None:
+        v = dialog.values()
+        if v["kind"] == NOTE:
+            command = AddNoteCommand(self.document, contact_id, v["note"], v["at"])
+        else:
+            command = LogTouchpointCommand(self.document, contact_id, v["kind"], v["at"],
+                                           v["minutes"], v["note"])
+        if self.document.push(command):
+            name = self.document.contact(contact_id).name
+            what = "note" if v["kind"] == NOTE else v["kind"]
+            self.document.message.emit(f"Logged {what} with {name}")
+
+    def edit(self, entry_id: str) -> LogDialog | None:
+        kind, _, raw = entry_id.partition(":")
+        row_id = int(raw)
+        if kind == "touchpoint":
+            tp = svc.get_touchpoint(row_id)
+            contact = self.document.contact(tp.contact_id)
+            dialog = LogDialog(self.window, contact.name if contact else "", tp.kind,
+                               when=tp.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                               minutes=tp.minutes, note=tp.note, editing=True)
+            dialog.kind.model().item(dialog.kind.findData(NOTE)).setEnabled(False)
+            at, version = tp.at, tp.version
+        elif kind == "note":
+            note = svc.get_note(row_id)
+            contact = self.document.contact(note.contact_id)
+            dialog = LogDialog(self.window, contact.name if contact else "", NOTE,
+                               when=note.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                               note=note.text, editing=True)
+            dialog.kind.setEnabled(False)
+            at, version = note.at, note.version
+        else:
+            return None
+        # the field shows minutes only: an untouched time keeps its seconds; the version
+        # is what the dialog shows: someone else's edit meanwhile is a conflict
+        original = (dialog.when.text(), at)
+        dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id, original, version))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _edited(self, dialog: LogDialog, kind: str, row_id: int, original=None,
+                version: int | None = None) -> None:
+        v = dialog.values()
+        if original is not None and dialog.when.text() == original[0]:
+            v["at"] = original[1]
+        if kind == "touchpoint":
+            changes = {"kind": v["kind"], "at": v["at"], "minutes": v["minutes"],
+                       "note": v["note"]}
+            self.document.push(EditTouchpointCommand(self.document, row_id, changes,
+                                                     version=version))
+        else:
+            self.document.push(EditNoteCommand(self.document, row_id, v["note"], v["at"],
+                                               version=version))
+
+    def delete(self, entry_id: str) -> bool:
+        kind, _, raw = entry_id.partition(":")
+        if kind not in ("touchpoint", "note"):
+            return False
+        ok = self.document.push(DeleteEntryCommand(self.document, kind, int(raw)))
+        if ok:
+            self.document.message.emit(f"Deleted the {kind} — Undo (Ctrl+Z) brings it back")
+        return ok

@@ -1,0 +1,225 @@
+"""A timeline as a Qt list model that pages in from the database as you scroll.
+
+Rows are day headers ("Today", "Yesterday", "Mon 16 Nov") and entries, newest
+first. ``fetchMore`` reads one page after the last cursor, so opening the view
+costs one page whatever the size of the history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+
+from planner.domain.timeline import EntryType, TimelineEntry
+from planner.services import touchpoints as svc
+from planner.storage.timeline_repo import cursor_after
+from planner.ui.common.dates import date_time_text, day_text, time_text
+
+PAGE = 100
+
+
+class Role(IntEnum):
+    ENTRY = Qt.ItemDataRole.UserRole + 1
+    IS_HEADER = Qt.ItemDataRole.UserRole + 2
+    ENTRY_ID = Qt.ItemDataRole.UserRole + 3
+    CONTACT_ID = Qt.ItemDataRole.UserRole + 4
+    KIND = Qt.ItemDataRole.UserRole + 5
+    BYLINE = Qt.ItemDataRole.UserRole + 6  # team database: "by bob", "by you · private"
+
+
+def day_label(day: date, today: date | None = None) -> str:
+    today = today or datetime.now().astimezone().date()
+    delta = (today - day).days
+    if delta == 0:
+        return "Today"
+    if delta == 1:
+        return "Yesterday"
+    if delta == -1:
+        return "Tomorrow"
+    return day_text(day, today)
+
+
+def byline(entry: TimelineEntry, user: str) -> str:
+    """Who wrote a touchpoint or note, and whether a note is shared, on a team database
+    (``user``: the connected role); "" in a database file, where everything is yours."""
+    author = entry.author
+    if not user or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
+        return ""
+    text = "by you" if author == user else f"by {author}" if author else ""
+    if entry.type is EntryType.NOTE:
+        privacy = "shared" if entry.shared else "private"
+        text = f"{text} · {privacy}" if text else privacy
+    return text
+
+
+def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
+    """One readable line: what, when, with whom (and by whom: ``by``)."""
+    clock = time_text(entry.at)
+    if entry.type is EntryType.TOUCHPOINT:
+        from planner.domain.kinds import parse_kind
+
+        what = parse_kind(entry.kind).label
+    elif entry.type is EntryType.NOTE:
+        what = "Note"
+    else:
+        what = entry.summary().capitalize()
+    parts = [clock, what]
+    if entry.minutes:
+        parts.append(f"{entry.minutes} min")
+    line = " · ".join(parts)
+    if with_contact:
+        line = f"{line} — {entry.contact}"
+    if by:
+        line = f"{line} · {by}"
+    body = entry.text if entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE) else ""
+    return f"{line}\n{body}" if body else line
+
+
+class TimelineModel(QAbstractListModel):
+    def __init__(self, document, person_scope: bool = False, parent=None):
+        """``person_scope``: one person's history (empty until a person is set);
+        otherwise everyone's."""
+        super().__init__(parent)
+        self.document = document
+        self.person_scope = person_scope
+        self.contact_id: int | None = None
+        self.kinds: set[str] | None = None
+        self.contact_ids: set[int] | None = None
+        self.user = ""  # the connected role on a team database (see byline)
+        self._rows: list[tuple[str, object]] = []
+        self._last: TimelineEntry | None = None
+        self._exhausted = False
+        self._fetching = False
+        document.timeline_changed.connect(self._history_changed)
+        document.reset.connect(self.reload)
+        self.reload()
+
+    # -- what to show --------------------------------------------------------------------
+    def set_contact(self, contact_id: int | None) -> None:
+        self.contact_id = contact_id
+        self.reload()
+
+    def set_filters(self, kinds: set[str] | None = None,
+                    contact_ids: set[int] | None = None) -> None:
+        self.kinds, self.contact_ids = kinds, contact_ids
+        self.reload()
+
+    def _history_changed(self, ids: list) -> None:
+        if not self.person_scope or self.contact_id in ids:
+            self.reload()
+
+    def reload(self) -> None:
+        # The first page is read inside the reset: views (and model testers) that call
+        # fetchMore while the reset is announced must not insert rows in the middle of it.
+        self._fetching = True
+        try:
+            self._last, self._exhausted = None, False
+            self.user = svc.current_user()
+            rows = self._read_page() if self._may_fetch() else []
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+        finally:
+            self._fetching = False
+
+    # -- paging ------------------------------------------------------------------------
+    def _may_fetch(self) -> bool:
+        return not self._exhausted and (not self.person_scope or self.contact_id is not None)
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        # not while a page is being added: a fetchMore from a rowsInserted handler
+        # would read the same page again
+        return not parent.isValid() and not self._fetching and self._may_fetch()
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        try:
+            new_rows = self._read_page()
+            if new_rows:
+                first = len(self._rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
+                self._rows.extend(new_rows)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
+
+    def _read_page(self) -> list[tuple[str, object]]:
+        """The rows of the next page (day headers and entries); moves the cursor on."""
+        cursor = cursor_after(self._last) if self._last is not None else None
+        entries = svc.timeline(self.contact_id, limit=PAGE, cursor=cursor, kinds=self.kinds,
+                               contact_ids=self.contact_ids)
+        if len(entries) < PAGE:
+            self._exhausted = True
+        new_rows: list[tuple[str, object]] = []
+        last_day = self._day(self._last) if self._last is not None else None
+        for entry in entries:
+            day = self._day(entry)
+            if day != last_day:
+                new_rows.append(("day", day))
+                last_day = day
+            new_rows.append(("entry", entry))
+        if entries:
+            self._last = entries[-1]
+        return new_rows
+
+    @staticmethod
+    def _day(entry: TimelineEntry) -> date:
+        return entry.at.astimezone().date()
+
+    def find_row(self, entry_id: str, max_pages: int = 50) -> int | None:
+        """The row of an entry, paging in until it is found (search → jump)."""
+        for _ in range(max_pages + 1):
+            for row, (kind, item) in enumerate(self._rows):
+                if kind == "entry" and item.id == entry_id:
+                    return row
+            if not self.canFetchMore():
+                return None
+            self.fetchMore()
+        return None
+
+    def entry_count(self) -> int:
+        return sum(1 for kind, _ in self._rows if kind == "entry")
+
+    # -- Qt model API --------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        kind, item = self._rows[index.row()]
+        if kind == "day":
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return day_label(item)
+            if role == Role.IS_HEADER:
+                return True
+            return None
+        entry: TimelineEntry = item
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return entry_text(entry, not self.person_scope, byline(entry, self.user))
+        if role == Role.IS_HEADER:
+            return False
+        if role == Role.BYLINE:
+            return byline(entry, self.user)
+        if role == Role.ENTRY:
+            return entry
+        if role == Role.ENTRY_ID:
+            return entry.id
+        if role == Role.CONTACT_ID:
+            return entry.contact_id
+        if role == Role.KIND:
+            return entry.kind
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return date_time_text(entry.at, long=True)
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()][0] == "day":
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

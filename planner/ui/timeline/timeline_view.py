@@ -1,0 +1,209 @@
+"""Drawing a timeline: day headers, a kind badge per entry, notes rendered from Markdown."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QPalette, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+)
+
+from planner.domain.errors import PlannerError
+from planner.domain.timeline import EntryType
+from planner.ui.common.icons import kind_icon
+from planner.ui.timeline.timeline_model import Role, entry_text
+
+ICON = 20
+PAD = 6
+
+
+def _escape_md(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~" else ch for ch in text)
+
+
+def _append_muted(doc: QTextDocument, text: str, palette: QPalette) -> None:
+    """``text`` small and muted at the end of the entry's first line ("by bob")."""
+    cursor = QTextCursor(doc.firstBlock())
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    muted = QTextCharFormat()
+    muted.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+    muted.setFontWeight(QFont.Weight.Normal)
+    size = doc.defaultFont().pointSizeF()
+    if size > 0:
+        muted.setFontPointSize(size * 0.85)
+    cursor.insertText("   " + text, muted)
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None, with_contact: bool = True):
+        super().__init__(parent)
+        self.with_contact = with_contact
+        self._docs: OrderedDict[tuple, QTextDocument] = OrderedDict()
+
+    def _document(self, entry, width: int, palette: QPalette, by: str = "") -> QTextDocument:
+        key = (entry.id, entry.text, entry.at, entry.kind, entry.minutes, width, by,
+               palette.color(QPalette.ColorRole.Text).name())
+        doc = self._docs.get(key)
+        if doc is not None:
+            self._docs.move_to_end(key)
+            return doc
+        head, _, body = entry_text(entry, self.with_contact).partition("\n")
+        first, _, who = head.partition(" — ")
+        markdown = f"**{_escape_md(first)}**"
+        if who:
+            markdown += f" — {_escape_md(who)}"
+        if entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE) and body:
+            markdown += "\n\n" + body
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        color = palette.color(QPalette.ColorRole.Text).name()
+        doc.setDefaultStyleSheet(f"body {{ color: {color}; }}")
+        doc.setMarkdown(markdown)
+        if by:
+            _append_muted(doc, by, palette)
+        doc.setTextWidth(max(50, width))
+        self._docs[key] = doc
+        if len(self._docs) > 500:
+            self._docs.popitem(last=False)
+        return doc
+
+    def paint(self, painter, option, index) -> None:
+        if index.data(Role.IS_HEADER):
+            painter.save()
+            font = QFont(option.font)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+            rect = option.rect.adjusted(PAD, 0, -PAD, 0)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             index.data())
+            painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+            painter.restore()
+            return
+        entry = index.data(Role.ENTRY)
+        if entry is None:
+            return
+        painter.save()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.color(QPalette.ColorRole.Highlight)
+                             .lighter(170))
+        icon_rect = QRect(option.rect.left() + PAD, option.rect.top() + PAD, ICON, ICON)
+        kind_icon(entry.kind or "other").paint(painter, icon_rect)
+        text_left = icon_rect.right() + PAD
+        doc = self._document(entry, option.rect.right() - text_left - PAD, option.palette,
+                             index.data(Role.BYLINE) or "")
+        painter.translate(text_left, option.rect.top() + PAD - 1)
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:
+        if index.data(Role.IS_HEADER):
+            return QSize(option.rect.width(), 26)
+        entry = index.data(Role.ENTRY)
+        width = option.rect.width() or 300
+        if entry is None:
+            return QSize(width, ICON + 2 * PAD)
+        doc = self._document(entry, width - ICON - 3 * PAD, option.palette,
+                             index.data(Role.BYLINE) or "")
+        return QSize(width, int(max(ICON, doc.size().height())) + 2 * PAD)
+
+
+class TimelineView(QListView):
+    """A list of entries; Delete and Enter act on the selected one."""
+
+    edit_requested = Signal(str)  # entry id
+    delete_requested = Signal(str)
+
+    def __init__(self, model, with_contact: bool, parent=None):
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(TimelineDelegate(self, with_contact))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setUniformItemSizes(False)
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self.setAccessibleName("Timeline")
+
+    def selected_entry(self):
+        index = self.currentIndex()
+        return index.data(Role.ENTRY) if index.isValid() else None
+
+    def _acts_on(self, event) -> bool:
+        """Delete/Backspace on a selected touchpoint or note belong to this view."""
+        entry = self.selected_entry()
+        return (entry is not None and entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE)
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+
+    def event(self, event) -> bool:
+        # The window's "Unplace" action has Delete as its shortcut: claim the key first,
+        # or pressing Delete on an entry would take the selected person off the rings.
+        if event.type() == QEvent.Type.ShortcutOverride and self._acts_on(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        entry = self.selected_entry()
+        editable = entry is not None and entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE)
+        if editable and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_requested.emit(entry.id)
+            return
+        if editable and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.edit_requested.emit(entry.id)
+            return
+        super().keyPressEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        super().mouseDoubleClickEvent(event)
+        entry = self.selected_entry()
+        if entry is not None and entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE):
+            self.edit_requested.emit(entry.id)
+
+    def contextMenuEvent(self, event) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        index = self.indexAt(event.pos())
+        entry = index.data(Role.ENTRY) if index.isValid() else None
+        if entry is None or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
+            return
+        self.setCurrentIndex(index)
+        user = getattr(self.model(), "user", "")
+        yours = not user or entry.author == user
+        menu = QMenu(self)
+        menu.addAction("Edit…", lambda: self.edit_requested.emit(entry.id)).setEnabled(
+            yours or entry.type is EntryType.TOUCHPOINT)
+        menu.addAction("Delete", lambda: self.delete_requested.emit(entry.id)).setEnabled(
+            yours or entry.type is EntryType.TOUCHPOINT)
+        if user and yours and entry.type is EntryType.NOTE:
+            shared = entry.shared
+            menu.addSeparator()
+            menu.addAction("Make private" if shared else "Share with the team",
+                           lambda: self.share_note(entry, not shared))
+        menu.popup(event.globalPos())
+
+    def share_note(self, entry, shared: bool) -> bool:
+        """Share one of your notes with the team (or make it private): one undo step,
+        checked against the version this timeline shows."""
+        from planner.document.log_commands import ShareNoteCommand
+
+        document = self.model().document
+        try:
+            command = ShareNoteCommand(document, entry.row_id, shared,
+                                       version=entry.version)
+        except PlannerError as exc:  # deleted meanwhile
+            document.message.emit(str(exc))
+            return False
+        ok = document.push(command)
+        if ok:
+            what = "Shared the note with the team" if shared else "Made the note private"
+            document.message.emit(f"{what} — Undo (Ctrl+Z) takes it back")
+        return ok

@@ -1,0 +1,1 @@
+"""Import, export, backup and restore."""

@@ -1,0 +1,243 @@
+"""Every action of the window, with its shortcut, in one place; menus are built from it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenuBar
+
+from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
+from planner.ui.common.icons import action_icon, kind_icon
+
+Std = QKeySequence.StandardKey
+
+
+def _unique(keys: list[QKeySequence]) -> list[QKeySequence]:
+    """Drop repeats: an action holding the same key twice makes it "ambiguous" and dead
+    (Ctrl+- is also the standard Zoom Out; Ctrl+Shift+Z is Redo on some desktops)."""
+    out: list[QKeySequence] = []
+    for key in keys:
+        if not key.isEmpty() and key not in out:
+            out.append(key)
+    return out
+
+
+class _Label(QObject):
+    """Keeps "Undo Move Ada to inner" current; dies with its action (no dangling slot)."""
+
+    def __init__(self, action: QAction, verb: str):
+        super().__init__(action)
+        self.action, self.verb = action, verb
+
+    def update(self, text: str) -> None:
+        self.action.setText(f"{self.verb} {text}" if text else self.verb)
+
+
+class Actions:
+    def __init__(self, window: QMainWindow, undo_stack):
+        def make(text: str, shortcut=None, tip: str = "") -> QAction:
+            action = QAction(text, window)
+            if shortcut is not None:
+                if isinstance(shortcut, list):
+                    action.setShortcuts(_unique([QKeySequence(k) for k in shortcut]))
+                else:
+                    action.setShortcut(QKeySequence(shortcut))
+            if tip:
+                action.setStatusTip(tip)
+            window.addAction(action)
+            return action
+
+        self.open_file = make("&Open Database File…", "Ctrl+O",
+                              "Switch this window to another database file")
+        self.open_team = make("Open &Team Database…", "Ctrl+Shift+O",
+                              "Switch this window to a shared PostgreSQL team database")
+        self.add_contact = make("&Add Person…", "Ctrl+N", "Add someone to your network")
+        self.edit_contact = make("&Edit Person…", "Ctrl+E", "Edit the selected person")
+        self.remove_contact = make("&Remove Person", "Ctrl+Shift+Backspace",
+                                   "Move the selected person to the trash (undoable)")
+        self.quit = make("&Quit", Std.Quit)
+        # Undo/Redo go through the document, which first looks for changes made by
+        # another program (so an undo never silently reverts them).
+        self.undo = make("&Undo", None)
+        self.undo.setShortcuts([QKeySequence(Std.Undo)])
+        self.redo = make("&Redo", None)
+        self.redo.setShortcuts(_unique([QKeySequence("Ctrl+Shift+Z"), QKeySequence(Std.Redo)]))
+        self.undo.setEnabled(undo_stack.canUndo())
+        self.redo.setEnabled(undo_stack.canRedo())
+        undo_stack.canUndoChanged.connect(self.undo.setEnabled)
+        undo_stack.canRedoChanged.connect(self.redo.setEnabled)
+        undo_stack.undoTextChanged.connect(_Label(self.undo, "&Undo").update)
+        undo_stack.redoTextChanged.connect(_Label(self.redo, "&Redo").update)
+        self.find = make("&Find Person", Std.Find, "Search the contact list")
+        self.promote = make("&Promote One Ring", "Ctrl+Up", "Move the selected person inwards")
+        self.demote = make("&Demote One Ring", "Ctrl+Down", "Move the selected person outwards")
+        self.unplace = make("&Unplace", "Delete", "Take the selected person off the rings")
+        self.zoom_in = make("Zoom &In", [QKeySequence("Ctrl+="), QKeySequence(Std.ZoomIn)])
+        self.zoom_out = make("Zoom &Out", [QKeySequence("Ctrl+-"), QKeySequence(Std.ZoomOut)])
+        self.zoom_fit = make("&Fit Rings", "Ctrl+0")
+        self.unplaced_only = make("Show &Unplaced Only", "Ctrl+U")
+        self.unplaced_only.setCheckable(True)
+        self.about = make("&About Mentorship Planner")
+        self.import_file = make("&Import…", "Ctrl+I",
+                                "Bring people in from a vCard or CSV file, or a full export")
+        self.export_file = make("&Everything or People…", "Ctrl+Shift+E",
+                                "Write everything as JSON, or the people as vCard or CSV")
+        self.export_focus = make("&This Week…", None,
+                                 "The focus list as Markdown, CSV, a page, calendar tasks, "
+                                 "JSON or PDF")
+        self.backup_now = make("&Back Up Now", None, "Copy the database into the backups folder")
+        self.restore_backup = make("&Restore from Backup…", None,
+                                   "Replace the data with a backup (the current data is kept)")
+        self.preferences = make("&Preferences…", Std.Preferences, "Rings, cadences, theme, backups")
+        if self.preferences.shortcut().isEmpty():
+            self.preferences.setShortcut(QKeySequence("Ctrl+,"))
+        #: one action per kind of touchpoint; the common ones have a single key
+        self.log_kind: dict[str, QAction] = {}
+        for kind in Kind:
+            action = make(f"Log {kind.label}…", KIND_KEYS.get(kind),
+                          f"Log a {kind.label.lower()} with the selected person")
+            action.setIcon(kind_icon(kind.value))
+            action.setData(kind.value)
+            self.log_kind[kind.value] = action
+        self.log_note = make("Write a &Note…", NOTE_KEY, "Add a dated note about the person")
+        self.log_note.setIcon(kind_icon("note"))
+        self.log_note.setData("note")
+        self.show_rings = make("&Rings", "Ctrl+1", "Show the rings")
+        self.show_focus = make("This &Week", "Ctrl+2", "Whom to reach out to this week")
+        self.show_dashboard = make("&Dashboard", ["Ctrl+3", "Ctrl+Shift+D"],
+                                   "Advocates against your target, the funnel, time per ring")
+        self.show_activity = make("All &Activity", ["Ctrl+4", "Ctrl+Shift+A"],
+                                  "Show everyone's timeline")
+        self.add_contact.setIcon(action_icon("add-person"))
+        self.import_file.setIcon(action_icon("import"))
+        self.export_file.setIcon(action_icon("export"))
+        self.show_rings.setIcon(action_icon("rings"))
+        self.show_focus.setIcon(action_icon("this-week"))
+        self.show_dashboard.setIcon(action_icon("dashboard"))
+        self.add_contact.setIconText("Add person")
+        self.import_file.setIconText("Import")
+        #: the toolbar's Log button: the Log menu (see build_menus)
+        self.log = make("&Log", None, "Log a touch with the selected person")
+        self.log.setIcon(kind_icon("coffee"))
+        self.getting_started = make("&Getting Started", Std.HelpContents,
+                                    "What the rings are and how to start")
+        self.shortcuts = make("&Keyboard Shortcuts", "Ctrl+/", "Every shortcut of the window")
+        self.open_log_folder = make("Open the &Log Folder", None,
+                                    "The folder with the app's log (for a bug report)")
+        self.log_win = make("Note a &Win…", None, "Note a success of the selected person")
+        self.log_ask = make("Note an As&k…", None,
+                            "Note what you asked of them (checked against the ask limit first)")
+        self.log_give = make("Note a &Give…", None, "Note what you gave back to them")
+        self.person_actions = [self.edit_contact, self.remove_contact, self.promote,
+                               self.demote, self.unplace, self.log_note,
+                               *self.log_kind.values()]
+        self.person_actions += [self.log_win, self.log_ask, self.log_give]
+
+    def build_menus(self, menubar: QMenuBar) -> dict:
+        menus = {}
+        menus["file"] = file_menu = menubar.addMenu("&File")
+        file_menu.addAction(self.open_file)
+        file_menu.addAction(self.open_team)
+        file_menu.addSeparator()
+        file_menu.addAction(self.add_contact)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_file)
+        menus["export"] = export = file_menu.addMenu("&Export")
+        export.addAction(self.export_file)
+        export.addAction(self.export_focus)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_now)
+        file_menu.addAction(self.restore_backup)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        menus["edit"] = edit = menubar.addMenu("&Edit")
+        edit.addAction(self.undo)
+        edit.addAction(self.redo)
+        edit.addSeparator()
+        edit.addAction(self.find)
+        edit.addSeparator()
+        edit.addAction(self.preferences)
+        menus["person"] = person = menubar.addMenu("&Person")
+        person.addAction(self.add_contact)
+        person.addSeparator()
+        person.addAction(self.edit_contact)
+        person.addAction(self.remove_contact)
+        person.addSeparator()
+        person.addAction(self.promote)
+        person.addAction(self.demote)
+        person.addAction(self.unplace)
+        person.addSeparator()
+        for action in (self.log_win, self.log_ask, self.log_give):
+            person.addAction(action)
+        menus["log"] = self.build_log_menu(menubar.addMenu("&Log"))
+        self.log.setMenu(menus["log"])
+        menus["view"] = view = menubar.addMenu("&View")
+        for action in (self.show_rings, self.show_focus, self.show_dashboard,
+                       self.show_activity):
+            view.addAction(action)
+        view.addSeparator()
+        menus["panels"] = view.addMenu("&Panels")  # the window adds its docks and toolbar
+        view.addSeparator()
+        view.addAction(self.zoom_in)
+        view.addAction(self.zoom_out)
+        view.addAction(self.zoom_fit)
+        view.addSeparator()
+        view.addAction(self.unplaced_only)
+        menus["help"] = help_menu = menubar.addMenu("&Help")
+        help_menu.addAction(self.getting_started)
+        help_menu.addAction(self.shortcuts)
+        help_menu.addAction(self.open_log_folder)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about)
+        return menus
+
+    def build_toolbar(self, toolbar) -> None:
+        """Icons with text: the daily things."""
+        for action in (self.add_contact, self.import_file, self.log):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.show_rings, self.show_focus, self.show_dashboard):
+            toolbar.addAction(action)
+        from PySide6.QtWidgets import QToolButton
+
+        button = toolbar.widgetForAction(self.log)
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+    def shortcut_rows(self, window) -> list[tuple[str, str]]:
+        """(what it does, its keys) for every action of the window that has a key."""
+        rows = []
+        for action in QMainWindow.actions(window):  # (the window's .actions is this registry)
+            keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
+                    for k in action.shortcuts() if not k.isEmpty()]
+            if keys:
+                text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+                rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
+        return rows
+
+    def build_log_menu(self, menu):
+        """Log menu (also the canvas's right-click menu): common kinds first."""
+        common = [k for k in Kind if k in KIND_KEYS]
+        for kind in common:
+            menu.addAction(self.log_kind[kind.value])
+        menu.addAction(self.log_note)
+        more = menu.addMenu("More")
+        for kind in Kind:
+            if kind not in KIND_KEYS:
+                more.addAction(self.log_kind[kind.value])
+        return menu
+
+    def limit_single_keys_to(self, *widgets) -> None:
+        """Actions whose shortcut is a bare letter work only while one of ``widgets`` has
+        the focus (they are still in the menus, with their key shown)."""
+        for action in (*self.log_kind.values(), self.log_note):
+            key = action.shortcut()
+            if key.isEmpty() or key[0].keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+                continue
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            for widget in widgets:
+                widget.addAction(action)
+
+    def set_person_enabled(self, on: bool) -> None:
+        for action in self.person_actions:
+            action.setEnabled(on)
