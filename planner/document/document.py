@@ -175,6 +175,17 @@ class PlannerDocument(QObject):
 
     # -- changing (through undo commands) ----------------------------------------------
     @property
+    def editing(self):
+        """The user's actions, one method each (planner.document.editing): widgets call
+        these and never build a command themselves."""
+        found = getattr(self, "_editing", None)
+        if found is None:
+            from planner.document.editing import Editing
+
+            found = self._editing = Editing(self)
+        return found
+
+    @property
     def offline(self) -> bool:
         """A team database whose connection is lost (reconnecting)."""
         return self.team is not None and self.team.offline_reason is not None
