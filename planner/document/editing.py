@@ -19,11 +19,23 @@ from planner.document.commands import (
     EditContactCommand,
     MoveCommand,
     RemoveContactCommand,
+    _field_value,
 )
 from planner.document.photo_commands import SetPhotoCommand
 from planner.document.settings_commands import ChangeRingSettingsCommand
 from planner.domain.errors import PlannerError
 from planner.domain.rings import Ring
+
+
+def field_value(contact, key: str):
+    """A person's field as the contact form gives it back (to see what an edit changes)."""
+    return _field_value(contact, key)
+
+
+def snoozed_until(contact_id: int) -> datetime | None:
+    """When the person's running snooze ends (a read, for the Snooze menus), else None;
+    None too when the database cannot say (offline)."""
+    return snoozes.snoozed_until(contact_id)
 
 
 class Editing:
@@ -110,11 +122,6 @@ class Editing:
 
     def clear_snooze(self, contact_id: int) -> bool:
         return snoozes.clear_snooze(self.document, contact_id)
-
-    @staticmethod
-    def snoozed_until(contact_id: int) -> datetime | None:
-        """When the person's running snooze ends, else None (None too when offline)."""
-        return snoozes.snoozed_until(contact_id)
 
     # -- advocacy --------------------------------------------------------------------------
     def set_stage(self, contact_id: int, stage: str, version: int | None = None) -> bool:

@@ -23,16 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.document.advocacy_commands import (
-    AddAskCommand,
-    AddGiveCommand,
-    AddWinCommand,
-    CelebrateWinCommand,
-    DeleteLedgerEntryCommand,
-    SetAskStatusCommand,
-    SetStageCommand,
-    ThankCommand,
-)
 from planner.domain import advocacy as rules
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.kinds import parse_kind
@@ -80,7 +70,7 @@ class LedgerFlows(QObject):
         contact = self.document.contact(contact_id)
         if contact is None or contact.stage == stage:
             return False
-        ok = self.document.push(SetStageCommand(self.document, contact_id, stage))
+        ok = self.document.editing.set_stage(contact_id, stage)
         return self._say(ok, f"{contact.name} is now at the stage {stage}")
 
     # -- wins ------------------------------------------------------------------------------
@@ -91,8 +81,8 @@ class LedgerFlows(QObject):
 
         def save(dialog):
             v = dialog.values()
-            ok = self.document.push(AddWinCommand(self.document, contact_id, v["text"],
-                                                  at=v["at"], link=v["link"], note=v["note"]))
+            ok = self.document.editing.add_win(contact_id, v["text"], at=v["at"],
+                                               link=v["link"], note=v["note"])
             self._say(ok, f"Win noted for {name} — celebrate it!")
 
         return self._open(WinDialog(self.parent_widget, name), save)
@@ -114,9 +104,9 @@ class LedgerFlows(QObject):
 
         def save(d):
             v = d.values()
-            ok = self.document.push(CelebrateWinCommand(
-                self.document, win_id, v["kind"], at=v["at"], minutes=v["minutes"],
-                note=v["note"], version=win.version))
+            ok = self.document.editing.celebrate_win(
+                win_id, v["kind"], at=v["at"], minutes=v["minutes"], note=v["note"],
+                version=win.version)
             self._say(ok, f"Celebrated {name}'s win: {win.text}")
 
         return self._open(dialog, save)
@@ -129,9 +119,8 @@ class LedgerFlows(QObject):
 
         def save(dialog):
             v = dialog.values()
-            ok = self.document.push(AddAskCommand(self.document, contact_id, v["ask_type"],
-                                                  status=v["status"], at=v["at"],
-                                                  note=v["note"], force=v["force"]))
+            ok = self.document.editing.add_ask(contact_id, v["ask_type"], status=v["status"],
+                                               at=v["at"], note=v["note"], force=v["force"])
             self._say(ok, f"Ask of {name} noted")
 
         check = lambda at: svc.check_ask(contact_id, at)  # noqa: E731
@@ -139,7 +128,7 @@ class LedgerFlows(QObject):
 
     def set_ask_status(self, ask_id: int, status: str, version: int | None = None) -> bool:
         """``version``: the ask's version the window showed (None: the stored one)."""
-        ok = self.document.push(SetAskStatusCommand(self.document, ask_id, status, version))
+        ok = self.document.editing.set_ask_status(ask_id, status, version)
         return self._say(ok, f"Ask marked {status}")
 
     def thank(self, ask_id: int) -> LogDialog | None:
@@ -159,9 +148,9 @@ class LedgerFlows(QObject):
 
         def save(d):
             v = d.values()
-            ok = self.document.push(ThankCommand(self.document, ask_id, v["kind"], at=v["at"],
-                                                 minutes=v["minutes"], note=v["note"],
-                                                 version=ask.version))
+            ok = self.document.editing.thank(ask_id, v["kind"], at=v["at"],
+                                             minutes=v["minutes"], note=v["note"],
+                                             version=ask.version)
             self._say(ok, f"Thanked {name} for {ask.type.phrase}")
 
         return self._open(dialog, save)
@@ -184,15 +173,14 @@ class LedgerFlows(QObject):
 
         def save(dialog):
             v = dialog.values()
-            ok = self.document.push(AddGiveCommand(self.document, contact_id, v["give_type"],
-                                                   at=v["at"], note=v["note"],
-                                                   for_ask=v["for_ask"]))
+            ok = self.document.editing.add_give(contact_id, v["give_type"], at=v["at"],
+                                                note=v["note"], for_ask=v["for_ask"])
             self._say(ok, f"Noted what you gave {name}")
 
         return self._open(GiveDialog(self.parent_widget, name, asks, for_ask=for_ask), save)
 
     def delete(self, kind: str, row_id: int, version: int | None = None) -> bool:
-        ok = self.document.push(DeleteLedgerEntryCommand(self.document, kind, row_id, version))
+        ok = self.document.editing.delete_ledger_entry(kind, row_id, version)
         return self._say(ok, f"Deleted the {kind} — Undo (Ctrl+Z) brings it back")
 
     # -- from the focus list ----------------------------------------------------------------

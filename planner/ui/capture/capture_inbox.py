@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.document.capture_commands import accept_captured, capture_signals, reject_captured
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
@@ -261,7 +260,7 @@ class CaptureInbox(QDialog):
         for signal in (self.kind.currentIndexChanged, self.when.dateTimeChanged,
                        self.minutes.valueChanged, self.note.textEdited):
             signal.connect(self._edited)
-        capture_signals(document).changed.connect(self.refresh)
+        document.editing.capture_signals.changed.connect(self.refresh)
         document.reset.connect(self.refresh)
         document.external_change.connect(self.refresh)
         self._loading = False
@@ -338,10 +337,10 @@ class CaptureInbox(QDialog):
     def accept_selected(self) -> bool:
         chosen = self.selected()
         edits = {p.id: self.model.edits[p.id] for p in chosen if p.id in self.model.edits}
-        return accept_captured(self.document, chosen, edits)
+        return self.document.editing.accept_captured(chosen, edits)
 
     def reject_selected(self) -> bool:
-        return reject_captured(self.document, self.selected())
+        return self.document.editing.reject_captured(self.selected())
 
     def accept_all_for_person(self) -> bool:
         p = self.current()
@@ -351,7 +350,7 @@ class CaptureInbox(QDialog):
                                                else q.candidate_email == p.candidate_email
                                                and q.is_candidate)]
         edits = {q.id: self.model.edits[q.id] for q in same if q.id in self.model.edits}
-        return accept_captured(self.document, same, edits)
+        return self.document.editing.accept_captured(same, edits)
 
 
     # -- reading the sources again (off the GUI thread) --------------------------------------
@@ -411,7 +410,7 @@ class CaptureInbox(QDialog):
         text = lines[0] if len(lines) == 1 else f"{len(lines)} sources read"
         self.sync_status.setText(text if len(text) <= 60 else text[:59] + "…")  # see tooltip
         self.sync_status.setToolTip("\n".join(lines))
-        capture_signals(self.document).changed.emit()
+        self.document.editing.capture_signals.changed.emit()
 
 
 class CaptureBadge(QToolButton):
@@ -453,7 +452,7 @@ class CaptureReview(QObject):
         self.sources_action = sources_action(window, self.show_sources)
         self.badge = CaptureBadge(self.document, window)
         self.badge.clicked.connect(self.show_inbox)
-        signals = capture_signals(self.document)
+        signals = self.document.editing.capture_signals
         for signal in (signals.changed, self.document.reset, self.document.external_change):
             signal.connect(self.badge.refresh)
         QTimer.singleShot(0, self.badge.refresh)  # after the window is up, not before

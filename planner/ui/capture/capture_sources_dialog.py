@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.document.capture_commands import capture_signals
 from planner.domain.capture_match import SourceKind
 from planner.domain.errors import PlannerError
 from planner.services import capture as svc
@@ -375,7 +374,7 @@ class CaptureSourcesDialog(QDialog):
     def _changed(self, message: str = "", select: int | None = None) -> None:
         """After a write this window made: the window and the inbox read it again."""
         self.document.refresh_all()
-        capture_signals(self.document).changed.emit()
+        self.document.editing.capture_signals.changed.emit()
         self.refresh(select)
         if message:
             self.status.setText(message)

@@ -157,7 +157,6 @@ class PhotoButton(QToolButton):
     def use_file(self, path: Path) -> None:
         """Make the chosen file the picture: one undo step; a file that is no usable
         picture is one line (``failed``) and changes nothing."""
-        from planner.document.photo_commands import SetPhotoCommand
         from planner.importers.photos import MAX_PHOTO_BYTES
         from planner.importers.user_file import read_user_file
         from planner.services.photos import make_thumbnail
@@ -170,15 +169,13 @@ class PhotoButton(QToolButton):
         except PlannerError as exc:
             self.failed.emit(str(exc))
             return
-        if self.document.push(SetPhotoCommand(self.document, contact_id, small)):
+        if self.document.editing.set_photo(contact_id, small):
             self.changed.emit(contact_id)
 
     def remove(self) -> None:
-        from planner.document.photo_commands import SetPhotoCommand
-
         contact_id = self.contact_id
-        if contact_id is not None and has_photo(contact_id) and self.document.push(
-                SetPhotoCommand(self.document, contact_id, None)):
+        if (contact_id is not None and has_photo(contact_id)
+                and self.document.editing.set_photo(contact_id, None)):
             self.changed.emit(contact_id)
 
     def _photos_changed(self, ids: list) -> None:

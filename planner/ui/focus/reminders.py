@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
 
-from planner.document.snooze_commands import snooze
 from planner.domain.errors import PlannerError
 from planner.domain.focus import local_zone
 from planner.ui.focus.notifier import Notifier
@@ -128,7 +127,7 @@ class Reminders(QObject):
 
     def snooze_all_today(self) -> bool:
         ids = [p.contact_id for p in self.agenda().due]
-        if snooze(self.document, ids, "1d"):
+        if self.document.editing.snooze(ids, "1d"):
             self.window.show_message(f"Snoozed {len(ids)} until tomorrow (Ctrl+Z undoes it)")
             return True
         return False
@@ -167,7 +166,7 @@ class Reminders(QObject):
         items = list(self.window.focus.focus_list().items)
         self.open_window()
         self.review = WeeklyReview(self.window, items, log=self._review_log,
-                                   snooze=lambda cid: snooze(self.document, [cid], "7d"),
+                                   snooze=lambda cid: self.document.editing.snooze([cid], "7d"),
                                    move_out=self._move_out)
         self.review.finished_review.connect(self.window.show_message)
         self.review.open()

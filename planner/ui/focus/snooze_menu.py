@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu, QWidget
 
-from planner.document.snooze_commands import clear_snooze, snooze, snoozed_until
+from planner.document.editing import snoozed_until
 from planner.domain.reminders import SNOOZE_CHOICES
 from planner.ui.common.dates import day_text
 
@@ -23,11 +23,11 @@ def fill_snooze_menu(menu: QMenu, document, contact_id: int) -> QMenu:
     for text, days in SNOOZE_CHOICES:
         action = menu.addAction(f"Snooze {text.lower()}")
         action.triggered.connect(
-            lambda _=False, d=days: snooze(document, [contact_id], f"{d}d"))
+            lambda _=False, d=days: document.editing.snooze([contact_id], f"{d}d"))
     if snoozed_until(contact_id) is not None:
         menu.addSeparator()
         stop = menu.addAction("Stop snoozing")
-        stop.triggered.connect(lambda: clear_snooze(document, contact_id))
+        stop.triggered.connect(lambda: document.editing.clear_snooze(contact_id))
     return menu
 
 

@@ -142,9 +142,9 @@ class ContactDialog(GuardsTyping, QDialog):
         values = self.values()
         if self.contact is None:
             return values
-        from planner.document.commands import _field_value
+        from planner.document.editing import field_value
 
-        return {k: v for k, v in values.items() if _field_value(self.contact, k) != v}
+        return {k: v for k, v in values.items() if field_value(self.contact, k) != v}
 
     def chosen_ring(self) -> Ring | None:
         # Qt hands a str-enum item's data back as a plain str: make it a Ring again.

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from planner.document.log_commands import (
-    AddNoteCommand,
-    DeleteEntryCommand,
-    EditNoteCommand,
-    EditTouchpointCommand,
-    LogTouchpointCommand,
-)
 from planner.services import touchpoints as svc
 from planner.ui.timeline.log_dialog import NOTE, LogDialog
 
@@ -36,19 +29,17 @@ class HistoryController(QObject):
 
     def add_note(self, contact_id: int, text: str) -> bool:
         """The person panel's inline note box: saved at once (one undo step)."""
-        if self.document.push(AddNoteCommand(self.document, contact_id, text)):
+        if self.document.editing.add_note(contact_id, text):
             self.document.message.emit(f"Note saved about {self.document.contact(contact_id).name}")
             return True
         return False
 
     def _logged(self, dialog: LogDialog, contact_id: int) -> None:
         v = dialog.values()
-        if v["kind"] == NOTE:
-            command = AddNoteCommand(self.document, contact_id, v["note"], v["at"])
-        else:
-            command = LogTouchpointCommand(self.document, contact_id, v["kind"], v["at"],
-                                           v["minutes"], v["note"])
-        if self.document.push(command):
+        editing = self.document.editing
+        if (editing.add_note(contact_id, v["note"], v["at"]) if v["kind"] == NOTE
+                else editing.log_touchpoint(contact_id, v["kind"], v["at"], v["minutes"],
+                                            v["note"])):
             name = self.document.contact(contact_id).name
             what = "note" if v["kind"] == NOTE else v["kind"]
             self.document.message.emit(f"Logged {what} with {name}")
@@ -90,17 +81,15 @@ class HistoryController(QObject):
         if kind == "touchpoint":
             changes = {"kind": v["kind"], "at": v["at"], "minutes": v["minutes"],
                        "note": v["note"]}
-            self.document.push(EditTouchpointCommand(self.document, row_id, changes,
-                                                     version=version))
+            self.document.editing.edit_touchpoint(row_id, changes, version=version)
         else:
-            self.document.push(EditNoteCommand(self.document, row_id, v["note"], v["at"],
-                                               version=version))
+            self.document.editing.edit_note(row_id, v["note"], v["at"], version=version)
 
     def delete(self, entry_id: str) -> bool:
         kind, _, raw = entry_id.partition(":")
         if kind not in ("touchpoint", "note"):
             return False
-        ok = self.document.push(DeleteEntryCommand(self.document, kind, int(raw)))
+        ok = self.document.editing.delete_entry(kind, int(raw))
         if ok:
             self.document.message.emit(f"Deleted the {kind} — Undo (Ctrl+Z) brings it back")
         return ok

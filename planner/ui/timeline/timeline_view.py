@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
 )
 
-from planner.domain.errors import PlannerError
 from planner.domain.timeline import EntryType
 from planner.ui.common.icons import kind_icon
 from planner.ui.timeline.timeline_model import Role, entry_text
@@ -193,16 +192,8 @@ class TimelineView(QListView):
     def share_note(self, entry, shared: bool) -> bool:
         """Share one of your notes with the team (or make it private): one undo step,
         checked against the version this timeline shows."""
-        from planner.document.log_commands import ShareNoteCommand
-
         document = self.model().document
-        try:
-            command = ShareNoteCommand(document, entry.row_id, shared,
-                                       version=entry.version)
-        except PlannerError as exc:  # deleted meanwhile
-            document.message.emit(str(exc))
-            return False
-        ok = document.push(command)
+        ok = document.editing.share_note(entry.row_id, shared, version=entry.version)
         if ok:
             what = "Shared the note with the team" if shared else "Made the note private"
             document.message.emit(f"{what} — Undo (Ctrl+Z) takes it back")

@@ -6,7 +6,6 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from planner import APP_NAME
-from planner.document.commands import AddContactCommand, EditContactCommand, RemoveContactCommand
 from planner.ui.common import avatars
 from planner.ui.common.banner import add_banner
 from planner.ui.common.empty_state import EmptyState
@@ -359,9 +358,9 @@ class MainWindow(QMainWindow):
     def _added(self, dialog) -> None:
         values = dialog.values()
         name = values.pop("name")
-        command = AddContactCommand(self.document, name, dialog.chosen_ring(), values)
-        if self.document.push(command):
-            self.select(command.contact_id)
+        contact_id = self.document.editing.add_contact(name, dialog.chosen_ring(), values)
+        if contact_id is not None:
+            self.select(contact_id)
             self.show_message(f"Added {name}")
 
     def edit_contact(self, contact_id: int | None):
@@ -378,14 +377,14 @@ class MainWindow(QMainWindow):
     def _edited(self, dialog, contact_id: int) -> None:
         changes = dialog.changed_values()
         if changes:
-            self.document.push(EditContactCommand(self.document, contact_id, changes))
+            self.document.editing.edit_contact(contact_id, changes)
 
     def remove_current(self) -> None:
         contact_id = self.current_id
         if contact_id is None:
             return
         name = self.document.contact(contact_id).name
-        if self.document.push(RemoveContactCommand(self.document, contact_id)):
+        if self.document.editing.remove_contact(contact_id):
             self.select(None)
             self.show_message(f"Removed {name} — Undo (Ctrl+Z) brings them back")
 
@@ -479,7 +478,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _preferences_chosen(self, values: dict) -> None:
-        from planner.document.settings_commands import ChangeRingSettingsCommand
         from planner.services.backups import keep_count, set_keep_count
         from planner.ui.common import theme
 
@@ -487,8 +485,8 @@ class MainWindow(QMainWindow):
                    for r in values["capacities"]}
         wanted = {r: (values["capacities"][r], values["cadences"][r]) for r in current}
         if wanted != current:
-            self.document.push(ChangeRingSettingsCommand(
-                self.document, values["capacities"], values["cadences"]))
+            self.document.editing.change_ring_settings(values["capacities"],
+                                                       values["cadences"])
         if values["backup_keep"] != keep_count():
             set_keep_count(values["backup_keep"])
         self.settings.setValue(theme.SETTING, values["theme"])
