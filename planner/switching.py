@@ -268,11 +268,14 @@ def _say_on_windows(app, text: str) -> None:
 
 
 def needs_team_password(database: str | None, problem: Exception) -> bool:
-    """A team database that refused us for want of (the right) password."""
-    text = str(problem).lower()
-    return bool(database and database.startswith(("postgresql:", "postgres:"))) and any(
-        marker in text for marker in ("password authentication failed", "no password supplied",
-                                      "fe_sendauth"))
+    """A team database that refused us for want of (the right) password: known by the
+    SQLSTATE (28P01) or libpq's "needs a password", never by the server's wording."""
+    from planner.storage.failures import Failure
+    from planner.storage.postgres import CannotConnect
+
+    return (bool(database and database.startswith(("postgresql:", "postgres:")))
+            and isinstance(problem, CannotConnect)
+            and problem.failure in (Failure.AUTH_FAILED, Failure.NO_PASSWORD))
 
 
 def ask_team_password_then_run(app, database: str, problem: Exception, *,

@@ -16,21 +16,16 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import peewee
-from peewee import SqliteDatabase
-
-from planner.domain.errors import ConflictError, DatabaseProblem, InvalidInput
+from planner.domain.errors import ConflictError, InvalidInput
 from planner.domain.rings import MovePlan, Ring, plan_move
 from planner.services.contacts import now, require
 from planner.services.settings import capacities
+from planner.storage import backend
 from planner.storage import contacts_repo as repo
-from planner.storage.models import RingMoveRow, db_proxy
+from planner.storage.models import RingMoveRow
 
 #: (contact, ring, position, placement row id) for every placed person
 Snapshot = tuple[tuple[int, str, int, int], ...]
-
-#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
-RINGS_LOCK = int.from_bytes(b"MPRG", "big")
 
 
 class _Unchecked:
@@ -57,31 +52,10 @@ class MoveOutcome:
 
 @contextmanager
 def moving():
-    """One move transaction, serialised with the same user's other moves."""
-    db = db_proxy.obj
-    if isinstance(db, SqliteDatabase):  # (a savepoint when already inside a transaction)
-        try:
-            with db.atomic("IMMEDIATE"):
-                yield
-        except peewee.OperationalError as exc:  # BEGIN itself is not translated by the db
-            problem = _sqlite_problem(db, exc)
-            if problem is None:
-                raise
-            raise problem from exc
-        return
-    with db_proxy.atomic():
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                       (RINGS_LOCK, repo.who()))
+    """One move transaction, serialised with the same user's other moves (the backend's
+    move lock: the write lock of a file, an advisory lock per owner on a team)."""
+    with backend.current().move_lock(repo.who()):
         yield
-
-
-def _sqlite_problem(db, exc: Exception) -> DatabaseProblem | None:
-    from planner.storage.failures import storage_problem
-
-    if "locked" in str(exc) or "busy" in str(exc):
-        return DatabaseProblem("the database is busy (another program is writing to it); "
-                               "nothing was changed, try again")
-    return storage_problem(exc, str(db.database))
 
 
 def move_contact(

@@ -6,6 +6,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
 from peewee import Database, SqliteDatabase
@@ -22,6 +23,9 @@ from planner.storage.failures import BUSY_SECONDS as BUSY_TIMEOUT_S  # a writer 
 from planner.storage.models import db_proxy
 from planner.storage.target import DatabaseTarget, resolve_target
 from planner.storage.unlock import AskPassphrase, unlock
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,13 @@ class OpenDatabase:
     @property
     def path(self) -> Path | None:
         return self.target.path
+
+    @property
+    def backend(self) -> Backend:
+        """The engine behind this database (``planner.storage.backend``)."""
+        from planner.storage.backend import backend_for
+
+        return backend_for(self.db)
 
     def close(self) -> None:
         if not self.db.is_closed():

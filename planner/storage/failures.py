@@ -5,10 +5,16 @@ SQLite reports them as ``OperationalError`` (wrapped by peewee); here, in one pl
 they become ``DatabaseProblem`` with a plain message, wherever the write happens
 (services, migrations, the window, the command line). The failed transaction is
 rolled back by SQLite, so the data saved before it stays intact.
+
+Every engine error is classified here, by ``classify``: by SQLite's result code, by
+PostgreSQL's SQLSTATE, by an ``OSError``'s errno — never by the text of a message, which
+a server with another ``lc_messages`` (or a translated libpq) words differently.
 """
 
 from __future__ import annotations
 
+import enum
+import errno
 import os
 import sqlite3
 from functools import cache
@@ -23,39 +29,159 @@ _NOT_SAVED = "the change was not saved; everything saved before it is intact"
 BUSY_SECONDS = 10  # the busy timeout of every connection (planner.storage.database)
 
 
+class Failure(enum.Enum):
+    """What went wrong, whatever the engine (the table in ``classify``)."""
+
+    LOCKED = "locked"  # another writer holds the lock (past the busy timeout)
+    DISK_FULL = "disk full"
+    READ_ONLY = "read-only"
+    IO_ERROR = "I/O error"
+    CORRUPT = "corrupt"
+    NOT_A_DATABASE = "not a database"  # SQLCipher says so for a wrong key too
+    AUTH_FAILED = "authentication failed"  # the password was refused
+    NOT_AUTHORIZED = "not authorized"  # no such role, or pg_hba.conf refuses it
+    NO_PASSWORD = "no password"  # the server asks for a password and we have none
+    PERMISSION_DENIED = "permission denied"
+    CONNECTION_LOST = "connection lost"  # the server went away mid-session
+    UNREACHABLE = "unreachable"  # no server to talk to (refused, timed out, not ready)
+    CONFLICT = "conflict"  # serialization failure, deadlock: the transaction was undone
+    UNDEFINED = "undefined"  # no such function / table (an older team setup)
+    OTHER = "other"
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html)
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
+SQLITE_NOTADB = 26
+
+_SQLITE = {
+    SQLITE_BUSY: Failure.LOCKED, SQLITE_LOCKED: Failure.LOCKED,
+    SQLITE_READONLY: Failure.READ_ONLY, SQLITE_PERM: Failure.PERMISSION_DENIED,
+    SQLITE_IOERR: Failure.IO_ERROR, SQLITE_CORRUPT: Failure.CORRUPT,
+    SQLITE_FULL: Failure.DISK_FULL, SQLITE_NOTADB: Failure.NOT_A_DATABASE,
+}
+
+# PostgreSQL's SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html)
+_SQLSTATE = {
+    "28P01": Failure.AUTH_FAILED,  # invalid_password
+    "28000": Failure.NOT_AUTHORIZED,  # invalid_authorization_specification
+    "42501": Failure.PERMISSION_DENIED,  # insufficient_privilege ("must be owner" too)
+    "40001": Failure.CONFLICT,  # serialization_failure
+    "40P01": Failure.CONFLICT,  # deadlock_detected
+    "55P03": Failure.LOCKED,  # lock_not_available
+    "57P01": Failure.CONNECTION_LOST,  # admin_shutdown (terminated by an admin)
+    "57P02": Failure.CONNECTION_LOST,  # crash_shutdown
+    "57P03": Failure.UNREACHABLE,  # cannot_connect_now (starting up, shutting down)
+    "53100": Failure.DISK_FULL,  # disk_full
+    "58030": Failure.IO_ERROR,  # io_error
+    "25006": Failure.READ_ONLY,  # read_only_sql_transaction
+    "XX001": Failure.CORRUPT,  # data_corrupted
+    "XX002": Failure.CORRUPT,  # index_corrupted
+    "42883": Failure.UNDEFINED,  # undefined_function
+    "42P01": Failure.UNDEFINED,  # undefined_table
+}
+_SQLSTATE_CLASS = {"08": Failure.CONNECTION_LOST}  # connection_exception
+
+_ERRNO = {
+    errno.ENOSPC: Failure.DISK_FULL, errno.EFBIG: Failure.DISK_FULL,
+    errno.EDQUOT: Failure.DISK_FULL, errno.EROFS: Failure.READ_ONLY,
+    errno.EACCES: Failure.PERMISSION_DENIED, errno.EPERM: Failure.PERMISSION_DENIED,
+    errno.EIO: Failure.IO_ERROR,
+}
+
+#: set on a driver error raised while connecting (``PlannerPostgresDatabase._connect``)
+CONNECTING = "planner_connecting"
+#: set on a connection error whose kind ``postgres_diagnosis`` found out
+DIAGNOSED = "planner_failure"
+
+
+def _chain(exc: BaseException):
+    """The error and what it wraps: peewee keeps the driver's error as ``orig`` (and as
+    the cause or context), ours keep theirs as ``__cause__``."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop(0)
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [getattr(item, "orig", None), item.__cause__, item.__context__]
+    return seen
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of an error (sqlite3 and sqlcipher3 both carry it)."""
+    for item in _chain(exc):
+        code = getattr(item, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF
+    return None
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """PostgreSQL's SQLSTATE of an error (psycopg2's ``pgcode``)."""
+    for item in _chain(exc):
+        code = getattr(item, "pgcode", None) or getattr(item, "sqlstate", None)
+        if isinstance(code, str) and len(code) == 5:
+            return code
+    return None
+
+
+def classify(exc: BaseException) -> Failure:
+    """The kind of an engine error, by code (see the tables above).
+
+    Without a code, only these facts decide (never a message's words): a psycopg2
+    ``InterfaceError`` is raised for a connection already closed; an ``OperationalError``
+    without SQLSTATE comes from libpq itself, not the server, so the connection failed —
+    lost mid-session, or unreachable when it was raised while connecting; what a failed
+    connect really was (a password refused, none given) ``postgres_diagnosis`` finds out
+    and records on the error."""
+    for item in _chain(exc):
+        found = getattr(item, DIAGNOSED, None)
+        if isinstance(found, Failure):
+            return found
+    code = sqlite_code(exc)
+    if code is not None:
+        return _SQLITE.get(code, Failure.OTHER)
+    state = sqlstate(exc)
+    if state is not None:
+        return _SQLSTATE.get(state) or _SQLSTATE_CLASS.get(state[:2], Failure.OTHER)
+    for item in _chain(exc):
+        if isinstance(item, OSError) and item.errno in _ERRNO:
+            return _ERRNO[item.errno]
+    for item in _chain(exc):
+        module = type(item).__module__ or ""
+        if module.startswith("psycopg2"):
+            name = type(item).__name__
+            if name == "InterfaceError":
+                return Failure.CONNECTION_LOST
+            if name == "OperationalError":
+                connecting = any(getattr(i, CONNECTING, False) for i in _chain(exc))
+                return Failure.UNREACHABLE if connecting else Failure.CONNECTION_LOST
+    return Failure.OTHER
+
+
 def storage_problem(exc: BaseException, where: str = "the database") -> DatabaseProblem | None:
-    """The DatabaseProblem for a full disk / I/O / read-only error, else None."""
-    text = str(exc).lower()
-    if "disk is full" in text or "no space left" in text or "file too large" in text:
+    """The DatabaseProblem for a full disk / I/O / read-only / locked error, else None."""
+    failure = classify(exc)
+    if failure is Failure.DISK_FULL:
         return DatabaseProblem(
             f"the disk holding {where} is full: {_NOT_SAVED}. Free some space and try again"
         )
-    if "readonly database" in text or "read-only file system" in text:
+    if failure is Failure.READ_ONLY:
         return DatabaseProblem(
             f"{where} is read-only: {_NOT_SAVED}. Check the file's and its folder's "
             "permissions, or open a copy"
         )
-    if _error_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in text:
+    if failure is Failure.LOCKED:
         return DatabaseProblem(
             f"{where} is busy: another window or command kept it locked for more than "
             f"{BUSY_SECONDS} seconds, so {_NOT_SAVED}. Try again in a moment"
         )
-    if "disk i/o error" in text:
+    if failure is Failure.IO_ERROR:
         return DatabaseProblem(
             f"cannot write {where} (disk I/O error; is the disk full or removed?): {_NOT_SAVED}"
         )
-    return None
-
-
-SQLITE_BUSY, SQLITE_LOCKED = 5, 6
-
-
-def _error_code(exc: BaseException) -> int | None:
-    """SQLite's primary result code of an error (peewee keeps the driver's as the cause)."""
-    for candidate in (exc, exc.__cause__, exc.__context__):
-        code = getattr(candidate, "sqlite_errorcode", None)
-        if isinstance(code, int):
-            return code & 0xFF
     return None
 
 
@@ -80,10 +206,13 @@ def _translated(db, exc: BaseException) -> BaseException:
     return storage_problem(exc, str(getattr(db, "database", "") or "the database")) or exc
 
 
-def _already_rolled_back(sql, exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return (str(sql).lstrip().upper().startswith("ROLLBACK")
-            and ("no transaction is active" in text or "no such savepoint" in text))
+def _already_rolled_back(db, sql) -> bool:
+    """A ROLLBACK (to a savepoint) that failed because SQLite had already rolled the whole
+    transaction back (after a full disk or an I/O error): the connection is in none."""
+    if not str(sql).lstrip().upper().startswith("ROLLBACK"):
+        return False
+    conn = db._state.conn
+    return conn is not None and not conn.in_transaction
 
 
 class ClearStorageErrors:
@@ -96,7 +225,7 @@ class ClearStorageErrors:
             raise InvalidInput(
                 f"a number is too large (SQLite integers stop at {2**63 - 1})") from exc
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
-            if _already_rolled_back(sql, exc):
+            if _already_rolled_back(self, sql):
                 return None
             problem = _translated(self, exc)
             if problem is exc:
@@ -108,8 +237,8 @@ class ClearStorageErrors:
         peewee's ROLLBACK afterwards would fail and hide the real error."""
         try:
             return super().rollback()
-        except (peewee.OperationalError, sqlite3.OperationalError) as exc:
-            if not _already_rolled_back("ROLLBACK", exc):
+        except (peewee.OperationalError, sqlite3.OperationalError):
+            if not _already_rolled_back(self, "ROLLBACK"):
                 raise
             return None
 

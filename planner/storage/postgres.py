@@ -38,6 +38,7 @@ from peewee import PostgresqlDatabase
 from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
 from planner.storage import migrations
 from planner.storage import models as m
+from planner.storage.failures import CONNECTING, Failure, classify
 from planner.storage.postgres_live import fill
 from planner.storage.target import DatabaseTarget, redact_url, replace_password, url_password
 
@@ -114,23 +115,13 @@ def make_database(url: str, password: str | None = None) -> PostgresqlDatabase:
     return PlannerPostgresDatabase(name, **params)
 
 
-_LOST = ("server closed the connection", "terminating connection", "connection already closed",
-         "could not receive data", "connection not open", "ssl connection has been closed")
-
-
 def lost_connection(exc: BaseException) -> ConnectionLost | None:
     """The clear message for a team database that went away mid-action, else None."""
-    text = str(exc).lower()
-    if any(marker in text for marker in _LOST):
+    if classify(exc) is Failure.CONNECTION_LOST:
         return ConnectionLost(
             "the connection to the team database was lost: the change was not saved "
             "(everything saved before it is intact). Check the network and try again")
     return None
-
-
-_UNREACHABLE = ("could not connect", "connection refused", "timeout expired",
-                "could not translate host name", "no route to host",
-                "the database system is shutting down", "the database system is starting up")
 
 
 def unreachable(exc: BaseException) -> ConnectionLost | None:
@@ -138,17 +129,34 @@ def unreachable(exc: BaseException) -> ConnectionLost | None:
     problem = lost_connection(exc)
     if problem is not None:
         return problem
-    text = str(exc).lower()
-    if any(marker in text for marker in _UNREACHABLE):
+    if classify(exc) is Failure.UNREACHABLE:
         return ConnectionLost(
             "the team database cannot be reached: nothing was changed. Check the network "
             "and try again")
     return None
 
 
+class CannotConnect(DatabaseProblem):
+    """A team database refused the connection; ``failure`` says why (by code)."""
+
+    def __init__(self, message: str, failure: Failure, sqlstate: str | None = None):
+        super().__init__(message)
+        self.failure = failure
+        self.sqlstate = sqlstate
+
+
 class PlannerPostgresDatabase(PostgresqlDatabase):
     """A dropped connection is a clear DatabaseProblem, never a half-applied action:
     the server rolls back what the transaction had done."""
+
+    def _connect(self):
+        import psycopg2
+
+        try:
+            return super()._connect()
+        except psycopg2.OperationalError as exc:  # no server answered, or it refused us
+            setattr(exc, CONNECTING, True)
+            raise
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         self._forget_dead_connection()
@@ -195,12 +203,15 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
             self._state.reset()
 
 
-def _connection_problem(url: str, exc: Exception) -> DatabaseProblem:
+def _connection_problem(url: str, exc: Exception, db: PostgresqlDatabase) -> CannotConnect:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     for secret in (url_password(url), urlsplit(url).password):
         if secret:
             text = text.replace(secret, "***")
-    return DatabaseProblem(f"cannot connect to {redact_url(url)}: {text}")
+    from planner.storage.postgres_diagnosis import diagnose
+
+    failure, code = diagnose(db.database, db.connect_params)  # by code, not by the text
+    return CannotConnect(f"cannot connect to {redact_url(url)}: {text}", failure, code)
 
 
 def connect(url: str, password: str | None = None) -> PostgresqlDatabase:
@@ -208,7 +219,7 @@ def connect(url: str, password: str | None = None) -> PostgresqlDatabase:
     try:
         db.connect()
     except peewee.OperationalError as exc:
-        raise _connection_problem(url, exc) from None
+        raise _connection_problem(url, exc, db) from None
     db.planner_user = db.execute_sql("SELECT current_user").fetchone()[0]
     return db
 
@@ -259,7 +270,7 @@ def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = 
             try:
                 version = migrate_locked(db)
             except peewee.ProgrammingError as exc:  # only the tables' owner changes them
-                if "permission denied" not in str(exc) and "must be owner" not in str(exc):
+                if classify(exc) is not Failure.PERMISSION_DENIED:  # 42501 (must be owner too)
                     raise
                 raise DatabaseProblem(
                     f"{target.display()} uses an older planner schema ({version}; this version "
