@@ -27,8 +27,9 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(REPO / "tests" / "helpers" / "lock_guard_site")]
     + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 lock_guard.install(to_log=False)
-# no_keyring, locked_keyring, fresh_notice (memory_keyring is below)
-pytest_plugins = ("tests.helpers.keyrings",)
+# no_keyring, locked_keyring, fresh_notice (memory_keyring is below); the PostgreSQL
+# server's throwaway databases and the both-engine fixtures (backend, engine)
+pytest_plugins = ("tests.helpers.keyrings", "tests.helpers.postgres")
 SHARED_FIXTURES = REPO.parent / "shared" / "fixtures"
 
 
@@ -89,8 +90,14 @@ def background_work_ends_with_its_test():
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "planner.db"
+def db_path(engine, tmp_path, request):
+    """Where the test's database is: a SQLite file not made yet — or, in a module marked
+    ``both_engines``, a team database's URL with empty tables on the second run."""
+    if engine == "sqlite":
+        return tmp_path / "planner.db"
+    from tests.helpers.postgres import team_database
+
+    return team_database(request)
 
 
 @pytest.fixture
@@ -101,6 +108,14 @@ def opened(db_path):
     handle = open_database(str(db_path))
     yield handle
     handle.close()
+
+
+def pytest_generate_tests(metafunc):
+    """A module marked ``both_engines`` runs each test on SQLite and on PostgreSQL (its
+    ``db_path`` and ``opened``); tests/helpers/postgres.py has the ``engine`` fixture."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+            "both_engines"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.common import cli, emit_json, short_time, with_db
+from planner.cli.common import cli, emit_json, short_time, stdout_is_tty, with_db
 from planner.domain.errors import InvalidInput
 from planner.domain.timeline import EntryType
 from planner.domain.when import parse_when
@@ -122,6 +122,6 @@ def search(query: str, limit: int, as_json: bool) -> None:
     if not hits:
         click.echo(f"Nothing found for {query!r}")
         return
-    bold, reset = ("\x1b[1m", "\x1b[0m") if click.get_text_stream("stdout").isatty() else ("[", "]")
+    bold, reset = ("\x1b[1m", "\x1b[0m") if stdout_is_tty() else ("[", "]")
     for h in hits:
         click.echo(f"{short_time(h.at)}  {h.kind:<10} {h.contact}: {plain(h.snippet, bold, reset)}")

@@ -13,7 +13,10 @@ import subprocess
 
 import pytest
 
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
+
+# on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
+pytestmark = pytest.mark.both_engines
 
 TZ = "Europe/Berlin"
 AS_OF = ("--as-of", "2026-11-18T12:00")
@@ -91,12 +94,12 @@ def data(tmp_path_factory):
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             mp.setenv(name, str(root / name.lower()))
         for step in STEPS:
-            ok(run_cli(*step, db=db))
+            ok(invoke(*step, db=db))
     return db
 
 
 def stats_json(db) -> dict:
-    return json.loads(ok(run_cli("stats", "--json", *AS_OF, db=db)))
+    return json.loads(ok(invoke("stats", "--json", *AS_OF, db=db)))
 
 
 def test_stats_json_figures_match_the_hand_built_network(data):
@@ -151,7 +154,7 @@ def test_stats_json_figures_match_the_hand_built_network(data):
 
 
 def test_stats_as_text(data):
-    out = ok(run_cli("stats", *AS_OF, db=data))
+    out = ok(invoke("stats", *AS_OF, db=data))
     assert "Advocates: 2 of 10 (20%); target 10% = 1  ✓" in out
     assert "Funnel: cultivating 6 → succeeded 3 → advocate 2" in out
     assert "Inner   2/3: 1 on track, 1 due soon, 0 overdue, 0 never" in out
@@ -162,36 +165,36 @@ def test_stats_as_text(data):
 
 def test_the_third_ask_is_refused_until_forced(tmp_path):
     db = tmp_path / "p.db"
-    ok(run_cli("contacts", "add", "Ada Lovelace", db=db))
+    ok(invoke("contacts", "add", "Ada Lovelace", db=db))
     assert "Ask #1 of Ada Lovelace: talk (asked); balance 0 given · 1 asked (-1)" in ok(
-        run_cli("ask", "Ada Lovelace", "talk", db=db))
-    ok(run_cli("ask", "Ada", "intro", db=db))
-    line = refused(run_cli("ask", "Ada", "case-study", db=db),
+        invoke("ask", "Ada Lovelace", "talk", db=db))
+    ok(invoke("ask", "Ada", "intro", db=db))
+    line = refused(invoke("ask", "Ada", "case-study", db=db),
                    "Ada Lovelace has been asked 2 times in the last quarter (the limit is 2)",
                    "--force")
     assert line.startswith("planner: ")
-    assert "Ask #3" in ok(run_cli("ask", "Ada", "case-study", "--force", db=db))
-    ok(run_cli("goals", "--ask-limit", "5", db=db))
-    assert "Ask #4" in ok(run_cli("ask", "Ada", "feedback", db=db))
+    assert "Ask #3" in ok(invoke("ask", "Ada", "case-study", "--force", db=db))
+    ok(invoke("goals", "--ask-limit", "5", db=db))
+    assert "Ask #4" in ok(invoke("ask", "Ada", "feedback", db=db))
 
 
 def test_win_celebrate_give_thank_and_stage_messages(tmp_path):
     db = tmp_path / "p.db"
-    ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
-    assert ok(run_cli("stage", "ada", "succeeded", db=db)) == "Ada Lovelace: none → succeeded\n"
-    assert "already" in ok(run_cli("stage", "ada", "succeeded", db=db))
-    out = ok(run_cli("win", "ada", "Keynote", "--link", "example.org/k", db=db))
+    ok(invoke("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
+    assert ok(invoke("stage", "ada", "succeeded", db=db)) == "Ada Lovelace: none → succeeded\n"
+    assert "already" in ok(invoke("stage", "ada", "succeeded", db=db))
+    out = ok(invoke("win", "ada", "Keynote", "--link", "example.org/k", db=db))
     assert "Win #1 for Ada Lovelace" in out and "planner celebrate 1" in out
-    assert ok(run_cli("celebrate", "1", "--kind", "congratulate", db=db)) == (
+    assert ok(invoke("celebrate", "1", "--kind", "congratulate", db=db)) == (
         "Celebrated Ada Lovelace's win (Keynote) with im\n")
-    refused(run_cli("celebrate", "1", db=db), "already celebrated")
-    ok(run_cli("ask", "ada", "beta-test", db=db))
-    assert "say thanks with: planner thank 1" in ok(run_cli("ask-status", "1", "done", db=db))
-    assert ok(run_cli("thank", "1", "--kind", "email", db=db)) == (
+    refused(invoke("celebrate", "1", db=db), "already celebrated")
+    ok(invoke("ask", "ada", "beta-test", db=db))
+    assert "say thanks with: planner thank 1" in ok(invoke("ask-status", "1", "done", db=db))
+    assert ok(invoke("thank", "1", "--kind", "email", db=db)) == (
         "Thanked Ada Lovelace for beta testing\n")
-    out = ok(run_cli("give", "ada", "early-access", "--note", "v3 preview", db=db))
+    out = ok(invoke("give", "ada", "early-access", "--note", "v3 preview", db=db))
     assert out == "Give #2 to Ada Lovelace: early access; balance 2 given · 1 asked (+1)\n"
-    timeline = json.loads(ok(run_cli("timeline", "ada", "--json", db=db)))
+    timeline = json.loads(ok(invoke("timeline", "ada", "--json", db=db)))
     assert {e["kind"] for e in timeline if e["type"] == "touchpoint"} == {"im", "email"}
 
 
@@ -211,21 +214,21 @@ def test_win_celebrate_give_thank_and_stage_messages(tmp_path):
 ])
 def test_refusals_are_one_line(tmp_path, args, needle):
     db = tmp_path / "p.db"
-    ok(run_cli("contacts", "add", "Ada", db=db))
-    refused(run_cli(*args, db=db), needle)
+    ok(invoke("contacts", "add", "Ada", db=db))
+    refused(invoke(*args, db=db), needle)
 
 
 def test_goals_show_and_set(tmp_path):
     db = tmp_path / "p.db"
-    assert json.loads(ok(run_cli("goals", "--json", db=db))) == {
+    assert json.loads(ok(invoke("goals", "--json", db=db))) == {
         "target_share": 0.1, "ask_limit": 2,
         "time_share": {"inner": 0.5, "middle": 0.35, "outer": 0.15}}
-    out = ok(run_cli("goals", "--target", "15%", "--ask-limit", "3", db=db))
+    out = ok(invoke("goals", "--target", "15%", "--ask-limit", "3", db=db))
     assert out.splitlines()[:2] == ["Advocate target: 15% of your network",
                                     "Ask limit: 3 per person per quarter"]
 
 
 def test_empty_database_stats(tmp_path):
-    d = json.loads(ok(run_cli("stats", "--json", db=tmp_path / "p.db")))
+    d = json.loads(ok(invoke("stats", "--json", db=tmp_path / "p.db")))
     assert d["advocates"]["network"] == 0 and d["advocates"]["target_count"] == 0
     assert d["wins_waiting"] == [] and d["fatigue"]["near"] == []

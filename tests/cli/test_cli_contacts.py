@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 
 from planner import __version__
-from tests.helpers.cli import as_json, ok, refused, run_cli
+from tests.helpers.cli import as_json, invoke, ok, refused
+
+# on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
+pytestmark = pytest.mark.both_engines
 
 # ---------------------------------------------------------- version and help
 
 
 def test_version():
-    out = ok(run_cli("--version"))
+    out = ok(invoke("--version"))
     assert out.strip() == f"planner {__version__}"
 
 
@@ -34,7 +37,7 @@ def test_version():
     ids=lambda v: " ".join(v) if isinstance(v, tuple) else None,
 )
 def test_help_everywhere(args, words, db_path):
-    out = ok(run_cli(*args, "--help", db=db_path))
+    out = ok(invoke(*args, "--help", db=db_path))
     assert out.startswith("Usage: planner")
     for word in words:
         assert word in out, word
@@ -46,7 +49,7 @@ def test_help_everywhere(args, words, db_path):
 
 def test_add_list_and_show(db_path):
     out = ok(
-        run_cli(
+        invoke(
             "contacts",
             "add",
             "Ada Lovelace",
@@ -66,16 +69,16 @@ def test_add_list_and_show(db_path):
         )
     )
     assert "Ada Lovelace" in out and "inner" in out
-    ok(run_cli("contacts", "add", "Grace Hopper", db=db_path))
-    ok(run_cli("contacts", "add", "Linus", "--ring", "outer", db=db_path))
+    ok(invoke("contacts", "add", "Grace Hopper", db=db_path))
+    ok(invoke("contacts", "add", "Linus", "--ring", "outer", db=db_path))
 
-    listing = ok(run_cli("contacts", "list", db=db_path)).splitlines()
+    listing = ok(invoke("contacts", "list", db=db_path)).splitlines()
     assert len(listing) == 3
     assert "Ada Lovelace" in listing[0] and "inner" in listing[0]  # by ring, inner first
     assert "Linus" in listing[1]
     assert "Grace Hopper" in listing[2]
 
-    everyone = as_json(run_cli("contacts", "list", "--json", db=db_path))
+    everyone = as_json(invoke("contacts", "list", "--json", db=db_path))
     by_name = {c["name"]: c for c in everyone}
     assert set(by_name) == {"Ada Lovelace", "Grace Hopper", "Linus"}
     for contact in everyone:
@@ -90,30 +93,30 @@ def test_add_list_and_show(db_path):
     assert by_name["Grace Hopper"]["ring"] is None
     assert by_name["Grace Hopper"]["email"] == ""
 
-    inner = as_json(run_cli("contacts", "list", "--ring", "inner", "--json", db=db_path))
+    inner = as_json(invoke("contacts", "list", "--ring", "inner", "--json", db=db_path))
     assert [c["name"] for c in inner] == ["Ada Lovelace"]
-    unplaced = as_json(run_cli("contacts", "list", "--ring", "none", "--json", db=db_path))
+    unplaced = as_json(invoke("contacts", "list", "--ring", "none", "--json", db=db_path))
     assert [c["name"] for c in unplaced] == ["Grace Hopper"]
 
-    shown = as_json(run_cli("contacts", "show", "ada", "--json", db=db_path))
+    shown = as_json(invoke("contacts", "show", "ada", "--json", db=db_path))
     assert shown == ada
-    by_id = as_json(run_cli("contacts", "show", f"#{ada['id']}", "--json", db=db_path))
+    by_id = as_json(invoke("contacts", "show", f"#{ada['id']}", "--json", db=db_path))
     assert by_id["name"] == "Ada Lovelace"
-    text = ok(run_cli("contacts", "show", "GRACE HOPPER", db=db_path))
+    text = ok(invoke("contacts", "show", "GRACE HOPPER", db=db_path))
     assert "Grace Hopper" in text
     assert "unplaced" in text
 
 
 def test_empty_list_says_how_to_start(db_path):
-    out = ok(run_cli("contacts", "list", db=db_path))
+    out = ok(invoke("contacts", "list", db=db_path))
     assert "contacts add" in out
-    assert as_json(run_cli("contacts", "list", "--json", db=db_path)) == []
+    assert as_json(invoke("contacts", "list", "--json", db=db_path)) == []
 
 
 def test_edit(db_path):
-    ok(run_cli("contacts", "add", "Ada", "--email", "ada@example.org", db=db_path))
+    ok(invoke("contacts", "add", "Ada", "--email", "ada@example.org", db=db_path))
     ok(
-        run_cli(
+        invoke(
             "contacts",
             "edit",
             "ada",
@@ -126,39 +129,39 @@ def test_edit(db_path):
             db=db_path,
         )
     )
-    ada = as_json(run_cli("contacts", "show", "ada king", "--json", db=db_path))
+    ada = as_json(invoke("contacts", "show", "ada king", "--json", db=db_path))
     assert ada["name"] == "Ada King"
     assert ada["email"] == "ada@example.org"  # untouched
     assert ada["tags"] == ["countess"]
     assert ada["birthday"] == "--12-10"
-    refused(run_cli("contacts", "edit", "ada", "--email", "nope", db=db_path), "email")
-    nothing = run_cli("contacts", "edit", "ada", db=db_path)
+    refused(invoke("contacts", "edit", "ada", "--email", "nope", db=db_path), "email")
+    nothing = invoke("contacts", "edit", "ada", db=db_path)
     assert nothing.returncode == 2
     assert "Traceback" not in nothing.stderr
 
 
 def test_move_full_ring_swap_and_unplace(db_path):
     for name in ("Ada", "Grace", "Linus"):
-        ok(run_cli("contacts", "add", name, "--ring", "inner", db=db_path))
-    ok(run_cli("contacts", "add", "Margaret", "--ring", "middle", db=db_path))
-    ok(run_cli("contacts", "add", "Newbie", db=db_path))
+        ok(invoke("contacts", "add", name, "--ring", "inner", db=db_path))
+    ok(invoke("contacts", "add", "Margaret", "--ring", "middle", db=db_path))
+    ok(invoke("contacts", "add", "Newbie", db=db_path))
 
-    line = refused(run_cli("contacts", "move", "margaret", "inner", db=db_path), "full")
+    line = refused(invoke("contacts", "move", "margaret", "inner", db=db_path), "full")
     for name in ("Ada", "Grace", "Linus"):
         assert name in line
 
-    ok(run_cli("contacts", "move", "margaret", "inner", "--swap", "grace", db=db_path))
-    rings = as_json(run_cli("rings", "--json", db=db_path))
+    ok(invoke("contacts", "move", "margaret", "inner", "--swap", "grace", db=db_path))
+    rings = as_json(invoke("rings", "--json", db=db_path))
     members = {r["ring"]: [m["name"] for m in r["members"]] for r in rings}
     assert members["inner"] == ["Ada", "Margaret", "Linus"]  # Grace's place
     assert members["middle"] == ["Grace"]  # Margaret's old ring
     fill = {r["ring"]: (r["count"], r["capacity"]) for r in rings}
     assert fill == {"inner": (3, 3), "middle": (1, 12), "outer": (0, 72)}
 
-    ok(run_cli("contacts", "move", "newbie", "inner", "--swap", "linus", db=db_path))
-    ok(run_cli("contacts", "move", "ada", "none", db=db_path))
-    ok(run_cli("contacts", "move", "grace", "outer", db=db_path))
-    everyone = as_json(run_cli("contacts", "list", "--json", db=db_path))
+    ok(invoke("contacts", "move", "newbie", "inner", "--swap", "linus", db=db_path))
+    ok(invoke("contacts", "move", "ada", "none", db=db_path))
+    ok(invoke("contacts", "move", "grace", "outer", db=db_path))
+    everyone = as_json(invoke("contacts", "list", "--json", db=db_path))
     assert {c["name"]: c["ring"] for c in everyone} == {
         "Ada": None,
         "Grace": "outer",
@@ -166,26 +169,26 @@ def test_move_full_ring_swap_and_unplace(db_path):
         "Margaret": "inner",
         "Newbie": "inner",
     }
-    again = ok(run_cli("contacts", "move", "margaret", "inner", db=db_path))
+    again = ok(invoke("contacts", "move", "margaret", "inner", db=db_path))
     assert "(already)" in again  # moving onto one's own ring keeps the place
-    text = ok(run_cli("rings", db=db_path)).splitlines()
+    text = ok(invoke("rings", db=db_path)).splitlines()
     assert text[0].split()[:2] == ["inner", "2/3"]
     assert "Margaret" in text[0] and "Newbie" in text[0]
     assert text[1].split()[:2] == ["middle", "0/12"]
     assert text[2].split()[:2] == ["outer", "1/72"]
 
     refused(
-        run_cli("contacts", "move", "ada", "inner", "--swap", "grace", db=db_path),
+        invoke("contacts", "move", "ada", "inner", "--swap", "grace", db=db_path),
         "not on the inner ring",
     )
 
 
 def test_remove_hides_the_person(db_path):
-    ok(run_cli("contacts", "add", "Ada", "--ring", "inner", db=db_path))
-    ok(run_cli("contacts", "add", "Grace", db=db_path))
-    assert "Ada" in ok(run_cli("contacts", "remove", "ada", db=db_path))
-    everyone = as_json(run_cli("contacts", "list", "--json", db=db_path))
+    ok(invoke("contacts", "add", "Ada", "--ring", "inner", db=db_path))
+    ok(invoke("contacts", "add", "Grace", db=db_path))
+    assert "Ada" in ok(invoke("contacts", "remove", "ada", db=db_path))
+    everyone = as_json(invoke("contacts", "list", "--json", db=db_path))
     assert [c["name"] for c in everyone] == ["Grace"]
-    refused(run_cli("contacts", "show", "ada", db=db_path), "no contact named")
-    rings = as_json(run_cli("rings", "--json", db=db_path))
+    refused(invoke("contacts", "show", "ada", db=db_path), "no contact named")
+    rings = as_json(invoke("rings", "--json", db=db_path))
     assert rings[0]["count"] == 0

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from planner.storage import encryption, secrets
-from tests.helpers.cli import ok, refused, run_cli
+from tests.helpers.cli import invoke, ok, refused
 from tests.helpers.encrypted import SECRET, assert_encrypted_on_disk, sha
 
 RECOVERY = re.compile(r"^\s+([A-Z2-7]{4}(?:-[A-Z2-7]{4}){6})$", re.MULTILINE)
@@ -36,13 +36,13 @@ def fail_backend(monkeypatch):
 
 @pytest.fixture
 def with_people(db_path):
-    ok(run_cli("contacts", "add", "Ada", "--notes", SECRET, db=db_path))
-    ok(run_cli("contacts", "add", "Grace", db=db_path))
+    ok(invoke("contacts", "add", "Ada", "--notes", SECRET, db=db_path))
+    ok(invoke("contacts", "add", "Grace", db=db_path))
     return db_path
 
 
 def names(db, *pre, input=None):
-    out = ok(run_cli(*pre, "contacts", "list", "--json", db=db, input=input))
+    out = ok(invoke(*pre, "contacts", "list", "--json", db=db, input=input))
     return [c["name"] for c in json.loads(out)]
 
 
@@ -71,11 +71,11 @@ def planner(db_path, capsys, monkeypatch, fresh_notice):
 
 
 def test_help_lists_the_commands_and_the_global_option(db_path):
-    out = ok(run_cli("db", "--help", db=db_path))
+    out = ok(invoke("db", "--help", db=db_path))
     for word in ("encrypt", "decrypt", "change-key", "status"):
         assert word in out
-    assert "--passphrase-stdin" in ok(run_cli("--help"))
-    assert "--own-passphrase" in ok(run_cli("db", "encrypt", "--help", db=db_path))
+    assert "--passphrase-stdin" in ok(invoke("--help"))
+    assert "--own-passphrase" in ok(invoke("db", "encrypt", "--help", db=db_path))
 
 
 # ------------------------------------------------------------ no keyring at all
@@ -83,8 +83,8 @@ def test_help_lists_the_commands_and_the_global_option(db_path):
 
 def test_without_a_keyring_the_passphrase_path_works(with_people, fail_backend):
     db = with_people
-    assert "Encrypted: no" in ok(run_cli("db", "status", db=db))
-    result = run_cli("db", "encrypt", db=db)
+    assert "Encrypted: no" in ok(invoke("db", "status", db=db))
+    result = invoke("db", "encrypt", db=db)
     out = ok(result)
     recovery = recovery_in(out)
     assert "shown only this once" in out and "NOT kept" in out
@@ -94,7 +94,7 @@ def test_without_a_keyring_the_passphrase_path_works(with_people, fail_backend):
 
     # no key anywhere: refused in one line that says what to do
     refused(
-        run_cli("contacts", "list", db=db),
+        invoke("contacts", "list", db=db),
         "encrypted",
         "no keyring service",
         "--passphrase-stdin",
@@ -108,10 +108,10 @@ def test_without_a_keyring_the_passphrase_path_works(with_people, fail_backend):
         "Grace",
     ]
     # status says where the key (does not) live
-    status = ok(run_cli("db", "status", db=db))
+    status = ok(invoke("db", "status", db=db))
     assert "Encrypted: yes" in status and "no usable secret store" in status
     checked = ok(
-        run_cli("--passphrase-stdin", "db", "status", "--json", db=db, input=recovery + "\n")
+        invoke("--passphrase-stdin", "db", "status", "--json", db=db, input=recovery + "\n")
     )
     data = json.loads(checked)
     assert data["encrypted"] and data["passphrase_opens"] and data["key"] == "unchecked"
@@ -119,40 +119,40 @@ def test_without_a_keyring_the_passphrase_path_works(with_people, fail_backend):
 
 def test_a_wrong_or_empty_passphrase_is_refused_and_the_file_untouched(with_people, fail_backend):
     db = with_people
-    recovery = recovery_in(ok(run_cli("db", "encrypt", db=db)))
-    ok(run_cli("--passphrase-stdin", "contacts", "add", "Linus", db=db, input=recovery))
+    recovery = recovery_in(ok(invoke("db", "encrypt", db=db)))
+    ok(invoke("--passphrase-stdin", "contacts", "add", "Linus", db=db, input=recovery))
     before = sha(db)
     refused(
-        run_cli("--passphrase-stdin", "contacts", "list", db=db, input="guess\n"),
+        invoke("--passphrase-stdin", "contacts", "list", db=db, input="guess\n"),
         "does not open",
         "untouched",
     )
     typo = recovery[:-1] + ("A" if recovery[-1] != "A" else "B")
-    refused(run_cli("--passphrase-stdin", "contacts", "list", db=db, input=typo), "typo")
+    refused(invoke("--passphrase-stdin", "contacts", "list", db=db, input=typo), "typo")
     refused(
-        run_cli("--passphrase-stdin", "contacts", "list", db=db, input="\n"),
+        invoke("--passphrase-stdin", "contacts", "list", db=db, input="\n"),
         "empty passphrase",
         "unencrypted",
     )
     refused(
-        run_cli("--passphrase-stdin", "contacts", "list", db=db, input=""),
+        invoke("--passphrase-stdin", "contacts", "list", db=db, input=""),
         "no passphrase on standard input",
     )
-    refused(run_cli("--passphrase-stdin", "db", "decrypt", db=db, input="guess\n"), "does not open")
+    refused(invoke("--passphrase-stdin", "db", "decrypt", db=db, input="guess\n"), "does not open")
     assert sha(db) == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["planner.db"]
 
 
 def test_backup_and_restore_of_an_encrypted_database(with_people, fail_backend, tmp_path):
     db = with_people
-    recovery = recovery_in(ok(run_cli("db", "encrypt", db=db)))
+    recovery = recovery_in(ok(invoke("db", "encrypt", db=db)))
     pass_in = recovery + "\n"
     copy = tmp_path / "copy.db"
-    ok(run_cli("--passphrase-stdin", "backup", "-o", str(copy), db=db, input=pass_in))
+    ok(invoke("--passphrase-stdin", "backup", "-o", str(copy), db=db, input=pass_in))
     assert_encrypted_on_disk(copy)
-    ok(run_cli("--passphrase-stdin", "contacts", "add", "Later", db=db, input=pass_in))
-    refused(run_cli("restore", str(copy), db=db), "encrypted", "--passphrase-stdin")
-    out = ok(run_cli("--passphrase-stdin", "restore", str(copy), db=db, input=pass_in))
+    ok(invoke("--passphrase-stdin", "contacts", "add", "Later", db=db, input=pass_in))
+    refused(invoke("restore", str(copy), db=db), "encrypted", "--passphrase-stdin")
+    out = ok(invoke("--passphrase-stdin", "restore", str(copy), db=db, input=pass_in))
     assert "Restored" in out
     assert_encrypted_on_disk(db)
     assert names(db, "--passphrase-stdin", input=pass_in) == ["Ada", "Grace"]
@@ -162,11 +162,11 @@ def test_backup_and_restore_of_an_encrypted_database(with_people, fail_backend, 
 
 def test_own_passphrase_from_stdin(with_people, fail_backend):
     db = with_people
-    refused(run_cli("--passphrase-stdin", "db", "encrypt", db=db, input="short\n"), "at least 8")
-    refused(run_cli("--passphrase-stdin", "db", "encrypt", db=db, input="\n"), "empty passphrase")
+    refused(invoke("--passphrase-stdin", "db", "encrypt", db=db, input="short\n"), "at least 8")
+    refused(invoke("--passphrase-stdin", "db", "encrypt", db=db, input="\n"), "empty passphrase")
     assert encryption.file_state(db) == "plain"
     out = ok(
-        run_cli(
+        invoke(
             "--passphrase-stdin", "db", "encrypt", db=db, input="correct horse battery staple\n"
         )
     )
@@ -178,7 +178,7 @@ def test_own_passphrase_from_stdin(with_people, fail_backend):
     ]
     # change-key: line 1 the current passphrase, line 2 the new one
     ok(
-        run_cli(
+        invoke(
             "--passphrase-stdin",
             "db",
             "change-key",
@@ -188,7 +188,7 @@ def test_own_passphrase_from_stdin(with_people, fail_backend):
         )
     )
     refused(
-        run_cli(
+        invoke(
             "--passphrase-stdin", "contacts", "list", db=db, input="correct horse battery staple\n"
         ),
         "does not open",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
 
 
 def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
@@ -37,21 +37,21 @@ def sha(path: Path) -> str:
 
 
 def test_usage_errors_exit_2(db_path):
-    usage_error(run_cli("frobnicate", db=db_path), "frobnicate")
-    usage_error(run_cli("contacts", "add", db=db_path), "NAME")
-    usage_error(run_cli("contacts", "move", "ada", db=db_path), "RING")
-    usage_error(run_cli("contacts", "add", "Ada", "--ring", "centre", db=db_path), "centre")
-    usage_error(run_cli("contacts", "list", "--ring", "9", db=db_path), "unknown ring")
-    usage_error(run_cli("log", "ada", db=db_path), "KIND")
-    usage_error(run_cli("timeline", "--limit", "0", db=db_path))
-    usage_error(run_cli("contacts", "list", "--colour", db=db_path), "--colour")
+    usage_error(invoke("frobnicate", db=db_path), "frobnicate")
+    usage_error(invoke("contacts", "add", db=db_path), "NAME")
+    usage_error(invoke("contacts", "move", "ada", db=db_path), "RING")
+    usage_error(invoke("contacts", "add", "Ada", "--ring", "centre", db=db_path), "centre")
+    usage_error(invoke("contacts", "list", "--ring", "9", db=db_path), "unknown ring")
+    usage_error(invoke("log", "ada", db=db_path), "KIND")
+    usage_error(invoke("timeline", "--limit", "0", db=db_path))
+    usage_error(invoke("contacts", "list", "--colour", db=db_path), "--colour")
     assert not db_path.exists(), "a usage error must not create the database"
 
 
 def test_refused_actions_exit_1_with_one_line(db_path):
     for name in ("Ada Lovelace", "Ada Byron", "Grace", "Linus"):
         ok(
-            run_cli(
+            invoke(
                 "contacts",
                 "add",
                 name,
@@ -60,30 +60,30 @@ def test_refused_actions_exit_1_with_one_line(db_path):
                 db=db_path,
             )
         )
-    ok(run_cli("contacts", "add", "Margaret", db=db_path))
+    ok(invoke("contacts", "add", "Margaret", db=db_path))
 
-    refused(run_cli("contacts", "show", "nobody", db=db_path), "no contact named 'nobody'")
-    refused(run_cli("contacts", "show", "#404", db=db_path), "no contact with id 404")
-    line = refused(run_cli("contacts", "show", "ada", db=db_path), "Ada Lovelace", "Ada Byron")
+    refused(invoke("contacts", "show", "nobody", db=db_path), "no contact named 'nobody'")
+    refused(invoke("contacts", "show", "#404", db=db_path), "no contact with id 404")
+    line = refused(invoke("contacts", "show", "ada", db=db_path), "Ada Lovelace", "Ada Byron")
     assert "2 contacts match" in line
     refused(
-        run_cli("contacts", "move", "margaret", "inner", db=db_path),
+        invoke("contacts", "move", "margaret", "inner", db=db_path),
         "full",
         "Ada Lovelace",
         "Grace",
         "Linus",
     )
     refused(
-        run_cli("log", "grace", "coffee", "--at", "next tuesday-ish", db=db_path),
+        invoke("log", "grace", "coffee", "--at", "next tuesday-ish", db=db_path),
         "cannot read the time",
     )
-    refused(run_cli("note", "grace", "hello", "--at", "2026-02-30", db=db_path), "time")
-    refused(run_cli("contacts", "add", "Ada\x1b[31m", db=db_path), "control character")
-    refused(run_cli("contacts", "add", "x" * 201, db=db_path), "too long")
-    refused(run_cli("contacts", "add", "Eve", "--birthday", "2023-02-29", db=db_path), "birthday")
-    refused(run_cli("contacts", "add", "Eve", "--email", "eve-at-example", db=db_path), "email")
+    refused(invoke("note", "grace", "hello", "--at", "2026-02-30", db=db_path), "time")
+    refused(invoke("contacts", "add", "Ada\x1b[31m", db=db_path), "control character")
+    refused(invoke("contacts", "add", "x" * 201, db=db_path), "too long")
+    refused(invoke("contacts", "add", "Eve", "--birthday", "2023-02-29", db=db_path), "birthday")
+    refused(invoke("contacts", "add", "Eve", "--email", "eve-at-example", db=db_path), "email")
     # nothing was changed by the refusals
-    listing = ok(run_cli("contacts", "list", db=db_path))
+    listing = ok(invoke("contacts", "list", db=db_path))
     assert "Eve" not in listing
     assert len(listing.splitlines()) == 5
 
@@ -113,7 +113,7 @@ def test_a_file_that_is_not_a_planner_database_is_refused_and_untouched(tmp_path
         data = whole.read_bytes()
         path.write_bytes(data[: len(data) // 2])
     before = sha(path)
-    result = run_cli("contacts", "list", db=path)
+    result = invoke("contacts", "list", db=path)
     line = refused(result, str(path))
     assert "untouched" in line or "damaged" in line or "not a Mentorship Planner" in line
     assert sha(path) == before
@@ -123,13 +123,13 @@ def test_a_file_that_is_not_a_planner_database_is_refused_and_untouched(tmp_path
 
 
 def test_a_database_from_a_newer_version_is_refused(db_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE planner_meta SET value = '999' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
     before = sha(db_path)
-    refused(run_cli("contacts", "list", db=db_path), "newer version")
+    refused(invoke("contacts", "list", db=db_path), "newer version")
     assert sha(db_path) == before
 
 
@@ -137,28 +137,28 @@ def test_planner_db_variable_and_db_option(tmp_path, monkeypatch, isolated_home)
     from_env = tmp_path / "env" / "planner.db"
     explicit = tmp_path / "explicit.db"
     monkeypatch.setenv("PLANNER_DB", str(from_env))
-    ok(run_cli("contacts", "add", "Env Person"))
+    ok(invoke("contacts", "add", "Env Person"))
     assert from_env.exists()
     assert oct(from_env.stat().st_mode & 0o777) == oct(0o600)
-    ok(run_cli("contacts", "add", "Explicit Person", db=explicit))  # --db beats PLANNER_DB
-    assert "Env Person" in ok(run_cli("contacts", "list"))
-    assert "Explicit Person" not in ok(run_cli("contacts", "list"))
-    assert "Explicit Person" in ok(run_cli("contacts", "list", db=explicit))
+    ok(invoke("contacts", "add", "Explicit Person", db=explicit))  # --db beats PLANNER_DB
+    assert "Env Person" in ok(invoke("contacts", "list"))
+    assert "Explicit Person" not in ok(invoke("contacts", "list"))
+    assert "Explicit Person" in ok(invoke("contacts", "list", db=explicit))
     data_home = Path(os.environ["XDG_DATA_HOME"])
     assert not any(data_home.rglob("planner.db")), "the default database was created too"
 
 
 def test_default_database_is_in_the_user_data_folder(isolated_home):
-    ok(run_cli("contacts", "add", "Ada"))
+    ok(invoke("contacts", "add", "Ada"))
     data_home = Path(os.environ["XDG_DATA_HOME"])
     created = list(data_home.rglob("planner.db"))
     assert len(created) == 1
     assert created[0].parent.name == "mentorship-planner"
     assert oct(created[0].stat().st_mode & 0o777) == oct(0o600)
-    assert "Ada" in ok(run_cli("contacts", "list"))
+    assert "Ada" in ok(invoke("contacts", "list"))
 
 
 def test_unwritable_location_is_one_clear_line(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    refused(run_cli("contacts", "list", db=blocker / "planner.db"), "cannot create")
+    refused(invoke("contacts", "list", db=blocker / "planner.db"), "cannot create")

@@ -20,7 +20,10 @@ from icalendar import Calendar
 
 from planner.domain.focus import current_iso_week
 from planner.export.focus_csv import COLUMNS
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
+
+# on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
+pytestmark = pytest.mark.both_engines
 
 TZ = "Europe/Berlin"
 WEEK = ("--week", "2026-W47", "--as-of", "2026-11-18T12:00")
@@ -91,12 +94,12 @@ def data(tmp_path_factory):
         for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             mp.setenv(name, str(root / name.lower()))
         for step in steps:
-            ok(run_cli(*step, db=db))
+            ok(invoke(*step, db=db))
     return db
 
 
 def focus(db, *args: str) -> subprocess.CompletedProcess:
-    return run_cli("focus", *args, db=db)
+    return invoke("focus", *args, db=db)
 
 
 def lines_of(text: str) -> list[str]:
@@ -289,7 +292,7 @@ def test_output_into_a_missing_folder_is_refused(data, tmp_path):
 
 @pytest.fixture
 def nasty_db(db_path):
-    ok(run_cli("contacts", "add", NASTY, "--ring", "inner", "--email", "x@example.org", db=db_path))
+    ok(invoke("contacts", "add", NASTY, "--ring", "inner", "--email", "x@example.org", db=db_path))
     return db_path
 
 
@@ -319,7 +322,7 @@ def test_other_formats_show_the_name_as_text(nasty_db):
 
 
 def test_an_empty_week_says_so(db_path):
-    ok(run_cli("contacts", "add", "Loose", db=db_path))
+    ok(invoke("contacts", "add", "Loose", db=db_path))
     out = ok(focus(db_path, *WEEK))
     assert "Nobody needs you this week." in out
     assert json.loads(ok(focus(db_path, *WEEK, "--format", "json")))["items"] == []

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.helpers.cli import as_json, ok, refused, run_cli
+from tests.helpers.cli import as_json, invoke, ok, refused
 
 AS_OF = ("--as-of", "2026-12-04T12:00")
 
@@ -31,12 +31,12 @@ def db(tmp_path):
         ("contacts", "add", "Joan", "--ring", "middle", "--birthday", "--12-09"),
         ("log", "Joan", "call", "--at", "2026-11-25T12:00"),  # due on the 9th
     ]:
-        ok(run_cli(*step, db=path))
+        ok(invoke(*step, db=path))
     return path
 
 
 def test_agenda_json_says_who_is_due_whose_birthday_comes_and_the_notification(db):
-    data = as_json(run_cli("agenda", "--json", *AS_OF, db=db))
+    data = as_json(invoke("agenda", "--json", *AS_OF, db=db))
     assert data["today"] == "2026-12-04" and data["timezone"] == "Europe/Berlin"
     assert [(p["name"], p["status"], p["days_overdue"]) for p in data["due"]] == [
         ("Linus", "never", 0), ("Ada", "overdue", 4), ("Grace", "overdue", 0)]
@@ -46,48 +46,48 @@ def test_agenda_json_says_who_is_due_whose_birthday_comes_and_the_notification(d
     assert data["notification"] == (
         "3 people are due today: Linus (never contacted), Ada (overdue 4 days), Grace — "
         "and it is Alan's birthday tomorrow and Joan's birthday on Wednesday")
-    one_day = as_json(run_cli("agenda", "--json", "--days", "1", *AS_OF, db=db))
+    one_day = as_json(invoke("agenda", "--json", "--days", "1", *AS_OF, db=db))
     assert one_day["coming"] == [] and one_day["birthdays"] == []
 
 
 def test_agenda_text_and_the_focus_list_show_the_birthday(db):
-    out = ok(run_cli("agenda", *AS_OF, db=db))
+    out = ok(invoke("agenda", *AS_OF, db=db))
     assert out.startswith("Friday 4 December 2026\n")
     assert "Due today (3):" in out and "Ada (inner) — overdue 4 days" in out
     assert "Alan — tomorrow (turns 40)" in out and "Joan — on Wednesday" in out
-    focus = as_json(run_cli("focus", "--format", "json", *AS_OF, db=db))
+    focus = as_json(invoke("focus", "--format", "json", *AS_OF, db=db))
     alan = next(i for i in focus["items"] if i["name"] == "Alan")
     assert alan["action"] == "Wish them a happy birthday (40 tomorrow)"
     assert alan["birthday"] == {"date": "2026-12-05", "in_days": 1, "age": 40}
 
 
 def test_agenda_refuses_a_bad_window_in_one_line(db):
-    refused(run_cli("agenda", "--days", "0", db=db), "--days must be a whole number")
+    refused(invoke("agenda", "--days", "0", db=db), "--days must be a whole number")
 
 
 def test_snooze_takes_them_out_of_focus_agenda_and_notification_until_then(db):
-    out = ok(run_cli("snooze", "Ada", "3d", db=db))
+    out = ok(invoke("snooze", "Ada", "3d", db=db))
     assert out.startswith("Ada is snoozed until ")
-    data = as_json(run_cli("agenda", "--json", db=db))
+    data = as_json(invoke("agenda", "--json", db=db))
     assert "Ada" not in [p["name"] for p in data["due"]]
     assert [s["name"] for s in data["snoozed"]] == ["Ada"]
-    focus = as_json(run_cli("focus", "--format", "json", db=db))
+    focus = as_json(invoke("focus", "--format", "json", db=db))
     assert "Ada" not in [i["name"] for i in focus["items"]]
-    timeline = as_json(run_cli("timeline", "Ada", "--json", db=db))
+    timeline = as_json(invoke("timeline", "Ada", "--json", db=db))
     assert timeline[0]["type"] == "snooze" and timeline[0]["text"].startswith("snoozed until")
     assert timeline[0]["until"] == data["snoozed"][0]["until"]
-    assert ok(run_cli("snooze", "Ada", "--clear", db=db)) == "Ada is back in your focus list\n"
-    assert "Ada" in [p["name"] for p in as_json(run_cli("agenda", "--json", db=db))["due"]]
-    assert ok(run_cli("snooze", "Ada", "--clear", db=db)) == "Ada was not snoozed\n"
+    assert ok(invoke("snooze", "Ada", "--clear", db=db)) == "Ada is back in your focus list\n"
+    assert "Ada" in [p["name"] for p in as_json(invoke("agenda", "--json", db=db))["due"]]
+    assert ok(invoke("snooze", "Ada", "--clear", db=db)) == "Ada was not snoozed\n"
 
 
 def test_snooze_until_a_date_and_the_refusals(db):
     back = date.today() + timedelta(days=10)
-    out = ok(run_cli("snooze", "Grace", back.isoformat(), db=db))
+    out = ok(invoke("snooze", "Grace", back.isoformat(), db=db))
     assert out == f"Grace is snoozed until {back:%a} {back.day} {back:%b}\n"
-    refused(run_cli("snooze", "Grace", "2099-01-01", db=db), "at most a year ahead")
-    refused(run_cli("snooze", "Grace", "soon", db=db), "use 1d, 3d, 1w")
-    refused(run_cli("snooze", "Grace", db=db), "give a DURATION")
-    refused(run_cli("snooze", "Grace", "1d", "--clear", db=db), "give a DURATION")
-    refused(run_cli("snooze", "Nobody", "1d", db=db), "Nobody")
-    refused(run_cli("snooze", "Grace", "2000-01-01", db=db), "after today")
+    refused(invoke("snooze", "Grace", "2099-01-01", db=db), "at most a year ahead")
+    refused(invoke("snooze", "Grace", "soon", db=db), "use 1d, 3d, 1w")
+    refused(invoke("snooze", "Grace", db=db), "give a DURATION")
+    refused(invoke("snooze", "Grace", "1d", "--clear", db=db), "give a DURATION")
+    refused(invoke("snooze", "Nobody", "1d", db=db), "Nobody")
+    refused(invoke("snooze", "Grace", "2000-01-01", db=db), "after today")

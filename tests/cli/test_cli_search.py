@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.helpers.cli import as_json, ok, run_cli
+from tests.helpers.cli import as_json, invoke, ok
+
+# on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
+pytestmark = pytest.mark.both_engines
 
 T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 FIELDS = {"id", "type", "contact_id", "contact", "kind", "at", "snippet"}
@@ -38,7 +41,7 @@ def db(db_path):
 
 
 def test_json_has_the_documented_fields(db):
-    (hit,) = as_json(run_cli("search", "cafe", "--json", db=db))
+    (hit,) = as_json(invoke("search", "cafe", "--json", db=db))
     assert set(hit) == FIELDS
     assert hit["id"] == "touchpoint:1"
     assert (hit["type"], hit["contact"], hit["kind"]) == ("touchpoint", "Ada Lovelace", "coffee")
@@ -49,13 +52,13 @@ def test_json_has_the_documented_fields(db):
 
 
 def test_notes_are_found_with_their_own_type_and_kind(db):
-    (hit,) = as_json(run_cli("search", "zoe", "--json", db=db))
+    (hit,) = as_json(invoke("search", "zoe", "--json", db=db))
     assert (hit["id"], hit["type"], hit["kind"]) == ("note:1", "note", "note")
     assert "[Zoë]" in hit["snippet"]
 
 
 def test_text_output_one_line_per_hit(db):
-    out = ok(run_cli("search", "looms", db=db))
+    out = ok(invoke("search", "looms", db=db))
     lines = out.splitlines()
     assert len(lines) == 1
     assert "coffee" in lines[0]
@@ -63,65 +66,65 @@ def test_text_output_one_line_per_hit(db):
 
 
 def test_non_ascii_query(db):
-    (hit,) = as_json(run_cli("search", "москве", "--json", db=db))
+    (hit,) = as_json(invoke("search", "москве", "--json", db=db))
     assert hit["contact"] == "Grace Hopper"
     assert "[Москве]" in hit["snippet"]
 
 
 def test_no_results_is_a_message_and_success(db):
-    result = run_cli("search", "xylophone", db=db)
+    result = invoke("search", "xylophone", db=db)
     assert ok(result).strip() == "Nothing found for 'xylophone'"
     assert result.stderr == ""
-    assert as_json(run_cli("search", "xylophone", "--json", db=db)) == []
+    assert as_json(invoke("search", "xylophone", "--json", db=db)) == []
 
 
 def test_removed_peoples_notes_are_not_found(db):
-    assert as_json(run_cli("search", "pottery", "--json", db=db)) == []
+    assert as_json(invoke("search", "pottery", "--json", db=db)) == []
 
 
 @pytest.mark.parametrize(
     "query", ['"', "AND", "NEAR(cafe central)", "*", "(", "cafe OR", "body:cafe", "';--", "-x"]
 )
 def test_fts_syntax_in_the_query_is_harmless(db, query):
-    result = run_cli("search", "--json", "--", query, db=db)
+    result = invoke("search", "--json", "--", query, db=db)
     assert isinstance(as_json(result), list)
 
 
 def test_limit(db):
-    out = as_json(run_cli("search", "t", "--json", db=db))  # prefix: "the", "talk"
+    out = as_json(invoke("search", "t", "--json", db=db))  # prefix: "the", "talk"
     assert len(out) == 2
     # (which one is not asserted: hits are cut by rowid, see tests/unit/test_search.py)
-    (one,) = as_json(run_cli("search", "t", "--json", "--limit", "1", db=db))
+    (one,) = as_json(invoke("search", "t", "--json", "--limit", "1", db=db))
     assert one in out
     assert [h["at"] for h in out] == sorted((h["at"] for h in out), reverse=True)
-    bad = run_cli("search", "a", "--limit", "0", db=db)
+    bad = invoke("search", "a", "--limit", "0", db=db)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
 
 
 def test_a_too_long_query_is_refused_in_one_line(db):
-    result = run_cli("search", "x" * 501, db=db)
+    result = invoke("search", "x" * 501, db=db)
     assert result.returncode == 1
     assert result.stderr.startswith("planner: the search is too long")
     assert len(result.stderr.splitlines()) == 1
 
 
 def test_what_the_cli_logs_is_found_by_the_cli(db_path):
-    ok(run_cli("contacts", "add", "Lin Clark", db=db_path))
-    ok(run_cli("log", "Lin", "video", "--note", "Cartoons about WebAssembly", db=db_path))
-    ok(run_cli("note", "Lin", "Ask about the **Wasm** book", db=db_path))
-    found = as_json(run_cli("search", "wasm", "--json", db=db_path))
+    ok(invoke("contacts", "add", "Lin Clark", db=db_path))
+    ok(invoke("log", "Lin", "video", "--note", "Cartoons about WebAssembly", db=db_path))
+    ok(invoke("note", "Lin", "Ask about the **Wasm** book", db=db_path))
+    found = as_json(invoke("search", "wasm", "--json", db=db_path))
     assert [(h["type"], h["kind"]) for h in found] == [("note", "note")]
-    found = as_json(run_cli("search", "webassem", "--json", db=db_path))
+    found = as_json(invoke("search", "webassem", "--json", db=db_path))
     assert [(h["type"], h["kind"], h["contact"]) for h in found] == [
         ("touchpoint", "video", "Lin Clark")
     ]
 
 
 def test_search_on_an_empty_new_database(db_path):
-    assert ok(run_cli("search", "anything", db=db_path)).startswith("Nothing found")
+    assert ok(invoke("search", "anything", db=db_path)).startswith("Nothing found")
 
 
 def test_help_mentions_json(db_path):
-    out = ok(run_cli("search", "--help", db=db_path))
+    out = ok(invoke("search", "--help", db=db_path))
     assert "--json" in out and "--limit" in out

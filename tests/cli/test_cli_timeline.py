@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from tests.helpers.cli import as_json, ok, refused, run_cli
+import pytest
+
+from tests.helpers.cli import as_json, invoke, ok, refused
+
+# on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
+pytestmark = pytest.mark.both_engines
 
 ENTRY_KEYS = {"id", "contact_id", "contact", "type", "kind", "at", "text"}
 
 
 def test_log_note_and_timeline(db_path, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/Berlin")  # for the subprocesses only
-    ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db_path))
-    ok(run_cli("contacts", "add", "Grace Hopper", db=db_path))
+    ok(invoke("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db_path))
+    ok(invoke("contacts", "add", "Grace Hopper", db=db_path))
 
     out = ok(
-        run_cli(
+        invoke(
             "log",
             "ada",
             "coffee",
@@ -30,11 +35,11 @@ def test_log_note_and_timeline(db_path, monkeypatch):
         )
     )
     assert "coffee" in out and "Ada Lovelace" in out
-    ok(run_cli("log", "grace", "beer", "--at", "2026-11-17T20:00+00:00", db=db_path))
-    ok(run_cli("log", "ada", "skype", "--at", "2026-11-15 09:00", db=db_path))
-    ok(run_cli("note", "grace", "Wants to give a *talk*", "--at", "2026-11-18", db=db_path))
+    ok(invoke("log", "grace", "beer", "--at", "2026-11-17T20:00+00:00", db=db_path))
+    ok(invoke("log", "ada", "skype", "--at", "2026-11-15 09:00", db=db_path))
+    ok(invoke("note", "grace", "Wants to give a *talk*", "--at", "2026-11-18", db=db_path))
 
-    entries = as_json(run_cli("timeline", "--json", db=db_path))
+    entries = as_json(invoke("timeline", "--json", db=db_path))
     for entry in entries:
         assert set(entry) >= ENTRY_KEYS, entry
         assert datetime.fromisoformat(entry["at"]).tzinfo is not None
@@ -62,25 +67,25 @@ def test_log_note_and_timeline(db_path, monkeypatch):
     assert "inner" in moves[0]["text"]
     assert len({e["id"] for e in entries}) == len(entries)
 
-    ada_only = as_json(run_cli("timeline", "ada", "--limit", "2", "--json", db=db_path))
+    ada_only = as_json(invoke("timeline", "ada", "--limit", "2", "--json", db=db_path))
     assert len(ada_only) == 2
     assert {e["contact"] for e in ada_only} == {"Ada Lovelace"}
 
-    text = ok(run_cli("timeline", "--limit", "3", db=db_path)).splitlines()
+    text = ok(invoke("timeline", "--limit", "3", db=db_path)).splitlines()
     assert len(text) == 3
     assert any("Grace Hopper" in line for line in text)
 
-    ada = json.loads(ok(run_cli("contacts", "show", "ada", "--json", db=db_path)))
+    ada = json.loads(ok(invoke("contacts", "show", "ada", "--json", db=db_path)))
     assert datetime.fromisoformat(ada["last_touch"]) == datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 def test_log_defaults_to_now_and_relative_times(db_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     before = datetime.now(UTC)
-    ok(run_cli("log", "ada", "im", db=db_path))
-    ok(run_cli("log", "ada", "call", "--at", "3 days ago", db=db_path))
+    ok(invoke("log", "ada", "im", db=db_path))
+    ok(invoke("log", "ada", "call", "--at", "3 days ago", db=db_path))
     after = datetime.now(UTC)
-    entries = as_json(run_cli("timeline", "ada", "--json", db=db_path))
+    entries = as_json(invoke("timeline", "ada", "--json", db=db_path))
     touches = {
         e["kind"]: datetime.fromisoformat(e["at"]) for e in entries if e["type"] == "touchpoint"
     }
@@ -90,21 +95,21 @@ def test_log_defaults_to_now_and_relative_times(db_path):
 
 
 def test_log_and_note_refusals(db_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
-    refused(run_cli("log", "ada", "telepathy", db=db_path), "unknown kind", "coffee")
+    ok(invoke("contacts", "add", "Ada", db=db_path))
+    refused(invoke("log", "ada", "telepathy", db=db_path), "unknown kind", "coffee")
     refused(
-        run_cli("log", "ada", "coffee", "--at", "last blue moon", db=db_path),
+        invoke("log", "ada", "coffee", "--at", "last blue moon", db=db_path),
         "cannot read the time",
     )
-    refused(run_cli("note", "ada", "   ", db=db_path), "needs some text")
-    refused(run_cli("log", "nobody", "coffee", db=db_path), "no contact named 'nobody'")
-    too_long = run_cli("log", "ada", "coffee", "--minutes", "5000", db=db_path)
+    refused(invoke("note", "ada", "   ", db=db_path), "needs some text")
+    refused(invoke("log", "nobody", "coffee", db=db_path), "no contact named 'nobody'")
+    too_long = invoke("log", "ada", "coffee", "--minutes", "5000", db=db_path)
     assert too_long.returncode == 2
     assert "Traceback" not in too_long.stderr
-    assert as_json(run_cli("timeline", "ada", "--json", db=db_path))[0]["type"] == "created"
+    assert as_json(invoke("timeline", "ada", "--json", db=db_path))[0]["type"] == "created"
 
 
 def test_empty_timeline(db_path):
-    out = ok(run_cli("timeline", db=db_path))
+    out = ok(invoke("timeline", db=db_path))
     assert "planner log" in out
-    assert as_json(run_cli("timeline", "--json", db=db_path)) == []
+    assert as_json(invoke("timeline", "--json", db=db_path)) == []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import ok, refused, run_cli
+from tests.helpers.cli import invoke, ok, refused
 
 VCARDS = Path(__file__).parents[3] / "shared" / "fixtures" / "vcard"
 
@@ -21,7 +21,7 @@ def sha(path: Path) -> str:
 
 
 def names(db: Path) -> list[str]:
-    return [c["name"] for c in json.loads(ok(run_cli("contacts", "list", "--json", db=db)))]
+    return [c["name"] for c in json.loads(ok(invoke("contacts", "list", "--json", db=db)))]
 
 
 def backups_of(db: Path) -> list[str]:
@@ -39,30 +39,30 @@ def backups_of(db: Path) -> list[str]:
     ],
 )
 def test_help(args, words, db_path):
-    out = ok(run_cli(*args, "--help", db=db_path))
+    out = ok(invoke(*args, "--help", db=db_path))
     for word in words:
         assert word in out
 
 
 def test_import_prints_a_summary_and_duplicates_the_second_time(db_path):
-    out = ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
+    out = ok(invoke("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
     assert "gmail-list.vcf (vcard): 3 new, 0 duplicates, 0 invalid" in out
     assert "Imported: 3 added, 0 merged, 0 skipped, 0 invalid" in out
     assert "backed up first" in out and backups_of(db_path)
     assert names(db_path) == ["Arnold Smith", "Chris Beatle", "Doug White"]
-    again = ok(run_cli("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
+    again = ok(invoke("import", str(VCARDS / "gmail-list.vcf"), db=db_path))
     assert "0 new, 3 duplicates, 0 invalid" in again
     assert "card 1 (line 1): Arnold Smith — same email as #1 Arnold Smith" in again
     assert "Imported: 0 added, 0 merged, 3 skipped" in again
     added = ok(
-        run_cli("import", str(VCARDS / "gmail-list.vcf"), "--on-duplicate", "add", db=db_path)
+        invoke("import", str(VCARDS / "gmail-list.vcf"), "--on-duplicate", "add", db=db_path)
     )
     assert "Imported: 3 added" in added and len(names(db_path)) == 6
 
 
 def test_dry_run_writes_nothing(db_path):
-    ok(run_cli("contacts", "add", "Someone", db=db_path))
-    out = ok(run_cli("import", str(VCARDS / "rfc2426-example.vcf"), "--dry-run", db=db_path))
+    ok(invoke("contacts", "add", "Someone", db=db_path))
+    out = ok(invoke("import", str(VCARDS / "rfc2426-example.vcf"), "--dry-run", db=db_path))
     assert "2 new" in out and "Dry run, nothing was written: 2 would be added" in out
     assert names(db_path) == ["Someone"] and backups_of(db_path) == []
 
@@ -75,7 +75,7 @@ def test_per_row_problems_name_the_card_and_line(db_path, tmp_path):
     )
     path = tmp_path / "cards.vcf"
     path.write_text(data)
-    out = ok(run_cli("import", str(path), db=db_path))
+    out = ok(invoke("import", str(path), db=db_path))
     assert "1 new, 0 duplicates, 1 invalid" in out
     assert "  card 1 (line 5): PHOTO: " in out
     assert "  card 2 (line 7): no name, organisation or email address" in out
@@ -92,22 +92,22 @@ def test_per_row_problems_name_the_card_and_line(db_path, tmp_path):
     ],
 )
 def test_malformed_files_are_one_line_and_write_nothing(db_path, tmp_path, content, words):
-    ok(run_cli("contacts", "add", "Someone", db=db_path))
+    ok(invoke("contacts", "add", "Someone", db=db_path))
     path = tmp_path / "input.vcf"
     path.write_bytes(content)
-    refused(run_cli("import", str(path), db=db_path), words)
+    refused(invoke("import", str(path), db=db_path), words)
     assert names(db_path) == ["Someone"] and backups_of(db_path) == []
 
 
 def test_missing_file_is_refused(db_path, tmp_path):
-    refused(run_cli("import", str(tmp_path / "nope.vcf"), db=db_path), "does not exist")
+    refused(invoke("import", str(tmp_path / "nope.vcf"), db=db_path), "does not exist")
 
 
 def test_csv_with_a_column_mapping(db_path, tmp_path):
     path = tmp_path / "people.csv"
     path.write_text("Who,Mail,Company\r\nAda Lovelace,ada@example.org,Engines\r\n")
     ok(
-        run_cli(
+        invoke(
             "import",
             str(path),
             "--map",
@@ -119,14 +119,14 @@ def test_csv_with_a_column_mapping(db_path, tmp_path):
             db=db_path,
         )
     )
-    shown = json.loads(ok(run_cli("contacts", "show", "Ada Lovelace", "--json", db=db_path)))
+    shown = json.loads(ok(invoke("contacts", "show", "Ada Lovelace", "--json", db=db_path)))
     assert (shown["email"], shown["organization"]) == ("ada@example.org", "Engines")
-    refused(run_cli("import", str(path), "--map", "colour=Who", db=db_path), "unknown field")
+    refused(invoke("import", str(path), "--map", "colour=Who", db=db_path), "unknown field")
 
 
 def test_export_formats_to_stdout_and_to_a_file(db_path, tmp_path):
     ok(
-        run_cli(
+        invoke(
             "contacts",
             "add",
             "Ada Lovelace",
@@ -137,17 +137,17 @@ def test_export_formats_to_stdout_and_to_a_file(db_path, tmp_path):
             db=db_path,
         )
     )
-    dump = json.loads(ok(run_cli("export", db=db_path)))
+    dump = json.loads(ok(invoke("export", db=db_path)))
     assert (
         dump["format"] == "mentorship-planner-dump"
         and dump["contacts"][0]["name"] == "Ada Lovelace"
     )
-    vcard = ok(run_cli("export", "--format", "vcard", db=db_path))
+    vcard = ok(invoke("export", "--format", "vcard", db=db_path))
     assert vcard.startswith("BEGIN:VCARD") and "FN:Ada Lovelace" in vcard
-    csv_text = ok(run_cli("export", "--format", "csv", db=db_path))
+    csv_text = ok(invoke("export", "--format", "csv", db=db_path))
     assert csv_text.splitlines()[1].startswith("Ada Lovelace,ada@example.org")
     out = tmp_path / "people.vcf"
-    result = run_cli("export", "--format", "vcard", "-o", str(out), db=db_path)
+    result = invoke("export", "--format", "vcard", "-o", str(out), db=db_path)
     assert ok(result) == "" and str(out) in result.stderr
     assert out.read_text("utf-8") == vcard
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -155,7 +155,7 @@ def test_export_formats_to_stdout_and_to_a_file(db_path, tmp_path):
 
 def test_json_round_trip_through_the_command_line(db_path, tmp_path):
     ok(
-        run_cli(
+        invoke(
             "contacts",
             "add",
             "Ada Lovelace",
@@ -168,44 +168,44 @@ def test_json_round_trip_through_the_command_line(db_path, tmp_path):
             db=db_path,
         )
     )
-    ok(run_cli("contacts", "add", "Grace Hopper", "--ring", "middle", db=db_path))
-    ok(run_cli("log", "Ada Lovelace", "coffee", "--note", "engines", db=db_path))
-    ok(run_cli("note", "Grace Hopper", "COBOL", db=db_path))
-    ok(run_cli("contacts", "remove", "Grace Hopper", db=db_path))
+    ok(invoke("contacts", "add", "Grace Hopper", "--ring", "middle", db=db_path))
+    ok(invoke("log", "Ada Lovelace", "coffee", "--note", "engines", db=db_path))
+    ok(invoke("note", "Grace Hopper", "COBOL", db=db_path))
+    ok(invoke("contacts", "remove", "Grace Hopper", db=db_path))
     dump_file = tmp_path / "all.json"
-    ok(run_cli("export", "--format", "json", "-o", str(dump_file), db=db_path))
+    ok(invoke("export", "--format", "json", "-o", str(dump_file), db=db_path))
     other = tmp_path / "other.db"
-    out = ok(run_cli("import", str(dump_file), db=other))  # recognised as a dump
+    out = ok(invoke("import", str(dump_file), db=other))  # recognised as a dump
     assert out.startswith("Restored 2 contacts, 1 placement, 3 ring moves, 1 touchpoint, 1 note")
     first = json.loads(dump_file.read_text("utf-8"))
-    second = json.loads(ok(run_cli("export", db=other)))
+    second = json.loads(ok(invoke("export", db=other)))
     first.pop("exported_at")
     second.pop("exported_at")
     assert second == first
-    refused(run_cli("import", str(dump_file), "--format", "json", db=other), "empty database")
+    refused(invoke("import", str(dump_file), "--format", "json", db=other), "empty database")
 
 
 def test_json_dry_run_and_a_broken_dump(db_path, tmp_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     dump_file = tmp_path / "all.json"
-    ok(run_cli("export", "-o", str(dump_file), db=db_path))
+    ok(invoke("export", "-o", str(dump_file), db=db_path))
     other = tmp_path / "other.db"
-    out = ok(run_cli("import", str(dump_file), "--dry-run", db=other))
+    out = ok(invoke("import", str(dump_file), "--dry-run", db=other))
     assert "Dry run, nothing was written" in out and names(other) == []
     broken = tmp_path / "broken.json"
     broken.write_text(dump_file.read_text("utf-8")[:-40])
-    refused(run_cli("import", str(broken), "--format", "json", db=other), "not valid JSON")
+    refused(invoke("import", str(broken), "--format", "json", db=other), "not valid JSON")
     assert names(other) == []
 
 
 def test_backup_and_restore(db_path, tmp_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     copy = tmp_path / "copy.db"
-    assert str(copy) in ok(run_cli("backup", "-o", str(copy), db=db_path))
+    assert str(copy) in ok(invoke("backup", "-o", str(copy), db=db_path))
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-    assert "backups" in ok(run_cli("backup", db=db_path)) and len(backups_of(db_path)) == 1
-    ok(run_cli("contacts", "add", "Grace", db=db_path))
-    out = ok(run_cli("restore", str(copy), db=db_path))
+    assert "backups" in ok(invoke("backup", db=db_path)) and len(backups_of(db_path)) == 1
+    ok(invoke("contacts", "add", "Grace", db=db_path))
+    out = ok(invoke("restore", str(copy), db=db_path))
     assert f"Restored {db_path}" in out and "pre-restore" in out
     assert names(db_path) == ["Ada"]
     kept = [n for n in backups_of(db_path) if n.endswith("-pre-restore.db")]
@@ -217,7 +217,7 @@ def test_backup_and_restore(db_path, tmp_path):
 
 @pytest.mark.parametrize("kind", ["random", "other-sqlite", "text"])
 def test_restore_of_a_non_backup_is_refused_and_changes_nothing(db_path, tmp_path, kind):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     bad = tmp_path / "bad.db"
     if kind == "random":
         bad.write_bytes(os.urandom(4096))
@@ -228,16 +228,16 @@ def test_restore_of_a_non_backup_is_refused_and_changes_nothing(db_path, tmp_pat
         conn.execute("CREATE TABLE t (x)")
         conn.close()
     before = (sha(db_path), sorted(p.name for p in db_path.parent.iterdir()))
-    refused(run_cli("restore", str(bad), db=db_path), "cannot restore", "nothing was changed")
+    refused(invoke("restore", str(bad), db=db_path), "cannot restore", "nothing was changed")
     assert (sha(db_path), sorted(p.name for p in db_path.parent.iterdir())) == before
 
 
 def test_restore_rescues_a_database_that_no_longer_opens(db_path, tmp_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     copy = tmp_path / "copy.db"
-    ok(run_cli("backup", "-o", str(copy), db=db_path))
+    ok(invoke("backup", "-o", str(copy), db=db_path))
     data = db_path.read_bytes()
     db_path.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
-    refused(run_cli("contacts", "list", db=db_path), "restore")
-    ok(run_cli("restore", str(copy), db=db_path))
+    refused(invoke("contacts", "list", db=db_path), "restore")
+    ok(invoke("restore", str(copy), db=db_path))
     assert names(db_path) == ["Ada"]
