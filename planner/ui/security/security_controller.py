@@ -114,41 +114,34 @@ class SecurityController(QObject):
 
     # -- the common part -----------------------------------------------------------------
     def _convert(self, job, new_key: str | None, success: str) -> None:
-        from planner.storage.database import database_key
+        """Close the window's database (the conversion needs the file to itself), convert
+        it off the GUI thread, reopen it with ``new_key`` — or, on failure, as it was."""
+        from planner.ui.common.reopen import close_for_work
         from planner.ui.security.secret_worker import run_in_background
 
         if self.running:
             return
         self.running = True
-        document = self.document
-        old_key = database_key(document.database.db)
-        self._watching = document.stop_watching()
-        document.database.close()
+        closed = close_for_work(self.document)
         self.window.show_message("Converting the database…")
         run_in_background(
             job,
-            lambda _result: self._reopen(new_key, success, True),
-            lambda exc: self._failed(exc, old_key))
+            lambda _result: self._reopen(closed, new_key, success, True),
+            lambda exc: self._failed(closed, exc))
 
-    def _failed(self, exc: Exception, old_key: str | None) -> None:
+    def _failed(self, closed, exc: Exception) -> None:
         if not isinstance(exc, PlannerError):
             log.error("encryption change failed", exc_info=exc)
-        self._reopen(old_key, f"Nothing was changed: {exc}", False)
+        self._reopen(closed, closed.key, f"Nothing was changed: {exc}", False)
 
-    def _reopen(self, key: str | None, text: str, converted: bool) -> None:
-        from planner.storage.database import open_database
-
-        path = str(self.document.database.path)
+    def _reopen(self, closed, key: str | None, text: str, converted: bool) -> None:
         try:
-            reopened = open_database(path, **({"key": key} if key else {}))
+            closed.reopen(key)
         except PlannerError as exc:
-            self.window.show_message(f"{path} could not be opened again: {exc}")
+            self.window.show_message(f"{closed.path} could not be opened again: {exc}")
             self.running = False
             self.finished.emit(False)
             return
-        self.document.use_database(reopened)
-        if self._watching:
-            self.document.start_watching()
         self.running = False
         self.window.show_message(text)
         self.finished.emit(converted)

@@ -1,7 +1,7 @@
 """File → Import…: which column is what (any CSV), then the preview, then Import.
 
 The dialog only shows and asks; it never reads the file or writes the
-database. :class:`planner.ui.transfer.transfer_controller.TransferController` runs the
+database. :class:`planner.ui.transfer.import_flow.ImportFlow` runs the
 preview and the import off the GUI thread and feeds the results back:
 
 * a generic CSV opens on the **mapping** page: one combo box per field of

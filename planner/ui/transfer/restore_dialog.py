@@ -1,6 +1,6 @@
 """File → Restore from Backup…: pick one of the automatic backups, or another file.
 
-The dialog only chooses; :class:`planner.ui.transfer.transfer_controller.TransferController`
+The dialog only chooses; :class:`planner.ui.transfer.backup_flow.BackupFlow`
 asks for confirmation and restores. Open it with ``open()``.
 """
 

@@ -1,0 +1,185 @@
+"""File → Back Up Now and Restore from Backup…, and restoring a full JSON export into an
+empty database (offered when such a file is imported).
+
+A restore runs on the GUI thread: the window's database is closed for the work and
+reopened (:mod:`planner.ui.common.reopen`); ``restore`` validates first and keeps a
+pre-restore copy. A refused restore changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from planner.domain.errors import PlannerError
+from planner.ui.common.background import CANCELLED, ERROR, OK
+from planner.ui.transfer.restore_dialog import RestoreDialog, describe_backup
+from planner.ui.transfer.transfer_jobs import TransferJobs, sentence
+
+log = logging.getLogger(__name__)
+
+RESTORE_FILTERS = ["Mentorship Planner databases (*.db *.sqlite *.sqlite3)", "All files (*)"]
+
+
+class BackupFlow:
+    def __init__(self, jobs: TransferJobs):
+        self.jobs = jobs
+        self.document = jobs.document
+        self.restore_dialog: RestoreDialog | None = None
+
+    # -- backups -------------------------------------------------------------------------
+    def backup_now(self) -> Path | None:
+        """A consistent copy in backups/ beside the database."""
+        if self.jobs.refuse_if_busy():
+            return None
+        from planner.services.backups import backup_now
+
+        try:
+            path = backup_now()
+        except PlannerError as exc:
+            self.jobs.complain(f"The backup failed: {sentence(str(exc))}.")
+            return None
+        self.jobs.tell(f"Backed up to {path}")
+        return path
+
+    # -- restore ---------------------------------------------------------------------------
+    def start_restore(self) -> RestoreDialog | None:
+        """The list of backups (or another file), a confirmation, then :meth:`restore_from`."""
+        if self.jobs.refuse_if_busy():
+            return None
+        from planner.services.backups import list_backups
+
+        try:
+            backups = list_backups()
+        except PlannerError as exc:
+            self.jobs.complain(f"Cannot restore here: {sentence(str(exc))}.")
+            return None
+        dialog = RestoreDialog(self.jobs.window, backups, self.document.database.path)
+        dialog.chosen.connect(self.confirm_restore)
+        dialog.other_file_requested.connect(self._other_file)
+        dialog.finished.connect(functools.partial(self._dialog_closed, dialog))
+        self.restore_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: RestoreDialog, _result: int) -> None:
+        if self.restore_dialog is dialog:
+            self.restore_dialog = None
+        dialog.deleteLater()
+
+    def _other_file(self) -> None:
+        self.jobs.ask_open_path("Restore from a Backup File", RESTORE_FILTERS,
+                                self.confirm_restore)
+
+    def confirm_restore(self, source: str | Path) -> QMessageBox:
+        source = Path(source)
+        when, why = describe_backup(source)
+        made = f"the backup made {when} ({why})" if why else source.name
+        database = self.document.database.path
+        name = database.name if database else "the database"
+        return self.jobs.confirm(
+            "Restore from Backup",
+            f"Replace everything in {name} with {made}?",
+            "What is there now is kept as a pre-restore backup first. Undo history is cleared.",
+            "&Restore",
+            functools.partial(self.restore_from, source),
+        )
+
+    def restore_from(self, source: str | Path) -> bool:
+        """Close the window's connection, restore ``source``, reopen, show it. True if
+        restored. A refusal (not a backup, the database in use) changes nothing and says why.
+        """
+        jobs = self.jobs
+        if jobs.refuse_if_busy():
+            return False
+        from planner.services.backups import restore
+        from planner.ui.common.reopen import close_for_work
+
+        source = Path(source)
+        path = self.document.database.path
+        if path is None:
+            jobs.complain("Only a database file can be restored.")
+            return False
+        # no worker runs (not busy): this closes the last connection; an encrypted
+        # database keeps its key across the restore (no prompt, no keyring)
+        closed = close_for_work(self.document)
+        result, refusal = None, None
+        try:
+            result = restore(source, path, **closed.keyed)
+        except PlannerError as exc:
+            refusal = str(exc)
+        except Exception as exc:  # said to the user, logged with the traceback
+            from planner.logs import log_path
+
+            log.exception("restore from %s failed", source)
+            refusal = f"{type(exc).__name__}: {exc} (details in {log_path()})"
+        try:
+            closed.reopen()
+        except PlannerError as exc:
+            kept = (f" The data from before is in {result.previous}."
+                    if result and result.previous else "")
+            jobs.complain(f"{path.name} could not be opened again: {sentence(str(exc))}.{kept}")
+            return False
+        if refusal is not None:
+            jobs.complain(f"Nothing was restored: {sentence(refusal)}.")
+            return False
+        text = f"Restored {path.name} from {source.name}"
+        if result is not None and result.previous is not None:
+            text += f"; what was there before is kept in {result.previous}"
+        jobs.tell(text)
+        return True
+
+    # -- a full JSON export, restored into an empty database ------------------------------
+    def offer_dump(self, path: Path) -> None:
+        from planner.services.exporting import import_json
+
+        self.jobs.start(
+            lambda _progress, _cancel: import_json(path, dry_run=True),
+            label=f"Checking {path.name}…",
+            done=functools.partial(self._dump_checked, path),
+            name="dump-check",
+        )
+
+    def _dump_checked(self, path: Path, status: str, payload) -> None:
+        if status == CANCELLED:
+            return
+        if status == ERROR:
+            self.jobs.complain(
+                f"Cannot restore {path.name}: {sentence(payload)}. Nothing was written.")
+            return
+        from planner.services.exporting import describe_counts
+
+        self.jobs.confirm(
+            "Restore a Full Export",
+            f"{path.name} is a complete Mentorship Planner export. Restore it into this "
+            "empty database?",
+            f"It holds {describe_counts(payload)}.",
+            "&Restore",
+            functools.partial(self._restore_dump, path),
+        )
+
+    def _restore_dump(self, path: Path) -> None:
+        if self.jobs.refuse_if_busy():
+            return
+        from planner.services.exporting import import_json
+
+        self.jobs.start(
+            lambda _progress, _cancel: import_json(path),
+            label=f"Restoring {path.name}…",
+            done=functools.partial(self._dump_restored, path),
+            name="dump-restore",
+        )
+
+    def _dump_restored(self, path: Path, status: str, payload) -> None:
+        if status != OK:
+            if status == ERROR:
+                self.jobs.complain(
+                    f"Cannot restore {path.name}: {sentence(payload)}. Nothing was written.")
+            return
+        from planner.services.exporting import describe_counts
+
+        self.document.use_database(self.document.database)  # new ids: clear the history too
+        self.jobs.tell(f"Restored {describe_counts(payload)} from {path.name}")

@@ -1,0 +1,205 @@
+"""File → Import…: read the file off the GUI thread, then the mapping step (a generic CSV),
+the preview, or the offer to restore a full export (a JSON dump, see BackupFlow); the
+preview's Import stores it in one transaction off the GUI thread
+(``planner.services.importing`` does the work). After an import the document re-reads
+everything (:meth:`PlannerDocument.refresh_all`)."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from pathlib import Path
+
+from planner.domain.errors import InvalidInput
+from planner.ui.common.background import CANCELLED, ERROR, OK
+from planner.ui.transfer.import_dialog import ImportDialog
+from planner.ui.transfer.transfer_jobs import TransferJobs, sentence, upper_first
+
+IMPORT_FILTERS = [
+    "Contacts and exports (*.vcf *.vcard *.csv *.json)",
+    "vCard (*.vcf *.vcard)",
+    "CSV (*.csv *.txt)",
+    "Mentorship Planner export (*.json)",
+    "All files (*)",
+]
+
+
+class ImportFlow:
+    def __init__(self, jobs: TransferJobs, offer_dump):
+        self.jobs = jobs
+        self.offer_dump = offer_dump  # offer_dump(path): a full export was chosen
+        self.dialog: ImportDialog | None = None
+        self.last_summary = None  # the ImportSummary of the last import
+
+    def start(self) -> None:
+        """Ask for a file, then :meth:`import_file`."""
+        if not self.jobs.refuse_if_busy():
+            self.jobs.ask_open_path("Import People", IMPORT_FILTERS, self.import_file)
+
+    def import_file(self, path: str | Path) -> None:
+        """Read ``path`` off the GUI thread; then the mapping step, the preview, or the
+        offer to restore a full export, depending on what the file is."""
+        if self.jobs.refuse_if_busy():
+            return
+        path = Path(path)
+        self.jobs.start(
+            functools.partial(_inspect, path),
+            label=f"Reading {path.name}…",
+            done=functools.partial(self._inspected, path),
+            name="import-read",
+        )
+
+    def _inspected(self, path: Path, status: str, payload) -> None:
+        if status == CANCELLED:
+            self.jobs.tell("Import cancelled — nothing was written")
+            return
+        if status == ERROR:
+            self.jobs.complain(
+                f"Cannot import {path.name}: {sentence(payload)}. Nothing was written.")
+            return
+        kind, value = payload
+        if kind == "json":
+            self.offer_dump(path)
+        elif kind == "csv":
+            columns, samples = value
+            self._open_dialog(path, columns=columns, samples=samples)
+        else:
+            self._open_dialog(path).show_preview(value)
+
+    def _open_dialog(self, path: Path, **mapping_step) -> ImportDialog:
+        dialog = ImportDialog(self.jobs.window, path.name, **mapping_step)
+        dialog.preview_requested.connect(functools.partial(self._preview_mapped, dialog, path))
+        dialog.import_requested.connect(functools.partial(self._apply, dialog, path))
+        dialog.encoding_requested.connect(functools.partial(self._preview_encoding, dialog,
+                                                            path))
+        dialog.finished.connect(functools.partial(self._dialog_closed, dialog))
+        self.dialog = self.jobs.front = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: ImportDialog, _result: int) -> None:
+        if self.dialog is dialog:
+            self.dialog = self.jobs.front = None
+        dialog.deleteLater()
+
+    def _preview_mapped(self, dialog: ImportDialog, path: Path, mapping: dict) -> None:
+        """The mapping step's Preview: read the CSV with the chosen columns."""
+        self._preview(dialog, path, "csv", mapping)
+
+    def _preview_encoding(self, dialog: ImportDialog, path: Path, encoding: str) -> None:
+        """The preview's encoding combo box: read the file again in that encoding."""
+        preview = dialog.model.preview
+        if preview is None:
+            return
+        fmt = "csv" if dialog.columns else preview.format
+        mapping = dialog.mapping() if dialog.columns else None
+        self._preview(dialog, path, fmt, mapping, encoding=encoding)
+
+    def _preview(self, dialog: ImportDialog, path: Path, fmt: str, mapping, **encoding):
+        if self.jobs.refuse_if_busy():
+            return
+        from planner.services.importing import preview_import
+
+        dialog.set_busy(True)
+        self.jobs.start(
+            lambda progress, cancel: preview_import(path, fmt, mapping, progress, cancel,
+                                                    **encoding),
+            label=f"Reading {path.name}…",
+            parent=dialog,
+            done=functools.partial(self._previewed, dialog),
+            name="import-preview",
+        )
+
+    def _previewed(self, dialog: ImportDialog, status: str, payload) -> None:
+        if self.dialog is not dialog:
+            return
+        dialog.set_busy(False)
+        if status == OK:
+            dialog.show_preview(payload)
+        elif status == CANCELLED:
+            dialog.show_error("The preview was cancelled.")
+        else:
+            dialog.show_error(f"{upper_first(sentence(payload))}.")
+
+    def _apply(self, dialog: ImportDialog, path: Path, choice: str) -> None:
+        """The preview's Import: store it in one transaction, off the GUI thread."""
+        preview = dialog.model.preview
+        if preview is None or self.jobs.refuse_if_busy():
+            return
+        from planner.services.importing import apply_import
+
+        added, merged = dialog.will_store()
+        dialog.set_busy(True)
+        dialog.show_error("")
+        self.jobs.start(
+            lambda progress, cancel: apply_import(preview, choice, progress, cancel),
+            label=f"Importing {added + merged} people from {path.name}…",
+            parent=dialog,
+            done=functools.partial(self._applied, dialog, path),
+            name="import-apply",
+        )
+
+    def _applied(self, dialog: ImportDialog, path: Path, status: str, payload) -> None:
+        jobs = self.jobs
+        alive = self.dialog is dialog
+        if alive:
+            dialog.set_busy(False)
+        if status == CANCELLED:
+            if alive:
+                dialog.show_error("The import was cancelled: nothing was written.")
+            jobs.tell("Import cancelled — nothing was written")
+            return
+        if status == ERROR:
+            jobs.complain(f"The import failed: {sentence(payload)}. Nothing was written.")
+            return
+        summary = self.last_summary = payload
+        from planner.ui.common import avatars
+
+        avatars.invalidate()  # the import may have brought pictures
+        jobs.document.refresh_all()
+        if alive:
+            dialog.accept()
+        text = f"Imported {path.name}: {summary.summary()}"
+        if summary.added:
+            text += " — new people are unplaced, ready to drag onto a ring"
+        jobs.tell(text)
+        if summary.problems:
+            jobs.inform(
+                "Import Finished",
+                text + ".",
+                f"{len(summary.problems)} entries or values were left out; "
+                "the details say which and why.",
+                details="\n".join(summary.problems),
+            )
+
+
+# ------------------------------------------------------------------ in the worker
+def _inspect(path: Path, progress, should_cancel):
+    """What the file is, and for contact files their preview."""
+    from planner.services.importing import detect_kind, preview_import
+
+    kind = detect_kind(path)
+    if kind == "json":
+        return "json", None
+    if kind == "csv":
+        return "csv", csv_header(path)
+    return "preview", preview_import(path, kind, None, progress, should_cancel)
+
+
+def csv_header(path: Path) -> tuple[list[str], dict[str, str]]:
+    """A generic CSV's columns and a sample value of each, for the mapping step."""
+    from planner.importers.csv_formats import classify_header
+    from planner.importers.csv_table import cell_value, open_table
+    from planner.importers.user_file import read_user_file
+
+    table, rows, _ = open_table(read_user_file(path, what="contact export"), classify_header)
+    first = list(itertools.islice(rows, 50))  # a million-row file is not read here
+    if not first:
+        raise InvalidInput("the CSV file has no contacts (it has only a header row)")
+    samples: dict[str, str] = {}
+    for _line, cells in first:
+        for column, cell in zip(table.header, cells, strict=False):
+            value = cell_value(cell).strip()
+            if column and value and column not in samples:
+                samples[column] = value
+    return list(table.header), samples
