@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -19,12 +20,26 @@ from PySide6.QtGui import QUndoStack
 from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
 from planner.domain.rings import RING_ORDER, Ring
+from planner.domain.timeline import TimelineEntry
 from planner.services import contacts as contact_svc
 from planner.services import placement as placement_svc
 from planner.services import settings as settings_svc
 from planner.storage.database import OpenDatabase
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One timeline entry added, edited or removed (the payload of entries_changed).
+
+    ``entry_id`` is the timeline's id (``"touchpoint:12"``); ``entry`` is the entry as
+    it is now (None when removed)."""
+
+    op: str  # "added", "edited" or "removed"
+    contact_id: int
+    entry_id: str
+    entry: TimelineEntry | None = None
 
 
 class PlannerDocument(QObject):
@@ -34,10 +49,17 @@ class PlannerDocument(QObject):
     contacts_changed = Signal(list)
     #: these contacts' pictures changed (ids); emitted before their contacts_changed
     photos_changed = Signal(list)
-    #: ring membership or order changed
-    placements_changed = Signal()
-    #: touchpoints/notes/moves were added, edited or removed (contact ids affected)
+    #: ring membership or order changed: (rings, ids) — the rings (Ring) whose members or
+    #: order changed, and the people whose ring or position changed (a reorder shifts
+    #: everyone between the two slots); the other rings are as they were
+    placements_changed = Signal(list, list)
+    #: these people's history changed in ways not itemised (a snooze, the advocacy
+    #: ledger, a capture, a teammate's change): views showing it re-read it (contact ids)
     timeline_changed = Signal(list)
+    #: touchpoints or notes added, edited or removed, itemised (EntryChange list): the
+    #: timelines insert, update or remove those rows; the people's last touch arrives
+    #: as contacts_changed just before
+    entries_changed = Signal(list)
     #: a short message for the status bar (refusals, confirmations)
     message = Signal(str)
     #: a move, swap or unplace was done (what happened, in words; undo() undoes it)
@@ -135,30 +157,39 @@ class PlannerDocument(QObject):
         return count >= cap
 
     # -- refreshing after a change --------------------------------------------------
-    def refresh_contacts(self, ids: list[int]) -> None:
-        """Re-read these people (after a change of details or a touch)."""
+    def refresh_contacts(self, ids: list[int], *, recount: bool = True) -> None:
+        """Re-read these people (after a change of details or a touch); ``recount=False``
+        when nobody can have come or gone (a touch, an edit)."""
         fresh = {c.id: c for c in contact_svc.repo.load_contacts(ids)}
         for cid in ids:
             if cid in fresh:
                 self._contacts[cid] = fresh[cid]
             else:
                 self._contacts.pop(cid, None)
-        self._count = contact_svc.repo.count_contacts()
+        if recount:
+            self._count = contact_svc.repo.count_contacts()
         # data_version is not re-read here: it moves only with other connections' commits,
         # and taking it now would swallow another program's change made since the last poll
         self.contacts_changed.emit(list(ids))
 
-    def refresh_placements(self) -> None:
-        """Re-read everyone's ring and position (after a move, swap or undo)."""
-        places = contact_svc.repo.placements()
-        moved = []
+    def refresh_placements(self, snapshot=None) -> None:
+        """Take everyone's ring and position (after a move, swap or undo) from
+        ``snapshot`` — the (contact, ring, position, row id) rows a placement service
+        call returned — or, without one, re-read them; then say which rings and people
+        changed (placements_changed), and who changed ring (contacts_changed,
+        timeline_changed)."""
+        if snapshot is None:
+            places = contact_svc.repo.placements()
+        else:
+            places = {cid: (ring, pos) for cid, ring, pos, _row in snapshot}
+        moved, shifted, rings = [], [], set()
         # only people placed before or after can have changed (not the whole network)
         placed = {cid for cid, c in self._contacts.items() if c.ring is not None}
         unknown = [cid for cid in places if cid not in self._contacts]
         if unknown:  # newly placed people the window had not read yet
             for contact in contact_svc.repo.load_contacts(unknown):
                 self._contacts[contact.id] = _with_place(contact, None, None)
-        for cid in sorted(placed.union(places)):
+        for cid in placed.union(places):
             contact = self._contacts.get(cid)
             if contact is None:
                 continue
@@ -166,11 +197,17 @@ class PlannerDocument(QObject):
             new_ring = Ring(ring) if ring else None
             if (contact.ring, contact.position) != (new_ring, pos):
                 self._contacts[cid] = _with_place(contact, new_ring, pos)
+                shifted.append(cid)
+                rings.update(r for r in (contact.ring, new_ring) if r is not None)
                 if new_ring != contact.ring:
                     moved.append(cid)
-        self.placements_changed.emit()  # (data_version: see refresh_contacts)
+        if not shifted:
+            return
+        ordered = [r for r in RING_ORDER if r in rings]
+        self.placements_changed.emit(ordered, sorted(shifted))  # (data_version: see above)
         if moved:  # a new ring shows in the list and the panels, and is a timeline entry;
-            self.contacts_changed.emit(moved)  # a reorder (positions only) is for the canvas
+            moved.sort()  # a reorder (positions only) is for the canvas
+            self.contacts_changed.emit(moved)
             self.timeline_changed.emit(moved)
 
     # -- changing (through undo commands) ----------------------------------------------

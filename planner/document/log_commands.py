@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from planner.document.commands import DocumentCommand
+from planner.document.document import EntryChange
 from planner.services import touchpoints as svc
 
 
 class _HistoryCommand(DocumentCommand):
-    """Refreshes the person's cached last touch and tells the timelines."""
+    """Refreshes the person's cached last touch and tells the timelines which entry
+    changed (entries_changed): they insert, update or remove that row only."""
 
     contact_id: int
 
-    def changed(self) -> None:
-        self.document.refresh_contacts([self.contact_id])
-        self.document.timeline_changed.emit([self.contact_id])
+    def changed(self, op: str, entry_type: str, row_id: int, row=None) -> None:
+        """``row``: the Touchpoint or Note as it is now (None when removed)."""
+        d = self.document
+        d.refresh_contacts([self.contact_id], recount=False)
+        entry = None
+        if row is not None:
+            person = d.cached(self.contact_id)
+            name = person.name if person is not None else ""
+            entry = (svc.touchpoint_entry(row, name) if entry_type == "touchpoint"
+                     else svc.note_entry(row, name))
+        d.entries_changed.emit([EntryChange(op, self.contact_id, f"{entry_type}:{row_id}",
+                                            entry)])
 
 
 class LogTouchpointCommand(_HistoryCommand):
@@ -31,16 +42,17 @@ class LogTouchpointCommand(_HistoryCommand):
         tp = svc.log_touchpoint(self.contact_id, kind, at=at, minutes=minutes, note=note)
         self.touchpoint_id, self.version = tp.id, tp.version
         self.left("touchpoint", tp.id, tp.version)
-        self.changed()
+        self.changed("added", "touchpoint", tp.id, tp)
 
     def undo(self) -> None:
         expected = self.last("touchpoint", self.touchpoint_id, self.version)
         self.row = svc.delete_touchpoint(self.touchpoint_id, expected_version=expected)
-        self.changed()
+        self.changed("removed", "touchpoint", self.touchpoint_id)
 
     def replay(self) -> None:
-        self.left("touchpoint", self.touchpoint_id, svc.restore_touchpoint(self.row).version)
-        self.changed()
+        tp = svc.restore_touchpoint(self.row)
+        self.left("touchpoint", self.touchpoint_id, tp.version)
+        self.changed("added", "touchpoint", tp.id, tp)
 
 
 class AddNoteCommand(_HistoryCommand):
@@ -57,16 +69,17 @@ class AddNoteCommand(_HistoryCommand):
         note = svc.add_note(self.contact_id, self.text, at=self.at)
         self.note_id, self.version = note.id, note.version
         self.left("note", note.id, note.version)
-        self.changed()
+        self.changed("added", "note", note.id, note)
 
     def undo(self) -> None:
         expected = self.last("note", self.note_id, self.version)
         self.row = svc.delete_note(self.note_id, expected_version=expected)
-        self.changed()
+        self.changed("removed", "note", self.note_id)
 
     def replay(self) -> None:
-        self.left("note", self.note_id, svc.restore_note(self.row).version)
-        self.changed()
+        note = svc.restore_note(self.row)
+        self.left("note", self.note_id, note.version)
+        self.changed("added", "note", note.id, note)
 
 
 class EditTouchpointCommand(_HistoryCommand):
@@ -87,7 +100,7 @@ class EditTouchpointCommand(_HistoryCommand):
     def _apply(self, values: dict, expected: int | None) -> None:
         tp = svc.edit_touchpoint(self.touchpoint_id, **values, expected_version=expected)
         self.left("touchpoint", self.touchpoint_id, tp.version)
-        self.changed()
+        self.changed("edited", "touchpoint", tp.id, tp)
 
     def perform(self) -> None:
         self._apply(self.changes, self.version)
@@ -113,7 +126,7 @@ class EditNoteCommand(_HistoryCommand):
     def _apply(self, text, at, expected: int | None) -> None:
         note = svc.edit_note(self.note_id, text=text, at=at, expected_version=expected)
         self.left("note", self.note_id, note.version)
-        self.changed()
+        self.changed("edited", "note", note.id, note)
 
     def perform(self) -> None:
         self._apply(*self.new, self.version)
@@ -138,7 +151,7 @@ class ShareNoteCommand(_HistoryCommand):
     def _apply(self, shared: bool, expected: int | None) -> None:
         note = svc.set_note_shared(self.note_id, shared, expected_version=expected)
         self.left("note", self.note_id, note.version)
-        self.changed()
+        self.changed("edited", "note", note.id, note)
 
     def perform(self) -> None:
         self._apply(self.shared, self.version)
@@ -165,15 +178,16 @@ class DeleteEntryCommand(_HistoryCommand):
     def _delete(self, expected: int | None) -> None:
         delete = svc.delete_touchpoint if self.entry_type == "touchpoint" else svc.delete_note
         self.row = delete(self.row_id, expected_version=expected)
-        self.changed()
+        self.changed("removed", self.entry_type, self.row_id)
 
     def perform(self) -> None:
         self._delete(self.version)
 
     def undo(self) -> None:
         restore = svc.restore_touchpoint if self.entry_type == "touchpoint" else svc.restore_note
-        self.left(self.entry_type, self.row_id, restore(self.row).version)
-        self.changed()
+        row = restore(self.row)
+        self.left(self.entry_type, self.row_id, row.version)
+        self.changed("added", self.entry_type, self.row_id, row)
 
     def replay(self) -> None:
         self._delete(self.last(self.entry_type, self.row_id, self.version))

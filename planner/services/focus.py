@@ -36,10 +36,12 @@ from planner.storage.models import (
 )
 
 
-def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate]:
-    """Every placed person with their last touch, latest note and advocacy hints as of
-    ``as_of``, in ONE query (correlated subqueries use the (contact, at) indexes). On a
-    team database the last touch and the cadence are the connected user's own."""
+def focus_candidates(as_of: datetime, owner: str = OWNER,
+                     ids: list[int] | None = None) -> list[FocusCandidate]:
+    """Every placed person (or those of ``ids`` who are placed) with their last touch,
+    latest note and advocacy hints as of ``as_of``, in ONE query (correlated subqueries
+    use the (contact, at) indexes). On a team database the last touch and the cadence
+    are the connected user's own."""
     t, n = TouchpointRow.alias("t"), NoteRow.alias("n")
     hints = _advocacy_hints(as_of)
     touched = own_touches(t, (t.contact == ContactRow.id) & (t.at <= as_of))
@@ -57,6 +59,8 @@ def focus_candidates(as_of: datetime, owner: str = OWNER) -> list[FocusCandidate
                      _snoozed_until(as_of, owner).alias("snoozed_until"), *hints)
              .join(PlacementRow, on=(PlacementRow.contact == ContactRow.id))
              .where(PlacementRow.owner == who(owner), ContactRow.deleted_at.is_null()))
+    if ids is not None:
+        query = query.where(ContactRow.id.in_(list(ids)))
     query = join_own_cadence(query)
     ring_days = cadences()
     out = []

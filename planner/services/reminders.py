@@ -31,9 +31,10 @@ MAX_AGENDA_DAYS = 366
 
 
 def build_agenda(candidates: list[FocusCandidate], moment: datetime, tz: tzinfo,
-                 days: int = BIRTHDAY_DAYS) -> Agenda:
+                 days: int = BIRTHDAY_DAYS, items: dict | None = None) -> Agenda:
     """The agenda from focus candidates (pure): due by the end of today, due later within
-    ``days`` days (today included), birthdays in them, and the snoozed."""
+    ``days`` days (today included), birthdays in them, and the snoozed. ``items``: focus
+    items already evaluated, by contact id (the window keeps them between changes)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_AGENDA_DAYS:
         raise InvalidInput(f"--days must be a whole number from 1 to {MAX_AGENDA_DAYS}, "
                            f"not {days!r}")
@@ -48,7 +49,9 @@ def build_agenda(candidates: list[FocusCandidate], moment: datetime, tz: tzinfo,
             snoozed.append(AgendaSnooze(cand.contact_id, cand.name,
                                         cand.snoozed_until.astimezone(UTC)))
             continue
-        item = focus_item(cand, moment, tz)
+        item = items.get(cand.contact_id) if items else None
+        if item is None:
+            item = focus_item(cand, moment, tz)
         if item.status is Status.NEVER or item.next_due < end_today:
             due.append(item)
         elif item.next_due < end_window:

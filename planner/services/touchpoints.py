@@ -9,9 +9,10 @@ from planner.domain.contact import clean_note
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.timeline import EntryType, Note, TimelineEntry, Touchpoint
-from planner.services.contacts import now, require
+from planner.services.contacts import now
 from planner.storage import timeline_repo
 from planner.storage.contacts_repo import who
+from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
 
 MAX_MINUTES = 24 * 60
@@ -48,7 +49,7 @@ def log_touchpoint(
     mins = _minutes(minutes)
     stamp = now()
     with db_proxy.atomic():
-        require(contact_id)
+        _require_living(contact_id)
         row = TouchpointRow.create(
             contact=contact_id,
             kind=kind.value,
@@ -70,12 +71,35 @@ def add_note(contact_id: int, text: str, *, at: datetime | None = None,
         raise InvalidInput("a note needs some text")
     stamp = now()
     with db_proxy.atomic():
-        require(contact_id)
+        _require_living(contact_id)
         row = NoteRow.create(
             contact=contact_id, at=at or stamp, text=body, created_at=stamp, updated_at=stamp,
             shared=shared, author=who(),
         )
     return _note(row)
+
+
+def _require_living(contact_id: int) -> None:
+    """NotFound unless the person exists and is not in the trash (one indexed lookup,
+    not the whole person with their last touch)."""
+    found = (ContactRow.select(ContactRow.id)
+             .where(ContactRow.id == contact_id, ContactRow.deleted_at.is_null()).scalar())
+    if found is None:
+        raise NotFound(f"no contact with id {contact_id}")  # as get_contact says it
+
+
+def touchpoint_entry(tp: Touchpoint, contact: str) -> TimelineEntry:
+    """The timeline entry of a touchpoint just written (as a timeline page reads it)."""
+    return TimelineEntry(EntryType.TOUCHPOINT, tp.id, tp.contact_id, contact, to_utc(tp.at),
+                         kind=tp.kind, text=tp.note, minutes=tp.minutes, author=tp.author,
+                         version=tp.version)
+
+
+def note_entry(note: Note, contact: str) -> TimelineEntry:
+    """The timeline entry of a note just written."""
+    return TimelineEntry(EntryType.NOTE, note.id, note.contact_id, contact, to_utc(note.at),
+                         kind="note", text=note.text, author=note.author,
+                         shared=bool(note.shared), version=note.version)
 
 
 def get_touchpoint(touchpoint_id: int) -> Touchpoint:

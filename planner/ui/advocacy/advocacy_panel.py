@@ -205,6 +205,7 @@ class AdvocacyPanel(QWidget):
         self.document = document
         self.flows = flows or LedgerFlows(document, self)
         self.contact_id: int | None = None
+        self._shown_for: tuple | None = None  # (name, stage) the ledger was read with
         self.ledger: svc.Ledger | None = None
 
         self.stage = QComboBox(self)
@@ -284,7 +285,7 @@ class AdvocacyPanel(QWidget):
         for lst in (self.wins, self.asks, self.gives):
             lst.currentRowChanged.connect(self._update_buttons)
         self.tabs.currentChanged.connect(self._update_buttons)
-        document.contacts_changed.connect(self._maybe_refresh)
+        document.contacts_changed.connect(self._contacts_changed)
         document.timeline_changed.connect(self._maybe_refresh)
         document.reset.connect(self.refresh)
         self.show_contact(None)
@@ -305,6 +306,14 @@ class AdvocacyPanel(QWidget):
         if self.contact_id in ids:
             self.refresh()
 
+    def _contacts_changed(self, ids: list) -> None:
+        """Of a person's details the ledger shows the name and the stage: a touch (the
+        last touch) or another detail leaves it as it is."""
+        if self.contact_id in ids:
+            contact = self.document.contact(self.contact_id)
+            if contact is None or (contact.name, contact.stage) != self._shown_for:
+                self.refresh()
+
     def refresh(self, *args) -> None:
         contact = self.document.contact(self.contact_id) if self.contact_id is not None else None
         self.setVisible(contact is not None)
@@ -312,6 +321,7 @@ class AdvocacyPanel(QWidget):
             self.contact_id, self.ledger = None, None
             return
         book = self.ledger = svc.ledger(contact.id)
+        self._shown_for = (contact.name, contact.stage)
         self.stage.setCurrentIndex(self.stage.findData(book.stage.value))
         balance = book.balance
         self.balance.setText(f"Balance: {balance.text}")

@@ -493,7 +493,7 @@ class Dashboard(QWidget):
         self.target.editingFinished.connect(self._target_changed)
         self.ask_limit.editingFinished.connect(self._limit_changed)
         for signal in (document.reset, document.contacts_changed, document.placements_changed,
-                       document.timeline_changed):
+                       document.timeline_changed, document.entries_changed):
             signal.connect(self.schedule_refresh)
 
     # -- keeping current ---------------------------------------------------------------------

@@ -23,9 +23,20 @@ class FocusModel(QAbstractListModel):
         self.items: list[FocusItem] = []
 
     def set_focus(self, focus: FocusList) -> None:
+        """Show ``focus``: the same people in the same order change their rows' data only
+        (the selection and the scroll stay); otherwise the list is laid out again."""
+        new = list(focus.items)
+        if self.focus is not None and [i.contact_id for i in new] == \
+                [i.contact_id for i in self.items]:
+            changed = [row for row, (a, b) in enumerate(zip(self.items, new, strict=True))
+                       if a != b]
+            self.focus, self.items = focus, new
+            if changed:
+                self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))
+            return
         self.beginResetModel()
         self.focus = focus
-        self.items = list(focus.items)
+        self.items = new
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import InvalidInput
 from planner.domain.focus import IsoWeek, current_iso_week, local_zone
 from planner.ui.common.save_folder import save_dialog
+from planner.ui.focus.focus_cache import FocusCache
 from planner.ui.focus.focus_model import CONTACT_ID_ROLE, FocusModel
 
 FILTERS = {
@@ -62,6 +62,7 @@ class FocusPanel(QWidget):
         self.setObjectName("focusPanel")
         self.document = document
         self.week: IsoWeek = planning_week()
+        self._shown_week: IsoWeek | None = None
         self.model = FocusModel(self)
         self.model.ticked.connect(self.log_requested)
         self.view = QListView(self)
@@ -104,11 +105,13 @@ class FocusPanel(QWidget):
         layout.addLayout(bar)
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
-        self._computed_for: tuple | None = None
-        document.reset.connect(self.refresh)
-        # ring changes come with contacts_changed; a reorder (placements only) changes nothing
-        document.timeline_changed.connect(self._data_changed)
-        document.contacts_changed.connect(self._data_changed)
+        #: the placed people's candidates and items: a change re-reads only whom it names
+        self.cache = FocusCache(local_zone())
+        self.cache.follow(document)  # first: told what changed before anyone reads it
+        # a reorder (placements only) changes nothing here (see FocusCache.follow)
+        for signal in (document.reset, document.timeline_changed, document.contacts_changed,
+                       document.entries_changed):
+            signal.connect(self.refresh)
         self.refresh()
 
     # -- the list --------------------------------------------------------------------------
@@ -117,26 +120,12 @@ class FocusPanel(QWidget):
 
         return focus_list(self.week.label, limit=limit, tz=local_zone())
 
-    def _state(self) -> tuple | None:
-        """What the list depends on: the rows written through this connection (SQLite
-        counts them), the minute and the week; None when it cannot be told."""
-        try:
-            changes = self.document.database.db.connection().total_changes
-        except AttributeError:  # another backend
-            return None
-        return changes, int(time.time() // 60), self.week
-
-    def _data_changed(self, *args) -> None:
-        """One action arrives as two signals (contacts, timeline): compute the list once per
-        change written, not once per signal (a query and the ranking of every placed
-        person)."""
-        state = self._state()
-        if state is None or state != self._computed_for:
-            self.refresh()
-
     def refresh(self, *args) -> None:
-        self._computed_for = self._state()
-        focus = self.focus_list()
+        if not self.cache.update() and self.model.focus is not None \
+                and self._shown_week == self.week:
+            return
+        self._shown_week = self.week
+        focus = self.cache.focus_list(self.week)
         self.model.set_focus(focus)
         start = focus.week_start
         end = focus.week_end

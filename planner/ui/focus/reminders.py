@@ -10,13 +10,13 @@ Preferences (QSettings, this computer's): ``reminders/tray`` (the icon, on by de
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
 
 from planner.domain.errors import PlannerError
-from planner.domain.focus import local_zone
 from planner.ui.focus.notifier import Notifier
 from planner.ui.focus.tray import TRAY_ON, ReminderTray
 
@@ -65,7 +65,7 @@ class Reminders(QObject):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._focus_menu)
         for signal in (self.document.reset, self.document.timeline_changed,
-                       self.document.contacts_changed):
+                       self.document.contacts_changed, self.document.entries_changed):
             signal.connect(self.refresh)
         window.installEventFilter(self)
         # File → Quit quits (closing the window may only hide it), and so does logging out
@@ -93,9 +93,14 @@ class Reminders(QObject):
 
     # -- the day -----------------------------------------------------------------------
     def agenda(self):
-        from planner.services.reminders import agenda
+        """Today's agenda from This week's kept candidates and items (a change re-reads
+        only the people it names; see FocusCache)."""
+        from planner.services.reminders import build_agenda
 
-        return agenda(tz=local_zone())
+        cache = self.window.focus.cache
+        cache.update()
+        return build_agenda(list(cache.candidates.values()), datetime.now(UTC), cache.tz,
+                            items=cache.items)
 
     def refresh(self, *_args) -> None:
         if self.tray.closed:  # queued before the window went away: nothing to show it on

@@ -120,6 +120,9 @@ class PersonPanel(SidePanel):
         self.more_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.fields: dict[str, QLabel] = {}
         self._rows: dict[str, tuple[QFormLayout, int]] = {}
+        self._show_row: dict[str, bool] = {}  # which rows are shown now
+        self._snoozed: tuple[int | None, str] = (None, "")  # (whose, text) read last
+        self._snooze_known = False  # a refresh for a change that cannot touch snoozes
         for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
                            ("cadence", "Cadence"), ("handles", "Handles"),
                            ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
@@ -203,8 +206,10 @@ class PersonPanel(SidePanel):
         self.timeline.setObjectName("personTimeline")
         layout.addWidget(self.timeline, 100)  # most of the height
         layout.addStretch(1)  # (takes the room only while nobody is selected)
-        document.contacts_changed.connect(self._maybe_refresh)
-        document.timeline_changed.connect(self._maybe_refresh)  # a snooze made or ended
+        # a touch or an edit: the details (the snooze read before stays); a snooze made
+        # or ended comes as timeline_changed
+        document.contacts_changed.connect(self._details_changed)
+        document.timeline_changed.connect(self._maybe_refresh)
         document.placements_changed.connect(
             lambda: self.contact_id is None and self.refresh())
         document.reset.connect(self.refresh)
@@ -227,6 +232,14 @@ class PersonPanel(SidePanel):
         if self.contact_id in ids:
             self.refresh()
 
+    def _details_changed(self, ids: list) -> None:
+        if self.contact_id in ids:
+            self._snooze_known = True
+            try:
+                self.refresh()
+            finally:
+                self._snooze_known = False
+
     def show_contact(self, contact_id: int | None) -> None:
         changed = contact_id != self.contact_id
         self.contact_id = contact_id
@@ -240,20 +253,24 @@ class PersonPanel(SidePanel):
         if contact is None:
             self.contact_id = None
         empty = contact is None
-        self.placeholder.setVisible(empty)
         if empty:
             self.placeholder.setText(self._nobody_text())
-        for widget in (self.advocacy_section, self.more_section, self.note_box, self.timeline,
-                       self.edit_button, self.snooze_button, self.reminder):
-            widget.setVisible(not empty)
-        self.title.setVisible(not empty)
-        self.photo.setVisible(not empty)
-        self.subtitle.setVisible(not empty)
-        self.edit_button.setEnabled(not empty)
-        for button in self.quick_buttons.values():
-            button.setVisible(not empty)
-        for form, row in self._rows.values():
-            form.setRowVisible(row, False)
+        if empty != getattr(self, "_empty_shown", None):  # (showing and hiding a dozen
+            self._empty_shown = empty  # widgets and form rows is most of a refresh)
+            self.placeholder.setVisible(empty)
+            for widget in (self.advocacy_section, self.more_section, self.note_box,
+                           self.timeline, self.edit_button, self.snooze_button, self.reminder):
+                widget.setVisible(not empty)
+            self.title.setVisible(not empty)
+            self.photo.setVisible(not empty)
+            self.subtitle.setVisible(not empty)
+            self.edit_button.setEnabled(not empty)
+            for button in self.quick_buttons.values():
+                button.setVisible(not empty)
+            if empty:
+                self._show_row = {}
+                for form, row in self._rows.values():
+                    form.setRowVisible(row, False)
         if contact is not None:
             self._fill(contact)
             QTimer.singleShot(0, self, self._fit_wrapped_labels)  # once the widths settle
@@ -305,9 +322,13 @@ class PersonPanel(SidePanel):
         }
         for key, label in self.fields.items():
             text = values[key]
-            label.setText(text)
-            form, row = self._rows[key]
-            form.setRowVisible(row, bool(text) or key == "last")
+            if label.text() != text:
+                label.setText(text)
+            shown = bool(text) or key == "last"
+            if self._show_row.get(key) != shown:
+                self._show_row[key] = shown
+                form, row = self._rows[key]
+                form.setRowVisible(row, shown)
 
     def _birthday(self, c: Contact) -> str:
         """``1986-12-06 (Birthday on Sunday — 40)`` within 7 days, else the date."""
@@ -322,8 +343,10 @@ class PersonPanel(SidePanel):
         return birthday_hint(coming) if coming else ""
 
     def _show_reminders(self, c: Contact) -> None:
-        lines = [html.escape(text) for text in (self._birthday_hint(c), snoozed_text(c.id))
-                 if text]
+        snoozed = self._snoozed
+        if not (self._snooze_known and snoozed[0] == c.id):
+            snoozed = self._snoozed = (c.id, snoozed_text(c.id))
+        lines = [html.escape(text) for text in (self._birthday_hint(c), snoozed[1]) if text]
         self.reminder.setText("<br>".join(lines))
         self.reminder.setVisible(bool(lines))
 

@@ -224,6 +224,8 @@ class NodeItem(QGraphicsObject):
     animated_pos = Property(QPointF, _get_pos, _set_pos)
 
     def move_to_slot(self, point: QPointF, animate: bool = True) -> None:
+        if point == self.slot_pos and (self.pos() == point or self.is_animating()):
+            return  # already there, or on its way
         self.slot_pos = QPointF(point)
         if self._animation is not None:
             self._animation.stop()

@@ -46,21 +46,27 @@ class RingsScene(QGraphicsScene):
             self.addItem(item)
         self.nodes: dict[int, NodeItem] = {}
         self._names_shown = False
+        self._labelled: dict[Ring, list[int]] = {}  # who each ring's initials were made for
         document.reset.connect(self.sync)
-        document.placements_changed.connect(self.sync)
+        document.placements_changed.connect(self._placements_changed)
         document.contacts_changed.connect(self._update_contacts)
         self.selectionChanged.connect(self._selection_changed)
         self.sync()
 
     # -- mirroring the document ---------------------------------------------------------
-    def sync(self) -> None:
-        rings = {ring: self.document.ring_members(ring) for ring in RING_ORDER}
-        placed = {c.id for members in rings.values() for c in members}
-        for cid in list(self.nodes):
-            if cid not in placed:
-                node = self.nodes.pop(cid)
-                self.removeItem(node)
-        for ring, members in rings.items():
+    def _placements_changed(self, rings: list, ids: list) -> None:
+        """Only the rings that changed are laid out again; of their nodes only those
+        whose slot moved are sent to it (a reorder: the people between the two slots)."""
+        self.sync(rings)
+
+    def sync(self, rings: list | None = None) -> None:
+        """Lay out ``rings`` (None: all of them) as the document has them now."""
+        for cid in list(self.nodes):  # someone no longer placed (or no longer there)
+            contact = self.document.cached(cid)
+            if contact is None or contact.ring is None:
+                self.removeItem(self.nodes.pop(cid))
+        for ring in RING_ORDER if rings is None else rings:
+            members = self.document.ring_members(ring)
             count, cap = len(members), self.document.capacity(ring)
             self.rings[ring].set_fill(count, cap)
             for index, contact in enumerate(members):
@@ -82,10 +88,14 @@ class RingsScene(QGraphicsScene):
                 if node.contact is not contact and node.set_contact(contact):
                     self._show_status(node, contact)
                 node.move_to_slot(QPointF(x, y), animate=self.animate)
-            self._label_ring(ring, members)
+            ids = [c.id for c in members]
+            if rings is None or self._labelled.get(ring) != sorted(ids):  # (a reorder keeps
+                # everyone's initials; a reset may bring new names)
+                self._label_ring(ring, members)
 
     def _label_ring(self, ring: Ring, members: list) -> None:
         """Initials different for everyone on the ring; names under inner and middle nodes."""
+        self._labelled[ring] = sorted(c.id for c in members)
         texts = unique_initials({c.id: c.name for c in members})
         for contact in members:
             node = self.nodes.get(contact.id)

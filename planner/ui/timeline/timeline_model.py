@@ -77,6 +77,12 @@ def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
     return f"{line}\n{body}" if body else line
 
 
+def _key(entry: TimelineEntry) -> tuple:
+    """The timeline's order (newest first is the greatest key): time, type, row id."""
+    cursor = cursor_after(entry)
+    return (cursor.at, cursor.order, cursor.row_id)
+
+
 class TimelineModel(QAbstractListModel):
     def __init__(self, document, person_scope: bool = False, parent=None):
         """``person_scope``: one person's history (empty until a person is set);
@@ -93,6 +99,7 @@ class TimelineModel(QAbstractListModel):
         self._exhausted = False
         self._fetching = False
         document.timeline_changed.connect(self._history_changed)
+        document.entries_changed.connect(self._entries_changed)
         document.reset.connect(self.reload)
         self.reload()
 
@@ -109,6 +116,60 @@ class TimelineModel(QAbstractListModel):
     def _history_changed(self, ids: list) -> None:
         if not self.person_scope or self.contact_id in ids:
             self.reload()
+
+    def _entries_changed(self, changes: list) -> None:
+        """Touchpoints or notes added, edited or removed: only their rows change (an
+        edit may move its entry to another day); the pages read stay."""
+        for change in changes:
+            if self.person_scope and change.contact_id != self.contact_id:
+                continue
+            self._remove_entry(change.entry_id)
+            if change.entry is not None and self._shows(change.entry):
+                self._insert_entry(change.entry)
+
+    def _shows(self, entry: TimelineEntry) -> bool:
+        """Would a page read now include ``entry`` (filters, and the pages read so far)?"""
+        if self.kinds is not None and (entry.type is not EntryType.TOUCHPOINT
+                                       or entry.kind not in self.kinds):
+            return False
+        if self.contact_ids is not None and entry.contact_id not in self.contact_ids:
+            return False
+        if self._last is None:  # nothing read: an empty history shows it, else a page will
+            return self._exhausted
+        # older than the last entry read: it comes with a later page
+        return self._exhausted or _key(entry) > _key(self._last)
+
+    def _remove_entry(self, entry_id: str) -> None:
+        rows = self._rows
+        row = next((i for i, (kind, item) in enumerate(rows)
+                    if kind == "entry" and item.id == entry_id), None)
+        if row is None:
+            return
+        first = row
+        alone = rows[row - 1][0] == "day" and (row + 1 == len(rows) or rows[row + 1][0] == "day")
+        if alone:  # the last entry of its day: the day's header goes too
+            first = row - 1
+        self.beginRemoveRows(QModelIndex(), first, row)
+        del rows[first:row + 1]
+        self.endRemoveRows()
+
+    def _insert_entry(self, entry: TimelineEntry) -> None:
+        rows, key, day = self._rows, _key(entry), self._day(entry)
+        at = next((i for i, (kind, item) in enumerate(rows)
+                   if kind == "entry" and _key(item) < key), len(rows))
+        above = rows[at - 1] if at > 0 else None
+        above_day = None if above is None else (
+            above[1] if above[0] == "day" else self._day(above[1]))
+        if above_day == day:
+            new: list[tuple[str, object]] = [("entry", entry)]
+        elif above is not None and above[0] == "day":  # the older entry's header: ours above
+            at -= 1
+            new = [("day", day), ("entry", entry)]
+        else:
+            new = [("day", day), ("entry", entry)]
+        self.beginInsertRows(QModelIndex(), at, at + len(new) - 1)
+        rows[at:at] = new
+        self.endInsertRows()
 
     def reload(self) -> None:
         # The first page is read inside the reset: views (and model testers) that call

@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
         theme.apply_theme(values["theme"])
         self.scene.update()
 
-    def _update_fill(self) -> None:
+    def _update_fill(self, *_args) -> None:
         parts = [f"{ring.label} {count}/{cap}" for ring, (count, cap)
                  in self.document.fill().items()]
         self.fill_label.setText("   ".join(parts))
