@@ -107,7 +107,7 @@ def make_application(argv: list[str] | None = None):
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_ID)
-    app.setApplicationDisplayName(APP_NAME)
+    QApplication.setApplicationDisplayName(APP_NAME)  # static (instance() is a QCoreApplication)
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
     return app
@@ -187,19 +187,25 @@ def offer_restore(database: str | None, problem: Exception, *, parent=None,
     """After opening failed: if a backup is kept beside the file, a dialog (opened, not
     exec'd) offering "Restore the latest backup". ``on_done(restored: bool)`` runs when
     it closes. Returns the dialog, or None when there is nothing to offer."""
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
     from planner.domain.errors import PlannerError
     from planner.storage.database import latest_backup
     from planner.storage.dump import classify_file
 
+    class RestoreOffer(QMessageBox):
+        """The box, with what its caller and the tests read once it has closed."""
+        restore_button: QAbstractButton
+        restored: bool = False
+        failed: QMessageBox | None = None  # kept alive while it shows
+
     path = _database_path(database)
     latest = latest_backup(path) if path is not None else None
     if latest is None or classify_file(path).kind not in ("damaged", "altered"):  # undoable
         return None
-    box = QMessageBox(QMessageBox.Icon.Critical, "Mentorship Planner",
-                      f"{problem}\n\nThe latest backup is {latest.name}. Restoring it keeps a "
-                      "copy of the current file in the backups folder.", parent=parent)
+    box = RestoreOffer(QMessageBox.Icon.Critical, "Mentorship Planner",
+                       f"{problem}\n\nThe latest backup is {latest.name}. Restoring it keeps a "
+                       "copy of the current file in the backups folder.", parent=parent)
     restore_button = box.addButton("Restore the latest backup", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(restore_button)
@@ -269,7 +275,7 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
 
         from planner.switching import ask_team_password_then_run, needs_team_password
 
-        if needs_team_password(database, exc):
+        if database is not None and needs_team_password(database, exc):
             return ask_team_password_then_run(app, database, exc)
         if isinstance(exc, DatabaseProblem) and _restore_then_run(app, database, exc):
             return 0

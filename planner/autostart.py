@@ -9,6 +9,7 @@ import os
 import plistlib
 import shlex
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from planner import APP_ID, APP_NAME
@@ -52,10 +53,10 @@ def desktop_entry(command: list[str]) -> str:
     )
 
 
-def xdg_autostart_path(env: dict | None = None) -> Path:
-    env = os.environ if env is None else env
-    config = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser()
-                                               / ".config")
+def xdg_autostart_path(env: Mapping[str, str] | None = None) -> Path:
+    found = os.environ if env is None else env
+    config = found.get("XDG_CONFIG_HOME") or str(Path(found.get("HOME", "~")).expanduser()
+                                                 / ".config")
     return Path(config) / "autostart" / f"{APP_ID}.desktop"
 
 
@@ -102,16 +103,7 @@ def set_start_at_login(on: bool, *, platform: str | None = None,
     platform = platform or sys.platform
     command = command or start_command()
     if platform.startswith("win"):
-        import winreg  # type: ignore[import-not-found]
-
-        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
-            if on:
-                winreg.SetValueEx(key, RUN_VALUE, 0, winreg.REG_SZ, windows_run_value(command))
-            else:
-                try:
-                    winreg.DeleteValue(key, RUN_VALUE)
-                except FileNotFoundError:
-                    pass
+        _write_windows_run(on, command)
         return f"HKEY_CURRENT_USER\\{RUN_KEY}\\{RUN_VALUE}"
     if platform == "darwin":
         path, data = launch_agent_path(home), launch_agent(command)
@@ -131,16 +123,41 @@ def starts_at_login(*, platform: str | None = None, env: dict | None = None,
                     home: Path | None = None) -> bool:
     platform = platform or sys.platform
     if platform.startswith("win"):
-        try:
-            import winreg  # type: ignore[import-not-found]
-
-            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
-                winreg.QueryValueEx(key, RUN_VALUE)
-            return True
-        except OSError:
-            return False
+        return _windows_run_exists()
     path = launch_agent_path(home) if platform == "darwin" else xdg_autostart_path(env)
     return path.is_file()
+
+
+def _no_winreg() -> ModuleNotFoundError:
+    return ModuleNotFoundError("No module named 'winreg'", name="winreg")
+
+
+def _write_windows_run(on: bool, command: list[str]) -> None:
+    if sys.platform != "win32":  # winreg exists on Windows only (mypy checks this there)
+        raise _no_winreg()
+    import winreg
+
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
+        if on:
+            winreg.SetValueEx(key, RUN_VALUE, 0, winreg.REG_SZ, windows_run_value(command))
+        else:
+            try:
+                winreg.DeleteValue(key, RUN_VALUE)
+            except FileNotFoundError:
+                pass
+
+
+def _windows_run_exists() -> bool:
+    if sys.platform != "win32":  # winreg exists on Windows only (mypy checks this there)
+        raise _no_winreg()
+    import winreg
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
+            winreg.QueryValueEx(key, RUN_VALUE)
+        return True
+    except OSError:
+        return False
 
 
 def command_text(command: list[str]) -> str:

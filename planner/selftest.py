@@ -196,7 +196,8 @@ def _capture_sources() -> str:
                                     b"{%d}" % len(header), header), b")"],
                                   normalise_times=False, uid_is_key=True)
     fetched = answer[7][b"BODY[HEADER.FIELDS (FROM DATE MESSAGE-ID)]"]
-    _key, item = imap_source.read_message(fetched, None, False, False, None)
-    if b"sync-collection" not in body or item.addresses != (("ann@example.org", "Ann"),):
+    read = imap_source.read_message(fetched, None, False, False, None)
+    if (b"sync-collection" not in body or read is None
+            or read[1].addresses != (("ann@example.org", "Ann"),)):
         raise RuntimeError("the CalDAV or IMAP libraries answered wrongly")
     return f"caldav, imapclient; {authorities} trusted certificate authorities"

@@ -87,5 +87,6 @@ def snooze_(contact: str, duration: str | None, clear: bool) -> None:
         click.echo(f"{person.name} is back in your focus list" if ended
                    else f"{person.name} was not snoozed")
         return
+    assert duration is not None  # not --clear, so a DURATION was given (checked above)
     made = snoozes.snooze(person.id, duration)
     click.echo(f"{person.name} is {snooze_phrase(made.until, local_zone())}")

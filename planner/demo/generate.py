@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from itertools import islice
+from typing import cast
 
 from planner.demo import network
 from planner.demo.ledger import write_ledger
@@ -290,7 +291,9 @@ class _Plan:
                 )
             )
         _insert(ContactRow, fields, rows)
-        ids = [cid for (cid,) in ContactRow.select(ContactRow.id).order_by(ContactRow.id).tuples()]
+        ids = [cid for (cid,) in cast("Iterable[tuple[int]]",  # rows as tuples
+                                      ContactRow.select(ContactRow.id).order_by(ContactRow.id)
+                                      .tuples())]
         assert len(ids) == len(self.people)
         return ids
 

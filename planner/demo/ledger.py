@@ -10,8 +10,10 @@ quarter); most done asks were thanked with a thank-you note a few days later.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from peewee import chunked
 
@@ -73,13 +75,18 @@ def _win_text(rng: random.Random) -> tuple[str, str]:
 def write_ledger(seed: int, now_ts: float) -> LedgerSummary:
     """Fill the ledger tables for the people already written (call inside the transaction)."""
     rng = random.Random(f"mentorship-planner-ledger:{seed}")
-    people = list(ContactRow.select(ContactRow.id, ContactRow.stage, ContactRow.created_at)
-                  .order_by(ContactRow.id).tuples())
-    changes, wins, asks = [], [], []
+    people = list(cast("Iterable[tuple[int, str, str | datetime]]",  # rows as tuples
+                       ContactRow.select(ContactRow.id, ContactRow.stage, ContactRow.created_at)
+                       .order_by(ContactRow.id).tuples()))
+    changes: list[dict] = []
+    wins: list[dict] = []
+    asks: list[tuple[dict, float | None]] = []
     gives: list[dict] = []
     for cid, stage_text, created_text in people:
         stage = Stage(stage_text)
-        created = to_utc(created_text).timestamp()
+        created_at = to_utc(created_text)
+        assert created_at is not None  # contact.created_at is NOT NULL
+        created = created_at.timestamp()
         span = max(DAY, now_ts - created)
         # the stage history: none → … → today's stage, at increasing moments
         steps = STAGE_ORDER[1: stage.rank + 1]
@@ -150,7 +157,7 @@ def _celebrate(wins: list[dict]) -> None:
         query = (TouchpointRow.select(TouchpointRow.contact, TouchpointRow.at, TouchpointRow.id)
                  .where(TouchpointRow.contact.in_(ids))
                  .order_by(TouchpointRow.contact, TouchpointRow.at, TouchpointRow.id))
-        for cid, at, tid in query.tuples():
+        for cid, at, tid in cast("Iterable[tuple[int, str | datetime, int]]", query.tuples()):
             touches.setdefault(cid, []).append((to_utc(at), tid))
     for win in wins:
         slipped = win["celebrated_by"] == -1

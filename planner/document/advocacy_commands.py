@@ -12,8 +12,20 @@ matches, while a teammate's change in between is a ConflictError.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from planner.document.commands import DocumentCommand
 from planner.services import advocacy as svc
+
+T = TypeVar("T")
+
+
+def _kept(value: T | None) -> T:
+    """What an earlier step kept for this one (undo follows perform, replay follows undo)."""
+    if value is None:
+        raise RuntimeError("an undo step ran before the step that keeps what it needs")
+    return value
 
 
 def _name(document, contact_id: int) -> str:
@@ -27,6 +39,11 @@ class _LedgerCommand(DocumentCommand):
     def changed(self) -> None:
         self.document.refresh_contacts([self.contact_id])
         self.document.timeline_changed.emit([self.contact_id])
+
+    def _last_or(self, table: str, row_id: int, shown: int) -> int:
+        """``last`` given the version a step left or the window showed: never None."""
+        version = self.last(table, row_id, shown)
+        return shown if version is None else version
 
 
 
@@ -47,14 +64,16 @@ class SetStageCommand(_LedgerCommand):
         self.changed()
 
     def _expected(self) -> int | None:
-        return self.last("contact", self.contact_id, self.outcome.version)
+        return self.last("contact", self.contact_id, _kept(self.outcome).version)
 
     def undo(self) -> None:
-        self.left("contact", self.contact_id, svc.undo_stage(self.outcome, self._expected()))
+        self.left("contact", self.contact_id,
+                  svc.undo_stage(_kept(self.outcome), self._expected()))
         self.changed()
 
     def replay(self) -> None:
-        self.left("contact", self.contact_id, svc.redo_stage(self.outcome, self._expected()))
+        self.left("contact", self.contact_id,
+                  svc.redo_stage(_kept(self.outcome), self._expected()))
         self.changed()
 
 
@@ -79,13 +98,14 @@ class _AddEntryCommand(_LedgerCommand):
         self.changed()
 
     def undo(self) -> None:
-        self.saved = svc.delete_entry(self.kind, self.row_id,
-                                      self.last(self.kind, self.row_id, None))
+        row_id = _kept(self.row_id)
+        self.saved = svc.delete_entry(self.kind, row_id, self.last(self.kind, row_id, None))
         self.changed()
 
     def replay(self) -> None:
-        svc.restore_entry(self.saved)  # the same row: the same version
-        self.left(self.kind, self.row_id, self.saved["row"]["version"])
+        saved = _kept(self.saved)
+        svc.restore_entry(saved)  # the same row: the same version
+        self.left(self.kind, _kept(self.row_id), saved["row"]["version"])
         self.changed()
 
 
@@ -134,7 +154,8 @@ class AddGiveCommand(_AddEntryCommand):
                             for_ask=v["for_ask"])
 
 
-_GETTERS = {"win": svc.get_win, "ask": svc.get_ask, "give": svc.get_give}
+_GETTERS: dict[str, Callable[[int], svc.Win | svc.Ask | svc.Give]] = {
+    "win": svc.get_win, "ask": svc.get_ask, "give": svc.get_give}
 
 
 class DeleteLedgerEntryCommand(_LedgerCommand):
@@ -155,8 +176,9 @@ class DeleteLedgerEntryCommand(_LedgerCommand):
         self._delete(self.version)
 
     def undo(self) -> None:
-        svc.restore_entry(self.saved)  # the same row: the same version
-        self.left(self.kind, self.row_id, self.saved["row"]["version"])
+        saved = _kept(self.saved)
+        svc.restore_entry(saved)  # the same row: the same version
+        self.left(self.kind, self.row_id, saved["row"]["version"])
         self.changed()
 
     def replay(self) -> None:
@@ -183,16 +205,16 @@ class CelebrateWinCommand(_LedgerCommand):
         self.changed()
 
     def _expected(self) -> int:
-        return self.last("win", self.win_id, self.done.win.version)
+        return self._last_or("win", self.win_id, _kept(self.done).win.version)
 
     def undo(self) -> None:
         expected = self._expected()
-        self.row = svc.uncelebrate(self.done, expected)
+        self.row = svc.uncelebrate(_kept(self.done), expected)
         self.left("win", self.win_id, expected + 1)  # the checked UPDATE added one
         self.changed()
 
     def replay(self) -> None:
-        win = svc.recelebrate(self.done, self.row, self._expected())
+        win = svc.recelebrate(_kept(self.done), _kept(self.row), self._expected())
         self.left("win", self.win_id, win.version)
         self.changed()
 
@@ -205,15 +227,15 @@ class SetAskStatusCommand(_LedgerCommand):
         super().__init__(document, f"Mark the ask {status}")
         self.contact_id, self.ask_id, self.status = self.before.contact_id, ask_id, status
         self.version = self.before.version if version is None else version
-        self.after = None
+        self.after: svc.Ask | None = None
 
     def perform(self) -> None:
         self.after = svc.set_ask_status(self.ask_id, self.status, expected_version=self.version)
         self.left("ask", self.ask_id, self.after.version)
         self.changed()
 
-    def _restore(self, ask) -> None:
-        expected = self.last("ask", self.ask_id, self.after.version)
+    def _restore(self, ask: svc.Ask) -> None:
+        expected = self.last("ask", self.ask_id, _kept(self.after).version)
         self.left("ask", self.ask_id, svc.restore_ask(ask, expected).version)
         self.changed()
 
@@ -221,7 +243,7 @@ class SetAskStatusCommand(_LedgerCommand):
         self._restore(self.before)
 
     def replay(self) -> None:
-        self._restore(self.after)
+        self._restore(_kept(self.after))
 
 
 class ThankCommand(_LedgerCommand):
@@ -247,11 +269,13 @@ class ThankCommand(_LedgerCommand):
         self.changed()
 
     def undo(self) -> None:
-        give = self.thanks.give
-        self.rows = svc.undo_thanks(self.thanks, self.last("give", give.id, give.version))
+        thanks = _kept(self.thanks)
+        give = thanks.give
+        self.rows = svc.undo_thanks(thanks, self.last("give", give.id, give.version))
         self.changed()
 
     def replay(self) -> None:
-        svc.restore_thanks(self.thanks, self.rows)  # the same rows: the same versions
-        self.left("give", self.thanks.give.id, self.rows["give"]["version"])
+        thanks, rows = _kept(self.thanks), _kept(self.rows)
+        svc.restore_thanks(thanks, rows)  # the same rows: the same versions
+        self.left("give", thanks.give.id, rows["give"]["version"])
         self.changed()

@@ -365,7 +365,9 @@ def split_addresses(cell: str) -> list[str]:
     (a comma inside a quoted display name does not split)."""
     if '"' not in cell:
         return _EMAILS.split(cell)
-    parts, current, quoted = [], [], False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in cell:
         if ch == '"':
             quoted = not quoted

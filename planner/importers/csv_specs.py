@@ -346,9 +346,9 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
                 mapping[key] = column
                 used.add(column)
     for column in columns:  # then what the column says it holds, in any language
-        key = _KIND_FIELDS.get(column_kind(column) or "")
-        if key and column not in used and key not in mapping:
-            mapping[key] = column
+        kind_key = _KIND_FIELDS.get(column_kind(column) or "")
+        if kind_key and column not in used and kind_key not in mapping:
+            mapping[kind_key] = column
             used.add(column)
     return mapping
 

@@ -9,7 +9,7 @@ record that the preview showed as fine.
 
 from __future__ import annotations
 
-from planner.domain.contact import MAX_FIELD, MAX_NAME, MAX_TEXT
+from planner.domain.contact import MAX_FIELD, MAX_NAME, MAX_TEXT, Birthday
 from planner.importers import values
 from planner.importers.records import ImportedContact, ImportProblem
 
@@ -29,7 +29,7 @@ class Draft:
         self.handles: dict[str, str] = {}
         self.organization = ""
         self.title = ""
-        self.birthday = None
+        self.birthday: Birthday | None = None
         self.notes: list[str] = []
         self.tags: list[str] = []
         self.photo = b""  # a thumbnail already made (planner.importers.photos)

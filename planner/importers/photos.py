@@ -37,7 +37,7 @@ def thumbnail(data: bytes) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
                 raise ValueError(f"the picture is {image.format or 'of an unknown kind'}, "
                                  "not JPEG, PNG or GIF")

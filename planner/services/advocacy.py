@@ -144,8 +144,8 @@ class StageOutcome:
     contact_id: int
     before: Stage
     after: Stage
-    history: dict | None = None  # the stage_change row written (None: nothing changed)
-    version: int | None = None  # the person's version after it
+    history: dict | None  # the stage_change row written (None: nothing changed)
+    version: int  # the person's version after it
 
     @property
     def changed(self) -> bool:

@@ -171,8 +171,9 @@ def stats_as_dict(s: Stats) -> dict:
         "stages": {stage.value: f.counts[stage] for stage in rules.STAGE_ORDER},
         "funnel": [
             {"stage": stage.value, "reached": f.reached(stage),
-             "conversion": None if f.conversion(stage) is None else round(f.conversion(stage), 4)}
+             "conversion": None if rate is None else round(rate, 4)}
             for stage in rules.FUNNEL_STAGES
+            for rate in [f.conversion(stage)]
         ],
         "rings": {
             fill.ring.value: {"count": fill.count, "capacity": fill.capacity,

@@ -235,7 +235,7 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
             CaptureSourceRow.update(**changes).where(CaptureSourceRow.id == source_id).execute()
             if (source.options or {}).get("auto_accept") and batch.touched:
                 auto = [r.id for r in repo.proposal_rows(PENDING, ids=batch.touched)
-                        if r.contact_id is not None]
+                        if r.contact_id is not None]  # type: ignore[attr-defined]  # peewee FK
                 if auto:
                     accept(auto)
                     result.accepted, result.accepted_ids = len(auto), auto
@@ -433,10 +433,11 @@ def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) ->
         snapshot: dict[int, dict] = {}
         for pid in ids:
             row = repo.proposal_row(pid)  # fresh: an earlier candidate may have claimed it
+            assert row is not None  # found above, in this transaction
             if row.status != PENDING:
                 continue
             _remember(snapshot, row)
-            contact_id = row.contact_id
+            contact_id = row.contact_id  # type: ignore[attr-defined]  # peewee's FK _id
             if contact_id is None:
                 contact_id = _person_for(row, stamp, done, snapshot)
             values = _edited(row, edits.get(pid, {}))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from planner.domain.capture import Captured
 from planner.domain.capture_match import Source, SourceKind
@@ -96,9 +97,12 @@ def trust(source_id: int, fingerprint: str) -> Source:
                                       trusted=tls.normalise_fingerprint(fingerprint))
 
 
-def _run(source: Source, batches, progress: Progress | None,
+_Batch = TypeVar("_Batch", caldav_source.Batch, imap_source.Batch)
+
+
+def _run(source: Source, batches: Iterable[_Batch], progress: Progress | None,
          on_batch: Callable[[SyncResult], None] | None,
-         to_items: Callable[[object], tuple[list[Captured], list[str]]]) -> SyncResult:
+         to_items: Callable[[_Batch], tuple[list[Captured], list[str]]]) -> SyncResult:
     result = SyncResult()
     for batch in batches:
         items, withdrawn = to_items(batch)
@@ -136,7 +140,8 @@ def add_caldav(url: str, username: str, password: str, label: str = "",
     account = caldav_source.check(account, password)
     since = since or (date.today() - timedelta(days=SINCE_DAYS))
     secret = _store_secret(password)
-    options = {"secret": secret, "auth_type": account.auth_type, "since": since.isoformat()}
+    options: dict[str, object] = {"secret": secret, "auth_type": account.auth_type,
+                                  "since": since.isoformat()}
     own = caldav_source.own_addresses(account, password)
     if own:
         options["own_addresses"] = own

@@ -154,9 +154,10 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from peewee import (
     AutoField,
@@ -285,7 +286,8 @@ def _export_row(model: type[Model], values: tuple) -> dict:
 
 def _export_settings() -> dict:
     out = {}
-    for key, text in SettingRow.select(SettingRow.key, SettingRow.value).tuples():
+    rows = SettingRow.select(SettingRow.key, SettingRow.value).tuples()
+    for key, text in cast("Iterable[tuple[str, str]]", rows):
         try:
             out[key] = json.loads(text)
         except ValueError:

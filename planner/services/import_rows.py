@@ -62,7 +62,7 @@ class PreviewRow:
 
     @property
     def values(self) -> dict | None:
-        if self._values is None:
+        if self._keys is None or self._values is None:  # set together
             return None
         return dict(zip(self._keys, json.loads(self._values), strict=True))
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
+from typing import cast
 
 from planner.domain.contact import clean_list
 from planner.services.import_rows import DUPLICATE, INVALID, NEW, PreviewRow
@@ -149,7 +151,7 @@ def _merge_targets(preview) -> dict[int, dict]:
         query = ContactRow.select(*fields).where(
             ContactRow.id.in_(ids[start : start + CHUNK]), ContactRow.deleted_at.is_null()
         )
-        for values in query.dicts():
+        for values in cast("Iterable[dict]", query.dicts()):
             out[values.pop("id")] = values
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from peewee import chunked
 
@@ -61,15 +62,20 @@ def get_photo(contact_id: int) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
+def _pairs(query) -> Iterable[tuple[int, bytes | memoryview]]:
+    """The (contact id, photo) rows of a ``.tuples()`` query (typed as its model)."""
+    return cast("Iterable[tuple[int, bytes | memoryview]]", query)
+
+
 def photos_of(contact_ids: Iterable[int] | None = None) -> dict[int, bytes]:
     """id → thumbnail for these people (every person with a photo when None)."""
     query = ContactPhotoRow.select(ContactPhotoRow.contact, ContactPhotoRow.photo)
     if contact_ids is None:
-        return {cid: bytes(photo) for cid, photo in query.tuples()}
+        return {cid: bytes(photo) for cid, photo in _pairs(query.tuples())}
     out: dict[int, bytes] = {}
     for ids in chunked(sorted(set(contact_ids)), 500):
         found = query.where(ContactPhotoRow.contact.in_(ids)).tuples()
-        out.update((cid, bytes(photo)) for cid, photo in found)
+        out.update((cid, bytes(photo)) for cid, photo in _pairs(found))
     return out
 
 

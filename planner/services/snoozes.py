@@ -8,6 +8,7 @@ exact inverse for the window's undo.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
@@ -29,7 +30,8 @@ class Snooze:
 
 
 def _snooze(row: SnoozeRow) -> Snooze:
-    return Snooze(row.id, row.contact_id, row.at, row.until, row.cleared_at)
+    return Snooze(row.id, row.contact_id,  # type: ignore[attr-defined]  # peewee's FK _id
+                  row.at, row.until, row.cleared_at)
 
 
 def _active(contact_id: int | None, moment: datetime):
@@ -66,7 +68,7 @@ def clear(contact_id: int, *, at: datetime | None = None) -> list[int]:
     return ids
 
 
-def undo_snooze(snooze_id: int, replaced: list[int] = ()) -> None:
+def undo_snooze(snooze_id: int, replaced: Sequence[int] = ()) -> None:
     """The inverse of :func:`snooze`: its row goes, the snoozes it replaced run again."""
     with db_proxy.atomic():
         SnoozeRow.delete().where(SnoozeRow.id == snooze_id, SnoozeRow.owner == who()).execute()

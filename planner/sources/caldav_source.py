@@ -103,12 +103,12 @@ def href_of(url) -> str:
 
 
 def _client(account: Account, password: str):
-    import caldav
+    from caldav.davclient import DAVClient  # what ``caldav.DAVClient`` loads, typed
 
     verify: bool | str = f"sha256_{account.trusted}" if account.trusted else True
-    return caldav.DAVClient(url=account.url, username=account.username, password=password,
-                            auth_type=account.auth_type, timeout=TIMEOUT,
-                            ssl_verify_cert=verify, enable_rfc6764=False)
+    return DAVClient(url=account.url, username=account.username, password=password,
+                     auth_type=account.auth_type, timeout=TIMEOUT,
+                     ssl_verify_cert=verify, enable_rfc6764=False)
 
 
 class _Talk:
@@ -149,7 +149,7 @@ class _Talk:
         parts = urlsplit(self.account.url)
         reason = tls.verify_reason(exc)
         if reason is not None:
-            fingerprint = tls.fetch_fingerprint(parts.hostname, parts.port or 443)
+            fingerprint = tls.fetch_fingerprint(parts.hostname or "", parts.port or 443)
             return tls.refused(self.account.where, fingerprint, reason, self.account.trusted)
         if isinstance(exc, OSError) or type(exc).__module__.split(".")[0] in (
                 "niquests", "requests", "urllib3", "urllib3_future", "ssl", "http"):
@@ -248,7 +248,7 @@ def sync(account: Account, password: str, state: dict | None, read_events: ReadE
                 except ServerProblem:  # the token expired (or sync-collection failed)
                     listing = None
             full = listing is None
-            if full:
+            if listing is None:
                 listing = talk(lambda: calendar.get_objects_by_sync_token(
                     sync_token=None, load_objects=False))
             listed = {href_of(o.url): o for o in listing.objects}

@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from email import policy
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
 
 from planner.domain.capture import Captured
 from planner.domain.errors import InvalidInput, PlannerError
@@ -137,7 +138,7 @@ class Connection:
 
     def __init__(self, account: Account, password: str):
         self.account = account
-        self.client = None
+        self.client: Any = None  # the IMAPClient while open (imapclient ships no types)
         self.signed_in = False
         self._open(password)
 

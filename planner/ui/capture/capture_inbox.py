@@ -10,7 +10,8 @@ window is up).
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
@@ -37,6 +38,10 @@ from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.icons import kind_icon
+
+if TYPE_CHECKING:
+    from planner.ui.capture.capture_sources_dialog import CaptureSourcesDialog
+    from planner.ui.common.background import BackgroundJob
 
 COLUMNS = ("When", "Person", "Kind", "Length", "Note", "From")
 EMPTY = ("<p style='font-size: large'><b>Nothing to review</b></p>"
@@ -230,7 +235,7 @@ class CaptureInbox(QDialog):
         self.sources_button.setAccessibleName("Capture sources")
         self.sources_button.setToolTip("Add or remove the calendars and mailboxes read")
         self.sources_button.clicked.connect(self.open_sources)
-        self.sources = None
+        self.sources: CaptureSourcesDialog | None = None
         for button in (self.accept_button, self.reject_button, self.accept_person,
                        self.close_button, self.sync_button, self.sources_button):
             button.setAutoDefault(False)
@@ -255,7 +260,7 @@ class CaptureInbox(QDialog):
         self.accept_person.clicked.connect(self.accept_all_for_person)
         self.close_button.clicked.connect(self.close)
         self.sync_button.clicked.connect(self.sync_sources)
-        self.job = None
+        self.job: BackgroundJob | None = None
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         for signal in (self.kind.currentIndexChanged, self.when.dateTimeChanged,
                        self.minutes.valueChanged, self.note.textEdited):
@@ -326,7 +331,8 @@ class CaptureInbox(QDialog):
         if self._loading:
             return
         for p in self.selected()[:1]:  # the fields show (and change) the first selected
-            moment = self.when.dateTime().toPython().astimezone().astimezone(UTC)
+            shown = cast(datetime, self.when.dateTime().toPython())  # a QDateTime's is one
+            moment = shown.astimezone().astimezone(UTC)
             self.model.edits[p.id] = {
                 "kind": self.kind.currentData(), "at": moment,
                 "minutes": self.minutes.value() or None, "note": self.note.text()}

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
@@ -48,6 +50,9 @@ from planner.services import capture as svc
 from planner.sources.errors import CertificateRefused
 from planner.sources.tls import show_fingerprint
 from planner.ui.common.dates import date_time_text
+
+if TYPE_CHECKING:
+    from planner.ui.common.background import BackgroundJob
 
 log = logging.getLogger(__name__)
 
@@ -217,13 +222,19 @@ def _problem_text(exc: CertificateRefused) -> str:
     return text
 
 
+class RemoveQuestion(QMessageBox):
+    """'Remove the source?', with its two buttons for the tests."""
+    remove_button: QAbstractButton
+    keep_button: QAbstractButton
+
+
 class CaptureSourcesDialog(QDialog):
     """The sources list with its buttons, the remote form below it, your addresses."""
 
     def __init__(self, document, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
-        self.job = None
+        self.job: BackgroundJob | None = None
         self.setObjectName("captureSources")
         self.setWindowTitle("Capture sources")
         self.resize(820, 560)
@@ -347,8 +358,9 @@ class CaptureSourcesDialog(QDialog):
             self.view.addTopLevelItem(item)
             if source.id == select:
                 self.view.setCurrentItem(item)
-        if self.view.currentItem() is None and self.sources:
-            self.view.setCurrentItem(self.view.topLevelItem(0))
+        first = self.view.topLevelItem(0)
+        if self.view.currentItem() is None and first is not None:
+            self.view.setCurrentItem(first)
         self.view.setVisible(bool(self.sources))
         self.empty.setVisible(not self.sources)
         self._selection_changed()
@@ -399,6 +411,7 @@ class CaptureSourcesDialog(QDialog):
 
         def work(progress, _cancelled):
             result, source = capture_ics.import_ics(path, watch=True, progress=progress)
+            assert source is not None  # watch=True registers it
             return source, f"Added {source.label}: {result.summary()}."
 
         self.status.setText(f"Reading {Path(path).name}…")
@@ -493,11 +506,11 @@ class CaptureSourcesDialog(QDialog):
         source = self.current()
         if source is None or self.document.read_only:
             return None
-        box = QMessageBox(QMessageBox.Icon.Question, "Remove the source?",
-                          f"Stop reading {source.label}? What it proposed and you have not "
-                          "reviewed yet goes; touchpoints you accepted stay."
-                          + (" Its password is deleted from the keyring."
-                             if source.kind in ("caldav", "imap") else ""), parent=self)
+        box = RemoveQuestion(QMessageBox.Icon.Question, "Remove the source?",
+                             f"Stop reading {source.label}? What it proposed and you have not "
+                             "reviewed yet goes; touchpoints you accepted stay."
+                             + (" Its password is deleted from the keyring."
+                                if source.kind in ("caldav", "imap") else ""), parent=self)
         box.setObjectName("removeSourceQuestion")
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep", QMessageBox.ButtonRole.RejectRole)

@@ -65,6 +65,7 @@ class BackgroundJob(QThread):
         self.progressed.emit(int(done), int(total))
 
     def run(self) -> None:
+        payload: object
         status, payload = ERROR, "the work did not finish"
         try:
             with db_proxy.connection_context():

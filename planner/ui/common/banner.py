@@ -33,6 +33,8 @@ def add_banner(window: QMainWindow) -> Banner:
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
     column.addWidget(banner)
-    column.addWidget(window.takeCentralWidget(), 1)
+    central = window.takeCentralWidget()
+    assert central is not None  # called on a window already laid out
+    column.addWidget(central, 1)
     window.setCentralWidget(holder)
     return banner

@@ -3,8 +3,22 @@ click, does not ask)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    _DialogMixin = QDialog  # what the mixin is checked as: it is only put on dialogs
+else:
+    _DialogMixin = object
 
 
 def typed_texts(dialog: QWidget) -> tuple[str, ...]:
@@ -14,7 +28,13 @@ def typed_texts(dialog: QWidget) -> tuple[str, ...]:
                  if isinstance(w, QPlainTextEdit | QLineEdit))
 
 
-class GuardsTyping:
+class DiscardQuestion(QMessageBox):
+    """'Discard what you typed?', with its two buttons for the tests."""
+    discard_button: QAbstractButton
+    keep_button: QAbstractButton
+
+
+class GuardsTyping(_DialogMixin):
     """A mixin for QDialog subclasses (put it first among the bases)."""
 
     discard_question: QMessageBox | None = None
@@ -38,8 +58,8 @@ class GuardsTyping:
         super().keyPressEvent(event)
 
     def ask_before_discarding(self) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(),
-                          "Discard what you typed?", parent=self)
+        box = DiscardQuestion(QMessageBox.Icon.Question, self.windowTitle(),
+                              "Discard what you typed?", parent=self)
         box.setObjectName("discardQuestion")
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep Editing", QMessageBox.ButtonRole.RejectRole)

@@ -14,5 +14,5 @@ def encode_contact_ids(ids: list[int]) -> QMimeData:
 
 
 def decode_contact_ids(mime: QMimeData) -> list[int]:
-    raw = bytes(mime.data(CONTACT_MIME)).decode(errors="replace")
+    raw = bytes(mime.data(CONTACT_MIME).data()).decode(errors="replace")
     return [int(part) for part in raw.split(",") if part.strip().isdigit()]

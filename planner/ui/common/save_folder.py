@@ -20,7 +20,7 @@ def documents_folder() -> Path:
 
 def start_folder(settings: QSettings | None = None) -> Path:
     last = (settings or QSettings()).value(SETTING, "", str)
-    if last and Path(last).is_dir():
+    if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
     return documents_folder()
 

@@ -52,7 +52,10 @@ def _dark_palette() -> QPalette:
 
 def apply_theme(choice: str, app: QApplication | None = None) -> str:
     """Apply ``choice`` (system, light or dark); return the scheme in effect."""
-    app = app or QApplication.instance()
+    found = app or QApplication.instance()
+    if not isinstance(found, QApplication):
+        raise RuntimeError("a theme needs the QApplication (none has been made)")
+    app = found
     hints = QGuiApplication.styleHints()
     if choice == "system":
         hints.unsetColorScheme()

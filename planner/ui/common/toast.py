@@ -32,6 +32,7 @@ class Toast(QFrame):
         row.setSpacing(0)
         row.addWidget(self.label, 1)
         row.addWidget(self.undo_button)
+        self._row = row
         self._undo: Callable[[], object] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -48,11 +49,12 @@ class Toast(QFrame):
         self.undo_button.setVisible(undo is not None)
         self.label.setText(text)
         parent = self.parentWidget()
+        assert parent is not None  # made over a widget (the canvas), never taken off it
         width = min(560, max(220, parent.width() - 40))
         self.setFixedWidth(width)
-        self.layout().activate()
-        self.setFixedHeight(self.layout().heightForWidth(width)
-                            if self.layout().hasHeightForWidth() else self.sizeHint().height())
+        self._row.activate()
+        self.setFixedHeight(self._row.heightForWidth(width)
+                            if self._row.hasHeightForWidth() else self.sizeHint().height())
         self.move((parent.width() - width) // 2, parent.height() - self.height() - 18)
         self.show()
         self.raise_()

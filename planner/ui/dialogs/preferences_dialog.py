@@ -158,8 +158,13 @@ class PreferencesDialog(QDialog):
         self.decrypt_button = QPushButton("Turn encryption off", page)
         self.encrypt_button.setVisible(not encrypted)
         self.decrypt_button.setVisible(encrypted)
-        self.encrypt_button.clicked.connect(lambda: (self.accept(), security.ask_encrypt()))
-        self.decrypt_button.clicked.connect(lambda: (self.accept(), security.decrypt()))
+
+        def then(step) -> None:  # the dialog closes first, then the step runs
+            self.accept()
+            step()
+
+        self.encrypt_button.clicked.connect(lambda: then(security.ask_encrypt))
+        self.decrypt_button.clicked.connect(lambda: then(security.decrypt))
         layout = QVBoxLayout(page)
         layout.addWidget(self.security_status)
         layout.addWidget(QLabel("Notes about people are sensitive. Encryption (SQLCipher) keeps "

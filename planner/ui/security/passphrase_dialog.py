@@ -222,6 +222,7 @@ class Unlocker(QObject):
         self._ask(store)
 
     def _ask(self, store: secrets.StoreStatus) -> None:
+        assert self.path is not None  # an encrypted database is a file
         self.dialog = PassphraseDialog(self.path, store=store)
         self.dialog.unlocked.connect(self._entered)
         self.dialog.rejected.connect(self.cancelled)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
@@ -62,9 +63,12 @@ class _Task(QRunnable):
             self._relay.result.emit(value, None)
 
 
+T = TypeVar("T")
+
+
 def run_in_background(
-    func: Callable[[], object],
-    on_done: Callable[[object], None],
+    func: Callable[[], T],
+    on_done: Callable[[T], None],
     on_error: Callable[[Exception], None] | None = None,
 ) -> None:
     """Run ``func()`` in the thread pool; its result or error comes back on the GUI thread.

@@ -123,7 +123,7 @@ def read_recent(settings: QSettings) -> list[str]:
     if isinstance(value, str):  # one item comes back as a plain string
         value = [value]
     out: list[str] = []
-    for item in value or []:
+    for item in value if isinstance(value, list) else []:
         text = str(item).strip()
         if text and text not in out and urlsplit(text).password is None:
             out.append(text)
@@ -183,15 +183,17 @@ class TeamDatabaseDialog(QDialog):
         store = store or secrets.store_status()
         self._store_usable = store.usable
 
-        intro = QLabel(intro or "Connect to a shared PostgreSQL database. This window is "
-                       "replaced by one showing the team's people.", self)
-        intro.setWordWrap(True)
+        intro_label = QLabel(intro or "Connect to a shared PostgreSQL database. This window "
+                             "is replaced by one showing the team's people.", self)
+        intro_label.setWordWrap(True)
         self.url_box = QComboBox(self)
         self.url_box.setObjectName("teamUrl")
         self.url_box.setEditable(True)
         self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.url_box.addItems(read_recent(settings))
-        self.url_box.lineEdit().setPlaceholderText(SHAPE)
+        url_line = self.url_box.lineEdit()
+        assert url_line is not None  # an editable combo box has its line edit
+        url_line.setPlaceholderText(SHAPE)
         self.url_box.setAccessibleName("Team database URL")
         self.url_box.setToolTip(f"{SHAPE}, e.g. postgresql://ada@db.example.org/mentoring")
         self.password = QLineEdit(self)
@@ -225,7 +227,9 @@ class TeamDatabaseDialog(QDialog):
         form.addRow("&Password", self.password)
         form.addRow("", self.remember)
         form.addRow("", self.store_notice)
-        form.labelForField(self.url_box).setBuddy(self.url_box)
+        url_label = form.labelForField(self.url_box)
+        if isinstance(url_label, QLabel):  # the row's "&URL"
+            url_label.setBuddy(self.url_box)
 
         self.busy = QProgressBar(self)
         self.busy.setObjectName("teamBusy")
@@ -246,7 +250,7 @@ class TeamDatabaseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(intro_label)
         layout.addLayout(form)
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
@@ -254,7 +258,7 @@ class TeamDatabaseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.url_box.editTextChanged.connect(self.validate)
         self.password.returnPressed.connect(self.submit)
-        self.url_box.lineEdit().returnPressed.connect(self.submit)
+        url_line.returnPressed.connect(self.submit)
         self.validate()
         self.url_box.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -363,6 +367,7 @@ class TeamDatabaseDialog(QDialog):
             if not isValid(self) or not self.isVisible():
                 return
             layout = self.layout()
+            assert layout is not None  # laid out in __init__
             layout.activate()
             height = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
                       else self.sizeHint().height())
