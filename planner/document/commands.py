@@ -111,17 +111,18 @@ class MoveCommand(DocumentCommand):
         self.outcome = placement_svc.move_contact(contact_id, ring, position=position,
                                                   swap_with=swap_with,
                                                   expect_ring=self.seen_ring)
-        self.document.refresh_placements()
+        # the service says where everyone is now: nothing to read back
+        self.document.refresh_placements(self.outcome.after)
 
     def undo(self) -> None:
         o = self.outcome
         placement_svc.restore_state(o.before, remove_history=o.history, add_history=[])
-        self.document.refresh_placements()
+        self.document.refresh_placements(o.before)
 
     def replay(self) -> None:
         o = self.outcome
         placement_svc.restore_state(o.after, remove_history=[], add_history=o.history)
-        self.document.refresh_placements()
+        self.document.refresh_placements(o.after)
 
 
 class AddContactCommand(DocumentCommand):

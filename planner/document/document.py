@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from copy import copy
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -388,9 +389,12 @@ class PlannerDocument(QObject):
 
 
 def _with_place(contact: Contact, ring: Ring | None, pos: int | None) -> Contact:
-    from dataclasses import replace
-
-    return replace(contact, ring=ring, position=pos)
+    """A copy of ``contact`` with a new place (a reorder makes up to a whole ring of them:
+    copied, not built and checked again field by field)."""
+    placed = copy(contact)
+    object.__setattr__(placed, "ring", ring)
+    object.__setattr__(placed, "position", pos)
+    return placed
 
 
 def move_service():

@@ -73,10 +73,14 @@ def move_contact(
     are elsewhere now, or the swap partner left ``ring``, ConflictError.
     """
     with moving():
+        before = repo.placement_snapshot()
+        mine = next((row for row in before if row[0] == contact_id), None)
+        if (mine is not None and ring is not None and mine[1] == ring.value
+                and swap_with is None and expect_ring in (UNCHECKED, ring)):
+            return _reorder(contact_id, ring, position, before, mine[2])
         contact = require(contact_id)
         if expect_ring is not UNCHECKED:
             _check_unmoved(contact, expect_ring, ring, swap_with)
-        before = repo.placement_snapshot()
         occupants = repo.ring_members(ring) if ring is not None else []
         plan = plan_move(
             contact_id=contact_id,
@@ -91,6 +95,31 @@ def move_contact(
         history = _apply(plan)
         after = repo.placement_snapshot()
     return MoveOutcome(plan, before, after, history)
+
+
+def _reorder(contact_id: int, ring: Ring, position: int | None, before: Snapshot,
+             stored: int) -> MoveOutcome:
+    """A new place on the same ring, from the snapshot just read: a placed person exists
+    (the trash unplaces), the ring's capacity is not in question, nobody's ring changes
+    and no row is replaced, so the state after is the snapshot with new positions."""
+    rows = sorted((row for row in before if row[1] == ring.value), key=lambda r: (r[2], r[0]))
+    order = [row[0] for row in rows]
+    plan = plan_move(contact_id=contact_id, from_ring=ring, from_position=stored,
+                     to_ring=ring, occupants=[(cid, "") for cid in order], capacity=len(order),
+                     to_position=position)
+    assert plan.to_position is not None
+    new = [cid for cid in order if cid != contact_id]
+    new.insert(plan.to_position, contact_id)
+    if new == order and [row[2] for row in rows] == list(range(len(rows))):
+        return MoveOutcome(plan, before, before, [])
+    if [row[2] for row in rows] == list(range(len(rows))):  # the usual 0..n-1
+        repo.shift_in_ring(ring, contact_id, order.index(contact_id), plan.to_position)
+    else:  # gaps or ties (an old file, a hand edit): every position written
+        repo.write_ring_order(ring, new)
+    slot = {cid: pos for pos, cid in enumerate(new)}
+    after = tuple(sorted((cid, r, slot[cid], row_id) if r == ring.value else (cid, r, p, row_id)
+                         for cid, r, p, row_id in before))
+    return MoveOutcome(plan, before, after, [])
 
 
 def _where(ring: Ring | None) -> str:

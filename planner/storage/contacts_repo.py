@@ -304,7 +304,7 @@ def placement_snapshot(owner: str = OWNER) -> tuple[tuple[int, str, int, int], .
     query = PlacementRow.select(
         PlacementRow.contact, PlacementRow.ring, PlacementRow.position, PlacementRow.id
     ).where(PlacementRow.owner == who(owner))
-    return tuple(sorted(query.tuples()))
+    return tuple(sorted(tuple(row) for row in db_proxy.execute(query)))  # (plain cursor rows)
 
 
 def restore_placements(snapshot, owner: str = OWNER) -> None:
@@ -525,3 +525,20 @@ def people_rows(ids: list[int]) -> dict[int, tuple]:
 def placed_ids(owner: str = OWNER) -> list[int]:
     """The people on a ring (of ``owner``)."""
     return list(placements(owner))
+
+
+
+def shift_in_ring(ring: Ring, contact_id: int, frm: int, to: int, owner: str = OWNER) -> None:
+    """A reorder on a ring whose positions run 0..n-1: the mover goes from slot ``frm``
+    to slot ``to`` and the people between move one place towards ``frm``. Two short
+    statements however long the ring (write_ring_order writes any order)."""
+    if frm == to:
+        return
+    lo, hi, delta = (to, frm - 1, 1) if to < frm else (frm + 1, to, -1)
+    (PlacementRow.update(position=PlacementRow.position + delta)
+     .where(PlacementRow.owner == who(owner), PlacementRow.ring == ring.value,
+            PlacementRow.position.between(lo, hi), PlacementRow.contact != contact_id)
+     .execute())
+    (PlacementRow.update(position=to)
+     .where(PlacementRow.owner == who(owner), PlacementRow.contact == contact_id)
+     .execute())
