@@ -37,7 +37,8 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
 
     # the tray icon, This week's review and snoozes; the daily notification only in a
     # window that watches its database (the running app, not a test's window)
-    window.reminders = attach_reminders(window, notify=watch)
+    # MainWindow (ui/window, being reworked for issue 22) does not declare it yet
+    window.reminders = attach_reminders(window, notify=watch)  # type: ignore[attr-defined]
     return window
 
 
