@@ -17,12 +17,14 @@ def contacts() -> None:
 
 
 def _handles(values: tuple[str, ...]) -> dict[str, str]:
+    from planner.domain.fields import split_handle
+
     out = {}
     for item in values:
-        service, sep, handle = item.partition("=")
-        if not sep or not service.strip() or not handle.strip():
+        pair = split_handle(item)
+        if pair is None:
             raise InvalidInput(f"--handle {item!r}: write it as SERVICE=HANDLE, e.g. github=ada")
-        out[service.strip().lower()] = handle.strip()
+        out[pair[0]] = pair[1]
     return out
 
 

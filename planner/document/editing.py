@@ -19,17 +19,11 @@ from planner.document.commands import (
     EditContactCommand,
     MoveCommand,
     RemoveContactCommand,
-    _field_value,
 )
 from planner.document.photo_commands import SetPhotoCommand
 from planner.document.settings_commands import ChangeRingSettingsCommand
 from planner.domain.errors import PlannerError
 from planner.domain.rings import Ring
-
-
-def field_value(contact, key: str):
-    """A person's field as the contact form gives it back (to see what an edit changes)."""
-    return _field_value(contact, key)
 
 
 def snoozed_until(contact_id: int) -> datetime | None:

@@ -79,7 +79,10 @@ class Contact:
 
     @property
     def preferred_channel(self) -> str:
-        return self.channels[0] if self.channels else ("email" if self.email else "")
+        """The rule of This week's suggestions (planner.domain.channels)."""
+        from planner.domain.channels import preferred_channel
+
+        return preferred_channel(self)
 
 
 def initials(name: str) -> str:

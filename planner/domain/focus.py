@@ -337,16 +337,11 @@ def channel_phrase(channel: str) -> str:
 
 
 def preferred_channel(cand: FocusCandidate) -> str:
-    """Their first preferred channel; else email, a handle's network, or phone."""
-    for channel in cand.channels:
-        if channel.strip():
-            return channel.strip().lower()
-    if cand.email:
-        return "email"
-    handle_keys = [key.lower() for key, value in cand.handles.items() if value]
-    if handle_keys:
-        return handle_keys[0]
-    return "phone" if cand.phones else ""
+    """Their first preferred channel; else email, a handle's network, or phone
+    (the rule of planner.domain.channels)."""
+    from planner.domain.channels import preferred_channel as preferred
+
+    return preferred(cand)
 
 
 def contact_address(cand: FocusCandidate, channel: str) -> str:

@@ -180,8 +180,9 @@ class NotificationText:
 
 def _person_phrase(person: AgendaPerson) -> str:
     if person.status == "overdue" and person.days_overdue > 0:
-        unit = "day" if person.days_overdue == 1 else "days"
-        return f"{person.name} (overdue {person.days_overdue} {unit})"
+        from planner.domain.formatting import overdue_text
+
+        return f"{person.name} ({overdue_text(person.days_overdue)})"
     if person.status == "never":
         return f"{person.name} (never contacted)"
     return person.name

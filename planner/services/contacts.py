@@ -6,82 +6,16 @@ import unicodedata
 from dataclasses import fields
 from datetime import UTC, datetime
 
-from planner.domain.contact import (
-    Birthday,
-    Contact,
-    clean_cadence,
-    clean_email,
-    clean_list,
-    clean_name,
-    clean_note,
-    clean_text,
-)
+from planner.domain.contact import Contact
 from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFound
+from planner.domain.fields import clean_fields
 from planner.domain.rings import Ring
 from planner.storage import contacts_repo as repo
 from planner.storage.models import ContactRow, db_proxy
 
-EDITABLE = (
-    "name",
-    "email",
-    "phones",
-    "handles",
-    "channels",
-    "tags",
-    "timezone",
-    "birthday",
-    "organization",
-    "title",
-    "notes",
-    "cadence_days",
-    "stage",
-)
-STAGES = ("none", "cultivating", "succeeded", "advocate")
-
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def clean_fields(values: dict) -> dict:
-    """Validate and normalise editable fields; unknown keys are a programming error."""
-    out: dict = {}
-    for key, value in values.items():
-        if key not in EDITABLE:
-            raise TypeError(f"not an editable contact field: {key}")
-        if key == "name":
-            out[key] = clean_name(value)
-        elif key == "email":
-            out[key] = clean_email(value)
-        elif key in ("phones", "channels", "tags"):
-            out[key] = list(clean_list(value, key[:-1]))
-        elif key == "handles":
-            out[key] = {
-                clean_text(k, "a handle's service").lower(): clean_text(v, "a handle")
-                for k, v in (value or {}).items()
-                if clean_text(v, "a handle")
-            }
-        elif key == "birthday":
-            out[key] = _birthday_text(value)
-        elif key == "notes":
-            out[key] = clean_note(value)
-        elif key == "cadence_days":
-            out[key] = clean_cadence(value)
-        elif key == "stage":
-            if value not in STAGES:
-                raise InvalidInput(f"unknown stage {value!r}: use {', '.join(STAGES)}")
-            out[key] = value
-        else:
-            out[key] = clean_text(value, key)
-    return out
-
-
-def _birthday_text(value) -> str:
-    if value in (None, ""):
-        return ""
-    if isinstance(value, Birthday):
-        return value.iso()
-    return Birthday.parse(str(value)).iso()
 
 
 def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:

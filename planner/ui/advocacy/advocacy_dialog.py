@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from planner.domain import advocacy as rules
 from planner.domain.errors import PlannerError
 from planner.domain.when import parse_when
-from planner.ui.common.dates import date_time_text
+from planner.ui.common.dates import date_text, date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
 
 WARNING_STYLE = "color: #b35c00; font-weight: bold;"
@@ -192,7 +192,7 @@ class GiveDialog(_LedgerDialog):
         self.for_ask.addItem("—", None)
         for ask in asks:
             self.for_ask.addItem(f"{ask.type.label} ({ask.status.value}, "
-                                 f"{ask.at.astimezone():%d %b %Y})", ask.id)
+                                 f"{date_text(ask.at)})", ask.id)
         if for_ask is not None:
             self.for_ask.setCurrentIndex(max(0, self.for_ask.findData(for_ask)))
         self.form.addRow("&Gave", self.type)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain import advocacy as rules
-from planner.domain.errors import InvalidInput, PlannerError
-from planner.domain.kinds import parse_kind
+from planner.domain.channels import touch_kind
+from planner.domain.errors import PlannerError
 from planner.services import advocacy as svc
 from planner.ui.advocacy.advocacy_dialog import WARNING_STYLE, AskDialog, GiveDialog, WinDialog
 from planner.ui.common.dates import date_text
@@ -157,12 +157,7 @@ class LedgerFlows(QObject):
 
     def _channel(self, contact_id: int) -> str:
         contact = self.document.contact(contact_id)
-        for channel in contact.channels if contact else ():
-            try:
-                return parse_kind(channel).value
-            except InvalidInput:
-                continue
-        return "email" if contact is not None and contact.email else "im"
+        return touch_kind(contact, default="im") if contact is not None else "im"
 
     # -- gives -----------------------------------------------------------------------------
     def add_give(self, contact_id: int, for_ask: int | None = None) -> GiveDialog | None:

@@ -48,7 +48,9 @@ def status_line(item: FocusItem) -> str:
     if item.status is Status.NEVER:
         state = "never contacted"
     elif item.days_overdue:
-        state = f"overdue {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}"
+        from planner.domain.formatting import overdue_text
+
+        state = overdue_text(item.days_overdue)
     elif item.status is Status.OVERDUE:
         state = "due today"
     else:

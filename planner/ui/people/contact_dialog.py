@@ -17,25 +17,19 @@ from PySide6.QtWidgets import (
 
 from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
+from planner.domain.fields import clean_fields, field_value, split_handle, split_items
 from planner.domain.rings import RING_ORDER, Ring
-from planner.services.contacts import clean_fields
 from planner.ui.common.discard_guard import GuardsTyping
 from planner.ui.common.validation import check_inline
 
 
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-
-
 def _handles(text: str) -> dict[str, str]:
     out = {}
-    for part in _split(text):
-        service, sep, handle = part.partition(":")
-        if not sep:
-            service, sep, handle = part.partition("=")
-        if not sep or not service.strip() or not handle.strip():
+    for part in split_items(text):
+        pair = split_handle(part)
+        if pair is None:
             raise PlannerError(f"handle {part!r}: write SERVICE: HANDLE, e.g. github: ada")
-        out[service.strip().lower()] = handle.strip()
+        out[pair[0]] = pair[1]
     return out
 
 
@@ -127,8 +121,9 @@ class ContactDialog(GuardsTyping, QDialog):
     def raw_values(self) -> dict:
         return {
             "name": self.name.text(), "email": self.email.text(),
-            "phones": _split(self.phones.text()), "tags": _split(self.tags.text()),
-            "channels": _split(self.channels.text()), "handles": _handles(self.handles.text()),
+            "phones": split_items(self.phones.text()), "tags": split_items(self.tags.text()),
+            "channels": split_items(self.channels.text()),
+            "handles": _handles(self.handles.text()),
             "timezone": self.timezone.text(), "birthday": self.birthday.text(),
             "organization": self.organization.text(), "title": self.title_edit.text(),
             "cadence_days": self.cadence.value() or None, "notes": self.notes.toPlainText(),
@@ -142,8 +137,6 @@ class ContactDialog(GuardsTyping, QDialog):
         values = self.values()
         if self.contact is None:
             return values
-        from planner.document.editing import field_value
-
         return {k: v for k, v in values.items() if field_value(self.contact, k) != v}
 
     def chosen_ring(self) -> Ring | None:

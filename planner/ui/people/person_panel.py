@@ -42,16 +42,11 @@ def _fmt_time(moment) -> str:
 
 def _ago(moment, today=None) -> str:
     """"today", "yesterday", "3 days ago", else the date."""
+    from planner.domain.formatting import days_ago
+
     day = moment.astimezone().date()
     today = today or datetime.now().astimezone().date()
-    days = (today - day).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if 1 < days < 14:
-        return f"{days} days ago"
-    return day_text(day, today)
+    return days_ago(day, today) or day_text(day, today)
 
 
 def _kind(kind: str | None) -> str:

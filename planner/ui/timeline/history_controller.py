@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from planner.domain.formatting import when_field_text
 from planner.services import touchpoints as svc
 from planner.ui.timeline.log_dialog import NOTE, LogDialog
 
@@ -51,7 +52,7 @@ class HistoryController(QObject):
             tp = svc.get_touchpoint(row_id)
             contact = self.document.contact(tp.contact_id)
             dialog = LogDialog(self.window, contact.name if contact else "", tp.kind,
-                               when=tp.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                               when=when_field_text(tp.at),
                                minutes=tp.minutes, note=tp.note, editing=True)
             dialog.kind.model().item(dialog.kind.findData(NOTE)).setEnabled(False)
             at, version = tp.at, tp.version
@@ -59,7 +60,7 @@ class HistoryController(QObject):
             note = svc.get_note(row_id)
             contact = self.document.contact(note.contact_id)
             dialog = LogDialog(self.window, contact.name if contact else "", NOTE,
-                               when=note.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                               when=when_field_text(note.at),
                                note=note.text, editing=True)
             dialog.kind.setEnabled(False)
             at, version = note.at, note.version

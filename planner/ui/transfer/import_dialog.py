@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.formatting import plural
 from planner.importers import MAPPING_FIELDS, guess_mapping
-from planner.services.importing import ImportPreview, plural
+from planner.services.importing import ImportPreview
 from planner.ui.transfer.import_model import STATUS_COLORS, PreviewFilter, PreviewModel
 
 FIELD_LABELS = {
