@@ -252,17 +252,10 @@ class MainWindow(QMainWindow):
         self.select(contact_id)
         if self.advocacy.from_focus(contact_id) is not None:
             return  # celebrating their win or thanking them: the touchpoint is linked
-        contact = self.document.contact(contact_id)
-        kind = "coffee"
-        if contact is not None and contact.channels:
-            from planner.domain.errors import InvalidInput
-            from planner.domain.kinds import parse_kind
+        from planner.domain.channels import touch_kind
 
-            try:
-                kind = parse_kind(contact.channels[0]).value
-            except InvalidInput:
-                kind = "im"
-        self.history.log(contact_id, kind)
+        contact = self.document.contact(contact_id)
+        self.history.log(contact_id, touch_kind(contact) if contact is not None else "coffee")
 
     def show_page(self, page) -> None:
         """One of the full views in the middle: the rings, This week, the dashboard, all
