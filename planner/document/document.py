@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.domain.contact import Contact
-from planner.domain.errors import PlannerError
-from planner.domain.rings import RING_ORDER, Ring
+from planner.domain.errors import NotFound, PlannerError
+from planner.domain.rings import RING_ORDER, MovePlan, Ring, plan_move, plan_step
 from planner.domain.timeline import TimelineEntry
 from planner.services import contacts as contact_svc
 from planner.services import placement as placement_svc
@@ -152,6 +152,29 @@ class PlannerDocument(QObject):
     def fill(self) -> dict[Ring, tuple[int, int]]:
         counts = Counter(c.ring for c in self._contacts.values() if c.ring is not None)
         return {r: (counts[r], self._capacities[r]) for r in RING_ORDER}
+
+    def plan_move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
+                  swap_with: int | None = None) -> MovePlan:
+        """What a move would do as the window shows the rings now (the domain's rules:
+        a full ring refuses a plain move, RingFull; a bad swap, InvalidInput). Widgets
+        ask this before a move and show the refusal; the service decides again."""
+        contact = self.contact(contact_id)
+        if contact is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        members = self.ring_members(ring) if ring is not None else []
+        return plan_move(contact_id=contact_id, from_ring=contact.ring,
+                         from_position=contact.position, to_ring=ring,
+                         occupants=[(c.id, c.name) for c in members],
+                         capacity=self._capacities[ring] if ring is not None else 0,
+                         swap_with=swap_with, to_position=position)
+
+    def plan_step(self, contact_id: int, up: bool) -> Ring | None:
+        """The ring promoting (``up``) or demoting takes a person to (None: off the
+        rings); InvalidInput when there is no such step."""
+        contact = self.contact(contact_id)
+        if contact is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        return plan_step(contact.name, contact.ring, up)
 
     def is_full(self, ring: Ring) -> bool:
         count, cap = self.fill()[ring]

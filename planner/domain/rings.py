@@ -135,6 +135,23 @@ def plan_move(
     return MovePlan(contact_id, from_ring, to_ring, pos)
 
 
+def plan_step(name: str, ring: Ring | None, up: bool) -> Ring | None:
+    """Where promoting (``up``) or demoting a person on ``ring`` takes them: one ring in
+    or out; promoting someone unplaced puts them on the outer ring, demoting someone on
+    the outer ring takes them off the rings (None). InvalidInput when there is no such
+    step: promoting from the inner ring, demoting someone not on a ring."""
+    if ring is None:
+        if up:
+            return Ring.OUTER
+        raise InvalidInput(f"{name} is not on a ring")
+    if up:
+        target = ring.promoted()
+        if target is None:
+            raise InvalidInput(f"{name} is already on the inner ring")
+        return target
+    return ring.demoted()
+
+
 def validate_capacities(caps: dict[Ring, int]) -> None:
     for ring, cap in caps.items():
         if not isinstance(cap, int) or cap < 1 or cap > 1000:

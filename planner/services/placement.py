@@ -16,8 +16,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from planner.domain.errors import ConflictError, InvalidInput
-from planner.domain.rings import MovePlan, Ring, plan_move
+from planner.domain.errors import ConflictError
+from planner.domain.rings import MovePlan, Ring, plan_move, plan_step
 from planner.services.contacts import now, require
 from planner.services.settings import capacities
 from planner.storage import backend
@@ -188,20 +188,13 @@ def _apply_swap(plan: MovePlan, stamp) -> list[dict]:
 def promote(contact_id: int) -> MoveOutcome:
     with moving():  # one ring up from where they are now, not where they were
         contact = require(contact_id)
-        if contact.ring is None:
-            return move_contact(contact_id, Ring.OUTER)
-        target = contact.ring.promoted()
-        if target is None:
-            raise InvalidInput(f"{contact.name} is already on the inner ring")
-        return move_contact(contact_id, target)
+        return move_contact(contact_id, plan_step(contact.name, contact.ring, up=True))
 
 
 def demote(contact_id: int) -> MoveOutcome:
     with moving():
         contact = require(contact_id)
-        if contact.ring is None:
-            raise InvalidInput(f"{contact.name} is not on a ring")
-        return move_contact(contact_id, contact.ring.demoted())
+        return move_contact(contact_id, plan_step(contact.name, contact.ring, up=False))
 
 
 def restore_state(

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from planner.domain.cadence import next_due
+from planner.domain.errors import PlannerError, RingFull
 from planner.domain.initials import unique_initials
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.common.dates import date_text
@@ -199,12 +200,17 @@ class RingsScene(QGraphicsScene):
             if contact.ring is None:
                 return False
             return self.document.move(contact_id, None)
-        others = [c for c in self.document.ring_members(ring) if c.id != contact_id]
-        if contact.ring != ring and len(others) >= self.document.capacity(ring):
+        try:  # the domain's rules (planner.domain.rings.plan_move): only ask and show
+            self.document.plan_move(contact_id, ring)
+        except RingFull:
             if target is not None and target.ring == ring:
                 return self.document.move(contact_id, ring, swap_with=target.contact_id)
             self.document.message.emit(self.full_ring_text(ring))
             return False
+        except PlannerError as exc:
+            self.document.message.emit(str(exc))
+            return False
+        others = [c for c in self.document.ring_members(ring) if c.id != contact_id]
         if contact.ring == ring:  # a reorder: the slot nearest the drop, as drawn now
             position = nearest_slot(point.x(), point.y(), len(others) + 1)
         else:

@@ -319,18 +319,13 @@ class MainWindow(QMainWindow):
         contact = self.document.contact(self.current_id) if self.current_id else None
         if contact is None:
             return
-        from planner.domain.rings import Ring
+        from planner.domain.errors import PlannerError
 
-        if contact.ring is None:
-            target = Ring.OUTER if direction < 0 else None
-            if target is None:
-                self.show_message(f"{contact.name} is not on a ring")
-                return
-        else:
-            target = contact.ring.promoted() if direction < 0 else contact.ring.demoted()
-            if target is None and direction < 0:
-                self.show_message(f"{contact.name} is already on the inner ring")
-                return
+        try:  # the domain's step rules; a full ring is refused by the move itself
+            target = self.document.plan_step(contact.id, up=direction < 0)
+        except PlannerError as exc:
+            self.show_message(str(exc))
+            return
         self.document.move(contact.id, target)
         self.select(contact.id)
 
