@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from planner.storage import live_files
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -40,7 +42,7 @@ def backup_to(source: sqlite3.Connection, dest: Path, key: str | None = None) ->
         tmp.unlink()
     create_private_file(tmp)
     if key is None:
-        target = sqlite3.connect(tmp)
+        target = sqlite3.connect(tmp, factory=live_files.tracked(sqlite3.Connection))
     else:
         from planner.storage.encryption import connect
 
@@ -67,7 +69,8 @@ def _header(path: Path) -> bytes:
 def backup_file(db_path: Path, dest: Path, key: str | None = None) -> Path:
     """Copy the database file ``db_path`` (encrypted with ``key``, if given) to ``dest``."""
     if key is None:
-        source = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
+        source = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True,
+                                 factory=live_files.tracked(sqlite3.Connection))
     else:
         from planner.storage.encryption import open_verified
 

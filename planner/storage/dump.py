@@ -17,7 +17,7 @@ import peewee
 from peewee import Model
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import migrations
+from planner.storage import live_files, migrations
 from planner.storage.backup import sqlite_uri
 from planner.storage.models import (
     AskRow,
@@ -163,7 +163,8 @@ def _connect_readonly(path: Path, key: str | None = None) -> sqlite3.Connection:
         # Nothing is in a WAL: read it as immutable, which leaves no -wal/-shm
         # beside a file that may not be ours.
         params["immutable"] = "1"
-    return sqlite3.connect(sqlite_uri(path, **params), uri=True)
+    return sqlite3.connect(sqlite_uri(path, **params), uri=True,
+                           factory=live_files.tracked(sqlite3.Connection))
 
 
 def _encrypted_with(path: Path, key: str | None) -> bool:

@@ -743,7 +743,8 @@ def status(path: Path) -> FileStatus:
 def plain_sqlite_readable(path: Path) -> bool:
     """Can the standard ``sqlite3`` module read ``path`` without a key? (tests, status)"""
     try:
-        conn = sqlite3.connect(sqlite_uri(Path(path), mode="ro", immutable="1"), uri=True)
+        conn = sqlite3.connect(sqlite_uri(Path(path), mode="ro", immutable="1"), uri=True,
+                               factory=live_files.tracked(sqlite3.Connection))
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:

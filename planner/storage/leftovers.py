@@ -62,7 +62,8 @@ def _in_use_elsewhere(path: Path) -> bool:
         return False
     try:
         conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=0,
-                               isolation_level=None)
+                               isolation_level=None,
+                               factory=live_files.tracked(sqlite3.Connection))
     except sqlite3.Error:
         return False
     try:

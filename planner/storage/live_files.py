@@ -65,8 +65,10 @@ def database_of(path: str | os.PathLike) -> str:
 
 def _register(conn, path: str, state: str) -> None:
     with _lock:
-        _open.setdefault(path, weakref.WeakSet()).add(conn)
-        _states[path] = state
+        conns = _open.setdefault(path, weakref.WeakSet())
+        if not conns:  # the first connection says what the file is; a later read-only
+            _states[path] = state  # look through the other library does not overwrite it
+        conns.add(conn)
 
 
 def _unregister(conn) -> None:
