@@ -1,0 +1,177 @@
+"""Adding, editing, moving and removing people; their pictures; the ring settings."""
+
+from __future__ import annotations
+
+import io
+
+from planner.document.commands import (
+    AddContactCommand,
+    EditContactCommand,
+    MoveCommand,
+    RemoveContactCommand,
+)
+from planner.document.photo_commands import SetPhotoCommand
+from planner.document.settings_commands import ChangeRingSettingsCommand
+from planner.domain.rings import Ring
+from planner.services import contacts, photos, settings
+
+
+def placed(doc) -> dict[str, tuple[str, int]]:
+    return {c.name: (c.ring.value, c.position) for c in doc.placed_contacts().values()}
+
+
+def test_add_a_person(steps, document):
+    added = {}
+
+    def action():
+        added["id"] = document.editing.add_contact("Ada Lovelace", Ring.INNER,
+                                                   {"email": "ada@example.org"})
+        return added["id"]
+
+    def done():
+        assert contacts.get_contact(added["id"]).email == "ada@example.org"
+        assert document.contact(added["id"]).name == "Ada Lovelace"
+        assert document.count() == 1 and document.fill()[Ring.INNER][0] == 1
+
+    def undone():
+        assert contacts.list_contacts() == []
+        assert document.count() == 0 and document.placed_contacts() == {}
+
+    steps.run(AddContactCommand, action, done, undone)
+
+
+def test_edit_a_person(steps, document):
+    ada = contacts.add_contact("Ada Lovelace", title="Countess")
+    document.reload()
+
+    def done():
+        assert contacts.get_contact(ada.id).title == "Mathematician"
+        assert document.contact(ada.id).title == "Mathematician"
+
+    def undone():
+        assert contacts.get_contact(ada.id).title == "Countess"
+        assert document.contact(ada.id).title == "Countess"
+
+    steps.run(EditContactCommand,
+              lambda: document.editing.edit_contact(ada.id, {"title": "Mathematician"}),
+              done, undone)
+
+
+def test_move_to_another_ring(steps, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
+    contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+    document.reload()
+
+    def done():
+        assert contacts.get_contact(ada.id).ring == Ring.INNER
+        assert placed(document)["Ada Lovelace"][0] == "inner"
+        assert document.fill()[Ring.INNER][0] == 2
+
+    def undone():
+        assert contacts.get_contact(ada.id).ring == Ring.MIDDLE
+        assert placed(document)["Ada Lovelace"][0] == "middle"
+        assert document.fill()[Ring.INNER][0] == 1
+
+    steps.run(MoveCommand, lambda: document.editing.move(ada.id, Ring.INNER), done, undone)
+
+
+def test_swap_two_people(steps, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
+    grace = contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+    document.reload()
+
+    def done():
+        assert placed(document)["Ada Lovelace"][0] == "inner"
+        assert placed(document)["Grace Hopper"][0] == "middle"
+        assert contacts.get_contact(grace.id).ring == Ring.MIDDLE
+
+    def undone():
+        assert placed(document)["Ada Lovelace"][0] == "middle"
+        assert placed(document)["Grace Hopper"][0] == "inner"
+        assert contacts.get_contact(grace.id).ring == Ring.INNER
+
+    steps.run(MoveCommand,
+              lambda: document.editing.move(ada.id, Ring.INNER, swap_with=grace.id),
+              done, undone)
+
+
+def test_unplace(steps, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.OUTER)
+    document.reload()
+
+    def done():
+        assert contacts.get_contact(ada.id).ring is None
+        assert document.placed_contacts() == {} and document.count() == 1
+
+    def undone():
+        assert contacts.get_contact(ada.id).ring == Ring.OUTER
+        assert list(placed(document)) == ["Ada Lovelace"]
+
+    steps.run(MoveCommand, lambda: document.editing.move(ada.id, None), done, undone)
+
+
+def test_remove_a_person(steps, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+    document.reload()
+
+    def done():
+        assert [c.name for c in contacts.list_contacts()] == ["Grace Hopper"]
+        assert document.contact(ada.id) is None and document.count() == 1
+
+    def undone():
+        assert contacts.get_contact(ada.id).ring == Ring.INNER
+        assert sorted(placed(document)) == ["Ada Lovelace", "Grace Hopper"]
+        assert document.count() == 2
+
+    steps.run(RemoveContactCommand, lambda: document.editing.remove_contact(ada.id),
+              done, undone)
+
+
+def _picture(colour: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), colour).save(out, "PNG")
+    return photos.make_thumbnail(out.getvalue())
+
+
+def test_give_then_change_a_picture(steps, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    document.reload()
+    red, blue = _picture("red"), _picture("blue")
+
+    steps.run(SetPhotoCommand, lambda: document.editing.set_photo(ada.id, red),
+              lambda: photos.get_photo(ada.id) == red or _fail("no red picture"),
+              lambda: photos.get_photo(ada.id) is None or _fail("a picture is left"))
+    steps.run(SetPhotoCommand, lambda: document.editing.set_photo(ada.id, blue),
+              lambda: photos.get_photo(ada.id) == blue or _fail("no blue picture"),
+              lambda: photos.get_photo(ada.id) == red or _fail("the red one is not back"))
+    steps.run(SetPhotoCommand, lambda: document.editing.set_photo(ada.id, None),
+              lambda: photos.get_photo(ada.id) is None or _fail("still a picture"),
+              lambda: photos.get_photo(ada.id) == blue or _fail("the blue one is not back"))
+
+
+def _fail(why: str):
+    raise AssertionError(why)
+
+
+def test_change_the_ring_settings(steps, document):
+    settings.set_capacities({Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72})
+    old_cadences = settings.set_cadences(settings.cadences()) or settings.cadences()
+    document.reload()  # (both stored: undo writes back both, defaults or not)
+    cadences = {ring: days + 7 for ring, days in old_cadences.items()}
+
+    def done():
+        assert settings.capacities()[Ring.INNER] == 5 and document.capacity(Ring.INNER) == 5
+        assert settings.cadences() == cadences
+        assert document.cadence(Ring.OUTER) == cadences[Ring.OUTER]
+
+    def undone():
+        assert settings.capacities()[Ring.INNER] == 3 and document.capacity(Ring.INNER) == 3
+        assert settings.cadences() == old_cadences
+
+    steps.run(ChangeRingSettingsCommand,
+              lambda: document.editing.change_ring_settings(
+                  {Ring.INNER: 5, Ring.MIDDLE: 12, Ring.OUTER: 72}, cadences),
+              done, undone)
