@@ -384,10 +384,11 @@ class PlannerDocument(QObject):
         self.refresh_all()
 
     def _read_data_version(self) -> int:
-        if self.database.target.kind != "sqlite":  # a team database: no such counter (yet)
-            return 0
+        """The backend's change counter (SQLite's data_version; a team database has none:
+        its changes come by LISTEN, see TeamSync)."""
         try:
-            return self.database.db.execute_sql("PRAGMA data_version").fetchone()[0]
+            version = self.database.backend.data_version()
+            return 0 if version is None else version
         except Exception:  # pragma: no cover - a closed or broken connection
             log.exception("cannot read data_version")
             return -1

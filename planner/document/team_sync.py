@@ -85,6 +85,10 @@ class TeamSync(QObject):
         return self.document.database.db
 
     @property
+    def backend(self):
+        return self.document.database.backend
+
+    @property
     def me(self) -> str:
         from planner.services.touchpoints import current_user
 
@@ -160,11 +164,7 @@ class TeamSync(QObject):
         self.apply_pending()
 
     def _own_pid(self) -> int | None:
-        conn = self.db._state.conn
-        try:
-            return conn.get_backend_pid() if conn is not None and not conn.closed else None
-        except Exception:  # pragma: no cover - a broken connection object
-            return None
+        return self.backend.session_id()
 
     def apply_pending(self) -> None:
         self._gather.stop()
@@ -249,7 +249,7 @@ class TeamSync(QObject):
         """Is the server still there? (A cheap query while idle.) Goes offline if not."""
         if self.offline_reason:
             return False
-        return self._guarded(lambda: self.db.execute_sql("SELECT 1").fetchone())
+        return self._guarded(self.backend.heartbeat)
 
     def _guarded(self, work) -> bool:
         """Run ``work``; a lost connection (the database maps a dropped or unreachable
@@ -284,7 +284,7 @@ class TeamSync(QObject):
         if self.offline_reason is None:
             return True
         try:
-            self.db.execute_sql("SELECT 1").fetchone()
+            self.backend.heartbeat()
         except Exception as exc:
             log.info("reconnecting to the team database failed: %s", exc)
             self._backoff = min(self._backoff * 2, self.MAX_BACKOFF_S)

@@ -31,22 +31,23 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-from peewee import SqliteDatabase
-
 from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.storage import backend, dump, live_files
 from planner.storage import backup as store
-from planner.storage import dump, live_files
 from planner.storage.database import database_key
 from planner.storage.encryption import is_encrypted
 from planner.storage.models import db_proxy
 from planner.storage.settings_repo import get_setting, set_setting
 from planner.storage.target import real_file, resolve_target
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Database
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +69,12 @@ class RestoreResult:
 # ---------------------------------------------------------------- which database
 
 
-def current_database() -> SqliteDatabase:
-    db = db_proxy.obj
-    if db is None:
-        raise DatabaseProblem("no database is open")
-    if not isinstance(db, SqliteDatabase):
-        raise DatabaseProblem(team_backup_hint(_team_url(db)))
-    return db
+def current_database() -> Database:
+    """The bound file database; a team database is backed up on its server (said how)."""
+    found = backend.current()
+    if found.team:
+        raise DatabaseProblem(team_backup_hint(_team_url(found.db)))
+    return found.db
 
 
 def _shown(url: str) -> str:
@@ -184,7 +184,7 @@ def backup_now(
             store.backup_to(db.connection(), target, key=key)
     except OSError as exc:
         raise InvalidInput(f"cannot write the backup {target}: {exc.strerror or exc}") from None
-    except (sqlite3.Error, _cipher_errors()[0]) as exc:
+    except store.driver_errors() as exc:
         raise DatabaseProblem(f"the backup to {target} failed: {exc}") from None
     dump.fsync_file(target)
     log.info("backed up %s to %s (%s)", path, target, reason)
@@ -291,12 +291,6 @@ def _restore_key(source: Path, db_path: Path) -> str | None:
     return None
 
 
-def _cipher_errors() -> tuple[type[Exception], type[Exception]]:
-    from sqlcipher3 import dbapi2
-
-    return dbapi2.Error, dbapi2.OperationalError
-
-
 def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> Path | None:
     if kind in ("missing", "empty"):
         _remove_sidecars(db_path)
@@ -324,46 +318,17 @@ def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> 
     return previous
 
 
-def _lock_exclusively(db_path: Path, key: str | None = None) -> sqlite3.Connection:
-    """Checkpoint the WAL, leave WAL mode and hold an exclusive lock on ``db_path``.
-
-    Leaving WAL mode needs every other connection gone, so this is also how we
-    find out that the window (or another process) still has the file open.
-    ``key`` opens an encrypted database.
-    """
-    if key is None:
-        conn = sqlite3.connect(str(db_path), timeout=2, isolation_level=None)
-    else:
-        from planner.storage.encryption import connect
-
-        conn = connect(db_path, key, timeout=2)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        if str(mode).lower() != "delete":
-            raise sqlite3.OperationalError("database is locked")
-        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("COMMIT")  # in exclusive locking mode the lock stays after commit
-    except (sqlite3.OperationalError, _cipher_errors()[1]) as exc:
-        conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseProblem(
-                f"{db_path} is in use (is the Mentorship Planner window open?); close it and "
-                "restore again. Nothing was changed"
-            ) from None
-        raise DatabaseProblem(f"cannot restore over {db_path}: {exc}") from None
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+def _lock_exclusively(db_path: Path, key: str | None = None):
+    """A connection holding ``db_path`` exclusively (see ``storage.backup``)."""
+    return store.lock_exclusively(db_path, key, again="restore again",
+                                  cannot=f"cannot restore over {db_path}")
 
 
 def _bound_path() -> Path | None:
-    db = db_proxy.obj
-    if isinstance(db, SqliteDatabase) and db.database not in ("", ":memory:"):
-        return Path(db.database).absolute()
-    return None
+    """The file of the database the models are bound to (None: a team one, or none)."""
+    if db_proxy.obj is None:
+        return None
+    return backend.current().path
 
 
 def _close_bound(db_path: Path) -> None:

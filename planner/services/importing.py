@@ -34,8 +34,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from peewee import SqliteDatabase
-
 from planner.domain.contact import normalised_name
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.importers import (
@@ -58,7 +56,8 @@ from planner.services.import_writer import (
     _add_email,
     _emails,
 )
-from planner.storage.models import ContactRow, db_proxy
+from planner.storage import backend
+from planner.storage.models import ContactRow
 
 __all__ = [
     "DUPLICATE_CHOICES",
@@ -553,8 +552,7 @@ def apply_import(
 def _backup_before_import() -> Path | None:
     from planner.services.backups import backup_now
 
-    db = db_proxy.obj
-    if not isinstance(db, SqliteDatabase) or db.database in ("", ":memory:"):
+    if backend.current().path is None:  # a team database (backed up on its server), memory
         return None
     try:
         return backup_now(reason="pre-import")
@@ -566,7 +564,4 @@ def _backup_before_import() -> Path | None:
 
 def _write_transaction():
     """A write transaction taken at once (SQLite IMMEDIATE), or a savepoint inside one."""
-    db = db_proxy.obj
-    if isinstance(db, SqliteDatabase) and db.transaction_depth() == 0:
-        return db.atomic(lock_type="IMMEDIATE")
-    return db_proxy.atomic()
+    return backend.current().write()

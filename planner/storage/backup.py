@@ -19,6 +19,60 @@ def sqlite_uri(path: Path, **params: str) -> str:
     return f"file:{quote(str(path))}" + (f"?{query}" if query else "")
 
 
+def driver_errors() -> tuple[type[Exception], ...]:
+    """The errors SQLite's drivers raise (sqlite3's and sqlcipher3's own classes)."""
+    from sqlcipher3 import dbapi2
+
+    return sqlite3.Error, dbapi2.Error
+
+
+def lock_exclusively(path: Path, key: str | None, *, again: str, cannot: str):
+    """A connection to ``path`` (``key``: an encrypted one) holding it exclusively; see
+    ``hold_exclusively``."""
+    if key is None:
+        conn = sqlite3.connect(str(path), timeout=2, isolation_level=None,
+                               factory=live_files.tracked(sqlite3.Connection))
+    else:
+        from planner.storage.encryption import connect
+
+        conn = connect(path, key, timeout=2)
+    return hold_exclusively(conn, path, again=again, cannot=cannot)
+
+
+def hold_exclusively(conn, path: Path, *, again: str, cannot: str):
+    """Make ``conn`` (to ``path``) hold it exclusively, in rollback mode, its WAL folded
+    in; return it. Leaving WAL mode needs every other connection gone, so this is also how
+    we find out that the window (or another process) still has the file open: then
+    "in use", by SQLite's result code (busy/locked), never by its message. ``again`` says
+    what to do once it is closed ("try again"); ``cannot`` starts any other refusal.
+    The connection is closed when this raises."""
+    from planner.domain.errors import DatabaseProblem
+    from planner.storage.failures import Failure, classify
+
+    in_use = DatabaseProblem(f"{path} is in use (is the Mentorship Planner window open?); "
+                             f"close it and {again}. Nothing was changed")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":  # another connection keeps it in WAL mode
+            raise in_use
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")  # in exclusive locking mode the lock stays after commit
+    except DatabaseProblem:
+        conn.close()
+        raise
+    except Exception as exc:  # sqlite3's or sqlcipher3's errors
+        conn.close()
+        if classify(exc) is Failure.LOCKED:
+            raise in_use from None
+        raise DatabaseProblem(f"{cannot}: {exc}; nothing was changed") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def backups_folder(db_path: Path) -> Path:
     return db_path.parent / "backups"
 

@@ -387,12 +387,13 @@ def hard_delete(contact_id: int) -> None:
         import peewee
 
         from planner.domain.errors import PlannerError
+        from planner.storage.failures import Failure, classify
 
         try:
             with db_proxy.atomic():
                 db_proxy.execute_sql("SELECT planner_purge_contact(%s)", (contact_id,))
         except peewee.DatabaseError as exc:
-            if "planner_purge_contact" in str(exc) and "does not exist" in str(exc):
+            if classify(exc) is Failure.UNDEFINED:  # 42883: no planner_purge_contact
                 ContactRow.delete().where(ContactRow.id == contact_id).execute()  # team schema 1
                 return
             if "only who added" in str(exc):

@@ -57,6 +57,7 @@ from pathlib import Path
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import live_files
 from planner.storage.backup import SQLITE_HEADER, create_private_file, sqlite_uri
+from planner.storage.failures import Failure, classify
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +316,7 @@ def _verify(conn, path: Path) -> None:
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except Exception as exc:  # sqlcipher3's DatabaseError, not sqlite3's
-        if "not a database" in str(exc) or "encrypted" in str(exc):
+        if classify(exc) is Failure.NOT_A_DATABASE:  # SQLITE_NOTADB: what a wrong key reads as
             raise WrongKey(
                 f"the passphrase does not open {Path(path).name} (wrong key, or not a "
                 "Mentorship Planner database); the file was left untouched"
@@ -486,35 +487,15 @@ def sidecars(path: Path) -> list[Path]:
 
 def _lock(path: Path, key: str | None):
     """A connection holding ``path`` exclusively, in rollback mode, WAL folded in."""
+    from planner.storage.backup import hold_exclusively
+
     conn = connect(path, key, timeout=2)
     try:
         _verify(conn, path)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        if str(mode).lower() != "delete":
-            raise _in_use(path)
-        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
-        conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("COMMIT")  # in exclusive locking mode the lock stays after commit
-    except DatabaseProblem:
-        conn.close()
-        raise
-    except Exception as exc:
-        conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise _in_use(path) from None
-        raise DatabaseProblem(f"cannot convert {path}: {exc}; nothing was changed") from None
     except BaseException:
         conn.close()
         raise
-    return conn
-
-
-def _in_use(path: Path) -> DatabaseProblem:
-    return DatabaseProblem(
-        f"{path} is in use (is the Mentorship Planner window open?); close it and try "
-        "again. Nothing was changed"
-    )
+    return hold_exclusively(conn, path, again="try again", cannot=f"cannot convert {path}")
 
 
 def convert(path: Path, old_key: str | None, new_key: str | None) -> Conversion:

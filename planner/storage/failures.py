@@ -46,6 +46,8 @@ class Failure(enum.Enum):
     UNREACHABLE = "unreachable"  # no server to talk to (refused, timed out, not ready)
     CONFLICT = "conflict"  # serialization failure, deadlock: the transaction was undone
     UNDEFINED = "undefined"  # no such function / table (an older team setup)
+    FOREIGN_KEY = "foreign key"  # a row refers to one that is not there
+    DUPLICATE = "duplicate"  # a unique key (or primary key) clashes
     OTHER = "other"
 
 
@@ -53,12 +55,19 @@ class Failure(enum.Enum):
 SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
 SQLITE_NOTADB = 26
+# extended result codes (the primary code in the low byte)
+SQLITE_CONSTRAINT_FOREIGNKEY, SQLITE_CONSTRAINT_PRIMARYKEY = 787, 1555
+SQLITE_CONSTRAINT_UNIQUE = 2067
 
 _SQLITE = {
     SQLITE_BUSY: Failure.LOCKED, SQLITE_LOCKED: Failure.LOCKED,
     SQLITE_READONLY: Failure.READ_ONLY, SQLITE_PERM: Failure.PERMISSION_DENIED,
     SQLITE_IOERR: Failure.IO_ERROR, SQLITE_CORRUPT: Failure.CORRUPT,
     SQLITE_FULL: Failure.DISK_FULL, SQLITE_NOTADB: Failure.NOT_A_DATABASE,
+}
+_SQLITE_EXTENDED = {
+    SQLITE_CONSTRAINT_FOREIGNKEY: Failure.FOREIGN_KEY,
+    SQLITE_CONSTRAINT_PRIMARYKEY: Failure.DUPLICATE, SQLITE_CONSTRAINT_UNIQUE: Failure.DUPLICATE,
 }
 
 # PostgreSQL's SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html)
@@ -79,6 +88,8 @@ _SQLSTATE = {
     "XX002": Failure.CORRUPT,  # index_corrupted
     "42883": Failure.UNDEFINED,  # undefined_function
     "42P01": Failure.UNDEFINED,  # undefined_table
+    "23503": Failure.FOREIGN_KEY,  # foreign_key_violation
+    "23505": Failure.DUPLICATE,  # unique_violation
 }
 _SQLSTATE_CLASS = {"08": Failure.CONNECTION_LOST}  # connection_exception
 
@@ -109,12 +120,13 @@ def _chain(exc: BaseException):
     return seen
 
 
-def sqlite_code(exc: BaseException) -> int | None:
-    """SQLite's primary result code of an error (sqlite3 and sqlcipher3 both carry it)."""
+def sqlite_code(exc: BaseException, *, extended: bool = False) -> int | None:
+    """SQLite's primary (or extended) result code of an error (sqlite3 and sqlcipher3
+    both carry it)."""
     for item in _chain(exc):
         code = getattr(item, "sqlite_errorcode", None)
         if isinstance(code, int):
-            return code & 0xFF
+            return code if extended else code & 0xFF
     return None
 
 
@@ -140,9 +152,9 @@ def classify(exc: BaseException) -> Failure:
         found = getattr(item, DIAGNOSED, None)
         if isinstance(found, Failure):
             return found
-    code = sqlite_code(exc)
+    code = sqlite_code(exc, extended=True)
     if code is not None:
-        return _SQLITE.get(code, Failure.OTHER)
+        return _SQLITE_EXTENDED.get(code) or _SQLITE.get(code & 0xFF, Failure.OTHER)
     state = sqlstate(exc)
     if state is not None:
         return _SQLSTATE.get(state) or _SQLSTATE_CLASS.get(state[:2], Failure.OTHER)

@@ -27,6 +27,7 @@ from pathlib import Path
 from planner.domain.errors import DatabaseProblem
 from planner.storage import encryption, live_files
 from planner.storage.backup import backups_folder, list_backups, sqlite_uri
+from planner.storage.failures import Failure, classify
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _in_use_elsewhere(path: Path) -> bool:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("COMMIT")
     except sqlite3.OperationalError as exc:
-        return "locked" in str(exc) or "busy" in str(exc)
+        return classify(exc) is Failure.LOCKED  # SQLITE_BUSY / SQLITE_LOCKED
     except sqlite3.DatabaseError:  # encrypted: not readable without the key, but not locked
         return False
     finally:

@@ -7,18 +7,27 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from planner.domain.errors import DatabaseProblem
+from planner.storage.failures import Failure
+from planner.storage.postgres import CannotConnect
 from planner.switching import ask_team_password_then_run, needs_team_password
 
-REFUSED = DatabaseProblem("cannot connect to postgresql://ada@db/team: connection to server "
-                          "failed: FATAL:  password authentication failed for user \"ada\"")
+#: what ``postgres.connect`` raises when the server refuses the password (SQLSTATE 28P01);
+#: tests/postgres/test_error_codes_pg.py gets the real one from a German server
+REFUSED = CannotConnect("cannot connect to postgresql://ada@db/team: connection to server "
+                        "failed: FATAL:  password authentication failed for user \"ada\"",
+                        Failure.AUTH_FAILED, "28P01")
 
 
 def test_only_a_team_database_refusing_the_password_asks_for_one():
+    """Decided by the kind the storage found (SQLSTATE, libpq's flags), not the words."""
     assert needs_team_password("postgresql://ada@db/team", REFUSED)
     assert needs_team_password("postgresql://ada@db/team",
-                               DatabaseProblem("fe_sendauth: no password supplied"))
+                               CannotConnect("Passwort wird benötigt", Failure.NO_PASSWORD))
     assert not needs_team_password("postgresql://ada@db/team",
-                                   DatabaseProblem("cannot connect: connection refused"))
+                                   CannotConnect("connection refused", Failure.UNREACHABLE))
+    assert not needs_team_password(  # the words alone decide nothing
+        "postgresql://ada@db/team",
+        DatabaseProblem("FATAL:  password authentication failed for user \"ada\""))
     assert not needs_team_password("/home/ada/planner.db", REFUSED)
     assert not needs_team_password(None, REFUSED)
 
