@@ -24,6 +24,7 @@ import logging
 import re
 import select
 import sys
+import time
 from functools import cache
 from pathlib import Path
 
@@ -38,16 +39,26 @@ _VERBOSE = re.compile(r"^[^:\n]+:\s+([0-9A-Z]{5}):\s", re.MULTILINE)
 
 
 def diagnose(database: str, params: dict) -> tuple[Failure, str | None]:
-    """(what refused us, the SQLSTATE if the server sent one): connect once more."""
+    """(what refused us, the SQLSTATE if the server sent one): connect once more, for at
+    most ``PROBE_TIMEOUT_S`` (libpq's connect_timeout does not bound an asynchronous
+    connect, so the deadline is kept here). Never raises."""
+    try:
+        return _probe(database, params)
+    except Exception:  # a diagnosis must not turn a clear refusal into a traceback
+        log.exception("cannot tell why the team database refused the connection")
+        return Failure.OTHER, None
+
+
+def _probe(database: str, params: dict) -> tuple[Failure, str | None]:
     import psycopg2
     import psycopg2.extensions as ext
 
-    params = {**params, "connect_timeout": min(int(params.get("connect_timeout") or 10),
-                                               PROBE_TIMEOUT_S)}
+    params = {**params, "connect_timeout": PROBE_TIMEOUT_S}
     try:
         conn = psycopg2.connect(dbname=database, async_=True, **params)
     except psycopg2.Error as exc:  # a bad option: nothing was sent
         return _failure(None, False, exc)
+    deadline = time.monotonic() + PROBE_TIMEOUT_S
     try:
         _verbose(conn)
         try:
@@ -55,10 +66,13 @@ def diagnose(database: str, params: dict) -> tuple[Failure, str | None]:
                 state = conn.poll()
                 if state == ext.POLL_OK:  # it works now (a server just started)
                     return Failure.OTHER, None
+                left = deadline - time.monotonic()
+                if left <= 0:  # no answer in time: nobody there
+                    return Failure.UNREACHABLE, None
                 if state == ext.POLL_READ:
-                    select.select([conn.fileno()], [], [], PROBE_TIMEOUT_S)
+                    select.select([conn.fileno()], [], [], left)
                 elif state == ext.POLL_WRITE:
-                    select.select([], [conn.fileno()], [], PROBE_TIMEOUT_S)
+                    select.select([], [conn.fileno()], [], left)
         except psycopg2.OperationalError as exc:
             return _failure(_sqlstate_of(str(exc)), _needs_password(conn), exc)
     finally:

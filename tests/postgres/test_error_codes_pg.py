@@ -87,6 +87,25 @@ def test_a_stopped_server_is_unreachable():
         db.execute_sql("SELECT 1")
 
 
+def test_a_server_that_never_answers_is_unreachable_in_bounded_time():
+    """A port that accepts and then says nothing: the connect times out, and so does the
+    diagnosis (an asynchronous connect has no timeout of its own)."""
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    try:
+        started = time.monotonic()
+        problem = _refusal(f"postgresql://ada@127.0.0.1:{silent.getsockname()[1]}/team"
+                           "?connect_timeout=2")
+        assert problem.failure is Failure.UNREACHABLE
+        assert time.monotonic() - started < 15
+    finally:
+        silent.close()
+
+
 # ------------------------------------------------------------------ the machine's server
 
 
