@@ -127,7 +127,7 @@ class PostgresBackend(Backend):
             yield
 
     def session_id(self) -> int | None:
-        conn = self.db._state.conn
+        conn = self.db._state.conn  # type: ignore[attr-defined]
         try:
             return conn.get_backend_pid() if conn is not None and not conn.closed else None
         except Exception:

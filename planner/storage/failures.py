@@ -232,7 +232,7 @@ class ClearStorageErrors:
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         try:
-            return super().execute_sql(sql, params, *args, **kwargs)
+            return super().execute_sql(sql, params, *args, **kwargs)  # type: ignore[misc]
         except OverflowError as exc:  # e.g. an id of 99999999999999999999 typed by a person
             raise InvalidInput(
                 f"a number is too large (SQLite integers stop at {2**63 - 1})") from exc
@@ -248,7 +248,7 @@ class ClearStorageErrors:
         """SQLite itself rolls back a transaction that hit a full disk or an I/O error;
         peewee's ROLLBACK afterwards would fail and hide the real error."""
         try:
-            return super().rollback()
+            return super().rollback()  # type: ignore[misc]
         except (peewee.OperationalError, sqlite3.OperationalError):
             if not _already_rolled_back(self, "ROLLBACK"):
                 raise
@@ -257,7 +257,7 @@ class ClearStorageErrors:
     def begin(self, *args, **kwargs):
         """BEGIN IMMEDIATE waits the busy timeout for another writer; past it, one sentence."""
         try:
-            return super().begin(*args, **kwargs)
+            return super().begin(*args, **kwargs)  # type: ignore[misc]
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
             problem = _translated(self, exc)
             if problem is exc:
@@ -266,7 +266,7 @@ class ClearStorageErrors:
 
     def commit(self):
         try:
-            return super().commit()
+            return super().commit()  # type: ignore[misc]
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
             problem = _translated(self, exc)
             if problem is exc:

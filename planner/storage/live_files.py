@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from planner.domain.errors import DatabaseProblem
 
@@ -83,8 +84,11 @@ def _unregister(conn) -> None:
                 del _open[path]
 
 
+_C = TypeVar("_C")  # the driver's Connection class
+
+
 @cache
-def tracked(base: type) -> type:
+def tracked(base: type[_C]) -> type[_C]:
     """A subclass of a driver's ``Connection`` class that registers itself while open.
 
     Pass it as ``factory=`` to ``sqlite3.connect`` / ``sqlcipher3.dbapi2.connect``.
