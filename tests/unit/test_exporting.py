@@ -19,6 +19,9 @@ from planner.services.importing import apply_import, preview_import
 from planner.storage import dump
 from planner.storage.database import open_database
 
+# each test with a database runs on SQLite and on a team database (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 T0 = datetime(2026, 1, 5, 9, 30, 0, 123456, tzinfo=UTC)
 FTS_SHADOWS = re.compile(r"^(touchpoint|note)_fts_")
 

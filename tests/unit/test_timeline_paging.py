@@ -18,6 +18,9 @@ from planner.storage import contacts_repo
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy
 from planner.storage.timeline_repo import _ORDER, cursor_after
 
+# each test with a database runs on SQLite and on a team database (tests/conftest.py)
+pytestmark = pytest.mark.both_engines
+
 INSTANT = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 
 
