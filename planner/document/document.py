@@ -30,6 +30,11 @@ from planner.storage.database import OpenDatabase
 log = logging.getLogger(__name__)
 
 
+#: tables whose rows are timeline entries or what the ledger and This week read with them
+HISTORY_TABLES = frozenset({"touchpoint", "note", "ring_move", "snooze", "stage_change", "ask",
+                            "give", "win", "capture_proposal", "contact"})
+
+
 @dataclass(frozen=True)
 class EntryChange:
     """One timeline entry added, edited or removed (the payload of entries_changed).
@@ -195,6 +200,46 @@ class PlannerDocument(QObject):
         # data_version is not re-read here: it moves only with other connections' commits,
         # and taking it now would swallow another program's change made since the last poll
         self.contacts_changed.emit(list(ids))
+
+    #: while changed_elsewhere tells the views: which tables were written, per person
+    #: (None at any other time: what changed is not known that precisely)
+    changed_tables: dict[int, frozenset[str]] | None = None
+
+    def changed_elsewhere(self, tables: dict[int, set[str]]) -> None:
+        """Another program (a teammate, this user elsewhere) wrote these tables about
+        these people (id → table names): re-read those people, their places if a
+        placement moved, and tell the views — timeline_changed only for the people
+        whose history was written. During the signals ``changed_tables`` says which
+        tables, so a view can skip what a table cannot change (This week re-reads the
+        latest note, a snooze or the ledger only when one of those was written)."""
+        if not tables:
+            return
+        written = set().union(*tables.values())
+        self.changed_tables = {cid: frozenset(names) for cid, names in tables.items()}
+        try:
+            if written & {"placement", "ring_move"}:
+                self.refresh_placements()
+            self.refresh_contacts(sorted(tables), recount="contact" in written)
+            history = sorted(cid for cid, names in tables.items() if names & HISTORY_TABLES)
+            if history:
+                self.timeline_changed.emit(history)
+        finally:
+            self.changed_tables = None
+
+    def note_touch(self, contact_id: int, at, kind: str) -> None:
+        """A touchpoint this window just logged (at ``at``, of ``kind``): the person's last
+        touch is it unless a later one is known, so nothing is read back; someone not
+        held here is read as refresh_contacts does."""
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            self.refresh_contacts([contact_id], recount=False)
+            return
+        if contact.last_touch is None or at >= contact.last_touch:  # (a tie: the newest row)
+            touched = copy(contact)
+            object.__setattr__(touched, "last_touch", at)
+            object.__setattr__(touched, "last_touch_kind", kind)
+            self._contacts[contact_id] = touched
+        self.contacts_changed.emit([contact_id])
 
     def refresh_placements(self, snapshot=None) -> None:
         """Take everyone's ring and position (after a move, swap or undo) from

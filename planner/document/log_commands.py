@@ -8,21 +8,26 @@ from planner.services import touchpoints as svc
 
 
 class _HistoryCommand(DocumentCommand):
-    """Refreshes the person's cached last touch and tells the timelines which entry
-    changed (entries_changed): they insert, update or remove that row only."""
+    """Updates the person's last touch (contacts_changed) and tells the timelines which
+    entry changed (entries_changed): they insert, update or remove that row only."""
 
     contact_id: int
 
     def changed(self, op: str, entry_type: str, row_id: int, row=None) -> None:
         """``row``: the Touchpoint or Note as it is now (None when removed)."""
         d = self.document
-        d.refresh_contacts([self.contact_id], recount=False)
         entry = None
         if row is not None:
-            person = d.cached(self.contact_id)
+            person = d.contact(self.contact_id)
             name = person.name if person is not None else ""
             entry = (svc.touchpoint_entry(row, name) if entry_type == "touchpoint"
                      else svc.note_entry(row, name))
+        if entry_type != "touchpoint":
+            pass  # a note changes nobody's details or last touch (This week: its entry)
+        elif op == "added" and entry is not None:
+            d.note_touch(self.contact_id, entry.at, entry.kind)  # nothing to read back
+        else:  # an edit or a removal may make any other touch the last one
+            d.refresh_contacts([self.contact_id], recount=False)
         d.entries_changed.emit([EntryChange(op, self.contact_id, f"{entry_type}:{row_id}",
                                             entry)])
 

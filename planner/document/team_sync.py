@@ -198,10 +198,11 @@ class TeamSync(QObject):
         if needs_all:
             self._reload()
             return
-        if any(c.table in ("placement", "ring_move") for c in changes):
-            d.refresh_placements()
-        d.refresh_contacts(ids)
-        d.timeline_changed.emit(ids)
+        tables: dict[int, set[str]] = {cid: set() for cid in ids}
+        for c in changes:
+            if c.contact_id is not None:
+                tables[c.contact_id].add(c.table)
+        d.changed_elsewhere(tables)  # only what those tables can change
         d.external_change.emit()
 
     def _reload(self) -> None:

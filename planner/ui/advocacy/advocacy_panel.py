@@ -38,6 +38,9 @@ def _day(moment) -> str:
     return date_text(moment) if moment else ""
 
 
+#: the tables the ledger shows (the name and the stage come with contacts_changed)
+LEDGER_TABLES = frozenset({"win", "ask", "give", "stage_change"})
+
 class LedgerFlows(QObject):
     """Dialog → command for every ledger action; ``dialog`` is the one open last."""
 
@@ -298,7 +301,9 @@ class AdvocacyPanel(QWidget):
         self.refresh()
 
     def _maybe_refresh(self, ids: list) -> None:
-        if self.contact_id in ids:
+        written = self.document.changed_tables  # known for a change made elsewhere
+        if self.contact_id in ids and (written is None or written.get(
+                self.contact_id, LEDGER_TABLES) & LEDGER_TABLES):
             self.refresh()
 
     def _contacts_changed(self, ids: list) -> None:

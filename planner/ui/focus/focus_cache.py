@@ -27,6 +27,9 @@ from planner.domain.rings import RING_ORDER
 
 #: a full re-read at most this old is reused for a change to a few people
 MAX_AGE_S = 60.0
+#: tables whose change needs a person read again (the latest note, a snooze, the hints);
+#: their details and last touch come from the document's copy
+READ_AGAIN = frozenset({"note", "snooze", "win", "ask", "give", "stage_change", "setting"})
 
 
 class FocusCache:
@@ -42,6 +45,7 @@ class FocusCache:
         self._all = True
         self.full_reads = 0  # (tests: how often everyone was read)
         self.partial_reads = 0
+        self.version = 0  # moves on whenever a candidate or an item changed
 
     def follow(self, document) -> None:
         """Hear what changed before the views that read the cache do (connect this
@@ -56,8 +60,11 @@ class FocusCache:
             if not ids:
                 self.invalidate()
                 return
-            # only the placed are ranked: someone who is not, and was not, changes nothing
-            self.invalidate([cid for cid in ids if self._concerns(cid)])
+            written = document.changed_tables  # (known for a change made elsewhere)
+            # only the placed are ranked: someone who is not, and was not, changes nothing;
+            # a touch alone came with contacts_changed (the last touch)
+            self.invalidate([cid for cid in ids if self._concerns(cid) and (
+                written is None or written.get(cid, READ_AGAIN) & READ_AGAIN)])
 
         def contacts_changed(ids: list) -> None:
             if not ids:
@@ -105,6 +112,7 @@ class FocusCache:
             self._all, self._stale, self._from_document = False, set(), set()
             self._read_at = time.monotonic()
             self.full_reads += 1
+            self.version += 1
             return True
         moment = datetime.now(UTC)
         for cid in sorted(self._from_document - self._stale):
@@ -113,6 +121,7 @@ class FocusCache:
         taken = bool(self._from_document)
         self._from_document = set()
         if not self._stale:
+            self.version += int(taken)
             return taken
         ids, self._stale = sorted(self._stale), set()
         fresh = {c.contact_id: c for c in focus_candidates(moment, ids=ids)}
@@ -125,6 +134,7 @@ class FocusCache:
                 self.candidates[cid] = cand
                 self.items[cid] = focus_item(cand, moment, self.tz)
         self.partial_reads += 1
+        self.version += 1
         return True
 
     def _take_from_document(self, cid: int, moment: datetime) -> bool:

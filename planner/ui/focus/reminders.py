@@ -10,6 +10,7 @@ Preferences (QSettings, this computer's): ``reminders/tray`` (the icon, on by de
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
@@ -32,6 +33,7 @@ class Reminders(QObject):
         super().__init__(window)
         self.window = window
         self.document = window.document
+        self._shown_for: tuple | None = None  # (cache version, minute) the tray shows
         self.settings = settings or window.settings
         self.quitting = False
         self.question: QMessageBox | None = None
@@ -106,6 +108,12 @@ class Reminders(QObject):
         if self.tray.closed:  # queued before the window went away: nothing to show it on
             return
         try:
+            cache = self.window.focus.cache
+            cache.update()
+            shown_for = (cache.version, int(time.time() // 60))  # (the day moves on too)
+            if shown_for == self._shown_for:  # one change arrives as several signals
+                return
+            self._shown_for = shown_for
             self.tray.update(self.agenda())
         except PlannerError as exc:  # a team database out of reach: keep the last count
             log.info("tray not refreshed: %s", exc)

@@ -118,6 +118,7 @@ class PersonPanel(SidePanel):
         self._show_row: dict[str, bool] = {}  # which rows are shown now
         self._snoozed: tuple[int | None, str] = (None, "")  # (whose, text) read last
         self._snooze_known = False  # a refresh for a change that cannot touch snoozes
+        self._picture: tuple | None = None  # (id, initials, colour) the photo shows
         for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
                            ("cadence", "Cadence"), ("handles", "Handles"),
                            ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
@@ -224,7 +225,9 @@ class PersonPanel(SidePanel):
             self.log_requested.emit(self.contact_id, kind)
 
     def _maybe_refresh(self, ids: list) -> None:
-        if self.contact_id in ids:
+        written = self.document.changed_tables  # known for a change made elsewhere: only
+        if self.contact_id in ids and (written is None or "snooze" in written.get(
+                self.contact_id, {"snooze"})):  # a snooze is not among the details
             self.refresh()
 
     def _details_changed(self, ids: list) -> None:
@@ -294,7 +297,10 @@ class PersonPanel(SidePanel):
 
     def _fill(self, c: Contact) -> None:
         self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
-        self.photo.show_person(c.id, c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
+        picture = (c.id, c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
+        if picture != self._picture:  # (drawing initials is the dearest part of a refresh)
+            self._picture = picture
+            self.photo.show_person(*picture)
         ring = f"{c.ring.label} ring" if c.ring else "Not on a ring"
         status = self.document.status_of(c)
         if status is not None:
