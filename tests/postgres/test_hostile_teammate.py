@@ -12,7 +12,7 @@ import psycopg2
 import pytest
 
 from planner.storage import postgres
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import invoke
 from tests.postgres.conftest import HOST, PORT, fresh_cluster, logged_in
 
 
@@ -554,7 +554,7 @@ def test_a_kept_role_cannot_connect_and_purge_deletes_its_private_rows(team):
     pg.sql("CREATE TABLE kept_owns (x int)")
     pg.sql(f'ALTER TABLE kept_owns OWNER TO "{kept}"')  # so the role cannot be dropped
     try:
-        result = run_cli("--db", pg.url(), "db", "remove-user", kept, "--purge")
+        result = invoke("--db", pg.url(), "db", "remove-user", kept, "--purge")
         assert result.returncode == 0, result.stderr
         assert "the role remains" in result.stdout and "Deleted 1 private rows" in result.stdout
         with pytest.raises(psycopg2.OperationalError, match="permission denied"):
@@ -599,7 +599,7 @@ def test_add_user_warns_about_a_superuser(team):
     pg, _, _ = team
     boss = pg.role("super")
     pg.sql(f'CREATE ROLE "{boss}" LOGIN SUPERUSER')
-    result = run_cli("--db", pg.url(), "db", "add-user", boss)
+    result = invoke("--db", pg.url(), "db", "add-user", boss)
     assert result.returncode == 0, result.stderr
     assert "is a superuser: it bypasses row-level security" in result.stderr
 
@@ -640,11 +640,11 @@ def test_a_password_in_the_url_query_is_redacted_and_stripped_like_one_in_the_us
     assert postgres.account_for_url(with_query) == base  # the keyring account, recent list
     shown = redact_url(with_query)
     assert "qu3ry-pw" not in shown and "/home/eve/.pgp" not in shown and "password=***" in shown
-    result = run_cli("--db", with_query, "contacts", "list")  # it works, and is warned about
+    result = invoke("--db", with_query, "contacts", "list")  # it works, and is warned about
     assert result.returncode == 0, result.stderr
     assert "not safe" in result.stderr and "qu3ry-pw" not in result.stdout + result.stderr
     wrong = with_query.replace(pg.name, "no_such_database_here")
-    result = run_cli("--db", wrong, "contacts", "list")  # an error names the URL, redacted
+    result = invoke("--db", wrong, "contacts", "list")  # an error names the URL, redacted
     assert result.returncode == 1 and "qu3ry-pw" not in result.stdout + result.stderr
     assert "password=***" in result.stderr
 
@@ -657,10 +657,10 @@ def test_emptying_the_trash_is_an_admins_action_that_says_what_goes(team):
     cid = add_person(pg, ann, "Trashed Person")
     private_note(pg, ann, cid, "ann's private note")
     pg.sql("UPDATE contact SET deleted_at = now() WHERE id = %s", (cid,), user=eve)
-    refused = run_cli("--db", pg.url(eve), "db", "purge-trash")
+    refused = invoke("--db", pg.url(eve), "db", "purge-trash")
     assert refused.returncode == 1 and "only an admin" in refused.stderr
     assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(1,)]
-    done = run_cli("--db", pg.url(), "db", "purge-trash")
+    done = invoke("--db", pg.url(), "db", "purge-trash")
     assert done.returncode == 0, done.stderr
     assert "Trashed Person" in done.stdout and "1 notes" in done.stdout
     assert pg.sql("SELECT count(*) FROM contact WHERE id = %s", (cid,)) == [(0,)]
@@ -672,14 +672,14 @@ def test_db_status_warns_a_user_of_an_outdated_setup(pg_server):
         init(pg)
         (eve,) = pg.planner_users("eve")
         make_team_schema_1(pg)
-        result = run_cli("--db", pg.url(eve), "db", "status")
+        result = invoke("--db", pg.url(eve), "db", "status")
         assert result.returncode == 0, result.stderr
         assert re.search(r"Security setup: [1-9] warning\(s\)", result.stdout)
         assert "warning: planner_log_change runs with its owner's rights" in result.stdout
-        data = json.loads(run_cli("--db", pg.url(eve), "db", "status", "--json").stdout)
+        data = json.loads(invoke("--db", pg.url(eve), "db", "status", "--json").stdout)
         assert data["security"]["ok"] is False
-        assert run_cli("--db", pg.url(), "db", "init").returncode == 0
-        assert "Security setup: ok" in run_cli("--db", pg.url(eve), "db", "status").stdout
+        assert invoke("--db", pg.url(), "db", "init").returncode == 0
+        assert "Security setup: ok" in invoke("--db", pg.url(eve), "db", "status").stdout
 
 
 def test_an_admin_without_createrole_still_gets_a_safe_setup_and_a_warning(pg_server):
@@ -985,7 +985,7 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
         assert any(n.get("Relation Name") == "placement" and "Index Name" in n
                    and n.get("Rows Removed by Filter", 0) == 3 for n in nodes), nodes
         # a user opening it is warned; db status says the tables are readable
-        result = run_cli("--db", pg.url(eve), "db", "status")
+        result = invoke("--db", pg.url(eve), "db", "status")
         assert "team schema 2" in result.stdout and "can be read by every" in result.stdout
         with logged_in(pg, eve):  # ann's rows stay out of reach meanwhile
             assert contacts.get_contact(people[0]).ring is None

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from planner.domain.errors import DatabaseProblem
-from tests.helpers.cli import ok, refused, run_cli
+from tests.helpers.cli import invoke, ok, refused
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
@@ -63,12 +63,12 @@ def made(tmp_path_factory):
             env.setenv(name, str(root / name.lower()))
         db = root / "made" / "planner.db"
         db.parent.mkdir()
-        ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
-        ok(run_cli("contacts", "add", "Grace Hopper", db=db))
-        ok(run_cli("log", "Ada", "email", "--note", "sent the draft", db=db))
-        ok(run_cli("note", "Ada", "Prefers mornings", db=db))
+        ok(invoke("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
+        ok(invoke("contacts", "add", "Grace Hopper", db=db))
+        ok(invoke("log", "Ada", "email", "--note", "sent the draft", db=db))
+        ok(invoke("note", "Ada", "Prefers mornings", db=db))
         backup = root / "made" / "backup.db"
-        ok(run_cli("backup", "-o", str(backup), db=db))
+        ok(invoke("backup", "-o", str(backup), db=db))
     return db, backup
 
 
@@ -162,12 +162,12 @@ def test_a_tampered_backup_is_refused_and_the_database_is_unchanged(made, curren
     tamper(bad, statements)
     before = folder_state(current)
 
-    line = refused(run_cli("restore", str(bad), db=current), "cannot restore: ")
+    line = refused(invoke("restore", str(bad), db=current), "cannot restore: ")
     assert line == f"planner: cannot restore: backup.db {named}; nothing was changed"
     assert folder_state(current) == before  # no byte changed, no pre-restore copy made
 
     tampered = sha(bad)
-    line = refused(run_cli("rings", db=bad), "so it will not be opened", "left untouched")
+    line = refused(invoke("rings", db=bad), "so it will not be opened", "left untouched")
     assert f"{bad} {named}" in line
     assert sha(bad) == tampered and not Path(f"{bad}-wal").exists()
 
@@ -177,7 +177,7 @@ def test_db_encrypt_refuses_a_tampered_database_so_the_trigger_cannot_survive(ma
     shutil.copyfile(made[1], bad)
     tamper(bad, TAMPERING["trigger deleting notes on e-mail"][0])
     tampered = sha(bad)
-    line = refused(run_cli("db", "encrypt", db=bad), "has a trigger `wipe`")
+    line = refused(invoke("db", "encrypt", db=bad), "has a trigger `wipe`")
     assert "so it will not be encrypted; nothing was changed" in line
     assert sha(bad) == tampered
 
@@ -199,7 +199,7 @@ def encrypted(made, tmp_path, monkeypatch):
     encryption.encrypt(db, key)
     passphrase = encryption.recovery_passphrase(key) + "\n"
     backup = tmp_path / "encrypted-backup.db"
-    ok(run_cli("--passphrase-stdin", "backup", "-o", str(backup), db=db, input=passphrase))
+    ok(invoke("--passphrase-stdin", "backup", "-o", str(backup), db=db, input=passphrase))
     assert encryption.file_state(backup) == "encrypted"
     return db, backup, key, passphrase
 
@@ -212,23 +212,23 @@ def test_a_trigger_hidden_in_an_encrypted_backup_is_refused(encrypted, tmp_path)
     conn.execute("CREATE TRIGGER wipe AFTER INSERT ON touchpoint BEGIN DELETE FROM note; END")
     conn.close()
     before = folder_state(db)
-    line = refused(run_cli("--passphrase-stdin", "restore", str(backup), db=db, input=passphrase))
+    line = refused(invoke("--passphrase-stdin", "restore", str(backup), db=db, input=passphrase))
     assert line == ("planner: cannot restore: encrypted-backup.db has a trigger `wipe` that "
                     "Mentorship Planner does not make; nothing was changed")
     assert folder_state(db) == before
-    refused(run_cli("--passphrase-stdin", "rings", db=backup, input=passphrase),
+    refused(invoke("--passphrase-stdin", "rings", db=backup, input=passphrase),
             "has a trigger `wipe`", "left untouched")
 
 
 def test_an_encrypted_backup_made_by_the_app_is_restored(encrypted):
     db, backup, _key, passphrase = encrypted
-    ok(run_cli("--passphrase-stdin", "contacts", "add", "Later", db=db, input=passphrase))
-    ok(run_cli("--passphrase-stdin", "restore", str(backup), db=db, input=passphrase))
-    out = ok(run_cli("--passphrase-stdin", "contacts", "list", "--json", db=db, input=passphrase))
+    ok(invoke("--passphrase-stdin", "contacts", "add", "Later", db=db, input=passphrase))
+    ok(invoke("--passphrase-stdin", "restore", str(backup), db=db, input=passphrase))
+    out = ok(invoke("--passphrase-stdin", "contacts", "list", "--json", db=db, input=passphrase))
     assert sorted(c["name"] for c in json.loads(out)) == ["Ada Lovelace", "Grace Hopper"]
     # decrypted again, the file is still one of ours
-    ok(run_cli("--passphrase-stdin", "db", "decrypt", db=db, input=passphrase))
-    ok(run_cli("restore", str(db), db=db.with_name("elsewhere.db")))
+    ok(invoke("--passphrase-stdin", "db", "decrypt", db=db, input=passphrase))
+    ok(invoke("restore", str(db), db=db.with_name("elsewhere.db")))
 
 
 # ---------------------------------------------------------- the app's own files
@@ -236,47 +236,47 @@ def test_an_encrypted_backup_made_by_the_app_is_restored(encrypted):
 
 def test_a_backup_of_the_app_restores_and_a_restored_database_backs_up_and_restores(made, current,
                                                                                    tmp_path):
-    ok(run_cli("contacts", "add", "Linus", db=current))
-    out = ok(run_cli("restore", str(made[1]), db=current))
+    ok(invoke("contacts", "add", "Linus", db=current))
+    out = ok(invoke("restore", str(made[1]), db=current))
     assert "Restored" in out and names_in(current) == ["Ada Lovelace", "Grace Hopper"]
     again = tmp_path / "again.db"
-    ok(run_cli("backup", "-o", str(again), db=current))
-    ok(run_cli("restore", str(again), db=tmp_path / "second" / "planner.db"))
-    ok(run_cli("rings", db=tmp_path / "second" / "planner.db"))
+    ok(invoke("backup", "-o", str(again), db=current))
+    ok(invoke("restore", str(again), db=tmp_path / "second" / "planner.db"))
+    ok(invoke("rings", db=tmp_path / "second" / "planner.db"))
 
 
 @pytest.mark.parametrize("fixture", sorted(SCHEMAS.glob("planner-v*.db")), ids=lambda p: p.stem)
 def test_every_older_schema_version_opens_and_restores(fixture, current, tmp_path):
     mine = tmp_path / fixture.name
     shutil.copyfile(fixture, mine)
-    ok(run_cli("restore", str(mine), db=current))  # as a backup
-    ok(run_cli("rings", db=current))
+    ok(invoke("restore", str(mine), db=current))  # as a backup
+    ok(invoke("rings", db=current))
     opened = tmp_path / "opened" / "planner.db"  # and opened directly with --db
     opened.parent.mkdir()
     shutil.copyfile(fixture, opened)
-    ok(run_cli("rings", db=opened))
+    ok(invoke("rings", db=opened))
 
 
 def test_the_demo_database_and_a_json_import_restore(current, tmp_path):
     demo = tmp_path / "demo.db"
-    ok(run_cli("demo", "--contacts", "30", "--touchpoints", "60", "--seed", "3", db=demo))
-    ok(run_cli("restore", str(demo), db=current))
+    ok(invoke("demo", "--contacts", "30", "--touchpoints", "60", "--seed", "3", db=demo))
+    ok(invoke("restore", str(demo), db=current))
     assert len(names_in(current)) == 30
     export = tmp_path / "everything.json"
-    ok(run_cli("export", "--format", "json", "-o", str(export), db=current))
+    ok(invoke("export", "--format", "json", "-o", str(export), db=current))
     imported = tmp_path / "imported.db"
-    ok(run_cli("import", str(export), db=imported))
-    ok(run_cli("restore", str(imported), db=tmp_path / "fresh" / "planner.db"))
+    ok(invoke("import", str(export), db=imported))
+    ok(invoke("restore", str(imported), db=tmp_path / "fresh" / "planner.db"))
     assert len(names_in(tmp_path / "fresh" / "planner.db")) == 30
 
 
 def test_restoring_a_real_backup_over_a_tampered_database_replaces_it(made, current):
     tamper(current, TAMPERING["trigger deleting notes on e-mail"][0])
-    refused(run_cli("rings", db=current), "has a trigger `wipe`")
-    ok(run_cli("restore", str(made[1]), db=current))
+    refused(invoke("rings", db=current), "has a trigger `wipe`")
+    ok(invoke("restore", str(made[1]), db=current))
     assert "wipe" not in schema_names(current)
-    ok(run_cli("log", "Ada", "email", "--note", "again", db=current))
-    ok(run_cli("timeline", "Ada", db=current))
+    ok(invoke("log", "Ada", "email", "--note", "again", db=current))
+    ok(invoke("timeline", "Ada", db=current))
     (kept,) = (current.parent / "backups").glob("*-pre-restore.db")
     assert "wipe" in schema_names(kept)  # the evidence is kept, never opened by the app
 
