@@ -14,7 +14,7 @@ from planner.domain.errors import ConflictError, NotFound, PlannerError
 from planner.domain.timeline import EntryType
 from planner.services import contacts
 from planner.services import touchpoints as svc
-from tests.helpers.cli import as_json, ok, refused, run_cli
+from tests.helpers.cli import as_json, invoke, ok, refused
 from tests.postgres.conftest import logged_in
 
 T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
@@ -169,13 +169,13 @@ def test_bob_cannot_share_unshare_edit_or_delete_alices_note(alices_note):
         assert svc.get_note(note.id).shared
     assert pg.sql("SELECT text, shared, version FROM note") == [
         ("alice's thoughts on Ada", True, 2)]
-    refused(run_cli("--db", pg.url(bob), "note-share", str(note.id), "--private"),
+    refused(invoke("--db", pg.url(bob), "note-share", str(note.id), "--private"),
             "only its author can make this note private")
-    result = as_json(run_cli("--db", pg.url(alice), "note-share", f"note:{note.id}",
+    result = as_json(invoke("--db", pg.url(alice), "note-share", f"note:{note.id}",
                              "--private", "--json"))
     assert (result["author"], result["shared"], result["version"]) == (alice, False, 3)
-    refused(run_cli("--db", pg.url(bob), "note-share", str(note.id)), f"no note with id {note.id}")
-    assert "shared with the team" in ok(run_cli("--db", pg.url(alice), "note-share",
+    refused(invoke("--db", pg.url(bob), "note-share", str(note.id)), f"no note with id {note.id}")
+    assert "shared with the team" in ok(invoke("--db", pg.url(alice), "note-share",
                                                 str(note.id)))
 
 

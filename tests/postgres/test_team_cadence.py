@@ -18,7 +18,7 @@ from planner.services.placement import move_contact
 from planner.services.settings import cadences
 from planner.storage import contacts_repo, migrations, postgres
 from planner.storage.database import open_database
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import invoke
 from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
@@ -117,12 +117,12 @@ def test_undoing_and_redoing_an_add_keeps_the_users_cadence(team):
 
 def test_the_cli_sets_the_connected_users_cadence(team):
     pg, alice, bob = team
-    added = run_cli("--db", pg.url(alice), "contacts", "add", "Grace Hopper", "--ring", "inner")
+    added = invoke("--db", pg.url(alice), "contacts", "add", "Grace Hopper", "--ring", "inner")
     assert added.returncode == 0, added.stderr
-    edited = run_cli("--db", pg.url(alice), "contacts", "edit", "Grace Hopper", "--cadence", "5")
+    edited = invoke("--db", pg.url(alice), "contacts", "edit", "Grace Hopper", "--cadence", "5")
     assert edited.returncode == 0, edited.stderr
-    mine = run_cli("--db", pg.url(alice), "contacts", "show", "Grace Hopper", "--json")
-    theirs = run_cli("--db", pg.url(bob), "contacts", "show", "Grace Hopper", "--json")
+    mine = invoke("--db", pg.url(alice), "contacts", "show", "Grace Hopper", "--json")
+    theirs = invoke("--db", pg.url(bob), "contacts", "show", "Grace Hopper", "--json")
     assert json.loads(mine.stdout)["cadence_days"] == 5
     assert json.loads(theirs.stdout)["cadence_days"] is None
 

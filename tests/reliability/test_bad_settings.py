@@ -15,7 +15,7 @@ import pytest
 
 from planner.domain.errors import InvalidInput
 from planner.services import setting_rules
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
 
 DEEP = "[" * 100_000 + "]" * 100_000
 BAD = {
@@ -44,8 +44,8 @@ def plant(db: Path, key: str, text: str) -> None:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("settings") / "seed.db"
-    ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
-    ok(run_cli("log", "Ada Lovelace", "coffee", "--minutes", "30", db=db))
+    ok(invoke("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
+    ok(invoke("log", "Ada Lovelace", "coffee", "--minutes", "30", db=db))
     return db
 
 
@@ -61,14 +61,14 @@ def test_every_command_works_on_the_defaults(db, key, text):
     plant(db, key, text)
     reader = READ_BY.get(key, "goals")
     for command in ((reader,), ("stats",)) if reader != "stats" else (("stats",), ("rings",)):
-        result = run_cli(*command, db=db)
+        result = invoke(*command, db=db)
         out = ok(result)
         assert out
         warnings = [line for line in result.stderr.splitlines() if "warning" in line]
         if READ_BY.get(key) == command[0]:
             assert len(warnings) == 1 and key in warnings[0], (command, result.stderr)
         assert len(warnings) <= 1, result.stderr
-    assert "Ada Lovelace" in ok(run_cli("rings", db=db))
+    assert "Ada Lovelace" in ok(invoke("rings", db=db))
 
 
 def test_the_window_opens_on_a_crafted_capacity(qtbot, db):

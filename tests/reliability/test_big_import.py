@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from planner.services import contacts, importing
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
 
 MEASURE = """
 import resource, subprocess, sys
@@ -107,9 +107,9 @@ def test_memory_per_row_stays_small(tmp_path):
 def test_the_imported_rows_are_all_there(tmp_path):
     db = tmp_path / "planner.db"
     path = big_csv(tmp_path / "rows.csv", 2_000)
-    assert "2000 would be added" in ok(run_cli("import", str(path), "--dry-run", db=db))
-    assert "2000 added" in ok(run_cli("import", str(path), db=db))
-    people = json.loads(ok(run_cli("contacts", "list", "--json", db=db)))
+    assert "2000 would be added" in ok(invoke("import", str(path), "--dry-run", db=db))
+    assert "2000 added" in ok(invoke("import", str(path), db=db))
+    people = json.loads(ok(invoke("contacts", "list", "--json", db=db)))
     assert len(people) == 2000 and people[0]["name"].startswith("Person Number")
 
 

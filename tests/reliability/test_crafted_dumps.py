@@ -22,7 +22,7 @@ from planner.services.exporting import import_json
 from planner.storage import dump
 from planner.storage.database import open_database
 from planner.storage.models import db_proxy
-from tests.helpers.cli import ok, refused, run_cli
+from tests.helpers.cli import invoke, ok, refused
 from tests.unit.test_exporting import build_everything
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -128,19 +128,19 @@ def test_the_cli_refuses_with_one_line_and_writes_nothing(good, tmp_path, change
     db = tmp_path / "new.db"
     path = dump_file(tmp_path, changed(good, change))
     for extra in ([], ["--dry-run"]):
-        refused(run_cli("import", str(path), *extra, db=db), words)
-    assert ok(run_cli("contacts", "list", db=db)).strip() in ("", "No people yet.") or \
-        "Ada" not in ok(run_cli("contacts", "list", db=db))
-    ok(run_cli("rings", db=db))  # settings untouched: rings still works
+        refused(invoke("import", str(path), *extra, db=db), words)
+    assert ok(invoke("contacts", "list", db=db)).strip() in ("", "No people yet.") or \
+        "Ada" not in ok(invoke("contacts", "list", db=db))
+    ok(invoke("rings", db=db))  # settings untouched: rings still works
 
 
 def test_deep_nesting_is_refused_not_a_crash(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text('{"format": "mentorship-planner-dump", "version": 1, "contacts": '
                     + DEEP + "}", encoding="utf-8")
-    refused(run_cli("import", str(path), db=tmp_path / "new.db"), "nested too deeply")
+    refused(invoke("import", str(path), db=tmp_path / "new.db"), "nested too deeply")
     path.write_text(DEEP, encoding="utf-8")
-    refused(run_cli("import", str(path), "--format", "json", db=tmp_path / "new.db"),
+    refused(invoke("import", str(path), "--format", "json", db=tmp_path / "new.db"),
             "nested too deeply")
 
 

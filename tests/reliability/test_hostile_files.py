@@ -16,7 +16,7 @@ import pytest
 
 from planner.domain.errors import InvalidInput
 from planner.importers.user_file import read_user_file
-from tests.helpers.cli import ok, refused, run_cli
+from tests.helpers.cli import invoke, ok, refused
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special
 @pytest.fixture
 def db(tmp_path) -> Path:
     path = tmp_path / "planner.db"
-    ok(run_cli("contacts", "add", "Ada Lovelace", "--email", "ada@example.org", db=path))
+    ok(invoke("contacts", "add", "Ada Lovelace", "--email", "ada@example.org", db=path))
     return path
 
 
@@ -55,9 +55,9 @@ def specials(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 @pytest.mark.parametrize("extra", [[], ["--dry-run"], ["--format", "json"], ["--format", "csv"]])
 def test_import_refuses_special_files_with_one_line(tmp_path, db, which, extra):
     path, words = specials(tmp_path)[which]
-    line = refused(run_cli("import", str(path), *extra, db=db), words)
+    line = refused(invoke("import", str(path), *extra, db=db), words)
     assert line.startswith("planner:") or words in line
-    assert "ada@example.org" in ok(run_cli("contacts", "list", db=db))
+    assert "ada@example.org" in ok(invoke("contacts", "list", db=db))
     assert not list((tmp_path / "backups").glob("*pre-import*"))
 
 
@@ -66,7 +66,7 @@ def test_a_socket_is_refused(tmp_path, db):
     server = socket.socket(socket.AF_UNIX)
     try:
         server.bind(str(path))
-        refused(run_cli("import", str(path), db=db), "is a socket")
+        refused(invoke("import", str(path), db=db), "is a socket")
     finally:
         server.close()
 

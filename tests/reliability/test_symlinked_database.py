@@ -11,7 +11,7 @@ import json
 import pytest
 
 from planner.storage import encryption
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
 from tests.helpers.encrypted import SECRET, assert_encrypted_on_disk
 
 
@@ -22,24 +22,24 @@ def linked(tmp_path):
     real = real_dir / "planner.db"
     link = tmp_path / "planner.db"
     link.symlink_to(real)
-    ok(run_cli("contacts", "add", "Ada Lovelace", "--notes", SECRET, db=link))
+    ok(invoke("contacts", "add", "Ada Lovelace", "--notes", SECRET, db=link))
     return link, real
 
 
 def _names(db) -> list[str]:
-    return [c["name"] for c in json.loads(ok(run_cli("contacts", "list", "--json", db=db)))]
+    return [c["name"] for c in json.loads(ok(invoke("contacts", "list", "--json", db=db)))]
 
 
 def test_encrypting_through_a_link_encrypts_the_real_file_and_keeps_the_link(linked, monkeypatch):
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     link, real = linked
-    out = ok(run_cli("--passphrase-stdin", "db", "encrypt", "--own-passphrase", db=link,
+    out = ok(invoke("--passphrase-stdin", "db", "encrypt", "--own-passphrase", db=link,
                      input="violet tugboat minnow lantern\n"))
     assert "ncrypted" in out
     assert link.is_symlink() and link.resolve() == real
     assert_encrypted_on_disk(real)
     assert encryption.check_key(real, "violet tugboat minnow lantern")
-    names = json.loads(ok(run_cli("--passphrase-stdin", "contacts", "list", "--json", db=link,
+    names = json.loads(ok(invoke("--passphrase-stdin", "contacts", "list", "--json", db=link,
                                   input="violet tugboat minnow lantern\n")))
     assert [c["name"] for c in names] == ["Ada Lovelace"]
 
@@ -47,9 +47,9 @@ def test_encrypting_through_a_link_encrypts_the_real_file_and_keeps_the_link(lin
 def test_restoring_through_a_link_restores_the_real_file(linked, tmp_path):
     link, real = linked
     copy = tmp_path / "copy.db"
-    ok(run_cli("backup", "-o", str(copy), db=link))
-    ok(run_cli("contacts", "add", "Grace Hopper", db=link))
-    ok(run_cli("restore", str(copy), db=link))
+    ok(invoke("backup", "-o", str(copy), db=link))
+    ok(invoke("contacts", "add", "Grace Hopper", db=link))
+    ok(invoke("restore", str(copy), db=link))
     assert link.is_symlink() and link.resolve() == real
     assert _names(real) == ["Ada Lovelace"] == _names(link)
     assert (real.parent / "backups").is_dir()  # the pre-restore copy is beside the real file
@@ -57,6 +57,6 @@ def test_restoring_through_a_link_restores_the_real_file(linked, tmp_path):
 
 def test_backups_of_a_linked_database_live_beside_the_real_file(linked):
     link, real = linked
-    ok(run_cli("backup", db=link))
+    ok(invoke("backup", db=link))
     assert list((real.parent / "backups").glob("planner-*.db"))
     assert not (link.parent / "backups").exists()
