@@ -17,7 +17,6 @@ from planner.document import snooze_commands as snoozes
 from planner.document.commands import (
     AddContactCommand,
     EditContactCommand,
-    MoveCommand,
     RemoveContactCommand,
 )
 from planner.document.photo_commands import SetPhotoCommand
@@ -65,13 +64,9 @@ class Editing:
 
     def move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
              swap_with: int | None = None) -> bool:
-        """Move, swap, reorder or unplace: the window says what happened (``moved``)."""
-        command = MoveCommand(self.document, contact_id, ring, position, swap_with)
-        if not self._push(command):
-            return False
-        if command.done:
-            self.document.moved.emit(command.done)
-        return True
+        """Move, swap, reorder or unplace: the window says what happened (``moved``).
+        (The document's own ``move`` builds the command; the placement rules stay there.)"""
+        return self.document.move(contact_id, ring, position=position, swap_with=swap_with)
 
     def set_photo(self, contact_id: int, photo: bytes | None) -> bool:
         """Give a person a picture (a thumbnail already made), or remove it (None)."""

@@ -555,9 +555,10 @@ class CaptureSourcesDialog(QDialog):
                                              else "reviewed first."), source.id)
 
     def store_addresses(self) -> None:
-        parts = [p.strip() for p in self.addresses.text().replace(";", ",").split(",")]
+        from planner.domain.fields import split_items
+
         try:
-            stored = svc.set_own_addresses([p for p in parts if p])
+            stored = svc.set_own_addresses(split_items(self.addresses.text()))
         except PlannerError as exc:
             self.status.setText(str(exc))
             return

@@ -198,7 +198,7 @@ class Reminders(QObject):
         contact = self.document.contact(contact_id)
         if contact is None or contact.ring is None:
             return False
-        return self.document.move(contact_id, contact.ring.demoted())
+        return self.document.editing.move(contact_id, contact.ring.demoted())
 
     # -- closing to the tray ---------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:

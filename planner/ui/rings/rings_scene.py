@@ -199,12 +199,13 @@ class RingsScene(QGraphicsScene):
         if ring is None:
             if contact.ring is None:
                 return False
-            return self.document.move(contact_id, None)
+            return self.document.editing.move(contact_id, None)
         try:  # the domain's rules (planner.domain.rings.plan_move): only ask and show
             self.document.plan_move(contact_id, ring)
         except RingFull:
             if target is not None and target.ring == ring:
-                return self.document.move(contact_id, ring, swap_with=target.contact_id)
+                return self.document.editing.move(contact_id, ring,
+                                                  swap_with=target.contact_id)
             self.document.message.emit(self.full_ring_text(ring))
             return False
         except PlannerError as exc:
@@ -217,7 +218,7 @@ class RingsScene(QGraphicsScene):
             position = index_at_angle(point.x(), point.y(), len(others))
         if contact.ring == ring and position == contact.position:
             return False
-        return self.document.move(contact_id, ring, position=position)
+        return self.document.editing.move(contact_id, ring, position=position)
 
     def full_ring_text(self, ring: Ring) -> str:
         count, cap = self.document.fill()[ring]

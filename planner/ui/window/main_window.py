@@ -326,13 +326,13 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_message(str(exc))
             return
-        self.document.move(contact.id, target)
+        self.document.editing.move(contact.id, target)
         self.select(contact.id)
 
     def _unplace_current(self) -> None:
         contact = self.document.contact(self.current_id) if self.current_id else None
         if contact is not None and contact.ring is not None:
-            self.document.move(contact.id, None)
+            self.document.editing.move(contact.id, None)
             self.select(contact.id)
 
     def add_contact(self):
