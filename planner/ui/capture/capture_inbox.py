@@ -1,7 +1,7 @@
 """The review inbox of captured touchpoints (issue 24): what calendars and mail proposed,
 waiting for a yes or a no. Enter accepts, Delete rejects, "Accept all for <person>"
 takes a person's whole pile; kind, time, length and note can be changed before accepting.
-Every accept or reject is one undo step of the window (planner.document.capture_commands).
+Every accept or reject is one undo step of the window (document.editing).
 
 ``install(window)`` adds the menu action and the status-bar badge; the inbox itself is
 built the first time it is shown (nothing of it at start-up but one count, after the
