@@ -223,3 +223,33 @@ def test_the_tray_count_follows_a_touch_without_reading_everyone(qtbot, window, 
     assert cache.full_reads == reads
     window.document.undo()
     assert window.reminders.tray.count == len(due_before)
+
+
+def test_a_change_made_elsewhere_reads_again_only_what_its_tables_can_change(
+        qtbot, window, people):
+    """What TeamSync hands the document for a teammate's commit (the tables written per
+    person): a touch is a new last touch (no re-read for This week), a note is read
+    again (the latest note); every view ends as one built afresh."""
+    from planner.services import touchpoints
+
+    document, cache = window.document, window.focus.cache
+    ada, grace = people["Ada Lovelace"], people["Grace Hopper"]
+    histories = []
+    document.timeline_changed.connect(histories.append)
+    partial = cache.partial_reads
+
+    touchpoints.log_touchpoint(grace, "call", minutes=5, note="from the laptop")
+    document.changed_elsewhere({grace: {"touchpoint"}})
+    assert histories == [[grace]]  # the timelines re-read it (not itemised)
+    assert cache.partial_reads == partial  # the last touch came with the person
+    assert focus_ids(window) == fresh_focus_ids(window)
+    assert model_rows(window.activity.model) == fresh_rows(window, None)
+
+    touchpoints.add_note(ada, "Met at the conference")
+    document.changed_elsewhere({ada: {"note"}})
+    assert cache.partial_reads == partial + 1
+    assert cache.candidates[ada].latest_note == "Met at the conference"
+    assert model_rows(window.person.timeline_model) == fresh_rows(window, ada)
+
+    document.changed_elsewhere({ada: {"placement"}})  # a reorder elsewhere: no history
+    assert histories == [[grace], [ada]]
