@@ -182,6 +182,7 @@ from planner.services.contacts import clean_fields, list_contacts
 from planner.services.setting_rules import clean_setting
 from planner.storage import dump, migrations
 from planner.storage.atomic_file import write_private
+from planner.storage.failures import Failure, classify
 from planner.storage.fields import JSONField, UTCDateTimeField
 from planner.storage.models import ContactRow, SettingRow, db_proxy
 
@@ -393,7 +394,7 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
                 "imported"
             ) from None
         except DatabaseError as exc:  # a team database: rows of another planner user
-            if "row-level security" not in str(exc):
+            if classify(exc) is not Failure.PERMISSION_DENIED:  # 42501, in any language
                 raise
             raise InvalidInput(
                 "the export holds rings or private notes of other planner users, which only "
@@ -414,9 +415,10 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 def _integrity_reason(exc: IntegrityError) -> str:
     text = str(exc)
-    if "FOREIGN KEY" in text:
+    failure = classify(exc)  # by SQLite's extended code / SQLSTATE 23503, 23505
+    if failure is Failure.FOREIGN_KEY:
         return "a row refers to a person who is not in it"
-    if "UNIQUE" in text:
+    if failure is Failure.DUPLICATE:
         return f"two rows clash: {text.removeprefix('UNIQUE constraint failed: ')}"
     return text
 
