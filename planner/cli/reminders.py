@@ -53,7 +53,9 @@ def _due_line(person) -> str:
     if person.status == "never":
         state = "never contacted"
     elif person.days_overdue:
-        state = f"overdue {person.days_overdue} day{'s' if person.days_overdue != 1 else ''}"
+        from planner.domain.formatting import overdue_text
+
+        state = overdue_text(person.days_overdue)
     else:
         state = "due today"
     return f"{person.name} ({person.ring}) — {state} — {person.action}"

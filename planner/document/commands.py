@@ -204,9 +204,6 @@ class RemoveContactCommand(DocumentCommand):
 
 
 def _field_value(contact, key: str):
-    value = getattr(contact, key)
-    if key == "birthday":
-        return value.iso() if value else ""
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+    from planner.domain.fields import field_value
+
+    return field_value(contact, key)
