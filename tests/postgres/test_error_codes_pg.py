@@ -49,6 +49,17 @@ def test_a_wrong_password_is_known_in_german(german):
     assert "wrong-pw" not in str(problem)
 
 
+def test_opening_the_team_database_says_the_same(german):
+    """What the window's start and switch get from open_database (app.run_gui,
+    switching.reopen_last_team_database ask needs_team_password of it)."""
+    from planner.storage.database import open_database
+
+    url = german.url("ada", None)
+    with pytest.raises(CannotConnect) as caught:
+        open_database(url, password="wrong-pw")
+    assert caught.value.failure is Failure.AUTH_FAILED and needs_team_password(url, caught.value)
+
+
 def test_no_password_at_all_is_known(german):
     problem = _refusal(german.url("ada", None))
     assert problem.failure is Failure.NO_PASSWORD
