@@ -113,6 +113,15 @@ class NodeItem(QGraphicsObject):
     def contact(self) -> Contact:
         return self._contact
 
+    def set_place(self, contact: Contact) -> bool:
+        """The same person in a new place (a reorder): nothing drawn changes unless their
+        ring or details did too (then as set_contact). False if nothing drawn changed."""
+        if (contact.name, contact.ring, contact.last_touch, contact.cadence_days) \
+                == self._shown:
+            self._contact = contact
+            return False
+        return self.set_contact(contact)
+
     def set_contact(self, contact: Contact) -> bool:
         """Show ``contact``; False if nothing drawn changed (a new place around the ring)."""
         ring_of = contact.ring or self.ring

@@ -86,7 +86,8 @@ class RingsScene(QGraphicsScene):
                     self._show_status(node, contact)
                     continue
                 # the document replaces a changed contact; a new place alone shows nothing new
-                if node.contact is not contact and node.set_contact(contact):
+                # (a picture comes with contacts_changed, see _update_contacts)
+                if node.contact is not contact and node.set_place(contact):
                     self._show_status(node, contact)
                 node.move_to_slot(QPointF(x, y), animate=self.animate)
             ids = [c.id for c in members]
