@@ -836,6 +836,18 @@ def schema_version(db: PostgresqlDatabase) -> int:
     return int(value) if value and value.isdigit() else 0
 
 
+def version_at(url: str, password: str | None = None) -> int:
+    """Connect to ``url`` (``password``, else the keyring's), read its planner schema
+    version (0: no planner tables), close. CannotConnect / DatabaseProblem say why not."""
+    db = connect(url, password)
+    try:
+        return schema_version(db)
+    except peewee.DatabaseError as exc:
+        raise DatabaseProblem(f"{redact_url(url)} cannot be read: {_first_line(exc)}") from None
+    finally:
+        db.close()
+
+
 def read_team_schema(db: PostgresqlDatabase) -> int:
     """The team setup's version (0: none yet; 1: made before it was counted)."""
     if schema_version(db) == 0:

@@ -77,20 +77,9 @@ def try_connection(url: str, password: str | None, remember: bool) -> Checked:
     """Connect (``password``, else the keyring's, else none), read the schema version,
     close; then keep ``password`` in the keyring if ``remember``. May block: call it off
     the GUI thread. DatabaseProblem with one line saying why it does not do."""
-    import peewee
-
     from planner.storage import migrations, postgres
-    from planner.storage.models import PlannerMeta
 
-    db = postgres.connect(url, password or None)  # its message never holds a password
-    try:
-        version = _schema_version(db, PlannerMeta._meta.table_name)
-    except peewee.DatabaseError as exc:
-        text = str(exc).strip().splitlines()
-        raise DatabaseProblem(f"{redact_url(url)} cannot be read: "
-                              f"{text[0] if text else type(exc).__name__}") from None
-    finally:
-        db.close()
+    version = postgres.version_at(url, password or None)  # no message holds a password
     if version == 0:
         raise DatabaseProblem(f"this database has no planner tables yet; an admin creates them "
                               f"with: planner --db '{redact_url(url)}' db init")
@@ -106,16 +95,6 @@ def try_connection(url: str, password: str | None, remember: bool) -> Checked:
     except secrets.SecretStoreUnavailable as exc:
         return Checked(stored=False, not_stored=exc.reason or str(exc))
     return Checked(stored=True)
-
-
-def _schema_version(db, table: str) -> int:
-    """As ``migrations.read_version``, on ``db`` itself: the models are bound to the open
-    window's database (one proxy per process), so they cannot be used here."""
-    if not db.table_exists(table):
-        return 0
-    row = db.execute_sql(f"SELECT value FROM {table} WHERE key = %s",
-                         ("schema_version",)).fetchone()
-    return int(row[0]) if row else 0
 
 
 def read_recent(settings: QSettings) -> list[str]:
