@@ -9,6 +9,7 @@ from peewee import JOIN, Case, Expression, IntegrityError, fn
 
 from planner.domain.contact import Birthday, Contact
 from planner.domain.rings import Ring
+from planner.storage.backend import backend_for
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     CadenceOverrideRow,
@@ -28,7 +29,8 @@ def who(owner: str = OWNER) -> str:
     """The owner column value of ``owner``: "" means the connected user, which on a team
     database is the login role (planner.storage.postgres sets ``planner_user``)."""
     if owner == OWNER:
-        return getattr(db_proxy.obj, "planner_user", OWNER)
+        db = db_proxy.obj
+        return backend_for(db).current_user() if db is not None else OWNER
     return owner
 
 
