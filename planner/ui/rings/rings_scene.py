@@ -184,8 +184,9 @@ class RingsScene(QGraphicsScene):
             own = contact.ring if contact is not None else None
             person = self.node_at(point, exclude=contact_id)
             target = self._ring_for_drop(point, own, person)
-            refusing = (target is not None and target != own and self.document.is_full(target)
-                        and (person is None or person.ring != target))
+            refusing = (target is not None and target != own
+                        and (person is None or person.ring != target)
+                        and self._refuses(contact_id, target))
         for ring, item in self.rings.items():
             item.set_highlighted(point is not None and ring == target, refusing)
 
@@ -221,6 +222,19 @@ class RingsScene(QGraphicsScene):
             return False
         return self.document.editing.move(contact_id, ring, position=position)
 
+    def _refuses(self, contact_id: int | None, ring: Ring) -> bool:
+        """Would a plain move of ``contact_id`` onto ``ring`` be refused as full (the
+        domain's plan_move on what the window shows)? Nobody dragged: is it full."""
+        if contact_id is None:
+            return self.document.is_full(ring)
+        try:
+            self.document.plan_move(contact_id, ring)
+        except RingFull:
+            return True
+        except PlannerError:  # (not a fullness: the drop itself will say)
+            return False
+        return False
+
     def full_ring_text(self, ring: Ring) -> str:
         count, cap = self.document.fill()[ring]
         return f"The {ring.value} ring is full ({count}/{cap}) — drop onto someone to swap"
@@ -233,7 +247,7 @@ class RingsScene(QGraphicsScene):
         ring = self._ring_for_drop(point, contact.ring if contact else None, target)
         if ring is None or (contact is not None and contact.ring == ring):
             return ""
-        if not self.document.is_full(ring):
+        if not self._refuses(contact_id, ring):
             return ""
         if target is not None and target.ring == ring:
             return f"Swap with {target.name}"

@@ -80,8 +80,10 @@ class ActivityPanel(QWidget):
         ids = {c.id for c in self.document.ring_members(ring)} if ring is not None else None
         self.model.set_filters({kind} if kind else None, ids)
 
-    def _ring_members_changed(self) -> None:
-        if self.ring_filter.currentData() is not None:
+    def _ring_members_changed(self, rings: list | None = None, _ids: list | None = None) -> None:
+        """Filtered by a ring whose members changed: read again (another ring's: nothing)."""
+        ring = self.ring_filter.currentData()
+        if ring is not None and (rings is None or ring in rings):
             self.apply_filters()
 
     def run_search(self) -> None:
