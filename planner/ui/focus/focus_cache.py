@@ -4,7 +4,7 @@ This week and the tray's count rank the placed people (87 by default). Reading a
 them is one query with a dozen correlated subqueries, and evaluating each is the
 cadence, the channel and the suggested action: a change to some people re-reads and
 re-evaluates those people only. Everyone is read again when the document is reset or
-the last full read is more than a minute old (statuses move with the clock).
+the last full read is more than five minutes old (statuses move with the clock).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ from planner.domain.focus import (
 )
 from planner.domain.rings import RING_ORDER
 
-#: a full re-read at most this old is reused for a change to a few people
-MAX_AGE_S = 60.0
+#: a full re-read at most this old is reused for a change to a few people (the
+#: document's clock re-evaluates everyone's status as often; on a team database a full
+#: read costs about half a second: the latest-note subquery reads every note)
+MAX_AGE_S = 300.0
 #: tables whose change needs a person read again (the latest note, a snooze, the hints);
 #: their details and last touch come from the document's copy
 READ_AGAIN = frozenset({"note", "snooze", "win", "ask", "give", "stage_change", "setting"})
@@ -166,12 +168,12 @@ class FocusCache:
         """This week's ranked list from the items kept (as build_focus_list ranks it)."""
         self.update()
         start, end = week_bounds(week, self.tz)
-        assert self.moment is not None
+        now = datetime.now(UTC)  # (a snooze that ended since the last read is over)
         items = [item for cid, item in self.items.items()
-                 if not _snoozed(self.candidates[cid], self.moment)
+                 if not _snoozed(self.candidates[cid], now)
                  and (item.status is Status.NEVER or item.next_due <= end or item.birthday)]
         items.sort(key=rank_key)
-        return FocusList(week.year, week.week, start, end, self.moment, tuple(items))
+        return FocusList(week.year, week.week, start, end, now, tuple(items))
 
 
 def _snoozed(cand: FocusCandidate, moment: datetime) -> bool:
