@@ -25,6 +25,7 @@ class ClosedDatabase:
         from planner.storage.database import database_key
 
         self.document = document
+        _wait_for_daily_backup(document)
         database = document.database
         self.path: Path | None = database.path
         #: an encrypted database's key (None for a plain one): a restore keeps it
@@ -56,6 +57,14 @@ class ClosedDatabase:
 def close_for_work(document) -> ClosedDatabase:
     """Stop watching and close the window's connection (no worker may hold another)."""
     return ClosedDatabase(document)
+
+
+def _wait_for_daily_backup(document) -> None:
+    """The start's daily backup (planner.app.daily_backup) copies the file on a thread
+    with its own connection: the work waits for it rather than find the file in use."""
+    job = getattr(document.parent(), "daily_backup_job", None)
+    if job is not None and job.is_alive():
+        job.join()
 
 
 def _close(database, *_args) -> None:
