@@ -86,6 +86,7 @@ class SecurityController(QObject):
             self.window.show_message("The database is already encrypted")
             return None
         new = new_key()
+        assert new.recovery is not None  # a random key always comes with one
         dialog = RecoveryDialog(self.window, new.recovery)
         dialog.accepted.connect(lambda: self.encrypt(new))
         self.dialog = dialog

@@ -84,7 +84,7 @@ def export_format(path: Path, chosen_filter: str = "") -> str:
     for fmt, (text, _) in EXPORT_CHOICES.items():
         if chosen_filter and chosen_filter == text:
             return fmt
-    fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
-    if fmt is None and path.suffix:
+    by_suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
+    if by_suffix is None and path.suffix:
         raise InvalidInput(f"export as .json, .vcf or .csv, not {path.suffix}")
-    return fmt or "json"
+    return by_suffix or "json"

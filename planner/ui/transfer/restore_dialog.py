@@ -111,8 +111,9 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         layout.addWidget(self.buttons)
-        if backups:
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
         self._update()
 
     def selected_path(self) -> Path | None:
@@ -122,7 +123,7 @@ class RestoreDialog(QDialog):
     def select_path(self, path: Path) -> None:
         for i in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(i)
-            if Path(item.data(0, Qt.ItemDataRole.UserRole)) == Path(path):
+            if item is not None and Path(item.data(0, Qt.ItemDataRole.UserRole)) == Path(path):
                 self.list.setCurrentItem(item)
                 return
         raise KeyError(path)
