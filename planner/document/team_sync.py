@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 #: tables everyone's window shows (a teammate's change matters); the others are per user
 SHARED_TABLES = {"contact", "touchpoint", "note", "stage_change", "ask", "give", "win",
                  "setting"}
+#: this user's private tables whose change the rings alone show (re-read without a reload)
+PLACEMENT_TABLES = {"placement", "ring_move"}
 #: more people than this in one batch: re-read everything instead
 MANY = 200
 
@@ -188,7 +190,10 @@ class TeamSync(QObject):
         ids = {c.contact_id for c in relevant}
         # new, edited or removed people are re-read one by one (the views follow a
         # person appearing or going); settings change everyone's status
-        needs_all = (None in ids or len(ids) > MANY
+        # a move of this user's (placements are private: their notices name nobody) is
+        # the rings read again (87 rows), not everything
+        unnamed = {c.table for c in relevant if c.contact_id is None}
+        needs_all = (bool(unnamed - PLACEMENT_TABLES) or len(ids) > MANY
                      or any(c.table == "setting" for c in relevant))
         self._guarded(lambda: self._refresh(needs_all, sorted(i for i in ids if i is not None),
                                             relevant))
@@ -198,6 +203,8 @@ class TeamSync(QObject):
         if needs_all:
             self._reload()
             return
+        if any(c.contact_id is None for c in changes):  # own moves (see apply_pending)
+            d.refresh_placements()
         tables: dict[int, set[str]] = {cid: set() for cid in ids}
         for c in changes:
             if c.contact_id is not None:
