@@ -1,7 +1,7 @@
 """Undo commands for the review of captured touchpoints (issue 24): accepting makes
 ordinary touchpoints (and new people for candidates) — one undo step however many —,
-rejecting dismisses. ``accept_captured`` / ``reject_captured`` build and push them, so
-widgets never import the command classes."""
+rejecting dismisses. ``document.editing.accept_captured`` / ``reject_captured`` build and
+push them."""
 
 from __future__ import annotations
 
@@ -78,29 +78,3 @@ class RejectCapturedCommand(_CaptureCommand):
     def replay(self) -> None:
         svc.reject(self.proposal_ids)
         self.changed([], False)
-
-
-def _text(verb: str, proposals: list) -> str:
-    names = sorted({p.contact_name or p.candidate_email for p in proposals})
-    if len(proposals) == 1:
-        p = proposals[0]
-        return f"{verb} {p.kind} with {names[0]}"
-    who = names[0] if len(names) == 1 else f"{len(names)} people"
-    return f"{verb} {len(proposals)} captured touchpoints with {who}"
-
-
-def accept_captured(document, proposals: list, edits: dict[int, dict] | None = None) -> bool:
-    """Accept ``proposals`` (svc.Proposal objects) as one undo step; False if refused
-    (the document says why)."""
-    if not proposals:
-        return False
-    command = AcceptCapturedCommand(document, [p.id for p in proposals], edits,
-                                    _text("Accept", proposals))
-    return document.push(command)
-
-
-def reject_captured(document, proposals: list) -> bool:
-    if not proposals:
-        return False
-    return document.push(RejectCapturedCommand(document, [p.id for p in proposals],
-                                               _text("Reject", proposals)))

@@ -22,13 +22,21 @@ from planner.document.commands import (
 from planner.document.photo_commands import SetPhotoCommand
 from planner.document.settings_commands import ChangeRingSettingsCommand
 from planner.domain.errors import PlannerError
+from planner.domain.focus import local_zone
+from planner.domain.reminders import snooze_until
 from planner.domain.rings import Ring
+from planner.services import snoozes as snooze_svc
+from planner.services.contacts import now
 
 
 def snoozed_until(contact_id: int) -> datetime | None:
     """When the person's running snooze ends (a read, for the Snooze menus), else None;
     None too when the database cannot say (offline)."""
-    return snoozes.snoozed_until(contact_id)
+    try:
+        running = snooze_svc.active_snooze(contact_id)
+    except PlannerError:
+        return None
+    return running.until if running else None
 
 
 class Editing:
@@ -107,10 +115,18 @@ class Editing:
     # -- snoozes ---------------------------------------------------------------------------
     def snooze(self, contact_ids: list[int], duration: str | datetime) -> bool:
         """Snooze people for ``1d``/``3d``/``1w``/a date, or until a moment: one step."""
-        return snoozes.snooze(self.document, contact_ids, duration)
+        if not contact_ids:
+            return False
+        try:
+            until = (duration if isinstance(duration, datetime)
+                     else snooze_until(duration, now(), local_zone()))
+        except PlannerError as exc:
+            self.document.message.emit(str(exc))
+            return False
+        return self._push(snoozes.SnoozeCommand(self.document, contact_ids, until))
 
     def clear_snooze(self, contact_id: int) -> bool:
-        return snoozes.clear_snooze(self.document, contact_id)
+        return self._push(snoozes.ClearSnoozeCommand(self.document, contact_id))
 
     # -- advocacy --------------------------------------------------------------------------
     def set_stage(self, contact_id: int, stage: str, version: int | None = None) -> bool:
@@ -154,13 +170,30 @@ class Editing:
 
     # -- captured touchpoints (issue 24) ----------------------------------------------------
     def accept_captured(self, proposals: list, edits: dict[int, dict] | None = None) -> bool:
-        """Accept proposals (with the edits made before) as one undo step."""
-        return capture.accept_captured(self.document, proposals, edits)
+        """Accept proposals (svc.Proposal objects, with the edits made before accepting)
+        as one undo step, however many."""
+        if not proposals:
+            return False
+        return self._push(capture.AcceptCapturedCommand(
+            self.document, [p.id for p in proposals], edits, _captured_text("Accept", proposals)))
 
     def reject_captured(self, proposals: list) -> bool:
-        return capture.reject_captured(self.document, proposals)
+        if not proposals:
+            return False
+        return self._push(capture.RejectCapturedCommand(
+            self.document, [p.id for p in proposals], _captured_text("Reject", proposals)))
 
     @property
     def capture_signals(self) -> capture.CaptureSignals:
         """Told after every accept/reject and their undo/redo (the inbox and its badge)."""
         return capture.capture_signals(self.document)
+
+
+def _captured_text(verb: str, proposals: list) -> str:
+    """The undo step's name: ``Accept coffee with Ada``, ``Reject 3 captured touchpoints
+    with 2 people``."""
+    names = sorted({p.contact_name or p.candidate_email for p in proposals})
+    if len(proposals) == 1:
+        return f"{verb} {proposals[0].kind} with {names[0]}"
+    who = names[0] if len(names) == 1 else f"{len(names)} people"
+    return f"{verb} {len(proposals)} captured touchpoints with {who}"

@@ -1,8 +1,8 @@
 """Undo commands for snoozes: snooze one or several people (one step), end a snooze.
 
-Widgets call :func:`snooze` and :func:`clear_snooze`; both push one command on the
-document's undo stack and tell the views (the timeline shows snoozes, the focus list
-leaves snoozed people out) through ``timeline_changed``.
+Widgets call ``document.editing.snooze`` and ``clear_snooze``; each pushes one command
+on the document's undo stack and tells the views (the timeline shows snoozes, the focus
+list leaves snoozed people out) through ``timeline_changed``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from planner.document.commands import DocumentCommand
-from planner.domain.focus import local_zone
-from planner.domain.reminders import snooze_until
 from planner.services import snoozes as svc
-from planner.services.contacts import now
 
 
 class SnoozeCommand(DocumentCommand):
@@ -63,34 +60,3 @@ class ClearSnoozeCommand(DocumentCommand):
 
     def replay(self) -> None:
         self.perform()
-
-
-def snooze(document, contact_ids: list[int], duration: str | datetime) -> bool:
-    """Snooze people for ``1d``/``3d``/``1w``/a date, or until a moment: one undo step."""
-    from planner.domain.errors import PlannerError
-
-    if not contact_ids:
-        return False
-    try:
-        until = (duration if isinstance(duration, datetime)
-                 else snooze_until(duration, now(), local_zone()))
-    except PlannerError as exc:
-        document.message.emit(str(exc))
-        return False
-    return document.push(SnoozeCommand(document, contact_ids, until))
-
-
-def clear_snooze(document, contact_id: int) -> bool:
-    return document.push(ClearSnoozeCommand(document, contact_id))
-
-
-def snoozed_until(contact_id: int) -> datetime | None:
-    """When the person's running snooze ends (they come back), else None; None too when
-    the database cannot say (offline)."""
-    from planner.domain.errors import PlannerError
-
-    try:
-        running = svc.active_snooze(contact_id)
-    except PlannerError:
-        return None
-    return running.until if running else None
