@@ -194,9 +194,11 @@ class ContactListPanel(SidePanel):
         self.view.setColumnHidden(LAST, self.width() < WIDE_ENOUGH_FOR_LAST_TOUCH)
 
     def _update_count(self, *args) -> None:
+        from planner.domain.formatting import plural
+
         shown, total = self.model.total(), self.model.document.count()
-        self.count_label.setText(f"{shown} of {total} people" if shown != total
-                                 else f"{total} people")
+        everyone = plural(total, "person", "people")
+        self.count_label.setText(f"{shown:,} of {everyone}" if shown != total else everyone)
 
     def _current_changed(self, current, previous) -> None:
         self.person_selected.emit(current.data(Role.CONTACT_ID) if current.isValid() else None)

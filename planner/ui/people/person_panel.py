@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
+from planner.domain.formatting import plural
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
 from planner.domain.reminders import birthday_hint, upcoming_birthday
 from planner.services import contacts as contact_svc
@@ -292,8 +293,8 @@ class PersonPanel(SidePanel):
         placed = sum(count for count, _cap in fill.values())
         return ("<p>Nobody is selected. Click someone on the rings or in the list, or press "
                 "Tab on the rings and use the arrow keys.</p>"
-                f"<p><b>Your network</b>: {total} people, {placed} on the rings "
-                f"({rings}), {total - placed} not on a ring yet.</p>")
+                f"<p><b>Your network</b>: {plural(total, 'person', 'people')}, {placed} on "
+                f"the rings ({rings}), {total - placed:,} not on a ring yet.</p>")
 
     def _fill(self, c: Contact) -> None:
         self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
@@ -317,7 +318,8 @@ class PersonPanel(SidePanel):
             "channels": ", ".join(c.channels), "tags": ", ".join(c.tags),
             "org": c.organization, "timezone": c.timezone,
             "birthday": self._birthday(c),
-            "cadence": (f"every {cadence} days" + ("" if c.cadence_days else " (ring default)"))
+            "cadence": (f"every {plural(cadence, 'day')}"
+                        + ("" if c.cadence_days else " (ring default)"))
             if cadence else "",
             "notes": c.notes,
         }

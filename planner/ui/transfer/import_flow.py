@@ -11,6 +11,7 @@ import itertools
 from pathlib import Path
 
 from planner.domain.errors import InvalidInput
+from planner.domain.formatting import plural
 from planner.ui.common.background import CANCELLED, ERROR, OK
 from planner.ui.transfer.import_dialog import ImportDialog
 from planner.ui.transfer.transfer_jobs import TransferJobs, sentence, upper_first
@@ -133,7 +134,7 @@ class ImportFlow:
         dialog.show_error("")
         self.jobs.start(
             lambda progress, cancel: apply_import(preview, choice, progress, cancel),
-            label=f"Importing {added + merged} people from {path.name}…",
+            label=f"Importing {plural(added + merged, 'person', 'people')} from {path.name}…",
             parent=dialog,
             done=functools.partial(self._applied, dialog, path),
             name="import-apply",
