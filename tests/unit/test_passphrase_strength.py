@@ -12,7 +12,7 @@ import pytest
 from planner.domain.errors import InvalidInput
 from planner.domain.passphrase_strength import weakness
 from planner.storage import encryption
-from tests.helpers.cli import ok, refused, run_cli
+from tests.helpers.cli import invoke, ok, refused
 
 WEAK = {
     "12345678": "most common",
@@ -65,15 +65,15 @@ def test_short_is_still_said_first():
 
 
 def test_the_cli_refuses_a_weak_own_passphrase_in_one_line(db_path):
-    ok(run_cli("contacts", "add", "Ada", db=db_path))
+    ok(invoke("contacts", "add", "Ada", db=db_path))
     for weak in ("password1", "12345678", "qwertyuiop"):
-        refused(run_cli("--passphrase-stdin", "db", "encrypt", "--own-passphrase", db=db_path,
+        refused(invoke("--passphrase-stdin", "db", "encrypt", "--own-passphrase", db=db_path,
                         input=f"{weak}\n"), "too easy to guess")
     assert encryption.file_state(db_path) == "plain"
-    ok(run_cli("--passphrase-stdin", "db", "encrypt", "--own-passphrase", db=db_path,
+    ok(invoke("--passphrase-stdin", "db", "encrypt", "--own-passphrase", db=db_path,
                input="violet tram umbrella 47\n"))
-    refused(run_cli("--passphrase-stdin", "db", "change-key", "--own-passphrase", db=db_path,
+    refused(invoke("--passphrase-stdin", "db", "change-key", "--own-passphrase", db=db_path,
                     input="violet tram umbrella 47\naaaaaaaaaaaa\n"), "too easy to guess")
-    listed = ok(run_cli("--passphrase-stdin", "contacts", "list", db=db_path,
+    listed = ok(invoke("--passphrase-stdin", "contacts", "list", db=db_path,
                         input="violet tram umbrella 47\n"))
     assert "Ada" in listed
