@@ -113,8 +113,9 @@ def opened(db_path):
 def pytest_generate_tests(metafunc):
     """A module marked ``both_engines`` runs each test on SQLite and on PostgreSQL (its
     ``db_path`` and ``opened``); tests/helpers/postgres.py has the ``engine`` fixture."""
-    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-            "both_engines"):
+    marked = metafunc.definition.get_closest_marker
+    if "engine" in metafunc.fixturenames and marked("both_engines") and not marked(
+            "sqlite_only"):
         metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
 
 

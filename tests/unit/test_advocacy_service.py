@@ -26,7 +26,8 @@ from planner.storage.models import (
     db_proxy,
 )
 
-pytestmark = pytest.mark.usefixtures("opened")
+# on SQLite and on a team database (tests/conftest.py)
+pytestmark = [pytest.mark.usefixtures("opened"), pytest.mark.both_engines]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 AS_OF = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday of 2026-W47
@@ -358,6 +359,7 @@ def _bulk_ledger(n: int) -> None:
                               created_at=stamp, updated_at=stamp).execute()
 
 
+@pytest.mark.sqlite_only  # counts statements with sqlite3's set_trace_callback
 @pytest.mark.parametrize("n", [10, 200])
 def test_advocacy_hints_do_not_add_queries_per_person(n):
     _bulk_ledger(n)
@@ -368,6 +370,7 @@ def test_advocacy_hints_do_not_add_queries_per_person(n):
                for c in cands)
 
 
+@pytest.mark.sqlite_only  # sqlite3's set_trace_callback
 def test_the_dashboard_figures_take_the_same_few_queries_for_10_or_200_people():
     counts = []
     for n in (10, 200):
@@ -440,6 +443,7 @@ def test_the_dashboard_figures_for_a_hand_built_network():
     assert d["balance"] == {"gives": 1, "asks": 2, "value": -1}
 
 
+@pytest.mark.sqlite_only  # SQLite's wording; tests/postgres/test_advocacy_service_pg.py
 def test_the_database_refuses_ledger_rows_for_nobody():
     with pytest.raises(Exception, match="FOREIGN KEY"):
         WinRow.insert(contact=999, text="x", at=AS_OF, created_at=AS_OF,

@@ -30,7 +30,8 @@ from planner.storage.models import (
     db_proxy,
 )
 
-pytestmark = pytest.mark.usefixtures("opened")
+# on SQLite and on a team database (tests/conftest.py)
+pytestmark = [pytest.mark.usefixtures("opened"), pytest.mark.both_engines]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEK = "2026-W47"  # Monday 16 Nov – Sunday 22 Nov 2026
@@ -363,6 +364,7 @@ def _statements_while(build) -> tuple[list[str], object]:
     return [s for s in seen if s.strip().upper().startswith(("SELECT", "WITH"))], result
 
 
+@pytest.mark.sqlite_only  # counts statements with sqlite3's set_trace_callback
 @pytest.mark.parametrize("count", [10, 200])
 def test_the_focus_list_takes_the_same_few_queries_for_10_or_200_people(count):
     _bulk_people(count)
@@ -383,6 +385,7 @@ def test_the_focus_list_takes_the_same_few_queries_for_10_or_200_people(count):
         assert cand.latest_note == f"note {n} {n % 50 + 1}"
 
 
+@pytest.mark.sqlite_only  # sqlite3's set_trace_callback
 def test_query_count_does_not_grow_with_people():
     counts = []
     for count in (10, 200):

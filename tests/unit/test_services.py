@@ -19,7 +19,8 @@ from planner.services.settings import (
     set_capacities,
 )
 
-pytestmark = pytest.mark.usefixtures("opened")
+# on SQLite and on a team database (tests/conftest.py)
+pytestmark = [pytest.mark.usefixtures("opened"), pytest.mark.both_engines]
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
@@ -34,7 +35,8 @@ def order(ring: Ring) -> list[str]:
 
 
 def table(opened, name: str) -> list[tuple]:
-    return opened.db.execute_sql(f"SELECT * FROM {name} ORDER BY rowid").fetchall()
+    """PostgreSQL has no rowid: ordered by the first column (the id, or the key)."""
+    return opened.db.execute_sql(f"SELECT * FROM {name} ORDER BY 1").fetchall()
 
 
 def fill_ring(ring: Ring, *names: str) -> list[int]:
