@@ -14,6 +14,7 @@ import subprocess
 import pytest
 
 from tests.helpers.cli import invoke, ok
+from tests.helpers.postgres import ENGINES, engine_database
 
 # on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
 pytestmark = pytest.mark.both_engines
@@ -85,17 +86,17 @@ STEPS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def data(request, tmp_path_factory):
     root = tmp_path_factory.mktemp("advocacy-cli")
-    db = root / "planner.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TZ", TZ)
-        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-            mp.setenv(name, str(root / name.lower()))
-        for step in STEPS:
-            ok(invoke(*step, db=db))
-    return db
+    with engine_database(request, request.param, root) as db:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TZ", TZ)
+            for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+                mp.setenv(name, str(root / name.lower()))
+            for step in STEPS:
+                ok(invoke(*step, db=db))
+        yield db
 
 
 def stats_json(db) -> dict:

@@ -21,6 +21,7 @@ from icalendar import Calendar
 from planner.domain.focus import current_iso_week
 from planner.export.focus_csv import COLUMNS
 from tests.helpers.cli import invoke, ok
+from tests.helpers.postgres import ENGINES, engine_database
 
 # on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
 pytestmark = pytest.mark.both_engines
@@ -57,11 +58,10 @@ def berlin(monkeypatch):
     monkeypatch.setenv("TZ", TZ)
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
+@pytest.fixture(scope="module", params=ENGINES)
+def data(request, tmp_path_factory):
     """Seven people built with ``planner contacts add`` / ``log`` / ``note --at``."""
     root = tmp_path_factory.mktemp("focus-cli")
-    db = root / "planner.db"
     steps = [
         (
             "contacts",
@@ -89,13 +89,14 @@ def data(tmp_path_factory):
         ("log", "Hal", "coffee", "--at", "2026-10-01T12:00"),
         ("log", "Hal", "call", "--at", "2026-11-19T10:00"),  # after --as-of: ignored
     ]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TZ", TZ)
-        for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
-            mp.setenv(name, str(root / name.lower()))
-        for step in steps:
-            ok(invoke(*step, db=db))
-    return db
+    with engine_database(request, request.param, root) as db:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TZ", TZ)
+            for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+                mp.setenv(name, str(root / name.lower()))
+            for step in steps:
+                ok(invoke(*step, db=db))
+        yield db
 
 
 def focus(db, *args: str) -> subprocess.CompletedProcess:

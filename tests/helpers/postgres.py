@@ -196,3 +196,20 @@ def engine(request) -> str:
     """Which engine ``db_path`` and ``opened`` use: SQLite, or each in turn in a module
     marked ``both_engines`` (tests/conftest.py's pytest_generate_tests)."""
     return getattr(request, "param", "sqlite")
+
+
+@contextmanager
+def engine_database(request, engine: str, folder):
+    """A database of ``engine`` of its own for a module-scoped fixture (built once, read
+    by many tests): a file in ``folder``, or a fresh initialised team database that no
+    ``db_path`` test empties meanwhile."""
+    if engine == "sqlite":
+        yield folder / "planner.db"
+        return
+    from planner.storage.postgres import open_postgres
+    from planner.storage.target import resolve_target
+
+    request.getfixturevalue("pg_server")
+    with fresh_cluster() as cluster:
+        open_postgres(resolve_target(cluster.url()), init=True).close()
+        yield TeamDatabase(cluster)
