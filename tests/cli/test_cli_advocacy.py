@@ -1,5 +1,5 @@
 """``planner stage / win / celebrate / ask / ask-status / give / thank / stats / goals``
-for real (in a subprocess).
+for real (in-process, tests/helpers/cli.py).
 
 A hand-built network, made with the command line itself at explicit ``--at`` times,
 read as of Wednesday 18 Nov 2026 12:00 in Europe/Berlin: every figure of

@@ -1,4 +1,4 @@
-"""The real ``planner`` command (in a subprocess): help, contacts and rings."""
+"""The real ``planner`` command (in-process, tests/helpers/cli.py): help, contacts and rings."""
 
 from __future__ import annotations
 

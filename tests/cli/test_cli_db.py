@@ -1,6 +1,6 @@
 """``planner db encrypt | decrypt | change-key | status`` and ``--passphrase-stdin``.
 
-Without a keyring: the real command line in a subprocess with keyring's ``fail``
+Without a keyring: the real command line (invoke: as a new process would) with keyring's ``fail``
 backend (headless Linux). With one: in-process, with the in-memory keyring.
 """
 

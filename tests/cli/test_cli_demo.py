@@ -1,4 +1,4 @@
-"""The real ``planner demo`` and ``planner --demo`` (in a subprocess); no window is opened."""
+"""The real ``planner demo`` and ``planner --demo`` (in-process); no window is opened."""
 
 from __future__ import annotations
 

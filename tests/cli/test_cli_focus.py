@@ -1,4 +1,4 @@
-"""``planner focus`` for real (in a subprocess): every format, the week and moment
+"""``planner focus`` for real (in-process): every format, the week and moment
 options, --limit, -o, and the refusals.
 
 The data is built once with the command line itself, at explicit ``--at`` times, and

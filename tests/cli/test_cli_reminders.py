@@ -1,4 +1,4 @@
-"""``planner agenda`` and ``planner snooze`` for real, in a subprocess, read as of
+"""``planner agenda`` and ``planner snooze`` for real (in-process), read as of
 Friday 4 Dec 2026 12:00 in Europe/Berlin."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``planner search QUERY [--json] [--limit N]``, run as a real command in a subprocess."""
+"""``planner search QUERY [--json] [--limit N]``, run as the real command (in-process)."""
 
 from __future__ import annotations
 

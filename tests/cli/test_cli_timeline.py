@@ -16,7 +16,7 @@ ENTRY_KEYS = {"id", "contact_id", "contact", "type", "kind", "at", "text"}
 
 
 def test_log_note_and_timeline(db_path, monkeypatch):
-    monkeypatch.setenv("TZ", "Europe/Berlin")  # for the subprocesses only
+    monkeypatch.setenv("TZ", "Europe/Berlin")  # the command reads it as a new process would
     ok(invoke("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db_path))
     ok(invoke("contacts", "add", "Grace Hopper", db=db_path))
 

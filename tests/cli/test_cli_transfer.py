@@ -1,4 +1,4 @@
-"""``planner import / export / backup / restore`` in a subprocess, as a person runs them."""
+"""``planner import / export / backup / restore`` as a person runs them (in-process)."""
 
 from __future__ import annotations
 
