@@ -9,11 +9,11 @@ from planner.domain.errors import DatabaseProblem
 from planner.domain.rings import Ring
 from planner.storage import migrations
 from planner.storage.target import resolve_target
-from tests.helpers.cli import run_cli
+from tests.helpers.cli import invoke
 
 
 def planner(pg, *args, user="postgres", input=None):
-    return run_cli("--db", pg.url(user), *args, input=input)
+    return invoke("--db", pg.url(user), *args, input=input)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def test_a_password_in_the_url_works_is_warned_about_and_never_shown(team):
     result = planner(pg, "db", "add-user", dave, "--password-stdin", input="s3cret-pw\n")
     assert result.returncode == 0, result.stderr
     url = pg.url(dave, password="s3cret-pw")
-    result = run_cli("--db", url, "contacts", "list")
+    result = invoke("--db", url, "contacts", "list")
     assert result.returncode == 0, result.stderr
     assert "not safe" in result.stderr
     assert "s3cret-pw" not in result.stdout + result.stderr
