@@ -18,7 +18,7 @@ from planner.services import backups
 from planner.storage import encryption
 from planner.storage.backup import backups_folder, list_backups
 from planner.storage.database import open_database
-from tests.helpers.cli import ok, run_cli
+from tests.helpers.cli import invoke, ok
 from tests.helpers.encrypted import SECRET, fill
 
 PASS = "violet tugboat minnow lantern"
@@ -110,11 +110,11 @@ def test_db_encrypt_killed_at_random_moments_never_loses_data_or_leaves_plaintex
             proc.send_signal(signal.SIGKILL)
         proc.wait()
     if encryption.file_state(db_path) == "plain":  # every kill came before the swap
-        people = json.loads(ok(run_cli("contacts", "list", "--json", db=db_path)))
+        people = json.loads(ok(invoke("contacts", "list", "--json", db=db_path)))
         assert len(people) == 40
-        ok(run_cli(*ENCRYPT, db=db_path, input=f"{PASS}\n{PASS}\n"))
+        ok(invoke(*ENCRYPT, db=db_path, input=f"{PASS}\n{PASS}\n"))
     pre, stdin = ["--passphrase-stdin"], f"{PASS}\n"
-    people = json.loads(ok(run_cli(*pre, "contacts", "list", "--json", db=db_path,
+    people = json.loads(ok(invoke(*pre, "contacts", "list", "--json", db=db_path,
                                    input=stdin)))
     assert len(people) == 40  # nothing lost, whatever moment the kill came
     leftovers = [p for p in db_path.parent.iterdir()
