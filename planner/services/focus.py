@@ -34,6 +34,7 @@ from planner.storage.models import (
     TouchpointRow,
     WinRow,
 )
+from planner.storage.private_rows import rows_of
 
 
 def focus_candidates(as_of: datetime, owner: str = OWNER,
@@ -42,7 +43,8 @@ def focus_candidates(as_of: datetime, owner: str = OWNER,
     latest note and advocacy hints as of ``as_of``, in ONE query (correlated subqueries
     use the (contact, at) indexes). On a team database the last touch and the cadence
     are the connected user's own."""
-    t, n = TouchpointRow.alias("t"), NoteRow.alias("n")
+    t = TouchpointRow.alias("t")
+    n = rows_of(NoteRow, ContactRow.id, "n")  # on a team database: this person's notes only
     hints = _advocacy_hints(as_of)
     touched = own_touches(t, (t.contact == ContactRow.id) & (t.at <= as_of))
     last_at = t.select(fn.MAX(t.at)).where(touched)

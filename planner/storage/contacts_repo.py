@@ -353,9 +353,11 @@ def ring_counts(owner: str = OWNER) -> dict[str, int]:
 def dump_contact(contact_id: int) -> dict:
     """Every row that belongs to a person, so it can be put back with the same ids."""
     from planner.storage.models import NoteRow
+    from planner.storage.private_rows import rows_of
 
     def rows(model):
-        return [r.__data__.copy() for r in model.select().where(model.contact == contact_id)]
+        source = rows_of(model, [contact_id])  # a private table: read by the person
+        return [r.__data__.copy() for r in source.select().where(source.contact == contact_id)]
 
     return {
         "contact": ContactRow.get_by_id(contact_id).__data__.copy(),

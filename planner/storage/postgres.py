@@ -309,7 +309,9 @@ def migrate_locked(db: PostgresqlDatabase) -> int:
 #: the change log's SECURITY DEFINER function owned by a NOLOGIN role of its own, no
 #: temporary tables for PUBLIC. 3: the private tables moved into ``PRIVATE_SCHEMA``,
 #: reached only through views over SECURITY DEFINER functions (``PRIVATE_TABLES``).
-TEAM_SCHEMA = 3
+#: 4: the views' functions read the caller's rows by index (``OWN_INDEXES``), and one
+#: person's (or a few people's) private rows are read by ``planner_rows_<table>_of``.
+TEAM_SCHEMA = 4
 
 #: Where the private tables live. Planner users have no USAGE on it: they cannot name its
 #: tables, so cannot read, EXPLAIN (ANALYZE), probe the indexes of, or write them but
@@ -342,6 +344,25 @@ class PrivateTable:
         own = f"{alias}.{self.column} = {who}"
         return f"({own} OR {alias}.{self.shared})" if self.shared else own
 
+    def rows(self, also: str = "") -> str:
+        """The SELECT of the rows the login role reads (``mine``, or every row for a
+        superuser or BYPASSRLS role), ``also`` added to each branch: one branch per kind of
+        row, so each is read by its own index (``OWN_INDEXES``: the caller's rows, the
+        shared ones) and never by reading a teammate's rows and dropping them. The
+        superuser's branch is a one-time filter: for anyone else it reads nothing."""
+        table = f"{{private}}.{self.name}"
+        own = f"t.{self.column} = session_user"
+        other = f"t.{self.column} IS DISTINCT FROM session_user"
+        branches = [f"SELECT t.* FROM {table} t WHERE {own}{also}"]
+        if self.shared:
+            branches += [
+                f"SELECT t.* FROM {table} t WHERE t.{self.shared} AND {other}{also}",
+                f"SELECT t.* FROM {table} t WHERE {SEES_ALL} AND {other} "
+                f"AND t.{self.shared} IS NOT TRUE{also}"]
+        else:
+            branches.append(f"SELECT t.* FROM {table} t WHERE {SEES_ALL} AND {other}{also}")
+        return "\n  UNION ALL ".join(branches)
+
 
 #: THE private tables, one line each: the team setup, its upgrade, ``db remove-user``,
 #: the trash, the live updates and ``db status`` all read this. A migration creates a new
@@ -355,6 +376,21 @@ PRIVATE_TABLES = (
     PrivateTable("note", "author", shared="shared", forced=True),
     PrivateTable("capture_source", contact=None),  # issue 24: calendars and mailboxes read
     PrivateTable("capture_proposal"),  # issue 24: touchpoints waiting for review
+)
+
+
+#: The indexes the views' functions read the caller's rows (and the shared ones) by, made
+#: by the team setup: (name, table, definition). An index that starts with the owner is
+#: no leak here (issue 18): planner users cannot reach the private schema, so cannot
+#: EXPLAIN or probe these tables; only the definer functions use them, with the login
+#: role as the owner, so a call reads as many rows as the caller's own (and the shared
+#: ones), whoever else keeps how many. The other private tables have one already
+#: (``owner, contact_id`` …, made by their migrations).
+OWN_INDEXES = (
+    ("planner_note_own", "note", "(author, contact_id, at)"),
+    ("planner_note_shared", "note", "(contact_id, at) WHERE shared"),
+    ("planner_ring_move_own", "ring_move", "(owner, contact_id, at)"),
+    ("planner_capture_proposal_own", "capture_proposal", "(owner, contact_id)"),
 )
 
 
@@ -438,7 +474,21 @@ def _purge_fn() -> str:
 _ROWS_FN = """
 CREATE OR REPLACE FUNCTION {private}.planner_rows_%(table)s() RETURNS SETOF {private}.%(table)s
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
-  SELECT t.* FROM {private}.%(table)s t WHERE %(mine)s OR %(all)s
+  %(rows)s
+$$"""
+
+#: A few people's rows of a private table (``contact_ids``) as its view shows them: what
+#: the storage reads for one person (their timeline, their latest note, their dump) so
+#: that it costs that person's rows, not all of the caller's (the view's function is
+#: never inlined: a condition on the view filters its whole result). The same rows rule
+#: as the view, in the planner's schema (users cannot use the private one) and executable
+#: only by planner users; someone else's contact ids give the caller's own rows about
+#: those people, and shared notes, nothing more.
+_OF_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_rows_%(table)s_of(contact_ids bigint[])
+RETURNS SETOF {private}.%(table)s
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
+  %(rows)s
 $$"""
 
 #: The INSTEAD OF trigger of every private table's view (TG_ARGV: the owner/author column,
@@ -531,6 +581,19 @@ def private_functions() -> list[tuple[str, str]]:
         ("planner_write_private", "")]
 
 
+#: (name, argument types) of the SECURITY DEFINER functions in the planner's schema that
+#: read one person's private rows (``_OF_FN``): EXECUTE for planner users only.
+def reader_functions() -> list[tuple[str, str]]:
+    return [(f"planner_rows_{t.name}_of", "bigint[]") for t in PRIVATE_TABLES if t.contact]
+
+
+def _of_sql(t: PrivateTable, schema: str) -> list[str]:
+    also = f" AND t.{t.contact} = ANY (contact_ids)"
+    signature = f"{schema}.planner_rows_{t.name}_of(bigint[])"
+    return [_private(_OF_FN % {"table": t.name, "rows": t.rows(also)}, schema),
+            f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"]
+
+
 def _private(template: str, schema: str) -> str:
     return fill(template.replace("{private}", PRIVATE_SCHEMA)
                 .replace("{private_name}", PRIVATE_SCHEMA), schema)
@@ -557,7 +620,7 @@ END $$""")
                 f"ALTER TABLE {p}.{t.name} ENABLE ROW LEVEL SECURITY",
                 f"ALTER TABLE {p}.{t.name} NO FORCE ROW LEVEL SECURITY",
                 f"REVOKE ALL ON {p}.{t.name} FROM PUBLIC",
-                _private(_ROWS_FN % {"table": t.name, "mine": t.mine(), "all": SEES_ALL}, s),
+                _private(_ROWS_FN % {"table": t.name, "rows": t.rows()}, s),
                 # made again each time: the view follows columns a migration added, dropped
                 # or renamed (its rights are granted again by _users_rights)
                 f"DROP VIEW IF EXISTS {s}.{t.name}",
@@ -565,6 +628,10 @@ END $$""")
                 f"CREATE TRIGGER {t.name}_write INSTEAD OF INSERT OR UPDATE OR DELETE "
                 f"ON {s}.{t.name} FOR EACH ROW EXECUTE FUNCTION {p}.planner_write_private("
                 f"'{t.column}', '{'force' if t.forced else 'refuse'}')"]
+        if t.contact:
+            sql += _of_sql(t, s)
+    sql += [f"CREATE INDEX IF NOT EXISTS {name} ON {p}.{table} {how}"
+            for name, table, how in OWN_INDEXES]
     return sql
 
 
@@ -751,6 +818,12 @@ def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
             db.execute_sql(f"REVOKE ALL ON SEQUENCE {', '.join(sequences)} FROM {role}")
         for t in PRIVATE_TABLES:
             db.execute_sql(f"GRANT {user_rights(t.name)} ON {schema}.{t.name} TO {role}")
+        db.execute_sql(f"GRANT EXECUTE ON FUNCTION {_readers(schema)} TO {role}")
+
+
+def _readers(schema: str) -> str:
+    """The ``reader_functions`` with their signatures, for GRANT and REVOKE."""
+    return ", ".join(f"{schema}.{name}({args})" for name, args in reader_functions())
 
 
 def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
@@ -778,6 +851,8 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
                 db.execute_sql(f"ALTER FUNCTION {schema}.{fn}({args}) OWNER TO {who}")
             for fn, args in private_functions():
                 db.execute_sql(f"ALTER FUNCTION {PRIVATE_SCHEMA}.{fn}({args}) OWNER TO {who}")
+            for fn, args in reader_functions():
+                db.execute_sql(f"ALTER FUNCTION {schema}.{fn}({args}) OWNER TO {who}")
             if superuser != "on":
                 db.execute_sql(f"REVOKE CREATE ON SCHEMA {schema}, {PRIVATE_SCHEMA} FROM {who}")
             db.execute_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}")
@@ -958,6 +1033,8 @@ def add_user(db: PostgresqlDatabase, role: str, password: str | None = None) -> 
         for seq in planner_sequences(db):
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {seq} TO {who}")
         db.execute_sql(f"GRANT SELECT ON {schema}.planner_change TO {who}")  # the live clock
+        if read_team_schema(db) >= 4:  # a person's private rows (an older setup has none)
+            db.execute_sql(f"GRANT EXECUTE ON FUNCTION {_readers(schema)} TO {who}")
         db.execute_sql(f"GRANT CONNECT ON DATABASE {_database(db)} TO {who}")
     warnings = []
     if exists and exists[0]:
@@ -1081,6 +1158,8 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
         for seq in planner_sequences(db):
             db.execute_sql(f"REVOKE ALL ON SEQUENCE {seq} FROM {who}")
         db.execute_sql(f"REVOKE ALL ON {schema}.planner_change FROM {who}")
+        if read_team_schema(db) >= 4:
+            db.execute_sql(f"REVOKE ALL ON FUNCTION {_readers(schema)} FROM {who}")
         private = [stored_table(schema, t.name) for t in PRIVATE_TABLES]
         db.execute_sql(f"REVOKE ALL ON {', '.join(private)} FROM {who}")  # never granted
         db.execute_sql(f"REVOKE ALL ON DATABASE {_database(db)} FROM {who}")

@@ -146,7 +146,8 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
          WHERE p.prosecdef AND (p.pronamespace = %s::regnamespace
                 OR p.pronamespace = pg_catalog.to_regnamespace(%s)) ORDER BY 1""",
-        ([name for name, _ in DEFINER_FUNCTIONS + tuple(postgres.private_functions())],
+        ([name for name, _ in DEFINER_FUNCTIONS + tuple(postgres.private_functions())
+          + tuple(postgres.reader_functions())],
          schema, postgres.PRIVATE_SCHEMA)).fetchall()
     safe_path = f"search_path=pg_catalog, {schema}, pg_temp"
     too_strong: dict[str, list[str]] = {}  # owner → its functions (one warning per owner)
@@ -183,6 +184,29 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
         out.append(f"every role may create functions and tables in the schema {schema}; "
                    f"its owner runs: REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
     out += _private_schema_warnings(db, schema, definer)
+    if team >= 4:
+        out += _reader_warnings(db, schema)
+    return out
+
+
+def _reader_warnings(db: PostgresqlDatabase, schema: str) -> list[str]:
+    """A function that reads one person's private rows missing, or executable by PUBLIC
+    (any role allowed to connect, planner user or not, would read the shared notes)."""
+    from planner.storage import postgres
+
+    out = []
+    for name, args in postgres.reader_functions():
+        row = db.execute_sql(
+            "SELECT p.oid IS NOT NULL, EXISTS (SELECT 1 FROM pg_catalog.aclexplode(coalesce("
+            "p.proacl, pg_catalog.acldefault('f', p.proowner))) a WHERE a.grantee = 0) "
+            "FROM (SELECT pg_catalog.to_regprocedure(%s) AS oid) f "
+            "LEFT JOIN pg_catalog.pg_proc p ON p.oid = f.oid",
+            (f"{schema}.{name}({args})",)).fetchone()
+        if not row[0]:
+            out.append(f"{name} is missing (a person's private rows cannot be read by "
+                       f"person): {_FIX}")
+        elif row[1]:
+            out.append(f"{name} may be run by every role, not only planner users: {_FIX}")
     return out
 
 

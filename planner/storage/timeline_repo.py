@@ -20,6 +20,7 @@ from peewee import JOIN
 from planner.domain.timeline import EntryType, TimelineEntry
 from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, SnoozeRow, TouchpointRow
+from planner.storage.private_rows import rows_of
 
 LEFT = JOIN.LEFT_OUTER
 _ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2, EntryType.CREATED: 3,
@@ -53,8 +54,13 @@ def _older_than(cursor: Cursor, etype: EntryType, at_field, id_field):
     return (at_field < cursor.at) | ((at_field == cursor.at) & (id_field < cursor.row_id))
 
 
-def _source(etype: EntryType):
-    """(model, query, contact field, at field, row → entry) for one kind of entry."""
+def _source(etype: EntryType, people: set[int] | None = None):
+    """(model, query, contact field, at field, row → entry) for one kind of entry;
+    ``people``: only theirs are wanted (a team database's private tables are then read
+    by person, see private_rows)."""
+    def private(model):
+        return model if people is None else rows_of(model, people)
+
     name = ContactRow.name
     if etype is EntryType.TOUCHPOINT:
         t = TouchpointRow
@@ -69,7 +75,7 @@ def _source(etype: EntryType):
                                     text=r[5], minutes=r[6], author=r[7], version=r[8]),
         )
     if etype is EntryType.NOTE:
-        n = NoteRow
+        n = private(NoteRow)
         q = n.select(n.id, n.contact, name, n.at, n.text, n.author, n.shared,
                      n.version).join(ContactRow, LEFT)
         return (
@@ -81,7 +87,7 @@ def _source(etype: EntryType):
                                     text=r[4], author=r[5], shared=bool(r[6]), version=r[7]),
         )
     if etype is EntryType.MOVE:
-        m = RingMoveRow
+        m = private(RingMoveRow)
         q = m.select(m.id, m.contact, name, m.at, m.from_ring, m.to_ring).join(ContactRow, LEFT)
         return (
             m,
@@ -93,7 +99,7 @@ def _source(etype: EntryType):
             ),
         )
     if etype is EntryType.SNOOZE:  # on a team database row-level security keeps others' out
-        z = SnoozeRow
+        z = private(SnoozeRow)
         q = z.select(z.id, z.contact, name, z.at, z.until).join(ContactRow, LEFT)
         return (
             z,
@@ -129,8 +135,10 @@ def read_page(
         wanted &= {EntryType.TOUCHPOINT}
     streams = []
     floor = None  # a full page of one source is newer than this: older rows cannot show
+    people = ({contact_id} if contact_id is not None
+              else set(contact_ids) if contact_ids is not None else None)
     for etype in sorted(wanted, key=_ORDER.get):
-        model, query, contact_field, at_field, build = _source(etype)
+        model, query, contact_field, at_field, build = _source(etype, people)
         query = query.where(ContactRow.deleted_at.is_null())
         if contact_id is not None:
             query = query.where(contact_field == contact_id)
