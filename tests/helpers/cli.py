@@ -72,14 +72,11 @@ def _fresh_process_state():
     proxy = getattr(models, "db_proxy", None)
     bound = getattr(proxy, "obj", None)
     live = {path: len(conns) for path, conns in live_files._open.items()}
-    saved = {
-        (logs, "_configured"): logs._configured,
-        (setting_warnings, "_warn"): setting_warnings._warn,
-        (setting_warnings, "_warned"): setting_warnings._warned,
-        (secrets, "_notice_given"): secrets._notice_given,
-        (secrets, "_notice_handler"): secrets._notice_handler,
-        (postgres, "_warned_about_password"): postgres._warned_about_password,
-    }
+    once_per_process = [(logs, "_configured"), (setting_warnings, "_warn"),
+                        (setting_warnings, "_warned"), (secrets, "_notice_given"),
+                        (secrets, "_notice_handler"), (postgres, "_warned_about_password")]
+    saved = {(module, name): getattr(module, name) for module, name in once_per_process
+             if hasattr(module, name)}  # (a name a refactoring removed has nothing to keep)
     for module, name in saved:  # a fresh process: nothing configured, nothing said yet
         setattr(module, name, False if name.startswith("_warned") or name == "_notice_given"
                 else None)
