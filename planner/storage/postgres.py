@@ -587,11 +587,9 @@ def reader_functions() -> list[tuple[str, str]]:
     return [(f"planner_rows_{t.name}_of", "bigint[]") for t in PRIVATE_TABLES if t.contact]
 
 
-def _of_sql(t: PrivateTable, schema: str) -> list[str]:
+def _of_sql(t: PrivateTable, schema: str) -> str:
     also = f" AND t.{t.contact} = ANY (contact_ids)"
-    signature = f"{schema}.planner_rows_{t.name}_of(bigint[])"
-    return [_private(_OF_FN % {"table": t.name, "rows": t.rows(also)}, schema),
-            f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"]
+    return _private(_OF_FN % {"table": t.name, "rows": t.rows(also)}, schema)
 
 
 def _private(template: str, schema: str) -> str:
@@ -629,7 +627,7 @@ END $$""")
                 f"ON {s}.{t.name} FOR EACH ROW EXECUTE FUNCTION {p}.planner_write_private("
                 f"'{t.column}', '{'force' if t.forced else 'refuse'}')"]
         if t.contact:
-            sql += _of_sql(t, s)
+            sql.append(_of_sql(t, s))
     sql += [f"CREATE INDEX IF NOT EXISTS {name} ON {p}.{table} {how}"
             for name, table, how in OWN_INDEXES]
     return sql
@@ -807,6 +805,7 @@ def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
     rights on a table that is now private, they go)."""
     private = [stored_table(schema, t.name) for t in PRIVATE_TABLES]
     sequences = private_sequences(db)
+    db.execute_sql(f"REVOKE ALL ON FUNCTION {_readers(schema)} FROM PUBLIC")
     for role in planner_users(db, schema):
         db.execute_sql(f"GRANT CONNECT ON DATABASE {_database(db)} TO {role}")
         db.execute_sql(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.planner_meta "
