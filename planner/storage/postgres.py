@@ -14,8 +14,11 @@ transaction-scoped advisory lock so two clients never migrate at once; then
   SECURITY DEFINER function that returns only the login role's rows (and shared
   notes), with INSTEAD OF triggers that write them. A user's own conditions
   therefore only ever filter their own rows: ``EXPLAIN ANALYZE`` and index
-  probing learn nothing of a teammate's (issue 18). Touchpoints stay a shared
-  table under row-level security (everyone reads them).
+  probing learn nothing of a teammate's (issue 18). A view reads all of the
+  caller's rows of its table, so one person's rows (their timeline, latest note,
+  dump) are read through ``planner_rows_<table>_of(contact_ids)`` instead: the
+  same rule, only those people's rows, by index (``private_rows``, issue 22).
+  Touchpoints stay a shared table under row-level security (everyone reads them).
   Superusers (and BYPASSRLS roles) read every row, as PostgreSQL lets them, so
   planner users are ordinary login roles made by ``db add-user``.
 

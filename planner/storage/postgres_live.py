@@ -114,6 +114,10 @@ def live_setup_sql(schema: str = "public") -> list[str]:
     from planner.storage.postgres import stored_table
 
     sql = [fill(text, schema) for text in (_notify_fn(), _CLOCK_TABLE, _CLOCK_FN)]
+    # ``confirmed`` reads the last ten minutes of a day's log on every change applied (2 ms
+    # at 26,000 rows without it) and the log's pruning reads what is older than a day.
+    # Nothing hidden: users read the whole log anyway (it is the clock).
+    sql.append(f"CREATE INDEX IF NOT EXISTS planner_change_at ON {schema}.planner_change (at)")
     for table in watched_tables():
         on = stored_table(schema, table)
         sql += [
