@@ -47,7 +47,7 @@ def by_person() -> bool:
             "AND pg_catalog.has_function_privilege("
             "pg_catalog.to_regprocedure('planner_rows_note_of(bigint[])'), 'EXECUTE')"
         ).fetchone()[0])
-        db._planner_rows_of = known  # type: ignore[attr-defined]
+        db._planner_rows_of = known
     return known
 
 
