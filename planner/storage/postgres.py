@@ -321,6 +321,10 @@ TEAM_SCHEMA = 4
 #: through the views of the same name in the planner's schema (issue 18).
 PRIVATE_SCHEMA = "planner_private"
 
+#: The login role as the owner/author columns compare it: ``session_user`` is a ``name``,
+#: whose collation ("C") would win over the columns' and keep their indexes out of use.
+ME = '(session_user::text COLLATE pg_catalog."default")'
+
 #: Whether the login role reads and writes every private row, as PostgreSQL lets a
 #: superuser or a BYPASSRLS role read past row-level security (``db add-user`` warns).
 SEES_ALL = ("EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = session_user "
@@ -347,24 +351,40 @@ class PrivateTable:
         own = f"{alias}.{self.column} = {who}"
         return f"({own} OR {alias}.{self.shared})" if self.shared else own
 
-    def rows(self, also: str = "") -> str:
+    def rows(self, by_person: bool = False) -> str:
         """The SELECT of the rows the login role reads (``mine``, or every row for a
-        superuser or BYPASSRLS role), ``also`` added to each branch: one branch per kind of
-        row, so each is read by its own index (``OWN_INDEXES``: the caller's rows, the
-        shared ones) and never by reading a teammate's rows and dropping them. The
-        superuser's branch is a one-time filter: for anyone else it reads nothing."""
+        superuser or BYPASSRLS role), one branch per kind of row, each with its own index
+        (``OWN_INDEXES``); the superuser's branch is a one-time filter: for anyone else
+        it reads nothing. ``by_person``: only the rows about ``contact_ids``, by
+        conditions that no index but the caller's own (``<owner>/<person>``) and the
+        shared rows' (``<person>`` where shared) can serve, so a call never reads a
+        teammate's private row about those people and drops it: its time says nothing
+        of how many they keep (``_OF_FN`` turns sequential scans off, too)."""
         table = f"{{private}}.{self.name}"
-        own = f"t.{self.column} = session_user"
-        other = f"t.{self.column} IS DISTINCT FROM session_user"
-        branches = [f"SELECT t.* FROM {table} t WHERE {own}{also}"]
+        own = f"t.{self.column} = {ME}"
+        shared = f"t.{self.shared}"
+        other = f"t.{self.column} IS DISTINCT FROM {ME}"
+        also = ""
+        if by_person:
+            own = (f"{self.person_key()} = ANY (ARRAY(SELECT {ME} || '/' || c::text "
+                   f"FROM pg_catalog.unnest(contact_ids) c))")
+            shared += (f" AND (t.{self.contact})::text = ANY (ARRAY(SELECT c::text "
+                       f"FROM pg_catalog.unnest(contact_ids) c))")
+            also = f" AND t.{self.contact} = ANY (contact_ids)"
+        branches = [f"SELECT t.* FROM {table} t WHERE {own}"]
         if self.shared:
             branches += [
-                f"SELECT t.* FROM {table} t WHERE t.{self.shared} AND {other}{also}",
+                f"SELECT t.* FROM {table} t WHERE {shared} AND {other}",
                 f"SELECT t.* FROM {table} t WHERE {SEES_ALL} AND {other} "
                 f"AND t.{self.shared} IS NOT TRUE{also}"]
         else:
             branches.append(f"SELECT t.* FROM {table} t WHERE {SEES_ALL} AND {other}{also}")
         return "\n  UNION ALL ".join(branches)
+
+    def person_key(self, alias: str = "t.") -> str:
+        """``<owner>/<person>``: what a row is found by for the caller and one person (a
+        role name holds no ``/``, an id is digits: one key, one pair)."""
+        return f"({alias}{self.column} || '/' || ({alias}{self.contact})::text)"
 
 
 #: THE private tables, one line each: the team setup, its upgrade, ``db remove-user``,
@@ -391,9 +411,12 @@ PRIVATE_TABLES = (
 #: (``owner, contact_id`` …, made by their migrations).
 OWN_INDEXES = (
     ("planner_note_own", "note", "(author, contact_id, at)"),
-    ("planner_note_shared", "note", "(contact_id, at) WHERE shared"),
     ("planner_ring_move_own", "ring_move", "(owner, contact_id, at)"),
-    ("planner_capture_proposal_own", "capture_proposal", "(owner, contact_id)"),
+    # the shared notes (the views' function reads the whole of it), by person for the
+    # per-person readers (``PrivateTable.rows(by_person=True)``), as the caller's own rows
+    ("planner_note_shared_person", "note", "(((contact_id)::text)) WHERE shared"),
+    *((f"planner_{t.name}_person", t.name, f"({t.person_key('')})")
+      for t in PRIVATE_TABLES if t.contact),
 )
 
 
@@ -486,11 +509,14 @@ $$"""
 #: never inlined: a condition on the view filters its whole result). The same rows rule
 #: as the view, in the planner's schema (users cannot use the private one) and executable
 #: only by planner users; someone else's contact ids give the caller's own rows about
-#: those people, and shared notes, nothing more.
+#: those people, and shared notes, nothing more. Sequential scans are off (a small table
+#: would be read whole, teammates' rows with it) and so is JIT (their penalty in the costs
+#: would start a 150 ms compilation).
 _OF_FN = """
 CREATE OR REPLACE FUNCTION {schema}.planner_rows_%(table)s_of(contact_ids bigint[])
 RETURNS SETOF {private}.%(table)s
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path} AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {path}
+SET enable_seqscan = off SET jit = off AS $$
   %(rows)s
 $$"""
 
@@ -591,8 +617,7 @@ def reader_functions() -> list[tuple[str, str]]:
 
 
 def _of_sql(t: PrivateTable, schema: str) -> str:
-    also = f" AND t.{t.contact} = ANY (contact_ids)"
-    return _private(_OF_FN % {"table": t.name, "rows": t.rows(also)}, schema)
+    return _private(_OF_FN % {"table": t.name, "rows": t.rows(by_person=True)}, schema)
 
 
 def _private(template: str, schema: str) -> str:

@@ -147,11 +147,14 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
     assert pg.sql("SELECT count(*) FROM pg_class WHERE relowner = %s::regrole",
                   (definer,)) == [(0,)]
     # every planner function pins its search path, pg_temp last (planner_fts_text, in
-    # index expressions, names everything by schema and must stay inlinable)
+    # index expressions, names everything by schema and must stay inlinable); the
+    # per-person readers also keep the planner off whole-table scans (and off JIT)
+    readers = {name for name, _ in postgres.reader_functions()}
     for name, fn_config in pg.sql("SELECT proname, proconfig FROM pg_proc "
                                   "WHERE proname LIKE 'planner\\_%' "
                                   "AND proname <> 'planner_fts_text'"):
-        assert fn_config == ["search_path=pg_catalog, public, pg_temp"], name
+        assert fn_config == ["search_path=pg_catalog, public, pg_temp"] + (
+            ["enable_seqscan=off", "jit=off"] if name in readers else []), name
 
 
 def test_db_status_is_clean_after_init(team):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg2
 
 from planner.storage import postgres
-from tests.postgres.conftest import logged_in
+from tests.postgres.conftest import HOST, PORT, logged_in
 from tests.postgres.test_hostile_teammate import (  # noqa: F401 (fixtures)
     SETTINGS,
     ann_keeps_private_rows,
@@ -87,6 +87,61 @@ def test_explain_analyze_of_a_call_shows_only_her_own_rows(ann_keeps_private_row
     assert probed == len(BY_PERSON) * len(SETTINGS) * 4
 
 
+def nested_plans(pg, role: str, statement: str, params=None) -> list[str]:
+    """The plans of the statements run inside ``statement``'s functions when ``role``
+    runs it (auto_explain, which only a superuser may load: the admin's session, made
+    ``role``'s by SET SESSION AUTHORIZATION, so session_user is theirs)."""
+    import psycopg2.extensions
+
+    conn = psycopg2.connect(host=HOST, port=PORT, user="postgres", dbname=pg.name)
+    try:
+        with conn.cursor() as cur:
+            for setting in ("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                            "SET auto_explain.log_nested_statements = on",
+                            "SET auto_explain.log_analyze = on",
+                            "SET client_min_messages = log"):
+                cur.execute(setting)
+            cur.execute(f'SET SESSION AUTHORIZATION "{role}"')
+            del conn.notices[:]
+            cur.execute(statement, params)
+            cur.fetchall()
+        conn.rollback()
+        return [n for n in conn.notices if "planner_private." in n]
+    finally:
+        conn.close()
+
+
+def test_a_call_reads_none_of_a_teammates_rows_even_inside(ann_keeps_private_rows):  # noqa: F811
+    """Inside the function too (what its time could tell): the caller's rows and the
+    shared ones are found by their own indexes; no teammate's private row about those
+    people is read and dropped, and no private table is scanned whole."""
+    pg, eve, ann, cid, _other = ann_keeps_private_rows
+    pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, version) "
+           "VALUES (%s, now(), 'for the team', true, now(), now(), 1)", (cid,), user=ann)
+    people = [r[0] for r in pg.sql("SELECT id FROM contact ORDER BY id")]
+    for t in BY_PERSON:
+        (plan,) = nested_plans(pg, eve, f"SELECT * FROM planner_rows_{t.name}_of(%s)",
+                               (people,))
+        assert dropped_rows(plan) == [], (t.name, plan)
+        assert "Seq Scan on" not in plan, (t.name, plan)
+        assert f"planner_{t.name}_person" in plan, (t.name, plan)
+        assert "(never executed)" in plan  # the superuser's branch
+    (plan,) = nested_plans(pg, eve, "SELECT * FROM planner_rows_note_of(%s)", ([cid],))
+    assert "planner_note_shared_person" in plan and dropped_rows(plan) == []
+
+
+def dropped_rows(plan: str) -> list[str]:
+    """The scans of a private table in ``plan`` that read rows and dropped them (the
+    superuser check's look at pg_authid, which drops the caller's own role, aside)."""
+    out, node = [], ""
+    for line in plan.splitlines():
+        if " on " in line and ("Scan" in line or "->" in line):
+            node = line
+        elif "Rows Removed by" in line and "pg_authid" not in node:
+            out.append(f"{node.strip()}: {line.strip()}")
+    return out
+
+
 def test_the_readers_are_pinned_owned_by_the_definer_role_and_for_planner_users_only(team):  # noqa: F811
     pg, eve, _ann = team
     definer = f"{pg.name}_planner_definer"
@@ -96,7 +151,8 @@ def test_the_readers_are_pinned_owned_by_the_definer_role_and_for_planner_users_
             "EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))"
             " a WHERE a.grantee = 0) FROM pg_proc p WHERE p.oid = %s::regprocedure",
             (f"public.{name}({args})",))[0]
-        assert secdef and config == ["search_path=pg_catalog, public, pg_temp"], name
+        assert secdef and config == ["search_path=pg_catalog, public, pg_temp",
+                                     "enable_seqscan=off", "jit=off"], name
         assert owner.strip('"') == definer, name
         assert not public, name  # not PUBLIC's: only planner users may run them
         assert pg.sql("SELECT has_function_privilege(%s, %s, 'EXECUTE')",
