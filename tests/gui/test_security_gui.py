@@ -54,8 +54,9 @@ def test_encrypt_from_preferences_then_keep_working_then_decrypt(qtbot, window, 
     assert window.document.contact(person.id).ring == Ring.OUTER
     assert "Encrypted: yes" in "\n".join(window.security.status_lines())
     # and encryption can be turned off again
-    with qtbot.waitSignal(window.security.finished, timeout=20000):
+    with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
         window.security.decrypt()
+    assert done.args == [True], window.statusBar().currentMessage()
     assert header(db_path) == HEADER
     assert elsewhere.plain_query(db_path, "SELECT count(*) FROM contact") == "[(5,)]"
 
