@@ -67,3 +67,36 @@ def test_cancelling_the_recovery_dialog_changes_nothing(qtbot, window, db_path):
     dialog.reject()
     assert header(db_path) == before == HEADER
     assert window.document.contact(window.document.ring_members(Ring.INNER)[0].id)
+
+
+def test_encrypting_waits_for_a_worker_still_reading_the_file(qtbot, window, db_path):
+    """A worker of the window (the people list's search index after a reopen, the daily
+    backup) reads the file on its own thread with its own connection: encrypting waits
+    for it to finish instead of finding the file in use (CI saw a conversion refused)."""
+    import sqlite3
+    import threading
+    import time
+
+    from planner.storage import live_files
+
+    connected = threading.Event()
+
+    def worker():
+        conn = sqlite3.connect(db_path, factory=live_files.tracked(sqlite3.Connection))
+        try:
+            conn.execute("SELECT count(*) FROM contact").fetchone()
+            connected.set()
+            time.sleep(1.0)  # a long read
+        finally:
+            conn.close()
+
+    reader = threading.Thread(target=worker)
+    reader.start()
+    assert connected.wait(10)
+    dialog = window.security.ask_encrypt()
+    dialog.saved.setChecked(True)
+    with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
+        QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    reader.join(10)
+    assert done.args == [True], window.statusBar().currentMessage()
+    assert header(db_path) != HEADER

@@ -13,6 +13,7 @@ go through :func:`close_for_work`, so the sequence is written once::
 from __future__ import annotations
 
 import functools
+import time
 from pathlib import Path
 
 _SAME = object()
@@ -32,6 +33,7 @@ class ClosedDatabase:
         self.key: str | None = database_key(database.db)
         self.watching = document.stop_watching()
         database.close()
+        _wait_for_workers(self.path)
 
     @property
     def keyed(self) -> dict:
@@ -65,6 +67,20 @@ def _wait_for_daily_backup(document) -> None:
     job = getattr(document.parent(), "daily_backup_job", None)
     if job is not None and job.is_alive():
         job.join()
+
+
+def _wait_for_workers(path: Path | None, timeout: float = 30.0) -> None:
+    """Workers read the file on their own threads with their own connections, each closed
+    when its work ends (the people list's search index, built afresh after a reopen; the
+    daily backup): the work waits until none is left rather than find the file in use.
+    After ``timeout`` the work goes on and refuses with one sentence if one still is."""
+    if path is None:  # a team database: no file to have to oneself
+        return
+    from planner.storage import live_files
+
+    deadline = time.monotonic() + timeout
+    while live_files.is_live(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _close(database, *_args) -> None:
