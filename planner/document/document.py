@@ -450,7 +450,16 @@ class PlannerDocument(QObject):
             return False
         self._data_version = version
         self.undo_stack.clear()
-        self.reload()
+        try:
+            self.reload()
+        except Exception as exc:  # the file was replaced by one that is no database (or a
+            # key it was not made with): say so once and stop polling, never a traceback
+            log.warning("cannot read the database again after another program's change",
+                        exc_info=True)
+            self.stop_watching()
+            self.message.emit("The database was changed by another program and cannot be "
+                              f"read any more ({exc}); reopen it from File → Open")
+            return True
         self.external_change.emit()
         self.message.emit("Updated with changes made by another program")
         return True

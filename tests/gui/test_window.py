@@ -178,6 +178,24 @@ def test_a_cli_change_appears_in_the_open_window(qtbot, db_path):
     assert "another program" in window.statusBar().currentMessage()
 
 
+def test_a_file_that_is_no_database_any_more_is_said_once_and_not_polled(qtbot, db_path):
+    """Another program put something that is no database where the window's file was
+    (the window's next read opens it afresh): one sentence in the status bar, polling
+    stops, nothing escapes into the event loop, and the window still shows what it had."""
+    import os
+
+    ids = populate(db_path, inner=1)
+    window = open_window(qtbot, db_path, watch=True)
+    window.document.database.close()  # as after a conversion: the next read reconnects
+    impostor = db_path.with_name("impostor")
+    impostor.write_bytes(b"not a database at all " * 200)
+    os.replace(impostor, db_path)  # no connection of this process holds the file now
+    assert window.document.check_external_changes()
+    assert "cannot be read any more" in window.statusBar().currentMessage()
+    assert not window.document.stop_watching()  # it had already stopped
+    assert ids["Inner 1"] in window.scene.nodes
+
+
 def test_own_changes_are_not_mistaken_for_changes_from_elsewhere(qtbot, db_path):
     ids = populate(db_path, outer=3)
     window = open_window(qtbot, db_path, watch=True)
