@@ -81,7 +81,15 @@ def no_file_io_on_live_databases(monkeypatch):
 def background_work_ends_with_its_test():
     """Keyring and connection work of a window runs on Qt's global thread pool; a task
     still running after its test (a connection test waiting out its timeout) must not
-    touch the next test's keyring, notices or database."""
+    touch the next test's keyring, notices or database. Windows an earlier test closed
+    (pytest-qt closes them and deletes them later) are deleted now, before this test:
+    a closed window's timer polling its database must not fire in a later test that
+    rebinds the models (an in-process CLI run)."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     yield
     if "PySide6.QtCore" in sys.modules:
         from PySide6.QtCore import QThreadPool
