@@ -125,6 +125,8 @@ def test_dragging_over_a_full_ring_shows_it_and_names_the_swap(qtbot, db_path, f
     _drag_over(window, newcomer, band_point(Ring.OUTER, 30))  # room there: nothing to say
     assert not inner.highlighted and window.scene.rings[Ring.OUTER].highlighted
     assert not window.scene.rings[Ring.OUTER].refusing
+    # and what was said over the inner ring is withdrawn: no stale "Swap with Inner 2"
+    assert not window.toast.isVisible()
 
 
 def test_dragging_a_node_over_a_full_ring_shows_it(qtbot, db_path, full_inner):

@@ -175,16 +175,19 @@ class RingsView(QGraphicsView):
     def dragLeaveEvent(self, event) -> None:
         # Not super(): it expects its own dragEnterEvent to have run, and warns otherwise.
         self._scene.highlight_area(None)
-        self._last_hint = ""
+        self._set_hint("")
         event.accept()
 
     def _hover_drop(self, point: QPointF, contact_id: int | None) -> None:
         self._scene.highlight_area(point, contact_id)
-        hint = self._scene.drag_hint(contact_id, point)
+        self._set_hint(self._scene.drag_hint(contact_id, point))
+
+    def _set_hint(self, hint: str) -> None:
+        """Say what a drop here would do; "" (away from a refusing spot, or the drag is
+        over) withdraws what was said, so a stale "Swap with NAME" never outlives it."""
         if hint != getattr(self, "_last_hint", ""):
             self._last_hint = hint
-            if hint:
-                self.drag_hint.emit(hint)
+            self.drag_hint.emit(hint)
 
     # -- the hover card ------------------------------------------------------------------
     def viewportEvent(self, event) -> bool:
@@ -223,9 +226,9 @@ class RingsView(QGraphicsView):
             self._hover_drop(self.mapToScene(event.position().toPoint()), grabbed.contact_id)
 
     def mouseReleaseEvent(self, event) -> None:
+        self._set_hint("")  # first: the drop then says what it did (or why not) itself
         super().mouseReleaseEvent(event)
         self._scene.highlight_area(None)
-        self._last_hint = ""
 
     def dropEvent(self, event) -> None:
         if not event.mimeData().hasFormat(CONTACT_MIME):
@@ -233,6 +236,7 @@ class RingsView(QGraphicsView):
             return
         ids = decode_contact_ids(event.mimeData())
         point = QPointF(self.mapToScene(event.position().toPoint()))
+        self._set_hint("")  # the drop says what it did (or why not) itself
         if ids and self._scene.drop_contact(ids[0], point):
             event.acceptProposedAction()
             self._scene.select_contact(ids[0])

@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.person.edit_requested.connect(self.edit_contact)
         d.message.connect(self.show_message)
         d.moved.connect(self._moved)
-        self.view.drag_hint.connect(lambda text: self.toast.show_message(text, 2500))
+        self.view.drag_hint.connect(self._show_drag_hint)
         self.view.canvas_menu_requested.connect(self._canvas_menu)
         d.placements_changed.connect(self._update_fill)
         d.reset.connect(self._update_fill)
@@ -419,6 +419,18 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
         self.toast.show_message(text)
+
+    def _show_drag_hint(self, text: str) -> None:
+        """What a drop at the pointer would do; withdrawn ("") when it no longer holds."""
+        if text:
+            self.toast.show_message(text, 2500)
+        elif self._drag_hint_shown():
+            self.toast.hide()
+        self._last_drag_hint = text
+
+    def _drag_hint_shown(self) -> bool:
+        shown = getattr(self, "_last_drag_hint", "")
+        return bool(shown) and self.toast.isVisible() and self.toast.text() == shown
 
     def show_getting_started(self):
         from planner.ui.dialogs.help_sheets import GettingStarted
