@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.contact_list = ContactListPanel(document, self)
         self.person = PersonPanel(document, self)
         self.toast = Toast(self.view)
+        self._drag_hint = ""  # what the toast says about a drop at the pointer, if anything
         self.empty_state = EmptyState(self.view)
         self.focus = FocusPanel(document, self)
         # the dashboard and All activity (and their code) are built when first shown or
@@ -421,16 +422,13 @@ class MainWindow(QMainWindow):
         self.toast.show_message(text)
 
     def _show_drag_hint(self, text: str) -> None:
-        """What a drop at the pointer would do; withdrawn ("") when it no longer holds."""
+        """What a drop at the pointer would do; withdrawn ("") when it no longer holds
+        (unless the toast says something else by now)."""
         if text:
             self.toast.show_message(text, 2500)
-        elif self._drag_hint_shown():
+        elif self._drag_hint and self.toast.isVisible() and self.toast.text() == self._drag_hint:
             self.toast.hide()
-        self._last_drag_hint = text
-
-    def _drag_hint_shown(self) -> bool:
-        shown = getattr(self, "_last_drag_hint", "")
-        return bool(shown) and self.toast.isVisible() and self.toast.text() == shown
+        self._drag_hint = text
 
     def show_getting_started(self):
         from planner.ui.dialogs.help_sheets import GettingStarted
