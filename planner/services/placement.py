@@ -79,7 +79,7 @@ def move_contact(
                 and swap_with is None and expect_ring in (UNCHECKED, ring)):
             return _reorder(contact_id, ring, position, before, mine[2])
         contact = require(contact_id)
-        if expect_ring is not UNCHECKED:
+        if not isinstance(expect_ring, _Unchecked):  # UNCHECKED is its one instance
             _check_unmoved(contact, expect_ring, ring, swap_with)
         occupants = repo.ring_members(ring) if ring is not None else []
         plan = plan_move(

@@ -36,7 +36,7 @@ from planner.storage.models import (
 )
 from planner.storage.schema_check import schema_problem
 
-_WRAP_ERRORS = peewee.__exception_wrapper__
+_WRAP_ERRORS = peewee.__exception_wrapper__  # type: ignore[attr-defined]  # in peewee, not its stubs
 
 #: (dump section, model) in foreign-key order: parents before children.
 DATA_TABLES: tuple[tuple[str, type[Model]], ...] = (
@@ -82,7 +82,8 @@ def next_id(model: type[Model]) -> int:
     """The id SQLite would give the next row (ids are assigned explicitly by bulk inserts)."""
     from peewee import fn
 
-    return (model.select(fn.MAX(model.id)).scalar() or 0) + 1
+    top = model.id  # type: ignore[attr-defined]  # peewee: the model's own id field
+    return (model.select(fn.MAX(top)).scalar() or 0) + 1
 
 
 def take_ids_from_sequence(model: type[Model], rows: list[dict]) -> None:

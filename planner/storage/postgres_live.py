@@ -217,6 +217,8 @@ class ChangeListener:
         return self._conn is not None and not self._conn.closed
 
     def fileno(self) -> int:
+        if self._conn is None:
+            raise ValueError("fileno() of a listener that is not open")
         return self._conn.fileno()
 
     def drain(self) -> list[Change]:

@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from typing import TypeGuard
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
-from planner.storage.schema_expected import expected_entries
+from planner.storage.schema_expected import Entries, expected_entries
 
 APP = "Mentorship Planner"
 META_TABLE = "planner_meta"
@@ -74,7 +75,7 @@ def _a(what: str) -> str:
     return f"an {what}" if what[0] in "aeiou" else f"a {what}"
 
 
-def _starts(sql: str | None, *words: str) -> bool:
+def _starts(sql: str | None, *words: str) -> TypeGuard[str]:  # words given: never for None
     return (normalise(sql) or ())[: len(words)] == words
 
 
@@ -93,6 +94,7 @@ def schema_problem(conn, label: str) -> str | None:
         seen.add((kind, str(name).lower()))
         found[(kind, name)] = (table, sql)
     meta_key = ("table", META_TABLE)
+    version: int | None
     if meta_key not in found:
         if any(kind == "table" for kind, _ in found):
             return None  # another program's database: the caller says so
@@ -145,10 +147,10 @@ def _differs(entry: tuple[str, str | None], ours: tuple[str, str | None]) -> boo
     return entry[0] != ours[0] or normalise(entry[1]) != normalise(ours[1])
 
 
-def _difference(found: dict, expected: dict, label: str) -> str | None:
-    def order(key):
+def _difference(found: Entries, expected: Entries, label: str) -> str | None:
+    def order(key: tuple[str, str]) -> tuple[int, str]:
         kind, name = key
-        sql = (found.get(key) or expected.get(key))[1]
+        sql = (found[key] if key in found else expected[key])[1]  # each key is in one
         return (_ORDER.get(_what(kind, sql), 9), name)
 
     extra = [k for k in found if k not in expected and SQLITE_STATS.get(k) is None]

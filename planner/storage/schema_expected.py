@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import threading
 
-from peewee import SqliteDatabase, sort_models
+import peewee
+from peewee import SqliteDatabase
 
 from planner.storage import migrations
 
@@ -32,6 +33,7 @@ class _Scratch(SqliteDatabase):
 
     def create_tables(self, models, **options):
         safe = options.pop("safe", True)
+        sort_models = peewee.sort_models  # type: ignore[attr-defined]  # not in peewee's stubs
         for model in sort_models(models):
             schema = model._schema
             type(schema)(model, database=self, **schema.context_options).create_all(
