@@ -107,7 +107,7 @@ def _password(url: str) -> str | None:
     return None
 
 
-def make_database(url: str, password: str | None = None) -> PostgresqlDatabase:
+def make_database(url: str, password: str | None = None) -> PlannerPostgresDatabase:
     name, params = connect_params(url)
     if password is None:
         password = _password(url)
@@ -152,11 +152,14 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
     """A dropped connection is a clear DatabaseProblem, never a half-applied action:
     the server rolls back what the transaction had done."""
 
+    #: the login role, set by ``connect`` (read with a default: a bare instance has none)
+    planner_user: str
+
     def _connect(self):
         import psycopg2
 
         try:
-            return super()._connect()
+            return super()._connect()  # type: ignore[misc]  # peewee's, not in its stubs
         except psycopg2.OperationalError as exc:  # no server answered, or it refused us
             setattr(exc, CONNECTING, True)
             raise
@@ -201,9 +204,10 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
     def _forget_dead_connection(self) -> None:
         """Outside a transaction, a connection the server dropped is replaced by a new one
         (peewee connects again on the next statement)."""
-        conn = self._state.conn
-        if conn is not None and getattr(conn, "closed", 0) and not self._state.transactions:
-            self._state.reset()
+        state = self._state  # type: ignore[attr-defined]  # peewee's, not in its stubs
+        conn = state.conn
+        if conn is not None and getattr(conn, "closed", False) and not state.transactions:
+            state.reset()
 
 
 def _connection_problem(url: str, exc: Exception, db: PostgresqlDatabase) -> CannotConnect:
@@ -217,7 +221,7 @@ def _connection_problem(url: str, exc: Exception, db: PostgresqlDatabase) -> Can
     return CannotConnect(f"cannot connect to {redact_url(url)}: {text}", failure, code)
 
 
-def connect(url: str, password: str | None = None) -> PostgresqlDatabase:
+def connect(url: str, password: str | None = None) -> PlannerPostgresDatabase:
     db = make_database(url, password)
     try:
         db.connect()

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from datetime import datetime
+from typing import cast
 
 import peewee
 from peewee import JOIN, Database
@@ -112,18 +115,20 @@ def search(text: str, limit: int, hit_type, mark_start: str, mark_end: str) -> l
     found = _matches("touchpoint", query, limit)
     if found:
         t = TouchpointRow
-        for r in (t.select(t.id, t.contact, ContactRow.name, t.at, t.kind)
-                  .join(ContactRow, JOIN.LEFT_OUTER)
-                  .where(t.id.in_(list(found)), alive).tuples()):
+        touchpoints = (t.select(t.id, t.contact, ContactRow.name, t.at, t.kind)
+                       .join(ContactRow, JOIN.LEFT_OUTER)
+                       .where(t.id.in_(list(found)), alive).tuples())
+        for r in cast("Iterable[tuple[int, int, str, datetime, str]]", touchpoints):  # tuples
             hits.append(hit_type("touchpoint", r[0], r[1], r[2], to_utc(r[3]), r[4],
                                  snippet(found[r[0]], words, mark_start, mark_end)))
     found = _matches("note", query, limit)
     if found:
         n = NoteRow
-        for r in (n.select(n.id, n.contact, ContactRow.name, n.at)
-                  .join(ContactRow, JOIN.LEFT_OUTER)
-                  .where(n.id.in_(list(found)), alive).tuples()):
-            hits.append(hit_type("note", r[0], r[1], r[2], to_utc(r[3]), "note",
-                                 snippet(found[r[0]], words, mark_start, mark_end)))
+        notes = (n.select(n.id, n.contact, ContactRow.name, n.at)
+                 .join(ContactRow, JOIN.LEFT_OUTER)
+                 .where(n.id.in_(list(found)), alive).tuples())
+        for row in cast("Iterable[tuple[int, int, str, datetime]]", notes):  # rows as tuples
+            hits.append(hit_type("note", row[0], row[1], row[2], to_utc(row[3]), "note",
+                                 snippet(found[row[0]], words, mark_start, mark_end)))
     hits.sort(key=lambda h: (h.at, h.type, h.row_id), reverse=True)
     return hits[:limit]

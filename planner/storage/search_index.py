@@ -9,8 +9,10 @@ much history there is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from peewee import JOIN, Database
 
@@ -115,25 +117,33 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
     found = dict(_matches("touchpoint_fts", query, limit))
     if found:
         t = TouchpointRow
-        for r in (
+        touchpoints = (
             t.select(t.id, t.contact, ContactRow.name, t.at, t.kind)
             .join(ContactRow, JOIN.LEFT_OUTER)  # from the hits out (see timeline_repo)
             .where(t.id.in_(list(found)), alive)
             .tuples()
-        ):
-            hits.append(SearchHit("touchpoint", r[0], r[1], r[2], to_utc(r[3]), r[4], found[r[0]]))
+        )
+        for r in cast("Iterable[tuple[int, int, str, datetime, str]]", touchpoints):  # tuples
+            hits.append(SearchHit("touchpoint", r[0], r[1], r[2], _at(r[3]), r[4], found[r[0]]))
     found = dict(_matches("note_fts", query, limit))
     if found:
         n = NoteRow
-        for r in (
+        notes = (
             n.select(n.id, n.contact, ContactRow.name, n.at)
             .join(ContactRow, JOIN.LEFT_OUTER)  # from the hits out (see timeline_repo)
             .where(n.id.in_(list(found)), alive)
             .tuples()
-        ):
-            hits.append(SearchHit("note", r[0], r[1], r[2], to_utc(r[3]), "note", found[r[0]]))
+        )
+        for row in cast("Iterable[tuple[int, int, str, datetime]]", notes):  # rows as tuples
+            hits.append(SearchHit("note", row[0], row[1], row[2], _at(row[3]), "note",
+                                  found[row[0]]))
     hits.sort(key=lambda h: (h.at, h.type, h.row_id), reverse=True)
     return hits[:limit]
+
+
+def _at(stored: object) -> datetime:
+    """A NOT NULL time column's value as aware UTC (``to_utc`` gives None only for no value)."""
+    return cast(datetime, to_utc(stored))
 
 
 def plain(snippet: str, start: str = "", end: str = "") -> str:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from peewee import JOIN
+from peewee import JOIN, ModelSelect
 
 from planner.domain.timeline import EntryType, TimelineEntry
 from planner.storage.fields import to_utc
@@ -40,6 +41,11 @@ def cursor_after(entry: TimelineEntry) -> Cursor:
     return Cursor(entry.at, _ORDER[entry.type], entry.row_id)
 
 
+def _at(stored: object) -> datetime:
+    """A NOT NULL time column's value as aware UTC (``to_utc`` gives None only for no value)."""
+    return cast(datetime, to_utc(stored))
+
+
 def _key(entry: TimelineEntry) -> tuple:
     return (entry.at, _ORDER[entry.type], entry.row_id)
 
@@ -62,6 +68,7 @@ def _source(etype: EntryType, people: set[int] | None = None):
         return model if people is None else rows_of(model, people)
 
     name = ContactRow.name
+    q: ModelSelect[Any]  # of the entry's own model
     if etype is EntryType.TOUCHPOINT:
         t = TouchpointRow
         q = t.select(t.id, t.contact, name, t.at, t.kind, t.note, t.minutes, t.author,
@@ -71,7 +78,7 @@ def _source(etype: EntryType, people: set[int] | None = None):
             q,
             t.contact,
             t.at,
-            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind=r[4],
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], _at(r[3]), kind=r[4],
                                     text=r[5], minutes=r[6], author=r[7], version=r[8]),
         )
     if etype is EntryType.NOTE:
@@ -83,7 +90,7 @@ def _source(etype: EntryType, people: set[int] | None = None):
             q,
             n.contact,
             n.at,
-            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind="note",
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], _at(r[3]), kind="note",
                                     text=r[4], author=r[5], shared=bool(r[6]), version=r[7]),
         )
     if etype is EntryType.MOVE:
@@ -95,7 +102,7 @@ def _source(etype: EntryType, people: set[int] | None = None):
             m.contact,
             m.at,
             lambda r: TimelineEntry(
-                etype, r[0], r[1], r[2], to_utc(r[3]), kind="move", from_ring=r[4], to_ring=r[5]
+                etype, r[0], r[1], r[2], _at(r[3]), kind="move", from_ring=r[4], to_ring=r[5]
             ),
         )
     if etype is EntryType.SNOOZE:  # on a team database row-level security keeps others' out
@@ -106,7 +113,7 @@ def _source(etype: EntryType, people: set[int] | None = None):
             q,
             z.contact,
             z.at,
-            lambda r: TimelineEntry(etype, r[0], r[1], r[2], to_utc(r[3]), kind="snooze",
+            lambda r: TimelineEntry(etype, r[0], r[1], r[2], _at(r[3]), kind="snooze",
                                     until=to_utc(r[4])),
         )
     c = ContactRow
@@ -116,7 +123,7 @@ def _source(etype: EntryType, people: set[int] | None = None):
         q,
         c.id,
         c.created_at,
-        lambda r: TimelineEntry(etype, r[0], r[0], r[1], to_utc(r[2]), kind="created"),
+        lambda r: TimelineEntry(etype, r[0], r[0], r[1], _at(r[2]), kind="created"),
     )
 
 
@@ -137,7 +144,7 @@ def read_page(
     floor = None  # a full page of one source is newer than this: older rows cannot show
     people = ({contact_id} if contact_id is not None
               else set(contact_ids) if contact_ids is not None else None)
-    for etype in sorted(wanted, key=_ORDER.get):
+    for etype in sorted(wanted, key=_ORDER.__getitem__):
         model, query, contact_field, at_field, build = _source(etype, people)
         query = query.where(ContactRow.deleted_at.is_null())
         if contact_id is not None:
