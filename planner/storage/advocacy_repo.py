@@ -6,7 +6,9 @@ No Qt, and nothing here opens a transaction: the services do.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from peewee import JOIN, fn
 
@@ -36,22 +38,29 @@ from planner.storage.models import (
 
 
 def _win(row: WinRow, contact: str = "") -> Win:
-    return Win(row.id, row.contact_id, row.text, row.at, row.link, row.note,
-               row.celebrated_by_id, contact, row.version)
+    cid, by = row.contact_id, row.celebrated_by_id  # type: ignore[attr-defined]  # peewee FK ids
+    return Win(row.id, cid, row.text, row.at, row.link, row.note, by, contact, row.version)
 
 
 def _ask(row: AskRow, thanked_by: int | None = None, contact: str = "") -> Ask:
-    return Ask(row.id, row.contact_id, AskType(row.type), AskStatus(row.status), row.at,
+    cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
+    return Ask(row.id, cid, AskType(row.type), AskStatus(row.status), row.at,
                row.closed_at, row.note, thanked_by, contact, row.version)
 
 
 def _give(row: GiveRow, contact: str = "") -> Give:
-    return Give(row.id, row.contact_id, GiveType(row.type), row.at, row.note, row.for_ask_id,
-                contact, row.version)
+    cid, ask = row.contact_id, row.for_ask_id  # type: ignore[attr-defined]  # peewee FK ids
+    return Give(row.id, cid, GiveType(row.type), row.at, row.note, ask, contact, row.version)
 
 
 def _change(row: StageChangeRow) -> StageChange:
-    return StageChange(row.id, row.contact_id, Stage(row.from_stage), Stage(row.to_stage), row.at)
+    cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
+    return StageChange(row.id, cid, Stage(row.from_stage), Stage(row.to_stage), row.at)
+
+
+def _at(stored: object) -> datetime:
+    """A NOT NULL time column's value as aware UTC (``to_utc`` gives None only for no value)."""
+    return cast(datetime, to_utc(stored))
 
 
 def row_data(row) -> dict:
@@ -93,7 +102,7 @@ def stage_counts() -> dict[str, int]:
     """People (not in the trash) per stage, in one query."""
     query = (ContactRow.select(ContactRow.stage, fn.COUNT(ContactRow.id))
              .where(ContactRow.deleted_at.is_null()).group_by(ContactRow.stage))
-    return dict(query.tuples())
+    return dict(cast("Iterable[tuple[str, int]]", query.tuples()))  # rows as tuples
 
 
 # ------------------------------------------------------------------ one person's ledger
@@ -105,7 +114,7 @@ def _thanks_by_ask(ask_ids: list[int] | None = None) -> dict[int, int]:
              .where(GiveRow.for_ask.is_null(False)).group_by(GiveRow.for_ask))
     if ask_ids is not None:
         query = query.where(GiveRow.for_ask.in_(ask_ids))
-    return dict(query.tuples())
+    return dict(cast("Iterable[tuple[int, int]]", query.tuples()))  # rows as tuples
 
 
 def wins_for(contact_id: int) -> list[Win]:
@@ -129,7 +138,7 @@ def gives_for(contact_id: int) -> list[Give]:
 
 def ask_times(contact_id: int) -> list[datetime]:
     query = AskRow.select(AskRow.at).where(AskRow.contact == contact_id)
-    return [to_utc(at) for (at,) in query.tuples()]
+    return [_at(at) for (at,) in cast("Iterable[tuple[object]]", query.tuples())]  # tuples
 
 
 # ------------------------------------------------------------------ single rows
@@ -208,11 +217,12 @@ def restore_links(wins: dict[int, int | None], gives: dict[int, int | None]) -> 
 
 def wins_celebrated_by(touchpoint_id: int) -> list[int]:
     query = WinRow.select(WinRow.id).where(WinRow.celebrated_by == touchpoint_id)
-    return [r for (r,) in query.tuples()]
+    return [r for (r,) in cast("Iterable[tuple[int]]", query.tuples())]  # rows as tuples
 
 
 def gives_for_ask(ask_id: int) -> list[int]:
-    return [r for (r,) in GiveRow.select(GiveRow.id).where(GiveRow.for_ask == ask_id).tuples()]
+    query = GiveRow.select(GiveRow.id).where(GiveRow.for_ask == ask_id)
+    return [r for (r,) in cast("Iterable[tuple[int]]", query.tuples())]  # rows as tuples
 
 
 def next_uncelebrated_win(contact_id: int, as_of: datetime) -> Win | None:
@@ -261,18 +271,20 @@ def ask_times_by_contact(since: datetime) -> dict[int, list[datetime]]:
     query = (AskRow.select(AskRow.contact, AskRow.at).join(ContactRow)
              .where(AskRow.at > since, ContactRow.deleted_at.is_null()))
     out: dict[int, list[datetime]] = {}
-    for cid, at in query.tuples():
-        out.setdefault(cid, []).append(to_utc(at))
+    for cid, at in cast("Iterable[tuple[int, object]]", query.tuples()):  # rows as tuples
+        out.setdefault(cid, []).append(_at(at))
     return out
 
 
 def ledger_counts() -> dict[int, tuple[int, int]]:
     """contact id → (gives, asks made), two grouped queries."""
-    gives = dict(GiveRow.select(GiveRow.contact, fn.COUNT(GiveRow.id))
-                 .group_by(GiveRow.contact).tuples())
-    asks = dict(AskRow.select(AskRow.contact, fn.COUNT(AskRow.id))
-                .where(AskRow.status != AskStatus.PLANNED.value)
-                .group_by(AskRow.contact).tuples())
+    gives = dict(cast("Iterable[tuple[int, int]]",  # rows as tuples
+                      GiveRow.select(GiveRow.contact, fn.COUNT(GiveRow.id))
+                      .group_by(GiveRow.contact).tuples()))
+    asks = dict(cast("Iterable[tuple[int, int]]",
+                     AskRow.select(AskRow.contact, fn.COUNT(AskRow.id))
+                     .where(AskRow.status != AskStatus.PLANNED.value)
+                     .group_by(AskRow.contact).tuples()))
     return {cid: (gives.get(cid, 0), asks.get(cid, 0)) for cid in set(gives) | set(asks)}
 
 
@@ -280,7 +292,7 @@ def names(ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     query = ContactRow.select(ContactRow.id, ContactRow.name).where(ContactRow.id.in_(ids))
-    return dict(query.tuples())
+    return dict(cast("Iterable[tuple[int, str]]", query.tuples()))  # rows as tuples
 
 
 def touches_since(since: datetime, owner: str = OWNER) -> list[tuple[datetime, str | None, int]]:
@@ -292,7 +304,8 @@ def touches_since(since: datetime, owner: str = OWNER) -> list[tuple[datetime, s
                    on=((PlacementRow.contact == ContactRow.id)
                        & (PlacementRow.owner == who(owner))))
              .where(TouchpointRow.at > since, ContactRow.deleted_at.is_null()))
-    return [(to_utc(at), ring, minutes or 0) for at, ring, minutes in query.tuples()]
+    rows = cast("Iterable[tuple[object, str | None, int | None]]", query.tuples())  # tuples
+    return [(_at(at), ring, minutes or 0) for at, ring, minutes in rows]
 
 
 def network_size() -> int:

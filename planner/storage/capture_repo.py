@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from types import SimpleNamespace
+from typing import Any, cast
 
 from planner.domain.capture_match import Proposal, ProposalStatus, Source
 from planner.storage.contacts_repo import who
@@ -35,7 +36,8 @@ def people_addresses() -> Iterator[tuple[int, list[str]]]:
     query = (ContactRow.select(ContactRow.id, ContactRow.email, ContactRow.handles)
              .where(ContactRow.deleted_at.is_null()).order_by(ContactRow.id).tuples())
     handles_field = ContactRow.handles
-    for contact_id, email, handles in query:
+    rows = cast("Iterable[tuple[int, str, dict[str, str] | str]]", query)  # rows as tuples
+    for contact_id, email, handles in rows:
         extra = handles_field.python_value(handles) if isinstance(handles, str) else handles
         addresses = [email] if email else []
         if extra:
@@ -54,8 +56,8 @@ def contact_names(ids: Iterable[int]) -> dict[int, str]:
     ids = list(set(ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        out.update(ContactRow.select(ContactRow.id, ContactRow.name)
-                   .where(ContactRow.id.in_(chunk)).tuples())
+        query = ContactRow.select(ContactRow.id, ContactRow.name).where(ContactRow.id.in_(chunk))
+        out.update(cast("Iterable[tuple[int, str]]", query.tuples()))  # rows as tuples
     return out
 
 
@@ -93,7 +95,7 @@ def proposals_by_key(keys: Iterable[str]) -> dict[str, list[SimpleNamespace]]:
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
         query = p.select(*columns).where(p.owner == who(), p.source_key.in_(chunk)).dicts()
-        for row in query:
+        for row in cast("Iterable[dict[str, Any]]", query):  # rows as dicts
             out.setdefault(row["source_key"], []).append(SimpleNamespace(**row))
     return out
 
@@ -118,7 +120,8 @@ def captured_touchpoints(keys: Iterable[str]) -> set[tuple[str, int]]:
     wanted = set(keys)
     query = (TouchpointRow.select(TouchpointRow.source, TouchpointRow.contact)
              .where(TouchpointRow.source != "").tuples())
-    return {(key, contact) for key, contact in query if key in wanted}
+    rows = cast("Iterable[tuple[str, int]]", query)  # rows as tuples
+    return {(key, contact) for key, contact in rows if key in wanted}
 
 
 def proposal_row(proposal_id: int) -> CaptureProposalRow | None:
@@ -146,15 +149,20 @@ def count_pending() -> int:
 
 def proposal(row: CaptureProposalRow, names: dict[int, str],
              labels: dict[int, str] | None = None) -> Proposal:
-    name = names.get(row.contact_id, "") if row.contact_id is not None else row.candidate_name
-    label = (labels or {}).get(row.source_id, "") if row.source_id is not None else ""
-    return Proposal(row.id, row.source_id, row.source_key, row.contact_id, name,
+    # the foreign keys' ids: peewee makes the <name>_id attributes, its stubs do not know them
+    contact_id: int | None = row.contact_id  # type: ignore[attr-defined]
+    source_id: int | None = row.source_id  # type: ignore[attr-defined]
+    touchpoint_id: int | None = row.touchpoint_id  # type: ignore[attr-defined]
+    name = names.get(contact_id, "") if contact_id is not None else row.candidate_name
+    label = (labels or {}).get(source_id, "") if source_id is not None else ""
+    return Proposal(row.id, source_id, row.source_key, contact_id, name,
                     row.candidate_email, row.kind, row.at, row.minutes, row.note, row.status,
-                    row.touchpoint_id, label)
+                    touchpoint_id, label)
 
 
 def proposals(rows: list[CaptureProposalRow]) -> list[Proposal]:
-    names = contact_names(r.contact_id for r in rows if r.contact_id is not None)
+    ids = (r.contact_id for r in rows)  # type: ignore[attr-defined]  # peewee's FK id
+    names = contact_names(cid for cid in ids if cid is not None)
     labels = {s.id: s.label for s in source_rows()}
     return [proposal(r, names, labels) for r in rows]
 
