@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 from planner.domain.contact import normalised_name
 from planner.domain.errors import InvalidInput, PlannerError
@@ -361,7 +362,9 @@ class _Index:
             .where(ContactRow.deleted_at.is_null())
             .order_by(ContactRow.id)
         )
-        for cid, name, email, handles, organization, birthday in query.tuples():
+        people = cast("Iterable[tuple[int, str, str, dict[str, Any], str, str]]",  # tuples
+                      query.tuples())
+        for cid, name, email, handles, organization, birthday in people:
             index.db_names[cid] = name
             facts = {"name": name, "email": email, "handles": handles or {},
                      "organization": organization, "birthday": birthday}
