@@ -9,6 +9,7 @@ opened first and the window replaced only if that worked.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from planner.app import (
     acquire_instance_lock,
@@ -27,11 +28,11 @@ def open_team_database(window):
     from planner.ui.team.team_dialog import TeamDatabaseDialog
 
     dialog = TeamDatabaseDialog(window, window.settings)
-    dialog.switched_to = None
+    dialog.switched_to = None  # type: ignore[attr-defined]  # ours, on a Qt dialog
 
     def connected() -> None:
-        dialog.switched_to = switch_database(window, dialog.url(),
-                                             password=dialog.session_password())
+        new = switch_database(window, dialog.url(), password=dialog.session_password())
+        dialog.switched_to = new  # type: ignore[attr-defined]  # ours, on a Qt dialog
 
     dialog.accepted.connect(connected)
     window._team_dialog = dialog
@@ -53,10 +54,11 @@ def open_database_file(window):
     dialog.setObjectName("openDatabaseFile")
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
-    dialog.switched_to = None
+    dialog.switched_to = None  # type: ignore[attr-defined]  # ours, on a Qt dialog
 
     def chosen(path: str) -> None:
-        dialog.switched_to = switch_to_file(window, path)
+        new = switch_to_file(window, path)
+        dialog.switched_to = new  # type: ignore[attr-defined]  # ours, on a Qt dialog
 
     dialog.fileSelected.connect(chosen)
     window._file_dialog = dialog
@@ -76,6 +78,7 @@ def switch_to_file(window, path: str):
     from planner.ui.security.passphrase_dialog import is_encrypted_database
 
     target = resolve_target(path)
+    assert target.path is not None  # a file's path, never a server's URL
     current = window.document.database.path
     if current is not None and os.path.realpath(current) == os.path.realpath(target.path):
         window.show_message(f"{target.path.name} is already open in this window")
@@ -205,7 +208,7 @@ def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
     remember_last_database(new.settings, opened.target.url)  # a plain `planner` reopens it
     install_error_handler(new)
     new.show()  # before the old one closes: the last window closing would end the app
-    app = QApplication.instance()
+    app: Any = QApplication.instance()  # holds _planner_lock and _planner_window (app.py)
     held = getattr(app, "_planner_lock", None)
     if held is not None and held is not lock:
         held.unlock()  # leaving that file: another window may now have it

@@ -36,7 +36,7 @@ from planner.storage.models import (
 )
 from planner.storage.schema_check import schema_problem
 
-_WRAP_ERRORS = peewee.__exception_wrapper__  # type: ignore[attr-defined]  # in peewee, not its stubs
+_WRAP_ERRORS = peewee.__exception_wrapper__  # type: ignore[attr-defined]  # not in peewee's stubs
 
 #: (dump section, model) in foreign-key order: parents before children.
 DATA_TABLES: tuple[tuple[str, type[Model]], ...] = (
