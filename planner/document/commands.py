@@ -116,11 +116,13 @@ class MoveCommand(DocumentCommand):
 
     def undo(self) -> None:
         o = self.outcome
+        assert o is not None  # perform() ran: the stack undoes only what was done
         placement_svc.restore_state(o.before, remove_history=o.history, add_history=[])
         self.document.refresh_placements(o.before)
 
     def replay(self) -> None:
         o = self.outcome
+        assert o is not None  # perform() ran: only an undone step is redone
         placement_svc.restore_state(o.after, remove_history=[], add_history=o.history)
         self.document.refresh_placements(o.after)
 
@@ -132,7 +134,8 @@ class AddContactCommand(DocumentCommand):
         super().__init__(document, f"Add {name}")
         self.name, self.ring, self.values = name, ring, values
         self.contact_id: int | None = None
-        self.before = self.after = ()
+        self.before: placement_svc.Snapshot = ()
+        self.after: placement_svc.Snapshot = ()
         self.rows: dict = {}
 
     def perform(self) -> None:
@@ -144,6 +147,7 @@ class AddContactCommand(DocumentCommand):
         self.document.reload()
 
     def undo(self) -> None:
+        assert self.contact_id is not None  # perform() ran: the stack undoes only what was done
         contact_svc.purge_contact(self.contact_id, self.before)
         self.document.reload()
 
@@ -184,8 +188,8 @@ class RemoveContactCommand(DocumentCommand):
         contact = document.contact(contact_id)
         super().__init__(document, f"Remove {contact.name if contact else contact_id}")
         self.contact_id = contact_id
-        self.before = None
-        self.after = None
+        self.before: placement_svc.Snapshot | None = None
+        self.after: placement_svc.Snapshot | None = None
         self.history: list[dict] = []
 
     def perform(self) -> None:
@@ -195,6 +199,7 @@ class RemoveContactCommand(DocumentCommand):
         self.document.reload()
 
     def undo(self) -> None:
+        assert self.before is not None  # perform() ran: the stack undoes only what was done
         contact_svc.restore_contact(self.contact_id)
         placement_svc.restore_state(self.before, remove_history=self.history, add_history=[])
         self.document.reload()

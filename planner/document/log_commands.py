@@ -50,11 +50,15 @@ class LogTouchpointCommand(_HistoryCommand):
         self.changed("added", "touchpoint", tp.id, tp)
 
     def undo(self) -> None:
-        expected = self.last("touchpoint", self.touchpoint_id, self.version)
-        self.row = svc.delete_touchpoint(self.touchpoint_id, expected_version=expected)
-        self.changed("removed", "touchpoint", self.touchpoint_id)
+        touchpoint_id = self.touchpoint_id
+        assert touchpoint_id is not None  # perform() ran: the stack undoes only what was done
+        expected = self.last("touchpoint", touchpoint_id, self.version)
+        self.row = svc.delete_touchpoint(touchpoint_id, expected_version=expected)
+        self.changed("removed", "touchpoint", touchpoint_id)
 
     def replay(self) -> None:
+        # undo() ran: only an undone step is redone
+        assert self.row is not None and self.touchpoint_id is not None
         tp = svc.restore_touchpoint(self.row)
         self.left("touchpoint", self.touchpoint_id, tp.version)
         self.changed("added", "touchpoint", tp.id, tp)
@@ -65,23 +69,28 @@ class AddNoteCommand(_HistoryCommand):
         contact = document.contact(contact_id)
         super().__init__(document, f"Note about {contact.name if contact else contact_id}")
         self.contact_id = contact_id
-        self.text, self.at = text, at
+        # not self.text: that is QUndoCommand.text(), the command's name
+        self.note_text, self.at = text, at
         self.note_id: int | None = None
         self.version: int | None = None
         self.row: dict | None = None
 
     def perform(self) -> None:
-        note = svc.add_note(self.contact_id, self.text, at=self.at)
+        note = svc.add_note(self.contact_id, self.note_text, at=self.at)
         self.note_id, self.version = note.id, note.version
         self.left("note", note.id, note.version)
         self.changed("added", "note", note.id, note)
 
     def undo(self) -> None:
-        expected = self.last("note", self.note_id, self.version)
-        self.row = svc.delete_note(self.note_id, expected_version=expected)
-        self.changed("removed", "note", self.note_id)
+        note_id = self.note_id
+        assert note_id is not None  # perform() ran: the stack undoes only what was done
+        expected = self.last("note", note_id, self.version)
+        self.row = svc.delete_note(note_id, expected_version=expected)
+        self.changed("removed", "note", note_id)
 
     def replay(self) -> None:
+        # undo() ran: only an undone step is redone
+        assert self.row is not None and self.note_id is not None
         note = svc.restore_note(self.row)
         self.left("note", self.note_id, note.version)
         self.changed("added", "note", note.id, note)
@@ -190,6 +199,7 @@ class DeleteEntryCommand(_HistoryCommand):
 
     def undo(self) -> None:
         restore = svc.restore_touchpoint if self.entry_type == "touchpoint" else svc.restore_note
+        assert self.row is not None  # perform() ran: the stack undoes only what was done
         row = restore(self.row)
         self.left(self.entry_type, self.row_id, row.version)
         self.changed("added", self.entry_type, self.row_id, row)

@@ -1,0 +1,19 @@
+"""A pushed command still answers QUndoCommand's own API from Python: ``text()`` is the
+method Qt gives it, never shadowed by an attribute of the command (issue 22: mypy found
+AddNoteCommand's ``self.text = text`` hiding it, so ``command.text()`` raised TypeError)."""
+
+from __future__ import annotations
+
+from planner.domain.rings import Ring
+from planner.services import contacts
+
+
+def test_the_note_command_answers_its_text(document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    document.reload()
+    assert document.editing.add_note(ada.id, "Likes engines") not in (False, None)
+    stack = document.undo_stack
+    command = stack.command(stack.count() - 1)
+    assert command.text() == stack.undoText() == "Note about Ada Lovelace"
+    assert document.undo() and document.redo()  # the note it keeps is still the one written
+    assert command.text() == "Note about Ada Lovelace"
