@@ -73,6 +73,7 @@ def scroll_frames(view, model=None) -> list[float]:
 def test_scroll_people_list_to_the_end_and_back(benchmark, figures, qtbot, db_copy,
                                                 scale_100k_db):
     from planner.app import build_main_window
+    from planner.ui.people.contact_model import PAGE
 
     window = build_main_window(str(db_copy(scale_100k_db)), watch=False)
     qtbot.addWidget(window)
@@ -110,7 +111,7 @@ def test_scroll_people_list_to_the_end_and_back(benchmark, figures, qtbot, db_co
         detail=f"GUI-thread CPU time; {len(frames)} frames, median {fmt_value(median(frames))}, "
                f"p95 {fmt_value(p95(frames))}; wall time median "
                f"{fmt_value(median(runs['wall']))}, worst {fmt_value(max(runs['wall']))}; "
-               "pages of 200 read on the way"))
+               f"pages of {PAGE} read on the way"))
     window.close()
 
 

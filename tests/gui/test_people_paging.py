@@ -9,11 +9,21 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from planner.domain.rings import Ring
-from planner.ui.people.contact_model import LAST, NAME, PAGE, RING, ContactTableModel, Role
+from planner.ui.people.contact_model import (
+    FIRST,
+    LAST,
+    NAME,
+    PAGE,
+    RING,
+    ContactTableModel,
+    Role,
+)
 from tests.gui.helpers import open_window, populate
 
 PEOPLE = 2 * PAGE + 57  # three pages
@@ -65,7 +75,7 @@ def test_first_page_only_then_scrolling_to_the_end_reads_everyone(qtbot, db_path
     window = open_window(qtbot, db_path)
     panel = window.contact_list
     model = panel.model
-    assert model.rowCount() == PAGE and model.total() == PEOPLE
+    assert model.rowCount() == FIRST and model.total() == PEOPLE
     assert panel.count_label.text() == f"{PEOPLE} people"
     view = panel.view
     panel.setFocus()
@@ -210,11 +220,82 @@ def test_a_short_search_is_counted_then_read_as_it_is_scrolled(qtbot, db_path, c
     panel.search.setText("a")
     wanted = [c.name for c in everyone
               if "a" in " ".join((c.name, c.email, c.organization, *c.tags)).casefold()]
-    assert model.total() == len(wanted) > PAGE and model.rowCount() == PAGE
+    assert model.total() == len(wanted) > PAGE and model.rowCount() == FIRST
     placed_matches = {cid for cid, c in window.document.placed_contacts().items()
                       if "a" in c.name.casefold() or "a" in c.email.casefold()}
     assert model.matching_ids() == placed_matches
     fetch_all(model)
     assert names(model) == wanted
     panel.search.clear()
-    assert model.total() == PEOPLE and names(model)[:PAGE] == [c.name for c in everyone][:PAGE]
+    assert model.total() == PEOPLE and names(model)[:FIRST] == [c.name for c in everyone][:FIRST]
+
+
+def _matching(window, needle: str) -> list[str]:
+    everyone = sorted(window.document.contacts(), key=lambda c: (c.name.lower(), c.id))
+    return [c.name for c in everyone
+            if needle.casefold() in " ".join((c.name, c.email, c.organization, *c.tags))
+            .casefold()]
+
+
+def _type(box, char: str) -> None:
+    """One key into the box (QTest types ASCII only: others as the key event's text)."""
+    if char.isascii():
+        QTest.keyClick(box, char)
+        return
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(box, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def _typed_and_erased(qtbot, panel, model, window, word: str) -> None:
+    """Each key typed, then each erased, into the real box: the rows are always what a
+    fresh search for the text in the box finds."""
+    for n in range(1, len(word) + 1):
+        _type(panel.search, word[n - 1])
+        assert panel.search.text() == word[:n]
+        fetch_all(model)
+        assert names(model) == _matching(window, word[:n]), word[:n]
+        assert model.total() == len(names(model))
+    for n in range(len(word) - 1, -1, -1):
+        QTest.keyClick(panel.search, Qt.Key.Key_Backspace)
+        fetch_all(model)
+        assert names(model) == (_matching(window, word[:n]) if n else
+                                [c.name for c in sorted(window.document.contacts(),
+                                                        key=lambda c: (c.name.lower(), c.id))])
+
+
+def test_narrowing_key_by_key_then_erasing_gives_what_a_fresh_search_gives(qtbot, db_path,
+                                                                          crowd):
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    for word in ("ada 0", "zoë", "p1@e", "émile", "xq"):
+        _typed_and_erased(qtbot, panel, model, window, word)
+    # the same with "Unplaced only": the placed are left out of every page
+    panel.unplaced_only.setChecked(True)
+    QTest.keyClicks(panel.search, "ad")
+    fetch_all(model)
+    placed = window.document.placed_contacts()
+    assert names(model) == [name for name in _matching(window, "ad")
+                            if not any(c.name == name for c in placed.values())]
+    assert model.total() == len(names(model))
+
+
+def test_typing_while_the_index_is_still_being_built_finds_the_same(qtbot, db_path, crowd):
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    model._rebuild_index()  # what a reload does: the index is built afresh on its thread
+    assert not model.search_index_ready()  # it arrives through the event loop
+    QTest.keyClicks(panel.search, "zo")
+    assert not model.search_index_ready()  # searched in SQL meanwhile
+    fetch_all(model)
+    before = names(model)
+    assert before == _matching(window, "zo") and before
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    panel.search.setText("zo")  # the same search through the index
+    fetch_all(model)
+    assert names(model) == before
+    _type(panel.search, "ë")
+    fetch_all(model)
+    assert names(model) == _matching(window, "zoë")
+    assert panel.count_label.text().startswith(f"{len(_matching(window, 'zoë'))} of ")

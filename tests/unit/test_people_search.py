@@ -35,3 +35,43 @@ def test_stale_after_a_rename_or_a_removal(opened):
     assert index.stale([ids[0]])
     contacts.remove_contact(ids[1])
     assert index.stale([ids[1]])
+
+
+def _wanted(rows, needle: str, exclude=()) -> list[int]:
+    return [cid for cid, text in rows if needle in text and cid not in exclude]
+
+
+def test_every_length_of_needle_and_any_script_is_exact_read_a_page_at_a_time(opened):
+    names = [*NAMES, "Zhang 张伟", "Ümit 😀 Smile", "Ann\uffffa", "ab", "a"] + \
+        [f"Person {n:03d} {'ann' if n % 3 else 'bob'}" for n in range(300)]
+    for n, name in enumerate(names):
+        contacts.add_contact(name, email=f"p{n}@example.org", tags=["speaker"] if n % 7 else [])
+    rows = people_search.read()
+    index = people_search.PeopleIndex(rows)
+    some = [rows[3][0], rows[100][0], rows[-1][0]]
+    for needle in ("a", "an", "ann", "ann ", "p1", "@example.org", "张", "张伟", "😀", "😀 s",
+                   "\uffff", "n\uffff", "ab", "b", " ", "person 2", "zz", "q", "speaker",
+                   "person 299 ann p"):
+        wanted = _wanted(rows, needle)
+        hits = index.hits(needle)
+        assert len(hits) == len(wanted), needle  # counted before anything is read
+        assert hits[:5] == wanted[:5], needle
+        assert list(hits) == wanted, needle
+        assert index.match(needle) == wanted and index.count(needle) == len(wanted)
+        if wanted:
+            assert hits.index(wanted[-1]) == len(wanted) - 1 and wanted[-1] in hits
+        excluded = index.hits(needle, exclude=some)
+        assert list(excluded) == _wanted(rows, needle, some), needle
+        assert len(excluded) == len(_wanted(rows, needle, some)), needle
+        assert excluded.among(some) == set()
+        assert index.among(needle, some) == {cid for cid in some if cid in wanted}
+
+
+def test_a_search_typed_back_to_is_found_again(opened):
+    for name in NAMES:
+        contacts.add_contact(name)
+    index = people_search.build()
+    first = index.hits("gr")
+    assert index.hits("gra") is not first
+    assert index.hits("gr") is first  # erased back to "gr": nothing read again
+    assert index.hits("gr", exclude=[1]) is not first

@@ -38,6 +38,7 @@ from planner.domain.cadence import urgency
 from planner.domain.contact import initials as initials_of
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services import contacts as contact_svc
+from planner.storage import people_search
 from planner.storage.fields import to_utc
 from planner.ui.common import avatars
 from planner.ui.common.dates import date_text
@@ -101,7 +102,13 @@ def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
 log = logging.getLogger(__name__)
 
 #: rows read per fetchMore (a screenful is about 30)
-PAGE = 200
+PAGE = 100
+#: rows read when the list is filled afresh (a search typed, the order changed): a
+#: screenful and some; the view asks for more (fetchMore) when its last row shows
+FIRST = 50
+#: initials remembered per name (forgotten all at once beyond this): names repeat, and
+#: working them out (whole characters, see domain/initials.py) is some 50 µs a row
+_INITIALS_KEPT = 20_000
 #: a row of the list is a plain tuple (id, name, email, ring value or None, last touch as
 #: stored): Python's garbage collector leaves tuples of plain values alone, where 100,000
 #: row objects made every full collection a 50–70 ms pause while scrolling
@@ -121,53 +128,6 @@ def _last(row):
 def _last_touch_text(row) -> str:
     last = _last(row)
     return "never" if last is None else date_text(last)
-
-
-class _Matches:
-    """The ids a short search matches, in name order, read when needed: the count and
-    the first page at once (a one-letter search matches nearly everyone: reading all
-    100,000 ids cost 40 ms per keystroke), the rest when the list is scrolled past it."""
-
-    def __init__(self, index, needle: str):
-        self._index, self._needle = index, needle
-        self._head = index.first(needle, PAGE)
-        self._len = len(self._head) if len(self._head) < PAGE else index.count(needle)
-        self._all: list[int] | None = None
-
-    def _full(self) -> list[int]:
-        if self._all is None:
-            self._all = self._index.match(self._needle)
-        return self._all
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __getitem__(self, key):
-        if isinstance(key, slice) and key.step is None and (key.start or 0) >= 0 and (
-                key.stop is not None and 0 <= key.stop <= len(self._head)):
-            return self._head[key]
-        return self._full()[key]
-
-    def __iter__(self):
-        return iter(self._full())
-
-    def __contains__(self, cid) -> bool:
-        return cid in self._full()
-
-    def __eq__(self, other) -> bool:
-        return list(self) == list(other)
-
-    def __add__(self, other):
-        return self._full() + list(other)
-
-    def __radd__(self, other):
-        return list(other) + self._full()
-
-    def index(self, cid) -> int:
-        return self._full().index(cid)
-
-    def among(self, ids) -> set[int]:
-        return self._index.among(self._needle, ids)
 
 
 _ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
@@ -196,7 +156,7 @@ class ContactTableModel(QAbstractTableModel):
         QTimer.singleShot(0, self, self._rebuild_index)
         self._ids: list[int] = []  # everyone shown, in order (fetched or not)
         self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
-        self._initials: dict[int, str] = {}
+        self._initials: dict[str, str] = {}
         self._row_of: dict[int, int] = {}
         self._needle = ""
         self._unplaced_only = False
@@ -214,13 +174,10 @@ class ContactTableModel(QAbstractTableModel):
         column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
         if self._needle and self._index is not None and (
                 column == STATUS or (column == NAME and not descending)):
-            if len(self._needle) < 3 and column == NAME and not self._unplaced_only:
-                return _Matches(self._index, self._needle)  # counted, read when scrolled
-            ids = self._index.match(self._needle)  # name order, as people_ids gives it
-            if self._unplaced_only:
-                placed = self.document.placed_contacts()
-                ids = [cid for cid in ids if cid not in placed]
-            return self._by_status(ids, descending) if column == STATUS else ids
+            # name order, as people_ids gives it: counted, and read as the list scrolls
+            hits = self._index.hits(self._needle, exclude=self.document.placed_contacts()
+                                    if self._unplaced_only else ())
+            return self._by_status(list(hits), descending) if column == STATUS else hits
         plain = not self._needle and not self._unplaced_only and column == NAME and \
             not descending
         if plain and self._plain_ids is not None:  # e.g. the search box cleared
@@ -258,12 +215,11 @@ class ContactTableModel(QAbstractTableModel):
         self.beginResetModel()
         ids = self._query()
         self._sorted_by = (self._sort_column, self._sort_order)
-        self._rows = self._read(ids[:PAGE])
-        if len(self._rows) < min(PAGE, len(ids)):  # gone between the two queries
-            ids = [r[_ID] for r in self._rows] + ids[PAGE:]
+        self._rows = self._read(ids[:FIRST])
+        if len(self._rows) < min(FIRST, len(ids)):  # gone between the two queries
+            ids = [r[_ID] for r in self._rows] + ids[FIRST:]
         self._ids = ids
         self._row_of = {r[_ID]: i for i, r in enumerate(self._rows)}
-        self._initials.clear()
         self.endResetModel()
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
@@ -301,11 +257,12 @@ class ContactTableModel(QAbstractTableModel):
         return self._row_of.get(contact_id)
 
     def matching_ids(self) -> set[int]:
-        """Who the filters let through, read or not — of a search counted but not read
-        (a one- or two-letter search), the placed only (what the canvas highlights)."""
-        if isinstance(self._ids, _Matches):
-            return self._ids.among(self.document.placed_contacts())
-        return set(self._ids)
+        """The placed people the filters let through, read or not (what the canvas
+        highlights), without reading everyone the search found."""
+        placed = self.document.placed_contacts()
+        if isinstance(self._ids, people_search.Hits):
+            return self._ids.among(placed)
+        return placed.keys() & self._ids
 
     def total(self) -> int:
         """How many people the filters let through (fetched or not)."""
@@ -323,12 +280,11 @@ class ContactTableModel(QAbstractTableModel):
         signal = self._index_built
 
         def work() -> None:
-            from planner.storage import people_search
             from planner.storage.models import db_proxy
 
-            index = None
+            index = rows = None
             try:
-                index = people_search.build()
+                rows = people_search.read()
             except Exception:  # the window may be closing: the SQL search stays
                 log.info("the people search index was not built", exc_info=True)
             finally:
@@ -337,6 +293,11 @@ class ContactTableModel(QAbstractTableModel):
                         db_proxy.obj.close()  # this thread's connection only
                 except Exception:  # pragma: no cover
                     pass
+            if rows is not None:  # the file is left alone from here on
+                try:
+                    index = people_search.PeopleIndex(rows)
+                except Exception:  # pragma: no cover - memory
+                    log.info("the people search index was not built", exc_info=True)
             try:
                 signal.emit(index, generation)
             except RuntimeError:  # the model is gone
@@ -368,7 +329,6 @@ class ContactTableModel(QAbstractTableModel):
                 return
             new = (cid, *new)
             self._rows[row] = new
-            self._initials.pop(cid, None)
             key = {RING: _RING, LAST: _LAST_STORED}.get(self._sort_column, _NAME)
             if old[_NAME] != new[_NAME] or old[key] != new[key]:
                 reorder = True
@@ -383,14 +343,16 @@ class ContactTableModel(QAbstractTableModel):
         self._plain_ids = None  # names, rings or last touches changed
         ids = self._query()
         count = len(self._rows)
-        rows = self._read(ids[:max(count, PAGE)])
+        rows = self._read(ids[:max(count, FIRST)])
         if len(rows) != count:
             self.beginResetModel()
             self._ids, self._rows = ids, rows
             self._row_of = {r[_ID]: i for i, r in enumerate(rows)}
             self.endResetModel()
             return
-        if [r[_ID] for r in rows] == [r[_ID] for r in self._rows] and ids == self._ids:
+        if [r[_ID] for r in rows] == [r[_ID] for r in self._rows] and \
+                len(ids) == len(self._ids):
+            self._ids = ids  # nobody shown moved (those not read yet are read from here)
             return
         self.layoutAboutToBeChanged.emit()
         old_ids = [r[_ID] for r in self._rows]
@@ -496,12 +458,13 @@ class ContactTableModel(QAbstractTableModel):
                 status = self._status(c)
                 return status_dot(STATUS_COLORS[status.value]) if status else None
             if col == NAME:
-                cid = c[_ID]
-                initials = self._initials.get(cid)
+                initials = self._initials.get(c[_NAME])
                 if initials is None:
-                    initials = self._initials[cid] = initials_of(c[_NAME])
+                    if len(self._initials) > _INITIALS_KEPT:
+                        self._initials.clear()
+                    initials = self._initials[c[_NAME]] = initials_of(c[_NAME])
                 ring = _ring(c)
-                return avatars.photo_pixmap(cid, AVATAR, load=False) or avatar(
+                return avatars.photo_pixmap(c[_ID], AVATAR, load=False) or avatar(
                     initials, RING_COLORS[ring] if ring else NEUTRAL_HALO)
             return None
         if role == _TOOLTIP:
