@@ -117,13 +117,15 @@ class MoveCommand(DocumentCommand):
     def undo(self) -> None:
         o = self.outcome
         assert o is not None  # perform() ran: the stack undoes only what was done
-        placement_svc.restore_state(o.before, remove_history=o.history, add_history=[])
+        placement_svc.restore_state(o.before, remove_history=o.history, add_history=[],
+                                    expected=o.after)
         self.document.refresh_placements(o.before)
 
     def replay(self) -> None:
         o = self.outcome
         assert o is not None  # perform() ran: only an undone step is redone
-        placement_svc.restore_state(o.after, remove_history=[], add_history=o.history)
+        placement_svc.restore_state(o.after, remove_history=[], add_history=o.history,
+                                    expected=o.before)
         self.document.refresh_placements(o.after)
 
 
@@ -148,11 +150,13 @@ class AddContactCommand(DocumentCommand):
 
     def undo(self) -> None:
         assert self.contact_id is not None  # perform() ran: the stack undoes only what was done
-        contact_svc.purge_contact(self.contact_id, self.before)
+        with placement_svc.unless_moved_since(self.after):  # a move since: refused
+            contact_svc.purge_contact(self.contact_id, self.before)
         self.document.reload()
 
     def replay(self) -> None:
-        contact_svc.unpurge_contact(self.rows, self.after)
+        with placement_svc.unless_moved_since(self.before):
+            contact_svc.unpurge_contact(self.rows, self.after)
         self.document.reload()
 
 
@@ -200,8 +204,11 @@ class RemoveContactCommand(DocumentCommand):
 
     def undo(self) -> None:
         assert self.before is not None  # perform() ran: the stack undoes only what was done
-        contact_svc.restore_contact(self.contact_id)
-        placement_svc.restore_state(self.before, remove_history=self.history, add_history=[])
+        assert self.after is not None
+        with placement_svc.unless_moved_since(self.after):  # one transaction; a move since:
+            contact_svc.restore_contact(self.contact_id)  # refused, nothing written
+            placement_svc.restore_state(self.before, remove_history=self.history,
+                                        add_history=[])
         self.document.reload()
 
     def replay(self) -> None:

@@ -198,16 +198,41 @@ def demote(contact_id: int) -> MoveOutcome:
 
 
 def restore_state(
-    placements: Snapshot, remove_history: list[dict], add_history: list[dict]
+    placements: Snapshot, remove_history: list[dict], add_history: list[dict], *,
+    expected: Snapshot | None = None,
 ) -> None:
-    """Put rings and move history back to a recorded state (undo / redo)."""
-    with moving():
+    """Put rings and move history back to a recorded state (undo / redo).
+
+    ``expected``: the rings as the step left them. If they differ now (another window,
+    the command line or another computer of the same user moved someone meanwhile),
+    ConflictError and nothing is written: the recorded state would silently take that
+    move back."""
+    with moving() if expected is None else unless_moved_since(expected):
         repo.restore_placements(placements)
         ids = [h["id"] for h in remove_history]
         if ids:
             RingMoveRow.delete().where(RingMoveRow.id.in_(ids)).execute()
         if add_history:
             RingMoveRow.insert_many(add_history).execute()
+
+
+@contextmanager
+def unless_moved_since(expected: Snapshot):
+    """A move transaction that first checks that everyone is still where ``expected``
+    says (a step's undo or redo puts back a whole recorded state): if another window,
+    the command line or another computer of the same user moved someone meanwhile,
+    ConflictError and nothing is written."""
+    with moving():
+        if _places(repo.placement_snapshot()) != _places(expected):
+            raise ConflictError("The rings were changed meanwhile (in another window or on "
+                                "another computer), so this step cannot be undone or "
+                                "redone; nothing was changed")
+        yield
+
+
+def _places(snapshot: Snapshot) -> set[tuple[int, str, int]]:
+    """Who is where (row ids left out: a put-back row may get a new one)."""
+    return {row[:3] for row in snapshot}
 
 
 def ring_fill() -> dict[Ring, tuple[int, int]]:

@@ -175,3 +175,61 @@ def test_change_the_ring_settings(steps, document):
               lambda: document.editing.change_ring_settings(
                   {Ring.INNER: 5, Ring.MIDDLE: 12, Ring.OUTER: 72}, cadences),
               done, undone)
+
+
+def _moved_elsewhere(backend, name: str, ring: str) -> None:
+    """Another program of the same user (the command line, as a person runs it) moves
+    someone: its own process, its own connection."""
+    from tests.helpers.cli import ok, run_cli
+
+    ok(run_cli("contacts", "move", name, ring,
+               db=backend.target.path or backend.target.url))
+
+
+def _undo_right_after_the_check(document) -> None:
+    """What ``document.undo()`` runs once it has seen no other program's change: another
+    program's commit can still land between that check and the step's own transaction."""
+    document._run(document.undo_stack.undo)
+
+
+def test_an_undo_never_takes_back_a_move_made_elsewhere(backend, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
+    grace = contacts.add_contact("Grace Hopper", ring=Ring.OUTER)
+    document.reload()
+    messages: list[str] = []
+    document.message.connect(messages.append)
+    assert document.editing.move(ada.id, Ring.INNER)
+    _moved_elsewhere(backend, "Grace Hopper", "middle")
+    _undo_right_after_the_check(document)
+    # the recorded rings would have put Grace back on the outer ring: refused instead
+    assert contacts.get_contact(grace.id).ring == Ring.MIDDLE
+    assert contacts.get_contact(ada.id).ring == Ring.INNER
+    assert placed(document)["Grace Hopper"][0] == "middle"  # the window shows theirs
+    assert messages and "changed meanwhile" in messages[-1]
+    assert not document.undo_stack.canUndo()
+
+
+def test_undoing_an_add_or_a_removal_never_takes_back_a_move_made_elsewhere(backend,
+                                                                              document):
+    grace = contacts.add_contact("Grace Hopper", ring=Ring.OUTER)
+    linus = contacts.add_contact("Linus Torvalds", ring=Ring.MIDDLE)
+    document.reload()
+    assert document.editing.remove_contact(linus.id)
+    _moved_elsewhere(backend, "Grace Hopper", "inner")
+    _undo_right_after_the_check(document)
+    assert contacts.get_contact(grace.id).ring == Ring.INNER
+    assert "Linus Torvalds" not in placed(document)  # still in the trash: nothing written
+
+    assert document.editing.add_contact("Ada Lovelace", Ring.MIDDLE, {})
+    _moved_elsewhere(backend, "Grace Hopper", "middle")
+    _undo_right_after_the_check(document)
+    assert contacts.get_contact(grace.id).ring == Ring.MIDDLE
+    assert "Ada Lovelace" in placed(document)  # the add stays
+
+
+def test_an_undo_with_no_move_elsewhere_still_puts_the_rings_back(backend, document):
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
+    document.reload()
+    assert document.editing.move(ada.id, Ring.INNER)
+    _undo_right_after_the_check(document)
+    assert contacts.get_contact(ada.id).ring == Ring.MIDDLE
