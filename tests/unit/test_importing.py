@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -386,20 +385,16 @@ def test_a_failing_merge_rolls_back_the_inserted_rows(opened, monkeypatch):
 # ------------------------------------------------------------ 10,000 cards
 
 
-def test_ten_thousand_cards_import_fast_with_progress(opened, record_property):
+def test_ten_thousand_cards_import_with_progress(opened):
+    """Everyone arrives and progress goes forward to the end. (How fast: the import
+    benchmark, tests/benchmarks/test_transfer.py — never a timed test on a shared CI.)"""
     data = many_cards(10_000)
     parse_calls: list[tuple[int, int]] = []
     write_calls: list[tuple[int, int]] = []
-    start = time.perf_counter()
     preview = preview_import(data, progress=lambda *a: parse_calls.append(a))
-    previewed = time.perf_counter()
     summary = apply_import(preview, progress=lambda *a: write_calls.append(a))
-    elapsed = time.perf_counter() - start
-    record_property("import_10k_seconds", round(elapsed, 2))
-    print(f"\n10,000 vCards: preview {previewed - start:.2f} s, total {elapsed:.2f} s")
     assert summary.added == 10_000
     assert ContactRow.select().count() == 10_000
-    assert elapsed < 10
     assert parse_calls[0] == (0, 10_000) and parse_calls[-1] == (10_000, 10_000)
     assert len(write_calls) >= 20
     assert [d for d, _ in write_calls] == sorted(d for d, _ in write_calls)
