@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 SECRET = "Margarethe's chemotherapy starts in March"  # must never be found in plain bytes
@@ -13,8 +15,24 @@ def sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+#: people -> (a closed database filled once in this test process, its row counts)
+_FILLED: dict[int, tuple[Path, dict[str, int]]] = {}
+
+
 def fill(db_path: Path, people: int = 30) -> dict[str, int]:
-    """Create and fill a plain database at ``db_path``; return the row counts."""
+    """Create and fill a plain database at ``db_path``; return the row counts.
+
+    The first call for a size fills one through the app (90 commits), later ones copy
+    that closed file (no connection holds it: a plain copy is the whole database)."""
+    if people not in _FILLED:
+        template = Path(tempfile.mkdtemp(prefix="planner-filled-")) / "planner.db"
+        _FILLED[people] = (template, _fill(template, people))
+    template, counts = _FILLED[people]
+    shutil.copy2(template, db_path)
+    return dict(counts)
+
+
+def _fill(db_path: Path, people: int) -> dict[str, int]:
     from planner.domain.rings import Ring
     from planner.services import contacts, touchpoints
     from planner.storage import dump

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -34,12 +35,22 @@ def plain_db(db_path):
     return db_path, counts
 
 
-@pytest.fixture
-def encrypted_db(plain_db):
-    path, counts = plain_db
+@pytest.fixture(scope="module")
+def encrypted_template(tmp_path_factory):
+    """One database filled and encrypted through the app for the module (the key
+    derivation and the export take seconds); each test gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("encrypted") / "planner.db"
+    counts = fill(path)
     key = encryption.generate_key()
     encryption.encrypt(path, key)
     return path, key, counts
+
+
+@pytest.fixture
+def encrypted_db(encrypted_template, db_path):
+    template, key, counts = encrypted_template
+    shutil.copy2(template, db_path)  # a closed file: no connection holds either
+    return db_path, key, dict(counts)
 
 
 def files_beside(path: Path) -> list[str]:
