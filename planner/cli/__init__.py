@@ -9,10 +9,7 @@ when that command runs (planner.cli.lazy).
 
 from __future__ import annotations
 
-import logging
 import sys
-
-log = logging.getLogger("planner.cli")
 
 
 def _register() -> None:
@@ -44,19 +41,33 @@ def _command_words(argv: list[str] | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code instead of raising."""
+    """Run the command line; return the exit code instead of raising.
+
+    ``argv`` None: this process is the command's own (the ``planner`` script,
+    ``python -m planner``), which start-up may shape (planner.cli.lazy); a list: a
+    call inside a longer-lived process (a test), which is left as it is."""
     args = sys.argv[1:] if argv is None else argv
     if list(args) == ["--version"]:  # nothing else to import for the answer
         from planner import __version__
 
         sys.stdout.write(f"planner {__version__}\n")
         return 0
+    if argv is not None:
+        return _main(argv, whole_process=False)
+    from planner.cli.lazy import own_process
+
+    with own_process():
+        return _main(None, whole_process=True)
+
+
+def _main(argv: list[str] | None, *, whole_process: bool) -> int:
     import click
 
     from planner import __version__
     from planner.cli.common import cli
     from planner.domain.errors import PlannerError
 
+    cli.whole_process = whole_process
     try:
         result = cli.main(args=argv, prog_name="planner", standalone_mode=False)
         return result if isinstance(result, int) else 0
@@ -91,10 +102,13 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, ValueError) and "null byte" in str(exc):  # click's path check
             click.echo("planner: a file name cannot contain a NUL character", err=True)
             return 2
+        import logging
+
         from planner.logs import setup_logging
 
         path = setup_logging()
-        log.exception("unexpected error in planner %s %s", __version__, _command_words(argv))
+        logging.getLogger("planner.cli").exception(
+            "unexpected error in planner %s %s", __version__, _command_words(argv))
         click.echo(
             f"planner: unexpected error ({type(exc).__name__}: {exc}); details are in {path}",
             err=True,

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from planner import __version__
 from planner.cli.lazy import LazyGroup
-from planner.domain.errors import InvalidInput
-from planner.domain.rings import parse_ring
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -59,8 +56,10 @@ def cli(
 
     With no command, opens the window on the database.
     """
+    from planner.cli.lazy import start_collecting
     from planner.cli.passphrase import install_notice
 
+    start_collecting()  # the command's module is imported: what it does is collected as usual
     install_notice()
     _warn_about_settings()
     ctx.obj = {"database": database, "open": None, "passphrase_stdin": passphrase_stdin}
@@ -79,8 +78,10 @@ def cli(
 
 
 def _self_test(ctx: click.Context) -> None:
+    from planner.cli.lazy import start_collecting
     from planner.selftest import run_self_test
 
+    start_collecting()
     ctx.exit(run_self_test())
 
 
@@ -141,6 +142,8 @@ def with_db(func):
 
 
 def emit_json(data) -> None:
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -151,6 +154,9 @@ class RingType(click.ParamType):
         self.allow_none = allow_none
 
     def convert(self, value, param, ctx):
+        from planner.domain.errors import InvalidInput
+        from planner.domain.rings import parse_ring
+
         try:
             return parse_ring(value, allow_none=self.allow_none)
         except InvalidInput as exc:

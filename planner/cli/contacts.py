@@ -8,7 +8,6 @@ from planner.cli.common import RingType, cli, emit_json, short_time, with_db
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import RING_ORDER
 from planner.services import contacts as svc
-from planner.services import placement
 
 
 @cli.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -190,6 +189,8 @@ def edit(contact: str, name: str | None, **values) -> None:
 @with_db
 def move(contact: str, ring, swap: str | None, position: int | None, expect) -> None:
     """Move a person to RING (inner, middle, outer, or none to unplace)."""
+    from planner.services import placement  # (with the settings and advocacy rules)
+
     ctx = click.get_current_context()
     checked = ctx.get_parameter_source("expect") is not click.core.ParameterSource.DEFAULT
     c = svc.resolve_contact(contact)
@@ -229,6 +230,8 @@ def remove(contact: str) -> None:
 @with_db
 def rings(as_json: bool) -> None:
     """How full each ring is, and who is on it."""
+    from planner.services import placement
+
     fill = placement.ring_fill()
     members = {ring: [c for c in svc.list_contacts(ring)] for ring in RING_ORDER}
     if as_json:

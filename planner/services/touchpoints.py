@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from planner.domain.contact import clean_note
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.timeline import EntryType, Note, TimelineEntry, Touchpoint
 from planner.services.contacts import now
-from planner.storage import timeline_repo
 from planner.storage.contacts_repo import who
 from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
+
+if TYPE_CHECKING:  # read_page is imported when a timeline is read (planner log needs none)
+    from planner.storage import timeline_repo
 
 MAX_MINUTES = 24 * 60
 
@@ -268,9 +271,11 @@ def timeline(
     kinds: set[str] | None = None,
     contact_ids: set[int] | None = None,
 ) -> list[TimelineEntry]:
+    from planner.storage.timeline_repo import read_page
+
     if limit < 1:
         raise InvalidInput("the limit must be at least 1")
-    return timeline_repo.read_page(contact_id, limit, cursor, kinds, contact_ids)
+    return read_page(contact_id, limit, cursor, kinds, contact_ids)
 
 
 def entry_as_dict(entry: TimelineEntry) -> dict:

@@ -42,14 +42,10 @@ Converting a file (:func:`encrypt`, :func:`decrypt`, :func:`change_key`)
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import logging
 import os
-import secrets
 import sqlite3
-import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +62,7 @@ MIN_PASSPHRASE = 8
 _CHECKSUM_BYTES = 3
 _RECOVERY_CHARS = (KEY_BYTES + _CHECKSUM_BYTES) * 8 // 5  # 56
 _GROUP = 4
-_B32 = set(string.ascii_uppercase + "234567")
+_B32 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")  # RFC 4648 base32
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 SALT_BYTES = 16
 MIN_PAGE = 512
@@ -88,10 +84,16 @@ class WrongKey(DatabaseProblem):
 
 def generate_key() -> str:
     """A new random key: the base64 text of 32 random bytes."""
+    import base64  # (these are imported where keys are made or read, not at every open)
+    import secrets
+
     return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode("ascii")
 
 
 def _key_bytes(key: str) -> bytes | None:
+    import base64
+    import binascii
+
     try:
         raw = base64.b64decode(key.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError, ValueError):
@@ -111,6 +113,8 @@ def recovery_passphrase(key: str) -> str:
             "only a generated key has a recovery passphrase; a chosen "
             "passphrase is its own recovery passphrase"
         )
+    import base64
+
     payload = raw + hashlib.sha256(raw).digest()[:_CHECKSUM_BYTES]
     text = base64.b32encode(payload).decode("ascii")
     return "-".join(text[i : i + _GROUP] for i in range(0, len(text), _GROUP))
@@ -128,6 +132,8 @@ def key_from_recovery(text: str) -> str | None:
     compact = _normalized_recovery(text)
     if compact is None:
         return None
+    import base64
+
     payload = base64.b32decode(compact)
     raw, check = payload[:KEY_BYTES], payload[KEY_BYTES:]
     if hashlib.sha256(raw).digest()[:_CHECKSUM_BYTES] != check:
@@ -191,6 +197,8 @@ def read_header(path: Path) -> bytes:
 
 
 def _looks_like_text(header: bytes) -> bool:
+    import string
+
     printable = set(string.printable.encode("ascii"))
     return all(byte in printable for byte in header)
 

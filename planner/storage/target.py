@@ -99,14 +99,31 @@ def replace_password(url: str, password: str | None) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def resolve_target(spec: str | os.PathLike | None = None) -> DatabaseTarget:
+def _given(spec: str | os.PathLike | None) -> str | None:
+    """The database string in force: ``spec``, else ``$PLANNER_DB``, else None (the
+    default file)."""
     if spec is None or str(spec).strip() == "":
         spec = os.environ.get(ENV_VAR) or None
-    if spec is None:
+    return None if spec is None else str(spec).strip()
+
+
+def _is_server_url(text: str) -> bool:
+    return text.lower().startswith(("postgresql://", "postgres://"))
+
+
+def names_team_database(spec: str | os.PathLike | None = None) -> bool:
+    """Whether ``spec`` (as :func:`resolve_target` reads it) is a team database, decided
+    without resolving a path (the command line asks before it imports the storage)."""
+    text = _given(spec)
+    return text is not None and _is_server_url(text)
+
+
+def resolve_target(spec: str | os.PathLike | None = None) -> DatabaseTarget:
+    text = _given(spec)
+    if text is None:
         return DatabaseTarget("sqlite", path=default_database_path())
-    text = str(spec).strip()
     lowered = text.lower()
-    if lowered.startswith(("postgresql://", "postgres://")):
+    if _is_server_url(text):
         return DatabaseTarget("postgresql", url=text)
     if lowered.startswith("sqlite:///"):
         # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy reads them

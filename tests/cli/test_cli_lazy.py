@@ -62,6 +62,24 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
                  "planner.services.exporting", "planner.storage.advocacy_repo",
                  "planner.storage.postgres", "planner.ui", "planner.document")
     assert not [m for m in modules if m.startswith(unrelated)]
+    # a plain file: no entry-by-entry schema check, nothing of encrypted files (that no
+    # PostgreSQL driver is imported is checked in test_cli_start_up: -X importtime lists
+    # the import peewee tries while the driver is hidden)
+    assert not [m for m in modules if m.startswith(("planner.storage.schema_",
+                                                    "planner.storage.unlock", "playhouse"))]
+
+
+def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
+    db = tmp_path / "p.db"
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    subprocess.run([sys.executable, "-m", "planner", "--db", str(db), "contacts", "add", "Ada"],
+                   check=True, capture_output=True, env={**os.environ, **env})
+    modules, out = _imported("--db", str(db), "contacts", "show", "Ada", env_extra=env)
+    assert out.startswith("Name:")
+    unwanted = ("PySide6", "keyring", "planner.services.placement",
+                "planner.services.settings", "planner.domain.advocacy",
+                "planner.storage.schema_", "planner.storage.timeline_repo")
+    assert not [m for m in modules if m.startswith(unwanted)]
 
 
 def test_a_command_of_the_db_group_from_the_team_module_is_found():
