@@ -302,3 +302,64 @@ def test_typing_while_the_index_is_still_being_built_finds_the_same(qtbot, db_pa
     fetch_all(model)
     assert names(model) == _matching(window, "zoë")
     assert panel.count_label.text().startswith(f"{len(_matching(window, 'zoë'))} of ")
+
+
+def _shown(view) -> list[tuple[int, str]]:
+    """(row, name) of the rows the view shows, as its own model holds them."""
+    items = view.model()
+    first, last = view.rowAt(0), view.rowAt(view.viewport().height() - 1)
+    last = last if last >= 0 else items.rowCount() - 1
+    return [(r, items.index(r, NAME).data()) for r in range(first, last + 1)]
+
+
+def test_the_view_holds_the_rows_it_paints_and_lets_the_others_go(qtbot, db_path, crowd,
+                                                                  monkeypatch):
+    from planner.ui.people import contact_model
+
+    monkeypatch.setattr(contact_model, "HELD", 40)
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    view, items = panel.view, panel.proxy
+    fetch_all(model)
+    assert items.rowCount() == model.rowCount() == PEOPLE
+    every = names(model)
+    view.setCurrentIndex(items.index(1, NAME))
+    selected = panel.selected_id()
+    view.scrollToBottom()
+    view.viewport().repaint()
+    assert panel.selected_id() == selected == model.id_at(1)  # let go, still selected
+    assert view.currentIndex().row() == 1
+    shown = _shown(view)
+    assert shown and shown[-1][0] == PEOPLE - 1
+    assert all(name == every[row] for row, name in shown)  # painted: held, as the source says
+    assert len(items._held) <= 40
+    assert items.index(0, NAME).data() is None  # painted long ago: let go
+    view.scrollToTop()
+    view.viewport().repaint()
+    assert all(name == every[row] for row, name in _shown(view))
+    # a row held follows a change; the person under the cursor is read from the source
+    view.setCurrentIndex(items.index(2, NAME))
+    assert panel.selected_id() == model.id_at(2)
+    from planner.document.commands import EditContactCommand
+
+    someone = model.id_at(2)
+    assert window.document.push(EditContactCommand(window.document, someone,
+                                                   {"name": "Ada 02 renamed"}))
+    row = model.row_of(someone)
+    assert items.index(row, NAME).data() == "Ada 02 renamed" == model.index(row, NAME).data()
+    assert panel.selected_id() == someone  # the selection followed the person
+
+
+def test_sorting_by_the_header_keeps_the_selected_person(qtbot, db_path, crowd):
+    """(While the person is among the rows read in the new order.)"""
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    view = panel.view
+    someone = model.id_at(5)
+    view.setCurrentIndex(panel.proxy.index(5, NAME))
+    view.sortByColumn(RING, Qt.SortOrder.AscendingOrder)
+    assert panel.selected_id() == someone
+    view.sortByColumn(RING, Qt.SortOrder.DescendingOrder)  # the unplaced first
+    assert panel.selected_id() == someone
+    row = view.currentIndex().row()
+    assert panel.proxy.index(row, NAME).data() == model.index(row, NAME).data()

@@ -24,7 +24,6 @@ from planner.ui.people.contact_model import (
     STATUS_DOT,
     ContactFilterModel,
     ContactTableModel,
-    Role,
     avatar,
 )
 
@@ -54,9 +53,22 @@ class ContactTable(QTableView):
         super().__init__(parent)
         self._source = model
 
-    def drag_pixmap(self, contact_id: int) -> QPixmap:
+    def paintEvent(self, event) -> None:
+        """The rows about to be painted hold their values first (see ContactFilterModel)."""
+        items = self.model()
+        if isinstance(items, ContactFilterModel) and items.rowCount():
+            first = self.rowAt(0)
+            last = self.rowAt(self.viewport().height() - 1)
+            items.hold(max(first, 0), last if last >= 0 else items.rowCount() - 1)
+        super().paintEvent(event)
+
+    def contact_id_at(self, index) -> int | None:
+        """The person on the row of a view index (held or not)."""
+        return self._source.id_at(index.row()) if index.isValid() else None
+
+    def drag_pixmap(self, contact_id: int | None) -> QPixmap:
         """What a drag from the list looks like: the node it becomes, not a table row."""
-        contact = self._source.document.contact(contact_id)
+        contact = self._source.document.contact(contact_id) if contact_id is not None else None
         if contact is None:
             return avatar("?", NEUTRAL_HALO, DRAG_SIZE)
         return avatar(contact.initials, RING_COLORS[contact.ring] if contact.ring
@@ -69,7 +81,7 @@ class ContactTable(QTableView):
         mime = self.model().mimeData(rows)
         drag = QDrag(self)
         drag.setMimeData(mime)
-        pixmap = self.drag_pixmap(rows[0].data(Role.CONTACT_ID))
+        pixmap = self.drag_pixmap(self.contact_id_at(rows[0]))
         drag.setPixmap(pixmap)
         drag.setHotSpot(QPoint(pixmap.width() // 2, pixmap.height() // 2))
         drag.exec(supported_actions, Qt.DropAction.MoveAction)
@@ -124,6 +136,7 @@ class ContactListPanel(SidePanel):
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setDefaultDropAction(Qt.DropAction.MoveAction)
@@ -184,7 +197,7 @@ class ContactListPanel(SidePanel):
 
     def _menu_requested(self, pos) -> None:
         index = self.view.indexAt(pos)
-        cid = index.data(Role.CONTACT_ID) if index.isValid() else None
+        cid = self.view.contact_id_at(index)
         if cid is not None:
             self.view.setCurrentIndex(index)
             self.context_menu_requested.emit(cid, self.view.viewport().mapToGlobal(pos))
@@ -203,16 +216,15 @@ class ContactListPanel(SidePanel):
         self.count_label.setText(f"{shown:,} of {everyone}" if shown != total else everyone)
 
     def _current_changed(self, current, previous) -> None:
-        self.person_selected.emit(current.data(Role.CONTACT_ID) if current.isValid() else None)
+        self.person_selected.emit(self.view.contact_id_at(current))
 
     def _activated(self, index) -> None:
-        cid = index.data(Role.CONTACT_ID)
+        cid = self.view.contact_id_at(index)
         if cid is not None:
             self.person_activated.emit(cid)
 
     def selected_id(self) -> int | None:
-        index = self.view.currentIndex()
-        return index.data(Role.CONTACT_ID) if index.isValid() else None
+        return self.view.contact_id_at(self.view.currentIndex())
 
     def select_contact(self, contact_id: int | None) -> None:
         """Follow a selection made elsewhere (the canvas) without echoing it back."""

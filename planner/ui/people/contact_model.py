@@ -25,14 +25,13 @@ from functools import cache
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QIdentityProxyModel,
     QModelIndex,
     QRectF,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QStandardItem, QStandardItemModel
 
 from planner.domain.cadence import urgency
 from planner.domain.contact import initials as initials_of
@@ -480,6 +479,36 @@ class ContactTableModel(QAbstractTableModel):
             return self.sort_key(c, col)
         return None
 
+    def cells(self, row: int) -> list[dict[int, object]]:
+        """The values the view shows of a row, per column and role (what data() answers;
+        the person's id and whether placed on the first column only): the view's model
+        holds them as Qt items (see ContactFilterModel)."""
+        c = self._rows[row]
+        cid, placed = c[_ID], bool(c[_RING])
+        tip = f"{c[_NAME]}\n{c[_EMAIL]}" if c[_EMAIL] else c[_NAME]
+        status = self._status(c)
+        initials = self._initials.get(c[_NAME])
+        if initials is None:
+            if len(self._initials) > _INITIALS_KEPT:
+                self._initials.clear()
+            initials = self._initials[c[_NAME]] = initials_of(c[_NAME])
+        ring = _ring(c)
+        face = avatars.photo_pixmap(cid, AVATAR, load=False) or avatar(
+            initials, RING_COLORS[ring] if ring else NEUTRAL_HALO)
+        return [
+            {_DISPLAY: c[_NAME], _DECORATION: face, _TOOLTIP: tip, _CONTACT_ID: cid,
+             _PLACED: placed},
+            {_DISPLAY: c[_RING].capitalize() if c[_RING] else "—", _TOOLTIP: tip},
+            {_DISPLAY: status.label if status else "",
+             _DECORATION: status_dot(STATUS_COLORS[status.value]) if status else None,
+             _TOOLTIP: status.label if status else "Not on a ring"},
+            {_DISPLAY: _last_touch_text(c), _TOOLTIP: tip},
+        ]
+
+    def id_at(self, row: int) -> int | None:
+        """The person on a row read so far."""
+        return self._rows[row][_ID] if 0 <= row < len(self._rows) else None
+
     def _urgency(self, c, now: datetime | None = None) -> float:
         """Most urgent sorts last ascending (first when sorted descending)."""
         if c.ring is None:
@@ -506,16 +535,176 @@ class ContactTableModel(QAbstractTableModel):
         return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
 
-class ContactFilterModel(QIdentityProxyModel):
-    """The view's model: the search (name, email, organisation, tags) and the "unplaced
-    only" filter, both applied by the source model in SQL; this proxy only passes the
-    rows through (and shows the status column's header as a dot)."""
+#: rows of the view's model holding their values at a time (see ContactFilterModel)
+HELD = 300
+#: rows given their values as soon as they are read (a screenful): the others when
+#: first painted
+EAGER = 32
+
+
+class ContactFilterModel(QStandardItemModel):
+    """The view's model: the rows of the source model (which reads them a page at a time,
+    applies the search and the "unplaced only" filter in SQL and sorts) held as Qt's own
+    items, so that painting the list calls no Python: a Python ``data()`` is called
+    seven times per cell painted (every role the delegate asks for), about 1,000 calls
+    and half the GUI thread's time of a scrolled frame.
+
+    Row for row the source's rows, but only some hold their values: the first ``EAGER``
+    as soon as they are read, the others when the view paints them (:meth:`hold`, called
+    by ContactTable before each paint), at most ``HELD`` at a time (those painted longest
+    ago let go), so 100,000 rows scrolled through cost no more memory than 300 (Qt items
+    for every row were some 1.5 kB a row). Changes follow the source's signals (reset,
+    rows read, data changed, reordered). Read the person on a row from the source
+    (``ContactTableModel.id_at``): a row not painted yet holds nothing."""
+
+    def __init__(self, parent=None):
+        super().__init__(0, len(COLUMNS), parent)
+        prototype = QStandardItem()
+        prototype.setFlags(_FLAGS)
+        self.setItemPrototype(prototype)
+        self._source: ContactTableModel | None = None
+        self._held: dict[int, None] = {}  # rows holding values, the last painted last
+        self._moving: list = []  # (persistent index, contact id) across a reorder
+
+    # -- following the source --------------------------------------------------------------
+    def setSourceModel(self, source: ContactTableModel) -> None:
+        self._source = source
+        source.modelAboutToBeReset.connect(self.beginResetModel)
+        source.modelReset.connect(self._reset)
+        source.rowsInserted.connect(self._inserted)
+        source.dataChanged.connect(self._changed)
+        source.layoutAboutToBeChanged.connect(self._layout_about)
+        source.layoutChanged.connect(self._layout_done)
+        self.beginResetModel()
+        self._reset()
+
+    def sourceModel(self) -> ContactTableModel | None:
+        return self._source
+
+    def _fill(self, rows) -> None:
+        """Give these rows their values (quietly: the view is told by the caller)."""
+        source = self._source
+        if source is None:
+            return
+        blocked = self.blockSignals(True)
+        try:
+            for row in rows:
+                for column, values in enumerate(source.cells(row)):
+                    self.setItemData(self.index(row, column), values)
+                self._held[row] = None
+        finally:
+            self.blockSignals(blocked)
+
+    def _let_go(self, rows, keep_items: bool = False) -> None:
+        """These rows hold nothing any more (quietly). Their items are taken away unless
+        a persistent index (the selection, the current row) points at them or
+        ``keep_items``: taking an item away invalidates the indexes on it."""
+        kept = {index.row() for index in self.persistentIndexList()}
+        blocked = self.blockSignals(True)
+        try:
+            for row in rows:
+                self._held.pop(row, None)
+                for column in range(len(COLUMNS)):
+                    if keep_items or row in kept:
+                        item = self.item(row, column)
+                        if item is not None:
+                            item.clearData()
+                    else:
+                        self.takeItem(row, column)
+        finally:
+            self.blockSignals(blocked)
+
+    def _reset(self) -> None:
+        """(After beginResetModel.) As many rows as the source has read, the first held."""
+        self._let_go(list(self._held))
+        blocked = self.blockSignals(True)
+        try:
+            self.setRowCount(0)
+            self.setRowCount(self._source.rowCount() if self._source is not None else 0)
+        finally:
+            self.blockSignals(blocked)
+        self._fill(range(min(self.rowCount(), EAGER)))
+        self.endResetModel()
+
+    def _inserted(self, parent, first: int, last: int) -> None:
+        self.insertRows(first, last - first + 1)  # the view is told
+        if first < EAGER:
+            self._fill(range(first, min(last + 1, EAGER)))
+
+    def _changed(self, top_left, bottom_right, roles=()) -> None:
+        rows = [r for r in range(top_left.row(), bottom_right.row() + 1) if r in self._held]
+        for row in rows:
+            for column, values in enumerate(self._source.cells(row)):
+                self.setItemData(self.index(row, column), values)  # the view repaints
+
+    def _layout_about(self, *args) -> None:
+        self.layoutAboutToBeChanged.emit()
+        source = self._source
+        self._moving = [(index, source.id_at(index.row()))
+                        for index in self.persistentIndexList()]
+
+    def _layout_done(self, *args) -> None:
+        source = self._source
+        self._let_go(list(self._held), keep_items=True)  # the persistent indexes move
+        blocked = self.blockSignals(True)
+        try:
+            if self.rowCount() != source.rowCount():  # (a reorder keeps the count)
+                self.setRowCount(source.rowCount())
+        finally:
+            self.blockSignals(blocked)
+        self._fill(range(min(self.rowCount(), EAGER)))
+        old = [index for index, _cid in self._moving]
+        new = []
+        for index, cid in self._moving:
+            row = source.row_of(cid) if cid is not None else None
+            new.append(self.index(row, index.column()) if row is not None else QModelIndex())
+        self._moving = []
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def hold(self, first: int, last: int) -> None:
+        """Rows ``first``..``last`` are about to be painted: give those that hold nothing
+        their values, and let the rows painted longest ago go beyond ``HELD``."""
+        last = min(last, self.rowCount() - 1)
+        missing = [row for row in range(max(first, 0), last + 1) if row not in self._held]
+        if missing:
+            self._fill(missing)
+        for row in range(max(first, 0), last + 1):  # painted now: kept longest
+            self._held.pop(row, None)
+            self._held[row] = None
+        excess = len(self._held) - HELD
+        if excess > 0:
+            self._let_go(list(self._held)[:excess])
+
+    # -- the source's API ----------------------------------------------------------------------
+    def mapFromSource(self, index):
+        return self.index(index.row(), index.column()) if index.isValid() else QModelIndex()
+
+    def mapToSource(self, index):
+        if not index.isValid() or self._source is None:
+            return QModelIndex()
+        return self._source.index(index.row(), index.column())
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
+        return self._source is not None and self._source.canFetchMore(parent)
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: B008
+        if self._source is not None:
+            self._source.fetchMore(parent)
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """The source model sorts (in SQL)."""
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)
+        if self._source is not None:
+            self._source.sort(column, order)
+
+    def mimeTypes(self) -> list[str]:
+        return [CONTACT_MIME]
+
+    def mimeData(self, indexes):
+        return self._source.mimeData([self.mapToSource(i) for i in indexes])
+
+    def supportedDragActions(self):
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         """The status column is a dot wide: its header is a dot too (the word is its tip)."""
@@ -524,10 +713,12 @@ class ContactFilterModel(QIdentityProxyModel):
                 return "●"
             if role == Qt.ItemDataRole.ToolTipRole:
                 return COLUMNS[STATUS]
-        return super().headerData(section, orientation, role)
+        if self._source is None:
+            return None
+        return self._source.headerData(section, orientation, role)
 
     def set_search(self, text: str) -> None:
-        self.sourceModel().set_filter(needle=text.strip().casefold())
+        self._source.set_filter(needle=text.strip().casefold())
 
     def set_unplaced_only(self, on: bool) -> None:
-        self.sourceModel().set_filter(unplaced_only=on)
+        self._source.set_filter(unplaced_only=on)
