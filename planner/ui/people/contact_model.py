@@ -616,7 +616,7 @@ class ContactFilterModel(QStandardItemModel):
 
     def _reset(self) -> None:
         """(After beginResetModel.) As many rows as the source has read, the first held."""
-        self._let_go(list(self._held))
+        self._held.clear()  # (the items go with their rows)
         blocked = self.blockSignals(True)
         try:
             self.setRowCount(0)
