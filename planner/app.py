@@ -2,11 +2,52 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
+
+#: called with the name of each start-up step as it ends ("imports", "document"): the
+#: start-up benchmark's probe times the phases with it (tests/benchmarks/probe_window.py)
+on_startup_step: Callable[[str], None] | None = None
+
+
+def _step(name: str) -> None:
+    if on_startup_step is not None:
+        on_startup_step(name)
+
+
+def quicker_qt_imports() -> None:
+    """Once PySide6 is imported it looks at every module imported after it, to know whether
+    the module uses PySide6 (for its opt-in ``from __feature__ import …``): it reads the
+    module's whole source through ``inspect.getsource`` (linecache, the encoding cookie,
+    the lines), 0.2–0.5 ms a module — some 170 modules and a tenth of the window's start
+    (issue 23). The same question is answered here from the file's bytes. PySide6's
+    own check stays for any module that has no plain source file, and everything stays as
+    it is if PySide6 has no such check (another version)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    check = getattr(feature, "_mod_uses_pyside", None)
+    if check is None or getattr(check, "planner_quick", False):
+        return
+
+    def uses_pyside(module) -> bool:
+        origin = getattr(getattr(module, "__spec__", None), "origin", None)
+        if not (isinstance(origin, str) and origin.endswith(".py")):
+            return check(module)
+        try:
+            with open(origin, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return False
+
+    uses_pyside.planner_quick = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+
+
+quicker_qt_imports()  # (when Qt is already imported: the modules imported from here on)
 
 
 def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
@@ -21,8 +62,10 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
     from planner.storage.database import open_database
     from planner.ui.window.main_window import MainWindow
 
+    _step("imports")
     opened = reuse or open_database(database, read_only=read_only is not None)
     document = PlannerDocument(opened)
+    _step("document")
     window = MainWindow(document)
     document.setParent(window)
     window.destroyed.connect(lambda *_: opened.close())
@@ -33,12 +76,16 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
         daily_backup(window, opened)
     if watch:
         document.start_watching()
-    from planner.ui.focus.reminders import attach_reminders
+
+    def reminders(win):
+        from planner.ui.focus.reminders import attach_reminders
+
+        return attach_reminders(win, notify=watch)
 
     # the tray icon, This week's review and snoozes; the daily notification only in a
-    # window that watches its database (the running app, not a test's window)
-    # MainWindow (ui/window, being reworked for issue 22) does not declare it yet
-    window.reminders = attach_reminders(window, notify=watch)  # type: ignore[attr-defined]
+    # window that watches its database (the running app, not a test's window). Attached
+    # once the first frame is on screen (or when first asked for: `planner --tray`)
+    window.attach_reminders_later(reminders)
     return window
 
 
@@ -56,14 +103,15 @@ def wire_database_actions(window) -> None:
 
 def daily_backup(window, opened) -> None:
     """Once a day at start, a copy into backups/ (rotated). Never blocks start-up: it runs
-    on a worker thread once the event loop turns (after the first frame is under way,
-    issue 23), and a failure is logged and said in the status bar; the window works
-    meanwhile. ``window.daily_backup_job`` is the thread (tests join it)."""
+    on a worker thread once the first frame is on screen (issue 23: a thread started
+    before it competes with the GUI thread for the interpreter), and a failure is logged
+    and said in the status bar; the window works meanwhile. ``window.daily_backup_job``
+    is the thread (tests join it)."""
     if opened.path is None:  # nothing to copy (not a database file)
         return
     import threading
 
-    from PySide6.QtCore import QObject, QTimer, Signal
+    from PySide6.QtCore import QObject, Signal
 
     class Outcome(QObject):
         failed = Signal(str)
@@ -98,12 +146,15 @@ def daily_backup(window, opened) -> None:
         job.start()
 
     window.daily_backup_job = None
-    QTimer.singleShot(0, window, start)
+    from planner.ui.common.first_frame import after_first_frame
+
+    after_first_frame(window, start)
 
 
 def make_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
+    quicker_qt_imports()
     from planner import APP_ID, APP_NAME, __version__
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -240,6 +291,22 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
     ``database`` is a temporary demo database (``planner --demo``): a banner says so.
     ``tray`` (``planner --tray``, how it starts at login): minimised to the tray icon
     when there is a tray."""
+    # Start-up makes a few hundred thousand objects that live as long as the window
+    # (modules, classes, Qt wrappers, the people): the cyclic garbage collector would walk
+    # them again and again while they are made — a fifth of start-up (issue 23). It is off
+    # until the first frame is on screen.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_gui(database, demo=demo, tray=tray,
+                        resume_gc=gc.enable if collecting else gc.disable)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_gui(database: str | None, *, demo: bool, tray: bool,
+             resume_gc: Callable[[], None]) -> int:
     from planner.domain.errors import DatabaseProblem, PlannerError
     from planner.logs import setup_logging
 
@@ -248,26 +315,30 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
     from planner.ui.common import theme
 
     theme.apply_theme(theme.saved_choice(), app)
-    from planner.ui.security.passphrase_dialog import is_encrypted_database, unlock_and_run
 
     if database is None and not os.environ.get("PLANNER_DB"):
         from planner.switching import reopen_last_team_database
 
+        resume_gc()  # (a team database: the window comes after its connection)
         window = reopen_last_team_database(app)
         if window is not None:
             return app.exec()
+        gc.disable()
     read_only = None
     try:
         lock = acquire_instance_lock(database)
     except PlannerError as exc:  # another window has it: this one opens read-only
         lock, read_only = None, str(exc)
-        if is_encrypted_database(database):
+        if _is_encrypted(database):
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.critical(None, "Mentorship Planner", str(exc))
             raise
     app._planner_lock = lock  # held (and released at exit) with the application
-    if is_encrypted_database(database):  # key from the keyring off this thread, else a dialog
+    if _is_encrypted(database):  # key from the keyring off this thread, else a dialog
+        from planner.ui.security.passphrase_dialog import unlock_and_run
+
+        resume_gc()  # (the window comes after the key, maybe after a dialog)
         return unlock_and_run(app, database, lambda opened: show_window(database, opened))
     try:
         window = build_main_window(database, read_only=read_only)
@@ -276,6 +347,7 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
 
         from planner.switching import ask_team_password_then_run, needs_team_password
 
+        resume_gc()
         if database is not None and needs_team_password(database, exc):
             return ask_team_password_then_run(app, database, exc)
         if isinstance(exc, DatabaseProblem) and _restore_then_run(app, database, exc):
@@ -287,7 +359,21 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
         window.show_demo_banner(None)
     if not (tray and window.reminders.tray.isVisible()):
         window.show()
+    from planner.ui.common.first_frame import after_first_frame
+
+    after_first_frame(window, resume_gc)
     return app.exec()
+
+
+def _is_encrypted(database: str | None) -> bool:
+    """planner.ui.security.passphrase_dialog.is_encrypted_database, without importing the
+    dialog's code for the plain files nearly everyone has (issue 23): the file's first
+    bytes only."""
+    from planner.storage.encryption import file_state
+    from planner.storage.target import resolve_target
+
+    target = resolve_target(database)
+    return target.path is not None and file_state(target.path) == "encrypted"
 
 
 def _restore_then_run(app, database: str | None, problem: Exception) -> bool:

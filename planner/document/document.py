@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -22,7 +23,6 @@ from planner.domain.errors import NotFound, PlannerError
 from planner.domain.rings import RING_ORDER, MovePlan, Ring, plan_move, plan_step
 from planner.domain.timeline import TimelineEntry
 from planner.services import contacts as contact_svc
-from planner.services import placement as placement_svc
 from planner.services import settings as settings_svc
 from planner.storage.database import OpenDatabase
 
@@ -148,10 +148,15 @@ class PlannerDocument(QObject):
         return self._cadences[ring]
 
     def status_of(self, contact: Contact):
-        """Cadence status now (planner.domain.cadence.Status), None for the unplaced."""
-        from planner.services.focus import contact_status
+        """Cadence status now (planner.domain.cadence.Status), None for the unplaced: the
+        domain's rule with this window's ring cadences, as services.focus.contact_status
+        has it (that module is the focus list's, not needed for the first frame)."""
+        if contact.ring is None:
+            return None
+        from planner.domain.cadence import cadence_days, status_at
 
-        return contact_status(contact, self._cadences)
+        days = cadence_days(contact.ring, contact.cadence_days, self._cadences)
+        return status_at(contact.last_touch, days, datetime.now(UTC))
 
     def fill(self) -> dict[Ring, tuple[int, int]]:
         counts = Counter(c.ring for c in self._contacts.values() if c.ring is not None)
@@ -475,7 +480,9 @@ def _with_place(contact: Contact, ring: Ring | None, pos: int | None) -> Contact
 
 
 def move_service():
-    return placement_svc
+    from planner.services import placement
+
+    return placement
 
 
 def _copy(contact: Contact) -> Contact:

@@ -5,8 +5,9 @@
 
 Prints one JSON line once the first frame is painted:
 ``t_qt`` (CLOCK_MONOTONIC right after ``import PySide6.QtWidgets``), for the app
-``t_imports`` (planner's modules imported), ``t_document`` (database open, everyone
-loaded) and ``t_built`` (the window built), then ``t_painted``
+``t_imports`` (the command line read, the QApplication made and the window's modules
+imported), ``t_document`` (database open, the placed people loaded) and ``t_built`` (the
+window built), then ``t_painted``
 (after the first frame showing the rings with their N people and the contact list
 with rows), ``rss_painted_kb`` then, and ``rss_settled_kb`` after ``--settle``
 more seconds of event loop (work deferred past the first frame included). Then
@@ -54,7 +55,6 @@ def main() -> None:
     def arm(window, targets, ready) -> None:
         """Report once every target widget has painted a frame in which ``ready()``."""
         from PySide6.QtCore import QEvent, QObject, QTimer
-        from PySide6.QtWidgets import QApplication
 
         painted: set = set()
 
@@ -84,7 +84,8 @@ def main() -> None:
             os._exit(0)
 
         watcher = PaintWatcher(window)
-        QApplication.instance().installEventFilter(watcher)
+        for target in targets:  # (not the whole application's events: a Python call for
+            target.installEventFilter(watcher)  # each would be the probe's cost, not the app's)
         window._paint_watcher = watcher  # keep it alive
 
     if args.mode == "bare":
@@ -105,24 +106,17 @@ def main() -> None:
         return
 
     # The real start-up path: `planner --db FILE`, with a watcher attached to the window.
-    # The modules it will import are imported first, to time the phases apart.
+    # Nothing of the app is imported ahead (that would change what start-up does, e.g.
+    # when its garbage collector is paused): the app says when each step ends
+    # (planner.app.on_startup_step), and the window is caught as build_main_window
+    # returns it.
     import planner.app as app_module
-    import planner.cli
-    import planner.document.document as document_module
-    import planner.storage.database
-    import planner.ui.window.main_window  # noqa: F401
     from planner.cli import main as planner_main
 
-    # (the commands' modules are not imported: `planner` with no command needs none of
-    # them since issue 23, see planner.cli.lazy)
-    state["t_imports"] = time.monotonic()
+    def step(name: str) -> None:
+        state.setdefault(f"t_{name}", time.monotonic())
 
-    class TimedDocument(document_module.PlannerDocument):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            state.setdefault("t_document", time.monotonic())
-
-    document_module.PlannerDocument = TimedDocument
+    app_module.on_startup_step = step
     build = app_module.build_main_window
 
     def counts(window):

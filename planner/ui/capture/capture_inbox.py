@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
+from planner.ui.capture.badge import CaptureBadge
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.icons import kind_icon
 
@@ -419,29 +419,6 @@ class CaptureInbox(QDialog):
         self.document.editing.capture_signals.changed.emit()
 
 
-class CaptureBadge(QToolButton):
-    """"3 to review" in the status bar (hidden when there is nothing): opens the inbox."""
-
-    def __init__(self, document, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.document = document
-        self.setObjectName("captureBadge")
-        self.setAutoRaise(True)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.setIcon(kind_icon("meeting"))
-        self.setAccessibleName("Captured touchpoints to review")
-        self.setToolTip("Captured touchpoints waiting for your review")
-        self.hide()
-
-    def refresh(self, *_args) -> None:
-        try:
-            count = svc.pending_count()
-        except Exception:  # no database (closing, switching): nothing to show
-            count = 0
-        self.setText(f"{count} to review")
-        self.setVisible(count > 0)
-
-
 class CaptureReview(QObject):
     """The window's way in: the menu action, the badge and the inbox built on first use."""
 
@@ -456,12 +433,14 @@ class CaptureReview(QObject):
         from planner.ui.capture.capture_sources_dialog import sources_action
 
         self.sources_action = sources_action(window, self.show_sources)
-        self.badge = CaptureBadge(self.document, window)
+        # the window's own (it has one from the start), else one made now
+        self.badge = getattr(window, "capture_badge", None) or CaptureBadge(self.document, window)
         self.badge.clicked.connect(self.show_inbox)
         signals = self.document.editing.capture_signals
         for signal in (signals.changed, self.document.reset, self.document.external_change):
             signal.connect(self.badge.refresh)
-        QTimer.singleShot(0, self.badge.refresh)  # after the window is up, not before
+        # after the window is up, not before; never after the badge went with its window
+        QTimer.singleShot(0, self.badge, self.badge.refresh)
 
     def show_inbox(self) -> CaptureInbox:
         if self.inbox is None:
@@ -491,5 +470,6 @@ def install(window) -> CaptureReview:
         menu.addSeparator()
         menu.addAction(review.action)
         menu.addAction(review.sources_action)
-    window.statusBar().addPermanentWidget(review.badge)
+    if review.badge is not getattr(window, "capture_badge", None):
+        window.statusBar().addPermanentWidget(review.badge)
     return review

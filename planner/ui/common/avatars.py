@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from planner.domain.errors import PlannerError
 
@@ -132,6 +132,8 @@ class PhotoButton(QToolButton):
 
     def ask_path(self, done) -> None:
         """Ask for a picture file, then ``done(path)``; tests replace this."""
+        from PySide6.QtWidgets import QFileDialog
+
         dialog = QFileDialog(self.window(), "Choose a Picture")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters([PICTURE_FILTER, "All files (*)"])

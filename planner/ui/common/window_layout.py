@@ -52,3 +52,42 @@ def side_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
     widget.setMinimumWidth(SIDE_MINIMUM_WIDTH)
     window.addDockWidget(area, dock)
     return dock
+
+
+def take_tab_place(place: QWidget, part: QWidget) -> None:
+    """Tab reaches ``part`` (and every widget in it) where it reaches ``place``.
+
+    Qt puts a widget made after the window at the end of the window's Tab order; a part
+    built when first needed (issue 23) would be reached last. This moves its widgets, in
+    their own order, to just after the last widget before ``place`` that Tab stops at.
+    """
+    tab = Qt.FocusPolicy.TabFocus
+
+    def stops(widget: QWidget) -> bool:
+        return bool(widget.focusPolicy() & tab)
+
+    inside = [w for w in _chain(part) if (w is part or part.isAncestorOf(w)) and stops(w)]
+    if not inside:
+        return
+    first: QWidget | None = place.previousInFocusChain()
+    window = place.window()
+    while first is not None and first is not window and (
+            not stops(first) or first is part or part.isAncestorOf(first)):
+        first = first.previousInFocusChain()
+    if first is None or first is window:
+        return
+    for widget in inside:
+        QWidget.setTabOrder(first, widget)
+        first = widget
+
+
+def _chain(start: QWidget) -> list[QWidget]:
+    """The window's Tab order (every widget), from ``start``'s window round to it."""
+    window = start.window()
+    found: list[QWidget] = []
+    widget = window.nextInFocusChain()
+    while widget is not None and widget is not window and len(found) < 100_000:
+        found.append(widget)
+        widget = widget.nextInFocusChain()
+    return found
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QTextDocument
@@ -20,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import InvalidInput
-from planner.domain.focus import IsoWeek, current_iso_week, local_zone
-from planner.ui.common.save_folder import save_dialog
-from planner.ui.focus.focus_cache import FocusCache
-from planner.ui.focus.focus_model import CONTACT_ID_ROLE, FocusModel
+
+if TYPE_CHECKING:
+    from planner.domain.focus import IsoWeek
+    from planner.ui.focus.focus_cache import FocusCache
+    from planner.ui.focus.focus_model import FocusModel
 
 FILTERS = {
     "md": "Markdown checklist (*.md)",
@@ -36,6 +38,8 @@ FILTERS = {
 
 
 WEEK_START_SETTING = "focus/week_start"
+#: the weekly review's key (planner.ui.focus.reminders runs the review)
+REVIEW_KEY = "Ctrl+R"
 
 
 def planning_week(now=None) -> IsoWeek:
@@ -45,6 +49,8 @@ def planning_week(now=None) -> IsoWeek:
 
     from PySide6.QtCore import QSettings
 
+    from planner.domain.focus import current_iso_week, local_zone
+
     moment = (now or datetime.now()).astimezone()
     if str(QSettings().value(WEEK_START_SETTING, "monday")) == "sunday" and \
             moment.weekday() == 6:
@@ -53,6 +59,11 @@ def planning_week(now=None) -> IsoWeek:
 
 
 class FocusPanel(QWidget):
+    """This week's page. Its widgets are made with the window (the page's place, size and
+    Tab order as always); its list — the week, the ranking of the placed people and their
+    code — once the window's first frame is on screen (``start``, issue 23), or as soon
+    as anything asks for it (``model``, ``cache``, ``week``)."""
+
     log_requested = Signal(int)  # contact id
     person_selected = Signal(int)
     message = Signal(str)
@@ -61,17 +72,15 @@ class FocusPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("focusPanel")
         self.document = document
-        self.week: IsoWeek = planning_week()
+        self._week: IsoWeek | None = None
         self._shown_week: IsoWeek | None = None
-        self.model = FocusModel(self)
-        self.model.ticked.connect(self.log_requested)
+        self._model: FocusModel | None = None
+        self._cache: FocusCache | None = None
+        self.review_button: QPushButton | None = None  # see add_review_button
         self.view = QListView(self)
-        self.view.setModel(self.model)
         self.view.setAccessibleName("This week's focus list")
         self.view.setWordWrap(True)
         self.view.setAlternatingRowColors(True)
-        self.view.activated.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
-        self.view.clicked.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
         self.previous = QToolButton(self)
         self.previous.setText("◀")
         self.previous.setAccessibleName("Previous week")
@@ -105,22 +114,79 @@ class FocusPanel(QWidget):
         layout.addLayout(bar)
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
+
+    def add_review_button(self) -> QPushButton:
+        """"Start review", beside Export… on the second row (the reminders run the
+        review: planner.ui.focus.reminders)."""
+        if self.review_button is None:
+            self.review_button = QPushButton("Start review", self)
+            self.review_button.setObjectName("startReview")
+            self.review_button.setToolTip(
+                f"Go through the week one person at a time ({REVIEW_KEY})")
+            layout = self.layout()
+            tools = layout.itemAt(1).layout() if layout is not None and layout.count() > 1 \
+                else None
+            if tools is not None:
+                tools.insertWidget(0, self.review_button)
+        return self.review_button
+
+    def start(self) -> None:
+        """The week, the model and the cache; then the list, kept up to date from now on."""
+        if self._model is not None:
+            return
+        from planner.domain.focus import local_zone
+        from planner.ui.focus.focus_cache import FocusCache
+        from planner.ui.focus.focus_model import CONTACT_ID_ROLE, FocusModel
+
+        if self._week is None:
+            self._week = planning_week()
+        model = self._model = FocusModel(self)
+        model.ticked.connect(self.log_requested)
+        self.view.setModel(model)
+        self.view.activated.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
+        self.view.clicked.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
         #: the placed people's candidates and items: a change re-reads only whom it names
-        self.cache = FocusCache(local_zone())
-        self.cache.follow(document)  # first: told what changed before anyone reads it
+        self._cache = FocusCache(local_zone())
+        self._cache.follow(self.document)  # first: told what changed before anyone reads it
         # a reorder (placements only) changes nothing here (see FocusCache.follow)
-        for signal in (document.reset, document.timeline_changed, document.contacts_changed,
-                       document.entries_changed):
+        for signal in (self.document.reset, self.document.timeline_changed,
+                       self.document.contacts_changed, self.document.entries_changed):
             signal.connect(self.refresh)
         self.refresh()
 
+    @property
+    def model(self) -> FocusModel:
+        self.start()
+        assert self._model is not None
+        return self._model
+
+    @property
+    def cache(self) -> FocusCache:
+        """The placed people's candidates and items (planner.ui.focus.focus_cache)."""
+        self.start()
+        assert self._cache is not None
+        return self._cache
+
+    @property
+    def week(self) -> IsoWeek:
+        if self._week is None:
+            self._week = planning_week()
+        return self._week
+
+    @week.setter
+    def week(self, week: IsoWeek) -> None:
+        self._week = week
+
     # -- the list --------------------------------------------------------------------------
     def focus_list(self, limit: int | None = None):
+        from planner.domain.focus import local_zone
         from planner.services.focus import focus_list
 
         return focus_list(self.week.label, limit=limit, tz=local_zone())
 
     def refresh(self, *args) -> None:
+        if self._model is None:  # (not started: start() fills it)
+            return
         if not self.cache.update() and self.model.focus is not None \
                 and self._shown_week == self.week:
             return
@@ -135,9 +201,12 @@ class FocusPanel(QWidget):
 
     def set_week(self, week: IsoWeek) -> None:
         self.week = week
+        self.start()  # (refreshes, if it had not started)
         self.refresh()
 
     def step_week(self, delta: int) -> None:
+        from planner.domain.focus import IsoWeek
+
         monday = self.week.monday + timedelta(weeks=delta)
         iso = monday.isocalendar()
         self.set_week(IsoWeek(iso.year, iso.week))
@@ -167,6 +236,8 @@ class FocusPanel(QWidget):
         return path
 
     def ask_export(self) -> QFileDialog:
+        from planner.ui.common.save_folder import save_dialog
+
         dialog = save_dialog(self, "Export the focus list", f"focus-{self.week.label}.md",
                              list(FILTERS.values()))
 

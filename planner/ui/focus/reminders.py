@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from planner.domain.errors import PlannerError
+from planner.ui.focus.focus_panel import REVIEW_KEY
 from planner.ui.focus.notifier import Notifier
 from planner.ui.focus.tray import TRAY_ON, ReminderTray
 
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 
 CLOSE_TO_TRAY = "reminders/close_to_tray"
 ASKED_CLOSE_TO_TRAY = "reminders/asked_close_to_tray"
-REVIEW_KEY = "Ctrl+R"
 
 
 class Reminders(QObject):
@@ -58,14 +58,12 @@ class Reminders(QObject):
         if view_menu is not None:
             view_menu.insertAction(view_menu.actions()[0] if view_menu.actions() else None,
                                    self.review_action)
-        self.review_button = QPushButton("Start review", window.focus)
-        self.review_button.setObjectName("startReview")
-        self.review_button.setToolTip(f"Go through the week one person at a time ({REVIEW_KEY})")
+        self.review_button = window.focus.add_review_button()  # (the window may have it)
         self.review_button.clicked.connect(self.start_review)
-        self._put_review_button()
         view = window.focus.view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._focus_menu)
+        # (This week first: its cache hears of a change before the tray's count reads it)
         for signal in (self.document.reset, self.document.timeline_changed,
                        self.document.contacts_changed, self.document.entries_changed):
             signal.connect(self.refresh)
@@ -78,20 +76,16 @@ class Reminders(QObject):
         app = QApplication.instance()
         if app is not None:
             app.commitDataRequest.connect(self._session_ends)
-        # the tray's count of who is due: once the event loop turns, not before the first
-        # frame (issue 23; it ranks the placed people, as This week does)
-        QTimer.singleShot(0, self, self.refresh)
+        # the tray's count of who is due: once the first frame is on screen (issue 23; it
+        # ranks the placed people, as This week does). The app attaches the reminders
+        # after that frame; a window that made them earlier (`planner --tray`) waits here
+        from planner.ui.common.first_frame import after_first_frame
+
+        after_first_frame(window, self.refresh)
         if self.tray.show_if_possible(bool(self.settings.value(TRAY_ON, True, bool))):
             QApplication.setQuitOnLastWindowClosed(False)  # hidden in the tray is running
         if notify:
             self.notifier.start()
-
-    def _put_review_button(self) -> None:
-        """Beside Export… on This week's second row (the panel's tools layout)."""
-        layout = self.window.focus.layout()
-        tools = layout.itemAt(1).layout() if layout is not None and layout.count() > 1 else None
-        if tools is not None:
-            tools.insertWidget(0, self.review_button)
 
     # -- the day -----------------------------------------------------------------------
     def agenda(self):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,19 +23,17 @@ from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
 from planner.domain.formatting import plural
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
-from planner.domain.reminders import birthday_hint, upcoming_birthday
-from planner.services import contacts as contact_svc
-from planner.services.touchpoints import current_user
-from planner.ui.advocacy.advocacy_panel import AdvocacyPanel
-from planner.ui.common.avatars import PhotoButton
 from planner.ui.common.collapsible import Section
 from planner.ui.common.dates import date_time_text, day_text
 from planner.ui.common.icons import kind_icon
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
-from planner.ui.common.window_layout import SidePanel
-from planner.ui.focus.snooze_menu import fill_snooze_menu, snoozed_text
-from planner.ui.timeline.timeline_model import TimelineModel
-from planner.ui.timeline.timeline_view import TimelineView
+from planner.ui.common.window_layout import SidePanel, take_tab_place
+
+if TYPE_CHECKING:
+    from planner.ui.advocacy.advocacy_panel import AdvocacyPanel
+    from planner.ui.common.avatars import PhotoButton
+    from planner.ui.timeline.timeline_model import TimelineModel
+    from planner.ui.timeline.timeline_view import TimelineView
 
 
 def _fmt_time(moment) -> str:
@@ -76,18 +75,91 @@ ADVOCACY_OPEN = "person/advocacy_open"
 QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
 
 
+#: the parts made with the first person shown (see PersonPanel.__getattr__)
+_DETAIL_PARTS = frozenset({
+    "title", "photo", "subtitle", "reminder", "form", "more_form", "fields", "_rows",
+    "more_section", "edit_button", "quick", "quick_buttons", "snooze_button", "snooze_menu",
+    "advocacy", "advocacy_section", "note_box", "timeline_model", "timeline"})
+
+
 class PersonPanel(SidePanel):
     edit_requested = Signal(int)
     log_requested = Signal(int, str)  # contact id, kind ("note" for a note)
     #: the inline "Add a note" box: (contact id, text), saved by the window
     note_written = Signal(int, str)
+    #: the person's timeline asks to edit / delete an entry (its id)
+    entry_edit_requested = Signal(str)
+    entry_delete_requested = Signal(str)
+
+    # the details (made with the first person shown)
+    title: QLabel
+    photo: PhotoButton
+    subtitle: QLabel
+    reminder: QLabel
+    form: QFormLayout
+    more_form: QFormLayout
+    fields: dict[str, QLabel]
+    _rows: dict[str, tuple[QFormLayout, int]]
+    more_section: Section
+    edit_button: QPushButton
+    quick: QHBoxLayout
+    quick_buttons: dict[str, QToolButton]
+    snooze_button: QToolButton
+    snooze_menu: QMenu
+    advocacy: AdvocacyPanel
+    advocacy_section: Section
+    note_box: QLineEdit
+    timeline_model: TimelineModel
+    timeline: TimelineView
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.setObjectName("personPanel")
         self.document = document
         self.contact_id: int | None = None
+        # nobody is selected at start: the first frame shows this text only, and the
+        # details (and their code) are made with the first person shown (issue 23)
+        self._details = False
+        self._empty_shown: bool | None = None
+        self.placeholder = QLabel(self)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setObjectName("placeholder")
+        self._show_row: dict[str, bool] = {}  # which rows are shown now
+        self._snoozed: tuple[int | None, str] = (None, "")  # (whose, text) read last
+        self._snooze_known = False  # a refresh for a change that cannot touch snoozes
+        self._picture: tuple | None = None  # (id, initials, colour) the photo shows
+        self._layout = layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addWidget(self.placeholder)
+        layout.addStretch(1)  # (takes the room only while nobody is selected)
+        # a touch or an edit: the details (the snooze read before stays); a snooze made
+        # or ended comes as timeline_changed
+        document.contacts_changed.connect(self._details_changed)
+        document.timeline_changed.connect(self._maybe_refresh)
+        document.placements_changed.connect(
+            lambda: self.contact_id is None and self.refresh())
+        document.reset.connect(self.refresh)
+        self.show_contact(None)
 
+    if not TYPE_CHECKING:
+        def __getattr__(self, name: str):
+            """A detail asked for before anyone was shown: made now."""
+            if name in _DETAIL_PARTS and self.__dict__.get("_details") is False:
+                self._build_details()
+                return getattr(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _build_details(self) -> None:
+        """The picture, the details, the log buttons, the ledger, the note box and the
+        timeline, laid out around the placeholder (as hidden as nobody selected wants)."""
+        from planner.ui.advocacy.advocacy_panel import AdvocacyPanel
+        from planner.ui.common.avatars import PhotoButton
+        from planner.ui.focus.snooze_menu import fill_snooze_menu
+        from planner.ui.timeline.timeline_model import TimelineModel
+        from planner.ui.timeline.timeline_view import TimelineView
+
+        self._details = True
+        document, layout = self.document, self._layout
         self.title = QLabel(self)
         self.title.setObjectName("personName")
         self.title.setWordWrap(True)
@@ -102,9 +174,6 @@ class PersonPanel(SidePanel):
         self.reminder = QLabel(self)
         self.reminder.setObjectName("personReminder")
         self.reminder.setWordWrap(True)
-        self.placeholder = QLabel(self)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setObjectName("placeholder")
 
         # the details a day needs stay in sight; the rest folds away (the timeline gets
         # the height)
@@ -114,12 +183,8 @@ class PersonPanel(SidePanel):
         self.more_form = QFormLayout(more)
         self.more_form.setContentsMargins(0, 0, 0, 0)
         self.more_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.fields: dict[str, QLabel] = {}
-        self._rows: dict[str, tuple[QFormLayout, int]] = {}
-        self._show_row: dict[str, bool] = {}  # which rows are shown now
-        self._snoozed: tuple[int | None, str] = (None, "")  # (whose, text) read last
-        self._snooze_known = False  # a refresh for a change that cannot touch snoozes
-        self._picture: tuple | None = None  # (id, initials, colour) the photo shows
+        self.fields = {}
+        self._rows = {}
         for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
                            ("cadence", "Cadence"), ("handles", "Handles"),
                            ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
@@ -138,22 +203,18 @@ class PersonPanel(SidePanel):
         self.edit_button.clicked.connect(
             lambda: self.contact_id is not None and self.edit_requested.emit(self.contact_id))
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
         header = QHBoxLayout()
         header.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self.title, 1)
-        layout.addLayout(header)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.reminder)
-        layout.addWidget(self.placeholder)
-        layout.addLayout(self.form)
+        layout.insertLayout(0, header)
+        layout.insertWidget(1, self.subtitle)
+        layout.insertWidget(2, self.reminder)
+        below = layout.count() - 1  # the placeholder is above; the closing stretch below
         more_row = QHBoxLayout()  # Edit… beside it: the name and the log buttons need
         more_row.addWidget(self.more_section, 1)  # their row's width on a narrow panel
         more_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(more_row)
         self.quick = QHBoxLayout()
-        self.quick_buttons: dict[str, QToolButton] = {}
+        self.quick_buttons = {}
         for kind in QUICK_KINDS:
             button = QToolButton(self)
             button.setIcon(kind_icon(kind))
@@ -179,7 +240,6 @@ class PersonPanel(SidePanel):
             and fill_snooze_menu(self.snooze_menu, self.document, self.contact_id))
         self.snooze_button.setMenu(self.snooze_menu)
         self.quick.addWidget(self.snooze_button)
-        layout.addLayout(self.quick)
         holder = QWidget(self)  # the panel shows and hides itself; the section folds this
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -190,27 +250,28 @@ class PersonPanel(SidePanel):
                                         open_=QSettings().value(ADVOCACY_OPEN, False, bool))
         self.advocacy_section.toggle.toggled.connect(
             lambda on: QSettings().setValue(ADVOCACY_OPEN, on))
-        layout.addWidget(self.advocacy_section)
         self.note_box = QLineEdit(self)
         self.note_box.setObjectName("noteBox")
         self.note_box.setPlaceholderText("Add a note…  (Enter saves)")
         self.note_box.setAccessibleName("Add a note")
         self.note_box.setClearButtonEnabled(True)
         self.note_box.returnPressed.connect(self._write_note)
-        layout.addWidget(self.note_box)
         self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
         self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
         self.timeline.setObjectName("personTimeline")
-        layout.addWidget(self.timeline, 100)  # most of the height
-        layout.addStretch(1)  # (takes the room only while nobody is selected)
-        # a touch or an edit: the details (the snooze read before stays); a snooze made
-        # or ended comes as timeline_changed
-        document.contacts_changed.connect(self._details_changed)
-        document.timeline_changed.connect(self._maybe_refresh)
-        document.placements_changed.connect(
-            lambda: self.contact_id is None and self.refresh())
-        document.reset.connect(self.refresh)
-        self.show_contact(None)
+        self.timeline.edit_requested.connect(self.entry_edit_requested)
+        self.timeline.delete_requested.connect(self.entry_delete_requested)
+        layout.insertLayout(below, self.form)
+        layout.insertLayout(below + 1, more_row)
+        layout.insertLayout(below + 2, self.quick)
+        layout.insertWidget(below + 3, self.advocacy_section)
+        layout.insertWidget(below + 4, self.note_box)
+        layout.insertWidget(below + 5, self.timeline, 100)  # most of the height
+        take_tab_place(self, self)  # (Tab reaches them after the list, as it always did)
+        self._empty_shown = None  # (every part's visibility is set afresh)
+        self.refresh()
+        self.advocacy.show_contact(self.contact_id)
+        self.timeline_model.set_contact(self.contact_id)
 
     def _write_note(self) -> None:
         text = self.note_box.text().strip()
@@ -242,6 +303,12 @@ class PersonPanel(SidePanel):
     def show_contact(self, contact_id: int | None) -> None:
         changed = contact_id != self.contact_id
         self.contact_id = contact_id
+        if not self._details:
+            if contact_id is None or self.document.contact(contact_id) is None:
+                self.refresh()  # nobody: the placeholder is all there is
+                return
+            self._build_details()  # (shows them)
+            return
         self.refresh()
         self.advocacy.show_contact(self.contact_id)
         if changed or self.timeline_model.contact_id != contact_id:
@@ -251,12 +318,17 @@ class PersonPanel(SidePanel):
         contact = self.document.contact(self.contact_id) if self.contact_id is not None else None
         if contact is None:
             self.contact_id = None
+        elif not self._details:
+            self._build_details()  # (refreshes)
+            return
         empty = contact is None
         if empty:
             self.placeholder.setText(self._nobody_text())
-        if empty != getattr(self, "_empty_shown", None):  # (showing and hiding a dozen
-            self._empty_shown = empty  # widgets and form rows is most of a refresh)
+        if empty != self._empty_shown:  # (showing and hiding a dozen widgets and form
+            self._empty_shown = empty  # rows is most of a refresh)
             self.placeholder.setVisible(empty)
+            if not self._details:
+                return
             for widget in (self.advocacy_section, self.more_section, self.note_box,
                            self.timeline, self.edit_button, self.snooze_button, self.reminder):
                 widget.setVisible(not empty)
@@ -281,6 +353,8 @@ class PersonPanel(SidePanel):
     def _fit_wrapped_labels(self) -> None:
         """A wrapped value (a long date, an address) gets the lines it needs: the dock
         does not pass height-for-width down, so a narrow panel would cut the second line."""
+        if not self._details:
+            return
         for label in (self.subtitle, self.reminder, *self.fields.values()):
             if label.isVisible() and label.width() > 0:
                 label.setMinimumHeight(max(0, label.heightForWidth(label.width())))
@@ -342,10 +416,14 @@ class PersonPanel(SidePanel):
 
     @staticmethod
     def _birthday_hint(c: Contact) -> str:
+        from planner.domain.reminders import birthday_hint, upcoming_birthday
+
         coming = upcoming_birthday(c.birthday, datetime.now().astimezone().date())
         return birthday_hint(coming) if coming else ""
 
     def _show_reminders(self, c: Contact) -> None:
+        from planner.ui.focus.snooze_menu import snoozed_text
+
         snoozed = self._snoozed
         if not (self._snooze_known and snoozed[0] == c.id):
             snoozed = self._snoozed = (c.id, snoozed_text(c.id))
@@ -356,6 +434,9 @@ class PersonPanel(SidePanel):
     def _last_touch(self, c: Contact) -> str:
         """Yours; on a team database also the team's newest (one small query, run when
         the selection or this person's history changes)."""
+        from planner.services import contacts as contact_svc
+        from planner.services.touchpoints import current_user
+
         user = current_user()
         if not user:
             return _fmt_time(c.last_touch) + (f" ({c.last_touch_kind})"

@@ -12,14 +12,11 @@ from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from planner.domain.reminders import birthday_hint, upcoming_birthday
 from planner.ui.common import avatars
 from planner.ui.common.dates import date_text
 from planner.ui.common.palette import RING_COLORS
-from planner.ui.focus.snooze_menu import snoozed_text
 
 PHOTO = 64
-DELAY_MS = 350
 
 
 def initials_pixmap(initials: str, colour: str, size: int = PHOTO) -> QPixmap:
@@ -42,6 +39,9 @@ def initials_pixmap(initials: str, colour: str, size: int = PHOTO) -> QPixmap:
 
 def card_lines(node) -> list[str]:
     """What the card says under the name (plain text, one item a line)."""
+    from planner.domain.reminders import birthday_hint, upcoming_birthday
+    from planner.ui.focus.snooze_menu import snoozed_text
+
     contact = node.contact
     lines = [f"{node.ring.label} ring" + (f" · {node.status_text}" if node.status_text else "")]
     last = date_text(contact.last_touch, weekday=True) if contact.last_touch else "never"

@@ -6,6 +6,8 @@ decides what a drop means and the document changes the data.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Property, QEasingCurve, QPointF, QPropertyAnimation, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -32,6 +34,32 @@ from planner.ui.rings.geometry import NODE_RADIUS
 
 HALO = 5.0
 ANIMATION_MS = 180
+ORIGIN = QPointF(0, 0)
+
+#: the names' font and its metrics, for the application font they were made from
+_label_fonts: dict[str, tuple[QFont, QFontMetricsF]] = {}
+#: pens, brushes and fonts every node paints with (made once, not at every paint)
+_paint_tools: dict[object, object] = {}
+
+
+def _label_font() -> tuple[QFont, QFontMetricsF]:
+    """The names' font (half a point under the application's, 8.5 at least) and its
+    metrics: one of each for every label (87 pairs were a tenth of building the rings)."""
+    base = QApplication.font()
+    key = base.key()
+    found = _label_fonts.get(key)
+    if found is None:
+        font = QFont(base)
+        font.setPointSizeF(max(8.5, font.pointSizeF() - 0.5))
+        found = _label_fonts[key] = (font, QFontMetricsF(font))
+    return found
+
+
+def _tool(key, make):
+    found = _paint_tools.get(key)
+    if found is None:
+        found = _paint_tools[key] = make()
+    return found
 
 
 class NameLabel(QGraphicsItem):
@@ -43,8 +71,7 @@ class NameLabel(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self._text = ""
-        self._font = QFont(QApplication.font())
-        self._font.setPointSizeF(max(8.5, self._font.pointSizeF() - 0.5))
+        self._font, self._metrics = _label_font()
         self._rect = QRectF()
 
     def text(self) -> str:
@@ -53,8 +80,8 @@ class NameLabel(QGraphicsItem):
     def set_text(self, text: str) -> None:
         self.prepareGeometryChange()
         self._text = text
-        width = QFontMetricsF(self._font).horizontalAdvance(text) + 8
-        height = QFontMetricsF(self._font).height() + 2
+        width = self._metrics.horizontalAdvance(text) + 8
+        height = self._metrics.height() + 2
         self._rect = QRectF(-width / 2, 0, width, height)
         self.update()
 
@@ -84,7 +111,9 @@ class NodeItem(QGraphicsObject):
         self.radius = NODE_RADIUS[self.ring]
         self.slot_pos = QPointF()
         self.halo_color = QColor(NEUTRAL_HALO)
+        self._halo_pen = QPen(self.halo_color, HALO)
         self.status_text = ""
+        self._due: datetime | None = None  # next due (shown as next_due)
         self._press_pos: QPointF | None = None
         self._animation: QPropertyAnimation | None = None
         self._name = ""
@@ -101,7 +130,6 @@ class NodeItem(QGraphicsObject):
         self._label.setVisible(False)
         self._names_shown = False
         self._always_named = False  # inner and middle nodes: their name is always under them
-        self.next_due = ""
         self.set_contact(contact)
 
     # -- data ------------------------------------------------------------------
@@ -146,18 +174,29 @@ class NodeItem(QGraphicsObject):
         first = contact.name.split()[0] if contact.name.split() else contact.name
         self._label.set_text(first if ring is Ring.MIDDLE else contact.name)
         self._label.setPos(0, self.radius + HALO + 1)
-        self.setToolTip(self._tooltip(contact))
         self.update()
         return True
 
-    def set_status(self, color: str, text: str, next_due: str = "") -> None:
-        """The halo's colour; the status words and when they are next due in the card."""
-        if QColor(color) != self.halo_color or (text, next_due) != (self.status_text,
-                                                                   self.next_due):
-            self.halo_color = QColor(color)
-            self.status_text, self.next_due = text, next_due
-            self.setToolTip(self._tooltip(self._contact))
+    def set_status(self, color: str, text: str, due: datetime | None = None) -> None:
+        """The halo's colour; the status words and when they are next due (``due``) in
+        the card."""
+        halo = QColor(color)
+        if halo != self.halo_color or (text, due) != (self.status_text, self._due):
+            self.halo_color = halo
+            self._halo_pen = QPen(halo, HALO)
+            self.status_text, self._due = text, due
             self.update()
+
+    @property
+    def next_due(self) -> str:
+        """When they are next due, as the card says it ("" for the unplaced); written out
+        when asked for, not for every node at start (issue 23)."""
+        return date_text(self._due, weekday=True) if self._due is not None else ""
+
+    def toolTip(self) -> str:
+        """The hover card's text (the view shows the card instead of a tooltip, so it is
+        made when asked for rather than kept up to date for every node)."""
+        return self._tooltip(self._contact)
 
     def set_initials(self, text: str) -> None:
         """Initials told apart from everyone else's on the ring (the scene decides)."""
@@ -198,30 +237,33 @@ class NodeItem(QGraphicsObject):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = self.radius
-        halo = QColor(self.halo_color)
-        painter.setPen(QPen(halo, HALO))
+        painter.setPen(self._halo_pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawEllipse(QPointF(0, 0), r + HALO / 2, r + HALO / 2)
-        fill = QColor(RING_COLORS[self.ring])
-        painter.setPen(QPen(QColor("white"), 1.5))
-        painter.setBrush(QBrush(fill))
-        painter.drawEllipse(QPointF(0, 0), r, r)
+        painter.drawEllipse(ORIGIN, r + HALO / 2, r + HALO / 2)
+        painter.setPen(_tool("edge", lambda: QPen(QColor("white"), 1.5)))
+        painter.setBrush(_tool(self.ring, lambda: QBrush(QColor(RING_COLORS[self.ring]))))
+        painter.drawEllipse(ORIGIN, r, r)
         if self.isSelected():
-            painter.setPen(QPen(QColor("#1f6feb"), 3))
+            painter.setPen(_tool("selected", lambda: QPen(QColor("#1f6feb"), 3)))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(QPointF(0, 0), r + HALO + 1, r + HALO + 1)
+            painter.drawEllipse(ORIGIN, r + HALO + 1, r + HALO + 1)
+        box = QRectF(-r, -r, 2 * r, 2 * r)
         if self._photo is not None and self._photo.width() == int(2 * r):
-            painter.drawPixmap(QRectF(-r, -r, 2 * r, 2 * r), self._photo,
-                               QRectF(self._photo.rect()))
+            painter.drawPixmap(box, self._photo, QRectF(self._photo.rect()))
             return
-        font = QFont(painter.font())
-        font.setBold(True)
+        base = painter.font()
         longer = len(self._initials) > 2
-        font.setPixelSize(max(9, int(r * (0.6 if longer else 0.72))))
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter,
-                         self._initials)
+        size = max(9, int(r * (0.6 if longer else 0.72)))
+
+        def initials_font() -> QFont:
+            font = QFont(base)
+            font.setBold(True)
+            font.setPixelSize(size)
+            return font
+
+        painter.setFont(_tool((base.key(), size), initials_font))
+        painter.setPen(_tool("white", lambda: QPen(QColor("white"))))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._initials)
 
     # -- movement -------------------------------------------------------------------
     def _get_pos(self) -> QPointF:

@@ -57,6 +57,14 @@ class RingItem(QGraphicsItem):
         return self._rect
 
     def _band(self) -> QPainterPath:
+        """The area the ring owns (a disc, or a disc less the ring inside): made once, a
+        path subtraction at every paint was most of drawing the rings (issue 23)."""
+        band = getattr(self, "_band_path", None)
+        if band is None:
+            band = self._band_path = self._make_band()
+        return band
+
+    def _make_band(self) -> QPainterPath:
         r = RADIUS[self.ring]
         path = QPainterPath()
         path.addEllipse(QPointF(0, 0), r, r)

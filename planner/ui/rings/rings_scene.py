@@ -17,7 +17,6 @@ from planner.domain.cadence import next_due
 from planner.domain.errors import PlannerError, RingFull
 from planner.domain.initials import unique_initials
 from planner.domain.rings import RING_ORDER, Ring
-from planner.ui.common.dates import date_text
 from planner.ui.common.palette import NEUTRAL_HALO, STATUS_COLORS
 from planner.ui.rings.geometry import (
     NODE_RADIUS,
@@ -126,8 +125,7 @@ class RingsScene(QGraphicsScene):
             return
         days = contact.cadence_days or self.document.cadence(contact.ring)
         due = next_due(contact.last_touch, days, datetime.now(UTC))
-        node.set_status(STATUS_COLORS[status.value], status.label,
-                        date_text(due, weekday=True))
+        node.set_status(STATUS_COLORS[status.value], status.label, due)
 
     def highlight_matches(self, ids: set | None) -> None:
         """A search in the list: the people it matches stand out, the others fade."""

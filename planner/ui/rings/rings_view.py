@@ -7,8 +7,10 @@ from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from planner.ui.common.mime import CONTACT_MIME, decode_contact_ids
-from planner.ui.rings.hover_card import DELAY_MS, HoverCard
 from planner.ui.rings.node_item import NodeItem
+
+#: how long the pointer rests on a node before its card shows
+DELAY_MS = 350
 
 ZOOM_STEP = 1.2
 NAMES_AT_ZOOM = 1.35
@@ -41,7 +43,7 @@ class RingsView(QGraphicsView):
         self._fitted_scale = 1.0
         # the hover card: after the pointer rests on a node, gone when it leaves
         self.viewport().setMouseTracking(True)
-        self.hover_card = HoverCard(self)
+        self._hover_card = None  # made when first shown (not before the first frame)
         self._hovered: NodeItem | None = None
         self._card_timer = QTimer(self)
         self._card_timer.setSingleShot(True)
@@ -190,6 +192,15 @@ class RingsView(QGraphicsView):
             self.drag_hint.emit(hint)
 
     # -- the hover card ------------------------------------------------------------------
+    @property
+    def hover_card(self):
+        """The card (planner.ui.rings.hover_card), made on first use."""
+        if self._hover_card is None:
+            from planner.ui.rings.hover_card import HoverCard
+
+            self._hover_card = HoverCard(self)
+        return self._hover_card
+
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:  # the card, not the plain tooltip
             event.accept()
@@ -202,7 +213,8 @@ class RingsView(QGraphicsView):
         if node is self._hovered:
             return
         self._hovered = node
-        self.hover_card.hide_card()
+        if self._hover_card is not None:
+            self._hover_card.hide_card()
         if node is None:
             self._card_timer.stop()
         else:

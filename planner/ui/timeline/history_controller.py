@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 
 from planner.domain.formatting import when_field_text
-from planner.services import touchpoints as svc
-from planner.ui.timeline.log_dialog import NOTE, LogDialog
+
+if TYPE_CHECKING:  # (the dialog's code is imported when a dialog first opens, issue 23)
+    from planner.ui.timeline.log_dialog import LogDialog
+
+NOTE = "note"  # the log dialog's kind for a note (planner.ui.timeline.log_dialog.NOTE)
 
 
 class HistoryController(QObject):
@@ -22,6 +27,8 @@ class HistoryController(QObject):
         if contact is None:
             self.document.message.emit("Select a person first")
             return None
+        from planner.ui.timeline.log_dialog import LogDialog
+
         dialog = LogDialog(self.window, contact.name, kind)
         dialog.accepted.connect(lambda: self._logged(dialog, contact.id))
         self.dialog = dialog
@@ -46,6 +53,9 @@ class HistoryController(QObject):
             self.document.message.emit(f"Logged {what} with {name}")
 
     def edit(self, entry_id: str) -> LogDialog | None:
+        from planner.services import touchpoints as svc
+        from planner.ui.timeline.log_dialog import LogDialog
+
         kind, _, raw = entry_id.partition(":")
         row_id = int(raw)
         if kind == "touchpoint":

@@ -6,14 +6,15 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
 from planner import APP_NAME
+from planner.ui.capture.badge import CaptureBadge
 from planner.ui.common import avatars
 from planner.ui.common.banner import add_banner
 from planner.ui.common.empty_state import EmptyState
+from planner.ui.common.first_frame import after_first_frame
 from planner.ui.common.icons import action_icon, app_icon
 from planner.ui.common.toast import Toast
 from planner.ui.common.window_layout import Pages, side_dock
 from planner.ui.focus.focus_panel import FocusPanel
-from planner.ui.focus.snooze_menu import snooze_menu
 from planner.ui.people.contact_list import ContactListPanel
 from planner.ui.people.person_panel import PersonPanel
 from planner.ui.rings.rings_scene import RingsScene
@@ -23,6 +24,8 @@ from planner.ui.window.actions import Actions
 
 #: the layout's version in the saved window state (2: pages in the middle, side docks)
 STATE_VERSION = 2
+#: how long closing waits for the day's backup to finish (then the process may cut it)
+BACKUP_WAIT_S = 30.0
 
 
 def window_title(target) -> str:
@@ -54,11 +57,14 @@ class MainWindow(QMainWindow):
         self.toast = Toast(self.view)
         self._drag_hint = ""  # what the toast says about a drop at the pointer, if anything
         self.empty_state = EmptyState(self.view)
+        # This week's widgets now, its list once the first frame is on screen (issue 23)
         self.focus = FocusPanel(document, self)
+        after_first_frame(self, self.focus.start)
         # the dashboard and All activity (and their code) are built when first shown or
         # asked for (issue 23): each tab holds an empty slot until then
         self._dashboard = self._activity = None
-        self._transfer = self._advocacy = None
+        self._transfer = self._advocacy = self._capture = None
+        self._reminders = self._attach_reminders = None
         self._dashboard_slot, self._activity_slot = _PageSlot(self), _PageSlot(self)
         self.pages = Pages(self)
         self.pages.add(self.view, "Rings", action_icon("rings"))
@@ -89,9 +95,11 @@ class MainWindow(QMainWindow):
             self.menus["panels"].addAction(toggle)
         self.fill_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.fill_label)
-        from planner.ui.capture.capture_inbox import install  # the inbox is built when first shown
-
-        self.capture = install(self)  # Log → Review captured touchpoints…, a status badge
+        self.capture_badge = CaptureBadge(document, self)  # (its count: with the inbox's code)
+        self.statusBar().addPermanentWidget(self.capture_badge)
+        # Log → Review captured touchpoints… and a status badge: once the first frame is
+        # on screen (the inbox itself when first shown)
+        after_first_frame(self, lambda: self.capture)
         self._wire()
         if document.team is not None:
             self._watch_connection(document.team)
@@ -140,8 +148,8 @@ class MainWindow(QMainWindow):
         self.person.log_requested.connect(self.history.log)
         self.person.note_written.connect(
             lambda cid, text: self.history.add_note(cid, text) and self.person.note_saved())
-        self.person.timeline.edit_requested.connect(self.history.edit)
-        self.person.timeline.delete_requested.connect(self.history.delete)
+        self.person.entry_edit_requested.connect(self.history.edit)
+        self.person.entry_delete_requested.connect(self.history.delete)
         self.view.context_menu_requested.connect(self._node_menu)
         self.contact_list.context_menu_requested.connect(self._node_menu)
         self.contact_list.matches_changed.connect(self.scene.highlight_matches)
@@ -166,6 +174,34 @@ class MainWindow(QMainWindow):
         d.reset.connect(lambda: self.select(self.current_id))
 
     # -- built when first needed ------------------------------------------------------------------
+    @property
+    def capture(self):
+        """Captured touchpoints: the Log menu's review and sources actions and the status
+        badge (planner.ui.capture.capture_inbox; added once the first frame is on screen,
+        or when first asked for)."""
+        if self._capture is None:
+            from planner.ui.capture.capture_inbox import install
+
+            self._capture = install(self)
+        return self._capture
+
+    @property
+    def reminders(self):
+        """The tray icon, the daily notification and This week's review
+        (planner.ui.focus.reminders): attached once the first frame is on screen, or
+        when first asked for (see attach_reminders_later)."""
+        if self._reminders is None and self._attach_reminders is not None:
+            attach, self._attach_reminders = self._attach_reminders, None
+            self._reminders = attach(self)
+        return self._reminders
+
+    def attach_reminders_later(self, attach) -> None:
+        """``attach(window)`` makes the reminders (the app decides how: planner.app). This
+        week's Start review button is theirs, made now (the page's size, Tab order)."""
+        self.focus.add_review_button()
+        self._attach_reminders = attach
+        after_first_frame(self, lambda: self.reminders)
+
     @property
     def dashboard(self):
         """The Dashboard page (built on first use)."""
@@ -213,7 +249,9 @@ class MainWindow(QMainWindow):
 
     def _page_shown(self, index: int) -> None:
         page = self.pages.widget(index)
-        if page is self._dashboard_slot:
+        if page is self.focus:
+            self.focus.start()  # (shown before the first frame's work got to it)
+        elif page is self._dashboard_slot:
             self.dashboard  # noqa: B018  (built now)
         elif page is self._activity_slot:
             self.activity  # noqa: B018
@@ -291,6 +329,8 @@ class MainWindow(QMainWindow):
         for action in (a.edit_contact, a.promote, a.demote, a.unplace, a.remove_contact):
             menu.addAction(action)
         menu.addSeparator()
+        from planner.ui.focus.snooze_menu import snooze_menu
+
         menu.addMenu(snooze_menu(menu, self.document, contact_id))
         menu.popup(global_pos)
         self._context_menu = menu
@@ -520,6 +560,12 @@ class MainWindow(QMainWindow):
         if self._transfer is not None:  # an import still running is cancelled (nothing written)
             self._transfer.shutdown()
         self.save_state()
+        self.closed = True  # (work still waiting for the first frame is dropped)
+        # the day's backup, started after the first frame, is finished rather than cut off
+        # (a copy half written is no backup); the window is already going
+        job = getattr(self, "daily_backup_job", None)
+        if job is not None and job.is_alive():
+            job.join(BACKUP_WAIT_S)
         super().closeEvent(event)
 
 
