@@ -140,7 +140,10 @@ def main() -> None:
         return window
 
     app_module.build_main_window = build_and_watch
-    planner_main(["--db", args.db])
+    # as the `planner` script calls it: the whole process is the command's (see
+    # planner.cli.main: the command line may shape its own process's start-up)
+    sys.argv = ["planner", "--db", args.db]
+    planner_main()
     sys.stderr.write("the window closed before its first frame was painted\n")
     sys.exit(3)
 

@@ -7,10 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -22,7 +19,10 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InvalidInput
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the dialogs' and the printout's classes: imported when used)
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtWidgets import QFileDialog
+
     from planner.domain.focus import IsoWeek
     from planner.ui.focus.focus_cache import FocusCache
     from planner.ui.focus.focus_model import FocusModel
@@ -219,6 +219,8 @@ class FocusPanel(QWidget):
 
     def copy_markdown(self) -> str:
         text = self.render("md")
+        from PySide6.QtGui import QGuiApplication
+
         QGuiApplication.clipboard().setText(text)
         self.message.emit("Copied this week's focus list as Markdown")
         return text
@@ -256,6 +258,8 @@ class FocusPanel(QWidget):
         return dialog
 
     def _document(self) -> QTextDocument:
+        from PySide6.QtGui import QTextDocument
+
         doc = QTextDocument()
         doc.setHtml(self.render("html"))
         return doc
@@ -277,6 +281,8 @@ class FocusPanel(QWidget):
         dialog.accepted.connect(lambda: self._document().print_(printer))
         # PySide6 exposes only QPrintDialog.open(receiver, member); the plain window-modal
         # open() is QDialog's
+        from PySide6.QtWidgets import QDialog
+
         QDialog.open(dialog)
         self._printer = printer
         return dialog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -371,6 +370,8 @@ class PersonPanel(SidePanel):
                 f"the rings ({rings}), {total - placed:,} not on a ring yet.</p>")
 
     def _fill(self, c: Contact) -> None:
+        import html
+
         self.title.setText(f"<h2>{html.escape(c.name)}</h2>")
         picture = (c.id, c.initials, RING_COLORS[c.ring] if c.ring else NEUTRAL_HALO)
         if picture != self._picture:  # (drawing initials is the dearest part of a refresh)
@@ -427,6 +428,8 @@ class PersonPanel(SidePanel):
         snoozed = self._snoozed
         if not (self._snooze_known and snoozed[0] == c.id):
             snoozed = self._snoozed = (c.id, snoozed_text(c.id))
+        import html
+
         lines = [html.escape(text) for text in (self._birthday_hint(c), snoozed[1]) if text]
         self.reminder.setText("<br>".join(lines))
         self.reminder.setVisible(bool(lines))
