@@ -167,6 +167,7 @@ def backup_now(
     if dest is None:
         target = store.backup_name(path, reason, when)
         _private_folder(target.parent)
+        store.remove_stale_partials(path)
     else:
         target = Path(dest).expanduser().absolute()
         if target.is_dir():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -112,6 +113,33 @@ def backup_to(source: sqlite3.Connection, dest: Path, key: str | None = None) ->
         raise OSError(f"the copy of an encrypted database came out unencrypted: {dest}")
     os.replace(tmp, dest)
     return dest
+
+
+#: a copy being written is touched with every page: one untouched this long was left by a
+#: process that died writing it (killed, a power cut) and will never be finished
+STALE_PARTIAL_SECONDS = 3600
+
+
+def remove_stale_partials(db_path: Path) -> list[Path]:
+    """Remove the unfinished copies of ``db_path``'s backups (``NAME.partial`` and its
+    ``-journal`` in its ``backups/``) that a process which died mid-copy left: each has a
+    name of its own (the time of the attempt), so nothing else would ever remove them,
+    and a day's retries of a big database pile up gigabytes. Only the app's own folder
+    and names: never a finished backup, the database, or another program's file."""
+    folder = backups_folder(db_path)
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    for pattern in (f"{db_path.stem}-*.db.partial", f"{db_path.stem}-*.db.partial-journal"):
+        for path in folder.glob(pattern):
+            try:
+                if path.is_file() and now - path.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                    path.unlink()
+                    removed.append(path)
+            except OSError:  # gone meanwhile, or not ours to remove: left as it is
+                continue
+    return removed
 
 
 def _header(path: Path) -> bytes:

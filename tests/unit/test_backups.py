@@ -325,3 +325,26 @@ def test_an_old_schema_backup_is_restored_and_upgraded_when_opened(saved, db_pat
     finally:
         reopened.close()
     assert V1_FIXTURE.exists()
+
+
+def test_copies_left_unfinished_by_a_dead_process_are_removed_at_the_next_backup(
+        opened, db_path):
+    """A process killed while it wrote the day's backup leaves ``NAME.partial`` (and its
+    journal) under a name of its own: the next backup removes the ones nobody has
+    written to for an hour, never one being written, a finished backup or the database."""
+    folder = db_path.parent / "backups"
+    hour_ago = datetime.now().timestamp() - 3700
+    dead = [folder / "planner-20261204-101010-000001-daily.db.partial",
+            folder / "planner-20261204-101010-000001-daily.db.partial-journal"]
+    alive = folder / "planner-20261205-090909-000002-daily.db.partial"  # being written
+    others = [folder / "notes.txt.partial",  # not a copy of this database's: not ours
+              folder / "other-20261204-101010-000001-daily.db.partial"]
+    finished = backup_now()
+    for path in [*dead, alive, *others]:
+        path.write_bytes(b"half a copy")
+    for path in [*dead, finished, *others]:
+        os.utime(path, (hour_ago, hour_ago))
+    newest = backup_now()
+    assert not any(path.exists() for path in dead)
+    assert alive.exists() and finished.exists() and newest.exists() and db_path.exists()
+    assert all(path.exists() for path in others)
