@@ -470,14 +470,7 @@ class ContactTableModel(QAbstractTableModel):
                 status = self._status(c)
                 return status_dot(STATUS_COLORS[status.value]) if status else None
             if col == NAME:
-                initials = self._initials.get(c[_NAME])
-                if initials is None:
-                    if len(self._initials) > _INITIALS_KEPT:
-                        self._initials.clear()
-                    initials = self._initials[c[_NAME]] = initials_of(c[_NAME])
-                ring = _ring(c)
-                return avatars.photo_pixmap(c[_ID], AVATAR, load=False) or avatar(
-                    initials, RING_COLORS[ring] if ring else NEUTRAL_HALO)
+                return self._face(c)
             return None
         if role == _TOOLTIP:
             if col == STATUS:
@@ -492,6 +485,18 @@ class ContactTableModel(QAbstractTableModel):
             return self.sort_key(c, col)
         return None
 
+    def _face(self, c: tuple):
+        """The person's picture, else their initials on their ring's colour (the
+        initials kept per name: a name's are worked out once)."""
+        initials = self._initials.get(c[_NAME])
+        if initials is None:
+            if len(self._initials) > _INITIALS_KEPT:
+                self._initials.clear()
+            initials = self._initials[c[_NAME]] = initials_of(c[_NAME])
+        ring = _ring(c)
+        return avatars.photo_pixmap(c[_ID], AVATAR, load=False) or avatar(
+            initials, RING_COLORS[ring] if ring else NEUTRAL_HALO)
+
     def cells(self, row: int) -> list[dict[int, object]]:
         """The values the view shows of a row, per column and role (what data() answers;
         the person's id and whether placed on the first column only): the view's model
@@ -500,14 +505,7 @@ class ContactTableModel(QAbstractTableModel):
         cid, placed = c[_ID], bool(c[_RING])
         tip = f"{c[_NAME]}\n{c[_EMAIL]}" if c[_EMAIL] else c[_NAME]
         status = self._status(c)
-        initials = self._initials.get(c[_NAME])
-        if initials is None:
-            if len(self._initials) > _INITIALS_KEPT:
-                self._initials.clear()
-            initials = self._initials[c[_NAME]] = initials_of(c[_NAME])
-        ring = _ring(c)
-        face = avatars.photo_pixmap(cid, AVATAR, load=False) or avatar(
-            initials, RING_COLORS[ring] if ring else NEUTRAL_HALO)
+        face = self._face(c)
         return [
             {_DISPLAY: c[_NAME], _DECORATION: face, _TOOLTIP: tip, _CONTACT_ID: cid,
              _PLACED: placed},
