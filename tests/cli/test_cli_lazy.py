@@ -49,11 +49,19 @@ def test_version_imports_no_qt_no_click_no_peewee():
     assert not any(m.startswith(("PySide6", "keyring", "planner.storage")) for m in modules)
 
 
-def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
+NULL_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+
+
+def _file_with_ada(tmp_path):
+    """A database file with one person, Ada, made by the real command line."""
     db = tmp_path / "p.db"
-    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
     subprocess.run([sys.executable, "-m", "planner", "--db", str(db), "contacts", "add", "Ada"],
-                   check=True, capture_output=True, env={**os.environ, **env})
+                   check=True, capture_output=True, env={**os.environ, **NULL_KEYRING})
+    return db, NULL_KEYRING
+
+
+def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
+    db, env = _file_with_ada(tmp_path)
     modules, out = _imported("--db", str(db), "log", "Ada", "coffee", env_extra=env)
     assert out.startswith("Logged coffee with Ada")
     assert not any(m.startswith(("PySide6", "keyring")) for m in modules)
@@ -70,10 +78,7 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
 
 
 def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
-    db = tmp_path / "p.db"
-    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-    subprocess.run([sys.executable, "-m", "planner", "--db", str(db), "contacts", "add", "Ada"],
-                   check=True, capture_output=True, env={**os.environ, **env})
+    db, env = _file_with_ada(tmp_path)
     modules, out = _imported("--db", str(db), "contacts", "show", "Ada", env_extra=env)
     assert out.startswith("Name:")
     unwanted = ("PySide6", "keyring", "planner.services.placement",
