@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from planner.domain.contact import clean_note
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
@@ -30,13 +30,14 @@ def _minutes(value: int | None) -> int | None:
 
 
 def _touchpoint(row: TouchpointRow) -> Touchpoint:
-    return Touchpoint(
-        row.id, row.contact_id, row.kind, row.at, row.minutes, row.note, row.author, row.version
-    )
+    cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
+    return Touchpoint(row.id, cid, row.kind, row.at, row.minutes, row.note, row.author,
+                      row.version)
 
 
 def _note(row: NoteRow) -> Note:
-    return Note(row.id, row.contact_id, row.at, row.text, row.author, row.shared, row.version)
+    cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
+    return Note(row.id, cid, row.at, row.text, row.author, row.shared, row.version)
 
 
 def log_touchpoint(
@@ -91,16 +92,21 @@ def _require_living(contact_id: int) -> None:
         raise NotFound(f"no contact with id {contact_id}")  # as get_contact says it
 
 
+def _utc(at: datetime) -> datetime:
+    """A written row's time as aware UTC (``to_utc`` gives None only for no value)."""
+    return cast(datetime, to_utc(at))
+
+
 def touchpoint_entry(tp: Touchpoint, contact: str) -> TimelineEntry:
     """The timeline entry of a touchpoint just written (as a timeline page reads it)."""
-    return TimelineEntry(EntryType.TOUCHPOINT, tp.id, tp.contact_id, contact, to_utc(tp.at),
+    return TimelineEntry(EntryType.TOUCHPOINT, tp.id, tp.contact_id, contact, _utc(tp.at),
                          kind=tp.kind, text=tp.note, minutes=tp.minutes, author=tp.author,
                          version=tp.version)
 
 
 def note_entry(note: Note, contact: str) -> TimelineEntry:
     """The timeline entry of a note just written."""
-    return TimelineEntry(EntryType.NOTE, note.id, note.contact_id, contact, to_utc(note.at),
+    return TimelineEntry(EntryType.NOTE, note.id, note.contact_id, contact, _utc(note.at),
                          kind="note", text=note.text, author=note.author,
                          shared=bool(note.shared), version=note.version)
 
@@ -129,7 +135,8 @@ def _label(kind: str) -> str:
 
 def _what(row: TouchpointRow | NoteRow) -> str:
     """How a message names a row: "coffee with Ada Lovelace", "note about Ada Lovelace"."""
-    person = ContactRow.select(ContactRow.name).where(ContactRow.id == row.contact_id).scalar()
+    cid = row.contact_id  # type: ignore[union-attr]  # peewee's FK id
+    person = ContactRow.select(ContactRow.name).where(ContactRow.id == cid).scalar()
     if isinstance(row, TouchpointRow):
         return f"{_label(row.kind)} with {person}"
     return f"note about {person}"
