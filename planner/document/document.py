@@ -255,13 +255,15 @@ class PlannerDocument(QObject):
             places = contact_svc.repo.placements()
         else:
             places = {cid: (ring, pos) for cid, ring, pos, _row in snapshot}
-        moved, shifted, rings = [], [], set()
+        moved: list[int] = []
+        shifted: list[int] = []
+        rings: set[Ring] = set()
         # only people placed before or after can have changed (not the whole network)
         placed = {cid for cid, c in self._contacts.items() if c.ring is not None}
         unknown = [cid for cid in places if cid not in self._contacts]
         if unknown:  # newly placed people the window had not read yet
-            for contact in contact_svc.repo.load_contacts(unknown):
-                self._contacts[contact.id] = _with_place(contact, None, None)
+            for loaded in contact_svc.repo.load_contacts(unknown):
+                self._contacts[loaded.id] = _with_place(loaded, None, None)
         for cid in placed.union(places):
             contact = self._contacts.get(cid)
             if contact is None:
