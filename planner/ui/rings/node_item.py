@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -118,7 +119,8 @@ class NodeItem(QGraphicsObject):
         self._animation: QPropertyAnimation | None = None
         self._name = ""
         self._initials = "?"
-        self._photo = None  # the person's round picture (planner.ui.common.avatars), else initials
+        # the person's round picture (planner.ui.common.avatars), else initials
+        self._photo: QPixmap | None = None
         self._shown: tuple | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
