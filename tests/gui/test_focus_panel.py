@@ -590,7 +590,7 @@ def test_copy_as_markdown_puts_the_checklist_on_the_clipboard(qtbot, window, peo
     QGuiApplication.clipboard().clear()
     QTest.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
     text = QGuiApplication.clipboard().text()
-    assert text == panel.render("md")
+    assert text == panel.render_text("md")
     assert text.startswith("# Focus for week ")
     assert "- [ ] **Olive Overdue** — overdue by 6 days" in text
     assert "Copied" in window.statusBar().currentMessage()

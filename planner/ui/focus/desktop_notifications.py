@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
+
+if TYPE_CHECKING:
+    from jeepney.io.blocking import DBusConnection
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ class FreedesktopNotifications(QObject):
 
     def __init__(self, address: str | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.conn = None
+        self.conn: DBusConnection | None = None
         self.server = ""
         self._signals: deque = deque()
         self._watch: QSocketNotifier | None = None
@@ -52,17 +56,17 @@ class FreedesktopNotifications(QObject):
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import open_dbus_connection
 
-        self.conn = open_dbus_connection(bus=address)
+        self.conn = conn = open_dbus_connection(bus=address)
         self._target = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
-        info = self.conn.send_and_get_reply(
+        info = conn.send_and_get_reply(
             new_method_call(self._target, "GetServerInformation"), timeout=CALL_TIMEOUT)
         if info.header.message_type.name != "method_return":
             raise RuntimeError(f"{SERVICE} answered {info.body!r}")
         self.server = str(info.body[0])
         rule = MatchRule(type="signal", interface=SERVICE, path=PATH)
-        self.conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
-        self._filter = self.conn.filter(rule, queue=self._signals)
-        self._watch = QSocketNotifier(self.conn.sock.fileno(), QSocketNotifier.Type.Read, self)
+        conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
+        self._filter = conn.filter(rule, queue=self._signals)
+        self._watch = QSocketNotifier(conn.sock.fileno(), QSocketNotifier.Type.Read, self)
         self._watch.activated.connect(self._readable)
 
     def notify(self, summary: str, body: str, *, replaces: int = 0,

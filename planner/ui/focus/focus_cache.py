@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from planner.domain.cadence import Status, cadence_days
 from planner.domain.focus import (
@@ -24,6 +25,9 @@ from planner.domain.focus import (
     week_bounds,
 )
 from planner.domain.rings import RING_ORDER
+
+if TYPE_CHECKING:
+    from planner.document.document import PlannerDocument
 
 #: a full re-read at most this old is reused for a change to a few people (the
 #: document's clock re-evaluates everyone's status as often; on a team database a full
@@ -43,13 +47,13 @@ class FocusCache:
         self.items: dict[int, FocusItem] = {}
         self._stale: set[int] = set()
         self._from_document: set[int] = set()  # changed details: taken from the document
-        self.document = None
+        self.document: PlannerDocument | None = None  # (follow)
         self._all = True
         self.full_reads = 0  # (tests: how often everyone was read)
         self.partial_reads = 0
         self.version = 0  # moves on whenever a candidate or an item changed
 
-    def follow(self, document) -> None:
+    def follow(self, document: PlannerDocument) -> None:
         """Hear what changed before the views that read the cache do (connect this
         first): a reset → everyone; a snooze or the ledger (timeline_changed) → those
         people read again; a note → its person read again (the latest note); a person's
@@ -86,8 +90,10 @@ class FocusCache:
         document.entries_changed.connect(entries_changed)
 
     def _concerns(self, cid: int) -> bool:
-        return cid in self.candidates or getattr(self.document.cached(cid), "ring",
-                                                 None) is not None
+        if cid in self.candidates:
+            return True
+        contact = self.document.cached(cid) if self.document is not None else None
+        return contact is not None and contact.ring is not None
 
     def invalidate(self, ids: list[int] | None = None) -> None:
         """These people changed (None: anyone may have)."""
@@ -144,8 +150,9 @@ class FocusCache:
         the person (what the query would read for them); False when it cannot be told
         (newly placed, or a last touch dated after now, which the query leaves out)."""
         old = self.candidates.get(cid)
-        contact = self.document.cached(cid) if self.document is not None else None
-        if old is None or contact is None:
+        document = self.document
+        contact = document.cached(cid) if document is not None else None
+        if old is None or document is None or contact is None:
             return False
         if contact.ring is None:  # off the rings: out of the list
             self.candidates.pop(cid, None)
@@ -154,7 +161,7 @@ class FocusCache:
         if contact.last_touch is not None and contact.last_touch > moment:
             return False
         days = cadence_days(contact.ring, contact.cadence_days,
-                            {ring: self.document.cadence(ring) for ring in RING_ORDER})
+                            {ring: document.cadence(ring) for ring in RING_ORDER})
         cand = replace(old, name=contact.name, ring=contact.ring, cadence_days=days,
                        last_touch=contact.last_touch, last_touch_kind=contact.last_touch_kind,
                        email=contact.email, channels=tuple(contact.channels),

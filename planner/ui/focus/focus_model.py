@@ -43,10 +43,11 @@ class FocusModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
+        # (items come with their focus list: none before the first set_focus)
+        if self.focus is None or not index.isValid() or not 0 <= index.row() < len(self.items):
             return None
         item = self.items[index.row()]
-        tz = self.focus.tz if self.focus else None
+        tz = self.focus.tz
         if role == Qt.ItemDataRole.DisplayRole:
             touch = f" · {last_touch_text(item, tz)}" if item.last_touch else ""
             return (f"{item.name} ({item.ring.label}) — {status_text(item, tz)}{touch}\n"

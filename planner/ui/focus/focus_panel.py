@@ -105,7 +105,7 @@ class FocusPanel(QWidget):
         for widget in (self.previous, self.next, self.this_week):
             bar.addWidget(widget)
         bar.addWidget(self.week_label, 1)
-        tools = QHBoxLayout()
+        self._tools = tools = QHBoxLayout()  # (add_review_button adds to it)
         tools.addStretch(1)
         for widget in (self.export_button, self.copy_button, self.print_button):
             tools.addWidget(widget)
@@ -123,11 +123,7 @@ class FocusPanel(QWidget):
             self.review_button.setObjectName("startReview")
             self.review_button.setToolTip(
                 f"Go through the week one person at a time ({REVIEW_KEY})")
-            layout = self.layout()
-            tools = layout.itemAt(1).layout() if layout is not None and layout.count() > 1 \
-                else None
-            if tools is not None:
-                tools.insertWidget(0, self.review_button)
+            self._tools.insertWidget(0, self.review_button)
         return self.review_button
 
     def start(self) -> None:
@@ -212,13 +208,15 @@ class FocusPanel(QWidget):
         self.set_week(IsoWeek(iso.year, iso.week))
 
     # -- out of the app --------------------------------------------------------------------------
-    def render(self, fmt: str) -> str:
+    def render_text(self, fmt: str) -> str:
+        """The list in ``fmt`` (md, csv, html, ics or json). (Not ``render``: that is
+        QWidget's, which paints the panel.)"""
         from planner.export import render_focus
 
         return render_focus(self.focus_list(), fmt)
 
     def copy_markdown(self) -> str:
-        text = self.render("md")
+        text = self.render_text("md")
         from PySide6.QtGui import QGuiApplication
 
         QGuiApplication.clipboard().setText(text)
@@ -233,7 +231,7 @@ class FocusPanel(QWidget):
         else:
             from planner.services.exporting import write_text
 
-            write_text(path, self.render(fmt))  # private, fsynced, atomic
+            write_text(path, self.render_text(fmt))  # private, fsynced, atomic
         self.message.emit(f"Exported {self.week.label} to {path}")
         return path
 
@@ -261,7 +259,7 @@ class FocusPanel(QWidget):
         from PySide6.QtGui import QTextDocument
 
         doc = QTextDocument()
-        doc.setHtml(self.render("html"))
+        doc.setHtml(self.render_text("html"))
         return doc
 
     def print_pdf(self, path: Path) -> None:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Signal
 
@@ -21,6 +22,9 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.focus import local_zone
 from planner.domain.reminders import DEFAULT_NOTIFY_AT, NotificationText, parse_notify_time
 from planner.services.reminders import DailySchedule
+
+if TYPE_CHECKING:  # (imported when the first notification is sent)
+    from planner.ui.focus.desktop_notifications import FreedesktopNotifications
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +106,7 @@ class Notifier(QObject):
         self.tray = tray
         self.banner = banner
         self.text = text or self._daily_text
-        self.dbus = None
+        self.dbus: FreedesktopNotifications | None = None
         self.notification_id = 0
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -140,8 +144,9 @@ class Notifier(QObject):
 
     def deliver(self, text: NotificationText) -> str:
         route = "banner"
-        if self._dbus() is not None and self.dbus.available:
-            self.notification_id = self.dbus.notify(text.summary, text.body)
+        dbus = self._dbus()
+        if dbus.available:
+            self.notification_id = dbus.notify(text.summary, text.body)
             if self.notification_id:
                 route = "dbus"
         if route == "banner" and self._tray_can_show():
@@ -155,7 +160,7 @@ class Notifier(QObject):
         self.delivered.emit(route, text.sentence)
         return route
 
-    def _dbus(self):
+    def _dbus(self) -> FreedesktopNotifications:
         if self.dbus is None:
             from planner.ui.focus.desktop_notifications import FreedesktopNotifications
 

@@ -12,15 +12,19 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from planner.domain.errors import PlannerError
 from planner.ui.focus.focus_panel import REVIEW_KEY
 from planner.ui.focus.notifier import Notifier
 from planner.ui.focus.tray import TRAY_ON, ReminderTray
+
+if TYPE_CHECKING:  # (imported when a review starts)
+    from planner.ui.focus.weekly_review import WeeklyReview
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ class Reminders(QObject):
         self.settings = settings or window.settings
         self.quitting = False
         self.question: QMessageBox | None = None
-        self.review = None
+        self.review: WeeklyReview | None = None
         self.tray = ReminderTray(self)
         self.tray.open_requested.connect(self.open_window)
         self.tray.this_week_requested.connect(self.open_this_week)
@@ -74,7 +78,7 @@ class Reminders(QObject):
             quit_action.triggered.disconnect(window.close)
             quit_action.triggered.connect(self.quit)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QGuiApplication):  # (the session manager's signals are a GUI's)
             app.commitDataRequest.connect(self._session_ends)
         # the tray's count of who is due: once the first frame is on screen (issue 23; it
         # ranks the placed people, as This week does). The app attaches the reminders
@@ -167,17 +171,18 @@ class Reminders(QObject):
         return self.menu
 
     # -- the weekly review ----------------------------------------------------------------
-    def start_review(self):
+    def start_review(self) -> WeeklyReview:
         from planner.ui.focus.weekly_review import WeeklyReview
 
         items = list(self.window.focus.focus_list().items)
         self.open_window()
-        self.review = WeeklyReview(self.window, items, log=self._review_log,
-                                   snooze=lambda cid: self.document.editing.snooze([cid], "7d"),
-                                   move_out=self._move_out)
-        self.review.finished_review.connect(self.window.show_message)
-        self.review.open()
-        return self.review
+        self.review = review = WeeklyReview(
+            self.window, items, log=self._review_log,
+            snooze=lambda cid: self.document.editing.snooze([cid], "7d"),
+            move_out=self._move_out)
+        review.finished_review.connect(self.window.show_message)
+        review.open()
+        return review
 
     def _review_log(self, contact_id: int, done) -> None:
         self.window.select(contact_id)
