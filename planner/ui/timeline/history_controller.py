@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QStandardItemModel
 
 from planner.domain.formatting import when_field_text
 
@@ -64,7 +65,8 @@ class HistoryController(QObject):
             dialog = LogDialog(self.window, contact.name if contact else "", tp.kind,
                                when=when_field_text(tp.at),
                                minutes=tp.minutes, note=tp.note, editing=True)
-            dialog.kind.model().item(dialog.kind.findData(NOTE)).setEnabled(False)
+            kinds = cast(QStandardItemModel, dialog.kind.model())  # (a QComboBox's own)
+            kinds.item(dialog.kind.findData(NOTE)).setEnabled(False)
             at, version = tp.at, tp.version
         elif kind == "note":
             note = svc.get_note(row_id)

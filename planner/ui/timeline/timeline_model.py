@@ -19,6 +19,9 @@ from planner.ui.common.dates import date_time_text, day_text, time_text
 
 PAGE = 100
 
+#: a row: ("day", its date) heading the entries of a day, or ("entry", the entry)
+Row = tuple[str, date | TimelineEntry]
+
 
 class Role(IntEnum):
     ENTRY = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +63,7 @@ def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
     if entry.type is EntryType.TOUCHPOINT:
         from planner.domain.kinds import parse_kind
 
-        what = parse_kind(entry.kind).label
+        what = parse_kind(entry.kind or "").label
     elif entry.type is EntryType.NOTE:
         what = "Note"
     else:
@@ -94,7 +97,7 @@ class TimelineModel(QAbstractListModel):
         self.kinds: set[str] | None = None
         self.contact_ids: set[int] | None = None
         self.user = ""  # the connected role on a team database (see byline)
-        self._rows: list[tuple[str, object]] = []
+        self._rows: list[Row] = []
         self._last: TimelineEntry | None = None
         self._exhausted = False
         self._fetching = False
@@ -141,8 +144,8 @@ class TimelineModel(QAbstractListModel):
 
     def _remove_entry(self, entry_id: str) -> None:
         rows = self._rows
-        row = next((i for i, (kind, item) in enumerate(rows)
-                    if kind == "entry" and item.id == entry_id), None)
+        row = next((i for i, (_, item) in enumerate(rows)
+                    if isinstance(item, TimelineEntry) and item.id == entry_id), None)
         if row is None:
             return
         first = row
@@ -155,13 +158,14 @@ class TimelineModel(QAbstractListModel):
 
     def _insert_entry(self, entry: TimelineEntry) -> None:
         rows, key, day = self._rows, _key(entry), self._day(entry)
-        at = next((i for i, (kind, item) in enumerate(rows)
-                   if kind == "entry" and _key(item) < key), len(rows))
+        at = next((i for i, (_, item) in enumerate(rows)
+                   if isinstance(item, TimelineEntry) and _key(item) < key), len(rows))
         above = rows[at - 1] if at > 0 else None
-        above_day = None if above is None else (
-            above[1] if above[0] == "day" else self._day(above[1]))
+        above_item = None if above is None else above[1]
+        above_day = self._day(above_item) if isinstance(above_item, TimelineEntry) \
+            else above_item
         if above_day == day:
-            new: list[tuple[str, object]] = [("entry", entry)]
+            new: list[Row] = [("entry", entry)]
         elif above is not None and above[0] == "day":  # the older entry's header: ours above
             at -= 1
             new = [("day", day), ("entry", entry)]
@@ -208,14 +212,14 @@ class TimelineModel(QAbstractListModel):
         finally:
             self._fetching = False
 
-    def _read_page(self) -> list[tuple[str, object]]:
+    def _read_page(self) -> list[Row]:
         """The rows of the next page (day headers and entries); moves the cursor on."""
         cursor = cursor_after(self._last) if self._last is not None else None
         entries = svc.timeline(self.contact_id, limit=PAGE, cursor=cursor, kinds=self.kinds,
                                contact_ids=self.contact_ids)
         if len(entries) < PAGE:
             self._exhausted = True
-        new_rows: list[tuple[str, object]] = []
+        new_rows: list[Row] = []
         last_day = self._day(self._last) if self._last is not None else None
         for entry in entries:
             day = self._day(entry)
@@ -234,8 +238,8 @@ class TimelineModel(QAbstractListModel):
     def find_row(self, entry_id: str, max_pages: int = 50) -> int | None:
         """The row of an entry, paging in until it is found (search → jump)."""
         for _ in range(max_pages + 1):
-            for row, (kind, item) in enumerate(self._rows):
-                if kind == "entry" and item.id == entry_id:
+            for row, (_, item) in enumerate(self._rows):
+                if isinstance(item, TimelineEntry) and item.id == entry_id:
                     return row
             if not self.canFetchMore():
                 return None

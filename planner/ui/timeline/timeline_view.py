@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.timeline import EntryType
 from planner.ui.common.icons import kind_icon
-from planner.ui.timeline.timeline_model import Role, entry_text
+from planner.ui.timeline.timeline_model import Role, TimelineModel, entry_text
 
 ICON = 20
 PAD = 6
@@ -118,8 +118,9 @@ class TimelineView(QListView):
     edit_requested = Signal(str)  # entry id
     delete_requested = Signal(str)
 
-    def __init__(self, model, with_contact: bool, parent=None):
+    def __init__(self, model: TimelineModel, with_contact: bool, parent=None):
         super().__init__(parent)
+        self.timeline_model = model  # (its document: share_note)
         self.setModel(model)
         self.setItemDelegate(TimelineDelegate(self, with_contact))
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -192,7 +193,7 @@ class TimelineView(QListView):
     def share_note(self, entry, shared: bool) -> bool:
         """Share one of your notes with the team (or make it private): one undo step,
         checked against the version this timeline shows."""
-        document = self.model().document
+        document = self.timeline_model.document
         ok = document.editing.share_note(entry.row_id, shared, version=entry.version)
         if ok:
             what = "Shared the note with the team" if shared else "Made the note private"
