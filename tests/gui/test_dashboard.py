@@ -238,7 +238,7 @@ def test_a_done_ask_is_thanked_from_the_focus_list_and_the_dashboard_rows_act(
 
     # double-clicking the row on the dashboard opens the thank-you dialog
     canvas = window.dashboard.canvas
-    window.dashboard.scroll.ensureVisible(0, canvas.height(), 0, 0)
+    window.dashboard.scroll_area.ensureVisible(0, canvas.height(), 0, 0)
     qtbot.waitUntil(lambda: any(kind == "ask" for _, kind, _, _ in canvas.hits), timeout=2000)
     rect = next(r for r, kind, row_id, _ in canvas.hits if kind == "ask" and row_id == ask.id)
     QTest.mouseDClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,

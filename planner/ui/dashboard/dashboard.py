@@ -449,9 +449,10 @@ class Dashboard(QWidget):
         self.stats = None
         self.dirty = True
         self.canvas = DashboardCanvas(self)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.canvas)
+        # (not self.scroll: that is QWidget.scroll(), which moves a widget's contents)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.canvas)
         self.summary = QLabel(self)
         self.summary.setObjectName("dashboardSummary")
         self.target = QSpinBox(self)
@@ -479,7 +480,7 @@ class Dashboard(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.summary)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(30)
@@ -568,7 +569,8 @@ class Dashboard(QWidget):
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_suffix(".png")
-        if not self.render_image(width).save(str(target), "PNG"):
+        # (PySide6's stub types the format as bytes; the binding takes only a str)
+        if not self.render_image(width).save(str(target), "PNG"):  # type: ignore[call-overload]
             raise InvalidInput(f"cannot write {target}")
         self.message.emit(f"Saved the dashboard as {target}")
         return target
