@@ -7,8 +7,10 @@ touchpoint that is logged is linked to the win (or to a thank-you give).
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -50,7 +52,7 @@ class LedgerFlows(QObject):
         self.parent_widget = parent_widget
         self.dialog = None
 
-    def _name(self, contact_id: int) -> str | None:
+    def _name(self, contact_id: int | None) -> str | None:
         contact = self.document.contact(contact_id) if contact_id is not None else None
         if contact is None:
             self.document.message.emit("Select a person first")
@@ -77,9 +79,10 @@ class LedgerFlows(QObject):
         return self._say(ok, f"{contact.name} is now at the stage {stage}")
 
     # -- wins ------------------------------------------------------------------------------
-    def add_win(self, contact_id: int) -> WinDialog | None:
+    def add_win(self, contact_id: int | None) -> WinDialog | None:
+        """``contact_id``: the selected person (None: nobody is, and the window says so)."""
         name = self._name(contact_id)
-        if name is None:
+        if name is None or contact_id is None:
             return None
 
         def save(dialog):
@@ -103,7 +106,8 @@ class LedgerFlows(QObject):
         dialog = LogDialog(self.parent_widget, name, "amplify",
                            note=f"Celebrated their win: {win.text}")
         dialog.setWindowTitle(f"Celebrate {name}'s win: {win.text}")
-        dialog.kind.model().item(dialog.kind.findData("note")).setEnabled(False)
+        kinds = cast(QStandardItemModel, dialog.kind.model())  # (a QComboBox's own)
+        kinds.item(dialog.kind.findData("note")).setEnabled(False)
 
         def save(d):
             v = d.values()
@@ -115,9 +119,9 @@ class LedgerFlows(QObject):
         return self._open(dialog, save)
 
     # -- asks ------------------------------------------------------------------------------
-    def add_ask(self, contact_id: int) -> AskDialog | None:
+    def add_ask(self, contact_id: int | None) -> AskDialog | None:
         name = self._name(contact_id)
-        if name is None:
+        if name is None or contact_id is None:
             return None
 
         def save(dialog):
@@ -147,7 +151,8 @@ class LedgerFlows(QObject):
         dialog = LogDialog(self.parent_widget, name, self._channel(ask.contact_id),
                            note=f"Thank you for {ask.type.phrase}")
         dialog.setWindowTitle(f"Thank {name} for {ask.type.phrase}")
-        dialog.kind.model().item(dialog.kind.findData("note")).setEnabled(False)
+        kinds = cast(QStandardItemModel, dialog.kind.model())  # (a QComboBox's own)
+        kinds.item(dialog.kind.findData("note")).setEnabled(False)
 
         def save(d):
             v = d.values()
@@ -163,9 +168,10 @@ class LedgerFlows(QObject):
         return touch_kind(contact, default="im") if contact is not None else "im"
 
     # -- gives -----------------------------------------------------------------------------
-    def add_give(self, contact_id: int, for_ask: int | None = None) -> GiveDialog | None:
+    def add_give(self, contact_id: int | None,
+                 for_ask: int | None = None) -> GiveDialog | None:
         name = self._name(contact_id)
-        if name is None:
+        if name is None or contact_id is None:
             return None
         asks = [a for a in svc.ledger(contact_id).asks if a.made]
 
