@@ -18,6 +18,7 @@ from planner.services.placement import move_contact
 from planner.services.settings import cadences
 from planner.storage import contacts_repo, migrations, postgres
 from planner.storage.database import open_database
+from planner.storage.fields import to_utc
 from tests.helpers.cli import invoke
 from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
@@ -295,3 +296,23 @@ def test_a_users_own_cadences_travel_in_their_json_export(team):
         assert dump.row_counts()["cadence_overrides"] == 1
     with as_user(pg, bob):  # a teammate's own cadence for Ada is not in alice's export
         assert contacts.get_contact(ada.id).cadence_days is None
+
+
+def test_the_people_list_sorts_by_your_own_last_touch(team):
+    """As an ordinary planner role (row-level security on): the list's Last touch column
+    and its sort read the connected user's touchpoints only."""
+    pg, alice, bob = team
+    with as_user(pg, alice):
+        ada = contacts.add_contact("Ada")
+        bea = contacts.add_contact("Bea")
+        touchpoints.log_touchpoint(ada.id, "call", at=NOW - timedelta(days=2))
+    with as_user(pg, bob):
+        touchpoints.log_touchpoint(bea.id, "call", at=NOW - timedelta(days=5))
+        touchpoints.log_touchpoint(ada.id, "call", at=NOW - timedelta(days=9))
+        assert contacts_repo.people_ids(contacts_repo.ORDER_LAST) == [ada.id, bea.id]
+        rows = contacts_repo.people_rows([ada.id, bea.id])
+        assert to_utc(rows[ada.id][3]) == NOW - timedelta(days=9)  # as stored
+    with as_user(pg, alice):
+        assert contacts_repo.people_ids(contacts_repo.ORDER_LAST) == [bea.id, ada.id]
+        assert contacts_repo.people_ids(contacts_repo.ORDER_LAST, True, "a") == [ada.id, bea.id]
+        assert contacts_repo.people_rows([bea.id])[bea.id][3] is None
