@@ -47,7 +47,8 @@ def focus_candidates(as_of: datetime, owner: str = OWNER,
     n = rows_of(NoteRow, ContactRow.id, "n")  # on a team database: this person's notes only
     hints = _advocacy_hints(as_of)
     touched = own_touches(t, (t.contact == ContactRow.id) & (t.at <= as_of))
-    last_at = t.select(fn.MAX(t.at)).where(touched)
+    # the newest row of the (contact, at) index: SQLite reads every touch for MAX(at) here
+    last_at = t.select(t.at).where(touched).order_by(t.at.desc()).limit(1)
     last_kind = t.select(t.kind).where(touched).order_by(t.at.desc(), t.id.desc()).limit(1)
     latest_note = (n.select(n.text).where((n.contact == ContactRow.id) & (n.at <= as_of))
                    .order_by(n.at.desc(), n.id.desc()).limit(1))
