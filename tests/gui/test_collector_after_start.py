@@ -1,0 +1,30 @@
+"""What the window's start made is kept out of the garbage collector's full collections
+while the window lives (planner.app.keep_start_up_out_of_collections), and given back
+when the window goes."""
+
+from __future__ import annotations
+
+import gc
+
+from tests.gui.helpers import open_window, populate
+
+
+def test_start_up_objects_are_frozen_while_the_window_lives_and_thawed_after(qtbot, db_path):
+    gc.unfreeze()  # whatever an earlier test left
+    populate(db_path)
+    window = open_window(qtbot, db_path)
+    # the modules, classes and widgets of the start (and of the test process before it):
+    # none of them is walked by a full collection any more
+    assert gc.get_freeze_count() > 50_000
+    walked = len(gc.get_objects())
+    assert walked < gc.get_freeze_count() / 5
+
+    gone = []
+    window.destroyed.connect(lambda *_: gone.append(True))
+    window.close()
+    window.deleteLater()
+    qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+    del window  # pytest-qt closes what is left of a test's windows: there is none
+    gc.collect()
+    # nothing of the closed window stays out of reach of the collector
+    assert gc.get_freeze_count() == 0
