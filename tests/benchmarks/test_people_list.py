@@ -12,6 +12,7 @@ QSortFilterProxyModel filtering them), built beforehand.
 
 from __future__ import annotations
 
+import gc
 import time
 
 from tests.benchmarks.harness import Figure, fmt_value, median, p95, single
@@ -20,6 +21,7 @@ from tests.benchmarks.test_window import settle
 BACK_STEPS = 40  # frames from the end back to the top
 WORDS = ("an", "mar", "jo", "zz")  # typed a key at a time, then erased the same way
 WALL: list[float] = []  # wall time of the frames of the last measurement
+FULL_GC: list[int] = []  # the frames (indexes) in which a full garbage collection ran
 
 
 def plain_table(names: list[str]):
@@ -52,6 +54,10 @@ def scroll_frames(view, model=None) -> list[float]:
     bar = view.verticalScrollBar()
     frames: list[float] = []
 
+    def collected(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            FULL_GC.append(len(frames))
+
     def frame(value: int) -> None:
         start, wall = time.thread_time(), time.perf_counter()
         bar.setValue(value)
@@ -60,13 +66,18 @@ def scroll_frames(view, model=None) -> list[float]:
         frames.append(time.thread_time() - start)
         WALL.append(time.perf_counter() - wall)
 
-    for _ in range(100_000):
-        frame(bar.maximum())
-        if (model is None or not model.canFetchMore()) and bar.value() == bar.maximum():
-            break
-    top = bar.maximum()
-    for step in range(BACK_STEPS, -1, -1):
-        frame(top * step // BACK_STEPS)
+    FULL_GC.clear()
+    gc.callbacks.append(collected)
+    try:
+        for _ in range(100_000):
+            frame(bar.maximum())
+            if (model is None or not model.canFetchMore()) and bar.value() == bar.maximum():
+                break
+        top = bar.maximum()
+        for step in range(BACK_STEPS, -1, -1):
+            frame(top * step // BACK_STEPS)
+    finally:
+        gc.callbacks.remove(collected)
     return frames
 
 
@@ -97,12 +108,19 @@ def test_scroll_people_list_to_the_end_and_back(benchmark, figures, qtbot, db_co
         WALL.clear()
         runs["app"] = scroll_frames(view, model)
         runs["wall"] = list(WALL)
+        runs["full_gc"] = list(FULL_GC)
         return max(runs["app"])
 
     single(benchmark, measured, rounds=1, warmup=0)
     baseline = scroll_frames(plain)
     frames = runs["app"]
     assert model.rowCount() == 100_000
+    worst = frames.index(max(frames))
+    full = runs["full_gc"]
+    collections = (f"{len(full)} full garbage collection(s) during the frames"
+                   + (", one of them in the worst frame" if worst in full else "")
+                   + (f", costing {', '.join(fmt_value(frames[i]) for i in full)}"
+                      if full else ""))
     figures.add(Figure(
         "16a", "People list: scrolling to the end and back, 100,000 people (GUI-thread work "
         "per frame, worst)", max(frames), max(baseline),
@@ -111,7 +129,7 @@ def test_scroll_people_list_to_the_end_and_back(benchmark, figures, qtbot, db_co
         detail=f"GUI-thread CPU time; {len(frames)} frames, median {fmt_value(median(frames))}, "
                f"p95 {fmt_value(p95(frames))}; wall time median "
                f"{fmt_value(median(runs['wall']))}, worst {fmt_value(max(runs['wall']))}; "
-               f"pages of {PAGE} read on the way"))
+               f"pages of {PAGE} read on the way; {collections}"))
     window.close()
 
 
