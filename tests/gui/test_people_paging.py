@@ -172,6 +172,22 @@ def test_selecting_a_person_far_down_reads_the_pages_to_them(qtbot, db_path, cro
     assert model.row_of(last) == PEOPLE - 1
 
 
+def test_every_row_read_is_found_by_id_whenever_it_is_asked(qtbot, db_path, crowd):
+    """Rows are looked up by id only when asked (not as each page is read): asked between
+    some pages and after the last, every row read is where it is."""
+    window = open_window(qtbot, db_path)
+    model = window.contact_list.model
+    pages = 0
+    while model.canFetchMore():
+        model.fetchMore()
+        pages += 1
+        if pages % 2:  # after the first and the third, not the second
+            row = model.rowCount() - 1
+            assert model.row_of(model.id_at(row)) == row
+    assert pages == 3
+    assert [model.row_of(model.id_at(r)) for r in range(PEOPLE)] == list(range(PEOPLE))
+
+
 def test_the_document_holds_the_placed_only_and_reads_others_on_demand(qtbot, db_path, crowd):
     window = open_window(qtbot, db_path)
     document = window.document
