@@ -112,6 +112,7 @@ def stub_document(qapp):
     class StubDocument(QObject):
         reset = Signal()
         timeline_changed = Signal(list)
+        entries_changed = Signal(list)  # PlannerDocument's precise signal (issue 22)
 
     doc = StubDocument()
     yield doc
