@@ -32,6 +32,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QWidget
 
 from planner.domain.cadence import urgency
 from planner.domain.contact import initials as initials_of
@@ -148,12 +149,12 @@ class ContactTableModel(QAbstractTableModel):
         self.document = document
         # search as you type: an in-memory index (planner.storage.people_search) built off
         # the GUI thread after the first frame; until it is there, the search is SQL
-        self._index = None
+        self._index: people_search.PeopleIndex | None = None
         self._index_generation = 0
         self._index_built.connect(self._index_arrived)
         document.reset.connect(self._rebuild_index)
         QTimer.singleShot(0, self, self._index_after_first_frame)
-        self._ids: list[int] = []  # everyone shown, in order (fetched or not)
+        self._ids: list[int] | people_search.Hits = []  # everyone shown, in order (fetched or not)
         self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
         self._initials: dict[str, str] = {}
         self._row_of: dict[int, int] = {}  # id → row of the first len() rows: _rows_by_id
@@ -167,7 +168,7 @@ class ContactTableModel(QAbstractTableModel):
         self.reload()
 
     # -- reading ---------------------------------------------------------------------------------
-    def _query(self) -> list[int]:
+    def _query(self) -> list[int] | people_search.Hits:
         """The ids shown, in order (SQL; the placed ranked by status here)."""
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
@@ -282,7 +283,7 @@ class ContactTableModel(QAbstractTableModel):
         from planner.ui.common.first_frame import after_first_frame
 
         parent = self.parent()
-        window = parent.window() if hasattr(parent, "window") else None
+        window = parent.window() if isinstance(parent, QWidget) else None
         if window is None:  # a model on its own (no window to wait for)
             self._rebuild_index()
         else:
@@ -652,31 +653,35 @@ class ContactFilterModel(QStandardItemModel):
             self._fill(range(first, min(last + 1, EAGER)))
 
     def _changed(self, top_left, bottom_right, roles=()) -> None:
+        source = self._source
+        if source is None:  # (connected by setSourceModel: there is one)
+            return
         rows = [r for r in range(top_left.row(), bottom_right.row() + 1) if r in self._held]
         for row in rows:
-            for column, values in enumerate(self._source.cells(row)):
+            for column, values in enumerate(source.cells(row)):
                 self.setItemData(self.index(row, column), values)  # the view repaints
 
     def _layout_about(self, *args) -> None:
         self.layoutAboutToBeChanged.emit()
         source = self._source
-        self._moving = [(index, source.id_at(index.row()))
+        self._moving = [(index, source.id_at(index.row()) if source is not None else None)
                         for index in self.persistentIndexList()]
 
     def _layout_done(self, *args) -> None:
         source = self._source
         self._let_go(list(self._held), keep_items=True)  # the persistent indexes move
+        count = source.rowCount() if source is not None else 0
         blocked = self.blockSignals(True)
         try:
-            if self.rowCount() != source.rowCount():  # (a reorder keeps the count)
-                self.setRowCount(source.rowCount())
+            if self.rowCount() != count:  # (a reorder keeps the count)
+                self.setRowCount(count)
         finally:
             self.blockSignals(blocked)
         self._fill(range(min(self.rowCount(), EAGER)))
         old = [index for index, _cid in self._moving]
         new = []
         for index, cid in self._moving:
-            row = source.row_of(cid) if cid is not None else None
+            row = source.row_of(cid) if source is not None and cid is not None else None
             new.append(self.index(row, index.column()) if row is not None else QModelIndex())
         self._moving = []
         self.changePersistentIndexList(old, new)
@@ -721,6 +726,8 @@ class ContactFilterModel(QStandardItemModel):
         return [CONTACT_MIME]
 
     def mimeData(self, indexes):
+        if self._source is None:
+            return None
         return self._source.mimeData([self.mapToSource(i) for i in indexes])
 
     def supportedDragActions(self):
@@ -738,7 +745,9 @@ class ContactFilterModel(QStandardItemModel):
         return self._source.headerData(section, orientation, role)
 
     def set_search(self, text: str) -> None:
-        self._source.set_filter(needle=text.strip().casefold())
+        if self._source is not None:
+            self._source.set_filter(needle=text.strip().casefold())
 
     def set_unplaced_only(self, on: bool) -> None:
-        self._source.set_filter(unplaced_only=on)
+        if self._source is not None:
+            self._source.set_filter(unplaced_only=on)
