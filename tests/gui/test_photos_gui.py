@@ -88,6 +88,8 @@ def test_the_person_panel_chooses_a_picture_and_the_node_shows_it(qtbot, db_path
     panel.photo.failed.connect(failures.append)
     panel.photo.use_file(bad)
     assert failures and "the picture cannot be used" in failures[0]
+    assert panel.placeholder.isVisibleTo(panel)  # the panel says so too
+    assert panel.placeholder.text() == failures[0]
     assert get_photo(ada) is not None  # the old picture stays
 
     chosen = get_photo(ada)

@@ -135,10 +135,13 @@ class PersonPanel(SidePanel):
         # or ended comes as timeline_changed
         document.contacts_changed.connect(self._details_changed)
         document.timeline_changed.connect(self._maybe_refresh)
-        document.placements_changed.connect(
-            lambda: self.contact_id is None and self.refresh())
+        document.placements_changed.connect(self._placements_changed)
         document.reset.connect(self.refresh)
         self.show_contact(None)
+
+    def _placements_changed(self) -> None:
+        if self.contact_id is None:  # (the placeholder's text counts the placed)
+            self.refresh()
 
     if not TYPE_CHECKING:
         def __getattr__(self, name: str):
@@ -164,8 +167,7 @@ class PersonPanel(SidePanel):
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.photo = PhotoButton(document, self)  # the picture, or initials; click: choose
-        self.photo.failed.connect(lambda text: self.placeholder.setText(text)
-                                  or self.placeholder.setVisible(True))
+        self.photo.failed.connect(self._photo_failed)
         self.subtitle = QLabel(self)
         self.subtitle.setObjectName("personRing")
         self.subtitle.setWordWrap(True)
@@ -199,8 +201,7 @@ class PersonPanel(SidePanel):
         self.more_section = Section("More details", more, self)
 
         self.edit_button = QPushButton("Edit…", self)
-        self.edit_button.clicked.connect(
-            lambda: self.contact_id is not None and self.edit_requested.emit(self.contact_id))
+        self.edit_button.clicked.connect(self._edit)
 
         header = QHBoxLayout()
         header.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
@@ -246,7 +247,7 @@ class PersonPanel(SidePanel):
         column.addWidget(self.advocacy)
         # folded unless the user opened it last time (the timeline gets the height)
         self.advocacy_section = Section("Wins, asks and gives", holder, self,
-                                        open_=QSettings().value(ADVOCACY_OPEN, False, bool))
+                                        open_=bool(QSettings().value(ADVOCACY_OPEN, False, bool)))
         self.advocacy_section.toggle.toggled.connect(
             lambda on: QSettings().setValue(ADVOCACY_OPEN, on))
         self.note_box = QLineEdit(self)
@@ -271,6 +272,14 @@ class PersonPanel(SidePanel):
         self.refresh()
         self.advocacy.show_contact(self.contact_id)
         self.timeline_model.set_contact(self.contact_id)
+
+    def _photo_failed(self, text: str) -> None:
+        self.placeholder.setText(text)
+        self.placeholder.setVisible(True)
+
+    def _edit(self) -> None:
+        if self.contact_id is not None:
+            self.edit_requested.emit(self.contact_id)
 
     def _write_note(self) -> None:
         text = self.note_box.text().strip()
