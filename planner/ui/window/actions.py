@@ -232,7 +232,11 @@ class Actions:
         the focus (they are still in the menus, with their key shown)."""
         for action in (*self.log_kind.values(), self.log_note):
             key = action.shortcut()
-            if key.isEmpty() or key[0].keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+            if key.isEmpty():
+                continue
+            # key[0], the first key combination: PySide6 binds QKeySequence's operator[],
+            # its stub has no __getitem__
+            if key[0].keyboardModifiers() != Qt.KeyboardModifier.NoModifier:  # type: ignore[index]
                 continue
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             for widget in widgets:
