@@ -110,7 +110,7 @@ def keep_start_up_out_of_collections(window) -> None:
 def wire_database_actions(window) -> None:
     """File → Open database file… / Open team database… (the window only holds the actions:
     switching databases replaces the window, which is this module's business)."""
-    actions = window.actions
+    actions = window.window_actions
     from planner.switching import leave_demo, open_database_file, open_team_database, try_demo
 
     actions.open_file.triggered.connect(lambda: open_database_file(window))

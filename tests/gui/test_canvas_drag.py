@@ -379,7 +379,7 @@ def test_undo_redo_from_the_edit_menu_and_shortcuts(qtbot, db_path, people):
     after = dump_rings(db_path)
 
     edit = window.menus["edit"]
-    undo, redo = window.actions.undo, window.actions.redo
+    undo, redo = window.window_actions.undo, window.window_actions.redo
     assert undo in edit.actions() and redo in edit.actions()
     assert undo.isEnabled() and not redo.isEnabled()
     assert "Move Middle 3 to outer" in undo.text()

@@ -130,11 +130,11 @@ def test_unplaced_only_filter_and_its_menu_action(qtbot, db_path, people):
     )  # on the tick box itself
     assert panel.unplaced_only.isChecked()
     assert sorted(column(panel.proxy)) == ["Rafael Ortega", "Zanele Mbeki"]
-    assert window.actions.unplaced_only.isChecked()  # the View menu agrees
+    assert window.window_actions.unplaced_only.isChecked()  # the View menu agrees
     QTest.keyClicks(panel.search, "speaker")  # both filters at once
     assert column(panel.proxy) == ["Zanele Mbeki"]
     panel.search.clear()
-    window.actions.unplaced_only.trigger()  # View ▸ Show Unplaced Only, off again
+    window.window_actions.unplaced_only.trigger()  # View ▸ Show Unplaced Only, off again
     assert not panel.unplaced_only.isChecked()
     assert panel.proxy.rowCount() == 6
 

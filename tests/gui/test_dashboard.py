@@ -43,7 +43,7 @@ def people(db_path) -> dict[str, int]:
 @pytest.fixture
 def window(qtbot, db_path, people):
     win = open_window(qtbot, db_path)
-    win.actions.show_dashboard.trigger()
+    win.window_actions.show_dashboard.trigger()
     qtbot.waitUntil(lambda: win.dashboard.stats is not None and not win.dashboard.dirty,
                     timeout=3000)
     return win
@@ -194,7 +194,7 @@ def test_the_ask_limit_warns_before_an_ask_is_logged(qtbot, window, people, db_p
     assert panel.balance.text() == "Balance: 0 given · 2 asked (-2)"
 
     # the third: the warning shows first, and Save waits for "Ask anyway"
-    window.actions.log_ask.trigger()
+    window.window_actions.log_ask.trigger()
     dialog = flows.dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     assert dialog.warning.isVisible()
@@ -273,9 +273,9 @@ def test_target_and_ask_limit_are_settings_on_the_dashboard(qtbot, window, db_pa
 
 def test_the_dashboard_stays_stale_while_hidden_and_catches_up_when_shown(
         qtbot, window, people):
-    window.actions.show_focus.trigger()
+    window.window_actions.show_focus.trigger()
     qtbot.waitUntil(lambda: not window.dashboard.is_shown(), timeout=2000)
     window.advocacy.set_stage(people["Inner 1"], "advocate")
     assert window.dashboard.dirty and window.dashboard.stats.advocates == 0
-    window.actions.show_dashboard.trigger()
+    window.window_actions.show_dashboard.trigger()
     wait_figures(qtbot, window, lambda s: s.advocates == 1)

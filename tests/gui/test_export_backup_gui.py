@@ -60,7 +60,7 @@ def answer_save_dialog(window, path: Path, chosen_filter: str = "") -> list[tupl
 def export_with(qtbot, window, path: Path, chosen_filter: str) -> list[tuple]:
     asked = answer_save_dialog(window, path, chosen_filter)
     with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS) as blocker:
-        window.actions.export_file.trigger()
+        window.window_actions.export_file.trigger()
     assert blocker.args == ["ok"], window.transfer.last_message
     return asked
 
@@ -128,7 +128,7 @@ def test_an_export_that_cannot_be_written_says_why(qtbot, db_path, tmp_path, peo
     blocker_file.write_text("a file where a folder should be")
     answer_save_dialog(window, blocker_file / "x.json", "Everything as JSON (*.json)")
     with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS) as blocker:
-        window.actions.export_file.trigger()
+        window.window_actions.export_file.trigger()
     assert blocker.args == ["error"]
     box = window.transfer.error_box
     assert box is not None and box.text().startswith("The export failed: cannot write")
@@ -138,18 +138,18 @@ def test_an_export_that_cannot_be_written_says_why(qtbot, db_path, tmp_path, peo
 # -- back up now ----------------------------------------------------------------------------------
 def test_back_up_now_makes_an_owner_only_copy_and_says_where(qtbot, db_path, people):
     window = open_window(qtbot, db_path)
-    window.actions.backup_now.trigger()
+    window.window_actions.backup_now.trigger()
     made = sorted((db_path.parent / "backups").glob("*-manual.db"))
     assert len(made) == 1
     assert mode(made[0]) == 0o600
     assert window.statusBar().currentMessage() == f"Backed up to {made[0]}"
     assert content_hash(made[0]) == content_hash(db_path)
-    assert window.actions.backup_now in window.menus["file"].actions()
+    assert window.window_actions.backup_now in window.menus["file"].actions()
 
 
 def test_the_file_menu_holds_the_transfer_actions(qtbot, db_path):
     window = open_window(qtbot, db_path)
-    a = window.actions
+    a = window.window_actions
     texts = [action.text() for action in window.menus["file"].actions()]
     for action in (a.import_file, a.backup_now, a.restore_backup):
         assert action.text() in texts

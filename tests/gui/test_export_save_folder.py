@@ -39,7 +39,7 @@ def test_export_dialog_starts_in_documents_then_the_last_folder(qtbot, db_path, 
     populate(db_path, inner=1, outer=2)
     window = open_window(qtbot, db_path)
 
-    window.actions.export_file.trigger()
+    window.window_actions.export_file.trigger()
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QFileDialog)))
     dialog = _dialog(window)
     assert Path(dialog.directory().absolutePath()) == home / "Documents"
@@ -51,7 +51,7 @@ def test_export_dialog_starts_in_documents_then_the_last_folder(qtbot, db_path, 
                     timeout=20_000)
     assert (saved / "people.json").exists() and window.transfer.job is None
 
-    window.actions.export_file.trigger()
+    window.window_actions.export_file.trigger()
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QFileDialog)))
     dialog = _dialog(window)
     assert Path(dialog.directory().absolutePath()) == saved

@@ -380,7 +380,7 @@ def test_tick_log_and_the_person_leaves_the_list(qtbot, window, people, db_path)
 
 
 def test_clicking_the_check_box_opens_the_log_dialog(qtbot, window, people, db_path):
-    window.actions.show_focus.trigger()
+    window.window_actions.show_focus.trigger()
     view = window.focus.view
     qtbot.waitUntil(view.isVisible, timeout=2000)
     nina = people["Nina Never"]
@@ -403,7 +403,7 @@ def test_clicking_the_check_box_opens_the_log_dialog(qtbot, window, people, db_p
 
 
 def test_space_on_the_current_row_ticks_it(qtbot, window, people):
-    window.actions.show_focus.trigger()
+    window.window_actions.show_focus.trigger()
     view = window.focus.view
     qtbot.waitUntil(view.isVisible, timeout=2000)
     dan = people["Dan Duesoon"]

@@ -74,7 +74,7 @@ def start_import(qtbot, window, path: Path, *, shortcut: bool = False):
         if shortcut:
             QTest.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
         else:
-            window.actions.import_file.trigger()
+            window.window_actions.import_file.trigger()
     qtbot.waitUntil(lambda: controller.job is None, timeout=JOB_MS)  # a JSON file: its check
     return controller.import_dialog
 
@@ -344,7 +344,7 @@ def test_ten_thousand_cards_with_progress(qtbot, db_path, tmp_path):
             seen.append(progress.value())
         return controller.import_dialog is not None
 
-    window.actions.import_file.trigger()
+    window.window_actions.import_file.trigger()
     qtbot.waitUntil(reading, timeout=JOB_MS)
     assert len(set(seen)) >= 3, seen  # the bar moved, more than once
     assert seen == sorted(seen) and max(seen) <= 10_000
@@ -377,7 +377,7 @@ def test_cancel_while_reading_a_large_file_writes_nothing(qtbot, db_path, tmp_pa
     before = content_hash(db_path)
     answer_file_dialog(window, big)
     with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS) as blocker:
-        window.actions.import_file.trigger()
+        window.window_actions.import_file.trigger()
         progress = controller.progress
         qtbot.waitUntil(lambda: progress.isVisible() and progress.value() >= 5_000, timeout=JOB_MS)
         assert progress.maximum() == 10_000  # halfway through the cards

@@ -40,13 +40,13 @@ def test_one_key_logging_only_from_the_rings_or_the_list(qtbot, window, db_path)
     people = ids(window)
     window.select(people["Inner 1"])
     # This week has the keys: C is not a coffee
-    window.actions.show_focus.trigger()
+    window.window_actions.show_focus.trigger()
     window.focus.view.setFocus()
     qtbot.waitUntil(window.focus.view.hasFocus)
     QTest.keyClick(window.focus.view, Qt.Key.Key_C)
     assert not log_dialog_open(window)
     # the person's timeline and the search box neither (the search gets the letter)
-    window.actions.show_rings.trigger()
+    window.window_actions.show_rings.trigger()
     window.person.timeline.setFocus()
     qtbot.waitUntil(window.person.timeline.hasFocus)
     QTest.keyClick(window.person.timeline, Qt.Key.Key_C)
@@ -121,7 +121,7 @@ def test_right_click_on_the_list_offers_what_a_node_offers(qtbot, window):
     menu = window._context_menu
     qtbot.waitUntil(menu.isVisible)
     assert window.current_id == people["Outer 2"]
-    a = window.actions
+    a = window.window_actions
     shown = menu.actions()
     for action in (a.log_kind["coffee"], a.log_note, a.edit_contact, a.promote, a.unplace):
         assert action in shown and action.isEnabled()
@@ -133,7 +133,7 @@ def test_right_click_on_the_empty_canvas(qtbot, window):
     right_click(view.viewport(), view_point(view, 0, 0))  # the centre: nobody there
     menu = window._context_menu
     qtbot.waitUntil(menu.isVisible)
-    a = window.actions
+    a = window.window_actions
     assert menu.actions() == [a.add_contact, a.import_file, a.zoom_fit]
     menu.close()
 

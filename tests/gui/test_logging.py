@@ -160,7 +160,8 @@ def test_a_note_by_key_n_is_not_a_touch(qtbot, window, people, db_path):
 
 @pytest.mark.parametrize("kind", list(KEYS))
 def test_every_key_logs_its_kind(qtbot, window, people, db_path, kind):
-    action = window.actions.log_note if kind == "note" else window.actions.log_kind[kind]
+    a = window.window_actions
+    action = a.log_note if kind == "note" else a.log_kind[kind]
     # the key is shown in the menus
     assert action.shortcut().toString() == chr(KEYS[kind].value)
     zoe = people["Zoë Ümlaut"]
@@ -208,7 +209,7 @@ def test_keys_need_a_selected_person(qtbot, window, db_path):
     QTest.keyClick(window.view, Qt.Key.Key_C)
     QTest.keyClick(window.view, Qt.Key.Key_N)
     assert window.history.dialog is None
-    assert not window.actions.log_kind["coffee"].isEnabled()
+    assert not window.window_actions.log_kind["coffee"].isEnabled()
 
 
 def test_typing_in_search_boxes_does_not_log(qtbot, window, people):

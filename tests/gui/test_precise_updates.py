@@ -199,7 +199,7 @@ def test_a_move_between_rings_names_both_rings(qtbot, window, people):
 
 def test_a_hidden_dashboard_is_stale_after_a_touch_and_catches_up_when_shown(
         qtbot, window, people):
-    window.actions.show_dashboard.trigger()
+    window.window_actions.show_dashboard.trigger()
     dashboard = window.dashboard
     qtbot.waitUntil(lambda: dashboard.stats is not None and not dashboard.dirty, timeout=3000)
     window.show_page(window.focus)
@@ -207,7 +207,7 @@ def test_a_hidden_dashboard_is_stale_after_a_touch_and_catches_up_when_shown(
     shown = dashboard.stats
     assert window.document.editing.log_touchpoint(people["Grace Hopper"], "coffee")
     assert dashboard.dirty and dashboard.stats is shown  # not read while hidden
-    window.actions.show_dashboard.trigger()
+    window.window_actions.show_dashboard.trigger()
     qtbot.waitUntil(lambda: not dashboard.dirty and dashboard.stats is not shown, timeout=3000)
 
 

@@ -198,3 +198,15 @@ def test_a_refresh_queued_before_the_window_went_away_does_nothing(qtbot, db_pat
     reminders.shutdown()  # twice is harmless too
     qtbot.wait(20)
     assert reminders.tray.closed
+
+
+def test_file_quit_quits_once_the_reminders_are_attached(qtbot, window, monkeypatch):
+    """File → Quit is the reminders' quit (closing the window may only hide it in the
+    tray): the window closes and the app is told to quit (found by name: the window's
+    registry of actions, window_actions)."""
+    reminders = window.reminders
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))  # (not the run's)
+    window.window_actions.quit.trigger()
+    assert reminders.quitting and quits == [True]
+    assert not window.isVisible()

@@ -21,7 +21,7 @@ def test_save_dialogs_start_in_documents_then_the_last_folder(qtbot, db_path, tm
     monkeypatch.setenv("HOME", str(home))
     populate(db_path, inner=1, outer=2)
     window = open_window(qtbot, db_path)
-    a = window.actions
+    a = window.window_actions
     assert a.export_focus in window.menus["export"].actions()
     assert a.export_file in window.menus["export"].actions()
     assert window.menus["export"].menuAction() in window.menus["file"].actions()

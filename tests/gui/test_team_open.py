@@ -322,7 +322,7 @@ def test_unticking_remember_keeps_the_password_out_of_the_keyring(
 def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, tmp_path):
     from planner.switching import switch_to_file
 
-    actions = file_window.actions
+    actions = file_window.window_actions
     assert actions.open_team.shortcut().toString() == "Ctrl+Shift+O"
     assert actions.open_file.shortcut().toString() == "Ctrl+O"
     entries = [a for a in file_window.menus["file"].actions() if not a.isSeparator()]

@@ -170,7 +170,7 @@ def test_timelines_are_drawn_with_markdown_notes(qtbot, db_path, people):
     window.select(people["Ada Lovelace"])
     for view in (window.person.timeline, window.activity.timeline):
         if view is window.activity.timeline:  # a page of its own beside the rings (issue 20)
-            window.actions.show_activity.trigger()
+            window.window_actions.show_activity.trigger()
         qtbot.waitUntil(view.isVisible)
         image = view.grab().toImage()
         assert not image.isNull() and image.width() > 0
@@ -265,7 +265,7 @@ def test_ring_filter_follows_ring_moves(qtbot, window, people):
     choose(panel.ring_filter, "Middle ring")
     assert {e.contact_id for e in loaded_entries(panel.model)} == {people["Grace Hopper"]}
     window.select(people["Linus Outer"])
-    window.actions.promote.trigger()
+    window.window_actions.promote.trigger()
     assert {e.contact_id for e in loaded_entries(panel.model)} == {
         people["Grace Hopper"],
         people["Linus Outer"],

@@ -105,7 +105,7 @@ def test_edit_a_person(qtbot, db_path):
     window = open_window(qtbot, db_path)
     kwame = ids["Kwame Mensah"]
     window.select(kwame)
-    window.actions.edit_contact.trigger()
+    window.window_actions.edit_contact.trigger()
     dialog = QApplication.activeModalWidget()
     assert dialog is not None and dialog.name.text() == "Kwame Mensah"
     assert not hasattr(dialog, "ring") or not dialog.ring.isVisible()  # moves are on the canvas
@@ -271,7 +271,7 @@ def test_no_two_actions_share_a_shortcut(qtbot, db_path):
     window = open_window(qtbot, db_path)
     keys = Counter(
         key.toString()
-        for action in window.findChildren(type(window.actions.undo))
+        for action in window.findChildren(type(window.window_actions.undo))
         for key in action.shortcuts()
         if not key.isEmpty()
     )
@@ -289,7 +289,7 @@ def test_every_person_action_is_in_a_menu(qtbot, db_path):
                 yield from walk(action.menu())
 
     in_menus = {a for menu in window.menus.values() for a in walk(menu)}
-    a = window.actions
+    a = window.window_actions
     for action in (
         a.add_contact,
         a.edit_contact,

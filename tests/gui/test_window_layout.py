@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QMainWindow, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QToolButton
 
 from planner.domain.rings import Ring
 from planner.ui.people.contact_dialog import ContactDialog
@@ -56,20 +56,20 @@ def test_it_fits_a_laptop_and_the_canvas_gets_the_room(qtbot, laptop):
 
 def test_this_week_is_a_full_page_showing_at_least_12_people(qtbot, laptop):
     window, _ids = laptop
-    click_toolbar(window, window.actions.show_focus)
+    click_toolbar(window, window.window_actions.show_focus)
     focus = window.focus.view
     qtbot.waitUntil(focus.isVisible)
     assert window.pages.currentWidget() is window.focus
     assert window.focus.model.rowCount() >= 12
     assert fully_shown_rows(focus) >= 12
-    click_toolbar(window, window.actions.show_dashboard)
+    click_toolbar(window, window.window_actions.show_dashboard)
     qtbot.waitUntil(window.dashboard.isVisible)
     qtbot.waitUntil(lambda: window.dashboard.stats is not None)
     assert window.dashboard.height() >= 500
     # no page, filled in, asks for more than a 1024-pixel window leaves the middle
     for page in (window.view, window.focus, window.dashboard, window.activity):
         assert page.minimumSizeHint().width() <= 1024 - 2 * 240, page.objectName()
-    click_toolbar(window, window.actions.show_rings)
+    click_toolbar(window, window.window_actions.show_rings)
     qtbot.waitUntil(window.view.isVisible)
 
 
@@ -139,7 +139,7 @@ def test_a_panel_closed_with_its_x_comes_back_from_the_view_menu(qtbot, laptop):
 
 def test_the_toolbar_and_the_menus(qtbot, laptop):
     window, _ids = laptop
-    a = window.actions
+    a = window.window_actions
     assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
     shown = [action for action in window.toolbar.actions() if not action.isSeparator()]
     assert shown == [a.add_contact, a.import_file, a.log, a.show_rings, a.show_focus,
@@ -162,7 +162,7 @@ def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
     sheet = next(w for w in window.findChildren(QObject) if w.objectName() == "shortcutsSheet")
     qtbot.waitUntil(sheet.isVisible)
     rows = dict(sheet.rows())
-    with_keys = [action for action in QMainWindow.actions(window)
+    with_keys = [action for action in window.actions()
                  if not action.shortcut().isEmpty()]
     assert len(rows) >= len(with_keys)
     assert rows["Add Person"] == "Ctrl+N"
@@ -190,7 +190,7 @@ def test_help_opens_getting_started_and_the_log_folder(qtbot, laptop):
     opened = _Opened()
     QDesktopServices.setUrlHandler("file", opened, "open")
     try:
-        window.actions.open_log_folder.trigger()
+        window.window_actions.open_log_folder.trigger()
     finally:
         QDesktopServices.unsetUrlHandler("file")
     from planner.logs import log_path

@@ -409,7 +409,8 @@ class AtTheWindow:
         self.seq += 1
         marker = f"win-#{self.seq}"
         since = len(self.messages)
-        action = window.actions.log_note if kind == "note" else window.actions.log_kind[kind]
+        a = window.window_actions
+        action = a.log_note if kind == "note" else a.log_kind[kind]
         action.trigger()
         dialog = window.history.dialog
         assert dialog is not None and dialog.isVisible(), "the log dialog did not open"
@@ -432,7 +433,7 @@ class AtTheWindow:
     def move(self) -> None:
         window = self.window
         window.select(self.rng.choice(self.own))
-        self.rng.choice((window.actions.promote, window.actions.demote)).trigger()
+        self.rng.choice((window.window_actions.promote, window.window_actions.demote)).trigger()
         self._after_change("move")
         self._maybe_undo()
 
@@ -454,7 +455,7 @@ class AtTheWindow:
         window = self.window
         cid = self.rng.choice(self.own)
         window.select(cid)
-        window.actions.edit_contact.trigger()
+        window.window_actions.edit_contact.trigger()
         dialog = QApplication.activeModalWidget()
         assert dialog is not None and dialog.objectName() == "contactDialog", dialog
         self.seq += 1
@@ -472,7 +473,7 @@ class AtTheWindow:
     def undo(self) -> None:
         stack = self.window.document.undo_stack
         before = stack.index()
-        self.window.actions.undo.trigger()
+        self.window.window_actions.undo.trigger()
         if stack.index() != before:
             self.done["undo"] += 1
         if self.acked:  # only the last command can have been undone
@@ -496,7 +497,7 @@ class AtTheWindow:
 
     # -- looking, exporting, backing up ----------------------------------------------------------
     def preferences(self) -> None:
-        self.window.actions.preferences.trigger()
+        self.window.window_actions.preferences.trigger()
         dialog = QApplication.activeModalWidget()
         assert dialog is not None and hasattr(dialog, "tabs"), dialog
         tabs = dialog.tabs
@@ -556,7 +557,7 @@ class AtTheWindow:
     def backup(self) -> None:
         transfer = self.window.transfer
         transfer.last_message = ""
-        self.window.actions.backup_now.trigger()
+        self.window.window_actions.backup_now.trigger()
         if transfer.last_message.startswith("Backed up to"):
             self.done["backup"] += 1
         else:
@@ -773,7 +774,7 @@ def test_a_command_line_move_just_before_a_window_write_is_shown(qtbot, tmp_path
     window = open_window(qtbot, db, watch=True)
     ok(run_cli("contacts", "move", "Ada", "middle", db=db))  # (no poll can run meanwhile)
     window.select(ids["Bob Kahn"])
-    window.actions.log_kind["coffee"].trigger()
+    window.window_actions.log_kind["coffee"].trigger()
     dialog = window.history.dialog
     QTest.keyClick(dialog.note, Qt.Key.Key_Return)
     assert window.document.contact(ids["Bob Kahn"]).last_touch is not None

@@ -95,7 +95,7 @@ def test_run_gui_opens_the_second_window_read_only(database, qapp, monkeypatch):
         assert window.document.read_only
         assert "already open" in window.read_only_banner.text()
         assert window.windowTitle().endswith("(read-only)")
-        assert not window.actions.add_contact.isEnabled()
+        assert not window.window_actions.add_contact.isEnabled()
     finally:
         window.close()
         window.deleteLater()

@@ -73,7 +73,7 @@ class Reminders(QObject):
             signal.connect(self.refresh)
         window.installEventFilter(self)
         # File → Quit quits (closing the window may only hide it), and so does logging out
-        quit_action = getattr(getattr(window, "actions", None), "quit", None)
+        quit_action = getattr(getattr(window, "window_actions", None), "quit", None)
         if quit_action is not None:
             quit_action.triggered.disconnect(window.close)
             quit_action.triggered.connect(self.quit)

@@ -207,7 +207,7 @@ class Actions:
     def shortcut_rows(self, window) -> list[tuple[str, str]]:
         """(what it does, its keys) for every action of the window that has a key."""
         rows = []
-        for action in QMainWindow.actions(window):  # (the window's .actions is this registry)
+        for action in window.actions():
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
                     for k in action.shortcuts() if not k.isEmpty()]
             if keys:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
@@ -21,6 +24,14 @@ from planner.ui.rings.rings_scene import RingsScene
 from planner.ui.rings.rings_view import RingsView
 from planner.ui.timeline.history_controller import HistoryController
 from planner.ui.window.actions import Actions
+
+if TYPE_CHECKING:  # (built when first needed: imported there)
+    from planner.ui.advocacy.advocacy_panel import LedgerFlows
+    from planner.ui.capture.capture_inbox import CaptureReview
+    from planner.ui.dashboard.dashboard import Dashboard
+    from planner.ui.focus.reminders import Reminders
+    from planner.ui.timeline.activity_panel import ActivityPanel
+    from planner.ui.transfer.transfer_controller import TransferController
 
 #: the layout's version in the saved window state (2: pages in the middle, side docks)
 STATE_VERSION = 2
@@ -62,9 +73,13 @@ class MainWindow(QMainWindow):
         after_first_frame(self, self.focus.start)
         # the dashboard and All activity (and their code) are built when first shown or
         # asked for (issue 23): each tab holds an empty slot until then
-        self._dashboard = self._activity = None
-        self._transfer = self._advocacy = self._capture = None
-        self._reminders = self._attach_reminders = None
+        self._dashboard: Dashboard | None = None
+        self._activity: ActivityPanel | None = None
+        self._transfer: TransferController | None = None
+        self._advocacy: LedgerFlows | None = None
+        self._capture: CaptureReview | None = None
+        self._reminders: Reminders | None = None
+        self._attach_reminders: Callable[[MainWindow], Reminders] | None = None
         self._dashboard_slot, self._activity_slot = _PageSlot(self), _PageSlot(self)
         self.pages = Pages(self)
         self.pages.add(self.view, "Rings", action_icon("rings"))
@@ -79,16 +94,16 @@ class MainWindow(QMainWindow):
         self.history = HistoryController(document, self)
         self.setWindowIcon(app_icon())
 
-        self.actions = Actions(self, document.undo_stack)
-        self.menus = self.actions.build_menus(self.menuBar())
+        self.window_actions = Actions(self, document.undo_stack)
+        self.menus = self.window_actions.build_menus(self.menuBar())
         # one-key logging (C, I, S…) only while the rings or the list have the keys: never
         # from a stray key in another panel
-        self.actions.limit_single_keys_to(self.view, self.contact_list.view)
+        self.window_actions.limit_single_keys_to(self.view, self.contact_list.view)
         self.toolbar = QToolBar("Toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.setIconSize(QSize(20, 20))
-        self.actions.build_toolbar(self.toolbar)
+        self.window_actions.build_toolbar(self.toolbar)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         for toggle in (self.people_dock.toggleViewAction(), self.person_dock.toggleViewAction(),
                        self.toolbar.toggleViewAction()):
@@ -110,7 +125,7 @@ class MainWindow(QMainWindow):
 
     # -- wiring -------------------------------------------------------------------------
     def _wire(self) -> None:
-        a, d = self.actions, self.document
+        a, d = self.window_actions, self.document
         a.add_contact.triggered.connect(self.add_contact)
         a.edit_contact.triggered.connect(lambda: self.edit_contact(self.current_id))
         a.remove_contact.triggered.connect(self.remove_current)
@@ -146,8 +161,7 @@ class MainWindow(QMainWindow):
         a.log_ask.triggered.connect(lambda: self.advocacy.add_ask(self.current_id))
         a.log_give.triggered.connect(lambda: self.advocacy.add_give(self.current_id))
         self.person.log_requested.connect(self.history.log)
-        self.person.note_written.connect(
-            lambda cid, text: self.history.add_note(cid, text) and self.person.note_saved())
+        self.person.note_written.connect(self._write_note)
         self.person.entry_edit_requested.connect(self.history.edit)
         self.person.entry_delete_requested.connect(self.history.delete)
         self.view.context_menu_requested.connect(self._node_menu)
@@ -173,20 +187,26 @@ class MainWindow(QMainWindow):
         self.empty_state.import_requested.connect(lambda: self.transfer.start_import())
         d.reset.connect(lambda: self.select(self.current_id))
 
+    def _write_note(self, contact_id: int, text: str) -> None:
+        """The person panel's note box: saved, the box is emptied for the next one."""
+        if self.history.add_note(contact_id, text):
+            self.person.note_saved()
+
     # -- built when first needed ------------------------------------------------------------------
     @property
-    def capture(self):
+    def capture(self) -> CaptureReview:
         """Captured touchpoints: the Log menu's review and sources actions and the status
         badge (planner.ui.capture.capture_inbox; added once the first frame is on screen,
         or when first asked for)."""
-        if self._capture is None:
+        capture = self._capture
+        if capture is None:
             from planner.ui.capture.capture_inbox import install
 
-            self._capture = install(self)
-        return self._capture
+            capture = self._capture = install(self)
+        return capture
 
     @property
-    def reminders(self):
+    def reminders(self) -> Reminders | None:
         """The tray icon, the daily notification and This week's review
         (planner.ui.focus.reminders): attached once the first frame is on screen, or
         when first asked for (see attach_reminders_later)."""
@@ -195,7 +215,7 @@ class MainWindow(QMainWindow):
             self._reminders = attach(self)
         return self._reminders
 
-    def attach_reminders_later(self, attach) -> None:
+    def attach_reminders_later(self, attach: Callable[[MainWindow], Reminders]) -> None:
         """``attach(window)`` makes the reminders (the app decides how: planner.app). This
         week's Start review button is theirs, made now (the page's size, Tab order)."""
         self.focus.add_review_button()
@@ -203,49 +223,53 @@ class MainWindow(QMainWindow):
         after_first_frame(self, lambda: self.reminders)
 
     @property
-    def dashboard(self):
+    def dashboard(self) -> Dashboard:
         """The Dashboard page (built on first use)."""
-        if self._dashboard is None:
+        dashboard = self._dashboard
+        if dashboard is None:
             from planner.ui.dashboard.dashboard import Dashboard
 
-            self._dashboard = Dashboard(self.document, self)
-            self._dashboard.person_selected.connect(self.select)
-            self._dashboard.celebrate_requested.connect(lambda i: self.advocacy.celebrate(i))
-            self._dashboard.thank_requested.connect(lambda i: self.advocacy.thank(i))
-            self._dashboard.message.connect(self.show_message)
-            self._dashboard_slot.hold(self._dashboard)
-        return self._dashboard
+            dashboard = self._dashboard = Dashboard(self.document, self)
+            dashboard.person_selected.connect(self.select)
+            dashboard.celebrate_requested.connect(lambda i: self.advocacy.celebrate(i))
+            dashboard.thank_requested.connect(lambda i: self.advocacy.thank(i))
+            dashboard.message.connect(self.show_message)
+            self._dashboard_slot.hold(dashboard)
+        return dashboard
 
     @property
-    def activity(self):
+    def activity(self) -> ActivityPanel:
         """The All activity page (built on first use)."""
-        if self._activity is None:
+        activity = self._activity
+        if activity is None:
             from planner.ui.timeline.activity_panel import ActivityPanel
 
-            self._activity = ActivityPanel(self.document, self)
-            self._activity.timeline.edit_requested.connect(self.history.edit)
-            self._activity.timeline.delete_requested.connect(self.history.delete)
-            self._activity.jump_requested.connect(self.jump_to_entry)
-            self._activity_slot.hold(self._activity)
-        return self._activity
+            activity = self._activity = ActivityPanel(self.document, self)
+            activity.timeline.edit_requested.connect(self.history.edit)
+            activity.timeline.delete_requested.connect(self.history.delete)
+            activity.jump_requested.connect(self.jump_to_entry)
+            self._activity_slot.hold(activity)
+        return activity
 
     @property
-    def transfer(self):
+    def transfer(self) -> TransferController:
         """Import, export, backup and restore (their dialogs and formats: built on first use)."""
-        if self._transfer is None:
+        transfer = self._transfer
+        if transfer is None:
             from planner.ui.transfer.transfer_controller import TransferController
 
-            self._transfer = TransferController(self, self.document)
-        return self._transfer
+            transfer = self._transfer = TransferController(self, self.document)
+        return transfer
 
     @property
-    def advocacy(self):
+    def advocacy(self) -> LedgerFlows:
         """Wins, asks and gives: their dialogs (built on first use)."""
-        if self._advocacy is None:
+        advocacy = self._advocacy
+        if advocacy is None:
             from planner.ui.advocacy.advocacy_panel import LedgerFlows
 
-            self._advocacy = LedgerFlows(self.document, self)
-        return self._advocacy
+            advocacy = self._advocacy = LedgerFlows(self.document, self)
+        return advocacy
 
     def _page_shown(self, index: int) -> None:
         page = self.pages.widget(index)
@@ -280,7 +304,7 @@ class MainWindow(QMainWindow):
         self.person.show_contact(contact_id)
         self.scene.select_contact(contact_id)
         self.contact_list.select_contact(contact_id)
-        self.actions.set_person_enabled(contact_id is not None)
+        self.window_actions.set_person_enabled(contact_id is not None)
 
     def _open_person(self, contact_id: int) -> None:
         self.select(contact_id)
@@ -320,7 +344,7 @@ class MainWindow(QMainWindow):
 
     def _node_menu(self, contact_id: int, global_pos) -> QMenu:
         self.select(contact_id)
-        a = self.actions
+        a = self.window_actions
         menu = QMenu(self)
         for action in a.log_kind.values():
             menu.addAction(action)
@@ -338,7 +362,7 @@ class MainWindow(QMainWindow):
 
     def _canvas_menu(self, global_pos) -> QMenu:
         """Right-click on the empty canvas."""
-        a = self.actions
+        a = self.window_actions
         menu = QMenu(self)
         for action in (a.add_contact, a.import_file, a.zoom_fit):
             menu.addAction(action)
@@ -422,7 +446,7 @@ class MainWindow(QMainWindow):
         self.read_only_banner = add_banner(self)
         self.read_only_banner.say(f"Read-only — {reason}")
         self.setWindowTitle(self.windowTitle() + " (read-only)")
-        a = self.actions
+        a = self.window_actions
         for action in (a.add_contact, a.import_file, a.restore_backup, a.preferences):
             action.setEnabled(False)
         self.show_message("Opened read-only: this database is open in another window")
@@ -480,7 +504,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self):
         from planner.ui.dialogs.help_sheets import ShortcutsSheet
 
-        dialog = ShortcutsSheet(self, self.actions.shortcut_rows(self))
+        dialog = ShortcutsSheet(self, self.window_actions.shortcut_rows(self))
         dialog.open()
         return dialog
 
