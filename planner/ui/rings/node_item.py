@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Property, QEasingCurve, QPointF, QPropertyAnimation, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -32,6 +32,7 @@ from planner.ui.common import avatars
 from planner.ui.common.dates import date_text
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS
 from planner.ui.rings.geometry import NODE_RADIUS
+from planner.ui.rings.glide import Glide
 
 HALO = 5.0
 ANIMATION_MS = 180
@@ -116,7 +117,6 @@ class NodeItem(QGraphicsObject):
         self.status_text = ""
         self._due: datetime | None = None  # next due (shown as next_due)
         self._press_pos: QPointF | None = None
-        self._animation: QPropertyAnimation | None = None
         self._name = ""
         self._initials = "?"
         # the person's round picture (planner.ui.common.avatars), else initials
@@ -268,36 +268,31 @@ class NodeItem(QGraphicsObject):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._initials)
 
     # -- movement -------------------------------------------------------------------
-    def _get_pos(self) -> QPointF:
-        return self.pos()
-
-    def _set_pos(self, value: QPointF) -> None:
-        self.setPos(value)
-
-    animated_pos = Property(QPointF, _get_pos, _set_pos)
+    def _glide(self) -> Glide | None:
+        """The scene's clock for gliding nodes (planner.ui.rings.glide), if it has one."""
+        return getattr(self.scene(), "glide", None)
 
     def move_to_slot(self, point: QPointF, animate: bool = True) -> None:
+        glide = self._glide()
         if point == self.slot_pos and (self.pos() == point or self.is_animating()):
             return  # already there, or on its way
         self.slot_pos = QPointF(point)
-        if self._animation is not None:
-            self._animation.stop()
-        if not animate or self.pos() == point:
+        if glide is None or not animate or self.pos() == point:
+            if glide is not None:
+                glide.stop(self)
             self.setPos(point)
             return
-        if self._animation is None:  # one per node, reused: a drag shifts a whole ring
-            self._animation = QPropertyAnimation(self, b"animated_pos", self)
-            self._animation.setDuration(ANIMATION_MS)
-            self._animation.setEasingCurve(QEasingCurve.Type.OutCubic)
-        self._animation.setEndValue(QPointF(point))
-        self._animation.start()
+        glide.to(self, point, ANIMATION_MS)
 
     def is_animating(self) -> bool:
-        return self._animation is not None and \
-            self._animation.state() == QPropertyAnimation.State.Running
+        glide = self._glide()
+        return glide is not None and glide.moving(self)
 
     # -- gestures ---------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
+        glide = self._glide()
+        if glide is not None:
+            glide.stop(self)  # the pointer has it now
         self._press_pos = QPointF(self.pos())
         self.setZValue(10)
         self.setCursor(Qt.CursorShape.ClosedHandCursor)

@@ -27,6 +27,7 @@ from planner.ui.rings.geometry import (
     nearest_slot,
     slot,
 )
+from planner.ui.rings.glide import Glide
 from planner.ui.rings.node_item import NodeItem
 from planner.ui.rings.ring_item import RingItem
 
@@ -39,6 +40,7 @@ class RingsScene(QGraphicsScene):
         super().__init__(parent)
         self.document = document
         self.animate = True
+        self.glide = Glide(self)  # moves the nodes to new slots, after a change
         self.setSceneRect(QRectF(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT,
                                  2 * SCENE_EXTENT))
         self.rings = {ring: RingItem(ring) for ring in RING_ORDER}
@@ -64,7 +66,9 @@ class RingsScene(QGraphicsScene):
         for cid in list(self.nodes):  # someone no longer placed (or no longer there)
             contact = self.document.cached(cid)
             if contact is None or contact.ring is None:
-                self.removeItem(self.nodes.pop(cid))
+                gone = self.nodes.pop(cid)
+                self.glide.stop(gone)
+                self.removeItem(gone)
         for ring in RING_ORDER if rings is None else rings:
             members = self.document.ring_members(ring)
             count, cap = len(members), self.document.capacity(ring)
