@@ -401,3 +401,31 @@ def test_undo_redo_from_the_edit_menu_and_shortcuts(qtbot, db_path, people):
     assert dump_rings(db_path) == after
     assert_scene_matches_disk(window, db_path)
     assert window.document.undo_stack.count() == 1
+
+
+def test_the_people_shifted_by_a_reorder_glide_there_and_a_pressed_one_stops(
+        qtbot, db_path, full_inner, monkeypatch):
+    quick_animations(monkeypatch, 1500)  # slow enough to catch them on the way, under load
+    window = open_window(qtbot, db_path)
+    ids = [full_inner[f"Middle {n}"] for n in range(1, 7)]
+    nodes = window.scene.nodes
+    before = {cid: QPointF(nodes[cid].pos()) for cid in ids}
+    drag_node(window, ids[0], polar(RADIUS[Ring.MIDDLE] + 6, 170))
+    shifted = ids[1:4]  # Middle 2-4 close up behind
+    assert all(nodes[cid].is_animating() for cid in shifted)
+    assert not any(nodes[cid].is_animating() for cid in ids[4:])  # not moved at all
+    qtbot.wait(150)
+    on_the_way = nodes[ids[2]]
+    here = QPointF(on_the_way.pos())
+    assert not near(here, before[ids[2]]) and not near(here, on_the_way.slot_pos)
+
+    # the pointer takes a gliding node: it stops where it is, and goes home when let go
+    view = window.view
+    point = view_point(view, here.x(), here.y())
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     point)
+    assert not on_the_way.is_animating()
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier, point)
+    wait_settled(qtbot, window, timeout=6000)
+    assert_scene_matches_disk(window, db_path)
