@@ -95,16 +95,42 @@ def keep_start_up_out_of_collections(window) -> None:
     (modules, classes, Qt wrappers, the window's widgets: some 300,000 objects that live as
     long as the window) is frozen out of the cyclic garbage collector (``gc.freeze``), and
     thawed when the window is destroyed (a switch of database, a test's window), so that
-    nothing of a closed window is kept.
+    nothing of a closed window is kept; if another window is still open (the new one of a
+    switch) what is left is collected once and frozen again a second later.
 
     Without it each full collection walks all of them again: 15–21 ms on the GUI thread,
     which the user sees as a stutter in whatever they do at that moment (it was the worst
     frame of scrolling 100,000 people, issue 23). The collections of the objects made from
     then on stay as they were. Registered last, so it runs after the window's own tasks."""
+    from PySide6.QtCore import QTimer
+
     from planner.ui.common.first_frame import after_first_frame
 
-    after_first_frame(window, gc.freeze)
-    window.destroyed.connect(lambda *_: gc.unfreeze())
+    key = id(window)
+
+    def freeze() -> None:
+        _FROZEN_FOR.add(key)
+        gc.freeze()
+
+    def thaw(*_args) -> None:
+        _FROZEN_FOR.discard(key)
+        gc.unfreeze()
+        if _FROZEN_FOR:  # the other window's objects go out of the collections again, a
+            # moment later: once whoever closed this one (a switch) has let go of it
+            QTimer.singleShot(1000, _freeze_again)
+
+    after_first_frame(window, freeze)
+    window.destroyed.connect(thaw)
+
+
+#: the windows whose start-up is frozen out of the garbage collector (their ids)
+_FROZEN_FOR: set[int] = set()
+
+
+def _freeze_again() -> None:
+    if _FROZEN_FOR:
+        gc.collect()  # what the closed window left in cycles goes first
+        gc.freeze()
 
 
 def wire_database_actions(window) -> None:
