@@ -245,6 +245,11 @@ def load_contact(contact_id: int, include_deleted: bool = False) -> Contact | No
     return found[0] if found else None
 
 
+def _like_escaped(text: str) -> str:
+    """``text`` matched literally by LIKE ... ESCAPE '\\' (its % and _ are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def find_by_name(name: str) -> list[tuple[int, str]]:
     """Exact (case-insensitive) name matches; failing that, names with a word
     starting with what was typed ("ada" finds "Ada Lovelace").
@@ -259,11 +264,10 @@ def find_by_name(name: str) -> list[tuple[int, str]]:
         # all 10,000 was 11 ms of `planner log`'s ~100): LIKE folds ASCII letters only, so
         # it decides for names made of printable ASCII alone, where it agrees with
         # casefold; a name with any other character is always read, for casefold to decide
-        escaped = first.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         everyone = db_proxy.execute_sql(
             'SELECT "id", "name" FROM "contact" WHERE "deleted_at" IS NULL AND '
             '("name" LIKE ? ESCAPE \'\\\' OR "name" GLOB \'*[^ -~]*\') ORDER BY "id"',
-            [f"%{escaped}%"]).fetchall()
+            [f"%{_like_escaped(first)}%"]).fetchall()
     else:
         query = (ContactRow.select(ContactRow.id, ContactRow.name)
                  .where(ContactRow.deleted_at.is_null()).order_by(ContactRow.id))
@@ -487,9 +491,8 @@ def people_ids(order: str = ORDER_NAME, descending: bool = False, needle: str = 
             where.append(f"instr(planner_fold({text}), {p}) > 0")
             params.append(needle)
         else:
-            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(f"lower({text}) LIKE {p} ESCAPE '\\'")
-            params.append(f"%{escaped}%")
+            params.append(f"%{_like_escaped(needle)}%")
     direction = "DESC" if descending else "ASC"
     keys = []
     if order == ORDER_RING:
