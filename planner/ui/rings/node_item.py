@@ -274,7 +274,8 @@ class NodeItem(QGraphicsObject):
 
     def move_to_slot(self, point: QPointF, animate: bool = True) -> None:
         glide = self._glide()
-        if point == self.slot_pos and (self.pos() == point or self.is_animating()):
+        if point == self.slot_pos and (self.pos() == point
+                                       or (glide is not None and glide.moving(self))):
             return  # already there, or on its way
         self.slot_pos = QPointF(point)
         if glide is None or not animate or self.pos() == point:
