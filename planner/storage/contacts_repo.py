@@ -250,6 +250,24 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# The characters above ASCII whose casefold holds an ASCII character ("ß" → "ss", "ﬁ" →
+# "fi", the Kelvin sign → "k"): of all that casefold can turn into ASCII, these 19 alone
+# (a unit test compares them with the running Python's Unicode tables).
+_FOLD_TO_ASCII = "ßİŉſǰẖẗẘẙẚẞ\u212aﬀﬁﬂﬃﬄﬅﬆ"
+
+
+def _like_cannot_decide(first: str) -> str:
+    """A GLOB pattern for the names LIKE '%first%' may judge differently from casefold.
+
+    For a word of ASCII alone, casefold can find it only in a run of the name's ASCII
+    letters (which LIKE folds the same way) or in the fold of a _FOLD_TO_ASCII character:
+    the names holding one of those. For a word beyond ASCII, any name with a character
+    beyond ASCII (LIKE compares those as they are: "TUẤN" is not "tuấn" to it)."""
+    if first.isascii():
+        return f"*[{_FOLD_TO_ASCII}]*"
+    return "*[^ -~]*"
+
+
 def find_by_name(name: str) -> list[tuple[int, str]]:
     """Exact (case-insensitive) name matches; failing that, names with a word
     starting with what was typed ("ada" finds "Ada Lovelace").
@@ -261,13 +279,13 @@ def find_by_name(name: str) -> list[tuple[int, str]]:
     first = folded.split(" ", 1)[0]
     if first and _is_sqlite():
         # In a file, the names that cannot hold the first word are left out in SQL (reading
-        # all 10,000 was 11 ms of `planner log`'s ~100): LIKE folds ASCII letters only, so
-        # it decides for names made of printable ASCII alone, where it agrees with
-        # casefold; a name with any other character is always read, for casefold to decide
+        # all 10,000 was 11 ms of `planner log`'s ~100). LIKE folds the ASCII letters only,
+        # so it decides alone where it agrees with casefold; every other name is read, for
+        # casefold to decide (_like_cannot_decide).
         everyone = db_proxy.execute_sql(
             'SELECT "id", "name" FROM "contact" WHERE "deleted_at" IS NULL AND '
-            '("name" LIKE ? ESCAPE \'\\\' OR "name" GLOB \'*[^ -~]*\') ORDER BY "id"',
-            [f"%{_like_escaped(first)}%"]).fetchall()
+            '("name" LIKE ? ESCAPE \'\\\' OR "name" GLOB ?) ORDER BY "id"',
+            [f"%{_like_escaped(first)}%", _like_cannot_decide(first)]).fetchall()
     else:
         query = (ContactRow.select(ContactRow.id, ContactRow.name)
                  .where(ContactRow.deleted_at.is_null()).order_by(ContactRow.id))
