@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code instead of raising.
 
     ``argv`` None: this process is the command's own (the ``planner`` script,
-    ``python -m planner``), which start-up may shape (planner.cli.lazy); a list: a
+    ``python -m planner``), which start-up may shape (planner.cli.process); a list: a
     call inside a longer-lived process (a test), which is left as it is."""
     args = sys.argv[1:] if argv is None else argv
     if list(args) == ["--version"]:  # nothing else to import for the answer
@@ -54,18 +54,29 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv is not None:
         return _main(argv, whole_process=False)
-    from planner.cli.lazy import own_process
+    from planner.cli.process import own_process
 
     with own_process():
         return _main(None, whole_process=True)
 
 
 def _main(argv: list[str] | None, *, whole_process: bool) -> int:
+    from planner.cli.window import open_window, window_arguments
+
+    window = window_arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        if window is not None:  # the window, without click (planner.cli.window)
+            database, tray = window
+            return open_window(database, tray=tray)
+        return _click_main(argv, whole_process=whole_process)
+    except BaseException as exc:  # each kind answered there; SystemExit and others re-raised
+        return _exit_code(exc, argv)
+
+
+def _click_main(argv: list[str] | None, *, whole_process: bool) -> int:
     import click
 
-    from planner import __version__
     from planner.cli.common import cli
-    from planner.domain.errors import PlannerError
 
     cli.whole_process = whole_process
     try:
@@ -80,37 +91,50 @@ def _main(argv: list[str] | None, *, whole_process: bool) -> int:
         exc.show()
         return exc.exit_code
     except click.Abort:
-        click.echo("planner: aborted", err=True)
+        _say("planner: aborted")
         return 1
-    except PlannerError as exc:  # one line, even when it quotes a name with a line break
+
+
+def _say(line: str) -> None:
+    """One line on stderr (none when there is no stderr: a windowed start)."""
+    if sys.stderr is not None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _exit_code(exc: BaseException, argv: list[str] | None) -> int:
+    """What the command line says about an error that ended it, and its exit code; an
+    exception not meant to be answered here (SystemExit…) is raised again."""
+    from planner import __version__
+    from planner.domain.errors import PlannerError
+
+    if isinstance(exc, PlannerError):  # one line, even when it quotes a name with a line break
         message = str(exc).replace("\r", "\\r").replace("\n", "\\n")
         message = message.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
-        click.echo(f"planner: {message}", err=True)
+        _say(f"planner: {message}")
         return 1
-    except KeyboardInterrupt:
-        click.echo("planner: interrupted", err=True)
+    if isinstance(exc, KeyboardInterrupt):
+        _say("planner: interrupted")
         return 130
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
         return 0
-    except OSError as exc:  # the environment's fault (a path too long, no permission…)
+    if isinstance(exc, OSError):  # the environment's fault (a path too long, no permission…)
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         where = where if len(where) < 120 else where[:117] + "…"
-        click.echo(f"planner: cannot use{where}: {exc.strerror or exc}", err=True)
+        _say(f"planner: cannot use{where}: {exc.strerror or exc}")
         return 1
-    except Exception as exc:  # a bug: log it with the traceback, show one line
-        if isinstance(exc, ValueError) and "null byte" in str(exc):  # click's path check
-            click.echo("planner: a file name cannot contain a NUL character", err=True)
-            return 2
-        import logging
+    if not isinstance(exc, Exception):
+        raise exc
+    if isinstance(exc, ValueError) and "null byte" in str(exc):  # click's path check
+        _say("planner: a file name cannot contain a NUL character")
+        return 2
+    import logging
 
-        from planner.logs import setup_logging
+    from planner.logs import setup_logging
 
-        path = setup_logging()
-        logging.getLogger("planner.cli").exception(
-            "unexpected error in planner %s %s", __version__, _command_words(argv))
-        click.echo(
-            f"planner: unexpected error ({type(exc).__name__}: {exc}); details are in {path}",
-            err=True,
-        )
-        return 1
+    path = setup_logging()
+    logging.getLogger("planner.cli").exception(
+        "unexpected error in planner %s %s", __version__, _command_words(argv), exc_info=exc)
+    _say(f"planner: unexpected error ({type(exc).__name__}: {exc}); details are in {path}")
+    return 1

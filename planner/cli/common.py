@@ -56,12 +56,13 @@ def cli(
 
     With no command, opens the window on the database.
     """
-    from planner.cli.lazy import start_collecting
     from planner.cli.passphrase import install_notice
+    from planner.cli.process import start_collecting
+    from planner.cli.window import warn_about_settings
 
     start_collecting()  # the command's module is imported: what it does is collected as usual
     install_notice()
-    _warn_about_settings()
+    warn_about_settings()
     ctx.obj = {"database": database, "open": None, "passphrase_stdin": passphrase_stdin}
     ctx.call_on_close(lambda: _close(ctx))
     if demo:
@@ -78,7 +79,7 @@ def cli(
 
 
 def _self_test(ctx: click.Context) -> None:
-    from planner.cli.lazy import start_collecting
+    from planner.cli.process import start_collecting
     from planner.selftest import run_self_test
 
     start_collecting()
@@ -113,19 +114,6 @@ def open_db(ctx: click.Context):
     if root.obj["open"] is None:
         root.obj["open"] = open_database(root.obj["database"], **passphrases(ctx).open_options())
     return root.obj["open"]
-
-
-def _warn_about_settings() -> None:
-    """A stored setting that is not valid is ignored for its default: say so once, on stderr."""
-    from planner.services.setting_warnings import set_warning_handler
-
-    def warn(line: str) -> None:
-        from planner.logs import setup_logging
-
-        setup_logging()  # the warning is logged to the file, not echoed twice
-        click.echo(f"planner: warning: {line}", err=True)
-
-    set_warning_handler(warn)
 
 
 def with_db(func):

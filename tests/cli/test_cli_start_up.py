@@ -111,7 +111,7 @@ def test_a_team_database_url_gets_the_driver(tmp_path):
 
 
 def test_garbage_collection_waits_for_start_up_then_resumes():
-    from planner.cli.lazy import own_process, start_collecting
+    from planner.cli.process import own_process, start_collecting
 
     assert gc.isenabled()
     try:

@@ -1,0 +1,110 @@
+"""``planner`` / ``planner --db FILE`` / ``--tray`` open the window without click (issue
+23: click is some 15 ms of a start-up meant to be twice a bare window's); every other
+command line is click's, which parses it and names what is wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from planner.cli.window import window_arguments
+from tests.helpers.cli import invoke
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], (None, False)),
+    (["--db", "a.db"], ("a.db", False)),
+    (["--db=a.db"], ("a.db", False)),
+    (["--db="], ("", False)),
+    (["--tray"], (None, True)),
+    (["--tray", "--db", "a b.db"], ("a b.db", True)),
+    (["--db", "--tray"], ("--tray", False)),  # click takes the next word as the value too
+])
+def test_the_window_command_lines(monkeypatch, args, expected):
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    assert window_arguments(args) == expected
+
+
+@pytest.mark.parametrize("args", [
+    ["--db"], ["--db", "a", "--db", "b"], ["--db=a", "--db", "b"], ["--tray", "--tray"],
+    ["--demo"], ["--help"], ["-h"], ["--version"], ["--self-test"], ["--passphrase-stdin"],
+    ["log", "Ada", "coffee"], ["--db", "a.db", "contacts"], ["--tra"], ["--db-x=1"], [""],
+])
+def test_everything_else_is_for_click(args):
+    assert window_arguments(args) is None
+
+
+def test_the_database_variable_is_read_as_click_reads_it(monkeypatch):
+    monkeypatch.setenv("PLANNER_DB", "from-env.db")
+    assert window_arguments([]) == ("from-env.db", False)
+    assert window_arguments(["--db", "given.db"]) == ("given.db", False)
+    monkeypatch.setenv("PLANNER_DB", "")  # empty: not set (click ignores it too)
+    assert window_arguments(["--tray"]) == (None, True)
+
+
+def test_click_still_answers_what_is_not_the_window(tmp_path):
+    missing_value = invoke("--db", db=None)
+    assert missing_value.returncode == 2
+    assert "requires an argument" in missing_value.stderr
+    twice = invoke("--tray", "--tray", "--nope", db=None)
+    assert twice.returncode == 2 and "No such option '--nope'" in twice.stderr
+
+
+_OPEN_AND_REPORT = r"""
+import json, os, sys
+from PySide6.QtCore import QTimer
+import planner.app as app_module
+
+build = app_module.build_main_window
+
+def build_and_report(*args, **kwargs):
+    window = build(*args, **kwargs)
+    def report():
+        print(json.dumps({"click": "click" in sys.modules, "title": window.windowTitle(),
+                          "database": str(window.document.database.target.path)}))
+        sys.stdout.flush()
+        os._exit(0)
+    QTimer.singleShot(0, report)
+    return window
+
+app_module.build_main_window = build_and_report
+sys.argv = ["planner", *sys.argv[1:]]
+from planner.cli import main
+sys.exit(main())
+"""
+
+
+def _env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / name.lower())
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def test_planner_db_file_opens_the_window_on_it_without_importing_click(tmp_path):
+    db = tmp_path / "our people.db"
+    assert invoke("contacts", "add", "Ada Lovelace", db=db).returncode == 0
+    run = subprocess.run([sys.executable, "-c", _OPEN_AND_REPORT, "--tray", f"--db={db}"],
+                         capture_output=True, text=True, env=_env(tmp_path), timeout=120)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["database"] == str(db)
+    assert seen["click"] is False
+    assert "Traceback" not in run.stderr
+
+
+def test_a_window_that_cannot_open_says_why_in_one_line(tmp_path):
+    """The errors of the window's start are answered as click's command answered them."""
+    too_long = tmp_path / ("x" * 300 + ".db")
+    run = subprocess.run([sys.executable, "-m", "planner", "--db", str(too_long)],
+                         capture_output=True, text=True, env=_env(tmp_path), timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.startswith("planner: cannot use ")
+    assert run.stderr.rstrip().endswith("File name too long")
+    assert "Traceback" not in run.stderr
