@@ -9,7 +9,6 @@ a rollover is created private.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
@@ -23,18 +22,61 @@ def log_path() -> Path:
     return data_dir() / "logs" / "planner.log"
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log whose files are created owner-only, whatever the umask."""
+def _rotating_file(path: Path) -> logging.Handler:
+    """The rotating log file, its files created owner-only whatever the umask."""
+    import logging.handlers
 
-    def _open(self):
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(self.baseFilename, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-        except OSError:
-            pass
-        return open(fd, "a", encoding=self.encoding, errors=self.errors)
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        def _open(self):
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+            fd = os.open(self.baseFilename, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fd, 0o600)
+            except OSError:
+                pass
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    return PrivateRotatingFileHandler(path, maxBytes=1_000_000, backupCount=BACKUP_COUNT,
+                                      encoding="utf-8")
+
+
+class PrivateLog(logging.Handler):
+    """The log file, opened at its first record: logging.handlers (with the socket,
+    pickle and queue modules it imports) is some 6 ms of the window's start, which
+    most days writes nothing to the log (issue 23). A file that cannot be opened leaves
+    the records unwritten, as a NullHandler did."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+
+    def _opened(self) -> logging.Handler:
+        if self._file is None:
+            try:
+                self._file = _rotating_file(self.path)
+            except OSError:
+                self._file = logging.NullHandler()
+            self._file.setFormatter(self.formatter)
+        return self._file
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._opened().emit(record)
+
+    def doRollover(self) -> None:
+        opened = self._opened()
+        if hasattr(opened, "doRollover"):
+            opened.doRollover()
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
 
 
 def make_private(path: Path) -> None:
@@ -57,9 +99,7 @@ def setup_logging(level: int = logging.INFO) -> Path:
     path = log_path()
     try:
         make_private(path)
-        handler: logging.Handler = PrivateRotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=BACKUP_COUNT, encoding="utf-8"
-        )
+        handler: logging.Handler = PrivateLog(path)
     except OSError:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
