@@ -15,7 +15,6 @@ the commands' own help text).
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 
@@ -84,39 +83,12 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
 
 
 #: Commands that work on the database ``--db`` names and on nothing else. Run on a file,
-#: they never need a PostgreSQL driver: see :func:`import_peewee_for_a_file`.
+#: they never need a PostgreSQL driver: peewee is imported without it
+#: (planner.storage.drivers).
 FILE_COMMANDS = frozenset({
     "agenda", "ask", "ask-status", "celebrate", "contacts", "focus", "give", "goals", "log",
     "note", "rings", "search", "snooze", "stage", "stats", "thank", "timeline", "win",
 })
-
-#: The database drivers peewee imports at its own import when they are installed. For
-#: psycopg2 that is ~15 ms (with ssl and socket), a tenth of ``planner log``'s whole run.
-SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
-
-
-def import_peewee_for_a_file() -> None:
-    """Import peewee without its PostgreSQL and MySQL drivers, for a process that opens
-    a SQLite file only.
-
-    While peewee is imported the drivers are marked as missing (``None`` in
-    ``sys.modules``, which makes their import fail at once) and unmarked right after,
-    so ``import psycopg2`` still works later; peewee itself then cannot open a
-    PostgreSQL database in this process. So this is done only by a real command-line
-    process, before anything else imported peewee, for a command of
-    :data:`FILE_COMMANDS` on a file (see :meth:`LazyGroup.get_command`)."""
-    if "peewee" in sys.modules:
-        return
-    hidden = [name for name in SERVER_DRIVERS if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # "not installed" (PEP 451)
-    try:
-        import peewee  # noqa: F401
-    finally:
-        for name in hidden:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]
-
 
 def load_all() -> None:
     """Import every command module (what ``planner`` did before at every start)."""
@@ -141,7 +113,9 @@ class LazyGroup(click.Group):
             from planner.storage.target import names_team_database
 
             if ctx is not None and not names_team_database(ctx.params.get("database")):
-                import_peewee_for_a_file()
+                from planner.storage.drivers import import_peewee_without_drivers
+
+                import_peewee_without_drivers()
         if entry is not None:
             for module in entry[0]:  # each attaches its commands to the group once
                 importlib.import_module(module)

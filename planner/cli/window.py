@@ -60,6 +60,9 @@ def open_window(database: str | None, *, tray: bool) -> int:
 
     start_collecting()
     warn_about_settings()
+    from planner.storage.drivers import import_peewee_without_drivers
+
+    import_peewee_without_drivers()  # a team database's driver comes when it connects
     from planner.app import run_gui
 
     return run_gui(database, tray=tray)

@@ -148,9 +148,58 @@ class CannotConnect(DatabaseProblem):
         self.sqlstate = sqlstate
 
 
+class Psycopg2WhenUsed(peewee.Psycopg2Adapter):
+    """peewee's psycopg2 adapter, with the driver imported when a team database is used
+    rather than when peewee is: peewee reads psycopg2 (with libpq and ssl, ~10 ms) at its
+    own import, and a process that opens a file never needs it (the window's start,
+    most commands: planner.storage.drivers). Whether peewee saw the driver or not,
+    this adapter does what peewee's does, from the driver itself."""
+
+    _uuid_registered = False
+
+    def __init__(self) -> None:
+        import psycopg2.extensions as ext
+        import psycopg2.extras as extras
+
+        super().__init__()
+        self.txn_idle = ext.TRANSACTION_STATUS_IDLE
+        self.txn_inerror = ext.TRANSACTION_STATUS_INERROR
+        self.txn_unknown = ext.TRANSACTION_STATUS_UNKNOWN
+        self.json_type = self.jsonb_type = extras.Json
+        if not Psycopg2WhenUsed._uuid_registered:  # as peewee's import does
+            extras.register_uuid()
+            Psycopg2WhenUsed._uuid_registered = True
+
+    def check_driver(self) -> None:
+        import psycopg2  # noqa: F401  (installed with the app: an ImportError is a bug)
+
+    def get_binary_type(self):
+        import psycopg2
+
+        return psycopg2.Binary
+
+    def connect(self, db, **params):
+        import psycopg2
+        import psycopg2.extensions as ext
+
+        if db.database.startswith("postgresql://"):
+            params.setdefault("dsn", db.database)
+        else:
+            params.setdefault("dbname", db.database)
+        conn = psycopg2.connect(**params)
+        if db._register_unicode:
+            ext.register_type(ext.UNICODE, conn)
+            ext.register_type(ext.UNICODEARRAY, conn)
+        if db._encoding:
+            conn.set_client_encoding(db._encoding)
+        return conn
+
+
 class PlannerPostgresDatabase(PostgresqlDatabase):
     """A dropped connection is a clear DatabaseProblem, never a half-applied action:
     the server rolls back what the transaction had done."""
+
+    psycopg2_adapter = Psycopg2WhenUsed
 
     #: the login role, set by ``connect`` (read with a default: a bare instance has none)
     planner_user: str

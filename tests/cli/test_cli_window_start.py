@@ -13,6 +13,7 @@ import pytest
 
 from planner.cli.window import window_arguments
 from tests.helpers.cli import invoke
+from tests.postgres.conftest import pg, pg_initialised, pg_server  # noqa: F401
 
 
 @pytest.mark.parametrize(("args", "expected"), [
@@ -65,9 +66,13 @@ def build_and_report(*args, **kwargs):
     window = build(*args, **kwargs)
     def report():
         print(json.dumps({"click": "click" in sys.modules,
+                          "psycopg2": "psycopg2" in sys.modules,
                           "log file": "logging.handlers" in sys.modules,
                           "title": window.windowTitle(),
-                          "database": str(window.document.database.target.path)}))
+                          "database": str(window.document.database.target.path),
+                          "kind": window.document.database.target.kind,
+                          "people": window.contact_list.view.model().rowCount(),
+                          "peewee saw the driver": sys.modules["peewee"].psycopg2 is not None}))
         sys.stdout.flush()
         os._exit(0)
     QTimer.singleShot(0, report)
@@ -100,6 +105,21 @@ def test_planner_db_file_opens_the_window_on_it_without_importing_click(tmp_path
     assert seen["click"] is False
     # nothing was logged, so the log file's module (and socket, pickle…) is not imported
     assert seen["log file"] is False
+    assert seen["psycopg2"] is False  # a file needs no server driver (planner.storage.drivers)
+    assert "Traceback" not in run.stderr
+
+
+def test_a_team_database_opens_in_a_window_started_without_the_driver(
+        tmp_path, pg_initialised):  # noqa: F811  (the fixture, imported above)
+    """peewee was imported without psycopg2 (the window's start): the team database's
+    adapter brings the driver when it connects, and the window works on it."""
+    url = pg_initialised.url()
+    run = subprocess.run([sys.executable, "-c", _OPEN_AND_REPORT, "--db", url],
+                         capture_output=True, text=True, env=_env(tmp_path), timeout=120)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["kind"] == "postgresql" and seen["people"] >= 0
+    assert seen["peewee saw the driver"] is False and seen["psycopg2"] is True
     assert "Traceback" not in run.stderr
 
 

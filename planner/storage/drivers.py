@@ -1,0 +1,32 @@
+"""peewee without the database servers' drivers at its import.
+
+peewee imports psycopg2 (with libpq, ssl and socket: ~10 ms) and MySQL's drivers when
+they are installed, at its own import. A process that only opens a file never uses
+them: the window's start and most commands (issue 23). Team databases still work in such
+a process: their adapter (postgres.Psycopg2WhenUsed) imports the driver itself when
+the first connection is made.
+"""
+
+from __future__ import annotations
+
+import sys
+
+#: the drivers peewee imports at its import when they are installed
+SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
+
+
+def import_peewee_without_drivers() -> None:
+    """Import peewee with the server drivers marked as missing meanwhile (``None`` in
+    ``sys.modules`` makes their import fail at once), unmarked right after: ``import
+    psycopg2`` works as before. Nothing to do when peewee is already imported."""
+    if "peewee" in sys.modules:
+        return
+    hidden = [name for name in SERVER_DRIVERS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # "not installed" (PEP 451)
+    try:
+        import peewee  # noqa: F401
+    finally:
+        for name in hidden:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
