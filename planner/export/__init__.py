@@ -3,27 +3,32 @@
 The weekly focus list has five formats, each a module with
 ``render(focus_list, **options) -> str``; :func:`render_focus` picks one by
 name and turns a typo in a format or option name into a one-line
-:class:`InvalidInput` the CLI and GUI can show.
+:class:`InvalidInput` the CLI and GUI can show. A format's module is imported when it
+is used: the window imports this package for its focus list's texts
+(focus_common), and the five renderers (html, the ics and json libraries) are some
+4 ms of its start (issue 23).
 """
 
 from __future__ import annotations
 
-import inspect
+import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import InvalidInput
-from planner.domain.focus import FocusList
-from planner.export import focus_csv, focus_html, focus_ics, focus_json, focus_md
+
+if TYPE_CHECKING:
+    from planner.domain.focus import FocusList
 
 FocusRenderer = Callable[..., str]
 
-#: Format name → renderer. Markdown is the default.
-FOCUS_FORMATS: dict[str, FocusRenderer] = {
-    "md": focus_md.render,
-    "csv": focus_csv.render,
-    "html": focus_html.render,
-    "ics": focus_ics.render,
-    "json": focus_json.render,
+#: Format name → the module of its ``render``. Markdown is the default.
+FOCUS_FORMATS: dict[str, str] = {
+    "md": "planner.export.focus_md",
+    "csv": "planner.export.focus_csv",
+    "html": "planner.export.focus_html",
+    "ics": "planner.export.focus_ics",
+    "json": "planner.export.focus_json",
 }
 DEFAULT_FOCUS_FORMAT = "md"
 
@@ -43,9 +48,17 @@ def focus_format(fmt: str | None) -> str:
     return name
 
 
+def focus_renderer(fmt: str | None) -> FocusRenderer:
+    """The ``render`` function of a format (its name as :func:`focus_format` reads it)."""
+    render: FocusRenderer = importlib.import_module(FOCUS_FORMATS[focus_format(fmt)]).render
+    return render
+
+
 def focus_options(fmt: str) -> tuple[str, ...]:
     """The option names a format's renderer accepts."""
-    params = inspect.signature(FOCUS_FORMATS[focus_format(fmt)]).parameters.values()
+    import inspect
+
+    params = inspect.signature(focus_renderer(fmt)).parameters.values()
     return tuple(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
 
 
@@ -59,4 +72,4 @@ def render_focus(focus_list: FocusList, fmt: str | None = DEFAULT_FOCUS_FORMAT, 
         raise InvalidInput(
             f"the {name} format has no option {', '.join(unknown)} (options: {valid})"
         )
-    return FOCUS_FORMATS[name](focus_list, **options)
+    return focus_renderer(name)(focus_list, **options)
