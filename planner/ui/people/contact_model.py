@@ -5,6 +5,9 @@ A page at a time (issue 23): the order and the filters are SQL
 query that walks the name-order index), and the rows themselves are read
 ``PAGE`` at a time through ``canFetchMore``/``fetchMore`` as the list is
 scrolled — the window no longer reads 100,000 people before its first frame.
+Nor their 100,000 ids: a fill by name with no filter (start-up) reads the first
+ones and takes the count from the document (:class:`FirstIds`); the whole list is
+read once the window's first frame is painted.
 ``data()`` reads the rows fetched so far (and, for the placed, the document's
 cached people); it never touches the database.
 
@@ -130,6 +133,41 @@ def _last_touch_text(row) -> str:
     return "never" if last is None else date_text(last)
 
 
+class FirstIds:
+    """Everyone by name, as a fill with no filter first knows them: the first ``HEAD``
+    ids (read with LIMIT) and how many people there are (the document's count), as
+    reading all 100,000 ids costs some 30 ms before the window's first frame. It answers
+    ``len()`` and slices of the ids it holds; anything further (a page past them, a
+    lookup, ``in``) asks the model for the whole list (``ContactTableModel._everyone``),
+    which reads it and checks that it agrees with these."""
+
+    __slots__ = ("count", "head")
+
+    def __init__(self, head: list[int], count: int):
+        self.head = head
+        self.count = max(count, len(head))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def holds(self, stop: int) -> bool:
+        """Whether the first ``stop`` ids are known."""
+        return min(stop, self.count) <= len(self.head)
+
+    def __getitem__(self, key: slice) -> list[int]:
+        if key.step not in (None, 1) or not self.holds(key.indices(self.count)[1]):
+            raise IndexError("beyond the first ids: read the whole list (_everyone)")
+        return self.head[key]
+
+    def without(self, gone: set[int]) -> FirstIds:
+        """The same less people found gone when their rows were read."""
+        head = [cid for cid in self.head if cid not in gone]
+        return FirstIds(head, self.count - (len(self.head) - len(head)))
+
+
+#: ids a fill with no filter reads first: its rows and the first page the view asks for
+HEAD = FIRST + PAGE
+
 _ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
@@ -154,7 +192,8 @@ class ContactTableModel(QAbstractTableModel):
         self._index_built.connect(self._index_arrived)
         document.reset.connect(self._rebuild_index)
         QTimer.singleShot(0, self, self._index_after_first_frame)
-        self._ids: list[int] | people_search.Hits = []  # everyone shown, in order (fetched or not)
+        # everyone shown, in order (fetched or not); FirstIds until the whole list is read
+        self._ids: list[int] | people_search.Hits | FirstIds = []
         self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
         self._initials: dict[str, str] = {}
         self._row_of: dict[int, int] = {}  # id → row of the first len() rows: _rows_by_id
@@ -168,6 +207,12 @@ class ContactTableModel(QAbstractTableModel):
         self.reload()
 
     # -- reading ---------------------------------------------------------------------------------
+    def _plain(self) -> bool:
+        """By name, A to Z, with no filter: everyone (how the window starts)."""
+        column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
+        return not self._needle and not self._unplaced_only and column == NAME and \
+            self._sort_order != Qt.SortOrder.DescendingOrder
+
     def _query(self) -> list[int] | people_search.Hits:
         """The ids shown, in order (SQL; the placed ranked by status here)."""
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
@@ -178,8 +223,7 @@ class ContactTableModel(QAbstractTableModel):
             hits = self._index.hits(self._needle, exclude=self.document.placed_contacts()
                                     if self._unplaced_only else ())
             return self._by_status(list(hits), descending) if column == STATUS else hits
-        plain = not self._needle and not self._unplaced_only and column == NAME and \
-            not descending
+        plain = self._plain()
         if plain and self._plain_ids is not None:  # e.g. the search box cleared
             return self._plain_ids
         ids = contact_svc.repo.people_ids(
@@ -213,14 +257,50 @@ class ContactTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Everything afresh (the document was reloaded, a filter or the order changed)."""
         self.beginResetModel()
-        ids = self._query()
+        ids = self._first_ids() if self._plain() and self._plain_ids is None else \
+            self._query()
         self._sorted_by = (self._sort_column, self._sort_order)
         self._rows = self._read(ids[:FIRST])
         if len(self._rows) < min(FIRST, len(ids)):  # gone between the two queries
-            ids = [r[_ID] for r in self._rows] + ids[FIRST:]
+            if isinstance(ids, FirstIds):
+                ids = ids.without(set(ids[:FIRST]) - {r[_ID] for r in self._rows})
+            else:
+                ids = [r[_ID] for r in self._rows] + ids[FIRST:]
         self._ids = ids
         self._row_of = {}
         self.endResetModel()
+        if isinstance(ids, FirstIds):  # the rest once the window's first frame is painted
+            QTimer.singleShot(0, self, lambda: self._after_first_frame(
+                lambda: self._complete_later(ids)))
+
+    def _first_ids(self) -> list[int] | FirstIds:
+        """Everyone by name, as a fill first needs them (see FirstIds)."""
+        head = contact_svc.repo.people_ids(limit=HEAD)
+        if len(head) < HEAD:  # everyone already
+            self._plain_ids = head
+            return head
+        return FirstIds(head, self.document.count())
+
+    def _everyone(self) -> list[int] | people_search.Hits:
+        """The ids shown, all of them (the first ids of a fill completed now if need be)."""
+        ids = self._ids
+        return self._complete(ids) if isinstance(ids, FirstIds) else ids
+
+    def _complete_later(self, first: FirstIds) -> None:
+        if self._ids is first:  # (not if another fill came meanwhile)
+            self._complete(first)
+
+    def _complete(self, first: FirstIds) -> list[int]:
+        """Everyone by name in place of ``first``, which is shown: as expected (the same
+        first ids, as many as counted), or as after a change (someone came or went
+        since, or the count was not up to date: see _requery)."""
+        ids = contact_svc.repo.people_ids()
+        self._plain_ids = ids
+        if len(ids) == len(first) and ids[:len(first.head)] == first.head:
+            self._ids = ids
+        else:
+            self._requery(ids)
+        return ids
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self._rows) < len(self._ids)
@@ -228,13 +308,20 @@ class ContactTableModel(QAbstractTableModel):
     def fetchMore(self, parent=QModelIndex(), count: int = PAGE) -> None:  # noqa: B008
         if parent.isValid():
             return
+        count = max(count, PAGE)
+        ids = self._ids
+        if isinstance(ids, FirstIds) and not ids.holds(len(self._rows) + count):
+            ids = self._everyone()
         start = len(self._rows)
-        wanted = self._ids[start:start + max(count, PAGE)]
+        wanted = ids[start:start + count]
         rows = self._read(wanted)
         if len(rows) < len(wanted):  # gone meanwhile: not shown
             read = {r[_ID] for r in rows}
-            self._ids = self._ids[:start] + [cid for cid in wanted if cid in read] + \
-                self._ids[start + len(wanted):]
+            if isinstance(ids, FirstIds):
+                self._ids = ids.without(set(wanted) - read)
+            else:
+                self._ids = ids[:start] + [cid for cid in wanted if cid in read] + \
+                    ids[start + len(wanted):]
         if not rows:
             return
         self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
@@ -257,7 +344,7 @@ class ContactTableModel(QAbstractTableModel):
         if row is not None:
             return row
         try:
-            position = self._ids.index(contact_id)
+            position = self._everyone().index(contact_id)
         except ValueError:
             return None
         self.fetchMore(count=position + 1 - len(self._rows))
@@ -267,9 +354,10 @@ class ContactTableModel(QAbstractTableModel):
         """The placed people the filters let through, read or not (what the canvas
         highlights), without reading everyone the search found."""
         placed = self.document.placed_contacts()
-        if isinstance(self._ids, people_search.Hits):
-            return self._ids.among(placed)
-        return placed.keys() & self._ids
+        ids = self._everyone()
+        if isinstance(ids, people_search.Hits):
+            return ids.among(placed)
+        return placed.keys() & ids
 
     def total(self) -> int:
         """How many people the filters let through (fetched or not)."""
@@ -280,14 +368,19 @@ class ContactTableModel(QAbstractTableModel):
         """The index is built on a thread that competes with the GUI thread for the
         interpreter: it starts once the window's first frame is painted (a posted call
         runs before it; measured 3.7x -> 3.1x a bare window's start-up, paired runs)."""
+        self._after_first_frame(self._rebuild_index)
+
+    def _after_first_frame(self, task) -> None:
+        """Run ``task`` once the window's first frame is painted (now for a model on its
+        own: there is no window to wait for)."""
         from planner.ui.common.first_frame import after_first_frame
 
         parent = self.parent()
         window = parent.window() if isinstance(parent, QWidget) else None
-        if window is None:  # a model on its own (no window to wait for)
-            self._rebuild_index()
+        if window is None:
+            task()
         else:
-            after_first_frame(window, self._rebuild_index)
+            after_first_frame(window, task)
 
     def _rebuild_index(self) -> None:
         """Forget the index and build it afresh on a worker thread (a file only: on a team
@@ -336,6 +429,7 @@ class ContactTableModel(QAbstractTableModel):
     def _contacts_changed(self, ids: list) -> None:
         if self._index is not None and ids and self._index.stale(list(ids)):
             self._rebuild_index()  # a name, email, organisation or tags changed
+        shown = self._everyone()
         read = self._rows_by_id()
         changed = [cid for cid in ids if cid in read]
         fresh = contact_svc.repo.people_rows(changed) if changed else {}
@@ -354,15 +448,17 @@ class ContactTableModel(QAbstractTableModel):
             if old[_NAME] != new[_NAME] or old[key] != new[key]:
                 reorder = True
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        unknown = [cid for cid in ids if cid not in read and cid not in self._ids]
+        unknown = [cid for cid in ids if cid not in read and cid not in shown]
         if reorder or unknown:
             self._requery()
 
-    def _requery(self) -> None:
+    def _requery(self, everyone: list[int] | None = None) -> None:
         """The order or the filtered set may have changed: keep the rows read so far (and
-        the selection) where possible, as a dynamically sorted proxy did."""
-        self._plain_ids = None  # names, rings or last touches changed
-        ids = self._query()
+        the selection) where possible, as a dynamically sorted proxy did. ``everyone``:
+        the ids to show, if read already (by name, no filter: see _complete)."""
+        if everyone is None:
+            self._plain_ids = None  # names, rings or last touches changed
+        ids = self._query() if everyone is None else everyone
         count = len(self._rows)
         rows = self._read(ids[:max(count, FIRST)])
         if len(rows) != count:
