@@ -197,6 +197,7 @@ class ContactTableModel(QAbstractTableModel):
         self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
         self._initials: dict[str, str] = {}
         self._row_of: dict[int, int] = {}  # id → row of the first len() rows: _rows_by_id
+        self._inserting = False  # between beginInsertRows and endInsertRows (fetchMore)
         self._needle = ""
         self._unplaced_only = False
         self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
@@ -303,11 +304,11 @@ class ContactTableModel(QAbstractTableModel):
         return ids
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < len(self._ids)
+        return not parent.isValid() and not self._inserting and len(self._rows) < len(self._ids)
 
     def fetchMore(self, parent=QModelIndex(), count: int = PAGE) -> None:  # noqa: B008
-        if parent.isValid():
-            return
+        if parent.isValid() or self._inserting:  # asked again by a view told of this page:
+            return  # it would read the same page again, and show it twice
         count = max(count, PAGE)
         ids = self._ids
         if isinstance(ids, FirstIds) and not ids.holds(len(self._rows) + count):
@@ -324,9 +325,13 @@ class ContactTableModel(QAbstractTableModel):
                     ids[start + len(wanted):]
         if not rows:
             return
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        finally:
+            self._inserting = False
 
     def _rows_by_id(self) -> dict[int, int]:
         """id → row of the people read so far, brought up to date when asked (a change,
