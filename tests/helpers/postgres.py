@@ -145,11 +145,21 @@ def pg_initialised(pg):
 
 
 def empty_tables(pg: PgCluster) -> None:
+    """Every planner table empty and its ids starting at 1 again, as TRUNCATE … RESTART
+    IDENTITY CASCADE left them, in a tenth of its time: TRUNCATE gives each table and
+    index a new file (~100 ms for these 15; run before each PostgreSQL half of a test,
+    about a sixth of the whole suite's time), DELETE on a few rows ~10 ms. The rows go
+    without their triggers (replica role), as with TRUNCATE; these tables are all the
+    ones their foreign keys reach (what CASCADE emptied)."""
     from planner.storage.postgres import planner_tables, stored_table
 
-    # where the rows are: a private table's view cannot be truncated
+    # where the rows are: a private table's view cannot be emptied
     tables = [stored_table("public", t) for t in planner_tables() if t != "planner_meta"]
-    pg.sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    deletes = " ".join(f"DELETE FROM {table};" for table in tables)
+    pg.sql(f"SET LOCAL session_replication_role = replica; {deletes} "
+           "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_depend d ON d.objid = "
+           "c.oid AND d.deptype IN ('a', 'i') WHERE c.relkind = 'S' AND "
+           "d.refobjid = ANY(%s::regclass[])", (tables,))
 
 
 class TeamDatabase(str):
