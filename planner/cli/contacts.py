@@ -6,6 +6,7 @@ import click
 
 from planner.cli.common import RingType, cli, emit_json, short_time, with_db
 from planner.domain.errors import InvalidInput
+from planner.domain.formatting import is_whole_number
 from planner.domain.rings import RING_ORDER
 from planner.services import contacts as svc
 
@@ -32,7 +33,7 @@ def _cadence(value: str | None):
         return ...
     if value.strip().lower() in ("default", "ring", "none", ""):
         return None
-    if not value.strip().isdigit():
+    if not is_whole_number(value.strip()):
         raise InvalidInput(f"--cadence {value!r}: give a number of days, or 'default'")
     return int(value)
 

@@ -6,6 +6,7 @@ import click
 
 from planner.cli.common import cli, emit_json, short_time, stdout_is_tty, with_db
 from planner.domain.errors import InvalidInput
+from planner.domain.formatting import is_whole_number
 from planner.domain.timeline import EntryType
 from planner.domain.when import parse_when
 from planner.services import contacts as people
@@ -71,7 +72,7 @@ def note_share(note_id: str, private: bool, as_json: bool) -> None:
 
 def _note_id(text: str) -> int:
     kind, _, number = text.strip().rpartition(":")
-    if kind not in ("", "note") or not number.isdigit():
+    if kind not in ("", "note") or not is_whole_number(number):
         raise InvalidInput(f"{text!r} is not a note id (a number, or note:NUMBER)")
     return int(number)
 

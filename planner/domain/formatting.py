@@ -1,9 +1,17 @@
 """Numbers, counts and relative days in words, the same in every view (plain Python;
-the window's locale-aware dates and times are planner.ui.common.dates)."""
+the window's locale-aware dates and times are planner.ui.common.dates), and the whole
+numbers people type."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+
+
+def is_whole_number(text: str) -> bool:
+    """``text`` is digits 0-9 and nothing else, as ``int`` reads them. ``str.isdigit``
+    says yes to "²", "①" and "𝟘" too, which ``int`` refuses (a ValueError, found by the
+    hostile-input test on ``planner win ²``)."""
+    return text.isascii() and text.isdigit()
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from planner.domain.errors import InvalidInput
+from planner.domain.formatting import is_whole_number
 from planner.importers.column_kinds import KEPT, NOT_KEPT
 from planner.importers.csv_specs import (
     ROUNDCUBE_COLUMNS,
@@ -386,10 +387,10 @@ def _birthday_from_parts(row: Row, parts: tuple[str, str, str], draft: Draft) ->
     if not (month or day):
         return
     label = "/".join(c for c in parts if c)
-    if not (month.isdigit() and day.isdigit()):
+    if not (is_whole_number(month) and is_whole_number(day)):
         draft.problem(label, f"left out: {year}-{month}-{day} is not a date")
         return
-    text = f"{int(year):04d}-{int(month):02d}-{int(day):02d}" if year.isdigit() else \
+    text = f"{int(year):04d}-{int(month):02d}-{int(day):02d}" if is_whole_number(year) else \
         f"--{int(month):02d}-{int(day):02d}"
     draft.set_birthday(text, label)
 

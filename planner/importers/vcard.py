@@ -10,6 +10,7 @@ its card and line), never the person, and never the whole file.
 from __future__ import annotations
 
 from planner.domain.errors import InvalidInput
+from planner.domain.formatting import is_whole_number
 from planner.importers.draft import Draft
 from planner.importers.records import (
     ImportProblem,
@@ -181,7 +182,7 @@ def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
         omit = prop.param("X-APPLE-OMIT-YEAR")
         draft.set_birthday(
             unescape(prop.value, version), name,
-            int(omit) if omit.isascii() and omit.isdigit() else None,
+            int(omit) if is_whole_number(omit) else None,
         )
     elif name == "NOTE":
         draft.add_note(unescape(prop.value, version))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from planner.domain.contact import Contact
 from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFound
 from planner.domain.fields import clean_fields
+from planner.domain.formatting import is_whole_number
 from planner.domain.rings import Ring
 from planner.storage import contacts_repo as repo
 from planner.storage.models import ContactRow, db_proxy
@@ -123,7 +124,7 @@ def resolve_contact(text: str) -> Contact:
     if not key:
         raise InvalidInput("name a contact (by name or id)")
     digits = key[1:] if key.startswith("#") else key
-    if digits.isdigit():
+    if is_whole_number(digits):
         found = repo.load_contact(int(digits))
         if found is not None:
             return found

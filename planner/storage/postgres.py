@@ -39,6 +39,7 @@ import peewee
 from peewee import PostgresqlDatabase
 
 from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
+from planner.domain.formatting import is_whole_number
 from planner.storage import migrations
 from planner.storage import models as m
 from planner.storage.failures import CONNECTING, Failure, classify
@@ -988,7 +989,7 @@ def _meta(db: PostgresqlDatabase, key: str) -> str | None:
 
 def schema_version(db: PostgresqlDatabase) -> int:
     value = _meta(db, "schema_version")
-    return int(value) if value and value.isdigit() else 0
+    return int(value) if value and is_whole_number(value) else 0
 
 
 def version_at(url: str, password: str | None = None) -> int:
@@ -1008,7 +1009,7 @@ def read_team_schema(db: PostgresqlDatabase) -> int:
     if schema_version(db) == 0:
         return 0
     value = _meta(db, "team_schema")
-    return int(value) if value and value.isdigit() else 1
+    return int(value) if value and is_whole_number(value) else 1
 
 
 def can_administer(db: PostgresqlDatabase) -> bool:

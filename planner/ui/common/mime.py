@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData
 
+from planner.domain.formatting import is_whole_number
+
 CONTACT_MIME = "application/x-planner-contact"
 
 
@@ -15,4 +17,4 @@ def encode_contact_ids(ids: list[int]) -> QMimeData:
 
 def decode_contact_ids(mime: QMimeData) -> list[int]:
     raw = bytes(mime.data(CONTACT_MIME).data()).decode(errors="replace")
-    return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+    return [int(part) for part in raw.split(",") if is_whole_number(part.strip())]
