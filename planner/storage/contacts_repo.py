@@ -343,11 +343,12 @@ def remove_placement(contact_id: int, owner: str = OWNER) -> None:
 
 def placement_snapshot(owner: str = OWNER) -> tuple[tuple[int, str, int, int], ...]:
     """Every placement as (contact, ring, position, row id): restoring it is exact."""
-    query = PlacementRow.select(
-        PlacementRow.contact, PlacementRow.ring, PlacementRow.position,
-        PlacementRow.id,  # type: ignore[attr-defined]  # peewee's implicit id field
-    ).where(PlacementRow.owner == who(owner))
-    return tuple(sorted(tuple(row) for row in db_proxy.execute(query)))  # (plain cursor rows)
+    # plain SQL: read at every move (a drag's commit), where building the query with peewee
+    # was a tenth of the service's time
+    rows = db_proxy.execute_sql(
+        'SELECT "contact_id", "ring", "position", "id" FROM "placement" WHERE "owner" = '
+        f"{db_proxy.obj.param}", [who(owner)]).fetchall()
+    return tuple(sorted(tuple(row) for row in rows))
 
 
 def restore_placements(snapshot, owner: str = OWNER) -> None:
@@ -591,10 +592,11 @@ def shift_in_ring(ring: Ring, contact_id: int, frm: int, to: int, owner: str = O
     if frm == to:
         return
     lo, hi, delta = (to, frm - 1, 1) if to < frm else (frm + 1, to, -1)
-    (PlacementRow.update(position=PlacementRow.position + delta)
-     .where(PlacementRow.owner == who(owner), PlacementRow.ring == ring.value,
-            PlacementRow.position.between(lo, hi), PlacementRow.contact != contact_id)
-     .execute())
-    (PlacementRow.update(position=to)
-     .where(PlacementRow.owner == who(owner), PlacementRow.contact == contact_id)
-     .execute())
+    p = db_proxy.obj.param  # plain SQL: a drag's commit (peewee's query building ~0.2 ms)
+    db_proxy.execute_sql(
+        f'UPDATE "placement" SET "position" = "position" + {p} WHERE "owner" = {p} AND '
+        f'"ring" = {p} AND "position" BETWEEN {p} AND {p} AND "contact_id" != {p}',
+        [delta, who(owner), ring.value, lo, hi, contact_id])
+    db_proxy.execute_sql(
+        f'UPDATE "placement" SET "position" = {p} WHERE "owner" = {p} AND "contact_id" = {p}',
+        [to, who(owner), contact_id])
