@@ -13,12 +13,14 @@ NAMES = ["Ada Lovelace", "ada  byron", "ADA KING", "Émile Zola", "émile durand
          "Straße Müller", "STRASSE Meyer", "Kelvin \u212a Temp", "kelvin plain", "O'Brien Bo",
          "50% Off", "Under_Score", "Back\\Slash", "Ωmega Greek", "ωmega lower", "İstanbul Ali",
          "Tab\tName", "Lovelace Ada", "Grace Hopper", "grace", "Groß Anna", "Jeﬀ Liga",
-         "Meſs Long", "Phạm Minh Tuấn", "TUẤN UPPER", "Đặng Văn", "ǰohn Hook", "Non\u00a0Break"]
+         "Meſs Long", "Phạm Minh Tuấn", "TUẤN UPPER", "Đặng Văn", "ǰohn Hook", "Non\u00a0Break",
+         "Jan Sen ﬁsh", "JanSSen Groß", "Alİ Veli"]
 NEEDLES = ["ada", "ADA LOVELACE", "ada byron", "émile", "EMILE", "zoë", "straße", "strasse",
            "müller", "k", "\u212a", "kelvin", "o'b", "50%", "%", "under_", "_", "back\\",
            "\\", "ωmega", "ΩMEGA", "i̇stanbul", "tab name", "lovelace", "grace", "gr", "zz",
            "  ada   lovelace ", "bo", "gross", "ss", "jeff", "ff", "mess", "tuấn", "TUẤN",
-           "đặng", "ĐẶNG", "j", "ǰohn", "non break", "phạm minh", "i"]
+           "đặng", "ĐẶNG", "j", "ǰohn", "non break", "phạm minh", "i", "jansen", "fish",
+           "liga", "anna", "ali", "lice"]
 
 
 def reference(everyone: list[tuple[int, str]], name: str) -> list[tuple[int, str]]:
