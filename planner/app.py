@@ -165,10 +165,11 @@ def daily_backup(window, opened) -> None:
 
     def work() -> None:
         from planner.services.backups import daily_backup_if_due
-        from planner.storage.models import db_proxy
+        from planner.storage.threads import worker_connection
 
         try:
-            made = daily_backup_if_due()
+            with worker_connection():
+                made = daily_backup_if_due()
             if made is not None:
                 log.info("daily backup: %s", made)
         except Exception as exc:  # a backup problem must not stop the app
@@ -176,12 +177,6 @@ def daily_backup(window, opened) -> None:
             try:
                 outcome.failed.emit(f"The daily backup failed: {exc}")
             except RuntimeError:  # the window is gone
-                pass
-        finally:
-            try:
-                if not db_proxy.obj.is_closed():
-                    db_proxy.obj.close()  # this thread's connection only
-            except Exception:  # pragma: no cover - already closed with the window
                 pass
 
     def start() -> None:

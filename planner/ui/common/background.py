@@ -1,8 +1,8 @@
 """Long work off the GUI thread: one :class:`BackgroundJob` per import, export or restore check.
 
 The job runs ``work(progress, should_cancel)`` in its own ``QThread`` inside
-``db_proxy.connection_context()`` (peewee connections are per thread, so the
-worker opens its own and closes it again). It reports back only through
+``worker_connection()`` (peewee connections are per thread, so the worker
+opens its own and closes it again). It reports back only through
 signals connected with ``Qt.QueuedConnection``: their slots run on the GUI
 thread, the only thread that touches widgets.
 
@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from planner.domain.errors import PlannerError
 from planner.importers import Cancelled
-from planner.storage.models import db_proxy
+from planner.storage.threads import worker_connection
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class BackgroundJob(QThread):
         payload: object
         status, payload = ERROR, "the work did not finish"
         try:
-            with db_proxy.connection_context():
+            with worker_connection():
                 result = self._work(self._progress, self._cancel.is_set)
             status, payload = OK, result
         except Cancelled:

@@ -398,19 +398,14 @@ class ContactTableModel(QAbstractTableModel):
         signal = self._index_built
 
         def work() -> None:
-            from planner.storage.models import db_proxy
+            from planner.storage.threads import worker_connection
 
             index = rows = None
             try:
-                rows = people_search.read()
+                with worker_connection():
+                    rows = people_search.read()
             except Exception:  # the window may be closing: the SQL search stays
                 log.info("the people search index was not built", exc_info=True)
-            finally:
-                try:
-                    if not db_proxy.obj.is_closed():
-                        db_proxy.obj.close()  # this thread's connection only
-                except Exception:  # pragma: no cover
-                    pass
             if rows is not None:  # the file is left alone from here on
                 try:
                     index = people_search.PeopleIndex(rows)
