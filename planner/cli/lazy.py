@@ -82,14 +82,6 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-#: Commands that work on the database ``--db`` names and on nothing else. Run on a file,
-#: they never need a PostgreSQL driver: peewee is imported without it
-#: (planner.storage.drivers).
-FILE_COMMANDS = frozenset({
-    "agenda", "ask", "ask-status", "celebrate", "contacts", "focus", "give", "goals", "log",
-    "note", "rings", "search", "snooze", "stage", "stats", "thank", "timeline", "win",
-})
-
 def load_all() -> None:
     """Import every command module (what ``planner`` did before at every start)."""
     for modules, _help in COMMANDS.values():
@@ -109,13 +101,12 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context | None, cmd_name: str):
         entry = COMMANDS.get(cmd_name)
-        if entry is not None and cmd_name in FILE_COMMANDS and self.whole_process:
-            from planner.storage.target import names_team_database
+        if entry is not None and self.whole_process:
+            # no PostgreSQL driver at peewee's import: a team database's adapter brings it
+            # when it connects (planner.storage.drivers)
+            from planner.storage.drivers import import_peewee_without_drivers
 
-            if ctx is not None and not names_team_database(ctx.params.get("database")):
-                from planner.storage.drivers import import_peewee_without_drivers
-
-                import_peewee_without_drivers()
+            import_peewee_without_drivers()
         if entry is not None:
             for module in entry[0]:  # each attaches its commands to the group once
                 importlib.import_module(module)
