@@ -75,7 +75,7 @@ def build_main_window(database: str | None, *, watch: bool = True, reuse=None,
     else:
         daily_backup(window, opened)
     if watch:
-        document.start_watching()
+        document.session.start_watching()
 
     def reminders(win):
         from planner.ui.focus.reminders import attach_reminders
@@ -212,9 +212,8 @@ def install_error_handler(window) -> None:
 
     def handle(exc_type, exc, tb):
         if issubclass(exc_type, PlannerError):
-            team = getattr(window.document, "team", None)
-            if issubclass(exc_type, ConnectionLost) and team is not None:
-                team.go_offline(str(exc))  # a view's read found the team database gone
+            if issubclass(exc_type, ConnectionLost):  # a view's read found the team
+                window.document.session.went_offline(str(exc))  # database gone
             window.show_message(str(exc))
             return
         log.error("unexpected error", exc_info=(exc_type, exc, tb))

@@ -137,13 +137,12 @@ def leave_demo(window, own_database):
 
 
 def _unlock_then_switch(window, spec: str, lock) -> None:
-    from planner.storage.models import db_proxy
     from planner.ui.security.passphrase_dialog import Unlocker
 
     unlocker = Unlocker(spec, parent=window)
 
     def gave_up(message: str | None) -> None:
-        db_proxy.initialize(window.document.database.db)  # a failed open may have rebound it
+        window.document.database.bind()  # a failed open may have bound another
         _release(lock)
         if message:
             _cannot_open(window, message)
@@ -177,10 +176,9 @@ def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
     from PySide6.QtWidgets import QApplication
 
     from planner.domain.errors import PlannerError
-    from planner.storage.models import db_proxy
 
     old = window.document.database
-    watching = window.document.stop_watching()
+    watching = window.document.session.stop_watching()
     window.save_state()  # the new window opens where this one is
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
@@ -191,9 +189,9 @@ def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
             opened.close()
             raise
     except BaseException as exc:
-        db_proxy.initialize(old.db)  # the window goes on with its own database
+        old.bind()  # the window goes on with its own database
         if watching:
-            window.document.start_watching()
+            window.document.session.start_watching()
         _release(lock)
         if not isinstance(exc, PlannerError):
             raise  # the error handler says it (and logs the traceback)

@@ -6,6 +6,11 @@ and whoever else was asked for by id (:meth:`contact` reads them on demand): the
 wider network is not loaded at start (issue 23) — the people list reads it a page at
 a time (planner.ui.people.contact_model). Every user action is one service call (one
 transaction) wrapped in one undo command.
+
+The database's lifecycle — watching it for other programs' changes, read-only and
+offline, closing it for work and reopening it — is the document's ``session``
+(:mod:`planner.document.session`); what a user does is ``editing``
+(:mod:`planner.document.editing`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from planner.document.session import DatabaseSession
 from planner.domain.contact import Contact
 from planner.domain.errors import NotFound, PlannerError
 from planner.domain.rings import RING_ORDER, MovePlan, Ring, plan_move, plan_step
@@ -74,29 +80,27 @@ class PlannerDocument(QObject):
 
     def __init__(self, database: OpenDatabase, parent: QObject | None = None):
         super().__init__(parent)
-        self.database = database
         self.undo_stack = QUndoStack(self)
         self._contacts: dict[int, Contact] = {}  # the placed, and others once asked for
         self._count = 0  # living people in the database
         self._capacities: dict[Ring, int] = {}
         self._cadences: dict[Ring, int] = {}
-        self._data_version = self._read_data_version()
-        self._watch = QTimer(self)
-        self._watch.setInterval(1000)
-        self._watch.timeout.connect(self.check_external_changes)
-        # statuses move with the clock (on track → due soon → overdue): re-evaluate now and then
-        self._clock = QTimer(self)
-        self._clock.setInterval(5 * 60 * 1000)
-        self._clock.timeout.connect(lambda: self.contacts_changed.emit(list(self._contacts)))
+        # statuses move with the clock (on track → due soon → overdue): re-evaluate now and
+        # then (while the session watches)
+        self.clock = QTimer(self)
+        self.clock.setInterval(5 * 60 * 1000)
+        self.clock.timeout.connect(lambda: self.contacts_changed.emit(list(self._contacts)))
         self.step_error: Exception | None = None  # an undo/redo the services refused
         #: (table, row id) → the version this window's last step left (see DocumentCommand)
         self.left_versions: dict[tuple[str, int], int] = {}
-        self.team = None  # on a team database: live updates and the connection's state
-        if database.target.kind == "postgresql":
-            from planner.document.team_sync import TeamSync
-
-            self.team = TeamSync(self)
+        #: the database's lifecycle: watching it, read-only, closing and reopening it
+        self.session = DatabaseSession(database, self)
         self.reload()
+
+    @property
+    def database(self) -> OpenDatabase:
+        """The open database (the session's)."""
+        return self.session.database
 
     # -- reading -----------------------------------------------------------------
     def reload(self) -> None:
@@ -298,21 +302,12 @@ class PlannerDocument(QObject):
         return found
 
     @property
-    def offline(self) -> bool:
-        """A team database whose connection is lost (reconnecting)."""
-        return self.team is not None and self.team.offline_reason is not None
-
-    @property
     def read_only(self) -> bool:
-        return bool(getattr(self.database, "read_only", False)) or self.offline
+        """Nothing may be changed now (another window has the database, or offline)."""
+        return self.session.read_only
 
     def _refuse_read_only(self) -> None:
-        if self.offline:
-            self.message.emit("Not connected to the team database: nothing was changed. "
-                              "Reconnecting…")
-        else:
-            self.message.emit("This window is read-only: the database is open in another "
-                              "window. Make the change there, or close it and reopen this.")
+        self.message.emit(self.session.refusal())
 
     def push(self, command) -> bool:
         """Run a command's first step; push it only if the services accepted it.
@@ -343,8 +338,7 @@ class PlannerDocument(QObject):
         return True
 
     def _lost(self, exc) -> None:
-        if self.team is not None:
-            self.team.go_offline(str(exc))
+        self.session.went_offline(str(exc))
         self.message.emit(str(exc))
 
     def _refresh_after_conflict(self) -> None:
@@ -359,7 +353,7 @@ class PlannerDocument(QObject):
         if self.read_only:
             self._refuse_read_only()
             return False
-        if self.check_external_changes() or not self.undo_stack.canUndo():
+        if self.session.catch_up() or not self.undo_stack.canUndo():
             return False
         self._run(self.undo_stack.undo)
         return True
@@ -368,7 +362,7 @@ class PlannerDocument(QObject):
         if self.read_only:
             self._refuse_read_only()
             return False
-        if self.check_external_changes() or not self.undo_stack.canRedo():
+        if self.session.catch_up() or not self.undo_stack.canRedo():
             return False
         self._run(self.undo_stack.redo)
         return True
@@ -404,72 +398,11 @@ class PlannerDocument(QObject):
             self.moved.emit(command.done)
         return True
 
-    # -- other programs ----------------------------------------------------------------
-    def start_watching(self) -> None:
-        self._clock.start()
-        if self.team is not None:
-            self.team.start()
-        else:
-            self._watch.start()
-
-    def stop_watching(self) -> bool:
-        """Stop polling (while this window writes from a worker, or restores); True if it was."""
-        was = self._watch.isActive() or self._clock.isActive()
-        self._watch.stop()
-        self._clock.stop()
-        if self.team is not None:
-            self.team.stop()
-        return was
-
+    # -- after this window's own change outside a command -------------------------------
     def refresh_all(self) -> None:
         """Re-read everything after a change this window made outside an undo command
         (an import): not reported as another program's change; the undo history stays."""
-        version = self._read_data_version()
-        self.reload()
-        self._data_version = version
-
-    def use_database(self, database: OpenDatabase) -> None:
-        """Show a reopened database (after a restore): history cleared, everything re-read."""
-        self.database = database
-        self.undo_stack.clear()
-        self.refresh_all()
-
-    def _read_data_version(self) -> int:
-        """The backend's change counter (SQLite's data_version; a team database has none:
-        its changes come by LISTEN, see TeamSync)."""
-        try:
-            version = self.database.backend.data_version()
-            return 0 if version is None else version
-        except Exception:  # pragma: no cover - a closed or broken connection
-            log.exception("cannot read data_version")
-            return -1
-
-    def check_external_changes(self) -> bool:
-        """Poll SQLite's data_version: it changes only when another connection commits.
-        (On a team database: apply what the team announced, and say whether the undo
-        history had to go.)"""
-        if self.team is not None:
-            depth = self.undo_stack.count()
-            self.team.sync_now()
-            return self.undo_stack.count() != depth
-        version = self._read_data_version()
-        if version == self._data_version:
-            return False
-        self._data_version = version
-        self.undo_stack.clear()
-        try:
-            self.reload()
-        except Exception as exc:  # the file was replaced by one that is no database (or a
-            # key it was not made with): say so once and stop polling, never a traceback
-            log.warning("cannot read the database again after another program's change",
-                        exc_info=True)
-            self.stop_watching()
-            self.message.emit("The database was changed by another program and cannot be "
-                              f"read any more ({exc}); reopen it from File → Open")
-            return True
-        self.external_change.emit()
-        self.message.emit("Updated with changes made by another program")
-        return True
+        self.session.watcher.quietly(self.reload)
 
 
 def _with_place(contact: Contact, ring: Ring | None, pos: int | None) -> Contact:

@@ -52,9 +52,10 @@ class TeamSync(QObject):
     MAX_BACKOFF_S = 30
     RELOAD_GAP_S = 2
 
-    def __init__(self, document):
-        super().__init__(document)
-        self.document = document
+    def __init__(self, session):
+        super().__init__(session)
+        self.session = session  # planner.document.session.DatabaseSession
+        self.document = session.document
         self.offline_reason: str | None = None
         self._listener = live.ChangeListener.like(self.db)
         self._notifier: QSocketNotifier | None = None
@@ -84,11 +85,11 @@ class TeamSync(QObject):
 
     @property
     def db(self):
-        return self.document.database.db
+        return self.session.database.db
 
     @property
     def backend(self):
-        return self.document.database.backend
+        return self.session.database.backend
 
     @property
     def me(self) -> str:
@@ -164,6 +165,18 @@ class TeamSync(QObject):
         else:
             self.poll()
         self.apply_pending()
+
+    def catch_up(self) -> bool:
+        """The session's watcher interface: apply what was announced now; True if the undo
+        history had to go (this user changed something elsewhere)."""
+        depth = self.document.undo_stack.count()
+        self.sync_now()
+        return self.document.undo_stack.count() != depth
+
+    def quietly(self, reread) -> None:
+        """This window's own re-read (its own writes come back as notices from its own
+        connection, which are skipped): nothing to mark."""
+        reread()
 
     def _own_pid(self) -> int | None:
         return self.backend.session_id()

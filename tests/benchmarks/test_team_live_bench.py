@@ -45,7 +45,7 @@ def test_ring_move_seen_by_a_second_client(benchmark, figures, qtbot, team_10k):
     qtbot.addWidget(window)
     window.show()
     document = window.document
-    assert document.team is not None and document.team.listening
+    assert document.session.team is not None and document.session.team.listening
     person = document.ring_members(Ring.OUTER)[-1].id
 
     with tempfile.TemporaryDirectory(prefix="bench-laptop-") as home:
@@ -73,7 +73,7 @@ def test_ring_move_seen_by_a_second_client(benchmark, figures, qtbot, team_10k):
             laptop.stdin.close()
             laptop.wait(timeout=30)
             laptop.stdout.close()
-            document.stop_watching()
+            document.session.stop_watching()
     figures.add(Figure(
         "16", "A ring move committed on one computer, seen in the window on another "
               "(team database, LISTEN/NOTIFY, loopback, 10k contacts)",
@@ -116,7 +116,7 @@ def test_a_change_from_elsewhere_costs_the_gui_thread(benchmark, figures, qtbot,
     window.resize(1280, 820)
     window.show()
     document = window.document
-    team = document.team
+    team = document.session.team
     assert team is not None and team.listening
     people = [c.id for c in document.ring_members(Ring.INNER)][:1] + [
         c.id for c in document.ring_members(Ring.OUTER)][:5]
@@ -151,7 +151,7 @@ def test_a_change_from_elsewhere_costs_the_gui_thread(benchmark, figures, qtbot,
             laptop.stdin.close()
             laptop.wait(timeout=30)
             laptop.stdout.close()
-            document.stop_watching()
+            document.session.stop_watching()
     figures.add(Figure(
         "17", "A touch logged elsewhere applied to the open window: GUI-thread time per "
               "changed person (team database, 10k contacts)",

@@ -223,7 +223,7 @@ def test_restore_a_backup_from_the_window(qtbot, db_path, people):
     zoe = window.document.contact(people["Zoë Ng"])
     assert zoe is not None and zoe.ring is None
     assert window.document.undo_stack.count() == 0  # the history belonged to the old data
-    assert window.document._watch.isActive()  # watching the reopened database again
+    assert window.document.session.watcher.active  # watching the reopened database again
     message = window.statusBar().currentMessage()
     assert message.startswith(f"Restored {db_path.name} from {backup.name}")
     previous = sorted((db_path.parent / "backups").glob("*-pre-restore.db"))
@@ -259,7 +259,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(qtbot, db_path, tmp_path, p
     assert content_hash(db_path) == before
     assert not list((db_path.parent / "backups").glob("*-pre-restore.db"))
     assert sorted(listed(window)) == ["Ada Lovelace", "Inner 1", "Middle 1", "Zoë Ng"]
-    assert window.document._watch.isActive()
+    assert window.document.session.watcher.active
     window.document.move(people["Zoë Ng"], Ring.OUTER)  # still writable
     assert placements(db_path)[people["Zoë Ng"]][0] == "outer"
 

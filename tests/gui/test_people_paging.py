@@ -145,20 +145,20 @@ def test_people_added_renamed_and_moved_by_the_command_line_show_up(qtbot, db_pa
     window = open_window(qtbot, db_path)
     model, document = window.contact_list.model, window.document
     _cli(db_path, "contacts", "add", "Aaron Aardvark")
-    assert document.check_external_changes()
+    assert document.session.catch_up()
     assert names(model)[0] == "Aaron Aardvark"
     assert model.total() == PEOPLE + 1
     assert window.contact_list.count_label.text() == f"{PEOPLE + 1} people"
 
     _cli(db_path, "contacts", "edit", "Aaron Aardvark", "--name", "Zz Last")
-    document.check_external_changes()
+    document.session.catch_up()
     fetch_all(model)
     expected = sorted(document.contacts(), key=lambda c: (c.name.lower(), c.id))
     assert names(model) == [c.name for c in expected]
     assert "Zz Last" in names(model) and "Aaron Aardvark" not in names(model)
 
     _cli(db_path, "contacts", "move", "Zz Last", "outer")
-    document.check_external_changes()
+    document.session.catch_up()
     zz = next(c for c in document.placed_contacts().values() if c.name == "Zz Last")
     assert zz.ring is Ring.OUTER and zz.id in window.scene.nodes
     row = model.reveal(zz.id)

@@ -190,9 +190,9 @@ def test_a_file_that_is_no_database_any_more_is_said_once_and_not_polled(qtbot, 
     impostor = db_path.with_name("impostor")
     impostor.write_bytes(b"not a database at all " * 200)
     os.replace(impostor, db_path)  # no connection of this process holds the file now
-    assert window.document.check_external_changes()
+    assert window.document.session.catch_up()
     assert "cannot be read any more" in window.statusBar().currentMessage()
-    assert not window.document.stop_watching()  # it had already stopped
+    assert not window.document.session.stop_watching()  # it had already stopped
     assert ids["Inner 1"] in window.scene.nodes
 
 
@@ -201,7 +201,7 @@ def test_own_changes_are_not_mistaken_for_changes_from_elsewhere(qtbot, db_path)
     window = open_window(qtbot, db_path, watch=True)
     drag_node(window, ids["Outer 1"], band_point(Ring.MIDDLE, 90))
     wait_settled(qtbot, window)
-    assert not window.document.check_external_changes()
+    assert not window.document.session.catch_up()
     assert window.document.undo_stack.count() == 1  # an external change would clear it
 
 

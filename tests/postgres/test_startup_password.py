@@ -56,7 +56,7 @@ def test_the_dialog_asks_then_the_window_opens(pg_initialised, qtbot):
                if w.objectName() == "mainWindow" and w.isVisible()]
     assert windows and windows[-1].document.database.target.kind == "postgresql"
     for window in windows:
-        window.document.stop_watching()
+        window.document.session.stop_watching()
         window.close()
 
 
@@ -77,7 +77,7 @@ def test_a_plain_start_reopens_the_team_database_switched_to_last(pg_initialised
     assert last_team_database(settings) == pg_initialised.url()  # never the password
     window = reopen_last_team_database(QApplication.instance())
     assert window is not None and window.document.database.target.kind == "postgresql"
-    window.document.stop_watching()
+    window.document.session.stop_watching()
     window.close()
     remember_last_database(settings, None)  # back to a file: the default start again
     assert last_team_database(settings) is None

@@ -59,7 +59,7 @@ def window(qtbot, history):
     pg, alice, *_ = history
     window = open_window(qtbot, pg.url(alice), watch=True)  # as the app runs (live updates)
     yield window
-    window.document.stop_watching()
+    window.document.session.stop_watching()
 
 
 def bylines(model) -> dict[str, str]:

@@ -34,7 +34,7 @@ def alice_window(team, qtbot):
     assert seeded.returncode == 0, seeded.stderr
     window = open_window(qtbot, pg.url(alice), watch=True)
     yield window
-    window.document.stop_watching()
+    window.document.session.stop_watching()
 
 
 def planner(pg, role, *args):
@@ -47,7 +47,7 @@ def names(window) -> set[str]:
 
 def test_the_window_listens_and_knows_who_it_is(team, alice_window):
     _, alice, _, _ = team
-    team_sync = alice_window.document.team
+    team_sync = alice_window.document.session.team
     assert team_sync is not None and team_sync.listening
     assert team_sync.me == alice
     assert not alice_window.document.read_only
@@ -95,7 +95,7 @@ def test_my_other_device_moving_someone_moves_them_here_and_clears_undo(
 
 def test_without_the_listening_connection_polling_takes_over(team, alice_window, qtbot):
     pg, _, bob, _ = team
-    team_sync = alice_window.document.team
+    team_sync = alice_window.document.session.team
     pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
            "WHERE application_name = 'mentorship-planner (live updates)' AND datname = %s",
            (pg.name,))
@@ -129,7 +129,7 @@ def test_a_killed_connection_is_said_read_only_and_recovered(team, alice_window,
     # … and comes back by itself
     qtbot.waitUntil(lambda: not document.read_only, timeout=WAIT)
     assert "Reconnected" in banner.text()
-    assert document.team.listening
+    assert document.session.team.listening
     assert document.move(ada.id, Ring.MIDDLE)
     assert pg.sql("SELECT ring FROM placement WHERE owner = %s", (alice,)) == [("middle",)]
 
@@ -137,8 +137,8 @@ def test_a_killed_connection_is_said_read_only_and_recovered(team, alice_window,
 def test_an_idle_window_notices_the_lost_connection(team, alice_window, qtbot):
     pg, alice, _, _ = team
     document = alice_window.document
-    document.team._heartbeat.setInterval(200)
-    document.team._heartbeat.start()
+    document.session.team._heartbeat.setInterval(200)
+    document.session.team._heartbeat.start()
     pg.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
            "WHERE usename = %s AND datname = %s AND application_name = 'mentorship-planner'",
            (alice, pg.name))
@@ -151,7 +151,7 @@ def test_a_teammates_edit_first_is_a_conflict_not_an_overwrite(team, alice_windo
 
     pg, _, bob, _ = team
     document = alice_window.document
-    document.stop_watching()  # alice has not seen bob's edit yet when she saves hers
+    document.session.stop_watching()  # alice has not seen bob's edit yet when she saves hers
     ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
     edited = run_cli("--db", pg.url(bob), "contacts", "edit", str(ada.id), "--org",
                      "Analytical Engines Ltd")
@@ -173,7 +173,7 @@ def test_undo_never_overwrites_a_teammates_later_edit(team, alice_window, qtbot)
     document = alice_window.document
     ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
     assert document.push(EditContactCommand(document, ada.id, {"title": "Countess"}))
-    document.stop_watching()
+    document.session.stop_watching()
     edited = run_cli("--db", pg.url(bob), "contacts", "edit", str(ada.id), "--title",
                      "Mathematician")
     assert edited.returncode == 0, edited.stderr
@@ -226,7 +226,7 @@ def test_forged_notices_neither_clear_undo_nor_reload(team, alice_window, qtbot)
 
     pg, alice, bob, _ = team
     document = alice_window.document
-    sync = document.team
+    sync = document.session.team
     ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
     assert document.move(ada.id, Ring.MIDDLE)
     conn = psycopg2.connect(host="127.0.0.1", port=5432, user=bob, dbname=pg.name)

@@ -620,7 +620,7 @@ def torture(qtbot, tmp_path: Path, label: str, *, kills: bool, key: str | None =
             w.finish()
         # the window closes: its connection (the last one) checkpoints into the file
         window.close()
-        window.document.stop_watching()
+        window.document.session.stop_watching()
         window.document.database.close()
     elapsed = time.monotonic() - started
 

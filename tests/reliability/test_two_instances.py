@@ -117,7 +117,7 @@ def test_a_read_only_window_changes_nothing_and_follows_the_other(database, qtbo
         contacts.add_contact("Sneaky Write")
     # the other window (here: the command line) changes it; this one follows
     assert main(["--db", str(database), "contacts", "move", "Grace Hopper", "outer"]) == 0
-    qtbot.waitUntil(window.document.check_external_changes, timeout=3000)
+    qtbot.waitUntil(window.document.session.catch_up, timeout=3000)
     assert window.document.contact(grace.id).ring == Ring.OUTER
     assert len(before) > 0
 

@@ -383,7 +383,7 @@ class CaptureInbox(QDialog):
             return said
 
         self.job = BackgroundJob(work, self, name="capture sync")
-        self._was_watching = self.document.stop_watching()
+        self._was_watching = self.document.session.stop_watching()
         self.job.connect_to(None, self._synced)
         self.sync_button.setEnabled(False)
         self.sync_status.setText("Reading…")
@@ -410,7 +410,7 @@ class CaptureInbox(QDialog):
             job.wait()
         self.document.refresh_all()  # auto-accepted touchpoints, new people…
         if self._was_watching:
-            self.document.start_watching()
+            self.document.session.start_watching()
         self.sync_button.setEnabled(True)
         lines = payload if status == "ok" else [str(payload)]
         text = lines[0] if len(lines) == 1 else f"{len(lines)} sources read"

@@ -479,14 +479,14 @@ class CaptureSourcesDialog(QDialog):
         from planner.ui.common.background import BackgroundJob
 
         self.job = BackgroundJob(work, self, name="capture source")
-        self._was_watching = self.document.stop_watching()
+        self._was_watching = self.document.session.stop_watching()
 
         def done(status, payload):
             job, self.job = self.job, None
             if job is not None:
                 job.wait()
             if self._was_watching:
-                self.document.start_watching()
+                self.document.session.start_watching()
             self._set_adding(True)
             on_done(status, payload)
 

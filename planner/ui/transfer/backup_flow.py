@@ -181,5 +181,5 @@ class BackupFlow:
             return
         from planner.services.exporting import describe_counts
 
-        self.document.use_database(self.document.database)  # new ids: clear the history too
+        self.document.session.use(self.document.database)  # new ids: clear the history too
         self.jobs.tell(f"Restored {describe_counts(payload)} from {path.name}")

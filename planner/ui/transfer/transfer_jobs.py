@@ -91,7 +91,7 @@ class TransferJobs(QObject):
         dialog.canceled.connect(self.cancel)
         dialog.rejected.connect(self.cancel)  # Escape, or closing it
         self.job, self.progress, self._on_done = job, dialog, done
-        self._was_watching = self.document.stop_watching()
+        self._was_watching = self.document.session.stop_watching()
         job.connect_to(self._job_progress, self._job_done)
         QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, dialog, functools.partial(self._show, dialog))
         job.start()
@@ -126,7 +126,7 @@ class TransferJobs(QObject):
                 callback(status, payload)
         finally:
             if self._was_watching:
-                self.document.start_watching()
+                self.document.session.start_watching()
             self._was_watching = False
         self.job_finished.emit(status)
 

@@ -116,8 +116,8 @@ class MainWindow(QMainWindow):
         # on screen (the inbox itself when first shown)
         after_first_frame(self, lambda: self.capture)
         self._wire()
-        if document.team is not None:
-            self._watch_connection(document.team)
+        if document.session.team is not None:
+            self._watch_connection(document.session.team)
         self._update_fill()
         self._update_empty_state()
         self.select(None)
