@@ -59,6 +59,12 @@ class OpenDatabase:
 
         return backend_for(self.db)
 
+    def bind(self) -> None:
+        """Make this the database the models read and write (peewee binds them to one
+        database per process: opening one binds it; a failed open of another may have
+        bound that one, and this takes it back)."""
+        db_proxy.initialize(self.db)
+
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
