@@ -646,3 +646,59 @@ def test_statuses_use_the_cadence_setting(qtbot, db_path, people):
         win.focus.model.index(r).data(CONTACT_ID_ROLE) for r in range(win.focus.model.rowCount())
     ] == [people["Nina Never"]]
     assert QColor(NEUTRAL_HALO) not in [n.halo_color for n in win.scene.nodes.values()]
+
+
+# -- an empty week ---------------------------------------------------------------------------
+def _show_this_week_page(qtbot, window) -> None:
+    window.show_page(window.focus)
+    window.focus.start()
+    qtbot.waitUntil(window.focus.isVisible, timeout=2000)
+
+
+def test_an_empty_week_says_why_and_there_is_nothing_to_review(qtbot, db_path):
+    """Nobody on the rings, then everyone on track: the list's place says which, and
+    "Start review" is off; someone falling due brings the list (and the review) back."""
+    from planner.app import build_main_window
+    from planner.services import contacts, touchpoints
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    ada = contacts.add_contact("Ada Lovelace").id
+    touchpoints.log_touchpoint(ada, "coffee", at=datetime.now(UTC) - timedelta(days=40))
+    opened.close()
+    _private_settings()
+    window = build_main_window(str(db_path), watch=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 820)
+    window.show()
+    qtbot.waitExposed(window)
+    _show_this_week_page(qtbot, window)
+    panel = window.focus
+
+    assert panel.model.rowCount() == 0
+    assert panel.empty_label.isVisible()
+    assert "Nobody is on your rings yet" in panel.empty_label.text()
+    assert not panel.review_button.isEnabled()
+    assert panel.empty_label.geometry() == panel.view.rect()  # in the list's place
+
+    # on the middle ring (every 14 days), 40 days after her last touch: overdue
+    assert window.document.editing.move(ada, Ring.MIDDLE)
+    assert panel_ids(window) == [ada]
+    assert not panel.empty_label.isVisible() and panel.review_button.isEnabled()
+
+    assert window.document.editing.log_touchpoint(ada, "call")  # on track now
+    assert panel.model.rowCount() == 0
+    assert panel.empty_label.isVisible() and not panel.review_button.isEnabled()
+    assert "Nobody needs you this week" in panel.empty_label.text()
+
+    QTest.mouseClick(panel.previous, Qt.MouseButton.LeftButton)  # reached since
+    assert panel.model.rowCount() == 0
+    assert "Nobody is left to reach from that week" in panel.empty_label.text()
+    for _ in range(2):
+        QTest.mouseClick(panel.next, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 0
+    assert "Nobody is due that week yet" in panel.empty_label.text()
+
+    window.document.undo_stack.undo()  # the call undone: due again this week
+    QTest.mouseClick(panel.this_week, Qt.MouseButton.LeftButton)
+    assert panel_ids(window) == [ada] and panel.review_button.isEnabled()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -114,6 +114,14 @@ class FocusPanel(QWidget):
         layout.addLayout(bar)
         layout.addLayout(tools)
         layout.addWidget(self.view, 1)
+        #: said in the list's place when nobody is to be reached (see _say_when_empty)
+        self.empty_label = QLabel(self.view)
+        self.empty_label.setObjectName("focusEmpty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setContentsMargins(24, 24, 24, 24)
+        self.empty_label.hide()
+        self.view.installEventFilter(self)
 
     def add_review_button(self) -> QPushButton:
         """"Start review", beside Export… on the second row (the reminders run the
@@ -124,7 +132,14 @@ class FocusPanel(QWidget):
             self.review_button.setToolTip(
                 f"Go through the week one person at a time ({REVIEW_KEY})")
             self._tools.insertWidget(0, self.review_button)
+            if self._model is not None and self._model.focus is not None:
+                self._say_when_empty(self._model.focus)
         return self.review_button
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self.empty_label.setGeometry(self.view.rect())
+        return False
 
     def start(self) -> None:
         """The week, the model and the cache; then the list, kept up to date from now on."""
@@ -194,6 +209,33 @@ class FocusPanel(QWidget):
         span = f"{start.day} {start:%b} – {end.day} {end:%b}"
         self.week_label.setText(f"<b>Week {self.week.week}, {self.week.year}</b> · {span} · "
                                 f"{len(focus.items)} to reach")
+        self._say_when_empty(focus)
+
+    def _say_when_empty(self, focus) -> None:
+        """An empty week says why in the list's place (nobody on the rings yet, or everyone
+        on track), and there is nothing to review."""
+        empty = not focus.items
+        if empty:
+            if not self.document.placed_contacts():
+                text = ("<b>Nobody is on your rings yet.</b><br>Put people on the rings "
+                        "(drag them from the list, or Person → Promote) and this page lists, "
+                        "each week, whom to reach out to.")
+            elif self.week == planning_week():
+                text = ("<b>Nobody needs you this week.</b><br>Everyone on your rings is on "
+                        "track. ◀ ▶ show the weeks before and after.")
+            elif self.week < planning_week():
+                text = "<b>Nobody is left to reach from that week.</b>"
+            else:
+                text = ("<b>Nobody is due that week yet.</b><br>Everyone on your rings is on "
+                        "track until then.")
+            self.empty_label.setText(text)
+            self.empty_label.setGeometry(self.view.rect())
+        self.empty_label.setVisible(empty)
+        if self.review_button is not None:
+            self.review_button.setEnabled(not empty)
+            self.review_button.setToolTip(
+                "Nobody to review: nobody is due this week" if empty else
+                f"Go through the week one person at a time ({REVIEW_KEY})")
 
     def set_week(self, week: IsoWeek) -> None:
         self.week = week
