@@ -1,7 +1,7 @@
 """``planner db encrypt | decrypt | change-key | status``: encryption at rest.
 
 On a team database ``db status`` reports the server, the role, TLS and
-row-level security instead (``planner.storage.postgres_status``).
+row-level security instead (``planner.storage.postgres.status``).
 
 The database file is converted in place (verified copy, atomic swap; see
 ``planner.storage.encryption``), so the window must be closed. Passphrases come
@@ -140,7 +140,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 def _team_status(ctx: click.Context, as_json: bool) -> None:
     from planner.storage.database import open_database
-    from planner.storage.postgres_status import team_status
+    from planner.storage.postgres.status import team_status
 
     root = ctx.find_root()
     opened = open_database(root.obj["database"], migrate=False)  # report, do not upgrade

@@ -79,7 +79,7 @@ def current_database() -> Database:
 
 def _shown(url: str) -> str:
     """The URL to put in a command: without its password (pg_dump asks, or reads ~/.pgpass)."""
-    from planner.storage.postgres import account_for_url
+    from planner.storage.postgres.connection import account_for_url
 
     return account_for_url(url)
 

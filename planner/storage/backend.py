@@ -23,9 +23,6 @@ from peewee import Database, SqliteDatabase
 from planner.domain.errors import DatabaseProblem
 from planner.storage.failures import Failure, classify, storage_problem
 
-#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
-RINGS_LOCK = int.from_bytes(b"MPRG", "big")
-
 
 class Backend:
     """What differs between engines, for one peewee database."""
@@ -113,30 +110,6 @@ class SqlCipherBackend(SqliteBackend):
     kind = "sqlcipher"
 
 
-class PostgresBackend(Backend):
-    kind = "postgresql"
-    team = True
-
-    @contextmanager
-    def move_lock(self, owner: str) -> Iterator[None]:
-        """A transaction-scoped advisory lock on the owner: the second move waits, then
-        reads the first one's result."""
-        with self.db.atomic():
-            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                                (RINGS_LOCK, owner))
-            yield
-
-    def session_id(self) -> int | None:
-        conn = self.db._state.conn  # type: ignore[attr-defined]
-        try:
-            return conn.get_backend_pid() if conn is not None and not conn.closed else None
-        except Exception:
-            return None
-
-    def current_user(self) -> str:
-        return getattr(self.db, "planner_user", "")
-
-
 def backend_for(db: Database) -> Backend:
     """The backend of a peewee database (made once, kept on it)."""
     found = getattr(db, "_planner_backend", None)
@@ -148,6 +121,8 @@ def backend_for(db: Database) -> Backend:
 
 def _make(db: Database) -> Backend:
     if isinstance(db, peewee.PostgresqlDatabase):
+        from planner.storage.postgres.backend import PostgresBackend
+
         return PostgresBackend(db)
     if isinstance(db, SqliteDatabase):
         if "passphrase" in (getattr(db, "connect_params", None) or {}):

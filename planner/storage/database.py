@@ -259,7 +259,7 @@ def open_database(
     """
     target = resolve_target(spec)
     if target.kind == "postgresql":  # a team database: planner.storage.postgres
-        from planner.storage.postgres import open_postgres
+        from planner.storage.postgres.opening import open_postgres
 
         return open_postgres(target, migrate=migrate, password=password)
     path = target.path

@@ -98,7 +98,7 @@ def take_ids_from_sequence(model: type[Model], rows: list[dict]) -> None:
         return
     table = model._meta.table_name
     sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
-    if sequence is None:  # a private table's view: its trigger draws the ids (postgres.py)
+    if sequence is None:  # a private table's view: its trigger draws the ids (postgres/privacy.py)
         return
     ids = [r[0] for r in db.execute_sql(
         "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, len(rows))).fetchall()]

@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
-from planner.storage.postgres import account_for_url
+from planner.storage.postgres.connection import account_for_url
 from planner.ui.team.team_dialog import (
     TeamDatabaseDialog,
     check_url,
@@ -81,7 +81,7 @@ def team_user(pg_initialised):  # noqa: F811
     """An ordinary planner user of the team database (with a password: trust auth on
     127.0.0.1 ignores it, which is fine: what matters here is where it is kept)."""
     from planner.storage.database import open_database
-    from planner.storage.postgres import add_user
+    from planner.storage.postgres.users import add_user
 
     role = pg_initialised.role("alice")
     admin = open_database(pg_initialised.url())
