@@ -354,7 +354,8 @@ def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, t
 
 def test_an_encrypted_file_is_unlocked_from_the_keyring_then_switched_to(
         qtbot, file_window, tmp_path, memory_keyring):
-    from planner.storage import encryption, secrets
+    from planner.storage import secrets
+    from planner.storage.sqlite import encryption
     from planner.switching import switch_to_file
     from tests.helpers.encrypted import fill as fill_database
 

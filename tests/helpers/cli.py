@@ -62,8 +62,9 @@ def _fresh_process_state():
     from planner import logs
     from planner.cli import passphrase
     from planner.services import setting_warnings
-    from planner.storage import live_files, models, secrets
+    from planner.storage import models, secrets
     from planner.storage.postgres import connection
+    from planner.storage.sqlite import live_files
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
