@@ -118,7 +118,7 @@ def _sqlcipher(tmp: Path) -> str:
     """Encrypt a copy, check it is not plaintext and that the key (only) opens it."""
     import sqlite3
 
-    from planner.storage import encryption, live_files
+    from planner.storage.sqlite import encryption, live_files
 
     path = tmp / "encrypted.db"
     conn = sqlite3.connect(path, factory=live_files.tracked(sqlite3.Connection))

@@ -272,7 +272,7 @@ def needs_team_password(database: str | None, problem: Exception) -> bool:
     """A team database that refused us for want of (the right) password: known by the
     SQLSTATE (28P01) or libpq's "needs a password", never by the server's wording."""
     from planner.storage.failures import Failure
-    from planner.storage.postgres import CannotConnect
+    from planner.storage.postgres.connection import CannotConnect
 
     return (bool(database and database.startswith(("postgresql:", "postgres:")))
             and isinstance(problem, CannotConnect)
@@ -288,7 +288,7 @@ def ask_team_password_then_run(app, database: str, problem: Exception, *,
     from PySide6.QtWidgets import QDialog
 
     from planner.storage.database import open_database
-    from planner.storage.postgres import account_for_url
+    from planner.storage.postgres.connection import account_for_url
     from planner.ui.team.team_dialog import TeamDatabaseDialog
 
     dialog = TeamDatabaseDialog(None, QSettings(), intro="The team database needs your "

@@ -1,10 +1,10 @@
 """``planner db encrypt | decrypt | change-key | status``: encryption at rest.
 
 On a team database ``db status`` reports the server, the role, TLS and
-row-level security instead (``planner.storage.postgres_status``).
+row-level security instead (``planner.storage.postgres.status``).
 
 The database file is converted in place (verified copy, atomic swap; see
-``planner.storage.encryption``), so the window must be closed. Passphrases come
+``planner.storage.sqlite.encryption``), so the window must be closed. Passphrases come
 from the keyring, ``planner --passphrase-stdin`` (one per line) or a hidden
 terminal prompt (``planner.cli.passphrase``).
 """
@@ -29,7 +29,7 @@ def _target(ctx: click.Context):
 
 def _current_key(ctx: click.Context, target) -> str:
     """The key of the encrypted database: keyring, --passphrase-stdin or the prompt."""
-    from planner.storage.unlock import unlock_key
+    from planner.storage.sqlite.unlock import unlock_key
 
     options = passphrases(ctx).open_options()
     return unlock_key(
@@ -42,7 +42,7 @@ def _current_key(ctx: click.Context, target) -> str:
 
 def key_if_encrypted(ctx: click.Context, target) -> str | None:
     """The database's key when its file is encrypted (for restore); None for a plain one."""
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     if target.path is None or encryption.file_state(target.path) != "encrypted":
         return None
@@ -140,7 +140,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 def _team_status(ctx: click.Context, as_json: bool) -> None:
     from planner.storage.database import open_database
-    from planner.storage.postgres_status import team_status
+    from planner.storage.postgres.status import team_status
 
     root = ctx.find_root()
     opened = open_database(root.obj["database"], migrate=False)  # report, do not upgrade
@@ -176,7 +176,7 @@ def encrypt(ctx: click.Context, own_passphrase: bool, no_keyring: bool) -> None:
     passphrase. Close the window first.
     """
     from planner.services.security import NewKey, encrypt_database
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     target = _target(ctx)
     state = encryption.file_state(target.path)
@@ -206,7 +206,7 @@ def encrypt(ctx: click.Context, own_passphrase: bool, no_keyring: bool) -> None:
 def decrypt(ctx: click.Context) -> None:
     """Turn the encrypted database (and its backups) back into plain SQLite files."""
     from planner.services.security import decrypt_database
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     target = _target(ctx)
     if encryption.file_state(target.path) != "encrypted":
@@ -231,7 +231,7 @@ def decrypt(ctx: click.Context) -> None:
 def change_key(ctx: click.Context, own_passphrase: bool, no_keyring: bool) -> None:
     """Re-encrypt the database (and its backups) with a new key; the old one stops working."""
     from planner.services.security import change_database_key
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     target = _target(ctx)
     if encryption.file_state(target.path) != "encrypted":

@@ -37,7 +37,7 @@ def _read_password(from_stdin: bool, prompt: str, confirm: bool = False) -> str:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create (or upgrade) the planner's tables in a team database."""
-    from planner.storage.postgres import open_postgres
+    from planner.storage.postgres.opening import open_postgres
     from planner.storage.target import resolve_target
 
     _team_url(ctx)
@@ -63,11 +63,11 @@ def add_user(ctx: click.Context, role: str, password_stdin: bool) -> None:
     """Let ROLE use the planner (an admin runs this): creates the login role if it does
     not exist and grants it read/write on the planner's tables, nothing more. A password
     reaches the server only as a SCRAM verifier (never in clear in its logs)."""
-    from planner.storage import postgres
+    from planner.storage.postgres import users
 
     database = _admin_db(ctx)
     password = _read_password(True, "") if password_stdin else None
-    added = postgres.add_user(database, role, password)
+    added = users.add_user(database, role, password)
     click.echo(f"{'Created' if added.created else 'Updated'} planner user {role}.")
     if added.released:
         click.echo(f"{added.released} rows left by a removed user named {role} stay with "
@@ -88,18 +88,18 @@ def remove_user(ctx: click.Context, role: str, purge: bool, yes: bool) -> None:
     ended, and its rows moved off its name, so that a role created later with the same
     name inherits nothing. Private rows are kept for admins (or deleted with --purge);
     touchpoints and shared notes stay with the team."""
-    from planner.storage import postgres
+    from planner.storage.postgres import users
 
     database = _admin_db(ctx)
-    postgres._role(role)
+    users._role(role)
     if sys.stdin.isatty() and not yes:
-        rows = postgres.private_rows(database, role)
+        rows = users.private_rows(database, role)
         what = ", ".join(f"{n} {table}" for table, n in rows.items() if n) or "no private rows"
         fate = "deleted" if purge else "kept for admins only"
         if not click.confirm(f"Remove {role} from the team? Its private rows ({what}) will "
                              f"be {fate}", default=False):
             raise InvalidInput("nothing was changed")
-    removed = postgres.remove_user(database, role, purge=purge)
+    removed = users.remove_user(database, role, purge=purge)
     if removed.dropped:
         click.echo(f"Removed planner user {role} (the role was dropped).")
     else:
@@ -124,13 +124,13 @@ def purge_trash(ctx: click.Context, yes: bool) -> None:
     """Delete the people in a team database's trash for good (an admin runs this), with
     every user's notes, rings, moves, cadences and touchpoints about them — it says what
     first. Users cannot: a teammate's delete would take others' private rows along."""
-    from planner.storage import postgres
+    from planner.storage.postgres import team_setup, trash
 
     database = _admin_db(ctx)
-    if not postgres.can_administer(database):
+    if not team_setup.can_administer(database):
         raise InvalidInput("only an admin (the tables' owner) can empty the trash of a team "
                            "database; people in it stay restorable")
-    names, counts = postgres.trash_contents(database)
+    names, counts = trash.trash_contents(database)
     if not names:
         click.echo("The trash is empty; nothing was deleted.")
         return
@@ -140,7 +140,7 @@ def purge_trash(ctx: click.Context, yes: bool) -> None:
     if sys.stdin.isatty() and not yes and not click.confirm("Delete them for good?",
                                                             default=False):
         raise InvalidInput("nothing was deleted")
-    gone = postgres.purge_trash(database)
+    gone = trash.purge_trash(database)
     click.echo(f"Deleted {gone} people for good, with their rows.")
 
 
@@ -149,10 +149,10 @@ def purge_trash(ctx: click.Context, yes: bool) -> None:
 @click.pass_context
 def login(ctx: click.Context, password_stdin: bool) -> None:
     """Test the team database password, then keep it in the keyring."""
-    from planner.storage import postgres
+    from planner.storage.postgres import connection
     from planner.storage.target import redact_url
 
     url = _team_url(ctx)
     password = _read_password(password_stdin, "Password")
-    account = postgres.login(url, password)
+    account = connection.login(url, password)
     click.echo(f"Connected; the password for {redact_url(account)} is in the keyring.")

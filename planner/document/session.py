@@ -241,7 +241,7 @@ def _wait_for_workers(path: Path | None, timeout: float = 30.0) -> None:
     After ``timeout`` the work goes on and refuses with one sentence if one still is."""
     if path is None:  # a team database: no file to have to oneself
         return
-    from planner.storage import live_files
+    from planner.storage.sqlite import live_files
 
     deadline = time.monotonic() + timeout
     while live_files.is_live(path) and time.monotonic() < deadline:

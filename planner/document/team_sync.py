@@ -1,6 +1,6 @@
 """Keeping a window on a team database in step with the team and with the server.
 
-- **Live updates.** A second connection LISTENs (``storage.postgres_live``);
+- **Live updates.** A second connection LISTENs (``storage.postgres.live``);
   its socket is watched by a QSocketNotifier, so nothing blocks and no thread
   is needed. Announced changes are gathered for a moment and applied as one
   refresh: only the people concerned when that is enough, everything when
@@ -27,7 +27,7 @@ import time
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from planner.storage import postgres_live as live
+from planner.storage.postgres import live
 
 log = logging.getLogger(__name__)
 

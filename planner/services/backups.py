@@ -38,12 +38,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
-from planner.storage import backend, dump, live_files
-from planner.storage import backup as store
+from planner.storage import backend, dump
 from planner.storage.database import database_key
-from planner.storage.encryption import is_encrypted
 from planner.storage.models import db_proxy
 from planner.storage.settings_repo import get_setting, set_setting
+from planner.storage.sqlite import backup as store
+from planner.storage.sqlite import live_files
+from planner.storage.sqlite.encryption import is_encrypted
 from planner.storage.target import real_file, resolve_target
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def current_database() -> Database:
 
 def _shown(url: str) -> str:
     """The URL to put in a command: without its password (pg_dump asks, or reads ~/.pgpass)."""
-    from planner.storage.postgres import account_for_url
+    from planner.storage.postgres.connection import account_for_url
 
     return account_for_url(url)
 
@@ -286,7 +287,7 @@ def _restore_key(source: Path, db_path: Path) -> str | None:
         if found is not None:
             return found
     if is_encrypted(db_path):
-        from planner.storage.unlock import keyring_key
+        from planner.storage.sqlite.unlock import keyring_key
 
         return keyring_key(db_path)
     return None
@@ -320,7 +321,7 @@ def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> 
 
 
 def _lock_exclusively(db_path: Path, key: str | None = None):
-    """A connection holding ``db_path`` exclusively (see ``storage.backup``)."""
+    """A connection holding ``db_path`` exclusively (see ``storage.sqlite.backup``)."""
     return store.lock_exclusively(db_path, key, again="restore again",
                                   cannot=f"cannot restore over {db_path}")
 

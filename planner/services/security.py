@@ -43,8 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem, InvalidInput, PlannerError
-from planner.storage import encryption, live_files, secrets
-from planner.storage.backup import list_backups
+from planner.storage import secrets
+from planner.storage.sqlite import encryption, live_files
+from planner.storage.sqlite.backup import list_backups
 from planner.storage.target import DatabaseTarget, resolve_target
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def _path(database) -> tuple[DatabaseTarget, Path]:
 def _closed_here(path: Path) -> None:
     """Refuse while any connection of this process (any thread, any SQLite library)
     has the file open: the conversion needs the file to itself, and SQLCipher's
-    locks cannot see another library's (see planner.storage.live_files).
+    locks cannot see another library's (see planner.storage.sqlite.live_files).
     Another process is caught by the conversion's exclusive lock."""
     if live_files.is_live(path):
         raise DatabaseProblem(
@@ -178,7 +179,7 @@ def security_status(database=None, *, check_keyring: bool = True) -> SecuritySta
             except secrets.SecretStoreUnavailable:
                 pass
         else:
-            from planner.storage.unlock import keyring_key
+            from planner.storage.sqlite.unlock import keyring_key
 
             location = "keyring" if keyring_key(path, target) else "not-in-keyring"
             store = secrets.store_status()  # a locked keyring may have refused meanwhile

@@ -8,23 +8,21 @@ heartbeat, the current user, a file path to back up, and the kind of an error
 ``isinstance`` on a peewee database class, never SQL of their own.
 
 ``OpenDatabase.backend`` is the backend of an open database; ``current()`` the one the
-models are bound to now (the process-wide ``db_proxy``, until it goes).
+models are bound to now (the process-wide ``db_proxy``, until it goes). The engines' own
+are ``sqlite.backend`` (a file) and ``postgres.backend`` (a team database), imported by
+``backend_for`` when a database of theirs is first used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage.failures import Failure, classify, storage_problem
-
-#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
-RINGS_LOCK = int.from_bytes(b"MPRG", "big")
+from planner.storage.failures import Failure, classify
 
 
 class Backend:
@@ -72,71 +70,6 @@ class Backend:
         return classify(exc)
 
 
-class SqliteBackend(Backend):
-    kind = "sqlite"
-
-    @property
-    def path(self) -> Path | None:
-        name = str(self.db.database)
-        if name in ("", ":memory:") or name.startswith("file::memory:"):
-            return None
-        return Path(name).absolute()
-
-    def write(self) -> AbstractContextManager:
-        """BEGIN IMMEDIATE: the write lock first, so a writer waits its turn instead of
-        failing when another commits meanwhile (a savepoint when already inside one)."""
-        if self.db.transaction_depth() == 0:
-            return self.db.atomic("IMMEDIATE")
-        return self.db.atomic()
-
-    @contextmanager
-    def move_lock(self, owner: str) -> Iterator[None]:
-        """The write lock (one writer per file) serialises every move."""
-        try:
-            with self.db.atomic("IMMEDIATE"):  # (a savepoint inside a transaction)
-                yield
-        except peewee.OperationalError as exc:  # BEGIN itself is not always translated
-            if classify(exc) is Failure.LOCKED:
-                raise DatabaseProblem(
-                    "the database is busy (another program is writing to it); nothing was "
-                    "changed, try again") from exc
-            problem = storage_problem(exc, str(self.db.database))
-            if problem is None:
-                raise
-            raise problem from exc
-
-    def data_version(self) -> int | None:
-        return self.db.execute_sql("PRAGMA data_version").fetchone()[0]
-
-
-class SqlCipherBackend(SqliteBackend):
-    kind = "sqlcipher"
-
-
-class PostgresBackend(Backend):
-    kind = "postgresql"
-    team = True
-
-    @contextmanager
-    def move_lock(self, owner: str) -> Iterator[None]:
-        """A transaction-scoped advisory lock on the owner: the second move waits, then
-        reads the first one's result."""
-        with self.db.atomic():
-            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                                (RINGS_LOCK, owner))
-            yield
-
-    def session_id(self) -> int | None:
-        conn = self.db._state.conn  # type: ignore[attr-defined]
-        try:
-            return conn.get_backend_pid() if conn is not None and not conn.closed else None
-        except Exception:
-            return None
-
-    def current_user(self) -> str:
-        return getattr(self.db, "planner_user", "")
-
-
 def backend_for(db: Database) -> Backend:
     """The backend of a peewee database (made once, kept on it)."""
     found = getattr(db, "_planner_backend", None)
@@ -148,8 +81,12 @@ def backend_for(db: Database) -> Backend:
 
 def _make(db: Database) -> Backend:
     if isinstance(db, peewee.PostgresqlDatabase):
+        from planner.storage.postgres.backend import PostgresBackend
+
         return PostgresBackend(db)
     if isinstance(db, SqliteDatabase):
+        from planner.storage.sqlite.backend import SqlCipherBackend, SqliteBackend
+
         if "passphrase" in (getattr(db, "connect_params", None) or {}):
             return SqlCipherBackend(db)
         return SqliteBackend(db)

@@ -14,20 +14,21 @@ import peewee
 from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import encryption, leftovers, live_files, migrations
-from planner.storage.backup import (
+from planner.storage import migrations
+from planner.storage.failures import BUSY_SECONDS as BUSY_TIMEOUT_S  # a writer waits this
+from planner.storage.models import db_proxy
+from planner.storage.sqlite import encryption, leftovers, live_files
+from planner.storage.sqlite.backup import (
     backup_file,
     backup_name,
     create_private_file,
     sqlite_uri,
 )
-from planner.storage.failures import BUSY_SECONDS as BUSY_TIMEOUT_S  # a writer waits this
-from planner.storage.models import db_proxy
 from planner.storage.target import DatabaseTarget, resolve_target
 
 if TYPE_CHECKING:
     from planner.storage.backend import Backend
-    from planner.storage.unlock import AskPassphrase
+    from planner.storage.sqlite.unlock import AskPassphrase
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def restore_hint(path: Path) -> str:
 
 def latest_backup(path: Path) -> Path | None:
     """The newest backup kept beside ``path`` (in backups/), or None."""
-    from planner.storage.backup import list_backups
+    from planner.storage.sqlite.backup import list_backups
 
     try:
         return max(list_backups(path), key=lambda p: (p.stat().st_mtime, p.name), default=None)
@@ -173,7 +174,7 @@ def refuse_altered(conn, path: Path) -> None:
     SQLite's spelling, an added trigger…) goes through the full check, which names
     the difference."""
     if not _made_by_this_version(conn):
-        from planner.storage import schema_check
+        from planner.storage.sqlite import schema_check
 
         schema_check.refuse_altered(conn, path)
 
@@ -257,7 +258,7 @@ def open_database(
 
     A plain SQLite file opens as before. An encrypted file (decided by looking
     at it) needs its key: ``key`` (exact), ``passphrase`` (typed), the keyring
-    (``use_keyring``), then ``ask_passphrase``; see ``planner.storage.unlock``.
+    (``use_keyring``), then ``ask_passphrase``; see ``planner.storage.sqlite.unlock``.
     The keyring may block: the GUI looks the key up off its thread and passes
     ``key``. A wrong key is refused and leaves the file untouched.
     ``password`` is a team database's password for this session only (kept nowhere;
@@ -265,7 +266,7 @@ def open_database(
     """
     target = resolve_target(spec)
     if target.kind == "postgresql":  # a team database: planner.storage.postgres
-        from planner.storage.postgres import open_postgres
+        from planner.storage.postgres.opening import open_postgres
 
         return open_postgres(target, migrate=migrate, password=password)
     path = target.path
@@ -277,7 +278,7 @@ def open_database(
         leftovers.clean(path)  # finish or undo an interrupted encryption, restore or backup
     cipher_key = None
     if encryption.file_state(path) == "encrypted":
-        from planner.storage.unlock import unlock
+        from planner.storage.sqlite.unlock import unlock
 
         cipher_key, existing = unlock(path, key, passphrase, ask_passphrase, use_keyring,
                                       target, lambda k: inspect_sqlite_file(path, k))

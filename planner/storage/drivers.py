@@ -3,7 +3,7 @@
 peewee imports psycopg2 (with libpq, ssl and socket: ~10 ms) and MySQL's drivers when
 they are installed, at its own import. A process that only opens a file never uses
 them: the window's start and most commands (issue 23). Team databases still work in such
-a process: their adapter (postgres.Psycopg2WhenUsed) imports the driver itself when
+a process: their adapter (postgres.connection.Psycopg2WhenUsed) imports the driver itself when
 the first connection is made.
 """
 

@@ -17,8 +17,7 @@ import peewee
 from peewee import Model
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import live_files, migrations
-from planner.storage.backup import sqlite_uri
+from planner.storage import migrations
 from planner.storage.models import (
     AskRow,
     CadenceOverrideRow,
@@ -34,7 +33,9 @@ from planner.storage.models import (
     TouchpointRow,
     WinRow,
 )
-from planner.storage.schema_check import schema_problem
+from planner.storage.sqlite import live_files
+from planner.storage.sqlite.backup import sqlite_uri
+from planner.storage.sqlite.schema_check import schema_problem
 
 _WRAP_ERRORS = peewee.__exception_wrapper__  # type: ignore[attr-defined]  # not in peewee's stubs
 
@@ -98,7 +99,7 @@ def take_ids_from_sequence(model: type[Model], rows: list[dict]) -> None:
         return
     table = model._meta.table_name
     sequence = db.execute_sql("SELECT pg_get_serial_sequence(%s, 'id')", (table,)).fetchone()[0]
-    if sequence is None:  # a private table's view: its trigger draws the ids (postgres.py)
+    if sequence is None:  # a private table's view: its trigger draws the ids (postgres/privacy.py)
         return
     ids = [r[0] for r in db.execute_sql(
         "SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, len(rows))).fetchall()]
@@ -156,7 +157,7 @@ class FileKind:
 
 def _connect_readonly(path: Path, key: str | None = None) -> sqlite3.Connection:
     if key is not None:
-        from planner.storage.encryption import open_verified
+        from planner.storage.sqlite.encryption import open_verified
 
         return open_verified(path, key)
     params = {"mode": "ro"}
@@ -169,7 +170,7 @@ def _connect_readonly(path: Path, key: str | None = None) -> sqlite3.Connection:
 
 
 def _encrypted_with(path: Path, key: str | None) -> bool:
-    from planner.storage.encryption import check_key, file_state
+    from planner.storage.sqlite.encryption import check_key, file_state
 
     return key is not None and file_state(path) == "encrypted" and check_key(path, key)
 
@@ -185,7 +186,7 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
 
     ``key`` (the database's): an encrypted file it opens is read like a plain one.
     """
-    from planner.storage.encryption import file_state
+    from planner.storage.sqlite.encryption import file_state
 
     path = Path(path)
     state = file_state(path)  # a live database is asked, never read (see live_files)
@@ -295,12 +296,12 @@ def copy_database(source: Path, dest: Path, key: str | None = None, dest_key=_SA
     opens an encrypted ``source``; the copy gets ``dest_key`` (default: the
     same key), through a verified SQLCipher export when the keys differ.
     """
-    from planner.storage.backup import backup_to
+    from planner.storage.sqlite.backup import backup_to
 
     if dest_key is _SAME:
         dest_key = key
     if dest_key != key:
-        from planner.storage.encryption import copy_file
+        from planner.storage.sqlite.encryption import copy_file
 
         copy_file(source, key, dest, dest_key)
         return
@@ -314,7 +315,7 @@ def copy_database(source: Path, dest: Path, key: str | None = None, dest_key=_SA
 
 def fsync_file(path: Path) -> None:
     """Flush a file this process holds no connection to (a copy, a backup, an export)."""
-    from planner.storage import live_files
+    from planner.storage.sqlite import live_files
 
     live_files.require_closed(path, "flush it to disk")  # closing the fd would drop locks
     fd = os.open(path, os.O_RDONLY)

@@ -102,7 +102,7 @@ _ERRNO = {
 
 #: set on a driver error raised while connecting (``PlannerPostgresDatabase._connect``)
 CONNECTING = "planner_connecting"
-#: set on a connection error whose kind ``postgres_diagnosis`` found out
+#: set on a connection error whose kind ``postgres.diagnosis`` found out
 DIAGNOSED = "planner_failure"
 
 
@@ -146,7 +146,7 @@ def classify(exc: BaseException) -> Failure:
     ``InterfaceError`` is raised for a connection already closed; an ``OperationalError``
     without SQLSTATE comes from libpq itself, not the server, so the connection failed —
     lost mid-session, or unreachable when it was raised while connecting; what a failed
-    connect really was (a password refused, none given) ``postgres_diagnosis`` finds out
+    connect really was (a password refused, none given) ``postgres.diagnosis`` finds out
     and records on the error."""
     for item in _chain(exc):
         found = getattr(item, DIAGNOSED, None)

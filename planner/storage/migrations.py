@@ -98,14 +98,14 @@ def _v8(db: Database) -> None:
 
 def stored_table(db: Database, table: str) -> str:
     """The quoted name a step's DDL (ALTER TABLE, CREATE INDEX) gives ``table``. On a
-    team database a private table (``postgres.PRIVATE_TABLES``) lives in the private
+    team database a private table (``postgres.privacy.PRIVATE_TABLES``) lives in the private
     schema once a team setup of schema 3 has run, and its name in the planner's schema
     is a view over it; everywhere else the name is the table's. Data changes to a private
     table go there too (through the view a step sees only its own rows). The team setup
     that follows the steps remakes the views with the tables' new columns; a step that
     drops or renames a column of a private table first drops its view (``DROP VIEW``)."""
     if isinstance(db, PostgresqlDatabase):
-        from planner.storage.postgres import PRIVATE_SCHEMA, private_table
+        from planner.storage.postgres.privacy import PRIVATE_SCHEMA, private_table
 
         if private_table(table) and db.execute_sql(
                 "SELECT pg_catalog.to_regclass(%s) IS NOT NULL",

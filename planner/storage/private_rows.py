@@ -29,7 +29,7 @@ from peewee import (
 from planner.storage.backend import backend_for
 from planner.storage.models import db_proxy
 
-#: The tables with a ``planner_rows_<table>_of`` function (``postgres.reader_functions``).
+#: The tables with a ``planner_rows_<table>_of`` function (``postgres.privacy.reader_functions``).
 _READ_BY_PERSON = frozenset({"placement", "ring_move", "cadence_override", "snooze", "note",
                              "capture_proposal"})
 

@@ -54,7 +54,7 @@ def _is_postgres(db) -> bool:
 
 def create_search_index(db: Database) -> None:
     if _is_postgres(db):  # a team database: PostgreSQL full-text search
-        from planner.storage import postgres_search
+        from planner.storage.postgres import search as postgres_search
 
         return postgres_search.create_search_index(db)
     for statement in FTS_SQL:
@@ -106,7 +106,7 @@ def _matches(table: str, query: str, limit: int) -> list[tuple[int, str]]:
 def search(text: str, limit: int = 50) -> list[SearchHit]:
     """The newest-written matches of each source (at most ``limit`` each), merged by time."""
     if _is_postgres(db_proxy):
-        from planner.storage import postgres_search
+        from planner.storage.postgres import search as postgres_search
 
         return postgres_search.search(text, limit, SearchHit, MARK_START, MARK_END)
     query = fts_query(text)

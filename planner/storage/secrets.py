@@ -4,7 +4,7 @@
   absolute path with symbolic links resolved (or, for a server database, its URL
   without a password). A key waiting to replace the current one (written just
   before an encrypt or change-key swaps the file, see
-  :mod:`planner.storage.encryption`) lives under the same account plus
+  :mod:`planner.storage.sqlite.encryption`) lives under the same account plus
   :data:`PENDING_SUFFIX`, so a crash between the two steps never strands a file.
 * :func:`get_secret`, :func:`set_secret`, :func:`delete_secret` raise
   :class:`SecretStoreUnavailable` when there is no usable store: headless Linux

@@ -29,7 +29,7 @@ PLACED = 3 + 12 + 72
 @pytest.fixture(scope="module")
 def encrypted_rings(rings_db, tmp_path_factory):
     """An encrypted copy of the rings database, and its key."""
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     folder = tmp_path_factory.mktemp("encrypted")
     plain = folder / "plain.db"

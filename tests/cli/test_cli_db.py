@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from planner.storage import encryption, secrets
+from planner.storage import secrets
+from planner.storage.sqlite import encryption
 from tests.helpers.cli import invoke, ok, refused
 from tests.helpers.encrypted import SECRET, assert_encrypted_on_disk, sha
 

@@ -74,8 +74,8 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
     # a plain file: no entry-by-entry schema check, nothing of encrypted files (that no
     # PostgreSQL driver is imported is checked in test_cli_start_up: -X importtime lists
     # the import peewee tries while the driver is hidden)
-    assert not [m for m in modules if m.startswith(("planner.storage.schema_",
-                                                    "planner.storage.unlock", "playhouse"))]
+    assert not [m for m in modules if m.startswith(("planner.storage.sqlite.schema_",
+                                                    "planner.storage.sqlite.unlock", "playhouse"))]
 
 
 def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
@@ -84,7 +84,7 @@ def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
     assert out.startswith("Name:")
     unwanted = ("PySide6", "keyring", "planner.services.placement",
                 "planner.services.settings", "planner.domain.advocacy",
-                "planner.storage.schema_", "planner.storage.timeline_repo")
+                "planner.storage.sqlite.schema_", "planner.storage.timeline_repo")
     assert not [m for m in modules if m.startswith(unwanted)]
 
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from planner.storage import migrations
-from planner.storage.backup import sqlite_uri
+from planner.storage.sqlite.backup import sqlite_uri
 from tests.helpers.cli import invoke
 
 
@@ -23,7 +23,7 @@ def _ro(path):
 
 def test_the_digest_is_this_versions_schema():
     from planner.storage.database import THIS_VERSIONS_SCHEMA, schema_digest
-    from planner.storage.schema_expected import expected_entries
+    from planner.storage.sqlite.schema_expected import expected_entries
 
     rows = [(kind, name, *rest) for (kind, name), rest in
             expected_entries(migrations.LATEST).items()]
@@ -86,7 +86,7 @@ def test_a_log_on_a_file_imports_no_postgres_driver_and_psycopg2_still_works(tmp
         f"sys.argv = ['planner', '--db', {str(db)!r}, 'log', 'Ada', 'coffee']\n"
         "from planner.cli import main\n"
         "code = main()\n"
-        "unwanted = ('psycopg', 'planner.storage.schema')\n"
+        "unwanted = ('psycopg', 'planner.storage.sqlite.schema')\n"
         "imported = sorted(m for m in sys.modules if m.startswith(unwanted))\n"
         "import psycopg2\n"  # still importable for whoever needs it afterwards
         "print(code, imported, psycopg2.__name__)\n"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from planner.storage.postgres import planner_tables
+from planner.storage.postgres.team_setup import planner_tables
 
 #: columns a step may move on without changing what is stored (optimistic-locking
 #: counters, write stamps): an undo writes the old values back as a new version

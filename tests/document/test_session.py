@@ -150,8 +150,8 @@ def test_a_read_only_window_refuses_every_change_in_one_sentence(db_path, qapp):
 
 def test_closed_for_work_then_reopened(db_path, qapp):
     from planner.document.document import PlannerDocument
-    from planner.storage import live_files
     from planner.storage.database import open_database
+    from planner.storage.sqlite import live_files
 
     opened = open_database(str(db_path))
     ada = contacts.add_contact("Ada Lovelace")

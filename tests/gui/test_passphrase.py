@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt, QThread
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from planner.storage import encryption, secrets
+from planner.storage import secrets
+from planner.storage.sqlite import encryption
 from planner.ui.security.passphrase_dialog import (
     PassphraseDialog,
     Unlocker,

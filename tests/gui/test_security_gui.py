@@ -77,7 +77,7 @@ def test_encrypting_waits_for_a_worker_still_reading_the_file(qtbot, window, db_
     import threading
     import time
 
-    from planner.storage import live_files
+    from planner.storage.sqlite import live_files
 
     connected = threading.Event()
 

@@ -13,7 +13,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
-from planner.storage.postgres import account_for_url
+from planner.storage.postgres.connection import account_for_url
 from planner.ui.team.team_dialog import (
     TeamDatabaseDialog,
     check_url,
@@ -81,7 +81,7 @@ def team_user(pg_initialised):  # noqa: F811
     """An ordinary planner user of the team database (with a password: trust auth on
     127.0.0.1 ignores it, which is fine: what matters here is where it is kept)."""
     from planner.storage.database import open_database
-    from planner.storage.postgres import add_user
+    from planner.storage.postgres.users import add_user
 
     role = pg_initialised.role("alice")
     admin = open_database(pg_initialised.url())
@@ -354,7 +354,8 @@ def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, t
 
 def test_an_encrypted_file_is_unlocked_from_the_keyring_then_switched_to(
         qtbot, file_window, tmp_path, memory_keyring):
-    from planner.storage import encryption, secrets
+    from planner.storage import secrets
+    from planner.storage.sqlite import encryption
     from planner.switching import switch_to_file
     from tests.helpers.encrypted import fill as fill_database
 

@@ -62,7 +62,9 @@ def _fresh_process_state():
     from planner import logs
     from planner.cli import passphrase
     from planner.services import setting_warnings
-    from planner.storage import live_files, models, postgres, secrets
+    from planner.storage import models, secrets
+    from planner.storage.postgres import connection
+    from planner.storage.sqlite import live_files
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
@@ -74,7 +76,7 @@ def _fresh_process_state():
     live = {path: len(conns) for path, conns in live_files._open.items()}
     once_per_process = [(logs, "_configured"), (setting_warnings, "_warn"),
                         (setting_warnings, "_warned"), (secrets, "_notice_given"),
-                        (secrets, "_notice_handler"), (postgres, "_warned_about_password")]
+                        (secrets, "_notice_handler"), (connection, "_warned_about_password")]
     saved = {(module, name): getattr(module, name) for module, name in once_per_process
              if hasattr(module, name)}  # (a name a refactoring removed has nothing to keep)
     for module, name in saved:  # a fresh process: nothing configured, nothing said yet

@@ -1,7 +1,7 @@
 """The test-time guard of issue 17: no plain file I/O on a live database.
 
 Closing any descriptor of a database file drops the SQLite locks of the whole
-process (see ``planner.storage.live_files``). This audit hook (PEP 578) watches
+process (see ``planner.storage.sqlite.live_files``). This audit hook (PEP 578) watches
 every ``open`` a Python process makes — ``open()``, ``io.open``, ``os.open``,
 ``pathlib``, ``shutil`` — and reports one that names a database file, or its
 ``-wal``/``-shm``/``-journal``, while a SQLite connection to that file is open
@@ -65,7 +65,7 @@ def _open_descriptors_of(real: str) -> bool:
 
 
 def _live(base: str) -> bool:
-    from planner.storage import live_files
+    from planner.storage.sqlite import live_files
 
     if base in live_files.live_paths():
         return True
@@ -95,7 +95,7 @@ def _hook(event: str, args: tuple) -> None:
             return
         _busy.on = True
         try:
-            from planner.storage.live_files import database_of
+            from planner.storage.sqlite.live_files import database_of
 
             base = database_of(path)
             if _live(base):
@@ -108,7 +108,7 @@ def _hook(event: str, args: tuple) -> None:
         if path and path != ":memory:" and not path.startswith("file::memory:"):
             _busy.on = True
             try:
-                from planner.storage.live_files import real_path
+                from planner.storage.sqlite.live_files import real_path
 
                 _seen.add(real_path(path))
             finally:

@@ -69,13 +69,13 @@ class PgCluster:
     def planner_users(self, *labels: str) -> list[str]:
         """Ordinary login roles made by ``db add-user``'s code (row-level security applies
         to them; superusers bypass it). The planner's tables must exist."""
-        from planner.storage import postgres
+        from planner.storage.postgres import connection, users
 
-        admin = postgres.connect(self.url())
+        admin = connection.connect(self.url())
         try:
             roles = [self.role(label) for label in labels]
             for role in roles:
-                postgres.add_user(admin, role)
+                users.add_user(admin, role)
         finally:
             admin.close()
         return roles
@@ -137,7 +137,7 @@ def fresh_pg(pg_server):
 
 @pytest.fixture(scope="module")
 def pg_initialised(pg):
-    from planner.storage.postgres import open_postgres
+    from planner.storage.postgres.opening import open_postgres
     from planner.storage.target import resolve_target
 
     open_postgres(resolve_target(pg.url()), init=True).close()
@@ -151,7 +151,8 @@ def empty_tables(pg: PgCluster) -> None:
     about a sixth of the whole suite's time), DELETE on a few rows ~10 ms. The rows go
     without their triggers (replica role), as with TRUNCATE; these tables are all the
     ones their foreign keys reach (what CASCADE emptied)."""
-    from planner.storage.postgres import planner_tables, stored_table
+    from planner.storage.postgres.privacy import stored_table
+    from planner.storage.postgres.team_setup import planner_tables
 
     # where the rows are: a private table's view cannot be emptied
     tables = [stored_table("public", t) for t in planner_tables() if t != "planner_meta"]
@@ -216,7 +217,7 @@ def engine_database(request, engine: str, folder):
     if engine == "sqlite":
         yield folder / "planner.db"
         return
-    from planner.storage.postgres import open_postgres
+    from planner.storage.postgres.opening import open_postgres
     from planner.storage.target import resolve_target
 
     request.getfixturevalue("pg_server")

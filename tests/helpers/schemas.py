@@ -1,6 +1,6 @@
 """Each schema version's ``sqlite_master`` made exactly as ``migrations.migrate`` makes
 it (the models bound to a scratch database, meta rows written): the reference the
-app's own in-memory build (planner/storage/schema_expected.py) is compared with."""
+app's own in-memory build (planner/storage/sqlite/schema_expected.py) is compared with."""
 
 from __future__ import annotations
 

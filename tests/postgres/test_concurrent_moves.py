@@ -30,15 +30,15 @@ def shared_db(request, tmp_path):
     if request.param == "sqlite":
         spec = str(tmp_path / "planner.db")
     else:
-        from planner.storage import postgres
+        from planner.storage.postgres import connection, users
         from tests.postgres.conftest import empty_tables
 
         pg = request.getfixturevalue("pg_initialised")
         empty_tables(pg)
         role = pg.role("mover")
-        admin = postgres.connect(pg.url())
+        admin = connection.connect(pg.url())
         try:
-            postgres.add_user(admin, role)
+            users.add_user(admin, role)
         finally:
             admin.close()
         spec = pg.url(role)

@@ -15,10 +15,10 @@ import psycopg2
 import pytest
 
 from planner.domain.errors import ConnectionLost
-from planner.storage import postgres
-from planner.storage.backend import RINGS_LOCK
 from planner.storage.failures import Failure, classify, sqlstate
-from planner.storage.postgres import CannotConnect
+from planner.storage.postgres import connection
+from planner.storage.postgres.backend import RINGS_LOCK
+from planner.storage.postgres.connection import CannotConnect
 from planner.switching import needs_team_password
 from tests.helpers.postgres import HOST, PORT, logged_in
 from tests.helpers.private_postgres import german_cluster
@@ -34,7 +34,7 @@ def german():
 
 def _refusal(url: str) -> CannotConnect:
     with pytest.raises(CannotConnect) as caught:
-        postgres.connect(url)
+        connection.connect(url)
     return caught.value
 
 
@@ -74,7 +74,7 @@ def test_a_missing_database_does_not_ask_for_a_password(german):
 
 
 def test_the_right_password_connects(german):
-    db = postgres.connect(german.url("ada", "right-pw"))
+    db = connection.connect(german.url("ada", "right-pw"))
     try:
         assert db.planner_user == "ada"
         with pytest.raises(peewee.ProgrammingError) as caught:
@@ -93,7 +93,7 @@ def test_a_stopped_server_is_unreachable():
     problem = _refusal(f"postgresql://ada@127.0.0.1:{free_port()}/team")
     assert problem.failure is Failure.UNREACHABLE
     assert not needs_team_password("postgresql://ada@127.0.0.1/team", problem)
-    db = postgres.make_database(f"postgresql://ada@127.0.0.1:{free_port()}/team")
+    db = connection.make_database(f"postgresql://ada@127.0.0.1:{free_port()}/team")
     with pytest.raises(ConnectionLost, match="cannot be reached"):
         db.execute_sql("SELECT 1")
 

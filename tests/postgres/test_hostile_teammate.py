@@ -11,14 +11,15 @@ from contextlib import contextmanager
 import psycopg2
 import pytest
 
-from planner.storage import postgres
+from planner.storage import migrations
+from planner.storage.postgres import connection, privacy, team_setup, users
 from tests.helpers.cli import invoke
 from tests.postgres.conftest import HOST, PORT, fresh_cluster, logged_in
 
 
 def init(pg, admin: str = "postgres") -> None:
     """``db init``'s code, as ``admin``."""
-    from planner.storage.postgres import open_postgres
+    from planner.storage.postgres.opening import open_postgres
     from planner.storage.target import resolve_target
 
     open_postgres(resolve_target(pg.url(admin)), init=True).close()
@@ -41,10 +42,10 @@ def is_superuser(pg, role: str) -> bool:
 def rls_everywhere(pg) -> bool:
     """The walls stand: every private table in the private schema under row-level
     security (its view in the planner's schema), touchpoints' forced."""
-    private = [t.name for t in postgres.PRIVATE_TABLES]
+    private = [t.name for t in privacy.PRIVATE_TABLES]
     rows = pg.sql("SELECT relrowsecurity FROM pg_class WHERE relname = ANY (%s) "
                   "AND relkind = 'r' AND relnamespace = %s::regnamespace",
-                  (private, postgres.PRIVATE_SCHEMA))
+                  (private, privacy.PRIVATE_SCHEMA))
     views = pg.sql("SELECT count(*) FROM pg_class WHERE relname = ANY (%s) AND relkind = 'v' "
                    "AND relnamespace = 'public'::regnamespace", (private,))[0][0]
     touchpoint = pg.sql("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
@@ -135,7 +136,7 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
         "FROM pg_roles WHERE rolname = %s", (definer,)) == [(False,) * 6]
     rights = pg.sql("SELECT table_name, privilege_type FROM information_schema.table_privileges "
                     "WHERE grantee = %s ORDER BY 1, 2", (definer,))
-    private = {t.name for t in postgres.PRIVATE_TABLES}
+    private = {t.name for t in privacy.PRIVATE_TABLES}
     assert ("planner_change", "INSERT") in rights and all(
         p in ("SELECT", "INSERT", "DELETE") for t, p in rights if t not in private)
     # beyond the change log and the purge: the private tables its views' functions write
@@ -143,13 +144,13 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
     assert {(t, s) for t, s in pg.sql(
         "SELECT table_name, table_schema FROM information_schema.table_privileges "
         "WHERE grantee = %s AND privilege_type = 'UPDATE'", (definer,))} == {
-        (t, postgres.PRIVATE_SCHEMA) for t in private}
+        (t, privacy.PRIVATE_SCHEMA) for t in private}
     assert pg.sql("SELECT count(*) FROM pg_class WHERE relowner = %s::regrole",
                   (definer,)) == [(0,)]
     # every planner function pins its search path, pg_temp last (planner_fts_text, in
     # index expressions, names everything by schema and must stay inlinable); the
     # per-person readers also keep the planner off whole-table scans (and off JIT)
-    readers = {name for name, _ in postgres.reader_functions()}
+    readers = {name for name, _ in privacy.reader_functions()}
     for name, fn_config in pg.sql("SELECT proname, proconfig FROM pg_proc "
                                   "WHERE proname LIKE 'planner\\_%' "
                                   "AND proname <> 'planner_fts_text'"):
@@ -158,7 +159,7 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
 
 
 def test_db_status_is_clean_after_init(team):
-    from planner.storage.postgres_status import team_status
+    from planner.storage.postgres.status import team_status
 
     pg, eve, _ = team
     with logged_in(pg, eve) as handle:
@@ -192,7 +193,7 @@ def make_team_schema_1(pg) -> None:
 
 
 def test_a_team_schema_1_database_is_hijackable_until_an_admin_opens_it(pg_server):
-    from planner.storage.postgres_status import team_status
+    from planner.storage.postgres.status import team_status
 
     with fresh_cluster() as pg:
         init(pg)
@@ -213,7 +214,7 @@ def test_a_team_schema_1_database_is_hijackable_until_an_admin_opens_it(pg_serve
         with logged_in(pg, "postgres"):  # the admin's open upgrades the team setup
             pass
         assert pg.sql("SELECT value FROM planner_meta WHERE key = 'team_schema'") == [
-            (str(postgres.TEAM_SCHEMA),)]
+            (str(team_setup.TEAM_SCHEMA),)]
         with raw(pg, eve) as conn, conn.cursor() as cur, \
                 pytest.raises(psycopg2.errors.InsufficientPrivilege):
             cur.execute("CREATE TEMP TABLE planner_change (id int)")
@@ -235,10 +236,10 @@ def test_a_non_superuser_admin_gets_the_definer_role_and_no_hijack(pg_server):
         pg.sql(f'ALTER DATABASE "{pg.name}" OWNER TO "{boss}"')
         pg.sql(f'GRANT CREATE ON SCHEMA public TO "{boss}"')
         init(pg, boss)
-        admin = postgres.connect(pg.url(boss))
+        admin = connection.connect(pg.url(boss))
         try:
             eve = pg.role("eve")
-            postgres.add_user(admin, eve)
+            users.add_user(admin, eve)
         finally:
             admin.close()
         assert pg.sql("SELECT proowner::regrole::text FROM pg_proc "
@@ -345,7 +346,7 @@ def test_a_user_cannot_change_the_schema_version(team):
                       "TRUNCATE planner_meta"):
         assert isinstance(run(pg, eve, statement), psycopg2.errors.InsufficientPrivilege)
     with logged_in(pg, "postgres") as handle:  # everyone still opens it
-        assert handle.schema_version == postgres.migrations.LATEST
+        assert handle.schema_version == migrations.LATEST
 
 
 @pytest.mark.parametrize("key, value", [
@@ -462,10 +463,10 @@ def test_listening_never_names_the_people_on_a_teammates_rings(team):
 
 
 def test_a_forged_notice_is_not_confirmed_by_the_change_log(team):
-    from planner.storage import postgres_live as live
+    from planner.storage.postgres import live
 
     pg, eve, ann = team
-    ann_db = postgres.connect(pg.url(ann))
+    ann_db = connection.connect(pg.url(ann))
     try:
         ann_db.execute_sql("UPDATE setting SET value = value")  # ann really writes
         ann_pid = live.backend_pid(ann_db)
@@ -492,7 +493,7 @@ def private_note(pg, role: str, cid: int, text: str) -> None:
 
 
 def admin_db(pg):
-    return postgres.connect(pg.url())
+    return connection.connect(pg.url())
 
 
 def test_a_removed_user_is_cut_off_and_a_new_role_of_that_name_inherits_nothing(team):
@@ -509,7 +510,7 @@ def test_a_removed_user_is_cut_off_and_a_new_role_of_that_name_inherits_nothing(
     with listening(pg, gone) as ears:  # an open, listening session
         db = admin_db(pg)
         try:
-            removed = postgres.remove_user(db, gone)
+            removed = users.remove_user(db, gone)
         finally:
             db.close()
         assert removed.dropped and removed.sessions >= 1 and removed.kept >= 4
@@ -518,7 +519,7 @@ def test_a_removed_user_is_cut_off_and_a_new_role_of_that_name_inherits_nothing(
     # the same name again: a new person, who gets none of the old one's rows
     db = admin_db(pg)
     try:
-        again = postgres.add_user(db, gone)
+        again = users.add_user(db, gone)
     finally:
         db.close()
     assert again.created and again.released == 0
@@ -542,7 +543,7 @@ def test_a_role_dropped_by_hand_and_made_again_does_not_get_the_old_rows(team):
     pg.sql(f'DROP ROLE "{old}"')
     db = admin_db(pg)
     try:
-        added = postgres.add_user(db, old)
+        added = users.add_user(db, old)
     finally:
         db.close()
     assert added.created and added.released == 1
@@ -586,16 +587,16 @@ def test_the_password_is_sent_as_a_scram_verifier_the_server_agrees_with(team):
             server = cur.fetchone()[0]
         conn.close()
         salt = base64.b64decode(server.split("$")[1].split(":")[1])
-        assert postgres.scram_verifier(password, salt) == server
+        assert users.scram_verifier(password, salt) == server
     db = admin_db(pg)
     try:
-        postgres.add_user(db, pw_user, "another secret")
+        users.add_user(db, pw_user, "another secret")
     finally:
         db.close()
     stored = pg.sql("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (pw_user,))[0][0]
     assert stored.startswith("SCRAM-SHA-256$4096:") and "another secret" not in stored
     salt = base64.b64decode(stored.split("$")[1].split(":")[1])
-    assert postgres.scram_verifier("another secret", salt) == stored
+    assert users.scram_verifier("another secret", salt) == stored
 
 
 def test_add_user_warns_about_a_superuser(team):
@@ -640,7 +641,7 @@ def test_a_password_in_the_url_query_is_redacted_and_stripped_like_one_in_the_us
     pg, eve, _ = team
     base = pg.url(eve, query="sslmode=disable")
     with_query = pg.url(eve, query="sslmode=disable&password=qu3ry-pw&passfile=/home/eve/.pgp")
-    assert postgres.account_for_url(with_query) == base  # the keyring account, recent list
+    assert connection.account_for_url(with_query) == base  # the keyring account, recent list
     shown = redact_url(with_query)
     assert "qu3ry-pw" not in shown and "/home/eve/.pgp" not in shown and "password=***" in shown
     result = invoke("--db", with_query, "contacts", "list")  # it works, and is warned about
@@ -688,7 +689,7 @@ def test_db_status_warns_a_user_of_an_outdated_setup(pg_server):
 def test_an_admin_without_createrole_still_gets_a_safe_setup_and_a_warning(pg_server):
     """No CREATEROLE, not the database's owner: db init still pins and qualifies every
     function (the hijack fails), and db status says what it could not do."""
-    from planner.storage.postgres_status import team_status
+    from planner.storage.postgres.status import team_status
 
     with fresh_cluster() as pg:
         plain = pg.role("plain")
@@ -699,9 +700,9 @@ def test_an_admin_without_createrole_still_gets_a_safe_setup_and_a_warning(pg_se
         init(pg, plain)
         eve = pg.role("eve")
         pg.sql(f'CREATE ROLE "{eve}" LOGIN')
-        admin = postgres.connect(pg.url(plain))
+        admin = connection.connect(pg.url(plain))
         try:
-            postgres.add_user(admin, eve)
+            users.add_user(admin, eve)
         finally:
             admin.close()
         assert attempt_escalation(pg, eve) == []  # TEMP is still PUBLIC's here
@@ -783,8 +784,8 @@ def ann_keeps_private_rows(team):
         for statement in PRIVATE_ROWS.values():
             for n in range(count):
                 pg.sql(statement, {"cid": cids[n], "n": n}, user=role)
-    for t in postgres.PRIVATE_TABLES:
-        pg.sql(f"ANALYZE {postgres.PRIVATE_SCHEMA}.{t.name}")
+    for t in privacy.PRIVATE_TABLES:
+        pg.sql(f"ANALYZE {privacy.PRIVATE_SCHEMA}.{t.name}")
     return pg, eve, ann, cids[0], cids[5]
 
 
@@ -795,7 +796,7 @@ def test_explain_analyze_probes_learn_nothing_of_a_teammates_private_rows(
     its indexes, and no count in it exceeds what eve may see."""
     pg, eve, ann, cid, _other = ann_keeps_private_rows
     params = {"ann": ann, "cid": cid}
-    private = {t.name for t in postgres.PRIVATE_TABLES}
+    private = {t.name for t in privacy.PRIVATE_TABLES}
     assert set(PROBES) == set(PRIVATE_ROWS) == private  # every private table is probed
     probed = 0
     with raw(pg, eve) as conn, conn.cursor() as cur:
@@ -803,7 +804,7 @@ def test_explain_analyze_probes_learn_nothing_of_a_teammates_private_rows(
         # with the scans' penalties in the costs every probe would start a compilation
         # (0.3-0.6 s each, 200 probes)
         jit_off = "SET jit = off"
-        for t in postgres.PRIVATE_TABLES:
+        for t in privacy.PRIVATE_TABLES:
             cur.execute(jit_off)
             cur.execute(f"SELECT count(*) FROM {t.name}")
             (visible,) = cur.fetchone()
@@ -837,8 +838,8 @@ def test_explain_analyze_probes_learn_nothing_of_a_teammates_private_rows(
 
 def test_a_teammate_cannot_reach_the_private_schema_or_its_functions(ann_keeps_private_rows):
     pg, eve, ann, cid, _other = ann_keeps_private_rows
-    p = postgres.PRIVATE_SCHEMA
-    for t in postgres.PRIVATE_TABLES:
+    p = privacy.PRIVATE_SCHEMA
+    for t in privacy.PRIVATE_TABLES:
         for statement in (f"SELECT count(*) FROM {p}.{t.name}",
                           f"UPDATE {p}.{t.name} SET {t.column} = {t.column} RETURNING id",
                           f"DELETE FROM {p}.{t.name} RETURNING id",
@@ -870,7 +871,7 @@ def test_a_teammate_cannot_reach_the_private_schema_or_its_functions(ann_keeps_p
 
 def test_owners_cannot_be_forged_or_changed_through_the_views(ann_keeps_private_rows):
     pg, eve, ann, _cid, other = ann_keeps_private_rows
-    for t in postgres.PRIVATE_TABLES:
+    for t in privacy.PRIVATE_TABLES:
         statement = PRIVATE_ROWS[t.name].replace("''", "%(claimed)s", 1) if t.column == "owner" \
             else PRIVATE_ROWS[t.name].replace("(contact_id, at, text,",
                                               "(author, contact_id, at, text,").replace(
@@ -891,7 +892,7 @@ def test_owners_cannot_be_forged_or_changed_through_the_views(ann_keeps_private_
                    (ann,)) == []
         assert run(pg, eve, f"DELETE FROM {t.name} WHERE {t.column} = %s RETURNING id",
                    (ann,)) == []
-        assert pg.sql(f"SELECT count(*) FROM {postgres.PRIVATE_SCHEMA}.{t.name} "
+        assert pg.sql(f"SELECT count(*) FROM {privacy.PRIVATE_SCHEMA}.{t.name} "
                       f"WHERE {t.column} = %s", (ann,)) == [(5,)]
 
 
@@ -905,7 +906,7 @@ def test_set_role_and_session_authorization_do_not_change_whose_rows(ann_keeps_p
             cur.execute(f'SET ROLE "{ann}"')
             cur.execute("SELECT current_user, session_user")
             assert cur.fetchone() == (ann, eve)
-            for t in postgres.PRIVATE_TABLES:
+            for t in privacy.PRIVATE_TABLES:
                 cur.execute(f"SELECT DISTINCT {t.column} FROM {t.name}")
                 assert cur.fetchall() == [(eve,)], t.name
             cur.execute("INSERT INTO placement (contact_id, owner, ring, position) "
@@ -942,8 +943,8 @@ def make_team_schema_2(pg, users: list[str]) -> None:
     """A team database as team schema 2 left it: the private tables in the planner's
     schema under forced row-level security (``<t>_own``, the notes' four policies),
     granted to the users with their sequences; no private schema."""
-    p = postgres.PRIVATE_SCHEMA
-    for t in postgres.PRIVATE_TABLES:
+    p = privacy.PRIVATE_SCHEMA
+    for t in privacy.PRIVATE_TABLES:
         pg.sql(f"DROP VIEW public.{t.name}")
         pg.sql(f"ALTER TABLE {p}.{t.name} SET SCHEMA public")
         pg.sql(f"ALTER TABLE public.{t.name} FORCE ROW LEVEL SECURITY")
@@ -983,8 +984,8 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
             private_note(pg, ann, cid, "ann's secret")
         private_note(pg, eve, people[0], "eve's own")
         pg.sql("ANALYZE")
-        before = {t.name: pg.sql(f"SELECT * FROM {postgres.PRIVATE_SCHEMA}.{t.name} "
-                                 "ORDER BY id") for t in postgres.PRIVATE_TABLES}
+        before = {t.name: pg.sql(f"SELECT * FROM {privacy.PRIVATE_SCHEMA}.{t.name} "
+                                 "ORDER BY id") for t in privacy.PRIVATE_TABLES}
         make_team_schema_2(pg, [eve, ann])
         assert pg.sql("SELECT value FROM planner_meta WHERE key = 'team_schema'") == [("2",)]
 
@@ -1002,15 +1003,15 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
         with logged_in(pg, "postgres"):  # the admin's open upgrades the team setup
             pass
         assert pg.sql("SELECT value FROM planner_meta WHERE key = 'team_schema'") == [
-            (str(postgres.TEAM_SCHEMA),)]
-        after = {t.name: pg.sql(f"SELECT * FROM {postgres.PRIVATE_SCHEMA}.{t.name} "
-                                "ORDER BY id") for t in postgres.PRIVATE_TABLES}
+            (str(team_setup.TEAM_SCHEMA),)]
+        after = {t.name: pg.sql(f"SELECT * FROM {privacy.PRIVATE_SCHEMA}.{t.name} "
+                                "ORDER BY id") for t in privacy.PRIVATE_TABLES}
         assert after == before and before["placement"] and before["note"]
         assert rls_everywhere(pg)
         # the rights went with the tables: none left on them, the views granted instead
         assert pg.sql("SELECT count(*) FROM information_schema.table_privileges "
                       "WHERE table_schema = %s AND grantee IN (%s, %s)",
-                      (postgres.PRIVATE_SCHEMA, eve, ann)) == [(0,)]
+                      (privacy.PRIVATE_SCHEMA, eve, ann)) == [(0,)]
         nodes = probe(pg, eve, "SELECT * FROM placement WHERE owner = %s AND ring = 'inner'",
                       (ann,))
         assert [n["Node Type"] for n in nodes] == ["Function Scan"]
@@ -1029,6 +1030,6 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
             "eve's own", "eve again"]
         assert pg.sql("SELECT count(*) FROM note", user=ann) == [(3,)]
         with logged_in(pg, eve) as handle:
-            from planner.storage.postgres_status import team_status
+            from planner.storage.postgres.status import team_status
 
             assert team_status(handle.db, pg.url(eve)).warnings == ()

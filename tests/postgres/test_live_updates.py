@@ -7,8 +7,7 @@ import select
 
 import pytest
 
-from planner.storage import postgres
-from planner.storage import postgres_live as live
+from planner.storage.postgres import connection, live
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +21,7 @@ def listener(team):
 
     pg, alice, _ = team
     empty_tables(pg)
-    db = postgres.connect(pg.url(alice))
+    db = connection.connect(pg.url(alice))
     found = live.ChangeListener.like(db)
     found.open()
     yield found
@@ -52,7 +51,7 @@ def test_parse_reads_the_payload_and_refuses_garbage():
 
 def test_a_commit_is_announced_with_its_author_and_connection(team, listener):
     pg, _, bob = team
-    bob_db = postgres.connect(pg.url(bob))
+    bob_db = connection.connect(pg.url(bob))
     try:
         cid = bob_db.execute_sql(_CONTACT, ("Ada",)).fetchone()[0]
         pid = live.backend_pid(bob_db)
@@ -90,7 +89,7 @@ def test_a_private_note_does_not_tell_teammates_whose_it_is(team, listener):
 
 def test_the_change_log_moves_on_every_commit_and_only_then(team):
     pg, alice, _ = team
-    db = postgres.connect(pg.url(alice))
+    db = connection.connect(pg.url(alice))
     try:
         before = live.read_clock(db)
         pg.sql("UPDATE contact SET name = name")  # a statement, even touching no row, counts

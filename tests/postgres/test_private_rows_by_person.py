@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import psycopg2
 
-from planner.storage import postgres
+from planner.storage.postgres import privacy
 from tests.postgres.conftest import HOST, PORT, logged_in
 from tests.postgres.test_hostile_teammate import (  # noqa: F401 (fixtures)
     SETTINGS,
@@ -17,11 +17,11 @@ from tests.postgres.test_hostile_teammate import (  # noqa: F401 (fixtures)
     team,
 )
 
-BY_PERSON = [t for t in postgres.PRIVATE_TABLES if t.contact]
+BY_PERSON = [t for t in privacy.PRIVATE_TABLES if t.contact]
 
 
 def test_every_private_table_about_a_person_has_its_reader():
-    assert [name for name, _ in postgres.reader_functions()] == [
+    assert [name for name, _ in privacy.reader_functions()] == [
         f"planner_rows_{t.name}_of" for t in BY_PERSON]
     assert {t.name for t in BY_PERSON} == {
         "placement", "ring_move", "cadence_override", "snooze", "note", "capture_proposal"}
@@ -32,7 +32,7 @@ def test_a_teammates_people_give_only_her_own_rows_and_shared_notes(ann_keeps_pr
     gets her own one row per table, never ann's; a note ann shares, she gets."""
     pg, eve, ann, cid, _other = ann_keeps_private_rows
     people = [r[0] for r in pg.sql(
-        f"SELECT DISTINCT contact_id FROM {postgres.PRIVATE_SCHEMA}.note WHERE author = %s",
+        f"SELECT DISTINCT contact_id FROM {privacy.PRIVATE_SCHEMA}.note WHERE author = %s",
         (ann,))]
     assert len(people) == 5
     for t in BY_PERSON:
@@ -145,7 +145,7 @@ def dropped_rows(plan: str) -> list[str]:
 def test_the_readers_are_pinned_owned_by_the_definer_role_and_for_planner_users_only(team):  # noqa: F811
     pg, eve, _ann = team
     definer = f"{pg.name}_planner_definer"
-    for name, args in postgres.reader_functions():
+    for name, args in privacy.reader_functions():
         secdef, config, owner, public = pg.sql(
             "SELECT p.prosecdef, p.proconfig, p.proowner::regrole::text, "
             "EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner)))"
@@ -194,7 +194,7 @@ def test_temporary_objects_do_not_stand_in_for_what_a_reader_uses(ann_keeps_priv
 
 
 def test_db_status_checks_the_readers(team):  # noqa: F811
-    from planner.storage.postgres_status import security_warnings
+    from planner.storage.postgres.status import security_warnings
 
     pg, eve, _ann = team
     with logged_in(pg, eve) as handle:

@@ -11,18 +11,19 @@ import psycopg2
 import pytest
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import migrations, postgres
+from planner.storage import migrations
+from planner.storage.postgres import connection, opening, privacy, team_setup
 from tests.postgres.conftest import logged_in
 
 
 def admin_run(pg, step) -> None:
     """``step(db)`` then the team setup, in one transaction under the migration lock, as
     ``migrate_locked`` runs a migration step."""
-    db = postgres.connect(pg.url())
+    db = connection.connect(pg.url())
     try:
         with db.atomic():
             step(db)
-            postgres.team_setup(db)
+            team_setup.team_setup(db)
     finally:
         db.close()
 
@@ -30,7 +31,7 @@ def admin_run(pg, step) -> None:
 def init(pg) -> None:
     from planner.storage.target import resolve_target
 
-    postgres.open_postgres(resolve_target(pg.url()), init=True).close()
+    opening.open_postgres(resolve_target(pg.url()), init=True).close()
 
 
 def test_a_migration_adds_and_drops_a_column_of_a_private_table(fresh_pg):
@@ -44,7 +45,7 @@ def test_a_migration_adds_and_drops_a_column_of_a_private_table(fresh_pg):
 
     def add_reason(db):
         table = migrations.stored_table(db, "snooze")
-        assert table == f'{postgres.PRIVATE_SCHEMA}."snooze"'
+        assert table == f'{privacy.PRIVATE_SCHEMA}."snooze"'
         db.execute_sql(f"ALTER TABLE {table} ADD COLUMN reason text NOT NULL DEFAULT ''")
         db.execute_sql(f"CREATE INDEX snooze_reason ON {table} (owner, reason)")
 
@@ -57,7 +58,7 @@ def test_a_migration_adds_and_drops_a_column_of_a_private_table(fresh_pg):
     assert pg.sql("SELECT count(*) FROM snooze WHERE reason = 'holiday'", user=eve) == [(0,)]
     # the index is in the private schema, out of eve's reach
     assert pg.sql("SELECT schemaname FROM pg_indexes WHERE indexname = 'snooze_reason'") == [
-        (postgres.PRIVATE_SCHEMA,)]
+        (privacy.PRIVATE_SCHEMA,)]
 
     def drop_reason(db):
         db.execute_sql("DROP VIEW snooze")  # a dropped column: the view goes first
@@ -68,7 +69,7 @@ def test_a_migration_adds_and_drops_a_column_of_a_private_table(fresh_pg):
     with pytest.raises(psycopg2.errors.UndefinedColumn):
         pg.sql("SELECT reason FROM snooze", user=eve)
     # a shared table's name is its own; a file's too
-    db = postgres.connect(pg.url())
+    db = connection.connect(pg.url())
     try:
         assert migrations.stored_table(db, "touchpoint") == '"touchpoint"'
     finally:
@@ -84,13 +85,13 @@ def test_an_admin_who_may_not_create_the_private_schema_is_told_and_still_opens(
     from planner.storage.target import resolve_target
 
     with pytest.raises(DatabaseProblem, match="GRANT CREATE ON DATABASE"):
-        postgres.open_postgres(resolve_target(pg.url(boss)), init=True).close()
+        opening.open_postgres(resolve_target(pg.url(boss)), init=True).close()
     assert pg.sql("SELECT count(*) FROM pg_tables WHERE tablename = 'contact'") == [(0,)]
     # made by an admin who could; then this one's own open of an outdated setup still works
     pg.sql(f'GRANT CREATE ON DATABASE "{pg.name}" TO "{boss}"')
-    postgres.open_postgres(resolve_target(pg.url(boss)), init=True).close()
+    opening.open_postgres(resolve_target(pg.url(boss)), init=True).close()
     pg.sql(f'REVOKE CREATE ON DATABASE "{pg.name}" FROM "{boss}"')
-    pg.sql(f"ALTER SCHEMA {postgres.PRIVATE_SCHEMA} RENAME TO gone_private")
+    pg.sql(f"ALTER SCHEMA {privacy.PRIVATE_SCHEMA} RENAME TO gone_private")
     pg.sql("UPDATE planner_meta SET value = '2' WHERE key = 'team_schema'")
     with caplog.at_level(logging.WARNING), logged_in(pg, boss) as handle:
         assert handle.schema_version == migrations.LATEST

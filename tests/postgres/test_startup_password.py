@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QApplication
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage.failures import Failure
-from planner.storage.postgres import CannotConnect
+from planner.storage.postgres.connection import CannotConnect
 from planner.switching import ask_team_password_then_run, needs_team_password
 
-#: what ``postgres.connect`` raises when the server refuses the password (SQLSTATE 28P01);
+#: what ``postgres.connection.connect`` raises when the server refuses the password (28P01);
 #: tests/postgres/test_error_codes_pg.py gets the real one from a German server
 REFUSED = CannotConnect("cannot connect to postgresql://ada@db/team: connection to server "
                         "failed: FATAL:  password authentication failed for user \"ada\"",

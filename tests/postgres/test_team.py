@@ -47,17 +47,17 @@ def test_init_is_repeatable_and_reports_the_schema(team):
 
 
 def test_migrations_take_the_advisory_lock(team, monkeypatch):
-    from planner.storage import postgres
+    from planner.storage.postgres import connection, opening
 
     seen = []
-    db = postgres.connect(team[0].url())
+    db = connection.connect(team[0].url())
     real = db.execute_sql
     def spy(sql, *args, **kwargs):
         seen.append(sql)
         return real(sql, *args, **kwargs)
 
     monkeypatch.setattr(db, "execute_sql", spy)
-    postgres.migrate_locked(db)
+    opening.migrate_locked(db)
     db.close()
     assert "pg_advisory_xact_lock" in seen[0]
 
@@ -151,7 +151,7 @@ def test_a_password_in_the_url_works_is_warned_about_and_never_shown(team):
 
 
 def test_tls_options_pass_through(pg_server):
-    from planner.storage.postgres import connect_params
+    from planner.storage.postgres.connection import connect_params
 
     name, params = connect_params("postgresql://ann@db.example:6543/team?sslmode=verify-full"
                                   "&sslrootcert=/etc/ca.pem")
@@ -161,15 +161,16 @@ def test_tls_options_pass_through(pg_server):
 
 
 def test_login_tests_the_password_then_keeps_it_in_the_keyring(team, monkeypatch):
-    from planner.storage import postgres, secrets
+    from planner.storage import secrets
+    from planner.storage.postgres import connection
 
     kept = {}
     monkeypatch.setattr(secrets, "set_secret", lambda account, pw: kept.update({account: pw}))
     url = team[0].url(team[1])
-    assert postgres.login(url, "anything") == url  # trust auth accepts any password here
+    assert connection.login(url, "anything") == url  # trust auth accepts any password here
     assert kept == {url: "anything"}
     with pytest.raises(DatabaseProblem, match="cannot connect"):
-        postgres.login(team[0].url("no_such_role_x"), "pw")
+        connection.login(team[0].url("no_such_role_x"), "pw")
 
 
 def test_unreachable_server_is_a_clear_message(pg_server):
@@ -218,18 +219,18 @@ def test_two_clients_initialising_at_once_both_succeed(pg_server):
     with admin.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     try:
-        from planner.storage import postgres
         from planner.storage.models import db_proxy
+        from planner.storage.postgres import connection, opening
 
         url = f"postgresql://postgres@127.0.0.1:{pg_server_port()}/{name}"
         results, errors = [], []
-        db = postgres.make_database(url)  # one connection per thread (peewee's rule)
+        db = connection.make_database(url)  # one connection per thread (peewee's rule)
         db_proxy.initialize(db)
 
         def init():
             try:
                 with db.connection_context():
-                    results.append(postgres.migrate_locked(db))
+                    results.append(opening.migrate_locked(db))
             except Exception as exc:  # reported below
                 errors.append(exc)
 
@@ -254,14 +255,15 @@ def pg_server_port() -> int:
 
 
 def test_the_keyring_password_is_used_and_its_account_has_no_password(team, memory_keyring):
-    from planner.storage import postgres, secrets
+    from planner.storage import secrets
+    from planner.storage.postgres import connection, opening
 
     pg, alice, _ = team
     url = pg.url(alice)
-    assert postgres.login(url, "kept-pw") == url
+    assert connection.login(url, "kept-pw") == url
     assert secrets.get_secret(url) == "kept-pw"
-    assert postgres.make_database(url).connect_params["password"] == "kept-pw"
+    assert connection.make_database(url).connect_params["password"] == "kept-pw"
     # a URL with a password: the keyring account is the URL without it
-    assert postgres.account_for_url(pg.url(alice, password="x")) == url
-    handle = postgres.open_postgres(resolve_target(url))
+    assert connection.account_for_url(pg.url(alice, password="x")) == url
+    handle = opening.open_postgres(resolve_target(url))
     handle.close()

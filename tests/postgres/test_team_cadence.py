@@ -16,9 +16,10 @@ from planner.services import contacts, touchpoints
 from planner.services.focus import contact_status, focus_candidates, focus_list
 from planner.services.placement import move_contact
 from planner.services.settings import cadences
-from planner.storage import contacts_repo, migrations, postgres
+from planner.storage import contacts_repo, migrations
 from planner.storage.database import open_database
 from planner.storage.fields import to_utc
+from planner.storage.postgres import connection, privacy, team_setup, users
 from tests.helpers.cli import invoke
 from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
@@ -201,13 +202,13 @@ def test_cadence_and_last_touch_on_both_engines(backend):
 
 LATER_TABLES = ("cadence_override", "contact_photo", "snooze",  # tables v3 lacked
                 "capture_source", "capture_proposal")
-V3_TABLES = [t for t in postgres.planner_tables() if t not in LATER_TABLES]
+V3_TABLES = [t for t in team_setup.planner_tables() if t not in LATER_TABLES]
 
 
 def build_v3(url: str, role: str) -> None:
     """A team database as schema 3 made it: steps 1–3, the team setup of that time, and
     a user granted the tables of that time."""
-    db = postgres.connect(url)
+    db = connection.connect(url)
     from planner.storage.models import db_proxy
 
     db_proxy.initialize(db)
@@ -217,15 +218,15 @@ def build_v3(url: str, role: str) -> None:
                 migrations.STEPS[version](db)
                 migrations._write_version(version)
             migrations._put_meta("app", migrations.APP_MARKER)
-            postgres._private_schema(db)
-            for statement in postgres.team_setup_sql():
+            team_setup._private_schema(db)
+            for statement in team_setup.team_setup_sql():
                 if not any(f"{schema}.{t}" in statement for t in LATER_TABLES
-                           for schema in ("public", postgres.PRIVATE_SCHEMA)):
+                           for schema in ("public", privacy.PRIVATE_SCHEMA)):
                     db.execute_sql(statement)
             db.execute_sql(f'CREATE ROLE "{role}" LOGIN')
             db.execute_sql(f'GRANT SELECT, INSERT, UPDATE, DELETE ON {", ".join(V3_TABLES)} '
                            f'TO "{role}"')
-            for seq in postgres.planner_sequences(db):
+            for seq in users.planner_sequences(db):
                 db.execute_sql(f'GRANT USAGE ON SEQUENCE {seq} TO "{role}"')
     finally:
         db.close()
@@ -262,7 +263,7 @@ def test_a_version_3_team_database_is_upgraded_and_its_users_keep_working(fresh_
                   "ORDER BY 1") == [("snooze_own",), ("snooze_through_views",)]
     # moved into the private schema by the team setup that followed the migration
     assert pg.sql("SELECT schemaname FROM pg_tables WHERE tablename = 'snooze'") == [
-        (postgres.PRIVATE_SCHEMA,)]
+        (privacy.PRIVATE_SCHEMA,)]
 
     with as_user(pg, alice):  # granted the new table by the migration
         assert contacts.get_contact(ada_id).cadence_days == 8
@@ -270,7 +271,7 @@ def test_a_version_3_team_database_is_upgraded_and_its_users_keep_working(fresh_
     bob = pg.role("bob")
     admin = open_database(pg.url())
     try:
-        postgres.add_user(admin.db, bob)
+        users.add_user(admin.db, bob)
     finally:
         admin.close()
     with as_user(pg, bob):

@@ -1,5 +1,5 @@
 """Captured touchpoints on a team database (issue 24): sources and proposals are private
-to the user who captured them (postgres.PRIVATE_TABLES: stored in planner_private, read
+to the user who captured them (postgres.privacy.PRIVATE_TABLES: stored in planner_private, read
 through views of one's own rows), checked with raw psycopg2 as the other role; accepting
 makes an ordinary, shared touchpoint."""
 
@@ -88,7 +88,8 @@ def test_removing_a_user_takes_their_captures_off_their_name(team):
         contacts.add_contact("Ada", email="ada@example.org")
         capture.add_source("ics", "Cal", "/cal.ics")
         capture.apply_batch(None, [item("ics:b")])
-    from planner.storage.postgres import connect, private_rows
+    from planner.storage.postgres.connection import connect
+    from planner.storage.postgres.users import private_rows
 
     db = connect(pg.url())
     try:

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from planner.storage import migrations
-from planner.storage.postgres import PRIVATE_TABLES
+from planner.storage.postgres.privacy import PRIVATE_TABLES
 from tests.helpers.cli import as_json, invoke, ok, refused
 
 

@@ -189,7 +189,7 @@ def test_db_encrypt_refuses_a_tampered_database_so_the_trigger_cannot_survive(ma
 def encrypted(made, tmp_path, monkeypatch):
     """The current database encrypted, and its (encrypted) ``planner backup``; the
     recovery passphrase opens both."""
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     db = tmp_path / "data" / "planner.db"
@@ -205,7 +205,7 @@ def encrypted(made, tmp_path, monkeypatch):
 
 
 def test_a_trigger_hidden_in_an_encrypted_backup_is_refused(encrypted, tmp_path):
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
 
     db, backup, key, passphrase = encrypted
     conn = encryption.connect(backup, key)

@@ -15,9 +15,9 @@ import time
 import pytest
 
 from planner.services import backups
-from planner.storage import encryption
-from planner.storage.backup import backups_folder, list_backups
 from planner.storage.database import open_database
+from planner.storage.sqlite import encryption
+from planner.storage.sqlite.backup import backups_folder, list_backups
 from tests.helpers.cli import invoke, ok
 from tests.helpers.encrypted import SECRET, fill
 
@@ -78,7 +78,7 @@ def test_nothing_is_cleaned_while_another_program_holds_the_database(db_path):
     holder.execute("PRAGMA locking_mode=EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")  # a restore or conversion at work in another program
     try:
-        from planner.storage import leftovers
+        from planner.storage.sqlite import leftovers
 
         assert leftovers.clean(db_path) == []
         assert staged.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from planner.cli import main
-from planner.storage import encryption
+from planner.storage.sqlite import encryption
 from tests.helpers.keyrings import locked_keyring, no_keyring  # noqa: F401  (fixtures)
 
 

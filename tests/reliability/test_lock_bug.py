@@ -17,9 +17,10 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem
 from planner.services import backups, contacts, security, touchpoints
-from planner.storage import dump, encryption, live_files
+from planner.storage import dump
 from planner.storage.database import open_database
 from planner.storage.models import ContactRow, db_proxy
+from planner.storage.sqlite import encryption, live_files
 from tests.helpers.cli import ok, run_cli
 
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from planner.storage import encryption
+from planner.storage.sqlite import encryption
 from tests.helpers.cli import invoke, ok
 from tests.helpers.encrypted import SECRET, assert_encrypted_on_disk
 

@@ -117,7 +117,7 @@ args = json.loads(sys.stdin.read())
 if args["key"] is None:
     conn = sqlite3.connect(args["db"])
 else:
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
     conn = encryption.open_verified(args["db"], args["key"])
 out = {"integrity": conn.execute("PRAGMA integrity_check").fetchone()[0], "entries": []}
 for table, column in (("touchpoint", "note"), ("note", "text")):

@@ -16,7 +16,8 @@ import threading
 import time
 from pathlib import Path
 
-from planner.storage import backup, dump, encryption, live_files
+from planner.storage import dump
+from planner.storage.sqlite import backup, encryption, live_files
 
 PLANNER = Path(__file__).resolve().parents[2] / "planner"
 CONNECT_NAMES = {"sqlite3", "dbapi2", "driver", "sqlcipher3"}

@@ -12,8 +12,8 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
-from planner.storage.backup import list_backups
 from planner.storage.database import open_database
+from planner.storage.sqlite.backup import list_backups
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 FIXTURES = sorted(SCHEMAS.glob("planner-v*.db"))

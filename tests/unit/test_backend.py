@@ -10,9 +10,9 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import backend as backends
-from planner.storage import encryption
 from planner.storage.database import open_database
 from planner.storage.failures import Failure
+from planner.storage.sqlite import encryption
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.services import backups, contacts
 from planner.services.backups import backup_now, daily_backup_if_due, restore
 from planner.storage import migrations
-from planner.storage.backup import backup_file, backup_name, list_backups
 from planner.storage.database import open_database
 from planner.storage.models import db_proxy
+from planner.storage.sqlite.backup import backup_file, backup_name, list_backups
 from tests.helpers import elsewhere
 
 V1_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "planner-v1.db"

@@ -15,8 +15,9 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.services import security
-from planner.storage import encryption, secrets
+from planner.storage import secrets
 from planner.storage.database import open_database
+from planner.storage.sqlite import encryption
 from tests.helpers.encrypted import (
     SECRET,
     assert_encrypted_on_disk,
@@ -488,7 +489,7 @@ CRASH = textwrap.dedent("""
     import os, sys
     from pathlib import Path
     sys.path.insert(0, {repo!r})
-    from planner.storage import encryption
+    from planner.storage.sqlite import encryption
     step, path, key = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     real_export, real_swap = encryption.export_copy, encryption._swap
 

@@ -10,7 +10,6 @@ import peewee
 import pytest
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import encryption
 from planner.storage.database import open_database
 from planner.storage.failures import (
     SQLITE_BUSY,
@@ -21,6 +20,7 @@ from planner.storage.failures import (
     sqlite_code,
     storage_problem,
 )
+from planner.storage.sqlite import encryption
 
 
 def _error(conn, sql: str) -> BaseException:

@@ -12,8 +12,8 @@ from planner.importers import Cancelled
 from planner.services import contacts, importing
 from planner.services.importing import apply_import, preview_import
 from planner.storage import dump
-from planner.storage.backup import list_backups
 from planner.storage.models import ContactRow, db_proxy
+from planner.storage.sqlite.backup import list_backups
 
 VCARDS = Path(__file__).parents[3] / "shared" / "fixtures" / "vcard"
 CSVS = Path(__file__).parents[1] / "fixtures" / "csv"

@@ -12,8 +12,8 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
-from planner.storage.backup import backup_file, backup_name, list_backups, rotate
 from planner.storage.database import open_database
+from planner.storage.sqlite.backup import backup_file, backup_name, list_backups, rotate
 
 
 def query(path: Path, sql: str, *args):

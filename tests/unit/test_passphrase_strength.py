@@ -11,7 +11,7 @@ import pytest
 
 from planner.domain.errors import InvalidInput
 from planner.domain.passphrase_strength import weakness
-from planner.storage import encryption
+from planner.storage.sqlite import encryption
 from tests.helpers.cli import invoke, ok, refused
 
 WEAK = {

@@ -1,4 +1,4 @@
-"""The schema check (planner/storage/schema_check.py): the expectation is what the
+"""The schema check (planner/storage/sqlite/schema_check.py): the expectation is what the
 migrations make at every version, every file the app makes passes, and each kind of
 difference is named in one sentence."""
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.storage import migrations, schema_check, schema_expected
-from planner.storage.backup import sqlite_uri
+from planner.storage import migrations
+from planner.storage.sqlite import schema_check, schema_expected
+from planner.storage.sqlite.backup import sqlite_uri
 from tests.helpers import schemas
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from planner.storage import migrations
-from planner.storage.backup import backups_folder, list_backups
 from planner.storage.database import inspect_sqlite_file, open_database
+from planner.storage.sqlite.backup import backups_folder, list_backups
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "planner-v1.db"
 TABLES = ("contact", "placement", "ring_move", "touchpoint", "note", "setting")

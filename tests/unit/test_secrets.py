@@ -189,7 +189,7 @@ def test_no_qt_in_the_secret_store_module():
     import sys
 
     code = (
-        "import sys, planner.storage.secrets, planner.storage.encryption, "
+        "import sys, planner.storage.secrets, planner.storage.sqlite.encryption, "
         "planner.services.security; print(any(m.startswith('PySide6') for m in sys.modules))"
     )
     out = subprocess.run(

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.storage import encryption, secrets
+from planner.storage import secrets
+from planner.storage.sqlite import encryption
 from planner.storage.target import resolve_target
 from planner.ui.security.secret_worker import install_notice_handler, run_in_background
 

@@ -77,9 +77,10 @@ def try_connection(url: str, password: str | None, remember: bool) -> Checked:
     """Connect (``password``, else the keyring's, else none), read the schema version,
     close; then keep ``password`` in the keyring if ``remember``. May block: call it off
     the GUI thread. DatabaseProblem with one line saying why it does not do."""
-    from planner.storage import migrations, postgres
+    from planner.storage import migrations
+    from planner.storage.postgres import opening
 
-    version = postgres.version_at(url, password or None)  # no message holds a password
+    version = opening.version_at(url, password or None)  # no message holds a password
     if version == 0:
         raise DatabaseProblem(f"this database has no planner tables yet; an admin creates them "
                               f"with: planner --db '{redact_url(url)}' db init")
@@ -88,7 +89,7 @@ def try_connection(url: str, password: str | None, remember: bool) -> Checked:
                               f"(schema {version}); update the app to open it")
     if not (password and remember):
         return Checked(stored=False)
-    from planner.storage.postgres import account_for_url
+    from planner.storage.postgres.connection import account_for_url
 
     try:
         secrets.set_secret(account_for_url(url), password)
@@ -110,7 +111,7 @@ def read_recent(settings: QSettings) -> list[str]:
 
 
 def remember_recent(settings: QSettings, url: str) -> list[str]:
-    from planner.storage.postgres import account_for_url
+    from planner.storage.postgres.connection import account_for_url
 
     url = account_for_url(url)  # never a password (the dialog refuses one anyway)
     recent = [url, *(u for u in read_recent(settings) if u != url)][:RECENT_MAX]
@@ -132,7 +133,7 @@ def last_team_database(settings: QSettings) -> str | None:
 def remember_last_database(settings: QSettings, url: str | None) -> None:
     """After a switch: a team database's URL (no password) is reopened next time; a
     file (``None``) means the default start again."""
-    from planner.storage.postgres import account_for_url
+    from planner.storage.postgres.connection import account_for_url
 
     if url:
         settings.setValue(LAST_KEY, account_for_url(url))

@@ -18,8 +18,8 @@ from planner.storage.target import redact_url
 
 
 def private_tables() -> tuple[str, ...]:
-    """The tables whose rows are kept per user (``postgres.PRIVATE_TABLES``)."""
-    from planner.storage.postgres import PRIVATE_TABLES
+    """The tables whose rows are kept per user (``privacy.PRIVATE_TABLES``)."""
+    from planner.storage.postgres.privacy import PRIVATE_TABLES
 
     return tuple(t.name for t in PRIVATE_TABLES)
 
@@ -94,7 +94,7 @@ def team_status(db: PostgresqlDatabase, url: str) -> TeamStatus:
             "current_setting('server_version')")
     ssl = _one(db, "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
     tls, tls_version, cipher = (bool(ssl[0]), ssl[1], ssl[2]) if ssl else (False, None, None)
-    from planner.storage.postgres import PRIVATE_SCHEMA
+    from planner.storage.postgres.privacy import PRIVATE_SCHEMA
 
     rls = dict(db.execute_sql(  # the catalog is readable without rights on the schema
         "SELECT c.relname, c.relrowsecurity FROM pg_catalog.pg_class c "
@@ -125,18 +125,28 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
     an out-of-date team setup, SECURITY DEFINER functions with a search path a user can
     hijack or owned by a role with other rights, PUBLIC allowed temporary tables or
     CREATE in the planner's schema, a planner user allowed into the private schema."""
-    from planner.storage import postgres
-    from planner.storage.postgres_live import DEFINER_FUNCTIONS
+    from planner.storage.postgres.live import DEFINER_FUNCTIONS
+    from planner.storage.postgres.privacy import (
+        PRIVATE_SCHEMA,
+        private_functions,
+        reader_functions,
+    )
+    from planner.storage.postgres.team_setup import (
+        TEAM_SCHEMA,
+        definer_role,
+        planner_schema,
+        read_team_schema,
+    )
 
     out: list[str] = []
-    team = postgres.read_team_schema(db)
-    if team < postgres.TEAM_SCHEMA:
+    team = read_team_schema(db)
+    if team < TEAM_SCHEMA:
         out.append(f"the team setup is out of date (team schema {team}, this version sets "
-                   f"up {postgres.TEAM_SCHEMA}): {_FIX}")
-    schema = postgres.planner_schema(db)
+                   f"up {TEAM_SCHEMA}): {_FIX}")
+    schema = planner_schema(db)
     unquoted = db.execute_sql("SELECT nspname FROM pg_catalog.pg_namespace "
                               f"WHERE oid = '{schema}'::regnamespace").fetchone()[0]
-    definer = postgres.definer_role(db)
+    definer = definer_role(db)
     rows = db.execute_sql("""
         SELECT p.proname, p.proname = ANY (%s), coalesce(p.proconfig, '{}'), r.rolname,
                r.rolsuper OR r.rolcanlogin OR r.rolbypassrls OR r.rolcreaterole
@@ -146,9 +156,9 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
           FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
          WHERE p.prosecdef AND (p.pronamespace = %s::regnamespace
                 OR p.pronamespace = pg_catalog.to_regnamespace(%s)) ORDER BY 1""",
-        ([name for name, _ in DEFINER_FUNCTIONS + tuple(postgres.private_functions())
-          + tuple(postgres.reader_functions())],
-         schema, postgres.PRIVATE_SCHEMA)).fetchall()
+        ([name for name, _ in DEFINER_FUNCTIONS + tuple(private_functions())
+          + tuple(reader_functions())],
+         schema, PRIVATE_SCHEMA)).fetchall()
     safe_path = f"search_path=pg_catalog, {schema}, pg_temp"
     too_strong: dict[str, list[str]] = {}  # owner → its functions (one warning per owner)
     for name, ours, config, owner, powerful, owns_tables in rows:
@@ -192,10 +202,10 @@ def security_warnings(db: PostgresqlDatabase) -> list[str]:
 def _reader_warnings(db: PostgresqlDatabase, schema: str) -> list[str]:
     """A function that reads one person's private rows missing, or executable by PUBLIC
     (any role allowed to connect, planner user or not, would read the shared notes)."""
-    from planner.storage import postgres
+    from planner.storage.postgres.privacy import reader_functions
 
     out = []
-    for name, args in postgres.reader_functions():
+    for name, args in reader_functions():
         row = db.execute_sql(
             "SELECT p.oid IS NOT NULL, EXISTS (SELECT 1 FROM pg_catalog.aclexplode(coalesce("
             "p.proacl, pg_catalog.acldefault('f', p.proowner))) a WHERE a.grantee = 0) "
@@ -214,7 +224,7 @@ def _private_schema_warnings(db: PostgresqlDatabase, schema: str, definer: str) 
     """A private table left in the planner's schema, or a role (but its owner and the
     definer role) allowed into the private schema or granted a private table: it could
     read, EXPLAIN and probe everyone's private rows there."""
-    from planner.storage import postgres
+    from planner.storage.postgres.privacy import PRIVATE_SCHEMA
 
     out = []
     names = list(private_tables())
@@ -224,7 +234,7 @@ def _private_schema_warnings(db: PostgresqlDatabase, schema: str, definer: str) 
         (schema, names)).fetchall()]
     if left:
         out.append(f"{', '.join(left)} can be read by every planner user (not in the "
-                   f"private schema {postgres.PRIVATE_SCHEMA}): {_FIX}")
+                   f"private schema {PRIVATE_SCHEMA}): {_FIX}")
     allowed = [r[0] for r in db.execute_sql("""
         SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
           FROM pg_catalog.pg_namespace n,
@@ -238,9 +248,9 @@ def _private_schema_warnings(db: PostgresqlDatabase, schema: str, definer: str) 
          WHERE c.relnamespace = pg_catalog.to_regnamespace(%(private)s)
            AND a.grantee <> c.relowner
            AND a.grantee NOT IN (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = %(definer)s)
-         ORDER BY 1""", {"private": postgres.PRIVATE_SCHEMA, "definer": definer}).fetchall()]
+         ORDER BY 1""", {"private": PRIVATE_SCHEMA, "definer": definer}).fetchall()]
     if allowed:
         out.append(f"{', '.join(allowed)} may reach the private schema "
-                   f"{postgres.PRIVATE_SCHEMA} directly and read or probe everyone's private "
+                   f"{PRIVATE_SCHEMA} directly and read or probe everyone's private "
                    f"rows there: its owner revokes that (REVOKE ALL ON SCHEMA … FROM …)")
     return out

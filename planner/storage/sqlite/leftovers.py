@@ -2,7 +2,7 @@
 
 Run when a database opens (before its first connection of this process):
 
-* an interrupted encryption (:func:`planner.storage.encryption.cleanup_leftovers`):
+* an interrupted encryption (:func:`planner.storage.sqlite.encryption.cleanup_leftovers`):
   the stale copy is shredded, a swapped-out original overwritten;
 * the staged copy of an interrupted restore (``NAME.restoring`` and its
   ``-journal``) and the half-written copies of interrupted backups (``*.partial``
@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem
-from planner.storage import encryption, live_files
-from planner.storage.backup import backups_folder, list_backups, sqlite_uri
 from planner.storage.failures import Failure, classify
+from planner.storage.sqlite import encryption, live_files
+from planner.storage.sqlite.backup import backups_folder, list_backups, sqlite_uri
 
 log = logging.getLogger(__name__)
 

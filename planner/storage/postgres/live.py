@@ -1,7 +1,7 @@
 """Live updates on a team database: every change is announced, and counted.
 
 Two mechanisms, both set up by ``db init`` (``live_setup_sql``, run from
-``postgres.team_setup``):
+``team_setup.team_setup``):
 
 - a row trigger on every planner table sends ``NOTIFY planner_changes`` with
   ``"<table> <contact id or -> <role> <backend pid>"``; notifications reach
@@ -64,8 +64,8 @@ CREATE TABLE IF NOT EXISTS {schema}.planner_change (
 
 # SECURITY DEFINER: planner users may read the clock but not write it themselves. It runs
 # with its owner's rights, so its search path is pinned (pg_temp last, never first) and every
-# name is schema-qualified; ``postgres.team_setup`` gives it to a NOLOGIN role that may only
-# write this log (``postgres.definer_role``).
+# name is schema-qualified; ``team_setup.team_setup`` gives it to a NOLOGIN role that may only
+# write this log (``team_setup.definer_role``).
 _CLOCK_FN = """
 CREATE OR REPLACE FUNCTION {schema}.planner_log_change() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = {path} AS $$
@@ -81,22 +81,22 @@ BEGIN
 END $$"""
 
 #: (name, argument types) of the planner's SECURITY DEFINER functions (``db status`` checks
-#: each; ``postgres.team_setup`` gives them to the definer role).
+#: each; ``team_setup.team_setup`` gives them to the definer role).
 DEFINER_FUNCTIONS = (("planner_log_change", ""), ("planner_purge_contact", "bigint"))
 
 
 def watched_tables() -> list[str]:
-    from planner.storage.postgres import planner_tables
+    from planner.storage.postgres.team_setup import planner_tables
 
     return [t for t in planner_tables() if t != "planner_meta"]
 
 
 def _notify_fn() -> str:
-    """The notify function, its private tables read from ``postgres.PRIVATE_TABLES``: a
+    """The notify function, its private tables read from ``privacy.PRIVATE_TABLES``: a
     change to a row of one names no contact, unless the row is (or was) shared. The
     writer is named by ``session_user`` (inside the views' definer functions
     ``current_user`` is the definer), as the change log names it."""
-    from planner.storage.postgres import PRIVATE_TABLES
+    from planner.storage.postgres.privacy import PRIVATE_TABLES
 
     only = ", ".join(f"'{t.name}'" for t in PRIVATE_TABLES if not t.shared) or "NULL"
     shared = "".join(
@@ -109,9 +109,9 @@ def _notify_fn() -> str:
 
 def live_setup_sql(schema: str = "public") -> list[str]:
     """Idempotent: the notify and change-log triggers on every planner table (a private
-    table's in ``postgres.PRIVATE_SCHEMA``; ``schema``: the planner's schema, an already
+    table's in ``privacy.PRIVATE_SCHEMA``; ``schema``: the planner's schema, an already
     quoted identifier)."""
-    from planner.storage.postgres import stored_table
+    from planner.storage.postgres.privacy import stored_table
 
     sql = [fill(text, schema) for text in (_notify_fn(), _CLOCK_TABLE, _CLOCK_FN)]
     # ``confirmed`` reads the last ten minutes of a day's log on every change applied (2 ms

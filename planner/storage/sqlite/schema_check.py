@@ -5,7 +5,7 @@ carry triggers, views, changed defaults, CHECK constraints or expression indexes
 would run on every later write and survive a restore or ``db encrypt``. So its
 ``sqlite_master`` (type, name, table, SQL with whitespace, comments and keyword case
 normalised) must equal, entry for entry, the one the project's own migration steps make
-at its schema version (:mod:`planner.storage.schema_expected` builds it in memory, once).
+at its schema version (:mod:`planner.storage.sqlite.schema_expected` builds it in memory, once).
 Every file the app makes (fresh, migrated from any older version, encrypted, backed up,
 restored, imported, the demo) has exactly that schema.
 
@@ -23,7 +23,7 @@ from typing import TypeGuard
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
-from planner.storage.schema_expected import Entries, expected_entries
+from planner.storage.sqlite.schema_expected import Entries, expected_entries
 
 APP = "Mentorship Planner"
 META_TABLE = "planner_meta"

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from planner.storage import live_files
+from planner.storage.sqlite import live_files
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -34,7 +34,7 @@ def lock_exclusively(path: Path, key: str | None, *, again: str, cannot: str):
         conn = sqlite3.connect(str(path), timeout=2, isolation_level=None,
                                factory=live_files.tracked(sqlite3.Connection))
     else:
-        from planner.storage.encryption import connect
+        from planner.storage.sqlite.encryption import connect
 
         conn = connect(path, key, timeout=2)
     return hold_exclusively(conn, path, again=again, cannot=cannot)
@@ -99,7 +99,7 @@ def backup_to(source: sqlite3.Connection, dest: Path, key: str | None = None) ->
     if key is None:
         target = sqlite3.connect(tmp, factory=live_files.tracked(sqlite3.Connection))
     else:
-        from planner.storage.encryption import connect
+        from planner.storage.sqlite.encryption import connect
 
         target = connect(tmp, key)
     try:
@@ -143,7 +143,7 @@ def remove_stale_partials(db_path: Path) -> list[Path]:
 
 
 def _header(path: Path) -> bytes:
-    from planner.storage.encryption import read_header  # refuses a file still open here
+    from planner.storage.sqlite.encryption import read_header  # refuses a file still open here
 
     return read_header(path)
 
@@ -154,7 +154,7 @@ def backup_file(db_path: Path, dest: Path, key: str | None = None) -> Path:
         source = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True,
                                  factory=live_files.tracked(sqlite3.Connection))
     else:
-        from planner.storage.encryption import open_verified
+        from planner.storage.sqlite.encryption import open_verified
 
         source = open_verified(db_path, key, immutable=False)
     try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
-from planner.storage import encryption
+from planner.storage.sqlite import encryption
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
-from planner.storage import live_files
-from planner.storage.backup import SQLITE_HEADER, create_private_file, sqlite_uri
 from planner.storage.failures import Failure, classify
+from planner.storage.sqlite import live_files
+from planner.storage.sqlite.backup import SQLITE_HEADER, create_private_file, sqlite_uri
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def read_header(path: Path) -> bytes:
     """The first 16 bytes of a file this process holds no connection to.
 
     Closing a descriptor of a file drops the SQLite locks of every connection
-    of this process to it (see :mod:`planner.storage.live_files`), so a live
+    of this process to it (see :mod:`planner.storage.sqlite.live_files`), so a live
     database is never read here: :func:`file_state` asks its connection instead.
     """
     with live_files.guarded(path) as may_read:
@@ -495,7 +495,7 @@ def sidecars(path: Path) -> list[Path]:
 
 def _lock(path: Path, key: str | None):
     """A connection holding ``path`` exclusively, in rollback mode, WAL folded in."""
-    from planner.storage.backup import hold_exclusively
+    from planner.storage.sqlite.backup import hold_exclusively
 
     conn = connect(path, key, timeout=2)
     try:
@@ -718,7 +718,7 @@ class FileStatus:
 
 
 def status(path: Path) -> FileStatus:
-    from planner.storage.backup import list_backups
+    from planner.storage.sqlite.backup import list_backups
 
     path = Path(path)
     plain = encrypted = 0

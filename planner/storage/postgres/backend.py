@@ -1,0 +1,35 @@
+"""The backend of a team database: what differs on PostgreSQL (``storage.backend``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from planner.storage.backend import Backend
+
+#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
+RINGS_LOCK = int.from_bytes(b"MPRG", "big")
+
+
+class PostgresBackend(Backend):
+    kind = "postgresql"
+    team = True
+
+    @contextmanager
+    def move_lock(self, owner: str) -> Iterator[None]:
+        """A transaction-scoped advisory lock on the owner: the second move waits, then
+        reads the first one's result."""
+        with self.db.atomic():
+            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                (RINGS_LOCK, owner))
+            yield
+
+    def session_id(self) -> int | None:
+        conn = self.db._state.conn  # type: ignore[attr-defined]
+        try:
+            return conn.get_backend_pid() if conn is not None and not conn.closed else None
+        except Exception:
+            return None
+
+    def current_user(self) -> str:
+        return getattr(self.db, "planner_user", "")

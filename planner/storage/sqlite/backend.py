@@ -1,0 +1,54 @@
+"""The backend of a SQLite or SQLCipher file: what differs in a file (``storage.backend``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+import peewee
+
+from planner.domain.errors import DatabaseProblem
+from planner.storage.backend import Backend
+from planner.storage.failures import Failure, classify, storage_problem
+
+
+class SqliteBackend(Backend):
+    kind = "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        name = str(self.db.database)
+        if name in ("", ":memory:") or name.startswith("file::memory:"):
+            return None
+        return Path(name).absolute()
+
+    def write(self) -> AbstractContextManager:
+        """BEGIN IMMEDIATE: the write lock first, so a writer waits its turn instead of
+        failing when another commits meanwhile (a savepoint when already inside one)."""
+        if self.db.transaction_depth() == 0:
+            return self.db.atomic("IMMEDIATE")
+        return self.db.atomic()
+
+    @contextmanager
+    def move_lock(self, owner: str) -> Iterator[None]:
+        """The write lock (one writer per file) serialises every move."""
+        try:
+            with self.db.atomic("IMMEDIATE"):  # (a savepoint inside a transaction)
+                yield
+        except peewee.OperationalError as exc:  # BEGIN itself is not always translated
+            if classify(exc) is Failure.LOCKED:
+                raise DatabaseProblem(
+                    "the database is busy (another program is writing to it); nothing was "
+                    "changed, try again") from exc
+            problem = storage_problem(exc, str(self.db.database))
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def data_version(self) -> int | None:
+        return self.db.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
+class SqlCipherBackend(SqliteBackend):
+    kind = "sqlcipher"
