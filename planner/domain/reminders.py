@@ -86,6 +86,18 @@ def birthday_hint(upcoming: UpcomingBirthday) -> str:
 
 # ------------------------------------------------------------------ snoozes
 
+@dataclass(frozen=True)
+class Snooze:
+    """A person out of the user's focus list from ``at`` until ``until`` (kept as history;
+    ``cleared_at``: when it was ended early)."""
+
+    id: int
+    contact_id: int
+    at: datetime
+    until: datetime
+    cleared_at: datetime | None = None
+
+
 _DURATION = re.compile(r"(\d{1,3})\s*(d|day|days|w|week|weeks)", re.IGNORECASE)
 
 

@@ -12,7 +12,7 @@ from planner.domain.fields import clean_fields
 from planner.domain.formatting import is_whole_number
 from planner.domain.rings import Ring
 from planner.storage import contacts_repo as repo
-from planner.storage.models import ContactRow, db_proxy
+from planner.storage.models import db_proxy
 
 
 def now() -> datetime:
@@ -27,12 +27,12 @@ def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:
     own_cadence = data.pop("cadence_days", None) if repo.team() else None
     stamp = now()
     with db_proxy.atomic():
-        row = ContactRow.create(created_at=stamp, updated_at=stamp, **data)
+        contact_id = repo.insert_contact(data, stamp)
         if own_cadence is not None:
-            repo.set_own_cadence(row.id, own_cadence)
+            repo.set_own_cadence(contact_id, own_cadence)
         if ring is not None:
-            move_contact(row.id, ring)
-    return get_contact(row.id)
+            move_contact(contact_id, ring)
+    return get_contact(contact_id)
 
 
 def edit_contact(contact_id: int, *, expected_version: int | None = None,
@@ -49,15 +49,10 @@ def edit_contact(contact_id: int, *, expected_version: int | None = None,
         contact = require(contact_id)
         if "cadence_days" in data and repo.team():
             repo.set_own_cadence(contact_id, data.pop("cadence_days"))
-        if data:
-            query = ContactRow.update(updated_at=now(), version=ContactRow.version + 1, **data)
-            query = query.where(ContactRow.id == contact_id)
-            if expected_version is not None:
-                query = query.where(ContactRow.version == expected_version)
-            if not query.execute():
-                raise ConflictError(
-                    f"{contact.name} was changed by someone else meanwhile; your edit was not "
-                    "saved — the window now shows their version")
+        if data and not repo.update_contact(contact_id, data, now(), expected_version):
+            raise ConflictError(
+                f"{contact.name} was changed by someone else meanwhile; your edit was not "
+                "saved — the window now shows their version")
     return get_contact(contact_id)
 
 
@@ -74,22 +69,13 @@ def remove_contact(contact_id: int) -> list[dict]:
         if contact.ring is not None:
             history = move_contact(contact_id, None).history
         stamp = now()
-        (
-            ContactRow.update(deleted_at=stamp, updated_at=stamp, version=ContactRow.version + 1)
-            .where(ContactRow.id == contact_id)
-            .execute()
-        )
+        repo.set_deleted_at(contact_id, stamp, stamp)
     return history
 
 
 def restore_contact(contact_id: int) -> Contact:
     with db_proxy.atomic():
-        updated = (
-            ContactRow.update(deleted_at=None, updated_at=now(), version=ContactRow.version + 1)
-            .where(ContactRow.id == contact_id)
-            .execute()
-        )
-        if not updated:
+        if not repo.set_deleted_at(contact_id, None, now()):
             raise NotFound(f"no contact with id {contact_id}")
     return get_contact(contact_id)
 

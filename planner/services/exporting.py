@@ -154,23 +154,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
-
-from peewee import (
-    AutoField,
-    BlobField,
-    BooleanField,
-    CharField,
-    DatabaseError,
-    ForeignKeyField,
-    IntegerField,
-    IntegrityError,
-    Model,
-    TextField,
-)
+from typing import Any
 
 from planner import __version__
 from planner.domain.errors import InvalidInput
@@ -180,10 +166,20 @@ from planner.importers.user_file import read_user_file
 from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
 from planner.services.setting_rules import clean_setting
-from planner.storage import dump, migrations
+from planner.storage import dump, export_repo, migrations
 from planner.storage.atomic_file import write_private
-from planner.storage.failures import Failure, classify
-from planner.storage.fields import JSONField, UTCDateTimeField
+from planner.storage.export_repo import (
+    BLOB,
+    BOOL,
+    INT,
+    JSON,
+    TEXT,
+    TIME,
+    Column,
+    RowsRefused,
+    Table,
+)
+from planner.storage.failures import Failure
 from planner.storage.models import ContactRow, SettingRow, db_proxy
 
 DUMP_FORMAT = "mentorship-planner-dump"
@@ -211,7 +207,8 @@ def export_json() -> dict:
             if model is SettingRow:
                 out[section] = _export_settings()
                 continue
-            rows = [_export_row(model, row) for row in _select_all(model)]
+            columns = export_repo.columns(model)
+            rows = [_export_row(columns, row) for row in export_repo.all_rows(model)]
             if model is ContactRow:
                 for row in rows:
                     row["deleted"] = row["deleted_at"] is not None
@@ -267,28 +264,23 @@ def write_text(path: str | Path, text: str) -> Path:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _select_all(model: type[Model]):
-    fields = model._meta.sorted_fields
-    return model.select(*fields).order_by(model._meta.primary_key).tuples()
-
-
-def _export_row(model: type[Model], values: tuple) -> dict:
+def _export_row(columns: tuple[Column, ...], values: tuple) -> dict:
     row = {}
-    for field, value in zip(model._meta.sorted_fields, values, strict=True):
-        if isinstance(field, UTCDateTimeField):
+    for column, value in zip(columns, values, strict=True):
+        kind = column.kind
+        if kind == TIME:
             value = format_time(value)
-        elif isinstance(field, BlobField):
+        elif kind == BLOB:
             value = base64.b64encode(bytes(value)).decode("ascii")
-        elif isinstance(field, BooleanField):
+        elif kind == BOOL:
             value = bool(value)
-        row[field.column_name] = value
+        row[column.column] = value
     return row
 
 
 def _export_settings() -> dict:
     out = {}
-    rows = SettingRow.select(SettingRow.key, SettingRow.value).tuples()
-    for key, text in cast("Iterable[tuple[str, str]]", rows):
+    for key, text in export_repo.setting_texts():
         try:
             out[key] = json.loads(text)
         except ValueError:
@@ -385,17 +377,15 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
         if dry_run:
             return counts
         try:
-            SettingRow.delete().execute()
-            for section, model in dump.DATA_TABLES:
-                dump.bulk_insert(model, prepared[section])
-        except IntegrityError as exc:  # leaving the block rolls everything back
-            raise InvalidInput(
-                f"the export does not hang together ({_integrity_reason(exc)}); nothing was "
-                "imported"
-            ) from None
-        except DatabaseError as exc:  # a team database: rows of another planner user
-            if classify(exc) is not Failure.PERMISSION_DENIED:  # 42501, in any language
-                raise
+            export_repo.write_all([(model, prepared[section])
+                                   for section, model in dump.DATA_TABLES])
+        except RowsRefused as refused:  # leaving the block rolls everything back
+            if refused.integrity:
+                raise InvalidInput(
+                    f"the export does not hang together ({_integrity_reason(refused)}); "
+                    "nothing was imported"
+                ) from None
+            # a team database: rows of another planner user (PERMISSION_DENIED)
             raise InvalidInput(
                 "the export holds rings or private notes of other planner users, which only "
                 "they (or a database admin) can write; nothing was imported"
@@ -413,9 +403,9 @@ def describe_counts(counts: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
-def _integrity_reason(exc: IntegrityError) -> str:
-    text = str(exc)
-    failure = classify(exc)  # by SQLite's extended code / SQLSTATE 23503, 23505
+def _integrity_reason(refused: RowsRefused) -> str:
+    text = str(refused)
+    failure = refused.failure  # by SQLite's extended code / SQLSTATE 23503, 23505
     if failure is Failure.FOREIGN_KEY:
         return "a row refers to a person who is not in it"
     if failure is Failure.DUPLICATE:
@@ -423,7 +413,7 @@ def _integrity_reason(exc: IntegrityError) -> str:
     return text
 
 
-def _prepare_section(section: str, model: type[Model], value: Any) -> list[dict]:
+def _prepare_section(section: str, model: Table, value: Any) -> list[dict]:
     if model is SettingRow:
         if value is None:
             return []
@@ -441,21 +431,21 @@ def _prepare_section(section: str, model: type[Model], value: Any) -> list[dict]
     return rows
 
 
-def _prepare_row(section: str, model: type[Model], item: Any, index: int) -> dict:
+def _prepare_row(section: str, model: Table, item: Any, index: int) -> dict:
     where = f"{section}[{index}]"
     if not isinstance(item, dict):
         raise InvalidInput(f"{where}: expected an object")
-    fields = model._meta.sorted_fields
-    known = {f.column_name for f in fields} | ({"deleted"} if model is ContactRow else set())
+    columns = export_repo.columns(model)
+    known = {c.column for c in columns} | ({"deleted"} if model is ContactRow else set())
     unknown = sorted(set(item) - known)
     if unknown:
         raise InvalidInput(f"{where}: unknown field(s) {dump_rules.shown(', '.join(unknown))}")
     row: dict[str, Any] = {}
-    for field in fields:
-        name = field.column_name
+    for column in columns:
+        name = column.column
         if name not in item:
             raise InvalidInput(f"{where}: missing field {name!r}")
-        row[field.name] = _value(field, item[name], f"{where}.{name}", section)
+        row[column.name] = _value(column, item[name], f"{where}.{name}", section)
     if model is ContactRow:
         _check_contact(row, where)
     for name in ("ring", "from_ring", "to_ring"):
@@ -500,18 +490,19 @@ def _prepare_setting(key: str, value: Any) -> dict:
     return {"key": key, "value": json.dumps(cleaned)}
 
 
-def _value(field, value: Any, where: str, section: str = "") -> Any:
+def _value(column: Column, value: Any, where: str, section: str = "") -> Any:
+    kind = column.kind
     if value is None:
-        if field.null:
+        if column.null:
             return None
         raise InvalidInput(f"{where}: must not be null")
-    if isinstance(field, UTCDateTimeField):
+    if kind == TIME:
         try:
             return parse_time(value, where)
         except (OverflowError, ValueError):  # e.g. year 1 at +14:00 is before year 1 in UTC
             raise InvalidInput(f"{where}: {value!r} is out of the range of times") from None
-    if isinstance(field, JSONField):
-        empty = field._empty()
+    if kind == JSON:
+        empty = column.empty
         if not isinstance(value, type(empty)):
             raise InvalidInput(f"{where}: expected a {'list' if empty == [] else 'map'}")
         items = value if isinstance(value, list) else list(value.values())
@@ -519,23 +510,23 @@ def _value(field, value: Any, where: str, section: str = "") -> Any:
             raise InvalidInput(f"{where}: expected text items")
         dump_rules.check_items([*items, *(value if isinstance(value, dict) else [])], where)
         return value
-    if isinstance(field, BooleanField):
+    if kind == BOOL:
         if not isinstance(value, bool):
             raise InvalidInput(f"{where}: expected true or false")
         return value
-    if isinstance(field, BlobField):
+    if kind == BLOB:
         if not isinstance(value, str):
             raise InvalidInput(f"{where}: expected base64 text")
         return dump_rules.check_photo(value, where)
-    if isinstance(field, AutoField | IntegerField | ForeignKeyField):
+    if kind == INT:
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(f"{where}: expected a whole number")
-        return dump_rules.check_int(field.column_name, value, where)
-    if isinstance(field, CharField | TextField):
+        return dump_rules.check_int(column.column, value, where)
+    if kind == TEXT:
         if not isinstance(value, str):
             raise InvalidInput(f"{where}: expected text")
-        return dump_rules.check_text(section, field.column_name, value, where)
-    raise TypeError(f"no dump rule for {field!r}")  # a new column type: extend this
+        return dump_rules.check_text(section, column.column, value, where)
+    raise TypeError(f"no dump rule for {column.field!r}")  # a new column type: extend this
 
 
 def _check_contact(row: dict, where: str) -> None:

@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
-
-from peewee import chunked
 
 from planner.domain.errors import InvalidInput, NotFound
-from planner.storage.models import ContactPhotoRow, ContactRow, db_proxy
+from planner.storage import photos_repo as repo
+from planner.storage.models import db_proxy
 
 
 def make_thumbnail(data: bytes) -> bytes:
@@ -35,10 +33,9 @@ def set_photo(contact_id: int, data: bytes) -> bytes:
     """Give the person this picture (as a thumbnail, replacing any); returns what is stored."""
     small = make_thumbnail(data)
     with db_proxy.atomic():
-        if not ContactRow.select().where(ContactRow.id == contact_id,
-                                         ContactRow.deleted_at.is_null()).exists():
+        if not repo.person_living(contact_id):
             raise NotFound(f"no person #{contact_id}")
-        _upsert(contact_id, small, datetime.now(UTC), replace=True)
+        repo.upsert(contact_id, small, datetime.now(UTC), replace=True)
     return small
 
 
@@ -53,30 +50,16 @@ def set_photo_from_file(contact_id: int, path: str | Path) -> bytes:
 def clear_photo(contact_id: int) -> bool:
     """Remove the person's picture (initials are shown again); True if there was one."""
     with db_proxy.atomic():
-        return ContactPhotoRow.delete().where(ContactPhotoRow.contact == contact_id).execute() > 0
+        return repo.delete_photo(contact_id) > 0
 
 
 def get_photo(contact_id: int) -> bytes | None:
-    row = (ContactPhotoRow.select(ContactPhotoRow.photo)
-           .where(ContactPhotoRow.contact == contact_id).tuples().first())
-    return bytes(row[0]) if row else None
-
-
-def _pairs(query) -> Iterable[tuple[int, bytes | memoryview]]:
-    """The (contact id, photo) rows of a ``.tuples()`` query (typed as its model)."""
-    return cast("Iterable[tuple[int, bytes | memoryview]]", query)
+    return repo.photo_of(contact_id)
 
 
 def photos_of(contact_ids: Iterable[int] | None = None) -> dict[int, bytes]:
     """id → thumbnail for these people (every person with a photo when None)."""
-    query = ContactPhotoRow.select(ContactPhotoRow.contact, ContactPhotoRow.photo)
-    if contact_ids is None:
-        return {cid: bytes(photo) for cid, photo in _pairs(query.tuples())}
-    out: dict[int, bytes] = {}
-    for ids in chunked(sorted(set(contact_ids)), 500):
-        found = query.where(ContactPhotoRow.contact.in_(ids)).tuples()
-        out.update((cid, bytes(photo)) for cid, photo in _pairs(found))
-    return out
+    return repo.photos_of(contact_ids)
 
 
 def store_photos(photos: dict[int, bytes], stamp: datetime) -> int:
@@ -86,18 +69,6 @@ def store_photos(photos: dict[int, bytes], stamp: datetime) -> int:
     stored = 0
     for contact_id, data in photos.items():
         if contact_id not in have:
-            _upsert(contact_id, data, stamp, replace=False)
+            repo.upsert(contact_id, data, stamp, replace=False)
             stored += 1
     return stored
-
-
-def _upsert(contact_id: int, data: bytes, stamp: datetime, *, replace: bool) -> None:
-    query = ContactPhotoRow.insert(contact=contact_id, photo=data, updated_at=stamp)
-    if replace:
-        query = query.on_conflict(
-            conflict_target=[ContactPhotoRow.contact],
-            update={ContactPhotoRow.photo: data, ContactPhotoRow.updated_at: stamp},
-        )
-    else:
-        query = query.on_conflict_ignore()
-    query.execute()

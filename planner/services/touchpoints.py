@@ -11,9 +11,11 @@ from planner.domain.errors import ConflictError, InvalidInput, NotFound, Planner
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.timeline import EntryType, Note, TimelineEntry, Touchpoint
 from planner.services.contacts import now
+from planner.storage import touchpoints_repo as repo
 from planner.storage.contacts_repo import who
 from planner.storage.fields import to_utc
-from planner.storage.models import ContactRow, NoteRow, TouchpointRow, db_proxy
+from planner.storage.models import db_proxy
+from planner.storage.touchpoints_repo import NOTE, TOUCHPOINT
 
 if TYPE_CHECKING:  # read_page is imported when a timeline is read (planner log needs none)
     from planner.storage import timeline_repo
@@ -27,17 +29,6 @@ def _minutes(value: int | None) -> int | None:
     if not isinstance(value, int) or value < 0 or value > MAX_MINUTES:
         raise InvalidInput(f"minutes must be 0 to {MAX_MINUTES}, not {value}")
     return value
-
-
-def _touchpoint(row: TouchpointRow) -> Touchpoint:
-    cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
-    return Touchpoint(row.id, cid, row.kind, row.at, row.minutes, row.note, row.author,
-                      row.version)
-
-
-def _note(row: NoteRow) -> Note:
-    cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
-    return Note(row.id, cid, row.at, row.text, row.author, row.shared, row.version)
 
 
 def log_touchpoint(
@@ -54,17 +45,10 @@ def log_touchpoint(
     stamp = now()
     with db_proxy.atomic():
         _require_living(contact_id)
-        row = TouchpointRow.create(
-            contact=contact_id,
-            kind=kind.value,
-            at=at or stamp,
-            minutes=mins,
-            note=text,
-            author=who(),  # what the team database's trigger fills in, known here too
-            created_at=stamp,
-            updated_at=stamp,
-        )
-    return _touchpoint(row)
+        # author: what the team database's trigger fills in, known here too
+        written = repo.add_touchpoint(contact_id, kind.value, at or stamp, mins, text, who(),
+                                      stamp)
+    return written
 
 
 def add_note(contact_id: int, text: str, *, at: datetime | None = None,
@@ -76,19 +60,14 @@ def add_note(contact_id: int, text: str, *, at: datetime | None = None,
     stamp = now()
     with db_proxy.atomic():
         _require_living(contact_id)
-        row = NoteRow.create(
-            contact=contact_id, at=at or stamp, text=body, created_at=stamp, updated_at=stamp,
-            shared=shared, author=who(),
-        )
-    return _note(row)
+        written = repo.add_note(contact_id, at or stamp, body, shared, who(), stamp)
+    return written
 
 
 def _require_living(contact_id: int) -> None:
     """NotFound unless the person exists and is not in the trash (one indexed lookup,
     not the whole person with their last touch)."""
-    found = (ContactRow.select(ContactRow.id)
-             .where(ContactRow.id == contact_id, ContactRow.deleted_at.is_null()).scalar())
-    if found is None:
+    if not repo.person_living(contact_id):
         raise NotFound(f"no contact with id {contact_id}")  # as get_contact says it
 
 
@@ -112,17 +91,17 @@ def note_entry(note: Note, contact: str) -> TimelineEntry:
 
 
 def get_touchpoint(touchpoint_id: int) -> Touchpoint:
-    row = TouchpointRow.get_or_none(TouchpointRow.id == touchpoint_id)
-    if row is None:
+    found = repo.touchpoint(touchpoint_id)
+    if found is None:
         raise NotFound(f"no touchpoint with id {touchpoint_id}")
-    return _touchpoint(row)
+    return found
 
 
 def get_note(note_id: int) -> Note:
-    row = NoteRow.get_or_none(NoteRow.id == note_id)
-    if row is None:
+    found = repo.note(note_id)
+    if found is None:
         raise NotFound(f"no note with id {note_id}")
-    return _note(row)
+    return found
 
 
 def _label(kind: str) -> str:
@@ -133,44 +112,39 @@ def _label(kind: str) -> str:
     return label if label.isupper() else label.lower()
 
 
-def _what(row: TouchpointRow | NoteRow) -> str:
+def _what(row: Touchpoint | Note) -> str:
     """How a message names a row: "coffee with Ada Lovelace", "note about Ada Lovelace"."""
-    cid = row.contact_id  # type: ignore[union-attr]  # peewee's FK id
-    person = ContactRow.select(ContactRow.name).where(ContactRow.id == cid).scalar()
-    if isinstance(row, TouchpointRow):
+    person = repo.contact_name(row.contact_id)
+    if isinstance(row, Touchpoint):
         return f"{_label(row.kind)} with {person}"
     return f"note about {person}"
 
 
-def _refusal(model, row_id: int, expected_version: int | None, not_author: str,
+def _refusal(table: str, row_id: int, expected_version: int | None, not_author: str,
              outcome: str = "your edit was not saved") -> PlannerError:
     """Why an UPDATE/DELETE of one row touched nothing: it is gone, someone else changed
     it first (its version moved on), or row-level security kept it to its author."""
-    row = model.get_or_none(model.id == row_id)
+    row = repo.find(table, row_id)
     if row is None:
-        return NotFound(f"no {model._meta.table_name} with id {row_id}")
+        return NotFound(f"no {table} with id {row_id}")
     if expected_version is not None and row.version != expected_version:
         return ConflictError(f"this {_what(row)} was changed by someone else meanwhile; "
                              f"{outcome} — the timeline now shows theirs")
     return PlannerError(not_author)
 
 
-def _update(model, row_id: int, expected_version: int | None, changes: dict,
+def _update(table: str, row_id: int, expected_version: int | None, changes: dict,
             not_author: str) -> None:
     """One UPDATE … WHERE id = ? [AND version = ?]: atomic, whoever else is writing."""
-    query = model.update(updated_at=now(), version=model.version + 1, **changes).where(
-        model.id == row_id)
-    if expected_version is not None:
-        query = query.where(model.version == expected_version)
-    if not query.execute():
-        raise _refusal(model, row_id, expected_version, not_author)
+    if not repo.update(table, row_id, expected_version, now(), changes):
+        raise _refusal(table, row_id, expected_version, not_author)
 
 
-def _check_version(model, row_id: int, expected_version: int | None) -> None:
+def _check_version(table: str, row_id: int, expected_version: int | None) -> None:
     """Nothing to change: still refuse if the caller's copy is out of date."""
-    row = model.get_or_none(model.id == row_id)
+    row = repo.find(table, row_id)
     if row is not None and expected_version not in (None, row.version):
-        raise _refusal(model, row_id, expected_version, "")
+        raise _refusal(table, row_id, expected_version, "")
 
 
 def edit_touchpoint(
@@ -191,10 +165,10 @@ def edit_touchpoint(
     with db_proxy.atomic():
         get_touchpoint(touchpoint_id)
         if changes:
-            _update(TouchpointRow, touchpoint_id, expected_version, changes,
+            _update(TOUCHPOINT, touchpoint_id, expected_version, changes,
                     "only its author can change this touchpoint")
         else:
-            _check_version(TouchpointRow, touchpoint_id, expected_version)
+            _check_version(TOUCHPOINT, touchpoint_id, expected_version)
     return get_touchpoint(touchpoint_id)
 
 
@@ -210,10 +184,10 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
     with db_proxy.atomic():
         get_note(note_id)
         if changes:
-            _update(NoteRow, note_id, expected_version, changes,
+            _update(NOTE, note_id, expected_version, changes,
                     "only its author can edit this note")
         else:
-            _check_version(NoteRow, note_id, expected_version)
+            _check_version(NOTE, note_id, expected_version)
     return get_note(note_id)
 
 
@@ -224,44 +198,40 @@ def set_note_shared(note_id: int, shared: bool, expected_version: int | None = N
                   else "only its author can make this note private")
     with db_proxy.atomic():
         get_note(note_id)  # someone else's private note: not even seen (NotFound)
-        _update(NoteRow, note_id, expected_version, {"shared": bool(shared)}, not_author)
+        _update(NOTE, note_id, expected_version, {"shared": bool(shared)}, not_author)
     return get_note(note_id)
 
 
-def _delete(model, row_id: int, expected_version: int | None, not_author: str) -> dict:
+def _delete(table: str, row_id: int, expected_version: int | None, not_author: str) -> dict:
     """Delete one row and return all of it, so an undo can put it back with the same id."""
     with db_proxy.atomic():
-        row = model.get_or_none(model.id == row_id)
-        if row is None:
-            raise NotFound(f"no {model._meta.table_name} with id {row_id}")
-        data = row.__data__.copy()
-        query = model.delete().where(model.id == row_id)
-        if expected_version is not None:
-            query = query.where(model.version == expected_version)
-        if not query.execute():
-            raise _refusal(model, row_id, expected_version, not_author, "nothing was deleted")
+        data = repo.row_data(table, row_id)
+        if data is None:
+            raise NotFound(f"no {table} with id {row_id}")
+        if not repo.delete(table, row_id, expected_version):
+            raise _refusal(table, row_id, expected_version, not_author, "nothing was deleted")
     return data
 
 
 def delete_touchpoint(touchpoint_id: int, expected_version: int | None = None) -> dict:
     """Delete and return the full row, so an undo can put it back with the same id."""
-    return _delete(TouchpointRow, touchpoint_id, expected_version,
+    return _delete(TOUCHPOINT, touchpoint_id, expected_version,
                    "only its author can delete this touchpoint")
 
 
 def delete_note(note_id: int, expected_version: int | None = None) -> dict:
-    return _delete(NoteRow, note_id, expected_version, "only its author can delete this note")
+    return _delete(NOTE, note_id, expected_version, "only its author can delete this note")
 
 
 def restore_touchpoint(data: dict) -> Touchpoint:
     with db_proxy.atomic():
-        TouchpointRow.insert(**data).execute()
+        repo.insert(TOUCHPOINT, data)
     return get_touchpoint(data["id"])
 
 
 def restore_note(data: dict) -> Note:
     with db_proxy.atomic():
-        NoteRow.insert(**data).execute()
+        repo.insert(NOTE, data)
     return get_note(data["id"])
 
 

@@ -245,6 +245,33 @@ def load_contact(contact_id: int, include_deleted: bool = False) -> Contact | No
     return found[0] if found else None
 
 
+def insert_contact(values: dict, stamp: datetime) -> int:
+    """A new person with these (checked) fields, made and changed at ``stamp``; their id."""
+    return ContactRow.create(created_at=stamp, updated_at=stamp, **values).id
+
+
+def update_contact(contact_id: int, values: dict, stamp: datetime,
+                   expected_version: int | None = None) -> int:
+    """One UPDATE of the person's fields (their version moves on) — only if their version
+    is still ``expected_version`` when given; how many rows it changed (0 or 1)."""
+    query = ContactRow.update(updated_at=stamp, version=ContactRow.version + 1, **values)
+    query = query.where(ContactRow.id == contact_id)
+    if expected_version is not None:
+        query = query.where(ContactRow.version == expected_version)
+    return query.execute()
+
+
+def set_deleted_at(contact_id: int, deleted_at: datetime | None, stamp: datetime) -> int:
+    """Move the person to the trash at ``deleted_at`` (None: back out of it), changed at
+    ``stamp``; how many rows it changed (0: no such person)."""
+    return (
+        ContactRow.update(deleted_at=deleted_at, updated_at=stamp,
+                          version=ContactRow.version + 1)
+        .where(ContactRow.id == contact_id)
+        .execute()
+    )
+
+
 def _like_escaped(text: str) -> str:
     """``text`` matched literally by LIKE ... ESCAPE '\\' (its % and _ are not wildcards)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
