@@ -105,8 +105,8 @@ def _private_settings() -> None:
     settings.sync()
 
 
-@pytest.fixture
-def window(qtbot, db_path, people):
+def _shown_window(qtbot, db_path):
+    """The real window on ``db_path`` (not watching), shown at 1280×820, own settings."""
     from planner.app import build_main_window
 
     _private_settings()
@@ -115,6 +115,12 @@ def window(qtbot, db_path, people):
     win.resize(1280, 820)
     win.show()
     qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, db_path, people):
+    win = _shown_window(qtbot, db_path)
     win.view.fit()
     win.resets = []
     win.document.reset.connect(lambda: win.resets.append(True))
@@ -658,7 +664,6 @@ def _show_this_week_page(qtbot, window) -> None:
 def test_an_empty_week_says_why_and_there_is_nothing_to_review(qtbot, db_path):
     """Nobody on the rings, then everyone on track: the list's place says which, and
     "Start review" is off; someone falling due brings the list (and the review) back."""
-    from planner.app import build_main_window
     from planner.services import contacts, touchpoints
     from planner.storage.database import open_database
 
@@ -666,12 +671,7 @@ def test_an_empty_week_says_why_and_there_is_nothing_to_review(qtbot, db_path):
     ada = contacts.add_contact("Ada Lovelace").id
     touchpoints.log_touchpoint(ada, "coffee", at=datetime.now(UTC) - timedelta(days=40))
     opened.close()
-    _private_settings()
-    window = build_main_window(str(db_path), watch=False)
-    qtbot.addWidget(window)
-    window.resize(1280, 820)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _shown_window(qtbot, db_path)
     _show_this_week_page(qtbot, window)
     panel = window.focus
 
