@@ -19,6 +19,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -27,10 +28,12 @@ from planner.document.session import DatabaseSession
 from planner.domain.contact import Contact
 from planner.domain.errors import NotFound, PlannerError
 from planner.domain.rings import RING_ORDER, MovePlan, Ring, plan_move, plan_step
-from planner.domain.timeline import TimelineEntry
 from planner.services import contacts as contact_svc
 from planner.services import settings as settings_svc
 from planner.storage.database import OpenDatabase
+
+if TYPE_CHECKING:  # (the timeline's code is imported when a timeline is first shown)
+    from planner.domain.timeline import TimelineEntry
 
 log = logging.getLogger(__name__)
 

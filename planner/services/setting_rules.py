@@ -21,13 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from planner.domain import advocacy as adv
 from planner.domain.contact import clean_cadence
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import DEFAULT_CADENCE_DAYS, DEFAULT_CAPACITY, Ring, validate_capacities
 from planner.services.setting_warnings import set_warning_handler, warn_once  # noqa: F401  (re-exported)
-from planner.storage import advocacy_repo as repo
-from planner.storage.settings_repo import raw_setting, set_setting
+from planner.storage.settings_repo import (
+    FATIGUE_LIMIT_KEY,
+    TARGET_SHARE_KEY,
+    TIME_SHARE_KEY,
+    raw_setting,
+    set_setting,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +88,25 @@ def _fraction(ring: Ring, share: Any) -> float:
     return share
 
 
+def _advocacy():
+    """The advocacy rules (planner.domain.advocacy), imported when an advocacy setting is
+    first read or written: reading the other settings — the window's first frame — does
+    not need the ledger's code (issue 23)."""
+    from planner.domain import advocacy
+
+    return advocacy
+
+
 def _time_share(value: Any) -> dict[str, float]:
     shares = _ring_map(value, _fraction, "share of time")
-    adv.clean_time_share(shares)  # adds up to something
+    _advocacy().clean_time_share(shares)  # adds up to something
     return shares
 
 
 def _share(value: Any) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isinf(value):
         raise InvalidInput(f"the advocate target must be a share like 0.1, not {value!r}")
-    return adv.clean_share(value)
+    return _advocacy().clean_share(value)
 
 
 def _own_addresses(value: Any) -> dict[str, list[str]]:
@@ -115,10 +128,11 @@ RULES: dict[str, Rule] = {
                   lambda v: _ring_map(v, _cadence, "days")),
     BACKUP_KEEP: Rule(lambda: DEFAULT_KEEP,
                       lambda v: _whole(v, 1, MAX_KEEP, "the number of backups to keep")),
-    repo.TARGET_SHARE_KEY: Rule(lambda: adv.DEFAULT_TARGET_SHARE, _share),
-    repo.FATIGUE_LIMIT_KEY: Rule(lambda: adv.DEFAULT_FATIGUE_LIMIT, adv.clean_limit),
-    repo.TIME_SHARE_KEY: Rule(lambda: {r.value: s for r, s in adv.DEFAULT_TIME_SHARE.items()},
-                              _time_share),
+    TARGET_SHARE_KEY: Rule(lambda: _advocacy().DEFAULT_TARGET_SHARE, _share),
+    FATIGUE_LIMIT_KEY: Rule(lambda: _advocacy().DEFAULT_FATIGUE_LIMIT,
+                            lambda v: _advocacy().clean_limit(v)),
+    TIME_SHARE_KEY: Rule(lambda: {r.value: s for r, s in _advocacy().DEFAULT_TIME_SHARE.items()},
+                         _time_share),
     CAPTURE_OWN_ADDRESSES: Rule(dict, _own_addresses),
 }
 

@@ -34,6 +34,11 @@ from planner.storage.models import (
     WinRow,
 )
 
+# the ledger's settings keys, kept in settings_repo (reading settings needs none of this)
+from planner.storage.settings_repo import FATIGUE_LIMIT_KEY as FATIGUE_LIMIT_KEY
+from planner.storage.settings_repo import TARGET_SHARE_KEY as TARGET_SHARE_KEY
+from planner.storage.settings_repo import TIME_SHARE_KEY as TIME_SHARE_KEY
+
 # ------------------------------------------------------------------ rows → domain
 
 
@@ -311,9 +316,3 @@ def touches_since(since: datetime, owner: str = OWNER) -> list[tuple[datetime, s
 def network_size() -> int:
     return ContactRow.select().where(ContactRow.deleted_at.is_null()).count()
 
-
-# ------------------------------------------------------------------ settings keys
-
-TARGET_SHARE_KEY = "advocate_target_share"
-FATIGUE_LIMIT_KEY = "ask_fatigue_limit"
-TIME_SHARE_KEY = "ring_time_share"

@@ -15,6 +15,11 @@ from planner.storage.models import SettingRow
 
 log = logging.getLogger(__name__)
 
+# the advocacy ledger's settings (issue 12)
+TARGET_SHARE_KEY = "advocate_target_share"
+FATIGUE_LIMIT_KEY = "ask_fatigue_limit"
+TIME_SHARE_KEY = "ring_time_share"
+
 
 def _decode(key: str, text: str, default: Any) -> Any:
     try:
