@@ -407,7 +407,7 @@ def _is_encrypted(database: str | None) -> bool:
     """planner.ui.security.passphrase_dialog.is_encrypted_database, without importing the
     dialog's code for the plain files nearly everyone has (issue 23): the file's first
     bytes only."""
-    from planner.storage.sqlite.encryption import file_state
+    from planner.storage.sqlite.file_state import file_state
     from planner.storage.target import resolve_target
 
     target = resolve_target(database)

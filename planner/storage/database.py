@@ -17,13 +17,14 @@ from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
 from planner.storage.failures import BUSY_SECONDS as BUSY_TIMEOUT_S  # a writer waits this
 from planner.storage.models import db_proxy
-from planner.storage.sqlite import encryption, leftovers, live_files
+from planner.storage.sqlite import leftovers, live_files
 from planner.storage.sqlite.backup import (
     backup_file,
     backup_name,
     create_private_file,
     sqlite_uri,
 )
+from planner.storage.sqlite.file_state import file_state
 from planner.storage.target import DatabaseTarget, resolve_target
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
     Reads without writing; refuses anything that is not ours, leaving it untouched.
     ``key`` reads an encrypted (SQLCipher) file.
     """
-    state = encryption.file_state(path)  # a live file is asked, never read
+    state = file_state(path)  # a live file is asked, never read
     if state in ("missing", "empty"):
         return None
     if state == "folder":
@@ -116,6 +117,8 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
             # immutable, which leaves no -wal/-shm beside a file that may not be ours.
             params["immutable"] = "1"
         if key is not None:
+            from planner.storage.sqlite import encryption  # (an encrypted file only)
+
             conn = encryption.open_verified(path, key)
         else:
             conn = sqlite3.connect(sqlite_uri(path, **params), uri=True,
@@ -221,6 +224,7 @@ def connect_sqlcipher(path: Path, key: str, *, read_only: bool = False) -> Sqlit
     from sqlcipher3 import dbapi2
 
     from planner.storage.failures import sqlcipher_database_class
+    from planner.storage.sqlite import encryption
 
     SqlCipherDatabase = sqlcipher_database_class()  # full disk → DatabaseProblem
     return SqlCipherDatabase(
@@ -277,7 +281,7 @@ def open_database(
     if not read_only:
         leftovers.clean(path)  # finish or undo an interrupted encryption, restore or backup
     cipher_key = None
-    if encryption.file_state(path) == "encrypted":
+    if file_state(path) == "encrypted":
         from planner.storage.sqlite.unlock import unlock
 
         cipher_key, existing = unlock(path, key, passphrase, ask_passphrase, use_keyring,

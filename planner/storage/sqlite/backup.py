@@ -143,7 +143,7 @@ def remove_stale_partials(db_path: Path) -> list[Path]:
 
 
 def _header(path: Path) -> bytes:
-    from planner.storage.sqlite.encryption import read_header  # refuses a file still open here
+    from planner.storage.sqlite.file_state import read_header  # refuses a file still open here
 
     return read_header(path)
 

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage.failures import Failure, classify
-from planner.storage.sqlite import encryption, live_files
+from planner.storage.sqlite import live_files
 from planner.storage.sqlite.backup import backups_folder, list_backups, sqlite_uri
+from planner.storage.sqlite.file_state import CONVERTING, REPLACED, file_state
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +87,13 @@ def clean(path: Path) -> list[Path]:
     if live_files.is_live(path) or path.is_dir():
         return []  # this process has it open: its own work is not "interrupted"
     pending = interrupted_files(path)
-    converting = [Path(f"{path}{encryption.CONVERTING}"), Path(f"{path}{encryption.REPLACED}")]
+    converting = [Path(f"{path}{CONVERTING}"), Path(f"{path}{REPLACED}")]
     if not pending and not any(p.exists() for p in converting):
         return []
     if _in_use_elsewhere(path):
         return []  # another program is converting or restoring it right now
+    from planner.storage.sqlite import encryption  # (only when there is work to finish)
+
     removed = encryption.cleanup_leftovers(path)
     for leftover in pending:
         leftover.unlink(missing_ok=True)
@@ -103,9 +106,11 @@ def clean(path: Path) -> list[Path]:
 
 def finish_backup_encryption(path: Path, key: str) -> int:
     """Encrypt (with ``key``) the backups of the encrypted ``path`` still left plain."""
+    from planner.storage.sqlite import encryption
+
     done = 0
     for backup in list_backups(path):
-        if encryption.file_state(backup) != "plain":
+        if file_state(backup) != "plain":
             continue
         try:
             encryption.encrypt(backup, key)
