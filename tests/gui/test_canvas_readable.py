@@ -26,7 +26,8 @@ def people(db_path):
 
 
 def label_of(node) -> str:
-    return node._label.text() if node._label.isVisible() else ""
+    label = node._label  # made when first shown
+    return label.text() if label is not None and label.isVisible() else ""
 
 
 def test_names_under_inner_and_middle_nodes_initials_on_the_outer(qtbot, db_path, people):
@@ -76,6 +77,24 @@ def test_the_hover_card_says_ring_status_last_touch_and_next_due(qtbot, db_path,
     viewport = window.view.viewport()
     QTest.mouseMove(viewport, window.view.mapFromScene(node.pos()))
     qtbot.waitUntil(lambda: label_of(node) == "Mark Williams")
+
+
+def test_an_outer_name_made_on_hover_is_the_current_one(qtbot, db_path, people):
+    """An outer node's name is measured only when first shown (issue 23): a rename
+    before that, and a move to the middle ring after it, show what is true now."""
+    window = open_window(qtbot, db_path)
+    editing = window.document.editing
+    person = people["Mark Williams"]
+    assert editing.edit_contact(person, {"name": "Marcus Webb"})
+    node = window.scene.nodes[person]
+    assert label_of(node) == ""  # not hovered: no name under an outer node
+    QTest.mouseMove(window.view.viewport(), QPoint(2, 2))  # (from wherever it was)
+    QTest.mouseMove(window.view.viewport(), window.view.mapFromScene(node.pos()))
+    qtbot.waitUntil(lambda: label_of(node) == "Marcus Webb")
+    QTest.mouseMove(window.view.viewport(), QPoint(2, 2))
+    qtbot.waitUntil(lambda: label_of(node) == "")
+    assert editing.move(person, Ring.MIDDLE)  # the middle ring: the first name, always
+    qtbot.waitUntil(lambda: label_of(window.scene.nodes[person]) == "Marcus")
 
 
 def _wheel(view, at: QPoint, notches: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:

@@ -128,8 +128,10 @@ class NodeItem(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
-        self._label = NameLabel(self)
-        self._label.setVisible(False)
+        # the name under the node: made when first shown (most outer nodes are named only
+        # while hovered: measuring 72 names would delay the first frame, issue 23)
+        self._label: NameLabel | None = None
+        self._label_text = ""
         self._names_shown = False
         self._always_named = False  # inner and middle nodes: their name is always under them
         self.set_contact(contact)
@@ -174,10 +176,25 @@ class NodeItem(QGraphicsObject):
         self._initials = contact.initials
         # the middle ring is crowded: first names; the inner ring and hover: full names
         first = contact.name.split()[0] if contact.name.split() else contact.name
-        self._label.set_text(first if ring is Ring.MIDDLE else contact.name)
-        self._label.setPos(0, self.radius + HALO + 1)
+        self._label_text = first if ring is Ring.MIDDLE else contact.name
+        if self._label is not None:
+            self._place_label(self._label)
         self.update()
         return True
+
+    def _place_label(self, label: NameLabel) -> None:
+        if label.text() != self._label_text:
+            label.set_text(self._label_text)
+        label.setPos(0, self.radius + HALO + 1)
+
+    def _show_label(self, on: bool) -> None:
+        label = self._label
+        if label is None:
+            if not on:
+                return
+            label = self._label = NameLabel(self)
+            self._place_label(label)
+        label.setVisible(on)
 
     def set_status(self, color: str, text: str, due: datetime | None = None) -> None:
         """The halo's colour; the status words and when they are next due (``due``) in
@@ -213,7 +230,7 @@ class NodeItem(QGraphicsObject):
     def name_always(self, on: bool) -> None:
         """The name under the node at every zoom (inner and middle rings)."""
         self._always_named = on
-        self._label.setVisible(on or self._names_shown)
+        self._show_label(on or self._names_shown)
 
     def _tooltip(self, contact: Contact) -> str:
         """The hover card: name, ring and status, last touch, next due."""
@@ -312,14 +329,14 @@ class NodeItem(QGraphicsObject):
     def show_name(self, always: bool) -> None:
         """Names are drawn at a readable zoom; otherwise only while hovered."""
         self._names_shown = always
-        self._label.setVisible(always or self._always_named)
+        self._show_label(always or self._always_named)
 
     def hoverEnterEvent(self, event) -> None:
         self.setZValue(5)
-        self._label.setVisible(True)
+        self._show_label(True)
         super().hoverEnterEvent(event)
 
     def hoverLeaveEvent(self, event) -> None:
         self.setZValue(0)
-        self._label.setVisible(self._names_shown or self._always_named)
+        self._show_label(self._names_shown or self._always_named)
         super().hoverLeaveEvent(event)
