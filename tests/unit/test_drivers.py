@@ -1,0 +1,66 @@
+"""peewee imported without its server drivers and with its late-used standard modules
+deferred (planner.storage.drivers, issue 23): in a fresh interpreter, as a command or
+the window imports it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+_CHECK = r"""
+import json, sys, threading
+from planner.storage.drivers import import_peewee_without_drivers
+
+import_peewee_without_drivers()
+import peewee
+
+before = [n for n in ("socket", "uuid", "calendar", "psycopg2") if n in sys.modules]
+db = peewee.SqliteDatabase("things.db", timeout=30, check_same_thread=False)
+
+class Thing(peewee.Model):
+    key = peewee.UUIDField(null=True)
+    class Meta:
+        database = db
+
+db.create_tables([Thing])
+errors = []
+start = threading.Barrier(8)
+
+def work():
+    try:
+        start.wait()
+        with db.atomic():
+            with db.atomic():  # a savepoint: peewee names it with uuid, first used here
+                Thing.create(key=None)
+    except Exception as exc:  # noqa: BLE001  (reported below)
+        errors.append(repr(exc))
+
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+import uuid
+row = Thing.create(key=uuid.UUID(int=7))
+print(json.dumps({
+    "before": before, "errors": errors, "rows": Thing.select().count(),
+    "uuid is real": sys.modules["uuid"] is uuid and peewee.uuid.UUID is uuid.UUID,
+    "read back": str(Thing.get_by_id(row.id).key),
+    "timestamp": peewee.TimestampField().db_value(__import__("datetime").datetime(2026, 1, 2)),
+    "ip": peewee.IPField().db_value("10.0.0.1"),
+}))
+"""
+
+
+def test_peewee_defers_what_it_uses_late_and_works_the_same(tmp_path):
+    run = subprocess.run([sys.executable, "-c", _CHECK], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert seen["before"] == []  # none of them imported by peewee's import
+    assert seen["errors"] == [] and seen["rows"] == 9  # 8 threads used it first at once
+    assert seen["uuid is real"] is True
+    assert seen["read back"] == "00000000-0000-0000-0000-000000000007"
+    assert seen["timestamp"] == 1767312000  # calendar.timegm, through the stand-in
+    assert seen["ip"] == 167772161  # socket.inet_aton, through the stand-in
