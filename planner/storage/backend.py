@@ -2,7 +2,7 @@
 file or a PostgreSQL team database.
 
 Only storage knows which engine it is: services and the document ask the backend for
-what differs — a write transaction, the per-user move lock, change detection, a
+what differs — a write transaction, a read snapshot, the per-user move lock, change detection, a
 heartbeat, the current user, a file path to back up, and the kind of an error
 (``planner.storage.failures.classify``, by result code / SQLSTATE) — never
 ``isinstance`` on a peewee database class, never SQL of their own.
@@ -41,6 +41,11 @@ class Backend:
 
     def write(self) -> AbstractContextManager:
         """A write transaction (or a savepoint inside the one already open)."""
+        return self.db.atomic()
+
+    def snapshot(self) -> AbstractContextManager:
+        """A read transaction, so that several queries agree with each other (or a
+        savepoint inside the one already open). Nothing may be written in it."""
         return self.db.atomic()
 
     def move_lock(self, owner: str) -> AbstractContextManager:
