@@ -20,9 +20,9 @@ sorts every entry into *new*, *duplicate* or *invalid*, without writing.
   leaves the database exactly as it was. A ``pre-import`` backup is made in
   ``backups/`` beside the database first.
 
-Threads: peewee connections are per thread. A worker thread running either
-function must open its own connection, e.g. ``with db_proxy.connection_context():``
-around the call (that closes it again afterwards); only the GUI thread touches
+Threads: connections are per thread. A worker thread running either function
+opens its own and must close it afterwards: ``with worker_connection():``
+(``planner.storage.threads``) around the call; only the GUI thread touches
 widgets, so ``progress`` and ``should_cancel`` must be thread-safe.
 """
 

@@ -39,6 +39,11 @@ class Backend:
         """The database file (None: a team database, or SQLite in memory)."""
         return None
 
+    @property
+    def key(self) -> str | None:
+        """The key of an encrypted file (None: not encrypted)."""
+        return None
+
     def write(self) -> AbstractContextManager:
         """A write transaction (or a savepoint inside the one already open)."""
         return self.db.atomic()
@@ -61,6 +66,11 @@ class Backend:
     def heartbeat(self) -> None:
         """A cheap round trip; a lost connection raises ``ConnectionLost``."""
         self.db.execute_sql("SELECT 1").fetchone()
+
+    def close_connection(self) -> None:
+        """Close this thread's connection, if open (a file's last one checkpoints its WAL)."""
+        if not self.db.is_closed():
+            self.db.close()
 
     def session_id(self) -> int | None:
         """The server's id of this thread's connection (a team database's backend pid)."""
@@ -98,11 +108,17 @@ def _make(db: Database) -> Backend:
     raise DatabaseProblem(f"unsupported database {type(db).__name__}")
 
 
-def current() -> Backend:
-    """The backend of the database the models are bound to now."""
+def bound() -> Backend | None:
+    """The backend of the database the models are bound to now (None: none is)."""
     from planner.storage.models import db_proxy
 
     db = db_proxy.obj
-    if db is None:
+    return None if db is None else backend_for(db)
+
+
+def current() -> Backend:
+    """The backend of the database the models are bound to now."""
+    found = bound()
+    if found is None:
         raise DatabaseProblem("no database is open")
-    return backend_for(db)
+    return found

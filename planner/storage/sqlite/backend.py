@@ -58,3 +58,7 @@ class SqliteBackend(Backend):
 
 class SqlCipherBackend(SqliteBackend):
     kind = "sqlcipher"
+
+    @property
+    def key(self) -> str | None:
+        return self.db.connect_params.get("passphrase") or None
