@@ -33,7 +33,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
 
 from planner.domain.contact import normalised_name
 from planner.domain.errors import InvalidInput, PlannerError
@@ -57,8 +56,7 @@ from planner.services.import_writer import (
     _add_email,
     _emails,
 )
-from planner.storage import backend
-from planner.storage.models import ContactRow
+from planner.storage import backend, contacts_repo
 
 __all__ = [
     "DUPLICATE_CHOICES",
@@ -356,14 +354,7 @@ class _Index:
     @classmethod
     def from_database(cls, rows: list[PreviewRow]) -> _Index:
         index = cls(rows)
-        query = (
-            ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.handles,
-                              ContactRow.organization, ContactRow.birthday)
-            .where(ContactRow.deleted_at.is_null())
-            .order_by(ContactRow.id)
-        )
-        people = cast("Iterable[tuple[int, str, str, dict[str, Any], str, str]]",  # tuples
-                      query.tuples())
+        people = contacts_repo.people_for_matching()
         for cid, name, email, handles, organization, birthday in people:
             index.db_names[cid] = name
             facts = {"name": name, "email": email, "handles": handles or {},
