@@ -9,13 +9,11 @@ touches, people due this week) while who, what and how often stay the same.
 from __future__ import annotations
 
 import random
-import sqlite3
 import time
 from bisect import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from itertools import islice
 from typing import cast
 
 from planner.demo import network
@@ -27,20 +25,18 @@ from planner.domain.errors import InvalidInput
 from planner.domain.kinds import Kind
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services.settings import capacities
+from planner.storage import backend
+from planner.storage.dump import packed_insert
 from planner.storage.models import (
     ContactRow,
     NoteRow,
     PlacementRow,
     RingMoveRow,
     TouchpointRow,
-    db_proxy,
 )
 
 MAX_CONTACTS = 1_000_000
 MAX_TOUCHPOINTS = 5_000_000
-ROWS_PER_INSERT = 500
-# Bound parameters per statement: 32,766 since SQLite 3.32, 999 before.
-_MAX_VARIABLES = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 _RINGS: tuple[Ring | None, ...] = (*RING_ORDER, None)
 _KINDS = tuple(k.value for k in Kind)  # "other" is last
@@ -146,7 +142,7 @@ def generate(
         raise InvalidInput(f"the number of notes must be 0 to {MAX_TOUCHPOINTS:,}")
     if n_contacts == 0 and notes:
         raise InvalidInput("notes need people: ask for at least one contact")
-    with db_proxy.atomic():
+    with backend.current().write():
         found = existing_data()
         if found:
             raise InvalidInput(
@@ -166,36 +162,6 @@ def generate(
         wins=ledger.wins, asks=ledger.asks, gives=ledger.gives,
         stage_changes=ledger.stage_changes,
     )
-
-
-def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
-    it = iter(rows)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def _insert(model, fields, rows: Iterable[tuple]) -> None:
-    """Insert ready-to-store rows, several hundred per statement.
-
-    Not peewee's insert_many: it renders SQL for every value, which costs more
-    than SQLite itself at 200,000 rows. Not ``executemany`` either: the search
-    index's triggers make FTS5 flush once per statement, so one row per
-    statement is ten times slower than many. Columns left out get the model's
-    defaults (peewee applies those in Python, not in the schema).
-    """
-    given = {f.name for f in fields}
-    rest = [f for f in model._meta.sorted_fields if f.name not in given and f.default is not None]
-    defaults = tuple(f.db_value(f.default() if callable(f.default) else f.default) for f in rest)
-    columns = ", ".join(f'"{f.column_name}"' for f in (*fields, *rest))
-    width = len(fields) + len(rest)
-    per = max(1, min(ROWS_PER_INSERT, _MAX_VARIABLES // width))
-    one = "(" + ", ".join([db_proxy.param] * width) + ")"
-    head = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES '
-    full = head + ", ".join([one] * per)
-    cursor = db_proxy.cursor()
-    for chunk in _chunks(rows, per):
-        values = [value for row in chunk for value in (*row, *defaults)]
-        cursor.execute(full if len(chunk) == per else head + ", ".join([one] * len(chunk)), values)
 
 
 def _stamp(seconds_since_epoch: float) -> str:
@@ -290,7 +256,7 @@ class _Plan:
                     _stamp(now - updated),
                 )
             )
-        _insert(ContactRow, fields, rows)
+        packed_insert(ContactRow, fields, rows)
         ids = [cid for (cid,) in cast("Iterable[tuple[int]]",  # rows as tuples
                                       ContactRow.select(ContactRow.id).order_by(ContactRow.id)
                                       .tuples())]
@@ -304,7 +270,7 @@ class _Plan:
             if ring is not None:
                 placements.append((ids[person], "", ring.value, positions[ring]))
                 positions[ring] += 1
-        _insert(
+        packed_insert(
             PlacementRow,
             [PlacementRow.contact, PlacementRow.owner, PlacementRow.ring, PlacementRow.position],
             placements,
@@ -319,7 +285,7 @@ class _Plan:
             )
             for m in self.moves
         ]
-        _insert(
+        packed_insert(
             RingMoveRow,
             [
                 RingMoveRow.contact,
@@ -368,7 +334,7 @@ class _Plan:
             TouchpointRow.created_at,
             TouchpointRow.updated_at,
         ]
-        _insert(TouchpointRow, fields, self._touchpoint_rows(ids, count))
+        packed_insert(TouchpointRow, fields, self._touchpoint_rows(ids, count))
 
     def _touchpoint_rows(self, ids: list[int], count: int) -> Iterator[tuple]:
         rng, now, composer = self.rng, self.now_ts, self.composer
@@ -388,7 +354,7 @@ class _Plan:
 
     def write_notes(self, ids: list[int], count: int) -> None:
         fields = [NoteRow.contact, NoteRow.at, NoteRow.text, NoteRow.created_at, NoteRow.updated_at]
-        _insert(NoteRow, fields, self._note_rows(ids, count))
+        packed_insert(NoteRow, fields, self._note_rows(ids, count))
 
     def _note_rows(self, ids: list[int], count: int) -> Iterator[tuple]:
         composer = self.composer

@@ -19,6 +19,7 @@ from peewee import chunked
 
 from planner.demo.network import DAY
 from planner.domain.advocacy import STAGE_ORDER, Stage
+from planner.storage import backend
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     AskRow,
@@ -27,7 +28,6 @@ from planner.storage.models import (
     StageChangeRow,
     TouchpointRow,
     WinRow,
-    db_proxy,
 )
 
 EVENTS = ("PyCon", "FOSDEM", "KubeCon", "JSConf", "RustConf", "DevOpsDays", "a local meetup",
@@ -130,7 +130,7 @@ def write_ledger(seed: int, now_ts: float) -> LedgerSummary:
             gives.append({"contact": cid, "type": rng.choice(_OTHER_GIVES), "at": _dt(at),
                           "for_ask": None, "created_at": _dt(at), "updated_at": _dt(at)})
     _celebrate(wins)
-    with db_proxy.atomic():
+    with backend.current().write():
         for model, rows in ((StageChangeRow, changes), (WinRow, wins)):
             for chunk in chunked(rows, 500):
                 model.insert_many(chunk).execute()

@@ -31,15 +31,8 @@ from planner.services import touchpoints as touch_svc
 from planner.services.contacts import now, require
 from planner.services.setting_rules import read_setting, write_setting
 from planner.storage import advocacy_repo as repo
-from planner.storage.models import (
-    AskRow,
-    ContactRow,
-    GiveRow,
-    StageChangeRow,
-    TouchpointRow,
-    WinRow,
-    db_proxy,
-)
+from planner.storage import backend
+from planner.storage.advocacy_repo import ASK, CONTACT, GIVE, STAGE_CHANGE, TOUCHPOINT, WIN
 
 # ------------------------------------------------------------------ settings
 
@@ -51,7 +44,7 @@ def target_share() -> float:
 
 def set_target_share(share: float | str) -> float:
     value = rules.parse_share(share) if isinstance(share, str) else rules.clean_share(share)
-    with db_proxy.atomic():
+    with backend.current().write():
         write_setting(repo.TARGET_SHARE_KEY, value)
     return value
 
@@ -63,7 +56,7 @@ def fatigue_limit() -> int:
 
 def set_fatigue_limit(limit: int) -> int:
     value = rules.clean_limit(limit)
-    with db_proxy.atomic():
+    with backend.current().write():
         write_setting(repo.FATIGUE_LIMIT_KEY, value)
     return value
 
@@ -76,7 +69,7 @@ def time_share() -> dict[Ring, float]:
 def set_time_share(shares: dict | str) -> dict[Ring, float]:
     value = rules.parse_time_share(shares) if isinstance(shares, str) else \
         rules.clean_time_share(shares)
-    with db_proxy.atomic():
+    with backend.current().write():
         write_setting(repo.TIME_SHARE_KEY, {r.value: round(v, 6) for r, v in value.items()})
     return value
 
@@ -88,51 +81,53 @@ def set_time_share(shares: dict | str) -> dict[Ring, float]:
 # writers cannot both pass it; if it touched nothing, NotFound (gone) or ConflictError
 # (someone else changed it first) and the transaction writes nothing.
 
-_KINDS = {WinRow: "win", AskRow: "ask", GiveRow: "give", ContactRow: "contact"}
+#: the rows a version check names in its refusal (a table's name is its kind's word)
+_CHECKED = (WIN, ASK, GIVE, CONTACT)
 
 
-def _what(row) -> str:
+def _what(table: str, row: dict) -> str:
     """How a message names a row: "the reference call ask of Ada Lovelace"."""
-    if isinstance(row, ContactRow):
-        return row.name
-    person = repo.names([row.contact_id]).get(row.contact_id, f"#{row.contact_id}")
-    if isinstance(row, WinRow):
-        return f"{person}'s win “{row.text}”"
-    if isinstance(row, AskRow):
-        return f"the {rules.AskType(row.type).label.lower()} ask of {person}"
-    return f"what you gave {person} ({GiveType(row.type).label.lower()})"
+    if table == CONTACT:
+        return row["name"]
+    contact_id = row["contact"]
+    person = repo.names([contact_id]).get(contact_id, f"#{contact_id}")
+    if table == WIN:
+        return f"{person}'s win “{row['text']}”"
+    if table == ASK:
+        return f"the {rules.AskType(row['type']).label.lower()} ask of {person}"
+    return f"what you gave {person} ({GiveType(row['type']).label.lower()})"
 
 
-def _refusal(model, row_id: int, expected_version: int | None,
+def _refusal(table: str, row_id: int, expected_version: int | None,
              outcome: str = "nothing was changed") -> PlannerError:
     """Why a checked write of one row touched nothing: gone, or changed by someone else."""
-    row = repo.get_row(model, row_id)
+    row = repo.get_row(table, row_id)
     if row is None:
-        return NotFound(f"no {_KINDS[model]} with id {row_id}")
-    if row.version != expected_version:
-        return ConflictError(f"{_what(row)} was changed by someone else meanwhile; {outcome} "
-                             "— the window now shows theirs")
-    return PlannerError(f"{_what(row)} cannot be changed")  # pragma: no cover - no such rule
+        return NotFound(f"no {table} with id {row_id}")
+    if row["version"] != expected_version:
+        return ConflictError(f"{_what(table, row)} was changed by someone else meanwhile; "
+                             f"{outcome} — the window now shows theirs")
+    return PlannerError(f"{_what(table, row)} cannot be changed")  # pragma: no cover - no such rule
 
 
-def _check_version(model, row_id: int, expected_version: int | None,
+def _check_version(table: str, row_id: int, expected_version: int | None,
                    outcome: str = "nothing was changed") -> None:
     """Nothing of this row is written: still refuse if the caller's copy is out of date."""
-    row = repo.get_row(model, row_id)
-    if row is not None and expected_version not in (None, row.version):
-        raise _refusal(model, row_id, expected_version, outcome)
+    row = repo.get_row(table, row_id)
+    if row is not None and expected_version not in (None, row["version"]):
+        raise _refusal(table, row_id, expected_version, outcome)
 
 
-def _update(model, row_id: int, expected_version: int | None, **changes) -> None:
-    changed = repo.update_row(model, row_id, expected_version, **changes)
+def _update(table: str, row_id: int, expected_version: int | None, **changes) -> None:
+    changed = repo.update_row(table, row_id, expected_version, **changes)
     if not changed and expected_version is not None:  # unchecked: as before, no complaint
-        raise _refusal(model, row_id, expected_version)
+        raise _refusal(table, row_id, expected_version)
 
 
-def _delete(model, row_id: int, expected_version: int | None) -> dict:
-    row = repo.delete_row(model, row_id, expected_version)
+def _delete(table: str, row_id: int, expected_version: int | None) -> dict:
+    row = repo.delete_row(table, row_id, expected_version)
     if row is None:
-        raise _refusal(model, row_id, expected_version, "nothing was deleted")
+        raise _refusal(table, row_id, expected_version, "nothing was deleted")
     return row
 
 
@@ -161,11 +156,11 @@ def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None
     ``expected_version``: the person's version the caller showed."""
     target_stage = stage if isinstance(stage, Stage) else rules.parse_stage(stage)
     stamp = at or now()
-    with db_proxy.atomic():
+    with backend.current().write():
         contact = require(contact_id)
         before = Stage(contact.stage)
         if before is target_stage:
-            _check_version(ContactRow, contact_id, expected_version, _STAGE_KEPT)
+            _check_version(CONTACT, contact_id, expected_version, _STAGE_KEPT)
             return StageOutcome(contact_id, before, target_stage, None, contact.version)
         version = _write_stage(contact_id, target_stage, expected_version)
         history = repo.record_stage_change(contact_id, before, target_stage, stamp)
@@ -175,24 +170,26 @@ def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None
 def _write_stage(contact_id: int, stage: Stage, expected_version: int | None) -> int:
     """The person's new version."""
     if not repo.write_stage(contact_id, stage, now(), expected_version):
-        raise _refusal(ContactRow, contact_id, expected_version, _STAGE_KEPT)
-    return repo.get_row(ContactRow, contact_id).version
+        raise _refusal(CONTACT, contact_id, expected_version, _STAGE_KEPT)
+    row = repo.get_row(CONTACT, contact_id)
+    assert row is not None  # just written, in this transaction
+    return row["version"]
 
 
 def undo_stage(outcome: StageOutcome, expected_version: int | None = None) -> int:
     """Put the stage back; returns the person's new version."""
-    with db_proxy.atomic():
+    with backend.current().write():
         version = _write_stage(outcome.contact_id, outcome.before, expected_version)
         if outcome.history:
-            repo.delete_row(StageChangeRow, outcome.history["id"])
+            repo.delete_row(STAGE_CHANGE, outcome.history["id"])
     return version
 
 
 def redo_stage(outcome: StageOutcome, expected_version: int | None = None) -> int:
-    with db_proxy.atomic():
+    with backend.current().write():
         version = _write_stage(outcome.contact_id, outcome.after, expected_version)
         if outcome.history:
-            repo.insert_rows(StageChangeRow, [outcome.history])
+            repo.insert_rows(STAGE_CHANGE, [outcome.history])
     return version
 
 
@@ -211,7 +208,7 @@ def add_win(contact_id: int, text: str, *, at: datetime | None = None, link: str
     url = rules.clean_link(link)
     remark = rules.clean_ledger_note(note)
     stamp = now()
-    with db_proxy.atomic():
+    with backend.current().write():
         require(contact_id)
         return repo.insert_win(contact=contact_id, text=body, at=at or stamp, link=url,
                                note=remark, created_at=stamp, updated_at=stamp)
@@ -235,9 +232,9 @@ def celebrate_win(win_id: int, kind: Kind | str = Kind.AMPLIFY, *, at: datetime 
                   expected_version: int | None = None) -> Celebration:
     """Log the touchpoint that amplified or congratulated a win, and link it to the win."""
     how = kind if isinstance(kind, Kind) else _celebration_kind(kind)
-    with db_proxy.atomic():
+    with backend.current().write():
         win = get_win(win_id)
-        _check_version(WinRow, win_id, expected_version)
+        _check_version(WIN, win_id, expected_version)
         if win.celebrated:
             raise InvalidInput(f"the win {win.text!r} was already celebrated")
         text = note.strip() or f"Celebrated their win: {win.text}"
@@ -256,8 +253,8 @@ def _celebration_kind(text: str) -> Kind:
 
 def link_celebration(win_id: int, touchpoint_id: int | None,
                      expected_version: int | None = None) -> None:
-    with db_proxy.atomic():
-        _update(WinRow, win_id, expected_version, celebrated_by=touchpoint_id, updated_at=now())
+    with backend.current().write():
+        _update(WIN, win_id, expected_version, celebrated_by=touchpoint_id, updated_at=now())
 
 
 def uncelebrate(celebration: Celebration, expected_version: int | None = None) -> dict:
@@ -268,8 +265,8 @@ def uncelebrate(celebration: Celebration, expected_version: int | None = None) -
     After it the win's version is ``expected_version + 1``.
     """
     tp = celebration.touchpoint
-    with db_proxy.atomic():
-        _check_version(WinRow, celebration.win.id, expected_version)
+    with backend.current().write():
+        _check_version(WIN, celebration.win.id, expected_version)
         row = touch_svc.delete_touchpoint(
             tp.id, expected_version=None if expected_version is None else tp.version)
         link_celebration(celebration.win.id, None, expected_version)
@@ -279,8 +276,8 @@ def uncelebrate(celebration: Celebration, expected_version: int | None = None) -
 def recelebrate(celebration: Celebration, touchpoint_row: dict,
                 expected_version: int | None = None) -> Win:
     """Redo a celebration; returns the win as it is now."""
-    with db_proxy.atomic():
-        _check_version(WinRow, celebration.win.id, expected_version)
+    with backend.current().write():
+        _check_version(WIN, celebration.win.id, expected_version)
         touch_svc.restore_touchpoint(touchpoint_row)
         link_celebration(celebration.win.id, touchpoint_row["id"], expected_version)
         return get_win(celebration.win.id)
@@ -310,7 +307,7 @@ def add_ask(contact_id: int, ask_type: str, *, status: AskStatus | str = AskStat
     remark = rules.clean_ledger_note(note)
     stamp = now()
     when = at or stamp
-    with db_proxy.atomic():
+    with backend.current().write():
         contact = require(contact_id)
         warning = rules.fatigue_before_ask(repo.ask_times(contact_id), when, fatigue_limit())
         if warning is not None and not force:
@@ -336,7 +333,7 @@ def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None 
     """
     state = status if isinstance(status, AskStatus) else rules.parse_ask_status(status)
     stamp = now()
-    with db_proxy.atomic():
+    with backend.current().write():
         ask = get_ask(ask_id)
         changes: dict = {"status": state.value, "updated_at": stamp}
         if not state.closed:
@@ -345,14 +342,14 @@ def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None 
             changes["closed_at"] = at or stamp
         if ask.status is AskStatus.PLANNED and state is AskStatus.ASKED:
             changes["at"] = at or stamp
-        _update(AskRow, ask_id, expected_version, **changes)
+        _update(ASK, ask_id, expected_version, **changes)
         return get_ask(ask_id)
 
 
 def restore_ask(ask: Ask, expected_version: int | None = None) -> Ask:
     """Put an ask's status and dates back as they were (undo of a status change)."""
-    with db_proxy.atomic():
-        _update(AskRow, ask.id, expected_version, status=ask.status.value, at=ask.at,
+    with backend.current().write():
+        _update(ASK, ask.id, expected_version, status=ask.status.value, at=ask.at,
                 closed_at=ask.closed_at, updated_at=now())
         return get_ask(ask.id)
 
@@ -366,7 +363,7 @@ def add_give(contact_id: int, give_type: str, *, at: datetime | None = None, not
     kind = rules.parse_give_type(give_type)
     remark = rules.clean_ledger_note(note)
     stamp = now()
-    with db_proxy.atomic():
+    with backend.current().write():
         require(contact_id)
         if for_ask is not None and get_ask(for_ask).contact_id != contact_id:
             raise InvalidInput(f"ask #{for_ask} was not asked of this person")
@@ -395,9 +392,9 @@ def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime |
     """Say thank you for a done ask: the touchpoint (if ``kind``) and a give linked to the ask.
     ``expected_version`` (the ask's): refused if someone changed the ask meanwhile (the
     ask itself is not written)."""
-    with db_proxy.atomic():
+    with backend.current().write():
         ask = get_ask(ask_id)
-        _check_version(AskRow, ask_id, expected_version)
+        _check_version(ASK, ask_id, expected_version)
         text = note.strip() or f"Thank you for {ask.type.phrase}"
         tp = None
         if kind is not None:
@@ -408,46 +405,48 @@ def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime |
 
 # ------------------------------------------------------------------ removing (and undo)
 
-_MODELS = {"win": WinRow, "ask": AskRow, "give": GiveRow, "touchpoint": TouchpointRow}
+#: what :func:`delete_entry` deletes (a kind's word is its table's name)
+_ENTRIES = (WIN, ASK, GIVE, TOUCHPOINT)
 
 
 def delete_entry(kind: str, row_id: int, expected_version: int | None = None) -> dict:
     """Delete a win, ask or give; return what :func:`restore_entry` needs to put it back
     (the same row, same version)."""
-    model = _MODELS[kind]
-    with db_proxy.atomic():
-        links = repo.gives_for_ask(row_id) if kind == "ask" else []
-        row = repo.delete_row(model, row_id, expected_version)
+    if kind not in _ENTRIES:
+        raise KeyError(kind)
+    with backend.current().write():
+        links = repo.gives_for_ask(row_id) if kind == ASK else []
+        row = repo.delete_row(kind, row_id, expected_version)
         if row is None:
-            if expected_version is None or model not in _KINDS:
+            if expected_version is None or kind not in _CHECKED:
                 raise NotFound(f"no {kind} with id {row_id}")
-            raise _refusal(model, row_id, expected_version, "nothing was deleted")
+            raise _refusal(kind, row_id, expected_version, "nothing was deleted")
     return {"kind": kind, "row": row, "gives": links}
 
 
 def restore_entry(saved: dict) -> None:
-    with db_proxy.atomic():
-        repo.insert_rows(_MODELS[saved["kind"]], [saved["row"]])
+    with backend.current().write():
+        repo.insert_rows(saved["kind"], [saved["row"]])
         if saved["gives"]:
             repo.restore_links({}, {gid: saved["row"]["id"] for gid in saved["gives"]})
 
 
 def restore_thanks(thanks: Thanks, rows: dict) -> None:
-    with db_proxy.atomic():
+    with backend.current().write():
         if rows.get("touchpoint"):
             touch_svc.restore_touchpoint(rows["touchpoint"])
-        repo.insert_rows(GiveRow, [rows["give"]])
+        repo.insert_rows(GIVE, [rows["give"]])
 
 
 def undo_thanks(thanks: Thanks, expected_version: int | None = None) -> dict:
     """``expected_version`` (the give's): when given, the touchpoint must also still be the
     version the thanks logged. :func:`restore_thanks` puts both back unchanged."""
     tp = thanks.touchpoint
-    with db_proxy.atomic():
+    with backend.current().write():
         if expected_version is None:
-            rows = {"give": repo.delete_row(GiveRow, thanks.give.id)}
+            rows = {"give": repo.delete_row(GIVE, thanks.give.id)}
         else:
-            rows = {"give": _delete(GiveRow, thanks.give.id, expected_version)}
+            rows = {"give": _delete(GIVE, thanks.give.id, expected_version)}
         if tp is not None:
             rows["touchpoint"] = touch_svc.delete_touchpoint(
                 tp.id, expected_version=None if expected_version is None else tp.version)

@@ -29,7 +29,7 @@ from planner.services.advocacy import (
     win_as_dict,
 )
 from planner.storage import advocacy_repo as repo
-from planner.storage.models import db_proxy
+from planner.storage import backend
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def stats(as_of: datetime | None = None, tz: tzinfo | None = None,
 
     moment = (as_of or datetime.now(UTC)).astimezone(UTC)
     zone = tz or local_zone()
-    with db_proxy.atomic():  # one snapshot: the figures agree with each other
+    with backend.current().snapshot():  # the figures agree with each other
         counts = repo.stage_counts()
         stage_funnel = rules.funnel(counts)
         network = stage_funnel.network

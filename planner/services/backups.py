@@ -39,8 +39,6 @@ from urllib.parse import quote, urlencode
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import backend, dump
-from planner.storage.database import database_key
-from planner.storage.models import db_proxy
 from planner.storage.settings_repo import get_setting, set_setting
 from planner.storage.sqlite import backup as store
 from planner.storage.sqlite import live_files
@@ -146,7 +144,7 @@ def keep_count() -> int:
 def set_keep_count(keep: int) -> None:
     if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= MAX_KEEP:
         raise InvalidInput(f"keep 1 to {MAX_KEEP} backups, not {keep}")
-    with db_proxy.atomic():
+    with backend.current().write():
         set_setting(KEEP_SETTING, keep)
 
 
@@ -177,7 +175,7 @@ def backup_now(
             raise InvalidInput(f"{target} is the database itself; choose another file")
         if not target.parent.is_dir():
             raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
-    key = database_key(db)  # an encrypted database's copies are encrypted with its key
+    key = backend.current().key  # an encrypted database's copies are encrypted with its key
     try:
         if db.is_closed() or db.in_transaction():
             # Another connection sees only committed data, never this one's open transaction.
@@ -283,7 +281,7 @@ def _restore_key(source: Path, db_path: Path) -> str | None:
     """The database's key, if the database or the backup is encrypted (keyring may block)."""
     bound = _bound_path()
     if bound is not None and _same_file(bound, db_path):
-        found = database_key(db_proxy.obj)
+        found = backend.current().key
         if found is not None:
             return found
     if is_encrypted(db_path):
@@ -328,18 +326,15 @@ def _lock_exclusively(db_path: Path, key: str | None = None):
 
 def _bound_path() -> Path | None:
     """The file of the database the models are bound to (None: a team one, or none)."""
-    if db_proxy.obj is None:
-        return None
-    return backend.current().path
+    found = backend.bound()
+    return None if found is None else found.path
 
 
 def _close_bound(db_path: Path) -> None:
     """Close this thread's connection if it is to ``db_path`` (closing checkpoints the WAL)."""
     bound = _bound_path()
     if bound is not None and _same_file(bound, db_path):
-        db = db_proxy.obj
-        if not db.is_closed():
-            db.close()
+        backend.current().close_connection()
 
 
 def _raw_copy(db_path: Path, dest: Path) -> None:

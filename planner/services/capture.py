@@ -47,16 +47,9 @@ from planner.domain.kinds import parse_kind
 from planner.services.contacts import clean_fields, now
 from planner.services.setting_rules import CAPTURE_OWN_ADDRESSES as OWN_ADDRESSES
 from planner.services.setting_rules import read_setting, write_setting
+from planner.storage import backend, contacts_repo, touchpoints_repo
 from planner.storage import capture_repo as repo
-from planner.storage import contacts_repo
 from planner.storage.contacts_repo import who
-from planner.storage.models import (
-    CaptureProposalRow,
-    CaptureSourceRow,
-    ContactRow,
-    TouchpointRow,
-    db_proxy,
-)
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +74,10 @@ def add_source(kind: str, label: str, location: str, username: str = "",
     if not location:
         raise InvalidInput("a capture source needs a location (a path, URL or host)")
     values = dict(options or {})
-    with db_proxy.atomic():
-        row = CaptureSourceRow.create(
-            owner=who(), kind=kind, label=clean_text(label, "the label") or location,
-            location=location, username=clean_text(username, "the user name"),
-            options=values, state={}, created_at=now())
-    return get_source(row.id)
+    with backend.current().write():
+        source_id = repo.add_source(kind, clean_text(label, "the label") or location, location,
+                                    clean_text(username, "the user name"), values, now())
+    return get_source(source_id)
 
 
 def get_source(source_id: int) -> Source:
@@ -102,12 +93,11 @@ def list_sources() -> list[Source]:
 
 def set_source_options(source_id: int, **options) -> Source:
     """Change some options of a source (e.g. ``auto_accept=True``), keeping the others."""
-    with db_proxy.atomic():
+    with backend.current().write():
         row = repo.source_row(source_id)
         if row is None:
             raise NotFound(f"no capture source with id {source_id}")
-        merged = {**(row.options or {}), **options}
-        CaptureSourceRow.update(options=merged).where(CaptureSourceRow.id == source_id).execute()
+        repo.set_source_options(source_id, {**(row.options or {}), **options})
     return get_source(source_id)
 
 
@@ -115,14 +105,10 @@ def remove_source(source_id: int) -> int:
     """Forget a source and drop its pending proposals; accepted, rejected and withdrawn
     ones stay remembered (so adding it again proposes nothing already reviewed).
     Returns how many pending proposals went."""
-    with db_proxy.atomic():
+    with backend.current().write():
         if repo.source_row(source_id) is None:
             raise NotFound(f"no capture source with id {source_id}")
-        p = CaptureProposalRow
-        dropped = p.delete().where(p.owner == who(), p.source == source_id,
-                                   p.status == PENDING).execute()
-        CaptureSourceRow.delete().where(CaptureSourceRow.id == source_id).execute()
-    return dropped
+        return repo.delete_source(source_id)
 
 
 # ------------------------------------------------------------------ own addresses
@@ -141,7 +127,7 @@ def set_own_addresses(addresses: Iterable[str]) -> list[str]:
             raise InvalidInput(f"{address!r} is not an e-mail address")
         if text not in clean:
             clean.append(text)
-    with db_proxy.atomic():
+    with backend.current().write():
         stored = dict(read_setting(OWN_ADDRESSES))
         stored[who()] = clean
         write_setting(OWN_ADDRESSES, stored)
@@ -200,12 +186,10 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
     for item in items:
         latest[item.source_key] = item  # a key given twice: the last one counts
     gone = set(withdrawn_keys) - set(latest)
-    with db_proxy.atomic():
+    with backend.current().write():
         source = None
         if source_id is not None:
-            source = repo.source_row(source_id)
-            if source is None:
-                raise NotFound(f"no capture source with id {source_id}")
+            source = get_source(source_id)
         index = address_index(repo.people_addresses())
         mine = own_addresses([*own_address_list(), *own, *_source_addresses(source)])
         existing = repo.proposals_by_key([*latest, *gone])
@@ -229,11 +213,8 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
                             if r.source_key not in latest])
         batch.flush()
         if source is not None:
-            changes: dict = {"last_sync_at": stamp}
-            if state is not None:
-                changes["state"] = state
-            CaptureSourceRow.update(**changes).where(CaptureSourceRow.id == source_id).execute()
-            if (source.options or {}).get("auto_accept") and batch.touched:
+            repo.record_sync(source.id, stamp, state)
+            if source.auto_accept and batch.touched:
                 auto = [r.id for r in repo.proposal_rows(PENDING, ids=batch.touched)
                         if r.contact_id is not None]  # type: ignore[attr-defined]  # peewee FK
                 if auto:
@@ -242,11 +223,11 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
     return result
 
 
-def _source_addresses(source: CaptureSourceRow | None) -> list[str]:
+def _source_addresses(source: Source | None) -> list[str]:
     """A source's own addresses: its ``own_addresses`` option and a user name that is one."""
     if source is None:
         return []
-    found = list((source.options or {}).get("own_addresses") or [])
+    found = list(source.options.get("own_addresses") or [])
     if "@" in (source.username or ""):
         found.append(source.username)
     return found
@@ -289,9 +270,9 @@ class _Batch:
             row = by_match.get(f"email:{folded}")
             if row is not None and index.get(folded) == match.contact_id \
                     and row.status in (PENDING, WITHDRAWN):
-                (CaptureProposalRow.update(match_key=match.match_key, contact=match.contact_id,
-                                           updated_at=self.stamp)
-                 .where(CaptureProposalRow.id == row.id).execute())
+                repo.update_proposal(row.id, {"match_key": match.match_key,
+                                              "contact": match.contact_id,
+                                              "updated_at": self.stamp})
                 row.match_key, row.contact_id = match.match_key, match.contact_id
                 return row
         return None
@@ -324,15 +305,14 @@ class _Batch:
             changes["source"] = self.source_id
         if match.contact_id is None and match.candidate_name and not row.candidate_name:
             changes["candidate_name"] = match.candidate_name
-        CaptureProposalRow.update(**changes).where(CaptureProposalRow.id == row.id).execute()
+        repo.update_proposal(row.id, changes)
         self.touched.append(row.id)
         self.result.updated += 1
 
     def withdraw(self, rows: list) -> None:
         ids = [r.id for r in rows if r.status == PENDING]
         if ids:
-            (CaptureProposalRow.update(status=WITHDRAWN, updated_at=self.stamp)
-             .where(CaptureProposalRow.id.in_(ids)).execute())
+            repo.withdraw_proposals(ids, self.stamp)
             for r in rows:
                 if r.id in ids:
                     r.status = WITHDRAWN
@@ -422,7 +402,7 @@ def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) ->
         raise InvalidInput("say which captured touchpoints to accept")
     stamp = now()
     done = Accepted([], [], [], [])
-    with db_proxy.atomic():
+    with backend.current().write():
         rows = {r.id: r for r in repo.proposal_rows(None, ids=ids)}
         for pid in ids:
             row = rows.get(pid)
@@ -441,22 +421,22 @@ def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) ->
             if contact_id is None:
                 contact_id = _person_for(row, stamp, done, snapshot)
             values = _edited(row, edits.get(pid, {}))
-            tp = TouchpointRow.create(
-                contact=contact_id, author=who(), created_at=stamp, updated_at=stamp,
-                source=row.source_key, **values)
-            (CaptureProposalRow.update(status=ACCEPTED, touchpoint=tp.id, contact=contact_id,
-                                       updated_at=stamp, **values)
-             .where(CaptureProposalRow.id == pid).execute())
+            tp = touchpoints_repo.add_touchpoint(
+                contact_id, values["kind"], values["at"], values["minutes"], values["note"],
+                who(), stamp, source=row.source_key)
+            repo.update_proposal(pid, {"status": ACCEPTED, "touchpoint": tp.id,
+                                       "contact": contact_id, "updated_at": stamp, **values})
             done.proposal_ids.append(pid)
             done.touchpoint_ids.append(tp.id)
             done.contact_ids.append(contact_id)
         done.before = list(snapshot.values())
-        done.after = [r.__data__.copy() for r in repo.proposal_rows(None, ids=list(snapshot))]
+        done.after = repo.proposals_data(list(snapshot))
     return done
 
 
 def _remember(snapshot: dict[int, dict], row) -> None:
-    snapshot.setdefault(row.id, row.__data__.copy())
+    if row.id not in snapshot:
+        snapshot[row.id] = repo.row_data(row)
 
 
 def _edited(row, edit: dict) -> dict:
@@ -487,22 +467,17 @@ def _person_for(row, stamp: datetime, done: Accepted, snapshot: dict[int, dict])
             data = clean_fields({"name": candidate_name(Match(row.match_key, None,
                                                               row.candidate_name, email))})
             data["handles"] = {"email-2": email[:254]}
-        contact = ContactRow.create(created_at=stamp, updated_at=stamp, **data)
-        contact_id = contact.id
+        contact_id = contacts_repo.insert_contact(data, stamp)
         done.created_contact_ids.append(contact_id)
-    p = CaptureProposalRow
-    others = list(p.select().where(p.owner == who(), p.match_key == row.match_key,
-                                   p.status.in_([PENDING, WITHDRAWN])))
-    taken = {r.source_key for r in p.select(p.source_key).where(
-        p.owner == who(), p.match_key == f"contact:{contact_id}",
-        p.source_key.in_([o.source_key for o in others] or [""]))}
+    others = repo.open_proposals_for(row.match_key)
+    taken = repo.keys_proposed_for(f"contact:{contact_id}", [o.source_key for o in others])
     for other in others:
         _remember(snapshot, other)
         if other.source_key in taken and other.id != row.id:
-            p.update(status=WITHDRAWN, updated_at=stamp).where(p.id == other.id).execute()
+            repo.update_proposal(other.id, {"status": WITHDRAWN, "updated_at": stamp})
             continue  # that event already has a proposal for this person
-        (p.update(contact=contact_id, match_key=f"contact:{contact_id}", updated_at=stamp)
-         .where(p.id == other.id).execute())
+        repo.update_proposal(other.id, {"contact": contact_id, "match_key": f"contact:{contact_id}",
+                                        "updated_at": stamp})
     return contact_id
 
 
@@ -510,13 +485,11 @@ def undo_accept(done: Accepted) -> Accepted:
     """The exact inverse of :func:`accept`: the touchpoints go, the proposals are pending
     again as they were, and people made from candidates are removed for good. Keeps what
     :func:`redo_accept` puts back (same ids)."""
-    with db_proxy.atomic():
-        done.touchpoints = [r.__data__.copy() for r in TouchpointRow.select().where(
-            TouchpointRow.id.in_(done.touchpoint_ids))]
-        done.contacts = [r.__data__.copy() for r in ContactRow.select().where(
-            ContactRow.id.in_(done.created_contact_ids))]
+    with backend.current().write():
+        done.touchpoints, done.contacts = repo.rows_of_accept(done.touchpoint_ids,
+                                                              done.created_contact_ids)
         _put_proposals(done.before)
-        TouchpointRow.delete().where(TouchpointRow.id.in_(done.touchpoint_ids)).execute()
+        repo.delete_touchpoints(done.touchpoint_ids)
         for contact_id in done.created_contact_ids:
             contacts_repo.hard_delete(contact_id)
     return done
@@ -524,11 +497,8 @@ def undo_accept(done: Accepted) -> Accepted:
 
 def redo_accept(done: Accepted) -> Accepted:
     """Put back what :func:`undo_accept` took away, with the same ids."""
-    with db_proxy.atomic():
-        for data in done.contacts:
-            ContactRow.insert(**data).execute()
-        if done.touchpoints:
-            TouchpointRow.insert_many(done.touchpoints).execute()
+    with backend.current().write():
+        repo.put_back_accept(done.touchpoints, done.contacts)
         _put_proposals(done.after)
     return done
 
@@ -536,7 +506,7 @@ def redo_accept(done: Accepted) -> Accepted:
 def _put_proposals(rows: list[dict]) -> None:
     for data in rows:
         values = {k: v for k, v in data.items() if k != "id"}
-        CaptureProposalRow.update(**values).where(CaptureProposalRow.id == data["id"]).execute()
+        repo.update_proposal(data["id"], values)
 
 
 def reject(proposal_ids: Iterable[int]) -> list[int]:
@@ -545,7 +515,7 @@ def reject(proposal_ids: Iterable[int]) -> list[int]:
     ids = list(dict.fromkeys(proposal_ids))
     if not ids:
         raise InvalidInput("say which captured touchpoints to reject")
-    with db_proxy.atomic():
+    with backend.current().write():
         rows = {r.id: r for r in repo.proposal_rows(None, ids=ids)}
         for pid in ids:
             if pid not in rows:
@@ -553,21 +523,13 @@ def reject(proposal_ids: Iterable[int]) -> list[int]:
             if rows[pid].status != PENDING:
                 raise InvalidInput(f"captured touchpoint {pid} is {rows[pid].status}, "
                                    "not pending")
-        _set_status(ids, REJECTED)
+        repo.set_status(ids, REJECTED, now())
     return ids
 
 
 def unreject(proposal_ids: Iterable[int]) -> None:
-    with db_proxy.atomic():
-        _set_status(list(proposal_ids), PENDING, only=REJECTED)
-
-
-def _set_status(ids: list[int], status: str, only: str | None = None) -> None:
-    p = CaptureProposalRow
-    query = p.update(status=status, updated_at=now()).where(p.owner == who(), p.id.in_(ids))
-    if only is not None:
-        query = query.where(p.status == only)
-    query.execute()
+    with backend.current().write():
+        repo.set_status(list(proposal_ids), PENDING, now(), only=REJECTED)
 
 
 #: kind → ``sync(source, progress) -> BatchResult``: how ``capture sync`` reads each kind

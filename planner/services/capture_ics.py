@@ -22,6 +22,7 @@ from planner.importers.ics_events import read_ics
 from planner.importers.user_file import read_user_file
 from planner.services import capture
 from planner.services.contacts import now
+from planner.storage import backend
 
 DEFAULT_DAYS = 30
 MAX_ICS_BYTES = 64 * 1024 * 1024  # years of a busy calendar are a few MB
@@ -91,9 +92,7 @@ def import_ics(location: str | Path, *, since: datetime | None = None,
     items, state, own = read_calendars(path, start, end, progress)  # before any write
     if not watch:
         return capture.apply_batch(None, items, own=own), None
-    from planner.storage.models import db_proxy
-
-    with db_proxy.atomic():
+    with backend.current().write():
         source = _existing(path) or capture.add_source(
             "ics", label or path.name, str(path), options={"auto_accept": auto_accept})
         result = capture.apply_batch(source.id, items, state=state, window=(start, end),

@@ -11,8 +11,8 @@ from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFou
 from planner.domain.fields import clean_fields
 from planner.domain.formatting import is_whole_number
 from planner.domain.rings import Ring
+from planner.storage import backend
 from planner.storage import contacts_repo as repo
-from planner.storage.models import db_proxy
 
 
 def now() -> datetime:
@@ -26,7 +26,7 @@ def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:
     data = clean_fields({"name": name, **values})
     own_cadence = data.pop("cadence_days", None) if repo.team() else None
     stamp = now()
-    with db_proxy.atomic():
+    with backend.current().write():
         contact_id = repo.insert_contact(data, stamp)
         if own_cadence is not None:
             repo.set_own_cadence(contact_id, own_cadence)
@@ -45,7 +45,7 @@ def edit_contact(contact_id: int, *, expected_version: int | None = None,
     one UPDATE, so two writers cannot both pass it).
     """
     data = clean_fields(values)
-    with db_proxy.atomic():
+    with backend.current().write():
         contact = require(contact_id)
         if "cadence_days" in data and repo.team():
             repo.set_own_cadence(contact_id, data.pop("cadence_days"))
@@ -64,7 +64,7 @@ def remove_contact(contact_id: int) -> list[dict]:
     from planner.services.placement import move_contact
 
     history: list[dict] = []
-    with db_proxy.atomic():
+    with backend.current().write():
         contact = require(contact_id)
         if contact.ring is not None:
             history = move_contact(contact_id, None).history
@@ -74,7 +74,7 @@ def remove_contact(contact_id: int) -> list[dict]:
 
 
 def restore_contact(contact_id: int) -> Contact:
-    with db_proxy.atomic():
+    with backend.current().write():
         if not repo.set_deleted_at(contact_id, None, now()):
             raise NotFound(f"no contact with id {contact_id}")
     return get_contact(contact_id)
@@ -142,12 +142,12 @@ def contact_as_dict(contact: Contact) -> dict:
 def purge_contact(contact_id: int, placements) -> None:
     """Delete a person and all their rows for good (undo of an add), and put the
     rings back to ``placements``."""
-    with db_proxy.atomic():
+    with backend.current().write():
         repo.hard_delete(contact_id)
         repo.restore_placements(placements)
 
 
 def unpurge_contact(rows: dict, placements) -> None:
-    with db_proxy.atomic():
+    with backend.current().write():
         repo.load_dump(rows)
         repo.restore_placements(placements)

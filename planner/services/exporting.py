@@ -166,7 +166,7 @@ from planner.importers.user_file import read_user_file
 from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
 from planner.services.setting_rules import clean_setting
-from planner.storage import dump, export_repo, migrations
+from planner.storage import backend, dump, export_repo
 from planner.storage.atomic_file import write_private
 from planner.storage.export_repo import (
     BLOB,
@@ -180,7 +180,6 @@ from planner.storage.export_repo import (
     Table,
 )
 from planner.storage.failures import Failure
-from planner.storage.models import ContactRow, SettingRow, db_proxy
 
 DUMP_FORMAT = "mentorship-planner-dump"
 DUMP_VERSION = 1
@@ -188,6 +187,8 @@ CONTACT_FORMATS = ("vcard", "csv")
 EXPORT_FORMATS = ("json", *CONTACT_FORMATS)
 EXTENSIONS = {"json": "json", "vcard": "vcf", "csv": "csv"}
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+#: the dump's sections with rules of their own (names of :data:`planner.storage.dump.DATA_TABLES`)
+CONTACTS, SETTINGS = "contacts", "settings"
 
 
 # --------------------------------------------------------------------- export
@@ -198,18 +199,18 @@ def export_json() -> dict:
     out: dict[str, Any] = {
         "format": DUMP_FORMAT,
         "version": DUMP_VERSION,
-        "schema_version": migrations.read_version(db_proxy.obj),
+        "schema_version": export_repo.schema_version(),
         "app_version": __version__,
         "exported_at": format_time(datetime.now(UTC)),
     }
-    with db_proxy.atomic():  # one snapshot: rows of different tables agree
+    with backend.current().snapshot():  # rows of different tables agree
         for section, model in dump.DATA_TABLES:
-            if model is SettingRow:
+            if section == SETTINGS:
                 out[section] = _export_settings()
                 continue
             columns = export_repo.columns(model)
             rows = [_export_row(columns, row) for row in export_repo.all_rows(model)]
-            if model is ContactRow:
+            if section == CONTACTS:
                 for row in rows:
                     row["deleted"] = row["deleted_at"] is not None
             out[section] = rows
@@ -367,7 +368,7 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
     }
     dump_rules.check_references(prepared)
     counts = {section: len(rows) for section, rows in prepared.items()}
-    with db_proxy.atomic():
+    with backend.current().write():
         if not dump.is_empty():
             have = describe_counts({s: n for s, n in dump.row_counts().items() if n})
             raise InvalidInput(
@@ -414,7 +415,7 @@ def _integrity_reason(refused: RowsRefused) -> str:
 
 
 def _prepare_section(section: str, model: Table, value: Any) -> list[dict]:
-    if model is SettingRow:
+    if section == SETTINGS:
         if value is None:
             return []
         if not isinstance(value, dict):
@@ -436,7 +437,7 @@ def _prepare_row(section: str, model: Table, item: Any, index: int) -> dict:
     if not isinstance(item, dict):
         raise InvalidInput(f"{where}: expected an object")
     columns = export_repo.columns(model)
-    known = {c.column for c in columns} | ({"deleted"} if model is ContactRow else set())
+    known = {c.column for c in columns} | ({"deleted"} if section == CONTACTS else set())
     unknown = sorted(set(item) - known)
     if unknown:
         raise InvalidInput(f"{where}: unknown field(s) {dump_rules.shown(', '.join(unknown))}")
@@ -446,7 +447,7 @@ def _prepare_row(section: str, model: Table, item: Any, index: int) -> dict:
         if name not in item:
             raise InvalidInput(f"{where}: missing field {name!r}")
         row[column.name] = _value(column, item[name], f"{where}.{name}", section)
-    if model is ContactRow:
+    if section == CONTACTS:
         _check_contact(row, where)
     for name in ("ring", "from_ring", "to_ring"):
         if row.get(name) is not None:

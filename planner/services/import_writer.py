@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from typing import cast
 
 from planner.domain.contact import clean_list
 from planner.services.import_rows import DUPLICATE, INVALID, NEW, PreviewRow
-from planner.storage import dump
-from planner.storage.models import ContactRow
+from planner.storage import contacts_repo
 
 CHUNK = 500  # rows written between progress reports and cancel checks
 CHECK_EVERY = 100  # rows between cancel checks while sorting and merging
@@ -32,7 +29,7 @@ class Writer:
     def __init__(self, preview, on_duplicate, summary, stamp, check, progress):
         self.preview, self.on_duplicate, self.summary = preview, on_duplicate, summary
         self.stamp, self.check, self.progress = stamp, check, progress
-        self.next_id = dump.next_id(ContactRow)
+        self.next_id = contacts_repo.next_contact_id()
         merging = on_duplicate == "merge"
         self.targets = _merge_targets(preview) if merging else {}
         self.current = {cid: dict(values) for cid, values in self.targets.items()}
@@ -115,8 +112,7 @@ class Writer:
             return
         self.check()
         rows = [new for _, new in self.batch]
-        dump.take_ids_from_sequence(ContactRow, rows)
-        dump.bulk_insert(ContactRow, rows)
+        contacts_repo.insert_contacts(rows)
         self.added.extend((index, new["id"]) for index, new in self.batch)
         self.batch = []
         self.step(len(rows))
@@ -135,25 +131,13 @@ class Writer:
         for n, (cid, changes) in enumerate(self.updates.items(), 1):
             if n % CHUNK == 0:
                 self.check()
-            (
-                ContactRow.update(updated_at=self.stamp, version=ContactRow.version + 1, **changes)
-                .where(ContactRow.id == cid)
-                .execute()
-            )
+            contacts_repo.update_contact(cid, changes, self.stamp)
 
 
 def _merge_targets(preview) -> dict[int, dict]:
     """The mergeable fields of the people the duplicates point at (still alive)."""
     ids = sorted({r.match_id for r in preview.rows if r.match_id is not None})
-    fields = [getattr(ContactRow, name) for name in ("id", *_MERGED)]
-    out: dict[int, dict] = {}
-    for start in range(0, len(ids), CHUNK):
-        query = ContactRow.select(*fields).where(
-            ContactRow.id.in_(ids[start : start + CHUNK]), ContactRow.deleted_at.is_null()
-        )
-        for values in cast("Iterable[dict]", query.dicts()):
-            out[values.pop("id")] = values
-    return out
+    return contacts_repo.living_fields(ids, _MERGED)
 
 
 _MERGED = ("email", "phones", "handles", "tags", *_FILL[1:])

@@ -20,9 +20,9 @@ sorts every entry into *new*, *duplicate* or *invalid*, without writing.
   leaves the database exactly as it was. A ``pre-import`` backup is made in
   ``backups/`` beside the database first.
 
-Threads: peewee connections are per thread. A worker thread running either
-function must open its own connection, e.g. ``with db_proxy.connection_context():``
-around the call (that closes it again afterwards); only the GUI thread touches
+Threads: connections are per thread. A worker thread running either function
+opens its own and must close it afterwards: ``with worker_connection():``
+(``planner.storage.threads``) around the call; only the GUI thread touches
 widgets, so ``progress`` and ``should_cancel`` must be thread-safe.
 """
 
@@ -33,7 +33,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
 
 from planner.domain.contact import normalised_name
 from planner.domain.errors import InvalidInput, PlannerError
@@ -57,8 +56,7 @@ from planner.services.import_writer import (
     _add_email,
     _emails,
 )
-from planner.storage import backend
-from planner.storage.models import ContactRow
+from planner.storage import backend, contacts_repo
 
 __all__ = [
     "DUPLICATE_CHOICES",
@@ -356,14 +354,7 @@ class _Index:
     @classmethod
     def from_database(cls, rows: list[PreviewRow]) -> _Index:
         index = cls(rows)
-        query = (
-            ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.handles,
-                              ContactRow.organization, ContactRow.birthday)
-            .where(ContactRow.deleted_at.is_null())
-            .order_by(ContactRow.id)
-        )
-        people = cast("Iterable[tuple[int, str, str, dict[str, Any], str, str]]",  # tuples
-                      query.tuples())
+        people = contacts_repo.people_for_matching()
         for cid, name, email, handles, organization, birthday in people:
             index.db_names[cid] = name
             facts = {"name": name, "email": email, "handles": handles or {},

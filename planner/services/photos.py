@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from planner.domain.errors import InvalidInput, NotFound
+from planner.storage import backend
 from planner.storage import photos_repo as repo
-from planner.storage.models import db_proxy
 
 
 def make_thumbnail(data: bytes) -> bytes:
@@ -32,7 +32,7 @@ def make_thumbnail(data: bytes) -> bytes:
 def set_photo(contact_id: int, data: bytes) -> bytes:
     """Give the person this picture (as a thumbnail, replacing any); returns what is stored."""
     small = make_thumbnail(data)
-    with db_proxy.atomic():
+    with backend.current().write():
         if not repo.person_living(contact_id):
             raise NotFound(f"no person #{contact_id}")
         repo.upsert(contact_id, small, datetime.now(UTC), replace=True)
@@ -49,7 +49,7 @@ def set_photo_from_file(contact_id: int, path: str | Path) -> bytes:
 
 def clear_photo(contact_id: int) -> bool:
     """Remove the person's picture (initials are shown again); True if there was one."""
-    with db_proxy.atomic():
+    with backend.current().write():
         return repo.delete_photo(contact_id) > 0
 
 

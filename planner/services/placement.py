@@ -22,7 +22,6 @@ from planner.services.contacts import now, require
 from planner.services.settings import capacities
 from planner.storage import backend
 from planner.storage import contacts_repo as repo
-from planner.storage.models import RingMoveRow
 
 #: (contact, ring, position, placement row id) for every placed person
 Snapshot = tuple[tuple[int, str, int, int], ...]
@@ -211,9 +210,9 @@ def restore_state(
         repo.restore_placements(placements)
         ids = [h["id"] for h in remove_history]
         if ids:
-            RingMoveRow.delete().where(RingMoveRow.id.in_(ids)).execute()
+            repo.delete_moves(ids)
         if add_history:
-            RingMoveRow.insert_many(add_history).execute()
+            repo.insert_moves(add_history)
 
 
 @contextmanager

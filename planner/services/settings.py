@@ -10,7 +10,7 @@ from planner.domain.contact import clean_cadence
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import DEFAULT_CADENCE_DAYS, DEFAULT_CAPACITY, Ring, validate_capacities
 from planner.services.setting_rules import CADENCE, CAPACITY, read_setting, write_setting
-from planner.storage.models import db_proxy
+from planner.storage import backend
 
 PRESETS = {
     "pyramid": {Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72},
@@ -32,7 +32,7 @@ def set_capacities(caps: dict[Ring, int]) -> None:
     """Lowering a capacity never unplaces anyone: the ring just shows over-capacity."""
     merged = {**capacities(), **caps}
     validate_capacities(merged)
-    with db_proxy.atomic():
+    with backend.current().write():
         write_setting(CAPACITY, {r.value: n for r, n in merged.items()})
 
 
@@ -41,5 +41,5 @@ def set_cadences(days: dict[Ring, int]) -> None:
     for ring, value in merged.items():
         if clean_cadence(value) is None:
             raise InvalidInput(f"the {ring.value} ring needs a cadence")
-    with db_proxy.atomic():
+    with backend.current().write():
         write_setting(CADENCE, {r.value: n for r, n in merged.items()})

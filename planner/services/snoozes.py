@@ -15,8 +15,8 @@ from planner.domain.errors import InvalidInput
 from planner.domain.focus import local_zone
 from planner.domain.reminders import Snooze, snooze_until
 from planner.services.contacts import now, require
+from planner.storage import backend
 from planner.storage import snoozes_repo as repo
-from planner.storage.models import db_proxy
 
 
 def snooze(contact_id: int, until: datetime | str, *, at: datetime | None = None,
@@ -28,7 +28,7 @@ def snooze(contact_id: int, until: datetime | str, *, at: datetime | None = None
         until = snooze_until(until, stamp, tz or local_zone())
     if until.tzinfo is None or until <= stamp:
         raise InvalidInput("a snooze must end after now")
-    with db_proxy.atomic():
+    with backend.current().write():
         require(contact_id)
         repo.clear_ids(repo.running_ids(contact_id, stamp), stamp)
         snooze_id = repo.add(contact_id, stamp, until)
@@ -38,7 +38,7 @@ def snooze(contact_id: int, until: datetime | str, *, at: datetime | None = None
 def clear(contact_id: int, *, at: datetime | None = None) -> list[int]:
     """End a person's running snooze now; the ids of the rows cleared ([] if none)."""
     stamp = (at or now()).astimezone(UTC)
-    with db_proxy.atomic():
+    with backend.current().write():
         require(contact_id)
         ids = repo.running_ids(contact_id, stamp)
         if ids:
@@ -48,7 +48,7 @@ def clear(contact_id: int, *, at: datetime | None = None) -> list[int]:
 
 def undo_snooze(snooze_id: int, replaced: Sequence[int] = ()) -> None:
     """The inverse of :func:`snooze`: its row goes, the snoozes it replaced run again."""
-    with db_proxy.atomic():
+    with backend.current().write():
         repo.delete(snooze_id)
         if replaced:
             reopen(list(replaced))
@@ -56,7 +56,7 @@ def undo_snooze(snooze_id: int, replaced: Sequence[int] = ()) -> None:
 
 def reopen(ids: list[int]) -> None:
     """The inverse of :func:`clear`."""
-    with db_proxy.atomic():
+    with backend.current().write():
         repo.reopen(ids)
 
 

@@ -11,10 +11,10 @@ from planner.domain.errors import ConflictError, InvalidInput, NotFound, Planner
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.timeline import EntryType, Note, TimelineEntry, Touchpoint
 from planner.services.contacts import now
+from planner.storage import backend
 from planner.storage import touchpoints_repo as repo
 from planner.storage.contacts_repo import who
 from planner.storage.fields import to_utc
-from planner.storage.models import db_proxy
 from planner.storage.touchpoints_repo import NOTE, TOUCHPOINT
 
 if TYPE_CHECKING:  # read_page is imported when a timeline is read (planner log needs none)
@@ -43,7 +43,7 @@ def log_touchpoint(
     text = clean_note(note)
     mins = _minutes(minutes)
     stamp = now()
-    with db_proxy.atomic():
+    with backend.current().write():
         _require_living(contact_id)
         # author: what the team database's trigger fills in, known here too
         written = repo.add_touchpoint(contact_id, kind.value, at or stamp, mins, text, who(),
@@ -58,7 +58,7 @@ def add_note(contact_id: int, text: str, *, at: datetime | None = None,
     if not body:
         raise InvalidInput("a note needs some text")
     stamp = now()
-    with db_proxy.atomic():
+    with backend.current().write():
         _require_living(contact_id)
         written = repo.add_note(contact_id, at or stamp, body, shared, who(), stamp)
     return written
@@ -162,7 +162,7 @@ def edit_touchpoint(
         changes["minutes"] = _minutes(minutes)
     if note is not None:
         changes["note"] = clean_note(note)
-    with db_proxy.atomic():
+    with backend.current().write():
         get_touchpoint(touchpoint_id)
         if changes:
             _update(TOUCHPOINT, touchpoint_id, expected_version, changes,
@@ -181,7 +181,7 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
             raise InvalidInput("a note needs some text")
     if at is not None:
         changes["at"] = at
-    with db_proxy.atomic():
+    with backend.current().write():
         get_note(note_id)
         if changes:
             _update(NOTE, note_id, expected_version, changes,
@@ -196,7 +196,7 @@ def set_note_shared(note_id: int, shared: bool, expected_version: int | None = N
     on a team database row-level security refuses everyone else."""
     not_author = ("only its author can share this note" if shared
                   else "only its author can make this note private")
-    with db_proxy.atomic():
+    with backend.current().write():
         get_note(note_id)  # someone else's private note: not even seen (NotFound)
         _update(NOTE, note_id, expected_version, {"shared": bool(shared)}, not_author)
     return get_note(note_id)
@@ -204,7 +204,7 @@ def set_note_shared(note_id: int, shared: bool, expected_version: int | None = N
 
 def _delete(table: str, row_id: int, expected_version: int | None, not_author: str) -> dict:
     """Delete one row and return all of it, so an undo can put it back with the same id."""
-    with db_proxy.atomic():
+    with backend.current().write():
         data = repo.row_data(table, row_id)
         if data is None:
             raise NotFound(f"no {table} with id {row_id}")
@@ -224,13 +224,13 @@ def delete_note(note_id: int, expected_version: int | None = None) -> dict:
 
 
 def restore_touchpoint(data: dict) -> Touchpoint:
-    with db_proxy.atomic():
+    with backend.current().write():
         repo.insert(TOUCHPOINT, data)
     return get_touchpoint(data["id"])
 
 
 def restore_note(data: dict) -> Note:
-    with db_proxy.atomic():
+    with backend.current().write():
         repo.insert(NOTE, data)
     return get_note(data["id"])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from peewee import JOIN, fn
 
@@ -38,6 +38,12 @@ from planner.storage.models import (
 from planner.storage.settings_repo import FATIGUE_LIMIT_KEY as FATIGUE_LIMIT_KEY
 from planner.storage.settings_repo import TARGET_SHARE_KEY as TARGET_SHARE_KEY
 from planner.storage.settings_repo import TIME_SHARE_KEY as TIME_SHARE_KEY
+
+#: The tables the ledger's services name a row by (their SQL names)
+WIN, ASK, GIVE, CONTACT = "win", "ask", "give", "contact"
+TOUCHPOINT, STAGE_CHANGE = "touchpoint", "stage_change"
+_MODELS: dict[str, Any] = {WIN: WinRow, ASK: AskRow, GIVE: GiveRow, CONTACT: ContactRow,
+                           TOUCHPOINT: TouchpointRow, STAGE_CHANGE: StageChangeRow}
 
 # ------------------------------------------------------------------ rows → domain
 
@@ -178,22 +184,28 @@ def insert_give(**values) -> Give:
     return _give(GiveRow.create(**values))
 
 
-def update_row(model, row_id: int, expected_version: int | None = None, **values) -> int:
+def update_row(table: str, row_id: int, expected_version: int | None = None, **values) -> int:
     """One UPDATE … WHERE id = ? [AND version = ?] bumping the version: the check and the
     write cannot be split by another writer. Returns the rows changed (0 or 1)."""
+    model = _MODELS[table]
     query = model.update(version=model.version + 1, **values).where(model.id == row_id)
     if expected_version is not None:
         query = query.where(model.version == expected_version)
     return query.execute()
 
 
-def get_row(model, row_id: int):
-    return model.get_or_none(model.id == row_id)
+def get_row(table: str, row_id: int) -> dict | None:
+    """The row of ``table`` as stored (field name → value: a foreign key by its name,
+    holding the id), or None."""
+    model = _MODELS[table]
+    row = model.get_or_none(model.id == row_id)
+    return None if row is None else row_data(row)
 
 
-def delete_row(model, row_id: int, expected_version: int | None = None) -> dict | None:
+def delete_row(table: str, row_id: int, expected_version: int | None = None) -> dict | None:
     """Delete and return the full row; None if nothing was deleted (it was not there, or
     its version is no longer ``expected_version`` — checked in the DELETE itself)."""
+    model = _MODELS[table]
     row = model.get_or_none(model.id == row_id)
     if row is None:
         return None
@@ -204,7 +216,9 @@ def delete_row(model, row_id: int, expected_version: int | None = None) -> dict 
     return data if query.execute() else None
 
 
-def insert_rows(model, rows: list[dict]) -> None:
+def insert_rows(table: str, rows: list[dict]) -> None:
+    """Put rows back with their ids (the data :func:`delete_row` gave)."""
+    model = _MODELS[table]
     for data in rows:
         model.insert(**data).execute()
 

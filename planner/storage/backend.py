@@ -2,7 +2,7 @@
 file or a PostgreSQL team database.
 
 Only storage knows which engine it is: services and the document ask the backend for
-what differs — a write transaction, the per-user move lock, change detection, a
+what differs — a write transaction, a read snapshot, the per-user move lock, change detection, a
 heartbeat, the current user, a file path to back up, and the kind of an error
 (``planner.storage.failures.classify``, by result code / SQLSTATE) — never
 ``isinstance`` on a peewee database class, never SQL of their own.
@@ -39,8 +39,18 @@ class Backend:
         """The database file (None: a team database, or SQLite in memory)."""
         return None
 
+    @property
+    def key(self) -> str | None:
+        """The key of an encrypted file (None: not encrypted)."""
+        return None
+
     def write(self) -> AbstractContextManager:
         """A write transaction (or a savepoint inside the one already open)."""
+        return self.db.atomic()
+
+    def snapshot(self) -> AbstractContextManager:
+        """A read transaction, so that several queries agree with each other (or a
+        savepoint inside the one already open). Nothing may be written in it."""
         return self.db.atomic()
 
     def move_lock(self, owner: str) -> AbstractContextManager:
@@ -56,6 +66,11 @@ class Backend:
     def heartbeat(self) -> None:
         """A cheap round trip; a lost connection raises ``ConnectionLost``."""
         self.db.execute_sql("SELECT 1").fetchone()
+
+    def close_connection(self) -> None:
+        """Close this thread's connection, if open (a file's last one checkpoints its WAL)."""
+        if not self.db.is_closed():
+            self.db.close()
 
     def session_id(self) -> int | None:
         """The server's id of this thread's connection (a team database's backend pid)."""
@@ -93,11 +108,17 @@ def _make(db: Database) -> Backend:
     raise DatabaseProblem(f"unsupported database {type(db).__name__}")
 
 
-def current() -> Backend:
-    """The backend of the database the models are bound to now."""
+def bound() -> Backend | None:
+    """The backend of the database the models are bound to now (None: none is)."""
     from planner.storage.models import db_proxy
 
     db = db_proxy.obj
-    if db is None:
+    return None if db is None else backend_for(db)
+
+
+def current() -> Backend:
+    """The backend of the database the models are bound to now."""
+    found = bound()
+    if found is None:
         raise DatabaseProblem("no database is open")
-    return backend_for(db)
+    return found

@@ -172,3 +172,112 @@ def insert_proposals(rows: list[dict]) -> None:
     builds SQL per value, three quarters of a 10,000-event sync."""
     take_ids_from_sequence(CaptureProposalRow, rows)
     bulk_insert(CaptureProposalRow, rows)
+
+
+def row_data(row: CaptureProposalRow) -> dict:
+    """A proposal as stored (field name → value): what an undo puts back exactly."""
+    return row.__data__.copy()
+
+
+def proposals_data(ids: Iterable[int]) -> list[dict]:
+    """The user's proposals with these ids as stored (:func:`row_data`), newest first."""
+    return [row_data(r) for r in proposal_rows(None, ids=ids)]
+
+
+def open_proposals_for(match_key: str) -> list[CaptureProposalRow]:
+    """The user's pending and withdrawn proposals for ``match_key`` (from any source)."""
+    p = CaptureProposalRow
+    return list(p.select().where(p.owner == who(), p.match_key == match_key,
+                                 p.status.in_([ProposalStatus.PENDING.value,
+                                               ProposalStatus.WITHDRAWN.value])))
+
+
+def keys_proposed_for(match_key: str, source_keys: Iterable[str]) -> set[str]:
+    """Which of ``source_keys`` already have a proposal of the user's for ``match_key``."""
+    p = CaptureProposalRow
+    return {r.source_key for r in p.select(p.source_key).where(
+        p.owner == who(), p.match_key == match_key, p.source_key.in_(list(source_keys) or [""]))}
+
+
+def update_proposal(proposal_id: int, changes: dict) -> None:
+    """Change some fields of one proposal (field name → value: ``contact``, ``status``…)."""
+    p = CaptureProposalRow
+    p.update(**changes).where(p.id == proposal_id).execute()
+
+
+def withdraw_proposals(ids: list[int], stamp: datetime) -> None:
+    """These proposals are withdrawn (cancelled or gone at the source) as of ``stamp``."""
+    p = CaptureProposalRow
+    p.update(status=ProposalStatus.WITHDRAWN.value, updated_at=stamp).where(p.id.in_(ids)).execute()
+
+
+def set_status(ids: list[int], status: str, stamp: datetime, only: str | None = None) -> None:
+    """The user's proposals with these ids get ``status`` (``only``: those whose status is
+    ``only`` now), changed at ``stamp``."""
+    p = CaptureProposalRow
+    query = p.update(status=status, updated_at=stamp).where(p.owner == who(), p.id.in_(ids))
+    if only is not None:
+        query = query.where(p.status == only)
+    query.execute()
+
+
+# ------------------------------------------------------------------ writing sources
+
+
+def add_source(kind: str, label: str, location: str, username: str, options: dict,
+               stamp: datetime) -> int:
+    """A new source of the user's, never synced yet; its id."""
+    return CaptureSourceRow.create(owner=who(), kind=kind, label=label, location=location,
+                                   username=username, options=options, state={},
+                                   created_at=stamp).id
+
+
+def set_source_options(source_id: int, options: dict) -> None:
+    """Replace a source's options (the caller merged the old ones in)."""
+    s = CaptureSourceRow
+    s.update(options=options).where(s.id == source_id).execute()
+
+
+def record_sync(source_id: int, stamp: datetime, state: dict | None = None) -> None:
+    """A sync of the source finished at ``stamp``; ``state``: where the next one starts
+    (None: keep the stored one)."""
+    changes: dict = {"last_sync_at": stamp}
+    if state is not None:
+        changes["state"] = state
+    s = CaptureSourceRow
+    s.update(**changes).where(s.id == source_id).execute()
+
+
+def delete_source(source_id: int) -> int:
+    """Forget a source and its pending proposals (reviewed ones stay, their ``source``
+    emptied by the foreign key); how many pending proposals went."""
+    p = CaptureProposalRow
+    dropped = p.delete().where(p.owner == who(), p.source == source_id,
+                               p.status == ProposalStatus.PENDING.value).execute()
+    CaptureSourceRow.delete().where(CaptureSourceRow.id == source_id).execute()
+    return dropped
+
+
+# ------------------------------------------------------------------ accepting, undone and redone
+
+
+def rows_of_accept(touchpoint_ids: list[int], contact_ids: list[int]
+                   ) -> tuple[list[dict], list[dict]]:
+    """The touchpoints and the people an accept made, as stored (what a redo puts back)."""
+    touchpoints = [r.__data__.copy() for r in TouchpointRow.select().where(
+        TouchpointRow.id.in_(touchpoint_ids))]
+    contacts = [r.__data__.copy() for r in ContactRow.select().where(
+        ContactRow.id.in_(contact_ids))]
+    return touchpoints, contacts
+
+
+def delete_touchpoints(ids: list[int]) -> None:
+    TouchpointRow.delete().where(TouchpointRow.id.in_(ids)).execute()
+
+
+def put_back_accept(touchpoints: list[dict], contacts: list[dict]) -> None:
+    """Insert again, with their ids, the people and touchpoints :func:`rows_of_accept` read."""
+    for data in contacts:
+        ContactRow.insert(**data).execute()
+    if touchpoints:
+        TouchpointRow.insert_many(touchpoints).execute()

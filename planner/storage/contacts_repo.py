@@ -24,6 +24,8 @@ from planner.storage.models import (
     db_proxy,
 )
 
+#: ids per IN (...) list: well under every backend's limit of bound parameters
+_IN_CHUNK = 500
 OWNER = ""  # this user's rings: "" in a file; on a team database the login role (see who)
 
 
@@ -420,6 +422,16 @@ def record_move(
     }
 
 
+def delete_moves(ids: list[int]) -> None:
+    """Take these ring moves out of the history (an undo of the moves that wrote them)."""
+    RingMoveRow.delete().where(RingMoveRow.id.in_(ids)).execute()
+
+
+def insert_moves(rows: list[dict]) -> None:
+    """Put ring moves back with their ids (the dicts :func:`record_move` gave)."""
+    RingMoveRow.insert_many(rows).execute()
+
+
 def ring_counts(owner: str = OWNER) -> dict[str, int]:
     query = (
         PlacementRow.select(PlacementRow.ring, fn.COUNT(PlacementRow.contact))
@@ -461,6 +473,50 @@ def load_dump(dump: dict) -> None:
                        (SnoozeRow, "snoozes")):
         if dump.get(key):
             model.insert_many(dump[key]).execute()
+
+
+def people_for_matching() -> Iterable[tuple[int, str, str, dict[str, Any], str, str]]:
+    """(id, name, email, handles, organization, birthday) of everyone not in the trash,
+    by id: what an import's duplicate matching reads of the people already there."""
+    query = (
+        ContactRow.select(ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.handles,
+                          ContactRow.organization, ContactRow.birthday)
+        .where(ContactRow.deleted_at.is_null())
+        .order_by(ContactRow.id)
+    )
+    return cast("Iterable[tuple[int, str, str, dict[str, Any], str, str]]",  # rows as tuples
+                query.tuples())
+
+
+def living_fields(ids: list[int], names: Sequence[str]) -> dict[int, dict]:
+    """id → {field name → value} of ``names`` for those of these people not in the trash
+    (a million ids are read 500 at a time)."""
+    fields = [getattr(ContactRow, name) for name in ("id", *names)]
+    out: dict[int, dict] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        query = ContactRow.select(*fields).where(
+            ContactRow.id.in_(ids[start : start + _IN_CHUNK]), ContactRow.deleted_at.is_null()
+        )
+        for values in cast("Iterable[dict]", query.dicts()):
+            out[values.pop("id")] = values
+    return out
+
+
+def next_contact_id() -> int:
+    """The id the next person inserted with :func:`insert_contacts` takes in a file."""
+    from planner.storage.dump import next_id  # here: only an import needs dump's file checks
+
+    return next_id(ContactRow)
+
+
+def insert_contacts(rows: list[dict]) -> None:
+    """Insert new people (field name → value, ids from :func:`next_contact_id`) with
+    ``executemany``; on a team database their ids are drawn from the sequence instead
+    (the rows' ``id`` is set to them)."""
+    from planner.storage.dump import bulk_insert, take_ids_from_sequence
+
+    take_ids_from_sequence(ContactRow, rows)
+    bulk_insert(ContactRow, rows)
 
 
 def hard_delete(contact_id: int) -> None:

@@ -27,6 +27,7 @@ from peewee import (
     TextField,
 )
 
+from planner.storage import backend, migrations
 from planner.storage.dump import bulk_insert
 from planner.storage.failures import Failure, classify
 from planner.storage.fields import JSONField, UTCDateTimeField
@@ -87,6 +88,11 @@ def all_rows(model: Table) -> Iterable[tuple]:
     fields = model._meta.sorted_fields
     rows = model.select(*fields).order_by(model._meta.primary_key).tuples()
     return cast("Iterable[tuple]", rows)  # rows as tuples
+
+
+def schema_version() -> int:
+    """The schema version of the open database (what the dump's header records)."""
+    return migrations.read_version(backend.current().db)
 
 
 def setting_texts() -> Iterable[tuple[str, str]]:

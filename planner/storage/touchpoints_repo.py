@@ -45,8 +45,9 @@ def contact_name(contact_id: int) -> str | None:
 
 
 def add_touchpoint(contact_id: int, kind: str, at: datetime, minutes: int | None, note: str,
-                   author: str, stamp: datetime) -> Touchpoint:
-    """A new touchpoint (``stamp``: when it was logged), as written."""
+                   author: str, stamp: datetime, source: str = "") -> Touchpoint:
+    """A new touchpoint (``stamp``: when it was logged; ``source``: the key of the captured
+    event it was accepted from), as written."""
     return _touchpoint(TouchpointRow.create(
         contact=contact_id,
         kind=kind,
@@ -56,6 +57,7 @@ def add_touchpoint(contact_id: int, kind: str, at: datetime, minutes: int | None
         author=author,
         created_at=stamp,
         updated_at=stamp,
+        source=source,
     ))
 
 

@@ -42,7 +42,7 @@ def count(model) -> int:
 
 def someone_else_changes(model, row_id: int, **values) -> None:
     """Another writer's change: the row's version moves on."""
-    repo.update_row(model, row_id, updated_at=datetime.now(UTC), **values)
+    repo.update_row(model._meta.table_name, row_id, updated_at=datetime.now(UTC), **values)
 
 
 @pytest.fixture

@@ -55,6 +55,26 @@ def test_a_write_transaction_takes_the_lock_at_its_start(handle, tmp_path):
     assert not _other_writer_waits(tmp_path / "planner.db")
 
 
+def test_a_snapshot_reads_without_the_write_lock(handle, tmp_path):
+    """BEGIN DEFERRED: a read snapshot (an export, the dashboard) neither takes the write
+    lock nor waits for another writer's, and sees one state from its first read."""
+    handle.db.execute_sql("CREATE TABLE seen (x)")
+    holder = sqlite3.connect(tmp_path / "planner.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program is writing
+    try:
+        with handle.backend.snapshot():
+            assert handle.db.transaction_depth() == 1
+            assert handle.db.execute_sql("SELECT count(*) FROM seen").fetchone()[0] == 0
+            holder.execute("INSERT INTO seen VALUES (1)")
+            holder.execute("COMMIT")
+            assert handle.db.execute_sql("SELECT count(*) FROM seen").fetchone()[0] == 0
+            with handle.backend.snapshot():  # a savepoint: no second BEGIN
+                assert handle.db.execute_sql("SELECT count(*) FROM seen").fetchone()[0] == 0
+        assert handle.db.execute_sql("SELECT count(*) FROM seen").fetchone()[0] == 1
+    finally:
+        holder.close()
+
+
 def test_the_move_lock_is_the_write_lock(handle, tmp_path):
     with handle.backend.move_lock(""):
         assert _other_writer_waits(tmp_path / "planner.db")

@@ -30,6 +30,12 @@ class SqliteBackend(Backend):
             return self.db.atomic("IMMEDIATE")
         return self.db.atomic()
 
+    def snapshot(self) -> AbstractContextManager:
+        """BEGIN DEFERRED: in WAL mode the reads see one snapshot from the first of them,
+        without the write lock — an export or the dashboard neither waits for a writer
+        nor holds one up (a savepoint when already inside a transaction)."""
+        return self.db.atomic("DEFERRED")
+
     @contextmanager
     def move_lock(self, owner: str) -> Iterator[None]:
         """The write lock (one writer per file) serialises every move."""
@@ -52,3 +58,7 @@ class SqliteBackend(Backend):
 
 class SqlCipherBackend(SqliteBackend):
     kind = "sqlcipher"
+
+    @property
+    def key(self) -> str | None:
+        return self.db.connect_params.get("passphrase") or None
