@@ -236,3 +236,29 @@ def test_the_team_backend(pg_initialised):
             other.close()
         with found.write():
             assert handle.db.in_transaction()
+
+
+def test_a_team_snapshot_sees_one_state_for_all_its_queries(pg_initialised):
+    """An export reads several tables in one ``snapshot()``: REPEATABLE READ, so a
+    teammate's commit between two of its queries is not half seen (READ COMMITTED, the
+    server's default, would show it to the second query only)."""
+    ann, = pg_initialised.planner_users("snapshot_ann")
+    with logged_in(pg_initialised, ann) as handle:
+        found = handle.backend
+        other = _raw(pg_initialised)
+        try:
+            count = "SELECT count(*) FROM planner_meta"
+            with found.snapshot():
+                before = handle.db.execute_sql(count).fetchone()[0]
+                level = handle.db.execute_sql("SHOW transaction_isolation").fetchone()[0]
+                with other.cursor() as cur:
+                    cur.execute("INSERT INTO planner_meta (key, value) VALUES ('x-snap', '1')")
+                assert handle.db.execute_sql(count).fetchone()[0] == before
+                with found.snapshot():  # a savepoint of the same snapshot
+                    assert handle.db.execute_sql(count).fetchone()[0] == before
+            assert level == "repeatable read"
+            assert handle.db.execute_sql(count).fetchone()[0] == before + 1
+        finally:
+            with other.cursor() as cur:
+                cur.execute("DELETE FROM planner_meta WHERE key = 'x-snap'")
+            other.close()

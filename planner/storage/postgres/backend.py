@@ -24,6 +24,19 @@ class PostgresBackend(Backend):
                                 (RINGS_LOCK, owner))
             yield
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One snapshot for every query of the block: REPEATABLE READ (PostgreSQL's
+        default, READ COMMITTED, gives each statement its own, so an export's tables
+        could disagree). Inside a transaction already open: a savepoint of that one."""
+        if self.db.in_transaction():
+            with self.db.atomic():
+                yield
+            return
+        with self.db.atomic():
+            self.db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield
+
     def session_id(self) -> int | None:
         conn = self.db._state.conn  # type: ignore[attr-defined]
         try:
