@@ -202,13 +202,11 @@ class ClosedDatabase:
     """
 
     def __init__(self, session: DatabaseSession):
-        from planner.storage.database import database_key
-
         self.session = session
         database = session.database
         self.path: Path | None = database.path
         #: an encrypted database's key (None for a plain one): a restore keeps it
-        self.key: str | None = database_key(database.db)
+        self.key: str | None = database.backend.key
         self.watching = session.stop_watching()
         database.close()
         _wait_for_workers(self.path)

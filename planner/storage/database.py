@@ -241,12 +241,6 @@ def _pragmas(read_only: bool) -> list[tuple[str, object]]:
     return pragmas
 
 
-def database_key(db: Database | None) -> str | None:
-    """The key of an open encrypted database (None for a plain one)."""
-    params = getattr(db, "connect_params", None) or {}
-    return params.get("passphrase") or None
-
-
 def open_database(
     spec: str | None = None,
     *,

@@ -74,9 +74,7 @@ class SecurityController(QObject):
         return security_status(str(path), check_keyring=False).lines()
 
     def is_encrypted(self) -> bool:
-        from planner.storage.database import database_key
-
-        return database_key(self.document.database.db) is not None
+        return self.document.database.backend.key is not None
 
     # -- encrypt ---------------------------------------------------------------------------
     def ask_encrypt(self) -> RecoveryDialog | None:
@@ -103,9 +101,7 @@ class SecurityController(QObject):
     # -- decrypt ---------------------------------------------------------------------------
     def decrypt(self) -> None:
         from planner.services.security import decrypt_database
-        from planner.storage.database import database_key
-
-        key = database_key(self.document.database.db)
+        key = self.document.database.backend.key
         if key is None:
             self.window.show_message("The database is not encrypted")
             return
