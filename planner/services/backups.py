@@ -34,8 +34,6 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import quote, urlencode
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import backend, dump
@@ -44,9 +42,6 @@ from planner.storage.sqlite import backup as store
 from planner.storage.sqlite import live_files
 from planner.storage.sqlite.encryption import is_encrypted
 from planner.storage.target import real_file, resolve_target
-
-if TYPE_CHECKING:
-    from planner.storage.backend import Database
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +63,12 @@ class RestoreResult:
 # ---------------------------------------------------------------- which database
 
 
-def current_database() -> Database:
-    """The bound file database; a team database is backed up on its server (said how)."""
+def _file_backend() -> backend.Backend:
+    """The open database, a file; a team database is backed up on its server (said how)."""
     found = backend.current()
     if found.team:
-        raise DatabaseProblem(team_backup_hint(_team_url(found.db)))
-    return found.db
+        raise DatabaseProblem(team_backup_hint(found.url or ""))
+    return found
 
 
 def _shown(url: str) -> str:
@@ -112,24 +107,12 @@ def team_restore_hint(url: str, source: str | Path) -> str:
     )
 
 
-def _team_url(db) -> str:
-    """A postgresql:// URL (without password) for the bound team database."""
-    params = dict(getattr(db, "connect_params", None) or {})
-    for key in ("password", "connect_timeout", "application_name"):
-        params.pop(key, None)
-    user, host, port = params.pop("user", None), params.pop("host", ""), params.pop("port", None)
-    netloc = (f"{quote(str(user), safe='')}@" if user else "") + str(host or "")
-    netloc += f":{port}" if port else ""
-    query = f"?{urlencode(params)}" if params else ""
-    return f"postgresql://{netloc}/{quote(str(db.database or ''), safe='')}{query}"
-
-
 def current_path() -> Path:
     """The file of the open SQLite database."""
-    name = current_database().database
-    if not name or name == ":memory:" or str(name).startswith("file::memory:"):
+    path = _file_backend().path
+    if path is None:
         raise DatabaseProblem("an in-memory database has no file to back up")
-    return Path(name).absolute()
+    return path
 
 
 # ------------------------------------------------------------------ the setting
@@ -161,7 +144,7 @@ def backup_now(
     """
     if not _REASON.match(reason):
         raise ValueError(f"a backup reason is lower-case letters, digits and '-': {reason!r}")
-    db = current_database()
+    found = _file_backend()
     path = current_path()
     if dest is None:
         target = store.backup_name(path, reason, when)
@@ -175,13 +158,8 @@ def backup_now(
             raise InvalidInput(f"{target} is the database itself; choose another file")
         if not target.parent.is_dir():
             raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
-    key = backend.current().key  # an encrypted database's copies are encrypted with its key
     try:
-        if db.is_closed() or db.in_transaction():
-            # Another connection sees only committed data, never this one's open transaction.
-            store.backup_file(path, target, key=key)
-        else:
-            store.backup_to(db.connection(), target, key=key)
+        found.copy_to(target)  # (an encrypted database's copies are encrypted with its key)
     except OSError as exc:
         raise InvalidInput(f"cannot write the backup {target}: {exc.strerror or exc}") from None
     except store.driver_errors() as exc:

@@ -44,6 +44,18 @@ class Backend:
         """The key of an encrypted file (None: not encrypted)."""
         return None
 
+    @property
+    def url(self) -> str | None:
+        """A team database's postgresql:// URL without its password, as a command may
+        name it (None: a file)."""
+        return None
+
+    def copy_to(self, target: Path) -> None:
+        """Copy the committed state of the open file to ``target`` (an encrypted file's
+        copy with the same key). Only a file has one."""
+        raise DatabaseProblem("only a database file is copied; a team database is "
+                              "backed up on its server")
+
     def write(self) -> AbstractContextManager:
         """A write transaction (or a savepoint inside the one already open)."""
         return self.db.atomic()

@@ -14,7 +14,7 @@ import peewee
 import psycopg2
 import pytest
 
-from planner.domain.errors import ConnectionLost
+from planner.domain.errors import ConnectionLost, DatabaseProblem
 from planner.storage.failures import Failure, classify, sqlstate
 from planner.storage.postgres import connection
 from planner.storage.postgres.backend import RINGS_LOCK
@@ -213,13 +213,18 @@ def test_a_terminated_session_is_a_lost_connection(pg_initialised):
 # ------------------------------------------------------------------ the backend object
 
 
-def test_the_team_backend(pg_initialised):
+def test_the_team_backend(pg_initialised, tmp_path):
     ann, = pg_initialised.planner_users("backend_ann")
     with logged_in(pg_initialised, ann) as handle:
         found = handle.backend
         assert (found.kind, found.team, found.path) == ("postgresql", True, None)
         assert found.current_user() == ann
         assert found.data_version() is None  # changes come by LISTEN
+        assert found.url.startswith(f"postgresql://{ann}@{HOST}:{PORT}/")  # no password
+        assert ":" not in found.url.split("//", 1)[1].split("@", 1)[0]
+        with pytest.raises(DatabaseProblem, match="backed up on its server"):
+            found.copy_to(tmp_path / "copy.db")
+        assert not (tmp_path / "copy.db").exists()
         found.heartbeat()
         other = _raw(pg_initialised)
         try:

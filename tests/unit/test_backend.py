@@ -124,3 +124,29 @@ def test_a_memory_database_has_no_file(tmp_path):
     from peewee import SqliteDatabase
 
     assert backends.backend_for(SqliteDatabase(":memory:")).path is None
+
+
+def test_a_copy_holds_what_is_committed(handle, tmp_path):
+    """copy_to: from this connection when it is idle; inside a write, from another
+    connection, so the copy never holds the open transaction's rows."""
+    handle.db.execute_sql("CREATE TABLE kept (x)")
+    handle.db.execute_sql("INSERT INTO kept VALUES (1)")
+    handle.backend.copy_to(tmp_path / "idle.db")
+    with handle.backend.write():
+        handle.db.execute_sql("INSERT INTO kept VALUES (2)")
+        handle.backend.copy_to(tmp_path / "during.db")
+    for name, rows in (("idle.db", 1), ("during.db", 1)):
+        copy = sqlite3.connect(tmp_path / name)
+        try:
+            assert copy.execute("SELECT count(*) FROM kept").fetchone()[0] == rows
+        finally:
+            copy.close()
+    assert handle.backend.url is None
+
+
+def test_memory_has_no_file_to_copy(tmp_path):
+    from peewee import SqliteDatabase
+
+    memory = backends.backend_for(SqliteDatabase(":memory:"))
+    with pytest.raises(DatabaseProblem, match="in-memory"):
+        memory.copy_to(tmp_path / "copy.db")

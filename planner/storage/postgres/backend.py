@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import quote, urlencode
 
 from planner.storage.backend import Backend
 
@@ -36,6 +37,18 @@ class PostgresBackend(Backend):
         with self.db.atomic():
             self.db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield
+
+    @property
+    def url(self) -> str | None:
+        params = dict(getattr(self.db, "connect_params", None) or {})
+        for key in ("password", "connect_timeout", "application_name"):
+            params.pop(key, None)
+        user, host = params.pop("user", None), params.pop("host", "")
+        port = params.pop("port", None)
+        netloc = (f"{quote(str(user), safe='')}@" if user else "") + str(host or "")
+        netloc += f":{port}" if port else ""
+        query = f"?{urlencode(params)}" if params else ""
+        return f"postgresql://{netloc}/{quote(str(self.db.database or ''), safe='')}{query}"
 
     def session_id(self) -> int | None:
         conn = self.db._state.conn  # type: ignore[attr-defined]

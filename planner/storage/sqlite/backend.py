@@ -23,6 +23,19 @@ class SqliteBackend(Backend):
             return None
         return Path(name).absolute()
 
+    def copy_to(self, target: Path) -> None:
+        """SQLite's backup API, from this thread's connection when it is open and not in
+        a transaction; else from another connection, which sees only committed data."""
+        from planner.storage.sqlite import backup
+
+        path = self.path
+        if path is None:
+            raise DatabaseProblem("an in-memory database has no file to back up")
+        if self.db.is_closed() or self.db.in_transaction():
+            backup.backup_file(path, target, key=self.key)
+        else:
+            backup.backup_to(self.db.connection(), target, key=self.key)
+
     def write(self) -> AbstractContextManager:
         """BEGIN IMMEDIATE: the write lock first, so a writer waits its turn instead of
         failing when another commits meanwhile (a savepoint when already inside one)."""
