@@ -49,6 +49,7 @@ from planner.services.setting_rules import CAPTURE_OWN_ADDRESSES as OWN_ADDRESSE
 from planner.services.setting_rules import read_setting, write_setting
 from planner.storage import backend, contacts_repo, touchpoints_repo
 from planner.storage import capture_repo as repo
+from planner.storage.capture_repo import ProposalRow
 from planner.storage.contacts_repo import who
 
 log = logging.getLogger(__name__)
@@ -81,23 +82,23 @@ def add_source(kind: str, label: str, location: str, username: str = "",
 
 
 def get_source(source_id: int) -> Source:
-    row = repo.source_row(source_id)
-    if row is None:
+    found = repo.source(source_id)
+    if found is None:
         raise NotFound(f"no capture source with id {source_id}")
-    return repo.source(row)
+    return found
 
 
 def list_sources() -> list[Source]:
-    return [repo.source(row) for row in repo.source_rows()]
+    return repo.sources()
 
 
 def set_source_options(source_id: int, **options) -> Source:
     """Change some options of a source (e.g. ``auto_accept=True``), keeping the others."""
     with backend.current().write():
-        row = repo.source_row(source_id)
-        if row is None:
+        found = repo.source(source_id)
+        if found is None:
             raise NotFound(f"no capture source with id {source_id}")
-        repo.set_source_options(source_id, {**(row.options or {}), **options})
+        repo.set_source_options(source_id, {**found.options, **options})
     return get_source(source_id)
 
 
@@ -106,7 +107,7 @@ def remove_source(source_id: int) -> int:
     ones stay remembered (so adding it again proposes nothing already reviewed).
     Returns how many pending proposals went."""
     with backend.current().write():
-        if repo.source_row(source_id) is None:
+        if repo.source(source_id) is None:
             raise NotFound(f"no capture source with id {source_id}")
         return repo.delete_source(source_id)
 
@@ -216,7 +217,7 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
             repo.record_sync(source.id, stamp, state)
             if source.auto_accept and batch.touched:
                 auto = [r.id for r in repo.proposal_rows(PENDING, ids=batch.touched)
-                        if r.contact_id is not None]  # type: ignore[attr-defined]  # peewee FK
+                        if r.contact_id is not None]
                 if auto:
                     accept(auto)
                     result.accepted, result.accepted_ids = len(auto), auto
@@ -417,7 +418,7 @@ def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) ->
             if row.status != PENDING:
                 continue
             _remember(snapshot, row)
-            contact_id = row.contact_id  # type: ignore[attr-defined]  # peewee's FK _id
+            contact_id = row.contact_id
             if contact_id is None:
                 contact_id = _person_for(row, stamp, done, snapshot)
             values = _edited(row, edits.get(pid, {}))
@@ -434,12 +435,12 @@ def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) ->
     return done
 
 
-def _remember(snapshot: dict[int, dict], row) -> None:
+def _remember(snapshot: dict[int, dict], row: ProposalRow) -> None:
     if row.id not in snapshot:
         snapshot[row.id] = repo.row_data(row)
 
 
-def _edited(row, edit: dict) -> dict:
+def _edited(row: ProposalRow, edit: dict) -> dict:
     kind = parse_kind(edit.get("kind") or row.kind).value
     at = edit.get("at") or row.at
     if at.tzinfo is None:
@@ -451,7 +452,8 @@ def _edited(row, edit: dict) -> dict:
     return {"kind": kind, "at": at.astimezone(UTC), "minutes": minutes, "note": note}
 
 
-def _person_for(row, stamp: datetime, done: Accepted, snapshot: dict[int, dict]) -> int:
+def _person_for(row: ProposalRow, stamp: datetime, done: Accepted,
+                snapshot: dict[int, dict]) -> int:
     """The person a candidate proposal is about: whoever has its address by now, else a
     new unplaced person. Every other proposal for the address becomes theirs."""
     folded = fold_address(row.candidate_email)

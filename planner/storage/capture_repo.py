@@ -1,13 +1,15 @@
 """Capture sources and proposals (issue 24): the queries, returning domain objects.
 
 Every query is the connected user's own (``owner``): on a team database row-level
-security keeps them private too. Callers hold the transaction.
+security keeps them private too. Callers hold the transaction. Proposals reach the
+service as :class:`ProposalRow` (plain values), never as peewee model instances (issue 22).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
@@ -64,23 +66,60 @@ def contact_names(ids: Iterable[int]) -> dict[int, str]:
 # ------------------------------------------------------------------ sources
 
 
-def source(row: CaptureSourceRow) -> Source:
+def _source(row: CaptureSourceRow) -> Source:
     return Source(row.id, row.kind, row.label, row.location, row.username,
                   dict(row.options or {}), dict(row.state or {}), row.last_sync_at,
                   row.created_at, row.owner)
 
 
-def source_row(source_id: int) -> CaptureSourceRow | None:
-    return CaptureSourceRow.get_or_none(CaptureSourceRow.id == source_id,
-                                        CaptureSourceRow.owner == who())
+def source(source_id: int) -> Source | None:
+    """The user's source with this id (None: no such source of theirs)."""
+    row = CaptureSourceRow.get_or_none(CaptureSourceRow.id == source_id,
+                                       CaptureSourceRow.owner == who())
+    return None if row is None else _source(row)
 
 
-def source_rows() -> list[CaptureSourceRow]:
-    return list(CaptureSourceRow.select().where(CaptureSourceRow.owner == who())
-                .order_by(CaptureSourceRow.id))
+def sources() -> list[Source]:
+    """The user's sources, oldest first."""
+    return [_source(row) for row in CaptureSourceRow.select()
+            .where(CaptureSourceRow.owner == who()).order_by(CaptureSourceRow.id)]
 
 
 # ------------------------------------------------------------------ proposals
+
+
+@dataclass(slots=True)
+class ProposalRow:
+    """One stored proposal as plain values (the table's columns; the foreign keys as
+    ids). Not frozen: a sync notes on it what it just changed (status, match)."""
+
+    id: int
+    owner: str
+    source_id: int | None
+    source_key: str
+    match_key: str
+    contact_id: int | None
+    candidate_name: str
+    candidate_email: str
+    kind: str
+    at: datetime
+    minutes: int | None
+    note: str
+    status: str
+    touchpoint_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _plain(row: CaptureProposalRow) -> ProposalRow:
+    data = row.__data__  # the foreign keys' ids under the fields' names
+    return ProposalRow(
+        id=data["id"], owner=data["owner"], source_id=data["source"],
+        source_key=data["source_key"], match_key=data["match_key"], contact_id=data["contact"],
+        candidate_name=data["candidate_name"], candidate_email=data["candidate_email"],
+        kind=data["kind"], at=data["at"], minutes=data["minutes"], note=data["note"],
+        status=data["status"], touchpoint_id=data["touchpoint"],
+        created_at=data["created_at"], updated_at=data["updated_at"])
 
 
 def proposals_by_key(keys: Iterable[str]) -> dict[str, list[SimpleNamespace]]:
@@ -101,7 +140,7 @@ def proposals_by_key(keys: Iterable[str]) -> dict[str, list[SimpleNamespace]]:
 
 
 def pending_of_source(source_id: int, since: datetime | None = None,
-                      until: datetime | None = None) -> list[CaptureProposalRow]:
+                      until: datetime | None = None) -> list[ProposalRow]:
     p = CaptureProposalRow
     query = p.select().where(p.owner == who(), p.source == source_id,
                              p.status == ProposalStatus.PENDING)
@@ -109,7 +148,7 @@ def pending_of_source(source_id: int, since: datetime | None = None,
         query = query.where(p.at >= since)
     if until is not None:
         query = query.where(p.at <= until)
-    return list(query)
+    return [_plain(r) for r in query]
 
 
 def captured_touchpoints(keys: Iterable[str]) -> set[tuple[str, int]]:
@@ -124,13 +163,14 @@ def captured_touchpoints(keys: Iterable[str]) -> set[tuple[str, int]]:
     return {(key, contact) for key, contact in rows if key in wanted}
 
 
-def proposal_row(proposal_id: int) -> CaptureProposalRow | None:
-    return CaptureProposalRow.get_or_none(CaptureProposalRow.id == proposal_id,
-                                          CaptureProposalRow.owner == who())
+def proposal_row(proposal_id: int) -> ProposalRow | None:
+    row = CaptureProposalRow.get_or_none(CaptureProposalRow.id == proposal_id,
+                                         CaptureProposalRow.owner == who())
+    return None if row is None else _plain(row)
 
 
 def proposal_rows(status: str | None = ProposalStatus.PENDING, contact_id: int | None = None,
-                  ids: Iterable[int] | None = None) -> list[CaptureProposalRow]:
+                  ids: Iterable[int] | None = None) -> list[ProposalRow]:
     p = CaptureProposalRow
     query = p.select().where(p.owner == who())
     if status is not None:
@@ -139,7 +179,7 @@ def proposal_rows(status: str | None = ProposalStatus.PENDING, contact_id: int |
         query = query.where(p.contact == contact_id)
     if ids is not None:
         query = query.where(p.id.in_(list(ids)))
-    return list(query.order_by(p.at.desc(), p.id.desc()))
+    return [_plain(r) for r in query.order_by(p.at.desc(), p.id.desc())]
 
 
 def count_pending() -> int:
@@ -147,23 +187,19 @@ def count_pending() -> int:
     return p.select().where(p.owner == who(), p.status == ProposalStatus.PENDING).count()
 
 
-def proposal(row: CaptureProposalRow, names: dict[int, str],
+def proposal(row: ProposalRow, names: dict[int, str],
              labels: dict[int, str] | None = None) -> Proposal:
-    # the foreign keys' ids: peewee makes the <name>_id attributes, its stubs do not know them
-    contact_id: int | None = row.contact_id  # type: ignore[attr-defined]
-    source_id: int | None = row.source_id  # type: ignore[attr-defined]
-    touchpoint_id: int | None = row.touchpoint_id  # type: ignore[attr-defined]
+    contact_id, source_id = row.contact_id, row.source_id
     name = names.get(contact_id, "") if contact_id is not None else row.candidate_name
     label = (labels or {}).get(source_id, "") if source_id is not None else ""
     return Proposal(row.id, source_id, row.source_key, contact_id, name,
                     row.candidate_email, row.kind, row.at, row.minutes, row.note, row.status,
-                    touchpoint_id, label)
+                    row.touchpoint_id, label)
 
 
-def proposals(rows: list[CaptureProposalRow]) -> list[Proposal]:
-    ids = (r.contact_id for r in rows)  # type: ignore[attr-defined]  # peewee's FK id
-    names = contact_names(cid for cid in ids if cid is not None)
-    labels = {s.id: s.label for s in source_rows()}
+def proposals(rows: list[ProposalRow]) -> list[Proposal]:
+    names = contact_names(r.contact_id for r in rows if r.contact_id is not None)
+    labels = {s.id: s.label for s in sources()}
     return [proposal(r, names, labels) for r in rows]
 
 
@@ -174,9 +210,16 @@ def insert_proposals(rows: list[dict]) -> None:
     bulk_insert(CaptureProposalRow, rows)
 
 
-def row_data(row: CaptureProposalRow) -> dict:
-    """A proposal as stored (field name → value): what an undo puts back exactly."""
-    return row.__data__.copy()
+def row_data(row: ProposalRow) -> dict:
+    """A proposal as stored (field name → value, the foreign keys under their fields'
+    names, in the table's order): what an undo puts back exactly."""
+    return {"id": row.id, "owner": row.owner, "source": row.source_id,
+            "source_key": row.source_key, "match_key": row.match_key,
+            "contact": row.contact_id, "candidate_name": row.candidate_name,
+            "candidate_email": row.candidate_email, "kind": row.kind, "at": row.at,
+            "minutes": row.minutes, "note": row.note, "status": row.status,
+            "touchpoint": row.touchpoint_id, "created_at": row.created_at,
+            "updated_at": row.updated_at}
 
 
 def proposals_data(ids: Iterable[int]) -> list[dict]:
@@ -184,12 +227,12 @@ def proposals_data(ids: Iterable[int]) -> list[dict]:
     return [row_data(r) for r in proposal_rows(None, ids=ids)]
 
 
-def open_proposals_for(match_key: str) -> list[CaptureProposalRow]:
+def open_proposals_for(match_key: str) -> list[ProposalRow]:
     """The user's pending and withdrawn proposals for ``match_key`` (from any source)."""
     p = CaptureProposalRow
-    return list(p.select().where(p.owner == who(), p.match_key == match_key,
-                                 p.status.in_([ProposalStatus.PENDING.value,
-                                               ProposalStatus.WITHDRAWN.value])))
+    return [_plain(r) for r in p.select().where(
+        p.owner == who(), p.match_key == match_key,
+        p.status.in_([ProposalStatus.PENDING.value, ProposalStatus.WITHDRAWN.value]))]
 
 
 def keys_proposed_for(match_key: str, source_keys: Iterable[str]) -> set[str]:

@@ -11,6 +11,7 @@ import pytest
 from planner.domain.capture import Captured
 from planner.domain.errors import InvalidInput, NotFound
 from planner.services import capture, contacts, touchpoints
+from planner.storage.models import CaptureProposalRow
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -101,6 +102,29 @@ def test_accept_makes_an_ordinary_touchpoint_and_undo_redo_are_exact(people):
     assert capture.get_proposal(p.id).touchpoint_id == tp.id
     again = capture.apply_batch(None, [item()], at=NOW)
     assert again.proposed == 0
+
+
+def stored_proposals() -> dict[int, dict]:
+    """Every proposal as the table holds it (what an undo must put back)."""
+    return {r.id: r.__data__.copy() for r in CaptureProposalRow.select()}
+
+
+def test_the_undo_snapshots_of_an_accept_are_the_stored_rows_exactly(people, tmp_path):
+    source = capture.add_source("ics", "Calendar", str(tmp_path / "cal.ics"))
+    stranger = (("ada@example.org", ""), ("zoe@site.org", "Zoë Zed"))
+    capture.apply_batch(source.id, [item("ics:1", addresses=stranger),
+                                    item("ics:2", addresses=stranger)], at=NOW)
+    before = stored_proposals()
+    first = next(p for p in pending() if p.is_candidate and p.source_key == "ics:1")
+    done = capture.accept([first.id])
+    after = stored_proposals()
+    assert done.before and all(row["source"] == source.id for row in done.before)
+    assert done.before == [before[row["id"]] for row in done.before]
+    assert sorted(done.after, key=lambda r: r["id"]) == [after[row["id"]] for row in
+                                                          sorted(done.before,
+                                                                 key=lambda r: r["id"])]
+    capture.undo_accept(done)
+    assert stored_proposals() == before
 
 
 def test_accepting_a_candidate_adds_the_person_and_claims_their_other_proposals(people):
