@@ -24,7 +24,7 @@ candidate (an address nobody has) the new, unplaced person first; :func:`undo_ac
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -49,7 +49,7 @@ from planner.services.setting_rules import CAPTURE_OWN_ADDRESSES as OWN_ADDRESSE
 from planner.services.setting_rules import read_setting, write_setting
 from planner.storage import backend, contacts_repo, touchpoints_repo
 from planner.storage import capture_repo as repo
-from planner.storage.capture_repo import ProposalRow
+from planner.storage.capture_repo import KnownProposal, ProposalRow
 from planner.storage.contacts_repo import who
 
 log = logging.getLogger(__name__)
@@ -243,7 +243,7 @@ class _Batch:
         self.new_keys: list[tuple[str, str]] = []
         self.touched: list[int] = []  # ids of proposals updated or revived (auto-accept)
 
-    def apply(self, item: Captured, found: list[Match], rows: list, known: set,
+    def apply(self, item: Captured, found: list[Match], rows: list[KnownProposal], known: set,
               index: dict[str, int]) -> None:
         by_match = {r.match_key: r for r in rows}
         wanted = set()
@@ -262,8 +262,9 @@ class _Batch:
             self._insert(item, match)
         self.withdraw([r for r in rows if r.match_key not in wanted])
 
-    def _candidate_now_known(self, item: Captured, match: Match, by_match: dict,
-                             index: dict[str, int]):
+    def _candidate_now_known(self, item: Captured, match: Match,
+                             by_match: dict[str, KnownProposal],
+                             index: dict[str, int]) -> KnownProposal | None:
         """A pending candidate proposal for an address that is now this person's (added
         by hand since): it becomes theirs instead of a second proposal."""
         for address, _ in item.addresses:
@@ -292,7 +293,7 @@ class _Batch:
         self.new_keys.append((item.source_key, match.match_key))
         self.result.proposed += 1
 
-    def _update(self, row, item: Captured, match: Match) -> None:
+    def _update(self, row: KnownProposal, item: Captured, match: Match) -> None:
         if row.status in (ACCEPTED, REJECTED):
             self.result.unchanged += 1
             return
@@ -310,7 +311,7 @@ class _Batch:
         self.touched.append(row.id)
         self.result.updated += 1
 
-    def withdraw(self, rows: list) -> None:
+    def withdraw(self, rows: Sequence[KnownProposal | ProposalRow]) -> None:
         ids = [r.id for r in rows if r.status == PENDING]
         if ids:
             repo.withdraw_proposals(ids, self.stamp)

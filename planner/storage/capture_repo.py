@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any, cast
 
 from planner.domain.capture_match import Proposal, ProposalStatus, Source
@@ -122,20 +121,36 @@ def _plain(row: CaptureProposalRow) -> ProposalRow:
         created_at=data["created_at"], updated_at=data["updated_at"])
 
 
-def proposals_by_key(keys: Iterable[str]) -> dict[str, list[SimpleNamespace]]:
-    """The user's proposals for these source keys (any status), by key: light rows
-    (id, source_key, match_key, status, contact_id, candidate_name, kind, at, minutes,
-    note) — a re-sync reads thousands, and model instances cost ten times more."""
+@dataclass(slots=True)
+class KnownProposal:
+    """A stored proposal as a re-sync compares it: only the columns it reads (a re-sync
+    reads thousands, and model instances cost ten times more). Not frozen, like
+    :class:`ProposalRow`."""
+
+    id: int
+    source_key: str
+    match_key: str
+    status: str
+    contact_id: int | None
+    candidate_name: str
+    kind: str
+    at: datetime
+    minutes: int | None
+    note: str
+
+
+def proposals_by_key(keys: Iterable[str]) -> dict[str, list[KnownProposal]]:
+    """The user's proposals for these source keys (any status), by key."""
     p = CaptureProposalRow
     columns = (p.id, p.source_key, p.match_key, p.status, p.contact.alias("contact_id"),
                p.candidate_name, p.kind, p.at, p.minutes, p.note)
-    out: dict[str, list[SimpleNamespace]] = {}
+    out: dict[str, list[KnownProposal]] = {}
     keys = list(dict.fromkeys(keys))
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start:start + CHUNK]
         query = p.select(*columns).where(p.owner == who(), p.source_key.in_(chunk)).dicts()
         for row in cast("Iterable[dict[str, Any]]", query):  # rows as dicts
-            out.setdefault(row["source_key"], []).append(SimpleNamespace(**row))
+            out.setdefault(row["source_key"], []).append(KnownProposal(**row))
     return out
 
 
