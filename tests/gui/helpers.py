@@ -199,11 +199,23 @@ def band_point(ring: Ring | None, degrees: float) -> tuple[float, float]:
 
 
 # -- gestures -------------------------------------------------------------------------------
+def move_pointer(widget, pos: QPoint) -> None:
+    """Rest the pointer on ``widget`` at ``pos``: a mouse move the window system gives
+    ``widget``'s own window, which Qt routes to the widget under it (hover, enter, leave).
+
+    Not ``QTest.mouseMove(widget, …)``: offscreen, that moves the platform's cursor, and
+    the move goes to the first shown window containing that point on the virtual screen
+    — on a test worker, another test's dialog not yet deleted, not this window.
+    """
+    top = widget.window()
+    QTest.mouseMove(top.windowHandle(), widget.mapTo(top, pos))
+
+
 def drag_on_viewport(view, start: QPoint, end: QPoint, steps: int = 10) -> None:
     """Press, move in steps, release — the way a person drags — on the view's viewport."""
     viewport = view.viewport()
     no_mod = Qt.KeyboardModifier.NoModifier
-    QTest.mouseMove(viewport, start)
+    move_pointer(viewport, start)
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, no_mod, start)
     for k in range(1, steps + 1):
         QTest.mouseMove(viewport, start + (end - start) * (k / steps))

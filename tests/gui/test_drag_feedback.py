@@ -18,6 +18,7 @@ from tests.gui.helpers import (
     drop_from_list,
     dump_rings,
     list_mime,
+    move_pointer,
     open_window,
     placements,
     populate,
@@ -135,7 +136,7 @@ def test_dragging_a_node_over_a_full_ring_shows_it(qtbot, db_path, full_inner):
     viewport = view.viewport()
     node = window.scene.nodes[full_inner["Middle 2"]]
     start = view.mapFromScene(node.pos())
-    QTest.mouseMove(viewport, start)
+    move_pointer(viewport, start)
     QTest.mousePress(viewport, LEFT, Qt.KeyboardModifier.NoModifier, start)
     end = view_point(view, 5, 30)
     for k in range(1, 9):

@@ -7,20 +7,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QPoint
-from PySide6.QtTest import QTest
 
 from planner.domain.focus import local_zone
 from planner.domain.rings import Ring
 from planner.services import contacts
 from planner.storage.database import open_database
-from tests.gui.helpers import open_window
+from tests.gui.helpers import move_pointer, open_window
 from tests.gui.test_photos_gui import give_photo
 
 
 def _hover(qtbot, window, contact_id: int):
     view = window.view
     node = window.scene.nodes[contact_id]
-    QTest.mouseMove(view.viewport(), view.mapFromScene(node.scenePos()))
+    move_pointer(view.viewport(), view.mapFromScene(node.scenePos()))
     card = view.hover_card
     qtbot.waitUntil(lambda: card.isVisible() and card.contact_id == contact_id)
     return card
@@ -53,5 +52,5 @@ def test_hovering_a_node_shows_its_card_with_photo_and_birthday(qtbot, db_path):
     colour = card.photo.pixmap().toImage().pixelColor(32, 32)
     assert abs(colour.red() - 20) < 12 and abs(colour.green() - 160) < 12  # the photo
 
-    QTest.mouseMove(window.view.viewport(), QPoint(2, 2))  # off the nodes: gone
+    move_pointer(window.view.viewport(), QPoint(2, 2))  # off the nodes: gone
     qtbot.waitUntil(lambda: not card.isVisible())
