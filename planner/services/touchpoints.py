@@ -18,7 +18,7 @@ from planner.storage.fields import to_utc
 from planner.storage.touchpoints_repo import NOTE, TOUCHPOINT
 
 if TYPE_CHECKING:  # read_page is imported when a timeline is read (planner log needs none)
-    from planner.storage import timeline_repo
+    from planner.domain.timeline import Cursor
 
 MAX_MINUTES = 24 * 60
 
@@ -244,7 +244,7 @@ def timeline(
     contact_id: int | None = None,
     *,
     limit: int = 50,
-    cursor: timeline_repo.Cursor | None = None,
+    cursor: Cursor | None = None,
     kinds: set[str] | None = None,
     contact_ids: set[int] | None = None,
 ) -> list[TimelineEntry]:

@@ -12,33 +12,17 @@ keeps the entry table outermost, read newest-first along its ``at`` index.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 from peewee import JOIN, ModelSelect
 
-from planner.domain.timeline import EntryType, TimelineEntry
+from planner.domain.timeline import TYPE_ORDER, Cursor, EntryType, TimelineEntry
 from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, SnoozeRow, TouchpointRow
 from planner.storage.private_rows import rows_of
 
 LEFT = JOIN.LEFT_OUTER
-_ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2, EntryType.CREATED: 3,
-          EntryType.SNOOZE: 4}
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The last entry of the previous page; the next page holds strictly older ones."""
-
-    at: datetime
-    order: int
-    row_id: int
-
-
-def cursor_after(entry: TimelineEntry) -> Cursor:
-    return Cursor(entry.at, _ORDER[entry.type], entry.row_id)
 
 
 def _at(stored: object) -> datetime:
@@ -47,12 +31,12 @@ def _at(stored: object) -> datetime:
 
 
 def _key(entry: TimelineEntry) -> tuple:
-    return (entry.at, _ORDER[entry.type], entry.row_id)
+    return (entry.at, TYPE_ORDER[entry.type], entry.row_id)
 
 
 def _older_than(cursor: Cursor, etype: EntryType, at_field, id_field):
     """SQL condition for (at, type order, id) < cursor, for one source."""
-    order = _ORDER[etype]
+    order = TYPE_ORDER[etype]
     if order < cursor.order:
         return at_field <= cursor.at
     if order > cursor.order:
@@ -144,7 +128,7 @@ def read_page(
     floor = None  # a full page of one source is newer than this: older rows cannot show
     people = ({contact_id} if contact_id is not None
               else set(contact_ids) if contact_ids is not None else None)
-    for etype in sorted(wanted, key=_ORDER.__getitem__):
+    for etype in sorted(wanted, key=TYPE_ORDER.__getitem__):
         model, query, contact_field, at_field, build = _source(etype, people)
         query = query.where(ContactRow.deleted_at.is_null())
         if contact_id is not None:

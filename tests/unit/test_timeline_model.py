@@ -13,11 +13,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from planner.domain.rings import Ring
-from planner.domain.timeline import EntryType
+from planner.domain.timeline import TYPE_ORDER, EntryType
 from planner.services import contacts, placement
 from planner.services import touchpoints as svc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy
-from planner.storage.timeline_repo import _ORDER
 from planner.ui.timeline.timeline_model import PAGE, Role, TimelineModel, day_label, entry_text
 from tests.gui.history_helpers import (
     all_entries,
@@ -77,7 +76,7 @@ def expected_label(day: date) -> str:
 
 
 def key(entry) -> tuple:
-    return (entry.at, _ORDER[entry.type], entry.row_id)
+    return (entry.at, TYPE_ORDER[entry.type], entry.row_id)
 
 
 # -- day labels --------------------------------------------------------------------------------

@@ -12,11 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.rings import Ring
-from planner.domain.timeline import EntryType
+from planner.domain.timeline import TYPE_ORDER, EntryType, cursor_after
 from planner.services import contacts, snoozes, touchpoints
 from planner.storage import contacts_repo
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy
-from planner.storage.timeline_repo import _ORDER, cursor_after
 
 # each test with a database runs on SQLite and on a team database (tests/conftest.py)
 pytestmark = pytest.mark.both_engines
@@ -38,7 +37,7 @@ def page_through(page_size: int, **filters) -> list:
 
 
 def sort_key(entry) -> tuple:
-    return (entry.at, _ORDER[entry.type], entry.row_id)
+    return (entry.at, TYPE_ORDER[entry.type], entry.row_id)
 
 
 def assert_complete_and_ordered(pages: list, expected_ids: set[str]) -> None:

@@ -12,9 +12,8 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
-from planner.domain.timeline import EntryType, TimelineEntry
+from planner.domain.timeline import EntryType, TimelineEntry, cursor_after
 from planner.services import touchpoints as svc
-from planner.storage.timeline_repo import cursor_after
 from planner.ui.common.dates import date_time_text, day_text, time_text
 
 PAGE = 100
