@@ -141,11 +141,9 @@ class AddContactCommand(DocumentCommand):
         self.rows: dict = {}
 
     def perform(self) -> None:
-        self.before = placement_svc.repo.placement_snapshot()
-        contact = contact_svc.add_contact(self.name, ring=self.ring, **self.values)
-        self.contact_id = contact.id
-        self.after = placement_svc.repo.placement_snapshot()
-        self.rows = placement_svc.repo.dump_contact(contact.id)
+        added = placement_svc.add_recorded(self.name, self.ring, self.values)
+        self.contact_id = added.contact.id
+        self.before, self.after, self.rows = added.before, added.after, added.rows
         self.document.reload()
 
     def undo(self) -> None:
@@ -197,9 +195,8 @@ class RemoveContactCommand(DocumentCommand):
         self.history: list[dict] = []
 
     def perform(self) -> None:
-        self.before = placement_svc.repo.placement_snapshot()
-        self.history = contact_svc.remove_contact(self.contact_id)
-        self.after = placement_svc.repo.placement_snapshot()
+        removed = placement_svc.remove_recorded(self.contact_id)
+        self.before, self.after, self.history = removed.before, removed.after, removed.history
         self.document.reload()
 
     def undo(self) -> None:

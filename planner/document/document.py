@@ -109,9 +109,8 @@ class PlannerDocument(QObject):
     def reload(self) -> None:
         """Re-read the placed people (only they: 87 at most by default, whatever the size
         of the network) and the ring settings; people met later are read on demand."""
-        repo = contact_svc.repo
-        self._contacts = {c.id: c for c in repo.load_contacts(repo.placed_ids())}
-        self._count = repo.count_contacts()
+        self._contacts = {c.id: c for c in contact_svc.placed_contacts()}
+        self._count = contact_svc.count_contacts()
         self._capacities = settings_svc.capacities()
         self._cadences = settings_svc.cadences()
         self.reset.emit()
@@ -130,7 +129,7 @@ class PlannerDocument(QObject):
         such living person."""
         found = self._contacts.get(contact_id)
         if found is None and isinstance(contact_id, int):
-            found = contact_svc.repo.load_contact(contact_id)
+            found = contact_svc.find_contact(contact_id)
             if found is not None:
                 self._contacts[contact_id] = found
         return found
@@ -200,14 +199,14 @@ class PlannerDocument(QObject):
     def refresh_contacts(self, ids: list[int], *, recount: bool = True) -> None:
         """Re-read these people (after a change of details or a touch); ``recount=False``
         when nobody can have come or gone (a touch, an edit)."""
-        fresh = {c.id: c for c in contact_svc.repo.load_contacts(ids)}
+        fresh = {c.id: c for c in contact_svc.contacts_by_id(ids)}
         for cid in ids:
             if cid in fresh:
                 self._contacts[cid] = fresh[cid]
             else:
                 self._contacts.pop(cid, None)
         if recount:
-            self._count = contact_svc.repo.count_contacts()
+            self._count = contact_svc.count_contacts()
         # data_version is not re-read here: it moves only with other connections' commits,
         # and taking it now would swallow another program's change made since the last poll
         self.contacts_changed.emit(list(ids))
@@ -259,7 +258,7 @@ class PlannerDocument(QObject):
         changed (placements_changed), and who changed ring (contacts_changed,
         timeline_changed)."""
         if snapshot is None:
-            places = contact_svc.repo.placements()
+            places = contact_svc.placements()
         else:
             places = {cid: (ring, pos) for cid, ring, pos, _row in snapshot}
         moved: list[int] = []
@@ -269,7 +268,7 @@ class PlannerDocument(QObject):
         placed = {cid for cid, c in self._contacts.items() if c.ring is not None}
         unknown = [cid for cid in places if cid not in self._contacts]
         if unknown:  # newly placed people the window had not read yet
-            for loaded in contact_svc.repo.load_contacts(unknown):
+            for loaded in contact_svc.contacts_by_id(unknown):
                 self._contacts[loaded.id] = _with_place(loaded, None, None)
         for cid in placed.union(places):
             contact = self._contacts.get(cid)

@@ -96,6 +96,37 @@ def team_last_touch(contact_id: int) -> tuple[datetime, str, str] | None:
     return repo.team_last_touch(contact_id)
 
 
+# -- what the window reads (planner.document, the people list): the repository's own
+# answers, published here so that nothing above the services reaches into storage
+def find_contact(contact_id: int) -> Contact | None:
+    """A living person by id, or None."""
+    return repo.load_contact(contact_id)
+
+
+def contacts_by_id(ids: list[int]) -> list[Contact]:
+    """These living people (the ones that exist), in no particular order."""
+    return repo.load_contacts(ids)
+
+
+def placed_contacts() -> list[Contact]:
+    """The people on the connected user's rings."""
+    return repo.load_contacts(repo.placed_ids())
+
+
+def count_contacts() -> int:
+    """How many living people there are."""
+    return repo.count_contacts()
+
+
+def placements() -> dict[int, tuple[str, int]]:
+    """The connected user's rings: contact id → (ring value, position)."""
+    return repo.placements()
+
+
+people_ids = repo.people_ids  # the people list's order and filter, in SQL
+people_rows = repo.people_rows  # what the people list shows of a page of people
+
+
 def list_contacts(ring: Ring | str | None = "all") -> list[Contact]:
     """Everyone (``"all"``), the people on one ring, or the unplaced (``None``)."""
     people = repo.load_contacts()

@@ -16,6 +16,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from planner.domain.contact import Contact
 from planner.domain.errors import ConflictError
 from planner.domain.rings import MovePlan, Ring, plan_move, plan_step
 from planner.services.contacts import now, require
@@ -232,6 +233,51 @@ def unless_moved_since(expected: Snapshot):
 def _places(snapshot: Snapshot) -> set[tuple[int, str, int]]:
     """Who is where (row ids left out: a put-back row may get a new one)."""
     return {row[:3] for row in snapshot}
+
+
+@dataclass(frozen=True)
+class Added:
+    """A person added, with what its undo and redo need, read in the same transaction:
+    the rings before and after, and every row written (put back with the same ids)."""
+
+    contact: Contact
+    before: Snapshot
+    after: Snapshot
+    rows: dict
+
+
+def add_recorded(name: str, ring: Ring | None, values: dict) -> Added:
+    """contacts.add_contact for an undo step (serialised with the user's moves: nobody
+    else's move falls between the add and the rings it records)."""
+    from planner.services.contacts import add_contact
+
+    with moving():
+        before = repo.placement_snapshot()
+        contact = add_contact(name, ring=ring, **values)
+        after = repo.placement_snapshot()
+        rows = repo.dump_contact(contact.id)
+    return Added(contact, before, after, rows)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A person sent to the trash, with the rings before and after and the ring-move rows
+    the removal wrote, read in the same transaction (for its undo and redo)."""
+
+    before: Snapshot
+    after: Snapshot
+    history: list[dict]
+
+
+def remove_recorded(contact_id: int) -> Removed:
+    """contacts.remove_contact for an undo step."""
+    from planner.services.contacts import remove_contact
+
+    with moving():
+        before = repo.placement_snapshot()
+        history = remove_contact(contact_id)
+        after = repo.placement_snapshot()
+    return Removed(before, after, history)
 
 
 def ring_fill() -> dict[Ring, tuple[int, int]]:

@@ -600,3 +600,32 @@ def test_contact_dict_has_the_documented_shape():
     data = contacts.contact_as_dict(contacts.get_contact(ada.id))
     assert data["ring"] == "outer"
     assert datetime.fromisoformat(data["last_touch"]) == T0
+
+
+def test_an_add_for_an_undo_step_records_the_rings_around_it_and_its_rows():
+    first = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    added = placement.add_recorded("Grace Hopper", Ring.INNER, {"email": "grace@example.org"})
+    assert added.contact.name == "Grace Hopper" and added.contact.ring is Ring.INNER
+    assert [row[0] for row in added.before] == [first.id]
+    assert sorted(row[0] for row in added.after) == [first.id, added.contact.id]
+    assert added.rows["contact"]["email"] == "grace@example.org"
+    assert [move["contact"] for move in added.rows["moves"]] == [added.contact.id]
+    # the undo and redo it makes possible put back exactly these states
+    contacts.purge_contact(added.contact.id, added.before)
+    assert contacts.find_contact(added.contact.id) is None
+    contacts.unpurge_contact(added.rows, added.after)
+    assert contacts.get_contact(added.contact.id).ring is Ring.INNER
+
+
+def test_a_bad_add_for_an_undo_step_writes_nothing():
+    with pytest.raises(InvalidInput):
+        placement.add_recorded("", Ring.INNER, {})
+    assert contacts.count_contacts() == 0 and contacts.placements() == {}
+
+
+def test_a_removal_for_an_undo_step_records_the_rings_around_it_and_its_moves():
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
+    removed = placement.remove_recorded(ada.id)
+    assert [row[0] for row in removed.before] == [ada.id] and removed.after == ()
+    assert [move["contact"] for move in removed.history] == [ada.id]
+    assert contacts.find_contact(ada.id) is None and contacts.placed_contacts() == []

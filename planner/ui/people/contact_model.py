@@ -1,7 +1,7 @@
 """The wider network as a Qt table model: everyone, their ring and last touch.
 
 A page at a time (issue 23): the order and the filters are SQL
-(``contacts_repo.people_ids``: the ids of the people shown, in order, in one
+(``contacts.people_ids``: the ids of the people shown, in order, in one
 query that walks the name-order index), and the rows themselves are read
 ``PAGE`` at a time through ``canFetchMore``/``fetchMore`` as the list is
 scrolled — the window no longer reads 100,000 people before its first frame.
@@ -227,7 +227,7 @@ class ContactTableModel(QAbstractTableModel):
         plain = self._plain()
         if plain and self._plain_ids is not None:  # e.g. the search box cleared
             return self._plain_ids
-        ids = contact_svc.repo.people_ids(
+        ids = contact_svc.people_ids(
             _ORDER[column], descending=descending and column != STATUS,
             needle=self._needle, unplaced_only=self._unplaced_only)
         if column == STATUS:
@@ -248,7 +248,7 @@ class ContactTableModel(QAbstractTableModel):
         return ranked + others if descending else others + ranked
 
     def _read(self, ids: list[int]) -> list[tuple]:
-        found = contact_svc.repo.people_rows(ids)
+        found = contact_svc.people_rows(ids)
         return [(cid, *found[cid]) for cid in ids if cid in found]
 
     def _reset(self) -> None:
@@ -276,7 +276,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def _first_ids(self) -> list[int] | FirstIds:
         """Everyone by name, as a fill first needs them (see FirstIds)."""
-        head = contact_svc.repo.people_ids(limit=HEAD)
+        head = contact_svc.people_ids(limit=HEAD)
         if len(head) < HEAD:  # everyone already
             self._plain_ids = head
             return head
@@ -295,7 +295,7 @@ class ContactTableModel(QAbstractTableModel):
         """Everyone by name in place of ``first``, which is shown: as expected (the same
         first ids, as many as counted), or as after a change (someone came or went
         since, or the count was not up to date: see _requery)."""
-        ids = contact_svc.repo.people_ids()
+        ids = contact_svc.people_ids()
         self._plain_ids = ids
         if len(ids) == len(first) and ids[:len(first.head)] == first.head:
             self._ids = ids
@@ -432,7 +432,7 @@ class ContactTableModel(QAbstractTableModel):
         shown = self._everyone()
         read = self._rows_by_id()
         changed = [cid for cid in ids if cid in read]
-        fresh = contact_svc.repo.people_rows(changed) if changed else {}
+        fresh = contact_svc.people_rows(changed) if changed else {}
         reorder = self._sort_column in (STATUS, LAST) or bool(self._needle) or \
             self._unplaced_only
         for cid in changed:
