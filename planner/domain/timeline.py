@@ -47,25 +47,6 @@ class TimelineEntry:
         return self.text
 
 
-#: the order of entries at the same time (newest first: the greater comes first)
-TYPE_ORDER = {EntryType.TOUCHPOINT: 0, EntryType.NOTE: 1, EntryType.MOVE: 2,
-              EntryType.CREATED: 3, EntryType.SNOOZE: 4}
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where a page of a timeline ends: the next page holds strictly older entries."""
-
-    at: datetime
-    order: int
-    row_id: int
-
-
-def cursor_after(entry: TimelineEntry) -> Cursor:
-    """The cursor just past ``entry``; as a tuple, the timeline's sort key."""
-    return Cursor(entry.at, TYPE_ORDER[entry.type], entry.row_id)
-
-
 def describe_move(from_ring: str | None, to_ring: str | None) -> str:
     if from_ring is None:
         return f"placed on the {to_ring} ring"

@@ -18,7 +18,7 @@ from planner.storage.fields import to_utc
 from planner.storage.touchpoints_repo import NOTE, TOUCHPOINT
 
 if TYPE_CHECKING:  # read_page is imported when a timeline is read (planner log needs none)
-    from planner.domain.timeline import Cursor
+    from planner.domain.timeline_order import Cursor
 
 MAX_MINUTES = 24 * 60
 

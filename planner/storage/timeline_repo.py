@@ -17,7 +17,8 @@ from typing import Any, cast
 
 from peewee import JOIN, ModelSelect
 
-from planner.domain.timeline import TYPE_ORDER, Cursor, EntryType, TimelineEntry
+from planner.domain.timeline import EntryType, TimelineEntry
+from planner.domain.timeline_order import TYPE_ORDER, Cursor
 from planner.storage.fields import to_utc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, SnoozeRow, TouchpointRow
 from planner.storage.private_rows import rows_of

@@ -13,7 +13,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from planner.domain.rings import Ring
-from planner.domain.timeline import TYPE_ORDER, EntryType
+from planner.domain.timeline import EntryType
+from planner.domain.timeline_order import TYPE_ORDER
 from planner.services import contacts, placement
 from planner.services import touchpoints as svc
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.rings import Ring
-from planner.domain.timeline import TYPE_ORDER, EntryType, cursor_after
+from planner.domain.timeline import EntryType
+from planner.domain.timeline_order import TYPE_ORDER, cursor_after
 from planner.services import contacts, snoozes, touchpoints
 from planner.storage import contacts_repo
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy

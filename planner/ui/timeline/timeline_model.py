@@ -12,7 +12,8 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
-from planner.domain.timeline import EntryType, TimelineEntry, cursor_after
+from planner.domain.timeline import EntryType, TimelineEntry
+from planner.domain.timeline_order import cursor_after
 from planner.services import touchpoints as svc
 from planner.ui.common.dates import date_time_text, day_text, time_text
 
