@@ -22,7 +22,7 @@ from planner.deferred_imports import deferring
 #: the drivers peewee imports at its import when they are installed
 SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
 #: standard modules peewee imports at its import and uses only in later calls
-DEFERRED_STDLIB = ("socket", "uuid", "calendar")
+DEFERRED_STDLIB = ("socket", "uuid", "calendar", "hashlib")
 
 
 def import_peewee_without_drivers() -> None:

@@ -76,6 +76,9 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
     # the import peewee tries while the driver is hidden)
     assert not [m for m in modules if m.startswith(("planner.storage.sqlite.schema_",
                                                     "planner.storage.sqlite.unlock", "playhouse"))]
+    # nor OpenSSL's hashes (the schema's digest is CPython's own SHA-256), nor the
+    # timeline's paging
+    assert not {"hashlib", "_hashlib", "planner.domain.timeline_order"} & modules
 
 
 def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):

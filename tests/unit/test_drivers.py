@@ -15,7 +15,8 @@ from planner.storage.drivers import import_peewee_without_drivers
 import_peewee_without_drivers()
 import peewee
 
-before = [n for n in ("socket", "uuid", "calendar", "psycopg2") if n in sys.modules]
+before = [n for n in ("socket", "uuid", "calendar", "hashlib", "_hashlib", "psycopg2")
+          if n in sys.modules]
 db = peewee.SqliteDatabase("things.db", timeout=30, check_same_thread=False)
 
 class Thing(peewee.Model):
@@ -49,6 +50,7 @@ print(json.dumps({
     "read back": str(Thing.get_by_id(row.id).key),
     "timestamp": peewee.TimestampField().db_value(__import__("datetime").datetime(2026, 1, 2)),
     "ip": peewee.IPField().db_value("10.0.0.1"),
+    "md5": peewee.hashlib.md5(b"x").hexdigest(),  # (a long constraint name's hash)
 }))
 """
 
@@ -64,3 +66,4 @@ def test_peewee_defers_what_it_uses_late_and_works_the_same(tmp_path):
     assert seen["read back"] == "00000000-0000-0000-0000-000000000007"
     assert seen["timestamp"] == 1767312000  # calendar.timegm, through the stand-in
     assert seen["ip"] == 167772161  # socket.inet_aton, through the stand-in
+    assert seen["md5"] == "9dd4e461268c8034f5c8564e155c67a6"  # hashlib, through it
