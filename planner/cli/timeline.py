@@ -7,7 +7,6 @@ import click
 from planner.cli.common import cli, emit_json, short_time, stdout_is_tty, with_db
 from planner.domain.errors import InvalidInput
 from planner.domain.formatting import is_whole_number
-from planner.domain.timeline import EntryType
 from planner.domain.when import parse_when
 from planner.services import contacts as people
 from planner.services import touchpoints as svc
@@ -90,6 +89,8 @@ def _note_id(text: str) -> int:
 @with_db
 def timeline(contact: str | None, limit: int, as_json: bool) -> None:
     """Touchpoints, notes and ring moves, newest first (one person or everyone)."""
+    from planner.domain.timeline import EntryType  # (not for log and note)
+
     c = people.resolve_contact(contact) if contact else None
     entries = svc.timeline(c.id if c else None, limit=limit)
     if as_json:

@@ -55,26 +55,3 @@ def describe_move(from_ring: str | None, to_ring: str | None) -> str:
     if from_ring == to_ring:
         return f"reordered on the {to_ring} ring"
     return f"moved from {from_ring} to {to_ring}"
-
-
-@dataclass(frozen=True)
-class Touchpoint:
-    id: int
-    contact_id: int
-    kind: str
-    at: datetime
-    minutes: int | None = None
-    note: str = ""
-    author: str = ""
-    version: int = 1
-
-
-@dataclass(frozen=True)
-class Note:
-    id: int
-    contact_id: int
-    at: datetime
-    text: str
-    author: str = ""
-    shared: bool = False
-    version: int = 1

@@ -26,7 +26,7 @@ from planner.domain.advocacy import (
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.rings import Ring
-from planner.domain.timeline import Touchpoint
+from planner.domain.touchpoint import Touchpoint
 from planner.services import touchpoints as touch_svc
 from planner.services.contacts import now, require
 from planner.services.setting_rules import read_setting, write_setting

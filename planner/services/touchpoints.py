@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 from planner.domain.contact import clean_note
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
-from planner.domain.timeline import EntryType, Note, TimelineEntry, Touchpoint
+from planner.domain.touchpoint import Note, Touchpoint
 from planner.services.contacts import now
 from planner.storage import backend
 from planner.storage import touchpoints_repo as repo
@@ -17,7 +17,8 @@ from planner.storage.contacts_repo import who
 from planner.storage.fields import to_utc
 from planner.storage.touchpoints_repo import NOTE, TOUCHPOINT
 
-if TYPE_CHECKING:  # read_page is imported when a timeline is read (planner log needs none)
+if TYPE_CHECKING:  # the timeline is imported when one is read (planner log needs none)
+    from planner.domain.timeline import TimelineEntry
     from planner.domain.timeline_order import Cursor
 
 MAX_MINUTES = 24 * 60
@@ -78,6 +79,8 @@ def _utc(at: datetime) -> datetime:
 
 def touchpoint_entry(tp: Touchpoint, contact: str) -> TimelineEntry:
     """The timeline entry of a touchpoint just written (as a timeline page reads it)."""
+    from planner.domain.timeline import EntryType, TimelineEntry
+
     return TimelineEntry(EntryType.TOUCHPOINT, tp.id, tp.contact_id, contact, _utc(tp.at),
                          kind=tp.kind, text=tp.note, minutes=tp.minutes, author=tp.author,
                          version=tp.version)
@@ -85,6 +88,8 @@ def touchpoint_entry(tp: Touchpoint, contact: str) -> TimelineEntry:
 
 def note_entry(note: Note, contact: str) -> TimelineEntry:
     """The timeline entry of a note just written."""
+    from planner.domain.timeline import EntryType, TimelineEntry
+
     return TimelineEntry(EntryType.NOTE, note.id, note.contact_id, contact, _utc(note.at),
                          kind="note", text=note.text, author=note.author,
                          shared=bool(note.shared), version=note.version)
@@ -257,6 +262,8 @@ def timeline(
 
 def entry_as_dict(entry: TimelineEntry) -> dict:
     """The documented JSON shape of a timeline entry."""
+    from planner.domain.timeline import EntryType
+
     data = {"id": entry.id, **asdict(entry)}
     data["type"] = entry.type.value
     data["at"] = entry.at.isoformat()

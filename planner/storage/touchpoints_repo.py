@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from planner.domain.timeline import Note, Touchpoint
+from planner.domain.touchpoint import Note, Touchpoint
 from planner.storage.models import ContactRow, NoteRow, TouchpointRow
 
 TOUCHPOINT, NOTE = "touchpoint", "note"  # the tables' names
