@@ -18,7 +18,7 @@ import sys
 import click
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
-from planner.storage import secrets
+from planner.storage import secret_notice
 
 ATTEMPTS = 3
 MAX_LINE = 4096  # longer than any passphrase; stdin may be /dev/zero or a huge file
@@ -30,7 +30,7 @@ def install_notice() -> None:
     A new command starts with nothing pending: a notice left by an earlier command run in
     the same process (the in-process CLI of the tests) is not this command's to print."""
     _pending_notice.clear()
-    secrets.set_notice_handler(_pending_notice.append)
+    secret_notice.set_notice_handler(_pending_notice.append)
 
 
 def flush_notice() -> None:

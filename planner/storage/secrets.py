@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from planner.domain.errors import PlannerError
+from planner.storage import secret_notice
 
 log = logging.getLogger(__name__)
 
@@ -59,57 +58,17 @@ class StoreStatus:
         return f"no usable secret store ({self.reason})"
 
 
-_lock = threading.Lock()
-_notice_given = False
-_notice_handler: Callable[[str], None] | None = None
-
-
-# ------------------------------------------------------------------- the notice
-
-
-def set_notice_handler(handler: Callable[[str], None] | None) -> Callable[[str], None] | None:
-    """Who tells the user that secrets cannot be remembered; returns the previous one.
-
-    Called at most once per process, possibly from a worker thread (the GUI's
-    handler must hop to the GUI thread itself). Without a handler the notice is
-    logged as a warning.
-    """
-    global _notice_handler
-    previous, _notice_handler = _notice_handler, handler
-    return previous
-
-
-def notice_given() -> bool:
-    return _notice_given
-
-
-def mark_notice_given() -> None:
-    """The notice was shown another way (e.g. inside the passphrase dialog)."""
-    global _notice_given
-    _notice_given = True
-
-
-def reset_notice() -> None:
-    """Forget that the notice was given (tests; a new session)."""
-    global _notice_given
-    _notice_given = False
+# the notice (planner.storage.secret_notice, which the command line imports on its own)
+set_notice_handler = secret_notice.set_notice_handler
+notice_given = secret_notice.notice_given
+mark_notice_given = secret_notice.mark_notice_given
+reset_notice = secret_notice.reset_notice
 
 
 def _unavailable(reason: str) -> SecretStoreUnavailable:
     """Tell the user once, then return the error for the caller to raise."""
-    global _notice_given
     message = NOTICE.format(reason=reason)
-    with _lock:
-        first, _notice_given = not _notice_given, True
-    if first:
-        handler = _notice_handler
-        # with a handler the user is told there; otherwise a warning is the notice
-        log.log(logging.INFO if handler is not None else logging.WARNING, "%s", message)
-        if handler is not None:
-            try:
-                handler(message)
-            except Exception:  # the notice must never break the caller
-                log.exception("the secret-store notice handler failed")
+    secret_notice.tell_once(message)
     return SecretStoreUnavailable(message, reason)
 
 

@@ -77,8 +77,9 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
     assert not [m for m in modules if m.startswith(("planner.storage.sqlite.schema_",
                                                     "planner.storage.sqlite.unlock", "playhouse"))]
     # nor OpenSSL's hashes (the schema's digest is CPython's own SHA-256), nor the
-    # timeline's paging
-    assert not {"hashlib", "_hashlib", "planner.domain.timeline_order"} & modules
+    # timeline (its entries, their order), nor the secret store (only its notice's handler)
+    assert not {"hashlib", "_hashlib", "planner.domain.timeline", "planner.domain.timeline_order",
+                "planner.storage.secrets"} & modules
 
 
 def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
