@@ -27,7 +27,8 @@ from PySide6.QtGui import QUndoStack
 from planner.document.session import DatabaseSession
 from planner.domain.contact import Contact
 from planner.domain.errors import NotFound, PlannerError
-from planner.domain.rings import RING_ORDER, MovePlan, Ring, plan_move, plan_step
+from planner.domain.moves import MovePlan, plan_move, plan_step
+from planner.domain.rings import RING_ORDER, Ring
 from planner.services import contacts as contact_svc
 from planner.services import settings as settings_svc
 from planner.storage.database import OpenDatabase

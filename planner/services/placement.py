@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from planner.domain.contact import Contact
 from planner.domain.errors import ConflictError
-from planner.domain.rings import MovePlan, Ring, plan_move, plan_step
+from planner.domain.moves import MovePlan, plan_move, plan_step
+from planner.domain.rings import Ring
 from planner.services.contacts import now, require
 from planner.services.settings import capacities
 from planner.storage import backend

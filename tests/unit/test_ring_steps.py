@@ -1,4 +1,4 @@
-"""Promote and demote rules (planner.domain.rings.plan_step): the window's keys and the
+"""Promote and demote rules (planner.domain.moves.plan_step): the window's keys and the
 placement service ask the same function (issue 22: rules out of the widgets)."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from planner.domain.errors import InvalidInput
-from planner.domain.rings import Ring, plan_step
+from planner.domain.moves import plan_step
+from planner.domain.rings import Ring
 
 
 @pytest.mark.parametrize(("ring", "up", "target"), [

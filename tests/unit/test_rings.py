@@ -12,14 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.errors import InvalidInput, RingFull
+from planner.domain.moves import MovePlan, plan_move
 from planner.domain.rings import (
     DEFAULT_CADENCE_DAYS,
     DEFAULT_CAPACITY,
     RING_ORDER,
-    MovePlan,
     Ring,
     parse_ring,
-    plan_move,
     ring_label,
     validate_capacities,
 )

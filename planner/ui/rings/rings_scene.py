@@ -204,7 +204,7 @@ class RingsScene(QGraphicsScene):
             if contact.ring is None:
                 return False
             return self.document.editing.move(contact_id, None)
-        try:  # the domain's rules (planner.domain.rings.plan_move): only ask and show
+        try:  # the domain's rules (planner.domain.moves.plan_move): only ask and show
             self.document.plan_move(contact_id, ring)
         except RingFull:
             if target is not None and target.ring == ring:
