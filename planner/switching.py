@@ -142,7 +142,6 @@ def _unlock_then_switch(window, spec: str, lock) -> None:
     unlocker = Unlocker(spec, parent=window)
 
     def gave_up(message: str | None) -> None:
-        window.document.database.bind()  # a failed open may have bound another
         _release(lock)
         if message:
             _cannot_open(window, message)
@@ -189,7 +188,7 @@ def _replace_window(window, opener, *, read_only: str | None = None, lock=None):
             opened.close()
             raise
     except BaseException as exc:
-        old.bind()  # the window goes on with its own database
+        old.bind()  # the new window failed after its database opened: back to this one
         if watching:
             window.document.session.start_watching()
         _release(lock)

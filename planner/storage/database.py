@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,13 +63,28 @@ class OpenDatabase:
 
     def bind(self) -> None:
         """Make this the database the models read and write (peewee binds them to one
-        database per process: opening one binds it; a failed open of another may have
-        bound that one, and this takes it back)."""
+        database per process: opening one binds it, a failed open leaves them as they
+        were; a window that cannot be built on a database it opened takes them back)."""
         db_proxy.initialize(self.db)
 
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+
+
+@contextmanager
+def binding(db: Database) -> Iterator[None]:
+    """Bind the models to ``db`` for an open (its migrations use them); if the open then
+    fails, the models go back to the database they were bound to before, so a failed open
+    of another database never leaves a window or a command on a closed one."""
+    previous = db_proxy.obj
+    db_proxy.initialize(db)
+    try:
+        yield
+    except BaseException:
+        if db_proxy.obj is db:
+            db_proxy.initialize(previous)
+        raise
 
 
 def restore_hint(path: Path) -> str:
@@ -309,13 +325,13 @@ def open_database(
         migrate = False
     try:
         db.connect()
-        db_proxy.initialize(db)
-        version = migrations.read_version(db)
-        if migrate and version < migrations.LATEST:
-            version = migrations.migrate(
-                db, version, backup=lambda v: _pre_migration_backup(path, v, cipher_key)
-            )
-            db.execute_sql(f"PRAGMA application_id = {migrations.SQLITE_APPLICATION_ID}")
+        with binding(db):
+            version = migrations.read_version(db)
+            if migrate and version < migrations.LATEST:
+                version = migrations.migrate(
+                    db, version, backup=lambda v: _pre_migration_backup(path, v, cipher_key)
+                )
+                db.execute_sql(f"PRAGMA application_id = {migrations.SQLITE_APPLICATION_ID}")
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         # peewee wraps sqlite3's errors in its own classes (not sqlite3 subclasses)
         db.close()

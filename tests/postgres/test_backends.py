@@ -43,3 +43,27 @@ def test_times_round_trip_as_aware_utc(backend):
     tp = touchpoints.log_touchpoint(ada.id, "call", at=T0)
     assert touchpoints.get_touchpoint(tp.id).at == T0
     assert touchpoints.get_touchpoint(tp.id).at.tzinfo is not None
+
+
+def test_a_failed_open_leaves_the_models_on_the_database_they_had(fresh_pg, tmp_path):
+    """Opening binds the models to the new database only once the open has worked: a
+    team database that cannot be used (here: no planner tables) leaves the file open
+    before it in use, as a window whose switch of database failed goes on with it."""
+    import pytest
+
+    from planner.domain.errors import DatabaseProblem
+    from planner.storage import backend
+    from planner.storage.database import open_database
+
+    mine = tmp_path / "mine.db"
+    handle = open_database(str(mine))
+    try:
+        contacts.add_contact("Ada Lovelace")
+        with pytest.raises(DatabaseProblem, match="no planner tables yet"):
+            open_database(fresh_pg.url())
+        assert backend.current().path == mine
+        assert [c.name for c in contacts.list_contacts()] == ["Ada Lovelace"]
+        contacts.add_contact("Grace Hopper")  # and it is written there
+        assert contacts.count_contacts() == 2
+    finally:
+        handle.close()

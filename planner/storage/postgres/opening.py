@@ -42,47 +42,46 @@ def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = 
     with tables. An initialised database of an older schema is upgraded under
     the migration lock. ``password``: for this session only (else the keyring's).
     """
-    from planner.storage.database import OpenDatabase
-    from planner.storage.models import db_proxy
+    from planner.storage.database import OpenDatabase, binding
 
     url = target.url or ""
     db = connect(url, password)  # a session password lives in db.connect_params only
     try:
-        db_proxy.initialize(db)
-        version = migrations.read_version(db)
-        if version > migrations.LATEST:
-            raise DatabaseProblem(
-                f"{target.display()} was made by a newer version of Mentorship Planner (schema "
-                f"{version}, this version knows up to {migrations.LATEST}); update the app")
-        if version == 0 and not init:
-            if db.table_exists("contact"):
-                raise DatabaseProblem(f"{target.display()} holds tables of another program; "
-                                      "it was left untouched")
-            raise DatabaseProblem(
-                f"{target.display()} has no planner tables yet; an admin creates them with: "
-                f"planner --db '{redact_url(url)}' db init")
-        outdated = version > 0 and read_team_schema(db) < TEAM_SCHEMA
-        if outdated and migrate and not init and version == migrations.LATEST:
-            if can_administer(db):
-                try:  # the admin's open brings the team setup up to date
-                    migrate_locked(db)
-                except DatabaseProblem as problem:  # it cannot: opened as it is, and said
-                    log.warning("the team database's security setup stays out of date: %s",
-                                problem)
-            else:
-                log.warning("the team database's security setup is out of date; an admin "
-                            "runs db init (see planner db status)")
-        if init or (migrate and version < migrations.LATEST):
-            try:
-                version = migrate_locked(db)
-            except peewee.ProgrammingError as exc:  # only the tables' owner changes them
-                if classify(exc) is not Failure.PERMISSION_DENIED:  # 42501 (must be owner too)
-                    raise
+        with binding(db):  # a failed open leaves the models as they were
+            version = migrations.read_version(db)
+            if version > migrations.LATEST:
                 raise DatabaseProblem(
-                    f"{target.display()} uses an older planner schema ({version}; this version "
-                    f"needs {migrations.LATEST}) and only an admin can upgrade it, with: "
-                    f"planner --db 'postgresql://ADMIN@…' db init — nothing was changed"
-                ) from None
+                    f"{target.display()} was made by a newer version of Mentorship Planner (schema "
+                    f"{version}, this version knows up to {migrations.LATEST}); update the app")
+            if version == 0 and not init:
+                if db.table_exists("contact"):
+                    raise DatabaseProblem(f"{target.display()} holds tables of another program; "
+                                          "it was left untouched")
+                raise DatabaseProblem(
+                    f"{target.display()} has no planner tables yet; an admin creates them with: "
+                    f"planner --db '{redact_url(url)}' db init")
+            outdated = version > 0 and read_team_schema(db) < TEAM_SCHEMA
+            if outdated and migrate and not init and version == migrations.LATEST:
+                if can_administer(db):
+                    try:  # the admin's open brings the team setup up to date
+                        migrate_locked(db)
+                    except DatabaseProblem as problem:  # it cannot: opened as it is, and said
+                        log.warning("the team database's security setup stays out of date: %s",
+                                    problem)
+                else:
+                    log.warning("the team database's security setup is out of date; an admin "
+                                "runs db init (see planner db status)")
+            if init or (migrate and version < migrations.LATEST):
+                try:
+                    version = migrate_locked(db)
+                except peewee.ProgrammingError as exc:  # only the tables' owner changes them
+                    if classify(exc) is not Failure.PERMISSION_DENIED:  # 42501 (must be owner too)
+                        raise
+                    raise DatabaseProblem(
+                        f"{target.display()} uses an older planner schema ({version}; this version "
+                        f"needs {migrations.LATEST}) and only an admin can upgrade it, with: "
+                        f"planner --db 'postgresql://ADMIN@…' db init — nothing was changed"
+                    ) from None
     except peewee.DatabaseError as exc:
         db.close()
         raise DatabaseProblem(f"{target.display()} cannot be opened ({_first_line(exc)})") from None
