@@ -7,7 +7,6 @@ import click
 from planner.cli.common import cli, emit_json, short_time, stdout_is_tty, with_db
 from planner.domain.errors import InvalidInput
 from planner.domain.formatting import is_whole_number
-from planner.domain.when import parse_when
 from planner.services import contacts as people
 from planner.services import touchpoints as svc
 
@@ -31,7 +30,7 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
     collab, amplify, meeting, other (aliases: skype/zoom → video, beer/lunch → meal,
     slack/dm → im, text → sms, phone → call)."""
     c = people.resolve_contact(contact)
-    at = parse_when(when) if when else None
+    at = _when(when) if when else None
     tp = svc.log_touchpoint(c.id, kind, at=at, minutes=minutes, note=note)
     click.echo(f"Logged {tp.kind} with {c.name} at {short_time(tp.at)}")
 
@@ -46,7 +45,7 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
 def note(contact: str, text: str, when: str | None, shared: bool) -> None:
     """Add a dated note about a person (Markdown)."""
     c = people.resolve_contact(contact)
-    at = parse_when(when) if when else None
+    at = _when(when) if when else None
     n = svc.add_note(c.id, text, at=at, shared=shared)
     click.echo(f"Noted for {c.name} at {short_time(n.at)}")
 
@@ -67,6 +66,13 @@ def note_share(note_id: str, private: bool, as_json: bool) -> None:
     c = people.get_contact(n.contact_id)
     what = "shared with the team" if n.shared else "private (only you read it)"
     click.echo(f"The note about {c.name} of {short_time(n.at)} is {what}")
+
+
+def _when(text: str):
+    """``--at`` (planner.domain.when, imported only when a time is given)."""
+    from planner.domain.when import parse_when as parse
+
+    return parse(text)
 
 
 def _note_id(text: str) -> int:
