@@ -286,13 +286,13 @@ def ask_team_password_then_run(app, database: str, problem: Exception, *,
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDialog
 
+    from planner.services.team import account_url
     from planner.storage.database import open_database
-    from planner.storage.postgres.connection import account_for_url
     from planner.ui.team.team_dialog import TeamDatabaseDialog
 
     dialog = TeamDatabaseDialog(None, QSettings(), intro="The team database needs your "
                                 "password (the system keyring has none for it).")
-    dialog.url_box.setEditText(account_for_url(database))
+    dialog.url_box.setEditText(account_url(database))
     dialog.set_status(str(problem), error=True)
     dialog.password.setFocus()
     if dialog.exec() != QDialog.DialogCode.Accepted:

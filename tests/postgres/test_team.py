@@ -47,6 +47,7 @@ def test_init_is_repeatable_and_reports_the_schema(team):
 
 
 def test_migrations_take_the_advisory_lock(team, monkeypatch):
+    from planner.storage.database import binding
     from planner.storage.postgres import connection, opening
 
     seen = []
@@ -57,7 +58,8 @@ def test_migrations_take_the_advisory_lock(team, monkeypatch):
         return real(sql, *args, **kwargs)
 
     monkeypatch.setattr(db, "execute_sql", spy)
-    opening.migrate_locked(db)
+    with binding(db):  # (as an open does: the migration steps use the models)
+        opening.migrate_locked(db)
     db.close()
     assert "pg_advisory_xact_lock" in seen[0]
 

@@ -92,7 +92,8 @@ def open_postgres(target: DatabaseTarget, *, migrate: bool = True, init: bool = 
 
 
 def migrate_locked(db: PostgresqlDatabase) -> int:
-    """Run the migration steps (and the team setup) in one transaction under the lock."""
+    """Run the migration steps (and the team setup) in one transaction under the lock.
+    The models must be bound to ``db`` (an open does it: planner.storage.database.binding)."""
     with db.atomic():
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         current = migrations.read_version(db)  # another client may have just migrated

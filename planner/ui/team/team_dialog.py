@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import QSettings, Qt
@@ -30,7 +29,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from planner.domain.errors import DatabaseProblem, InvalidInput, PlannerError
+from planner.domain.errors import InvalidInput, PlannerError
+from planner.services import team
 from planner.storage import secrets
 from planner.storage.target import redact_url
 from planner.ui.common.validation import check_inline
@@ -65,39 +65,6 @@ def check_url(text: str) -> str:
     return url
 
 
-@dataclass(frozen=True)
-class Checked:
-    """What the connection test found (besides "it works")."""
-
-    stored: bool  # the password is now in the keyring
-    not_stored: str = ""  # why it could not be kept there (then it is a session password)
-
-
-def try_connection(url: str, password: str | None, remember: bool) -> Checked:
-    """Connect (``password``, else the keyring's, else none), read the schema version,
-    close; then keep ``password`` in the keyring if ``remember``. May block: call it off
-    the GUI thread. DatabaseProblem with one line saying why it does not do."""
-    from planner.storage import migrations
-    from planner.storage.postgres import opening
-
-    version = opening.version_at(url, password or None)  # no message holds a password
-    if version == 0:
-        raise DatabaseProblem(f"this database has no planner tables yet; an admin creates them "
-                              f"with: planner --db '{redact_url(url)}' db init")
-    if version > migrations.LATEST:
-        raise DatabaseProblem(f"this database was made by a newer version of Mentorship Planner "
-                              f"(schema {version}); update the app to open it")
-    if not (password and remember):
-        return Checked(stored=False)
-    from planner.storage.postgres.connection import account_for_url
-
-    try:
-        secrets.set_secret(account_for_url(url), password)
-    except secrets.SecretStoreUnavailable as exc:
-        return Checked(stored=False, not_stored=exc.reason or str(exc))
-    return Checked(stored=True)
-
-
 def read_recent(settings: QSettings) -> list[str]:
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):  # one item comes back as a plain string
@@ -111,9 +78,7 @@ def read_recent(settings: QSettings) -> list[str]:
 
 
 def remember_recent(settings: QSettings, url: str) -> list[str]:
-    from planner.storage.postgres.connection import account_for_url
-
-    url = account_for_url(url)  # never a password (the dialog refuses one anyway)
+    url = team.account_url(url)  # never a password (the dialog refuses one anyway)
     recent = [url, *(u for u in read_recent(settings) if u != url)][:RECENT_MAX]
     settings.setValue(RECENT_KEY, recent)
     settings.sync()
@@ -133,10 +98,8 @@ def last_team_database(settings: QSettings) -> str | None:
 def remember_last_database(settings: QSettings, url: str | None) -> None:
     """After a switch: a team database's URL (no password) is reopened next time; a
     file (``None``) means the default start again."""
-    from planner.storage.postgres.connection import account_for_url
-
     if url:
-        settings.setValue(LAST_KEY, account_for_url(url))
+        settings.setValue(LAST_KEY, team.account_url(url))
     else:
         settings.remove(LAST_KEY)
     settings.sync()
@@ -280,7 +243,7 @@ class TeamDatabaseDialog(QDialog):
         attempt = self._attempt = next(self._attempts)
         self._set_busy(True)
         self.set_status(f"Connecting to {redact_url(url)}…")
-        run_in_background(lambda: try_connection(url, password, remember),
+        run_in_background(lambda: team.check_team_database(url, password, remember),
                           lambda found: self._connected(attempt, url, password, found),
                           lambda exc: self._failed(attempt, exc))
 
@@ -289,7 +252,7 @@ class TeamDatabaseDialog(QDialog):
 
         return isValid(self) and attempt == self._attempt and self.isVisible()
 
-    def _connected(self, attempt: int, url: str, password: str, found: Checked) -> None:
+    def _connected(self, attempt: int, url: str, password: str, found: team.Checked) -> None:
         if not self._current(attempt):
             return  # cancelled meanwhile: the answer is for nobody
         self._set_busy(False)
