@@ -77,6 +77,47 @@ def no_file_io_on_live_databases(monkeypatch):
                     pytrace=False)
 
 
+def _held_test_buttons():
+    """The mouse buttons QTest believes are still held (its own state, shared by every later
+    test in the process): a widget never shown is sent a move, which QTest delivers to it
+    directly only while it holds a button (otherwise it moves the platform's cursor)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QWidget
+
+    class Probe(QWidget):
+        held = Qt.MouseButton.NoButton
+
+        def mouseMoveEvent(self, event):
+            Probe.held = event.buttons()
+
+    probe = Probe()
+    QTest.mouseMove(probe, QPoint(1, 1))
+    held = Probe.held
+    for button in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton,
+                   Qt.MouseButton.MiddleButton):
+        if held & button:  # let go, so that the next tests are not dragging
+            QTest.mouseRelease(probe, button, Qt.KeyboardModifier.NoModifier, QPoint(1, 1))
+    probe.deleteLater()
+    return held
+
+
+@pytest.fixture(autouse=True)
+def no_mouse_button_left_held(request):
+    """Fail a GUI test that leaves a QTest mouse button pressed (``QTest.mousePress``
+    without its release, or Qt 6's ``QTest.mouseDClick`` alone): every later QTest move
+    in the worker would carry it, so hovering fails in whichever test comes next."""
+    yield
+    if "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtCore import Qt
+
+    held = _held_test_buttons()
+    if held != Qt.MouseButton.NoButton:
+        pytest.fail(f"the test left QTest's mouse button(s) {held!r} pressed: release them "
+                    "(tests/gui/helpers.double_click for a double click)", pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def background_work_ends_with_its_test():
     """Keyring and connection work of a window runs on Qt's global thread pool; a task

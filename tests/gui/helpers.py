@@ -211,6 +211,17 @@ def move_pointer(widget, pos: QPoint) -> None:
     QTest.mouseMove(top.windowHandle(), widget.mapTo(top, pos))
 
 
+def double_click(widget, pos: QPoint) -> None:
+    """A real double click on ``widget`` at ``pos``: press, release, the double-click press,
+    release. Not ``QTest.mouseDClick`` alone: Qt 6's sends only the double-click press and
+    leaves QTest's left button held, so every later QTest move in the process carries it
+    (a hover becomes a drag: no hover at all, in whatever test comes next)."""
+    left, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(widget, left, plain, pos)
+    QTest.mouseDClick(widget, left, plain, pos)
+    QTest.mouseRelease(widget, left, plain, pos)
+
+
 def drag_on_viewport(view, start: QPoint, end: QPoint, steps: int = 10) -> None:
     """Press, move in steps, release — the way a person drags — on the view's viewport."""
     viewport = view.viewport()

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QApplication
 from planner.domain.rings import Ring
 from planner.ui.people.contact_dialog import ContactDialog
 from planner.ui.people.contact_model import COLUMNS
-from tests.gui.helpers import drag_node, open_window, populate, quick_animations, wait_settled
+from tests.gui.helpers import (
+    double_click,
+    drag_node,
+    open_window,
+    populate,
+    quick_animations,
+    wait_settled,
+)
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -232,15 +239,7 @@ def test_double_click_in_the_list_opens_the_editor(qtbot, db_path, people):
     panel = window.contact_list
     row = column(panel.proxy).index("Mei Suzuki")
     rect = panel.view.visualRect(panel.proxy.index(row, 0))
-    # A real double click is press, release, then the double-click event (Qt 6's
-    # QTest.mouseDClick sends only the last).
-    for click in (QTest.mouseClick, QTest.mouseDClick):
-        click(
-            panel.view.viewport(),
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-            rect.center(),
-        )
+    double_click(panel.view.viewport(), rect.center())
     dialogs = [d for d in window.findChildren(ContactDialog) if d.isVisible()]
     assert len(dialogs) == 1 and dialogs[0].name.text() == "Mei Suzuki"
     dialogs[0].reject()

@@ -21,7 +21,7 @@ from planner.domain.rings import Ring
 from planner.ui.common.palette import RING_COLORS
 from planner.ui.dashboard.dashboard import layout_cards
 from planner.ui.focus.focus_model import CONTACT_ID_ROLE
-from tests.gui.helpers import open_window, populate
+from tests.gui.helpers import double_click, open_window, populate
 
 SCREENSHOT_COPY = Path("/tmp/planner-dashboard.png")
 
@@ -241,8 +241,7 @@ def test_a_done_ask_is_thanked_from_the_focus_list_and_the_dashboard_rows_act(
     window.dashboard.scroll_area.ensureVisible(0, canvas.height(), 0, 0)
     qtbot.waitUntil(lambda: any(kind == "ask" for _, kind, _, _ in canvas.hits), timeout=2000)
     rect = next(r for r, kind, row_id, _ in canvas.hits if kind == "ask" and row_id == ask.id)
-    QTest.mouseDClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                      rect.center().toPoint())
+    double_click(canvas, rect.center().toPoint())
     dialog = window.advocacy.dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
     assert window.current_id == bo  # the click selected them
