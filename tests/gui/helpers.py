@@ -204,8 +204,8 @@ def move_pointer(widget, pos: QPoint) -> None:
     ``widget``'s own window, which Qt routes to the widget under it (hover, enter, leave).
 
     Not ``QTest.mouseMove(widget, …)``: offscreen, that moves the platform's cursor, and
-    the move goes to the first shown window containing that point on the virtual screen
-    — on a test worker, another test's dialog not yet deleted, not this window.
+    the move goes to the first shown window containing that point on the virtual screen,
+    which need not be this one.
     """
     top = widget.window()
     QTest.mouseMove(top.windowHandle(), widget.mapTo(top, pos))

@@ -68,8 +68,8 @@ def test_initials_are_unique_whole_and_unjoined(qtbot, db_path, people):
 
 
 def test_the_hover_card_says_ring_status_last_touch_and_next_due(qtbot, db_path, people):
-    # a window shown before this one at the same spot of the screen, as an earlier test's
-    # dialog (not deleted yet) is on a test worker: the pointer on this window is not its
+    # another window shown before this one at the same spot of the screen: the pointer
+    # resting on this window is not resting on that one (tests/gui/helpers.move_pointer)
     other = QWidget()
     qtbot.addWidget(other)
     other.setGeometry(2, 2, 1600, 1000)
