@@ -20,15 +20,18 @@ log = logging.getLogger(__name__)
 
 @contextmanager
 def worker_connection() -> Iterator[None]:
-    """Around a worker thread's work on the open database: this thread's connection is
-    closed at the end, whatever happened (other threads keep theirs). A database closed
-    meanwhile (the window went away) is left as it is."""
+    """Around a worker thread's work on the open database: this thread's connection to
+    the database open when the work began is closed at the end, whatever happened (other
+    threads keep theirs) — also when the window has switched to another database
+    meanwhile (closing that one's would leave this thread's file open, its locks held,
+    until the process ends). A database closed meanwhile is left as it is."""
+    database = db_proxy.obj
     try:
         yield
     finally:
         try:
-            if db_proxy.obj is not None and not db_proxy.obj.is_closed():
-                db_proxy.obj.close()  # this thread's connection only
+            if database is not None and not database.is_closed():
+                database.close()  # this thread's connection only
         except Exception:  # the database itself was closed with its window meanwhile
             log.debug("a worker's connection was already gone", exc_info=True)
 

@@ -48,3 +48,29 @@ def test_a_database_closed_meanwhile_is_left_alone(opened):
     with worker_connection():
         opened.close()  # the window went away while the work ran
     assert open_database_identity() is db_proxy.obj
+
+
+def test_a_switch_of_database_meanwhile_still_closes_the_threads_own(opened, tmp_path):
+    """The window switched to another database while the work ran: the thread's
+    connection to the one it worked on is closed, not the other's (none)."""
+    from planner.storage.database import open_database
+
+    contacts.add_contact("Ada")
+    first = db_proxy.obj
+    other: dict = {}
+    seen: dict = {}
+
+    def work() -> None:
+        with worker_connection():
+            seen["read"] = [c.name for c in contacts.list_contacts()]
+            other["handle"] = open_database(str(tmp_path / "other.db"))  # the switch
+        seen["first open after"] = not first.is_closed()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(30)
+    try:
+        assert seen == {"read": ["Ada"], "first open after": False}
+    finally:
+        other["handle"].close()
+        opened.bind()
