@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS
+from planner.ui.common.viewport import own_viewport
 from planner.ui.common.window_layout import SidePanel
 from planner.ui.people.contact_model import (
     LAST,
@@ -51,6 +52,7 @@ class ContactTable(QTableView):
 
     def __init__(self, model: ContactTableModel, parent=None):
         super().__init__(parent)
+        own_viewport(self)  # (not C++'s: ~10 ms of start-up, planner.ui.common.viewport)
         self._source = model
 
     def paintEvent(self, event) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from planner.ui.common.mime import CONTACT_MIME, decode_contact_ids
+from planner.ui.common.viewport import own_viewport
 from planner.ui.rings.node_item import NodeItem
 
 #: how long the pointer rests on a node before its card shows
@@ -28,6 +29,7 @@ class RingsView(QGraphicsView):
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
+        own_viewport(self)  # (not C++'s: ~10 ms of start-up, planner.ui.common.viewport)
         self._scene = scene  # keep a reference (a parentless scene would be freed)
         self.setObjectName("ringsView")
         self.setAccessibleName("Rings canvas")
