@@ -73,9 +73,9 @@ def _file_backend() -> backend.Backend:
 
 def _shown(url: str) -> str:
     """The URL to put in a command: without its password (pg_dump asks, or reads ~/.pgpass)."""
-    from planner.storage.postgres.connection import account_for_url
+    from planner.services.team import account_url
 
-    return account_for_url(url)
+    return account_url(url)
 
 
 def team_backup_hint(url: str, today: date | None = None) -> str:
