@@ -13,6 +13,7 @@ from planner.domain.formatting import is_whole_number
 from planner.domain.rings import Ring
 from planner.storage import backend
 from planner.storage import contacts_repo as repo
+from planner.storage.fields import to_utc
 
 
 def now() -> datetime:
@@ -125,6 +126,7 @@ def placements() -> dict[int, tuple[str, int]]:
 
 people_ids = repo.people_ids  # the people list's order and filter, in SQL
 people_rows = repo.people_rows  # what the people list shows of a page of people
+stored_time = to_utc  # a row's time as stored (SQLite text, a PostgreSQL datetime) as aware UTC
 
 
 def list_contacts(ring: Ring | str | None = "all") -> list[Contact]:

@@ -15,6 +15,10 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
     return search_index.search(text, limit)
 
 
+# ``plain(snippet, start, end)``: a hit's snippet with its matched words between ``start``
+# and ``end`` (nothing: the bare text)
+
+
 def hit_as_dict(hit: SearchHit) -> dict:
     """The documented JSON shape of a search result."""
     return {"id": hit.id, "type": hit.type, "contact_id": hit.contact_id,
@@ -22,4 +26,4 @@ def hit_as_dict(hit: SearchHit) -> dict:
             "snippet": plain(hit.snippet, "[", "]")}
 
 
-__all__ = ["SearchHit", "hit_as_dict", "search"]
+__all__ = ["SearchHit", "hit_as_dict", "plain", "search"]

@@ -42,6 +42,11 @@ def check_team_database(url: str, password: str | None, remember: bool) -> Check
     return Checked(stored=True)
 
 
+def shown_url(url: str) -> str:
+    """A team database's URL as a message may show it: a password becomes ``***``."""
+    return redact_url(url)
+
+
 def account_url(url: str) -> str:
     """A team database's URL as it is remembered (the keyring's account, the recent list):
     never a password, nor a query string."""

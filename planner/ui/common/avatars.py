@@ -25,9 +25,9 @@ _source: object = None  # the database the pictures were read from (another one:
 
 
 def _database() -> object:
-    from planner.storage.threads import open_database_identity
+    from planner.services.connections import database_identity
 
-    return open_database_identity()
+    return database_identity()
 PICTURE_FILTER = "Pictures (*.jpg *.jpeg *.png *.gif)"
 
 

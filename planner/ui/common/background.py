@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from planner.domain.errors import PlannerError
 from planner.importers import Cancelled
-from planner.storage.threads import worker_connection
+from planner.services.connections import worker_connection
 
 log = logging.getLogger(__name__)
 

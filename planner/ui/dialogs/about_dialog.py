@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from planner import APP_NAME, __version__
 from planner.logs import log_path
-from planner.storage.target import data_dir
+from planner.services.folders import data_folder
 
 
 class AboutDialog(QDialog):
@@ -24,7 +24,7 @@ class AboutDialog(QDialog):
             ("Version", __version__),
             ("Database", database_display),
             ("Backups", str(backups) if backups else "—"),
-            ("Data folder", str(data_dir())),
+            ("Data folder", str(data_folder())),
             ("Log file", str(log_path())),
             ("Python", sys.version.split()[0]),
             ("Qt for Python", pyside_version),

@@ -79,9 +79,9 @@ class InstanceClaim:
 
 
 def default_lock_path() -> Path:
-    from planner.storage.target import data_dir
+    from planner.services.folders import data_folder
 
-    folder = data_dir()
+    folder = data_folder()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / "reminders.lock"
 

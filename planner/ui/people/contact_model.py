@@ -41,8 +41,7 @@ from planner.domain.cadence import urgency
 from planner.domain.contact import initials as initials_of
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services import contacts as contact_svc
-from planner.storage import people_search
-from planner.storage.fields import to_utc
+from planner.services import people_index
 from planner.ui.common import avatars
 from planner.ui.common.dates import date_text
 from planner.ui.common.mime import CONTACT_MIME, encode_contact_ids
@@ -125,7 +124,7 @@ def _ring(row) -> Ring | None:
 
 def _last(row):
     """The last touch as a UTC datetime (converted when shown)."""
-    return to_utc(row[_LAST_STORED])
+    return contact_svc.stored_time(row[_LAST_STORED])
 
 
 def _last_touch_text(row) -> str:
@@ -185,15 +184,15 @@ class ContactTableModel(QAbstractTableModel):
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.document = document
-        # search as you type: an in-memory index (planner.storage.people_search) built off
+        # search as you type: an in-memory index (planner.services.people_index) built off
         # the GUI thread after the first frame; until it is there, the search is SQL
-        self._index: people_search.PeopleIndex | None = None
+        self._index: people_index.PeopleIndex | None = None
         self._index_generation = 0
         self._index_built.connect(self._index_arrived)
         document.reset.connect(self._rebuild_index)
         QTimer.singleShot(0, self, self._index_after_first_frame)
         # everyone shown, in order (fetched or not); FirstIds until the whole list is read
-        self._ids: list[int] | people_search.Hits | FirstIds = []
+        self._ids: list[int] | people_index.Hits | FirstIds = []
         self._rows: list[tuple] = []  # the first len(_rows) of them, read (see _ID…)
         self._initials: dict[str, str] = {}
         self._row_of: dict[int, int] = {}  # id → row of the first len() rows: _rows_by_id
@@ -214,7 +213,7 @@ class ContactTableModel(QAbstractTableModel):
         return not self._needle and not self._unplaced_only and column == NAME and \
             self._sort_order != Qt.SortOrder.DescendingOrder
 
-    def _query(self) -> list[int] | people_search.Hits:
+    def _query(self) -> list[int] | people_index.Hits:
         """The ids shown, in order (SQL; the placed ranked by status here)."""
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         column = self._sort_column if 0 <= self._sort_column < len(COLUMNS) else NAME
@@ -282,7 +281,7 @@ class ContactTableModel(QAbstractTableModel):
             return head
         return FirstIds(head, self.document.count())
 
-    def _everyone(self) -> list[int] | people_search.Hits:
+    def _everyone(self) -> list[int] | people_index.Hits:
         """The ids shown, all of them (the first ids of a fill completed now if need be)."""
         ids = self._ids
         return self._complete(ids) if isinstance(ids, FirstIds) else ids
@@ -360,7 +359,7 @@ class ContactTableModel(QAbstractTableModel):
         highlights), without reading everyone the search found."""
         placed = self.document.placed_contacts()
         ids = self._everyone()
-        if isinstance(ids, people_search.Hits):
+        if isinstance(ids, people_index.Hits):
             return ids.among(placed)
         return placed.keys() & ids
 
@@ -398,19 +397,11 @@ class ContactTableModel(QAbstractTableModel):
         signal = self._index_built
 
         def work() -> None:
-            from planner.storage.threads import worker_connection
-
-            index = rows = None
-            try:
-                with worker_connection():
-                    rows = people_search.read()
-            except Exception:  # the window may be closing: the SQL search stays
+            index = None
+            try:  # the file is left alone once the lines are read
+                index = people_index.build_off_thread()
+            except Exception:  # the window may be closing (or memory short): SQL search stays
                 log.info("the people search index was not built", exc_info=True)
-            if rows is not None:  # the file is left alone from here on
-                try:
-                    index = people_search.PeopleIndex(rows)
-                except Exception:  # pragma: no cover - memory
-                    log.info("the people search index was not built", exc_info=True)
             try:
                 signal.emit(index, generation)
             except RuntimeError:  # the model is gone

@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
 from planner.services import search as search_svc
-from planner.storage.search_index import MARK_END, MARK_START, SearchHit
+from planner.services.search import SearchHit
 from planner.ui.common.dates import date_text, date_time_text
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -17,9 +17,8 @@ CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
 def highlighted_html(hit: SearchHit) -> str:
     """The snippet with the matched words in bold, everything else escaped."""
-    escaped = html.escape(hit.snippet)
-    return escaped.replace(MARK_START, "<b style='background:#fff3a3;color:#000'>").replace(
-        MARK_END, "</b>")
+    return search_svc.plain(html.escape(hit.snippet),
+                            "<b style='background:#fff3a3;color:#000'>", "</b>")
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -44,8 +43,7 @@ class SearchResultsModel(QAbstractListModel):
         hit = self.hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             when = date_text(hit.at)
-            return f"{when} · {hit.kind} — {hit.contact}: " + hit.snippet.replace(
-                MARK_START, "").replace(MARK_END, "")
+            return f"{when} · {hit.kind} — {hit.contact}: " + search_svc.plain(hit.snippet)
         if role == Qt.ItemDataRole.ToolTipRole:
             return date_time_text(hit.at, long=True)
         if role == HIT_ROLE:

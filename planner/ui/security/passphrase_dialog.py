@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.storage import secrets
-from planner.storage.sqlite import encryption
-from planner.storage.target import resolve_target
+from planner.services import secret_store, unlock
 from planner.ui.security.secret_worker import install_notice_handler, run_in_background
 
 log = logging.getLogger(__name__)
@@ -45,8 +43,7 @@ NO_STORE = (
 
 def is_encrypted_database(database) -> bool:
     """Does ``database`` name an encrypted file? Looks at its first bytes only."""
-    target = resolve_target(database)
-    return target.path is not None and encryption.file_state(target.path) == "encrypted"
+    return unlock.is_encrypted(database)
 
 
 class PassphraseDialog(QDialog):
@@ -56,7 +53,8 @@ class PassphraseDialog(QDialog):
     unlocked = Signal(str, bool)
 
     def __init__(
-        self, path: Path, *, store: secrets.StoreStatus | None = None, parent: QWidget | None = None
+        self, path: Path, *, store: secret_store.StoreStatus | None = None,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.path = Path(path)
@@ -64,7 +62,7 @@ class PassphraseDialog(QDialog):
         self.setObjectName("passphraseDialog")
         self.setWindowTitle("Unlock database")
         self.setAccessibleName("Unlock the encrypted database")
-        store = store or secrets.store_status()
+        store = store or secret_store.store_status()
         layout = QVBoxLayout(self)
 
         intro = QLabel(
@@ -102,7 +100,7 @@ class PassphraseDialog(QDialog):
             self.remember.setEnabled(False)
             self.notice.setText(NO_STORE.format(reason=store.reason))
             self.notice.setAccessibleName("Secrets cannot be remembered on this machine")
-            secrets.mark_notice_given()  # this is the one-time notice
+            secret_store.mark_notice_given()  # this is the one-time notice
 
         self.error = QLabel()
         self.error.setObjectName("passphraseError")
@@ -129,14 +127,14 @@ class PassphraseDialog(QDialog):
             return
         typed = self.edit.text()
         try:
-            candidates = encryption.keys_for_passphrase(typed)
+            candidates = unlock.keys_for_passphrase(typed)
         except InvalidInput as exc:
             self.show_error(str(exc))
             return
         self._busy(True)
         path = self.path
         run_in_background(
-            lambda: encryption.find_key(path, candidates),
+            lambda: unlock.key_that_opens(path, candidates),
             lambda key: self._checked(key, typed),
             self._failed,
         )
@@ -145,7 +143,7 @@ class PassphraseDialog(QDialog):
         self._busy(False)
         if key is None:
             hint = ""
-            if encryption.looks_like_recovery(typed):
+            if unlock.looks_like_recovery(typed):
                 hint = " It looks like a recovery passphrase with a typo: check each group."
             self.show_error(f"That passphrase does not open {self.path.name}.{hint}")
             self.edit.selectAll()
@@ -182,47 +180,43 @@ class Unlocker(QObject):
     def __init__(self, database, parent: QObject | None = None):
         super().__init__(parent)
         self.database = database
-        self.target = resolve_target(database)
+        self.target = unlock.target_of(database)
         self.path = self.target.path
         self.dialog: PassphraseDialog | None = None
 
     def start(self) -> None:
         # The lookup's one-time notice, if any, is said by the dialog (not a message box).
-        secrets.set_notice_handler(lambda message: None)
+        secret_store.set_notice_handler(lambda message: None)
         target = self.target
         run_in_background(
-            lambda: secrets.lookup_database_keys(target),  # may block: a locked keychain
+            lambda: unlock.kept_keys(target),  # may block: a locked keychain
             self._looked_up,
-            lambda exc: self._looked_up((secrets.StoreStatus(False, "", str(exc)), [])),
+            lambda exc: self._looked_up((secret_store.StoreStatus(False, "", str(exc)), [])),
         )
 
-    def _looked_up(self, found: tuple[secrets.StoreStatus, list[str]]) -> None:
+    def _looked_up(self, found: tuple[secret_store.StoreStatus, list[str]]) -> None:
         """Try the keyring's keys (current, then pending) by opening with them.
 
         Opening proves the key with the read it needs anyway, which saves a key
         derivation (~0.13 s) over checking first.
         """
-        from planner.storage.database import open_database
-
         store, keys = found
         install_notice_handler()  # later notices: a message box in the window
         if not store.usable:
-            secrets.mark_notice_given()  # the dialog says it
-        for index, key in enumerate(keys):
-            try:
-                handle = open_database(self.database, key=key)
-            except encryption.WrongKey:
-                continue
-            except PlannerError as exc:
-                self.failed.emit(str(exc))
-                return
+            secret_store.mark_notice_given()  # the dialog says it
+        try:
+            handle, index = unlock.open_with_keys(self.database, keys)
+        except PlannerError as exc:
+            self.failed.emit(str(exc))
+            return
+        if handle is not None:
             if index:  # the pending key of an interrupted conversion: now the key
-                self._remember(key)
+                self._remember(keys[index])
             self.opened.emit(handle)
             return
         self._ask(store)
 
-    def _ask(self, store: secrets.StoreStatus) -> None:
+    def _ask(self, store: secret_store.StoreStatus) -> None:
         assert self.path is not None  # an encrypted database is a file
         self.dialog = PassphraseDialog(self.path, store=store)
         self.dialog.unlocked.connect(self._entered)
@@ -241,16 +235,14 @@ class Unlocker(QObject):
             log.info("kept the key of %s in the keyring", target.display())
 
         run_in_background(
-            lambda: secrets.remember_database_key(target, key),
+            lambda: unlock.keep_key(target, key),
             stored,
             lambda exc: log.warning("could not keep the key: %s", exc),
         )
 
     def _open(self, key: str) -> None:
-        from planner.storage.database import open_database
-
         try:
-            handle = open_database(self.database, key=key)
+            handle = unlock.open_with_key(self.database, key)
         except PlannerError as exc:
             self.failed.emit(str(exc))
             return

@@ -8,8 +8,8 @@ queued signal to a relay object that lives there). The function must not touch
 widgets or the window's peewee connection.
 
 :func:`install_notice_handler` routes the one-time "secrets cannot be
-remembered on this machine" notice of :mod:`planner.storage.secrets` (which may
-be raised in a worker) to a non-modal message box on the GUI thread.
+remembered on this machine" notice of the secret store (planner.services.secret_store;
+it may be raised in a worker) to a non-modal message box on the GUI thread.
 """
 
 from __future__ import annotations
@@ -111,12 +111,12 @@ _notice_relay: _NoticeRelay | None = None
 
 def install_notice_handler(parent_getter: Callable[[], object] | None = None) -> _NoticeRelay:
     """Show the secret-store notice (given at most once per process) in the window."""
-    from planner.storage import secrets
+    from planner.services import secret_store
 
     global _notice_relay
     if _notice_relay is None:
         _notice_relay = _NoticeRelay(parent_getter)
     elif parent_getter is not None:
         _notice_relay._parent_getter = parent_getter
-    secrets.set_notice_handler(_notice_relay.posted.emit)
+    secret_store.set_notice_handler(_notice_relay.posted.emit)
     return _notice_relay

@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.services import team
-from planner.storage import secrets
-from planner.storage.target import redact_url
+from planner.services import secret_store, team
 from planner.ui.common.validation import check_inline
 from planner.ui.security.secret_worker import run_in_background
 
@@ -113,8 +111,8 @@ class TeamDatabaseDialog(QDialog):
 
     _attempts = itertools.count(1)
 
-    def __init__(self, parent, settings: QSettings, *, store: secrets.StoreStatus | None = None,
-                 intro: str | None = None):
+    def __init__(self, parent, settings: QSettings, *,
+                 store: secret_store.StoreStatus | None = None, intro: str | None = None):
         super().__init__(parent)
         self.settings = settings
         self.setObjectName("teamDatabaseDialog")
@@ -123,7 +121,7 @@ class TeamDatabaseDialog(QDialog):
         self._url = ""
         self._session_password: str | None = None
         self._attempt = 0  # the connection test being waited for (0: none)
-        store = store or secrets.store_status()
+        store = store or secret_store.store_status()
         self._store_usable = store.usable
 
         intro_label = QLabel(intro or "Connect to a shared PostgreSQL database. This window "
@@ -242,7 +240,7 @@ class TeamDatabaseDialog(QDialog):
         remember = self.remember.isEnabled() and self.remember.isChecked()
         attempt = self._attempt = next(self._attempts)
         self._set_busy(True)
-        self.set_status(f"Connecting to {redact_url(url)}…")
+        self.set_status(f"Connecting to {team.shown_url(url)}…")
         run_in_background(lambda: team.check_team_database(url, password, remember),
                           lambda found: self._connected(attempt, url, password, found),
                           lambda exc: self._failed(attempt, exc))
@@ -259,7 +257,8 @@ class TeamDatabaseDialog(QDialog):
         self._url = url
         self._session_password = password if password and not found.stored else None
         if found.not_stored:
-            log.warning("the password of %s is not kept: %s", redact_url(url), found.not_stored)
+            log.warning("the password of %s is not kept: %s", team.shown_url(url),
+                        found.not_stored)
         remember_recent(self.settings, url)
         self.set_status("Connected.")
         self.accept()
