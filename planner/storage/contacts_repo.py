@@ -322,8 +322,12 @@ def find_by_name(name: str) -> list[tuple[int, str]]:
         # so it decides alone where it agrees with casefold; every other name is read, for
         # casefold to decide (_like_cannot_decide).
         undecided, params = _like_cannot_decide(first)
+        # the living people's names are all in the name-order index: reading it alone is
+        # ~2x faster than SQLite's own choice (the deleted_at index, then every row of the
+        # table: 5 ms of a 10,000-people `planner log`, 2.7 through the index)
+        indexed = ' INDEXED BY "contact_name_order"' if _has_name_order_index() else ""
         everyone = db_proxy.execute_sql(
-            'SELECT "id", "name" FROM "contact" WHERE "deleted_at" IS NULL AND '
+            f'SELECT "id", "name" FROM "contact"{indexed} WHERE "deleted_at" IS NULL AND '
             f'("name" LIKE ? ESCAPE \'\\\' OR {undecided}) ORDER BY "id"',
             [f"%{_like_escaped(first)}%", *params]).fetchall()
     else:

@@ -55,3 +55,30 @@ def test_the_characters_folding_to_ascii_are_all_listed():
     folding = {chr(i) for i in range(128, sys.maxunicode + 1)
                if any(c.isascii() for c in chr(i).casefold())}
     assert folding == set(_FOLD_TO_ASCII)
+
+
+
+def test_a_file_without_the_name_order_index_finds_the_same(tmp_path):
+    """find_by_name reads the names through the people list's index where there is one;
+    a file of schema 7 (before that index), opened read-only, is searched all the same."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from planner.storage.database import open_database
+
+    path = tmp_path / "planner.db"
+    shutil.copyfile(Path(__file__).parents[1] / "fixtures" / "schemas" / "planner-v7.db", path)
+    raw = sqlite3.connect(path)  # (no connection of the app's is open yet)
+    everyone = raw.execute('SELECT "id", "name" FROM "contact" WHERE "deleted_at" IS NULL '
+                           'ORDER BY "id"').fetchall()
+    assert not raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'contact_name_order'"
+                           ).fetchone()
+    raw.close()
+    assert len(everyone) >= 2
+    opened = open_database(path, read_only=True)
+    try:
+        for needle in [name for _, name in everyone] + ["a", "e", "zz", everyone[0][1][:3]]:
+            assert find_by_name(needle) == reference(everyone, needle), needle
+    finally:
+        opened.close()
