@@ -62,7 +62,7 @@ def _fresh_process_state():
     from planner import logs
     from planner.cli import passphrase
     from planner.services import setting_warnings
-    from planner.storage import models, secrets
+    from planner.storage import models, secret_notice
     from planner.storage.postgres import connection
     from planner.storage.sqlite import live_files
 
@@ -75,10 +75,15 @@ def _fresh_process_state():
     bound = getattr(proxy, "obj", None)
     live = {path: len(conns) for path, conns in live_files._open.items()}
     once_per_process = [(logs, "_configured"), (setting_warnings, "_warn"),
-                        (setting_warnings, "_warned"), (secrets, "_notice_given"),
-                        (secrets, "_notice_handler"), (connection, "_warned_about_password")]
-    saved = {(module, name): getattr(module, name) for module, name in once_per_process
-             if hasattr(module, name)}  # (a name a refactoring removed has nothing to keep)
+                        (setting_warnings, "_warned"), (secret_notice, "_notice_given"),
+                        (secret_notice, "_notice_handler"),
+                        (connection, "_warned_about_password")]
+    # a name a refactoring moved must move here too: kept silently, the state would leak
+    # from one in-process command to the next (the secret notice did, once it had moved)
+    missing = [f"{module.__name__}.{name}" for module, name in once_per_process
+               if not hasattr(module, name)]
+    assert not missing, f"once-per-process state not found: {missing}"
+    saved = {(module, name): getattr(module, name) for module, name in once_per_process}
     for module, name in saved:  # a fresh process: nothing configured, nothing said yet
         setattr(module, name, False if name.startswith("_warned") or name == "_notice_given"
                 else None)
