@@ -93,7 +93,11 @@ def main() -> None:
 
         app = QApplication(sys.argv[:1])
         window = QMainWindow()
-        window.resize(1280, 820)
+        # the size the app's window takes at first start on this screen (1280×760 where
+        # there is room for it and a title bar: planner.ui.common.window_layout.first_size,
+        # not imported here, to keep the bare window bare)
+        free = app.primaryScreen().availableGeometry()
+        window.resize(min(1280, free.width() - 16), min(760, free.height() - 48))
         central = QWidget(window)
         window.setCentralWidget(central)
 

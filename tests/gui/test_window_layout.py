@@ -215,3 +215,23 @@ def test_at_1024_by_640_the_person_panel_shows_every_line(qtbot, laptop):
     edit = person.edit_button
     assert edit.isVisible() and edit.width() >= edit.sizeHint().width()
     assert person.timeline.height() >= 150
+
+
+def test_the_first_start_fits_the_window_and_its_frame_on_the_screen(qtbot, db_path):
+    """No size saved yet: the window takes 1280×760 where the screen has room for it with
+    a title bar, and less where it has not (a 1366×768 laptop lost its status bar under
+    the bottom edge: 760 pixels plus the frame are more than 768)."""
+    from PySide6.QtCore import QRect, QSize
+
+    from planner.ui.common.window_layout import FRAME_ALLOWANCE, first_size
+
+    assert first_size(QRect(0, 0, 1920, 1080)) == QSize(1280, 760)
+    assert first_size(QRect(0, 0, 1366, 768)) == QSize(1280, 768 - FRAME_ALLOWANCE.height())
+    assert first_size(QRect(0, 32, 1280, 800 - 32)) == QSize(1280 - FRAME_ALLOWANCE.width(),
+                                                              768 - FRAME_ALLOWANCE.height())
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path, size=None)  # fresh settings: the first start
+    free = window.screen().availableGeometry()
+    wanted = first_size(free).expandedTo(window.minimumSizeHint())
+    assert window.size() == wanted
+    assert window.height() + FRAME_ALLOWANCE.height() <= free.height()

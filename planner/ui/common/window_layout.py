@@ -4,7 +4,7 @@ back from View → Panels."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
 
 #: what the side panels need at least; the middle (the rings) gets the rest first
@@ -12,6 +12,21 @@ SIDE_MINIMUM_WIDTH = 230
 #: their width at first start (a 1366-pixel laptop keeps ~700 for the rings); the panels
 #: ask for it as their size hint, which a new dock takes
 SIDE_WIDTH = 330
+
+
+#: the window's size at first start where the screen has room for it (and its frame)
+FIRST_SIZE = QSize(1280, 760)
+#: room left around the window for what the window manager adds: a title bar (20–40
+#: pixels on the common desktops) and borders. Qt cannot know them before the window is
+#: shown; a 1366×768 laptop cut the status bar off by the height of the title bar.
+FRAME_ALLOWANCE = QSize(16, 48)
+
+
+def first_size(available: QRect) -> QSize:
+    """The window's size at first start on a screen whose free area (without panels and
+    docks) is ``available``: FIRST_SIZE, or less so that the window with its frame fits."""
+    return QSize(min(FIRST_SIZE.width(), available.width() - FRAME_ALLOWANCE.width()),
+                 min(FIRST_SIZE.height(), available.height() - FRAME_ALLOWANCE.height()))
 
 
 class SidePanel(QWidget):

@@ -16,7 +16,7 @@ from planner.ui.common.empty_state import EmptyState
 from planner.ui.common.first_frame import after_first_frame
 from planner.ui.common.icons import action_icon, app_icon
 from planner.ui.common.toast import Toast
-from planner.ui.common.window_layout import Pages, side_dock
+from planner.ui.common.window_layout import FIRST_SIZE, Pages, first_size, side_dock
 from planner.ui.focus.focus_panel import FocusPanel
 from planner.ui.people.contact_list import ContactListPanel
 from planner.ui.people.person_panel import PersonPanel
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setObjectName("mainWindow")
         self.setWindowTitle(window_title(document.database.target))
-        self.resize(1280, 760)
+        self.resize(FIRST_SIZE)  # (fitted to the screen's free area at first start)
 
         # a new window may be on another database that reuses the same connection object:
         # the pictures are read afresh (planner.ui.common.avatars caches them per database)
@@ -570,7 +570,11 @@ class MainWindow(QMainWindow):
     def restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # (Qt moves it onto a screen it fits, if need be)
+        else:
+            screen = self.screen()
+            if screen is not None:
+                self.resize(first_size(screen.availableGeometry()))
         docks = self.settings.value("window/state")
         if isinstance(docks, QByteArray) and not docks.isEmpty():
             self.restoreState(docks, STATE_VERSION)  # an older layout's state is ignored
