@@ -235,3 +235,21 @@ def test_the_first_start_fits_the_window_and_its_frame_on_the_screen(qtbot, db_p
     wanted = first_size(free).expandedTo(window.minimumSizeHint())
     assert window.size() == wanted
     assert window.height() + FRAME_ALLOWANCE.height() <= free.height()
+
+
+def test_a_size_saved_on_a_bigger_screen_is_fitted_with_its_title_bar(qtbot, db_path):
+    """Qt moves a restored window onto the screen but keeps its height: saved on a
+    1920×1080 screen, 760 pixels under a title bar lost the status bar on a laptop."""
+    from planner.ui.common.window_layout import FRAME_ALLOWANCE
+
+    populate(db_path, inner=1)
+    first = open_window(qtbot, db_path, size=None)
+    free = first.screen().availableGeometry()
+    tall = free.height() - 10  # more than fits with a title bar
+    first.resize(max(first.minimumSizeHint().width(), 700), tall)
+    qtbot.waitUntil(lambda: first.height() == tall)
+    first.close()
+
+    second = open_window(qtbot, db_path, fresh_settings=False, size=None)
+    assert second.height() == free.height() - FRAME_ALLOWANCE.height()
+    assert second.width() == first.width()  # what fits is kept as it was

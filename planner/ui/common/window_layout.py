@@ -22,11 +22,16 @@ FIRST_SIZE = QSize(1280, 760)
 FRAME_ALLOWANCE = QSize(16, 48)
 
 
+def fitted(size: QSize, available: QRect) -> QSize:
+    """``size``, or less so that a window of it with its frame fits ``available`` (a
+    screen's free area, without panels and docks)."""
+    return QSize(min(size.width(), available.width() - FRAME_ALLOWANCE.width()),
+                 min(size.height(), available.height() - FRAME_ALLOWANCE.height()))
+
+
 def first_size(available: QRect) -> QSize:
-    """The window's size at first start on a screen whose free area (without panels and
-    docks) is ``available``: FIRST_SIZE, or less so that the window with its frame fits."""
-    return QSize(min(FIRST_SIZE.width(), available.width() - FRAME_ALLOWANCE.width()),
-                 min(FIRST_SIZE.height(), available.height() - FRAME_ALLOWANCE.height()))
+    """The window's size at first start: FIRST_SIZE where the screen has room for it."""
+    return fitted(FIRST_SIZE, available)
 
 
 class SidePanel(QWidget):

@@ -16,7 +16,7 @@ from planner.ui.common.empty_state import EmptyState
 from planner.ui.common.first_frame import after_first_frame
 from planner.ui.common.icons import action_icon, app_icon
 from planner.ui.common.toast import Toast
-from planner.ui.common.window_layout import FIRST_SIZE, Pages, first_size, side_dock
+from planner.ui.common.window_layout import FIRST_SIZE, Pages, fitted, side_dock
 from planner.ui.focus.focus_panel import FocusPanel
 from planner.ui.people.contact_list import ContactListPanel
 from planner.ui.people.person_panel import PersonPanel
@@ -569,12 +569,17 @@ class MainWindow(QMainWindow):
     # -- state between runs -------------------------------------------------------------------
     def restore_state(self) -> None:
         geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)  # (Qt moves it onto a screen it fits, if need be)
-        else:
-            screen = self.screen()
-            if screen is not None:
-                self.resize(first_size(screen.availableGeometry()))
+        restored = (isinstance(geometry, QByteArray) and not geometry.isEmpty()
+                    and self.restoreGeometry(geometry))
+        screen = self.screen()
+        if screen is not None and not (self.isMaximized() or self.isFullScreen()):
+            # a first start takes FIRST_SIZE; a size saved on a bigger screen is made to
+            # fit this one with its title bar (Qt moves such a window onto the screen, but
+            # keeps its height: 760 pixels under a title bar on a 768-pixel laptop)
+            wanted = self.size() if restored else FIRST_SIZE
+            size = fitted(wanted, screen.availableGeometry()).expandedTo(QSize(1, 1))
+            if size != self.size():
+                self.resize(size)
         docks = self.settings.value("window/state")
         if isinstance(docks, QByteArray) and not docks.isEmpty():
             self.restoreState(docks, STATE_VERSION)  # an older layout's state is ignored
