@@ -253,3 +253,37 @@ def test_a_size_saved_on_a_bigger_screen_is_fitted_with_its_title_bar(qtbot, db_
     second = open_window(qtbot, db_path, fresh_settings=False, size=None)
     assert second.height() == free.height() - FRAME_ALLOWANCE.height()
     assert second.width() == first.width()  # what fits is kept as it was
+
+
+def test_unfolding_a_persons_details_never_makes_the_window_taller(qtbot, db_path):
+    """More details and Wins, asks and gives opened on a person with a long note: the
+    Person panel scrolls; the window kept 768 pixels (it grew to 808, past a laptop's
+    screen, and could not be made smaller while they were open)."""
+    note = " ".join(["Met at the meetup and talked about mentoring juniors."] * 24)
+    tags = [f"tag{n}" for n in range(12)]
+    ids = populate(db_path, inner=2, extra={"Long Notes": (Ring.INNER, {
+        "notes": note, "tags": tags, "email": "long@example.org",
+        "organization": "Example Org", "title": "Lead"})})
+    window = open_window(qtbot, db_path, size=LAPTOP)
+    qtbot.waitUntil(lambda: window.people_dock.width() >= 300)
+    table = window.contact_list.view
+    row = window.contact_list.proxy.mapFromSource(window.contact_list.model.index(
+        window.contact_list.model.row_of(ids["Long Notes"]), 0))
+    QTest.mouseClick(table.viewport(), LEFT, pos=table.visualRect(row).center())
+    person = window.person
+    qtbot.waitUntil(lambda: person.contact_id == ids["Long Notes"])
+    qtbot.waitUntil(person.timeline.isVisible)
+    for section in (person.more_section, person.advocacy_section):
+        if not section.toggle.isChecked():
+            QTest.mouseClick(section.toggle, LEFT)
+        qtbot.waitUntil(section.toggle.isChecked)
+    qtbot.wait(50)  # (the layouts settle in posted events)
+    assert window.size().toTuple() == LAPTOP
+    assert window.minimumSizeHint().height() <= 640
+    scroll = window.person_dock.widget()
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # it scrolls instead
+    # folded again, the panel fits with no scrolling and the timeline has the room
+    for section in (person.more_section, person.advocacy_section):
+        QTest.mouseClick(section.toggle, LEFT)
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() == 0)
+    assert person.timeline.height() >= person.height() * 0.4

@@ -4,8 +4,16 @@ back from View → Panels."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QStyle,
+    QTabWidget,
+    QWidget,
+)
 
 #: what the side panels need at least; the middle (the rings) gets the rest first
 SIDE_MINIMUM_WIDTH = 230
@@ -60,16 +68,50 @@ class Pages(QTabWidget):
         self.setCurrentWidget(widget)
 
 
+class _PanelScroll(QScrollArea):
+    """A side panel's vertical scrolling: as wide as the panel needs at least (and its
+    scroll bar), as short as the dock may be; the panel fills it and, taller, scrolls."""
+
+    def __init__(self, panel: QWidget, name: str, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the panel's widgets
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidgetResizable(True)
+        self.setWidget(panel)
+        panel.installEventFilter(self)  # its minimum width changes as its parts are built
+
+    def minimumSizeHint(self) -> QSize:
+        panel = self.widget()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        width = max(panel.minimumSizeHint().width(), panel.minimumWidth()) if panel else 0
+        return QSize(width + bar, super().minimumSizeHint().height())
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the dock asks again how narrow it may be
+        return super().eventFilter(watched, event)
+
+
 def side_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
-    """A side panel: closable with its ×, movable, and never narrower than it can use."""
+              area: Qt.DockWidgetArea, *, scrolled: bool = False) -> QDockWidget:
+    """A side panel: closable with its ×, movable, and never narrower than it can use.
+
+    ``scrolled``: a panel whose parts unfold (a person's details, their ledger) scrolls
+    when they are taller than the dock. Without it their height is the dock's minimum,
+    which the window takes on: it grew past a 768-pixel screen, its status bar under
+    the bottom edge, and could not be made smaller again."""
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
-    dock.setWidget(widget)
+    widget.setMinimumWidth(SIDE_MINIMUM_WIDTH)
+    if scrolled:
+        dock.setWidget(_PanelScroll(widget, f"{name}Scroll", dock))
+    else:
+        dock.setWidget(widget)
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-    widget.setMinimumWidth(SIDE_MINIMUM_WIDTH)
     window.addDockWidget(area, dock)
     return dock
 
