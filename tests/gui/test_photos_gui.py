@@ -105,3 +105,45 @@ def test_the_person_panel_chooses_a_picture_and_the_node_shows_it(qtbot, db_path
     assert get_photo(ada) is None
     assert window.document.undo()  # and removing it too
     assert get_photo(ada) == chosen
+
+
+def test_the_picture_has_no_arrow_strip_and_a_right_click_removes_it(qtbot, db_path, tmp_path):
+    """The picture is one button (a menu button's arrow was a strip as tall as the picture
+    beside it); a right-click gives its menu, whose Remove Picture removes it."""
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    from planner.services.photos import get_photo
+
+    ids = populate(db_path, extra={"Ada Lovelace": (Ring.INNER, {})})
+    window = open_window(qtbot, db_path)
+    ada = ids["Ada Lovelace"]
+    window.select(ada)
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.photo.isVisible(), timeout=2000)
+    photo = panel.photo
+    assert photo.width() <= photo.SIZE + 16  # the picture and its margins, nothing beside
+    picture = tmp_path / "ada.jpg"
+    picture.write_bytes(jpeg((300, 300)))
+    photo.use_file(picture)
+    qtbot.waitUntil(lambda: get_photo(ada) is not None, timeout=2000)
+
+    seen = []
+
+    def choose_remove() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, choose_remove)
+            return
+        seen.append([a.text() for a in menu.actions()])
+        item = next(a for a in menu.actions() if a.text() == "Remove Picture")
+        QTest.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(item).center())
+
+    QTimer.singleShot(20, choose_remove)
+    # through the window, as the window system gives a click (a click sent to the widget
+    # itself makes no context menu event)
+    centre = photo.mapTo(photo.window(), QPoint(photo.width() // 2, photo.height() // 2))
+    QTest.mouseClick(photo.window().windowHandle(), Qt.MouseButton.RightButton, pos=centre)
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    assert seen == [["Choose Picture…", "Remove Picture"]]
+    qtbot.waitUntil(lambda: get_photo(ada) is None, timeout=3000)

@@ -117,7 +117,7 @@ class PhotoButton(QToolButton):
         document.photos_changed.connect(self._photos_changed)
         self.setObjectName("personPhoto")
         self.setAccessibleName("Picture")
-        self.setToolTip("Choose a picture…")
+        self.setToolTip("Choose a picture… (right-click: remove it)")
         self.setIconSize(QSize(self.SIZE, self.SIZE))
         self.setAutoRaise(True)
         self.contact_id: int | None = None
@@ -127,7 +127,11 @@ class PhotoButton(QToolButton):
         self.choose_action = menu.addAction("Choose Picture…", self.choose)
         self.remove_action = menu.addAction("Remove Picture", self.remove)
         self.setMenu(menu)
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        # a click chooses; holding the button down (or a right-click) gives the menu. A
+        # menu button's arrow was a strip as tall as the picture beside it (a glitch to see)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.DelayedPopup)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(lambda at: menu.popup(self.mapToGlobal(at)))
         self.clicked.connect(self.choose)
 
     def ask_path(self, done) -> None:
