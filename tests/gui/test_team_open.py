@@ -196,6 +196,21 @@ def test_a_wrong_port_is_one_clear_line(qtbot, file_window):
     assert read_recent(QSettings()) == []  # only a URL that worked is remembered
 
 
+def test_enter_in_the_url_connects_like_the_button_and_keeps_the_dialog(qtbot, file_window):
+    """Enter typed in the URL field (a person's way to say "connect") tries the URL as
+    Connect does; a refused one is said in the dialog, which stays open."""
+    dialog = open_dialog(qtbot, file_window)
+    fill(dialog, "postgresql://postgres@127.0.0.1:1/planner")
+    QTest.keyClick(dialog.url_box.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Cannot connect"), timeout=15000)
+    qtbot.waitUntil(lambda: not dialog.checking(), timeout=15000)
+    assert dialog.isVisible() and dialog.result() == 0
+    assert dialog.switched_to is None
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)  # from the password field too
+    qtbot.waitUntil(lambda: not dialog.checking(), timeout=15000)
+    assert dialog.isVisible() and dialog.status.text().startswith("Cannot connect")
+
+
 def test_a_server_that_does_not_answer_leaves_the_dialog_usable(qtbot, file_window):
     """The test blocks for up to connect_timeout (10 s) in libpq: off the GUI thread, the
     dialog shows that it is busy, repaints, and Cancel works at once."""

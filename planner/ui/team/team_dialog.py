@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QVBoxLayout,
+    QWidget,
 )
 
 from planner.domain.errors import InvalidInput, PlannerError
@@ -121,6 +122,7 @@ class TeamDatabaseDialog(QDialog):
         self._url = ""
         self._session_password: str | None = None
         self._attempt = 0  # the connection test being waited for (0: none)
+        self._refocus: QWidget | None = None  # the field to give the focus back to
         store = store or secret_store.store_status()
         self._store_usable = store.usable
 
@@ -279,8 +281,21 @@ class TeamDatabaseDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         if not busy:
             self._attempt = 0
-        for widget in (self.url_box, self.password):
+        fields = (self.url_box, self.password)
+        if busy:
+            # the field Enter was typed in is disabled below: Qt would give the focus to
+            # Cancel, which (a dialog button) then takes the same Enter and closes the
+            # dialog; the dialog holds it instead, and gives it back after the test
+            focused = self.focusWidget()
+            self._refocus = next((f for f in fields if focused is f or f.isAncestorOf(focused)),
+                                 None) if focused is not None else None
+            if self._refocus is not None:
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+        for widget in fields:
             widget.setEnabled(not busy)
+        if not busy and self._refocus is not None:
+            self._refocus.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._refocus = None
         self.remember.setEnabled(not busy and self._store_usable)
         self.busy.setVisible(busy)
         self.connect_button.setEnabled(not busy and not self.error.text())
