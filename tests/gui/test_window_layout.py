@@ -287,3 +287,20 @@ def test_unfolding_a_persons_details_never_makes_the_window_taller(qtbot, db_pat
         QTest.mouseClick(section.toggle, LEFT)
     qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() == 0)
     assert person.timeline.height() >= person.height() * 0.4
+
+
+def test_tab_leaves_the_notes_of_a_person_and_types_no_tab(qtbot):
+    """In Add person, Tab in Notes moves on to the next field (it typed a tab character:
+    a keyboard user could not reach OK, and changed the note)."""
+    dialog = ContactDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.notes.setFocus()
+    qtbot.waitUntil(dialog.notes.hasFocus)
+    QTest.keyClicks(dialog.notes, "Met at the meetup")
+    QTest.keyClick(dialog.notes, Qt.Key.Key_Tab)
+    assert dialog.notes.toPlainText() == "Met at the meetup"
+    assert not dialog.notes.hasFocus() and dialog.focusWidget() is not None
+    QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Backtab)
+    assert dialog.notes.hasFocus()

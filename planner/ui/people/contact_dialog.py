@@ -66,6 +66,7 @@ class ContactDialog(GuardsTyping, QDialog):
         self.cadence.setSuffix(" days")
         self.notes = QPlainTextEdit(self)
         self.notes.setFixedHeight(70)
+        self.notes.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.ring = QComboBox(self)
         self.ring.addItem("Not on a ring", None)
         for ring in RING_ORDER:
