@@ -173,3 +173,27 @@ def test_the_self_test_names_the_scripts_without_a_font(qapp):
     line = selftest._fonts()
     assert line == "every script has a font" if not missing else all(
         label in line for label in missing)
+
+
+def _brightest(widget) -> float:
+    image = widget.grab().toImage()
+    return max(QColor(image.pixel(x, y)).lightnessF()
+               for x in range(0, image.width(), 1) for y in range(image.height()))
+
+
+def test_in_the_dark_theme_what_is_disabled_looks_disabled(qtbot, dark):
+    """A disabled check box's label was as bright as an enabled one's in the dark theme
+    ("Remember the password…" with no keyring looked usable, and did nothing)."""
+    from PySide6.QtWidgets import QCheckBox, QLineEdit
+
+    for make in (lambda: QCheckBox("Remember the password"), lambda: QLineEdit("a URL")):
+        enabled, disabled = make(), make()
+        disabled.setEnabled(False)
+        for widget in (enabled, disabled):
+            qtbot.addWidget(widget)
+            widget.resize(260, 30)
+            widget.show()
+            qtbot.waitExposed(widget)
+        bright = _brightest(enabled)
+        assert bright > 0.8, type(enabled).__name__  # readable text on the dark window
+        assert _brightest(disabled) < bright - 0.25, type(disabled).__name__  # plainly dimmer

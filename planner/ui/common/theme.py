@@ -45,8 +45,18 @@ def _dark_palette() -> QPalette:
     }
     for role, color in colors.items():
         p.setColor(role, QColor(color))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b7480"))
-    p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b7480"))
+    # what cannot be used looks it: a disabled check box's label is WindowText (it looked
+    # as bright as an enabled one), a disabled field keeps the window's colour
+    disabled = {
+        QPalette.ColorRole.WindowText: "#6b7480",
+        QPalette.ColorRole.Text: "#6b7480",
+        QPalette.ColorRole.ButtonText: "#6b7480",
+        QPalette.ColorRole.PlaceholderText: "#4f5865",
+        QPalette.ColorRole.Base: "#1b1f27",
+        QPalette.ColorRole.Highlight: "#3a4250",
+    }
+    for role, color in disabled.items():
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor(color))
     return p
 
 
