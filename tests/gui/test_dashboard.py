@@ -278,3 +278,28 @@ def test_the_dashboard_stays_stale_while_hidden_and_catches_up_when_shown(
     assert window.dashboard.dirty and window.dashboard.stats.advocates == 0
     window.window_actions.show_dashboard.trigger()
     wait_figures(qtbot, window, lambda s: s.advocates == 1)
+
+
+def test_the_dashboard_follows_the_dark_theme_and_its_png_stays_light(qtbot, window, tmp_path):
+    """In the dark theme the cards were bright white on the dark window; the exported
+    picture (to share) stays light."""
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.common import theme
+
+    app = QApplication.instance()
+    theme.apply_theme("dark", app)
+    try:
+        canvas = window.dashboard.canvas
+        canvas.repaint()
+        shot = canvas.grab().toImage()
+        placed, _ = layout_cards(canvas.width())
+        for _card, rect in placed:  # each card's own colour, right of its title
+            at = (int(rect.right()) - 14, int(rect.y()) + 6)
+            assert QColor(shot.pixel(*at)).lightnessF() < 0.3, _card.key
+        assert QColor(shot.pixel(2, 2)).lightnessF() < 0.3  # the background between cards
+        png = window.dashboard.export_png(tmp_path / "dash.png")
+        picture = QImage(str(png))
+        assert QColor(picture.pixel(2, 2)).lightnessF() > 0.85
+    finally:
+        theme.apply_theme("light", app)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -35,12 +35,25 @@ from planner.ui.common.dates import day_month_text
 from planner.ui.common.palette import RING_COLORS, STATUS_COLORS
 from planner.ui.common.save_folder import save_dialog
 
-BACKGROUND = QColor("#eef1f5")
-CARD = QColor("#ffffff")
-BORDER = QColor("#d9dee5")
-TEXT = QColor("#1f2933")
-MUTED = QColor("#616e7c")
-TRACK = QColor("#e4e7eb")
+
+@dataclass(frozen=True)
+class Colours:
+    """The drawing's own colours: the window's theme (light, dark) decides which."""
+
+    background: QColor
+    card: QColor
+    border: QColor
+    text: QColor
+    muted: QColor
+    track: QColor  # gauges, bars' empty part, grid lines
+    stripe: QColor  # every other row of a list
+
+
+LIGHT = Colours(QColor("#eef1f5"), QColor("#ffffff"), QColor("#d9dee5"), QColor("#1f2933"),
+                QColor("#616e7c"), QColor("#e4e7eb"), QColor("#f5f7fa"))
+#: the dark theme's: cards a step above its window (#1b1f27), text as its palette's
+DARK = Colours(QColor("#161a21"), QColor("#222834"), QColor("#3a4250"), QColor("#e4e7eb"),
+               QColor("#9aa5b1"), QColor("#323947"), QColor("#262d39"))
 GOOD = QColor(STATUS_COLORS["on-track"])
 WARN = QColor("#e08a00")
 UNPLACED = QColor("#9aa5b1")
@@ -93,7 +106,7 @@ def _font(size: float, bold: bool = False) -> QFont:
     return font
 
 
-def _text(p: QPainter, rect: QRectF, text: str, size: float = 9, color: QColor = TEXT,
+def _text(p: QPainter, rect: QRectF, text: str, size: float, color: QColor,
           bold: bool = False, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
           ) -> None:
     p.setFont(_font(size, bold))
@@ -110,15 +123,15 @@ def _day(moment) -> str:
 class Painter:
     """Draws one Stats into cards; records the list rows that can be clicked."""
 
-    def __init__(self, p: QPainter, stats):
-        self.p, self.s = p, stats
+    def __init__(self, p: QPainter, stats, colours: Colours = LIGHT):
+        self.p, self.s, self.c = p, stats, colours
         self.hits: list[tuple[QRectF, str, int, int]] = []  # rect, kind, row id, contact id
 
     def paint(self, width: float, height: float) -> None:
         p = self.p
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        p.fillRect(QRectF(0, 0, width, height), BACKGROUND)
+        p.fillRect(QRectF(0, 0, width, height), self.c.background)
         placed, _ = layout_cards(width)
         for card, rect in placed:
             self.card(card, rect)
@@ -127,14 +140,14 @@ class Painter:
         p = self.p
         path = QPainterPath()
         path.addRoundedRect(rect, 8, 8)
-        p.fillPath(path, CARD)
-        p.setPen(QPen(BORDER, 1))
+        p.fillPath(path, self.c.card)
+        p.setPen(QPen(self.c.border, 1))
         p.drawPath(path)
         _text(p, QRectF(rect.x() + PAD, rect.y() + 8, rect.width() - 2 * PAD, 22), card.title,
-              10, TEXT, True)
+              10, self.c.text, True)
         body = rect.adjusted(PAD, 36, -PAD, -PAD)
         if self.s is None:
-            _text(p, body, "…", 10, MUTED)
+            _text(p, body, "…", 10, self.c.muted)
             return
         getattr(self, f"draw_{card.key}")(body)
 
@@ -146,7 +159,7 @@ class Painter:
         size = min(r.width() * 0.8, (r.height() - 50) * 2)
         arc = QRectF(r.center().x() - size / 2, r.y() + 6, size, size)
         pen_w = max(10.0, size / 11)
-        p.setPen(QPen(TRACK, pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+        p.setPen(QPen(self.c.track, pen_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         p.drawArc(arc.adjusted(pen_w / 2, pen_w / 2, -pen_w / 2, -pen_w / 2), 180 * 16, -180 * 16)
         filled = min(1.0, t.share / scale) if scale else 0.0
         color = GOOD if t.met else WARN
@@ -157,18 +170,19 @@ class Painter:
         angle = math.pi * (1 - min(1.0, t.target_share / scale))
         centre = QPointF(arc.center().x(), arc.center().y())
         outer, inner = size / 2 + 4, size / 2 - pen_w - 4
-        p.setPen(QPen(TEXT, 2.5))
+        p.setPen(QPen(self.c.text, 2.5))
         cos, sin = math.cos(angle), math.sin(angle)
         p.drawLine(QPointF(centre.x() + inner * cos, centre.y() - inner * sin),
                    QPointF(centre.x() + outer * cos, centre.y() - outer * sin))
         _text(p, QRectF(centre.x() + outer * cos - 40, centre.y() - outer * sin - 18, 80, 14),
-              f"target {t.target_share:.0%}", 7.5, MUTED, align=Qt.AlignmentFlag.AlignCenter)
+              f"target {t.target_share:.0%}", 7.5, self.c.muted, align=Qt.AlignmentFlag.AlignCenter)
         mid = QRectF(arc.x(), centre.y() - size * 0.28, size, size * 0.2)
-        _text(p, mid, str(t.advocates), 24, TEXT, True, Qt.AlignmentFlag.AlignCenter)
+        _text(p, mid, str(t.advocates), 24, self.c.text, True, Qt.AlignmentFlag.AlignCenter)
         _text(p, QRectF(arc.x(), centre.y() - size * 0.08, size, 16),
-              f"{t.share:.1%} of {t.network}", 8.5, MUTED, align=Qt.AlignmentFlag.AlignCenter)
+              f"{t.share:.1%} of {t.network:,}", 8.5, self.c.muted,
+              align=Qt.AlignmentFlag.AlignCenter)
         goal = ("Target met ✓" if t.met else
-                f"{t.missing} more to reach {t.target_count} ({t.target_share:.0%})")
+                f"{t.missing:,} more to reach {t.target_count:,} ({t.target_share:.0%})")
         if not t.network:
             goal = "Add people to your network"
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18), goal, 9.5,
@@ -190,16 +204,16 @@ class Painter:
             conv = f.conversion(stage)
             label = QRectF(r.x() + r.width() * 0.64, y, r.width() * 0.36, bar_h)
             if conv is None:
-                _text(p, label, f"{stage.label} {reached}", 9.5, TEXT)
+                _text(p, label, f"{stage.label} {reached:,}", 9.5, self.c.text)
             else:
-                _text(p, label.adjusted(0, 0, 0, -bar_h / 2), f"{stage.label} {reached}", 9.5,
-                      TEXT, stage is Stage.ADVOCATE)
+                _text(p, label.adjusted(0, 0, 0, -bar_h / 2), f"{stage.label} {reached:,}", 9.5,
+                      self.c.text, stage is Stage.ADVOCATE)
                 _text(p, label.adjusted(0, bar_h / 2, 0, 0), f"{conv:.0%} of the step before",
-                      7.5, MUTED)
+                      7.5, self.c.muted)
             y += bar_h + 8
         none = f.counts[Stage.NONE]
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18),
-              f"{none} not started · {f.network} in the network", 8.5, MUTED)
+              f"{none:,} not started · {f.network:,} in the network", 8.5, self.c.muted)
 
     # -- rings -------------------------------------------------------------------------------
     def draw_rings(self, r: QRectF) -> None:
@@ -210,11 +224,11 @@ class Painter:
             color = QColor(RING_COLORS[fill.ring])
             _text(p, QRectF(r.x(), y, r.width(), 18), f"{fill.ring.label}", 9.5, color, True)
             _text(p, QRectF(r.x(), y, r.width(), 18), f"{fill.count} / {fill.capacity}", 9.5,
-                  TEXT, True, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                  self.c.text, True, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             bar = QRectF(r.x(), y + 21, r.width(), 12)
             path = QPainterPath()
             path.addRoundedRect(bar, 3, 3)
-            p.fillPath(path, TRACK)
+            p.fillPath(path, self.c.track)
             total = max(fill.capacity, fill.count, 1)
             x = bar.x()
             p.save()
@@ -227,7 +241,7 @@ class Painter:
             p.restore()
             _text(p, QRectF(r.x(), y + 35, r.width(), 16),
                   f"{fill.on_track} on track · {fill.due_soon} due · {fill.overdue} overdue"
-                  + (f" · {fill.never} never" if fill.never else ""), 8, MUTED)
+                  + (f" · {fill.never} never" if fill.never else ""), 8, self.c.muted)
 
     # -- weekly chart ------------------------------------------------------------------------
     def draw_weekly(self, r: QRectF) -> None:
@@ -237,13 +251,17 @@ class Painter:
         weeks = len(s.weeks)
         totals = [sum(s.touches[k][i] for k in keys) for i in range(weeks)]
         top, step = _axis(max(totals) if totals else 0)
-        legend_h, axis_w, label_h = 18.0, 28.0, 16.0
+        # the axis is as wide as its widest figure ("2500" was cut to "2…" in 28 pixels)
+        p.setFont(_font(7.5))
+        widest = max(p.fontMetrics().horizontalAdvance(f"{n * step:g}")
+                     for n in range(round(top / step) + 1))
+        legend_h, axis_w, label_h = 18.0, max(28.0, widest + 10.0), 16.0
         # legend
         x = r.x() + axis_w
         for key, color in zip(keys, colors, strict=True):
             p.fillRect(QRectF(x, r.y() + 4, 10, 10), color)
             label = key.capitalize()
-            _text(p, QRectF(x + 14, r.y(), 80, 18), label, 8, MUTED)
+            _text(p, QRectF(x + 14, r.y(), 80, 18), label, 8, self.c.muted)
             x += 16 + p.fontMetrics().horizontalAdvance(label) + 14
         plot = QRectF(r.x() + axis_w, r.y() + legend_h + 6, r.width() - axis_w,
                       r.height() - legend_h - label_h - 8)
@@ -251,9 +269,9 @@ class Painter:
         for n in range(round(top / step) + 1):
             value = n * step
             y = plot.bottom() - plot.height() * value / top
-            p.setPen(QPen(TRACK, 1))
+            p.setPen(QPen(self.c.track, 1))
             p.drawLine(QPointF(plot.x(), y), QPointF(plot.right(), y))
-            _text(p, QRectF(r.x(), y - 8, axis_w - 6, 16), f"{value:g}", 7.5, MUTED,
+            _text(p, QRectF(r.x(), y - 8, axis_w - 6, 16), f"{value:g}", 7.5, self.c.muted,
                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         slot = plot.width() / max(1, weeks)
         bar_w = slot * 0.62
@@ -268,11 +286,11 @@ class Painter:
                 p.fillRect(QRectF(x, y - h, bar_w, h), color)
                 y -= h
             if totals[i]:
-                _text(p, QRectF(x - 6, y - 14, bar_w + 12, 12), str(totals[i]), 7, MUTED,
+                _text(p, QRectF(x - 6, y - 14, bar_w + 12, 12), str(totals[i]), 7, self.c.muted,
                       align=Qt.AlignmentFlag.AlignCenter)
             week = s.weeks[i].split("-")[-1]
             _text(p, QRectF(plot.x() + i * slot, plot.bottom() + 2, slot, label_h), week, 7,
-                  MUTED, align=Qt.AlignmentFlag.AlignCenter)
+                  self.c.muted, align=Qt.AlignmentFlag.AlignCenter)
 
     # -- minutes per ring --------------------------------------------------------------------
     def draw_time(self, r: QRectF) -> None:
@@ -285,27 +303,27 @@ class Painter:
             _text(p, QRectF(r.x(), y, r.width(), 16), rt.ring.label, 9.5, color, True)
             _text(p, QRectF(r.x(), y, r.width(), 16),
                   f"{_hours(rt.minutes)} · {rt.share:.0%} (intended {rt.intended:.0%})", 8.5,
-                  TEXT, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                  self.c.text, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             bar = QRectF(r.x(), y + 20, r.width(), 12)
             path = QPainterPath()
             path.addRoundedRect(bar, 3, 3)
-            p.fillPath(path, TRACK)
+            p.fillPath(path, self.c.track)
             p.fillRect(QRectF(bar.x(), bar.y(), bar.width() * rt.share, bar.height()), color)
             mark = bar.x() + bar.width() * rt.intended
-            p.setPen(QPen(TEXT, 2))
+            p.setPen(QPen(self.c.text, 2))
             p.drawLine(QPointF(mark, bar.y() - 3), QPointF(mark, bar.bottom() + 3))
         note = (f"{_hours(total)} on the rings" + (
             f" · {_hours(s.unplaced_minutes)} wider network" if s.unplaced_minutes
             else "") if total else "No minutes logged in these 12 weeks")
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18), note + " · ┃ intended", 8,
-              MUTED)
+              self.c.muted)
 
     # -- lists -------------------------------------------------------------------------------
     def _list(self, r: QRectF, rows: list[tuple[str, str, str, int, int]], empty: str) -> None:
         """rows: (text, right text, kind, row id, contact id)."""
         p = self.p
         if not rows:
-            _text(p, QRectF(r.x(), r.y(), r.width(), 20), empty, 9, MUTED)
+            _text(p, QRectF(r.x(), r.y(), r.width(), 20), empty, 9, self.c.muted)
             return
         row_h = 22.0
         fits = max(1, int(r.height() // row_h))
@@ -313,14 +331,14 @@ class Painter:
         for i, (text, right, kind, row_id, contact_id) in enumerate(shown):
             rect = QRectF(r.x(), r.y() + i * row_h, r.width(), row_h - 2)
             if i % 2:
-                p.fillRect(rect, QColor("#f5f7fa"))
-            _text(p, rect.adjusted(4, 0, -64, 0), text, 9)
-            _text(p, rect.adjusted(0, 0, -4, 0), right, 8, MUTED,
+                p.fillRect(rect, self.c.stripe)
+            _text(p, rect.adjusted(4, 0, -64, 0), text, 9, self.c.text)
+            _text(p, rect.adjusted(0, 0, -4, 0), right, 8, self.c.muted,
                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.hits.append((rect, kind, row_id, contact_id))
         if len(shown) < len(rows):
             _text(p, QRectF(r.x() + 4, r.y() + len(shown) * row_h, r.width(), row_h),
-                  f"+ {len(rows) - len(shown)} more", 8.5, MUTED)
+                  f"+ {len(rows) - len(shown)} more", 8.5, self.c.muted)
 
     def draw_wins(self, r: QRectF) -> None:
         rows = [(f"★ {w.contact} — {w.text}", _day(w.at), "win", w.id, w.contact_id)
@@ -357,8 +375,9 @@ def _hours(minutes: int) -> str:
     return f"{h} h {m:02d}" if m else f"{h} h"
 
 
-def paint_dashboard(painter: QPainter, stats, width: float, height: float) -> Painter:
-    drawer = Painter(painter, stats)
+def paint_dashboard(painter: QPainter, stats, width: float, height: float,
+                    colours: Colours = LIGHT) -> Painter:
+    drawer = Painter(painter, stats, colours)
     drawer.paint(width, height)
     return drawer
 
@@ -401,7 +420,9 @@ class DashboardCanvas(QWidget):
             self.on_paint()
         painter = QPainter(self)
         try:
-            self.hits = paint_dashboard(painter, self.stats, self.width(), self.height()).hits
+            dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+            self.hits = paint_dashboard(painter, self.stats, self.width(), self.height(),
+                                        DARK if dark else LIGHT).hits
         finally:
             painter.end()
 
@@ -523,7 +544,7 @@ class Dashboard(QWidget):
         self.canvas.set_stats(self.stats)
         t = self.stats.target
         self.summary.setText(
-            f"<b>{t.advocates}</b> advocates of {t.network} ({t.share:.0%}) · "
+            f"<b>{t.advocates:,}</b> advocates of {t.network:,} ({t.share:.1%}) · "
             f"<b>{len(self.stats.wins_waiting)}</b> wins to celebrate · "
             f"<b>{len(self.stats.thanks_waiting)}</b> asks to thank for")
         for spin, value in ((self.target, round(t.target_share * 100)),
@@ -557,7 +578,7 @@ class Dashboard(QWidget):
             self.refresh()
         height = int(layout_cards(width)[1])
         image = QImage(width, height, QImage.Format.Format_ARGB32)
-        image.fill(BACKGROUND)
+        image.fill(LIGHT.background)  # (a picture to share: light, whatever the theme)
         painter = QPainter(image)
         try:
             paint_dashboard(painter, self.stats, width, height)
