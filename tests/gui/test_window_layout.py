@@ -304,3 +304,24 @@ def test_tab_leaves_the_notes_of_a_person_and_types_no_tab(qtbot):
     assert not dialog.notes.hasFocus() and dialog.focusWidget() is not None
     QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Backtab)
     assert dialog.notes.hasFocus()
+
+
+def test_a_when_the_log_cannot_read_is_said_whole_and_no_old_time_is_shown(qtbot):
+    """"blah" as the time: the message was cut at the dialog's right edge, and the time
+    read before it stayed under the field as if it still held."""
+    from planner.ui.timeline.log_dialog import LogDialog
+
+    dialog = LogDialog(None, "Ada Lovelace", "coffee")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.when_hint.text()  # "now", read
+    dialog.when.selectAll()
+    QTest.keyClicks(dialog.when, "blah")
+    message = dialog.error.text()
+    assert message.startswith("Cannot read the time 'blah'") and len(message) > 60
+    assert dialog.when_hint.text() == ""
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Save).isEnabled()
+    qtbot.waitUntil(lambda: dialog.error.height() >= 2 * dialog.fontMetrics().height())
+    assert dialog.error.geometry().right() <= dialog.rect().right()  # wrapped, inside
+    assert dialog.error.sizeHint().width() <= dialog.width()

@@ -23,6 +23,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.when import parse_when
 from planner.ui.common.dates import date_text, date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
+from planner.ui.common.validation import inline_error
 
 WARNING_STYLE = "color: #b35c00; font-weight: bold;"
 
@@ -41,9 +42,7 @@ class _LedgerDialog(GuardsTyping, QDialog):
         self.note.setAccessibleName("Note")
         self.note.setTabChangesFocus(True)
         self.note.setFixedHeight(70)
-        self.error = QLabel(self)
-        self.error.setObjectName("inlineError")
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error = inline_error(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)

@@ -7,6 +7,18 @@ from collections.abc import Callable
 from planner.domain.errors import PlannerError
 
 
+def inline_error(parent):
+    """The line under a dialog's fields that says what is wrong: red, and wrapped (a
+    long one, e.g. the times a When field reads, was cut at the dialog's edge)."""
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel(parent)
+    label.setObjectName("inlineError")
+    label.setStyleSheet("color: #c0392b;")
+    label.setWordWrap(True)
+    return label
+
+
 def check_inline(check: Callable[[], object], error_label, button) -> bool:
     """Run ``check``; show its PlannerError (capitalised) in ``error_label`` and enable
     ``button`` only when it passed."""

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -20,7 +19,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.fields import clean_fields, field_value, split_handle, split_items
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.common.discard_guard import GuardsTyping
-from planner.ui.common.validation import check_inline
+from planner.ui.common.validation import check_inline, inline_error
 
 
 def _handles(text: str) -> dict[str, str]:
@@ -82,10 +81,7 @@ class ContactDialog(GuardsTyping, QDialog):
             self.ring.hide()  # not in the form: it would float over the top-left corner
         for label, widget in rows:
             form.addRow(label, widget)
-        self.error = QLabel(self)
-        self.error.setObjectName("inlineError")
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
+        self.error = inline_error(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.services import secret_store, team
-from planner.ui.common.validation import check_inline
+from planner.ui.common.validation import check_inline, inline_error
 from planner.ui.security.secret_worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -162,10 +162,7 @@ class TeamDatabaseDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&URL", self.url_box)
-        self.error = QLabel(self)
-        self.error.setObjectName("inlineError")
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
+        self.error = inline_error(self)
         form.addRow("", self.error)
         form.addRow("&Password", self.password)
         form.addRow("", self.remember)

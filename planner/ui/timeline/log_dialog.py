@@ -20,7 +20,7 @@ from planner.domain.kinds import KIND_KEYS, Kind
 from planner.domain.when import parse_when
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
-from planner.ui.common.validation import check_inline
+from planner.ui.common.validation import check_inline, inline_error
 
 NOTE = "note"
 
@@ -75,9 +75,7 @@ class LogDialog(GuardsTyping, QDialog):
         self.note.setTabChangesFocus(True)
         self.note.installEventFilter(_EnterSaves(self))
         self.note.setFixedHeight(110)
-        self.error = QLabel(self)
-        self.error.setObjectName("inlineError")
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error = inline_error(self)
         form = QFormLayout()
         form.addRow("&Kind", self.kind)
         form.addRow("&When", self.when)
@@ -119,6 +117,7 @@ class LogDialog(GuardsTyping, QDialog):
         self.minutes.setEnabled(not self.is_note())
 
         def check() -> None:
+            self.when_hint.setText("")  # (no earlier time left under a When it cannot read)
             at = self.moment()
             self.when_hint.setText(date_time_text(at, long=True))
             self.values()

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from planner.domain.formatting import plural
 from planner.importers import MAPPING_FIELDS, guess_mapping
 from planner.services.importing import ImportPreview
+from planner.ui.common.validation import inline_error
 from planner.ui.transfer.import_model import STATUS_COLORS, PreviewFilter, PreviewModel
 
 FIELD_LABELS = {
@@ -128,10 +129,7 @@ class ImportDialog(QDialog):
         self.pages.addWidget(self._mapping_page(samples or {}))
         self.pages.addWidget(self._preview_page())
 
-        self.error = QLabel(self)
-        self.error.setObjectName("inlineError")
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
+        self.error = inline_error(self)
         self.error.setVisible(False)
 
         self.back_button = QPushButton("< &Back", self)
