@@ -352,14 +352,13 @@ class PlannerDocument(QObject):
 
     def undo(self) -> bool:
         """Undo the last action, unless another program changed the data meanwhile
-        (then the view is refreshed and the history cleared instead)."""
+        (then the view is refreshed and the history cleared instead). True: undone."""
         if self.read_only:
             self._refuse_read_only()
             return False
         if self.session.catch_up() or not self.undo_stack.canUndo():
             return False
-        self._run(self.undo_stack.undo)
-        return True
+        return self._run(self.undo_stack.undo)
 
     def redo(self) -> bool:
         if self.read_only:
@@ -367,10 +366,10 @@ class PlannerDocument(QObject):
             return False
         if self.session.catch_up() or not self.undo_stack.canRedo():
             return False
-        self._run(self.undo_stack.redo)
-        return True
+        return self._run(self.undo_stack.redo)
 
-    def _run(self, step) -> None:
+    def _run(self, step) -> bool:
+        """Run an undo or redo step; False when it failed (and was answered here)."""
         from planner.domain.errors import ConnectionLost
 
         self.step_error = None
@@ -378,6 +377,7 @@ class PlannerDocument(QObject):
             step()
             if self.step_error is not None:  # kept by the command (see DocumentCommand)
                 raise self.step_error
+            return True
         except ConnectionLost as exc:  # nothing was applied; the step stays where it was
             self._lost(exc)
             self.undo_stack.clear()
@@ -389,6 +389,7 @@ class PlannerDocument(QObject):
             # a conflict's message already says the window shows theirs
             self.message.emit(str(exc) if isinstance(exc, ConflictError)
                               else f"{exc} — the view was refreshed")
+        return False
 
     def move(self, contact_id: int, ring: Ring | None, *, position: int | None = None,
              swap_with: int | None = None) -> bool:

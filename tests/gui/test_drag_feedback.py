@@ -58,7 +58,9 @@ def test_a_move_says_so_and_its_undo_button_undoes_it(qtbot, db_path, full_inner
     click_undo(window)
     wait_settled(qtbot, window)
     assert dump_rings(db_path) == before
-    assert not toast.isVisible()
+    # the toast now says it was undone, with nothing more to click
+    assert toast.text() == "Undone: Move Outer 2 to middle"
+    assert not toast.undo_button.isVisible()
 
 
 def test_an_unplace_says_so_with_undo(qtbot, db_path, full_inner):

@@ -305,3 +305,24 @@ def test_every_person_action_is_in_a_menu(qtbot, db_path):
         a.unplaced_only,
     ):
         assert action in in_menus, action.text()
+
+
+def test_undo_says_what_it_undid_and_the_offer_to_undo_goes(qtbot, db_path):
+    """The status bar kept "Removed X — Undo (Ctrl+Z) brings them back" after Ctrl+Z
+    had brought them back; now it says what was undone, and then redone."""
+    ids = populate(db_path, inner=2)
+    window = open_window(qtbot, db_path)
+    window.select(ids["Inner 1"])
+    QTest.keyClick(window, Qt.Key.Key_Backspace,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Removed Inner 1"))
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ids["Inner 1"] in window.scene.nodes)
+    assert bar.currentMessage().startswith("Undone: ")
+    assert "Inner 1" in bar.currentMessage() and "brings them back" not in bar.currentMessage()
+    assert window.toast.text() == bar.currentMessage()
+    QTest.keyClick(window, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: ids["Inner 1"] not in window.scene.nodes)
+    assert bar.currentMessage().startswith("Redone: ") and "Inner 1" in bar.currentMessage()

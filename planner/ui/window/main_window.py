@@ -131,8 +131,8 @@ class MainWindow(QMainWindow):
         a.edit_contact.triggered.connect(lambda: self.edit_contact(self.current_id))
         a.remove_contact.triggered.connect(self.remove_current)
         a.quit.triggered.connect(self.close)
-        a.undo.triggered.connect(d.undo)
-        a.redo.triggered.connect(d.redo)
+        a.undo.triggered.connect(self.undo)
+        a.redo.triggered.connect(self.redo)
         a.find.triggered.connect(self._focus_search)
         a.promote.triggered.connect(lambda: self._step_ring(-1))
         a.demote.triggered.connect(lambda: self._step_ring(+1))
@@ -374,7 +374,19 @@ class MainWindow(QMainWindow):
     def _moved(self, text: str) -> None:
         """A move, swap or unplace: said, with Undo beside it."""
         self.statusBar().showMessage(text, 8000)
-        self.toast.show_message(text, undo=self.document.undo)
+        self.toast.show_message(text, undo=self.undo)
+
+    def undo(self) -> None:
+        """Undo, and say what was undone (an earlier "— Undo (Ctrl+Z) brings them back"
+        must not stay as if it still held). A step refused says why itself."""
+        done = self.document.undo_stack.undoText()
+        if self.document.undo():
+            self.show_message(f"Undone: {done}")
+
+    def redo(self) -> None:
+        done = self.document.undo_stack.redoText()
+        if self.document.redo():
+            self.show_message(f"Redone: {done}")
 
     def _focus_search(self) -> None:
         self.contact_list.search.setFocus()
