@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QColor, QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -101,6 +101,13 @@ def test_the_weekly_review_one_key_per_person_and_its_summary(qtbot, window):
     qtbot.waitExposed(review)
     assert review.name.text() == "Linus" and review.progress.text() == "1 of 4"
     assert review.status.text() == "Middle ring · never contacted"
+    # the latest note is muted but readable (it was drawn in the colour of lines, 1.7:1)
+    review.note.setText("Latest note: talked about the conference")
+    review.note.show()
+    shot = review.note.grab().toImage()
+    ink = min(QColor(shot.pixel(x, y)).lightnessF()
+              for x in range(shot.width()) for y in range(shot.height()))
+    assert ink < 0.5
 
     QTest.keyClick(review, Qt.Key.Key_L)  # Log: the log dialog opens for Linus
     dialog = window.history.dialog

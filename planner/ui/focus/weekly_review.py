@@ -102,7 +102,8 @@ class WeeklyReview(QDialog):
         self.action.setFont(bigger)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(mid);")
+        self.note.setProperty("role", "muted")  # the theme's muted ink (it was the colour
+        # of lines, palette(mid): 1.7:1 on the light window, hard to read)
 
         self.log_button = self._button("&Log a touch", "L", self.log_current)
         self.snooze_button = self._button("&Snooze a week", "S", self.snooze_current)
