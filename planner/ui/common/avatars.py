@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from planner.domain.errors import PlannerError
+from planner.ui.common.palette import ink_on
 
 _photos: dict[int, bytes] | None = None
 _pixmaps: dict[tuple[int, int], QPixmap | None] = {}
@@ -202,7 +203,7 @@ class PhotoButton(QToolButton):
         font.setBold(True)
         font.setPixelSize(int(self.SIZE * 0.4))
         painter.setFont(font)
-        painter.setPen(QColor("white"))
+        painter.setPen(QColor(ink_on(QColor(self.colour).name())))
         painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, self.initials)
         painter.end()
         return pixmap

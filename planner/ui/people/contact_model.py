@@ -45,7 +45,7 @@ from planner.services import people_index
 from planner.ui.common import avatars
 from planner.ui.common.dates import date_text
 from planner.ui.common.mime import CONTACT_MIME, encode_contact_ids
-from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
+from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS, ink_on
 
 
 class Role(IntEnum):
@@ -95,7 +95,7 @@ def avatar(initials: str, color: str, size: int = AVATAR) -> QPixmap:
     font.setBold(True)
     font.setPixelSize(max(7, int(size * (0.38 if len(initials) > 2 else 0.45))))
     painter.setFont(font)
-    painter.setPen(QColor("white"))
+    painter.setPen(QColor(ink_on(color)))
     painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, initials)
     painter.end()
     return pixmap
