@@ -100,3 +100,36 @@ def test_encrypting_waits_for_a_worker_still_reading_the_file(qtbot, window, db_
     reader.join(10)
     assert done.args == [True], window.statusBar().currentMessage()
     assert header(db_path) != HEADER
+
+
+def test_encrypt_from_preferences_asks_about_changes_made_there(qtbot, window, db_path,
+                                                               memory_keyring):
+    """A changed "Week starts on" was saved unasked when Encrypt closed Preferences. Now
+    changes there are kept or dropped as the person says, and Cancel leaves Preferences
+    open as it was."""
+    from PySide6.QtWidgets import QMessageBox
+
+    prefs = window.show_preferences()
+    before = prefs.week_start.currentData()
+    prefs.week_start.setCurrentIndex((prefs.week_start.currentIndex() + 1)
+                                     % prefs.week_start.count())
+    changed_to = prefs.week_start.currentData()
+    assert changed_to != before and prefs.changed()
+    prefs.tabs.setCurrentIndex(prefs.tabs.count() - 1)
+
+    QTest.mouseClick(prefs.encrypt_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prefs.question is not None and prefs.question.isVisible())
+    cancel = prefs.question.button(QMessageBox.StandardButton.Cancel)
+    QTest.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not prefs.question.isVisible())
+    assert prefs.isVisible() and window.security.dialog is None  # nothing started
+    assert prefs.week_start.currentData() == changed_to
+
+    QTest.mouseClick(prefs.encrypt_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: prefs.question.isVisible())
+    discard = prefs.question.button(QMessageBox.StandardButton.Discard)
+    QTest.mouseClick(discard, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.security.dialog is not None
+                    and window.security.dialog.isVisible())
+    assert not prefs.isVisible()
+    assert window.show_preferences().week_start.currentData() == before  # not saved

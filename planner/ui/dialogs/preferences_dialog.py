@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -71,6 +72,15 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
         self._update_warning()
+        self._as_opened = self._choices()
+        self.question: QMessageBox | None = None  # "keep the changes?" before encrypting
+
+    def _choices(self) -> tuple:
+        return (self.values(), self.reminders.choices())
+
+    def changed(self) -> bool:
+        """Anything changed here since the dialog opened (not applied yet)?"""
+        return self._choices() != self._as_opened
 
     def _apply_reminders(self, window) -> None:
         problem = self.reminders.apply(getattr(window, "reminders", None))
@@ -159,9 +169,35 @@ class PreferencesDialog(QDialog):
         self.encrypt_button.setVisible(not encrypted)
         self.decrypt_button.setVisible(encrypted)
 
-        def then(step) -> None:  # the dialog closes first, then the step runs
-            self.accept()
-            step()
+        def then(step) -> None:
+            """The dialog closes first (the database is closed and reopened for the
+            step), then the step runs. Changes made here are neither applied nor lost
+            without asking (they were applied unasked)."""
+            if not self.changed():
+                self.reject()
+                step()
+                return
+            self.question = box = QMessageBox(
+                QMessageBox.Icon.Question, "Preferences",
+                "Keep the changes you made in Preferences?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, self)
+            box.setInformativeText("Preferences closes before the database is encrypted "
+                                   "or decrypted.")
+            box.setDefaultButton(QMessageBox.StandardButton.Save)
+
+            def answered() -> None:
+                chosen = box.standardButton(box.clickedButton())
+                if chosen == QMessageBox.StandardButton.Save:
+                    self.accept()
+                elif chosen == QMessageBox.StandardButton.Discard:
+                    self.reject()
+                else:  # Cancel, Escape: back to Preferences, as it was
+                    return
+                step()
+
+            box.finished.connect(lambda _result: answered())
+            box.open()
 
         self.encrypt_button.clicked.connect(lambda: then(security.ask_encrypt))
         self.decrypt_button.clicked.connect(lambda: then(security.decrypt))

@@ -49,6 +49,11 @@ class ReminderPreferences(QWidget):
         form.addRow(self.close_to_tray)
         form.addRow(self.login)
 
+    def choices(self) -> tuple:
+        """What the tab says now (to tell whether anything was changed)."""
+        return (self.notify.isChecked(), self.time.time().toString("HH:mm"),
+                self.tray.isChecked(), self.close_to_tray.isChecked(), self.login.isChecked())
+
     def apply(self, reminders=None) -> str | None:
         """Store the choices; the window's reminders (if given) show or hide the icon.
         Returns a problem to show (the login entry could not be written), else None."""
