@@ -68,6 +68,11 @@ def test_add_a_calendar_folder_auto_accept_and_remove(qtbot, db_path, window, tm
     (folder / "work.ics").write_text(ics("one@test", 2, "ada@example.org"))
     dialog = open_sources(qtbot, window)
     assert dialog.empty.isVisible() and not dialog.remove_button.isEnabled()
+    # the message sits where the list will be, right under the intro (it floated in the
+    # middle of ~300 empty pixels, the intro too)
+    intro = dialog.layout().itemAt(0).widget()
+    assert 0 <= dialog.empty.y() - intro.geometry().bottom() <= 24
+    assert dialog.empty.alignment() & Qt.AlignmentFlag.AlignTop
     asked = []
     monkeypatch.setattr(dialog, "ask", lambda what: asked.append(what) or str(folder))
     qtbot.mouseClick(dialog.add_folder, LEFT)

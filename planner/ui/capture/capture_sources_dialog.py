@@ -317,7 +317,11 @@ class CaptureSourcesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty)
+        # with no sources the message takes the list's place, from its top (with no stretch
+        # of its own, the dialog's height was spread around it and the intro)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty.setContentsMargins(0, 12, 0, 0)
+        layout.addWidget(self.empty, 1)
         layout.addLayout(row)
         layout.addWidget(self.form)
         layout.addLayout(mine)
