@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
                        self.toolbar.toggleViewAction()):
             self.menus["panels"].addAction(toggle)
         self.fill_label = QLabel(self)
+        self.fill_label.setContentsMargins(16, 0, 4, 0)  # (a long message ran into it)
         self.statusBar().addPermanentWidget(self.fill_label)
         self.capture_badge = CaptureBadge(document, self)  # (its count: with the inbox's code)
         self.statusBar().addPermanentWidget(self.capture_badge)
