@@ -325,3 +325,19 @@ def test_a_when_the_log_cannot_read_is_said_whole_and_no_old_time_is_shown(qtbot
     qtbot.waitUntil(lambda: dialog.error.height() >= 2 * dialog.fontMetrics().height())
     assert dialog.error.geometry().right() <= dialog.rect().right()  # wrapped, inside
     assert dialog.error.sizeHint().width() <= dialog.width()
+
+
+def test_add_a_person_says_nothing_is_wrong_before_anything_is_typed(qtbot):
+    """The dialog opened saying "A contact needs a name" with nothing typed yet; OK is
+    disabled until there is a name, and a problem is said once typing begins."""
+    dialog = ContactDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert dialog.error.text() == "" and not ok.isEnabled()
+    QTest.keyClicks(dialog.email, "not an address")
+    assert dialog.error.text()  # now something is wrong, and said
+    dialog.email.clear()
+    QTest.keyClicks(dialog.name, "Ada Lovelace")
+    assert dialog.error.text() == "" and ok.isEnabled()

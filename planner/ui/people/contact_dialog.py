@@ -98,7 +98,8 @@ class ContactDialog(GuardsTyping, QDialog):
             widget.textChanged.connect(self.validate)
         self.cadence.valueChanged.connect(self.validate)
         self.notes.textChanged.connect(self.validate)
-        self.validate()
+        if not self.validate() and not self.name.text().strip():
+            self.error.setText("")  # a new person: nothing typed yet is nothing wrong yet
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _load(self, c: Contact) -> None:

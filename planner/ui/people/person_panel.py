@@ -399,7 +399,7 @@ class PersonPanel(SidePanel):
             "last": self._last_touch(c),
             "email": c.email, "phones": ", ".join(c.phones),
             "handles": ", ".join(f"{k}: {v}" for k, v in c.handles.items()),
-            "channels": ", ".join(c.channels), "tags": ", ".join(c.tags),
+            "channels": ", ".join(_kind(ch) for ch in c.channels), "tags": ", ".join(c.tags),
             "org": c.organization, "timezone": c.timezone,
             "birthday": self._birthday(c),
             "cadence": (f"every {plural(cadence, 'day')}"
@@ -451,6 +451,6 @@ class PersonPanel(SidePanel):
 
         user = current_user()
         if not user:
-            return _fmt_time(c.last_touch) + (f" ({c.last_touch_kind})"
+            return _fmt_time(c.last_touch) + (f" ({_kind(c.last_touch_kind)})"
                                               if c.last_touch_kind else "")
         return team_last_touch_text(c, contact_svc.team_last_touch(c.id), user)
