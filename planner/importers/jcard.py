@@ -19,6 +19,9 @@ NEITHER = (
     "this JSON file is neither a Mentorship Planner export nor a jCard address book "
     "(RFC 7095): export the contacts as vCard (.vcf) or CSV and import that"
 )
+#: what a file that is not JSON after all may be instead
+CAN_READ = ("a Mentorship Planner export, a jCard address book (RFC 7095), a vCard (.vcf) "
+            "or a CSV file can be imported")
 
 
 def load_json(data: bytes):
@@ -26,8 +29,8 @@ def load_json(data: bytes):
     try:
         return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise InvalidInput(f"the file starts like JSON but cannot be read as JSON; {NEITHER}")\
-            from None
+        raise InvalidInput(f"the file starts like JSON but cannot be read as JSON (it is "
+                           f"cut short or not JSON at all); {CAN_READ}") from None
 
 
 def jcards(value) -> list | None:

@@ -248,8 +248,12 @@ def test_jcard_is_imported_like_vcard(opened):
 def test_json_that_is_neither_an_export_nor_a_jcard_says_so(opened):
     with pytest.raises(InvalidInput, match="neither a Mentorship Planner export nor a jCard"):
         preview_import(HERE / "thunderbird.json")
-    with pytest.raises(InvalidInput, match="cannot be read as JSON"):
+    with pytest.raises(InvalidInput, match="cannot be read as JSON") as refused:
         preview_import(b'[["vcard", [')
+    # one message that does not contradict itself ("…cannot be read as JSON; this JSON
+    # file is neither…"): what can be imported instead
+    assert "this JSON file" not in str(refused.value)
+    assert "vCard (.vcf) or a CSV file can be imported" in str(refused.value)
 
 
 # ---------------------------------------------------------------- 7. Google groups

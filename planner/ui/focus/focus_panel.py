@@ -280,7 +280,7 @@ class FocusPanel(QWidget):
     def ask_export(self) -> QFileDialog:
         from planner.ui.common.save_folder import save_dialog
 
-        dialog = save_dialog(self, "Export the focus list", f"focus-{self.week.label}.md",
+        dialog = save_dialog(self, "Export This Week", f"focus-{self.week.label}.md",
                              list(FILTERS.values()))
 
         def chosen(path: str) -> None:

@@ -164,8 +164,9 @@ class ImportDialog(QDialog):
     def _mapping_page(self, samples: dict[str, str]) -> QWidget:
         page = QWidget(self)
         intro = QLabel(
-            f"<b>{_escape(self.file_name)}</b> is a CSV file of its own kind. Choose which of "
-            "its columns holds each field; at least a name or an email is needed.",
+            f"The columns of <b>{_escape(self.file_name)}</b> are not ones Mentorship Planner "
+            "knows. Choose which of them holds each field; at least a name or an email is "
+            "needed.",
             page,
         )
         intro.setWordWrap(True)
