@@ -680,11 +680,14 @@ def test_an_empty_week_says_why_and_there_is_nothing_to_review(qtbot, db_path):
     assert "Nobody is on your rings yet" in panel.empty_label.text()
     assert not panel.review_button.isEnabled()
     assert panel.empty_label.geometry() == panel.view.rect()  # in the list's place
+    writers = (panel.export_button, panel.copy_button, panel.print_button)
+    assert not any(b.isEnabled() for b in writers)  # nothing to write out
 
     # on the middle ring (every 14 days), 40 days after her last touch: overdue
     assert window.document.editing.move(ada, Ring.MIDDLE)
     assert panel_ids(window) == [ada]
     assert not panel.empty_label.isVisible() and panel.review_button.isEnabled()
+    assert all(b.isEnabled() for b in writers)
 
     assert window.document.editing.log_touchpoint(ada, "call")  # on track now
     assert panel.model.rowCount() == 0

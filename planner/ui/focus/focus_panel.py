@@ -231,6 +231,9 @@ class FocusPanel(QWidget):
             self.empty_label.setText(text)
             self.empty_label.setGeometry(self.view.rect())
         self.empty_label.setVisible(empty)
+        for button in (self.export_button, self.copy_button, self.print_button):
+            button.setEnabled(not empty)  # (an empty list written out is an empty file)
+            button.setToolTip("Nobody to write out: nobody is due that week" if empty else "")
         if self.review_button is not None:
             self.review_button.setEnabled(not empty)
             self.review_button.setToolTip(
