@@ -217,3 +217,17 @@ def test_file_quit_quits_once_the_reminders_are_attached(qtbot, window, monkeypa
     window.window_actions.quit.trigger()
     assert reminders.quitting and quits == [True]
     assert not window.isVisible()
+
+
+def test_a_review_of_nobody_says_everyone_is_on_track(qtbot):
+    """With nobody due, the review said "0 reached, 0 snoozed, 0 moved out"."""
+    from planner.ui.focus.weekly_review import WeeklyReview
+
+    review = WeeklyReview(None, [], log=lambda cid, done: done(False),
+                          snooze=lambda cid: False, move_out=lambda cid: False)
+    qtbot.addWidget(review)
+    review.open()
+    qtbot.waitExposed(review)
+    assert review.progress.text() == "Nobody to review this week"
+    assert review.name.text() == "Everyone is on track this week"
+    assert review.close_button.isVisible() and not review.log_button.isVisible()

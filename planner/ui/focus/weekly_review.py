@@ -164,7 +164,8 @@ class WeeklyReview(QDialog):
         self.log_button.setFocus()
 
     def show_summary(self) -> None:
-        text = self.tally.summary()
+        # nobody was due: no "0 reached, 0 snoozed, 0 moved out" to read
+        text = self.tally.summary() if self.items else "Everyone is on track this week"
         self.progress.setText("Review done" if self.items else "Nobody to review this week")
         self.name.setText(text[:1].upper() + text[1:])
         self.status.setText("")
