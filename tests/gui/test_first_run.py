@@ -52,6 +52,9 @@ def test_an_empty_database_shows_the_empty_state_over_the_canvas(qtbot, db_path)
     assert all(number in sentence for number in ("3 ", "12 ", "72 "))
     assert [b.text() for b in (empty.add_button, empty.import_button, empty.demo_button)] == [
         "Add your first person", "Import contacts…", "Try the demo"]
+    # the Person panel says so too (it said "Click someone on the rings" with nobody there)
+    assert "Nobody is here yet" in window.person.placeholder.text()
+    assert "Click someone" not in window.person.placeholder.text()
 
     QTest.mouseClick(empty.add_button, LEFT)
     dialog = next(d for d in window.findChildren(ContactDialog) if d.isVisible())
@@ -62,6 +65,7 @@ def test_an_empty_database_shows_the_empty_state_over_the_canvas(qtbot, db_path)
     assert len(window.scene.nodes) == 1
     window.document.undo()  # nobody again: the empty state is back
     qtbot.waitUntil(empty.isVisible)
+    qtbot.waitUntil(lambda: "Nobody is here yet" in window.person.placeholder.text())
 
 
 def test_import_contacts_opens_the_import(qtbot, db_path):

@@ -372,6 +372,9 @@ class PersonPanel(SidePanel):
         fill = self.document.fill()
         rings = " · ".join(f"{ring.label} {count}/{cap}" for ring, (count, cap) in fill.items())
         total = self.document.count()
+        if not total:  # an empty database: nobody to click yet
+            return ("<p>Nobody is here yet. Add your first person (Ctrl+N) or import your "
+                    "contacts (Ctrl+I); their details and history will show here.</p>")
         placed = sum(count for count, _cap in fill.values())
         return ("<p>Nobody is selected. Click someone on the rings or in the list, or press "
                 "Tab on the rings and use the arrow keys.</p>"
