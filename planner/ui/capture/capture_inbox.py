@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 COLUMNS = ("When", "Person", "Kind", "Length", "Note", "From")
 EMPTY = ("<p style='font-size: large'><b>Nothing to review</b></p>"
          "<p>Meetings from your calendar files, CalDAV calendars and mail wait here until "
-         "you accept or reject them.<br>Add one with <b>Sources…</b> below (or "
-         "<code>planner capture ics FILE --watch</code>).</p>")
+         "you accept or reject them.<br>Add a calendar or a mailbox with <b>Sources…</b> "
+         "below.</p>")
 
 
 class ProposalModel(QAbstractTableModel):
@@ -227,8 +227,7 @@ class CaptureInbox(QDialog):
         self.accept_person = QPushButton("Accept all for …", self)
         self.close_button = QPushButton("Close", self)
         self.sync_button = QPushButton("Read sources a&gain", self)
-        self.sync_button.setToolTip("Read every calendar and mailbox you added again "
-                                    "(as planner capture sync does)")
+        self.sync_button.setToolTip("Read every calendar and mailbox you added again")
         self.sync_status = QLabel(self)
         self.sync_status.setObjectName("captureSyncStatus")
         self.sources_button = QPushButton("&Sources…", self)

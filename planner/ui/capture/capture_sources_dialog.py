@@ -298,7 +298,7 @@ class CaptureSourcesDialog(QDialog):
         self.addresses.setAccessibleName("Your addresses")
         self.addresses.setPlaceholderText("you@example.org, you@work.example")
         self.addresses.setToolTip("Your own e-mail addresses, separated by commas: never "
-                                  "proposed as people (as planner capture me)")
+                                  "proposed as people")
         self.save_addresses = QPushButton("&Save addresses", self)
         self.save_addresses.setAccessibleName("Save your addresses")
         self.save_addresses.setAutoDefault(False)
