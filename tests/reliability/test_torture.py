@@ -188,8 +188,8 @@ class CliWriter:
                 self.running = event
             elif event["ev"] in ("ack", "killed", "refused", "fail"):
                 self.running = None
-                if event["ev"] == "ack":
-                    self.acks.put(event)
+                if event["ev"] == "ack" or (event["ev"] == "killed" and event["op"] == "move"):
+                    self.acks.put(event)  # (a killed move may have been made: see take)
 
     def _read_err(self) -> None:
         assert self.proc.stderr is not None
@@ -291,7 +291,8 @@ class Visibility:
     and its All activity list; no SQL): when the window reports another program's
     change, after each of the window's actions, and at the end. A move overtaken by
     the same writer's next move before the window showed it cannot be told apart, and
-    is counted as overtaken, not checked."""
+    is counted as overtaken, not checked — also when that next move was killed before
+    it answered (it may have been made)."""
 
     def __init__(self, window, acks: queue.Queue):
         self.window, self.acks = window, acks
@@ -313,6 +314,11 @@ class Visibility:
                 self.pending = [p for p in self.pending
                                 if not (p["op"] == "move" and p["contact"] == event["contact"])]
                 self.overtaken += before - len(self.pending)
+            if event["ev"] == "killed":
+                # a move killed before it answered may have been made all the same (the
+                # file check allows for it): it overtakes that person's earlier move, and
+                # is not itself a write to show (it was never acknowledged)
+                continue
             self.pending.append(event)
 
     def shown(self, event: dict) -> bool:
@@ -541,6 +547,8 @@ class AtTheWindow:
 
         fmt = self.FOCUS_FORMATS[self.tried["export_focus"] % len(self.FOCUS_FORMATS)]
         panel = self.window.focus
+        if not panel.export_button.isEnabled():  # nobody due: nothing to write out
+            return
         panel.export_button.click()
         target = self._save_dialog(panel, f"focus-{self.tried['export_focus']}.{fmt}",
                                    FILTERS[fmt])
