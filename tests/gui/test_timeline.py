@@ -313,3 +313,26 @@ def test_no_context_menu_on_a_day_header_or_an_event(qtbot, window, people):
         )
     assert not [m for m in view.findChildren(QMenu) if m.isVisible()]
     assert touchpoints(window.document.database.path) == []
+
+
+def test_an_empty_timeline_says_so_in_its_place(qtbot, db_path):
+    """All activity on an empty database was a blank box; it now says what will show
+    there (and, filtered, why nothing does)."""
+    from tests.gui.helpers import populate
+
+    populate(db_path)
+    window = open_window(qtbot, db_path)
+    window.show_page(window.activity)
+    view = window.activity.timeline
+    qtbot.waitUntil(view.isVisible)
+    assert view.model().rowCount() == 0 and "Nothing logged yet" in view.placeholder
+
+    def inked(widget) -> int:
+        image = widget.viewport().grab().toImage()
+        back = image.pixelColor(2, 2)
+        return sum(image.pixelColor(x, y) != back
+                   for x in range(0, image.width(), 2) for y in range(0, 60, 2))
+
+    assert inked(view) > 20  # the sentence is drawn (an empty box: nothing)
+    window.activity.kind_filter.setCurrentIndex(1)
+    assert "Nothing of that kind" in view.placeholder

@@ -259,6 +259,8 @@ class PersonPanel(SidePanel):
         self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
         self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
         self.timeline.setObjectName("personTimeline")
+        self.timeline.placeholder = ("Nothing logged with them yet: log a touch with the "
+                                     "buttons above, or add a note.")
         self.timeline.edit_requested.connect(self.entry_edit_requested)
         self.timeline.delete_requested.connect(self.entry_delete_requested)
         layout.insertLayout(below, self.form)

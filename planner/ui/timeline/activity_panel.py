@@ -47,6 +47,8 @@ class ActivityPanel(QWidget):
         self.model = TimelineModel(document, person_scope=False, parent=self)
         self.timeline = TimelineView(self.model, with_contact=True, parent=self)
         self.timeline.setObjectName("activityTimeline")
+        self.timeline.placeholder = ("Nothing logged yet: every touchpoint and note, with "
+                                     "anyone, shows here, newest first.")
         self.results_model = SearchResultsModel(self)
         self.results = SearchResultsView(self.results_model, self)
         self.results.jump_requested.connect(self.jump_requested)
@@ -77,6 +79,10 @@ class ActivityPanel(QWidget):
     def apply_filters(self) -> None:
         kind = self.kind_filter.currentData()
         ring = self.ring_filter.currentData()
+        self.timeline.placeholder = (
+            "Nothing logged yet: every touchpoint and note, with anyone, shows here, newest "
+            "first." if kind is None and ring is None else
+            "Nothing of that kind, or with anyone on that ring, yet.")
         ids = {c.id for c in self.document.ring_members(ring)} if ring is not None else None
         self.model.set_filters({kind} if kind else None, ids)
 
