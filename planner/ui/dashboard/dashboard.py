@@ -196,11 +196,17 @@ class Painter:
         y = r.y() + 4
         for stage in FUNNEL_STAGES:
             reached = f.reached(stage)
-            w = max(6.0, r.width() * 0.62 * reached / top)
-            bar = QRectF(r.x() + (r.width() * 0.62 - w) / 2, y, w, bar_h)
-            path = QPainterPath()
-            path.addRoundedRect(bar, 4, 4)
-            p.fillPath(path, STAGE_COLORS[stage])
+            # the whole width as a track, the stage's share on it: a small share was a
+            # lone upright pill (and a nought one too), read as a glitch
+            track = QPainterPath()
+            track.addRoundedRect(QRectF(r.x(), y, r.width() * 0.62, bar_h), 4, 4)
+            p.fillPath(track, self.c.track)
+            if reached:
+                w = max(6.0, r.width() * 0.62 * reached / top)
+                bar = QRectF(r.x() + (r.width() * 0.62 - w) / 2, y, w, bar_h)
+                path = QPainterPath()
+                path.addRoundedRect(bar, 4, 4)
+                p.fillPath(path, STAGE_COLORS[stage])
             conv = f.conversion(stage)
             label = QRectF(r.x() + r.width() * 0.64, y, r.width() * 0.36, bar_h)
             if conv is None:
