@@ -109,6 +109,12 @@ def test_about_names_version_database_and_log(qtbot, db_path):
     assert str(db_path) in text
     assert "planner.log" in text
     assert "backups" in text
+    # each path on one line (it broke at its hyphens: "mentorship-/planner")
+    from planner.logs import log_path
+
+    qtbot.waitExposed(dialog)
+    room = dialog.text.width()
+    assert room >= dialog.text.fontMetrics().horizontalAdvance(str(log_path()))
 
 
 def test_week_start_sunday_plans_the_coming_week_on_sunday(qtbot, db_path):

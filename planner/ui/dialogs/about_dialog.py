@@ -29,13 +29,15 @@ class AboutDialog(QDialog):
             ("Python", sys.version.split()[0]),
             ("Qt for Python", pyside_version),
         ]
+        # a path is one line (it broke at its hyphens: "mentorship-/planner")
         table = "".join(
-            f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
+            f"<tr><td style='white-space:nowrap'><b>{html.escape(k)}</b>&nbsp;&nbsp;</td>"
+            f"<td style='white-space:nowrap'>{html.escape(v)}</td></tr>"
             for k, v in rows
         )
         self.text = QLabel(
             f"<h2>{APP_NAME}</h2><p>The pyramid of mentorship — 3 / 12 / 72 — "
-            f"as a daily tool. Local-first: your data stays on this machine.</p>"
+            f"as a daily tool. Local\u2011first: your data stays on this machine.</p>"
             f"<table>{table}</table>",
             self,
         )
