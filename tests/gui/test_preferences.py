@@ -132,3 +132,16 @@ def test_week_start_sunday_plans_the_coming_week_on_sunday(qtbot, db_path):
     assert tuple(planning_week(sunday)) == (2026, 48)
     window.settings.setValue("focus/week_start", "monday")
     assert tuple(planning_week(sunday)) == (2026, 47)
+
+
+def test_the_backups_and_reminders_fields_keep_their_size(qtbot, db_path):
+    """Keep the last [10] … was a box across the whole tab with the sentence on a line
+    under it; the reminders' time box took the whole width too."""
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    for index, box in ((2, dialog.backup_keep), (3, dialog.reminders.time)):
+        dialog.tabs.setCurrentIndex(index)
+        qtbot.waitUntil(box.isVisible)
+        assert box.width() <= 2 * box.sizeHint().width(), index

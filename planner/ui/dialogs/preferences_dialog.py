@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -151,11 +152,20 @@ class PreferencesDialog(QDialog):
         self.backup_keep = QSpinBox(page)
         self.backup_keep.setRange(1, 1000)
         self.backup_keep.setValue(keep)
-        form = QFormLayout(page)
-        form.addRow("&Keep the last", self.backup_keep)
-        form.addRow(
-            "", QLabel("automatic backups (one a day, and before every import or upgrade).")
-        )
+        # one sentence, the number in it (the box stretched across the tab, the rest of
+        # the sentence on a line of its own under it)
+        keep_label = QLabel("&Keep the last", page)
+        keep_label.setBuddy(self.backup_keep)
+        rest = QLabel("automatic backups (one a day, and before every import or upgrade).",
+                      page)
+        rest.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(keep_label)
+        row.addWidget(self.backup_keep)
+        row.addWidget(rest, 1)
+        column = QVBoxLayout(page)
+        column.addLayout(row)
+        column.addStretch(1)
         return page
 
     def _security_tab(self, security) -> QWidget:

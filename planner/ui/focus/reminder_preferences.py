@@ -42,6 +42,8 @@ class ReminderPreferences(QWidget):
                       "coming; clicking it opens This week.", self)
         note.setWordWrap(True)
         form = QFormLayout(self)
+        # (the time box took the tab's whole width)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow(self.notify)
         form.addRow("Notify at", self.time)
         form.addRow(note)
