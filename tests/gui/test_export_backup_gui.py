@@ -208,6 +208,8 @@ def test_restore_a_backup_from_the_window(qtbot, db_path, people):
     assert dialog is not None and dialog.isVisible()
     top = dialog.list.topLevelItem(0)  # newest first: the one just made
     assert Path(top.data(0, Qt.ItemDataRole.UserRole)) == backup
+    made = dialog.list.fontMetrics().horizontalAdvance(top.text(0))
+    assert dialog.list.columnWidth(0) >= made + 16  # room beside the date (it touched)
     assert top.text(1) == "made by you"
     dialog.select_path(backup)
     qtbot.mouseClick(dialog.restore_button, LEFT)

@@ -57,3 +57,7 @@ def test_a_utf8_file_shows_its_encoding_without_a_warning(qtbot, db_path, tmp_pa
     dialog = start_import(qtbot, window, path)
     assert dialog.encoding_combo.currentText() == "UTF-8"
     assert not dialog.file_notes.isVisible()
+    # the box beside its label (with no notes it was stretched to the dialog's middle)
+    label, box = dialog.encoding_label, dialog.encoding_combo
+    assert box.x() - (label.x() + label.sizeHint().width()) <= 24
+    assert box.width() <= 2 * box.sizeHint().width()

@@ -283,6 +283,10 @@ def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path
         qtbot.mouseClick(dialog.preview_button, LEFT)
     assert not dialog.on_mapping_page()
     qtmodeltester.check(dialog.model)
+    # the encoding box beside its label (it was stretched to the dialog's middle)
+    label, box = dialog.encoding_label, dialog.encoding_combo
+    qtbot.waitUntil(box.isVisible)
+    assert box.x() - (label.x() + label.sizeHint().width()) <= 24
     rows = preview_texts(dialog)
     assert [(r[0], r[1], r[2]) for r in rows] == [
         ("New", "line 2", "Émile Zola"),

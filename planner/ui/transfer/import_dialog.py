@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -266,8 +267,13 @@ class ImportDialog(QDialog):
         self.file_notes.setTextFormat(Qt.TextFormat.PlainText)
         encoding_row = QHBoxLayout()
         encoding_row.addWidget(self.encoding_label)
+        # the box beside its label; the room left to the file's notes or, with none, to
+        # nothing (the box was stretched to the middle of the dialog)
+        self.encoding_combo.setSizePolicy(QSizePolicy.Policy.Maximum,
+                                          QSizePolicy.Policy.Fixed)
         encoding_row.addWidget(self.encoding_combo)
         encoding_row.addWidget(self.file_notes, 1)
+        encoding_row.addStretch(0)
 
         self.table = QTableView(page)
         self.table.setObjectName("importPreviewTable")

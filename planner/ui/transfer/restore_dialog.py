@@ -82,7 +82,7 @@ class RestoreDialog(QDialog):
         self.list.setHeaderLabels(["Made", "Why", "Size"])
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.list.header().setStretchLastSection(False)
         self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for path in reversed(backups):  # newest first
@@ -91,6 +91,10 @@ class RestoreDialog(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(0, str(path))
             self.list.addTopLevelItem(item)
+        # as wide as its dates and some room (sized to them exactly, a date touched the
+        # column's edge)
+        self.list.resizeColumnToContents(0)
+        self.list.setColumnWidth(0, self.list.columnWidth(0) + 24)
         self.empty = QLabel("There are no backups yet. Choose a file instead.", self)
         self.empty.setVisible(not backups)
         self.buttons = QDialogButtonBox(self)
