@@ -89,6 +89,7 @@ def test_try_the_demo_opens_a_temporary_database_and_leads_back(qtbot, db_path, 
     window = build_main_window(str(db_path), watch=False)  # replaced, not closed by qtbot
     window.show()
     qtbot.waitExposed(window)
+    sides = (window.people_dock.width(), window.person_dock.width())
     QTest.mouseClick(window.empty_state.demo_button, LEFT)
     app = QApplication.instance()
     qtbot.waitUntil(lambda: getattr(app, "_planner_window", None) is not None)
@@ -101,6 +102,10 @@ def test_try_the_demo_opens_a_temporary_database_and_leads_back(qtbot, db_path, 
     banner = demo.demo_banner
     qtbot.waitUntil(banner.isVisible)
     assert banner.text().startswith("Demo data — ")
+    # the side panels keep their widths (the banner's new central widget widened them
+    # by ~100 pixels each and squeezed the rings)
+    qtbot.wait(50)
+    assert (demo.people_dock.width(), demo.person_dock.width()) == sides
     assert read_rows(db_path, "contact") == before  # theirs untouched
 
     # "Open your own database": the link, clicked where it is drawn
@@ -113,3 +118,30 @@ def test_try_the_demo_opens_a_temporary_database_and_leads_back(qtbot, db_path, 
     assert mine.document.database.path == db_path
     assert mine.windowTitle() == "planner.db — Mentorship Planner"
     assert mine.empty_state.isVisible()
+
+
+def test_a_banner_keeps_the_side_panels_widths(qtbot):
+    """A banner (demo data, read-only) puts a new central widget in the window: the
+    window shared its width out again and each side panel took ~100 pixels more."""
+    from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+
+    from planner.ui.common.banner import add_banner
+    from planner.ui.common.window_layout import SidePanel, side_dock
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QTabWidget(window))
+    left = side_dock(window, "People", "peopleDock", SidePanel(window),
+                     Qt.DockWidgetArea.LeftDockWidgetArea)
+    right = side_dock(window, "Person", "personDock", SidePanel(window),
+                      Qt.DockWidgetArea.RightDockWidgetArea)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    window.resizeDocks([left, right], [330, 330], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: (left.width(), right.width()) == (330, 330))
+    banner = add_banner(window)
+    banner.say("Demo data")
+    qtbot.wait(100)
+    assert isinstance(banner, QLabel)
+    assert (left.width(), right.width()) == (330, 330)

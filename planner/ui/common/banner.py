@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 _STYLES = {
     "warning": "QLabel#banner { background: #fff3cd; color: #5c4400; padding: 6px 10px; }",
@@ -33,8 +34,17 @@ def add_banner(window: QMainWindow) -> Banner:
     column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(0)
     column.addWidget(banner)
+    # a new central widget makes the window share its width out again, and the side
+    # panels took more of it ("Try the demo" widened People from 330 to 429 pixels and
+    # squeezed the rings): they keep the widths they had
+    docks = [d for d in window.findChildren(QDockWidget)
+             if d.parent() is window and d.isVisible() and not d.isFloating()]
+    widths = [d.width() for d in docks]
     central = window.takeCentralWidget()
     assert central is not None  # called on a window already laid out
     column.addWidget(central, 1)
     window.setCentralWidget(holder)
+    if docks:  # once the window has laid the new central widget out
+        QTimer.singleShot(0, window, lambda: window.resizeDocks(
+            docks, widths, Qt.Orientation.Horizontal))
     return banner
