@@ -303,3 +303,18 @@ def test_the_dashboard_follows_the_dark_theme_and_its_png_stays_light(qtbot, win
         assert QColor(picture.pixel(2, 2)).lightnessF() > 0.85
     finally:
         theme.apply_theme("light", app)
+
+
+def test_the_ledgers_empty_lists_say_what_will_show_there(qtbot, window, people):
+    """A person's Wins, Asks and Gives were blank boxes while empty."""
+    window.select(people["Middle 2"])
+    open_advocacy(window)
+    panel = window.person.advocacy
+    for index, lst in enumerate((panel.wins, panel.asks, panel.gives)):
+        assert lst.count() == 0 and lst.placeholder
+        panel.tabs.setCurrentIndex(index)
+        qtbot.waitUntil(lst.isVisible)
+        image = lst.viewport().grab().toImage()
+        back = image.pixelColor(image.width() - 2, image.height() - 2)
+        assert any(image.pixelColor(x, y) != back
+                   for x in range(0, image.width(), 2) for y in range(0, 40, 2))

@@ -31,6 +31,7 @@ from planner.domain.errors import PlannerError
 from planner.services import advocacy as svc
 from planner.ui.advocacy.advocacy_dialog import WARNING_STYLE, AskDialog, GiveDialog, WinDialog
 from planner.ui.common.dates import date_text
+from planner.ui.common.placeholder import PlaceholderList
 from planner.ui.timeline.log_dialog import LogDialog
 
 ROW_ID = Qt.ItemDataRole.UserRole + 1
@@ -294,8 +295,13 @@ class AdvocacyPanel(QWidget):
         document.reset.connect(self.refresh)
         self.show_contact(None)
 
+    #: what an empty list says in its place
+    EMPTY = {"Wins": "No wins noted yet: note one with Win… below.",
+             "Asks": "Nothing asked of them yet: note an ask with Ask… below.",
+             "Gives": "Nothing given to them yet: note it with Give… below."}
+
     def _list(self, name: str) -> QListWidget:
-        lst = QListWidget(self)
+        lst = PlaceholderList(self.EMPTY.get(name, ""), self)
         lst.setAccessibleName(name)
         lst.setObjectName(f"ledger{name}")
         lst.setAlternatingRowColors(True)

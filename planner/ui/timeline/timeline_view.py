@@ -7,7 +7,6 @@ from collections import OrderedDict
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFont,
-    QPainter,
     QPalette,
     QTextCharFormat,
     QTextCursor,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.timeline import EntryType
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.placeholder import paint_placeholder
 from planner.ui.timeline.timeline_model import Role, TimelineModel, entry_text
 
 ICON = 20
@@ -143,14 +143,7 @@ class TimelineView(QListView):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        model = self.model()
-        if self.placeholder and model is not None and model.rowCount() == 0:
-            painter = QPainter(self.viewport())
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.viewport().rect().adjusted(16, 16, -16, -16),
-                             int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                                 | Qt.TextFlag.TextWordWrap), self.placeholder)
-            painter.end()
+        paint_placeholder(self, self.placeholder)
 
     def selected_entry(self):
         index = self.currentIndex()
