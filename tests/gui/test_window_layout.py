@@ -166,6 +166,7 @@ def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
                  if not action.shortcut().isEmpty()]
     assert len(rows) >= len(with_keys)
     assert rows["Add Person"] == "Ctrl+N"
+    assert rows["Export: Everything or People"] == "Ctrl+Shift+E"  # a submenu's, named
     assert rows["Log Coffee"] == "C"
     assert rows["Keyboard Shortcuts"] == "Ctrl+/"
     assert "Ctrl+2" in rows["This Week"]

@@ -207,11 +207,16 @@ class Actions:
     def shortcut_rows(self, window) -> list[tuple[str, str]]:
         """(what it does, its keys) for every action of the window that has a key."""
         rows = []
+        submenus = [m for key, m in getattr(window, "menus", {}).items() if key == "export"]
         for action in window.actions():
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
                     for k in action.shortcuts() if not k.isEmpty()]
             if keys:
-                text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+                text = _plain(action.text())
+                # in a submenu, its name too ("Everything or People" said nothing alone)
+                within = next((m for m in submenus if action in m.actions()), None)
+                if within is not None:
+                    text = f"{_plain(within.title())}: {text}"
                 rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
         return rows
 
@@ -245,3 +250,8 @@ class Actions:
     def set_person_enabled(self, on: bool) -> None:
         for action in self.person_actions:
             action.setEnabled(on)
+
+
+def _plain(text: str) -> str:
+    """A menu text without its mnemonic marks (a doubled & is an ampersand)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
