@@ -336,3 +336,32 @@ def test_an_empty_timeline_says_so_in_its_place(qtbot, db_path):
     assert inked(view) > 20  # the sentence is drawn (an empty box: nothing)
     window.activity.kind_filter.setCurrentIndex(1)
     assert "Nothing of that kind" in view.placeholder
+
+
+def test_delete_after_editing_an_entry_never_takes_the_person_off_the_rings(
+        qtbot, window, people):
+    """Enter on an entry, save, Delete: the keys had gone to the window and Delete, its
+    Unplace shortcut, took the person off the rings. The focus comes back to the
+    timeline, and Delete there never reaches the person (even with no entry selected)."""
+    from planner.domain.rings import Ring as Rings
+    from planner.services import touchpoints as tp_svc
+
+    ada = people["Ada Lovelace"]
+    touch = tp_svc.log_touchpoint(ada, "coffee", note="first")
+    window.select(ada)
+    view = window.person.timeline
+    qtbot.waitUntil(lambda: entry_row(view.model(), f"touchpoint:{touch.id}") is not None)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.setCurrentIndex(view.model().index(entry_row(view.model(), f"touchpoint:{touch.id}")))
+    QTest.keyClick(view, Qt.Key.Key_Return)  # edit the entry
+    qtbot.waitUntil(lambda: window.history.dialog is not None
+                    and window.history.dialog.isVisible())
+    dialog = window.history.dialog
+    type_note(dialog, " and more")
+    save_with_enter(qtbot, dialog)
+    qtbot.waitUntil(view.hasFocus)  # back where the keys were
+    view.clearSelection()
+    view.setCurrentIndex(view.model().index(-1))
+    QTest.keyClick(view, Qt.Key.Key_Delete)  # nothing selected: nothing happens
+    assert window.document.contact(ada).ring == Rings.INNER

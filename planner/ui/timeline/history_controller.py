@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QApplication
 
 from planner.domain.formatting import when_field_text
 
@@ -82,6 +83,10 @@ class HistoryController(QObject):
         # is what the dialog shows: someone else's edit meanwhile is a conflict
         original = (dialog.when.text(), at)
         dialog.accepted.connect(lambda: self._edited(dialog, kind, row_id, original, version))
+        # the keys go back where they were (the timeline), not to the window, where the
+        # next Delete would take the person off the rings
+        came_from = QApplication.focusWidget()
+        dialog.finished.connect(lambda _result: _give_focus_back(came_from))
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -106,3 +111,10 @@ class HistoryController(QObject):
         if ok:
             self.document.message.emit(f"Deleted the {kind} — Undo (Ctrl+Z) brings it back")
         return ok
+
+
+def _give_focus_back(widget) -> None:
+    from shiboken6 import isValid
+
+    if widget is not None and isValid(widget) and widget.isVisible():
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)

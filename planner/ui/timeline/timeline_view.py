@@ -149,17 +149,14 @@ class TimelineView(QListView):
         index = self.currentIndex()
         return index.data(Role.ENTRY) if index.isValid() else None
 
-    def _acts_on(self, event) -> bool:
-        """Delete/Backspace on a selected touchpoint or note belong to this view."""
-        entry = self.selected_entry()
-        return (entry is not None and entry.type in (EntryType.TOUCHPOINT, EntryType.NOTE)
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
-
     def event(self, event) -> bool:
         # The window's "Unplace" action has Delete as its shortcut: claim the key first,
-        # or pressing Delete on an entry would take the selected person off the rings.
-        if event.type() == QEvent.Type.ShortcutOverride and self._acts_on(event):
+        # or pressing Delete on an entry would take the selected person off the rings —
+        # also with no entry selected (after an edit the list is read again): Delete in
+        # the timeline never reaches the person
+        if (event.type() == QEvent.Type.ShortcutOverride
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
             event.accept()
             return True
         return super().event(event)
@@ -172,6 +169,9 @@ class TimelineView(QListView):
             return
         if editable and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.edit_requested.emit(entry.id)
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            event.accept()  # nothing to delete here, and nobody else's Delete either
             return
         super().keyPressEvent(event)
 
