@@ -342,3 +342,19 @@ def test_add_a_person_says_nothing_is_wrong_before_anything_is_typed(qtbot):
     dialog.email.clear()
     QTest.keyClicks(dialog.name, "Ada Lovelace")
     assert dialog.error.text() == "" and ok.isEnabled()
+
+
+def test_the_person_panel_shows_what_was_typed_never_markup(qtbot, db_path):
+    """"Founder & CEO" read "Founder &amp; CEO" for a person off the rings (escaped
+    text shown as plain), and a note holding markup was drawn as markup."""
+    ids = populate(db_path, extra={"Kavya Kulkarni": (None, {
+        "title": "Founder & CEO", "notes": "<b>bold?</b> & <i>no</i>"})})
+    window = open_window(qtbot, db_path)
+    window.select(ids["Kavya Kulkarni"])
+    person = window.person
+    qtbot.waitUntil(lambda: person.contact_id == ids["Kavya Kulkarni"])
+    assert person.subtitle.textFormat() == Qt.TextFormat.RichText
+    assert "Founder &amp; CEO" in person.subtitle.text()  # escaped markup, shown as "&"
+    notes = person.fields["notes"]
+    assert notes.textFormat() == Qt.TextFormat.PlainText
+    assert notes.text() == "<b>bold?</b> & <i>no</i>"

@@ -20,6 +20,7 @@ class Toast(QFrame):
             " font-weight: bold; padding: 6px 12px; }"
             "QFrame#toast QPushButton:hover { text-decoration: underline; }")
         self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # (names in it are not markup)
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.undo_button = QPushButton("Undo", self)

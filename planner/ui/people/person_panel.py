@@ -163,16 +163,21 @@ class PersonPanel(SidePanel):
         self._details = True
         document, layout = self.document, self._layout
         self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setObjectName("personName")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.photo = PhotoButton(document, self)  # the picture, or initials; click: choose
         self.photo.failed.connect(self._photo_failed)
+        # (markup, escaped: shown as such even when it holds no tag — "Founder &amp; CEO"
+        # was shown as typed for a person off the rings)
         self.subtitle = QLabel(self)
+        self.subtitle.setTextFormat(Qt.TextFormat.RichText)
         self.subtitle.setObjectName("personRing")
         self.subtitle.setWordWrap(True)
         # a birthday within 7 days and a running snooze, in sight above the details
         self.reminder = QLabel(self)
+        self.reminder.setTextFormat(Qt.TextFormat.RichText)
         self.reminder.setObjectName("personReminder")
         self.reminder.setWordWrap(True)
 
@@ -192,6 +197,7 @@ class PersonPanel(SidePanel):
                            ("timezone", "Time zone"), ("birthday", "Birthday"),
                            ("notes", "Notes")):
             value = QLabel(self)
+            value.setTextFormat(Qt.TextFormat.PlainText)  # what was typed, never markup
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value

@@ -68,6 +68,7 @@ class HoverCard(QFrame):
         self.photo = QLabel(self)
         self.photo.setFixedSize(PHOTO, PHOTO)
         self.name = QLabel(self)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # a name, never markup
         self.name.setObjectName("hoverCardName")
         font = self.name.font()
         font.setBold(True)
