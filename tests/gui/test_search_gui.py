@@ -199,3 +199,26 @@ def test_a_note_logged_in_the_window_is_found_at_once(qtbot, window, data):
     type_search(qtbot, window, "differ")
     (hit,) = hits(window)
     assert (hit.type, hit.contact_id) == ("note", data["Ada Lovelace"])
+
+
+def test_the_kind_and_ring_filters_apply_to_the_search_too(qtbot, window, data):
+    """With a search typed, choosing Coffee kept every kind in the results; and 100
+    results (the newest read) were said as if they were all."""
+    window.show_page(window.activity)
+    type_search(qtbot, window, "chat")
+    assert window.activity.status.text() == "The newest 100 found"  # 350 chats
+    assert {h.kind for h in hits(window)} == {"im"}
+    kinds = window.activity.kind_filter
+    kinds.setCurrentIndex(kinds.findData("coffee"))
+    qtbot.waitUntil(lambda: hits(window) == [])
+    assert "with these filters" in window.activity.status.text()
+    type_search(qtbot, window, "Central")
+    assert [h.kind for h in hits(window)] == ["coffee"]
+    kinds.setCurrentIndex(kinds.findData("call"))
+    qtbot.waitUntil(lambda: hits(window) == [])
+    kinds.setCurrentIndex(0)  # all kinds again
+    rings = window.activity.ring_filter
+    rings.setCurrentIndex(rings.findData(Ring.OUTER))  # Ada is on the inner ring
+    qtbot.waitUntil(lambda: hits(window) == [])
+    rings.setCurrentIndex(rings.findData(Ring.INNER))
+    qtbot.waitUntil(lambda: [h.contact_id for h in hits(window)] == [data["Ada Lovelace"]])

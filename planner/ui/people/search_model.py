@@ -27,10 +27,13 @@ class SearchResultsModel(QAbstractListModel):
         self.hits: list[SearchHit] = []
         self.query = ""
 
-    def run(self, text: str, limit: int = 100) -> int:
+    def run(self, text: str, limit: int = 100, keep=None) -> int:
+        """Search ``text``: the newest ``limit`` matches, of those ``keep(hit)`` allows
+        (the page's kind and ring filters; None: all)."""
         self.beginResetModel()
         self.query = text
-        self.hits = search_svc.search(text, limit) if text.strip() else []
+        hits = search_svc.search(text, limit) if text.strip() else []
+        self.hits = [h for h in hits if keep(h)] if keep is not None else hits
         self.endResetModel()
         return len(self.hits)
 

@@ -20,6 +20,9 @@ from planner.ui.people.search_view import SearchResultsView
 from planner.ui.timeline.timeline_model import TimelineModel
 from planner.ui.timeline.timeline_view import TimelineView
 
+#: search results read at a time (the newest)
+SEARCH_LIMIT = 100
+
 
 class ActivityPanel(QWidget):
     jump_requested = Signal(int, str)  # contact id, entry id
@@ -85,6 +88,18 @@ class ActivityPanel(QWidget):
             "Nothing of that kind, or with anyone on that ring, yet.")
         ids = {c.id for c in self.document.ring_members(ring)} if ring is not None else None
         self.model.set_filters({kind} if kind else None, ids)
+        if self.search.text().strip():  # the results follow the filters too
+            self.run_search()
+
+    def _keep(self):
+        """The kind and ring filters as a test of a search result (None: no filter)."""
+        kind = self.kind_filter.currentData()
+        ring = self.ring_filter.currentData()
+        if kind is None and ring is None:
+            return None
+        ids = {c.id for c in self.document.ring_members(ring)} if ring is not None else None
+        return lambda hit: ((kind is None or hit.kind == kind)
+                            and (ids is None or hit.contact_id in ids))
 
     def _ring_members_changed(self, rings: list | None = None, _ids: list | None = None) -> None:
         """Filtered by a ring whose members changed: read again (another ring's: nothing)."""
@@ -100,9 +115,16 @@ class ActivityPanel(QWidget):
             self.stack.setCurrentWidget(self.timeline)
             self.status.setText("")
             return
-        count = self.results_model.run(text)
+        keep = self._keep()
+        count = self.results_model.run(text, SEARCH_LIMIT, keep)
         self.stack.setCurrentWidget(self.results)
-        self.status.setText(f"{count} found" if count else f"Nothing found for “{text}”")
+        if not count:
+            self.status.setText(f"Nothing found for “{text}”"
+                                + (" with these filters" if keep is not None else ""))
+        elif count >= SEARCH_LIMIT and keep is None:  # (the newest that many: maybe more)
+            self.status.setText(f"The newest {count} found")
+        else:
+            self.status.setText(f"{count} found")
         if count:
             self.results.setCurrentIndex(self.results_model.index(0))
 
