@@ -231,3 +231,28 @@ def test_a_review_of_nobody_says_everyone_is_on_track(qtbot):
     assert review.progress.text() == "Nobody to review this week"
     assert review.name.text() == "Everyone is on track this week"
     assert review.close_button.isVisible() and not review.log_button.isVisible()
+
+
+def test_the_weekly_reviews_log_opens_with_the_kind_their_channels_suggest(qtbot, db_path):
+    """L opened Coffee whatever the suggestion said ("Quick check-in on IM")."""
+    from planner.services import contacts
+    from planner.storage.database import open_database
+
+    write_people(db_path)
+    handle = open_database(str(db_path))
+    try:
+        linus = next(c for c in contacts.list_contacts() if c.name == "Linus")
+        contacts.edit_contact(linus.id, channels=["video"])
+    finally:
+        handle.close()
+    window = open_window(qtbot, db_path)
+    window.show_page(window.focus)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = window.reminders.review
+    qtbot.waitExposed(review)
+    assert review.name.text() == "Linus"
+    QTest.keyClick(review, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: window.history.dialog is not None
+                    and window.history.dialog.isVisible())
+    assert window.history.dialog.chosen_kind() == "video"
+    window.history.dialog.reject()
