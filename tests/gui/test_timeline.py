@@ -365,3 +365,16 @@ def test_delete_after_editing_an_entry_never_takes_the_person_off_the_rings(
     view.setCurrentIndex(view.model().index(-1))
     QTest.keyClick(view, Qt.Key.Key_Delete)  # nothing selected: nothing happens
     assert window.document.contact(ada).ring == Rings.INNER
+
+
+def test_an_entrys_summary_keeps_its_capitals():
+    """"Snoozed until sun 13 dec 2026": the line's first letter was raised and every
+    other one lowered (str.capitalize)."""
+    from planner.domain.timeline import TimelineEntry
+    from planner.ui.timeline.timeline_model import entry_text
+
+    until = datetime(2026, 12, 13, 9, 0, tzinfo=UTC)
+    entry = TimelineEntry(type=EntryType.SNOOZE, row_id=1, contact_id=1, contact="Ada",
+                          at=until - timedelta(days=7), until=until)
+    line = entry_text(entry, with_contact=False)
+    assert "Snoozed until Sun 13 Dec 2026" in line

@@ -67,7 +67,8 @@ def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
     elif entry.type is EntryType.NOTE:
         what = "Note"
     else:
-        what = entry.summary().capitalize()
+        what = entry.summary()
+        what = what[:1].upper() + what[1:]  # (capitalize() lowered the rest: "sun 13 dec")
     parts = [clock, what]
     if entry.minutes:
         parts.append(f"{entry.minutes} min")
