@@ -64,13 +64,19 @@ def test_a_picture_shows_on_the_canvas_and_initials_otherwise(qtbot, db_path):
     assert avatars.photo_pixmap(ids["Grace Hopper"], AVATAR) is None  # initials
 
 
-def test_the_person_panel_chooses_a_picture_and_the_node_shows_it(qtbot, db_path, tmp_path):
+def ada_shown(qtbot, db_path):
+    """The window on Ada (inner ring, no picture yet), her person panel showing."""
     ids = populate(db_path, extra={"Ada Lovelace": (Ring.INNER, {})})
     window = open_window(qtbot, db_path)
     ada = ids["Ada Lovelace"]
     window.select(ada)
     panel = panel_of(window)
     qtbot.waitUntil(lambda: panel.photo.isVisible(), timeout=2000)
+    return window, ada, panel
+
+
+def test_the_person_panel_chooses_a_picture_and_the_node_shows_it(qtbot, db_path, tmp_path):
+    window, ada, panel = ada_shown(qtbot, db_path)
     assert panel.photo.contact_id == ada and not panel.photo.remove_action.isEnabled()
     picture = tmp_path / "ada.jpg"
     picture.write_bytes(jpeg((900, 600)))
@@ -115,12 +121,7 @@ def test_the_picture_has_no_arrow_strip_and_a_right_click_removes_it(qtbot, db_p
 
     from planner.services.photos import get_photo
 
-    ids = populate(db_path, extra={"Ada Lovelace": (Ring.INNER, {})})
-    window = open_window(qtbot, db_path)
-    ada = ids["Ada Lovelace"]
-    window.select(ada)
-    panel = panel_of(window)
-    qtbot.waitUntil(lambda: panel.photo.isVisible(), timeout=2000)
+    _window, ada, panel = ada_shown(qtbot, db_path)
     photo = panel.photo
     assert photo.width() <= photo.SIZE + 16  # the picture and its margins, nothing beside
     picture = tmp_path / "ada.jpg"
