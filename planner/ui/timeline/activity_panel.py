@@ -20,6 +20,9 @@ from planner.ui.people.search_view import SearchResultsView
 from planner.ui.timeline.timeline_model import TimelineModel
 from planner.ui.timeline.timeline_view import TimelineView
 
+#: what the list says while it has nothing to show (filtered: that the filters hide it all)
+EMPTY = "Nothing logged yet: every touchpoint and note, with anyone, shows here, newest first."
+EMPTY_FILTERED = "Nothing of that kind, or with anyone on that ring, yet."
 #: search results read at a time (the newest)
 SEARCH_LIMIT = 100
 
@@ -50,8 +53,7 @@ class ActivityPanel(QWidget):
         self.model = TimelineModel(document, person_scope=False, parent=self)
         self.timeline = TimelineView(self.model, with_contact=True, parent=self)
         self.timeline.setObjectName("activityTimeline")
-        self.timeline.placeholder = ("Nothing logged yet: every touchpoint and note, with "
-                                     "anyone, shows here, newest first.")
+        self.timeline.placeholder = EMPTY
         self.results_model = SearchResultsModel(self)
         self.results = SearchResultsView(self.results_model, self)
         self.results.jump_requested.connect(self.jump_requested)
@@ -82,10 +84,7 @@ class ActivityPanel(QWidget):
     def apply_filters(self) -> None:
         kind = self.kind_filter.currentData()
         ring = self.ring_filter.currentData()
-        self.timeline.placeholder = (
-            "Nothing logged yet: every touchpoint and note, with anyone, shows here, newest "
-            "first." if kind is None and ring is None else
-            "Nothing of that kind, or with anyone on that ring, yet.")
+        self.timeline.placeholder = EMPTY if kind is None and ring is None else EMPTY_FILTERED
         ids = {c.id for c in self.document.ring_members(ring)} if ring is not None else None
         self.model.set_filters({kind} if kind else None, ids)
         if self.search.text().strip():  # the results follow the filters too
