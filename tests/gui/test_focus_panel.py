@@ -83,7 +83,8 @@ def people(db_path) -> dict[str, int]:
                 at=now - timedelta(days=19),
             )
             touchpoints.log_touchpoint(ids["Dan Duesoon"], "call", at=_due_soon_touch(now))
-            touchpoints.log_touchpoint(ids["Tara Ontrack"], "video", at=now - timedelta(days=1))
+            # touched just now: due in 14 days, after next week ends even on a Monday
+            touchpoints.log_touchpoint(ids["Tara Ontrack"], "video", at=now)
             touchpoints.add_note(
                 ids["Nina Never"], "A note is not a touch", at=now - timedelta(hours=1)
             )

@@ -299,11 +299,11 @@ def test_the_focus_list_suggests_celebrating_an_uncelebrated_win_first():
     svc.add_win(ada, "Keynote at PyCon", at=ago(days=3))
     svc.add_ask(ada, "talk", status="done", at=ago(days=5))
     assert _item("Ada").action == "Celebrate their win: Keynote at PyCon"
-    win = svc.next_uncelebrated_win(ada)
+    win = svc.next_uncelebrated_win(ada, AS_OF)
     assert win.text == "Keynote at PyCon"
     svc.celebrate_win(win.id, at=ago(days=2))
     assert _item("Ada").action == "Celebrate their win: Old talk"
-    svc.celebrate_win(svc.next_uncelebrated_win(ada).id, at=ago(days=2))
+    svc.celebrate_win(svc.next_uncelebrated_win(ada, AS_OF).id, at=ago(days=2))
     # then the done ask waiting for thanks
     assert _item("Ada").action == "Say thank you for the talk"
 
@@ -313,7 +313,7 @@ def test_the_focus_list_suggests_thanks_then_giving_then_a_recent_win():
     ask = svc.add_ask(bo, "case-study", status="done", at=ago(days=40))
     svc.add_ask(bo, "feedback", at=ago(days=20))
     assert _item("Bo").action == "Say thank you for the case study"
-    assert svc.next_ask_awaiting_thanks(bo).id == ask.id
+    assert svc.next_ask_awaiting_thanks(bo, AS_OF).id == ask.id
     svc.thank_for_ask(ask.id)
     # two asks in the quarter: at the limit, so give before asking again
     assert _item("Bo").action.startswith("Give, don't ask")
