@@ -3,13 +3,16 @@ the restore dialog's backup times and the weekly review's lines too."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale
 
+from planner.domain.focus import local_zone
 from planner.ui.common import dates
+
+ZONE = local_zone()
 
 
 @pytest.fixture
@@ -46,8 +49,8 @@ def test_the_weekly_review_line_uses_the_same_days(english):
         ring = Ring.MIDDLE
         status = Status.ON_TRACK
         days_overdue = 0
-        next_due = datetime(2026, 12, 9, 12, tzinfo=UTC)
-        last_touch = datetime(2026, 11, 25, 12, tzinfo=UTC)
+        next_due = datetime(2026, 12, 9, 12, tzinfo=ZONE)  # local noons: the same days in
+        last_touch = datetime(2026, 11, 25, 12, tzinfo=ZONE)  # any zone the suite runs in
         last_touch_kind = "coffee"
 
     line = status_line(Item())

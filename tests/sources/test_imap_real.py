@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.domain.capture_match import SourceKind
+from planner.domain.focus import local_zone
 from planner.services import capture, capture_sync
 from planner.services.contacts import add_contact
 from planner.sources import imap_source
@@ -257,7 +258,12 @@ def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, db_pat
     result = capture.sync_source(source.id)
     assert result.proposed >= 2 and result.problems == []
     mine = capture.list_proposals(contact_id=ann.id)
-    assert sorted(p.at.date() for p in mine) == [DAY1.date(), DAY2.date()]
+    # Ann's thread, one item per day of the user's own zone (UTC in CI; DAY1's 09:00 and
+    # 15:00 UTC fall on two days in Auckland), each at that day's first message
+    firsts: dict = {}
+    for at in (DAY1, DAY1 + timedelta(hours=6), DAY2):
+        firsts.setdefault(at.astimezone(local_zone()).date(), at)
+    assert sorted(p.at for p in mine) == sorted(firsts.values())
     assert all(p.kind == "email" and p.note == "" for p in mine)
     stored = capture.get_source(source.id)
     assert stored.state["folders"]["Sent"]["last_uid"] >= 5

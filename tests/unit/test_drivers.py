@@ -48,7 +48,8 @@ print(json.dumps({
     "before": before, "errors": errors, "rows": Thing.select().count(),
     "uuid is real": sys.modules["uuid"] is uuid and peewee.uuid.UUID is uuid.UUID,
     "read back": str(Thing.get_by_id(row.id).key),
-    "timestamp": peewee.TimestampField().db_value(__import__("datetime").datetime(2026, 1, 2)),
+    "timestamp": peewee.TimestampField(utc=True).db_value(  # utc: timegm, not local mktime
+        __import__("datetime").datetime(2026, 1, 2)),
     "ip": peewee.IPField().db_value("10.0.0.1"),
     "md5": peewee.hashlib.md5(b"x").hexdigest(),  # (a long constraint name's hash)
 }))
