@@ -95,7 +95,8 @@ def _note_id(text: str) -> int:
 @with_db
 def timeline(contact: str | None, limit: int, as_json: bool) -> None:
     """Touchpoints, notes and ring moves, newest first (one person or everyone)."""
-    from planner.domain.timeline import EntryType  # (not for log and note)
+    from planner.domain.markdown_text import plain_lines  # (not for log and note)
+    from planner.domain.timeline import EntryType
 
     c = people.resolve_contact(contact) if contact else None
     entries = svc.timeline(c.id if c else None, limit=limit)
@@ -108,7 +109,8 @@ def timeline(contact: str | None, limit: int, as_json: bool) -> None:
     for e in entries:
         what = e.kind if e.type is EntryType.TOUCHPOINT else e.type.value
         minutes = f" ({e.minutes} min)" if e.minutes else ""
-        first_line = e.summary().splitlines()[0] if e.summary() else ""
+        # the first line as text: a note's Markdown marks are for the window's timeline
+        first_line = next((line for line in plain_lines(e.summary()) if line), "")
         who = "" if c else f"{e.contact}: "
         click.echo(f"{short_time(e.at)}  {what:<10} {who}{first_line}{minutes}".rstrip())
 
@@ -121,7 +123,6 @@ def timeline(contact: str | None, limit: int, as_json: bool) -> None:
 def search(query: str, limit: int, as_json: bool) -> None:
     """Find notes and touchpoints by words in them (accents and case ignored)."""
     from planner.services import search as svc_search
-    from planner.storage.search_index import plain
 
     hits = svc_search.search(query, limit)
     if as_json:
@@ -132,4 +133,5 @@ def search(query: str, limit: int, as_json: bool) -> None:
         return
     bold, reset = ("\x1b[1m", "\x1b[0m") if stdout_is_tty() else ("[", "]")
     for h in hits:
-        click.echo(f"{short_time(h.at)}  {h.kind:<10} {h.contact}: {plain(h.snippet, bold, reset)}")
+        found = svc_search.plain(h.snippet, bold, reset)
+        click.echo(f"{short_time(h.at)}  {h.kind:<10} {h.contact}: {found}")

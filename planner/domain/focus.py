@@ -32,6 +32,7 @@ from planner.domain.cadence import (
 )
 from planner.domain.contact import Birthday
 from planner.domain.errors import InvalidInput
+from planner.domain.markdown_text import plain_lines
 from planner.domain.reminders import UpcomingBirthday, birthday_action, upcoming_birthday
 from planner.domain.rings import RING_ORDER, Ring
 
@@ -362,9 +363,9 @@ def contact_address(cand: FocusCandidate, channel: str) -> str:
 
 
 def first_line(text: str | None) -> str:
-    """The first non-empty line of a note, without Markdown heading marks, shortened."""
-    for line in (text or "").splitlines():
-        line = line.strip().lstrip("#").strip()
+    """The first non-empty line of a note as text (its Markdown marks taken out),
+    shortened."""
+    for line in plain_lines(text):
         if line:
             return line if len(line) <= NOTE_MAX else line[: NOTE_MAX - 1].rstrip() + "…"
     return ""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from planner.domain.errors import InvalidInput
+from planner.domain.markdown_text import plain_text
 from planner.storage import search_index
-from planner.storage.search_index import SearchHit, plain
+from planner.storage.search_index import SearchHit
 
 
 def search(text: str, limit: int = 50) -> list[SearchHit]:
@@ -15,8 +18,13 @@ def search(text: str, limit: int = 50) -> list[SearchHit]:
     return search_index.search(text, limit)
 
 
-# ``plain(snippet, start, end)``: a hit's snippet with its matched words between ``start``
-# and ``end`` (nothing: the bare text)
+def plain(snippet: str, start: str = "", end: str = "",
+          escape: Callable[[str], str] | None = None) -> str:
+    """A hit's snippet as one line of text: the note's Markdown marks taken out (``**Intro**``
+    reads "Intro"), its matched words between ``start`` and ``end`` (nothing: the bare
+    text). ``escape`` (html.escape) is applied to the text, not to ``start`` and ``end``."""
+    text = " ".join(plain_text(snippet).split())
+    return search_index.plain(escape(text) if escape else text, start, end)
 
 
 def hit_as_dict(hit: SearchHit) -> dict:

@@ -128,3 +128,19 @@ def test_search_on_an_empty_new_database(db_path):
 def test_help_mentions_json(db_path):
     out = ok(invoke("search", "--help", db=db_path))
     assert "--json" in out and "--limit" in out
+
+
+def test_a_markdown_note_is_listed_as_text(db_path):
+    """``planner search`` and ``planner timeline`` list a note as its words: the Markdown
+    marks it was written with are for the window's timeline."""
+    ok(invoke("contacts", "add", "Ada Lovelace", db=db_path))
+    note = "## Plan\n\n- **Intro** to [the data team](https://wiki.example.org/data)"
+    ok(invoke("note", "Ada", note, db=db_path))
+    out = ok(invoke("search", "intro", db=db_path))
+    assert out.rstrip().endswith("Ada Lovelace: Plan [Intro] to the data team")
+    (hit,) = as_json(invoke("search", "team", "--json", db=db_path))
+    assert hit["snippet"] == "Plan Intro to the data [team]"
+    (hit,) = as_json(invoke("search", "wiki", "--json", db=db_path))  # found in the address:
+    assert hit["snippet"] == "Plan Intro to the data team (https://[wiki].example.org/data)"
+    timeline = ok(invoke("timeline", "Ada", db=db_path))
+    assert "note       Plan" in timeline and "#" not in timeline

@@ -201,6 +201,25 @@ def test_a_note_logged_in_the_window_is_found_at_once(qtbot, window, data):
     assert (hit.type, hit.contact_id) == ("note", data["Ada Lovelace"])
 
 
+def test_a_result_reads_as_text_not_as_markdown(qtbot, window, data):
+    """A note written in Markdown was listed with its marks ("**Intro** to [the data
+    team](https://…)"); the result reads as the note does in its timeline, and a word
+    found in a link's address keeps the address on show."""
+    view = select_on_canvas(qtbot, window, data["Ada Lovelace"])
+    QTest.keyClick(view, Qt.Key.Key_N)
+    dialog = opened_dialog(qtbot, window)
+    type_note(dialog, "**Intro** to [the data team](https://wiki.example.org/data) _soon_")
+    save_with_enter(qtbot, dialog)
+    type_search(qtbot, window, "intro")
+    index = window.activity.results_model.index(0)
+    assert index.data().endswith(": Intro to the data team soon")
+    html = highlighted_html(index.data(HIT_ROLE))
+    assert html == "<b style='background:#fff3a3;color:#000'>Intro</b> to the data team soon"
+    type_search(qtbot, window, "wiki")
+    shown = window.activity.results_model.index(0).data()
+    assert shown.endswith(": Intro to the data team (https://wiki.example.org/data) soon")
+
+
 def test_the_kind_and_ring_filters_apply_to_the_search_too(qtbot, window, data):
     """With a search typed, choosing Coffee kept every kind in the results; and 100
     results (the newest read) were said as if they were all."""
@@ -222,3 +241,4 @@ def test_the_kind_and_ring_filters_apply_to_the_search_too(qtbot, window, data):
     qtbot.waitUntil(lambda: hits(window) == [])
     rings.setCurrentIndex(rings.findData(Ring.INNER))
     qtbot.waitUntil(lambda: [h.contact_id for h in hits(window)] == [data["Ada Lovelace"]])
+

@@ -89,8 +89,11 @@ def _fold(word: str) -> str:
 
 
 def snippet(body: str, words: list[str], start: str, end: str, size: int = 16) -> str:
-    """Up to ``size`` words around the first match, matched words wrapped in start/end."""
-    tokens = body.split()
+    """Up to ``size`` words around the first match, matched words wrapped in start/end.
+    Words of one line are joined by a space, of two lines by a line break (as SQLite's
+    snippet keeps the text: a note's Markdown list items stay at the start of a line)."""
+    placed = [(n, token) for n, line in enumerate(body.splitlines()) for token in line.split()]
+    tokens = [token for _n, token in placed]
     folded = tuple(_fold(w) for w in words)
 
     def hit(token: str) -> bool:
@@ -99,9 +102,11 @@ def snippet(body: str, words: list[str], start: str, end: str, size: int = 16) -
     first = next((i for i, tok in enumerate(tokens) if hit(tok)), 0)
     lo = max(0, first - size // 2)
     hi = min(len(tokens), lo + size)
+    joined = "".join(("" if i == lo else "\n" if placed[i][0] != placed[i - 1][0] else " ") + tok
+                     for i, tok in enumerate(tokens[lo:hi], lo))
     text = _WORD.sub(
         lambda w: f"{start}{w.group()}{end}" if _fold(w.group()).startswith(folded) else w.group(),
-        " ".join(tokens[lo:hi]))
+        joined)
     return ("…" if lo > 0 else "") + text + ("…" if hi < len(tokens) else "")
 
 

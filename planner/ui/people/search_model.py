@@ -17,8 +17,8 @@ CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
 def highlighted_html(hit: SearchHit) -> str:
     """The snippet with the matched words in bold, everything else escaped."""
-    return search_svc.plain(html.escape(hit.snippet),
-                            "<b style='background:#fff3a3;color:#000'>", "</b>")
+    return search_svc.plain(hit.snippet, "<b style='background:#fff3a3;color:#000'>", "</b>",
+                            escape=html.escape)
 
 
 class SearchResultsModel(QAbstractListModel):
