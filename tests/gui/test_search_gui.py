@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
@@ -242,3 +243,46 @@ def test_the_kind_and_ring_filters_apply_to_the_search_too(qtbot, window, data):
     rings.setCurrentIndex(rings.findData(Ring.INNER))
     qtbot.waitUntil(lambda: [h.contact_id for h in hits(window)] == [data["Ada Lovelace"]])
 
+
+def _contrast(a: QColor, b: QColor) -> float:
+    def luminance(colour: QColor) -> float:
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                  for c in (colour.redF(), colour.greenF(), colour.blueF())]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _assert_readable(view, index, scheme: str) -> None:
+    assert view.isVisible() and view.selectionModel().isSelected(index)
+    rect = view.visualRect(index)
+    image = view.viewport().grab().toImage()
+    fill = image.pixelColor(rect.right() - 3, rect.bottom() - 2)  # beside the text
+    text = view.palette().color(QPalette.ColorRole.Text)
+    assert fill != view.palette().color(QPalette.ColorRole.Base)  # the selection shows
+    assert _contrast(fill, text) >= 4.5, (scheme, fill.name(), text.name())
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_a_selected_result_or_entry_stays_readable(qtbot, window, data, scheme):
+    """Under the dark theme a selected search result or timeline entry was drawn light blue
+    (the highlight made lighter) under the theme's light text: 1.3:1."""
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.common import theme
+
+    theme.apply_theme(scheme, QApplication.instance())
+    try:
+        window.show_page(window.activity)
+        type_search(qtbot, window, "cafe")
+        results = window.activity.results
+        results.setFocus()
+        results.setCurrentIndex(results.model().index(0))
+        _assert_readable(results, results.model().index(0), scheme)
+        QTest.keyClick(results, Qt.Key.Key_Return)  # Ada's entry, selected in her timeline
+        timeline = window.person.timeline
+        qtbot.waitUntil(lambda: timeline.currentIndex().isValid())
+        _assert_readable(timeline, timeline.currentIndex(), scheme)
+    finally:
+        theme.apply_theme("light", QApplication.instance())

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate
 
 from planner.ui.common.dates import date_text
+from planner.ui.common.selection import selection_fill
 from planner.ui.people.search_model import HIT_ROLE, highlighted_html
 
 
@@ -27,8 +28,7 @@ class SearchDelegate(QStyledItemDelegate):
         hit = index.data(HIT_ROLE)
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.color(QPalette.ColorRole.Highlight)
-                             .lighter(170))
+            painter.fillRect(option.rect, selection_fill(option.palette))
         doc = self._doc(hit, option.rect.width(), option.palette)
         painter.translate(option.rect.topLeft())
         doc.drawContents(painter)

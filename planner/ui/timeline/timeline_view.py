@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from planner.domain.timeline import EntryType
 from planner.ui.common.icons import kind_icon
 from planner.ui.common.placeholder import paint_placeholder
+from planner.ui.common.selection import selection_fill
 from planner.ui.timeline.timeline_model import Role, TimelineModel, entry_text
 
 ICON = 20
@@ -96,8 +97,7 @@ class TimelineDelegate(QStyledItemDelegate):
             return
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.color(QPalette.ColorRole.Highlight)
-                             .lighter(170))
+            painter.fillRect(option.rect, selection_fill(option.palette))
         icon_rect = QRect(option.rect.left() + PAD, option.rect.top() + PAD, ICON, ICON)
         kind_icon(entry.kind or "other").paint(painter, icon_rect)
         text_left = icon_rect.right() + PAD
