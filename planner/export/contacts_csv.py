@@ -18,7 +18,11 @@ import io
 
 from planner.domain.contact import Contact
 
-COLUMNS = ("Name", "Email", "Phones", "Organization", "Title", "Birthday", "Tags", "Notes")
+#: "Ring" is the person's ring (Inner, Middle, Outer; empty off the rings), for sorting and
+#: filtering in a spreadsheet; the importer leaves it alone (rings are placed in the app,
+#: where their limits hold; a full JSON export keeps them for a restore)
+COLUMNS = ("Name", "Ring", "Email", "Phones", "Organization", "Title", "Birthday", "Tags",
+           "Notes")
 HANDLE_PREFIX = "Handle: "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -39,6 +43,7 @@ def row(contact: Contact, services: list[str]) -> list[str]:
     """One contact's cells in header order, all strings."""
     return [
         contact.name,
+        contact.ring.label if contact.ring else "",
         contact.email,
         "; ".join(contact.phones),
         contact.organization,

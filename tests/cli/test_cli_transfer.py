@@ -145,7 +145,7 @@ def test_export_formats_to_stdout_and_to_a_file(db_path, tmp_path):
     vcard = ok(invoke("export", "--format", "vcard", db=db_path))
     assert vcard.startswith("BEGIN:VCARD") and "FN:Ada Lovelace" in vcard
     csv_text = ok(invoke("export", "--format", "csv", db=db_path))
-    assert csv_text.splitlines()[1].startswith("Ada Lovelace,ada@example.org")
+    assert csv_text.splitlines()[1].startswith("Ada Lovelace,Inner,ada@example.org")
     out = tmp_path / "people.vcf"
     result = invoke("export", "--format", "vcard", "-o", str(out), db=db_path)
     assert ok(result) == "" and str(out) in result.stderr

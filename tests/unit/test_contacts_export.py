@@ -8,14 +8,16 @@ import io
 import vobject
 
 from planner.domain.contact import Birthday, Contact
+from planner.domain.rings import Ring
 from planner.export.contacts_csv import COLUMNS, write_contacts_csv
 from planner.export.contacts_vcard import fold, write_vcards
-from planner.importers import parse_csv, parse_vcards
+from planner.importers import guess_mapping, parse_csv, parse_vcards
 
 PEOPLE = [
     Contact(
         id=1,
         name="Ada Lovelace",
+        ring=Ring.INNER,
         email="ada@example.org",
         phones=("+44 20 7946 0001", "(020) 7946 0002"),
         handles={
@@ -178,7 +180,19 @@ def test_csv_tab_cr_and_lf_starts_are_neutralised_too():
 def test_csv_escaping_can_be_turned_off():
     table = rows(write_contacts_csv(PEOPLE, escape_formulas=False))
     assert table[4][0] == '=HYPERLINK("http://evil")'
-    assert table[1][2] == "+44 20 7946 0001; (020) 7946 0002"
+    assert dict(zip(table[0], table[1], strict=False))["Phones"] == (
+        "+44 20 7946 0001; (020) 7946 0002")
+
+
+def test_csv_says_each_persons_ring_and_the_importer_leaves_it_alone():
+    """A spreadsheet of the people can be sorted by ring; reading it back is not a way to
+    place people (the rings' limits hold in the app; a JSON export restores them)."""
+    table = rows(write_contacts_csv(PEOPLE))
+    assert table[0][:2] == ["Name", "Ring"]
+    assert [row[1] for row in table[1:]] == ["Inner", "", "", ""]
+    assert "Ring" not in guess_mapping(table[0]).values()  # no field of a person reads it
+    result = parse_csv(write_contacts_csv(PEOPLE).encode("utf-8"))
+    assert result.problems == [] and len(result.contacts) == len(PEOPLE)
 
 
 def test_csv_uses_crlf_and_quotes_multiline_notes():
