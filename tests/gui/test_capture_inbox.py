@@ -167,3 +167,39 @@ def test_read_sources_again_runs_off_the_gui_thread_and_shows_what_came(qtbot, d
     assert window.capture.badge.text() == "8 to review"
     notes = {r[11] for r in read_rows(db_path, "capture_proposal")}
     assert {"Lunch w2", "Lunch w3"} <= notes
+
+
+def test_an_empty_inbox_with_a_source_does_not_ask_to_add_one(qtbot, db_path, tmp_path):
+    """With a calendar added and all it found reviewed, the inbox said "Add a calendar or
+    a mailbox with Sources…": it now says that what the source found is reviewed."""
+    from planner.services import capture_ics
+    from planner.storage.database import open_database
+
+    populate(db_path, extra={"Grace Hopper": (Ring.MIDDLE, {"email": "grace@navy.mil"})})
+    window = open_window(qtbot, db_path)
+    box = window.capture.show_inbox()
+    qtbot.waitExposed(box)
+    assert "Add a calendar or a mailbox" in box.empty.text()  # nothing added yet
+    box.close()
+    window.close()
+    path = tmp_path / "team.ics"  # one meeting with Grace
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x1\r\n"
+                    f"DTSTART:{(NOW - timedelta(days=2)).strftime('%Y%m%dT%H%M%SZ')}\r\n"
+                    "SUMMARY:1:1\r\nATTENDEE:mailto:grace@navy.mil\r\nEND:VEVENT\r\n"
+                    "END:VCALENDAR\r\n")
+    opened = open_database(str(db_path))
+    try:
+        capture_ics.import_ics(path, watch=True, label="Team <calendar>")
+    finally:
+        opened.close()
+    window = open_window(qtbot, db_path)
+    box = window.capture.show_inbox()
+    qtbot.waitExposed(box)
+    assert box.model.rowCount() == 1
+    box.view.setFocus()
+    QTest.keyClick(box.view, Qt.Key.Key_Delete)  # reviewed: rejected
+    assert box.model.rowCount() == 0 and box.empty.isVisible() and box.sync_button.isVisible()
+    text = box.empty.text()
+    assert "Add a calendar" not in text
+    assert "Everything <b>Team &lt;calendar&gt;</b> found is reviewed" in text
+    assert "after its next read" in text and "Read sources again</b> reads it now" in text

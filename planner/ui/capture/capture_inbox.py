@@ -10,6 +10,7 @@ window is up).
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
@@ -48,6 +49,20 @@ EMPTY = ("<p style='font-size: large'><b>Nothing to review</b></p>"
          "<p>Meetings from your calendar files, CalDAV calendars and mail wait here until "
          "you accept or reject them.<br>Add a calendar or a mailbox with <b>Sources…</b> "
          "below.</p>")
+#: the same with sources added: all they found is reviewed (not "add a calendar")
+EMPTY_READ = ("<p style='font-size: large'><b>Nothing to review</b></p>"
+              "<p>Everything {sources} found is reviewed.<br>New meetings and mail wait here "
+              "after {its} next read; <b>Read sources again</b> reads {it} now.</p>")
+
+
+def empty_text(sources: list) -> str:
+    """What the empty inbox says: how to add a source, or that those added found nothing."""
+    if not sources:
+        return EMPTY
+    if len(sources) == 1:
+        return EMPTY_READ.format(sources=f"<b>{html.escape(sources[0].label)}</b>",
+                                 its="its", it="it")
+    return EMPTY_READ.format(sources=f"your {len(sources)} sources", its="their", it="them")
 
 
 class ProposalModel(QAbstractTableModel):
@@ -281,8 +296,10 @@ class CaptureInbox(QDialog):
         for widget in (self.heading, self.view, self.editor, self.accept_button,
                        self.reject_button, self.accept_person):
             widget.setVisible(bool(count))
+        sources = svc.list_sources()
+        self.empty.setText(empty_text(sources))
         self.empty.setVisible(not count)
-        self.sync_button.setVisible(bool(svc.list_sources()))
+        self.sync_button.setVisible(bool(sources))
         if count:
             self.select_row(min(max(row, 0), count - 1))
         else:
