@@ -498,6 +498,7 @@ def test_editing_only_the_note_keeps_the_time(qtbot, history, db_path):
     window = open_window(qtbot, db_path)
     before = touchpoints(db_path)[0]
     dialog = window.history.edit(f"touchpoint:{history['touchpoint']}")
+    assert dialog.windowTitle() == "Edit touchpoint with Ada Lovelace"
     dialog.note.selectAll()
     type_note(dialog, "Only the note changed")
     save_with_enter(qtbot, dialog)
@@ -510,6 +511,7 @@ def test_edit_a_note(qtbot, history, db_path):
     window = open_window(qtbot, db_path)
     note_id = history["note"]
     dialog = window.history.edit(f"note:{note_id}")
+    assert dialog.windowTitle() == "Edit note about Ada Lovelace"  # not "Edit Ada Lovelace"
     assert dialog.chosen_kind() == "note"
     assert not dialog.kind.isEnabled()  # a note stays a note
     dialog.note.selectAll()

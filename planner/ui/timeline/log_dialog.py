@@ -48,7 +48,10 @@ class LogDialog(GuardsTyping, QDialog):
                  minutes: int | None = None, note: str = "", editing: bool = False):
         super().__init__(parent)
         self.setObjectName("logDialog")
-        verb = "Edit" if editing else ("Note about" if kind == NOTE else "Log with")
+        # what is edited, not "Edit Ada" (which read as editing the person)
+        verb = {(False, False): "Log with", (False, True): "Note about",
+                (True, False): "Edit touchpoint with", (True, True): "Edit note about"}[
+            (editing, kind == NOTE)]
         self.setWindowTitle(f"{verb} {contact_name}")
         self.setMinimumWidth(380)
         self.kind = QComboBox(self)
