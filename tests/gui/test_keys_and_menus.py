@@ -154,3 +154,38 @@ def test_search_esc_clears_down_enters_the_results_and_the_canvas_highlights(qtb
     QTest.keyClick(search, Qt.Key.Key_Escape)
     assert search.text() == ""
     assert all(node.opacity() == 1.0 for node in nodes.values())
+
+
+def test_f6_moves_the_keys_from_panel_to_panel(qtbot, window):
+    """From the rings, Tab walks from person to person, so no key reached the Person
+    panel; F6 and Shift+F6 go round the panels: the people, the page shown, the person."""
+    window.select(ids(window)["Middle 1"])
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+
+    def press(key, modifier=Qt.KeyboardModifier.NoModifier):
+        QTest.keyClick(QApplication.focusWidget(), key, modifier)
+        return QApplication.focusWidget()
+
+    def within(pane) -> bool:
+        focus = QApplication.focusWidget()
+        return focus is pane or pane.isAncestorOf(focus)
+
+    press(Qt.Key.Key_F6)
+    assert within(window.person)  # the person's first control
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # and Tab goes on in there
+    assert within(window.person)
+    assert press(Qt.Key.Key_F6) is window.contact_list.search  # round to the people
+    assert press(Qt.Key.Key_F6) is window.view  # and back to the rings
+    shift = Qt.KeyboardModifier.ShiftModifier
+    assert press(Qt.Key.Key_F6, shift) is window.contact_list.search  # Shift+F6: backwards
+    press(Qt.Key.Key_F6, shift)
+    assert within(window.person)
+    # a hidden panel is passed over; on another page, that page takes the keys
+    window.person_dock.hide()
+    window.window_actions.show_focus.trigger()
+    window.contact_list.search.setFocus()
+    press(Qt.Key.Key_F6)
+    assert within(window.focus)
+    assert press(Qt.Key.Key_F6) is window.contact_list.search
+    assert "F6" in [k.toString() for k in window.window_actions.next_pane.shortcuts()]

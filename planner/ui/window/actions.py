@@ -108,6 +108,10 @@ class Actions:
                                    "Advocates against your target, the funnel, time per ring")
         self.show_activity = make("All &Activity", ["Ctrl+4", "Ctrl+Shift+A"],
                                   "Show everyone's timeline")
+        self.next_pane = make("&Next Panel", "F6",
+                              "Move the keys to the next panel: the people, the page, the person")
+        self.previous_pane = make("Pre&vious Panel", "Shift+F6",
+                                  "Move the keys to the previous panel")
         self.add_contact.setIcon(action_icon("add-person"))
         self.import_file.setIcon(action_icon("import"))
         self.export_file.setIcon(action_icon("export"))
@@ -177,6 +181,8 @@ class Actions:
             view.addAction(action)
         view.addSeparator()
         menus["panels"] = view.addMenu("&Panels")  # the window adds its docks and toolbar
+        view.addAction(self.next_pane)
+        view.addAction(self.previous_pane)
         view.addSeparator()
         view.addAction(self.zoom_in)
         view.addAction(self.zoom_out)

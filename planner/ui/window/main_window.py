@@ -135,6 +135,8 @@ class MainWindow(QMainWindow):
         a.undo.triggered.connect(self.undo)
         a.redo.triggered.connect(self.redo)
         a.find.triggered.connect(self._focus_search)
+        a.next_pane.triggered.connect(lambda: self._cycle_panes(1))
+        a.previous_pane.triggered.connect(lambda: self._cycle_panes(-1))
         a.promote.triggered.connect(lambda: self._step_ring(-1))
         a.demote.triggered.connect(lambda: self._step_ring(+1))
         a.unplace.triggered.connect(self._unplace_current)
@@ -388,6 +390,11 @@ class MainWindow(QMainWindow):
         done = self.document.undo_stack.redoText()
         if self.document.redo():
             self.show_message(f"Redone: {done}")
+
+    def _cycle_panes(self, step: int) -> None:
+        from planner.ui.common.panes import cycle
+
+        cycle([self.contact_list, self.pages.currentWidget(), self.person], step)
 
     def _focus_search(self) -> None:
         self.contact_list.search.setFocus()
