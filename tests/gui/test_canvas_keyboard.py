@@ -98,21 +98,51 @@ def test_ctrl_up_promotes_and_ctrl_down_demotes(qtbot, window, db_path):
     assert window.document.undo_stack.count() == 3
 
 
-def test_promote_into_a_full_ring_is_refused_with_a_message(qtbot, window, db_path):
+def test_promote_into_a_full_ring_offers_whom_to_swap_with(qtbot, window, db_path):
+    """A drag swaps by dropping onto someone; Ctrl+Up into a full ring said "drop onto
+    someone to swap", which no key could do. It offers the ring's people instead: Enter
+    swaps (one undo step), Esc changes nothing."""
     ids = ids_by_name(window)
     window.select(ids["Middle 1"])
     key(window, Qt.Key.Key_Up, CTRL)  # inner: 3 of 3 now
+    wait_settled(qtbot, window)
     window.select(ids["Middle 2"])
+    window.view.setFocus()
     before = dump_rings(db_path)
     key(window, Qt.Key.Key_Up, CTRL)
-    assert dump_rings(db_path) == before
-    assert "inner ring is full" in window.statusBar().currentMessage()
-    assert window.toast.isVisible()
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    assert menu is window.swap_menu
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["The inner ring is full (3/3): swap Middle 2 with",
+                     "Inner 1", "Inner 2", "Middle 1"]
+    assert menu.activeAction().text() == "Inner 1"
+    QTest.keyClick(menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    assert dump_rings(db_path) == before and window.document.undo_stack.count() == 1
 
+    key(window, Qt.Key.Key_Up, CTRL)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    QTest.keyClick(menu, Qt.Key.Key_Down)
+    assert menu.activeAction().text() == "Inner 2"
+    QTest.keyClick(menu, Qt.Key.Key_Return)
+    wait_settled(qtbot, window)
+    rings = placements(db_path)
+    assert rings[ids["Middle 2"]][0] == "inner" and rings[ids["Inner 2"]][0] == "middle"
+    assert window.document.undo_stack.count() == 2
+    window.document.undo()
+    wait_settled(qtbot, window)
+    assert dump_rings(db_path) == before
+
+    window.activateWindow()  # (offscreen, the closed popup left no window active)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.select(ids["Inner 1"])
+    window.view.setFocus()
     key(window, Qt.Key.Key_Up, CTRL)
     assert dump_rings(db_path) == before
     assert "already on the inner ring" in window.statusBar().currentMessage()
+    assert QApplication.activePopupWidget() is None
 
 
 def test_delete_unplaces(qtbot, window, db_path):

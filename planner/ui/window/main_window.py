@@ -6,7 +6,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from planner import APP_NAME
 from planner.ui.capture.badge import CaptureBadge
@@ -66,6 +74,7 @@ class MainWindow(QMainWindow):
         self.contact_list = ContactListPanel(document, self)
         self.person = PersonPanel(document, self)
         self.toast = Toast(self.view)
+        self.swap_menu: QMenu | None = None  # Ctrl+Up/Down into a full ring: whom to swap
         self._drag_hint = ""  # what the toast says about a drop at the pointer, if anything
         self.empty_state = EmptyState(self.view)
         # This week's widgets now, its list once the first frame is on screen (issue 23)
@@ -405,15 +414,33 @@ class MainWindow(QMainWindow):
         contact = self.document.contact(self.current_id) if self.current_id else None
         if contact is None:
             return
-        from planner.domain.errors import PlannerError
+        from planner.domain.errors import PlannerError, RingFull
 
-        try:  # the domain's step rules; a full ring is refused by the move itself
+        try:  # the domain's step rules, then its placement rules
             target = self.document.plan_step(contact.id, up=direction < 0)
+            if target is not None:
+                self.document.plan_move(contact.id, target)
+        except RingFull:  # whom to swap with (a drag would drop onto them)
+            if target is not None:
+                self._offer_swap(contact.id, target)
+            return
         except PlannerError as exc:
             self.show_message(str(exc))
             return
         self.document.editing.move(contact.id, target)
         self.select(contact.id)
+
+    def _offer_swap(self, contact_id: int, ring) -> None:
+        from planner.ui.rings.swap_menu import show_swap_menu
+
+        node = self.scene.nodes.get(contact_id)
+        if node is not None and self.view.isVisible():
+            at = self.view.viewport().mapToGlobal(self.view.mapFromScene(node.sceneBoundingRect()
+                                                                         .center()))
+        else:
+            focus = QApplication.focusWidget() or self
+            at = focus.mapToGlobal(focus.rect().center())
+        self.swap_menu = show_swap_menu(self, self.document, contact_id, ring, at)
 
     def _unplace_current(self) -> None:
         contact = self.document.contact(self.current_id) if self.current_id else None
