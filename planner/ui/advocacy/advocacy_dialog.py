@@ -23,9 +23,8 @@ from planner.domain.errors import PlannerError
 from planner.domain.when import parse_when
 from planner.ui.common.dates import date_text, date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
+from planner.ui.common.tone import bold_warning
 from planner.ui.common.validation import inline_error
-
-WARNING_STYLE = "color: #b35c00; font-weight: bold;"
 
 
 class _LedgerDialog(GuardsTyping, QDialog):
@@ -138,7 +137,7 @@ class AskDialog(_LedgerDialog):
         self.warning = QLabel(self)
         self.warning.setObjectName("fatigueWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        bold_warning(self.warning)
         self.force = QCheckBox("Ask anyway", self)
         self.force.setAccessibleName("Ask anyway")
         self.form.addRow("&Ask for", self.type)

@@ -29,9 +29,10 @@ from planner.domain import advocacy as rules
 from planner.domain.channels import touch_kind
 from planner.domain.errors import PlannerError
 from planner.services import advocacy as svc
-from planner.ui.advocacy.advocacy_dialog import WARNING_STYLE, AskDialog, GiveDialog, WinDialog
+from planner.ui.advocacy.advocacy_dialog import AskDialog, GiveDialog, WinDialog
 from planner.ui.common.dates import date_text
 from planner.ui.common.placeholder import PlaceholderList
+from planner.ui.common.tone import bold_warning, set_tone
 from planner.ui.timeline.log_dialog import LogDialog
 
 ROW_ID = Qt.ItemDataRole.UserRole + 1
@@ -223,7 +224,7 @@ class AdvocacyPanel(QWidget):
         self.fatigue = QLabel(self)
         self.fatigue.setObjectName("fatigueLabel")
         self.fatigue.setWordWrap(True)
-        self.fatigue.setStyleSheet(WARNING_STYLE)
+        bold_warning(self.fatigue)
 
         self.wins = self._list("Wins")
         self.asks = self._list("Asks")
@@ -337,7 +338,7 @@ class AdvocacyPanel(QWidget):
         self.stage.setCurrentIndex(self.stage.findData(book.stage.value))
         balance = book.balance
         self.balance.setText(f"Balance: {balance.text}")
-        self.balance.setStyleSheet("" if balance.healthy else "color: #b35c00;")
+        set_tone(self.balance, None if balance.healthy else "warning")
         self.fatigue.setVisible(book.fatigue.near)
         if book.fatigue.near:
             self.fatigue.setText(f"⚠ {book.fatigue.describe(contact.name)}: give, don't ask.")

@@ -12,9 +12,11 @@ def inline_error(parent):
     long one, e.g. the times a When field reads, was cut at the dialog's edge)."""
     from PySide6.QtWidgets import QLabel
 
+    from planner.ui.common.tone import set_tone
+
     label = QLabel(parent)
     label.setObjectName("inlineError")
-    label.setStyleSheet("color: #c0392b;")
+    set_tone(label, "error")  # (the theme's red: readable on light and dark)
     label.setWordWrap(True)
     return label
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.services import secret_store, unlock
+from planner.ui.common.tone import set_tone
 from planner.ui.security.secret_worker import install_notice_handler, run_in_background
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class PassphraseDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("passphraseError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        set_tone(self.error, "error")
         self.error.hide()
         layout.addWidget(self.error)
 

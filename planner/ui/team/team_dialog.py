@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.services import secret_store, team
+from planner.ui.common.tone import set_tone
 from planner.ui.common.validation import check_inline, inline_error
 from planner.ui.security.secret_worker import run_in_background
 
@@ -303,7 +304,7 @@ class TeamDatabaseDialog(QDialog):
             self.status.setText(text)
             self.status.setAccessibleName(text)
             self._refit()
-        self.status.setStyleSheet("color: #c0392b;" if error else "")
+        set_tone(self.status, "error" if error else None)
         self._show(self.status, bool(text))
 
     def _show(self, label: QLabel, on: bool) -> None:
