@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.cli import as_json, ok, run_cli
+from tests.helpers.cli import as_json, invoke, ok, run_cli
 from tests.postgres.test_concurrent_moves import _together
 
 PEOPLE = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov",
@@ -32,10 +32,12 @@ def team(pg_initialised):
     pg = pg_initialised
     empty_tables(pg)
     users = {"alice": pg.role("alice2"), "bob": pg.role("bob2")}
+    # the setting up and the reading back in this process; the two users' own commands
+    # run as processes of their own, at once (_session)
     for role in users.values():
-        ok(run_cli("db", "add-user", role, db=pg.url()))
+        ok(invoke("db", "add-user", role, db=pg.url()))
     for name in PEOPLE:  # the admin adds the shared people
-        ok(run_cli("contacts", "add", name, db=pg.url()))
+        ok(invoke("contacts", "add", name, db=pg.url()))
     return pg, users
 
 
@@ -65,15 +67,15 @@ def test_two_users_at_once_each_see_their_own_rings_and_private_notes(team):
     for who, role in users.items():
         url = pg.url(role)
         rings = {r["ring"]: {m["name"] for m in r["members"]}
-                 for r in as_json(run_cli("rings", "--json", db=url))}
+                 for r in as_json(invoke("rings", "--json", db=url))}
         expected = {ring: {n for n, r in PLANS[who].items() if r == ring}
                     for ring in ("inner", "middle", "outer")}
         expected["outer"].add(f"{who.capitalize()} Newfriend")
         assert rings == expected, who
-        people = as_json(run_cli("contacts", "list", "--json", db=url))
+        people = as_json(invoke("contacts", "list", "--json", db=url))
         assert len(people) == len(PEOPLE) + 2  # contacts are shared
 
-        entries = as_json(run_cli("timeline", "--limit", "1000", "--json", db=url))
+        entries = as_json(invoke("timeline", "--limit", "1000", "--json", db=url))
         coffees = [e["text"] for e in entries if e["type"] == "touchpoint"]
         assert len(coffees) == len(PLANS["alice"]) + len(PLANS["bob"])  # everyone's
         notes = {e["text"] for e in entries if e["type"] == "note"}
