@@ -11,6 +11,7 @@ from peewee import JOIN, Case, Expression, IntegrityError, fn
 
 from planner.domain.contact import Birthday, Contact
 from planner.domain.rings import Ring
+from planner.storage import query_cache
 from planner.storage.backend import backend_for
 from planner.storage.fields import to_utc
 from planner.storage.models import (
@@ -91,11 +92,13 @@ def last_touches(contact_ids: list[int] | None = None) -> dict[int, tuple[dateti
         return (t.select(column).where(own_touches(t, t.contact == ContactRow.id))
                 .order_by(t.at.desc(), t.id.desc()).limit(1))
 
-    query = ContactRow.select(ContactRow.id, newest(t.at), newest(t.kind))
-    if contact_ids is not None:
-        query = query.where(ContactRow.id.in_(contact_ids))
-    return {cid: (_at(at), kind) for cid, at, kind in db_proxy.execute(query)
-            if at is not None}
+    def build(ids: list[int] | None):
+        query = ContactRow.select(ContactRow.id, newest(t.at), newest(t.kind))
+        return query if ids is None else query.where(ContactRow.id.in_(ids))
+
+    rows = (db_proxy.execute(build(None)) if contact_ids is None
+            else query_cache.execute(("last_touches", who()), build, list(contact_ids)))
+    return {cid: (_at(at), kind) for cid, at, kind in rows if at is not None}
 
 
 def _at(stored: object) -> datetime:
@@ -160,12 +163,17 @@ def set_own_cadence(contact_id: int, days: int | None) -> None:
 
 
 def placements(owner: str = OWNER, ids: list[int] | None = None) -> dict[int, tuple[str, int]]:
-    query = PlacementRow.select(
-        PlacementRow.contact, PlacementRow.ring, PlacementRow.position
-    ).where(PlacementRow.owner == who(owner))
-    if ids is not None:
-        query = query.where(PlacementRow.contact.in_(ids))
-    return {cid: (ring, pos) for cid, ring, pos in db_proxy.execute(query)}
+    whose = who(owner)
+
+    def build(some: list[int] | None):
+        query = PlacementRow.select(
+            PlacementRow.contact, PlacementRow.ring, PlacementRow.position
+        ).where(PlacementRow.owner == whose)
+        return query if some is None else query.where(PlacementRow.contact.in_(some))
+
+    rows = (db_proxy.execute(build(None)) if ids is None
+            else query_cache.execute(("placements", whose), build, list(ids)))
+    return {cid: (ring, pos) for cid, ring, pos in rows}
 
 
 def _contact_columns() -> tuple:
@@ -223,12 +231,19 @@ def _contact(row, phones, handles, channels, tags, placement, last) -> Contact:
 def load_contacts(ids: list[int] | None = None, include_deleted: bool = False) -> list[Contact]:
     """People as domain objects. Rows are read as plain tuples and converted here:
     building 10,000 peewee model instances first took longer than the query."""
-    query = join_own_cadence(ContactRow.select(*_contact_columns()))
-    if not include_deleted:
-        query = query.where(ContactRow.deleted_at.is_null())
-    if ids is not None:
-        query = query.where(ContactRow.id.in_(ids))
-    rows = db_proxy.execute(query.order_by(fn.LOWER(ContactRow.name), ContactRow.id)).fetchall()
+    def build(some: list[int] | None):
+        query = join_own_cadence(ContactRow.select(*_contact_columns()))
+        if not include_deleted:
+            query = query.where(ContactRow.deleted_at.is_null())
+        if some is not None:
+            query = query.where(ContactRow.id.in_(some))
+        return query.order_by(fn.LOWER(ContactRow.name), ContactRow.id)
+
+    if ids is None:
+        rows = db_proxy.execute(build(None)).fetchall()
+    else:  # one person, or a few: the SQL is kept (planner.storage.query_cache)
+        key = ("load_contacts", include_deleted, who())
+        rows = query_cache.execute(key, build, list(ids)).fetchall()
     wanted = [r[0] for r in rows] if ids is not None else None
     places = placements(ids=wanted)
     touches = last_touches(wanted)
