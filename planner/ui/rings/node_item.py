@@ -30,7 +30,7 @@ from planner.domain.contact import Contact
 from planner.domain.rings import Ring
 from planner.ui.common import avatars
 from planner.ui.common.dates import date_text
-from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS
+from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, ink_on
 from planner.ui.rings.geometry import NODE_RADIUS
 from planner.ui.rings.glide import Glide
 
@@ -281,7 +281,10 @@ class NodeItem(QGraphicsObject):
             return font
 
         painter.setFont(_tool((base.key(), size), initials_font))
-        painter.setPen(_tool("white", lambda: QPen(QColor("white"))))
+        # white or dark, whichever reads better on the ring's colour (white initials on
+        # the middle ring's amber were 2.2:1)
+        ink = ink_on(RING_COLORS[self.ring])
+        painter.setPen(_tool(("ink", ink), lambda: QPen(QColor(ink))))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._initials)
 
     # -- movement -------------------------------------------------------------------

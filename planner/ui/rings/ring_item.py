@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from planner.domain.rings import RING_ORDER, Ring
-from planner.ui.common.palette import RING_COLORS
+from planner.ui.common.palette import RING_COLORS, ink_on
 from planner.ui.rings.geometry import NODE_RADIUS, RADIUS
 
 
@@ -123,5 +123,7 @@ class RingItem(QGraphicsItem):
         fill.setAlpha(235)
         painter.setBrush(fill)
         painter.drawRoundedRect(box, 9, 9)
-        painter.setPen(QColor("white"))
+        # white or dark, whichever reads better on the pill (white on the middle ring's
+        # amber was 2.0:1)
+        painter.setPen(QColor(ink_on(QColor(fill.rgb()).name())))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
