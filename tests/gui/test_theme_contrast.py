@@ -110,3 +110,25 @@ def test_light_placeholders_and_the_dashboards_goal_line_read(qapp):
     for colour in (dashboard.GOOD, dashboard.WARN):  # on the light theme's white cards
         on_card = dashboard.TEXT_ON_LIGHT[colour.name()]
         assert contrast(on_card, dashboard.LIGHT.card) >= 4.5, on_card.name()
+
+
+def test_dark_scroll_bars_show_their_handle(qtbot, qapp):
+    from PySide6.QtWidgets import QListWidget
+
+    theme.apply_theme("dark", qapp)
+    try:
+        listing = QListWidget()
+        qtbot.addWidget(listing)
+        listing.addItems([f"Person {n}" for n in range(500)])
+        listing.resize(200, 300)
+        listing.show()
+        qtbot.waitExposed(listing)
+        bar = listing.verticalScrollBar()
+        image = bar.grab().toImage()
+        middle = image.width() // 2
+        groove = QColor(image.pixel(middle, image.height() - 3))  # the handle is at the top
+        column = [image.pixel(middle, y) for y in range(5, 20)]  # (inside the handle)
+        fill = QColor(max(set(column), key=column.count))  # the handle's own colour
+        assert contrast(fill, groove) >= 3.0, (fill.name(), groove.name())  # was 1.4:1
+    finally:
+        theme.apply_theme("light", qapp)
