@@ -32,7 +32,6 @@ from PySide6.QtCore import (
     QRectF,
     Qt,
     QTimer,
-    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QWidget
@@ -177,10 +176,11 @@ _FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
           | Qt.ItemFlag.ItemIsDragEnabled)
 
 
-class ContactTableModel(QAbstractTableModel):
-    #: a search index built on a worker thread (PeopleIndex or None, its generation)
-    _index_built = Signal(object, int)
+#: how often the GUI thread looks for a search index built on a worker thread (ms)
+INDEX_POLL_MS = 25
 
+
+class ContactTableModel(QAbstractTableModel):
     def __init__(self, document, parent=None):
         super().__init__(parent)
         self.document = document
@@ -188,7 +188,10 @@ class ContactTableModel(QAbstractTableModel):
         # the GUI thread after the first frame; until it is there, the search is SQL
         self._index: people_index.PeopleIndex | None = None
         self._index_generation = 0
-        self._index_built.connect(self._index_arrived)
+        self._index_waiting: list[tuple[list, int]] = []  # (the worker's hand-over, generation)
+        self._index_poll = QTimer(self)
+        self._index_poll.setInterval(INDEX_POLL_MS)
+        self._index_poll.timeout.connect(self._pick_up_index)
         document.reset.connect(self._rebuild_index)
         QTimer.singleShot(0, self, self._index_after_first_frame)
         # everyone shown, in order (fetched or not); FirstIds until the whole list is read
@@ -394,7 +397,10 @@ class ContactTableModel(QAbstractTableModel):
         if self.document.database.target.kind != "sqlite":
             return
         generation = self._index_generation
-        signal = self._index_built
+        # The worker hands its index over in a plain list, and a timer of this model (on
+        # the GUI thread) picks it up: the worker touches no Qt object. (It emitted this
+        # model's signal, and a window closing at that moment crashed the process.)
+        built: list = []
 
         def work() -> None:
             index = None
@@ -402,12 +408,21 @@ class ContactTableModel(QAbstractTableModel):
                 index = people_index.build_off_thread()
             except Exception:  # the window may be closing (or memory short): SQL search stays
                 log.info("the people search index was not built", exc_info=True)
-            try:
-                signal.emit(index, generation)
-            except RuntimeError:  # the model is gone
-                pass
+            built.append(index)
 
         threading.Thread(target=work, name="people-search-index", daemon=True).start()
+        self._index_waiting.append((built, generation))
+        self._index_poll.start()
+
+    def _pick_up_index(self) -> None:
+        """(GUI thread, on the poll timer) Take the indexes the workers have finished."""
+        for entry in list(self._index_waiting):
+            built, generation = entry
+            if built:
+                self._index_waiting.remove(entry)
+                self._index_arrived(built[0], generation)
+        if not self._index_waiting:
+            self._index_poll.stop()
 
     def _index_arrived(self, index, generation: int) -> None:
         if generation == self._index_generation and index is not None:
