@@ -249,19 +249,10 @@ def test_initials_are_inked_to_be_read_on_their_colour(qtbot):
     """White initials on the unplaced grey (2.5:1) and the middle ring's amber were hard
     to read at the list's size: each colour gets the ink that contrasts more, and every
     avatar colour reads at 4:1 or better."""
-    from PySide6.QtGui import QColor
 
     from planner.ui.common.palette import DARK_INK, NEUTRAL_HALO, RING_COLORS, ink_on
     from planner.ui.people.contact_model import avatar
-
-    def luminance(colour: QColor) -> float:
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                  for c in (colour.redF(), colour.greenF(), colour.blueF())]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    def contrast(a: str, b: str) -> float:
-        la, lb = sorted((luminance(QColor(a)), luminance(QColor(b))), reverse=True)
-        return (la + 0.05) / (lb + 0.05)
+    from tests.helpers.contrast import contrast
 
     for colour in [*RING_COLORS.values(), NEUTRAL_HALO]:
         chosen, other = ink_on(colour), ({"#ffffff", DARK_INK} - {ink_on(colour)}).pop()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
@@ -22,6 +22,7 @@ from tests.gui.history_helpers import (
     select_on_canvas,
     type_note,
 )
+from tests.helpers.contrast import contrast
 
 T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 
@@ -244,16 +245,6 @@ def test_the_kind_and_ring_filters_apply_to_the_search_too(qtbot, window, data):
     qtbot.waitUntil(lambda: [h.contact_id for h in hits(window)] == [data["Ada Lovelace"]])
 
 
-def _contrast(a: QColor, b: QColor) -> float:
-    def luminance(colour: QColor) -> float:
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                  for c in (colour.redF(), colour.greenF(), colour.blueF())]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def _assert_readable(view, index, scheme: str) -> None:
     assert view.isVisible() and view.selectionModel().isSelected(index)
     rect = view.visualRect(index)
@@ -261,7 +252,7 @@ def _assert_readable(view, index, scheme: str) -> None:
     fill = image.pixelColor(rect.right() - 3, rect.bottom() - 2)  # beside the text
     text = view.palette().color(QPalette.ColorRole.Text)
     assert fill != view.palette().color(QPalette.ColorRole.Base)  # the selection shows
-    assert _contrast(fill, text) >= 4.5, (scheme, fill.name(), text.name())
+    assert contrast(fill, text) >= 4.5, (scheme, fill.name(), text.name())
 
 
 @pytest.mark.parametrize("scheme", ["dark", "light"])

@@ -16,16 +16,7 @@ from planner.ui.common.palette import RING_COLORS
 from planner.ui.dashboard import dashboard
 from planner.ui.rings.node_item import NodeItem
 from planner.ui.rings.ring_item import RingItem
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    def luminance(colour: QColor) -> float:
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                  for c in (colour.redF(), colour.greenF(), colour.blueF())]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+from tests.helpers.contrast import contrast
 
 
 def painted(item, rect: QRectF, ground: QColor | None = None) -> QImage:
