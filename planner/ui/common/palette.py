@@ -1,5 +1,7 @@
 """Colours that carry meaning: one per ring, one per cadence status."""
 
+from functools import lru_cache
+
 from planner.domain.rings import Ring
 
 RING_COLORS = {Ring.INNER: "#d1495b", Ring.MIDDLE: "#e8a33d", Ring.OUTER: "#2a9d8f"}
@@ -8,6 +10,7 @@ NEUTRAL_HALO = "#9aa5b1"
 DARK_INK = "#1f2933"
 
 
+@lru_cache(maxsize=64)  # asked on every paint of a node or a ring's pill: a few colours
 def ink_on(background: str) -> str:
     """White or DARK_INK, whichever contrasts more with ``background`` ("#rrggbb"), by
     WCAG's relative luminance: white initials on the unplaced grey (2.5:1) or the middle
