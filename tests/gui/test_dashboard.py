@@ -318,3 +318,13 @@ def test_the_ledgers_empty_lists_say_what_will_show_there(qtbot, window, people)
         back = image.pixelColor(image.width() - 2, image.height() - 2)
         assert any(image.pixelColor(x, y) != back
                    for x in range(0, image.width(), 2) for y in range(0, 40, 2))
+
+
+def test_minutes_read_as_hours_with_thousands_grouped():
+    """The Minutes card's total read "12493 h 50" beside "10,000 in the network"."""
+    from planner.ui.dashboard.dashboard import _hours
+
+    assert _hours(45) == "45 min"
+    assert _hours(125) == "2 h 05"
+    assert _hours(120) == "2 h"
+    assert _hours(12493 * 60 + 50) == "12,493 h 50"

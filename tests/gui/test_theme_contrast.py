@@ -1,6 +1,6 @@
 """Text and edges that read in both themes (a review measured each at 1366×768): initials on
 the rings' colours, the rings' count pills, spin boxes' edges in dark, the dark highlight
-under white text, light placeholders, the dashboard's goal line."""
+under white text, light placeholders, the dashboard's words in colour."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QSpinBox, QStyleOptionGraphicsItem
 
 from planner.domain.contact import Contact
 from planner.domain.rings import Ring
+from planner.services import advocacy_stats
 from planner.ui.common import theme
 from planner.ui.common.palette import RING_COLORS
 from planner.ui.dashboard import dashboard
@@ -92,15 +93,46 @@ def test_dark_spin_boxes_have_an_edge_and_white_reads_on_the_highlight(qtbot, qa
         theme.apply_theme("light", qapp)
 
 
-def test_light_placeholders_and_the_dashboards_goal_line_read(qapp):
+def test_light_placeholders_read(qapp):
     theme.apply_theme("light", qapp)
     palette = QApplication.palette()
     placeholder = palette.color(QPalette.ColorRole.PlaceholderText)
     assert contrast(placeholder, palette.color(QPalette.ColorRole.Base)) >= 4.5
     assert contrast(placeholder, palette.color(QPalette.ColorRole.Window)) >= 4.4
-    for colour in (dashboard.GOOD, dashboard.WARN):  # on the light theme's white cards
-        on_card = dashboard.TEXT_ON_LIGHT[colour.name()]
-        assert contrast(on_card, dashboard.LIGHT.card) >= 4.5, on_card.name()
+
+
+def painted_card(draw, colours, width: int = 320, height: int = 200) -> QImage:
+    """One dashboard card's drawing (``draw``: a Painter method) on the card's colour."""
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(colours.card)
+    painter = QPainter(image)
+    try:
+        draw(dashboard.Painter(painter, advocacy_stats.stats(), colours), QRectF(0, 0, width,
+                                                                                  height))
+    finally:
+        painter.end()
+    return image
+
+
+@pytest.mark.parametrize("colours", [dashboard.LIGHT, dashboard.DARK], ids=["light", "dark"])
+def test_the_dashboards_words_in_colour_read_on_its_cards(qapp, opened, colours):
+    """The rings' names on the Rings and Minutes cards are in the rings' colours: the
+    middle ring's amber on a white card was 2.2:1, the outer ring's teal on a dark one
+    4.4:1. The advocates' goal line was orange on white, 2.7:1."""
+    rings = painted_card(dashboard.Painter.draw_rings, colours)
+    minutes = painted_card(dashboard.Painter.draw_time, colours)
+    for i, ring in enumerate(Ring):
+        for image, top, bottom in ((rings, i * 200 / 3, i * 200 / 3 + 18),
+                                   (minutes, i * (200 - 22) / 3, i * (200 - 22) / 3 + 16)):
+            # the ring's name, at the row's left (its figures are at the right, in the
+            # text colour)
+            label = farthest(image, colours.card,
+                             lambda x, y, top=top, bottom=bottom: x < 90 and top <= y < bottom)
+            assert contrast(label, colours.card) >= 4.5, (ring, label.name())
+            assert label.name() != colours.text.name()  # still the ring's own colour
+    goal = painted_card(dashboard.Painter.draw_advocates, colours, 320, 230)
+    line = farthest(goal, colours.card, lambda x, y: y >= 230 - 18)
+    assert contrast(line, colours.card) >= 4.5, line.name()
 
 
 def test_dark_scroll_bars_show_their_handle(qtbot, qapp):

@@ -32,7 +32,7 @@ from planner.domain.advocacy import FUNNEL_STAGES, Stage
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.rings import RING_ORDER
 from planner.ui.common.dates import day_month_text
-from planner.ui.common.palette import RING_COLORS, STATUS_COLORS
+from planner.ui.common.palette import RING_COLORS, STATUS_COLORS, readable_on
 from planner.ui.common.save_folder import save_dialog
 
 
@@ -56,9 +56,6 @@ DARK = Colours(QColor("#161a21"), QColor("#222834"), QColor("#3a4250"), QColor("
                QColor("#9aa5b1"), QColor("#323947"), QColor("#262d39"))
 GOOD = QColor(STATUS_COLORS["on-track"])
 WARN = QColor("#e08a00")
-#: words in those colours on the light theme's white cards (#e08a00 read 2.7:1 there,
-#: the green 3.4:1); the dark cards keep the bright ones
-TEXT_ON_LIGHT = {GOOD.name(): QColor("#1f7a44"), WARN.name(): QColor("#a35400")}
 UNPLACED = QColor("#9aa5b1")
 STAGE_COLORS = {Stage.CULTIVATING: QColor("#9fb3c8"), Stage.SUCCEEDED: QColor("#5b8def"),
                 Stage.ADVOCATE: QColor("#2e9e5b")}
@@ -130,6 +127,12 @@ class Painter:
         self.p, self.s, self.c = p, stats, colours
         self.hits: list[tuple[QRectF, str, int, int]] = []  # rect, kind, row id, contact id
 
+    def words_in(self, colour: QColor | str) -> QColor:
+        """``colour`` for words on a card, or its nearest shade that reads there (4.5:1):
+        the middle ring's amber as a label on a white card was 2.2:1, the goal line's
+        orange 2.7:1, the outer ring's teal on a dark card 4.4:1."""
+        return QColor(readable_on(QColor(colour).name(), self.c.card.name()))
+
     def paint(self, width: float, height: float) -> None:
         p = self.p
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -188,9 +191,7 @@ class Painter:
                 f"{t.missing:,} more to reach {t.target_count:,} ({t.target_share:.0%})")
         if not t.network:
             goal = "Add people to your network"
-        tone = GOOD if t.met else WARN
-        if self.c is LIGHT:
-            tone = TEXT_ON_LIGHT[tone.name()]
+        tone = self.words_in(GOOD if t.met else WARN)
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18), goal, 9.5, tone, True,
               Qt.AlignmentFlag.AlignCenter)
 
@@ -233,8 +234,8 @@ class Painter:
         row_h = (r.height()) / 3
         for i, fill in enumerate(self.s.rings):
             y = r.y() + i * row_h
-            color = QColor(RING_COLORS[fill.ring])
-            _text(p, QRectF(r.x(), y, r.width(), 18), f"{fill.ring.label}", 9.5, color, True)
+            _text(p, QRectF(r.x(), y, r.width(), 18), f"{fill.ring.label}", 9.5,
+                  self.words_in(RING_COLORS[fill.ring]), True)
             _text(p, QRectF(r.x(), y, r.width(), 18), f"{fill.count} / {fill.capacity}", 9.5,
                   self.c.text, True, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             bar = QRectF(r.x(), y + 21, r.width(), 12)
@@ -312,7 +313,8 @@ class Painter:
         for i, rt in enumerate(s.time):
             y = r.y() + i * row_h
             color = QColor(RING_COLORS[rt.ring])
-            _text(p, QRectF(r.x(), y, r.width(), 16), rt.ring.label, 9.5, color, True)
+            _text(p, QRectF(r.x(), y, r.width(), 16), rt.ring.label, 9.5,
+                  self.words_in(color), True)
             _text(p, QRectF(r.x(), y, r.width(), 16),
                   f"{_hours(rt.minutes)} · {rt.share:.0%} (intended {rt.intended:.0%})", 8.5,
                   self.c.text, align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -381,10 +383,11 @@ def _axis(value: float) -> tuple[float, float]:
 
 
 def _hours(minutes: int) -> str:
+    """"45 min", "2 h 05", "12,493 h 50": thousands grouped as every other figure there."""
     if minutes < 60:
         return f"{minutes} min"
     h, m = divmod(minutes, 60)
-    return f"{h} h {m:02d}" if m else f"{h} h"
+    return f"{h:,} h {m:02d}" if m else f"{h:,} h"
 
 
 def paint_dashboard(painter: QPainter, stats, width: float, height: float,
