@@ -7,7 +7,8 @@ the right count, a person far down found, people added or removed meanwhile."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
 from planner.services import contacts as contact_svc
@@ -251,3 +252,24 @@ def test_a_few_people_are_read_whole_at_once(qtbot, db_path):
     window = open_window(qtbot, db_path)
     model = ContactTableModel(window.document)
     assert model._ids == by_name(window.document) and model.total() == HEAD - 1
+
+
+def test_a_person_clicked_on_the_rings_is_shown_in_the_list(qtbot, db_path, crowd):
+    """Clicking someone on the canvas whose row the list had not read yet: the list read
+    down to them and selected the row, but scrolled before laying the new rows out, so it
+    showed an unrelated part of the list (the old last rows) and no selection."""
+    window = open_window(qtbot, db_path)
+    panel, view = window.contact_list, window.contact_list.view
+    expected = by_name(window.document)
+    placed = set(window.scene.nodes)
+    far = next(cid for cid in reversed(expected) if cid in placed)  # a "zed"/"Zoe"
+    assert panel.model.row_of(far) is None  # not read yet
+    node = window.scene.nodes[far]
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, window.view.mapFromScene(node.pos()))
+    qtbot.waitUntil(lambda: panel.selected_id() == far, timeout=3000)
+    index = view.currentIndex()
+    assert view.selectionModel().isRowSelected(index.row(), index.parent())
+    assert view.viewport().rect().contains(view.visualRect(index)), view.visualRect(index)
+    shown = view.indexAt(view.viewport().rect().center())
+    assert abs(shown.row() - index.row()) < 40  # the list shows the person's neighbours

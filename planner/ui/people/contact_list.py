@@ -244,6 +244,9 @@ class ContactListPanel(SidePanel):
             if index.isValid():
                 self.view.setCurrentIndex(index)
                 self.view.selectRow(index.row())
+                # rows reveal() just read are not laid out yet (the view does that on its
+                # next turn of the event loop): scrolling now went to the old last row
+                self.view.updateGeometries()
                 self.view.scrollTo(index)
             else:
                 self.view.clearSelection()
