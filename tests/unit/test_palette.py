@@ -42,4 +42,4 @@ def test_the_rings_colours_as_words_on_white_and_on_the_dark_cards():
 def test_ink_on_picks_the_better_of_white_and_dark():
     assert ink_on("#e8a33d") == DARK_INK  # white on amber was 2.2:1
     assert ink_on("#1f2933") == "#ffffff"
-    assert ink_on("#d1495b") == "#ffffff"
+    assert ink_on("#cb4557") == "#ffffff"

@@ -4,7 +4,9 @@ from functools import lru_cache
 
 from planner.domain.rings import Ring
 
-RING_COLORS = {Ring.INNER: "#d1495b", Ring.MIDDLE: "#e8a33d", Ring.OUTER: "#2a9d8f"}
+#: each with an ink for initials that reads at the list's size (4.5:1): white on the red, dark
+#: on the amber and the teal (the red was #d1495b, 4.4:1; the teal #2a9d8f, 4.4:1)
+RING_COLORS = {Ring.INNER: "#cb4557", Ring.MIDDLE: "#e8a33d", Ring.OUTER: "#2ea192"}
 NEUTRAL_HALO = "#9aa5b1"
 #: the ink of initials on a colour: white, or this where white would be hard to read
 DARK_INK = "#1f2933"

@@ -101,7 +101,9 @@ class RingItem(QGraphicsItem):
             refuse = QPen(QColor("#c0392b"), 3.0, Qt.PenStyle.DashLine)
             painter.setPen(refuse)
             painter.drawEllipse(QPointF(0, 0), r + 3, r + 3)
-        self._paint_label(painter, color, state)
+        # the pill in the ring's own colour in both themes: its ink is chosen for that
+        # (the dark theme's lighter red read 4.2:1 with either ink)
+        self._paint_label(painter, QColor(RING_COLORS[self.ring]), state)
 
     def _paint_label(self, painter: QPainter, color: QColor, state: str) -> None:
         font = QFont(painter.font())
