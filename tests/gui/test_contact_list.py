@@ -263,3 +263,47 @@ def test_initials_are_inked_to_be_read_on_their_colour(qtbot):
               for y in range(image.height())]
     darkest = min(c.lightnessF() for c in inside if c.alpha() == 255)
     assert darkest < 0.3  # dark ink on the grey (white initials: the grey itself, 0.6)
+
+
+def _mnemonics(dialog) -> list[str]:
+    """The Alt+letters of the dialog's labels and buttons ("&&" is a literal ampersand)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    found = []
+    for widget in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton):
+        text = widget.text().replace("&&", "")
+        if widget.isVisibleTo(dialog) and "&" in text:
+            found.append(text[text.index("&") + 1].lower())
+    return found
+
+
+@pytest.mark.parametrize("editing", [False, True], ids=["add", "edit"])
+def test_the_person_dialog_tabs_down_its_rows_with_one_alt_key_each(
+        qtbot, db_path, people, editing):
+    """Tab went Name → Email in Add person: the Ring box, shown second, came after Notes
+    (Tab followed the order the fields were made in). "&Organisation" and "N&otes" were
+    both Alt+O."""
+    from PySide6.QtWidgets import QFormLayout
+
+    window = open_window(qtbot, db_path)
+    contact = window.document.contact(people["Ada Lovelace"]) if editing else None
+    dialog = ContactDialog(window, contact)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    form = dialog.findChild(QFormLayout)
+    rows = [form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+            for row in range(form.rowCount())]
+    assert (dialog.ring in rows) is not editing
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.name)
+    visited = [QApplication.focusWidget()]
+    for _ in rows[1:]:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert [w.objectName() or type(w).__name__ for w in visited] == \
+        [w.objectName() or type(w).__name__ for w in rows]
+    assert visited == rows
+    keys = _mnemonics(dialog)
+    assert len(keys) == len(set(keys)), sorted(keys)
+    dialog.reject()

@@ -19,6 +19,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.fields import clean_fields, field_value, split_handle, split_items
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.common.discard_guard import GuardsTyping
+from planner.ui.common.forms import add_rows
 from planner.ui.common.validation import check_inline, inline_error
 
 
@@ -70,17 +71,17 @@ class ContactDialog(GuardsTyping, QDialog):
         self.ring.addItem("Not on a ring", None)
         for ring in RING_ORDER:
             self.ring.addItem(f"{ring.label} ring", ring)
+        # one Alt+letter each ("&Organisation" and "N&otes" were both Alt+O)
         rows = [("&Name", self.name), ("&Email", self.email), ("&Phones", self.phones),
-                ("&Tags", self.tags), ("Prefers", self.channels), ("&Handles", self.handles),
+                ("&Tags", self.tags), ("Pre&fers", self.channels), ("&Handles", self.handles),
                 ("Time &zone", self.timezone), ("&Birthday", self.birthday),
                 ("&Organisation", self.organization), ("T&itle", self.title_edit),
-                ("&Cadence", self.cadence), ("N&otes", self.notes)]
+                ("&Cadence", self.cadence), ("Note&s", self.notes)]
         if contact is None and can_place:
             rows.insert(1, ("&Ring", self.ring))
         else:
             self.ring.hide()  # not in the form: it would float over the top-left corner
-        for label, widget in rows:
-            form.addRow(label, widget)
+        add_rows(form, rows)
         self.error = inline_error(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
