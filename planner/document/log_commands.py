@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planner.document.commands import DocumentCommand
 from planner.document.document import EntryChange
+from planner.domain.kinds import parse_kind
 from planner.services import touchpoints as svc
 
 
@@ -35,7 +36,9 @@ class _HistoryCommand(DocumentCommand):
 class LogTouchpointCommand(_HistoryCommand):
     def __init__(self, document, contact_id: int, kind, at, minutes, note: str):
         contact = document.contact(contact_id)
-        super().__init__(document, f"Log {kind} with {contact.name if contact else contact_id}")
+        # Edit → "Undo Log a meeting in person with Ada" (was "Log in-person with Ada")
+        super().__init__(document, f"Log {parse_kind(str(kind)).phrase} with "
+                                   f"{contact.name if contact else contact_id}")
         self.contact_id = contact_id
         self.args = (kind, at, minutes, note)
         self.row: dict | None = None

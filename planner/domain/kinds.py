@@ -26,6 +26,17 @@ class Kind(StrEnum):
     def label(self) -> str:
         return KIND_LABELS[self]
 
+    @property
+    def phrase(self) -> str:
+        """The kind in a sentence: "Log an email with Ada", "Log a meeting in person"."""
+        return KIND_PHRASES[self]
+
+    @property
+    def menu_text(self) -> str:
+        """The kind in a menu, title case: "Log Email…", "Log Meeting in Person…" (not
+        "Log In person…", read as logging in)."""
+        return KIND_MENU_TEXTS.get(self, self.label)
+
 
 KIND_LABELS: dict[Kind, str] = {
     Kind.COFFEE: "Coffee",
@@ -41,6 +52,28 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.AMPLIFY: "Amplify",
     Kind.MEETING: "Meeting",
     Kind.OTHER: "Other",
+}
+
+KIND_PHRASES: dict[Kind, str] = {
+    Kind.COFFEE: "a coffee",
+    Kind.IM: "an IM",
+    Kind.SMS: "an SMS",
+    Kind.CALL: "a call",
+    Kind.VIDEO: "a video call",
+    Kind.EMAIL: "an email",
+    Kind.MEAL: "a meal",
+    Kind.IN_PERSON: "a meeting in person",
+    Kind.EVENT: "an event",
+    Kind.COLLAB: "a collaboration",
+    Kind.AMPLIFY: "an amplification",
+    Kind.MEETING: "a meeting",
+    Kind.OTHER: "another kind of touch",
+}
+
+KIND_MENU_TEXTS: dict[Kind, str] = {
+    Kind.VIDEO: "Video Call",
+    Kind.IN_PERSON: "Meeting in Person",
+    Kind.OTHER: "Other Touch",
 }
 
 #: One key per common kind, shown in the menus (N is for a note, not a kind).

@@ -17,3 +17,11 @@ def test_the_note_command_answers_its_text(document):
     assert command.text() == stack.undoText() == "Note about Ada Lovelace"
     assert document.undo() and document.redo()  # the note it keeps is still the one written
     assert command.text() == "Note about Ada Lovelace"
+
+
+def test_the_log_command_says_what_was_logged_in_words(document):
+    """The Edit menu read "Undo Log in-person with Ada Lovelace"."""
+    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    document.reload()
+    assert document.editing.log_touchpoint(ada.id, "in-person")
+    assert document.undo_stack.undoText() == "Log a meeting in person with Ada Lovelace"

@@ -230,8 +230,9 @@ def test_context_menu_logs_a_video(qtbot, window, people, db_path):
     menu = window._node_menu(grace, QPoint(300, 300))
     assert window.current_id == grace
     texts = {a.text().replace("&", ""): a for a in menu.actions()}
-    assert {"Log Coffee…", "Log IM…", "Log Video…", "Log Meal…", "Write a Note…"} <= set(texts)
-    video = texts["Log Video…"]
+    assert {"Log Coffee…", "Log IM…", "Log Video Call…", "Log Meal…", "Write a Note…"} <= set(
+        texts)
+    video = texts["Log Video Call…"]
     assert video.shortcut().toString() == "V"  # the key is shown in the menu
     video.trigger()
     menu.close()
@@ -240,6 +241,8 @@ def test_context_menu_logs_a_video(qtbot, window, people, db_path):
     dialog.minutes.setValue(25)
     dialog.accept()
     assert [(t[1], t[2], t[4]) for t in touchpoints(db_path)] == [(grace, "video", 25)]
+    # said in words (it read "Logged video with Grace Hopper", "Logged im with …")
+    assert window.statusBar().currentMessage() == "Logged a video call with Grace Hopper"
     assert first_entry(window.activity.model).kind == "video"
     assert window.document.contact(grace).last_touch_kind == "video"
 
@@ -253,8 +256,30 @@ def test_right_click_on_a_node_opens_the_log_menu(qtbot, window, people):
     QApplication.sendEvent(view.viewport(), event)
     assert window.current_id == ada
     menu = window._context_menu
-    assert "Log Coffee…" in [a.text() for a in menu.actions()]
+    assert "Log Coffee…" in [a.text().replace("&", "") for a in menu.actions()]
     menu.close()
+
+
+def test_the_log_menu_has_an_alt_letter_for_each_item_and_says_what_it_logs(
+        qtbot, window, people):
+    """After Alt+L no letter picked a kind (only "Write a &Note…" had one); the status tips
+    read "Log a email", "Log a in person"; "Log In person…" read as logging in."""
+    from planner.ui.common.access_keys import _items, _marked
+
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Log")
+    menu.aboutToShow.emit()  # as it opens: the capture items, added later, get theirs too
+    items = _items(menu)
+    letters = [_marked(a.text()) for a in items]
+    assert None not in letters, [a.text() for a in items]
+    assert len(letters) == len(set(letters)), sorted(letters)
+    texts = {a.text().replace("&", ""): a for a in items}
+    assert "Log Meeting in Person…" in texts and "Log In person…" not in texts
+    assert texts["Log Email…"].statusTip() == "Log an email with the selected person"
+    assert texts["Log IM…"].statusTip() == "Log an IM with the selected person"
+    assert "Review Captured Touchpoints…" in texts and "Capture Sources…" in texts
+    # a letter picks its item: Alt+L, then A is "Log C&all…"
+    call = next(a for a in items if _marked(a.text()) == "a")
+    assert call.data() == "call"
 
 
 @pytest.mark.parametrize("kind", QUICK_KINDS)

@@ -145,6 +145,10 @@ def test_the_toolbar_and_the_menus(qtbot, laptop):
     assert shown == [a.add_contact, a.import_file, a.log, a.show_rings, a.show_focus,
                      a.show_dashboard]
     assert all(not action.icon().isNull() for action in shown)
+    # the toolbar's words as the page tabs below them say them ("This Week" over "This week")
+    tabs = {window.pages.tabText(i) for i in range(window.pages.count())}
+    for action in (a.show_rings, a.show_focus, a.show_dashboard):
+        assert window.toolbar.widgetForAction(action).text() in tabs
     log_button = window.toolbar.widgetForAction(a.log)
     assert isinstance(log_button, QToolButton)
     assert log_button.popupMode() == QToolButton.ToolButtonPopupMode.InstantPopup

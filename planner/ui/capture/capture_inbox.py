@@ -442,7 +442,7 @@ class CaptureReview(QObject):
         super().__init__(window)
         self.window, self.document = window, window.document
         self.inbox: CaptureInbox | None = None
-        self.action = QAction("Review captured touchpoints…", window)
+        self.action = QAction("Review Captured Touchpoints…", window)
         self.action.setObjectName("reviewCaptured")
         self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.action.triggered.connect(self.show_inbox)

@@ -239,7 +239,7 @@ class CaptureSourcesDialog(QDialog):
         self.setWindowTitle("Capture sources")
         self.resize(820, 560)
         intro = QLabel("The calendars and mailboxes read for touchpoints. What they find "
-                       "waits in Review captured touchpoints (Ctrl+Shift+R).", self)
+                       "waits in Review Captured Touchpoints (Ctrl+Shift+R).", self)
         intro.setWordWrap(True)
         self.view = QTreeWidget(self)
         self.view.setObjectName("captureSourceList")
@@ -578,7 +578,7 @@ class CaptureSourcesDialog(QDialog):
 
 
 def sources_action(window, open_sources) -> QAction:
-    action = QAction("Capture sources…", window)
+    action = QAction("Capture Sources…", window)
     action.setObjectName("captureSourcesAction")
     action.setShortcut(QKeySequence("Ctrl+Shift+K"))
     action.triggered.connect(open_sources)

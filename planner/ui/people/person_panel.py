@@ -225,10 +225,11 @@ class PersonPanel(SidePanel):
             button = QToolButton(self)
             button.setIcon(kind_icon(kind))
             button.setIconSize(QSize(22, 22))
-            label = "Note" if kind == "note" else parse_kind(kind).label
+            # "Log an IM (I)", "Write a note (N)": not "Log im (I)"
+            said = "Write a note" if kind == "note" else f"Log {parse_kind(kind).phrase}"
             key = NOTE_KEY if kind == "note" else KIND_KEYS.get(parse_kind(kind), "")
-            button.setToolTip(f"Log {label.lower()} ({key})" if key else f"Log {label}")
-            button.setAccessibleName(f"Log {label}")
+            button.setToolTip(f"{said} ({key})" if key else said)
+            button.setAccessibleName(said)
             button.setAutoRaise(True)
             button.clicked.connect(lambda _=False, k=kind: self._log(k))
             self.quick_buttons[kind] = button

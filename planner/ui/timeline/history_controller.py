@@ -9,6 +9,7 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
 from planner.domain.formatting import when_field_text
+from planner.domain.kinds import parse_kind
 
 if TYPE_CHECKING:  # (the dialog's code is imported when a dialog first opens, issue 23)
     from planner.ui.timeline.log_dialog import LogDialog
@@ -51,8 +52,10 @@ class HistoryController(QObject):
                 else editing.log_touchpoint(contact_id, v["kind"], v["at"], v["minutes"],
                                             v["note"])):
             name = self.document.contact(contact_id).name
-            what = "note" if v["kind"] == NOTE else v["kind"]
-            self.document.message.emit(f"Logged {what} with {name}")
+            # "Logged an IM with Ada", not "Logged im with Ada"
+            self.document.message.emit(
+                f"Wrote a note about {name}" if v["kind"] == NOTE
+                else f"Logged {parse_kind(v['kind']).phrase} with {name}")
 
     def edit(self, entry_id: str) -> LogDialog | None:
         from planner.services import touchpoints as svc

@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar
 
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
+from planner.ui.common.access_keys import keep_access_keys
 from planner.ui.common.icons import action_icon, kind_icon
 
 Std = QKeySequence.StandardKey
@@ -94,8 +95,8 @@ class Actions:
         #: one action per kind of touchpoint; the common ones have a single key
         self.log_kind: dict[str, QAction] = {}
         for kind in Kind:
-            action = make(f"Log {kind.label}…", KIND_KEYS.get(kind),
-                          f"Log a {kind.label.lower()} with the selected person")
+            action = make(f"Log {kind.menu_text}…", KIND_KEYS.get(kind),
+                          f"Log {kind.phrase} with the selected person")
             action.setIcon(kind_icon(kind.value))
             action.setData(kind.value)
             self.log_kind[kind.value] = action
@@ -120,6 +121,7 @@ class Actions:
         self.show_dashboard.setIcon(action_icon("dashboard"))
         self.add_contact.setIconText("Add person")
         self.import_file.setIconText("Import")
+        self.show_focus.setIconText("This week")  # as its tab says (the menu: title case)
         #: the toolbar's Log button: the Log menu (see build_menus)
         self.log = make("&Log", None, "Log a touch with the selected person")
         self.log.setIcon(kind_icon("coffee"))
@@ -232,10 +234,11 @@ class Actions:
         for kind in common:
             menu.addAction(self.log_kind[kind.value])
         menu.addAction(self.log_note)
-        more = menu.addMenu("More")
+        more = menu.addMenu("More Kinds")
         for kind in Kind:
             if kind not in KIND_KEYS:
                 more.addAction(self.log_kind[kind.value])
+        keep_access_keys(menu)  # (the capture items come later: filled as it opens)
         return menu
 
     def limit_single_keys_to(self, *widgets) -> None:
