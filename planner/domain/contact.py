@@ -33,7 +33,15 @@ class Birthday:
         try:
             date(self.year or 2000, self.month, self.day)  # 2000 admits 29 Feb
         except (ValueError, TypeError):
-            raise InvalidInput(f"not a real birthday: {self.month}/{self.day}") from None
+            # as it is typed (YYYY-MM-DD or --MM-DD), not "2/31"
+            raise InvalidInput(f"not a real birthday: {self._typed()}") from None
+
+    def _typed(self) -> str:
+        try:
+            md = f"{int(self.month):02d}-{int(self.day):02d}"
+            return f"{int(self.year):04d}-{md}" if self.year else f"--{md}"
+        except (ValueError, TypeError):
+            return f"{self.year}, {self.month}, {self.day}"
 
     def iso(self) -> str:
         md = f"{self.month:02d}-{self.day:02d}"

@@ -328,3 +328,15 @@ def test_minutes_read_as_hours_with_thousands_grouped():
     assert _hours(125) == "2 h 05"
     assert _hours(120) == "2 h"
     assert _hours(12493 * 60 + 50) == "12,493 h 50"
+
+
+def test_the_charts_figures_and_the_target_read_as_the_cards_do(qtbot, window):
+    """The weekly chart said "2578" and "3000" beside "10,000 in the network"; the target
+    box "10 %" beside "target 10%"."""
+    from planner.ui.dashboard.dashboard import _figure
+
+    assert [_figure(v) for v in (0, 2578, 3000, 12000, 0.5, 2.5)] == [
+        "0", "2,578", "3,000", "12,000", "0.5", "2.5"]
+    open_advocacy(window)
+    target = window.dashboard.target
+    assert target.text().endswith("%") and not target.text().endswith(" %")

@@ -160,8 +160,10 @@ def test_birthday_without_year():
 def test_29_february_without_a_year_is_fine_but_not_in_a_common_year():
     assert Birthday.parse("--02-29").iso() == "--02-29"
     assert Birthday.parse("2024-02-29").iso() == "2024-02-29"
-    with pytest.raises(InvalidInput, match="not a real birthday"):
-        Birthday.parse("2023-02-29")
+    with pytest.raises(InvalidInput, match=r"not a real birthday: 2023-02-29$"):
+        Birthday.parse("2023-02-29")  # as typed: it said "2/29", a US order used nowhere
+    with pytest.raises(InvalidInput, match=r"not a real birthday: --02-30$"):
+        Birthday.parse("--02-30")
 
 
 @pytest.mark.parametrize(

@@ -266,7 +266,7 @@ class Painter:
         top, step = _axis(max(totals) if totals else 0)
         # the axis is as wide as its widest figure ("2500" was cut to "2…" in 28 pixels)
         p.setFont(_font(7.5))
-        widest = max(p.fontMetrics().horizontalAdvance(f"{n * step:g}")
+        widest = max(p.fontMetrics().horizontalAdvance(_figure(n * step))
                      for n in range(round(top / step) + 1))
         legend_h, axis_w, label_h = 18.0, max(28.0, widest + 10.0), 16.0
         # legend
@@ -284,7 +284,7 @@ class Painter:
             y = plot.bottom() - plot.height() * value / top
             p.setPen(QPen(self.c.track, 1))
             p.drawLine(QPointF(plot.x(), y), QPointF(plot.right(), y))
-            _text(p, QRectF(r.x(), y - 8, axis_w - 6, 16), f"{value:g}", 7.5, self.c.muted,
+            _text(p, QRectF(r.x(), y - 8, axis_w - 6, 16), _figure(value), 7.5, self.c.muted,
                   align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         slot = plot.width() / max(1, weeks)
         bar_w = slot * 0.62
@@ -299,7 +299,8 @@ class Painter:
                 p.fillRect(QRectF(x, y - h, bar_w, h), color)
                 y -= h
             if totals[i]:
-                _text(p, QRectF(x - 6, y - 14, bar_w + 12, 12), str(totals[i]), 7, self.c.muted,
+                _text(p, QRectF(x - 6, y - 14, bar_w + 12, 12), _figure(totals[i]), 7,
+                      self.c.muted,
                       align=Qt.AlignmentFlag.AlignCenter)
             week = s.weeks[i].split("-")[-1]
             _text(p, QRectF(plot.x() + i * slot, plot.bottom() + 2, slot, label_h), week, 7,
@@ -380,6 +381,12 @@ def _axis(value: float) -> tuple[float, float]:
     if step != int(step):
         step = math.ceil(step)
     return math.ceil(value / step) * step, step
+
+
+def _figure(value: float) -> str:
+    """A chart's figure as the cards' others: thousands grouped ("2,578"), a fraction of
+    a small axis kept ("0.5")."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
 
 
 def _hours(minutes: int) -> str:
@@ -493,7 +500,7 @@ class Dashboard(QWidget):
         self.summary.setObjectName("dashboardSummary")
         self.target = QSpinBox(self)
         self.target.setRange(1, 100)
-        self.target.setSuffix(" %")
+        self.target.setSuffix("%")  # as the figures beside it: "10%", not "10 %"
         self.target.setAccessibleName("Advocate target share")
         self.target.setToolTip("The share of your network you want as strong advocates")
         self.ask_limit = QSpinBox(self)
@@ -575,7 +582,7 @@ class Dashboard(QWidget):
         if self.stats is not None and self.target.value() != round(
                 self.stats.target.target_share * 100):
             svc.set_target_share(self.target.value() / 100)
-            self.message.emit(f"Advocate target set to {self.target.value()} %")
+            self.message.emit(f"Advocate target set to {self.target.value()}%")
             self.refresh()
 
     def _limit_changed(self) -> None:
