@@ -124,6 +124,18 @@ _ALIASES: dict[str, Kind] = {
 }
 
 
+def kind_label(kind: str | None) -> str:
+    """A stored kind as the window and the exports name it after a date, "Fri 4 Dec
+    (Coffee)": its label ("Coffee", "IM", "In person"); a kind this version does not
+    know as stored; "" for none."""
+    if not kind:
+        return ""
+    try:
+        return Kind(kind).label
+    except ValueError:
+        return kind
+
+
 def parse_kind(text: str) -> Kind:
     word = (text or "").strip().lower().replace(" ", "-")
     try:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, tzinfo
 
 from planner.domain.cadence import Status
 from planner.domain.focus import FocusItem, FocusList
-from planner.domain.kinds import Kind
+from planner.domain.kinds import kind_label
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -48,12 +48,7 @@ def title(focus: FocusList) -> str:
 
 def kind_text(kind: str | None) -> str:
     """A touchpoint kind's label (``Coffee``, ``IM``); unknown kinds as stored."""
-    if not kind:
-        return ""
-    try:
-        return Kind(kind).label
-    except ValueError:
-        return kind
+    return kind_label(kind)
 
 
 def status_text(item: FocusItem, tz: tzinfo) -> str:

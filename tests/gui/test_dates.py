@@ -27,14 +27,14 @@ def test_a_backup_is_described_through_the_locale(english):
     from planner.ui.transfer.restore_dialog import describe_backup
 
     when, why = describe_backup(Path("planner-20261204-093000-123456-pre-import.db"))
-    assert when == "04 Dec 2026 09:30" and why == "before an import"
+    assert when == "4 Dec 2026 09:30" and why == "before an import"
 
 
 def test_other_languages_get_their_own_month_names(qapp):
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     try:
-        assert dates.date_text(date(2026, 3, 5), long=True) == "Donnerstag 05 März 2026"
+        assert dates.date_text(date(2026, 3, 5), long=True) == "Donnerstag 5 März 2026"
     finally:
         QLocale.setDefault(previous)
 
@@ -56,4 +56,4 @@ def test_the_weekly_review_line_uses_the_same_days(english):
     line = status_line(Item())
     due, touched = dates.day_text(date(2026, 12, 9)), dates.day_text(date(2026, 11, 25))
     assert due.startswith("Wed 9 Dec") and touched.startswith("Wed 25 Nov")  # (+ a year later)
-    assert line == f"Middle ring · due {due} · last touch {touched} (coffee)"
+    assert line == f"Middle ring · due {due} · last touch {touched} (Coffee)"  # as This week

@@ -82,11 +82,13 @@ def set_when(dialog, text: str) -> None:
 
 def day_text(moment: datetime) -> str:
     """How the contact list shows a last touch."""
-    return moment.astimezone().strftime("%d %b %Y")
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y}"  # the day without a leading nought, as everywhere
 
 
 def tooltip_day(moment: datetime) -> str:
-    return moment.astimezone().strftime("%a %d %b %Y")
+    local = moment.astimezone()
+    return f"{local:%a} {local.day} {local:%b %Y}"
 
 
 # -- by keyboard -------------------------------------------------------------------------------
@@ -130,7 +132,7 @@ def test_key_c_logs_a_coffee_shown_everywhere_at_once(qtbot, window, people, db_
     when = stored_time(at)
     assert contact_list_last_touch(window, ada) == day_text(when)
     assert person_last_touch(window) == (
-        when.astimezone().strftime("%a %d %b %Y, %H:%M") + " (coffee)"
+        f"{tooltip_day(when)}, {when.astimezone():%H:%M} (Coffee)"  # as This week says it
     )
     assert f"last touch {tooltip_day(when)}" in node_tooltip(window, ada)
     # nobody else was touched
@@ -320,7 +322,7 @@ def test_yesterday_at_14_is_stored_as_local_time(qtbot, window, people, db_path)
     dialog = window.history.log(ada, "meal")
     set_when(dialog, "yesterday 14:00")
     expected = yesterday_at(14)
-    assert expected.strftime("%A %d %B %Y, 14:00") == dialog.when_hint.text()
+    assert f"{expected:%A} {expected.day} {expected:%B %Y}, 14:00" == dialog.when_hint.text()
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     click_save(dialog)
 

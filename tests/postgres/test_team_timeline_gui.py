@@ -223,7 +223,7 @@ def test_a_database_file_shows_no_bylines(qtbot, tmp_path):
     window.select(ada)
     model = window.person.timeline_model
     assert model.user == "" and set(bylines(model).values()) == {""}
-    assert "You:" not in person_last_touch(window) and "(coffee)" in person_last_touch(window)
+    assert "You:" not in person_last_touch(window) and "(Coffee)" in person_last_touch(window)
     row = entry_row(model, next(k for k in bylines(model) if k.startswith("note")))
     menu = open_menu(qtbot, window.person.timeline, row)
     assert {a.text() for a in menu.actions()} == {"Edit…", "Delete"}

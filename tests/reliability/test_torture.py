@@ -438,7 +438,7 @@ class AtTheWindow:
         QTest.keyClicks(dialog.note, marker)
         QTest.keyClick(dialog.note, Qt.Key.Key_Return)  # Enter saves
         assert not dialog.isVisible()
-        if self.said(since, "Logged "):
+        if self.said(since, "Wrote a note about " if kind == "note" else "Logged "):
             self.acked.append((marker, cid))
             self.done[kind if kind == "note" else "log"] += 1
         else:  # nothing may refuse a log (a busy database is waited for)

@@ -198,9 +198,8 @@ def test_entry_text_shows_time_kind_minutes_contact_and_note(document, history):
     assert index.data(Role.KIND) == "coffee"
     assert index.data(Role.CONTACT_ID) == history["ada"]
     assert index.data(Role.IS_HEADER) is False
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == entry.at.astimezone().strftime(
-        "%A %d %B %Y, %H:%M"
-    )
+    local = entry.at.astimezone()
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == f"{local:%A} {local.day} {local:%B %Y, %H:%M}"
     # one person's timeline does not repeat the name
     assert entry_text(entry, with_contact=False).startswith(f"{clock} · Coffee · 30 min\n")
 

@@ -215,7 +215,7 @@ class CaptureInbox(QDialog):
         self.note.setPlaceholderText("What it was about")
         self.note.returnPressed.connect(self.accept_selected)
         short = QLocale.FormatType.ShortFormat
-        self.when.setDisplayFormat(f"ddd dd MMM yyyy, {QLocale().timeFormat(short)}")
+        self.when.setDisplayFormat(f"ddd d MMM yyyy, {QLocale().timeFormat(short)}")
         self.editor = QWidget(self)
         grid = QGridLayout(self.editor)
         grid.setContentsMargins(0, 4, 0, 0)

@@ -25,22 +25,24 @@ def time_text(moment: datetime) -> str:
     return locale.toString(QTime(local.hour, local.minute), locale.timeFormat(_SHORT))
 
 
+# The day of the month without a leading nought everywhere ("Fri 4 Dec", as the day
+# headings and This week say it; the person's details said "Fri 04 Dec 2026").
 def date_text(moment: datetime | date, *, weekday: bool = False, long: bool = False) -> str:
-    """"04 Dec 2026"; ``weekday``: "Fri 04 Dec 2026"; ``long``: "Friday 04 December 2026"."""
+    """"4 Dec 2026"; ``weekday``: "Fri 4 Dec 2026"; ``long``: "Friday 4 December 2026"."""
     day = _local(moment).date() if isinstance(moment, datetime) else moment
-    pattern = "dddd dd MMMM yyyy" if long else ("ddd dd MMM yyyy" if weekday else "dd MMM yyyy")
+    pattern = "dddd d MMMM yyyy" if long else ("ddd d MMM yyyy" if weekday else "d MMM yyyy")
     return QLocale().toString(_qdate(day), pattern)
 
 
 def day_month_text(moment: datetime | None) -> str:
-    """"04 Dec" (a short list where the year goes without saying)."""
+    """"4 Dec" (a short list where the year goes without saying)."""
     if moment is None:
         return ""
-    return QLocale().toString(_qdate(_local(moment).date()), "dd MMM")
+    return QLocale().toString(_qdate(_local(moment).date()), "d MMM")
 
 
 def date_time_text(moment: datetime | None, *, long: bool = False, never: str = "never") -> str:
-    """"Fri 04 Dec 2026, 14:05" (``long``: the day and month written out)."""
+    """"Fri 4 Dec 2026, 14:05" (``long``: the day and month written out)."""
     if moment is None:
         return never
     return f"{date_text(moment, weekday=True, long=long)}, {time_text(moment)}"

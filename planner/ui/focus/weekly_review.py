@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.cadence import Status
 from planner.domain.focus import FocusItem
+from planner.domain.kinds import kind_label
 from planner.ui.common.dates import day_text
 
 
@@ -58,7 +59,7 @@ def status_line(item: FocusItem) -> str:
     line = f"{ring} · {state}"
     if item.last_touch is not None:
         day = item.last_touch.astimezone().date()
-        kind = f" ({item.last_touch_kind})" if item.last_touch_kind else ""
+        kind = f" ({kind_label(item.last_touch_kind)})" if item.last_touch_kind else ""
         line += f" · last touch {day_text(day)}{kind}"
     return line
 

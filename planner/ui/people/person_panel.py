@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from planner.domain.contact import Contact
 from planner.domain.errors import PlannerError
 from planner.domain.formatting import plural
-from planner.domain.kinds import KIND_KEYS, NOTE_KEY, parse_kind
+from planner.domain.kinds import KIND_KEYS, NOTE_KEY, kind_label, parse_kind
 from planner.ui.common.collapsible import Section
 from planner.ui.common.dates import date_time_text, day_text
 from planner.ui.common.icons import kind_icon
@@ -463,6 +463,7 @@ class PersonPanel(SidePanel):
 
         user = current_user()
         if not user:
-            return _fmt_time(c.last_touch) + (f" ({_kind(c.last_touch_kind)})"
+            # "(Call)" as This week says it
+            return _fmt_time(c.last_touch) + (f" ({kind_label(c.last_touch_kind)})"
                                               if c.last_touch_kind else "")
         return team_last_touch_text(c, contact_svc.team_last_touch(c.id), user)
