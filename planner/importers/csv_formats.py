@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from planner.domain.errors import InvalidInput
 from planner.domain.formatting import is_whole_number
@@ -155,8 +156,31 @@ def classify_header(cells: list[str]) -> str:
     return best
 
 
+_CALENDAR_START = re.compile(r"^\s*BEGIN\s*:\s*VCALENDAR", re.IGNORECASE)
+#: files that are plainly something else than an address book, said as such: a calendar
+#: went on to the columns step ("choose which column holds the name"), a database file
+#: was "not a text file"
+_NOT_AN_ADDRESS_BOOK = (
+    (lambda data: data.startswith(b"SQLite format 3\0"),
+     "a database file, not an address book: open it with File → Open Database File… "
+     "('planner --db FILE'), or bring a backup back with File → Restore from Backup…"),
+    (lambda data: bool(_CALENDAR_START.match(
+        decode_bytes(data[:4096].removeprefix(b"\xef\xbb\xbf"), "latin-1"))),
+     "a calendar, not an address book: to find touchpoints in its meetings add it as a "
+     "capture source (Log → Capture Sources…, or 'planner capture ics FILE')"),
+)
+
+
+def refuse_other_files(data: bytes, filename: str = "") -> None:
+    """InvalidInput naming what the file is, if it is plainly not contacts."""
+    for test, what in _NOT_AN_ADDRESS_BOOK:
+        if test(data):
+            raise InvalidInput(f"{Path(filename).name or 'this file'} is {what}")
+
+
 def detect_format(data: bytes, filename: str = "", encoding: str | None = None) -> str:
     """The file's format (vcard, jcard, google, outlook, …, csv); InvalidInput if unreadable."""
+    refuse_other_files(data, filename)
     text = decode_text(data, encoding).text if encoding else decode_bytes(data, "latin-1")
     if _VCARD_START.match(text):
         return "vcard"

@@ -99,6 +99,28 @@ def test_malformed_files_are_one_line_and_write_nothing(db_path, tmp_path, conte
     assert names(db_path) == ["Someone"] and backups_of(db_path) == []
 
 
+@pytest.mark.parametrize("fixture", ["google-contacts-birthdays.ics", "latin1-invalid-dtstart.ics",
+                                     "korganizer-3.2-blank-lines.ics"])
+def test_a_calendar_is_named_as_one_and_pointed_at_capture(db_path, fixture):
+    """A calendar was read as a table of columns: "choose which column holds the name"."""
+    from tests.conftest import SHARED_FIXTURES
+
+    path = SHARED_FIXTURES / "ics" / fixture
+    if not path.exists():  # (the fixture table names each file; CI has them all)
+        raise AssertionError(f"missing fixture {path}")
+    refused(invoke("import", str(path), db=db_path),
+            f"{fixture} is a calendar, not an address book", "planner capture ics")
+    assert names(db_path) == []
+
+
+def test_a_database_file_is_named_as_one(db_path, tmp_path):
+    other = tmp_path / "other.db"
+    ok(invoke("contacts", "add", "Someone", db=other))
+    refused(invoke("import", str(other), db=db_path),
+            "other.db is a database file, not an address book", "Restore from Backup")
+    assert names(db_path) == []
+
+
 def test_missing_file_is_refused(db_path, tmp_path):
     refused(invoke("import", str(tmp_path / "nope.vcf"), db=db_path), "does not exist")
 

@@ -446,6 +446,11 @@ def test_cancel_halfway_through_writing_leaves_the_database_unchanged(
         (b"First Name,Last Name,E-mail Address,Mobile Phone\r\n", "only a header"),
         (b"Full name;Shoe size\r\n", "only a header"),
         (b'{"format": "mentorship-planner-dump", "version": 1, "contacts": [', "not valid JSON"),
+        # plainly something else: a calendar went on to the columns step, where every
+        # field was "not in the file"; a database file was "not a text file"
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Coffee\r\n"
+         b"END:VEVENT\r\nEND:VCALENDAR\r\n", "is a calendar, not an address book"),
+        (b"SQLite format 3\x00" + bytes(4080), "is a database file, not an address book"),
     ],
 )
 def test_a_malformed_file_gives_one_clear_message_and_writes_nothing(
