@@ -331,8 +331,15 @@ def _normal(column: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", column.casefold()).split())
 
 
-def guess_mapping(columns: list[str]) -> dict[str, str]:
-    """Pre-fill the mapping dialog: our field -> the first column that looks like it."""
+def guess_mapping(columns: list[str], samples: dict[str, str] | None = None
+                  ) -> dict[str, str]:
+    """Pre-fill the mapping dialog: our field -> the column that looks most like it.
+
+    By name first (synonyms), then by what a column says it holds in any language; of
+    several columns of one kind (a German Outlook file has eleven phone columns, "Telefon
+    Assistent" first), one with a value in ``samples`` (column -> a value from the first
+    rows), then a main one (mobile, main, home, work) before a secondary one (assistant,
+    car, callback, a second number), then the first."""
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for column in columns:
@@ -340,17 +347,40 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
         if found and f"handle:{found.group(1).lower()}" not in mapping:
             mapping[f"handle:{found.group(1).lower()}"] = column
             used.add(column)
+
+    def empty(column: str) -> bool:
+        return samples is not None and not samples.get(column)
+
     for key, synonyms in _SYNONYMS.items():
-        for column in columns:
-            if column not in used and key not in mapping and _normal(column) in synonyms:
-                mapping[key] = column
-                used.add(column)
+        named = [c for c in columns if c not in used and _normal(c) in synonyms]
+        if named and key not in mapping and not all(map(empty, named)):
+            mapping[key] = min(named, key=empty)  # (min: the first of equals)
+            used.add(mapping[key])
+    # (a column named as a field but empty in the first rows waits for the next step,
+    # where another column of its kind with values comes first)
+    named_as = {c: key for key, synonyms in _SYNONYMS.items() for c in columns
+                if _normal(c) in synonyms}
+    candidates: dict[str, list[str]] = {}
     for column in columns:  # then what the column says it holds, in any language
-        kind_key = _KIND_FIELDS.get(column_kind(column) or "")
+        kind_key = named_as.get(column) or _KIND_FIELDS.get(column_kind(column) or "")
         if kind_key and column not in used and kind_key not in mapping:
-            mapping[kind_key] = column
-            used.add(column)
+            candidates.setdefault(kind_key, []).append(column)
+    for kind_key, found in candidates.items():
+        def rank(column: str) -> tuple[bool, bool, int]:
+            words = _normal(column)
+            return empty(column), column not in named_as, (
+                2 if _SECONDARY.search(words) else 0 if _MAIN.search(words) else 1)
+        mapping[kind_key] = min(found, key=rank)
     return mapping
+
+
+#: words of a main column of its kind, and of a secondary one (English, German, French,
+#: Spanish exports; a trailing number is a second or third one)
+_MAIN = re.compile(r"mobil|\bcell|handy|portable|móvil|celular|\bmain\b|haupt|primary|"
+                   r"principal|\bhome\b|privat|\bwork\b|business|geschäftlich|gesch ftlich")
+_SECONDARY = re.compile(r"assist|callback|rückmeldung|r ckmeldung|\bcar\b|auto|radio|isdn|"
+                        r"telex|tty|tdd|hörbehindert|h rbehindert|\bother\b|weitere|autre|"
+                        r"\s[2-9]$")
 
 
 _KIND_FIELDS = {

@@ -251,6 +251,17 @@ def test_known_csv_exports_go_straight_to_the_preview(qtbot, db_path, name, fmt,
         assert person in listed(window)
 
 
+def test_the_mapping_step_picks_a_phone_column_that_has_numbers(qtbot, db_path):
+    """A German Outlook file with a garbled header: Phone was "Telefon Assistent", empty,
+    the first of its eleven phone columns."""
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window,
+                          SHARED_FIXTURES / "csv" / "outlook2007-de-mojibake-header.csv")
+    assert dialog.on_mapping_page()
+    assert dialog.mapping()["phone"].startswith(("Telefon gesch", "Mobiltelefon"))
+    assert "+49" in dialog.mapping_combos["phone"].currentText()  # its sample is shown
+
+
 def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path):
     window = open_window(qtbot, db_path)
     dialog = start_import(qtbot, window, CSVS / "generic_semicolon.csv")

@@ -196,6 +196,24 @@ def test_guess_mapping_handles_and_names():
     }
 
 
+def test_of_several_phone_columns_a_main_one_with_a_value_is_guessed():
+    """A German Outlook export whose header the classifier cannot read (mojibake) goes to
+    the mapping step: Phone was pre-filled with its first phone column, the empty
+    "Telefon Assistent", before "Telefon geschäftlich", "Mobiltelefon", "Haupttelefon"."""
+    from planner.ui.transfer.import_flow import csv_header
+
+    path = VCARDS.parent / "csv" / "outlook2007-de-mojibake-header.csv"
+    columns, samples = csv_header(path)
+    assert columns.index("Telefon Assistent") < columns.index("Mobiltelefon")
+    phone = guess_mapping(columns, samples)["phone"]
+    assert samples.get(phone) and phone.startswith(("Telefon gesch", "Mobiltelefon"))
+    # without samples (the command line): a main column still comes before a secondary one
+    assert guess_mapping(columns)["phone"].startswith("Telefon gesch")
+    assert guess_mapping(["Assistant's Phone", "Car Phone", "Telefon 2", "Telefon privat"]
+                         )["phone"] == "Telefon privat"
+    assert guess_mapping(["Phone 2", "Phone"], {"Phone 2": "+1 555"})["phone"] == "Phone 2"
+
+
 def test_tab_separated_with_windows_line_ends_and_mapping_to_handles():
     raw = b"Who\tMail\tGitHub\r\nKen Thompson\tken@example.com\thttps://github.com/ken\r\n"
     result = parse_csv(raw, mapping={"name": "Who", "email": "Mail", "handle:github": "GitHub"})

@@ -174,7 +174,7 @@ class ImportDialog(QDialog):
         form_host = QWidget(page)
         form = QFormLayout(form_host)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        guessed = guess_mapping(self.columns) if self.columns else {}
+        guessed = guess_mapping(self.columns, samples) if self.columns else {}
         keys = list(MAPPING_FIELDS) + sorted(k for k in guessed if k.startswith("handle:"))
         for key in keys:
             combo = QComboBox(form_host)
