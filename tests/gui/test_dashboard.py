@@ -340,3 +340,30 @@ def test_the_charts_figures_and_the_target_read_as_the_cards_do(qtbot, window):
     open_advocacy(window)
     target = window.dashboard.target
     assert target.text().endswith("%") and not target.text().endswith(" %")
+
+
+def test_an_empty_network_is_said_plainly_on_the_dashboard(qtbot, db_path):
+    """A new database's dashboard said "0 advocates of 0 (0.0%)" and "0.0% of 0", and
+    "Add people to your network" in the orange of a call to action that is no link."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from planner.ui.dashboard import dashboard
+    from tests.helpers.contrast import contrast
+
+    win = open_window(qtbot, db_path)
+    win.window_actions.show_dashboard.trigger()
+    qtbot.waitUntil(lambda: win.dashboard.stats is not None, timeout=3000)
+    summary = win.dashboard.summary.text()
+    assert "0.0%" not in summary and "Nobody in your network yet" in summary
+    assert "Person → Add Person…" in summary
+    image = QImage(320, 230, QImage.Format.Format_ARGB32)
+    image.fill(dashboard.LIGHT.card)
+    painter = QPainter(image)
+    try:
+        dashboard.Painter(painter, win.dashboard.stats).draw_advocates(QRectF(0, 0, 320, 230))
+    finally:
+        painter.end()
+    line = [QColor(rgb) for rgb in {image.pixel(x, y) for x in range(320) for y in range(212, 230)}]
+    assert any(contrast(c, dashboard.LIGHT.card) > 3 for c in line)  # words are there...
+    assert all(c.hsvSaturationF() < 0.4 for c in line)  # ...in grey, none in the orange

@@ -185,13 +185,13 @@ class Painter:
         mid = QRectF(arc.x(), centre.y() - size * 0.28, size, size * 0.2)
         _text(p, mid, str(t.advocates), 24, self.c.text, True, Qt.AlignmentFlag.AlignCenter)
         _text(p, QRectF(arc.x(), centre.y() - size * 0.08, size, 16),
-              f"{t.share:.1%} of {t.network:,}", 8.5, self.c.muted,
-              align=Qt.AlignmentFlag.AlignCenter)
+              f"{t.share:.1%} of {t.network:,}" if t.network else "nobody yet", 8.5,
+              self.c.muted, align=Qt.AlignmentFlag.AlignCenter)
         goal = ("Target met ✓" if t.met else
                 f"{t.missing:,} more to reach {t.target_count:,} ({t.target_share:.0%})")
-        if not t.network:
-            goal = "Add people to your network"
         tone = self.words_in(GOOD if t.met else WARN)
+        if not t.network:  # (said, not a warning; nor a link it is not: it read as one)
+            goal, tone = "Add people to your network first", self.c.muted
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18), goal, 9.5, tone, True,
               Qt.AlignmentFlag.AlignCenter)
 
@@ -568,7 +568,9 @@ class Dashboard(QWidget):
         self.summary.setText(
             f"<b>{t.advocates:,}</b> advocates of {t.network:,} ({t.share:.1%}) · "
             f"<b>{len(self.stats.wins_waiting)}</b> wins to celebrate · "
-            f"<b>{len(self.stats.thanks_waiting)}</b> asks to thank for")
+            f"<b>{len(self.stats.thanks_waiting)}</b> asks to thank for" if t.network else
+            "Nobody in your network yet: add people with Person → Add Person… (Ctrl+N) "
+            "or File → Import… (Ctrl+I), and this page follows who becomes an advocate.")
         for spin, value in ((self.target, round(t.target_share * 100)),
                             (self.ask_limit, self.stats.fatigue_limit)):
             if not spin.hasFocus():

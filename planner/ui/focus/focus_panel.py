@@ -218,8 +218,8 @@ class FocusPanel(QWidget):
         if empty:
             if not self.document.placed_contacts():
                 text = ("<b>Nobody is on your rings yet.</b><br>Put people on the rings "
-                        "(drag them from the list, or Person → Promote) and this page lists, "
-                        "each week, whom to reach out to.")
+                        "(drag them from the list, or Person → Promote One Ring) and this "
+                        "page lists, each week, whom to reach out to.")
             elif self.week == planning_week():
                 text = ("<b>Nobody needs you this week.</b><br>Everyone on your rings is on "
                         "track. ◀ ▶ show the weeks before and after.")
