@@ -154,3 +154,40 @@ def test_dark_scroll_bars_show_their_handle(qtbot, qapp):
         assert contrast(fill, groove) >= 3.0, (fill.name(), groove.name())  # was 1.4:1
     finally:
         theme.apply_theme("light", qapp)
+
+
+def _inked_runs(image: QImage) -> list[tuple[int, int]]:
+    """Runs of columns with anything drawn on the button's own ground (its edges left out)."""
+    ground = image.pixel(image.width() // 2, 2)
+    inked = [x for x in range(3, image.width() - 3)
+             if any(image.pixel(x, y) != ground for y in range(4, image.height() - 4))]
+    runs: list[tuple[int, int]] = []
+    for x in inked:
+        if runs and x == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], x)
+        else:
+            runs.append((x, x))
+    return runs
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_menu_buttons_arrow_stands_beside_its_words(qtbot, qapp, opened, scheme):
+    """The person's Snooze button (and the toolbar's Log) drew their menu arrow under the
+    last letter, touching it."""
+    from PySide6.QtWidgets import QMenu, QToolButton
+
+    theme.apply_theme(scheme, qapp)
+    try:
+        button = QToolButton()
+        qtbot.addWidget(button)
+        button.setText("Snooze")
+        button.setMenu(QMenu(button))
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.show()
+        qtbot.waitExposed(button)
+        runs = _inked_runs(button.grab().toImage())
+        *words, arrow = runs
+        assert arrow[1] - arrow[0] <= 12, runs  # the arrow alone, not joined to the "e"
+        assert arrow[0] - words[-1][1] >= 4, runs  # with room between them
+    finally:
+        theme.apply_theme("light", qapp)
