@@ -269,7 +269,10 @@ def test_the_log_menu_has_an_alt_letter_for_each_item_and_says_what_it_logs(
     from planner.ui.common.access_keys import _items, _marked
 
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Log")
-    menu.aboutToShow.emit()  # as it opens: the capture items, added later, get theirs too
+    # the capture items come once the first frame is painted; the menu gives them their
+    # letters as it opens
+    qtbot.waitUntil(lambda: any("Capture" in a.text() for a in menu.actions()), timeout=5000)
+    menu.aboutToShow.emit()
     items = _items(menu)
     letters = [_marked(a.text()) for a in items]
     assert None not in letters, [a.text() for a in items]
