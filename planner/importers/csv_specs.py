@@ -365,12 +365,12 @@ def guess_mapping(columns: list[str], samples: dict[str, str] | None = None
         kind_key = named_as.get(column) or _KIND_FIELDS.get(column_kind(column) or "")
         if kind_key and column not in used and kind_key not in mapping:
             candidates.setdefault(kind_key, []).append(column)
-    for kind_key, found in candidates.items():
+    for kind_key, of_kind in candidates.items():
         def rank(column: str) -> tuple[bool, bool, int]:
             words = _normal(column)
             return empty(column), column not in named_as, (
                 2 if _SECONDARY.search(words) else 0 if _MAIN.search(words) else 1)
-        mapping[kind_key] = min(found, key=rank)
+        mapping[kind_key] = min(of_kind, key=rank)
     return mapping
 
 

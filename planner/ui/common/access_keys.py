@@ -37,8 +37,9 @@ def _items(menu: QMenu) -> list[QAction]:
         if action.isSeparator() or not action.text():
             continue
         found.append(action)
-        if action.menu() is not None:
-            found.extend(_items(action.menu()))
+        submenu = action.menu()
+        if isinstance(submenu, QMenu):
+            found.extend(_items(submenu))
     return found
 
 
