@@ -306,3 +306,30 @@ def test_the_person_dialog_tabs_down_its_rows_with_one_alt_key_each(
     keys = _mnemonics(dialog)
     assert len(keys) == len(set(keys)), sorted(keys)
     dialog.reject()
+
+
+def test_tab_leaves_the_people_list_and_the_arrows_move_in_it(qtbot, db_path, people):
+    """Tab in the people list went from cell to cell (and person to person): 30,000
+    presses to get past 10,000 people. The same for every list made of a table."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+    window = open_window(qtbot, db_path)
+    window.activateWindow()
+    view = window.contact_list.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    first = window.contact_list.selected_id()
+    QTest.keyClick(view, Qt.Key.Key_Down)  # the arrows still go from person to person
+    assert window.contact_list.selected_id() not in (None, first)
+    chosen = window.contact_list.selected_id()
+    QTest.keyClick(view, Qt.Key.Key_Tab)
+    assert not view.hasFocus() and QApplication.focusWidget() is not None
+    assert window.contact_list.selected_id() == chosen  # Tab chose nobody else
+    # every table in the window, its dialogs' included once they are made
+    window.window_actions.shortcuts.trigger()
+    tables = [v for w in QApplication.topLevelWidgets()
+              for v in w.findChildren(QTableView)] + window.findChildren(QAbstractItemView)
+    assert view in tables and all(not t.tabKeyNavigation() for t in tables
+                                  if isinstance(t, QTableView)), \
+        [t.objectName() for t in tables if t.tabKeyNavigation()]

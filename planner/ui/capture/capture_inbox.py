@@ -174,6 +174,7 @@ class CaptureInbox(QDialog):
         self.heading.setObjectName("captureHeading")
         self.heading.setWordWrap(True)
         self.view = QTableView(self)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.view.setObjectName("captureList")
         self.view.setAccessibleName("Captured touchpoints")
         self.view.setModel(self.model)

@@ -76,6 +76,7 @@ class ShortcutsSheet(QDialog):
         self.setWindowTitle("Keyboard Shortcuts")
         rows = sorted(rows, key=lambda row: row[0].lower()) + list(CANVAS_KEYS)
         self.table = QTableWidget(len(rows), 2, self)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to Close; the arrows move in it
         self.table.setHorizontalHeaderLabels(["Action", "Keys"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

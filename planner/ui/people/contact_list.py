@@ -54,6 +54,9 @@ class ContactTable(QTableView):
         super().__init__(parent)
         own_viewport(self)  # (not C++'s: ~10 ms of start-up, planner.ui.common.viewport)
         self._source = model
+        # Tab leaves the list, as from every other list (a table's Tab went from cell to
+        # cell: 30,000 presses to get past 10,000 people); the arrows move in it
+        self.setTabKeyNavigation(False)
 
     def paintEvent(self, event) -> None:
         """The rows about to be painted hold their values first (see ContactFilterModel)."""

@@ -276,6 +276,7 @@ class ImportDialog(QDialog):
         encoding_row.addStretch(0)
 
         self.table = QTableView(page)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrows move in it
         self.table.setObjectName("importPreviewTable")
         self.table.setAccessibleName("Import preview")
         self.table.setModel(self.proxy)
