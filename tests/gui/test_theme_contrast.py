@@ -5,7 +5,7 @@ under white text, light placeholders, the dashboard's words in colour."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QSpinBox, QStyleOptionGraphicsItem
 
@@ -189,5 +189,38 @@ def test_a_menu_buttons_arrow_stands_beside_its_words(qtbot, qapp, opened, schem
         *words, arrow = runs
         assert arrow[1] - arrow[0] <= 12, runs  # the arrow alone, not joined to the "e"
         assert arrow[0] - words[-1][1] >= 4, runs  # with room between them
+    finally:
+        theme.apply_theme("light", qapp)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_tool_button_with_the_keys_shows_it(qtbot, qapp, scheme):
+    """The person's "More details" fold and log buttons showed nothing when the keys were
+    on them (a keyboard review: F6 into the person panel changed no pixel)."""
+    from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
+
+    theme.apply_theme(scheme, qapp)
+    try:
+        host = QWidget()
+        qtbot.addWidget(host)
+        row = QHBoxLayout(host)
+        other, button = QLineEdit(host), QToolButton(host)
+        button.setText("More details")
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        row.addWidget(other)
+        row.addWidget(button)
+        host.show()
+        host.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is host)
+        other.setFocus()
+        qtbot.waitUntil(other.hasFocus)
+        plain = button.grab().toImage()
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus)
+        focused = button.grab().toImage()
+        ground = plain.pixelColor(1, plain.height() // 2)
+        edge = max((focused.pixelColor(x, focused.height() // 2) for x in range(3)),
+                   key=lambda c: contrast(c, ground))
+        assert contrast(edge, ground) >= 3.0, (edge.name(), ground.name())
     finally:
         theme.apply_theme("light", qapp)
