@@ -161,7 +161,12 @@ def test_the_toolbar_and_the_menus(qtbot, laptop):
 
 
 def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
-    window, _ids = laptop
+    window, ids = laptop
+    # something to undo and redo: the sheet read "Redo Unplace Irina Shevchenko"
+    someone = next(iter(window.document.placed_contacts()))
+    assert window.document.editing.move(someone, None)
+    window.document.undo()
+    assert window.window_actions.redo.text().startswith("&Redo ")
     QTest.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
     sheet = next(w for w in window.findChildren(QObject) if w.objectName() == "shortcutsSheet")
     qtbot.waitUntil(sheet.isVisible)
@@ -174,6 +179,8 @@ def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
     assert rows["Log Coffee"] == "C"
     assert rows["Keyboard Shortcuts"] == "Ctrl+/"
     assert "Ctrl+2" in rows["This Week"]
+    assert "Undo" in rows and "Redo" in rows
+    assert not [what for what in rows if what.startswith(("Undo ", "Redo "))]
 
 
 class _Opened(QObject):

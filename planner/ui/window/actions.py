@@ -29,6 +29,9 @@ class _Label(QObject):
     def __init__(self, action: QAction, verb: str):
         super().__init__(action)
         self.action, self.verb = action, verb
+        # the shortcut sheet names the action, not what it would undo now ("Redo Unplace
+        # Irina Shevchenko" was a row of it)
+        action.setProperty("sheet_name", _plain(verb))
 
     def update(self, text: str) -> None:
         self.action.setText(f"{self.verb} {text}" if text else self.verb)
@@ -220,7 +223,7 @@ class Actions:
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
                     for k in action.shortcuts() if not k.isEmpty()]
             if keys:
-                text = _plain(action.text())
+                text = action.property("sheet_name") or _plain(action.text())
                 # in a submenu, its name too ("Everything or People" said nothing alone)
                 within = next((m for m in submenus if action in m.actions()), None)
                 if within is not None:
