@@ -162,3 +162,11 @@ def test_unwritable_location_is_one_clear_line(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     refused(invoke("contacts", "list", db=blocker / "planner.db"), "cannot create")
+
+
+@pytest.mark.parametrize("port", ["99999", "abc", "0"])
+def test_a_team_url_whose_port_is_no_port_is_one_clear_line(port):
+    """It said "unexpected error (ValueError: Port out of range 0-65535)"."""
+    line = refused(invoke("--db", f"postgresql://ada@127.0.0.1:{port}/team", "rings"),
+                   "the port must be a number from 1 to 65535")
+    assert "unexpected" not in line

@@ -145,6 +145,9 @@ def test_a_bad_url_is_said_inline_and_connect_stays_disabled(qtbot):
         "postgresql://ada@db.example.org/": "say which database",
         "postgresql://ada:hunter2@db.example.org/team": "put it in the password field",
         "postgresql://ada@db.example.org:port/team": "the port must be a number",
+        # a number, but no port: it said "must be a number" to 99999
+        "postgresql://ada@db.example.org:99999/team": "from 1 to 65535",
+        "postgresql://ada@db.example.org:0/team": "from 1 to 65535",
     }
     for url, message in cases.items():
         fill(dialog, url)

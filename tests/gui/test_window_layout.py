@@ -161,7 +161,7 @@ def test_the_toolbar_and_the_menus(qtbot, laptop):
 
 
 def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
-    window, ids = laptop
+    window, _ids = laptop
     # something to undo and redo: the sheet read "Redo Unplace Irina Shevchenko"
     someone = next(iter(window.document.placed_contacts()))
     assert window.document.editing.move(someone, None)

@@ -39,8 +39,14 @@ def connect_params(url: str) -> tuple[str, dict]:
     params: dict = {}
     if parts.hostname:
         params["host"] = parts.hostname
-    if parts.port:
-        params["port"] = parts.port
+    try:
+        port = parts.port  # (urllib raises ValueError for "abc" and for 99999)
+    except ValueError:
+        port = 0
+    if port == 0 and parts.netloc.rpartition("@")[2].rpartition("]")[2].count(":"):
+        raise InvalidInput(f"{redact_url(url)}: the port must be a number from 1 to 65535")
+    if port:
+        params["port"] = port
     if parts.username:
         params["user"] = unquote(parts.username)
     # TLS and other libpq options (sslmode=verify-full, sslrootcert=…) pass through

@@ -55,9 +55,11 @@ def check_url(text: str) -> str:
         raise InvalidInput(f"not a team database URL: write {SHAPE}")
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        port = parts.port  # raises ValueError for "abc" and for 99999
     except ValueError:
-        raise InvalidInput(f"the port must be a number: {SHAPE}") from None
+        port = 0
+    if port == 0:
+        raise InvalidInput(f"the port must be a number from 1 to 65535: {SHAPE}")
     if parts.password is not None:
         raise InvalidInput("no password in the URL, please: put it in the password field")
     if not unquote(parts.path.lstrip("/")):
