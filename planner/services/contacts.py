@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import fields
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from planner.domain.contact import Contact
 from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFound
@@ -148,8 +149,10 @@ def resolve_contact(text: str) -> Contact:
         if found is not None:
             return found
         if key.startswith("#"):
-            raise NotFound(f"no contact with id {digits}")
+            _no_such_id(int(digits))
     matches = repo.find_by_name(key)
+    if not matches and is_whole_number(digits):  # an id: "no contact named '7'" said little
+        _no_such_id(int(digits))
     if not matches:
         raise NotFound(f"no contact named {key!r} (try 'planner contacts list')")
     if len(matches) > 1:
@@ -158,6 +161,14 @@ def resolve_contact(text: str) -> Contact:
             f"{len(matches)} contacts match {key!r}: {listing}. Use an id or the full name", matches
         )
     return get_contact(matches[0][0])
+
+
+def _no_such_id(contact_id: int) -> NoReturn:
+    """NotFound for an id nobody living has: removed (in the trash), or never given."""
+    removed = repo.load_contact(contact_id, include_deleted=True)
+    if removed is not None:
+        raise NotFound(f"#{contact_id} {removed.name} was removed (it is in the trash)")
+    raise NotFound(f"no contact with id {contact_id}")
 
 
 def contact_as_dict(contact: Contact) -> dict:
