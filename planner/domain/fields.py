@@ -4,6 +4,8 @@ and the small text forms people type (lists, ``service: handle``)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from planner.domain.contact import (
     Birthday,
     clean_cadence,
@@ -55,6 +57,8 @@ def clean_fields(values: dict) -> dict:
             out[key] = _birthday_text(value)
         elif key == "notes":
             out[key] = clean_note(value)
+        elif key == "timezone":
+            out[key] = clean_timezone(value)
         elif key == "cadence_days":
             out[key] = clean_cadence(value)
         elif key == "stage":
@@ -64,6 +68,29 @@ def clean_fields(values: dict) -> dict:
         else:
             out[key] = clean_text(value, key)
     return out
+
+
+def clean_timezone(value) -> str:
+    """An IANA time zone as the time zone database spells it ("europe/berlin" is
+    "Europe/Berlin"), or "" for none. "Mars/Base" was kept, and quietly turned off what
+    the zone decides (a video call rather than a coffee for someone far away)."""
+    text = clean_text(value, "time zone")
+    if not text:
+        return ""
+    known = _zone_names()
+    found = known.get(text.casefold())
+    if found is None:
+        raise InvalidInput(f"unknown time zone {text!r}: use a name such as Europe/Berlin, "
+                           "America/New_York or Asia/Tokyo")
+    return found
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    """Every zone name of the time zone database, by its casefold (read once: ~10 ms)."""
+    from zoneinfo import available_timezones
+
+    return {name.casefold(): name for name in available_timezones()} | {"utc": "UTC"}
 
 
 def _birthday_text(value) -> str:

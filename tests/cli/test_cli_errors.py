@@ -170,3 +170,10 @@ def test_a_team_url_whose_port_is_no_port_is_one_clear_line(port):
     line = refused(invoke("--db", f"postgresql://ada@127.0.0.1:{port}/team", "rings"),
                    "the port must be a number from 1 to 65535")
     assert "unexpected" not in line
+
+
+def test_an_unknown_time_zone_is_refused_and_a_known_one_spelled_right(db_path):
+    refused(invoke("contacts", "add", "Ada", "--timezone", "Mars/Base", db=db_path),
+            "unknown time zone 'Mars/Base'")
+    ok(invoke("contacts", "add", "Ada", "--timezone", "europe/berlin", db=db_path))
+    assert "Europe/Berlin" in ok(invoke("contacts", "show", "Ada", db=db_path))

@@ -217,3 +217,15 @@ def test_preferred_channel():
 def test_normalised_name_ignores_case_accents_and_spacing():
     assert normalised_name("  Zoë   ANDRÉ ") == normalised_name("zoe andre")
     assert normalised_name("Straße") == normalised_name("STRASSE")
+
+
+def test_a_time_zone_is_one_the_database_knows_spelled_its_way():
+    """ "Mars/Base" was stored, and "europe/berlin" kept as typed (zoneinfo would not find
+    it on a case-sensitive file system)."""
+    from planner.domain.fields import clean_fields
+
+    assert clean_fields({"timezone": " europe/berlin "}) == {"timezone": "Europe/Berlin"}
+    assert clean_fields({"timezone": "utc"}) == {"timezone": "UTC"}
+    assert clean_fields({"timezone": ""}) == {"timezone": ""}
+    with pytest.raises(InvalidInput, match="unknown time zone 'Mars/Base'"):
+        clean_fields({"timezone": "Mars/Base"})
