@@ -83,6 +83,23 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
     return as_utc(result)
 
 
+#: how far ahead of this computer's clock a touchpoint may be (another computer's clock,
+#: on a team database, may run a little fast)
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def require_past(moment: datetime, now: datetime | None = None) -> datetime:
+    """``moment``, unless it is in the future: a touchpoint is logged once it happened.
+    "tomorrow" was taken, and the person's last touch then lay ahead of today (This week
+    and the command line disagreeing about it)."""
+    if moment.tzinfo is None:  # (storage refuses a naive time, saying so)
+        return moment
+    if moment > (now or datetime.now(UTC)) + CLOCK_SLACK:
+        raise InvalidInput("that time is in the future: log a touchpoint once it has "
+                           "happened (a date ahead goes in a note, or snooze the person)")
+    return moment
+
+
 def _parse(word: str, raw: str, now: datetime) -> datetime:
     if word in ("", "now"):
         return now

@@ -10,6 +10,7 @@ from planner.domain.contact import clean_note
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.touchpoint import Note, Touchpoint
+from planner.domain.when import require_past
 from planner.services.contacts import now
 from planner.storage import backend
 from planner.storage import touchpoints_repo as repo
@@ -44,6 +45,8 @@ def log_touchpoint(
     text = clean_note(note)
     mins = _minutes(minutes)
     stamp = now()
+    if at is not None:
+        require_past(at, stamp)
     with backend.current().write():
         _require_living(contact_id)
         # author: what the team database's trigger fills in, known here too
@@ -162,7 +165,7 @@ def edit_touchpoint(
     if kind is not None:
         changes["kind"] = parse_kind(kind).value
     if at is not None:
-        changes["at"] = at
+        changes["at"] = require_past(at)
     if minutes is not ...:
         changes["minutes"] = _minutes(minutes)
     if note is not None:
@@ -185,7 +188,7 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
         if not changes["text"]:
             raise InvalidInput("a note needs some text")
     if at is not None:
-        changes["at"] = at
+        changes["at"] = require_past(at)
     with backend.current().write():
         get_note(note_id)
         if changes:

@@ -177,3 +177,10 @@ def test_an_unknown_time_zone_is_refused_and_a_known_one_spelled_right(db_path):
             "unknown time zone 'Mars/Base'")
     ok(invoke("contacts", "add", "Ada", "--timezone", "europe/berlin", db=db_path))
     assert "Europe/Berlin" in ok(invoke("contacts", "show", "Ada", db=db_path))
+
+
+def test_a_touchpoint_in_the_future_is_refused_and_nothing_is_written(db_path):
+    ok(invoke("contacts", "add", "Ada", db=db_path))
+    refused(invoke("log", "Ada", "coffee", "--at", "tomorrow", db=db_path), "in the future")
+    assert "never" in ok(invoke("contacts", "show", "Ada", db=db_path)).lower()
+    ok(invoke("log", "Ada", "coffee", "--at", "yesterday 14:00", db=db_path))

@@ -318,6 +318,24 @@ def test_tab_leaves_the_notes_of_a_person_and_types_no_tab(qtbot):
     assert dialog.notes.hasFocus()
 
 
+def test_a_touch_tomorrow_is_said_as_typed_and_a_note_may_be_dated_ahead(qtbot):
+    """ "tomorrow" was saved: the person's last touch then lay ahead of today."""
+    from planner.ui.timeline.log_dialog import NOTE, LogDialog
+
+    dialog = LogDialog(None, "Ada Lovelace", "coffee")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    dialog.when.selectAll()
+    QTest.keyClicks(dialog.when, "tomorrow 9:00")
+    assert "in the future" in dialog.error.text() and not save.isEnabled()
+    assert dialog.when_hint.text()  # what was read is still shown above the reason
+    dialog.kind.setCurrentIndex(dialog.kind.findData(NOTE))
+    QTest.keyClicks(dialog.note, "Ask about the talk")
+    assert dialog.error.text() == "" and save.isEnabled()
+
+
 def test_a_when_the_log_cannot_read_is_said_whole_and_no_old_time_is_shown(qtbot):
     """"blah" as the time: the message was cut at the dialog's right edge, and the time
     read before it stayed under the field as if it still held."""

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.domain.errors import InvalidInput
-from planner.domain.when import as_utc, parse_when
+from planner.domain.when import CLOCK_SLACK, as_utc, parse_when, require_past
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Wednesday 18 November 2026, 10:15:30 in Berlin (CET, UTC+1) = 09:15:30 UTC
@@ -195,3 +195,13 @@ def test_out_of_range_years_are_refused(text):
     now = datetime(1903, 1, 1, tzinfo=UTC) if "weeks" in text else NOW
     with pytest.raises(InvalidInput, match="outside"):
         parse_when(text, now)
+
+
+def test_a_touchpoint_is_in_the_past_give_or_take_a_fast_clock():
+    """ "tomorrow" was logged, and the person's last touch lay ahead of today."""
+    assert require_past(NOW, NOW) == NOW
+    assert require_past(NOW + CLOCK_SLACK, NOW) == NOW + CLOCK_SLACK  # another clock, fast
+    with pytest.raises(InvalidInput, match="in the future"):
+        require_past(parse_when("tomorrow", NOW), NOW)
+    with pytest.raises(InvalidInput, match="in the future"):
+        require_past(NOW + CLOCK_SLACK + timedelta(seconds=1), NOW)

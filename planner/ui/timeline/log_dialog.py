@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import PlannerError
 from planner.domain.kinds import KIND_KEYS, Kind
-from planner.domain.when import parse_when
+from planner.domain.when import parse_when, require_past
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
 from planner.ui.common.validation import check_inline, inline_error
@@ -113,6 +113,8 @@ class LogDialog(GuardsTyping, QDialog):
         at = self.moment()
         if self.is_note() and not self.note.toPlainText().strip():
             raise PlannerError("a note needs some text")
+        if not self.is_note():
+            require_past(at)  # said as it is typed ("tomorrow"), Save off
         return {"kind": self.chosen_kind(), "at": at,
                 "minutes": self.minutes.value() or None, "note": self.note.toPlainText()}
 
