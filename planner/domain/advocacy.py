@@ -410,15 +410,20 @@ def clean_share(share: object, what: str = "the advocate target") -> float:
 
 
 def parse_share(text: str, what: str = "the advocate target") -> float:
-    """``10%``, ``10`` (read as per cent) or ``0.1``."""
+    """``10%``, ``10`` (a number from 1 up is per cent: "1" is 1 %, not 100 %) or a
+    fraction below 1 (``0.1``); whole per cents from 1 % up, as the dashboard's box ("1e-300"
+    was taken, and shown as a target of 0 %)."""
     raw = (text or "").strip().rstrip("%").strip()
     try:
         value = float(raw)
     except ValueError:
         raise InvalidInput(f"{what} {text!r}: use a percentage like 10%") from None
-    if (text or "").strip().endswith("%") or value > 1:
+    if (text or "").strip().endswith("%") or value >= 1:
         value /= 100
-    return clean_share(value, what)
+    share = clean_share(value, what)
+    if share < 0.01:
+        raise InvalidInput(f"{what} must be at least 1 %, not {text.strip()!r}")
+    return share
 
 
 @dataclass(frozen=True)

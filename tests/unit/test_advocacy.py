@@ -249,13 +249,14 @@ def test_target_edges():
 
 
 @pytest.mark.parametrize("typed, share", [("10%", 0.10), ("15", 0.15), ("0.2", 0.2),
-                                          (" 5 % ", 0.05), ("100%", 1.0)])
+                                          (" 5 % ", 0.05), ("100%", 1.0), ("100", 1.0),
+                                          ("1", 0.01), ("1%", 0.01)])  # "1" was 100 %
 def test_target_shares_as_people_type_them(typed, share):
     assert adv.parse_share(typed) == pytest.approx(share)
 
 
 def test_bad_target_shares_are_refused():
-    for bad in ("", "ten", "0", "0%", "250%"):
+    for bad in ("", "ten", "0", "0%", "250%", "1e-300", "0.5%", "0.001", "nan", "inf"):
         with pytest.raises(InvalidInput):
             adv.parse_share(bad)
 
