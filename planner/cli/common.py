@@ -60,6 +60,11 @@ def cli(
     from planner.cli.process import start_collecting
     from planner.cli.window import warn_about_settings
 
+    if ctx.get_parameter_source("database") is click.core.ParameterSource.ENVIRONMENT:
+        database = None  # storage reads $PLANNER_DB itself (and makes its folder if need be)
+    elif database is not None and not database.strip():  # it opened the default database
+        raise click.BadParameter("give a database file or a postgresql:// URL, not nothing",
+                                 param_hint="'--db'")
     start_collecting()  # the command's module is imported: what it does is collected as usual
     install_notice()
     warn_about_settings()

@@ -11,15 +11,14 @@ and says what is wrong.
 
 from __future__ import annotations
 
-import os
 import sys
 
 
 def window_arguments(args: list[str]) -> tuple[str | None, bool] | None:
     """(database, tray) when ``args`` only open the window; None for click to parse.
 
-    ``--db FILE`` or ``--db=FILE`` (at most once, else ``$PLANNER_DB`` when set and not
-    empty, as click reads it) and ``--tray`` (at most once), in any order."""
+    ``--db FILE`` or ``--db=FILE`` (at most once; without it None: storage then reads
+    ``$PLANNER_DB``) and ``--tray`` (at most once), in any order."""
     database: str | None = None
     seen_db = tray = False
     i = 0
@@ -35,8 +34,9 @@ def window_arguments(args: list[str]) -> tuple[str | None, bool] | None:
         else:
             return None
         i += 1
-    if not seen_db:
-        database = os.environ.get("PLANNER_DB") or None
+    if seen_db and not (database or "").strip():
+        return None  # "--db ''": click says it is no database (it opened the default one)
+    # (without --db: None, and storage reads $PLANNER_DB, as for every command)
     return database, tray
 
 

@@ -25,7 +25,7 @@ from planner.storage.sqlite.backup import (
     sqlite_uri,
 )
 from planner.storage.sqlite.file_state import file_state
-from planner.storage.target import DatabaseTarget, resolve_target
+from planner.storage.target import DatabaseTarget, resolve_target, spec_names_file
 
 if TYPE_CHECKING:
     from planner.storage.backend import Backend
@@ -313,6 +313,11 @@ def open_database(
     else:
         existing = inspect_sqlite_file(path)
     if existing is None and not path.exists():
+        if spec_names_file(spec) and not path.parent.exists():
+            # a mistyped path made its folders and an empty database, which a listing then
+            # called "no contacts yet"; the default file's folder is made on first start
+            raise DatabaseProblem(f"the folder {path.parent} does not exist: a new "
+                                  "database is made only in a folder that is there")
         try:
             create_private_file(path)
         except OSError as exc:

@@ -107,6 +107,12 @@ def _given(spec: str | os.PathLike | None) -> str | None:
     return None if spec is None else str(spec).strip()
 
 
+def spec_names_file(spec: str | os.PathLike | None) -> bool:
+    """Whether ``spec`` itself (``--db``, typed each time) names the database; not
+    ``$PLANNER_DB`` (set once, with care) nor the default file."""
+    return spec is not None and str(spec).strip() != ""
+
+
 def _is_server_url(text: str) -> bool:
     return text.lower().startswith(("postgresql://", "postgres://"))
 

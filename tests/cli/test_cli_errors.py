@@ -184,3 +184,13 @@ def test_a_touchpoint_in_the_future_is_refused_and_nothing_is_written(db_path):
     refused(invoke("log", "Ada", "coffee", "--at", "tomorrow", db=db_path), "in the future")
     assert "never" in ok(invoke("contacts", "show", "Ada", db=db_path)).lower()
     ok(invoke("log", "Ada", "coffee", "--at", "yesterday 14:00", db=db_path))
+
+
+def test_a_mistyped_folder_makes_no_database_and_no_db_is_a_usage_error(tmp_path):
+    """`--db /tmp/nofolder/sub/x.db contacts list` made both folders and an empty
+    database, then said "No contacts yet"; `--db ""` opened the default database."""
+    refused(invoke("--db", str(tmp_path / "nofolder" / "sub" / "x.db"), "contacts", "list"),
+            "does not exist")
+    assert not (tmp_path / "nofolder").exists()
+    usage_error(invoke("--db", "", "contacts", "list"), "--db")
+    ok(invoke("contacts", "add", "Ada", db=tmp_path / "new.db"))  # a folder that is there

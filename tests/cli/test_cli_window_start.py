@@ -20,7 +20,6 @@ from tests.postgres.conftest import pg, pg_initialised, pg_server  # noqa: F401
     ([], (None, False)),
     (["--db", "a.db"], ("a.db", False)),
     (["--db=a.db"], ("a.db", False)),
-    (["--db="], ("", False)),
     (["--tray"], (None, True)),
     (["--tray", "--db", "a b.db"], ("a b.db", True)),
     (["--db", "--tray"], ("--tray", False)),  # click takes the next word as the value too
@@ -34,14 +33,18 @@ def test_the_window_command_lines(monkeypatch, args, expected):
     ["--db"], ["--db", "a", "--db", "b"], ["--db=a", "--db", "b"], ["--tray", "--tray"],
     ["--demo"], ["--help"], ["-h"], ["--version"], ["--self-test"], ["--passphrase-stdin"],
     ["log", "Ada", "coffee"], ["--db", "a.db", "contacts"], ["--tra"], ["--db-x=1"], [""],
+    ["--db="], ["--db", " "],  # no database: click says so (it opened the default one)
 ])
 def test_everything_else_is_for_click(args):
     assert window_arguments(args) is None
 
 
 def test_the_database_variable_is_read_as_click_reads_it(monkeypatch):
+    from planner.storage.target import resolve_target
+
     monkeypatch.setenv("PLANNER_DB", "from-env.db")
-    assert window_arguments([]) == ("from-env.db", False)
+    assert window_arguments([]) == (None, False)  # storage reads the variable, as always
+    assert resolve_target(None) == resolve_target("from-env.db")
     assert window_arguments(["--db", "given.db"]) == ("given.db", False)
     monkeypatch.setenv("PLANNER_DB", "")  # empty: not set (click ignores it too)
     assert window_arguments(["--tray"]) == (None, True)

@@ -127,6 +127,7 @@ def test_database_file_is_owner_only(db_path, opened):
 
 
 def test_owner_only_even_with_a_permissive_umask(tmp_path):
+    (tmp_path / "sub" / "dir").mkdir(parents=True)
     old = os.umask(0)
     try:
         handle = open_database(str(tmp_path / "sub" / "dir" / "p.db"))
