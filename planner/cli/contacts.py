@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from planner.cli.columns import fit
 from planner.cli.common import RingType, cli, emit_json, short_time, with_db
 from planner.domain.errors import InvalidInput
 from planner.domain.formatting import is_whole_number
@@ -122,7 +123,7 @@ def list_(ring, as_json: bool) -> None:
         ring_text = c.ring.value if c.ring else "-"
         tags = f"  [{', '.join(c.tags)}]" if c.tags else ""
         click.echo(
-            f"#{c.id:<5} {ring_text:<7} {c.name:<30} {short_time(c.last_touch):<17}"
+            f"#{c.id:<5} {ring_text:<7} {fit(c.name, 30)} {short_time(c.last_touch):<17}"
             f"{c.email}{tags}".rstrip()
         )
 
@@ -255,4 +256,5 @@ def rings(as_json: bool) -> None:
         count, cap = fill[ring]
         names = ", ".join(c.name for c in sorted(members[ring], key=lambda c: c.position or 0))
         over = "  OVER CAPACITY" if count > cap else ""
-        click.echo(f"{ring.value:<7} {count}/{cap}{over}" + (f"  {names}" if names else ""))
+        line = f"{ring.value:<7} {f'{count}/{cap}':<7}{over}" + (f" {names}" if names else "")
+        click.echo(line.rstrip())

@@ -192,3 +192,19 @@ def test_remove_hides_the_person(db_path):
     refused(invoke("contacts", "show", "ada", db=db_path), "no contact named")
     rings = as_json(invoke("rings", "--json", db=db_path))
     assert rings[0]["count"] == 0
+
+
+def test_the_list_keeps_its_columns_with_wide_names_and_long_ones(db_path):
+    """The date column began 2-6 cells late after a Korean name or an emoji, and a
+    200-character name pushed the rest of its row off to the right."""
+    from planner.cli.columns import cells
+
+    names = ["Diego Martínez", "최현우", "👩\u200d💻 Zoë 🎉", "渡辺 美咲", "Ä" * 120]
+    for name in names:
+        ok(invoke("contacts", "add", name, "--ring", "outer", db=db_path))
+    rows = ok(invoke("contacts", "list", db=db_path)).splitlines()
+    assert len(rows) == len(names)
+    starts = {cells(row[:row.index("never")]) for row in rows}
+    assert len(starts) == 1, rows  # "never" (the last touch) in one column
+    assert any("…" in row for row in rows)
+    assert "Ä" * 40 not in "\n".join(rows)
