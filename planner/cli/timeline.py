@@ -108,11 +108,12 @@ def timeline(contact: str | None, limit: int, as_json: bool) -> None:
         return
     for e in entries:
         what = e.kind if e.type is EntryType.TOUCHPOINT else e.type.value
-        minutes = f" ({e.minutes} min)" if e.minutes else ""
         # the first line as text: a note's Markdown marks are for the window's timeline
         first_line = next((line for line in plain_lines(e.summary()) if line), "")
-        who = "" if c else f"{e.contact}: "
-        click.echo(f"{short_time(e.at)}  {what:<10} {who}{first_line}{minutes}".rstrip())
+        said = " ".join(part for part in (
+            (f"{e.contact}:" if first_line else e.contact) if not c else "",  # no "Ada:" alone
+            first_line, f"({e.minutes} min)" if e.minutes else "") if part)
+        click.echo(f"{short_time(e.at)}  {what:<10} {said}".rstrip())
 
 
 @cli.command("search")

@@ -113,3 +113,17 @@ def test_empty_timeline(db_path):
     out = ok(invoke("timeline", db=db_path))
     assert "planner log" in out
     assert as_json(invoke("timeline", "--json", db=db_path)) == []
+
+
+def test_a_line_without_words_ends_with_the_name_not_a_colon(db_path):
+    """An entry with no text read "coffee     Ada Lovelace:", and one with minutes but no
+    text "coffee      (30 min)" (two spaces)."""
+    ok(invoke("contacts", "add", "Ada Lovelace", db=db_path))
+    ok(invoke("log", "Ada Lovelace", "coffee", "--minutes", "30", db=db_path))
+    ok(invoke("log", "Ada Lovelace", "call", "--note", "About the talk", db=db_path))
+    lines = ok(invoke("timeline", db=db_path)).splitlines()
+    call, coffee = lines[0], lines[1]
+    assert call.endswith("Ada Lovelace: About the talk")
+    assert coffee.endswith("coffee     Ada Lovelace (30 min)"), coffee
+    mine = ok(invoke("timeline", "Ada Lovelace", db=db_path)).splitlines()
+    assert mine[1].endswith("  coffee     (30 min)")  # the kind's column, then the minutes
