@@ -473,12 +473,17 @@ def clean_time_share(shares: Mapping[Ring | str, object]) -> dict[Ring, float]:
     values: dict[Ring, float] = {}
     for key, raw in shares.items():
         ring = Ring(key)
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
-            raise InvalidInput(f"the {ring.value} ring's share of time must be 0 or more")
+        if (isinstance(raw, bool) or not isinstance(raw, int | float)
+                or not math.isfinite(raw) or raw < 0):  # ("inf" was said to be "nan")
+            raise InvalidInput(f"the {ring.value} ring's share of time must be a number, "
+                               f"0 or more, not {raw!r}")
         values[ring] = float(raw)
     for ring in RING_ORDER:
         values.setdefault(ring, 0.0)
     total = sum(values.values())
+    if not math.isfinite(total):  # 1e308 twice: no share could be worked out
+        raise InvalidInput("the intended time shares are too large: use per cents, "
+                           "e.g. inner=50,middle=35,outer=15")
     if total <= 0:
         raise InvalidInput("the intended time shares add up to nothing")
     return {ring: values[ring] / total for ring in RING_ORDER}
@@ -496,10 +501,13 @@ def parse_time_share(text: str) -> dict[Ring, float]:
                 f"{part.strip()!r}: use ring=share, e.g. inner=50,middle=35,outer=15")
         try:
             ring = Ring(key.strip().lower())
-            out[ring] = float(value.strip().rstrip("%"))
+            share = float(value.strip().rstrip("%"))
         except ValueError:
             raise InvalidInput(f"{part.strip()!r}: use ring=share with inner, middle or outer"
                                ) from None
+        if ring in out:  # "inner=50,inner=20" kept the last and gave inner 100 %
+            raise InvalidInput(f"the {ring.value} ring is given twice in {text.strip()!r}")
+        out[ring] = share
     return clean_time_share(out)
 
 

@@ -178,9 +178,6 @@ def read_setting(key: str) -> Any:
 
 def write_setting(key: str, value: Any) -> Any:
     """Check ``value`` against its rule, then store it (inside the caller's transaction)."""
-    try:
-        cleaned = clean_setting(key, value)
-    except InvalidInput as exc:
-        raise InvalidInput(f"setting {key}: {exc}") from None
-    set_setting(key, cleaned)
+    cleaned = clean_setting(key, value)  # (its message names what it is about: not with
+    set_setting(key, cleaned)            # the key, "setting ring_time_share: …" as it was)
     return cleaned

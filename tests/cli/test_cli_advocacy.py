@@ -233,3 +233,10 @@ def test_empty_database_stats(tmp_path):
     d = json.loads(ok(invoke("stats", "--json", db=tmp_path / "p.db")))
     assert d["advocates"]["network"] == 0 and d["advocates"]["target_count"] == 0
     assert d["wins_waiting"] == [] and d["fatigue"]["near"] == []
+
+
+def test_a_bad_time_share_is_said_without_the_settings_inner_name(db_path):
+    """It said "setting ring_time_share: the inner ring's share … not nan" to "inf"."""
+    line = refused(invoke("goals", "--time-share", "inner=inf,middle=1,outer=1", db=db_path),
+                   "the inner ring's share of time must be a number", "not inf")
+    assert "ring_time_share" not in line

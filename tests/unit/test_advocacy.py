@@ -274,6 +274,13 @@ def test_time_shares_are_normalised_and_compared():
     for bad in ("inner", "core=5", "inner=x", "inner=0,middle=0"):
         with pytest.raises(InvalidInput):
             adv.parse_time_share(bad)
+    # each said as what it is: "inf" was "not nan", 1e308 twice "add up to nothing", a
+    # ring twice gave it 100 %
+    for bad, said in (("inner=inf,middle=1,outer=1", "not inf"),
+                      ("inner=1e308,middle=1e308,outer=1", "too large"),
+                      ("inner=50,inner=20", "given twice")):
+        with pytest.raises(InvalidInput, match=said):
+            adv.parse_time_share(bad)
     rows = adv.time_per_ring({Ring.INNER: 120, Ring.MIDDLE: 60, Ring.OUTER: 20},
                              adv.DEFAULT_TIME_SHARE)
     assert [(r.ring, r.minutes) for r in rows] == [(Ring.INNER, 120), (Ring.MIDDLE, 60),
