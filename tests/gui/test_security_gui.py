@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from planner.domain.rings import Ring
 from tests.gui.helpers import open_window, populate
@@ -133,3 +134,22 @@ def test_encrypt_from_preferences_asks_about_changes_made_there(qtbot, window, d
                     and window.security.dialog.isVisible())
     assert not prefs.isVisible()
     assert window.show_preferences().week_start.currentData() == before  # not saved
+
+
+def test_without_a_keyring_the_recovery_dialog_says_it_is_typed_at_every_start(
+        qtbot, db_path, no_keyring):
+    """It said "The key is kept in this computer's keyring when it has one" on a computer
+    with none: that the passphrase is then typed at every start came as a surprise."""
+    populate(db_path, inner=1)
+    win = open_window(qtbot, db_path)
+    dialog = win.security.ask_encrypt()
+    words = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "no keyring" in words and "every time you open the database" in words
+    dialog.reject()
+
+
+def test_with_a_keyring_the_recovery_dialog_says_the_key_is_kept_there(qtbot, window):
+    dialog = window.security.ask_encrypt()
+    words = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "kept in this computer's keyring" in words and "no keyring" not in words
+    dialog.reject()

@@ -27,16 +27,20 @@ log = logging.getLogger(__name__)
 class RecoveryDialog(QDialog):
     """Shows the recovery passphrase once; Encrypt is enabled after "I have saved it"."""
 
-    def __init__(self, parent, recovery: str):
+    def __init__(self, parent, recovery: str, keyring: bool = True):
         super().__init__(parent)
         self.setObjectName("recoveryDialog")
         self.setWindowTitle("Encrypt the database")
+        # without a keyring the passphrase is typed at every start: said before, not found
+        # out after (it said "kept in the keyring when it has one" on a computer with none)
+        kept = ("The key is kept in this computer's keyring." if keyring else
+                "<b>This computer has no keyring: you will type this passphrase every time "
+                "you open the database.</b>")
         intro = QLabel(
-            "Your notes will be encrypted on disk. The key is kept in this computer's "
-            "keyring when it has one.<br><br>Write down this <b>recovery passphrase</b> and "
-            "keep it somewhere safe. It opens the database on any computer; without it "
-            "(and without this computer's keyring) nobody can read your data — "
-            "not even you.", self)
+            f"Your notes will be encrypted on disk. {kept}<br><br>Write down this "
+            "<b>recovery passphrase</b> and keep it somewhere safe. It opens the database on "
+            "any computer; without it (and without this computer's keyring) nobody can read "
+            "your data — not even you.", self)
         intro.setWordWrap(True)
         self.passphrase = QLabel(f"<p style='font-size:15pt; font-family:monospace'>"
                                  f"{recovery}</p>", self)
@@ -85,7 +89,10 @@ class SecurityController(QObject):
             return None
         new = new_key()
         assert new.recovery is not None  # a random key always comes with one
-        dialog = RecoveryDialog(self.window, new.recovery)
+        from planner.services import secret_store
+
+        dialog = RecoveryDialog(self.window, new.recovery,
+                                keyring=secret_store.store_status().usable)
         dialog.accepted.connect(lambda: self.encrypt(new))
         self.dialog = dialog
         dialog.open()
