@@ -10,7 +10,6 @@ from planner.domain.contact import clean_note
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.touchpoint import Note, Touchpoint
-from planner.domain.when import require_past
 from planner.services.contacts import now
 from planner.storage import backend
 from planner.storage import touchpoints_repo as repo
@@ -45,7 +44,9 @@ def log_touchpoint(
     text = clean_note(note)
     mins = _minutes(minutes)
     stamp = now()
-    if at is not None:
+    if at is not None:  # (imported here: 'planner log NAME coffee', at now, needs none of it)
+        from planner.domain.when import require_past
+
         require_past(at, stamp)
     with backend.current().write():
         _require_living(contact_id)
@@ -165,6 +166,8 @@ def edit_touchpoint(
     if kind is not None:
         changes["kind"] = parse_kind(kind).value
     if at is not None:
+        from planner.domain.when import require_past
+
         changes["at"] = require_past(at)
     if minutes is not ...:
         changes["minutes"] = _minutes(minutes)
@@ -188,6 +191,8 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
         if not changes["text"]:
             raise InvalidInput("a note needs some text")
     if at is not None:
+        from planner.domain.when import require_past
+
         changes["at"] = require_past(at)
     with backend.current().write():
         get_note(note_id)
