@@ -80,6 +80,8 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
     # timeline (its entries, their order), nor the secret store (only its notice's handler)
     assert not {"hashlib", "_hashlib", "planner.domain.timeline", "planner.domain.timeline_order",
                 "planner.storage.secrets"} & modules
+    # nor the rules of typed times, with no time given (at now: not in the future)
+    assert "planner.domain.when" not in modules
 
 
 def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
