@@ -87,8 +87,8 @@ def test_each_user_has_their_own_rings_and_authors_are_recorded(team):
     cid = out.stdout.split("#")[1].split()[0]
     assert planner(pg, "contacts", "move", cid, "outer", user=bob).returncode == 0
     assert planner(pg, "log", cid, "call", "--note", "compilers", user=bob).returncode == 0
-    assert "inner   1/3  Grace Hopper" in planner(pg, "rings", user=alice).stdout
-    assert "outer   1/72  Grace Hopper" in planner(pg, "rings", user=bob).stdout
+    assert "inner   1/3     Grace Hopper" in planner(pg, "rings", user=alice).stdout
+    assert "outer   1/72    Grace Hopper" in planner(pg, "rings", user=bob).stdout
     owners = pg.sql("SELECT owner, ring FROM placement WHERE contact_id = %s ORDER BY owner",
                     (int(cid),))
     assert owners == sorted([(alice, "inner"), (bob, "outer")])

@@ -213,7 +213,7 @@ def test_a_team_export_with_other_users_rings_loads_only_as_an_admin(team, tmp_p
     assert pg.sql("SELECT count(*) FROM contact") == [(0,)]
 
     ok(invoke("import", str(dump), db=admin))  # an admin restores it as it was
-    assert "inner   1/3  Ada Lovelace" in ok(invoke("rings", db=alice))
+    assert "inner   1/3     Ada Lovelace" in ok(invoke("rings", db=alice))
     assert "alice private" in ok(invoke("timeline", db=alice))
     _people(bob, ["Grace Hopper"], ring="outer")  # ids continue after the restored ones
     ok(invoke("note", "Grace Hopper", "bob's", db=bob))
