@@ -249,6 +249,17 @@ def export_text(fmt: str) -> str:
     return export_contacts(fmt)
 
 
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """:func:`write_text` for bytes already made (a PDF): owner-only, fsynced, atomic."""
+    path = Path(path).expanduser().absolute()
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give a file name")
+    try:
+        return write_private(path, data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` as UTF-8 to ``path``: owner-only, fsynced, replaced atomically.
 

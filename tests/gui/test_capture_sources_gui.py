@@ -287,3 +287,33 @@ def test_add_imap_with_inbox_and_subject_after_trusting(qtbot, window, dovecot,
     assert memory_keyring.store == {("mentorship-planner", source.options["secret"]):
                                     MAIL_PASSWORD}
     assert dialog.view.topLevelItem(0).text(0) == "Mailbox (IMAP)"
+
+
+def test_the_windows_own_capture_work_keeps_its_undo_history(qtbot, db_path, tmp_path,
+                                                             monkeypatch):
+    """Adding a calendar, and "Read sources again", write from a worker: the window took
+    that for another program's change, said "Updated with changes made by another
+    program" and dropped its undo history (a review: a note could no longer be undone)."""
+    populate(db_path, extra={"Ada Lovelace": (None, {"email": "ada@example.org"})})
+    window = open_window(qtbot, db_path, watch=True)  # as the app runs: watching the file
+    backup = window.transfer.backup_now()  # (the review had restored a backup before)
+    assert backup is not None and window.transfer.restore_from(backup)
+    ada = next(c.id for c in window.document.contacts() if c.name == "Ada Lovelace")
+    assert window.document.editing.add_note(ada, "Likes engines")
+    folder = tmp_path / "calendars"
+    folder.mkdir()
+    (folder / "work.ics").write_text(ics("one@test", 2, "ada@example.org"))
+    said: list[str] = []
+    window.document.message.connect(said.append)
+    dialog = open_sources(qtbot, window)
+    monkeypatch.setattr(dialog, "ask", lambda what: str(folder))
+    qtbot.mouseClick(dialog.add_folder, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.view.topLevelItemCount() == 1)
+    inbox = window.capture.inbox
+    (folder / "more.ics").write_text(ics("two@test", 1, "ada@example.org"))
+    inbox.sync_button.click()
+    qtbot.waitUntil(lambda: inbox.job is None, timeout=10000)
+    qtbot.wait(3 * window.document.session.watcher.INTERVAL_MS)  # the watcher has looked
+    assert not [s for s in said if "another program" in s], said
+    assert window.document.undo_stack.canUndo()
+    assert window.document.undo_stack.undoText() == "Note about Ada Lovelace"

@@ -556,7 +556,10 @@ def test_export_every_format(qtbot, window, people, tmp_path):
 
     pdf = panel.export_to(tmp_path / "focus.pdf", "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+    assert pdf.read_bytes().rstrip().endswith(b"%%EOF")  # complete
     assert pdf.stat().st_size > 1000
+    # every export is owner-only, the PDF too (it was written with the umask: 644)
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {oct(0o600)}
 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"focus.{ext}" for ext in ("md", "csv", "html", "ics", "json", "pdf")

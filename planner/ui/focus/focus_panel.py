@@ -308,12 +308,22 @@ class FocusPanel(QWidget):
         return doc
 
     def print_pdf(self, path: Path) -> None:
-        from PySide6.QtPrintSupport import QPrinter
+        """The list as a PDF, written as every other export: owner-only, fsynced, replaced
+        atomically (QPrinter wrote the file itself, readable by everyone: 644)."""
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+        from PySide6.QtGui import QPdfWriter
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(path))
-        self._document().print_(printer)
+        from planner.services.exporting import write_bytes
+
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        writer = QPdfWriter(buffer)
+        writer.setResolution(1200)  # as QPrinter's high resolution
+        self._document().print_(writer)
+        del writer  # (the PDF is complete once its writer is gone)
+        buffer.close()
+        write_bytes(path, bytes(data.data()))
 
     def ask_print(self):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
