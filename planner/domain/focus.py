@@ -390,7 +390,8 @@ def suggest_action(
     """The suggested next step. First matching rule wins:
 
     1. an uncelebrated win → celebrate it;  2. a done ask not yet thanked → thank;
-    3. near ask-fatigue → give, don't ask;  4. a recent win → celebrate it;
+    3. near ask-fatigue → give, don't ask;  4. a recent win (celebrated: rule 1 takes the
+    others) → follow up on it, not "celebrate" it a second time;
     5. never contacted → reach out;  6. more than 2× cadence → coffee / video call;
     7. by ring: inner quick check-in, middle catch-up, outer short note.
     """
@@ -403,7 +404,7 @@ def suggest_action(
         gift = _join("Give, don't ask: share something useful", on)
         return gift + " (an intro, early access, a review)"
     if _text(cand.recent_win):
-        return f"Celebrate their recent win: {_text(cand.recent_win)}"
+        return f"Follow up on their recent win: {_text(cand.recent_win)}"
     if status is Status.NEVER:
         return _join("Reach out", on) + ": nothing is logged with them yet"
     if score > LONG_OVERDUE:

@@ -323,7 +323,8 @@ def test_the_focus_list_suggests_thanks_then_giving_then_a_recent_win():
     svc.celebrate_win(win.id, at=ago(days=9))
     # the touchpoint made her on track; look at the list later, when she is due again
     later = AS_OF + timedelta(days=6)
-    assert _item("Bo", later).action == "Celebrate their recent win: Got promoted"
+    # celebrated already: followed up on, not "celebrated" a second time (it said so)
+    assert _item("Bo", later).action == "Follow up on their recent win: Got promoted"
     assert _item("Bo", later + timedelta(days=30)).action == "Propose a coffee to reconnect"
 
 

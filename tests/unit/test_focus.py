@@ -302,8 +302,8 @@ def test_action_priority_order():
     hints.pop("thanks_due")
     assert action(**hints).startswith("Give, don't ask: share something useful on IM")
     hints.pop("near_fatigue")
-    assert action(**hints) == "Celebrate their recent win: new job"
-    assert action(recent_win="new job", touch=None) == "Celebrate their recent win: new job"
+    assert action(**hints) == "Follow up on their recent win: new job"
+    assert action(recent_win="new job", touch=None) == "Follow up on their recent win: new job"
 
 
 def test_action_never_contacted_is_a_first_hello_on_their_channel():
