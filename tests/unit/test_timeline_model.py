@@ -410,3 +410,25 @@ def test_find_row_pages_in_until_the_entry_is_loaded(document, big_history):
     assert row is not None
     assert model.index(row).data(Role.ENTRY_ID) == f"touchpoint:{oldest.id}"
     assert model.find_row("touchpoint:999999") is None
+
+
+def test_an_entry_moved_into_today_joins_todays_header(document, history):
+    """Yesterday's note moved to today (earlier than today's coffee): it was put above
+    yesterday's header under a second "Today" header. The same after a delete's undo."""
+    model = TimelineModel(document, person_scope=True)
+    model.set_contact(history["ada"])
+    midnight = local(today(), 0, 0)
+    assert document.editing.edit_note(history["note"], None, at=midnight)
+    headers = [item for is_header, item in model_rows(model) if is_header]
+    assert headers.count("Today") == 1, headers
+    assert document.editing.delete_entry("touchpoint", history["coffee"])
+    assert document.undo()
+    headers = [item for is_header, item in model_rows(model) if is_header]
+    assert headers.count("Today") == 1, headers
+    # every entry still under the header of its own day
+    current = None
+    for is_header, item in model_rows(model):
+        if is_header:
+            current = item
+        else:
+            assert current == day_label(item.at.astimezone().date())

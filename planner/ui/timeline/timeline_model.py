@@ -161,17 +161,14 @@ class TimelineModel(QAbstractListModel):
         rows, key, day = self._rows, _key(entry), self._day(entry)
         at = next((i for i, (_, item) in enumerate(rows)
                    if isinstance(item, TimelineEntry) and _key(item) < key), len(rows))
-        above = rows[at - 1] if at > 0 else None
-        above_item = None if above is None else above[1]
-        above_day = self._day(above_item) if isinstance(above_item, TimelineEntry) \
-            else above_item
-        if above_day == day:
-            new: list[Row] = [("entry", entry)]
-        elif above is not None and above[0] == "day":  # the older entry's header: ours above
-            at -= 1
-            new = [("day", day), ("entry", entry)]
-        else:
-            new = [("day", day), ("entry", entry)]
+        if at > 0 and rows[at - 1][0] == "day" and rows[at - 1][1] != day:
+            at -= 1  # the older entry's header (another day): ours goes above it
+        above = rows[at - 1][1] if at > 0 else None
+        above_day = self._day(above) if isinstance(above, TimelineEntry) else above
+        # under an entry (or the header) of its own day it joins that day; it made a second
+        # "Today" when the entry above its place was today's and the older one yesterday's
+        new: list[Row] = ([("entry", entry)] if above_day == day
+                          else [("day", day), ("entry", entry)])
         self.beginInsertRows(QModelIndex(), at, at + len(new) - 1)
         rows[at:at] = new
         self.endInsertRows()
