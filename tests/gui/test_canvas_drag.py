@@ -148,6 +148,22 @@ def test_drag_back_to_its_own_place_changes_nothing(qtbot, db_path, people, pixe
     assert window.document.undo_stack.count() == 0
 
 
+def test_a_small_drag_outward_keeps_an_outer_person_on_the_ring(qtbot, db_path, people):
+    """About 12 px outward, the pointer still on the node's own circle, took an outer-ring
+    person off the rings: the ring's area ended at its line, where its people sit."""
+    window = open_window(qtbot, db_path)
+    before = dump_rings(db_path)
+    node = window.scene.nodes[people["Outer 2"]]
+    home = QPointF(node.pos())
+    # beyond the node's own circle (14), as a hand lets go: still the outer ring
+    outward = home * ((RADIUS[Ring.OUTER] + 20) / RADIUS[Ring.OUTER])
+    drag_on_viewport(window.view, window.view.mapFromScene(home),
+                     view_point(window.view, outward.x(), outward.y()), steps=6)
+    wait_settled(qtbot, window)
+    assert people["Outer 2"] in placements(db_path)
+    assert dump_rings(db_path) == before and window.document.undo_stack.count() == 0
+
+
 def test_drag_outside_the_outer_ring_unplaces(qtbot, db_path, people):
     window = open_window(qtbot, db_path)
     mover = people["Outer 2"]
@@ -245,6 +261,15 @@ def test_click_without_moving_selects_and_keeps_the_data(qtbot, db_path, people)
 
 
 # -- dropping from the contact list ----------------------------------------------------------
+def test_a_drop_from_the_list_on_a_ring_line_goes_to_that_ring(qtbot, db_path, people):
+    """On the middle ring's own line, where its people sit, it went to the outer ring."""
+    window = open_window(qtbot, db_path)
+    cid = people["Network 3"]
+    assert drop_from_list(window, cid, polar(RADIUS[Ring.MIDDLE] + 8, 36))  # between people
+    wait_settled(qtbot, window)
+    assert placements(db_path)[cid][0] == "middle"
+
+
 def test_drop_from_the_list_places_on_that_ring(qtbot, db_path, people):
     window = open_window(qtbot, db_path)
     cid = people["Network 2"]

@@ -17,11 +17,18 @@ SCENE_EXTENT = RADIUS[Ring.OUTER] + MARGIN
 
 
 def area_at(x: float, y: float) -> Ring | None:
-    """The ring whose area holds (x, y); None means outside every ring."""
+    """The ring whose area holds (x, y); None means outside every ring.
+
+    A ring's people sit on its line, so its area reaches a node's radius beyond the line:
+    a drop on a ring's own line (or a nudge of a node smaller than the node) keeps the
+    person on it. It ended at the line, so moving an outer-ring person 12 px outward took
+    them off the rings, and a drop on the middle line went to the outer ring."""
     r = math.hypot(x, y)
     for ring in RING_ORDER:
-        if r <= RADIUS[ring]:
+        if r <= RADIUS[ring] + NODE_RADIUS[ring]:
             return ring
+    if r <= RADIUS[Ring.OUTER] + 2 * NODE_RADIUS[Ring.OUTER]:  # off the rings: a clear way
+        return Ring.OUTER                                      # out, not just off a node
     return None
 
 
