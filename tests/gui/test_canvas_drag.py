@@ -454,3 +454,22 @@ def test_the_people_shifted_by_a_reorder_glide_there_and_a_pressed_one_stops(
                        Qt.KeyboardModifier.NoModifier, point)
     wait_settled(qtbot, window, timeout=6000)
     assert_scene_matches_disk(window, db_path)
+
+
+def test_the_outer_ring_keeps_its_names_hidden_after_someone_leaves(qtbot, db_path, people):
+    """After an outer-ring person left, all 70-odd outer names were drawn for good: the
+    ring came through the signal as "outer", which is not Ring.OUTER."""
+    window = open_window(qtbot, db_path)
+    assert not window.scene._names_shown  # the fitted zoom: names on hover only
+
+    def named_outer() -> list[str]:
+        return [n.name for n in window.scene.nodes.values() if n.ring is Ring.OUTER
+                and n._label is not None and n._label.isVisible()]
+
+    assert named_outer() == []
+    assert window.document.editing.move(people["Outer 2"], None)
+    assert named_outer() == []
+    assert window.document.undo()
+    assert named_outer() == []
+    middle = [n for n in window.scene.nodes.values() if n.ring is Ring.MIDDLE]
+    assert middle and all(n._label is not None and n._label.isVisible() for n in middle)

@@ -59,7 +59,9 @@ class RingsScene(QGraphicsScene):
     def _placements_changed(self, rings: list, ids: list) -> None:
         """Only the rings that changed are laid out again; of their nodes only those
         whose slot moved are sent to it (a reorder: the people between the two slots)."""
-        self.sync(rings)
+        # (through the signal a ring arrives as its text: "outer" is not Ring.OUTER, and
+        # the outer ring's people were all given their names for good)
+        self.sync([Ring(ring) for ring in rings])
 
     def sync(self, rings: list | None = None) -> None:
         """Lay out ``rings`` (None: all of them) as the document has them now."""
