@@ -290,7 +290,7 @@ def focus_item(cand: FocusCandidate, as_of: datetime, tz: tzinfo | None = None) 
         touch, kind = None, None
     status = status_at(touch, cand.cadence_days, as_of)
     score = urgency(touch, cand.cadence_days, as_of)
-    channel = preferred_channel(cand)
+    channel, address = reachable(cand, preferred_channel(cand))
     remote = _seems_remote(cand, channel, as_of, tz)
     birthday = upcoming_birthday(cand.birthday, as_of.astimezone(tz or UTC).date())
     action = (birthday_action(birthday) if birthday
@@ -307,7 +307,7 @@ def focus_item(cand: FocusCandidate, as_of: datetime, tz: tzinfo | None = None) 
         days_overdue=days_overdue(touch, cand.cadence_days, as_of),
         urgency=score,
         channel=channel,
-        address=contact_address(cand, channel),
+        address=address,
         note=first_line(cand.latest_note),
         action=action,
         birthday=birthday,
@@ -360,6 +360,31 @@ def contact_address(cand: FocusCandidate, channel: str) -> str:
     if channel in _PHONE_CHANNELS and phone:
         return phone
     return cand.email or phone or next(iter(handles.values()), "")
+
+
+def reachable(cand: FocusCandidate, channel: str) -> tuple[str, str]:
+    """(channel, address) to reach them by: ``channel`` with the address that fits it; a
+    channel that needs an address they have none for (IM, SMS, a call, email, a network)
+    gives way to one they have — "IM: ada@example.org" and "Quick check-in by SMS" for
+    someone with no number read as if that address were their IM or their phone. A
+    channel that needs none (coffee, video…) keeps its name, with any way to reach them."""
+    address = contact_address(cand, channel)
+    handles = {key.lower() for key, value in cand.handles.items() if value}
+    fits = (channel in ("email", "mail") and address == cand.email and cand.email) or (
+        channel in handles) or (channel == "im" and any(k in handles for k in _IM_KEYS)) or (
+        channel in _PHONE_CHANNELS and any(cand.phones))
+    if fits or channel in _NO_ADDRESS_CHANNELS or not address:
+        return channel, address
+    if address == cand.email:
+        return "email", address
+    if address in cand.phones:
+        return "call", address
+    key = next((k for k, v in cand.handles.items() if v == address), channel)
+    return key.lower(), address
+
+
+#: channels that are a way to meet, not an address to write to
+_NO_ADDRESS_CHANNELS = frozenset({"coffee", "meal", "in-person", "event", "video"})
 
 
 def first_line(text: str | None) -> str:

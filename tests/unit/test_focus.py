@@ -379,3 +379,24 @@ def test_a_touch_never_makes_a_person_more_urgent(a, b, days, ring):
     week = focus([person(ring=ring, days=days, touch=later)])
     if not focus([person(ring=ring, days=days, touch=earlier)]).items:
         assert not week.items  # not due with the earlier touch → not due with the later one
+
+
+def test_an_address_is_never_given_as_another_channels():
+    """ "IM: bram@example.org" for someone whose IM nobody knows, and "Quick check-in by
+    SMS" for someone with no number: the address read as their IM or their phone."""
+    from planner.domain.focus import FocusCandidate, reachable
+
+    def cand(**kw):
+        base = {"contact_id": 1, "name": "Bram", "ring": Ring.INNER, "cadence_days": 7,
+                "last_touch": None, "last_touch_kind": None}
+        return FocusCandidate(**(base | kw))
+
+    assert reachable(cand(email="b@x.org"), "im") == ("email", "b@x.org")
+    assert reachable(cand(email="b@x.org"), "sms") == ("email", "b@x.org")
+    assert reachable(cand(phones=("+31 6 1",)), "im") == ("call", "+31 6 1")
+    assert reachable(cand(handles={"GitHub": "bram"}), "linkedin") == ("github", "bram")
+    # a fitting address keeps the channel; a way to meet keeps its name
+    assert reachable(cand(email="b@x.org", handles={"slack": "@b"}), "im") == ("im", "@b")
+    assert reachable(cand(phones=("+31 6 1",)), "sms") == ("sms", "+31 6 1")
+    assert reachable(cand(email="b@x.org"), "coffee") == ("coffee", "b@x.org")
+    assert reachable(cand(), "im") == ("im", "")  # nothing known: the preference stands
