@@ -227,7 +227,10 @@ def test_restore_a_backup_from_the_window(qtbot, db_path, people):
     assert window.document.undo_stack.count() == 0  # the history belonged to the old data
     assert window.document.session.watcher.active  # watching the reopened database again
     message = window.statusBar().currentMessage()
-    assert message.startswith(f"Restored {db_path.name} from {backup.name}")
+    assert message.startswith(f"Restored {db_path.name} from the backup of ")
+    # short enough to be read whole at 1366 px (the pre-restore copy's path was cut off)
+    assert "pre-restore backup (File → Restore from Backup…)" in message and len(message) < 160
+    assert window.statusBar().fontMetrics().horizontalAdvance(message) < 1280
     previous = sorted((db_path.parent / "backups").glob("*-pre-restore.db"))
     assert len(previous) == 1 and "Grace Hopper" in stored_people(previous[0])
     # the window keeps working on the restored database

@@ -126,9 +126,13 @@ class BackupFlow:
         if refusal is not None:
             jobs.complain(f"Nothing was restored: {sentence(refusal)}.")
             return False
-        text = f"Restored {path.name} from {source.name}"
+        when, why = describe_backup(source)
+        made = f"the backup of {when}" if why else source.name
+        text = f"Restored {path.name} from {made}"
         if result is not None and result.previous is not None:
-            text += f"; what was there before is kept in {result.previous}"
+            # (the whole path was cut off at the window's edge: said by where to find it)
+            text += ("; what was there before is kept as a pre-restore backup "
+                     "(File → Restore from Backup…)")
         jobs.tell(text)
         return True
 
