@@ -367,3 +367,22 @@ def test_an_empty_network_is_said_plainly_on_the_dashboard(qtbot, db_path):
     line = [QColor(rgb) for rgb in {image.pixel(x, y) for x in range(320) for y in range(212, 230)}]
     assert any(contrast(c, dashboard.LIGHT.card) > 3 for c in line)  # words are there...
     assert all(c.hsvSaturationF() < 0.4 for c in line)  # ...in grey, none in the orange
+
+
+def test_a_long_win_wraps_in_the_person_panel_and_its_date_shows(qtbot, window, people):
+    """"✓ Quoted in an article on onboarding new contributors" went on behind a horizontal
+    scroll bar, its date out of view, and opening the section widened the panel."""
+    ada = people["Ada Lovelace"]
+    window.select(ada)
+    width = window.person_dock.width()
+    assert window.document.editing.add_win(
+        ada, "Quoted in an article on onboarding new contributors to open source projects")
+    open_advocacy(window)
+    lst = window.person.advocacy.wins
+    qtbot.waitUntil(lambda: lst.count() == 1)
+    item = lst.item(0)
+    qtbot.waitUntil(lambda: lst.viewport().width() > 0)
+    assert not lst.horizontalScrollBar().isVisible()
+    rect = lst.visualItemRect(item)
+    assert rect.right() <= lst.viewport().width() and rect.height() > lst.fontMetrics().height()
+    assert window.person_dock.width() == width

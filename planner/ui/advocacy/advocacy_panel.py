@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -306,6 +307,11 @@ class AdvocacyPanel(QWidget):
         lst.setAccessibleName(name)
         lst.setObjectName(f"ledger{name}")
         lst.setAlternatingRowColors(True)
+        # a long win wraps in the panel's width (its date was behind a horizontal scroll
+        # bar, and opening the section widened the panel, narrowing the rings)
+        lst.setWordWrap(True)
+        lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lst.setResizeMode(QListView.ResizeMode.Adjust)
         return lst
 
     # -- showing -----------------------------------------------------------------------------
