@@ -201,5 +201,6 @@ def test_an_empty_inbox_with_a_source_does_not_ask_to_add_one(qtbot, db_path, tm
     assert box.model.rowCount() == 0 and box.empty.isVisible() and box.sync_button.isVisible()
     text = box.empty.text()
     assert "Add a calendar" not in text
-    assert "Everything <b>Team &lt;calendar&gt;</b> found is reviewed" in text
+    assert "Nothing from <b>Team &lt;calendar&gt;</b> is waiting" in text
+    assert "someone you know" in text  # (meetings with nobody known never came here)
     assert "after its next read" in text and "Read sources again</b> reads it now" in text

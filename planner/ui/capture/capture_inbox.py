@@ -49,10 +49,13 @@ EMPTY = ("<p style='font-size: large'><b>Nothing to review</b></p>"
          "<p>Meetings from your calendar files, CalDAV calendars and mail wait here until "
          "you accept or reject them.<br>Add a calendar or a mailbox with <b>Sources…</b> "
          "below.</p>")
-#: the same with sources added: all they found is reviewed (not "add a calendar")
+#: the same with sources added (not "add a calendar"): nothing of theirs waits. Not
+#: "everything … found is reviewed": meetings with nobody you know were never shown here
 EMPTY_READ = ("<p style='font-size: large'><b>Nothing to review</b></p>"
-              "<p>Everything {sources} found is reviewed.<br>New meetings and mail wait here "
-              "after {its} next read; <b>Read sources again</b> reads {it} now.</p>")
+              "<p>Nothing from {sources} is waiting: a meeting or a mail comes here only "
+              "when someone you know took part, and all of those have been reviewed.<br>New "
+              "ones wait here after {its} next read; <b>Read sources again</b> reads {it} "
+              "now.</p>")
 
 
 def empty_text(sources: list) -> str:
