@@ -26,7 +26,7 @@ h1 { font-size: 1.5rem; margin-bottom: .2rem; }
 h2 { font-size: 1.1rem; margin: 1.5rem 0 .4rem; border-bottom: 1px solid #ccc; }
 p.meta { color: #555; margin-top: 0; }
 table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
+th, td { text-align: left; vertical-align: top; padding: .35em .5em;
          border-bottom: 1px solid #e2e2e2; }
 th { font-size: .85em; color: #555; font-weight: 600; }
 td.box { width: 1.2rem; font-size: 1.1em; }
@@ -79,19 +79,27 @@ def _table(items: list[FocusItem], focus_list: FocusList, notes: bool) -> str:
     head = ["", "Name", "Status", "Last touch", "Action", "Reach on"]
     if notes:
         head.append("Note")
-    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    # each column's share of the width (Qt's rich text, which makes the PDF, gave them all
+    # the same, and broke "(due Thu 10 Dec)" inside "10")
+    widths = [3, 11, 24, 13, 18, 15, 16] if notes else [3, 14, 26, 16, 22, 19]
+    header = "".join(f'<th nowrap width="{w}%">{escape(h)}</th>'
+                     for h, w in zip(head, widths, strict=True))
     rows = "\n".join(_row(item, focus_list, notes) for item in items)
-    return f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>"
+    # (the attributes are for Qt's rich text, which makes the PDF and reads little CSS:
+    # without them its table took two thirds of the page, wrapped "d/ue" mid-word and ran
+    # the headers together; a browser reads the same from the style sheet)
+    return (f'<table width="100%" cellspacing="0" cellpadding="4">\n<thead><tr>{header}'
+            f"</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>")
 
 
 def _row(item: FocusItem, focus_list: FocusList, notes: bool) -> str:
     tz = focus_list.tz
     status = item.status.value
     cells = [
-        '<td class="box" aria-hidden="true">&#9744;</td>',
+        '<td class="box" aria-hidden="true" nowrap>&#9744;&nbsp;</td>',
         f'<td class="name"><strong>{escape(item.name)}</strong></td>',
-        f'<td><span class="status status-{escape(status)}">'
-        f"{escape(status_text(item, tz))}</span></td>",
+        f'<td nowrap><span class="status status-{escape(status)}">'
+        f"{escape(status_text(item, tz)).replace(' ', '&nbsp;')}</span></td>",  # (one line)
         f"<td>{escape(last_touch_text(item, tz))}</td>",
         f'<td class="action">{escape(item.action)}</td>',
         f'<td class="reach">{escape(reach_text(item))}</td>',

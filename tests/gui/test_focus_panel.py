@@ -557,6 +557,11 @@ def test_export_every_format(qtbot, window, people, tmp_path):
     pdf = panel.export_to(tmp_path / "focus.pdf", "pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.read_bytes().rstrip().endswith(b"%%EOF")  # complete
+    # across the page: in portrait its seven columns wrapped notes a word a line
+    import re
+
+    box = re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)", pdf.read_bytes())
+    assert box and float(box.group(1)) > float(box.group(2))
     assert pdf.stat().st_size > 1000
     # every export is owner-only, the PDF too (it was written with the umask: 644)
     assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {oct(0o600)}

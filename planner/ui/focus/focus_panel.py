@@ -311,7 +311,7 @@ class FocusPanel(QWidget):
         """The list as a PDF, written as every other export: owner-only, fsynced, replaced
         atomically (QPrinter wrote the file itself, readable by everyone: 644)."""
         from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-        from PySide6.QtGui import QPdfWriter
+        from PySide6.QtGui import QPageLayout, QPdfWriter
 
         from planner.services.exporting import write_bytes
 
@@ -320,6 +320,8 @@ class FocusPanel(QWidget):
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         writer = QPdfWriter(buffer)
         writer.setResolution(1200)  # as QPrinter's high resolution
+        # across the page: seven columns in portrait wrapped every note to a word a line
+        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
         self._document().print_(writer)
         del writer  # (the PDF is complete once its writer is gone)
         buffer.close()
