@@ -1033,3 +1033,27 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
             from planner.storage.postgres.status import team_status
 
             assert team_status(handle.db, pg.url(eve)).warnings == ()
+
+
+def test_renumbering_a_person_tells_nothing_of_a_teammates_private_rows(
+        ann_keeps_private_rows):
+    """`UPDATE contact SET id = …` as eve answered "does ann keep private rows about this
+    person?" by the foreign key's error, which named the private table ("still referenced
+    from table note"); with none it renumbered a shared person. Every shared table's id
+    stays as it is, refused before any foreign key is checked."""
+    pg, eve, _ann, cid, other = ann_keeps_private_rows
+    for person in (cid, other):  # with private rows of ann's, and with none
+        error = run(pg, eve, "UPDATE contact SET id = 987654 WHERE id = %s", (person,))
+        assert isinstance(error, psycopg2.errors.InsufficientPrivilege), error
+        assert "cannot be changed" in str(error)
+        assert not re.search(r"note|placement|ring_move|snooze|capture|cadence", str(error))
+    assert pg.sql("SELECT count(*) FROM contact WHERE id = 987654") == [(0,)]
+    # nor one of eve's own touchpoints (ids are what others refer to)
+    pg.sql("INSERT INTO touchpoint (contact_id, kind, at, minutes, note, created_at, "
+           "updated_at, version) VALUES (%s, 'call', now(), NULL, '', now(), now(), 1)",
+           (other,), user=eve)
+    error = run(pg, eve, "UPDATE touchpoint SET id = id + 100000")
+    assert isinstance(error, psycopg2.errors.InsufficientPrivilege), error
+    # other columns are still the team's to edit
+    assert run(pg, eve, "UPDATE contact SET organization = 'Navy' WHERE id = %s RETURNING id",
+               (other,)) == [(other,)]

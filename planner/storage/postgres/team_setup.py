@@ -51,7 +51,13 @@ def planner_tables() -> list[str]:
 #: reached only through views over SECURITY DEFINER functions (``PRIVATE_TABLES``).
 #: 4: the views' functions read the caller's rows by index (``OWN_INDEXES``), and one
 #: person's (or a few people's) private rows are read by ``planner_rows_<table>_of``.
-TEAM_SCHEMA = 4
+#: 5: a shared row's id never changes (but by an admin): renumbering a person answered
+#: "does anyone keep private rows about them?" by the foreign key's error, which names the
+#: private table ("still referenced from table note").
+TEAM_SCHEMA = 5
+
+#: The shared tables whose rows have an id (the planner's own and the team's).
+_ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
 
 
 #: Whether the writer administers the table (its owner, or a superuser): only an admin's
@@ -73,6 +79,19 @@ BEGIN
     END IF;
   ELSIF NEW.%(column)s IS NULL OR NEW.%(column)s = ''%(force)s THEN
     NEW.%(column)s := current_user;
+  END IF;
+  RETURN NEW;
+END $$"""
+
+#: A row's id is what others refer to: it never changes, but by an admin. (Before the
+#: foreign keys are checked: their error would name the private table that refers to it.)
+_KEEP_ID_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_keep_id() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {path} AS $$
+BEGIN
+  IF NEW.id IS DISTINCT FROM OLD.id AND NOT %(admin)s THEN
+    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+      MESSAGE = 'the id of a ' || TG_TABLE_NAME || ' cannot be changed';
   END IF;
   RETURN NEW;
 END $$"""
@@ -167,6 +186,11 @@ def team_setup_sql(schema: str = "public") -> list[str]:
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_fill_{column}()")
+    sql.append(fill(_KEEP_ID_FN % {"admin": _ADMIN}, s))
+    for table in _ID_TABLES:
+        sql.append(f"DROP TRIGGER IF EXISTS {table}_keep_id ON {s}.{table}")
+        sql.append(f"CREATE TRIGGER {table}_keep_id BEFORE UPDATE OF id ON {s}.{table} "
+                   f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_keep_id()")
     # a second wall behind the private schema (nobody but its owner and the definer role
     # may reach these tables): a role granted one by mistake still reads only its own rows
     for t in PRIVATE_TABLES:
