@@ -1057,3 +1057,23 @@ def test_renumbering_a_person_tells_nothing_of_a_teammates_private_rows(
     # other columns are still the team's to edit
     assert run(pg, eve, "UPDATE contact SET organization = 'Navy' WHERE id = %s RETURNING id",
                (other,)) == [(other,)]
+
+
+def test_a_teammates_table_lock_makes_a_command_wait_then_say_so_not_hang(team):
+    """eve's `LOCK TABLE contact IN ACCESS EXCLUSIVE MODE`, held open, hung every command
+    and window of the team for good: no lock waited for ever ended."""
+    import time
+
+    from planner.storage.failures import BUSY_SECONDS
+
+    pg, eve, ann = team
+    with raw(pg, eve) as conn:
+        conn.cursor().execute("LOCK TABLE contact IN ACCESS EXCLUSIVE MODE")  # held
+        started = time.monotonic()
+        result = invoke("contacts", "list", db=pg.url(ann))
+        waited = time.monotonic() - started
+        conn.rollback()
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "busy" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert BUSY_SECONDS - 1 <= waited <= BUSY_SECONDS + 20, waited

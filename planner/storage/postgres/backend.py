@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from urllib.parse import quote, urlencode
 
 from planner.storage.backend import Backend
+from planner.storage.postgres.connection import LOCK_WAIT
 
 #: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
 RINGS_LOCK = int.from_bytes(b"MPRG", "big")
@@ -43,11 +44,15 @@ class PostgresBackend(Backend):
         params = dict(getattr(self.db, "connect_params", None) or {})
         for key in ("password", "connect_timeout", "application_name"):
             params.pop(key, None)
+        # (the lock timeout every connection of the app adds is not the user's to show)
+        options = str(params.pop("options", "") or "").removeprefix(LOCK_WAIT).strip()
+        if options:
+            params["options"] = options
         user, host = params.pop("user", None), params.pop("host", "")
         port = params.pop("port", None)
         netloc = (f"{quote(str(user), safe='')}@" if user else "") + str(host or "")
         netloc += f":{port}" if port else ""
-        query = f"?{urlencode(params)}" if params else ""
+        query = f"?{urlencode(params, quote_via=quote)}" if params else ""  # libpq: %20, not +
         return f"postgresql://{netloc}/{quote(str(self.db.database or ''), safe='')}{query}"
 
     def session_id(self) -> int | None:

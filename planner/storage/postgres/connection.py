@@ -19,7 +19,7 @@ import peewee
 from peewee import PostgresqlDatabase
 
 from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
-from planner.storage.failures import CONNECTING, Failure, classify
+from planner.storage.failures import BUSY_SECONDS, CONNECTING, Failure, classify
 from planner.storage.target import redact_url, replace_password, url_password
 
 _warned_about_password = False
@@ -76,6 +76,10 @@ def _password(url: str) -> str | None:
     return None
 
 
+#: the lock timeout of every connection the app makes (see make_database)
+LOCK_WAIT = f"-c lock_timeout={BUSY_SECONDS * 1000}"
+
+
 def make_database(url: str, password: str | None = None) -> PlannerPostgresDatabase:
     name, params = connect_params(url)
     if password is None:
@@ -84,6 +88,10 @@ def make_database(url: str, password: str | None = None) -> PlannerPostgresDatab
         params["password"] = password
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "mentorship-planner")
+    # a lock waited for ends, as on a file (a teammate's LOCK TABLE hung every command and
+    # window for good); first, so that an options= of the URL may still say otherwise
+    params["options"] = (f"{LOCK_WAIT} {params['options']}" if params.get("options")
+                         else LOCK_WAIT)
     return PlannerPostgresDatabase(name, **params)
 
 
@@ -93,6 +101,16 @@ def lost_connection(exc: BaseException) -> ConnectionLost | None:
         return ConnectionLost(
             "the connection to the team database was lost: the change was not saved "
             "(everything saved before it is intact). Check the network and try again")
+    return None
+
+
+def locked_too_long(exc: BaseException) -> DatabaseProblem | None:
+    """The clear message for a lock waited for past the lock timeout (see make_database)."""
+    if classify(exc) is Failure.LOCKED:
+        return DatabaseProblem(
+            f"the team database is busy: what this needs was kept locked for more than "
+            f"{BUSY_SECONDS} seconds (by a teammate's command, or a long one of yours), so "
+            "nothing was changed. Try again in a moment")
     return None
 
 
@@ -187,7 +205,7 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
         try:
             return super().execute_sql(sql, params, *args, **kwargs)
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
-            problem = unreachable(exc)
+            problem = unreachable(exc) or locked_too_long(exc)
             if problem is None:
                 raise
             raise problem from exc
