@@ -345,10 +345,9 @@ def preferred_channel(cand: FocusCandidate) -> str:
     return preferred(cand)
 
 
-def contact_address(cand: FocusCandidate, channel: str) -> str:
-    """The email, handle or number that fits ``channel``; else any way to reach them."""
+def _fitting_address(cand: FocusCandidate, channel: str) -> str:
+    """The email, handle or number that fits ``channel``; "" if they have none."""
     handles = {key.lower(): value for key, value in cand.handles.items() if value}
-    phone = next((p for p in cand.phones if p), "")
     if channel in ("email", "mail") and cand.email:
         return cand.email
     if channel in handles:
@@ -357,9 +356,17 @@ def contact_address(cand: FocusCandidate, channel: str) -> str:
         found = next((handles[key] for key in _IM_KEYS if key in handles), "")
         if found:
             return found
-    if channel in _PHONE_CHANNELS and phone:
-        return phone
-    return cand.email or phone or next(iter(handles.values()), "")
+    if channel in _PHONE_CHANNELS:
+        return next((p for p in cand.phones if p), "")
+    return ""
+
+
+def contact_address(cand: FocusCandidate, channel: str) -> str:
+    """The email, handle or number that fits ``channel``; else any way to reach them."""
+    handles = [value for value in cand.handles.values() if value]
+    phone = next((p for p in cand.phones if p), "")
+    return (_fitting_address(cand, channel) or cand.email or phone
+            or next(iter(handles), ""))
 
 
 def reachable(cand: FocusCandidate, channel: str) -> tuple[str, str]:
@@ -368,12 +375,9 @@ def reachable(cand: FocusCandidate, channel: str) -> tuple[str, str]:
     gives way to one they have — "IM: ada@example.org" and "Quick check-in by SMS" for
     someone with no number read as if that address were their IM or their phone. A
     channel that needs none (coffee, video…) keeps its name, with any way to reach them."""
-    address = contact_address(cand, channel)
-    handles = {key.lower() for key, value in cand.handles.items() if value}
-    fits = (channel in ("email", "mail") and address == cand.email and cand.email) or (
-        channel in handles) or (channel == "im" and any(k in handles for k in _IM_KEYS)) or (
-        channel in _PHONE_CHANNELS and any(cand.phones))
-    if fits or channel in _NO_ADDRESS_CHANNELS or not address:
+    fitting = _fitting_address(cand, channel)
+    address = fitting or contact_address(cand, channel)
+    if fitting or channel in _NO_ADDRESS_CHANNELS or not address:
         return channel, address
     if address == cand.email:
         return "email", address
