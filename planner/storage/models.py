@@ -369,3 +369,7 @@ class CaptureProposalRow(BaseModel):
 
 #: the tables schema version 7 adds
 CAPTURE_MODELS_V7 = [CaptureSourceRow, CaptureProposalRow]
+
+#: every table of the planner, in the order the migrations add them
+ALL_MODELS = (ALL_MODELS_V1 + ADVOCACY_MODELS_V3 + CADENCE_MODELS_V4 + PHOTO_MODELS_V5
+              + SNOOZE_MODELS_V6 + CAPTURE_MODELS_V7)

@@ -20,10 +20,12 @@ Here: the private tables and the SQL of their views, functions and indexes
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from peewee import PostgresqlDatabase
+from peewee import ForeignKeyField, PostgresqlDatabase
 
+from planner.storage import models as m
 from planner.storage.postgres.live import fill
 
 #: Where the private tables live. Planner users have no USAGE on it: they cannot name its
@@ -130,6 +132,47 @@ OWN_INDEXES = (
 )
 
 
+@dataclass(frozen=True)
+class SharedReference:
+    """A private table's ``column`` naming a row (by id) of the shared table ``target``: a
+    person, a touchpoint. On a team database it is no foreign key. PostgreSQL checks one
+    by locking the row it names (FOR KEY SHARE), and a locked row keeps the locker's
+    transaction id in ``xmax``, which every teammate reads: with the change log's
+    ``xmin``, it said who had just written a private row about whom. The views' trigger
+    checks the row exists instead (a read takes no lock) and the shared table's delete
+    trigger does what the key's ``on_delete`` did (CASCADE or SET NULL)."""
+
+    table: str
+    column: str
+    target: str
+    on_delete: str
+
+
+def shared_references() -> tuple[SharedReference, ...]:
+    """Every column of a private table that names a shared row, from the models' foreign
+    keys (a private table referring to another one keeps its foreign key: nobody but the
+    definer role reaches either)."""
+    private = {t.name for t in PRIVATE_TABLES}
+    out = []
+    for model in m.ALL_MODELS:
+        if model._meta.table_name not in private:
+            continue
+        for field in model._meta.sorted_fields:
+            if not isinstance(field, ForeignKeyField):
+                continue
+            target = field.rel_model._meta.table_name
+            if target in private:
+                continue
+            action = (field.on_delete or "").upper()
+            if action not in ("CASCADE", "SET NULL") or field.rel_field.column_name != "id":
+                raise ValueError(f"{model._meta.table_name}.{field.column_name}: a private "
+                                 f"table may name a shared row by id, removed with it or "
+                                 f"forgotten (ON DELETE CASCADE or SET NULL)")
+            out.append(SharedReference(model._meta.table_name, field.column_name, target,
+                                       action))
+    return tuple(out)
+
+
 def private_table(name: str) -> PrivateTable | None:
     return next((t for t in PRIVATE_TABLES if t.name == name), None)
 
@@ -196,6 +239,9 @@ DECLARE
   done jsonb;
   seq text;
   got bigint;
+  refs jsonb := COALESCE(TG_ARGV[2], '{}')::jsonb;
+  ref record;
+  present boolean;
 BEGIN
   IF TG_OP <> 'INSERT' THEN
     old_row := pg_catalog.to_jsonb(OLD);
@@ -224,6 +270,22 @@ BEGIN
       MESSAGE = 'new row violates the row-level security of ' || TG_TABLE_NAME || ': its '
                 || col || ' ' || pg_catalog.quote_literal(claimed) || ' is not the login role';
   END IF;
+  -- the shared rows it names exist (``SharedReference``: a read, which locks nothing)
+  FOR ref IN SELECT r.key, r.value #>> '{}' AS target FROM pg_catalog.jsonb_each(refs) r LOOP
+    IF new_row ->> ref.key IS NOT NULL
+       AND (TG_OP = 'INSERT' OR new_row ->> ref.key IS DISTINCT FROM old_row ->> ref.key) THEN
+      EXECUTE 'SELECT EXISTS (SELECT 1 FROM {schema}.' || pg_catalog.quote_ident(ref.target)
+              || ' s WHERE s.id = $1)' INTO present USING (new_row ->> ref.key)::bigint;
+      IF NOT present THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+          MESSAGE = 'insert or update on table "' || TG_TABLE_NAME
+                    || '" violates foreign key constraint "' || TG_TABLE_NAME || '_'
+                    || ref.key || '_fkey"',
+          DETAIL = 'Key (' || ref.key || ')=(' || (new_row ->> ref.key)
+                   || ') is not present in table "' || ref.target || '".';
+      END IF;
+    END IF;
+  END LOOP;
   IF TG_OP = 'INSERT' THEN  -- columns left out (NULL) take the table's defaults (the id)
     new_row := pg_catalog.jsonb_strip_nulls(new_row);
     seq := pg_catalog.pg_get_serial_sequence(target, 'id');
@@ -256,10 +318,65 @@ BEGIN
   RETURN NEW;
 END $$"""
 
+#: What a shared table's rows being deleted does to the private rows that name them
+#: (``SharedReference``; %(target)s: the shared table, %(statements)s: one per reference),
+#: for every owner's rows: a statement trigger over the deleted rows (``gone``).
+_FORGET_FN = """
+CREATE OR REPLACE FUNCTION {private}.planner_forget_%(target)s() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
+BEGIN
+  %(statements)s
+  RETURN NULL;
+END $$"""
+
+
+def _forget_sql(target: str, schema: str) -> list[str]:
+    """The function and trigger that do, when rows of ``target`` are deleted, what the
+    private tables' foreign keys to it did."""
+    statements = []
+    for ref in shared_references():
+        if ref.target != target:
+            continue
+        table = f"{{private}}.{ref.table}"
+        if ref.on_delete == "CASCADE":
+            statements.append(f"DELETE FROM {table} t USING gone g WHERE t.{ref.column} = g.id;")
+        else:
+            statements.append(f"UPDATE {table} t SET {ref.column} = NULL FROM gone g "
+                              f"WHERE t.{ref.column} = g.id;")
+    function = _FORGET_FN % {"target": target, "statements": "\n  ".join(statements)}
+    return [_private(function, schema),
+            f"DROP TRIGGER IF EXISTS {target}_forget_private ON {schema}.{target}",
+            f"CREATE TRIGGER {target}_forget_private AFTER DELETE ON {schema}.{target} "
+            f"REFERENCING OLD TABLE AS gone FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION {PRIVATE_SCHEMA}.planner_forget_{target}()"]
+
+
+def _shared_targets() -> list[str]:
+    return sorted({ref.target for ref in shared_references()})
+
+
+#: Drops the foreign keys from the private tables to shared ones (``SharedReference``),
+#: whatever they are named (a migration makes them; the team setup after it drops them).
+_DROP_SHARED_KEYS = """DO $$
+DECLARE
+  k record;
+BEGIN
+  FOR k IN SELECT c.conrelid::regclass::text AS tbl, c.conname
+             FROM pg_catalog.pg_constraint c
+             JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+             JOIN pg_catalog.pg_class f ON f.oid = c.confrelid
+            WHERE c.contype = 'f' AND r.relnamespace = '{private_name}'::regnamespace
+              AND f.relnamespace <> '{private_name}'::regnamespace LOOP
+    EXECUTE 'ALTER TABLE ' || k.tbl || ' DROP CONSTRAINT ' || pg_catalog.quote_ident(k.conname);
+  END LOOP;
+END $$"""
+
+
 #: (name, argument types) of the SECURITY DEFINER functions in ``PRIVATE_SCHEMA``.
 def private_functions() -> list[tuple[str, str]]:
-    return [(f"planner_rows_{t.name}", "") for t in PRIVATE_TABLES] + [
-        ("planner_write_private", "")]
+    return ([(f"planner_rows_{t.name}", "") for t in PRIVATE_TABLES]
+            + [("planner_write_private", "")]
+            + [(f"planner_forget_{target}", "") for target in _shared_targets()])
 
 
 #: (name, argument types) of the SECURITY DEFINER functions in the planner's schema that
@@ -305,12 +422,22 @@ END $$""")
                 f"CREATE VIEW {s}.{t.name} AS SELECT * FROM {p}.planner_rows_{t.name}()",
                 f"CREATE TRIGGER {t.name}_write INSTEAD OF INSERT OR UPDATE OR DELETE "
                 f"ON {s}.{t.name} FOR EACH ROW EXECUTE FUNCTION {p}.planner_write_private("
-                f"'{t.column}', '{'force' if t.forced else 'refuse'}')"]
+                f"'{t.column}', '{'force' if t.forced else 'refuse'}', '{_references(t)}')"]
         if t.contact:
             sql.append(_of_sql(t, s))
+    sql.append(_private(_DROP_SHARED_KEYS, s))
+    for target in _shared_targets():
+        sql += _forget_sql(target, s)
     sql += [f"CREATE INDEX IF NOT EXISTS {name} ON {p}.{table} {how}"
             for name, table, how in OWN_INDEXES]
     return sql
+
+
+def _references(t: PrivateTable) -> str:
+    """The views' trigger argument naming ``t``'s shared references: a JSON object of
+    column to shared table (names of the models: no quote to escape)."""
+    return json.dumps({ref.column: ref.target for ref in shared_references()
+                       if ref.table == t.name}, separators=(",", ":"))
 
 
 def _readers(schema: str) -> str:

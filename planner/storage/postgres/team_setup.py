@@ -38,9 +38,7 @@ log = logging.getLogger(__name__)
 
 #: Every table of the planner (what a planner user is granted, and nothing else).
 def planner_tables() -> list[str]:
-    models = (m.ALL_MODELS_V1 + m.ADVOCACY_MODELS_V3 + m.CADENCE_MODELS_V4
-              + m.PHOTO_MODELS_V5 + m.SNOOZE_MODELS_V6 + m.CAPTURE_MODELS_V7)
-    return [model._meta.table_name for model in models]
+    return [model._meta.table_name for model in m.ALL_MODELS]
 
 
 #: The version of the team setup (functions, triggers, policies, grants), kept in
@@ -54,7 +52,10 @@ def planner_tables() -> list[str]:
 #: 5: a shared row's id never changes (but by an admin): renumbering a person answered
 #: "does anyone keep private rows about them?" by the foreign key's error, which names the
 #: private table ("still referenced from table note").
-TEAM_SCHEMA = 5
+#: 6: no foreign key from a private table to a shared one (``SharedReference``): checking
+#: it locked the person's row, whose ``xmax`` then told teammates whose private write was
+#: about whom.
+TEAM_SCHEMA = 6
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
 _ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
