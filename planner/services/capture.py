@@ -45,9 +45,7 @@ from planner.domain.contact import clean_note, clean_text
 from planner.domain.errors import InvalidInput, NotFound
 from planner.domain.kinds import parse_kind
 from planner.services.contacts import clean_fields, now
-from planner.services.setting_rules import CAPTURE_OWN_ADDRESSES as OWN_ADDRESSES
-from planner.services.setting_rules import read_setting, write_setting
-from planner.storage import backend, contacts_repo, touchpoints_repo
+from planner.storage import backend, contacts_repo, settings_repo, touchpoints_repo
 from planner.storage import capture_repo as repo
 from planner.storage.capture_repo import KnownProposal, ProposalRow
 from planner.storage.contacts_repo import who
@@ -116,8 +114,15 @@ def remove_source(source_id: int) -> int:
 
 
 def own_address_list() -> list[str]:
-    """The user's own addresses (never proposed as people)."""
-    return list(read_setting(OWN_ADDRESSES).get(who(), []))
+    """The user's own addresses (never proposed as people): their own setting, private
+    on a team database. A stored value that is not a list of addresses reads as none."""
+    stored = settings_repo.get_own_setting(who(), settings_repo.OWN_ADDRESSES_KEY, [])
+    if not isinstance(stored, list) or not all(isinstance(a, str) and "@" in a
+                                               for a in stored):
+        log.warning("the stored own addresses for capture are not a list of addresses; "
+                    "using none")
+        return []
+    return list(stored)
 
 
 def set_own_addresses(addresses: Iterable[str]) -> list[str]:
@@ -129,9 +134,7 @@ def set_own_addresses(addresses: Iterable[str]) -> list[str]:
         if text not in clean:
             clean.append(text)
     with backend.current().write():
-        stored = dict(read_setting(OWN_ADDRESSES))
-        stored[who()] = clean
-        write_setting(OWN_ADDRESSES, stored)
+        settings_repo.set_own_setting(who(), settings_repo.OWN_ADDRESSES_KEY, clean)
     return clean
 
 

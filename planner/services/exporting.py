@@ -165,7 +165,7 @@ from planner.domain.rings import Ring
 from planner.importers.user_file import read_user_file
 from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
-from planner.services.setting_rules import clean_setting
+from planner.services.setting_rules import RETIRED, clean_setting
 from planner.storage import backend, dump, export_repo
 from planner.storage.atomic_file import write_private
 from planner.storage.export_repo import (
@@ -431,7 +431,8 @@ def _prepare_section(section: str, model: Table, value: Any) -> list[dict]:
             return []
         if not isinstance(value, dict):
             raise InvalidInput("settings: expected an object of setting → value")
-        return [_prepare_setting(key, item) for key, item in value.items()]
+        return [_prepare_setting(key, item) for key, item in value.items()
+                if key not in RETIRED]
     if value is None:
         value = []
     if not isinstance(value, list):

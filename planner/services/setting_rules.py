@@ -27,6 +27,7 @@ from planner.domain.rings import DEFAULT_CADENCE_DAYS, DEFAULT_CAPACITY, Ring, v
 from planner.services.setting_warnings import set_warning_handler, warn_once  # noqa: F401  (re-exported)
 from planner.storage.settings_repo import (
     FATIGUE_LIMIT_KEY,
+    OWN_ADDRESSES_KEY,
     TARGET_SHARE_KEY,
     TIME_SHARE_KEY,
     raw_setting,
@@ -38,8 +39,6 @@ log = logging.getLogger(__name__)
 CAPACITY = "ring_capacity"
 CADENCE = "ring_cadence_days"
 BACKUP_KEEP = "backup_keep"
-#: capture (issue 24): each planner user's own e-mail addresses, never proposed as people
-CAPTURE_OWN_ADDRESSES = "capture_own_addresses"
 DEFAULT_KEEP, MAX_KEEP = 10, 1000  # the same numbers as services.backups (checked by a test)
 
 
@@ -109,18 +108,6 @@ def _share(value: Any) -> float:
     return _advocacy().clean_share(value)
 
 
-def _own_addresses(value: Any) -> dict[str, list[str]]:
-    if not isinstance(value, dict):
-        raise InvalidInput(f"expected a map of user → addresses, not {value!r}")
-    out = {}
-    for user, addresses in value.items():
-        if not isinstance(user, str) or not isinstance(addresses, list) or not all(
-                isinstance(a, str) and "@" in a and len(a) <= 254 for a in addresses):
-            raise InvalidInput(f"expected a list of e-mail addresses for {user!r}")
-        out[user] = list(addresses)
-    return out
-
-
 RULES: dict[str, Rule] = {
     CAPACITY: Rule(lambda: {r.value: DEFAULT_CAPACITY[r] for r in Ring},
                    lambda v: _ring_map(v, _capacity, "capacity")),
@@ -133,8 +120,12 @@ RULES: dict[str, Rule] = {
                             lambda v: _advocacy().clean_limit(v)),
     TIME_SHARE_KEY: Rule(lambda: {r.value: s for r, s in _advocacy().DEFAULT_TIME_SHARE.items()},
                          _time_share),
-    CAPTURE_OWN_ADDRESSES: Rule(dict, _own_addresses),
 }
+
+#: Settings the dumps of older versions may hold that are no longer shared settings: a
+#: restore leaves them out (the own addresses for capture are each user's own setting
+#: since schema version 9, and like the capture sources not part of a dump).
+RETIRED = frozenset({OWN_ADDRESSES_KEY})
 
 
 def clean_setting(key: str, value: Any) -> Any:

@@ -171,7 +171,7 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
 #: this version makes: exactly the entries ``schema_expected`` builds at
 #: ``migrations.LATEST``. tests/cli/test_cli_open_fast.py keeps it in step (and prints
 #: the new value when a migration is added).
-THIS_VERSIONS_SCHEMA = (8, "b93d188741626cea956b3445315cc2edcc62eb6f0432c4e51929309dfc0d53cd")
+THIS_VERSIONS_SCHEMA = (9, "fbbf65e1705b6c4320bfe19c8e676a431fffe53f4d378bfe615552f84eeda1d5")
 
 
 def schema_digest(rows: Iterable[tuple]) -> str:

@@ -96,6 +96,37 @@ def _v8(db: Database) -> None:
                        '("name" COLLATE NOCASE, "id") WHERE "deleted_at" IS NULL')
 
 
+def _v9(db: Database) -> None:
+    """A user's own settings (``own_setting``): private to their owner on a team
+    database, granted like ``contact``. The own addresses for capture move there from the
+    shared ``setting`` (where teammates could read and change them), each user's as
+    theirs; a value that is not such a map is dropped (it was read as empty)."""
+    import json
+
+    from planner.storage.settings_repo import OWN_ADDRESSES_KEY
+
+    db.create_tables(m.OWN_SETTING_MODELS_V9)
+    table = m.OwnSettingRow._meta.table_name
+    if isinstance(db, PostgresqlDatabase):
+        _grant_like_contact(db, table)
+    p = db.param  # ? or %s
+    row = db.execute_sql(f'SELECT "value" FROM "setting" WHERE "key" = {p}',
+                         (OWN_ADDRESSES_KEY,)).fetchone()
+    if row is None:
+        return
+    try:
+        found = json.loads(row[0])
+    except (ValueError, TypeError, RecursionError):
+        found = None
+    for user, addresses in (found.items() if isinstance(found, dict) else ()):
+        if isinstance(user, str) and isinstance(addresses, list) and all(
+                isinstance(a, str) and "@" in a for a in addresses):
+            db.execute_sql(f'INSERT INTO "{table}" ("owner", "key", "value") '
+                           f"VALUES ({p}, {p}, {p})",
+                           (user, OWN_ADDRESSES_KEY, json.dumps(addresses)))
+    db.execute_sql(f'DELETE FROM "setting" WHERE "key" = {p}', (OWN_ADDRESSES_KEY,))
+
+
 def stored_table(db: Database, table: str) -> str:
     """The quoted name a step's DDL (ALTER TABLE, CREATE INDEX) gives ``table``. On a
     team database a private table (``postgres.privacy.PRIVATE_TABLES``) lives in the private
@@ -116,7 +147,7 @@ def stored_table(db: Database, table: str) -> str:
 
 #: version → step that brings a database from version-1 to version.
 STEPS: dict[int, Callable[[Database], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5,
-                                                  6: _v6, 7: _v7, 8: _v8}
+                                                  6: _v6, 7: _v7, 8: _v8, 9: _v9}
 LATEST = max(STEPS)
 
 

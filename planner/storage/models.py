@@ -370,6 +370,27 @@ class CaptureProposalRow(BaseModel):
 #: the tables schema version 7 adds
 CAPTURE_MODELS_V7 = [CaptureSourceRow, CaptureProposalRow]
 
+# -- schema version 9: a user's own settings ------------------------------------------
+
+
+class OwnSettingRow(BaseModel):
+    """A setting that is one planner user's, not the team's (their own e-mail addresses,
+    which capture never proposes as people): private to its owner on a team database,
+    where ``setting`` is read and written by everyone. ``value``: JSON text."""
+
+    id = AutoField()
+    owner = CharField(default="")  # the planner user ("" is filled with the login role)
+    key = CharField()
+    value = TextField()
+
+    class Meta:
+        table_name = "own_setting"
+        indexes = ((("owner", "key"), True),)
+
+
+#: the tables schema version 9 adds
+OWN_SETTING_MODELS_V9 = [OwnSettingRow]
+
 #: every table of the planner, in the order the migrations add them
 ALL_MODELS = (ALL_MODELS_V1 + ADVOCACY_MODELS_V3 + CADENCE_MODELS_V4 + PHOTO_MODELS_V5
-              + SNOOZE_MODELS_V6 + CAPTURE_MODELS_V7)
+              + SNOOZE_MODELS_V6 + CAPTURE_MODELS_V7 + OWN_SETTING_MODELS_V9)

@@ -11,7 +11,7 @@ import json
 import logging
 from typing import Any
 
-from planner.storage.models import SettingRow
+from planner.storage.models import OwnSettingRow, SettingRow
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 TARGET_SHARE_KEY = "advocate_target_share"
 FATIGUE_LIMIT_KEY = "ask_fatigue_limit"
 TIME_SHARE_KEY = "ring_time_share"
+#: each user's own e-mail addresses, which capture never proposes as people: an own
+#: setting (``get_own_setting``). Until schema version 9 it was a shared setting holding
+#: ``{user: [address, …]}``, read and writable by every teammate.
+OWN_ADDRESSES_KEY = "capture_own_addresses"
 
 
 def _decode(key: str, text: str, default: Any) -> Any:
@@ -51,3 +55,18 @@ def set_setting(key: str, value: Any) -> None:
 
 def all_settings() -> dict[str, Any]:
     return {row.key: _decode(row.key, row.value, None) for row in SettingRow.select()}
+
+
+def get_own_setting(owner: str, key: str, default: Any = None) -> Any:
+    """A setting of ``owner`` alone (``own_setting``: private on a team database)."""
+    row = OwnSettingRow.get_or_none((OwnSettingRow.owner == owner) & (OwnSettingRow.key == key))
+    return _decode(key, row.value, default) if row else default
+
+
+def set_own_setting(owner: str, key: str, value: Any) -> None:
+    """Store ``owner``'s ``key`` (the caller holds the write transaction). No upsert: on a
+    team database the table is a view whose trigger writes the caller's own rows."""
+    text = json.dumps(value)
+    mine = (OwnSettingRow.owner == owner) & (OwnSettingRow.key == key)
+    if not OwnSettingRow.update(value=text).where(mine).execute():
+        OwnSettingRow.insert(owner=owner, key=key, value=text).execute()

@@ -737,6 +737,8 @@ PRIVATE_ROWS = {
                         "created_at, updated_at) VALUES ('', 'ics:' || %(n)s, 'c', %(cid)s, "
                         "'', '', 'video', now() - interval '1 hour', '', 'pending', now(), "
                         "now())",
+    "own_setting": "INSERT INTO own_setting (owner, key, value) "
+                   "VALUES ('', 'capture_own_addresses' || %(n)s, '[\"me@example.org\"]')",
 }
 
 #: What a teammate would probe a table with (%(ann)s: the victim, %(cid)s: a person).
@@ -751,6 +753,7 @@ PROBES = {
     "capture_source": ["kind = 'imap'", "id > 0"],
     "capture_proposal": ["contact_id = %(cid)s", "status = 'pending'", "source_key > ''",
                          "at > now() - interval '1 day'"],
+    "own_setting": ["key = 'capture_own_addresses0'", "value LIKE '%%@%%'", "key > ''"],
 }
 
 #: Planner settings that push PostgreSQL to the indexes.

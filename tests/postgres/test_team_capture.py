@@ -97,3 +97,56 @@ def test_removing_a_user_takes_their_captures_off_their_name(team):
     finally:
         db.close()
     assert (rows["capture_source"], rows["capture_proposal"]) == (1, 2)
+
+
+def test_own_addresses_are_each_users_own_and_out_of_a_teammates_reach(team):
+    """Each user's own addresses (never proposed as people) are their own setting: a
+    teammate with psql neither reads them nor changes them (they were a shared setting
+    until schema 9, and a teammate could add an address to hide someone from capture)."""
+    pg, alice, bob = team
+    with as_user(pg, alice):
+        assert capture.set_own_addresses(["alice@example.org"]) == ["alice@example.org"]
+    with as_user(pg, bob):
+        assert capture.own_address_list() == []
+        capture.set_own_addresses(["bob@example.org"])
+    with as_user(pg, alice):
+        assert capture.own_address_list() == ["alice@example.org"]
+    assert pg.sql("SELECT owner, value FROM own_setting", user=bob) == [
+        (bob, '["bob@example.org"]')]
+    assert pg.sql("SELECT count(*) FROM setting WHERE value LIKE '%%@%%'", user=bob) == [(0,)]
+    assert pg.sql("UPDATE own_setting SET value = '[\"zoe@site.org\"]' WHERE owner = %s "
+                  "RETURNING id", (alice,), user=bob) == []
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        pg.sql("INSERT INTO own_setting (owner, key, value) VALUES "
+               "(%s, 'capture_own_addresses', '[\"zoe@site.org\"]')", (alice,), user=bob)
+    with as_user(pg, alice):
+        assert capture.own_address_list() == ["alice@example.org"]
+
+
+def test_a_version_8_team_database_gives_each_user_their_own_addresses(fresh_pg):
+    """Schema 8 kept everyone's own addresses in one shared setting ({user: [...]}); the
+    admin's upgrade gives each user theirs, privately, and removes the shared one."""
+    import json
+
+    from planner.storage import migrations
+    from planner.storage.database import open_database
+    from planner.storage.postgres.opening import open_postgres
+    from planner.storage.target import resolve_target
+
+    pg = fresh_pg
+    open_postgres(resolve_target(pg.url()), init=True).close()
+    alice, bob = pg.planner_users("alice", "bob")
+    pg.sql("DROP VIEW own_setting")  # back to what schema 8 had
+    pg.sql("DROP TABLE planner_private.own_setting CASCADE")
+    pg.sql("UPDATE planner_meta SET value = '8' WHERE key = 'schema_version'")
+    shared = {alice: ["alice@example.org"], bob: ["bob@example.org", "b@example.org"]}
+    pg.sql("INSERT INTO setting (key, value) VALUES ('capture_own_addresses', %s)",
+           (json.dumps(shared),))
+    open_database(pg.url()).close()  # the admin's open migrates
+    assert pg.sql("SELECT value FROM planner_meta WHERE key = 'schema_version'") == [
+        (str(migrations.LATEST),)]
+    assert pg.sql("SELECT count(*) FROM setting WHERE key = 'capture_own_addresses'") == [(0,)]
+    for role in (alice, bob):
+        with as_user(pg, role):
+            assert capture.own_address_list() == shared[role]
+        assert len(pg.sql("SELECT * FROM own_setting", user=role)) == 1

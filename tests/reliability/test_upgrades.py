@@ -13,6 +13,7 @@ import pytest
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
 from planner.storage.database import open_database
+from planner.storage.settings_repo import OWN_ADDRESSES_KEY
 from planner.storage.sqlite.backup import list_backups
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
@@ -86,8 +87,11 @@ def test_opens_migrates_keeps_every_row_and_a_backup(old):
     assert version_of(old) == migrations.LATEST
     (backup,) = list_backups(old)
     after = dump(old, tables, like=backup)
+    moved = [r for r in before["setting"] if r[0] == OWN_ADDRESSES_KEY]  # schema 9 moves it
     for table, rows in before.items():
-        assert set(rows) <= set(after[table]), f"rows lost from {table}"
+        kept = [r for r in rows if table != "setting" or r not in moved]
+        assert set(kept) <= set(after[table]), f"rows lost from {table}"
+    assert [r[0] for r in after["setting"] if r[0] == OWN_ADDRESSES_KEY] == []
     assert len(after["note"]) == len(before["note"]) + 1
     assert read(old, "PRAGMA integrity_check")[0][0] == "ok"
 
@@ -206,3 +210,26 @@ def test_a_version_6_file_gets_the_capture_tables_and_keeps_everything(tmp_path)
     (backup,) = list_backups(path)
     assert dump(path, tables, like=backup) == before
     assert "pre-migration-v6" in backup.name and version_of(backup) == 6
+
+
+def test_a_version_8_file_keeps_its_own_addresses_as_its_own_setting(tmp_path):
+    """Schema 9 moves the own addresses for capture out of the shared settings (where a
+    teammate could read and change them) into ``own_setting``: the user's list is kept."""
+    path = tmp_path / "data" / "planner.db"
+    path.parent.mkdir()
+    shutil.copyfile(SCHEMAS / "planner-v8.db", path)
+    assert read(path, f"SELECT count(*) FROM setting WHERE key = '{OWN_ADDRESSES_KEY}'") == [
+        (1,)]
+    opened = open_database(str(path))
+    try:
+        from planner.services import capture
+
+        assert capture.own_address_list() == ["ada@home.example.org", "ada@work.example.org"]
+        assert capture.set_own_addresses(["Ada@Home.example.org"]) == ["ada@home.example.org"]
+        assert capture.own_address_list() == ["ada@home.example.org"]
+    finally:
+        opened.close()
+    assert read(path, f"SELECT count(*) FROM setting WHERE key = '{OWN_ADDRESSES_KEY}'") == [
+        (0,)]
+    assert read(path, "SELECT owner, key, value FROM own_setting") == [
+        ("", OWN_ADDRESSES_KEY, '["ada@home.example.org"]')]

@@ -331,3 +331,21 @@ def test_contact_exports_leave_out_the_trash_and_import_again(tmp_path, fmt):
 def test_unknown_contact_format_is_refused(opened):
     with pytest.raises(InvalidInput, match="vcard or csv"):
         exporting.export_contacts("xlsx")
+
+
+def test_a_dump_of_an_older_version_with_shared_own_addresses_restores_without_them(
+        dump_text):
+    """Until schema 9 the own addresses for capture were a shared setting ({user: [...]}),
+    so older dumps hold it: the restore leaves it out (it is each user's own setting now,
+    and like the capture sources not part of a dump) and restores the rest."""
+    from planner.services import capture
+    from planner.storage import settings_repo
+
+    def old_dump(data):
+        data["settings"]["capture_own_addresses"] = {"": ["me@example.org"], "bob": ["b@x.org"]}
+
+    counts = import_json(mutate(dump_text, old_dump))
+    assert counts["contacts"] == 5
+    assert settings_repo.raw_setting("capture_own_addresses") is None
+    assert settings_repo.get_setting("backup_keep") == 7
+    assert capture.own_address_list() == []

@@ -111,6 +111,7 @@ PRIVATE_TABLES = (
     PrivateTable("note", "author", shared="shared", forced=True),
     PrivateTable("capture_source", contact=None),  # issue 24: calendars and mailboxes read
     PrivateTable("capture_proposal"),  # issue 24: touchpoints waiting for review
+    PrivateTable("own_setting", contact=None),  # a user's own settings (their addresses)
 )
 
 
