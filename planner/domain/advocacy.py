@@ -31,6 +31,7 @@ from enum import StrEnum
 from planner.domain.contact import clean_note, clean_text
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.rings import RING_ORDER, Ring
+from planner.domain.stored import member
 
 QUARTER_DAYS = 91  # 13 weeks: a rolling quarter
 DEFAULT_FATIGUE_LIMIT = 2
@@ -172,6 +173,11 @@ def _parse(enum, text: str | None, what: str):
 
 def parse_stage(text: str | None) -> Stage:
     return _parse(Stage, text, "stage")
+
+
+def stored_stage(text: object) -> Stage:
+    """A stored stage; one this version does not know reads as no stage (``stored``)."""
+    return member(Stage, text, Stage.NONE, "stage")
 
 
 def parse_ask_type(text: str | None) -> AskType:
@@ -397,7 +403,7 @@ def funnel(stages: Mapping[str, int] | Iterable[str]) -> Funnel:
     counts = {stage: 0 for stage in STAGE_ORDER}
     items = stages.items() if isinstance(stages, Mapping) else ((s, 1) for s in stages)
     for stage, n in items:
-        counts[parse_stage(stage)] += int(n)
+        counts[stored_stage(stage)] += int(n)
     return Funnel(counts)
 
 

@@ -26,6 +26,7 @@ from planner.domain.advocacy import (
 from planner.domain.errors import ConflictError, InvalidInput, NotFound, PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.rings import Ring
+from planner.domain.stored import member
 from planner.domain.touchpoint import Touchpoint
 from planner.services import touchpoints as touch_svc
 from planner.services.contacts import now, require
@@ -94,8 +95,10 @@ def _what(table: str, row: dict) -> str:
     if table == WIN:
         return f"{person}'s win “{row['text']}”"
     if table == ASK:
-        return f"the {rules.AskType(row['type']).label.lower()} ask of {person}"
-    return f"what you gave {person} ({GiveType(row['type']).label.lower()})"
+        kind = member(rules.AskType, row["type"], rules.AskType.OTHER, "ask type")
+        return f"the {kind.label.lower()} ask of {person}"
+    given = member(GiveType, row["type"], GiveType.OTHER, "give type")
+    return f"what you gave {person} ({given.label.lower()})"
 
 
 def _refusal(table: str, row_id: int, expected_version: int | None,
@@ -158,7 +161,7 @@ def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None
     stamp = at or now()
     with backend.current().write():
         contact = require(contact_id)
-        before = Stage(contact.stage)
+        before = rules.stored_stage(contact.stage)
         if before is target_stage:
             _check_version(CONTACT, contact_id, expected_version, _STAGE_KEPT)
             return StageOutcome(contact_id, before, target_stage, None, contact.version)
@@ -477,7 +480,7 @@ def ledger(contact_id: int, as_of: datetime | None = None) -> Ledger:
     moment = as_of or now()
     return Ledger(
         contact_id,
-        Stage(contact.stage),
+        rules.stored_stage(contact.stage),
         repo.stage_history(contact_id),
         repo.wins_for(contact_id),
         asks,

@@ -21,7 +21,9 @@ from planner.domain.advocacy import (
     Stage,
     StageChange,
     Win,
+    stored_stage,
 )
+from planner.domain.stored import member
 from planner.storage.contacts_repo import OWNER, who
 from planner.storage.fields import to_utc
 from planner.storage.models import (
@@ -55,18 +57,21 @@ def _win(row: WinRow, contact: str = "") -> Win:
 
 def _ask(row: AskRow, thanked_by: int | None = None, contact: str = "") -> Ask:
     cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
-    return Ask(row.id, cid, AskType(row.type), AskStatus(row.status), row.at,
+    return Ask(row.id, cid, member(AskType, row.type, AskType.OTHER, "ask type"),
+               member(AskStatus, row.status, AskStatus.PLANNED, "ask status"), row.at,
                row.closed_at, row.note, thanked_by, contact, row.version)
 
 
 def _give(row: GiveRow, contact: str = "") -> Give:
     cid, ask = row.contact_id, row.for_ask_id  # type: ignore[attr-defined]  # peewee FK ids
-    return Give(row.id, cid, GiveType(row.type), row.at, row.note, ask, contact, row.version)
+    return Give(row.id, cid, member(GiveType, row.type, GiveType.OTHER, "give type"), row.at,
+                row.note, ask, contact, row.version)
 
 
 def _change(row: StageChangeRow) -> StageChange:
     cid = row.contact_id  # type: ignore[attr-defined]  # peewee's FK id
-    return StageChange(row.id, cid, Stage(row.from_stage), Stage(row.to_stage), row.at)
+    return StageChange(row.id, cid, stored_stage(row.from_stage), stored_stage(row.to_stage),
+                       row.at)
 
 
 def _at(stored: object) -> datetime:
@@ -83,7 +88,7 @@ def row_data(row) -> dict:
 
 
 def read_stage(contact_id: int) -> Stage:
-    return Stage(ContactRow.get_by_id(contact_id).stage)
+    return stored_stage(ContactRow.get_by_id(contact_id).stage)
 
 
 def write_stage(contact_id: int, stage: Stage, at: datetime,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from peewee import Field, TextField
+
+log = logging.getLogger(__name__)
 
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -51,11 +55,45 @@ class UTCDateTimeField(Field):
         return to_utc(value)
 
 
-class JSONField(TextField):
-    """A small list or map kept as JSON text (portable to every backend)."""
+_warned: set[str] = set()
 
-    def __init__(self, *args, empty=list, **kwargs):
+
+def fits(value: Any, empty: type, strings: bool) -> bool:
+    """Whether a decoded JSON value is what its column holds: a list or a map as
+    ``empty`` says; ``strings``: of strings only (a map's keys and values)."""
+    if empty is list:
+        return type(value) is list and (not strings or all(type(i) is str for i in value))
+    return type(value) is dict and (not strings or all(type(i) is str for i in value.values()))
+
+
+def decode_json(text, empty: type, strings: bool = False, what: str = "a stored value"):
+    """A stored JSON list or map, or an empty one when ``text`` is not such (a warning in
+    the log, once per column): a team database's rows are written by teammates' clients
+    or by hand, and a file by any program, so one bad value must not stop every reader
+    (``planner contacts list``, the window) from reading the rest."""
+    if text is None or text == "":
+        return empty()
+    try:
+        value = json.loads(text)
+    except (ValueError, TypeError, RecursionError):
+        value = None
+    if fits(value, empty, strings):
+        return value
+    if what not in _warned:
+        _warned.add(what)
+        log.warning("a stored %s is not a JSON %s%s (%r); read as empty (further ones are "
+                    "not logged)", what, "list" if empty is list else "map",
+                    " of texts" if strings else "", str(text)[:40])
+    return empty()
+
+
+class JSONField(TextField):
+    """A small list or map kept as JSON text (portable to every backend). ``strings``:
+    of texts only (phones, tags…); a stored value that is not one reads as empty."""
+
+    def __init__(self, *args, empty=list, strings=False, **kwargs):
         self._empty = empty
+        self._strings = strings
         kwargs.setdefault("default", empty)
         super().__init__(*args, **kwargs)
 
@@ -69,4 +107,5 @@ class JSONField(TextField):
     def python_value(self, value):
         if value is None or value == "":
             return self._empty()
-        return json.loads(value)
+        return decode_json(value, self._empty, self._strings,
+                           f"{self.model._meta.table_name}.{self.column_name}")

@@ -24,12 +24,12 @@ people may have changed (:meth:`PeopleIndex.stale`).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from array import array
 from collections import Counter, OrderedDict
 from itertools import chain
 
+from planner.storage.fields import decode_json
 from planner.storage.models import db_proxy
 
 #: hex digits per UTF-16 code unit, and per token (a trigram of code units)
@@ -59,10 +59,7 @@ def _texts(ids: list[int] | None = None):
         f'SELECT "id", "name", "email", "organization", CAST("tags" AS TEXT) FROM "contact" '
         f'WHERE {where} ORDER BY {name}, "id"', params)
     for cid, name_, email, organization, tags in cursor:
-        try:
-            tag_list = json.loads(tags) if tags else []
-        except ValueError:
-            tag_list = []
+        tag_list = decode_json(tags, list, True, "contact.tags")
         text = " ".join((name_ or "", email or "", organization or "",
                          " ".join(str(t) for t in tag_list)))
         yield cid, text.casefold()

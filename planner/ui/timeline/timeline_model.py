@@ -61,9 +61,9 @@ def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
     """One readable line: what, when, with whom (and by whom: ``by``)."""
     clock = time_text(entry.at)
     if entry.type is EntryType.TOUCHPOINT:
-        from planner.domain.kinds import parse_kind
+        from planner.domain.kinds import kind_label
 
-        what = parse_kind(entry.kind or "").label
+        what = kind_label(entry.kind) or "Touch"
     elif entry.type is EntryType.NOTE:
         what = "Note"
     else:
