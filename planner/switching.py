@@ -47,10 +47,13 @@ def open_database_file(window):
 
     from PySide6.QtWidgets import QFileDialog
 
+    from planner.ui.common.file_dialogs import file_dialog
+
     current = window.document.database.path
-    dialog = QFileDialog(window, "Open Database File",
-                         str(current.parent if current is not None else Path.home()),
-                         "Mentorship Planner databases (*.db);;All files (*)")
+    # in the open database's own folder: a dialog that never opens the files it lists
+    dialog = file_dialog(window, "Open Database File",
+                         current.parent if current is not None else Path.home(),
+                         ["Mentorship Planner databases (*.db)", "All files (*)"])
     dialog.setObjectName("openDatabaseFile")
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)

@@ -64,16 +64,29 @@ def _guard_log() -> str:
         return ""
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """After the test's body, before its fixtures close anything: every live database
+    of this process must still be locked by it (``lock_guard.locks_lost``)."""
+    yield
+    item.locks_lost = lock_guard.locks_lost()
+
+
 @pytest.fixture(autouse=True)
-def no_file_io_on_live_databases(monkeypatch):
-    """Fail the test if it (or the app, or a subprocess) broke the lock rule."""
+def no_file_io_on_live_databases(monkeypatch, request):
+    """Fail the test if it (or the app, or a subprocess) broke the lock rule: Python
+    opened a live database's file, or the process lost its locks on one."""
     monkeypatch.setenv(lock_guard.LOG_VARIABLE, os.environ[lock_guard.LOG_VARIABLE])
     before_here, before_log = len(lock_guard.violations), len(_guard_log())
     yield
     found = lock_guard.violations[before_here:] + [
         text for text in _guard_log()[before_log:].split("\n\x1e\n") if text.strip()]
+    found += [f"{path}: this process no longer holds a lock on it while a connection is "
+              f"open (a descriptor of the file was closed, e.g. by native code)"
+              for path in getattr(request.node, "locks_lost", [])]
     if found:
-        pytest.fail("plain file I/O on a live database (issue 17):\n" + "\n".join(found),
+        pytest.fail("the lock rule of a live database was broken (issue 17):\n"
+                    + "\n".join(found),
                     pytrace=False)
 
 

@@ -121,3 +121,45 @@ def install(*, to_log: bool = True) -> None:
     if not _installed:
         _installed = True
         sys.addaudithook(_hook)
+
+
+def _held_inodes() -> set[tuple[int, int, int]]:
+    """(major, minor, inode) of every file this process holds a POSIX lock on, from the
+    kernel's table (/proc/locks: "1: POSIX ADVISORY READ <pid> <maj>:<min>:<ino> …")."""
+    pid = str(os.getpid())
+    held = set()
+    try:
+        with open("/proc/locks") as listed:
+            lines = listed.read().splitlines()
+    except OSError:
+        return held
+    for line in lines:
+        parts = line.split()
+        if "->" in parts:  # a waiter ("1: -> POSIX …"): not held
+            continue
+        if len(parts) >= 6 and parts[1] == "POSIX" and parts[4] == pid:
+            major, minor, inode = parts[5].split(":")
+            held.add((int(major, 16), int(minor, 16), int(inode)))
+    return held
+
+
+def locks_lost() -> list[str]:
+    """The live databases of this process (in WAL mode: a -shm beside them) on which it
+    no longer holds any POSIX lock. A WAL connection keeps a read lock on its -shm for as
+    long as it is open; when none is held, something closed a descriptor of the file —
+    Python (the audit hook above sees that) or native code such as Qt's file dialogs
+    reading a listed file's type, which no Python hook sees."""
+    from planner.storage.sqlite import live_files
+
+    lost = []
+    held = None
+    for base in live_files.live_paths():
+        try:
+            shm = os.stat(base + "-shm")  # a stat, no descriptor
+        except OSError:
+            continue  # not in WAL mode (or not yet): no lock is held between transactions
+        if held is None:
+            held = _held_inodes()
+        if (os.major(shm.st_dev), os.minor(shm.st_dev), shm.st_ino) not in held:
+            lost.append(base)
+    return lost

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -398,12 +397,12 @@ class CaptureSourcesDialog(QDialog):
     # -- calendar files --------------------------------------------------------------------
     def ask(self, what: str) -> str:
         """The file or folder to read ("" when the user cancels); tests replace this."""
+        from planner.ui.common.file_dialogs import ask_folder, ask_open_file
+
         if what == FOLDER:
-            return QFileDialog.getExistingDirectory(self, "Calendar folder to read",
-                                                    str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Calendar file to read", str(Path.home()),
-                                              "Calendars (*.ics);;All files (*)")
-        return path
+            return ask_folder(self, "Calendar folder to read", Path.home())
+        return ask_open_file(self, "Calendar file to read", Path.home(),
+                             ["Calendars (*.ics)", "All files (*)"])
 
     def add_calendar(self, what: str) -> None:
         if self.job is not None or self.document.read_only:

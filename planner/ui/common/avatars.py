@@ -139,9 +139,12 @@ class PhotoButton(QToolButton):
         """Ask for a picture file, then ``done(path)``; tests replace this."""
         from PySide6.QtWidgets import QFileDialog
 
-        dialog = QFileDialog(self.window(), "Choose a Picture")
+        from planner.ui.common.file_dialogs import file_dialog
+        from planner.ui.common.save_folder import documents_folder
+
+        dialog = file_dialog(self.window(), "Choose a Picture", documents_folder(),
+                             [PICTURE_FILTER, "All files (*)"])
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters([PICTURE_FILTER, "All files (*)"])
         dialog.fileSelected.connect(lambda chosen: done(Path(chosen)))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

@@ -33,9 +33,10 @@ def remember_folder(path: str | Path, settings: QSettings | None = None) -> None
 def save_dialog(parent, caption: str, file_name: str, filters: list[str]) -> QFileDialog:
     """A save dialog in the start folder, proposing ``file_name``; the folder chosen is
     remembered for the next one."""
-    dialog = QFileDialog(parent, caption, str(start_folder()))
+    from planner.ui.common.file_dialogs import file_dialog
+
+    dialog = file_dialog(parent, caption, start_folder(), filters)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setNameFilters(filters)
     dialog.selectFile(str(start_folder() / file_name))
     dialog.fileSelected.connect(remember_folder)
     return dialog

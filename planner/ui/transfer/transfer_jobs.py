@@ -193,10 +193,14 @@ class TransferJobs(QObject):
 
     # -- file dialogs --------------------------------------------------------------------
     def _ask_open_path(self, caption: str, filters: list[str], done) -> QFileDialog:
-        dialog = QFileDialog(self.window, caption)
+        from planner.ui.common.file_dialogs import file_dialog
+        from planner.ui.common.save_folder import documents_folder
+
+        # in Documents (not the folder the app was started from, which may hold the
+        # database), and never opening the files it lists (file_dialogs)
+        dialog = file_dialog(self.window, caption, documents_folder(), filters)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters(filters)
         dialog.fileSelected.connect(lambda chosen: done(Path(chosen)))
         dialog.finished.connect(dialog.deleteLater)
         self.file_dialog = dialog
