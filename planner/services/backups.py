@@ -156,6 +156,10 @@ def backup_now(
             target = target / store.backup_name(path, reason, when).name
         if _same_file(target, path):
             raise InvalidInput(f"{target} is the database itself; choose another file")
+        from planner.storage.write_target import refuse_unsafe
+
+        # never into an open database's -wal, nor over a device (as root: replaced)
+        refuse_unsafe(target, databases=False)
         if not target.parent.is_dir():
             raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
     try:

@@ -180,6 +180,7 @@ from planner.storage.export_repo import (
     Table,
 )
 from planner.storage.failures import Failure
+from planner.storage.write_target import refuse_unsafe
 
 DUMP_FORMAT = "mentorship-planner-dump"
 DUMP_VERSION = 1
@@ -254,6 +255,7 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     path = Path(path).expanduser().absolute()
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
+    refuse_unsafe(path)
     try:
         return write_private(path, data)
     except OSError as exc:
@@ -270,6 +272,7 @@ def write_text(path: str | Path, text: str) -> Path:
     path = Path(path).expanduser().absolute()
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
+    refuse_unsafe(path)
     try:
         return write_private(path, text.encode("utf-8"))
     except OSError as exc:

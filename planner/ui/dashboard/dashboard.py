@@ -614,9 +614,19 @@ class Dashboard(QWidget):
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_suffix(".png")
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+        from planner.services.exporting import write_bytes
+
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         # (PySide6's stub types the format as bytes; the binding takes only a str)
-        if not self.render_image(width).save(str(target), "PNG"):  # type: ignore[call-overload]
+        if not self.render_image(width).save(buffer, "PNG"):  # type: ignore[call-overload]
             raise InvalidInput(f"cannot write {target}")
+        buffer.close()
+        # the exports' one writer: owner-only, atomic, never over a database or a device
+        target = write_bytes(target, bytes(data.data()))
         self.message.emit(f"Saved the dashboard as {target}")
         return target
 
