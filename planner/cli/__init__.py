@@ -68,6 +68,11 @@ def _main(argv: list[str] | None, *, whole_process: bool) -> int:
         if window is not None:  # the window, without click (planner.cli.window)
             database, tray = window
             return open_window(database, tray=tray)
+        if whole_process:  # its own standard output: written whole, or an error
+            from planner.cli.process import whole_writes
+
+            with whole_writes():
+                return _click_main(argv, whole_process=True)
         return _click_main(argv, whole_process=whole_process)
     except BaseException as exc:  # each kind answered there; SystemExit and others re-raised
         return _exit_code(exc, argv)
@@ -120,6 +125,13 @@ def _exit_code(exc: BaseException, argv: list[str] | None) -> int:
         sys.stderr.close()  # the reader went away (e.g. `| head`); nothing to report
         return 0
     if isinstance(exc, OSError):  # the environment's fault (a path too long, no permission…)
+        import errno
+
+        if not getattr(exc, "filename", None) and exc.errno in (
+                errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):  # standard output's
+            _say(f"planner: cannot write the output ({exc.strerror or exc}); what was "
+                 "written is incomplete")
+            return 1
         where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         where = where if len(where) < 120 else where[:117] + "…"
         _say(f"planner: cannot use{where}: {exc.strerror or exc}")

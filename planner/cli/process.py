@@ -5,7 +5,11 @@ Kept apart from click (planner.cli.lazy), as the window's start does not import 
 
 from __future__ import annotations
 
+import errno
 import gc
+import io
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -41,3 +45,57 @@ def start_collecting() -> None:
         _collecting_paused = False
         gc.freeze()
         gc.enable()
+
+
+class _WholeWrites(io.RawIOBase):
+    """Standard output's descriptor, written in full or not at all: a short write (a
+    full disk takes what fits and says so only at the next write) is continued, and its
+    error raised. CPython's own stdout takes a short write for success: ``planner export
+    > dump.json`` on a full disk left a cut dump and exited 0 without a word."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data) -> int:  # bytes-like in, all written
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            written = os.write(self._fd, view[done:])
+            if written == 0:
+                raise OSError(errno.EIO, "standard output took nothing")
+            done += written
+        return done
+
+
+@contextmanager
+def whole_writes() -> Iterator[None]:
+    """Standard output writes everything or raises (``_WholeWrites``), for a whole
+    process; flushed at the end of the block so an error there is the command's too."""
+    before = sys.stdout
+    if before is None or not hasattr(before, "fileno"):
+        yield
+        return
+    try:
+        fd = before.fileno()
+    except (OSError, ValueError):  # not a real descriptor (a test's capture)
+        yield
+        return
+    before.flush()
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_WholeWrites(fd)), encoding=before.encoding,
+        errors=before.errors, line_buffering=bool(before.line_buffering), write_through=False)
+    try:
+        yield
+        sys.stdout.flush()
+    finally:
+        sys.stdout = before

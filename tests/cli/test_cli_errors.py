@@ -194,3 +194,39 @@ def test_a_mistyped_folder_makes_no_database_and_no_db_is_a_usage_error(tmp_path
     assert not (tmp_path / "nofolder").exists()
     usage_error(invoke("--db", "", "contacts", "list"), "--db")
     ok(invoke("contacts", "add", "Ada", db=tmp_path / "new.db"))  # a folder that is there
+
+
+def test_an_output_cut_short_by_a_full_disk_is_an_error(tmp_path):
+    """``planner export > dump.json`` on a full disk: the disk takes what fits (a short
+    write) and refuses the rest. CPython's standard output takes the short write for
+    success, so the dump was cut and the command exited 0 without a word. A file size
+    limit (RLIMIT_FSIZE, its signal ignored) makes the same short write here."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "demo.db"
+    assert invoke("demo", "--contacts", "30", "--touchpoints", "200", "--seed", "1",
+                  db=db).returncode == 0
+    limit = 64 * 1024  # above what opening the database writes (its -shm: 32 KB)
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "dump.json"
+    for args in (("export",), ("timeline", "--limit", "1000", "--json")):
+        with open(out, "wb") as stdout:
+            done = subprocess.run([sys.executable, "-m", "planner", "--db", str(db), *args],
+                                  stdout=stdout, stderr=subprocess.PIPE, text=True,
+                                  preexec_fn=small_disk, timeout=120)
+        assert out.stat().st_size == limit, done.stderr  # it was cut
+        assert done.returncode == 1, (args, done.stderr)
+        assert "cannot write the output (File too large); what was written is incomplete" \
+            in done.stderr
+    # and a whole output still ends well
+    with open(out, "wb") as stdout:
+        done = subprocess.run([sys.executable, "-m", "planner", "--db", str(db), "export"],
+                              stdout=stdout, stderr=subprocess.PIPE, timeout=120)
+    assert done.returncode == 0 and out.stat().st_size > limit
