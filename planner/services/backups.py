@@ -169,10 +169,29 @@ def backup_now(
     except store.driver_errors() as exc:
         raise DatabaseProblem(f"the backup to {target} failed: {exc}") from None
     dump.fsync_file(target)
+    _refuse_a_damaged_copy(target, path, found.key)
     log.info("backed up %s to %s (%s)", path, target, reason)
     if dest is None:
         store.rotate(path, keep_count())
     return target
+
+
+def _refuse_a_damaged_copy(target: Path, path: Path, key: str | None) -> None:
+    """The copy is checked as a restore would check it (``PRAGMA quick_check`` and the
+    planner's tables) before it counts: a damaged database copied without a word, and
+    after ten daily backups the rotation had removed every good one. A damaged copy is
+    removed, the kept backups are left as they are, and the message says what to do."""
+    found = dump.classify_file(target, key)
+    if found.kind == "planner":
+        return
+    target.unlink(missing_ok=True)  # our own new copy (never the database: checked above)
+    kept = store.list_backups(path)
+    hint = (f"the newest kept backup is {kept[-1].name}: planner --db '{path}' restore "
+            f"'{kept[-1]}'" if kept else "no backup is kept yet")
+    said = (found.message.replace(target.name, path.name)
+            .replace("*** in database main ***\n", "").replace("\n", "; "))
+    raise DatabaseProblem(
+        f"no backup was made: {said}; the backups kept were left as they are; {hint}")
 
 
 def list_backups() -> list[Path]:

@@ -230,3 +230,23 @@ def test_an_output_cut_short_by_a_full_disk_is_an_error(tmp_path):
         done = subprocess.run([sys.executable, "-m", "planner", "--db", str(db), "export"],
                               stdout=stdout, stderr=subprocess.PIPE, timeout=120)
     assert done.returncode == 0 and out.stat().st_size > limit
+
+
+def test_a_damaged_database_is_not_backed_up_over_the_good_backups(tmp_path):
+    """A backup is checked as a restore checks it: a damaged database used to be copied
+    ("Backed up", exit 0) and after ten of them the rotation had removed every good one."""
+    db = tmp_path / "planner.db"
+    assert invoke("demo", "--contacts", "30", "--touchpoints", "100", "--seed", "1",
+                  db=db).returncode == 0
+    for _ in range(2):
+        assert invoke("backup", db=db).returncode == 0
+    backups = sorted((tmp_path / "backups").iterdir())
+    with open(db, "r+b") as damaged:  # no connection is open: a test's own bytes
+        damaged.seek(40960)
+        damaged.write(b"\xff" * 3000)
+    for _ in range(3):  # none is kept: the rotation never runs
+        result = invoke("backup", db=db)
+        assert result.returncode == 1
+        assert result.stderr.startswith("planner: no backup was made: planner.db is damaged (")
+        assert f"restore '{backups[-1]}'" in result.stderr
+    assert sorted((tmp_path / "backups").iterdir()) == backups
