@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -250,3 +251,32 @@ def test_a_damaged_database_is_not_backed_up_over_the_good_backups(tmp_path):
         assert result.stderr.startswith("planner: no backup was made: planner.db is damaged (")
         assert f"restore '{backups[-1]}'" in result.stderr
     assert sorted((tmp_path / "backups").iterdir()) == backups
+
+
+def test_a_stray_quote_in_a_csv_is_refused_not_read_as_the_rest_of_the_file(tmp_path):
+    """30 rows with an opening quote on line 7 imported 6 people, the sixth named after
+    the other 24 ("name shortened" the only word of it), exit 0."""
+    rows = ["Name,E-mail Address"] + [
+        f'"Person {i},p{i}@example.com' if i == 5 else f"Person {i},p{i}@example.com"
+        for i in range(30)]
+    stray = tmp_path / "stray.csv"
+    stray.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "planner.db"
+    for dry in ((), ("--dry-run",)):
+        result = invoke("import", str(stray), *dry, db=db)
+        assert result.returncode == 1
+        assert result.stderr == ("planner: the CSV file cannot be read: line 7 opens a quoted "
+                                 "field that is never closed (a stray \" there?); nothing was "
+                                 "imported\n")
+    after = tmp_path / "after.csv"
+    after.write_text('Name,Email\n"Ada" Lovelace,a@x.org\nBob,b@x.org\n', encoding="utf-8")
+    result = invoke("import", str(after), db=db)
+    assert result.returncode == 1 and "line 2: a quoted field is followed by more text" in (
+        result.stderr)
+    # quotes as CSV means them still import: a comma inside one, a doubled one, an inch sign
+    fine = tmp_path / "fine.csv"
+    fine.write_text('Name,Email\n"Lovelace, Ada",a@x.org\n"The ""Bob""",b@x.org\n'
+                    'Carl 5" tall,c@x.org\n', encoding="utf-8")
+    assert invoke("import", str(fine), db=db).returncode == 0
+    names = json.loads(invoke("contacts", "list", "--json", db=db).stdout)
+    assert sorted(p["name"] for p in names) == ['Carl 5" tall', "Lovelace, Ada", 'The "Bob"']
