@@ -100,6 +100,18 @@ def _click_main(argv: list[str] | None, *, whole_process: bool) -> int:
         return 1
 
 
+def _storage_problem(exc: BaseException):
+    """The one-line DatabaseProblem for a storage failure raised where no translation
+    was (a damaged page met while a cursor steps through rows), else None."""
+    if "peewee" not in sys.modules and "sqlite3" not in sys.modules:
+        return None
+    from planner.storage.failures import storage_problem
+    from planner.storage.models import db_proxy
+
+    where = str(getattr(db_proxy.obj, "database", "") or "the database")
+    return storage_problem(exc, where)
+
+
 def _say(line: str) -> None:
     """One line on stderr (none when there is no stderr: a windowed start)."""
     if sys.stderr is not None:
@@ -138,6 +150,10 @@ def _exit_code(exc: BaseException, argv: list[str] | None) -> int:
         return 1
     if not isinstance(exc, Exception):
         raise exc
+    problem = _storage_problem(exc)
+    if problem is not None:  # e.g. a damaged page met while reading rows
+        _say(f"planner: {problem}")
+        return 1
     if isinstance(exc, ValueError) and "null byte" in str(exc):  # click's path check
         _say("planner: a file name cannot contain a NUL character")
         return 2

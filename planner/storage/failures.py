@@ -194,7 +194,24 @@ def storage_problem(exc: BaseException, where: str = "the database") -> Database
         return DatabaseProblem(
             f"cannot write {where} (disk I/O error; is the disk full or removed?): {_NOT_SAVED}"
         )
+    if failure is Failure.CORRUPT:  # a damaged page met in the middle of any command
+        return DatabaseProblem(f"{where} is damaged ({_first_line(exc)}); {_damaged_hint(where)}")
     return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _damaged_hint(where: str) -> str:
+    """What to do about a damaged file: the command restoring its latest backup."""
+    path = Path(where)
+    if not path.is_file():
+        return "restore a backup"
+    from planner.storage.database import restore_hint
+
+    return restore_hint(path)
 
 
 def refuse_read_only(path: Path) -> None:
@@ -243,6 +260,10 @@ class ClearStorageErrors:
             if problem is exc:
                 raise
             raise problem from exc
+        except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+            if classify(exc) is not Failure.CORRUPT:  # (an IntegrityError is the caller's)
+                raise
+            raise _translated(self, exc) from exc
 
     def rollback(self):
         """SQLite itself rolls back a transaction that hit a full disk or an I/O error;

@@ -280,3 +280,22 @@ def test_a_stray_quote_in_a_csv_is_refused_not_read_as_the_rest_of_the_file(tmp_
     assert invoke("import", str(fine), db=db).returncode == 0
     names = json.loads(invoke("contacts", "list", "--json", db=db).stdout)
     assert sorted(p["name"] for p in names) == ['Carl 5" tall', "Lovelace, Ada", 'The "Bob"']
+
+
+def test_a_damaged_page_met_by_any_command_is_named_not_an_unexpected_error(tmp_path):
+    """A damaged first page was said clearly at opening; one met later (reading rows) gave
+    "unexpected error (DatabaseError: database disk image is malformed)"."""
+    db = tmp_path / "planner.db"
+    assert invoke("demo", "--contacts", "30", "--touchpoints", "100", "--seed", "1",
+                  db=db).returncode == 0
+    assert invoke("backup", db=db).returncode == 0
+    (backup,) = (tmp_path / "backups").iterdir()
+    with open(db, "r+b") as damaged:  # no connection is open: a test's own bytes
+        damaged.seek(4096)
+        damaged.write(os.urandom(3000))
+    for args in (("rings",), ("contacts", "list"), ("log", "1", "coffee"), ("export",)):
+        result = invoke(*args, db=db)
+        assert result.returncode == 1, args
+        assert result.stderr == (f"planner: {db} is damaged (database disk image is "
+                                 f"malformed); restore the latest backup with: planner --db "
+                                 f"'{db}' restore '{backup}'\n"), args
