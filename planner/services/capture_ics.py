@@ -9,6 +9,7 @@ one sentence naming it, and nothing of the import is kept.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -29,6 +30,8 @@ MAX_ICS_BYTES = 64 * 1024 * 1024  # years of a busy calendar are a few MB
 MAX_FILES = 5_000
 
 Progress = Callable[[int, int], None]
+
+log = logging.getLogger(__name__)
 
 
 def default_window(since: datetime | None = None, until: datetime | None = None,
@@ -72,6 +75,8 @@ def read_calendars(location: str | Path, since: datetime, until: datetime,
             progress(done, len(files))
         data = read_user_file(path, MAX_ICS_BYTES, "calendar file")
         found = read_ics(data, since, until, name=path.name, zone=zone)
+        for reason in found.skipped:  # what was left out of a file that was read
+            log.warning("%s: %s", path.name, reason)
         items += found.items
         own += found.own
         info = os.stat(path)

@@ -242,3 +242,27 @@ def test_a_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
     now = datetime.now(UTC)
     with pytest.raises(InvalidInput, match=r"big\.ics is too large to be a calendar file"):
         capture_ics.read_calendars(big, now - timedelta(days=30), now)
+
+
+def test_an_event_repeating_more_often_than_daily_is_left_out_not_expanded():
+    """FREQ=SECONDLY from 1900 ran past 40 s and 430 MB (its every second expanded);
+    FREQ=MINUTELY made 43,200 proposals for one person in 30 days. Such a series is left
+    out with a reason; the meetings beside it are read."""
+    def event(uid: str, start: str, rule: str, summary: str) -> str:
+        return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{start}\r\nDTEND:{start[:-3]}30Z\r\n"
+                f"RRULE:{rule}\r\nSUMMARY:{summary}\r\n"
+                "ATTENDEE:mailto:jordan@fastmail.com\r\nEND:VEVENT\r\n")
+
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + event("s", "19000101T100000Z", "FREQ=SECONDLY", "every second")
+            + event("m", "20261101T100000Z", "FREQ=MINUTELY", "every minute")
+            + event("h", "20261101T100000Z", "FREQ=HOURLY;INTERVAL=2", "every other hour")
+            + event("w", "20261101T100000Z", "FREQ=WEEKLY", "weekly sync")
+            + "END:VCALENDAR\r\n")
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    found = read_ics(text, since, since + timedelta(days=30), zone=UTC)
+    assert {item.title for item in found.items} == {"weekly sync"}
+    assert len(found.items) == 5  # Sundays 1, 8, 15, 22, 29 November
+    assert [r.split(" (")[0] for r in found.skipped] == [
+        "an event repeating secondly was not read", "an event repeating minutely was not read",
+        "an event repeating hourly was not read"]
