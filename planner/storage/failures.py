@@ -219,8 +219,9 @@ def refuse_read_only(path: Path) -> None:
     to: a read-only file, or a read-only folder (SQLite keeps its journal beside it)."""
     if path.is_file() and not os.access(path, os.W_OK):
         raise DatabaseProblem(
-            f"{path} is read-only, so changes could not be saved; it was left untouched. "
-            "Make it writable (chmod u+w) or open a copy in a folder you can write"
+            f"{path} is read-only, and the planner writes to its database even to read it "
+            "(its log of changes), so it was not opened and was left untouched. Make it "
+            "writable (chmod u+w) or open a copy in a folder you can write"
         )
     folder = path.parent
     if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
