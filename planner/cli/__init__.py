@@ -105,11 +105,12 @@ def _storage_problem(exc: BaseException):
     was (a damaged page met while a cursor steps through rows), else None."""
     if "peewee" not in sys.modules and "sqlite3" not in sys.modules:
         return None
+    from planner.storage import backend
     from planner.storage.failures import storage_problem
-    from planner.storage.models import db_proxy
 
-    where = str(getattr(db_proxy.obj, "database", "") or "the database")
-    return storage_problem(exc, where)
+    found = backend.bound()
+    path = found.path if found is not None else None
+    return storage_problem(exc, str(path) if path is not None else "the database")
 
 
 def _say(line: str) -> None:

@@ -102,6 +102,60 @@ def check_references(prepared: dict[str, list[dict]]) -> None:
                     )
 
 
+#: the sections whose rows belong to one planner user (their ``owner``)
+OWNED = ("placements", "ring_moves", "cadence_overrides", "snoozes")
+
+
+def check_rings(prepared: dict[str, list[dict]]) -> None:
+    """The rings as the commands keep them: no more people on a ring than its capacity
+    (the dump's own ``ring_capacity``, else the default) and no two at one position, per
+    owner. A crafted dump put 30 people on the inner ring of 3, or three at position 0."""
+    import json
+
+    from planner.domain.rings import DEFAULT_CAPACITY, Ring
+
+    capacity = {ring.value: n for ring, n in DEFAULT_CAPACITY.items()}
+    for row in prepared.get("settings", []):
+        if row["key"] == "ring_capacity":
+            capacity.update(json.loads(row["value"]))  # checked by its rule already
+    counts: dict[tuple[str, str], int] = {}
+    seen: set[tuple[str, str, int]] = set()
+    placed: set[tuple[str, int]] = set()
+    for index, row in enumerate(prepared.get("placements", [])):
+        owner, ring = row["owner"], Ring(row["ring"]).value
+        if (owner, row["contact"]) in placed:
+            raise InvalidInput(f"placements[{index}].contact_id: person {row['contact']} is "
+                               "placed twice (two rows clash)")
+        placed.add((owner, row["contact"]))
+        counts[owner, ring] = counts.get((owner, ring), 0) + 1
+        if counts[owner, ring] > capacity[ring]:
+            whose = f" of {shown(owner)}" if owner else ""
+            raise InvalidInput(f"placements[{index}]: one more than the {ring} ring{whose} "
+                               f"holds (its capacity is {capacity[ring]})")
+        spot = (owner, ring, row["position"])
+        if spot in seen:
+            raise InvalidInput(f"placements[{index}].position: two people at position "
+                               f"{row['position']} of the {ring} ring")
+        seen.add(spot)
+
+
+def own_rows_for_a_file(prepared: dict[str, list[dict]]) -> None:
+    """A file database has one user, whose rows have the owner "": rows of one planner
+    user (a team database's export) become theirs; rows of several are refused (they
+    were kept, hidden: the person looked unplaced and the rows went into later exports)."""
+    owners = sorted({row["owner"] for section in OWNED for row in prepared.get(section, [])}
+                    - {""})
+    if len(owners) > 1:
+        raise InvalidInput(
+            f"the export holds the rings of several planner users ({shown(', '.join(owners))}); "
+            "a database file has one user: import it into a team database, or export each "
+            "user's own")
+    if owners:
+        for section in OWNED:
+            for row in prepared.get(section, []):
+                row["owner"] = ""
+
+
 def check_photo(text: str, where: str) -> bytes:
     """A photo of a dump: base64 of a small thumbnail of a known picture type."""
     import binascii

@@ -162,12 +162,14 @@ from planner import __version__
 from planner.domain.errors import InvalidInput
 from planner.domain.kinds import Kind
 from planner.domain.rings import Ring
+from planner.domain.when import MAX_YEAR, MIN_YEAR
 from planner.importers.user_file import read_user_file
 from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
 from planner.services.setting_rules import RETIRED, clean_setting
 from planner.storage import backend, dump, export_repo
 from planner.storage.atomic_file import write_private
+from planner.storage.contacts_repo import team
 from planner.storage.export_repo import (
     BLOB,
     BOOL,
@@ -381,6 +383,7 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
         for section, model in dump.DATA_TABLES
     }
     dump_rules.check_references(prepared)
+    dump_rules.check_rings(prepared)
     counts = {section: len(rows) for section, rows in prepared.items()}
     with backend.current().write():
         if not dump.is_empty():
@@ -389,6 +392,8 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
                 f"a full JSON export can only be imported into an empty database, and this one "
                 f"holds {have}; use a new database (planner --db NEW.db import FILE)"
             )
+        if not team():
+            dump_rules.own_rows_for_a_file(prepared)
         if dry_run:
             return counts
         try:
@@ -514,9 +519,12 @@ def _value(column: Column, value: Any, where: str, section: str = "") -> Any:
         raise InvalidInput(f"{where}: must not be null")
     if kind == TIME:
         try:
-            return parse_time(value, where)
+            parsed = parse_time(value, where)
         except (OverflowError, ValueError):  # e.g. year 1 at +14:00 is before year 1 in UTC
             raise InvalidInput(f"{where}: {value!r} is out of the range of times") from None
+        if parsed is not None and not MIN_YEAR <= parsed.year <= MAX_YEAR:  # as the commands
+            raise InvalidInput(f"{where}: {value!r} is outside the years {MIN_YEAR}–{MAX_YEAR}")
+        return parsed
     if kind == JSON:
         empty = column.empty
         if not isinstance(value, type(empty)):

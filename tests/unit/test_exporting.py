@@ -263,6 +263,18 @@ BAD_DUMPS = [
     (lambda d: d["stage_changes"][0].update(to_stage="boss"), "unknown value 'boss'"),
     (lambda d: d["wins"][0].update(celebrated_by_id=999), "wins[0].celebrated_by_id: refers"),
     (lambda d: d["placements"].append({**d["placements"][0], "id": 999}), "two rows clash"),
+    # states the commands never make (a crafted dump): a ring over its capacity, two
+    # people at one position, times outside the years the commands accept
+    (lambda d: (d["settings"]["ring_capacity"].update(inner=1),
+                [p.update(ring="inner", position=p["id"]) for p in d["placements"]]),
+     "placements[1]: one more than the inner ring holds (its capacity is 1)"),
+    (lambda d: [p.update(ring="outer", position=0) for p in d["placements"]],
+     "two people at position 0 of the outer ring"),
+    (lambda d: d["touchpoints"][0].update(at="9999-12-31T23:59:59Z"),
+     "touchpoints[0].at: '9999-12-31T23:59:59Z' is outside the years 1900–2200"),
+    (lambda d: d["ring_moves"][0].update(at="0001-01-01T00:00:00Z"), "outside the years"),
+    (lambda d: [p.update(owner=f"user{p['id']}") for p in d["placements"]],
+     "the export holds the rings of several planner users"),
     (lambda d: d.update(contacts={}), "contacts: expected a list"),
 ]
 
@@ -349,3 +361,17 @@ def test_a_dump_of_an_older_version_with_shared_own_addresses_restores_without_t
     assert settings_repo.raw_setting("capture_own_addresses") is None
     assert settings_repo.get_setting("backup_keep") == 7
     assert capture.own_address_list() == []
+
+
+def test_one_planner_users_rings_become_the_files_own(dump_text):
+    """A team database's export restored into a file: its rings were kept under the team
+    user's name, hidden (the person looked unplaced, and the rows went into later
+    exports). A file has one user: they become its own."""
+    def from_a_team(data):
+        for section in ("placements", "ring_moves", "cadence_overrides", "snoozes"):
+            for row in data[section]:
+                row["owner"] = "alice"
+
+    import_json(mutate(dump_text, from_a_team))
+    assert contacts.resolve_contact("Ada Lovelace").ring == Ring.INNER
+    assert {p["owner"] for p in export_json()["placements"]} == {""}
