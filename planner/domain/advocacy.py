@@ -514,6 +514,11 @@ def parse_time_share(text: str) -> dict[Ring, float]:
         if ring in out:  # "inner=50,inner=20" kept the last and gave inner 100 %
             raise InvalidInput(f"the {ring.value} ring is given twice in {text.strip()!r}")
         out[ring] = share
+    missing = [ring.value for ring in RING_ORDER if ring not in out]
+    if missing and out:  # "inner=50" set middle and outer to 0 % without a word
+        raise InvalidInput(
+            f"give a share for every ring (missing: {', '.join(missing)}), e.g. "
+            "inner=50,middle=35,outer=15; a ring you mean to leave out is ring=0")
     return clean_time_share(out)
 
 

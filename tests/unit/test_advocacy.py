@@ -270,6 +270,8 @@ def test_time_shares_are_normalised_and_compared():
         {Ring.INNER: 0.5, Ring.MIDDLE: 0.35, Ring.OUTER: 0.15})
     assert adv.parse_time_share("inner=2, middle=1, outer=1") == pytest.approx(
         {Ring.INNER: 0.5, Ring.MIDDLE: 0.25, Ring.OUTER: 0.25})
+    assert adv.parse_time_share("inner=100,middle=0,outer=0") == pytest.approx(
+        {Ring.INNER: 1.0, Ring.MIDDLE: 0.0, Ring.OUTER: 0.0})
     assert adv.clean_time_share({"inner": 1}) == {Ring.INNER: 1.0, Ring.MIDDLE: 0.0,
                                                   Ring.OUTER: 0.0}
     for bad in ("inner", "core=5", "inner=x", "inner=0,middle=0"):
@@ -279,7 +281,10 @@ def test_time_shares_are_normalised_and_compared():
     # ring twice gave it 100 %
     for bad, said in (("inner=inf,middle=1,outer=1", "not inf"),
                       ("inner=1e308,middle=1e308,outer=1", "too large"),
-                      ("inner=50,inner=20", "given twice")):
+                      ("inner=50,inner=20", "given twice"),
+                      # one ring given set the other two to 0 % without a word
+                      ("inner=50", r"missing: middle, outer"),
+                      ("inner=50,outer=10", r"missing: middle\)")):
         with pytest.raises(InvalidInput, match=said):
             adv.parse_time_share(bad)
     rows = adv.time_per_ring({Ring.INNER: 120, Ring.MIDDLE: 60, Ring.OUTER: 20},
