@@ -37,7 +37,7 @@ def focus(week, as_of, limit, fmt, events, no_escape, output) -> None:
     if fmt == "csv" and no_escape:
         options["escape_formulas"] = False
     text = render_focus(result, fmt, **options)
-    if output is None:
+    if output is None or str(output) == "-":  # - : standard output, as usual
         click.echo(text, nl=not text.endswith("\n"))
         return
     from planner.services.exporting import write_text

@@ -178,7 +178,7 @@ def export(fmt: str, no_escape: bool, output: Path | None) -> None:
         text = exporting.export_contacts("csv", escape_formulas=not no_escape)
     else:
         text = exporting.export_text(fmt)
-    if output is None:
+    if output is None or str(output) == "-":  # - : standard output, as usual
         click.echo(text, nl=not text.endswith("\n"))
         return
     exporting.write_text(output, text)

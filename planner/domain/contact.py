@@ -107,7 +107,9 @@ def clean_text(
     text = unicodedata.normalize("NFC", value or "").strip()
     if "\x00" in text:
         raise InvalidInput(f"{what} contains a NUL character")
-    bad = _CONTROL.search(text if multiline else text.replace("\t", " "))
+    if not multiline:  # a tab in a one-line field is a space (it broke the list's columns)
+        text = text.replace("\t", " ")
+    bad = _CONTROL.search(text)
     if bad or (not multiline and any(brk in text for brk in _LINE_BREAKS)):
         raise InvalidInput(f"{what} contains a control character")
     if len(text) > limit:

@@ -263,3 +263,16 @@ def test_restore_rescues_a_database_that_no_longer_opens(db_path, tmp_path):
     refused(invoke("contacts", "list", db=db_path), "restore")
     ok(invoke("restore", str(copy), db=db_path))
     assert names(db_path) == ["Ada"]
+
+
+def test_dash_as_the_output_is_standard_output(tmp_path, monkeypatch):
+    """``-o -`` wrote a file named "-" ("Wrote json to -"); it is standard output."""
+    from tests.helpers.cli import invoke
+
+    db = tmp_path / "planner.db"
+    assert invoke("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db).returncode == 0
+    monkeypatch.chdir(tmp_path)
+    for args in (("export", "-o", "-"), ("focus", "-o", "-")):
+        result = invoke(*args, db=db)
+        assert result.returncode == 0 and "Ada Lovelace" in result.stdout, args
+    assert not (tmp_path / "-").exists()
