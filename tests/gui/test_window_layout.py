@@ -5,10 +5,10 @@ toolbar and the Help menu."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton
 
 from planner.domain.rings import Ring
 from planner.ui.people.contact_dialog import ContactDialog
@@ -387,3 +387,55 @@ def test_the_person_panel_shows_what_was_typed_never_markup(qtbot, db_path):
     notes = person.fields["notes"]
     assert notes.textFormat() == Qt.TextFormat.PlainText
     assert notes.text() == "<b>bold?</b> & <i>no</i>"
+
+
+@pytest.fixture(params=["light", "dark"])
+def either_theme(request):
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.common import theme
+
+    theme.apply_theme(request.param, QApplication.instance())
+    yield request.param
+    theme.apply_theme("light", QApplication.instance())
+
+
+def test_a_selected_person_keeps_the_window_within_1024_by_600(qtbot, db_path, either_theme):
+    """Selecting a person made the window at least 1122 pixels wide (dark theme; 1110 in
+    light): its log buttons and Snooze sat in one row and a long address did not wrap, so
+    the Person panel asked for 343 pixels. On a 1024×600 screen the window went off its
+    right edge and could not be made narrower; the People list was squeezed instead."""
+    address = "aishwarya.krishnan-venkataraman@example.org"
+    ids = populate(db_path, inner=2, middle=12, outer=20, extra={
+        "Aishwarya Krishnan": (Ring.INNER, {"email": address, "title": "Staff Engineer"})})
+    window = open_window(qtbot, db_path, size=(1024, 600))
+    for action in (window.window_actions.show_focus, window.window_actions.show_dashboard,
+                   window.window_actions.show_rings):  # the pages, filled in, as a person
+        click_toolbar(window, action)  # has seen them
+    qtbot.waitUntil(lambda: window.dashboard.stats is not None)
+    window.select(ids["Aishwarya Krishnan"])
+    person = window.person
+    qtbot.waitUntil(lambda: person.contact_id == ids["Aishwarya Krishnan"])
+    qtbot.waitUntil(person.timeline.isVisible)
+    person.advocacy_section.set_open(True)  # its buttons are a row too
+    qtbot.wait(50)  # (the layouts settle in posted events)
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.minimumSizeHint().height() <= 600
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 600))
+    # every log button and Snooze is whole inside the panel, on one line or more
+    panel = person.rect()
+    for button in (*person.quick_buttons.values(), person.snooze_button,
+                   person.edit_button, person.advocacy.thank):
+        if not button.isVisible():
+            continue
+        where = button.geometry().translated(button.parentWidget().mapTo(person, QPoint(0, 0)))
+        assert panel.contains(where), button.text() or button.toolTip()
+        assert button.width() >= button.sizeHint().width()
+    # the address is shown whole: on its own line under "Email", wrapped at its hyphen
+    email = person.fields["email"]
+    assert email.text() == address
+    qtbot.waitUntil(lambda: email.height() >= email.heightForWidth(email.width()))
+    assert QLabel.minimumSizeHint(email).width() <= email.width()  # no piece is cut
+    assert email.geometry().left() <= person.fields["last"].geometry().left()
+    assert window.people_dock.width() >= 230 and window.view.viewport().width() >= 380

@@ -25,6 +25,7 @@ from planner.domain.kinds import KIND_KEYS, NOTE_KEY, kind_label, parse_kind
 from planner.ui.common.collapsible import Section
 from planner.ui.common.dates import date_time_text, day_text
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.narrow import FlowRow, ValueLabel
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
 from planner.ui.common.window_layout import SidePanel, take_tab_place
 
@@ -101,7 +102,7 @@ class PersonPanel(SidePanel):
     _rows: dict[str, tuple[QFormLayout, int]]
     more_section: Section
     edit_button: QPushButton
-    quick: QHBoxLayout
+    quick: FlowRow
     quick_buttons: dict[str, QToolButton]
     snooze_button: QToolButton
     snooze_menu: QMenu
@@ -183,12 +184,14 @@ class PersonPanel(SidePanel):
 
         # the details a day needs stay in sight; the rest folds away (the timeline gets
         # the height)
+        # (a value too long beside its name goes under it on a narrow panel)
         self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         more = QWidget(self)
         self.more_form = QFormLayout(more)
         self.more_form.setContentsMargins(0, 0, 0, 0)
-        self.more_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for form in (self.form, self.more_form):
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields = {}
         self._rows = {}
         for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
@@ -196,9 +199,8 @@ class PersonPanel(SidePanel):
                            ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
                            ("timezone", "Time zone"), ("birthday", "Birthday"),
                            ("notes", "Notes")):
-            value = QLabel(self)
+            value = ValueLabel(self)
             value.setTextFormat(Qt.TextFormat.PlainText)  # what was typed, never markup
-            value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
             form = self.form if key in ("last", "email", "phones", "cadence") else self.more_form
@@ -219,7 +221,7 @@ class PersonPanel(SidePanel):
         more_row = QHBoxLayout()  # Edit… beside it: the name and the log buttons need
         more_row.addWidget(self.more_section, 1)  # their row's width on a narrow panel
         more_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.quick = QHBoxLayout()
+        self.quick = FlowRow(self)  # (wraps: in one row they widened the window)
         self.quick_buttons = {}
         for kind in QUICK_KINDS:
             button = QToolButton(self)
@@ -233,8 +235,7 @@ class PersonPanel(SidePanel):
             button.setAutoRaise(True)
             button.clicked.connect(lambda _=False, k=kind: self._log(k))
             self.quick_buttons[kind] = button
-            self.quick.addWidget(button)
-        self.quick.addStretch(1)
+            self.quick.add(button)
         self.snooze_button = QToolButton(self)
         self.snooze_button.setObjectName("snoozeButton")
         self.snooze_button.setText("Snooze")
@@ -246,7 +247,7 @@ class PersonPanel(SidePanel):
             lambda: self.contact_id is not None
             and fill_snooze_menu(self.snooze_menu, self.document, self.contact_id))
         self.snooze_button.setMenu(self.snooze_menu)
-        self.quick.addWidget(self.snooze_button)
+        self.quick.add(self.snooze_button, trailing=True)
         holder = QWidget(self)  # the panel shows and hides itself; the section folds this
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -272,7 +273,7 @@ class PersonPanel(SidePanel):
         self.timeline.delete_requested.connect(self.entry_delete_requested)
         layout.insertLayout(below, self.form)
         layout.insertLayout(below + 1, more_row)
-        layout.insertLayout(below + 2, self.quick)
+        layout.insertWidget(below + 2, self.quick)
         layout.insertWidget(below + 3, self.advocacy_section)
         layout.insertWidget(below + 4, self.note_box)
         layout.insertWidget(below + 5, self.timeline, 100)  # most of the height
@@ -346,7 +347,7 @@ class PersonPanel(SidePanel):
             self.placeholder.setVisible(empty)
             if not self._details:
                 return
-            for widget in (self.advocacy_section, self.more_section, self.note_box,
+            for widget in (self.advocacy_section, self.more_section, self.note_box, self.quick,
                            self.timeline, self.edit_button, self.snooze_button, self.reminder):
                 widget.setVisible(not empty)
             self.title.setVisible(not empty)
