@@ -292,8 +292,8 @@ def test_unfolding_a_persons_details_never_makes_the_window_taller(qtbot, db_pat
     qtbot.wait(50)  # (the layouts settle in posted events)
     assert window.size().toTuple() == LAPTOP
     assert window.minimumSizeHint().height() <= 640
-    scroll = window.person_dock.widget()
-    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # it scrolls instead
+    scroll = person.details_scroll
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # they scroll instead
     # folded again, the panel fits with no scrolling and the timeline has the room
     for section in (person.more_section, person.advocacy_section):
         QTest.mouseClick(section.toggle, LEFT)
@@ -439,3 +439,33 @@ def test_a_selected_person_keeps_the_window_within_1024_by_600(qtbot, db_path, e
     assert QLabel.minimumSizeHint(email).width() <= email.width()  # no piece is cut
     assert email.geometry().left() <= person.fields["last"].geometry().left()
     assert window.people_dock.width() >= 230 and window.view.viewport().width() >= 380
+
+
+@pytest.mark.parametrize("size", [(1024, 600), LAPTOP])
+def test_the_person_panel_has_one_scroll_bar_beside_the_timeline(qtbot, db_path, size):
+    """The Person dock scrolled as a whole and the timeline inside it on its own: two
+    scroll bars side by side, and the wheel scrolled whichever was under the pointer.
+    The details scroll above the timeline when they need to; the timeline has the rest."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    ids = populate(db_path, inner=2, middle=12, outer=20, extra={"Abigail Brown": (
+        Ring.INNER, {"email": "abigail.brown@outlook.com", "phones": ["+1 897 541 921"],
+                     "title": "Senior Software Engineer", "tags": ["pydata"]})})
+    window = open_window(qtbot, db_path, size=size)
+    window.select(ids["Abigail Brown"])
+    person = window.person
+    qtbot.waitUntil(person.timeline.isVisible)
+    for _ in range(30):  # a long history: the timeline scrolls
+        window.document.editing.add_note(ids["Abigail Brown"], "Talked about the talk")
+    qtbot.waitUntil(lambda: person.timeline.verticalScrollBar().maximum() > 0)
+    qtbot.wait(50)  # (the layouts settle in posted events)
+    outer = person.timeline.parentWidget()
+    while outer is not None:
+        if isinstance(outer, QAbstractScrollArea):
+            assert not outer.verticalScrollBar().isVisible(), outer.objectName()
+        outer = outer.parentWidget()
+    assert person.timeline.height() >= 120
+    assert person.note_box.isVisible()
+    note = person.note_box.geometry().translated(
+        person.note_box.parentWidget().mapTo(window.person_dock, QPoint(0, 0)))
+    assert window.person_dock.rect().contains(note)  # in sight, not scrolled away

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -27,7 +27,7 @@ from planner.ui.common.dates import date_time_text, day_text
 from planner.ui.common.icons import kind_icon
 from planner.ui.common.narrow import FlowRow, ValueLabel
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
-from planner.ui.common.window_layout import SidePanel, take_tab_place
+from planner.ui.common.window_layout import PanelScroll, SidePanel, take_tab_place
 
 if TYPE_CHECKING:
     from planner.ui.advocacy.advocacy_panel import AdvocacyPanel
@@ -72,6 +72,8 @@ def team_last_touch_text(c: Contact, team: tuple | None, user: str) -> str:
 
 
 ADVOCACY_OPEN = "person/advocacy_open"
+#: the timeline keeps a few entries in sight on a short screen; the details above scroll
+TIMELINE_MINIMUM_HEIGHT = 140
 QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
 
 
@@ -121,17 +123,31 @@ class PersonPanel(SidePanel):
         # details (and their code) are made with the first person shown (issue 23)
         self._details = False
         self._empty_shown: bool | None = None
-        self.placeholder = QLabel(self)
+        # the details scroll on their own above the note box and the timeline, which has
+        # the rest of the height (the dock scrolled the whole panel: two scroll bars side
+        # by side, the timeline's and the panel's)
+        self.details = QWidget(self)
+        self.details.setObjectName("personDetails")
+        self.details.installEventFilter(self)  # (its width is the wrapped labels')
+        self.details_scroll = PanelScroll(self.details, "personDetailsScroll", self)
+        self.placeholder = QLabel(self.details)
         self.placeholder.setWordWrap(True)
         self.placeholder.setObjectName("placeholder")
         self._show_row: dict[str, bool] = {}  # which rows are shown now
         self._snoozed: tuple[int | None, str] = (None, "")  # (whose, text) read last
         self._snooze_known = False  # a refresh for a change that cannot touch snoozes
         self._picture: tuple | None = None  # (id, initials, colour) the photo shows
-        self._layout = layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
+        self._layout = layout = QVBoxLayout(self.details)
+        layout.setContentsMargins(10, 10, 10, 4)
         layout.addWidget(self.placeholder)
         layout.addStretch(1)  # (takes the room only while nobody is selected)
+        self._tail = QVBoxLayout()  # the note box and the timeline, below the details
+        self._tail.setContentsMargins(10, 0, 10, 10)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.details_scroll)
+        outer.addLayout(self._tail, 100)  # (the timeline's: most of the height)
         # a touch or an edit: the details (the snooze read before stays); a snooze made
         # or ended comes as timeline_changed
         document.contacts_changed.connect(self._details_changed)
@@ -267,6 +283,7 @@ class PersonPanel(SidePanel):
         self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
         self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
         self.timeline.setObjectName("personTimeline")
+        self.timeline.setMinimumHeight(TIMELINE_MINIMUM_HEIGHT)
         self.timeline.placeholder = ("Nothing logged with them yet: log a touch with the "
                                      "buttons above, or add a note.")
         self.timeline.edit_requested.connect(self.entry_edit_requested)
@@ -275,8 +292,8 @@ class PersonPanel(SidePanel):
         layout.insertLayout(below + 1, more_row)
         layout.insertWidget(below + 2, self.quick)
         layout.insertWidget(below + 3, self.advocacy_section)
-        layout.insertWidget(below + 4, self.note_box)
-        layout.insertWidget(below + 5, self.timeline, 100)  # most of the height
+        self._tail.addWidget(self.note_box)
+        self._tail.addWidget(self.timeline, 1)
         take_tab_place(self, self)  # (Tab reaches them after the list, as it always did)
         self._empty_shown = None  # (every part's visibility is set afresh)
         self.refresh()
@@ -367,6 +384,11 @@ class PersonPanel(SidePanel):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_wrapped_labels()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.details and event.type() == QEvent.Type.Resize:
+            self._fit_wrapped_labels()  # (narrower while its scroll bar shows)
+        return super().eventFilter(watched, event)
 
     def _fit_wrapped_labels(self) -> None:
         """A wrapped value (a long date, an address) gets the lines it needs: the dock
