@@ -314,6 +314,7 @@ def test_the_ledgers_empty_lists_say_what_will_show_there(qtbot, window, people)
         assert lst.count() == 0 and lst.placeholder
         panel.tabs.setCurrentIndex(index)
         qtbot.waitUntil(lst.isVisible)
+        qtbot.waitUntil(lambda lst=lst: lst.viewport().height() >= 40)  # (laid out)
         image = lst.viewport().grab().toImage()
         back = image.pixelColor(image.width() - 2, image.height() - 2)
         assert any(image.pixelColor(x, y) != back

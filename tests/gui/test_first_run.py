@@ -3,6 +3,8 @@ to start; "Try the demo" never touches the user's own database."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -145,3 +147,20 @@ def test_a_banner_keeps_the_side_panels_widths(qtbot):
     qtbot.wait(100)
     assert isinstance(banner, QLabel)
     assert (left.width(), right.width()) == (330, 330)
+
+
+def test_the_first_run_and_getting_started_say_the_inner_ring_is_whom_you_mentor(
+        qtbot, db_path):
+    """"Keep your 3 closest mentors on the inner ring" had the pyramid backwards: the
+    inner ring holds the 3 people you mentor near-daily, the middle the 12 you cultivate
+    often, the outer your circle of 72 (the README, the product)."""
+    populate(db_path)
+    window = open_window(qtbot, db_path)
+    sheet = window.show_getting_started()
+    qtbot.waitUntil(sheet.isVisible)
+    for text in (window.empty_state.sentence.text(), sheet.text.text()):
+        plain = " ".join(text.replace("<b>", "").replace("</b>", "").split())
+        assert "3 people you mentor near-daily on the inner ring" in plain, plain
+        assert "12 you cultivate often on the middle ring" in plain, plain
+        assert not re.search(r"\bmentors\b", plain) and "help you grow" not in plain
+    sheet.close()

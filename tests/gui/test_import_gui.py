@@ -565,3 +565,25 @@ def test_the_preview_dialog_renders(qtbot, db_path, known, tmp_path):
     assert table.isVisible() and table.model().rowCount() == 3
     # every column can be read without hunting for it: none collapsed to nothing
     assert all(table.columnWidth(c) >= 80 for c in range(table.model().columnCount()))
+
+
+def test_what_was_left_out_is_said_once_and_counted_in_good_grammar(qtbot, db_path):
+    """An Outlook export with one unreadable value said "1 entries or values were left
+    out", and the same long sentence three times: in a box, a toast and the status bar.
+    The box says it (its details list what and why); no toast repeats it over the rings;
+    the status bar keeps the one-line summary, as for every import."""
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, SHARED_FIXTURES / "csv"
+                          / "outlook2007-de-mojibake-header.csv")
+    if dialog.on_mapping_page():
+        with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+            qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert click_import(qtbot, window, dialog) == "ok"
+    box = window.transfer.info_box
+    assert box is not None and box.isVisible()
+    assert len(box.detailedText().splitlines()) == 1
+    assert box.informativeText() == "1 value was left out — Show Details says which and why."
+    assert box.text().startswith("Imported outlook2007-de-mojibake-header.csv: ")
+    assert not window.toast.isVisible()  # not said again over the rings
+    assert window.statusBar().currentMessage() + "." == box.text()
+    box.accept()

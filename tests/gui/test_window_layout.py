@@ -5,10 +5,10 @@ toolbar and the Help menu."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton
 
 from planner.domain.rings import Ring
 from planner.ui.people.contact_dialog import ContactDialog
@@ -292,8 +292,8 @@ def test_unfolding_a_persons_details_never_makes_the_window_taller(qtbot, db_pat
     qtbot.wait(50)  # (the layouts settle in posted events)
     assert window.size().toTuple() == LAPTOP
     assert window.minimumSizeHint().height() <= 640
-    scroll = window.person_dock.widget()
-    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # it scrolls instead
+    scroll = person.details_scroll
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().maximum() > 0)  # they scroll instead
     # folded again, the panel fits with no scrolling and the timeline has the room
     for section in (person.more_section, person.advocacy_section):
         QTest.mouseClick(section.toggle, LEFT)
@@ -387,3 +387,85 @@ def test_the_person_panel_shows_what_was_typed_never_markup(qtbot, db_path):
     notes = person.fields["notes"]
     assert notes.textFormat() == Qt.TextFormat.PlainText
     assert notes.text() == "<b>bold?</b> & <i>no</i>"
+
+
+@pytest.fixture(params=["light", "dark"])
+def either_theme(request):
+    from PySide6.QtWidgets import QApplication
+
+    from planner.ui.common import theme
+
+    theme.apply_theme(request.param, QApplication.instance())
+    yield request.param
+    theme.apply_theme("light", QApplication.instance())
+
+
+def test_a_selected_person_keeps_the_window_within_1024_by_600(qtbot, db_path, either_theme):
+    """Selecting a person made the window at least 1122 pixels wide (dark theme; 1110 in
+    light): its log buttons and Snooze sat in one row and a long address did not wrap, so
+    the Person panel asked for 343 pixels. On a 1024×600 screen the window went off its
+    right edge and could not be made narrower; the People list was squeezed instead."""
+    address = "aishwarya.krishnan-venkataraman@example.org"
+    ids = populate(db_path, inner=2, middle=12, outer=20, extra={
+        "Aishwarya Krishnan": (Ring.INNER, {"email": address, "title": "Staff Engineer"})})
+    window = open_window(qtbot, db_path, size=(1024, 600))
+    for action in (window.window_actions.show_focus, window.window_actions.show_dashboard,
+                   window.window_actions.show_rings):  # the pages, filled in, as a person
+        click_toolbar(window, action)  # has seen them
+    qtbot.waitUntil(lambda: window.dashboard.stats is not None)
+    window.select(ids["Aishwarya Krishnan"])
+    person = window.person
+    qtbot.waitUntil(lambda: person.contact_id == ids["Aishwarya Krishnan"])
+    qtbot.waitUntil(person.timeline.isVisible)
+    person.advocacy_section.set_open(True)  # its buttons are a row too
+    qtbot.wait(50)  # (the layouts settle in posted events)
+    assert window.minimumSizeHint().width() <= 1024
+    assert window.minimumSizeHint().height() <= 600
+    window.resize(1024, 600)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (1024, 600))
+    # every log button and Snooze is whole inside the panel, on one line or more
+    panel = person.rect()
+    for button in (*person.quick_buttons.values(), person.snooze_button,
+                   person.edit_button, person.advocacy.thank):
+        if not button.isVisible():
+            continue
+        where = button.geometry().translated(button.parentWidget().mapTo(person, QPoint(0, 0)))
+        assert panel.contains(where), button.text() or button.toolTip()
+        assert button.width() >= button.sizeHint().width()
+    # the address is shown whole: on its own line under "Email", wrapped at its hyphen
+    email = person.fields["email"]
+    assert email.text() == address
+    qtbot.waitUntil(lambda: email.height() >= email.heightForWidth(email.width()))
+    assert QLabel.minimumSizeHint(email).width() <= email.width()  # no piece is cut
+    assert email.geometry().left() <= person.fields["last"].geometry().left()
+    assert window.people_dock.width() >= 230 and window.view.viewport().width() >= 380
+
+
+@pytest.mark.parametrize("size", [(1024, 600), LAPTOP])
+def test_the_person_panel_has_one_scroll_bar_beside_the_timeline(qtbot, db_path, size):
+    """The Person dock scrolled as a whole and the timeline inside it on its own: two
+    scroll bars side by side, and the wheel scrolled whichever was under the pointer.
+    The details scroll above the timeline when they need to; the timeline has the rest."""
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    ids = populate(db_path, inner=2, middle=12, outer=20, extra={"Abigail Brown": (
+        Ring.INNER, {"email": "abigail.brown@outlook.com", "phones": ["+1 897 541 921"],
+                     "title": "Senior Software Engineer", "tags": ["pydata"]})})
+    window = open_window(qtbot, db_path, size=size)
+    window.select(ids["Abigail Brown"])
+    person = window.person
+    qtbot.waitUntil(person.timeline.isVisible)
+    for _ in range(30):  # a long history: the timeline scrolls
+        window.document.editing.add_note(ids["Abigail Brown"], "Talked about the talk")
+    qtbot.waitUntil(lambda: person.timeline.verticalScrollBar().maximum() > 0)
+    qtbot.wait(50)  # (the layouts settle in posted events)
+    outer = person.timeline.parentWidget()
+    while outer is not None:
+        if isinstance(outer, QAbstractScrollArea):
+            assert not outer.verticalScrollBar().isVisible(), outer.objectName()
+        outer = outer.parentWidget()
+    assert person.timeline.height() >= 120
+    assert person.note_box.isVisible()
+    note = person.note_box.geometry().translated(
+        person.note_box.parentWidget().mapTo(window.person_dock, QPoint(0, 0)))
+    assert window.person_dock.rect().contains(note)  # in sight, not scrolled away

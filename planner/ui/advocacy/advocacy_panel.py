@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QListView,
     QListWidget,
@@ -32,6 +31,7 @@ from planner.domain.errors import PlannerError
 from planner.services import advocacy as svc
 from planner.ui.advocacy.advocacy_dialog import AskDialog, GiveDialog, WinDialog
 from planner.ui.common.dates import date_text
+from planner.ui.common.narrow import FlowRow
 from planner.ui.common.placeholder import PlaceholderList
 from planner.ui.common.tone import bold_warning, set_tone
 from planner.ui.timeline.log_dialog import LogDialog
@@ -265,21 +265,20 @@ class AdvocacyPanel(QWidget):
             box = QVBoxLayout(page)
             box.setContentsMargins(0, 2, 0, 0)
             box.addWidget(lst)
-            row = QHBoxLayout()
+            row = FlowRow(page)  # (wraps on a narrow Person panel)
             for button in (*page_buttons, self.delete_buttons[kind]):
-                row.addWidget(button)
-            row.addStretch(1)
-            box.addLayout(row)
+                row.add(button)
+            box.addWidget(row)
             self.tabs.addTab(page, lst.accessibleName())
         self.tabs.setMaximumHeight(160)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Stage", self))
-        top.addWidget(self.stage)
-        top.addWidget(self.balance, 1)
+        top = FlowRow(self)  # (the balance goes under the stage on a narrow panel)
+        top.add(QLabel("Stage", self))
+        top.add(self.stage)
+        top.add(self.balance)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
-        layout.addLayout(top)
+        layout.addWidget(top)
         layout.addWidget(self.fatigue)
         layout.addWidget(self.tabs)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-SENTENCE = ("Keep your 3 closest mentors on the inner ring, 12 you see often on the middle "
-            "ring and 72 you keep in touch with on the outer ring — each week the planner "
-            "tells you whom to reach out to.")
+SENTENCE = ("Keep the 3 people you mentor near-daily on the inner ring, 12 you cultivate "
+            "often on the middle ring and 72 you keep in touch with on the outer ring — each "
+            "week the planner tells you whom to reach out to.")
 
 
 class EmptyState(QWidget):

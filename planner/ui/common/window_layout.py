@@ -68,9 +68,14 @@ class Pages(QTabWidget):
         self.setCurrentWidget(widget)
 
 
-class _PanelScroll(QScrollArea):
+class PanelScroll(QScrollArea):
     """A side panel's vertical scrolling: as wide as the panel needs at least (and its
-    scroll bar), as short as the dock may be; the panel fills it and, taller, scrolls."""
+    scroll bar), as short as the dock may be, as tall as the panel when there is room;
+    the panel fills it and, taller, scrolls.
+
+    Parts that unfold (a person's details, their ledger) go in one: without it their
+    height is the dock's minimum, which the window takes on (it grew past a 768-pixel
+    screen, its status bar under the bottom edge, and could not be made smaller)."""
 
     def __init__(self, panel: QWidget, name: str, parent: QWidget):
         super().__init__(parent)
@@ -88,6 +93,12 @@ class _PanelScroll(QScrollArea):
         width = max(panel.minimumSizeHint().width(), panel.minimumWidth()) if panel else 0
         return QSize(width + bar, super().minimumSizeHint().height())
 
+    def sizeHint(self) -> QSize:  # (QScrollArea's stops at 24 lines of text)
+        panel = self.widget()  # (wrapped lines are in its minimum, not its size hint)
+        height = max(panel.sizeHint().height(), panel.minimumSizeHint().height()) if panel \
+            else 0
+        return QSize(super().sizeHint().width(), height + 2 * self.frameWidth())
+
     def eventFilter(self, watched, event) -> bool:
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # the dock asks again how narrow it may be
@@ -95,20 +106,15 @@ class _PanelScroll(QScrollArea):
 
 
 def side_dock(window: QMainWindow, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea, *, scrolled: bool = False) -> QDockWidget:
+              area: Qt.DockWidgetArea) -> QDockWidget:
     """A side panel: closable with its ×, movable, and never narrower than it can use.
-
-    ``scrolled``: a panel whose parts unfold (a person's details, their ledger) scrolls
-    when they are taller than the dock. Without it their height is the dock's minimum,
-    which the window takes on: it grew past a 768-pixel screen, its status bar under
-    the bottom edge, and could not be made smaller again."""
+    (A panel that scrolls puts a PanelScroll in itself, around what may be too tall: a
+    dock scrolling a panel that scrolls its own list showed two scroll bars side by
+    side.)"""
     dock = QDockWidget(title, window)
     dock.setObjectName(name)
     widget.setMinimumWidth(SIDE_MINIMUM_WIDTH)
-    if scrolled:
-        dock.setWidget(_PanelScroll(widget, f"{name}Scroll", dock))
-    else:
-        dock.setWidget(widget)
+    dock.setWidget(widget)
     dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                      | QDockWidget.DockWidgetFeature.DockWidgetMovable
                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)

@@ -30,9 +30,9 @@ CANVAS_KEYS = (
 
 GETTING_STARTED = """
 <h2>Getting started</h2>
-<p>The pyramid of mentorship keeps the people who help you grow on three rings:
-<b>3</b> close mentors on the inner ring, <b>12</b> you see often on the middle ring and
-<b>72</b> you keep in touch with on the outer ring.</p>
+<p>The pyramid of mentorship keeps the people you help grow on three rings:
+<b>3</b> people you mentor near-daily on the inner ring, <b>12</b> you cultivate often on
+the middle ring and <b>72</b> you keep in touch with on the outer ring.</p>
 <ol>
 <li><b>Bring your people in</b>: <i>Add person</i> (Ctrl+N), or <i>Import</i> a vCard or
 CSV file from your address book (Ctrl+I).</li>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -25,8 +25,9 @@ from planner.domain.kinds import KIND_KEYS, NOTE_KEY, kind_label, parse_kind
 from planner.ui.common.collapsible import Section
 from planner.ui.common.dates import date_time_text, day_text
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.narrow import FlowRow, ValueLabel
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS, STATUS_COLORS
-from planner.ui.common.window_layout import SidePanel, take_tab_place
+from planner.ui.common.window_layout import PanelScroll, SidePanel, take_tab_place
 
 if TYPE_CHECKING:
     from planner.ui.advocacy.advocacy_panel import AdvocacyPanel
@@ -71,6 +72,8 @@ def team_last_touch_text(c: Contact, team: tuple | None, user: str) -> str:
 
 
 ADVOCACY_OPEN = "person/advocacy_open"
+#: the timeline keeps a few entries in sight on a short screen; the details above scroll
+TIMELINE_MINIMUM_HEIGHT = 140
 QUICK_KINDS = ("coffee", "im", "call", "video", "email", "note")
 
 
@@ -101,7 +104,7 @@ class PersonPanel(SidePanel):
     _rows: dict[str, tuple[QFormLayout, int]]
     more_section: Section
     edit_button: QPushButton
-    quick: QHBoxLayout
+    quick: FlowRow
     quick_buttons: dict[str, QToolButton]
     snooze_button: QToolButton
     snooze_menu: QMenu
@@ -120,17 +123,31 @@ class PersonPanel(SidePanel):
         # details (and their code) are made with the first person shown (issue 23)
         self._details = False
         self._empty_shown: bool | None = None
-        self.placeholder = QLabel(self)
+        # the details scroll on their own above the note box and the timeline, which has
+        # the rest of the height (the dock scrolled the whole panel: two scroll bars side
+        # by side, the timeline's and the panel's)
+        self.details = QWidget(self)
+        self.details.setObjectName("personDetails")
+        self.details.installEventFilter(self)  # (its width is the wrapped labels')
+        self.details_scroll = PanelScroll(self.details, "personDetailsScroll", self)
+        self.placeholder = QLabel(self.details)
         self.placeholder.setWordWrap(True)
         self.placeholder.setObjectName("placeholder")
         self._show_row: dict[str, bool] = {}  # which rows are shown now
         self._snoozed: tuple[int | None, str] = (None, "")  # (whose, text) read last
         self._snooze_known = False  # a refresh for a change that cannot touch snoozes
         self._picture: tuple | None = None  # (id, initials, colour) the photo shows
-        self._layout = layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 10, 10)
+        self._layout = layout = QVBoxLayout(self.details)
+        layout.setContentsMargins(10, 10, 10, 4)
         layout.addWidget(self.placeholder)
         layout.addStretch(1)  # (takes the room only while nobody is selected)
+        self._tail = QVBoxLayout()  # the note box and the timeline, below the details
+        self._tail.setContentsMargins(10, 0, 10, 10)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.details_scroll)
+        outer.addLayout(self._tail, 100)  # (the timeline's: most of the height)
         # a touch or an edit: the details (the snooze read before stays); a snooze made
         # or ended comes as timeline_changed
         document.contacts_changed.connect(self._details_changed)
@@ -183,12 +200,14 @@ class PersonPanel(SidePanel):
 
         # the details a day needs stay in sight; the rest folds away (the timeline gets
         # the height)
+        # (a value too long beside its name goes under it on a narrow panel)
         self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         more = QWidget(self)
         self.more_form = QFormLayout(more)
         self.more_form.setContentsMargins(0, 0, 0, 0)
-        self.more_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for form in (self.form, self.more_form):
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields = {}
         self._rows = {}
         for key, label in (("last", "Last touch"), ("email", "Email"), ("phones", "Phones"),
@@ -196,9 +215,8 @@ class PersonPanel(SidePanel):
                            ("channels", "Prefers"), ("tags", "Tags"), ("org", "Works at"),
                            ("timezone", "Time zone"), ("birthday", "Birthday"),
                            ("notes", "Notes")):
-            value = QLabel(self)
+            value = ValueLabel(self)
             value.setTextFormat(Qt.TextFormat.PlainText)  # what was typed, never markup
-            value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = value
             form = self.form if key in ("last", "email", "phones", "cadence") else self.more_form
@@ -219,7 +237,7 @@ class PersonPanel(SidePanel):
         more_row = QHBoxLayout()  # Edit… beside it: the name and the log buttons need
         more_row.addWidget(self.more_section, 1)  # their row's width on a narrow panel
         more_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.quick = QHBoxLayout()
+        self.quick = FlowRow(self)  # (wraps: in one row they widened the window)
         self.quick_buttons = {}
         for kind in QUICK_KINDS:
             button = QToolButton(self)
@@ -233,8 +251,7 @@ class PersonPanel(SidePanel):
             button.setAutoRaise(True)
             button.clicked.connect(lambda _=False, k=kind: self._log(k))
             self.quick_buttons[kind] = button
-            self.quick.addWidget(button)
-        self.quick.addStretch(1)
+            self.quick.add(button)
         self.snooze_button = QToolButton(self)
         self.snooze_button.setObjectName("snoozeButton")
         self.snooze_button.setText("Snooze")
@@ -246,7 +263,7 @@ class PersonPanel(SidePanel):
             lambda: self.contact_id is not None
             and fill_snooze_menu(self.snooze_menu, self.document, self.contact_id))
         self.snooze_button.setMenu(self.snooze_menu)
-        self.quick.addWidget(self.snooze_button)
+        self.quick.add(self.snooze_button, trailing=True)
         holder = QWidget(self)  # the panel shows and hides itself; the section folds this
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -266,16 +283,17 @@ class PersonPanel(SidePanel):
         self.timeline_model = TimelineModel(document, person_scope=True, parent=self)
         self.timeline = TimelineView(self.timeline_model, with_contact=False, parent=self)
         self.timeline.setObjectName("personTimeline")
+        self.timeline.setMinimumHeight(TIMELINE_MINIMUM_HEIGHT)
         self.timeline.placeholder = ("Nothing logged with them yet: log a touch with the "
                                      "buttons above, or add a note.")
         self.timeline.edit_requested.connect(self.entry_edit_requested)
         self.timeline.delete_requested.connect(self.entry_delete_requested)
         layout.insertLayout(below, self.form)
         layout.insertLayout(below + 1, more_row)
-        layout.insertLayout(below + 2, self.quick)
+        layout.insertWidget(below + 2, self.quick)
         layout.insertWidget(below + 3, self.advocacy_section)
-        layout.insertWidget(below + 4, self.note_box)
-        layout.insertWidget(below + 5, self.timeline, 100)  # most of the height
+        self._tail.addWidget(self.note_box)
+        self._tail.addWidget(self.timeline, 1)
         take_tab_place(self, self)  # (Tab reaches them after the list, as it always did)
         self._empty_shown = None  # (every part's visibility is set afresh)
         self.refresh()
@@ -346,7 +364,7 @@ class PersonPanel(SidePanel):
             self.placeholder.setVisible(empty)
             if not self._details:
                 return
-            for widget in (self.advocacy_section, self.more_section, self.note_box,
+            for widget in (self.advocacy_section, self.more_section, self.note_box, self.quick,
                            self.timeline, self.edit_button, self.snooze_button, self.reminder):
                 widget.setVisible(not empty)
             self.title.setVisible(not empty)
@@ -366,6 +384,11 @@ class PersonPanel(SidePanel):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_wrapped_labels()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.details and event.type() == QEvent.Type.Resize:
+            self._fit_wrapped_labels()  # (narrower while its scroll bar shows)
+        return super().eventFilter(watched, event)
 
     def _fit_wrapped_labels(self) -> None:
         """A wrapped value (a long date, an address) gets the lines it needs: the dock

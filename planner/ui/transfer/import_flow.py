@@ -163,15 +163,26 @@ class ImportFlow:
         text = f"Imported {path.name}: {summary.summary()}"
         if summary.added:
             text += " — new people are unplaced, ready to drag onto a ring"
-        jobs.tell(text)
-        if summary.problems:
-            jobs.inform(
-                "Import Finished",
-                text + ".",
-                f"{len(summary.problems)} entries or values were left out; "
-                "the details say which and why.",
-                details="\n".join(summary.problems),
-            )
+        if not summary.problems:
+            jobs.tell(text)
+            return
+        # said once: the box (its details list what and why); the status bar keeps the
+        # summary line as for every import, and no toast says it again over the rings
+        jobs.note(text)
+        jobs.inform("Import Finished", text + ".",
+                    f"{left_out_text(summary)} — Show Details says which and why.",
+                    details="\n".join(summary.problems))
+
+
+def left_out_text(summary) -> str:
+    """``1 value was left out``, ``1 entry and 3 values were left out``: an invalid
+    entry and a value that could not be read are both among ``summary.problems``."""
+    entries = min(summary.invalid, len(summary.problems))
+    values = len(summary.problems) - entries
+    parts = [plural(n, word, words) for n, word, words in (
+        (entries, "entry", "entries"), (values, "value", "values")) if n]
+    one = len(summary.problems) == 1
+    return f"{' and '.join(parts)} {'was' if one else 'were'} left out"
 
 
 # ------------------------------------------------------------------ in the worker

@@ -139,6 +139,11 @@ class TransferJobs(QObject):
         self.last_message = text
         self.window.show_message(text)
 
+    def note(self, text: str) -> None:
+        """The status bar only, for what a box says too (a toast would say it again)."""
+        self.last_message = text
+        self.window.statusBar().showMessage(text, 8000)
+
     def complain(self, text: str) -> QMessageBox:
         """One clear message: a warning box (opened, not exec'd) and the status bar."""
         self.last_message = text

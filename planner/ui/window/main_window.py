@@ -99,8 +99,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.people_dock = side_dock(self, "People", "peopleDock", self.contact_list, left)
-        self.person_dock = side_dock(self, "Person", "personDock", self.person, right,
-                                      scrolled=True)
+        self.person_dock = side_dock(self, "Person", "personDock", self.person, right)
         self.history = HistoryController(document, self)
         self.setWindowIcon(app_icon())
 
