@@ -49,6 +49,11 @@ def expected(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+def expected_name(value: str) -> str:
+    """A one-line field keeps a tab as a space (it broke the people list's columns)."""
+    return expected(value).replace("\t", " ")
+
+
 def db_is_sound(path: Path) -> None:
     conn = sqlite3.connect(path)
     try:
@@ -75,7 +80,7 @@ def test_names_and_notes_are_stored_exactly_or_refused(opened, name, note):
     except InvalidInput as exc:
         assert str(exc) and "\n" not in str(exc)
     else:
-        assert contacts.get_contact(person.id).name == expected(name)
+        assert contacts.get_contact(person.id).name == expected_name(name)
         try:
             saved = touchpoints.add_note(person.id, note)
         except InvalidInput as exc:
