@@ -1080,3 +1080,51 @@ def test_a_teammates_table_lock_makes_a_command_wait_then_say_so_not_hang(team):
     assert "busy" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert BUSY_SECONDS - 1 <= waited <= BUSY_SECONDS + 20, waited
+
+
+# ------------------------------------------------------------------ huge pictures
+
+
+def png_bomb(side: int = 8000) -> bytes:
+    """A black PNG of ``side``×``side`` pixels: about 190 KB stored, 256 MB decoded."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_teammates_decompression_bomb_picture_is_not_decoded_by_the_window(team, qapp):
+    """eve stored an 8000×8000 PNG (190 KB) as a person's picture: every teammate's window
+    spent 1.6 s and 256 MB decoding it on the GUI thread, per person and size."""
+    import time
+
+    from planner.ui.common import avatars
+
+    pg, eve, ann = team
+    cid = add_person(pg, eve, "Bombed")
+    bomb = png_bomb()
+    assert len(bomb) < team_setup.MAX_PHOTO_BYTES  # the database's size check lets it in
+    pg.sql("INSERT INTO contact_photo (contact_id, photo, updated_at) VALUES (%s, %s, now())",
+           (cid, psycopg2.Binary(bomb)), user=eve)
+    with logged_in(pg, ann):
+        avatars.invalidate()
+        try:
+            started = time.monotonic()
+            assert avatars.has_photo(cid)
+            assert avatars.photo_pixmap(cid, 56) is None  # initials
+            assert time.monotonic() - started < 0.5
+        finally:
+            avatars.invalidate()
+
+
+def test_a_teammate_cannot_store_megabytes_as_a_picture(team):
+    pg, eve, _ = team
+    cid = add_person(pg, eve, "Heavy")
+    huge = b"\x89PNG\r\n\x1a\n" + bytes(2 * team_setup.MAX_PHOTO_BYTES)
+    assert isinstance(run(pg, eve, "INSERT INTO contact_photo (contact_id, photo, updated_at) "
+                                   "VALUES (%s, %s, now())", (cid, psycopg2.Binary(huge))),
+                      psycopg2.errors.CheckViolation)
+    assert pg.sql("SELECT count(*) FROM contact_photo WHERE contact_id = %s", (cid,)) == [(0,)]

@@ -55,7 +55,9 @@ def planner_tables() -> list[str]:
 #: 6: no foreign key from a private table to a shared one (``SharedReference``): checking
 #: it locked the person's row, whose ``xmax`` then told teammates whose private write was
 #: about whom.
-TEAM_SCHEMA = 6
+#: 7: a picture in ``contact_photo`` is at most ``MAX_PHOTO_BYTES`` (a teammate's huge
+#: picture was read, and decoded, by every window at start).
+TEAM_SCHEMA = 7
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
 _ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
@@ -161,6 +163,13 @@ BEGIN
   RETURN true;
 END $$"""
 
+#: The most bytes a picture stored in ``contact_photo`` may have on a team database: the
+#: app stores thumbnails of at most 256 KB (``importers.photos.MAX_STORED_BYTES``); a
+#: teammate's megabytes per person would be read by every window at start. (The window
+#: also refuses to decode a picture over 1024 pixels a side: ``ui.common.avatars``.)
+MAX_PHOTO_BYTES = 1024 * 1024
+
+
 def _policies(table: str, statements: list[tuple[str, str]], force: bool = True) -> list[str]:
     out = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
            f"ALTER TABLE {table} {'' if force else 'NO '}FORCE ROW LEVEL SECURITY"]
@@ -215,7 +224,10 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     ])
     sql += [f"ALTER TABLE {s}.setting DROP CONSTRAINT IF EXISTS setting_value_ok",
             f"ALTER TABLE {s}.setting ADD CONSTRAINT setting_value_ok "
-            f"CHECK ({s}.planner_setting_ok(key, value)) NOT VALID"]
+            f"CHECK ({s}.planner_setting_ok(key, value)) NOT VALID",
+            f"ALTER TABLE {s}.contact_photo DROP CONSTRAINT IF EXISTS contact_photo_size_ok",
+            f"ALTER TABLE {s}.contact_photo ADD CONSTRAINT contact_photo_size_ok "
+            f"CHECK (pg_catalog.octet_length(photo) <= {MAX_PHOTO_BYTES}) NOT VALID"]
     from planner.storage.postgres.live import live_setup_sql
 
     sql += live_setup_sql(s)
