@@ -366,6 +366,36 @@ def test_a_setting_that_is_not_valid_is_refused_by_the_database(team, key, value
     pg.sql("DELETE FROM setting WHERE key = 'ring_capacity'")
 
 
+def test_a_teammates_unknown_or_bad_settings_leave_every_export_restorable(team, tmp_path):
+    """The database checks only the settings every client reads at start: eve stored an
+    unknown key and bad values of known ones, and every teammate's JSON export of the
+    team database carried them, so none could be imported again."""
+    from planner.services.exporting import dumps, export_json, import_json
+    from planner.storage import settings_repo
+    from planner.storage.database import open_database
+    from tests.postgres.conftest import empty_tables
+
+    pg, eve, ann = team
+    empty_tables(pg)
+    try:
+        pg.sql("INSERT INTO setting (key, value) VALUES ('advocate_target_share', '\"lots\"'), "
+               "('ask_fatigue_limit', '-5'), ('ring_time_share', '{\"inner\": 1e999}'), "
+               "('evil_unknown_key', '{\"a\": 1}'), ('ring_capacity', '{\"inner\": 5}')",
+               user=eve)
+        with logged_in(pg, ann):
+            data = export_json()
+        assert data["settings"] == {"ring_capacity": {"inner": 5}}
+        assert "Infinity" not in dumps(data)
+        copy = open_database(str(tmp_path / "copy.db"))
+        try:
+            import_json(data)
+            assert settings_repo.get_setting("ring_capacity") == {"inner": 5}
+        finally:
+            copy.close()
+    finally:
+        pg.sql("DELETE FROM setting")
+
+
 # ------------------------------------------------------------------ hard deletes
 
 
