@@ -136,7 +136,8 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
         "FROM pg_roles WHERE rolname = %s", (definer,)) == [(False,) * 6]
     rights = pg.sql("SELECT table_name, privilege_type FROM information_schema.table_privileges "
                     "WHERE grantee = %s ORDER BY 1, 2", (definer,))
-    private = {t.name for t in privacy.PRIVATE_TABLES}
+    # the private tables, and each user's row of the move locks (planner_lock_moves)
+    private = {t.name for t in privacy.PRIVATE_TABLES} | {"move_lock"}
     assert ("planner_change", "INSERT") in rights and all(
         p in ("SELECT", "INSERT", "DELETE") for t, p in rights if t not in private)
     # beyond the change log and the purge: the private tables its views' functions write
@@ -1158,3 +1159,62 @@ def test_a_teammate_cannot_store_megabytes_as_a_picture(team):
                                    "VALUES (%s, %s, now())", (cid, psycopg2.Binary(huge))),
                       psycopg2.errors.CheckViolation)
     assert pg.sql("SELECT count(*) FROM contact_photo WHERE contact_id = %s", (cid,)) == [(0,)]
+
+
+# ------------------------------------------------------------------ locks a teammate holds
+
+
+def test_a_teammate_cannot_block_a_users_ring_moves(team):
+    """Ring moves of one user were serialised by pg_advisory_xact_lock(RINGS_LOCK,
+    hashtext(<role>)): any role may take any advisory lock, so eve held ann's (a session
+    lock: no transaction, no timeout ends it) and every move of ann's failed as busy."""
+    import time
+
+    from planner.storage.postgres.backend import RINGS_LOCK
+    from tests.postgres.conftest import empty_tables
+
+    pg, eve, ann = team
+    empty_tables(pg)
+    added = invoke("contacts", "add", "Lock Target", "--ring", "inner", db=pg.url(ann))
+    assert added.returncode == 0, added.stderr
+
+    def ann_moves(ring: str) -> float:
+        started = time.monotonic()
+        moved = invoke("contacts", "move", "Lock Target", ring, db=pg.url(ann))
+        assert moved.returncode == 0, moved.stderr
+        return time.monotonic() - started
+
+    with raw(pg, eve) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (RINGS_LOCK, ann))
+        assert ann_moves("middle") < 5
+        conn.rollback()  # (the session's advisory lock stays)
+        cur.execute("SELECT planner_lock_moves()")  # eve's own move lock, held open
+        assert ann_moves("outer") < 5
+        conn.rollback()
+    # the move locks' table is out of reach: nobody can lock another user's row
+    for statement in ("SELECT * FROM planner_private.move_lock",
+                      "LOCK TABLE planner_private.move_lock IN ACCESS SHARE MODE",
+                      "UPDATE planner_private.move_lock SET owner = owner"):
+        assert isinstance(run(pg, eve, statement), psycopg2.errors.InsufficientPrivilege)
+
+
+def test_a_teammate_cannot_block_db_init(team):
+    """The migrations ran under pg_advisory_xact_lock(MIGRATION_LOCK), which eve could
+    hold for good: every db init (and the admin's upgrade on open) waited, then failed."""
+    import time
+
+    from planner.storage.postgres.opening import MIGRATION_LOCK
+
+    pg, eve, _ = team
+    assert isinstance(run(pg, eve, "LOCK TABLE planner_meta IN EXCLUSIVE MODE"),
+                      psycopg2.errors.InsufficientPrivilege)
+    with raw(pg, eve) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        cur.execute("LOCK TABLE planner_meta IN ACCESS SHARE MODE")  # all SELECT allows
+        started = time.monotonic()
+        init(pg)
+        waited = time.monotonic() - started
+        conn.rollback()
+    assert waited < 5, waited

@@ -57,7 +57,10 @@ def planner_tables() -> list[str]:
 #: about whom.
 #: 7: a picture in ``contact_photo`` is at most ``MAX_PHOTO_BYTES`` (a teammate's huge
 #: picture was read, and decoded, by every window at start).
-TEAM_SCHEMA = 7
+#: 8: a user's ring moves are serialised by a row lock only that user can take
+#: (``planner_lock_moves``): the advisory lock on ``hashtext(<role>)`` they took before could
+#: be taken by any teammate, and held for good, to make every move of that user fail.
+TEAM_SCHEMA = 8
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
 _ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
@@ -163,6 +166,22 @@ BEGIN
   RETURN true;
 END $$"""
 
+#: One row per user, locked by a move of that user's rings for its transaction: two
+#: windows of the same user never interleave their moves. In the private schema (no planner
+#: user may name it), reached only by ``planner_lock_moves``, which locks the caller's own
+#: row: a teammate cannot take or hold another user's move lock, as they could the advisory
+#: lock on ``hashtext(<role>)`` (any role may take any advisory lock, for good).
+_MOVE_LOCK_TABLE = f"CREATE TABLE IF NOT EXISTS {PRIVATE_SCHEMA}.move_lock (owner text PRIMARY KEY)"
+
+_MOVE_LOCK_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_lock_moves() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
+BEGIN
+  INSERT INTO {private}.move_lock AS l (owner) VALUES (session_user::text)
+    ON CONFLICT (owner) DO UPDATE SET owner = l.owner;  -- locks the row until the end
+END $$""".replace("{private}", PRIVATE_SCHEMA)
+
+
 #: The most bytes a picture stored in ``contact_photo`` may have on a team database: the
 #: app stores thumbnails of at most 256 KB (``importers.photos.MAX_STORED_BYTES``); a
 #: teammate's megabytes per person would be read by every window at start. (The window
@@ -191,7 +210,8 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     # who added a person (a team database's own column): only they may purge it
     sql.append(f"ALTER TABLE {s}.contact ADD COLUMN IF NOT EXISTS created_by text")
     sql += private_setup_sql(s)
-    sql += [fill(_purge_fn(), s), fill(_SETTING_OK_FN, s)]
+    sql += [fill(_purge_fn(), s), fill(_SETTING_OK_FN, s), _MOVE_LOCK_TABLE,
+            f"REVOKE ALL ON {p}.move_lock FROM PUBLIC", fill(_MOVE_LOCK_FN, s)]
     for table, column in (("touchpoint", "author"), ("contact", "created_by")):
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
@@ -371,6 +391,9 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
             # planner_purge_contact: sees who else has rows about a person, deletes it
             db.execute_sql(f"GRANT SELECT ON {schema}.touchpoint TO {who}")
             db.execute_sql(f"GRANT SELECT, DELETE ON {schema}.contact TO {who}")
+            # planner_lock_moves: locks the caller's own row of the move locks
+            db.execute_sql(f"GRANT SELECT, INSERT, UPDATE ON {PRIVATE_SCHEMA}.move_lock "
+                           f"TO {who}")
             # the private tables' views: their functions read and write those tables
             # (and choose the rows: the login role's own)
             db.execute_sql(f"GRANT USAGE ON SCHEMA {PRIVATE_SCHEMA} TO {who}")
