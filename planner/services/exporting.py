@@ -154,6 +154,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,7 @@ from planner.domain.when import MAX_YEAR, MIN_YEAR
 from planner.importers.user_file import read_user_file
 from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
-from planner.services.setting_rules import RETIRED, clean_setting
+from planner.services.setting_rules import RETIRED, clean_setting, warn_once
 from planner.storage import backend, dump, export_repo
 from planner.storage.atomic_file import write_private
 from planner.storage.contacts_repo import team
@@ -183,6 +184,8 @@ from planner.storage.export_repo import (
 )
 from planner.storage.failures import Failure
 from planner.storage.write_target import refuse_unsafe
+
+log = logging.getLogger(__name__)
 
 DUMP_FORMAT = "mentorship-planner-dump"
 DUMP_VERSION = 1
@@ -296,12 +299,26 @@ def _export_row(columns: tuple[Column, ...], values: tuple) -> dict:
 
 
 def _export_settings() -> dict:
-    out = {}
+    """The stored settings this version knows, with valid values (as a restore cleans
+    them). Any other key or value is left out, and said once: on a team database any
+    teammate may store one, and a dump holding it could not be restored (its import
+    checks each setting, ``_prepare_setting``). A retired one is left out quietly (a
+    restore leaves it out too)."""
+    out: dict[str, Any] = {}
+    left_out = []
     for key, text in export_repo.setting_texts():
+        if key in RETIRED:
+            continue
         try:
-            out[key] = json.loads(text)
-        except ValueError:
-            out[key] = text  # not written by settings_repo: keep the text itself
+            out[key] = clean_setting(key, json.loads(text))
+        except (InvalidInput, ValueError, RecursionError):
+            left_out.append(dump_rules.shown(key))
+    if left_out:
+        message = (f"the export leaves out {len(left_out)} stored setting(s) that this version "
+                   f"does not know or that are not valid: {', '.join(sorted(left_out))} "
+                   "(a restore would refuse them)")
+        warn_once(message)
+        log.warning(message)
     return out
 
 

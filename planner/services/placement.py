@@ -6,9 +6,10 @@ window's undo stack can put the database back exactly.
 A move reads the rings, then rewrites positions, so two moves of the same
 user (two windows, a laptop and a desktop) must not interleave: on SQLite the
 move transaction takes the write lock at its start (``BEGIN IMMEDIATE``); on
-a team database it takes an advisory lock on the owner, so the second move
-waits and then reads the first one's result. ``expect_ring`` turns a move
-made on a stale view into a ``ConflictError`` that changes nothing.
+a team database it locks the user's own row of a private table (which no
+teammate can take), so the second move waits and then reads the first one's
+result. ``expect_ring`` turns a move made on a stale view into a
+``ConflictError`` that changes nothing.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class MoveOutcome:
 @contextmanager
 def moving():
     """One move transaction, serialised with the same user's other moves (the backend's
-    move lock: the write lock of a file, an advisory lock per owner on a team)."""
+    move lock: the write lock of a file, a lock only that user can take on a team)."""
     with backend.current().move_lock(repo.who()):
         yield
 

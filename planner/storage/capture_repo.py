@@ -335,7 +335,9 @@ def delete_touchpoints(ids: list[int]) -> None:
 
 def put_back_accept(touchpoints: list[dict], contacts: list[dict]) -> None:
     """Insert again, with their ids, the people and touchpoints :func:`rows_of_accept` read."""
+    from planner.storage.contacts_repo import put_back_contact
+
     for data in contacts:
-        ContactRow.insert(**data).execute()
+        put_back_contact(data)  # (on a team database: out of the trash)
     if touchpoints:
         TouchpointRow.insert_many(touchpoints).execute()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from peewee import JOIN, Case, Expression, IntegrityError, fn
@@ -488,7 +488,7 @@ def dump_contact(contact_id: int) -> dict:
 def load_dump(dump: dict) -> None:
     from planner.storage.models import NoteRow
 
-    ContactRow.insert(**dump["contact"]).execute()
+    put_back_contact(dump["contact"])
     for model, key in ((PlacementRow, "placements"), (RingMoveRow, "moves"),
                        (TouchpointRow, "touchpoints"), (NoteRow, "notes"),
                        (CadenceOverrideRow, "cadences"), (ContactPhotoRow, "photos"),
@@ -542,36 +542,44 @@ def insert_contacts(rows: list[dict]) -> None:
 
 
 def hard_delete(contact_id: int) -> None:
-    """Delete a person and (by cascade) everything of theirs. On a team database users may
-    not delete people (the cascade would reach teammates' private rows): the database's
-    ``planner_purge_contact`` does it only when nobody else has anything about them."""
+    """Delete a person and (by cascade) everything of theirs: the undo of an add.
+
+    On a team database users may not delete people (the cascade would reach teammates'
+    private rows), and no answer may depend on whether teammates keep private rows about
+    the person (``planner_purge_contact`` refused then: an oracle, review 1): the person
+    goes to the trash instead, with the caller's own rows about them deleted (their rings,
+    moves, cadence, notes, snoozes, touchpoints) and the picture; teammates' rows stay,
+    whatever they are. :func:`put_back_contact` takes them out again (a redo); an admin's
+    ``db purge-trash`` removes them for good. An admin's undo removes the person for good
+    when nobody else keeps anything about them (``trash.may_purge``)."""
     if team():
-        import peewee
+        from planner.storage.models import NoteRow
+        from planner.storage.postgres.trash import may_purge
 
-        from planner.domain.errors import PlannerError
-        from planner.storage.failures import Failure, classify
+        if may_purge(db_proxy.obj, contact_id):
+            ContactRow.delete().where(ContactRow.id == contact_id).execute()
+            return
 
-        try:
-            with db_proxy.atomic():
-                db_proxy.execute_sql("SELECT planner_purge_contact(%s)", (contact_id,))
-        except peewee.DatabaseError as exc:
-            failure = classify(exc)
-            if failure is Failure.UNDEFINED:  # 42883: no planner_purge_contact
-                ContactRow.delete().where(ContactRow.id == contact_id).execute()  # team schema 1
-                return
-            if failure is not Failure.PERMISSION_DENIED:  # 42501: the function refused
-                raise
-            # which of its two refusals, told by the facts it checked (not its words)
-            added_by = db_proxy.execute_sql('SELECT "created_by" FROM "contact" WHERE "id" = %s',
-                                            (contact_id,)).fetchone()
-            if added_by is not None and added_by[0] != who():
-                raise PlannerError("only the teammate who added this person can remove them "
-                                   "for good; move them to the trash instead") from None
-            raise PlannerError("teammates keep notes, rings or touchpoints about this person, "
-                               "so it cannot be removed for good; move it to the trash "
-                               "instead") from None
+        for model in (PlacementRow, RingMoveRow, CadenceOverrideRow, SnoozeRow, NoteRow,
+                      TouchpointRow, ContactPhotoRow):  # the views' and policies': own rows
+            model.delete().where(model.contact == contact_id).execute()
+        stamp = datetime.now(UTC)
+        set_deleted_at(contact_id, stamp, stamp)
         return
     ContactRow.delete().where(ContactRow.id == contact_id).execute()
+
+
+def put_back_contact(data: dict) -> None:
+    """Insert again the person ``data`` (a row as stored, with its id) that
+    :func:`hard_delete` removed; on a team database, where it moved them to the trash,
+    the row is made what ``data`` says again (its version moves on)."""
+    if team():
+        values = {k: v for k, v in data.items() if k not in ("id", "version")}
+        changed = (ContactRow.update(**values, version=ContactRow.version + 1)
+                   .where(ContactRow.id == data["id"]).execute())
+        if changed:
+            return
+    ContactRow.insert(**data).execute()
 
 
 # -- the people list, a page at a time (issue 23) ------------------------------------------------

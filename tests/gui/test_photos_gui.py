@@ -148,3 +148,17 @@ def test_the_picture_has_no_arrow_strip_and_a_right_click_removes_it(qtbot, db_p
     qtbot.waitUntil(lambda: bool(seen), timeout=3000)
     assert seen == [["Choose Picture…", "Remove Picture"]]
     qtbot.waitUntil(lambda: get_photo(ada) is None, timeout=3000)
+
+
+def test_a_picture_too_large_to_show_is_refused_by_its_header_not_decoded(qapp, caplog):
+    """A stored picture over 1024 pixels a side (a teammate's decompression bomb) shows
+    initials, refused by its header; the app's own thumbnails show."""
+    from planner.ui.common import avatars
+
+    out = io.BytesIO()
+    Image.new("1", (4000, 4000)).save(out, "PNG")
+    assert avatars.round_pixmap(out.getvalue(), 56, 77) is None
+    assert avatars.round_pixmap(out.getvalue(), 32, 77) is None
+    assert sum("#77" in r.getMessage() for r in caplog.records) == 1  # said once
+    assert avatars.round_pixmap(jpeg((256, 256)), 56) is not None
+    assert avatars.round_pixmap(b"x" * (avatars.MAX_PHOTO_DATA + 1), 56) is None

@@ -17,7 +17,6 @@ import pytest
 from planner.domain.errors import ConnectionLost, DatabaseProblem
 from planner.storage.failures import Failure, classify, sqlstate
 from planner.storage.postgres import connection
-from planner.storage.postgres.backend import RINGS_LOCK
 from planner.storage.postgres.connection import CannotConnect
 from planner.switching import needs_team_password
 from tests.helpers.postgres import HOST, PORT, logged_in
@@ -214,7 +213,7 @@ def test_a_terminated_session_is_a_lost_connection(pg_initialised):
 
 
 def test_the_team_backend(pg_initialised, tmp_path):
-    ann, = pg_initialised.planner_users("backend_ann")
+    ann, bob = pg_initialised.planner_users("backend_ann", "backend_bob")
     with logged_in(pg_initialised, ann) as handle:
         found = handle.backend
         assert (found.kind, found.team, found.path) == ("postgresql", True, None)
@@ -226,19 +225,24 @@ def test_the_team_backend(pg_initialised, tmp_path):
             found.copy_to(tmp_path / "copy.db")
         assert not (tmp_path / "copy.db").exists()
         found.heartbeat()
-        other = _raw(pg_initialised)
-        try:
-            probe = "SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))"
-            with found.move_lock(ann), other.cursor() as cur:
-                cur.execute(probe, (RINGS_LOCK, ann))
-                assert cur.fetchone()[0] is False  # ann's other moves wait
-                cur.execute(probe, (RINGS_LOCK, "someone_else"))
-                assert cur.fetchone()[0] is True  # another user's do not
-            with other.cursor() as cur:
-                cur.execute(probe, (RINGS_LOCK, ann))
-                assert cur.fetchone()[0] is True
-        finally:
-            other.close()
+        def takes_move_lock(role: str) -> bool:
+            """Whether ``role``'s move lock can be taken now (by another connection)."""
+            conn = psycopg2.connect(host=HOST, port=PORT, user=role, dbname=pg_initialised.name)
+            try:
+                with conn.cursor() as cur:
+                    cur.execute("SET lock_timeout = '200ms'")
+                    try:
+                        cur.execute("SELECT planner_lock_moves()")
+                    except psycopg2.errors.LockNotAvailable:
+                        return False
+                    return True
+            finally:
+                conn.close()
+
+        with found.move_lock(ann):
+            assert not takes_move_lock(ann)  # ann's other moves wait
+            assert takes_move_lock(bob)  # another user's do not
+        assert takes_move_lock(ann)
         with found.write():
             assert handle.db.in_transaction()
 

@@ -136,11 +136,13 @@ def test_the_definer_function_is_pinned_qualified_and_owned_by_a_powerless_role(
         "FROM pg_roles WHERE rolname = %s", (definer,)) == [(False,) * 6]
     rights = pg.sql("SELECT table_name, privilege_type FROM information_schema.table_privileges "
                     "WHERE grantee = %s ORDER BY 1, 2", (definer,))
-    private = {t.name for t in privacy.PRIVATE_TABLES}
+    # the private tables, and each user's row of the move locks (planner_lock_moves)
+    private = {t.name for t in privacy.PRIVATE_TABLES} | {"move_lock"}
     assert ("planner_change", "INSERT") in rights and all(
         p in ("SELECT", "INSERT", "DELETE") for t, p in rights if t not in private)
-    # beyond the change log and the purge: the private tables its views' functions write
-    assert {t for t, p in rights if p != "SELECT"} == {"planner_change", "contact"} | private
+    # beyond the change log: the private tables its views' functions write (no purge of
+    # people since team schema 9: it deletes no shared row)
+    assert {t for t, p in rights if p != "SELECT"} == {"planner_change"} | private
     assert {(t, s) for t, s in pg.sql(
         "SELECT table_name, table_schema FROM information_schema.table_privileges "
         "WHERE grantee = %s AND privilege_type = 'UPDATE'", (definer,))} == {
@@ -366,6 +368,36 @@ def test_a_setting_that_is_not_valid_is_refused_by_the_database(team, key, value
     pg.sql("DELETE FROM setting WHERE key = 'ring_capacity'")
 
 
+def test_a_teammates_unknown_or_bad_settings_leave_every_export_restorable(team, tmp_path):
+    """The database checks only the settings every client reads at start: eve stored an
+    unknown key and bad values of known ones, and every teammate's JSON export of the
+    team database carried them, so none could be imported again."""
+    from planner.services.exporting import dumps, export_json, import_json
+    from planner.storage import settings_repo
+    from planner.storage.database import open_database
+    from tests.postgres.conftest import empty_tables
+
+    pg, eve, ann = team
+    empty_tables(pg)
+    try:
+        pg.sql("INSERT INTO setting (key, value) VALUES ('advocate_target_share', '\"lots\"'), "
+               "('ask_fatigue_limit', '-5'), ('ring_time_share', '{\"inner\": 1e999}'), "
+               "('evil_unknown_key', '{\"a\": 1}'), ('ring_capacity', '{\"inner\": 5}')",
+               user=eve)
+        with logged_in(pg, ann):
+            data = export_json()
+        assert data["settings"] == {"ring_capacity": {"inner": 5}}
+        assert "Infinity" not in dumps(data)
+        copy = open_database(str(tmp_path / "copy.db"))
+        try:
+            import_json(data)
+            assert settings_repo.get_setting("ring_capacity") == {"inner": 5}
+        finally:
+            copy.close()
+    finally:
+        pg.sql("DELETE FROM setting")
+
+
 # ------------------------------------------------------------------ hard deletes
 
 
@@ -379,7 +411,7 @@ def test_a_user_cannot_delete_a_person_and_with_it_a_teammates_private_rows(team
     assert isinstance(run(pg, eve, "TRUNCATE contact CASCADE"),
                       psycopg2.errors.InsufficientPrivilege)
     assert isinstance(run(pg, eve, "SELECT planner_purge_contact(%s)", (cid,)),
-                      psycopg2.errors.InsufficientPrivilege)
+                      psycopg2.errors.UndefinedFunction)  # (team schema 9: no purge at all)
     assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(1,)]
     # the trash is for everyone: eve may move the person there, which keeps ann's rows
     assert run(pg, eve, "UPDATE contact SET deleted_at = now() WHERE id = %s RETURNING id",
@@ -387,28 +419,48 @@ def test_a_user_cannot_delete_a_person_and_with_it_a_teammates_private_rows(team
     assert pg.sql("SELECT count(*) FROM note WHERE contact_id = %s", (cid,)) == [(1,)]
 
 
-def test_undoing_an_add_purges_a_person_only_nobody_else_has_anything_about(team):
-    from planner.domain.errors import PlannerError
-    from planner.services import contacts
+def test_undoing_an_add_tells_nothing_of_a_teammates_private_rows(team):
+    """The undo of an add purged through planner_purge_contact, which refused when a
+    teammate kept private rows about the person: eve called it on people she added, in a
+    transaction rolled back, to learn who keeps notes, rings or snoozes about whom. Now
+    the undo moves the person to the trash (eve's own rows go), the same whoever keeps
+    what, and no function answers the question."""
+    from planner.domain.rings import Ring
+    from planner.services import contacts, placement
+    from tests.postgres.conftest import empty_tables
 
     pg, eve, ann = team
+    empty_tables(pg)
     with logged_in(pg, eve):
-        mine = contacts.add_contact("Only Eve's")
-        contacts.purge_contact(mine.id, ())
-    assert pg.sql("SELECT count(*) FROM contact WHERE id = %s", (mine.id,)) == [(0,)]
-    cid = add_person(pg, eve, "Shared Person")
-    touch(pg, ann, cid)
-    with logged_in(pg, eve), pytest.raises(PlannerError, match="move it to the trash"):
-        contacts.purge_contact(cid, ())
-    assert pg.sql("SELECT count(*) FROM touchpoint WHERE contact_id = %s", (cid,)) == [(1,)]
-    # a person someone else added cannot be purged (nor probed) at all
-    theirs = add_person(pg, ann, "Ann's Person")
-    assert pg.sql("SELECT created_by FROM contact WHERE id = %s", (theirs,)) == [(ann,)]
-    assert isinstance(run(pg, eve, "UPDATE contact SET created_by = %s WHERE id = %s",
-                          (eve, theirs)), psycopg2.errors.InsufficientPrivilege)
-    with logged_in(pg, eve), pytest.raises(PlannerError, match="who added this person"):
-        contacts.purge_contact(theirs, ())
-    assert pg.sql("SELECT count(*) FROM contact WHERE id = %s", (theirs,)) == [(1,)]
+        probed = placement.add_recorded("Probe One", Ring.OUTER, {"cadence_days": 9})
+        quiet = placement.add_recorded("Probe Two", Ring.OUTER, {"cadence_days": 9})
+    one, two = probed.contact.id, quiet.contact.id
+    pg.sql("INSERT INTO snooze (contact_id, at, until) VALUES (%s, now(), now() + "
+           "interval '7 days')", (one,), user=ann)  # ann's private snooze and note
+    pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, version) "
+           "VALUES (%s, now(), 'ann private', false, now(), now(), 1)", (one,), user=ann)
+    win = pg.sql("INSERT INTO win (contact_id, at, text, link, note, created_at, updated_at, "
+                 "version) VALUES (%s, now(), 'ann shared win', '', '', now(), now(), 1) "
+                 "RETURNING id", (two,), user=ann)[0][0]
+    for cid in (one, two):
+        assert isinstance(run(pg, eve, "SELECT planner_purge_contact(%s)", (cid,)),
+                          psycopg2.errors.UndefinedFunction)
+    with logged_in(pg, eve):
+        contacts.purge_contact(two, quiet.before)  # the undo of each add: no error either way
+        contacts.purge_contact(one, probed.before)
+    trashed = "SELECT id, deleted_at IS NOT NULL FROM contact ORDER BY id"
+    assert pg.sql(trashed, user=eve) == [(one, True), (two, True)]
+    assert pg.sql("SELECT count(*) FROM cadence_override", user=eve) == [(0,)]  # eve's go
+    assert pg.sql("SELECT count(*) FROM placement", user=eve) == [(0,)]
+    # ann's rows stay, private and shared (the purge also took teammates' wins with it)
+    assert pg.sql("SELECT count(*) FROM note", user=ann) == [(1,)]
+    assert pg.sql("SELECT count(*) FROM snooze", user=ann) == [(1,)]
+    assert pg.sql("SELECT count(*) FROM win WHERE id = %s", (win,)) == [(1,)]
+    with logged_in(pg, eve):  # the redo takes the person out of the trash, as they were
+        contacts.unpurge_contact(probed.rows, probed.after)
+        back = contacts.get_contact(one)
+        assert (back.name, back.cadence_days, back.ring) == ("Probe One", 9, Ring.OUTER)
+    assert pg.sql(trashed, user=eve) == [(one, False), (two, True)]
 
 
 # ------------------------------------------------------------------ LISTEN / NOTIFY
@@ -1080,3 +1132,110 @@ def test_a_teammates_table_lock_makes_a_command_wait_then_say_so_not_hang(team):
     assert "busy" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert BUSY_SECONDS - 1 <= waited <= BUSY_SECONDS + 20, waited
+
+
+# ------------------------------------------------------------------ huge pictures
+
+
+def png_bomb(side: int = 8000) -> bytes:
+    """A black PNG of ``side``×``side`` pixels: about 190 KB stored, 256 MB decoded."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_teammates_decompression_bomb_picture_is_not_decoded_by_the_window(team, qapp):
+    """eve stored an 8000×8000 PNG (190 KB) as a person's picture: every teammate's window
+    spent 1.6 s and 256 MB decoding it on the GUI thread, per person and size."""
+    import time
+
+    from planner.ui.common import avatars
+
+    pg, eve, ann = team
+    cid = add_person(pg, eve, "Bombed")
+    bomb = png_bomb()
+    assert len(bomb) < team_setup.MAX_PHOTO_BYTES  # the database's size check lets it in
+    pg.sql("INSERT INTO contact_photo (contact_id, photo, updated_at) VALUES (%s, %s, now())",
+           (cid, psycopg2.Binary(bomb)), user=eve)
+    with logged_in(pg, ann):
+        avatars.invalidate()
+        try:
+            started = time.monotonic()
+            assert avatars.has_photo(cid)
+            assert avatars.photo_pixmap(cid, 56) is None  # initials
+            assert time.monotonic() - started < 0.5
+        finally:
+            avatars.invalidate()
+
+
+def test_a_teammate_cannot_store_megabytes_as_a_picture(team):
+    pg, eve, _ = team
+    cid = add_person(pg, eve, "Heavy")
+    huge = b"\x89PNG\r\n\x1a\n" + bytes(2 * team_setup.MAX_PHOTO_BYTES)
+    assert isinstance(run(pg, eve, "INSERT INTO contact_photo (contact_id, photo, updated_at) "
+                                   "VALUES (%s, %s, now())", (cid, psycopg2.Binary(huge))),
+                      psycopg2.errors.CheckViolation)
+    assert pg.sql("SELECT count(*) FROM contact_photo WHERE contact_id = %s", (cid,)) == [(0,)]
+
+
+# ------------------------------------------------------------------ locks a teammate holds
+
+
+def test_a_teammate_cannot_block_a_users_ring_moves(team):
+    """Ring moves of one user were serialised by pg_advisory_xact_lock(RINGS_LOCK,
+    hashtext(<role>)): any role may take any advisory lock, so eve held ann's (a session
+    lock: no transaction, no timeout ends it) and every move of ann's failed as busy."""
+    import time
+
+    from planner.storage.postgres.backend import RINGS_LOCK
+    from tests.postgres.conftest import empty_tables
+
+    pg, eve, ann = team
+    empty_tables(pg)
+    added = invoke("contacts", "add", "Lock Target", "--ring", "inner", db=pg.url(ann))
+    assert added.returncode == 0, added.stderr
+
+    def ann_moves(ring: str) -> float:
+        started = time.monotonic()
+        moved = invoke("contacts", "move", "Lock Target", ring, db=pg.url(ann))
+        assert moved.returncode == 0, moved.stderr
+        return time.monotonic() - started
+
+    with raw(pg, eve) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (RINGS_LOCK, ann))
+        assert ann_moves("middle") < 5
+        conn.rollback()  # (the session's advisory lock stays)
+        cur.execute("SELECT planner_lock_moves()")  # eve's own move lock, held open
+        assert ann_moves("outer") < 5
+        conn.rollback()
+    # the move locks' table is out of reach: nobody can lock another user's row
+    for statement in ("SELECT * FROM planner_private.move_lock",
+                      "LOCK TABLE planner_private.move_lock IN ACCESS SHARE MODE",
+                      "UPDATE planner_private.move_lock SET owner = owner"):
+        assert isinstance(run(pg, eve, statement), psycopg2.errors.InsufficientPrivilege)
+
+
+def test_a_teammate_cannot_block_db_init(team):
+    """The migrations ran under pg_advisory_xact_lock(MIGRATION_LOCK), which eve could
+    hold for good: every db init (and the admin's upgrade on open) waited, then failed."""
+    import time
+
+    from planner.storage.postgres.opening import MIGRATION_LOCK
+
+    pg, eve, _ = team
+    assert isinstance(run(pg, eve, "LOCK TABLE planner_meta IN EXCLUSIVE MODE"),
+                      psycopg2.errors.InsufficientPrivilege)
+    with raw(pg, eve) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        cur.execute("LOCK TABLE planner_meta IN ACCESS SHARE MODE")  # all SELECT allows
+        started = time.monotonic()
+        init(pg)
+        waited = time.monotonic() - started
+        conn.rollback()
+    assert waited < 5, waited

@@ -9,7 +9,8 @@ from urllib.parse import quote, urlencode
 from planner.storage.backend import Backend
 from planner.storage.postgres.connection import LOCK_WAIT
 
-#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG"
+#: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG" — only on a team database
+#: whose setup is older than team schema 8 (any role may take that lock, and hold it)
 RINGS_LOCK = int.from_bytes(b"MPRG", "big")
 
 
@@ -19,11 +20,20 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def move_lock(self, owner: str) -> Iterator[None]:
-        """A transaction-scoped advisory lock on the owner: the second move waits, then
-        reads the first one's result."""
+        """A lock on the login role's own row of the move locks for the transaction
+        (``team_setup._MOVE_LOCK_FN``): the second move waits, then reads the first one's
+        result. Only that role can take it (a teammate cannot block their moves, as they
+        could an advisory lock). On a setup older than team schema 8: the advisory lock
+        on the owner it had."""
         with self.db.atomic():
-            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                                (RINGS_LOCK, owner))
+            found = self.db.execute_sql(
+                "SELECT pg_catalog.to_regprocedure('planner_lock_moves()') IS NOT NULL"
+            ).fetchone()[0]
+            if found:
+                self.db.execute_sql("SELECT planner_lock_moves()")
+            else:
+                self.db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                    (RINGS_LOCK, owner))
             yield
 
     @contextmanager

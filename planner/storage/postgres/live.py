@@ -82,7 +82,7 @@ END $$"""
 
 #: (name, argument types) of the planner's SECURITY DEFINER functions (``db status`` checks
 #: each; ``team_setup.team_setup`` gives them to the definer role).
-DEFINER_FUNCTIONS = (("planner_log_change", ""), ("planner_purge_contact", "bigint"))
+DEFINER_FUNCTIONS = (("planner_log_change", ""), ("planner_lock_moves", ""))
 
 
 def watched_tables() -> list[str]:

@@ -1,8 +1,9 @@
 """Opening a team database: connect, check its schema, migrate it under a lock.
 
 The schema is made by the same migration steps as a SQLite file
-(``planner.storage.migrations``), run under a transaction-scoped advisory lock so two
-clients never migrate at once; then ``team_setup`` adds what only a team database has.
+(``planner.storage.migrations``), run under a lock so two clients never migrate at once (an
+EXCLUSIVE lock on ``planner_meta``, which a planner user cannot take; an advisory lock on an
+empty database); then ``team_setup`` adds what only a team database has.
 ``database.open_database`` dispatches a ``postgresql://`` target to ``open_postgres``.
 """
 
@@ -29,7 +30,8 @@ from planner.storage.target import DatabaseTarget, redact_url
 
 log = logging.getLogger(__name__)
 
-#: pg_advisory_xact_lock key: "MPPL" (as SQLite's application_id)
+#: pg_advisory_xact_lock key: "MPPL" (as SQLite's application_id), for ``db init`` of a
+#: database without the planner's tables (then ``planner_meta`` is locked instead)
 MIGRATION_LOCK = migrations.SQLITE_APPLICATION_ID
 
 
@@ -95,7 +97,13 @@ def migrate_locked(db: PostgresqlDatabase) -> int:
     """Run the migration steps (and the team setup) in one transaction under the lock.
     The models must be bound to ``db`` (an open does it: planner.storage.database.binding)."""
     with db.atomic():
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        if db.execute_sql("SELECT pg_catalog.to_regclass('planner_meta')").fetchone()[0]:
+            # a planner user (SELECT only) may lock it in ACCESS SHARE mode alone, which
+            # does not conflict: no teammate can hold this lock (any role could hold the
+            # advisory one, for good, and make every db init wait, then say it is busy)
+            db.execute_sql("LOCK TABLE planner_meta IN EXCLUSIVE MODE")
+        else:  # no tables yet (db init of an empty database): nobody else is a user
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         current = migrations.read_version(db)  # another client may have just migrated
         version = migrations.migrate(db, current)
         team_setup(db)

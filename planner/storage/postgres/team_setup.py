@@ -55,7 +55,14 @@ def planner_tables() -> list[str]:
 #: 6: no foreign key from a private table to a shared one (``SharedReference``): checking
 #: it locked the person's row, whose ``xmax`` then told teammates whose private write was
 #: about whom.
-TEAM_SCHEMA = 6
+#: 7: a picture in ``contact_photo`` is at most ``MAX_PHOTO_BYTES`` (a teammate's huge
+#: picture was read, and decoded, by every window at start).
+#: 8: a user's ring moves are serialised by a row lock only that user can take
+#: (``planner_lock_moves``): the advisory lock on ``hashtext(<role>)`` they took before could
+#: be taken by any teammate, and held for good, to make every move of that user fail.
+#: 9: no ``planner_purge_contact``: its refusal told whether teammates keep private rows
+#: about a person; a user's undo of an add moves the person to the trash instead.
+TEAM_SCHEMA = 9
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
 _ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
@@ -98,38 +105,11 @@ BEGIN
 END $$"""
 
 #: Users may not delete people (a cascade would take teammates' private notes, rings and
-#: moves with them, row-level security or not): they move them to the trash. The undo of
-#: an add purges a person the user added and nobody else has anything about, through this
-#: function (what it tells: whether a teammate already keeps something about a person the
-#: caller added).
-_PURGE_FN = """
-CREATE OR REPLACE FUNCTION {schema}.planner_purge_contact(cid bigint) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
-DECLARE
-  who text := session_user;
-BEGIN
-  IF EXISTS (SELECT 1 FROM {schema}.contact WHERE id = cid
-              AND created_by IS DISTINCT FROM who) THEN
-    RAISE EXCEPTION 'planner: only who added this person can remove them for good'
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  IF EXISTS (SELECT 1 FROM {schema}.touchpoint WHERE contact_id = cid AND author <> who)
-     %(private)s THEN
-    RAISE EXCEPTION 'planner: teammates keep notes, rings or touchpoints about this person'
-      USING ERRCODE = 'insufficient_privilege',
-            HINT = 'move the person to the trash instead; an admin can purge it';
-  END IF;
-  DELETE FROM {schema}.contact WHERE id = cid;
-  RETURN FOUND;
-END $$"""
-
-
-def _purge_fn() -> str:
-    checks = "".join(
-        f"\n     OR EXISTS (SELECT 1 FROM {PRIVATE_SCHEMA}.{t.name} "
-        f"WHERE {t.contact} = cid AND {t.column} <> who)"
-        for t in PRIVATE_TABLES if t.contact)
-    return _PURGE_FN % {"private": checks.lstrip()}
+#: moves with them, row-level security or not): they move them to the trash, also to undo
+#: an add (``contacts_repo.hard_delete``). Until team schema 9 that undo purged through
+#: ``planner_purge_contact``, which refused when a teammate kept private rows about the
+#: person: a yes/no oracle on whose rows exist (review 1). The setup drops it.
+_DROPPED_FUNCTIONS = ("planner_purge_contact(bigint)",)
 
 
 #: The settings table accepts only JSON, and for the settings every client reads at start
@@ -161,6 +141,29 @@ BEGIN
   RETURN true;
 END $$"""
 
+#: One row per user, locked by a move of that user's rings for its transaction: two
+#: windows of the same user never interleave their moves. In the private schema (no planner
+#: user may name it), reached only by ``planner_lock_moves``, which locks the caller's own
+#: row: a teammate cannot take or hold another user's move lock, as they could the advisory
+#: lock on ``hashtext(<role>)`` (any role may take any advisory lock, for good).
+_MOVE_LOCK_TABLE = f"CREATE TABLE IF NOT EXISTS {PRIVATE_SCHEMA}.move_lock (owner text PRIMARY KEY)"
+
+_MOVE_LOCK_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_lock_moves() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {path} AS $$
+BEGIN
+  INSERT INTO {private}.move_lock AS l (owner) VALUES (session_user::text)
+    ON CONFLICT (owner) DO UPDATE SET owner = l.owner;  -- locks the row until the end
+END $$""".replace("{private}", PRIVATE_SCHEMA)
+
+
+#: The most bytes a picture stored in ``contact_photo`` may have on a team database: the
+#: app stores thumbnails of at most 256 KB (``importers.photos.MAX_STORED_BYTES``); a
+#: teammate's megabytes per person would be read by every window at start. (The window
+#: also refuses to decode a picture over 1024 pixels a side: ``ui.common.avatars``.)
+MAX_PHOTO_BYTES = 1024 * 1024
+
+
 def _policies(table: str, statements: list[tuple[str, str]], force: bool = True) -> list[str]:
     out = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
            f"ALTER TABLE {table} {'' if force else 'NO '}FORCE ROW LEVEL SECURITY"]
@@ -182,7 +185,9 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     # who added a person (a team database's own column): only they may purge it
     sql.append(f"ALTER TABLE {s}.contact ADD COLUMN IF NOT EXISTS created_by text")
     sql += private_setup_sql(s)
-    sql += [fill(_purge_fn(), s), fill(_SETTING_OK_FN, s)]
+    sql += [f"DROP FUNCTION IF EXISTS {s}.{fn}" for fn in _DROPPED_FUNCTIONS]
+    sql += [fill(_SETTING_OK_FN, s), _MOVE_LOCK_TABLE,
+            f"REVOKE ALL ON {p}.move_lock FROM PUBLIC", fill(_MOVE_LOCK_FN, s)]
     for table, column in (("touchpoint", "author"), ("contact", "created_by")):
         sql.append(f"DROP TRIGGER IF EXISTS {table}_fill_{column} ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_fill_{column} BEFORE INSERT OR UPDATE ON {s}.{table} "
@@ -215,7 +220,10 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     ])
     sql += [f"ALTER TABLE {s}.setting DROP CONSTRAINT IF EXISTS setting_value_ok",
             f"ALTER TABLE {s}.setting ADD CONSTRAINT setting_value_ok "
-            f"CHECK ({s}.planner_setting_ok(key, value)) NOT VALID"]
+            f"CHECK ({s}.planner_setting_ok(key, value)) NOT VALID",
+            f"ALTER TABLE {s}.contact_photo DROP CONSTRAINT IF EXISTS contact_photo_size_ok",
+            f"ALTER TABLE {s}.contact_photo ADD CONSTRAINT contact_photo_size_ok "
+            f"CHECK (pg_catalog.octet_length(photo) <= {MAX_PHOTO_BYTES}) NOT VALID"]
     from planner.storage.postgres.live import live_setup_sql
 
     sql += live_setup_sql(s)
@@ -281,7 +289,7 @@ def _ident(db: PostgresqlDatabase, name: str) -> str:
 
 #: What a planner user may do to each table beyond SELECT (``db add-user`` grants it).
 #: planner_meta: nothing (one user could otherwise stop every client); contact: no DELETE
-#: (people go to the trash; a purge is the admin's, or ``planner_purge_contact``'s).
+#: (people go to the trash; a purge is the admin's).
 def user_rights(table: str) -> str:
     if table == "planner_meta":
         return "SELECT"
@@ -326,9 +334,10 @@ def _users_rights(db: PostgresqlDatabase, schema: str) -> None:
 
 def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
     """Give the SECURITY DEFINER functions to a NOLOGIN role that holds nothing but the
-    right to write the change log, to check and purge a person, and to read and write the
-    private tables (for their views' functions, which choose the rows). Needs CREATEROLE
-    (or a superuser); without it the functions stay the admin's (still safe: pinned path,
+    right to write the change log, to read the people (whether a row names one that
+    exists), to lock its caller's own move lock, and to read and write the private tables
+    (for their views' functions, which choose the rows). Needs CREATEROLE (or a
+    superuser); without it the functions stay the admin's (still safe: pinned path,
     qualified names, the same rows chosen) and ``db status`` says so."""
     from planner.storage.postgres.live import DEFINER_FUNCTIONS
 
@@ -356,9 +365,11 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
             db.execute_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}")
             db.execute_sql(f"GRANT SELECT, INSERT, DELETE ON {schema}.planner_change TO {who}")
             db.execute_sql(f"GRANT USAGE ON SEQUENCE {schema}.planner_change_id_seq TO {who}")
-            # planner_purge_contact: sees who else has rows about a person, deletes it
-            db.execute_sql(f"GRANT SELECT ON {schema}.touchpoint TO {who}")
-            db.execute_sql(f"GRANT SELECT, DELETE ON {schema}.contact TO {who}")
+            # the views' trigger checks that the person (or touchpoint) a row names exists
+            db.execute_sql(f"GRANT SELECT ON {schema}.touchpoint, {schema}.contact TO {who}")
+            # planner_lock_moves: locks the caller's own row of the move locks
+            db.execute_sql(f"GRANT SELECT, INSERT, UPDATE ON {PRIVATE_SCHEMA}.move_lock "
+                           f"TO {who}")
             # the private tables' views: their functions read and write those tables
             # (and choose the rows: the login role's own)
             db.execute_sql(f"GRANT USAGE ON SCHEMA {PRIVATE_SCHEMA} TO {who}")

@@ -45,3 +45,26 @@ def purge_trash(db: PostgresqlDatabase) -> int:
 
 
 
+
+
+def may_purge(db: PostgresqlDatabase, contact_id: int) -> bool:
+    """Whether the connected role may remove this person for good now (the undo of an
+    add): an admin (who may delete people and reads every private row anyway), and only
+    if no one else keeps touchpoints or private rows about them. A planner user never
+    may: the question "does a teammate keep private rows about this person?" is not
+    theirs to ask (review 1), so their undo moves the person to the trash instead."""
+    from planner.storage.postgres.privacy import PRIVATE_SCHEMA, PRIVATE_TABLES
+
+    schema = planner_schema(db)
+    allowed = db.execute_sql(
+        f"SELECT pg_catalog.has_table_privilege('{schema}.contact', 'DELETE')").fetchone()[0]
+    if not allowed:
+        return False
+    me = db.execute_sql("SELECT session_user::text").fetchone()[0]
+    checks = [f"SELECT 1 FROM {schema}.touchpoint WHERE contact_id = %(cid)s "
+              "AND author <> %(me)s"]
+    checks += [f"SELECT 1 FROM {PRIVATE_SCHEMA}.{t.name} WHERE {t.contact} = %(cid)s "
+               f"AND {t.column} <> %(me)s" for t in PRIVATE_TABLES if t.contact]
+    found = db.execute_sql("SELECT " + " OR ".join(f"EXISTS ({c})" for c in checks),
+                           {"cid": contact_id, "me": me}).fetchone()[0]
+    return not found

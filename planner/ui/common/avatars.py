@@ -11,14 +11,30 @@ dialog goes through :attr:`PhotoButton.ask_path`, which tests replace).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from planner.domain.errors import PlannerError
 from planner.ui.common.palette import ink_on
+
+log = logging.getLogger(__name__)
+
+#: What a stored picture may be for the window to decode it. The app stores 256-pixel
+#: thumbnails of at most 256 KB (``planner.importers.photos``: THUMBNAIL,
+#: MAX_STORED_BYTES); on a team database any teammate may store any bytes in
+#: ``contact_photo``, and an 8000×8000 PNG of 190 KB took 1.6 s and 256 MB to decode on
+#: the GUI thread, per person and size. A picture over these bounds is read as none
+#: (initials), by its header alone, never decoded.
+MAX_PHOTO_SIDE = 1024  # pixels per side (four times the thumbnails')
+MAX_PHOTO_DATA = 1024 * 1024  # bytes stored (four times the thumbnails')
+#: Qt's allocation limit while a picture is decoded, in MB (its default is 256): a
+#: header that lies about the size still cannot make Qt allocate more.
+DECODE_LIMIT_MB = 16
+_refused: set[int] = set()  # the people whose picture was refused (said once each)
 
 _photos: dict[int, bytes] | None = None
 _pixmaps: dict[tuple[int, int], QPixmap | None] = {}
@@ -80,13 +96,48 @@ def photo_pixmap(contact_id: int, size: int, *, load: bool = True) -> QPixmap | 
     key = (contact_id, size)
     if key not in _pixmaps:
         data = _all_photos().get(contact_id)
-        _pixmaps[key] = round_pixmap(data, size) if data else None
+        _pixmaps[key] = round_pixmap(data, size, contact_id) if data else None
     return _pixmaps[key]
 
 
-def round_pixmap(data: bytes, size: int) -> QPixmap | None:
-    image = QImage.fromData(data)
-    if image.isNull():
+def decode_photo(data: bytes, contact_id: int | None = None) -> QImage | None:
+    """The stored picture ``data`` as an image, or None: damaged, or over the bounds
+    (``MAX_PHOTO_SIDE``, ``MAX_PHOTO_DATA``) by its size or its header (read without
+    decoding), which is logged once per person."""
+    reason = None
+    if len(data) > MAX_PHOTO_DATA:
+        reason = f"{len(data)} bytes"
+    else:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        side = reader.size()  # the header's (-1 × -1: unknown, refused below)
+        if not side.isValid() or max(side.width(), side.height()) > MAX_PHOTO_SIDE:
+            if side.isValid():
+                reason = f"{side.width()}×{side.height()} pixels"
+            else:
+                return None  # not a picture Qt knows: initials, as a damaged one
+        else:
+            limit = QImageReader.allocationLimit()
+            QImageReader.setAllocationLimit(DECODE_LIMIT_MB)
+            try:
+                image = reader.read()
+            finally:
+                QImageReader.setAllocationLimit(limit)
+            return None if image.isNull() else image
+    if contact_id not in _refused:
+        if contact_id is not None:
+            _refused.add(contact_id)
+        log.warning("the picture of person #%s is too large to show (%s; at most %s pixels "
+                    "a side and %s bytes): initials instead", contact_id, reason,
+                    MAX_PHOTO_SIDE, MAX_PHOTO_DATA)
+    return None
+
+
+def round_pixmap(data: bytes, size: int, contact_id: int | None = None) -> QPixmap | None:
+    image = decode_photo(data, contact_id)
+    if image is None:
         return None
     image = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
                          Qt.TransformationMode.SmoothTransformation)
