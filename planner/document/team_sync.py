@@ -51,6 +51,9 @@ class TeamSync(QObject):
     HEARTBEAT_MS = 10_000
     MAX_BACKOFF_S = 30
     RELOAD_GAP_S = 2
+    #: how long a writer of a new change-log row is believed by its notices (they follow
+    #: their rows by milliseconds; a replay of an old writer comes later, and is ignored)
+    FRESH_S = 60
 
     def __init__(self, session):
         super().__init__(session)
@@ -61,6 +64,8 @@ class TeamSync(QObject):
         self._notifier: QSocketNotifier | None = None
         self._pending: list[live.Change] = []
         self._clock = (0, 0)
+        #: (role, pid) → when this window first saw a new change-log row of theirs
+        self._fresh: dict[tuple[str, int], float] = {}
         self._backoff = 1
         self._running = False
         self._gather = self._timer(self.GATHER_MS, self.apply_pending, single=True)
@@ -188,18 +193,28 @@ class TeamSync(QObject):
         others = [c for c in batch if c.pid != own]
         if not others or self.offline_reason:
             return
-        real: set = set()
-        if not self._guarded(lambda: real.update(
-                live.confirmed(self.db, {(c.actor, c.pid) for c in others}))):
+        def look() -> None:  # who wrote the log's rows since this window last looked
+            clock = live.read_clock(self.db)
+            seen = time.monotonic()
+            for writer in live.writers_between(self.db, self._clock[1], clock[1]):
+                self._fresh[writer] = seen
+            self._clock = clock
+            for writer, when in list(self._fresh.items()):
+                if seen - when > self.FRESH_S:
+                    del self._fresh[writer]
+
+        if not self._guarded(look):
             return
-        others = [c for c in others if (c.actor, c.pid) in real]  # forged notices: ignored
+        # a notice is believed only for a writer of a log row that appeared lately: a forged
+        # one names a writer who did not write, a replayed one (a pair read off the log) a
+        # writer whose rows this window already had
+        others = [c for c in others if (c.actor, c.pid) in self._fresh]
         me = self.me
         relevant = [c for c in others if c.table in SHARED_TABLES or c.actor == me]
         if any(c.actor == me for c in others):  # this user, elsewhere: as on a file
             self.document.undo_stack.clear()
         if not relevant:
             return
-        self._clock = self._read_clock()
         ids = {c.contact_id for c in relevant}
         # new, edited or removed people are re-read one by one (the views follow a
         # person appearing or going); settings change everyone's status

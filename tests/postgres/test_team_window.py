@@ -247,3 +247,42 @@ def test_forged_notices_neither_clear_undo_nor_reload(team, alice_window, qtbot)
     qtbot.waitUntil(lambda: sync.reloads >= 1, timeout=WAIT)
     qtbot.wait(300)
     assert sync.reloads <= 2
+
+
+def test_a_replayed_notice_of_a_real_writer_is_ignored(team, alice_window, qtbot,
+                                                       monkeypatch):
+    """bob reads off the change log a connection of alice's that really wrote (her command
+    line) and notifies in its name, later: the log has no new row of it, so her window
+    neither clears her undo history nor re-reads everything. (The check used to be "wrote
+    in the last ten minutes", which a replay passed.)"""
+    import psycopg2
+
+    from planner.document.team_sync import TeamSync
+
+    monkeypatch.setattr(TeamSync, "FRESH_S", 0.5)
+    pg, alice, bob, _ = team
+    document = alice_window.document
+    sync = document.session.team
+    logged = run_cli("--db", pg.url(alice), "log", "Ada Lovelace", "coffee")
+    assert logged.returncode == 0, logged.stderr
+    ((cli_pid,),) = pg.sql("SELECT pid FROM planner_change WHERE actor = %s "
+                           "ORDER BY id DESC LIMIT 1", (alice,))
+    qtbot.waitUntil(lambda: not sync._pending and not sync._gather.isActive(), timeout=WAIT)
+    sync.sync_now()
+    qtbot.wait(1000)  # the command line's rows are no longer new
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    assert document.move(ada.id, Ring.MIDDLE)
+    reloads = sync.reloads
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user=bob, dbname=pg.name)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            for table in ("setting", "placement"):
+                cur.execute("SELECT pg_notify('planner_changes', %s)",
+                            (f"{table} - {alice} {cli_pid}",))
+    finally:
+        conn.close()
+    qtbot.wait(1000)
+    sync.sync_now()
+    assert document.undo_stack.canUndo()
+    assert sync.reloads == reloads

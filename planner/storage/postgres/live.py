@@ -168,19 +168,14 @@ def changes_since(db, last_id: int) -> list[tuple[str, int]]:
         "SELECT actor, pid FROM planner_change WHERE id > %s", (last_id,)).fetchall())
 
 
-def confirmed(db, claims: set[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Of the (role, backend pid) pairs that notifications claim, those the change log
-    (written only by the planner's triggers) shows writing in the last ten minutes: a
-    forged ``pg_notify`` names a writer that did not write."""
-    if not claims:
-        return set()
-    actors, pids = zip(*sorted(claims), strict=True)
-    rows = db.execute_sql(
-        "SELECT DISTINCT actor, pid FROM planner_change "
-        "WHERE at > now() - interval '10 minutes' "
-        "AND (actor, pid) IN (SELECT * FROM unnest(%s::text[], %s::int[]))",
-        (list(actors), list(pids))).fetchall()
-    return {(a, p) for a, p in rows}
+def writers_between(db, after: int, upto: int) -> set[tuple[str, int]]:
+    """(role, backend pid) of the change log's rows with ``after`` < id <= ``upto``: who
+    committed since the window last looked. Only the planner's triggers write the log, so
+    a notice is believed when, and only when, such a new row names its writer: a replayed
+    notice (a pair that wrote once, read off the log) finds no new row."""
+    return set(db.execute_sql(
+        "SELECT DISTINCT actor, pid FROM planner_change WHERE id > %s AND id <= %s",
+        (after, upto)).fetchall())
 
 
 def backend_pid(db) -> int:
