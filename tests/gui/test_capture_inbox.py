@@ -204,3 +204,21 @@ def test_an_empty_inbox_with_a_source_does_not_ask_to_add_one(qtbot, db_path, tm
     assert "Nothing from <b>Team &lt;calendar&gt;</b> is waiting" in text
     assert "someone you know" in text  # (meetings with nobody known never came here)
     assert "after its next read" in text and "Read sources again</b> reads it now" in text
+
+
+def test_enter_clicks_the_focused_button_and_still_accepts_in_the_list(qtbot, db_path, people,
+                                                                       inbox):
+    """A review: Tab to Reject, Enter did nothing (only Space did), as on every button of
+    the inbox and the sources dialog. Enter in the list still accepts."""
+    _window, box = inbox
+    box.reject_button.setFocus()
+    qtbot.waitUntil(box.reject_button.hasFocus)
+    QTest.keyClick(box.reject_button, Qt.Key.Key_Return)
+    assert statuses(db_path)[f"ics:1|contact:{people['Ada Lovelace']}"] == "rejected"
+    assert box.model.rowCount() == 4
+    box.view.setFocus()
+    QTest.keyClick(box.view, Qt.Key.Key_Enter)  # the keypad's Enter: accepts in the list
+    assert statuses(db_path)[f"ics:2|contact:{people['Grace Hopper']}"] == "accepted"
+    box.close_button.setFocus()
+    QTest.keyClick(box.close_button, Qt.Key.Key_Enter)
+    assert not box.isVisible()

@@ -317,3 +317,31 @@ def test_the_windows_own_capture_work_keeps_its_undo_history(qtbot, db_path, tmp
     assert not [s for s in said if "another program" in s], said
     assert window.document.undo_stack.canUndo()
     assert window.document.undo_stack.undoText() == "Note about Ada Lovelace"
+
+
+def test_enter_clicks_the_focused_button(qtbot, window, tmp_path, monkeypatch):
+    """A review: Enter on "Add calendar file…" did nothing (only Space did); Enter in the
+    address field still saves the addresses and clicks no button."""
+    (tmp_path / "work.ics").write_text(ics("one@test", 2, "ada@example.org"))
+    dialog = open_sources(qtbot, window)
+    asked = []
+    monkeypatch.setattr(dialog, "ask",
+                        lambda what: asked.append(what) or str(tmp_path / "work.ics"))
+    dialog.add_file.setFocus()
+    QTest.keyClick(dialog.add_file, Qt.Key.Key_Return)
+    assert asked == ["file"]
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.view.topLevelItemCount() == 1)
+    dialog.add_caldav.setFocus()
+    QTest.keyClick(dialog.add_caldav, Qt.Key.Key_Enter)
+    assert dialog.form.isVisible() and dialog.form.url.hasFocus()
+    dialog.form.cancel_button.setFocus()
+    QTest.keyClick(dialog.form.cancel_button, Qt.Key.Key_Return)
+    assert not dialog.form.isVisible()
+    dialog.addresses.setFocus()
+    QTest.keyClicks(dialog.addresses, "me@example.org")
+    QTest.keyClick(dialog.addresses, Qt.Key.Key_Return)
+    assert svc.own_address_list() == ["me@example.org"]
+    assert asked == ["file"] and dialog.isVisible()
+    dialog.close_button.setFocus()
+    QTest.keyClick(dialog.close_button, Qt.Key.Key_Return)
+    assert not dialog.isVisible()

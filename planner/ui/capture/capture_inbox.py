@@ -38,6 +38,7 @@ from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
 from planner.ui.capture.badge import CaptureBadge
 from planner.ui.common.dates import date_time_text
+from planner.ui.common.enter_clicks import enter_clicks
 from planner.ui.common.icons import kind_icon
 
 if TYPE_CHECKING:
@@ -254,9 +255,9 @@ class CaptureInbox(QDialog):
         self.sources_button.setToolTip("Add or remove the calendars and mailboxes read")
         self.sources_button.clicked.connect(self.open_sources)
         self.sources: CaptureSourcesDialog | None = None
-        for button in (self.accept_button, self.reject_button, self.accept_person,
-                       self.close_button, self.sync_button, self.sources_button):
-            button.setAutoDefault(False)
+        # no default button (Enter in the list accepts), but Enter clicks a focused one
+        enter_clicks(self.accept_button, self.reject_button, self.accept_person,
+                     self.close_button, self.sync_button, self.sources_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.reject_button)

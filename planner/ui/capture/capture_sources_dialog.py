@@ -49,6 +49,7 @@ from planner.services import capture as svc
 from planner.sources.errors import CertificateRefused
 from planner.sources.tls import show_fingerprint
 from planner.ui.common.dates import date_time_text
+from planner.ui.common.enter_clicks import enter_clicks
 
 if TYPE_CHECKING:
     from planner.ui.common.background import BackgroundJob
@@ -137,8 +138,7 @@ class RemoteForm(QGroupBox):
         self.trust_button.hide()
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel adding")
-        for button in (self.add_button, self.trust_button, self.cancel_button):
-            button.setAutoDefault(False)
+        enter_clicks(self.add_button, self.trust_button, self.cancel_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.busy, 1)
         buttons.addStretch(0)
@@ -280,12 +280,10 @@ class CaptureSourcesDialog(QDialog):
             button.setAccessibleName(name)
         row = QHBoxLayout()
         for button in (self.add_file, self.add_folder, self.add_caldav, self.add_imap):
-            button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.auto_accept)
         row.addWidget(self.remove_button)
-        self.remove_button.setAutoDefault(False)
         self.status = QLabel(self)
         self.status.setObjectName("captureSourcesStatus")
         self.status.setWordWrap(True)
@@ -300,7 +298,6 @@ class CaptureSourcesDialog(QDialog):
                                   "proposed as people")
         self.save_addresses = QPushButton("&Save addresses", self)
         self.save_addresses.setAccessibleName("Save your addresses")
-        self.save_addresses.setAutoDefault(False)
         mine = QHBoxLayout()
         mine_label = QLabel("Your &addresses", self)
         mine_label.setBuddy(self.addresses)
@@ -308,7 +305,10 @@ class CaptureSourcesDialog(QDialog):
         mine.addWidget(self.addresses, 1)
         mine.addWidget(self.save_addresses)
         self.close_button = QPushButton("Close", self)
-        self.close_button.setAutoDefault(False)
+        # no default button (Enter in the address field saves), but Enter clicks a
+        # focused one
+        enter_clicks(self.add_file, self.add_folder, self.add_caldav, self.add_imap,
+                     self.remove_button, self.save_addresses, self.close_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.close_button)
