@@ -222,3 +222,18 @@ def test_enter_clicks_the_focused_button_and_still_accepts_in_the_list(qtbot, db
     box.close_button.setFocus()
     QTest.keyClick(box.close_button, Qt.Key.Key_Enter)
     assert not box.isVisible()
+
+
+def test_opened_by_its_keys_the_first_row_is_selected(qtbot, db_path, people):
+    """A review: opened with Ctrl+Shift+R, the first row was current (its values in the
+    fields below) but not selected: no highlight at all. The view's own selection calls
+    read the Shift still held down, and selected nothing."""
+    window = open_window(qtbot, db_path)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.capture.inbox is not None
+                    and window.capture.inbox.isVisible())
+    box = window.capture.inbox
+    assert box.view.currentIndex().row() == 0
+    assert [i.row() for i in box.view.selectionModel().selectedRows()] == [0]
+    assert box.note.text() == "Weekly sync"

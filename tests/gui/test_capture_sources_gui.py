@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 
 from planner.services import capture as svc
 from tests.gui.helpers import open_window, populate, read_rows
+from tests.helpers.contrast import contrast
 from tests.helpers.radicale_server import PASSWORD, USER, Radicale
 
 LEFT = Qt.MouseButton.LeftButton
@@ -345,3 +347,46 @@ def test_enter_clicks_the_focused_button(qtbot, window, tmp_path, monkeypatch):
     dialog.close_button.setFocus()
     QTest.keyClick(dialog.close_button, Qt.Key.Key_Return)
     assert not dialog.isVisible()
+
+
+def _row_fill(view, item) -> QColor:
+    """The colour most of ``item``'s row is painted in."""
+    image = view.viewport().grab().toImage()
+    rect = view.visualItemRect(item)
+    y = rect.center().y()
+    pixels = [image.pixel(x, y) for x in range(image.width())]
+    return QColor(max(set(pixels), key=pixels.count))
+
+
+def test_the_selected_source_shows_in_dark_and_remove_follows_it(qtbot, window, tmp_path,
+                                                                  monkeypatch, qapp):
+    """A review, dark theme: with the focus out of the list, no row looked selected
+    (1.3:1 on the alternate row), yet Remove… was on and removed the current row; a
+    Ctrl+click that unselects the row left Remove on."""
+    from planner.ui.common import theme
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ics").write_text(ics(f"{name}@test", 2, "ada@example.org"))
+    theme.apply_theme("dark", qapp)
+    try:
+        dialog = open_sources(qtbot, window)
+        for name in ("b", "a"):
+            monkeypatch.setattr(dialog, "ask", lambda what, n=name: str(tmp_path / f"{n}.ics"))
+            qtbot.mouseClick(dialog.add_file, LEFT)
+            qtbot.waitUntil(lambda: dialog.job is None)
+        first, second = dialog.view.topLevelItem(0), dialog.view.topLevelItem(1)
+        qtbot.mouseClick(dialog.view.viewport(), LEFT,
+                         pos=dialog.view.visualItemRect(first).center())
+        assert dialog.view.selectedItems() == [first]
+        dialog.addresses.setFocus()  # the list has no focus: the window is still active
+        qtbot.waitUntil(lambda: not dialog.view.hasFocus())
+        chosen, other = _row_fill(dialog.view, first), _row_fill(dialog.view, second)
+        assert contrast(chosen, other) >= 1.6, (chosen.name(), other.name())
+        assert contrast(chosen, dialog.view.palette().color(QPalette.ColorRole.Text)) >= 4.5
+        assert dialog.remove_button.isEnabled()
+        qtbot.mouseClick(dialog.view.viewport(), LEFT, Qt.KeyboardModifier.ControlModifier,
+                         dialog.view.visualItemRect(first).center())
+        assert dialog.view.selectedItems() == []
+        assert not dialog.remove_button.isEnabled() and not dialog.auto_accept.isEnabled()
+    finally:
+        theme.apply_theme("light", qapp)

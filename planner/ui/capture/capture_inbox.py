@@ -14,7 +14,16 @@ import html
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QLocale, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -311,9 +320,12 @@ class CaptureInbox(QDialog):
             self._selection_changed()
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.view.setCurrentIndex(index)
-        self.view.selectRow(row)
+        """Make ``row`` the current row and the only one selected. Not the view's
+        setCurrentIndex/selectRow: they read the keys held down, and with Shift held (the
+        Ctrl+Shift+R that opened the inbox) they made the row current and selected nothing."""
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
     def selected(self) -> list[svc.Proposal]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})

@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -360,18 +360,27 @@ class CaptureSourcesDialog(QDialog):
             item.setToolTip(2, source.location)
             self.view.addTopLevelItem(item)
             if source.id == select:
-                self.view.setCurrentItem(item)
+                self._select(item)
         first = self.view.topLevelItem(0)
-        if self.view.currentItem() is None and first is not None:
-            self.view.setCurrentItem(first)
+        if not self.view.selectedItems() and first is not None:
+            self._select(first)
         self.view.setVisible(bool(self.sources))
         self.empty.setVisible(not self.sources)
         self._selection_changed()
 
+    def _select(self, item: QTreeWidgetItem) -> None:
+        """Current and selected, whatever keys are held down."""
+        self.view.setCurrentItem(item, 0, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+
     def current(self):
-        item = self.view.currentItem() if hasattr(self, "sources") else None
-        if item is None:
+        """The source of the selected row: the one Remove and Accept automatically act on
+        (not the current row, which can be left unselected by Ctrl+click: Remove then
+        removed a row that did not look chosen)."""
+        items = self.view.selectedItems() if hasattr(self, "sources") else []
+        if not items:
             return None
+        item = items[0]
         wanted = item.data(0, Qt.ItemDataRole.UserRole)
         return next((s for s in self.sources if s.id == wanted), None)
 
