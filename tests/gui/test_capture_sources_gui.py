@@ -390,3 +390,27 @@ def test_the_selected_source_shows_in_dark_and_remove_follows_it(qtbot, window, 
         assert not dialog.remove_button.isEnabled() and not dialog.auto_accept.isEnabled()
     finally:
         theme.apply_theme("light", qapp)
+
+
+def test_after_adding_a_calendar_the_focus_is_on_its_row(qtbot, window, tmp_path,
+                                                         monkeypatch):
+    """A review: after Add calendar file…, the focus was in "Your addresses" (the button
+    is off while the file is read), and what was typed next went there."""
+    (tmp_path / "old.ics").write_text(ics("old@test", 2, "ada@example.org"))
+    (tmp_path / "new.ics").write_text(ics("new@test", 2, "ada@example.org"))
+    dialog = open_sources(qtbot, window)
+    for name in ("old", "new"):
+        monkeypatch.setattr(dialog, "ask", lambda what, n=name: str(tmp_path / f"{n}.ics"))
+        dialog.add_file.setFocus()
+        QTest.keyClick(dialog.add_file, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.view.hasFocus()
+    assert [i.text(1) for i in dialog.view.selectedItems()] == ["new.ics"]
+    assert dialog.view.currentItem().text(1) == "new.ics"
+    # a file that cannot be read: the focus goes back to the button
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "missing.ics"))
+    dialog.add_folder.setFocus()
+    QTest.keyClick(dialog.add_folder, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert "does not exist" in dialog.status.text()
+    assert dialog.add_folder.hasFocus()

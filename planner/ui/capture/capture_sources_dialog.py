@@ -427,14 +427,20 @@ class CaptureSourcesDialog(QDialog):
             return source, f"Added {source.label}: {result.summary()}."
 
         self.status.setText(f"Reading {Path(path).name}…")
-        self._run(work, self._calendar_added)
+        used = self.add_folder if what == FOLDER else self.add_file
+        self._run(work, lambda status, payload: self._calendar_added(status, payload, used))
 
-    def _calendar_added(self, status: str, payload) -> None:
+    def _calendar_added(self, status: str, payload, used: QPushButton) -> None:
+        """Added: the new source's row is selected and has the focus. (The buttons are off
+        while it reads, so the focus had moved on to "Your addresses": what was typed next
+        went there.) Not added: the focus is back on the button that was used."""
         if status == "ok":
             source, message = payload
             self._changed(message, source.id)
+            self.view.setFocus()
         else:
             self.status.setText(str(payload))
+            used.setFocus()
 
     # -- CalDAV and IMAP -------------------------------------------------------------------
     def add_remote(self, trusted: str | None = None) -> None:
