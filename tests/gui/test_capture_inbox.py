@@ -237,3 +237,23 @@ def test_opened_by_its_keys_the_first_row_is_selected(qtbot, db_path, people):
     assert box.view.currentIndex().row() == 0
     assert [i.row() for i in box.view.selectionModel().selectedRows()] == [0]
     assert box.note.text() == "Weekly sync"
+
+
+def test_the_columns_keep_their_width_while_reviewing(qtbot, db_path, people, inbox):
+    """A review: every accept or reject fitted Person, Kind and Note to what was left, and
+    the table jumped under the pointer."""
+    _window, box = inbox
+    header = box.view.horizontalHeader()
+
+    def widths() -> list[int]:
+        return [header.sectionSize(c) for c in range(header.count())]
+
+    before = widths()
+    assert before[2] >= box.view.sizeHintForColumn(2)  # "Meeting" fits
+    box.select_row(2)  # Pairing: the only Meeting, the widest kind
+    QTest.keyClick(box.view, Qt.Key.Key_Delete)
+    zoe = next(i for i, p in enumerate(box.model.rows) if p.is_candidate)
+    box.select_row(zoe)  # "Zoë Zed (new)": the widest person
+    QTest.keyClick(box.view, Qt.Key.Key_Return)
+    assert box.model.rowCount() == 3
+    assert widths() == before

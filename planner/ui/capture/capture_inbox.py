@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -49,6 +48,7 @@ from planner.ui.capture.badge import CaptureBadge
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.enter_clicks import enter_clicks
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.steady_columns import SteadyColumns
 
 if TYPE_CHECKING:
     from planner.ui.capture.capture_sources_dialog import CaptureSourcesDialog
@@ -198,12 +198,9 @@ class CaptureInbox(QDialog):
         self.view.setShowGrid(False)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 4
-                                      + (QHeaderView.ResizeMode.Stretch,
-                                         QHeaderView.ResizeMode.ResizeToContents)):
-            header.setSectionResizeMode(column, mode)
+        self.view.horizontalHeader().setHighlightSections(False)
+        # fitted once, not on every accept or reject (the table jumped); Note takes the rest
+        self.columns = SteadyColumns(self.view, (0, 1, 2, 3, 5), stretch=4)
         self.view.installEventFilter(_Keys(self))
         self.empty = QLabel(EMPTY, self)
         self.empty.setWordWrap(True)
@@ -315,6 +312,7 @@ class CaptureInbox(QDialog):
         self.empty.setVisible(not count)
         self.sync_button.setVisible(bool(sources))
         if count:
+            self.columns.fit()
             self.select_row(min(max(row, 0), count - 1))
         else:
             self._selection_changed()
