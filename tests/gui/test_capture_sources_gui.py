@@ -414,3 +414,30 @@ def test_after_adding_a_calendar_the_focus_is_on_its_row(qtbot, window, tmp_path
     qtbot.waitUntil(lambda: dialog.job is None)
     assert "does not exist" in dialog.status.text()
     assert dialog.add_folder.hasFocus()
+
+
+def test_a_calendar_that_finds_nothing_says_why(qtbot, window, tmp_path, monkeypatch):
+    """A review: a file with nothing to review said "0 new, 0 updated, 0 withdrawn; 0
+    already known, 0 with nobody you know" and nothing of why."""
+    (tmp_path / "old.ics").write_text(ics("old@test", 60, "ada@example.org"))
+    (tmp_path / "strangers.ics").write_text(ics("me@test", 2, "me@example.org"))
+    dialog = open_sources(qtbot, window)
+    dialog.addresses.setText("me@example.org")
+    dialog.store_addresses()
+
+    def add(name: str) -> str:
+        monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / name))
+        qtbot.mouseClick(dialog.add_file, LEFT)
+        qtbot.waitUntil(lambda: dialog.job is None)
+        return dialog.status.text()
+
+    assert add("old.ics") == ("Added old.ics, with nothing to review: it holds no meetings "
+                              "from the last 30 days (only those are read).")
+    assert add("strangers.ics") == ("Added strangers.ics, with nothing to review: nobody in "
+                                    "its 1 meeting from the last 30 days is in your network.")
+    assert svc.pending_count() == 0
+    (tmp_path / "ada.ics").write_text(ics("ada@test", 2, "ada@example.org"))
+    assert add("ada.ics") == ("Added ada.ics: 1 new, 0 updated, 0 withdrawn; 0 already "
+                              "known, 0 with nobody you know.")
+    assert add("ada.ics") == ("Added ada.ics, with nothing new to review: its 1 meeting "
+                              "from the last 30 days was already proposed or reviewed.")

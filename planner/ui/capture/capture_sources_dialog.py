@@ -48,6 +48,7 @@ from planner.domain.errors import PlannerError
 from planner.services import capture as svc
 from planner.sources.errors import CertificateRefused
 from planner.sources.tls import show_fingerprint
+from planner.ui.capture.added_text import calendar_added_text
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.enter_clicks import enter_clicks
 
@@ -424,7 +425,7 @@ class CaptureSourcesDialog(QDialog):
         def work(progress, _cancelled):
             result, source = capture_ics.import_ics(path, watch=True, progress=progress)
             assert source is not None  # watch=True registers it
-            return source, f"Added {source.label}: {result.summary()}."
+            return source, calendar_added_text(source.label, result)
 
         self.status.setText(f"Reading {Path(path).name}…")
         used = self.add_folder if what == FOLDER else self.add_file
