@@ -204,3 +204,56 @@ def test_an_empty_inbox_with_a_source_does_not_ask_to_add_one(qtbot, db_path, tm
     assert "Nothing from <b>Team &lt;calendar&gt;</b> is waiting" in text
     assert "someone you know" in text  # (meetings with nobody known never came here)
     assert "after its next read" in text and "Read sources again</b> reads it now" in text
+
+
+def test_enter_clicks_the_focused_button_and_still_accepts_in_the_list(qtbot, db_path, people,
+                                                                       inbox):
+    """A review: Tab to Reject, Enter did nothing (only Space did), as on every button of
+    the inbox and the sources dialog. Enter in the list still accepts."""
+    _window, box = inbox
+    box.reject_button.setFocus()
+    qtbot.waitUntil(box.reject_button.hasFocus)
+    QTest.keyClick(box.reject_button, Qt.Key.Key_Return)
+    assert statuses(db_path)[f"ics:1|contact:{people['Ada Lovelace']}"] == "rejected"
+    assert box.model.rowCount() == 4
+    box.view.setFocus()
+    QTest.keyClick(box.view, Qt.Key.Key_Enter)  # the keypad's Enter: accepts in the list
+    assert statuses(db_path)[f"ics:2|contact:{people['Grace Hopper']}"] == "accepted"
+    box.close_button.setFocus()
+    QTest.keyClick(box.close_button, Qt.Key.Key_Enter)
+    assert not box.isVisible()
+
+
+def test_opened_by_its_keys_the_first_row_is_selected(qtbot, db_path, people):
+    """A review: opened with Ctrl+Shift+R, the first row was current (its values in the
+    fields below) but not selected: no highlight at all. The view's own selection calls
+    read the Shift still held down, and selected nothing."""
+    window = open_window(qtbot, db_path)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.capture.inbox is not None
+                    and window.capture.inbox.isVisible())
+    box = window.capture.inbox
+    assert box.view.currentIndex().row() == 0
+    assert [i.row() for i in box.view.selectionModel().selectedRows()] == [0]
+    assert box.note.text() == "Weekly sync"
+
+
+def test_the_columns_keep_their_width_while_reviewing(qtbot, db_path, people, inbox):
+    """A review: every accept or reject fitted Person, Kind and Note to what was left, and
+    the table jumped under the pointer."""
+    _window, box = inbox
+    header = box.view.horizontalHeader()
+
+    def widths() -> list[int]:
+        return [header.sectionSize(c) for c in range(header.count())]
+
+    before = widths()
+    assert before[2] >= box.view.sizeHintForColumn(2)  # "Meeting" fits
+    box.select_row(2)  # Pairing: the only Meeting, the widest kind
+    QTest.keyClick(box.view, Qt.Key.Key_Delete)
+    zoe = next(i for i, p in enumerate(box.model.rows) if p.is_candidate)
+    box.select_row(zoe)  # "Zoë Zed (new)": the widest person
+    QTest.keyClick(box.view, Qt.Key.Key_Return)
+    assert box.model.rowCount() == 3
+    assert widths() == before

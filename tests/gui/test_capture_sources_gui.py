@@ -13,10 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 
 from planner.services import capture as svc
 from tests.gui.helpers import open_window, populate, read_rows
+from tests.helpers.contrast import contrast
 from tests.helpers.radicale_server import PASSWORD, USER, Radicale
 
 LEFT = Qt.MouseButton.LeftButton
@@ -317,3 +319,125 @@ def test_the_windows_own_capture_work_keeps_its_undo_history(qtbot, db_path, tmp
     assert not [s for s in said if "another program" in s], said
     assert window.document.undo_stack.canUndo()
     assert window.document.undo_stack.undoText() == "Note about Ada Lovelace"
+
+
+def test_enter_clicks_the_focused_button(qtbot, window, tmp_path, monkeypatch):
+    """A review: Enter on "Add calendar file…" did nothing (only Space did); Enter in the
+    address field still saves the addresses and clicks no button."""
+    (tmp_path / "work.ics").write_text(ics("one@test", 2, "ada@example.org"))
+    dialog = open_sources(qtbot, window)
+    asked = []
+    monkeypatch.setattr(dialog, "ask",
+                        lambda what: asked.append(what) or str(tmp_path / "work.ics"))
+    dialog.add_file.setFocus()
+    QTest.keyClick(dialog.add_file, Qt.Key.Key_Return)
+    assert asked == ["file"]
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.view.topLevelItemCount() == 1)
+    dialog.add_caldav.setFocus()
+    QTest.keyClick(dialog.add_caldav, Qt.Key.Key_Enter)
+    assert dialog.form.isVisible() and dialog.form.url.hasFocus()
+    dialog.form.cancel_button.setFocus()
+    QTest.keyClick(dialog.form.cancel_button, Qt.Key.Key_Return)
+    assert not dialog.form.isVisible()
+    dialog.addresses.setFocus()
+    QTest.keyClicks(dialog.addresses, "me@example.org")
+    QTest.keyClick(dialog.addresses, Qt.Key.Key_Return)
+    assert svc.own_address_list() == ["me@example.org"]
+    assert asked == ["file"] and dialog.isVisible()
+    dialog.close_button.setFocus()
+    QTest.keyClick(dialog.close_button, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+
+
+def _row_fill(view, item) -> QColor:
+    """The colour most of ``item``'s row is painted in."""
+    image = view.viewport().grab().toImage()
+    rect = view.visualItemRect(item)
+    y = rect.center().y()
+    pixels = [image.pixel(x, y) for x in range(image.width())]
+    return QColor(max(set(pixels), key=pixels.count))
+
+
+def test_the_selected_source_shows_in_dark_and_remove_follows_it(qtbot, window, tmp_path,
+                                                                  monkeypatch, qapp):
+    """A review, dark theme: with the focus out of the list, no row looked selected
+    (1.3:1 on the alternate row), yet Remove… was on and removed the current row; a
+    Ctrl+click that unselects the row left Remove on."""
+    from planner.ui.common import theme
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ics").write_text(ics(f"{name}@test", 2, "ada@example.org"))
+    theme.apply_theme("dark", qapp)
+    try:
+        dialog = open_sources(qtbot, window)
+        for name in ("b", "a"):
+            monkeypatch.setattr(dialog, "ask", lambda what, n=name: str(tmp_path / f"{n}.ics"))
+            qtbot.mouseClick(dialog.add_file, LEFT)
+            qtbot.waitUntil(lambda: dialog.job is None)
+        first, second = dialog.view.topLevelItem(0), dialog.view.topLevelItem(1)
+        qtbot.mouseClick(dialog.view.viewport(), LEFT,
+                         pos=dialog.view.visualItemRect(first).center())
+        assert dialog.view.selectedItems() == [first]
+        dialog.addresses.setFocus()  # the list has no focus: the window is still active
+        qtbot.waitUntil(lambda: not dialog.view.hasFocus())
+        chosen, other = _row_fill(dialog.view, first), _row_fill(dialog.view, second)
+        assert contrast(chosen, other) >= 1.6, (chosen.name(), other.name())
+        assert contrast(chosen, dialog.view.palette().color(QPalette.ColorRole.Text)) >= 4.5
+        assert dialog.remove_button.isEnabled()
+        qtbot.mouseClick(dialog.view.viewport(), LEFT, Qt.KeyboardModifier.ControlModifier,
+                         dialog.view.visualItemRect(first).center())
+        assert dialog.view.selectedItems() == []
+        assert not dialog.remove_button.isEnabled() and not dialog.auto_accept.isEnabled()
+    finally:
+        theme.apply_theme("light", qapp)
+
+
+def test_after_adding_a_calendar_the_focus_is_on_its_row(qtbot, window, tmp_path,
+                                                         monkeypatch):
+    """A review: after Add calendar file…, the focus was in "Your addresses" (the button
+    is off while the file is read), and what was typed next went there."""
+    (tmp_path / "old.ics").write_text(ics("old@test", 2, "ada@example.org"))
+    (tmp_path / "new.ics").write_text(ics("new@test", 2, "ada@example.org"))
+    dialog = open_sources(qtbot, window)
+    for name in ("old", "new"):
+        monkeypatch.setattr(dialog, "ask", lambda what, n=name: str(tmp_path / f"{n}.ics"))
+        dialog.add_file.setFocus()
+        QTest.keyClick(dialog.add_file, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.view.hasFocus()
+    assert [i.text(1) for i in dialog.view.selectedItems()] == ["new.ics"]
+    assert dialog.view.currentItem().text(1) == "new.ics"
+    # a file that cannot be read: the focus goes back to the button
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "missing.ics"))
+    dialog.add_folder.setFocus()
+    QTest.keyClick(dialog.add_folder, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert "does not exist" in dialog.status.text()
+    assert dialog.add_folder.hasFocus()
+
+
+def test_a_calendar_that_finds_nothing_says_why(qtbot, window, tmp_path, monkeypatch):
+    """A review: a file with nothing to review said "0 new, 0 updated, 0 withdrawn; 0
+    already known, 0 with nobody you know" and nothing of why."""
+    (tmp_path / "old.ics").write_text(ics("old@test", 60, "ada@example.org"))
+    (tmp_path / "strangers.ics").write_text(ics("me@test", 2, "me@example.org"))
+    dialog = open_sources(qtbot, window)
+    dialog.addresses.setText("me@example.org")
+    dialog.store_addresses()
+
+    def add(name: str) -> str:
+        monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / name))
+        qtbot.mouseClick(dialog.add_file, LEFT)
+        qtbot.waitUntil(lambda: dialog.job is None)
+        return dialog.status.text()
+
+    assert add("old.ics") == ("Added old.ics, with nothing to review: it holds no meetings "
+                              "from the last 30 days (only those are read).")
+    assert add("strangers.ics") == ("Added strangers.ics, with nothing to review: nobody in "
+                                    "its 1 meeting from the last 30 days is in your network.")
+    assert svc.pending_count() == 0
+    (tmp_path / "ada.ics").write_text(ics("ada@test", 2, "ada@example.org"))
+    assert add("ada.ics") == ("Added ada.ics: 1 new, 0 updated, 0 withdrawn; 0 already "
+                              "known, 0 with nobody you know.")
+    assert add("ada.ics") == ("Added ada.ics, with nothing new to review: its 1 meeting "
+                              "from the last 30 days was already proposed or reviewed.")

@@ -14,7 +14,16 @@ import html
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QEvent, QLocale, QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QEvent,
+    QItemSelectionModel,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,7 +32,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,7 +46,9 @@ from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
 from planner.ui.capture.badge import CaptureBadge
 from planner.ui.common.dates import date_time_text
+from planner.ui.common.enter_clicks import enter_clicks
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.steady_columns import SteadyColumns
 
 if TYPE_CHECKING:
     from planner.ui.capture.capture_sources_dialog import CaptureSourcesDialog
@@ -188,12 +198,9 @@ class CaptureInbox(QDialog):
         self.view.setShowGrid(False)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents,) * 4
-                                      + (QHeaderView.ResizeMode.Stretch,
-                                         QHeaderView.ResizeMode.ResizeToContents)):
-            header.setSectionResizeMode(column, mode)
+        self.view.horizontalHeader().setHighlightSections(False)
+        # fitted once, not on every accept or reject (the table jumped); Note takes the rest
+        self.columns = SteadyColumns(self.view, (0, 1, 2, 3, 5), stretch=4)
         self.view.installEventFilter(_Keys(self))
         self.empty = QLabel(EMPTY, self)
         self.empty.setWordWrap(True)
@@ -254,9 +261,9 @@ class CaptureInbox(QDialog):
         self.sources_button.setToolTip("Add or remove the calendars and mailboxes read")
         self.sources_button.clicked.connect(self.open_sources)
         self.sources: CaptureSourcesDialog | None = None
-        for button in (self.accept_button, self.reject_button, self.accept_person,
-                       self.close_button, self.sync_button, self.sources_button):
-            button.setAutoDefault(False)
+        # no default button (Enter in the list accepts), but Enter clicks a focused one
+        enter_clicks(self.accept_button, self.reject_button, self.accept_person,
+                     self.close_button, self.sync_button, self.sources_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.reject_button)
@@ -305,14 +312,18 @@ class CaptureInbox(QDialog):
         self.empty.setVisible(not count)
         self.sync_button.setVisible(bool(sources))
         if count:
+            self.columns.fit()
             self.select_row(min(max(row, 0), count - 1))
         else:
             self._selection_changed()
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.view.setCurrentIndex(index)
-        self.view.selectRow(row)
+        """Make ``row`` the current row and the only one selected. Not the view's
+        setCurrentIndex/selectRow: they read the keys held down, and with Shift held (the
+        Ctrl+Shift+R that opened the inbox) they made the row current and selected nothing."""
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
     def selected(self) -> list[svc.Proposal]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})

@@ -19,7 +19,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -48,7 +48,9 @@ from planner.domain.errors import PlannerError
 from planner.services import capture as svc
 from planner.sources.errors import CertificateRefused
 from planner.sources.tls import show_fingerprint
+from planner.ui.capture.added_text import calendar_added_text
 from planner.ui.common.dates import date_time_text
+from planner.ui.common.enter_clicks import enter_clicks
 
 if TYPE_CHECKING:
     from planner.ui.common.background import BackgroundJob
@@ -137,8 +139,7 @@ class RemoteForm(QGroupBox):
         self.trust_button.hide()
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setAccessibleName("Cancel adding")
-        for button in (self.add_button, self.trust_button, self.cancel_button):
-            button.setAutoDefault(False)
+        enter_clicks(self.add_button, self.trust_button, self.cancel_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.busy, 1)
         buttons.addStretch(0)
@@ -280,12 +281,10 @@ class CaptureSourcesDialog(QDialog):
             button.setAccessibleName(name)
         row = QHBoxLayout()
         for button in (self.add_file, self.add_folder, self.add_caldav, self.add_imap):
-            button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.auto_accept)
         row.addWidget(self.remove_button)
-        self.remove_button.setAutoDefault(False)
         self.status = QLabel(self)
         self.status.setObjectName("captureSourcesStatus")
         self.status.setWordWrap(True)
@@ -300,7 +299,6 @@ class CaptureSourcesDialog(QDialog):
                                   "proposed as people")
         self.save_addresses = QPushButton("&Save addresses", self)
         self.save_addresses.setAccessibleName("Save your addresses")
-        self.save_addresses.setAutoDefault(False)
         mine = QHBoxLayout()
         mine_label = QLabel("Your &addresses", self)
         mine_label.setBuddy(self.addresses)
@@ -308,7 +306,10 @@ class CaptureSourcesDialog(QDialog):
         mine.addWidget(self.addresses, 1)
         mine.addWidget(self.save_addresses)
         self.close_button = QPushButton("Close", self)
-        self.close_button.setAutoDefault(False)
+        # no default button (Enter in the address field saves), but Enter clicks a
+        # focused one
+        enter_clicks(self.add_file, self.add_folder, self.add_caldav, self.add_imap,
+                     self.remove_button, self.save_addresses, self.close_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.close_button)
@@ -360,18 +361,27 @@ class CaptureSourcesDialog(QDialog):
             item.setToolTip(2, source.location)
             self.view.addTopLevelItem(item)
             if source.id == select:
-                self.view.setCurrentItem(item)
+                self._select(item)
         first = self.view.topLevelItem(0)
-        if self.view.currentItem() is None and first is not None:
-            self.view.setCurrentItem(first)
+        if not self.view.selectedItems() and first is not None:
+            self._select(first)
         self.view.setVisible(bool(self.sources))
         self.empty.setVisible(not self.sources)
         self._selection_changed()
 
+    def _select(self, item: QTreeWidgetItem) -> None:
+        """Current and selected, whatever keys are held down."""
+        self.view.setCurrentItem(item, 0, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                 | QItemSelectionModel.SelectionFlag.Rows)
+
     def current(self):
-        item = self.view.currentItem() if hasattr(self, "sources") else None
-        if item is None:
+        """The source of the selected row: the one Remove and Accept automatically act on
+        (not the current row, which can be left unselected by Ctrl+click: Remove then
+        removed a row that did not look chosen)."""
+        items = self.view.selectedItems() if hasattr(self, "sources") else []
+        if not items:
             return None
+        item = items[0]
         wanted = item.data(0, Qt.ItemDataRole.UserRole)
         return next((s for s in self.sources if s.id == wanted), None)
 
@@ -415,17 +425,23 @@ class CaptureSourcesDialog(QDialog):
         def work(progress, _cancelled):
             result, source = capture_ics.import_ics(path, watch=True, progress=progress)
             assert source is not None  # watch=True registers it
-            return source, f"Added {source.label}: {result.summary()}."
+            return source, calendar_added_text(source.label, result)
 
         self.status.setText(f"Reading {Path(path).name}…")
-        self._run(work, self._calendar_added)
+        used = self.add_folder if what == FOLDER else self.add_file
+        self._run(work, lambda status, payload: self._calendar_added(status, payload, used))
 
-    def _calendar_added(self, status: str, payload) -> None:
+    def _calendar_added(self, status: str, payload, used: QPushButton) -> None:
+        """Added: the new source's row is selected and has the focus. (The buttons are off
+        while it reads, so the focus had moved on to "Your addresses": what was typed next
+        went there.) Not added: the focus is back on the button that was used."""
         if status == "ok":
             source, message = payload
             self._changed(message, source.id)
+            self.view.setFocus()
         else:
             self.status.setText(str(payload))
+            used.setFocus()
 
     # -- CalDAV and IMAP -------------------------------------------------------------------
     def add_remote(self, trusted: str | None = None) -> None:
