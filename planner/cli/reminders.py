@@ -81,7 +81,9 @@ def snooze_(contact: str, duration: str | None, clear: bool) -> None:
     from planner.services import contacts as people
     from planner.services import snoozes
 
-    if clear == bool(duration):
+    if clear and duration:
+        raise InvalidInput("give a DURATION or --clear, not both")
+    if not clear and not duration:
         raise InvalidInput("give a DURATION (1d, 3d, 1w or a date), or --clear")
     person = people.resolve_contact(contact)
     if clear:

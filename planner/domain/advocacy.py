@@ -424,6 +424,8 @@ def parse_share(text: str, what: str = "the advocate target") -> float:
         value = float(raw)
     except ValueError:
         raise InvalidInput(f"{what} {text!r}: use a percentage like 10%") from None
+    if not value > 0:  # "-5" was said as "not -500%"
+        raise InvalidInput(f"{what} must be more than 0 %, not {text.strip()!r}")
     if (text or "").strip().endswith("%") or value >= 1:
         value /= 100
     share = clean_share(value, what)

@@ -195,6 +195,17 @@ class FileKind:
     encrypted: bool = False  # a SQLCipher file the given key opens
 
 
+def _is_json_export(path: Path) -> bool:
+    """Whether ``path`` (not a database: never a live one) starts like a JSON export."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and (
+        b"mentorship-planner-dump" in head)
+
+
 def _connect_readonly(path: Path, key: str | None = None) -> sqlite3.Connection:
     if key is not None:
         from planner.storage.sqlite.encryption import open_verified
@@ -243,10 +254,18 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
     plain = state == "plain"
     encrypted = not plain and _encrypted_with(path, key)
     if not plain and not encrypted:
-        also = ", and the database's key does not open it" if key is not None else ""
+        if state == "encrypted":  # binary, page-sized: an encrypted database, by its looks
+            opens = ("the database's key does not open it" if key is not None
+                     else "this database is not encrypted, so it has no key to open it")
+            return FileKind("foreign", f"{path.name} looks like an encrypted database, and "
+                                       f"{opens}")
+        if _is_json_export(path):
+            return FileKind("foreign", f"{path.name} is a JSON export, not a database: load "
+                                       "it into a new database with planner --db NEW.db import "
+                                       f"'{path}'")
         return FileKind(
             "foreign",
-            f"{path.name} is not a Mentorship Planner database (not a SQLite file{also})",
+            f"{path.name} is not a Mentorship Planner database (not a SQLite file)",
         )
     try:
         conn = _connect_readonly(path, key if encrypted else None)

@@ -299,3 +299,22 @@ def test_a_damaged_page_met_by_any_command_is_named_not_an_unexpected_error(tmp_
         assert result.stderr == (f"planner: {db} is damaged (database disk image is "
                                  f"malformed); restore the latest backup with: planner --db "
                                  f"'{db}' restore '{backup}'\n"), args
+
+
+def test_restore_says_what_a_file_that_is_not_a_backup_is(tmp_path):
+    """A JSON export given to restore was "not a SQLite file" (it points to import now);
+    an encrypted backup given to a plain database was too."""
+    db = tmp_path / "planner.db"
+    assert invoke("contacts", "add", "Ada Lovelace", db=db).returncode == 0
+    export = tmp_path / "everything.json"
+    assert invoke("export", "-o", str(export), db=db).returncode == 0
+    result = invoke("restore", str(export), db=db)
+    assert result.returncode == 1
+    assert "everything.json is a JSON export, not a database: load it into a new database " \
+        f"with planner --db NEW.db import '{export}'" in result.stderr
+    scrambled = tmp_path / "secret.db"
+    scrambled.write_bytes(os.urandom(8192))  # what SQLCipher's pages look like
+    result = invoke("restore", str(scrambled), db=db)
+    assert result.returncode == 1
+    assert "secret.db looks like an encrypted database, and this database is not " \
+        "encrypted" in result.stderr

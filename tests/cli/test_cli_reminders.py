@@ -88,6 +88,7 @@ def test_snooze_until_a_date_and_the_refusals(db):
     refused(invoke("snooze", "Grace", "2099-01-01", db=db), "at most a year ahead")
     refused(invoke("snooze", "Grace", "soon", db=db), "use 1d, 3d, 1w")
     refused(invoke("snooze", "Grace", db=db), "give a DURATION")
-    refused(invoke("snooze", "Grace", "1d", "--clear", db=db), "give a DURATION")
+    refused(invoke("snooze", "Grace", "1d", "--clear", db=db),
+            "give a DURATION or --clear, not both")
     refused(invoke("snooze", "Nobody", "1d", db=db), "Nobody")
     refused(invoke("snooze", "Grace", "2000-01-01", db=db), "after today")

@@ -260,6 +260,9 @@ def test_bad_target_shares_are_refused():
     for bad in ("", "ten", "0", "0%", "250%", "1e-300", "0.5%", "0.001", "nan", "inf"):
         with pytest.raises(InvalidInput):
             adv.parse_share(bad)
+    # said as typed: "-5" was "not -500%"
+    with pytest.raises(InvalidInput, match="must be more than 0 %, not '-5'"):
+        adv.parse_share("-5")
 
 
 # ------------------------------------------------------------------ time per ring
