@@ -65,6 +65,9 @@ def note_share(note_id: str, private: bool, as_json: bool) -> None:
         return
     c = people.get_contact(n.contact_id)
     what = "shared with the team" if n.shared else "private (only you read it)"
+    if not people.on_a_team():  # a file has no team: the mark waits for one
+        what = ("marked to share (a database file has no team: teammates read it once "
+                "this database is a team's)" if n.shared else "private")
     click.echo(f"The note about {c.name} of {short_time(n.at)} is {what}")
 
 

@@ -17,6 +17,11 @@ from planner.storage import contacts_repo as repo
 from planner.storage.fields import to_utc
 
 
+def on_a_team() -> bool:
+    """Whether the open database is a team's (its rings, cadences and notes per user)."""
+    return repo.team()
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
