@@ -244,6 +244,7 @@ def restore(
         db_path = _bound_path() or resolve_target(None).path
     assert db_path is not None
     db_path = real_file(Path(db_path))  # through a link: the real file is restored
+    _refuse_read_only(db_path)
     key = key or _restore_key(source, db_path)
     db_encrypted = is_encrypted(db_path)
     if db_encrypted and key is None:
@@ -290,6 +291,18 @@ def _restore_key(source: Path, db_path: Path) -> str | None:
 
         return keyring_key(db_path)
     return None
+
+
+def _refuse_read_only(db_path: Path) -> None:
+    """A restore replaces the file in its folder: both must be writable (said so, not as
+    "disk I/O error" or a refused temporary file of ours)."""
+    folder = db_path.parent
+    if db_path.is_file() and not os.access(db_path, os.W_OK):
+        raise DatabaseProblem(f"cannot restore over {db_path}: it is read-only. Make it "
+                              "writable (chmod u+w) first; nothing was changed")
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseProblem(f"cannot restore into {folder}: the folder is read-only. Make it "
+                              "writable first; nothing was changed")
 
 
 def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> Path | None:

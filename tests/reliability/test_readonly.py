@@ -103,3 +103,20 @@ def test_writable_again_opens_normally(database, tmp_path):
     opened = open_database(str(database))
     opened.close()
     assert main(["--db", str(database), "timeline", "Ada"]) == 0
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_a_restore_over_a_read_only_database_says_so(database, read_only, tmp_path, capsys,
+                                                     what):
+    """It said "disk I/O error", or named our own temporary file (…restoring.partial)."""
+    backup = tmp_path / "copy.db"
+    assert main(["--db", str(database), "backup", "-o", str(backup)]) == 0
+    read_only(database if what == "file" else database.parent)
+    before = digest(database)
+    capsys.readouterr()
+    assert main(["--db", str(database), "restore", str(backup)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("planner: cannot restore ") and "\n" not in err, err
+    assert "read-only" in err and "nothing was changed" in err
+    assert "partial" not in err and "I/O" not in err
+    assert digest(database) == before
