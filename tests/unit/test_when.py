@@ -207,3 +207,14 @@ def test_a_touchpoint_is_in_the_past_give_or_take_a_fast_clock():
         require_past(parse_when("tomorrow", NOW), NOW)
     with pytest.raises(InvalidInput, match="in the future"):
         require_past(NOW + CLOCK_SLACK + timedelta(seconds=1), NOW)
+
+
+def test_a_wall_time_the_clocks_jump_over_is_refused(berlin):
+    """2026-03-29T02:30 does not exist in Berlin (02:00 becomes 03:00); it was stored an
+    hour earlier without a word. The hour after a change back is two times; it is read as
+    the first (as the C library does), and the times around both changes read as typed."""
+    with pytest.raises(InvalidInput, match="does not exist here: the clocks jump over it"):
+        parse_when("2026-03-29T02:30", NOW)
+    assert parse_when("2026-03-29T01:59", NOW) == utc(2026, 3, 29, 0, 59)
+    assert parse_when("2026-03-29T03:00", NOW) == utc(2026, 3, 29, 1, 0)
+    assert parse_when("2026-10-25T02:30", NOW) == utc(2026, 10, 25, 0, 30)
