@@ -47,6 +47,10 @@ def clean_fields(values: dict) -> dict:
             out[key] = clean_email(value)
         elif key in ("phones", "channels", "tags"):
             out[key] = list(clean_list(value, key[:-1]))
+            if key == "phones":  # as an import reads them: "abc" was kept as a number
+                for phone in out[key]:
+                    if not any(ch.isdigit() for ch in phone):
+                        raise InvalidInput(f"{phone!r} is not a phone number (it has no digit)")
         elif key == "handles":
             out[key] = {
                 clean_text(k, "a handle's service").lower(): clean_text(v, "a handle")

@@ -212,12 +212,12 @@ def make_bad(kind: str, path: Path, good: Path) -> None:
 
 
 BAD_FILES = {
-    "random bytes": "not a SQLite file",
+    "random bytes": "looks like an encrypted database",  # (page-sized binary)
     "text": "not a SQLite file",
     "empty file": "empty file",
     "other program": "another program's database",
     "empty sqlite": "empty SQLite database",
-    "json dump": "not a SQLite file",
+    "json dump": "is a JSON export, not a database: load it into a new database",
     "newer schema": "newer version",
     "no app marker": "no app marker",
     "truncated": "damaged",

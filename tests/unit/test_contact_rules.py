@@ -229,3 +229,13 @@ def test_a_time_zone_is_one_the_database_knows_spelled_its_way():
     assert clean_fields({"timezone": ""}) == {"timezone": ""}
     with pytest.raises(InvalidInput, match="unknown time zone 'Mars/Base'"):
         clean_fields({"timezone": "Mars/Base"})
+
+
+def test_a_phone_number_has_a_digit():
+    """As an import reads them: "abc" was kept as a phone number from the command line."""
+    from planner.domain.fields import clean_fields
+
+    assert clean_fields({"phones": ["+44 20 7946 0000", " ext. 12 "]})["phones"] == [
+        "+44 20 7946 0000", "ext. 12"]
+    with pytest.raises(InvalidInput, match="'abc' is not a phone number"):
+        clean_fields({"phones": ["+1 555", "abc"]})
