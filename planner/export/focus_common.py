@@ -22,10 +22,19 @@ def local(moment: datetime, tz: tzinfo) -> datetime:
     return moment.astimezone(tz)
 
 
-def day_text(moment: datetime, tz: tzinfo) -> str:
-    """``Thu 12 Nov`` in the list's zone."""
+#: how far from today a day may be and still go without its year
+_NEAR_DAYS = 183
+
+
+def day_text(moment: datetime, tz: tzinfo, today: datetime | None = None) -> str:
+    """``Thu 12 Nov`` in the list's zone; ``Thu 4 Dec 2025`` more than half a year from
+    ``today`` (a last touch of a year ago read as three days ago)."""
     day = local(moment, tz)
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    now = local(today or datetime.now(UTC), tz)
+    if abs((day.date() - now.date()).days) > _NEAR_DAYS:
+        text += f" {day.year}"
+    return text
 
 
 def week_range_text(focus: FocusList) -> str:
@@ -51,25 +60,26 @@ def kind_text(kind: str | None) -> str:
     return kind_label(kind)
 
 
-def status_text(item: FocusItem, tz: tzinfo) -> str:
+def status_text(item: FocusItem, tz: tzinfo, today: datetime | None = None) -> str:
     """Status in words: ``overdue by 3 days``, ``due soon (Thu 19 Nov)``..."""
     if item.status is Status.NEVER:
         return "never contacted"
     if item.status is Status.OVERDUE:
         days = item.days_overdue
         if days == 0:
-            return "overdue since " + day_text(item.next_due, tz)
+            return "overdue since " + day_text(item.next_due, tz, today)
         return f"overdue by {days} day{'s' if days != 1 else ''}"
     label = "due soon" if item.status is Status.DUE_SOON else "on track"
-    return f"{label} (due {day_text(item.next_due, tz)})"
+    return f"{label} (due {day_text(item.next_due, tz, today)})"
 
 
-def last_touch_text(item: FocusItem, tz: tzinfo) -> str:
+def last_touch_text(item: FocusItem, tz: tzinfo, today: datetime | None = None) -> str:
     """``last touch Thu 12 Nov (Coffee)`` or ``no touch yet``."""
     if item.last_touch is None:
         return "no touch yet"
     kind = kind_text(item.last_touch_kind)
-    return f"last touch {day_text(item.last_touch, tz)}" + (f" ({kind})" if kind else "")
+    return (f"last touch {day_text(item.last_touch, tz, today)}"
+            + (f" ({kind})" if kind else ""))
 
 
 def iso_utc(moment: datetime | None) -> str | None:

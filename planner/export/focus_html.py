@@ -99,8 +99,8 @@ def _row(item: FocusItem, focus_list: FocusList, notes: bool) -> str:
         '<td class="box" aria-hidden="true" nowrap>&#9744;&nbsp;</td>',
         f'<td class="name"><strong>{escape(item.name)}</strong></td>',
         f'<td nowrap><span class="status status-{escape(status)}">'
-        f"{escape(status_text(item, tz))}</span></td>",
-        f"<td>{escape(last_touch_text(item, tz))}</td>",
+        f"{escape(status_text(item, tz, focus_list.as_of))}</span></td>",
+        f"<td>{escape(last_touch_text(item, tz, focus_list.as_of))}</td>",
         f'<td class="action">{escape(item.action)}</td>',
         f'<td class="reach">{escape(reach_text(item))}</td>',
     ]

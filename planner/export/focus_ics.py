@@ -67,8 +67,9 @@ def description(item: FocusItem, focus_list: FocusList) -> str:
     tz = focus_list.tz
     lines = [
         item.action,
-        f"Status: {status_text(item, tz)} ({item.ring.label} ring, every {item.cadence_days} days)",
-        sentence(last_touch_text(item, tz)),
+        f"Status: {status_text(item, tz, focus_list.as_of)} ({item.ring.label} ring, "
+        f"every {item.cadence_days} days)",
+        sentence(last_touch_text(item, tz, focus_list.as_of)),
     ]
     if reach_text(item):
         lines.append(f"Reach on {reach_text(item)}")

@@ -73,9 +73,9 @@ def item_lines(item: FocusItem, focus_list: FocusList, *, notes: bool = True) ->
     action = escape(item.action)
     if item.address:
         action += f" ({escape(item.address)})"
-    state = status_text(item, tz)
+    state = status_text(item, tz, focus_list.as_of)
     if item.last_touch is not None:
-        state += f", {last_touch_text(item, tz)}"
+        state += f", {last_touch_text(item, tz, focus_list.as_of)}"
     line = f"- [ ] **{escape(item.name)}** — {state} — {action}"
     out = [line]
     if notes and item.note:

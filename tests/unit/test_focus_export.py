@@ -307,3 +307,17 @@ def test_json_field_table_documents_every_field():
 
 def test_markdown_escape_helper_is_single_line():
     assert focus_md.escape("a\r\nb\u2028c") == "a b c"
+
+
+def test_a_day_more_than_half_a_year_away_says_its_year():
+    """This week showed a last touch of a year ago as "last touch Thu 4 Dec", read as
+    three days ago; it says the year when the day is over half a year from the list's."""
+    from datetime import UTC, datetime
+
+    from planner.export.focus_common import day_text
+
+    today = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert day_text(datetime(2025, 12, 4, 12, tzinfo=UTC), UTC, today) == "Thu 4 Dec 2025"
+    assert day_text(datetime(2026, 12, 4, 12, tzinfo=UTC), UTC, today) == "Fri 4 Dec"
+    assert day_text(datetime(2026, 7, 1, 12, tzinfo=UTC), UTC, today) == "Wed 1 Jul"
+    assert day_text(datetime(2027, 1, 2, 12, tzinfo=UTC), UTC, today) == "Sat 2 Jan"

@@ -49,8 +49,9 @@ class FocusModel(QAbstractListModel):
         item = self.items[index.row()]
         tz = self.focus.tz
         if role == Qt.ItemDataRole.DisplayRole:
-            touch = f" · {last_touch_text(item, tz)}" if item.last_touch else ""
-            return (f"{item.name} ({item.ring.label}) — {status_text(item, tz)}{touch}\n"
+            touch = f" · {last_touch_text(item, tz, self.focus.as_of)}" if item.last_touch else ""
+            return (f"{item.name} ({item.ring.label}) — {status_text(item, tz, self.focus.as_of)}"
+                    f"{touch}\n"
                     f"{item.action}")
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Unchecked
