@@ -220,7 +220,36 @@ def export_json() -> dict:
                 for row in rows:
                     row["deleted"] = row["deleted_at"] is not None
             out[section] = rows
+    _leave_out_orphans(out)
     return out
+
+
+def _leave_out_orphans(out: dict[str, Any]) -> None:
+    """Rows naming a person (an ask, a touchpoint) the export does not hold are left out,
+    and a link to such a row is dropped, with one warning: the restore refuses a dump that
+    does not hang together. (On a team database a teammate's row written while an admin
+    purged the person can outlive them: private rows name people by id, without a key.)"""
+    left = 0
+    ids = {section: {row["id"] for row in out[section]}
+           for section, _ in dump.DATA_TABLES if section != SETTINGS}
+    for section, _ in dump.DATA_TABLES:
+        if section in (SETTINGS, CONTACTS):
+            continue
+        kept = [row for row in out[section]
+                if row.get("contact_id") is None or row["contact_id"] in ids[CONTACTS]]
+        left += len(out[section]) - len(kept)
+        out[section] = kept
+    ids = {section: {row["id"] for row in out[section]}
+           for section, _ in dump.DATA_TABLES if section != SETTINGS}
+    for section, _ in dump.DATA_TABLES:
+        for row in out.get(section, []) if section != SETTINGS else []:
+            for column, target in dump_rules.REFERENCES.items():
+                if column != "contact_id" and row.get(column) is not None and (
+                        row[column] not in ids[target]):
+                    row[column] = None
+    if left:
+        warn_once(f"the export leaves out {left} row(s) about people no longer in the "
+                  "database (written while they were removed)")
 
 
 def dumps(data: dict) -> str:

@@ -213,3 +213,33 @@ def test_what_the_app_keeps_private_changes_nothing_a_teammate_can_read(people):
             contacts.edit_contact(cid, cadence_days=None)
             placement.move_contact(cid, None)
         assert what_ann_sees(ann_conn) == before
+
+
+def test_rows_that_outlived_their_person_do_not_stop_an_export_restoring(people, tmp_path):
+    """Private rows name a person by id, without a key: a teammate's row written while an
+    admin purged the person can outlive them. An export left such rows in, and every
+    teammate's export was then refused on restore ("refers to id 3, which is not in
+    contacts"). The export leaves them out (and a link to a row left out), with a word."""
+    from planner.services import exporting
+    from planner.storage.database import open_database
+    from tests.postgres.conftest import logged_in
+
+    pg, eve, ann, cid, other, _tid = people
+    for role in (eve, ann):
+        pg.sql(PRIVATE_ROWS["placement"], {"cid": cid, "n": 0}, user=role)
+        pg.sql(PRIVATE_ROWS["note"], {"cid": cid, "n": 0}, user=role)
+        pg.sql(PRIVATE_ROWS["placement"], {"cid": other, "n": 1}, user=role)
+    # what the race leaves: the person gone, rows about them kept (no trigger, no key)
+    pg.sql("SET LOCAL session_replication_role = replica; "
+           "DELETE FROM touchpoint WHERE contact_id = %s; DELETE FROM contact WHERE id = %s",
+           (cid, cid))
+    with logged_in(pg, ann):
+        dumped = exporting.export_json()
+    assert [p["contact_id"] for p in dumped["placements"]] == [other]
+    assert dumped["notes"] == []
+    handle = open_database(str(tmp_path / "restored.db"))
+    try:
+        counts = exporting.import_json(dumped)
+    finally:
+        handle.close()
+    assert counts["contacts"] == 1 and counts["placements"] == 1
