@@ -326,3 +326,14 @@ def test_undo_says_what_it_undid_and_the_offer_to_undo_goes(qtbot, db_path):
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: ids["Inner 1"] not in window.scene.nodes)
     assert bar.currentMessage().startswith("Redone: ") and "Inner 1" in bar.currentMessage()
+
+
+def test_the_page_left_open_is_open_again(qtbot, db_path):
+    """Closed on the Dashboard, the window opened on the Rings again."""
+    populate(db_path, inner=1)
+    first = open_window(qtbot, db_path)
+    first.pages.setCurrentWidget(first.pages.widget(2))  # the Dashboard
+    first.close()
+    second = open_window(qtbot, db_path, fresh_settings=False)
+    assert second.pages.tabText(second.pages.currentIndex()) == "Dashboard"
+    assert second.dashboard.isVisible()

@@ -630,10 +630,15 @@ class MainWindow(QMainWindow):
         docks = self.settings.value("window/state")
         if isinstance(docks, QByteArray) and not docks.isEmpty():
             self.restoreState(docks, STATE_VERSION)  # an older layout's state is ignored
+        page = self.settings.value("window/page", 0)  # the page left open (built when shown)
+        if isinstance(page, int | str) and str(page).isdigit() and (
+                0 < int(page) < self.pages.count()):
+            self.pages.setCurrentIndex(int(page))
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(STATE_VERSION))
+        self.settings.setValue("window/page", self.pages.currentIndex())
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
