@@ -235,3 +235,24 @@ def test_ctrl_down_on_the_outer_ring_takes_them_off_the_rings(qtbot, window, db_
     key(window, Qt.Key.Key_Up, CTRL)  # and back onto the outer ring
     wait_settled(qtbot, window)
     assert placements(db_path)[ids["Outer 1"]][0] == "outer"
+
+
+def test_undoing_an_unplace_brings_the_person_back_selected(qtbot, window, db_path):
+    """After Delete then Ctrl+Z the person was back on the ring with no selection on
+    their node: the list and the panel still showed them, but → went to the first person
+    instead of their neighbour."""
+    ids = ids_by_name(window)
+    key(window, Qt.Key.Key_Tab)
+    key(window, Qt.Key.Key_Tab)
+    assert shown(window) == ids["Inner 2"]
+    key(window, Qt.Key.Key_Delete)
+    wait_settled(qtbot, window)
+    assert ids["Inner 2"] not in window.scene.nodes
+    window.view.setFocus()
+    key(window, Qt.Key.Key_Z, CTRL)
+    wait_settled(qtbot, window)
+    assert ids["Inner 2"] in placements(db_path)
+    assert window.scene.selected_id() == ids["Inner 2"]
+    assert shown(window) == ids["Inner 2"]
+    key(window, Qt.Key.Key_Left)  # to the neighbour, not the first person
+    assert window.scene.selected_id() == ids["Inner 1"]

@@ -49,6 +49,8 @@ class RingsScene(QGraphicsScene):
         self.nodes: dict[int, NodeItem] = {}
         self._names_shown = False
         self._labelled: dict[Ring, list[int]] = {}  # who each ring's initials were made for
+        #: the person the window has selected (they may have no node: unplaced for now)
+        self._chosen: int | None = None
         document.reset.connect(self.sync)
         document.placements_changed.connect(self._placements_changed)
         document.contacts_changed.connect(self._update_contacts)
@@ -89,6 +91,8 @@ class RingsScene(QGraphicsScene):
                     self.nodes[contact.id] = node
                     node.move_to_slot(QPointF(x, y), animate=False)
                     self._show_status(node, contact)
+                    if contact.id == self._chosen:  # back on a ring (an undone unplace)
+                        self.select_contact(contact.id)
                     continue
                 # the document replaces a changed contact; a new place alone shows nothing new
                 # (a picture comes with contacts_changed, see _update_contacts)
@@ -153,6 +157,7 @@ class RingsScene(QGraphicsScene):
         return None
 
     def select_contact(self, contact_id: int | None) -> None:
+        self._chosen = contact_id
         node = self.nodes.get(contact_id) if contact_id is not None else None
         if node is not None and node.isSelected() and len(self.selectedItems()) == 1:
             return
