@@ -378,3 +378,19 @@ def test_an_entrys_summary_keeps_its_capitals():
                           at=until - timedelta(days=7), until=until)
     line = entry_text(entry, with_contact=False)
     assert "Snoozed until Sun 13 Dec 2026" in line
+
+
+def test_ctrl_z_in_the_note_box_does_not_bring_the_saved_note_back(qtbot, db_path, people):
+    """The box's own undo put the note just saved back in it, and Enter saved it twice."""
+    window = open_window(qtbot, db_path)
+    window.select(people["Ada Lovelace"])
+    box = window.person.note_box
+    box.setFocus()
+    QTest.keyClicks(box, "Met at the meetup")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: box.text() == "", timeout=2000)
+    QTest.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.text() == ""
+    QTest.keyClick(box, Qt.Key.Key_Return)  # an empty box saves nothing
+    assert rows(db_path, "SELECT count(*) FROM note WHERE text = ?",
+                ("Met at the meetup",)) == [(1,)]

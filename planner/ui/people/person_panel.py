@@ -314,8 +314,10 @@ class PersonPanel(SidePanel):
             self.note_written.emit(self.contact_id, text)
 
     def note_saved(self) -> None:
-        """The window saved the box's note: empty it for the next one."""
-        self.note_box.clear()
+        """The window saved the box's note: empty it for the next one. (``setText``, not
+        ``clear``: the box's own undo brought the saved text back, and Enter saved it
+        twice; emptied this way the box has no history.)"""
+        self.note_box.setText("")
 
     def _log(self, kind: str) -> None:
         if self.contact_id is not None:
