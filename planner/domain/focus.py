@@ -387,6 +387,26 @@ def reachable(cand: FocusCandidate, channel: str) -> tuple[str, str]:
     return key.lower(), address
 
 
+def suggested_kind(person, default: str = "coffee") -> str:
+    """The kind of touchpoint to log with someone This week suggests reaching: the channel
+    of its suggestion (``reachable``: their preferred channel, or the one they have an
+    address for) as a kind — "Reach out by email" opened the log as IM, their first
+    channel, for want of an IM address. A channel naming no kind is a message (IM);
+    nobody to reach: ``default``."""
+    from planner.domain.channels import preferred_channel
+    from planner.domain.errors import InvalidInput
+    from planner.domain.kinds import parse_kind
+
+    preferred = preferred_channel(person)
+    if not preferred:
+        return default
+    channel, _address = reachable(person, preferred)
+    try:
+        return parse_kind(channel).value
+    except InvalidInput:
+        return "im"
+
+
 #: channels that are a way to meet, not an address to write to
 _NO_ADDRESS_CHANNELS = frozenset({"coffee", "meal", "in-person", "event", "video"})
 

@@ -35,3 +35,17 @@ def test_without_channels_email_when_there_is_an_address_else_the_default():
     assert touch_kind(person(email="ada@example.org")) == "email"
     assert touch_kind(person()) == "coffee"
     assert touch_kind(person(), default="im") == "im"
+
+
+def test_the_log_from_this_week_opens_as_the_suggestion_reaches_them():
+    """The suggestion said "Reach out by email" (no IM address) while the log opened as
+    IM, the first channel: both follow ``reachable`` now."""
+    from planner.domain.focus import suggested_kind
+
+    no_im_address = person(channels=("im", "email"), email="ada@example.org")
+    assert suggested_kind(no_im_address) == "email"
+    assert suggested_kind(person(channels=("im",), handles={"slack": "@ada"})) == "im"
+    assert suggested_kind(person(channels=("phone",), phones=("+1 555",))) == "call"
+    assert suggested_kind(person(channels=("linkedin",), handles={"linkedin": "ada"})) == "im"
+    assert suggested_kind(person(email="ada@example.org")) == "email"
+    assert suggested_kind(person()) == "coffee"

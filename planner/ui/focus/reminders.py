@@ -185,12 +185,12 @@ class Reminders(QObject):
         return review
 
     def _review_log(self, contact_id: int, done) -> None:
-        from planner.domain.channels import touch_kind
+        from planner.domain.focus import suggested_kind
 
         self.window.select(contact_id)
         contact = self.document.contact(contact_id)
         # the kind their channels suggest ("Quick check-in on IM" opened as Coffee)
-        kind = touch_kind(contact) if contact is not None else "coffee"
+        kind = suggested_kind(contact) if contact is not None else "coffee"
         dialog = self.window.history.log(contact_id, kind)
         if dialog is None:
             done(False)

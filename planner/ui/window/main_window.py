@@ -327,10 +327,11 @@ class MainWindow(QMainWindow):
         self.select(contact_id)
         if self.advocacy.from_focus(contact_id) is not None:
             return  # celebrating their win or thanking them: the touchpoint is linked
-        from planner.domain.channels import touch_kind
+        from planner.domain.focus import suggested_kind
 
         contact = self.document.contact(contact_id)
-        self.history.log(contact_id, touch_kind(contact) if contact is not None else "coffee")
+        self.history.log(contact_id, suggested_kind(contact) if contact is not None
+                         else "coffee")
 
     def show_page(self, page) -> None:
         """One of the full views in the middle: the rings, This week, the dashboard, all
