@@ -86,6 +86,9 @@ def test_the_person_panel_shows_a_coming_birthday_and_snoozes_from_its_button(
     assert offered == ["Snooze a day", "Snooze 3 days", "Snooze a week"]  # nothing to stop
     back = _day(people["today"] + timedelta(days=7))
     qtbot.waitUntil(lambda: f"Snoozed until {back}" in panel.reminder.text())
+    # said as logging says what it did (This week's row just went, without a word)
+    assert window.statusBar().currentMessage() == (
+        f"Snoozed Alan Turing until {back} (Edit → Undo brings them back)")
     assert window.document.undo_stack.undoText() == "Snooze Alan Turing"
     assert len(_snoozes(people["alan"])) == 1  # in the timeline
     qtbot.waitUntil(lambda: any(
@@ -96,6 +99,7 @@ def test_the_person_panel_shows_a_coming_birthday_and_snoozes_from_its_button(
     assert offered == ["Snooze a day", "Snooze 3 days", "Snooze a week", "", "Stop snoozing"]
     qtbot.waitUntil(lambda: "Snoozed" not in panel.reminder.text())
     assert panel.reminder.text() == hint
+    assert window.statusBar().currentMessage() == "Alan Turing is back in This week"
 
     # each was one undo step
     assert window.document.undo_stack.undoText() == "End Alan Turing's snooze"

@@ -23,12 +23,30 @@ def fill_snooze_menu(menu: QMenu, document, contact_id: int) -> QMenu:
     for text, days in SNOOZE_CHOICES:
         action = menu.addAction(f"Snooze {text.lower()}")
         action.triggered.connect(
-            lambda _=False, d=days: document.editing.snooze([contact_id], f"{d}d"))
+            lambda _=False, d=days: _snooze(document, contact_id, f"{d}d"))
     if snoozed_until(contact_id) is not None:
         menu.addSeparator()
         stop = menu.addAction("Stop snoozing")
-        stop.triggered.connect(lambda: document.editing.clear_snooze(contact_id))
+        stop.triggered.connect(lambda: _stop(document, contact_id))
     return menu
+
+
+def _name(document, contact_id: int) -> str:
+    contact = document.contact(contact_id)
+    return contact.name if contact is not None else "them"
+
+
+def _snooze(document, contact_id: int, duration: str) -> None:
+    """Snooze, and say so as logging says what it did (the row just went, silently)."""
+    if document.editing.snooze([contact_id], duration):
+        until = snoozed_text(contact_id).removeprefix("Snoozed ")
+        document.message.emit(f"Snoozed {_name(document, contact_id)} {until} "
+                              "(Edit → Undo brings them back)")
+
+
+def _stop(document, contact_id: int) -> None:
+    if document.editing.clear_snooze(contact_id):
+        document.message.emit(f"{_name(document, contact_id)} is back in This week")
 
 
 def snooze_menu(parent: QWidget, document, contact_id: int) -> QMenu:
