@@ -469,3 +469,19 @@ def test_the_person_panel_has_one_scroll_bar_beside_the_timeline(qtbot, db_path,
     note = person.note_box.geometry().translated(
         person.note_box.parentWidget().mapTo(window.person_dock, QPoint(0, 0)))
     assert window.person_dock.rect().contains(note)  # in sight, not scrolled away
+
+
+def test_the_log_dialog_is_wide_enough_for_its_title(qtbot):
+    """The window manager cut "Log with Letícia Pereira — Mentorship Planner" to "Log with
+    Letícia Per…": the dialog was 380 pixels whatever the name."""
+    from planner.ui.timeline.log_dialog import LogDialog
+
+    for name in ("Ada", "Letícia Pereira dos Santos"):
+        dialog = LogDialog(None, name, "coffee")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        needed = dialog.fontMetrics().horizontalAdvance(
+            f"Log with {name} — Mentorship Planner")
+        assert dialog.width() >= min(needed + 100, 640)
+        assert dialog.width() <= 640

@@ -53,7 +53,10 @@ class LogDialog(GuardsTyping, QDialog):
                 (True, False): "Edit touchpoint with", (True, True): "Edit note about"}[
             (editing, kind == NOTE)]
         self.setWindowTitle(f"{verb} {contact_name}")
-        self.setMinimumWidth(380)
+        # wide enough for its title, which the window manager follows with the app's name
+        # ("Log with Letícia Per… — Mentorship Planner" at 380 pixels)
+        title = self.fontMetrics().horizontalAdvance(f"{self.windowTitle()} — Mentorship Planner")
+        self.setMinimumWidth(max(380, min(title + 120, 640)))
         self.kind = QComboBox(self)
         self.kind.setAccessibleName("Kind")
         for k in Kind:
