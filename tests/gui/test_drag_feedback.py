@@ -158,3 +158,18 @@ def test_the_list_drags_a_node_shaped_image(qtbot, db_path, full_inner):
     corner = image.pixelColor(1, 1)
     centre = image.pixelColor(image.width() // 2, image.height() // 2 + image.height() // 4)
     assert corner.alpha() == 0 and centre.alpha() == 255
+
+
+def test_dragging_a_placed_person_off_the_rings_says_so(qtbot, db_path, full_inner):
+    """A drop outside the rings takes the person off them; nothing said so while
+    dragging. An unplaced person dragged there is said nothing (nothing would change)."""
+    from planner.ui.rings.geometry import RADIUS
+
+    window = open_window(qtbot, db_path)
+    outside = (RADIUS[Ring.OUTER] * 1.4, 0.0)
+    _drag_over(window, full_inner["Middle 1"], outside)
+    assert window.toast.text() == "Release to take Middle 1 off the rings"
+    _drag_over(window, full_inner["Middle 1"], band_point(Ring.OUTER, 30))
+    assert not window.toast.isVisible()  # withdrawn over a ring with room
+    _drag_over(window, full_inner["Network 1"], outside)
+    assert not window.toast.isVisible()

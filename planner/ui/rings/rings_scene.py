@@ -254,6 +254,9 @@ class RingsScene(QGraphicsScene):
         contact = self.document.contact(contact_id) if contact_id is not None else None
         target = self.node_at(point, exclude=contact_id)
         ring = self._ring_for_drop(point, contact.ring if contact else None, target)
+        if ring is None and contact is not None and contact.ring is not None:
+            # outside the rings: a drop unplaces them (it did, without a word)
+            return f"Release to take {contact.name} off the rings"
         if ring is None or (contact is not None and contact.ring == ring):
             return ""
         if not self._refuses(contact_id, ring):
