@@ -42,6 +42,12 @@ ME = '(session_user::text COLLATE pg_catalog."default")'
 SEES_ALL = ("EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = session_user "
             "AND (r.rolsuper OR r.rolbypassrls))")
 
+#: How far past the ids handed out so far a new row's own id may be, but an admin's (team
+#: schema 10): an import of a file's rows has gaps where rows were removed, never a
+#: million; each id skipped is one ``nextval``, and a teammate's id near the largest
+#: bigint would use up the sequence for everyone.
+MAX_ID_AHEAD = 1_000_000
+
 
 @dataclass(frozen=True)
 class PrivateTable:
@@ -264,6 +270,12 @@ BEGIN
       RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
         MESSAGE = 'the ' || col || ' of a ' || TG_TABLE_NAME || ' cannot be changed';
     END IF;
+    -- an id is handed out by the sequence: one moved to the next id made the next insert
+    -- of every user fail (team schema 10)
+    IF new_row ->> 'id' IS DISTINCT FROM old_row ->> 'id' AND NOT admin THEN
+      RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'the id of a ' || TG_TABLE_NAME || ' cannot be changed';
+    END IF;
   ELSIF claimed IS NULL OR claimed = '' OR (TG_ARGV[1] = 'force' AND NOT admin) THEN
     new_row := new_row || pg_catalog.jsonb_build_object(col, who);
   ELSIF claimed <> who AND NOT admin THEN
@@ -294,6 +306,10 @@ BEGIN
       -- a row with its own id (a restore, an undo): the sequence continues after it, as
       -- dump.advance_sequences does for the shared tables (only forward, never setval)
       got := pg_catalog.nextval(seq);
+      IF (new_row ->> 'id')::bigint - got > %(most)s AND NOT admin THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+          MESSAGE = 'the id of a new ' || TG_TABLE_NAME || ' is too far past the ids in use';
+      END IF;
       IF got < (new_row ->> 'id')::bigint THEN
         PERFORM pg_catalog.max(pg_catalog.nextval(seq))
            FROM pg_catalog.generate_series(1, (new_row ->> 'id')::bigint - got);
@@ -401,7 +417,7 @@ def private_setup_sql(schema: str = "public") -> list[str]:
     rows, ids, sequences, indexes and triggers with them) and make each one's view and
     the views' write trigger. Needs the schema made (``_private_schema``)."""
     s, p = schema, PRIVATE_SCHEMA
-    sql = [_private(_WRITE_FN % {"all": SEES_ALL}, s)]
+    sql = [_private(_WRITE_FN % {"all": SEES_ALL, "most": MAX_ID_AHEAD}, s)]
     for t in PRIVATE_TABLES:
         sql.append(f"""DO $$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c

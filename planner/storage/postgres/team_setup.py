@@ -24,6 +24,7 @@ from planner.domain.formatting import is_whole_number
 from planner.storage import models as m
 from planner.storage.postgres.live import fill
 from planner.storage.postgres.privacy import (
+    MAX_ID_AHEAD,
     PRIVATE_SCHEMA,
     PRIVATE_TABLES,
     _readers,
@@ -62,7 +63,12 @@ def planner_tables() -> list[str]:
 #: be taken by any teammate, and held for good, to make every move of that user fail.
 #: 9: no ``planner_purge_contact``: its refusal told whether teammates keep private rows
 #: about a person; a user's undo of an add moves the person to the trash instead.
-TEAM_SCHEMA = 9
+#: 10: a new row that comes with its own id (an import's, an undo's) moves the table's id
+#: sequence past it (``planner_id_ahead``), as the private views' trigger does: a
+#: teammate's rows with the next ids made the team's next inserts of that table fail, once
+#: per id taken. Nobody but an admin gives an id more than ``MAX_ID_AHEAD`` past the ids
+#: handed out so far, nor changes a private row's id.
+TEAM_SCHEMA = 10
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
 _ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
@@ -100,6 +106,31 @@ BEGIN
   IF NEW.id IS DISTINCT FROM OLD.id AND NOT %(admin)s THEN
     RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
       MESSAGE = 'the id of a ' || TG_TABLE_NAME || ' cannot be changed';
+  END IF;
+  RETURN NEW;
+END $$"""
+
+#: A new row with its own id: the sequence moves past it, so the next id it hands out is
+#: free (only forward: ``nextval``, never ``setval``, as ``dump.advance_sequences``).
+_ID_AHEAD_FN = """
+CREATE OR REPLACE FUNCTION {schema}.planner_id_ahead() RETURNS trigger LANGUAGE plpgsql
+SET search_path = {path} AS $$
+DECLARE
+  seq text := pg_catalog.pg_get_serial_sequence(pg_catalog.quote_ident(TG_TABLE_SCHEMA)
+                || '.' || pg_catalog.quote_ident(TG_TABLE_NAME), 'id');
+  last bigint;
+BEGIN
+  IF seq IS NULL OR NEW.id IS NULL THEN
+    RETURN NEW;
+  END IF;
+  last := COALESCE(pg_catalog.pg_sequence_last_value(seq::regclass), 0);
+  IF NEW.id > last THEN
+    IF NEW.id - last > %(most)s AND NOT %(admin)s THEN
+      RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+        MESSAGE = 'the id of a new ' || TG_TABLE_NAME || ' is too far past the ids in use';
+    END IF;
+    PERFORM pg_catalog.max(pg_catalog.nextval(seq))
+       FROM pg_catalog.generate_series(1, NEW.id - last);
   END IF;
   RETURN NEW;
 END $$"""
@@ -197,6 +228,11 @@ def team_setup_sql(schema: str = "public") -> list[str]:
         sql.append(f"DROP TRIGGER IF EXISTS {table}_keep_id ON {s}.{table}")
         sql.append(f"CREATE TRIGGER {table}_keep_id BEFORE UPDATE OF id ON {s}.{table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_keep_id()")
+    sql.append(fill(_ID_AHEAD_FN % {"admin": _ADMIN, "most": MAX_ID_AHEAD}, s))
+    for table in _ID_TABLES:
+        sql.append(f"DROP TRIGGER IF EXISTS {table}_id_ahead ON {s}.{table}")
+        sql.append(f"CREATE TRIGGER {table}_id_ahead BEFORE INSERT ON {s}.{table} "
+                   f"FOR EACH ROW EXECUTE FUNCTION {s}.planner_id_ahead()")
     # a second wall behind the private schema (nobody but its owner and the definer role
     # may reach these tables): a role granted one by mistake still reads only its own rows
     for t in PRIVATE_TABLES:
