@@ -150,3 +150,35 @@ def test_a_version_8_team_database_gives_each_user_their_own_addresses(fresh_pg)
         with as_user(pg, role):
             assert capture.own_address_list() == shared[role]
         assert len(pg.sql("SELECT * FROM own_setting", user=role)) == 1
+
+
+def test_a_proposal_cannot_name_a_teammates_source(team):
+    """bob's raw proposal naming alice's source by id went in (her source existed) or
+    failed on the foreign key (it did not): whether a source of that id existed, and
+    when alice removed it (his proposal's source_id went NULL), was his to learn. Now a
+    teammate's source is answered as one that is not there; his own works."""
+    pg, alice, bob = team
+    with as_user(pg, alice):
+        hers = capture.add_source("ics", "Alice's calendar", "/home/alice/cal.ics")
+    (missing,) = pg.sql("SELECT max(id) + 1000 FROM planner_private.capture_source")[0]
+    insert = ("INSERT INTO capture_proposal (owner, source_id, source_key, match_key, "
+              "candidate_name, candidate_email, kind, at, note, status, created_at, "
+              "updated_at) VALUES ('', %s, %s, 'email:x', '', '', 'video', now(), '', "
+              "'pending', now(), now())")
+    errors = []
+    for source_id, key in ((hers.id, "k1"), (missing, "k2")):
+        with pytest.raises(psycopg2.errors.ForeignKeyViolation) as raised:
+            pg.sql(insert, (source_id, key), user=bob)
+        diag = raised.value.diag
+        errors.append((diag.message_primary, diag.context,
+                       diag.message_detail.replace(f"=({source_id})", "=(N)")))
+    assert errors[0] == errors[1]  # the same answer, word for word
+    with as_user(pg, bob):
+        his = capture.add_source("ics", "Bob's calendar", "/home/bob/cal.ics")
+    pg.sql(insert, (his.id, "k3"), user=bob)
+    (mine,) = pg.sql("SELECT id FROM capture_proposal WHERE source_key = 'k3'", user=bob)[0]
+    # nor moved onto hers afterwards
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation):
+        pg.sql("UPDATE capture_proposal SET source_id = %s WHERE id = %s", (hers.id, mine),
+               user=bob)
+    assert pg.sql("SELECT source_id FROM planner_private.capture_proposal") == [(his.id,)]

@@ -247,6 +247,7 @@ DECLARE
   seq text;
   got bigint;
   refs jsonb := COALESCE(TG_ARGV[2], '{}')::jsonb;
+  own_refs jsonb := COALESCE(TG_ARGV[3], '{}')::jsonb;
   ref record;
   present boolean;
 BEGIN
@@ -289,6 +290,27 @@ BEGIN
        AND (TG_OP = 'INSERT' OR new_row ->> ref.key IS DISTINCT FROM old_row ->> ref.key) THEN
       EXECUTE 'SELECT EXISTS (SELECT 1 FROM {schema}.' || pg_catalog.quote_ident(ref.target)
               || ' s WHERE s.id = $1)' INTO present USING (new_row ->> ref.key)::bigint;
+      IF NOT present THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+          MESSAGE = 'insert or update on table "' || TG_TABLE_NAME
+                    || '" violates foreign key constraint "' || TG_TABLE_NAME || '_'
+                    || ref.key || '_fkey"',
+          DETAIL = 'Key (' || ref.key || ')=(' || (new_row ->> ref.key)
+                   || ') is not present in table "' || ref.target || '".';
+      END IF;
+    END IF;
+  END LOOP;
+  -- the private rows it names are the same user's (``PrivateReference``): a teammate's
+  -- answer the same as a row that is not there (their foreign key told whether a
+  -- teammate's row of that id existed, and its cascade when they removed it)
+  FOR ref IN SELECT r.key, r.value ->> 0 AS target, r.value ->> 1 AS whose
+               FROM pg_catalog.jsonb_each(own_refs) r LOOP
+    IF new_row ->> ref.key IS NOT NULL
+       AND (TG_OP = 'INSERT' OR new_row ->> ref.key IS DISTINCT FROM old_row ->> ref.key) THEN
+      EXECUTE 'SELECT EXISTS (SELECT 1 FROM ' || pg_catalog.quote_ident('{private_name}')
+              || '.' || pg_catalog.quote_ident(ref.target) || ' s WHERE s.id = $1 AND s.'
+              || pg_catalog.quote_ident(ref.whose) || ' = $2)'
+        INTO present USING (new_row ->> ref.key)::bigint, new_row ->> col;
       IF NOT present THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
           MESSAGE = 'insert or update on table "' || TG_TABLE_NAME
@@ -439,7 +461,8 @@ END $$""")
                 f"CREATE VIEW {s}.{t.name} AS SELECT * FROM {p}.planner_rows_{t.name}()",
                 f"CREATE TRIGGER {t.name}_write INSTEAD OF INSERT OR UPDATE OR DELETE "
                 f"ON {s}.{t.name} FOR EACH ROW EXECUTE FUNCTION {p}.planner_write_private("
-                f"'{t.column}', '{'force' if t.forced else 'refuse'}', '{_references(t)}')"]
+                f"'{t.column}', '{'force' if t.forced else 'refuse'}', '{_references(t)}', "
+                f"'{_own_references(t)}')"]
         if t.contact:
             sql.append(_of_sql(t, s))
     sql.append(_private(_DROP_SHARED_KEYS, s))
@@ -455,6 +478,26 @@ def _references(t: PrivateTable) -> str:
     column to shared table (names of the models: no quote to escape)."""
     return json.dumps({ref.column: ref.target for ref in shared_references()
                        if ref.table == t.name}, separators=(",", ":"))
+
+
+def private_references(t: PrivateTable) -> dict[str, tuple[str, str]]:
+    """``t``'s columns that name a row of another private table (by id, with a foreign
+    key): column → (that table, its owner column). The views' trigger lets a user name
+    only their own rows there (team schema 10)."""
+    owners = {p.name: p.column for p in PRIVATE_TABLES}
+    model = next(model for model in m.ALL_MODELS if model._meta.table_name == t.name)
+    return {field.column_name: (field.rel_model._meta.table_name,
+                                 owners[field.rel_model._meta.table_name])
+            for field in model._meta.sorted_fields
+            if isinstance(field, ForeignKeyField)
+            and field.rel_model._meta.table_name in owners}
+
+
+def _own_references(t: PrivateTable) -> str:
+    """The views' trigger argument naming ``private_references`` (a JSON object of column
+    to [table, owner column]; names of the models: no quote to escape)."""
+    return json.dumps({column: list(pair) for column, pair in private_references(t).items()},
+                      separators=(",", ":"))
 
 
 def _readers(schema: str) -> str:

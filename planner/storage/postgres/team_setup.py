@@ -67,7 +67,9 @@ def planner_tables() -> list[str]:
 #: sequence past it (``planner_id_ahead``), as the private views' trigger does: a
 #: teammate's rows with the next ids made the team's next inserts of that table fail, once
 #: per id taken. Nobody but an admin gives an id more than ``MAX_ID_AHEAD`` past the ids
-#: handed out so far, nor changes a private row's id.
+#: handed out so far, nor changes a private row's id. A private row names only its own
+#: user's private rows (a capture proposal its source): the foreign key told whether a
+#: teammate's source of an id existed, and its SET NULL when they removed it.
 TEAM_SCHEMA = 10
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
