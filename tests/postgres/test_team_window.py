@@ -286,3 +286,37 @@ def test_a_replayed_notice_of_a_real_writer_is_ignored(team, alice_window, qtbot
     sync.sync_now()
     assert document.undo_stack.canUndo()
     assert sync.reloads == reloads
+
+
+def test_a_notice_replayed_within_the_minute_is_ignored(team, alice_window, qtbot):
+    """Within a minute of alice's command line writing, its rows were still new to her
+    window, so bob's copy of its notice (read off the change log) cleared her undo history
+    and re-read everything. PostgreSQL gives every notice its sender's backend pid: a
+    notice naming a connection that did not send it is nobody's."""
+    import psycopg2
+
+    pg, alice, bob, _ = team
+    document = alice_window.document
+    sync = document.session.team
+    logged = run_cli("--db", pg.url(alice), "log", "Ada Lovelace", "coffee")
+    assert logged.returncode == 0, logged.stderr
+    ((cli_pid,),) = pg.sql("SELECT pid FROM planner_change WHERE actor = %s "
+                           "ORDER BY id DESC LIMIT 1", (alice,))
+    qtbot.waitUntil(lambda: not sync._pending and not sync._gather.isActive(), timeout=WAIT)
+    sync.sync_now()  # her own change elsewhere: seen, and her history cleared, as it should
+    ada = next(c for c in document.contacts() if c.name == "Ada Lovelace")
+    assert document.move(ada.id, Ring.MIDDLE)
+    reloads = sync.reloads
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user=bob, dbname=pg.name)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:  # at once: the command line's rows are still new
+            for table in ("setting", "placement"):
+                cur.execute("SELECT pg_notify('planner_changes', %s)",
+                            (f"{table} - {alice} {cli_pid}",))
+    finally:
+        conn.close()
+    qtbot.wait(1000)
+    sync.sync_now()
+    assert document.undo_stack.canUndo()
+    assert sync.reloads == reloads

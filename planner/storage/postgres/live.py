@@ -9,7 +9,9 @@ Two mechanisms, both set up by ``db init`` (``live_setup_sql``, run from
   back). Anyone may LISTEN, so a change to what is private (rings, ring moves,
   cadences, a private note) names no contact: others learn only that its
   author changed something of their own. Anyone may also NOTIFY: a payload is a
-  claim, confirmed against the change log (``confirmed``) before it counts.
+  claim. It counts only when it names the connection that sent it (PostgreSQL gives
+  the sender's backend pid with every notice) and the change log has a new row of
+  that writer (``writers_between``).
 - a statement trigger appends a row to ``planner_change`` (who, which
   connection, when): a client that cannot LISTEN (a pooler in transaction
   mode, a dropped listening connection) polls ``read_clock`` instead. Rows
@@ -145,15 +147,20 @@ class Change:
     pid: int
 
 
-def parse(payload: str) -> Change | None:
+def parse(payload: str, sender: int | None = None) -> Change | None:
+    """The change a notice announces; None for a payload of another shape, or one whose
+    connection is not ``sender`` (the backend pid PostgreSQL gives with the notice, which
+    nobody can forge): the planner's trigger names its own connection, a teammate's
+    ``pg_notify`` in another's name, or a replay of a real notice, names one it is not."""
     parts = payload.split(" ")
     if len(parts) != 4:
         return None
     table, cid, actor, pid = parts
     try:
-        return Change(table, None if cid == "-" else int(cid), actor, int(pid))
+        change = Change(table, None if cid == "-" else int(cid), actor, int(pid))
     except ValueError:
         return None
+    return change if sender is None or change.pid == sender else None
 
 
 def read_clock(db) -> tuple[int, int]:
@@ -222,7 +229,7 @@ class ChangeListener:
         if conn is None:
             return []
         conn.poll()
-        found = [parse(n.payload) for n in conn.notifies]
+        found = [parse(n.payload, n.pid) for n in conn.notifies]
         conn.notifies.clear()
         return [c for c in found if c is not None]
 
