@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from planner.domain.advocacy import Stage
 from planner.domain.rings import Ring
 from planner.ui.common.palette import RING_COLORS
-from planner.ui.dashboard.dashboard import layout_cards
+from planner.ui.dashboard.dashboard import HEADING, layout_cards
 from planner.ui.focus.focus_model import CONTACT_ID_ROLE
 from tests.gui.helpers import double_click, open_window, populate
 
@@ -151,7 +151,7 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
     assert png == tmp_path / "dashboard.png" and png.exists()
     shutil.copyfile(png, SCREENSHOT_COPY)
     image = QImage(str(png))
-    assert (image.width(), image.height()) == (1200, int(layout_cards(1200)[1]))
+    assert (image.width(), image.height()) == (1200, int(HEADING + layout_cards(1200)[1]))
     colours = {image.pixelColor(x, y).name() for x in range(0, 1200, 3)
                for y in range(0, image.height(), 3)}
     assert QColor(RING_COLORS[Ring.MIDDLE]).name() in colours  # the week's bar and minutes
@@ -387,3 +387,40 @@ def test_a_long_win_wraps_in_the_person_panel_and_its_date_shows(qtbot, window, 
     rect = lst.visualItemRect(item)
     assert rect.right() <= lst.viewport().width() and rect.height() > lst.fontMetrics().height()
     assert window.person_dock.width() == width
+
+
+def test_the_exported_png_says_what_it_is_and_when(qtbot, window, tmp_path, monkeypatch):
+    """The saved picture had no title or date: opened later it did not say what it was
+    or when it was made. It has a heading now, drawn in the picture's colours."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from planner.ui.common.dates import date_text
+    from planner.ui.dashboard import dashboard
+    from tests.helpers.contrast import contrast
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dash = window.dashboard
+    QTest.mouseClick(dash.export_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in dash.findChildren(QFileDialog) if d.isVisible())
+    dialog.selectFile(str(tmp_path / "week 49.png"))
+    dialog.accept()
+    png = tmp_path / "week 49.png"
+    qtbot.waitUntil(png.exists)
+
+    title, when = dash.image_heading()
+    assert title == "Mentorship Planner — Dashboard"
+    assert date_text(datetime.now().astimezone(), long=True) in when
+    image = QImage(str(png))
+    band = dashboard.HEADING
+    assert (image.width(), image.height()) == (1200, int(band + layout_cards(1200)[1]))
+    colours = dashboard.LIGHT  # (the picture stays light: one to share)
+    heading = {(x, y): image.pixelColor(x, y) for x in range(0, 1200) for y in range(int(band))}
+    ink = [(x, y) for (x, y), c in heading.items() if contrast(c, colours.background) > 4.5]
+    assert ink, "no legible words in the heading"
+    xs = [x for x, _ in ink]
+    assert min(xs) < 40 and max(xs) - min(xs) > 250  # a line of words from the left
+    assert {image.pixelColor(x, 2).name() for x in range(0, 1200, 7)} == {
+        colours.background.name()}
+    assert image.pixelColor(20, int(band) + 30) == colours.card  # the cards come below it

@@ -5,13 +5,15 @@ thank for and who was asked enough — all drawn with QPainter, exportable as PN
 The figures come from ``planner.services.advocacy_stats.stats`` (a few queries, whatever
 the network's size), read again when the data changes and the dashboard is shown.
 ``paint_dashboard`` draws a ``Stats`` on any painter, so the widget and the PNG
-export are the same drawing.
+export are the same drawing; the PNG has a heading above it (``paint_heading``: the
+title and when it was made).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from planner.domain.advocacy import FUNNEL_STAGES, Stage
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.rings import RING_ORDER
-from planner.ui.common.dates import day_month_text
+from planner.ui.common.dates import date_time_text, day_month_text
 from planner.ui.common.palette import RING_COLORS, STATUS_COLORS, readable_on
 from planner.ui.common.save_folder import save_dialog
 
@@ -60,6 +62,9 @@ UNPLACED = QColor("#9aa5b1")
 STAGE_COLORS = {Stage.CULTIVATING: QColor("#9fb3c8"), Stage.SUCCEEDED: QColor("#5b8def"),
                 Stage.ADVOCATE: QColor("#2e9e5b")}
 GAP, PAD, MIN_COLUMN = 14.0, 14.0, 330.0
+#: the exported picture's heading band above the cards: what it is and when it was made
+HEADING = 62.0
+TITLE = "Mentorship Planner — Dashboard"
 
 
 @dataclass(frozen=True)
@@ -404,6 +409,17 @@ def paint_dashboard(painter: QPainter, stats, width: float, height: float,
     return drawer
 
 
+def paint_heading(painter: QPainter, width: float, title: str, when: str,
+                  colours: Colours = LIGHT) -> None:
+    """The picture's heading, in the band of ``HEADING`` above the cards: the title in
+    the cards' ink, the moment in their muted ink, on the drawing's background."""
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.fillRect(QRectF(0, 0, width, HEADING), colours.background)
+    left, right = GAP + 2, width - 2 * (GAP + 2)
+    _text(painter, QRectF(left, 10, right, 28), title, 15, colours.text, True)
+    _text(painter, QRectF(left, 38, right, 18), when, 9.5, colours.muted)
+
+
 class DashboardCanvas(QWidget):
     person_selected = Signal(int)
     celebrate_requested = Signal(int)  # win id
@@ -597,15 +613,27 @@ class Dashboard(QWidget):
             self.refresh()
 
     # -- PNG ---------------------------------------------------------------------------------
+    def image_heading(self, now: datetime | None = None) -> tuple[str, str]:
+        """The exported picture's title and when it was made ("Sunday 6 December 2026,
+        14:05 · 120 people in the network"): a saved file says what it is."""
+        moment = now or datetime.now().astimezone()
+        when = date_time_text(moment, long=True)
+        if self.stats is not None and self.stats.target.network:
+            when += f" · {self.stats.target.network:,} people in the network"
+        return TITLE, when
+
     def render_image(self, width: int = 1200) -> QImage:
         if self.stats is None or self.dirty:
             self.refresh()
-        height = int(layout_cards(width)[1])
-        image = QImage(width, height, QImage.Format.Format_ARGB32)
-        image.fill(LIGHT.background)  # (a picture to share: light, whatever the theme)
+        cards = int(layout_cards(width)[1])
+        image = QImage(width, int(HEADING) + cards, QImage.Format.Format_ARGB32)
+        colours = LIGHT  # (a picture to share: light, whatever the theme)
+        image.fill(colours.background)
         painter = QPainter(image)
         try:
-            paint_dashboard(painter, self.stats, width, height)
+            paint_heading(painter, width, *self.image_heading(), colours)
+            painter.translate(0, HEADING)
+            paint_dashboard(painter, self.stats, width, cards, colours)
         finally:
             painter.end()
         return image
@@ -645,4 +673,4 @@ class Dashboard(QWidget):
         return dialog
 
 
-__all__ = ["Dashboard", "DashboardCanvas", "layout_cards", "paint_dashboard"]
+__all__ = ["Dashboard", "DashboardCanvas", "layout_cards", "paint_dashboard", "paint_heading"]
