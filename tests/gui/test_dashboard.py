@@ -424,3 +424,59 @@ def test_the_exported_png_says_what_it_is_and_when(qtbot, window, tmp_path, monk
     assert {image.pixelColor(x, 2).name() for x in range(0, 1200, 7)} == {
         colours.background.name()}
     assert image.pixelColor(20, int(band) + 30) == colours.card  # the cards come below it
+
+
+def test_the_funnel_says_each_figure_counts_who_got_that_far(qtbot, db_path):
+    """"Cultivating 6" beside "Succeeded 3" read as six people cultivating (three were):
+    the funnel counts who got at least that far, and now says so, with who is at each
+    stage now beside it. A stage changed in the person panel follows."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    from planner.services import advocacy
+    from planner.storage.database import open_database
+    from planner.ui.dashboard import dashboard
+
+    people = populate(db_path, middle=6, outer=4)
+    handle = open_database(str(db_path))
+    try:
+        for name, stage in (("Middle 1", "cultivating"), ("Middle 2", "cultivating"),
+                            ("Middle 3", "cultivating"), ("Middle 4", "succeeded"),
+                            ("Middle 5", "advocate"), ("Middle 6", "advocate")):
+            advocacy.set_stage(people[name], stage)
+    finally:
+        handle.close()
+    window = open_window(qtbot, db_path)
+    window.select(people["Middle 3"])
+    open_advocacy(window)
+    combo = window.person.advocacy.stage
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)  # cultivating → succeeded, by key
+    window.window_actions.show_dashboard.trigger()
+    wait_figures(qtbot, window, lambda s: s.funnel.counts[Stage.SUCCEEDED] == 2)
+
+    class Words(QPainter):  # the dashboard's own drawing, its words kept
+        def __init__(self, device):
+            super().__init__(device)
+            self.words: list[str] = []
+
+        def drawText(self, *args):
+            self.words.append(args[-1])
+            return super().drawText(*args)
+
+    image = QImage(360, 200, QImage.Format.Format_ARGB32)
+    painter = Words(image)
+    try:
+        dashboard.Painter(painter, window.dashboard.stats).draw_funnel(
+            QRectF(0, 0, 360, 200))
+    finally:
+        painter.end()
+    words = painter.words
+    assert "Cultivating 6" not in words and "Succeeded 4" not in words  # (as it read)
+    for label, figure in (("Cultivating or beyond", "6"), ("Succeeded or beyond", "4"),
+                          ("Advocate", "2")):
+        assert words[words.index(label) + 1] == figure, (label, words)
+    assert "2 at this stage now" in words  # cultivating now: Middle 1 and 2
+    assert "2 at this stage now · 67% of the step before" in words  # 4 of 6 got that far
+    assert "50% of the step before" in words
+    assert "4 not started · 10 in the network" in words

@@ -202,33 +202,35 @@ class Painter:
 
     # -- funnel ------------------------------------------------------------------------------
     def draw_funnel(self, r: QRectF) -> None:
+        """Each stage: what its figure counts and the figure ("Cultivating or beyond 18"),
+        the funnel's bar for it, and who is at that stage now and the share of the step
+        before (the words are the domain's: FunnelStep)."""
         p, f = self.p, self.s.funnel
-        top = max(1, f.reached(FUNNEL_STAGES[0]))
-        bar_h = min(38.0, (r.height() - 30) / 3 - 8)
-        y = r.y() + 4
-        for stage in FUNNEL_STAGES:
-            reached = f.reached(stage)
+        steps = f.steps()
+        top = max(1, steps[0].reached)
+        row_h = (r.height() - 22) / len(steps)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for i, step in enumerate(steps):
+            y = r.y() + i * row_h
+            last = step.stage is FUNNEL_STAGES[-1]
+            _text(p, QRectF(r.x(), y, r.width() - 60, 16), step.label, 9.5, self.c.text, last)
+            _text(p, QRectF(r.x(), y, r.width(), 16), f"{step.reached:,}", 9.5, self.c.text,
+                  True, right)
             # the whole width as a track, the stage's share on it: a small share was a
             # lone upright pill (and a nought one too), read as a glitch
-            track = QPainterPath()
-            track.addRoundedRect(QRectF(r.x(), y, r.width() * 0.62, bar_h), 4, 4)
-            p.fillPath(track, self.c.track)
-            if reached:
-                w = max(6.0, r.width() * 0.62 * reached / top)
-                bar = QRectF(r.x() + (r.width() * 0.62 - w) / 2, y, w, bar_h)
-                path = QPainterPath()
-                path.addRoundedRect(bar, 4, 4)
-                p.fillPath(path, STAGE_COLORS[stage])
-            conv = f.conversion(stage)
-            label = QRectF(r.x() + r.width() * 0.64, y, r.width() * 0.36, bar_h)
-            if conv is None:
-                _text(p, label, f"{stage.label} {reached:,}", 9.5, self.c.text)
-            else:
-                _text(p, label.adjusted(0, 0, 0, -bar_h / 2), f"{stage.label} {reached:,}", 9.5,
-                      self.c.text, stage is Stage.ADVOCATE)
-                _text(p, label.adjusted(0, bar_h / 2, 0, 0), f"{conv:.0%} of the step before",
-                      7.5, self.c.muted)
-            y += bar_h + 8
+            track = QRectF(r.x(), y + 19, r.width(), min(14.0, row_h - 36))
+            path = QPainterPath()
+            path.addRoundedRect(track, 3, 3)
+            p.fillPath(path, self.c.track)
+            if step.reached:
+                w = max(6.0, track.width() * step.reached / top)
+                bar = QPainterPath()
+                bar.addRoundedRect(QRectF(track.center().x() - w / 2, track.y(), w,
+                                          track.height()), 3, 3)
+                p.fillPath(bar, STAGE_COLORS[step.stage])
+            if step.detail:
+                _text(p, QRectF(r.x(), track.bottom() + 2, r.width(), 15), step.detail, 7.5,
+                      self.c.muted)
         none = f.counts[Stage.NONE]
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18),
               f"{none:,} not started · {f.network:,} in the network", 8.5, self.c.muted)
