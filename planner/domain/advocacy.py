@@ -377,6 +377,34 @@ def balance(gives: int | Iterable[Give], asks: int | Iterable[Ask]) -> Balance:
 
 
 @dataclass(frozen=True)
+class FunnelStep:
+    """One stage of the funnel as it is shown: ``reached`` counts who got that far (the
+    stage or a later one: the funnel's width), ``now`` who is at that stage now (as their
+    panels say), ``conversion`` the share of the step before that got this far."""
+
+    stage: Stage
+    reached: int
+    now: int
+    conversion: float | None
+
+    @property
+    def label(self) -> str:
+        """What ``reached`` counts, said with it: "Cultivating or beyond" (a bare
+        "Cultivating 18" read as 18 people cultivating now); the last stage is itself."""
+        if self.stage is FUNNEL_STAGES[-1]:
+            return self.stage.label
+        return f"{self.stage.label} or beyond"
+
+    @property
+    def detail(self) -> str:
+        """"10 at this stage now · 44% of the step before" (only what adds to the label)."""
+        parts = [] if self.stage is FUNNEL_STAGES[-1] else [f"{self.now:,} at this stage now"]
+        if self.conversion is not None:
+            parts.append(f"{self.conversion:.0%} of the step before")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
 class Funnel:
     """People per stage, and how many *reached* each funnel stage (that stage or later)."""
 
@@ -396,6 +424,11 @@ class Funnel:
             return None
         before = self.reached(FUNNEL_STAGES[index - 1])
         return self.reached(stage) / before if before else None
+
+    def steps(self) -> tuple[FunnelStep, ...]:
+        """The funnel's stages, each with what it counts (see FunnelStep)."""
+        return tuple(FunnelStep(stage, self.reached(stage), self.counts[stage],
+                                self.conversion(stage)) for stage in FUNNEL_STAGES)
 
 
 def funnel(stages: Mapping[str, int] | Iterable[str]) -> Funnel:

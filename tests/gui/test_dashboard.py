@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from planner.domain.advocacy import Stage
 from planner.domain.rings import Ring
 from planner.ui.common.palette import RING_COLORS
-from planner.ui.dashboard.dashboard import layout_cards
+from planner.ui.dashboard.dashboard import HEADING, layout_cards
 from planner.ui.focus.focus_model import CONTACT_ID_ROLE
 from tests.gui.helpers import double_click, open_window, populate
 
@@ -151,7 +151,7 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
     assert png == tmp_path / "dashboard.png" and png.exists()
     shutil.copyfile(png, SCREENSHOT_COPY)
     image = QImage(str(png))
-    assert (image.width(), image.height()) == (1200, int(layout_cards(1200)[1]))
+    assert (image.width(), image.height()) == (1200, int(HEADING + layout_cards(1200)[1]))
     colours = {image.pixelColor(x, y).name() for x in range(0, 1200, 3)
                for y in range(0, image.height(), 3)}
     assert QColor(RING_COLORS[Ring.MIDDLE]).name() in colours  # the week's bar and minutes
@@ -387,3 +387,96 @@ def test_a_long_win_wraps_in_the_person_panel_and_its_date_shows(qtbot, window, 
     rect = lst.visualItemRect(item)
     assert rect.right() <= lst.viewport().width() and rect.height() > lst.fontMetrics().height()
     assert window.person_dock.width() == width
+
+
+def test_the_exported_png_says_what_it_is_and_when(qtbot, window, tmp_path, monkeypatch):
+    """The saved picture had no title or date: opened later it did not say what it was
+    or when it was made. It has a heading now, drawn in the picture's colours."""
+    from datetime import datetime
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from planner.ui.common.dates import date_text
+    from planner.ui.dashboard import dashboard
+    from tests.helpers.contrast import contrast
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dash = window.dashboard
+    QTest.mouseClick(dash.export_button, Qt.MouseButton.LeftButton)
+    dialog = next(d for d in dash.findChildren(QFileDialog) if d.isVisible())
+    dialog.selectFile(str(tmp_path / "week 49.png"))
+    dialog.accept()
+    png = tmp_path / "week 49.png"
+    qtbot.waitUntil(png.exists)
+
+    title, when = dash.image_heading()
+    assert title == "Mentorship Planner — Dashboard"
+    assert date_text(datetime.now().astimezone(), long=True) in when
+    image = QImage(str(png))
+    band = dashboard.HEADING
+    assert (image.width(), image.height()) == (1200, int(band + layout_cards(1200)[1]))
+    colours = dashboard.LIGHT  # (the picture stays light: one to share)
+    heading = {(x, y): image.pixelColor(x, y) for x in range(0, 1200) for y in range(int(band))}
+    ink = [(x, y) for (x, y), c in heading.items() if contrast(c, colours.background) > 4.5]
+    assert ink, "no legible words in the heading"
+    xs = [x for x, _ in ink]
+    assert min(xs) < 40 and max(xs) - min(xs) > 250  # a line of words from the left
+    assert {image.pixelColor(x, 2).name() for x in range(0, 1200, 7)} == {
+        colours.background.name()}
+    assert image.pixelColor(20, int(band) + 30) == colours.card  # the cards come below it
+
+
+def test_the_funnel_says_each_figure_counts_who_got_that_far(qtbot, db_path):
+    """"Cultivating 6" beside "Succeeded 3" read as six people cultivating (three were):
+    the funnel counts who got at least that far, and now says so, with who is at each
+    stage now beside it. A stage changed in the person panel follows."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    from planner.services import advocacy
+    from planner.storage.database import open_database
+    from planner.ui.dashboard import dashboard
+
+    people = populate(db_path, middle=6, outer=4)
+    handle = open_database(str(db_path))
+    try:
+        for name, stage in (("Middle 1", "cultivating"), ("Middle 2", "cultivating"),
+                            ("Middle 3", "cultivating"), ("Middle 4", "succeeded"),
+                            ("Middle 5", "advocate"), ("Middle 6", "advocate")):
+            advocacy.set_stage(people[name], stage)
+    finally:
+        handle.close()
+    window = open_window(qtbot, db_path)
+    window.select(people["Middle 3"])
+    open_advocacy(window)
+    combo = window.person.advocacy.stage
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)  # cultivating → succeeded, by key
+    window.window_actions.show_dashboard.trigger()
+    wait_figures(qtbot, window, lambda s: s.funnel.counts[Stage.SUCCEEDED] == 2)
+
+    class Words(QPainter):  # the dashboard's own drawing, its words kept
+        def __init__(self, device):
+            super().__init__(device)
+            self.words: list[str] = []
+
+        def drawText(self, *args):
+            self.words.append(args[-1])
+            return super().drawText(*args)
+
+    image = QImage(360, 200, QImage.Format.Format_ARGB32)
+    painter = Words(image)
+    try:
+        dashboard.Painter(painter, window.dashboard.stats).draw_funnel(
+            QRectF(0, 0, 360, 200))
+    finally:
+        painter.end()
+    words = painter.words
+    assert "Cultivating 6" not in words and "Succeeded 4" not in words  # (as it read)
+    for label, figure in (("Cultivating or beyond", "6"), ("Succeeded or beyond", "4"),
+                          ("Advocate", "2")):
+        assert words[words.index(label) + 1] == figure, (label, words)
+    assert "2 at this stage now" in words  # cultivating now: Middle 1 and 2
+    assert "2 at this stage now · 67% of the step before" in words  # 4 of 6 got that far
+    assert "50% of the step before" in words
+    assert "4 not started · 10 in the network" in words

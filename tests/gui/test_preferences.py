@@ -145,3 +145,36 @@ def test_the_backups_and_reminders_fields_keep_their_size(qtbot, db_path):
         dialog.tabs.setCurrentIndex(index)
         qtbot.waitUntil(box.isVisible)
         assert box.width() <= 2 * box.sizeHint().width(), index
+
+
+def test_preferences_reopen_on_the_page_last_used(qtbot, db_path):
+    """Preferences always opened on Rings, whichever page was used last: it reopens on
+    that page now — after Cancel or OK, and in the next run (the window's settings,
+    as its own page is kept)."""
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    assert dialog.tabs.currentWidget() is dialog.tabs.widget(0)  # Rings, the first time
+    bar = dialog.tabs.tabBar()
+    reminders = dialog.tabs.indexOf(dialog.reminders)
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(reminders).center())
+    assert dialog.tabs.currentIndex() == reminders
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # Cancel
+    assert not dialog.isVisible()
+
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    assert dialog.tabs.currentWidget() is dialog.reminders
+    QTest.keyClick(dialog.tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    backups_or_next = dialog.tabs.currentIndex()
+    assert backups_or_next == (reminders + 1) % dialog.tabs.count()
+    QTest.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    window.close()
+
+    again = open_window(qtbot, db_path, fresh_settings=False)  # the next run
+    dialog = again.show_preferences()
+    qtbot.waitExposed(dialog)
+    assert dialog.tabs.currentIndex() == backups_or_next
+    dialog.reject()

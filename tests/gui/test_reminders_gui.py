@@ -117,6 +117,8 @@ def test_the_weekly_review_one_key_per_person_and_its_summary(qtbot, window):
     assert review.status.text().startswith("Inner ring · overdue 4 days · last touch ")
     QTest.keyClick(review, Qt.Key.Key_S)  # Snooze a week
     assert review.name.text() == "Grace"
+    assert review.said.text().startswith("Snoozed Ada until ")  # said, with Undo
+    assert review.undo_button.isVisible()
     QTest.keyClick(review, Qt.Key.Key_M)  # Move out a ring: middle → outer
     assert review.name.text() == "Alan"
     assert review.action.text() == "Wish them a happy birthday (tomorrow)"
@@ -256,3 +258,69 @@ def test_the_weekly_reviews_log_opens_with_the_kind_their_channels_suggest(qtbot
                     and window.history.dialog.isVisible())
     assert window.history.dialog.chosen_kind() == "video"
     window.history.dialog.reject()
+
+
+def test_move_out_on_the_outer_ring_says_it_takes_them_off_and_can_be_undone(qtbot, window):
+    """M on someone on the outer ring unplaced them silently under "Move out a ring".
+    The button says what it will do for this person, and the review says what it did,
+    with Undo (the button or Ctrl+Z) bringing them back to be reviewed again."""
+    window.show_page(window.focus)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = window.reminders.review
+    qtbot.waitExposed(review)
+    assert review.name.text() == "Linus"  # middle ring
+    assert review.move_button.text().startswith("&Move to the outer ring")
+    QTest.keyClick(review, Qt.Key.Key_K)
+    assert review.name.text() == "Ada"  # inner ring
+    assert review.move_button.text().startswith("&Move to the middle ring")
+    QTest.keyClick(review, Qt.Key.Key_K)
+    QTest.keyClick(review, Qt.Key.Key_M)  # Grace: middle → outer, and it says so
+    assert review.said.text() == "Moved Grace to the outer ring"
+    assert review.undo_button.isVisible()
+    assert review.name.text() == "Alan"  # on the outer ring: M takes him off
+    assert review.move_button.text().startswith("Take off the rings")
+    QTest.keyClick(review, Qt.Key.Key_M)
+    doc = window.document
+    alan = next(c for c in doc.contacts() if c.name == "Alan")
+    assert doc.contact(alan.id).ring is None
+    assert review.said.text() == "Took Alan off the rings"
+    assert review.undo_button.isVisible()
+    assert review.name.text() == ("0 reached, 0 snoozed, 1 moved out, "
+                                  "1 taken off the rings, 2 skipped")
+
+    QTest.mouseClick(review.undo_button, Qt.MouseButton.LeftButton)  # Undo: back to Alan
+    assert doc.contact(alan.id).ring is not None and doc.contact(alan.id).ring.value == "outer"
+    assert review.name.text() == "Alan" and review.log_button.isVisible()
+    assert review.said.text() == "Undone: Unplace Alan" and not review.undo_button.isVisible()
+    QTest.keyClick(review, Qt.Key.Key_M)  # again, then Ctrl+Z in the review undoes it too
+    assert doc.contact(alan.id).ring is None
+    QTest.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.contact(alan.id).ring is not None and review.name.text() == "Alan"
+    grace = next(c for c in doc.contacts() if c.name == "Grace")
+    assert doc.contact(grace.id).ring.value == "outer"  # only the last step was undone
+
+
+def test_move_out_into_a_full_ring_says_why_in_the_review(qtbot, db_path):
+    """Grace (middle) cannot move out onto a full outer ring: the review said nothing and
+    stayed on her; now it says why."""
+    from planner.domain.rings import Ring
+    from planner.services import settings as settings_svc
+    from planner.storage.database import open_database
+
+    write_people(db_path)
+    handle = open_database(str(db_path))
+    try:
+        settings_svc.set_capacities({Ring.OUTER: 1})
+    finally:
+        handle.close()
+    window = open_window(qtbot, db_path)
+    window.show_page(window.focus)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = window.reminders.review
+    qtbot.waitExposed(review)
+    QTest.keyClick(review, Qt.Key.Key_K)
+    QTest.keyClick(review, Qt.Key.Key_K)
+    assert review.name.text() == "Grace"
+    QTest.keyClick(review, Qt.Key.Key_M)
+    assert review.name.text() == "Grace"  # still her turn
+    assert "outer ring is full" in review.said.text() and not review.undo_button.isVisible()

@@ -178,6 +178,82 @@ def test_timelines_are_drawn_with_markdown_notes(qtbot, db_path, people):
         assert max(tall) > min(tall)  # the multi-line note is taller than a header
 
 
+def drawn_entries(view) -> list:
+    """The documents the timeline draws for its entries (not its day headers)."""
+    from planner.ui.timeline.timeline_model import Role
+
+    model = view.model()
+    return [view.entry_document(row) for row in range(model.rowCount())
+            if not model.index(row).data(Role.IS_HEADER)]
+
+
+def drawn_marks(view) -> dict[str, object]:
+    """Each run of text in the timeline's entries as drawn → its character format."""
+    marks = {}
+    for doc in drawn_entries(view):
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                marks[fragment.text().strip()] = fragment.charFormat()
+                it += 1
+            block = block.next()
+    return marks
+
+
+def test_note_marks_read_as_markdown_writers_expect(qtbot, db_path, people):
+    """``_x_`` was drawn underlined (Qt's GitHub dialect), ``__x__`` too; a note's
+    ``<Bob>`` swallowed the rest of the note as HTML, and Shift+Enter's new line was
+    joined into one line. Now as everywhere else Markdown is read."""
+    window = open_window(qtbot, db_path)
+    select_on_canvas(qtbot, window, people["Ada Lovelace"])
+    box = window.person.note_box
+    box.setFocus()
+    QTest.keyClicks(box, "Met _Bob_ and *Eve*: __urgent__ and **soon**")
+    QTest.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: box.text() == "", timeout=2000)
+    select_on_canvas(qtbot, window, people["Ada Lovelace"])
+    QTest.keyClick(window.view, Qt.Key.Key_C)  # a coffee, with a note of two lines
+    dialog = opened_dialog(qtbot, window)
+    type_note(dialog, "Talked about <Bob> and snake_case_names")
+    QTest.keyClick(dialog.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    type_note(dialog, "Next: ~~slides~~ a demo")
+    save_with_enter(qtbot, dialog)
+
+    for view in (window.person.timeline, window.activity.timeline):
+        if view is window.activity.timeline:
+            window.window_actions.show_activity.trigger()
+        qtbot.waitUntil(lambda v=view: "Bob" in drawn_marks(v))
+        marks = drawn_marks(view)
+        for word in ("Bob", "Eve"):
+            assert marks[word].fontItalic() and not marks[word].fontUnderline(), word
+        for word in ("urgent", "soon"):
+            assert marks[word].fontWeight() >= 700 and not marks[word].fontUnderline(), word
+            assert not marks[word].fontItalic(), word
+        assert marks["slides"].fontStrikeOut()
+        text = "\n".join(doc.toPlainText() for doc in drawn_entries(view))
+        assert "Talked about <Bob> and snake_case_names\nNext: slides a demo" in text
+
+
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("one\ntwo", "one\ntwo"),  # a typed new line stays one
+    ("one\n\ntwo", "one\ntwo"),  # a paragraph
+    ("- a\n- b", "a\nb"),
+    ("```\nx = 1\ny = 2\n```\nafter", "x = 1\ny = 2\nafter"),  # code as typed
+    ("---\ntitle: x\n---\nbody", "title: x\nbody"),  # no front matter eaten
+])
+def test_a_notes_lines_are_shown_as_typed(qtbot, typed, shown):
+    from PySide6.QtGui import QTextDocument
+
+    from planner.ui.common.note_markdown import set_note_markdown
+
+    doc = QTextDocument()
+    set_note_markdown(doc, typed)
+    assert [line.strip() for line in doc.toPlainText().splitlines() if line.strip()] == \
+        shown.splitlines()
+
+
 # -- paging in the window --------------------------------------------------------------------------
 @pytest.fixture
 def big(db_path, people):

@@ -205,6 +205,19 @@ def test_the_funnel_counts_who_reached_each_stage():
     assert f.conversion(Stage.ADVOCATE) == pytest.approx(8 / 20)
 
 
+def test_each_funnel_step_says_what_its_figure_counts():
+    """"Cultivating 50" beside "Succeeded 20" read as 50 people cultivating now (30
+    are): a step's label says its figure counts those who got that far."""
+    f = adv.funnel({"none": 50, "cultivating": 30, "succeeded": 12, "advocate": 8})
+    steps = f.steps()
+    assert [(s.label, s.reached, s.now) for s in steps] == [
+        ("Cultivating or beyond", 50, 30), ("Succeeded or beyond", 20, 12),
+        ("Advocate", 8, 8)]
+    assert [s.detail for s in steps] == [
+        "30 at this stage now", "12 at this stage now · 40% of the step before",
+        "40% of the step before"]
+
+
 def test_a_funnel_from_everyones_stage_and_an_empty_one():
     f = adv.funnel(["advocate", "none", "cultivating", "advocate"])
     assert f.counts == {Stage.NONE: 1, Stage.CULTIVATING: 1, Stage.SUCCEEDED: 0,

@@ -5,13 +5,15 @@ thank for and who was asked enough — all drawn with QPainter, exportable as PN
 The figures come from ``planner.services.advocacy_stats.stats`` (a few queries, whatever
 the network's size), read again when the data changes and the dashboard is shown.
 ``paint_dashboard`` draws a ``Stats`` on any painter, so the widget and the PNG
-export are the same drawing.
+export are the same drawing; the PNG has a heading above it (``paint_heading``: the
+title and when it was made).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from planner.domain.advocacy import FUNNEL_STAGES, Stage
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.rings import RING_ORDER
-from planner.ui.common.dates import day_month_text
+from planner.ui.common.dates import date_time_text, day_month_text
 from planner.ui.common.palette import RING_COLORS, STATUS_COLORS, readable_on
 from planner.ui.common.save_folder import save_dialog
 
@@ -60,6 +62,9 @@ UNPLACED = QColor("#9aa5b1")
 STAGE_COLORS = {Stage.CULTIVATING: QColor("#9fb3c8"), Stage.SUCCEEDED: QColor("#5b8def"),
                 Stage.ADVOCATE: QColor("#2e9e5b")}
 GAP, PAD, MIN_COLUMN = 14.0, 14.0, 330.0
+#: the exported picture's heading band above the cards: what it is and when it was made
+HEADING = 62.0
+TITLE = "Mentorship Planner — Dashboard"
 
 
 @dataclass(frozen=True)
@@ -197,33 +202,35 @@ class Painter:
 
     # -- funnel ------------------------------------------------------------------------------
     def draw_funnel(self, r: QRectF) -> None:
+        """Each stage: what its figure counts and the figure ("Cultivating or beyond 18"),
+        the funnel's bar for it, and who is at that stage now and the share of the step
+        before (the words are the domain's: FunnelStep)."""
         p, f = self.p, self.s.funnel
-        top = max(1, f.reached(FUNNEL_STAGES[0]))
-        bar_h = min(38.0, (r.height() - 30) / 3 - 8)
-        y = r.y() + 4
-        for stage in FUNNEL_STAGES:
-            reached = f.reached(stage)
+        steps = f.steps()
+        top = max(1, steps[0].reached)
+        row_h = (r.height() - 22) / len(steps)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for i, step in enumerate(steps):
+            y = r.y() + i * row_h
+            last = step.stage is FUNNEL_STAGES[-1]
+            _text(p, QRectF(r.x(), y, r.width() - 60, 16), step.label, 9.5, self.c.text, last)
+            _text(p, QRectF(r.x(), y, r.width(), 16), f"{step.reached:,}", 9.5, self.c.text,
+                  True, right)
             # the whole width as a track, the stage's share on it: a small share was a
             # lone upright pill (and a nought one too), read as a glitch
-            track = QPainterPath()
-            track.addRoundedRect(QRectF(r.x(), y, r.width() * 0.62, bar_h), 4, 4)
-            p.fillPath(track, self.c.track)
-            if reached:
-                w = max(6.0, r.width() * 0.62 * reached / top)
-                bar = QRectF(r.x() + (r.width() * 0.62 - w) / 2, y, w, bar_h)
-                path = QPainterPath()
-                path.addRoundedRect(bar, 4, 4)
-                p.fillPath(path, STAGE_COLORS[stage])
-            conv = f.conversion(stage)
-            label = QRectF(r.x() + r.width() * 0.64, y, r.width() * 0.36, bar_h)
-            if conv is None:
-                _text(p, label, f"{stage.label} {reached:,}", 9.5, self.c.text)
-            else:
-                _text(p, label.adjusted(0, 0, 0, -bar_h / 2), f"{stage.label} {reached:,}", 9.5,
-                      self.c.text, stage is Stage.ADVOCATE)
-                _text(p, label.adjusted(0, bar_h / 2, 0, 0), f"{conv:.0%} of the step before",
-                      7.5, self.c.muted)
-            y += bar_h + 8
+            track = QRectF(r.x(), y + 19, r.width(), min(14.0, row_h - 36))
+            path = QPainterPath()
+            path.addRoundedRect(track, 3, 3)
+            p.fillPath(path, self.c.track)
+            if step.reached:
+                w = max(6.0, track.width() * step.reached / top)
+                bar = QPainterPath()
+                bar.addRoundedRect(QRectF(track.center().x() - w / 2, track.y(), w,
+                                          track.height()), 3, 3)
+                p.fillPath(bar, STAGE_COLORS[step.stage])
+            if step.detail:
+                _text(p, QRectF(r.x(), track.bottom() + 2, r.width(), 15), step.detail, 7.5,
+                      self.c.muted)
         none = f.counts[Stage.NONE]
         _text(p, QRectF(r.x(), r.bottom() - 18, r.width(), 18),
               f"{none:,} not started · {f.network:,} in the network", 8.5, self.c.muted)
@@ -402,6 +409,17 @@ def paint_dashboard(painter: QPainter, stats, width: float, height: float,
     drawer = Painter(painter, stats, colours)
     drawer.paint(width, height)
     return drawer
+
+
+def paint_heading(painter: QPainter, width: float, title: str, when: str,
+                  colours: Colours = LIGHT) -> None:
+    """The picture's heading, in the band of ``HEADING`` above the cards: the title in
+    the cards' ink, the moment in their muted ink, on the drawing's background."""
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.fillRect(QRectF(0, 0, width, HEADING), colours.background)
+    left, right = GAP + 2, width - 2 * (GAP + 2)
+    _text(painter, QRectF(left, 10, right, 28), title, 15, colours.text, True)
+    _text(painter, QRectF(left, 38, right, 18), when, 9.5, colours.muted)
 
 
 class DashboardCanvas(QWidget):
@@ -597,15 +615,27 @@ class Dashboard(QWidget):
             self.refresh()
 
     # -- PNG ---------------------------------------------------------------------------------
+    def image_heading(self, now: datetime | None = None) -> tuple[str, str]:
+        """The exported picture's title and when it was made ("Sunday 6 December 2026,
+        14:05 · 120 people in the network"): a saved file says what it is."""
+        moment = now or datetime.now().astimezone()
+        when = date_time_text(moment, long=True)
+        if self.stats is not None and self.stats.target.network:
+            when += f" · {self.stats.target.network:,} people in the network"
+        return TITLE, when
+
     def render_image(self, width: int = 1200) -> QImage:
         if self.stats is None or self.dirty:
             self.refresh()
-        height = int(layout_cards(width)[1])
-        image = QImage(width, height, QImage.Format.Format_ARGB32)
-        image.fill(LIGHT.background)  # (a picture to share: light, whatever the theme)
+        cards = int(layout_cards(width)[1])
+        image = QImage(width, int(HEADING) + cards, QImage.Format.Format_ARGB32)
+        colours = LIGHT  # (a picture to share: light, whatever the theme)
+        image.fill(colours.background)
         painter = QPainter(image)
         try:
-            paint_dashboard(painter, self.stats, width, height)
+            paint_heading(painter, width, *self.image_heading(), colours)
+            painter.translate(0, HEADING)
+            paint_dashboard(painter, self.stats, width, cards, colours)
         finally:
             painter.end()
         return image
@@ -645,4 +675,4 @@ class Dashboard(QWidget):
         return dialog
 
 
-__all__ = ["Dashboard", "DashboardCanvas", "layout_cards", "paint_dashboard"]
+__all__ = ["Dashboard", "DashboardCanvas", "layout_cards", "paint_dashboard", "paint_heading"]

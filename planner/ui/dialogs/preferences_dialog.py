@@ -1,7 +1,8 @@
 """Preferences: ring capacities and cadences (stored with the data), theme and backups.
 
 Capacities and cadences belong to the database (every device sees the same
-rings); the theme belongs to this computer (QSettings).
+rings); the theme belongs to this computer (QSettings). So does the page the dialog
+reopens on (``window/preferences_page``, UI state like the window's ``window/page``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services.settings import PRESETS
 from planner.ui.common import theme
+
+#: the page the dialog was left on, by name (the Security page is not always there)
+PAGE = "window/preferences_page"
 
 PRESET_LABELS = {
     "pyramid": "Pyramid of mentorship — 3 / 12 / 72",
@@ -52,18 +56,22 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.fill = fill
         self.settings = settings or QSettings()
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._rings_tab(capacities, cadences), "&Rings")
-        self.tabs.addTab(self._appearance_tab(), "&Appearance")
-        self.tabs.addTab(self._backups_tab(backup_keep), "&Backups")
         from planner.ui.focus.reminder_preferences import ReminderPreferences
 
         self.reminders = ReminderPreferences(self, self.settings)
-        self.tabs.addTab(self.reminders, "Re&minders")
         self.accepted.connect(lambda: self._apply_reminders(parent))
         self.security = security
+        pages = [("rings", self._rings_tab(capacities, cadences), "&Rings"),
+                 ("appearance", self._appearance_tab(), "&Appearance"),
+                 ("backups", self._backups_tab(backup_keep), "&Backups"),
+                 ("reminders", self.reminders, "Re&minders")]
         if security is not None:
-            self.tabs.addTab(self._security_tab(security), "&Security")
+            pages.append(("security", self._security_tab(security), "&Security"))
+        self.tabs = QTabWidget(self)
+        for _name, page, label in pages:
+            self.tabs.addTab(page, label)
+        self._page_names = [name for name, _page, _label in pages]
+        self._reopen_last_page()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -75,6 +83,15 @@ class PreferencesDialog(QDialog):
         self._update_warning()
         self._as_opened = self._choices()
         self.question: QMessageBox | None = None  # "keep the changes?" before encrypting
+
+    def _reopen_last_page(self) -> None:
+        """Open on the page used last (kept as soon as it is chosen: Cancel, OK and
+        closing the dialog all keep it)."""
+        last = self.settings.value(PAGE, "", str)
+        if last in self._page_names:
+            self.tabs.setCurrentIndex(self._page_names.index(last))
+        self.tabs.currentChanged.connect(
+            lambda index: self.settings.setValue(PAGE, self._page_names[index]))
 
     def _choices(self) -> tuple:
         return (self.values(), self.reminders.choices())

@@ -177,9 +177,8 @@ class Reminders(QObject):
         items = list(self.window.focus.focus_list().items)
         self.open_window()
         self.review = review = WeeklyReview(
-            self.window, items, log=self._review_log,
-            snooze=lambda cid: self.document.editing.snooze([cid], "7d"),
-            move_out=self._move_out)
+            self.window, items, log=self._review_log, snooze=self._review_snooze,
+            move_out=self._move_out, undo=self._review_undo)
         review.finished_review.connect(self.window.show_message)
         review.open()
         return review
@@ -198,11 +197,39 @@ class Reminders(QObject):
         dialog.accepted.connect(lambda: done(True))
         dialog.rejected.connect(lambda: done(False))
 
-    def _move_out(self, contact_id: int) -> bool:
-        contact = self.document.contact(contact_id)
-        if contact is None or contact.ring is None:
-            return False
-        return self.document.editing.move(contact_id, contact.ring.demoted())
+    def _review_snooze(self, contact_id: int) -> str | None:
+        from planner.ui.focus.snooze_menu import snoozed_said
+
+        if not self.document.editing.snooze([contact_id], "7d"):
+            return None
+        return snoozed_said(self.document, contact_id)
+
+    def _move_out(self, contact_id: int) -> str | None:
+        """One ring out, off the rings from the outer one: the domain's demote rule, as
+        Ctrl+Down has it. A refusal (the next ring full) raises, for the review to say;
+        done, what the move says (the window's "Took Alan off the rings")."""
+        target = self.document.plan_step(contact_id, up=False)
+        if target is not None:
+            self.document.plan_move(contact_id, target)
+        said: list[str] = []
+
+        def heard(text: str) -> None:
+            said.append(text)
+
+        self.document.moved.connect(heard)
+        try:
+            moved = self.document.editing.move(contact_id, target)
+        finally:
+            self.document.moved.disconnect(heard)
+        return (said[0] if said else "Moved") if moved else None
+
+    def _review_undo(self) -> str | None:
+        """Undo the review's last step (the window's Undo is behind the dialog)."""
+        text = self.document.undo_stack.undoText()
+        if not self.document.undo():
+            return None
+        self.window.show_message(f"Undone: {text}")
+        return f"Undone: {text}"
 
     # -- closing to the tray ---------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:

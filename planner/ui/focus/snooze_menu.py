@@ -36,11 +36,16 @@ def _name(document, contact_id: int) -> str:
     return contact.name if contact is not None else "them"
 
 
+def snoozed_said(document, contact_id: int) -> str:
+    """What a snooze just done says: ``Snoozed Ada until Mon 7 Dec``."""
+    until = snoozed_text(contact_id).removeprefix("Snoozed ")
+    return f"Snoozed {_name(document, contact_id)} {until}".rstrip()
+
+
 def _snooze(document, contact_id: int, duration: str) -> None:
     """Snooze, and say so as logging says what it did (the row just went, silently)."""
     if document.editing.snooze([contact_id], duration):
-        until = snoozed_text(contact_id).removeprefix("Snoozed ")
-        document.message.emit(f"Snoozed {_name(document, contact_id)} {until} "
+        document.message.emit(f"{snoozed_said(document, contact_id)} "
                               "(Edit → Undo brings them back)")
 
 

@@ -1,4 +1,5 @@
-"""Drawing a timeline: day headers, a kind badge per entry, notes rendered from Markdown."""
+"""Drawing a timeline: day headers, a kind badge per entry, notes rendered from Markdown
+(as ui/common/note_markdown.py reads it: ``_x_`` italic, a typed new line kept)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from PySide6.QtWidgets import (
     QListView,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
 )
 
 from planner.domain.timeline import EntryType
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.note_markdown import set_note_markdown
 from planner.ui.common.placeholder import paint_placeholder
 from planner.ui.common.selection import selection_fill
 from planner.ui.timeline.timeline_model import Role, TimelineModel, entry_text
@@ -44,6 +47,11 @@ def _append_muted(doc: QTextDocument, text: str, palette: QPalette) -> None:
     if size > 0:
         muted.setFontPointSize(size * 0.85)
     cursor.insertText("   " + text, muted)
+
+
+def _icon_rect(rect: QRect) -> QRect:
+    """Where an entry's kind badge is drawn in its row (its text starts after it)."""
+    return QRect(rect.left() + PAD, rect.top() + PAD, ICON, ICON)
 
 
 class TimelineDelegate(QStyledItemDelegate):
@@ -70,7 +78,7 @@ class TimelineDelegate(QStyledItemDelegate):
         doc.setDocumentMargin(0)
         color = palette.color(QPalette.ColorRole.Text).name()
         doc.setDefaultStyleSheet(f"body {{ color: {color}; }}")
-        doc.setMarkdown(markdown)
+        set_note_markdown(doc, markdown)
         if by:
             _append_muted(doc, by, palette)
         doc.setTextWidth(max(50, width))
@@ -98,14 +106,19 @@ class TimelineDelegate(QStyledItemDelegate):
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(option.rect, selection_fill(option.palette))
-        icon_rect = QRect(option.rect.left() + PAD, option.rect.top() + PAD, ICON, ICON)
+        icon_rect = _icon_rect(option.rect)
         kind_icon(entry.kind or "other").paint(painter, icon_rect)
         text_left = icon_rect.right() + PAD
-        doc = self._document(entry, option.rect.right() - text_left - PAD, option.palette,
-                             index.data(Role.BYLINE) or "")
+        doc = self.entry_document(option, index)
         painter.translate(text_left, option.rect.top() + PAD - 1)
         doc.drawContents(painter)
         painter.restore()
+
+    def entry_document(self, option, index) -> QTextDocument:
+        """The entry's text as ``paint`` draws it in ``option.rect``."""
+        text_left = _icon_rect(option.rect).right() + PAD
+        return self._document(index.data(Role.ENTRY), option.rect.right() - text_left - PAD,
+                              option.palette, index.data(Role.BYLINE) or "")
 
     def sizeHint(self, option, index) -> QSize:
         if index.data(Role.IS_HEADER):
@@ -144,6 +157,15 @@ class TimelineView(QListView):
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
         paint_placeholder(self, self.placeholder)
+
+    def entry_document(self, row: int) -> QTextDocument:
+        """The rendered text the row's entry is drawn with, at the view's width."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(self.model().index(row, 0))
+        delegate = self.itemDelegate()
+        assert isinstance(delegate, TimelineDelegate)
+        return delegate.entry_document(option, self.model().index(row, 0))
 
     def selected_entry(self):
         index = self.currentIndex()
