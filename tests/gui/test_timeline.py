@@ -254,6 +254,32 @@ def test_a_notes_lines_are_shown_as_typed(qtbot, typed, shown):
         shown.splitlines()
 
 
+@pytest.mark.parametrize("typed", ["# Plan for Q1\nship it", "### Plan for Q1\nship it",
+                                   "Plan for Q1\n===\nship it"])
+def test_a_heading_in_a_note_is_bold_at_the_notes_own_size(qtbot, typed):
+    """Qt drew ``# Plan`` at twice the note's size, with margins: a banner in a compact
+    timeline. It reads as a bold line of the note."""
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    from planner.ui.common.note_markdown import set_note_markdown
+
+    doc = QTextDocument()
+    set_note_markdown(doc, typed)
+    heading, body = doc.begin(), doc.begin().next()
+    assert heading.text() == "Plan for Q1" and body.text() == "ship it"
+
+    def font_of(block):
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.Right)
+        return cursor.charFormat().font()
+
+    assert font_of(heading).pointSizeF() == font_of(body).pointSizeF()
+    assert font_of(heading).bold() and not font_of(body).bold()
+    layout = doc.documentLayout()
+    assert layout.blockBoundingRect(heading).height() <= \
+        1.5 * layout.blockBoundingRect(body).height()
+
+
 # -- paging in the window --------------------------------------------------------------------------
 @pytest.fixture
 def big(db_path, people):

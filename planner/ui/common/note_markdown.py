@@ -9,6 +9,8 @@ Qt's GitHub dialect is nearly that, but not quite:
 - a new line typed with Shift+Enter is a soft break in Markdown, joined to the line
   before: shown here as the line break it was typed as (as chat apps and GitHub's
   comments do). A blank line still starts a paragraph.
+- a heading (``# Plan``) is drawn in bold at the note's own size: Qt's were up to
+  twice the size, a banner in a compact timeline.
 Strikethrough, task lists, tables and bare links (www.…, https://…) stay.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
 
 _Feature = QTextDocument.MarkdownFeature
 _UNDERLINE = 0x4000  # md4c's MD_FLAG_UNDERLINE: ``_x_`` underlined
@@ -52,3 +54,24 @@ def with_line_breaks(markdown: str) -> str:
 def set_note_markdown(doc: QTextDocument, markdown: str) -> None:
     """Fill ``doc`` with a note's Markdown (see the module's docstring)."""
     doc.setMarkdown(with_line_breaks(markdown), NOTE_FEATURES)
+    if "#" in markdown or "\n=" in markdown or "\n-" in markdown:  # (headings: rare)
+        _plain_headings(doc)
+
+
+def _plain_headings(doc: QTextDocument) -> None:
+    """Headings at the text's own size, in bold, with no extra space around them."""
+    block = doc.begin()
+    while block.isValid():
+        form = block.blockFormat()
+        if form.headingLevel():
+            form.setTopMargin(min(form.topMargin(), 4))
+            form.setBottomMargin(min(form.bottomMargin(), 2))
+            cursor = QTextCursor(block)
+            cursor.setBlockFormat(form)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
+                                QTextCursor.MoveMode.KeepAnchor)
+            plain = QTextCharFormat()
+            plain.setProperty(QTextFormat.Property.FontSizeAdjustment, 0)
+            plain.setFontWeight(QFont.Weight.Bold)
+            cursor.mergeCharFormat(plain)
+        block = block.next()
