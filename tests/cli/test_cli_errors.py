@@ -265,7 +265,7 @@ def test_a_stray_quote_in_a_csv_is_refused_not_read_as_the_rest_of_the_file(tmp_
     for dry in ((), ("--dry-run",)):
         result = invoke("import", str(stray), *dry, db=db)
         assert result.returncode == 1
-        assert result.stderr == ("planner: the CSV file cannot be read: line 7 opens a quoted "
+        assert result.stderr == ("planner: cannot import stray.csv: line 7 opens a quoted "
                                  "field that is never closed (a stray \" there?); nothing was "
                                  "imported\n")
     after = tmp_path / "after.csv"
