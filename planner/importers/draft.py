@@ -165,4 +165,3 @@ class Draft:
             return value
         self.problem(field, f"shortened to the first {limit} characters")
         return value[:limit].rstrip()
-
