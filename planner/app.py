@@ -354,7 +354,7 @@ def _run_gui(database: str | None, *, demo: bool, tray: bool,
 
     theme.apply_theme(theme.saved_choice(), app)
 
-    if database is None and not os.environ.get("PLANNER_DB"):
+    if database is None and not (os.environ.get("PLANNER_DB") or "").strip():
         from planner.switching import reopen_last_team_database
 
         resume_gc()  # (a team database: the window comes after its connection)

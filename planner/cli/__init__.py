@@ -1,6 +1,7 @@
 """The ``planner`` command line: the same data as the window, scriptable.
 
-Exit codes: 0 success, 1 a refused action (one line on stderr), 2 usage errors.
+Exit codes: 0 success, 1 a refused action (one line on stderr), 2 usage errors, 130
+interrupted (Ctrl+C, "planner: interrupted").
 
 Start-up is kept small: this module imports nothing at its top (``planner --version``
 answers from ``planner/__init__`` alone), and a command's module is imported only
@@ -61,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None, *, whole_process: bool) -> int:
-    from planner.cli.window import open_window, window_arguments
+    try:  # (a Ctrl+C as early as this is answered too)
+        from planner.cli.window import open_window, window_arguments
 
-    window = window_arguments(sys.argv[1:] if argv is None else argv)
-    try:
+        window = window_arguments(sys.argv[1:] if argv is None else argv)
         if window is not None:  # the window, without click (planner.cli.window)
             database, tray = window
             return open_window(database, tray=tray)
@@ -95,8 +96,10 @@ def _click_main(argv: list[str] | None, *, whole_process: bool) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.Abort:
-        _say("planner: aborted")
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # click's word for Ctrl+C
+            return _exit_code(exc.__cause__, argv)
+        _say("planner: aborted")  # (end of input at a prompt)
         return 1
 
 

@@ -60,7 +60,13 @@ def cli(
     from planner.cli.process import start_collecting
     from planner.cli.window import warn_about_settings
 
-    if ctx.get_parameter_source("database") is click.core.ParameterSource.ENVIRONMENT:
+    source = ctx.get_parameter_source("database")
+    if source is not click.core.ParameterSource.COMMANDLINE and not demo:
+        from planner.storage.target import BLANK_VARIABLE, variable_is_blank
+
+        if variable_is_blank():  # as "--db ''": it opened the default database
+            raise click.UsageError(BLANK_VARIABLE)
+    if source is click.core.ParameterSource.ENVIRONMENT:
         database = None  # storage reads $PLANNER_DB itself (and makes its folder if need be)
     elif database is not None and not database.strip():  # it opened the default database
         raise click.BadParameter("give a database file or a postgresql:// URL, not nothing",

@@ -18,7 +18,8 @@ from planner.services import touchpoints as svc
     "--at",
     "when",
     metavar="WHEN",
-    help="When it happened: now (default), 'yesterday 14:00', '2 days ago', ISO 8601.",
+    help="When it happened: now (default), 'yesterday 14:00', 'monday' (today on a "
+    "Monday), 'last monday', '2 days ago', ISO 8601.",
 )
 @click.option("--minutes", type=click.IntRange(0, 1440), help="How long it took.")
 @click.option("--note", default="", help="What it was about (Markdown).")
@@ -30,7 +31,7 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
     collab, amplify, meeting, other (aliases: skype/zoom → video, beer/lunch → meal,
     slack/dm → im, text → sms, phone → call)."""
     c = people.resolve_contact(contact)
-    at = _when(when) if when else None
+    at = _when(when, past=True) if when else None
     tp = svc.log_touchpoint(c.id, kind, at=at, minutes=minutes, note=note)
     click.echo(f"Logged {tp.kind} with {c.name} at {short_time(tp.at)}")
 
@@ -71,11 +72,14 @@ def note_share(note_id: str, private: bool, as_json: bool) -> None:
     click.echo(f"The note about {c.name} of {short_time(n.at)} is {what}")
 
 
-def _when(text: str):
-    """``--at`` (planner.domain.when, imported only when a time is given)."""
+def _when(text: str, *, past: bool = False):
+    """``--at`` (planner.domain.when, imported only when a time is given); ``past``: a
+    touchpoint's, refused ahead of now in the words it was given in."""
     from planner.domain.when import parse_when as parse
+    from planner.domain.when import require_past
 
-    return parse(text)
+    moment = parse(text)
+    return require_past(moment, said=text) if past else moment
 
 
 def _note_id(text: str) -> int:

@@ -84,7 +84,11 @@ def import_(
         from planner.importers.textfile import check_encoding
 
         check_encoding(encoding)
-    kind = importing.detect_kind(file, encoding) if fmt == "auto" else fmt
+    chosen = _mapping(mapping)
+    try:
+        kind = importing.detect_kind(file, encoding) if fmt == "auto" else fmt
+    except InvalidInput as exc:
+        raise _about(file, exc) from None
     if kind == "json":
         _import_dump(file, dry_run)
         return
@@ -92,9 +96,10 @@ def import_(
 
     reading = StderrProgress(f"reading {file.name}")
     try:
-        preview = importing.preview_import(
-            file, fmt, _mapping(mapping), progress=reading, encoding=encoding
-        )
+        preview = importing.preview_import(file, fmt, chosen, progress=reading,
+                                           encoding=encoding)
+    except InvalidInput as exc:
+        raise _about(file, exc) from None
     finally:
         reading.close()
     described = ", ".join(filter(None, (preview.format, preview.encoding_text())))
@@ -137,6 +142,15 @@ def import_(
         click.echo(f"  {line}")
     if summary.backup is not None:
         click.echo(f"The database was backed up first to {summary.backup}")
+
+
+def _about(file: Path, exc: InvalidInput) -> InvalidInput:
+    """A refusal of what the file holds, naming the file as the window does ("cannot import
+    people.csv: line 7 …"); one that names it already (too large, a folder…) stays."""
+    message = str(exc)
+    if message.startswith((file.name, str(file))):
+        return exc
+    return InvalidInput(f"cannot import {file.name}: {message}")
 
 
 def _import_dump(file: Path, dry_run: bool) -> None:

@@ -11,6 +11,7 @@ and says what is wrong.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -36,6 +37,9 @@ def window_arguments(args: list[str]) -> tuple[str | None, bool] | None:
         i += 1
     if seen_db and not (database or "").strip():
         return None  # "--db ''": click says it is no database (it opened the default one)
+    variable = os.environ.get("PLANNER_DB")
+    if not seen_db and variable is not None and not variable.strip():
+        return None  # PLANNER_DB set to nothing: click says so too
     # (without --db: None, and storage reads $PLANNER_DB, as for every command)
     return database, tray
 

@@ -66,6 +66,23 @@ def _on_day(day: date, rest: str, now: datetime) -> datetime:
     return datetime.combine(day, clock)
 
 
+def _weekday_number(word: str) -> int | None:
+    """0 for "monday" or "mon" (three letters at least), … 6 for Sunday; else None."""
+    days = [d for d in _WEEKDAYS if len(word) >= 3 and d.startswith(word)]
+    return _WEEKDAYS.index(days[0]) if days else None
+
+
+def _weekday(word: str, today: date, *, before_today: bool) -> date:
+    """The latest day of that name: today itself when it is one ("monday" said on a
+    Monday is today, as "today" is; a week ago it was a touchpoint's last week, and
+    "now" on the way), else, ``before_today``, the one before."""
+    number = _weekday_number(word)
+    if number is None:
+        raise ValueError(word)
+    back = (today.weekday() - number) % 7
+    return today - timedelta(days=back or (7 if before_today else 0))
+
+
 def parse_when(text: str | None, now: datetime | None = None) -> datetime:
     """Parse a moment; raise InvalidInput with a hint when it cannot be read."""
     now_local = (now or local_now()).astimezone()
@@ -95,16 +112,26 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
 CLOCK_SLACK = timedelta(minutes=5)
 
 
-def require_past(moment: datetime, now: datetime | None = None) -> datetime:
+def require_past(moment: datetime, now: datetime | None = None, said: str = "") -> datetime:
     """``moment``, unless it is in the future: a touchpoint is logged once it happened.
     "tomorrow" was taken, and the person's last touch then lay ahead of today (This week
-    and the command line disagreeing about it)."""
+    and the command line disagreeing about it). ``said``: the words it was read from."""
     if moment.tzinfo is None:  # (storage refuses a naive time, saying so)
         return moment
     if moment > (now or datetime.now(UTC)) + CLOCK_SLACK:
         raise InvalidInput("that time is in the future: log a touchpoint once it has "
-                           "happened (a date ahead goes in a note, or snooze the person)")
+                           "happened (a date ahead goes in a note, or snooze the person)"
+                           + _last_week_hint(said))
     return moment
+
+
+def _last_week_hint(said: str) -> str:
+    """A weekday name is today when today has it: "monday 14:30" said at 10:00 on a
+    Monday is still ahead, and last week's is "last monday 14:30"."""
+    words = " ".join(said.lower().split())
+    if _weekday_number(words.partition(" ")[0]) is None:
+        return ""
+    return f"; {words!r} is today, 'last {words}' a week ago"
 
 
 def _parse(word: str, raw: str, now: datetime) -> datetime:
@@ -118,11 +145,11 @@ def _parse(word: str, raw: str, now: datetime) -> datetime:
     if head in ("today", "yesterday", "tomorrow"):
         offset = {"today": 0, "yesterday": -1, "tomorrow": 1}[head]
         return _on_day(naive_now.date() + timedelta(days=offset), rest, naive_now)
-    days = [d for d in _WEEKDAYS if len(head) >= 3 and d.startswith(head)]
-    if days:
-        target = _WEEKDAYS.index(days[0])
-        back = (naive_now.weekday() - target) % 7 or 7
-        return _on_day(naive_now.date() - timedelta(days=back), rest, naive_now)
+    if head == "last":  # "last monday": the one before today, a week ago on a Monday
+        head, _, rest = rest.partition(" ")
+        return _on_day(_weekday(head, naive_now.date(), before_today=True), rest, naive_now)
+    if _weekday_number(head) is not None:
+        return _on_day(_weekday(head, naive_now.date(), before_today=False), rest, naive_now)
     if re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", word):
         return datetime.combine(naive_now.date(), _clock(word))
     parsed = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)

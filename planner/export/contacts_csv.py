@@ -21,8 +21,8 @@ from planner.domain.contact import Contact
 #: "Ring" is the person's ring (Inner, Middle, Outer; empty off the rings), for sorting and
 #: filtering in a spreadsheet; the importer leaves it alone (rings are placed in the app,
 #: where their limits hold; a full JSON export keeps them for a restore)
-COLUMNS = ("Name", "Ring", "Email", "Phones", "Organization", "Title", "Birthday", "Tags",
-           "Notes")
+COLUMNS = ("Name", "Ring", "Email", "Phones", "Organization", "Title", "Birthday",
+           "Time zone", "Tags", "Notes")
 HANDLE_PREFIX = "Handle: "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -49,6 +49,7 @@ def row(contact: Contact, services: list[str]) -> list[str]:
         contact.organization,
         contact.title,
         contact.birthday.iso() if contact.birthday else "",
+        contact.timezone,
         tags_cell(contact.tags),
         contact.notes,
         *(contact.handles.get(service, "") for service in services),

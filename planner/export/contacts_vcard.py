@@ -53,6 +53,8 @@ def card(contact: Contact, photo: bytes | None = None) -> str:
         lines.append(f"TITLE:{escape(contact.title)}")
     if contact.birthday:
         lines.append(f"BDAY:{birthday(contact.birthday)}")
+    if contact.timezone:
+        lines.append(f"TZ:{escape(contact.timezone)}")  # 4.0's default: a zone name (text)
     if contact.tags:
         lines.append("CATEGORIES:" + ",".join(escape(tag) for tag in contact.tags))
     lines.extend(handle_line(service, value) for service, value in contact.handles.items())

@@ -35,6 +35,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("birthday", r"birthday|birth ?date|date of birth|\bdob\b|\bbday\b|\bborn\b|geburtstag|"
                  r"geburtsdatum|anniversaire|date de naissance|cumpleaños|"
                  r"fecha de nacimiento|compleanno|誕生日|生日|생일|день рождения|дата рождения"),
+    ("timezone", r"time ?zone|^tz$|zeitzone|fuseau horaire|zona horaria|fuso orario|"
+                 r"タイムゾーン|时区|時區|시간대|часовой пояс"),
     ("title", r"job ?title|organi[sz]ation (?:\d+ )?title|\bposition\b|\brole\b|arbeitstitel|"
               r"berufsbezeichnung|\bposte\b|\bfonction\b|\bcargo\b|役職|职位|職位|직함|직위|"
               r"должност"),
@@ -73,6 +75,7 @@ KEPT = {
     "title": "job titles",
     "birthday": "birthdays",
     "notes": "notes",
+    "timezone": "time zones",
     "website": "web pages",
 }
 #: what the planner cannot keep, as the preview says it ("not imported: fax numbers …")

@@ -330,7 +330,8 @@ def _spec_for(kind: str, table: Table, mapping: dict[str, str] | None) -> Spec:
 def _mapped(spec: Spec) -> list[str]:
     return [
         *spec.name, *spec.first, *spec.last, *spec.emails, *spec.phones, *spec.organization,
-        *spec.title, *spec.notes, *spec.tags, *spec.birthday, *(c for _, c in spec.handles),
+        *spec.title, *spec.notes, *spec.tags, *spec.birthday, *spec.timezone,
+        *(c for _, c in spec.handles),
     ]
 
 
@@ -378,6 +379,9 @@ def read_row(row: Row, spec: Spec, kind: str) -> Entry:
         draft.set_birthday(value, column)
     elif spec.birthday_parts:
         _birthday_from_parts(row, spec.birthday_parts, draft)
+    column, value = row.first(spec.timezone)
+    if value:
+        draft.set_timezone([value], column)
     _read_extras(row, spec, kind, draft)
     contact = draft.finish()
     invalid = None if contact is not None else ImportProblem(

@@ -28,6 +28,7 @@ MAPPING_FIELDS = (
     "notes",
     "tags",
     "birthday",
+    "timezone",
 )
 URL_SERVICE = "url"  # a handle column whose service is decided by the URL itself
 
@@ -69,6 +70,7 @@ _SYNONYMS = {
     "notes": ("notes", "note", "comments", "comment", "description", "remarks"),
     "tags": ("tags", "tag", "labels", "categories", "groups", "group membership"),
     "birthday": ("birthday", "birth date", "date of birth", "dob", "bday", "born"),
+    "timezone": ("timezone", "time zone", "tz"),
     "handle:twitter": ("twitter", "twitter handle", "x handle"),
     "handle:linkedin": ("linkedin", "linkedin url", "linkedin profile"),
     "handle:github": ("github", "github handle"),
@@ -94,6 +96,7 @@ class Spec:
     notes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     birthday: list[str] = field(default_factory=list)
+    timezone: list[str] = field(default_factory=list)
     handles: list[tuple[str, str]] = field(default_factory=list)  # (service, column)
     notes_from: list[tuple[str, str]] = field(default_factory=list)  # (column, template)
     # email column -> its type columns; Google marks the primary one "* Home"
@@ -108,7 +111,7 @@ class Spec:
         found = [
             *self.name, *self.first, *self.middle, *self.last, *self.emails, *self.phones,
             *self.organization, *self.title, *self.notes, *self.tags, *self.birthday,
-            *(c for _, c in self.handles), *(c for c, _ in self.notes_from),
+            *self.timezone, *(c for _, c in self.handles), *(c for c, _ in self.notes_from),
             *(self.birthday_parts or ()),
         ]
         return {c.casefold() for c in found if c}
@@ -235,7 +238,7 @@ def classified_spec(header: list[str]) -> Spec:
         "name": spec.name, "first": spec.first, "middle": spec.middle, "last": spec.last,
         "email": spec.emails, "phone": spec.phones, "organization": spec.organization,
         "title": spec.title, "notes": spec.notes, "tags": spec.tags,
-        "birthday": spec.birthday,
+        "birthday": spec.birthday, "timezone": spec.timezone,
     }
     parts: dict[str, str] = {}
     for column in header:
@@ -271,6 +274,7 @@ def augmented(spec: Spec, header: list[str]) -> Spec:
         (spec.organization, found.organization),
         (spec.title, found.title),
         (spec.birthday, found.birthday),
+        (spec.timezone, found.timezone),
     ):
         mine.extend(theirs)
     if not spec.notes:
@@ -312,6 +316,7 @@ def mapping_spec(mapping: dict[str, str]) -> Spec:
         "notes": spec.notes,
         "tags": spec.tags,
         "birthday": spec.birthday,
+        "timezone": spec.timezone,
     }
     for key, column in mapping.items():
         if not column:
@@ -386,5 +391,5 @@ _SECONDARY = re.compile(r"assist|callback|rückmeldung|r ckmeldung|\bcar\b|auto|
 _KIND_FIELDS = {
     "name": "name", "first": "first_name", "last": "last_name", "email": "email",
     "phone": "phone", "organization": "organization", "title": "title", "notes": "notes",
-    "tags": "tags", "birthday": "birthday",
+    "tags": "tags", "birthday": "birthday", "timezone": "timezone",
 }

@@ -15,10 +15,14 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from planner.domain.contact import MAX_TEXT
 from planner.domain.errors import InvalidInput
 from planner.importers.textfile import decode_text
 
 DELIMITERS = (",", ";", "\t")
+#: the longest cell read, in characters: a note's limit, as a vCard's NOTE has it (Python's
+#: csv module stops at 128 KiB, and a long notes cell refused the whole file in its words)
+FIELD_LIMIT = MAX_TEXT
 HEADER_SCAN_ROWS = 50  # a preamble longer than this is not a contact export
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -81,6 +85,8 @@ def _physical_rows(text: str, delimiter: str):
     read as one field (a stray quote on line 7 of 30 rows imported 6 people, the sixth
     named after the other 24, with no word of it); so is a closing quote followed by
     anything but a delimiter or the end of the line."""
+    if csv.field_size_limit() < FIELD_LIMIT:  # (process-wide; only ever raised)
+        csv.field_size_limit(FIELD_LIMIT)
     reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     previous = 0
     try:
@@ -88,18 +94,22 @@ def _physical_rows(text: str, delimiter: str):
             start, previous = previous + 1, reader.line_num
             if any(c.strip() for c in cells):
                 yield start, cells
-    except csv.Error as err:
+    except csv.Error as err:  # said as where it is: the caller names the file
         line = previous + 1
         if "unexpected end of data" in str(err):
             raise InvalidInput(
-                f"the CSV file cannot be read: line {line} opens a quoted field that is never "
-                "closed (a stray \" there?); nothing was imported") from None
+                f"line {line} opens a quoted field that is never closed (a stray \" there?); "
+                "nothing was imported") from None
         if "expected after" in str(err):
             raise InvalidInput(
-                f"the CSV file cannot be read at line {line}: a quoted field is followed by "
-                f"more text before the next {_named(delimiter)} (a stray \" there?); nothing "
-                "was imported") from None
-        raise InvalidInput(f"the CSV file cannot be read at line {line}: {err}") from None
+                f"line {line}: a quoted field is followed by more text before the next "
+                f"{_named(delimiter)} (a stray \" there?); nothing was imported") from None
+        if "field larger than field limit" in str(err):
+            raise InvalidInput(
+                f"line {line} has a cell of more than {csv.field_size_limit():,} characters, "
+                "more than a note can hold; nothing was imported") from None
+        raise InvalidInput(f"line {line} cannot be read as CSV ({err}); nothing was "
+                           "imported") from None
 
 
 def _named(delimiter: str) -> str:

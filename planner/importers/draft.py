@@ -30,6 +30,7 @@ class Draft:
         self.organization = ""
         self.title = ""
         self.birthday: Birthday | None = None
+        self.timezone = ""
         self.notes: list[str] = []
         self.tags: list[str] = []
         self.photo = b""  # a thumbnail already made (planner.importers.photos)
@@ -85,6 +86,30 @@ class Draft:
         except ValueError as err:
             self.problem(field, f"left out: {err}")
 
+    def set_timezone(self, texts: list[str], field: str) -> None:
+        """The first of ``texts`` that names a time zone (a vCard 3.0 ``TZ`` may say
+        ``-05:00; EST; Raleigh/North America``); a name wins over a UTC offset, which is
+        kept as a fixed zone and said so. None usable: the value is reported left out."""
+        if self.timezone:
+            return
+        found: list[tuple[bool, str, str]] = []  # (a fixed offset, zone, as written)
+        error = ""
+        for text in texts:
+            try:
+                zone, fixed = values.timezone_value(text)
+            except ValueError as err:
+                error = error or ("" if str(err) == "empty" else str(err))
+                continue
+            found.append((fixed, zone, values.one_line(text)))
+        if not found:
+            if error:
+                self.problem(field, f"left out: {error}")
+            return
+        fixed, self.timezone, written = min(found, key=lambda item: item[0])  # a name first
+        if fixed:
+            self.problem(field, f"the UTC offset {written} was kept as the fixed time zone "
+                         f"{self.timezone} (no daylight saving time)")
+
     def add_tags(self, tags: list[str]) -> None:
         self.tags.extend(t for t in (values.one_line(x)[:MAX_FIELD] for x in tags) if t)
 
@@ -121,6 +146,7 @@ class Draft:
             organization=self.organization,
             title=self.title,
             birthday=self.birthday,
+            timezone=self.timezone,
             notes=self._clipped("\n\n".join(self.notes), "notes", MAX_TEXT),
             tags=values.unique(self.tags),
             photo=self.photo,

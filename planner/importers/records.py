@@ -33,6 +33,7 @@ class ImportedContact:
     organization: str = ""
     title: str = ""
     birthday: Birthday | None = None
+    timezone: str = ""  # a zone of the time zone database ("America/New_York"), or ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     photo: bytes = b""  # a small square PNG/JPEG thumbnail (planner.importers.photos)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from planner.domain.contact import Birthday, clean_email
 from planner.domain.errors import InvalidInput
+from planner.domain.fields import clean_timezone
 
 # C0 and C1 controls (as the domain refuses them) and undecodable bytes.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
@@ -147,6 +148,43 @@ def _month(name: str) -> int:
     if month is None:
         raise ValueError(f"{name!r} is not a month")
     return month
+
+
+# A UTC offset as vCard writes it (``-05:00``, ``-0500``, ``+01``, vCard 4.0's
+# ``utc-offset``) or as labels do (``UTC+2``, ``GMT-03:00``).
+_OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+
+def timezone_value(text: str) -> tuple[str, bool]:
+    """The time zone a value names, as the time zone database spells it
+    (``america/new_york`` is America/New_York), and whether it was a fixed UTC offset.
+
+    An offset of whole hours is the fixed zone of that offset (``-05:00`` is
+    ``Etc/GMT+5``: the Etc names count the other way; ``+00:00`` and ``Z`` are UTC), so
+    that someone far away still reads as far away; it has no daylight saving time, which
+    the preview says. ValueError when the value names no zone of the database
+    (``Mars/Base``), or is an offset no fixed zone has (``+05:30``)."""
+    value = one_line(text)
+    if not value:
+        raise ValueError("empty")
+    if value.upper() == "Z":
+        return "UTC", True
+    offset = _OFFSET.fullmatch(value)
+    if offset is None:
+        try:
+            return clean_timezone(value), False
+        except InvalidInput:
+            raise ValueError(f"{value!r} is not a time zone of the time zone database "
+                             "(such as Europe/Berlin)") from None
+    sign, hours, minutes = offset[1], int(offset[2]), int(offset[3] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{value!r} is not a UTC offset")
+    if minutes or not -12 <= (-hours if sign == "-" else hours) <= 14:
+        raise ValueError(f"{value} is a UTC offset that no fixed time zone has (whole hours "
+                         "from -12 to +14 do); set their time zone by hand")
+    if hours == 0:
+        return "UTC", True
+    return clean_timezone(f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"), True
 
 
 def social_handle(url: str) -> tuple[str, str] | None:

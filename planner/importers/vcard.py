@@ -184,6 +184,8 @@ def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
             unescape(prop.value, version), name,
             int(omit) if is_whole_number(omit) else None,
         )
+    elif name == "TZ":
+        read_timezone(prop, draft, version)
     elif name == "NOTE":
         draft.add_note(unescape(prop.value, version))
     elif name == "CATEGORIES":
@@ -209,6 +211,14 @@ def read_photo(prop: Prop, draft: Draft) -> None:
         if not draft.photo_noted:
             draft.photo_noted = True
             draft.problem("PHOTO", f"left out: {err}")
+
+
+def read_timezone(prop: Prop, draft: Draft, version: str = "3.0") -> None:
+    """``TZ:America/New_York`` (4.0), ``TZ:-05:00`` (2.1, 3.0; 4.0's ``VALUE=utc-offset``),
+    or 3.0's text ``-05:00; EST; Raleigh/North America``, whose parts are tried too."""
+    text = unescape(prop.value, version)
+    parts = [part for part in text.split(";") if part.strip()] if ";" in text else []
+    draft.set_timezone([text, *parts], "TZ")
 
 
 def read_name(prop: Prop, draft: Draft, version: str = "3.0") -> None:

@@ -285,6 +285,7 @@ def contact_values(contact: ImportedContact) -> dict:
         "organization": contact.organization,
         "title": contact.title,
         "birthday": contact.birthday.iso() if contact.birthday else "",
+        "timezone": contact.timezone,
         "notes": contact.notes,
         "tags": list(contact.tags),
     }

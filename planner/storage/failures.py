@@ -17,6 +17,7 @@ import enum
 import errno
 import os
 import sqlite3
+import time
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from planner.domain.errors import DatabaseProblem, InvalidInput
 
 _NOT_SAVED = "the change was not saved; everything saved before it is intact"
 BUSY_SECONDS = 10  # the busy timeout of every connection (planner.storage.database)
+#: BEGIN IMMEDIATE waits for another writer in slices this long: SQLite waits in C, where a
+#: Ctrl+C (KeyboardInterrupt) is held back until it gives up, 10 s later
+WAIT_SLICE_MS = 200
 
 
 class Failure(enum.Enum):
@@ -276,15 +280,39 @@ class ClearStorageErrors:
                 raise
             return None
 
-    def begin(self, *args, **kwargs):
+    def begin(self, lock_type=None):
         """BEGIN IMMEDIATE waits the busy timeout for another writer; past it, one sentence."""
         try:
-            return super().begin(*args, **kwargs)  # type: ignore[misc]
+            if (lock_type or getattr(self, "_lock_type", None) or "").upper() in (
+                    "IMMEDIATE", "EXCLUSIVE"):
+                return self._begin_waiting(lock_type)
+            return super().begin(lock_type)  # type: ignore[misc]
         except (peewee.OperationalError, sqlite3.OperationalError) as exc:
             problem = _translated(self, exc)
             if problem is exc:
                 raise
             raise problem from exc
+
+    def _begin_waiting(self, lock_type):
+        """Take the write lock, waiting up to :data:`BUSY_SECONDS` for another writer in
+        slices of :data:`WAIT_SLICE_MS`, so that a Ctrl+C meanwhile is honoured at once
+        (nothing is written yet: the command stops clean)."""
+        cursor = self.cursor()  # type: ignore[attr-defined]
+        deadline = time.monotonic() + BUSY_SECONDS
+        try:
+            while True:
+                started = time.monotonic()
+                left = int((deadline - started) * 1000)
+                cursor.execute(f"PRAGMA busy_timeout = {max(min(WAIT_SLICE_MS, left), 0)}")
+                try:
+                    return super().begin(lock_type)  # type: ignore[misc]
+                except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+                    if left <= WAIT_SLICE_MS or classify(exc) is not Failure.LOCKED:
+                        raise
+                if time.monotonic() - started < WAIT_SLICE_MS / 2000:  # (an SQLite built
+                    time.sleep(WAIT_SLICE_MS / 4000)  # without usleep() does not wait)
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
 
     def commit(self):
         try:

@@ -99,11 +99,24 @@ def replace_password(url: str, password: str | None) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+#: what the command line says when ``$PLANNER_DB`` is set to nothing (``--db ''`` is refused
+#: too): a script's ``PLANNER_DB="$DB"`` with ``DB`` unset would use the default database
+BLANK_VARIABLE = (f"{ENV_VAR} is set but empty: set it to a database file or a "
+                  "postgresql:// URL, or unset it to use the default database")
+
+
+def variable_is_blank() -> bool:
+    """Whether ``$PLANNER_DB`` is set to nothing (or only spaces)."""
+    value = os.environ.get(ENV_VAR)
+    return value is not None and not value.strip()
+
+
 def _given(spec: str | os.PathLike | None) -> str | None:
     """The database string in force: ``spec``, else ``$PLANNER_DB``, else None (the
-    default file)."""
+    default file). A blank variable counts as unset here (never the working folder): the
+    command line refuses it first (:data:`BLANK_VARIABLE`)."""
     if spec is None or str(spec).strip() == "":
-        spec = os.environ.get(ENV_VAR) or None
+        spec = (os.environ.get(ENV_VAR) or "").strip() or None
     return None if spec is None else str(spec).strip()
 
 

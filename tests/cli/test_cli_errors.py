@@ -149,6 +149,29 @@ def test_planner_db_variable_and_db_option(tmp_path, monkeypatch, isolated_home)
     assert not any(data_home.rglob("planner.db")), "the default database was created too"
 
 
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_planner_db_set_to_nothing_is_refused_like_an_empty_db_option(
+        blank, tmp_path, monkeypatch, isolated_home):
+    """It opened (and made) the default database, as ``--db ''`` once did: a script's
+    ``PLANNER_DB="$DB"`` with DB unset wrote to the real one; "  " opened the working
+    folder ("… is a folder, not a database file")."""
+    monkeypatch.setenv("PLANNER_DB", blank)
+    message = ("PLANNER_DB is set but empty: set it to a database file or a postgresql:// "
+               "URL, or unset it to use the default database")
+    for args in (("contacts", "add", "Ada"), ("contacts", "list"), ()):  # () the window
+        result = invoke(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.splitlines()[-1] == f"Error: {message}"
+        assert "Traceback" not in result.stderr
+    empty_option = invoke("--db", "", "contacts", "list")
+    assert empty_option.returncode == 2 and "not nothing" in empty_option.stderr
+    data_home = Path(os.environ["XDG_DATA_HOME"])
+    assert not any(data_home.rglob("planner.db")), "the default database was made"
+    explicit = tmp_path / "explicit.db"  # --db given: the variable is not read
+    ok(invoke("contacts", "add", "Ada", db=explicit))
+    assert "Ada" in ok(invoke("contacts", "list", db=explicit))
+
+
 def test_default_database_is_in_the_user_data_folder(isolated_home):
     ok(invoke("contacts", "add", "Ada"))
     data_home = Path(os.environ["XDG_DATA_HOME"])
@@ -265,7 +288,7 @@ def test_a_stray_quote_in_a_csv_is_refused_not_read_as_the_rest_of_the_file(tmp_
     for dry in ((), ("--dry-run",)):
         result = invoke("import", str(stray), *dry, db=db)
         assert result.returncode == 1
-        assert result.stderr == ("planner: the CSV file cannot be read: line 7 opens a quoted "
+        assert result.stderr == ("planner: cannot import stray.csv: line 7 opens a quoted "
                                  "field that is never closed (a stray \" there?); nothing was "
                                  "imported\n")
     after = tmp_path / "after.csv"

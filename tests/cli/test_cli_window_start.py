@@ -46,8 +46,11 @@ def test_the_database_variable_is_read_as_click_reads_it(monkeypatch):
     assert window_arguments([]) == (None, False)  # storage reads the variable, as always
     assert resolve_target(None) == resolve_target("from-env.db")
     assert window_arguments(["--db", "given.db"]) == ("given.db", False)
-    monkeypatch.setenv("PLANNER_DB", "")  # empty: not set (click ignores it too)
-    assert window_arguments(["--tray"]) == (None, True)
+    for blank in ("", "  "):  # set to nothing: click refuses it, as it refuses --db ''
+        monkeypatch.setenv("PLANNER_DB", blank)
+        assert window_arguments(["--tray"]) is None
+        assert window_arguments([]) is None
+        assert window_arguments(["--db", "given.db"]) == ("given.db", False)  # not read
 
 
 def test_click_still_answers_what_is_not_the_window(tmp_path):

@@ -483,6 +483,53 @@ def test_a_malformed_file_gives_one_clear_message_and_writes_nothing(
     assert not list((db_path.parent / "backups").glob("*-pre-import.db"))
 
 
+def test_a_notes_cell_longer_than_128_kib_imports_from_the_window(qtbot, db_path, tmp_path):
+    """Python's csv module stops at 128 KiB a cell; a note may be 5,000,000 characters."""
+    notes = "\n".join(f"Meeting {n}: the roadmap, the next talk." for n in range(5_000))
+    assert len(notes) > 131_072
+    path = tmp_path / "outlook.csv"
+    path.write_text(f'First Name,Last Name,E-mail Address,Notes\nAda,Lovelace,ada@x.org,'
+                    f'"{notes}"\n', encoding="utf-8")
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, path)
+    assert dialog is not None and not dialog.on_mapping_page()
+    assert click_import(qtbot, window, dialog) == "ok"
+    conn = sqlite3.connect(str(db_path))
+    try:
+        stored = conn.execute("SELECT notes FROM contact WHERE name = 'Ada Lovelace'").fetchone()
+    finally:
+        conn.close()
+    assert stored == (notes,)
+
+
+def test_a_cell_longer_than_a_note_may_be_is_one_message_in_the_window(qtbot, db_path,
+                                                                        tmp_path, known):
+    from planner.domain.contact import MAX_TEXT
+
+    huge = "x" * (MAX_TEXT + 1)
+    first = tmp_path / "huge.csv"  # in the first rows: met reading the columns
+    first.write_text(f'Name,Email,Notes\nAda,ada@x.org,"{huge}"\n', encoding="utf-8")
+    window = open_window(qtbot, db_path)
+    before = content_hash(db_path)
+    start_import(qtbot, window, first)
+    box = window.transfer.error_box
+    assert window.transfer.import_dialog is None and box is not None and box.isVisible()
+    assert box.text().startswith("Cannot import huge.csv: line 2 has a cell of more than "
+                                 "5,000,000 characters, more than a note can hold"), box.text()
+    box.close()
+    later = tmp_path / "later.csv"  # further down: met by the preview of the chosen columns
+    rows = "".join(f"P{n},p{n}@x.org,fine\n" for n in range(60))
+    later.write_text(f'Name,Email,Notes\n{rows}Zed,z@x.org,"{huge}"\n', encoding="utf-8")
+    dialog = start_import(qtbot, window, later)
+    assert dialog.on_mapping_page()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert dialog.error.isVisible()
+    assert dialog.error.text().startswith("Line 62 has a cell of more than 5,000,000 "
+                                          "characters"), dialog.error.text()
+    assert content_hash(db_path) == before
+
+
 # -- a full JSON export --------------------------------------------------------------------------
 def make_dump(tmp_path) -> tuple[Path, dict]:
     from planner.services import contacts, exporting, touchpoints

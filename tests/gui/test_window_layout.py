@@ -336,6 +336,34 @@ def test_a_touch_tomorrow_is_said_as_typed_and_a_note_may_be_dated_ahead(qtbot):
     assert dialog.error.text() == "" and save.isEnabled()
 
 
+def test_todays_weekday_name_in_the_log_is_today(qtbot):
+    """ "monday" typed on a Monday was a week ago; with a time still ahead it is refused,
+    saying how to name last week's."""
+    from datetime import datetime
+
+    from planner.ui.timeline.log_dialog import LogDialog
+
+    now = datetime.now().astimezone()
+    if now.hour == 23 and now.minute >= 50:
+        pytest.skip("23:59 is not ahead by more than a fast clock's 5 minutes now")
+    today = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+             "sunday")[now.weekday()]
+    dialog = LogDialog(None, "Ada Lovelace", "coffee")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    dialog.when.selectAll()
+    QTest.keyClicks(dialog.when, today)
+    assert dialog.moment().astimezone().date() == now.date()
+    assert dialog.error.text() == "" and save.isEnabled()
+    dialog.when.selectAll()
+    QTest.keyClicks(dialog.when, f"{today} 23:59")
+    assert dialog.error.text().endswith(
+        f"'{today} 23:59' is today, 'last {today} 23:59' a week ago"), dialog.error.text()
+    assert not save.isEnabled()
+
+
 def test_a_when_the_log_cannot_read_is_said_whole_and_no_old_time_is_shown(qtbot):
     """"blah" as the time: the message was cut at the dialog's right edge, and the time
     read before it stayed under the field as if it still held."""

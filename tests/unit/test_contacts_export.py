@@ -29,6 +29,7 @@ PEOPLE = [
         },
         tags=("mentee", "maths, early"),
         birthday=Birthday(12, 10, 1815),
+        timezone="Europe/London",
         organization="Analytical Engines; Ltd",
         title="Programmer, first",
         notes="Met at the meetup.\nAsk about notes\\drafts; and, commas.\n\n"
@@ -71,6 +72,7 @@ def summary(contact) -> tuple:
         contact.title,
         contact.notes,
         dict(contact.handles),
+        contact.timezone,
     )
 
 
@@ -108,6 +110,7 @@ def test_vcard_values_escaped_and_birthdays():
     assert "TITLE:Programmer\\, first\r\n" in text
     assert "BDAY:18151210\r\n" in text
     assert "BDAY:--0229\r\n" in text  # year unknown
+    assert "TZ:Europe/London\r\n" in text and text.count("TZ:") == 1
     assert "CATEGORIES:mentee,maths\\, early\r\n" in text
     assert "IMPP;X-SERVICE-TYPE=skype:skype:ada.l\r\n" in text
     assert "X-SOCIALPROFILE;TYPE=linkedin:https://www.linkedin.com/in/ada\r\n" in text

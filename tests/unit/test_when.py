@@ -105,14 +105,31 @@ def test_bare_clock_time_is_today_local(berlin):
         ("Tuesday", 17),
         ("mon", 16),
         ("thu", 12),  # the most recent Thursday, in the past
-        ("wednesday", 11),  # today is Wednesday: a weekday name means last week's
         ("sunday", 15),
+        ("last monday", 16),  # "last": the latest before today, the same on other days
+        ("last sun", 15),
+        ("last wednesday", 11),  # today is Wednesday: a week ago
     ],
 )
 def test_weekday_names_are_the_most_recent_past_one(berlin, text, day):
     result = parse_when(text, NOW)
     assert_utc(result)
     assert result == utc(2026, 11, day, 11, 0)  # noon in Berlin
+
+
+def test_todays_weekday_name_is_today_as_today_is(berlin):
+    """On a Wednesday "wednesday" is today (it was a week ago, noon)."""
+    assert parse_when("wednesday", NOW) == parse_when("today", NOW) == NOW.replace(
+        microsecond=0).astimezone(UTC)
+    assert parse_when("Wed 9:00", NOW) == utc(2026, 11, 18, 8, 0)
+    assert parse_when("wednesday 14:30", NOW) == utc(2026, 11, 18, 13, 30)  # (ahead)
+    assert parse_when("last wed 9:00", NOW) == utc(2026, 11, 11, 8, 0)
+
+
+@pytest.mark.parametrize("text", ["last", "last today", "last week", "last 9:00", "last mo"])
+def test_last_is_only_for_a_weekday(berlin, text):
+    with pytest.raises(InvalidInput, match="cannot read the time"):
+        parse_when(text, NOW)
 
 
 def test_weekday_with_a_time(berlin):
@@ -207,6 +224,17 @@ def test_a_touchpoint_is_in_the_past_give_or_take_a_fast_clock():
         require_past(parse_when("tomorrow", NOW), NOW)
     with pytest.raises(InvalidInput, match="in the future"):
         require_past(NOW + CLOCK_SLACK + timedelta(seconds=1), NOW)
+
+
+def test_todays_weekday_ahead_of_now_says_how_to_name_last_weeks(berlin):
+    ahead = parse_when("wednesday 14:30", NOW)
+    with pytest.raises(InvalidInput) as refused:
+        require_past(ahead, NOW, said="Wednesday  14:30")
+    assert str(refused.value).endswith(
+        "; 'wednesday 14:30' is today, 'last wednesday 14:30' a week ago")
+    with pytest.raises(InvalidInput) as other:
+        require_past(parse_when("tomorrow", NOW), NOW, said="tomorrow")
+    assert "last" not in str(other.value)
 
 
 def test_a_wall_time_the_clocks_jump_over_is_refused(berlin):

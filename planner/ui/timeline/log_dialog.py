@@ -117,7 +117,8 @@ class LogDialog(GuardsTyping, QDialog):
         if self.is_note() and not self.note.toPlainText().strip():
             raise PlannerError("a note needs some text")
         if not self.is_note():
-            require_past(at)  # said as it is typed ("tomorrow"), Save off
+            # said as it is typed ("tomorrow"), Save off
+            require_past(at, said=self.when.text())
         return {"kind": self.chosen_kind(), "at": at,
                 "minutes": self.minutes.value() or None, "note": self.note.toPlainText()}
 

@@ -57,6 +57,7 @@ FIELD_LABELS = {
     "notes": "Notes",
     "tags": "Tags",
     "birthday": "Birthday",
+    "timezone": "Time zone",
 }
 FORMAT_LABELS = {
     "vcard": "vCard",
