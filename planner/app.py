@@ -324,11 +324,13 @@ def offer_restore(database: str | None, problem: Exception, *, parent=None,
     return box
 
 
-def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> int:
+def run_gui(database: str | None, *, demo: bool = False, tray: bool = False,
+            owns_process: bool = False) -> int:
     """``planner`` with no command: open the window, or say clearly why not. ``demo``:
     ``database`` is a temporary demo database (``planner --demo``): a banner says so.
     ``tray`` (``planner --tray``, how it starts at login): minimised to the tray icon
-    when there is a tray."""
+    when there is a tray. ``owns_process``: the window is the process (the command line's
+    ``planner``), so Ctrl+C and SIGTERM close it as Quit does (``terminal_signals``)."""
     # Start-up makes a few hundred thousand objects that live as long as the window
     # (modules, classes, Qt wrappers, the people): the cyclic garbage collector would walk
     # them again and again while they are made — a fifth of start-up (issue 23). It is off
@@ -336,14 +338,14 @@ def run_gui(database: str | None, *, demo: bool = False, tray: bool = False) -> 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run_gui(database, demo=demo, tray=tray,
+        return _run_gui(database, demo=demo, tray=tray, owns_process=owns_process,
                         resume_gc=gc.enable if collecting else gc.disable)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run_gui(database: str | None, *, demo: bool, tray: bool,
+def _run_gui(database: str | None, *, demo: bool, tray: bool, owns_process: bool,
              resume_gc: Callable[[], None]) -> int:
     from planner.domain.errors import DatabaseProblem, PlannerError
     from planner.logs import setup_logging
@@ -351,6 +353,11 @@ def _run_gui(database: str | None, *, demo: bool, tray: bool,
     setup_logging()
     app = make_application()
     from planner.ui.common import theme
+
+    if owns_process:
+        from planner.ui.common import terminal_signals
+
+        terminal_signals.install(app)  # Ctrl+C in the terminal: closed as Quit does (130)
 
     theme.apply_theme(theme.saved_choice(), app)
 

@@ -85,7 +85,7 @@ def cli(
             )
         from planner.app import run_gui
 
-        return run_gui(database, demo=demo, tray=tray)
+        return run_gui(database, demo=demo, tray=tray, owns_process=True)
     return None
 
 

@@ -69,4 +69,4 @@ def open_window(database: str | None, *, tray: bool) -> int:
     import_peewee_without_drivers()  # a team database's driver comes when it connects
     from planner.app import run_gui
 
-    return run_gui(database, tray=tray)
+    return run_gui(database, tray=tray, owns_process=True)
