@@ -516,6 +516,9 @@ def test_a_cell_longer_than_a_note_may_be_is_one_message_in_the_window(qtbot, db
     assert window.transfer.import_dialog is None and box is not None and box.isVisible()
     assert box.text().startswith("Cannot import huge.csv: line 2 has a cell of more than "
                                  "5,000,000 characters, more than a note can hold"), box.text()
+    # said once: "…; nothing was imported." was followed by "Nothing was written."
+    assert box.text().lower().count("nothing was") == 1, box.text()
+    assert box.text().endswith("."), box.text()
     box.close()
     later = tmp_path / "later.csv"  # further down: met by the preview of the chosen columns
     rows = "".join(f"P{n},p{n}@x.org,fine\n" for n in range(60))

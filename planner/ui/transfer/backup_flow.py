@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from planner.domain.errors import PlannerError
 from planner.ui.common.background import CANCELLED, ERROR, OK
 from planner.ui.transfer.restore_dialog import RestoreDialog, describe_backup
-from planner.ui.transfer.transfer_jobs import TransferJobs, sentence
+from planner.ui.transfer.transfer_jobs import TransferJobs, nothing_written, sentence
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class BackupFlow:
             return
         if status == ERROR:
             self.jobs.complain(
-                f"Cannot restore {path.name}: {sentence(payload)}. Nothing was written.")
+                f"Cannot restore {path.name}: {nothing_written(payload)}")
             return
         from planner.services.exporting import describe_counts
 
@@ -181,7 +181,7 @@ class BackupFlow:
         if status != OK:
             if status == ERROR:
                 self.jobs.complain(
-                    f"Cannot restore {path.name}: {sentence(payload)}. Nothing was written.")
+                    f"Cannot restore {path.name}: {nothing_written(payload)}")
             return
         from planner.services.exporting import describe_counts
 

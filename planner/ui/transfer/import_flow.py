@@ -14,7 +14,12 @@ from planner.domain.errors import InvalidInput
 from planner.domain.formatting import plural
 from planner.ui.common.background import CANCELLED, ERROR, OK
 from planner.ui.transfer.import_dialog import ImportDialog
-from planner.ui.transfer.transfer_jobs import TransferJobs, sentence, upper_first
+from planner.ui.transfer.transfer_jobs import (
+    TransferJobs,
+    nothing_written,
+    sentence,
+    upper_first,
+)
 
 IMPORT_FILTERS = [
     "Contacts and exports (*.vcf *.vcard *.csv *.json)",
@@ -56,7 +61,7 @@ class ImportFlow:
             return
         if status == ERROR:
             self.jobs.complain(
-                f"Cannot import {path.name}: {sentence(payload)}. Nothing was written.")
+                f"Cannot import {path.name}: {nothing_written(payload)}")
             return
         kind, value = payload
         if kind == "json":
@@ -151,7 +156,7 @@ class ImportFlow:
             jobs.tell("Import cancelled — nothing was written")
             return
         if status == ERROR:
-            jobs.complain(f"The import failed: {sentence(payload)}. Nothing was written.")
+            jobs.complain(f"The import failed: {nothing_written(payload)}")
             return
         summary = self.last_summary = payload
         from planner.ui.common import avatars

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -239,6 +240,17 @@ class TransferJobs(QObject):
 def sentence(text) -> str:
     """An error's text to go inside a sentence of ours (no final full stop)."""
     return str(text).strip().rstrip(".")
+
+
+_SAYS_NOTHING = re.compile(r"\bnothing (?:was|has been|is) (?:written|imported|changed|"
+                          r"restored|saved)\b", re.IGNORECASE)
+
+
+def nothing_written(text) -> str:
+    """An error's text as a sentence that says nothing was written — once: a reason that
+    already says so ("…; nothing was imported") is not followed by "Nothing was written."."""
+    said = sentence(text)
+    return f"{said}." if _SAYS_NOTHING.search(said) else f"{said}. Nothing was written."
 
 
 def upper_first(text: str) -> str:
