@@ -324,3 +324,6 @@ def test_move_out_into_a_full_ring_says_why_in_the_review(qtbot, db_path):
     QTest.keyClick(review, Qt.Key.Key_M)
     assert review.name.text() == "Grace"  # still her turn
     assert "outer ring is full" in review.said.text() and not review.undo_button.isVisible()
+    # what the review can do (it cannot swap), not the window's "Swap with one of them"
+    assert "snooze or skip Grace" in review.said.text(), review.said.text()
+    assert "Swap" not in review.said.text()

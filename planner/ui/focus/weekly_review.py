@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.cadence import Status
-from planner.domain.errors import PlannerError
+from planner.domain.errors import PlannerError, RingFull
 from planner.domain.focus import FocusItem
 from planner.domain.kinds import kind_label
 from planner.domain.moves import plan_step
@@ -255,6 +255,10 @@ class WeeklyReview(QDialog):
         """Run a snooze or a move; a refusal is said and the person stays."""
         try:
             return step(item.contact_id)
+        except RingFull as exc:  # (the window's "Swap with one of them…" cannot be done here)
+            self._tell(f"The {exc.ring} ring is full ({len(exc.occupants)} people): "
+                       f"snooze or skip {item.name} for now, and make room after the review")
+            return None
         except PlannerError as exc:
             self._tell(str(exc))
             return None
