@@ -11,11 +11,14 @@ terminal prompt (``planner.cli.passphrase``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import click
 
 from planner.cli.common import cli, emit_json
 from planner.cli.passphrase import flush_notice, passphrases
-from planner.domain.errors import InvalidInput
+from planner.domain.errors import InvalidInput, PlannerError
 
 
 def _target(ctx: click.Context):
@@ -73,6 +76,29 @@ def _show_recovery(recovery: str) -> None:
     click.echo("    " + "-".join(groups[:half]))
     click.echo("    " + "-".join(groups[half:]))
     click.echo("")
+
+
+@contextmanager
+def _recovery_shown_when_ready(new, still: str) -> Iterator[Callable[[], None] | None]:
+    """The ``ready`` hook that shows ``new``'s recovery passphrase once the conversion
+    holds the file (never for a change refused first: "in use", a wrong key); should the
+    change fail after it was shown, the refusal says that passphrase opens nothing."""
+    if not new.recovery:
+        yield None
+        return
+    shown = []
+
+    def ready() -> None:
+        _show_recovery(new.recovery)
+        shown.append(True)
+
+    try:
+        yield ready
+    except PlannerError as exc:
+        if not shown:
+            raise
+        raise type(exc)(f"{str(exc).rstrip('.')}. The recovery passphrase shown above was "
+                        f"not applied and opens nothing; {still}") from exc
 
 
 def _report(change, verb: str) -> None:
@@ -194,9 +220,8 @@ def encrypt(ctx: click.Context, own_passphrase: bool, no_keyring: bool) -> None:
             f"{target.path} is not a Mentorship Planner database; nothing was changed"
         )
     new = _new_key(ctx, own_passphrase or passphrases(ctx).from_stdin)
-    if new.recovery:
-        _show_recovery(new.recovery)
-    change = encrypt_database(target, new, remember=not no_keyring)
+    with _recovery_shown_when_ready(new, "the database stays as it was") as ready:
+        change = encrypt_database(target, new, remember=not no_keyring, ready=ready)
     _report(change, "Encrypted")
     flush_notice()
 
@@ -238,9 +263,8 @@ def change_key(ctx: click.Context, own_passphrase: bool, no_keyring: bool) -> No
         raise InvalidInput(f"{target.path} is not encrypted; use: planner db encrypt")
     old = _current_key(ctx, target)
     new = _new_key(ctx, own_passphrase)
-    if new.recovery:
-        _show_recovery(new.recovery)
-    change = change_database_key(target, old, new, remember=not no_keyring)
+    with _recovery_shown_when_ready(new, "the old key still opens the database") as ready:
+        change = change_database_key(target, old, new, remember=not no_keyring, ready=ready)
     _report(change, "Changed the key of")
     click.echo("The old key and recovery passphrase no longer open it.")
     flush_notice()

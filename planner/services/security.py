@@ -39,6 +39,7 @@ Hooks for Settings → Security (the preferences dialog)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,10 +255,13 @@ def _convert_backups(path: Path, old_key: str | None, new_key: str | None):
     return converted, skipped
 
 
-def encrypt_database(database, new: NewKey, *, remember: bool = True) -> KeyChange:
+def encrypt_database(database, new: NewKey, *, remember: bool = True,
+                     ready: Callable[[], None] | None = None) -> KeyChange:
     """Encrypt a plain database (and its automatic backups) with ``new.key``.
 
-    Show ``new.recovery`` to the person *before* calling this. With a usable
+    Show ``new.recovery`` to the person *before* the file is rewritten: from ``ready``,
+    called once the file is held for the conversion (a refusal, "in use" say, comes
+    before it), or before calling this (the window's dialog). With a usable
     keyring and ``remember``, the key is stored there; otherwise the person
     types the passphrase at every open. An already encrypted database whose
     backups are still plain gets those backups encrypted (``new.key`` must
@@ -280,7 +284,7 @@ def encrypt_database(database, new: NewKey, *, remember: bool = True) -> KeyChan
     _own_schema(path, None, "encrypted")
     staged, problem = _stage(target, new.key, remember)
     try:
-        done = encryption.encrypt(path, new.key)
+        done = encryption.encrypt(path, new.key, ready)
     except BaseException:
         if staged:
             _drop_pending(target)
@@ -299,8 +303,10 @@ def _drop_pending(target: DatabaseTarget) -> None:
         pass
 
 
-def change_database_key(database, old_key: str, new: NewKey, *, remember: bool = True) -> KeyChange:
-    """Re-encrypt with ``new.key`` (backups too); the old key stops opening the database."""
+def change_database_key(database, old_key: str, new: NewKey, *, remember: bool = True,
+                        ready: Callable[[], None] | None = None) -> KeyChange:
+    """Re-encrypt with ``new.key`` (backups too); the old key stops opening the database.
+    ``ready``: as for :func:`encrypt_database`."""
     target, path = _path(database)
     _closed_here(path)
     if not encryption.is_encrypted(path):
@@ -314,7 +320,7 @@ def change_database_key(database, old_key: str, new: NewKey, *, remember: bool =
     _own_schema(path, old_key, "re-encrypted")
     staged, problem = _stage(target, new.key, remember)
     try:
-        done = encryption.change_key(path, old_key, new.key)
+        done = encryption.change_key(path, old_key, new.key, ready)
     except BaseException:
         if staged:
             _drop_pending(target)

@@ -285,3 +285,57 @@ def test_a_notice_left_by_an_earlier_command_in_the_process_is_not_printed(
     ok(planner("contacts", "add", "Ada"))
     result = planner("db", "status")  # a command that says its notice, if it has one
     assert NOTICE not in result.stderr and result.returncode == 0
+
+
+# the window, as far as the file is concerned: a connection left open (WAL mode)
+_HOLDER = """
+import sys, time
+if sys.argv[2]:
+    from sqlcipher3 import dbapi2 as sqlite
+else:
+    import sqlite3 as sqlite
+conn = sqlite.connect(sys.argv[1])
+if sys.argv[2]:
+    conn.execute(f"PRAGMA key = '{sys.argv[2]}'")
+conn.execute("PRAGMA journal_mode=WAL")  # as the app keeps it
+conn.execute("SELECT count(*) FROM contact").fetchone()
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def _held(path, key: str = ""):
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path), key],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def test_no_recovery_passphrase_is_shown_for_a_change_refused_as_in_use(
+        planner, memory_keyring, db_path):
+    """With the window open, `db change-key` printed a new "shown only this once" recovery
+    passphrase, then refused ("in use … Nothing was changed"): the passphrase written down
+    opened nothing. It is shown once the file is held for the change, never before."""
+    ok(planner("contacts", "add", "Ada", "--notes", SECRET))
+    holder = _held(db_path)
+    try:  # encrypting, while in use
+        result = planner("db", "encrypt")
+    finally:
+        holder.kill()
+        holder.communicate()
+    refused(result, "in use")
+    assert not RECOVERY.findall(result.stdout + result.stderr), result.stdout
+    old = recovery_in(ok(planner("db", "encrypt")))
+    holder = _held(db_path, encryption.key_from_recovery(old))
+    try:  # changing the key, while in use
+        result = planner("db", "change-key")
+    finally:
+        holder.kill()
+        holder.communicate()
+    refused(result, "in use")
+    assert not RECOVERY.findall(result.stdout + result.stderr), result.stdout
+    assert "Recovery passphrase" not in result.stdout
+    assert "Ada" in ok(planner("--passphrase-stdin", "contacts", "list", input=old))
+    # not in use: shown, and it is the one that opens the database now
+    new = recovery_in(ok(planner("db", "change-key")))
+    assert "Ada" in ok(planner("--passphrase-stdin", "contacts", "list", input=new))

@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 from tests.helpers.cli import as_json, invoke, ok
+from tests.helpers.interruptible import interruptible
 
 
 def _start(db_path: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "planner", "--db", str(db_path), *args],
+        interruptible([sys.executable, "-m", "planner", "--db", str(db_path), *args]),
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
 

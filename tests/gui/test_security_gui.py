@@ -153,3 +153,33 @@ def test_with_a_keyring_the_recovery_dialog_says_the_key_is_kept_there(qtbot, wi
     words = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "kept in this computer's keyring" in words and "no keyring" not in words
     dialog.reject()
+
+
+def test_an_encryption_refused_as_in_use_says_the_passphrase_shown_opens_nothing(
+        qtbot, window, db_path):
+    """Another program holds the file: the window's encrypt is refused after its recovery
+    dialog showed a passphrase. The message said "Nothing was changed: … Nothing was
+    changed", and not that the passphrase just written down opens nothing."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+         "c.execute('PRAGMA journal_mode=WAL'); c.execute('SELECT 1 FROM contact'); "
+         "print('ready', flush=True); sys.stdin.readline()", str(db_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        dialog = window.security.ask_encrypt()
+        dialog.saved.setChecked(True)
+        with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
+            QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert done.args == [False]
+    said = window.statusBar().currentMessage()
+    assert "in use" in said, said
+    assert said.lower().count("nothing was changed") == 1, said
+    assert "recovery passphrase you were shown was not applied" in said, said
+    assert header(db_path) == HEADER

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import invoke
+from tests.helpers.interruptible import interruptible
 
 # the real `planner --db FILE`, saying "shown" once its first frame is painted
 _SHOWN = r"""
@@ -51,7 +52,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 def test_a_signal_from_the_terminal_closes_the_window_as_quit_does(tmp_path, number, code):
     db = tmp_path / "people.db"
     assert invoke("contacts", "add", "Ada Lovelace", db=db).returncode == 0
-    proc = subprocess.Popen([sys.executable, "-c", _SHOWN, "--db", str(db)],
+    proc = subprocess.Popen(interruptible([sys.executable, "-c", _SHOWN, "--db", str(db)]),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=_env(tmp_path))
     try:

@@ -46,7 +46,7 @@ import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -450,11 +450,14 @@ def _lock(path: Path, key: str | None):
     return hold_exclusively(conn, path, again="try again", cannot=f"cannot convert {path}")
 
 
-def convert(path: Path, old_key: str | None, new_key: str | None) -> Conversion:
+def convert(path: Path, old_key: str | None, new_key: str | None,
+            ready: Callable[[], None] | None = None) -> Conversion:
     """Rewrite ``path`` from ``old_key`` to ``new_key`` (None = plain), verified, atomically.
 
     Raises (leaving the original as it was) if the old key is wrong, the file
-    is in use, or the copy does not verify.
+    is in use, or the copy does not verify. ``ready`` is called once the file is held
+    for the conversion (nothing else can refuse it now but the disk): where a new
+    recovery passphrase is shown, so one is never shown for a change that was refused.
     """
     path = Path(os.path.realpath(path))  # a link's real file is converted, never the link
     if new_key is not None:
@@ -467,6 +470,8 @@ def convert(path: Path, old_key: str | None, new_key: str | None) -> Conversion:
     stash = path.with_name(path.name + REPLACED)
     conn = _lock(path, old_key)
     try:
+        if ready is not None:
+            ready()
         before = fingerprint(conn)
         try:
             export_copy(conn, staged, new_key)
@@ -525,8 +530,8 @@ def _check_copy(staged: Path, key: str | None, before: Fingerprint) -> None:
         )
 
 
-def encrypt(path: Path, key: str) -> Conversion:
-    """Encrypt the plain SQLite file ``path`` with ``key``."""
+def encrypt(path: Path, key: str, ready: Callable[[], None] | None = None) -> Conversion:
+    """Encrypt the plain SQLite file ``path`` with ``key`` (``ready``: see ``convert``)."""
     require_key(key)
     state = file_state(path)
     if state == "encrypted":
@@ -535,7 +540,7 @@ def encrypt(path: Path, key: str) -> Conversion:
         raise DatabaseProblem(
             f"{path} is not a SQLite database file ({state}); nothing was changed"
         )
-    return convert(path, None, key)
+    return convert(path, None, key, ready)
 
 
 def decrypt(path: Path, key: str) -> Conversion:
@@ -549,13 +554,15 @@ def decrypt(path: Path, key: str) -> Conversion:
     return convert(path, key, None)
 
 
-def change_key(path: Path, old_key: str, new_key: str) -> Conversion:
-    """Re-encrypt ``path`` with ``new_key``; the old key stops working."""
+def change_key(path: Path, old_key: str, new_key: str,
+               ready: Callable[[], None] | None = None) -> Conversion:
+    """Re-encrypt ``path`` with ``new_key``; the old key stops working (``ready``: see
+    ``convert``)."""
     require_key(old_key)
     require_key(new_key)
     if not is_encrypted(path):
         raise InvalidInput(f"{path} is not encrypted")
-    return convert(path, old_key, new_key)
+    return convert(path, old_key, new_key, ready)
 
 
 # ------------------------------------------------------------ removing files

@@ -32,7 +32,10 @@ class TerminalSignals(QObject):
         self._previous_fd = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
         self._notifier = QSocketNotifier(self._read, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
-        for number in SIGNALS:
+        # (a signal the process was started ignoring, as ``nohup`` or a shell's ``&``
+        # without job control leave SIGINT, stays ignored)
+        self._handled = [n for n in SIGNALS if signal.getsignal(n) is not signal.SIG_IGN]
+        for number in self._handled:
             signal.signal(number, self._handle)
         app.aboutToQuit.connect(self.uninstall)
 
@@ -51,7 +54,7 @@ class TerminalSignals(QObject):
     def uninstall(self) -> None:
         if self._notifier is None:
             return
-        for number in SIGNALS:
+        for number in self._handled:
             signal.signal(number, signal.SIG_DFL if number == signal.SIGTERM
                           else signal.default_int_handler)
         signal.set_wakeup_fd(self._previous_fd)

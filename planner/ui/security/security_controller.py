@@ -103,7 +103,9 @@ class SecurityController(QObject):
 
         path = str(self.document.database.path)
         self._convert(lambda: encrypt_database(path, new), new.key,
-                      "The database is encrypted. Keep your recovery passphrase safe.")
+                      "The database is encrypted. Keep your recovery passphrase safe.",
+                      refused=" The recovery passphrase you were shown was not applied and "
+                              "opens nothing.")
 
     # -- decrypt ---------------------------------------------------------------------------
     def decrypt(self) -> None:
@@ -117,7 +119,7 @@ class SecurityController(QObject):
                       "The database is no longer encrypted.")
 
     # -- the common part -----------------------------------------------------------------
-    def _convert(self, job, new_key: str | None, success: str) -> None:
+    def _convert(self, job, new_key: str | None, success: str, refused: str = "") -> None:
         """Close the window's database (the conversion needs the file to itself), convert
         it off the GUI thread, reopen it with ``new_key`` — or, on failure, as it was."""
         from planner.ui.common.reopen import close_for_work
@@ -131,12 +133,15 @@ class SecurityController(QObject):
         run_in_background(
             job,
             lambda _result: self._reopen(closed, new_key, success, True),
-            lambda exc: self._failed(closed, exc))
+            lambda exc: self._failed(closed, exc, refused))
 
-    def _failed(self, closed, exc: Exception) -> None:
+    def _failed(self, closed, exc: Exception, refused: str = "") -> None:
         if not isinstance(exc, PlannerError):
             log.error("encryption change failed", exc_info=exc)
-        self._reopen(closed, closed.key, f"Nothing was changed: {exc}", False)
+        said = str(exc).rstrip(".")
+        if not said.lower().endswith("nothing was changed"):
+            said = f"Nothing was changed: {said}"
+        self._reopen(closed, closed.key, f"{said}.{refused}", False)
 
     def _reopen(self, closed, key: str | None, text: str, converted: bool) -> None:
         try:
