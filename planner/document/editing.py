@@ -64,6 +64,16 @@ class Editing:
         command = AddContactCommand(self.document, name, ring, values)
         return command.contact_id if self._push(command) else None
 
+    def imported(self, record, name: str) -> bool:
+        """An import the window's worker wrote (``services.import_undo.ImportRecord``):
+        shown now, and one step of Undo ("Undo Import contacts.vcf")."""
+        from planner.document.import_commands import ImportCommand
+
+        if not record:  # nothing written (all skipped or invalid): nothing to undo
+            self.document.refresh_all()
+            return False
+        return self._push(ImportCommand(self.document, record, name))
+
     def edit_contact(self, contact_id: int, changes: dict) -> bool:
         return self._push(EditContactCommand(self.document, contact_id, changes))
 

@@ -39,6 +39,7 @@ class Writer:
         self.batch: list[tuple[int, dict]] = []
         self.added: list[tuple[int, int]] = []  # (preview index, new id)
         self.updates: dict[int, dict] = {}
+        self.merged_photos: dict[int, bytes] = {}  # pictures given to merged people
         self.done = 0
         self.total = sum(1 for r in preview.rows if r.status != INVALID) if on_duplicate == "add" \
             else preview.new + (preview.duplicates if merging else 0)
@@ -82,9 +83,18 @@ class Writer:
             if cid is not None:
                 photos.setdefault(cid, row.photo)
         if photos:
-            from planner.services.photos import store_photos
+            from planner.services.photos import photos_of, store_photos
 
+            added = set(ids.values())
+            had = set(photos_of([cid for cid in photos if cid not in added]))
+            self.merged_photos = {cid: data for cid, data in photos.items()
+                                  if cid not in added and cid not in had}
             store_photos(photos, self.stamp)
+
+    def merged_before_after(self) -> dict[int, tuple[dict, dict]]:
+        """Each merged person's changed fields: (before the import, after it)."""
+        return {cid: ({k: self.targets[cid][k] for k in changes}, dict(changes))
+                for cid, changes in self.updates.items()}
 
     def merge(self, existing: dict, row: PreviewRow) -> None:
         """Merge one duplicate; one that brings nothing new is counted as unchanged."""

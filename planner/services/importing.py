@@ -50,6 +50,7 @@ from planner.importers.records import Entry, Progress, ShouldCancel
 from planner.services.contacts import clean_fields
 from planner.services.exporting import import_json, is_json_dump
 from planner.services.import_rows import DUPLICATE, INVALID, NEW, PreviewRow
+from planner.services.import_undo import ImportRecord
 from planner.services.import_writer import (
     CHECK_EVERY,
     Writer,
@@ -149,6 +150,8 @@ class ImportSummary:
     added_ids: list[int] = field(default_factory=list)
     merged_ids: list[int] = field(default_factory=list)
     backup: Path | None = None  # the pre-import copy
+    #: what was written, to take it back (the window's Undo: ``import_undo``)
+    record: ImportRecord = field(default_factory=ImportRecord)
 
     def summary(self) -> str:
         unchanged = f", {self.unchanged} unchanged" if self.unchanged else ""
@@ -541,6 +544,8 @@ def apply_import(
         check()  # the last chance to cancel: after this the import is committed
     summary.added_ids = [cid for _, cid in sorted(writer.added)]
     summary.merged_ids = list(writer.updates)
+    summary.record = ImportRecord(list(summary.added_ids), writer.merged_before_after(),
+                                  writer.merged_photos)
     return summary
 
 

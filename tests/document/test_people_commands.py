@@ -233,3 +233,50 @@ def test_an_undo_with_no_move_elsewhere_still_puts_the_rings_back(backend, docum
     assert document.editing.move(ada.id, Ring.INNER)
     _undo_right_after_the_check(document)
     assert contacts.get_contact(ada.id).ring == Ring.MIDDLE
+
+
+def test_an_import_with_merges_and_a_picture(steps, document, tmp_path):
+    """The window's import (written by its worker, then pushed): undo takes the new people
+    back out as an undone add does, the merged email out again and the picture it gave a
+    merged person off; redo puts the very same rows back."""
+    import base64
+
+    from PIL import Image
+
+    from planner.document.import_commands import ImportCommand
+    from planner.services import importing
+
+    grace = contacts.add_contact("Grace Hopper")  # no email, no picture: the merge fills both
+    document.reload()
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 40, 40)).save(picture, "PNG")
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nEMAIL:grace@navy.example\r\n"
+        f"PHOTO;ENCODING=b;TYPE=PNG:{base64.b64encode(picture.getvalue()).decode()}\r\n"
+        "END:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\n"
+        "TEL:+44 20 7946 0000\r\nEND:VCARD\r\n")
+    path = tmp_path / "people.vcf"
+    path.write_text(card, encoding="utf-8")
+
+    def action():
+        summary = importing.apply_import(importing.preview_import(path), "merge",
+                                         backup=False)
+        assert summary.added == 1 and summary.merged == 1
+        return document.editing.imported(summary.record, path.name)
+
+    def done():
+        names = sorted(c.name for c in contacts.list_contacts())
+        assert names == ["Ada Lovelace", "Grace Hopper"]
+        assert contacts.get_contact(grace.id).email == "grace@navy.example"
+        assert photos.get_photo(grace.id) is not None
+        assert document.count() == 2
+
+    def undone():
+        assert [c.name for c in contacts.list_contacts()] == ["Grace Hopper"]
+        assert contacts.get_contact(grace.id).email == ""
+        assert photos.get_photo(grace.id) is None
+        assert document.count() == 1
+
+    command = steps.run(ImportCommand, action, done, undone)
+    assert command.text() == "Import people.vcf"

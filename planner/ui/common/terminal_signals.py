@@ -30,7 +30,8 @@ class TerminalSignals(QObject):
         for fd in (self._read, self._write):
             os.set_blocking(fd, False)
         self._previous_fd = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
-        self._notifier = QSocketNotifier(self._read, QSocketNotifier.Type.Read, self)
+        self._notifier: QSocketNotifier | None = QSocketNotifier(
+            self._read, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
         # (a signal the process was started ignoring, as ``nohup`` or a shell's ``&``
         # without job control leave SIGINT, stays ignored)

@@ -162,20 +162,21 @@ class ImportFlow:
         from planner.ui.common import avatars
 
         avatars.invalidate()  # the import may have brought pictures
-        jobs.document.refresh_all()
+        undoable = jobs.document.editing.imported(summary.record, path.name)  # one step
         if alive:
             dialog.accept()
         text = f"Imported {path.name}: {summary.summary()}"
         if summary.added:
             text += " — new people are unplaced, ready to drag onto a ring"
         if not summary.problems:
-            jobs.tell(text)
+            (jobs.tell_undoable if undoable else jobs.tell)(text)
             return
         # said once: the box (its details list what and why); the status bar keeps the
         # summary line as for every import, and no toast says it again over the rings
         jobs.note(text)
+        undo = " Edit → Undo (Ctrl+Z) takes the import back." if undoable else ""
         jobs.inform("Import Finished", text + ".",
-                    f"{left_out_text(summary)} — Show Details says which and why.",
+                    f"{left_out_text(summary)} — Show Details says which and why.{undo}",
                     details="\n".join(summary.problems))
 
 

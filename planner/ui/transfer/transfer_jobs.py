@@ -140,6 +140,12 @@ class TransferJobs(QObject):
         self.last_message = text
         self.window.show_message(text)
 
+    def tell_undoable(self, text: str) -> None:
+        """Said with an Undo button beside it (the step is the last one on the stack)."""
+        self.last_message = text
+        self.window.statusBar().showMessage(text, 8000)
+        self.window.toast.show_message(text, 8000, undo=self.window.undo)
+
     def note(self, text: str) -> None:
         """The status bar only, for what a box says too (a toast would say it again)."""
         self.last_message = text
