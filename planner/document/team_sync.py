@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 #: tables everyone's window shows (a teammate's change matters); the others are per user
 SHARED_TABLES = {"contact", "touchpoint", "note", "stage_change", "ask", "give", "win",
                  "setting"}
-#: this user's private tables whose change the rings alone show (re-read without a reload)
-PLACEMENT_TABLES = {"placement", "ring_move"}
 #: more people than this in one batch: re-read everything instead
 MANY = 200
 
@@ -217,11 +215,12 @@ class TeamSync(QObject):
             return
         ids = {c.contact_id for c in relevant}
         # new, edited or removed people are re-read one by one (the views follow a
-        # person appearing or going); settings change everyone's status
-        # a move of this user's (placements are private: their notices name nobody) is
-        # the rings read again (87 rows), not everything
+        # person appearing or going); settings change everyone's status; this user's
+        # change elsewhere comes with a notice that names neither table nor person
+        # ("private", team schema 10: it may have moved anyone on their rings, noted or
+        # snoozed anyone), so everything is read again
         unnamed = {c.table for c in relevant if c.contact_id is None}
-        needs_all = (bool(unnamed - PLACEMENT_TABLES) or len(ids) > MANY
+        needs_all = (bool(unnamed) or len(ids) > MANY
                      or any(c.table == "setting" for c in relevant))
         self._guarded(lambda: self._refresh(needs_all, sorted(i for i in ids if i is not None),
                                             relevant))
@@ -231,8 +230,6 @@ class TeamSync(QObject):
         if needs_all:
             self._reload()
             return
-        if any(c.contact_id is None for c in changes):  # own moves (see apply_pending)
-            d.refresh_placements()
         tables: dict[int, set[str]] = {cid: set() for cid in ids}
         for c in changes:
             if c.contact_id is not None:

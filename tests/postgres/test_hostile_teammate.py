@@ -506,12 +506,40 @@ def test_listening_never_names_the_people_on_a_teammates_rings(team):
                "version) VALUES (%s, now(), 'private', false, now(), now(), 1)", (cid,),
                user=ann)
         payloads = heard(ears)
-    private = [p for p in payloads
-               if p.split()[0] in ("placement", "ring_move", "cadence_override", "note")]
-    assert {p.split()[0] for p in private} >= {"placement", "ring_move", "cadence_override",
-                                               "note"}
-    assert all(p.split()[1] == "-" for p in private), private
+    # nothing says a private table changed, nor about whom: each of ann's commits says
+    # "private" once (team schema 10), as every commit of hers does
+    tables = {p.split()[0] for p in payloads}
+    assert tables <= {"private", "contact"}, payloads
+    assert all(p.split()[1] == "-" for p in payloads if p.split()[0] == "private"), payloads
     assert not any(str(cid) in p.split()[1] for p in payloads if p.split()[0] != "contact")
+
+
+def test_a_removal_tells_nothing_of_whether_the_person_was_on_the_removers_rings(team):
+    """Removing someone who was on ann's rings wrote placement and ring-move rows with the
+    contact's (notices "placement -", "ring_move -", "contact N" together, and three
+    change-log rows); removing someone who was not wrote the contact alone. A teammate
+    listening, or reading the change log, told the two apart: whether N was on her rings.
+    Now both say the same: the contact's notice, one "private", one change-log row."""
+    from planner.domain.rings import Ring
+    from planner.services import contacts, placement
+
+    pg, eve, ann = team
+    on_rings, not_on = add_person(pg, ann, "Placed"), add_person(pg, ann, "Not placed")
+    with logged_in(pg, ann):
+        placement.move_contact(on_rings, Ring.MIDDLE)
+    seen = {}
+    for cid in (on_rings, not_on):
+        (last,) = pg.sql("SELECT coalesce(max(id), 0) FROM planner_change")[0]
+        with listening(pg, eve) as ears:
+            with logged_in(pg, ann):
+                contacts.remove_contact(cid)
+            payloads = heard(ears)
+        rows = pg.sql("SELECT count(*) FROM planner_change WHERE id > %s", (last,),
+                      user=eve)[0][0]
+        seen[cid] = (sorted(" ".join(p.split()[:2]).replace(str(cid), "N")
+                            for p in payloads), rows)
+    assert seen[on_rings] == seen[not_on], seen
+    assert seen[not_on][1] == 1
 
 
 def test_a_forged_notice_is_not_confirmed_by_the_change_log(team):

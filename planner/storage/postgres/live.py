@@ -7,13 +7,15 @@ Two mechanisms, both set up by ``db init`` (``live_setup_sql``, run from
   ``"<table> <contact id or -> <role> <backend pid>"``; notifications reach
   listeners only when the transaction commits (and not at all if it rolls
   back). Anyone may LISTEN, so a change to what is private (rings, ring moves,
-  cadences, a private note) names no contact: others learn only that its
-  author changed something of their own. Anyone may also NOTIFY: a payload is a
+  cadences, a private note) has no notice of its own: every transaction of a writer
+  says ``private - <role> <pid>`` once, so nobody learns whether it changed anything
+  private, nor about whom. Anyone may also NOTIFY: a payload is a
   claim. It counts only when it names the connection that sent it (PostgreSQL gives
   the sender's backend pid with every notice) and the change log has a new row of
   that writer (``writers_between``).
 - a statement trigger appends a row to ``planner_change`` (who, which
-  connection, when): a client that cannot LISTEN (a pooler in transaction
+  connection, when; one row per transaction, however many statements it ran):
+  a client that cannot LISTEN (a pooler in transaction
   mode, a dropped listening connection) polls ``read_clock`` instead. Rows
   older than a day are pruned now and then.
 
@@ -48,13 +50,22 @@ BEGIN
   IF TG_OP = 'DELETE' THEN r := pg_catalog.to_jsonb(OLD); ELSE r := pg_catalog.to_jsonb(NEW);
   END IF;
   IF TG_TABLE_NAME = 'contact' THEN cid := r ->> 'id'; ELSE cid := r ->> 'contact_id'; END IF;
+  -- every transaction of a writer says "private" once (identical notices of one
+  -- transaction are delivered once): whether it also changed private rows (rings, moves,
+  -- cadences, private notes) is told by nothing, nor about whom (team schema 10)
+  PERFORM pg_catalog.pg_notify('{channel}', 'private - ' || session_user || ' '
+                    || pg_catalog.pg_backend_pid());
   IF TG_TABLE_NAME IN ({private_only}){private_shared} THEN
-    cid := NULL;  -- a user's rings, moves, cadences, private notes: nobody else's business
+    RETURN NULL;  -- a user's rings, moves, cadences, private notes: nobody else's business
   END IF;
   PERFORM pg_catalog.pg_notify('{channel}', TG_TABLE_NAME || ' ' || coalesce(cid, '-') || ' '
                     || session_user || ' ' || pg_catalog.pg_backend_pid());
   RETURN NULL;
 END $$"""
+
+#: A private change's notice: its table, and whom it is about, are not said; it comes with
+#: every transaction of its writer (see the notify function).
+PRIVATE = "private"
 
 _CLOCK_TABLE = """
 CREATE TABLE IF NOT EXISTS {schema}.planner_change (
@@ -64,6 +75,13 @@ CREATE TABLE IF NOT EXISTS {schema}.planner_change (
   at timestamptz NOT NULL DEFAULT now()
 )"""
 
+#: One row per transaction, not per statement (team schema 10): how many statements a
+#: commit ran told what it was (removing someone who was on the remover's rings takes
+#: more than removing someone who was not).
+_CLOCK_ONCE = ("ALTER TABLE {schema}.planner_change ADD COLUMN IF NOT EXISTS tx bigint",
+               "CREATE UNIQUE INDEX IF NOT EXISTS planner_change_tx "
+               "ON {schema}.planner_change (tx)")
+
 # SECURITY DEFINER: planner users may read the clock but not write it themselves. It runs
 # with its owner's rights, so its search path is pinned (pg_temp last, never first) and every
 # name is schema-qualified; ``team_setup.team_setup`` gives it to a NOLOGIN role that may only
@@ -72,8 +90,9 @@ _CLOCK_FN = """
 CREATE OR REPLACE FUNCTION {schema}.planner_log_change() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = {path} AS $$
 BEGIN
-  INSERT INTO {schema}.planner_change (actor, pid)
-    VALUES (session_user, pg_catalog.pg_backend_pid());
+  INSERT INTO {schema}.planner_change (actor, pid, tx)
+    VALUES (session_user, pg_catalog.pg_backend_pid(), pg_catalog.txid_current())
+    ON CONFLICT (tx) DO NOTHING;
   IF pg_catalog.random() < 0.01 THEN
     DELETE FROM {schema}.planner_change
       WHERE at OPERATOR(pg_catalog.<)
@@ -115,7 +134,8 @@ def live_setup_sql(schema: str = "public") -> list[str]:
     quoted identifier)."""
     from planner.storage.postgres.privacy import stored_table
 
-    sql = [fill(text, schema) for text in (_notify_fn(), _CLOCK_TABLE, _CLOCK_FN)]
+    sql = [fill(text, schema) for text in (_notify_fn(), _CLOCK_TABLE, *_CLOCK_ONCE,
+                                           _CLOCK_FN)]
     # ``confirmed`` reads the last ten minutes of a day's log on every change applied (2 ms
     # at 26,000 rows without it) and the log's pruning reads what is older than a day.
     # Nothing hidden: users read the whole log anyway (it is the clock).
