@@ -186,11 +186,14 @@ def preview_import(
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
     encoding: str | None = None,
+    read_others: bool = False,
 ) -> ImportPreview:
     """Read the file and sort its entries into new, duplicate and invalid; write nothing.
 
     Malformed files raise :class:`InvalidInput` with one line saying why. ``encoding``
-    is the user's choice over the detected one.
+    is the user's choice over the detected one. ``read_others`` (a CSV ``mapping``): the
+    mapped columns come first, and every other e-mail and phone column is read too, as
+    without a mapping (see :func:`planner.importers.csv_formats.csv_entries`).
     """
     if fmt == "json":
         raise InvalidInput("a full JSON export is restored with import_json, not previewed")
@@ -208,7 +211,7 @@ def preview_import(
         parsed = parse_file(data, fmt, mapping, progress, should_cancel, encoding)
         return classify(parsed, source=name, should_cancel=should_cancel)
     read = csv_entries(data, fmt, mapping, progress=progress, should_cancel=should_cancel,
-                       encoding=encoding)
+                       encoding=encoding, read_others=read_others)
     del data  # the rows are read from the decoded text, one at a time
     preview = _classify(read.entries, read.kind, name, should_cancel)
     preview.encoding, preview.encoding_how = read.encoding_label, read.encoding_how

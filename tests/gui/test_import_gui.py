@@ -14,13 +14,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from planner.domain.rings import Ring
 from tests.conftest import SHARED_FIXTURES
 from tests.gui.helpers import open_window, placements, populate
+from tests.helpers.cli import run_cli
 
 VCARDS = SHARED_FIXTURES / "vcard"
 CSVS = Path(__file__).resolve().parents[1] / "fixtures" / "csv"
@@ -262,6 +263,90 @@ def test_the_mapping_step_picks_a_phone_column_that_has_numbers(qtbot, db_path):
     assert "+49" in dialog.mapping_combos["phone"].currentText()  # its sample is shown
 
 
+def people_as_the_cli_lists_them(db: Path) -> list[dict]:
+    result = run_cli("contacts", "list", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    people = json.loads(result.stdout)
+    for person in people:
+        for key in ("id", "created_at", "updated_at"):
+            person.pop(key)
+    return people
+
+
+def with_real_phones(tmp_path: Path) -> Path:
+    """The German Outlook fixture with two of its placeholder phones made real (as the
+    reviewer did): the business number and the mobile one."""
+    data = (SHARED_FIXTURES / "csv" / "outlook2007-de-mojibake-header.csv").read_bytes()
+    data = data.replace(b'"tel_work"', b'"+49 40 5550000"')
+    data = data.replace(b'"tel_cell"', b'"+49 171 5551234"')
+    assert b"+49 171 5551234" in data
+    path = tmp_path / "de-real-phones.csv"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("source", ["outlook-de", "outlook-de-real-phones", "mac-de-tab"])
+def test_the_window_and_the_command_line_import_the_same_people(qtbot, db_path, tmp_path,
+                                                                source):
+    """Review C #4: the window's mapping step offered one Phone column and dropped the
+    mobile number ``planner import`` reads; and a file whose first rows leave a column
+    empty was guessed differently (the window's guess went by sample values, the command
+    line's did not). Left as matched, both read the same people with the same data."""
+    path = {
+        "outlook-de": SHARED_FIXTURES / "csv" / "outlook2007-de-mojibake-header.csv",
+        "outlook-de-real-phones": with_real_phones(tmp_path),
+        "mac-de-tab": SHARED_FIXTURES / "csv" / "macos-addressbook-de-tab.csv",
+    }[source]
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, path)
+    assert dialog.on_mapping_page()
+    # the heading says what is true: every field was matched from recognised columns
+    assert "not ones Mentorship Planner knows" not in dialog.intro.text()
+    assert dialog.intro.text().startswith("Mentorship Planner matched the columns of ")
+    assert dialog.read_others.isChecked()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert not dialog.on_mapping_page()
+    assert "no field was chosen" not in dialog.file_notes.text()
+    assert click_import(qtbot, window, dialog) == "ok"
+
+    by_cli = tmp_path / "cli.db"
+    result = run_cli("import", str(path), db=by_cli)
+    assert result.returncode == 0, result.stderr
+    in_window = people_as_the_cli_lists_them(db_path)
+    assert in_window == people_as_the_cli_lists_them(by_cli)
+    assert in_window
+    if source == "outlook-de-real-phones":
+        person = next(p for p in in_window if p["name"] == "Vorname Nachname")
+        assert person["phones"] == ["+49 40 5550000", "+49 171 5551234"]
+
+
+def test_the_other_phone_columns_can_be_left_out(qtbot, db_path, tmp_path):
+    """Unticked, only the chosen columns are read (as ``planner import --map``), and the
+    preview names the ones left out; a matched field set to "not in the file" reads
+    nothing for it, not another column of its kind."""
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, with_real_phones(tmp_path))
+    box = dialog.read_others
+    assert box.text().startswith("Also &read the other e-mail and phone columns (")
+    assert "“Mobiltelefon”" in box.text()  # the ones with values first
+    qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
+    assert not box.isChecked()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert "no field was chosen for them" in dialog.file_notes.text()
+    qtbot.mouseClick(dialog.back_button, LEFT)
+    QTest.keyClick(box, Qt.Key.Key_Space)  # ticked again
+    assert box.isChecked()
+    dialog.set_column("phone", "")
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert click_import(qtbot, window, dialog) == "ok"
+    people = {p["name"]: p for p in people_as_the_cli_lists_them(db_path)}
+    assert people["Vorname Nachname"]["phones"] == []
+    assert people["Vorname Nachname"]["email"] == "email@example.org"
+
+
 def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path):
     window = open_window(qtbot, db_path)
     dialog = start_import(qtbot, window, CSVS / "generic_semicolon.csv")
@@ -335,6 +420,7 @@ def test_a_mapping_the_file_cannot_satisfy_is_said_in_the_dialog(qtbot, db_path)
     dialog.set_column("organization", "")
     dialog.set_column("phone", "")  # a phone alone would name a person
     dialog.set_column("email", "Remarks")  # remarks are not email addresses
+    dialog.read_others.setChecked(False)  # (else the "E-mail" column is read too)
     with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
         qtbot.mouseClick(dialog.preview_button, LEFT)
     assert dialog.on_mapping_page()  # stays, to choose again
@@ -625,9 +711,11 @@ def test_what_was_left_out_is_said_once_and_counted_in_good_grammar(qtbot, db_pa
     window = open_window(qtbot, db_path)
     dialog = start_import(qtbot, window, SHARED_FIXTURES / "csv"
                           / "outlook2007-de-mojibake-header.csv")
-    if dialog.on_mapping_page():
-        with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
-            qtbot.mouseClick(dialog.preview_button, LEFT)
+    # only the matched columns: one placeholder phone ("tel_work") is left out (the other
+    # phone columns, read by default, hold four more placeholders)
+    dialog.read_others.setChecked(False)
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
     assert click_import(qtbot, window, dialog) == "ok"
     box = window.transfer.info_box
     assert box is not None and box.isVisible()
