@@ -725,3 +725,59 @@ def test_what_was_left_out_is_said_once_and_counted_in_good_grammar(qtbot, db_pa
     assert not window.toast.isVisible()  # not said again over the rings
     assert window.statusBar().currentMessage() + "." == box.text()
     box.accept()
+
+
+ODD_CARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ørjan Ødegård\r\nEMAIL:orjan@example.no\r\n"
+    "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgpHQVJCQUdFR0FSQkFHRYlQTkcNChoKR0FSQkFHRUdBUkJB"
+    "R0WJUE5HDQoaCkdBUkJBR0VHQVJCQUdF\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\r\nN:;;;;\r\nTEL:+49 30 1234567\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\r\nN:;;;;\r\nNOTE:nothing here\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Bad Date\r\nBDAY:1985-13-45\r\n"
+    "EMAIL:zoe@example.org\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ørjan Odegard\r\nEMAIL:ORJAN@example.no\r\n"
+    "END:VCARD\r\n"
+)
+
+
+def test_the_preview_gives_the_reasons_in_the_command_lines_words(qtbot, db_path, tmp_path):
+    """Review C #2: the Reason column said "left out: name" of a card that was named (after
+    its phone number) and only "left out: PHOTO" where the command line says why; the
+    finished box counted the name among the values left out; and Reason was cut off
+    while other columns had room."""
+    odd = tmp_path / "odd.vcf"
+    odd.write_text(ODD_CARDS, encoding="utf-8")
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, odd)
+    qtbot.waitExposed(dialog)
+    reasons = {row[1]: row[4] for row in preview_texts(dialog)}
+    # the command line's lines, "card N (line of the property): words", in the Reason
+    # column of card N
+    result = run_cli("import", "--dry-run", str(odd), db=tmp_path / "cli.db")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.split("Problems:\n", 1)[1].split("Duplicates", 1)[0]
+    by_card = {where.split(" (")[0]: reason for where, reason in reasons.items()}
+    for line in said.strip().splitlines():
+        where, words = line.strip().split(": ", 1)
+        assert words in by_card[where.split(" (")[0]], (where, by_card)
+    assert reasons["card 1 (line 1)"] == "PHOTO: left out: the picture is damaged"
+    assert reasons["card 2 (line 7)"] == "name: no name in the file: named after the phone number"
+    assert reasons["card 4 (line 19)"] == "BDAY: left out: not a real birthday: 1985-13-45"
+    assert not any(r.startswith("left out:") for r in reasons.values())
+    # the named card lost nothing: two values were left out, not three
+    assert dialog.summary.text().endswith(" · 2 values left out")
+    # Reason is wide enough for its longest words; the other columns are not padded
+    table = dialog.table
+    metrics = table.fontMetrics()
+    longest = max(metrics.horizontalAdvance(r) for r in reasons.values())
+    assert table.columnWidth(4) >= longest + 8
+    where_width = max(metrics.horizontalAdvance(w) for w in reasons)
+    assert table.columnWidth(1) <= max(80, where_width + 40)
+    assert click_import(qtbot, window, dialog) == "ok"
+    box = window.transfer.info_box
+    assert box is not None
+    assert box.informativeText() == ("1 entry and 2 values were left out (1 note on what was "
+                                     "done) — Show Details says which and why.")
+    assert "named after the phone number" in box.detailedText()
+    box.accept()
+

@@ -48,7 +48,15 @@ from planner.importers import MAPPING_FIELDS, guess_mapping
 from planner.importers.column_kinds import column_kind
 from planner.services.importing import ImportPreview
 from planner.ui.common.validation import inline_error
-from planner.ui.transfer.import_model import STATUS_COLORS, PreviewFilter, PreviewModel
+from planner.ui.transfer.import_model import (
+    EMAIL,
+    NAME,
+    STATUS,
+    STATUS_COLORS,
+    WHERE,
+    PreviewFilter,
+    PreviewModel,
+)
 
 FIELD_LABELS = {
     "name": "Full name",
@@ -99,6 +107,7 @@ CHOICES = (
     ("add", "&Add them again", "as separate people"),
 )
 NOT_MAPPED = ""
+MIN_COLUMN = 80  # no preview column narrower (a column collapsed to nothing could not be read)
 MAPPING_PAGE, PREVIEW_PAGE = 0, 1
 
 
@@ -126,7 +135,7 @@ class ImportDialog(QDialog):
         self.file_name = file_name
         self.columns = list(columns or [])
         self.samples = dict(samples or {})
-        self.resize(900, 580)
+        self.resize(960, 580)  # room for the Reason column's words
         self.mapping_combos: dict[str, QComboBox] = {}
         self.model = PreviewModel(self)
         self.proxy = PreviewFilter(self)
@@ -373,11 +382,22 @@ class ImportDialog(QDialog):
         self._show_encoding(preview)
         self.model.set_preview(preview)
         self.model.set_choice(self.choice())
+        self._fit_columns()
         self.show_filter.setCurrentIndex(0)
         self.duplicates_box.setVisible(preview.duplicates > 0)
         self._show_page(PREVIEW_PAGE)
         self._update_preview_state()
         (self.import_button if self.import_button.isEnabled() else self.table).setFocus()
+
+    def _fit_columns(self) -> None:
+        """Status and Where as wide as their words, Name and Email up to a limit, and the
+        rest to Reason (it was cut off — "same email as #203 Arnold …" — while the other
+        columns had room to spare)."""
+        table = self.table
+        for column, most in ((STATUS, 190), (WHERE, 160), (NAME, 220), (EMAIL, 220)):
+            table.resizeColumnToContents(column)
+            table.setColumnWidth(column, max(MIN_COLUMN, min(table.columnWidth(column) + 8,
+                                                             most)))
 
     def _show_encoding(self, preview: ImportPreview) -> None:
         """The file's encoding, never guessed silently: detected ones say so, and any
@@ -428,6 +448,7 @@ class ImportDialog(QDialog):
     def _choice_toggled(self, _button, checked: bool) -> None:
         if checked:
             self.model.set_choice(self.choice())
+            self._fit_columns()  # "Duplicate — merged" is wider than "Duplicate — added"
             self._update_preview_state()
 
     def will_store(self) -> tuple[int, int]:
@@ -452,7 +473,7 @@ class ImportDialog(QDialog):
             f"{plural(counts['duplicate'], 'duplicate')}",
             f"<span style='color:{STATUS_COLORS['invalid']}'>●</span> {counts['invalid']} invalid",
         ]
-        left_out = len(preview.problems)
+        left_out = preview.left_out  # (a person named after the phone lost nothing)
         extra = f" · {plural(left_out, 'value')} left out" if left_out else ""
         self.summary.setText(
             f"<b>{_escape(self.file_name)}</b> ({_escape(kind)}): " + " &nbsp; ".join(parts) + extra

@@ -181,13 +181,20 @@ class ImportFlow:
 
 def left_out_text(summary) -> str:
     """``1 value was left out``, ``1 entry and 3 values were left out``: an invalid
-    entry and a value that could not be read are both among ``summary.problems``."""
+    entry and a value that could not be read are both among ``summary.problems``; the
+    rest of them are notes on what was done (a person named after the phone number),
+    which lost nothing and are not counted as left out."""
     entries = min(summary.invalid, len(summary.problems))
-    values = len(summary.problems) - entries
+    values = min(summary.left_out, len(summary.problems) - entries)
+    notes = len(summary.problems) - entries - values
     parts = [plural(n, word, words) for n, word, words in (
         (entries, "entry", "entries"), (values, "value", "values")) if n]
-    one = len(summary.problems) == 1
-    return f"{' and '.join(parts)} {'was' if one else 'were'} left out"
+    said = (f"{' and '.join(parts)} {'was' if entries + values == 1 else 'were'} left out"
+            if parts else "Nothing was left out")
+    if notes:
+        said += f" ({plural(notes, 'note')} on what was done)" if parts else \
+            f"; {plural(notes, 'note')} on what was done"
+    return said
 
 
 # ------------------------------------------------------------------ in the worker
