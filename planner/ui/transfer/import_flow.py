@@ -159,10 +159,7 @@ class ImportFlow:
             jobs.complain(f"The import failed: {nothing_written(payload)}")
             return
         summary = self.last_summary = payload
-        from planner.ui.common import avatars
-
-        avatars.invalidate()  # the import may have brought pictures
-        jobs.document.refresh_all()
+        jobs.document.refresh_all()  # (the pictures too: the import may have brought some)
         if alive:
             dialog.accept()
         text = f"Imported {path.name}: {summary.summary()}"
