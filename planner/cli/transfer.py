@@ -208,10 +208,16 @@ def export(fmt: str, no_escape: bool, output: Path | None) -> None:
 )
 @with_db
 def backup(output: Path | None) -> None:
-    """Copy the database now (consistent even while the window is open)."""
-    from planner.services.backups import backup_now
+    """Copy the database now (consistent even while the window is open).
+
+    In the backups folder the newest copies made this way are kept apart from the
+    daily and automatic ones (Preferences → Backups says how many of each)."""
+    from planner.services.backups import backup_now, kept_note
 
     click.echo(f"Backed up to {backup_now(output)}")
+    if output is None:  # a chosen file or folder is never rotated
+        note = kept_note()
+        click.echo(note[0].upper() + note[1:] + ".")
 
 
 @cli.command("restore")

@@ -58,6 +58,10 @@ class EntryChange:
 
 
 class PlannerDocument(QObject):
+    #: everything is about to be read again (before ``reset``): what the views keep of the
+    #: database beside the document (the pictures: planner.ui.common.avatars) is dropped
+    #: here, so that no view rebuilt on ``reset`` shows what was there before
+    reloading = Signal()
     #: everything may have changed (first load, another program wrote)
     reset = Signal()
     #: these contacts' details or last touch changed (ids)
@@ -110,6 +114,7 @@ class PlannerDocument(QObject):
     def reload(self) -> None:
         """Re-read the placed people (only they: 87 at most by default, whatever the size
         of the network) and the ring settings; people met later are read on demand."""
+        self.reloading.emit()
         self._contacts = {c.id: c for c in contact_svc.placed_contacts()}
         self._count = contact_svc.count_contacts()
         self._capacities = settings_svc.capacities()

@@ -51,14 +51,47 @@ def _join(parts: list[str]) -> str:
     return out
 
 
+#: words before a name that are titles, and after it generational or academic suffixes:
+#: not initials ("Mr. John Richter James Doe Sr." is "JD", not "MS"). Compared without
+#: case and dots ("Ph.D." is "phd"); only at the start (titles) or the end (suffixes), and
+#: never every word of a name ("Dr. Who" is "WH"). Ambiguous ones are left out: "Ma" is a
+#: surname, "M." an initial, "Don" a first name.
+_TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "fr", "herr",
+    "frau", "mme", "mlle", "sr", "sra", "srta",
+})
+_SUFFIXES = frozenset({
+    "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "dds", "dvm", "mba", "msc", "bsc",
+})
+
+
+def _bare(token: str) -> str:
+    return token.casefold().replace(".", "").strip(",;")
+
+
+def _without_honorifics(name: str) -> str:
+    """``name`` without its titles and suffixes (and stray signs such as "&" among the
+    titles), at least one word kept."""
+    tokens = name.split()
+    start, end = 0, len(tokens)
+    while end - start > 1 and (_bare(tokens[start]) in _TITLES
+                               or not any(ch.isalnum() for ch in tokens[start])):
+        start += 1
+    while end - start > 1 and _bare(tokens[end - 1]) in _SUFFIXES:
+        end -= 1
+    return " ".join(tokens[start:end])
+
+
 def _words(name: str) -> list[list[str]]:
+    name = _without_honorifics(name)
     words = [graphemes(w) for w in _SEPARATORS.split(name.strip()) if w]
     return [w for w in words if w and (w[0][0].isalnum() or unicodedata.category(w[0][0])
                                        .startswith("S"))]
 
 
 def initials(name: str) -> str:
-    """"Ada Lovelace" → "AL"; one word gives its first two characters ("plato" → "PL")."""
+    """"Ada Lovelace" → "AL"; one word gives its first two characters ("plato" → "PL");
+    titles and suffixes are not initials ("Dr. Ada Lovelace, PhD" → "AL")."""
     words = _words(name)
     if not words:
         return "?"

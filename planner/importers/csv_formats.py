@@ -8,6 +8,7 @@ birthday nobody can read) costs that value only.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,6 +197,32 @@ def csv_columns(data: bytes, encoding: str | None = None) -> list[str]:
     return open_table(data, classify_header, encoding)[0].header
 
 
+#: data rows looked at for a sample value of each column (the mapping step shows them, and
+#: the guess prefers a column with values); a million-row file is not read for this
+SAMPLE_ROWS = 50
+
+
+def column_samples(header: list[str], rows: list[tuple[int, list[str]]]) -> dict[str, str]:
+    """The first value of each column in ``rows`` (``(line, cells)``): what the guess of
+    the columns and the mapping step go by, the same in the window and on the command line."""
+    samples: dict[str, str] = {}
+    for _line, cells in rows:
+        for column, cell in zip(header, cells, strict=False):
+            value = cell_value(cell).strip()
+            if column and value and column not in samples:
+                samples[column] = value
+    return samples
+
+
+def csv_header(data: bytes, encoding: str | None = None) -> tuple[list[str], dict[str, str]]:
+    """A CSV file's columns and a sample value of each, for the column-mapping step."""
+    table, rows, _ = open_table(data, classify_header, encoding)
+    first = list(itertools.islice(rows, SAMPLE_ROWS))
+    if not first:
+        raise InvalidInput("the CSV file has no contacts (it has only a header row)")
+    return list(table.header), column_samples(table.header, first)
+
+
 def parse_csv(
     data: bytes,
     fmt: str = "auto",
@@ -250,20 +277,33 @@ def csv_entries(
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
     encoding: str | None = None,
+    read_others: bool = False,
 ) -> CsvRead:
     """The format, and the rows one :class:`Entry` at a time (bounded memory).
 
     The header and the mapping are checked at once; a file with no data row, or
     with no row that has a name or an email, raises InvalidInput when the
-    iteration reaches its end.
+    iteration reaches its end. ``read_others``: a ``mapping`` says which column comes
+    first for each field, and every other e-mail and phone column (and the other
+    recognised ones) is read too, as without a mapping; a field mapped to ``""`` is
+    left out. Without it a mapping is the person's word: only its columns are read.
     """
     if fmt not in ("auto", *CSV_FORMATS):
         raise ValueError(f"unknown CSV format {fmt!r}")
     table, rows, total = open_table(data, classify_header, encoding)
     kind = classify_header(table.header) if fmt == "auto" else fmt
-    spec = _spec_for(kind, table, mapping)
+    samples: dict[str, str] | None = None
+    if mapping is None and kind not in _SPECS:  # guessed as the mapping step guesses
+        first = list(itertools.islice(rows, SAMPLE_ROWS))
+        samples = column_samples(table.header, first)
+        rows = itertools.chain(first, rows)
+    spec = _spec_for(kind, table, mapping, samples)
     # guessed columns bring every e-mail and phone column in; a chosen mapping is kept
-    spec = augmented(spec, table.header) if mapping is None else with_unmapped(spec, table.header)
+    if mapping is None or read_others:
+        left_out = frozenset(key for key, column in (mapping or {}).items() if not column)
+        spec = augmented(spec, table.header, left_out)
+    else:
+        spec = with_unmapped(spec, table.header)
     read = CsvRead(kind, table.encoding, table.encoding_how, iter(()))
     ticker = Ticker(total, progress, should_cancel)
     read.entries = _entries(table, rows, spec, kind, ticker, read.notes)
@@ -316,10 +356,11 @@ def _not_kept_notes(watched, filled) -> list[str]:
     return lines
 
 
-def _spec_for(kind: str, table: Table, mapping: dict[str, str] | None) -> Spec:
+def _spec_for(kind: str, table: Table, mapping: dict[str, str] | None,
+              samples: dict[str, str] | None = None) -> Spec:
     if mapping is None and kind in _SPECS:
         return _SPECS[kind](table.header)
-    spec = mapping_spec(mapping if mapping is not None else guess_mapping(table.header))
+    spec = mapping_spec(mapping if mapping is not None else guess_mapping(table.header, samples))
     known = {h.casefold() for h in table.header}
     for column in _mapped(spec):
         if column.casefold() not in known:

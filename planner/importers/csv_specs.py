@@ -262,31 +262,43 @@ def classified_spec(header: list[str]) -> Spec:
     return spec
 
 
-def augmented(spec: Spec, header: list[str]) -> Spec:
+def augmented(spec: Spec, header: list[str], left_out: frozenset[str] = frozenset()) -> Spec:
     """``spec`` plus every e-mail and phone column it does not read (any layout brings all
     its addresses in), other recognised fields as fallbacks, and the columns of fields the
-    planner does not keep, for the preview's warning."""
+    planner does not keep, for the preview's warning.
+
+    ``left_out``: mapping fields (``phone``, ``notes``, ``handle:website``…) a person set
+    to "not in the file": nothing is read for them, not even a fallback."""
     read = spec.columns()
     found = classified_spec([c for c in header if c.casefold() not in read])
-    spec.emails.extend(found.emails)
-    spec.phones.extend(found.phones)
-    for mine, theirs in (
-        (spec.organization, found.organization),
-        (spec.title, found.title),
-        (spec.birthday, found.birthday),
-        (spec.timezone, found.timezone),
+    if "email" not in left_out:
+        spec.emails.extend(found.emails)
+    if "phone" not in left_out:
+        spec.phones.extend(found.phones)
+    for key, mine, theirs in (
+        ("organization", spec.organization, found.organization),
+        ("title", spec.title, found.title),
+        ("birthday", spec.birthday, found.birthday),
+        ("timezone", spec.timezone, found.timezone),
     ):
-        mine.extend(theirs)
-    if not spec.notes:
+        if key not in left_out:
+            mine.extend(theirs)
+    if not spec.notes and "notes" not in left_out:
         spec.notes.extend(found.notes)
-    if spec.birthday_parts is None and not spec.birthday:
+    if spec.birthday_parts is None and not spec.birthday and "birthday" not in left_out:
         spec.birthday_parts = found.birthday_parts
-    if not spec.name and not spec.first and not spec.last:
+    names = {"name", "first_name", "last_name"}
+    if not spec.name and not spec.first and not spec.last and not names & left_out:
         spec.name, spec.first, spec.middle, spec.last = (
             found.name, found.first, found.middle, found.last
         )
     services = {service for service, _ in spec.handles}
-    spec.handles.extend(h for h in found.handles if h[0] not in services or h[0] == URL_SERVICE)
+    websites = {"handle:website", "handle:url"} & left_out
+    spec.handles.extend(
+        h for h in found.handles
+        if (h[0] not in services or h[0] == URL_SERVICE) and f"handle:{h[0]}" not in left_out
+        and not (h[0] == URL_SERVICE and websites)
+    )
     spec.not_kept = list(dict.fromkeys([*spec.not_kept, *found.not_kept]))
     return spec
 

@@ -36,8 +36,8 @@ class Draft:
         self.photo = b""  # a thumbnail already made (planner.importers.photos)
         self.photo_noted = False  # a picture that could not be used was reported
 
-    def problem(self, field: str, message: str) -> None:
-        self.problems.append(ImportProblem(self.where, field, message))
+    def problem(self, field: str, message: str, *, lost: bool = True) -> None:
+        self.problems.append(ImportProblem(self.where, field, message, lost))
 
     def set_full_name(self, text: str) -> None:
         self.full_name = self.full_name or values.one_line(text)
@@ -108,7 +108,7 @@ class Draft:
         fixed, self.timezone, written = min(found, key=lambda item: item[0])  # a name first
         if fixed:
             self.problem(field, f"the UTC offset {written} was kept as the fixed time zone "
-                         f"{self.timezone} (no daylight saving time)")
+                         f"{self.timezone} (no daylight saving time)", lost=False)
 
     def add_tags(self, tags: list[str]) -> None:
         self.tags.extend(t for t in (values.one_line(x)[:MAX_FIELD] for x in tags) if t)
@@ -135,7 +135,8 @@ class Draft:
         if not name and phones and name_from_phone:
             name = phones[0]  # a phone book entry with only a number is still someone
             self.where = self.source
-            self.problem("name", "no name in the file: named after the phone number")
+            self.problem("name", "no name in the file: named after the phone number",
+                         lost=False)
         if not name:
             return None
         return ImportedContact(

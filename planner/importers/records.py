@@ -52,6 +52,9 @@ class ImportProblem:
     where: str  # "card 3 (line 17)" or "line 12"
     field: str  # the property or column name
     message: str
+    #: something was lost (a value left out, a note shortened); False for what was only
+    #: done differently, said so (named after the phone number, an offset kept as a zone)
+    lost: bool = True
 
     def __str__(self) -> str:
         if self.field:

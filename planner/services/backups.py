@@ -5,11 +5,13 @@
   copy is owner-only (0600): it holds the same notes as the database.
 * Copies without a destination go to ``backups/`` beside the database, named
   ``<stem>-YYYYmmdd-HHMMSS-ffffff-<reason>.db`` (local time), and the folder is
-  then rotated to keep the newest ``backup_keep`` files (a setting, default 10).
-  Reasons used by the app: ``manual``, ``daily``, ``pre-import``,
-  ``pre-restore``, and ``pre-migration-vN`` (written by storage at open).
+  then rotated to keep the newest ``backup_keep`` (a setting, default 10) of each
+  kind: the ones a person made (``manual``), the ``daily`` ones, and the automatic
+  ones (``pre-import``, ``pre-restore``, ``pre-migration-vN`` written by storage at
+  open). A kind never pushes out another: a run of imports once rotated away the
+  copy made on purpose just before it.
 * :func:`daily_backup_if_due` is called once when the app starts: it makes a
-  ``daily`` copy unless a backup from today already exists, then rotates (which
+  ``daily`` copy unless a daily copy from today already exists, then rotates (which
   also trims pre-migration copies made while opening).
 * :func:`restore` validates the file first (a Mentorship Planner database this
   version can open), keeps the current database as a ``pre-restore`` backup,
@@ -119,7 +121,7 @@ def current_path() -> Path:
 
 
 def keep_count() -> int:
-    """How many automatic backups to keep (setting ``backup_keep``, default 10)."""
+    """How many backups of each kind to keep (setting ``backup_keep``, default 10)."""
     value = get_setting(KEEP_SETTING, DEFAULT_KEEP)
     return value if isinstance(value, int) and 1 <= value <= MAX_KEEP else DEFAULT_KEEP
 
@@ -194,6 +196,18 @@ def _refuse_a_damaged_copy(target: Path, path: Path, key: str | None) -> None:
         f"no backup was made: {said}; the backups kept were left as they are; {hint}")
 
 
+def kept_note(reason: str = "manual") -> str:
+    """What the rotation keeps, said after a copy made for ``reason`` (one sentence, no
+    full stop): a person who asked for a copy learns it will not be pushed out by the
+    automatic ones."""
+    keep = keep_count()
+    if reason == "manual":
+        return (f"the newest {keep} backups you made are kept, apart from the daily and "
+                "automatic ones")
+    return (f"the newest {keep} backups of each kind are kept: made by you, daily, and "
+            "automatic (before an import, a restore or an upgrade)")
+
+
 def list_backups() -> list[Path]:
     """The automatic backups of the open database, oldest first."""
     return store.list_backups(current_path())
@@ -210,16 +224,19 @@ def backup_date(backup: Path, db_path: Path) -> str | None:
 
 
 def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None) -> Path | None:
-    """Back up once per (local) day; then keep the newest ``keep`` backups.
+    """Back up once per (local) day; then keep the newest ``keep`` backups of each kind.
 
-    Returns the new backup, or None when one from today already exists. Called
-    by the app at start, after opening (and so after any migration).
+    Returns the new backup, or None when a daily one from today already exists (a
+    copy before an import does not count: it is rotated with the other automatic
+    ones and may be gone tomorrow). Called by the app at start, after opening (and so
+    after any migration).
     """
     path = current_path()
     now = now or datetime.now()
     today = now.strftime("%Y%m%d")
     made = None
-    if not any(backup_date(b, path) == today for b in store.list_backups(path)):
+    if not any(backup_date(b, path) == today and store.backup_kind(b, path) == "daily"
+               for b in store.list_backups(path)):
         made = backup_now(reason="daily", when=now)
     store.rotate(path, keep if keep is not None else keep_count())
     return made

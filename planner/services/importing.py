@@ -123,6 +123,12 @@ class ImportPreview:
     def summary(self) -> str:
         return f"{self.new} new, {plural(self.duplicates, 'duplicate')}, {self.invalid} invalid"
 
+    @property
+    def left_out(self) -> int:
+        """Values left out of the people imported (not what was only said: a person named
+        after the phone number lost nothing)."""
+        return sum(1 for problem in self.problems if problem.lost)
+
     def problem_lines(self) -> list[str]:
         """Invalid entries and left-out properties, in file order, one line each."""
         lines = []
@@ -147,6 +153,7 @@ class ImportSummary:
     skipped: int = 0
     invalid: int = 0
     problems: list[str] = field(default_factory=list)  # invalid entries, left-out properties
+    left_out: int = 0  # of the properties in ``problems``, those lost (the rest: notes)
     added_ids: list[int] = field(default_factory=list)
     merged_ids: list[int] = field(default_factory=list)
     backup: Path | None = None  # the pre-import copy
@@ -166,9 +173,20 @@ def plural(count: int, word: str) -> str:
 
 
 def problem_text(problem: ImportProblem) -> str:
-    if problem.field:
-        return f"{problem.where}: {problem.field}: {problem.message}"
-    return f"{problem.where}: {problem.message}"
+    """``card 2 (line 13): PHOTO: left out: the picture is damaged`` (the command line)."""
+    return f"{problem.where}: {problem_words(problem)}"
+
+
+def problem_words(problem: ImportProblem) -> str:
+    """What happened to one property, in words, without where it is: the one wording of
+    the command line's lines and the window's Reason column."""
+    return f"{problem.field}: {problem.message}" if problem.field else problem.message
+
+
+def reason_text(row: PreviewRow) -> str:
+    """Why a preview row is a duplicate or invalid, and what happened to its properties,
+    as the command line says it (the window's Reason column)."""
+    return "; ".join(filter(None, [row.reason, *(problem_words(p) for p in row.problems)]))
 
 
 # -------------------------------------------------------------------- preview
@@ -189,11 +207,14 @@ def preview_import(
     progress: Progress | None = None,
     should_cancel: ShouldCancel | None = None,
     encoding: str | None = None,
+    read_others: bool = False,
 ) -> ImportPreview:
     """Read the file and sort its entries into new, duplicate and invalid; write nothing.
 
     Malformed files raise :class:`InvalidInput` with one line saying why. ``encoding``
-    is the user's choice over the detected one.
+    is the user's choice over the detected one. ``read_others`` (a CSV ``mapping``): the
+    mapped columns come first, and every other e-mail and phone column is read too, as
+    without a mapping (see :func:`planner.importers.csv_formats.csv_entries`).
     """
     if fmt == "json":
         raise InvalidInput("a full JSON export is restored with import_json, not previewed")
@@ -211,7 +232,7 @@ def preview_import(
         parsed = parse_file(data, fmt, mapping, progress, should_cancel, encoding)
         return classify(parsed, source=name, should_cancel=should_cancel)
     read = csv_entries(data, fmt, mapping, progress=progress, should_cancel=should_cancel,
-                       encoding=encoding)
+                       encoding=encoding, read_others=read_others)
     del data  # the rows are read from the decoded text, one at a time
     preview = _classify(read.entries, read.kind, name, should_cancel)
     preview.encoding, preview.encoding_how = read.encoding_label, read.encoding_how
@@ -528,7 +549,7 @@ def apply_import(
         raise InvalidInput(
             f"unknown choice for duplicates {on_duplicate!r}: use {', '.join(DUPLICATE_CHOICES)}"
         )
-    summary = ImportSummary(problems=preview.problem_lines())
+    summary = ImportSummary(problems=preview.problem_lines(), left_out=preview.left_out)
 
     def check() -> None:
         if should_cancel is not None and should_cancel():

@@ -46,7 +46,7 @@ from pathlib import Path
 from planner.domain.errors import DatabaseProblem, InvalidInput, PlannerError
 from planner.storage import secrets
 from planner.storage.sqlite import encryption, live_files
-from planner.storage.sqlite.backup import list_backups
+from planner.storage.sqlite.backup import kind_counts, list_backups
 from planner.storage.target import DatabaseTarget, resolve_target
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,9 @@ class SecurityStatus:
     store: secrets.StoreStatus
     backups_plain: int
     backups_encrypted: int
+    #: the backups of each kind (``manual``, ``daily``, ``automatic``): each is rotated on
+    #: its own, so a person sees why their copy is still there after many imports
+    backup_kinds: dict[str, int] = field(default_factory=dict)
 
     @property
     def encrypted(self) -> bool:
@@ -115,6 +118,14 @@ class SecurityStatus:
                 f"Backups: {total} ({self.backups_encrypted} encrypted, "
                 f"{self.backups_plain} not encrypted)"
             )
+        if self.backup_kinds:
+            kinds = self.backup_kinds
+            rows.append(
+                f"Backups kept: {kinds.get('manual', 0)} made by you, "
+                f"{kinds.get('daily', 0)} daily, {kinds.get('automatic', 0)} automatic "
+                "(before an import, a restore or an upgrade); each kind keeps its own newest "
+                "copies (how many: Preferences → Backups, 10 by default)"
+            )
         return rows
 
     def as_dict(self) -> dict:
@@ -128,7 +139,8 @@ class SecurityStatus:
                 "backend": self.store.backend,
                 "reason": self.store.reason or None,
             },
-            "backups": {"encrypted": self.backups_encrypted, "plain": self.backups_plain},
+            "backups": {"encrypted": self.backups_encrypted, "plain": self.backups_plain,
+                        **{kind: count for kind, count in self.backup_kinds.items()}},
         }
 
 
@@ -186,8 +198,10 @@ def security_status(database=None, *, check_keyring: bool = True) -> SecuritySta
             store = secrets.store_status()  # a locked keyring may have refused meanwhile
             if location == "not-in-keyring" and secrets.notice_given() and not store.usable:
                 location = "no-store"
+    kinds = kind_counts(path)
     return SecurityStatus(
-        path, files.state, location, store, files.backups_plain, files.backups_encrypted
+        path, files.state, location, store, files.backups_plain, files.backups_encrypted,
+        kinds if any(kinds.values()) else {},
     )
 
 

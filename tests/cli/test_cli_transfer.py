@@ -237,6 +237,36 @@ def test_backup_and_restore(db_path, tmp_path):
     conn.close()
 
 
+def test_a_backup_you_made_outlives_a_run_of_imports(db_path):
+    """Eleven imports in a row rotated away the copy made with ``planner backup`` minutes
+    before (review C #5): each kind of backup now keeps its own newest ones."""
+    ok(invoke("contacts", "add", "Ada Lovelace", db=db_path))
+    out = ok(invoke("backup", db=db_path))
+    made = out.splitlines()[0].removeprefix("Backed up to ")
+    assert made.endswith("-manual.db")
+    assert ("The newest 10 backups you made are kept, apart from the daily and automatic "
+            "ones.") in out
+    for _ in range(11):
+        ok(invoke("import", str(VCARDS / "gmail-single.vcf"), "--on-duplicate", "add",
+                  db=db_path))
+    kept = backups_of(db_path)
+    assert Path(made).name in kept
+    assert len([n for n in kept if n.endswith("-pre-import.db")]) == 10
+    assert len(kept) == 11
+    status = ok(invoke("db", "status", db=db_path))
+    assert ("Backups kept: 1 made by you, 0 daily, 10 automatic (before an import, a restore "
+            "or an upgrade); each kind keeps its own newest copies") in status
+    counts = json.loads(ok(invoke("db", "status", "--json", db=db_path)))["backups"]
+    assert (counts["manual"], counts["daily"], counts["automatic"]) == (1, 0, 10)
+    # eleven more copies of your own: the oldest of those goes, the automatic ones stay
+    for _ in range(10):
+        ok(invoke("backup", db=db_path))
+    kept = backups_of(db_path)
+    assert Path(made).name not in kept
+    assert len([n for n in kept if n.endswith("-manual.db")]) == 10
+    assert len([n for n in kept if n.endswith("-pre-import.db")]) == 10
+
+
 @pytest.mark.parametrize("kind", ["random", "other-sqlite", "text"])
 def test_restore_of_a_non_backup_is_refused_and_changes_nothing(db_path, tmp_path, kind):
     ok(invoke("contacts", "add", "Ada", db=db_path))

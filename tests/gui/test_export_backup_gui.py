@@ -142,7 +142,9 @@ def test_back_up_now_makes_an_owner_only_copy_and_says_where(qtbot, db_path, peo
     made = sorted((db_path.parent / "backups").glob("*-manual.db"))
     assert len(made) == 1
     assert mode(made[0]) == 0o600
-    assert window.statusBar().currentMessage() == f"Backed up to {made[0]}"
+    assert window.statusBar().currentMessage() == (
+        f"Backed up to {made[0]}; the newest 10 backups you made are kept, apart from the "
+        "daily and automatic ones")
     assert content_hash(made[0]) == content_hash(db_path)
     assert window.window_actions.backup_now in window.menus["file"].actions()
 
@@ -289,3 +291,7 @@ def test_the_restore_dialog_renders(qtbot, db_path, people, tmp_path):
     image = dialog.grab().toImage()
     image.save(str(tmp_path / "restore.png"))
     assert image.width() >= 400 and dialog.list.topLevelItemCount() == 2
+    # what the rotation keeps (a run of imports once pushed out the copies made on purpose)
+    assert dialog.intro.text().endswith(
+        "The newest 10 backups of each kind are kept: made by you, daily, and automatic "
+        "(before an import, a restore or an upgrade).")

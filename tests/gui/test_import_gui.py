@@ -14,13 +14,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from planner.domain.rings import Ring
 from tests.conftest import SHARED_FIXTURES
 from tests.gui.helpers import open_window, placements, populate
+from tests.helpers.cli import run_cli
 
 VCARDS = SHARED_FIXTURES / "vcard"
 CSVS = Path(__file__).resolve().parents[1] / "fixtures" / "csv"
@@ -313,6 +314,90 @@ def test_the_mapping_step_picks_a_phone_column_that_has_numbers(qtbot, db_path):
     assert "+49" in dialog.mapping_combos["phone"].currentText()  # its sample is shown
 
 
+def people_as_the_cli_lists_them(db: Path) -> list[dict]:
+    result = run_cli("contacts", "list", "--json", db=db)
+    assert result.returncode == 0, result.stderr
+    people = json.loads(result.stdout)
+    for person in people:
+        for key in ("id", "created_at", "updated_at"):
+            person.pop(key)
+    return people
+
+
+def with_real_phones(tmp_path: Path) -> Path:
+    """The German Outlook fixture with two of its placeholder phones made real (as the
+    reviewer did): the business number and the mobile one."""
+    data = (SHARED_FIXTURES / "csv" / "outlook2007-de-mojibake-header.csv").read_bytes()
+    data = data.replace(b'"tel_work"', b'"+49 40 5550000"')
+    data = data.replace(b'"tel_cell"', b'"+49 171 5551234"')
+    assert b"+49 171 5551234" in data
+    path = tmp_path / "de-real-phones.csv"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("source", ["outlook-de", "outlook-de-real-phones", "mac-de-tab"])
+def test_the_window_and_the_command_line_import_the_same_people(qtbot, db_path, tmp_path,
+                                                                source):
+    """Review C #4: the window's mapping step offered one Phone column and dropped the
+    mobile number ``planner import`` reads; and a file whose first rows leave a column
+    empty was guessed differently (the window's guess went by sample values, the command
+    line's did not). Left as matched, both read the same people with the same data."""
+    path = {
+        "outlook-de": SHARED_FIXTURES / "csv" / "outlook2007-de-mojibake-header.csv",
+        "outlook-de-real-phones": with_real_phones(tmp_path),
+        "mac-de-tab": SHARED_FIXTURES / "csv" / "macos-addressbook-de-tab.csv",
+    }[source]
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, path)
+    assert dialog.on_mapping_page()
+    # the heading says what is true: every field was matched from recognised columns
+    assert "not ones Mentorship Planner knows" not in dialog.intro.text()
+    assert dialog.intro.text().startswith("Mentorship Planner matched the columns of ")
+    assert dialog.read_others.isChecked()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert not dialog.on_mapping_page()
+    assert "no field was chosen" not in dialog.file_notes.text()
+    assert click_import(qtbot, window, dialog) == "ok"
+
+    by_cli = tmp_path / "cli.db"
+    result = run_cli("import", str(path), db=by_cli)
+    assert result.returncode == 0, result.stderr
+    in_window = people_as_the_cli_lists_them(db_path)
+    assert in_window == people_as_the_cli_lists_them(by_cli)
+    assert in_window
+    if source == "outlook-de-real-phones":
+        person = next(p for p in in_window if p["name"] == "Vorname Nachname")
+        assert person["phones"] == ["+49 40 5550000", "+49 171 5551234"]
+
+
+def test_the_other_phone_columns_can_be_left_out(qtbot, db_path, tmp_path):
+    """Unticked, only the chosen columns are read (as ``planner import --map``), and the
+    preview names the ones left out; a matched field set to "not in the file" reads
+    nothing for it, not another column of its kind."""
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, with_real_phones(tmp_path))
+    box = dialog.read_others
+    assert box.text().startswith("Also &read the other e-mail and phone columns (")
+    assert "“Mobiltelefon”" in box.text()  # the ones with values first
+    qtbot.mouseClick(box, LEFT, pos=QPoint(8, box.height() // 2))
+    assert not box.isChecked()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert "no field was chosen for them" in dialog.file_notes.text()
+    qtbot.mouseClick(dialog.back_button, LEFT)
+    QTest.keyClick(box, Qt.Key.Key_Space)  # ticked again
+    assert box.isChecked()
+    dialog.set_column("phone", "")
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
+    assert click_import(qtbot, window, dialog) == "ok"
+    people = {p["name"]: p for p in people_as_the_cli_lists_them(db_path)}
+    assert people["Vorname Nachname"]["phones"] == []
+    assert people["Vorname Nachname"]["email"] == "email@example.org"
+
+
 def test_generic_csv_goes_through_the_mapping_step(qtbot, qtmodeltester, db_path):
     window = open_window(qtbot, db_path)
     dialog = start_import(qtbot, window, CSVS / "generic_semicolon.csv")
@@ -386,6 +471,7 @@ def test_a_mapping_the_file_cannot_satisfy_is_said_in_the_dialog(qtbot, db_path)
     dialog.set_column("organization", "")
     dialog.set_column("phone", "")  # a phone alone would name a person
     dialog.set_column("email", "Remarks")  # remarks are not email addresses
+    dialog.read_others.setChecked(False)  # (else the "E-mail" column is read too)
     with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
         qtbot.mouseClick(dialog.preview_button, LEFT)
     assert dialog.on_mapping_page()  # stays, to choose again
@@ -676,9 +762,11 @@ def test_what_was_left_out_is_said_once_and_counted_in_good_grammar(qtbot, db_pa
     window = open_window(qtbot, db_path)
     dialog = start_import(qtbot, window, SHARED_FIXTURES / "csv"
                           / "outlook2007-de-mojibake-header.csv")
-    if dialog.on_mapping_page():
-        with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
-            qtbot.mouseClick(dialog.preview_button, LEFT)
+    # only the matched columns: one placeholder phone ("tel_work") is left out (the other
+    # phone columns, read by default, hold four more placeholders)
+    dialog.read_others.setChecked(False)
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=JOB_MS):
+        qtbot.mouseClick(dialog.preview_button, LEFT)
     assert click_import(qtbot, window, dialog) == "ok"
     box = window.transfer.info_box
     assert box is not None and box.isVisible()
@@ -689,3 +777,59 @@ def test_what_was_left_out_is_said_once_and_counted_in_good_grammar(qtbot, db_pa
     assert not window.toast.isVisible()  # not said again over the rings
     assert window.statusBar().currentMessage() + "." == box.text()
     box.accept()
+
+
+ODD_CARDS = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ørjan Ødegård\r\nEMAIL:orjan@example.no\r\n"
+    "PHOTO;ENCODING=b;TYPE=PNG:iVBORw0KGgpHQVJCQUdFR0FSQkFHRYlQTkcNChoKR0FSQkFHRUdBUkJB"
+    "R0WJUE5HDQoaCkdBUkJBR0VHQVJCQUdF\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\r\nN:;;;;\r\nTEL:+49 30 1234567\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:\r\nN:;;;;\r\nNOTE:nothing here\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoë Bad Date\r\nBDAY:1985-13-45\r\n"
+    "EMAIL:zoe@example.org\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ørjan Odegard\r\nEMAIL:ORJAN@example.no\r\n"
+    "END:VCARD\r\n"
+)
+
+
+def test_the_preview_gives_the_reasons_in_the_command_lines_words(qtbot, db_path, tmp_path):
+    """Review C #2: the Reason column said "left out: name" of a card that was named (after
+    its phone number) and only "left out: PHOTO" where the command line says why; the
+    finished box counted the name among the values left out; and Reason was cut off
+    while other columns had room."""
+    odd = tmp_path / "odd.vcf"
+    odd.write_text(ODD_CARDS, encoding="utf-8")
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, odd)
+    qtbot.waitExposed(dialog)
+    reasons = {row[1]: row[4] for row in preview_texts(dialog)}
+    # the command line's lines, "card N (line of the property): words", in the Reason
+    # column of card N
+    result = run_cli("import", "--dry-run", str(odd), db=tmp_path / "cli.db")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.split("Problems:\n", 1)[1].split("Duplicates", 1)[0]
+    by_card = {where.split(" (")[0]: reason for where, reason in reasons.items()}
+    for line in said.strip().splitlines():
+        where, words = line.strip().split(": ", 1)
+        assert words in by_card[where.split(" (")[0]], (where, by_card)
+    assert reasons["card 1 (line 1)"] == "PHOTO: left out: the picture is damaged"
+    assert reasons["card 2 (line 7)"] == "name: no name in the file: named after the phone number"
+    assert reasons["card 4 (line 19)"] == "BDAY: left out: not a real birthday: 1985-13-45"
+    assert not any(r.startswith("left out:") for r in reasons.values())
+    # the named card lost nothing: two values were left out, not three
+    assert dialog.summary.text().endswith(" · 2 values left out")
+    # Reason is wide enough for its longest words; the other columns are not padded
+    table = dialog.table
+    metrics = table.fontMetrics()
+    longest = max(metrics.horizontalAdvance(r) for r in reasons.values())
+    assert table.columnWidth(4) >= longest + 8
+    where_width = max(metrics.horizontalAdvance(w) for w in reasons)
+    assert table.columnWidth(1) <= max(80, where_width + 40)
+    assert click_import(qtbot, window, dialog) == "ok"
+    box = window.transfer.info_box
+    assert box is not None
+    assert box.informativeText() == ("1 entry and 2 values were left out (1 note on what was "
+                                     "done) — Show Details says which and why.")
+    assert "named after the phone number" in box.detailedText()
+    box.accept()
+

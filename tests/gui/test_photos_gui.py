@@ -162,3 +162,66 @@ def test_a_picture_too_large_to_show_is_refused_by_its_header_not_decoded(qapp, 
     assert sum("#77" in r.getMessage() for r in caplog.records) == 1  # said once
     assert avatars.round_pixmap(jpeg((256, 256)), 56) is not None
     assert avatars.round_pixmap(b"x" * (avatars.MAX_PHOTO_DATA + 1), 56) is None
+
+
+def row_face(window, contact_id: int):
+    """What the people list shows before the person's name: the view's own item (filled
+    from the list's model once, and kept until the row changes)."""
+    panel = window.contact_list
+    for row in range(panel.proxy.rowCount()):
+        if panel.model.id_at(row) == contact_id:
+            return panel.proxy.index(row, 0).data(Qt.ItemDataRole.DecorationRole)
+    raise AssertionError(f"#{contact_id} is not in the list")
+
+
+def shows_photo(window, contact_id: int) -> bool:
+    from planner.ui.common import avatars
+    from planner.ui.people.contact_model import AVATAR
+
+    photo = avatars.photo_pixmap(contact_id, AVATAR)
+    face = row_face(window, contact_id)
+    return photo is not None and face is not None and face.cacheKey() == photo.cacheKey()
+
+
+def test_the_list_shows_a_picture_as_soon_as_it_arrives(qtbot, db_path):
+    """Review C #3: an imported person's picture showed in the people list only once the
+    row changed (the list's items were filled before anyone had read the pictures), an
+    import or another program's change put the initials back while the person panel
+    showed the picture, and a picture another program added never showed."""
+    from planner.ui.common.palette import NEUTRAL_HALO
+    from planner.ui.people.contact_model import avatar
+    from tests.conftest import SHARED_FIXTURES
+    from tests.gui.test_import_gui import click_import, start_import
+    from tests.helpers.cli import run_cli
+
+    vcards = SHARED_FIXTURES / "vcard"
+    populate(db_path, extra={"Ada Lovelace": (Ring.INNER, {})})
+    window = open_window(qtbot, db_path, watch=True)
+    dialog = start_import(qtbot, window, vcards / "John_Doe_IPHONE.vcf")
+    assert click_import(qtbot, window, dialog) == "ok"
+    john = next(c.id for c in window.document.contacts() if "Richter" in c.name)
+    assert shows_photo(window, john)  # at once: the row was not touched
+    window.select(john)
+    panel = panel_of(window)
+    qtbot.waitUntil(lambda: panel.photo.contact_id == john, timeout=2000)
+    assert panel.photo.remove_action.isEnabled()  # the panel shows the picture too
+
+    # another import in the window: John keeps his picture in the list
+    dialog = start_import(qtbot, window, vcards / "gmail-single.vcf")
+    assert click_import(qtbot, window, dialog) == "ok"
+    assert shows_photo(window, john)
+
+    # another program's changes: the picture it brings shows, John's stays, and a person
+    # with a title and no picture has initials without the title
+    added = run_cli("contacts", "add", "Dr. Grace Hopper, PhD", db=db_path)
+    assert added.returncode == 0, added.stderr
+    result = run_cli("import", str(vcards / "John_Doe_MS_OUTLOOK.vcf"), "--on-duplicate",
+                     "add", db=db_path)
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: window.document.count() == 5, timeout=5000)
+    assert "another program" in window.statusBar().currentMessage()
+    assert shows_photo(window, john)
+    newcomer = max(c.id for c in window.document.contacts())
+    assert newcomer != john and shows_photo(window, newcomer)
+    grace = next(c.id for c in window.document.contacts() if "Grace" in c.name)
+    assert row_face(window, grace).cacheKey() == avatar("GH", NEUTRAL_HALO).cacheKey()

@@ -134,15 +134,49 @@ def test_daily_backup_once_per_day_then_rotated(opened, db_path):
     assert len(list_backups(db_path)) == 1
     second = daily_backup_if_due(now=day + timedelta(days=1))
     assert second is not None and "20260302" in second.name
+    assert daily_backup_if_due(now=day + timedelta(days=1, hours=3)) is None  # one from today
     for i in range(4):  # e.g. imports and migrations made more copies
         backup_file(db_path, backup_name(db_path, "pre-import", day + timedelta(days=2, hours=i)))
-    assert daily_backup_if_due(keep=2, now=day + timedelta(days=2)) is None  # one from today
-    assert len(list_backups(db_path)) == 2
+    third = daily_backup_if_due(keep=2, now=day + timedelta(days=2, hours=5))
+    assert third is not None and "20260303" in third.name
+    # each kind keeps its newest two
+    assert [p.name.rsplit("-", 1)[-1] for p in list_backups(db_path)] == [
+        "daily.db", "import.db", "import.db", "daily.db"]
+    assert second in list_backups(db_path) and first not in list_backups(db_path)
 
 
-def test_any_backup_from_today_counts(opened, db_path):
+def test_only_a_daily_copy_from_today_counts(opened, db_path):
+    """A copy before an import is rotated with the other automatic ones (it may be gone
+    after a few more imports): it does not stand in for the day's copy."""
     backup_now(reason="pre-import")
+    backup_now()  # manual
+    made = daily_backup_if_due()
+    assert made is not None and made.name.endswith("-daily.db")
     assert daily_backup_if_due() is None
+
+
+def test_each_kind_of_backup_keeps_its_own_newest(opened, db_path):
+    """Automatic copies never push out the ones a person made or the daily ones."""
+    backups.set_keep_count(2)
+    start = datetime(2026, 3, 1, 8, 0, 0)
+    mine = backup_now(when=start)
+    daily = backup_now(reason="daily", when=start + timedelta(minutes=1))
+    migration = backup_now(reason="pre-migration-v3", when=start + timedelta(minutes=2))
+    automatic = [backup_now(reason=reason, when=start + timedelta(hours=1, minutes=i))
+                 for i, reason in enumerate(["pre-import", "pre-restore"] * 3)]
+    assert list_backups(db_path) == [mine, daily, *automatic[-2:]]
+    assert not migration.exists()
+    # another database's copies beside it ("planner-work.db" in the same folder) and files
+    # that are not ours are never rotated away
+    folder = db_path.parent / "backups"
+    stranger = folder / "planner-work-20260301-070000-000000-manual.db"
+    shutil.copyfile(mine, stranger)
+    odd = folder / "planner-my-copy.db"
+    shutil.copyfile(mine, odd)
+    for i in range(3):
+        backup_now(when=start + timedelta(hours=2, minutes=i))
+    assert stranger.exists() and odd.exists() and not mine.exists()
+    assert len(list(folder.glob("*-manual.db"))) == 3  # two of ours and the stranger's
 
 
 def test_daily_backup_uses_the_keep_setting(opened, db_path):

@@ -42,6 +42,29 @@ def test_arabic_initials_do_not_join_into_a_word():
     assert initials("דוד כהן") == "דכ"
 
 
+def test_titles_and_suffixes_are_not_initials():
+    """Review C #3: "Mr. John Richter James Doe Sr." (an iPhone card) had "MS"."""
+    assert initials("Mr. John Richter James Doe Sr.") == "JD"
+    assert initials("Prof. Dr. Ada Lovelace, PhD") == "AL"
+    assert initials("Dr Grace Hopper") == "GH"
+    assert initials("Mrs. Jane Smith") == "JS"
+    assert initials("Ms. Marie Curie Ph.D.") == "MC"
+    assert initials("Martin Luther King Jr.") == "MK"
+    assert initials("John Doe, Jr.") == "JD"
+    assert initials("Henry Ford II") == "HF"
+    assert initials("Mr. & Mrs. Smith") == "SM"
+    assert initials("Herr Max Mustermann") == "MM"
+    # a name is never emptied, nor an ambiguous word taken for a title
+    assert initials("Dr. Who") == "WH"
+    assert initials("Miss") == "MI"
+    assert initials("Yo-Yo Ma") == "YM"
+    assert initials("Don Knuth") == "DK"
+    assert initials("M. Night Shyamalan") == "MS"
+    # told apart on a ring by their names, not their titles
+    assert unique_initials({1: "Dr. Mark Williams", 2: "Maria Wöhler Sr."}) == {
+        1: "MWi", 2: "MWö"}
+
+
 def test_cjk_and_korean_names():
     assert initials("王小明") == "王小"
     assert initials("김 민준") == "김민"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from datetime import datetime
@@ -175,10 +176,49 @@ def list_backups(db_path: Path) -> list[Path]:
     return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name)
 
 
+#: the kinds of backup, each rotated on its own: a copy a person asked for (``manual``),
+#: the ``daily`` one, and the ``automatic`` ones made before an import, a restore or an
+#: upgrade (any other reason). Eleven imports in a row once pushed out the only copy a
+#: person had made on purpose, and the day's copy with it.
+KINDS = ("manual", "daily", "automatic")
+_OWN_NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-([a-z0-9][a-z0-9-]*)\.db$")
+
+
+def backup_kind(backup: Path, db_path: Path) -> str | None:
+    """The kind (one of :data:`KINDS`) of a backup of ``db_path``, from its name; None
+    for a file that is not one of ours (e.g. another database's, ``planner-work-…``)."""
+    prefix = f"{db_path.stem}-"
+    if not backup.name.startswith(prefix):
+        return None
+    found = _OWN_NAME.match(backup.name[len(prefix):])
+    if found is None:
+        return None
+    reason = found.group(1)
+    return reason if reason in ("manual", "daily") else "automatic"
+
+
+def kind_counts(db_path: Path) -> dict[str, int]:
+    """How many backups of ``db_path`` there are of each kind (:data:`KINDS`)."""
+    counts = dict.fromkeys(KINDS, 0)
+    for path in list_backups(db_path):
+        kind = backup_kind(path, db_path)
+        if kind is not None:
+            counts[kind] += 1
+    return counts
+
+
 def rotate(db_path: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups; return what was removed."""
-    backups = list_backups(db_path)
-    doomed = backups[: max(0, len(backups) - keep)]
+    """Keep the newest ``keep`` backups of each kind (:data:`KINDS`); delete the older
+    ones and return them. A file whose name is not one of ours is never touched."""
+    by_kind: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+    for path in list_backups(db_path):  # oldest first (the name starts with the time)
+        kind = backup_kind(path, db_path)
+        if kind is not None:
+            by_kind[kind].append(path)
+    doomed = sorted(
+        (path for kept in by_kind.values() for path in kept[: max(0, len(kept) - keep)]),
+        key=lambda p: p.name,
+    )
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed

@@ -1,9 +1,11 @@
 """A person's picture where the window shows them: canvas nodes, the list, the person panel.
 
 Thumbnails are read from the database in one query (``services.photos.photos_of``)
-the first time a picture is asked for and again after :func:`invalidate` (a picture
-chosen, an import written), never while painting; each size is made once into a
-round pixmap. Who has no picture keeps their initials (the callers draw those).
+the first time a picture is asked for (or :func:`load`, by the people list when it is
+filled) and again after :func:`invalidate` (a picture chosen; the document reading
+everything again after an import or another program's change), never while painting;
+each size is made once into a round pixmap. Who has no picture keeps their initials
+(the callers draw those).
 
 :class:`PhotoButton` is the person panel's picture: click it to choose one (the file
 dialog goes through :attr:`PhotoButton.ask_path`, which tests replace).
@@ -64,6 +66,17 @@ def invalidate(contact_id: int | None = None) -> None:
             _photos[contact_id] = photo
     for key in [k for k in _pixmaps if k[0] == contact_id]:
         del _pixmaps[key]
+
+
+def forget_all() -> None:
+    """Forget everyone's pictures (the document is about to read everything again)."""
+    invalidate()
+
+
+def load() -> None:
+    """Read the pictures now, if they are not read (where reading is allowed: a model's
+    reset, not its ``data()``), so that ``photo_pixmap(load=False)`` finds them."""
+    _all_photos()
 
 
 def _all_photos() -> dict[int, bytes]:

@@ -173,8 +173,9 @@ class PreferencesDialog(QDialog):
         # the sentence on a line of its own under it)
         keep_label = QLabel("&Keep the last", page)
         keep_label.setBuddy(self.backup_keep)
-        rest = QLabel("automatic backups (one a day, and before every import or upgrade).",
-                      page)
+        rest = QLabel("backups of each kind: the ones you make (Back Up Now), the daily "
+                      "ones, and the automatic ones (before every import, restore or "
+                      "upgrade). A kind never pushes out another.", page)
         rest.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(keep_label)

@@ -271,6 +271,10 @@ class ContactTableModel(QAbstractTableModel):
                 ids = [r[_ID] for r in self._rows] + ids[FIRST:]
         self._ids = ids
         self._row_of = {}
+        # the pictures before the rows are shown: data() never reads them, and the view's
+        # items keep what it gave (an imported person's picture showed only once the row
+        # changed, and an import or another program's change brought the initials back)
+        avatars.load()
         self.endResetModel()
         if isinstance(ids, FirstIds):  # the rest once the window's first frame is painted
             QTimer.singleShot(0, self, lambda: self._after_first_frame(

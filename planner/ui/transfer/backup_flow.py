@@ -35,14 +35,14 @@ class BackupFlow:
         """A consistent copy in backups/ beside the database."""
         if self.jobs.refuse_if_busy():
             return None
-        from planner.services.backups import backup_now
+        from planner.services.backups import backup_now, kept_note
 
         try:
             path = backup_now()
         except PlannerError as exc:
             self.jobs.complain(f"The backup failed: {sentence(str(exc))}.")
             return None
-        self.jobs.tell(f"Backed up to {path}")
+        self.jobs.tell(f"Backed up to {path}; {kept_note()}")
         return path
 
     # -- restore ---------------------------------------------------------------------------
@@ -50,14 +50,15 @@ class BackupFlow:
         """The list of backups (or another file), a confirmation, then :meth:`restore_from`."""
         if self.jobs.refuse_if_busy():
             return None
-        from planner.services.backups import list_backups
+        from planner.services.backups import kept_note, list_backups
 
         try:
             backups = list_backups()
+            kept = kept_note("any")
         except PlannerError as exc:
             self.jobs.complain(f"Cannot restore here: {sentence(str(exc))}.")
             return None
-        dialog = RestoreDialog(self.jobs.window, backups, self.document.database.path)
+        dialog = RestoreDialog(self.jobs.window, backups, self.document.database.path, kept)
         dialog.chosen.connect(self.confirm_restore)
         dialog.other_file_requested.connect(self._other_file)
         dialog.finished.connect(functools.partial(self._dialog_closed, dialog))

@@ -5,7 +5,9 @@ database. :class:`planner.ui.transfer.import_flow.ImportFlow` runs the
 preview and the import off the GUI thread and feeds the results back:
 
 * a generic CSV opens on the **mapping** page: one combo box per field of
-  ours, pre-filled by ``guess_mapping``; *Preview* emits
+  ours, pre-filled by ``guess_mapping`` (with the same sample values as ``planner
+  import``, so left as it is the file is read as the command line reads it), and a
+  box to read every other e-mail and phone column too (ticked); *Preview* emits
   :attr:`ImportDialog.preview_requested` with ``{field: column}``;
 * the **preview** page shows every card or line as new, duplicate or invalid
   (a :class:`~planner.ui.transfer.import_model.PreviewModel` in a table), the counts,
@@ -22,6 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,9 +45,18 @@ from PySide6.QtWidgets import (
 
 from planner.domain.formatting import plural
 from planner.importers import MAPPING_FIELDS, guess_mapping
+from planner.importers.column_kinds import column_kind
 from planner.services.importing import ImportPreview
 from planner.ui.common.validation import inline_error
-from planner.ui.transfer.import_model import STATUS_COLORS, PreviewFilter, PreviewModel
+from planner.ui.transfer.import_model import (
+    EMAIL,
+    NAME,
+    STATUS,
+    STATUS_COLORS,
+    WHERE,
+    PreviewFilter,
+    PreviewModel,
+)
 
 FIELD_LABELS = {
     "name": "Full name",
@@ -95,6 +107,7 @@ CHOICES = (
     ("add", "&Add them again", "as separate people"),
 )
 NOT_MAPPED = ""
+MIN_COLUMN = 80  # no preview column narrower (a column collapsed to nothing could not be read)
 MAPPING_PAGE, PREVIEW_PAGE = 0, 1
 
 
@@ -121,7 +134,8 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"Import {file_name}")
         self.file_name = file_name
         self.columns = list(columns or [])
-        self.resize(900, 580)
+        self.samples = dict(samples or {})
+        self.resize(960, 580)  # room for the Reason column's words
         self.mapping_combos: dict[str, QComboBox] = {}
         self.model = PreviewModel(self)
         self.proxy = PreviewFilter(self)
@@ -165,17 +179,16 @@ class ImportDialog(QDialog):
     # -- the mapping page ----------------------------------------------------------------------
     def _mapping_page(self, samples: dict[str, str]) -> QWidget:
         page = QWidget(self)
-        intro = QLabel(
-            f"The columns of <b>{_escape(self.file_name)}</b> are not ones Mentorship Planner "
-            "knows. Choose which of them holds each field; at least a name or an email is "
-            "needed.",
-            page,
-        )
-        intro.setWordWrap(True)
+        # the same guess as planner import's (the same samples): left as it is, the window
+        # reads the file as the command line does
+        guessed = guess_mapping(self.columns, samples) if self.columns else {}
+        self.guessed = guessed
+        self.intro = QLabel(_intro_text(self.file_name, guessed), page)
+        self.intro.setObjectName("importMappingIntro")
+        self.intro.setWordWrap(True)
         form_host = QWidget(page)
         form = QFormLayout(form_host)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        guessed = guess_mapping(self.columns, samples) if self.columns else {}
         keys = list(MAPPING_FIELDS) + sorted(k for k in guessed if k.startswith("handle:"))
         for key in keys:
             combo = QComboBox(form_host)
@@ -196,10 +209,22 @@ class ImportDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(form_host)
+        # a file has several e-mail and phone columns (a German Outlook file eleven phone
+        # ones): one box each chose one of them, and the window lost the numbers planner
+        # import reads (review C #4)
+        self.read_others = QCheckBox(page)
+        self.read_others.setObjectName("importReadOthers")
+        self.read_others.setChecked(True)
+        self.read_others.setToolTip(
+            "The columns chosen above come first; every other e-mail and phone column of "
+            "the file is read too, and web pages and chat names, as planner import does. "
+            "Untick to read only the columns chosen above.")
+        self.read_others.toggled.connect(self._update_mapping_state)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.read_others)
         return page
 
     def mapping(self) -> dict[str, str]:
@@ -210,6 +235,27 @@ class ImportDialog(QDialog):
             if combo.currentData()
         }
 
+    def reads_others(self) -> bool:
+        """Every other e-mail and phone column is read too (the box under the fields)."""
+        return self.read_others.isChecked()
+
+    def requested_mapping(self) -> dict[str, str]:
+        """What Preview asks for: :meth:`mapping`, and — when the other columns are read
+        too — ``""`` for a field that was matched and then set to "not in the file", so
+        that nothing is read for it (not even another column of its kind)."""
+        chosen = self.mapping()
+        if self.reads_others():
+            chosen.update({key: NOT_MAPPED for key in self.guessed
+                           if key in self.mapping_combos and key not in chosen})
+        return chosen
+
+    def other_columns(self) -> list[str]:
+        """The e-mail and phone columns read besides the ones chosen above."""
+        chosen = set(self.mapping().values())
+        others = [c for c in self.columns
+                  if c not in chosen and column_kind(c) in ("email", "phone")]
+        return sorted(others, key=lambda c: not self.samples.get(c))  # ones with values first
+
     def set_column(self, key: str, column: str) -> None:
         """Choose ``column`` for ``key`` (what a person does with the combo box)."""
         combo = self.mapping_combos[key]
@@ -218,6 +264,13 @@ class ImportDialog(QDialog):
     def _update_mapping_state(self, *_args) -> None:
         if not self.columns or self.pages.currentIndex() != MAPPING_PAGE:
             return
+        others = self.other_columns()
+        shown = ", ".join(f"“{c}”" for c in others[:3])
+        more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        self.read_others.setText(
+            f"Also &read the other e-mail and phone columns ({shown}{more}), web pages and "
+            "chat names" if others else "Also &read the other columns Mentorship Planner "
+            "recognises (web pages, chat names)")
         chosen = self.mapping()
         ok = bool({"name", "first_name", "last_name", "email"} & set(chosen))
         self.preview_button.setEnabled(ok)
@@ -225,7 +278,7 @@ class ImportDialog(QDialog):
 
     def _request_preview(self) -> None:
         self.show_error("")
-        self.preview_requested.emit(self.mapping())
+        self.preview_requested.emit(self.requested_mapping())
 
     # -- the preview page ----------------------------------------------------------------------
     def _preview_page(self) -> QWidget:
@@ -329,11 +382,22 @@ class ImportDialog(QDialog):
         self._show_encoding(preview)
         self.model.set_preview(preview)
         self.model.set_choice(self.choice())
+        self._fit_columns()
         self.show_filter.setCurrentIndex(0)
         self.duplicates_box.setVisible(preview.duplicates > 0)
         self._show_page(PREVIEW_PAGE)
         self._update_preview_state()
         (self.import_button if self.import_button.isEnabled() else self.table).setFocus()
+
+    def _fit_columns(self) -> None:
+        """Status and Where as wide as their words, Name and Email up to a limit, and the
+        rest to Reason (it was cut off — "same email as #203 Arnold …" — while the other
+        columns had room to spare)."""
+        table = self.table
+        for column, most in ((STATUS, 190), (WHERE, 160), (NAME, 220), (EMAIL, 220)):
+            table.resizeColumnToContents(column)
+            table.setColumnWidth(column, max(MIN_COLUMN, min(table.columnWidth(column) + 8,
+                                                             most)))
 
     def _show_encoding(self, preview: ImportPreview) -> None:
         """The file's encoding, never guessed silently: detected ones say so, and any
@@ -384,6 +448,7 @@ class ImportDialog(QDialog):
     def _choice_toggled(self, _button, checked: bool) -> None:
         if checked:
             self.model.set_choice(self.choice())
+            self._fit_columns()  # "Duplicate — merged" is wider than "Duplicate — added"
             self._update_preview_state()
 
     def will_store(self) -> tuple[int, int]:
@@ -408,7 +473,7 @@ class ImportDialog(QDialog):
             f"{plural(counts['duplicate'], 'duplicate')}",
             f"<span style='color:{STATUS_COLORS['invalid']}'>●</span> {counts['invalid']} invalid",
         ]
-        left_out = len(preview.problems)
+        left_out = preview.left_out  # (a person named after the phone lost nothing)
         extra = f" · {plural(left_out, 'value')} left out" if left_out else ""
         self.summary.setText(
             f"<b>{_escape(self.file_name)}</b> ({_escape(kind)}): " + " &nbsp; ".join(parts) + extra
@@ -463,6 +528,21 @@ class ImportDialog(QDialog):
             button.setEnabled(not busy)
         if not busy:
             self._show_page(self.pages.currentIndex())
+
+
+def _intro_text(file_name: str, guessed: dict[str, str]) -> str:
+    """The mapping page's heading, true to what was matched: it said "not ones Mentorship
+    Planner knows" when every field was already filled in from recognised columns."""
+    name = f"<b>{_escape(file_name)}</b>"
+    if {"name", "first_name", "last_name", "email"} & set(guessed):
+        return (f"Mentorship Planner matched the columns of {name} to its fields as shown "
+                "below, as <i>planner import</i> reads them. Check them, or choose other "
+                "columns; at least a name or an email is needed.")
+    if guessed:
+        return (f"Mentorship Planner matched only some columns of {name} (below). Choose "
+                "which column holds the name or the email address, and check the others.")
+    return (f"The columns of {name} are not ones Mentorship Planner knows. Choose which of "
+            "them holds each field; at least a name or an email is needed.")
 
 
 def _shorten(text: str, limit: int = 32) -> str:

@@ -7,10 +7,8 @@ everything (:meth:`PlannerDocument.refresh_all`)."""
 from __future__ import annotations
 
 import functools
-import itertools
 from pathlib import Path
 
-from planner.domain.errors import InvalidInput
 from planner.domain.formatting import plural
 from planner.ui.common.background import CANCELLED, ERROR, OK
 from planner.ui.transfer.import_dialog import ImportDialog
@@ -89,8 +87,9 @@ class ImportFlow:
         dialog.deleteLater()
 
     def _preview_mapped(self, dialog: ImportDialog, path: Path, mapping: dict) -> None:
-        """The mapping step's Preview: read the CSV with the chosen columns."""
-        self._preview(dialog, path, "csv", mapping)
+        """The mapping step's Preview: read the CSV with the chosen columns (first), and
+        every other e-mail and phone column too unless the person said not to."""
+        self._preview(dialog, path, "csv", mapping, read_others=dialog.reads_others())
 
     def _preview_encoding(self, dialog: ImportDialog, path: Path, encoding: str) -> None:
         """The preview's encoding combo box: read the file again in that encoding."""
@@ -98,10 +97,11 @@ class ImportFlow:
         if preview is None:
             return
         fmt = "csv" if dialog.columns else preview.format
-        mapping = dialog.mapping() if dialog.columns else None
-        self._preview(dialog, path, fmt, mapping, encoding=encoding)
+        mapping = dialog.requested_mapping() if dialog.columns else None
+        self._preview(dialog, path, fmt, mapping, encoding=encoding,
+                      read_others=bool(dialog.columns) and dialog.reads_others())
 
-    def _preview(self, dialog: ImportDialog, path: Path, fmt: str, mapping, **encoding):
+    def _preview(self, dialog: ImportDialog, path: Path, fmt: str, mapping, **options):
         if self.jobs.refuse_if_busy():
             return
         from planner.services.importing import preview_import
@@ -109,7 +109,7 @@ class ImportFlow:
         dialog.set_busy(True)
         self.jobs.start(
             lambda progress, cancel: preview_import(path, fmt, mapping, progress, cancel,
-                                                    **encoding),
+                                                    **options),
             label=f"Reading {path.name}…",
             parent=dialog,
             done=functools.partial(self._previewed, dialog),
@@ -159,10 +159,8 @@ class ImportFlow:
             jobs.complain(f"The import failed: {nothing_written(payload)}")
             return
         summary = self.last_summary = payload
-        from planner.ui.common import avatars
-
-        avatars.invalidate()  # the import may have brought pictures
-        undoable = jobs.document.editing.imported(summary.record, path.name)  # one step
+        # shown (the pictures too: the import may have brought some) and one step of Undo
+        undoable = jobs.document.editing.imported(summary.record, path.name)
         if alive:
             dialog.accept()
         text = f"Imported {path.name}: {summary.summary()}"
@@ -182,13 +180,20 @@ class ImportFlow:
 
 def left_out_text(summary) -> str:
     """``1 value was left out``, ``1 entry and 3 values were left out``: an invalid
-    entry and a value that could not be read are both among ``summary.problems``."""
+    entry and a value that could not be read are both among ``summary.problems``; the
+    rest of them are notes on what was done (a person named after the phone number),
+    which lost nothing and are not counted as left out."""
     entries = min(summary.invalid, len(summary.problems))
-    values = len(summary.problems) - entries
+    values = min(summary.left_out, len(summary.problems) - entries)
+    notes = len(summary.problems) - entries - values
     parts = [plural(n, word, words) for n, word, words in (
         (entries, "entry", "entries"), (values, "value", "values")) if n]
-    one = len(summary.problems) == 1
-    return f"{' and '.join(parts)} {'was' if one else 'were'} left out"
+    said = (f"{' and '.join(parts)} {'was' if entries + values == 1 else 'were'} left out"
+            if parts else "Nothing was left out")
+    if notes:
+        said += f" ({plural(notes, 'note')} on what was done)" if parts else \
+            f"; {plural(notes, 'note')} on what was done"
+    return said
 
 
 # ------------------------------------------------------------------ in the worker
@@ -205,19 +210,9 @@ def _inspect(path: Path, progress, should_cancel):
 
 
 def csv_header(path: Path) -> tuple[list[str], dict[str, str]]:
-    """A generic CSV's columns and a sample value of each, for the mapping step."""
-    from planner.importers.csv_formats import classify_header
-    from planner.importers.csv_table import cell_value, open_table
+    """A generic CSV's columns and a sample value of each, for the mapping step (the same
+    samples ``planner import`` guesses the columns by)."""
+    from planner.importers.csv_formats import csv_header as header_and_samples
     from planner.importers.user_file import read_user_file
 
-    table, rows, _ = open_table(read_user_file(path, what="contact export"), classify_header)
-    first = list(itertools.islice(rows, 50))  # a million-row file is not read here
-    if not first:
-        raise InvalidInput("the CSV file has no contacts (it has only a header row)")
-    samples: dict[str, str] = {}
-    for _line, cells in first:
-        for column, cell in zip(table.header, cells, strict=False):
-            value = cell_value(cell).strip()
-            if column and value and column not in samples:
-                samples[column] = value
-    return list(table.header), samples
+    return header_and_samples(read_user_file(path, what="contact export"))

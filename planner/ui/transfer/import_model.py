@@ -12,7 +12,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
-from planner.services.importing import ImportPreview, PreviewRow, problem_text
+from planner.services.importing import ImportPreview, PreviewRow, problem_text, reason_text
 from planner.ui.people.contact_model import status_dot
 
 COLUMNS = ("Status", "Where", "Name", "Email", "Reason")
@@ -124,13 +124,9 @@ class PreviewModel(QAbstractTableModel):
 
     @staticmethod
     def _reason(row: PreviewRow) -> str:
-        if row.reason:
-            return row.reason
-        if row.problems:
-            fields = sorted({p.field for p in row.problems if p.field})
-            what = ", ".join(fields) if fields else f"{len(row.problems)} value(s)"
-            return f"left out: {what}"
-        return ""
+        # the command line's words ("left out: name" was said of a person named after the
+        # phone number, and "left out: PHOTO" hid why)
+        return reason_text(row)
 
     def _tooltip(self, row: PreviewRow) -> str:
         lines = [f"{row.where}: {row.name or '(no name)'}"]

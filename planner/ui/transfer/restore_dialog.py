@@ -64,15 +64,16 @@ class RestoreDialog(QDialog):
     chosen = Signal(Path)
     other_file_requested = Signal()
 
-    def __init__(self, parent, backups: list[Path], database: Path | None):
+    def __init__(self, parent, backups: list[Path], database: Path | None, kept: str = ""):
         super().__init__(parent)
         self.setObjectName("restoreDialog")
         self.setWindowTitle("Restore from Backup")
         self.resize(560, 380)
         where = f" of <b>{database.name}</b>" if database else ""
-        intro = QLabel(
+        self.intro = intro = QLabel(
             f"Replace everything{where} with a backup. What is there now is kept as a "
-            "backup first, so a restore can itself be undone by restoring that.",
+            "backup first, so a restore can itself be undone by restoring that."
+            + (f" {kept[0].upper()}{kept[1:]}." if kept else ""),
             self,
         )
         intro.setWordWrap(True)

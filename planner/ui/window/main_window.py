@@ -67,8 +67,11 @@ class MainWindow(QMainWindow):
         self.resize(FIRST_SIZE)  # (fitted to the screen's free area at first start)
 
         # a new window may be on another database that reuses the same connection object:
-        # the pictures are read afresh (planner.ui.common.avatars caches them per database)
+        # the pictures are read afresh (planner.ui.common.avatars caches them per database);
+        # and again whenever the document reads everything again (an import, another
+        # program's change): a picture added meanwhile was missing until a restart
         avatars.invalidate()
+        document.reloading.connect(avatars.forget_all)
         self.scene = RingsScene(document, self)
         self.view = RingsView(self.scene, self)
         self.contact_list = ContactListPanel(document, self)
