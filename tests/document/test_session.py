@@ -80,10 +80,11 @@ def test_another_programs_change_is_read_and_clears_the_history(backend, documen
         assert document.contact(ada.id).name == "Ada King"
         assert not document.undo_stack.canUndo()  # its step may no longer apply
         assert notices
-        if backend.target.kind == "sqlite":
-            assert resets  # a file tells that something changed, not what
-        else:
-            assert not resets and ada.id in changed  # the notice names the person
+        # a file tells that something changed, not what; a team database names the
+        # person, but every commit also says "private" (team schema 10: whether it touched
+        # private rows is nobody's business), which from this user elsewhere may be any of
+        # their rings, notes or snoozes: read again whole, too
+        assert resets
         assert not session.catch_up()  # seen once, not again
     finally:
         session.stop_watching()
