@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QMenuBar
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
 from planner.ui.common.access_keys import keep_access_keys
 from planner.ui.common.icons import action_icon, kind_icon
+from planner.ui.common.menu_key import MENU_KEYS
 
 Std = QKeySequence.StandardKey
 
@@ -116,6 +117,10 @@ class Actions:
                               "Move the keys to the next panel: the people, the page, the person")
         self.previous_pane = make("Pre&vious Panel", "Shift+F6",
                                   "Move the keys to the previous panel")
+        # in no menu (its keys are the menu): a right-click's menu from the keys, at the
+        # selected person on the rings, the current row of a list
+        self.context_menu = make("Open the Context Menu", list(MENU_KEYS),
+                                 "The menu of what has the keys, as a right-click opens")
         self.add_contact.setIcon(action_icon("add-person"))
         self.import_file.setIcon(action_icon("import"))
         self.export_file.setIcon(action_icon("export"))
@@ -175,6 +180,11 @@ class Actions:
         person.addAction(self.promote)
         person.addAction(self.demote)
         person.addAction(self.unplace)
+        person.addSeparator()
+        # the selected person's Snooze (as on a node's menu): filled by the window as it opens
+        menus["snooze"] = person.addMenu("&Snooze")
+        menus["snooze"].setObjectName("personMenuSnooze")
+        self.person_actions.append(menus["snooze"].menuAction())
         person.addSeparator()
         for action in (self.log_win, self.log_ask, self.log_give):
             person.addAction(action)
