@@ -325,3 +325,25 @@ def test_the_person_menu_snoozes_the_selected_person(qtbot, window):
     assert "Stop snoozing" in [a.text() for a in snooze.actions()]
     QTest.keyClick(snooze, Qt.Key.Key_Escape)
     QTest.keyClick(person_menu, Qt.Key.Key_Escape)
+
+
+def test_the_menu_key_in_this_week_snoozes_the_current_row(qtbot, window):
+    """This week's right-click Snooze menu from the keys, for the current row (a keyboard
+    menu event reaches the list's viewport in its coordinates, as a right-click does)."""
+    from planner.ui.focus.focus_model import CONTACT_ID_ROLE
+
+    qtbot.waitUntil(lambda: window.reminders is not None)
+    window.window_actions.show_focus.trigger()
+    view = window.focus.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.waitUntil(lambda: view.model().rowCount() >= 3)
+    view.setCurrentIndex(view.model().index(1, 0))
+    chosen = view.currentIndex().data(CONTACT_ID_ROLE)
+    QTest.keyClick(view, Qt.Key.Key_Menu)
+    qtbot.waitUntil(lambda: getattr(window.reminders, "menu", None) is not None
+                    and window.reminders.menu.isVisible())
+    menu = window.reminders.menu
+    walk_to(qtbot, menu, "Snooze a day")
+    QTest.keyClick(menu, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: snoozes(chosen) == 1)

@@ -12,15 +12,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QWidget
 
 #: the window's keys for "open the context menu" (Menu is the key beside the right Ctrl)
 MENU_KEYS = ("Shift+F10", "Menu")
 
 
 def keyboard_point(widget: QWidget) -> QPoint:
-    """Where the keys are in ``widget`` (its coordinates): its input position (a text
-    cursor) when it has one, else its middle."""
+    """Where the keys are in ``widget`` (its coordinates): a list's current row, else its
+    input position (a text cursor) when it has one, else its middle."""
+    if isinstance(widget, QAbstractItemView) and widget.currentIndex().isValid():
+        rect = widget.visualRect(widget.currentIndex())
+        row = QPoint(rect.left() + min(24, rect.width() // 2), rect.center().y())
+        return widget.viewport().mapTo(widget, row)
     found = widget.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle)
     if isinstance(found, QRectF):
         found = found.toRect()
@@ -31,21 +35,26 @@ def keyboard_point(widget: QWidget) -> QPoint:
 
 def open_context_menu(widget: QWidget | None = None) -> bool:
     """Send ``widget`` (the focused one if None) a keyboard context menu event, as the Menu
-    key does: what it (or a parent) does with a right-click opens there. True if sent."""
+    key does: what it (or a parent) does with a right-click opens there. True if sent.
+
+    A scrolling view (a list, the rings) gets it on its viewport, in the viewport's
+    coordinates, as a right-click comes: Qt gives the keyboard's to the view itself, in
+    its own coordinates, which a row's menu read as the row below the header's height."""
     widget = widget or QApplication.focusWidget()
     if widget is None:
         return False
     point = keyboard_point(widget)
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, point,
+    target = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, target.mapFrom(widget, point),
                               widget.mapToGlobal(point))
-    QApplication.sendEvent(widget, event)
+    QApplication.sendEvent(target, event)
     return True
 
 
 def item_menu_place(view: QAbstractItemView, event: QContextMenuEvent):
     """(index, global position) of the item a context menu ``event`` of ``view`` is for: the
     one under the pointer for a right-click, the current one (at its row, below its text's
-    start) for the menu key."""
+    start) for the menu key, wherever Qt placed that event."""
     if event.reason() == QContextMenuEvent.Reason.Keyboard:
         index = view.currentIndex()
         rect = view.visualRect(index)
