@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenuBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
 
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
 from planner.ui.common.access_keys import keep_access_keys
@@ -226,19 +226,21 @@ class Actions:
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
     def shortcut_rows(self, window) -> list[tuple[str, str]]:
-        """(what it does, its keys) for every action of the window that has a key."""
+        """(what it does, its keys) for every action of the window that has a key: those in
+        its menus, however they came there (Log → Review Captured Touchpoints and Capture
+        Sources were added to the menu only, and the sheet, reading the window's own
+        actions, missed them), and the window's own that are in no menu."""
         rows = []
-        submenus = [m for key, m in getattr(window, "menus", {}).items() if key == "export"]
-        for action in window.actions():
+        for action, within in _every_action(window):
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
                     for k in action.shortcuts() if not k.isEmpty()]
-            if keys:
-                text = action.property("sheet_name") or _plain(action.text())
-                # in a submenu, its name too ("Everything or People" said nothing alone)
-                within = next((m for m in submenus if action in m.actions()), None)
-                if within is not None:
-                    text = f"{_plain(within.title())}: {text}"
-                rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
+            if not keys or not action.isVisible():
+                continue
+            text = action.property("sheet_name") or _plain(action.text())
+            # in a submenu, its name too ("Everything or People" said nothing alone)
+            if within is not None:
+                text = f"{_plain(within.title())}: {text}"
+            rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
         return rows
 
     def build_log_menu(self, menu):
@@ -272,6 +274,32 @@ class Actions:
     def set_person_enabled(self, on: bool) -> None:
         for action in self.person_actions:
             action.setEnabled(on)
+
+
+def _every_action(window: QMainWindow):
+    """(action, the submenu it is in or None) for each action of ``window``'s menu bar, its
+    submenus' and the window's own, once each: a submenu's (File → Export ▸) named by it."""
+    seen: set[int] = set()
+
+    def walk(menu: QMenu, within: QMenu | None):
+        for action in menu.actions():
+            if action.isSeparator() or id(action) in seen:
+                continue
+            seen.add(id(action))
+            submenu = action.menu()
+            if isinstance(submenu, QMenu):
+                yield from walk(submenu, submenu)
+            else:
+                yield action, within
+
+    for top in window.menuBar().actions():
+        if isinstance(top.menu(), QMenu):
+            seen.add(id(top))
+            yield from walk(top.menu(), None)
+    for action in window.actions():
+        if id(action) not in seen and not action.isSeparator():
+            seen.add(id(action))
+            yield action, None
 
 
 def _plain(text: str) -> str:
