@@ -293,9 +293,10 @@ def _every_action(window: QMainWindow):
                 yield action, within
 
     for top in window.menuBar().actions():
-        if isinstance(top.menu(), QMenu):
+        menu = top.menu()
+        if isinstance(menu, QMenu):
             seen.add(id(top))
-            yield from walk(top.menu(), None)
+            yield from walk(menu, None)
     for action in window.actions():
         if id(action) not in seen and not action.isSeparator():
             seen.add(id(action))
