@@ -151,8 +151,8 @@ def expected_resources() -> list[str]:
     names += [f"icons/kinds/{name}.svg" for name in (*KIND_ICON_NAMES, *EVENT_ICON_NAMES)]
     names += [f"icons/actions/{name}.svg" for name in ACTION_ICON_NAMES]
     names += [f"styles/{theme}.qss" for theme in THEMES]
-    names += ["icons/ui/check-light.svg", "icons/ui/arrow-up-light.svg",
-              "icons/ui/arrow-down-light.svg"]
+    names += [f"icons/ui/{name}-light.svg"
+              for name in ("check", "dot", "dash", "arrow-up", "arrow-down")]
     names += [f"desktop/{DESKTOP_ID}.desktop", f"desktop/{DESKTOP_ID}.metainfo.xml"]
     return names
 

@@ -189,3 +189,161 @@ def test_f6_moves_the_keys_from_panel_to_panel(qtbot, window):
     assert within(window.focus)
     assert press(Qt.Key.Key_F6) is window.contact_list.search
     assert "F6" in [k.toString() for k in window.window_actions.next_pane.shortcuts()]
+
+
+# -- a person's menu from the keys (the menu key, Shift+F10) and from the menu bar ------------
+MENU_KEYS = [(Qt.Key.Key_Menu, Qt.KeyboardModifier.NoModifier),
+             (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)]
+
+
+def snoozes(contact_id: int) -> int:
+    from planner.domain.timeline import EntryType
+    from planner.services import touchpoints
+
+    return sum(e.type is EntryType.SNOOZE for e in touchpoints.timeline(contact_id))
+
+
+def walk_to(qtbot, menu, text: str) -> None:
+    """Down through the open ``menu`` to the item ``text`` (the keys only)."""
+    qtbot.waitUntil(menu.isVisible)
+    for _ in range(len(menu.actions()) + 1):
+        if menu.activeAction() is not None and menu.activeAction().text().replace(
+                "&", "") == text:
+            return
+        QTest.keyClick(menu, Qt.Key.Key_Down)
+    raise AssertionError(f"{text!r} not in {[a.text() for a in menu.actions()]}")
+
+
+def snooze_from(qtbot, menu, choice: str) -> None:
+    """Snooze ▸ ``choice`` in the open ``menu``, with the keys."""
+    walk_to(qtbot, menu, "Snooze")
+    QTest.keyClick(menu, Qt.Key.Key_Right)
+    submenu = menu.activeAction().menu()
+    qtbot.waitUntil(submenu.isVisible)
+    assert [a.text() for a in submenu.actions()][:3] == [
+        "Snooze a day", "Snooze 3 days", "Snooze a week"]
+    walk_to(qtbot, submenu, choice)
+    QTest.keyClick(submenu, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not menu.isVisible())
+
+
+@pytest.mark.parametrize(("key", "modifiers"), MENU_KEYS, ids=["Menu", "Shift+F10"])
+def test_the_menu_key_opens_the_selected_nodes_menu_at_the_node(qtbot, window, key,
+                                                                modifiers):
+    """With Ruth selected on the rings, the menu key opened the empty canvas's menu (Add
+    Person, Import, Fit) at the canvas's corner and Shift+F10 nothing: Snooze could not be
+    reached from the keys. Both open her own menu, the one a right-click on her opens,
+    below her node."""
+    people = ids(window)
+    view = window.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    QTest.keyClick(view, Qt.Key.Key_Tab)  # the first person on the rings
+    QTest.keyClick(view, Qt.Key.Key_Right)  # and the next
+    chosen = window.scene.selected_id()
+    assert chosen is not None and window.current_id == chosen
+    with qtbot.waitSignal(view.context_menu_requested) as asked:
+        QTest.keyClick(view, key, modifiers)
+    menu = window._context_menu
+    qtbot.waitUntil(menu.isVisible)
+    contact_id, where = asked.args
+    assert contact_id == chosen
+    node = window.scene.nodes[chosen]
+    at = view.mapFromScene(node.scenePos())
+    shown = view.viewport().mapFromGlobal(where)
+    assert abs(shown.x() - at.x()) <= 2 and 0 < shown.y() - at.y() <= node.radius * 3, (
+        shown, at)
+    a = window.window_actions
+    assert a.add_contact not in menu.actions() and a.log_kind["coffee"] in menu.actions()
+    snooze_from(qtbot, menu, "Snooze 3 days")
+    qtbot.waitUntil(lambda: snoozes(chosen) == 1)
+    name = next(n for n, i in people.items() if i == chosen)
+    assert window.document.undo_stack.undoText() == f"Snooze {name}"
+
+
+def test_the_menu_key_with_nobody_selected_opens_the_canvas_menu_in_its_middle(qtbot,
+                                                                              window):
+    view = window.view
+    window.select(None)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    with qtbot.waitSignal(view.canvas_menu_requested) as asked:
+        QTest.keyClick(view, Qt.Key.Key_Menu)
+    menu = window._context_menu
+    qtbot.waitUntil(menu.isVisible)
+    a = window.window_actions
+    assert menu.actions() == [a.add_contact, a.import_file, a.zoom_fit]
+    assert view.viewport().mapFromGlobal(asked.args[0]) == view.viewport().rect().center()
+    menu.close()
+
+
+@pytest.mark.parametrize(("key", "modifiers"), MENU_KEYS, ids=["Menu", "Shift+F10"])
+def test_the_menu_key_on_a_row_of_the_list_opens_that_persons_menu(qtbot, window, key,
+                                                                   modifiers):
+    """The people list: its right-click menu from the keys, for the current row, at it."""
+    table = window.contact_list.view
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    for _ in range(3):
+        QTest.keyClick(table, Qt.Key.Key_Down)
+    row = table.currentIndex()
+    chosen = table.contact_id_at(row)
+    assert chosen is not None and window.current_id == chosen
+    with qtbot.waitSignal(window.contact_list.context_menu_requested) as asked:
+        QTest.keyClick(table, key, modifiers)
+    menu = window._context_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert asked.args[0] == chosen
+    assert table.visualRect(row).contains(table.viewport().mapFromGlobal(asked.args[1]))
+    snooze_from(qtbot, menu, "Snooze a day")
+    qtbot.waitUntil(lambda: snoozes(chosen) == 1)
+    assert window.current_id == chosen
+
+
+def test_the_person_menu_snoozes_the_selected_person(qtbot, window):
+    """Person ▸ Snooze ▸ …: the same choices as a node's menu, from the menu bar."""
+    people = ids(window)
+    person_menu = window.menus["person"]
+    snooze = window.menus["snooze"]
+    window.select(None)
+    assert not snooze.menuAction().isEnabled()  # nobody to snooze
+    window.select(people["Middle 2"])
+    assert snooze.menuAction().isEnabled()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # Alt+P: Person
+    qtbot.waitUntil(person_menu.isVisible)
+    snooze_from(qtbot, person_menu, "Snooze a week")
+    qtbot.waitUntil(lambda: snoozes(people["Middle 2"]) == 1)
+    assert window.document.undo_stack.undoText() == "Snooze Middle 2"
+    # once snoozed, the menu offers to stop it
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(person_menu.isVisible)
+    walk_to(qtbot, person_menu, "Snooze")
+    QTest.keyClick(person_menu, Qt.Key.Key_Right)
+    qtbot.waitUntil(snooze.isVisible)
+    assert "Stop snoozing" in [a.text() for a in snooze.actions()]
+    QTest.keyClick(snooze, Qt.Key.Key_Escape)
+    QTest.keyClick(person_menu, Qt.Key.Key_Escape)
+
+
+def test_the_menu_key_in_this_week_snoozes_the_current_row(qtbot, window):
+    """This week's right-click Snooze menu from the keys, for the current row (a keyboard
+    menu event reaches the list's viewport in its coordinates, as a right-click does)."""
+    from planner.ui.focus.focus_model import CONTACT_ID_ROLE
+
+    qtbot.waitUntil(lambda: window.reminders is not None)
+    window.window_actions.show_focus.trigger()
+    view = window.focus.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.waitUntil(lambda: view.model().rowCount() >= 3)
+    view.setCurrentIndex(view.model().index(1, 0))
+    chosen = view.currentIndex().data(CONTACT_ID_ROLE)
+    QTest.keyClick(view, Qt.Key.Key_Menu)
+    qtbot.waitUntil(lambda: getattr(window.reminders, "menu", None) is not None
+                    and window.reminders.menu.isVisible())
+    menu = window.reminders.menu
+    walk_to(qtbot, menu, "Snooze a day")
+    QTest.keyClick(menu, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: snoozes(chosen) == 1)

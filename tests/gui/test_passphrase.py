@@ -307,3 +307,50 @@ def test_a_database_that_fails_to_open_says_why(qtbot, encrypted, memory_keyring
         app.setQuitOnLastWindowClosed(quits)
     assert boxes == ["the window cannot be built"]
     assert exits == [1]
+
+
+def _clipped_labels(dialog) -> list[str]:
+    """The dialog's shown labels that have fewer pixels than their words need."""
+    from PySide6.QtWidgets import QLabel
+
+    return [f"{label.objectName() or label.text()[:30]!r}: {label.height()} < "
+            f"{label.heightForWidth(label.width())}"
+            for label in dialog.findChildren(QLabel)
+            if label.isVisible() and label.height() < label.heightForWidth(label.width())]
+
+
+def test_a_wrong_passphrase_grows_the_dialog_and_cuts_no_words(qtbot, encrypted, no_keyring):
+    """The red line after a wrong passphrase was added inside the dialog's old height: the
+    first paragraph lost its last line and the no-keyring notice was cut at top and bottom.
+    A longer message, and a narrower dialog (its words on more lines), cut none either."""
+    path, key = encrypted
+    dialog = PassphraseDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    assert _clipped_labels(dialog) == []
+    before = dialog.height()
+
+    type_and_unlock(qtbot, dialog, "wrong-passphrase")
+    qtbot.waitUntil(lambda: not dialog.checking and dialog.error.isVisible())
+    qtbot.waitUntil(lambda: _clipped_labels(dialog) == [], timeout=1000)
+    assert dialog.height() > before
+    assert dialog.error.geometry().bottom() < dialog.buttons.geometry().top()
+
+    # a longer message (a recovery passphrase with a typo) gets its lines too
+    recovery = encryption.recovery_passphrase(key)
+    type_and_unlock(qtbot, dialog, recovery[:-1] + ("A" if recovery[-1] != "A" else "B"))
+    qtbot.waitUntil(lambda: not dialog.checking and "typo" in dialog.error.text())
+    qtbot.waitUntil(lambda: _clipped_labels(dialog) == [], timeout=1000)
+    # wider, then as narrow as it goes: the words wrap onto more lines and still fit
+    narrowest = dialog.minimumWidth()
+    dialog.resize(narrowest + 300, dialog.height())
+    qtbot.waitUntil(lambda: dialog.width() == narrowest + 300)
+    dialog.resize(narrowest, dialog.height())
+    qtbot.waitUntil(lambda: dialog.width() == narrowest)
+    qtbot.waitUntil(lambda: _clipped_labels(dialog) == [], timeout=1000)
+    # and the person cannot squeeze it back over the words
+    dialog.resize(dialog.width(), 50)
+    qtbot.wait(50)
+    assert _clipped_labels(dialog) == []

@@ -183,3 +183,72 @@ def test_an_encryption_refused_as_in_use_says_the_passphrase_shown_opens_nothing
     assert said.lower().count("nothing was changed") == 1, said
     assert "recovery passphrase you were shown was not applied" in said, said
     assert header(db_path) == HEADER
+
+
+def _press(qtbot, widget, key) -> None:
+    """``key`` as the keyboard delivers it: to whatever has the focus in ``widget``'s
+    window, once that window is the active one."""
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.waitUntil(lambda: widget.window().isActiveWindow())
+    QTest.keyClick(QApplication.focusWidget() or widget, key)
+
+
+def test_turning_encryption_off_asks_first_and_keep_is_the_default(qtbot, window, db_path,
+                                                                    memory_keyring):
+    """"Turn encryption off" decrypted the database and every backup at one press of the
+    focused button (the Security page reopens with it focused). Now it asks, Keep Encrypted
+    being the default and Escape's answer, and says what will be readable."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from planner.services.backups import backup_now
+    from planner.services.security import new_key, security_status
+
+    backup_now(reason="manual")
+    with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
+        window.security.encrypt(new_key())
+    assert done.args == [True] and header(db_path) != HEADER
+    backups = security_status(str(db_path), check_keyring=False).backups_encrypted
+    assert backups >= 2  # the day's and the one above
+
+    prefs = window.show_preferences()
+    prefs.tabs.setCurrentIndex(prefs.tabs.count() - 1)
+    button = prefs.decrypt_button
+    assert button.isVisible()
+
+    def ask(key):
+        prefs.activateWindow()  # (as the window manager does when the question closes)
+        button.setFocus()
+        qtbot.waitUntil(button.hasFocus)
+        _press(qtbot, button, key)
+        qtbot.waitUntil(lambda: window.security.question is not None
+                        and window.security.question.isVisible())
+        return window.security.question
+
+    for on_button, on_question in ((Qt.Key.Key_Space, Qt.Key.Key_Escape),
+                                   (Qt.Key.Key_Return, Qt.Key.Key_Return),
+                                   (Qt.Key.Key_Space, Qt.Key.Key_Enter)):
+        question = ask(on_button)
+        words = f"{question.text()} {question.informativeText()}"
+        assert f"{db_path.name} and its {backups} backups" in words, words
+        assert "anyone who has them can read" in words
+        keep = question.defaultButton()
+        assert keep.text().replace("&", "") == "Keep Encrypted"
+        assert question.escapeButton() is keep
+        _press(qtbot, question, on_question)
+        qtbot.waitUntil(lambda q=question: not q.isVisible())
+        assert prefs.isVisible()  # back in Preferences, as it was
+        assert not window.security.running
+        assert header(db_path) != HEADER, (on_button, on_question)
+
+    question = ask(Qt.Key.Key_Space)
+    off = next(b for b in question.buttons()
+               if question.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+    assert off.text().replace("&", "") == "Turn Encryption Off"
+    with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
+        QTest.mouseClick(off, Qt.MouseButton.LeftButton)
+    assert done.args == [True], window.statusBar().currentMessage()
+    assert not prefs.isVisible()
+    assert header(db_path) == HEADER
+    after = security_status(str(db_path), check_keyring=False)
+    assert after.backups_encrypted == 0 and after.backups_plain == backups

@@ -224,3 +224,101 @@ def test_a_tool_button_with_the_keys_shows_it(qtbot, qapp, scheme):
         assert contrast(edge, ground) >= 3.0, (edge.name(), ground.name())
     finally:
         theme.apply_theme("light", qapp)
+
+
+def _edge(image: QImage, box, ground: QColor) -> QColor:
+    """The colour in ``box``'s outer band (an indicator's edge: a filled one shows by its
+    border) that stands out most from ``ground``."""
+    band = [image.pixelColor(x, y)
+            for x in range(box.left(), box.right() + 1)
+            for y in range(box.top(), box.bottom() + 1)
+            if min(x - box.left(), box.right() - x, y - box.top(), box.bottom() - y) <= 2]
+    assert band, box
+    return max(band, key=lambda c: contrast(c, ground))
+
+
+@pytest.mark.parametrize("panel", ["", "sidePanel"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_radio_buttons_and_check_boxes_show_their_edge(qtbot, qapp, scheme, panel):
+    """The import dialog's "Skip / Merge / Add them again" in dark: an unselected circle was
+    1.1:1 on the window, so "Merge them" read as a plain label; light's radio circles were
+    2.1:1 and its empty check boxes 1.7:1. Every indicator, on or off, needs 3:1 (WCAG's
+    non-text contrast) on the window and on a side panel."""
+    from PySide6.QtWidgets import (
+        QCheckBox,
+        QRadioButton,
+        QStyle,
+        QStyleOptionButton,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    theme.apply_theme(scheme, qapp)
+    try:
+        host = QWidget()
+        host.setObjectName(panel)
+        host.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        qtbot.addWidget(host)
+        column = QVBoxLayout(host)
+        skip, merge = QRadioButton("Skip them", host), QRadioButton("Merge them", host)
+        ticked, empty = QCheckBox("Remember", host), QCheckBox("Remind me", host)
+        skip.setChecked(True)
+        ticked.setChecked(True)
+        for widget in (skip, merge, ticked, empty):
+            column.addWidget(widget)
+        host.resize(300, 160)
+        host.show()
+        qtbot.waitExposed(host)
+        image = host.grab().toImage()
+        ground = image.pixelColor(host.width() - 3, host.height() // 2)
+        for widget in (skip, merge, ticked, empty):
+            option = QStyleOptionButton()
+            option.initFrom(widget)
+            element = (QStyle.SubElement.SE_CheckBoxIndicator if isinstance(widget, QCheckBox)
+                       else QStyle.SubElement.SE_RadioButtonIndicator)
+            box = widget.style().subElementRect(element, option, widget)
+            box.translate(widget.mapTo(host, box.topLeft()) - box.topLeft())
+            edge = _edge(image, box, ground)
+            assert contrast(edge, ground) >= 3.0, (widget.text(), widget.isChecked(),
+                                                   edge.name(), ground.name())
+    finally:
+        theme.apply_theme("light", qapp)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_check_boxes_in_a_list_show_their_edge_on_any_row(qtbot, qapp, scheme):
+    """The focus list's ticks: on a plain row and on the selected one (dark's blue box was
+    1.9:1 on the selected row's teal)."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QStyleOptionViewItem
+
+    theme.apply_theme(scheme, qapp)
+    try:
+        listing = QListWidget()
+        qtbot.addWidget(listing)
+        for n, state in enumerate([Qt.CheckState.Unchecked, Qt.CheckState.Checked] * 2):
+            item = QListWidgetItem(f"Person {n}", listing)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(state)
+        listing.resize(240, 200)
+        listing.show()
+        qtbot.waitExposed(listing)
+        listing.setFocus()
+        listing.item(2).setSelected(True)
+        listing.item(3).setSelected(True)
+        qtbot.waitUntil(listing.hasFocus)
+        image = listing.viewport().grab().toImage()
+        for row in range(4):
+            item = listing.item(row)
+            rect = listing.visualItemRect(item)
+            option = QStyleOptionViewItem()
+            option.initFrom(listing)
+            option.rect = rect
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+            option.text = item.text()
+            box = listing.style().subElementRect(
+                QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, listing)
+            ground = image.pixelColor(rect.right() - 2, rect.center().y())
+            edge = _edge(image, box, ground)
+            assert contrast(edge, ground) >= 3.0, (row, edge.name(), ground.name())
+    finally:
+        theme.apply_theme("light", qapp)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QToolButton
 
@@ -181,6 +181,47 @@ def test_the_shortcut_sheet_lists_every_shortcut(qtbot, laptop):
     assert "Ctrl+2" in rows["This Week"]
     assert "Undo" in rows and "Redo" in rows
     assert not [what for what in rows if what.startswith(("Undo ", "Redo "))]
+
+
+def test_the_shortcut_sheet_has_every_key_of_the_menus_on_few_pages(qtbot, laptop):
+    """The sheet read the window's own actions: Log → Review Captured Touchpoints
+    (Ctrl+Shift+R) and Capture Sources (Ctrl+Shift+K), added to the menu only, were not on
+    it. And it showed 15 rows of ~50 at 1366×768 (rows of 30 pixels in a small window)."""
+    window, _ids = laptop
+    qtbot.waitUntil(lambda: window.capture is not None)  # (installed after the first frame)
+    QTest.keyClick(window, Qt.Key.Key_Slash, Qt.KeyboardModifier.ControlModifier)
+    sheet = next(w for w in window.findChildren(QObject) if w.objectName() == "shortcutsSheet")
+    qtbot.waitUntil(sheet.isVisible)
+    rows = sheet.rows()
+
+    def walk(menu):
+        for action in menu.actions():
+            if action.menu() is not None:
+                yield from walk(action.menu())
+            else:
+                yield action
+
+    in_menus = [action for top in window.menuBar().actions() if top.menu() is not None
+                for action in walk(top.menu()) if action.isVisible()]
+    native = QKeySequence.SequenceFormat.NativeText
+    with_keys = {action.text(): ", ".join(k.toString(native) for k in action.shortcuts()
+                                          if not k.isEmpty())
+                 for action in in_menus}
+    # (no two actions share a key: test_window.test_no_two_actions_share_a_shortcut)
+    assert [text for text, keys in with_keys.items()
+            if keys and keys not in {listed for _what, listed in rows}] == []
+    listed = dict(rows)
+    assert listed["Review Captured Touchpoints"] == "Ctrl+Shift+R"
+    assert listed["Capture Sources"] == "Ctrl+Shift+K"
+    assert listed["Open the Context Menu"] == "Shift+F10, Menu"  # (in no menu: its own keys)
+    # the screen's height: every row, or nearly all the screen (its title bar left free)
+    free = sheet.screen().availableGeometry()
+    assert sheet.frameGeometry().height() <= free.height()
+    table = sheet.table
+    assert table.rowHeight(0) <= table.fontMetrics().height() + 10
+    assert fully_shown_rows(table) == len(rows) or (
+        sheet.height() >= free.height() - 100 and fully_shown_rows(table) >= 24), (
+        fully_shown_rows(table), len(rows), sheet.height(), free.height())
 
 
 class _Opened(QObject):

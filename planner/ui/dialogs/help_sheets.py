@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
 
 from planner.logs import log_path
 
+#: what the sheet leaves free of the screen's height (the title bar and some air)
+SCREEN_MARGIN = 72
+
 #: keys that belong to a widget rather than to an action (the canvas, the lists)
 CANVAS_KEYS = (
     ("Select the next / previous person on the rings", "Tab, arrows"),
@@ -79,6 +82,11 @@ class ShortcutsSheet(QDialog):
         self.table.setTabKeyNavigation(False)  # Tab goes on to Close; the arrows move in it
         self.table.setHorizontalHeaderLabels(["Action", "Keys"])
         self.table.verticalHeader().hide()
+        # rows as high as a line of text needs (the style's were 30 pixels: 15 rows showed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Keyboard shortcuts")
         for row, (what, keys) in enumerate(rows):
@@ -92,7 +100,19 @@ class ShortcutsSheet(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(_close_buttons(self))
-        self.resize(520, 560)
+        self.resize(560, self._fitting_height(parent))
+
+    def _fitting_height(self, parent: QWidget) -> int:
+        """Every row, where the screen has the room; else as high as the screen allows
+        (its title bar and a margin left free): a 1366×768 laptop showed 15 rows of ~50."""
+        layout = self.layout()
+        assert layout is not None  # laid out in __init__
+        table = self.table
+        rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+        wanted = (rows + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + layout.totalSizeHint().height() - table.sizeHint().height())
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        return max(300, min(wanted, screen.height() - SCREEN_MARGIN))
 
     def rows(self) -> list[tuple[str, str]]:
         return [(self._text(r, 0), self._text(r, 1)) for r in range(self.table.rowCount())]

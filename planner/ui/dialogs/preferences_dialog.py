@@ -228,7 +228,9 @@ class PreferencesDialog(QDialog):
             box.open()
 
         self.encrypt_button.clicked.connect(lambda: then(security.ask_encrypt))
-        self.decrypt_button.clicked.connect(lambda: then(security.decrypt))
+        # (asked first, with Preferences still open: Keep Encrypted leaves it as it was)
+        self.decrypt_button.clicked.connect(
+            lambda: security.ask_decrypt(self, then=lambda: then(security.decrypt)))
         layout = QVBoxLayout(page)
         layout.addWidget(self.security_status)
         layout.addWidget(QLabel("Notes about people are sensitive. Encryption (SQLCipher) keeps "

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from planner.ui.common.menu_key import item_menu_place
 from planner.ui.common.palette import NEUTRAL_HALO, RING_COLORS
 from planner.ui.common.viewport import own_viewport
 from planner.ui.common.window_layout import SidePanel
@@ -50,6 +51,9 @@ class ContactTable(QTableView):
     not yet shown (up to 1,000 once it is), some 480,000 data() calls and 3 s of the
     start-up with 10,000 people."""
 
+    #: a person's menu is asked for: (their row's index, where to show it, global)
+    menu_requested = Signal(object, object)
+
     def __init__(self, model: ContactTableModel, parent=None):
         super().__init__(parent)
         own_viewport(self)  # (not C++'s: ~10 ms of start-up, planner.ui.common.viewport)
@@ -66,6 +70,15 @@ class ContactTable(QTableView):
             last = self.rowAt(self.viewport().height() - 1)
             items.hold(max(first, 0), last if last >= 0 else items.rowCount() - 1)
         super().paintEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        """A right-click's row, or the current row for the menu key or Shift+F10 (the
+        keyboard's event came in the table's coordinates, not the rows': a custom menu
+        signal cannot tell them apart)."""
+        index, where = item_menu_place(self, event)
+        if index.isValid():
+            self.menu_requested.emit(index, where)
+        event.accept()
 
     def contact_id_at(self, index) -> int | None:
         """The person on the row of a view index (held or not)."""
@@ -158,8 +171,7 @@ class ContactListPanel(SidePanel):
         self.view.setItemDelegateForColumn(STATUS, StatusDotDelegate(self.view))
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._menu_requested)
+        self.view.menu_requested.connect(self._menu_requested)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)
 
@@ -200,12 +212,11 @@ class ContactListPanel(SidePanel):
             self._matches_shown = matches
             self.matches_changed.emit(matches)
 
-    def _menu_requested(self, pos) -> None:
-        index = self.view.indexAt(pos)
+    def _menu_requested(self, index, where) -> None:
         cid = self.view.contact_id_at(index)
         if cid is not None:
             self.view.setCurrentIndex(index)
-            self.context_menu_requested.emit(cid, self.view.viewport().mapToGlobal(pos))
+            self.context_menu_requested.emit(cid, where)
 
     def resizeEvent(self, event) -> None:
         """A narrow panel (a laptop) keeps the names whole: "Last touch" shows only when

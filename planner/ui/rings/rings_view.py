@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QContextMenuEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
 from planner.ui.common.mime import CONTACT_MIME, decode_contact_ids
@@ -151,6 +151,10 @@ class RingsView(QGraphicsView):
         self.select_step_to(ids[index])
 
     def contextMenuEvent(self, event) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self._keyboard_menu()
+            event.accept()
+            return
         node = self._scene.node_at(self.mapToScene(event.pos()))
         if node is None:
             self.canvas_menu_requested.emit(event.globalPos())
@@ -159,6 +163,19 @@ class RingsView(QGraphicsView):
         self.select_step_to(node.contact_id)
         self.context_menu_requested.emit(node.contact_id, event.globalPos())
         event.accept()
+
+    def _keyboard_menu(self) -> None:
+        """The menu key or Shift+F10: the selected person's menu, just below their node
+        (it was the empty canvas's, at the canvas's corner); with nobody selected, the
+        canvas's, at its middle."""
+        node = self._scene.nodes.get(self._scene.selected_id())
+        if node is None:
+            middle = self.viewport().rect().center()
+            self.canvas_menu_requested.emit(self.viewport().mapToGlobal(middle))
+            return
+        self.ensureVisible(node)
+        below = self.mapFromScene(node.scenePos() + QPointF(0, node.radius))
+        self.context_menu_requested.emit(node.contact_id, self.viewport().mapToGlobal(below))
 
     # -- drops from the contact list ----------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

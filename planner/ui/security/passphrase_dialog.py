@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.errors import InvalidInput, PlannerError
 from planner.services import secret_store, unlock
+from planner.ui.common.fit import keep_fitted
 from planner.ui.common.tone import set_tone
 from planner.ui.security.secret_worker import install_notice_handler, run_in_background
 
@@ -119,6 +120,7 @@ class PassphraseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.checking = False
+        keep_fitted(self)  # the error line adds lines: the dialog grows, no words are cut
 
     # ------------------------------------------------------------------ checking
 

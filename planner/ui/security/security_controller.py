@@ -1,7 +1,8 @@
 """Settings → Security: encrypt or decrypt the open database in two clicks.
 
 The recovery passphrase is shown (and must be acknowledged) BEFORE the file is
-converted; the conversion runs off the GUI thread with the window's own
+converted, and turning encryption off is asked first (Keep Encrypted the default);
+the conversion runs off the GUI thread with the window's own
 connection closed (it needs the file to itself), then the database is
 reopened and the window shows it again. A failure reopens what was there.
 """
@@ -9,6 +10,7 @@ reopened and the window shows it again. A failure reopens what was there.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMessageBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from planner.domain.errors import PlannerError
@@ -67,6 +71,7 @@ class SecurityController(QObject):
         self.window = window
         self.document = window.document
         self.dialog: RecoveryDialog | None = None
+        self.question: QMessageBox | None = None  # "turn encryption off?"
         self.running = False
 
     def status_lines(self) -> list[str]:
@@ -108,6 +113,41 @@ class SecurityController(QObject):
                               "opens nothing.")
 
     # -- decrypt ---------------------------------------------------------------------------
+    def ask_decrypt(self, parent: QWidget | None = None,
+                    then: Callable[[], object] | None = None) -> QMessageBox | None:
+        """Ask before the database and its backups are stored readable by anyone with the
+        files (it ran at one press of a focused button); Keep Encrypted is the default and
+        Escape's answer. ``then`` (``decrypt`` if None) runs when the person confirms."""
+        from planner.services.security import security_status
+
+        path = self.document.database.path
+        if not self.is_encrypted() or path is None:
+            self.window.show_message("The database is not encrypted")
+            return None
+        backups = security_status(str(path), check_keyring=False).backups_encrypted
+        files = (f"{path.name} and its {backups} backup{'s' if backups != 1 else ''}"
+                 if backups else path.name)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Turn Encryption Off",
+                          "Turn encryption off?", QMessageBox.StandardButton.NoButton,
+                          parent or self.window)
+        box.setObjectName("decryptQuestion")
+        box.setInformativeText(
+            f"{files} will be stored as plain files: anyone who has them can read your notes "
+            "about people, without a passphrase.")
+        off = box.addButton("&Turn Encryption Off", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep Encrypted", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is off:
+                (then or self.decrypt)()
+
+        box.finished.connect(answered)
+        self.question = box
+        box.open()
+        return box
+
     def decrypt(self) -> None:
         from planner.services.security import decrypt_database
         key = self.document.database.backend.key

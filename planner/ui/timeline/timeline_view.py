@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.timeline import EntryType
 from planner.ui.common.icons import kind_icon
+from planner.ui.common.menu_key import item_menu_place
 from planner.ui.common.note_markdown import set_note_markdown
 from planner.ui.common.placeholder import paint_placeholder
 from planner.ui.common.selection import selection_fill
@@ -206,7 +207,7 @@ class TimelineView(QListView):
     def contextMenuEvent(self, event) -> None:
         from PySide6.QtWidgets import QMenu
 
-        index = self.indexAt(event.pos())
+        index, where = item_menu_place(self, event)  # (the current entry for the keys)
         entry = index.data(Role.ENTRY) if index.isValid() else None
         if entry is None or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
             return
@@ -223,7 +224,7 @@ class TimelineView(QListView):
             menu.addSeparator()
             menu.addAction("Make private" if shared else "Share with the team",
                            lambda: self.share_note(entry, not shared))
-        menu.popup(event.globalPos())
+        menu.popup(where)
 
     def share_note(self, entry, shared: bool) -> bool:
         """Share one of your notes with the team (or make it private): one undo step,

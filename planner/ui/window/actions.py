@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenuBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
 
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
 from planner.ui.common.access_keys import keep_access_keys
 from planner.ui.common.icons import action_icon, kind_icon
+from planner.ui.common.menu_key import MENU_KEYS
 
 Std = QKeySequence.StandardKey
 
@@ -116,6 +117,10 @@ class Actions:
                               "Move the keys to the next panel: the people, the page, the person")
         self.previous_pane = make("Pre&vious Panel", "Shift+F6",
                                   "Move the keys to the previous panel")
+        # in no menu (its keys are the menu): a right-click's menu from the keys, at the
+        # selected person on the rings, the current row of a list
+        self.context_menu = make("Open the Context Menu", list(MENU_KEYS),
+                                 "The menu of what has the keys, as a right-click opens")
         self.add_contact.setIcon(action_icon("add-person"))
         self.import_file.setIcon(action_icon("import"))
         self.export_file.setIcon(action_icon("export"))
@@ -176,6 +181,11 @@ class Actions:
         person.addAction(self.demote)
         person.addAction(self.unplace)
         person.addSeparator()
+        # the selected person's Snooze (as on a node's menu): filled by the window as it opens
+        menus["snooze"] = person.addMenu("&Snooze")
+        menus["snooze"].setObjectName("personMenuSnooze")
+        self.person_actions.append(menus["snooze"].menuAction())
+        person.addSeparator()
         for action in (self.log_win, self.log_ask, self.log_give):
             person.addAction(action)
         menus["log"] = self.build_log_menu(menubar.addMenu("&Log"))
@@ -216,19 +226,21 @@ class Actions:
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
 
     def shortcut_rows(self, window) -> list[tuple[str, str]]:
-        """(what it does, its keys) for every action of the window that has a key."""
+        """(what it does, its keys) for every action of the window that has a key: those in
+        its menus, however they came there (Log → Review Captured Touchpoints and Capture
+        Sources were added to the menu only, and the sheet, reading the window's own
+        actions, missed them), and the window's own that are in no menu."""
         rows = []
-        submenus = [m for key, m in getattr(window, "menus", {}).items() if key == "export"]
-        for action in window.actions():
+        for action, within in _every_action(window):
             keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
                     for k in action.shortcuts() if not k.isEmpty()]
-            if keys:
-                text = action.property("sheet_name") or _plain(action.text())
-                # in a submenu, its name too ("Everything or People" said nothing alone)
-                within = next((m for m in submenus if action in m.actions()), None)
-                if within is not None:
-                    text = f"{_plain(within.title())}: {text}"
-                rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
+            if not keys or not action.isVisible():
+                continue
+            text = action.property("sheet_name") or _plain(action.text())
+            # in a submenu, its name too ("Everything or People" said nothing alone)
+            if within is not None:
+                text = f"{_plain(within.title())}: {text}"
+            rows.append((text.rstrip("…").rstrip("."), ", ".join(keys)))
         return rows
 
     def build_log_menu(self, menu):
@@ -262,6 +274,33 @@ class Actions:
     def set_person_enabled(self, on: bool) -> None:
         for action in self.person_actions:
             action.setEnabled(on)
+
+
+def _every_action(window: QMainWindow):
+    """(action, the submenu it is in or None) for each action of ``window``'s menu bar, its
+    submenus' and the window's own, once each: a submenu's (File → Export ▸) named by it."""
+    seen: set[int] = set()
+
+    def walk(menu: QMenu, within: QMenu | None):
+        for action in menu.actions():
+            if action.isSeparator() or id(action) in seen:
+                continue
+            seen.add(id(action))
+            submenu = action.menu()
+            if isinstance(submenu, QMenu):
+                yield from walk(submenu, submenu)
+            else:
+                yield action, within
+
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu):
+            seen.add(id(top))
+            yield from walk(menu, None)
+    for action in window.actions():
+        if id(action) not in seen and not action.isSeparator():
+            seen.add(id(action))
+            yield action, None
 
 
 def _plain(text: str) -> str:

@@ -23,6 +23,7 @@ from planner.ui.common.banner import add_banner
 from planner.ui.common.empty_state import EmptyState
 from planner.ui.common.first_frame import after_first_frame
 from planner.ui.common.icons import action_icon, app_icon
+from planner.ui.common.menu_key import open_context_menu
 from planner.ui.common.toast import Toast
 from planner.ui.common.window_layout import FIRST_SIZE, Pages, fitted, side_dock
 from planner.ui.focus.focus_panel import FocusPanel
@@ -148,6 +149,8 @@ class MainWindow(QMainWindow):
         a.find.triggered.connect(self._focus_search)
         a.next_pane.triggered.connect(lambda: self._cycle_panes(1))
         a.previous_pane.triggered.connect(lambda: self._cycle_panes(-1))
+        a.context_menu.triggered.connect(lambda: open_context_menu())
+        self.menus["snooze"].aboutToShow.connect(self._fill_snooze_menu)
         a.promote.triggered.connect(lambda: self._step_ring(-1))
         a.demote.triggered.connect(lambda: self._step_ring(+1))
         a.unplace.triggered.connect(self._unplace_current)
@@ -375,6 +378,13 @@ class MainWindow(QMainWindow):
         menu.popup(global_pos)
         self._context_menu = menu
         return menu
+
+    def _fill_snooze_menu(self) -> None:
+        """Person → Snooze: the selected person's choices, as they are now."""
+        from planner.ui.focus.snooze_menu import fill_snooze_menu
+
+        if self.current_id is not None:
+            fill_snooze_menu(self.menus["snooze"], self.document, self.current_id)
 
     def _canvas_menu(self, global_pos) -> QMenu:
         """Right-click on the empty canvas."""
