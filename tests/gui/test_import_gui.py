@@ -829,7 +829,8 @@ def test_the_preview_gives_the_reasons_in_the_command_lines_words(qtbot, db_path
     box = window.transfer.info_box
     assert box is not None
     assert box.informativeText() == ("1 entry and 2 values were left out (1 note on what was "
-                                     "done) — Show Details says which and why.")
+                                     "done) — Show Details says which and why. Edit → Undo "
+                                     "(Ctrl+Z) takes the import back.")
     assert "named after the phone number" in box.detailedText()
     box.accept()
 
