@@ -254,7 +254,7 @@ class SecurityController(QObject):
         self.kept: bool | None = None  # the key is in the keyring (None: no keyring)
         self.running = False
 
-    def status_lines(self, kept: bool | None | str = "looking") -> list[str]:
+    def status_lines(self, kept: bool | str | None = "looking") -> list[str]:
         """What Settings → Security shows; the Key line says where the key is, plainly.
         ``kept``: :func:`planner.services.security.key_kept`'s answer, or "looking" while
         it is looked up (:meth:`look_up_key`)."""
@@ -270,7 +270,7 @@ class SecurityController(QObject):
         return lines
 
     @staticmethod
-    def _key_words(kept: bool | None | str) -> str:
+    def _key_words(kept: bool | str | None) -> str:
         from planner.services import secret_store
 
         if kept == "looking":
@@ -353,7 +353,7 @@ class SecurityController(QObject):
                           lambda kept: self._show_change(key, kept),
                           lambda _exc: self._show_change(key, None))
 
-    def _show_change(self, key: str, kept: bool | None) -> RecoveryDialog:
+    def _show_change(self, key: str, kept: bool | None) -> None:
         from planner.services.security import new_key
 
         self.kept = kept
@@ -362,7 +362,6 @@ class SecurityController(QObject):
         dialog.accepted.connect(lambda: self.change(dialog.new_key(), remember=bool(kept)))
         self.dialog = dialog
         dialog.open()
-        return dialog
 
     def change(self, new, remember: bool = True) -> None:
         """Re-encrypt with ``new`` (a NewKey); ``remember``: keep it in the keyring (as the
