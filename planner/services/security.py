@@ -27,6 +27,8 @@ Backups
 Hooks for Settings → Security (the preferences dialog)
     :func:`security_status` (what to show), :func:`new_key` then
     :func:`encrypt_database` (show ``NewKey.recovery`` first; the "two clicks"),
+    :func:`passphrase_problem` (an own passphrase checked as it is typed),
+    :func:`key_kept` (is the key in the keyring: what the status line says),
     :func:`change_database_key`, :func:`decrypt_database`,
     :func:`remember_key` / :func:`forget_key` (a "remember on this machine"
     switch). All of them may block on the keyring and take seconds on a big
@@ -70,6 +72,27 @@ def new_key(own: str | None = None) -> NewKey:
         return NewKey(encryption.check_new_passphrase(own), None)
     key = encryption.generate_key()
     return NewKey(key, encryption.recovery_passphrase(key))
+
+
+def passphrase_problem(own: str) -> str | None:
+    """Why :func:`new_key` would refuse ``own`` as a chosen passphrase (the rule and the
+    words of ``planner db encrypt --own-passphrase``), or None when it is accepted. For the
+    window, which says it as the person types."""
+    try:
+        new_key(own=own)
+    except InvalidInput as exc:
+        return str(exc)
+    return None
+
+
+def key_kept(database, key: str) -> bool | None:
+    """Is ``key`` kept for the database in this computer's keyring? None: there is no
+    usable keyring here. Blocks (a locked keychain): call it off the GUI thread."""
+    target, _ = _path(database)
+    store, keys = secrets.lookup_database_keys(target)
+    if not store.usable:
+        return None
+    return key in keys
 
 
 @dataclass(frozen=True)

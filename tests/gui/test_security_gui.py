@@ -252,3 +252,255 @@ def test_turning_encryption_off_asks_first_and_keep_is_the_default(qtbot, window
     assert header(db_path) == HEADER
     after = security_status(str(db_path), check_keyring=False)
     assert after.backups_encrypted == 0 and after.backups_plain == backups
+
+
+# -- an own passphrase, a change of passphrase, where the key is (review-c #9) ---------------
+
+OWN = "quiet walrus orbits seven lanterns"
+
+_OPENS = ("import sys\n"
+          "from planner.services import unlock\n"
+          "keys = unlock.keys_for_passphrase(sys.argv[2])\n"
+          "print(unlock.key_that_opens(sys.argv[1], keys) is not None)\n")
+
+_HOLD_ENCRYPTED = ("import sys\n"
+                   "from planner.storage.database import open_database\n"
+                   "opened = open_database(sys.argv[1], key=sys.argv[2], use_keyring=False)\n"
+                   "opened.db.execute_sql('SELECT count(*) FROM contact').fetchone()\n"
+                   "print('ready', flush=True)\n"
+                   "sys.stdin.readline()\n")
+
+
+def _child_env() -> dict:
+    import os
+    from pathlib import Path
+
+    import planner
+
+    return {**os.environ, "PYTHONPATH": str(Path(planner.__file__).resolve().parents[1])}
+
+
+def opens(path, passphrase: str) -> bool:
+    """Does ``passphrase`` open the file, as ``planner --passphrase-stdin`` or the unlock
+    dialog would try it (services.unlock), in another process (the window holds the file)?"""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _OPENS, str(path), passphrase],
+                         capture_output=True, text=True, check=True, timeout=120,
+                         env=_child_env()).stdout.strip()
+    return out == "True"
+
+
+def _security_page(window):
+    prefs = window.show_preferences()
+    prefs.tabs.setCurrentIndex(prefs.tabs.count() - 1)
+    return prefs
+
+
+def _click_radio(radio) -> None:
+    """A click on the round button of ``radio`` (its middle may be past its words)."""
+    from PySide6.QtCore import QPoint
+
+    QTest.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))
+
+
+def _choose_own(qtbot, dialog, first: str, again: str) -> None:
+    _click_radio(dialog.own)
+    assert dialog.own.isChecked()
+    dialog.new_passphrase.clear()
+    dialog.again.clear()
+    QTest.keyClicks(dialog.new_passphrase, first)
+    QTest.keyClicks(dialog.again, again)
+
+
+def test_encrypt_with_my_own_passphrase_then_it_opens_the_database(qtbot, window, db_path,
+                                                                   memory_keyring):
+    from PySide6.QtWidgets import QLineEdit
+
+    prefs = _security_page(window)
+    QTest.mouseClick(prefs.encrypt_button, Qt.MouseButton.LeftButton)
+    dialog = window.security.dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.made.isChecked()  # today's choice stays the first one
+    assert dialog.own.text().replace("&", "") == "Choose my own passphrase"
+    _choose_own(qtbot, dialog, OWN, OWN)
+    assert dialog.new_passphrase.echoMode() == QLineEdit.EchoMode.Password
+    assert dialog.again.echoMode() == QLineEdit.EchoMode.Password
+    assert dialog.encrypt.isEnabled(), dialog.problem.text()
+    with qtbot.waitSignal(window.security.finished, timeout=30000) as done:
+        QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    assert done.args == [True], window.statusBar().currentMessage()
+    assert header(db_path) != HEADER
+    assert window.document.database.backend.key == OWN
+    assert list(memory_keyring.store.values()) == [OWN]
+    assert "Your passphrase opens it" in window.statusBar().currentMessage()
+    assert opens(db_path, OWN)
+    assert not opens(db_path, "quiet walrus orbits seven lantern")
+
+
+def test_a_weak_or_mistyped_own_passphrase_is_refused_as_it_is_typed(qtbot, window):
+    """The rule and words of ``planner db encrypt --own-passphrase``, said as one types;
+    Encrypt is enabled only for a passphrase that passes and is typed the same twice."""
+    from planner.domain.errors import InvalidInput
+    from planner.storage.sqlite import encryption
+
+    def cli_says(text: str) -> str:
+        with pytest.raises(InvalidInput) as refused:
+            encryption.check_new_passphrase(text)
+        return str(refused.value)
+
+    dialog = window.security.ask_encrypt()
+    _choose_own(qtbot, dialog, "short", "short")
+    assert not dialog.encrypt.isEnabled()
+    assert cli_says("short").lower() in dialog.problem.text().lower()
+    assert "at least 8 characters" in dialog.problem.text()
+
+    _choose_own(qtbot, dialog, "password123", "password123")
+    assert not dialog.encrypt.isEnabled()
+    assert cli_says("password123").lower() in dialog.problem.text().lower()
+    assert "too easy to guess" in dialog.problem.text()
+
+    _choose_own(qtbot, dialog, OWN, OWN + "x")
+    assert not dialog.encrypt.isEnabled()
+    assert "do not match" in dialog.problem.text()
+    QTest.keyClick(dialog.again, Qt.Key.Key_Backspace)
+    assert dialog.encrypt.isEnabled(), dialog.problem.text()
+    assert "do not match" not in dialog.problem.text()
+
+    # back to the made one: its own condition (saved) again
+    _click_radio(dialog.made)
+    assert dialog.made.isChecked()
+    assert not dialog.encrypt.isEnabled()
+    dialog.reject()
+    assert header(window.document.database.path) == HEADER
+
+
+def test_change_passphrase_with_the_key_in_the_keyring(qtbot, window, db_path,
+                                                       memory_keyring):
+    from planner.services.security import new_key
+
+    first = new_key()
+    with qtbot.waitSignal(window.security.finished, timeout=30000) as done:
+        window.security.encrypt(first)
+    assert done.args == [True]
+    prefs = _security_page(window)
+    assert prefs.change_key_button.isVisible()
+    assert prefs.change_key_button.text() == "Change passphrase…"
+    QTest.mouseClick(prefs.change_key_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.security.dialog is not None
+                    and window.security.dialog.isVisible(), timeout=10000)
+    dialog = window.security.dialog
+    assert dialog.current is None  # the key is in the keyring: not asked
+    _choose_own(qtbot, dialog, OWN, OWN)
+    with qtbot.waitSignal(window.security.finished, timeout=30000) as done:
+        QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    said = window.statusBar().currentMessage()
+    assert done.args == [True], said
+    assert "old passphrase and the old recovery passphrase no longer open" in said
+    assert window.document.database.backend.key == OWN
+    assert OWN in memory_keyring.store.values()
+    assert first.key not in memory_keyring.store.values()
+    assert opens(db_path, OWN)
+    assert not opens(db_path, first.recovery)
+    # the window keeps working with the new key
+    person = window.document.ring_members(Ring.INNER)[0]
+    assert window.document.move(person.id, Ring.OUTER)
+
+
+def test_change_passphrase_without_a_keyring_asks_the_current_one(qtbot, db_path,
+                                                                  no_keyring):
+    from planner.services.security import new_key
+
+    populate(db_path, inner=1)
+    win = open_window(qtbot, db_path)
+    first = new_key(own=OWN)
+    with qtbot.waitSignal(win.security.finished, timeout=30000) as done:
+        win.security.encrypt(first)
+    assert done.args == [True], win.statusBar().currentMessage()
+    win.security.ask_change()
+    qtbot.waitUntil(lambda: win.security.dialog is not None
+                    and win.security.dialog.isVisible(), timeout=10000)
+    dialog = win.security.dialog
+    words = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "every time you open the database" in words
+    assert dialog.current is not None
+    assert not dialog.encrypt.isEnabled()  # nothing typed yet
+    dialog.saved.setChecked(True)
+    assert not dialog.encrypt.isEnabled()  # the current passphrase is still missing
+    QTest.keyClicks(dialog.current, "not the passphrase at all")
+    assert dialog.encrypt.isEnabled()
+    QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.current_error.isVisible()
+    assert "not the current passphrase" in dialog.current_error.text()
+    dialog.current.clear()
+    QTest.keyClicks(dialog.current, OWN)
+    recovery = dialog.new_key().recovery
+    with qtbot.waitSignal(win.security.finished, timeout=30000) as done:
+        QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    assert done.args == [True], win.statusBar().currentMessage()
+    assert opens(db_path, recovery)
+    assert not opens(db_path, OWN)
+
+
+def test_a_change_refused_as_in_use_says_the_new_passphrase_was_not_applied(
+        qtbot, window, db_path, memory_keyring):
+    import subprocess
+    import sys
+
+    from planner.services.security import new_key
+
+    first = new_key()
+    with qtbot.waitSignal(window.security.finished, timeout=30000) as done:
+        window.security.encrypt(first)
+    assert done.args == [True]
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_ENCRYPTED, str(db_path), first.key],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env=_child_env())
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        window.security.ask_change()
+        qtbot.waitUntil(lambda: window.security.dialog is not None
+                        and window.security.dialog.isVisible(), timeout=10000)
+        dialog = window.security.dialog
+        _choose_own(qtbot, dialog, OWN, OWN)
+        with qtbot.waitSignal(window.security.finished, timeout=30000) as done:
+            QTest.mouseClick(dialog.encrypt, Qt.MouseButton.LeftButton)
+    finally:
+        holder.kill()
+        holder.communicate()
+    said = window.statusBar().currentMessage()
+    assert done.args == [False], said
+    assert "in use" in said, said
+    assert "new passphrase was not applied" in said, said
+    assert "old passphrase still opens" in said, said
+    assert window.document.database.backend.key == first.key
+    assert opens(db_path, first.recovery)
+    assert not opens(db_path, OWN)
+
+
+def test_the_status_line_says_where_the_key_is(qtbot, window, memory_keyring):
+    from planner.services.security import new_key
+
+    prefs = _security_page(window)
+    assert "Key: none (the database is not encrypted)" in prefs.security_status.text()
+    prefs.reject()
+    with qtbot.waitSignal(window.security.finished, timeout=30000):
+        window.security.encrypt(new_key())
+    prefs = _security_page(window)
+    qtbot.waitUntil(lambda: "Key: kept in this computer's keyring"
+                    in prefs.security_status.text(), timeout=10000)
+    assert "not looked up" not in prefs.security_status.text()
+
+
+def test_the_status_line_says_the_key_is_typed_without_a_keyring(qtbot, db_path,
+                                                                  no_keyring):
+    from planner.services.security import new_key
+
+    populate(db_path, inner=1)
+    win = open_window(qtbot, db_path)
+    with qtbot.waitSignal(win.security.finished, timeout=30000):
+        win.security.encrypt(new_key())
+    prefs = _security_page(win)
+    qtbot.waitUntil(lambda: "Key: typed at every start (no keyring on this computer)"
+                    in prefs.security_status.text(), timeout=10000)

@@ -193,9 +193,22 @@ class PreferencesDialog(QDialog):
         self.security_status.setWordWrap(True)
         encrypted = security.is_encrypted()
         self.encrypt_button = QPushButton("Encrypt the database…", page)
+        self.change_key_button = QPushButton("Change passphrase…", page)
+        self.change_key_button.setObjectName("changePassphrase")
         self.decrypt_button = QPushButton("Turn encryption off", page)
         self.encrypt_button.setVisible(not encrypted)
+        self.change_key_button.setVisible(encrypted)
         self.decrypt_button.setVisible(encrypted)
+        if encrypted:
+            label = self.security_status
+
+            def found(lines: list[str]) -> None:
+                try:
+                    label.setText("<br>".join(lines))
+                except RuntimeError:  # Preferences was closed (and deleted) meanwhile
+                    pass
+
+            security.look_up_key(found)  # the keyring may block: looked up off this thread
 
         def then(step) -> None:
             """The dialog closes first (the database is closed and reopened for the
@@ -210,8 +223,8 @@ class PreferencesDialog(QDialog):
                 "Keep the changes you made in Preferences?",
                 QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                 | QMessageBox.StandardButton.Cancel, self)
-            box.setInformativeText("Preferences closes before the database is encrypted "
-                                   "or decrypted.")
+            box.setInformativeText("Preferences closes before the database is encrypted, "
+                                   "decrypted or given a new passphrase.")
             box.setDefaultButton(QMessageBox.StandardButton.Save)
 
             def answered() -> None:
@@ -228,6 +241,7 @@ class PreferencesDialog(QDialog):
             box.open()
 
         self.encrypt_button.clicked.connect(lambda: then(security.ask_encrypt))
+        self.change_key_button.clicked.connect(lambda: then(security.ask_change))
         # (asked first, with Preferences still open: Keep Encrypted leaves it as it was)
         self.decrypt_button.clicked.connect(
             lambda: security.ask_decrypt(self, then=lambda: then(security.decrypt)))
@@ -237,6 +251,7 @@ class PreferencesDialog(QDialog):
                                 "the database and its backups unreadable without the key.",
                                 page, wordWrap=True))
         layout.addWidget(self.encrypt_button)
+        layout.addWidget(self.change_key_button)
         layout.addWidget(self.decrypt_button)
         layout.addStretch(1)
         return page
