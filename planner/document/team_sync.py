@@ -227,6 +227,11 @@ class TeamSync(QObject):
 
     def _refresh(self, needs_all: bool, ids: list[int], changes: list) -> None:
         d = self.document
+        if any(c.table == live.PRIVATE for c in changes):
+            # this user, elsewhere: a move of theirs shows at once (87 rows), whatever
+            # else their commit did comes with the whole re-read (at most one every
+            # RELOAD_GAP_S: a move could wait up to two seconds for it)
+            d.refresh_placements()
         if needs_all:
             self._reload()
             return

@@ -26,6 +26,7 @@ from tests.benchmarks.harness import REPO, Figure, fmt_value, median, p95, paire
 
 CONTACTS, TOUCHPOINTS, PLACED = 10_000, 200_000, 3 + 12 + 72
 ROLE = "planner_bench_user"  # an ordinary login role (a superuser would skip the policies)
+MATE = "planner_bench_mate"  # a teammate of ROLE's (test_team_live_bench)
 
 
 def _admin(dbname: str = "postgres"):
@@ -36,7 +37,7 @@ def _admin(dbname: str = "postgres"):
 
 def team_name() -> str:
     digest = hashlib.sha256(fingerprint().encode())
-    for file in sorted((REPO / "planner" / "storage").glob("postgres*.py")):
+    for file in sorted((REPO / "planner" / "storage" / "postgres").glob("*.py")):
         digest.update(file.read_bytes())  # the team schema (triggers, policies) is there
     return f"planner_bench_10k_{digest.hexdigest()[:10]}"
 
@@ -74,6 +75,7 @@ def build_team_database(name: str) -> float:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as home:
         planner_command("--db", url_for(name), "db", "init", env_home=Path(home))
         planner_command("--db", url_for(name), "db", "add-user", ROLE, env_home=Path(home))
+        planner_command("--db", url_for(name), "db", "add-user", MATE, env_home=Path(home))
         planner_command("--db", url_for(name, ROLE), "demo", "--contacts", str(CONTACTS),
                         "--touchpoints", str(TOUCHPOINTS), "--seed", "1", env_home=Path(home))
     conn = _admin(name)
@@ -111,6 +113,26 @@ def team_10k(request) -> str:
         if reporter is not None:
             reporter.write_line(f"built {name} in {took:.0f} s")
     return url_for(name, ROLE)
+
+
+@pytest.fixture(scope="session")
+def team_10k_mate(team_10k) -> str:
+    """The same database as ``team_10k``, as a teammate of its user."""
+    from tests.postgres.conftest import url_for
+
+    name = team_name()
+    conn = _admin(name)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (MATE,))
+            exists = cur.fetchone() is not None
+    finally:
+        conn.close()
+    if not exists:  # (a database built before the teammate was part of it)
+        with tempfile.TemporaryDirectory(prefix="bench-mate-") as home:
+            planner_command("--db", url_for(name), "db", "add-user", MATE,
+                            env_home=Path(home))
+    return url_for(name, MATE)
 
 
 def _pump_until(ready, timeout: float = 60) -> None:
