@@ -339,3 +339,31 @@ def test_no_recovery_passphrase_is_shown_for_a_change_refused_as_in_use(
     # not in use: shown, and it is the one that opens the database now
     new = recovery_in(ok(planner("db", "change-key")))
     assert "Ada" in ok(planner("--passphrase-stdin", "contacts", "list", input=new))
+
+
+def test_encrypting_leaves_another_databases_backups_in_the_folder_alone(
+        planner, memory_keyring, db_path):
+    """planner.db and planner-work.db side by side share backups/: the backups of
+    planner-work (named planner-work-…) were listed as planner's (their names start with
+    "planner-"), offered by Restore and converted with planner's key by `db encrypt`,
+    after which planner-work's own key no longer opened them."""
+    work = db_path.with_name(f"{db_path.stem}-work.db")
+    ok(invoke("contacts", "add", "Grace", db=work))
+    ok(invoke("backup", db=work))
+    ok(planner("contacts", "add", "Ada", "--notes", SECRET))
+    ok(planner("backup"))
+    folder = db_path.parent / "backups"
+    theirs = sorted(folder.glob(f"{work.stem}-*.db"))
+    assert len(theirs) == 1
+    out = ok(planner("db", "encrypt"))
+    assert "1 backup(s)" in out, out  # its own one, not planner-work's
+    import sqlite3
+
+    assert theirs[0].read_bytes().startswith(b"SQLite format 3\x00")  # still plain
+    conn = sqlite3.connect(f"file:{theirs[0]}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT name FROM contact").fetchall() == [("Grace",)]
+    finally:
+        conn.close()
+    status = ok(planner("db", "status"))
+    assert "Backups: 1" in status, status

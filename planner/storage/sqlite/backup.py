@@ -170,10 +170,15 @@ def backup_name(db_path: Path, reason: str, when: datetime | None = None) -> Pat
 
 
 def list_backups(db_path: Path) -> list[Path]:
+    """This database's backups, oldest first: named as :func:`backup_name` names them.
+    Another database's in the same folder (``planner-work-…`` beside ``planner.db``) are
+    not listed: Restore offered them, and encrypting this database converted them with
+    its key."""
     folder = backups_folder(db_path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), key=lambda p: p.name)
+    return sorted((p for p in folder.glob(f"{db_path.stem}-*.db")
+                   if backup_kind(p, db_path) is not None), key=lambda p: p.name)
 
 
 #: the kinds of backup, each rotated on its own: a copy a person asked for (``manual``),
