@@ -5,15 +5,14 @@ handler never ran) and had to be killed, losing the window's layout."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.cli.test_cli_window_start import _env
 from tests.helpers.cli import invoke
 from tests.helpers.interruptible import interruptible
 
@@ -37,15 +36,6 @@ sys.argv = ["planner", *sys.argv[1:]]
 from planner.cli import main
 sys.exit(main())
 """
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        env[name] = str(tmp_path / name.lower())
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
 
 
 @pytest.mark.parametrize(("number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
