@@ -220,10 +220,18 @@ def _connect_readonly(path: Path, key: str | None = None) -> sqlite3.Connection:
                            factory=live_files.tracked(sqlite3.Connection))
 
 
-def _encrypted_with(path: Path, key: str | None) -> bool:
-    from planner.storage.sqlite.encryption import check_key, file_state
+def _opened_with(path: Path, key: str | None) -> sqlite3.Connection | None:
+    """A verified read-only connection to the encrypted file ``path`` if ``key`` opens it,
+    else None. One connection, so one key derivation (0.1–0.2 s of PBKDF2 each): the
+    check and the reading that follows share it."""
+    from planner.storage.sqlite.encryption import open_verified
 
-    return key is not None and file_state(path) == "encrypted" and check_key(path, key)
+    if key is None or not key.strip():
+        return None
+    try:
+        return open_verified(path, key)
+    except DatabaseProblem:  # a wrong key (or not a database at all)
+        return None
 
 
 def _cipher_error() -> type[Exception]:
@@ -252,7 +260,8 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
     if not os.access(path, os.R_OK):
         return FileKind("foreign", f"{path} cannot be read (permission denied)")
     plain = state == "plain"
-    encrypted = not plain and _encrypted_with(path, key)
+    keyed = _opened_with(path, key) if state == "encrypted" else None
+    encrypted = keyed is not None
     if not plain and not encrypted:
         if state == "encrypted":  # binary, page-sized: an encrypted database, by its looks
             opens = ("the database's key does not open it" if key is not None
@@ -268,7 +277,7 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
             f"{path.name} is not a Mentorship Planner database (not a SQLite file)",
         )
     try:
-        conn = _connect_readonly(path, key if encrypted else None)
+        conn = keyed if keyed is not None else _connect_readonly(path)
         try:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")

@@ -156,6 +156,15 @@ def settle_start(qtbot, window) -> None:
         job.join(30)
 
 
+def back_up_now(qtbot, window, timeout: int = 30000):
+    """File → Back Up Now, waited for (the copy is made on a worker thread): the copy made,
+    or None when the window said it failed."""
+    transfer = window.transfer
+    with qtbot.waitSignal(transfer.job_finished, timeout=timeout) as finished:
+        window.window_actions.backup_now.trigger()
+    return transfer.last_backup if finished.args == ["ok"] else None
+
+
 def quick_animations(monkeypatch, ms: int = 50) -> None:
     """Nodes still glide (the same code runs), just faster, to keep the suite quick."""
     from planner.ui.rings import node_item

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 
 from planner.services import capture as svc
-from tests.gui.helpers import open_window, populate, read_rows
+from tests.gui.helpers import back_up_now, open_window, populate, read_rows
 from tests.helpers.contrast import contrast
 from tests.helpers.radicale_server import PASSWORD, USER, Radicale
 
@@ -298,7 +298,7 @@ def test_the_windows_own_capture_work_keeps_its_undo_history(qtbot, db_path, tmp
     program" and dropped its undo history (a review: a note could no longer be undone)."""
     populate(db_path, extra={"Ada Lovelace": (None, {"email": "ada@example.org"})})
     window = open_window(qtbot, db_path, watch=True)  # as the app runs: watching the file
-    backup = window.transfer.backup_now()  # (the review had restored a backup before)
+    backup = back_up_now(qtbot, window)  # (the review had restored a backup before)
     assert backup is not None and window.transfer.restore_from(backup)
     ada = next(c.id for c in window.document.contacts() if c.name == "Ada Lovelace")
     assert window.document.editing.add_note(ada, "Likes engines")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from planner.domain.rings import Ring
-from tests.gui.helpers import open_window, placements, populate
+from tests.gui.helpers import back_up_now, open_window, placements, populate
 from tests.gui.test_import_gui import JOB_MS, content_hash, listed, stored_people
 
 LEFT = Qt.MouseButton.LeftButton
@@ -138,15 +139,47 @@ def test_an_export_that_cannot_be_written_says_why(qtbot, db_path, tmp_path, peo
 # -- back up now ----------------------------------------------------------------------------------
 def test_back_up_now_makes_an_owner_only_copy_and_says_where(qtbot, db_path, people):
     window = open_window(qtbot, db_path)
-    window.window_actions.backup_now.trigger()
+    backup = back_up_now(qtbot, window)
     made = sorted((db_path.parent / "backups").glob("*-manual.db"))
-    assert len(made) == 1
+    assert made == [backup]
     assert mode(made[0]) == 0o600
     assert window.statusBar().currentMessage() == (
         f"Backed up to {made[0]}; the newest 10 backups you made are kept, apart from the "
         "daily and automatic ones")
     assert content_hash(made[0]) == content_hash(db_path)
     assert window.window_actions.backup_now in window.menus["file"].actions()
+
+
+def test_back_up_now_copies_while_the_window_works_and_watches(qtbot, db_path, people):
+    """The copy and its check open the file again (an encrypted one: a key derivation each,
+    0.2 s apiece): on the GUI thread that froze the window, and under load other
+    programs' writes showed seconds late (the torture test). It runs on a worker thread
+    now; the window keeps watching the file, and a second job waits its turn, said."""
+    window = open_window(qtbot, db_path, watch=True)
+    transfer = window.transfer
+    with qtbot.waitSignal(transfer.job_finished, timeout=30000) as finished:
+        window.window_actions.backup_now.trigger()
+        assert transfer.busy  # the copy is being made elsewhere; this thread is free
+        assert window.document.session.watching  # a backup only reads
+        window.window_actions.backup_now.trigger()
+        assert transfer.last_message == "Still busy: backing up planner.db — wait for it to finish"
+    assert finished.args == ["ok"]
+    made = sorted((db_path.parent / "backups").glob("*-manual.db"))
+    assert made == [transfer.last_backup]  # one copy: the second press was refused
+    assert transfer.last_message.startswith(f"Backed up to {made[0]}")
+    assert window.document.session.watching
+
+
+def test_a_failed_backup_says_why_once(qtbot, db_path, people):
+    """A folder where the backups folder should be: one clear message, nothing half-made."""
+    window = open_window(qtbot, db_path)  # (its daily backup made the folder, and ended)
+    shutil.rmtree(db_path.parent / "backups")
+    (db_path.parent / "backups").write_text("not a folder")
+    assert back_up_now(qtbot, window) is None
+    box = window.transfer.error_box
+    assert box is not None and box.text().startswith("The backup failed: ")
+    assert "Traceback" not in box.text() and "unexpected" not in box.text().lower()
+    assert (db_path.parent / "backups").read_text() == "not a folder"
 
 
 def test_the_file_menu_holds_the_transfer_actions(qtbot, db_path):
@@ -196,7 +229,7 @@ def test_a_failing_daily_backup_only_says_so(qtbot, db_path, people, monkeypatch
 def test_restore_a_backup_from_the_window(qtbot, db_path, people):
     window = open_window(qtbot, db_path, watch=True)
     controller = window.transfer
-    backup = controller.backup_now()
+    backup = back_up_now(qtbot, window)
     saved = content_hash(backup)
     # after the backup: someone added, someone moved — this is what the restore undoes
     window.document.move(people["Zoë Ng"], Ring.OUTER)
@@ -285,7 +318,7 @@ def test_restore_dialog_without_backups_offers_a_file(qtbot, db_path, people):
 
 def test_the_restore_dialog_renders(qtbot, db_path, people, tmp_path):
     window = open_window(qtbot, db_path)
-    window.transfer.backup_now()
+    assert back_up_now(qtbot, window) is not None
     dialog = window.transfer.start_restore()
     qtbot.waitExposed(dialog)
     image = dialog.grab().toImage()

@@ -52,7 +52,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from planner.domain.rings import Ring
-from tests.gui.helpers import open_window, populate, quick_animations
+from tests.gui.helpers import back_up_now, open_window, populate, quick_animations
 
 pytestmark = [
     pytest.mark.slow,
@@ -578,10 +578,11 @@ class AtTheWindow:
                 box.accept()
 
     def backup(self) -> None:
+        """Back Up Now copies on a worker thread: the person waits for it to say so (the
+        window goes on showing the command lines' writes meanwhile)."""
         transfer = self.window.transfer
         transfer.last_message = ""
-        self.window.window_actions.backup_now.trigger()
-        if transfer.last_message.startswith("Backed up to"):
+        if back_up_now(self.qtbot, self.window) is not None:
             self.done["backup"] += 1
         else:
             self.problems.append(f"Back Up Now: {transfer.last_message}")

@@ -137,6 +137,30 @@ def test_plain_or_encrypted_is_decided_by_looking_at_the_file(tmp_path, encrypte
     assert encryption.file_state(tmp_path) == "folder"
 
 
+def test_telling_what_an_encrypted_file_is_derives_its_key_once(encrypted_db, monkeypatch):
+    """Every keyed connection runs SQLCipher's PBKDF2 (0.1–0.2 s): the check that a backup
+    is sound opened the copy twice, once to try the key and once to read it."""
+    from sqlcipher3 import dbapi2
+
+    from planner.storage import dump
+
+    path, key, _ = encrypted_db
+    opened: list[str] = []
+    real_connect = dbapi2.connect
+
+    def counting(*args, **kwargs):  # the driver's own connect, counted
+        opened.append(str(args[0]))
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(dbapi2, "connect", counting)
+    found = dump.classify_file(path, key)
+    assert (found.kind, found.encrypted) == ("planner", True)
+    assert len(opened) == 1
+    wrong = dump.classify_file(path, encryption.generate_key())
+    assert wrong.kind == "foreign" and "the database's key does not open it" in wrong.message
+    assert len(opened) == 2
+
+
 # -------------------------------------------------------------------- encrypt
 
 

@@ -1,9 +1,10 @@
 """File → Back Up Now and Restore from Backup…, and restoring a full JSON export into an
 empty database (offered when such a file is imported).
 
-A restore runs on the GUI thread: the window's database is closed for the work and
-reopened (:mod:`planner.ui.common.reopen`); ``restore`` validates first and keeps a
-pre-restore copy. A refused restore changes nothing.
+Back Up Now runs on a worker thread (the window keeps working and showing other
+programs' changes meanwhile). A restore runs on the GUI thread: the window's database is
+closed for the work and reopened (:mod:`planner.ui.common.reopen`); ``restore`` validates
+first and keeps a pre-restore copy. A refused restore changes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from planner.domain.errors import PlannerError
-from planner.ui.common.background import CANCELLED, ERROR, OK
+from planner.ui.common.background import CANCELLED, ERROR, OK, BackgroundJob
 from planner.ui.transfer.restore_dialog import RestoreDialog, describe_backup
 from planner.ui.transfer.transfer_jobs import TransferJobs, nothing_written, sentence
 
@@ -29,21 +30,37 @@ class BackupFlow:
         self.jobs = jobs
         self.document = jobs.document
         self.restore_dialog: RestoreDialog | None = None
+        #: the copy Back Up Now made last
+        self.last_backup: Path | None = None
 
     # -- backups -------------------------------------------------------------------------
-    def backup_now(self) -> Path | None:
-        """A consistent copy in backups/ beside the database."""
+    def backup_now(self) -> BackgroundJob | None:
+        """A consistent copy in backups/ beside the database, made on a worker thread: the
+        copy and its check open the file again (of an encrypted one: a key derivation
+        each), and the window goes on working and showing other programs' changes
+        meanwhile. The end is said in the status bar; :attr:`last_backup` is the copy."""
         if self.jobs.refuse_if_busy():
             return None
-        from planner.services.backups import backup_now, kept_note
+        from planner.services.backups import backup_now
 
-        try:
-            path = backup_now()
-        except PlannerError as exc:
-            self.jobs.complain(f"The backup failed: {sentence(str(exc))}.")
-            return None
-        self.jobs.tell(f"Backed up to {path}; {kept_note()}")
-        return path
+        path = self.document.database.path
+        return self.jobs.start(
+            lambda _progress, _cancelled: backup_now(),
+            label=f"Backing up {path.name}…" if path is not None else "Backing up…",
+            done=self._backed_up,
+            name="backup",
+            writes=False,
+            cancellable=False,  # one step of SQLite's backup: it cannot stop halfway
+        )
+
+    def _backed_up(self, status: str, payload) -> None:
+        from planner.services.backups import kept_note
+
+        if status != OK:
+            self.jobs.complain(f"The backup failed: {sentence(str(payload))}.")
+            return
+        self.last_backup = Path(payload)
+        self.jobs.tell(f"Backed up to {payload}; {kept_note()}")
 
     # -- restore ---------------------------------------------------------------------------
     def start_restore(self) -> RestoreDialog | None:

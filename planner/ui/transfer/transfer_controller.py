@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
+from planner.ui.common.background import BackgroundJob
 from planner.ui.transfer.backup_flow import BackupFlow
 from planner.ui.transfer.export_flow import ExportFlow
 from planner.ui.transfer.import_dialog import ImportDialog
@@ -56,8 +57,12 @@ class TransferController(TransferJobs):
         self.exports.export_to(path, fmt)
 
     # -- File → Back Up Now, Restore from Backup… ------------------------------------------
-    def backup_now(self) -> Path | None:
+    def backup_now(self) -> BackgroundJob | None:
         return self.backups.backup_now()
+
+    @property
+    def last_backup(self) -> Path | None:
+        return self.backups.last_backup
 
     def start_restore(self) -> RestoreDialog | None:
         return self.backups.start_restore()

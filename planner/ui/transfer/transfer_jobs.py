@@ -2,8 +2,10 @@
 
 * One job at a time, in a :class:`~planner.ui.common.background.BackgroundJob` (its own
   thread and database connection) behind a ``QProgressDialog`` with Cancel, shown only
-  if the work takes longer than :data:`SHOW_PROGRESS_AFTER_MS`. While it runs the
-  document stops polling (the window's own writes are not "another program's change").
+  if the work takes longer than :data:`SHOW_PROGRESS_AFTER_MS`. While a job that writes
+  runs, the document stops polling (the window's own writes are not "another program's
+  change"); one that only reads (a backup) leaves it polling, so other programs' changes
+  still show meanwhile.
 * The messages: the status bar, and boxes opened with ``open()`` and kept as
   :attr:`confirm_box`, :attr:`error_box` and :attr:`info_box` (tests press them).
 * The file dialogs, replaceable for tests: ``ask_open_path(caption, filters, done)``
@@ -52,6 +54,7 @@ class TransferJobs(QObject):
         self.last_message = ""
         self._on_done: Callable[[str, object], None] | None = None
         self._was_watching = False
+        self._busy_with = ""
 
     # -- the one job -------------------------------------------------------------------
     @property
@@ -73,13 +76,16 @@ class TransferJobs(QObject):
     def refuse_if_busy(self) -> bool:
         if self.job is None:
             return False
-        self.tell("Still busy with the last import or export — wait for it or cancel it")
+        self.tell(f"Still busy: {self._busy_with} — wait for it to finish")
         return True
 
     def start(self, work, *, label: str, done, parent: QWidget | None = None,
-              name: str = "transfer") -> BackgroundJob:
+              name: str = "transfer", writes: bool = True,
+              cancellable: bool = True) -> BackgroundJob:
         """Run ``work(progress, should_cancel)`` off the GUI thread; then
-        ``done(status, payload)`` on it."""
+        ``done(status, payload)`` on it. ``writes=False``: the work only reads, and the
+        document goes on polling for other programs' changes. ``cancellable=False``: the
+        progress dialog has no Cancel (the work cannot stop halfway)."""
         job = BackgroundJob(work, self, name=name)
         dialog = QProgressDialog(label, "Cancel", 0, 0, parent or self.window)
         dialog.setObjectName("transferProgress")
@@ -89,10 +95,14 @@ class TransferJobs(QObject):
         dialog.setAutoClose(False)
         dialog.setMinimumDuration(_NEVER)  # shown by our timer, never by setValue()
         dialog.setMinimumWidth(380)
-        dialog.canceled.connect(self.cancel)
-        dialog.rejected.connect(self.cancel)  # Escape, or closing it
+        if cancellable:
+            dialog.canceled.connect(self.cancel)
+            dialog.rejected.connect(self.cancel)  # Escape, or closing it
+        else:
+            dialog.setCancelButton(None)  # (Escape only hides it; the end is still said)
         self.job, self.progress, self._on_done = job, dialog, done
-        self._was_watching = self.document.session.stop_watching()
+        self._busy_with = label.rstrip(".…")[:1].lower() + label.rstrip(".…")[1:]
+        self._was_watching = self.document.session.stop_watching() if writes else False
         job.connect_to(self._job_progress, self._job_done)
         QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, dialog, functools.partial(self._show, dialog))
         job.start()
