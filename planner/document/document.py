@@ -81,6 +81,9 @@ class PlannerDocument(QObject):
     entries_changed = Signal(list)
     #: a short message for the status bar (refusals, confirmations)
     message = Signal(str)
+    #: a routine remark nobody asked for (another program's change was read): said
+    #: where it does not hide what the window said last about the user's own action
+    note = Signal(str)
     #: a move, swap or unplace was done (what happened, in words; undo() undoes it)
     moved = Signal(str)
     #: another program changed the database and the view was refreshed

@@ -114,7 +114,7 @@ class FileWatcher(QObject):
                                   f"be read any more ({exc}); reopen it from File → Open")
             return True
         document.external_change.emit()
-        document.message.emit("Updated with changes made by another program")
+        document.note.emit("Updated with changes made by another program")
         return True
 
 

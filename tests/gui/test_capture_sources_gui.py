@@ -307,6 +307,7 @@ def test_the_windows_own_capture_work_keeps_its_undo_history(qtbot, db_path, tmp
     (folder / "work.ics").write_text(ics("one@test", 2, "ada@example.org"))
     said: list[str] = []
     window.document.message.connect(said.append)
+    window.document.note.connect(said.append)  # (where "another program" is said)
     dialog = open_sources(qtbot, window)
     monkeypatch.setattr(dialog, "ask", lambda what: str(folder))
     qtbot.mouseClick(dialog.add_folder, LEFT)

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from planner.domain.rings import Ring
+from planner.ui.transfer.transfer_jobs import SHOW_PROGRESS_AFTER_MS
 from tests.gui.helpers import back_up_now, open_window, placements, populate
 from tests.gui.test_import_gui import JOB_MS, content_hash, listed, stored_people
 
@@ -161,13 +162,41 @@ def test_back_up_now_copies_while_the_window_works_and_watches(qtbot, db_path, p
         window.window_actions.backup_now.trigger()
         assert transfer.busy  # the copy is being made elsewhere; this thread is free
         assert window.document.session.watching  # a backup only reads
+        # no dialog in the way: the status bar says it, with a busy bar (a review found
+        # a window-modal progress dialog that dropped Ctrl+Q, clicks and the window's ×)
+        assert transfer.progress is None
+        busy = window.statusBar().findChild(QWidget, "transferBusy")
+        assert busy is not None and busy.isVisible()
+        assert [w.text() for w in busy.findChildren(QLabel)] == ["Backing up planner.db…"]
         window.window_actions.backup_now.trigger()
         assert transfer.last_message == "Still busy: backing up planner.db — wait for it to finish"
+        qtbot.wait(SHOW_PROGRESS_AFTER_MS + 50)
+        assert QApplication.activeModalWidget() is None
     assert finished.args == ["ok"]
     made = sorted((db_path.parent / "backups").glob("*-manual.db"))
     assert made == [transfer.last_backup]  # one copy: the second press was refused
     assert transfer.last_message.startswith(f"Backed up to {made[0]}")
     assert window.document.session.watching
+    assert window.statusBar().findChild(QWidget, "transferBusy") is None
+
+
+def test_what_a_backup_said_stays_while_another_program_writes(qtbot, db_path, people):
+    """A review: "Backed up to …" showed for under half a second, then "Updated with
+    changes made by another program" took its place with every outside write. The remark
+    now waits for the status bar to be free, and follows."""
+    from tests.helpers.cli import run_cli
+
+    window = open_window(qtbot, db_path, watch=True)
+    bar = window.statusBar()
+    backup = back_up_now(qtbot, window)
+    said = bar.currentMessage()
+    assert said.startswith(f"Backed up to {backup}")
+    with qtbot.waitSignal(window.document.external_change, timeout=5000):
+        result = run_cli("log", "Ada Lovelace", "coffee", db=db_path)
+        assert result.returncode == 0, result.stderr
+    assert bar.currentMessage() == said  # what the user did keeps its time
+    bar.clearMessage()  # (its 8 s are over)
+    assert bar.currentMessage() == "Updated with changes made by another program"
 
 
 def test_a_failed_backup_says_why_once(qtbot, db_path, people):

@@ -161,8 +161,8 @@ def test_a_cli_change_appears_in_the_open_window(qtbot, db_path):
     window = open_window(qtbot, db_path, watch=True)
     mover = ids["Outer 2"]
     assert window.scene.nodes[mover].ring is Ring.OUTER
-    said: list[str] = []  # (the status bar may have moved on to a reminder since)
-    window.statusBar().messageChanged.connect(said.append)
+    said: list[str] = []  # (a remark waits while the status bar says something else)
+    window.document.note.connect(said.append)
 
     result = run_cli("contacts", "move", "Outer 2", "inner", db=db_path)
     assert result.returncode == 0, result.stderr

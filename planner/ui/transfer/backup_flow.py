@@ -49,8 +49,7 @@ class BackupFlow:
             label=f"Backing up {path.name}…" if path is not None else "Backing up…",
             done=self._backed_up,
             name="backup",
-            writes=False,
-            cancellable=False,  # one step of SQLite's backup: it cannot stop halfway
+            writes=False,  # (one step of SQLite's backup API: it cannot stop halfway)
         )
 
     def _backed_up(self, status: str, payload) -> None:

@@ -1,11 +1,11 @@
 """What every transfer flow (import, export, backup) shares with the window.
 
 * One job at a time, in a :class:`~planner.ui.common.background.BackgroundJob` (its own
-  thread and database connection) behind a ``QProgressDialog`` with Cancel, shown only
-  if the work takes longer than :data:`SHOW_PROGRESS_AFTER_MS`. While a job that writes
-  runs, the document stops polling (the window's own writes are not "another program's
-  change"); one that only reads (a backup) leaves it polling, so other programs' changes
-  still show meanwhile.
+  thread and database connection). A job that writes runs behind a ``QProgressDialog``
+  with Cancel, shown only if the work takes longer than :data:`SHOW_PROGRESS_AFTER_MS`,
+  and the document stops polling meanwhile (the window's own writes are not "another
+  program's change"). One that only reads (a backup) leaves the window usable and
+  polling: the status bar says what it does, with a busy bar, until it ends.
 * The messages: the status bar, and boxes opened with ``open()`` and kept as
   :attr:`confirm_box`, :attr:`error_box` and :attr:`info_box` (tests press them).
 * The file dialogs, replaceable for tests: ``ask_open_path(caption, filters, done)``
@@ -55,6 +55,8 @@ class TransferJobs(QObject):
         self._on_done: Callable[[str, object], None] | None = None
         self._was_watching = False
         self._busy_with = ""
+        #: a job that only reads: what it does, at the status bar's right (no dialog)
+        self.busy_widget: QWidget | None = None
 
     # -- the one job -------------------------------------------------------------------
     @property
@@ -80,13 +82,21 @@ class TransferJobs(QObject):
         return True
 
     def start(self, work, *, label: str, done, parent: QWidget | None = None,
-              name: str = "transfer", writes: bool = True,
-              cancellable: bool = True) -> BackgroundJob:
+              name: str = "transfer", writes: bool = True) -> BackgroundJob:
         """Run ``work(progress, should_cancel)`` off the GUI thread; then
-        ``done(status, payload)`` on it. ``writes=False``: the work only reads, and the
-        document goes on polling for other programs' changes. ``cancellable=False``: the
-        progress dialog has no Cancel (the work cannot stop halfway)."""
+        ``done(status, payload)`` on it. ``writes=False``: the work only reads (a backup):
+        the window stays usable, the document goes on polling for other programs'
+        changes, and the status bar shows ``label`` with a busy bar instead of a dialog
+        (such work cannot stop halfway: it has no Cancel)."""
         job = BackgroundJob(work, self, name=name)
+        self._busy_with = label.rstrip(".…")[:1].lower() + label.rstrip(".…")[1:]
+        if not writes:
+            self.job, self.progress, self._on_done = job, None, done
+            self._was_watching = False
+            self._show_busy(label)
+            job.connect_to(None, self._job_done)
+            job.start()
+            return job
         dialog = QProgressDialog(label, "Cancel", 0, 0, parent or self.window)
         dialog.setObjectName("transferProgress")
         dialog.setWindowTitle(APP_NAME)
@@ -95,18 +105,33 @@ class TransferJobs(QObject):
         dialog.setAutoClose(False)
         dialog.setMinimumDuration(_NEVER)  # shown by our timer, never by setValue()
         dialog.setMinimumWidth(380)
-        if cancellable:
-            dialog.canceled.connect(self.cancel)
-            dialog.rejected.connect(self.cancel)  # Escape, or closing it
-        else:
-            dialog.setCancelButton(None)  # (Escape only hides it; the end is still said)
+        dialog.canceled.connect(self.cancel)
+        dialog.rejected.connect(self.cancel)  # Escape, or closing it
         self.job, self.progress, self._on_done = job, dialog, done
-        self._busy_with = label.rstrip(".…")[:1].lower() + label.rstrip(".…")[1:]
-        self._was_watching = self.document.session.stop_watching() if writes else False
+        self._was_watching = self.document.session.stop_watching()
         job.connect_to(self._job_progress, self._job_done)
         QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, dialog, functools.partial(self._show, dialog))
         job.start()
         return job
+
+    def _show_busy(self, label: str) -> None:
+        """``label`` and an indeterminate bar at the status bar's right, until the job ends."""
+        from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy
+
+        busy = QWidget()
+        busy.setObjectName("transferBusy")
+        row = QHBoxLayout(busy)
+        row.setContentsMargins(0, 0, 4, 0)
+        text = QLabel(label, busy)
+        bar = QProgressBar(busy)
+        bar.setRange(0, 0)
+        bar.setFixedSize(100, text.sizeHint().height())
+        bar.setAccessibleName(label)
+        row.addWidget(text)
+        row.addWidget(bar)
+        busy.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.window.statusBar().addPermanentWidget(busy)
+        self.busy_widget = busy
 
     def _show(self, dialog: QProgressDialog) -> None:
         if self.progress is dialog and self.job is not None and not self.job.is_cancelled():
@@ -129,6 +154,10 @@ class TransferJobs(QObject):
         self.job = self.progress = self._on_done = None
         job.wait()  # run() has returned; let the thread end before it is deleted
         job.deleteLater()
+        if self.busy_widget is not None:
+            self.window.statusBar().removeWidget(self.busy_widget)
+            self.busy_widget.deleteLater()
+            self.busy_widget = None
         if dialog is not None:
             dialog.hide()
             dialog.deleteLater()

@@ -33,6 +33,7 @@ from planner.ui.rings.rings_scene import RingsScene
 from planner.ui.rings.rings_view import RingsView
 from planner.ui.timeline.history_controller import HistoryController
 from planner.ui.window.actions import Actions
+from planner.ui.window.status_notes import StatusNotes
 
 if TYPE_CHECKING:  # (built when first needed: imported there)
     from planner.ui.advocacy.advocacy_panel import LedgerFlows
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         self.view.open_person.connect(self._open_person)
         self.person.edit_requested.connect(self.edit_contact)
         d.message.connect(self.show_message)
+        self.notes = StatusNotes(self.statusBar())
+        d.note.connect(self.notes.say)
         d.moved.connect(self._moved)
         self.view.drag_hint.connect(self._show_drag_hint)
         self.view.canvas_menu_requested.connect(self._canvas_menu)
