@@ -296,6 +296,44 @@ def restore(
     return RestoreResult(db_path, source, previous, version)
 
 
+def restore_refusal(source: str | Path, db_path: str | Path | None = None) -> str | None:
+    """Why ``source`` cannot be restored over the database, in one plain sentence for a
+    person at the window (None: it can be; :func:`restore` checks again). Read-only, run
+    before anyone is asked to confirm. The command line keeps :func:`restore`'s own
+    words, which name the command to run instead."""
+    source = Path(source).expanduser().absolute()
+    db_path = Path(db_path) if db_path is not None else _bound_path()
+    name = source.name
+    key = _restore_key(source, db_path) if db_path is not None else None
+    found = dump.classify_file(source, key)
+    if found.kind == "missing":
+        return f"{name} does not exist."
+    if found.kind == "empty":
+        return f"{name} is an empty file, not a backup."
+    if found.kind == "damaged":
+        return f"{name} is damaged and cannot be restored."
+    if found.kind == "altered":
+        return f"{found.message}, so it is not restored from."
+    if found.kind == "foreign":
+        if dump.is_json_export(source):
+            return (f"{name} is a full export, not a backup. To load it, open a new database "
+                    "file (File → Open Database File…) and import it there (File → Import…).")
+        if found.message.startswith(f"{name} looks like an encrypted database"):
+            return (f"{name} looks like an encrypted backup, and this database's key does "
+                    "not open it.")
+        return f"{name} is not a Mentorship Planner backup."
+    if found.schema_version < 1:
+        return f"{name} is an empty Mentorship Planner database, not a backup."
+    from planner.storage import migrations
+
+    if found.schema_version > migrations.LATEST:
+        return (f"{name} was made by a newer version of Mentorship Planner; update the app "
+                "to restore it.")
+    if db_path is not None and _same_file(source, db_path):
+        return f"{name} is the database itself; choose a backup."
+    return None
+
+
 def _restore_key(source: Path, db_path: Path) -> str | None:
     """The database's key, if the database or the backup is encrypted (keyring may block)."""
     bound = _bound_path()

@@ -195,7 +195,7 @@ class FileKind:
     encrypted: bool = False  # a SQLCipher file the given key opens
 
 
-def _is_json_export(path: Path) -> bool:
+def is_json_export(path: Path) -> bool:
     """Whether ``path`` (not a database: never a live one) starts like a JSON export."""
     try:
         with open(path, "rb") as handle:
@@ -268,7 +268,7 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
                      else "this database is not encrypted, so it has no key to open it")
             return FileKind("foreign", f"{path.name} looks like an encrypted database, and "
                                        f"{opens}")
-        if _is_json_export(path):
+        if is_json_export(path):
             return FileKind("foreign", f"{path.name} is a JSON export, not a database: load "
                                        "it into a new database with planner --db NEW.db import "
                                        f"'{path}'")

@@ -276,7 +276,8 @@ def test_restore_a_backup_from_the_window(qtbot, db_path, people):
     assert dialog.list.columnWidth(0) >= made + 16  # room beside the date (it touched)
     assert top.text(1) == "made by you"
     dialog.select_path(backup)
-    qtbot.mouseClick(dialog.restore_button, LEFT)
+    with qtbot.waitSignal(controller.job_finished):  # the file is looked at first
+        qtbot.mouseClick(dialog.restore_button, LEFT)
     box = controller.confirm_box
     assert box is not None and box.isVisible()
     assert box.text().startswith(f"Replace everything in {db_path.name} with the backup made ")
@@ -316,21 +317,58 @@ def test_restore_refuses_a_file_that_is_not_a_backup(qtbot, db_path, tmp_path, p
 
     controller.ask_open_path = ask
     dialog = controller.start_restore()
-    qtbot.mouseClick(dialog.file_button, LEFT)
+    with qtbot.waitSignal(controller.job_finished):  # the file is looked at first
+        qtbot.mouseClick(dialog.file_button, LEFT)
     assert asked and asked[0][0] == "Restore from a Backup File"
-    box = controller.confirm_box
-    assert "holiday.db" in box.text()
-    qtbot.mouseClick(box.button(YES), LEFT)
-
+    # refused before anyone is asked to replace anything (a review: "Replace everything
+    # in planner.db with holiday.db?" came first, the refusal only after Restore)
+    assert controller.confirm_box is None
     error = controller.error_box
     assert error is not None and error.isVisible()
-    assert error.text().startswith("Nothing was restored: ")
+    assert error.text() == "holiday.db is not a Mentorship Planner backup. Nothing was changed."
     assert content_hash(db_path) == before
     assert not list((db_path.parent / "backups").glob("*-pre-restore.db"))
     assert sorted(listed(window)) == ["Ada Lovelace", "Inner 1", "Middle 1", "Zoë Ng"]
     assert window.document.session.watcher.active
     window.document.move(people["Zoë Ng"], Ring.OUTER)  # still writable
     assert placements(db_path)[people["Zoë Ng"]][0] == "outer"
+
+
+@pytest.mark.parametrize("made, said", [
+    ("truncated", "damaged.db is damaged and cannot be restored. Nothing was changed."),
+    ("json", "damaged.db is a full export, not a backup. To load it, open a new database file "
+             "(File → Open Database File…) and import it there (File → Import…). Nothing was "
+             "changed."),
+    ("empty", "damaged.db is an empty file, not a backup. Nothing was changed."),
+    ("text", "damaged.db is not a Mentorship Planner backup. Nothing was changed."),
+])
+def test_a_file_that_cannot_be_restored_is_refused_in_one_plain_sentence(
+        qtbot, db_path, people, made, said):
+    """A review: a truncated backup, a JSON export or a random file got the destructive
+    "Replace everything…?" first, then "Nothing was restored: cannot restore: … (database
+    disk image is malformed); it may be damaged; nothing was changed"."""
+    from tests.helpers.cli import run_cli
+
+    window = open_window(qtbot, db_path)
+    backup = back_up_now(qtbot, window)
+    bad = db_path.parent / "damaged.db"
+    if made == "truncated":
+        bad.write_bytes(backup.read_bytes()[: backup.stat().st_size // 2])
+    elif made == "json":
+        result = run_cli("export", "--format", "json", "-o", str(bad), db=db_path)
+        assert result.returncode == 0, result.stderr
+    elif made == "empty":
+        bad.touch()
+    else:
+        bad.write_text("Dear diary,\n" * 500)
+    before = content_hash(db_path)
+    controller = window.transfer
+    with qtbot.waitSignal(controller.job_finished):
+        controller.confirm_restore(bad)
+    assert controller.confirm_box is None
+    assert controller.error_box is not None and controller.error_box.text() == said
+    assert content_hash(db_path) == before
+    assert not list((db_path.parent / "backups").glob("*-pre-restore.db"))
 
 
 def test_restore_dialog_without_backups_offers_a_file(qtbot, db_path, people):

@@ -314,11 +314,12 @@ def test_the_window_refuses_a_tampered_backup(qtbot, made, current, tmp_path):
     before = content_hash(current)
     controller.ask_open_path = lambda caption, filters, done: done(bad)
     dialog = controller.start_restore()
-    qtbot.mouseClick(dialog.file_button, qtbot_left())
-    qtbot.mouseClick(controller.confirm_box.button(yes()), qtbot_left())
+    with qtbot.waitSignal(controller.job_finished):  # the file is looked at first
+        qtbot.mouseClick(dialog.file_button, qtbot_left())
+    assert controller.confirm_box is None  # refused before a confirmation is asked for
     error = controller.error_box
     assert error is not None and error.isVisible()
-    assert error.text().startswith("Nothing was restored: ")
+    assert error.text().endswith(", so it is not restored from. Nothing was changed.")
     assert "trigger `copy_notes`" in error.text()
     assert content_hash(current) == before
     assert not list((current.parent / "backups").glob("*-pre-restore.db"))
@@ -328,9 +329,3 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
-
-
-def yes():
-    from PySide6.QtWidgets import QMessageBox
-
-    return QMessageBox.StandardButton.Yes

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-
-from PySide6.QtWidgets import QMessageBox
 
 from planner.domain.errors import PlannerError
 from planner.ui.common.background import CANCELLED, ERROR, OK, BackgroundJob
@@ -23,6 +23,37 @@ from planner.ui.transfer.transfer_jobs import TransferJobs, nothing_written, sen
 log = logging.getLogger(__name__)
 
 RESTORE_FILTERS = ["Mentorship Planner databases (*.db *.sqlite *.sqlite3)", "All files (*)"]
+
+
+def plain_refusal(text: str) -> str:
+    """A service's refusal without what the window says around it ("cannot restore: …;
+    nothing was changed" read "Nothing was restored: cannot restore: …; nothing was
+    changed")."""
+    text = text.strip().rstrip(".")
+    if text.lower().startswith("cannot restore: "):
+        text = text[len("cannot restore: "):]
+    for tail in ("; nothing was changed", ". nothing was changed"):
+        if text.lower().endswith(tail):
+            text = text[: -len(tail)]
+    return text
+
+
+@contextmanager
+def busy_while(window, text: str) -> Iterator[None]:
+    """Work the window must wait for, on the GUI thread: a busy cursor, and ``text`` in the
+    status bar, painted before the work begins."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window.statusBar().showMessage(text)
+    window.statusBar().repaint()
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+        if window.statusBar().currentMessage() == text:
+            window.statusBar().clearMessage()
 
 
 class BackupFlow:
@@ -91,13 +122,39 @@ class BackupFlow:
         self.jobs.ask_open_path("Restore from a Backup File", RESTORE_FILTERS,
                                 self.confirm_restore)
 
-    def confirm_restore(self, source: str | Path) -> QMessageBox:
+    def confirm_restore(self, source: str | Path) -> BackgroundJob | None:
+        """Look at ``source`` first (read-only, off the GUI thread): a file that cannot be
+        restored is refused in one sentence before anyone is asked to replace anything;
+        else :attr:`TransferJobs.confirm_box` asks, and Restore calls :meth:`restore_from`."""
+        if self.jobs.refuse_if_busy():
+            return None
+        from planner.services.backups import restore_refusal
+
+        if self.document.database.path is None:
+            self.jobs.complain("Only a database file can be restored.")
+            return None
         source = Path(source)
+        return self.jobs.start(
+            lambda _progress, _cancelled: restore_refusal(source),
+            label=f"Checking {source.name}…",
+            done=functools.partial(self._checked, source),
+            name="restore-check",
+            writes=False,
+        )
+
+    def _checked(self, source: Path, status: str, payload) -> None:
+        if status != OK:
+            self.jobs.complain(f"{source.name} cannot be restored: {sentence(str(payload))}. "
+                               "Nothing was changed.")
+            return
+        if payload is not None:  # why not, in a sentence
+            self.jobs.complain(f"{payload} Nothing was changed.")
+            return
         when, why = describe_backup(source)
         made = f"the backup made {when} ({why})" if why else source.name
         database = self.document.database.path
         name = database.name if database else "the database"
-        return self.jobs.confirm(
+        self.jobs.confirm(
             "Restore from Backup",
             f"Replace everything in {name} with {made}?",
             "What is there now is kept as a pre-restore backup first. Undo history is cleared.",
@@ -108,6 +165,10 @@ class BackupFlow:
     def restore_from(self, source: str | Path) -> bool:
         """Close the window's connection, restore ``source``, reopen, show it. True if
         restored. A refusal (not a backup, the database in use) changes nothing and says why.
+
+        On the GUI thread, on purpose: the window's database is closed for the work, and
+        nothing of the window may read it meanwhile (a timer's read would open it again in
+        the middle of the swap). A busy cursor and "Restoring …" say so while it lasts.
         """
         jobs = self.jobs
         if jobs.refuse_if_busy():
@@ -120,28 +181,30 @@ class BackupFlow:
         if path is None:
             jobs.complain("Only a database file can be restored.")
             return False
-        # no worker runs (not busy): this closes the last connection; an encrypted
-        # database keeps its key across the restore (no prompt, no keyring)
-        closed = close_for_work(self.document)
-        result, refusal = None, None
-        try:
-            result = restore(source, path, **closed.keyed)
-        except PlannerError as exc:
-            refusal = str(exc)
-        except Exception as exc:  # said to the user, logged with the traceback
-            from planner.logs import log_path
+        with busy_while(jobs.window, f"Restoring {path.name} from {source.name}…"):
+            # no worker runs (not busy): this closes the last connection; an encrypted
+            # database keeps its key across the restore (no prompt, no keyring)
+            closed = close_for_work(self.document)
+            result, refusal = None, None
+            try:
+                result = restore(source, path, **closed.keyed)
+            except PlannerError as exc:
+                refusal = str(exc)
+            except Exception as exc:  # said to the user, logged with the traceback
+                from planner.logs import log_path
 
-            log.exception("restore from %s failed", source)
-            refusal = f"{type(exc).__name__}: {exc} (details in {log_path()})"
-        try:
-            closed.reopen()
-        except PlannerError as exc:
-            kept = (f" The data from before is in {result.previous}."
-                    if result and result.previous else "")
-            jobs.complain(f"{path.name} could not be opened again: {sentence(str(exc))}.{kept}")
-            return False
+                log.exception("restore from %s failed", source)
+                refusal = f"{type(exc).__name__}: {exc} (details in {log_path()})"
+            try:
+                closed.reopen()
+            except PlannerError as exc:
+                kept = (f" The data from before is in {result.previous}."
+                        if result and result.previous else "")
+                jobs.complain(
+                    f"{path.name} could not be opened again: {sentence(str(exc))}.{kept}")
+                return False
         if refusal is not None:
-            jobs.complain(f"Nothing was restored: {sentence(refusal)}.")
+            jobs.complain(f"Nothing was restored: {sentence(plain_refusal(refusal))}.")
             return False
         when, why = describe_backup(source)
         made = f"the backup of {when}" if why else source.name

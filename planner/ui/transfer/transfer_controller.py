@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
-
 from planner.ui.common.background import BackgroundJob
 from planner.ui.transfer.backup_flow import BackupFlow
 from planner.ui.transfer.export_flow import ExportFlow
@@ -67,7 +65,7 @@ class TransferController(TransferJobs):
     def start_restore(self) -> RestoreDialog | None:
         return self.backups.start_restore()
 
-    def confirm_restore(self, source: str | Path) -> QMessageBox:
+    def confirm_restore(self, source: str | Path) -> BackgroundJob | None:
         return self.backups.confirm_restore(source)
 
     def restore_from(self, source: str | Path) -> bool:
