@@ -134,11 +134,18 @@ def _freeze_again() -> None:
 
 
 def wire_database_actions(window) -> None:
-    """File → Open database file… / Open team database… (the window only holds the actions:
+    """File → New / Open database file… / Open team database… (the window only holds the actions:
     switching databases replaces the window, which is this module's business)."""
     actions = window.window_actions
-    from planner.switching import leave_demo, open_database_file, open_team_database, try_demo
+    from planner.switching import (
+        leave_demo,
+        new_database_file,
+        open_database_file,
+        open_team_database,
+        try_demo,
+    )
 
+    actions.new_file.triggered.connect(lambda: new_database_file(window))
     actions.open_file.triggered.connect(lambda: open_database_file(window))
     actions.open_team.triggered.connect(lambda: open_team_database(window))
     window.empty_state.demo_requested.connect(lambda: try_demo(window))

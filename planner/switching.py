@@ -1,6 +1,6 @@
-"""Switching the window to another database (File → Open Team Database… / Open Database
-File…), and the team database's start-up paths: reopening the last one, asking for a
-password the keyring does not have.
+"""Switching the window to another database (File → New Database File… / Open Team
+Database… / Open Database File…), and the team database's start-up paths: reopening the
+last one, asking for a password the keyring does not have.
 
 The models are bound to one proxy, so a process holds one database: the new one is
 opened first and the window replaced only if that worked.
@@ -67,6 +67,58 @@ def open_database_file(window):
     window._file_dialog = dialog
     dialog.open()
     return dialog
+
+
+def new_database_file(window):
+    """A save dialog (opened, not exec'd) for a new database file; choosing a name that is
+    not taken makes an empty database there and replaces the window (see
+    :func:`switch_to_file`). An existing file is never replaced: it is said, and nothing
+    changes. Returns the dialog."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from planner.ui.common.file_dialogs import file_dialog
+
+    current = window.document.database.path
+    folder = current.parent if current is not None else Path.home()
+    dialog = file_dialog(window, "New Database File", folder,
+                         ["Mentorship Planner databases (*.db)"])
+    dialog.setObjectName("newDatabaseFile")
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("db")
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite)  # never replaced: said below
+    dialog.selectFile(_free_name(folder))
+    dialog.switched_to = None  # type: ignore[attr-defined]  # ours, on a Qt dialog
+
+    def chosen(path: str) -> None:
+        target = Path(path)
+        if target.exists():
+            window.show_message(f"{target.name} already exists; open it with File → Open "
+                                "Database File…, or choose a new name")
+            return
+        if not target.parent.is_dir():
+            window.show_message(f"The folder {target.parent} does not exist")
+            return
+        new = switch_to_file(window, str(target))
+        dialog.switched_to = new  # type: ignore[attr-defined]  # ours, on a Qt dialog
+        if new is not None:
+            new.show_message(f"A new, empty database: {target}")
+
+    dialog.fileSelected.connect(chosen)
+    window._file_dialog = dialog
+    dialog.open()
+    return dialog
+
+
+def _free_name(folder) -> str:
+    """``planner-2.db``, ``planner-3.db``…: the first name not taken in ``folder``."""
+    for n in range(2, 1000):
+        name = f"planner-{n}.db"
+        if not (folder / name).exists():
+            return name
+    return "planner-new.db"
 
 
 def switch_to_file(window, path: str):

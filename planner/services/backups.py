@@ -316,8 +316,8 @@ def restore_refusal(source: str | Path, db_path: str | Path | None = None) -> st
         return f"{found.message}, so it is not restored from."
     if found.kind == "foreign":
         if dump.is_json_export(source):
-            return (f"{name} is a full export, not a backup. To load it, open a new database "
-                    "file (File → Open Database File…) and import it there (File → Import…).")
+            return (f"{name} is a full export, not a backup. To load it, make a new database "
+                    "(File → New Database File…) and import it there (File → Import…).")
         if found.message.startswith(f"{name} looks like an encrypted database"):
             return (f"{name} looks like an encrypted backup, and this database's key does "
                     "not open it.")

@@ -417,12 +417,25 @@ def read_dump(source: str | Path | bytes | dict) -> dict:
     return data
 
 
-def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> dict[str, int]:
+def what_it_holds() -> str | None:
+    """What the open database holds, in words ("150 contacts, 87 placements, …"); None when
+    it is empty (a full export can be restored into it)."""
+    with backend.current().snapshot():
+        if dump.is_empty():
+            return None
+        return describe_counts({s: n for s, n in dump.row_counts().items() if n})
+
+
+def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False,
+                require_empty: bool = True) -> dict[str, int]:
     """Restore a dump into the open, empty database, exactly; return rows per section.
 
     Everything is checked before anything is written, and the writing is one
-    transaction. ``dry_run`` checks the file and the database and writes nothing.
+    transaction. ``dry_run`` checks the file and the database and writes nothing;
+    ``require_empty=False`` (with ``dry_run`` only) checks the file alone.
     """
+    if not require_empty and not dry_run:
+        raise ValueError("a dump is restored only into an empty database")
     data = read_dump(source)
     prepared = {
         section: _prepare_section(section, model, data.get(section))
@@ -432,7 +445,7 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False) -> 
     dump_rules.check_rings(prepared)
     counts = {section: len(rows) for section, rows in prepared.items()}
     with backend.current().write():
-        if not dump.is_empty():
+        if require_empty and not dump.is_empty():
             have = describe_counts({s: n for s, n in dump.row_counts().items() if n})
             raise InvalidInput(
                 f"a full JSON export can only be imported into an empty database, and this one "

@@ -336,8 +336,8 @@ def test_restore_refuses_a_file_that_is_not_a_backup(qtbot, db_path, tmp_path, p
 
 @pytest.mark.parametrize("made, said", [
     ("truncated", "damaged.db is damaged and cannot be restored. Nothing was changed."),
-    ("json", "damaged.db is a full export, not a backup. To load it, open a new database file "
-             "(File → Open Database File…) and import it there (File → Import…). Nothing was "
+    ("json", "damaged.db is a full export, not a backup. To load it, make a new database "
+             "(File → New Database File…) and import it there (File → Import…). Nothing was "
              "changed."),
     ("empty", "damaged.db is an empty file, not a backup. Nothing was changed."),
     ("text", "damaged.db is not a Mentorship Planner backup. Nothing was changed."),

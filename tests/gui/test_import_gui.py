@@ -722,7 +722,8 @@ def test_a_full_export_into_a_database_with_people_is_refused(qtbot, db_path, tm
     assert controller.confirm_box is None
     box = controller.error_box
     assert box is not None and box.isVisible()
-    assert "only be imported into an empty database" in box.text()
+    assert "can be loaded only into an empty database, and this one holds" in box.text()
+    assert "File → New Database File…" in box.text() and "planner --db" not in box.text()
     assert "Nothing was written." in box.text()
     assert content_hash(db_path) == before
 

@@ -344,7 +344,8 @@ def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, t
     assert actions.open_team.shortcut().toString() == "Ctrl+Shift+O"
     assert actions.open_file.shortcut().toString() == "Ctrl+O"
     entries = [a for a in file_window.menus["file"].actions() if not a.isSeparator()]
-    assert entries[:2] == [actions.open_file, actions.open_team]
+    assert entries[:3] == [actions.new_file, actions.open_file, actions.open_team]
+    assert actions.new_file.shortcut().toString() == "Ctrl+Shift+N"
     actions.open_team.trigger()
     assert file_window._team_dialog.isVisible()
     file_window._team_dialog.reject()
@@ -413,3 +414,67 @@ def test_a_file_another_window_holds_opens_read_only(qtbot, file_window, tmp_pat
         assert QApplication.instance()._planner_lock is None  # theirs, not ours
     finally:
         theirs.unlock()
+
+
+# ------------------------------------------------------------------ a new database file
+def test_a_new_database_file_is_made_and_a_full_export_loads_into_it(qtbot, file_window,
+                                                                     tmp_path):
+    """A review: the window's advice for a full export was "load it into a new database
+    with planner --db NEW.db import …", and File → Open would not take a new name: only
+    a terminal could follow it. File → New Database File… makes one; Import restores the
+    export there."""
+    from tests.helpers.cli import run_cli
+
+    export = tmp_path / "everything.json"
+    result = run_cli("export", "--format", "json", "-o", str(export), db=tmp_path / "mine.db")
+    assert result.returncode == 0, result.stderr
+    # into the database the window holds (not empty): said in the window's own words
+    jobs = file_window.transfer
+    jobs.ask_open_path = lambda _caption, _filters, done: done(export)
+    file_window.window_actions.import_file.trigger()  # File → Import…, the file chosen
+    qtbot.waitUntil(lambda: jobs.error_box is not None, timeout=10000)
+    said = jobs.error_box.text()
+    assert said.startswith("everything.json is a full export: it can be loaded only into an "
+                           "empty database, and this one holds 6 contacts")
+    assert "File → New Database File…" in said and "planner --db" not in said
+
+    file_window.window_actions.new_file.trigger()
+    dialog = file_window._file_dialog
+    assert dialog.isVisible() and dialog.objectName() == "newDatabaseFile"
+    assert dialog.selectedFiles()[0].endswith("planner-2.db")  # a name not taken
+    fresh = tmp_path / "fresh.db"
+    dialog.fileSelected.emit(str(fresh))  # what choosing the name does
+    new = QApplication.instance()._planner_window
+    assert new is not None and new is not file_window
+    assert new.document.database.path == fresh and fresh.exists()
+    assert new.document.contacts() == []
+    assert new.statusBar().currentMessage() == f"A new, empty database: {fresh}"
+
+    new.transfer.ask_open_path = lambda _caption, _filters, done: done(export)
+    new.window_actions.import_file.trigger()
+    qtbot.waitUntil(lambda: new.transfer.confirm_box is not None, timeout=10000)
+    box = new.transfer.confirm_box
+    assert box is not None and box.text().startswith("everything.json is a complete")
+    with qtbot.waitSignal(new.transfer.job_finished, timeout=20000):
+        qtbot.mouseClick(box.button(box.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert len(new.document.contacts()) == 6
+    assert new.contact_list.view.model().rowCount() == 6
+
+
+def test_a_new_database_file_never_replaces_a_file(qtbot, file_window, tmp_path):
+    from tests.gui.test_import_gui import content_hash
+
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(b"precious")
+    file_window.window_actions.new_file.trigger()
+    dialog = file_window._file_dialog
+    dialog.fileSelected.emit(str(taken))
+    assert taken.read_bytes() == b"precious"
+    assert QApplication.instance()._planner_window in (None, file_window)
+    assert file_window.statusBar().currentMessage() == (
+        "taken.db already exists; open it with File → Open Database File…, or choose a new "
+        "name")
+    before = content_hash(tmp_path / "mine.db")
+    file_window.window_actions.new_file.trigger()
+    file_window._file_dialog.fileSelected.emit(str(tmp_path / "mine.db"))  # the open one
+    assert content_hash(tmp_path / "mine.db") == before

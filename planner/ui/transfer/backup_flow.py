@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from planner.domain.errors import PlannerError
+from planner.domain.errors import InvalidInput, PlannerError
 from planner.ui.common.background import CANCELLED, ERROR, OK, BackgroundJob
 from planner.ui.transfer.restore_dialog import RestoreDialog, describe_backup
 from planner.ui.transfer.transfer_jobs import TransferJobs, nothing_written, sentence
@@ -218,10 +218,20 @@ class BackupFlow:
 
     # -- a full JSON export, restored into an empty database ------------------------------
     def offer_dump(self, path: Path) -> None:
-        from planner.services.exporting import import_json
+        from planner.services.exporting import import_json, what_it_holds
+
+        def check(_progress, _cancel):
+            counts = import_json(path, dry_run=True, require_empty=False)  # the file first
+            held = what_it_holds()
+            if held is not None:  # said in the window's words (no command line)
+                raise InvalidInput(
+                    f"{path.name} is a full export: it can be loaded only into an empty "
+                    f"database, and this one holds {held}. Make a new one with File → New "
+                    "Database File…, then import it there")
+            return counts
 
         self.jobs.start(
-            lambda _progress, _cancel: import_json(path, dry_run=True),
+            check,
             label=f"Checking {path.name}…",
             done=functools.partial(self._dump_checked, path),
             name="dump-check",
@@ -231,8 +241,9 @@ class BackupFlow:
         if status == CANCELLED:
             return
         if status == ERROR:
-            self.jobs.complain(
-                f"Cannot restore {path.name}: {nothing_written(payload)}")
+            said = str(payload)
+            self.jobs.complain(nothing_written(said) if said.startswith(path.name)
+                               else f"Cannot restore {path.name}: {nothing_written(said)}")
             return
         from planner.services.exporting import describe_counts
 

@@ -52,6 +52,8 @@ class Actions:
             window.addAction(action)
             return action
 
+        self.new_file = make("&New Database File…", "Ctrl+Shift+N",
+                             "Start an empty database in a new file, and switch to it")
         self.open_file = make("&Open Database File…", "Ctrl+O",
                               "Switch this window to another database file")
         self.open_team = make("Open &Team Database…", "Ctrl+Shift+O",
@@ -150,6 +152,7 @@ class Actions:
     def build_menus(self, menubar: QMenuBar) -> dict:
         menus = {}
         menus["file"] = file_menu = menubar.addMenu("&File")
+        file_menu.addAction(self.new_file)
         file_menu.addAction(self.open_file)
         file_menu.addAction(self.open_team)
         file_menu.addSeparator()
