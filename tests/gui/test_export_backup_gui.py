@@ -97,6 +97,22 @@ def test_export_everything_as_json(qtbot, db_path, tmp_path, people):
     assert window.statusBar().currentMessage() == f"Exported everything (JSON) to {target}"
 
 
+def test_a_typed_extension_decides_what_is_exported(qtbot, db_path, tmp_path, people):
+    """A review: e2.vcf typed with the type left at JSON was written as JSON (and failed
+    in every address book). The typed extension decides; another extension is replaced by
+    the chosen type's."""
+    window = open_window(qtbot, db_path)
+    export_with(qtbot, window, tmp_path / "e2.vcf", "Everything as JSON (*.json)")
+    assert (tmp_path / "e2.vcf").read_text(encoding="utf-8").startswith("BEGIN:VCARD")
+    assert window.statusBar().currentMessage() == (
+        f"Exported people as vCard 4.0 to {tmp_path / 'e2.vcf'}")
+    export_with(qtbot, window, tmp_path / "people.txt", "People as CSV (*.csv)")
+    assert not (tmp_path / "people.txt").exists()
+    assert (tmp_path / "people.csv").read_text(encoding="utf-8").startswith("Name,Ring,")
+    export_with(qtbot, window, tmp_path / "all.CSV", "Everything as JSON (*.json)")
+    assert (tmp_path / "all.CSV").read_text(encoding="utf-8").startswith("Name,Ring,")
+
+
 def test_export_people_as_vcard(qtbot, db_path, tmp_path, people):
     window = open_window(qtbot, db_path)
     target = tmp_path / "people.vcf"

@@ -600,6 +600,24 @@ def test_the_export_dialog_writes_the_chosen_format(qtbot, window, people, tmp_p
     assert written.read_text(encoding="utf-8").startswith(",".join(CSV_COLUMNS))
 
 
+def test_a_typed_extension_decides_the_format(qtbot, window, people, tmp_path):
+    """A review: a name typed as week.csv with the type left at Markdown was written as
+    Markdown to week.md. The typed extension decides; digits are part of a name."""
+    panel = window.focus
+    (tmp_path / "out").mkdir()
+    for typed, chosen, written, starts in (
+            ("week.csv", "md", "week.csv", ",".join(CSV_COLUMNS)),
+            ("week.HTML", "md", "week.HTML", "<!DOCTYPE html>"),
+            ("notes.2026.12", "md", "notes.2026.12.md", "# Focus for week ")):
+        dialog = panel.ask_export()
+        dialog.selectNameFilter(FILTERS[chosen])
+        dialog.selectFile(str(tmp_path / "out" / typed))
+        dialog.accept()
+        assert (tmp_path / "out" / written).read_text(encoding="utf-8").startswith(starts), typed
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "notes.2026.12.md", "week.HTML", "week.csv"]
+
+
 def test_copy_as_markdown_puts_the_checklist_on_the_clipboard(qtbot, window, people):
     panel = window.focus
     QGuiApplication.clipboard().clear()

@@ -287,10 +287,12 @@ class FocusPanel(QWidget):
                              list(FILTERS.values()))
 
         def chosen(path: str) -> None:
-            fmt = next(k for k, v in FILTERS.items() if v == dialog.selectedNameFilter())
-            target = Path(path)
-            if target.suffix.lower() != f".{fmt}":
-                target = target.with_suffix(f".{fmt}")
+            from planner.ui.common.typed_format import typed_or_chosen
+
+            picked = next(k for k, v in FILTERS.items() if v == dialog.selectedNameFilter())
+            # a typed .csv, .html… decides; else the chosen type's extension is added
+            typed = {f".{k}": k for k in FILTERS} | {".markdown": "md", ".htm": "html"}
+            target, fmt = typed_or_chosen(Path(path), picked, typed, {k: k for k in FILTERS})
             try:
                 self.export_to(target, fmt)
             except InvalidInput as exc:

@@ -7,7 +7,6 @@ import functools
 from datetime import date
 from pathlib import Path
 
-from planner.domain.errors import InvalidInput
 from planner.importers import Cancelled
 from planner.ui.common.background import CANCELLED, ERROR
 from planner.ui.transfer.transfer_jobs import TransferJobs, sentence
@@ -33,12 +32,8 @@ class ExportFlow:
         self.jobs.ask_save_path("Export", suggested, filters, self._chosen)
 
     def _chosen(self, path: str | Path, chosen_filter: str = "") -> None:
-        try:
-            fmt = export_format(Path(path), chosen_filter)
-        except InvalidInput as exc:
-            self.jobs.complain(f"Cannot export: {sentence(str(exc))}.")
-            return
-        self.export_to(path, fmt)
+        target, fmt = export_target(Path(path), chosen_filter)
+        self.export_to(target, fmt)
 
     def export_to(self, path: str | Path, fmt: str) -> None:
         """Write ``fmt`` (json, vcard, csv) to ``path`` off the GUI thread."""
@@ -79,12 +74,18 @@ def _export(path: Path, fmt: str, _progress, should_cancel) -> Path:
     return write_text(path, text)
 
 
-def export_format(path: Path, chosen_filter: str = "") -> str:
-    """json, vcard or csv: from the file dialog's chosen type, else the file's extension."""
+def filter_format(chosen_filter: str) -> str:
+    """json, vcard or csv: the format of the file dialog's chosen type (JSON if none)."""
     for fmt, (text, _) in EXPORT_CHOICES.items():
-        if chosen_filter and chosen_filter == text:
+        if chosen_filter == text:
             return fmt
-    by_suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
-    if by_suffix is None and path.suffix:
-        raise InvalidInput(f"export as .json, .vcf or .csv, not {path.suffix}")
-    return by_suffix or "json"
+    return "json"
+
+
+def export_target(path: Path, chosen_filter: str = "") -> tuple[Path, str]:
+    """The file to write and its format: a typed .json/.vcf/.vcard/.csv decides, else the
+    chosen type (its extension added)."""
+    from planner.services.exporting import EXTENSIONS
+    from planner.ui.common.typed_format import typed_or_chosen
+
+    return typed_or_chosen(path, filter_format(chosen_filter), _SUFFIX_FORMATS, EXTENSIONS)

@@ -260,14 +260,14 @@ class TransferJobs(QObject):
 
     def _ask_save_path(self, caption: str, suggested: Path, filters: list[str],
                        done) -> QFileDialog:
-        from planner.ui.transfer.export_flow import export_format
+        from planner.ui.transfer.export_flow import filter_format
 
         # in Documents, then where the user saved last (the This Week export's helper)
         dialog = save_dialog(self.window, caption, suggested.name, filters)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
 
         def filter_chosen(chosen: str) -> None:  # keep the name's extension in step
-            fmt = export_format(Path("x"), chosen)
+            fmt = filter_format(chosen)
             current = dialog.selectedFiles()
             if current:
                 from planner.services.exporting import EXTENSIONS
