@@ -215,16 +215,37 @@ def test_what_a_backup_said_stays_while_another_program_writes(qtbot, db_path, p
     assert bar.currentMessage() == "Updated with changes made by another program"
 
 
-def test_a_failed_backup_says_why_once(qtbot, db_path, people):
-    """A folder where the backups folder should be: one clear message, nothing half-made."""
+def test_a_failed_backup_says_why_once_and_back_up_to_is_the_way_out(qtbot, db_path, people,
+                                                                     tmp_path):
+    """A folder where the backups folder should be: one clear message, nothing half-made,
+    and (a review: an unwritable backups/ was a dead end in the window) File → Back Up To…
+    copies the database wherever the user chooses."""
     window = open_window(qtbot, db_path)  # (its daily backup made the folder, and ended)
     shutil.rmtree(db_path.parent / "backups")
     (db_path.parent / "backups").write_text("not a folder")
     assert back_up_now(qtbot, window) is None
     box = window.transfer.error_box
-    assert box is not None and box.text().startswith("The backup failed: ")
+    assert box is not None and box.text().startswith("The backup failed: cannot write")
+    assert box.text().endswith(" File → Back Up To… makes a copy somewhere else.")
     assert "Traceback" not in box.text() and "unexpected" not in box.text().lower()
     assert (db_path.parent / "backups").read_text() == "not a folder"
+    box.accept()
+
+    assert window.window_actions.backup_to in window.menus["file"].actions()
+    window.window_actions.backup_to.trigger()
+    dialog = window.transfer.file_dialog
+    assert dialog.isVisible() and dialog.objectName() == "backupTo"
+    assert dialog.selectedFiles()[0].endswith(".db")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with qtbot.waitSignal(window.transfer.job_finished, timeout=30000) as finished:
+        dialog.selectFile(str(stick / "mine"))
+        dialog.accept()  # what Save does (the .db is added)
+    assert finished.args == ["ok"]
+    copy = stick / "mine.db"
+    assert window.transfer.last_backup == copy and mode(copy) == 0o600
+    assert content_hash(copy) == content_hash(db_path)
+    assert window.statusBar().currentMessage() == f"Backed up to {copy}"
 
 
 def test_the_file_menu_holds_the_transfer_actions(qtbot, db_path):

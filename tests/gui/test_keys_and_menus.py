@@ -347,3 +347,27 @@ def test_the_menu_key_in_this_week_snoozes_the_current_row(qtbot, window):
     walk_to(qtbot, menu, "Snooze a day")
     QTest.keyClick(menu, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: snoozes(chosen) == 1)
+
+
+def test_every_menu_gives_each_entry_a_key_of_its_own(qtbot, window):
+    """Alt+F, then a letter: two entries of one menu with the same underlined letter make
+    the letter cycle between them instead of choosing (File → Back Up To… once shared its
+    T with Open Team Database…)."""
+    from PySide6.QtWidgets import QMenu
+
+    def keys(menu: QMenu) -> list[str]:
+        found = []
+        for action in menu.actions():
+            text = action.text().replace("&&", "")
+            if "&" in text:
+                found.append(text[text.index("&") + 1].lower())
+            if action.menu() is not None:
+                assert len(keys(action.menu())) == len(set(keys(action.menu())))
+        return found
+
+    for name, menu in window.menus.items():
+        letters = keys(menu)
+        assert len(letters) == len(set(letters)), (name, [a.text() for a in menu.actions()])
+    bar = [a.text() for a in window.menuBar().actions()]
+    tops = [t[t.index("&") + 1].lower() for t in bar if "&" in t]
+    assert len(tops) == len(set(tops)), bar

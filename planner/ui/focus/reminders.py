@@ -53,7 +53,7 @@ class Reminders(QObject):
         self.notifier.open_requested.connect(self.open_this_week)
         self.notifier.snooze_requested.connect(self.snooze_all_today)
         self.tray.icon.messageClicked.connect(self.open_this_week)
-        self.review_action = QAction("Start Weekly &Review…", window)
+        self.review_action = QAction("&Start Weekly Review…", window)
         self.review_action.setShortcut(QKeySequence(REVIEW_KEY))
         self.review_action.setStatusTip("Go through this week's people one at a time")
         self.review_action.triggered.connect(self.start_review)

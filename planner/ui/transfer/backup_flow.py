@@ -65,32 +65,65 @@ class BackupFlow:
         self.last_backup: Path | None = None
 
     # -- backups -------------------------------------------------------------------------
-    def backup_now(self) -> BackgroundJob | None:
-        """A consistent copy in backups/ beside the database, made on a worker thread: the
-        copy and its check open the file again (of an encrypted one: a key derivation
-        each), and the window goes on working and showing other programs' changes
-        meanwhile. The end is said in the status bar; :attr:`last_backup` is the copy."""
+    def ask_backup_to(self):
+        """File → Back Up To…: a save dialog (opened, not exec'd) for a copy anywhere — the
+        way out when backups/ beside the database cannot be written. Returns the dialog."""
+        if self.jobs.refuse_if_busy():
+            return None
+        from datetime import date
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from planner.ui.common.save_folder import save_dialog
+
+        path = self.document.database.path
+        if path is None:
+            self.jobs.complain("Only a database file can be backed up here.")
+            return None
+        dialog = save_dialog(self.jobs.window, "Back Up To",
+                             f"{path.stem}-backup-{date.today().isoformat()}.db",
+                             ["Mentorship Planner databases (*.db)"])
+        dialog.setObjectName("backupTo")
+        dialog.setDefaultSuffix("db")
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.fileSelected.connect(lambda chosen: self.backup_now(Path(chosen)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.jobs.file_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def backup_now(self, dest: Path | None = None) -> BackgroundJob | None:
+        """A consistent copy in backups/ beside the database (or at ``dest``), made on a
+        worker thread: the copy and its check open the file again (of an encrypted one: a
+        key derivation each), and the window goes on working and showing other programs'
+        changes meanwhile. The end is said in the status bar; :attr:`last_backup` is the
+        copy."""
         if self.jobs.refuse_if_busy():
             return None
         from planner.services.backups import backup_now
 
         path = self.document.database.path
         return self.jobs.start(
-            lambda _progress, _cancelled: backup_now(),
+            lambda _progress, _cancelled: backup_now(dest),
             label=f"Backing up {path.name}…" if path is not None else "Backing up…",
-            done=self._backed_up,
+            done=functools.partial(self._backed_up, dest is None),
             name="backup",
             writes=False,  # (one step of SQLite's backup API: it cannot stop halfway)
         )
 
-    def _backed_up(self, status: str, payload) -> None:
+    def _backed_up(self, kept: bool, status: str, payload) -> None:
         from planner.services.backups import kept_note
 
         if status != OK:
-            self.jobs.complain(f"The backup failed: {sentence(str(payload))}.")
+            way_out = (" File → Back Up To… makes a copy somewhere else."
+                       if kept and "cannot write" in str(payload) else "")
+            self.jobs.complain(f"The backup failed: {sentence(str(payload))}.{way_out}")
             return
         self.last_backup = Path(payload)
-        self.jobs.tell(f"Backed up to {payload}; {kept_note()}")
+        if kept:  # (one of those in backups/: the rotation's rule is said)
+            self.jobs.tell(f"Backed up to {payload}; {kept_note()}")
+        else:
+            self.jobs.tell(f"Backed up to {payload}")
 
     # -- restore ---------------------------------------------------------------------------
     def start_restore(self) -> RestoreDialog | None:

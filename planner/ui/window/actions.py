@@ -93,6 +93,8 @@ class Actions:
                                  "The focus list as Markdown, CSV, a page, calendar tasks, "
                                  "JSON or PDF")
         self.backup_now = make("&Back Up Now", None, "Copy the database into the backups folder")
+        self.backup_to = make("Back &Up To…", None,
+                              "Copy the database to a file you choose (another disk, a stick)")
         self.restore_backup = make("&Restore from Backup…", None,
                                    "Replace the data with a backup (the current data is kept)")
         self.preferences = make("&Preferences…", Std.Preferences, "Rings, cadences, theme, backups")
@@ -164,6 +166,7 @@ class Actions:
         export.addAction(self.export_focus)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_now)
+        file_menu.addAction(self.backup_to)
         file_menu.addAction(self.restore_backup)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)

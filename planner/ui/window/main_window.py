@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         a.export_file.triggered.connect(lambda: self.transfer.start_export())
         a.export_focus.triggered.connect(self.focus.ask_export)
         a.backup_now.triggered.connect(lambda: self.transfer.backup_now())
+        a.backup_to.triggered.connect(lambda: self.transfer.backups.ask_backup_to())
         a.restore_backup.triggered.connect(lambda: self.transfer.start_restore())
         a.preferences.triggered.connect(self.show_preferences)
         for kind, action in (*a.log_kind.items(), ("note", a.log_note)):
