@@ -352,6 +352,11 @@ def _refuse_read_only(db_path: Path) -> None:
     """A restore replaces the file in its folder: both must be writable (said so, not as
     "disk I/O error" or a refused temporary file of ours)."""
     folder = db_path.parent
+    from planner.storage.failures import on_read_only_disk
+
+    if folder.is_dir() and on_read_only_disk(folder):
+        raise DatabaseProblem(f"cannot restore into {folder}: it is on a disk mounted "
+                              "read-only; nothing was changed")
     if db_path.is_file() and not os.access(db_path, os.W_OK):
         raise DatabaseProblem(f"cannot restore over {db_path}: it is read-only. Make it "
                               "writable (chmod u+w) first; nothing was changed")

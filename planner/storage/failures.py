@@ -218,9 +218,24 @@ def _damaged_hint(where: str) -> str:
     return restore_hint(path)
 
 
+def on_read_only_disk(path: Path) -> bool:
+    """Whether ``path`` (a file or folder) lies on a file system mounted read-only, where
+    no permission can be changed (``statvfs``: no file is opened)."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # gone meanwhile; no statvfs (Windows)
+        return False
+
+
 def refuse_read_only(path: Path) -> None:
     """Refuse, clearly and before touching anything, a database that could not be saved
     to: a read-only file, or a read-only folder (SQLite keeps its journal beside it)."""
+    if path.exists() and on_read_only_disk(path):
+        raise DatabaseProblem(
+            f"{path} is on a disk mounted read-only, and the planner writes to its database "
+            "even to read it (its log of changes), so it was not opened and was left "
+            "untouched. Copy it to a folder you can write and open the copy"
+        )
     if path.is_file() and not os.access(path, os.W_OK):
         raise DatabaseProblem(
             f"{path} is read-only, and the planner writes to its database even to read it "
