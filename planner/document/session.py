@@ -102,6 +102,7 @@ class FileWatcher(QObject):
             return False
         self._version = version
         document = self.session.document
+        had_steps = document.undo_stack.count() > 0
         document.undo_stack.clear()
         try:
             document.reload()
@@ -114,7 +115,10 @@ class FileWatcher(QObject):
                                   f"be read any more ({exc}); reopen it from File → Open")
             return True
         document.external_change.emit()
-        document.note.emit("Updated with changes made by another program")
+        # (said, not silent: a review found an import's Undo gone with no word of why)
+        document.note.emit("Updated with changes made by another program"
+                           + ("; what you did before it can no longer be undone"
+                              if had_steps else ""))
         return True
 
 

@@ -180,6 +180,26 @@ def test_a_cli_change_appears_in_the_open_window(qtbot, db_path):
     assert any("another program" in text for text in said), said
 
 
+def test_losing_the_undo_history_to_another_programs_change_is_said(qtbot, db_path):
+    """Another program's commit clears the undo history (its steps could undo that change):
+    a review found an import's Undo gone with no word of why."""
+    ids = populate(db_path, inner=1, outer=3)
+    window = open_window(qtbot, db_path, watch=True)
+    said: list[str] = []
+    window.document.note.connect(said.append)
+    assert window.document.move(ids["Outer 1"], Ring.MIDDLE)
+    assert window.document.undo_stack.canUndo()
+    with qtbot.waitSignal(window.document.external_change, timeout=5000):
+        result = run_cli("log", "Outer 2", "coffee", db=db_path)
+        assert result.returncode == 0, result.stderr
+    assert said == ["Updated with changes made by another program; what you did before it "
+                    "can no longer be undone"]
+    assert not window.document.undo_stack.canUndo()
+    with qtbot.waitSignal(window.document.external_change, timeout=5000):
+        assert run_cli("log", "Outer 3", "coffee", db=db_path).returncode == 0
+    assert said[-1] == "Updated with changes made by another program"  # nothing was lost
+
+
 def test_a_file_that_is_no_database_any_more_is_said_once_and_not_polled(qtbot, db_path):
     """Another program put something that is no database where the window's file was
     (the window's next read opens it afresh): one sentence in the status bar, polling

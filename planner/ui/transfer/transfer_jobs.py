@@ -55,6 +55,7 @@ class TransferJobs(QObject):
         self._on_done: Callable[[str, object], None] | None = None
         self._was_watching = False
         self._busy_with = ""
+        self._job_writes = False
         #: a job that only reads: what it does, at the status bar's right (no dialog)
         self.busy_widget: QWidget | None = None
 
@@ -90,6 +91,7 @@ class TransferJobs(QObject):
         (such work cannot stop halfway: it has no Cancel)."""
         job = BackgroundJob(work, self, name=name)
         self._busy_with = label.rstrip(".…")[:1].lower() + label.rstrip(".…")[1:]
+        self._job_writes = writes
         if not writes:
             self.job, self.progress, self._on_done = job, None, done
             self._was_watching = False
@@ -161,13 +163,16 @@ class TransferJobs(QObject):
         if dialog is not None:
             dialog.hide()
             dialog.deleteLater()
+        was_watching, self._was_watching = self._was_watching, False
         try:
-            if callback is not None:
+            if callback is not None:  # (it may start the next job: a full export's check)
                 callback(status, payload)
         finally:
-            if self._was_watching:
-                self.document.session.start_watching()
-            self._was_watching = False
+            if was_watching:
+                if self.job is not None and self._job_writes:
+                    self._was_watching = True  # handed on: watched again when that ends
+                else:
+                    self.document.session.start_watching()
         self.job_finished.emit(status)
 
     # -- talking -----------------------------------------------------------------------
