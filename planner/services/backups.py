@@ -228,13 +228,16 @@ def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None)
 
     Returns the new backup, or None when a daily one from today already exists (a
     copy before an import does not count: it is rotated with the other automatic
-    ones and may be gone tomorrow). Called by the app at start, after opening (and so
+    ones and may be gone tomorrow), or when the database holds nothing yet. Called by
+    the app at start, after opening (and so
     after any migration).
     """
     path = current_path()
     now = now or datetime.now()
     today = now.strftime("%Y%m%d")
     made = None
+    if dump.is_empty():  # a new file: nothing to keep (its copies filled the restore list)
+        return None
     if not any(backup_date(b, path) == today and store.backup_kind(b, path) == "daily"
                for b in store.list_backups(path)):
         made = backup_now(reason="daily", when=now)

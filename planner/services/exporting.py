@@ -474,12 +474,14 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False,
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """``{"contacts": 2, "ring_moves": 1}`` → ``"2 contacts, 1 ring move"``."""
+    """``{"contacts": 2, "ring_moves": 1, "photos": 0}`` → ``"2 contacts, 1 ring move"``
+    (what there is: no zeros; thousands grouped, "3,000 touchpoints")."""
     parts = []
     for section, n in counts.items():
-        word = section.replace("_", " ")
-        parts.append(f"{n} {word[:-1] if n == 1 else word}")
-    return ", ".join(parts)
+        if n:
+            word = section.replace("_", " ")
+            parts.append(f"{n:,} {word[:-1] if n == 1 else word}")
+    return ", ".join(parts) or "nothing"
 
 
 def _integrity_reason(refused: RowsRefused) -> str:

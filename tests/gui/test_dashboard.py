@@ -101,7 +101,7 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
         ("none", "advocate")]
     wait_figures(qtbot, window, lambda s: s.advocates == 1)
     assert dash.stats.funnel.reached(Stage.ADVOCATE) == 1
-    assert "<b>1</b> advocates of 11" in dash.summary.text()
+    assert "<b>1</b> advocate of 11" in dash.summary.text()  # (one: not "advocates")
 
     # 2. note a win with the person panel's button
     click(panel.add_win)
@@ -117,6 +117,7 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
     assert win_row[1:] == ("Keynote at PyCon", "https://pycon.org/ada", None)
     wait_figures(qtbot, window, lambda s: [w.id for w in s.wins_waiting] == [win_id])
     assert panel.wins.count() == 1 and "★ to celebrate" in panel.wins.item(0).text()
+    assert "<b>1</b> win to celebrate · <b>0</b> asks to thank for" in dash.summary.text()
 
     # 3. "This week" suggests celebrating it; ticking opens the log dialog for that
     model = window.focus.model

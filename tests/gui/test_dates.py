@@ -30,6 +30,22 @@ def test_a_backup_is_described_through_the_locale(english):
     assert when == "4 Dec 2026 09:30" and why == "before an import"
 
 
+def test_two_backups_made_in_one_minute_are_told_apart(english, qtbot, tmp_path):
+    """A review: the restore list said "7 Dec 2026 14:23 made by you" twice."""
+    from planner.ui.transfer.restore_dialog import RestoreDialog
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    names = ["planner-20261207-142305-000001-manual.db", "planner-20261207-142341-000002-manual.db",
+             "planner-20261207-150000-000003-daily.db"]
+    for name in names:
+        (folder / name).write_bytes(b"")
+    dialog = RestoreDialog(None, [folder / n for n in names], tmp_path / "planner.db", "")
+    qtbot.addWidget(dialog)
+    made = [dialog.list.topLevelItem(i).text(0) for i in range(3)]
+    assert made == ["7 Dec 2026 15:00", "7 Dec 2026 14:23:41", "7 Dec 2026 14:23:05"]
+
+
 def test_other_languages_get_their_own_month_names(qapp):
     previous = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))

@@ -318,6 +318,8 @@ def test_restore_a_backup_from_the_window(qtbot, db_path, people):
     box = controller.confirm_box
     assert box is not None and box.isVisible()
     assert box.text().startswith(f"Replace everything in {db_path.name} with the backup made ")
+    assert box.button(YES).text() == "&Restore"  # Alt+R (a review: no key but Shift+Tab)
+    assert box.defaultButton() is box.button(box.StandardButton.Cancel)
     qtbot.mouseClick(box.button(YES), LEFT)
 
     assert content_hash(db_path) == saved

@@ -64,3 +64,8 @@ def test_a_signal_from_the_terminal_closes_the_window_as_quit_does(tmp_path, num
     saved = [p.read_text(errors="replace") for p in (tmp_path / "xdg_config_home").rglob("*")
              if p.is_file()]
     assert any("geometry" in text and "page=2" in text for text in saved), saved
+    # and nothing in the log file either (a review: EBADF from the closed wake-up pipe was
+    # logged with a traceback as an "unexpected error" at every SIGTERM)
+    logs = [p.read_text(errors="replace") for p in tmp_path.rglob("planner.log")]
+    assert logs, list(tmp_path.rglob("*.log"))
+    assert not [text for text in logs if "Traceback" in text or "ERROR" in text], logs

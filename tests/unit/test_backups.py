@@ -127,6 +127,7 @@ def test_the_keep_setting_is_checked(opened, keep):
 
 
 def test_daily_backup_once_per_day_then_rotated(opened, db_path):
+    contacts.add_contact("Ada")  # (an empty database is not copied: below)
     day = datetime(2026, 3, 1, 8, 0, 0)
     first = daily_backup_if_due(now=day)
     assert first is not None and first.name.endswith("-daily.db") and "20260301" in first.name
@@ -148,6 +149,7 @@ def test_daily_backup_once_per_day_then_rotated(opened, db_path):
 def test_only_a_daily_copy_from_today_counts(opened, db_path):
     """A copy before an import is rotated with the other automatic ones (it may be gone
     after a few more imports): it does not stand in for the day's copy."""
+    contacts.add_contact("Ada")
     backup_now(reason="pre-import")
     backup_now()  # manual
     made = daily_backup_if_due()
@@ -180,11 +182,22 @@ def test_each_kind_of_backup_keeps_its_own_newest(opened, db_path):
 
 
 def test_daily_backup_uses_the_keep_setting(opened, db_path):
+    contacts.add_contact("Ada")
     backups.set_keep_count(2)
     start = datetime(2026, 3, 1, 8, 0, 0)
     for i in range(5):
         daily_backup_if_due(now=start + timedelta(days=i))
     assert len(list_backups(db_path)) == 2
+
+
+def test_a_database_with_nothing_in_it_gets_no_daily_copy(opened, db_path):
+    """A review: every new (or just made) empty database left an empty "daily" copy that
+    then filled the restore list."""
+    day = datetime(2026, 3, 1, 8, 0, 0)
+    assert daily_backup_if_due(now=day) is None
+    assert list_backups(db_path) == []
+    contacts.add_contact("Ada")
+    assert daily_backup_if_due(now=day) is not None
 
 
 # ------------------------------------------------------------------- restore

@@ -375,3 +375,14 @@ def test_one_planner_users_rings_become_the_files_own(dump_text):
     import_json(mutate(dump_text, from_a_team))
     assert contacts.resolve_contact("Ada Lovelace").ring == Ring.INNER
     assert {p["owner"] for p in export_json()["placements"]} == {""}
+
+
+def test_counts_are_said_without_zeros_and_with_thousands_grouped():
+    """A review: "Restore a Full Export" listed "0 settings, … 0 photos, 0 snoozes" and
+    "3000 touchpoints" where every other place writes 3,000."""
+    from planner.services.exporting import describe_counts
+
+    assert describe_counts({"contacts": 150, "settings": 0, "touchpoints": 3000,
+                            "ring_moves": 1, "photos": 0}) == (
+        "150 contacts, 3,000 touchpoints, 1 ring move")
+    assert describe_counts({"contacts": 0}) == "nothing"

@@ -18,11 +18,14 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def time_text(moment: datetime) -> str:
-    """"14:05" (or "2:05 PM" where the clock has 12 hours)."""
+def time_text(moment: datetime, *, seconds: bool = False) -> str:
+    """"14:05" (or "2:05 PM" where the clock has 12 hours); ``seconds``: "14:05:09"."""
     local = _local(moment)
     locale = QLocale()
-    return locale.toString(QTime(local.hour, local.minute), locale.timeFormat(_SHORT))
+    pattern = locale.timeFormat(_SHORT)
+    if seconds and "ss" not in pattern:
+        pattern = pattern.replace("mm", "mm:ss", 1)
+    return locale.toString(QTime(local.hour, local.minute, local.second), pattern)
 
 
 # The day of the month without a leading nought everywhere ("Fri 4 Dec", as the day

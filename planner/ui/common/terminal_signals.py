@@ -41,7 +41,11 @@ class TerminalSignals(QObject):
         app.aboutToQuit.connect(self.uninstall)
 
     def _drain(self, *_args) -> None:
-        """Python ran the handler on the way here; the bytes only woke the loop."""
+        """Python ran the handler on the way here; the bytes only woke the loop. (After
+        :meth:`uninstall` the pipe is closed: an activation still on its way finds nothing
+        to read — it used to log EBADF as an unexpected error at every SIGTERM.)"""
+        if self._notifier is None:
+            return
         try:
             while os.read(self._read, 64):
                 pass

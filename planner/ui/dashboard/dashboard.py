@@ -104,6 +104,11 @@ def layout_cards(width: float) -> tuple[list[tuple[Card, QRectF]], float]:
     return placed, y + row_h + GAP
 
 
+def _counted(count: int, word: str) -> str:
+    """``<b>1</b> win``, ``<b>3</b> wins``: the number bold, the word agreeing with it."""
+    return f"<b>{count:,}</b> {word if count == 1 else word + 's'}"
+
+
 def _font(size: float, bold: bool = False) -> QFont:
     font = QFont()
     font.setPointSizeF(size)
@@ -584,9 +589,11 @@ class Dashboard(QWidget):
         self.canvas.set_stats(self.stats)
         t = self.stats.target
         self.summary.setText(
-            f"<b>{t.advocates:,}</b> advocates of {t.network:,} ({t.share:.1%}) · "
-            f"<b>{len(self.stats.wins_waiting)}</b> wins to celebrate · "
-            f"<b>{len(self.stats.thanks_waiting)}</b> asks to thank for" if t.network else
+            f"<b>{t.advocates:,}</b> {'advocate' if t.advocates == 1 else 'advocates'} of "
+            f"{t.network:,} ({t.share:.1%}) · "
+            f"{_counted(len(self.stats.wins_waiting), 'win')} to celebrate · "
+            f"{_counted(len(self.stats.thanks_waiting), 'ask')} to thank for"
+            if t.network else
             "Nobody in your network yet: add people with Person → Add Person… (Ctrl+N) "
             "or File → Import… (Ctrl+I), and this page follows who becomes an advocate.")
         for spin, value in ((self.target, round(t.target_share * 100)),

@@ -7,6 +7,7 @@ asks for confirmation and restores. Open it with ``open()``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -33,15 +34,16 @@ REASONS = {
 }
 
 
-def describe_backup(path: Path) -> tuple[str, str]:
-    """("12 Mar 2026 09:30", "before an import") from a backup's file name."""
+def describe_backup(path: Path, *, seconds: bool = False) -> tuple[str, str]:
+    """("12 Mar 2026 09:30", "before an import") from a backup's file name (``seconds``:
+    "09:30:15", to tell apart two made in one minute)."""
     found = _NAME.search(path.name)
     if not found:
         return path.name, ""
     day, time, reason = found.groups()
     try:
         made = datetime.strptime(day + time, "%Y%m%d%H%M%S")  # local time, in the name
-        when = f"{date_text(made)} {time_text(made)}"
+        when = f"{date_text(made)} {time_text(made, seconds=seconds)}"
     except ValueError:
         when = f"{day}-{time}"
     if reason.startswith("pre-migration"):
@@ -86,8 +88,11 @@ class RestoreDialog(QDialog):
         self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.list.header().setStretchLastSection(False)
         self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        minutes = Counter(describe_backup(p)[0] for p in backups)
         for path in reversed(backups):  # newest first
             when, why = describe_backup(path)
+            if minutes[when] > 1:  # two made in one minute: told apart by their seconds
+                when, why = describe_backup(path, seconds=True)
             item = QTreeWidgetItem([when, why, size_text(path)])
             item.setData(0, Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(0, str(path))

@@ -234,7 +234,7 @@ class TransferJobs(QObject):
         )
         box.setObjectName("transferConfirm")
         box.setInformativeText(informative)
-        box.button(QMessageBox.StandardButton.Yes).setText(yes_text.replace("&", "") or "Yes")
+        box.button(QMessageBox.StandardButton.Yes).setText(yes_text or "&Yes")  # (Alt+letter)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
         def clicked(button) -> None:
