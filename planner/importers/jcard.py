@@ -63,22 +63,25 @@ def parse_jcards(
     data: bytes, *, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
 ) -> ParseResult:
     from planner.importers.vcard import read_card
+    from planner.importers.vcard_unkept import Unkept
 
     cards = jcards(load_json(data))
     if cards is None:
         raise InvalidInput(NEITHER)
     result = ParseResult(format="jcard")
     ticker = Ticker(len(cards), progress, should_cancel)
+    unkept = Unkept()
     for number, card in enumerate(cards, start=1):
         ticker.step(number - 1)
         raw = RawCard(number, number, closed=True, version="4.0")
         for index, prop in enumerate(card[1], start=1):
             raw.lines.append((index, property_line(prop)))
-        read_card(raw, result, where=f"card {number}", unit="property")
+        read_card(raw, result, where=f"card {number}", unit="property", unkept=unkept)
     ticker.finish(len(cards))
     if not result.contacts:
         reason = str(result.invalid[0]) if result.invalid else "no card has a name"
         raise InvalidInput(f"no contacts could be read from the jCard file ({reason})")
+    result.notes.extend(unkept.notes())
     return result
 
 

@@ -38,6 +38,7 @@ from planner.importers.vcard_lines import (
     split_escaped,
     unescape,
 )
+from planner.importers.vcard_unkept import Unkept, phone_kind, property_kind
 
 # Instant-messaging properties written by Apple, Evolution, KDE and Outlook.
 X_HANDLES = {
@@ -73,6 +74,9 @@ IMPP_SCHEMES = {
     "qq": "qq",
 }
 BINARY = {"PHOTO", "LOGO", "SOUND", "KEY"}
+HANDLES = {"URL", "IMPP", "X-SOCIALPROFILE", *X_HANDLES}
+#: Outlook's callback number (X-MS-TEL;VOICE;CALLBACK) is a phone number like any TEL
+PHONES = {"TEL", "X-MS-TEL"}
 PLAIN_TYPES = {"pref", "home", "work", "internet", "other", "voice", "x-user"}
 
 
@@ -105,26 +109,29 @@ def parse_vcards(
     elif encoding:
         result.encoding, result.encoding_how = encoding_label(encoding), "chosen"
     ticker = Ticker(total, progress, should_cancel)
+    unkept = Unkept()
     done = 0
     for card in split_cards(text):
         ticker.step(done)
-        read_card(card, result, charset=detected)
+        read_card(card, result, charset=detected, unkept=unkept)
         done += 1
     ticker.finish(done)
     if not result.contacts:
         reason = str(result.invalid[0]) if result.invalid else "no card has a name"
         raise InvalidInput(f"no contacts could be read from the vCard file ({reason})")
+    result.notes.extend(unkept.notes())
     return result
 
 
 def read_card(
     card: RawCard, result: ParseResult, where: str = "", unit: str = "line",
-    charset: str | None = None,
+    charset: str | None = None, unkept: Unkept | None = None,
 ) -> None:
     """Turn one card into a contact, or into an entry in ``result.invalid``.
 
     ``where`` names the card for the preview (a jCard has no lines: its
-    properties are counted instead, ``unit="property"``).
+    properties are counted instead, ``unit="property"``). What the card holds that the
+    planner has no field for is tallied in ``unkept``, for the file's notes.
     """
     source = where or f"card {card.number} (line {card.line})"
     draft = Draft(source, card.line, result.problems)
@@ -132,9 +139,12 @@ def read_card(
     for number, line in card.lines:
         draft.where = f"card {card.number} ({unit} {number})"
         try:
-            apply_property(parse_property(line, number, charset), draft, version)
+            found = apply_property(parse_property(line, number, charset), draft, version)
         except ValueError as err:
             draft.problem(property_name(line), f"left out: {err}")
+            continue
+        if found is not None and unkept is not None:
+            unkept.add(*found, card.number)
     draft.where = source
     contact = draft.finish(name_from_phone=card.closed)
     if contact is None:
@@ -155,8 +165,11 @@ def property_name(line: str) -> str:
     return name[:40] if name.replace("-", "").isalnum() else "?"
 
 
-def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
-    """Route one property to the draft; unknown properties are ignored on purpose.
+def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> tuple[str, str] | None:
+    """Route one property to the draft; returns ``(kind, label)`` of one that holds what
+    the planner has no field for (a postal address, a fax number: see
+    :mod:`planner.importers.vcard_unkept`), else None. Properties about the file itself
+    (VERSION, PRODID, UID, REV…) are ignored on purpose.
 
     Values are unescaped by the card's own version's rules (2.1 has almost none).
     """
@@ -164,18 +177,22 @@ def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
     if name == "PHOTO":
         read_photo(prop, draft)
     elif name in BINARY:
-        check_binary(prop)
+        check_binary(prop)  # a damaged one is said as such (and not named again below)
+        return property_kind(prop)
     elif name == "FN":
         draft.set_full_name(unescape(prop.value, version))
     elif name == "N":
         read_name(prop, draft, version)
     elif name == "EMAIL":
         draft.add_email(unescape(prop.value, version), name, prop.preferred)
-    elif name == "TEL":
-        draft.add_phone(unescape(prop.value, version), name, prop.preferred)
+    elif name in PHONES:
+        kind = phone_kind(prop)
+        if kind is None:
+            draft.add_phone(unescape(prop.value, version), name, prop.preferred)
+        elif unescape(prop.value, version).strip():
+            return kind, f"{name};TYPE={kind.upper()}"  # named, not among the phones
     elif name == "ORG":
-        parts = [p.strip() for p in split_escaped(prop.value, ";", version) if p.strip()]
-        draft.set_organization(parts[0] if parts else "", name)
+        return read_organization(prop, draft, version)
     elif name == "TITLE":
         draft.set_title(unescape(prop.value, version), name)
     elif name == "BDAY":
@@ -193,8 +210,19 @@ def apply_property(prop: Prop, draft: Draft, version: str = "3.0") -> None:
         if version == "2.1":
             tags = [t for tag in tags for t in tag.split(";")]
         draft.add_tags(without_system_groups([t.strip() for t in tags]))
-    else:
+    elif name in HANDLES:
         read_handle(prop, draft, version)
+    else:
+        return property_kind(prop)
+    return None
+
+
+def read_organization(prop: Prop, draft: Draft, version: str = "3.0") -> tuple[str, str] | None:
+    """ORG is the organisation, then its units (``ORG:IBM;Accounting``): the planner keeps
+    the organisation; a unit is a department, which it has no field for."""
+    parts = [p.strip() for p in split_escaped(prop.value, ";", version) if p.strip()]
+    draft.set_organization(parts[0] if parts else "", "ORG")
+    return ("department", "ORG's unit") if len(parts) > 1 else None
 
 
 def read_photo(prop: Prop, draft: Draft) -> None:

@@ -1,13 +1,16 @@
 """``planner import`` of real address books (issue 19): the encoding shown and chosen,
-what was not imported said, jCard read, other JSON refused in one line."""
+what was not imported said (of a CSV and of a vCard), jCard read, other JSON refused in
+one line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import SHARED_FIXTURES
 from tests.helpers.cli import invoke, ok, refused
 
 HERE = Path(__file__).parents[1] / "fixtures" / "issue19"
+VCARDS = SHARED_FIXTURES / "vcard"
 JAPANESE = (
     "姓,名,電子メール アドレス,携帯電話\r\n山田,太郎,taro@example.jp,090-1234-5678\r\n"
     "鈴木,花子,hanako@example.jp,080-2345-6789\r\n佐藤,健一,kenichi@example.jp,070-3456-7890\r\n"
@@ -41,6 +44,44 @@ def test_columns_not_imported_are_said(db_path):
     out = ok(invoke("import", str(HERE / "thunderbird_en.csv"), "--dry-run", db=db_path))
     assert "(thunderbird, UTF-8 (checked)): 2 new" in out
     assert 'Note: not imported: fax numbers (column "Fax Number", filled in 1 row)' in out
+
+
+def test_what_a_vcard_holds_and_the_planner_does_not_keep_is_said(db_path):
+    """An iPhone's card: both addresses, the nickname, the department, two faxes and a
+    pager were dropped without a word, the faxes and the pager among the phones."""
+    out = ok(invoke("import", str(VCARDS / "John_Doe_IPHONE.vcf"), "--dry-run", db=db_path))
+    why = ": the planner has no field for them."
+    notes = [line for line in out.splitlines() if line.startswith("Note:")]
+    assert notes == [
+        f"Note: not imported: postal addresses (ADR in 1 card){why}",
+        f"Note: not imported: fax numbers (TEL;TYPE=FAX in 1 card){why}",
+        f"Note: not imported: pager numbers (TEL;TYPE=PAGER in 1 card){why}",
+        f"Note: not imported: nicknames (NICKNAME in 1 card){why}",
+        f"Note: not imported: departments (ORG's unit in 1 card){why}",
+    ]
+    assert "Dry run, nothing was written: 1 would be added" in out
+
+    out = ok(invoke("import", str(VCARDS / "John_Doe_IPHONE.vcf"), db=db_path))
+    assert f"Note: not imported: fax numbers (TEL;TYPE=FAX in 1 card){why}" in out
+    assert "Imported: 1 added" in out
+    shown = ok(invoke("contacts", "show", "1", db=db_path))
+    phones = next(line for line in shown.splitlines() if line.startswith("Phones:"))
+    assert phones.split(":", 1)[1].strip().split(", ") == [
+        "905-555-1234", "905-666-1234", "905-777-1234", "905-222-1234"]  # no fax, no pager
+    assert "Organisation: IBM" in shown
+
+
+def test_two_cards_with_faxes_are_counted_as_two(db_path):
+    out = ok(invoke("import", str(VCARDS / "rfc2426-example.vcf"), "--dry-run", db=db_path))
+    assert "(vcard): 2 new" in out
+    assert ("Note: not imported: fax numbers (TEL;TYPE=FAX in 2 cards): the planner has no "
+            "field for them.") in out
+    assert "Note: not imported: postal addresses (ADR in 2 cards)" in out
+
+
+def test_a_vcard_with_nothing_left_out_says_nothing(db_path):
+    out = ok(invoke("import", str(VCARDS / "gmail-list.vcf"), "--dry-run", db=db_path))
+    assert "(vcard): 3 new" in out and "Note:" not in out
 
 
 def test_jcard_imports_and_other_json_is_refused(db_path):

@@ -283,6 +283,38 @@ def test_every_vcard_fixture_imports_from_the_window(qtbot, db_path):
     assert placements(db_path) == {}  # everyone unplaced
 
 
+def test_what_a_vcard_holds_that_the_planner_does_not_keep_is_in_the_preview(qtbot, db_path):
+    """The iPhone's card showed "1 new", an empty Reason and no "Not imported" line, while
+    its two addresses, nickname and department were dropped and its two faxes and pager
+    put among the phones. Now the preview names them, as it does a CSV's fax column."""
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, VCARDS / "John_Doe_IPHONE.vcf")
+    qtbot.waitExposed(dialog)
+    assert not dialog.on_mapping_page()
+    assert [(r[0], r[2], r[4]) for r in preview_texts(dialog)] == [
+        ("New", "Mr. John Richter James Doe Sr.", "")]  # nothing wrong with the card itself
+    assert dialog.file_notes.isVisible()
+    why = ": the planner has no field for them."
+    assert dialog.file_notes.text().splitlines() == [
+        f"Not imported: postal addresses (ADR in 1 card){why}",
+        f"Not imported: fax numbers (TEL;TYPE=FAX in 1 card){why}",
+        f"Not imported: pager numbers (TEL;TYPE=PAGER in 1 card){why}",
+        f"Not imported: nicknames (NICKNAME in 1 card){why}",
+        f"Not imported: departments (ORG's unit in 1 card){why}",
+    ]
+    assert click_import(qtbot, window, dialog) == "ok"
+    _id, email, phones, organization = stored_people(db_path)["Mr. John Richter James Doe Sr."]
+    assert (email, organization) == ("john.doe@ibm.com", "IBM")
+    assert phones == ["905-555-1234", "905-666-1234", "905-777-1234", "905-222-1234"]
+
+
+def test_a_vcard_with_nothing_left_out_has_no_notes(qtbot, db_path):
+    window = open_window(qtbot, db_path)
+    dialog = start_import(qtbot, window, VCARDS / "gmail-list.vcf")
+    qtbot.waitExposed(dialog)
+    assert not dialog.file_notes.isVisible() and dialog.file_notes.text() == ""
+
+
 @pytest.mark.parametrize(
     ("name", "fmt", "expected"),
     [
