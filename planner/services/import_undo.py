@@ -49,13 +49,12 @@ def _apply(record: ImportRecord, *, back: bool) -> None:
     stamp = datetime.now(UTC)
     with backend.current().write():
         _check_merged(record, expected=1 if back else 0)
-        if back:
-            record.removed = [contacts_repo.dump_contact(cid) for cid in record.added_ids]
-            for contact_id in record.added_ids:
-                contacts_repo.hard_delete(contact_id)
+        if back:  # (a table at a time, 500 people to a query: a big import's undo took
+            # minutes a person at a time)
+            record.removed = contacts_repo.dump_contacts(record.added_ids)
+            contacts_repo.hard_delete_many(record.added_ids)
         else:
-            for rows in record.removed:
-                contacts_repo.load_dump(rows)
+            contacts_repo.load_dumps(record.removed)
         for contact_id, pair in record.merged.items():
             contacts_repo.update_contact(contact_id, pair[0 if back else 1], stamp)
         for contact_id, picture in record.photos.items():

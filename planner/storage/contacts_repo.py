@@ -485,6 +485,97 @@ def dump_contact(contact_id: int) -> dict:
     }
 
 
+_DUMPED = (("placements", "PlacementRow"), ("moves", "RingMoveRow"),
+           ("touchpoints", "TouchpointRow"), ("notes", "NoteRow"),
+           ("cadences", "CadenceOverrideRow"), ("photos", "ContactPhotoRow"),
+           ("snoozes", "SnoozeRow"))
+
+
+def _dumped_models() -> list[tuple[str, Any]]:
+    from planner.storage import models
+
+    return [(key, getattr(models, name)) for key, name in _DUMPED]
+
+
+def _id_runs(ids: Iterable[int], per: int = 200) -> Iterable[list[tuple[int, int]]]:
+    """Sorted ids as runs of consecutive ones, ``per`` runs at a time: an import's people
+    have consecutive ids, so a query per table reads or deletes them all (an ``IN`` list
+    of 500 ids cost more in peewee than in SQLite)."""
+    runs: list[tuple[int, int]] = []
+    for cid in sorted(set(ids)):
+        if runs and cid == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], cid)
+        else:
+            if len(runs) == per:
+                yield runs
+                runs = []
+            runs.append((cid, cid))
+    if runs:
+        yield runs
+
+
+def _within(column, runs: list[tuple[int, int]]) -> Expression:
+    condition: Expression | None = None
+    for low, high in runs:
+        part = (column == low) if low == high else column.between(low, high)
+        condition = part if condition is None else (condition | part)
+    assert condition is not None
+    return condition
+
+
+def dump_contacts(contact_ids: Sequence[int]) -> list[dict]:
+    """:func:`dump_contact` of many people, in their order, read a table at a time: an
+    import's undo of 300,000 people read them one by one (eight queries each) and froze
+    the window for a quarter of an hour."""
+    from planner.storage.private_rows import rows_of
+
+    dumps: dict[int, dict] = {}
+    for runs in _id_runs(contact_ids):
+        rows = ContactRow.select().where(_within(ContactRow.id, runs)).dicts()
+        for row in cast("Iterable[dict]", rows):
+            dumps[row["id"]] = {"contact": row, **{key: [] for key, _ in _DUMPED}}
+        ids = [cid for low, high in runs for cid in range(low, high + 1)]
+        for key, model in _dumped_models():
+            source = rows_of(model, ids)  # a private table: read by the people
+            query = source.select().where(_within(source.contact, runs)).order_by(source.id)
+            for row in cast("Iterable[dict]", query.dicts()):
+                found = dumps.get(row["contact"])
+                if found is not None:
+                    found[key].append(row)
+    return [dumps[cid] for cid in contact_ids if cid in dumps]
+
+
+def hard_delete_many(contact_ids: Sequence[int]) -> None:
+    """:func:`hard_delete` of many people (a file: a statement per 200 runs of ids)."""
+    if team():
+        for contact_id in contact_ids:
+            hard_delete(contact_id)
+        return
+    for runs in _id_runs(contact_ids):
+        ContactRow.delete().where(_within(ContactRow.id, runs)).execute()
+
+
+def load_dumps(dumps: Sequence[dict]) -> None:
+    """:func:`load_dump` of many people: their rows put back a table at a time."""
+    if team():
+        for contact in dumps:
+            put_back_contact(contact["contact"])
+    else:
+        _insert_rows(ContactRow, [d["contact"] for d in dumps])
+    for key, model in _dumped_models():
+        _insert_rows(model, [row for d in dumps for row in d.get(key) or ()])
+
+
+def _insert_rows(model, rows: list[dict]) -> None:
+    """Rows (all with the same columns) inserted as they are, ids too, in batches small
+    enough for SQLite's limit of bound values."""
+    if not rows:
+        return
+    per = max(1, 30000 // max(1, len(rows[0])) // 10)
+    for start in range(0, len(rows), per):
+        model.insert_many(rows[start : start + per]).execute()
+
+
 def load_dump(dump: dict) -> None:
     from planner.storage.models import NoteRow
 

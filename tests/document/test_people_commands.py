@@ -280,3 +280,34 @@ def test_an_import_with_merges_and_a_picture(steps, document, tmp_path):
 
     command = steps.run(ImportCommand, action, done, undone)
     assert command.text() == "Import people.vcf"
+
+
+def test_a_big_import_is_undone_and_done_again_whole(backend, document, tmp_path):
+    """A review: the undo of a 300,000-row import read and removed its people one at a
+    time (eight queries each, on the GUI thread, with the write lock held) and had not
+    finished after a quarter of an hour. It works a table at a time now; what it put back
+    is what there was, to the row, with what was written about those people since."""
+    from planner.document.import_commands import ImportCommand
+    from planner.services import exporting, importing, touchpoints
+
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email\n" + "".join(f"Person {n},p{n}@example.org\n"
+                                             for n in range(1200)), encoding="utf-8")
+    before_import = contacts.add_contact("Already There")
+    summary = importing.apply_import(importing.preview_import(path), backup=False)
+    assert summary.added == 1200
+    first, last = summary.added_ids[0], summary.added_ids[-1]
+    touchpoints.log_touchpoint(first, "coffee", note="after the import")
+    touchpoints.add_note(last, "a note about the last one")
+    assert document.editing.move(last, Ring.OUTER)  # (its own step, under the import's)
+    document.undo_stack.clear()
+    assert document.editing.imported(summary.record, path.name)
+    whole = exporting.export_json()
+    document.undo_stack.undo()
+    assert [c.id for c in contacts.list_contacts()] == [before_import.id]
+    document.undo_stack.redo()
+    again = exporting.export_json()
+    for dump in (whole, again):
+        dump.pop("exported_at")
+    assert again == whole
+    assert isinstance(document.undo_stack.command(0), ImportCommand)
