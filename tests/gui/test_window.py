@@ -189,12 +189,16 @@ def test_losing_the_undo_history_to_another_programs_change_is_said(qtbot, db_pa
     window.document.note.connect(said.append)
     assert window.document.move(ids["Outer 1"], Ring.MIDDLE)
     assert window.document.undo_stack.canUndo()
+    window.toast.show_message("Moved Outer 1 to Middle", undo=window.undo)  # as a drag says
+    assert window.toast.undo_button.isVisible()
     with qtbot.waitSignal(window.document.external_change, timeout=5000):
         result = run_cli("log", "Outer 2", "coffee", db=db_path)
         assert result.returncode == 0, result.stderr
     assert said == ["Updated with changes made by another program; what you did before it "
                     "can no longer be undone"]
     assert not window.document.undo_stack.canUndo()
+    # a toast's Undo for that step goes too (a review: pressing it did nothing)
+    assert not window.toast.undo_button.isVisible()
     with qtbot.waitSignal(window.document.external_change, timeout=5000):
         assert run_cli("log", "Outer 3", "coffee", db=db_path).returncode == 0
     assert said[-1] == "Updated with changes made by another program"  # nothing was lost

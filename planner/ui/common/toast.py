@@ -61,6 +61,12 @@ class Toast(QFrame):
         self.raise_()
         self._timer.start(msec if undo is None else max(msec, 8000))
 
+    def withdraw_undo(self) -> None:
+        """Nothing is left to undo (another program's change cleared the history): the
+        Undo button goes rather than do nothing when pressed; the message stays."""
+        self._undo = None
+        self.undo_button.hide()
+
     def _undo_clicked(self) -> None:
         undo, self._undo = self._undo, None
         self.hide()
