@@ -61,6 +61,12 @@ class Toast(QFrame):
         self.raise_()
         self._timer.start(msec if undo is None else max(msec, 8000))
 
+    def undo_possible(self, can: bool) -> None:
+        """(The undo stack's canUndoChanged; a slot of the toast, so a closed window's
+        toast is disconnected with it.)"""
+        if not can:
+            self.withdraw_undo()
+
     def withdraw_undo(self) -> None:
         """Nothing is left to undo (another program's change cleared the history): the
         Undo button goes rather than do nothing when pressed; the message stays."""

@@ -198,8 +198,7 @@ class MainWindow(QMainWindow):
         d.message.connect(self.show_message)
         self.notes = StatusNotes(self.statusBar())
         d.note.connect(self.notes.say)
-        d.undo_stack.canUndoChanged.connect(
-            lambda can: None if can else self.toast.withdraw_undo())
+        d.undo_stack.canUndoChanged.connect(self.toast.undo_possible)
         d.moved.connect(self._moved)
         self.view.drag_hint.connect(self._show_drag_hint)
         self.view.canvas_menu_requested.connect(self._canvas_menu)
