@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import cache
@@ -178,6 +179,10 @@ _FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 #: how often the GUI thread looks for a search index built on a worker thread (ms)
 INDEX_POLL_MS = 25
+#: the search index's build (a worker thread) waits while the list moves, and this long
+#: after (seconds): beside it the slowest scrolled frames took 12-44 ms, not 5-10
+#: (planner.storage.people_search)
+INDEX_HOLD_S = 0.3
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -189,6 +194,8 @@ class ContactTableModel(QAbstractTableModel):
         self._index: people_index.PeopleIndex | None = None
         self._index_generation = 0
         self._index_waiting: list[tuple[list, int]] = []  # (the worker's hand-over, generation)
+        self._index_pace: people_index.BuildPace | None = None  # the build under way
+        self._moving_until = 0.0  # (time.monotonic) the list counts as moving till then
         self._index_poll = QTimer(self)
         self._index_poll.setInterval(INDEX_POLL_MS)
         self._index_poll.timeout.connect(self._pick_up_index)
@@ -398,9 +405,14 @@ class ContactTableModel(QAbstractTableModel):
         database the SQL search is kept)."""
         self._index = None
         self._index_generation += 1
+        if self._index_pace is not None:  # an earlier build is not wanted any more
+            self._index_pace.stop()
+            self._index_pace = None
         if self.document.database.target.kind != "sqlite":
             return
         generation = self._index_generation
+        pace = self._index_pace = people_index.BuildPace()
+        pace.hold_until(self._moving_until)  # (the list may be moving now)
         # The worker hands its index over in a plain list, and a timer of this model (on
         # the GUI thread) picks it up: the worker touches no Qt object. (It emitted this
         # model's signal, and a window closing at that moment crashed the process.)
@@ -409,7 +421,9 @@ class ContactTableModel(QAbstractTableModel):
         def work() -> None:
             index = None
             try:  # the file is left alone once the lines are read
-                index = people_index.build_off_thread()
+                index = people_index.build_off_thread(pace)
+            except people_index.BuildStopped:  # a newer build replaces it
+                pass
             except Exception:  # the window may be closing (or memory short): SQL search stays
                 log.info("the people search index was not built", exc_info=True)
             built.append(index)
@@ -429,8 +443,18 @@ class ContactTableModel(QAbstractTableModel):
             self._index_poll.stop()
 
     def _index_arrived(self, index, generation: int) -> None:
-        if generation == self._index_generation and index is not None:
-            self._index = index
+        if generation == self._index_generation:
+            self._index_pace = None
+            if index is not None:
+                self._index = index
+
+    def list_moved(self, *_args) -> None:
+        """The list is being scrolled: a build of the search index under way waits till it
+        has stood still for ``INDEX_HOLD_S`` (until then a search is SQL's, as before the
+        index is there)."""
+        self._moving_until = time.monotonic() + INDEX_HOLD_S
+        if self._index_pace is not None:
+            self._index_pace.hold_until(self._moving_until)
 
     def search_index_ready(self) -> bool:
         return self._index is not None
