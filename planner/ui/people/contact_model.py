@@ -6,8 +6,9 @@ query that walks the name-order index), and the rows themselves are read
 ``PAGE`` at a time through ``canFetchMore``/``fetchMore`` as the list is
 scrolled — the window no longer reads 100,000 people before its first frame.
 Nor their 100,000 ids: a fill by name with no filter (start-up) reads the first
-ones and takes the count from the document (:class:`FirstIds`); the whole list is
-read once the window's first frame is painted.
+ones and takes the count from the document (:class:`FirstIds`), reads on from the
+last of them by keyset as the list is scrolled past them, and reads the rest in steps
+once the window's first frame is painted.
 ``data()`` reads the rows fetched so far (and, for the placed, the document's
 cached people); it never touches the database.
 
@@ -136,15 +137,30 @@ class FirstIds:
     """Everyone by name, as a fill with no filter first knows them: the first ``HEAD``
     ids (read with LIMIT) and how many people there are (the document's count), as
     reading all 100,000 ids costs some 30 ms before the window's first frame. It answers
-    ``len()`` and slices of the ids it holds; anything further (a page past them, a
-    lookup, ``in``) asks the model for the whole list (``ContactTableModel._everyone``),
-    which reads it and checks that it agrees with these."""
+    ``len()`` and slices of the ids it holds, and reads on after the last of them by
+    keyset (:meth:`read_on`: a page scrolled past them, or the rest a step at a time
+    after the first frame; reading all 100,000 at once in the frame that first went past
+    them made it 30-110 ms long); a lookup or ``in`` asks the model for the whole list
+    (``ContactTableModel._everyone``), which checks that it agrees with these."""
 
-    __slots__ = ("count", "head")
+    __slots__ = ("after", "count", "ended", "head")
 
     def __init__(self, head: list[int], count: int):
         self.head = head
         self.count = max(count, len(head))
+        self.after = head[-1] if head else None  # the last id read: read on after it
+        self.ended = False  # read on to the end of the list: the head is everyone
+
+    def read_on(self, stop: int | None) -> None:
+        """Read the ids after the last one held until the first ``stop`` are held (None:
+        all), ``COMPLETE_STEP`` at a time at most, or the list ends."""
+        while not self.ended and (stop is None or len(self.head) < stop):
+            wanted = COMPLETE_STEP if stop is None else min(COMPLETE_STEP,
+                                                           stop - len(self.head))
+            more = contact_svc.people_ids(limit=wanted, after=self.after)
+            self.head.extend(more)
+            self.after = more[-1] if more else self.after
+            self.ended = len(more) < wanted
 
     def __len__(self) -> int:
         return self.count
@@ -159,13 +175,19 @@ class FirstIds:
         return self.head[key]
 
     def without(self, gone: set[int]) -> FirstIds:
-        """The same less people found gone when their rows were read."""
+        """These less people found gone when their rows were read (the list still reads
+        on after the last id read)."""
         head = [cid for cid in self.head if cid not in gone]
-        return FirstIds(head, self.count - (len(self.head) - len(head)))
+        self.count -= len(self.head) - len(head)
+        self.head = head
+        return self
 
 
 #: ids a fill with no filter reads first: its rows and the first page the view asks for
 HEAD = FIRST + PAGE
+#: ids read on at a time after the first frame (one turn of the event loop each: some
+#: 3 ms), and at most per statement
+COMPLETE_STEP = 5000
 
 _ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -301,14 +323,26 @@ class ContactTableModel(QAbstractTableModel):
         return self._complete(ids) if isinstance(ids, FirstIds) else ids
 
     def _complete_later(self, first: FirstIds) -> None:
-        if self._ids is first:  # (not if another fill came meanwhile)
+        """The rest of ``first`` read on ``COMPLETE_STEP`` at a time, a turn of the event
+        loop each (the list may be being scrolled meanwhile), then checked."""
+        if self._ids is not first:  # another fill came meanwhile
+            return
+        first.read_on(len(first.head) + COMPLETE_STEP)
+        if first.ended:
             self._complete(first)
+        else:
+            QTimer.singleShot(0, self, lambda: self._complete_later(first))
 
     def _complete(self, first: FirstIds) -> list[int]:
         """Everyone by name in place of ``first``, which is shown: as expected (the same
         first ids, as many as counted), or as after a change (someone came or went
-        since, or the count was not up to date: see _requery)."""
-        ids = contact_svc.people_ids()
+        since, or the count was not up to date: see _requery). Read on to its end, the
+        ids it holds are everyone when as many as SQL counts now; otherwise (changed
+        meanwhile unannounced, or not read on yet) the whole list is read at once."""
+        if first.ended and len(first.head) == contact_svc.count_contacts():
+            ids = list(first.head)
+        else:
+            ids = contact_svc.people_ids()
         self._plain_ids = ids
         if len(ids) == len(first) and ids[:len(first.head)] == first.head:
             self._ids = ids
@@ -325,7 +359,9 @@ class ContactTableModel(QAbstractTableModel):
         count = max(count, PAGE)
         ids = self._ids
         if isinstance(ids, FirstIds) and not ids.holds(len(self._rows) + count):
-            ids = self._everyone()
+            ids.read_on(len(self._rows) + count)  # the next page's ids, not everyone's
+            if ids.ended or not ids.holds(len(self._rows) + count):
+                ids = self._complete(ids)  # at the end: checked, a plain list from now on
         start = len(self._rows)
         wanted = ids[start:start + count]
         rows = self._read(wanted)
