@@ -20,6 +20,14 @@ time (:class:`Hits`): the count, the first screenful, the rest as the list scrol
 
 It is a cache of the file, never written back; the window rebuilds it when the
 people may have changed (:meth:`PeopleIndex.stale`).
+
+The build is some 2.5 s of a worker thread at 100,000 people, with a statement step
+per line read and per line inserted (300,000 of them), each of which lets go of the
+interpreter and takes it back: beside the scrolled people list the GUI thread then
+handed the interpreter over hundreds of times in a frame, and the slowest frames took
+12-44 ms of its time where they take 5-10 ms with no build running (issue 23). So it
+goes ``STEP`` lines at a time and calls ``between`` (when given) before each step: the
+caller's way to make it wait while the window is busy, or to stop it.
 """
 
 from __future__ import annotations
@@ -27,10 +35,14 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections import Counter, OrderedDict
-from itertools import chain
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from typing import TypeVar
 
 from planner.storage.fields import decode_json
 from planner.storage.models import db_proxy
+
+T = TypeVar("T")
 
 #: hex digits per UTF-16 code unit, and per token (a trigram of code units)
 _UNIT = 4
@@ -39,6 +51,9 @@ _TOKEN = 3 * _UNIT
 _PAD = "\uffff\uffff"
 #: lines turned into tokens at a time (bounds the memory the hex text takes)
 _CHUNK = 5000
+#: lines read or inserted between two calls of a build's ``between`` (some 5-25 ms of the
+#: worker's time: how long it goes on once the window has asked it to wait)
+STEP = 1000
 #: distinct trigrams of a long needle looked up (the line is checked anyway)
 _MAX_TERMS = 12
 #: searches kept with what they read (typing back over a search finds it again)
@@ -105,13 +120,16 @@ class PeopleIndex:
     without it) every search scans ``p``.
     """
 
-    def __init__(self, rows):
+    def __init__(self, rows, between: Callable[[], None] | None = None):
+        """``between``: called before each ``STEP`` lines are inserted (see the module's
+        text); what it raises stops the build."""
         rows = rows if isinstance(rows, list) else list(rows)
         texts = [text for _cid, text in rows]
         self._conn = sqlite3.connect(":memory:", check_same_thread=False)
         self._conn.execute("CREATE TABLE p (rank INTEGER PRIMARY KEY, id INTEGER, t TEXT)")
-        self._conn.executemany("INSERT INTO p VALUES (?, ?, ?)",
-                               ((rank, cid, text) for rank, (cid, text) in enumerate(rows)))
+        for step in _steps(enumerate(rows), between):
+            self._conn.executemany("INSERT INTO p VALUES (?, ?, ?)",
+                                   ((rank, cid, text) for rank, (cid, text) in step))
         self._conn.execute("CREATE INDEX p_id ON p (id)")
         del rows
         # how many lines hold each letter: a one-letter search is counted at once
@@ -123,10 +141,11 @@ class PeopleIndex:
             self._conn.execute(
                 f"CREATE VIRTUAL TABLE g USING fts5(t, tokenize='ascii', "
                 f"prefix='{_UNIT} {2 * _UNIT}', detail=none, content='', columnsize=0)")
-            self._conn.executemany("INSERT INTO g (rowid, t) VALUES (?, ?)",
-                                   enumerate(_token_lines(texts)))
         except sqlite3.OperationalError:  # an SQLite without FTS5
             self._fts = False
+        else:
+            for step in _steps(enumerate(_token_lines(texts)), between):
+                self._conn.executemany("INSERT INTO g (rowid, t) VALUES (?, ?)", step)
         self.size = len(texts)
         self._hits: OrderedDict[tuple, Hits] = OrderedDict()
 
@@ -297,12 +316,26 @@ class Hits:
         return list(other) + list(self)
 
 
-def read() -> list[tuple[int, str]]:
+def _steps(items: Iterable[T], between: Callable[[], None] | None) -> Iterator[list[T]]:
+    """``items`` ``STEP`` at a time, ``between`` called before each step."""
+    iterator = iter(items)
+    while True:
+        if between is not None:
+            between()
+        step = list(islice(iterator, STEP))
+        if not step:
+            return
+        yield step
+
+
+def read(between: Callable[[], None] | None = None) -> list[tuple[int, str]]:
     """The people's search lines (id, folded text), read through this thread's
-    connection: the index is built from them once the connection is closed."""
-    return list(_texts())
+    connection: the index is built from them once the connection is closed.
+    ``between``: called before each ``STEP`` lines are read (one statement throughout:
+    while it waits, the read keeps its snapshot of the file open, as any reader does)."""
+    return [row for step in _steps(_texts(), between) for row in step]
 
 
-def build() -> PeopleIndex:
+def build(between: Callable[[], None] | None = None) -> PeopleIndex:
     """Read the people's search lines through this thread's connection and index them."""
-    return PeopleIndex(read())
+    return PeopleIndex(read(between), between)

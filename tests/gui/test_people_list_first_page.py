@@ -154,6 +154,38 @@ def test_reading_on_past_the_first_ids_reads_everyone_in_order(qtbot, db_path, c
     assert ids_read(model) == expected and model.total() == PEOPLE
 
 
+def test_scrolling_past_the_first_ids_reads_on_a_page_not_everyone(qtbot, db_path, crowd,
+                                                                   monkeypatch):
+    """The list scrolled past its first ids before the rest is read (a user at once, or
+    a slow machine): the view's next pages read their own ids on by keyset, a page of
+    them after the last id read, and never all of them in one frame (100,000 ids were
+    30-110 ms of that frame); the rest comes in steps, each a statement with a LIMIT, and
+    the list is the whole order."""
+    from planner.ui.people import contact_model
+
+    monkeypatch.setattr(contact_model, "COMPLETE_STEP", PAGE + 20)  # steps for a few
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    expected = by_name(window.document)
+    window.document.reload()  # a fill afresh: the first ids, the rest after the frame
+    assert isinstance(model._ids, FirstIds) and ids_read(model) == expected[:FIRST]
+    with _Statements() as sql:
+        while model.rowCount() < HEAD + PAGE:  # what the view asks for as it scrolls
+            panel.proxy.fetchMore()
+        assert isinstance(model._ids, FirstIds)  # not everyone: the pages past the first
+        assert ids_read(model) == expected[:HEAD + PAGE]
+        assert all(s.endswith(f"LIMIT {PAGE}") for s in sql.id_lists())
+        assert len(sql.id_lists()) == 1  # one page past the first ids
+        qtbot.waitUntil(lambda: not isinstance(model._ids, FirstIds), timeout=5000)
+        steps = sql.id_lists()[1:]
+        assert len(steps) == 2  # 137 ids left: 120, then the 17 that end the list
+        assert all(s.endswith(f"LIMIT {PAGE + 20}") for s in steps)  # never all at once
+    assert model._ids == expected and model.total() == PEOPLE
+    panel.view.scrollToBottom()
+    fetch_all(model)
+    assert ids_read(model) == expected
+
+
 def test_a_person_far_down_is_revealed_before_the_whole_list_is_read(qtbot, db_path, crowd):
     window = open_window(qtbot, db_path)
     expected = by_name(window.document)

@@ -382,3 +382,35 @@ def test_sorting_by_the_header_keeps_the_selected_person(qtbot, db_path, crowd):
     assert panel.selected_id() == someone
     row = view.currentIndex().row()
     assert panel.proxy.index(row, NAME).data() == model.index(row, NAME).data()
+
+
+def test_the_search_index_is_built_once_the_list_stands_still(qtbot, db_path, crowd,
+                                                             monkeypatch):
+    """The index is built on a worker thread whose every line read or inserted hands the
+    interpreter back and forth with the GUI thread: while the list is scrolled the build
+    waits (a step at a time), and it is built, the same, once the list stands still."""
+    from planner.storage import people_search
+    from planner.ui.people import contact_model
+
+    monkeypatch.setattr(people_search, "STEP", 10)  # many steps for a few hundred people
+    window = open_window(qtbot, db_path)
+    panel, model = window.contact_list, window.contact_list.model
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)
+    bar = panel.view.verticalScrollBar()
+    assert bar.maximum() > 0
+
+    def scroll() -> None:  # to the end and back to the top, as a user might
+        bar.setValue(0 if bar.value() else bar.maximum())
+
+    scroll()
+    model._rebuild_index()  # as after an import: built afresh on its thread
+    for _ in range(round(4 * contact_model.INDEX_HOLD_S / 0.05)):
+        scroll()
+        QTest.qWait(50)
+        assert not model.search_index_ready()  # the build waits while the list moves
+    qtbot.waitUntil(model.search_index_ready, timeout=10_000)  # it stood still: built
+    panel.search.setText("zoë")
+    fetch_all(model)
+    everyone = sorted(window.document.contacts(), key=lambda c: (c.name.lower(), c.id))
+    assert names(model) == [c.name for c in everyone if "zoë" in " ".join(
+        (c.name, c.email, c.organization, *c.tags)).casefold()]

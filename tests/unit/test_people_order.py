@@ -69,3 +69,47 @@ def test_by_ring_and_by_name(backend):
         "Abe", "ada", "Bo", "Cleo", "Dee", "Eve", "Fay"]
     assert [named[i] for i in people_ids(ORDER_NAME, descending=True)] == [
         "Fay", "Eve", "Dee", "Cleo", "Bo", "ada", "Abe"]
+
+
+def test_reading_on_after_a_person_gives_the_rest_of_the_name_order(backend):
+    """people_ids(after=…) (the people list read on by keyset past its first ids): page
+    after page, from the start or from anyone, what the whole order gives, also where
+    names tie (case ignored, or the very same) across the end of a page; with a search
+    or the unplaced only too. From someone removed meanwhile it reads on from their
+    place; from someone erased it reads nothing on."""
+    import pytest
+
+    from planner.storage.contacts_repo import hard_delete
+
+    names = ["ada", "Ada", "ADA", "Bob", "Bob", "Bob", "bob", "Émile", "zoë", "Zoë", "Zoe",
+             "Abe", "Bob", "ada", "Cy"]
+    ids = [contacts.add_contact(name, ring=Ring.OUTER if n % 4 == 0 else None,
+                                email=f"p{n}@example.org").id
+           for n, name in enumerate(names)]
+    everyone = people_ids(ORDER_NAME)
+    assert len(everyone) == len(names)
+    for size in (1, 2, 3, 4, 7):  # ties fall across the end of a page at every size
+        pages = people_ids(ORDER_NAME, limit=size)
+        while len(pages) < len(everyone):
+            more = people_ids(ORDER_NAME, limit=size, after=pages[-1])
+            assert more, (size, pages)
+            pages += more
+        assert pages == everyone, size
+        assert people_ids(ORDER_NAME, limit=size, after=everyone[-1]) == []
+    for at, cid in enumerate(everyone):  # from anyone, the rest at once
+        assert people_ids(ORDER_NAME, limit=100, after=cid) == everyone[at + 1:]
+    for query in ({"needle": "b"}, {"unplaced_only": True}, {"needle": "o", "unplaced_only": True}):
+        wanted = people_ids(ORDER_NAME, **query)
+        assert wanted, query
+        assert people_ids(ORDER_NAME, **query, limit=2) + people_ids(
+            ORDER_NAME, **query, limit=100, after=wanted[1]) == wanted, query
+    middle = everyone[7]
+    contacts.remove_contact(middle)  # to the trash: the row is there, its place too
+    assert people_ids(ORDER_NAME, limit=100, after=middle) == everyone[8:]
+    erased = everyone[9]
+    hard_delete(erased)
+    assert people_ids(ORDER_NAME, limit=100, after=erased) == []
+    with pytest.raises(ValueError):
+        people_ids(ORDER_NAME, descending=True, after=ids[0])
+    with pytest.raises(ValueError):
+        people_ids(ORDER_LAST, after=ids[0])

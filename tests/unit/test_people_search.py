@@ -3,6 +3,8 @@ substring match found, in name order, for short and long needles alike."""
 
 from __future__ import annotations
 
+import pytest
+
 from planner.services import contacts
 from planner.storage import people_search
 from planner.storage.contacts_repo import people_ids
@@ -75,3 +77,52 @@ def test_a_search_typed_back_to_is_found_again(opened):
     assert index.hits("gra") is not first
     assert index.hits("gr") is first  # erased back to "gr": nothing read again
     assert index.hits("gr", exclude=[1]) is not first
+
+
+def test_a_build_goes_a_step_at_a_time_and_what_it_is_given_between_can_stop_it(
+        opened, monkeypatch):
+    """The window's build runs beside the GUI thread: it reads and inserts ``STEP`` lines
+    at a time, asking ``between`` before each step (which waits, or raises to stop it);
+    the index is the one built in one go."""
+    names = [f"{('Ann', 'bo', 'Zoë')[n % 3]} {n:02d}" for n in range(25)]
+    for n, name in enumerate(names):
+        contacts.add_contact(name, email=f"p{n}@example.org")
+    monkeypatch.setattr(people_search, "STEP", 10)
+    asked = []
+    index = people_search.build(between=lambda: asked.append(len(asked)))
+    whole = people_search.build()
+    for needle in ("a", "an", "ann 0", "zoë", "p2", "zz"):
+        assert index.match(needle) == whole.match(needle), needle
+    # 25 lines: three steps read, three inserted in each of the two tables (and each
+    # stage asks once more before it finds nothing left)
+    assert len(asked) == 3 * (3 + 1)
+
+    class Enough(Exception):
+        pass
+
+    def stop_at_the_third_step():
+        asked.append(None)
+        if asked.count(None) == 3:
+            raise Enough
+
+    with pytest.raises(Enough):
+        people_search.build(between=stop_at_the_third_step)
+    assert asked.count(None) == 3
+
+
+def test_a_pace_holds_a_build_till_the_moment_it_is_given_and_stops_it_when_told():
+    import time
+
+    from planner.services.people_index import BuildPace, BuildStopped
+
+    pace = BuildPace()
+    start = time.monotonic()
+    pace()  # not held: goes on at once
+    assert time.monotonic() - start < 0.1
+    pace.hold_until(time.monotonic() + 0.2)
+    pace.hold_until(time.monotonic() + 0.05)  # an earlier moment does not shorten it
+    pace()
+    assert time.monotonic() - start >= 0.2
+    pace.stop()
+    with pytest.raises(BuildStopped):
+        pace()

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPainte
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from planner.domain.errors import PlannerError
+from planner.services.connections import database_identity as _database
 from planner.ui.common.palette import ink_on
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,6 @@ _pixmaps: dict[tuple[int, int], QPixmap | None] = {}
 _source: object = None  # the database the pictures were read from (another one: read again)
 
 
-def _database() -> object:
-    from planner.services.connections import database_identity
-
-    return database_identity()
 PICTURE_FILTER = "Pictures (*.jpg *.jpeg *.png *.gif)"
 
 

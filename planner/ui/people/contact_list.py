@@ -171,6 +171,8 @@ class ContactListPanel(SidePanel):
         self.view.setItemDelegateForColumn(STATUS, StatusDotDelegate(self.view))
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # while the list moves, the search index's build (a worker thread) waits
+        self.view.verticalScrollBar().valueChanged.connect(self.model.list_moved)
         self.view.menu_requested.connect(self._menu_requested)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)

@@ -6,8 +6,9 @@ query that walks the name-order index), and the rows themselves are read
 ``PAGE`` at a time through ``canFetchMore``/``fetchMore`` as the list is
 scrolled — the window no longer reads 100,000 people before its first frame.
 Nor their 100,000 ids: a fill by name with no filter (start-up) reads the first
-ones and takes the count from the document (:class:`FirstIds`); the whole list is
-read once the window's first frame is painted.
+ones and takes the count from the document (:class:`FirstIds`), reads on from the
+last of them by keyset as the list is scrolled past them, and reads the rest in steps
+once the window's first frame is painted.
 ``data()`` reads the rows fetched so far (and, for the placed, the document's
 cached people); it never touches the database.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from enum import IntEnum
 from functools import cache
@@ -135,15 +137,30 @@ class FirstIds:
     """Everyone by name, as a fill with no filter first knows them: the first ``HEAD``
     ids (read with LIMIT) and how many people there are (the document's count), as
     reading all 100,000 ids costs some 30 ms before the window's first frame. It answers
-    ``len()`` and slices of the ids it holds; anything further (a page past them, a
-    lookup, ``in``) asks the model for the whole list (``ContactTableModel._everyone``),
-    which reads it and checks that it agrees with these."""
+    ``len()`` and slices of the ids it holds, and reads on after the last of them by
+    keyset (:meth:`read_on`: a page scrolled past them, or the rest a step at a time
+    after the first frame; reading all 100,000 at once in the frame that first went past
+    them made it 30-110 ms long); a lookup or ``in`` asks the model for the whole list
+    (``ContactTableModel._everyone``), which checks that it agrees with these."""
 
-    __slots__ = ("count", "head")
+    __slots__ = ("after", "count", "ended", "head")
 
     def __init__(self, head: list[int], count: int):
         self.head = head
         self.count = max(count, len(head))
+        self.after = head[-1] if head else None  # the last id read: read on after it
+        self.ended = False  # read on to the end of the list: the head is everyone
+
+    def read_on(self, stop: int | None) -> None:
+        """Read the ids after the last one held until the first ``stop`` are held (None:
+        all), ``COMPLETE_STEP`` at a time at most, or the list ends."""
+        while not self.ended and (stop is None or len(self.head) < stop):
+            wanted = COMPLETE_STEP if stop is None else min(COMPLETE_STEP,
+                                                           stop - len(self.head))
+            more = contact_svc.people_ids(limit=wanted, after=self.after)
+            self.head.extend(more)
+            self.after = more[-1] if more else self.after
+            self.ended = len(more) < wanted
 
     def __len__(self) -> int:
         return self.count
@@ -158,13 +175,19 @@ class FirstIds:
         return self.head[key]
 
     def without(self, gone: set[int]) -> FirstIds:
-        """The same less people found gone when their rows were read."""
+        """These less people found gone when their rows were read (the list still reads
+        on after the last id read)."""
         head = [cid for cid in self.head if cid not in gone]
-        return FirstIds(head, self.count - (len(self.head) - len(head)))
+        self.count -= len(self.head) - len(head)
+        self.head = head
+        return self
 
 
 #: ids a fill with no filter reads first: its rows and the first page the view asks for
 HEAD = FIRST + PAGE
+#: ids read on at a time after the first frame (one turn of the event loop each: some
+#: 3 ms), and at most per statement
+COMPLETE_STEP = 5000
 
 _ORDER = {NAME: "name", RING: "ring", LAST: "last", STATUS: "name"}
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -178,6 +201,10 @@ _FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 #: how often the GUI thread looks for a search index built on a worker thread (ms)
 INDEX_POLL_MS = 25
+#: the search index's build (a worker thread) waits while the list moves, and this long
+#: after (seconds): beside it the slowest scrolled frames took 12-44 ms, not 5-10
+#: (planner.storage.people_search)
+INDEX_HOLD_S = 0.3
 
 
 class ContactTableModel(QAbstractTableModel):
@@ -189,6 +216,8 @@ class ContactTableModel(QAbstractTableModel):
         self._index: people_index.PeopleIndex | None = None
         self._index_generation = 0
         self._index_waiting: list[tuple[list, int]] = []  # (the worker's hand-over, generation)
+        self._index_pace: people_index.BuildPace | None = None  # the build under way
+        self._moving_until = 0.0  # (time.monotonic) the list counts as moving till then
         self._index_poll = QTimer(self)
         self._index_poll.setInterval(INDEX_POLL_MS)
         self._index_poll.timeout.connect(self._pick_up_index)
@@ -294,14 +323,26 @@ class ContactTableModel(QAbstractTableModel):
         return self._complete(ids) if isinstance(ids, FirstIds) else ids
 
     def _complete_later(self, first: FirstIds) -> None:
-        if self._ids is first:  # (not if another fill came meanwhile)
+        """The rest of ``first`` read on ``COMPLETE_STEP`` at a time, a turn of the event
+        loop each (the list may be being scrolled meanwhile), then checked."""
+        if self._ids is not first:  # another fill came meanwhile
+            return
+        first.read_on(len(first.head) + COMPLETE_STEP)
+        if first.ended:
             self._complete(first)
+        else:
+            QTimer.singleShot(0, self, lambda: self._complete_later(first))
 
     def _complete(self, first: FirstIds) -> list[int]:
         """Everyone by name in place of ``first``, which is shown: as expected (the same
         first ids, as many as counted), or as after a change (someone came or went
-        since, or the count was not up to date: see _requery)."""
-        ids = contact_svc.people_ids()
+        since, or the count was not up to date: see _requery). Read on to its end, the
+        ids it holds are everyone when as many as SQL counts now; otherwise (changed
+        meanwhile unannounced, or not read on yet) the whole list is read at once."""
+        if first.ended and len(first.head) == contact_svc.count_contacts():
+            ids = list(first.head)
+        else:
+            ids = contact_svc.people_ids()
         self._plain_ids = ids
         if len(ids) == len(first) and ids[:len(first.head)] == first.head:
             self._ids = ids
@@ -318,7 +359,9 @@ class ContactTableModel(QAbstractTableModel):
         count = max(count, PAGE)
         ids = self._ids
         if isinstance(ids, FirstIds) and not ids.holds(len(self._rows) + count):
-            ids = self._everyone()
+            ids.read_on(len(self._rows) + count)  # the next page's ids, not everyone's
+            if ids.ended or not ids.holds(len(self._rows) + count):
+                ids = self._complete(ids)  # at the end: checked, a plain list from now on
         start = len(self._rows)
         wanted = ids[start:start + count]
         rows = self._read(wanted)
@@ -398,9 +441,14 @@ class ContactTableModel(QAbstractTableModel):
         database the SQL search is kept)."""
         self._index = None
         self._index_generation += 1
+        if self._index_pace is not None:  # an earlier build is not wanted any more
+            self._index_pace.stop()
+            self._index_pace = None
         if self.document.database.target.kind != "sqlite":
             return
         generation = self._index_generation
+        pace = self._index_pace = people_index.BuildPace()
+        pace.hold_until(self._moving_until)  # (the list may be moving now)
         # The worker hands its index over in a plain list, and a timer of this model (on
         # the GUI thread) picks it up: the worker touches no Qt object. (It emitted this
         # model's signal, and a window closing at that moment crashed the process.)
@@ -409,7 +457,9 @@ class ContactTableModel(QAbstractTableModel):
         def work() -> None:
             index = None
             try:  # the file is left alone once the lines are read
-                index = people_index.build_off_thread()
+                index = people_index.build_off_thread(pace)
+            except people_index.BuildStopped:  # a newer build replaces it
+                pass
             except Exception:  # the window may be closing (or memory short): SQL search stays
                 log.info("the people search index was not built", exc_info=True)
             built.append(index)
@@ -429,8 +479,18 @@ class ContactTableModel(QAbstractTableModel):
             self._index_poll.stop()
 
     def _index_arrived(self, index, generation: int) -> None:
-        if generation == self._index_generation and index is not None:
-            self._index = index
+        if generation == self._index_generation:
+            self._index_pace = None
+            if index is not None:
+                self._index = index
+
+    def list_moved(self, *_args) -> None:
+        """The list is being scrolled: a build of the search index under way waits till it
+        has stood still for ``INDEX_HOLD_S`` (until then a search is SQL's, as before the
+        index is there)."""
+        self._moving_until = time.monotonic() + INDEX_HOLD_S
+        if self._index_pace is not None:
+            self._index_pace.hold_until(self._moving_until)
 
     def search_index_ready(self) -> bool:
         return self._index is not None
