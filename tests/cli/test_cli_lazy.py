@@ -82,6 +82,9 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
                 "planner.storage.secrets"} & modules
     # nor the rules of typed times, with no time given (at now: not in the future)
     assert "planner.domain.when" not in modules
+    # nor the tables of other features (advocacy, cadences, photos, snoozes, capture, own
+    # settings) or the schema as a whole: planner/storage/models/ makes those when named
+    assert not [m for m in modules if m.startswith("planner.storage.models.")]
 
 
 def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
