@@ -6,11 +6,14 @@ them: the window's start and most commands (issue 23). Team databases still work
 a process: their adapter (postgres.connection.Psycopg2WhenUsed) imports the driver itself when
 the first connection is made.
 
-It also imports three standard modules that it uses only inside calls this app makes
-late or never — ``socket`` (IP address fields), ``uuid`` (UUID fields, the names of
-nested savepoints) and ``calendar`` (timestamp fields) — about 10 ms together with what
-they import (``platform``, ``selectors``…). peewee gets a stand-in for each
-(:mod:`planner.deferred_imports`), which imports the real module when peewee first uses it.
+It also imports standard modules that it uses only inside calls this app makes late or
+never — ``socket`` (IP address fields), ``uuid`` (UUID fields, the names of nested
+savepoints), ``calendar`` (timestamp fields) and ``hashlib`` (long constraint names) —
+about 10 ms together with what they import (``platform``, ``selectors``, OpenSSL…); and
+``logging``, which peewee imports first, imports ``traceback`` (with ``textwrap``, whose
+wrapper class compiles five regular expressions: ~6 M instructions, 3 % of ``planner
+log``'s own) only to format an exception being logged. Each gets a stand-in
+(:mod:`planner.deferred_imports`), which imports the real module when first used.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from planner.deferred_imports import deferring
 
 #: the drivers peewee imports at its import when they are installed
 SERVER_DRIVERS = ("psycopg2cffi", "psycopg2", "psycopg", "pymysql", "MySQLdb")
-#: standard modules peewee imports at its import and uses only in later calls
-DEFERRED_STDLIB = ("socket", "uuid", "calendar", "hashlib")
+#: standard modules peewee (or ``logging``, which it imports) imports at its import and
+#: uses only in later calls
+DEFERRED_STDLIB = ("socket", "uuid", "calendar", "hashlib", "traceback")
 
 
 def import_peewee_without_drivers() -> None:

@@ -68,3 +68,43 @@ def test_peewee_defers_what_it_uses_late_and_works_the_same(tmp_path):
     assert seen["timestamp"] == 1767312000  # calendar.timegm, through the stand-in
     assert seen["ip"] == 167772161  # socket.inet_aton, through the stand-in
     assert seen["md5"] == "9dd4e461268c8034f5c8564e155c67a6"  # hashlib, through it
+
+
+_LOGGING_CHECK = r"""
+import io, json, sys
+from planner.storage.drivers import import_peewee_without_drivers
+
+import_peewee_without_drivers()  # logging is first imported by peewee, as in a command
+import logging
+before = [n for n in ("traceback", "textwrap") if n in sys.modules]
+stand_in = type(logging.traceback).__name__
+stream = io.StringIO()
+log = logging.getLogger("check")
+log.addHandler(logging.StreamHandler(stream))
+try:
+    1 / 0
+except ZeroDivisionError:
+    log.exception("failed")  # formatted by traceback, through the stand-in
+lines = stream.getvalue().splitlines()
+print(json.dumps({"before": before, "stand-in": stand_in, "logged": lines[:2] + lines[-1:],
+                  "real": type(logging.traceback).__name__}))
+"""
+
+
+def test_logging_formats_an_exception_with_traceback_imported_when_first_needed(tmp_path):
+    import os
+
+    from tests.helpers import lock_guard
+
+    # without the tests' lock guard, which imports traceback into every Python process
+    site = os.path.join(os.path.dirname(lock_guard.__file__), "lock_guard_site")
+    path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != site]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+    run = subprocess.run([sys.executable, "-c", _LOGGING_CHECK], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert seen["before"] == [] and seen["stand-in"] == "Deferred"
+    assert seen["logged"] == ["failed", "Traceback (most recent call last):",
+                              "ZeroDivisionError: division by zero"]
+    assert seen["real"] == "Deferred"  # (holding the real module's names from then on)
