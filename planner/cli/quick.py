@@ -122,9 +122,10 @@ def run_log(command: LogCommand, *, whole_process: bool) -> int:
     """Run ``command`` as the click command does; its exit code. Errors are raised for
     ``planner.cli`` to answer, as click's are."""
     if whole_process:  # as the command group does (planner.cli.lazy)
-        from planner.storage.drivers import import_peewee_without_drivers
+        from planner.storage.drivers import import_dataclasses, import_peewee_without_drivers
 
         import_peewee_without_drivers()
+        import_dataclasses()  # (the group's click has imported inspect anyway)
     begin_command()
     from planner.cli.passphrase import Passphrases
     from planner.storage.database import open_database

@@ -88,6 +88,9 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
     # nor click: such a command line is recognised and run by planner.cli.quick (click's
     # import, its group and the log command's options were ~50 M instructions of ~370)
     assert not [m for m in modules if m == "click" or m.startswith("click.")]
+    # nor inspect (with ast, dis, tokenize): peewee is given its isclass, and every
+    # dataclass made has a docstring (dataclasses writes an undocumented one's signature)
+    assert not {"inspect", "ast", "dis", "tokenize"} & modules
     assert not [m for m in modules if m.startswith("planner.cli.") and m not in (
         "planner.cli.quick", "planner.cli.process", "planner.cli.window",
         "planner.cli.passphrase")]
