@@ -5,7 +5,9 @@ interrupted (Ctrl+C, "planner: interrupted").
 
 Start-up is kept small: this module imports nothing at its top (``planner --version``
 answers from ``planner/__init__`` alone), and a command's module is imported only
-when that command runs (planner.cli.lazy).
+when that command runs (planner.cli.lazy). The window (planner.cli.window) and
+``planner log CONTACT KIND`` (planner.cli.quick) are recognised before click is
+imported, and run without it.
 """
 
 from __future__ import annotations
@@ -65,7 +67,8 @@ def _main(argv: list[str] | None, *, whole_process: bool) -> int:
     try:  # (a Ctrl+C as early as this is answered too)
         from planner.cli.window import open_window, window_arguments
 
-        window = window_arguments(sys.argv[1:] if argv is None else argv)
+        args = sys.argv[1:] if argv is None else argv
+        window = window_arguments(args)
         if window is not None:  # the window, without click (planner.cli.window)
             database, tray = window
             return open_window(database, tray=tray)
@@ -73,10 +76,38 @@ def _main(argv: list[str] | None, *, whole_process: bool) -> int:
             from planner.cli.process import whole_writes
 
             with whole_writes():
-                return _click_main(argv, whole_process=True)
-        return _click_main(argv, whole_process=whole_process)
+                return _command_main(args, argv, whole_process=True)
+        return _command_main(args, argv, whole_process=whole_process)
     except BaseException as exc:  # each kind answered there; SystemExit and others re-raised
         return _exit_code(exc, argv)
+
+
+def _command_main(args: list[str], argv: list[str] | None, *, whole_process: bool) -> int:
+    """A command: ``planner log CONTACT KIND`` without click (planner.cli.quick), every
+    other one through click."""
+    from planner.cli.quick import log_arguments
+
+    command = log_arguments(list(args))
+    if command is None:
+        return _click_main(argv, whole_process=whole_process)
+    from planner.cli.quick import run_log
+
+    try:
+        return run_log(command, whole_process=whole_process)
+    except (EOFError, KeyboardInterrupt) as exc:  # answered as click answers them
+        if sys.stderr is not None:  # (click.echo(file=sys.stderr): a line break first)
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+        if isinstance(exc, KeyboardInterrupt):
+            return _exit_code(exc, argv)
+        _say("planner: aborted")  # (end of input at a prompt)
+        return 1
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.EPIPE:
+            raise
+        raise SystemExit(1) from None  # click: standard output's reader went away
 
 
 def _click_main(argv: list[str] | None, *, whole_process: bool) -> int:

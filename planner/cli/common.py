@@ -8,6 +8,8 @@ import click
 
 from planner import __version__
 from planner.cli.lazy import LazyGroup
+from planner.cli.quick import begin_command
+from planner.cli.quick import short_time as short_time  # (commands import it from here)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -56,10 +58,6 @@ def cli(
 
     With no command, opens the window on the database.
     """
-    from planner.cli.passphrase import install_notice
-    from planner.cli.process import start_collecting
-    from planner.cli.window import warn_about_settings
-
     source = ctx.get_parameter_source("database")
     if source is not click.core.ParameterSource.COMMANDLINE and not demo:
         from planner.storage.target import BLANK_VARIABLE, variable_is_blank
@@ -71,9 +69,7 @@ def cli(
     elif database is not None and not database.strip():  # it opened the default database
         raise click.BadParameter("give a database file or a postgresql:// URL, not nothing",
                                  param_hint="'--db'")
-    start_collecting()  # the command's module is imported: what it does is collected as usual
-    install_notice()
-    warn_about_settings()
+    begin_command()  # (planner log CONTACT KIND does the same without click: cli.quick)
     ctx.obj = {"database": database, "open": None, "passphrase_stdin": passphrase_stdin}
     ctx.call_on_close(lambda: _close(ctx))
     if demo:
@@ -160,12 +156,6 @@ class RingType(click.ParamType):
             return parse_ring(value, allow_none=self.allow_none)
         except InvalidInput as exc:
             self.fail(str(exc), param, ctx)
-
-
-def short_time(moment) -> str:
-    if moment is None:
-        return "never"
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def stdout_is_tty() -> bool:

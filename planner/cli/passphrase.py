@@ -9,16 +9,21 @@
   three tries). With neither, the command is refused with a one-line hint.
 * "Secrets cannot be remembered on this machine" is printed once, on stderr,
   before a prompt or after a ``db`` command; a refusal stays one line.
+
+click is imported when a line is printed or a passphrase asked for: ``planner log``
+answered without click (planner.cli.quick) opens a plain file through here too.
 """
 
 from __future__ import annotations
 
 import sys
-
-import click
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import secret_notice
+
+if TYPE_CHECKING:
+    import click
 
 ATTEMPTS = 3
 MAX_LINE = 4096  # longer than any passphrase; stdin may be /dev/zero or a huge file
@@ -34,6 +39,8 @@ def install_notice() -> None:
 
 
 def flush_notice() -> None:
+    import click
+
     while _pending_notice:
         click.echo(f"planner: {_pending_notice.pop(0)}", err=True)
 
@@ -67,6 +74,8 @@ class Passphrases:
                 )
             return line.rstrip("\r\n")
         if stdin_is_tty():
+            import click
+
             flush_notice()
             return click.prompt(
                 prompt, hide_input=True, confirmation_prompt=confirm, default="", show_default=False
@@ -90,6 +99,8 @@ class Passphrases:
         return self.read("Passphrase")
 
     def _ask_terminal(self, request) -> str | None:
+        import click
+
         if request.attempt > ATTEMPTS:
             raise DatabaseProblem(request.error or f"{request.path} was not opened")
         if request.error:

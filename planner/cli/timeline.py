@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from planner.cli.common import cli, emit_json, short_time, stdout_is_tty, with_db
+from planner.cli.quick import log_line
+from planner.cli.quick import when_given as _when
 from planner.domain.errors import InvalidInput
 from planner.domain.formatting import is_whole_number
 from planner.services import contacts as people
@@ -30,10 +32,9 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
     KIND is one of: coffee, im, sms, call, video, email, meal, in-person, event,
     collab, amplify, meeting, other (aliases: skype/zoom → video, beer/lunch → meal,
     slack/dm → im, text → sms, phone → call)."""
-    c = people.resolve_contact(contact)
-    at = _when(when, past=True) if when else None
-    tp = svc.log_touchpoint(c.id, kind, at=at, minutes=minutes, note=note)
-    click.echo(f"Logged {tp.kind} with {c.name} at {short_time(tp.at)}")
+    # (a command line of this form is mostly run without click: planner.cli.quick, which
+    # calls log_line too)
+    click.echo(log_line(contact, kind, when, minutes, note))
 
 
 @cli.command("note")
@@ -70,16 +71,6 @@ def note_share(note_id: str, private: bool, as_json: bool) -> None:
         what = ("marked to share (a database file has no team: teammates read it once "
                 "this database is a team's)" if n.shared else "private")
     click.echo(f"The note about {c.name} of {short_time(n.at)} is {what}")
-
-
-def _when(text: str, *, past: bool = False):
-    """``--at`` (planner.domain.when, imported only when a time is given); ``past``: a
-    touchpoint's, refused ahead of now in the words it was given in."""
-    from planner.domain.when import parse_when as parse
-    from planner.domain.when import require_past
-
-    moment = parse(text)
-    return require_past(moment, said=text) if past else moment
 
 
 def _note_id(text: str) -> int:

@@ -59,6 +59,8 @@ class Birthday:
 
 @dataclass(frozen=True)
 class Contact:
+    """A person as stored, with where they sit on this user's rings and their last touch."""
+
     id: int
     name: str
     email: str = ""

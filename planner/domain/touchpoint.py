@@ -10,6 +10,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Touchpoint:
+    """A touchpoint as stored: when, what kind, how long, what about, by whom."""
+
     id: int
     contact_id: int
     kind: str
@@ -22,6 +24,8 @@ class Touchpoint:
 
 @dataclass(frozen=True)
 class Note:
+    """A dated note about a person, as stored (``shared``: the team may read it)."""
+
     id: int
     contact_id: int
     at: datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, cast
 
 from peewee import JOIN, Case, Expression, IntegrityError, fn
@@ -14,16 +15,7 @@ from planner.domain.rings import Ring
 from planner.storage import query_cache, stored_values
 from planner.storage.backend import backend_for
 from planner.storage.fields import decode_json, fits, to_utc
-from planner.storage.models import (
-    CadenceOverrideRow,
-    ContactPhotoRow,
-    ContactRow,
-    PlacementRow,
-    RingMoveRow,
-    SnoozeRow,
-    TouchpointRow,
-    db_proxy,
-)
+from planner.storage.models import ContactRow, PlacementRow, RingMoveRow, TouchpointRow, db_proxy
 
 #: ids per IN (...) list: well under every backend's limit of bound parameters
 _IN_CHUNK = 500
@@ -120,7 +112,13 @@ def team_last_touch(contact_id: int) -> tuple[datetime, str, str] | None:
     return (_at(row[0]), row[1], row[2]) if row else None
 
 
-_OWN = CadenceOverrideRow.alias("own_cadence")
+@cache
+def _own_cadence():
+    """The connected user's cadence_override row, as joined to the contact (a team
+    database's table: its model is made when first used, not by a command on a file)."""
+    from planner.storage.models.cadence import CadenceOverrideRow
+
+    return CadenceOverrideRow.alias("own_cadence")
 
 
 def cadence_column():
@@ -129,7 +127,8 @@ def cadence_column():
     ``contact.cadence_days``."""
     if not team():
         return ContactRow.cadence_days
-    return Case(None, [(_OWN.id.is_null(), ContactRow.cadence_days)], _OWN.days)
+    own = _own_cadence()
+    return Case(None, [(own.id.is_null(), ContactRow.cadence_days)], own.days)
 
 
 def join_own_cadence(query):
@@ -137,13 +136,16 @@ def join_own_cadence(query):
     on a team database; unchanged in a file."""
     if not team():
         return query
-    return query.join_from(ContactRow, _OWN, JOIN.LEFT_OUTER,
-                           on=(_OWN.contact == ContactRow.id) & (_OWN.owner == who()))
+    own = _own_cadence()
+    return query.join_from(ContactRow, own, JOIN.LEFT_OUTER,
+                           on=(own.contact == ContactRow.id) & (own.owner == who()))
 
 
 def set_own_cadence(contact_id: int, days: int | None) -> None:
     """Team database: the connected user's cadence for a person. None removes their row,
     or keeps one saying "the ring's" where the shared ``contact.cadence_days`` is set."""
+    from planner.storage.models.cadence import CadenceOverrideRow
+
     shared = ContactRow.select(ContactRow.cadence_days).where(ContactRow.id == contact_id).scalar()
     o = CadenceOverrideRow
     if days is None and shared is None:
@@ -467,6 +469,9 @@ def ring_counts(owner: str = OWNER) -> dict[str, int]:
 def dump_contact(contact_id: int) -> dict:
     """Every row that belongs to a person, so it can be put back with the same ids."""
     from planner.storage.models import NoteRow
+    from planner.storage.models.cadence import CadenceOverrideRow
+    from planner.storage.models.photos import ContactPhotoRow
+    from planner.storage.models.snoozes import SnoozeRow
     from planner.storage.private_rows import rows_of
 
     def rows(model):
@@ -578,6 +583,9 @@ def _insert_rows(model, rows: list[dict]) -> None:
 
 def load_dump(dump: dict) -> None:
     from planner.storage.models import NoteRow
+    from planner.storage.models.cadence import CadenceOverrideRow
+    from planner.storage.models.photos import ContactPhotoRow
+    from planner.storage.models.snoozes import SnoozeRow
 
     put_back_contact(dump["contact"])
     for model, key in ((PlacementRow, "placements"), (RingMoveRow, "moves"),
@@ -645,6 +653,9 @@ def hard_delete(contact_id: int) -> None:
     when nobody else keeps anything about them (``trash.may_purge``)."""
     if team():
         from planner.storage.models import NoteRow
+        from planner.storage.models.cadence import CadenceOverrideRow
+        from planner.storage.models.photos import ContactPhotoRow
+        from planner.storage.models.snoozes import SnoozeRow
         from planner.storage.postgres.trash import may_purge
 
         if may_purge(db_proxy.obj, contact_id):

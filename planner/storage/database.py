@@ -44,6 +44,8 @@ SQLITE_PRAGMAS = {
 
 @dataclass
 class OpenDatabase:
+    """A database opened (and bound) by :func:`open_database`."""
+
     target: DatabaseTarget
     db: Database
     schema_version: int

@@ -29,6 +29,8 @@ def default_database_path() -> Path:
 
 @dataclass(frozen=True)
 class DatabaseTarget:
+    """A database string's meaning: a file (``path``) or a team database (``url``)."""
+
     kind: str  # "sqlite" or "postgresql"
     path: Path | None = None
     url: str | None = None

@@ -50,7 +50,7 @@ SPECS = {s.fixture: s for s in (
 )}
 
 #: Sources whose change makes the cached databases stale.
-FINGERPRINT_SOURCES = ("planner/demo", "planner/storage/models.py",
+FINGERPRINT_SOURCES = ("planner/demo", "planner/storage/models",
                        "planner/storage/migrations.py", "planner/storage/search_index.py")
 
 

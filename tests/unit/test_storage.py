@@ -381,3 +381,44 @@ def test_an_open_planner_database_can_be_opened_again(db_path, opened):
         assert [c.name for c in contacts.list_contacts()] == ["Ada"]
     finally:
         second.close()
+
+
+def test_the_tables_of_a_feature_are_made_when_first_named():
+    """planner/storage/models/: the everyday tables at its import, a feature's when one of
+    its names is first asked for (from the package or its module: the same class)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import planner.storage.models as m\n"
+        "made = lambda: sorted(n for n in sys.modules if n.startswith('planner.storage.models.'))\n"
+        "print(made())\n"
+        "from planner.storage.models import AskRow\n"
+        "from planner.storage.models.advocacy import AskRow as same\n"
+        "print(made(), AskRow is same, m.AskRow is same)\n"
+        "print(len(m.ALL_MODELS), all(getattr(m, n) is not None for n in m.__all__))\n"
+        "try:\n"
+        "    m.NoSuchRow\n"
+        "except AttributeError as exc:\n"
+        "    print(exc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "[]",
+        "['planner.storage.models.advocacy'] True True",
+        "17 True",
+        "module 'planner.storage.models' has no attribute 'NoSuchRow'",
+    ]
+
+
+def test_every_table_of_the_schema_is_named_from_the_models_package():
+    from planner.storage import models
+
+    lazy = {name for name in models._MADE_WHEN_NAMED if not name.isupper()}  # the classes
+    core = {name for name, value in vars(models).items()
+            if isinstance(value, type) and issubclass(value, models.BaseModel)
+            and value is not models.BaseModel}
+    assert {model.__name__ for model in models.ALL_MODELS} | {"TouchpointRow"} == lazy | core
