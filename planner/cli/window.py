@@ -20,6 +20,8 @@ def window_arguments(args: list[str]) -> tuple[str | None, bool] | None:
 
     ``--db FILE`` or ``--db=FILE`` (at most once; without it None: storage then reads
     ``$PLANNER_DB``) and ``--tray`` (at most once), in any order."""
+    if os.environ.get("_PLANNER_COMPLETE"):  # a shell asks click for its completions
+        return None
     database: str | None = None
     seen_db = tray = False
     i = 0

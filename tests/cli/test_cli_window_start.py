@@ -53,6 +53,22 @@ def test_the_database_variable_is_read_as_click_reads_it(monkeypatch):
         assert window_arguments(["--db", "given.db"]) == ("given.db", False)  # not read
 
 
+def test_shell_completion_is_answered_not_a_window_opened(tmp_path):
+    """A shell asking for completions runs `planner` with no arguments and
+    _PLANNER_COMPLETE set: it opened the window (the window's start without click)."""
+    script = os.path.join(os.path.dirname(sys.executable), "planner")
+    env = dict(os.environ, _PLANNER_COMPLETE="bash_source", QT_QPA_PLATFORM="offscreen",
+               PLANNER_DB=str(tmp_path / "never.db"))
+    done = subprocess.run([script], env=env, capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    assert "_planner_completion" in done.stdout and "complete " in done.stdout
+    env["_PLANNER_COMPLETE"], env["COMP_WORDS"], env["COMP_CWORD"] = "bash_complete", \
+        "planner con", "1"
+    done = subprocess.run([script], env=env, capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0 and "plain,contacts" in done.stdout, done
+    assert not (tmp_path / "never.db").exists()
+
+
 def test_click_still_answers_what_is_not_the_window(tmp_path):
     missing_value = invoke("--db", db=None)
     assert missing_value.returncode == 2
