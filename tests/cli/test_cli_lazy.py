@@ -89,8 +89,11 @@ def test_log_imports_no_qt_no_keyring_no_other_features(tmp_path):
     # import, its group and the log command's options were ~50 M instructions of ~370)
     assert not [m for m in modules if m == "click" or m.startswith("click.")]
     # nor inspect (with ast, dis, tokenize): peewee is given its isclass, and every
-    # dataclass made has a docstring (dataclasses writes an undocumented one's signature)
-    assert not {"inspect", "ast", "dis", "tokenize"} & modules
+    # dataclass made has a docstring (dataclasses writes an undocumented one's signature);
+    # Python 3.12's dataclasses use inspect for every class made, so there it comes all
+    # the same (test_drivers says which)
+    if sys.version_info < (3, 12):
+        assert not {"inspect", "ast", "dis", "tokenize"} & modules
     assert not [m for m in modules if m.startswith("planner.cli.") and m not in (
         "planner.cli.quick", "planner.cli.process", "planner.cli.window",
         "planner.cli.passphrase")]

@@ -160,6 +160,21 @@ def locks_lost() -> list[str]:
             continue  # not in WAL mode (or not yet): no lock is held between transactions
         if held is None:
             held = _held_inodes()
-        if (os.major(shm.st_dev), os.minor(shm.st_dev), shm.st_ino) not in held:
+        inode = (os.major(shm.st_dev), os.minor(shm.st_dev), shm.st_ino)
+        if inode not in held and _still_there(base, inode):
             lost.append(base)
     return lost
+
+
+def _still_there(base: str, inode: tuple[int, int, int]) -> bool:
+    """The -shm is still the same file, and still not locked, when looked at again: a
+    connection leaving WAL mode between the stat and the read of /proc/locks (a backup's
+    copy is switched to DELETE right after SQLite's backup made it WAL) removes its -shm
+    and lets go of its lock in that instant; that is no lost lock (seen once, on 3.12)."""
+    try:
+        again = os.stat(base + "-shm")
+    except OSError:
+        return False
+    if (os.major(again.st_dev), os.minor(again.st_dev), again.st_ino) != inode:
+        return False
+    return inode not in _held_inodes()

@@ -166,5 +166,8 @@ def test_dataclasses_import_inspect_only_for_a_class_without_a_docstring(tmp_pat
     run = subprocess.run([sys.executable, "-c", _DATACLASSES_CHECK], capture_output=True,
                          text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == {"made": ["a", "b"], "inspect before": False,
+    # (Python 3.12's dataclasses use inspect for every class made: there it is imported
+    # all the same, and only 3.11's command line is spared it)
+    spared = sys.version_info < (3, 12)
+    assert json.loads(run.stdout) == {"made": ["a", "b"], "inspect before": not spared,
                                       "doc": "Bare(a: int)", "inspect after": True}
