@@ -569,7 +569,8 @@ def test_export_every_format(qtbot, window, people, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"focus.{ext}" for ext in ("md", "csv", "html", "ics", "json", "pdf")
     )
-    assert len(messages) == 6 and all(label in m for m in messages)
+    said = f"the focus list of week {panel.week.week}, {panel.week.year}"
+    assert len(messages) == 6 and all(said in m and label not in m for m in messages)
 
 
 def test_export_follows_the_week_shown(window, people, tmp_path):
@@ -598,6 +599,9 @@ def test_the_export_dialog_writes_the_chosen_format(qtbot, window, people, tmp_p
     written = tmp_path / "mine.csv"  # the extension follows the chosen format
     assert written.exists()
     assert written.read_text(encoding="utf-8").startswith(",".join(CSV_COLUMNS))
+    week = panel.week
+    assert window.statusBar().currentMessage() == (
+        f"Exported the focus list of week {week.week}, {week.year} to {written}")
 
 
 def test_a_typed_extension_decides_the_format(qtbot, window, people, tmp_path):

@@ -277,7 +277,9 @@ class FocusPanel(QWidget):
             from planner.services.exporting import write_text
 
             write_text(path, self.render_text(fmt))  # private, fsynced, atomic
-        self.message.emit(f"Exported {self.week.label} to {path}")
+        # (in words: "Exported 2026-W50 to …" read as a code, a review found)
+        self.message.emit(f"Exported the focus list of week {self.week.week}, "
+                          f"{self.week.year} to {path}")
         return path
 
     def ask_export(self) -> QFileDialog:
