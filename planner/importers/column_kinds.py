@@ -21,6 +21,12 @@ _RULES: tuple[tuple[str, str], ...] = (
                r"angezeigter name|e ?mail.*anzeigename|"
                r"^e ?mail (?:\d+ )?(?:type|label)|yomi|phonetic|\bfile as\b|"
                r"organi[sz]ation (?:\d+ )?(?:location|symbol|job description)|^photo$"),
+    # other people's details (Outlook: Spouse, Manager's Name, Assistant's Phone, Children):
+    # never the person's own phone or name
+    ("related", r"spouse|\bmanager|\bassistant|\bpartner\b|\bchildren\b|ehepartner|"
+                r"vorgesetzt|\bkinder\b|conjoint|\benfants\b|c[oó]nyuge|\bhijos\b"),
+    ("date", r"anniversary|jahrestag|hochzeitstag|aniversario"),
+    ("gender", r"^gender$|^sex$|geschlecht|^sexe$|^g[eé]nero$"),
     ("email", r"e ?mail|\bmail\b|courriel|correo|adresse [eé]lectronique|posta elettronica|"
               r"メール|邮件|邮箱|郵件|電郵|電子郵件|이메일|почт"),
     ("fax", r"\bfax|fax\b|факс|ファクス|ファックス|传真|傳真|팩스"),
@@ -86,6 +92,9 @@ NOT_KEPT = {
     "department": "departments",
     "address": "postal addresses",
     "custom": "custom fields",
+    "related": "related people",  # (the vCard reader's words too: importers.vcard_unkept)
+    "date": "anniversaries and other dates",
+    "gender": "genders",
 }
 
 

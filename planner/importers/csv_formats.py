@@ -319,8 +319,8 @@ def _entries(table: Table, rows, spec: Spec, kind: str, ticker: Ticker, notes: l
     for line, cells in rows:
         ticker.step(done)
         entry = read_row(Row(line, cells, index), spec, kind)
-        for n, (_kind, _column, position) in enumerate(watched):
-            if position < len(cells) and cells[position].strip():
+        for n, (kind_, _column, position) in enumerate(watched):
+            if position < len(cells) and not _blank(kind_, cells[position]):
                 filled[n] += 1
         people += entry.contact is not None
         done += 1
@@ -333,6 +333,19 @@ def _entries(table: Table, rows, spec: Spec, kind: str, ticker: Ticker, notes: l
             "no contacts could be read from the CSV file: no row has a name or an email address"
         )
     notes.extend(_not_kept_notes(watched, filled))
+
+
+#: what Outlook and others write in a field left empty (a gender "Keine Angabe", an
+#: anniversary "0.0.00"): nothing to name as not imported
+_UNSAID = {"unspecified", "not specified", "keine angabe", "nicht angegeben", "non spécifié",
+           "non specifie", "no especificado", "sin especificar", "none", "n/a", "-", "--"}
+
+
+def _blank(kind: str, cell: str) -> bool:
+    text = cell.strip()
+    if not text or text.casefold() in _UNSAID:
+        return True
+    return kind == "date" and re.fullmatch(r"[0\s./-]+", text) is not None
 
 
 def _not_kept_notes(watched, filled) -> list[str]:

@@ -161,8 +161,7 @@ def outlook_spec(header: list[str]) -> Spec:
             "Other Phone",
             "Company Main Phone",
             "Car Phone",
-            "Assistant's Phone",
-        ],
+        ],  # ("Assistant's Phone" is the assistant's: named as a related person's detail)
         organization=["Company"],
         title=["Job Title"],
         notes=["Notes"],

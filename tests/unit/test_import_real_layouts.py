@@ -96,8 +96,29 @@ def test_an_outlook_export_still_reads_as_outlook_and_says_what_it_leaves():
     result = parse_file(SHARED_FIXTURES / "csv" / "outlook-en-multiline-notes.csv")
     assert result.format == "outlook"
     assert result.contacts[0].emails == ["john@example.com"]
+    # (its Anniversary "0/0/00" and Gender "Unspecified" are Outlook's empty fields)
     assert result.notes == ['not imported: fax numbers (column "Business Fax", filled in 1 row): '
                             "the planner has no field for them"]
+
+
+def test_other_peoples_details_are_named_never_read_as_the_persons_own():
+    """Outlook's Spouse, Manager's Name, Assistant's Name and Assistant's Phone are about
+    other people: the assistant's phone was read as the person's own; the rest went in
+    silence (the vCard reader names the same as "related people")."""
+    data = (b"Name,E-mail Address,Mobile Phone,Assistant's Phone,Assistant's Name,Spouse,"
+            b"Manager's Name,Children\r\n"
+            b"Ada Lovelace,ada@example.org,+44 20 7946 0001,+44 20 7946 0999,Mary,"
+            b"William King,Charles Babbage,Byron\r\n")
+    result = parse_file(data)
+    (ada,) = result.contacts
+    assert ada.phones == ["+44 20 7946 0001"]
+    assert result.notes == [
+        'not imported: related people (columns "Assistant\'s Phone", "Assistant\'s Name", '
+        '"Spouse", "Manager\'s Name" and 1 more, filled in 1 row): the planner has no field '
+        "for them"]
+    # what Outlook writes in an empty field is not named ("Keine Angabe", "0.0.00")
+    empty = parse_file(b"Name,Gender,Anniversary\r\nAda,Unspecified,0/0/00\r\n")
+    assert empty.notes == []
 
 
 # ---------------------------------------------------------- 2. same name, other people
