@@ -78,44 +78,43 @@ def _env() -> dict[str, str]:
     return env
 
 
-def test_a_log_on_a_file_imports_no_postgres_driver_and_psycopg2_still_works(tmp_path):
+def _log_in_a_new_process(tmp_path, *then: str) -> str:
+    """``planner --db FILE log Ada coffee`` run by ``main()`` in a new process, then the
+    lines ``then`` (Python) there; its standard output."""
     db = tmp_path / "p.db"
     assert invoke("contacts", "add", "Ada", db=db).returncode == 0
-    script = (
-        "import sys\n"
-        f"sys.argv = ['planner', '--db', {str(db)!r}, 'log', 'Ada', 'coffee']\n"
-        "from planner.cli import main\n"
-        "code = main()\n"
-        "unwanted = ('psycopg', 'planner.storage.sqlite.schema')\n"
-        "imported = sorted(m for m in sys.modules if m.startswith(unwanted))\n"
-        "import psycopg2\n"  # still importable for whoever needs it afterwards
-        "print(code, imported, psycopg2.__name__)\n"
-    )
+    script = "\n".join((
+        "import sys",
+        f"sys.argv = ['planner', '--db', {str(db)!r}, 'log', 'Ada', 'coffee']",
+        "from planner.cli import main",
+        "code = main()",
+        *then)) + "\n"
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env=_env(), timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == "0 [] psycopg2"
-    assert proc.stdout.startswith("Logged coffee with Ada")
+    return proc.stdout
+
+
+def test_a_log_on_a_file_imports_no_postgres_driver_and_psycopg2_still_works(tmp_path):
+    out = _log_in_a_new_process(
+        tmp_path,
+        "unwanted = ('psycopg', 'planner.storage.sqlite.schema')",
+        "imported = sorted(m for m in sys.modules if m.startswith(unwanted))",
+        "import psycopg2",  # still importable for whoever needs it afterwards
+        "print(code, imported, psycopg2.__name__)")
+    assert out.splitlines()[-1] == "0 [] psycopg2"
+    assert out.startswith("Logged coffee with Ada")
 
 
 def test_a_log_on_a_file_makes_only_the_everyday_tables(tmp_path):
     """A peewee model costs ~0.3 ms to make: the tables of the other features (advocacy,
     cadences, photos, snoozes, capture, own settings) and schema 1's touchpoint table are
     made when named (planner/storage/models/), which ``planner log`` never does."""
-    db = tmp_path / "p.db"
-    assert invoke("contacts", "add", "Ada", db=db).returncode == 0
-    script = (
-        "import sys\n"
-        f"sys.argv = ['planner', '--db', {str(db)!r}, 'log', 'Ada', 'coffee']\n"
-        "from planner.cli import main\n"
-        "code = main()\n"
-        "from planner.storage.models import BaseModel\n"
-        "print(code, sorted(model.__name__ for model in BaseModel.__subclasses__()))\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env=_env(), timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == (
+    out = _log_in_a_new_process(
+        tmp_path,
+        "from planner.storage.models import BaseModel",
+        "print(code, sorted(model.__name__ for model in BaseModel.__subclasses__()))")
+    assert out.splitlines()[-1] == (
         "0 ['ContactRow', 'NoteRow', 'PlacementRow', 'PlannerMeta', 'RingMoveRow', "
         "'SettingRow', 'TouchpointRow']")
 
