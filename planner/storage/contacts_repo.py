@@ -572,13 +572,10 @@ def load_dumps(dumps: Sequence[dict]) -> None:
 
 
 def _insert_rows(model, rows: list[dict]) -> None:
-    """Rows (all with the same columns) inserted as they are, ids too, in batches small
-    enough for SQLite's limit of bound values."""
-    if not rows:
-        return
-    per = max(1, 30000 // max(1, len(rows[0])) // 10)
-    for start in range(0, len(rows), per):
-        model.insert_many(rows[start : start + per]).execute()
+    """Rows as :func:`dump_contacts` read them (ids too) put back (``dump.bulk_insert``)."""
+    from planner.storage.dump import bulk_insert
+
+    bulk_insert(model, rows)
 
 
 def load_dump(dump: dict) -> None:
