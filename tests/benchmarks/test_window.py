@@ -23,6 +23,13 @@ def open_window(qtbot, db_copy):
         window.show()
         qtbot.waitExposed(window)
         settle(window)
+        # Start-up's background work is done: the people search index is built on a
+        # worker thread after the first frame (a second or so at 10,000 people), and while
+        # it runs each statement of the GUI thread waits its turn for the interpreter lock
+        # (up to 5 ms a switch). What is timed here is the window in use, not starting.
+        model = window.contact_list.model
+        if window.document.database.target.kind == "sqlite":
+            qtbot.waitUntil(model.search_index_ready, timeout=60_000)
         windows.append(window)
         return window
 
@@ -153,7 +160,7 @@ def test_drag_commit(benchmark, figures, open_window, rings_db, db_copy):
         return baseline_db(lambda: move_contact(mover, Ring.OUTER, position=position))
 
     try:
-        m, b = paired(benchmark, drag, service_only, rounds=40, warmup=3)
+        m, b = paired(benchmark, drag, service_only, rounds=100, warmup=3)
     finally:
         baseline_db.close()
     floor = commit_floor(db_copy(rings_db, "floor.db"))
@@ -161,7 +168,8 @@ def test_drag_commit(benchmark, figures, open_window, rings_db, db_copy):
         "04", "Drag commit (reorder on the full outer ring): database + document + scene",
         median(m), median(b), baseline_name="placement service alone",
         target="p95 < 5 ms", met=p95(m) < 0.005,
-        detail=f"median of {len(m)}, p95 {fmt_value(p95(m))}; a bare one-row sqlite3 "
+        detail=f"median of {len(m)}, p95 {fmt_value(p95(m))}, max {fmt_value(max(m))}; "
+               f"a bare one-row sqlite3 "
                f"commit (WAL, synchronous=FULL) on this disk: {fmt_value(floor)}"))
 
 
@@ -212,7 +220,7 @@ def test_log_touchpoint(benchmark, figures, open_window, big_db, db_copy):
                                                   note="Benchmark coffee"))
 
     try:
-        m, b = paired(benchmark, log, service_only, rounds=30, warmup=2)
+        m, b = paired(benchmark, log, service_only, rounds=100, warmup=2)
     finally:
         baseline_db.close()
     if before is not None:  # the new entries are on top of the person's timeline
@@ -221,4 +229,5 @@ def test_log_touchpoint(benchmark, figures, open_window, big_db, db_copy):
         "08", "Log a touchpoint through the undo command, 10k / 200k (database + views)",
         median(m), median(b), baseline_name="touchpoint service alone",
         target="p95 < 5 ms", met=p95(m) < 0.005,
-        detail=f"median of {len(m)}, p95 {fmt_value(p95(m))}"))
+        detail=f"median of {len(m)}, p95 {fmt_value(p95(m))}, "
+               f"max {fmt_value(max(m))}"))
