@@ -279,18 +279,22 @@ class PlannerDocument(QObject):
         if unknown:  # newly placed people the window had not read yet
             for loaded in contact_svc.contacts_by_id(unknown):
                 self._contacts[loaded.id] = _with_place(loaded, None, None)
+        contacts, nowhere = self._contacts, (None, None)
         for cid in placed.union(places):
-            contact = self._contacts.get(cid)
+            contact = contacts.get(cid)
             if contact is None:
                 continue
-            ring, pos = places.get(cid, (None, None))
-            new_ring = Ring(ring) if ring else None
-            if (contact.ring, contact.position) != (new_ring, pos):
+            ring, pos = places.get(cid, nowhere)
+            new_ring = _RING_NAMED[ring] if ring else None  # (Ring(ring): 0.5 µs a person)
+            if contact.position != pos or contact.ring != new_ring:
                 self._contacts[cid] = _with_place(contact, new_ring, pos)
                 shifted.append(cid)
-                rings.update(r for r in (contact.ring, new_ring) if r is not None)
+                if contact.ring is not None:
+                    rings.add(contact.ring)
                 if new_ring != contact.ring:
                     moved.append(cid)
+                    if new_ring is not None:
+                        rings.add(new_ring)
         if not shifted:
             return
         ordered = [r for r in RING_ORDER if r in rings]
@@ -415,6 +419,9 @@ class PlannerDocument(QObject):
         """Re-read everything after a change this window made outside an undo command
         (an import): not reported as another program's change; the undo history stays."""
         self.session.watcher.quietly(self.reload)
+
+
+_RING_NAMED = {ring.value: ring for ring in Ring}  # a ring read from a row (or a Ring)
 
 
 def _with_place(contact: Contact, ring: Ring | None, pos: int | None) -> Contact:

@@ -305,6 +305,15 @@ class NodeItem(QGraphicsObject):
             return
         glide.to(self, point, ANIMATION_MS)
 
+    def slot_changed(self, point: QPointF, glide: Glide) -> bool:
+        """Take ``point`` (a new QPointF, not shared) as this node's slot; True when the
+        node must be sent there (it is elsewhere and not already on its way), which the
+        caller does for many nodes at once (``Glide.send``)."""
+        if point == self.slot_pos and (self.pos() == point or glide.moving(self)):
+            return False
+        self.slot_pos = point
+        return True
+
     def is_animating(self) -> bool:
         glide = self._glide()
         return glide is not None and glide.moving(self)

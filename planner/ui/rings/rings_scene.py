@@ -18,6 +18,7 @@ from planner.domain.errors import PlannerError, RingFull
 from planner.domain.initials import unique_initials
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.common.palette import NEUTRAL_HALO, STATUS_COLORS
+from planner.ui.rings import node_item
 from planner.ui.rings.geometry import (
     NODE_RADIUS,
     RADIUS,
@@ -73,6 +74,8 @@ class RingsScene(QGraphicsScene):
                 gone = self.nodes.pop(cid)
                 self.glide.stop(gone)
                 self.removeItem(gone)
+        sends: list = []  # (node, slot): sent together, on one reading of the clock
+        glide = self.glide
         for ring in RING_ORDER if rings is None else rings:
             members = self.document.ring_members(ring)
             count, cap = len(members), self.document.capacity(ring)
@@ -98,11 +101,14 @@ class RingsScene(QGraphicsScene):
                 # (a picture comes with contacts_changed, see _update_contacts)
                 if node.contact is not contact and node.set_place(contact):
                     self._show_status(node, contact)
-                node.move_to_slot(QPointF(x, y), animate=self.animate)
+                point = QPointF(x, y)
+                if node.slot_changed(point, glide):
+                    sends.append((node, point))
             ids = [c.id for c in members]
             if rings is None or self._labelled.get(ring) != sorted(ids):  # (a reorder keeps
                 # everyone's initials; a reset may bring new names)
                 self._label_ring(ring, members)
+        glide.send(sends, node_item.ANIMATION_MS if self.animate else 0)
 
     def _label_ring(self, ring: Ring, members: list) -> None:
         """Initials different for everyone on the ring; names under inner and middle nodes."""
