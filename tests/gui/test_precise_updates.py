@@ -211,6 +211,31 @@ def test_a_hidden_dashboard_is_stale_after_a_touch_and_catches_up_when_shown(
     qtbot.waitUntil(lambda: not dashboard.dirty and dashboard.stats is not shown, timeout=3000)
 
 
+def test_a_hidden_this_week_ranks_again_only_when_shown(qtbot, window, people):
+    """A touch logged on the rings page leaves This week's list alone (it ranked the whole
+    week twice a touch, for nobody to see); Ctrl+2 shows it up to date."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    grace = people["Grace Hopper"]
+    focus = window.focus
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(focus.isVisible, timeout=2000)
+    assert grace in focus_ids(window)  # never contacted: due
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not focus.isVisible(), timeout=2000)
+    listed = focus._model.focus
+    assert window.document.editing.log_touchpoint(grace, "coffee")
+    assert focus._model.focus is listed  # not ranked again while hidden
+    QTest.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(focus.isVisible, timeout=2000)
+    assert focus._model.focus is not listed
+    model = focus._model
+    shown = [model.index(row).data(CONTACT_ID_ROLE) for row in range(model.rowCount())]
+    assert shown == fresh_focus_ids(window) and grace not in shown
+    assert f"{len(shown)} to reach" in focus.week_label.text()
+
+
 def test_the_tray_count_follows_a_touch_without_reading_everyone(qtbot, window, people):
     grace = people["Grace Hopper"]
     cache = window.focus.cache

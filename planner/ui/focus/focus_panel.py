@@ -73,9 +73,10 @@ class FocusPanel(QWidget):
         self.setObjectName("focusPanel")
         self.document = document
         self._week: IsoWeek | None = None
-        self._shown_week: IsoWeek | None = None
+        self._shown: tuple | None = None  # (the cache's version, the week) on the list now
         self._model: FocusModel | None = None
         self._cache: FocusCache | None = None
+        self._behind = False  # a change came while the page was hidden (see refresh)
         self.review_button: QPushButton | None = None  # see add_review_button
         self.view = QListView(self)
         self.view.setAccessibleName("This week's focus list")
@@ -168,8 +169,15 @@ class FocusPanel(QWidget):
     @property
     def model(self) -> FocusModel:
         self.start()
+        if self._behind:  # (hidden when the last change came)
+            self._refresh_now()
         assert self._model is not None
         return self._model
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._behind:
+            self._refresh_now()
 
     @property
     def cache(self) -> FocusCache:
@@ -196,14 +204,28 @@ class FocusPanel(QWidget):
         return focus_list(self.week.label, limit=limit, tz=local_zone())
 
     def refresh(self, *args) -> None:
+        """Bring the list up to date with the document: now if the page is on screen,
+        else when it is shown or its list is asked for (a touch logged with the page
+        hidden ranked the whole week twice, for nobody to see)."""
         if self._model is None:  # (not started: start() fills it)
             return
-        if not self.cache.update() and self.model.focus is not None \
-                and self._shown_week == self.week:
+        if not self.isVisible():
+            self._behind = True
             return
-        self._shown_week = self.week
+        self._refresh_now()
+
+    def _refresh_now(self) -> None:
+        self._behind = False
+        model = self._model
+        assert model is not None
+        cache = self.cache
+        cache.update()  # (the tray's count may have brought it up to date already)
+        shown = (cache.version, self.week)
+        if shown == self._shown and model.focus is not None:
+            return
+        self._shown = shown
         focus = self.cache.focus_list(self.week)
-        self.model.set_focus(focus)
+        model.set_focus(focus)
         start = focus.week_start
         end = focus.week_end
         span = f"{start.day} {start:%b} – {end.day} {end:%b}"
@@ -242,8 +264,8 @@ class FocusPanel(QWidget):
 
     def set_week(self, week: IsoWeek) -> None:
         self.week = week
-        self.start()  # (refreshes, if it had not started)
-        self.refresh()
+        self.start()
+        self._refresh_now()  # (asked for: on screen or not)
 
     def step_week(self, delta: int) -> None:
         from planner.domain.focus import IsoWeek

@@ -145,8 +145,11 @@ class TimelineModel(QAbstractListModel):
 
     def _remove_entry(self, entry_id: str) -> None:
         rows = self._rows
+        kind, _, number = entry_id.partition(":")  # (TimelineEntry.id, without making one
+        row_id = int(number)                       # string per row read: 175 rows a log)
         row = next((i for i, (_, item) in enumerate(rows)
-                    if isinstance(item, TimelineEntry) and item.id == entry_id), None)
+                    if isinstance(item, TimelineEntry) and item.row_id == row_id
+                    and item.type == kind), None)
         if row is None:
             return
         first = row
