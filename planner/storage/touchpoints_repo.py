@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from planner.domain.touchpoint import Note, Touchpoint
+from planner.storage import query_cache
 from planner.storage.models import ContactRow, NoteRow, TouchpointRow
 
 TOUCHPOINT, NOTE = "touchpoint", "note"  # the tables' names
@@ -35,9 +36,10 @@ def _note(row: NoteRow) -> Note:
 def person_living(contact_id: int) -> bool:
     """Whether the person exists and is not in the trash (one indexed lookup, not the
     whole person with their last touch)."""
-    found = (ContactRow.select(ContactRow.id)
-             .where(ContactRow.id == contact_id, ContactRow.deleted_at.is_null()).scalar())
-    return found is not None
+    found = query_cache.execute("person_living", lambda ids: (
+        ContactRow.select(ContactRow.id)
+        .where(ContactRow.id == ids[0], ContactRow.deleted_at.is_null())), [contact_id])
+    return found.fetchone() is not None
 
 
 def contact_name(contact_id: int) -> str | None:
@@ -48,26 +50,20 @@ def add_touchpoint(contact_id: int, kind: str, at: datetime, minutes: int | None
                    author: str, stamp: datetime, source: str = "") -> Touchpoint:
     """A new touchpoint (``stamp``: when it was logged; ``source``: the key of the captured
     event it was accepted from), as written."""
-    return _touchpoint(TouchpointRow.create(
-        contact=contact_id,
-        kind=kind,
-        at=at,
-        minutes=minutes,
-        note=note,
-        author=author,
-        created_at=stamp,
-        updated_at=stamp,
-        source=source,
-    ))
+    values = {"contact": contact_id, "kind": kind, "at": at, "minutes": minutes,
+              "note": note, "author": author, "created_at": stamp, "updated_at": stamp,
+              "source": source}
+    row_id = query_cache.insert_one(TouchpointRow, values)  # (as TouchpointRow.create)
+    return _touchpoint(TouchpointRow(id=row_id, **values))
 
 
 def add_note(contact_id: int, at: datetime, text: str, shared: bool, author: str,
              stamp: datetime) -> Note:
     """A new note (``stamp``: when it was written), as written."""
-    return _note(NoteRow.create(
-        contact=contact_id, at=at, text=text, created_at=stamp, updated_at=stamp,
-        shared=shared, author=author,
-    ))
+    values = {"contact": contact_id, "at": at, "text": text, "created_at": stamp,
+              "updated_at": stamp, "shared": shared, "author": author}
+    row_id = query_cache.insert_one(NoteRow, values)  # (as NoteRow.create)
+    return _note(NoteRow(id=row_id, **values))
 
 
 def touchpoint(touchpoint_id: int) -> Touchpoint | None:

@@ -1,8 +1,10 @@
-"""Reading one person (or a few) runs kept SQL (planner/storage/query_cache.py): the same
-rows as the query built afresh, in a file and on a team database."""
+"""Reading one person (or a few) and writing a touchpoint or a note run kept SQL
+(planner/storage/query_cache.py): the same rows as the query built afresh, in a file and
+on a team database."""
 
 from __future__ import annotations
 
+import peewee
 import pytest
 
 from planner.domain.rings import Ring
@@ -72,3 +74,44 @@ def test_a_shape_is_built_once_and_an_id_used_twice_is_built_each_time(people):
         assert rows == [(f"Person {people.index(cid)}",)]
     assert [ids for ids in built if ids[0] > 0] == [[people[0]], [people[1]]]
     assert db_proxy.obj is not None
+
+
+def test_a_kept_insert_writes_what_peewee_create_writes(people):
+    """A touchpoint and a note written from kept INSERT SQL are the rows ``create``
+    writes, value for value (times to the microsecond, no minutes, a shared note)."""
+    from datetime import UTC, datetime, timedelta
+
+    from planner.storage import touchpoints_repo
+    from planner.storage.contacts_repo import who
+    from planner.storage.models import NoteRow, TouchpointRow
+
+    at = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+    me = who()  # (as the service writes it; a team database's trigger checks it)
+    query_cache.forget()
+    made = [touchpoints_repo.add_touchpoint(people[0], "coffee", at - timedelta(days=n),
+                                            n or None, f"note {n}", me, at)
+            for n in range(3)]  # the first builds the SQL, the others run it again
+    notes = [touchpoints_repo.add_note(people[0], at, f"text {n}", bool(n % 2), me, at)
+             for n in range(3)]
+    twins = [TouchpointRow.create(contact=people[0], kind="coffee", at=at - timedelta(days=n),
+                                  minutes=n or None, note=f"note {n}", author=me,
+                                  created_at=at, updated_at=at, source="").id
+             for n in range(3)]
+    note_twins = [NoteRow.create(contact=people[0], at=at, text=f"text {n}",
+                                 shared=bool(n % 2), author=me, created_at=at,
+                                 updated_at=at).id for n in range(3)]
+    db = db_proxy.obj
+    if isinstance(db, peewee.SqliteDatabase):  # a file keeps the shapes
+        assert sum(1 for key in query_cache._kept if key[0] == "insert"
+                   and query_cache._kept[key] is not None) == 2
+
+    def row(table, row_id):
+        cursor = db.execute_sql(f"SELECT * FROM {table} WHERE id = {int(row_id)}")
+        names = [d[0] for d in cursor.description]
+        return {k: v for k, v in zip(names, cursor.fetchone(), strict=True) if k != "id"}
+
+    for tp, twin in zip(made, twins, strict=True):
+        assert row("touchpoint", tp.id) == row("touchpoint", twin)
+        assert touchpoints_repo.touchpoint(tp.id) == tp  # what it returned is what is stored
+    for note, twin in zip(notes, note_twins, strict=True):
+        assert row("note", note.id) == row("note", twin)
