@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 
 ZWJ, ZWNJ = "\u200d", "\u200c"
 _SEPARATORS = re.compile(r"[\s\-_.·]+")
@@ -89,6 +90,7 @@ def _words(name: str) -> list[list[str]]:
                                        .startswith("S"))]
 
 
+@lru_cache(maxsize=4096)  # (a node asks again at each change of its person)
 def initials(name: str) -> str:
     """"Ada Lovelace" → "AL"; one word gives its first two characters ("plato" → "PL");
     titles and suffixes are not initials ("Dr. Ada Lovelace, PhD" → "AL")."""

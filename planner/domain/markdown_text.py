@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _BLOCK = re.compile(
@@ -50,6 +51,7 @@ def plain_lines(markdown: str | None) -> Iterator[str]:
             yield plain_line(line)
 
 
+@lru_cache(maxsize=4096)  # (a note's first line is asked for at every ranking of the week)
 def plain_line(line: str) -> str:
     """One line of Markdown as text: block marks at its start, inline marks anywhere."""
     line = _BLOCK.sub("", line, count=1)
