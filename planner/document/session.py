@@ -58,15 +58,20 @@ class FileWatcher(QObject):
     A look is one ``PRAGMA data_version`` (microseconds) on the GUI thread."""
 
     INTERVAL_MS = 500
+    #: this window's writes stopped this long ago: its write-ahead log goes into the file
+    STILL_S = 1.0
     offline_reason: str | None = None  # a file does not go offline
 
     def __init__(self, session: DatabaseSession):
         super().__init__(session)
         self.session = session
         self._version = self._read()
+        self._changes: int | None = None  # this window's connection's count of changes
+        self._changed_at = 0.0  # (time.monotonic) when that count last moved
+        self._tidied: int | None = None  # the count at the last checkpoint
         self._timer = QTimer(self)
         self._timer.setInterval(self.INTERVAL_MS)
-        self._timer.timeout.connect(self.catch_up)
+        self._timer.timeout.connect(self._look)
 
     @property
     def active(self) -> bool:
@@ -85,6 +90,32 @@ class FileWatcher(QObject):
         except Exception:  # pragma: no cover - a closed or broken connection
             log.exception("cannot read data_version")
             return -1
+
+    def _look(self) -> None:
+        self.catch_up()
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """Checkpoint the log once this window has written and then been still for
+        ``STILL_S`` (read-only windows write nothing)."""
+        if self.session.read_only:
+            return
+        backend = self.session.database.backend
+        try:
+            changes = backend.own_changes()
+            now = time.monotonic()
+            if changes != self._changes:
+                if self._changes is None:  # the first look: what opening wrote is old
+                    self._tidied = changes
+                self._changes, self._changed_at = changes, now
+                return
+            if changes is None or changes == self._tidied or now - self._changed_at \
+                    < self.STILL_S:
+                return
+            self._tidied = changes
+            backend.checkpoint()
+        except Exception:  # pragma: no cover - a closed or broken connection: the next
+            log.info("no checkpoint now", exc_info=True)  # commit checkpoints as before
 
     def quietly(self, reread: Callable[[], None]) -> None:
         """Run ``reread`` (this window's own change, e.g. after an import); commits made so

@@ -75,6 +75,15 @@ class Backend:
         a team database tells its changes by LISTEN/NOTIFY instead)."""
         return None
 
+    def own_changes(self) -> int | None:
+        """Rows changed through this thread's connection since it opened (None: it is not
+        open, or the engine does not say)."""
+        return None
+
+    def checkpoint(self) -> None:
+        """Copy what a file's write-ahead log holds into the file itself, waiting for no
+        one (nothing to do for a team database)."""
+
     def heartbeat(self) -> None:
         """A cheap round trip; a lost connection raises ``ConnectionLost``."""
         self.db.execute_sql("SELECT 1").fetchone()

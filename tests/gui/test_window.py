@@ -204,6 +204,33 @@ def test_losing_the_undo_history_to_another_programs_change_is_said(qtbot, db_pa
     assert said[-1] == "Updated with changes made by another program"  # nothing was lost
 
 
+def test_a_window_checkpoints_its_log_once_still_and_not_while_busy(qtbot, db_path):
+    """SQLite checkpoints the write-ahead log in the commit that takes it past 1,000
+    pages: 10-45 ms in the middle of someone's drag or log. The window does it once it
+    has been still for a moment after writing, so that commit rarely comes."""
+    from planner.document.session import FileWatcher
+
+    ids = populate(db_path, inner=1, outer=3)
+    window = open_window(qtbot, db_path, watch=True)
+    ran: list[str] = []
+    connection = window.document.database.db.connection()
+    connection.set_trace_callback(lambda sql: "wal_checkpoint" in sql and ran.append(sql))
+    try:
+        qtbot.wait(int(FileWatcher.STILL_S * 1000) + 600)
+        assert ran == []  # nothing written since it opened
+        for n in range(6):  # someone at work: a change every 0.15 s
+            ring = Ring.MIDDLE if n % 2 == 0 else Ring.OUTER
+            assert window.document.move(ids["Outer 1"], ring)
+            qtbot.wait(150)
+        assert ran == []
+        qtbot.waitUntil(lambda: len(ran) == 1, timeout=3000)
+        assert ran == ["PRAGMA wal_checkpoint(PASSIVE)"]
+        qtbot.wait(int(FileWatcher.STILL_S * 1000) + 600)
+        assert len(ran) == 1  # once: nothing was written since
+    finally:
+        connection.set_trace_callback(None)
+
+
 def test_a_file_that_is_no_database_any_more_is_said_once_and_not_polled(qtbot, db_path):
     """Another program put something that is no database where the window's file was
     (the window's next read opens it afresh): one sentence in the status bar, polling
