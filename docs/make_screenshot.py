@@ -257,17 +257,18 @@ def build_demo_database(
     cadence = {Ring.INNER: 3, Ring.MIDDLE: 14, Ring.OUTER: 42}  # the default cadences (days)
     ids: dict[str, int] = {}
     opened = open_database(str(path))
+    store = opened.backend  # what the services are given
     try:
         with db_proxy.atomic():
             for person, ring in zip(people, rings, strict=True):
                 fields = {k: v for k, v in person.items() if k != "name" and v}
-                contact = contacts.add_contact(person["name"], ring=ring, **fields)
+                contact = contacts.add_contact(store, person["name"], ring=ring, **fields)
                 ids[contact.name] = contact.id
                 if ring is None:
                     if rng.random() < 0.4:
                         days = rng.uniform(30, 400)
                         log_touchpoint(
-                            contact.id, rng.choice(KINDS), at=moment - timedelta(days=days)
+                            store, contact.id, rng.choice(KINDS), at=moment - timedelta(days=days)
                         )
                     continue
                 roll = rng.random()
@@ -282,6 +283,7 @@ def build_demo_database(
                 last = moment - timedelta(days=cadence[ring] * share)
                 for back in range(rng.randint(1, 4)):  # a little history before the last one
                     log_touchpoint(
+                        store,
                         contact.id,
                         rng.choice(KINDS),
                         at=last - timedelta(days=back * cadence[ring] * 1.3),
@@ -289,7 +291,7 @@ def build_demo_database(
                     )
             first_inner = next(iter(ids))
             for n, text in enumerate(NOTES):
-                add_note(ids[first_inner], text, at=moment - timedelta(days=2 + 9 * n))
+                add_note(store, ids[first_inner], text, at=moment - timedelta(days=2 + 9 * n))
             # Everyone joined the network (and their ring) long before their first touch.
             for cid in ids.values():
                 joined = moment - timedelta(days=rng.uniform(420, 1000))

@@ -176,7 +176,7 @@ def daily_backup(window, opened) -> None:
 
         try:
             with worker_connection():
-                made = daily_backup_if_due()
+                made = daily_backup_if_due(opened.backend)
             if made is not None:
                 log.info("daily backup: %s", made)
         except Exception as exc:  # a backup problem must not stop the app
@@ -313,7 +313,7 @@ def offer_restore(database: str | None, problem: Exception, *, parent=None,
             from planner.services.backups import restore
 
             try:
-                restore(latest, path)
+                restore(None, latest, path)  # (the open failed: none is open)
                 restored = True
             except PlannerError as exc:
                 failed = QMessageBox(QMessageBox.Icon.Critical, "Mentorship Planner",

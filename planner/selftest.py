@@ -14,6 +14,10 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 
 def _check(name: str, func: Callable[[], str], results: list[bool]) -> None:
@@ -38,7 +42,7 @@ def run_self_test() -> int:
         db_path = Path(tmp) / "selftest.db"
         state: dict = {}
         _check("database and migrations", lambda: _database(db_path, state), results)
-        _check("sample data", lambda: _sample_data(), results)
+        _check("sample data", lambda: _sample_data(state["opened"].backend), results)
         _check("main window renders", lambda: _window(db_path, Path(tmp), state), results)
         _check("resources", _resources, results)
         _check("fonts for every script", _fonts, results)
@@ -65,15 +69,15 @@ def _database(path: Path, state: dict) -> str:
     return f"SQLite {sqlite}, schema v{opened.schema_version}, {mode}"
 
 
-def _sample_data() -> str:
+def _sample_data(store: Backend) -> str:
     from planner.domain.rings import Ring
     from planner.services import contacts, touchpoints
 
     people = [("Ada Lovelace", Ring.INNER), ("Grace Hopper", Ring.MIDDLE),
               ("Zoë Ümlaut", Ring.OUTER), ("Björn Andersson", None)]
     for name, ring in people:
-        person = contacts.add_contact(name, ring=ring)
-        touchpoints.log_touchpoint(person.id, "coffee", note=f"Self-test with {name}")
+        person = contacts.add_contact(store, name, ring=ring)
+        touchpoints.log_touchpoint(store, person.id, "coffee", note=f"Self-test with {name}")
     return f"{len(people)} people, {len(people)} touchpoints"
 
 

@@ -169,7 +169,7 @@ def try_demo(window):
     def opener():
         opened = open_database(str(path))
         try:
-            generate(DEFAULT_CONTACTS, DEFAULT_TOUCHPOINTS)
+            generate(opened.backend, DEFAULT_CONTACTS, DEFAULT_TOUCHPOINTS)
         except BaseException:
             opened.close()
             raise

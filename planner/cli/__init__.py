@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None, *, whole_process: bool) -> int:
+    state: dict = {}  # "open": the database the command opened (its errors name it)
     try:  # (a Ctrl+C as early as this is answered too)
         from planner.cli.window import open_window, window_arguments
 
@@ -76,24 +77,25 @@ def _main(argv: list[str] | None, *, whole_process: bool) -> int:
             from planner.cli.process import whole_writes
 
             with whole_writes():
-                return _command_main(args, argv, whole_process=True)
-        return _command_main(args, argv, whole_process=whole_process)
+                return _command_main(args, argv, whole_process=True, state=state)
+        return _command_main(args, argv, whole_process=whole_process, state=state)
     except BaseException as exc:  # each kind answered there; SystemExit and others re-raised
-        return _exit_code(exc, argv)
+        return _exit_code(exc, argv, state.get("open"))
 
 
-def _command_main(args: list[str], argv: list[str] | None, *, whole_process: bool) -> int:
+def _command_main(args: list[str], argv: list[str] | None, *, whole_process: bool,
+                  state: dict) -> int:
     """A command: ``planner log CONTACT KIND`` without click (planner.cli.quick), every
     other one through click."""
     from planner.cli.quick import log_arguments
 
     command = log_arguments(list(args))
     if command is None:
-        return _click_main(argv, whole_process=whole_process)
+        return _click_main(argv, whole_process=whole_process, state=state)
     from planner.cli.quick import run_log
 
     try:
-        return run_log(command, whole_process=whole_process)
+        return run_log(command, whole_process=whole_process, state=state)
     except (EOFError, KeyboardInterrupt) as exc:  # answered as click answers them
         if sys.stderr is not None:  # (click.echo(file=sys.stderr): a line break first)
             sys.stderr.write("\n")
@@ -110,14 +112,14 @@ def _command_main(args: list[str], argv: list[str] | None, *, whole_process: boo
         raise SystemExit(1) from None  # click: standard output's reader went away
 
 
-def _click_main(argv: list[str] | None, *, whole_process: bool) -> int:
+def _click_main(argv: list[str] | None, *, whole_process: bool, state: dict) -> int:
     import click
 
     from planner.cli.common import cli
 
     cli.whole_process = whole_process
-    try:
-        result = cli.main(args=argv, prog_name="planner", standalone_mode=False)
+    try:  # (the command's ctx.obj is ``state``: its "open" is the database it opened)
+        result = cli.main(args=argv, prog_name="planner", standalone_mode=False, obj=state)
         return result if isinstance(result, int) else 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -134,17 +136,16 @@ def _click_main(argv: list[str] | None, *, whole_process: bool) -> int:
         return 1
 
 
-def _storage_problem(exc: BaseException):
+def _storage_problem(exc: BaseException, opened=None):
     """The one-line DatabaseProblem for a storage failure raised where no translation
-    was (a damaged page met while a cursor steps through rows), else None."""
+    was (a damaged page met while a cursor steps through rows), naming the database the
+    command opened (``opened``, an OpenDatabase), else None."""
     if "peewee" not in sys.modules and "sqlite3" not in sys.modules:
         return None
-    from planner.storage import backend
-    from planner.storage.failures import storage_problem
+    from planner.storage.failures import storage_problem as translated
 
-    found = backend.bound()
-    path = found.path if found is not None else None
-    return storage_problem(exc, str(path) if path is not None else "the database")
+    path = opened.path if opened is not None else None
+    return translated(exc, str(path) if path is not None else "the database")
 
 
 def _say(line: str) -> None:
@@ -154,9 +155,10 @@ def _say(line: str) -> None:
         sys.stderr.flush()
 
 
-def _exit_code(exc: BaseException, argv: list[str] | None) -> int:
+def _exit_code(exc: BaseException, argv: list[str] | None, opened=None) -> int:
     """What the command line says about an error that ended it, and its exit code; an
-    exception not meant to be answered here (SystemExit…) is raised again."""
+    exception not meant to be answered here (SystemExit…) is raised again. ``opened``:
+    the database the command opened, if it did (a storage failure names it)."""
     from planner import __version__
     from planner.domain.errors import PlannerError
 
@@ -185,7 +187,7 @@ def _exit_code(exc: BaseException, argv: list[str] | None) -> int:
         return 1
     if not isinstance(exc, Exception):
         raise exc
-    problem = _storage_problem(exc)
+    problem = _storage_problem(exc, opened)
     if problem is not None:  # e.g. a damaged page met while reading rows
         _say(f"planner: {problem}")
         return 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.common import cli, emit_json, short_time, with_db
+from planner.cli.common import cli, db_backend, emit_json, short_time, with_db
 from planner.domain import advocacy as rules
 from planner.domain.when import parse_when
 from planner.services import advocacy as svc
@@ -28,7 +28,7 @@ def _when(text: str | None):
 def stage(contact: str, stage: str) -> None:
     """Set a person's advocacy stage: none, cultivating, succeeded or advocate."""
     c = people.resolve_contact(contact)
-    outcome = svc.set_stage(c.id, stage)
+    outcome = svc.set_stage(db_backend(), c.id, stage)
     if not outcome.changed:
         click.echo(f"{c.name} is already at the stage {outcome.after.value}")
         return
@@ -45,7 +45,7 @@ def stage(contact: str, stage: str) -> None:
 def win(contact: str, text: str, when: str | None, link: str, note: str) -> None:
     """Record a win of theirs (a talk, a post, a launch, a promotion) to celebrate."""
     c = people.resolve_contact(contact)
-    w = svc.add_win(c.id, text, at=_when(when), link=link, note=note)
+    w = svc.add_win(db_backend(), c.id, text, at=_when(when), link=link, note=note)
     click.echo(f"Win #{w.id} for {c.name} on {short_time(w.at)}: {w.text} "
                f"(celebrate it with: planner celebrate {w.id})")
 
@@ -59,7 +59,7 @@ def win(contact: str, text: str, when: str | None, link: str, note: str) -> None
 @with_db
 def celebrate(win_id: int, kind: str, when: str | None, note: str) -> None:
     """Celebrate a win: logs the touchpoint that did it and links it to the win."""
-    done = svc.celebrate_win(win_id, kind, at=_when(when), note=note)
+    done = svc.celebrate_win(db_backend(), win_id, kind, at=_when(when), note=note)
     name = people.get_contact(done.win.contact_id).name
     click.echo(f"Celebrated {name}'s win ({done.win.text}) with {done.touchpoint.kind}")
 
@@ -80,7 +80,8 @@ def ask(contact: str, ask_type: str, status: str, when: str | None, note: str,
     intro, feedback, beta-test, other. More asks in a quarter than the limit
     (planner goals) is refused unless --force."""
     c = people.resolve_contact(contact)
-    a = svc.add_ask(c.id, ask_type, status=status, at=_when(when), note=note, force=force)
+    a = svc.add_ask(db_backend(), c.id, ask_type, status=status, at=_when(when), note=note,
+                    force=force)
     balance = svc.ledger(c.id).balance
     click.echo(f"Ask #{a.id} of {c.name}: {a.type.label.lower()} ({a.status.value}); "
                f"balance {balance.text}")
@@ -93,7 +94,7 @@ def ask(contact: str, ask_type: str, status: str, when: str | None, note: str,
 @with_db
 def ask_status(ask_id: int, status: str, when: str | None) -> None:
     """Change an ask's status: planned, asked, done or declined."""
-    a = svc.set_ask_status(ask_id, status, at=_when(when))
+    a = svc.set_ask_status(db_backend(), ask_id, status, at=_when(when))
     hint = f" (say thanks with: planner thank {a.id})" if a.thanks_due else ""
     click.echo(f"Ask #{a.id} is now {a.status.value}{hint}")
 
@@ -112,7 +113,7 @@ def give(contact: str, give_type: str, when: str | None, note: str,
     TYPE is one of: thank-you-note, congratulations, early-access, intro, amplify,
     invitation, gift, other."""
     c = people.resolve_contact(contact)
-    g = svc.add_give(c.id, give_type, at=_when(when), note=note, for_ask=for_ask)
+    g = svc.add_give(db_backend(), c.id, give_type, at=_when(when), note=note, for_ask=for_ask)
     balance = svc.ledger(c.id).balance
     click.echo(f"Give #{g.id} to {c.name}: {g.type.label.lower()}; balance {balance.text}")
 
@@ -124,7 +125,7 @@ def give(contact: str, give_type: str, when: str | None, note: str,
 @with_db
 def thank(ask_id: int, kind: str | None, note: str) -> None:
     """Say thank you for an ask: a thank-you note linked to it (and a touchpoint with --kind)."""
-    t = svc.thank_for_ask(ask_id, kind, note=note)
+    t = svc.thank_for_ask(db_backend(), ask_id, kind, note=note)
     name = people.get_contact(t.ask.contact_id).name
     click.echo(f"Thanked {name} for {t.ask.type.phrase}")
 
@@ -138,7 +139,7 @@ def stats(as_of: str | None, as_json: bool) -> None:
     """The dashboard's figures: advocates against the target, the funnel, ring fill,
     touchpoints per week (the last 12 ISO weeks, local time), time per ring, wins to
     celebrate and asks to thank for."""
-    s = advocacy_stats.stats(_when(as_of))
+    s = advocacy_stats.stats(db_backend(), _when(as_of))
     if as_json:
         emit_json(advocacy_stats.stats_as_dict(s))
         return
@@ -183,11 +184,11 @@ def goals(target: str | None, ask_limit: int | None, time_share: str | None,
           as_json: bool) -> None:
     """Show (or set) the advocacy goals: target share, ask limit, intended time per ring."""
     if target is not None:
-        svc.set_target_share(target)
+        svc.set_target_share(db_backend(), target)
     if ask_limit is not None:
-        svc.set_fatigue_limit(ask_limit)
+        svc.set_fatigue_limit(db_backend(), ask_limit)
     if time_share is not None:
-        svc.set_time_share(time_share)
+        svc.set_time_share(db_backend(), time_share)
     share, limit, split = svc.target_share(), svc.fatigue_limit(), svc.time_share()
     if as_json:
         emit_json({"target_share": round(share, 4), "ask_limit": limit,

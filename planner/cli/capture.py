@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import cli, emit_json, short_time, with_db
+from planner.cli.common import cli, db_backend, emit_json, short_time, with_db
 
 
 @cli.group("capture")
@@ -56,8 +56,8 @@ def ics_(location: Path, since: str | None, until: str | None, watch: bool, labe
     progress = _progress(f"reading {location.name}", "files")
     try:
         result, source = capture_ics.import_ics(
-            location, since=_when(since), until=_when(until), watch=watch, label=label,
-            auto_accept=auto_accept, progress=progress)
+            db_backend(), location, since=_when(since), until=_when(until), watch=watch,
+            label=label, auto_accept=auto_accept, progress=progress)
     finally:
         progress.close()
     click.echo(f"Captured from {location.name}: {result.summary()}.")
@@ -127,7 +127,7 @@ def accept_(ids: tuple[int, ...], every: bool, person: str | None) -> None:
     for a proposal about someone not yet in your network). All in one step."""
     from planner.services import capture as svc
 
-    done = svc.accept(_ids_for(ids, every, person))
+    done = svc.accept(db_backend(), _ids_for(ids, every, person))
     people = len(set(done.contact_ids))
     added = len(done.created_contact_ids)
     click.echo(f"Accepted {len(done.touchpoint_ids)} touchpoint"
@@ -143,7 +143,7 @@ def reject_(ids: tuple[int, ...]) -> None:
     """Dismiss captured touchpoints: a later sync does not bring them back."""
     from planner.services import capture as svc
 
-    done = svc.reject(ids)
+    done = svc.reject(db_backend(), ids)
     click.echo(f"Rejected {len(done)}.")
 
 
@@ -189,7 +189,7 @@ def sync_(ids: tuple[int, ...]) -> None:
     for source in chosen:
         progress = _progress(f"reading {source.label}", "items")
         try:
-            result = svc.sync_source(source.id, progress=progress)
+            result = svc.sync_source(db_backend(), source.id, progress=progress)
         except PlannerError as exc:
             failed += 1
             click.echo(f"planner: {source.label}: {exc}", err=True)
@@ -210,7 +210,7 @@ def auto_accept_(source_id: int, off: bool) -> None:
     people still wait for review)."""
     from planner.services import capture as svc
 
-    source = svc.set_source_options(source_id, auto_accept=not off)
+    source = svc.set_source_options(db_backend(), source_id, auto_accept=not off)
     click.echo(f"{source.label}: proposals are "
                + ("accepted automatically." if source.auto_accept else "reviewed first."))
 
@@ -227,9 +227,9 @@ def forget_(source_id: int) -> None:
         from planner.domain.capture_match import SourceKind
         from planner.services import capture_sync
 
-        dropped = capture_sync.remove(source_id, SourceKind(source.kind))
+        dropped = capture_sync.remove(db_backend(), source_id, SourceKind(source.kind))
     else:
-        dropped = svc.remove_source(source_id)
+        dropped = svc.remove_source(db_backend(), source_id)
     click.echo(f"Forgot {source.label}; {dropped} pending proposal"
                f"{'s' if dropped != 1 else ''} dropped.")
 
@@ -241,5 +241,5 @@ def me_(addresses: tuple[str, ...]) -> None:
     """Your own e-mail addresses (never proposed as people); with none, show them."""
     from planner.services import capture as svc
 
-    found = svc.set_own_addresses(addresses) if addresses else svc.own_address_list()
+    found = svc.set_own_addresses(db_backend(), addresses) if addresses else svc.own_address_list()
     click.echo(", ".join(found) if found else "No addresses of yours are set.")

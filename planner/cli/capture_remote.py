@@ -17,7 +17,7 @@ import sys
 import click
 
 from planner.cli.capture import capture
-from planner.cli.common import open_db
+from planner.cli.common import db_backend, open_db
 from planner.domain.errors import InvalidInput, PlannerError
 
 TRUST_HELP = ("Trust the server's certificate with this SHA-256 fingerprint (as shown when "
@@ -77,7 +77,7 @@ def _sync(kind: str, ids: tuple[int, ...], password_stdin: bool, trust: str | No
             raise InvalidInput(f"capture source {source.id} is not a {kind} source "
                                f"(it is {source.kind})")
         if trust:
-            source = capture_sync.trust(source.id, trust)
+            source = capture_sync.trust(db_backend(), source.id, trust)
         stored: list[SyncResult] = []  # the running total, as each batch is stored
 
         progress = StderrProgress(f"reading {source.label}",
@@ -85,7 +85,7 @@ def _sync(kind: str, ids: tuple[int, ...], password_stdin: bool, trust: str | No
         sync = capture_sync.sync_caldav if kind == "caldav" else capture_sync.sync_imap
         options = {"batch": batch} if batch else {}
         try:
-            result = sync(source, progress, password=password, on_batch=stored.append,
+            result = sync(db_backend(), source, progress, password=password, on_batch=stored.append,
                           **options)
         except KeyboardInterrupt:
             progress.close()
@@ -115,7 +115,7 @@ def _removed(kind: str, source_id: int) -> None:
     from planner.services import capture_sync
 
     source = svc.get_source(source_id)
-    dropped = capture_sync.remove(source_id, SourceKind(kind))
+    dropped = capture_sync.remove(db_backend(), source_id, SourceKind(kind))
     click.echo(f"Removed {source.label} and its password; {dropped} pending proposal"
                f"{'s' if dropped != 1 else ''} dropped.")
 
@@ -151,8 +151,8 @@ def caldav_add(ctx: click.Context, url: str, username: str, label: str, since: s
 
     password = _password(password_stdin)
     open_db(ctx)
-    source = capture_sync.add_caldav(url, username, password, label=label, trusted=trust,
-                                     since=_since(since))
+    source = capture_sync.add_caldav(db_backend(), url, username, password, label=label,
+                                     trusted=trust, since=_since(since))
     _added(source, "caldav")
 
 
@@ -217,8 +217,8 @@ def imap_add(ctx: click.Context, host: str, username: str, port: int | None, sec
 
     password = _password(password_stdin)
     open_db(ctx)
-    source = capture_sync.add_imap(host, username, password, port=port, security=security,
-                                   folders=list(folders) or None, inbox=inbox,
+    source = capture_sync.add_imap(db_backend(), host, username, password, port=port,
+                                   security=security, folders=list(folders) or None, inbox=inbox,
                                    since=_since(since), keep_subject=keep_subject,
                                    label=label, trusted=trust)
     _added(source, "imap")

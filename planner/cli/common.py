@@ -70,7 +70,8 @@ def cli(
         raise click.BadParameter("give a database file or a postgresql:// URL, not nothing",
                                  param_hint="'--db'")
     begin_command()  # (planner log CONTACT KIND does the same without click: cli.quick)
-    ctx.obj = {"database": database, "open": None, "passphrase_stdin": passphrase_stdin}
+    ctx.obj = ctx.ensure_object(dict)  # (planner.cli's, which reads "open" after an error)
+    ctx.obj.update({"database": database, "open": None, "passphrase_stdin": passphrase_stdin})
     ctx.call_on_close(lambda: _close(ctx))
     if demo:
         database = _demo_database(ctx)
@@ -121,6 +122,12 @@ def open_db(ctx: click.Context):
     if root.obj["open"] is None:
         root.obj["open"] = open_database(root.obj["database"], **passphrases(ctx).open_options())
     return root.obj["open"]
+
+
+def db_backend():
+    """The backend of the database this command opened (``with_db``): what the command
+    hands the services (``planner.storage.backend``)."""
+    return open_db(click.get_current_context()).backend
 
 
 def with_db(func):

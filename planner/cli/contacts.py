@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from planner.cli.columns import fit
-from planner.cli.common import RingType, cli, emit_json, short_time, with_db
+from planner.cli.common import RingType, cli, db_backend, emit_json, short_time, with_db
 from planner.domain.errors import InvalidInput
 from planner.domain.formatting import is_whole_number
 from planner.domain.rings import RING_ORDER
@@ -96,7 +96,7 @@ def _collect(values: dict) -> dict:
 @with_db
 def add(name: str, ring, **values) -> None:
     """Add a person, optionally straight onto a ring."""
-    contact = svc.add_contact(name, ring=ring, **_collect(values))
+    contact = svc.add_contact(db_backend(), name, ring=ring, **_collect(values))
     where = f" on the {contact.ring.value} ring" if contact.ring else " (unplaced)"
     click.echo(f"Added #{contact.id} {contact.name}{where}")
 
@@ -177,7 +177,7 @@ def edit(contact: str, name: str | None, **values) -> None:
         changes["name"] = name
     if not changes:
         raise click.UsageError("nothing to change: give at least one option, e.g. --email")
-    updated = svc.edit_contact(c.id, **changes)
+    updated = svc.edit_contact(db_backend(), c.id, **changes)
     click.echo(f"Updated #{updated.id} {updated.name}")
 
 
@@ -198,9 +198,7 @@ def move(contact: str, ring, swap: str | None, position: int | None, expect) -> 
     c = svc.resolve_contact(contact)
     other = svc.resolve_contact(swap) if swap else None
     outcome = placement.move_contact(
-        c.id,
-        ring,
-        swap_with=other.id if other else None,
+        db_backend(), c.id, ring, swap_with=other.id if other else None,
         position=position - 1 if position else None,
         expect_ring=expect if checked else placement.UNCHECKED,
     )
@@ -223,7 +221,7 @@ def move(contact: str, ring, swap: str | None, position: int | None, expect) -> 
 def remove(contact: str) -> None:
     """Remove a person (kept in the trash with their history)."""
     c = svc.resolve_contact(contact)
-    svc.remove_contact(c.id)
+    svc.remove_contact(db_backend(), c.id)
     click.echo(f"Removed #{c.id} {c.name}")
 
 

@@ -77,7 +77,7 @@ def demo(ctx: click.Context, n_contacts: int, n_touchpoints: int, seed: int, as_
             f"{where} already has {describe(found)}; demo data only goes into "
             "an empty database: give a new file with --db"
         )
-    summary = generate(n_contacts, n_touchpoints, seed=seed)
+    summary = generate(opened.backend, n_contacts, n_touchpoints, seed=seed)
     if as_json:
         emit_json({"database": where, **summary.as_dict()})
     else:
@@ -105,7 +105,7 @@ def temporary_demo_database() -> Path:
     path = Path(tempfile.mkdtemp(prefix="planner-demo-")) / "planner.db"
     opened = open_database(str(path))
     try:
-        summary = generate(DEFAULT_CONTACTS, DEFAULT_TOUCHPOINTS)
+        summary = generate(opened.backend, DEFAULT_CONTACTS, DEFAULT_TOUCHPOINTS)
     finally:
         opened.close()
     click.echo(

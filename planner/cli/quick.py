@@ -26,6 +26,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 #: the ``log`` command's options that take a value (``minutes`` only as plain digits)
 LOG_OPTIONS = ("--at", "--minutes", "--note")
@@ -118,9 +122,10 @@ def log_arguments(args: list[str]) -> LogCommand | None:
                       when=values.get("--at"), minutes=minutes, note=values.get("--note", ""))
 
 
-def run_log(command: LogCommand, *, whole_process: bool) -> int:
+def run_log(command: LogCommand, *, whole_process: bool, state: dict | None = None) -> int:
     """Run ``command`` as the click command does; its exit code. Errors are raised for
-    ``planner.cli`` to answer, as click's are."""
+    ``planner.cli`` to answer, as click's are; ``state["open"]`` is the database it
+    opened (as a click command's ``ctx.obj``), which they name."""
     if whole_process:  # as the command group does (planner.cli.lazy)
         from planner.storage.drivers import import_dataclasses, import_peewee_without_drivers
 
@@ -130,13 +135,15 @@ def run_log(command: LogCommand, *, whole_process: bool) -> int:
     from planner.cli.passphrase import Passphrases
     from planner.storage.database import open_database
 
-    opened = open_database(command.database,
-                           **Passphrases(command.passphrase_stdin).open_options())
+    database = open_database(command.database,
+                             **Passphrases(command.passphrase_stdin).open_options())
+    if state is not None:
+        state["open"] = database
     try:
-        echo(log_line(command.contact, command.kind, command.when, command.minutes,
-                      command.note))
+        echo(log_line(database.backend, command.contact, command.kind, command.when,
+                      command.minutes, command.note))
     finally:
-        opened.close()
+        database.close()
     return 0
 
 
@@ -153,7 +160,7 @@ def begin_command() -> None:
     warn_about_settings()
 
 
-def log_line(contact: str, kind: str, when: str | None, minutes: int | None,
+def log_line(store: Backend, contact: str, kind: str, when: str | None, minutes: int | None,
              note: str) -> str:
     """``planner log``: the touchpoint logged, and the line that says so."""
     from planner.services import contacts as people
@@ -161,7 +168,7 @@ def log_line(contact: str, kind: str, when: str | None, minutes: int | None,
 
     c = people.resolve_contact(contact)
     at = when_given(when, past=True) if when else None
-    tp = svc.log_touchpoint(c.id, kind, at=at, minutes=minutes, note=note)
+    tp = svc.log_touchpoint(store, c.id, kind, at=at, minutes=minutes, note=note)
     return f"Logged {tp.kind} with {c.name} at {short_time(tp.at)}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.common import cli, emit_json, with_db
+from planner.cli.common import cli, db_backend, emit_json, with_db
 from planner.domain.focus import local_zone
 from planner.domain.reminders import BIRTHDAY_DAYS, notification_text, when_phrase
 from planner.domain.when import parse_when
@@ -87,10 +87,10 @@ def snooze_(contact: str, duration: str | None, clear: bool) -> None:
         raise InvalidInput("give a DURATION (1d, 3d, 1w or a date), or --clear")
     person = people.resolve_contact(contact)
     if clear:
-        ended = snoozes.clear(person.id)
+        ended = snoozes.clear(db_backend(), person.id)
         click.echo(f"{person.name} is back in your focus list" if ended
                    else f"{person.name} was not snoozed")
         return
     assert duration is not None  # not --clear, so a DURATION was given (checked above)
-    made = snoozes.snooze(person.id, duration)
+    made = snoozes.snooze(db_backend(), person.id, duration)
     click.echo(f"{person.name} is {snooze_phrase(made.until, local_zone())}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.common import cli, emit_json, short_time, stdout_is_tty, with_db
+from planner.cli.common import cli, db_backend, emit_json, short_time, stdout_is_tty, with_db
 from planner.cli.quick import log_line
 from planner.cli.quick import when_given as _when
 from planner.domain.errors import InvalidInput
@@ -34,7 +34,7 @@ def log_(contact: str, kind: str, when: str | None, minutes: int | None, note: s
     slack/dm → im, text → sms, phone → call)."""
     # (a command line of this form is mostly run without click: planner.cli.quick, which
     # calls log_line too)
-    click.echo(log_line(contact, kind, when, minutes, note))
+    click.echo(log_line(db_backend(), contact, kind, when, minutes, note))
 
 
 @cli.command("note")
@@ -48,7 +48,7 @@ def note(contact: str, text: str, when: str | None, shared: bool) -> None:
     """Add a dated note about a person (Markdown)."""
     c = people.resolve_contact(contact)
     at = _when(when) if when else None
-    n = svc.add_note(c.id, text, at=at, shared=shared)
+    n = svc.add_note(db_backend(), c.id, text, at=at, shared=shared)
     click.echo(f"Noted for {c.name} at {short_time(n.at)}")
 
 
@@ -61,7 +61,7 @@ def note_share(note_id: str, private: bool, as_json: bool) -> None:
     """Team database: share one of your notes with the team, or make it private again.
 
     ID is the note's number, or its timeline id ("note:12", see timeline --json)."""
-    n = svc.set_note_shared(_note_id(note_id), not private)
+    n = svc.set_note_shared(db_backend(), _note_id(note_id), not private)
     if as_json:
         emit_json(svc.note_as_dict(n))
         return

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import cli, with_db
+from planner.cli.common import cli, db_backend, with_db
 from planner.domain.errors import DatabaseProblem, InvalidInput
 
 IMPORT_FORMATS = (
@@ -134,7 +134,7 @@ def import_(
         return
     writing = StderrProgress("importing", "people")
     try:
-        summary = importing.apply_import(preview, on_duplicate, progress=writing)
+        summary = importing.apply_import(db_backend(), preview, on_duplicate, progress=writing)
     finally:
         writing.close()
     click.echo(f"Imported: {summary.summary()}")
@@ -156,7 +156,7 @@ def _about(file: Path, exc: InvalidInput) -> InvalidInput:
 def _import_dump(file: Path, dry_run: bool) -> None:
     from planner.services.exporting import describe_counts, import_json
 
-    listing = describe_counts(import_json(file, dry_run=dry_run))
+    listing = describe_counts(import_json(db_backend(), file, dry_run=dry_run))
     if dry_run:
         click.echo(f"Dry run, nothing was written: the export is valid and would restore {listing}")
     else:
@@ -191,7 +191,7 @@ def export(fmt: str, no_escape: bool, output: Path | None) -> None:
     if fmt == "csv":
         text = exporting.export_contacts("csv", escape_formulas=not no_escape)
     else:
-        text = exporting.export_text(fmt)
+        text = exporting.export_text(db_backend(), fmt)
     if output is None or str(output) == "-":  # - : standard output, as usual
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -214,7 +214,7 @@ def backup(output: Path | None) -> None:
     daily and automatic ones (Preferences → Backups says how many of each)."""
     from planner.services.backups import backup_now, kept_note
 
-    click.echo(f"Backed up to {backup_now(output)}")
+    click.echo(f"Backed up to {backup_now(db_backend(), output)}")
     if output is None:  # a chosen file or folder is never rotated
         note = kept_note()
         click.echo(note[0].upper() + note[1:] + ".")
@@ -240,7 +240,7 @@ def restore(ctx: click.Context, file: Path) -> None:
     from planner.cli.db import key_if_encrypted
 
     key = key_if_encrypted(ctx, target)  # an encrypted database stays encrypted
-    result = restore_backup(file, target.path, key=key)
+    result = restore_backup(None, file, target.path, key=key)  # (not opened: replaced)
     open_database(str(result.database), key=key).close()  # upgrades an older backup's schema now
     click.echo(f"Restored {result.database} from {result.source}")
     if result.previous is not None:

@@ -14,7 +14,7 @@ from bisect import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from planner.demo import network
 from planner.demo.ledger import write_ledger
@@ -25,7 +25,6 @@ from planner.domain.errors import InvalidInput
 from planner.domain.kinds import Kind
 from planner.domain.rings import RING_ORDER, Ring
 from planner.services.settings import capacities
-from planner.storage import backend
 from planner.storage.dump import packed_insert
 from planner.storage.models import (
     ContactRow,
@@ -34,6 +33,9 @@ from planner.storage.models import (
     RingMoveRow,
     TouchpointRow,
 )
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 MAX_CONTACTS = 1_000_000
 MAX_TOUCHPOINTS = 5_000_000
@@ -115,6 +117,7 @@ def describe(counts: dict[str, int]) -> str:
 
 
 def generate(
+    store: Backend,
     n_contacts: int,
     n_touchpoints: int,
     seed: int = 1,
@@ -142,7 +145,7 @@ def generate(
         raise InvalidInput(f"the number of notes must be 0 to {MAX_TOUCHPOINTS:,}")
     if n_contacts == 0 and notes:
         raise InvalidInput("notes need people: ask for at least one contact")
-    with backend.current().write():
+    with store.write():
         found = existing_data()
         if found:
             raise InvalidInput(
@@ -154,7 +157,7 @@ def generate(
         moves = plan.write_rings(ids)
         plan.write_touchpoints(ids, n_touchpoints)
         plan.write_notes(ids, notes)
-        ledger = write_ledger(seed, plan.now_ts)
+        ledger = write_ledger(store, seed, plan.now_ts)
     counts = {ring.value: plan.final.count(ring) for ring in RING_ORDER}
     counts["unplaced"] = plan.final.count(None)
     return DemoSummary(

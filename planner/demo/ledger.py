@@ -13,13 +13,12 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from peewee import chunked
 
 from planner.demo.network import DAY
 from planner.domain.advocacy import STAGE_ORDER, Stage
-from planner.storage import backend
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     AskRow,
@@ -29,6 +28,9 @@ from planner.storage.models import (
     TouchpointRow,
     WinRow,
 )
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 EVENTS = ("PyCon", "FOSDEM", "KubeCon", "JSConf", "RustConf", "DevOpsDays", "a local meetup",
           "GopherCon", "All Things Open", "their company's all-hands")
@@ -72,7 +74,7 @@ def _win_text(rng: random.Random) -> tuple[str, str]:
     return f"Quoted in an article on {rng.choice(TOPICS)}", f"https://example.org/press/{slug}"
 
 
-def write_ledger(seed: int, now_ts: float) -> LedgerSummary:
+def write_ledger(store: Backend, seed: int, now_ts: float) -> LedgerSummary:
     """Fill the ledger tables for the people already written (call inside the transaction)."""
     rng = random.Random(f"mentorship-planner-ledger:{seed}")
     people = list(cast("Iterable[tuple[int, str, str | datetime]]",  # rows as tuples
@@ -130,7 +132,7 @@ def write_ledger(seed: int, now_ts: float) -> LedgerSummary:
             gives.append({"contact": cid, "type": rng.choice(_OTHER_GIVES), "at": _dt(at),
                           "for_ask": None, "created_at": _dt(at), "updated_at": _dt(at)})
     _celebrate(wins)
-    with backend.current().write():
+    with store.write():
         for model, rows in ((StageChangeRow, changes), (WinRow, wins)):
             for chunk in chunked(rows, 500):
                 model.insert_many(chunk).execute()

@@ -58,7 +58,8 @@ class SetStageCommand(_LedgerCommand):
         self.outcome: svc.StageOutcome | None = None
 
     def perform(self) -> None:
-        self.outcome = svc.set_stage(self.contact_id, self.stage, expected_version=self.version)
+        self.outcome = svc.set_stage(self.backend, self.contact_id, self.stage,
+                                     expected_version=self.version)
         self.left("contact", self.contact_id, self.outcome.version)
         self.setObsolete(not self.outcome.changed)  # nothing to undo: not kept on the stack
         self.changed()
@@ -68,12 +69,12 @@ class SetStageCommand(_LedgerCommand):
 
     def undo(self) -> None:
         self.left("contact", self.contact_id,
-                  svc.undo_stage(_kept(self.outcome), self._expected()))
+                  svc.undo_stage(self.backend, _kept(self.outcome), self._expected()))
         self.changed()
 
     def replay(self) -> None:
         self.left("contact", self.contact_id,
-                  svc.redo_stage(_kept(self.outcome), self._expected()))
+                  svc.redo_stage(self.backend, _kept(self.outcome), self._expected()))
         self.changed()
 
 
@@ -99,12 +100,13 @@ class _AddEntryCommand(_LedgerCommand):
 
     def undo(self) -> None:
         row_id = _kept(self.row_id)
-        self.saved = svc.delete_entry(self.kind, row_id, self.last(self.kind, row_id, None))
+        self.saved = svc.delete_entry(self.backend, self.kind, row_id,
+                                      self.last(self.kind, row_id, None))
         self.changed()
 
     def replay(self) -> None:
         saved = _kept(self.saved)
-        svc.restore_entry(saved)  # the same row: the same version
+        svc.restore_entry(self.backend, saved)  # the same row: the same version
         self.left(self.kind, _kept(self.row_id), saved["row"]["version"])
         self.changed()
 
@@ -119,7 +121,7 @@ class AddWinCommand(_AddEntryCommand):
 
     def add(self) -> svc.Win:
         v = self.values
-        return svc.add_win(self.contact_id, v["text"], at=v["at"], link=v["link"],
+        return svc.add_win(self.backend, self.contact_id, v["text"], at=v["at"], link=v["link"],
                            note=v["note"])
 
 
@@ -136,8 +138,8 @@ class AddAskCommand(_AddEntryCommand):
 
     def add(self) -> svc.Ask:
         v = self.values
-        return svc.add_ask(self.contact_id, v["ask_type"], status=v["status"], at=v["at"],
-                           note=v["note"], force=v["force"])
+        return svc.add_ask(self.backend, self.contact_id, v["ask_type"], status=v["status"],
+                           at=v["at"], note=v["note"], force=v["force"])
 
 
 class AddGiveCommand(_AddEntryCommand):
@@ -150,8 +152,8 @@ class AddGiveCommand(_AddEntryCommand):
 
     def add(self) -> svc.Give:
         v = self.values
-        return svc.add_give(self.contact_id, v["give_type"], at=v["at"], note=v["note"],
-                            for_ask=v["for_ask"])
+        return svc.add_give(self.backend, self.contact_id, v["give_type"], at=v["at"],
+                            note=v["note"], for_ask=v["for_ask"])
 
 
 _GETTERS: dict[str, Callable[[int], svc.Win | svc.Ask | svc.Give]] = {
@@ -169,7 +171,7 @@ class DeleteLedgerEntryCommand(_LedgerCommand):
         self.saved: dict | None = None
 
     def _delete(self, expected: int | None) -> None:
-        self.saved = svc.delete_entry(self.kind, self.row_id, expected)
+        self.saved = svc.delete_entry(self.backend, self.kind, self.row_id, expected)
         self.changed()
 
     def perform(self) -> None:
@@ -177,7 +179,7 @@ class DeleteLedgerEntryCommand(_LedgerCommand):
 
     def undo(self) -> None:
         saved = _kept(self.saved)
-        svc.restore_entry(saved)  # the same row: the same version
+        svc.restore_entry(self.backend, saved)  # the same row: the same version
         self.left(self.kind, self.row_id, saved["row"]["version"])
         self.changed()
 
@@ -200,7 +202,8 @@ class CelebrateWinCommand(_LedgerCommand):
         self.row: dict | None = None
 
     def perform(self) -> None:
-        self.done = svc.celebrate_win(self.win_id, **self.values, expected_version=self.version)
+        self.done = svc.celebrate_win(self.backend, self.win_id, **self.values,
+                                      expected_version=self.version)
         self.left("win", self.win_id, self.done.win.version)
         self.changed()
 
@@ -209,12 +212,12 @@ class CelebrateWinCommand(_LedgerCommand):
 
     def undo(self) -> None:
         expected = self._expected()
-        self.row = svc.uncelebrate(_kept(self.done), expected)
+        self.row = svc.uncelebrate(self.backend, _kept(self.done), expected)
         self.left("win", self.win_id, expected + 1)  # the checked UPDATE added one
         self.changed()
 
     def replay(self) -> None:
-        win = svc.recelebrate(_kept(self.done), _kept(self.row), self._expected())
+        win = svc.recelebrate(self.backend, _kept(self.done), _kept(self.row), self._expected())
         self.left("win", self.win_id, win.version)
         self.changed()
 
@@ -230,13 +233,14 @@ class SetAskStatusCommand(_LedgerCommand):
         self.after: svc.Ask | None = None
 
     def perform(self) -> None:
-        self.after = svc.set_ask_status(self.ask_id, self.status, expected_version=self.version)
+        self.after = svc.set_ask_status(self.backend, self.ask_id, self.status,
+                                        expected_version=self.version)
         self.left("ask", self.ask_id, self.after.version)
         self.changed()
 
     def _restore(self, ask: svc.Ask) -> None:
         expected = self.last("ask", self.ask_id, _kept(self.after).version)
-        self.left("ask", self.ask_id, svc.restore_ask(ask, expected).version)
+        self.left("ask", self.ask_id, svc.restore_ask(self.backend, ask, expected).version)
         self.changed()
 
     def undo(self) -> None:
@@ -263,7 +267,7 @@ class ThankCommand(_LedgerCommand):
         self.rows: dict | None = None
 
     def perform(self) -> None:
-        self.thanks = svc.thank_for_ask(self.ask_id, **self.values,
+        self.thanks = svc.thank_for_ask(self.backend, self.ask_id, **self.values,
                                         expected_version=self.version)
         self.left("give", self.thanks.give.id, self.thanks.give.version)
         self.changed()
@@ -271,11 +275,11 @@ class ThankCommand(_LedgerCommand):
     def undo(self) -> None:
         thanks = _kept(self.thanks)
         give = thanks.give
-        self.rows = svc.undo_thanks(thanks, self.last("give", give.id, give.version))
+        self.rows = svc.undo_thanks(self.backend, thanks, self.last("give", give.id, give.version))
         self.changed()
 
     def replay(self) -> None:
         thanks, rows = _kept(self.thanks), _kept(self.rows)
-        svc.restore_thanks(thanks, rows)  # the same rows: the same versions
+        svc.restore_thanks(self.backend, thanks, rows)  # the same rows: the same versions
         self.left("give", thanks.give.id, rows["give"]["version"])
         self.changed()

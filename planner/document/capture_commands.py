@@ -48,17 +48,17 @@ class AcceptCapturedCommand(_CaptureCommand):
         self.done: svc.Accepted | None = None
 
     def perform(self) -> None:
-        self.done = svc.accept(self.proposal_ids, self.edits)
+        self.done = svc.accept(self.backend, self.proposal_ids, self.edits)
         self.changed(self.done.contact_ids, bool(self.done.created_contact_ids))
 
     def undo(self) -> None:
         assert self.done is not None  # perform() ran when the command was pushed
-        svc.undo_accept(self.done)
+        svc.undo_accept(self.backend, self.done)
         self.changed(self.done.contact_ids, bool(self.done.created_contact_ids))
 
     def replay(self) -> None:
         assert self.done is not None
-        svc.redo_accept(self.done)
+        svc.redo_accept(self.backend, self.done)
         self.changed(self.done.contact_ids, bool(self.done.created_contact_ids))
 
 
@@ -68,13 +68,13 @@ class RejectCapturedCommand(_CaptureCommand):
         self.proposal_ids = list(proposal_ids)
 
     def perform(self) -> None:
-        svc.reject(self.proposal_ids)
+        svc.reject(self.backend, self.proposal_ids)
         self.changed([], False)
 
     def undo(self) -> None:
-        svc.unreject(self.proposal_ids)
+        svc.unreject(self.backend, self.proposal_ids)
         self.changed([], False)
 
     def replay(self) -> None:
-        svc.reject(self.proposal_ids)
+        svc.reject(self.backend, self.proposal_ids)
         self.changed([], False)

@@ -41,6 +41,11 @@ class DocumentCommand(QUndoCommand):
         self.document = document
         self._fresh = True
 
+    @property
+    def backend(self):
+        """The backend of the document's open database: what the services are given."""
+        return self.document.backend
+
     def perform(self) -> None:
         raise NotImplementedError
 
@@ -108,8 +113,8 @@ class MoveCommand(DocumentCommand):
 
     def perform(self) -> None:
         contact_id, ring, position, swap_with = self.args
-        self.outcome = placement_svc.move_contact(contact_id, ring, position=position,
-                                                  swap_with=swap_with,
+        self.outcome = placement_svc.move_contact(self.backend, contact_id, ring,
+                                                  position=position, swap_with=swap_with,
                                                   expect_ring=self.seen_ring)
         # the service says where everyone is now: nothing to read back
         self.document.refresh_placements(self.outcome.after)
@@ -117,15 +122,15 @@ class MoveCommand(DocumentCommand):
     def undo(self) -> None:
         o = self.outcome
         assert o is not None  # perform() ran: the stack undoes only what was done
-        placement_svc.restore_state(o.before, remove_history=o.history, add_history=[],
-                                    expected=o.after)
+        placement_svc.restore_state(self.backend, o.before, remove_history=o.history,
+                                    add_history=[], expected=o.after)
         self.document.refresh_placements(o.before)
 
     def replay(self) -> None:
         o = self.outcome
         assert o is not None  # perform() ran: only an undone step is redone
-        placement_svc.restore_state(o.after, remove_history=[], add_history=o.history,
-                                    expected=o.before)
+        placement_svc.restore_state(self.backend, o.after, remove_history=[],
+                                    add_history=o.history, expected=o.before)
         self.document.refresh_placements(o.after)
 
 
@@ -141,20 +146,20 @@ class AddContactCommand(DocumentCommand):
         self.rows: dict = {}
 
     def perform(self) -> None:
-        added = placement_svc.add_recorded(self.name, self.ring, self.values)
+        added = placement_svc.add_recorded(self.backend, self.name, self.ring, self.values)
         self.contact_id = added.contact.id
         self.before, self.after, self.rows = added.before, added.after, added.rows
         self.document.reload()
 
     def undo(self) -> None:
         assert self.contact_id is not None  # perform() ran: the stack undoes only what was done
-        with placement_svc.unless_moved_since(self.after):  # a move since: refused
-            contact_svc.purge_contact(self.contact_id, self.before)
+        with placement_svc.unless_moved_since(self.backend, self.after):  # a move since: refused
+            contact_svc.purge_contact(self.backend, self.contact_id, self.before)
         self.document.reload()
 
     def replay(self) -> None:
-        with placement_svc.unless_moved_since(self.before):
-            contact_svc.unpurge_contact(self.rows, self.after)
+        with placement_svc.unless_moved_since(self.backend, self.before):
+            contact_svc.unpurge_contact(self.backend, self.rows, self.after)
         self.document.reload()
 
 
@@ -169,7 +174,8 @@ class EditContactCommand(DocumentCommand):
         self.version = contact.version if contact else None
 
     def _edit(self, values: dict, expected: int | None) -> None:
-        edited = contact_svc.edit_contact(self.contact_id, expected_version=expected, **values)
+        edited = contact_svc.edit_contact(self.backend, self.contact_id,
+                                          expected_version=expected, **values)
         self.left("contact", self.contact_id, edited.version)
         self.document.refresh_contacts([self.contact_id])
 
@@ -195,16 +201,17 @@ class RemoveContactCommand(DocumentCommand):
         self.history: list[dict] = []
 
     def perform(self) -> None:
-        removed = placement_svc.remove_recorded(self.contact_id)
+        removed = placement_svc.remove_recorded(self.backend, self.contact_id)
         self.before, self.after, self.history = removed.before, removed.after, removed.history
         self.document.reload()
 
     def undo(self) -> None:
         assert self.before is not None  # perform() ran: the stack undoes only what was done
         assert self.after is not None
-        with placement_svc.unless_moved_since(self.after):  # one transaction; a move since:
-            contact_svc.restore_contact(self.contact_id)  # refused, nothing written
-            placement_svc.restore_state(self.before, remove_history=self.history,
+        # one transaction; a move since: refused, nothing written
+        with placement_svc.unless_moved_since(self.backend, self.after):
+            contact_svc.restore_contact(self.backend, self.contact_id)
+            placement_svc.restore_state(self.backend, self.before, remove_history=self.history,
                                         add_history=[])
         self.document.reload()
 

@@ -35,6 +35,7 @@ from planner.storage.database import OpenDatabase
 
 if TYPE_CHECKING:  # (the timeline's code is imported when a timeline is first shown)
     from planner.domain.timeline import TimelineEntry
+    from planner.storage.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,12 @@ class PlannerDocument(QObject):
     def database(self) -> OpenDatabase:
         """The open database (the session's)."""
         return self.session.database
+
+    @property
+    def backend(self) -> Backend:
+        """The engine of the open database, which every command and flow of this window
+        hands the services (``planner.storage.backend``)."""
+        return self.session.database.backend
 
     # -- reading -----------------------------------------------------------------
     def reload(self) -> None:

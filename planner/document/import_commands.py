@@ -22,11 +22,11 @@ class ImportCommand(DocumentCommand):
         self._pictures()
 
     def undo(self) -> None:
-        import_undo.undo_import(self.record)
+        import_undo.undo_import(self.backend, self.record)
         self._shown()
 
     def replay(self) -> None:
-        import_undo.redo_import(self.record)
+        import_undo.redo_import(self.backend, self.record)
         self._shown()
 
     def _shown(self) -> None:

@@ -47,7 +47,8 @@ class LogTouchpointCommand(_HistoryCommand):
 
     def perform(self) -> None:
         kind, at, minutes, note = self.args
-        tp = svc.log_touchpoint(self.contact_id, kind, at=at, minutes=minutes, note=note)
+        tp = svc.log_touchpoint(self.backend, self.contact_id, kind, at=at, minutes=minutes,
+                                note=note)
         self.touchpoint_id, self.version = tp.id, tp.version
         self.left("touchpoint", tp.id, tp.version)
         self.changed("added", "touchpoint", tp.id, tp)
@@ -56,13 +57,13 @@ class LogTouchpointCommand(_HistoryCommand):
         touchpoint_id = self.touchpoint_id
         assert touchpoint_id is not None  # perform() ran: the stack undoes only what was done
         expected = self.last("touchpoint", touchpoint_id, self.version)
-        self.row = svc.delete_touchpoint(touchpoint_id, expected_version=expected)
+        self.row = svc.delete_touchpoint(self.backend, touchpoint_id, expected_version=expected)
         self.changed("removed", "touchpoint", touchpoint_id)
 
     def replay(self) -> None:
         # undo() ran: only an undone step is redone
         assert self.row is not None and self.touchpoint_id is not None
-        tp = svc.restore_touchpoint(self.row)
+        tp = svc.restore_touchpoint(self.backend, self.row)
         self.left("touchpoint", self.touchpoint_id, tp.version)
         self.changed("added", "touchpoint", tp.id, tp)
 
@@ -79,7 +80,7 @@ class AddNoteCommand(_HistoryCommand):
         self.row: dict | None = None
 
     def perform(self) -> None:
-        note = svc.add_note(self.contact_id, self.note_text, at=self.at)
+        note = svc.add_note(self.backend, self.contact_id, self.note_text, at=self.at)
         self.note_id, self.version = note.id, note.version
         self.left("note", note.id, note.version)
         self.changed("added", "note", note.id, note)
@@ -88,13 +89,13 @@ class AddNoteCommand(_HistoryCommand):
         note_id = self.note_id
         assert note_id is not None  # perform() ran: the stack undoes only what was done
         expected = self.last("note", note_id, self.version)
-        self.row = svc.delete_note(note_id, expected_version=expected)
+        self.row = svc.delete_note(self.backend, note_id, expected_version=expected)
         self.changed("removed", "note", note_id)
 
     def replay(self) -> None:
         # undo() ran: only an undone step is redone
         assert self.row is not None and self.note_id is not None
-        note = svc.restore_note(self.row)
+        note = svc.restore_note(self.backend, self.row)
         self.left("note", self.note_id, note.version)
         self.changed("added", "note", note.id, note)
 
@@ -115,7 +116,8 @@ class EditTouchpointCommand(_HistoryCommand):
         self.version = before.version if version is None else version
 
     def _apply(self, values: dict, expected: int | None) -> None:
-        tp = svc.edit_touchpoint(self.touchpoint_id, **values, expected_version=expected)
+        tp = svc.edit_touchpoint(self.backend, self.touchpoint_id, **values,
+                                 expected_version=expected)
         self.left("touchpoint", self.touchpoint_id, tp.version)
         self.changed("edited", "touchpoint", tp.id, tp)
 
@@ -141,7 +143,8 @@ class EditNoteCommand(_HistoryCommand):
         self.version = before.version if version is None else version
 
     def _apply(self, text, at, expected: int | None) -> None:
-        note = svc.edit_note(self.note_id, text=text, at=at, expected_version=expected)
+        note = svc.edit_note(self.backend, self.note_id, text=text, at=at,
+                             expected_version=expected)
         self.left("note", self.note_id, note.version)
         self.changed("edited", "note", note.id, note)
 
@@ -166,7 +169,7 @@ class ShareNoteCommand(_HistoryCommand):
         self.version = before.version if version is None else version
 
     def _apply(self, shared: bool, expected: int | None) -> None:
-        note = svc.set_note_shared(self.note_id, shared, expected_version=expected)
+        note = svc.set_note_shared(self.backend, self.note_id, shared, expected_version=expected)
         self.left("note", self.note_id, note.version)
         self.changed("edited", "note", note.id, note)
 
@@ -194,7 +197,7 @@ class DeleteEntryCommand(_HistoryCommand):
 
     def _delete(self, expected: int | None) -> None:
         delete = svc.delete_touchpoint if self.entry_type == "touchpoint" else svc.delete_note
-        self.row = delete(self.row_id, expected_version=expected)
+        self.row = delete(self.backend, self.row_id, expected_version=expected)
         self.changed("removed", self.entry_type, self.row_id)
 
     def perform(self) -> None:
@@ -203,7 +206,7 @@ class DeleteEntryCommand(_HistoryCommand):
     def undo(self) -> None:
         restore = svc.restore_touchpoint if self.entry_type == "touchpoint" else svc.restore_note
         assert self.row is not None  # perform() ran: the stack undoes only what was done
-        row = restore(self.row)
+        row = restore(self.backend, self.row)
         self.left(self.entry_type, self.row_id, row.version)
         self.changed("added", self.entry_type, self.row_id, row)
 

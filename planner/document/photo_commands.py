@@ -20,9 +20,9 @@ class SetPhotoCommand(DocumentCommand):
 
     def _set(self, photo: bytes | None) -> None:
         if photo:
-            photo_svc.set_photo(self.contact_id, photo)
+            photo_svc.set_photo(self.backend, self.contact_id, photo)
         else:
-            photo_svc.clear_photo(self.contact_id)
+            photo_svc.clear_photo(self.backend, self.contact_id)
         self.document.photos_changed.emit([self.contact_id])
         self.document.refresh_contacts([self.contact_id])
 

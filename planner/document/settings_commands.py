@@ -15,8 +15,8 @@ class ChangeRingSettingsCommand(DocumentCommand):
         self.old = (svc.capacities(), svc.cadences())
 
     def _apply(self, capacities: dict, cadences: dict) -> None:
-        svc.set_capacities(capacities)
-        svc.set_cadences(cadences)
+        svc.set_capacities(self.backend, capacities)
+        svc.set_cadences(self.backend, cadences)
         self.document.reload()
 
     def perform(self) -> None:

@@ -27,13 +27,13 @@ class SnoozeCommand(DocumentCommand):
     def perform(self) -> None:
         self.made = []
         for cid in self.contact_ids:
-            made = svc.snooze(cid, self.until)
+            made = svc.snooze(self.backend, cid, self.until)
             self.made.append((made.id, svc.replaced_by(made)))
         self.changed()
 
     def undo(self) -> None:
         for snooze_id, replaced in reversed(self.made):
-            svc.undo_snooze(snooze_id, replaced)
+            svc.undo_snooze(self.backend, snooze_id, replaced)
         self.changed()
 
     def replay(self) -> None:
@@ -51,11 +51,11 @@ class ClearSnoozeCommand(DocumentCommand):
         self.cleared: list[int] = []
 
     def perform(self) -> None:
-        self.cleared = svc.clear(self.contact_id)
+        self.cleared = svc.clear(self.backend, self.contact_id)
         self.document.timeline_changed.emit([self.contact_id])
 
     def undo(self) -> None:
-        svc.reopen(self.cleared)
+        svc.reopen(self.backend, self.cleared)
         self.document.timeline_changed.emit([self.contact_id])
 
     def replay(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from planner.domain import advocacy as rules
 from planner.domain.advocacy import (
@@ -32,8 +33,10 @@ from planner.services import touchpoints as touch_svc
 from planner.services.contacts import now, require
 from planner.services.setting_rules import read_setting, write_setting
 from planner.storage import advocacy_repo as repo
-from planner.storage import backend
 from planner.storage.advocacy_repo import ASK, CONTACT, GIVE, STAGE_CHANGE, TOUCHPOINT, WIN
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 # ------------------------------------------------------------------ settings
 
@@ -43,9 +46,9 @@ def target_share() -> float:
     return read_setting(repo.TARGET_SHARE_KEY)
 
 
-def set_target_share(share: float | str) -> float:
+def set_target_share(store: Backend, share: float | str) -> float:
     value = rules.parse_share(share) if isinstance(share, str) else rules.clean_share(share)
-    with backend.current().write():
+    with store.write():
         write_setting(repo.TARGET_SHARE_KEY, value)
     return value
 
@@ -55,9 +58,9 @@ def fatigue_limit() -> int:
     return read_setting(repo.FATIGUE_LIMIT_KEY)
 
 
-def set_fatigue_limit(limit: int) -> int:
+def set_fatigue_limit(store: Backend, limit: int) -> int:
     value = rules.clean_limit(limit)
-    with backend.current().write():
+    with store.write():
         write_setting(repo.FATIGUE_LIMIT_KEY, value)
     return value
 
@@ -67,10 +70,10 @@ def time_share() -> dict[Ring, float]:
     return rules.clean_time_share(read_setting(repo.TIME_SHARE_KEY))
 
 
-def set_time_share(shares: dict | str) -> dict[Ring, float]:
+def set_time_share(store: Backend, shares: dict | str) -> dict[Ring, float]:
     value = rules.parse_time_share(shares) if isinstance(shares, str) else \
         rules.clean_time_share(shares)
-    with backend.current().write():
+    with store.write():
         write_setting(repo.TIME_SHARE_KEY, {r.value: round(v, 6) for r, v in value.items()})
     return value
 
@@ -153,13 +156,13 @@ class StageOutcome:
 _STAGE_KEPT = "their stage was not changed"
 
 
-def set_stage(contact_id: int, stage: Stage | str, *, at: datetime | None = None,
+def set_stage(store: Backend, contact_id: int, stage: Stage | str, *, at: datetime | None = None,
               expected_version: int | None = None) -> StageOutcome:
     """Change a person's advocacy stage by hand, keeping the change in their history.
     ``expected_version``: the person's version the caller showed."""
     target_stage = stage if isinstance(stage, Stage) else rules.parse_stage(stage)
     stamp = at or now()
-    with backend.current().write():
+    with store.write():
         contact = require(contact_id)
         before = rules.stored_stage(contact.stage)
         if before is target_stage:
@@ -179,17 +182,17 @@ def _write_stage(contact_id: int, stage: Stage, expected_version: int | None) ->
     return row["version"]
 
 
-def undo_stage(outcome: StageOutcome, expected_version: int | None = None) -> int:
+def undo_stage(store: Backend, outcome: StageOutcome, expected_version: int | None = None) -> int:
     """Put the stage back; returns the person's new version."""
-    with backend.current().write():
+    with store.write():
         version = _write_stage(outcome.contact_id, outcome.before, expected_version)
         if outcome.history:
             repo.delete_row(STAGE_CHANGE, outcome.history["id"])
     return version
 
 
-def redo_stage(outcome: StageOutcome, expected_version: int | None = None) -> int:
-    with backend.current().write():
+def redo_stage(store: Backend, outcome: StageOutcome, expected_version: int | None = None) -> int:
+    with store.write():
         version = _write_stage(outcome.contact_id, outcome.after, expected_version)
         if outcome.history:
             repo.insert_rows(STAGE_CHANGE, [outcome.history])
@@ -204,14 +207,14 @@ def stage_history(contact_id: int) -> list[StageChange]:
 # ------------------------------------------------------------------ wins
 
 
-def add_win(contact_id: int, text: str, *, at: datetime | None = None, link: str = "",
-            note: str = "") -> Win:
+def add_win(store: Backend, contact_id: int, text: str, *, at: datetime | None = None,
+            link: str = "", note: str = "") -> Win:
     """Record a success of theirs (a talk, a post, a launch, a promotion)."""
     body = rules.clean_win_text(text)
     url = rules.clean_link(link)
     remark = rules.clean_ledger_note(note)
     stamp = now()
-    with backend.current().write():
+    with store.write():
         require(contact_id)
         return repo.insert_win(contact=contact_id, text=body, at=at or stamp, link=url,
                                note=remark, created_at=stamp, updated_at=stamp)
@@ -230,19 +233,19 @@ class Celebration:
     touchpoint: Touchpoint
 
 
-def celebrate_win(win_id: int, kind: Kind | str = Kind.AMPLIFY, *, at: datetime | None = None,
-                  minutes: int | None = None, note: str = "",
+def celebrate_win(store: Backend, win_id: int, kind: Kind | str = Kind.AMPLIFY, *,
+                  at: datetime | None = None, minutes: int | None = None, note: str = "",
                   expected_version: int | None = None) -> Celebration:
     """Log the touchpoint that amplified or congratulated a win, and link it to the win."""
     how = kind if isinstance(kind, Kind) else _celebration_kind(kind)
-    with backend.current().write():
+    with store.write():
         win = get_win(win_id)
         _check_version(WIN, win_id, expected_version)
         if win.celebrated:
             raise InvalidInput(f"the win {win.text!r} was already celebrated")
         text = note.strip() or f"Celebrated their win: {win.text}"
-        tp = touch_svc.log_touchpoint(win.contact_id, how, at=at, minutes=minutes, note=text)
-        link_celebration(win_id, tp.id, expected_version)
+        tp = touch_svc.log_touchpoint(store, win.contact_id, how, at=at, minutes=minutes, note=text)
+        link_celebration(store, win_id, tp.id, expected_version)
         return Celebration(get_win(win_id), tp)
 
 
@@ -254,13 +257,14 @@ def _celebration_kind(text: str) -> Kind:
     return parse_kind(word)
 
 
-def link_celebration(win_id: int, touchpoint_id: int | None,
+def link_celebration(store: Backend, win_id: int, touchpoint_id: int | None,
                      expected_version: int | None = None) -> None:
-    with backend.current().write():
+    with store.write():
         _update(WIN, win_id, expected_version, celebrated_by=touchpoint_id, updated_at=now())
 
 
-def uncelebrate(celebration: Celebration, expected_version: int | None = None) -> dict:
+def uncelebrate(store: Backend, celebration: Celebration,
+                expected_version: int | None = None) -> dict:
     """Undo a celebration: the touchpoint goes (the win is unlinked with it); returns its row.
 
     ``expected_version`` (the win's): when given, the touchpoint must also still be the
@@ -268,21 +272,21 @@ def uncelebrate(celebration: Celebration, expected_version: int | None = None) -
     After it the win's version is ``expected_version + 1``.
     """
     tp = celebration.touchpoint
-    with backend.current().write():
+    with store.write():
         _check_version(WIN, celebration.win.id, expected_version)
         row = touch_svc.delete_touchpoint(
-            tp.id, expected_version=None if expected_version is None else tp.version)
-        link_celebration(celebration.win.id, None, expected_version)
+            store, tp.id, expected_version=None if expected_version is None else tp.version)
+        link_celebration(store, celebration.win.id, None, expected_version)
     return row
 
 
-def recelebrate(celebration: Celebration, touchpoint_row: dict,
+def recelebrate(store: Backend, celebration: Celebration, touchpoint_row: dict,
                 expected_version: int | None = None) -> Win:
     """Redo a celebration; returns the win as it is now."""
-    with backend.current().write():
+    with store.write():
         _check_version(WIN, celebration.win.id, expected_version)
-        touch_svc.restore_touchpoint(touchpoint_row)
-        link_celebration(celebration.win.id, touchpoint_row["id"], expected_version)
+        touch_svc.restore_touchpoint(store, touchpoint_row)
+        link_celebration(store, celebration.win.id, touchpoint_row["id"], expected_version)
         return get_win(celebration.win.id)
 
 
@@ -301,7 +305,8 @@ def check_ask(contact_id: int, at: datetime | None = None) -> Fatigue | None:
     return rules.fatigue_before_ask(repo.ask_times(contact_id), at or now(), fatigue_limit())
 
 
-def add_ask(contact_id: int, ask_type: str, *, status: AskStatus | str = AskStatus.ASKED,
+def add_ask(store: Backend, contact_id: int, ask_type: str, *,
+            status: AskStatus | str = AskStatus.ASKED,
             at: datetime | None = None, note: str = "", force: bool = False) -> Ask:
     """Record an ask. Raises :class:`AskFatigue` (nothing written) when it would ask too
     much of them in a quarter, unless ``force``."""
@@ -310,7 +315,7 @@ def add_ask(contact_id: int, ask_type: str, *, status: AskStatus | str = AskStat
     remark = rules.clean_ledger_note(note)
     stamp = now()
     when = at or stamp
-    with backend.current().write():
+    with store.write():
         contact = require(contact_id)
         warning = rules.fatigue_before_ask(repo.ask_times(contact_id), when, fatigue_limit())
         if warning is not None and not force:
@@ -327,8 +332,8 @@ def get_ask(ask_id: int) -> Ask:
     return ask
 
 
-def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None = None,
-                   expected_version: int | None = None) -> Ask:
+def set_ask_status(store: Backend, ask_id: int, status: AskStatus | str, *,
+                   at: datetime | None = None, expected_version: int | None = None) -> Ask:
     """Planned → asked → done or declined (any order is allowed: people change their minds).
 
     Becoming done or declined records when (``at``, default now); moving back to
@@ -336,7 +341,7 @@ def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None 
     """
     state = status if isinstance(status, AskStatus) else rules.parse_ask_status(status)
     stamp = now()
-    with backend.current().write():
+    with store.write():
         ask = get_ask(ask_id)
         changes: dict = {"status": state.value, "updated_at": stamp}
         if not state.closed:
@@ -349,9 +354,9 @@ def set_ask_status(ask_id: int, status: AskStatus | str, *, at: datetime | None 
         return get_ask(ask_id)
 
 
-def restore_ask(ask: Ask, expected_version: int | None = None) -> Ask:
+def restore_ask(store: Backend, ask: Ask, expected_version: int | None = None) -> Ask:
     """Put an ask's status and dates back as they were (undo of a status change)."""
-    with backend.current().write():
+    with store.write():
         _update(ASK, ask.id, expected_version, status=ask.status.value, at=ask.at,
                 closed_at=ask.closed_at, updated_at=now())
         return get_ask(ask.id)
@@ -360,13 +365,13 @@ def restore_ask(ask: Ask, expected_version: int | None = None) -> Ask:
 # ------------------------------------------------------------------ gives
 
 
-def add_give(contact_id: int, give_type: str, *, at: datetime | None = None, note: str = "",
-             for_ask: int | None = None) -> Give:
+def add_give(store: Backend, contact_id: int, give_type: str, *, at: datetime | None = None,
+             note: str = "", for_ask: int | None = None) -> Give:
     """Record something given back; ``for_ask`` links it to the ask it thanks."""
     kind = rules.parse_give_type(give_type)
     remark = rules.clean_ledger_note(note)
     stamp = now()
-    with backend.current().write():
+    with store.write():
         require(contact_id)
         if for_ask is not None and get_ask(for_ask).contact_id != contact_id:
             raise InvalidInput(f"ask #{for_ask} was not asked of this person")
@@ -388,21 +393,22 @@ class Thanks:
     touchpoint: Touchpoint | None
 
 
-def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime | None = None,
-                  minutes: int | None = None, note: str = "",
+def thank_for_ask(store: Backend, ask_id: int, kind: Kind | str | None = None, *,
+                  at: datetime | None = None, minutes: int | None = None, note: str = "",
                   give_type: GiveType | str = GiveType.THANK_YOU_NOTE,
                   expected_version: int | None = None) -> Thanks:
     """Say thank you for a done ask: the touchpoint (if ``kind``) and a give linked to the ask.
     ``expected_version`` (the ask's): refused if someone changed the ask meanwhile (the
     ask itself is not written)."""
-    with backend.current().write():
+    with store.write():
         ask = get_ask(ask_id)
         _check_version(ASK, ask_id, expected_version)
         text = note.strip() or f"Thank you for {ask.type.phrase}"
         tp = None
         if kind is not None:
-            tp = touch_svc.log_touchpoint(ask.contact_id, kind, at=at, minutes=minutes, note=text)
-        give = add_give(ask.contact_id, str(give_type), at=at, note=text, for_ask=ask_id)
+            tp = touch_svc.log_touchpoint(store, ask.contact_id, kind, at=at, minutes=minutes,
+                                          note=text)
+        give = add_give(store, ask.contact_id, str(give_type), at=at, note=text, for_ask=ask_id)
         return Thanks(get_ask(ask_id), give, tp)
 
 
@@ -412,12 +418,13 @@ def thank_for_ask(ask_id: int, kind: Kind | str | None = None, *, at: datetime |
 _ENTRIES = (WIN, ASK, GIVE, TOUCHPOINT)
 
 
-def delete_entry(kind: str, row_id: int, expected_version: int | None = None) -> dict:
+def delete_entry(store: Backend, kind: str, row_id: int,
+                 expected_version: int | None = None) -> dict:
     """Delete a win, ask or give; return what :func:`restore_entry` needs to put it back
     (the same row, same version)."""
     if kind not in _ENTRIES:
         raise KeyError(kind)
-    with backend.current().write():
+    with store.write():
         links = repo.gives_for_ask(row_id) if kind == ASK else []
         row = repo.delete_row(kind, row_id, expected_version)
         if row is None:
@@ -427,32 +434,32 @@ def delete_entry(kind: str, row_id: int, expected_version: int | None = None) ->
     return {"kind": kind, "row": row, "gives": links}
 
 
-def restore_entry(saved: dict) -> None:
-    with backend.current().write():
+def restore_entry(store: Backend, saved: dict) -> None:
+    with store.write():
         repo.insert_rows(saved["kind"], [saved["row"]])
         if saved["gives"]:
             repo.restore_links({}, {gid: saved["row"]["id"] for gid in saved["gives"]})
 
 
-def restore_thanks(thanks: Thanks, rows: dict) -> None:
-    with backend.current().write():
+def restore_thanks(store: Backend, thanks: Thanks, rows: dict) -> None:
+    with store.write():
         if rows.get("touchpoint"):
-            touch_svc.restore_touchpoint(rows["touchpoint"])
+            touch_svc.restore_touchpoint(store, rows["touchpoint"])
         repo.insert_rows(GIVE, [rows["give"]])
 
 
-def undo_thanks(thanks: Thanks, expected_version: int | None = None) -> dict:
+def undo_thanks(store: Backend, thanks: Thanks, expected_version: int | None = None) -> dict:
     """``expected_version`` (the give's): when given, the touchpoint must also still be the
     version the thanks logged. :func:`restore_thanks` puts both back unchanged."""
     tp = thanks.touchpoint
-    with backend.current().write():
+    with store.write():
         if expected_version is None:
             rows = {"give": repo.delete_row(GIVE, thanks.give.id)}
         else:
             rows = {"give": _delete(GIVE, thanks.give.id, expected_version)}
         if tp is not None:
             rows["touchpoint"] = touch_svc.delete_touchpoint(
-                tp.id, expected_version=None if expected_version is None else tp.version)
+                store, tp.id, expected_version=None if expected_version is None else tp.version)
     return rows
 
 

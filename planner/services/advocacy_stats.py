@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from planner.domain import advocacy as rules
 from planner.domain.advocacy import (
@@ -29,7 +30,9 @@ from planner.services.advocacy import (
     win_as_dict,
 )
 from planner.storage import advocacy_repo as repo
-from planner.storage import backend
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class Stats:
         return self.target.advocates
 
 
-def stats(as_of: datetime | None = None, tz: tzinfo | None = None,
+def stats(store: Backend, as_of: datetime | None = None, tz: tzinfo | None = None,
           weeks: int = rules.DASHBOARD_WEEKS) -> Stats:
     """Every figure the dashboard shows, as of ``as_of`` (default now), weeks in ``tz``.
 
@@ -88,7 +91,7 @@ def stats(as_of: datetime | None = None, tz: tzinfo | None = None,
 
     moment = (as_of or datetime.now(UTC)).astimezone(UTC)
     zone = tz or local_zone()
-    with backend.current().snapshot():  # the figures agree with each other
+    with store.snapshot():  # the figures agree with each other
         counts = repo.stage_counts()
         stage_funnel = rules.funnel(counts)
         network = stage_funnel.network

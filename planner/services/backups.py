@@ -36,14 +36,18 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
-from planner.storage import backend, dump
+from planner.storage import dump
 from planner.storage.settings_repo import get_setting, set_setting
-from planner.storage.sqlite import backup as store
+from planner.storage.sqlite import backup as sqlite_backup
 from planner.storage.sqlite import live_files
 from planner.storage.sqlite.encryption import is_encrypted
 from planner.storage.target import real_file, resolve_target
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +69,11 @@ class RestoreResult:
 # ---------------------------------------------------------------- which database
 
 
-def _file_backend() -> backend.Backend:
+def _file_backend(store: Backend) -> Backend:
     """The open database, a file; a team database is backed up on its server (said how)."""
-    found = backend.current()
-    if found.team:
-        raise DatabaseProblem(team_backup_hint(found.url or ""))
-    return found
+    if store.team:
+        raise DatabaseProblem(team_backup_hint(store.url or ""))
+    return store
 
 
 def _shown(url: str) -> str:
@@ -109,9 +112,9 @@ def team_restore_hint(url: str, source: str | Path) -> str:
     )
 
 
-def current_path() -> Path:
+def current_path(store: Backend) -> Path:
     """The file of the open SQLite database."""
-    path = _file_backend().path
+    path = _file_backend(store).path
     if path is None:
         raise DatabaseProblem("an in-memory database has no file to back up")
     return path
@@ -126,10 +129,10 @@ def keep_count() -> int:
     return value if isinstance(value, int) and 1 <= value <= MAX_KEEP else DEFAULT_KEEP
 
 
-def set_keep_count(keep: int) -> None:
+def set_keep_count(store: Backend, keep: int) -> None:
     if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= MAX_KEEP:
         raise InvalidInput(f"keep 1 to {MAX_KEEP} backups, not {keep}")
-    with backend.current().write():
+    with store.write():
         set_setting(KEEP_SETTING, keep)
 
 
@@ -137,6 +140,7 @@ def set_keep_count(keep: int) -> None:
 
 
 def backup_now(
+    store: Backend,
     dest: str | Path | None = None, reason: str = "manual", *, when: datetime | None = None
 ) -> Path:
     """Copy the open database to ``dest`` (a file or folder), else into ``backups/``.
@@ -146,16 +150,16 @@ def backup_now(
     """
     if not _REASON.match(reason):
         raise ValueError(f"a backup reason is lower-case letters, digits and '-': {reason!r}")
-    found = _file_backend()
-    path = current_path()
+    found = _file_backend(store)
+    path = current_path(store)
     if dest is None:
-        target = store.backup_name(path, reason, when)
+        target = sqlite_backup.backup_name(path, reason, when)
         _private_folder(target.parent)
-        store.remove_stale_partials(path)
+        sqlite_backup.remove_stale_partials(path)
     else:
         target = Path(dest).expanduser().absolute()
         if target.is_dir():
-            target = target / store.backup_name(path, reason, when).name
+            target = target / sqlite_backup.backup_name(path, reason, when).name
         if _same_file(target, path):
             raise InvalidInput(f"{target} is the database itself; choose another file")
         from planner.storage.write_target import refuse_unsafe
@@ -168,13 +172,13 @@ def backup_now(
         found.copy_to(target)  # (an encrypted database's copies are encrypted with its key)
     except OSError as exc:
         raise InvalidInput(f"cannot write the backup {target}: {exc.strerror or exc}") from None
-    except store.driver_errors() as exc:
+    except sqlite_backup.driver_errors() as exc:
         raise DatabaseProblem(f"the backup to {target} failed: {exc}") from None
     dump.fsync_file(target)
     _refuse_a_damaged_copy(target, path, found.key)
     log.info("backed up %s to %s (%s)", path, target, reason)
     if dest is None:
-        store.rotate(path, keep_count())
+        sqlite_backup.rotate(path, keep_count())
     return target
 
 
@@ -187,7 +191,7 @@ def _refuse_a_damaged_copy(target: Path, path: Path, key: str | None) -> None:
     if found.kind == "planner":
         return
     target.unlink(missing_ok=True)  # our own new copy (never the database: checked above)
-    kept = store.list_backups(path)
+    kept = sqlite_backup.list_backups(path)
     hint = (f"the newest kept backup is {kept[-1].name}: planner --db '{path}' restore "
             f"'{kept[-1]}'" if kept else "no backup is kept yet")
     said = (found.message.replace(target.name, path.name)
@@ -208,9 +212,9 @@ def kept_note(reason: str = "manual") -> str:
             "automatic (before an import, a restore or an upgrade)")
 
 
-def list_backups() -> list[Path]:
+def list_backups(store: Backend) -> list[Path]:
     """The automatic backups of the open database, oldest first."""
-    return store.list_backups(current_path())
+    return sqlite_backup.list_backups(current_path(store))
 
 
 def backup_date(backup: Path, db_path: Path) -> str | None:
@@ -223,7 +227,8 @@ def backup_date(backup: Path, db_path: Path) -> str | None:
     return found.group(1) if found else None
 
 
-def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None) -> Path | None:
+def daily_backup_if_due(store: Backend, keep: int | None = None, *,
+                        now: datetime | None = None) -> Path | None:
     """Back up once per (local) day; then keep the newest ``keep`` backups of each kind.
 
     Returns the new backup, or None when a daily one from today already exists (a
@@ -232,16 +237,16 @@ def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None)
     the app at start, after opening (and so
     after any migration).
     """
-    path = current_path()
+    path = current_path(store)
     now = now or datetime.now()
     today = now.strftime("%Y%m%d")
     made = None
     if dump.is_empty():  # a new file: nothing to keep (its copies filled the restore list)
         return None
-    if not any(backup_date(b, path) == today and store.backup_kind(b, path) == "daily"
-               for b in store.list_backups(path)):
-        made = backup_now(reason="daily", when=now)
-    store.rotate(path, keep if keep is not None else keep_count())
+    if not any(backup_date(b, path) == today and sqlite_backup.backup_kind(b, path) == "daily"
+               for b in sqlite_backup.list_backups(path)):
+        made = backup_now(store, reason="daily", when=now)
+    sqlite_backup.rotate(path, keep if keep is not None else keep_count())
     return made
 
 
@@ -249,23 +254,25 @@ def daily_backup_if_due(keep: int | None = None, *, now: datetime | None = None)
 
 
 def restore(
+    store: Backend | None,
     source: str | Path, db_path: str | Path | None = None, *, key: str | None = None
 ) -> RestoreResult:
     """Replace the database with the backup ``source``; the caller reopens the database.
 
-    ``db_path`` defaults to the open database (whose connection in this thread
-    is closed here), else the default database. Refuses, changing nothing, if
-    ``source`` is not a Mentorship Planner database this version can open, or
-    if another program still has the database open. ``key`` is the database's
-    key when it is encrypted (default: the open database's, else the keyring's).
+    ``store`` is the open database, if any: ``db_path`` defaults to it (its connection
+    in this thread is closed here when it is the one restored), else to the default
+    database. Refuses, changing nothing, if ``source`` is not a Mentorship Planner
+    database this version can open, or if another program still has the database open.
+    ``key`` is the database's key when it is encrypted (default: the open database's,
+    else the keyring's).
     """
     source = Path(source).expanduser().absolute()
     if db_path is None:
-        db_path = _bound_path() or resolve_target(None).path
+        db_path = _open_path(store) or resolve_target(None).path
     assert db_path is not None
     db_path = real_file(Path(db_path))  # through a link: the real file is restored
     _refuse_read_only(db_path)
-    key = key or _restore_key(source, db_path)
+    key = key or _restore_key(store, source, db_path)
     db_encrypted = is_encrypted(db_path)
     if db_encrypted and key is None:
         raise DatabaseProblem(
@@ -281,7 +288,7 @@ def restore(
             f"will not overwrite {db_path}: {current.message}; nothing was changed"
         )
     from_encrypted = dump.classify_file(source, key).encrypted
-    _close_bound(db_path)
+    _close_open(store, db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staged = db_path.with_name(f"{db_path.name}.restoring")
     # consistent, fsynced, in the same folder; encrypted if either side is
@@ -299,15 +306,16 @@ def restore(
     return RestoreResult(db_path, source, previous, version)
 
 
-def restore_refusal(source: str | Path, db_path: str | Path | None = None) -> str | None:
+def restore_refusal(store: Backend, source: str | Path,
+                    db_path: str | Path | None = None) -> str | None:
     """Why ``source`` cannot be restored over the database, in one plain sentence for a
     person at the window (None: it can be; :func:`restore` checks again). Read-only, run
     before anyone is asked to confirm. The command line keeps :func:`restore`'s own
     words, which name the command to run instead."""
     source = Path(source).expanduser().absolute()
-    db_path = Path(db_path) if db_path is not None else _bound_path()
+    db_path = Path(db_path) if db_path is not None else _open_path(store)
     name = source.name
-    key = _restore_key(source, db_path) if db_path is not None else None
+    key = _restore_key(store, source, db_path) if db_path is not None else None
     found = dump.classify_file(source, key)
     if found.kind == "missing":
         return f"{name} does not exist."
@@ -337,11 +345,11 @@ def restore_refusal(source: str | Path, db_path: str | Path | None = None) -> st
     return None
 
 
-def _restore_key(source: Path, db_path: Path) -> str | None:
+def _restore_key(store: Backend | None, source: Path, db_path: Path) -> str | None:
     """The database's key, if the database or the backup is encrypted (keyring may block)."""
-    bound = _bound_path()
-    if bound is not None and _same_file(bound, db_path):
-        found = backend.current().key
+    open_path = _open_path(store)
+    if store is not None and open_path is not None and _same_file(open_path, db_path):
+        found = store.key
         if found is not None:
             return found
     if is_encrypted(db_path):
@@ -374,7 +382,7 @@ def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> 
         os.replace(staged, db_path)
         dump.fsync_dir(db_path.parent)
         return None
-    previous = store.backup_name(db_path, "pre-restore")
+    previous = sqlite_backup.backup_name(db_path, "pre-restore")
     _private_folder(previous.parent)
     if kind == "damaged":
         _raw_copy(db_path, previous)  # cannot be read: keep its bytes as they are
@@ -384,7 +392,7 @@ def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> 
         return previous
     conn = _lock_exclusively(db_path, key)
     try:
-        store.backup_to(conn, previous, key)
+        sqlite_backup.backup_to(conn, previous, key)
         dump.fsync_file(previous)
         _remove_sidecars(db_path)  # the old file is in rollback mode now: these are stale
         os.replace(staged, db_path)
@@ -397,31 +405,30 @@ def _swap_in(staged: Path, db_path: Path, kind: str, key: str | None = None) -> 
 
 def _lock_exclusively(db_path: Path, key: str | None = None):
     """A connection holding ``db_path`` exclusively (see ``storage.sqlite.backup``)."""
-    return store.lock_exclusively(db_path, key, again="restore again",
+    return sqlite_backup.lock_exclusively(db_path, key, again="restore again",
                                   cannot=f"cannot restore over {db_path}")
 
 
-def _bound_path() -> Path | None:
-    """The file of the database the models are bound to (None: a team one, or none)."""
-    found = backend.bound()
-    return None if found is None else found.path
+def _open_path(store: Backend | None) -> Path | None:
+    """The file of the open database (None: a team one, or none is open)."""
+    return None if store is None else store.path
 
 
-def _close_bound(db_path: Path) -> None:
+def _close_open(store: Backend | None, db_path: Path) -> None:
     """Close this thread's connection if it is to ``db_path`` (closing checkpoints the WAL)."""
-    bound = _bound_path()
-    if bound is not None and _same_file(bound, db_path):
-        backend.current().close_connection()
+    open_path = _open_path(store)
+    if store is not None and open_path is not None and _same_file(open_path, db_path):
+        store.close_connection()
 
 
 def _raw_copy(db_path: Path, dest: Path) -> None:
     live_files.require_closed(db_path, "copy the damaged database")  # see live_files
-    store.create_private_file(dest)
+    sqlite_backup.create_private_file(dest)
     shutil.copyfile(db_path, dest)
     wal = Path(f"{db_path}-wal")
     if wal.exists():
         wal_copy = Path(f"{dest}-wal")
-        store.create_private_file(wal_copy)
+        sqlite_backup.create_private_file(wal_copy)
         shutil.copyfile(wal, wal_copy)
     dump.fsync_file(dest)
 

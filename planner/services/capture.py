@@ -27,6 +27,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from planner.domain.capture import Captured, fold_address
 from planner.domain.capture_match import (
@@ -45,10 +46,13 @@ from planner.domain.contact import clean_note, clean_text
 from planner.domain.errors import InvalidInput, NotFound
 from planner.domain.kinds import parse_kind
 from planner.services.contacts import clean_fields, now
-from planner.storage import backend, contacts_repo, settings_repo, touchpoints_repo
 from planner.storage import capture_repo as repo
+from planner.storage import contacts_repo, settings_repo, touchpoints_repo
 from planner.storage.capture_repo import KnownProposal, ProposalRow
 from planner.storage.contacts_repo import who
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ MAX_MINUTES = 24 * 60
 # ------------------------------------------------------------------ sources
 
 
-def add_source(kind: str, label: str, location: str, username: str = "",
+def add_source(store: Backend, kind: str, label: str, location: str, username: str = "",
                options: dict | None = None) -> Source:
     """Register a source to read on every sync. ``kind``: ics, caldav or imap;
     ``location``: a path, a URL or host:port; ``options``: what the kind needs (JSON:
@@ -73,7 +77,7 @@ def add_source(kind: str, label: str, location: str, username: str = "",
     if not location:
         raise InvalidInput("a capture source needs a location (a path, URL or host)")
     values = dict(options or {})
-    with backend.current().write():
+    with store.write():
         source_id = repo.add_source(kind, clean_text(label, "the label") or location, location,
                                     clean_text(username, "the user name"), values, now())
     return get_source(source_id)
@@ -90,9 +94,9 @@ def list_sources() -> list[Source]:
     return repo.sources()
 
 
-def set_source_options(source_id: int, **options) -> Source:
+def set_source_options(store: Backend, source_id: int, **options) -> Source:
     """Change some options of a source (e.g. ``auto_accept=True``), keeping the others."""
-    with backend.current().write():
+    with store.write():
         found = repo.source(source_id)
         if found is None:
             raise NotFound(f"no capture source with id {source_id}")
@@ -100,11 +104,11 @@ def set_source_options(source_id: int, **options) -> Source:
     return get_source(source_id)
 
 
-def remove_source(source_id: int) -> int:
+def remove_source(store: Backend, source_id: int) -> int:
     """Forget a source and drop its pending proposals; accepted, rejected and withdrawn
     ones stay remembered (so adding it again proposes nothing already reviewed).
     Returns how many pending proposals went."""
-    with backend.current().write():
+    with store.write():
         if repo.source(source_id) is None:
             raise NotFound(f"no capture source with id {source_id}")
         return repo.delete_source(source_id)
@@ -125,7 +129,7 @@ def own_address_list() -> list[str]:
     return list(stored)
 
 
-def set_own_addresses(addresses: Iterable[str]) -> list[str]:
+def set_own_addresses(store: Backend, addresses: Iterable[str]) -> list[str]:
     clean = []
     for address in addresses:
         text = fold_address(address)
@@ -133,7 +137,7 @@ def set_own_addresses(addresses: Iterable[str]) -> list[str]:
             raise InvalidInput(f"{address!r} is not an e-mail address")
         if text not in clean:
             clean.append(text)
-    with backend.current().write():
+    with store.write():
         settings_repo.set_own_setting(who(), settings_repo.OWN_ADDRESSES_KEY, clean)
     return clean
 
@@ -162,7 +166,7 @@ class BatchResult:
             "with nobody you know"
 
 
-def apply_batch(source_id: int | None, items: Iterable[Captured], *,
+def apply_batch(store: Backend, source_id: int | None, items: Iterable[Captured], *,
                 withdrawn_keys: Iterable[str] = (), state: dict | None = None,
                 window: tuple[datetime, datetime] | None = None, candidates: bool = True,
                 own: Iterable[str] = (), at: datetime | None = None) -> BatchResult:
@@ -190,7 +194,7 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
     for item in items:
         latest[item.source_key] = item  # a key given twice: the last one counts
     gone = set(withdrawn_keys) - set(latest)
-    with backend.current().write():
+    with store.write():
         source = None
         if source_id is not None:
             source = get_source(source_id)
@@ -222,7 +226,7 @@ def apply_batch(source_id: int | None, items: Iterable[Captured], *,
                 auto = [r.id for r in repo.proposal_rows(PENDING, ids=batch.touched)
                         if r.contact_id is not None]
                 if auto:
-                    accept(auto)
+                    accept(store, auto)
                     result.accepted, result.accepted_ids = len(auto), auto
     return result
 
@@ -396,7 +400,8 @@ class Accepted:
     contacts: list[dict] = field(default_factory=list)  # filled by undo_accept
 
 
-def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) -> Accepted:
+def accept(store: Backend, proposal_ids: Iterable[int],
+           edits: dict[int, dict] | None = None) -> Accepted:
     """Make each pending proposal an ordinary touchpoint, in one transaction; ``edits``:
     per proposal, the kind/at/minutes/note to use instead of the captured ones. A
     candidate becomes a new, unplaced person first (or the person who has that address
@@ -407,7 +412,7 @@ def accept(proposal_ids: Iterable[int], edits: dict[int, dict] | None = None) ->
         raise InvalidInput("say which captured touchpoints to accept")
     stamp = now()
     done = Accepted([], [], [], [])
-    with backend.current().write():
+    with store.write():
         rows = {r.id: r for r in repo.proposal_rows(None, ids=ids)}
         for pid in ids:
             row = rows.get(pid)
@@ -487,11 +492,11 @@ def _person_for(row: ProposalRow, stamp: datetime, done: Accepted,
     return contact_id
 
 
-def undo_accept(done: Accepted) -> Accepted:
+def undo_accept(store: Backend, done: Accepted) -> Accepted:
     """The exact inverse of :func:`accept`: the touchpoints go, the proposals are pending
     again as they were, and people made from candidates are removed for good. Keeps what
     :func:`redo_accept` puts back (same ids)."""
-    with backend.current().write():
+    with store.write():
         done.touchpoints, done.contacts = repo.rows_of_accept(done.touchpoint_ids,
                                                               done.created_contact_ids)
         _put_proposals(done.before)
@@ -501,9 +506,9 @@ def undo_accept(done: Accepted) -> Accepted:
     return done
 
 
-def redo_accept(done: Accepted) -> Accepted:
+def redo_accept(store: Backend, done: Accepted) -> Accepted:
     """Put back what :func:`undo_accept` took away, with the same ids."""
-    with backend.current().write():
+    with store.write():
         repo.put_back_accept(done.touchpoints, done.contacts)
         _put_proposals(done.after)
     return done
@@ -515,13 +520,13 @@ def _put_proposals(rows: list[dict]) -> None:
         repo.update_proposal(data["id"], values)
 
 
-def reject(proposal_ids: Iterable[int]) -> list[int]:
+def reject(store: Backend, proposal_ids: Iterable[int]) -> list[int]:
     """Mark pending proposals rejected (remembered: a re-sync does not bring them back).
     Returns the ids rejected; :func:`unreject` is the inverse."""
     ids = list(dict.fromkeys(proposal_ids))
     if not ids:
         raise InvalidInput("say which captured touchpoints to reject")
-    with backend.current().write():
+    with store.write():
         rows = {r.id: r for r in repo.proposal_rows(None, ids=ids)}
         for pid in ids:
             if pid not in rows:
@@ -533,12 +538,12 @@ def reject(proposal_ids: Iterable[int]) -> list[int]:
     return ids
 
 
-def unreject(proposal_ids: Iterable[int]) -> None:
-    with backend.current().write():
+def unreject(store: Backend, proposal_ids: Iterable[int]) -> None:
+    with store.write():
         repo.set_status(list(proposal_ids), PENDING, now(), only=REJECTED)
 
 
-#: kind → ``sync(source, progress) -> BatchResult``: how ``capture sync`` reads each kind
+#: kind → ``sync(store, source, progress) -> BatchResult``: how ``capture sync`` reads each kind
 #: of source. The ics reader registers itself; CalDAV and IMAP register theirs the same way.
 SYNCERS: dict[str, Callable[..., BatchResult]] = {}
 
@@ -552,7 +557,7 @@ def register_syncer(kind: str, sync: Callable[..., BatchResult]) -> None:
     SYNCERS[SourceKind(kind).value] = sync
 
 
-def sync_source(source_id: int, progress: Callable[[int, int], None] | None = None,
+def sync_source(store: Backend, source_id: int, progress: Callable[[int, int], None] | None = None,
                 **options) -> BatchResult:
     """Read one registered source again (whatever its kind) and apply what it holds."""
     source = get_source(source_id)
@@ -563,4 +568,4 @@ def sync_source(source_id: int, progress: Callable[[int, int], None] | None = No
     sync = SYNCERS.get(source.kind)
     if sync is None:
         raise InvalidInput(f"this version cannot read {source.kind} sources yet")
-    return sync(source, progress=progress, **options)
+    return sync(store, source, progress=progress, **options)

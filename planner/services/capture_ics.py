@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.domain.capture import Captured
 from planner.domain.capture_match import Source
@@ -23,7 +24,9 @@ from planner.importers.ics_events import read_ics
 from planner.importers.user_file import read_user_file
 from planner.services import capture
 from planner.services.contacts import now
-from planner.storage import backend
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 DEFAULT_DAYS = 30
 MAX_ICS_BYTES = 64 * 1024 * 1024  # years of a busy calendar are a few MB
@@ -86,7 +89,7 @@ def read_calendars(location: str | Path, since: datetime, until: datetime,
     return items, state, own
 
 
-def import_ics(location: str | Path, *, since: datetime | None = None,
+def import_ics(store: Backend, location: str | Path, *, since: datetime | None = None,
                until: datetime | None = None, watch: bool = False, label: str = "",
                auto_accept: bool = False, progress: Progress | None = None
                ) -> tuple[capture.BatchResult, Source | None]:
@@ -96,11 +99,11 @@ def import_ics(location: str | Path, *, since: datetime | None = None,
     path = Path(location).expanduser().resolve()
     items, state, own = read_calendars(path, start, end, progress)  # before any write
     if not watch:
-        return capture.apply_batch(None, items, own=own), None
-    with backend.current().write():
+        return capture.apply_batch(store, None, items, own=own), None
+    with store.write():
         source = _existing(path) or capture.add_source(
-            "ics", label or path.name, str(path), options={"auto_accept": auto_accept})
-        result = capture.apply_batch(source.id, items, state=state, window=(start, end),
+            store, "ics", label or path.name, str(path), options={"auto_accept": auto_accept})
+        result = capture.apply_batch(store, source.id, items, state=state, window=(start, end),
                                      own=own)
     return result, capture.get_source(source.id)
 
@@ -112,14 +115,14 @@ def _existing(path: Path) -> Source | None:
     return None
 
 
-def sync_ics(source: Source, progress: Progress | None = None, *,
+def sync_ics(store: Backend, source: Source, progress: Progress | None = None, *,
              since: datetime | None = None, until: datetime | None = None
              ) -> capture.BatchResult:
     """Read a registered calendar file or folder again: what is gone from it (in the span
     read) withdraws its pending proposals."""
     start, end = default_window(since, until)
     items, state, own = read_calendars(source.location, start, end, progress)
-    return capture.apply_batch(source.id, items, state=state, window=(start, end), own=own)
+    return capture.apply_batch(store, source.id, items, state=state, window=(start, end), own=own)
 
 
 capture.register_syncer("ics", sync_ics)

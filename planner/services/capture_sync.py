@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from planner.domain.capture import Captured
 from planner.domain.capture_match import Source, SourceKind
@@ -24,6 +24,9 @@ from planner.domain.errors import InvalidInput, NotFound
 from planner.services import capture
 from planner.sources import caldav_source, imap_source, tls
 from planner.storage import secrets
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +81,10 @@ def _source(source_id: int, kind: SourceKind) -> Source:
     return source
 
 
-def remove(source_id: int, kind: SourceKind) -> int:
+def remove(store: Backend, source_id: int, kind: SourceKind) -> int:
     """Forget a CalDAV or IMAP source and its password; how many pending proposals went."""
     source = _source(source_id, kind)
-    dropped = capture.remove_source(source_id)
+    dropped = capture.remove_source(store, source_id)
     account = source.options.get("secret")
     if account:
         try:
@@ -91,22 +94,22 @@ def remove(source_id: int, kind: SourceKind) -> int:
     return dropped
 
 
-def trust(source_id: int, fingerprint: str) -> Source:
+def trust(store: Backend, source_id: int, fingerprint: str) -> Source:
     """Pin a source to the certificate with this SHA-256 fingerprint."""
-    return capture.set_source_options(source_id,
+    return capture.set_source_options(store, source_id,
                                       trusted=tls.normalise_fingerprint(fingerprint))
 
 
 _Batch = TypeVar("_Batch", caldav_source.Batch, imap_source.Batch)
 
 
-def _run(source: Source, batches: Iterable[_Batch], progress: Progress | None,
+def _run(store: Backend, source: Source, batches: Iterable[_Batch], progress: Progress | None,
          on_batch: Callable[[SyncResult], None] | None,
          to_items: Callable[[_Batch], tuple[list[Captured], list[str]]]) -> SyncResult:
     result = SyncResult()
     for batch in batches:
         items, withdrawn = to_items(batch)
-        part = capture.apply_batch(source.id, items, withdrawn_keys=withdrawn,
+        part = capture.apply_batch(store, source.id, items, withdrawn_keys=withdrawn,
                                    state=batch.state)
         result.add(part)
         result.problems.extend(batch.problems)
@@ -127,7 +130,7 @@ def _caldav_account(source: Source) -> caldav_source.Account:
                                  source.options.get("trusted"), source.options.get("auth_type"))
 
 
-def add_caldav(url: str, username: str, password: str, label: str = "",
+def add_caldav(store: Backend, url: str, username: str, password: str, label: str = "",
                trusted: str | None = None, since: date | None = None) -> Source:
     """Try the calendar with this user and password, then keep it as a source (events
     from ``since`` on; default the last 30 days)."""
@@ -148,7 +151,7 @@ def add_caldav(url: str, username: str, password: str, label: str = "",
     if account.trusted:
         options["trusted"] = account.trusted
     try:
-        return capture.add_source(SourceKind.CALDAV.value, label or account.url, account.url,
+        return capture.add_source(store, SourceKind.CALDAV.value, label or account.url, account.url,
                                   account.username, options)
     except BaseException:
         secrets.delete_secret(secret)
@@ -172,7 +175,7 @@ def ics_reader(since: date, now: datetime, zone=None) -> caldav_source.ReadEvent
     return read
 
 
-def sync_caldav(source: Source, progress: Progress | None = None, *,
+def sync_caldav(store: Backend, source: Source, progress: Progress | None = None, *,
                 password: str | None = None, batch: int = caldav_source.BATCH,
                 on_batch: Callable[[SyncResult], None] | None = None,
                 now: datetime | None = None, zone=None) -> SyncResult:
@@ -183,7 +186,7 @@ def sync_caldav(source: Source, progress: Progress | None = None, *,
     batches = caldav_source.sync(_caldav_account(source), _password(source, password),
                                  source.state or None, ics_reader(since, now, zone), now=now,
                                  batch=batch)
-    return _run(source, batches, progress, on_batch, lambda b: (b.items, b.withdrawn))
+    return _run(store, source, batches, progress, on_batch, lambda b: (b.items, b.withdrawn))
 
 
 # --------------------------------------------------------------------------- IMAP
@@ -202,7 +205,7 @@ def _folders(source: Source) -> list[imap_source.Folder]:
                                                         "sent": True}]]
 
 
-def add_imap(host: str, username: str, password: str, *, port: int | None = None,
+def add_imap(store: Backend, host: str, username: str, password: str, *, port: int | None = None,
              security: str = "tls", folders: list[str] | None = None, inbox: bool = False,
              since: date | None = None, keep_subject: bool = False, label: str = "",
              trusted: str | None = None) -> Source:
@@ -226,14 +229,14 @@ def add_imap(host: str, username: str, password: str, *, port: int | None = None
         options["trusted"] = account.trusted
     location = f"{account.host}:{account.port}"
     try:
-        return capture.add_source(SourceKind.IMAP.value, label or f"{account.username} at "
+        return capture.add_source(store, SourceKind.IMAP.value, label or f"{account.username} at "
                                   f"{account.host}", location, account.username, options)
     except BaseException:
         secrets.delete_secret(secret)
         raise
 
 
-def sync_imap(source: Source, progress: Progress | None = None, *,
+def sync_imap(store: Backend, source: Source, progress: Progress | None = None, *,
               password: str | None = None, batch: int = imap_source.BATCH,
               on_batch: Callable[[SyncResult], None] | None = None, zone=None) -> SyncResult:
     """Read the folders' new messages since the last sync and store them, batch by batch."""
@@ -243,7 +246,7 @@ def sync_imap(source: Source, progress: Progress | None = None, *,
                                _folders(source), since, source.state or None,
                                keep_subject=bool(source.options.get("keep_subject")),
                                batch=batch, zone=zone)
-    return _run(source, batches, progress, on_batch, lambda b: (b.items, []))
+    return _run(store, source, batches, progress, on_batch, lambda b: (b.items, []))
 
 
 capture.register_syncer(SourceKind.CALDAV.value, sync_caldav)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import fields
 from datetime import UTC, datetime
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from planner.domain.contact import Contact
 from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFound
 from planner.domain.fields import clean_fields
 from planner.domain.formatting import is_whole_number
 from planner.domain.rings import Ring
-from planner.storage import backend
 from planner.storage import contacts_repo as repo
 from planner.storage.fields import to_utc
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 
 def on_a_team() -> bool:
@@ -26,23 +28,23 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def add_contact(name: str, *, ring: Ring | None = None, **values) -> Contact:
+def add_contact(store: Backend, name: str, *, ring: Ring | None = None, **values) -> Contact:
     """Create a person (optionally placed on a ring) in one transaction."""
     from planner.services.placement import move_contact
 
     data = clean_fields({"name": name, **values})
     own_cadence = data.pop("cadence_days", None) if repo.team() else None
     stamp = now()
-    with backend.current().write():
+    with store.write():
         contact_id = repo.insert_contact(data, stamp)
         if own_cadence is not None:
             repo.set_own_cadence(contact_id, own_cadence)
         if ring is not None:
-            move_contact(contact_id, ring)
+            move_contact(store, contact_id, ring)
     return get_contact(contact_id)
 
 
-def edit_contact(contact_id: int, *, expected_version: int | None = None,
+def edit_contact(store: Backend, contact_id: int, *, expected_version: int | None = None,
                  **values) -> Contact:
     """Change a person's fields. On a team database ``cadence_days`` is the connected
     user's own cadence for them (the shared row is not touched for it).
@@ -52,7 +54,7 @@ def edit_contact(contact_id: int, *, expected_version: int | None = None,
     one UPDATE, so two writers cannot both pass it).
     """
     data = clean_fields(values)
-    with backend.current().write():
+    with store.write():
         contact = require(contact_id)
         if "cadence_days" in data and repo.team():
             repo.set_own_cadence(contact_id, data.pop("cadence_days"))
@@ -63,7 +65,7 @@ def edit_contact(contact_id: int, *, expected_version: int | None = None,
     return get_contact(contact_id)
 
 
-def remove_contact(contact_id: int) -> list[dict]:
+def remove_contact(store: Backend, contact_id: int) -> list[dict]:
     """Move a person to the trash: unplaced, hidden, restorable with everything they had.
 
     Returns the ring-move rows the removal wrote (an undo deletes them again).
@@ -71,17 +73,17 @@ def remove_contact(contact_id: int) -> list[dict]:
     from planner.services.placement import move_contact
 
     history: list[dict] = []
-    with backend.current().write():
+    with store.write():
         contact = require(contact_id)
         if contact.ring is not None:
-            history = move_contact(contact_id, None).history
+            history = move_contact(store, contact_id, None).history
         stamp = now()
         repo.set_deleted_at(contact_id, stamp, stamp)
     return history
 
 
-def restore_contact(contact_id: int) -> Contact:
-    with backend.current().write():
+def restore_contact(store: Backend, contact_id: int) -> Contact:
+    with store.write():
         if not repo.set_deleted_at(contact_id, None, now()):
             raise NotFound(f"no contact with id {contact_id}")
     return get_contact(contact_id)
@@ -188,15 +190,15 @@ def contact_as_dict(contact: Contact) -> dict:
     return out
 
 
-def purge_contact(contact_id: int, placements) -> None:
+def purge_contact(store: Backend, contact_id: int, placements) -> None:
     """Delete a person and all their rows for good (undo of an add), and put the
     rings back to ``placements``."""
-    with backend.current().write():
+    with store.write():
         repo.hard_delete(contact_id)
         repo.restore_placements(placements)
 
 
-def unpurge_contact(rows: dict, placements) -> None:
-    with backend.current().write():
+def unpurge_contact(store: Backend, rows: dict, placements) -> None:
+    with store.write():
         repo.load_dump(rows)
         repo.restore_placements(placements)

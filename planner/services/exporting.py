@@ -157,7 +157,7 @@ import json
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import __version__
 from planner.domain.errors import InvalidInput
@@ -168,7 +168,7 @@ from planner.importers.user_file import read_user_file
 from planner.services import dump_rules
 from planner.services.contacts import clean_fields, list_contacts
 from planner.services.setting_rules import RETIRED, clean_setting, warn_once
-from planner.storage import backend, dump, export_repo
+from planner.storage import dump, export_repo
 from planner.storage.atomic_file import write_private
 from planner.storage.contacts_repo import team
 from planner.storage.export_repo import (
@@ -185,6 +185,9 @@ from planner.storage.export_repo import (
 from planner.storage.failures import Failure
 from planner.storage.write_target import refuse_unsafe
 
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
+
 log = logging.getLogger(__name__)
 
 DUMP_FORMAT = "mentorship-planner-dump"
@@ -200,16 +203,15 @@ CONTACTS, SETTINGS = "contacts", "settings"
 # --------------------------------------------------------------------- export
 
 
-def export_json() -> dict:
+def export_json(store: Backend) -> dict:
     """Everything in the open database as the documented dump (see the module docstring)."""
     out: dict[str, Any] = {
         "format": DUMP_FORMAT,
         "version": DUMP_VERSION,
-        "schema_version": export_repo.schema_version(),
-        "app_version": __version__,
+        "schema_version": export_repo.schema_version(store), "app_version": __version__,
         "exported_at": format_time(datetime.now(UTC)),
     }
-    with backend.current().snapshot():  # rows of different tables agree
+    with store.snapshot():  # rows of different tables agree
         for section, model in dump.DATA_TABLES:
             if section == SETTINGS:
                 out[section] = _export_settings()
@@ -257,9 +259,9 @@ def dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_json(path: str | Path) -> Path:
+def write_json(store: Backend, path: str | Path) -> Path:
     """Write :func:`export_json` to ``path`` (owner-only, replaced atomically)."""
-    return write_text(path, dumps(export_json()))
+    return write_text(path, dumps(export_json(store)))
 
 
 def export_contacts(fmt: str, *, escape_formulas: bool = True) -> str:
@@ -277,10 +279,10 @@ def export_contacts(fmt: str, *, escape_formulas: bool = True) -> str:
     return write_contacts_csv(people, escape_formulas=escape_formulas)
 
 
-def export_text(fmt: str) -> str:
+def export_text(store: Backend, fmt: str) -> str:
     """``json``, ``vcard`` or ``csv`` as text, for the CLI and the Export dialog."""
     if fmt == "json":
-        return dumps(export_json())
+        return dumps(export_json(store))
     return export_contacts(fmt)
 
 
@@ -417,16 +419,16 @@ def read_dump(source: str | Path | bytes | dict) -> dict:
     return data
 
 
-def what_it_holds() -> str | None:
+def what_it_holds(store: Backend) -> str | None:
     """What the open database holds, in words ("150 contacts, 87 placements, …"); None when
     it is empty (a full export can be restored into it)."""
-    with backend.current().snapshot():
+    with store.snapshot():
         if dump.is_empty():
             return None
         return describe_counts({s: n for s, n in dump.row_counts().items() if n})
 
 
-def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False,
+def import_json(store: Backend, source: str | Path | bytes | dict, *, dry_run: bool = False,
                 require_empty: bool = True) -> dict[str, int]:
     """Restore a dump into the open, empty database, exactly; return rows per section.
 
@@ -444,7 +446,7 @@ def import_json(source: str | Path | bytes | dict, *, dry_run: bool = False,
     dump_rules.check_references(prepared)
     dump_rules.check_rings(prepared)
     counts = {section: len(rows) for section, rows in prepared.items()}
-    with backend.current().write():
+    with store.write():
         if require_empty and not dump.is_empty():
             have = describe_counts({s: n for s, n in dump.row_counts().items() if n})
             raise InvalidInput(

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import ConflictError
-from planner.storage import backend, contacts_repo, photos_repo
+from planner.storage import contacts_repo, photos_repo
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 
 @dataclass
@@ -35,19 +39,19 @@ class ImportRecord:
         return bool(self.added_ids or self.merged or self.photos)
 
 
-def undo_import(record: ImportRecord) -> None:
+def undo_import(store: Backend, record: ImportRecord) -> None:
     """Take the import back (one transaction; nothing when refused)."""
-    _apply(record, back=True)
+    _apply(store, record, back=True)
 
 
-def redo_import(record: ImportRecord) -> None:
+def redo_import(store: Backend, record: ImportRecord) -> None:
     """Do the import again after :func:`undo_import`."""
-    _apply(record, back=False)
+    _apply(store, record, back=False)
 
 
-def _apply(record: ImportRecord, *, back: bool) -> None:
+def _apply(store: Backend, record: ImportRecord, *, back: bool) -> None:
     stamp = datetime.now(UTC)
-    with backend.current().write():
+    with store.write():
         _check_merged(record, expected=1 if back else 0)
         if back:  # (a table at a time, 500 people to a query: a big import's undo took
             # minutes a person at a time)

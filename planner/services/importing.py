@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.domain.contact import normalised_name
 from planner.domain.errors import InvalidInput, PlannerError
@@ -57,7 +58,10 @@ from planner.services.import_writer import (
     _add_email,
     _emails,
 )
-from planner.storage import backend, contacts_repo
+from planner.storage import contacts_repo
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 __all__ = [
     "DUPLICATE_CHOICES",
@@ -533,6 +537,7 @@ def _problems_by_entry(problems: list[ImportProblem]) -> dict:
 
 
 def apply_import(
+    store: Backend,
     preview: ImportPreview,
     on_duplicate: str = "skip",
     progress: Progress | None = None,
@@ -557,9 +562,9 @@ def apply_import(
 
     check()
     if backup:
-        summary.backup = _backup_before_import()
+        summary.backup = _backup_before_import(store)
     stamp = datetime.now(UTC)
-    with _write_transaction():
+    with _write_transaction(store):
         writer = Writer(preview, on_duplicate, summary, stamp, check, progress)
         writer.run()
         check()  # the last chance to cancel: after this the import is committed
@@ -570,19 +575,19 @@ def apply_import(
     return summary
 
 
-def _backup_before_import() -> Path | None:
+def _backup_before_import(store: Backend) -> Path | None:
     from planner.services.backups import backup_now
 
-    if backend.current().path is None:  # a team database (backed up on its server), memory
+    if store.path is None:  # a team database (backed up on its server), memory
         return None
     try:
-        return backup_now(reason="pre-import")
+        return backup_now(store, reason="pre-import")
     except PlannerError as exc:
         raise InvalidInput(
             f"the backup before importing failed, so nothing was imported: {exc}"
         ) from None
 
 
-def _write_transaction():
+def _write_transaction(store: Backend):
     """A write transaction taken at once (SQLite IMMEDIATE), or a savepoint inside one."""
-    return backend.current().write()
+    return store.write()

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import InvalidInput, NotFound
-from planner.storage import backend
 from planner.storage import photos_repo as repo
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 
 def make_thumbnail(data: bytes) -> bytes:
@@ -29,27 +32,27 @@ def make_thumbnail(data: bytes) -> bytes:
         raise InvalidInput(f"the picture cannot be used: {exc}") from None
 
 
-def set_photo(contact_id: int, data: bytes) -> bytes:
+def set_photo(store: Backend, contact_id: int, data: bytes) -> bytes:
     """Give the person this picture (as a thumbnail, replacing any); returns what is stored."""
     small = make_thumbnail(data)
-    with backend.current().write():
+    with store.write():
         if not repo.person_living(contact_id):
             raise NotFound(f"no person #{contact_id}")
         repo.upsert(contact_id, small, datetime.now(UTC), replace=True)
     return small
 
 
-def set_photo_from_file(contact_id: int, path: str | Path) -> bytes:
+def set_photo_from_file(store: Backend, contact_id: int, path: str | Path) -> bytes:
     """The window's "Choose Picture…": a regular file, read with a hard size limit."""
     from planner.importers.photos import MAX_PHOTO_BYTES
     from planner.importers.user_file import read_user_file
 
-    return set_photo(contact_id, read_user_file(path, MAX_PHOTO_BYTES, "picture"))
+    return set_photo(store, contact_id, read_user_file(path, MAX_PHOTO_BYTES, "picture"))
 
 
-def clear_photo(contact_id: int) -> bool:
+def clear_photo(store: Backend, contact_id: int) -> bool:
     """Remove the person's picture (initials are shown again); True if there was one."""
-    with backend.current().write():
+    with store.write():
         return repo.delete_photo(contact_id) > 0
 
 

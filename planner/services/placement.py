@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from planner.domain.contact import Contact
 from planner.domain.errors import ConflictError
@@ -23,8 +24,10 @@ from planner.domain.moves import MovePlan, plan_move, plan_step
 from planner.domain.rings import Ring
 from planner.services.contacts import now, require
 from planner.services.settings import capacities
-from planner.storage import backend
 from planner.storage import contacts_repo as repo
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 #: (contact, ring, position, placement row id) for every placed person
 Snapshot = tuple[tuple[int, str, int, int], ...]
@@ -53,14 +56,15 @@ class MoveOutcome:
 
 
 @contextmanager
-def moving():
+def moving(store: Backend):
     """One move transaction, serialised with the same user's other moves (the backend's
     move lock: the write lock of a file, a lock only that user can take on a team)."""
-    with backend.current().move_lock(repo.who()):
+    with store.move_lock(repo.who()):
         yield
 
 
 def move_contact(
+    store: Backend,
     contact_id: int,
     ring: Ring | None,
     *,
@@ -74,7 +78,7 @@ def move_contact(
     ``expect_ring``: where the caller saw the person (None = unplaced); if they
     are elsewhere now, or the swap partner left ``ring``, ConflictError.
     """
-    with moving():
+    with moving(store):
         before = repo.placement_snapshot()
         mine = next((row for row in before if row[0] == contact_id), None)
         if (mine is not None and ring is not None and mine[1] == ring.value
@@ -187,19 +191,20 @@ def _apply_swap(plan: MovePlan, stamp) -> list[dict]:
     ]
 
 
-def promote(contact_id: int) -> MoveOutcome:
-    with moving():  # one ring up from where they are now, not where they were
+def promote(store: Backend, contact_id: int) -> MoveOutcome:
+    with moving(store):  # one ring up from where they are now, not where they were
         contact = require(contact_id)
-        return move_contact(contact_id, plan_step(contact.name, contact.ring, up=True))
+        return move_contact(store, contact_id, plan_step(contact.name, contact.ring, up=True))
 
 
-def demote(contact_id: int) -> MoveOutcome:
-    with moving():
+def demote(store: Backend, contact_id: int) -> MoveOutcome:
+    with moving(store):
         contact = require(contact_id)
-        return move_contact(contact_id, plan_step(contact.name, contact.ring, up=False))
+        return move_contact(store, contact_id, plan_step(contact.name, contact.ring, up=False))
 
 
 def restore_state(
+    store: Backend,
     placements: Snapshot, remove_history: list[dict], add_history: list[dict], *,
     expected: Snapshot | None = None,
 ) -> None:
@@ -209,7 +214,7 @@ def restore_state(
     the command line or another computer of the same user moved someone meanwhile),
     ConflictError and nothing is written: the recorded state would silently take that
     move back."""
-    with moving() if expected is None else unless_moved_since(expected):
+    with moving(store) if expected is None else unless_moved_since(store, expected):
         repo.restore_placements(placements)
         ids = [h["id"] for h in remove_history]
         if ids:
@@ -219,12 +224,12 @@ def restore_state(
 
 
 @contextmanager
-def unless_moved_since(expected: Snapshot):
+def unless_moved_since(store: Backend, expected: Snapshot):
     """A move transaction that first checks that everyone is still where ``expected``
     says (a step's undo or redo puts back a whole recorded state): if another window,
     the command line or another computer of the same user moved someone meanwhile,
     ConflictError and nothing is written."""
-    with moving():
+    with moving(store):
         if _places(repo.placement_snapshot()) != _places(expected):
             raise ConflictError("The rings were changed meanwhile (in another window or on "
                                 "another computer), so this step cannot be undone or "
@@ -248,14 +253,14 @@ class Added:
     rows: dict
 
 
-def add_recorded(name: str, ring: Ring | None, values: dict) -> Added:
+def add_recorded(store: Backend, name: str, ring: Ring | None, values: dict) -> Added:
     """contacts.add_contact for an undo step (serialised with the user's moves: nobody
     else's move falls between the add and the rings it records)."""
     from planner.services.contacts import add_contact
 
-    with moving():
+    with moving(store):
         before = repo.placement_snapshot()
-        contact = add_contact(name, ring=ring, **values)
+        contact = add_contact(store, name, ring=ring, **values)
         after = repo.placement_snapshot()
         rows = repo.dump_contact(contact.id)
     return Added(contact, before, after, rows)
@@ -271,13 +276,13 @@ class Removed:
     history: list[dict]
 
 
-def remove_recorded(contact_id: int) -> Removed:
+def remove_recorded(store: Backend, contact_id: int) -> Removed:
     """contacts.remove_contact for an undo step."""
     from planner.services.contacts import remove_contact
 
-    with moving():
+    with moving(store):
         before = repo.placement_snapshot()
-        history = remove_contact(contact_id)
+        history = remove_contact(store, contact_id)
         after = repo.placement_snapshot()
     return Removed(before, after, history)
 

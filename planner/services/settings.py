@@ -6,11 +6,15 @@ not valid (``"ring_capacity": "lots"``) gives the defaults, never a crash.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planner.domain.contact import clean_cadence
 from planner.domain.errors import InvalidInput
 from planner.domain.rings import DEFAULT_CADENCE_DAYS, DEFAULT_CAPACITY, Ring, validate_capacities
 from planner.services.setting_rules import CADENCE, CAPACITY, read_setting, write_setting
-from planner.storage import backend
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 PRESETS = {
     "pyramid": {Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72},
@@ -28,18 +32,18 @@ def cadences() -> dict[Ring, int]:
     return {ring: stored.get(ring.value, DEFAULT_CADENCE_DAYS[ring]) for ring in Ring}
 
 
-def set_capacities(caps: dict[Ring, int]) -> None:
+def set_capacities(store: Backend, caps: dict[Ring, int]) -> None:
     """Lowering a capacity never unplaces anyone: the ring just shows over-capacity."""
     merged = {**capacities(), **caps}
     validate_capacities(merged)
-    with backend.current().write():
+    with store.write():
         write_setting(CAPACITY, {r.value: n for r, n in merged.items()})
 
 
-def set_cadences(days: dict[Ring, int]) -> None:
+def set_cadences(store: Backend, days: dict[Ring, int]) -> None:
     merged = {**cadences(), **days}
     for ring, value in merged.items():
         if clean_cadence(value) is None:
             raise InvalidInput(f"the {ring.value} ring needs a cadence")
-    with backend.current().write():
+    with store.write():
         write_setting(CADENCE, {r.value: n for r, n in merged.items()})

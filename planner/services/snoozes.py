@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import InvalidInput
 from planner.domain.focus import local_zone
 from planner.domain.reminders import Snooze, snooze_until
 from planner.services.contacts import now, require
-from planner.storage import backend
 from planner.storage import snoozes_repo as repo
 
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
-def snooze(contact_id: int, until: datetime | str, *, at: datetime | None = None,
+
+def snooze(store: Backend, contact_id: int, until: datetime | str, *, at: datetime | None = None,
            tz: tzinfo | None = None) -> Snooze:
     """Snooze a person until a moment, or for ``1d``/``3d``/``1w``/a date (local days).
     A snooze already running is replaced (cleared now), so there is one at a time."""
@@ -28,17 +31,17 @@ def snooze(contact_id: int, until: datetime | str, *, at: datetime | None = None
         until = snooze_until(until, stamp, tz or local_zone())
     if until.tzinfo is None or until <= stamp:
         raise InvalidInput("a snooze must end after now")
-    with backend.current().write():
+    with store.write():
         require(contact_id)
         repo.clear_ids(repo.running_ids(contact_id, stamp), stamp)
         snooze_id = repo.add(contact_id, stamp, until)
     return repo.get(snooze_id)
 
 
-def clear(contact_id: int, *, at: datetime | None = None) -> list[int]:
+def clear(store: Backend, contact_id: int, *, at: datetime | None = None) -> list[int]:
     """End a person's running snooze now; the ids of the rows cleared ([] if none)."""
     stamp = (at or now()).astimezone(UTC)
-    with backend.current().write():
+    with store.write():
         require(contact_id)
         ids = repo.running_ids(contact_id, stamp)
         if ids:
@@ -46,17 +49,17 @@ def clear(contact_id: int, *, at: datetime | None = None) -> list[int]:
     return ids
 
 
-def undo_snooze(snooze_id: int, replaced: Sequence[int] = ()) -> None:
+def undo_snooze(store: Backend, snooze_id: int, replaced: Sequence[int] = ()) -> None:
     """The inverse of :func:`snooze`: its row goes, the snoozes it replaced run again."""
-    with backend.current().write():
+    with store.write():
         repo.delete(snooze_id)
         if replaced:
-            reopen(list(replaced))
+            reopen(store, list(replaced))
 
 
-def reopen(ids: list[int]) -> None:
+def reopen(store: Backend, ids: list[int]) -> None:
     """The inverse of :func:`clear`."""
-    with backend.current().write():
+    with store.write():
         repo.reopen(ids)
 
 

@@ -11,7 +11,6 @@ from planner.domain.errors import ConflictError, InvalidInput, NotFound, Planner
 from planner.domain.kinds import Kind, parse_kind
 from planner.domain.touchpoint import Note, Touchpoint
 from planner.services.contacts import now
-from planner.storage import backend
 from planner.storage import touchpoints_repo as repo
 from planner.storage.contacts_repo import who
 from planner.storage.fields import to_utc
@@ -20,6 +19,7 @@ from planner.storage.touchpoints_repo import NOTE, TOUCHPOINT
 if TYPE_CHECKING:  # the timeline is imported when one is read (planner log needs none)
     from planner.domain.timeline import TimelineEntry
     from planner.domain.timeline_order import Cursor
+    from planner.storage.backend import Backend
 
 MAX_MINUTES = 24 * 60
 
@@ -33,6 +33,7 @@ def _minutes(value: int | None) -> int | None:
 
 
 def log_touchpoint(
+    store: Backend,
     contact_id: int,
     kind: Kind | str,
     *,
@@ -48,7 +49,7 @@ def log_touchpoint(
         from planner.domain.when import require_past
 
         require_past(at, stamp)
-    with backend.current().write():
+    with store.write():
         _require_living(contact_id)
         # author: what the team database's trigger fills in, known here too
         written = repo.add_touchpoint(contact_id, kind.value, at or stamp, mins, text, who(),
@@ -56,14 +57,14 @@ def log_touchpoint(
     return written
 
 
-def add_note(contact_id: int, text: str, *, at: datetime | None = None,
+def add_note(store: Backend, contact_id: int, text: str, *, at: datetime | None = None,
              shared: bool = False) -> Note:
     """``shared``: on a team database the whole team reads it (else only its author)."""
     body = clean_note(text)
     if not body:
         raise InvalidInput("a note needs some text")
     stamp = now()
-    with backend.current().write():
+    with store.write():
         _require_living(contact_id)
         written = repo.add_note(contact_id, at or stamp, body, shared, who(), stamp)
     return written
@@ -157,6 +158,7 @@ def _check_version(table: str, row_id: int, expected_version: int | None) -> Non
 
 
 def edit_touchpoint(
+    store: Backend,
     touchpoint_id: int, *, kind=None, at=None, minutes=..., note=None,
     expected_version: int | None = None,
 ) -> Touchpoint:
@@ -173,7 +175,7 @@ def edit_touchpoint(
         changes["minutes"] = _minutes(minutes)
     if note is not None:
         changes["note"] = clean_note(note)
-    with backend.current().write():
+    with store.write():
         get_touchpoint(touchpoint_id)
         if changes:
             _update(TOUCHPOINT, touchpoint_id, expected_version, changes,
@@ -183,7 +185,7 @@ def edit_touchpoint(
     return get_touchpoint(touchpoint_id)
 
 
-def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = None,
+def edit_note(store: Backend, note_id: int, *, text: str | None = None, at: datetime | None = None,
               expected_version: int | None = None) -> Note:
     changes: dict = {}
     if text is not None:
@@ -194,7 +196,7 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
         from planner.domain.when import require_past
 
         changes["at"] = require_past(at)
-    with backend.current().write():
+    with store.write():
         get_note(note_id)
         if changes:
             _update(NOTE, note_id, expected_version, changes,
@@ -204,20 +206,22 @@ def edit_note(note_id: int, *, text: str | None = None, at: datetime | None = No
     return get_note(note_id)
 
 
-def set_note_shared(note_id: int, shared: bool, expected_version: int | None = None) -> Note:
+def set_note_shared(store: Backend, note_id: int, shared: bool,
+                    expected_version: int | None = None) -> Note:
     """Share a note with the team (or make it private again); only its author can —
     on a team database row-level security refuses everyone else."""
     not_author = ("only its author can share this note" if shared
                   else "only its author can make this note private")
-    with backend.current().write():
+    with store.write():
         get_note(note_id)  # someone else's private note: not even seen (NotFound)
         _update(NOTE, note_id, expected_version, {"shared": bool(shared)}, not_author)
     return get_note(note_id)
 
 
-def _delete(table: str, row_id: int, expected_version: int | None, not_author: str) -> dict:
+def _delete(store: Backend, table: str, row_id: int, expected_version: int | None,
+            not_author: str) -> dict:
     """Delete one row and return all of it, so an undo can put it back with the same id."""
-    with backend.current().write():
+    with store.write():
         data = repo.row_data(table, row_id)
         if data is None:
             raise NotFound(f"no {table} with id {row_id}")
@@ -226,24 +230,25 @@ def _delete(table: str, row_id: int, expected_version: int | None, not_author: s
     return data
 
 
-def delete_touchpoint(touchpoint_id: int, expected_version: int | None = None) -> dict:
+def delete_touchpoint(store: Backend, touchpoint_id: int,
+                      expected_version: int | None = None) -> dict:
     """Delete and return the full row, so an undo can put it back with the same id."""
-    return _delete(TOUCHPOINT, touchpoint_id, expected_version,
+    return _delete(store, TOUCHPOINT, touchpoint_id, expected_version,
                    "only its author can delete this touchpoint")
 
 
-def delete_note(note_id: int, expected_version: int | None = None) -> dict:
-    return _delete(NOTE, note_id, expected_version, "only its author can delete this note")
+def delete_note(store: Backend, note_id: int, expected_version: int | None = None) -> dict:
+    return _delete(store, NOTE, note_id, expected_version, "only its author can delete this note")
 
 
-def restore_touchpoint(data: dict) -> Touchpoint:
-    with backend.current().write():
+def restore_touchpoint(store: Backend, data: dict) -> Touchpoint:
+    with store.write():
         repo.insert(TOUCHPOINT, data)
     return get_touchpoint(data["id"])
 
 
-def restore_note(data: dict) -> Note:
-    with backend.current().write():
+def restore_note(store: Backend, data: dict) -> Note:
+    with store.write():
         repo.insert(NOTE, data)
     return get_note(data["id"])
 

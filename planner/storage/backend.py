@@ -7,8 +7,10 @@ heartbeat, the current user, a file path to back up, and the kind of an error
 (``planner.storage.failures.classify``, by result code / SQLSTATE) — never
 ``isinstance`` on a peewee database class, never SQL of their own.
 
-``OpenDatabase.backend`` is the backend of an open database; ``current()`` the one the
-models are bound to now (the process-wide ``db_proxy``, until it goes). The engines' own
+``OpenDatabase.backend`` is the backend of an open database. Whoever opened it (the
+document, a command, the self-test) passes it in: every service that writes or needs
+one of these takes it as its first argument, ``store``; nothing above storage asks which
+database the models are bound to (tests/unit/test_layer_rules.py). The engines' own
 are ``sqlite.backend`` (a file) and ``postgres.backend`` (a team database), imported by
 ``backend_for`` when a database of theirs is first used.
 """
@@ -128,18 +130,3 @@ def _make(db: Database) -> Backend:
         return SqliteBackend(db)
     raise DatabaseProblem(f"unsupported database {type(db).__name__}")
 
-
-def bound() -> Backend | None:
-    """The backend of the database the models are bound to now (None: none is)."""
-    from planner.storage.models import db_proxy
-
-    db = db_proxy.obj
-    return None if db is None else backend_for(db)
-
-
-def current() -> Backend:
-    """The backend of the database the models are bound to now."""
-    found = bound()
-    if found is None:
-        raise DatabaseProblem("no database is open")
-    return found

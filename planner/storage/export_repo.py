@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from peewee import (
     AutoField,
@@ -27,11 +27,14 @@ from peewee import (
     TextField,
 )
 
-from planner.storage import backend, migrations
+from planner.storage import migrations
 from planner.storage.dump import bulk_insert
 from planner.storage.failures import Failure, classify
 from planner.storage.fields import JSONField, UTCDateTimeField
 from planner.storage.models import SettingRow
+
+if TYPE_CHECKING:
+    from planner.storage.backend import Backend
 
 #: A table of the dump (a model of :data:`planner.storage.dump.DATA_TABLES`)
 Table: TypeAlias = type[Model]
@@ -90,9 +93,9 @@ def all_rows(model: Table) -> Iterable[tuple]:
     return cast("Iterable[tuple]", rows)  # rows as tuples
 
 
-def schema_version() -> int:
+def schema_version(store: Backend) -> int:
     """The schema version of the open database (what the dump's header records)."""
-    return migrations.read_version(backend.current().db)
+    return migrations.read_version(store.db)
 
 
 def setting_texts() -> Iterable[tuple[str, str]]:

@@ -12,6 +12,7 @@ import pytest
 
 from planner.domain.capture import Captured
 from tests.benchmarks.harness import Figure, median, paired
+from tests.helpers.stores import bound
 
 PEOPLE = EVENTS = 10_000
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -90,7 +91,7 @@ def test_match_10k_events_against_10k_people(benchmark, figures, network, tmp_pa
         with db_proxy.atomic():
             CaptureProposalRow.delete().execute()  # a fresh inbox (not timed)
         start = time.perf_counter()
-        result = capture.apply_batch(None, items, own=["me@home.org"], at=NOW)
+        result = capture.apply_batch(bound(), None, items, own=["me@home.org"], at=NOW)
         elapsed = time.perf_counter() - start
         assert result.proposed == EVENTS + len(range(0, EVENTS, 7))  # strangers of small ones
         return elapsed
@@ -113,12 +114,12 @@ def test_resync_10k_events_all_known(benchmark, figures, network, tmp_path):
     db_proxy.initialize(handle.db)
     with db_proxy.atomic():
         CaptureProposalRow.delete().execute()
-    capture.apply_batch(None, items, own=["me@home.org"], at=NOW)  # the first sync
+    capture.apply_batch(bound(), None, items, own=["me@home.org"], at=NOW)  # the first sync
 
     def resync() -> float:
         db_proxy.initialize(handle.db)
         start = time.perf_counter()
-        result = capture.apply_batch(None, items, own=["me@home.org"], at=NOW)
+        result = capture.apply_batch(bound(), None, items, own=["me@home.org"], at=NOW)
         elapsed = time.perf_counter() - start
         assert result.proposed == 0 and result.unchanged >= EVENTS
         return elapsed

@@ -29,19 +29,19 @@ def test_caldav_resync_with_nothing_new(benchmark, figures, tmp_path, opened, me
     server.start()
     try:
         calendar = make_calendar(server)
-        capture.set_own_addresses([f"{USER}@example.org"])  # the organiser
+        capture.set_own_addresses(opened.backend, [f"{USER}@example.org"])  # the organiser
         now = datetime.now(UTC).replace(microsecond=0)
         for n in range(EVENTS):
-            add_contact(f"Person {n}", email=f"p{n}@example.org")
+            add_contact(opened.backend, f"Person {n}", email=f"p{n}@example.org")
             calendar.save_event(event(f"e{n}", now - timedelta(days=1, minutes=n),
                                       attendees=(f"p{n}@example.org",)))
-        source = capture_sync.add_caldav(server.calendar_url(), USER, PASSWORD,
+        source = capture_sync.add_caldav(opened.backend, server.calendar_url(), USER, PASSWORD,
                                          since=(now - timedelta(days=5)).date())
-        assert capture.sync_source(source.id).proposed == EVENTS
+        assert capture.sync_source(opened.backend, source.id).proposed == EVENTS
 
         def resync() -> float:
             start = time.perf_counter()
-            result = capture_sync.sync_caldav(capture.get_source(source.id))
+            result = capture_sync.sync_caldav(opened.backend, capture.get_source(source.id))
             elapsed = time.perf_counter() - start
             assert result.batches == 0
             return elapsed

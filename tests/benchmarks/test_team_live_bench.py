@@ -27,11 +27,11 @@ import sys, time
 from planner.domain.rings import Ring
 from planner.services import placement
 from planner.storage.database import open_database
-open_database(sys.argv[1])
+store = open_database(sys.argv[1]).backend
 print("ready", flush=True)
 for line in sys.stdin:
     cid, ring = line.split()
-    placement.move_contact(int(cid), None if ring == "-" else Ring(ring))
+    placement.move_contact(store, int(cid), None if ring == "-" else Ring(ring))
     print(time.monotonic(), flush=True)
 """
 
@@ -89,10 +89,10 @@ LOGGER = r"""
 import sys, time
 from planner.services import touchpoints
 from planner.storage.database import open_database
-open_database(sys.argv[1])
+store = open_database(sys.argv[1]).backend
 print("ready", flush=True)
 for line in sys.stdin:
-    touchpoints.log_touchpoint(int(line), "call", minutes=5, note="from the laptop")
+    touchpoints.log_touchpoint(store, int(line), "call", minutes=5, note="from the laptop")
     print(time.monotonic(), flush=True)
 """
 

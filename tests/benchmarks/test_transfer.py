@@ -7,6 +7,7 @@ import sqlite3
 import time
 
 from tests.benchmarks.harness import Figure, median, paired
+from tests.helpers.stores import bound
 
 
 def test_import_10k_vcards(benchmark, figures, tmp_path, vcards_10k):
@@ -24,7 +25,7 @@ def test_import_10k_vcards(benchmark, figures, tmp_path, vcards_10k):
         try:
             start = time.perf_counter()
             preview = preview_import(vcards_10k)
-            summary = apply_import(preview, on_duplicate="add")  # the demo repeats names
+            summary = apply_import(bound(), preview, on_duplicate="add")  # the demo repeats names
             elapsed = time.perf_counter() - start
         finally:
             handle.close()
@@ -77,7 +78,7 @@ def test_export_everything_to_json(benchmark, figures, big_db):
     def export() -> float:
         db_proxy.initialize(handle.db)
         start = time.perf_counter()
-        text = dumps(export_json())
+        text = dumps(export_json(bound()))
         elapsed = time.perf_counter() - start
         sizes["measured"] = len(text.encode())
         return elapsed
@@ -115,21 +116,21 @@ def test_undo_an_import_of_10k(benchmark, figures, tmp_path, vcards_10k):
     try:
         preview = preview_import(vcards_10k)
         start = time.perf_counter()
-        summary = apply_import(preview, on_duplicate="add", backup=False)
+        summary = apply_import(bound(), preview, on_duplicate="add", backup=False)
         applied = time.perf_counter() - start
         record = summary.record
 
         def undo() -> float:
             start = time.perf_counter()
-            undo_import(record)
+            undo_import(bound(), record)
             elapsed = time.perf_counter() - start
-            redo_import(record)  # (the next round has something to undo)
+            redo_import(bound(), record)  # (the next round has something to undo)
             return elapsed
 
         def redo() -> float:
-            undo_import(record)
+            undo_import(bound(), record)
             start = time.perf_counter()
-            redo_import(record)
+            redo_import(bound(), record)
             return time.perf_counter() - start
 
         m, b = paired(benchmark, undo, redo, rounds=5, warmup=1)

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.benchmarks.harness import Figure, fmt_value, median, p95, paired
+from tests.helpers.stores import bound
 
 
 @pytest.fixture
@@ -157,7 +158,7 @@ def test_drag_commit(benchmark, figures, open_window, rings_db, db_copy):
 
     def service_only() -> float:
         position = 0 if next(base_targets) % 2 else 71
-        return baseline_db(lambda: move_contact(mover, Ring.OUTER, position=position))
+        return baseline_db(lambda: move_contact(bound(), mover, Ring.OUTER, position=position))
 
     try:
         m, b = paired(benchmark, drag, service_only, rounds=100, warmup=3)
@@ -216,7 +217,7 @@ def test_log_touchpoint(benchmark, figures, open_window, big_db, db_copy):
         return elapsed
 
     def service_only() -> float:
-        return baseline_db(lambda: log_touchpoint(person, "coffee", minutes=30,
+        return baseline_db(lambda: log_touchpoint(bound(), person, "coffee", minutes=30,
                                                   note="Benchmark coffee"))
 
     try:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import invoke, ok
+from tests.helpers.stores import bound
 
 
 def refused(result: subprocess.CompletedProcess, *needles: str) -> str:
@@ -109,7 +110,7 @@ def test_a_file_that_is_not_a_planner_database_is_refused_and_untouched(tmp_path
         whole = tmp_path / "whole.db"
         handle = open_database(str(whole))
         for i in range(40):
-            contacts.add_contact(f"Person {i}", notes="n" * 2000)
+            contacts.add_contact(bound(), f"Person {i}", notes="n" * 2000)
         handle.close()
         data = whole.read_bytes()
         path.write_bytes(data[: len(data) // 2])

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.helpers.cli import as_json, invoke, ok
+from tests.helpers.stores import bound
 
 # on SQLite and on a team database (tests/conftest.py, tests/helpers/postgres.py)
 pytestmark = pytest.mark.both_engines
@@ -25,16 +26,16 @@ def db(db_path):
 
     opened = open_database(str(db_path))
     try:
-        ada = contacts.add_contact("Ada Lovelace").id
-        grace = contacts.add_contact("Grace Hopper").id
-        bob = contacts.add_contact("Bob Removed").id
-        svc.log_touchpoint(
+        ada = contacts.add_contact(bound(), "Ada Lovelace").id
+        grace = contacts.add_contact(bound(), "Grace Hopper").id
+        bob = contacts.add_contact(bound(), "Bob Removed").id
+        svc.log_touchpoint(bound(),
             ada, "coffee", at=T0, minutes=30, note="Met at the Café Central about looms"
         )
-        svc.add_note(ada, "Zoë's talk on engines was great", at=T0 - timedelta(days=1))
-        svc.add_note(grace, "Встреча в Москве про компиляторы", at=T0 - timedelta(days=2))
-        svc.add_note(bob, "Pottery class on Tuesdays", at=T0 - timedelta(days=3))
-        contacts.remove_contact(bob)
+        svc.add_note(bound(), ada, "Zoë's talk on engines was great", at=T0 - timedelta(days=1))
+        svc.add_note(bound(), grace, "Встреча в Москве про компиляторы", at=T0 - timedelta(days=2))
+        svc.add_note(bound(), bob, "Pottery class on Tuesdays", at=T0 - timedelta(days=3))
+        contacts.remove_contact(bound(), bob)
     finally:
         opened.close()
     return db_path

@@ -9,6 +9,7 @@ from planner.document.capture_commands import AcceptCapturedCommand, RejectCaptu
 from planner.domain.capture import Captured
 from planner.domain.rings import Ring
 from planner.services import capture, contacts, touchpoints
+from tests.helpers.stores import bound
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -18,8 +19,8 @@ def meeting(key: str, *addresses: tuple[str, str]) -> Captured:
 
 
 def proposals(document, *items: Captured):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER, email="ada@example.org")
-    capture.apply_batch(None, items, at=NOW)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER, email="ada@example.org")
+    capture.apply_batch(bound(), None, items, at=NOW)
     document.reload()
     return ada, sorted(capture.list_proposals(), key=lambda p: p.source_key)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from planner.domain.rings import Ring
 from planner.services import contacts
+from tests.helpers.stores import bound
 
 
 def test_the_note_command_answers_its_text(document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
     document.reload()
     assert document.editing.add_note(ada.id, "Likes engines") not in (False, None)
     stack = document.undo_stack
@@ -21,7 +22,7 @@ def test_the_note_command_answers_its_text(document):
 
 def test_the_log_command_says_what_was_logged_in_words(document):
     """The Edit menu read "Undo Log in-person with Ada Lovelace"."""
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
     document.reload()
     assert document.editing.log_touchpoint(ada.id, "in-person")
     assert document.undo_stack.undoText() == "Log a meeting in person with Ada Lovelace"

@@ -15,6 +15,7 @@ from planner.document.log_commands import (
 from planner.document.snooze_commands import ClearSnoozeCommand, SnoozeCommand
 from planner.domain.rings import Ring
 from planner.services import contacts, snoozes, touchpoints
+from tests.helpers.stores import bound
 
 YESTERDAY = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 
@@ -26,7 +27,7 @@ def kinds(contact_id: int) -> list[str]:
 
 
 def person(document, ring=Ring.INNER):
-    ada = contacts.add_contact("Ada Lovelace", ring=ring)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=ring)
     document.reload()
     return ada
 
@@ -56,7 +57,7 @@ def test_add_a_note(steps, document):
 
 def test_edit_a_touchpoint(steps, document):
     ada = person(document)
-    tp = touchpoints.log_touchpoint(ada.id, "coffee", at=YESTERDAY, note="looms")
+    tp = touchpoints.log_touchpoint(bound(), ada.id, "coffee", at=YESTERDAY, note="looms")
     document.reload()
     steps.run(EditTouchpointCommand,
               lambda: document.editing.edit_touchpoint(tp.id, {"note": "engines",
@@ -69,7 +70,7 @@ def test_edit_a_touchpoint(steps, document):
 
 def test_edit_a_note(steps, document):
     ada = person(document)
-    note = touchpoints.add_note(ada.id, "Likes engines")
+    note = touchpoints.add_note(bound(), ada.id, "Likes engines")
     steps.run(EditNoteCommand,
               lambda: document.editing.edit_note(note.id, "Likes looms"),
               lambda: touchpoints.get_note(note.id).text == "Likes looms" or _fail("same"),
@@ -78,7 +79,7 @@ def test_edit_a_note(steps, document):
 
 def test_share_a_note(steps, document):
     ada = person(document)
-    note = touchpoints.add_note(ada.id, "Likes engines")
+    note = touchpoints.add_note(bound(), ada.id, "Likes engines")
     steps.run(ShareNoteCommand, lambda: document.editing.share_note(note.id, True),
               lambda: touchpoints.get_note(note.id).shared or _fail("not shared"),
               lambda: not touchpoints.get_note(note.id).shared or _fail("still shared"))
@@ -86,8 +87,8 @@ def test_share_a_note(steps, document):
 
 def test_delete_a_touchpoint_and_a_note(steps, document):
     ada = person(document)
-    tp = touchpoints.log_touchpoint(ada.id, "coffee", at=YESTERDAY)
-    note = touchpoints.add_note(ada.id, "Likes engines")
+    tp = touchpoints.log_touchpoint(bound(), ada.id, "coffee", at=YESTERDAY)
+    note = touchpoints.add_note(bound(), ada.id, "Likes engines")
     document.reload()
     steps.run(DeleteEntryCommand, lambda: document.editing.delete_entry("touchpoint", tp.id),
               lambda: ("coffee" not in kinds(ada.id)
@@ -101,7 +102,7 @@ def test_delete_a_touchpoint_and_a_note(steps, document):
 
 def test_snooze_two_people_in_one_step(steps, document):
     ada = person(document)
-    grace = contacts.add_contact("Grace Hopper", ring=Ring.MIDDLE)
+    grace = contacts.add_contact(bound(), "Grace Hopper", ring=Ring.MIDDLE)
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
 
     def done():
@@ -119,7 +120,7 @@ def test_snooze_two_people_in_one_step(steps, document):
 def test_a_new_snooze_replaces_the_running_one_until_undone(steps, document):
     ada = person(document)
     first = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    snoozes.snooze(ada.id, first)
+    snoozes.snooze(bound(), ada.id, first)
     later = first + timedelta(days=6)
     steps.run(SnoozeCommand, lambda: document.editing.snooze([ada.id], later),
               lambda: snoozes.active_snooze(ada.id).until == later or _fail("not later"),
@@ -129,7 +130,7 @@ def test_a_new_snooze_replaces_the_running_one_until_undone(steps, document):
 def test_end_a_snooze(steps, document):
     ada = person(document)
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    snoozes.snooze(ada.id, until)
+    snoozes.snooze(bound(), ada.id, until)
     steps.run(ClearSnoozeCommand, lambda: document.editing.clear_snooze(ada.id),
               lambda: snoozes.active_snooze(ada.id) is None or _fail("still snoozed"),
               lambda: snoozes.active_snooze(ada.id).until == until or _fail("not back"))

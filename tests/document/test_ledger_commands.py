@@ -15,10 +15,11 @@ from planner.document.advocacy_commands import (
 )
 from planner.domain.rings import Ring
 from planner.services import advocacy, contacts, touchpoints
+from tests.helpers.stores import bound
 
 
 def person(document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
     document.reload()
     return ada
 
@@ -103,9 +104,9 @@ def test_a_give(steps, document):
 
 def test_delete_a_win_an_ask_and_a_give(steps, document):
     ada = person(document)
-    win = advocacy.add_win(ada.id, "Shipped the engine")
-    ask = advocacy.add_ask(ada.id, "talk", status="done")
-    give = advocacy.add_give(ada.id, "thank-you-note", for_ask=ask.id)
+    win = advocacy.add_win(bound(), ada.id, "Shipped the engine")
+    ask = advocacy.add_ask(bound(), ada.id, "talk", status="done")
+    give = advocacy.add_give(bound(), ada.id, "thank-you-note", for_ask=ask.id)
     steps.run(DeleteLedgerEntryCommand,
               lambda: document.editing.delete_ledger_entry("win", win.id),
               lambda: ledger(ada.id).wins == [] or _fail("the win is left"),

@@ -14,6 +14,7 @@ from planner.document.photo_commands import SetPhotoCommand
 from planner.document.settings_commands import ChangeRingSettingsCommand
 from planner.domain.rings import Ring
 from planner.services import contacts, photos, settings
+from tests.helpers.stores import bound
 
 
 def placed(doc) -> dict[str, tuple[str, int]]:
@@ -41,7 +42,7 @@ def test_add_a_person(steps, document):
 
 
 def test_edit_a_person(steps, document):
-    ada = contacts.add_contact("Ada Lovelace", title="Countess")
+    ada = contacts.add_contact(bound(), "Ada Lovelace", title="Countess")
     document.reload()
 
     def done():
@@ -58,8 +59,8 @@ def test_edit_a_person(steps, document):
 
 
 def test_move_to_another_ring(steps, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
-    contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.MIDDLE)
+    contacts.add_contact(bound(), "Grace Hopper", ring=Ring.INNER)
     document.reload()
 
     def done():
@@ -76,8 +77,8 @@ def test_move_to_another_ring(steps, document):
 
 
 def test_swap_two_people(steps, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
-    grace = contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.MIDDLE)
+    grace = contacts.add_contact(bound(), "Grace Hopper", ring=Ring.INNER)
     document.reload()
 
     def done():
@@ -96,7 +97,7 @@ def test_swap_two_people(steps, document):
 
 
 def test_unplace(steps, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.OUTER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.OUTER)
     document.reload()
 
     def done():
@@ -111,8 +112,8 @@ def test_unplace(steps, document):
 
 
 def test_remove_a_person(steps, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
-    contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
+    contacts.add_contact(bound(), "Grace Hopper", ring=Ring.INNER)
     document.reload()
 
     def done():
@@ -137,7 +138,7 @@ def _picture(colour: str) -> bytes:
 
 
 def test_give_then_change_a_picture(steps, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
     document.reload()
     red, blue = _picture("red"), _picture("blue")
 
@@ -157,8 +158,8 @@ def _fail(why: str):
 
 
 def test_change_the_ring_settings(steps, document):
-    settings.set_capacities({Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72})
-    old_cadences = settings.set_cadences(settings.cadences()) or settings.cadences()
+    settings.set_capacities(bound(), {Ring.INNER: 3, Ring.MIDDLE: 12, Ring.OUTER: 72})
+    old_cadences = settings.set_cadences(bound(), settings.cadences()) or settings.cadences()
     document.reload()  # (both stored: undo writes back both, defaults or not)
     cadences = {ring: days + 7 for ring, days in old_cadences.items()}
 
@@ -193,8 +194,8 @@ def _undo_right_after_the_check(document) -> None:
 
 
 def test_an_undo_never_takes_back_a_move_made_elsewhere(backend, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
-    grace = contacts.add_contact("Grace Hopper", ring=Ring.OUTER)
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace", ring=Ring.MIDDLE)
+    grace = contacts.add_contact(backend.backend, "Grace Hopper", ring=Ring.OUTER)
     document.reload()
     messages: list[str] = []
     document.message.connect(messages.append)
@@ -211,8 +212,8 @@ def test_an_undo_never_takes_back_a_move_made_elsewhere(backend, document):
 
 def test_undoing_an_add_or_a_removal_never_takes_back_a_move_made_elsewhere(backend,
                                                                               document):
-    grace = contacts.add_contact("Grace Hopper", ring=Ring.OUTER)
-    linus = contacts.add_contact("Linus Torvalds", ring=Ring.MIDDLE)
+    grace = contacts.add_contact(backend.backend, "Grace Hopper", ring=Ring.OUTER)
+    linus = contacts.add_contact(backend.backend, "Linus Torvalds", ring=Ring.MIDDLE)
     document.reload()
     assert document.editing.remove_contact(linus.id)
     _moved_elsewhere(backend, "Grace Hopper", "inner")
@@ -228,7 +229,7 @@ def test_undoing_an_add_or_a_removal_never_takes_back_a_move_made_elsewhere(back
 
 
 def test_an_undo_with_no_move_elsewhere_still_puts_the_rings_back(backend, document):
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace", ring=Ring.MIDDLE)
     document.reload()
     assert document.editing.move(ada.id, Ring.INNER)
     _undo_right_after_the_check(document)
@@ -246,7 +247,8 @@ def test_an_import_with_merges_and_a_picture(steps, document, tmp_path):
     from planner.document.import_commands import ImportCommand
     from planner.services import importing
 
-    grace = contacts.add_contact("Grace Hopper")  # no email, no picture: the merge fills both
+    # no email, no picture: the merge fills both
+    grace = contacts.add_contact(bound(), "Grace Hopper")
     document.reload()
     picture = io.BytesIO()
     Image.new("RGB", (64, 64), (200, 40, 40)).save(picture, "PNG")
@@ -260,7 +262,7 @@ def test_an_import_with_merges_and_a_picture(steps, document, tmp_path):
     path.write_text(card, encoding="utf-8")
 
     def action():
-        summary = importing.apply_import(importing.preview_import(path), "merge",
+        summary = importing.apply_import(bound(), importing.preview_import(path), "merge",
                                          backup=False)
         assert summary.added == 1 and summary.merged == 1
         return document.editing.imported(summary.record, path.name)
@@ -293,20 +295,20 @@ def test_a_big_import_is_undone_and_done_again_whole(backend, document, tmp_path
     path = tmp_path / "people.csv"
     path.write_text("Name,Email\n" + "".join(f"Person {n},p{n}@example.org\n"
                                              for n in range(1200)), encoding="utf-8")
-    before_import = contacts.add_contact("Already There")
-    summary = importing.apply_import(importing.preview_import(path), backup=False)
+    before_import = contacts.add_contact(backend.backend, "Already There")
+    summary = importing.apply_import(backend.backend, importing.preview_import(path), backup=False)
     assert summary.added == 1200
     first, last = summary.added_ids[0], summary.added_ids[-1]
-    touchpoints.log_touchpoint(first, "coffee", note="after the import")
-    touchpoints.add_note(last, "a note about the last one")
+    touchpoints.log_touchpoint(backend.backend, first, "coffee", note="after the import")
+    touchpoints.add_note(backend.backend, last, "a note about the last one")
     assert document.editing.move(last, Ring.OUTER)  # (its own step, under the import's)
     document.undo_stack.clear()
     assert document.editing.imported(summary.record, path.name)
-    whole = exporting.export_json()
+    whole = exporting.export_json(backend.backend)
     document.undo_stack.undo()
     assert [c.id for c in contacts.list_contacts()] == [before_import.id]
     document.undo_stack.redo()
-    again = exporting.export_json()
+    again = exporting.export_json(backend.backend)
     for dump in (whole, again):
         dump.pop("exported_at")
     assert again == whole

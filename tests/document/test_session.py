@@ -11,6 +11,7 @@ import time
 from planner.document.session import FileWatcher
 from planner.domain.rings import Ring
 from planner.services import contacts
+from tests.helpers.stores import bound
 
 
 def _write_elsewhere(handle, contact_id: int, name: str) -> None:
@@ -62,7 +63,7 @@ def test_the_watcher_is_the_engines_own(backend, document):
 
 
 def test_another_programs_change_is_read_and_clears_the_history(backend, document):
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace")
     document.reload()
     session = document.session
     session.start_watching()
@@ -91,7 +92,7 @@ def test_another_programs_change_is_read_and_clears_the_history(backend, documen
 
 
 def test_an_undo_first_catches_up_and_is_refused_when_the_history_went(backend, document):
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace")
     document.reload()
     document.session.start_watching()
     try:
@@ -118,7 +119,8 @@ def test_an_undo_first_catches_up_and_is_refused_when_the_history_went(backend, 
 def test_this_windows_own_reread_is_not_another_programs_change(backend, document):
     document.session.start_watching()
     try:
-        ada = contacts.add_contact("Ada Lovelace")  # as an import does: outside a command
+        # as an import does: outside a command
+        ada = contacts.add_contact(backend.backend, "Ada Lovelace")
         assert document.editing.add_contact("Bo", None, {})
         notices = []
         document.external_change.connect(lambda: notices.append(1))
@@ -135,7 +137,7 @@ def test_a_read_only_window_refuses_every_change_in_one_sentence(db_path, qapp):
     from planner.storage.database import open_database
 
     writable = open_database(str(db_path))
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(bound(), "Ada Lovelace")
     writable.close()
     opened = open_database(str(db_path), read_only=True)
     document = PlannerDocument(opened)
@@ -160,7 +162,7 @@ def test_closed_for_work_then_reopened(db_path, qapp):
     from planner.storage.sqlite import live_files
 
     opened = open_database(str(db_path))
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(bound(), "Ada Lovelace")
     document = PlannerDocument(opened)
     try:
         assert document.editing.move(ada.id, Ring.INNER)
@@ -197,7 +199,7 @@ def test_a_file_that_is_no_database_any_more_is_said_once(db_path, qapp, tmp_pat
     from planner.storage.database import open_database
 
     opened = open_database(str(db_path))
-    contacts.add_contact("Ada Lovelace")
+    contacts.add_contact(bound(), "Ada Lovelace")
     document = PlannerDocument(opened)
     document.session.start_watching()
     messages = []
@@ -221,7 +223,7 @@ def test_an_offline_team_window_is_read_only(backend, document):
         document.session.went_offline("gone")  # a file does not go offline
         assert not document.read_only
         return
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace")
     document.reload()
     messages = []
     document.message.connect(messages.append)

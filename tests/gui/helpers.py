@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from planner.domain.rings import RING_ORDER, Ring
 from planner.ui.rings.geometry import RADIUS
+from tests.helpers.stores import bound
 
 WINDOW_SIZE = (1280, 820)
 
@@ -51,12 +52,12 @@ def populate(
             for ring, count in ((Ring.INNER, inner), (Ring.MIDDLE, middle), (Ring.OUTER, outer)):
                 for n in range(1, count + 1):
                     name = f"{ring.label} {n}"
-                    ids[name] = contacts.add_contact(name, ring=ring).id
+                    ids[name] = contacts.add_contact(bound(), name, ring=ring).id
             for n in range(1, unplaced + 1):
                 name = f"Network {n}"
-                ids[name] = contacts.add_contact(name).id
+                ids[name] = contacts.add_contact(bound(), name).id
             for name, (ring, fields) in (extra or {}).items():
-                ids[name] = contacts.add_contact(name, ring=ring, **fields).id
+                ids[name] = contacts.add_contact(bound(), name, ring=ring, **fields).id
     finally:
         opened.close()
     return ids

@@ -17,6 +17,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
+from tests.helpers.stores import bound
 
 WINDOW_SIZE = (1280, 820)
 
@@ -43,7 +44,8 @@ def make_people(path: Path, people: dict[str, Ring | None]) -> dict[str, int]:
     opened = open_database(str(path))
     try:
         with db_proxy.atomic():
-            return {name: contacts.add_contact(name, ring=ring).id for name, ring in people.items()}
+            return {name: contacts.add_contact(bound(), name,
+                                               ring=ring).id for name, ring in people.items()}
     finally:
         opened.close()
 

@@ -9,6 +9,7 @@ from planner.domain.focus import local_zone
 from planner.domain.rings import Ring
 from planner.services import contacts, touchpoints
 from planner.storage.database import open_database
+from tests.helpers.stores import bound
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -25,15 +26,15 @@ def write_people(db_path: Path) -> date:
     ada_touch = min(nine, datetime.now(local_zone())) - timedelta(days=7)
     handle = open_database(str(db_path))
     try:
-        ada = contacts.add_contact("Ada", ring=Ring.INNER)
-        touchpoints.log_touchpoint(ada.id, "im", at=ada_touch)
-        grace = contacts.add_contact("Grace", ring=Ring.MIDDLE)
-        touchpoints.log_touchpoint(grace.id, "im", at=nine - timedelta(days=14, hours=1))
-        contacts.add_contact("Linus", ring=Ring.MIDDLE)
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER)
+        touchpoints.log_touchpoint(bound(), ada.id, "im", at=ada_touch)
+        grace = contacts.add_contact(bound(), "Grace", ring=Ring.MIDDLE)
+        touchpoints.log_touchpoint(bound(), grace.id, "im", at=nine - timedelta(days=14, hours=1))
+        contacts.add_contact(bound(), "Linus", ring=Ring.MIDDLE)
         tomorrow = today + timedelta(days=1)
-        alan = contacts.add_contact("Alan", ring=Ring.OUTER,
+        alan = contacts.add_contact(bound(), "Alan", ring=Ring.OUTER,
                                     birthday=f"--{tomorrow.month:02d}-{tomorrow.day:02d}")
-        touchpoints.log_touchpoint(alan.id, "email", at=nine - timedelta(days=1))
+        touchpoints.log_touchpoint(bound(), alan.id, "email", at=nine - timedelta(days=1))
     finally:
         handle.close()
     return today

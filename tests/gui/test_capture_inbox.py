@@ -13,6 +13,7 @@ from PySide6.QtTest import QTest
 from planner.domain.capture import Captured
 from planner.domain.rings import Ring
 from tests.gui.helpers import open_window, populate, read_rows
+from tests.helpers.stores import bound
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -32,7 +33,7 @@ def people(db_path):
 
     opened = open_database(str(db_path))
     try:
-        capture.apply_batch(None, [
+        capture.apply_batch(bound(), None, [
             captured("ics:1", 1, "Weekly sync", "ada@example.org"),
             captured("ics:2", 2, "Roadmap", "grace@navy.mil"),
             captured("ics:3", 3, "Pairing", "ada@example.org", kind="meeting"),
@@ -153,7 +154,7 @@ def test_read_sources_again_runs_off_the_gui_thread_and_shows_what_came(qtbot, d
     path.write_text(calendar("w1"))
     opened = open_database(str(db_path))
     try:
-        capture_ics.import_ics(path, watch=True, label="Work")
+        capture_ics.import_ics(bound(), path, watch=True, label="Work")
     finally:
         opened.close()
     window = open_window(qtbot, db_path)
@@ -189,7 +190,7 @@ def test_an_empty_inbox_with_a_source_does_not_ask_to_add_one(qtbot, db_path, tm
                     "END:VCALENDAR\r\n")
     opened = open_database(str(db_path))
     try:
-        capture_ics.import_ics(path, watch=True, label="Team <calendar>")
+        capture_ics.import_ics(bound(), path, watch=True, label="Team <calendar>")
     finally:
         opened.close()
     window = open_window(qtbot, db_path)

@@ -21,6 +21,7 @@ from tests.gui.helpers import (
     quick_animations,
     wait_settled,
 )
+from tests.helpers.stores import bound
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -49,7 +50,7 @@ def people(db_path):
     opened = open_database(str(db_path))
     try:  # last touches: Ada yesterday, Mei 20 days ago, Chidi 60 days ago, others never
         for name, days in (("Ada Lovelace", 1), ("Mei Suzuki", 20), ("Chidi Okafor", 60)):
-            log_touchpoint(ids[name], "coffee", at=NOW - timedelta(days=days))
+            log_touchpoint(bound(), ids[name], "coffee", at=NOW - timedelta(days=days))
     finally:
         opened.close()
     return ids

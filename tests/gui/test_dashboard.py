@@ -22,6 +22,7 @@ from planner.ui.common.palette import RING_COLORS
 from planner.ui.dashboard.dashboard import HEADING, layout_cards
 from planner.ui.focus.focus_model import CONTACT_ID_ROLE
 from tests.gui.helpers import double_click, open_window, populate
+from tests.helpers.stores import bound
 
 SCREENSHOT_COPY = Path("/tmp/planner-dashboard.png")
 
@@ -229,7 +230,7 @@ def test_a_done_ask_is_thanked_from_the_focus_list_and_the_dashboard_rows_act(
     from planner.services import advocacy as svc
 
     bo = people["Middle 1"]
-    ask = svc.add_ask(bo, "talk", status="done")
+    ask = svc.add_ask(bound(), bo, "talk", status="done")
     window.document.refresh_contacts([bo])
     window.document.timeline_changed.emit([bo])
     model = window.focus.model
@@ -444,7 +445,7 @@ def test_the_funnel_says_each_figure_counts_who_got_that_far(qtbot, db_path):
         for name, stage in (("Middle 1", "cultivating"), ("Middle 2", "cultivating"),
                             ("Middle 3", "cultivating"), ("Middle 4", "succeeded"),
                             ("Middle 5", "advocate"), ("Middle 6", "advocate")):
-            advocacy.set_stage(people[name], stage)
+            advocacy.set_stage(bound(), people[name], stage)
     finally:
         handle.close()
     window = open_window(qtbot, db_path)

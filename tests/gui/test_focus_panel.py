@@ -32,6 +32,7 @@ from planner.ui.focus.focus_model import CONTACT_ID_ROLE, ITEM_ROLE
 from planner.ui.focus.focus_panel import FILTERS
 from planner.ui.people.contact_model import COLUMNS
 from planner.ui.rings.node_item import HALO
+from tests.helpers.stores import bound
 
 STATUS_COL = COLUMNS.index("Status")
 CADENCE = 14  # the middle ring's default
@@ -67,29 +68,31 @@ def people(db_path) -> dict[str, int]:
     try:
         with db_proxy.atomic():
             ids = {
-                "Olive Overdue": contacts.add_contact(
+                "Olive Overdue": contacts.add_contact(bound(),
                     "Olive Overdue", ring=Ring.MIDDLE, email="olive@example.org", channels=["email"]
                 ).id,
-                "Dan Duesoon": contacts.add_contact("Dan Duesoon", ring=Ring.MIDDLE).id,
-                "Tara Ontrack": contacts.add_contact("Tara Ontrack", ring=Ring.MIDDLE).id,
-                "Nina Never": contacts.add_contact("Nina Never", ring=Ring.MIDDLE).id,
-                "Wes Nextweek": contacts.add_contact("Wes Nextweek", ring=Ring.MIDDLE).id,
-                "Uma Unplaced": contacts.add_contact("Uma Unplaced").id,
+                "Dan Duesoon": contacts.add_contact(bound(), "Dan Duesoon", ring=Ring.MIDDLE).id,
+                "Tara Ontrack": contacts.add_contact(bound(), "Tara Ontrack", ring=Ring.MIDDLE).id,
+                "Nina Never": contacts.add_contact(bound(), "Nina Never", ring=Ring.MIDDLE).id,
+                "Wes Nextweek": contacts.add_contact(bound(), "Wes Nextweek", ring=Ring.MIDDLE).id,
+                "Uma Unplaced": contacts.add_contact(bound(), "Uma Unplaced").id,
             }
-            touchpoints.log_touchpoint(ids["Olive Overdue"], "coffee", at=now - timedelta(days=20))
-            touchpoints.add_note(
+            touchpoints.log_touchpoint(bound(), ids["Olive Overdue"], "coffee",
+                                       at=now - timedelta(days=20))
+            touchpoints.add_note(bound(),
                 ids["Olive Overdue"],
                 "Wants an intro to the data team\nmore",
                 at=now - timedelta(days=19),
             )
-            touchpoints.log_touchpoint(ids["Dan Duesoon"], "call", at=_due_soon_touch(now))
+            touchpoints.log_touchpoint(bound(), ids["Dan Duesoon"], "call", at=_due_soon_touch(now))
             # touched just now: due in 14 days, after next week ends even on a Monday
-            touchpoints.log_touchpoint(ids["Tara Ontrack"], "video", at=now)
-            touchpoints.add_note(
+            touchpoints.log_touchpoint(bound(), ids["Tara Ontrack"], "video", at=now)
+            touchpoints.add_note(bound(),
                 ids["Nina Never"], "A note is not a touch", at=now - timedelta(hours=1)
             )
-            touchpoints.log_touchpoint(ids["Wes Nextweek"], "im", at=_next_week_touch(now))
-            touchpoints.log_touchpoint(ids["Uma Unplaced"], "meal", at=now - timedelta(days=90))
+            touchpoints.log_touchpoint(bound(), ids["Wes Nextweek"], "im", at=_next_week_touch(now))
+            touchpoints.log_touchpoint(bound(), ids["Uma Unplaced"], "meal",
+                                       at=now - timedelta(days=90))
     finally:
         opened.close()
     return ids
@@ -671,7 +674,7 @@ def test_statuses_use_the_cadence_setting(qtbot, db_path, people):
 
     opened = open_database(str(db_path))
     try:
-        set_cadences({Ring.MIDDLE: 60})
+        set_cadences(bound(), {Ring.MIDDLE: 60})
     finally:
         opened.close()
     _private_settings()
@@ -699,8 +702,8 @@ def test_an_empty_week_says_why_and_there_is_nothing_to_review(qtbot, db_path):
     from planner.storage.database import open_database
 
     opened = open_database(str(db_path))
-    ada = contacts.add_contact("Ada Lovelace").id
-    touchpoints.log_touchpoint(ada, "coffee", at=datetime.now(UTC) - timedelta(days=40))
+    ada = contacts.add_contact(bound(), "Ada Lovelace").id
+    touchpoints.log_touchpoint(bound(), ada, "coffee", at=datetime.now(UTC) - timedelta(days=40))
     opened.close()
     window = _shown_window(qtbot, db_path)
     _show_this_week_page(qtbot, window)

@@ -14,6 +14,7 @@ from planner.services import contacts
 from planner.storage.database import open_database
 from tests.gui.helpers import move_pointer, open_window
 from tests.gui.test_photos_gui import give_photo
+from tests.helpers.stores import bound
 
 
 def _hover(qtbot, window, contact_id: int):
@@ -30,9 +31,9 @@ def test_hovering_a_node_shows_its_card_with_photo_and_birthday(qtbot, db_path):
     soon = today + timedelta(days=2)
     handle = open_database(str(db_path))
     try:
-        alan = contacts.add_contact("Alan Turing", ring=Ring.OUTER,
+        alan = contacts.add_contact(bound(), "Alan Turing", ring=Ring.OUTER,
                                     birthday=f"{soon.year - 40}-{soon.month:02d}-{soon.day:02d}")
-        grace = contacts.add_contact("Grace Hopper", ring=Ring.INNER)
+        grace = contacts.add_contact(bound(), "Grace Hopper", ring=Ring.INNER)
     finally:
         handle.close()
     give_photo(db_path, grace.id)

@@ -22,6 +22,7 @@ from planner.domain.rings import Ring
 from tests.conftest import SHARED_FIXTURES
 from tests.gui.helpers import open_window, placements, populate
 from tests.helpers.cli import run_cli
+from tests.helpers.stores import bound
 
 VCARDS = SHARED_FIXTURES / "vcard"
 CSVS = Path(__file__).resolve().parents[1] / "fixtures" / "csv"
@@ -218,7 +219,7 @@ def test_undoing_an_import_keeps_an_edit_made_since_to_a_merged_person(qtbot, db
     from planner.services import import_undo
 
     with pytest.raises(Exception, match="Chris Beatle was changed after the import"):
-        import_undo.undo_import(window.transfer.last_summary.record)
+        import_undo.undo_import(bound(), window.transfer.last_summary.record)
     assert stored_people(db_path)["Chris Beatle"][1] == "chris@new.example"
     assert "Arnold Smith" in stored_people(db_path)  # nothing of the undo was written
 
@@ -711,11 +712,11 @@ def make_dump(tmp_path) -> tuple[Path, dict]:
     ids = populate(source, inner=2, middle=1, unplaced=1)
     opened = open_database(str(source))
     try:
-        contacts.edit_contact(ids["Inner 1"], email="inner1@example.org", tags=["a"])
-        touchpoints.log_touchpoint(ids["Inner 1"], "coffee", note="Flat white")
+        contacts.edit_contact(bound(), ids["Inner 1"], email="inner1@example.org", tags=["a"])
+        touchpoints.log_touchpoint(bound(), ids["Inner 1"], "coffee", note="Flat white")
         target = tmp_path / "everything.json"
-        exporting.write_json(target)
-        data = exporting.export_json()
+        exporting.write_json(bound(), target)
+        data = exporting.export_json(bound())
     finally:
         opened.close()
     return target, data
@@ -736,7 +737,7 @@ def test_a_full_export_is_restored_into_an_empty_database(qtbot, tmp_path):
     with qtbot.waitSignal(controller.job_finished, timeout=JOB_MS) as blocker:
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), LEFT)
     assert blocker.args == ["ok"]
-    got = exporting.export_json()
+    got = exporting.export_json(bound())
     for data in (got, expected):
         data.pop("exported_at")
     assert got == expected  # exactly, ids and times included

@@ -42,6 +42,7 @@ from tests.gui.history_helpers import (
     type_note,
     yesterday_at,
 )
+from tests.helpers.stores import bound
 
 ZONE = "America/Los_Angeles"
 
@@ -473,14 +474,14 @@ def history(db_path, people):
     from planner.services import touchpoints as svc
 
     with database(db_path):
-        tp = svc.log_touchpoint(
+        tp = svc.log_touchpoint(bound(),
             people["Ada Lovelace"],
             "coffee",
             at=yesterday_at(10, 15).replace(second=42),
             minutes=30,
             note="Talked about looms",
         )
-        note = svc.add_note(people["Ada Lovelace"], "Likes poetry", at=yesterday_at(9))
+        note = svc.add_note(bound(), people["Ada Lovelace"], "Likes poetry", at=yesterday_at(9))
     return {"touchpoint": tp.id, "note": note.id}
 
 

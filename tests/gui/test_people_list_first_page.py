@@ -22,6 +22,7 @@ from planner.ui.people.contact_model import (
     FirstIds,
 )
 from tests.gui.helpers import WINDOW_SIZE, open_window, populate, settle_start, use_private_settings
+from tests.helpers.stores import bound
 
 PEOPLE = HEAD + 2 * PAGE + 37  # more than the first ids, and some pages beyond
 
@@ -213,8 +214,8 @@ def test_the_window_selects_a_person_far_down_while_the_list_has_its_first_ids(
 
 def _added_first_and_last() -> tuple[int, int]:
     """Two people added behind the model's back (no signal): one first by name, one last."""
-    first = contact_svc.add_contact("aaa first").id
-    last = contact_svc.add_contact("zzz last").id
+    first = contact_svc.add_contact(bound(), "aaa first").id
+    last = contact_svc.add_contact(bound(), "zzz last").id
     return first, last
 
 
@@ -253,8 +254,8 @@ def test_people_removed_before_the_whole_list_is_read_are_gone(qtbot, db_path, c
     before = by_name(document)
     shown_one, unread_one = before[4], before[HEAD + 10]
     assert model.row_of(shown_one) == 4
-    contact_svc.remove_contact(shown_one)
-    contact_svc.remove_contact(unread_one)
+    contact_svc.remove_contact(bound(), shown_one)
+    contact_svc.remove_contact(bound(), unread_one)
     expected = by_name(document)
     qtbot.waitUntil(lambda: not isinstance(model._ids, FirstIds), timeout=5000)
     assert ids_read(model) == expected[:FIRST] and shown_one not in ids_read(model)
@@ -269,7 +270,7 @@ def test_a_person_added_in_the_window_before_the_whole_list_is_read(qtbot, db_pa
     document = window.document
     model = ContactTableModel(document)
     assert isinstance(model._ids, FirstIds)
-    added = contact_svc.add_contact("aardvark").id
+    added = contact_svc.add_contact(bound(), "aardvark").id
     document.refresh_contacts([added])
     expected = by_name(document)
     assert not isinstance(model._ids, FirstIds)

@@ -26,6 +26,7 @@ from planner.ui.people.contact_model import (
     Role,
 )
 from tests.gui.helpers import open_window, populate
+from tests.helpers.stores import bound
 
 PEOPLE = 2 * PAGE + 57  # three pages
 
@@ -49,7 +50,7 @@ def crowd(db_path):
     now = datetime.now(UTC).replace(microsecond=0)
     try:
         for n, cid in enumerate(list(ids.values())[::17]):
-            log_touchpoint(cid, "coffee", at=now - timedelta(days=n % 9))
+            log_touchpoint(bound(), cid, "coffee", at=now - timedelta(days=n % 9))
     finally:
         opened.close()
     return ids

@@ -18,6 +18,7 @@ from planner.domain.timeline import EntryType
 from planner.services import contacts, touchpoints
 from planner.storage.database import open_database
 from tests.gui.helpers import open_window
+from tests.helpers.stores import bound
 
 
 def _day(day: date) -> str:
@@ -31,9 +32,9 @@ def people(db_path) -> dict:
     soon = today + timedelta(days=2)
     handle = open_database(str(db_path))
     try:
-        alan = contacts.add_contact("Alan Turing", ring=Ring.INNER,
+        alan = contacts.add_contact(bound(), "Alan Turing", ring=Ring.INNER,
                                     birthday=f"{soon.year - 40}-{soon.month:02d}-{soon.day:02d}")
-        grace = contacts.add_contact("Grace Hopper", ring=Ring.MIDDLE)
+        grace = contacts.add_contact(bound(), "Grace Hopper", ring=Ring.MIDDLE)
     finally:
         handle.close()
     return {"alan": alan.id, "grace": grace.id, "today": today, "birthday": soon}

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 
 from planner.domain.rings import Ring
 from tests.gui.helpers import open_window, populate
+from tests.helpers.stores import bound
 
 
 def jpeg(size=(400, 300), colour=(20, 160, 90)) -> bytes:
@@ -25,7 +26,7 @@ def give_photo(db_path, contact_id: int) -> None:
 
     opened = open_database(str(db_path))
     try:
-        set_photo(contact_id, jpeg())
+        set_photo(bound(), contact_id, jpeg())
     finally:
         opened.close()
 

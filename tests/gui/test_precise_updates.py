@@ -20,6 +20,7 @@ from tests.gui.history_helpers import (
     open_window,
     rows,
 )
+from tests.helpers.stores import bound
 
 
 @pytest.fixture(autouse=True)
@@ -263,14 +264,14 @@ def test_a_change_made_elsewhere_reads_again_only_what_its_tables_can_change(
     document.timeline_changed.connect(histories.append)
     partial = cache.partial_reads
 
-    touchpoints.log_touchpoint(grace, "call", minutes=5, note="from the laptop")
+    touchpoints.log_touchpoint(bound(), grace, "call", minutes=5, note="from the laptop")
     document.changed_elsewhere({grace: {"touchpoint"}})
     assert histories == [[grace]]  # the timelines re-read it (not itemised)
     assert cache.partial_reads == partial  # the last touch came with the person
     assert focus_ids(window) == fresh_focus_ids(window)
     assert model_rows(window.activity.model) == fresh_rows(window, None)
 
-    touchpoints.add_note(ada, "Met at the conference")
+    touchpoints.add_note(bound(), ada, "Met at the conference")
     document.changed_elsewhere({ada: {"note"}})
     assert cache.partial_reads == partial + 1
     assert cache.candidates[ada].latest_note == "Met at the conference"

@@ -17,6 +17,7 @@ from planner.ui.focus.reminders import ASKED_CLOSE_TO_TRAY, CLOSE_TO_TRAY
 from planner.ui.timeline.log_dialog import LogDialog
 from tests.gui.helpers import open_window
 from tests.gui.reminder_helpers import write_people
+from tests.helpers.stores import bound
 
 
 @pytest.fixture
@@ -244,7 +245,7 @@ def test_the_weekly_reviews_log_opens_with_the_kind_their_channels_suggest(qtbot
     handle = open_database(str(db_path))
     try:
         linus = next(c for c in contacts.list_contacts() if c.name == "Linus")
-        contacts.edit_contact(linus.id, channels=["video"])
+        contacts.edit_contact(bound(), linus.id, channels=["video"])
     finally:
         handle.close()
     window = open_window(qtbot, db_path)
@@ -310,7 +311,7 @@ def test_move_out_into_a_full_ring_says_why_in_the_review(qtbot, db_path):
     write_people(db_path)
     handle = open_database(str(db_path))
     try:
-        settings_svc.set_capacities({Ring.OUTER: 1})
+        settings_svc.set_capacities(bound(), {Ring.OUTER: 1})
     finally:
         handle.close()
     window = open_window(qtbot, db_path)

@@ -23,6 +23,7 @@ from tests.gui.history_helpers import (
     type_note,
 )
 from tests.helpers.contrast import contrast
+from tests.helpers.stores import bound
 
 T0 = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 
@@ -44,16 +45,16 @@ def data(db_path):
         db_path, {"Ada Lovelace": Ring.INNER, "Zoë Ümlaut": Ring.OUTER, "Grace Hopper": Ring.MIDDLE}
     )
     with database(db_path):
-        ids["cafe"] = svc.log_touchpoint(
+        ids["cafe"] = svc.log_touchpoint(bound(),
             ids["Ada Lovelace"],
             "coffee",
             at=T0,
             note="Met at the Café Central about <looms> & cards",
         ).id
-        ids["zoe"] = svc.add_note(
+        ids["zoe"] = svc.add_note(bound(),
             ids["Zoë Ümlaut"], "Zoë wants to speak at FOSDEM", at=T0 - timedelta(days=1)
         ).id
-        ids["lighthouse"] = svc.log_touchpoint(
+        ids["lighthouse"] = svc.log_touchpoint(bound(),
             ids["Grace Hopper"],
             "call",
             at=T0 - timedelta(days=900),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 from planner.domain.rings import Ring
 from tests.gui.helpers import open_window, populate
 from tests.helpers import elsewhere
+from tests.helpers.stores import bound
 
 HEADER = b"SQLite format 3\x00"
 
@@ -24,7 +25,7 @@ def window(qtbot, db_path, memory_keyring):
     win = open_window(qtbot, db_path)
     from planner.services import touchpoints
 
-    touchpoints.log_touchpoint(win.document.ring_members(Ring.INNER)[0].id, "coffee",
+    touchpoints.log_touchpoint(bound(), win.document.ring_members(Ring.INNER)[0].id, "coffee",
                                note="secret plans for the launch")
     return win
 
@@ -204,7 +205,7 @@ def test_turning_encryption_off_asks_first_and_keep_is_the_default(qtbot, window
     from planner.services.backups import backup_now
     from planner.services.security import new_key, security_status
 
-    backup_now(reason="manual")
+    backup_now(bound(), reason="manual")
     with qtbot.waitSignal(window.security.finished, timeout=20000) as done:
         window.security.encrypt(new_key())
     assert done.args == [True] and header(db_path) != HEADER

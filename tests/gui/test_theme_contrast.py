@@ -18,6 +18,7 @@ from planner.ui.dashboard import dashboard
 from planner.ui.rings.node_item import NodeItem
 from planner.ui.rings.ring_item import RingItem
 from tests.helpers.contrast import contrast
+from tests.helpers.stores import bound
 
 
 def painted(item, rect: QRectF, ground: QColor | None = None) -> QImage:
@@ -106,7 +107,7 @@ def painted_card(draw, colours, width: int = 320, height: int = 200) -> QImage:
     image.fill(colours.card)
     painter = QPainter(image)
     try:
-        draw(dashboard.Painter(painter, advocacy_stats.stats(), colours), QRectF(0, 0, width,
+        draw(dashboard.Painter(painter, advocacy_stats.stats(bound()), colours), QRectF(0, 0, width,
                                                                                   height))
     finally:
         painter.end()

@@ -34,6 +34,7 @@ from tests.gui.history_helpers import (
     touchpoints,
     type_note,
 )
+from tests.helpers.stores import bound
 
 
 @pytest.fixture(autouse=True)
@@ -159,13 +160,13 @@ def test_timelines_are_drawn_with_markdown_notes(qtbot, db_path, people):
     from planner.services import touchpoints as svc
 
     with database(db_path):
-        svc.log_touchpoint(
+        svc.log_touchpoint(bound(),
             people["Ada Lovelace"],
             "coffee",
             minutes=20,
             note="**Engines**\n\n- looms\n- [cards](https://example.org)",
         )
-        svc.add_note(people["Ada Lovelace"], "A <b>raw</b> & *careful* note")
+        svc.add_note(bound(), people["Ada Lovelace"], "A <b>raw</b> & *careful* note")
     window = open_window(qtbot, db_path)
     window.select(people["Ada Lovelace"])
     for view in (window.person.timeline, window.activity.timeline):
@@ -380,7 +381,7 @@ def test_context_menu_on_an_entry_deletes_it(qtbot, db_path, people):
     from planner.services import touchpoints as svc
 
     with database(db_path):
-        tp = svc.log_touchpoint(people["Grace Hopper"], "sms", note="right-click me")
+        tp = svc.log_touchpoint(bound(), people["Grace Hopper"], "sms", note="right-click me")
     window = open_window(qtbot, db_path)
     window.select(people["Grace Hopper"])
     view, model = window.person.timeline, window.person.timeline_model
@@ -449,7 +450,7 @@ def test_delete_after_editing_an_entry_never_takes_the_person_off_the_rings(
     from planner.services import touchpoints as tp_svc
 
     ada = people["Ada Lovelace"]
-    touch = tp_svc.log_touchpoint(ada, "coffee", note="first")
+    touch = tp_svc.log_touchpoint(bound(), ada, "coffee", note="first")
     window.select(ada)
     view = window.person.timeline
     qtbot.waitUntil(lambda: entry_row(view.model(), f"touchpoint:{touch.id}") is not None)

@@ -8,6 +8,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from tests.helpers.stores import bound
+
 SECRET = "Margarethe's chemotherapy starts in March"  # must never be found in plain bytes
 
 
@@ -42,9 +44,9 @@ def _fill(db_path: Path, people: int) -> dict[str, int]:
     try:
         for i in range(people):
             ring = Ring.INNER if i < 3 else None
-            person = contacts.add_contact(f"Person {i}", ring=ring, notes=f"{SECRET} #{i}")
-            touchpoints.log_touchpoint(person.id, "coffee", note=f"talked about {SECRET}")
-            touchpoints.add_note(person.id, f"note {i}: {SECRET}")
+            person = contacts.add_contact(bound(), f"Person {i}", ring=ring, notes=f"{SECRET} #{i}")
+            touchpoints.log_touchpoint(bound(), person.id, "coffee", note=f"talked about {SECRET}")
+            touchpoints.add_note(bound(), person.id, f"note {i}: {SECRET}")
         return dump.row_counts()
     finally:
         handle.close()

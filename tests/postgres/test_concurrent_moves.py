@@ -18,6 +18,7 @@ import pytest
 from planner.domain.errors import ConflictError
 from planner.domain.rings import Ring
 from tests.helpers.cli import run_cli
+from tests.helpers.stores import bound
 
 NAMES = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov",
          "Donald Knuth", "Frances Allen"]
@@ -51,9 +52,9 @@ def _fill(spec: str) -> list[int]:
 
     handle = open_database(spec)
     try:
-        settings.set_capacities(CAPACITY)
+        settings.set_capacities(bound(), CAPACITY)
         rings = [Ring.INNER, Ring.MIDDLE, Ring.MIDDLE, Ring.OUTER, None, None, None]
-        return [contacts.add_contact(name, ring=ring).id
+        return [contacts.add_contact(bound(), name, ring=ring).id
                 for name, ring in zip(NAMES, rings, strict=True)]
     finally:
         handle.close()
@@ -157,7 +158,8 @@ for _ in range(120):
     others = [cid for cid, _ in repo.ring_members(ring)] if ring else []
     swap = rng.choice(others) if others and rng.random() < 0.3 else None
     try:
-        placement.move_contact(mover, ring, swap_with=swap if swap != mover else None,
+        placement.move_contact(handle.backend, mover, ring,
+                               swap_with=swap if swap != mover else None,
                                position=rng.choice([None, 0, 1]), expect_ring=seen)
         done += 1
     except PlannerError as exc:
@@ -201,19 +203,19 @@ def test_a_move_from_a_stale_view_is_a_conflict_and_changes_nothing(backend):
     from planner.services import contacts, placement
     from planner.storage import contacts_repo as repo
 
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.OUTER)
-    placement.move_contact(ada.id, Ring.MIDDLE)  # "another window"
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace", ring=Ring.OUTER)
+    placement.move_contact(backend.backend, ada.id, Ring.MIDDLE)  # "another window"
     before = repo.placement_snapshot()
     with pytest.raises(ConflictError) as err:
-        placement.move_contact(ada.id, Ring.INNER, expect_ring=Ring.OUTER)
+        placement.move_contact(backend.backend, ada.id, Ring.INNER, expect_ring=Ring.OUTER)
     assert str(err.value) == (
         "Ada Lovelace was moved meanwhile (in another window or on another computer) and is "
         "now on the middle ring; nothing was changed")
     assert repo.placement_snapshot() == before
-    placement.move_contact(ada.id, None)
+    placement.move_contact(backend.backend, ada.id, None)
     with pytest.raises(ConflictError, match="is now unplaced; nothing was changed"):
-        placement.move_contact(ada.id, Ring.INNER, expect_ring=Ring.MIDDLE)
-    outcome = placement.move_contact(ada.id, Ring.INNER, expect_ring=None)
+        placement.move_contact(backend.backend, ada.id, Ring.INNER, expect_ring=Ring.MIDDLE)
+    outcome = placement.move_contact(backend.backend, ada.id, Ring.INNER, expect_ring=None)
     assert outcome.changed and contacts.get_contact(ada.id).ring is Ring.INNER
 
 
@@ -221,15 +223,16 @@ def test_a_swap_whose_partner_left_the_ring_is_a_conflict(backend):
     from planner.services import contacts, placement
     from planner.storage import contacts_repo as repo
 
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.OUTER)
-    grace = contacts.add_contact("Grace Hopper", ring=Ring.INNER)
-    placement.move_contact(grace.id, Ring.MIDDLE)  # meanwhile, elsewhere
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace", ring=Ring.OUTER)
+    grace = contacts.add_contact(backend.backend, "Grace Hopper", ring=Ring.INNER)
+    placement.move_contact(backend.backend, grace.id, Ring.MIDDLE)  # meanwhile, elsewhere
     before = repo.placement_snapshot()
     with pytest.raises(ConflictError, match=r"Grace Hopper was moved meanwhile .* middle ring, so "
                                             r"cannot swap with Ada Lovelace"):
-        placement.move_contact(ada.id, Ring.INNER, swap_with=grace.id, expect_ring=Ring.OUTER)
+        placement.move_contact(backend.backend, ada.id, Ring.INNER, swap_with=grace.id,
+                               expect_ring=Ring.OUTER)
     assert repo.placement_snapshot() == before
-    outcome = placement.move_contact(ada.id, Ring.MIDDLE, swap_with=grace.id,
+    outcome = placement.move_contact(backend.backend, ada.id, Ring.MIDDLE, swap_with=grace.id,
                                      expect_ring=Ring.OUTER)
     assert outcome.plan.swap_with == grace.id
     assert contacts.get_contact(grace.id).ring is Ring.OUTER
@@ -238,7 +241,7 @@ def test_a_swap_whose_partner_left_the_ring_is_a_conflict(backend):
 def test_a_move_without_expect_ring_is_not_checked(backend):
     from planner.services import contacts, placement
 
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.OUTER)
-    placement.move_contact(ada.id, Ring.MIDDLE)
-    assert placement.move_contact(ada.id, Ring.INNER).changed
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace", ring=Ring.OUTER)
+    placement.move_contact(backend.backend, ada.id, Ring.MIDDLE)
+    assert placement.move_contact(backend.backend, ada.id, Ring.INNER).changed
     assert repr(placement.UNCHECKED) == "UNCHECKED"

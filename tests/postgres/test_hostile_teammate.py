@@ -14,6 +14,7 @@ import pytest
 from planner.storage import migrations
 from planner.storage.postgres import connection, privacy, team_setup, users
 from tests.helpers.cli import invoke
+from tests.helpers.stores import bound
 from tests.postgres.conftest import HOST, PORT, fresh_cluster, logged_in
 
 
@@ -327,12 +328,12 @@ def test_a_forged_author_in_a_json_import_becomes_the_importer(team):
     cid = add_person(pg, ann)
     touch(pg, ann, cid)
     with logged_in(pg, "postgres"):
-        data = export_json()
+        data = export_json(bound())
     empty_tables(pg)
     assert {t["author"] for c in data["contacts"] for t in c.get("touchpoints", [])} | {
         t.get("author") for t in data.get("touchpoints", [])} >= {ann}
     with logged_in(pg, eve):
-        import_json(data)
+        import_json(bound(), data)
         assert dump.row_counts()["touchpoints"] == 1
     assert pg.sql("SELECT DISTINCT author FROM touchpoint") == [(eve,)]
 
@@ -385,12 +386,12 @@ def test_a_teammates_unknown_or_bad_settings_leave_every_export_restorable(team,
                "('evil_unknown_key', '{\"a\": 1}'), ('ring_capacity', '{\"inner\": 5}')",
                user=eve)
         with logged_in(pg, ann):
-            data = export_json()
+            data = export_json(bound())
         assert data["settings"] == {"ring_capacity": {"inner": 5}}
         assert "Infinity" not in dumps(data)
         copy = open_database(str(tmp_path / "copy.db"))
         try:
-            import_json(data)
+            import_json(bound(), data)
             assert settings_repo.get_setting("ring_capacity") == {"inner": 5}
         finally:
             copy.close()
@@ -432,8 +433,8 @@ def test_undoing_an_add_tells_nothing_of_a_teammates_private_rows(team):
     pg, eve, ann = team
     empty_tables(pg)
     with logged_in(pg, eve):
-        probed = placement.add_recorded("Probe One", Ring.OUTER, {"cadence_days": 9})
-        quiet = placement.add_recorded("Probe Two", Ring.OUTER, {"cadence_days": 9})
+        probed = placement.add_recorded(bound(), "Probe One", Ring.OUTER, {"cadence_days": 9})
+        quiet = placement.add_recorded(bound(), "Probe Two", Ring.OUTER, {"cadence_days": 9})
     one, two = probed.contact.id, quiet.contact.id
     pg.sql("INSERT INTO snooze (contact_id, at, until) VALUES (%s, now(), now() + "
            "interval '7 days')", (one,), user=ann)  # ann's private snooze and note
@@ -446,8 +447,9 @@ def test_undoing_an_add_tells_nothing_of_a_teammates_private_rows(team):
         assert isinstance(run(pg, eve, "SELECT planner_purge_contact(%s)", (cid,)),
                           psycopg2.errors.UndefinedFunction)
     with logged_in(pg, eve):
-        contacts.purge_contact(two, quiet.before)  # the undo of each add: no error either way
-        contacts.purge_contact(one, probed.before)
+        # the undo of each add: no error either way
+        contacts.purge_contact(bound(), two, quiet.before)
+        contacts.purge_contact(bound(), one, probed.before)
     trashed = "SELECT id, deleted_at IS NOT NULL FROM contact ORDER BY id"
     assert pg.sql(trashed, user=eve) == [(one, True), (two, True)]
     assert pg.sql("SELECT count(*) FROM cadence_override", user=eve) == [(0,)]  # eve's go
@@ -457,7 +459,7 @@ def test_undoing_an_add_tells_nothing_of_a_teammates_private_rows(team):
     assert pg.sql("SELECT count(*) FROM snooze", user=ann) == [(1,)]
     assert pg.sql("SELECT count(*) FROM win WHERE id = %s", (win,)) == [(1,)]
     with logged_in(pg, eve):  # the redo takes the person out of the trash, as they were
-        contacts.unpurge_contact(probed.rows, probed.after)
+        contacts.unpurge_contact(bound(), probed.rows, probed.after)
         back = contacts.get_contact(one)
         assert (back.name, back.cadence_days, back.ring) == ("Probe One", 9, Ring.OUTER)
     assert pg.sql(trashed, user=eve) == [(one, False), (two, True)]
@@ -499,9 +501,9 @@ def test_listening_never_names_the_people_on_a_teammates_rings(team):
     cid = add_person(pg, "postgres", "Grace")
     with listening(pg, eve) as ears:
         with logged_in(pg, ann):
-            placement.move_contact(cid, Ring.INNER)
-            contacts.edit_contact(cid, cadence_days=3)
-            placement.move_contact(cid, Ring.OUTER)
+            placement.move_contact(bound(), cid, Ring.INNER)
+            contacts.edit_contact(bound(), cid, cadence_days=3)
+            placement.move_contact(bound(), cid, Ring.OUTER)
         pg.sql("INSERT INTO note (contact_id, at, text, shared, created_at, updated_at, "
                "version) VALUES (%s, now(), 'private', false, now(), now(), 1)", (cid,),
                user=ann)
@@ -526,13 +528,13 @@ def test_a_removal_tells_nothing_of_whether_the_person_was_on_the_removers_rings
     pg, eve, ann = team
     on_rings, not_on = add_person(pg, ann, "Placed"), add_person(pg, ann, "Not placed")
     with logged_in(pg, ann):
-        placement.move_contact(on_rings, Ring.MIDDLE)
+        placement.move_contact(bound(), on_rings, Ring.MIDDLE)
     seen = {}
     for cid in (on_rings, not_on):
         (last,) = pg.sql("SELECT coalesce(max(id), 0) FROM planner_change")[0]
         with listening(pg, eve) as ears:
             with logged_in(pg, ann):
-                contacts.remove_contact(cid)
+                contacts.remove_contact(bound(), cid)
             payloads = heard(ears)
         rows = pg.sql("SELECT count(*) FROM planner_change WHERE id > %s", (last,),
                       user=eve)[0][0]
@@ -588,7 +590,7 @@ def test_a_removed_user_is_cut_off_and_a_new_role_of_that_name_inherits_nothing(
     private_note(pg, gone, cid, "gone's secret")
     touch(pg, gone, cid)
     with logged_in(pg, gone):
-        placement.move_contact(cid, Ring.INNER)
+        placement.move_contact(bound(), cid, Ring.INNER)
     with listening(pg, gone) as ears:  # an open, listening session
         db = admin_db(pg)
         try:
@@ -1064,7 +1066,7 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
         people = [add_person(pg, ann, f"Person {n}") for n in range(3)]
         with logged_in(pg, ann):
             for cid in people:
-                placement.move_contact(cid, Ring.INNER)
+                placement.move_contact(bound(), cid, Ring.INNER)
         for cid in people:
             private_note(pg, ann, cid, "ann's secret")
         private_note(pg, eve, people[0], "eve's own")
@@ -1107,7 +1109,7 @@ def test_a_team_schema_2_database_leaks_by_explain_until_an_admin_opens_it(pg_se
         # both keep working: their rows, new ids after the old ones (sequences moved along)
         with logged_in(pg, ann):
             assert {contacts.get_contact(c).ring for c in people} == {Ring.INNER}
-            placement.move_contact(people[0], Ring.OUTER)
+            placement.move_contact(bound(), people[0], Ring.OUTER)
         top = max(r[0] for r in before["ring_move"])
         assert pg.sql("SELECT max(id) FROM ring_move", user=ann) == [(top + 1,)]
         private_note(pg, eve, people[1], "eve again")

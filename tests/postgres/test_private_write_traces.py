@@ -15,6 +15,7 @@ import psycopg2
 import pytest
 
 from planner.storage.postgres import privacy
+from tests.helpers.stores import bound
 from tests.postgres.conftest import HOST, PORT, empty_tables
 from tests.postgres.test_hostile_teammate import PRIVATE_ROWS, add_person, touch
 
@@ -203,15 +204,15 @@ def test_what_the_app_keeps_private_changes_nothing_a_teammate_can_read(people):
     with connected(pg, ann) as ann_conn:
         before = what_ann_sees(ann_conn)
         with logged_in(pg, eve):
-            placement.move_contact(cid, Ring.INNER)
-            placement.move_contact(cid, Ring.MIDDLE)
-            contacts.edit_contact(cid, cadence_days=3)
-            snoozes.snooze(cid, datetime.now(UTC) + timedelta(days=30))
-            touchpoints.add_note(cid, "private about them")
+            placement.move_contact(bound(), cid, Ring.INNER)
+            placement.move_contact(bound(), cid, Ring.MIDDLE)
+            contacts.edit_contact(bound(), cid, cadence_days=3)
+            snoozes.snooze(bound(), cid, datetime.now(UTC) + timedelta(days=30))
+            touchpoints.add_note(bound(), cid, "private about them")
             assert what_ann_sees(ann_conn) == before
-            snoozes.clear(cid)
-            contacts.edit_contact(cid, cadence_days=None)
-            placement.move_contact(cid, None)
+            snoozes.clear(bound(), cid)
+            contacts.edit_contact(bound(), cid, cadence_days=None)
+            placement.move_contact(bound(), cid, None)
         assert what_ann_sees(ann_conn) == before
 
 
@@ -234,12 +235,12 @@ def test_rows_that_outlived_their_person_do_not_stop_an_export_restoring(people,
            "DELETE FROM touchpoint WHERE contact_id = %s; DELETE FROM contact WHERE id = %s",
            (cid, cid))
     with logged_in(pg, ann):
-        dumped = exporting.export_json()
+        dumped = exporting.export_json(bound())
     assert [p["contact_id"] for p in dumped["placements"]] == [other]
     assert dumped["notes"] == []
     handle = open_database(str(tmp_path / "restored.db"))
     try:
-        counts = exporting.import_json(dumped)
+        counts = exporting.import_json(bound(), dumped)
     finally:
         handle.close()
     assert counts["contacts"] == 1 and counts["placements"] == 1

@@ -10,6 +10,7 @@ from planner.domain.rings import Ring
 from planner.storage import migrations
 from planner.storage.target import resolve_target
 from tests.helpers.cli import invoke
+from tests.helpers.stores import bound
 
 
 def planner(pg, *args, user="postgres", input=None):
@@ -192,8 +193,8 @@ def test_services_on_a_team_database_as_a_user(team):
     pg, alice, _ = team
     handle = open_database(pg.url(alice))
     try:
-        ada = contacts.add_contact("Ada Service", ring=Ring.MIDDLE)
-        touchpoints.log_touchpoint(ada.id, "coffee", note="service test")
+        ada = contacts.add_contact(bound(), "Ada Service", ring=Ring.MIDDLE)
+        touchpoints.log_touchpoint(bound(), ada.id, "coffee", note="service test")
         assert contacts.get_contact(ada.id).ring is Ring.MIDDLE
         assert contacts.get_contact(ada.id).last_touch is not None
     finally:

@@ -21,6 +21,7 @@ from planner.storage.database import open_database
 from planner.storage.fields import to_utc
 from planner.storage.postgres import connection, privacy, team_setup, users
 from tests.helpers.cli import invoke
+from tests.helpers.stores import bound
 from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
@@ -49,12 +50,12 @@ def overrides(pg) -> list[tuple]:
 def test_each_user_sets_and_sees_their_own_cadence(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", ring=Ring.MIDDLE, cadence_days=10)
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.MIDDLE, cadence_days=10)
         assert ada.cadence_days == 10
     with as_user(pg, bob):
         assert contacts.get_contact(ada.id).cadence_days is None  # alice's is not his
-        assert contacts.edit_contact(ada.id, cadence_days=15).cadence_days == 15
-        assert contacts.edit_contact(ada.id, cadence_days=20).cadence_days == 20  # upsert
+        assert contacts.edit_contact(bound(), ada.id, cadence_days=15).cadence_days == 15
+        assert contacts.edit_contact(bound(), ada.id, cadence_days=20).cadence_days == 20  # upsert
         assert contacts.list_contacts()[0].cadence_days == 20
     with as_user(pg, alice):
         assert contacts.get_contact(ada.id).cadence_days == 10
@@ -63,19 +64,19 @@ def test_each_user_sets_and_sees_their_own_cadence(team):
     assert pg.sql("SELECT cadence_days, version FROM contact") == [(None, 1)]
 
     with as_user(pg, bob):
-        assert contacts.edit_contact(ada.id, cadence_days=None).cadence_days is None
+        assert contacts.edit_contact(bound(), ada.id, cadence_days=None).cadence_days is None
     assert overrides(pg) == [(alice, ada.id, 10)]  # clearing deletes bob's row only
 
 
 def test_the_shared_cadence_is_the_default_and_can_be_cleared_for_oneself(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", ring=Ring.INNER)
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER)
     pg.sql("UPDATE contact SET cadence_days = 30")  # e.g. imported from a file's dump
     with as_user(pg, bob):
-        move_contact(ada.id, Ring.INNER)
+        move_contact(bound(), ada.id, Ring.INNER)
         assert contacts.get_contact(ada.id).cadence_days == 30
-        assert contacts.edit_contact(ada.id, cadence_days=None).cadence_days is None
+        assert contacts.edit_contact(bound(), ada.id, cadence_days=None).cadence_days is None
         (cand,) = focus_candidates(NOW)
         assert cand.cadence_days == 3  # the inner ring's, for bob
     with as_user(pg, alice):
@@ -88,7 +89,7 @@ def test_the_shared_cadence_is_the_default_and_can_be_cleared_for_oneself(team):
 def test_a_teammates_cadence_is_out_of_reach_even_in_raw_sql(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", cadence_days=10)
+        ada = contacts.add_contact(bound(), "Ada", cadence_days=10)
     assert pg.sql("SELECT count(*) FROM cadence_override", user=bob) == [(0,)]
     assert pg.sql("UPDATE cadence_override SET days = 1 RETURNING id", user=bob) == []
     assert pg.sql("DELETE FROM cadence_override RETURNING id", user=bob) == []
@@ -108,12 +109,12 @@ def test_undoing_and_redoing_an_add_keeps_the_users_cadence(team):
     pg, alice, _ = team
     with as_user(pg, alice):
         before = contacts_repo.placement_snapshot()
-        ada = contacts.add_contact("Ada", ring=Ring.OUTER, cadence_days=12)
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.OUTER, cadence_days=12)
         rows = contacts_repo.dump_contact(ada.id)
         after = contacts_repo.placement_snapshot()
-        contacts.purge_contact(ada.id, before)
+        contacts.purge_contact(bound(), ada.id, before)
         assert overrides(pg) == []
-        contacts.unpurge_contact(rows, after)
+        contacts.unpurge_contact(bound(), rows, after)
         assert contacts.get_contact(ada.id).cadence_days == 12
 
 
@@ -135,12 +136,12 @@ def test_the_cli_sets_the_connected_users_cadence(team):
 def test_each_user_counts_their_own_touchpoints(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", ring=Ring.MIDDLE)  # 14 days
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.MIDDLE)  # 14 days
     with as_user(pg, bob):
-        move_contact(ada.id, Ring.MIDDLE)  # on bob's rings too
-        touchpoints.log_touchpoint(ada.id, "call", at=NOW - timedelta(days=30))
+        move_contact(bound(), ada.id, Ring.MIDDLE)  # on bob's rings too
+        touchpoints.log_touchpoint(bound(), ada.id, "call", at=NOW - timedelta(days=30))
     with as_user(pg, alice):
-        touchpoints.log_touchpoint(ada.id, "coffee", at=NOW - timedelta(days=1))
+        touchpoints.log_touchpoint(bound(), ada.id, "coffee", at=NOW - timedelta(days=1))
         mine = contacts.get_contact(ada.id)
         assert (mine.last_touch, mine.last_touch_kind) == (NOW - timedelta(days=1), "coffee")
         assert contact_status(mine, cadences(), NOW) is Status.ON_TRACK
@@ -158,11 +159,11 @@ def test_each_user_counts_their_own_touchpoints(team):
 def test_team_last_touch_is_the_newest_by_anyone(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", ring=Ring.INNER)
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER)
         assert contacts.team_last_touch(ada.id) is None
-        touchpoints.log_touchpoint(ada.id, "email", at=NOW - timedelta(days=20))
+        touchpoints.log_touchpoint(bound(), ada.id, "email", at=NOW - timedelta(days=20))
     with as_user(pg, bob):
-        touchpoints.log_touchpoint(ada.id, "video", at=NOW - timedelta(hours=1))
+        touchpoints.log_touchpoint(bound(), ada.id, "video", at=NOW - timedelta(hours=1))
         assert contacts.get_contact(ada.id).last_touch == NOW - timedelta(hours=1)
     with as_user(pg, alice):
         assert contacts.get_contact(ada.id).last_touch == NOW - timedelta(days=20)
@@ -175,24 +176,24 @@ def test_team_last_touch_is_the_newest_by_anyone(team):
 
 
 def test_cadence_and_last_touch_on_both_engines(backend):
-    ada = contacts.add_contact("Ada", ring=Ring.MIDDLE, cadence_days=9)
+    ada = contacts.add_contact(backend.backend, "Ada", ring=Ring.MIDDLE, cadence_days=9)
     assert contacts.get_contact(ada.id).cadence_days == 9
-    assert contacts.edit_contact(ada.id, cadence_days=4).cadence_days == 4
+    assert contacts.edit_contact(backend.backend, ada.id, cadence_days=4).cadence_days == 4
     (cand,) = focus_candidates(NOW)
     assert cand.cadence_days == 4 and cand.last_touch is None
-    touchpoints.log_touchpoint(ada.id, "im", at=NOW - timedelta(days=2))
-    touchpoints.log_touchpoint(ada.id, "call", at=NOW - timedelta(days=1))
+    touchpoints.log_touchpoint(backend.backend, ada.id, "im", at=NOW - timedelta(days=2))
+    touchpoints.log_touchpoint(backend.backend, ada.id, "call", at=NOW - timedelta(days=1))
     me = contacts_repo.who()
     assert contacts.team_last_touch(ada.id) == (NOW - timedelta(days=1), "call", me)
     assert contacts.get_contact(ada.id).last_touch == NOW - timedelta(days=1)
     (cand,) = focus_candidates(NOW)
     assert (cand.last_touch, cand.last_touch_kind) == (NOW - timedelta(days=1), "call")
-    assert contacts.edit_contact(ada.id, cadence_days=None).cadence_days is None
+    assert contacts.edit_contact(backend.backend, ada.id, cadence_days=None).cadence_days is None
     shared = backend.db.execute_sql("SELECT cadence_days FROM contact").fetchall()
     stored = backend.db.execute_sql("SELECT count(*) FROM cadence_override").fetchone()[0]
     assert shared == [(None,)] and stored == 0
     if backend.target.kind == "sqlite":  # a file keeps the person's cadence on the contact
-        contacts.edit_contact(ada.id, cadence_days=6)
+        contacts.edit_contact(backend.backend, ada.id, cadence_days=6)
         assert backend.db.execute_sql("SELECT cadence_days FROM contact").fetchall() == [(6,)]
         assert backend.db.execute_sql("SELECT count(*) FROM cadence_override").fetchone() == (0,)
 
@@ -273,7 +274,7 @@ def test_a_version_3_team_database_is_upgraded_and_its_users_keep_working(fresh_
 
     with as_user(pg, alice):  # granted the new table by the migration
         assert contacts.get_contact(ada_id).cadence_days == 8
-        assert contacts.edit_contact(ada_id, cadence_days=5).cadence_days == 5
+        assert contacts.edit_contact(bound(), ada_id, cadence_days=5).cadence_days == 5
     bob = pg.role("bob")
     admin = open_database(pg.url())
     try:
@@ -291,14 +292,14 @@ def test_a_users_own_cadences_travel_in_their_json_export(team):
 
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", ring=Ring.INNER, cadence_days=5)
-        data = export_json()
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER, cadence_days=5)
+        data = export_json(bound())
     with as_user(pg, bob):
-        contacts.edit_contact(ada.id, cadence_days=30)
+        contacts.edit_contact(bound(), ada.id, cadence_days=30)
     assert [(r["owner"], r["days"]) for r in data["cadence_overrides"]] == [(alice, 5)]
     empty_tables(pg)
     with as_user(pg, alice):
-        import_json(data)
+        import_json(bound(), data)
         assert contacts.get_contact(ada.id).cadence_days == 5
         assert dump.row_counts()["cadence_overrides"] == 1
     with as_user(pg, bob):  # a teammate's own cadence for Ada is not in alice's export
@@ -310,12 +311,12 @@ def test_the_people_list_sorts_by_your_own_last_touch(team):
     and its sort read the connected user's touchpoints only."""
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada")
-        bea = contacts.add_contact("Bea")
-        touchpoints.log_touchpoint(ada.id, "call", at=NOW - timedelta(days=2))
+        ada = contacts.add_contact(bound(), "Ada")
+        bea = contacts.add_contact(bound(), "Bea")
+        touchpoints.log_touchpoint(bound(), ada.id, "call", at=NOW - timedelta(days=2))
     with as_user(pg, bob):
-        touchpoints.log_touchpoint(bea.id, "call", at=NOW - timedelta(days=5))
-        touchpoints.log_touchpoint(ada.id, "call", at=NOW - timedelta(days=9))
+        touchpoints.log_touchpoint(bound(), bea.id, "call", at=NOW - timedelta(days=5))
+        touchpoints.log_touchpoint(bound(), ada.id, "call", at=NOW - timedelta(days=9))
         assert contacts_repo.people_ids(contacts_repo.ORDER_LAST) == [ada.id, bea.id]
         rows = contacts_repo.people_rows([ada.id, bea.id])
         assert to_utc(rows[ada.id][3]) == NOW - timedelta(days=9)  # as stored

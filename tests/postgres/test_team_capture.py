@@ -13,6 +13,7 @@ import pytest
 from planner.domain.capture import Captured
 from planner.domain.errors import NotFound
 from planner.services import capture, contacts, touchpoints
+from tests.helpers.stores import bound
 from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
@@ -38,19 +39,19 @@ def item(key: str) -> Captured:
 def test_sources_and_proposals_are_their_owners_alone(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", email="ada@example.org")
-        source = capture.add_source("ics", "Alice's calendar", "/home/alice/cal.ics")
-        capture.apply_batch(source.id, [item("ics:a")], state={"mtime": 1})
+        ada = contacts.add_contact(bound(), "Ada", email="ada@example.org")
+        source = capture.add_source(bound(), "ics", "Alice's calendar", "/home/alice/cal.ics")
+        capture.apply_batch(bound(), source.id, [item("ics:a")], state={"mtime": 1})
         assert len(capture.list_proposals()) == 2  # Ada, and Zoë as a new person
     with as_user(pg, bob):
         assert capture.list_sources() == [] and capture.list_proposals() == []
         with pytest.raises(NotFound):
             capture.get_source(source.id)
         # bob capturing the same event has his own proposals, never alice's
-        capture.apply_batch(None, [item("ics:a")])
+        capture.apply_batch(bound(), None, [item("ics:a")])
         mine = capture.list_proposals()
         assert len(mine) == 2
-        done = capture.accept([p.id for p in mine if p.contact_id == ada.id])
+        done = capture.accept(bound(), [p.id for p in mine if p.contact_id == ada.id])
     assert sorted(pg.sql("SELECT owner, count(*) FROM capture_proposal GROUP BY owner")) == [
         (alice, 2), (bob, 2)]
     assert pg.sql("SELECT owner FROM capture_source") == [(alice,)]
@@ -85,9 +86,9 @@ def test_sources_and_proposals_are_their_owners_alone(team):
 def test_removing_a_user_takes_their_captures_off_their_name(team):
     pg, alice, _bob = team
     with as_user(pg, alice):
-        contacts.add_contact("Ada", email="ada@example.org")
-        capture.add_source("ics", "Cal", "/cal.ics")
-        capture.apply_batch(None, [item("ics:b")])
+        contacts.add_contact(bound(), "Ada", email="ada@example.org")
+        capture.add_source(bound(), "ics", "Cal", "/cal.ics")
+        capture.apply_batch(bound(), None, [item("ics:b")])
     from planner.storage.postgres.connection import connect
     from planner.storage.postgres.users import private_rows
 
@@ -105,10 +106,10 @@ def test_own_addresses_are_each_users_own_and_out_of_a_teammates_reach(team):
     until schema 9, and a teammate could add an address to hide someone from capture)."""
     pg, alice, bob = team
     with as_user(pg, alice):
-        assert capture.set_own_addresses(["alice@example.org"]) == ["alice@example.org"]
+        assert capture.set_own_addresses(bound(), ["alice@example.org"]) == ["alice@example.org"]
     with as_user(pg, bob):
         assert capture.own_address_list() == []
-        capture.set_own_addresses(["bob@example.org"])
+        capture.set_own_addresses(bound(), ["bob@example.org"])
     with as_user(pg, alice):
         assert capture.own_address_list() == ["alice@example.org"]
     assert pg.sql("SELECT owner, value FROM own_setting", user=bob) == [
@@ -159,7 +160,7 @@ def test_a_proposal_cannot_name_a_teammates_source(team):
     teammate's source is answered as one that is not there; his own works."""
     pg, alice, bob = team
     with as_user(pg, alice):
-        hers = capture.add_source("ics", "Alice's calendar", "/home/alice/cal.ics")
+        hers = capture.add_source(bound(), "ics", "Alice's calendar", "/home/alice/cal.ics")
     (missing,) = pg.sql("SELECT max(id) + 1000 FROM planner_private.capture_source")[0]
     insert = ("INSERT INTO capture_proposal (owner, source_id, source_key, match_key, "
               "candidate_name, candidate_email, kind, at, note, status, created_at, "
@@ -174,7 +175,7 @@ def test_a_proposal_cannot_name_a_teammates_source(team):
                        diag.message_detail.replace(f"=({source_id})", "=(N)")))
     assert errors[0] == errors[1]  # the same answer, word for word
     with as_user(pg, bob):
-        his = capture.add_source("ics", "Bob's calendar", "/home/bob/cal.ics")
+        his = capture.add_source(bound(), "ics", "Bob's calendar", "/home/bob/cal.ics")
     pg.sql(insert, (his.id, "k3"), user=bob)
     (mine,) = pg.sql("SELECT id FROM capture_proposal WHERE source_key = 'k3'", user=bob)[0]
     # nor moved onto hers afterwards

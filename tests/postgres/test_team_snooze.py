@@ -13,6 +13,7 @@ from planner.services import contacts, snoozes
 from planner.services.focus import focus_list
 from planner.services.placement import move_contact
 from planner.services.reminders import agenda
+from tests.helpers.stores import bound
 from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
@@ -33,15 +34,15 @@ def team(roles):
 def test_a_snooze_is_its_owners_alone(team):
     pg, alice, bob = team
     with as_user(pg, alice):
-        ada = contacts.add_contact("Ada", ring=Ring.INNER)
-        snoozes.snooze(ada.id, "3d")
+        ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER)
+        snoozes.snooze(bound(), ada.id, "3d")
         assert [i.name for i in focus_list().items] == []
         assert [s.name for s in agenda().snoozed] == ["Ada"]
     with as_user(pg, bob):
-        move_contact(ada.id, Ring.INNER)
+        move_contact(bound(), ada.id, Ring.INNER)
         assert [i.name for i in focus_list().items] == ["Ada"]  # alice's snooze is not his
         assert agenda().snoozed == ()
-        assert snoozes.clear(ada.id) == []  # nor can he end it
+        assert snoozes.clear(bound(), ada.id) == []  # nor can he end it
     assert pg.sql("SELECT owner FROM snooze") == [(alice,)]
     assert pg.sql("SELECT count(*) FROM snooze", user=bob) == [(0,)]
     assert pg.sql("UPDATE snooze SET cleared_at = now() RETURNING id", user=bob) == []

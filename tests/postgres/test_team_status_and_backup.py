@@ -159,7 +159,7 @@ def test_backup_now_in_the_window_gets_the_same_hint(opened, pg_initialised):
 
     with pytest.raises(DatabaseProblem, match="pg_dump --format=custom --dbname="
                        f"'{pg_initialised.url()}'"):
-        backup_now()
+        backup_now(opened.backend)
 
 
 # ------------------------------------------------------- a JSON export, loaded

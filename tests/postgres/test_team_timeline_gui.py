@@ -19,6 +19,7 @@ from planner.services import touchpoints as svc
 from planner.ui.timeline.timeline_model import Role
 from tests.gui.helpers import open_window
 from tests.gui.history_helpers import entry_row, find_entry, person_last_touch
+from tests.helpers.stores import bound
 from tests.postgres.conftest import logged_in
 
 
@@ -42,14 +43,16 @@ def history(team):
     empty_tables(pg)
     ids = {}
     with logged_in(pg, alice):
-        ada = contacts.add_contact("Ada Lovelace").id
-        grace = contacts.add_contact("Grace Hopper").id
-        ids["coffee"] = svc.log_touchpoint(ada, "coffee", at=days_ago(3), minutes=30,
+        ada = contacts.add_contact(bound(), "Ada Lovelace").id
+        grace = contacts.add_contact(bound(), "Grace Hopper").id
+        ids["coffee"] = svc.log_touchpoint(bound(), ada, "coffee", at=days_ago(3), minutes=30,
                                            note="analytical engine").id
-        ids["alice_note"] = svc.add_note(ada, "Thinking of *nominating* her", at=days_ago(2)).id
+        ids["alice_note"] = svc.add_note(bound(), ada, "Thinking of *nominating* her",
+                                         at=days_ago(2)).id
     with logged_in(pg, bob):
-        ids["im"] = svc.log_touchpoint(ada, "im", at=days_ago(1), note="asked about looms").id
-        ids["bob_note"] = svc.add_note(ada, "Wants to teach a course", at=days_ago(1, 12),
+        ids["im"] = svc.log_touchpoint(bound(), ada, "im", at=days_ago(1),
+                                       note="asked about looms").id
+        ids["bob_note"] = svc.add_note(bound(), ada, "Wants to teach a course", at=days_ago(1, 12),
                                        shared=True).id
     return pg, alice, bob, ada, grace, ids
 
@@ -216,9 +219,9 @@ def test_a_database_file_shows_no_bylines(qtbot, tmp_path):
 
     db_path = tmp_path / "planner.db"  # (this folder's db_path is a team database)
     with database(db_path):
-        ada = contacts.add_contact("Ada Lovelace").id
-        svc.log_touchpoint(ada, "coffee")
-        svc.add_note(ada, "a note")
+        ada = contacts.add_contact(bound(), "Ada Lovelace").id
+        svc.log_touchpoint(bound(), ada, "coffee")
+        svc.add_note(bound(), ada, "a note")
     window = open_window(qtbot, db_path)
     window.select(ada)
     model = window.person.timeline_model

@@ -16,7 +16,7 @@ def document_on(backend, qtbot):
 
 
 def test_two_edits_of_a_person_undo_and_redo_cleanly(backend, qtbot):
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace")
     doc = document_on(backend, qtbot)
     said: list[str] = []
     doc.message.connect(said.append)
@@ -31,7 +31,7 @@ def test_two_edits_of_a_person_undo_and_redo_cleanly(backend, qtbot):
 
 
 def test_log_then_edit_then_undo_both(backend, qtbot):
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace")
     doc = document_on(backend, qtbot)
     said: list[str] = []
     doc.message.connect(said.append)
@@ -45,13 +45,14 @@ def test_log_then_edit_then_undo_both(backend, qtbot):
 
 
 def test_a_change_from_elsewhere_between_own_steps_is_refused(backend, qtbot):
-    ada = contacts.add_contact("Ada Lovelace")
+    ada = contacts.add_contact(backend.backend, "Ada Lovelace")
     doc = document_on(backend, qtbot)
     said: list[str] = []
     doc.message.connect(said.append)
     assert doc.push(EditContactCommand(doc, ada.id, {"title": "Countess"}))
     assert doc.push(EditContactCommand(doc, ada.id, {"title": "Mathematician"}))
-    contacts.edit_contact(ada.id, title="Programmer")  # someone else (no version: the CLI)
+    # someone else (no version: the CLI)
+    contacts.edit_contact(backend.backend, ada.id, title="Programmer")
     doc.undo()
     assert "changed by someone else" in said[-1] and "view was refreshed" not in said[-1]
     assert contacts.get_contact(ada.id).title == "Programmer"

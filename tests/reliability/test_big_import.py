@@ -60,8 +60,8 @@ def mixed_csv(path: Path, rows: int) -> Path:
 
 
 def test_the_streamed_preview_sorts_every_entry_as_before(opened, tmp_path):
-    ada = contacts.add_contact("Ada Lovelace", email="ada@example.org")
-    grace = contacts.add_contact("Grace Hopper")
+    ada = contacts.add_contact(opened.backend, "Ada Lovelace", email="ada@example.org")
+    grace = contacts.add_contact(opened.backend, "Grace Hopper")
     path = mixed_csv(tmp_path / "mixed.csv", 3000)
     preview = importing.preview_import(path)
     assert (preview.new, preview.duplicates, preview.invalid) == (1800, 900, 300)
@@ -75,7 +75,7 @@ def test_the_streamed_preview_sorts_every_entry_as_before(opened, tmp_path):
     assert rows[5].name == "Multi 5" and rows[5].values["notes"] == "two\nlines"
     assert rows[6].status == "new" and rows[6].problems  # the bad email is a left-out value
     assert rows[7].where == "line 10"  # physical lines: the two-line cell counts twice
-    merged = importing.apply_import(preview, "merge", backup=False)
+    merged = importing.apply_import(opened.backend, preview, "merge", backup=False)
     # merged: the 300 "Again" rows bring a phone; Ada's and Grace's bring nothing new
     assert (merged.added, merged.merged, merged.unchanged, merged.invalid) == (1800, 300, 600, 300)
     assert merged.added_ids == sorted(merged.added_ids) and len(merged.added_ids) == 1800

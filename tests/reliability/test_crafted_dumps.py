@@ -23,6 +23,7 @@ from planner.storage import dump
 from planner.storage.database import open_database
 from planner.storage.models import db_proxy
 from tests.helpers.cli import invoke, ok, refused
+from tests.helpers.stores import bound
 from tests.unit.test_exporting import build_everything
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -41,7 +42,7 @@ def good(tmp_path_factory) -> dict:
     handle = open_database(str(path))
     try:
         build_everything()
-        return exporting.export_json()
+        return exporting.export_json(bound())
     finally:
         handle.close()
 
@@ -99,7 +100,7 @@ def empty(tmp_path):
 @pytest.mark.parametrize(("change", "words"), CRAFTED)
 def test_a_crafted_value_is_refused_by_name_and_nothing_written(good, empty, change, words):
     with pytest.raises(InvalidInput) as caught:
-        import_json(changed(good, change))
+        import_json(bound(), changed(good, change))
     message = str(caught.value)
     assert words in message, message
     assert "\n" not in message and len(message) < 700, message
@@ -107,7 +108,7 @@ def test_a_crafted_value_is_refused_by_name_and_nothing_written(good, empty, cha
 
 
 def test_the_unchanged_dump_restores(good, empty):
-    counts = import_json(good)
+    counts = import_json(bound(), good)
     assert counts["contacts"] == 5
 
 
@@ -179,7 +180,7 @@ def test_random_values_are_restored_or_refused_never_a_crash(good, empty, place,
         data["settings"][setting] = setting_value
     with db_proxy.atomic() as outer:  # every example starts from the same empty database
         try:
-            import_json(data)
+            import_json(bound(), data)
         except InvalidInput as exc:
             assert "\n" not in str(exc)
             assert "only be imported into an empty database" not in str(exc)

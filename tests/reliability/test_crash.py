@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from planner.storage.database import open_database
+from tests.helpers.stores import bound
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -46,9 +47,9 @@ else:
     for i in range(count):
         text = f"{tag}-{i}"
         if i % 2:
-            touchpoints.log_touchpoint(1, "call", note=text)
+            touchpoints.log_touchpoint(opened.backend, 1, "call", note=text)
         else:
-            touchpoints.add_note(1, text)
+            touchpoints.add_note(opened.backend, 1, text)
         print("ack", text, flush=True)
 """
 
@@ -109,7 +110,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_change(tmp_path):
 
     db = tmp_path / "planner.db"
     opened = open_database(str(db))
-    contacts.add_contact("Crash Dummy")
+    contacts.add_contact(bound(), "Crash Dummy")
     opened.close()
     script = tmp_path / "child.py"
     script.write_text(CHILD)

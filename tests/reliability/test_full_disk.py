@@ -16,6 +16,7 @@ import pytest
 
 from planner.cli import main
 from planner.domain.errors import DatabaseProblem, PlannerError
+from tests.helpers.stores import bound
 
 BIG = "x" * 200_000  # a note larger than whatever room is left
 
@@ -66,18 +67,18 @@ def test_services_raise_a_clear_error_and_keep_earlier_data(tiny_dir):
     db = tiny_dir / "planner.db"
     opened = open_database(str(db))
     try:
-        ada = contacts.add_contact("Ada")
+        ada = contacts.add_contact(bound(), "Ada")
         for i in range(5):
-            touchpoints.log_touchpoint(ada.id, "call", note=f"kept {i}")
+            touchpoints.log_touchpoint(bound(), ada.id, "call", note=f"kept {i}")
         filler = fill(tiny_dir)
         with pytest.raises(DatabaseProblem) as full:
-            touchpoints.log_touchpoint(ada.id, "call", note=BIG)
+            touchpoints.log_touchpoint(bound(), ada.id, "call", note=BIG)
         assert "disk" in str(full.value) and "full" in str(full.value)
         assert "not saved" in str(full.value)
         with pytest.raises(PlannerError):  # again: still a clear refusal, not a crash
-            touchpoints.add_note(ada.id, BIG)
+            touchpoints.add_note(bound(), ada.id, BIG)
         filler.unlink()
-        touchpoints.log_touchpoint(ada.id, "call", note="after")  # room again: works
+        touchpoints.log_touchpoint(bound(), ada.id, "call", note="after")  # room again: works
     finally:
         opened.close()
     check, stored = rows(db)

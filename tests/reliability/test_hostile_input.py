@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from planner.cli import main
 from planner.domain.errors import InvalidInput
 from planner.storage.database import open_database
+from tests.helpers.stores import bound
 
 HOSTILE = [
     "Zoë 🙂👩🏽‍💻", "مرحبا بالعالم", "שלום \u202eevil\u202c", "e\u0301\u0301\u0323", "Z̷̢̛a̶l̸g̵o",
@@ -76,19 +77,19 @@ def test_names_and_notes_are_stored_exactly_or_refused(opened, name, note):
 
     FIGURES["services"] += 1
     try:
-        person = contacts.add_contact(name)
+        person = contacts.add_contact(opened.backend, name)
     except InvalidInput as exc:
         assert str(exc) and "\n" not in str(exc)
     else:
         assert contacts.get_contact(person.id).name == expected_name(name)
         try:
-            saved = touchpoints.add_note(person.id, note)
+            saved = touchpoints.add_note(opened.backend, person.id, note)
         except InvalidInput as exc:
             assert str(exc)
         else:
             assert touchpoints.get_note(saved.id).text == expected(note)
         try:
-            logged = touchpoints.log_touchpoint(person.id, "call", note=note)
+            logged = touchpoints.log_touchpoint(opened.backend, person.id, "call", note=note)
         except InvalidInput:
             pass
         else:
@@ -99,13 +100,13 @@ def test_a_one_megabyte_note_is_kept_whole_and_a_huge_one_refused(opened):
     from planner.domain.contact import MAX_TEXT
     from planner.services import contacts, touchpoints
 
-    person = contacts.add_contact("Big Note")
+    person = contacts.add_contact(opened.backend, "Big Note")
     body = ("Ünïcödé 🙂 مرحبا e\u0301 " * 50_000)[:1_000_000]
     body = unicodedata.normalize("NFC", body).strip()
-    note = touchpoints.add_note(person.id, body)
+    note = touchpoints.add_note(opened.backend, person.id, body)
     assert touchpoints.get_note(note.id).text == body
     with pytest.raises(InvalidInput):
-        touchpoints.add_note(person.id, "x" * (MAX_TEXT + 1))
+        touchpoints.add_note(opened.backend, person.id, "x" * (MAX_TEXT + 1))
     assert body in [e.text for e in touchpoints.timeline(person.id)]
 
 
@@ -116,13 +117,14 @@ def test_a_one_megabyte_note_is_kept_whole_and_a_huge_one_refused(opened):
 def test_far_dates_are_kept_or_refused(opened, moment):
     from planner.services import contacts, touchpoints
 
-    person = contacts.add_contact("Time Traveller")
+    person = contacts.add_contact(opened.backend, "Time Traveller")
     try:
-        logged = touchpoints.log_touchpoint(person.id, "call", at=moment, note="when?")
+        logged = touchpoints.log_touchpoint(opened.backend, person.id, "call", at=moment,
+                                            note="when?")
     except InvalidInput:
         return
     assert touchpoints.get_touchpoint(logged.id).at == moment
-    note = touchpoints.add_note(person.id, "far", at=moment)
+    note = touchpoints.add_note(opened.backend, person.id, "far", at=moment)
     assert touchpoints.get_note(note.id).at == moment
     touchpoints.timeline(person.id)  # reading them back works too
 
@@ -265,8 +267,8 @@ def evil(tmp_path):
     opened = open_database(str(db))
     rings = [Ring.INNER] * 3 + [Ring.MIDDLE] * 7
     for name, ring in zip(EVIL_NAMES, rings, strict=True):
-        person = contacts.add_contact(name, ring=ring, email="x@example.org")
-        touchpoints.log_touchpoint(person.id, "call", at=datetime(2020, 1, 1, tzinfo=UTC),
+        person = contacts.add_contact(bound(), name, ring=ring, email="x@example.org")
+        touchpoints.log_touchpoint(bound(), person.id, "call", at=datetime(2020, 1, 1, tzinfo=UTC),
                                    note=EVIL_NOTE)
     yield db
     opened.close()

@@ -20,6 +20,7 @@ from planner.storage.sqlite import encryption
 from planner.storage.sqlite.backup import backups_folder, list_backups
 from tests.helpers.cli import invoke, ok
 from tests.helpers.encrypted import SECRET, fill
+from tests.helpers.stores import bound
 
 PASS = "violet tugboat minnow lantern"
 
@@ -28,7 +29,7 @@ def _make_backups(db, count=3):
     opened = open_database(str(db))
     try:
         for i in range(count):
-            backups.backup_now(reason=f"test{i}")
+            backups.backup_now(bound(), reason=f"test{i}")
     finally:
         opened.close()
 

@@ -22,6 +22,7 @@ from planner.storage.database import open_database
 from planner.storage.models import ContactRow, db_proxy
 from planner.storage.sqlite import encryption, live_files
 from tests.helpers.cli import ok, run_cli
+from tests.helpers.stores import bound
 
 
 def _notes(db: Path) -> list[str]:
@@ -47,9 +48,9 @@ def _held_connection_scenario(db: Path, look) -> list[str]:
         look(db)
         ok(run_cli("rings", db=db))  # used to checkpoint and delete the -wal here
         ada = contacts.resolve_contact("Ada Lovelace").id
-        touchpoints.log_touchpoint(ada, "coffee", note="from the window")
+        touchpoints.log_touchpoint(bound(), ada, "coffee", note="from the window")
         ok(run_cli("log", "Ada", "im", "--note", "from CLI", db=db))
-        touchpoints.log_touchpoint(ada, "call", note="from the window, after")
+        touchpoints.log_touchpoint(bound(), ada, "call", note="from the window, after")
     finally:
         opened.close()
     return _notes(db)
@@ -70,7 +71,7 @@ def _second_read_only_open(db: Path) -> None:
         pytest.param(lambda db: security.security_status(str(db), check_keyring=False),
                      id="security_status"),
         pytest.param(lambda db: dump.classify_file(db), id="classify_file"),
-        pytest.param(lambda db: backups.backup_now(), id="backup_now"),
+        pytest.param(lambda db: backups.backup_now(bound()), id="backup_now"),
         pytest.param(_second_read_only_open, id="second_read_only_open"),
     ],
 )

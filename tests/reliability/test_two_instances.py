@@ -11,6 +11,7 @@ import pytest
 
 from planner.cli import main
 from planner.domain.errors import DatabaseProblem
+from tests.helpers.stores import bound
 
 HOLDER = textwrap.dedent("""
     import sys, time
@@ -114,7 +115,7 @@ def test_a_read_only_window_changes_nothing_and_follows_the_other(database, qtbo
     assert window.document.move(grace.id, Ring.INNER) is False  # refused, with a message
     assert window.document.contact(grace.id).ring is None
     with pytest.raises(PlannerError):  # even a direct write is refused by the connection
-        contacts.add_contact("Sneaky Write")
+        contacts.add_contact(bound(), "Sneaky Write")
     # the other window (here: the command line) changes it; this one follows
     assert main(["--db", str(database), "contacts", "move", "Grace Hopper", "outer"]) == 0
     qtbot.waitUntil(window.document.session.catch_up, timeout=3000)

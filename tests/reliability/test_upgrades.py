@@ -15,6 +15,7 @@ from planner.storage import migrations
 from planner.storage.database import open_database
 from planner.storage.settings_repo import OWN_ADDRESSES_KEY
 from planner.storage.sqlite.backup import list_backups
+from tests.helpers.stores import bound
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 FIXTURES = sorted(SCHEMAS.glob("planner-v*.db"))
@@ -80,7 +81,7 @@ def test_opens_migrates_keeps_every_row_and_a_backup(old):
         assert {r[1] for r in before["contact"]} <= people
         hits = search.search("analytical")
         assert hits, "the search index was built from the rows already there"
-        touchpoints.add_note(1, "written after the upgrade")
+        touchpoints.add_note(bound(), 1, "written after the upgrade")
     finally:
         opened.close()
 
@@ -133,7 +134,7 @@ def test_a_version_3_file_gets_the_cadence_table_and_keeps_its_cadences(tmp_path
 
         katherine = contacts.resolve_contact("Katherine Johnson")
         assert katherine.cadence_days == 21 and katherine.last_touch is not None
-        assert contacts.edit_contact(katherine.id, cadence_days=9).cadence_days == 9
+        assert contacts.edit_contact(bound(), katherine.id, cadence_days=9).cadence_days == 9
     finally:
         opened.close()
     assert version_of(path) == migrations.LATEST
@@ -174,7 +175,7 @@ def test_a_version_5_file_gets_the_snooze_table_and_keeps_everything(tmp_path):
     try:
         from planner.services import snoozes
 
-        snoozes.snooze(5, "3d")
+        snoozes.snooze(bound(), 5, "3d")
     finally:
         opened.close()
     assert version_of(path) == migrations.LATEST
@@ -199,7 +200,7 @@ def test_a_version_6_file_gets_the_capture_tables_and_keeps_everything(tmp_path)
     try:
         from planner.services import capture
 
-        source = capture.add_source("ics", "Work", str(tmp_path / "work.ics"))
+        source = capture.add_source(bound(), "ics", "Work", str(tmp_path / "work.ics"))
         assert capture.get_source(source.id).label == "Work"
     finally:
         opened.close()
@@ -225,7 +226,8 @@ def test_a_version_8_file_keeps_its_own_addresses_as_its_own_setting(tmp_path):
         from planner.services import capture
 
         assert capture.own_address_list() == ["ada@home.example.org", "ada@work.example.org"]
-        assert capture.set_own_addresses(["Ada@Home.example.org"]) == ["ada@home.example.org"]
+        assert capture.set_own_addresses(bound(),
+                                         ["Ada@Home.example.org"]) == ["ada@home.example.org"]
         assert capture.own_address_list() == ["ada@home.example.org"]
     finally:
         opened.close()

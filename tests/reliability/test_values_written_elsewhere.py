@@ -17,6 +17,7 @@ import pytest
 
 from planner.domain.rings import Ring
 from tests.helpers.cli import invoke
+from tests.helpers.stores import bound
 
 pytestmark = pytest.mark.both_engines
 
@@ -57,13 +58,13 @@ def odd_database(db_path):
 
     handle = open_database(str(db_path))
     try:
-        ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER, tags=["math"],
+        ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER, tags=["math"],
                                    phones=["+44 20 7946 0000"])
-        contacts.add_contact("Grace Hopper", ring=Ring.MIDDLE, tags=["navy"])
-        touchpoints.log_touchpoint(ada.id, "coffee", note="engines")
-        advocacy.set_stage(ada.id, "cultivating")
-        ask = advocacy.add_ask(ada.id, "talk", note="a talk")
-        advocacy.add_give(ada.id, "intro", note="an intro", for_ask=ask.id)
+        contacts.add_contact(bound(), "Grace Hopper", ring=Ring.MIDDLE, tags=["navy"])
+        touchpoints.log_touchpoint(bound(), ada.id, "coffee", note="engines")
+        advocacy.set_stage(bound(), ada.id, "cultivating")
+        ask = advocacy.add_ask(bound(), ada.id, "talk", note="a talk")
+        advocacy.add_give(bound(), ada.id, "intro", note="an intro", for_ask=ask.id)
     finally:
         handle.close()
     with other_writer(db_path) as conn:

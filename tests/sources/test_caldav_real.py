@@ -30,6 +30,7 @@ from planner.sources.errors import (
 from planner.sources.tls import show_fingerprint
 from tests.helpers.radicale_server import PASSWORD, USER, Radicale
 from tests.helpers.servers import free_port
+from tests.helpers.stores import bound
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 SINCE = (NOW - timedelta(days=20)).date()
@@ -64,13 +65,14 @@ def calendar(radicale):
 
 @pytest.fixture
 def people(opened):
-    capture.set_own_addresses([f"{USER}@example.org"])  # the organiser: the user
-    return {name: add_contact(name.title(), email=f"{name}@example.org")
+    capture.set_own_addresses(opened.backend, [f"{USER}@example.org"])  # the organiser: the user
+    return {name: add_contact(opened.backend, name.title(), email=f"{name}@example.org")
             for name in ("ann", "bob", "carol")}
 
 
 def add(server: Radicale, **kw):
-    return capture_sync.add_caldav(server.calendar_url(), USER, PASSWORD, since=SINCE, **kw)
+    return capture_sync.add_caldav(bound(), server.calendar_url(), USER, PASSWORD, since=SINCE,
+                                   **kw)
 
 
 def statuses() -> dict[tuple[str, int | None], str]:
@@ -82,15 +84,16 @@ def statuses() -> dict[tuple[str, int | None], str]:
 
 def test_adding_tries_the_calendar_first(radicale, calendar, opened, memory_keyring):
     with pytest.raises(SignInRefused) as refused:
-        capture_sync.add_caldav(radicale.calendar_url(), USER, "wrong-password")
+        capture_sync.add_caldav(opened.backend, radicale.calendar_url(), USER, "wrong-password")
     assert str(refused.value) == (f"127.0.0.1:{radicale.port} refused the user name or "
                                   f"password of {USER}")
     with pytest.raises(ServerProblem, match="is not a calendar"):
-        capture_sync.add_caldav(f"{radicale.base}/{USER}/", USER, PASSWORD)
+        capture_sync.add_caldav(opened.backend, f"{radicale.base}/{USER}/", USER, PASSWORD)
     with pytest.raises(InvalidInput, match="unencrypted"):
-        capture_sync.add_caldav("http://dav.example.org/cal/", USER, PASSWORD)
+        capture_sync.add_caldav(opened.backend, "http://dav.example.org/cal/", USER, PASSWORD)
     with pytest.raises(InvalidInput, match="leave the user name and password out"):
-        capture_sync.add_caldav(f"http://{USER}:{PASSWORD}@127.0.0.1:{radicale.port}/x/",
+        capture_sync.add_caldav(opened.backend,
+                                f"http://{USER}:{PASSWORD}@127.0.0.1:{radicale.port}/x/",
                                 USER, PASSWORD)
     assert capture.list_sources() == [] and memory_keyring.store == {}
 
@@ -98,14 +101,14 @@ def test_adding_tries_the_calendar_first(radicale, calendar, opened, memory_keyr
     assert source.kind == "caldav" and source.location == radicale.calendar_url()
     assert source.options["auth_type"] == "basic"
     assert PASSWORD not in repr(source) and list(memory_keyring.store.values()) == [PASSWORD]
-    capture_sync.remove(source.id, SourceKind.CALDAV)
+    capture_sync.remove(opened.backend, source.id, SourceKind.CALDAV)
     assert capture.list_sources() == [] and memory_keyring.store == {}
 
 
 def test_an_unreachable_server_is_one_sentence(opened, memory_keyring):
     port = free_port()
     with pytest.raises(ServerUnreachable) as unreachable:
-        capture_sync.add_caldav(f"http://127.0.0.1:{port}/cal/", USER, PASSWORD)
+        capture_sync.add_caldav(opened.backend, f"http://127.0.0.1:{port}/cal/", USER, PASSWORD)
     assert str(unreachable.value) == f"cannot reach 127.0.0.1:{port} (the connection was refused)"
 
 
@@ -125,12 +128,12 @@ def test_sync_then_a_resync_with_nothing_new_is_one_request(tmp_path, opened, pe
                                   attendees=("bob@example.org", "carol@example.org")))
         calendar.save_event(event("ahead", NOW + timedelta(days=3)))  # not yet
         source = add(server)
-        first = capture.sync_source(source.id)
+        first = capture.sync_source(bound(), source.id)
         assert first.proposed == 3 and first.problems == []
         assert {p.contact_id for p in capture.list_proposals()} == {p.id for p in
                                                                    people.values()}
         before = len(server.requests())
-        again = capture.sync_source(source.id)
+        again = capture.sync_source(bound(), source.id)
         assert again.batches == 0
         assert server.requests()[before:] == [("PROPFIND", f"/{USER}/work/")]
     finally:
@@ -151,7 +154,7 @@ def test_edits_moves_and_deletes_at_the_server_update_and_withdraw(radicale, cal
     calendar.save_event(event("move", start, attendees=("bob@example.org",)))
     calendar.save_event(event("gone", start, attendees=("carol@example.org",)))
     source = add(radicale)
-    capture.sync_source(source.id)
+    capture.sync_source(bound(), source.id)
     keys = {p.contact_id: p.source_key for p in capture.list_proposals()}
     assert len(keys) == 3
 
@@ -159,7 +162,7 @@ def test_edits_moves_and_deletes_at_the_server_update_and_withdraw(radicale, cal
     moved = start + timedelta(hours=5)
     calendar.save_event(event("move", moved, attendees=("bob@example.org",)))
     calendar.event_by_uid("gone").delete()
-    result = capture.sync_source(source.id)
+    result = capture.sync_source(bound(), source.id)
     assert (result.updated, result.withdrawn, result.proposed) == (2, 1, 0)
     now = statuses()
     ann, bob, carol = (people[n].id for n in ("ann", "bob", "carol"))
@@ -171,10 +174,10 @@ def test_edits_moves_and_deletes_at_the_server_update_and_withdraw(radicale, cal
     # a recurring meeting: each occurrence is its own key; one moved away withdraws it
     weekly = start - timedelta(days=14)
     calendar.save_event(event("series", weekly, extra="RRULE:FREQ=WEEKLY;COUNT=3\r\n"))
-    assert capture.sync_source(source.id).proposed == 3
+    assert capture.sync_source(bound(), source.id).proposed == 3
     calendar.save_event(event("series", weekly + timedelta(hours=1),
                               extra="RRULE:FREQ=WEEKLY;COUNT=3\r\n"))
-    moved_series = capture.sync_source(source.id)
+    moved_series = capture.sync_source(bound(), source.id)
     assert (moved_series.proposed, moved_series.withdrawn) == (3, 3)
 
 
@@ -184,10 +187,10 @@ def test_a_recurring_meeting_is_proposed_once_each_occurrence_has_passed(
     calendar.save_event(event("weekly", soon - timedelta(days=14),
                               extra="RRULE:FREQ=WEEKLY;COUNT=10\r\n"))
     source = add(radicale)
-    assert capture.sync_source(source.id).proposed == 2  # two weeks ago, last week
-    assert capture.sync_source(source.id).batches == 0  # the next one is still to come
+    assert capture.sync_source(bound(), source.id).proposed == 2  # two weeks ago, last week
+    assert capture.sync_source(bound(), source.id).batches == 0  # the next one is still to come
     time.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 0.5)
-    assert capture.sync_source(source.id).proposed == 1  # unchanged at the server, yet due
+    assert capture.sync_source(bound(), source.id).proposed == 1  # unchanged at the server, yet due
     assert sorted(p.at for p in capture.list_proposals()) == [
         soon - timedelta(days=14), soon - timedelta(days=7), soon]
 
@@ -200,11 +203,11 @@ def test_a_malformed_event_is_one_sentence_and_the_others_are_stored(radicale, c
         f"DTSTART:{stamp(NOW - timedelta(days=1))}",
         f'DTSTART;TZID="(UTC+99:99) Nowhere":{stamp(NOW - timedelta(days=1))[:-1]}'))
     source = add(radicale)
-    result = capture.sync_source(source.id)
+    result = capture.sync_source(bound(), source.id)
     assert result.proposed == 1
     assert len(result.problems) == 1 and "broken.ics could not be read" in result.problems[0]
     assert "\n" not in result.problems[0]
-    assert capture.sync_source(source.id).batches == 0  # not read again until it changes
+    assert capture.sync_source(bound(), source.id).batches == 0  # not read again until it changes
 
 
 def test_a_server_that_stops_halfway_keeps_what_was_stored_and_the_next_sync_goes_on(
@@ -218,7 +221,7 @@ def test_a_server_that_stops_halfway_keeps_what_was_stored_and_the_next_sync_goe
             radicale.stop()
 
     with pytest.raises(ConnectionDropped) as dropped:
-        capture_sync.sync_caldav(capture.get_source(source.id), batch=4,
+        capture_sync.sync_caldav(bound(), capture.get_source(source.id), batch=4,
                                  on_batch=stop_after_two)
     assert str(dropped.value) == (f"the connection to 127.0.0.1:{radicale.port} broke off "
                                   "during the sync; what was read before is kept, sync again "
@@ -228,7 +231,7 @@ def test_a_server_that_stops_halfway_keeps_what_was_stored_and_the_next_sync_goe
     assert state["token"] is None and len(state["events"]) == 8  # not yet the new token
 
     radicale.start()
-    rest = capture_sync.sync_caldav(capture.get_source(source.id), batch=4)
+    rest = capture_sync.sync_caldav(bound(), capture.get_source(source.id), batch=4)
     assert rest.proposed == 4 and rest.unchanged == 8
     assert len(capture.list_proposals()) == 12
     assert capture.get_source(source.id).state["token"]
@@ -247,7 +250,7 @@ def test_a_self_signed_certificate_is_refused_until_trusted(tmp_path, opened, pe
                                                             "localhost.crt"))
         calendar.save_event(event("one", NOW - timedelta(days=1)))
         with pytest.raises(CertificateRefused) as refused:
-            capture_sync.add_caldav(server.calendar_url(), USER, PASSWORD)
+            capture_sync.add_caldav(opened.backend, server.calendar_url(), USER, PASSWORD)
         shown = show_fingerprint(server.fingerprint)
         assert str(refused.value) == (
             f"The certificate of 127.0.0.1:{server.port} cannot be verified (self-signed "
@@ -255,12 +258,13 @@ def test_a_self_signed_certificate_is_refused_until_trusted(tmp_path, opened, pe
             f"--trust-certificate {shown}")
         assert capture.list_sources() == [] and memory_keyring.store == {}
 
-        source = capture_sync.add_caldav(server.calendar_url(), USER, PASSWORD, trusted=shown)
+        source = capture_sync.add_caldav(opened.backend, server.calendar_url(), USER, PASSWORD,
+                                         trusted=shown)
         assert source.options["trusted"] == server.fingerprint
-        assert capture.sync_source(source.id).proposed == 1
+        assert capture.sync_source(opened.backend, source.id).proposed == 1
 
-        capture.set_source_options(source.id, trusted="ab" * 32)  # not the server's
+        capture.set_source_options(opened.backend, source.id, trusted="ab" * 32)  # not the server's
         with pytest.raises(CertificateRefused, match="not the one you trusted"):
-            capture.sync_source(source.id)
+            capture.sync_source(opened.backend, source.id)
     finally:
         server.stop()

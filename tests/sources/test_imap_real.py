@@ -21,6 +21,7 @@ from planner.sources.errors import CertificateRefused, ConnectionDropped, SignIn
 from planner.sources.tls import show_fingerprint
 from tests.helpers.dovecot_server import PASSWORD, USER, Dovecot
 from tests.helpers.servers import CuttingProxy
+from tests.helpers.stores import bound
 from tests.sources.mail import message
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -52,14 +53,14 @@ def sent() -> list[imap_source.Folder]:
 def test_a_self_signed_certificate_is_refused_until_its_fingerprint_is_trusted(
         dovecot, opened, memory_keyring):
     with pytest.raises(CertificateRefused) as refused:
-        capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps)
+        capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imaps)
     text = str(refused.value)
     assert "cannot be verified" in text and "\n" not in text
     assert f"--trust-certificate {show_fingerprint(dovecot.fingerprint)}" in text
     assert PASSWORD not in text
     assert capture.list_sources() == [] and memory_keyring.store == {}
 
-    source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
+    source = capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
                                    trusted=show_fingerprint(dovecot.fingerprint))
     assert source.kind == "imap" and source.options["trusted"] == dovecot.fingerprint
     assert PASSWORD not in repr(source)  # options hold the keyring account, not the secret
@@ -68,10 +69,10 @@ def test_a_self_signed_certificate_is_refused_until_its_fingerprint_is_trusted(
 
 def test_starttls_is_verified_and_pinned_too(dovecot, opened, memory_keyring):
     with pytest.raises(CertificateRefused) as refused:
-        capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imap,
+        capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imap,
                               security="starttls")
     assert show_fingerprint(dovecot.fingerprint) in str(refused.value)
-    source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imap,
+    source = capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imap,
                                    security="starttls", trusted=dovecot.fingerprint)
     assert source.options["security"] == "starttls"
 
@@ -79,7 +80,8 @@ def test_starttls_is_verified_and_pinned_too(dovecot, opened, memory_keyring):
 def test_a_pinned_certificate_that_changed_is_refused(dovecot, opened, memory_keyring):
     other = "ab" * 32
     with pytest.raises(CertificateRefused) as refused:
-        capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps, trusted=other)
+        capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
+                              trusted=other)
     text = str(refused.value)
     assert "not the one you trusted" in text
     assert show_fingerprint(dovecot.fingerprint) in text
@@ -89,8 +91,8 @@ def test_a_pinned_certificate_that_changed_is_refused(dovecot, opened, memory_ke
 def test_a_wrong_password_is_one_sentence_and_stores_nothing(dovecot, opened,
                                                              memory_keyring):
     with pytest.raises(SignInRefused) as refused:
-        capture_sync.add_imap("127.0.0.1", USER, "not-the-password", port=dovecot.imaps,
-                              trusted=dovecot.fingerprint)
+        capture_sync.add_imap(opened.backend, "127.0.0.1", USER, "not-the-password",
+                              port=dovecot.imaps, trusted=dovecot.fingerprint)
     text = str(refused.value)
     assert text == f"127.0.0.1:{dovecot.imaps} refused the user name or password of {USER}"
     assert "not-the-password" not in text
@@ -252,10 +254,10 @@ def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, db_pat
                                                 memory_keyring, caplog):
     caplog.set_level(logging.DEBUG)  # every library's debug lines too
     deliver_threads(mailbox)
-    ann = add_contact("Ann Example", email="ann@example.org")
-    source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
+    ann = add_contact(bound(), "Ann Example", email="ann@example.org")
+    source = capture_sync.add_imap(bound(), "127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
                                    trusted=dovecot.fingerprint, since=SINCE)
-    result = capture.sync_source(source.id)
+    result = capture.sync_source(bound(), source.id)
     assert result.proposed >= 2 and result.problems == []
     mine = capture.list_proposals(contact_id=ann.id)
     # Ann's thread, one item per day of the user's own zone (UTC in CI; DAY1's 09:00 and
@@ -267,7 +269,7 @@ def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, db_pat
     assert all(p.kind == "email" and p.note == "" for p in mine)
     stored = capture.get_source(source.id)
     assert stored.state["folders"]["Sent"]["last_uid"] >= 5
-    again = capture.sync_source(source.id)
+    again = capture.sync_source(bound(), source.id)
     assert again.batches == 0  # one STATUS, nothing stored
     # the password is in the keyring only: not in the log, not in the database
     assert PASSWORD not in caplog.text
@@ -278,14 +280,14 @@ def test_sync_stores_proposals_for_known_people(dovecot, mailbox, opened, db_pat
 
 def test_a_connection_dropped_halfway_keeps_the_batches_stored_and_the_next_sync_resumes(
         dovecot, mailbox, opened, memory_keyring):
-    people = [add_contact(f"Person {n}", email=f"p{n}@example.org") for n in range(12)]
+    people = [add_contact(bound(), f"Person {n}", email=f"p{n}@example.org") for n in range(12)]
     for n in range(12):
         when = DAY1 + timedelta(minutes=n)
         mailbox.append("Sent", message(to=f"p{n}@example.org", when=when, msgid=f"m{n}@me"),
                        msg_time=when)
     proxy = CuttingProxy(dovecot.imaps)
     try:
-        source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=proxy.port,
+        source = capture_sync.add_imap(bound(), "127.0.0.1", USER, PASSWORD, port=proxy.port,
                                        trusted=dovecot.fingerprint, since=SINCE)
         # how many bytes a whole sync takes through the proxy, and signing in and finding
         # the folder alone (nothing stored): then a server that stops halfway through
@@ -298,7 +300,7 @@ def test_a_connection_dropped_halfway_keeps_the_batches_stored_and_the_next_sync
         proxy.cut_after = start + (whole - start) // 2
         stored: list[int] = []
         with pytest.raises(ConnectionDropped) as dropped:
-            capture_sync.sync_imap(capture.get_source(source.id), batch=2,
+            capture_sync.sync_imap(bound(), capture.get_source(source.id), batch=2,
                                    on_batch=lambda r: stored.append(r.batches))
         assert proxy.cuts == 1
         assert "broke off during the sync" in str(dropped.value)
@@ -310,7 +312,7 @@ def test_a_connection_dropped_halfway_keeps_the_batches_stored_and_the_next_sync
 
         proxy.cut_after = None
         progress: list[tuple[int, int]] = []
-        rest = capture_sync.sync_imap(capture.get_source(source.id), batch=2,
+        rest = capture_sync.sync_imap(bound(), capture.get_source(source.id), batch=2,
                                       progress=lambda d, t: progress.append((d, t)))
         assert progress[-1] == (12 - last, 12 - last)  # only what was not stored yet
         assert rest.proposed == 12 - len(kept)
@@ -320,14 +322,14 @@ def test_a_connection_dropped_halfway_keeps_the_batches_stored_and_the_next_sync
 
 
 def test_remove_forgets_the_source_and_its_password(dovecot, opened, memory_keyring):
-    source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
+    source = capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
                                    trusted=dovecot.fingerprint)
     assert memory_keyring.store
-    capture_sync.remove(source.id, SourceKind.IMAP)
+    capture_sync.remove(opened.backend, source.id, SourceKind.IMAP)
     assert capture.list_sources() == [] and memory_keyring.store == {}
 
 
 def test_since_defaults_to_thirty_days(dovecot, opened, memory_keyring):
-    source = capture_sync.add_imap("127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
+    source = capture_sync.add_imap(opened.backend, "127.0.0.1", USER, PASSWORD, port=dovecot.imaps,
                                    trusted=dovecot.fingerprint)
     assert date.fromisoformat(source.options["since"]) == date.today() - timedelta(days=30)

@@ -13,6 +13,7 @@ from planner.storage import backend as backends
 from planner.storage.database import open_database
 from planner.storage.failures import Failure
 from planner.storage.sqlite import encryption
+from tests.helpers.stores import bound
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def _other_writer_waits(path) -> bool:
 
 def test_a_file_is_sqlite_not_a_team(handle, tmp_path):
     found = handle.backend
-    assert found is backends.current() is backends.backend_for(handle.db)
+    assert found is bound() is backends.backend_for(handle.db)
     assert (found.kind, found.team, found.current_user()) == ("sqlite", False, "")
     assert found.path == (tmp_path / "planner.db").absolute()
     assert found.session_id() is None

@@ -20,6 +20,7 @@ from planner.storage.database import open_database
 from planner.storage.models import db_proxy
 from planner.storage.sqlite.backup import backup_file, backup_name, list_backups
 from tests.helpers import elsewhere
+from tests.helpers.stores import bound
 
 V1_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "planner-v1.db"
 
@@ -50,8 +51,8 @@ def folder_listing(path: Path) -> list[str]:
 
 
 def test_backup_now_is_a_private_consistent_copy(opened, db_path):
-    contacts.add_contact("Ada")
-    copy = backup_now()
+    contacts.add_contact(bound(), "Ada")
+    copy = backup_now(bound())
     assert copy.parent == db_path.parent / "backups"
     assert copy.name.startswith("planner-") and copy.name.endswith("-manual.db")
     assert mode(copy) == 0o600
@@ -69,15 +70,15 @@ def test_backup_now_is_a_private_consistent_copy(opened, db_path):
 
 
 def test_a_backup_leaves_out_an_unfinished_transaction(opened):
-    contacts.add_contact("Ada")
+    contacts.add_contact(opened.backend, "Ada")
     with db_proxy.atomic():
-        contacts.add_contact("Grace")
-        copy = backup_now()
+        contacts.add_contact(opened.backend, "Grace")
+        copy = backup_now(opened.backend)
     assert names_in(copy) == ["Ada"]
 
 
 def test_a_backup_while_another_program_writes_is_consistent(opened, db_path):
-    contacts.add_contact("Ada")
+    contacts.add_contact(bound(), "Ada")
     other = sqlite3.connect(db_path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")
@@ -87,58 +88,59 @@ def test_a_backup_while_another_program_writes_is_consistent(opened, db_path):
             "SELECT 'Half', email, phones, handles, channels, tags, timezone, birthday, "
             "organization, title, notes, stage, created_at, updated_at, version FROM contact"
         )
-        copy = backup_now()  # WAL: readers never wait for the writer
+        copy = backup_now(bound())  # WAL: readers never wait for the writer
         other.execute("COMMIT")
     finally:
         other.close()
     assert names_in(copy) == ["Ada"]
-    assert backup_now().exists() and names_in(list_backups(db_path)[-1]) == ["Ada", "Half"]
+    assert backup_now(bound()).exists() and names_in(list_backups(db_path)[-1]) == ["Ada", "Half"]
 
 
 def test_backup_to_a_chosen_file_or_folder(opened, db_path, tmp_path):
-    contacts.add_contact("Ada")
-    chosen = backup_now(tmp_path / "mine.db")
+    contacts.add_contact(opened.backend, "Ada")
+    chosen = backup_now(opened.backend, tmp_path / "mine.db")
     assert chosen == tmp_path / "mine.db" and names_in(chosen) == ["Ada"]
     assert mode(chosen) == 0o600
     folder = tmp_path / "elsewhere"
     folder.mkdir()
-    inside = backup_now(folder)
+    inside = backup_now(opened.backend, folder)
     assert inside.parent == folder and inside.name.endswith("-manual.db")
     assert list_backups(db_path) == []  # chosen places are not the rotated folder
     with pytest.raises(InvalidInput, match="the database itself"):
-        backup_now(db_path)
+        backup_now(opened.backend, db_path)
     with pytest.raises(InvalidInput, match="does not exist"):
-        backup_now(tmp_path / "no" / "such" / "folder.db")
+        backup_now(opened.backend, tmp_path / "no" / "such" / "folder.db")
 
 
 def test_rotation_keeps_the_newest_n(opened, db_path):
     assert backups.keep_count() == 10
-    backups.set_keep_count(3)
+    backups.set_keep_count(opened.backend, 3)
     start = datetime(2026, 3, 1, 12, 0, 0)
-    made = [backup_now(when=start + timedelta(hours=i)) for i in range(5)]
+    made = [backup_now(opened.backend, when=start + timedelta(hours=i)) for i in range(5)]
     assert list_backups(db_path) == made[-3:]
 
 
 @pytest.mark.parametrize("keep", [0, -1, 1001, "3", True, 2.5])
 def test_the_keep_setting_is_checked(opened, keep):
     with pytest.raises(InvalidInput):
-        backups.set_keep_count(keep)
+        backups.set_keep_count(opened.backend, keep)
     assert backups.keep_count() == 10
 
 
 def test_daily_backup_once_per_day_then_rotated(opened, db_path):
-    contacts.add_contact("Ada")  # (an empty database is not copied: below)
+    contacts.add_contact(opened.backend, "Ada")  # (an empty database is not copied: below)
     day = datetime(2026, 3, 1, 8, 0, 0)
-    first = daily_backup_if_due(now=day)
+    first = daily_backup_if_due(opened.backend, now=day)
     assert first is not None and first.name.endswith("-daily.db") and "20260301" in first.name
-    assert daily_backup_if_due(now=day + timedelta(hours=10)) is None
+    assert daily_backup_if_due(opened.backend, now=day + timedelta(hours=10)) is None
     assert len(list_backups(db_path)) == 1
-    second = daily_backup_if_due(now=day + timedelta(days=1))
+    second = daily_backup_if_due(opened.backend, now=day + timedelta(days=1))
     assert second is not None and "20260302" in second.name
-    assert daily_backup_if_due(now=day + timedelta(days=1, hours=3)) is None  # one from today
+    # one from today
+    assert daily_backup_if_due(opened.backend, now=day + timedelta(days=1, hours=3)) is None
     for i in range(4):  # e.g. imports and migrations made more copies
         backup_file(db_path, backup_name(db_path, "pre-import", day + timedelta(days=2, hours=i)))
-    third = daily_backup_if_due(keep=2, now=day + timedelta(days=2, hours=5))
+    third = daily_backup_if_due(opened.backend, keep=2, now=day + timedelta(days=2, hours=5))
     assert third is not None and "20260303" in third.name
     # each kind keeps its newest two
     assert [p.name.rsplit("-", 1)[-1] for p in list_backups(db_path)] == [
@@ -149,22 +151,22 @@ def test_daily_backup_once_per_day_then_rotated(opened, db_path):
 def test_only_a_daily_copy_from_today_counts(opened, db_path):
     """A copy before an import is rotated with the other automatic ones (it may be gone
     after a few more imports): it does not stand in for the day's copy."""
-    contacts.add_contact("Ada")
-    backup_now(reason="pre-import")
-    backup_now()  # manual
-    made = daily_backup_if_due()
+    contacts.add_contact(opened.backend, "Ada")
+    backup_now(opened.backend, reason="pre-import")
+    backup_now(opened.backend)  # manual
+    made = daily_backup_if_due(opened.backend)
     assert made is not None and made.name.endswith("-daily.db")
-    assert daily_backup_if_due() is None
+    assert daily_backup_if_due(opened.backend) is None
 
 
 def test_each_kind_of_backup_keeps_its_own_newest(opened, db_path):
     """Automatic copies never push out the ones a person made or the daily ones."""
-    backups.set_keep_count(2)
+    backups.set_keep_count(bound(), 2)
     start = datetime(2026, 3, 1, 8, 0, 0)
-    mine = backup_now(when=start)
-    daily = backup_now(reason="daily", when=start + timedelta(minutes=1))
-    migration = backup_now(reason="pre-migration-v3", when=start + timedelta(minutes=2))
-    automatic = [backup_now(reason=reason, when=start + timedelta(hours=1, minutes=i))
+    mine = backup_now(bound(), when=start)
+    daily = backup_now(bound(), reason="daily", when=start + timedelta(minutes=1))
+    migration = backup_now(bound(), reason="pre-migration-v3", when=start + timedelta(minutes=2))
+    automatic = [backup_now(bound(), reason=reason, when=start + timedelta(hours=1, minutes=i))
                  for i, reason in enumerate(["pre-import", "pre-restore"] * 3)]
     assert list_backups(db_path) == [mine, daily, *automatic[-2:]]
     assert not migration.exists()
@@ -176,17 +178,17 @@ def test_each_kind_of_backup_keeps_its_own_newest(opened, db_path):
     odd = folder / "planner-my-copy.db"
     shutil.copyfile(mine, odd)
     for i in range(3):
-        backup_now(when=start + timedelta(hours=2, minutes=i))
+        backup_now(bound(), when=start + timedelta(hours=2, minutes=i))
     assert stranger.exists() and odd.exists() and not mine.exists()
     assert len(list(folder.glob("*-manual.db"))) == 3  # two of ours and the stranger's
 
 
 def test_daily_backup_uses_the_keep_setting(opened, db_path):
-    contacts.add_contact("Ada")
-    backups.set_keep_count(2)
+    contacts.add_contact(opened.backend, "Ada")
+    backups.set_keep_count(opened.backend, 2)
     start = datetime(2026, 3, 1, 8, 0, 0)
     for i in range(5):
-        daily_backup_if_due(now=start + timedelta(days=i))
+        daily_backup_if_due(opened.backend, now=start + timedelta(days=i))
     assert len(list_backups(db_path)) == 2
 
 
@@ -194,10 +196,10 @@ def test_a_database_with_nothing_in_it_gets_no_daily_copy(opened, db_path):
     """A review: every new (or just made) empty database left an empty "daily" copy that
     then filled the restore list."""
     day = datetime(2026, 3, 1, 8, 0, 0)
-    assert daily_backup_if_due(now=day) is None
+    assert daily_backup_if_due(bound(), now=day) is None
     assert list_backups(db_path) == []
-    contacts.add_contact("Ada")
-    assert daily_backup_if_due(now=day) is not None
+    contacts.add_contact(bound(), "Ada")
+    assert daily_backup_if_due(bound(), now=day) is not None
 
 
 # ------------------------------------------------------------------- restore
@@ -206,9 +208,9 @@ def test_a_database_with_nothing_in_it_gets_no_daily_copy(opened, db_path):
 @pytest.fixture
 def saved(opened, db_path):
     """A database with Ada, a backup of it, then Grace added; the database closed."""
-    contacts.add_contact("Ada")
-    copy = backup_now()
-    contacts.add_contact("Grace")
+    contacts.add_contact(bound(), "Ada")
+    copy = backup_now(bound())
+    contacts.add_contact(bound(), "Grace")
     opened.close()
     return copy
 
@@ -279,7 +281,7 @@ def test_restoring_a_file_that_is_not_a_backup_changes_nothing(saved, db_path, t
     make_bad(kind, bad, saved)
     before = (sha(db_path), folder_listing(db_path))
     with pytest.raises(DatabaseProblem) as caught:
-        restore(bad, db_path)
+        restore(bound(), bad, db_path)
     message = str(caught.value)
     assert BAD_FILES[kind] in message, message
     assert "\n" not in message
@@ -287,7 +289,7 @@ def test_restoring_a_file_that_is_not_a_backup_changes_nothing(saved, db_path, t
 
 
 def test_restoring_a_real_backup_works_and_keeps_the_previous_database(saved, db_path):
-    result = restore(saved, db_path)
+    result = restore(bound(), saved, db_path)
     assert result.database == db_path and result.schema_version == migrations.LATEST
     assert result.previous is not None and result.previous.name.endswith("-pre-restore.db")
     assert names_in(result.previous) == ["Ada", "Grace"]
@@ -300,17 +302,17 @@ def test_restoring_a_real_backup_works_and_keeps_the_previous_database(saved, db
     reopened = open_database(str(db_path))
     try:
         assert [c.name for c in contacts.list_contacts()] == ["Ada"]
-        contacts.add_contact("Linus")  # and it is a working database again
+        contacts.add_contact(bound(), "Linus")  # and it is a working database again
     finally:
         reopened.close()
 
 
 def test_restore_while_this_process_has_it_open_closes_our_connection(opened, db_path):
-    contacts.add_contact("Ada")
-    copy = backup_now()
-    contacts.add_contact("Grace")  # only in the WAL so far
+    contacts.add_contact(bound(), "Ada")
+    copy = backup_now(bound())
+    contacts.add_contact(bound(), "Grace")  # only in the WAL so far
     assert Path(f"{db_path}-wal").exists()
-    result = restore(copy)  # defaults to the open database
+    result = restore(bound(), copy)  # defaults to the open database
     assert names_in(result.previous) == ["Ada", "Grace"]
     assert not Path(f"{db_path}-wal").exists()
     reopened = open_database(str(db_path))
@@ -325,7 +327,7 @@ def test_restore_is_refused_while_another_program_has_the_database_open(saved, d
     with elsewhere.held_open(db_path):  # a real other program (issue 17: not in-process)
         listing = folder_listing(db_path)  # with the other program's -wal and -shm
         with pytest.raises(DatabaseProblem, match="in use"):
-            restore(saved, db_path)
+            restore(bound(), saved, db_path)
         assert folder_listing(db_path) == listing
     assert sha(db_path) == before
     assert names_in(db_path) == ["Ada", "Grace"]
@@ -337,7 +339,7 @@ def test_restore_over_a_damaged_database_keeps_its_bytes(saved, db_path):
     db_path.write_bytes(damaged)
     with pytest.raises(DatabaseProblem):
         open_database(str(db_path))
-    result = restore(saved, db_path)
+    result = restore(bound(), saved, db_path)
     assert result.previous is not None and result.previous.read_bytes() == damaged
     assert names_in(db_path) == ["Ada"]
 
@@ -347,23 +349,23 @@ def test_restore_will_not_overwrite_another_programs_file(saved, tmp_path):
     another_programs_database(theirs)
     before = sha(theirs)
     with pytest.raises(DatabaseProblem, match="will not overwrite"):
-        restore(saved, theirs)
+        restore(bound(), saved, theirs)
     assert sha(theirs) == before
 
 
 def test_restore_into_a_new_place(saved, tmp_path):
     target = tmp_path / "fresh" / "new.db"
-    result = restore(saved, target)
+    result = restore(bound(), saved, target)
     assert result.previous is None and names_in(target) == ["Ada"]
 
 
 def test_restore_refuses_the_database_itself(saved, db_path):
     with pytest.raises(InvalidInput, match="database itself"):
-        restore(db_path, db_path)
+        restore(bound(), db_path, db_path)
 
 
 def test_an_old_schema_backup_is_restored_and_upgraded_when_opened(saved, db_path):
-    result = restore(V1_FIXTURE, db_path)
+    result = restore(bound(), V1_FIXTURE, db_path)
     assert result.schema_version == 1
     reopened = open_database(str(db_path))
     try:
@@ -386,12 +388,12 @@ def test_copies_left_unfinished_by_a_dead_process_are_removed_at_the_next_backup
     alive = folder / "planner-20261205-090909-000002-daily.db.partial"  # being written
     others = [folder / "notes.txt.partial",  # not a copy of this database's: not ours
               folder / "other-20261204-101010-000001-daily.db.partial"]
-    finished = backup_now()
+    finished = backup_now(opened.backend)
     for path in [*dead, alive, *others]:
         path.write_bytes(b"half a copy")
     for path in [*dead, finished, *others]:
         os.utime(path, (hour_ago, hour_ago))
-    newest = backup_now()
+    newest = backup_now(opened.backend)
     assert not any(path.exists() for path in dead)
     assert alive.exists() and finished.exists() and newest.exists() and db_path.exists()
     assert all(path.exists() for path in others)

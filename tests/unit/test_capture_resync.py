@@ -40,16 +40,17 @@ def state() -> list[tuple]:
 @given(first=events, second=events)
 def test_reading_the_same_calendar_again_changes_nothing(opened, first, second):
     if not contacts.list_contacts("all"):
-        contacts.add_contact("Ada", email="ada@example.org")
-        contacts.add_contact("Grace", email="grace@navy.mil")
+        contacts.add_contact(opened.backend, "Ada", email="ada@example.org")
+        contacts.add_contact(opened.backend, "Grace", email="grace@navy.mil")
     with db_proxy.atomic():
         CaptureProposalRow.delete().execute()
     source = capture.list_sources()[0].id if capture.list_sources() else capture.add_source(
-        "ics", "Cal", "/cal.ics").id
+        opened.backend, "ics", "Cal", "/cal.ics").id
     window = (NOW - timedelta(days=60), NOW)
 
     def read(items):
-        return capture.apply_batch(source, items, window=window, own=["me@home.org"], at=NOW)
+        return capture.apply_batch(opened.backend, source, items, window=window,
+                                   own=["me@home.org"], at=NOW)
 
     read(first)
     after_first = state()

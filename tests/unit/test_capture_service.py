@@ -12,6 +12,7 @@ from planner.domain.capture import Captured
 from planner.domain.errors import InvalidInput, NotFound
 from planner.services import capture, contacts, touchpoints
 from planner.storage.models import CaptureProposalRow
+from tests.helpers.stores import bound
 
 NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -24,9 +25,9 @@ def item(key="ics:a", at=None, addresses=(("ada@example.org", "Ada"),), kind="vi
 
 @pytest.fixture
 def people(opened):
-    ada = contacts.add_contact("Ada Lovelace", email="Ada@Example.org",
+    ada = contacts.add_contact(opened.backend, "Ada Lovelace", email="Ada@Example.org",
                                handles={"email-2": "ada@analytical.engine"})
-    grace = contacts.add_contact("Grace Hopper", email="grace@navy.mil")
+    grace = contacts.add_contact(opened.backend, "Grace Hopper", email="grace@navy.mil")
     return ada, grace
 
 
@@ -36,7 +37,7 @@ def pending():
 
 def test_a_batch_proposes_one_touchpoint_per_known_person(people):
     ada, grace = people
-    result = capture.apply_batch(None, [item(addresses=(
+    result = capture.apply_batch(bound(), None, [item(addresses=(
         ("mailto:ADA+cal@example.org", "Ada"), ("grace@navy.mil", "Grace"),
         ("me@home.org", "Me"), ("ada@analytical.engine", "Ada again")))],
         own=["Me@Home.org"], at=NOW)
@@ -49,7 +50,7 @@ def test_a_batch_proposes_one_touchpoint_per_known_person(people):
 
 def test_a_second_address_matches_and_strangers_of_a_small_meeting_are_candidates(people):
     ada, _ = people
-    capture.apply_batch(None, [item(addresses=(("ada@analytical.engine", ""),
+    capture.apply_batch(bound(), None, [item(addresses=(("ada@analytical.engine", ""),
                                                ("Bob.Builder@site.org", "Bob Builder")))],
                         at=NOW)
     rows = {(p.contact_id, p.candidate_email, p.contact_name) for p in pending()}
@@ -57,21 +58,21 @@ def test_a_second_address_matches_and_strangers_of_a_small_meeting_are_candidate
 
 
 def test_resync_never_proposes_twice_and_a_move_updates_the_pending_proposal(people):
-    capture.apply_batch(None, [item()], at=NOW)
-    again = capture.apply_batch(None, [item()], at=NOW)
+    capture.apply_batch(bound(), None, [item()], at=NOW)
+    again = capture.apply_batch(bound(), None, [item()], at=NOW)
     assert (again.proposed, again.unchanged) == (0, 1)
     moved = NOW - timedelta(hours=3)
-    result = capture.apply_batch(None, [item(at=moved, minutes=45)], at=NOW)
+    result = capture.apply_batch(bound(), None, [item(at=moved, minutes=45)], at=NOW)
     assert result.updated == 1
     (p,) = pending()
     assert (p.at, p.minutes) == (moved, 45)
 
 
 def test_cancelled_withdraws_pending_but_never_an_accepted_touchpoint(people):
-    capture.apply_batch(None, [item("ics:a"), item("ics:b")], at=NOW)
+    capture.apply_batch(bound(), None, [item("ics:a"), item("ics:b")], at=NOW)
     a, b = sorted(pending(), key=lambda p: p.source_key)
-    capture.accept([a.id])
-    result = capture.apply_batch(None, [item("ics:a", cancelled=True),
+    capture.accept(bound(), [a.id])
+    result = capture.apply_batch(bound(), None, [item("ics:a", cancelled=True),
                                         item("ics:b", cancelled=True)], at=NOW)
     assert result.withdrawn == 1
     assert capture.get_proposal(a.id).status == "accepted"
@@ -80,27 +81,27 @@ def test_cancelled_withdraws_pending_but_never_an_accepted_touchpoint(people):
 
 
 def test_future_events_are_not_proposed(people):
-    result = capture.apply_batch(None, [item(at=NOW + timedelta(hours=1))], at=NOW)
+    result = capture.apply_batch(bound(), None, [item(at=NOW + timedelta(hours=1))], at=NOW)
     assert result.proposed == 0 and pending() == []
 
 
 def test_accept_makes_an_ordinary_touchpoint_and_undo_redo_are_exact(people):
     ada, _ = people
-    capture.apply_batch(None, [item()], at=NOW)
+    capture.apply_batch(bound(), None, [item()], at=NOW)
     (p,) = pending()
-    done = capture.accept([p.id], {p.id: {"kind": "call", "minutes": 20, "note": "Fine"}})
+    done = capture.accept(bound(), [p.id], {p.id: {"kind": "call", "minutes": 20, "note": "Fine"}})
     tp = touchpoints.get_touchpoint(done.touchpoint_ids[0])
     assert (tp.contact_id, tp.kind, tp.minutes, tp.note) == (ada.id, "call", 20, "Fine")
     assert [e.kind for e in touchpoints.timeline(ada.id) if e.type.value == "touchpoint"] == [
         "call"]
-    capture.undo_accept(done)
+    capture.undo_accept(bound(), done)
     assert capture.get_proposal(p.id).status == "pending"
     with pytest.raises(NotFound):
         touchpoints.get_touchpoint(tp.id)
-    capture.redo_accept(done)
+    capture.redo_accept(bound(), done)
     assert touchpoints.get_touchpoint(tp.id).note == "Fine"
     assert capture.get_proposal(p.id).touchpoint_id == tp.id
-    again = capture.apply_batch(None, [item()], at=NOW)
+    again = capture.apply_batch(bound(), None, [item()], at=NOW)
     assert again.proposed == 0
 
 
@@ -110,80 +111,82 @@ def stored_proposals() -> dict[int, dict]:
 
 
 def test_the_undo_snapshots_of_an_accept_are_the_stored_rows_exactly(people, tmp_path):
-    source = capture.add_source("ics", "Calendar", str(tmp_path / "cal.ics"))
+    source = capture.add_source(bound(), "ics", "Calendar", str(tmp_path / "cal.ics"))
     stranger = (("ada@example.org", ""), ("zoe@site.org", "Zoë Zed"))
-    capture.apply_batch(source.id, [item("ics:1", addresses=stranger),
+    capture.apply_batch(bound(), source.id, [item("ics:1", addresses=stranger),
                                     item("ics:2", addresses=stranger)], at=NOW)
     before = stored_proposals()
     first = next(p for p in pending() if p.is_candidate and p.source_key == "ics:1")
-    done = capture.accept([first.id])
+    done = capture.accept(bound(), [first.id])
     after = stored_proposals()
     assert done.before and all(row["source"] == source.id for row in done.before)
     assert done.before == [before[row["id"]] for row in done.before]
     assert sorted(done.after, key=lambda r: r["id"]) == [after[row["id"]] for row in
                                                           sorted(done.before,
                                                                  key=lambda r: r["id"])]
-    capture.undo_accept(done)
+    capture.undo_accept(bound(), done)
     assert stored_proposals() == before
 
 
 def test_accepting_a_candidate_adds_the_person_and_claims_their_other_proposals(people):
     stranger = (("ada@example.org", ""), ("zoe@site.org", "Zoë Zed"))
-    capture.apply_batch(None, [item("ics:1", addresses=stranger),
+    capture.apply_batch(bound(), None, [item("ics:1", addresses=stranger),
                                item("ics:2", addresses=stranger)], at=NOW)
     first = next(p for p in pending() if p.is_candidate and p.source_key == "ics:1")
-    done = capture.accept([first.id])
+    done = capture.accept(bound(), [first.id])
     (new_id,) = done.created_contact_ids
     zoe = contacts.get_contact(new_id)
     assert (zoe.name, zoe.email, zoe.ring) == ("Zoë Zed", "zoe@site.org", None)
     second = next(p for p in pending() if p.source_key == "ics:2" and p.contact_id == new_id)
     assert not second.is_candidate
     # a re-sync knows her now: no new candidate, no second proposal
-    assert capture.apply_batch(None, [item("ics:2", addresses=stranger)], at=NOW).proposed == 0
-    capture.undo_accept(done)
+    assert capture.apply_batch(bound(), None, [item("ics:2", addresses=stranger)],
+                               at=NOW).proposed == 0
+    capture.undo_accept(bound(), done)
     with pytest.raises(NotFound):
         contacts.get_contact(new_id)
     assert sum(p.is_candidate for p in pending()) == 2
 
 
 def test_reject_is_remembered(people):
-    capture.apply_batch(None, [item()], at=NOW)
+    capture.apply_batch(bound(), None, [item()], at=NOW)
     (p,) = pending()
-    capture.reject([p.id])
-    assert capture.apply_batch(None, [item(at=NOW - timedelta(hours=5))], at=NOW).proposed == 0
+    capture.reject(bound(), [p.id])
+    assert capture.apply_batch(bound(), None, [item(at=NOW - timedelta(hours=5))],
+                               at=NOW).proposed == 0
     assert pending() == []
-    capture.unreject([p.id])
+    capture.unreject(bound(), [p.id])
     assert [q.id for q in pending()] == [p.id]
     with pytest.raises(InvalidInput):
-        capture.accept([])
+        capture.accept(bound(), [])
 
 
 def test_a_source_keeps_its_state_windows_withdraw_and_auto_accept(people, tmp_path):
-    source = capture.add_source("ics", "Work", str(tmp_path / "w.ics"))
+    source = capture.add_source(bound(), "ics", "Work", str(tmp_path / "w.ics"))
     window = (NOW - timedelta(days=30), NOW)
-    capture.apply_batch(source.id, [item("ics:a"), item("ics:b")], state={"mtime": 1},
+    capture.apply_batch(bound(), source.id, [item("ics:a"), item("ics:b")], state={"mtime": 1},
                         window=window, at=NOW)
     assert capture.get_source(source.id).state == {"mtime": 1}
-    result = capture.apply_batch(source.id, [item("ics:a")], state={"mtime": 2},
+    result = capture.apply_batch(bound(), source.id, [item("ics:a")], state={"mtime": 2},
                                  window=window, at=NOW)
     assert result.withdrawn == 1
     assert [p.source_key for p in pending()] == ["ics:a"]
-    capture.set_source_options(source.id, auto_accept=True)
-    result = capture.apply_batch(source.id, [item("ics:a"), item("ics:c")], window=window,
+    capture.set_source_options(bound(), source.id, auto_accept=True)
+    result = capture.apply_batch(bound(), source.id, [item("ics:a"), item("ics:c")], window=window,
                                  at=NOW)
     assert result.accepted == 1  # the new one; ics:a was already pending and unchanged
-    assert capture.remove_source(source.id) == 1
+    assert capture.remove_source(bound(), source.id) == 1
     with pytest.raises(NotFound):
         capture.get_source(source.id)
 
 
 def test_a_failed_batch_writes_nothing(people, tmp_path):
-    source = capture.add_source("ics", "Work", str(tmp_path / "w.ics"))
+    source = capture.add_source(bound(), "ics", "Work", str(tmp_path / "w.ics"))
 
     def items():
         yield item("ics:a")
         raise RuntimeError("the network went away")
 
     with pytest.raises(RuntimeError):
-        capture.apply_batch(source.id, items(), state={"token": "x"}, at=NOW)
+        capture.apply_batch(bound(), source.id, items(), state={"token": "x"}, at=NOW)
     assert pending() == [] and capture.get_source(source.id).state == {}

@@ -15,6 +15,7 @@ from planner.domain.rings import DEFAULT_CAPACITY, Ring
 from planner.storage.database import open_database
 from planner.storage.fields import to_utc
 from planner.storage.models import db_proxy
+from tests.helpers.stores import bound
 
 NOW = datetime(2026, 6, 10, 9, 30, tzinfo=UTC)
 
@@ -33,7 +34,7 @@ def generated(path, *args, **kwargs):
     """Generate into a new database file; return (summary, dump)."""
     handle = open_database(str(path))
     try:
-        summary = generate(*args, **kwargs)
+        summary = generate(bound(), *args, **kwargs)
         return summary, dump()
     finally:
         handle.close()
@@ -96,7 +97,7 @@ def test_now_only_slides_the_times(tmp_path):
 def test_rings_are_filled_exactly_and_the_rest_unplaced(opened):
     from planner.services.placement import ring_fill
 
-    summary = generate(150, 3000, now=NOW)
+    summary = generate(opened.backend, 150, 3000, now=NOW)
     assert summary.rings == {"inner": 3, "middle": 12, "outer": 72, "unplaced": 63}
     assert {ring: n for ring, (n, _cap) in ring_fill().items()} == DEFAULT_CAPACITY
     positions = defaultdict(list)
@@ -119,7 +120,7 @@ def test_rings_are_filled_exactly_and_the_rest_unplaced(opened):
     ],
 )
 def test_small_networks(opened, n, m, expected):
-    summary = generate(n, m, now=NOW)
+    summary = generate(opened.backend, n, m, now=NOW)
     assert summary.rings == expected
     assert summary.contacts == n == rows("SELECT COUNT(*) FROM contact")[0][0]
     assert summary.touchpoints == m == rows("SELECT COUNT(*) FROM touchpoint")[0][0]
@@ -130,7 +131,7 @@ def test_small_networks(opened, n, m, expected):
 
 
 def test_the_move_history_replays_to_todays_rings_within_capacity(opened):
-    generate(300, 2000, now=NOW)
+    generate(opened.backend, 300, 2000, now=NOW)
     rings: dict[int, str | None] = {}
     moves = rows("SELECT at, contact_id, from_ring, to_ring FROM ring_move ORDER BY at, id")
     assert moves, "there is a history"
@@ -155,7 +156,7 @@ def test_the_move_history_replays_to_todays_rings_within_capacity(opened):
 
 
 def test_more_touchpoints_for_inner_people_than_outer(opened):
-    generate(400, 6000, now=NOW)
+    generate(opened.backend, 400, 6000, now=NOW)
     per_person = dict(rows("SELECT contact_id, COUNT(*) FROM touchpoint GROUP BY contact_id"))
     rings = ring_of()
     average = {}
@@ -167,7 +168,7 @@ def test_more_touchpoints_for_inner_people_than_outer(opened):
 
 
 def test_times_are_within_two_years_and_after_each_person_was_added(opened):
-    generate(200, 3000, now=NOW)
+    generate(opened.backend, 200, 3000, now=NOW)
     ats = [to_utc(a) for (a,) in rows("SELECT at FROM touchpoint")]
     ats += [to_utc(a) for (a,) in rows("SELECT at FROM note")]
     assert max(ats) <= NOW
@@ -188,7 +189,7 @@ def test_times_are_within_two_years_and_after_each_person_was_added(opened):
 def test_people_are_plausible_and_valid(opened):
     from planner.services.contacts import clean_fields, list_contacts
 
-    generate(400, 0, now=NOW)
+    generate(opened.backend, 400, 0, now=NOW)
     contacts = list_contacts()
     names = [c.name for c in contacts]
     assert len(contacts) == 400
@@ -233,7 +234,7 @@ def test_ascii_fold():
 
 
 def test_notes_read_like_sentences_and_some_are_markdown(opened):
-    generate(150, 3000, now=NOW)
+    generate(opened.backend, 150, 3000, now=NOW)
     texts = [t for (t,) in rows("SELECT note FROM touchpoint WHERE note != ''")]
     notes = [t for (t,) in rows("SELECT text FROM note")]
     assert len(texts) > 1000 and len(notes) == 375
@@ -249,7 +250,7 @@ def test_notes_read_like_sentences_and_some_are_markdown(opened):
 def test_notes_are_searchable(opened):
     from planner.services.search import search
 
-    generate(150, 3000, now=NOW)
+    generate(opened.backend, 150, 3000, now=NOW)
     hits = search("review")
     assert hits and all("review" in h.snippet.lower() for h in hits)
     assert {h.type for h in search("talk", limit=200)} == {"touchpoint", "note"}
@@ -260,7 +261,7 @@ def test_notes_are_searchable(opened):
 def test_the_focus_list_has_work_on_demo_data(opened):
     from planner.services.focus import focus_list
 
-    generate(150, 3000, now=NOW)
+    generate(opened.backend, 150, 3000, now=NOW)
     result = focus_list(as_of=NOW)
     assert 0 < len(result.items) < 87
     assert {item.ring for item in result.items} >= {Ring.OUTER}
@@ -272,10 +273,10 @@ def test_the_focus_list_has_work_on_demo_data(opened):
 def test_refuses_a_database_with_data(opened):
     from planner.services.contacts import add_contact
 
-    add_contact("Ada Lovelace")
+    add_contact(opened.backend, "Ada Lovelace")
     before = dump()
     with pytest.raises(InvalidInput, match="already has 1 contact"):
-        generate(10, 10, now=NOW)
+        generate(opened.backend, 10, 10, now=NOW)
     assert dump() == before
 
 
@@ -285,13 +286,13 @@ def test_refuses_a_database_with_data(opened):
 )
 def test_refuses_impossible_sizes(opened, args, message):
     with pytest.raises(InvalidInput, match=message):
-        generate(*args)
+        generate(opened.backend, *args)
     assert rows("SELECT COUNT(*) FROM contact") == [(0,)]
 
 
 def test_summary_and_default_now(opened):
     before = datetime.now(UTC).replace(microsecond=0)
-    summary = generate(20, 100, seed=5)
+    summary = generate(opened.backend, 20, 100, seed=5)
     assert before <= summary.now <= datetime.now(UTC)
     data = summary.as_dict()
     assert data["seed"] == 5 and data["touchpoints"] == 100 and data["seconds"] >= 0

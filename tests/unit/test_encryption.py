@@ -26,6 +26,7 @@ from tests.helpers.encrypted import (
     read_all,
     sha,
 )
+from tests.helpers.stores import bound
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -184,7 +185,7 @@ def test_the_encrypted_database_is_used_exactly_as_before(encrypted_db):
     handle = open_database(str(path), key=key)
     try:
         assert handle.encrypted
-        contacts.add_contact("Newcomer", notes=SECRET)
+        contacts.add_contact(bound(), "Newcomer", notes=SECRET)
         assert handle.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         handle.close()
@@ -400,9 +401,9 @@ def test_backups_of_an_encrypted_database_are_encrypted(encrypted_db):
     path, key, counts = encrypted_db
     handle = open_database(str(path), key=key)
     try:
-        made = [backups.backup_now(), backups.backup_now(path.parent / "copy.db")]
+        made = [backups.backup_now(bound()), backups.backup_now(bound(), path.parent / "copy.db")]
         handle.db.execute_sql("BEGIN")  # in a transaction: copied through a new connection
-        made.append(backups.backup_now(reason="pre-import"))
+        made.append(backups.backup_now(bound(), reason="pre-import"))
         handle.db.execute_sql("ROLLBACK")
     finally:
         handle.close()
@@ -419,9 +420,9 @@ def test_restore_keeps_an_encrypted_database_encrypted(encrypted_db, tmp_path):
 
     path, key, counts = encrypted_db
     handle = open_database(str(path), key=key)
-    saved = backups.backup_now()
-    contacts.add_contact("Added after the backup")
-    result = backups.restore(saved)  # the key comes from the open database
+    saved = backups.backup_now(bound())
+    contacts.add_contact(bound(), "Added after the backup")
+    result = backups.restore(bound(), saved)  # the key comes from the open database
     assert result.previous is not None
     assert_encrypted_on_disk(path)
     assert_encrypted_on_disk(result.previous)
@@ -430,7 +431,7 @@ def test_restore_keeps_an_encrypted_database_encrypted(encrypted_db, tmp_path):
     # a plain backup restored into an encrypted database is encrypted on the way in
     plain = tmp_path / "plain-copy.db"
     fill(plain, people=2)
-    backups.restore(plain, path, key=key)
+    backups.restore(bound(), plain, path, key=key)
     assert_encrypted_on_disk(path)
     assert read_all(path, key=key)[1] == ["Person 0", "Person 1"]
 
@@ -443,7 +444,7 @@ def test_restoring_an_encrypted_database_without_its_key_is_refused(encrypted_db
     encryption.copy_file(path, key, copy, key)
     before = sha(path)
     with pytest.raises(DatabaseProblem, match="encrypted and its key"):
-        backups.restore(copy, path)
+        backups.restore(bound(), copy, path)
     assert sha(path) == before
 
 
@@ -452,7 +453,7 @@ def test_security_service_converts_the_automatic_backups_too(plain_db, memory_ke
 
     path, counts = plain_db
     handle = open_database(str(path))
-    old_backup = backups.backup_now()
+    old_backup = backups.backup_now(bound())
     handle.close()
     assert old_backup.read_bytes().startswith(b"SQLite format 3")
     new = security.new_key()

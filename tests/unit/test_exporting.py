@@ -18,6 +18,7 @@ from planner.services.exporting import export_json, import_json
 from planner.services.importing import apply_import, preview_import
 from planner.storage import dump
 from planner.storage.database import open_database
+from tests.helpers.stores import bound
 
 # each test with a database runs on SQLite and on a team database (tests/conftest.py)
 pytestmark = pytest.mark.both_engines
@@ -28,7 +29,7 @@ FTS_SHADOWS = re.compile(r"^(touchpoint|note)_fts_")
 
 def build_everything() -> None:
     """A database with something in every table and every odd value we store."""
-    ada = contacts.add_contact(
+    ada = contacts.add_contact(bound(),
         "Ada Lovelace",
         ring=Ring.INNER,
         email="ada@example.org",
@@ -44,43 +45,45 @@ def build_everything() -> None:
         cadence_days=14,
         stage="cultivating",
     )
-    grace = contacts.add_contact("Grace Hopper", ring=Ring.MIDDLE, birthday="--12-09")
-    zoe = contacts.add_contact("Zoë Ñúñez 王小明", ring=Ring.OUTER)
-    gone = contacts.add_contact("Gone Person", ring=Ring.OUTER, email="gone@example.org")
-    contacts.add_contact("Unplaced Person")
-    placement.move_contact(zoe.id, Ring.MIDDLE)
-    placement.move_contact(grace.id, Ring.INNER)
-    contacts.edit_contact(ada.id, title="Countess of Lovelace")
-    tp = touchpoints.log_touchpoint(ada.id, "coffee", at=T0, minutes=45, note="Talked engines")
-    touchpoints.log_touchpoint(grace.id, "video", at=T0 + timedelta(days=1), note="")
-    touchpoints.log_touchpoint(gone.id, "email", at=T0 + timedelta(days=2), note="bye")
-    contacts.remove_contact(gone.id)  # in the trash, with its history
-    touchpoints.edit_touchpoint(tp.id, note="Talked about the engine, at length")
-    note = touchpoints.add_note(ada.id, "Wants to meet Babbage", at=T0)
-    touchpoints.add_note(zoe.id, "Ünïcödé note\nwith two lines")
-    touchpoints.edit_note(note.id, text="Wants to meet Babbage again")
-    deleted = touchpoints.add_note(grace.id, "to be deleted")
-    touchpoints.delete_note(deleted.id)  # leaves a gap in the ids
-    settings.set_capacities({Ring.INNER: 4})
-    settings.set_cadences({Ring.OUTER: 60})
-    backups.set_keep_count(7)
+    grace = contacts.add_contact(bound(), "Grace Hopper", ring=Ring.MIDDLE, birthday="--12-09")
+    zoe = contacts.add_contact(bound(), "Zoë Ñúñez 王小明", ring=Ring.OUTER)
+    gone = contacts.add_contact(bound(), "Gone Person", ring=Ring.OUTER, email="gone@example.org")
+    contacts.add_contact(bound(), "Unplaced Person")
+    placement.move_contact(bound(), zoe.id, Ring.MIDDLE)
+    placement.move_contact(bound(), grace.id, Ring.INNER)
+    contacts.edit_contact(bound(), ada.id, title="Countess of Lovelace")
+    tp = touchpoints.log_touchpoint(bound(), ada.id, "coffee", at=T0, minutes=45,
+                                    note="Talked engines")
+    touchpoints.log_touchpoint(bound(), grace.id, "video", at=T0 + timedelta(days=1), note="")
+    touchpoints.log_touchpoint(bound(), gone.id, "email", at=T0 + timedelta(days=2), note="bye")
+    contacts.remove_contact(bound(), gone.id)  # in the trash, with its history
+    touchpoints.edit_touchpoint(bound(), tp.id, note="Talked about the engine, at length")
+    note = touchpoints.add_note(bound(), ada.id, "Wants to meet Babbage", at=T0)
+    touchpoints.add_note(bound(), zoe.id, "Ünïcödé note\nwith two lines")
+    touchpoints.edit_note(bound(), note.id, text="Wants to meet Babbage again")
+    deleted = touchpoints.add_note(bound(), grace.id, "to be deleted")
+    touchpoints.delete_note(bound(), deleted.id)  # leaves a gap in the ids
+    settings.set_capacities(bound(), {Ring.INNER: 4})
+    settings.set_cadences(bound(), {Ring.OUTER: 60})
+    backups.set_keep_count(bound(), 7)
     # the advocacy ledger (schema 3): a stage change, wins (one celebrated), asks, gives
     from planner.services import advocacy
 
-    advocacy.set_stage(ada.id, "advocate", at=T0)
-    win = advocacy.add_win(ada.id, "Keynote at PyCon", at=T0, link="example.org/k", note="**yes**")
-    advocacy.celebrate_win(win.id, at=T0 + timedelta(hours=2))
-    advocacy.add_win(grace.id, "Promoted")
-    ask = advocacy.add_ask(ada.id, "case-study", status="done", at=T0)
-    advocacy.add_ask(grace.id, "talk", status="planned")
-    advocacy.add_give(ada.id, "thank-you-note", for_ask=ask.id, note="Thanks!")
-    advocacy.add_give(zoe.id, "early-access")
+    advocacy.set_stage(bound(), ada.id, "advocate", at=T0)
+    win = advocacy.add_win(bound(), ada.id, "Keynote at PyCon", at=T0, link="example.org/k",
+                           note="**yes**")
+    advocacy.celebrate_win(bound(), win.id, at=T0 + timedelta(hours=2))
+    advocacy.add_win(bound(), grace.id, "Promoted")
+    ask = advocacy.add_ask(bound(), ada.id, "case-study", status="done", at=T0)
+    advocacy.add_ask(bound(), grace.id, "talk", status="planned")
+    advocacy.add_give(bound(), ada.id, "thank-you-note", for_ask=ask.id, note="Thanks!")
+    advocacy.add_give(bound(), zoe.id, "early-access")
     # snoozes (schema 6): one running, one cleared early
     from planner.services import snoozes
 
-    snoozes.snooze(grace.id, T0 + timedelta(days=3), at=T0)
-    snoozes.snooze(zoe.id, T0 + timedelta(days=7), at=T0)
-    snoozes.clear(zoe.id, at=T0 + timedelta(days=1))
+    snoozes.snooze(bound(), grace.id, T0 + timedelta(days=3), at=T0)
+    snoozes.snooze(bound(), zoe.id, T0 + timedelta(days=7), at=T0)
+    snoozes.clear(bound(), zoe.id, at=T0 + timedelta(days=1))
 
 
 def raw_tables(path: Path) -> dict[str, list]:
@@ -114,7 +117,7 @@ def two_databases(tmp_path):
     handle = open_database(str(path_a))
     try:
         build_everything()
-        text = exporting.dumps(export_json())
+        text = exporting.dumps(export_json(bound()))
     finally:
         handle.close()
     return path_a, tmp_path / "b.db", text
@@ -134,8 +137,8 @@ def test_export_then_import_into_an_empty_database_is_exact(two_databases):
     dump_a = json.loads(text)
     handle = open_database(str(path_b))
     try:
-        counts = import_json(text)
-        dump_b = export_json()
+        counts = import_json(bound(), text)
+        dump_b = export_json(bound())
         # the restored data works like any other (search index rebuilt, rings intact)
         assert contacts.resolve_contact("Ada Lovelace").ring == Ring.INNER
         from planner.storage.search_index import search
@@ -211,25 +214,25 @@ def test_the_docstring_documents_every_column():
 
 
 def test_write_json_is_owner_only(opened, tmp_path):
-    contacts.add_contact("Ada")
-    path = exporting.write_json(tmp_path / "everything.json")
+    contacts.add_contact(opened.backend, "Ada")
+    path = exporting.write_json(opened.backend, tmp_path / "everything.json")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert json.loads(path.read_text("utf-8"))["contacts"][0]["name"] == "Ada"
 
 
 def test_import_json_refuses_a_database_that_is_not_empty(dump_text):
     text = dump_text
-    contacts.add_contact("Already here")
+    contacts.add_contact(bound(), "Already here")
     before = dump.row_counts()
     with pytest.raises(InvalidInput, match="empty database") as caught:
-        import_json(text)
+        import_json(bound(), text)
     assert "holds 1 contact;" in str(caught.value) and "\n" not in str(caught.value)
     assert dump.row_counts() == before
 
 
 def test_dry_run_checks_and_writes_nothing(dump_text):
     text = dump_text
-    counts = import_json(text, dry_run=True)
+    counts = import_json(bound(), text, dry_run=True)
     assert counts["contacts"] == 5
     assert dump.is_empty()
 
@@ -283,7 +286,7 @@ BAD_DUMPS = [
 def test_a_bad_dump_is_refused_and_nothing_is_written(dump_text, change, words):
     text = dump_text
     with pytest.raises(InvalidInput) as caught:
-        import_json(mutate(text, change))
+        import_json(bound(), mutate(text, change))
     assert words in str(caught.value), str(caught.value)
     assert "\n" not in str(caught.value)
     assert dump.is_empty() and dump.row_counts()["settings"] == 0
@@ -300,14 +303,14 @@ def test_a_bad_dump_is_refused_and_nothing_is_written(dump_text, change, words):
 )
 def test_a_file_that_is_not_a_dump_is_refused(opened, data, words):
     with pytest.raises(InvalidInput, match=words):
-        import_json(data)
+        import_json(opened.backend, data)
     assert dump.is_empty()
 
 
 def test_import_json_reads_a_path(dump_text, tmp_path):
     path = tmp_path / "dump.json"
     path.write_text(dump_text, encoding="utf-8")
-    assert import_json(path)["touchpoints"] == 4  # three logged, one celebrating a win
+    assert import_json(bound(), path)["touchpoints"] == 4  # three logged, one celebrating a win
 
 
 # --------------------------------------------------------------- vCard and CSV
@@ -325,7 +328,7 @@ def test_contact_exports_leave_out_the_trash_and_import_again(tmp_path, fmt):
     assert "Gone Person" not in text
     target = open_database(str(tmp_path / "b.db"))
     try:
-        summary = apply_import(preview_import(text.encode("utf-8")))
+        summary = apply_import(bound(), preview_import(text.encode("utf-8")))
         assert summary.added == len(names) == 4
         people = {c.name: c for c in contacts.list_contacts()}
         assert set(people) == names
@@ -356,7 +359,7 @@ def test_a_dump_of_an_older_version_with_shared_own_addresses_restores_without_t
     def old_dump(data):
         data["settings"]["capture_own_addresses"] = {"": ["me@example.org"], "bob": ["b@x.org"]}
 
-    counts = import_json(mutate(dump_text, old_dump))
+    counts = import_json(bound(), mutate(dump_text, old_dump))
     assert counts["contacts"] == 5
     assert settings_repo.raw_setting("capture_own_addresses") is None
     assert settings_repo.get_setting("backup_keep") == 7
@@ -372,9 +375,9 @@ def test_one_planner_users_rings_become_the_files_own(dump_text):
             for row in data[section]:
                 row["owner"] = "alice"
 
-    import_json(mutate(dump_text, from_a_team))
+    import_json(bound(), mutate(dump_text, from_a_team))
     assert contacts.resolve_contact("Ada Lovelace").ring == Ring.INNER
-    assert {p["owner"] for p in export_json()["placements"]} == {""}
+    assert {p["owner"] for p in export_json(bound())["placements"]} == {""}
 
 
 def test_counts_are_said_without_zeros_and_with_thousands_grouped():

@@ -37,10 +37,10 @@ def reference(everyone: list[tuple[int, str]], name: str) -> list[tuple[int, str
 
 
 def test_the_names_found_are_those_casefolding_finds(backend):
-    people = [contacts.add_contact(name) for name in NAMES]
+    people = [contacts.add_contact(backend.backend, name) for name in NAMES]
     everyone = [(c.id, c.name) for c in people]  # as stored (NFC: the Kelvin sign is a K)
-    gone = contacts.add_contact("Ada Gone")
-    contacts.remove_contact(gone.id)
+    gone = contacts.add_contact(backend.backend, "Ada Gone")
+    contacts.remove_contact(backend.backend, gone.id)
     for needle in NEEDLES:
         assert find_by_name(needle) == reference(everyone, needle), needle
     assert find_by_name("ada lovelace") == [(everyone[0][0], "Ada Lovelace")]

@@ -29,6 +29,7 @@ from planner.storage.models import (
     TouchpointRow,
     db_proxy,
 )
+from tests.helpers.stores import bound
 
 # on SQLite and on a team database (tests/conftest.py)
 pytestmark = [pytest.mark.usefixtures("opened"), pytest.mark.both_engines]
@@ -43,15 +44,15 @@ def ago(**kw) -> datetime:
 
 
 def person(name: str, ring: Ring | None = Ring.MIDDLE, **fields) -> int:
-    return contacts.add_contact(name, ring=ring, **fields).id
+    return contacts.add_contact(bound(), name, ring=ring, **fields).id
 
 
 def touch(cid: int, at: datetime, kind: str = "coffee") -> None:
-    touchpoints.log_touchpoint(cid, kind, at=at)
+    touchpoints.log_touchpoint(bound(), cid, kind, at=at)
 
 
 def note(cid: int, text: str, at: datetime) -> None:
-    touchpoints.add_note(cid, text, at=at)
+    touchpoints.add_note(bound(), cid, text, at=at)
 
 
 def week_list(as_of: datetime = AS_OF, **kw):
@@ -233,7 +234,8 @@ def test_the_latest_notes_first_line_appears():
 def test_a_touchpoints_own_note_is_not_the_latest_note():
     ada = person("Ada")
     note(ada, "A real note", ago(days=3))
-    touchpoints.log_touchpoint(ada, "coffee", at=ago(days=20), note="Talked about the weather")
+    touchpoints.log_touchpoint(bound(), ada, "coffee", at=ago(days=20),
+                               note="Talked about the weather")
     assert listed(week_list())["Ada"].note == "A real note"
 
 
@@ -261,29 +263,29 @@ def test_ring_cadences_come_from_the_settings():
     touch(fixed, ago(days=6))
     assert listed(week_list()) == {}
 
-    set_cadences({Ring.MIDDLE: 5})
+    set_cadences(bound(), {Ring.MIDDLE: 5})
     items = listed(week_list())
     assert set(items) == {"Ada"}  # the override still wins over the new setting
     assert items["Ada"].cadence_days == 5
     assert items["Ada"].status is Status.OVERDUE
     assert items["Ada"].days_overdue == 1
 
-    set_cadences({Ring.MIDDLE: 60, Ring.INNER: 2})
+    set_cadences(bound(), {Ring.MIDDLE: 60, Ring.INNER: 2})
     assert listed(week_list()) == {}
 
 
 def test_contact_status_uses_the_override_then_the_ring_days():
-    ada = contacts.add_contact("Ada", ring=Ring.MIDDLE)
+    ada = contacts.add_contact(bound(), "Ada", ring=Ring.MIDDLE)
     touch(ada.id, ago(days=6))
-    loose = contacts.add_contact("Loose")
+    loose = contacts.add_contact(bound(), "Loose")
     ada = contacts.get_contact(ada.id)
     assert contact_status(ada, {Ring.MIDDLE: 14}, AS_OF) is Status.ON_TRACK
     assert contact_status(ada, {Ring.MIDDLE: 7}, AS_OF) is Status.DUE_SOON
     assert contact_status(ada, {Ring.MIDDLE: 5}, AS_OF) is Status.OVERDUE
     assert contact_status(loose, {Ring.MIDDLE: 5}, AS_OF) is None
-    strict = contacts.edit_contact(ada.id, cadence_days=30)
+    strict = contacts.edit_contact(bound(), ada.id, cadence_days=30)
     assert contact_status(strict, {Ring.MIDDLE: 5}, AS_OF) is Status.ON_TRACK
-    never = contacts.add_contact("Never", ring=Ring.OUTER)
+    never = contacts.add_contact(bound(), "Never", ring=Ring.OUTER)
     assert contact_status(never, {Ring.OUTER: 42}) is Status.NEVER
 
 
@@ -295,7 +297,7 @@ def test_unplaced_and_removed_people_are_never_listed():
     person("Loose", None)  # never contacted, but not on a ring
     touch(person("Loose too", None), ago(days=400))
     gone = person("Gone", Ring.INNER)
-    contacts.remove_contact(gone)
+    contacts.remove_contact(bound(), gone)
     # a soft-deleted row that still has a placement (another client, an old version)
     ghost = person("Ghost", Ring.OUTER)
     ContactRow.update(deleted_at=ago(days=1)).where(ContactRow.id == ghost).execute()
@@ -310,12 +312,12 @@ def test_unplaced_and_removed_people_are_never_listed():
 
 def test_a_restored_person_who_is_placed_again_comes_back():
     gone = person("Gone", Ring.INNER)
-    contacts.remove_contact(gone)
-    contacts.restore_contact(gone)
+    contacts.remove_contact(bound(), gone)
+    contacts.restore_contact(bound(), gone)
     assert "Gone" not in listed(week_list())  # restored to the network, not to a ring
     from planner.services.placement import move_contact
 
-    move_contact(gone, Ring.INNER)
+    move_contact(bound(), gone, Ring.INNER)
     assert listed(week_list())["Gone"].status is Status.NEVER
 
 
@@ -325,7 +327,7 @@ def test_a_restored_person_who_is_placed_again_comes_back():
 def _bulk_people(count: int) -> None:
     """``count`` placed people, each with two touchpoints and two notes, plus as many
     unplaced people with history, written directly (fast)."""
-    set_cadences({Ring.OUTER: 42})
+    set_cadences(bound(), {Ring.OUTER: 42})
     stamp = from_utc(ago(days=400))
     with db_proxy.atomic():
         for n in range(2 * count):

@@ -35,8 +35,8 @@ def sorted_rows(path):
 
 @pytest.fixture
 def tricky(opened, tmp_path):
-    contacts.add_contact("Dora Db", email="Dora@Example.org")
-    contacts.add_contact("Grace Höpper")
+    contacts.add_contact(opened.backend, "Dora Db", email="Dora@Example.org")
+    contacts.add_contact(opened.backend, "Grace Höpper")
     path = tmp_path / "tricky.csv"
     path.write_text(TRICKY, encoding="utf-8", newline="")
     return path

@@ -136,7 +136,7 @@ def test_linkedin_people_who_share_a_name_are_different_people(opened):
     assert "another linkedin profile" in preview.rows[1].reason
     assert preview.rows[7].reason == "same name as line 11 in this file " \
         "(nothing else tells them apart)"
-    summary = apply_import(preview, "merge")
+    summary = apply_import(opened.backend, preview, "merge")
     assert (summary.added, summary.merged + summary.unchanged) == (7, 1)
     smiths = [c for c in contacts.list_contacts() if c.name == "John Smith"]
     assert sorted(c.handles["linkedin"] for c in smiths) == [
@@ -146,7 +146,7 @@ def test_linkedin_people_who_share_a_name_are_different_people(opened):
 
 
 def test_merge_never_joins_people_whose_emails_or_profiles_differ(opened):
-    kept = contacts.add_contact("John Smith", email="john@acme.example",
+    kept = contacts.add_contact(opened.backend, "John Smith", email="john@acme.example",
                                 handles={"linkedin": "https://www.linkedin.com/in/js-acme"})
     data = (
         b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
@@ -157,7 +157,7 @@ def test_merge_never_joins_people_whose_emails_or_profiles_differ(opened):
     preview = preview_import(data)
     assert [r.status for r in preview.rows] == ["new", "new", "duplicate"]
     assert preview.rows[2].matched_by == "profile"
-    summary = apply_import(preview, "merge")
+    summary = apply_import(opened.backend, preview, "merge")
     assert (summary.added, summary.merged) == (2, 1)
     assert contacts.get_contact(kept.id).email == "john@acme.example"
 
@@ -256,7 +256,7 @@ def test_jcard_is_imported_like_vcard(opened):
     preview = preview_import(HERE / "contacts.jcard.json")
     assert preview.format == "jcard"
     assert [r.name for r in preview.rows] == ["Simon Perreault", "Second Person"]
-    apply_import(preview)
+    apply_import(opened.backend, preview)
     simon = next(c for c in contacts.list_contacts() if c.name == "Simon Perreault")
     assert simon.email == "simon.perreault@viagenie.ca"
     assert simon.phones == ("+1-418-656-9254 ext. 102", "+1-418-262-6501")
@@ -309,8 +309,8 @@ def test_no_date_placeholders_are_no_birthday(text):
 
 
 def test_reimporting_with_merge_reports_nothing_merged(opened):
-    apply_import(preview_import(HERE / "thunderbird_en.csv"))
-    again = apply_import(preview_import(HERE / "thunderbird_en.csv"), "merge")
+    apply_import(opened.backend, preview_import(HERE / "thunderbird_en.csv"))
+    again = apply_import(opened.backend, preview_import(HERE / "thunderbird_en.csv"), "merge")
     assert (again.added, again.merged, again.unchanged) == (0, 0, 2)
     assert "0 merged, 2 unchanged" in again.summary()
 

@@ -90,7 +90,7 @@ def test_every_shared_fixture_imports_with_the_right_names_and_emails(opened, na
     preview = preview_import(VCARDS / name)
     assert preview.format == "vcard"
     assert preview.new == len(FIXTURES[name]) and preview.invalid == 0
-    summary = apply_import(preview)
+    summary = apply_import(opened.backend, preview)
     assert summary.added == len(FIXTURES[name])
     people = everyone()
     for person, email, extra in FIXTURES[name]:
@@ -118,7 +118,7 @@ def test_phones_tags_birthday_and_notes_arrive(opened):
             "NOTE:Met at PyCon\\nTalked about mentoring",
         )
     )
-    apply_import(preview_import(data))
+    apply_import(opened.backend, preview_import(data))
     zoe = everyone()["Zoë Ñúñez"]
     assert zoe.phones == ("+44 20 7946 0000", "+44 20 7946 0001")
     assert (zoe.organization, zoe.title, zoe.birthday.iso()) == ("Acme", "Engineer", "--04-12")
@@ -129,7 +129,7 @@ def test_phones_tags_birthday_and_notes_arrive(opened):
 def test_csv_exports_import_through_the_service(opened):
     preview = preview_import(CSVS / "linkedin_connections.csv")
     assert preview.format == "linkedin"
-    summary = apply_import(preview)
+    summary = apply_import(opened.backend, preview)
     assert summary.added == preview.new > 0
     again = preview_import(CSVS / "linkedin_connections.csv")
     assert again.new == 0 and again.duplicates == preview.new
@@ -139,20 +139,21 @@ def test_csv_exports_import_through_the_service(opened):
 
 
 def test_importing_the_same_file_twice_finds_only_duplicates(opened):
-    apply_import(preview_import(VCARDS / "gmail-list.vcf"))
+    apply_import(opened.backend, preview_import(VCARDS / "gmail-list.vcf"))
     before = table_rows()
     preview = preview_import(VCARDS / "gmail-list.vcf")
     assert (preview.new, preview.duplicates, preview.invalid) == (0, 3, 0)
     assert {r.matched_by for r in preview.rows} == {"email"}
     assert preview.rows[0].reason.startswith("same email as #")
-    summary = apply_import(preview, "skip")
+    summary = apply_import(opened.backend, preview, "skip")
     assert (summary.added, summary.merged, summary.skipped) == (0, 0, 3)
     assert table_rows() == before
 
 
 def test_duplicates_by_email_ignore_case_and_any_address(opened):
-    contacts.add_contact("Ada Lovelace", email="ada@example.org")
-    contacts.add_contact("Grace", email="grace@navy.mil", handles={"email-2": "G.Hopper@Yale.edu"})
+    contacts.add_contact(opened.backend, "Ada Lovelace", email="ada@example.org")
+    contacts.add_contact(opened.backend, "Grace", email="grace@navy.mil",
+                         handles={"email-2": "G.Hopper@Yale.edu"})
     preview = preview_import(
         vcf(card("Augusta Ada King", "ADA@Example.ORG"), card("Amazing Grace", "g.hopper@yale.edu"))
     )
@@ -163,7 +164,7 @@ def test_duplicates_by_email_ignore_case_and_any_address(opened):
 
 
 def test_duplicates_by_normalised_name_when_no_email_matches(opened):
-    ada = contacts.add_contact("Ada Lovélace")
+    ada = contacts.add_contact(opened.backend, "Ada Lovélace")
     preview = preview_import(vcf(card("  ADA   lovelace ", "new@example.org"), card("Ada Byron")))
     first, second = preview.rows
     assert (first.status, first.matched_by, first.match_id) == ("duplicate", "name", ada.id)
@@ -171,15 +172,15 @@ def test_duplicates_by_normalised_name_when_no_email_matches(opened):
 
 
 def test_email_beats_name(opened):
-    ada = contacts.add_contact("Ada", email="ada@example.org")
-    contacts.add_contact("Charles Babbage")
+    ada = contacts.add_contact(opened.backend, "Ada", email="ada@example.org")
+    contacts.add_contact(opened.backend, "Charles Babbage")
     row = preview_import(vcf(card("Charles Babbage", "ada@example.org"))).rows[0]
     assert (row.matched_by, row.match_id) == ("email", ada.id)
 
 
 def test_people_in_the_trash_are_not_duplicates(opened):
-    ada = contacts.add_contact("Ada", email="ada@example.org")
-    contacts.remove_contact(ada.id)
+    ada = contacts.add_contact(opened.backend, "Ada", email="ada@example.org")
+    contacts.remove_contact(opened.backend, ada.id)
     assert preview_import(vcf(card("Ada", "ada@example.org"))).rows[0].status == "new"
 
 
@@ -194,7 +195,7 @@ def test_duplicates_within_the_file(opened):
     assert preview.rows[1].match_row == 0 and preview.rows[1].matched_by == "email"
     assert preview.rows[2].match_row == 0 and preview.rows[2].matched_by == "name"
     assert "in this file" in preview.rows[1].reason
-    summary = apply_import(preview, "merge")
+    summary = apply_import(opened.backend, preview, "merge")
     assert (summary.added, summary.merged) == (1, 2)
     ada = everyone()["Ada"]
     assert ada.phones == ("+1 555 0100", "+1 555 0199")
@@ -202,7 +203,7 @@ def test_duplicates_within_the_file(opened):
 
 
 def test_skip_merge_and_add(opened):
-    ada = contacts.add_contact(
+    ada = contacts.add_contact(opened.backend,
         "Ada Lovelace",
         email="ada@example.org",
         phones=["+1 555 0100"],
@@ -224,11 +225,11 @@ def test_skip_merge_and_add(opened):
             "URL:https://github.com/ada",
         )
     )
-    skipped = apply_import(preview_import(data), "skip")
+    skipped = apply_import(opened.backend, preview_import(data), "skip")
     assert (skipped.added, skipped.merged, skipped.skipped) == (0, 0, 1)
     assert contacts.get_contact(ada.id) == ada
 
-    merged = apply_import(preview_import(data), "merge")
+    merged = apply_import(opened.backend, preview_import(data), "merge")
     assert (merged.added, merged.merged, merged.merged_ids) == (0, 1, [ada.id])
     after = contacts.get_contact(ada.id)
     assert after.name == "Ada Lovelace"  # never overwritten
@@ -240,33 +241,34 @@ def test_skip_merge_and_add(opened):
     assert after.handles == {"github": "ada", "twitter": "@ada", "email-2": "ada@work.example"}
     assert after.version == ada.version + 1
 
-    again = apply_import(preview_import(data), "merge")  # nothing new to fill
+    again = apply_import(opened.backend, preview_import(data), "merge")  # nothing new to fill
     assert (again.merged, again.unchanged, again.merged_ids) == (0, 1, [])
     assert again.summary().startswith("0 added, 0 merged, 1 unchanged,")
     assert contacts.get_contact(ada.id) == after
 
-    added = apply_import(preview_import(data), "add")
+    added = apply_import(opened.backend, preview_import(data), "add")
     assert (added.added, added.merged, added.skipped) == (1, 0, 0)
     assert len(contacts.list_contacts()) == 2
 
 
 def test_merge_fills_an_empty_primary_email(opened):
-    ada = contacts.add_contact("Ada Lovelace")
-    apply_import(preview_import(vcf(card("Ada Lovelace", "ada@example.org"))), "merge")
+    ada = contacts.add_contact(opened.backend, "Ada Lovelace")
+    apply_import(opened.backend, preview_import(vcf(card("Ada Lovelace", "ada@example.org"))),
+                 "merge")
     assert contacts.get_contact(ada.id).email == "ada@example.org"
 
 
 def test_a_person_removed_after_the_preview_is_added_instead(opened):
-    ada = contacts.add_contact("Ada", email="ada@example.org")
+    ada = contacts.add_contact(opened.backend, "Ada", email="ada@example.org")
     preview = preview_import(vcf(card("Ada", "ada@example.org")))
-    contacts.remove_contact(ada.id)
-    summary = apply_import(preview, "merge")
+    contacts.remove_contact(opened.backend, ada.id)
+    summary = apply_import(opened.backend, preview, "merge")
     assert summary.added == 1 and "gone" in summary.problems[-1]
 
 
 def test_unknown_duplicate_choice_is_refused(opened):
     with pytest.raises(InvalidInput, match="skip, merge, add"):
-        apply_import(preview_import(vcf(card("Ada"))), "replace")
+        apply_import(opened.backend, preview_import(vcf(card("Ada"))), "replace")
 
 
 # ------------------------------------------------------------ invalid entries
@@ -286,7 +288,7 @@ def test_invalid_entries_and_left_out_properties_are_reported_with_card_and_line
     assert "card 2 (line 7): no name, organisation or email address" in lines
     assert any(line.startswith("card 3 (") and ": EMAIL: " in line for line in lines), lines
     assert any(line.startswith("card 3 (") and ": BDAY: " in line for line in lines), lines
-    summary = apply_import(preview)
+    summary = apply_import(opened.backend, preview)
     assert (summary.added, summary.invalid) == (2, 1)
     assert summary.problems == lines
     assert everyone()["Ada"].email == "ada@example.org"  # the bad photo cost only itself
@@ -309,7 +311,7 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("fmt", "data", "words"), MALFORMED)
 def test_malformed_files_give_one_clear_line_and_write_nothing(opened, db_path, fmt, data, words):
-    contacts.add_contact("Already here")
+    contacts.add_contact(opened.backend, "Already here")
     before = table_rows()
     with pytest.raises(InvalidInput) as caught:
         preview_import(data, fmt)
@@ -338,9 +340,9 @@ def test_a_json_dump_is_not_an_address_book(opened):
 def test_a_backup_is_taken_before_the_import_and_rotated(opened, db_path):
     from planner.services.backups import set_keep_count
 
-    set_keep_count(2)
+    set_keep_count(opened.backend, 2)
     for i in range(3):
-        summary = apply_import(preview_import(vcf(card(f"Person {i}"))))
+        summary = apply_import(opened.backend, preview_import(vcf(card(f"Person {i}"))))
         assert summary.backup is not None and summary.backup.exists()
         assert summary.backup.name.endswith("-pre-import.db")
     assert len(list_backups(db_path)) == 2
@@ -348,7 +350,7 @@ def test_a_backup_is_taken_before_the_import_and_rotated(opened, db_path):
 
 
 def test_a_failure_mid_import_rolls_everything_back(opened, monkeypatch):
-    contacts.add_contact("Ada", email="ada@example.org")
+    contacts.add_contact(opened.backend, "Ada", email="ada@example.org")
     before = table_rows()
     real = dump.bulk_insert
     calls = []
@@ -362,13 +364,13 @@ def test_a_failure_mid_import_rolls_everything_back(opened, monkeypatch):
     monkeypatch.setattr(dump, "bulk_insert", failing)
     preview = preview_import(many_cards(1500) + vcf(card("Ada L", "ada@example.org", "ORG:X")))
     with pytest.raises(RuntimeError, match="disk on fire"):
-        apply_import(preview, "merge")
+        apply_import(opened.backend, preview, "merge")
     assert calls == [500, 500]  # the first chunk was written, then rolled back
     assert table_rows() == before
 
 
 def test_a_failing_merge_rolls_back_the_inserted_rows(opened, monkeypatch):
-    contacts.add_contact("Ada", email="ada@example.org")
+    contacts.add_contact(opened.backend, "Ada", email="ada@example.org")
     before = table_rows()
     preview = preview_import(vcf(card("New Person"), card("Ada", "ada@example.org", "ORG:Acme")))
 
@@ -377,7 +379,7 @@ def test_a_failing_merge_rolls_back_the_inserted_rows(opened, monkeypatch):
 
     monkeypatch.setattr(ContactRow, "update", broken_update)
     with pytest.raises(RuntimeError, match="disk is full"):
-        apply_import(preview, "merge")
+        apply_import(opened.backend, preview, "merge")
     monkeypatch.undo()
     assert table_rows() == before
 
@@ -392,7 +394,7 @@ def test_ten_thousand_cards_import_with_progress(opened):
     parse_calls: list[tuple[int, int]] = []
     write_calls: list[tuple[int, int]] = []
     preview = preview_import(data, progress=lambda *a: parse_calls.append(a))
-    summary = apply_import(preview, progress=lambda *a: write_calls.append(a))
+    summary = apply_import(opened.backend, preview, progress=lambda *a: write_calls.append(a))
     assert summary.added == 10_000
     assert ContactRow.select().count() == 10_000
     assert parse_calls[0] == (0, 10_000) and parse_calls[-1] == (10_000, 10_000)
@@ -404,12 +406,12 @@ def test_ten_thousand_cards_import_with_progress(opened):
 
 
 def test_cancelling_halfway_writes_nothing(opened, db_path):
-    contacts.add_contact("Already here")
+    contacts.add_contact(opened.backend, "Already here")
     before = table_rows()
     preview = preview_import(many_cards(10_000))
     seen: list[int] = []
     with pytest.raises(Cancelled):
-        apply_import(
+        apply_import(opened.backend,
             preview,
             progress=lambda done, total: seen.append(done),
             should_cancel=lambda: bool(seen) and seen[-1] >= 5_000,
@@ -440,7 +442,7 @@ def test_preview_and_apply_in_a_worker_thread_with_its_own_connection(opened):
         try:
             with db_proxy.connection_context():
                 preview = preview_import(vcf(card("Ada", "ada@example.org"), card("Grace")))
-                outcome["summary"] = apply_import(preview)
+                outcome["summary"] = apply_import(opened.backend, preview)
         except Exception as exc:  # pragma: no cover - reported below
             outcome["error"] = exc
 

@@ -14,6 +14,7 @@ from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
 from planner.storage.database import open_database
 from planner.storage.sqlite.backup import backup_file, backup_name, list_backups, rotate
+from tests.helpers.stores import bound
 
 
 def query(path: Path, sql: str, *args):
@@ -48,11 +49,12 @@ def make_database(path: Path, *, log_touchpoint: bool = True) -> None:
 
     handle = open_database(str(path))
     try:
-        ada = contacts.add_contact("Ada Lovelace", ring=Ring.INNER, email="ada@example.org")
-        contacts.add_contact("Grace Hopper", ring=Ring.MIDDLE, tags=["navy"])
+        ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER,
+                                   email="ada@example.org")
+        contacts.add_contact(bound(), "Grace Hopper", ring=Ring.MIDDLE, tags=["navy"])
         if log_touchpoint:
-            touchpoints.log_touchpoint(ada.id, "coffee", note="engines")
-        touchpoints.add_note(ada.id, "likes **analytical** engines")
+            touchpoints.log_touchpoint(bound(), ada.id, "coffee", note="engines")
+        touchpoints.add_note(bound(), ada.id, "likes **analytical** engines")
     finally:
         handle.close()
 
@@ -242,7 +244,7 @@ def test_a_real_version_1_database_is_migrated_to_the_latest_schema(db_path, mon
 
         assert [c.name for c in contacts.list_contacts()] == ["Ada Lovelace", "Grace Hopper"]
         ada = contacts.resolve_contact("ada")
-        touchpoints.add_note(ada.id, "written after the upgrade")
+        touchpoints.add_note(bound(), ada.id, "written after the upgrade")
     finally:
         handle.close()
     assert version(db_path) == CURRENT
@@ -317,7 +319,7 @@ def test_backups_rotate_keeping_the_newest(db_path, opened):
 def test_a_backup_is_a_consistent_private_copy(db_path, opened):
     from planner.services import contacts
 
-    contacts.add_contact("Ada")  # still in the WAL: the backup must see it anyway
+    contacts.add_contact(opened.backend, "Ada")  # still in the WAL: the backup must see it anyway
     dest = backup_file(db_path, backup_name(db_path, "manual"))
     assert stat.S_IMODE(dest.stat().st_mode) == 0o600
     assert query(dest, "SELECT name FROM contact") == [("Ada",)]

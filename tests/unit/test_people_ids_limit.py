@@ -16,9 +16,10 @@ def test_the_first_n_of_each_order_and_filter(backend):
     for n in range(12):
         name = ("bo", "Ada", "cy", "ada", "Eve", "dee")[n % 6] + f" {n}"
         ring = (Ring.OUTER, None)[n % 2]
-        person = contacts.add_contact(name, ring=ring, email=f"p{n}@example.org")
+        person = contacts.add_contact(backend.backend, name, ring=ring, email=f"p{n}@example.org")
         if n % 4:
-            touchpoints.log_touchpoint(person.id, "coffee", at=NOW - timedelta(days=n))
+            touchpoints.log_touchpoint(backend.backend, person.id, "coffee",
+                                       at=NOW - timedelta(days=n))
     for query in ({}, {"order": ORDER_NAME, "needle": "a"}, {"unplaced_only": True},
                   {"order": ORDER_RING, "descending": True}, {"order": ORDER_LAST},
                   {"order": ORDER_LAST, "descending": True, "needle": "e",

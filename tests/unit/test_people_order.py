@@ -16,6 +16,7 @@ from planner.storage.contacts_repo import (
     people_rows,
 )
 from planner.storage.fields import to_utc
+from tests.helpers.stores import bound
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -28,9 +29,9 @@ PEOPLE = [("Cleo", Ring.INNER, [3, 40]), ("ada", None, []), ("Bo", Ring.OUTER, [
 def _people() -> dict[str, int]:
     ids = {}
     for name, ring, days in PEOPLE:
-        person = contacts.add_contact(name, ring=ring)
+        person = contacts.add_contact(bound(), name, ring=ring)
         for d in days:
-            touchpoints.log_touchpoint(person.id, "coffee", at=NOW - timedelta(days=d))
+            touchpoints.log_touchpoint(bound(), person.id, "coffee", at=NOW - timedelta(days=d))
         ids[name] = person.id
     return ids
 
@@ -83,7 +84,7 @@ def test_reading_on_after_a_person_gives_the_rest_of_the_name_order(backend):
 
     names = ["ada", "Ada", "ADA", "Bob", "Bob", "Bob", "bob", "Émile", "zoë", "Zoë", "Zoe",
              "Abe", "Bob", "ada", "Cy"]
-    ids = [contacts.add_contact(name, ring=Ring.OUTER if n % 4 == 0 else None,
+    ids = [contacts.add_contact(backend.backend, name, ring=Ring.OUTER if n % 4 == 0 else None,
                                 email=f"p{n}@example.org").id
            for n, name in enumerate(names)]
     everyone = people_ids(ORDER_NAME)
@@ -104,7 +105,8 @@ def test_reading_on_after_a_person_gives_the_rest_of_the_name_order(backend):
         assert people_ids(ORDER_NAME, **query, limit=2) + people_ids(
             ORDER_NAME, **query, limit=100, after=wanted[1]) == wanted, query
     middle = everyone[7]
-    contacts.remove_contact(middle)  # to the trash: the row is there, its place too
+    # to the trash: the row is there, its place too
+    contacts.remove_contact(backend.backend, middle)
     assert people_ids(ORDER_NAME, limit=100, after=middle) == everyone[8:]
     erased = everyone[9]
     hard_delete(erased)

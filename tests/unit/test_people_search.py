@@ -15,7 +15,8 @@ NAMES = ["Ada Lovelace", "ada byron", "Émile Zola", "Zoë Ng", "Straße Müller
 
 def test_the_index_matches_like_casefold_in_name_order(opened):
     for n, name in enumerate(NAMES):
-        contacts.add_contact(name, email=f"p{n}@example.org", tags=["speaker"] if n % 2 else [],
+        contacts.add_contact(opened.backend, name, email=f"p{n}@example.org",
+                             tags=["speaker"] if n % 2 else [],
                              organization="Navy" if "Grace" in name else "")
     index = people_search.build()
     order = people_ids()
@@ -30,12 +31,12 @@ def test_the_index_matches_like_casefold_in_name_order(opened):
 
 
 def test_stale_after_a_rename_or_a_removal(opened):
-    ids = [contacts.add_contact(name).id for name in NAMES[:3]]
+    ids = [contacts.add_contact(opened.backend, name).id for name in NAMES[:3]]
     index = people_search.build()
     assert not index.stale(ids)
-    contacts.edit_contact(ids[0], name="Someone Else")
+    contacts.edit_contact(opened.backend, ids[0], name="Someone Else")
     assert index.stale([ids[0]])
-    contacts.remove_contact(ids[1])
+    contacts.remove_contact(opened.backend, ids[1])
     assert index.stale([ids[1]])
 
 
@@ -47,7 +48,8 @@ def test_every_length_of_needle_and_any_script_is_exact_read_a_page_at_a_time(op
     names = [*NAMES, "Zhang 张伟", "Ümit 😀 Smile", "Ann\uffffa", "ab", "a"] + \
         [f"Person {n:03d} {'ann' if n % 3 else 'bob'}" for n in range(300)]
     for n, name in enumerate(names):
-        contacts.add_contact(name, email=f"p{n}@example.org", tags=["speaker"] if n % 7 else [])
+        contacts.add_contact(opened.backend, name, email=f"p{n}@example.org",
+                             tags=["speaker"] if n % 7 else [])
     rows = people_search.read()
     index = people_search.PeopleIndex(rows)
     some = [rows[3][0], rows[100][0], rows[-1][0]]
@@ -71,7 +73,7 @@ def test_every_length_of_needle_and_any_script_is_exact_read_a_page_at_a_time(op
 
 def test_a_search_typed_back_to_is_found_again(opened):
     for name in NAMES:
-        contacts.add_contact(name)
+        contacts.add_contact(opened.backend, name)
     index = people_search.build()
     first = index.hits("gr")
     assert index.hits("gra") is not first
@@ -86,7 +88,7 @@ def test_a_build_goes_a_step_at_a_time_and_what_it_is_given_between_can_stop_it(
     the index is the one built in one go."""
     names = [f"{('Ann', 'bo', 'Zoë')[n % 3]} {n:02d}" for n in range(25)]
     for n, name in enumerate(names):
-        contacts.add_contact(name, email=f"p{n}@example.org")
+        contacts.add_contact(opened.backend, name, email=f"p{n}@example.org")
     monkeypatch.setattr(people_search, "STEP", 10)
     asked = []
     index = people_search.build(between=lambda: asked.append(len(asked)))

@@ -17,6 +17,7 @@ from planner.importers.photos import THUMBNAIL, photo_type, thumbnail
 from planner.services import contacts, exporting, photos
 from planner.services.importing import apply_import, preview_import
 from tests.conftest import SHARED_FIXTURES
+from tests.helpers.stores import bound
 
 
 def picture(fmt: str, size=(640, 480), mode="RGB", colour=(200, 30, 60)) -> bytes:
@@ -119,12 +120,12 @@ def test_linked_photos_are_one_line_per_card():
 
 
 def test_imported_photos_are_stored_and_a_merge_fills_a_missing_one(opened):
-    kept = contacts.add_contact("Grace", email="grace@example.org")
+    kept = contacts.add_contact(opened.backend, "Grace", email="grace@example.org")
     jpeg = base64.b64encode(picture("JPEG")).decode()
     data = (card("4.0", f"PHOTO:data:image/jpeg;base64,{jpeg}", "Ada")
             + card("4.0", f"EMAIL:grace@example.org\r\nPHOTO:data:image/jpeg;base64,{jpeg}",
                    "Grace"))
-    summary = apply_import(preview_import(data), "merge")
+    summary = apply_import(opened.backend, preview_import(data), "merge")
     assert summary.added == 1 and summary.merged_ids == []
     (ada_id,) = summary.added_ids
     assert size_of(photos.get_photo(ada_id)) == (256, 256)
@@ -132,27 +133,27 @@ def test_imported_photos_are_stored_and_a_merge_fills_a_missing_one(opened):
 
 
 def test_choosing_a_picture_from_a_file(opened, tmp_path):
-    ada = contacts.add_contact("Ada")
+    ada = contacts.add_contact(opened.backend, "Ada")
     path = tmp_path / "ada.png"
     path.write_bytes(picture("PNG", (800, 600)))
-    stored = photos.set_photo_from_file(ada.id, path)
+    stored = photos.set_photo_from_file(opened.backend, ada.id, path)
     assert photos.get_photo(ada.id) == stored and size_of(stored) == (256, 256)
     bad = tmp_path / "notes.txt"
     bad.write_text("hello")
     with pytest.raises(InvalidInput, match="the picture cannot be used: not a JPEG"):
-        photos.set_photo_from_file(ada.id, bad)
+        photos.set_photo_from_file(opened.backend, ada.id, bad)
     assert photos.get_photo(ada.id) == stored  # a failed choice keeps the old picture
-    assert photos.clear_photo(ada.id) and photos.get_photo(ada.id) is None
+    assert photos.clear_photo(opened.backend, ada.id) and photos.get_photo(ada.id) is None
 
 
 def test_photos_go_out_in_vcard_and_json_and_come_back(opened, db_path, tmp_path):
-    ada = contacts.add_contact("Ada", email="ada@example.org")
-    stored = photos.set_photo(ada.id, picture("JPEG"))
+    ada = contacts.add_contact(bound(), "Ada", email="ada@example.org")
+    stored = photos.set_photo(bound(), ada.id, picture("JPEG"))
     text = exporting.export_contacts("vcard")
     assert "PHOTO:data:image/jpeg;base64," in text
     (back,) = parse_file(text.encode()).contacts
     assert back.photo == stored  # byte for byte
-    dump = exporting.export_json()
+    dump = exporting.export_json(bound())
     assert dump["photos"] == [{"id": 1, "contact_id": ada.id,
                                "photo": base64.b64encode(stored).decode(),
                                "updated_at": dump["photos"][0]["updated_at"]}]
@@ -161,7 +162,7 @@ def test_photos_go_out_in_vcard_and_json_and_come_back(opened, db_path, tmp_path
 
     fresh = open_database(str(tmp_path / "fresh.db"))
     try:
-        exporting.import_json(json.dumps(dump).encode())
+        exporting.import_json(bound(), json.dumps(dump).encode())
         assert photos.get_photo(ada.id) == stored
     finally:
         fresh.close()
@@ -177,9 +178,9 @@ def test_photos_go_out_in_vcard_and_json_and_come_back(opened, db_path, tmp_path
     ],
 )
 def test_a_crafted_photo_in_a_dump_is_refused(opened, photo, words):
-    ada = contacts.add_contact("Ada")
-    dump = exporting.export_json()
+    ada = contacts.add_contact(opened.backend, "Ada")
+    dump = exporting.export_json(opened.backend)
     dump["photos"] = [{"id": 1, "contact_id": ada.id, "photo": photo,
                        "updated_at": "2026-01-01T00:00:00.000000Z"}]
     with pytest.raises(InvalidInput, match=words.replace("[", r"\[").replace("]", r"\]")):
-        exporting.import_json(dump, dry_run=True)
+        exporting.import_json(opened.backend, dump, dry_run=True)

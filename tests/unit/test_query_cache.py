@@ -17,11 +17,12 @@ pytestmark = pytest.mark.both_engines
 
 @pytest.fixture
 def people(opened):
-    ids = [contacts.add_contact(f"Person {n}", ring=Ring.OUTER if n % 2 else None).id
+    ids = [contacts.add_contact(opened.backend, f"Person {n}",
+                                ring=Ring.OUTER if n % 2 else None).id
            for n in range(6)]
-    touchpoints.log_touchpoint(ids[1], "coffee")
-    touchpoints.log_touchpoint(ids[3], "call")
-    contacts.remove_contact(ids[5])
+    touchpoints.log_touchpoint(opened.backend, ids[1], "coffee")
+    touchpoints.log_touchpoint(opened.backend, ids[3], "call")
+    contacts.remove_contact(opened.backend, ids[5])
     return ids
 
 

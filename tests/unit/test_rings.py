@@ -22,6 +22,7 @@ from planner.domain.rings import (
     ring_label,
     validate_capacities,
 )
+from tests.helpers.stores import bound
 
 # ------------------------------------------------------------------ basics
 
@@ -288,19 +289,19 @@ def test_random_moves_keep_rings_consistent(ops):
         path = Path(folder) / "planner.db"
         handle = open_database(str(path))
         try:
-            set_capacities(CAPS)
-            ids = [contacts.add_contact(f"P{i}").id for i in range(PEOPLE)]
+            set_capacities(bound(), CAPS)
+            ids = [contacts.add_contact(bound(), f"P{i}").id for i in range(PEOPLE)]
             ring_changes = 0
             for op, who, ring, extra in ops:
                 mover = ids[who]
                 before = {c.id: c.ring for c in contacts.list_contacts()}
                 try:
                     if op == "move":
-                        outcome = placement.move_contact(mover, ring, position=extra)
+                        outcome = placement.move_contact(bound(), mover, ring, position=extra)
                     elif op == "swap":
-                        outcome = placement.move_contact(mover, ring, swap_with=ids[extra])
+                        outcome = placement.move_contact(bound(), mover, ring, swap_with=ids[extra])
                     else:
-                        outcome = placement.move_contact(mover, None)
+                        outcome = placement.move_contact(bound(), mover, None)
                 except (RingFull, InvalidInput):
                     after_refusal = {c.id: c.ring for c in contacts.list_contacts()}
                     assert after_refusal == before, "a refused move changed something"

@@ -18,6 +18,7 @@ import pytest
 from planner.storage import migrations
 from planner.storage.database import inspect_sqlite_file, open_database
 from planner.storage.sqlite.backup import backups_folder, list_backups
+from tests.helpers.stores import bound
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "planner-v1.db"
 TABLES = ("contact", "placement", "ring_move", "touchpoint", "note", "setting")
@@ -134,8 +135,8 @@ def test_reopening_does_not_index_twice_and_new_writes_are_indexed(v1):
             == 3
         )
         assert len(search.search("fosdem")) == 1
-        svc.add_note(3, "Zoë gave the FOSDEM keynote")
-        svc.log_touchpoint(1, "call", note="More about the analytical engine")
+        svc.add_note(bound(), 3, "Zoë gave the FOSDEM keynote")
+        svc.log_touchpoint(bound(), 1, "call", note="More about the analytical engine")
         assert len(search.search("fosdem")) == 2
         assert len(search.search("analytical engine")) == 2
     finally:

@@ -22,6 +22,7 @@ from planner.services import search as search_svc
 from planner.services import touchpoints as svc
 from planner.storage.models import db_proxy
 from planner.storage.search_index import MARK_END, MARK_START, fts_query, plain
+from tests.helpers.stores import bound
 
 # on SQLite's FTS5 and on a team database's full-text search (tests/conftest.py)
 pytestmark = pytest.mark.both_engines
@@ -42,13 +43,13 @@ def index_rows() -> int:
 
 @pytest.fixture
 def ada(opened):
-    return contacts.add_contact("Ada Lovelace").id
+    return contacts.add_contact(opened.backend, "Ada Lovelace").id
 
 
 @pytest.fixture
 def corpus(ada):
     """A few notes and touchpoints in several scripts; returns name → entry id."""
-    grace = contacts.add_contact("Grace Hopper").id
+    grace = contacts.add_contact(bound(), "Grace Hopper").id
     texts = {
         "cafe": ("touchpoint", "Coffee at the Café Central, talked about Looms"),
         "zoe": ("note", "Zoë wants to speak at a conference"),
@@ -64,9 +65,10 @@ def corpus(ada):
         at = T0 + timedelta(hours=n)
         who = grace if name == "grace" else ada
         if kind == "touchpoint":
-            ids[name] = f"touchpoint:{svc.log_touchpoint(who, 'coffee', at=at, note=text).id}"
+            logged = svc.log_touchpoint(bound(), who, 'coffee', at=at, note=text)
+            ids[name] = f"touchpoint:{logged.id}"
         else:
-            ids[name] = f"note:{svc.add_note(who, text, at=at).id}"
+            ids[name] = f"note:{svc.add_note(bound(), who, text, at=at).id}"
     return ids
 
 
@@ -88,7 +90,7 @@ def test_zoe_finds_zoe_with_diaeresis(corpus, query):
 
 
 def test_decomposed_accents_in_a_note_are_found(ada):
-    note = svc.add_note(ada, "Re\u0301sume\u0301 sent")  # NFD, as macOS may type it
+    note = svc.add_note(bound(), ada, "Re\u0301sume\u0301 sent")  # NFD, as macOS may type it
     assert find("resume") == find("résumé") == [f"note:{note.id}"]
 
 
@@ -244,7 +246,8 @@ def test_a_hit_names_the_entry_person_kind_and_time(corpus, ada):
 
 def test_hits_are_newest_first_and_limited(ada):
     for n in range(30):
-        svc.add_note(ada, f"python meetup number {n}", at=T0 + timedelta(days=n % 7, hours=n))
+        svc.add_note(bound(), ada, f"python meetup number {n}",
+                     at=T0 + timedelta(days=n % 7, hours=n))
     hits = search_svc.search("python")
     assert len(hits) == 30
     assert [h.at for h in hits] == sorted((h.at for h in hits), reverse=True)
@@ -253,48 +256,48 @@ def test_hits_are_newest_first_and_limited(ada):
 
 def test_a_newest_note_is_not_crowded_out_by_older_touchpoints(ada):
     for n in range(40):
-        svc.log_touchpoint(ada, "im", at=T0 - timedelta(days=n + 1), note=f"python {n}")
-    note = svc.add_note(ada, "python today", at=T0)
+        svc.log_touchpoint(bound(), ada, "im", at=T0 - timedelta(days=n + 1), note=f"python {n}")
+    note = svc.add_note(bound(), ada, "python today", at=T0)
     assert find("python", limit=5)[0] == f"note:{note.id}"
 
 
 # -- the index follows every change (triggers) ----------------------------------------------------
 def test_editing_a_note_updates_the_index(ada):
-    note = svc.add_note(ada, "likes chess")
-    svc.edit_note(note.id, text="likes go")
+    note = svc.add_note(bound(), ada, "likes chess")
+    svc.edit_note(bound(), note.id, text="likes go")
     assert find("chess") == []
     assert find("go") == [f"note:{note.id}"]
 
 
 def test_editing_a_touchpoint_note_updates_the_index(ada):
-    tp = svc.log_touchpoint(ada, "call", note="about the garden")
-    svc.edit_touchpoint(tp.id, note="about the kitchen")
+    tp = svc.log_touchpoint(bound(), ada, "call", note="about the garden")
+    svc.edit_touchpoint(bound(), tp.id, note="about the kitchen")
     assert find("garden") == []
     assert find("kitchen") == [f"touchpoint:{tp.id}"]
-    svc.edit_touchpoint(tp.id, note="")
+    svc.edit_touchpoint(bound(), tp.id, note="")
     assert find("kitchen") == []
-    svc.edit_touchpoint(tp.id, note="back to the garden")
+    svc.edit_touchpoint(bound(), tp.id, note="back to the garden")
     assert find("garden") == [f"touchpoint:{tp.id}"]
 
 
 def test_editing_only_the_kind_or_time_keeps_the_entry_found(ada):
-    tp = svc.log_touchpoint(ada, "call", note="about the garden")
-    svc.edit_touchpoint(tp.id, kind="video", at=T0)
+    tp = svc.log_touchpoint(bound(), ada, "call", note="about the garden")
+    svc.edit_touchpoint(bound(), tp.id, kind="video", at=T0)
     (hit,) = search_svc.search("garden")
     assert (hit.id, hit.kind, hit.at) == (f"touchpoint:{tp.id}", "video", T0)
 
 
 @pytest.mark.sqlite_only  # looks inside FTS5's tables (a team database has a GIN index)
 def test_deleting_removes_from_the_index_and_restoring_puts_back(ada):
-    tp = svc.log_touchpoint(ada, "call", note="secret garden")
-    note = svc.add_note(ada, "garden party")
+    tp = svc.log_touchpoint(bound(), ada, "call", note="secret garden")
+    note = svc.add_note(bound(), ada, "garden party")
     before = index_rows()
-    tp_row = svc.delete_touchpoint(tp.id)
-    note_row = svc.delete_note(note.id)
+    tp_row = svc.delete_touchpoint(bound(), tp.id)
+    note_row = svc.delete_note(bound(), note.id)
     assert find("garden") == []
     assert index_rows() == before - 2
-    svc.restore_touchpoint(tp_row)
-    svc.restore_note(note_row)
+    svc.restore_touchpoint(bound(), tp_row)
+    svc.restore_note(bound(), note_row)
     assert set(find("garden")) == {f"touchpoint:{tp.id}", f"note:{note.id}"}
     assert index_rows() == before
 
@@ -302,7 +305,7 @@ def test_deleting_removes_from_the_index_and_restoring_puts_back(ada):
 @pytest.mark.sqlite_only  # FTS5's tables
 def test_touchpoints_without_a_note_are_not_indexed(ada):
     before = index_rows()
-    svc.log_touchpoint(ada, "coffee")
+    svc.log_touchpoint(bound(), ada, "coffee")
     assert index_rows() == before
 
 
@@ -317,18 +320,18 @@ def test_the_index_matches_the_tables(corpus):
 
 
 def test_soft_deleted_peoples_notes_are_not_found(ada):
-    note = svc.add_note(ada, "pottery class")
-    tp = svc.log_touchpoint(ada, "meal", note="pottery dinner")
-    contacts.remove_contact(ada)
+    note = svc.add_note(bound(), ada, "pottery class")
+    tp = svc.log_touchpoint(bound(), ada, "meal", note="pottery dinner")
+    contacts.remove_contact(bound(), ada)
     assert find("pottery") == []
-    contacts.restore_contact(ada)
+    contacts.restore_contact(bound(), ada)
     assert set(find("pottery")) == {f"note:{note.id}", f"touchpoint:{tp.id}"}
 
 
 def test_a_removed_person_does_not_hide_others(ada):
-    other = contacts.add_contact("Grace Hopper").id
+    other = contacts.add_contact(bound(), "Grace Hopper").id
     for n in range(10):
-        svc.add_note(ada, f"pottery {n}")
-    mine = svc.add_note(other, "pottery too")
-    contacts.remove_contact(ada)
+        svc.add_note(bound(), ada, f"pottery {n}")
+    mine = svc.add_note(bound(), other, "pottery too")
+    contacts.remove_contact(bound(), ada)
     assert find("pottery", limit=3) == [f"note:{mine.id}"]

@@ -18,6 +18,7 @@ from planner.services.settings import (
     set_cadences,
     set_capacities,
 )
+from tests.helpers.stores import bound
 
 # on SQLite and on a team database (tests/conftest.py)
 pytestmark = [pytest.mark.usefixtures("opened"), pytest.mark.both_engines]
@@ -40,14 +41,14 @@ def table(opened, name: str) -> list[tuple]:
 
 
 def fill_ring(ring: Ring, *names: str) -> list[int]:
-    return [contacts.add_contact(n, ring=ring).id for n in names]
+    return [contacts.add_contact(bound(), n, ring=ring).id for n in names]
 
 
 # ------------------------------------------------------------ add and edit
 
 
 def test_add_contact_with_everything():
-    ada = contacts.add_contact(
+    ada = contacts.add_contact(bound(),
         "  Ada Lovelace ",
         ring=Ring.INNER,
         email="ada@example.org",
@@ -83,43 +84,43 @@ def test_add_refuses_bad_input_and_writes_nothing():
         {"tags": ["ok", "bad\x00"]},
     ):
         with pytest.raises(InvalidInput):
-            contacts.add_contact("Ada", **kwargs)
+            contacts.add_contact(bound(), "Ada", **kwargs)
     with pytest.raises(InvalidInput):
-        contacts.add_contact("")
+        contacts.add_contact(bound(), "")
     with pytest.raises(InvalidInput, match="NUL"):
-        contacts.add_contact("Ada\x00")
+        contacts.add_contact(bound(), "Ada\x00")
     assert contacts.list_contacts() == []
 
 
 def test_add_onto_a_full_ring_is_refused_and_the_person_is_not_created():
     fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
     with pytest.raises(RingFull, match="Ada, Grace, Linus"):
-        contacts.add_contact("Margaret", ring=Ring.INNER)
+        contacts.add_contact(bound(), "Margaret", ring=Ring.INNER)
     assert [c.name for c in contacts.list_contacts()] == ["Ada", "Grace", "Linus"]
 
 
 def test_unknown_field_is_a_programming_error():
     with pytest.raises(TypeError):
-        contacts.add_contact("Ada", favourite_colour="blue")
+        contacts.add_contact(bound(), "Ada", favourite_colour="blue")
 
 
 def test_edit_changes_only_what_is_given_and_bumps_the_version():
-    ada = contacts.add_contact("Ada", email="ada@example.org", tags=["math"])
-    edited = contacts.edit_contact(ada.id, name="Ada Lovelace", tags=["engines"])
+    ada = contacts.add_contact(bound(), "Ada", email="ada@example.org", tags=["math"])
+    edited = contacts.edit_contact(bound(), ada.id, name="Ada Lovelace", tags=["engines"])
     assert edited.name == "Ada Lovelace"
     assert edited.email == "ada@example.org"
     assert edited.tags == ("engines",)
     assert edited.version == ada.version + 1
     assert edited.updated_at >= ada.updated_at
-    cleared = contacts.edit_contact(ada.id, email="", birthday=None, cadence_days=None)
+    cleared = contacts.edit_contact(bound(), ada.id, email="", birthday=None, cadence_days=None)
     assert cleared.email == ""
     assert cleared.birthday is None
     assert cleared.cadence_days is None
     with pytest.raises(InvalidInput):
-        contacts.edit_contact(ada.id, email="nope")
+        contacts.edit_contact(bound(), ada.id, email="nope")
     assert contacts.get_contact(ada.id).email == ""
     with pytest.raises(NotFound):
-        contacts.edit_contact(999, name="Ghost")
+        contacts.edit_contact(bound(), 999, name="Ghost")
 
 
 # ------------------------------------------------------ remove and restore
@@ -127,8 +128,8 @@ def test_edit_changes_only_what_is_given_and_bumps_the_version():
 
 def test_remove_hides_unplaces_and_restore_brings_back():
     _ada, grace, _linus = fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
-    touchpoints.log_touchpoint(grace, "coffee", at=T0, note="espresso")
-    contacts.remove_contact(grace)
+    touchpoints.log_touchpoint(bound(), grace, "coffee", at=T0, note="espresso")
+    contacts.remove_contact(bound(), grace)
 
     assert [c.name for c in contacts.list_contacts()] == ["Ada", "Linus"]
     assert order(Ring.INNER) == ["Ada", "Linus"]
@@ -141,12 +142,12 @@ def test_remove_hides_unplaces_and_restore_brings_back():
     with pytest.raises(NotFound):
         contacts.resolve_contact(f"#{grace}")
     with pytest.raises(NotFound):
-        touchpoints.log_touchpoint(grace, "im")
+        touchpoints.log_touchpoint(bound(), grace, "im")
     assert all(e.contact_id != grace for e in touchpoints.timeline(limit=100))
     # the ring has room again
-    contacts.add_contact("Margaret", ring=Ring.INNER)
+    contacts.add_contact(bound(), "Margaret", ring=Ring.INNER)
 
-    back = contacts.restore_contact(grace)
+    back = contacts.restore_contact(bound(), grace)
     assert back.name == "Grace"
     assert back.ring is None  # restored to the wider network
     assert back.last_touch == T0  # with everything they had
@@ -157,15 +158,15 @@ def test_remove_hides_unplaces_and_restore_brings_back():
     moves = [e for e in touchpoints.timeline(grace, limit=10) if e.type is EntryType.MOVE]
     assert [(m.from_ring, m.to_ring) for m in moves] == [("inner", None), (None, "inner")]
     with pytest.raises(NotFound):
-        contacts.restore_contact(999)
+        contacts.restore_contact(bound(), 999)
 
 
 def test_remove_unplaced_person_writes_no_move():
-    ada = contacts.add_contact("Ada")
-    assert contacts.remove_contact(ada.id) == []
+    ada = contacts.add_contact(bound(), "Ada")
+    assert contacts.remove_contact(bound(), ada.id) == []
     assert touchpoints.timeline(limit=10) == []
     with pytest.raises(NotFound):
-        contacts.remove_contact(ada.id)
+        contacts.remove_contact(bound(), ada.id)
 
 
 # ----------------------------------------------------------------- resolve
@@ -174,11 +175,11 @@ def test_remove_unplaced_person_writes_no_move():
 @pytest.fixture
 def people():
     return {
-        "ada": contacts.add_contact("Ada Lovelace").id,
-        "grace": contacts.add_contact("Grace Hopper").id,
-        "grace2": contacts.add_contact("Grace Brewster").id,
-        "alan": contacts.add_contact("Alan Turing").id,
-        "zoe": contacts.add_contact("Zoë Brontë-Smith").id,
+        "ada": contacts.add_contact(bound(), "Ada Lovelace").id,
+        "grace": contacts.add_contact(bound(), "Grace Hopper").id,
+        "grace2": contacts.add_contact(bound(), "Grace Brewster").id,
+        "alan": contacts.add_contact(bound(), "Alan Turing").id,
+        "zoe": contacts.add_contact(bound(), "Zoë Brontë-Smith").id,
     }
 
 
@@ -220,14 +221,14 @@ def test_ambiguous_name_lists_the_matches(people):
 
 
 def test_exact_name_wins_over_prefix_matches():
-    exact = contacts.add_contact("Ada").id
-    contacts.add_contact("Ada Lovelace")
+    exact = contacts.add_contact(bound(), "Ada").id
+    contacts.add_contact(bound(), "Ada Lovelace")
     assert contacts.resolve_contact("ada").id == exact
 
 
 def test_two_people_with_the_same_name_are_ambiguous():
-    a = contacts.add_contact("Sam Lee").id
-    b = contacts.add_contact("sam lee").id
+    a = contacts.add_contact(bound(), "Sam Lee").id
+    b = contacts.add_contact(bound(), "sam lee").id
     with pytest.raises(Ambiguous) as err:
         contacts.resolve_contact("Sam Lee")
     assert {cid for cid, _ in err.value.matches} == {a, b}
@@ -250,23 +251,23 @@ def test_resolve_matches_a_differently_normalised_name(people):
 
 
 def test_move_places_promotes_demotes_and_records_history():
-    ada = contacts.add_contact("Ada").id
-    first = placement.move_contact(ada, Ring.OUTER)
+    ada = contacts.add_contact(bound(), "Ada").id
+    first = placement.move_contact(bound(), ada, Ring.OUTER)
     assert first.changed
     assert first.before == ()
     assert [h["to_ring"] for h in first.history] == ["outer"]
-    placement.promote(ada)
+    placement.promote(bound(), ada)
     assert ring_of(ada) is Ring.MIDDLE
-    placement.promote(ada)
+    placement.promote(bound(), ada)
     assert ring_of(ada) is Ring.INNER
     with pytest.raises(InvalidInput, match="already on the inner ring"):
-        placement.promote(ada)
-    placement.demote(ada)
+        placement.promote(bound(), ada)
+    placement.demote(bound(), ada)
     assert ring_of(ada) is Ring.MIDDLE
-    placement.move_contact(ada, None)
+    placement.move_contact(bound(), ada, None)
     assert ring_of(ada) is None
     with pytest.raises(InvalidInput, match="not on a ring"):
-        placement.demote(ada)
+        placement.demote(bound(), ada)
     moves = [e for e in touchpoints.timeline(ada, limit=20) if e.type is EntryType.MOVE]
     assert [(m.from_ring, m.to_ring) for m in reversed(moves)] == [
         (None, "outer"),
@@ -279,10 +280,10 @@ def test_move_places_promotes_demotes_and_records_history():
 
 def test_move_into_a_full_ring_is_refused_with_names_and_nothing_changes(opened):
     fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
-    margaret = contacts.add_contact("Margaret", ring=Ring.MIDDLE).id
+    margaret = contacts.add_contact(opened.backend, "Margaret", ring=Ring.MIDDLE).id
     placement_before, moves_before = table(opened, "placement"), table(opened, "ring_move")
     with pytest.raises(RingFull) as err:
-        placement.move_contact(margaret, Ring.INNER)
+        placement.move_contact(opened.backend, margaret, Ring.INNER)
     assert "Ada, Grace, Linus" in str(err.value)
     assert table(opened, "placement") == placement_before
     assert table(opened, "ring_move") == moves_before
@@ -291,7 +292,7 @@ def test_move_into_a_full_ring_is_refused_with_names_and_nothing_changes(opened)
 def test_swap_gives_the_other_the_movers_old_ring_and_position():
     _ada, grace, _linus = fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
     _m1, m2, _m3 = fill_ring(Ring.MIDDLE, "M1", "M2", "M3")
-    outcome = placement.move_contact(m2, Ring.INNER, swap_with=grace)
+    outcome = placement.move_contact(bound(), m2, Ring.INNER, swap_with=grace)
     assert order(Ring.INNER) == ["Ada", "M2", "Linus"]
     assert order(Ring.MIDDLE) == ["M1", "Grace", "M3"]
     assert contacts.get_contact(grace).position == 1
@@ -303,8 +304,8 @@ def test_swap_gives_the_other_the_movers_old_ring_and_position():
 
 def test_swap_from_unplaced_unplaces_the_other():
     _ada, _grace, linus = fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
-    newbie = contacts.add_contact("Newbie").id
-    outcome = placement.move_contact(newbie, Ring.INNER, swap_with=linus)
+    newbie = contacts.add_contact(bound(), "Newbie").id
+    outcome = placement.move_contact(bound(), newbie, Ring.INNER, swap_with=linus)
     assert order(Ring.INNER) == ["Ada", "Grace", "Newbie"]
     assert ring_of(linus) is None
     assert len(outcome.history) == 2
@@ -312,7 +313,7 @@ def test_swap_from_unplaced_unplaces_the_other():
 
 def test_swap_within_a_ring_trades_places_without_history():
     ada, _grace, linus = fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
-    outcome = placement.move_contact(ada, Ring.INNER, swap_with=linus)
+    outcome = placement.move_contact(bound(), ada, Ring.INNER, swap_with=linus)
     assert order(Ring.INNER) == ["Linus", "Grace", "Ada"]
     assert outcome.history == []
     assert outcome.changed
@@ -322,22 +323,23 @@ def test_swap_with_someone_not_on_that_ring_is_refused():
     (ada,) = fill_ring(Ring.INNER, "Ada")
     (mid,) = fill_ring(Ring.MIDDLE, "Mid")
     with pytest.raises(InvalidInput, match="is not on the inner ring"):
-        placement.move_contact(contacts.add_contact("X").id, Ring.INNER, swap_with=mid)
+        placement.move_contact(bound(), contacts.add_contact(bound(), "X").id, Ring.INNER,
+                               swap_with=mid)
     with pytest.raises(InvalidInput):
-        placement.move_contact(ada, None, swap_with=mid)
+        placement.move_contact(bound(), ada, None, swap_with=mid)
 
 
 def test_reorder_positions_are_clamped_and_contiguous():
     a, _b, c, d = fill_ring(Ring.MIDDLE, "A", "B", "C", "D")
-    placement.move_contact(d, Ring.MIDDLE, position=0)
+    placement.move_contact(bound(), d, Ring.MIDDLE, position=0)
     assert order(Ring.MIDDLE) == ["D", "A", "B", "C"]
-    placement.move_contact(d, Ring.MIDDLE, position=99)
+    placement.move_contact(bound(), d, Ring.MIDDLE, position=99)
     assert order(Ring.MIDDLE) == ["A", "B", "C", "D"]
-    placement.move_contact(a, Ring.MIDDLE, position=2)
+    placement.move_contact(bound(), a, Ring.MIDDLE, position=2)
     assert order(Ring.MIDDLE) == ["B", "C", "A", "D"]
-    placement.move_contact(contacts.add_contact("E").id, Ring.MIDDLE, position=1)
+    placement.move_contact(bound(), contacts.add_contact(bound(), "E").id, Ring.MIDDLE, position=1)
     assert order(Ring.MIDDLE) == ["B", "E", "C", "A", "D"]
-    placement.move_contact(c, None)
+    placement.move_contact(bound(), c, None)
     assert order(Ring.MIDDLE) == ["B", "E", "A", "D"]
     assert sorted(p.position for p in contacts.list_contacts(Ring.MIDDLE)) == [0, 1, 2, 3]
     # reordering is not a move between rings: no history for it
@@ -347,7 +349,7 @@ def test_reorder_positions_are_clamped_and_contiguous():
 
 def test_moving_onto_the_same_ring_without_a_position_is_a_no_op():
     a, _b, _c = fill_ring(Ring.MIDDLE, "A", "B", "C")
-    outcome = placement.move_contact(a, Ring.MIDDLE)
+    outcome = placement.move_contact(bound(), a, Ring.MIDDLE)
     assert order(Ring.MIDDLE) == ["A", "B", "C"], "A was sent to the end of the ring"
     assert not outcome.changed
     assert outcome.history == []
@@ -355,28 +357,28 @@ def test_moving_onto_the_same_ring_without_a_position_is_a_no_op():
 
 def test_lower_capacity_never_unplaces_and_is_shown_as_over_capacity():
     fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
-    set_capacities({Ring.INNER: 2})
+    set_capacities(bound(), {Ring.INNER: 2})
     assert capacities()[Ring.INNER] == 2
     assert capacities()[Ring.MIDDLE] == 12
     assert placement.ring_fill()[Ring.INNER] == (3, 2)
     with pytest.raises(RingFull):
-        contacts.add_contact("Margaret", ring=Ring.INNER)
+        contacts.add_contact(bound(), "Margaret", ring=Ring.INNER)
     with pytest.raises(InvalidInput):
-        set_capacities({Ring.OUTER: 0})
+        set_capacities(bound(), {Ring.OUTER: 0})
     assert capacities()[Ring.OUTER] == 72
 
 
 def test_cadence_settings():
     assert cadences() == {Ring.INNER: 3, Ring.MIDDLE: 14, Ring.OUTER: 42}
-    set_cadences({Ring.MIDDLE: 10})
+    set_cadences(bound(), {Ring.MIDDLE: 10})
     assert cadences()[Ring.MIDDLE] == 10
     with pytest.raises(InvalidInput):
-        set_cadences({Ring.INNER: 0})
+        set_cadences(bound(), {Ring.INNER: 0})
 
 
 def test_unknown_contact_cannot_be_moved():
     with pytest.raises(NotFound):
-        placement.move_contact(404, Ring.INNER)
+        placement.move_contact(bound(), 404, Ring.INNER)
 
 
 # ------------------------------------------------------------- exact undo
@@ -386,10 +388,10 @@ def _scramble():
     """Placements whose row ids are not in contact order, as real use leaves them."""
     inner = fill_ring(Ring.INNER, "Ada", "Grace", "Linus")
     middle = fill_ring(Ring.MIDDLE, "M1", "M2", "M3", "M4")
-    placement.move_contact(inner[0], None)
-    placement.move_contact(middle[1], Ring.INNER)
-    placement.move_contact(inner[0], Ring.OUTER)
-    placement.move_contact(middle[3], Ring.MIDDLE, position=0)
+    placement.move_contact(bound(), inner[0], None)
+    placement.move_contact(bound(), middle[1], Ring.INNER)
+    placement.move_contact(bound(), inner[0], Ring.OUTER)
+    placement.move_contact(bound(), middle[3], Ring.MIDDLE, position=0)
     return inner, middle
 
 
@@ -399,32 +401,32 @@ def _scramble():
 )
 def test_restore_state_puts_placement_and_history_back_exactly(opened, action):
     inner, middle = _scramble()
-    loner = contacts.add_contact("Loner").id
+    loner = contacts.add_contact(bound(), "Loner").id
     before = (table(opened, "placement"), table(opened, "ring_move"))
 
     if action == "plain":
-        outcome = placement.move_contact(middle[0], Ring.OUTER)
+        outcome = placement.move_contact(bound(), middle[0], Ring.OUTER)
     elif action == "swap":
-        outcome = placement.move_contact(middle[2], Ring.INNER, swap_with=inner[1])
+        outcome = placement.move_contact(bound(), middle[2], Ring.INNER, swap_with=inner[1])
     elif action == "swap_from_unplaced":
-        outcome = placement.move_contact(loner, Ring.INNER, swap_with=inner[2])
+        outcome = placement.move_contact(bound(), loner, Ring.INNER, swap_with=inner[2])
     elif action == "swap_within":
-        outcome = placement.move_contact(middle[0], Ring.MIDDLE, swap_with=middle[3])
+        outcome = placement.move_contact(bound(), middle[0], Ring.MIDDLE, swap_with=middle[3])
     elif action == "unplace":
-        outcome = placement.move_contact(inner[1], None)
+        outcome = placement.move_contact(bound(), inner[1], None)
     elif action == "reorder":
-        outcome = placement.move_contact(middle[2], Ring.MIDDLE, position=0)
+        outcome = placement.move_contact(bound(), middle[2], Ring.MIDDLE, position=0)
     else:
-        outcome = placement.move_contact(inner[2], Ring.OUTER, position=0)
+        outcome = placement.move_contact(bound(), inner[2], Ring.OUTER, position=0)
     assert outcome.changed
     after = (table(opened, "placement"), table(opened, "ring_move"))
     assert after != before
 
-    placement.restore_state(outcome.before, remove_history=outcome.history, add_history=[])
+    placement.restore_state(bound(), outcome.before, remove_history=outcome.history, add_history=[])
     assert (table(opened, "placement"), table(opened, "ring_move")) == before
 
     # redo puts back exactly what the move did
-    placement.restore_state(outcome.after, remove_history=[], add_history=outcome.history)
+    placement.restore_state(bound(), outcome.after, remove_history=[], add_history=outcome.history)
     assert (table(opened, "placement"), table(opened, "ring_move")) == after
 
 
@@ -432,94 +434,94 @@ def test_restore_state_puts_placement_and_history_back_exactly(opened, action):
 
 
 def test_log_touchpoint_resets_last_touch_and_accepts_aliases():
-    ada = contacts.add_contact("Ada").id
-    tp = touchpoints.log_touchpoint(ada, "beer", at=T0, minutes=90, note="  pub  ")
+    ada = contacts.add_contact(bound(), "Ada").id
+    tp = touchpoints.log_touchpoint(bound(), ada, "beer", at=T0, minutes=90, note="  pub  ")
     assert tp.kind == "meal"
     assert tp.minutes == 90
     assert tp.note == "pub"
     assert tp.at == T0
     assert contacts.get_contact(ada).last_touch == T0
     assert contacts.get_contact(ada).last_touch_kind == "meal"
-    touchpoints.log_touchpoint(ada, Kind.VIDEO, at=T0 - timedelta(days=3))
+    touchpoints.log_touchpoint(bound(), ada, Kind.VIDEO, at=T0 - timedelta(days=3))
     assert contacts.get_contact(ada).last_touch == T0  # an older touch does not win
-    later = touchpoints.log_touchpoint(ada, "skype", at=T0 + timedelta(hours=1))
+    later = touchpoints.log_touchpoint(bound(), ada, "skype", at=T0 + timedelta(hours=1))
     assert later.kind == "video"
     assert contacts.get_contact(ada).last_touch == T0 + timedelta(hours=1)
     assert contacts.get_contact(ada).last_touch_kind == "video"
 
 
 def test_log_touchpoint_defaults_to_now():
-    ada = contacts.add_contact("Ada").id
+    ada = contacts.add_contact(bound(), "Ada").id
     before = datetime.now(UTC)
-    tp = touchpoints.log_touchpoint(ada, "im")
+    tp = touchpoints.log_touchpoint(bound(), ada, "im")
     assert before <= tp.at <= datetime.now(UTC)
     assert tp.note == ""
     assert tp.minutes is None
 
 
 def test_log_touchpoint_refusals_write_nothing():
-    ada = contacts.add_contact("Ada").id
+    ada = contacts.add_contact(bound(), "Ada").id
     with pytest.raises(InvalidInput, match="unknown kind"):
-        touchpoints.log_touchpoint(ada, "telepathy")
+        touchpoints.log_touchpoint(bound(), ada, "telepathy")
     for bad in (-1, 1441, 2.5):
         with pytest.raises(InvalidInput, match="minutes"):
-            touchpoints.log_touchpoint(ada, "call", minutes=bad)
+            touchpoints.log_touchpoint(bound(), ada, "call", minutes=bad)
     with pytest.raises(InvalidInput, match="NUL"):
-        touchpoints.log_touchpoint(ada, "call", note="a\x00b")
+        touchpoints.log_touchpoint(bound(), ada, "call", note="a\x00b")
     with pytest.raises(NotFound):
-        touchpoints.log_touchpoint(999, "call")
+        touchpoints.log_touchpoint(bound(), 999, "call")
     assert contacts.get_contact(ada).last_touch is None
 
 
 def test_notes_need_text_and_do_not_reset_cadence():
-    ada = contacts.add_contact("Ada").id
-    note = touchpoints.add_note(ada, "# Plans\n\n- talk at *PyCon*", at=T0)
+    ada = contacts.add_contact(bound(), "Ada").id
+    note = touchpoints.add_note(bound(), ada, "# Plans\n\n- talk at *PyCon*", at=T0)
     assert note.text == "# Plans\n\n- talk at *PyCon*"
     assert note.at == T0
     assert contacts.get_contact(ada).last_touch is None
     with pytest.raises(InvalidInput, match="needs some text"):
-        touchpoints.add_note(ada, "   \n ")
+        touchpoints.add_note(bound(), ada, "   \n ")
     with pytest.raises(NotFound):
-        touchpoints.add_note(999, "text")
+        touchpoints.add_note(bound(), 999, "text")
 
 
 def test_edit_delete_and_restore_touchpoints_and_notes_keep_ids():
-    ada = contacts.add_contact("Ada").id
-    tp = touchpoints.log_touchpoint(ada, "coffee", at=T0, minutes=10)
-    edited = touchpoints.edit_touchpoint(tp.id, kind="call", minutes=None, note="rang")
+    ada = contacts.add_contact(bound(), "Ada").id
+    tp = touchpoints.log_touchpoint(bound(), ada, "coffee", at=T0, minutes=10)
+    edited = touchpoints.edit_touchpoint(bound(), tp.id, kind="call", minutes=None, note="rang")
     assert (edited.kind, edited.minutes, edited.note, edited.version) == ("call", None, "rang", 2)
-    data = touchpoints.delete_touchpoint(tp.id)
+    data = touchpoints.delete_touchpoint(bound(), tp.id)
     with pytest.raises(NotFound):
         touchpoints.get_touchpoint(tp.id)
     assert contacts.get_contact(ada).last_touch is None
-    back = touchpoints.restore_touchpoint(data)
+    back = touchpoints.restore_touchpoint(bound(), data)
     assert back == edited
 
-    note = touchpoints.add_note(ada, "first", at=T0)
-    assert touchpoints.edit_note(note.id, text="second").text == "second"
+    note = touchpoints.add_note(bound(), ada, "first", at=T0)
+    assert touchpoints.edit_note(bound(), note.id, text="second").text == "second"
     with pytest.raises(InvalidInput):
-        touchpoints.edit_note(note.id, text="  ")
-    saved = touchpoints.delete_note(note.id)
+        touchpoints.edit_note(bound(), note.id, text="  ")
+    saved = touchpoints.delete_note(bound(), note.id)
     with pytest.raises(NotFound):
         touchpoints.get_note(note.id)
-    assert touchpoints.restore_note(saved).text == "second"
+    assert touchpoints.restore_note(bound(), saved).text == "second"
     with pytest.raises(NotFound):
-        touchpoints.delete_note(999)
+        touchpoints.delete_note(bound(), 999)
     with pytest.raises(NotFound):
-        touchpoints.edit_touchpoint(999, kind="im")
+        touchpoints.edit_touchpoint(bound(), 999, kind="im")
 
 
 # ----------------------------------------------------------------- timeline
 
 
 def test_timeline_merges_everything_newest_first():
-    ada = contacts.add_contact("Ada").id
-    grace = contacts.add_contact("Grace").id
+    ada = contacts.add_contact(bound(), "Ada").id
+    grace = contacts.add_contact(bound(), "Grace").id
     created_at = contacts.get_contact(grace).created_at
-    touchpoints.log_touchpoint(ada, "coffee", at=T0, note="espresso")
-    touchpoints.add_note(grace, "wants to speak", at=T0 + timedelta(hours=1))
-    touchpoints.log_touchpoint(grace, "im", at=T0 - timedelta(days=1), minutes=5)
-    move = placement.move_contact(grace, Ring.MIDDLE)
+    touchpoints.log_touchpoint(bound(), ada, "coffee", at=T0, note="espresso")
+    touchpoints.add_note(bound(), grace, "wants to speak", at=T0 + timedelta(hours=1))
+    touchpoints.log_touchpoint(bound(), grace, "im", at=T0 - timedelta(days=1), minutes=5)
+    move = placement.move_contact(bound(), grace, Ring.MIDDLE)
 
     entries = touchpoints.timeline(limit=50)
     keys = [(e.at, e.type) for e in entries]
@@ -557,10 +559,10 @@ def test_timeline_merges_everything_newest_first():
 
 
 def test_timeline_entry_dict_has_the_documented_shape():
-    ada = contacts.add_contact("Ada").id
-    touchpoints.log_touchpoint(ada, "coffee", at=T0, note="espresso", minutes=15)
-    touchpoints.add_note(ada, "a note", at=T0 - timedelta(hours=1))
-    placement.move_contact(ada, Ring.INNER)
+    ada = contacts.add_contact(bound(), "Ada").id
+    touchpoints.log_touchpoint(bound(), ada, "coffee", at=T0, note="espresso", minutes=15)
+    touchpoints.add_note(bound(), ada, "a note", at=T0 - timedelta(hours=1))
+    placement.move_contact(bound(), ada, Ring.INNER)
     by_type = {e.type: touchpoints.entry_as_dict(e) for e in touchpoints.timeline(limit=10)}
     for data in by_type.values():
         assert {"id", "contact_id", "contact", "type", "kind", "at", "text"} <= set(data)
@@ -586,7 +588,8 @@ def test_timeline_entry_dict_has_the_documented_shape():
 
 
 def test_contact_dict_has_the_documented_shape():
-    ada = contacts.add_contact("Ada", email="ada@example.org", tags=["x"], birthday="--02-29")
+    ada = contacts.add_contact(bound(), "Ada", email="ada@example.org", tags=["x"],
+                               birthday="--02-29")
     data = contacts.contact_as_dict(contacts.get_contact(ada.id))
     assert data["id"] == ada.id
     assert data["name"] == "Ada"
@@ -595,37 +598,38 @@ def test_contact_dict_has_the_documented_shape():
     assert data["tags"] == ["x"]
     assert data["last_touch"] is None
     assert data["birthday"] == "--02-29"
-    placement.move_contact(ada.id, Ring.OUTER)
-    touchpoints.log_touchpoint(ada.id, "im", at=T0)
+    placement.move_contact(bound(), ada.id, Ring.OUTER)
+    touchpoints.log_touchpoint(bound(), ada.id, "im", at=T0)
     data = contacts.contact_as_dict(contacts.get_contact(ada.id))
     assert data["ring"] == "outer"
     assert datetime.fromisoformat(data["last_touch"]) == T0
 
 
 def test_an_add_for_an_undo_step_records_the_rings_around_it_and_its_rows():
-    first = contacts.add_contact("Ada Lovelace", ring=Ring.INNER)
-    added = placement.add_recorded("Grace Hopper", Ring.INNER, {"email": "grace@example.org"})
+    first = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
+    added = placement.add_recorded(bound(), "Grace Hopper", Ring.INNER,
+                                   {"email": "grace@example.org"})
     assert added.contact.name == "Grace Hopper" and added.contact.ring is Ring.INNER
     assert [row[0] for row in added.before] == [first.id]
     assert sorted(row[0] for row in added.after) == [first.id, added.contact.id]
     assert added.rows["contact"]["email"] == "grace@example.org"
     assert [move["contact"] for move in added.rows["moves"]] == [added.contact.id]
     # the undo and redo it makes possible put back exactly these states
-    contacts.purge_contact(added.contact.id, added.before)
+    contacts.purge_contact(bound(), added.contact.id, added.before)
     assert contacts.find_contact(added.contact.id) is None
-    contacts.unpurge_contact(added.rows, added.after)
+    contacts.unpurge_contact(bound(), added.rows, added.after)
     assert contacts.get_contact(added.contact.id).ring is Ring.INNER
 
 
 def test_a_bad_add_for_an_undo_step_writes_nothing():
     with pytest.raises(InvalidInput):
-        placement.add_recorded("", Ring.INNER, {})
+        placement.add_recorded(bound(), "", Ring.INNER, {})
     assert contacts.count_contacts() == 0 and contacts.placements() == {}
 
 
 def test_a_removal_for_an_undo_step_records_the_rings_around_it_and_its_moves():
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.MIDDLE)
-    removed = placement.remove_recorded(ada.id)
+    ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.MIDDLE)
+    removed = placement.remove_recorded(bound(), ada.id)
     assert [row[0] for row in removed.before] == [ada.id] and removed.after == ()
     assert [move["contact"] for move in removed.history] == [ada.id]
     assert contacts.find_contact(ada.id) is None and contacts.placed_contacts() == []

@@ -14,6 +14,7 @@ from planner.domain.timeline import EntryType
 from planner.services import contacts, snoozes, touchpoints
 from planner.services.focus import focus_list
 from planner.services.reminders import agenda
+from tests.helpers.stores import bound
 
 pytestmark = pytest.mark.usefixtures("opened")
 
@@ -26,8 +27,8 @@ def names(result) -> list[str]:
 
 
 def test_a_snooze_of_three_days_ends_at_local_midnight_and_leaves_the_lists():
-    ada = contacts.add_contact("Ada", ring=Ring.INNER).id
-    made = snoozes.snooze(ada, "3d", at=NOW, tz=BERLIN)
+    ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER).id
+    made = snoozes.snooze(bound(), ada, "3d", at=NOW, tz=BERLIN)
     assert made.until == datetime(2026, 12, 7, tzinfo=BERLIN)
     assert names(focus_list(as_of=NOW, tz=BERLIN)) == []
     assert [s.name for s in agenda(as_of=NOW, tz=BERLIN).snoozed] == ["Ada"]
@@ -37,33 +38,33 @@ def test_a_snooze_of_three_days_ends_at_local_midnight_and_leaves_the_lists():
 
 
 def test_a_new_snooze_replaces_the_running_one_and_its_undo_brings_it_back():
-    ada = contacts.add_contact("Ada", ring=Ring.INNER).id
-    first = snoozes.snooze(ada, "1w", at=NOW, tz=BERLIN)
+    ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER).id
+    first = snoozes.snooze(bound(), ada, "1w", at=NOW, tz=BERLIN)
     later = NOW + timedelta(hours=1)
-    second = snoozes.snooze(ada, "1d", at=later, tz=BERLIN)
+    second = snoozes.snooze(bound(), ada, "1d", at=later, tz=BERLIN)
     assert snoozes.active_snooze(ada, at=later).id == second.id
     assert snoozes.replaced_by(second) == [first.id]
-    snoozes.undo_snooze(second.id, snoozes.replaced_by(second))
+    snoozes.undo_snooze(bound(), second.id, snoozes.replaced_by(second))
     assert snoozes.active_snooze(ada, at=later).id == first.id
 
 
 def test_clear_and_its_undo():
-    ada = contacts.add_contact("Ada", ring=Ring.INNER).id
-    made = snoozes.snooze(ada, "1w", at=NOW, tz=BERLIN)
+    ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER).id
+    made = snoozes.snooze(bound(), ada, "1w", at=NOW, tz=BERLIN)
     later = NOW + timedelta(hours=2)
-    cleared = snoozes.clear(ada, at=later)
+    cleared = snoozes.clear(bound(), ada, at=later)
     assert cleared == [made.id] and snoozes.active_snooze(ada, at=later) is None
     assert names(focus_list(as_of=later, tz=BERLIN)) == ["Ada"]
-    snoozes.reopen(cleared)
+    snoozes.reopen(bound(), cleared)
     assert snoozes.active_snooze(ada, at=later).id == made.id
-    assert snoozes.clear(contacts.add_contact("Bo").id) == []
+    assert snoozes.clear(bound(), contacts.add_contact(bound(), "Bo").id) == []
 
 
 def test_refusals():
-    ada = contacts.add_contact("Ada", ring=Ring.INNER).id
+    ada = contacts.add_contact(bound(), "Ada", ring=Ring.INNER).id
     with pytest.raises(InvalidInput, match="after now"):
-        snoozes.snooze(ada, NOW - timedelta(days=1), at=NOW)
+        snoozes.snooze(bound(), ada, NOW - timedelta(days=1), at=NOW)
     with pytest.raises(InvalidInput, match="use 1d"):
-        snoozes.snooze(ada, "later", at=NOW)
+        snoozes.snooze(bound(), ada, "later", at=NOW)
     with pytest.raises(NotFound):
-        snoozes.snooze(9999, "1d")
+        snoozes.snooze(bound(), 9999, "1d")

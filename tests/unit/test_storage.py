@@ -22,6 +22,7 @@ from planner.storage.target import (
     redact_url,
     resolve_target,
 )
+from tests.helpers.stores import bound
 
 
 def sha(path: Path) -> str:
@@ -76,10 +77,10 @@ def test_foreign_keys_are_enforced(opened):
 def test_times_are_stored_utc_and_read_back_aware(db_path, opened):
     from planner.services import contacts, touchpoints
 
-    ada = contacts.add_contact("Ada")
+    ada = contacts.add_contact(opened.backend, "Ada")
     berlin = timezone(timedelta(hours=2))
     at = datetime(2026, 7, 1, 14, 30, 15, 123456, tzinfo=berlin)
-    tp = touchpoints.log_touchpoint(ada.id, "coffee", at=at)
+    tp = touchpoints.log_touchpoint(opened.backend, ada.id, "coffee", at=at)
     assert tp.at == at
 
     raw = opened.db.execute_sql("SELECT at FROM touchpoint WHERE id = ?", (tp.id,)).fetchone()[0]
@@ -98,9 +99,9 @@ def test_times_are_stored_utc_and_read_back_aware(db_path, opened):
 def test_naive_times_are_never_stored(opened):
     from planner.services import contacts, touchpoints
 
-    ada = contacts.add_contact("Ada")
+    ada = contacts.add_contact(opened.backend, "Ada")
     with pytest.raises(ValueError, match="naive"):
-        touchpoints.log_touchpoint(ada.id, "coffee", at=datetime(2026, 1, 1, 12, 0))
+        touchpoints.log_touchpoint(opened.backend, ada.id, "coffee", at=datetime(2026, 1, 1, 12, 0))
     assert touchpoints.timeline(ada.id, limit=10)[0].type.value == "created"
 
 
@@ -120,7 +121,7 @@ def test_time_text_round_trips_and_sorts():
 def test_database_file_is_owner_only(db_path, opened):
     from planner.services import contacts
 
-    contacts.add_contact("Ada")
+    contacts.add_contact(opened.backend, "Ada")
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     for extra in sidecars(db_path):
         assert stat.S_IMODE(extra.stat().st_mode) & 0o077 == 0, extra
@@ -143,7 +144,7 @@ def test_reopening_keeps_data_and_reports_the_version(db_path):
     first = open_database(str(db_path))
     assert first.schema_version == migrations.LATEST
     assert first.path == db_path
-    contacts.add_contact("Ada Lovelace")
+    contacts.add_contact(bound(), "Ada Lovelace")
     first.close()
     first.close()  # closing twice is harmless
     second = open_database(str(db_path))
@@ -251,8 +252,8 @@ def _planner_db_with_data(path: Path, people: int = 60) -> None:
     handle = open_database(str(path))
     try:
         for i in range(people):
-            c = contacts.add_contact(f"Person {i}", notes="n" * 400)
-            touchpoints.log_touchpoint(c.id, "coffee", note="t" * 300)
+            c = contacts.add_contact(bound(), f"Person {i}", notes="n" * 400)
+            touchpoints.log_touchpoint(bound(), c.id, "coffee", note="t" * 300)
     finally:
         handle.close()
 
@@ -334,7 +335,7 @@ def test_a_planner_database_with_odd_characters_in_its_name_reopens(tmp_path):
 
     path = tmp_path / "team #1 ?100%.db"
     handle = open_database(str(path))
-    contacts.add_contact("Ada")
+    contacts.add_contact(bound(), "Ada")
     handle.close()
     handle = open_database(str(path))
     try:
@@ -370,7 +371,7 @@ def test_an_open_planner_database_can_be_opened_again(db_path, opened):
     """The window keeps the database open while the CLI opens it too."""
     from planner.services import contacts
 
-    contacts.add_contact("Ada")
+    contacts.add_contact(bound(), "Ada")
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("SELECT name FROM contact").fetchall() == [("Ada",)]

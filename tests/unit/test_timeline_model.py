@@ -25,6 +25,7 @@ from tests.gui.history_helpers import (
     local_zone,
     model_rows,
 )
+from tests.helpers.stores import bound
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -109,13 +110,17 @@ def history(opened):
     """Ada: created and placed, coffee today, a note yesterday, a call ten days ago,
     moved outer → middle. Grace: an email 400 days ago."""
     day = today()
-    ada = contacts.add_contact("Ada Lovelace", ring=Ring.OUTER)
-    grace = contacts.add_contact("Grace Hopper")
-    placement.move_contact(ada.id, Ring.MIDDLE)
-    coffee = svc.log_touchpoint(ada.id, "coffee", minutes=30, note="Engines **and** looms")
-    note = svc.add_note(ada.id, "Likes *poetry*", at=local(day - timedelta(days=1), 9))
-    call = svc.log_touchpoint(ada.id, "call", at=local(day - timedelta(days=10), 18, 30))
-    email = svc.log_touchpoint(grace.id, "email", at=local(day - timedelta(days=400), 8))
+    ada = contacts.add_contact(opened.backend, "Ada Lovelace", ring=Ring.OUTER)
+    grace = contacts.add_contact(opened.backend, "Grace Hopper")
+    placement.move_contact(opened.backend, ada.id, Ring.MIDDLE)
+    coffee = svc.log_touchpoint(opened.backend, ada.id, "coffee", minutes=30,
+                                note="Engines **and** looms")
+    note = svc.add_note(opened.backend, ada.id, "Likes *poetry*",
+                        at=local(day - timedelta(days=1), 9))
+    call = svc.log_touchpoint(opened.backend, ada.id, "call",
+                              at=local(day - timedelta(days=10), 18, 30))
+    email = svc.log_touchpoint(opened.backend, grace.id, "email",
+                               at=local(day - timedelta(days=400), 8))
     return {
         "ada": ada.id,
         "grace": grace.id,
@@ -175,8 +180,8 @@ def test_events_for_creation_and_ring_moves(document, history):
 
 
 def test_placed_on_the_inner_ring_and_taken_off(document, opened):
-    lin = contacts.add_contact("Lin", ring=Ring.INNER)
-    placement.move_contact(lin.id, None)
+    lin = contacts.add_contact(opened.backend, "Lin", ring=Ring.INNER)
+    placement.move_contact(opened.backend, lin.id, None)
     model = TimelineModel(document, person_scope=True)
     model.set_contact(lin.id)
     summaries = [e.summary() for e in loaded_entries(model)]
@@ -234,7 +239,7 @@ def test_changes_reload_the_models_that_show_them(document, history):
     grace.set_contact(history["grace"])
     resets = []
     grace.modelReset.connect(lambda: resets.append("grace"))
-    tp = svc.log_touchpoint(history["ada"], "sms", note="new")
+    tp = svc.log_touchpoint(bound(), history["ada"], "sms", note="new")
     document.timeline_changed.emit([history["ada"]])
     assert loaded_entries(everyone)[0].id == f"touchpoint:{tp.id}"
     assert resets == []  # Ada's change leaves Grace's timeline alone
@@ -243,7 +248,7 @@ def test_changes_reload_the_models_that_show_them(document, history):
 
 
 def test_soft_deleted_people_leave_the_timeline(document, history):
-    contacts.remove_contact(history["grace"])
+    contacts.remove_contact(bound(), history["grace"])
     model = TimelineModel(document)
     assert history["grace"] not in {e.contact_id for e in all_entries(model)}
 
@@ -286,7 +291,8 @@ N_TOUCHPOINTS = 5000
 def big_history(opened):
     """5,000 touchpoints over ~70 days, many sharing one instant, plus notes and moves
     at exactly the same instants (the paging cursor must not skip or repeat any)."""
-    people = [contacts.add_contact(f"Person {n}", ring=Ring.OUTER) for n in range(20)]
+    people = [contacts.add_contact(opened.backend, f"Person {n}",
+                                   ring=Ring.OUTER) for n in range(20)]
     start = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     stamp = datetime(2026, 1, 1, tzinfo=UTC)
     with db_proxy.atomic():

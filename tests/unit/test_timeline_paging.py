@@ -17,6 +17,7 @@ from planner.domain.timeline_order import TYPE_ORDER, cursor_after
 from planner.services import contacts, snoozes, touchpoints
 from planner.storage import contacts_repo
 from planner.storage.models import ContactRow, NoteRow, RingMoveRow, TouchpointRow, db_proxy
+from tests.helpers.stores import bound
 
 # each test with a database runs on SQLite and on a team database (tests/conftest.py)
 pytestmark = pytest.mark.both_engines
@@ -57,7 +58,7 @@ def all_entry_ids(contact_id: int | None = None) -> set[str]:
 
 
 def make_people(n: int) -> list[int]:
-    return [contacts.add_contact(f"Person {i}").id for i in range(n)]
+    return [contacts.add_contact(bound(), f"Person {i}").id for i in range(n)]
 
 
 def pin_everything_to(instant: datetime) -> None:
@@ -74,13 +75,13 @@ def test_500_entries_at_the_same_instant_page_by_7():
     people = make_people(5)
     with db_proxy.atomic():
         for i in range(200):
-            touchpoints.log_touchpoint(people[i % 5], "coffee", at=INSTANT, note=f"tp {i}")
+            touchpoints.log_touchpoint(bound(), people[i % 5], "coffee", at=INSTANT, note=f"tp {i}")
         for i in range(200):
-            touchpoints.add_note(people[i % 5], f"note {i}", at=INSTANT)
+            touchpoints.add_note(bound(), people[i % 5], f"note {i}", at=INSTANT)
         for i in range(90):
             contacts_repo.record_move(people[i % 5], None, Ring.OUTER, INSTANT)
         for i in range(5):
-            snoozes.snooze(people[i], INSTANT + timedelta(days=3), at=INSTANT)
+            snoozes.snooze(bound(), people[i], INSTANT + timedelta(days=3), at=INSTANT)
     pin_everything_to(INSTANT)
 
     expected = all_entry_ids()
@@ -95,8 +96,10 @@ def test_500_entries_at_the_same_instant_page_by_7():
 def test_one_persons_timeline_pages_completely():
     people = make_people(3)
     for i in range(60):
-        touchpoints.log_touchpoint(people[i % 3], "im", at=INSTANT - timedelta(minutes=i // 10))
-        touchpoints.add_note(people[i % 3], f"n{i}", at=INSTANT - timedelta(minutes=i // 7))
+        touchpoints.log_touchpoint(bound(), people[i % 3], "im",
+                                   at=INSTANT - timedelta(minutes=i // 10))
+        touchpoints.add_note(bound(), people[i % 3], f"n{i}",
+                             at=INSTANT - timedelta(minutes=i // 7))
     expected = all_entry_ids(people[1])
     assert len(expected) == 20 + 20 + 1
     pages = page_through(4, contact_id=people[1])
@@ -109,7 +112,8 @@ def test_paging_by_kind_and_by_a_set_of_people():
     people = make_people(4)
     for i in range(40):
         kind = ("coffee", "im")[i % 2]
-        touchpoints.log_touchpoint(people[i % 4], kind, at=INSTANT - timedelta(seconds=i % 3))
+        touchpoints.log_touchpoint(bound(), people[i % 4], kind,
+                                   at=INSTANT - timedelta(seconds=i % 3))
     coffees = page_through(3, kinds={"coffee"})
     assert len(coffees) == 20
     assert {e.kind for e in coffees} == {"coffee"}
@@ -123,7 +127,7 @@ def test_paging_by_kind_and_by_a_set_of_people():
 def test_page_size_one_and_a_page_bigger_than_everything():
     people = make_people(2)
     for i in range(5):
-        touchpoints.add_note(people[i % 2], f"n{i}", at=INSTANT)
+        touchpoints.add_note(bound(), people[i % 2], f"n{i}", at=INSTANT)
     pin_everything_to(INSTANT)
     expected = all_entry_ids()
     assert_complete_and_ordered(page_through(1), expected)
@@ -159,9 +163,9 @@ def test_paging_never_skips_or_repeats(entries, page_size, created_at):
             for what, who, when in entries:
                 at = instants[when]
                 if what == "touchpoint":
-                    touchpoints.log_touchpoint(people[who], "call", at=at)
+                    touchpoints.log_touchpoint(bound(), people[who], "call", at=at)
                 elif what == "note":
-                    touchpoints.add_note(people[who], "n", at=at)
+                    touchpoints.add_note(bound(), people[who], "n", at=at)
                 else:
                     contacts_repo.record_move(people[who], None, Ring.INNER, at)
             expected = all_entry_ids()

@@ -11,6 +11,7 @@ import pytest
 from planner.services import contacts
 from planner.storage.models import db_proxy
 from planner.storage.threads import open_database_identity, worker_connection
+from tests.helpers.stores import bound
 
 
 def _in_a_thread(fail: bool) -> dict:
@@ -35,7 +36,7 @@ def _in_a_thread(fail: bool) -> dict:
 
 @pytest.mark.parametrize("fail", [False, True])
 def test_the_threads_connection_is_closed_after_its_work(opened, fail):
-    contacts.add_contact("Ada")
+    contacts.add_contact(opened.backend, "Ada")
     seen = _in_a_thread(fail)
     assert seen["read"] == ["Ada"] and seen["open inside"]
     assert seen["open after"] is False
@@ -55,7 +56,7 @@ def test_a_switch_of_database_meanwhile_still_closes_the_threads_own(opened, tmp
     connection to the one it worked on is closed, not the other's (none)."""
     from planner.storage.database import open_database
 
-    contacts.add_contact("Ada")
+    contacts.add_contact(bound(), "Ada")
     first = db_proxy.obj
     other: dict = {}
     seen: dict = {}

@@ -399,12 +399,13 @@ class CaptureInbox(QDialog):
         if self.job is not None or self.document.read_only:
             return
         sources = svc.list_sources()
+        store = self.document.backend
 
         def work(progress, _cancelled):
             said = []
             for source in sources:
                 try:
-                    result = svc.sync_source(source.id, progress=progress)
+                    result = svc.sync_source(store, source.id, progress=progress)
                     parts = [f"{n} {what}" for n, what in (
                         (result.proposed, "new"), (result.updated, "moved"),
                         (result.withdrawn, "withdrawn"), (result.accepted, "accepted")) if n]

@@ -422,8 +422,10 @@ class CaptureSourcesDialog(QDialog):
             return
         from planner.services import capture_ics
 
+        store = self.document.backend
+
         def work(progress, _cancelled):
-            result, source = capture_ics.import_ics(path, watch=True, progress=progress)
+            result, source = capture_ics.import_ics(store, path, watch=True, progress=progress)
             assert source is not None  # watch=True registers it
             return source, calendar_added_text(source.label, result)
 
@@ -451,15 +453,16 @@ class CaptureSourcesDialog(QDialog):
         from planner.services import capture_sync
 
         kind, values = self.form.kind, self.form.values()
+        store = self.document.backend
 
         def work(_progress, _cancelled):
             try:
                 if kind == SourceKind.CALDAV:
-                    return capture_sync.add_caldav(values["url"], values["username"],
+                    return capture_sync.add_caldav(store, values["url"], values["username"],
                                                    values["password"], label=values["label"],
                                                    trusted=trusted)
                 return capture_sync.add_imap(
-                    values["host"], values["username"], values["password"],
+                    store, values["host"], values["username"], values["password"],
                     port=values["port"], security=values["security"], inbox=values["inbox"],
                     keep_subject=values["keep_subject"], label=values["label"],
                     trusted=trusted)
@@ -552,9 +555,10 @@ class CaptureSourcesDialog(QDialog):
             if source.kind in ("caldav", "imap"):  # its keyring password goes too
                 from planner.services import capture_sync
 
-                dropped = capture_sync.remove(source_id, SourceKind(source.kind))
+                dropped = capture_sync.remove(self.document.backend, source_id,
+                                              SourceKind(source.kind))
             else:
-                dropped = svc.remove_source(source_id)
+                dropped = svc.remove_source(self.document.backend, source_id)
         except PlannerError as exc:
             self.status.setText(str(exc))
             return
@@ -566,7 +570,7 @@ class CaptureSourcesDialog(QDialog):
         if self._loading or source is None:
             return
         try:
-            svc.set_source_options(source.id, auto_accept=on)
+            svc.set_source_options(self.document.backend, source.id, auto_accept=on)
         except PlannerError as exc:
             self.status.setText(str(exc))
             return
@@ -577,7 +581,8 @@ class CaptureSourcesDialog(QDialog):
         from planner.domain.fields import split_items
 
         try:
-            stored = svc.set_own_addresses(split_items(self.addresses.text()))
+            stored = svc.set_own_addresses(self.document.backend,
+                                           split_items(self.addresses.text()))
         except PlannerError as exc:
             self.status.setText(str(exc))
             return

@@ -585,7 +585,7 @@ class Dashboard(QWidget):
         from planner.services.advocacy_stats import stats
 
         self.dirty = False
-        self.stats = stats()
+        self.stats = stats(self.document.backend)
         self.canvas.set_stats(self.stats)
         t = self.stats.target
         self.summary.setText(
@@ -608,7 +608,7 @@ class Dashboard(QWidget):
 
         if self.stats is not None and self.target.value() != round(
                 self.stats.target.target_share * 100):
-            svc.set_target_share(self.target.value() / 100)
+            svc.set_target_share(self.document.backend, self.target.value() / 100)
             self.message.emit(f"Advocate target set to {self.target.value()}%")
             self.refresh()
 
@@ -616,7 +616,7 @@ class Dashboard(QWidget):
         from planner.services import advocacy as svc
 
         if self.stats is not None and self.ask_limit.value() != self.stats.fatigue_limit:
-            svc.set_fatigue_limit(self.ask_limit.value())
+            svc.set_fatigue_limit(self.document.backend, self.ask_limit.value())
             self.message.emit(f"Ask limit set to {self.ask_limit.value()} a quarter")
             self.document.timeline_changed.emit([])  # the focus list's suggestions change
             self.refresh()

@@ -102,9 +102,9 @@ class BackupFlow:
             return None
         from planner.services.backups import backup_now
 
-        path = self.document.database.path
+        path, store = self.document.database.path, self.document.backend
         return self.jobs.start(
-            lambda _progress, _cancelled: backup_now(dest),
+            lambda _progress, _cancelled: backup_now(store, dest),
             label=f"Backing up {path.name}…" if path is not None else "Backing up…",
             done=functools.partial(self._backed_up, dest is None),
             name="backup",
@@ -133,7 +133,7 @@ class BackupFlow:
         from planner.services.backups import kept_note, list_backups
 
         try:
-            backups = list_backups()
+            backups = list_backups(self.document.backend)
             kept = kept_note("any")
         except PlannerError as exc:
             self.jobs.complain(f"Cannot restore here: {sentence(str(exc))}.")
@@ -166,9 +166,9 @@ class BackupFlow:
         if self.document.database.path is None:
             self.jobs.complain("Only a database file can be restored.")
             return None
-        source = Path(source)
+        source, store = Path(source), self.document.backend
         return self.jobs.start(
-            lambda _progress, _cancelled: restore_refusal(source),
+            lambda _progress, _cancelled: restore_refusal(store, source),
             label=f"Checking {source.name}…",
             done=functools.partial(self._checked, source),
             name="restore-check",
@@ -220,7 +220,7 @@ class BackupFlow:
             closed = close_for_work(self.document)
             result, refusal = None, None
             try:
-                result = restore(source, path, **closed.keyed)
+                result = restore(self.document.backend, source, path, **closed.keyed)
             except PlannerError as exc:
                 refusal = str(exc)
             except Exception as exc:  # said to the user, logged with the traceback
@@ -253,9 +253,11 @@ class BackupFlow:
     def offer_dump(self, path: Path) -> None:
         from planner.services.exporting import import_json, what_it_holds
 
+        store = self.document.backend
+
         def check(_progress, _cancel):
-            counts = import_json(path, dry_run=True, require_empty=False)  # the file first
-            held = what_it_holds()
+            counts = import_json(store, path, dry_run=True, require_empty=False)  # the file first
+            held = what_it_holds(store)
             if held is not None:  # said in the window's words (no command line)
                 raise InvalidInput(
                     f"{path.name} is a full export: it can be loaded only into an empty "
@@ -294,9 +296,9 @@ class BackupFlow:
             return
         from planner.services.exporting import import_json
 
+        store = self.document.backend
         self.jobs.start(
-            lambda _progress, _cancel: import_json(path),
-            label=f"Restoring {path.name}…",
+            lambda _progress, _cancel: import_json(store, path), label=f"Restoring {path.name}…",
             done=functools.partial(self._dump_restored, path),
             name="dump-restore",
         )

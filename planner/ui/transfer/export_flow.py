@@ -49,7 +49,7 @@ class ExportFlow:
         if not path.suffix:
             path = path.with_name(f"{path.name}.{EXTENSIONS[fmt]}")
         jobs.start(
-            functools.partial(_export, path, fmt),
+            functools.partial(_export, jobs.document.backend, path, fmt),
             label=f"Exporting {EXPORT_CHOICES[fmt][1]}…",
             done=functools.partial(self._exported, path, fmt),
             name="export",
@@ -64,11 +64,11 @@ class ExportFlow:
             self.jobs.tell(f"Exported {EXPORT_CHOICES[fmt][1]} to {payload}")
 
 
-def _export(path: Path, fmt: str, _progress, should_cancel) -> Path:
-    """In the worker."""
+def _export(store, path: Path, fmt: str, _progress, should_cancel) -> Path:
+    """In the worker; ``store``: the document's backend (``PlannerDocument.backend``)."""
     from planner.services.exporting import export_text, write_text
 
-    text = export_text(fmt)
+    text = export_text(store, fmt)
     if should_cancel():
         raise Cancelled("the export was cancelled")
     return write_text(path, text)

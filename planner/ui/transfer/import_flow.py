@@ -135,10 +135,11 @@ class ImportFlow:
         from planner.services.importing import apply_import
 
         added, merged = dialog.will_store()
+        store = self.jobs.document.backend
         dialog.set_busy(True)
         dialog.show_error("")
         self.jobs.start(
-            lambda progress, cancel: apply_import(preview, choice, progress, cancel),
+            lambda progress, cancel: apply_import(store, preview, choice, progress, cancel),
             label=f"Importing {plural(added + merged, 'person', 'people')} from {path.name}…",
             parent=dialog,
             done=functools.partial(self._applied, dialog, path),

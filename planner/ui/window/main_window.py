@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
             self.document.editing.change_ring_settings(values["capacities"],
                                                        values["cadences"])
         if values["backup_keep"] != keep_count():
-            set_keep_count(values["backup_keep"])
+            set_keep_count(self.document.backend, values["backup_keep"])
         self.settings.setValue(theme.SETTING, values["theme"])
         if values.get("week_start") and values["week_start"] != self.settings.value(
                 "focus/week_start", "monday"):
