@@ -25,6 +25,7 @@ from peewee import Database, SqliteDatabase
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage.failures import Failure, classify
+from planner.storage.models import db_proxy
 
 
 class Backend:
@@ -58,13 +59,24 @@ class Backend:
         raise DatabaseProblem("only a database file is copied; a team database is "
                               "backed up on its server")
 
+    def models_here(self) -> None:
+        """Refuse a transaction on this database while the models are bound to another:
+        a service is handed its database (``store``), and the repositories it calls read
+        and write through the models' binding (peewee's ``db_proxy``), which must be this
+        one (a programming error, not a user's)."""
+        if db_proxy.obj is not self.db:
+            raise RuntimeError("a service was given one database while the models are "
+                               "bound to another")
+
     def write(self) -> AbstractContextManager:
         """A write transaction (or a savepoint inside the one already open)."""
+        self.models_here()
         return self.db.atomic()
 
     def snapshot(self) -> AbstractContextManager:
         """A read transaction, so that several queries agree with each other (or a
         savepoint inside the one already open). Nothing may be written in it."""
+        self.models_here()
         return self.db.atomic()
 
     def move_lock(self, owner: str) -> AbstractContextManager:

@@ -423,3 +423,26 @@ def test_every_table_of_the_schema_is_named_from_the_models_package():
             if isinstance(value, type) and issubclass(value, models.BaseModel)
             and value is not models.BaseModel}
     assert {model.__name__ for model in models.ALL_MODELS} | {"TouchpointRow"} == lazy | core
+
+
+def test_a_service_handed_another_database_than_the_models_is_refused(tmp_path):
+    """Services write through the database they are handed, and the repositories through
+    the models' binding: the two must be one. A mismatch is refused before a
+    transaction starts, and nothing is written to either."""
+    from planner.services import contacts
+
+    first = open_database(str(tmp_path / "first.db"))
+    second = open_database(str(tmp_path / "second.db"))  # the models are on this one now
+    try:
+        with pytest.raises(RuntimeError, match="bound to another"):
+            contacts.add_contact(first.backend, "Ada Lovelace")
+        with pytest.raises(RuntimeError, match="bound to another"):
+            with first.backend.snapshot():
+                pass
+        assert contacts.add_contact(second.backend, "Grace Hopper").name == "Grace Hopper"
+        for handle, expected in ((first, 0), (second, 1)):
+            count = handle.db.execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
+            assert count == expected
+    finally:
+        first.close()
+        second.close()

@@ -25,6 +25,7 @@ class PostgresBackend(Backend):
         result. Only that role can take it (a teammate cannot block their moves, as they
         could an advisory lock). On a setup older than team schema 8: the advisory lock
         on the owner it had."""
+        self.models_here()
         with self.db.atomic():
             found = self.db.execute_sql(
                 "SELECT pg_catalog.to_regprocedure('planner_lock_moves()') IS NOT NULL"
@@ -41,6 +42,7 @@ class PostgresBackend(Backend):
         """One snapshot for every query of the block: REPEATABLE READ (PostgreSQL's
         default, READ COMMITTED, gives each statement its own, so an export's tables
         could disagree). Inside a transaction already open: a savepoint of that one."""
+        self.models_here()
         if self.db.in_transaction():
             with self.db.atomic():
                 yield

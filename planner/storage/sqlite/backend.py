@@ -39,6 +39,7 @@ class SqliteBackend(Backend):
     def write(self) -> AbstractContextManager:
         """BEGIN IMMEDIATE: the write lock first, so a writer waits its turn instead of
         failing when another commits meanwhile (a savepoint when already inside one)."""
+        self.models_here()
         if self.db.transaction_depth() == 0:
             return self.db.atomic("IMMEDIATE")
         return self.db.atomic()
@@ -47,11 +48,13 @@ class SqliteBackend(Backend):
         """BEGIN DEFERRED: in WAL mode the reads see one snapshot from the first of them,
         without the write lock — an export or the dashboard neither waits for a writer
         nor holds one up (a savepoint when already inside a transaction)."""
+        self.models_here()
         return self.db.atomic("DEFERRED")
 
     @contextmanager
     def move_lock(self, owner: str) -> Iterator[None]:
         """The write lock (one writer per file) serialises every move."""
+        self.models_here()
         try:
             with self.db.atomic("IMMEDIATE"):  # (a savepoint inside a transaction)
                 yield
