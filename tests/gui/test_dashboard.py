@@ -139,8 +139,10 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
     assert tp[1:] == ("amplify", 10, "Celebrated their win: Keynote at PyCon")
     assert rows(db_path, "SELECT celebrated_by_id FROM win") == [(tp[0],)]
     wait_figures(qtbot, window, lambda s: s.wins_waiting == [])
-    qtbot.waitUntil(lambda: ada not in [model.index(r).data(CONTACT_ID_ROLE)
-                                        for r in range(model.rowCount())], timeout=2000)
+    # (This week's page is hidden: its list catches up when asked for, or shown)
+    qtbot.waitUntil(lambda: ada not in [window.focus.model.index(r).data(CONTACT_ID_ROLE)
+                                        for r in range(window.focus.model.rowCount())],
+                    timeout=2000)
     stats = dash.stats
     middle = stats.rings[1]
     assert (middle.ring, middle.on_track, middle.never) == (Ring.MIDDLE, 1, 3)
