@@ -436,9 +436,8 @@ def test_a_service_handed_another_database_than_the_models_is_refused(tmp_path):
     try:
         with pytest.raises(RuntimeError, match="bound to another"):
             contacts.add_contact(first.backend, "Ada Lovelace")
-        with pytest.raises(RuntimeError, match="bound to another"):
-            with first.backend.snapshot():
-                pass
+        with pytest.raises(RuntimeError, match="bound to another"), first.backend.snapshot():
+            pass
         assert contacts.add_contact(second.backend, "Grace Hopper").name == "Grace Hopper"
         for handle, expected in ((first, 0), (second, 1)):
             count = handle.db.execute_sql("SELECT COUNT(*) FROM contact").fetchone()[0]
