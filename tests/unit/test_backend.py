@@ -81,10 +81,13 @@ def test_the_move_lock_is_the_write_lock(handle, tmp_path):
         assert _other_writer_waits(tmp_path / "planner.db")
 
 
-def test_a_move_while_another_program_writes_is_refused_clearly(handle, tmp_path):
+def test_a_move_while_another_program_writes_is_refused_clearly(handle, tmp_path,
+                                                               monkeypatch):
+    from planner.storage import failures
+
+    monkeypatch.setattr(failures, "BUSY_SECONDS", 1)  # (a writer waits 1 s, not 10, here)
     holder = sqlite3.connect(tmp_path / "planner.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    handle.db.execute_sql("PRAGMA busy_timeout = 0")
     try:
         with pytest.raises(DatabaseProblem, match="busy") as caught, \
                 handle.backend.move_lock(""):

@@ -101,15 +101,17 @@ def test_os_errors_by_errno():
     assert classify(OSError(errno.EIO, "…")) is Failure.IO_ERROR
 
 
-def test_a_translated_problem_still_carries_its_kind(tmp_path):
+def test_a_translated_problem_still_carries_its_kind(tmp_path, monkeypatch):
     """The database's own translation (DatabaseProblem from the driver's error) keeps the
     error as its cause: classify sees through it."""
+    from planner.storage import failures
+
+    monkeypatch.setattr(failures, "BUSY_SECONDS", 1)  # (a writer waits 1 s, not 10, here)
     path = tmp_path / "a.db"
     handle = open_database(str(path))
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        handle.db.execute_sql("PRAGMA busy_timeout = 0")
         with pytest.raises(DatabaseProblem) as caught, handle.db.atomic("IMMEDIATE"):
             pass
         assert classify(caught.value) is Failure.LOCKED
