@@ -33,21 +33,11 @@ class Glide(QObject):
         self._moving: dict[QGraphicsItem, tuple[QPointF, QPointF, int, int]] = {}
         self._clock = _Clock(self._tick, self)
 
-    def to(self, item: QGraphicsItem, point: QPointF, ms: int) -> None:
-        """Glide ``item`` from where it is to ``point`` in ``ms`` milliseconds (easing out,
-        as Qt's OutCubic), from wherever it was going before."""
-        start = item.pos()
-        if start == point or ms <= 0:
-            self.stop(item)
-            item.setPos(point)
-            return
-        if self._clock.state() != QAbstractAnimation.State.Running:
-            self._clock.start()
-        self._moving[item] = (start, QPointF(point), self._clock.currentTime(), ms)
-
     def send(self, moves: list, ms: int) -> None:
-        """Glide each ``(item, point)`` of ``moves`` to its point: :meth:`to` for many, with
-        the clock read and started once (a reorder of the outer ring moves 72 nodes)."""
+        """Glide each ``(item, point)`` of ``moves`` from where it is to its point (a
+        QPointF of its own) in ``ms`` milliseconds, easing out as Qt's OutCubic, from
+        wherever it was going before; at once when ``ms`` is 0. The clock is read and
+        started once for all of them (a reorder of the outer ring moves 72 nodes)."""
         if not moves:
             return
         if ms <= 0:

@@ -294,16 +294,12 @@ class NodeItem(QGraphicsObject):
 
     def move_to_slot(self, point: QPointF, animate: bool = True) -> None:
         glide = self._glide()
-        if point == self.slot_pos and (self.pos() == point
-                                       or (glide is not None and glide.moving(self))):
-            return  # already there, or on its way
-        self.slot_pos = QPointF(point)
-        if glide is None or not animate or self.pos() == point:
-            if glide is not None:
-                glide.stop(self)
+        point = QPointF(point)
+        if glide is None:  # (not in a scene with a clock)
+            self.slot_pos = point
             self.setPos(point)
-            return
-        glide.to(self, point, ANIMATION_MS)
+        elif self.slot_changed(point, glide):
+            glide.send([(self, point)], ANIMATION_MS if animate else 0)
 
     def slot_changed(self, point: QPointF, glide: Glide) -> bool:
         """Take ``point`` (a new QPointF, not shared) as this node's slot; True when the
