@@ -22,7 +22,6 @@ import pytest
 
 from planner.domain.errors import DatabaseProblem
 from tests.helpers.cli import invoke, ok, refused
-from tests.helpers.stores import bound
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "schemas"
 XDG = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME")
@@ -294,7 +293,7 @@ def test_the_restore_service_and_open_refuse_a_tampered_file(made, current, tmp_
     tamper(bad, TAMPERING["view"][0])
     before = folder_state(current)
     with pytest.raises(DatabaseProblem, match="has a view `everyone`") as caught:
-        restore(bound(), bad, current)
+        restore(None, bad, current)  # (nothing is open: as the command line restores)
     assert "\n" not in str(caught.value)
     assert folder_state(current) == before
     tampered = sha(bad)
