@@ -72,6 +72,10 @@ class OpenDatabase:
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+        if self.encrypted and self.path is not None:  # what was derived of its key goes
+            from planner.storage.sqlite import derived_keys
+
+            derived_keys.forget_file(self.path)
 
 
 @contextmanager
@@ -250,7 +254,8 @@ def connect_sqlite(path: Path, *, read_only: bool = False) -> SqliteDatabase:
 
 
 def connect_sqlcipher(path: Path, key: str, *, read_only: bool = False) -> SqliteDatabase:
-    """An encrypted database: every connection (one per thread) derives the key once."""
+    """An encrypted database: every connection (one per thread) is keyed with the key
+    this process derived once for the file (storage/sqlite/derived_keys)."""
     from sqlcipher3 import dbapi2
 
     from planner.storage.failures import sqlcipher_database_class

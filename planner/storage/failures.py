@@ -347,4 +347,33 @@ class PlannerSqliteDatabase(ClearStorageErrors, SqliteDatabase):
 def sqlcipher_database_class():
     from playhouse.sqlcipher_ext import SqlCipherDatabase
 
-    return type("PlannerSqlCipherDatabase", (ClearStorageErrors, SqlCipherDatabase), {})
+    class PlannerSqlCipherDatabase(ClearStorageErrors, SqlCipherDatabase):
+        """Each connection (one per thread) is keyed with the key this process derived
+        once for the file (:mod:`planner.storage.sqlite.derived_keys`), not with the key
+        text SQLCipher would derive again (~0.1 s of CPU); with the key text when that
+        cannot be made or does not read the file."""
+
+        def _connect(self):
+            from planner.storage.sqlite import derived_keys, encryption
+
+            key = self.connect_params.get("passphrase") or ""
+            raw = derived_keys.raw_key(self.database, key)
+            if raw is None:
+                return super()._connect()
+            params = dict(self.connect_params)
+            params.pop("passphrase", None)
+            conn = encryption._driver().connect(self.database, isolation_level=None,
+                                                **params)
+            try:
+                conn.execute("PRAGMA key = " + encryption._quote(raw.text))
+                if not encryption._reads(conn):
+                    conn.close()
+                    derived_keys.forget(self.database)
+                    return super()._connect()
+                self._add_conn_hooks(conn)
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+
+    return PlannerSqlCipherDatabase

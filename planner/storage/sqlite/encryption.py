@@ -8,7 +8,8 @@ tell an encrypted Mentorship Planner database from random bytes.
 Keys
     :func:`generate_key` makes the key of a database: the base64 text of 32
     random bytes, given to SQLCipher as its passphrase (SQLCipher runs PBKDF2
-    over it, about 0.1–0.2 s per connection). A person may instead choose their
+    over it, about 0.1–0.2 s; this process does it once per file and key, see
+    :mod:`planner.storage.sqlite.derived_keys`). A person may instead choose their
     own passphrase (at least :data:`MIN_PASSPHRASE` characters). An empty key is
     always refused: SQLCipher would silently write a *plaintext* file.
 
@@ -52,7 +53,7 @@ from pathlib import Path
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage.failures import Failure, classify
-from planner.storage.sqlite import live_files
+from planner.storage.sqlite import derived_keys, live_files
 from planner.storage.sqlite.backup import SQLITE_HEADER, create_private_file, sqlite_uri
 from planner.storage.sqlite.file_state import (
     CONVERTING,
@@ -227,6 +228,35 @@ def connect(
     Read-only connections use ``immutable`` when no ``-wal`` exists (unless told
     not to), so they leave nothing beside a file that may not be ours.
     """
+    if key is not None:
+        raw = derived_keys.raw_key(path, require_key(key))
+        if raw is not None:  # the key derived once in this process (derived_keys)
+            conn = _connect(path, raw.text, readonly=readonly, immutable=immutable,
+                            timeout=timeout)
+            if _reads(conn):
+                derived_keys.read_a_file()
+                return conn
+            if derived_keys.failure_is_final(raw):  # the key text would read no more:
+                return conn  # the caller meets what it would have met (a wrong key, say)
+            conn.close()
+            derived_keys.forget(path)  # (replaced in place, say): the key text decides
+    return _connect(path, key, readonly=readonly, immutable=immutable, timeout=timeout)
+
+
+def _reads(conn) -> bool:
+    """Does a connection keyed with a raw key read its file? Not when the file's salt
+    changed since it was read, or it is no SQLCipher file; nor when the read fails for
+    another reason (busy, say): the key text then decides, and its connection meets
+    that reason where its caller expects it, as before."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception:  # sqlcipher3's DatabaseError, not sqlite3's
+        return False
+    return True
+
+
+def _connect(path: Path, key: str | None, *, readonly: bool, immutable: bool,
+             timeout: float):
     driver = _driver()
     if key is None:  # a plain file through SQLCipher's own library: never a live one
         live_files.require_closed(path, "open it through SQLCipher")

@@ -94,10 +94,10 @@ class BackupFlow:
 
     def backup_now(self, dest: Path | None = None) -> BackgroundJob | None:
         """A consistent copy in backups/ beside the database (or at ``dest``), made on a
-        worker thread: the copy and its check open the file again (of an encrypted one: a
-        key derivation each), and the window goes on working and showing other programs'
-        changes meanwhile. The end is said in the status bar; :attr:`last_backup` is the
-        copy."""
+        worker thread: the copy and its check open the file again (of an encrypted one,
+        the copy's key is derived once, for its own salt), and the window goes on working
+        and showing other programs' changes meanwhile. The end is said in the status bar;
+        :attr:`last_backup` is the copy."""
         if self.jobs.refuse_if_busy():
             return None
         from planner.services.backups import backup_now
