@@ -55,10 +55,19 @@ def test_key_derivation_per_connection(benchmark, figures, encrypted_rings):
     m, b = paired(benchmark,
                   timed(lambda: first_read(SqlCipherDatabase(str(encrypted), passphrase=key))),
                   timed(lambda: first_read(SqliteDatabase(str(plain)))), rounds=15)
+    # the app's connections after the first: keyed with the key it derived once
+    from planner.storage.failures import sqlcipher_database_class
+
+    ours = sqlcipher_database_class()
+    first_read(ours(str(encrypted), passphrase=key))
+    again = [timed(lambda: first_read(ours(str(encrypted), passphrase=key)))()
+             for _ in range(15)]
     figures.add(Figure(
         "20", "Encryption: one connection (PBKDF2 key derivation + first read)",
-        median(m), median(b), baseline_name="plain SQLite", target="≈ 0.2 s, once per thread",
-        met=median(m) < 0.5, detail=f"median of {len(m)}"))
+        median(m), median(b), baseline_name="plain SQLite",
+        target="≈ 0.2 s, once per file in a process", met=median(m) < 0.5,
+        detail=f"median of {len(m)}; the app's later connections, keyed with the key it "
+               f"derived once: {median(again) * 1000:.2f} ms"))
 
 
 def test_open_database_encrypted(benchmark, figures, encrypted_rings):
