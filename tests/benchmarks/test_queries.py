@@ -173,11 +173,16 @@ def pick_words(big: Path, small: Path) -> dict[str, str]:
     try:
         common = conn.execute("SELECT term FROM temp.vocab WHERE length(term) >= 5 "
                               "ORDER BY doc DESC, term LIMIT 1").fetchone()[0]
+        # (any script: in a history built afresh the rare words can all be names in
+        # Greek, Arabic or Cyrillic; a word found nowhere would measure nothing)
         candidates = [r[0] for r in conn.execute(
-            "SELECT term FROM temp.vocab WHERE length(term) >= 6 AND doc BETWEEN 1 AND 5 "
-            "AND term GLOB '[a-z]*' ORDER BY doc DESC, term LIMIT 400")]
-        rare = next((w for w in candidates if 0 < hits(conn, w) == hits(other, w) <= 5),
-                    candidates[0] if candidates else "zyzzyva")
+            "SELECT term FROM temp.vocab WHERE length(term) >= 4 AND doc BETWEEN 1 AND 5 "
+            "ORDER BY term GLOB '[a-z]*' DESC, length(term) >= 6 DESC, doc DESC, term "
+            "LIMIT 400")]
+        found = {w: hits(conn, w) for w in candidates}
+        rare = next((w for w in candidates if 0 < found[w] == hits(other, w) <= 5),
+                    min((w for w in candidates if found[w]), key=found.__getitem__,
+                        default="zyzzyva"))
         return {"common": common, "rare": rare}
     finally:
         conn.close()
