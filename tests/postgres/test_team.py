@@ -29,9 +29,12 @@ def team(pg):
     return pg, alice, bob
 
 
-def test_an_uninitialised_database_names_db_init(pg):
+def test_an_uninitialised_database_names_db_init(fresh_pg):
+    """(A database of its own: the module's is initialised by whichever test asks for
+    ``team`` first, so this one passed only when it ran first.)"""
     from planner.storage.database import open_database
 
+    pg = fresh_pg
     with pytest.raises(DatabaseProblem, match="db init"):
         open_database(pg.url())
     result = planner(pg, "contacts", "list")
