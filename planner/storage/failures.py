@@ -354,22 +354,15 @@ def sqlcipher_database_class():
         cannot be made or does not read the file."""
 
         def _connect(self):
-            from planner.storage.sqlite import derived_keys, encryption
+            from planner.storage.sqlite import encryption
 
-            key = self.connect_params.get("passphrase") or ""
-            raw = derived_keys.raw_key(self.database, key)
-            if raw is None:
-                return super()._connect()
             params = dict(self.connect_params)
-            params.pop("passphrase", None)
-            conn = encryption._driver().connect(self.database, isolation_level=None,
-                                                **params)
+            key = params.pop("passphrase", None) or ""
+            conn = encryption.connect_derived(self.database, key, isolation_level=None,
+                                              **params)
+            if conn is None:  # (peewee's own: keyed with the key text)
+                return super()._connect()
             try:
-                conn.execute("PRAGMA key = " + encryption._quote(raw.text))
-                if not encryption._reads(conn):
-                    conn.close()
-                    derived_keys.forget(self.database)
-                    return super()._connect()
                 self._add_conn_hooks(conn)
             except BaseException:
                 conn.close()

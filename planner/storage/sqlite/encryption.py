@@ -233,14 +233,40 @@ def connect(
         if raw is not None:  # the key derived once in this process (derived_keys)
             conn = _connect(path, raw.text, readonly=readonly, immutable=immutable,
                             timeout=timeout)
-            if _reads(conn):
-                derived_keys.read_a_file()
-                return conn
-            if derived_keys.failure_is_final(raw):  # the key text would read no more:
-                return conn  # the caller meets what it would have met (a wrong key, say)
-            conn.close()
-            derived_keys.forget(path)  # (replaced in place, say): the key text decides
+            if _took(conn, path, raw, final=derived_keys.failure_is_final(raw)):
+                return conn  # (or, when final, what the key text would have met)
     return _connect(path, key, readonly=readonly, immutable=immutable, timeout=timeout)
+
+
+def connect_derived(database: str, key: str, **params):
+    """A driver connection to ``database`` keyed with the key this process derived once
+    for it (:mod:`planner.storage.sqlite.derived_keys`), known to read it; None when
+    there is no such key or it does not read the file: the caller then keys one with
+    the key text. ``params`` go to the driver's ``connect``."""
+    raw = derived_keys.raw_key(database, key)
+    if raw is None:
+        return None
+    conn = _driver().connect(database, **params)
+    try:
+        conn.execute("PRAGMA key = " + _quote(raw.text))
+    except BaseException:
+        conn.close()
+        raise
+    return conn if _took(conn, database, raw, final=False) else None
+
+
+def _took(conn, path, raw: derived_keys.RawKey, *, final: bool) -> bool:
+    """Does ``conn``, keyed with ``raw``, read its file? If not it is closed (unless the
+    failure is ``final``: then it is kept, as the key text's would be) and the file's
+    remembered salt is forgotten."""
+    if _reads(conn):
+        derived_keys.read_a_file()
+        return True
+    if final:
+        return True
+    conn.close()
+    derived_keys.forget(path)  # (replaced in place, say): the key text decides
+    return False
 
 
 def _reads(conn) -> bool:
