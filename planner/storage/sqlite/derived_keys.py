@@ -8,7 +8,7 @@ connection. The same derivation done here once gives the raw key, which SQLCiphe
 as ``x'…'`` (64 hex digits) without deriving anything.
 
 * The salt is read from the file's header only when no connection of this process has
-  the file open (:func:`planner.storage.sqlite.live_files.guarded`), and remembered with
+  the file open (:func:`planner.storage.sqlite.file_state.read_header`), and remembered with
   the file's identity (device, inode) for the connections made while it is open.
 * The derivation's settings are SQLCipher's own defaults, asked of the library, not
   assumed; a new file, and a key of another form, get the key text as before.
@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from planner.storage.sqlite import live_files
+from planner.domain.errors import DatabaseProblem
 from planner.storage.sqlite.backup import SQLITE_HEADER
+from planner.storage.sqlite.file_state import read_header
 
 SALT_BYTES = 16
 #: SQLCipher's names of the PBKDF2 hash → hashlib's
@@ -91,21 +92,19 @@ def _salt(path: Path) -> tuple[bytes, bool] | None:
     identity = _identity(path)
     if identity is None:
         return None
-    with live_files.guarded(path) as may_read:
-        if may_read:
-            try:
-                with open(path, "rb") as fh:
-                    header = fh.read(SALT_BYTES)
-            except OSError:
-                return None
-            if len(header) != SALT_BYTES or header == SQLITE_HEADER:  # (a plain file)
-                return None
-            with _lock:
-                _salts[identity] = header
-            return header, True
+    try:
+        header = read_header(path)  # (guarded: never the bytes of a live file)
+    except DatabaseProblem:  # a connection of this process has it open
+        with _lock:
+            found = _salts.get(identity)
+        return None if found is None else (found, False)
+    except OSError:
+        return None
+    if len(header) != SALT_BYTES or header == SQLITE_HEADER:  # (a plain file)
+        return None
     with _lock:
-        found = _salts.get(identity)
-    return None if found is None else (found, False)
+        _salts[identity] = header
+    return header, True
 
 
 def raw_key(path: str | os.PathLike, key: str) -> RawKey | None:
