@@ -267,6 +267,7 @@ def acquire_instance_lock(database: str | None):
     lock = QLockFile(f"{path}.lock")
     lock.setStaleLockTime(0)  # only a live process holds it; a crashed one's is taken over
     if lock.tryLock(100):
+        _owner_only(f"{path}.lock")
         return lock
     if lock.error() == QLockFile.LockError.LockFailedError:
         info = lock.getLockInfo()  # (pid, host, app name); shapes vary with the binding
@@ -277,6 +278,15 @@ def acquire_instance_lock(database: str | None):
             "that window (the command line can still change it while the window is open)"
         )
     return None  # e.g. a read-only folder: no lock file, nothing else to protect
+
+
+def _owner_only(path: str) -> None:
+    """The lock file says which process on which host has the database open: for its
+    owner's eyes only, like the database (QLockFile makes it with the umask's 0644)."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:  # a file system without modes: the lock still works
+        log.debug("the lock file's mode could not be set", exc_info=True)
 
 
 def offer_restore(database: str | None, problem: Exception, *, parent=None,

@@ -3,6 +3,8 @@ the database); the command line writing while the window is open works and shows
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -55,15 +57,21 @@ def test_a_second_window_in_another_process_is_refused_clearly(database, qapp):
 def test_a_crashed_windows_lock_is_taken_over(database, qapp):
     from planner.app import acquire_instance_lock
 
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(database)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    previous = os.umask(0o022)
+    try:
+        holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(database)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    finally:
+        os.umask(previous)
     assert holder.stdout.readline().strip() == "locked"
     holder.kill()
     holder.wait(timeout=10)
     holder.stdin.close()
     holder.stdout.close()
+    assert stat.S_IMODE(os.stat(f"{database}.lock").st_mode) == 0o644  # the holder's
     lock = acquire_instance_lock(str(database))
     assert lock is not None and lock.isLocked()
+    assert stat.S_IMODE(os.stat(f"{database}.lock").st_mode) == 0o600  # now ours
     lock.unlock()
 
 
@@ -76,6 +84,21 @@ def test_second_window_in_the_same_process_is_refused(database, qapp):
             acquire_instance_lock(str(database))
     finally:
         first.unlock()
+
+
+def test_the_lock_file_is_for_its_owners_eyes_only(database, qapp):
+    """It names the process and host that hold the database: 0600 like the database,
+    whatever the umask (QLockFile makes it 0644 under the usual 022)."""
+    from planner.app import acquire_instance_lock
+
+    previous = os.umask(0o022)
+    try:
+        lock = acquire_instance_lock(str(database))
+    finally:
+        os.umask(previous)
+    assert lock is not None and lock.isLocked()
+    assert stat.S_IMODE(os.stat(f"{database}.lock").st_mode) == 0o600
+    lock.unlock()
 
 
 def test_run_gui_opens_the_second_window_read_only(database, qapp, monkeypatch):
