@@ -2,6 +2,7 @@
 
     probe_window.py app  --db FILE [--nodes N] [--settle S]   # the real `planner --db FILE`
     probe_window.py bare [--settle S]                         # a bare QMainWindow
+    probe_window.py floor --db FILE [--settle S]              # the first frame, no app code
 
 Prints one JSON line once the first frame is painted:
 ``t_qt`` (CLOCK_MONOTONIC right after ``import PySide6.QtWidgets``), for the app
@@ -41,7 +42,7 @@ def peak_rss_kb() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=("app", "bare"))
+    parser.add_argument("mode", choices=("app", "bare", "floor"))
     parser.add_argument("--db")
     parser.add_argument("--nodes", type=int, default=0)
     parser.add_argument("--settle", type=float, default=0.5)
@@ -52,8 +53,9 @@ def main() -> None:
     t_qt = time.monotonic()
     state = {"t_qt": t_qt}
 
-    def arm(window, targets, ready) -> None:
-        """Report once every target widget has painted a frame in which ``ready()``."""
+    def arm(window, targets, ready, counts) -> None:
+        """Report once every target widget has painted a frame in which ``ready()``, with
+        ``counts(window)`` (the canvas's nodes and the list's rows) once it has settled."""
         from PySide6.QtCore import QEvent, QObject, QTimer
 
         painted: set = set()
@@ -104,9 +106,13 @@ def main() -> None:
         def counts(_window):
             return 0, 0
 
-        arm(window, {central}, lambda _obj: True)
+        arm(window, {central}, lambda _obj: True, counts)
         window.show()
         app.exec()
+        return
+
+    if args.mode == "floor":
+        floor_window(args.db, arm)
         return
 
     # The real start-up path: `planner --db FILE`, with a watcher attached to the window.
@@ -140,7 +146,7 @@ def main() -> None:
                 return nodes >= args.nodes
             return rows > 0
 
-        arm(window, {canvas, people}, ready)
+        arm(window, {canvas, people}, ready, counts)
         return window
 
     app_module.build_main_window = build_and_watch
@@ -150,6 +156,127 @@ def main() -> None:
     planner_main()
     sys.stderr.write("the window closed before its first frame was painted\n")
     sys.exit(3)
+
+
+def floor_window(database: str, arm) -> None:
+    """The first frame the app paints, written as one plain PySide6 program with none of
+    the app's code: the 87 placed people on three rings (a node with initials and the
+    name under it) and the first 50 rows of the people list (name, ring, last touch), read
+    with sqlite3 from the same file, in docks beside the canvas, under a menu bar of 6
+    menus and 48 actions, a tool bar and a status bar. It is what any window showing that
+    frame pays for Qt and Python (the `Qt` namespace's enums, the views' classes, a model
+    in Python, painting text): the floor under the app's start-up (issue 23)."""
+    import math
+    import sqlite3
+
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt
+    from PySide6.QtGui import QAction, QBrush, QColor, QPainter, QPen
+    from PySide6.QtWidgets import (
+        QApplication,
+        QDockWidget,
+        QGraphicsItem,
+        QGraphicsObject,
+        QGraphicsScene,
+        QGraphicsView,
+        QLineEdit,
+        QMainWindow,
+        QTableView,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    free = app.primaryScreen().availableGeometry()
+    window.resize(min(1280, free.width() - 16), min(760, free.height() - 48))
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    placed = connection.execute(
+        "SELECT c.name, p.ring FROM placement p JOIN contact c ON c.id = p.contact_id "
+        "WHERE c.deleted_at IS NULL ORDER BY p.ring, p.position").fetchall()
+    rows = connection.execute(
+        "SELECT c.name, coalesce(p.ring, ''), (SELECT t.at FROM touchpoint t WHERE "
+        "t.contact_id = c.id ORDER BY t.at DESC LIMIT 1) FROM contact c LEFT JOIN "
+        "placement p ON p.contact_id = c.id WHERE c.deleted_at IS NULL "
+        "ORDER BY c.name COLLATE NOCASE, c.id LIMIT 50").fetchall()
+
+    class Node(QGraphicsObject):
+        def __init__(self, name: str):
+            super().__init__()
+            self.name = name
+            self.initials = "".join(word[0] for word in name.split()[:2])
+            self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+            self.setAcceptHoverEvents(True)
+
+        def boundingRect(self):
+            return QRectF(-45, -18, 90, 40)
+
+        def paint(self, painter, _option, _widget=None):
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setBrush(QBrush(QColor("#4f7cac")))
+            painter.setPen(QPen(QColor("#23364d"), 2))
+            circle = QRectF(-14, -14, 28, 28)
+            painter.drawEllipse(circle)
+            painter.setPen(QColor("white"))
+            painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.initials)
+            painter.setPen(QColor("black"))
+            painter.drawText(QRectF(-45, 15, 90, 16), Qt.AlignmentFlag.AlignCenter, self.name)
+
+    scene = QGraphicsScene()
+    radii = {"inner": 110, "middle": 230, "outer": 350}
+    for radius in radii.values():
+        scene.addEllipse(-radius, -radius, 2 * radius, 2 * radius, QPen(QColor("#9aa5b1")))
+    on_ring: dict[str, int] = {}
+    nodes = []
+    for name, ring in placed:
+        place = on_ring[ring] = on_ring.get(ring, -1) + 1
+        angle = 2 * math.pi * place / {"inner": 3, "middle": 12}.get(ring, 72)
+        node = Node(name)
+        scene.addItem(node)
+        node.setPos(radii.get(ring, 350) * math.cos(angle), radii.get(ring, 350) * math.sin(angle))
+        nodes.append(node)
+    view = QGraphicsView(scene)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    window.setCentralWidget(view)
+
+    class People(QAbstractTableModel):
+        def rowCount(self, parent=QModelIndex()):  # noqa: B008
+            return 0 if parent.isValid() else len(rows)
+
+        def columnCount(self, parent=QModelIndex()):  # noqa: B008
+            return 3
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(rows[index.row()][index.column()] or "")[:16]
+            return None
+
+    table = QTableView()
+    table.setModel(People(table))
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    layout.addWidget(QLineEdit())
+    layout.addWidget(table)
+    for title, area, widget in (("People", Qt.DockWidgetArea.LeftDockWidgetArea, panel),
+                                ("Person", Qt.DockWidgetArea.RightDockWidgetArea, QWidget())):
+        dock = QDockWidget(title, window)
+        dock.setWidget(widget)
+        window.addDockWidget(area, dock)
+    toolbar = window.addToolBar("Main")
+    for title in ("File", "Edit", "Log", "View", "Go", "Help"):
+        menu = window.menuBar().addMenu(title)
+        for number in range(8):
+            action = QAction(f"{title} {number}", window)
+            menu.addAction(action)
+            if number < 2:
+                toolbar.addAction(action)
+    window.statusBar().showMessage("Ready")
+
+    def counts(_window):
+        return len(nodes), table.model().rowCount()
+
+    arm(window, {view.viewport(), table.viewport()}, lambda _obj: True, counts)
+    window.show()
+    app.exec()
 
 
 if __name__ == "__main__":
