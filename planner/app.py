@@ -26,11 +26,12 @@ def quicker_qt_imports() -> None:
     names, true properties): it reads the module's whole source through
     ``inspect.getsource``. That answer only matters once some module has asked for a
     feature. Until then, every module is left unlooked-at, which PySide6 treats as it
-    treats a module that does not use it: both keep the selection in effect, and none
-    but "no feature" has been made. The first ``from __feature__ import`` makes PySide6
-    look at every module it has not seen (``feature.__init__``), and from then on each
-    new module is looked at as it is imported, as PySide6 does (issue 23: 155 modules
-    read before the first frame, 6–11 ms of a start).
+    treats a module that does not use it: both keep the selection in effect, and before
+    any feature is asked for that selection is "no feature". The first
+    ``from __feature__ import`` makes PySide6 look at every module it has not seen
+    (``feature.__init__``), and from then on each new module is looked at as it is
+    imported, as PySide6 does (issue 23: 155 modules read before the first frame, 6–11
+    ms of a start).
 
     The look itself reads the file's bytes instead of ``inspect.getsource`` (linecache,
     the encoding cookie, the lines: 0.2–0.5 ms a module). PySide6's own check stays for
@@ -270,38 +271,15 @@ def _database_path(database: str | None):
 
 def acquire_instance_lock(database: str | None):
     """One window per database: a QLockFile beside it (``planner.db.lock``), held while
-    the window runs. Raises DatabaseProblem when another window holds it; returns None
-    (no lock) when the folder cannot hold a lock file (read-only) or there is no file."""
-    from PySide6.QtCore import QLockFile
-
-    from planner.domain.errors import DatabaseProblem
+    the window runs (planner.instance_lock). Raises DatabaseProblem when another window
+    holds it; returns None (no lock) when the folder cannot hold a lock file (read-only)
+    or there is no file."""
+    from planner.instance_lock import acquire
 
     path = _database_path(database)
     if path is None or not path.parent.is_dir():
         return None
-    lock = QLockFile(f"{path}.lock")
-    lock.setStaleLockTime(0)  # only a live process holds it; a crashed one's is taken over
-    if lock.tryLock(100):
-        _owner_only(f"{path}.lock")
-        return lock
-    if lock.error() == QLockFile.LockError.LockFailedError:
-        info = lock.getLockInfo()  # (pid, host, app name); shapes vary with the binding
-        pid, host = (info[-3], info[-2]) if isinstance(info, tuple) and len(info) >= 3 else (0, "")
-        who = f" (process {pid}{' on ' + host if host else ''})" if pid else ""
-        raise DatabaseProblem(
-            f"{path} is already open in another Mentorship Planner window{who}; switch to "
-            "that window (the command line can still change it while the window is open)"
-        )
-    return None  # e.g. a read-only folder: no lock file, nothing else to protect
-
-
-def _owner_only(path: str) -> None:
-    """The lock file says which process on which host has the database open: for its
-    owner's eyes only, like the database (QLockFile makes it with the umask's 0644)."""
-    try:
-        os.chmod(path, 0o600)
-    except OSError:  # a file system without modes: the lock still works
-        log.debug("the lock file's mode could not be set", exc_info=True)
+    return acquire(path)
 
 
 def offer_restore(database: str | None, problem: Exception, *, parent=None,
