@@ -118,8 +118,13 @@ def test_run_gui_opens_the_second_window_read_only(database, qapp, monkeypatch):
     try:
         assert window.document.read_only
         assert "already open" in window.read_only_banner.text()
-        assert window.windowTitle().endswith("(read-only)")
+        assert window.windowTitle() == "planner.db (read-only) — Mentorship Planner"
         assert not window.window_actions.add_contact.isEnabled()
+        # the toast said as the window was built sits at the foot of the laid-out canvas
+        toast, canvas = window.toast, window.view
+        assert toast.isVisible() and toast.text().startswith("Opened read-only")
+        assert canvas.rect().contains(toast.geometry())
+        assert toast.geometry().bottom() > canvas.height() * 3 // 4
     finally:
         window.close()
         window.deleteLater()

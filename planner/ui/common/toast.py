@@ -1,11 +1,13 @@
 """A non-modal message over the canvas that fades by itself (refusals, hints), and after a
-move, swap or unplace an **Undo** button beside it."""
+move, swap or unplace an **Undo** button beside it. It stays centred at the canvas's
+foot as the canvas is resized: a message said while the window was still being built
+(a read-only window's) was placed for the canvas's first, tiny size, above its top."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 
@@ -38,7 +40,14 @@ class Toast(QFrame):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
+        parent.installEventFilter(self)  # its resizes: placed again
         self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and not self.isHidden():  # (shown, maybe
+            # in a window not on screen yet)
+            self._place()
+        return False
 
     def text(self) -> str:
         return self.label.text()
@@ -49,6 +58,13 @@ class Toast(QFrame):
         self._undo = undo
         self.undo_button.setVisible(undo is not None)
         self.label.setText(text)
+        self._place()
+        self.show()
+        self.raise_()
+        self._timer.start(msec if undo is None else max(msec, 8000))
+
+    def _place(self) -> None:
+        """Centred at the foot of the canvas, as wide as it allows (220–560 px)."""
         parent = self.parentWidget()
         assert parent is not None  # made over a widget (the canvas), never taken off it
         width = min(560, max(220, parent.width() - 40))
@@ -56,10 +72,7 @@ class Toast(QFrame):
         self._row.activate()
         self.setFixedHeight(self._row.heightForWidth(width)
                             if self._row.hasHeightForWidth() else self.sizeHint().height())
-        self.move((parent.width() - width) // 2, parent.height() - self.height() - 18)
-        self.show()
-        self.raise_()
-        self._timer.start(msec if undo is None else max(msec, 8000))
+        self.move((parent.width() - width) // 2, max(0, parent.height() - self.height() - 18))
 
     def undo_possible(self, can: bool) -> None:
         """(The undo stack's canUndoChanged; a slot of the toast, so a closed window's

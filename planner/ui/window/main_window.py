@@ -511,11 +511,16 @@ class MainWindow(QMainWindow):
         """Another window has this database: show it, follow its changes, change nothing."""
         self.read_only_banner = add_banner(self)
         self.read_only_banner.say(f"Read-only — {reason}")
-        self.setWindowTitle(self.windowTitle() + " (read-only)")
+        # "planner.db (read-only) — Mentorship Planner": the app's name stays last, once
+        # (the window system adds it to a title that does not end with it)
+        name, app = self.windowTitle().rpartition(f" — {APP_NAME}")[::2]
+        self.setWindowTitle(f"{name} (read-only) — {APP_NAME}" if name and not app
+                            else self.windowTitle() + " (read-only)")
         a = self.window_actions
         for action in (a.add_contact, a.import_file, a.restore_backup, a.preferences):
             action.setEnabled(False)
-        self.show_message("Opened read-only: this database is open in another window")
+        self.show_message("Opened read-only: nothing can be changed in this window (the "
+                          "banner says why)")
 
     def _watch_connection(self, team) -> None:
         """A team database: the banner says when the connection is lost and when it is back."""
