@@ -1,6 +1,9 @@
 """One window per database file: a QLockFile beside it (``planner.db.lock``).
 
 The file names the process and host that hold it; it is owner-only, like the database.
+A lock naming another computer (a shared folder, or a data folder copied with its lock)
+is left alone, since only that computer can tell whether it is live; the message says
+how to end it if it is not.
 A lock that names no process (an empty or unreadable file: a crash or power loss while
 it was being written, a sync tool's copy, another program) was taken for a live window
 for ever, so every window on that database opened read-only. It is removed when no
@@ -17,7 +20,7 @@ import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QLockFile, QSysInfo
 
 from planner.domain.errors import DatabaseProblem
 
@@ -40,6 +43,14 @@ def acquire(path: Path) -> QLockFile | None:
     if lock.error() != QLockFile.LockError.LockFailedError:
         return None
     pid, host = _owner(lock)
+    if pid and host and host != QSysInfo.machineHostName():
+        # (only that computer can tell whether it is still open: a lock copied with the
+        # data folder from another computer names it too)
+        raise DatabaseProblem(
+            f"{path} is open in a Mentorship Planner window on {host} (process {pid}). If "
+            f"it is not open there (a copy of the data folder brings its lock along), "
+            f"delete {lock_path} and open the database again (the command line can "
+            "still change it)")
     if pid:
         who = f" (process {pid}{' on ' + host if host else ''})"
         raise DatabaseProblem(

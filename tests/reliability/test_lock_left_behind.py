@@ -156,3 +156,22 @@ def test_a_dangling_link_is_said_plainly(database, qapp, tmp_path):
     message = str(refused.value)
     assert "planner.db.lock is in the way" in message
     assert "already open" not in message
+
+
+def test_a_lock_naming_another_computer_says_how_to_end_it(database, qapp):
+    """A data folder copied from another computer brings that computer's lock along:
+    only that computer can tell whether it is live, so it stays; the message names the
+    computer and says what to do if the database is not open there."""
+    from planner.app import acquire_instance_lock
+
+    lock_path = f"{database}.lock"
+    written = "4242\nplanner\nanother-laptop\n0123456789abcdef0123456789abcdef\n\n"
+    left_behind(lock_path, written.encode())
+    with pytest.raises(DatabaseProblem) as refused:
+        acquire_instance_lock(str(database))
+    message = str(refused.value)
+    assert "on another-laptop (process 4242)" in message
+    assert f"delete {lock_path}" in message
+    with open(lock_path, encoding="utf-8") as lock_file:
+        assert lock_file.read() == written
+
