@@ -159,6 +159,30 @@ def test_without_a_notification_service_the_banner_says_it(qtbot, db_path, peopl
         handle.close()
 
 
+def test_a_lock_left_naming_no_one_does_not_stop_the_reminders(qtbot, db_path, people,
+                                                              tmp_path):
+    """An empty ``reminders.lock`` (a crash or power loss while it was written) was taken
+    for a live instance for ever: no reminder was sent again. Now it is taken over."""
+    use_private_settings()
+    lock = tmp_path / "reminders.lock"
+    lock.write_bytes(b"")
+    then = datetime.now().timestamp() - 60
+    os.utime(lock, (then, then))
+    shown = []
+    handle = open_database(str(db_path))
+    try:
+        notifier = Notifier(QSettings(), clock=Clock(at(people, 10)),
+                            bus_address="unix:path=/nonexistent/bus", lock_path=lock,
+                            banner=shown.append)
+        assert notifier.tick() is True
+        assert len(shown) == 1 and shown[0].startswith("3 people are due today")
+        assert lock.read_text(encoding="utf-8").split()[0] == str(os.getpid())
+        assert oct(lock.stat().st_mode & 0o777) == "0o600"
+        notifier.shutdown()
+    finally:
+        handle.close()
+
+
 def test_a_tick_that_cannot_read_the_database_is_logged_and_never_raises(
         qtbot, db_path, people, tmp_path, caplog):
     """A timer's tick must not take the app down (here: a database gone under it, as a

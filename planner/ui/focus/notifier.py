@@ -22,6 +22,7 @@ from planner.domain.errors import InvalidInput, PlannerError
 from planner.domain.focus import local_zone
 from planner.domain.reminders import DEFAULT_NOTIFY_AT, NotificationText, parse_notify_time
 from planner.services.reminders import DailySchedule
+from planner.ui.common.lock_files import take
 
 if TYPE_CHECKING:  # (imported when the first notification is sent)
     from planner.ui.focus.desktop_notifications import FreedesktopNotifications
@@ -64,14 +65,16 @@ class SettingsDayStore:
 
 
 class InstanceClaim:
-    """True while this process holds the notifier's lock file (taken on first ask)."""
+    """True while this process holds the notifier's lock file (taken on first ask; a
+    crashed instance's lock, and one that names no process, are taken over:
+    planner.ui.common.lock_files)."""
 
     def __init__(self, path: Path | str):
         self.lock = QLockFile(str(path))
-        self.lock.setStaleLockTime(0)  # a crashed instance's lock is taken over
+        self.lock.setStaleLockTime(0)
 
     def __call__(self) -> bool:
-        return self.lock.isLocked() or self.lock.tryLock(0)
+        return self.lock.isLocked() or take(self.lock)
 
     def release(self) -> None:
         if self.lock.isLocked():
