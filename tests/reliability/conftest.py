@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
+from planner.cli import main
+
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     lines = []
@@ -21,3 +25,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_sep("-", "reliability figures")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A database file with one person, made by the command line (the lock-file tests';
+    a module that needs more defines its own)."""
+    db = tmp_path / "planner.db"
+    assert main(["--db", str(db), "contacts", "add", "Grace Hopper"]) == 0
+    return db
+

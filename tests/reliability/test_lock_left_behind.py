@@ -15,7 +15,6 @@ import time
 
 import pytest
 
-from planner.cli import main
 from planner.domain.errors import DatabaseProblem
 
 # holds the lock file's native locks as QLockFile does (flock and fcntl) without
@@ -28,13 +27,6 @@ HOLDER = textwrap.dedent("""
     print("held", flush=True)
     sys.stdin.readline()
 """)
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = tmp_path / "planner.db"
-    assert main(["--db", str(db), "contacts", "add", "Grace Hopper"]) == 0
-    return db
 
 
 def left_behind(path, content: bytes | None = b"", *, link_to=None, age: float = 60):

@@ -25,13 +25,6 @@ HOLDER = textwrap.dedent("""
 """)
 
 
-@pytest.fixture
-def database(tmp_path):
-    db = tmp_path / "planner.db"
-    assert main(["--db", str(db), "contacts", "add", "Grace Hopper"]) == 0
-    return db
-
-
 def test_a_second_window_in_another_process_is_refused_clearly(database, qapp):
     from planner.app import acquire_instance_lock
 
