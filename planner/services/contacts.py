@@ -164,6 +164,11 @@ def resolve_contact(text: str) -> Contact:
         raise NotFound(f"no contact named {key!r} (try 'planner contacts list')")
     if len(matches) > 1:
         listing = "; ".join(f"#{cid} {name}" for cid, name in matches)
+        folded = " ".join(key.casefold().split())
+        if all(" ".join(name.casefold().split()) == folded for _cid, name in matches):
+            # namesakes: the full name was given, and only an id tells them apart
+            raise Ambiguous(f"{len(matches)} people are named {key!r}: {listing}. "
+                            f"Use the id, e.g. #{matches[0][0]}", matches)
         raise Ambiguous(
             f"{len(matches)} contacts match {key!r}: {listing}. Use an id or the full name", matches
         )

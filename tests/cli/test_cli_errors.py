@@ -90,6 +90,23 @@ def test_refused_actions_exit_1_with_one_line(db_path):
     assert len(listing.splitlines()) == 5
 
 
+def test_namesakes_are_told_apart_by_id_not_by_a_fuller_name(db_path):
+    for _ in range(2):
+        ok(invoke("contacts", "add", "Sam Lee", db=db_path))
+    ok(invoke("contacts", "add", "Sam Leeds", db=db_path))
+    # the full name was typed: only an id can tell the two apart, and the message says so
+    line = refused(invoke("log", "sam lee", "coffee", db=db_path),
+                   "2 people are named 'sam lee'", "#1 Sam Lee", "#2 Sam Lee",
+                   "Use the id, e.g. #1")
+    assert "full name" not in line
+    # a part of a name still asks for an id or the full name
+    refused(invoke("log", "sam", "coffee", db=db_path), "3 contacts match 'sam'",
+            "Use an id or the full name")
+    ok(invoke("log", "#2", "coffee", db=db_path))
+    assert "coffee" in ok(invoke("timeline", "#2", db=db_path))
+    assert "coffee" not in ok(invoke("timeline", "#1", db=db_path))
+
+
 @pytest.mark.parametrize("kind", ["random", "text", "other_sqlite", "truncated"])
 def test_a_file_that_is_not_a_planner_database_is_refused_and_untouched(tmp_path, kind):
     path = tmp_path / "precious.db"
