@@ -20,7 +20,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     "database",
     metavar="DATABASE",
     envvar="PLANNER_DB",
-    help="Database file (or later a postgresql:// URL). "
+    help="Database file, or a team database as postgresql://USER@HOST[:PORT]/DBNAME. "
     "Default: planner.db in your data folder, or $PLANNER_DB.",
 )
 @click.option(

@@ -127,14 +127,15 @@ def _report(change, verb: str) -> None:
 
 @cli.group("db")
 def db() -> None:
-    """Encrypt the database, decrypt it, change its key, or show its status."""
+    """The database itself: encrypt, decrypt or re-key a file, show its status, and set up a
+    team database and its users."""
 
 
 @db.command("status")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Is the database encrypted, and where does its key live?
+    """The database's status: a file's encryption and where its key lives.
 
     On a team database: the server, who you are connected as, the schema and
     PostgreSQL versions, TLS, row-level security and what you can see."""

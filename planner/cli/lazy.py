@@ -38,7 +38,8 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str]] = {
     "contacts": (("planner.cli.contacts",),
         "Add, list, show, edit, move and remove people."),
     "db": (("planner.cli.db", "planner.cli.team"),
-        "Encrypt the database, decrypt it, change its key, or show its status."),
+        "The database itself: encrypt, decrypt or re-key a file, show its status, and set up "
+        "a team database and its users."),
     "demo": (("planner.cli.demo",),
         "Fill an EMPTY database with a realistic demo network."),
     "export": (("planner.cli.transfer",),
