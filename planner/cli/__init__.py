@@ -85,17 +85,17 @@ def _main(argv: list[str] | None, *, whole_process: bool) -> int:
 
 def _command_main(args: list[str], argv: list[str] | None, *, whole_process: bool,
                   state: dict) -> int:
-    """A command: ``planner log CONTACT KIND`` without click (planner.cli.quick), every
-    other one through click."""
-    from planner.cli.quick import log_arguments
+    """A command: ``planner log CONTACT KIND`` and ``planner contacts show CONTACT``
+    without click (planner.cli.quick), every other one through click."""
+    from planner.cli.quick import quick_command
 
-    command = log_arguments(list(args))
+    command = quick_command(list(args))
     if command is None:
         return _click_main(argv, whole_process=whole_process, state=state)
-    from planner.cli.quick import run_log
+    from planner.cli.quick import run_quick
 
     try:
-        return run_log(command, whole_process=whole_process, state=state)
+        return run_quick(command, whole_process=whole_process, state=state)
     except (EOFError, KeyboardInterrupt) as exc:  # answered as click answers them
         if sys.stderr is not None:  # (click.echo(file=sys.stderr): a line break first)
             sys.stderr.write("\n")

@@ -134,34 +134,9 @@ def list_(ring, as_json: bool) -> None:
 @with_db
 def show(contact: str, as_json: bool) -> None:
     """Show everything about one person."""
-    c = svc.resolve_contact(contact)
-    if as_json:
-        emit_json(svc.contact_as_dict(c))
-        return
-    rows = [
-        ("Name", c.name),
-        ("Id", f"#{c.id}"),
-        ("Ring", c.ring.value if c.ring else "unplaced"),
-        (
-            "Last touch",
-            short_time(c.last_touch) + (f" ({c.last_touch_kind})" if c.last_touch_kind else ""),
-        ),
-        ("Email", c.email),
-        ("Phones", ", ".join(c.phones)),
-        ("Handles", ", ".join(f"{k}: {v}" for k, v in c.handles.items())),
-        ("Channels", ", ".join(c.channels)),
-        ("Tags", ", ".join(c.tags)),
-        ("Time zone", c.timezone),
-        ("Birthday", c.birthday.iso() if c.birthday else ""),
-        ("Organisation", c.organization),
-        ("Title", c.title),
-        ("Cadence", f"{c.cadence_days} days" if c.cadence_days else "ring default"),
-        ("Stage", c.stage),
-        ("Notes", c.notes),
-    ]
-    for label, value in rows:
-        if value:
-            click.echo(f"{label + ':':<14}{value}")
+    from planner.cli.quick import show_text  # (what `planner contacts show` runs without click)
+
+    click.echo(show_text(contact, as_json))
 
 
 @contacts.command("edit")

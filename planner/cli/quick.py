@@ -1,21 +1,23 @@
-"""``planner log CONTACT KIND`` without click: the everyday capture, from a script, a
-launcher or a shell alias (issue 23: ``planner log`` was to cost at most 3× ``python -c
-pass``, and click alone — its import, the command group's options and the ``log``
-command's, its parsing — was some 50 million instructions of ~370, more than any other
-part left).
+"""``planner log CONTACT KIND`` and ``planner contacts show CONTACT`` without click: the
+everyday capture and look-up, from a script, a launcher or a shell alias (issue 23: each
+was to cost at most 3× ``python -c pass``, and click alone — its import, the command
+group's options and the command's, its parsing — was some 50 million instructions of
+~370 for ``planner log``, more than any other part left; ``contacts show`` was at 2.8–2.9×
+with it, ~2.2× without).
 
 A command line of the form
 
     planner [--db FILE] [--passphrase-stdin] log CONTACT KIND [--at WHEN]
             [--minutes N] [--note TEXT]
+    planner [--db FILE] [--passphrase-stdin] contacts show CONTACT [--json]
 
 (each option at most once, ``--opt VALUE`` or ``--opt=VALUE``) is recognised here and
 run by the very functions the click command runs (:func:`begin_command`,
-:func:`log_line`), its line written as ``click.echo`` writes it. Anything else — another
-command, ``--help``, a word starting with ``-`` where a value is expected, an option
-given twice, a ``--minutes`` click would have to convert or refuse, a blank
-``--db``/``$PLANNER_DB``, Windows (where click expands wildcards in the arguments) — is
-click's, which parses it and says what is wrong. ``tests/cli/test_cli_quick.py`` runs
+:func:`log_line`, :func:`show_text`), its lines written as ``click.echo`` writes them.
+Anything else — another command, ``--help``, a word starting with ``-`` where a value is
+expected, an option given twice, a ``--minutes`` click would have to convert or refuse, a
+blank ``--db``/``$PLANNER_DB``, Windows (where click expands wildcards in the arguments) —
+is click's, which parses it and says what is wrong. ``tests/cli/test_cli_quick.py`` runs
 each command line both ways and compares what they did and said.
 
 No click, no peewee at import (``planner --version`` and the window import nothing of
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 
 #: the ``log`` command's options that take a value (``minutes`` only as plain digits)
 LOG_OPTIONS = ("--at", "--minutes", "--note")
+#: the ``contacts show`` command's options (flags)
+SHOW_OPTIONS = ("--json",)
 MAX_MINUTES = 24 * 60  # click's IntRange(0, 1440) on --minutes
 #: click expands wildcards, ``~`` and variables in the command line's words on Windows
 CLICK_EXPANDS_WORDS = os.name == "nt"
@@ -64,15 +68,46 @@ class LogCommand:
         return f"LogCommand({values})"
 
 
-def log_arguments(args: list[str]) -> LogCommand | None:
-    """The ``planner log`` command ``args`` is, when it has the form above; None for
-    click to parse (and, where it is wrong, to say so)."""
+class ShowCommand:
+    """A ``planner contacts show`` command line, as click would have parsed it."""
+
+    __slots__ = ("as_json", "contact", "database", "passphrase_stdin")
+
+    def __init__(self, database: str | None, passphrase_stdin: bool, contact: str,
+                 as_json: bool = False):
+        self.database = database
+        self.passphrase_stdin = passphrase_stdin
+        self.contact = contact
+        self.as_json = as_json
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ShowCommand) and self._values() == other._values()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ShowCommand({values})"
+
+
+def quick_command(args: list[str]) -> LogCommand | ShowCommand | None:
+    """The command ``args`` is, when it is one of the forms above; None for click to
+    parse (and, where it is wrong, to say so)."""
+    return log_arguments(args) or show_arguments(args)
+
+
+def _group_options(args: list[str]) -> tuple[str | None, bool, int] | None:
+    """The command group's options before the command: (``--db``'s value, None when it is
+    not given; ``--passphrase-stdin``; the index of the command's word); None where
+    click must parse them (another option, one given twice, a blank database, no
+    command)."""
     if CLICK_EXPANDS_WORDS or os.environ.get("_PLANNER_COMPLETE"):  # (shell completion)
         return None
     database: str | None = None
     seen_db = passphrase_stdin = False
     i = 0
-    while i < len(args) and args[i] != "log":  # the group's options
+    while i < len(args) and args[i].startswith("-"):  # the group's options
         arg = args[i]
         if arg == "--db" and not seen_db and i + 1 < len(args):
             database, seen_db = args[i + 1], True
@@ -91,6 +126,16 @@ def log_arguments(args: list[str]) -> LogCommand | None:
     variable = os.environ.get("PLANNER_DB")
     if not seen_db and variable is not None and not variable.strip():
         return None  # set to nothing: click says so
+    return (database if seen_db else None), passphrase_stdin, i
+
+
+def log_arguments(args: list[str]) -> LogCommand | None:
+    """The ``planner log`` command ``args`` is, when it has the form above; None for
+    click to parse (and, where it is wrong, to say so)."""
+    group = _group_options(args)
+    if group is None or args[group[2]] != "log":
+        return None
+    database, passphrase_stdin, i = group
     words: list[str] = []
     values: dict[str, str] = {}
     rest = args[i + 1:]
@@ -118,11 +163,33 @@ def log_arguments(args: list[str]) -> LogCommand | None:
         if not (text.isascii() and text.isdigit()) or int(text) > MAX_MINUTES:
             return None  # click converts or refuses it
         minutes = int(text)
-    return LogCommand(None if not seen_db else database, passphrase_stdin, words[0], words[1],
+    return LogCommand(database, passphrase_stdin, words[0], words[1],
                       when=values.get("--at"), minutes=minutes, note=values.get("--note", ""))
 
 
-def run_log(command: LogCommand, *, whole_process: bool, state: dict | None = None) -> int:
+def show_arguments(args: list[str]) -> ShowCommand | None:
+    """The ``planner contacts show`` command ``args`` is, when it has the form above; None
+    for click."""
+    group = _group_options(args)
+    if group is None or args[group[2]:group[2] + 2] != ["contacts", "show"]:
+        return None
+    database, passphrase_stdin, i = group
+    words: list[str] = []
+    flags: set[str] = set()
+    for arg in args[i + 2:]:
+        if not arg.startswith("-"):
+            words.append(arg)
+        elif arg in SHOW_OPTIONS and arg not in flags:
+            flags.add(arg)
+        else:
+            return None  # --help, "--", "-", "--json=…", another option, one given twice
+    if len(words) != 1:
+        return None
+    return ShowCommand(database, passphrase_stdin, words[0], as_json="--json" in flags)
+
+
+def run_quick(command: LogCommand | ShowCommand, *, whole_process: bool,
+              state: dict | None = None) -> int:
     """Run ``command`` as the click command does; its exit code. Errors are raised for
     ``planner.cli`` to answer, as click's are; ``state["open"]`` is the database it
     opened (as a click command's ``ctx.obj``), which they name."""
@@ -140,8 +207,11 @@ def run_log(command: LogCommand, *, whole_process: bool, state: dict | None = No
     if state is not None:
         state["open"] = database
     try:
-        echo(log_line(database.backend, command.contact, command.kind, command.when,
-                      command.minutes, command.note))
+        if isinstance(command, LogCommand):
+            echo(log_line(database.backend, command.contact, command.kind, command.when,
+                          command.minutes, command.note))
+        else:
+            echo(show_text(command.contact, command.as_json))
     finally:
         database.close()
     return 0
@@ -170,6 +240,39 @@ def log_line(store: Backend, contact: str, kind: str, when: str | None, minutes:
     at = when_given(when, past=True) if when else None
     tp = svc.log_touchpoint(store, c.id, kind, at=at, minutes=minutes, note=note)
     return f"Logged {tp.kind} with {c.name} at {short_time(tp.at)}"
+
+
+def show_text(contact: str, as_json: bool) -> str:
+    """``planner contacts show``: everything about one person, a field a line (or JSON)."""
+    from planner.services import contacts as people
+
+    c = people.resolve_contact(contact)
+    if as_json:
+        import json
+
+        return json.dumps(people.contact_as_dict(c), ensure_ascii=False, indent=2)
+    rows = [
+        ("Name", c.name),
+        ("Id", f"#{c.id}"),
+        ("Ring", c.ring.value if c.ring else "unplaced"),
+        (
+            "Last touch",
+            short_time(c.last_touch) + (f" ({c.last_touch_kind})" if c.last_touch_kind else ""),
+        ),
+        ("Email", c.email),
+        ("Phones", ", ".join(c.phones)),
+        ("Handles", ", ".join(f"{k}: {v}" for k, v in c.handles.items())),
+        ("Channels", ", ".join(c.channels)),
+        ("Tags", ", ".join(c.tags)),
+        ("Time zone", c.timezone),
+        ("Birthday", c.birthday.iso() if c.birthday else ""),
+        ("Organisation", c.organization),
+        ("Title", c.title),
+        ("Cadence", f"{c.cadence_days} days" if c.cadence_days else "ring default"),
+        ("Stage", c.stage),
+        ("Notes", c.notes),
+    ]
+    return "\n".join(f"{label + ':':<14}{value}" for label, value in rows if value)
 
 
 def when_given(text: str, *, past: bool = False):

@@ -107,6 +107,12 @@ def test_contacts_show_imports_no_ring_rules_no_advocacy(tmp_path):
                 "planner.services.settings", "planner.domain.advocacy",
                 "planner.storage.sqlite.schema_", "planner.storage.timeline_repo")
     assert not [m for m in modules if m.startswith(unwanted)]
+    # nor click, nor any command's module: planner.cli.quick runs it (click was ~18 ms of
+    # its ~82, 2.8× `python -c pass`)
+    assert not [m for m in modules if m == "click" or m.startswith("click.")]
+    assert not [m for m in modules if m.startswith("planner.cli.") and m not in (
+        "planner.cli.quick", "planner.cli.process", "planner.cli.window",
+        "planner.cli.passphrase")]
 
 
 def test_a_command_of_the_db_group_from_the_team_module_is_found():

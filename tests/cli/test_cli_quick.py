@@ -1,6 +1,7 @@
-"""``planner log CONTACT KIND`` runs without click (planner.cli.quick, issue 23) and does
-exactly what the click command does: every command line here is run both ways, on two
-copies of one database, and what they wrote, said and left in the file is compared."""
+"""``planner log CONTACT KIND`` and ``planner contacts show CONTACT`` run without click
+(planner.cli.quick, issue 23) and do exactly what the click commands do: every command
+line here is run both ways, on two copies of one database, and what they wrote, said and
+left in the file is compared."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import sqlite3
 import pytest
 
 import planner.cli.quick as quick
-from planner.cli.quick import LOG_OPTIONS, LogCommand, log_arguments
+from planner.cli.quick import (
+    LOG_OPTIONS,
+    SHOW_OPTIONS,
+    LogCommand,
+    ShowCommand,
+    log_arguments,
+    quick_command,
+    show_arguments,
+)
 from tests.helpers.cli import invoke, ok
 
 RECOVERY = re.compile(r"^\s+([A-Z2-7]{4}(?:-[A-Z2-7]{4}){6})$", re.MULTILINE)  # two halves
@@ -62,6 +71,35 @@ def test_everything_else_is_for_click(monkeypatch, args):
     assert log_arguments(args) is None
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (["contacts", "show", "Ada"], ShowCommand(None, False, "Ada")),
+    (["--db", "a.db", "contacts", "show", "#3", "--json"], ShowCommand("a.db", False, "#3", True)),
+    (["--db=contacts", "contacts", "show", "--json", "Ada Lovelace"],
+     ShowCommand("contacts", False, "Ada Lovelace", True)),
+    (["--passphrase-stdin", "contacts", "show", "ada"], ShowCommand(None, True, "ada")),
+])
+def test_contacts_show_runs_without_click(monkeypatch, args, expected):
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    assert show_arguments(args) == expected == quick_command(args)
+    assert log_arguments(args) is None
+
+
+@pytest.mark.parametrize("args", [
+    ["contacts"], ["contacts", "show"], ["contacts", "show", "Ada", "Byron"],
+    ["contacts", "list"], ["contacts", "edit", "Ada"], ["show", "Ada"],
+    ["contacts", "--help"], ["contacts", "-h", "show", "Ada"], ["contacts", "show", "--help"],
+    ["contacts", "show", "Ada", "-h"], ["contacts", "show", "Ada", "--json", "--json"],
+    ["contacts", "show", "Ada", "--json=yes"], ["contacts", "show", "Ada", "--jso"],
+    ["contacts", "show", "--", "-Ada"], ["contacts", "show", "-"], ["contacts", "show", "-Ada"],
+    ["contacts", "show", "Ada", "--db", "a.db"], ["--tray", "contacts", "show", "Ada"],
+    ["--db", "", "contacts", "show", "Ada"], ["--version", "contacts", "show", "Ada"],
+    ["--db", "a", "--db", "b", "contacts", "show", "Ada"],
+])
+def test_every_other_contacts_command_line_is_for_click(monkeypatch, args):
+    monkeypatch.delenv("PLANNER_DB", raising=False)
+    assert show_arguments(args) is None and quick_command(args) is None
+
+
 def test_the_database_variable_and_shell_completion_as_click_reads_them(monkeypatch):
     monkeypatch.setenv("PLANNER_DB", "from-env.db")
     assert log_arguments(["log", "Ada", "coffee"]) == LogCommand(None, False, "Ada", "coffee")
@@ -74,8 +112,15 @@ def test_the_database_variable_and_shell_completion_as_click_reads_them(monkeypa
     monkeypatch.setenv("_PLANNER_COMPLETE", "bash_complete")
     assert log_arguments(["log", "Ada", "coffee"]) is None
     monkeypatch.delenv("_PLANNER_COMPLETE")
+    monkeypatch.setenv("PLANNER_DB", "")
+    assert show_arguments(["contacts", "show", "Ada"]) is None
+    monkeypatch.delenv("PLANNER_DB")
+    monkeypatch.setenv("_PLANNER_COMPLETE", "bash_complete")
+    assert show_arguments(["contacts", "show", "Ada"]) is None
+    monkeypatch.delenv("_PLANNER_COMPLETE")
     monkeypatch.setattr(quick, "CLICK_EXPANDS_WORDS", True)  # (on Windows)
     assert log_arguments(["log", "Ada*", "coffee"]) is None
+    assert show_arguments(["contacts", "show", "Ada*"]) is None
 
 
 def test_the_quick_path_knows_every_option_of_the_log_command():
@@ -91,6 +136,19 @@ def test_the_quick_path_knows_every_option_of_the_log_command():
     group = {opt for param in cli.params for opt in param.opts + param.secondary_opts}
     assert group == {"--db", "--passphrase-stdin", "--demo", "--tray", "--version",
                      "--self-test"}  # (and click's --help / -h, left to click)
+
+
+def test_the_quick_path_knows_every_option_of_the_show_command():
+    """As for ``log``: an option added to ``planner contacts show`` must be taught to
+    planner.cli.quick, or it would be run without it."""
+    from planner.cli.common import cli
+
+    contacts = cli.get_command(None, "contacts")
+    show = contacts.get_command(None, "show")
+    assert {opt for param in show.params for opt in param.opts if opt.startswith("-")} == set(
+        SHOW_OPTIONS)
+    assert [p.name for p in show.params if not p.opts[0].startswith("-")] == ["contact"]
+    assert not contacts.params  # the group itself takes no option but click's --help
 
 
 # -- both ways, compared -----------------------------------------------------------------
@@ -144,9 +202,9 @@ def _both_ways(monkeypatch, tmp_path, source, args, *, env=None, input=None, nam
             for key, value in (env or {}).items():
                 m.setenv(key, value.replace("DB", str(db)))
             if way == "click":
-                m.setattr(quick, "log_arguments", lambda args: None)
+                m.setattr(quick, "quick_command", lambda args: None)
             else:
-                m.setattr(quick, "run_log", _recording(quick.run_log, ran))
+                m.setattr(quick, "run_quick", _recording(quick.run_quick, ran))
             result = invoke(*[a.replace("DB", str(db)) for a in args], input=input,
                             db=db if name_db else None)
         if way == "quick":
@@ -194,6 +252,26 @@ def test_a_log_says_and_writes_the_same_as_through_click(monkeypatch, tmp_path, 
     _same(quick_run, click_run, timed_now=timed_now)
 
 
+@pytest.mark.parametrize("args", [
+    ("contacts", "show", "ada"),
+    ("contacts", "show", "--json", "Ada Lovelace"),
+    ("contacts", "show", "#2", "--json"),
+    ("contacts", "show", "4"),
+    ("contacts", "show", "grace"),  # two people: which one
+    ("contacts", "show", "nobody"),
+    ("contacts", "show", "#99"),
+    ("contacts", "show", "  "),
+])
+def test_a_show_says_the_same_as_through_click(monkeypatch, tmp_path, people_file, args):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    shown = _same(*_both_ways(monkeypatch, tmp_path, people_file, args), timed_now=False)
+    if args[-1] == "ada":
+        assert shown.stdout.startswith("Name:         Ada Lovelace\nId:")
+        assert "Email:        ada@example.org\n" in shown.stdout
+    if "--json" in args:
+        assert json.loads(shown.stdout)["name"] in ("Ada Lovelace", "Grace Hopper")
+
+
 def test_the_database_from_the_variable_or_missing_is_said_the_same(monkeypatch, tmp_path,
                                                                    people_file):
     done = _same(*_both_ways(monkeypatch, tmp_path, people_file, ("log", "ada", "im"),
@@ -230,6 +308,10 @@ def test_an_encrypted_file_opened_with_the_passphrase_on_standard_input(monkeypa
     without = _same(*_both_ways(monkeypatch, tmp_path, people_file, ("log", "ada", "sms")),
                     timed_now=True, read=None)
     assert without.returncode == 1 and "--passphrase-stdin" in without.stderr
+    shown = _same(*_both_ways(monkeypatch, tmp_path, people_file,
+                              ("--passphrase-stdin", "contacts", "show", "ada"),
+                              input=recovery + "\n"), timed_now=True, read=read)
+    assert shown.returncode == 0 and shown.stdout.startswith("Name:         Ada Lovelace")
 
 
 def test_a_line_click_would_change_is_written_by_click(monkeypatch, capsys):
