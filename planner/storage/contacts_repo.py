@@ -158,7 +158,7 @@ def set_own_cadence(contact_id: int, days: int | None) -> None:
         if o.update(days=days).where(mine).execute():
             return
         try:
-            with db_proxy.atomic():  # a savepoint: another client of the same user raced us
+            with db_proxy.savepoint():  # another client of the same user raced us
                 o.insert(contact=contact_id, owner=who(), days=days).execute()
         except IntegrityError:
             o.update(days=days).where(mine).execute()

@@ -182,11 +182,47 @@ class Psycopg2WhenUsed(peewee.Psycopg2Adapter):
         return conn
 
 
+class _OneTransaction(peewee._atomic):
+    """peewee's atomic block, but inside a transaction already open it is part of that
+    transaction, not a savepoint of it.
+
+    A savepoint that writes takes a transaction id of its own, and every role on the
+    server reads the transaction counter (``txid_current()``, a new row's ``xmin``): a
+    teammate counting ids around a commit told how many nested steps wrote, e.g. whether
+    the person removed had been on the remover's rings (the ring move is a service called
+    inside the removal's transaction). An error inside such a block rolls back the whole
+    transaction, as it would anyway once it reaches the outer block; where the code goes
+    on after an error, it asks for ``db.savepoint()`` by name."""
+
+    def __enter__(self):
+        if self.db.transaction_depth() > 0 and not isinstance(
+                self.db.top_transaction(), peewee._manual):
+            self._helper = None
+            return self.db.top_transaction()
+        return super().__enter__()
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        if self._helper is None:
+            return False
+        return super().__exit__(exc_type, exc_val, exc_tb)
+
+
+def savepoint(db):
+    """A savepoint inside a transaction already open, else a transaction: for a step that
+    may fail while the transaction goes on (nested atomic blocks of a team database are
+    one transaction: ``_OneTransaction``)."""
+    return peewee._atomic(db)
+
+
 class PlannerPostgresDatabase(PostgresqlDatabase):
     """A dropped connection is a clear DatabaseProblem, never a half-applied action:
-    the server rolls back what the transaction had done."""
+    the server rolls back what the transaction had done. Nested atomic blocks are one
+    transaction (``_OneTransaction``)."""
 
     psycopg2_adapter = Psycopg2WhenUsed
+
+    def atomic(self, *args, **kwargs):
+        return _OneTransaction(self, *args, **kwargs)
 
     #: the login role, set by ``connect`` (read with a default: a bare instance has none)
     planner_user: str

@@ -34,7 +34,9 @@ _SOURCES = {"touchpoint": "note", "note": "text"}
 
 def create_search_index(db: Database) -> None:
     try:
-        with db.atomic():  # a savepoint: not being allowed to add the extension is fine
+        from planner.storage.postgres.connection import savepoint
+
+        with savepoint(db):  # not being allowed to add the extension is fine
             db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
             schema = db.execute_sql(
                 "SELECT quote_ident(n.nspname) FROM pg_extension e "

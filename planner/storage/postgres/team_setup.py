@@ -22,6 +22,7 @@ from peewee import PostgresqlDatabase
 from planner.domain.errors import DatabaseProblem
 from planner.domain.formatting import is_whole_number
 from planner.storage import models as m
+from planner.storage.postgres.connection import savepoint
 from planner.storage.postgres.live import fill
 from planner.storage.postgres.privacy import (
     MAX_ID_AHEAD,
@@ -70,7 +71,13 @@ def planner_tables() -> list[str]:
 #: handed out so far, nor changes a private row's id. A private row names only its own
 #: user's private rows (a capture proposal its source): the foreign key told whether a
 #: teammate's source of an id existed, and its SET NULL when they removed it.
-TEAM_SCHEMA = 10
+#: 11: the change log takes one id per transaction, not one per statement (its ``ON
+#: CONFLICT DO NOTHING`` used up a sequence value each time, so the gaps still counted the
+#: statements of a teammate's commit); the tables' owner (an admin) may change any
+#: touchpoint's author (``touchpoint_admin``), so removing a user no longer turns
+#: row-level security off on the shared touchpoints (``ALTER TABLE``, which waited for
+#: every teammate's open transaction, and let any of them hold the removal off for good).
+TEAM_SCHEMA = 11
 
 #: The shared tables whose rows have an id (the planner's own and the team's).
 _ID_TABLES = ("contact", "touchpoint", "stage_change", "ask", "give", "win", "contact_photo")
@@ -197,6 +204,14 @@ END $$""".replace("{private}", PRIVATE_SCHEMA)
 MAX_PHOTO_BYTES = 1024 * 1024
 
 
+def _owner_of(table: str) -> str:
+    """A policy's condition: the current role is (a member of) ``table``'s owner, read
+    when the row is checked (the owner may change later)."""
+    literal = table.replace("'", "''")
+    return ("pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class c "
+            f"WHERE c.oid OPERATOR(pg_catalog.=) '{literal}'::pg_catalog.regclass), 'MEMBER')")
+
+
 def _policies(table: str, statements: list[tuple[str, str]], force: bool = True) -> list[str]:
     out = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
            f"ALTER TABLE {table} {'' if force else 'NO '}FORCE ROW LEVEL SECURITY"]
@@ -250,11 +265,15 @@ def team_setup_sql(schema: str = "public") -> list[str]:
         ("note_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
         ("note_remove", f"FOR DELETE USING ({author})"),
     ], force=False)
+    owner = _owner_of(f"{s}.touchpoint")
     sql += _policies(f"{s}.touchpoint", [  # the team reads them all; each writes their own
         ("touchpoint_read", "FOR SELECT USING (true)"),
         ("touchpoint_add", f"FOR INSERT WITH CHECK ({author})"),
         ("touchpoint_change", f"FOR UPDATE USING ({author}) WITH CHECK ({author})"),
         ("touchpoint_remove", f"FOR DELETE USING ({author})"),
+        # the tables' owner moves a removed user's touchpoints off their name (users.py);
+        # it could lift row-level security anyway, so this gives an admin nothing new
+        ("touchpoint_admin", f"FOR UPDATE USING ({owner}) WITH CHECK ({owner})"),
     ])
     sql += [f"ALTER TABLE {s}.setting DROP CONSTRAINT IF EXISTS setting_value_ok",
             f"ALTER TABLE {s}.setting ADD CONSTRAINT setting_value_ok "
@@ -383,7 +402,7 @@ def _own_definers(db: PostgresqlDatabase, schema: str) -> None:
     who = _ident(db, role)
     superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')").fetchone()[0]
     try:
-        with db.atomic():  # a savepoint
+        with savepoint(db):
             exists = db.execute_sql("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = %s",
                                     (role,)).fetchone()
             if not exists:

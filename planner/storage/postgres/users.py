@@ -14,6 +14,7 @@ import peewee
 from peewee import PostgresqlDatabase
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
+from planner.storage.failures import BUSY_SECONDS
 from planner.storage.postgres.privacy import (
     PRIVATE_TABLES,
     _readers,
@@ -186,7 +187,11 @@ def _release_rows(db: PostgresqlDatabase, schema: str, role: str, purge: bool) -
     private tables' is not forced: their owner reads and writes them)."""
     dead = tombstone(role)
     superuser = db.execute_sql("SELECT pg_catalog.current_setting('is_superuser')").fetchone()
-    lifted = [t for t, _, p in _KEYED if p is False] if superuser[0] != "on" else []
+    # since team schema 11 the owner's own policy lets it change the authors (``ALTER
+    # TABLE`` waits for every open transaction that read the table, a teammate's idle one
+    # too); an older setup lifts row-level security for this transaction
+    lifted = ([t for t, _, p in _KEYED if p is False]
+              if superuser[0] != "on" and read_team_schema(db) < 11 else [])
     for table in lifted:
         db.execute_sql(f"ALTER TABLE {schema}.{table} NO FORCE ROW LEVEL SECURITY")
     count = 0
@@ -213,9 +218,14 @@ class RemovedUser:
 
 
 def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> RemovedUser:
-    """Take ``role`` off the team: revoke what ``add_user`` granted and CONNECT, move its
-    rows off its name (a role made later with the same name inherits nothing), end its
-    open sessions (listening ones too), and drop the role if nothing else holds it."""
+    """Take ``role`` off the team: revoke what ``add_user`` granted and CONNECT, end its
+    open sessions (listening ones too), move its rows off its name (a role made later with
+    the same name inherits nothing), and drop the role if nothing else holds it.
+
+    Access goes first, in a transaction of its own that waits for no lock, and the
+    sessions end next: a teammate's open transaction (or the user's own) can delay only
+    the moving of the rows, and then the user is already cut off and the role is kept,
+    so that running this again finishes the job."""
     who = _quoted(db, role)
     schema = planner_schema(db)
     if role == db.execute_sql("SELECT session_user").fetchone()[0]:
@@ -236,17 +246,22 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
         private = [stored_table(schema, t.name) for t in PRIVATE_TABLES]
         db.execute_sql(f"REVOKE ALL ON {', '.join(private)} FROM {who}")  # never granted
         db.execute_sql(f"REVOKE ALL ON DATABASE {_database(db)} FROM {who}")
-        before = sum(private_rows(db, role).values()) if purge else 0
-        kept = _release_rows(db, schema, role, purge)
+    sessions = _end_sessions(db, role, who)
     try:
         with db.atomic():
-            sessions = db.execute_sql(
-                "SELECT count(pg_catalog.pg_terminate_backend(pid)) "
-                "FROM pg_catalog.pg_stat_activity "
-                "WHERE usename = %s AND datname = pg_catalog.current_database()",
-                (role,)).fetchone()[0]
-    except peewee.DatabaseError:
-        sessions = None
+            before = sum(private_rows(db, role).values()) if purge else 0
+            kept = _release_rows(db, schema, role, purge)
+    except (peewee.DatabaseError, DatabaseProblem) as exc:
+        from planner.storage.failures import Failure, classify
+
+        if classify(exc) is not Failure.LOCKED:  # (a DatabaseProblem: the driver's cause)
+            raise
+        ended = "" if sessions is None else " and its sessions ended"
+        raise InvalidInput(
+            f"{role} can no longer use the planner (its rights and CONNECT are revoked"
+            f"{ended}), but its rows could not be moved off its name yet: a teammate's open "
+            f"transaction held them for {BUSY_SECONDS} seconds. The role is kept until then; "
+            f"run 'planner db remove-user {role}' again in a moment") from exc
     try:
         with db.atomic():
             db.execute_sql(f"DROP ROLE {who}")
@@ -254,3 +269,44 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
     except peewee.DatabaseError:  # it owns things or has rights elsewhere: keep it, rights gone
         dropped = False
     return RemovedUser(dropped, sessions, kept - before if purge else kept, before)
+
+
+_TERMINATE = ("SELECT count(pg_catalog.pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity "
+              "WHERE usename = %s AND datname = pg_catalog.current_database()")
+
+
+def _end_sessions(db: PostgresqlDatabase, role: str, who: str) -> int | None:
+    """End ``role``'s connections to this database (a listening one kept hearing the
+    team's changes after the role was dropped); how many, or None where this admin may not.
+
+    Only a superuser, a member of ``pg_signal_backend`` or of the role itself may: an admin
+    who may create roles (as ``add_user`` needs) makes itself a member for the moment, as
+    ``team_setup`` does with the definer role."""
+    try:
+        with db.atomic():
+            return db.execute_sql(_TERMINATE, (role,)).fetchone()[0]
+    except peewee.DatabaseError:
+        pass
+    member = db.execute_sql(
+        "SELECT 1 FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r "
+        "ON r.oid = m.roleid WHERE r.rolname = %s AND m.member = "
+        "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = current_user)",
+        (role,)).fetchone()
+    if member:  # a member already, and still not allowed (NOINHERIT): nothing more to try
+        return None
+    try:
+        with db.atomic():
+            db.execute_sql(f"GRANT {who} TO CURRENT_USER")
+    except peewee.DatabaseError:  # no CREATEROLE (or no ADMIN OPTION on the role)
+        return None
+    try:
+        with db.atomic():
+            return db.execute_sql(_TERMINATE, (role,)).fetchone()[0]
+    except peewee.DatabaseError:
+        return None
+    finally:
+        try:
+            with db.atomic():
+                db.execute_sql(f"REVOKE {who} FROM CURRENT_USER")
+        except peewee.DatabaseError:  # (the membership goes with the role when it is dropped)
+            pass
