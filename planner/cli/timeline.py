@@ -94,7 +94,7 @@ def _note_id(text: str) -> int:
 def timeline(contact: str | None, limit: int, as_json: bool) -> None:
     """Touchpoints, notes and ring moves, newest first (one person or everyone)."""
     from planner.domain.markdown_text import plain_lines  # (not for log and note)
-    from planner.domain.timeline import EntryType
+    from planner.domain.timeline import EntryType, byline
 
     c = people.resolve_contact(contact) if contact else None
     entries = svc.timeline(c.id if c else None, limit=limit)
@@ -104,13 +104,19 @@ def timeline(contact: str | None, limit: int, as_json: bool) -> None:
     if not entries:
         click.echo("Nothing yet. Log one with: planner log NAME coffee")
         return
+    user = svc.current_user()  # a team database: who wrote each entry ("" in a file)
     for e in entries:
         what = e.kind if e.type is EntryType.TOUCHPOINT else e.type.value
         # the first line as text: a note's Markdown marks are for the window's timeline
         first_line = next((line for line in plain_lines(e.summary()) if line), "")
+        # a teammate's entry says whose; one's own says nothing more than a note's privacy
+        by = byline(e, user)
+        if by == "by you" or by.startswith("by you · "):
+            by = by.removeprefix("by you").removeprefix(" · ")
         said = " ".join(part for part in (
             (f"{e.contact}:" if first_line else e.contact) if not c else "",  # no "Ada:" alone
-            first_line, f"({e.minutes} min)" if e.minutes else "") if part)
+            first_line, f"({e.minutes} min)" if e.minutes else "",
+            f"[{by}]" if by else "") if part)
         click.echo(f"{short_time(e.at)}  {what:<10} {said}".rstrip())
 
 

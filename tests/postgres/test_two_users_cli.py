@@ -99,3 +99,26 @@ def test_two_users_at_once_each_see_their_own_rings_and_private_notes(team):
                       "WHERE owner = %s GROUP BY ring", (role,))
         for ring, positions in rows:
             assert positions == list(range(len(positions))), (role, ring, positions)
+
+
+def test_the_timeline_says_who_wrote_each_entry_and_which_notes_are_shared(team):
+    """bob's shared note and touchpoints read in alice's timeline as bob's, not as hers
+    (the command line showed no author, while the window says "by bob")."""
+    pg, users = team
+    alice, bob = users["alice"], users["bob"]
+    ok(invoke("log", "Ada Lovelace", "coffee", "--note", "alice's coffee", db=pg.url(alice)))
+    ok(invoke("note", "Ada Lovelace", "alice keeps this", db=pg.url(alice)))
+    ok(invoke("log", "Ada Lovelace", "call", "--note", "bob's call", db=pg.url(bob)))
+    ok(invoke("note", "Ada Lovelace", "bob tells the team", "--shared", db=pg.url(bob)))
+    lines = ok(invoke("timeline", "Ada Lovelace", db=pg.url(alice))).splitlines()
+
+    def line(text):
+        return next(x for x in lines if text in x)
+
+    assert line("alice's coffee").endswith("alice's coffee")  # hers: nothing more said
+    assert line("alice keeps this").endswith("alice keeps this [private]")
+    assert line("bob's call").endswith(f"[by {bob}]")
+    assert line("bob tells the team").endswith(f"[by {bob} · shared]")
+    everyone = ok(invoke("timeline", db=pg.url(bob)))
+    assert "alice keeps this" not in everyone
+    assert f"Ada Lovelace: alice's coffee [by {alice}]" in everyone

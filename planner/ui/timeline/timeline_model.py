@@ -12,7 +12,7 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 
-from planner.domain.timeline import EntryType, TimelineEntry
+from planner.domain.timeline import EntryType, TimelineEntry, byline
 from planner.domain.timeline_order import cursor_after
 from planner.services import touchpoints as svc
 from planner.ui.common.dates import date_time_text, day_text, time_text
@@ -42,19 +42,6 @@ def day_label(day: date, today: date | None = None) -> str:
     if delta == -1:
         return "Tomorrow"
     return day_text(day, today)
-
-
-def byline(entry: TimelineEntry, user: str) -> str:
-    """Who wrote a touchpoint or note, and whether a note is shared, on a team database
-    (``user``: the connected role); "" in a database file, where everything is yours."""
-    author = entry.author
-    if not user or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
-        return ""
-    text = "by you" if author == user else f"by {author}" if author else ""
-    if entry.type is EntryType.NOTE:
-        privacy = "shared" if entry.shared else "private"
-        text = f"{text} · {privacy}" if text else privacy
-    return text
 
 
 def entry_text(entry: TimelineEntry, with_contact: bool, by: str = "") -> str:
