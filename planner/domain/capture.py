@@ -35,6 +35,17 @@ class Captured:
     cancelled: bool = False
 
 
+def shared_key(source_key: str) -> str:
+    """What an accepted touchpoint keeps of the item it was captured from
+    (``touchpoint.source``): the key's SHA-256, not the key. A touchpoint is the team's,
+    while the item is the user's own: a calendar event's UID, a mail thread's Message-ID
+    (which may name a host or a person). The same item still gives the same value, so a
+    teammate capturing the same meeting is not proposed it again."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(source_key.encode("utf-8")).hexdigest()
+
+
 def fold_address(address: str) -> str:
     """The form addresses are matched in: trimmed, without ``mailto:``, case-folded, and
     with plus-addressing folded (``Ann+lists@Example.org`` → ``ann@example.org``)."""

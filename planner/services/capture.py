@@ -16,7 +16,8 @@ source updates its pending proposal; cancelled or gone, it withdraws it (never a
 accepted touchpoint: that is the user's). On a team database sources and proposals are
 the connected user's alone (row-level security, like snoozes).
 
-Accepting makes a touchpoint (``touchpoint.source`` = the proposal's key), and for a
+Accepting makes a touchpoint (``touchpoint.source``: a digest of the proposal's key,
+``domain.capture.shared_key``), and for a
 candidate (an address nobody has) the new, unplaced person first; :func:`undo_accept` and
 :func:`redo_accept` are its exact inverse and replay, for the window's undo stack.
 """
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from planner.domain.capture import Captured, fold_address
+from planner.domain.capture import Captured, fold_address, shared_key
 from planner.domain.capture_match import (
     Match,
     Proposal,
@@ -433,7 +434,7 @@ def accept(store: Backend, proposal_ids: Iterable[int],
             values = _edited(row, edits.get(pid, {}))
             tp = touchpoints_repo.add_touchpoint(
                 contact_id, values["kind"], values["at"], values["minutes"], values["note"],
-                who(), stamp, source=row.source_key)
+                who(), stamp, source=shared_key(row.source_key))
             repo.update_proposal(pid, {"status": ACCEPTED, "touchpoint": tp.id,
                                        "contact": contact_id, "updated_at": stamp, **values})
             done.proposal_ids.append(pid)

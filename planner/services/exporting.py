@@ -70,7 +70,7 @@ Field                        Meaning
 ``.created_at``              when it was logged
 ``.updated_at``              when it was last edited
 ``.version``                 edit counter
-``.source``                  the calendar or mail item it was captured from, or ``""``
+``.source``                  a digest of the calendar or mail item it was captured from, or ``""``
 ``notes[]``                  notes about a person
 ``.id``                      row id
 ``.contact_id``              the person

@@ -171,11 +171,14 @@ def captured_touchpoints(keys: Iterable[str]) -> set[tuple[str, int]]:
     outlive their proposal, e.g. in a restored backup). One query, whatever the number
     of keys (200,000 touchpoints are scanned in some 40 ms; IN lists of 500 keys would
     scan them once per 500)."""
-    wanted = set(keys)
+    from planner.domain.capture import shared_key
+
+    # a touchpoint keeps the key's digest (one accepted before session 14: the key itself)
+    wanted = {form: key for key in keys for form in (key, shared_key(key))}
     query = (TouchpointRow.select(TouchpointRow.source, TouchpointRow.contact)
              .where(TouchpointRow.source != "").tuples())
     rows = cast("Iterable[tuple[str, int]]", query)  # rows as tuples
-    return {(key, contact) for key, contact in rows if key in wanted}
+    return {(wanted[kept], contact) for kept, contact in rows if kept in wanted}
 
 
 def proposal_row(proposal_id: int) -> ProposalRow | None:

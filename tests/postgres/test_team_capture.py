@@ -183,3 +183,49 @@ def test_a_proposal_cannot_name_a_teammates_source(team):
         pg.sql("UPDATE capture_proposal SET source_id = %s WHERE id = %s", (hers.id, mine),
                user=bob)
     assert pg.sql("SELECT source_id FROM planner_private.capture_proposal") == [(his.id,)]
+
+
+def test_a_teammate_reads_no_event_id_in_an_accepted_touchpoint(team):
+    """An accepted touchpoint is the team's; the event it came from is its capturer's own.
+    It kept the proposal's key, "ics:<UID>" or "imap:<Message-ID>:<day>", which every
+    teammate read (a Message-ID may name a host or a person)."""
+    import hashlib
+
+    pg, alice, bob = team
+    key = "imap:<CAF=private.thread@mail.alice-home.example>:2026-12-01"
+    with as_user(pg, alice):
+        ada = contacts.add_contact(bound(), "Ada", email="ada@example.org")
+        capture.apply_batch(bound(), None, [item(key)])
+        capture.accept(bound(), [p.id for p in capture.list_proposals()
+                                 if p.contact_id == ada.id])
+    kept = pg.sql("SELECT source FROM touchpoint", user=bob)
+    assert kept == [("sha256:" + hashlib.sha256(key.encode()).hexdigest(),)]
+    assert "alice-home" not in str(kept)
+    # the same mail read by bob: already a touchpoint of Ada's, so not proposed to him again
+    with as_user(pg, bob):
+        capture.apply_batch(bound(), None, [item(key)])
+        assert [p.contact_id for p in capture.list_proposals()] == [None]  # Zoë only
+
+
+def test_an_older_touchpoints_event_id_is_digested_by_the_admins_setup(team):
+    import hashlib
+
+    from planner.storage.postgres import team_setup
+    from planner.storage.postgres.connection import connect
+
+    pg, alice, bob = team
+    with as_user(pg, alice):
+        ada = contacts.add_contact(bound(), "Ada", email="ada@example.org")
+    pg.sql("INSERT INTO touchpoint (contact_id, kind, at, note, author, source, created_at, "
+           "updated_at, version) VALUES (%s, 'video', now(), '', '', 'ics:old-uid@alice', "
+           "now(), now(), 1)", (ada.id,), user=alice)  # as a version before 11 kept it
+    admin = connect(pg.url())
+    try:
+        team_setup.team_setup(admin)  # what an admin's open or `db init` runs on an upgrade
+    finally:
+        admin.close()
+    digest = "sha256:" + hashlib.sha256(b"ics:old-uid@alice").hexdigest()
+    assert pg.sql("SELECT source, author FROM touchpoint", user=bob) == [(digest, alice)]
+    with as_user(pg, bob):  # still known: not proposed again
+        capture.apply_batch(bound(), None, [item("ics:old-uid@alice")])
+        assert [p.contact_id for p in capture.list_proposals()] == [None]

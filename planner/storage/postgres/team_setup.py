@@ -287,6 +287,22 @@ def team_setup_sql(schema: str = "public") -> list[str]:
     return sql
 
 
+def _digest_capture_keys(db: PostgresqlDatabase, schema: str) -> None:
+    """A touchpoint accepted from a capture before team schema 11 kept the item's key (an
+    event's UID, a thread's Message-ID), which the team reads: its digest now, as
+    ``domain.capture.shared_key`` makes it (the owner's policy on touchpoints allows the
+    update). Nothing to do on a schema from before capture (no ``source`` column)."""
+    has_source = db.execute_sql(
+        "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = %s::pg_catalog.regclass "
+        "AND attname = 'source' AND NOT attisdropped", (f"{schema}.touchpoint",)).fetchone()
+    if has_source:
+        db.execute_sql(
+            f"UPDATE {schema}.touchpoint SET source = 'sha256:' OPERATOR(pg_catalog.||) "
+            "pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(source, 'UTF8')), "
+            "'hex') WHERE source OPERATOR(pg_catalog.<>) '' "
+            "AND pg_catalog.left(source, 7) OPERATOR(pg_catalog.<>) 'sha256:'")
+
+
 def planner_schema(db: PostgresqlDatabase) -> str:
     """The schema of the planner's tables (where ``db init`` made them), quoted."""
     row = db.execute_sql(
@@ -312,6 +328,7 @@ def team_setup(db: PostgresqlDatabase) -> None:
     _private_schema(db)
     for statement in team_setup_sql(schema):
         db.execute_sql(statement)
+    _digest_capture_keys(db, schema)
     _users_rights(db, schema)
     _own_definers(db, schema)
     _no_temporary_tables(db)
