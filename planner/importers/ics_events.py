@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from planner.domain.capture import Captured, fold_address
 from planner.domain.errors import InvalidInput
+from planner.importers.ics_faults import check_events, drop_series, which
 
 MAX_OCCURRENCES = 200_000  # more than this in one window: refuse, rather than fill the inbox
 
@@ -46,6 +47,7 @@ class IcsRead:
 
     items: list[Captured] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # one short reason per event left out
+    notes: list[str] = field(default_factory=list)  # what was dropped of an event kept
     own: list[str] = field(default_factory=list)  # the calendar's owner, when it says so
 
 
@@ -213,21 +215,14 @@ def _why(text: str, exc: Exception) -> str:
 
 def _read_calendar(calendar, since: datetime, until: datetime, zone: tzinfo,
                    key_prefix: str, out: IcsRead) -> None:
-    import recurring_ical_events
-
     cancel_all = str(calendar.get("METHOD", "")).upper() == "CANCEL"
     calname = str(calendar.get("X-WR-CALNAME", "")).strip()
     if "@" in calname and " " not in calname:
         out.own.append(calname)  # Google names an exported calendar by its owner's address
     _name_nameless_events(calendar)
+    check_events(calendar, out.skipped, out.notes)
     _drop_rapid_series(calendar, out)
     recurring = _recurring_uids(calendar)
-    for event in calendar.walk("VEVENT"):
-        if _start(event) is None and event.get("DTSTART") is not None:
-            out.skipped.append(f"an event's start time is not a valid date-time "
-                               f"({_raw(event, 'DTSTART')})")
-        elif any(key == "RRULE" for key, _ in getattr(event, "errors", []) or []):
-            out.skipped.append(f"an event's repeat rule is not valid ({_raw(event, 'RRULE')})")
     singles = [c for c in calendar.subcomponents
                if c.name == "VEVENT" and str(c.get("UID", "")) not in recurring]
     for event in singles:  # nothing to expand: read as they are (the library is slow)
@@ -236,12 +231,8 @@ def _read_calendar(calendar, since: datetime, until: datetime, zone: tzinfo,
             out.items.append(item)
     calendar.subcomponents = [c for c in calendar.subcomponents if not (
         c.name == "VEVENT" and str(c.get("UID", "")) not in recurring)]
-    try:
-        query = recurring_ical_events.of(calendar, skip_bad_series=True)
-        occurrences = query.between(since - timedelta(days=1), until + timedelta(days=1))
-    except Exception as exc:  # the library's own errors for what it cannot expand
-        raise InvalidInput(
-            f"the calendar's recurrence cannot be expanded ({str(exc)[:120]})") from None
+    occurrences = _occurrences(calendar, since - timedelta(days=1), until + timedelta(days=1),
+                               out)
     if len(occurrences) > MAX_OCCURRENCES:
         raise InvalidInput(f"it holds more than {MAX_OCCURRENCES:,} events in that time; "
                            "choose a shorter span with --since/--until")
@@ -251,11 +242,32 @@ def _read_calendar(calendar, since: datetime, until: datetime, zone: tzinfo,
             out.items.append(item)
 
 
-def _raw(event, name: str) -> str:
-    for key, value in getattr(event, "errors", []) or []:
-        if key == name:
-            return str(value).rsplit(":", 1)[-1].strip()[:40]
-    return "unreadable"
+def _occurrences(calendar, since: datetime, until: datetime, out: IcsRead) -> list:
+    """Every occurrence of the calendar's series, one series at a time: one the library
+    cannot expand is left out and named, never the calendar with it nor silently."""
+    import recurring_ical_events
+
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    others = [c for c in calendar.subcomponents if c.name != "VEVENT"]  # the time zones
+    series: dict[str, list] = {}
+    for event in events:
+        series.setdefault(str(event.get("UID", "")), []).append(event)
+    occurrences: list = []
+    try:
+        for group in series.values():
+            calendar.subcomponents = others + group
+            try:
+                occurrences += recurring_ical_events.of(calendar).between(since, until)
+            except Exception as exc:  # the library's own errors for what it cannot expand
+                master = next((e for e in group if "RECURRENCE-ID" not in e), group[0])
+                why = " ".join(str(exc).split())[:120] or type(exc).__name__
+                out.skipped.append(f"{which(master)} was not read: its repeats cannot be "
+                                   f"worked out ({why})")
+            if len(occurrences) > MAX_OCCURRENCES:
+                break
+    finally:
+        calendar.subcomponents = others + events
+    return occurrences
 
 
 def _start(event):
@@ -297,22 +309,15 @@ def _drop_rapid_series(calendar, out: IcsRead) -> None:
         rule = event.get("RRULE")
         rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
         for one in rules:
-            freq = [str(f).upper() for f in (one.get("FREQ") or [])] if hasattr(one, "get") else []
+            readable = isinstance(one, dict)  # a broken rule raises on .get (ics_faults)
+            freq = [str(f).upper() for f in (one.get("FREQ") or [])] if readable else []
             if any(f in _RAPID for f in freq):
                 rapid.add(str(event.get("UID", "")))
                 out.skipped.append(f"an event repeating {freq[0].lower()} was not read "
                                    f"(“{str(event.get('SUMMARY', ''))[:40]}”): only events "
                                    "repeating daily or less often are meetings")
     if rapid:
-        _drop(calendar, rapid)
-
-
-def _drop(component, uids: set[str]) -> None:
-    component.subcomponents = [
-        c for c in component.subcomponents
-        if not (c.name == "VEVENT" and str(c.get("UID", "")) in uids)]
-    for child in component.subcomponents:
-        _drop(child, uids)
+        drop_series(calendar, rapid)
 
 
 def _recurring_uids(calendar) -> set[str]:
@@ -338,7 +343,7 @@ def _item(event, zone: tzinfo, key_prefix: str, recurring: set[str],
         if isinstance(end, datetime):
             minutes = _minutes(_instant(end, end_prop, zone) - at)
         elif event.get("DURATION") is not None:
-            minutes = _minutes(event["DURATION"].dt)
+            minutes = _minutes(_start_of(event["DURATION"]))
     addresses = tuple(_people(event))
     status = str(event.get("STATUS", "")).upper()
     return Captured(

@@ -78,7 +78,7 @@ def read_calendars(location: str | Path, since: datetime, until: datetime,
             progress(done, len(files))
         data = read_user_file(path, MAX_ICS_BYTES, "calendar file")
         found = read_ics(data, since, until, name=path.name, zone=zone)
-        for reason in found.skipped:  # what was left out of a file that was read
+        for reason in found.skipped + found.notes:  # what a file that was read lost
             log.warning("%s: %s", path.name, reason)
         items += found.items
         own += found.own

@@ -170,7 +170,10 @@ def ics_reader(since: date, now: datetime, zone=None) -> caldav_source.ReadEvent
     start = datetime.combine(since, time.min, zone).astimezone(UTC)
 
     def read(text: str, name: str) -> list[Captured]:
-        return read_ics(text, start, now + AHEAD, name=name, zone=zone).items
+        found = read_ics(text, start, now + AHEAD, name=name, zone=zone)
+        for reason in found.skipped + found.notes:  # as capture_ics says them for files
+            log.warning("%s: %s", name, reason)
+        return found.items
 
     return read
 

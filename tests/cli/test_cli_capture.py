@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import planner.cli.capture  # the group attaches, whichever way commands load
-from tests.helpers.cli import ok, refused
+from tests.helpers.cli import ok, refused, run_cli
 
 ICS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ics"
 
@@ -109,6 +109,29 @@ def test_accept_all_adds_a_new_person_unplaced(planner, tmp_path):
     people = json.loads(ok(planner("contacts", "list", "--json")))
     zoe = next(p for p in people if p["name"] == "Zoë Zed")
     assert zoe["ring"] is None and zoe["email"] == "zoe@site.org"
+
+
+def test_an_event_with_a_broken_property_is_one_line_and_the_rest_is_read(planner, tmp_path,
+                                                                         db_path):
+    """A malformed repeat rule ended the whole read in "unexpected error
+    (BrokenCalendarProperty …)"; an empty EXDATE lost its series without a word."""
+    day = (NOW - timedelta(days=3)).strftime("%Y%m%d")
+    text = calendar(("a", NOW - timedelta(days=2), "Coffee", "ada@example.org"),
+                    ("bad", NOW - timedelta(days=3), "Standup", "grace@navy.mil"),
+                    ("s", NOW - timedelta(days=4), "Weekly", "grace@navy.mil"))
+    text = text.replace("SUMMARY:Standup", "SUMMARY:Standup\r\nRRULE:FREQ=DAILY;COUNT=abc")
+    text = text.replace("SUMMARY:Weekly", "SUMMARY:Weekly\r\nRRULE:FREQ=DAILY;COUNT=2\r\n"
+                        "EXDATE;VALUE=DATE:")
+    path = tmp_path / "work.ics"
+    path.write_text(text)
+    done = run_cli("capture", "ics", str(path), db=db_path)  # the lines as a person sees them
+    assert done.returncode == 0, done.stderr
+    assert "3 new" in done.stdout  # the coffee and both days of the weekly one
+    assert "unexpected error" not in done.stderr and "Traceback" not in done.stderr
+    assert (f"work.ics: “Standup” (UID bad, {day[:4]}-{day[4:6]}-{day[6:]}) was not read: "
+            "its repeat rule cannot be read (FREQ=DAILY;COUNT=abc)") in done.stderr
+    assert "work.ics: “Weekly” (UID s, " in done.stderr
+    assert "an empty date it leaves out was ignored" in done.stderr
 
 
 @pytest.mark.parametrize("name", ["blackberry-request-qp-mangled.ics"])

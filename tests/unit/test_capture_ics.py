@@ -41,7 +41,7 @@ EXPECTED = {
     "exchange2010-meeting-request.ics": 1,
     "google-allday-empty-exdate-malformed.ics": 20,
     "google-apple-structured-location.ics": 2635,
-    "google-contacts-birthdays.ics": 3,
+    "google-contacts-birthdays.ics": 4,  # 2014's own series, without its RDATE "20131210Z"
     "google-recurring-moved-occurrences.ics": 6,
     "korganizer-3.2-blank-lines.ics": 7,
     "latin1-invalid-dtstart.ics": 0,
@@ -266,3 +266,95 @@ def test_an_event_repeating_more_often_than_daily_is_left_out_not_expanded():
     assert [r.split(" (")[0] for r in found.skipped] == [
         "an event repeating secondly was not read", "an event repeating minutely was not read",
         "an event repeating hourly was not read"]
+
+
+def _event(uid: str, start: str, extra: str, summary: str = "") -> str:
+    return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{start}\r\n{extra}\r\n"
+            f"SUMMARY:{summary or 'Event ' + uid}\r\n"
+            "ATTENDEE:mailto:jordan@fastmail.com\r\nEND:VEVENT\r\n")
+
+
+def _with_good(*events: str):
+    """A calendar of one good meeting (20 Nov 2026) and ``events``, read over November."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + _event("good", "20261120T090000Z", "DURATION:PT30M") + "".join(events)
+            + "END:VCALENDAR\r\n")
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    return read_ics(text, since, since + timedelta(days=30), zone=UTC)
+
+
+DAILY = "DURATION:PT30M\r\nRRULE:FREQ=DAILY;COUNT=3"
+
+
+@pytest.mark.parametrize(("extra", "why"), [
+    ("RRULE:FREQ=FOO;COUNT=3", "its repeat rule cannot be read (FREQ=FOO;COUNT=3)"),
+    ("RRULE:FREQ=DAILY;COUNT=abc", "its repeat rule cannot be read"),
+    ("RRULE:FREQ=DAILY;UNTIL=tomorrow", "its repeat rule cannot be read"),
+    ("RRULE:FREQ=WEEKLY;BYDAY=XX;COUNT=3", "its repeat rule cannot be read"),
+    (DAILY + "\r\nEXDATE:garbage", "a date it leaves out cannot be read (garbage)"),
+    (DAILY + "\r\nEXRULE:FREQ=FOO", "a rule of dates it leaves out cannot be read"),
+])
+def test_a_series_with_an_unreadable_rule_is_left_out_and_named(extra, why):
+    """One broken property cost the whole calendar ("unexpected error
+    (BrokenCalendarProperty …)") or, with skip_bad_series, the series silently."""
+    found = _with_good(_event("bad", "20261110T090000Z", extra))
+    assert [item.source_key for item in found.items] == ["ics:good"]
+    (line,) = found.skipped
+    assert line.startswith(f"“Event bad” (UID bad, 2026-11-10) was not read: {why}")
+
+
+def test_an_unreadable_start_names_the_event():
+    found = _with_good(_event("bad", "2026-11-10 09:00", "DURATION:PT30M"))
+    assert [item.source_key for item in found.items] == ["ics:good"]
+    assert found.skipped == ["“Event bad” (UID bad) was not read: its start is not a valid "
+                             "date-time (2026-11-10 09:00)"]
+
+
+@pytest.mark.parametrize("extra", ["DURATION:PTxyz", "DTEND:garbage",
+                                   "RRULE:FREQ=DAILY;COUNT=3\r\nDURATION:PTxyz"])
+def test_an_unreadable_length_costs_the_length_not_the_meeting(extra):
+    found = _with_good(_event("bad", "20261110T090000Z", extra))
+    bad = [item for item in found.items if item.source_key.startswith("ics:bad")]
+    assert bad and all(item.minutes is None for item in bad)
+    assert found.skipped == []
+    assert len(found.notes) == 1 and found.notes[0].startswith(
+        "“Event bad” (UID bad, 2026-11-10): its length cannot be read (")
+    assert found.notes[0].endswith("); it is read without one")
+
+
+@pytest.mark.parametrize(("extra", "count", "note"), [
+    (DAILY + "\r\nEXDATE:", 3, "an empty date it leaves out was ignored"),
+    (DAILY + "\r\nEXDATE:20261111T090000Z\r\nEXDATE;VALUE=DATE:", 2,
+     "an empty date it leaves out was ignored"),
+    (DAILY + "\r\nRDATE:garbage", 3, "a date it adds cannot be read (garbage) and was ignored"),
+    (DAILY + "\r\nRDATE;VALUE=PERIOD:garbage", 3,
+     "a date it adds cannot be read (garbage) and was ignored"),
+    ("DURATION:PT30M\r\nRDATE:garbage", 1,
+     "a date it adds cannot be read (garbage) and was ignored"),
+])
+def test_an_empty_or_unreadable_added_date_is_ignored_and_the_series_kept(extra, count, note):
+    """Google writes an empty EXDATE; the series vanished without a word."""
+    found = _with_good(_event("bad", "20261110T090000Z", extra))
+    assert len([i for i in found.items if i.source_key.startswith("ics:bad")]) == count
+    assert found.skipped == []
+    assert found.notes == [f"“Event bad” (UID bad, 2026-11-10): {note}"]
+
+
+def test_a_moved_occurrence_whose_original_date_cannot_be_read_leaves_out_its_series():
+    found = _with_good(_event("rec", "20261110T090000Z", DAILY),
+                       _event("rec", "20261111T100000Z", "DURATION:PT30M\r\nRECURRENCE-ID:garbage"))
+    assert [item.source_key for item in found.items] == ["ics:good"]
+    assert found.skipped == ["“Event rec” (UID rec, 2026-11-11) was not read: the original "
+                             "date of a moved occurrence cannot be read (garbage); "
+                             "its series was left out"]
+
+
+def test_an_unreadable_sequence_number_is_ignored():
+    found = _with_good(_event("bad", "20261110T090000Z", DAILY + "\r\nSEQUENCE:abc"))
+    assert len(found.items) == 4 and found.skipped == []
+
+
+def test_the_series_of_google_s_empty_exdate_is_kept_with_a_note():
+    found = read("google-allday-empty-exdate-malformed.ics")
+    assert len(found.items) == 20  # 21 days but one; the two series are the same one
+    assert len(found.notes) == 1 and "an empty date it leaves out was ignored" in found.notes[0]

@@ -1,0 +1,119 @@
+"""What one unreadable property of a calendar event costs (see ics_events.py).
+
+icalendar keeps a value it cannot parse (``RRULE:FREQ=FOO``, ``DURATION:PTxyz``, an empty
+``EXDATE``) as text and raises on any use of it, so one such value ended the read of the
+whole calendar, or lost its series without a word. Here every event is made safe before
+anything reads it: what cannot be placed in time is left out and named in one line, what
+can be done without is dropped and named in one note, and the event is kept. No Qt.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+#: Unreadable, these leave the event (and its series) out: when it happens is not known.
+_LEFT_OUT = {
+    "DTSTART": "its start is not a valid date-time",
+    "RRULE": "its repeat rule cannot be read",
+    "EXRULE": "a rule of dates it leaves out cannot be read",
+    "EXDATE": "a date it leaves out cannot be read",
+    "RECURRENCE-ID": "the original date of a moved occurrence cannot be read",
+}
+#: Unreadable, these are dropped with a note: the meeting is still where it was.
+_IGNORED = {
+    "DTEND": "its length cannot be read ({raw}); it is read without one",
+    "DURATION": "its length cannot be read ({raw}); it is read without one",
+    "RDATE": "a date it adds cannot be read ({raw}) and was ignored",
+}
+#: Empty, these are nothing to read (Google writes ``EXDATE;VALUE=DATE:``).
+_EMPTY = {"EXDATE": "an empty date it leaves out was ignored",
+          "RDATE": "an empty date it adds was ignored"}
+#: Unreadable, these are dropped without a word: nothing the user sees depends on them.
+_UNSEEN = ("SEQUENCE",)
+
+
+def check_events(calendar, skipped: list[str], notes: list[str]) -> None:
+    """Leave out of ``calendar`` the series of every event that cannot be placed in time,
+    one line each in ``skipped``; drop the unreadable values that can be done without, one
+    line each in ``notes``."""
+    left_out: set[str] = set()
+    for event in calendar.walk("VEVENT"):
+        reason = _check(event, notes)
+        if reason is None:
+            continue
+        uid = str(event.get("UID", ""))
+        if "RECURRENCE-ID" in event and uid not in left_out:
+            reason += "; its series was left out"
+        skipped.append(f"{which(event)} was not read: {reason}")
+        left_out.add(uid)
+    if left_out:
+        drop_series(calendar, left_out)
+
+
+def which(event) -> str:
+    """The event as a person finds it in the calendar: “title” (UID …, its day)."""
+    title = " ".join(str(event.get("SUMMARY", "")).split())[:60]
+    uid = str(event.get("UID", "")).strip()
+    bits = [f"UID {uid[:60]}"] if uid and not uid.startswith("nouid-") else []
+    day = _day(event)
+    if day is not None:
+        bits.append(day.isoformat())
+    name = f"“{title}”" if title else "an event without a title"
+    return f"{name} ({', '.join(bits)})" if bits else name
+
+
+def _check(event, notes: list[str]) -> str | None:
+    """Why ``event`` cannot be read, or None once what it can do without is dropped."""
+    for name in list(event.keys()):
+        values = event[name] if isinstance(event[name], list) else [event[name]]
+        bad = [value for value in values if _unreadable(name, value)]
+        if not bad:
+            continue
+        raw = " ".join(str(bad[0]).split())[:40]
+        if name in _EMPTY and all(not str(value).strip() for value in bad):
+            notes.append(f"{which(event)}: {_EMPTY[name]}")
+        elif name in _LEFT_OUT:
+            return f"{_LEFT_OUT[name]} ({raw})"
+        elif name in _IGNORED:
+            notes.append(f"{which(event)}: {_IGNORED[name].format(raw=raw)}")
+        elif name not in _UNSEEN:
+            continue  # text (title, place, people) is read as the text it is
+        kept = [value for value in values if not any(value is b for b in bad)]
+        if kept:
+            event[name] = kept if len(kept) > 1 else kept[0]
+        else:
+            del event[name]
+    return None
+
+
+def _unreadable(name: str, value) -> bool:
+    """icalendar's broken value (``vBroken``), or a time that raises on ``.dt``."""
+    from icalendar.prop import vBroken
+
+    if isinstance(value, vBroken):
+        return True
+    if name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"):
+        try:
+            value.dt  # noqa: B018 - raises for what icalendar could not parse
+        except Exception:  # icalendar.error.BrokenCalendarProperty and its kin
+            return True
+    return False
+
+
+def _day(event) -> date | None:
+    try:
+        value = event.get("DTSTART").dt
+    except Exception:  # absent, or unreadable itself
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def drop_series(component, uids: set[str]) -> None:
+    """Take every event of these UIDs (a series and its overrides) out of ``component``."""
+    component.subcomponents = [
+        c for c in component.subcomponents
+        if not (c.name == "VEVENT" and str(c.get("UID", "")) in uids)]
+    for child in component.subcomponents:
+        drop_series(child, uids)
