@@ -157,12 +157,25 @@ def parse_property(line: str, number: int, default_charset: str | None = None) -
     for listed in params.get("TYPE", ()):
         types.update(t.strip().lower() for t in listed.split(",") if t.strip())
     encodings = {e.upper() for e in params.get("ENCODING", ())} | {t.upper() for t in types}
-    if "QUOTED-PRINTABLE" in encodings and name.upper().rsplit(".", 1)[-1] in _BINARY:
+    binary = name.upper().rsplit(".", 1)[-1] in _BINARY
+    if "QUOTED-PRINTABLE" in encodings and binary:
         value = binascii.a2b_qp(value.encode("latin-1", "replace")).decode("latin-1")
     elif "QUOTED-PRINTABLE" in encodings:
         value = decode_quoted_printable(value, params.get("CHARSET", [None])[0],
                                         default_charset)
+    elif encodings & {"B", "BASE64"} and not binary:  # text some phones write as base64
+        value = decode_base64_text(value, params.get("CHARSET", [None])[0], default_charset)
     return Prop(name.upper(), params, types, value, number)
+
+
+def decode_base64_text(value: str, charset: str | None, default: str | None = None) -> str:
+    """Decode a text value written as base64 (2.1's BASE64, 3.0's ``b``) in its CHARSET
+    (else UTF-8); damaged base64 is refused, as a damaged quoted-printable escape is."""
+    try:
+        raw = binascii.a2b_base64("".join(value.split()).encode("ascii"), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise ValueError("damaged base64 text (not valid base64)") from None
+    return decode_charset(raw, charset, default)
 
 
 def decode_quoted_printable(value: str, charset: str | None, default: str | None = None) -> str:

@@ -628,3 +628,28 @@ def test_random_lines_inside_a_card_never_crash(lines, version):
     assert result.contacts
     for contact in result.contacts:
         assert_storable(contact)
+
+
+B64_21 = (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=BASE64:w5xuw69jb2RlO0Jhc2U=\r\n"
+          b"FN;CHARSET=UTF-8;ENCODING=BASE64:QmFzZSBTaXh0eS1Gb3VyIMOcbsOvY29kZQ==\r\n"
+          b"EMAIL;INTERNET:b64-21@ex.org\r\nNOTE;ENCODING=BASE64;CHARSET=UTF-8:SGVsbG8NClfDtnJsZA==\r\n"
+          b"\r\nORG;ENCODING=BASE64;CHARSET=ISO-8859-1:SvxyZ2Vu\r\nEND:VCARD\r\n")
+B64_30 = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nN;ENCODING=b;CHARSET=UTF-8:w5xuw69jb2RlO0Jhc2U=\r\n"
+          b"FN;ENCODING=b;CHARSET=UTF-8:QmFzZSBTaXh0eS1Gb3VyIMOcbsOvY29kZQ==\r\n"
+          b"EMAIL:b64-30@ex.org\r\nNOTE;ENCODING=B:SGVsbG8NClfDtnJsZA==\r\n"
+          b"TITLE;ENCODING=b:not base64!\r\n"
+          b"END:VCARD\r\n")
+
+
+def test_base64_text_is_decoded_with_its_charset():
+    """FN;ENCODING=BASE64 (2.1) and ENCODING=b (3.0) were kept as the base64 itself."""
+    first = only(parse_vcards(B64_21))
+    assert first.name == "Base Sixty-Four Ünïcode"
+    assert first.notes == "Hello\nWörld"
+    assert first.organization == "Jürgen"  # its CHARSET, ISO-8859-1
+    second_result = parse_vcards(B64_30)
+    second = only(second_result)
+    assert (second.name, second.notes) == ("Base Sixty-Four Ünïcode", "Hello\nWörld")
+    assert second.title == ""  # not base64: that field only is left out, and said so
+    assert [(p.field, p.message) for p in second_result.problems] == [
+        ("TITLE", "left out: damaged base64 text (not valid base64)")]
