@@ -100,7 +100,7 @@ def handle_line(service: str, value: str) -> str:
     """The property that carries a handle so that its service survives a round trip."""
     kind = service.strip().lower()
     param = kind if _PARAM_SAFE.match(kind) else '"' + kind.replace('"', "'") + '"'
-    if kind == "website":
+    if kind == "website" or kind.startswith("website-"):  # website-2: a second one kept
         return f"URL:{_escape_uri(value)}"
     if _URL.match(value):
         return f"X-SOCIALPROFILE;TYPE={param}:{_escape_uri(value)}"

@@ -426,8 +426,12 @@ def read_row(row: Row, spec: Spec, kind: str) -> Entry:
     for column in spec.phones:
         for value in _PHONES.split(row.get(column)):
             draft.add_phone(value, column)
-    draft.set_organization(row.first(spec.organization)[1], "organization")
-    draft.set_title(row.first(spec.title)[1], "title")
+    for column in spec.organization:  # the first filled one; another goes into the notes
+        if row.get(column):
+            draft.set_organization(row.get(column), column)
+    for column in spec.title:
+        if row.get(column):
+            draft.set_title(row.get(column), column)
     column, value = row.first(spec.birthday)
     if value:
         draft.set_birthday(value, column)

@@ -32,6 +32,7 @@ class Draft:
         self.birthday: Birthday | None = None
         self.timezone = ""
         self.notes: list[str] = []
+        self.more: dict[str, list[str]] = {}  # a second organisation or job title, for notes
         self.tags: list[str] = []
         self.photo = b""  # a thumbnail already made (planner.importers.photos)
         self.photo_noted = False  # a picture that could not be used was reported
@@ -61,22 +62,43 @@ class Draft:
                 self.problem(field, f"left out: {err}")
 
     def add_handle(self, service: str, text: str, field: str) -> None:
+        """A second website or messenger name of the same service is kept numbered
+        (``website-2``), as a second e-mail is (``email-2``): never dropped silently."""
         service = values.one_line(service).lower()
         value = values.one_line(text)
-        if not service or not value or service in self.handles:
+        if not service or not value:
             return
+        key, number = service, 1
+        while key in self.handles:
+            if self.handles[key] == value:
+                return
+            number += 1
+            key = f"{service}-{number}"
         try:
-            self.handles[service] = self._limited(value)
+            self.handles[key] = self._limited(value)
         except ValueError as err:
             self.problem(field, f"left out: {err}")
 
     def set_organization(self, text: str, field: str) -> None:
+        value = self._clipped(values.one_line(text), field, MAX_FIELD)
         if not self.organization:
-            self.organization = self._clipped(values.one_line(text), field, MAX_FIELD)
+            self.organization = value
+        else:
+            self._keep_more("Organisation", self.organization, value)
 
     def set_title(self, text: str, field: str) -> None:
+        value = self._clipped(values.one_line(text), field, MAX_FIELD)
         if not self.title:
-            self.title = self._clipped(values.one_line(text), field, MAX_FIELD)
+            self.title = value
+        else:
+            self._keep_more("Job title", self.title, value)
+
+    def _keep_more(self, label: str, kept: str, value: str) -> None:
+        """A second organisation or job title (the planner keeps one): into the notes,
+        numbered, rather than dropped silently."""
+        more = self.more.setdefault(label, [])
+        if value and value.casefold() != kept.casefold() and value not in more:
+            more.append(value)
 
     def set_birthday(self, text: str, field: str, omit_year: int | None = None) -> None:
         if self.birthday is not None:
@@ -148,12 +170,17 @@ class Draft:
             title=self.title,
             birthday=self.birthday,
             timezone=self.timezone,
-            notes=self._clipped("\n\n".join(self.notes), "notes", MAX_TEXT),
+            notes=self._clipped("\n\n".join(self.notes + self._more_notes()), "notes",
+                                MAX_TEXT),
             tags=values.unique(self.tags),
             photo=self.photo,
             source=self.source,
             line=self.line,
         )
+
+    def _more_notes(self) -> list[str]:
+        return [f"{label} {number}: {value}" for label, more in self.more.items()
+                for number, value in enumerate(more, 2)]
 
     @staticmethod
     def _limited(value: str) -> str:

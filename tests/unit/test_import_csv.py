@@ -285,3 +285,20 @@ def test_random_tables_never_crash(rows, delimiter):
         return
     for contact in result.contacts:
         assert_storable(contact)
+
+
+
+def test_google_second_website_and_organisation_are_kept():
+    """"Website 2 - Value" and "Organization 2 - Name" were dropped without a word."""
+    data = (b"Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Website 1 - Type,"
+            b"Website 1 - Value,Website 2 - Type,Website 2 - Value,Organization 1 - Name,"
+            b"Organization 1 - Title,Organization 2 - Name\n"
+            b"Google Multi,Google,Multi,* Home,gm@ex.org,Home Page,http://home.example,Blog,"
+            b"http://blog.example,Org One,Boss,Org Two\n")
+    result = parse_csv(data)
+    assert result.format == "google"
+    (person,) = result.contacts
+    assert person.handles == {"website": "http://home.example",
+                              "website-2": "http://blog.example"}
+    assert (person.organization, person.title) == ("Org One", "Boss")
+    assert person.notes == "Organisation 2: Org Two"

@@ -222,10 +222,13 @@ def test_fullcontact_4_0_many_emails_phones_and_impp_handles():
     assert person.handles["gtalk"] == "gtalk"
     assert person.handles["yahoo"] == "yahoo"
     assert person.handles["website"] == "http://www.homepage.com"
+    assert [person.handles[f"website-{n}"] for n in (2, 3, 4)] == [
+        "http://www.blog.com", "http://www.other.com", "http://www.custom.com"]
     assert (person.organization, person.title) == ("Organization1", "Title1")
     assert person.birthday == Birthday(8, 1, 2016)
     assert person.tags == ["Tag"]
-    assert person.notes == "Notes line 1\nNotes line 2"
+    assert person.notes == ("Notes line 1\nNotes line 2\n\n"  # its second ORG and TITLE:
+                            "Organisation 2: Organization2\n\nJob title 2: Title2")
     assert result.notes == not_imported(
         "postal addresses (ADR in 1 card)",
         "fax numbers (TEL;TYPE=FAX in 1 card)",
@@ -653,3 +656,32 @@ def test_base64_text_is_decoded_with_its_charset():
     assert second.title == ""  # not base64: that field only is left out, and said so
     assert [(p.field, p.message) for p in second_result.problems] == [
         ("TITLE", "left out: damaged base64 text (not valid base64)")]
+
+
+MULTIVALUE = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Multi Values\r\nEMAIL:multi@ex.org\r\n"
+              b"URL:http://home.example\r\nURL:http://blog.example\r\n"
+              b"URL;TYPE=WORK:http://work.example\r\nORG:First Org\r\nORG:Second Org\r\n"
+              b"TITLE:First Title\r\nTITLE:Second Title\r\nNOTE:first note\r\n"
+              b"X-SKYPE:skype.one\r\nX-SKYPE:skype.two\r\nX-TWITTER:@one\r\nX-TWITTER:@two\r\n"
+              b"END:VCARD\r\n")
+
+
+def test_second_websites_handles_organisations_and_titles_are_kept():
+    """The second URL, ORG, TITLE or messenger name of a card was dropped without a word:
+    handles are numbered as a second e-mail is ("email-2"); a second organisation or job
+    title, which the planner has one place for, goes into the notes."""
+    person = only(parse_vcards(MULTIVALUE))
+    assert person.handles == {
+        "website": "http://home.example", "website-2": "http://blog.example",
+        "website-3": "http://work.example", "skype": "skype.one", "skype-2": "skype.two",
+        "twitter": "@one", "twitter-2": "@two"}
+    assert (person.organization, person.title) == ("First Org", "First Title")
+    assert person.notes == "first note\n\nOrganisation 2: Second Org\n\n" \
+        "Job title 2: Second Title"
+
+
+def test_the_same_handle_twice_is_kept_once():
+    card = (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Twice\r\nURL:http://home.example\r\n"
+            b"URL:http://home.example\r\nORG:Org\r\nORG:Org\r\nEND:VCARD\r\n")
+    person = only(parse_vcards(card))
+    assert person.handles == {"website": "http://home.example"} and person.notes == ""
