@@ -73,9 +73,29 @@ def open_table(
     header_line, header = head[index]
     total = max(text.count("\n") + (not text.endswith("\n")) - header_line, 0)
     rest = itertools.chain(head[index + 1 :], rows)
-    table = Table([h.strip() for h in header], header_line, delimiter,
+    table = Table(distinct_names([h.strip() for h in header]), header_line, delimiter,
                   encoding=decoded.encoding, encoding_how=decoded.how)
     return table, rest, total
+
+
+def distinct_names(header: list[str]) -> list[str]:
+    """A repeated column name numbered from its second use ("Email", "Email 2"): columns
+    are found by name, and a name found only the first of them (the second "Email" was
+    dropped without a word). A numbered name is read as the numbered columns of the
+    known layouts are ("E-mail 2 Address"): another e-mail, or named as not imported."""
+    seen = {name.casefold() for name in header}
+    used: set[str] = set()
+    out = []
+    for name in header:
+        if name and name.casefold() in used:
+            number = 2
+            while f"{name} {number}".casefold() in seen:
+                number += 1
+            name = f"{name} {number}"
+            seen.add(name.casefold())
+        used.add(name.casefold())
+        out.append(name)
+    return out
 
 
 def _physical_rows(text: str, delimiter: str):

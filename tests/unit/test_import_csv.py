@@ -287,6 +287,25 @@ def test_random_tables_never_crash(rows, delimiter):
         assert_storable(contact)
 
 
+@pytest.mark.parametrize("header", ["Name,Email,Email,Phone,Phone",
+                                    "Name,E-mail Address,E-mail Address,Mobile Phone,Mobile Phone"])
+def test_a_repeated_column_is_read_too(header):
+    """The second "Email" (or Outlook's second "E-mail Address") column was dropped
+    without a word: the header was looked up by name, and a name finds one column."""
+    data = f"{header}\nDup Hdr,first@ex.org,second@ex.org,+1 555 0100,+1 555 0101\n".encode()
+    result = parse_csv(data)
+    (person,) = result.contacts
+    assert person.emails == ["first@ex.org", "second@ex.org"]
+    assert person.phones == ["+1 555 0100", "+1 555 0101"]
+
+
+def test_a_repeated_column_of_a_field_holding_one_value_goes_into_the_notes():
+    data = b"Name,Email,Company,Company\nDup Org,d@ex.org,First Org,Second Org\n"
+    result = parse_csv(data)
+    (person,) = result.contacts
+    assert person.organization == "First Org"
+    assert person.notes == "Organisation 2: Second Org"
+
 
 def test_google_second_website_and_organisation_are_kept():
     """"Website 2 - Value" and "Organization 2 - Name" were dropped without a word."""
