@@ -42,8 +42,25 @@ MAX_MINUTES = 24 * 60  # click's IntRange(0, 1440) on --minutes
 CLICK_EXPANDS_WORDS = os.name == "nt"
 
 
-class LogCommand:
-    """A ``planner log`` command line, as click would have parsed it."""
+class _Command:
+    """A command line as click would have parsed it: its values, compared and shown."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Command) and type(other) is type(self) and (
+            self._values() == other._values())
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({values})"
+
+
+class LogCommand(_Command):
+    """A ``planner log`` command line."""
 
     __slots__ = ("contact", "database", "kind", "minutes", "note", "passphrase_stdin", "when")
 
@@ -57,19 +74,9 @@ class LogCommand:
         self.minutes = minutes
         self.note = note
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, LogCommand) and self._values() == other._values()
 
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"LogCommand({values})"
-
-
-class ShowCommand:
-    """A ``planner contacts show`` command line, as click would have parsed it."""
+class ShowCommand(_Command):
+    """A ``planner contacts show`` command line."""
 
     __slots__ = ("as_json", "contact", "database", "passphrase_stdin")
 
@@ -79,16 +86,6 @@ class ShowCommand:
         self.passphrase_stdin = passphrase_stdin
         self.contact = contact
         self.as_json = as_json
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ShowCommand) and self._values() == other._values()
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"ShowCommand({values})"
 
 
 def quick_command(args: list[str]) -> LogCommand | ShowCommand | None:

@@ -110,9 +110,7 @@ def timeline(contact: str | None, limit: int, as_json: bool) -> None:
         # the first line as text: a note's Markdown marks are for the window's timeline
         first_line = next((line for line in plain_lines(e.summary()) if line), "")
         # a teammate's entry says whose; one's own says nothing more than a note's privacy
-        by = byline(e, user)
-        if by == "by you" or by.startswith("by you · "):
-            by = by.removeprefix("by you").removeprefix(" · ")
+        by = byline(e, user, you="")
         said = " ".join(part for part in (
             (f"{e.contact}:" if first_line else e.contact) if not c else "",  # no "Ada:" alone
             first_line, f"({e.minutes} min)" if e.minutes else "",

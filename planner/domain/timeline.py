@@ -57,14 +57,15 @@ def describe_move(from_ring: str | None, to_ring: str | None) -> str:
     return f"moved from {from_ring} to {to_ring}"
 
 
-def byline(entry: TimelineEntry, user: str) -> str:
+def byline(entry: TimelineEntry, user: str, you: str = "by you") -> str:
     """Who wrote a touchpoint or note, and whether a note is shared, on a team database
-    (``user``: the connected role), e.g. "by bob", "by you · private"; "" in a database
-    file, where everything is yours."""
+    (``user``: the connected role), e.g. "by bob", "by you · private" (``you``: what
+    one's own entries say, "" for nothing: "private"); "" in a database file, where
+    everything is yours."""
     author = entry.author
     if not user or entry.type not in (EntryType.TOUCHPOINT, EntryType.NOTE):
         return ""
-    text = "by you" if author == user else f"by {author}" if author else ""
+    text = you if author == user else f"by {author}" if author else ""
     if entry.type is EntryType.NOTE:
         privacy = "shared" if entry.shared else "private"
         text = f"{text} · {privacy}" if text else privacy

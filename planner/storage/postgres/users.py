@@ -14,7 +14,7 @@ import peewee
 from peewee import PostgresqlDatabase
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
-from planner.storage.failures import BUSY_SECONDS
+from planner.storage.failures import BUSY_SECONDS, Failure, classify
 from planner.storage.postgres.privacy import (
     PRIVATE_TABLES,
     _readers,
@@ -252,8 +252,6 @@ def remove_user(db: PostgresqlDatabase, role: str, purge: bool = False) -> Remov
             before = sum(private_rows(db, role).values()) if purge else 0
             kept = _release_rows(db, schema, role, purge)
     except (peewee.DatabaseError, DatabaseProblem) as exc:
-        from planner.storage.failures import Failure, classify
-
         if classify(exc) is not Failure.LOCKED:  # (a DatabaseProblem: the driver's cause)
             raise
         ended = "" if sessions is None else " and its sessions ended"
