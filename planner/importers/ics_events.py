@@ -4,7 +4,8 @@ Every event with people (attendees, organiser) becomes one
 :class:`~planner.domain.capture.Captured` item per occurrence in the window asked for:
 recurrence is expanded with its exceptions (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides,
 cancelled occurrences) by ``recurring-ical-events``; time zones from the file's
-VTIMEZONEs, IANA and Windows names without one, and Outlook Web's "(UTC-05:00) …" labels;
+VTIMEZONEs, IANA and Windows names without one, and Outlook Web's "(UTC-05:00) …" labels
+as the zones they name, daylight saving time included (ics_zones.py);
 floating times are the user's local time. What the files of real calendar programs get
 wrong is tolerated where the meaning is clear (LF line ends, TAB folds, blank lines, a
 text that is not UTF-8); a file that cannot be read is one clear sentence, never a half
@@ -17,11 +18,12 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from planner.domain.capture import Captured, fold_address
 from planner.domain.errors import InvalidInput
 from planner.importers.ics_faults import check_events, drop_series, which
+from planner.importers.ics_zones import label_zone, name_zones
 
 MAX_OCCURRENCES = 200_000  # more than this in one window: refuse, rather than fill the inbox
 
@@ -37,7 +39,6 @@ _WORDS = (
     ("meal", re.compile(r"\b(lunch|dinner|breakfast|brunch|supper)\b", re.I)),
     ("call", re.compile(r"\b(call|phone)\b", re.I)),
 )
-_UTC_LABEL = re.compile(r"^\s*\(?(?:UTC|GMT)\s*([+-])(\d{1,2}):?(\d{2})?\)?")
 _NOT_PEOPLE = {"RESOURCE", "ROOM"}
 
 
@@ -90,8 +91,9 @@ def _decode(data: bytes | str) -> str:
 
 def _tolerate(text: str, since: datetime | None = None, until: datetime | None = None) -> str:
     """What real files get wrong, where the meaning is clear: LF line ends, TAB folds and
-    blank lines; spaces inside a repeat rule (``BYDAY=MO, TU``); Outlook Web's zone labels
-    ("(UTC-05:00) Eastern Time…") that no VTIMEZONE defines, read as their fixed offset."""
+    blank lines; spaces inside a repeat rule (``BYDAY=MO, TU``); Windows zone names and
+    Outlook Web's labels ("(UTC-05:00) Eastern Time…") that no VTIMEZONE defines, read as
+    the IANA zones they stand for (ics_zones.py)."""
     lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
              if line.strip()]
     unfolded: list[str] = []
@@ -100,8 +102,6 @@ def _tolerate(text: str, since: datetime | None = None, until: datetime | None =
             unfolded[-1] += line[1:]
         else:
             unfolded.append(line)
-    unfolded = _without_nameless_zones(unfolded)
-    defined = {line[5:].strip() for line in unfolded if line.upper().startswith("TZID:")}
     out = []
     for line in unfolded:
         head = line[:7].upper()
@@ -111,8 +111,8 @@ def _tolerate(text: str, since: datetime | None = None, until: datetime | None =
             line = _TRAILING_T.sub(r"\1", line)  # "20131009T170000T" (DAVx5 test files)
         if "TZID=" in line.upper():
             line = _EMPTY_TZID.sub(r"\1", line)  # "DTSTART;TZID=:…": a floating time
-            line = _UTC_TZID.sub(lambda m: _fixed_zone(m, defined), line)
         out.append(line)
+    out = name_zones(out)
     if since is not None and until is not None:
         out = _within(out, since.date() - timedelta(days=2), until.date() + timedelta(days=2))
     return "\r\n".join(out) + "\r\n"
@@ -167,42 +167,8 @@ def _uid(block: list[str]) -> str:
     return ""
 
 
-def _without_nameless_zones(lines: list[str]) -> list[str]:
-    """Drop a VTIMEZONE whose TZID is empty (Exchange 2010 wrote such): nothing can use it."""
-    out: list[str] = []
-    block: list[str] | None = None
-    for line in lines:
-        upper = line.upper()
-        if upper.startswith("BEGIN:VTIMEZONE"):
-            block = [line]
-            continue
-        if block is not None:
-            block.append(line)
-            if upper.startswith("END:VTIMEZONE"):
-                named = any(b.upper().startswith("TZID:") and b[5:].strip() for b in block)
-                out += block if named else []
-                block = None
-            continue
-        out.append(line)
-    return out + (block or [])
-
-
 _TRAILING_T = re.compile(r"(\d{8}T\d{6})T$")
 _EMPTY_TZID = re.compile(r';TZID=""?([:;])', re.I)
-_UTC_TZID = re.compile(r'TZID=("?)(\((?:UTC|GMT)([+-])(\d{1,2}):?(\d{2})\)[^":;]*)\1([:;])',
-                       re.I)
-
-
-def _fixed_zone(found: re.Match, defined: set[str]) -> str:
-    label, sign, hours, minutes, end = (found.group(2), found.group(3), int(found.group(4)),
-                                        found.group(5), found.group(6))
-    if label in defined or minutes != "00" or hours > 14:
-        return found.group(0)
-    if hours == 0:
-        return f"TZID=Etc/UTC{end}"
-    return f"TZID=Etc/GMT{'-' if sign == '+' else '+'}{hours}{end}"  # Etc/ signs are reversed
-
-
 def _why(text: str, exc: Exception) -> str:
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if "=3D" in text:
@@ -369,24 +335,14 @@ def _minutes(delta: timedelta) -> int | None:
 
 
 def _instant(value, prop, zone: tzinfo) -> datetime:
-    """An aware UTC moment: floating times in ``zone`` (or the offset an Outlook Web
-    label like "(UTC-05:00) Eastern Time" names); an all-day date at its local noon."""
+    """An aware UTC moment: floating times in ``zone`` (or the offset an Outlook label of
+    no known zone shows, "(UTC+05:45) Somewhere"); an all-day date at its local noon."""
     if not isinstance(value, datetime):
         value = datetime.combine(value, time(12, 0))
     if value.tzinfo is None:
-        value = value.replace(tzinfo=_label_zone(prop) or zone)
+        params = getattr(prop, "params", None) or {}
+        value = value.replace(tzinfo=label_zone(str(params.get("TZID", "") or "")) or zone)
     return value.astimezone(UTC)
-
-
-def _label_zone(prop) -> tzinfo | None:
-    params = getattr(prop, "params", None) or {}
-    label = str(params.get("TZID", "") or "")
-    found = _UTC_LABEL.match(label)
-    if not found:
-        return None
-    sign, hours, mins = found.group(1), int(found.group(2)), int(found.group(3) or 0)
-    offset = timedelta(hours=hours, minutes=mins)
-    return timezone(-offset if sign == "-" else offset)
 
 
 def _key(event, start, start_prop, zone: tzinfo, prefix: str, recurring: set[str]) -> str:

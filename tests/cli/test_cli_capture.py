@@ -172,3 +172,21 @@ def test_sync_reads_every_source_and_a_broken_one_changes_nothing(planner, tmp_p
     assert "accepted automatically" in ok(planner("capture", "auto-accept", "2"))
     good.write_text(calendar(("i", NOW - timedelta(days=3), "Coffee", "ada@example.org")))
     assert "1 accepted automatically" in ok(planner("capture", "sync", "2"))
+
+
+def test_an_outlook_zone_label_is_read_with_its_summer_time(planner, tmp_path):
+    """Outlook Web's "(UTC-05:00) Eastern Time (US & Canada)", with no VTIMEZONE, was read
+    as UTC-05:00 all year: the July meeting landed an hour late."""
+    label = '"(UTC-05:00) Eastern Time (US & Canada)"'
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:{day}\r\nSUMMARY:Sync\r\nDTSTART;TZID={label}:{day}T100000\r\n"
+        f"DTEND;TZID={label}:{day}T104500\r\nATTENDEE:mailto:ada@example.org\r\nEND:VEVENT\r\n"
+        for day in ("20250715", "20250115"))
+    path = tmp_path / "owa.ics"
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n")
+    assert "2 new" in ok(planner("capture", "ics", str(path), "--since", "2025-01-01",
+                                 "--until", "2025-12-31"))
+    listed = json.loads(ok(planner("capture", "list", "--json")))
+    assert sorted((p["at"], p["minutes"]) for p in listed) == [
+        ("2025-01-15T15:00:00+00:00", 45),  # 10:00 EST
+        ("2025-07-15T14:00:00+00:00", 45)]  # 10:00 EDT

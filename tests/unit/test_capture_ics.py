@@ -146,12 +146,17 @@ def test_latin1_text_is_read_as_latin1():
     assert item.title == "äöüß"
 
 
-def test_outlook_web_labels_are_their_fixed_offsets():
+def test_outlook_web_labels_are_the_zones_they_name_with_daylight_saving_time():
+    """They were read as their fixed offsets (Etc/GMT+5): an hour off in summer."""
     items = read("exchange-owa-undefined-tzids.ics").items
     syd = next(i for i in items if i.title == "TEST Syd")
-    assert syd.at == at("2020-10-28T03:30")  # 13:30 at GMT+10
+    assert syd.at == at("2020-10-28T02:30")  # 13:30 in Sydney, summer time (+11) by then
     east = next(i for i in items if i.title == "TEST")
-    assert east.at == at("2020-10-28T18:30")  # 13:30 at UTC-05
+    assert east.at == at("2020-10-28T17:30")  # 13:30 in New York, still EDT (-4)
+    after = next(i for i in items if i.title == "TEST 3")
+    assert after.at == at("2020-11-02T18:30")  # 13:30 EST (-5): DST ended on 1 November
+    series = sorted(i.at for i in items if i.title == "TEST2" and i.at.month == 3)
+    assert [t.hour for t in series] == [18, 18, 18, 18, 17, 17, 17, 17]  # EDT from 14 March
 
 
 def test_an_empty_tzid_is_a_floating_time():

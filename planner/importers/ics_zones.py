@@ -1,0 +1,146 @@
+"""The time zones a calendar file names, read as the zones they are (see ics_events.py).
+
+A TZID is read, in this order: by the file's own VTIMEZONE of that name, when it has
+rules (an offset and where it starts, for standard or daylight time); as an IANA name;
+as a Windows zone id ("W. Europe Standard Time") or an Outlook display name
+("(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"), through CLDR's
+Windows→IANA table (icalendar ships it); only a display name that is not known is read
+as the fixed offset it shows, which has no daylight saving time. A VTIMEZONE without
+rules defines nothing (python icalendar refuses the whole file over one) and is
+dropped. No Qt.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta, timezone, tzinfo
+from functools import cache
+
+from planner.importers.windows_zones import DISPLAY_NAMES
+
+_LABEL = re.compile(
+    r"^\s*(\()?\s*(?:UTC|GMT)\s*(?:([+-])\s*(\d{1,2})(?::?(\d{2}))?)?\s*(\))?\s*(.*)$", re.I | re.S)
+_TZID_PARAM = re.compile(r'(;TZID=)("[^"]*"|[^:;"]*)(?=[:;])', re.I)
+
+
+@cache
+def windows_ids() -> dict[str, str]:
+    """CLDR's Windows id → IANA name table, as the installed icalendar ships it (imported
+    on first use: icalendar is not loaded at start-up)."""
+    try:
+        from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+    except ImportError:  # not where icalendar 6 and 7 keep it: labels get fixed offsets
+        return {}
+    return dict(WINDOWS_TO_OLSON)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().replace("&", " and ").split())
+
+
+@cache
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded Windows id → IANA name, folded display text → folded Windows id)."""
+    by_id = {_folded(name): iana for name, iana in windows_ids().items()}
+    return by_id, {_folded(text): _folded(wid) for text, wid in DISPLAY_NAMES.items()}
+
+
+def iana_name(tzid: str) -> str | None:
+    """The IANA zone a Windows id or an Outlook display name stands for, or None."""
+    by_id, by_label = _tables()
+    direct = by_id.get(_folded(tzid))
+    if direct is not None:
+        return direct
+    found = _label(tzid)
+    return by_id.get(by_label.get(_folded(found[1]), "")) if found else None
+
+
+def label_offset(tzid: str) -> timedelta | None:
+    """The offset a display name shows ("(UTC-05:00) …" is -5 h), or None."""
+    found = _label(tzid)
+    return found[0] if found else None
+
+
+def _label(tzid: str) -> tuple[timedelta, str] | None:
+    """(offset, the text after it) of "(UTC-05:00) Eastern Time", "(UTC) Coordinated
+    Universal Time" or "GMT+0100 …"; None for anything else ("GMT Standard Time")."""
+    found = _LABEL.match(tzid)
+    if found is None or not (found.group(2) or (found.group(1) and found.group(5))):
+        return None
+    sign, hours, minutes = found.group(2), int(found.group(3) or 0), int(found.group(4) or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    offset = timedelta(hours=hours, minutes=minutes)
+    return (-offset if sign == "-" else offset), found.group(6)
+
+
+def label_zone(tzid: str) -> tzinfo | None:
+    """The fixed zone of an unknown display name's offset (the last resort), or None."""
+    offset = label_offset(tzid)
+    return None if offset is None else timezone(offset)
+
+
+def _etc_name(offset: timedelta) -> str | None:
+    """``Etc/GMT+5`` for -5 h (the Etc/ signs are reversed); None for part hours."""
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest:
+        return None
+    return "Etc/UTC" if hours == 0 else f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
+def name_zones(lines: list[str]) -> list[str]:
+    """``lines`` (unfolded) with every TZID parameter that no usable VTIMEZONE defines
+    renamed to the IANA zone it stands for, and VTIMEZONEs without rules dropped."""
+    lines, defined = _usable_zones(lines)
+
+    def rename(found: re.Match) -> str:
+        tzid = found.group(2).strip('"').strip()
+        if tzid in defined:
+            return found.group(0)
+        name = iana_name(tzid)
+        if name is None:
+            offset = label_offset(tzid)
+            name = _etc_name(offset) if offset is not None else None
+        return found.group(0) if name is None else f"{found.group(1)}{name}"
+
+    return [_TZID_PARAM.sub(rename, line) if "TZID=" in line.upper() else line
+            for line in lines]
+
+
+def _usable_zones(lines: list[str]) -> tuple[list[str], set[str]]:
+    """The lines without the VTIMEZONEs that define nothing (no TZID, as Exchange 2010
+    wrote; no STANDARD or DAYLIGHT part; a part without its offset or start), and the
+    TZIDs the others define."""
+    out: list[str] = []
+    defined: set[str] = set()
+    block: list[str] | None = None
+    for line in lines:
+        upper = line.upper()
+        if upper.startswith("BEGIN:VTIMEZONE"):
+            block = [line]
+            continue
+        if block is None:
+            out.append(line)
+            continue
+        block.append(line)
+        if upper.startswith("END:VTIMEZONE"):
+            tzid = _defines(block)
+            if tzid:
+                defined.add(tzid)
+                out += block
+            block = None
+    return out + (block or []), defined
+
+
+def _defines(block: list[str]) -> str:
+    """The TZID a VTIMEZONE block defines with rules, or "" when it defines nothing."""
+    tzid = next((b[5:].strip() for b in block if b.upper().startswith("TZID:")), "")
+    parts: list[set[str]] = []
+    for line in block:
+        upper = line.upper()
+        if upper.startswith(("BEGIN:STANDARD", "BEGIN:DAYLIGHT")):
+            parts.append(set())
+        elif parts and ":" in line:
+            parts[-1].add(upper.split(":", 1)[0].split(";", 1)[0])
+    ruled = bool(parts) and all({"DTSTART", "TZOFFSETTO"} <= part for part in parts)
+    return tzid if ruled else ""
