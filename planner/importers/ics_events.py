@@ -188,6 +188,7 @@ def _read_calendar(calendar, since: datetime, until: datetime, zone: tzinfo,
     _name_nameless_events(calendar)
     check_events(calendar, out.skipped, out.notes)
     _drop_rapid_series(calendar, out)
+    _count_from_start(calendar)
     recurring = _recurring_uids(calendar)
     singles = [c for c in calendar.subcomponents
                if c.name == "VEVENT" and str(c.get("UID", "")) not in recurring]
@@ -284,6 +285,55 @@ def _drop_rapid_series(calendar, out: IcsRead) -> None:
                                    "repeating daily or less often are meetings")
     if rapid:
         drop_series(calendar, rapid)
+
+
+def _count_from_start(calendar) -> None:
+    """RFC 5545 (3.3.10): with COUNT, "the DTSTART property value always counts as the
+    first occurrence". A start that is not one of the rule's own days (a Tuesday for
+    ``FREQ=WEEKLY;BYDAY=MO;COUNT=2``) is still an occurrence, and the library then added
+    COUNT of the rule's on top of it: one meeting too many. Such a rule counts one less
+    (none left: the start alone)."""
+    for event in calendar.walk("VEVENT"):
+        rule = event.get("RRULE")
+        start = _start(event)
+        if rule is None or start is None or "RECURRENCE-ID" in event:
+            continue
+        rules = rule if isinstance(rule, list) else [rule]
+        kept = []
+        for one in rules:
+            count = _count(one)
+            if count is not None and not _starts_rule(one, start):
+                if count <= 1:
+                    continue  # the start is the one occurrence it counts
+                one["COUNT"] = [count - 1]
+            kept.append(one)
+        if len(kept) == len(rules):
+            continue
+        del event["RRULE"]
+        if kept:
+            event["RRULE"] = kept if len(kept) > 1 else kept[0]
+
+
+def _count(rule) -> int | None:
+    try:
+        return int(rule["COUNT"][0]) if isinstance(rule, dict) and rule.get("COUNT") else None
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _starts_rule(rule, start) -> bool:
+    """Whether ``start`` is the first occurrence ``rule`` makes from it (else, or when
+    that cannot be worked out, the rule is left as it is)."""
+    from dateutil.rrule import rrulestr
+
+    moment = start if isinstance(start, datetime) else datetime.combine(start, time())
+    parts = {k: v for k, v in rule.items() if k.upper() not in ("UNTIL", "COUNT")}
+    try:
+        text = type(rule)(parts).to_ical().decode()
+        first = next(iter(rrulestr(f"{text};COUNT=1", dtstart=moment)), None)
+    except Exception:  # the expansion that follows names what it cannot read
+        return True
+    return first == moment
 
 
 def _recurring_uids(calendar) -> set[str]:

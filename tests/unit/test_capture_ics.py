@@ -43,7 +43,7 @@ EXPECTED = {
     "google-apple-structured-location.ics": 2635,
     "google-contacts-birthdays.ics": 4,  # 2014's own series, without its RDATE "20131210Z"
     "google-recurring-moved-occurrences.ics": 6,
-    "korganizer-3.2-blank-lines.ics": 7,
+    "korganizer-3.2-blank-lines.ics": 6,  # "Full Info" twice (COUNT=2), not three times
     "latin1-invalid-dtstart.ics": 0,
     "lotus-notes-request-recurrence-id.ics": 1,
     "nextcloud-calendar-app-allday-alarms.ics": 2,
@@ -363,3 +363,44 @@ def test_the_series_of_google_s_empty_exdate_is_kept_with_a_note():
     found = read("google-allday-empty-exdate-malformed.ics")
     assert len(found.items) == 20  # 21 days but one; the two series are the same one
     assert len(found.notes) == 1 and "an empty date it leaves out was ignored" in found.notes[0]
+
+
+def test_korganizers_count_counts_its_start_as_the_first_occurrence():
+    """"Full Info" starts on Tuesday 9 December 2003 and repeats on Mondays, COUNT=2: RFC
+    5545 3.3.10 counts the start as the first, so it is 9 and 15 December (22 December
+    was read too)."""
+    items = read("korganizer-3.2-blank-lines.ics").items
+    assert [i.at for i in items if i.title == "Full Info"] == [
+        at("2003-12-09T09:15"), at("2003-12-15T09:15")]
+
+
+@pytest.mark.parametrize(("start", "rule", "days"), [
+    ("20261102T100000Z", "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=3", ["11-02", "11-03", "11-05"]),
+    ("20261103T100000Z", "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=3", ["11-03", "11-05", "11-10"]),
+    ("20261001T100000Z", "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=2", ["10-01", "10-15"]),
+    ("20261102T100000Z", "FREQ=WEEKLY;BYDAY=TU;COUNT=1", ["11-02"]),
+    ("20261102T100000Z", "FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20261110T235959Z",
+     ["11-02", "11-03", "11-05", "11-10"]),  # UNTIL: the start and the rule's days to it
+])
+def test_count_includes_a_start_that_is_not_one_of_the_rules_days(start, rule, days):
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + _event("c", start, f"DURATION:PT30M\r\nRRULE:{rule}") + "END:VCALENDAR\r\n")
+    found = read_ics(text, datetime(2026, 9, 1, tzinfo=UTC), UNTIL)
+    assert [i.at.strftime("%m-%d") for i in found.items] == days
+    assert found.skipped == [] and found.notes == []
+
+
+def test_count_with_a_start_off_the_rule_in_a_time_zone_and_on_a_date():
+    """The start compared with the rule's first day where it is (Berlin, 23:30 on
+    Monday is Monday there), and an all-day start as its date."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + _event("z", "20261102T233000", "DURATION:PT30M\r\nRRULE:FREQ=WEEKLY;BYDAY=MO;"
+                     "COUNT=2").replace("DTSTART:", "DTSTART;TZID=Europe/Berlin:")
+            + _event("d", "20261103", "RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=2").replace(
+                "DTSTART:", "DTSTART;VALUE=DATE:")
+            + "END:VCALENDAR\r\n")
+    found = read_ics(text, datetime(2026, 10, 1, tzinfo=UTC), UNTIL)
+    zoned = [i.at for i in found.items if i.source_key.startswith("ics:z")]
+    assert zoned == [at("2026-11-02T22:30"), at("2026-11-09T22:30")]  # Monday is a MO day
+    dated = [i.at.strftime("%m-%d") for i in found.items if i.source_key.startswith("ics:d")]
+    assert dated == ["11-03", "11-09"]  # Tuesday, then one Monday
