@@ -324,7 +324,7 @@ def _count(rule) -> int | None:
 def _starts_rule(rule, start) -> bool:
     """Whether ``start`` is the first occurrence ``rule`` makes from it (else, or when
     that cannot be worked out, the rule is left as it is)."""
-    from dateutil.rrule import rrulestr
+    from dateutil.rrule import rrulestr  # type: ignore[import-untyped]  # (no stubs here)
 
     moment = start if isinstance(start, datetime) else datetime.combine(start, time())
     parts = {k: v for k, v in rule.items() if k.upper() not in ("UNTIL", "COUNT")}
