@@ -304,7 +304,7 @@ def csv_entries(
         spec = augmented(spec, table.header, left_out)
     else:
         spec = with_unmapped(spec, table.header)
-    read = CsvRead(kind, table.encoding, table.encoding_how, iter(()))
+    read = CsvRead(kind, table.encoding, table.encoding_how, iter(()), list(table.notes))
     ticker = Ticker(total, progress, should_cancel)
     read.entries = _entries(table, rows, spec, kind, ticker, read.notes)
     return read

@@ -37,6 +37,7 @@ class Table:
     rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (line, cells)
     encoding: str = "utf-8"  # the Python codec the file was read with
     encoding_how: str = "utf-8"  # bom, utf-8, utf-16, detected or chosen (textfile.Decoded)
+    notes: list[str] = field(default_factory=list)  # how it was read (stray bytes replaced)
 
 
 def read_table(
@@ -74,7 +75,7 @@ def open_table(
     total = max(text.count("\n") + (not text.endswith("\n")) - header_line, 0)
     rest = itertools.chain(head[index + 1 :], rows)
     table = Table(distinct_names([h.strip() for h in header]), header_line, delimiter,
-                  encoding=decoded.encoding, encoding_how=decoded.how)
+                  encoding=decoded.encoding, encoding_how=decoded.how, notes=decoded.notes)
     return table, rest, total
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from planner.domain.errors import InvalidInput
+from planner.importers.stray_bytes import mostly_utf8, stray_bytes_note
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -59,10 +60,16 @@ class Decoded:
     text: str
     encoding: str  # a Python codec name
     how: str
+    replaced: tuple[int, ...] = ()  # lines whose bytes were not UTF-8, now "�" (stray_bytes)
 
     @property
     def shown(self) -> str:
         return encoding_label(self.encoding)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the preview says of how the text was read (stray bytes replaced)."""
+        return [stray_bytes_note(self.replaced)] if self.replaced else []
 
 
 def encoding_label(encoding: str) -> str:
@@ -100,12 +107,14 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode a CSV export: a chosen encoding, else its BOM, UTF-8, UTF-16, or the detector.
 
     Never a silent guess: a detected encoding comes back as ``how == "detected"``
-    for the preview to show; a file no encoding fits is refused.
+    for the preview to show; a file no encoding fits is refused. UTF-8 with a few stray
+    bytes (found, or chosen) is read as UTF-8, those bytes as "�" and their lines in
+    ``replaced`` (stray_bytes.py).
     """
     if not data or not data.strip(b" \t\r\n\x00"):
         raise InvalidInput("the file is empty")
     if encoding:
-        decoded = Decoded(_decode_chosen(data, check_encoding(encoding)), encoding, "chosen")
+        decoded = _decode_chosen(data, check_encoding(encoding), encoding)
     else:
         decoded = _decode_found(data)
     if _looks_binary(decoded.text):
@@ -113,14 +122,17 @@ def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
     return decoded
 
 
-def _decode_chosen(data: bytes, encoding: str) -> str:
+def _decode_chosen(data: bytes, encoding: str, named: str) -> Decoded:
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom) and codecs.lookup(bom_encoding).name == encoding:
             data = data[len(bom) :]
             break
     try:
-        return data.decode(encoding)
+        return Decoded(data.decode(encoding), named, "chosen")
     except UnicodeDecodeError as err:
+        repaired = mostly_utf8(data, chosen=True) if encoding == "utf-8" else None
+        if repaired is not None:  # UTF-8 but for a few stray bytes: read, and said
+            return Decoded(repaired[0], named, "chosen", repaired[1])
         raise InvalidInput(
             f"the file cannot be read as {encoding_label(encoding)} (byte "
             f"0x{data[err.start]:02x} at position {err.start}): choose another encoding"
@@ -146,6 +158,9 @@ def _decode_found(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
         pass
+    repaired = mostly_utf8(data)
+    if repaired is not None:  # UTF-8 but for a few stray bytes: not another encoding
+        return Decoded(repaired[0], "utf-8", "utf-8", repaired[1])
     return _detect(data)
 
 

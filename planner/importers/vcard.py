@@ -94,8 +94,10 @@ def parse_vcards(
     ``encoding`` (the user's choice) is used for every line that names no CHARSET.
     """
     detected = None
+    said: list[str] = []
     if encoding:
-        text = decode_text(data, encoding).text
+        decoded = decode_text(data, encoding)
+        text, said = decoded.text, decoded.notes
     else:
         text = decode_bytes(data, fallback="surrogateescape")
         if has_undecoded(text):  # 8-bit text that is not UTF-8: which encoding, said
@@ -119,7 +121,7 @@ def parse_vcards(
     if not result.contacts:
         reason = str(result.invalid[0]) if result.invalid else "no card has a name"
         raise InvalidInput(f"no contacts could be read from the vCard file ({reason})")
-    result.notes.extend(unkept.notes())
+    result.notes.extend([*said, *unkept.notes()])
     return result
 
 

@@ -40,6 +40,22 @@ def test_a_wrong_or_unknown_encoding_is_one_line(db_path, tmp_path):
     assert "unknown encoding 'klingon'" in message
 
 
+def test_utf8_with_a_stray_byte_keeps_its_accents_and_names_the_line(db_path, tmp_path):
+    """Read as Windows-1250 it imported "JosĂŠ MĂźller"; --encoding utf-8 refused it."""
+    path = tmp_path / "people.csv"
+    path.write_bytes("Name,E-mail Address\r\nJosé Müller,jose@example.org\r\n"
+                     "Zoë Ångström,zoe@example.org\r\n".encode()
+                     + b"Bad\x96Byte Person,bad@example.org\r\n")
+    note = ("Note: the file is UTF-8 except for a few bytes on line 4: they cannot be read "
+            "and were replaced by “�” (check the names there, or choose another encoding).")
+    chosen = ok(invoke("import", str(path), "--encoding", "utf-8", "--dry-run", db=db_path))
+    assert "(csv, UTF-8 (chosen)): 3 new" in chosen and note in chosen
+    done = ok(invoke("import", str(path), db=db_path))
+    assert "(csv, UTF-8 (checked)): 3 new" in done and note in done
+    listed = ok(invoke("contacts", "list", db=db_path))
+    assert "José Müller" in listed and "Zoë Ångström" in listed and "Bad�Byte Person" in listed
+
+
 def test_columns_not_imported_are_said(db_path):
     out = ok(invoke("import", str(HERE / "thunderbird_en.csv"), "--dry-run", db=db_path))
     assert "(thunderbird, UTF-8 (checked)): 2 new" in out

@@ -210,6 +210,51 @@ def test_a_chosen_encoding_wins_and_a_wrong_one_is_one_clear_line(opened):
         preview_import(data, encoding="klingon")
 
 
+EUROPEAN = ("First Name,Last Name,E-mail Address\r\nJosé,Müller,jose@example.de\r\n"
+            "François,Lefèvre,francois@example.fr\r\nSøren,Ødegård,soren@example.no\r\n")
+#: the same, with one byte on line 3 that is no UTF-8 (an en dash as Windows-1252 writes it)
+STRAY = EUROPEAN.encode().replace(b"Lef\xc3\xa8vre", b"Lef\x96vre")
+
+
+def test_utf8_with_a_stray_byte_is_read_as_utf8_and_its_line_named(opened):
+    """One byte that is not UTF-8 made the whole file Windows-1250 ("detected"): every
+    accented name turned to mojibake ("JosĂŠ MĂźller")."""
+    preview = preview_import(STRAY)
+    assert (preview.encoding, preview.encoding_how) == ("UTF-8", "utf-8")
+    assert {r.email: r.name for r in preview.rows} == {
+        "jose@example.de": "José Müller", "francois@example.fr": "François Lef\ufffdvre",
+        "soren@example.no": "Søren Ødegård"}
+    assert preview.encoding_warning() == ""
+    assert preview.notes == [
+        "the file is UTF-8 except for a few bytes on line 3: they cannot be read and were "
+        "replaced by “�” (check the names there, or choose another encoding)"]
+
+
+def test_utf8_chosen_for_a_file_with_stray_bytes_reads_it_with_a_note(opened):
+    """--encoding utf-8 refused the file ("cannot be read as UTF-8 (byte 0x96 …)"), also
+    one whose only byte beyond ASCII is the stray one; a file in another encoding
+    altogether still is refused."""
+    chosen = preview_import(STRAY, encoding="utf-8")
+    assert (chosen.encoding, chosen.encoding_how) == ("UTF-8", "chosen")
+    assert chosen.rows[0].name == "José Müller" and "line 3" in chosen.notes[0]
+    plain = b"Name,Email\r\nAda,ada@example.org\r\nGr\xe9ce,grace@example.org\r\n"
+    assert preview_import(plain).encoding_how == "detected"  # Windows-1252 "Gréce"
+    only = preview_import(plain, encoding="utf-8")
+    assert only.rows[1].name == "Gr\ufffdce" and "line 3:" in only.notes[0]
+    with pytest.raises(InvalidInput, match="cannot be read as UTF-8"):
+        preview_import(EUROPEAN.encode("cp1252") * 3, encoding="utf-8")
+
+
+def test_the_lines_of_many_stray_bytes_are_named_the_first_five(opened):
+    rows = "".join(f"Zoë {n},z{n}@example.org,Ünal\r\n" for n in range(40))
+    data = ("Name,Email,Note\r\n" + rows).encode()
+    for n in (3, 5, 9, 12, 20, 30):
+        data = data.replace(f"Zoë {n},".encode(), f"Zo\xeb {n},".encode("latin-1"))
+    preview = preview_import(data)
+    assert preview.encoding_how == "utf-8" and len(preview.rows) == 40
+    assert "on lines 5, 7, 11, 14, 22 and 1 more:" in preview.notes[0]
+
+
 def test_utf8_and_utf16_without_bom_are_known_not_detected(opened):
     text = "Name,Email\r\nZoë Ünal,zoe@example.org\r\n"
     assert preview_import(text.encode()).encoding_how == "utf-8"
