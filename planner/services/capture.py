@@ -156,6 +156,7 @@ class BatchResult:
     accepted: int = 0  # auto-accepted (the source's ``auto_accept``)
     unchanged: int = 0  # already proposed, accepted or rejected: nothing to do
     unmatched: int = 0  # items that involve nobody in the network (or lie in the future)
+    cancelled: int = 0  # cancelled at the source, with no pending proposal to withdraw
     accepted_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -163,8 +164,9 @@ class BatchResult:
                  f"{self.withdrawn} withdrawn"]
         if self.accepted:
             parts.append(f"{self.accepted} accepted automatically")
-        return ", ".join(parts) + f"; {self.unchanged} already known, {self.unmatched} " \
+        said = ", ".join(parts) + f"; {self.unchanged} already known, {self.unmatched} " \
             "with nobody you know"
+        return said + (f", {self.cancelled} cancelled" if self.cancelled else "")
 
 
 def apply_batch(store: Backend, source_id: int | None, items: Iterable[Captured], *,
@@ -207,8 +209,12 @@ def apply_batch(store: Backend, source_id: int | None, items: Iterable[Captured]
         for key, item in latest.items():
             rows = existing.get(key, [])
             if item.cancelled or item.at > stamp:
+                before = result.withdrawn
                 batch.withdraw(rows)
-                result.unmatched += not rows
+                if item.cancelled:  # skipped as cancelled, whoever was in it
+                    result.cancelled += result.withdrawn == before
+                else:
+                    result.unmatched += not rows
                 continue
             found = matches(item, index, mine, candidates=candidates)
             if not found:

@@ -45,7 +45,8 @@ class SyncResult(capture.BatchResult):
     problems: list[str] = field(default_factory=list)
 
     def add(self, part: capture.BatchResult) -> None:
-        for name in ("proposed", "updated", "withdrawn", "accepted", "unchanged", "unmatched"):
+        for name in ("proposed", "updated", "withdrawn", "accepted", "unchanged", "unmatched",
+                     "cancelled"):
             setattr(self, name, getattr(self, name) + getattr(part, name))
         self.accepted_ids.extend(part.accepted_ids)
         self.batches += 1

@@ -80,6 +80,33 @@ def test_cancelled_withdraws_pending_but_never_an_accepted_touchpoint(people):
     assert touchpoints.get_touchpoint(capture.get_proposal(a.id).touchpoint_id)
 
 
+def test_a_cancelled_meeting_with_people_you_know_is_counted_as_cancelled(people):
+    """It was counted as "with nobody you know"."""
+    result = capture.apply_batch(bound(), None, [
+        item("ics:c", cancelled=True),  # Ada's, never proposed
+        item("ics:s", cancelled=True, addresses=(("stranger@else.where", "S"),)),
+        item("ics:n", addresses=(("nobody@else.where", ""),))], at=NOW, candidates=False)
+    assert (result.cancelled, result.unmatched, result.proposed) == (2, 1, 0)
+    assert result.summary().endswith("; 0 already known, 1 with nobody you know, 2 cancelled")
+    capture.apply_batch(bound(), None, [item("ics:p")], at=NOW)
+    again = capture.apply_batch(bound(), None, [item("ics:p", cancelled=True)], at=NOW)
+    assert (again.withdrawn, again.cancelled, again.unmatched) == (1, 0, 0)  # said once
+    later = capture.apply_batch(bound(), None, [item("ics:p", cancelled=True)], at=NOW)
+    assert (later.withdrawn, later.cancelled, later.unmatched) == (0, 1, 0)
+
+
+def test_evolutions_method_cancel_for_people_you_know_is_cancelled(opened, tmp_path):
+    """A real METHOD:CANCEL (GNOME Evolution) whose organiser and attendee are people."""
+    from planner.services import capture_ics
+    from tests.conftest import SHARED_FIXTURES
+
+    for name, address in (("Org", "organizer@no.where"), ("User", "user@no.where")):
+        contacts.add_contact(opened.backend, name, email=address)
+    path = SHARED_FIXTURES / "ics" / "evolution-cancel.ics"
+    result, _ = capture_ics.import_ics(bound(), path, since=datetime(2000, 1, 1, tzinfo=UTC))
+    assert (result.cancelled, result.unmatched, result.proposed) == (1, 0, 0)
+
+
 def test_future_events_are_not_proposed(people):
     result = capture.apply_batch(bound(), None, [item(at=NOW + timedelta(hours=1))], at=NOW)
     assert result.proposed == 0 and pending() == []
