@@ -35,6 +35,19 @@ def _progress(label: str, unit: str):
     return StderrProgress(label, unit)
 
 
+def _warn(problems: list[str], where: str = "") -> None:
+    """What a source held and could not be read: one warning line each on stderr, as
+    ``capture caldav|imap sync`` says them (the rest was read)."""
+    for problem in problems:
+        named = not where or problem.startswith(f"{where}: ")  # a file source's own name
+        click.echo(f"planner: warning: {'' if named else where + ': '}{problem}", err=True)
+
+
+def _warned(problems: list[str]) -> str:
+    n = len(problems)
+    return f"; {n} warning{'s' if n != 1 else ''} above" if n else ""
+
+
 @capture.command("ics")
 @click.argument("location", type=click.Path(path_type=Path))
 @click.option("--since", metavar="DATE", help="Read from this day (default: 30 days ago).")
@@ -50,7 +63,9 @@ def ics_(location: Path, since: str | None, until: str | None, watch: bool, labe
     """Propose a touchpoint for every meeting in LOCATION (an .ics file, or a folder of
     them) with someone in your network: one per person, kind from the event (video link,
     coffee, lunch, call; else meeting), time and length from the event. Recurring events
-    count once per occurrence; nothing in the future is proposed."""
+    count once per occurrence; nothing in the future is proposed. An event that cannot be
+    read is left out with one warning line on stderr naming it and why, and the rest is
+    read: a file with nothing usable in it is read as an empty one (exit code 0)."""
     from planner.services import capture_ics
 
     progress = _progress(f"reading {location.name}", "files")
@@ -60,7 +75,8 @@ def ics_(location: Path, since: str | None, until: str | None, watch: bool, labe
             label=label, auto_accept=auto_accept, progress=progress)
     finally:
         progress.close()
-    click.echo(f"Captured from {location.name}: {result.summary()}.")
+    _warn(result.problems)
+    click.echo(f"Captured from {location.name}: {result.summary()}{_warned(result.problems)}.")
     if source is not None:
         click.echo(f"Watching it as source {source.id} ({source.label}); "
                    "'planner capture sync' reads it again.")
@@ -196,7 +212,8 @@ def sync_(ids: tuple[int, ...]) -> None:
             continue
         finally:
             progress.close()
-        click.echo(f"{source.label}: {result.summary()}.")
+        _warn(result.problems, source.label)
+        click.echo(f"{source.label}: {result.summary()}{_warned(result.problems)}.")
     if failed:
         raise click.exceptions.Exit(1)
 

@@ -56,7 +56,8 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
              zone: tzinfo | None = None, key_prefix: str = "ics") -> IcsRead:
     """The meetings of ``data`` (an iCalendar text) that start from ``since`` to ``until``.
     ``zone``: where floating times are (default: UTC). ``name`` names the file in the one
-    sentence InvalidInput carries when it cannot be read."""
+    sentence InvalidInput carries when it cannot be read as a calendar at all; a calendar
+    whose every event was left out is read (``skipped`` says why), as an empty one is."""
     import icalendar
 
     text = _decode(data)
@@ -72,10 +73,8 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
         raise InvalidInput(f"{name} cannot be read as a calendar: {_why(text, exc)}") from None
     out = IcsRead()
     zone = zone or UTC
-    for calendar in calendars:
+    for calendar in calendars:  # an event that cannot be read is left out, in ``skipped``
         _read_calendar(calendar, since, until, zone, key_prefix, out)
-    if not out.items and out.skipped:  # nothing readable, and why
-        raise InvalidInput(f"{name} cannot be read as a calendar: {out.skipped[0]}")
     out.items.sort(key=lambda item: (item.at, item.source_key))  # the library's is a set's
     return out
 

@@ -74,6 +74,12 @@ def _label(tzid: str) -> tuple[timedelta, str] | None:
     return (-offset if sign == "-" else offset), found.group(6)
 
 
+def impossible_label(tzid: str) -> bool:
+    """A display name whose offset no zone has ("(UTC+99:99) Nowhere"): a broken time."""
+    found = _LABEL.match(tzid)
+    return found is not None and bool(found.group(2)) and _label(tzid) is None
+
+
 def label_zone(tzid: str) -> tzinfo | None:
     """The fixed zone of an unknown display name's offset (the last resort), or None."""
     offset = label_offset(tzid)

@@ -158,6 +158,9 @@ class BatchResult:
     unmatched: int = 0  # items that involve nobody in the network (or lie in the future)
     cancelled: int = 0  # cancelled at the source, with no pending proposal to withdraw
     accepted_ids: list[int] = field(default_factory=list)
+    #: what the source held and could not be read, one sentence each (an event left out,
+    #: a value ignored); the rest was read. Filled by the source's reader, not here.
+    problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"{self.proposed} new", f"{self.updated} updated",

@@ -4,14 +4,16 @@ A one-off import reads the file (or every ``.ics`` file of a folder, with its
 subfolders) once; a watched one is registered as a source and read again on every sync.
 Either way all files are read first and everything goes to the database in one
 transaction (:func:`planner.services.capture.apply_batch`): a file that cannot be read is
-one sentence naming it, and nothing of the import is kept.
+one sentence naming it, and nothing of the import is kept. A file that was read but
+held events that could not be (or nothing usable at all) is no error: each such event is
+one line of the result's ``problems``, for the command line and the window to show.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +35,6 @@ MAX_ICS_BYTES = 64 * 1024 * 1024  # years of a busy calendar are a few MB
 MAX_FILES = 5_000
 
 Progress = Callable[[int, int], None]
-
-log = logging.getLogger(__name__)
 
 
 def default_window(since: datetime | None = None, until: datetime | None = None,
@@ -65,28 +65,37 @@ def calendar_files(location: str | Path) -> list[Path]:
     return [path]
 
 
+@dataclass
+class Calendars:
+    """What the calendar files of a location hold in the span read."""
+
+    items: list[Captured] = field(default_factory=list)
+    state: dict = field(default_factory=lambda: {"files": {}})  # {path: [mtime, size]}
+    own: list[str] = field(default_factory=list)  # the calendars' own addresses
+    problems: list[str] = field(default_factory=list)  # "file.ics: what was not read"
+
+
 def read_calendars(location: str | Path, since: datetime, until: datetime,
-                   progress: Progress | None = None) -> tuple[list[Captured], dict, list[str]]:
-    """(items, the files' state {path: [mtime, size]}, the calendars' own addresses)."""
+                   progress: Progress | None = None) -> Calendars:
+    """Every calendar file of ``location``, read before anything is written: a file that
+    cannot be read at all raises InvalidInput; what a file that was read lost (an event
+    left out, a value ignored) is one line in ``problems``, named by the file."""
     files = calendar_files(location)
-    items: list[Captured] = []
-    state: dict = {"files": {}}
-    own: list[str] = []
+    found = Calendars()
     zone = local_zone()
     for done, path in enumerate(files):
         if progress is not None:
             progress(done, len(files))
         data = read_user_file(path, MAX_ICS_BYTES, "calendar file")
-        found = read_ics(data, since, until, name=path.name, zone=zone)
-        for reason in found.skipped + found.notes:  # what a file that was read lost
-            log.warning("%s: %s", path.name, reason)
-        items += found.items
-        own += found.own
+        read = read_ics(data, since, until, name=path.name, zone=zone)
+        found.problems += [f"{path.name}: {reason}" for reason in read.skipped + read.notes]
+        found.items += read.items
+        found.own += read.own
         info = os.stat(path)
-        state["files"][str(path)] = [info.st_mtime, info.st_size]
+        found.state["files"][str(path)] = [info.st_mtime, info.st_size]
     if progress is not None:
         progress(len(files), len(files))
-    return items, state, own
+    return found
 
 
 def import_ics(store: Backend, location: str | Path, *, since: datetime | None = None,
@@ -97,14 +106,17 @@ def import_ics(store: Backend, location: str | Path, *, since: datetime | None =
     ``capture sync``), created in the same transaction as what it proposes."""
     start, end = default_window(since, until)
     path = Path(location).expanduser().resolve()
-    items, state, own = read_calendars(path, start, end, progress)  # before any write
+    found = read_calendars(path, start, end, progress)  # before any write
     if not watch:
-        return capture.apply_batch(store, None, items, own=own), None
+        result = capture.apply_batch(store, None, found.items, own=found.own)
+        result.problems = found.problems
+        return result, None
     with store.write():
         source = _existing(path) or capture.add_source(
             store, "ics", label or path.name, str(path), options={"auto_accept": auto_accept})
-        result = capture.apply_batch(store, source.id, items, state=state, window=(start, end),
-                                     own=own)
+        result = capture.apply_batch(store, source.id, found.items, state=found.state,
+                                     window=(start, end), own=found.own)
+    result.problems = found.problems
     return result, capture.get_source(source.id)
 
 
@@ -121,8 +133,11 @@ def sync_ics(store: Backend, source: Source, progress: Progress | None = None, *
     """Read a registered calendar file or folder again: what is gone from it (in the span
     read) withdraws its pending proposals."""
     start, end = default_window(since, until)
-    items, state, own = read_calendars(source.location, start, end, progress)
-    return capture.apply_batch(store, source.id, items, state=state, window=(start, end), own=own)
+    found = read_calendars(source.location, start, end, progress)
+    result = capture.apply_batch(store, source.id, found.items, state=found.state,
+                                 window=(start, end), own=found.own)
+    result.problems = found.problems
+    return result
 
 
 capture.register_syncer("ics", sync_ics)

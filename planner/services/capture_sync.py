@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -42,7 +42,6 @@ class SyncResult(capture.BatchResult):
     could not be read (one sentence each; the rest was stored)."""
 
     batches: int = 0
-    problems: list[str] = field(default_factory=list)
 
     def add(self, part: capture.BatchResult) -> None:
         for name in ("proposed", "updated", "withdrawn", "accepted", "unchanged", "unmatched",
@@ -113,9 +112,9 @@ def _run(store: Backend, source: Source, batches: Iterable[_Batch], progress: Pr
         part = capture.apply_batch(store, source.id, items, withdrawn_keys=withdrawn,
                                    state=batch.state)
         result.add(part)
-        result.problems.extend(batch.problems)
-        for problem in batch.problems:
-            log.warning("capture source %s: %s", source.id, problem)
+        result.problems.extend(batch.problems)  # said by the caller (command line, window)
+        if batch.problems:  # the log keeps the count, not the events' titles
+            log.info("capture source %s: %d could not be read", source.id, len(batch.problems))
         if on_batch is not None:
             on_batch(result)
         if progress is not None:
@@ -170,11 +169,9 @@ def ics_reader(since: date, now: datetime, zone=None) -> caldav_source.ReadEvent
     zone = zone or datetime.now().astimezone().tzinfo
     start = datetime.combine(since, time.min, zone).astimezone(UTC)
 
-    def read(text: str, name: str) -> list[Captured]:
+    def read(text: str, name: str) -> tuple[list[Captured], list[str]]:
         found = read_ics(text, start, now + AHEAD, name=name, zone=zone)
-        for reason in found.skipped + found.notes:  # as capture_ics says them for files
-            log.warning("%s: %s", name, reason)
-        return found.items
+        return found.items, [f"{name}: {reason}" for reason in found.skipped + found.notes]
 
     return read
 

@@ -24,7 +24,7 @@ from there, and items already stored are the same keys again (never proposed twi
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -49,9 +49,10 @@ CTAG = "{http://calendarserver.org/ns/}getctag"
 SYNC_TOKEN = "{DAV:}sync-token"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
-#: (an event resource's text, how to name it in a message) → its items (every occurrence
-#: from the source's start date on, and some way ahead); InvalidInput when it cannot be read
-ReadEvents = Callable[[str, str], Iterable[Captured]]
+#: (an event resource's text, how to name it in a message) → (its items: every occurrence
+#: from the source's start date on, and some way ahead; what of it could not be read, one
+#: line each); InvalidInput when it cannot be read at all
+ReadEvents = Callable[[str, str], tuple[list[Captured], list[str]]]
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,8 @@ def sync(account: Account, password: str, state: dict | None, read_events: ReadE
                     continue
                 name = href.rstrip("/").rsplit("/", 1)[-1]
                 try:
-                    got = list(read_events(text, f"event {name}"))
+                    got, said = read_events(text, f"event {name}")
+                    problems.extend(said)
                 except PlannerError as exc:
                     text = str(exc)
                     problems.append(text if name in text

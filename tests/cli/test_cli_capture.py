@@ -190,3 +190,46 @@ def test_an_outlook_zone_label_is_read_with_its_summer_time(planner, tmp_path):
     assert sorted((p["at"], p["minutes"]) for p in listed) == [
         ("2025-01-15T15:00:00+00:00", 45),  # 10:00 EST
         ("2025-07-15T14:00:00+00:00", 45)]  # 10:00 EDT
+
+
+def test_a_cancelled_meeting_and_a_broken_event_are_said_as_such(planner, db_path, tmp_path):
+    """A cancelled meeting with Ada was "1 with nobody you know"; the event left out was
+    said only by logging's last-resort handler, after the summary."""
+    text = calendar(("ok", NOW - timedelta(days=1), "Sync", "ada@example.org"),
+                    ("gone", NOW - timedelta(days=2), "Coffee", "grace@navy.mil"),
+                    ("bad", NOW - timedelta(days=3), "Standup", "ada@example.org"))
+    text = text.replace("SUMMARY:Coffee", "SUMMARY:Coffee\r\nSTATUS:CANCELLED")
+    text = text.replace("SUMMARY:Standup", "SUMMARY:Standup\r\nRRULE:FREQ=FOO")
+    path = tmp_path / "work.ics"
+    path.write_text(text)
+    done = run_cli("capture", "ics", str(path), db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == (
+        "Captured from work.ics: 1 new, 0 updated, 0 withdrawn; 0 already known, 0 with "
+        "nobody you know, 1 cancelled; 1 warning above.")
+    day = (NOW - timedelta(days=3)).date().isoformat()
+    assert done.stderr == (f"planner: warning: work.ics: “Standup” (UID bad, {day}) was not "
+                           "read: its repeat rule cannot be read (FREQ=FOO)\n")
+
+
+def test_a_calendar_whose_only_event_is_broken_reads_as_empty_and_says_why(planner, db_path,
+                                                                          tmp_path):
+    """It exited 1 ("cannot be read as a calendar") while an empty calendar exits 0."""
+    empty = tmp_path / "empty.ics"
+    empty.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    quiet = run_cli("capture", "ics", str(empty), db=db_path)
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    assert "Captured from empty.ics: 0 new" in quiet.stdout
+    broken = tmp_path / "broken.ics"
+    broken.write_text(calendar(("bad", NOW - timedelta(days=1), "Standup", "ada@example.org"))
+                      .replace("SUMMARY:Standup", "SUMMARY:Standup\r\nRRULE:FREQ=FOO"))
+    done = run_cli("capture", "ics", str(broken), "--watch", db=db_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("planner: warning: broken.ics: “Standup” (UID bad, ")
+    assert done.stderr.endswith("was not read: its repeat rule cannot be read (FREQ=FOO)\n")
+    assert done.stdout.startswith("Captured from broken.ics: 0 new, 0 updated, 0 withdrawn; "
+                                  "0 already known, 0 with nobody you know; 1 warning above.")
+    synced = run_cli("capture", "sync", db=db_path)
+    assert synced.returncode == 0
+    assert synced.stderr.startswith("planner: warning: broken.ics: “Standup” (UID bad, ")
+    assert "broken.ics: 0 new" in synced.stdout and "1 warning above" in synced.stdout

@@ -263,3 +263,44 @@ def test_the_columns_keep_their_width_while_reviewing(qtbot, db_path, people, in
     QTest.keyClick(box.view, Qt.Key.Key_Return)
     assert box.model.rowCount() == 3
     assert widths() == before
+
+
+def test_read_sources_again_lists_what_could_not_be_read(qtbot, db_path, people, tmp_path):
+    """"planner capture sync" warned of an event left out; the window's "Read sources
+    again" said "Work: 1 new" and nothing of it."""
+    from planner.services import capture_ics
+    from planner.storage.database import open_database
+
+    def event(uid: str, days: int, extra: str = "") -> str:
+        start = (NOW - timedelta(days=days)).strftime("%Y%m%dT%H%M%SZ")
+        return (f"BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTART:{start}\r\nSUMMARY:Lunch {uid}\r\n"
+                f"{extra}ATTENDEE:mailto:grace@navy.mil\r\nEND:VEVENT\r\n")
+
+    path = tmp_path / "work.ics"
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{event('w1', 1)}END:VCALENDAR\r\n")
+    opened = open_database(str(db_path))
+    try:
+        capture_ics.import_ics(bound(), path, watch=True, label="Work")
+    finally:
+        opened.close()
+    window = open_window(qtbot, db_path)
+    box = window.capture.show_inbox()
+    qtbot.waitExposed(box)
+    assert not box.problems.isVisible()
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + event("w1", 1) + event("w2", 2)
+                    + "".join(event(f"b{n}", 3 + n, "DURATION:PTxyz\r\n") for n in range(4))
+                    + "END:VCALENDAR\r\n")
+    qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.job is None, timeout=10_000)
+    assert box.sync_status.text() == "Work: 5 new, 4 not read"
+    assert box.problems.isVisible()
+    lines = box.problems.text().splitlines()
+    assert lines[0] == "Not everything could be read (4):"
+    assert lines[1].startswith("• Work: work.ics: “Lunch b0” (UID b0, ")
+    assert lines[1].endswith(": its length cannot be read (PTxyz); it is read without one")
+    assert lines[4] == "… and 1 more (all in the tooltip)"
+    assert len(box.problems.toolTip().splitlines()) == 4
+    path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{event('w1', 1)}END:VCALENDAR\r\n")
+    qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.job is None, timeout=10_000)
+    assert not box.problems.isVisible()

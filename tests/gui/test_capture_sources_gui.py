@@ -442,3 +442,37 @@ def test_a_calendar_that_finds_nothing_says_why(qtbot, window, tmp_path, monkeyp
                               "known, 0 with nobody you know.")
     assert add("ada.ics") == ("Added ada.ics, with nothing new to review: its 1 meeting "
                               "from the last 30 days was already proposed or reviewed.")
+
+
+def test_a_calendar_with_a_cancelled_meeting_and_a_broken_event_says_both(qtbot, window,
+                                                                          tmp_path,
+                                                                          monkeypatch):
+    """A cancelled meeting with Ada was "nobody in its 1 meeting … is in your network",
+    and the event left out (its repeat rule unreadable) was said nowhere in the window."""
+    good = ics("gone@test", 2, "ada@example.org").replace(
+        "SUMMARY:Coffee", "SUMMARY:Coffee\r\nSTATUS:CANCELLED")
+    broken = ics("bad@test", 3, "ada@example.org").replace(
+        "SUMMARY:Coffee", "SUMMARY:Standup\r\nRRULE:FREQ=FOO")
+    events = good[good.index("BEGIN:VEVENT"):good.index("END:VCALENDAR")] + \
+        broken[broken.index("BEGIN:VEVENT"):]
+    (tmp_path / "work.ics").write_text(good[:good.index("BEGIN:VEVENT")] + events)
+    dialog = open_sources(qtbot, window)
+    assert not dialog.problems.isVisible()
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "work.ics"))
+    qtbot.mouseClick(dialog.add_file, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.status.text() == ("Added work.ics, with nothing to review: its 1 meeting "
+                                    "from the last 30 days was cancelled.")
+    assert dialog.problems.isVisible()
+    day = (NOW - timedelta(days=3)).date().isoformat()
+    line = (f"work.ics: “Standup” (UID bad@test, {day}) was not read: its repeat rule "
+            "cannot be read (FREQ=FOO)")
+    assert dialog.problems.text() == f"Not everything could be read (1):\n• {line}"
+    assert dialog.problems.toolTip() == line == dialog.problems.accessibleDescription()
+    # the next file that reads cleanly clears the list
+    (tmp_path / "ada.ics").write_text(ics("ada@test", 2, "ada@example.org"))
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "ada.ics"))
+    qtbot.mouseClick(dialog.add_file, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.status.text().startswith("Added ada.ics: 2 new")  # Ada, and me (a stranger)
+    assert not dialog.problems.isVisible()

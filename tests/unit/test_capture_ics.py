@@ -228,8 +228,7 @@ def test_the_future_is_not_read():
 @pytest.mark.parametrize(("data", "needle"), [
     (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n", "is not a calendar file"),
     (b"\x89PNG\r\n\x1a\n\x00\x00binary", "is not a calendar file"),
-    (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026\r\nATTENDEE:mailto:a@b.org\r\n"
-     b"END:VEVENT\r\nEND:VCALENDAR\r\n", "cannot be read as a calendar"),
+    (b"BEGIN:VCALENDAR\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "cannot be read as a calendar"),
     (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261201T1000", "it is cut short"),
 ])
 def test_what_is_not_a_calendar_is_one_sentence(data, needle):
@@ -404,3 +403,22 @@ def test_count_with_a_start_off_the_rule_in_a_time_zone_and_on_a_date():
     assert zoned == [at("2026-11-02T22:30"), at("2026-11-09T22:30")]  # Monday is a MO day
     dated = [i.at.strftime("%m-%d") for i in found.items if i.source_key.startswith("ics:d")]
     assert dated == ["11-03", "11-09"]  # Tuesday, then one Monday
+
+
+@pytest.mark.parametrize(("event", "why"), [
+    ("DTSTART:2026", "its start is not a valid date-time (2026)"),
+    ("DTSTART:20261120T100000Z\r\nRRULE:FREQ=FOO", "its repeat rule cannot be read (FREQ=FOO)"),
+    ('DTSTART;TZID="(UTC+99:99) Nowhere":20261120T100000',
+     "its time zone cannot be read ((UTC+99:99) Nowhere)"),
+])
+def test_a_calendar_whose_only_event_is_broken_is_read_as_empty_and_says_why(event, why):
+    """It was refused ("x.ics cannot be read as a calendar: …", exit code 1) while an
+    empty calendar was read: now both are read, and the event left out is named."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:only\r\nSUMMARY:Sync\r\n"
+            f"{event}\r\nATTENDEE:mailto:a@b.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    found = read_ics(text, SINCE, UNTIL, name="x.ics")
+    assert found.items == [] and found.notes == []
+    (line,) = found.skipped
+    assert line.startswith("“Sync” (UID only") and line.endswith(f"was not read: {why}")
+    empty = read_ics("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", SINCE, UNTIL)
+    assert (empty.items, empty.skipped) == ([], [])

@@ -2,7 +2,8 @@
 it found something to review, else why it found nothing, in one sentence (a review:
 "0 new, 0 updated, 0 withdrawn; 0 already known, 0 with nobody you know" said nothing of
 the 30 days read, nor of people outside the network; a cancelled meeting with people you
-know was "nobody in your network")."""
+know was "nobody in your network"). What could not be read is listed under it
+(problems.py)."""
 
 from __future__ import annotations
 

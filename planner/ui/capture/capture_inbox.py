@@ -45,6 +45,7 @@ from planner.domain.errors import PlannerError
 from planner.domain.kinds import Kind, parse_kind
 from planner.services import capture as svc
 from planner.ui.capture.badge import CaptureBadge
+from planner.ui.capture.problems import ProblemList
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.enter_clicks import enter_clicks
 from planner.ui.common.icons import kind_icon
@@ -279,6 +280,8 @@ class CaptureInbox(QDialog):
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.editor)
         layout.addLayout(buttons)
+        self.problems = ProblemList(self, "captureSyncProblems")  # what a sync could not read
+        layout.addWidget(self.problems)
 
         self.accept_button.clicked.connect(self.accept_selected)
         self.reject_button.clicked.connect(self.reject_selected)
@@ -402,23 +405,26 @@ class CaptureInbox(QDialog):
         store = self.document.backend
 
         def work(progress, _cancelled):
-            said = []
+            said, problems = [], []
             for source in sources:
                 try:
                     result = svc.sync_source(store, source.id, progress=progress)
                     parts = [f"{n} {what}" for n, what in (
                         (result.proposed, "new"), (result.updated, "moved"),
-                        (result.withdrawn, "withdrawn"), (result.accepted, "accepted")) if n]
+                        (result.withdrawn, "withdrawn"), (result.accepted, "accepted"),
+                        (len(result.problems), "not read")) if n]
                     said.append(f"{source.label}: {', '.join(parts) or 'nothing new'}")
+                    problems += [f"{source.label}: {line}" for line in result.problems]
                 except PlannerError as exc:
                     said.append(f"{source.label}: {exc}")
-            return said
+            return said, problems
 
         self.job = BackgroundJob(work, self, name="capture sync")
         self._was_watching = self.document.session.stop_watching()
         self.job.connect_to(None, self._synced)
         self.sync_button.setEnabled(False)
         self.sync_status.setText("Reading…")
+        self.problems.show_problems([])
         self.job.start()
 
     def open_sources(self):
@@ -444,10 +450,11 @@ class CaptureInbox(QDialog):
         if self._was_watching:
             self.document.session.start_watching()
         self.sync_button.setEnabled(True)
-        lines = payload if status == "ok" else [str(payload)]
+        lines, problems = payload if status == "ok" else ([str(payload)], [])
         text = lines[0] if len(lines) == 1 else f"{len(lines)} sources read"
         self.sync_status.setText(text if len(text) <= 60 else text[:59] + "…")  # see tooltip
         self.sync_status.setToolTip("\n".join(lines))
+        self.problems.show_problems(problems)
         self.document.editing.capture_signals.changed.emit()
 
 

@@ -49,6 +49,7 @@ from planner.services import capture as svc
 from planner.sources.errors import CertificateRefused
 from planner.sources.tls import show_fingerprint
 from planner.ui.capture.added_text import calendar_added_text
+from planner.ui.capture.problems import ProblemList
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.enter_clicks import enter_clicks
 
@@ -326,6 +327,8 @@ class CaptureSourcesDialog(QDialog):
         layout.addWidget(self.form)
         layout.addLayout(mine)
         layout.addLayout(bottom)
+        self.problems = ProblemList(self, "captureSourcesProblems")  # what a file lacked
+        layout.addWidget(self.problems)
 
         self.add_file.clicked.connect(lambda: self.add_calendar(FILE))
         self.add_folder.clicked.connect(lambda: self.add_calendar(FOLDER))
@@ -427,9 +430,10 @@ class CaptureSourcesDialog(QDialog):
         def work(progress, _cancelled):
             result, source = capture_ics.import_ics(store, path, watch=True, progress=progress)
             assert source is not None  # watch=True registers it
-            return source, calendar_added_text(source.label, result)
+            return source, calendar_added_text(source.label, result), result.problems
 
         self.status.setText(f"Reading {Path(path).name}…")
+        self.problems.show_problems([])
         used = self.add_folder if what == FOLDER else self.add_file
         self._run(work, lambda status, payload: self._calendar_added(status, payload, used))
 
@@ -438,8 +442,9 @@ class CaptureSourcesDialog(QDialog):
         while it reads, so the focus had moved on to "Your addresses": what was typed next
         went there.) Not added: the focus is back on the button that was used."""
         if status == "ok":
-            source, message = payload
+            source, message, problems = payload
             self._changed(message, source.id)
+            self.problems.show_problems(problems)
             self.view.setFocus()
         else:
             self.status.setText(str(payload))
