@@ -197,3 +197,51 @@ def test_in_the_dark_theme_what_is_disabled_looks_disabled(qtbot, dark):
         bright = _brightest(enabled)
         assert bright > 0.8, type(enabled).__name__  # readable text on the dark window
         assert _brightest(disabled) < bright - 0.25, type(disabled).__name__  # plainly dimmer
+
+
+def on_screen(view, item):
+    """Where ``item`` is drawn in the view's viewport (a name ignores the zoom)."""
+    return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect())
+
+
+def names_in_the_way(window) -> list[tuple[str, str]]:
+    """(name, whose) for every name shown under a node that runs into another name shown
+    or into another person's node."""
+    view, nodes = window.view, list(window.scene.nodes.values())
+    names = [(node, on_screen(view, node._label).adjusted(1, 1, -1, -1)) for node in nodes
+             if node._label is not None and node._label.isVisible()]
+    found = []
+    for node, rect in names:
+        found += [(node.name, other.name) for other in nodes
+                  if other is not node and rect.intersects(on_screen(view, other))]
+        found += [(node.name, f"{other.name}'s name") for other, shown in names
+                  if other is not node and rect.intersects(shown)]
+    return found
+
+
+def test_names_on_the_rings_stay_out_of_each_others_way(qtbot, db_path):
+    """A long inner name ran over the middle ring's node beside it ("Agnieszka
+    Lewandowska" over Arjun); in a small window every inner and middle name ran into its
+    neighbours. A long name is cut (the hover card has it whole); on a canvas too small
+    for the names they show on hover only, and come back when there is room."""
+    ids = populate(db_path, middle=12, outer=72, extra={
+        "Femke de Jong": (Ring.INNER, {}), "Agnieszka Lewandowska": (Ring.INNER, {}),
+        "Andrés Fernández": (Ring.INNER, {})})
+    window = open_window(qtbot, db_path)
+    long_one = window.scene.nodes[ids["Agnieszka Lewandowska"]]
+    assert label_of(long_one).startswith("Agnieszka") and label_of(long_one).endswith("…")
+    assert label_of(window.scene.nodes[ids["Andrés Fernández"]]) == "Andrés Fernández"
+    assert names_in_the_way(window) == []
+
+    window.resize(400, 300)  # as small as the window goes
+    qtbot.waitUntil(lambda: window.view.width() < 500)
+    qtbot.wait(50)
+    assert names_in_the_way(window) == []
+    assert label_of(long_one) == ""
+    move_pointer(window.view.viewport(), window.view.mapFromScene(long_one.pos()))
+    qtbot.waitUntil(lambda: label_of(long_one) != "")  # the pointer on it: its name
+
+    window.resize(1280, 820)
+    qtbot.waitUntil(lambda: window.view.width() > 500)
+    qtbot.wait(50)
+    assert label_of(window.scene.nodes[ids["Femke de Jong"]]) == "Femke de Jong"

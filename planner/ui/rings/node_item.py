@@ -37,6 +37,10 @@ from planner.ui.rings.glide import Glide
 HALO = 5.0
 ANIMATION_MS = 180
 ORIGIN = QPointF(0, 0)
+#: a name under a node is cut (…) past about this many average characters: "Agnieszka
+#: Lewandowska" under an inner node ran across the middle ring's node beside it (the
+#: whole name is on the hover card)
+LABEL_CHARS = 18
 
 #: the names' font and its metrics, for the application font they were made from
 _label_fonts: dict[str, tuple[QFont, QFontMetricsF]] = {}
@@ -81,8 +85,9 @@ class NameLabel(QGraphicsItem):
 
     def set_text(self, text: str) -> None:
         self.prepareGeometryChange()
-        self._text = text
-        width = self._metrics.horizontalAdvance(text) + 8
+        widest = self._metrics.averageCharWidth() * LABEL_CHARS
+        self._text = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, widest)
+        width = self._metrics.horizontalAdvance(self._text) + 8
         height = self._metrics.height() + 2
         self._rect = QRectF(-width / 2, 0, width, height)
         self.update()
@@ -134,6 +139,7 @@ class NodeItem(QGraphicsObject):
         self._label_text = ""
         self._names_shown = False
         self._always_named = False  # inner and middle nodes: their name is always under them
+        self._ring_names = True  # … unless the canvas is too small for them (then on hover)
         self.set_contact(contact)
 
     # -- data ------------------------------------------------------------------
@@ -228,9 +234,13 @@ class NodeItem(QGraphicsObject):
         return self._initials
 
     def name_always(self, on: bool) -> None:
-        """The name under the node at every zoom (inner and middle rings)."""
+        """The name under the node at every readable zoom (inner and middle rings)."""
         self._always_named = on
-        self._show_label(on or self._names_shown)
+        self._show_label(self._named())
+
+    def _named(self) -> bool:
+        """Whether the name shows without the pointer on the node."""
+        return self._names_shown or (self._always_named and self._ring_names)
 
     def _tooltip(self, contact: Contact) -> str:
         """The hover card: name, ring and status, last touch, next due."""
@@ -334,10 +344,13 @@ class NodeItem(QGraphicsObject):
         elif start is not None and self.pos() != self.slot_pos:
             self.move_to_slot(self.slot_pos)  # a nudge too small to be a drag
 
-    def show_name(self, always: bool) -> None:
-        """Names are drawn at a readable zoom; otherwise only while hovered."""
+    def show_name(self, always: bool, ring_names: bool = True) -> None:
+        """Names are drawn at a readable zoom; otherwise only while hovered. The inner and
+        middle rings' names (``ring_names``) show at smaller zooms, but not on a canvas so
+        small that they would run into each other."""
         self._names_shown = always
-        self._show_label(always or self._always_named)
+        self._ring_names = ring_names
+        self._show_label(self._named())
 
     def hoverEnterEvent(self, event) -> None:
         self.setZValue(5)
@@ -346,5 +359,5 @@ class NodeItem(QGraphicsObject):
 
     def hoverLeaveEvent(self, event) -> None:
         self.setZValue(0)
-        self._show_label(self._names_shown or self._always_named)
+        self._show_label(self._named())
         super().hoverLeaveEvent(event)

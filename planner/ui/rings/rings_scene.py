@@ -49,6 +49,7 @@ class RingsScene(QGraphicsScene):
             self.addItem(item)
         self.nodes: dict[int, NodeItem] = {}
         self._names_shown = False
+        self._ring_names = True  # the inner and middle rings' names (off on a tiny canvas)
         self._labelled: dict[Ring, list[int]] = {}  # who each ring's initials were made for
         #: the person the window has selected (they may have no node: unplaced for now)
         self._chosen: int | None = None
@@ -86,7 +87,7 @@ class RingsScene(QGraphicsScene):
                 if node is None:
                     node = NodeItem(contact)
                     node.released.connect(self._node_released)
-                    node.show_name(self._names_shown)
+                    node.show_name(self._names_shown, self._ring_names)
                     matches = getattr(self, "_matches", None)
                     node.setOpacity(1.0 if matches is None or contact.id in matches else 0.25)
                     node.setPos(x, y)
@@ -149,11 +150,13 @@ class RingsScene(QGraphicsScene):
         for cid, node in self.nodes.items():
             node.setOpacity(1.0 if ids is None or cid in ids else 0.25)
 
-    def show_names(self, on: bool) -> None:
-        if on != self._names_shown:
-            self._names_shown = on
+    def show_names(self, on: bool, ring_names: bool = True) -> None:
+        """Everyone's names (``on``: a zoom where they fit), or the inner and middle rings'
+        only (``ring_names``), or nobody's: names show while the pointer is on a node."""
+        if (on, ring_names) != (self._names_shown, self._ring_names):
+            self._names_shown, self._ring_names = on, ring_names
             for node in self.nodes.values():
-                node.show_name(on)
+                node.show_name(on, ring_names)
 
     # -- selection ---------------------------------------------------------------------
     def selected_id(self) -> int | None:

@@ -15,6 +15,9 @@ DELAY_MS = 350
 
 ZOOM_STEP = 1.2
 NAMES_AT_ZOOM = 1.35
+#: under this scale the inner and middle rings' names ran into each other and over the
+#: nodes beside them (a window made small): they show while the pointer is on a node
+RING_NAMES_AT_ZOOM = 0.5
 
 
 class RingsView(QGraphicsView):
@@ -59,7 +62,7 @@ class RingsView(QGraphicsView):
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted_scale = self.transform().m11()
         self.zoom = 1.0
-        self._scene.show_names(self._fitted_scale >= NAMES_AT_ZOOM)
+        self._show_names()
 
     def zoom_by(self, factor: float, about=None) -> None:
         """Zoom about the centre of the view (keys), or about ``about``, a viewport point
@@ -76,7 +79,11 @@ class RingsView(QGraphicsView):
             for bar, delta in ((self.horizontalScrollBar(), drift.x()),
                                (self.verticalScrollBar(), drift.y())):
                 bar.setValue(bar.value() + delta)
-        self._scene.show_names(self.transform().m11() >= NAMES_AT_ZOOM)
+        self._show_names()
+
+    def _show_names(self) -> None:
+        scale = self.transform().m11()
+        self._scene.show_names(scale >= NAMES_AT_ZOOM, scale >= RING_NAMES_AT_ZOOM)
 
     def zoom_in(self) -> None:
         self.zoom_by(ZOOM_STEP)
