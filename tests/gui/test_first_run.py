@@ -164,3 +164,22 @@ def test_the_first_run_and_getting_started_say_the_inner_ring_is_whom_you_mentor
         assert "12 you cultivate often on the middle ring" in plain, plain
         assert not re.search(r"\bmentors\b", plain) and "help you grow" not in plain
     sheet.close()
+
+
+def test_after_the_first_person_the_keys_are_on_the_rings(qtbot, db_path):
+    """"Add your first person", then C: a coffee with them. The button had the keys and
+    was hidden with the empty state; Qt gave them to the page tabs, where C did nothing."""
+    populate(db_path)
+    window = open_window(qtbot, db_path)
+    QTest.mouseClick(window.empty_state.add_button, LEFT)
+    dialog = next(d for d in window.findChildren(ContactDialog) if d.isVisible())
+    QTest.keyClicks(dialog.name, "Ada Lovelace")
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.empty_state.isVisible())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.view)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: any(w.isVisible() and w.objectName() == "logDialog"
+                                for w in QApplication.topLevelWidgets()))
+    log = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "logDialog")
+    assert log.windowTitle() == "Log with Ada Lovelace" and log.chosen_kind() == "coffee"
+    log.reject()

@@ -61,6 +61,17 @@ class EmptyState(QWidget):
         return False
 
     def set_shown(self, on: bool) -> None:
+        """Shown over the canvas, or hidden; the keys, if they were on one of its buttons
+        ("Add your first person"), go to the canvas: Qt gave them to the next widget in
+        the Tab order (the page tabs), and C for a coffee with the person just added did
+        nothing."""
+        had_keys = self._has_keys()
         self.setVisible(on)
         if on:
             self.raise_()
+        elif had_keys and self.parentWidget() is not None:
+            self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _has_keys(self) -> bool:
+        focus = self.window().focusWidget()
+        return focus is not None and (focus is self or self.isAncestorOf(focus))
