@@ -109,7 +109,14 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
     dialog = window.person.advocacy.flows.dialog
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     assert not dialog.save_button.isEnabled()  # a win needs words
+    # … but a dialog just opened does not say so in red before anything is typed (as
+    # Add person); a word typed and taken back does
+    assert dialog.error.text() == ""
+    QTest.keyClicks(dialog.text, "K")
+    QTest.keyClick(dialog.text, Qt.Key.Key_Backspace)
+    assert dialog.error.text() == "A win needs a few words: what did they do?"
     QTest.keyClicks(dialog.text, "Keynote at PyCon")
+    assert dialog.error.text() == ""
     dialog.link.setText("pycon.org/ada")
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         save(dialog)

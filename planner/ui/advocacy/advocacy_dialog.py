@@ -108,7 +108,8 @@ class WinDialog(_LedgerDialog):
         self._finish()
         self.text.textChanged.connect(self.validate)
         self.link.textChanged.connect(self.validate)
-        self.validate()
+        if not self.validate() and not self.text.text().strip():
+            self.error.setText("")  # nothing typed yet is nothing wrong yet (Save is off)
         self.text.setFocus()
 
     def values(self) -> dict:
