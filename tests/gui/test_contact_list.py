@@ -334,3 +334,40 @@ def test_tab_leaves_the_people_list_and_the_arrows_move_in_it(qtbot, db_path, pe
     assert view in tables and all(not t.tabKeyNavigation() for t in tables
                                   if isinstance(t, QTableView)), \
         [t.objectName() for t in tables if t.tabKeyNavigation()]
+
+
+def ink_near_the_top(view) -> int:
+    """Pixels drawn (not the list's ground) in the top 60 pixels of ``view``."""
+    image = view.viewport().grab().toImage()
+    ground = image.pixelColor(2, image.height() - 2)
+
+    def drawn(x: int, y: int) -> bool:
+        c = image.pixelColor(x, y)
+        return abs(c.red() - ground.red()) + abs(c.green() - ground.green()) \
+            + abs(c.blue() - ground.blue()) > 120
+
+    return sum(drawn(x, y) for x in range(0, image.width(), 2) for y in range(0, 60, 2))
+
+
+def test_a_list_that_shows_nobody_says_why(qtbot, db_path, people):
+    """A search that found nobody left a blank box (only "0 of 6 people" under it)."""
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    QTest.keyClicks(panel.search, "zzz")
+    assert panel.proxy.rowCount() == 0
+    assert panel.view.empty_text == "Nobody matches “zzz”. Esc clears the search."
+    assert ink_near_the_top(panel.view) > 20  # drawn, in the list
+    QTest.keyClicks(panel.search, "y")  # still nobody: the words follow the search
+    assert panel.view.empty_text == "Nobody matches “zzzy”. Esc clears the search."
+    QTest.keyClick(panel.search, Qt.Key.Key_Escape)
+    assert panel.proxy.rowCount() == 6 and panel.view.empty_text == ""
+    assert ink_near_the_top(panel.view) > 20  # the rows
+
+    panel.unplaced_only.setChecked(True)
+    QTest.keyClicks(panel.search, "lovelace")
+    assert panel.view.empty_text == "Nobody unplaced matches “lovelace”. Esc clears the search."
+    panel.search.clear()
+    for name in ("Rafael Ortega", "Zanele Mbeki"):  # everyone on a ring
+        window.document.editing.move(people[name], Ring.OUTER)
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 0)
+    assert panel.view.empty_text == "Everyone is on a ring. Untick Unplaced only to see them."

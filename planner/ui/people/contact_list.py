@@ -28,6 +28,7 @@ from planner.ui.people.contact_model import (
     ContactTableModel,
     avatar,
 )
+from planner.ui.people.empty_list import empty_list_text, paint_empty_text
 
 #: the list's drag image: about a middle-ring node on a fitted canvas
 DRAG_SIZE = 40
@@ -61,6 +62,12 @@ class ContactTable(QTableView):
         # Tab leaves the list, as from every other list (a table's Tab went from cell to
         # cell: 30,000 presses to get past 10,000 people); the arrows move in it
         self.setTabKeyNavigation(False)
+        self.empty_text = ""  # what the list says while it shows nobody
+
+    def set_empty_text(self, text: str) -> None:
+        if text != self.empty_text:
+            self.empty_text = text
+            self.viewport().update()
 
     def paintEvent(self, event) -> None:
         """The rows about to be painted hold their values first (see ContactFilterModel)."""
@@ -70,6 +77,8 @@ class ContactTable(QTableView):
             last = self.rowAt(self.viewport().height() - 1)
             items.hold(max(first, 0), last if last >= 0 else items.rowCount() - 1)
         super().paintEvent(event)
+        if items is not None and not items.rowCount():
+            paint_empty_text(self, self.empty_text)
 
     def contextMenuEvent(self, event) -> None:
         """A right-click's row, or the current row for the menu key or Shift+F10 (the
@@ -183,6 +192,9 @@ class ContactListPanel(SidePanel):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        # (a search that still finds nobody changes no rows: its words still change)
+        self.search.textChanged.connect(self._update_count)
+        self.unplaced_only.toggled.connect(self._update_count)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -232,6 +244,8 @@ class ContactListPanel(SidePanel):
         shown, total = self.model.total(), self.model.document.count()
         everyone = plural(total, "person", "people")
         self.count_label.setText(f"{shown:,} of {everyone}" if shown != total else everyone)
+        self.view.set_empty_text("" if shown else empty_list_text(
+            self.search.text(), self.unplaced_only.isChecked(), total))
 
     def _current_changed(self, current, previous) -> None:
         self.person_selected.emit(self.view.contact_id_at(current))
