@@ -648,6 +648,7 @@ def test_a_malformed_file_gives_one_clear_message_and_writes_nothing(
     assert box is not None and box.isVisible() and box.icon() == QMessageBox.Icon.Warning
     assert box.text().startswith("Cannot ") and words in box.text(), box.text()
     assert "Nothing was written." in box.text() and "\n" not in box.text()
+    assert box.text().count(bad.name) == 1  # not "Cannot import x.vcf: x.vcf is a calendar"
     assert window.statusBar().currentMessage() == box.text()
     assert content_hash(db_path) == before
     assert not list((db_path.parent / "backups").glob("*-pre-import.db"))

@@ -58,8 +58,10 @@ class ImportFlow:
             self.jobs.tell("Import cancelled — nothing was written")
             return
         if status == ERROR:
-            self.jobs.complain(
-                f"Cannot import {path.name}: {nothing_written(payload)}")
+            reason = nothing_written(payload)
+            if reason.startswith(f"{path.name} "):  # "x.ics is a calendar…": named once
+                reason = "it" + reason[len(path.name):]
+            self.jobs.complain(f"Cannot import {path.name}: {reason}")
             return
         kind, value = payload
         if kind == "json":
