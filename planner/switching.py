@@ -281,8 +281,10 @@ def _cannot_open(window, message: str) -> None:
     """Opening another database failed: say why; the window stays as it was."""
     from PySide6.QtWidgets import QMessageBox
 
+    said = message.strip()
+    said = said if said.endswith((".", "!", "?")) else f"{said}."  # (a sentence, ended)
     box = QMessageBox(QMessageBox.Icon.Warning, "Mentorship Planner",
-                      f"{message[:1].upper()}{message[1:]}\n\nThis window still shows "
+                      f"{said[:1].upper()}{said[1:]}\n\nThis window still shows "
                       f"{window.document.database.target.display()}.", parent=window)
     box.setObjectName("openProblem")
     window._open_problem = box

@@ -359,6 +359,8 @@ def test_the_file_menu_offers_both_and_a_file_switches_too(qtbot, file_window, t
     stranger.write_text("not a database")
     assert switch_to_file(file_window, str(stranger)) is None
     assert "not a Mentorship Planner database" in file_window._open_problem.text()
+    # the reason is a sentence that ends before the next one ("…untouched This window…")
+    assert "untouched.\n\nThis window still shows " in file_window._open_problem.text()
     file_window._open_problem.close()
     other = tmp_path / "other.db"
     populate(other, outer=4)
