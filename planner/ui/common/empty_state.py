@@ -67,10 +67,11 @@ class EmptyState(QWidget):
         nothing."""
         had_keys = self._has_keys()
         self.setVisible(on)
+        canvas = self.parentWidget()
         if on:
             self.raise_()
-        elif had_keys and self.parentWidget() is not None:
-            self.parentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
+        elif had_keys and canvas is not None:
+            canvas.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _has_keys(self) -> bool:
         focus = self.window().focusWidget()
