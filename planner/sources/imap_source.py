@@ -26,14 +26,11 @@ import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from email import policy
-from email.parser import BytesHeaderParser
-from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
 from planner.domain.capture import Captured
 from planner.domain.errors import InvalidInput, PlannerError
-from planner.sources import tls
+from planner.sources import mail_headers, tls
 from planner.sources.errors import (
     ConnectionDropped,
     ServerProblem,
@@ -51,6 +48,7 @@ FIELDS = ("FROM", "TO", "CC", "BCC", "DATE", "SUBJECT", "MESSAGE-ID", "IN-REPLY-
 HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS (" + " ".join(FIELDS) + ")]"
 SENT = "SENT"  # the folder name that means "the server's Sent folder, whatever it is called"
 SECURITY = ("tls", "starttls")
+MAX_ID = 500  # characters of a Message-ID kept in a key (longer: its digest)
 
 _PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|antw|odp)(?:\[\d+\])?\s*:\s*"
                      r"|\[[^\]]{1,40}\]\s*)+", re.IGNORECASE)
@@ -271,74 +269,63 @@ def _ids(value: str | None) -> list[str]:
     return _IDS.findall(value or "")
 
 
+def _bounded(message_id: str) -> str:
+    """A Message-ID as a key: itself, or its digest when it is too long for a database
+    index (PostgreSQL's stops near 2,700 bytes) or holds what a key must not (NUL)."""
+    if len(message_id) <= MAX_ID and message_id.isprintable():
+        return message_id
+    return "id-" + hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest()[:32]
+
+
 def thread_root(message_id: str | None, in_reply_to: str | None, references: str | None,
                 subject: str) -> str:
     """The thread a message belongs to (see the module's doc)."""
     refs = _ids(references)
     if refs:
-        return refs[0]
+        return _bounded(refs[0])
     replied = _ids(in_reply_to)
     if replied:
-        return replied[0]
+        return _bounded(replied[0])
     own = _ids(message_id)
     stripped = normalise_subject(subject)
     if own and (stripped == " ".join((subject or "").split()).casefold() or not stripped):
-        return own[0]  # a message that starts a thread
+        return _bounded(own[0])  # a message that starts a thread
     digest = hashlib.sha256(stripped.encode("utf-8")).hexdigest()[:20]
     return f"subject-{digest}"
 
 
-def _header(msg, name: str) -> str:
-    try:
-        value = msg.get(name)
-        return "" if value is None else str(value)
-    except Exception:  # a header the parser cannot make sense of
-        raw = msg.get_all(name, failobj=[None])[0] if hasattr(msg, "get_all") else None
-        return str(raw or "")
-
-
-def _addresses(msg, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for name in names:
-        try:
-            header = msg.get(name)
-            if header is None:
-                continue
-            pairs = [(a.addr_spec, a.display_name) for a in header.addresses]
-        except Exception:
-            pairs = [(addr, display) for display, addr in getaddresses([_header(msg, name)])]
-        for addr, display in pairs:
-            if addr and "@" in addr and (addr, display) not in out:
-                out.append((addr, display or ""))
-    return out
+def message_time(written: datetime | None, internal: datetime | None,
+                 now: datetime) -> datetime | None:
+    """When a message was sent: its Date header, unless that is missing, unreadable or
+    in the future (a sender's clock, spam) — then when the server got it (INTERNALDATE);
+    never later than ``now``. A message read once is not read again (the UID moves on),
+    so a time in the future would have lost it for good."""
+    if internal is not None:
+        internal = (internal if internal.tzinfo is not None
+                    else internal.replace(tzinfo=UTC)).astimezone(UTC)
+    for at in (written, internal):
+        if at is not None and at <= now:
+            return at
+    return now if (written or internal) is not None else None
 
 
 def read_message(header_bytes: bytes, internal: datetime | None, sent: bool,
-                 keep_subject: bool, zone: tzinfo | None) -> tuple[str, Captured] | None:
+                 keep_subject: bool, zone: tzinfo | None,
+                 now: datetime | None = None) -> tuple[str, Captured] | None:
     """(thread-day key, item) of one message's headers; None when it names nobody."""
-    msg = BytesHeaderParser(policy=policy.default).parsebytes(header_bytes)
-    addresses = _addresses(msg, ("To", "Cc", "Bcc") if sent else ("From",))
+    headers = mail_headers.parse(header_bytes)
+    addresses = headers.addresses(*(("To", "Cc", "Bcc") if sent else ("From",)))
     if not addresses:
         return None
-    at = None
-    try:
-        raw_date = _header(msg, "Date")
-        at = parsedate_to_datetime(raw_date) if raw_date else None
-    except (TypeError, ValueError, IndexError):
-        at = None
-    if at is None or at.tzinfo is None:
-        at = internal
+    at = message_time(headers.date(), internal, now or datetime.now(UTC))
     if at is None:
         return None
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    at = at.astimezone(UTC)
     day = (at.astimezone(zone) if zone is not None else at.astimezone()).date()
-    subject = _header(msg, "Subject")
-    root = thread_root(_header(msg, "Message-ID"), _header(msg, "In-Reply-To"),
-                       _header(msg, "References"), subject)
+    subject = headers.text("Subject")
+    root = thread_root(headers.raw("Message-ID"), headers.raw("In-Reply-To"),
+                       headers.raw("References"), subject)
     key = f"imap:{root}:{day.isoformat()}"
-    title = " ".join(subject.split()) if keep_subject else ""
+    title = subject if keep_subject else ""
     return key, Captured(key, "email", at, None, title, tuple(addresses), False)
 
 
@@ -347,8 +334,10 @@ def _merge(old: Captured | None, new: Captured) -> Captured:
         return new
     first = old if old.at <= new.at else new
     addresses = list(old.addresses)
+    seen = {a.casefold() for a, _ in addresses}
     for pair in new.addresses:
-        if all(pair[0].casefold() != a.casefold() for a, _ in addresses):
+        if pair[0].casefold() not in seen:
+            seen.add(pair[0].casefold())
             addresses.append(pair)
     return Captured(old.source_key, "email", first.at, None, first.title or old.title,
                     tuple(addresses), False)
@@ -363,6 +352,7 @@ def sync(account: Account, password: str, folders: list[Folder], since: date,
     # thread-days seen lately: a later message of the same thread and day adds its people
     # to the item instead of replacing them (each item is the whole truth about its key)
     merged: dict[str, Captured] = _recent_items((state or {}).get("recent") or {})
+    now = datetime.now(UTC)
     with Connection(account, password) as conn:
         client = conn.client
         plans: list[tuple[str, Folder, int, list[int], int]] = []
@@ -412,7 +402,7 @@ def sync(account: Account, password: str, folders: list[Folder], since: date,
                         continue
                     try:
                         got = read_message(header, data.get(b"INTERNALDATE"), folder.sent,
-                                           keep_subject, zone)
+                                           keep_subject, zone, now)
                     except Exception as exc:  # a header no parser copes with
                         problems.append(f"message {uid} in {name} could not be read "
                                         f"({type(exc).__name__})")
