@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from planner.domain.capture import Captured
 from planner.domain.errors import InvalidInput, PlannerError
@@ -48,6 +48,7 @@ TIMEOUT = 30  # seconds
 CTAG = "{http://calendarserver.org/ns/}getctag"
 SYNC_TOKEN = "{DAV:}sync-token"
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+MAX_REDIRECTS = 5  # within the calendar's own origin (more: a loop)
 
 #: (an event resource's text, how to name it in a message) → (its items: every occurrence
 #: from the source's start date on, and some way ahead; what of it could not be read, one
@@ -107,9 +108,42 @@ def _client(account: Account, password: str):
     from caldav.davclient import DAVClient  # what ``caldav.DAVClient`` loads, typed
 
     verify: bool | str = f"sha256_{account.trusted}" if account.trusted else True
-    return DAVClient(url=account.url, username=account.username, password=password,
-                     auth_type=account.auth_type, timeout=TIMEOUT,
-                     ssl_verify_cert=verify, enable_rfc6764=False)
+    client = DAVClient(url=account.url, username=account.username, password=password,
+                       auth_type=account.auth_type, timeout=TIMEOUT,
+                       ssl_verify_cert=verify, enable_rfc6764=False)
+    _same_origin_redirects(client.session, account.url)
+    return client
+
+
+class Redirected(Exception):
+    """The server sent a request elsewhere than the calendar's own scheme, host and port."""
+
+    def __init__(self, target: str):
+        super().__init__(target)
+        self.target = target
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _same_origin_redirects(session, url: str) -> None:
+    """Follow a redirect only within the calendar's own origin, and a few times: no
+    request goes to a host (or a scheme: https to http) the user did not give."""
+    origin = _origin(url)
+    session.max_redirects = MAX_REDIRECTS
+
+    def check(response, *args, **kwargs):
+        if getattr(response, "is_redirect", False):
+            target = urljoin(str(response.url), response.headers.get("Location", ""))
+            if _origin(target) != origin:
+                response.close()  # its connection goes back (raising leaves it open)
+                raise Redirected(target)
+        return response
+
+    session.hooks.setdefault("response", []).append(check)
 
 
 class _Talk:
@@ -134,9 +168,12 @@ class _Talk:
         except dav_error.NotFoundError:
             raise ServerProblem(f"there is no calendar at {self.account.url}") from None
         except dav_error.DAVError as exc:
-            reason = str(getattr(exc, "reason", "") or "").strip().splitlines()
-            raise ServerProblem(f"{self.account.where} answered with an error"
-                                f"{': ' + reason[0][:120] if reason else ''}") from None
+            raise ServerProblem(_answered(self.account.where, exc)) from None
+        except Redirected as exc:
+            raise ServerProblem(
+                f"{self.account.where} sends the calendar's requests to "
+                f"{_shown(exc.target)}; if that is right, add the calendar with that "
+                "address (nothing was sent there)") from None
         except SourceError:
             raise
         except PlannerError:
@@ -148,6 +185,12 @@ class _Talk:
 
     def _network(self, exc: Exception) -> Exception:
         parts = urlsplit(self.account.url)
+        if type(exc).__name__ == "TooManyRedirects":
+            return ServerProblem(f"{self.account.where} redirects in a loop; check the "
+                                 "calendar's address")
+        if type(exc).__module__.split(".")[0] == "lxml":  # a body that is no XML at all
+            return ServerProblem(f"{self.account.where} answered with something that is not "
+                                 "CalDAV (not XML); check the calendar's address")
         reason = tls.verify_reason(exc)
         if reason is not None:
             fingerprint = tls.fetch_fingerprint(parts.hostname or "", parts.port or 443)
@@ -166,7 +209,25 @@ class _Talk:
             return ServerUnreachable(f"cannot reach {self.account.where} ({why})")
         log.error("unexpected error from the CalDAV library: %s", type(exc).__name__,
                   exc_info=exc)
-        return ServerProblem(f"{self.account.where} could not be read ({type(exc).__name__})")
+        return ServerProblem(f"{self.account.where} gave an answer that could not be read "
+                             f"({type(exc).__name__})")
+
+
+def _answered(where: str, exc) -> str:
+    """The sentence for an HTTP error the library raised: its status, and the server's
+    own reason when it gave one (the library's placeholder "no reason" is not one)."""
+    status = getattr(exc, "status", None)
+    reason = str(getattr(exc, "reason", "") or "").strip()
+    first = reason.splitlines()[0][:120] if reason and reason != "no reason" else ""
+    said = f" (HTTP {status})" if isinstance(status, int) else ""
+    return f"{where} answered with an error{said}{': ' + first if first else ''}"
+
+
+def _shown(url: str) -> str:
+    """A URL for a message: its scheme, host and path, never credentials or a query."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}"[:200]
 
 
 def _props(calendar, talk: _Talk) -> dict:
