@@ -53,6 +53,9 @@ MAX_ID = 500  # characters of a Message-ID kept in a key (longer: its digest)
 _PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|antw|odp)(?:\[\d+\])?\s*:\s*"
                      r"|\[[^\]]{1,40}\]\s*)+", re.IGNORECASE)
 _IDS = re.compile(r"<([^<>\s]+)>")
+#: what OpenSSL says when the other end answers in plain text (an IMAP greeting)
+_NOT_TLS = {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
+            "HTTP_REQUEST", "UNKNOWN_PROTOCOL"}
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,10 @@ def _unverified_fingerprint(account: Account) -> str:
     return tls.der_fingerprint(der) if der else ""
 
 
+class FolderMissing(ServerProblem):
+    """A folder the source reads is not on the server (deleted or renamed since)."""
+
+
 class Connection:
     """A signed-in, read-only session; errors become one sentence."""
 
@@ -163,6 +170,10 @@ class Connection:
             return ServerUnreachable(f"cannot reach {where} (it timed out)")
         if isinstance(exc, ConnectionRefusedError):
             return ServerUnreachable(f"cannot reach {where} (the connection was refused)")
+        if isinstance(exc, ssl.SSLError) and self.account.security == "tls" \
+                and getattr(exc, "reason", None) in _NOT_TLS:
+            return ServerUnreachable(f"{where} answered without TLS; if it is a STARTTLS port "
+                                     "(usually 143), add it with --security starttls")
         if isinstance(exc, ssl.SSLError):
             return ServerUnreachable(f"cannot reach {where} over TLS ({exc.reason or exc})"
                                      if self.account.security == "tls" else
@@ -242,11 +253,11 @@ class Connection:
 
         if name.upper() != SENT:
             if not self.call(lambda: self.client.folder_exists(name)):
-                raise ServerProblem(f"{self.account.where} has no folder named {name}")
+                raise FolderMissing(f"{self.account.where} has no folder named {name}")
             return name
         found = self.call(lambda: self.client.find_special_folder(SENT_FLAG))
         if not found:
-            raise ServerProblem(f"{self.account.where} has no Sent folder (none is marked "
+            raise FolderMissing(f"{self.account.where} has no Sent folder (none is marked "
                                 "\\Sent and none has a usual name); name it with --folder")
         return found
 
@@ -356,8 +367,14 @@ def sync(account: Account, password: str, folders: list[Folder], since: date,
     with Connection(account, password) as conn:
         client = conn.client
         plans: list[tuple[str, Folder, int, list[int], int]] = []
+        missing: list[str] = []  # folders gone since the source was added: the rest is read
         for folder in folders:
-            name = conn.resolve(folder.name)
+            try:
+                name = conn.resolve(folder.name)
+            except FolderMissing as exc:
+                missing.append(f"{exc}: its mail was not read (remove the source and add "
+                               "it again to choose its folders)")
+                continue
             known = folder_state.get(name) or {}
             status = conn.call(lambda n=name: client.folder_status(
                 n, [b"UIDVALIDITY", b"UIDNEXT"]))
@@ -382,10 +399,13 @@ def sync(account: Account, password: str, folders: list[Folder], since: date,
         done = 0
         midnight = datetime.combine(since, datetime.min.time())
         start = midnight.replace(tzinfo=zone) if zone is not None else midnight.astimezone()
+        if missing and not plans:
+            yield Batch([], _state(folder_state, merged, zone), 0, 0, missing)
         for name, folder, validity, uids, top in plans:
+            told, missing = missing, []  # said with the first batch
             if not uids:  # only mail older than ``since`` (or a new UIDVALIDITY): remember
                 folder_state[name] = {"uidvalidity": validity, "last_uid": top}
-                yield Batch([], _state(folder_state, merged, zone), done, total)
+                yield Batch([], _state(folder_state, merged, zone), done, total, told)
                 continue
             conn.call(lambda n=name: client.select_folder(n, readonly=True))
             for i in range(0, len(uids), batch):
@@ -393,7 +413,7 @@ def sync(account: Account, password: str, folders: list[Folder], since: date,
                 fetched = conn.call(lambda c=chunk: client.fetch(
                     c, [HEADER_ITEM, "INTERNALDATE"]))
                 touched: list[str] = []
-                problems: list[str] = []
+                problems, told = told, []
                 for uid in chunk:
                     data = fetched.get(uid) or {}
                     header = next((v for k, v in data.items()
