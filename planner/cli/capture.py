@@ -19,12 +19,6 @@ from planner.cli.common import cli, db_backend, emit_json, short_time, with_db
 @cli.group("capture")
 def capture() -> None:
     """Touchpoints captured from calendars and mail, waiting for your review."""
-    # What a sync logs (an event it could not read, a library's traceback) goes to the log
-    # file: the command says it once, in its own words. Without a handler, Python prints
-    # warnings on stderr, and a library's logging.error() even installs a stderr handler.
-    from planner.logs import setup_logging
-
-    setup_logging()
 
 
 def _when(text: str | None):
