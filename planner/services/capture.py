@@ -44,7 +44,7 @@ from planner.domain.capture_match import (
     own_addresses,
 )
 from planner.domain.contact import clean_note, clean_text
-from planner.domain.errors import InvalidInput, NotFound
+from planner.domain.errors import ConflictError, InvalidInput, NotFound
 from planner.domain.kinds import parse_kind
 from planner.services.contacts import clean_fields, now
 from planner.storage import capture_repo as repo
@@ -429,7 +429,7 @@ def accept(store: Backend, proposal_ids: Iterable[int],
             if row is None:
                 raise NotFound(f"no captured touchpoint with id {pid}")
             if row.status != PENDING:
-                raise InvalidInput(f"captured touchpoint {pid} is {row.status}, not pending")
+                raise _reviewed(pid, row.status)
         snapshot: dict[int, dict] = {}
         for pid in ids:
             row = repo.proposal_row(pid)  # fresh: an earlier candidate may have claimed it
@@ -452,6 +452,12 @@ def accept(store: Backend, proposal_ids: Iterable[int],
         done.before = list(snapshot.values())
         done.after = repo.proposals_data(list(snapshot))
     return done
+
+
+def _reviewed(proposal_id: int, status: str) -> ConflictError:
+    """A proposal reviewed already — most often meanwhile, by another program (the command
+    line while the window shows it): a conflict, so the window re-reads at once."""
+    return ConflictError(f"captured touchpoint {proposal_id} is {status}, not pending")
 
 
 def _remember(snapshot: dict[int, dict], row: ProposalRow) -> None:
@@ -542,8 +548,7 @@ def reject(store: Backend, proposal_ids: Iterable[int]) -> list[int]:
             if pid not in rows:
                 raise NotFound(f"no captured touchpoint with id {pid}")
             if rows[pid].status != PENDING:
-                raise InvalidInput(f"captured touchpoint {pid} is {rows[pid].status}, "
-                                   "not pending")
+                raise _reviewed(pid, rows[pid].status)
         repo.set_status(ids, REJECTED, now())
     return ids
 

@@ -304,3 +304,33 @@ def test_read_sources_again_lists_what_could_not_be_read(qtbot, db_path, people,
     qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.job is None, timeout=10_000)
     assert not box.problems.isVisible()
+
+
+def test_accepting_what_the_command_line_accepted_meanwhile_is_one_message_and_a_refresh(
+        qtbot, db_path, people, inbox):
+    """The command line accepts a proposal while the window shows it (before the window's
+    next look at the file): Enter says so once, takes no second touchpoint, and the inbox
+    re-reads at once instead of offering the stale row again."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    window, box = inbox
+    said: list[str] = []
+    window.document.message.connect(said.append)
+    first = box.model.rows[0]
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "planner", "--db", str(db_path), "capture", "accept",
+         str(first.id)], capture_output=True, text=True, cwd=repo, timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(repo), os.environ.get("PYTHONPATH", "")])})
+    assert done.returncode == 0, done.stderr
+    box.view.setFocus()
+    box.select_row(0)
+    QTest.keyClick(box.view, Qt.Key.Key_Return)
+    assert said == [f"captured touchpoint {first.id} is accepted, not pending"]
+    assert len(touchpoints(db_path)) == 1  # the command line's, not a second one
+    assert first.id not in [p.id for p in box.model.rows]
+    assert box.model.rowCount() == 4 and window.capture.badge.text() == "4 to review"
