@@ -59,4 +59,5 @@ def test_an_event_that_cannot_be_read_is_warned_about_once(radicale, tmp_path):
     assert synced.returncode == 0 and "Work: 1 new" in synced.stdout, synced.stderr
     lines = synced.stderr.splitlines()
     assert len(lines) == 1, synced.stderr
-    assert lines[0].startswith("planner: warning: Work: event broken.ics could not be read")
+    assert lines[0].startswith("planner: warning: Work: event broken.ics: “Mentoring” (UID broken,")
+    assert lines[0].endswith("was not read: its time zone cannot be read ((UTC+99:99) Nowhere)")
