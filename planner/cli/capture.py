@@ -19,6 +19,13 @@ from planner.cli.common import cli, db_backend, emit_json, short_time, with_db
 @cli.group("capture")
 def capture() -> None:
     """Touchpoints captured from calendars and mail, waiting for your review."""
+    # What a read logs (an event it could not read, a library's traceback) goes to the log
+    # file: every command here prints each problem once, in its own words (_warn). Without
+    # a handler Python prints warnings on stderr again, and the CalDAV library's
+    # logging.error() even installs a stderr handler on the root logger.
+    from planner.logs import setup_logging
+
+    setup_logging()
 
 
 def _when(text: str | None):

@@ -128,20 +128,9 @@ def _added(source, kind: str) -> None:
 # --------------------------------------------------------------------------- caldav
 
 
-def _log_to_file() -> None:
-    """What a sync logs (an event it could not read, a library's traceback) goes to the
-    log file: these commands say each problem once, in their own words. Without a handler,
-    Python prints warnings on stderr, and the CalDAV library's logging.error() even
-    installs a stderr handler on the root logger."""
-    from planner.logs import setup_logging
-
-    setup_logging()
-
-
 @capture.group("caldav")
 def caldav() -> None:
     """A CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale…), read-only."""
-    _log_to_file()
 
 
 @caldav.command("add")
@@ -196,7 +185,6 @@ def caldav_remove(ctx: click.Context, source_id: int) -> None:
 @capture.group("imap")
 def imap() -> None:
     """Mail folders over IMAP (TLS), read-only: headers only, nothing marked as read."""
-    _log_to_file()
 
 
 @imap.command("add")
