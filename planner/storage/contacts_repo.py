@@ -299,6 +299,17 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: SQLite refuses a LIKE pattern longer than this many bytes ("LIKE or GLOB pattern too
+#: complex", SQLITE_MAX_LIKE_PATTERN_LENGTH): a 100,000-character name typed or pasted
+#: where a person is looked up ended `planner log` in "unexpected error".
+_LIKE_PATTERN_BYTES = 50_000
+
+
+def _like_takes(pattern: str) -> bool:
+    """True if SQLite's LIKE accepts ``pattern`` (else the caller compares another way)."""
+    return len(pattern.encode("utf-8", "surrogatepass")) <= _LIKE_PATTERN_BYTES
+
+
 # The characters above ASCII whose casefold holds an ASCII character ("ß" → "ss", "ﬁ" →
 # "fi", the Kelvin sign → "k"): of all that casefold can turn into ASCII, these 19 alone
 # (a unit test compares them with the running Python's Unicode tables).
@@ -336,7 +347,8 @@ def find_by_name(name: str) -> list[tuple[int, str]]:
     150 ms here, building a peewee tuple per person."""
     folded = " ".join(name.casefold().split())
     first = folded.split(" ", 1)[0]
-    if first and _is_sqlite():
+    pattern = f"%{_like_escaped(first)}%"
+    if first and _is_sqlite() and _like_takes(pattern):
         # In a file, the names that cannot hold the first word are left out in SQL (reading
         # all 10,000 was 11 ms of `planner log`'s ~100). LIKE folds the ASCII letters only,
         # so it decides alone where it agrees with casefold; every other name is read, for
@@ -349,7 +361,7 @@ def find_by_name(name: str) -> list[tuple[int, str]]:
         everyone = db_proxy.execute_sql(
             f'SELECT "id", "name" FROM "contact"{indexed} WHERE "deleted_at" IS NULL AND '
             f'("name" LIKE ? ESCAPE \'\\\' OR {undecided}) ORDER BY "id"',
-            [f"%{_like_escaped(first)}%", *params]).fetchall()
+            [pattern, *params]).fetchall()
     else:
         query = (ContactRow.select(ContactRow.id, ContactRow.name)
                  .where(ContactRow.deleted_at.is_null()).order_by(ContactRow.id))
@@ -745,6 +757,9 @@ def people_ids(order: str = ORDER_NAME, descending: bool = False, needle: str = 
             db_proxy.connection().create_function("planner_fold", 1, _fold,
                                                   deterministic=True)
             where.append(f"instr(planner_fold({text}), {p}) > 0")
+            params.append(needle)
+        elif sqlite and not _like_takes(f"%{_like_escaped(needle)}%"):  # (casefolded: lower)
+            where.append(f"instr(lower({text}), {p}) > 0")
             params.append(needle)
         else:
             where.append(f"lower({text}) LIKE {p} ESCAPE '\\'")

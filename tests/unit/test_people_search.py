@@ -128,3 +128,13 @@ def test_a_pace_holds_a_build_till_the_moment_it_is_given_and_stops_it_when_told
     pace.stop()
     with pytest.raises(BuildStopped):
         pace()
+
+
+def test_a_needle_longer_than_sqlite_takes_in_like_finds_nobody_not_an_error(opened):
+    """The list's filter with a pasted 100,000 characters: SQLite refuses a LIKE pattern
+    over 50,000 bytes; the list is simply empty, and a short needle still matches."""
+    for name in NAMES:
+        contacts.add_contact(opened.backend, name)
+    assert people_ids(needle="a" * 100_000) == []
+    assert people_ids(needle=("ada " * 20_000).strip()) == []
+    assert len(people_ids(needle="ada")) == 2
