@@ -17,6 +17,7 @@ MAX_TEXT = 5_000_000  # a 1 MB note is fine; 5 MB is a refusal, not a hang
 # C0 and C1 controls (tab, LF and CR are judged separately); C1 includes NEL and CSI.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = ("\n", "\r", "\u2028", "\u2029")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # A domain needs no dot: user@localhost and contact1@invalid are addresses (RFC 5321).
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>.][^@\s<>]*$")
 
@@ -102,11 +103,28 @@ def initials(name: str) -> str:
     return whole_initials(name)
 
 
+def refuse_undecoded(text: str, what: str) -> None:
+    """Refuse text holding a lone surrogate: what Python makes of bytes that are not
+    UTF-8 (``planner contacts add $'Jos\\xe9'`` typed in a Latin-1 terminal gives
+    "Jos\\udce9"). No database can store it: it ended the command in "unexpected error"."""
+    found = _SURROGATE.search(text)
+    if found is None:
+        return
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (Python's surrogateescape)
+        raise InvalidInput(f"{what} holds a byte that is not UTF-8 text (\\x{code - 0xDC00:02x}): "
+                           "write it in UTF-8")
+    raise InvalidInput(f"{what} holds a character that is not valid Unicode "
+                       f"(a lone surrogate, \\u{code:04x})")
+
+
 def clean_text(
     value: str | None, what: str, limit: int = MAX_FIELD, multiline: bool = False
 ) -> str:
-    """NFC-normalise and trim; refuse NUL/control characters and overlong input."""
+    """NFC-normalise and trim; refuse NUL/control characters, bytes that are not UTF-8
+    and overlong input."""
     text = unicodedata.normalize("NFC", value or "").strip()
+    refuse_undecoded(text, what)
     if "\x00" in text:
         raise InvalidInput(f"{what} contains a NUL character")
     if not multiline:  # a tab in a one-line field is a space (it broke the list's columns)

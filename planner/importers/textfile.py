@@ -87,7 +87,7 @@ def encoding_label(encoding: str) -> str:
 def _known(encoding: str) -> bool:
     try:
         codecs.lookup(encoding)
-    except LookupError:
+    except (LookupError, UnicodeError, ValueError):  # (a byte not UTF-8 typed, a NUL)
         return False
     return True
 

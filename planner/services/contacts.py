@@ -7,7 +7,7 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NoReturn
 
-from planner.domain.contact import Contact
+from planner.domain.contact import Contact, refuse_undecoded
 from planner.domain.errors import Ambiguous, ConflictError, InvalidInput, NotFound
 from planner.domain.fields import clean_fields
 from planner.domain.formatting import is_whole_number
@@ -150,6 +150,7 @@ def resolve_contact(text: str) -> Contact:
     key = unicodedata.normalize("NFC", text or "").strip()  # names are stored NFC
     if not key:
         raise InvalidInput("name a contact (by name or id)")
+    refuse_undecoded(key, "the contact's name")
     digits = key[1:] if key.startswith("#") else key
     if is_whole_number(digits):
         found = repo.load_contact(int(digits))

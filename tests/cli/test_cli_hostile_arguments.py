@@ -59,3 +59,40 @@ def test_a_long_word_beyond_ascii_is_no_contact_either(people):
     """60,000 bytes of UTF-8 in 30,000 characters: the limit is SQLite's, in bytes."""
     refused(invoke("log", "é" * 30_000 + " lovelace", "coffee", db=people), "no contact named")
     assert "Ada Lovelace" in ok(invoke("contacts", "show", "ada", db=people))
+
+
+# A byte that is not UTF-8 on the command line ($'Jos\xe9' typed in a Latin-1 terminal)
+# reaches Python as a lone surrogate ("Jos\udce9"), which no database can store.
+NOT_UTF8 = "Jos\udce9"
+
+TEXTS = [
+    ("contacts", "add", "{}"),
+    ("contacts", "add", "Zoe", "--org", "{}"),
+    ("contacts", "add", "Zoe", "--tag", "{}"),
+    ("contacts", "add", "Zoe", "--handle", "github={}"),
+    ("contacts", "add", "Zoe", "--notes", "{}"),
+    ("contacts", "edit", "ada", "--name", "{}"),
+    ("note", "ada", "{}"),
+    ("log", "ada", "coffee", "--note", "{}"),
+    ("win", "ada", "{}"),
+    ("thank", "1", "--note", "{}"),
+    *LOOKUPS,
+]
+
+
+@pytest.mark.parametrize("args", TEXTS, ids=lambda a: " ".join(a))
+def test_a_byte_that_is_not_utf8_is_named_not_an_unexpected_error(people, args):
+    ok(invoke("ask", "ada", "intro", db=people))  # (ask 1, for thank)
+    before = sha(people)
+    line = refused(invoke(*(a.format(NOT_UTF8) for a in args), db=people),
+                   "not UTF-8 text (\\xe9)")
+    assert "unexpected" not in line
+    assert sha(people) == before
+
+
+def test_an_encoding_name_that_is_not_utf8_is_an_unknown_encoding(people, tmp_path):
+    cards = tmp_path / "people.vcf"
+    cards.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoe\r\nEND:VCARD\r\n", "utf-8")
+    refused(invoke("import", str(cards), "--encoding", "latin\udce9", db=people),
+            "unknown encoding")
+
