@@ -77,6 +77,15 @@ class _WholeWrites(io.RawIOBase):
         return done
 
 
+def _errors(errors: str | None) -> str:
+    """Standard output's error handler: a file name that is not UTF-8 ("caf\\xe9.db",
+    which Python holds as "caf\\udce9.db") is written back as the bytes it was made of, as
+    Python itself does in the C locale. Under a UTF-8 locale Python's is "strict", and
+    ``planner backup -o`` to such a name made the copy, then failed printing where it went
+    ("unexpected error")."""
+    return "surrogateescape" if errors in (None, "strict") else errors
+
+
 @contextmanager
 def whole_writes() -> Iterator[None]:
     """Standard output writes everything or raises (``_WholeWrites``), for a whole
@@ -93,7 +102,8 @@ def whole_writes() -> Iterator[None]:
     before.flush()
     sys.stdout = io.TextIOWrapper(
         io.BufferedWriter(_WholeWrites(fd)), encoding=before.encoding,
-        errors=before.errors, line_buffering=bool(before.line_buffering), write_through=False)
+        errors=_errors(before.errors), line_buffering=bool(before.line_buffering),
+        write_through=False)
     try:
         yield
         sys.stdout.flush()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import invoke, ok, refused
+from tests.helpers.cli import invoke, ok, refused, run_cli
 
 
 def sha(path: Path) -> str:
@@ -96,3 +96,56 @@ def test_an_encoding_name_that_is_not_utf8_is_an_unknown_encoding(people, tmp_pa
     refused(invoke("import", str(cards), "--encoding", "latin\udce9", db=people),
             "unknown encoding")
 
+
+# A file name may hold bytes that are not UTF-8 (made on a Latin-1 system, copied from an
+# old disk): Python hands it over as "caf\udce9.db", and it must work like any other name.
+# These run as processes of their own, with standard output as a UTF-8 desktop locale
+# makes it (PYTHONIOENCODING=utf-8: "strict"; the C locale would forgive).
+
+
+@pytest.fixture
+def utf8_desktop(monkeypatch):
+    monkeypatch.setenv("PYTHONIOENCODING", "utf-8")
+
+
+def test_a_database_whose_name_is_not_utf8_opens_again_and_again(tmp_path, utf8_desktop):
+    """quote() of the file: URI refused the name, so the database was made by the first
+    command and every later one ended in "unexpected error"."""
+    db = tmp_path / "caf\udce9.db"
+    ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
+    ok(run_cli("log", "ada", "coffee", db=db))
+    assert "Ada Lovelace" in ok(run_cli("rings", db=db))
+    out = ok(run_cli("backup", db=db))
+    [copy] = (tmp_path / "backups").iterdir()
+    assert str(copy) in out
+
+
+def test_backup_restore_export_and_import_with_names_that_are_not_utf8(tmp_path, utf8_desktop):
+    """A backup to such a name said the database "may be damaged", and so did a restore
+    from it; an export or import that worked failed printing the name."""
+    db = tmp_path / "planner.db"
+    ok(run_cli("contacts", "add", "Ada Lovelace", "--ring", "inner", db=db))
+    copy = tmp_path / "copie-\udce9t\udce9.db"
+    assert str(copy) in ok(run_cli("backup", "-o", str(copy), db=db))
+    ok(run_cli("contacts", "add", "Grace Hopper", db=db))
+    ok(run_cli("restore", str(copy), db=db))
+    assert "Grace" not in ok(run_cli("contacts", "list", db=db))
+    dump = tmp_path / "dump-\udce9.json"
+    result = run_cli("export", "-o", str(dump), db=db)
+    ok(result)
+    assert "dump-" in result.stderr and dump.stat().st_size > 0
+    cards = tmp_path / "carnet-\udce9.vcf"
+    cards.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Zoe\r\nEND:VCARD\r\n", "utf-8")
+    assert cards.name in ok(run_cli("import", str(cards), db=db))
+
+
+def test_encrypting_a_database_whose_name_is_not_utf8(tmp_path, utf8_desktop):
+    """SQLCipher's ATTACH of the converted copy bound its name as text, which failed."""
+    db = tmp_path / "caf\udce9.db"
+    ok(run_cli("contacts", "add", "Ada Lovelace", db=db))
+    words = "correct horse battery staple 42\n"
+    ok(run_cli("--passphrase-stdin", "db", "encrypt", "--own-passphrase", "--no-keyring",
+               db=db, input=words))
+    assert not db.read_bytes().startswith(b"SQLite format 3\x00")
+    assert "Ada Lovelace" in ok(run_cli("--passphrase-stdin", "contacts", "list", db=db,
+                                        input=words))

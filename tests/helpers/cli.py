@@ -28,8 +28,9 @@ def run_cli(*args: str, db: Path | None = None, input: str | None = None):
     cmd = [sys.executable, "-m", "planner"]
     if db is not None:
         cmd += ["--db", str(db)]
+    # (surrogateescape: a file name that is not UTF-8 comes back as the str it was given as)
     return subprocess.run(cmd + list(args), capture_output=True, text=True, input=input,
-                          env={**os.environ}, timeout=120)
+                          errors="surrogateescape", env={**os.environ}, timeout=120)
 
 
 def invoke(*args: str, db: Path | None = None, input: str | None = None):

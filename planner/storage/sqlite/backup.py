@@ -16,9 +16,11 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def sqlite_uri(path: Path, **params: str) -> str:
-    """A ``file:`` URI for ``path`` that survives '#', '?', '%' and spaces in the name."""
+    """A ``file:`` URI for ``path`` that survives '#', '?', '%' and spaces in the name,
+    and bytes that are not UTF-8 (a name made on a Latin-1 system: "caf\\xe9.db"), which
+    quote() refused, so that such a database was made once and then never opened again."""
     query = "&".join(f"{key}={value}" for key, value in params.items())
-    return f"file:{quote(str(path))}" + (f"?{query}" if query else "")
+    return f"file:{quote(os.fsencode(path))}" + (f"?{query}" if query else "")
 
 
 def driver_errors() -> tuple[type[Exception], ...]:

@@ -434,7 +434,8 @@ def export_copy(source, dest: Path, dest_key: str | None, schema: str = "main") 
     if dest_key is not None:
         require_key(dest_key)
     create_private_file(dest)
-    source.execute("ATTACH DATABASE ? AS converted KEY ?", (str(dest), dest_key or ""))
+    # the name as bytes: a name that is not UTF-8 (Latin-1 "caf\\xe9.db") cannot be bound as text
+    source.execute("ATTACH DATABASE ? AS converted KEY ?", (os.fsencode(dest), dest_key or ""))
     try:
         source.execute("SELECT sqlcipher_export('converted', ?)", (schema,))
         for pragma in ("user_version", "application_id"):

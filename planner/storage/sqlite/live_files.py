@@ -49,9 +49,9 @@ def real_path(path: str | os.PathLike) -> str:
     """The file a path names, links resolved; ``sqlite_uri`` strings are unwrapped."""
     text = os.fspath(path)
     if text.startswith("file:"):
-        from urllib.parse import unquote
+        from urllib.parse import unquote_to_bytes
 
-        text = unquote(text[len("file:") :].split("?", 1)[0])
+        text = os.fsdecode(unquote_to_bytes(text[len("file:") :].split("?", 1)[0]))
     return os.path.realpath(text)
 
 
