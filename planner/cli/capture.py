@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import cli, db_backend, emit_json, short_time, with_db
+from planner.cli.common import PathType, cli, db_backend, emit_json, short_time, with_db
 
 
 @cli.group("capture")
@@ -56,7 +56,7 @@ def _warned(problems: list[str]) -> str:
 
 
 @capture.command("ics")
-@click.argument("location", type=click.Path(path_type=Path))
+@click.argument("location", type=PathType(path_type=Path))
 @click.option("--since", metavar="DATE", help="Read from this day (default: 30 days ago).")
 @click.option("--until", metavar="DATE", help="Read up to this day (default: now; never later).")
 @click.option("--watch", is_flag=True,

@@ -165,5 +165,16 @@ class RingType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class PathType(click.Path):
+    """A file or folder named on the command line. Nothing (``-o ""``) or only spaces is
+    a usage error: click made ``""`` the current folder, so ``planner backup -o ""``
+    copied the database there, ``planner capture ics "" --watch`` watched it."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("give a file or folder name, not nothing", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty()

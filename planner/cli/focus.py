@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import cli, with_db
+from planner.cli.common import PathType, cli, with_db
 from planner.domain.when import parse_when
 
 FORMATS = ("md", "csv", "html", "ics", "json")
@@ -21,7 +21,7 @@ FORMATS = ("md", "csv", "html", "ics", "json")
 @click.option("--events", is_flag=True, help="ICS: all-day events instead of tasks.")
 @click.option("--no-escape", is_flag=True,
               help="CSV: do not neutralise cells that start with = + - @ (formula injection).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=PathType(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @with_db
 def focus(week, as_of, limit, fmt, events, no_escape, output) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from planner.cli.common import cli, db_backend, with_db
+from planner.cli.common import PathType, cli, db_backend, with_db
 from planner.domain.errors import DatabaseProblem, InvalidInput
 
 IMPORT_FORMATS = (
@@ -37,7 +37,7 @@ def _mapping(items: tuple[str, ...]) -> dict[str, str] | None:
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -180,7 +180,7 @@ def _import_dump(file: Path, dry_run: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=PathType(dir_okay=False, path_type=Path),
     help="Write to this file (owner-only) instead of standard output.",
 )
 @with_db
@@ -203,7 +203,7 @@ def export(fmt: str, no_escape: bool, output: Path | None) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
+    type=PathType(path_type=Path),
     help="Write the copy here (a file or folder) instead of the backups folder.",
 )
 @with_db
@@ -221,7 +221,7 @@ def backup(output: Path | None) -> None:
 
 
 @cli.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @click.pass_context
 def restore(ctx: click.Context, file: Path) -> None:
     """Replace the database with the backup FILE (close the window first).

@@ -149,3 +149,24 @@ def test_encrypting_a_database_whose_name_is_not_utf8(tmp_path, utf8_desktop):
     assert not db.read_bytes().startswith(b"SQLite format 3\x00")
     assert "Ada Lovelace" in ok(run_cli("--passphrase-stdin", "contacts", "list", db=db,
                                         input=words))
+
+
+@pytest.mark.parametrize("args", [
+    ("backup", "-o", "{}"), ("export", "-o", "{}"), ("focus", "-o", "{}"), ("import", "{}"),
+    ("restore", "{}"), ("capture", "ics", "{}"), ("capture", "ics", "{}", "--watch"),
+], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("nothing", ["", "   "], ids=["empty", "spaces"])
+def test_a_file_name_of_nothing_is_a_usage_error_not_the_current_folder(
+        people, tmp_path, monkeypatch, args, nothing):
+    """click made "" the current folder: `backup -o ""` copied the database into it and
+    `capture ics "" --watch` kept watching it."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    before = sha(people)
+    result = invoke(*(a.format(nothing) for a in args), db=people)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "not nothing" in result.stderr and "Traceback" not in result.stderr
+    assert list(here.iterdir()) == []
+    assert sha(people) == before
+    assert "No sources" in ok(invoke("capture", "sources", db=people))
