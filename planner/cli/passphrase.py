@@ -63,7 +63,18 @@ class Passphrases:
 
     def read(self, prompt: str, *, confirm: bool = False) -> str:
         """The next passphrase; InvalidInput when none can be had."""
+        try:
+            return self._read(prompt, confirm=confirm)
+        except UnicodeDecodeError:  # standard input in a UTF-8 locale met another byte
+            from planner.storage.sqlite.encryption import NOT_TEXT_KEY
+
+            raise InvalidInput(f"--passphrase-stdin: {NOT_TEXT_KEY}" if self.from_stdin
+                               else NOT_TEXT_KEY) from None
+
+    def _read(self, prompt: str, *, confirm: bool) -> str:
         if self.from_stdin:
+            if sys.stdin is None:  # (started with standard input closed: `<&-`)
+                raise InvalidInput("--passphrase-stdin: standard input is closed")
             line = sys.stdin.readline(MAX_LINE + 1)  # /dev/zero on stdin must not eat memory
             if not line:
                 raise InvalidInput("--passphrase-stdin: no passphrase on standard input")

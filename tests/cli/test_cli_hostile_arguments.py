@@ -170,3 +170,49 @@ def test_a_file_name_of_nothing_is_a_usage_error_not_the_current_folder(
     assert list(here.iterdir()) == []
     assert sha(people) == before
     assert "No sources" in ok(invoke("capture", "sources", db=people))
+
+
+# --passphrase-stdin: standard input closed, or a line that is not UTF-8 text.
+
+WORDS = "correct horse battery staple 42\n"
+
+
+@pytest.fixture
+def encrypted(tmp_path):
+    db = tmp_path / "secret.db"
+    ok(invoke("contacts", "add", "Ada Lovelace", db=db))
+    ok(invoke("--passphrase-stdin", "db", "encrypt", "--own-passphrase", "--no-keyring",
+              db=db, input=WORDS))
+    assert "Ada" in ok(invoke("--passphrase-stdin", "contacts", "list", db=db, input=WORDS))
+    return db
+
+
+def test_passphrase_stdin_with_standard_input_closed_is_one_line(encrypted):
+    """`planner --passphrase-stdin … <&-`: sys.stdin is None (AttributeError before)."""
+    before = sha(encrypted)
+    refused(run_cli("--passphrase-stdin", "contacts", "list", db=encrypted, closed=(0,)),
+            "standard input is closed")
+    assert sha(encrypted) == before
+
+
+@pytest.mark.parametrize("locale", ["c", "utf8"])
+def test_a_passphrase_that_is_not_utf8_is_refused_in_one_line(encrypted, monkeypatch, locale):
+    """`printf 'caf\\xe9…' | planner --passphrase-stdin`: under a UTF-8 locale reading the
+    line failed (UnicodeDecodeError), under the C locale the key (UnicodeEncodeError)."""
+    if locale == "utf8":
+        monkeypatch.setenv("PYTHONIOENCODING", "utf-8")
+    before = sha(encrypted)
+    line = refused(run_cli("--passphrase-stdin", "contacts", "list", db=encrypted,
+                           input="caf\udce9 horse battery staple\n"), "not UTF-8 text")
+    assert "\\xe9" not in line  # (a byte of a secret is not shown)
+    assert sha(encrypted) == before
+
+
+def test_encrypting_with_a_passphrase_that_is_not_utf8_changes_nothing(tmp_path):
+    db = tmp_path / "plain.db"
+    ok(invoke("contacts", "add", "Ada Lovelace", db=db))
+    before = sha(db)
+    refused(run_cli("--passphrase-stdin", "db", "encrypt", "--own-passphrase", "--no-keyring",
+                    db=db, input="caf\udce9 horse battery staple\n"), "not UTF-8 text")
+    assert sha(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.db"]

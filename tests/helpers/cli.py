@@ -23,14 +23,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def run_cli(*args: str, db: Path | None = None, input: str | None = None):
-    """Run ``python -m planner`` in a subprocess, the way a person would."""
+def run_cli(*args: str, db: Path | None = None, input: str | None = None,
+            closed: tuple[int, ...] = ()):
+    """Run ``python -m planner`` in a subprocess, the way a person would; ``closed``: the
+    standard descriptors it starts without (0 for ``<&-``, 1 for ``>&-``)."""
     cmd = [sys.executable, "-m", "planner"]
     if db is not None:
         cmd += ["--db", str(db)]
+    close = (lambda: [os.close(fd) for fd in closed]) if closed else None
     # (surrogateescape: a file name that is not UTF-8 comes back as the str it was given as)
     return subprocess.run(cmd + list(args), capture_output=True, text=True, input=input,
-                          errors="surrogateescape", env={**os.environ}, timeout=120)
+                          errors="surrogateescape", env={**os.environ}, timeout=120,
+                          preexec_fn=close)
 
 
 def invoke(*args: str, db: Path | None = None, input: str | None = None):

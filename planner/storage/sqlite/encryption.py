@@ -78,6 +78,7 @@ EMPTY_KEY = (
     "an empty passphrase is refused: SQLCipher would silently keep the database "
     "unencrypted; type the passphrase"
 )
+NOT_TEXT_KEY = "the passphrase holds a byte that is not UTF-8 text; type it in UTF-8"
 
 
 class WrongKey(DatabaseProblem):
@@ -181,6 +182,10 @@ def check_new_passphrase(text: str) -> str:
 def require_key(key: str | None) -> str:
     if key is None or not key.strip():
         raise InvalidInput(EMPTY_KEY)
+    try:  # a byte that is not UTF-8 (`planner --passphrase-stdin` in a Latin-1 terminal)
+        key.encode("utf-8")
+    except UnicodeEncodeError:  # (the byte is not named: it is part of a secret)
+        raise InvalidInput(NOT_TEXT_KEY) from None
     return key
 
 
