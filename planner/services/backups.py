@@ -283,6 +283,9 @@ def restore(
     if _same_file(source, db_path):
         raise InvalidInput(f"{source.name} is the database itself; choose a backup file")
     current = dump.classify_file(db_path, key)
+    if current.kind == "busy":  # (taken for damaged, it was replaced under its writer)
+        raise DatabaseProblem(f"cannot restore over {db_path}: {current.message}; close it "
+                              "and restore again. Nothing was changed")
     if current.kind == "foreign":
         raise DatabaseProblem(
             f"will not overwrite {db_path}: {current.message}; nothing was changed"
@@ -323,6 +326,8 @@ def restore_refusal(store: Backend, source: str | Path,
         return f"{name} is an empty file, not a backup."
     if found.kind == "damaged":
         return f"{name} is damaged and cannot be restored."
+    if found.kind == "busy":
+        return f"{found.message}; close it and try again."
     if found.kind == "altered":
         return f"{found.message}, so it is not restored from."
     if found.kind == "foreign":

@@ -16,6 +16,7 @@ from peewee import Database, SqliteDatabase
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
 from planner.storage.failures import BUSY_SECONDS as BUSY_TIMEOUT_S  # a writer waits this
+from planner.storage.failures import Failure, classify
 from planner.storage.models import db_proxy
 from planner.storage.sqlite import leftovers, live_files
 from planner.storage.sqlite.backup import (
@@ -160,6 +161,11 @@ def inspect_sqlite_file(path: Path, key: str | None = None) -> int | None:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, _cipher_error()) as exc:
+        if classify(exc) is Failure.LOCKED:  # not damaged: restoring a backup would lose work
+            raise DatabaseProblem(
+                f"{path} is in use: another program keeps it locked, so it could not be read; "
+                "it was left untouched. Close that program, or try again in a moment"
+            ) from None
         raise DatabaseProblem(
             f"{path} cannot be read ({exc}); it may be damaged. It was left untouched; "
             + restore_hint(path)

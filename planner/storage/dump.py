@@ -20,6 +20,7 @@ from peewee import Model
 
 from planner.domain.errors import DatabaseProblem
 from planner.storage import migrations
+from planner.storage.failures import Failure, classify
 from planner.storage.models import (
     AskRow,
     CadenceOverrideRow,
@@ -312,6 +313,8 @@ def classify_file(path: Path, key: str | None = None) -> FileKind:
         finally:
             conn.close()
     except (sqlite3.DatabaseError, _cipher_error(), ValueError, DatabaseProblem) as exc:
+        if classify(exc) is Failure.LOCKED:  # not damaged: restoring over it lost its writes
+            return FileKind("busy", f"{path.name} is in use: another program keeps it locked")
         return FileKind("damaged", f"{path.name} cannot be read ({exc}); it may be damaged")
     return FileKind("planner", "", version, encrypted)
 

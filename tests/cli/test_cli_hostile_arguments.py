@@ -216,3 +216,48 @@ def test_encrypting_with_a_passphrase_that_is_not_utf8_changes_nothing(tmp_path)
                     db=db, input="caf\udce9 horse battery staple\n"), "not UTF-8 text")
     assert sha(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.db"]
+
+
+# A database another program holds exclusively (a database tool, `sqlite3` with
+# `PRAGMA locking_mode=EXCLUSIVE`): reading it meets "database is locked".
+
+
+@pytest.fixture
+def held_by_another(people):
+    """The database, held exclusively by a connection of this process, which the
+    ``planner`` subprocesses see as another program (POSIX locks are per process)."""
+    import sqlite3
+
+    conn = sqlite3.connect(people, isolation_level=None)
+    conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("UPDATE contact SET notes = 'being written' WHERE id = 1")
+    yield people
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
+def test_restore_over_a_database_another_program_holds_changes_nothing(held_by_another,
+                                                                        tmp_path):
+    """It was taken for damaged, so restore replaced it under its writer (whose later
+    writes went to the unlinked file) and removed its -wal and -shm."""
+    good = tmp_path / "good" / "good.db"
+    good.parent.mkdir()
+    ok(run_cli("contacts", "add", "Linus", db=good))
+
+    def files():  # (stat only: opening a file held by this process would drop its locks)
+        return sorted((p.name, p.stat().st_ino, p.stat().st_size)
+                      for p in tmp_path.rglob("*") if p.is_file())
+
+    before = files()
+    line = refused(run_cli("restore", str(good), db=held_by_another),
+                   "in use", "another program keeps it locked", "Nothing was changed")
+    assert "damaged" not in line
+    assert files() == before
+
+
+def test_a_database_another_program_holds_is_in_use_not_damaged(held_by_another):
+    """Every command said "cannot be read (database is locked); it may be damaged" and
+    told to restore a backup, which would lose what the other program was writing."""
+    line = refused(run_cli("rings", db=held_by_another), "in use", "try again")
+    assert "damaged" not in line and "restore" not in line
