@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if list(args) == ["--version"]:  # nothing else to import for the answer
         from planner import __version__
 
+        if sys.stdout is None:  # (started with it closed: `>&-`)
+            _say("planner: cannot write the output: standard output is closed")
+            return 1
         sys.stdout.write(f"planner {__version__}\n")
         return 0
     if argv is not None:
@@ -176,6 +179,9 @@ def _exit_code(exc: BaseException, argv: list[str] | None, opened=None) -> int:
     if isinstance(exc, OSError):  # the environment's fault (a path too long, no permission…)
         import errno
 
+        if not getattr(exc, "filename", None) and exc.errno == errno.EBADF:
+            _say("planner: cannot write the output: standard output is closed")
+            return 1
         if not getattr(exc, "filename", None) and exc.errno in (
                 errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):  # standard output's
             _say(f"planner: cannot write the output ({exc.strerror or exc}); what was "

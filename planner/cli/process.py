@@ -77,6 +77,19 @@ class _WholeWrites(io.RawIOBase):
         return done
 
 
+class _ClosedOutput(io.RawIOBase):
+    """Standard output when the process started without one (``planner export >&-``):
+    Python makes it None and print() drops what is printed, so the export exited 0 and
+    wrote nothing. Writing fails instead, as on a full disk; descriptor 1 is never
+    written, as the next file opened (the log, an export's temporary file) may be it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 def _errors(errors: str | None) -> str:
     """Standard output's error handler: a file name that is not UTF-8 ("caf\\xe9.db",
     which Python holds as "caf\\udce9.db") is written back as the bytes it was made of, as
@@ -91,7 +104,15 @@ def whole_writes() -> Iterator[None]:
     """Standard output writes everything or raises (``_WholeWrites``), for a whole
     process; flushed at the end of the block so an error there is the command's too."""
     before = sys.stdout
-    if before is None or not hasattr(before, "fileno"):
+    if before is None:  # started with it closed (`>&-`): what is printed fails, not vanishes
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedOutput()), encoding="utf-8")
+        try:
+            yield
+            sys.stdout.flush()
+        finally:
+            sys.stdout = before
+        return
+    if not hasattr(before, "fileno"):
         yield
         return
     try:

@@ -261,3 +261,20 @@ def test_a_database_another_program_holds_is_in_use_not_damaged(held_by_another)
     told to restore a backup, which would lose what the other program was writing."""
     line = refused(run_cli("rings", db=held_by_another), "in use", "try again")
     assert "damaged" not in line and "restore" not in line
+
+
+@pytest.mark.parametrize("args", [("export",), ("contacts", "show", "ada", "--json"),
+                                  ("rings",), ("--version",)], ids=" ".join)
+def test_output_to_a_closed_standard_output_fails_not_vanishes(people, args):
+    """`planner export >&-` (a job started without standard output) exited 0 and wrote
+    nothing: Python makes sys.stdout None and click drops what is printed to it."""
+    result = run_cli(*args, db=people, closed=(1,))
+    line = refused(result, "cannot write the output: standard output is closed")
+    assert "Traceback" not in line
+
+
+def test_a_closed_standard_output_does_not_stop_an_export_to_a_file(people, tmp_path):
+    dump = tmp_path / "dump.json"
+    result = run_cli("export", "-o", str(dump), db=people, closed=(1,))
+    assert result.returncode == 0, result.stderr
+    assert '"Ada Lovelace"' in dump.read_text("utf-8")
