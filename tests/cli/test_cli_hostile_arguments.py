@@ -278,3 +278,35 @@ def test_a_closed_standard_output_does_not_stop_an_export_to_a_file(people, tmp_
     result = run_cli("export", "-o", str(dump), db=people, closed=(1,))
     assert result.returncode == 0, result.stderr
     assert '"Ada Lovelace"' in dump.read_text("utf-8")
+
+
+# A database whose text is not UTF-8: another program wrote it (a CAST of a BLOB, another
+# language's driver), or a scribbled page; a backup holding it restores as any other.
+
+
+@pytest.fixture
+def not_utf8_inside(people):
+    import sqlite3
+
+    conn = sqlite3.connect(people)
+    with conn:
+        conn.execute("UPDATE contact SET name = CAST(X'4772611f6365ff' AS TEXT) "
+                     "WHERE name = 'Grace Hopper'")
+        conn.execute("UPDATE contact SET notes = CAST(X'6e6f7465ff' AS TEXT)")
+    conn.close()
+    return people
+
+
+@pytest.mark.parametrize("args", [
+    ("rings",), ("contacts", "list"), ("contacts", "list", "--json"),
+    ("contacts", "show", "ada", "--json"), ("log", "ada", "coffee"), ("timeline",),
+    ("export",), ("focus", "--format", "csv"), ("stats", "--json"), ("agenda",),
+], ids=" ".join)
+def test_text_that_is_not_utf8_in_the_database_is_read_not_fatal(not_utf8_inside, args):
+    """sqlite3's decoding raised OperationalError: every command ended in "unexpected
+    error (Could not decode to UTF-8 column 'name' …)"."""
+    out = ok(invoke(*args, db=not_utf8_inside))
+    if "--json" in args or args == ("export",):
+        import json
+
+        json.loads(out)
