@@ -39,6 +39,8 @@ def refuse_unsafe(path: Path, *, databases: bool = True) -> None:
     if sidecar and os.path.exists(base):
         raise InvalidInput(f"{path.name} belongs to the database {Path(base).name}; "
                            "choose another file")
+    if path.is_file():
+        _refuse_with_sidecars(path)
     state = file_state(path)
     if state == "special":
         raise InvalidInput(f"{path} is not a regular file (a device, pipe or socket); "
@@ -47,3 +49,16 @@ def refuse_unsafe(path: Path, *, databases: bool = True) -> None:
                                            and path.suffix.lower() in _DATABASE_SUFFIXES)):
         raise InvalidInput(f"{path} is a database file, which an export never replaces; "
                            "choose another name")
+
+
+def _refuse_with_sidecars(path: Path) -> None:
+    """A file with a write-ahead log (or a rollback journal) beside it is a database in use
+    by some program, or one not closed cleanly: replacing it left the log, which SQLite
+    then replayed into the new file (``backup -o other.db`` over a window's database mixed
+    that window's last changes into the copy and lost the rest of its data)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        beside = path.with_name(path.name + suffix)
+        if beside.exists():
+            raise InvalidInput(
+                f"{path} is a database in use, or not closed cleanly ({beside.name} is beside "
+                "it): it is never replaced; choose another file")

@@ -75,3 +75,32 @@ def test_a_backup_copy_never_goes_into_the_open_databases_log(db):
         assert result.returncode == 1
         assert "a file of the open database" in result.stderr
     assert people(db) == 1
+
+
+def test_no_backup_copy_replaces_a_database_another_program_has_open(db, tmp_path):
+    """``planner --db B backup -o A`` while another program had A open replaced A's file
+    and left A's write-ahead log beside it; SQLite then replayed that log into the copy:
+    A's owner lost everything but their last changes, mixed into B's data. A copy never
+    replaces a file with a log or journal beside it; once A is closed it may."""
+    other = tmp_path / "other.db"
+    assert invoke("contacts", "add", "Grace Hopper", db=other).returncode == 0
+    holder = sqlite3.connect(other, isolation_level=None)
+    try:
+        holder.execute("PRAGMA wal_autocheckpoint=0")
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("UPDATE contact SET name = 'Grace Brewster Hopper'")
+        holder.execute("COMMIT")
+        assert other.with_name("other.db-wal").exists()
+        result = invoke("backup", "-o", str(other), db=db)
+        assert result.returncode == 1, result.stdout
+        assert result.stderr.strip().splitlines() == [
+            f"planner: {other} is a database in use, or not closed cleanly (other.db-wal is "
+            "beside it): it is never replaced; choose another file"]
+        names = [r[0] for r in holder.execute("SELECT name FROM contact")]
+        assert names == ["Grace Brewster Hopper"]
+    finally:
+        holder.close()  # the last connection: its log is written back and removed
+    assert not other.with_name("other.db-wal").exists()
+    assert invoke("backup", "-o", str(other), db=db).returncode == 0  # closed: a copy may
+    shown = invoke("contacts", "list", db=other)
+    assert "Ada Lovelace" in shown.stdout and "Grace" not in shown.stdout
