@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from planner.importers.ics_zones import impossible_label
+from planner.importers.ics_zones import file_tzid, impossible_label
 
 #: Unreadable, these leave the event (and its series) out: when it happens is not known.
 _LEFT_OUT = {
@@ -67,7 +67,8 @@ def which(event) -> str:
 def _check(event, notes: list[str]) -> str | None:
     """Why ``event`` cannot be read, or None once what it can do without is dropped."""
     for name in ("DTSTART", "RECURRENCE-ID"):
-        tzid = str((getattr(event.get(name), "params", None) or {}).get("TZID", "") or "")
+        tzid = file_tzid(str((getattr(event.get(name), "params", None) or {}).get("TZID", "")
+                             or ""))
         if impossible_label(tzid):  # "(UTC+99:99) …": when it happens is not known
             return f"its time zone cannot be read ({' '.join(tzid.split())[:40]})"
     for name in list(event.keys()):

@@ -7,11 +7,19 @@ as a Windows zone id ("W. Europe Standard Time") or an Outlook display name
 Windows→IANA table (icalendar ships it); only a display name that is not known is read
 as the fixed offset it shows, which has no daylight saving time. A VTIMEZONE without
 rules defines nothing (python icalendar refuses the whole file over one) and is
-dropped. No Qt.
+dropped.
+
+python icalendar keeps the first VTIMEZONE it reads of a name that is not IANA for the
+life of the process, shared by every later file (its ``tzp`` cache, keyed by TZID): in
+the window, a second file's "Custom Zone" with other rules was read in the first file's
+zone. So such a definition gets a name of its own before icalendar sees it, the TZID
+followed by a digest of its rules: the same rules share one name, other rules never do,
+and nothing of icalendar is changed for its other readers. No Qt.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import timedelta, timezone, tzinfo
 from functools import cache
@@ -96,13 +104,16 @@ def _etc_name(offset: timedelta) -> str | None:
 
 def name_zones(lines: list[str]) -> list[str]:
     """``lines`` (unfolded) with every TZID parameter that no usable VTIMEZONE defines
-    renamed to the IANA zone it stands for, and VTIMEZONEs without rules dropped."""
+    renamed to the IANA zone it stands for, one that a VTIMEZONE defines under a name that
+    is not IANA renamed to that definition's own name, and VTIMEZONEs without rules
+    dropped."""
     lines, defined = _usable_zones(lines)
 
     def rename(found: re.Match) -> str:
         tzid = found.group(2).strip('"').strip()
         if tzid in defined:
-            return found.group(0)
+            own = defined[tzid]
+            return found.group(0) if own == tzid else f"{found.group(1)}{_quoted(own)}"
         name = iana_name(tzid)
         if name is None:
             offset = label_offset(tzid)
@@ -113,12 +124,55 @@ def name_zones(lines: list[str]) -> list[str]:
             for line in lines]
 
 
-def _usable_zones(lines: list[str]) -> tuple[list[str], set[str]]:
+#: between a TZID and the digest of its rules in the name icalendar is given (own_name)
+OWN_MARK = " ~rules "
+
+
+def file_tzid(tzid: str) -> str:
+    """The TZID as the file wrote it, of a name :func:`own_name` made."""
+    return tzid.split(OWN_MARK, 1)[0]
+
+
+@cache
+def _iana_names() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _is_iana(tzid: str) -> bool:
+    """What icalendar's zoneinfo provider knows, and so reads without the file's rules."""
+    names = _iana_names()
+    return tzid in names or tzid.strip("/") in names
+
+
+def own_name(tzid: str, block: list[str]) -> str:
+    """The name a VTIMEZONE's definition is read under: an IANA name as it is (icalendar
+    reads it from the zone database, never caches the file's rules); any other, the TZID
+    and a digest of the whole definition, so no other file's rules are taken for it."""
+    if _is_iana(tzid):
+        return tzid
+    rules = "\n".join(line for line in block if _name(line) != "TZID")
+    digest = hashlib.sha256(rules.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{tzid}{OWN_MARK}{digest}"
+
+
+def _quoted(tzid: str) -> str:
+    return f'"{tzid}"' if any(c in tzid for c in ",:;") else tzid
+
+
+def _name(line: str) -> str:
+    """A content line's property name, upper case ("TZID" of "TZID;X-A=b:Europe/Paris")."""
+    return line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+
+
+def _usable_zones(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     """The lines without the VTIMEZONEs that define nothing (no TZID, as Exchange 2010
-    wrote; no STANDARD or DAYLIGHT part; a part without its offset or start), and the
-    TZIDs the others define."""
+    wrote; no STANDARD or DAYLIGHT part; a part without its offset or start), the others
+    under their own names (:func:`own_name`), and {TZID: own name} of what they define
+    (the first definition of a TZID, as icalendar reads it)."""
     out: list[str] = []
-    defined: set[str] = set()
+    defined: dict[str, str] = {}
     block: list[str] | None = None
     for line in lines:
         upper = line.upper()
@@ -132,15 +186,17 @@ def _usable_zones(lines: list[str]) -> tuple[list[str], set[str]]:
         if upper.startswith("END:VTIMEZONE"):
             tzid = _defines(block)
             if tzid:
-                defined.add(tzid)
-                out += block
+                own = own_name(tzid, block)
+                defined.setdefault(tzid, own)
+                out += [f"TZID:{own}" if _name(b) == "TZID" else b for b in block]
             block = None
     return out + (block or []), defined
 
 
 def _defines(block: list[str]) -> str:
     """The TZID a VTIMEZONE block defines with rules, or "" when it defines nothing."""
-    tzid = next((b[5:].strip() for b in block if b.upper().startswith("TZID:")), "")
+    tzid = next((b.split(":", 1)[1].strip() for b in block
+                 if _name(b) == "TZID" and ":" in b), "")
     parts: list[set[str]] = []
     for line in block:
         upper = line.upper()

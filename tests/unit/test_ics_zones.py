@@ -74,8 +74,7 @@ OUTLOOK_RULES = (
 
 def test_the_files_own_vtimezone_with_rules_wins():
     """Its rules are the writer's word, even where they differ from the name's zone
-    (this one says the zone keeps +01:00 all year). (A label of its own in this test:
-    python icalendar keeps a VTIMEZONE it read for the life of the process.)"""
+    (this one says the zone keeps +01:00 all year)."""
     tzid = "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris"
     text = calendar(tzid, VTIMEZONE.format(tzid=tzid, parts=STANDARD_ONLY))
     assert instants(text) == {"20250715": "09:00", "20250115": "09:00"}
@@ -105,3 +104,39 @@ def test_every_display_name_leads_to_a_zone_of_the_installed_table():
     assert iana_name("(UTC-05:00) Eastern Time (US & Canada)") == "America/New_York"
     assert iana_name("eastern standard time") == "America/New_York"
     assert iana_name("Europe/Berlin") is None and iana_name("(UTC-05:00) Nowhere") is None
+
+
+def _fixed(offset: str) -> str:
+    return ("BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n"
+            f"TZOFFSETFROM:{offset}\r\nTZOFFSETTO:{offset}\r\nEND:STANDARD\r\n")
+
+
+@pytest.mark.parametrize("tzid", [
+    "Leak Test Custom Zone",  # a name of the writer's own
+    "(UTC+02:00) Leak Test Outlook Label",  # an Outlook label
+    "Cape Verde Standard Time",  # a Windows id: the file's rules are still its word
+])
+def test_each_file_reads_its_own_definition_of_a_zone_name(tzid):
+    """python icalendar keeps the first VTIMEZONE it read of a name that is not IANA for
+    the life of the process: in the window, every later file with that TZID but other
+    rules was read in the first file's zone (hours off, without a word)."""
+    east = calendar(tzid, VTIMEZONE.format(tzid=tzid, parts=_fixed("+0500")))
+    west = calendar(tzid, VTIMEZONE.format(tzid=tzid, parts=_fixed("-0300")))
+    assert instants(east) == {"20250715": "05:00", "20250115": "05:00"}
+    assert instants(west) == {"20250715": "13:00", "20250115": "13:00"}
+    assert instants(east) == {"20250715": "05:00", "20250115": "05:00"}
+
+
+def test_files_read_at_once_in_threads_keep_their_own_zones():
+    """The window reads on a worker thread while another read may run: no shared state
+    mixes two files' definitions of one name."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tzid = "Leak Test Threaded Zone"
+    texts = {offset: calendar(tzid, VTIMEZONE.format(tzid=tzid, parts=_fixed(offset)))
+             for offset in ("+0500", "-0300", "+0000")}
+    expected = {"+0500": "05:00", "-0300": "13:00", "+0000": "10:00"}
+    jobs = [offset for offset in texts for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        read = list(pool.map(lambda offset: instants(texts[offset])["20250715"], jobs))
+    assert read == [expected[offset] for offset in jobs]
