@@ -140,3 +140,20 @@ def test_files_read_at_once_in_threads_keep_their_own_zones():
     with ThreadPoolExecutor(max_workers=3) as pool:
         read = list(pool.map(lambda offset: instants(texts[offset])["20250715"], jobs))
     assert read == [expected[offset] for offset in jobs]
+
+
+def test_a_vtimezone_whose_tzid_line_has_parameters_is_read():
+    """RiCal writes ``TZID;X-RICAL-TZSOURCE=TZINFO:…``: it was taken for a VTIMEZONE
+    without a TZID and dropped, and its events read as floating times."""
+    tzid = "Leak Test Parameter Zone"
+    text = calendar(tzid, VTIMEZONE.format(tzid=tzid, parts=_fixed("+0500")).replace(
+        "TZID:", "TZID;X-RICAL-TZSOURCE=TZINFO:"))
+    assert instants(text) == {"20250715": "05:00", "20250115": "05:00"}
+
+
+def test_a_zone_left_out_is_named_as_the_file_writes_it():
+    """The name icalendar is given (TZID and a digest of its rules) is never shown."""
+    tzid = "(UTC+99:99) Leak Test Nowhere"
+    text = calendar(tzid, VTIMEZONE.format(tzid=tzid, parts=_fixed("+0100")), days=("20250715",))
+    (line,) = read_ics(text, SINCE, UNTIL, name="x.ics").skipped
+    assert line.endswith("its time zone cannot be read ((UTC+99:99) Leak Test Nowhere)")
