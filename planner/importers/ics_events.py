@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from planner.domain.capture import Captured, fold_address
 from planner.domain.errors import InvalidInput
 from planner.importers.ics_faults import check_events, drop_series, which
-from planner.importers.ics_zones import label_zone, name_zones
+from planner.importers.ics_zones import label_zone, name_zones, unknown_zone_note, unknown_zones
 
 MAX_OCCURRENCES = 200_000  # more than this in one window: refuse, rather than fill the inbox
 
@@ -186,6 +186,9 @@ def _read_calendar(calendar, since: datetime, until: datetime, zone: tzinfo,
         out.own.append(calname)  # Google names an exported calendar by its owner's address
     _name_nameless_events(calendar)
     check_events(calendar, out.skipped, out.notes)
+    for tzid in unknown_zones(calendar):  # once per file, not per event
+        if unknown_zone_note(tzid) not in out.notes:
+            out.notes.append(unknown_zone_note(tzid))
     _drop_rapid_series(calendar, out)
     _count_from_start(calendar)
     recurring = _recurring_uids(calendar)

@@ -94,6 +94,34 @@ def label_zone(tzid: str) -> tzinfo | None:
     return None if offset is None else timezone(offset)
 
 
+def unknown_zones(calendar) -> list[str]:
+    """The TZIDs (as the file writes them, in the order met) that the events of
+    ``calendar`` place their times in and that name no zone at all: no VTIMEZONE, IANA,
+    Windows or Outlook name. icalendar leaves such a time floating: it is read in the
+    user's zone, which may be hours off, so it is said."""
+    from datetime import datetime
+
+    found: list[str] = []
+    for event in calendar.walk("VEVENT"):
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+            prop = event.get(name)
+            tzid = str((getattr(prop, "params", None) or {}).get("TZID", "") or "").strip()
+            if not tzid or label_zone(tzid) is not None:
+                continue
+            try:
+                value = prop.dt
+            except Exception:  # unreadable: ics_faults has named it
+                continue
+            shown = " ".join(file_tzid(tzid).split())[:60]
+            if isinstance(value, datetime) and value.tzinfo is None and shown not in found:
+                found.append(shown)
+    return found
+
+
+def unknown_zone_note(tzid: str) -> str:
+    return f"time zone '{tzid}' is not known: its times were read as local time"
+
+
 def _etc_name(offset: timedelta) -> str | None:
     """``Etc/GMT+5`` for -5 h (the Etc/ signs are reversed); None for part hours."""
     hours, rest = divmod(int(offset.total_seconds()), 3600)

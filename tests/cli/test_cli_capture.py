@@ -233,3 +233,23 @@ def test_a_calendar_whose_only_event_is_broken_reads_as_empty_and_says_why(plann
     assert synced.returncode == 0
     assert synced.stderr.startswith("planner: warning: broken.ics: “Standup” (UID bad, ")
     assert "broken.ics: 0 new" in synced.stdout and "1 warning above" in synced.stdout
+
+
+def test_a_zone_nobody_knows_is_one_warning_for_the_file(planner, tmp_path):
+    """TZID=Mars/Base was read as local time without a word; two events in it are one
+    warning, not two."""
+    text = calendar(("m1", NOW - timedelta(days=2), "Sync", "ada@example.org"),
+                    ("m2", NOW - timedelta(days=3), "Coffee", "grace@navy.mil"))
+    for moment in (NOW - timedelta(days=2), NOW - timedelta(days=3)):
+        for prop, when in (("DTSTART", moment), ("DTEND", moment + timedelta(minutes=45))):
+            text = text.replace(f"{prop}:{stamp(when)}",
+                                f"{prop};TZID=Mars/Base:{stamp(when)[:-1]}")
+    path = tmp_path / "mars.ics"
+    path.write_text(text)
+    done = planner("capture", "ics", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ("planner: warning: mars.ics: time zone 'Mars/Base' is not known: "
+                           "its times were read as local time\n")
+    assert done.stdout.splitlines()[0] == (
+        "Captured from mars.ics: 2 new, 0 updated, 0 withdrawn; 0 already known, 0 with "
+        "nobody you know; 1 warning above.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -476,3 +477,21 @@ def test_a_calendar_with_a_cancelled_meeting_and_a_broken_event_says_both(qtbot,
     qtbot.waitUntil(lambda: dialog.job is None)
     assert dialog.status.text().startswith("Added ada.ics: 2 new")  # Ada, and me (a stranger)
     assert not dialog.problems.isVisible()
+
+
+def test_a_calendar_in_a_zone_nobody_knows_says_so_once(qtbot, window, tmp_path, monkeypatch):
+    """Two meetings at TZID=Mars/Base were read as local time without a word."""
+    one, two = (ics(f"m{n}@test", n + 1, "ada@example.org") for n in (1, 2))
+    text = one[:one.index("END:VCALENDAR")] + two[two.index("BEGIN:VEVENT"):]
+    for prop in ("DTSTART", "DTEND"):
+        text = re.sub(rf"{prop}:(\d{{8}}T\d{{6}})Z", rf"{prop};TZID=Mars/Base:\1", text)
+    (tmp_path / "mars.ics").write_text(text)
+    dialog = open_sources(qtbot, window)
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "mars.ics"))
+    qtbot.mouseClick(dialog.add_file, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.status.text().startswith("Added mars.ics: 4 new")  # Ada and me, twice
+    line = "mars.ics: time zone 'Mars/Base' is not known: its times were read as local time"
+    assert dialog.problems.isVisible()
+    assert dialog.problems.text() == f"Not everything could be read (1):\n• {line}"
+    assert dialog.problems.toolTip() == line == dialog.problems.accessibleDescription()

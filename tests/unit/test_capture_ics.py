@@ -422,3 +422,32 @@ def test_a_calendar_whose_only_event_is_broken_is_read_as_empty_and_says_why(eve
     assert line.startswith("“Sync” (UID only") and line.endswith(f"was not read: {why}")
     empty = read_ics("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", SINCE, UNTIL)
     assert (empty.items, empty.skipped) == ([], [])
+
+
+def test_a_zone_nobody_knows_is_read_as_local_time_and_said_once_per_file():
+    """TZID=Mars/Base (no VTIMEZONE, not IANA, not Windows, not an Outlook label) was read
+    as local time without a word."""
+    from zoneinfo import ZoneInfo
+
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + _event("m1", "20261110T100000", "DTEND;TZID=Mars/Base:20261110T110000")
+            .replace("DTSTART:", "DTSTART;TZID=Mars/Base:")
+            + _event("m2", "20261111T100000", "RRULE:FREQ=DAILY;COUNT=2")
+            .replace("DTSTART:", "DTSTART;TZID=Mars/Base:")
+            + _event("v1", "20261112T100000", "DURATION:PT1H")
+            .replace("DTSTART:", 'DTSTART;TZID="Venus: Dome":')
+            + _event("ok", "20261113T100000", "DURATION:PT1H")  # floating: no zone to name
+            .replace("DTSTART:", "DTSTART;TZID=Europe/Paris:")
+            + _event("fl", "20261114T100000", "DURATION:PT1H")
+            + "END:VCALENDAR\r\n")
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    found = read_ics(text, since, since + timedelta(days=30), name="x.ics",
+                     zone=ZoneInfo("America/New_York"))
+    assert [i.at for i in found.items] == [
+        at("2026-11-10T15:00"), at("2026-11-11T15:00"), at("2026-11-12T15:00"),
+        at("2026-11-12T15:00"), at("2026-11-13T09:00"), at("2026-11-14T15:00")]
+    assert found.items[0].minutes == 60
+    assert found.skipped == []
+    assert found.notes == [
+        "time zone 'Mars/Base' is not known: its times were read as local time",
+        "time zone 'Venus: Dome' is not known: its times were read as local time"]
