@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from planner.domain.capture import Captured, fold_address
 from planner.domain.errors import InvalidInput
-from planner.importers.ics_faults import check_events, drop_series, which
+from planner.importers.ics_faults import check_events, cut_unended, drop_series, which
 from planner.importers.ics_zones import label_zone, name_zones, unknown_zone_note, unknown_zones
 
 MAX_OCCURRENCES = 200_000  # more than this in one window: refuse, rather than fill the inbox
@@ -66,12 +66,13 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
     if "END:VCALENDAR" not in text[-65536:].upper():  # never read half a file as all of it
         raise InvalidInput(f"{name} cannot be read as a calendar: it is cut short (it has no "
                            "END:VCALENDAR; maybe it is still being written)")
+    text, unended, parts = cut_unended(text)  # a file cut short inside an event
     text = _tolerate(text, since, until)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise InvalidInput(f"{name} cannot be read as a calendar: {_why(text, exc)}") from None
-    out = IcsRead()
+    out = IcsRead(skipped=unended, notes=parts)
     zone = zone or UTC
     for calendar in calendars:  # an event that cannot be read is left out, in ``skipped``
         _read_calendar(calendar, since, until, zone, key_prefix, out)

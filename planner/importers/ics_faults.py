@@ -4,11 +4,14 @@ icalendar keeps a value it cannot parse (``RRULE:FREQ=FOO``, ``DURATION:PTxyz``,
 ``EXDATE``) as text and raises on any use of it, so one such value ended the read of the
 whole calendar, or lost its series without a word. Here every event is made safe before
 anything reads it: what cannot be placed in time is left out and named in one line, what
-can be done without is dropped and named in one note, and the event is kept. No Qt.
+can be done without is dropped and named in one note, and the event is kept. A component
+that never ends (a file cut short inside an event) is cut out of the text the same way,
+before icalendar reads it: it read no calendar at all. No Qt.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from planner.importers.ics_zones import file_tzid, impossible_label
@@ -124,3 +127,74 @@ def drop_series(component, uids: set[str]) -> None:
         if not (c.name == "VEVENT" and str(c.get("UID", "")) in uids)]
     for child in component.subcomponents:
         drop_series(child, uids)
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+#: the parts of a calendar, which never hold one another: one begins, the last has ended
+_TOP = {"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"}
+
+
+def cut_unended(text: str) -> tuple[str, list[str], list[str]]:
+    """``text`` without the components that never end (a BEGIN:VEVENT with no END:VEVENT
+    before the next event or the END:VCALENDAR): (the text, a line per event left out, a
+    line per other part left out). icalendar nested everything after such a line in it
+    and then found the calendar unfinished: it read none, without a word."""
+    lines = _BREAK.split(text)
+    stack: list[tuple[str, int]] = []  # (component, its BEGIN line's index)
+    cuts: list[tuple[int, int, str, str]] = []  # (first, stop, component, what ended it)
+    for n, line in enumerate(lines):
+        if line[:1] not in "BbEe":  # (empty too) most lines: no BEGIN or END
+            continue
+        head = line.rstrip().upper()
+        if head.startswith("BEGIN:"):
+            name = head[6:].strip()
+            tops = [i for i, (open_, _) in enumerate(stack) if open_ in _TOP]
+            if name in _TOP and tops:  # a part begins inside another: that one never ended
+                cuts.append((stack[tops[-1]][1], n, stack[tops[-1]][0], name))
+                del stack[tops[-1]:]
+            stack.append((name, n))
+        elif head.startswith("END:"):
+            name = head[4:].strip()
+            ends = [i for i, (open_, _) in enumerate(stack) if open_ == name]
+            if ends:  # what it holds that is still open never ended
+                if ends[-1] + 1 < len(stack):
+                    inner = stack[ends[-1] + 1]
+                    cuts.append((inner[1], n, inner[0], name))
+                del stack[ends[-1]:]
+    unended = [(name, first) for name, first in stack if name != "VCALENDAR"]
+    if unended:  # the end of the text inside a part
+        cuts.append((unended[0][1], len(lines), unended[0][0], ""))
+    if not cuts:
+        return text, [], []
+    skipped: list[str] = []
+    notes: list[str] = []
+    gone: set[int] = set()
+    for first, stop, name, by in sorted(cuts):
+        if first not in gone:
+            said = _unended(name, first + 1, _summary(lines[first:stop]), by)
+            (skipped if name == "VEVENT" else notes).append(said)
+        gone.update(range(first, stop))
+    return "\r\n".join(line for n, line in enumerate(lines) if n not in gone), skipped, notes
+
+
+def _unended(name: str, line: int, title: str, by: str) -> str:
+    where = f"line {line}, “{title}”" if title else f"line {line}"
+    if name != "VEVENT":
+        return f"a {name} ({where}) has no END:{name}: it was left out"
+    if by in ("VCALENDAR", ""):
+        return (f"the calendar ends inside an event ({where}): the file is cut short there; "
+                "the events before it were read")
+    return f"an event ({where}) has no END:VEVENT: it was not read; the events after it were"
+
+
+def _summary(block: list[str]) -> str:
+    """The title of a component's lines, unfolded, or ""."""
+    for n, line in enumerate(block):
+        if line.split(":", 1)[0].split(";", 1)[0].strip().upper() == "SUMMARY" and ":" in line:
+            text = line.split(":", 1)[1]
+            for more in block[n + 1:]:
+                if more[:1] not in (" ", "\t"):
+                    break
+                text += more[1:]
+            return " ".join(text.split())[:60]
+    return ""

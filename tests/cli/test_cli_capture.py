@@ -253,3 +253,20 @@ def test_a_zone_nobody_knows_is_one_warning_for_the_file(planner, tmp_path):
     assert done.stdout.splitlines()[0] == (
         "Captured from mars.ics: 2 new, 0 updated, 0 withdrawn; 0 already known, 0 with "
         "nobody you know; 1 warning above.")
+
+
+def test_a_file_cut_short_inside_an_event_keeps_the_events_before_it(planner, tmp_path):
+    """It read as an empty calendar: "0 new", no warning, the complete meeting lost too."""
+    text = calendar(("ok", NOW - timedelta(days=2), "Sync", "ada@example.org"),
+                    ("cut", NOW - timedelta(days=1), "Coffee", "grace@navy.mil"))
+    text = text[:text.rindex("END:VEVENT")] + "END:VCALENDAR\r\n"
+    path = tmp_path / "cut.ics"
+    path.write_text(text)
+    done = planner("capture", "ics", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ("planner: warning: cut.ics: the calendar ends inside an event "
+                           "(line 13, “Coffee”): the file is cut short there; the events "
+                           "before it were read\n")
+    assert done.stdout.splitlines()[0] == (
+        "Captured from cut.ics: 1 new, 0 updated, 0 withdrawn; 0 already known, 0 with "
+        "nobody you know; 1 warning above.")

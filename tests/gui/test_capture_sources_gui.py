@@ -495,3 +495,21 @@ def test_a_calendar_in_a_zone_nobody_knows_says_so_once(qtbot, window, tmp_path,
     assert dialog.problems.isVisible()
     assert dialog.problems.text() == f"Not everything could be read (1):\n• {line}"
     assert dialog.problems.toolTip() == line == dialog.problems.accessibleDescription()
+
+
+def test_a_calendar_cut_short_inside_an_event_reads_what_came_before(qtbot, window, tmp_path,
+                                                                      monkeypatch):
+    """It was read as an empty calendar ("with nothing new to review") without a word."""
+    good, cut = ics("ok@test", 2, "ada@example.org"), ics("cut@test", 1, "ada@example.org")
+    text = (good[:good.index("END:VCALENDAR")]
+            + cut[cut.index("BEGIN:VEVENT"):cut.index("END:VEVENT")] + "END:VCALENDAR\r\n")
+    (tmp_path / "cut.ics").write_text(text)
+    dialog = open_sources(qtbot, window)
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "cut.ics"))
+    qtbot.mouseClick(dialog.add_file, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.status.text().startswith("Added cut.ics: 2 new")  # Ada, and me
+    line = ("cut.ics: the calendar ends inside an event (line 13, “Coffee”): the file is cut "
+            "short there; the events before it were read")
+    assert dialog.problems.isVisible()
+    assert dialog.problems.text() == f"Not everything could be read (1):\n• {line}"

@@ -451,3 +451,34 @@ def test_a_zone_nobody_knows_is_read_as_local_time_and_said_once_per_file():
     assert found.notes == [
         "time zone 'Mars/Base' is not known: its times were read as local time",
         "time zone 'Venus: Dome' is not known: its times were read as local time"]
+
+
+def test_a_file_that_ends_inside_an_event_reads_the_events_before_it_and_says_so():
+    """An event with no END:VEVENT (the file cut short, its END:VCALENDAR added back) made
+    icalendar read no calendar at all: an empty one, without a word."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + _event("a", "20261110T100000Z", "DURATION:PT1H")
+            + _event("b", "20261111T100000Z", "DURATION:PT1H")
+            + "BEGIN:VEVENT\r\nUID:cut\r\nDTSTART:20261112T100000Z\r\nSUMMARY:Lunch wi\r\n"
+              " th Ada\r\nATTENDEE:mailto:ada@example.org\r\nEND:VCALENDAR\r\n")
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    found = read_ics(text, since, since + timedelta(days=30), name="x.ics")
+    assert [i.source_key for i in found.items] == ["ics:a", "ics:b"]
+    assert found.notes == [] and found.skipped == [
+        "the calendar ends inside an event (line 17, “Lunch with Ada”): the file is cut "
+        "short there; the events before it were read"]
+
+
+def test_an_event_without_its_end_is_left_out_and_the_events_after_it_are_read():
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+            + _event("a", "20261110T100000Z", "DURATION:PT1H").replace("END:VEVENT\r\n", "")
+            + "BEGIN:VEVENT\r\nUID:b\r\nDTSTART:20261111T100000Z\r\nSUMMARY:Event b\r\n"
+              "ATTENDEE:mailto:ada@example.org\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n"
+              "TRIGGER:-PT5M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    found = read_ics(text, since, since + timedelta(days=30), name="x.ics")
+    assert [i.source_key for i in found.items] == ["ics:b"]
+    assert found.skipped == [
+        "an event (line 3, “Event a”) has no END:VEVENT: it was not read; the events after "
+        "it were"]
+    assert found.notes == ["a VALARM (line 14) has no END:VALARM: it was left out"]
