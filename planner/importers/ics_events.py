@@ -24,6 +24,7 @@ from planner.domain.capture import Captured, fold_address
 from planner.domain.errors import InvalidInput
 from planner.importers.ics_faults import check_events, cut_unended, drop_series, which
 from planner.importers.ics_zones import label_zone, name_zones, unknown_zone_note, unknown_zones
+from planner.importers.stray_bytes import mostly_utf8, stray_bytes_note
 
 MAX_OCCURRENCES = 200_000  # more than this in one window: refuse, rather than fill the inbox
 
@@ -60,7 +61,7 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
     whose every event was left out is read (``skipped`` says why), as an empty one is."""
     import icalendar
 
-    text = _decode(data)
+    text, decoded = _decode(data)
     if "BEGIN:VCALENDAR" not in text[:65536].upper():
         raise InvalidInput(f"{name} is not a calendar file: it has no BEGIN:VCALENDAR")
     if "END:VCALENDAR" not in text[-65536:].upper():  # never read half a file as all of it
@@ -72,7 +73,7 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise InvalidInput(f"{name} cannot be read as a calendar: {_why(text, exc)}") from None
-    out = IcsRead(skipped=unended, notes=parts)
+    out = IcsRead(skipped=unended, notes=decoded + parts)
     zone = zone or UTC
     for calendar in calendars:  # an event that cannot be read is left out, in ``skipped``
         _read_calendar(calendar, since, until, zone, key_prefix, out)
@@ -80,13 +81,21 @@ def read_ics(data: bytes | str, since: datetime, until: datetime, *, name: str =
     return out
 
 
-def _decode(data: bytes | str) -> str:
+def _decode(data: bytes | str) -> tuple[str, list[str]]:
+    """(the text, a note when bytes of it were replaced): UTF-8; UTF-8 but for a few stray
+    bytes (stray_bytes.py: one such byte made every accented name Windows-1252 mojibake);
+    else Windows-1252, as older programs wrote."""
     if isinstance(data, str):
-        return data
+        return data, []
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # older programs wrote Latin-1 / Windows-1252
-        return data.decode("cp1252", errors="replace")
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    repaired = mostly_utf8(data)
+    if repaired is not None:
+        return repaired[0], [stray_bytes_note(repaired[1], "check the names there")]
+    return data.decode("cp1252", errors="replace"), []
 
 
 def _tolerate(text: str, since: datetime | None = None, until: datetime | None = None) -> str:

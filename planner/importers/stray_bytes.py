@@ -50,10 +50,12 @@ def _lines(text: str, runs: list[re.Match]) -> tuple[int, ...]:
     return tuple(lines)
 
 
-def stray_bytes_note(lines: tuple[int, ...]) -> str:
-    """What the preview says of them: the lines to check, the first few by number."""
+def stray_bytes_note(lines: tuple[int, ...],
+                     remedy: str = "check the names there, or choose another encoding") -> str:
+    """What the preview says of them: the lines to check, the first few by number, and
+    ``remedy`` (a calendar has no encoding to choose)."""
     shown = ", ".join(str(n) for n in lines[:SHOWN_LINES])
     more = f" and {len(lines) - SHOWN_LINES} more" if len(lines) > SHOWN_LINES else ""
     where = f"line {shown}" if len(lines) == 1 else f"lines {shown}{more}"
     return (f"the file is UTF-8 except for a few bytes on {where}: they cannot be read and "
-            "were replaced by “�” (check the names there, or choose another encoding)")
+            f"were replaced by “�” ({remedy})")

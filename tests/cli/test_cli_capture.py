@@ -270,3 +270,22 @@ def test_a_file_cut_short_inside_an_event_keeps_the_events_before_it(planner, tm
     assert done.stdout.splitlines()[0] == (
         "Captured from cut.ics: 1 new, 0 updated, 0 withdrawn; 0 already known, 0 with "
         "nobody you know; 1 warning above.")
+
+
+def test_a_utf8_calendar_with_a_stray_byte_keeps_its_names(planner, tmp_path):
+    """One byte that is not UTF-8 read the whole file as Windows-1252: the new person
+    offered was "JosÃ© MÃ¼ller", the note "CafÃ© with JosÃ©", and nothing was said."""
+    text = calendar(("s1", NOW - timedelta(days=2), "Café with José", "zoe@example.org"))
+    text = text.replace("ORGANIZER;CN=Me:mailto:me@home.org",
+                        "ORGANIZER;CN=José Müller:mailto:jose@example.org")
+    text = text.replace("ATTENDEE;CN=Someone", "LOCATION:Room \x92B\r\nATTENDEE;CN=Zoë")
+    path = tmp_path / "stray.ics"
+    path.write_bytes(text.encode("utf-8").replace("\x92".encode(), b"\x92"))
+    done = planner("capture", "ics", str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ("planner: warning: stray.ics: the file is UTF-8 except for a few "
+                           "bytes on line 11: they cannot be read and were replaced by “�” "
+                           "(check the names there)\n")
+    listed = json.loads(ok(planner("capture", "list", "--json")))
+    assert sorted((p["person"], p["note"]) for p in listed) == [
+        ("José Müller", "Café with José"), ("Zoë", "Café with José")]

@@ -513,3 +513,19 @@ def test_a_calendar_cut_short_inside_an_event_reads_what_came_before(qtbot, wind
             "short there; the events before it were read")
     assert dialog.problems.isVisible()
     assert dialog.problems.text() == f"Not everything could be read (1):\n• {line}"
+
+
+def test_a_utf8_calendar_with_a_stray_byte_names_its_line(qtbot, window, tmp_path, monkeypatch):
+    """One stray byte turned every accented name of the file into mojibake, unsaid."""
+    text = ics("s@test", 2, "ada@example.org").replace(
+        "SUMMARY:Coffee", "SUMMARY:Café with Zoë\r\nLOCATION:Room \x92B")
+    (tmp_path / "stray.ics").write_bytes(text.encode("utf-8").replace("\x92".encode(), b"\x92"))
+    dialog = open_sources(qtbot, window)
+    monkeypatch.setattr(dialog, "ask", lambda what: str(tmp_path / "stray.ics"))
+    qtbot.mouseClick(dialog.add_file, LEFT)
+    qtbot.waitUntil(lambda: dialog.job is None)
+    assert dialog.status.text().startswith("Added stray.ics: 2 new")  # Ada, and me
+    line = ("stray.ics: the file is UTF-8 except for a few bytes on line 10: they cannot be "
+            "read and were replaced by “�” (check the names there)")
+    assert dialog.problems.text() == f"Not everything could be read (1):\n• {line}"
+    assert {p.note for p in svc.list_proposals()} == {"Café with Zoë"}

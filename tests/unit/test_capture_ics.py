@@ -482,3 +482,23 @@ def test_an_event_without_its_end_is_left_out_and_the_events_after_it_are_read()
         "an event (line 3, “Event a”) has no END:VEVENT: it was not read; the events after "
         "it were"]
     assert found.notes == ["a VALARM (line 14) has no END:VALARM: it was left out"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_utf8_calendar_with_a_stray_byte_keeps_its_accents_and_names_the_line(bom):
+    """One byte that is not UTF-8 made the whole file Windows-1252: “Café with José”
+    became “CafÃ© with JosÃ©”, every name in it too, without a word (and with a BOM, the
+    file was refused: its "ï»¿BEGIN" line could not be read)."""
+    text = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:s1\r\n"
+            "DTSTART:20261110T100000Z\r\nSUMMARY:Café with José\r\n"
+            "ORGANIZER;CN=José Müller:mailto:jose@example.org\r\n"
+            "LOCATION:Room \x92B\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    data = bom + text.encode("utf-8").replace("\x92".encode(), b"\x92")
+    since = datetime(2026, 11, 1, tzinfo=UTC)
+    found = read_ics(data, since, since + timedelta(days=30), name="x.ics")
+    (item,) = found.items
+    assert item.title == "Café with José"
+    assert item.addresses == (("jose@example.org", "José Müller"),)
+    assert found.skipped == [] and found.notes == [
+        "the file is UTF-8 except for a few bytes on line 8: they cannot be read and were "
+        "replaced by “�” (check the names there)"]
