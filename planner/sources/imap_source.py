@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 200  # messages per FETCH and per stored batch
 TIMEOUT = 30.0
+#: connecting and the server's greeting (and, for ``tls``, the handshake): a server greets
+#: at once, and a STARTTLS client on a TLS port (993) waits for a greeting that never
+#: comes (the server waits for the client's TLS hello)
+GREETING_SECONDS = 10.0
 FIELDS = ("FROM", "TO", "CC", "BCC", "DATE", "SUBJECT", "MESSAGE-ID", "IN-REPLY-TO",
           "REFERENCES")
 HEADER_ITEM = "BODY.PEEK[HEADER.FIELDS (" + " ".join(FIELDS) + ")]"
@@ -166,6 +170,11 @@ class Connection:
                                      "what was read before is kept, sync again to go on")
         if isinstance(exc, socket.gaierror):
             return ServerUnreachable(f"cannot reach {where} (the name is not known)")
+        if isinstance(exc, TimeoutError | socket.timeout) and not self.signed_in \
+                and self.account.security == "starttls":
+            return ServerUnreachable(
+                f"{where} did not greet within {GREETING_SECONDS:.0f} s; if it is a TLS port "
+                "(usually 993), add it with --security tls")
         if isinstance(exc, TimeoutError | socket.timeout):
             return ServerUnreachable(f"cannot reach {where} (it timed out)")
         if isinstance(exc, ConnectionRefusedError):
@@ -198,16 +207,17 @@ class Connection:
 
     # -- session
     def _open(self, password: str) -> None:
-        from imapclient import IMAPClient
+        from imapclient import IMAPClient, SocketTimeout
 
         account, context = self.account, _context(self.account)
         try:
+            timeout = SocketTimeout(connect=GREETING_SECONDS, read=TIMEOUT)
             if account.security == "tls":
                 self.client = IMAPClient(account.host, account.port, ssl=True,
-                                         ssl_context=context, timeout=TIMEOUT)
+                                         ssl_context=context, timeout=timeout)
             else:
                 self.client = IMAPClient(account.host, account.port, ssl=False,
-                                         timeout=TIMEOUT)
+                                         timeout=timeout)
                 self.client.starttls(context)
             self.client.normalise_times = False
             if account.trusted:

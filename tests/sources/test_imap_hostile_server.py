@@ -101,3 +101,19 @@ def test_a_folder_deleted_since_is_named_and_the_others_are_read(dovecot, mailbo
     assert [p.contact_id for p in capture.list_proposals()] == [ann.id]
     again = capture.sync_source(bound(), source.id)  # said again while it is gone
     assert again.proposed == 0 and len(again.problems) == 1
+
+
+def test_starttls_to_a_tls_port_says_what_to_change_after_the_greeting_wait(dovecot):
+    """STARTTLS against the real Dovecot's TLS port: the server waits for a TLS hello, the
+    client for a greeting. It waited the whole read timeout (30 s), then said only "it
+    timed out"; now the greeting's wait, then what to change."""
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(ServerUnreachable) as refused:
+        try_account(dovecot.imaps, "starttls")
+    waited = time.monotonic() - start
+    assert str(refused.value) == (
+        f"127.0.0.1:{dovecot.imaps} did not greet within 10 s; if it is a TLS port (usually "
+        "993), add it with --security tls")
+    assert imap_source.GREETING_SECONDS - 1 < waited < imap_source.TIMEOUT
