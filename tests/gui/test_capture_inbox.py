@@ -292,7 +292,7 @@ def test_read_sources_again_lists_what_could_not_be_read(qtbot, db_path, people,
                     + "END:VCALENDAR\r\n")
     qtbot.mouseClick(box.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.job is None, timeout=10_000)
-    assert box.sync_status.text() == "Work: 5 new, 4 not read"
+    assert box.sync_status.text() == "Work: 5 new, 4 warnings"
     assert box.problems.isVisible()
     lines = box.problems.text().splitlines()
     assert lines[0] == "Not everything could be read (4):"

@@ -409,10 +409,11 @@ class CaptureInbox(QDialog):
             for source in sources:
                 try:
                     result = svc.sync_source(store, source.id, progress=progress)
-                    parts = [f"{n} {what}" for n, what in (
+                    warned = len(result.problems)  # (a note may be of a value left out
+                    parts = [f"{n} {what}" for n, what in (  # of an event that was read)
                         (result.proposed, "new"), (result.updated, "moved"),
                         (result.withdrawn, "withdrawn"), (result.accepted, "accepted"),
-                        (len(result.problems), "not read")) if n]
+                        (warned, "warning" if warned == 1 else "warnings")) if n]
                     said.append(f"{source.label}: {', '.join(parts) or 'nothing new'}")
                     problems += [f"{source.label}: {line}" for line in result.problems]
                 except PlannerError as exc:
