@@ -96,8 +96,7 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
             "or 2026-11-16T09:30"
         ) from None
     if result.tzinfo is None and MIN_YEAR <= result.year <= MAX_YEAR:
-        shown = result.astimezone().replace(tzinfo=None)
-        if shown != result.replace(microsecond=shown.microsecond):  # a wall time skipped
+        if _skipped(result):
             raise InvalidInput(
                 f"the time {text!r} does not exist here: the clocks jump over it that night "
                 "(summer time begins); give a time before or after the change")
@@ -105,6 +104,12 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
     if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:  # (+14:00 moved 1900 into 1899)
         raise InvalidInput(f"the time {text!r} is outside {MIN_YEAR}–{MAX_YEAR}")
     return utc
+
+
+def _skipped(wall: datetime) -> bool:
+    """Whether the local wall time ``wall`` (naive) never happens: the clocks jump over it."""
+    shown = wall.astimezone().replace(tzinfo=None)
+    return shown != wall.replace(microsecond=shown.microsecond)
 
 
 #: how far ahead of this computer's clock a touchpoint may be (another computer's clock,
@@ -139,7 +144,7 @@ def _parse(word: str, raw: str, now: datetime) -> datetime:
         return now
     m = _AGO.match(word)
     if m and m.group(2) in _UNITS:
-        return now - timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])
+        return _ago(int(m.group(1)), _UNITS[m.group(2)], now)
     head, _, rest = word.partition(" ")
     naive_now = now.replace(tzinfo=None)
     if head in ("today", "yesterday", "tomorrow"):
@@ -156,3 +161,17 @@ def _parse(word: str, raw: str, now: datetime) -> datetime:
     if len(raw) == 10 and parsed.tzinfo is None and parsed.time() == time(0, 0):
         return datetime.combine(parsed.date(), time(12, 0))
     return parsed
+
+
+def _ago(count: int, unit: int, now: datetime) -> datetime:
+    """Minutes and hours ago are exact; days and weeks are calendar days on the wall clock:
+    "3 days ago" said at 10:00 is 10:00 that day, across a change of the clocks too (it
+    was 09:00 after the spring one). A wall time the clocks jumped over is exactly so
+    long ago instead."""
+    exact = now - timedelta(seconds=count * unit)
+    if unit < _UNITS["day"]:  # ("24h ago" is exactly 24 hours)
+        return exact
+    wall = now.replace(tzinfo=None) - timedelta(seconds=count * unit)
+    if not MIN_YEAR <= wall.year <= MAX_YEAR or _skipped(wall):
+        return exact
+    return wall

@@ -246,3 +246,36 @@ def test_a_wall_time_the_clocks_jump_over_is_refused(berlin):
     assert parse_when("2026-03-29T01:59", NOW) == utc(2026, 3, 29, 0, 59)
     assert parse_when("2026-03-29T03:00", NOW) == utc(2026, 3, 29, 1, 0)
     assert parse_when("2026-10-25T02:30", NOW) == utc(2026, 10, 25, 0, 30)
+
+
+# ------------------------------------------------------- across a change of the clocks
+
+# Tuesday 31 March 2026, 10:00 CEST: Berlin went to summer time on Sunday the 29th
+AFTER_SPRING = datetime(2026, 3, 31, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 days ago", utc(2026, 3, 28, 9, 0)),  # Saturday 10:00 CET (it was 09:00)
+        ("1 week ago", utc(2026, 3, 24, 9, 0)),
+        ("2 days ago", utc(2026, 3, 29, 8, 0)),  # Sunday 10:00 CEST, after the change
+        ("72h ago", utc(2026, 3, 28, 8, 0)),  # hours stay exact: 09:00 CET
+        ("24 hours ago", utc(2026, 3, 30, 8, 0)),
+    ],
+)
+def test_days_ago_keep_the_time_of_day_across_a_change_of_the_clocks(berlin, text, expected):
+    assert parse_when(text, AFTER_SPRING) == expected
+
+
+def test_days_ago_into_the_hour_the_clocks_skipped_is_exactly_so_long_ago(berlin):
+    # Monday 30 March 02:30 CEST; "1 day ago" on the wall is 02:30 on the 29th, which
+    # never happened: exactly 24 hours before, 01:30 CET
+    now = datetime(2026, 3, 30, 2, 30, tzinfo=BERLIN)
+    assert parse_when("1 day ago", now) == utc(2026, 3, 29, 0, 30)
+
+
+def test_days_ago_after_the_autumn_change(berlin):
+    # Tuesday 27 October 2026 10:00 CET; Saturday the 24th 10:00 was CEST
+    now = datetime(2026, 10, 27, 10, 0, tzinfo=BERLIN)
+    assert parse_when("3 days ago", now) == utc(2026, 10, 24, 8, 0)
