@@ -9,20 +9,22 @@ Tasks (VTODO, the default):
 - ``DUE`` is the person's next due moment in UTC. For overdue people that
   lies before the week starts: that is deliberate, it is when they really
   fell due, and task apps show it as overdue. Never-contacted people are due
-  at ``as_of``. Writing UTC avoids VTIMEZONE blocks entirely.
+  at ``as_of``. Writing UTC avoids VTIMEZONE blocks entirely. A person whose
+  birthday comes first (the action is to wish them a happy birthday) is due
+  that day (``DUE;VALUE=DATE``), at least at priority 5.
 - ``SUMMARY`` "Reach out to <name>"; ``DESCRIPTION`` the action, status,
   last touch, where to reach them and the latest note; ``PRIORITY`` 1 for
   overdue / never contacted, 5 for due soon, 9 for on track.
 
 ``events=True`` writes all-day VEVENTs *instead* (for calendars that ignore
 tasks), on the local due date clamped into the week, so overdue people land
-on Monday rather than in a past week. Their UIDs end in ``-day`` so they
+on Monday rather than in a past week; a birthday wish lands on the birthday. Their UIDs end in ``-day`` so they
 never collide with the tasks.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from planner import __version__
@@ -91,16 +93,28 @@ def _todo(item: FocusItem, focus_list: FocusList) -> Todo:
     todo = Todo()
     todo.add("uid", uid(item, focus_list))
     _common(todo, item, focus_list)
-    todo.add("due", item.next_due.astimezone(UTC))
+    todo.add("due", due(item, focus_list))
     todo.add("status", "NEEDS-ACTION")
-    todo.add("priority", _PRIORITY[item.status])
+    todo.add("priority", min(_PRIORITY[item.status], 5) if item.birthday
+             else _PRIORITY[item.status])
     return todo
 
 
+def due(item: FocusItem, focus_list: FocusList) -> datetime | date:
+    """The next due moment (UTC); the birthday (a day) when it comes first: a wish for
+    tomorrow's birthday was due when the cadence said, weeks later, at priority 9."""
+    if item.birthday and item.birthday.on < item.next_due.astimezone(focus_list.tz).date():
+        return item.birthday.on
+    return item.next_due.astimezone(UTC)
+
+
 def event_day(item: FocusItem, focus_list: FocusList) -> date:
-    """The local due date, moved into the week (overdue → Monday)."""
-    due = item.next_due.astimezone(focus_list.tz).date()
-    return min(max(due, focus_list.week_start.date()), focus_list.week_end.date())
+    """The birthday for a birthday wish; else the local due date, moved into the week
+    (overdue → Monday)."""
+    if item.birthday:  # (the action is the wish: on Sunday it was after Tuesday's birthday)
+        return item.birthday.on
+    day = item.next_due.astimezone(focus_list.tz).date()
+    return min(max(day, focus_list.week_start.date()), focus_list.week_end.date())
 
 
 def _event(item: FocusItem, focus_list: FocusList) -> Event:

@@ -321,3 +321,24 @@ def test_a_day_more_than_half_a_year_away_says_its_year():
     assert day_text(datetime(2026, 12, 4, 12, tzinfo=UTC), UTC, today) == "Fri 4 Dec"
     assert day_text(datetime(2026, 7, 1, 12, tzinfo=UTC), UTC, today) == "Wed 1 Jul"
     assert day_text(datetime(2027, 1, 2, 12, tzinfo=UTC), UTC, today) == "Sat 2 Jan"
+
+
+def test_ics_a_birthday_wish_is_due_on_the_birthday():
+    """Bea is on track (due in five weeks) and in the list for her birthday tomorrow:
+    the task was due in five weeks at priority 9, the event on Sunday, after it."""
+    from planner.domain.contact import Birthday
+
+    bea = FocusCandidate(7, "Bea", Ring.OUTER, 42, ago(days=7), "coffee",
+                         birthday=Birthday(11, 17, 1986))
+    cy = PEOPLE[2]  # never contacted, no birthday: due now, as before
+    focus = build_focus_list([bea, cy], "2026-W47", as_of=AS_OF, tz=BERLIN)
+    todos = {str(t["UID"]): t for t in parse_ics(render_focus(focus, "ics")).walk("VTODO")}
+    task = todos["focus-2026-W47-7@mentorship-planner"]
+    assert "happy birthday (40 tomorrow)" in str(task["DESCRIPTION"])
+    assert task.decoded("DUE") == date(2026, 11, 17) and int(task["PRIORITY"]) == 5
+    assert "DUE;VALUE=DATE:20261117" in render_focus(focus, "ics").replace("\r\n ", "")
+    assert todos["focus-2026-W47-3@mentorship-planner"].decoded("DUE") == AS_OF
+    events = parse_ics(render_focus(focus, "ics", events=True)).walk("VEVENT")
+    day = {str(e["UID"]): e.decoded("DTSTART") for e in events}
+    assert day["focus-2026-W47-7-day@mentorship-planner"] == date(2026, 11, 17)
+    assert day["focus-2026-W47-3-day@mentorship-planner"] == date(2026, 11, 16)
