@@ -7,13 +7,12 @@ import click
 
 from planner.cli.common import cli, db_backend, emit_json, with_db
 from planner.domain.focus import local_zone
-from planner.domain.reminders import BIRTHDAY_DAYS, notification_text, when_phrase
+from planner.domain.reminders import BIRTHDAY_DAYS, day_phrase, notification_text, when_phrase
 from planner.domain.when import parse_when
 
 
-def _day(moment, tz) -> str:
-    day = moment.astimezone(tz).date()
-    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+def _day(moment, tz, today) -> str:
+    return day_phrase(moment.astimezone(tz).date(), today)
 
 
 @cli.command("agenda")
@@ -39,9 +38,9 @@ def agenda_(days: int, as_of: str | None, as_json: bool) -> None:
         click.echo("Nobody is due today.")
     lines = [("Due today", [_due_line(p) for p in result.due]),
              (f"Due in the next {days} days" if days > 1 else "Due later",
-              [f"{p.name} — due {_day(p.next_due, tz)}" for p in result.coming]),
+              [f"{p.name} — due {_day(p.next_due, tz, today)}" for p in result.coming]),
              ("Birthdays", [_birthday_line(b) for b in result.birthdays]),
-             ("Snoozed", [f"{s.name} — until {_day(s.until, tz)}" for s in result.snoozed])]
+             ("Snoozed", [f"{s.name} — until {_day(s.until, tz, today)}" for s in result.snoozed])]
     for title, items in lines:
         if items:
             click.echo(f"\n{title} ({len(items)}):")
@@ -93,4 +92,5 @@ def snooze_(contact: str, duration: str | None, clear: bool) -> None:
         return
     assert duration is not None  # not --clear, so a DURATION was given (checked above)
     made = snoozes.snooze(db_backend(), person.id, duration)
-    click.echo(f"{person.name} is {snooze_phrase(made.until, local_zone())}")
+    tz = local_zone()
+    click.echo(f"{person.name} is {snooze_phrase(made.until, tz, made.at.astimezone(tz).date())}")

@@ -130,10 +130,16 @@ def snooze_until(text: str, now: datetime, tz: tzinfo) -> datetime:
     return local_midnight(back, tz).astimezone(UTC)
 
 
-def snooze_phrase(until: datetime, tz: tzinfo) -> str:
-    """``snoozed until Sat 6 Dec`` (the day they come back)."""
-    day = until.astimezone(tz).date()
-    return f"snoozed until {day.strftime('%a')} {day.day} {day.strftime('%b')}"
+def snooze_phrase(until: datetime, tz: tzinfo, today: date) -> str:
+    """``snoozed until Sat 6 Dec`` (the day they come back; its year when not ``today``'s)."""
+    return f"snoozed until {day_phrase(until.astimezone(tz).date(), today)}"
+
+
+def day_phrase(day: date, today: date) -> str:
+    """``Sat 6 Dec``; ``Sat 2 Jan 2027`` in another year than ``today``'s (a snooze until
+    25 March said "Thu 25 Mar" when it was next year's, a year away)."""
+    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
+    return text if day.year == today.year else f"{text} {day.year}"
 
 
 # ------------------------------------------------------------------ the agenda

@@ -84,7 +84,8 @@ def test_snooze_takes_them_out_of_focus_agenda_and_notification_until_then(db):
 def test_snooze_until_a_date_and_the_refusals(db):
     back = date.today() + timedelta(days=10)
     out = ok(invoke("snooze", "Grace", back.isoformat(), db=db))
-    assert out == f"Grace is snoozed until {back:%a} {back.day} {back:%b}\n"
+    year = "" if back.year == date.today().year else f" {back.year}"
+    assert out == f"Grace is snoozed until {back:%a} {back.day} {back:%b}{year}\n"
     refused(invoke("snooze", "Grace", "2099-01-01", db=db), "at most a year ahead")
     refused(invoke("snooze", "Grace", "soon", db=db), "use 1d, 3d, 1w")
     refused(invoke("snooze", "Grace", db=db), "give a DURATION")
@@ -92,3 +93,12 @@ def test_snooze_until_a_date_and_the_refusals(db):
             "give a DURATION or --clear, not both")
     refused(invoke("snooze", "Nobody", "1d", db=db), "Nobody")
     refused(invoke("snooze", "Grace", "2000-01-01", db=db), "after today")
+
+
+def test_agenda_says_the_year_of_a_day_in_another_year(db):
+    """Seen as of a year before, a snooze until after today ends in another year."""
+    ok(invoke("snooze", "Grace", "3d", db=db))
+    back = date.today() + timedelta(days=3)
+    a_year_before = (back - timedelta(days=400)).isoformat()
+    out = ok(invoke("agenda", "--as-of", a_year_before, db=db))
+    assert f"Grace — until {back:%a} {back.day} {back:%b} {back.year}" in out

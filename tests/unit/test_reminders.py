@@ -21,6 +21,7 @@ from planner.domain.reminders import (
     notification_text,
     notify_moment,
     parse_notify_time,
+    snooze_phrase,
     snooze_until,
     upcoming_birthday,
 )
@@ -105,6 +106,26 @@ def test_a_snooze_ends_at_the_local_midnight_of_the_day_they_come_back(text, bac
 def test_bad_snooze_lengths_are_one_clear_message(text, needle):
     with pytest.raises(InvalidInput, match=needle):
         snooze_until(text, local(2026, 12, 4, 12), BERLIN)
+
+
+def test_a_snooze_across_dst_and_month_ends_comes_back_at_local_midnight():
+    """A week from the Wednesday before Berlin's spring change is Wednesday 00:00 CEST
+    (167 hours later, not 168); 31 January + 1 week is 7 February; a date of the
+    autumn change's day is its midnight in summer time."""
+    spring = snooze_until("1w", local(2026, 3, 25, 10), BERLIN)
+    assert spring == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)
+    assert snooze_until("1w", local(2027, 1, 31, 10), BERLIN) == local(2027, 2, 7)
+    assert snooze_until("2026-10-25", local(2026, 10, 24, 10), BERLIN) == datetime(
+        2026, 10, 24, 22, 0, tzinfo=UTC)
+
+
+def test_a_snooze_says_its_year_when_it_ends_in_another_year():
+    until = snooze_until("2027-03-25", local(2026, 3, 25, 10), BERLIN)
+    assert snooze_phrase(until, BERLIN, date(2026, 3, 25)) == "snoozed until Thu 25 Mar 2027"
+    soon = snooze_until("3d", local(2026, 12, 30, 10), BERLIN)
+    assert snooze_phrase(soon, BERLIN, date(2026, 12, 30)) == "snoozed until Sat 2 Jan 2027"
+    week = snooze_until("1w", local(2026, 12, 4, 10), BERLIN)
+    assert snooze_phrase(week, BERLIN, date(2026, 12, 4)) == "snoozed until Fri 11 Dec"
 
 
 # ------------------------------------------------------------------ the text
