@@ -95,11 +95,10 @@ def parse_when(text: str | None, now: datetime | None = None) -> datetime:
             f"cannot read the time {text!r}: try 'now', 'yesterday 14:00', '2 days ago' "
             "or 2026-11-16T09:30"
         ) from None
-    if result.tzinfo is None and MIN_YEAR <= result.year <= MAX_YEAR:
-        if _skipped(result):
-            raise InvalidInput(
-                f"the time {text!r} does not exist here: the clocks jump over it that night "
-                "(summer time begins); give a time before or after the change")
+    if result.tzinfo is None and MIN_YEAR <= result.year <= MAX_YEAR and _skipped(result):
+        raise InvalidInput(
+            f"the time {text!r} does not exist here: the clocks jump over it that night "
+            "(summer time begins); give a time before or after the change")
     utc = as_utc(result) if MIN_YEAR <= result.year <= MAX_YEAR else None
     if utc is None or not MIN_YEAR <= utc.year <= MAX_YEAR:  # (+14:00 moved 1900 into 1899)
         raise InvalidInput(f"the time {text!r} is outside {MIN_YEAR}–{MAX_YEAR}")

@@ -18,8 +18,8 @@ Tasks (VTODO, the default):
 
 ``events=True`` writes all-day VEVENTs *instead* (for calendars that ignore
 tasks), on the local due date clamped into the week, so overdue people land
-on Monday rather than in a past week; a birthday wish lands on the birthday. Their UIDs end in ``-day`` so they
-never collide with the tasks.
+on Monday rather than in a past week; a birthday wish lands on the birthday.
+Their UIDs end in ``-day`` so they never collide with the tasks.
 """
 
 from __future__ import annotations
