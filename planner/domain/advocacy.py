@@ -11,7 +11,8 @@ Pure rules, no I/O:
 - **Gives** are what you gave back; a give may be linked to the ask it thanks.
 - **Fatigue**: more than ``limit`` asks (default 2) in a quarter — the 91 days
   up to and including the moment — is too many. The check runs *before* an
-  ask is logged: if the new ask would make it ``limit + 1``, it is flagged.
+  ask is logged: if the new ask would make it ``limit + 1`` in any quarter that
+  holds it (one dated back counts against the quarters after it too), it is flagged.
   A person already at the limit is *near fatigue* (the next ask would tip
   them over): give, don't ask. Every ask counts for fatigue, planned or
   declined ones too (asking is the burden, whatever the answer).
@@ -330,10 +331,14 @@ def fatigue_before_ask(ask_times: Iterable[datetime], at: datetime,
                        limit: int = DEFAULT_FATIGUE_LIMIT) -> Fatigue | None:
     """The warning to show before logging an ask dated ``at``; None when it is fine.
 
-    The new ask is flagged when, counted with the asks already in its quarter,
-    it would make more than ``limit``.
+    The new ask is flagged when, counted with the asks already in any quarter that
+    holds it, it would make more than ``limit``: the quarter up to ``at``, and those up
+    to each later ask less than a quarter after it (an ask dated back 60 days, before
+    two asks of last week, made three in the quarter up to now, and was let through).
     """
-    found = fatigue(ask_times, at, limit)
+    times = list(ask_times)
+    ends = [at, *(t for t in times if at < t < at + timedelta(days=QUARTER_DAYS))]
+    found = max((fatigue(times, end, limit) for end in ends), key=lambda f: f.count)
     return found if found.count + 1 > found.limit else None
 
 

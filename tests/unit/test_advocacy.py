@@ -143,7 +143,10 @@ def test_a_new_ask_dated_in_the_past_counts_the_asks_of_its_own_quarter():
     times = [days_ago(206), days_ago(210), days_ago(150)]
     # the quarter before an ask dated 205 days ago holds two asks; the later one is not in it
     assert adv.fatigue_before_ask(times, days_ago(205)) is not None
-    assert adv.fatigue_before_ask(times, days_ago(211)) is None
+    # one dated before both counts in the quarter up to them too (it was let through)
+    assert adv.fatigue_before_ask(times, days_ago(211)) is not None
+    assert adv.fatigue_before_ask(times, days_ago(297)) is None  # 91 days before 206
+    assert adv.fatigue_before_ask(times, days_ago(296)) is not None
     assert adv.fatigue_before_ask(times, NOW) is None
 
 
