@@ -132,7 +132,8 @@ def thank(ask_id: int, kind: str | None, note: str) -> None:
 
 @cli.command("stats")
 @click.option("--as-of", "as_of", metavar="DATETIME",
-              help="Compute as of this moment (default now); later touchpoints are ignored.")
+              help="Compute as of this moment (default now): later touchpoints, wins, asks "
+                   "and gives are left out (people, rings and stages are as they are now).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_db
 def stats(as_of: str | None, as_json: bool) -> None:

@@ -122,9 +122,7 @@ def stats(store: Backend, as_of: datetime | None = None, tz: tzinfo | None = Non
         who = repo.names(list(tired_ids))
         tired = sorted((Tired(cid, who.get(cid, f"#{cid}"), f) for cid, f in tired_ids.items()),
                        key=lambda t: (-t.fatigue.count, t.name.casefold(), t.contact_id))
-        totals = repo.ledger_counts()
-        total_balance = Balance(sum(g for g, _ in totals.values()),
-                                sum(a for _, a in totals.values()))
+        total_balance = Balance(*repo.ledger_totals(moment))
         return Stats(
             as_of=moment,
             target=goal,
@@ -134,8 +132,8 @@ def stats(store: Backend, as_of: datetime | None = None, tz: tzinfo | None = Non
             touches=touches,
             time=rules.time_per_ring(minutes, time_share()),
             unplaced_minutes=unplaced_minutes,
-            wins_waiting=repo.wins_waiting(),
-            thanks_waiting=repo.asks_waiting_for_thanks(),
+            wins_waiting=repo.wins_waiting(moment),
+            thanks_waiting=repo.asks_waiting_for_thanks(moment),
             tired=tired,
             balance=total_balance,
             fatigue_limit=limit,

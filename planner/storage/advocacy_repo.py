@@ -7,6 +7,7 @@ No Qt, and nothing here opens a transaction: the services do.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -271,22 +272,29 @@ def next_ask_awaiting_thanks(contact_id: int, as_of: datetime) -> Ask | None:
 # ------------------------------------------------------------------ across everyone
 
 
-def wins_waiting() -> list[Win]:
-    """Every win not yet celebrated (people in the trash left out), oldest first."""
-    query = (WinRow.select(WinRow, ContactRow.id, ContactRow.name).join(ContactRow)
-             .where(WinRow.celebrated_by.is_null(), ContactRow.deleted_at.is_null())
+def wins_waiting(as_of: datetime) -> list[Win]:
+    """Every win up to ``as_of`` not celebrated by then (people in the trash left out),
+    oldest first: a win celebrated later was still waiting at ``as_of``."""
+    by = TouchpointRow.alias("by")
+    query = (WinRow.select(WinRow, ContactRow.id, ContactRow.name, by.at.alias("by_at"))
+             .join(ContactRow)
+             .switch(WinRow).join(by, JOIN.LEFT_OUTER, on=(WinRow.celebrated_by == by.id))
+             .where(WinRow.at <= as_of, ContactRow.deleted_at.is_null(),
+                    WinRow.celebrated_by.is_null() | (by.at > as_of))
              .order_by(WinRow.at, WinRow.id))
-    return [_win(r, r.contact.name) for r in query]
+    return [replace(_win(r, r.contact.name), celebrated_by=None) for r in query]
 
 
-def asks_waiting_for_thanks() -> list[Ask]:
-    """Every done ask no give has thanked, oldest first."""
+def asks_waiting_for_thanks(as_of: datetime) -> list[Ask]:
+    """Every ask done by ``as_of`` that no give up to ``as_of`` thanked (people in the
+    trash left out), oldest first."""
     g = GiveRow.alias("g")
-    thanked = g.select(g.id).where(g.for_ask == AskRow.id)
+    thanked = g.select(g.id).where(g.for_ask == AskRow.id, g.at <= as_of)
+    closed = fn.COALESCE(AskRow.closed_at, AskRow.at)
     query = (AskRow.select(AskRow, ContactRow.id, ContactRow.name).join(ContactRow)
-             .where(AskRow.status == AskStatus.DONE.value, ~fn.EXISTS(thanked),
+             .where(AskRow.status == AskStatus.DONE.value, closed <= as_of, ~fn.EXISTS(thanked),
                     ContactRow.deleted_at.is_null())
-             .order_by(fn.COALESCE(AskRow.closed_at, AskRow.at), AskRow.id))
+             .order_by(closed, AskRow.id))
     return [_ask(r, None, r.contact.name) for r in query]
 
 
@@ -300,16 +308,15 @@ def ask_times_by_contact(since: datetime) -> dict[int, list[datetime]]:
     return out
 
 
-def ledger_counts() -> dict[int, tuple[int, int]]:
-    """contact id → (gives, asks made), two grouped queries."""
-    gives = dict(cast("Iterable[tuple[int, int]]",  # rows as tuples
-                      GiveRow.select(GiveRow.contact, fn.COUNT(GiveRow.id))
-                      .group_by(GiveRow.contact).tuples()))
-    asks = dict(cast("Iterable[tuple[int, int]]",
-                     AskRow.select(AskRow.contact, fn.COUNT(AskRow.id))
-                     .where(AskRow.status != AskStatus.PLANNED.value)
-                     .group_by(AskRow.contact).tuples()))
-    return {cid: (gives.get(cid, 0), asks.get(cid, 0)) for cid in set(gives) | set(asks)}
+def ledger_totals(as_of: datetime) -> tuple[int, int]:
+    """(gives, asks made) dated up to ``as_of``, people in the trash left out (as in every
+    other figure: a removed person's ledger was still in the balance); two queries."""
+    gives = (GiveRow.select().join(ContactRow)
+             .where(GiveRow.at <= as_of, ContactRow.deleted_at.is_null()).count())
+    asks = (AskRow.select().join(ContactRow)
+            .where(AskRow.status != AskStatus.PLANNED.value, AskRow.at <= as_of,
+                   ContactRow.deleted_at.is_null()).count())
+    return gives, asks
 
 
 def names(ids: list[int]) -> dict[int, str]:

@@ -5,19 +5,21 @@ ask dated back into a full quarter, and an ask thanked twice (or before it was a
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner.domain.advocacy import AskFatigue
 from planner.domain.rings import Ring
 from planner.services import advocacy as svc
-from planner.services import contacts
+from planner.services import advocacy_stats, contacts
 from planner.storage.models import AskRow
 from tests.helpers.stores import bound
 
 # on SQLite and on a team database (tests/conftest.py)
 pytestmark = [pytest.mark.usefixtures("opened"), pytest.mark.both_engines]
 
+BERLIN = ZoneInfo("Europe/Berlin")
 AS_OF = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 
 
@@ -27,6 +29,56 @@ def ago(**kw) -> datetime:
 
 def person(name: str, ring: Ring | None = Ring.MIDDLE) -> int:
     return contacts.add_contact(bound(), name, ring=ring).id
+
+
+def figures(as_of: datetime = AS_OF) -> dict:
+    return advocacy_stats.stats_as_dict(advocacy_stats.stats(bound(), as_of, BERLIN))
+
+
+# ------------------------------------------------------------------ people in the trash
+
+
+def test_the_balance_leaves_out_people_in_the_trash():
+    ada, bo = person("Ada"), person("Bo")
+    svc.add_ask(bound(), ada, "case-study", status="done", at=ago(days=5))
+    svc.add_ask(bound(), bo, "talk", at=ago(days=5))
+    svc.add_give(bound(), bo, "gift", at=ago(days=4))
+    svc.add_give(bound(), bo, "intro", at=ago(days=3))
+    assert figures()["balance"] == {"gives": 2, "asks": 2, "value": 0}
+    contacts.remove_contact(bound(), bo)  # as every other figure: out while in the trash
+    assert figures()["balance"] == {"gives": 0, "asks": 1, "value": -1}
+    contacts.restore_contact(bound(), bo)
+    assert figures()["balance"] == {"gives": 2, "asks": 2, "value": 0}
+
+
+# ------------------------------------------------------------------ as of a moment
+
+
+def test_the_ledgers_lists_and_balance_are_as_of_the_moment_asked():
+    ada = person("Ada")
+    old_win = svc.add_win(bound(), ada, "Old talk", at=ago(days=20))
+    svc.add_win(bound(), ada, "Later post", at=ago(days=2))
+    old_ask = svc.add_ask(bound(), ada, "case-study", status="done", at=ago(days=30))
+    svc.add_ask(bound(), ada, "talk", status="done", at=ago(days=1))
+    svc.add_give(bound(), ada, "gift", at=ago(days=25))
+    svc.celebrate_win(bound(), old_win.id, at=ago(days=3))
+    svc.add_give(bound(), ada, "thank-you-note", at=ago(days=2), for_ask=old_ask.id)
+
+    now = figures()
+    assert now["wins_waiting"] and [w["text"] for w in now["wins_waiting"]] == ["Later post"]
+    assert [a["type"] for a in now["asks_waiting_for_thanks"]] == ["talk"]
+    assert now["balance"] == {"gives": 2, "asks": 2, "value": 0}
+
+    # ten days back: the old win had not been celebrated, the old ask not thanked, and
+    # nothing later had happened yet
+    then = figures(ago(days=10))
+    assert [w["text"] for w in then["wins_waiting"]] == ["Old talk"]
+    assert [a["type"] for a in then["asks_waiting_for_thanks"]] == ["case-study"]
+    assert then["balance"] == {"gives": 1, "asks": 1, "value": 0}
+
+    before_anything = figures(ago(days=400))
+    assert (before_anything["wins_waiting"], before_anything["asks_waiting_for_thanks"],
+            before_anything["balance"]) == ([], [], {"gives": 0, "asks": 0, "value": 0})
 
 
 # ------------------------------------------------------------------ the ask limit
