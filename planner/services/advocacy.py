@@ -403,6 +403,7 @@ def thank_for_ask(store: Backend, ask_id: int, kind: Kind | str | None = None, *
     with store.write():
         ask = get_ask(ask_id)
         _check_version(ASK, ask_id, expected_version)
+        _check_thankable(ask)
         text = note.strip() or f"Thank you for {ask.type.phrase}"
         tp = None
         if kind is not None:
@@ -410,6 +411,18 @@ def thank_for_ask(store: Backend, ask_id: int, kind: Kind | str | None = None, *
                                           note=text)
         give = add_give(store, ask.contact_id, str(give_type), at=at, note=text, for_ask=ask_id)
         return Thanks(get_ask(ask_id), give, tp)
+
+
+def _check_thankable(ask: Ask) -> None:
+    """Thanks once, for an ask made: a second ``thank`` added a second thank-you give
+    (the balance counted it), and a planned ask was thanked before it was asked."""
+    if ask.status is AskStatus.PLANNED:
+        raise InvalidInput(f"ask #{ask.id} is only planned: ask it first "
+                           f"(planner ask-status {ask.id} asked), then thank them")
+    if ask.thanked_by is not None:
+        name = repo.names([ask.contact_id]).get(ask.contact_id, f"#{ask.contact_id}")
+        raise InvalidInput(f"{name} was already thanked for {ask.type.phrase} "
+                           f"(give #{ask.thanked_by})")
 
 
 # ------------------------------------------------------------------ removing (and undo)

@@ -193,6 +193,11 @@ def test_win_celebrate_give_thank_and_stage_messages(tmp_path):
     assert "say thanks with: planner thank 1" in ok(invoke("ask-status", "1", "done", db=db))
     assert ok(invoke("thank", "1", "--kind", "email", db=db)) == (
         "Thanked Ada Lovelace for beta testing\n")
+    # once: a second thank added a second thank-you (and a touchpoint) to the balance
+    refused(invoke("thank", "1", "--kind", "email", db=db),
+            "Ada Lovelace was already thanked for beta testing (give #1)")
+    ok(invoke("ask", "ada", "talk", "--status", "planned", db=db))
+    refused(invoke("thank", "2", db=db), "ask #2 is only planned: ask it first")
     out = ok(invoke("give", "ada", "early-access", "--note", "v3 preview", db=db))
     assert out == "Give #2 to Ada Lovelace: early access; balance 2 given · 1 asked (+1)\n"
     timeline = json.loads(ok(invoke("timeline", "ada", "--json", db=db)))

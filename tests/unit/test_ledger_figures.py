@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.domain.advocacy import AskFatigue
+from planner.domain.errors import InvalidInput
 from planner.domain.rings import Ring
 from planner.services import advocacy as svc
 from planner.services import advocacy_stats, contacts
-from planner.storage.models import AskRow
+from planner.storage.models import AskRow, GiveRow
 from tests.helpers.stores import bound
 
 # on SQLite and on a team database (tests/conftest.py)
@@ -108,3 +109,24 @@ def test_the_quarter_edges_hold_for_an_ask_dated_back():
     with pytest.raises(AskFatigue):  # a minute later it shares their quarter
         svc.add_ask(bound(), ada, "feedback", at=AS_OF - timedelta(days=91, minutes=-1))
     assert AskRow.select().count() == 3
+
+
+# ------------------------------------------------------------------ thanks
+
+
+def test_an_ask_is_thanked_once():
+    ada = person("Ada")
+    ask = svc.add_ask(bound(), ada, "case-study", status="done")
+    first = svc.thank_for_ask(bound(), ask.id)
+    with pytest.raises(InvalidInput, match=r"Ada was already thanked for the case study"):
+        svc.thank_for_ask(bound(), ask.id, "email")
+    assert [g.id for g in GiveRow.select()] == [first.give.id]
+    assert figures(datetime.now(UTC))["balance"] == {"gives": 1, "asks": 1, "value": 0}
+
+
+def test_a_planned_ask_is_not_thanked_yet():
+    ada = person("Ada")
+    ask = svc.add_ask(bound(), ada, "talk", status="planned")
+    with pytest.raises(InvalidInput, match="only planned"):
+        svc.thank_for_ask(bound(), ask.id)
+    assert GiveRow.select().count() == 0
