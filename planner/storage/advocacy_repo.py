@@ -25,7 +25,7 @@ from planner.domain.advocacy import (
     stored_stage,
 )
 from planner.domain.stored import member
-from planner.storage.contacts_repo import OWNER, who
+from planner.storage.contacts_repo import OWNER, own_touches, who
 from planner.storage.fields import to_utc
 from planner.storage.models import (
     AskRow,
@@ -327,14 +327,17 @@ def names(ids: list[int]) -> dict[int, str]:
 
 
 def touches_since(since: datetime, owner: str = OWNER) -> list[tuple[datetime, str | None, int]]:
-    """(at, ring now or None, minutes) of every touchpoint after ``since`` (one query)."""
+    """(at, ring now or None, minutes) of every touchpoint after ``since`` (one query); on a
+    team database the connected user's own, as their cadence status counts (a teammate's
+    coffee with someone on your rings was counted in your minutes against your split)."""
     query = (TouchpointRow
              .select(TouchpointRow.at, PlacementRow.ring, TouchpointRow.minutes)
              .join(ContactRow, on=(TouchpointRow.contact == ContactRow.id))
              .join(PlacementRow, JOIN.LEFT_OUTER,
                    on=((PlacementRow.contact == ContactRow.id)
                        & (PlacementRow.owner == who(owner))))
-             .where(TouchpointRow.at > since, ContactRow.deleted_at.is_null()))
+             .where(own_touches(TouchpointRow, (TouchpointRow.at > since)
+                                & ContactRow.deleted_at.is_null())))
     rows = cast("Iterable[tuple[object, str | None, int | None]]", query.tuples())  # tuples
     return [(_at(at), ring, minutes or 0) for at, ring, minutes in rows]
 
