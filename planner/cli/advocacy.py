@@ -175,7 +175,7 @@ def stats(as_of: str | None, as_json: bool) -> None:
 @cli.command("goals")
 @click.option("--target", metavar="SHARE",
               help="Advocates you want, as a share of your network: 10% (or 10), "
-                   "from 1% to 100%.")
+                   "a whole percentage from 1% to 100%.")
 @click.option("--ask-limit", type=int, metavar="N", help="Most asks per person per quarter.")
 @click.option("--time-share", metavar="SHARES",
               help="Intended minutes per ring: inner=50,middle=35,outer=15.")

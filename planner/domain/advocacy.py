@@ -461,6 +461,8 @@ def parse_share(text: str, what: str = "the advocate target") -> float:
     try:
         value = float(raw)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):  # "NaN" was said as "must be more than 0 %"
         raise InvalidInput(f"{what} {text!r}: use a percentage like 10%") from None
     if not value > 0:  # "-5" was said as "not -500%"
         raise InvalidInput(f"{what} must be more than 0 %, not {text.strip()!r}")
@@ -469,6 +471,11 @@ def parse_share(text: str, what: str = "the advocate target") -> float:
     share = clean_share(value, what)
     if share < 0.01:
         raise InvalidInput(f"{what} must be at least 1 %, not {text.strip()!r}")
+    per_cent = share * 100
+    if abs(per_cent - round(per_cent)) > 1e-9:  # "12.5" was shown as 12 %, counted as 12.5
+        low = math.floor(per_cent)
+        raise InvalidInput(f"{what} is a whole percentage ({low}% or {low + 1}%), "
+                           f"not {text.strip()!r}")
     return share
 
 

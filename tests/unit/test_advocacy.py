@@ -5,6 +5,8 @@ Pure functions, no database: every number here is worked out by hand.
 
 from __future__ import annotations
 
+import re
+
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -279,6 +281,19 @@ def test_bad_target_shares_are_refused():
     # said as typed: "-5" was "not -500%"
     with pytest.raises(InvalidInput, match="must be more than 0 %, not '-5'"):
         adv.parse_share("-5")
+    # not a number is said so ("NaN" was "must be more than 0 %")
+    for bad in ("NaN", "inf", "-inf"):
+        with pytest.raises(InvalidInput, match="use a percentage like 10%"):
+            adv.parse_share(bad)
+
+
+@pytest.mark.parametrize("typed, said", [("12.5", "(12% or 13%), not '12.5'"),
+                                         ("1.5%", "(1% or 2%)"), ("0.999", "(99% or 100%)")])
+def test_a_target_is_a_whole_percentage(typed, said):
+    """As the dashboard's box shows it: 12.5 was shown as "target 12%" while 38 advocates
+    of 300 (12.5 %) were counted as its goal."""
+    with pytest.raises(InvalidInput, match=re.escape(said)):
+        adv.parse_share(typed)
 
 
 # ------------------------------------------------------------------ time per ring
