@@ -6,7 +6,6 @@ Pure functions, no database: every number here is worked out by hand.
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
