@@ -65,6 +65,8 @@ GAP, PAD, MIN_COLUMN = 14.0, 14.0, 330.0
 #: the exported picture's heading band above the cards: what it is and when it was made
 HEADING = 62.0
 TITLE = "Mentorship Planner — Dashboard"
+KEYS_HELP = ("Up and Down choose a waiting win, ask or person; Enter celebrates the win "
+             "or thanks for the ask; Space shows the person")
 
 
 @dataclass(frozen=True)
@@ -436,9 +438,14 @@ class DashboardCanvas(QWidget):
         super().__init__(parent)
         self.setObjectName("dashboardCanvas")
         self.setAccessibleName("Dashboard charts")
+        self.setAccessibleDescription(KEYS_HELP)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # the rows (wins, asks, people) could only be acted on with the mouse: Tab in,
+        # Up/Down choose one, Enter does what a double-click does, Space what a click does
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stats = None
         self.hits: list[tuple[QRectF, str, int, int]] = []
+        self.current = 0  # the row the keys act on (an index into hits)
         self.on_paint = None  # called before each paint (the dashboard refreshes stale data)
         self.setMouseTracking(True)
 
@@ -468,8 +475,61 @@ class DashboardCanvas(QWidget):
             dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
             self.hits = paint_dashboard(painter, self.stats, self.width(), self.height(),
                                         DARK if dark else LIGHT).hits
+            chosen = self.chosen()
+            if chosen is not None and self.hasFocus():
+                painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(chosen[0].adjusted(1, 1, -1, -1), 3, 3)
         finally:
             painter.end()
+
+    def chosen(self):
+        """The row the keys act on, or None when no row is drawn."""
+        if not self.hits:
+            return None
+        self.current = max(0, min(self.current, len(self.hits) - 1))
+        return self.hits[self.current]
+
+    def keyPressEvent(self, event) -> None:
+        key, chosen = event.key(), self.chosen()
+        if chosen is not None and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.current += -1 if key == Qt.Key.Key_Up else 1
+            chosen = self.chosen()
+            if chosen is not None:
+                self._show(chosen[0])
+            self.update()
+        elif chosen is not None and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._act(chosen)
+        elif chosen is not None and key == Qt.Key.Key_Space:
+            self.person_selected.emit(chosen[3])
+        else:
+            super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            self._show(chosen[0])
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.update()
+        super().focusOutEvent(event)
+
+    def _show(self, rect: QRectF) -> None:
+        """Scroll the chosen row into sight (the canvas sits in a scroll area)."""
+        area = self.parentWidget().parentWidget() if self.parentWidget() else None
+        if isinstance(area, QScrollArea):
+            area.ensureVisible(int(rect.center().x()), int(rect.center().y()), 20,
+                               int(rect.height()))
+
+    def _act(self, found) -> None:
+        _, kind, row_id, contact_id = found
+        self.person_selected.emit(contact_id)
+        if kind == "win":
+            self.celebrate_requested.emit(row_id)
+        elif kind == "ask":
+            self.thank_requested.emit(row_id)
 
     def hit(self, pos: QPointF):
         return next((h for h in self.hits if h[0].contains(pos)), None)
@@ -483,12 +543,8 @@ class DashboardCanvas(QWidget):
     def mouseDoubleClickEvent(self, event) -> None:
         found = self.hit(event.position())
         if found is not None:
-            _, kind, row_id, contact_id = found
-            self.person_selected.emit(contact_id)
-            if kind == "win":
-                self.celebrate_requested.emit(row_id)
-            elif kind == "ask":
-                self.thank_requested.emit(row_id)
+            self.current = self.hits.index(found)
+            self._act(found)
         super().mouseDoubleClickEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
