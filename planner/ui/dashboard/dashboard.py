@@ -518,7 +518,8 @@ class DashboardCanvas(QWidget):
 
     def _show(self, rect: QRectF) -> None:
         """Scroll the chosen row into sight (the canvas sits in a scroll area)."""
-        area = self.parentWidget().parentWidget() if self.parentWidget() else None
+        viewport = self.parentWidget()
+        area = viewport.parentWidget() if viewport is not None else None
         if isinstance(area, QScrollArea):
             area.ensureVisible(int(rect.center().x()), int(rect.center().y()), 20,
                                int(rect.height()))
