@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from planner.domain.advocacy import Stage
 from planner.domain.rings import Ring
 from planner.ui.common.palette import RING_COLORS
-from planner.ui.dashboard.dashboard import HEADING, layout_cards
+from planner.ui.dashboard.painting import HEADING, layout_cards
 from planner.ui.focus.focus_model import CONTACT_ID_ROLE
 from tests.gui.helpers import double_click, open_window, populate
 from tests.helpers.stores import bound
@@ -334,7 +334,7 @@ def test_the_ledgers_empty_lists_say_what_will_show_there(qtbot, window, people)
 
 def test_minutes_read_as_hours_with_thousands_grouped():
     """The Minutes card's total read "12493 h 50" beside "10,000 in the network"."""
-    from planner.ui.dashboard.dashboard import _hours
+    from planner.ui.dashboard.painting import _hours
 
     assert _hours(45) == "45 min"
     assert _hours(125) == "2 h 05"
@@ -345,7 +345,7 @@ def test_minutes_read_as_hours_with_thousands_grouped():
 def test_the_charts_figures_and_the_target_read_as_the_cards_do(qtbot, window):
     """The weekly chart said "2578" and "3000" beside "10,000 in the network"; the target
     box "10 %" beside "target 10%"."""
-    from planner.ui.dashboard.dashboard import _figure
+    from planner.ui.dashboard.painting import _figure
 
     assert [_figure(v) for v in (0, 2578, 3000, 12000, 0.5, 2.5)] == [
         "0", "2,578", "3,000", "12,000", "0.5", "2.5"]
@@ -360,7 +360,7 @@ def test_an_empty_network_is_said_plainly_on_the_dashboard(qtbot, db_path):
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QImage, QPainter
 
-    from planner.ui.dashboard import dashboard
+    from planner.ui.dashboard import painting
     from tests.helpers.contrast import contrast
 
     win = open_window(qtbot, db_path)
@@ -370,14 +370,14 @@ def test_an_empty_network_is_said_plainly_on_the_dashboard(qtbot, db_path):
     assert "0.0%" not in summary and "Nobody in your network yet" in summary
     assert "Person → Add Person…" in summary
     image = QImage(320, 230, QImage.Format.Format_ARGB32)
-    image.fill(dashboard.LIGHT.card)
+    image.fill(painting.LIGHT.card)
     painter = QPainter(image)
     try:
-        dashboard.Painter(painter, win.dashboard.stats).draw_advocates(QRectF(0, 0, 320, 230))
+        painting.Painter(painter, win.dashboard.stats).draw_advocates(QRectF(0, 0, 320, 230))
     finally:
         painter.end()
     line = [QColor(rgb) for rgb in {image.pixel(x, y) for x in range(320) for y in range(212, 230)}]
-    assert any(contrast(c, dashboard.LIGHT.card) > 3 for c in line)  # words are there...
+    assert any(contrast(c, painting.LIGHT.card) > 3 for c in line)  # words are there...
     assert all(c.hsvSaturationF() < 0.4 for c in line)  # ...in grey, none in the orange
 
 
@@ -408,7 +408,7 @@ def test_the_exported_png_says_what_it_is_and_when(qtbot, window, tmp_path, monk
     from PySide6.QtWidgets import QFileDialog
 
     from planner.ui.common.dates import date_text
-    from planner.ui.dashboard import dashboard
+    from planner.ui.dashboard import painting
     from tests.helpers.contrast import contrast
 
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -424,9 +424,9 @@ def test_the_exported_png_says_what_it_is_and_when(qtbot, window, tmp_path, monk
     assert title == "Mentorship Planner — Dashboard"
     assert date_text(datetime.now().astimezone(), long=True) in when
     image = QImage(str(png))
-    band = dashboard.HEADING
+    band = painting.HEADING
     assert (image.width(), image.height()) == (1200, int(band + layout_cards(1200)[1]))
-    colours = dashboard.LIGHT  # (the picture stays light: one to share)
+    colours = painting.LIGHT  # (the picture stays light: one to share)
     heading = {(x, y): image.pixelColor(x, y) for x in range(0, 1200) for y in range(int(band))}
     ink = [(x, y) for (x, y), c in heading.items() if contrast(c, colours.background) > 4.5]
     assert ink, "no legible words in the heading"
@@ -446,7 +446,7 @@ def test_the_funnel_says_each_figure_counts_who_got_that_far(qtbot, db_path):
 
     from planner.services import advocacy
     from planner.storage.database import open_database
-    from planner.ui.dashboard import dashboard
+    from planner.ui.dashboard import painting
 
     people = populate(db_path, middle=6, outer=4)
     handle = open_database(str(db_path))
@@ -478,7 +478,7 @@ def test_the_funnel_says_each_figure_counts_who_got_that_far(qtbot, db_path):
     image = QImage(360, 200, QImage.Format.Format_ARGB32)
     painter = Words(image)
     try:
-        dashboard.Painter(painter, window.dashboard.stats).draw_funnel(
+        painting.Painter(painter, window.dashboard.stats).draw_funnel(
             QRectF(0, 0, 360, 200))
     finally:
         painter.end()

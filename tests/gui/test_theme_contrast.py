@@ -14,7 +14,7 @@ from planner.domain.rings import Ring
 from planner.services import advocacy_stats
 from planner.ui.common import theme
 from planner.ui.common.palette import RING_COLORS
-from planner.ui.dashboard import dashboard
+from planner.ui.dashboard import painting
 from planner.ui.rings.node_item import NodeItem
 from planner.ui.rings.ring_item import RingItem
 from tests.helpers.contrast import contrast
@@ -107,20 +107,20 @@ def painted_card(draw, colours, width: int = 320, height: int = 200) -> QImage:
     image.fill(colours.card)
     painter = QPainter(image)
     try:
-        draw(dashboard.Painter(painter, advocacy_stats.stats(bound()), colours), QRectF(0, 0, width,
+        draw(painting.Painter(painter, advocacy_stats.stats(bound()), colours), QRectF(0, 0, width,
                                                                                   height))
     finally:
         painter.end()
     return image
 
 
-@pytest.mark.parametrize("colours", [dashboard.LIGHT, dashboard.DARK], ids=["light", "dark"])
+@pytest.mark.parametrize("colours", [painting.LIGHT, painting.DARK], ids=["light", "dark"])
 def test_the_dashboards_words_in_colour_read_on_its_cards(qapp, opened, colours):
     """The rings' names on the Rings and Minutes cards are in the rings' colours: the
     middle ring's amber on a white card was 2.2:1, the outer ring's teal on a dark one
     4.4:1. The advocates' goal line was orange on white, 2.7:1."""
-    rings = painted_card(dashboard.Painter.draw_rings, colours)
-    minutes = painted_card(dashboard.Painter.draw_time, colours)
+    rings = painted_card(painting.Painter.draw_rings, colours)
+    minutes = painted_card(painting.Painter.draw_time, colours)
     for i, ring in enumerate(Ring):
         for image, top, bottom in ((rings, i * 200 / 3, i * 200 / 3 + 18),
                                    (minutes, i * (200 - 22) / 3, i * (200 - 22) / 3 + 16)):
@@ -130,7 +130,7 @@ def test_the_dashboards_words_in_colour_read_on_its_cards(qapp, opened, colours)
                              lambda x, y, top=top, bottom=bottom: x < 90 and top <= y < bottom)
             assert contrast(label, colours.card) >= 4.5, (ring, label.name())
             assert label.name() != colours.text.name()  # still the ring's own colour
-    goal = painted_card(dashboard.Painter.draw_advocates, colours, 320, 230)
+    goal = painted_card(painting.Painter.draw_advocates, colours, 320, 230)
     line = farthest(goal, colours.card, lambda x, y: y >= 230 - 18)
     assert contrast(line, colours.card) >= 4.5, line.name()
 
