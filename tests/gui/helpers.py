@@ -243,6 +243,22 @@ def drag_on_viewport(view, start: QPoint, end: QPoint, steps: int = 10) -> None:
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, no_mod, end)
 
 
+def drag_dock_edge(qtbot, window, dock, dx: int, steps: int = 5) -> None:
+    """Drag the splitter between ``dock`` and the middle of ``window`` by ``dx`` pixels,
+    as a person does (the splitters are the main window's own; Qt moves them on a timer,
+    so each step waits a moment)."""
+    box = dock.geometry()
+    x = box.right() + 3 if box.center().x() < window.width() // 2 else box.left() - 3
+    start = QPoint(x, box.center().y())
+    left, plain = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(window, left, plain, start)
+    for k in range(1, steps + 1):
+        QTest.mouseMove(window, start + QPoint(round(dx * k / steps), 0))
+        qtbot.wait(20)
+    QTest.mouseRelease(window, left, plain, start + QPoint(dx, 0))
+    qtbot.wait(20)
+
+
 def drag_node(window, contact_id: int, to: tuple[float, float], steps: int = 10) -> None:
     """Drag the node of ``contact_id`` to scene point ``to``."""
     view = window.view

@@ -20,6 +20,7 @@ from planner import APP_NAME
 from planner.ui.capture.badge import CaptureBadge
 from planner.ui.common import avatars
 from planner.ui.common.banner import add_banner
+from planner.ui.common.dock_widths import SideWidths
 from planner.ui.common.empty_state import EmptyState
 from planner.ui.common.first_frame import after_first_frame
 from planner.ui.common.icons import action_icon, app_icon
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.people_dock = side_dock(self, "People", "peopleDock", self.contact_list, left)
         self.person_dock = side_dock(self, "Person", "personDock", self.person, right)
+        self.side_widths = SideWidths(self, [self.people_dock, self.person_dock], self.settings)
         self.history = HistoryController(document, self)
         self.setWindowIcon(app_icon())
 
