@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 
 from planner.domain.focus import local_zone
 from planner.domain.rings import Ring
@@ -55,3 +56,51 @@ def test_hovering_a_node_shows_its_card_with_photo_and_birthday(qtbot, db_path):
 
     move_pointer(window.view.viewport(), QPoint(2, 2))  # off the nodes: gone
     qtbot.waitUntil(lambda: not card.isVisible())
+
+
+def test_the_card_goes_when_the_canvas_moves_from_under_it(qtbot, db_path):
+    """A card left on screen where the node was, after the window was resized or moved
+    (or the canvas zoomed or scrolled) under a resting pointer, pointed at nothing."""
+    handle = open_database(str(db_path))
+    try:
+        ada = contacts.add_contact(bound(), "Ada Lovelace", ring=Ring.INNER)
+    finally:
+        handle.close()
+    window = open_window(qtbot, db_path)
+    view = window.view
+
+    card = _hover(qtbot, window, ada.id)
+    window.resize(window.width() - 120, window.height() - 60)
+    qtbot.waitUntil(lambda: not card.isVisible())
+
+    card = _rest_again(qtbot, window, ada.id)
+    window.move(window.pos() + QPoint(40, 30))
+    qtbot.waitUntil(lambda: not card.isVisible())
+
+    card = _rest_again(qtbot, window, ada.id)
+    QTest.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)  # zoom in
+    qtbot.waitUntil(lambda: view.zoom > 1.0)
+    qtbot.waitUntil(lambda: not card.isVisible())
+
+    for _ in range(3):  # close enough for the canvas to scroll
+        QTest.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > bar.minimum())
+    card = _rest_again(qtbot, window, ada.id)
+    QTest.keyClick(bar, Qt.Key.Key_PageDown)
+    qtbot.waitUntil(lambda: not card.isVisible())
+
+    # resting on the node again shows it again
+    QTest.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)  # fit
+    qtbot.waitUntil(lambda: view.zoom == 1.0)
+    card = _rest_again(qtbot, window, ada.id)
+    assert card.contact_id == ada.id
+
+
+def _rest_again(qtbot, window, contact_id: int):
+    """Off the node and back (a move to where the pointer already is is no move), once
+    the window has laid itself out again (the side panels take their widths after a
+    resize: the canvas moves once more)."""
+    qtbot.wait(50)
+    move_pointer(window.view.viewport(), QPoint(2, 2))
+    return _hover(qtbot, window, contact_id)

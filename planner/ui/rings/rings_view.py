@@ -58,6 +58,7 @@ class RingsView(QGraphicsView):
     # -- zoom ----------------------------------------------------------------------------
     def fit(self) -> None:
         """Ctrl+0: the three rings fill the view."""
+        self.drop_card()
         self.resetTransform()
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted_scale = self.transform().m11()
@@ -70,6 +71,7 @@ class RingsView(QGraphicsView):
         new = max(0.5, min(6.0, self.zoom * factor))
         if new == self.zoom:
             return
+        self.drop_card()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         held = self.mapToScene(about) if about is not None else None
         self.scale(new / self.zoom, new / self.zoom)
@@ -93,6 +95,7 @@ class RingsView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.drop_card()
         if self.zoom == 1.0:
             self.fit()
 
@@ -226,6 +229,28 @@ class RingsView(QGraphicsView):
 
             self._hover_card = HoverCard(self)
         return self._hover_card
+
+    #: what the window does that moves the canvas from under a resting card
+    _CARD_GOES = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Hide,
+                  QEvent.Type.WindowDeactivate, QEvent.Type.WindowStateChange)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.window().installEventFilter(self)  # (again is harmless: Qt keeps one)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.window() and event.type() in self._CARD_GOES:
+            self.drop_card()  # a card left where the node was, pointing at nothing
+        return super().eventFilter(watched, event)
+
+    def drop_card(self) -> None:
+        """Hide the card: the node under it moved (a resize, a move, a zoom, a scroll);
+        the pointer resting again shows it again."""
+        self._hover(None)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.drop_card()
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:  # the card, not the plain tooltip
