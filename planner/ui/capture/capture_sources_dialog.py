@@ -51,6 +51,7 @@ from planner.sources.tls import show_fingerprint
 from planner.ui.capture.added_text import calendar_added_text
 from planner.ui.capture.problems import ProblemList
 from planner.ui.common.dates import date_time_text
+from planner.ui.common.disabled_reason import set_enabled
 from planner.ui.common.enter_clicks import enter_clicks
 
 if TYPE_CHECKING:
@@ -396,8 +397,12 @@ class CaptureSourcesDialog(QDialog):
         finally:
             self._loading = False
         writable = not self.document.read_only
-        self.auto_accept.setEnabled(source is not None and writable)
-        self.remove_button.setEnabled(source is not None and writable)
+        read_only = "This window is read-only: nothing can be changed in it"
+        set_enabled(self.auto_accept, source is not None and writable,
+                    "Select a source to choose how its touchpoints are accepted"
+                    if writable else read_only)
+        set_enabled(self.remove_button, source is not None and writable,
+                    "Select a source to remove it" if writable else read_only)
 
     def _changed(self, message: str = "", select: int | None = None) -> None:
         """After a write this window made: the window and the inbox read it again."""
@@ -524,7 +529,7 @@ class CaptureSourcesDialog(QDialog):
     def _set_adding(self, enabled: bool) -> None:
         for button in (self.add_file, self.add_folder, self.add_caldav, self.add_imap,
                        self.remove_button):
-            button.setEnabled(enabled)
+            set_enabled(button, enabled, "Wait until the source being added has been read")
         if enabled:
             self._selection_changed()
 

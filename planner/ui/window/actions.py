@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar
 
 from planner.domain.kinds import KIND_KEYS, NOTE_KEY, Kind
 from planner.ui.common.access_keys import keep_access_keys
+from planner.ui.common.disabled_reason import SELECT_SOMEONE, DisabledItemTips, set_enabled
 from planner.ui.common.icons import action_icon, kind_icon
 from planner.ui.common.menu_key import MENU_KEYS
 
@@ -36,6 +37,18 @@ class _Label(QObject):
 
     def update(self, text: str) -> None:
         self.action.setText(f"{self.verb} {text}" if text else self.verb)
+
+
+class _Usable(QObject):
+    """Enables its action or says why not (planner.ui.common.disabled_reason); dies with
+    the action (the undo stack outlives the window)."""
+
+    def __init__(self, action: QAction, why: str):
+        super().__init__(action)
+        self.action, self.why = action, why
+
+    def update(self, on: bool) -> None:
+        set_enabled(self.action, on, self.why)
 
 
 class Actions:
@@ -69,10 +82,15 @@ class Actions:
         self.undo.setShortcuts([QKeySequence(Std.Undo)])
         self.redo = make("&Redo", None)
         self.redo.setShortcuts(_unique([QKeySequence("Ctrl+Shift+Z"), QKeySequence(Std.Redo)]))
-        self.undo.setEnabled(undo_stack.canUndo())
-        self.redo.setEnabled(undo_stack.canRedo())
-        undo_stack.canUndoChanged.connect(self.undo.setEnabled)
-        undo_stack.canRedoChanged.connect(self.redo.setEnabled)
+        self.undo.setStatusTip("Take back the last change")
+        self.redo.setStatusTip("Make the change taken back again")
+
+        can_undo = _Usable(self.undo, "Nothing to undo")
+        can_redo = _Usable(self.redo, "Nothing to redo")
+        can_undo.update(undo_stack.canUndo())
+        can_redo.update(undo_stack.canRedo())
+        undo_stack.canUndoChanged.connect(can_undo.update)
+        undo_stack.canRedoChanged.connect(can_redo.update)
         undo_stack.undoTextChanged.connect(_Label(self.undo, "&Undo").update)
         undo_stack.redoTextChanged.connect(_Label(self.redo, "&Redo").update)
         self.find = make("&Find Person", Std.Find, "Search the contact list")
@@ -216,6 +234,10 @@ class Actions:
         help_menu.addAction(self.open_log_folder)
         help_menu.addSeparator()
         help_menu.addAction(self.about)
+        # a disabled item hovered says why in the status bar (Fusion's menus say nothing)
+        self.disabled_tips = DisabledItemTips(menubar.window())
+        for menu in menus.values():
+            self.disabled_tips.watch(menu)
         return menus
 
     def build_toolbar(self, toolbar) -> None:
@@ -278,8 +300,10 @@ class Actions:
                 widget.addAction(action)
 
     def set_person_enabled(self, on: bool) -> None:
+        """The person's actions (Person, Log, a node's menu): with nobody selected the
+        status bar says how to select someone, over a disabled item."""
         for action in self.person_actions:
-            action.setEnabled(on)
+            set_enabled(action, on, SELECT_SOMEONE)
 
 
 def _every_action(window: QMainWindow):
