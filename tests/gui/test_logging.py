@@ -104,7 +104,7 @@ def test_key_c_logs_a_coffee_shown_everywhere_at_once(qtbot, window, people, db_
     dialog = opened_dialog(qtbot, window)
     assert dialog.chosen_kind() == "coffee"
     assert dialog.when.text() == "now"
-    assert "Ada Lovelace" in dialog.windowTitle()
+    assert dialog.subject.text() == "With Ada Lovelace"
     qtbot.waitUntil(dialog.note.hasFocus, timeout=2000)  # type at once
     type_note(dialog, "Talked about the *analytical* engine")
     save_with_enter(qtbot, dialog)
@@ -280,6 +280,7 @@ def test_the_log_menu_has_an_alt_letter_for_each_item_and_says_what_it_logs(
     assert len(letters) == len(set(letters)), sorted(letters)
     texts = {a.text().replace("&", ""): a for a in items}
     assert "Log Meeting in Person…" in texts and "Log In person…" not in texts
+    window.select(people["Ada Lovelace"])  # (with nobody selected they say to select)
     assert texts["Log Email…"].statusTip() == "Log an email with the selected person"
     assert texts["Log IM…"].statusTip() == "Log an IM with the selected person"
     assert "Review Captured Touchpoints…" in texts and "Capture Sources…" in texts
@@ -529,7 +530,8 @@ def test_editing_only_the_note_keeps_the_time(qtbot, history, db_path):
     window = open_window(qtbot, db_path)
     before = touchpoints(db_path)[0]
     dialog = window.history.edit(f"touchpoint:{history['touchpoint']}")
-    assert dialog.windowTitle() == "Edit touchpoint with Ada Lovelace"
+    assert dialog.windowTitle() == "Edit touchpoint"
+    assert dialog.subject.text() == "With Ada Lovelace"
     dialog.note.selectAll()
     type_note(dialog, "Only the note changed")
     save_with_enter(qtbot, dialog)
@@ -542,7 +544,8 @@ def test_edit_a_note(qtbot, history, db_path):
     window = open_window(qtbot, db_path)
     note_id = history["note"]
     dialog = window.history.edit(f"note:{note_id}")
-    assert dialog.windowTitle() == "Edit note about Ada Lovelace"  # not "Edit Ada Lovelace"
+    assert dialog.windowTitle() == "Edit note"  # not "Edit Ada Lovelace"
+    assert dialog.subject.text() == "About Ada Lovelace"
     assert dialog.chosen_kind() == "note"
     assert not dialog.kind.isEnabled()  # a note stays a note
     dialog.note.selectAll()
