@@ -136,7 +136,8 @@ def test_stage_win_celebration_from_the_focus_list_and_the_dashboard(
     dialog = window.advocacy.dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
     assert window.history.dialog is None  # not the plain log dialog
-    assert dialog.windowTitle() == "Celebrate Ada Lovelace's win: Keynote at PyCon"
+    assert dialog.windowTitle() == "Celebrate a win"
+    assert dialog.subject.text() == "Ada Lovelace's win: Keynote at PyCon"
     assert dialog.chosen_kind() == "amplify"
     dialog.minutes.setValue(10)
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
@@ -256,7 +257,8 @@ def test_a_done_ask_is_thanked_from_the_focus_list_and_the_dashboard_rows_act(
     dialog = window.advocacy.dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
     assert window.current_id == bo  # the click selected them
-    assert dialog.windowTitle() == "Thank Middle 1 for the talk"
+    assert dialog.windowTitle() == "Say thank you"
+    assert dialog.subject.text() == "Thank Middle 1 for the talk"
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         save(dialog)
     assert rows(db_path, "SELECT type, for_ask_id FROM give") == [("thank-you-note", ask.id)]

@@ -181,5 +181,6 @@ def test_after_the_first_person_the_keys_are_on_the_rings(qtbot, db_path):
     qtbot.waitUntil(lambda: any(w.isVisible() and w.objectName() == "logDialog"
                                 for w in QApplication.topLevelWidgets()))
     log = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "logDialog")
-    assert log.windowTitle() == "Log with Ada Lovelace" and log.chosen_kind() == "coffee"
+    assert log.windowTitle() == "Log a touchpoint" and log.chosen_kind() == "coffee"
+    assert log.subject.text() == "With Ada Lovelace"
     log.reject()

@@ -345,7 +345,7 @@ def test_tick_log_and_the_person_leaves_the_list(qtbot, window, people, db_path)
     olive = people["Olive Overdue"]
     before = stored_touchpoints(db_path, olive)
     dialog = open_log_by_tick(qtbot, window, olive)
-    assert dialog.windowTitle() == "Log with Olive Overdue"
+    assert dialog.subject.text() == "With Olive Overdue"
     assert dialog.chosen_kind() == "email"  # her preferred channel
     assert window.person.contact_id == olive  # the panel follows
     assert "overdue" in window.person.subtitle.text()
@@ -402,7 +402,7 @@ def test_clicking_the_check_box_opens_the_log_dialog(qtbot, window, people, db_p
         timeout=2000,
     )
     dialog = window.history.dialog
-    assert dialog.windowTitle() == "Log with Nina Never"
+    assert dialog.subject.text() == "With Nina Never"
     assert dialog.chosen_kind() == "coffee"  # no preferred channel
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         click_save(dialog)
@@ -424,7 +424,7 @@ def test_space_on_the_current_row_ticks_it(qtbot, window, people):
         lambda: window.history.dialog is not None and window.history.dialog.isVisible(),
         timeout=2000,
     )
-    assert window.history.dialog.windowTitle() == "Log with Dan Duesoon"
+    assert window.history.dialog.subject.text() == "With Dan Duesoon"
     window.history.dialog.reject()
 
 

@@ -540,17 +540,25 @@ def test_the_person_panel_has_one_scroll_bar_beside_the_timeline(qtbot, db_path,
     assert window.person_dock.rect().contains(note)  # in sight, not scrolled away
 
 
-def test_the_log_dialog_is_wide_enough_for_its_title(qtbot):
-    """The window manager cut "Log with Letícia Pereira — Mentorship Planner" to "Log with
-    Letícia Per…": the dialog was 380 pixels whatever the name."""
+def test_dialog_titles_stay_short_and_the_name_is_in_the_dialog(qtbot):
+    """The window manager cut "Log with Ada Lovelace — Mentorship Planner" to "Log with Ada
+    Lovelac… — Mentorship Planner" (it draws the title in its own, larger, bold font): the
+    titles name no one; whom a dialog is about is in it, wrapped when long."""
+    from planner.ui.advocacy.advocacy_dialog import AskDialog, GiveDialog, WinDialog
+    from planner.ui.people.contact_dialog import ContactDialog
     from planner.ui.timeline.log_dialog import LogDialog
 
-    for name in ("Ada", "Letícia Pereira dos Santos"):
-        dialog = LogDialog(None, name, "coffee")
+    name = "Letícia Pereira dos Santos de Albuquerque"
+    dialogs = [LogDialog(None, name, "coffee"), LogDialog(None, name, "note"),
+               LogDialog(None, name, "coffee", editing=True), WinDialog(None, name),
+               AskDialog(None, name, lambda at: None), GiveDialog(None, name)]
+    for dialog in dialogs:
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.waitExposed(dialog)
-        needed = dialog.fontMetrics().horizontalAdvance(
-            f"Log with {name} — Mentorship Planner")
-        assert dialog.width() >= min(needed + 100, 640)
+        assert name not in dialog.windowTitle() and len(dialog.windowTitle()) <= 20
+        assert name in dialog.subject.text() and dialog.subject.isVisible()
         assert dialog.width() <= 640
+    person = ContactDialog(None, None)
+    qtbot.addWidget(person)
+    assert person.windowTitle() == "Add a person"

@@ -23,14 +23,16 @@ from planner.domain.errors import PlannerError
 from planner.domain.when import parse_when
 from planner.ui.common.dates import date_text, date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
+from planner.ui.common.forms import subject_label
 from planner.ui.common.tone import bold_warning
 from planner.ui.common.validation import inline_error
 
 
 class _LedgerDialog(GuardsTyping, QDialog):
-    def __init__(self, parent, title: str):
+    def __init__(self, parent, title: str, subject: str):
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(title)  # short; whom it is about in the dialog (subject_label)
+        self.subject = subject_label(self, subject)
         self.setMinimumWidth(400)
         self.form = QFormLayout()
         self.when = QLineEdit("now", self)
@@ -47,6 +49,7 @@ class _LedgerDialog(GuardsTyping, QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(self.subject)
         self.layout_.addLayout(self.form)
 
     def _finish(self) -> None:
@@ -95,7 +98,7 @@ class WinDialog(_LedgerDialog):
     """A success of theirs: what, when, a link, a note."""
 
     def __init__(self, parent, contact_name: str):
-        super().__init__(parent, f"A win for {contact_name}")
+        super().__init__(parent, "Note a win", f"For {contact_name}")
         self.setObjectName("winDialog")
         self.text = QLineEdit(self)
         self.text.setAccessibleName("What they did")
@@ -122,7 +125,7 @@ class AskDialog(_LedgerDialog):
     logged, and Save stays off until "Ask anyway" is ticked."""
 
     def __init__(self, parent, contact_name: str, check_fatigue=None):
-        super().__init__(parent, f"Ask {contact_name}")
+        super().__init__(parent, "Note an ask", f"Of {contact_name}")
         self.setObjectName("askDialog")
         self.contact_name = contact_name
         self.check_fatigue = check_fatigue  # moment → Fatigue | None
@@ -179,7 +182,7 @@ class GiveDialog(_LedgerDialog):
 
     def __init__(self, parent, contact_name: str, asks=(), *, for_ask: int | None = None,
                  give_type: str = rules.GiveType.THANK_YOU_NOTE.value):
-        super().__init__(parent, f"Give back to {contact_name}")
+        super().__init__(parent, "Note a give", f"To {contact_name}")
         self.setObjectName("giveDialog")
         self.type = QComboBox(self)
         self.type.setAccessibleName("Kind of give")

@@ -108,7 +108,8 @@ class LedgerFlows(QObject):
             return None
         dialog = LogDialog(self.parent_widget, name, "amplify",
                            note=f"Celebrated their win: {win.text}")
-        dialog.setWindowTitle(f"Celebrate {name}'s win: {win.text}")
+        dialog.setWindowTitle("Celebrate a win")
+        dialog.subject.setText(f"{name}'s win: {win.text}")
         kinds = cast(QStandardItemModel, dialog.kind.model())  # (a QComboBox's own)
         kinds.item(dialog.kind.findData("note")).setEnabled(False)
 
@@ -153,7 +154,8 @@ class LedgerFlows(QObject):
             return None
         dialog = LogDialog(self.parent_widget, name, self._channel(ask.contact_id),
                            note=f"Thank you for {ask.type.phrase}")
-        dialog.setWindowTitle(f"Thank {name} for {ask.type.phrase}")
+        dialog.setWindowTitle("Say thank you")
+        dialog.subject.setText(f"Thank {name} for {ask.type.phrase}")
         kinds = cast(QStandardItemModel, dialog.kind.model())  # (a QComboBox's own)
         kinds.item(dialog.kind.findData("note")).setEnabled(False)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtWidgets import QFormLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 
 def add_rows(form: QFormLayout, rows: list[tuple[str, QWidget]]) -> None:
@@ -16,3 +17,17 @@ def add_rows(form: QFormLayout, rows: list[tuple[str, QWidget]]) -> None:
     fields = [widget for _label, widget in rows]
     for before, after in pairwise(fields):
         QWidget.setTabOrder(before, after)
+
+
+def subject_label(parent: QWidget, text: str) -> QLabel:
+    """Whom (or what) a dialog is about, in bold at its top. The title stays short: the
+    window manager follows it with the app's name and cut a name in it ("Log with Ada
+    Lovelac… — Mentorship Planner"); here it wraps instead."""
+    label = QLabel(text, parent)
+    label.setObjectName("dialogSubject")
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a name, never markup
+    label.setWordWrap(True)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label

@@ -39,7 +39,7 @@ class ContactDialog(GuardsTyping, QDialog):
     def __init__(self, parent=None, contact: Contact | None = None, can_place: bool = True):
         super().__init__(parent)
         self.setObjectName("contactDialog")
-        self.setWindowTitle(f"Edit {contact.name}" if contact else "Add a person")
+        self.setWindowTitle("Edit a person" if contact else "Add a person")  # (the name: below)
         self.setMinimumWidth(420)
         self.contact = contact
         form = QFormLayout()

@@ -20,6 +20,7 @@ from planner.domain.kinds import KIND_KEYS, Kind
 from planner.domain.when import parse_when, require_past
 from planner.ui.common.dates import date_time_text
 from planner.ui.common.discard_guard import GuardsTyping
+from planner.ui.common.forms import subject_label
 from planner.ui.common.validation import check_inline, inline_error
 
 NOTE = "note"
@@ -48,15 +49,16 @@ class LogDialog(GuardsTyping, QDialog):
                  minutes: int | None = None, note: str = "", editing: bool = False):
         super().__init__(parent)
         self.setObjectName("logDialog")
-        # what is edited, not "Edit Ada" (which read as editing the person)
-        verb = {(False, False): "Log with", (False, True): "Note about",
-                (True, False): "Edit touchpoint with", (True, True): "Edit note about"}[
-            (editing, kind == NOTE)]
-        self.setWindowTitle(f"{verb} {contact_name}")
-        # wide enough for its title, which the window manager follows with the app's name
-        # ("Log with Letícia Per… — Mentorship Planner" at 380 pixels)
-        title = self.fontMetrics().horizontalAdvance(f"{self.windowTitle()} — Mentorship Planner")
-        self.setMinimumWidth(max(380, min(title + 120, 640)))
+        # a short title (the window manager cut a name in it: "Log with Ada Lovelac… —
+        # Mentorship Planner"); whom it is with, in the dialog. What is edited, not
+        # "Edit Ada" (which read as editing the person)
+        title, whom = {(False, False): ("Log a touchpoint", "With"),
+                       (False, True): ("Write a note", "About"),
+                       (True, False): ("Edit touchpoint", "With"),
+                       (True, True): ("Edit note", "About")}[(editing, kind == NOTE)]
+        self.setWindowTitle(title)
+        self.subject = subject_label(self, f"{whom} {contact_name}")
+        self.setMinimumWidth(380)
         self.kind = QComboBox(self)
         self.kind.setAccessibleName("Kind")
         for k in Kind:
@@ -93,6 +95,7 @@ class LogDialog(GuardsTyping, QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.subject)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)

@@ -131,7 +131,7 @@ class ImportDialog(QDialog):
     ):
         super().__init__(parent)
         self.setObjectName("importDialog")
-        self.setWindowTitle(f"Import {file_name}")
+        self.setWindowTitle("Import")  # (the file is named in the dialog: a title cut it)
         self.file_name = file_name
         self.columns = list(columns or [])
         self.samples = dict(samples or {})
