@@ -371,3 +371,27 @@ def test_a_list_that_shows_nobody_says_why(qtbot, db_path, people):
         window.document.editing.move(people[name], Ring.OUTER)
     qtbot.waitUntil(lambda: panel.proxy.rowCount() == 0)
     assert panel.view.empty_text == "Everyone is on a ring. Untick Unplaced only to see them."
+
+
+def test_the_person_chosen_stays_chosen_in_the_list_once_a_search_is_cleared(
+        qtbot, db_path, people):
+    """Someone chosen, a search that leaves them out, then the search erased with Esc: the
+    list showed everyone again with nobody chosen, while the Person panel still showed
+    them. Now their row is chosen again and scrolled to (the same after Unplaced only)."""
+    window = open_window(qtbot, db_path)
+    panel = window.contact_list
+    mei = people["Mei Suzuki"]
+    window.select(mei)  # as a click on their node does
+    assert panel.selected_id() == mei
+    type_text(panel.search, "ada")
+    assert column(panel.proxy) == ["Ada Lovelace"]
+    panel.search.setFocus()
+    QTest.keyClick(panel.search, Qt.Key.Key_Escape)
+    assert panel.search.text() == ""
+    qtbot.waitUntil(lambda: panel.selected_id() == mei, timeout=2000)
+    assert window.person.contact_id == mei  # the panel never let go of them
+    rows = panel.view.selectionModel().selectedRows()
+    assert [panel.view.contact_id_at(r) for r in rows] == [mei]
+    panel.unplaced_only.setChecked(True)  # Mei is placed: left out, then back
+    panel.unplaced_only.setChecked(False)
+    qtbot.waitUntil(lambda: panel.selected_id() == mei, timeout=2000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QDrag, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -153,6 +153,11 @@ class ContactListPanel(SidePanel):
         self.unplaced_only = QCheckBox("Unplaced only", self)
         self.unplaced_only.setAccessibleName("Show only unplaced contacts")
         self.unplaced_only.toggled.connect(self.proxy.set_unplaced_only)
+        #: the person chosen (here, on the canvas, anywhere): a search or a filter refills
+        #: the list, and once it shows everyone again their row is chosen again
+        self._chosen: int | None = None
+        self.search.textChanged.connect(self._filter_changed)
+        self.unplaced_only.toggled.connect(self._filter_changed)
 
         self.view = ContactTable(self.model, self)
         self.view.setAccessibleName("Contacts")
@@ -248,7 +253,20 @@ class ContactListPanel(SidePanel):
             self.search.text(), self.unplaced_only.isChecked(), total))
 
     def _current_changed(self, current, previous) -> None:
-        self.person_selected.emit(self.view.contact_id_at(current))
+        self._chosen = self.view.contact_id_at(current)
+        self.person_selected.emit(self._chosen)
+
+    def _filter_changed(self, *_args) -> None:
+        """The list was filled afresh: the person chosen is chosen in it again, on the next
+        turn (after the fill), once it is the whole list again — not at every key typed,
+        where finding their row could read pages of a long list."""
+        if self._chosen is not None and not self.search.text().strip():
+            QTimer.singleShot(0, self, self._choose_again)
+
+    def _choose_again(self) -> None:
+        if self._chosen is not None and self.selected_id() != self._chosen \
+                and not self.search.text().strip():
+            self.select_contact(self._chosen)
 
     def _activated(self, index) -> None:
         cid = self.view.contact_id_at(index)
@@ -260,6 +278,7 @@ class ContactListPanel(SidePanel):
 
     def select_contact(self, contact_id: int | None) -> None:
         """Follow a selection made elsewhere (the canvas) without echoing it back."""
+        self._chosen = contact_id
         if contact_id == self.selected_id():
             return
         selection = self.view.selectionModel()
