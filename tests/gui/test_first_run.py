@@ -183,4 +183,8 @@ def test_after_the_first_person_the_keys_are_on_the_rings(qtbot, db_path):
     log = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "logDialog")
     assert log.windowTitle() == "Log a touchpoint" and log.chosen_kind() == "coffee"
     assert log.subject.text() == "With Ada Lovelace"
+    # a note instead (the last kind: End): the title follows ("Log a touchpoint" stayed)
+    QTest.keyClick(log.kind, Qt.Key.Key_End)
+    assert log.is_note()
+    assert log.windowTitle() == "Write a note" and log.subject.text() == "About Ada Lovelace"
     log.reject()

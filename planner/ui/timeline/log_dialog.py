@@ -52,12 +52,9 @@ class LogDialog(GuardsTyping, QDialog):
         # a short title (the window manager cut a name in it: "Log with Ada Lovelac… —
         # Mentorship Planner"); whom it is with, in the dialog. What is edited, not
         # "Edit Ada" (which read as editing the person)
-        title, whom = {(False, False): ("Log a touchpoint", "With"),
-                       (False, True): ("Write a note", "About"),
-                       (True, False): ("Edit touchpoint", "With"),
-                       (True, True): ("Edit note", "About")}[(editing, kind == NOTE)]
-        self.setWindowTitle(title)
-        self.subject = subject_label(self, f"{whom} {contact_name}")
+        self._editing, self._name = editing, contact_name
+        self.subject = subject_label(self, "")
+        self._titled(kind == NOTE)
         self.setMinimumWidth(380)
         self.kind = QComboBox(self)
         self.kind.setAccessibleName("Kind")
@@ -101,9 +98,20 @@ class LogDialog(GuardsTyping, QDialog):
         layout.addWidget(self.buttons)
         self.when.textChanged.connect(self.validate)
         self.kind.currentIndexChanged.connect(self.validate)
+        self.kind.currentIndexChanged.connect(lambda _i: self._titled(self.is_note()))
         self.note.textChanged.connect(self.validate)
         self.validate()
         self.note.setFocus()
+
+    def _titled(self, note: bool) -> None:
+        """The title says what Save will do, and follows the Kind chosen (it said "Log a
+        touchpoint" over a note)."""
+        title, whom = {(False, False): ("Log a touchpoint", "With"),
+                       (False, True): ("Write a note", "About"),
+                       (True, False): ("Edit touchpoint", "With"),
+                       (True, True): ("Edit note", "About")}[(self._editing, note)]
+        self.setWindowTitle(title)
+        self.subject.setText(f"{whom} {self._name}")
 
     def chosen_kind(self) -> str:
         return self.kind.currentData()
