@@ -412,6 +412,10 @@ def test_a_file_another_window_holds_opens_read_only(qtbot, file_window, tmp_pat
         assert new is not None and new.document.database.read_only
         assert "(read-only)" in new.windowTitle()
         assert "already open in another Mentorship Planner window" in new.read_only_banner.text()
+        add = new.window_actions.add_contact  # turned off, saying why (it said nothing)
+        assert not add.isEnabled()
+        assert add.statusTip().startswith("This window is read-only: ")
+        assert "already open in another Mentorship Planner window" in add.toolTip()
         assert len(new.document.contacts()) == 2
         assert QApplication.instance()._planner_lock is None  # theirs, not ours
     finally:

@@ -518,9 +518,13 @@ class MainWindow(QMainWindow):
         name, app = self.windowTitle().rpartition(f" — {APP_NAME}")[::2]
         self.setWindowTitle(f"{name} (read-only) — {APP_NAME}" if name and not app
                             else self.windowTitle() + " (read-only)")
+        from planner.ui.common.disabled_reason import set_enabled
+
         a = self.window_actions
+        why = f"This window is read-only: {reason}"
         for action in (a.add_contact, a.import_file, a.restore_backup, a.preferences):
-            action.setEnabled(False)
+            set_enabled(action, False, why)
+            action.setToolTip(why)  # (the tool bar's buttons show an action's tooltip)
         self.show_message("Opened read-only: nothing can be changed in this window (the "
                           "banner says why)")
 
