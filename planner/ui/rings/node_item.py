@@ -325,24 +325,59 @@ class NodeItem(QGraphicsObject):
         return glide is not None and glide.moving(self)
 
     # -- gestures ---------------------------------------------------------------------
+    @property
+    def dragging(self) -> bool:
+        """The left button pressed on this node and not yet released (nor the drag
+        called off)."""
+        return self._press_pos is not None
+
     def mousePressEvent(self, event) -> None:
-        glide = self._glide()
-        if glide is not None:
-            glide.stop(self)  # the pointer has it now
-        self._press_pos = QPointF(self.pos())
-        self.setZValue(10)
-        self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        if self.dragging:  # a second button while dragging: the drag is called off
+            event.accept()
+            self.cancel_drag()
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            glide = self._glide()
+            if glide is not None:
+                glide.stop(self)  # the pointer has it now
+            self._press_pos = QPointF(self.pos())
+            self.setZValue(10)
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
         super().mouseReleaseEvent(event)
-        self.setZValue(0)
-        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
         start, self._press_pos = self._press_pos, None
+        self._end_drag_look()
         if start is not None and (self.pos() - start).manhattanLength() > 3:
             self.released.emit(self, event.scenePos())
         elif start is not None and self.pos() != self.slot_pos:
             self.move_to_slot(self.slot_pos)  # a nudge too small to be a drag
+
+    def cancel_drag(self) -> None:
+        """Esc, a second button, a drop outside the canvas: the pointer lets go of the
+        node, which glides back to its slot; nothing is dropped, nothing changes."""
+        if not self.dragging:
+            return
+        self._press_pos = None
+        self._end_drag_look()
+        scene = self.scene()
+        if scene is None:
+            return
+        if scene.mouseGrabberItem() is self:
+            self.ungrabMouse()  # (the rest of the gesture goes to nobody)
+        self.move_to_slot(self.slot_pos, animate=getattr(scene, "animate", True))
+
+    def ungrabMouseEvent(self, event) -> None:
+        """The pointer was taken away mid-drag (a popup, another window): as a cancel."""
+        self.cancel_drag()
+        super().ungrabMouseEvent(event)
+
+    def _end_drag_look(self) -> None:
+        self.setZValue(0)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
 
     def show_name(self, always: bool, ring_names: bool = True) -> None:
         """Names are drawn at a readable zoom; otherwise only while hovered. The inner and

@@ -73,8 +73,8 @@ class RingsScene(QGraphicsScene):
             contact = self.document.cached(cid)
             if contact is None or contact.ring is None:
                 gone = self.nodes.pop(cid)
+                self.removeItem(gone)  # (mid-drag: ungrabbed, so it stops gliding after)
                 self.glide.stop(gone)
-                self.removeItem(gone)
         sends: list = []  # (node, slot): sent together, on one reading of the clock
         glide = self.glide
         for ring in RING_ORDER if rings is None else rings:
@@ -103,8 +103,8 @@ class RingsScene(QGraphicsScene):
                 if node.contact is not contact and node.set_place(contact):
                     self._show_status(node, contact)
                 point = QPointF(x, y)
-                if node.slot_changed(point, glide):
-                    sends.append((node, point))
+                if node.slot_changed(point, glide) and not node.dragging:
+                    sends.append((node, point))  # (a dragged one goes there if let go)
             ids = [c.id for c in members]
             if rings is None or self._labelled.get(ring) != sorted(ids):  # (a reorder keeps
                 # everyone's initials; a reset may bring new names)

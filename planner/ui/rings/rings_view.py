@@ -54,6 +54,7 @@ class RingsView(QGraphicsView):
         self._card_timer.setSingleShot(True)
         self._card_timer.setInterval(DELAY_MS)
         self._card_timer.timeout.connect(self._show_card)
+        self._menu_refused = False  # a right press called a drag off: no menu for it
 
     # -- zoom ----------------------------------------------------------------------------
     def fit(self) -> None:
@@ -141,6 +142,8 @@ class RingsView(QGraphicsView):
         if plain and key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up):
             self._step(1 if key in (Qt.Key.Key_Right, Qt.Key.Key_Down) else -1)
             return
+        if key == Qt.Key.Key_Escape and self.cancel_drag():
+            return
         if plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             current = self._scene.selected_id()
             if current is not None:
@@ -161,6 +164,11 @@ class RingsView(QGraphicsView):
         self.select_step_to(ids[index])
 
     def contextMenuEvent(self, event) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Mouse and (
+                self._menu_refused or self.dragged_node() is not None):
+            self._menu_refused = False  # a second button that called a drag off
+            event.accept()
+            return
         if event.reason() == QContextMenuEvent.Reason.Keyboard:
             self._keyboard_menu()
             event.accept()
@@ -278,18 +286,52 @@ class RingsView(QGraphicsView):
         corner = self.mapFromScene(node.scenePos()) + QPoint(int(node.radius), int(node.radius))
         self.hover_card.show_node(node, self.viewport().mapToGlobal(corner))
 
+    # -- dragging a node ------------------------------------------------------------------
+    def dragged_node(self) -> NodeItem | None:
+        """The node the pointer is carrying (left button held on it), if any."""
+        grabbed = self._scene.mouseGrabberItem()
+        return grabbed if isinstance(grabbed, NodeItem) and grabbed.dragging else None
+
+    def cancel_drag(self) -> bool:
+        """Call off a node's drag (Esc, a second button, a drop outside the canvas): it
+        glides back, nothing is lit up or said. False if nothing was being dragged."""
+        node = self.dragged_node()
+        if node is None:
+            return False
+        node.cancel_drag()
+        self._set_hint("")
+        self._scene.highlight_area(None)
+        return True
+
+    def _over_canvas(self, event) -> bool:
+        return self.viewport().rect().contains(event.position().toPoint())
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton and self.cancel_drag():
+            self._menu_refused = True  # the platform's menu for this press is not wanted
+            event.accept()
+            return
+        self._menu_refused = False
+        super().mousePressEvent(event)
+
     def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)
         if event.buttons() == Qt.MouseButton.NoButton:
             self._hover(self._scene.node_at(self.mapToScene(event.position().toPoint())))
         else:
             self._hover(None)
-        grabbed = self._scene.mouseGrabberItem()
-        if isinstance(grabbed, NodeItem) and event.buttons() & Qt.MouseButton.LeftButton:
-            self._hover_drop(self.mapToScene(event.position().toPoint()), grabbed.contact_id)
+        node = self.dragged_node()
+        if node is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            if self._over_canvas(event):
+                self._hover_drop(self.mapToScene(event.position().toPoint()), node.contact_id)
+            else:  # over a side panel or the desktop: letting go there changes nothing
+                self._set_hint("")
+                self._scene.highlight_area(None)
 
     def mouseReleaseEvent(self, event) -> None:
         self._set_hint("")  # first: the drop then says what it did (or why not) itself
+        if event.button() == Qt.MouseButton.LeftButton and not self._over_canvas(event):
+            self.cancel_drag()  # let go off the canvas (it unplaced them, unseen)
         super().mouseReleaseEvent(event)
         self._scene.highlight_area(None)
 
