@@ -1,5 +1,5 @@
-"""A drag a person takes back: Esc, a second button, letting go outside the canvas.
-Each leaves the database as it was and sends the
+"""A drag a person takes back: Esc, a second button, letting go outside the canvas, and
+a window that may not change anything. Each leaves the database as it was and sends the
 node gliding back to its slot, with nothing left lit up or said."""
 
 from __future__ import annotations
@@ -107,3 +107,17 @@ def test_letting_go_outside_the_canvas_cancels(qtbot, db_path, people):
     _assert_back_and_unchanged(qtbot, window, db_path, before, mover)
     assert window.document.contact(mover).ring is Ring.MIDDLE
 
+
+def test_a_drag_in_a_read_only_window_says_why_it_cannot(qtbot, db_path, monkeypatch):
+    full = populate(db_path, inner=3, middle=4, outer=2, unplaced=1)
+    window = open_window(qtbot, db_path)
+    monkeypatch.setattr(window.document.database, "read_only", True, raising=False)
+    view, mover = window.view, full["Middle 1"]
+    before = dump_rings(db_path)
+    target = window.scene.nodes[full["Inner 2"]].pos()
+    end = _hold(window, mover, view_point(view, target.x(), target.y()))
+    # no "Swap with Inner 2" offered: it would be refused
+    assert window.toast.text().startswith("This window is read-only")
+    QTest.mouseRelease(view.viewport(), LEFT, PLAIN, end)
+    assert window.toast.text().startswith("This window is read-only")
+    _assert_back_and_unchanged(qtbot, window, db_path, before, mover)

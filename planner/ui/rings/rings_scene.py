@@ -202,9 +202,9 @@ class RingsScene(QGraphicsScene):
             own = contact.ring if contact is not None else None
             person = self.node_at(point, exclude=contact_id)
             target = self._ring_for_drop(point, own, person)
-            refusing = (target is not None and target != own
-                        and (person is None or person.ring != target)
-                        and self._refuses(contact_id, target))
+            refusing = target is not None and (self.document.read_only or (
+                target != own and (person is None or person.ring != target)
+                and self._refuses(contact_id, target)))
         for ring, item in self.rings.items():
             item.set_highlighted(point is not None and ring == target, refusing)
 
@@ -213,6 +213,9 @@ class RingsScene(QGraphicsScene):
         self.highlight_area(None)
         contact = self.document.contact(contact_id)
         if contact is None:
+            return False
+        if self.document.read_only:  # (not "full — drop onto someone": that is refused too)
+            self.document.message.emit(self.document.session.refusal())
             return False
         target = self.node_at(point, exclude=contact_id)
         ring = self._ring_for_drop(point, contact.ring, target)
@@ -261,6 +264,8 @@ class RingsScene(QGraphicsScene):
         """While dragging over the rings: what a drop here would do, when it is not a plain
         move (a full ring: "Swap with NAME" over a person, else that it is full)."""
         contact = self.document.contact(contact_id) if contact_id is not None else None
+        if contact is not None and self.document.read_only:  # no swap or move to offer
+            return self.document.session.refusal()
         target = self.node_at(point, exclude=contact_id)
         ring = self._ring_for_drop(point, contact.ring if contact else None, target)
         if ring is None and contact is not None and contact.ring is not None:
