@@ -370,11 +370,6 @@ class NodeItem(QGraphicsObject):
             self.ungrabMouse()  # (the rest of the gesture goes to nobody)
         self.move_to_slot(self.slot_pos, animate=getattr(scene, "animate", True))
 
-    def ungrabMouseEvent(self, event) -> None:
-        """The pointer was taken away mid-drag (a popup, another window): as a cancel."""
-        self.cancel_drag()
-        super().ungrabMouseEvent(event)
-
     def _end_drag_look(self) -> None:
         self.setZValue(0)
         self.setCursor(Qt.CursorShape.OpenHandCursor)

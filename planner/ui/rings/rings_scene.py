@@ -73,7 +73,7 @@ class RingsScene(QGraphicsScene):
             contact = self.document.cached(cid)
             if contact is None or contact.ring is None:
                 gone = self.nodes.pop(cid)
-                self.removeItem(gone)  # (mid-drag: ungrabbed, so it stops gliding after)
+                self.removeItem(gone)
                 self.glide.stop(gone)
         sends: list = []  # (node, slot): sent together, on one reading of the clock
         glide = self.glide
