@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,25 @@ LOCALES = Path(tempfile.gettempdir()) / "planner-test-locales"  # kept between r
 class GermanCluster:
     port: int
     folder: Path
+    #: how pg_ctl runs (as the postgres user when the tests run as root) and its environment
+    run_as: list[str] = field(default_factory=list)
+    env: dict = field(default_factory=dict)
+
+    def pg_ctl(self, *args: str) -> None:
+        """``pg_ctl -D <data> -w ARGS`` on this cluster (stop -m fast, start, restart …)."""
+        data, log = self.folder / "data", self.folder / "server.log"
+        subprocess.run([*self.run_as, need("pg_ctl", "postgresql"), "-D", str(data), "-l",
+                        str(log), "-w", "-t", "30", *args], check=True, capture_output=True,
+                       env=self.env)
+
+    def stop(self, mode: str = "fast") -> None:
+        self.pg_ctl("stop", "-m", mode)
+
+    def start(self) -> None:
+        self.pg_ctl("start")
+
+    def restart(self, mode: str = "fast") -> None:
+        self.pg_ctl("restart", "-m", mode)
 
     def url(self, user: str = SUPERUSER, password: str | None = PASSWORD,
             dbname: str = "postgres") -> str:
@@ -108,7 +127,7 @@ def german_cluster() -> Iterator[GermanCluster]:
     subprocess.run([*run_as, pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "30",
                     "start"], check=True, capture_output=True, env=env)
     try:
-        yield GermanCluster(port, folder)
+        yield GermanCluster(port, folder, run_as, env)
     finally:
         subprocess.run([*run_as, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
                        capture_output=True, env=env)
