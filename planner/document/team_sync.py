@@ -18,6 +18,10 @@
 - **A lost connection** makes the document read-only (what is on screen
   stays), says so, and reconnects with backoff (1, 2, 4 … 30 s); back online,
   everything is re-read. A heartbeat notices a dead server while idle.
+- **Never frozen by the network.** The GUI thread waits at most SILENCE_S for the
+  server to answer (a link that drops packets silently used to freeze it for good), at
+  most PROBE_S for a heartbeat or a reconnection attempt, and at most LOCK_WAIT_S for a
+  teammate's row or table lock (then "busy"; commands wait 10 s).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ import time
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
-from planner.storage.postgres import live
+from planner.storage.postgres import live, waiting
+from planner.storage.postgres.connection import limit_waits
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,11 @@ class TeamSync(QObject):
     #: how long a writer of a new change-log row is believed by its notices (they follow
     #: their rows by milliseconds; a replay of an old writer comes later, and is ignored)
     FRESH_S = 60
+    #: the longest the GUI thread waits for the server to say anything, for a heartbeat or
+    #: a reconnection, and for a lock (shorter than the first: a lock ends as "busy")
+    SILENCE_S = 2.0
+    PROBE_S = 1.0
+    LOCK_WAIT_S = 1.0
 
     def __init__(self, session):
         super().__init__(session)
@@ -107,6 +117,7 @@ class TeamSync(QObject):
     # -- starting and stopping ------------------------------------------------------------
     def start(self) -> None:
         self._running = True
+        self._guarded(lambda: limit_waits(self.db, self.SILENCE_S, self.LOCK_WAIT_S))
         self._clock = self._read_clock()
         self._listen()  # and catches up with what came between reading and listening
         self._heartbeat.start()
@@ -287,7 +298,11 @@ class TeamSync(QObject):
         """Is the server still there? (A cheap query while idle.) Goes offline if not."""
         if self.offline_reason:
             return False
-        return self._guarded(self.backend.heartbeat)
+        return self._guarded(self._probe)
+
+    def _probe(self) -> None:
+        with waiting.answer_within(self.PROBE_S):
+            self.backend.heartbeat()
 
     def _guarded(self, work) -> bool:
         """Run ``work``; a lost connection (the database maps a dropped or unreachable
@@ -322,7 +337,7 @@ class TeamSync(QObject):
         if self.offline_reason is None:
             return True
         try:
-            self.backend.heartbeat()
+            self._probe()
         except Exception as exc:
             log.info("reconnecting to the team database failed: %s", exc)
             self._backoff = min(self._backoff * 2, self.MAX_BACKOFF_S)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from urllib.parse import quote, urlencode
 
 from planner.storage.backend import Backend
-from planner.storage.postgres.connection import LOCK_WAIT
+from planner.storage.postgres.connection import KEEPALIVES, LOCK_WAIT
 
 #: pg_advisory_xact_lock(RINGS_LOCK, hashtext(owner)): "MPRG" — only on a team database
 #: whose setup is older than team schema 8 (any role may take that lock, and hold it)
@@ -56,6 +56,9 @@ class PostgresBackend(Backend):
         params = dict(getattr(self.db, "connect_params", None) or {})
         for key in ("password", "connect_timeout", "application_name"):
             params.pop(key, None)
+        for key, value in KEEPALIVES.items():  # the app's own, not the user's to show
+            if str(params.get(key)) == str(value):
+                params.pop(key)
         # (the lock timeout every connection of the app adds is not the user's to show)
         options = str(params.pop("options", "") or "").removeprefix(LOCK_WAIT).strip()
         if options:

@@ -20,6 +20,7 @@ from peewee import PostgresqlDatabase
 
 from planner.domain.errors import ConnectionLost, DatabaseProblem, InvalidInput
 from planner.storage.failures import BUSY_SECONDS, CONNECTING, Failure, classify
+from planner.storage.postgres import waiting
 from planner.storage.target import redact_url, replace_password, url_password
 
 _warned_about_password = False
@@ -76,6 +77,10 @@ def _password(url: str) -> str | None:
     return None
 
 
+#: TCP keepalives of every connection (libpq's parameters; a URL may say otherwise)
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+              "keepalives_count": 3}
+
 #: the lock timeout of every connection the app makes (see make_database)
 LOCK_WAIT = f"-c lock_timeout={BUSY_SECONDS * 1000}"
 
@@ -88,6 +93,11 @@ def make_database(url: str, password: str | None = None) -> PlannerPostgresDatab
         params["password"] = password
     params.setdefault("connect_timeout", 10)
     params.setdefault("application_name", "mentorship-planner")
+    # a link that went dead without a word (no FIN, no RST) ends in about 25 s instead of
+    # the kernel's two hours: probes after 10 s of quiet, 3 unanswered 5 s apart
+    for key, value in KEEPALIVES.items():
+        params.setdefault(key, value)
+    waiting.install()  # the window's GUI thread waits for the server only so long
     # a lock waited for ends, as on a file (a teammate's LOCK TABLE hung every command and
     # window for good); first, so that an options= of the URL may still say otherwise
     params["options"] = (f"{LOCK_WAIT} {params['options']}" if params.get("options")
@@ -107,10 +117,11 @@ def lost_connection(exc: BaseException) -> ConnectionLost | None:
 def locked_too_long(exc: BaseException) -> DatabaseProblem | None:
     """The clear message for a lock waited for past the lock timeout (see make_database)."""
     if classify(exc) is Failure.LOCKED:
+        seconds = waiting.lock_wait() or BUSY_SECONDS
         return DatabaseProblem(
             f"the team database is busy: what this needs was kept locked for more than "
-            f"{BUSY_SECONDS} seconds (by a teammate's command, or a long one of yours), so "
-            "nothing was changed. Try again in a moment")
+            f"{seconds:g} second{'' if seconds == 1 else 's'} (by a teammate's command, "
+            "or a long one of yours), so nothing was changed. Try again in a moment")
     return None
 
 
@@ -231,7 +242,12 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
         import psycopg2
 
         try:
-            return super()._connect()  # type: ignore[misc]  # peewee's, not in its stubs
+            conn = super()._connect()  # type: ignore[misc]  # peewee's, not in its stubs
+            lock_wait = waiting.lock_wait()
+            if lock_wait is not None:  # this thread waits less for a lock (the window)
+                with conn.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = %s", (f"{int(lock_wait * 1000)}ms",))
+            return conn
         except psycopg2.OperationalError as exc:  # no server answered, or it refused us
             setattr(exc, CONNECTING, True)
             raise
@@ -280,6 +296,15 @@ class PlannerPostgresDatabase(PostgresqlDatabase):
         conn = state.conn
         if conn is not None and getattr(conn, "closed", False) and not state.transactions:
             state.reset()
+
+
+def limit_waits(db: PlannerPostgresDatabase, silence_s: float, lock_wait_s: float) -> None:
+    """This thread (the window's GUI thread) waits at most ``silence_s`` for the server to
+    answer and ``lock_wait_s`` for a lock, on the connection open now and every later one."""
+    waiting.limit_this_thread(silence_s, lock_wait_s)
+    state = db._state  # type: ignore[attr-defined]  # peewee's, not in its stubs
+    if state.conn is not None and not state.conn.closed and not state.transactions:
+        db.execute_sql("SET lock_timeout = %s", (f"{int(lock_wait_s * 1000)}ms",))
 
 
 def _connection_problem(url: str, exc: Exception, db: PostgresqlDatabase) -> CannotConnect:
