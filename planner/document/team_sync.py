@@ -293,6 +293,20 @@ class TeamSync(QObject):
 
         self._guarded(look)
 
+    def _refused(self) -> str | None:
+        """What to say when the server answers but refuses this sign-in (the password was
+        changed, the role's LOGIN or CONNECT taken away): retrying alone cannot fix that."""
+        from planner.storage.failures import Failure
+        from planner.storage.postgres.diagnosis import diagnose
+
+        failure, _ = diagnose(self.db.database, self.db.connect_params, timeout=self.PROBE_S)
+        if failure in (Failure.AUTH_FAILED, Failure.NO_PASSWORD, Failure.NOT_AUTHORIZED):
+            return (f"The team database refused to sign you in ({failure.value}): your "
+                    f"password was changed or your access removed — read-only. Open it again "
+                    f"with File → Open Team Database…, or ask your admin. Trying again in "
+                    f"{self._backoff} s…")
+        return None
+
     # -- the connection ----------------------------------------------------------------------------
     def heartbeat(self) -> bool:
         """Is the server still there? (A cheap query while idle.) Goes offline if not."""
@@ -342,9 +356,10 @@ class TeamSync(QObject):
             log.info("reconnecting to the team database failed: %s", exc)
             self._backoff = min(self._backoff * 2, self.MAX_BACKOFF_S)
             self._retry.start(self._backoff * 1000)
-            self.connection_changed.emit(
-                False, f"Connection to the team database lost — read-only until it is back. "
-                       f"Trying again in {self._backoff} s…")
+            refused = None if waiting.went_silent(exc) else self._refused()
+            self.connection_changed.emit(False, refused or (
+                f"Connection to the team database lost — read-only until it is back. "
+                f"Trying again in {self._backoff} s…"))
             return False
         self.offline_reason = None
         self._backoff = 1

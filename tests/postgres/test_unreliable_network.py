@@ -174,3 +174,23 @@ def test_a_teammates_row_lock_makes_the_window_say_busy_without_freezing(
     with raw(server, "alice") as conn, conn.cursor() as cur:
         cur.execute("SELECT name FROM contact WHERE id = %s", (ada,))
         assert cur.fetchone()[0] == "Ada Renamed"
+
+
+@pytest.mark.parametrize("change", ["PASSWORD 'changed-pw'", "NOLOGIN"])
+def test_a_changed_password_or_revoked_login_is_said_not_retried_in_silence(
+        server, window_on, qtbot, change):
+    window = window_on()
+    document = window.document
+    try:
+        server.sql(f"ALTER ROLE alice {change}")
+        server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                   "WHERE usename = 'alice'")
+        qtbot.waitUntil(lambda: document.read_only, timeout=WAIT)
+        # the reconnection attempt hears the refusal and says what to do about it
+        qtbot.waitUntil(lambda: "refused to sign you in" in window.connection_banner.text(),
+                        timeout=WAIT)
+        assert "Open Team Database" in window.connection_banner.text()
+    finally:
+        server.sql("ALTER ROLE alice LOGIN PASSWORD 'alice-pw'")
+    qtbot.waitUntil(lambda: not document.read_only, timeout=WAIT)
+    assert "Reconnected" in window.connection_banner.text()

@@ -38,27 +38,28 @@ PROBE_TIMEOUT_S = 3
 _VERBOSE = re.compile(r"^[^:\n]+:\s+([0-9A-Z]{5}):\s", re.MULTILINE)
 
 
-def diagnose(database: str, params: dict) -> tuple[Failure, str | None]:
+def diagnose(database: str, params: dict,
+             timeout: float = PROBE_TIMEOUT_S) -> tuple[Failure, str | None]:
     """(what refused us, the SQLSTATE if the server sent one): connect once more, for at
-    most ``PROBE_TIMEOUT_S`` (libpq's connect_timeout does not bound an asynchronous
+    most ``timeout`` seconds (libpq's connect_timeout does not bound an asynchronous
     connect, so the deadline is kept here). Never raises."""
     try:
-        return _probe(database, params)
+        return _probe(database, params, timeout)
     except Exception:  # a diagnosis must not turn a clear refusal into a traceback
         log.exception("cannot tell why the team database refused the connection")
         return Failure.OTHER, None
 
 
-def _probe(database: str, params: dict) -> tuple[Failure, str | None]:
+def _probe(database: str, params: dict, timeout: float) -> tuple[Failure, str | None]:
     import psycopg2
     import psycopg2.extensions as ext
 
-    params = {**params, "connect_timeout": PROBE_TIMEOUT_S}
+    params = {**params, "connect_timeout": max(1, round(timeout))}
     try:
         conn = psycopg2.connect(dbname=database, async_=True, **params)
     except psycopg2.Error as exc:  # a bad option: nothing was sent
         return _failure(None, False, exc)
-    deadline = time.monotonic() + PROBE_TIMEOUT_S
+    deadline = time.monotonic() + timeout
     try:
         _verbose(conn)
         try:

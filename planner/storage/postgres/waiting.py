@@ -27,6 +27,8 @@ _here = threading.local()
 _installed = False
 #: libpq's own default when a URL says no connect_timeout (``connection.make_database`` sets 10)
 CONNECT_DEFAULT_S = 10.0
+#: set on the error of a wait given up on (the server said nothing for too long)
+SILENT = "planner_silent"
 
 
 def install() -> None:
@@ -95,5 +97,19 @@ def _wait(conn) -> None:
         if not readable and not writable:
             # psycopg2 closes the connection when the callback raises: nothing half-sent
             # stays in it, and the server rolls back whatever transaction it had open
-            raise psycopg2.OperationalError(
+            silent = psycopg2.OperationalError(
                 f"the team database did not answer for {limit:g} s")
+            setattr(silent, SILENT, True)
+            raise silent
+
+
+def went_silent(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was caused by) a wait this module gave up on."""
+    seen: BaseException | None = exc
+    for _ in range(10):  # the chain of a few wrappers (peewee's, ours)
+        if seen is None:
+            return False
+        if getattr(seen, SILENT, False):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
