@@ -15,6 +15,7 @@ from tests.gui.helpers import (
     placements,
     populate,
     quick_animations,
+    ring_order,
     wait_settled,
 )
 
@@ -96,6 +97,47 @@ def test_ctrl_up_promotes_and_ctrl_down_demotes(qtbot, window, db_path):
     assert placements(db_path)[ids["Outer 2"]][0] == "middle"
     assert window.scene.nodes[ids["Outer 2"]].ring is Ring.MIDDLE
     assert window.document.undo_stack.count() == 3
+
+
+def test_ctrl_left_and_right_move_the_person_along_their_ring(qtbot, window, db_path):
+    """A drag could reorder a ring and the keys could not: Ctrl+Right / Ctrl+Left move the
+    selected person one place on / back (one undo step each), and at the ring's end say
+    so and change nothing."""
+    ids = ids_by_name(window)
+    outer = [ids[f"Outer {n}"] for n in range(1, 5)]
+    assert ring_order(db_path, Ring.OUTER) == outer
+    window.select(ids["Outer 2"])
+    window.view.setFocus()
+    key(window, Qt.Key.Key_Right, CTRL)
+    wait_settled(qtbot, window)
+    assert ring_order(db_path, Ring.OUTER) == [outer[0], outer[2], outer[1], outer[3]]
+    assert shown(window) == ids["Outer 2"] and window.scene.selected_id() == ids["Outer 2"]
+    key(window, Qt.Key.Key_Right, CTRL)
+    wait_settled(qtbot, window)
+    assert ring_order(db_path, Ring.OUTER) == [outer[0], outer[2], outer[3], outer[1]]
+    before = dump_rings(db_path)
+    key(window, Qt.Key.Key_Right, CTRL)  # already last
+    assert "Outer 2 is already last on the outer ring" in window.statusBar().currentMessage()
+    assert dump_rings(db_path) == before
+    key(window, Qt.Key.Key_Left, CTRL)
+    wait_settled(qtbot, window)
+    assert ring_order(db_path, Ring.OUTER) == [outer[0], outer[2], outer[1], outer[3]]
+    assert window.document.undo_stack.count() == 3
+    key(window, Qt.Key.Key_Z, CTRL)
+    key(window, Qt.Key.Key_Z, CTRL)
+    key(window, Qt.Key.Key_Z, CTRL)
+    wait_settled(qtbot, window)
+    assert ring_order(db_path, Ring.OUTER) == outer
+    assert [n.contact_id for n in window.scene.ordered_nodes()
+            if n.ring is Ring.OUTER] == outer  # the canvas agrees
+
+
+def test_ctrl_left_in_the_search_box_still_jumps_a_word(qtbot, window):
+    panel = window.contact_list
+    panel.search.setFocus()
+    QTest.keyClicks(panel.search, "ada love")
+    key(window, Qt.Key.Key_Left, CTRL)
+    assert panel.search.cursorPosition() == 4
 
 
 def test_promote_into_a_full_ring_offers_whom_to_swap_with(qtbot, window, db_path):

@@ -96,6 +96,10 @@ class Actions:
         self.find = make("&Find Person", Std.Find, "Search the contact list")
         self.promote = make("&Promote One Ring", "Ctrl+Up", "Move the selected person inwards")
         self.demote = make("&Demote One Ring", "Ctrl+Down", "Move the selected person outwards")
+        self.move_back = make("Move &Back One Place", "Ctrl+Left",
+                              "Move the selected person one place back along their ring")
+        self.move_on = make("Move O&n One Place", "Ctrl+Right",
+                            "Move the selected person one place on along their ring")
         self.unplace = make("&Unplace", "Delete", "Take the selected person off the rings")
         self.zoom_in = make("Zoom &In", [QKeySequence("Ctrl+="), QKeySequence(Std.ZoomIn)])
         self.zoom_out = make("Zoom &Out", [QKeySequence("Ctrl+-"), QKeySequence(Std.ZoomOut)])
@@ -165,7 +169,8 @@ class Actions:
                             "Note what you asked of them (checked against the ask limit first)")
         self.log_give = make("Note a &Give…", None, "Note what you gave back to them")
         self.person_actions = [self.edit_contact, self.remove_contact, self.promote,
-                               self.demote, self.unplace, self.log_note,
+                               self.demote, self.move_back, self.move_on, self.unplace,
+                               self.log_note,
                                *self.log_kind.values()]
         self.person_actions += [self.log_win, self.log_ask, self.log_give]
 
@@ -203,6 +208,8 @@ class Actions:
         person.addSeparator()
         person.addAction(self.promote)
         person.addAction(self.demote)
+        person.addAction(self.move_back)
+        person.addAction(self.move_on)
         person.addAction(self.unplace)
         person.addSeparator()
         # the selected person's Snooze (as on a node's menu): filled by the window as it opens

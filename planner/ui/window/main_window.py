@@ -156,6 +156,8 @@ class MainWindow(QMainWindow):
         self.menus["snooze"].aboutToShow.connect(self._fill_snooze_menu)
         a.promote.triggered.connect(lambda: self._step_ring(-1))
         a.demote.triggered.connect(lambda: self._step_ring(+1))
+        a.move_back.triggered.connect(lambda: self._step_place(-1))
+        a.move_on.triggered.connect(lambda: self._step_place(+1))
         a.unplace.triggered.connect(self._unplace_current)
         a.zoom_in.triggered.connect(self.view.zoom_in)
         a.zoom_out.triggered.connect(self.view.zoom_out)
@@ -449,6 +451,15 @@ class MainWindow(QMainWindow):
             return
         self.document.editing.move(contact.id, target)
         self.select(contact.id)
+
+    def _step_place(self, delta: int) -> None:
+        from planner.ui.rings.step_place import step_place
+
+        if self.current_id is not None:
+            said = step_place(self.document, self.current_id, delta)
+            if said:
+                self.show_message(said)
+            self.select(self.current_id)
 
     def _offer_swap(self, contact_id: int, ring) -> None:
         from planner.ui.rings.swap_menu import show_swap_menu
