@@ -79,6 +79,10 @@ EMPTY_KEY = (
     "unencrypted; type the passphrase"
 )
 NOT_TEXT_KEY = "the passphrase holds a byte that is not UTF-8 text; type it in UTF-8"
+NUL_KEY = (
+    "the passphrase holds a NUL character, which SQLCipher cannot take as text; "
+    "give it without one"
+)
 
 
 class WrongKey(DatabaseProblem):
@@ -152,20 +156,37 @@ def looks_like_recovery(text: str) -> bool:
     return _normalized_recovery(text) is not None
 
 
+def _text_forms(text: str) -> list[str]:
+    """A typed passphrase in the forms worth trying, NFC (what set-up keeps) first.
+
+    "é" typed on macOS is "e" plus a combining accent (NFD), one code point on Linux
+    and Windows (NFC), and SQLCipher compares bytes. A chosen passphrase is kept in NFC
+    since set-up normalises it; a file set up before that in the other form still
+    opens with the form as typed and NFD. Plain ASCII has one form: one key to try."""
+    import unicodedata
+
+    forms = [unicodedata.normalize("NFC", text), text, unicodedata.normalize("NFD", text)]
+    return list(dict.fromkeys(forms))
+
+
 def keys_for_passphrase(text: str) -> list[str]:
     """The key(s) to try for what a person typed. Refuses an empty passphrase."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput(EMPTY_KEY)
     derived = key_from_recovery(text)
-    return [derived] if derived else [text]
+    return [derived] if derived else _text_forms(text)
 
 
 def check_new_passphrase(text: str) -> str:
-    """A passphrase a person chose for a database; refused if empty, short or easy to guess."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput(EMPTY_KEY)
+    """A passphrase a person chose for a database; refused if empty, short or easy to guess.
+
+    Returned in NFC (see :func:`_text_forms`), so the same words typed on any system open
+    the file."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", (text or "").strip())
+    require_new_key(text)
     if len(text) < MIN_PASSPHRASE:
         raise InvalidInput(f"choose a passphrase of at least {MIN_PASSPHRASE} characters")
     from planner.domain.passphrase_strength import weakness
@@ -186,6 +207,18 @@ def require_key(key: str | None) -> str:
         key.encode("utf-8")
     except UnicodeEncodeError:  # (the byte is not named: it is part of a secret)
         raise InvalidInput(NOT_TEXT_KEY) from None
+    return key
+
+
+def require_new_key(key: str | None) -> str:
+    """As :func:`require_key`, for a key a file is about to be given: no NUL either.
+    SQLCipher's ``PRAGMA key`` takes text, which a NUL ends, so a file keyed with one
+    could be opened only by this process's own key derivation (derived_keys). A file
+    given one before is still opened that way where it can be (see :func:`_connect`)."""
+    require_key(key)
+    assert key is not None
+    if "\x00" in key:
+        raise InvalidInput(NUL_KEY)
     return key
 
 
@@ -313,7 +346,9 @@ def _connect(path: Path, key: str | None, *, readonly: bool, immutable: bool,
         live_files.mark(path, "plain")
     try:
         if key is not None:
-            conn.execute("PRAGMA key = " + _quote(require_key(key)))
+            if "\x00" in require_key(key):  # (sqlite3 refuses it in SQL text: ValueError)
+                raise InvalidInput(NUL_KEY)
+            conn.execute("PRAGMA key = " + _quote(key))
     except BaseException:
         conn.close()
         raise
@@ -437,7 +472,7 @@ def export_copy(source, dest: Path, dest_key: str | None, schema: str = "main") 
     names the attached database to export, if not the connection's own.
     """
     if dest_key is not None:
-        require_key(dest_key)
+        require_new_key(dest_key)
     create_private_file(dest)
     # the name as bytes: a name that is not UTF-8 (Latin-1 "caf\\xe9.db") cannot be bound as text
     source.execute("ATTACH DATABASE ? AS converted KEY ?", (os.fsencode(dest), dest_key or ""))
@@ -523,7 +558,7 @@ def convert(path: Path, old_key: str | None, new_key: str | None,
     """
     path = Path(os.path.realpath(path))  # a link's real file is converted, never the link
     if new_key is not None:
-        require_key(new_key)
+        require_new_key(new_key)
     if old_key is not None:
         require_key(old_key)
     live_files.require_closed(path, "convert the database")  # see live_files
@@ -594,7 +629,7 @@ def _check_copy(staged: Path, key: str | None, before: Fingerprint) -> None:
 
 def encrypt(path: Path, key: str, ready: Callable[[], None] | None = None) -> Conversion:
     """Encrypt the plain SQLite file ``path`` with ``key`` (``ready``: see ``convert``)."""
-    require_key(key)
+    require_new_key(key)
     state = file_state(path)
     if state == "encrypted":
         raise InvalidInput(f"{path} is already encrypted")
@@ -621,7 +656,7 @@ def change_key(path: Path, old_key: str, new_key: str,
     """Re-encrypt ``path`` with ``new_key``; the old key stops working (``ready``: see
     ``convert``)."""
     require_key(old_key)
-    require_key(new_key)
+    require_new_key(new_key)
     if not is_encrypted(path):
         raise InvalidInput(f"{path} is not encrypted")
     return convert(path, old_key, new_key, ready)
