@@ -261,9 +261,20 @@ def _promote(target: DatabaseTarget, key: str, staged: bool) -> tuple[bool, str 
     return True, None
 
 
-def _forget_quietly(target: DatabaseTarget) -> None:
+def _forget_quietly(target: DatabaseTarget, *file_accounts: str | None) -> None:
     try:
-        secrets.forget_database_key(target)
+        secrets.forget_database_key(target, file_accounts)
+    except secrets.SecretStoreUnavailable:
+        pass
+
+
+def _forget_file_key(account: str | None) -> None:
+    """Drop the key kept for the file as it was before a conversion gave it a new salt:
+    that key opens nothing now (the old key, after a change)."""
+    if account is None:
+        return
+    try:
+        secrets.delete_secret(account)
     except secrets.SecretStoreUnavailable:
         pass
 
@@ -355,6 +366,7 @@ def change_database_key(database, old_key: str, new: NewKey, *, remember: bool =
             f"the current passphrase does not open {path}; nothing was changed"
         )
     _own_schema(path, old_key, "re-encrypted")
+    was = secrets.file_account(target)  # the file's own account, before its salt changes
     staged, problem = _stage(target, new.key, remember)
     try:
         done = encryption.change_key(path, old_key, new.key, ready)
@@ -364,9 +376,10 @@ def change_database_key(database, old_key: str, new: NewKey, *, remember: bool =
         raise
     if staged:
         remembered, later = _promote(target, new.key, staged)
+        _forget_file_key(was)
     else:
         remembered, later = False, None
-        _forget_quietly(target)  # the old key opens nothing any more
+        _forget_quietly(target, was)  # the old key opens nothing any more
     converted, skipped = _convert_backups(path, old_key, new.key)
     return KeyChange(path, True, done.rows, remembered, problem or later, converted, skipped)
 
@@ -377,10 +390,11 @@ def decrypt_database(database, key: str) -> KeyChange:
     _closed_here(path)
     if encryption.check_key(path, key):  # a wrong key is the conversion's to report
         _own_schema(path, key, "decrypted")
+    was = secrets.file_account(target)  # (a plain file has no salt to find it by)
     done = encryption.decrypt(path, key)
     converted, skipped = _convert_backups(path, key, None)
     if not skipped:
-        _forget_quietly(target)  # kept while some backup still needs it
+        _forget_quietly(target, was)  # kept while some backup still needs it
     return KeyChange(path, False, done.rows, False, None, converted, skipped)
 
 

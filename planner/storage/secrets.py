@@ -6,6 +6,11 @@
   before an encrypt or change-key swaps the file, see
   :mod:`planner.storage.sqlite.encryption`) lives under the same account plus
   :data:`PENDING_SUFFIX`, so a crash between the two steps never strands a file.
+* The key of an encrypted file is also kept under the file's own account,
+  :data:`FILE_PREFIX` and its SQLCipher salt (random per file, the same in its copies
+  and after a rename; not secret), so the key follows the file: a database moved or
+  renamed opens without asking, and a new database encrypted at the old path does not
+  take the moved one's only key from the keyring.
 * :func:`get_secret`, :func:`set_secret`, :func:`delete_secret` raise
   :class:`SecretStoreUnavailable` when there is no usable store: headless Linux
   (``fail.Keyring`` raises ``NoKeyringError`` on every call), the ``null``
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SERVICE = "mentorship-planner"
 PENDING_SUFFIX = "#pending"
+FILE_PREFIX = "sqlcipher-file:"
 NOTICE = (
     "No usable secret store: secrets cannot be remembered on this machine ({reason}). "
     "You will be asked for the passphrase whenever it is needed."
@@ -198,11 +204,25 @@ def stored_database_keys(database) -> list[str]:
     """As :func:`database_keys`, but SecretStoreUnavailable when there is no store."""
     account = account_for(database)
     keys: list[str] = []
-    for name in (account, account + PENDING_SUFFIX):
-        value = get_secret(name)
+    for name in (account, account + PENDING_SUFFIX, file_account(database)):
+        value = get_secret(name) if name else None
         if value and value not in keys:
             keys.append(value)
     return keys
+
+
+def file_account(database) -> str | None:
+    """The account of the encrypted file a database string names, as the file is now
+    (its salt: see the module's note); None for a server database or a plain file.
+    Reads the file's first bytes only when no connection of this process has it open."""
+    from planner.storage.sqlite import derived_keys
+    from planner.storage.target import DatabaseTarget, resolve_target
+
+    target = database if isinstance(database, DatabaseTarget) else resolve_target(database)
+    if target.path is None:
+        return None
+    salt = derived_keys.file_salt(target.path)
+    return None if salt is None else FILE_PREFIX + salt.hex()
 
 
 def lookup_database_keys(database) -> tuple[StoreStatus, list[str]]:
@@ -221,10 +241,22 @@ def lookup_database_keys(database) -> tuple[StoreStatus, list[str]]:
 
 
 def remember_database_key(database, key: str) -> None:
-    """Make ``key`` the database's key in the store (and drop any pending one)."""
+    """Make ``key`` the database's key in the store, under its path and under the file as
+    it is now (and drop any pending one)."""
     account = account_for(database)
     set_secret(account, key)
+    own = file_account(database)
+    if own is not None:
+        set_secret(own, key)
     delete_secret(account + PENDING_SUFFIX)
+
+
+def follow_file(database, key: str) -> None:
+    """Keep ``key``, known to open the database's file, under the file's own account too
+    when it is not there yet (a key an earlier version kept under the path alone)."""
+    own = file_account(database)
+    if own is not None and get_secret(own) != key:
+        set_secret(own, key)
 
 
 def stage_database_key(database, key: str) -> None:
@@ -232,7 +264,12 @@ def stage_database_key(database, key: str) -> None:
     set_secret(account_for(database) + PENDING_SUFFIX, key)
 
 
-def forget_database_key(database) -> None:
+def forget_database_key(database, file_accounts: tuple[str | None, ...] = ()) -> None:
+    """Forget the database's keys: its path's, a pending one, the file's as it is now and
+    ``file_accounts`` (a file's before a conversion gave it another salt, or none)."""
     account = account_for(database)
     delete_secret(account)
     delete_secret(account + PENDING_SUFFIX)
+    for name in {file_account(database), *file_accounts}:
+        if name is not None:
+            delete_secret(name)

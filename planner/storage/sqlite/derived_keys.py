@@ -107,6 +107,14 @@ def _salt(path: Path) -> tuple[bytes, bool] | None:
     return header, True
 
 
+def file_salt(path: str | os.PathLike) -> bytes | None:
+    """The SQLCipher salt of the file at ``path`` (random per encrypted file, kept by its
+    copies and renames; not secret: it is the file's first bytes); None for a plain or
+    missing file, or a live one whose salt this process has not read."""
+    salted = _salt(Path(path))
+    return None if salted is None else salted[0]
+
+
 def raw_key(path: str | os.PathLike, key: str) -> RawKey | None:
     """``x'…'``: the page key SQLCipher would derive from ``key`` for the file at
     ``path``, made once per salt and key in this process; None when it cannot be made

@@ -108,11 +108,15 @@ def unlock(path, key, passphrase, ask, use_keyring, database, attempt):
         for index, candidate in enumerate(keys):
             ok, result = tried(candidate)
             if ok:
-                if index:  # the pending key of an interrupted conversion: now the key
-                    try:
+                # not the path's key: a pending key of an interrupted conversion, or the
+                # file's own (it was moved or copied here): now the key of this path too
+                try:
+                    if index:
                         secrets.remember_database_key(database or path, candidate)
-                    except secrets.SecretStoreUnavailable:
-                        pass
+                    else:  # kept by an earlier version under the path alone
+                        secrets.follow_file(database or path, candidate)
+                except secrets.SecretStoreUnavailable:
+                    pass
                 return candidate, result
         status = secrets.store_status()
         store_reason = None if status.usable else status.reason
