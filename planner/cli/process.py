@@ -1,4 +1,5 @@
-"""A whole ``planner`` process's start-up: the garbage collector waits for it.
+"""A whole ``planner`` process's start-up: the garbage collector waits for it, and the
+process is told to write no core file.
 
 Kept apart from click (planner.cli.lazy), as the window's start does not import click
 (planner.cli.window)."""
@@ -28,6 +29,7 @@ def own_process() -> Iterator[None]:
     resumes it, with what start-up made frozen (``gc.freeze``), before the command
     runs, so a long command (an import, ``demo``) collects its garbage as before."""
     global _collecting_paused
+    no_core_files()
     gc.disable()
     _collecting_paused = True
     try:
@@ -35,6 +37,23 @@ def own_process() -> Iterator[None]:
     finally:
         gc.freeze()  # the process is ending: nothing to gain from walking everything again
         _collecting_paused = False
+
+
+def no_core_files() -> None:
+    """A crash writes no core file: the process's memory holds the key of an encrypted
+    database and the passphrase typed while the database is open, and a core file would
+    keep them on disk (``ulimit -c unlimited``, a crash reporter that honours the
+    limit). Only the soft limit is lowered (nothing else of the process changes; a
+    debugger can still attach); Python's own fault report on stderr stays."""
+    try:
+        import resource
+    except ImportError:  # Windows: no core files
+        return
+    try:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+    except (ValueError, OSError):  # a platform that refuses: as before
+        pass
 
 
 def start_collecting() -> None:
