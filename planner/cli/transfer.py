@@ -220,6 +220,32 @@ def backup(output: Path | None) -> None:
         click.echo(note[0].upper() + note[1:] + ".")
 
 
+def _backup_key(ctx: click.Context, file: Path, key: str | None) -> str | None:
+    """The key of an encrypted backup the database's key does not open (a copy made
+    before a change of key): its passphrase, asked for (the next --passphrase-stdin line,
+    or the terminal). None when there is nothing to ask: the restore then says why."""
+    from planner.cli.passphrase import passphrases
+    from planner.storage.sqlite import encryption
+
+    if key is None or encryption.file_state(file) != "encrypted":
+        return None
+    if encryption.check_key(file, key):
+        return None
+    source = passphrases(ctx)
+    if not source.can_ask():
+        raise DatabaseProblem(
+            f"cannot restore: {file.name} is encrypted with another key than the database's "
+            "(made before a change of passphrase?); give its passphrase as the second line "
+            "of planner --passphrase-stdin, or run the command in a terminal. Nothing was "
+            "changed")
+    typed = source.read(f"Passphrase of the backup {file.name}")
+    found = encryption.find_key(file, encryption.keys_for_passphrase(typed))
+    if found is None:
+        raise DatabaseProblem(f"cannot restore: the passphrase given for {file.name} does "
+                              "not open it; nothing was changed")
+    return found
+
+
 @cli.command("restore")
 @click.argument("file", type=PathType(dir_okay=False, path_type=Path))
 @click.pass_context
@@ -240,7 +266,9 @@ def restore(ctx: click.Context, file: Path) -> None:
     from planner.cli.db import key_if_encrypted
 
     key = key_if_encrypted(ctx, target)  # an encrypted database stays encrypted
-    result = restore_backup(None, file, target.path, key=key)  # (not opened: replaced)
+    backup_key = _backup_key(ctx, file, key)
+    result = restore_backup(None, file, target.path, key=key,  # (not opened: replaced)
+                            backup_key=backup_key)
     open_database(str(result.database), key=key).close()  # upgrades an older backup's schema now
     click.echo(f"Restored {result.database} from {result.source}")
     if result.previous is not None:

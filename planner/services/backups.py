@@ -255,7 +255,8 @@ def daily_backup_if_due(store: Backend, keep: int | None = None, *,
 
 def restore(
     store: Backend | None,
-    source: str | Path, db_path: str | Path | None = None, *, key: str | None = None
+    source: str | Path, db_path: str | Path | None = None, *, key: str | None = None,
+    backup_key: str | None = None,
 ) -> RestoreResult:
     """Replace the database with the backup ``source``; the caller reopens the database.
 
@@ -264,7 +265,8 @@ def restore(
     database. Refuses, changing nothing, if ``source`` is not a Mentorship Planner
     database this version can open, or if another program still has the database open.
     ``key`` is the database's key when it is encrypted (default: the open database's,
-    else the keyring's).
+    else the keyring's). ``backup_key`` opens an encrypted backup made under another key
+    (before a change of key); the restored database is given ``key`` all the same.
     """
     source = Path(source).expanduser().absolute()
     if db_path is None:
@@ -279,7 +281,8 @@ def restore(
             f"{db_path} is encrypted and its key is not in this machine's keyring; give its "
             "passphrase (planner --passphrase-stdin). Nothing was changed"
         )
-    version = dump.check_restorable(source, key)
+    source_key = backup_key or key
+    version = dump.check_restorable(source, source_key)
     if _same_file(source, db_path):
         raise InvalidInput(f"{source.name} is the database itself; choose a backup file")
     current = dump.classify_file(db_path, key)
@@ -290,13 +293,14 @@ def restore(
         raise DatabaseProblem(
             f"will not overwrite {db_path}: {current.message}; nothing was changed"
         )
-    from_encrypted = dump.classify_file(source, key).encrypted
+    from_encrypted = dump.classify_file(source, source_key).encrypted
     _close_open(store, db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     staged = db_path.with_name(f"{db_path.name}.restoring")
-    # consistent, fsynced, in the same folder; encrypted if either side is
-    staged_key = key if (db_encrypted or from_encrypted) else None
-    dump.copy_database(source, staged, key if from_encrypted else None, staged_key)
+    # consistent, fsynced, in the same folder; encrypted if either side is (with the
+    # database's key: a backup under an older key is re-keyed by a verified export)
+    staged_key = (key or source_key) if (db_encrypted or from_encrypted) else None
+    dump.copy_database(source, staged, source_key if from_encrypted else None, staged_key)
     try:
         # the copy is what is swapped in: check it too, in case the file changed meanwhile
         altered = dump.altered_schema(staged, staged_key, source.name)
