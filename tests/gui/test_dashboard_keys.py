@@ -45,7 +45,10 @@ def test_the_waiting_rows_are_reached_and_acted_on_with_keys(qtbot, window):
     dialog = window.advocacy.dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
     assert window.current_id == ada
-    assert dialog.windowTitle() == "Celebrate Ada Lovelace's win: Keynote"
+    assert dialog.windowTitle() == "Celebrate a win"
+    assert dialog.subject.text() == "Ada Lovelace's win: Keynote"
+    QTest.keyClick(dialog.kind, Qt.Key.Key_Home)  # another kind: the caller's title stays
+    assert dialog.windowTitle() == "Celebrate a win"
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=2000)
 
@@ -57,4 +60,5 @@ def test_the_waiting_rows_are_reached_and_acted_on_with_keys(qtbot, window):
     QTest.keyClick(canvas, Qt.Key.Key_Enter)
     dialog = window.advocacy.dialog
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=2000)
-    assert dialog.windowTitle() == "Thank Ada Lovelace for the talk"
+    assert dialog.windowTitle() == "Say thank you"
+    assert dialog.subject.text() == "Thank Ada Lovelace for the talk"

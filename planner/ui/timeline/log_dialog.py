@@ -98,10 +98,14 @@ class LogDialog(GuardsTyping, QDialog):
         layout.addWidget(self.buttons)
         self.when.textChanged.connect(self.validate)
         self.kind.currentIndexChanged.connect(self.validate)
-        self.kind.currentIndexChanged.connect(lambda _i: self._titled(self.is_note()))
+        self.kind.currentIndexChanged.connect(self._note_or_not)
         self.note.textChanged.connect(self.validate)
         self.validate()
         self.note.setFocus()
+
+    def _note_or_not(self, _index: int) -> None:
+        if self.is_note() != self._noted:  # (a title given by the caller stays otherwise)
+            self._titled(self.is_note())
 
     def _titled(self, note: bool) -> None:
         """The title says what Save will do, and follows the Kind chosen (it said "Log a
@@ -110,6 +114,7 @@ class LogDialog(GuardsTyping, QDialog):
                        (False, True): ("Write a note", "About"),
                        (True, False): ("Edit touchpoint", "With"),
                        (True, True): ("Edit note", "About")}[(self._editing, note)]
+        self._noted = note
         self.setWindowTitle(title)
         self.subject.setText(f"{whom} {self._name}")
 
