@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from itertools import pairwise
 
 from planner.domain.errors import InvalidInput
 
@@ -67,3 +68,17 @@ def validate_capacities(caps: dict[Ring, int]) -> None:
     for ring, cap in caps.items():
         if not isinstance(cap, int) or cap < 1 or cap > 1000:
             raise InvalidInput(f"the {ring.value} ring's capacity must be 1 to 1000, not {cap}")
+
+
+def odd_ring_settings(caps: dict[Ring, int], cadences: dict[Ring, int]) -> list[str]:
+    """What looks like a slip in ring settings (allowed, but worth a word before saving):
+    the pyramid narrows inwards and is reached more often inwards."""
+    odd = []
+    for inner, outer in pairwise(RING_ORDER):
+        if cadences[inner] > cadences[outer]:
+            odd.append(f"the {inner.value} ring is reached less often ({cadences[inner]} days) "
+                       f"than the {outer.value} ring ({cadences[outer]} days)")
+        if caps[inner] > caps[outer]:
+            odd.append(f"the {inner.value} ring holds more people ({caps[inner]}) "
+                       f"than the {outer.value} ring ({caps[outer]})")
+    return odd

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from planner.domain.rings import Ring
 from tests.gui.helpers import open_window, populate
@@ -177,4 +177,131 @@ def test_preferences_reopen_on_the_page_last_used(qtbot, db_path):
     dialog = again.show_preferences()
     qtbot.waitExposed(dialog)
     assert dialog.tabs.currentIndex() == backups_or_next
+    dialog.reject()
+
+
+def _focused_after_tabs(qtbot, dialog, count: int) -> list:
+    seen = []
+    for _ in range(count):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    return seen
+
+
+def test_tab_goes_from_the_page_tabs_into_the_page_then_to_ok_and_cancel(qtbot, db_path):
+    """Tab from the page tabs went to OK and Cancel first, and only then into the page
+    (the pages were made before the tabs and the buttons)."""
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.tabs.tabBar().setFocus()
+    rings = [dialog.preset]
+    for ring in Ring:
+        rings += [dialog.capacity[ring], dialog.cadence[ring]]
+    seen = _focused_after_tabs(qtbot, dialog, len(rings) + 2)
+    assert seen == [*rings, ok, cancel]
+    dialog.tabs.setCurrentIndex(dialog.tabs.indexOf(dialog.reminders))
+    dialog.tabs.tabBar().setFocus()
+    assert _focused_after_tabs(qtbot, dialog, 1) == [dialog.reminders.notify]
+    dialog.reject()
+
+
+def test_alt_letters_reach_the_fields_of_the_rings_and_reminders(qtbot, db_path):
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    for key, box in ((Qt.Key.Key_D, dialog.capacity[Ring.MIDDLE]),
+                     (Qt.Key.Key_O, dialog.capacity[Ring.OUTER]),
+                     (Qt.Key.Key_P, dialog.preset)):
+        QTest.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
+        assert box.hasFocus(), key
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert dialog.tabs.currentWidget() is dialog.reminders
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert dialog.reminders.time.hasFocus()
+    was = dialog.reminders.tray.isChecked()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.reminders.tray.isChecked() is not was)  # (an animated click)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert window.settings.value("reminders/tray", True, bool) is True  # Escape kept it
+
+
+def test_odd_ring_settings_are_said_under_the_rings_as_they_are_chosen(qtbot, db_path):
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    assert dialog.warning.text() == ""
+    dialog.cadence[Ring.INNER].setFocus()
+    dialog.cadence[Ring.INNER].selectAll()
+    QTest.keyClicks(dialog.cadence[Ring.INNER], "30")
+    assert "inner ring is reached less often (30 days) than the middle ring (14 days)" \
+        in dialog.warning.text()
+    dialog.cadence[Ring.INNER].selectAll()
+    QTest.keyClicks(dialog.cadence[Ring.INNER], "7")
+    assert dialog.warning.text() == ""
+    dialog.reject()
+
+
+def test_ok_does_not_put_back_a_ring_setting_changed_meanwhile(qtbot, db_path):
+    """OK wrote every value the dialog had shown: a cadence changed meanwhile (by a
+    teammate, another window) was put back, though nobody touched it here."""
+    from planner.services import settings as svc
+
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    svc.set_cadences(window.document.backend, {Ring.OUTER: 60})  # meanwhile, elsewhere
+    svc.set_capacities(window.document.backend, {Ring.MIDDLE: 20})
+    dialog.backup_keep.setValue(dialog.backup_keep.value())  # untouched
+    dialog.capacity[Ring.INNER].setValue(4)  # the one change made here
+    QTest.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert '"outer": 60' in stored_setting(db_path, "ring_cadence_days")
+    capacities = stored_setting(db_path, "ring_capacity")
+    assert '"inner": 4' in capacities and '"middle": 20' in capacities
+
+
+def test_each_page_says_where_its_choices_are_kept(qtbot, db_path):
+    from planner.ui.common.forms import THIS_COMPUTER
+    from planner.ui.dialogs.preferences_dialog import KEPT_IN_FILE
+
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    dialog = window.show_preferences()
+    said = {dialog.tabs.tabText(i).replace("&", ""): [
+        label.text() for label in dialog.tabs.widget(i).findChildren(QLabel, "keptWhere")]
+        for i in range(dialog.tabs.count())}
+    assert said["Rings"] == [KEPT_IN_FILE]
+    assert said["Appearance"] == [THIS_COMPUTER] and said["Reminders"] == [THIS_COMPUTER]
+    dialog.reject()
+
+
+@pytest.mark.parametrize("page", ["reminders", "security"])
+def test_no_text_is_cut_at_the_dialogs_minimum_size(qtbot, db_path, page):
+    """At its minimum size the Reminders note and the Security lines were cut (a tab
+    widget's minimum ignores the height wrapped text needs)."""
+    populate(db_path, inner=1)
+    window = open_window(qtbot, db_path)
+    window.settings.setValue("window/preferences_page", page)
+    dialog = window.show_preferences()
+    qtbot.waitExposed(dialog)
+    dialog.resize(1, 1)  # as small as it goes
+    qtbot.waitUntil(lambda: dialog.width() == dialog.minimumWidth() or
+                    dialog.size() == dialog.minimumSize())
+    QApplication.processEvents()
+    shown = dialog.tabs.currentWidget()
+    for label in shown.findChildren(QLabel):
+        if label.isVisible() and label.wordWrap() and label.text():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
     dialog.reject()

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QLayout, QWidget
+
+#: said at the top of a Preferences page whose choices are not kept in the database
+THIS_COMPUTER = "This computer's choices (not kept in the database)."
 
 
 def add_rows(form: QFormLayout, rows: list[tuple[str, QWidget]]) -> None:
@@ -31,3 +35,40 @@ def subject_label(parent: QWidget, text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def kept_where(text: str, parent: QWidget) -> QLabel:
+    """The line at the top of a settings page that says where its choices are kept (this
+    computer, the database file, the team)."""
+    label = QLabel(text, parent)
+    label.setObjectName("keptWhere")
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setItalic(True)
+    label.setFont(font)
+    return label
+
+
+def widgets_in_layout_order(layout: QLayout | None) -> list[QWidget]:
+    """The widgets of ``layout`` and its nested layouts in the order they read (a grid
+    row by row), for a Tab order that follows what is shown."""
+    found: list[QWidget] = []
+    if layout is None:
+        return found
+    items = [layout.itemAt(index) for index in range(layout.count())]
+    if isinstance(layout, QGridLayout):
+        places: list[tuple[int, int]] = []
+        for index in range(layout.count()):
+            position: Any = layout.getItemPosition(index)  # (row, column, rows, columns)
+            places.append((int(position[0]), int(position[1])))
+        items = [item for _place, item in sorted(zip(places, items, strict=True),
+                                                 key=lambda pair: pair[0])]
+    for item in items:
+        widget = item.widget() if item is not None else None
+        inner = item.layout() if item is not None else None
+        if widget is not None:
+            found.append(widget)
+        elif inner is not None:
+            found += widgets_in_layout_order(inner)
+    return found

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QTime
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QTimeEdit, QWidget
 
 from planner import autostart
+from planner.ui.common.forms import THIS_COMPUTER, kept_where
 from planner.ui.focus.notifier import NOTIFY_ON, NOTIFY_TIME, notifications_on, notify_time
 from planner.ui.focus.reminders import CLOSE_TO_TRAY
 from planner.ui.focus.tray import TRAY_ON
@@ -21,7 +22,7 @@ class ReminderPreferences(QWidget):
     def __init__(self, parent, settings: QSettings):
         super().__init__(parent)
         self.settings = settings
-        self.notify = QCheckBox("Tell me once a day who is due", self)
+        self.notify = QCheckBox("&Tell me once a day who is due", self)
         self.notify.setChecked(notifications_on(settings))
         self.time = QTimeEdit(self)
         self.time.setDisplayFormat("HH:mm")
@@ -30,13 +31,13 @@ class ReminderPreferences(QWidget):
         self.time.setAccessibleName("Notification time")
         self.notify.toggled.connect(self.time.setEnabled)
         self.time.setEnabled(self.notify.isChecked())
-        self.tray = QCheckBox("Show an icon in the system tray", self)
+        self.tray = QCheckBox("Show an &icon in the system tray", self)
         self.tray.setChecked(bool(settings.value(TRAY_ON, True, bool)))
-        self.close_to_tray = QCheckBox("Closing the window keeps it running in the tray", self)
+        self.close_to_tray = QCheckBox("&Closing the window keeps it running in the tray", self)
         self.close_to_tray.setChecked(bool(settings.value(CLOSE_TO_TRAY, False, bool)))
         self.tray.toggled.connect(self.close_to_tray.setEnabled)
         self.close_to_tray.setEnabled(self.tray.isChecked())
-        self.login = QCheckBox("Start at login, in the tray", self)
+        self.login = QCheckBox("Start at &login, in the tray", self)
         self.login.setChecked(autostart.starts_at_login())
         note = QLabel("The notification says who is due today and whose birthday is "
                       "coming; clicking it opens This week.", self)
@@ -44,8 +45,9 @@ class ReminderPreferences(QWidget):
         form = QFormLayout(self)
         # (the time box took the tab's whole width)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow(kept_where(THIS_COMPUTER, self))
         form.addRow(self.notify)
-        form.addRow("Notify at", self.time)
+        form.addRow("&Notify at", self.time)
         form.addRow(note)
         form.addRow(self.tray)
         form.addRow(self.close_to_tray)

@@ -618,26 +618,28 @@ class MainWindow(QMainWindow):
         from planner.ui.dialogs.preferences_dialog import PreferencesDialog
 
         fill = {ring: count for ring, (count, _cap) in self.document.fill().items()}
+        team = self.document.database.target.kind == "postgresql"
         dialog = PreferencesDialog(
             self, capacities={r: self.document.capacity(r) for r in fill},
             cadences={r: self.document.cadence(r) for r in fill}, fill=fill,
-            backup_keep=keep_count(), settings=self.settings,
-            security=self.security)
-        dialog.accepted.connect(lambda: self._preferences_chosen(dialog.values()))
+            backup_keep=None if team else keep_count(), settings=self.settings,
+            security=self.security, team=team)
+        dialog.accepted.connect(lambda: self._preferences_chosen(dialog.changes()))
         dialog.open()
         return dialog
 
     def _preferences_chosen(self, values: dict) -> None:
+        """``values``: what was changed in the dialog (PreferencesDialog.changes)."""
         from planner.services.backups import keep_count, set_keep_count
         from planner.ui.common import theme
 
-        current = {r: (self.document.capacity(r), self.document.cadence(r))
-                   for r in values["capacities"]}
-        wanted = {r: (values["capacities"][r], values["cadences"][r]) for r in current}
-        if wanted != current:
-            self.document.editing.change_ring_settings(values["capacities"],
-                                                       values["cadences"])
-        if values["backup_keep"] != keep_count():
+        capacities = {r: n for r, n in values["capacities"].items()
+                      if n != self.document.capacity(r)}
+        cadences = {r: n for r, n in values["cadences"].items()
+                    if n != self.document.cadence(r)}
+        if capacities or cadences:
+            self.document.editing.change_ring_settings(capacities, cadences)
+        if values.get("backup_keep") is not None and values["backup_keep"] != keep_count():
             set_keep_count(self.document.backend, values["backup_keep"])
         self.settings.setValue(theme.SETTING, values["theme"])
         if values.get("week_start") and values["week_start"] != self.settings.value(
