@@ -2,16 +2,18 @@
 
 Forces the offscreen platform, creates a temporary database, runs the
 migrations, fills in sample data, builds and renders the main window, checks
-the resources and reports the keyring backend. Exit code 0 only if all of it
-worked; each check prints one line.
+the resources, the data folder and reports the keyring backend. Each check prints
+one line in plain words: ``ok``, ``warn`` (the app works, but something is worth
+knowing: no keyring, no font for a script) or ``FAIL``. Exit code 0 unless a check
+failed; never a traceback on screen (an unexpected error's goes to the log file).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,17 +21,51 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from planner.storage.backend import Backend
 
+log = logging.getLogger(__name__)
+
+
+class Warn(str):
+    """A check's answer that is worth knowing but no failure (printed as ``warn``)."""
+
+
+class Problem(Exception):
+    """A check failed for a reason it can say in plain words (no exception name)."""
+
 
 def _check(name: str, func: Callable[[], str], results: list[bool]) -> None:
     try:
         detail = func()
+    except Problem as exc:
+        results.append(False)
+        print(f"FAIL {name}: {exc}")
+        return
     except Exception as exc:  # the point is to report, not to crash
         results.append(False)
-        print(f"FAIL {name}: {type(exc).__name__}: {exc}")
-        traceback.print_exc(file=sys.stderr)
+        print(f"FAIL {name}: {type(exc).__name__}: {exc}{_logged(name)}")
         return
     results.append(True)
-    print(f"ok   {name}" + (f": {detail}" if detail else ""))
+    label = "warn" if isinstance(detail, Warn) else "ok  "
+    print(f"{label} {name}" + (f": {detail}" if detail else ""))
+
+
+def _logged(name: str) -> str:
+    """The traceback of the exception being handled, into the log file; where it went."""
+    from planner.logs import setup_logging
+
+    path = setup_logging()
+    log.exception("self-test: %s failed", name)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return f" (details in {path})" if path.is_file() else ""
+
+
+def _quiet_qt() -> None:
+    """Qt's own chatter ("This plugin does not support propagateSizeHints()", said by
+    the offscreen platform) goes to the log, not between the self-test's lines."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    qInstallMessageHandler(lambda _kind, _context, message: qt_log.info("%s", message))
 
 
 def run_self_test() -> int:
@@ -37,6 +73,7 @@ def run_self_test() -> int:
     from planner import __version__
 
     print(f"Mentorship Planner {__version__} self-test (Python {sys.version.split()[0]})")
+    _quiet_qt()
     results: list[bool] = []
     with tempfile.TemporaryDirectory(prefix="planner-selftest-") as tmp:
         db_path = Path(tmp) / "selftest.db"
@@ -45,6 +82,7 @@ def run_self_test() -> int:
         _check("sample data", lambda: _sample_data(state["opened"].backend), results)
         _check("main window renders", lambda: _window(db_path, Path(tmp), state), results)
         _check("resources", _resources, results)
+        _check("data folder", _data_folder, results)
         _check("fonts for every script", _fonts, results)
         _check("encrypted database (SQLCipher)", lambda: _sqlcipher(Path(tmp)), results)
         _check("keyring backend", _keyring, results)
@@ -143,14 +181,43 @@ def _sqlcipher(tmp: Path) -> str:
     return f"SQLCipher {version}, {done.rows} row(s) verified"
 
 
+def _data_folder() -> str:
+    """Where the default database, its backups and the log are kept can be written (a
+    temporary file is made and removed; a folder not there yet is not made)."""
+    from planner.storage.target import data_dir
+
+    folder = data_dir()
+    there = folder
+    while not there.exists() and there != there.parent:
+        there = there.parent
+    problem = None
+    if not there.is_dir():
+        problem = f"{there} is not a folder"
+    elif there == folder:
+        try:
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".self-test-"):
+                pass
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+    elif not os.access(there, os.W_OK | os.X_OK):
+        problem = f"{there} cannot be written"
+    if problem:
+        raise Problem(f"cannot keep data in {folder} ({problem}): the default database, "
+                      "its backups and the log need it. Make it writable, or open a "
+                      "database elsewhere with --db FILE (or PLANNER_DB)")
+    return str(folder) if there == folder else f"{folder} (made at first start)"
+
+
 def _keyring() -> str:
     import keyring
 
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__name__}"
-    usable = "usable" if getattr(backend, "priority", 0) > 0 else \
-        "not usable here: secrets cannot be remembered on this machine"
-    return f"{name} ({usable})"
+    if getattr(backend, "priority", 0) > 0:
+        return f"{name} (usable)"
+    return Warn(f"no usable keyring ({name}): an encrypted database asks for its "
+                "passphrase at every start, and team database passwords are not "
+                "remembered; everything else works")
 
 
 #: scripts people's names are written in, and a font package that covers them on Linux
@@ -173,8 +240,8 @@ def _fonts() -> str:
     missing = missing_scripts()
     if not missing:
         return "every script has a font"
-    return (f"no font for {', '.join(missing)}: names in them show as boxes (on Linux "
-            "install fonts-noto-core and fonts-noto-cjk)")
+    return Warn(f"no font for {', '.join(missing)}: names in them show as boxes (on Linux "
+                "install fonts-noto-core and fonts-noto-cjk)")
 
 
 def _capture_sources() -> str:
