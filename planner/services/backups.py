@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.errors import DatabaseProblem, InvalidInput
 from planner.storage import dump
-from planner.storage.settings_repo import get_setting, set_setting
+from planner.storage.settings_repo import set_setting
 from planner.storage.sqlite import backup as sqlite_backup
 from planner.storage.sqlite import live_files
 from planner.storage.sqlite.encryption import is_encrypted
@@ -125,8 +125,9 @@ def current_path(store: Backend) -> Path:
 
 def keep_count() -> int:
     """How many backups of each kind to keep (setting ``backup_keep``, default 10)."""
-    value = get_setting(KEEP_SETTING, DEFAULT_KEEP)
-    return value if isinstance(value, int) and 1 <= value <= MAX_KEEP else DEFAULT_KEEP
+    from planner.services.setting_rules import read_setting
+
+    return int(read_setting(KEEP_SETTING))  # (a stored value that is not valid: said once)
 
 
 def set_keep_count(store: Backend, keep: int) -> None:

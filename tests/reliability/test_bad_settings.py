@@ -28,7 +28,8 @@ BAD = {
                         '{"inner": Infinity}', "{}"],
     "backup_keep": ['"all"', "0", "-3", "true"],
 }
-READ_BY = {"ring_capacity": "rings", "ring_cadence_days": "focus", "ring_time_share": "stats"}
+READ_BY = {"ring_capacity": "rings", "ring_cadence_days": "focus", "ring_time_share": "stats",
+           "backup_keep": "backup"}
 CASES = [(key, text) for key, texts in BAD.items() for text in texts]
 
 
