@@ -739,3 +739,31 @@ def test_an_empty_week_says_why_and_there_is_nothing_to_review(qtbot, db_path):
     window.document.undo_stack.undo()  # the call undone: due again this week
     QTest.mouseClick(panel.this_week, Qt.MouseButton.LeftButton)
     assert panel_ids(window) == [ada] and panel.review_button.isEnabled()
+
+
+def test_a_window_left_open_over_sunday_night_shows_the_new_week(qtbot, window, people):
+    """This week follows the calendar: the document's clock ticks after midnight on Monday
+    and the page shows the new week (Wes, due next Wednesday, comes in) with no restart
+    and no click; a week stepped to on purpose stays where it was put."""
+    _show_this_week_page(qtbot, window)
+    panel = window.focus
+    zone = local_zone()
+    this = current_iso_week(tz=zone)
+    assert panel.week == this and people["Wes Nextweek"] not in panel_ids(window)
+
+    next_monday = datetime.combine(this.monday + timedelta(weeks=1), datetime.min.time(),
+                                   tzinfo=zone)
+    panel.clock = lambda: next_monday + timedelta(minutes=1)  # 00:01 on Monday
+    window.document.clock.timeout.emit()  # the document's five-minute tick
+    nxt = IsoWeek(*next_monday.date().isocalendar()[:2])
+    assert panel.week == nxt
+    assert f"Week {nxt.week}, {nxt.year}" in panel.week_label.text()
+    assert people["Wes Nextweek"] in panel_ids(window)
+
+    QTest.mouseClick(panel.previous, Qt.MouseButton.LeftButton)  # back to look at last week
+    assert panel.week == this
+    panel.clock = lambda: next_monday + timedelta(days=1)
+    window.document.clock.timeout.emit()
+    assert panel.week == this  # not pulled away from the week the user chose
+    QTest.mouseClick(panel.this_week, Qt.MouseButton.LeftButton)
+    assert panel.week == nxt

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,11 @@ class FocusPanel(QWidget):
         self.setObjectName("focusPanel")
         self.document = document
         self._week: IsoWeek | None = None
+        #: the week shown is the planning week (as opposed to one stepped to): it moves on
+        #: with the calendar — a window left open over Sunday night shows the new week
+        self.follows_today = True
+        #: the clock "this week" is read from (aware; tests set it)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._shown: tuple | None = None  # (the cache's version, the week) on the list now
         self._model: FocusModel | None = None
         self._cache: FocusCache | None = None
@@ -96,7 +102,7 @@ class FocusPanel(QWidget):
         self.print_button = QPushButton("Print…", self)
         self.previous.clicked.connect(lambda: self.step_week(-1))
         self.next.clicked.connect(lambda: self.step_week(+1))
-        self.this_week.clicked.connect(lambda: self.set_week(planning_week()))
+        self.this_week.clicked.connect(lambda: self.set_week(self.planning_week()))
         self.export_button.clicked.connect(self.ask_export)
         self.copy_button.clicked.connect(self.copy_markdown)
         self.print_button.clicked.connect(self.ask_print)
@@ -151,7 +157,7 @@ class FocusPanel(QWidget):
         from planner.ui.focus.focus_model import CONTACT_ID_ROLE, FocusModel
 
         if self._week is None:
-            self._week = planning_week()
+            self._week = self.planning_week()
         model = self._model = FocusModel(self)
         model.ticked.connect(self.log_requested)
         self.view.setModel(model)
@@ -186,10 +192,14 @@ class FocusPanel(QWidget):
         assert self._cache is not None
         return self._cache
 
+    def planning_week(self) -> IsoWeek:
+        """The week "This week" means now (by the panel's clock)."""
+        return planning_week(self.clock())
+
     @property
     def week(self) -> IsoWeek:
-        if self._week is None:
-            self._week = planning_week()
+        if self._week is None or self.follows_today:
+            self._week = self.planning_week()
         return self._week
 
     @week.setter
@@ -242,10 +252,10 @@ class FocusPanel(QWidget):
                 text = ("<b>Nobody is on your rings yet.</b><br>Put people on the rings "
                         "(drag them from the list, or Person → Promote One Ring) and this "
                         "page lists, each week, whom to reach out to.")
-            elif self.week == planning_week():
+            elif self.week == self.planning_week():
                 text = ("<b>Nobody needs you this week.</b><br>Everyone on your rings is on "
                         "track. ◀ ▶ show the weeks before and after.")
-            elif self.week < planning_week():
+            elif self.week < self.planning_week():
                 text = "<b>Nobody is left to reach from that week.</b>"
             else:
                 text = ("<b>Nobody is due that week yet.</b><br>Everyone on your rings is on "
@@ -263,6 +273,8 @@ class FocusPanel(QWidget):
                 f"Go through the week one person at a time ({REVIEW_KEY})")
 
     def set_week(self, week: IsoWeek) -> None:
+        """Show ``week``; the planning week (This week) goes on following the calendar."""
+        self.follows_today = week == self.planning_week()
         self.week = week
         self.start()
         self._refresh_now()  # (asked for: on screen or not)

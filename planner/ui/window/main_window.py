@@ -644,10 +644,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue(theme.SETTING, values["theme"])
         if values.get("week_start") and values["week_start"] != self.settings.value(
                 "focus/week_start", "monday"):
-            from planner.ui.focus.focus_panel import planning_week
-
             self.settings.setValue("focus/week_start", values["week_start"])
-            self.focus.set_week(planning_week())
+            self.focus.set_week(self.focus.planning_week())
         theme.apply_theme(values["theme"])
         self.scene.update()
 
