@@ -135,6 +135,49 @@ def test_the_weekly_review_one_key_per_person_and_its_summary(qtbot, window):
     assert not review.isVisible()
 
 
+def test_esc_pauses_the_weekly_review_and_ctrl_r_goes_on_where_it_was(qtbot, window):
+    """Esc halfway loses nothing: the window says where the review stopped, Start review
+    reads Resume review, and Ctrl+R opens it at the next person with the tally kept —
+    without whoever was reached from This week meanwhile."""
+    window.show_page(window.focus)
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    review = window.reminders.review
+    qtbot.waitExposed(review)
+    QTest.keyClick(review, Qt.Key.Key_K)  # skip Linus
+    QTest.keyClick(review, Qt.Key.Key_S)  # snooze Ada
+    assert review.name.text() == "Grace"
+    QTest.keyClick(review, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not review.isVisible())
+    assert "Review paused at 3 of 4" in window.statusBar().currentMessage()
+    assert "Ctrl+R goes on" in window.statusBar().currentMessage()
+    assert window.focus.review_button.text() == "Resume review"
+
+    # Grace is reached from This week in the meantime: the review will not offer her
+    row = focus_names(window).index(next(n for n in focus_names(window) if "Grace" in n))
+    window.focus.view.setCurrentIndex(window.focus.model.index(row, 0))
+    window.focus.view.setFocus()
+    QTest.keyClick(window.focus.view, Qt.Key.Key_Space)  # tick: the log dialog
+    dialog = window.history.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    QTest.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not any("Grace" in n for n in focus_names(window)))
+
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.reminders.review is review
+    qtbot.waitExposed(review)
+    assert review.progress.text() == "3 of 3" and review.name.text() == "Alan"
+    QTest.keyClick(review, Qt.Key.Key_K)
+    assert review.name.text() == "0 reached, 1 snoozed, 0 moved out, 2 skipped"
+    QTest.keyClick(review, Qt.Key.Key_Return)  # Done
+    qtbot.waitUntil(lambda: not review.isVisible())
+    assert window.focus.review_button.text() == "Start review"
+    QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.reminders.review is not review  # a finished review starts afresh
+    qtbot.waitExposed(window.reminders.review)
+    assert window.reminders.review.progress.text() == "1 of 2"  # Linus and Alan
+    QTest.keyClick(window.reminders.review, Qt.Key.Key_Escape)
+
+
 def test_closing_with_a_tray_asks_once_then_keeps_running_there(qtbot, window):
     reminders = window.reminders
     reminders.tray.icon.setVisible(True)  # as where a system tray exists

@@ -42,6 +42,7 @@ class Reminders(QObject):
         self.quitting = False
         self.question: QMessageBox | None = None
         self.review: WeeklyReview | None = None
+        self._review_week = ""  # the week (2026-W50) the review goes through
         self.tray = ReminderTray(self)
         self.tray.open_requested.connect(self.open_window)
         self.tray.this_week_requested.connect(self.open_this_week)
@@ -172,16 +173,43 @@ class Reminders(QObject):
 
     # -- the weekly review ----------------------------------------------------------------
     def start_review(self) -> WeeklyReview:
+        """The week's review; one left with Esc goes on where it was (same week)."""
         from planner.ui.focus.weekly_review import WeeklyReview
 
-        items = list(self.window.focus.focus_list().items)
+        focus = self.window.focus.focus_list()
+        items = list(focus.items)
         self.open_window()
+        review = self.review
+        if review is not None and review.paused and self._review_week == focus.label:
+            review.resume(items)
+            review.open()
+            self._say_review_state()
+            return review
+        if review is not None:
+            review.deleteLater()
+        self._review_week = focus.label
         self.review = review = WeeklyReview(
             self.window, items, log=self._review_log, snooze=self._review_snooze,
             move_out=self._move_out, undo=self._review_undo)
         review.finished_review.connect(self.window.show_message)
+        review.finished_review.connect(lambda _text: self._say_review_state())
+        review.rejected.connect(self._review_left)
         review.open()
+        self._say_review_state()
         return review
+
+    def _review_left(self) -> None:
+        """Esc (or the window's ×) before the end: nothing is lost, and it says so."""
+        review = self.review
+        if review is not None and review.paused:
+            self.window.show_message(
+                f"Review paused at {review.index + 1} of {len(review.items)} "
+                f"({review.tally.summary()}) — {REVIEW_KEY} goes on from there")
+        self._say_review_state()
+
+    def _say_review_state(self) -> None:
+        paused = self.review is not None and self.review.paused
+        self.review_button.setText("Resume review" if paused else "Start review")
 
     def _review_log(self, contact_id: int, done) -> None:
         from planner.domain.focus import suggested_kind

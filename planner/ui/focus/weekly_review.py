@@ -198,6 +198,24 @@ class WeeklyReview(QDialog):
             return
         super().keyPressEvent(event)
 
+    def resume(self, items: list[FocusItem]) -> None:
+        """Go on where Esc left off, with the week's list as it is now: the people not yet
+        reviewed who are still on it (reached or snoozed elsewhere meanwhile: gone; their
+        lines as they are now), then anyone who has fallen due since. The tally stays."""
+        fresh = {item.contact_id: item for item in items}
+        done = self.items[: self.index]
+        seen = {item.contact_id for item in self.items}
+        rest = [fresh[item.contact_id] for item in self.items[self.index:]
+                if item.contact_id in fresh]
+        self.items = done + rest + [item for item in items if item.contact_id not in seen]
+        self._tell("")
+        self.show_current()
+
+    @property
+    def paused(self) -> bool:
+        """Left with Esc before its end (Start review goes on from here)."""
+        return not self.isVisible() and self.current is not None
+
     @property
     def current(self) -> FocusItem | None:
         return self.items[self.index] if self.index < len(self.items) else None
