@@ -67,6 +67,25 @@ def test_the_tray_counts_who_is_due_today_and_its_menu(qtbot, window):
     qtbot.waitUntil(lambda: tray.count == 2)
 
 
+def test_the_trays_this_week_and_the_notifications_click_show_this_weeks_list(
+        qtbot, window):
+    """Looking at next week, then away: the tray's This week (the same call as a click on
+    the notification) shows the week its count of who is due today is about."""
+    panel = window.focus
+    window.show_page(panel)
+    this = panel.week
+    QTest.mouseClick(panel.next, Qt.MouseButton.LeftButton)
+    assert panel.week != this
+    window.show_page(window.view)
+    window.showMinimized()
+    window.reminders.tray.this_week_action.trigger()
+    assert window.pages.currentWidget() is panel and not window.isMinimized()
+    assert panel.week == this
+    assert f"Week {this.week}, {this.year}" in panel.week_label.text()
+    window.reminders.notifier.open_requested.emit()  # a click on the notification
+    assert panel.week == this and panel.follows_today
+
+
 def test_snooze_from_this_week_by_right_click_is_undoable_and_in_the_timeline(
         qtbot, window):
     window.show_page(window.focus)

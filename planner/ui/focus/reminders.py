@@ -125,8 +125,14 @@ class Reminders(QObject):
         w.activateWindow()
 
     def open_this_week(self) -> None:
+        """The notification's click and the tray's This week: the page at the week the
+        day's count is about (it stayed on a week stepped to, next week's list under a
+        notification about today)."""
         self.open_window()
-        self.window.show_page(self.window.focus)
+        focus = self.window.focus
+        if focus.week != focus.planning_week():
+            focus.set_week(focus.planning_week())
+        self.window.show_page(focus)
 
     def log_touch(self) -> None:
         """The most urgent person due today (else the selected one): the log dialog."""
