@@ -442,7 +442,8 @@ def suggest_action(
     3. near ask-fatigue → give, don't ask;  4. a recent win (celebrated: rule 1 takes the
     others) → follow up on it, not "celebrate" it a second time;
     5. never contacted → reach out;  6. more than 2× cadence → coffee / video call;
-    7. by ring: inner quick check-in, middle catch-up, outer short note.
+    7. by ring: inner quick check-in, middle catch-up, outer short note (by their
+       channel, unless it is a way to meet: coffee, a video call…).
     """
     on = channel_phrase(channel)
     if _text(cand.uncelebrated_win):
@@ -462,7 +463,8 @@ def suggest_action(
         return _join("Quick check-in", on)
     if cand.ring is Ring.MIDDLE:
         return _join("Catch up", on) + ": ask what they're working on"
-    return _join("Send a short note", on)
+    # a note is written, not met over: "on a video call", "over coffee" read as nonsense
+    return _join("Send a short note", "" if channel in _NO_ADDRESS_CHANNELS else on)
 
 
 def _text(value: str | None) -> str:

@@ -767,3 +767,26 @@ def test_a_window_left_open_over_sunday_night_shows_the_new_week(qtbot, window, 
     assert panel.week == this  # not pulled away from the week the user chose
     QTest.mouseClick(panel.this_week, Qt.MouseButton.LeftButton)
     assert panel.week == nxt
+
+
+def test_an_outer_ring_note_is_not_sent_over_coffee_or_on_a_video_call(qtbot, db_path):
+    """Someone on the outer ring who likes to meet (video, coffee) is still to be sent a
+    short note — This week read "Send a short note on a video call"."""
+    from planner.services import contacts, touchpoints
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    long_ago = datetime.now(UTC) - timedelta(days=43)
+    for name, channel in (("Vic Video", "video"), ("Cora Coffee", "coffee"),
+                          ("Mia Mail", "email")):
+        cid = contacts.add_contact(bound(), name, ring=Ring.OUTER, email="x@example.org",
+                                   channels=[channel]).id
+        touchpoints.log_touchpoint(bound(), cid, "im", at=long_ago)
+    opened.close()
+    window = _shown_window(qtbot, db_path)
+    _show_this_week_page(qtbot, window)
+    model = window.focus.view.model()
+    actions = {model.index(row).data().split(" (")[0]: model.index(row).data().split("\n")[1]
+               for row in range(model.rowCount())}
+    assert actions == {"Vic Video": "Send a short note", "Cora Coffee": "Send a short note",
+                       "Mia Mail": "Send a short note by email"}
