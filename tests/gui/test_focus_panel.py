@@ -428,6 +428,27 @@ def test_space_on_the_current_row_ticks_it(qtbot, window, people):
     window.history.dialog.reject()
 
 
+def test_the_arrow_keys_show_the_person_of_the_row_they_reach(qtbot, window, people):
+    """Moving through This week with the arrow keys left the Person panel on whoever was
+    last clicked: it follows the current row, as a click does."""
+    from planner.ui.focus.focus_model import CONTACT_ID_ROLE
+
+    window.window_actions.show_focus.trigger()
+    view = window.focus.view
+    qtbot.waitUntil(view.isVisible, timeout=2000)
+    model = window.focus.model
+    assert model.rowCount() >= 2
+    view.setFocus()
+    view.setCurrentIndex(model.index(0))
+    first = model.index(0).data(CONTACT_ID_ROLE)
+    assert window.person.contact_id == first
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    second = view.currentIndex().data(CONTACT_ID_ROLE)
+    assert second != first and window.person.contact_id == second
+    QTest.keyClick(view, Qt.Key.Key_Up)
+    assert window.person.contact_id == first
+
+
 def test_cancelling_the_dialog_keeps_the_person_on_the_list(qtbot, window, people, db_path):
     olive = people["Olive Overdue"]
     dialog = open_log_by_tick(qtbot, window, olive)

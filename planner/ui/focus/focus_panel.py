@@ -163,6 +163,8 @@ class FocusPanel(QWidget):
         self.view.setModel(model)
         self.view.activated.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
         self.view.clicked.connect(lambda i: self.person_selected.emit(i.data(CONTACT_ID_ROLE)))
+        # the arrow keys too: the Person panel showed whoever was last clicked
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
         #: the placed people's candidates and items: a change re-reads only whom it names
         self._cache = FocusCache(local_zone())
         self._cache.follow(self.document)  # first: told what changed before anyone reads it
@@ -315,6 +317,13 @@ class FocusPanel(QWidget):
         self.message.emit(f"Exported the focus list of week {self.week.week}, "
                           f"{self.week.year} to {path}")
         return path
+
+    def _current_changed(self, current, _previous) -> None:
+        from planner.ui.focus.focus_model import CONTACT_ID_ROLE
+
+        contact_id = current.data(CONTACT_ID_ROLE) if current.isValid() else None
+        if isinstance(contact_id, int):
+            self.person_selected.emit(contact_id)
 
     def ask_export(self) -> QFileDialog:
         from planner.ui.common.save_folder import save_dialog
