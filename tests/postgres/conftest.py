@@ -41,3 +41,17 @@ def db_path(pg_initialised):  # noqa: F811
     """For CLI tests collected under tests/postgres: a team database with empty tables."""
     empty_tables(pg_initialised)
     return TeamDatabase(pg_initialised)
+
+
+@pytest.fixture(scope="module")
+def roles(pg_initialised):  # noqa: F811
+    """The team database and two planner users made by add_user, alice and bob (not
+    superusers: row-level security applies to them)."""
+    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
+
+
+@pytest.fixture
+def team(roles):
+    """``roles`` with empty tables (a module may define its own ``team``)."""
+    empty_tables(roles[0])
+    return roles

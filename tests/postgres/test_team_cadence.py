@@ -28,18 +28,6 @@ from tests.postgres.conftest import logged_in as as_user
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-@pytest.fixture(scope="module")
-def roles(pg_initialised):
-    """Two planner users made by add_user (not superusers: RLS applies to them)."""
-    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
-
-
-@pytest.fixture
-def team(roles):
-    empty_tables(roles[0])
-    return roles
-
-
 def overrides(pg) -> list[tuple]:
     return pg.sql("SELECT owner, contact_id, days FROM cadence_override ORDER BY owner")
 

@@ -14,21 +14,9 @@ from planner.domain.capture import Captured
 from planner.domain.errors import NotFound
 from planner.services import capture, contacts, touchpoints
 from tests.helpers.stores import bound
-from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture(scope="module")
-def roles(pg_initialised):
-    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
-
-
-@pytest.fixture
-def team(roles):
-    empty_tables(roles[0])
-    return roles
 
 
 def item(key: str) -> Captured:

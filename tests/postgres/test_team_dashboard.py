@@ -6,28 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from planner.domain.rings import Ring
 from planner.services import advocacy as svc
 from planner.services import advocacy_stats, contacts, touchpoints
 from planner.services.placement import move_contact
 from tests.helpers.stores import bound
-from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture(scope="module")
-def roles(pg_initialised):
-    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
-
-
-@pytest.fixture
-def team(roles):
-    empty_tables(roles[0])
-    return roles
 
 
 def figures() -> dict:

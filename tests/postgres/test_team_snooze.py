@@ -14,21 +14,9 @@ from planner.services.focus import focus_list
 from planner.services.placement import move_contact
 from planner.services.reminders import agenda
 from tests.helpers.stores import bound
-from tests.postgres.conftest import empty_tables
 from tests.postgres.conftest import logged_in as as_user
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture(scope="module")
-def roles(pg_initialised):
-    return pg_initialised, *pg_initialised.planner_users("alice", "bob")
-
-
-@pytest.fixture
-def team(roles):
-    empty_tables(roles[0])
-    return roles
 
 
 def test_a_snooze_is_its_owners_alone(team):
