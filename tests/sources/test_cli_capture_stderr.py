@@ -10,6 +10,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import radicale_server
 from tests.helpers.fake_http import FakeHTTP
 from tests.sources.test_caldav_real import event, make_calendar, stamp
@@ -40,7 +42,11 @@ def test_a_bad_answer_is_said_once_without_a_traceback(tmp_path):
                            "read (AttributeError)\n")
 
 
-def test_an_event_that_cannot_be_read_is_warned_about_once(radicale, tmp_path):
+@pytest.mark.parametrize("command", [("capture", "caldav", "sync"), ("capture", "sync")],
+                         ids=["caldav sync", "sync of every source"])
+def test_an_event_that_cannot_be_read_is_warned_about_once(radicale, tmp_path, command):
+    """`planner capture caldav sync`, and `planner capture sync` (every kind of source),
+    say an unreadable CalDAV event once: no second copy from Python's last-resort handler."""
     calendar = make_calendar(radicale)
     calendar.save_event(event("fine", NOW - timedelta(days=1)))
     calendar.save_event(event("broken", NOW - timedelta(days=1)).replace(
@@ -55,35 +61,11 @@ def test_an_event_that_cannot_be_read_is_warned_about_once(radicale, tmp_path):
                 radicale_server.USER, "--password-stdin", "--label", "Work",
                 stdin=radicale_server.PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
-    synced = run(db, tmp_path, "capture", "caldav", "sync")
+    synced = run(db, tmp_path, *command)
     assert synced.returncode == 0 and "Work: 1 new" in synced.stdout, synced.stderr
+    if command == ("capture", "sync"):
+        assert "1 warning above" in synced.stdout
     lines = synced.stderr.splitlines()
     assert len(lines) == 1, synced.stderr
     assert lines[0].startswith("planner: warning: Work: event broken.ics: “Mentoring” (UID broken,")
     assert lines[0].endswith("was not read: its time zone cannot be read ((UTC+99:99) Nowhere)")
-
-
-def test_reading_every_source_again_warns_once_of_a_remote_event(radicale, tmp_path):
-    """`planner capture sync` (every kind of source) says an unreadable CalDAV event once,
-    as `capture caldav sync` does: no second copy from Python's last-resort handler."""
-    calendar = make_calendar(radicale)
-    calendar.save_event(event("fine", NOW - timedelta(days=1)))
-    calendar.save_event(event("late", NOW - timedelta(days=2)).replace(
-        f"DTSTART:{stamp(NOW - timedelta(days=2))}",
-        f'DTSTART;TZID="(UTC+99:99) Nowhere":{stamp(NOW - timedelta(days=2))[:-1]}'))
-    db = tmp_path / "p.db"
-    assert run(db, tmp_path, "contacts", "add", "Ann", "--email", "ann@example.org"
-               ).returncode == 0
-    assert run(db, tmp_path, "capture", "me", f"{radicale_server.USER}@example.org"
-               ).returncode == 0
-    added = run(db, tmp_path, "capture", "caldav", "add", radicale.calendar_url(), "--user",
-                radicale_server.USER, "--password-stdin", "--label", "Work",
-                stdin=radicale_server.PASSWORD + "\n")
-    assert added.returncode == 0, added.stderr
-    synced = run(db, tmp_path, "capture", "sync")
-    assert synced.returncode == 0, synced.stderr
-    assert "Work: 1 new" in synced.stdout and "1 warning above" in synced.stdout
-    lines = synced.stderr.splitlines()
-    assert len(lines) == 1, synced.stderr
-    assert lines[0].startswith("planner: warning: Work: ")
-    assert lines[0].endswith("its time zone cannot be read ((UTC+99:99) Nowhere)")
