@@ -69,6 +69,21 @@ def inbox(qtbot, db_path, people):
     return window, inbox
 
 
+def inbox_watching(qtbot, db_path, path):
+    """The window and its open inbox, once ``path`` is watched as the source "Work"."""
+    from planner.services import capture_ics
+    from planner.storage.database import open_database
+
+    opened = open_database(str(db_path))
+    try:
+        capture_ics.import_ics(bound(), path, watch=True, label="Work")
+    finally:
+        opened.close()
+    window = open_window(qtbot, db_path)
+    box = window.capture.show_inbox()
+    qtbot.waitExposed(box)
+    return window, box
+
 def test_the_model_is_a_proper_qt_model(qtmodeltester, inbox):
     qtmodeltester.check(inbox[1].model)
 
@@ -142,9 +157,6 @@ def test_the_last_review_leaves_the_empty_state_and_hides_the_badge(qtbot, db_pa
 
 def test_read_sources_again_runs_off_the_gui_thread_and_shows_what_came(qtbot, db_path,
                                                                        people, tmp_path):
-    from planner.services import capture_ics
-    from planner.storage.database import open_database
-
     def stamp(moment):
         return moment.strftime("%Y%m%dT%H%M%SZ")
 
@@ -157,14 +169,7 @@ def test_read_sources_again_runs_off_the_gui_thread_and_shows_what_came(qtbot, d
 
     path = tmp_path / "work.ics"
     path.write_text(calendar("w1"))
-    opened = open_database(str(db_path))
-    try:
-        capture_ics.import_ics(bound(), path, watch=True, label="Work")
-    finally:
-        opened.close()
-    window = open_window(qtbot, db_path)
-    box = window.capture.show_inbox()
-    qtbot.waitExposed(box)
+    window, box = inbox_watching(qtbot, db_path, path)
     assert box.sync_button.isVisible() and box.model.rowCount() == 6
     path.write_text(calendar("w1", "w2", "w3"))
     box.sync_button.click()
@@ -268,8 +273,6 @@ def test_the_columns_keep_their_width_while_reviewing(qtbot, db_path, people, in
 def test_read_sources_again_lists_what_could_not_be_read(qtbot, db_path, people, tmp_path):
     """"planner capture sync" warned of an event left out; the window's "Read sources
     again" said "Work: 1 new" and nothing of it."""
-    from planner.services import capture_ics
-    from planner.storage.database import open_database
 
     def event(uid: str, days: int, extra: str = "") -> str:
         start = (NOW - timedelta(days=days)).strftime("%Y%m%dT%H%M%SZ")
@@ -278,14 +281,7 @@ def test_read_sources_again_lists_what_could_not_be_read(qtbot, db_path, people,
 
     path = tmp_path / "work.ics"
     path.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{event('w1', 1)}END:VCALENDAR\r\n")
-    opened = open_database(str(db_path))
-    try:
-        capture_ics.import_ics(bound(), path, watch=True, label="Work")
-    finally:
-        opened.close()
-    window = open_window(qtbot, db_path)
-    box = window.capture.show_inbox()
-    qtbot.waitExposed(box)
+    _window, box = inbox_watching(qtbot, db_path, path)
     assert not box.problems.isVisible()
     path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + event("w1", 1) + event("w2", 2)
                     + "".join(event(f"b{n}", 3 + n, "DURATION:PTxyz\r\n") for n in range(4))
